@@ -1,0 +1,8 @@
+/* The entry point of each kouan command: argc/argv start at the command's
+ * name. Exit status: 0 success, 1 the input was refused, 2 usage or I/O error. */
+#ifndef KOUAN_CLI_H
+#define KOUAN_CLI_H
+
+int cli_serve(int argc, char **argv);	/* src/api/serve.c */
+
+#endif

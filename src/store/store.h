@@ -1,0 +1,124 @@
+/* The platform's storage, the only interface handlers see.
+ *
+ * A `struct store` is a pool of connections to one database, chosen by URL:
+ *   sqlite:PATH                       (WAL, foreign keys, busy timeout, synchronous=NORMAL)
+ *   postgres://USER@HOST:PORT/DB      (any libpq URI; also postgresql://)
+ * Both drivers sit behind `struct db_driver` (db.h); the queries below are
+ * written once on top of it. Every function takes a connection from the pool
+ * for its duration and is safe to call from any thread.
+ *
+ * Errors: K_OK, K_NOT_FOUND (no such row), K_CONFLICT (a unique or foreign key
+ * constraint refused the write), K_DB_UNAVAILABLE (the database did not answer
+ * or failed); K_VALIDATION_FAILED for a URL that names no known driver.
+ * Times are Unix seconds, UTC. */
+#ifndef KOUAN_STORE_STORE_H
+#define KOUAN_STORE_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/error.h"
+
+struct store;
+
+#define STORE_NAME_MAX 128	/* bytes of UTF-8, with the NUL */
+#define STORE_HASH_MAX 160	/* an argon2id string from crypto_pwhash_str */
+#define STORE_TOKEN_MAX 80	/* hex of a SHA-256 (64) with the NUL, and room */
+
+/* Organisation kinds and user roles, as stored. */
+#define ORG_ENTERPRISE "enterprise"
+#define ORG_WAREHOUSE "warehouse"
+#define ORG_BUREAU "bureau"
+
+struct org {
+	int64_t id;
+	char name[STORE_NAME_MAX];
+	char kind[16];		/* enterprise | warehouse | bureau */
+	int64_t site_id;	/* warehouse: its transshipment site, 0 when none */
+};
+
+struct user {
+	int64_t id;
+	char username[STORE_NAME_MAX];
+	char role[16];		/* enterprise | warehouse | bureau | gate | admin */
+	int64_t org_id;		/* 0 for roles without an organisation (gate, admin) */
+	char password_hash[STORE_HASH_MAX];
+	int disabled;
+	char lang[8];		/* "" when the user has chosen none */
+	int64_t created_at;
+};
+
+struct session {
+	char token_hash[STORE_TOKEN_MAX];	/* SHA-256 hex of the cookie value; the cookie itself is never stored */
+	int64_t user_id;
+	char csrf_token[STORE_TOKEN_MAX];
+	int64_t created_at;
+	int64_t last_seen;
+};
+
+struct site {
+	int64_t id;
+	char name[STORE_NAME_MAX];
+	int kind;		/* SITE_LISTED: a qualified enterprise's site; SITE_OTHER_HORGOS / SITE_OUTSIDE_HORGOS: the bureau approves */
+	int active;
+};
+enum { SITE_LISTED = 0, SITE_OTHER_HORGOS = 1, SITE_OUTSIDE_HORGOS = 2 };
+
+/* Open the pool (pool_size connections, at least 1) and migrate the schema to
+ * the newest version. The caller owns *out and frees it with store_close. */
+enum kerr store_open(const char *url, int pool_size, struct store **out) KOUAN_MUST_USE;
+void store_close(struct store *st);
+/* "sqlite" or "postgres". */
+const char *store_driver_name(const struct store *st);
+/* K_OK when the database answers a trivial query. */
+enum kerr store_ping(struct store *st) KOUAN_MUST_USE;
+/* The schema version now in the database. */
+enum kerr store_schema_version(struct store *st, int *version) KOUAN_MUST_USE;
+
+/* Organisations. */
+enum kerr store_org_create(struct store *st, const char *name, const char *kind, int64_t *id) KOUAN_MUST_USE;
+enum kerr store_org_get(struct store *st, int64_t id, struct org *out) KOUAN_MUST_USE;
+enum kerr store_org_by_name(struct store *st, const char *name, struct org *out) KOUAN_MUST_USE;
+/* Link a warehouse organisation to its transshipment site (0 unlinks). */
+enum kerr store_org_set_site(struct store *st, int64_t org_id, int64_t site_id) KOUAN_MUST_USE;
+/* *out is an array of *n orgs, ordered by name; the caller frees it with free(). */
+enum kerr store_org_list(struct store *st, struct org **out, size_t *n) KOUAN_MUST_USE;
+
+/* Transshipment sites (the bureau's list). */
+enum kerr store_site_create(struct store *st, const char *name, int kind, int64_t *id) KOUAN_MUST_USE;
+enum kerr store_site_list(struct store *st, struct site **out, size_t *n) KOUAN_MUST_USE;
+
+/* Users. Names are unique (K_CONFLICT). */
+enum kerr store_user_create(struct store *st, const char *username, const char *role, int64_t org_id,
+	const char *password_hash, int64_t *id) KOUAN_MUST_USE;
+enum kerr store_user_get(struct store *st, int64_t id, struct user *out) KOUAN_MUST_USE;
+enum kerr store_user_by_name(struct store *st, const char *username, struct user *out) KOUAN_MUST_USE;
+/* Ordered by username; the caller frees *out with free(). */
+enum kerr store_user_list(struct store *st, struct user **out, size_t *n) KOUAN_MUST_USE;
+enum kerr store_user_set_password(struct store *st, int64_t id, const char *password_hash) KOUAN_MUST_USE;
+enum kerr store_user_set_disabled(struct store *st, int64_t id, int disabled) KOUAN_MUST_USE;
+enum kerr store_user_set_lang(struct store *st, int64_t id, const char *lang) KOUAN_MUST_USE;
+
+/* Sessions, kept in the database so that several servers share them. */
+enum kerr store_session_create(struct store *st, const struct session *s) KOUAN_MUST_USE;
+enum kerr store_session_get(struct store *st, const char *token_hash, struct session *out) KOUAN_MUST_USE;
+enum kerr store_session_touch(struct store *st, const char *token_hash, int64_t now) KOUAN_MUST_USE;
+enum kerr store_session_delete(struct store *st, const char *token_hash) KOUAN_MUST_USE;
+/* Every session of a user (password reset, disabling). */
+enum kerr store_session_delete_user(struct store *st, int64_t user_id) KOUAN_MUST_USE;
+/* Sessions created before created_before or idle since before idle_before. */
+enum kerr store_session_purge(struct store *st, int64_t created_before, int64_t idle_before) KOUAN_MUST_USE;
+
+/* Failed logins, counted per key ("user:NAME", "addr:IP"). */
+enum kerr store_login_failure_add(struct store *st, const char *key, int64_t at) KOUAN_MUST_USE;
+enum kerr store_login_failure_count(struct store *st, const char *key, int64_t since, int *n) KOUAN_MUST_USE;
+enum kerr store_login_failure_clear(struct store *st, const char *key) KOUAN_MUST_USE;
+
+/* Option lists the bureau keeps (DOMAIN.md): list is one of "clearance_mode",
+ * "cargo_type", "customs_warehouse", "usage_type", "fuel_type". *values is an
+ * array of *n strings in display order; free it with store_strings_free. */
+enum kerr store_option_list(struct store *st, const char *list, char ***values, size_t *n) KOUAN_MUST_USE;
+enum kerr store_option_add(struct store *st, const char *list, const char *value) KOUAN_MUST_USE;
+void store_strings_free(char **values, size_t n);
+
+#endif
