@@ -16,6 +16,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "core/error.h"
 
@@ -120,5 +121,9 @@ enum kerr store_login_failure_clear(struct store *st, const char *key) KOUAN_MUS
 enum kerr store_option_list(struct store *st, const char *list, char ***values, size_t *n) KOUAN_MUST_USE;
 enum kerr store_option_add(struct store *st, const char *list, const char *value) KOUAN_MUST_USE;
 void store_strings_free(char **values, size_t n);
+
+/* The demo lists, sites, organisations and one account per role (idempotent);
+ * each account's random password is printed to report once, when created. */
+enum kerr store_demo_seed(struct store *st, FILE *report) KOUAN_MUST_USE;
 
 #endif
