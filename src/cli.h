@@ -4,5 +4,6 @@
 #define KOUAN_CLI_H
 
 int cli_serve(int argc, char **argv);	/* src/api/serve.c */
+int cli_user(int argc, char **argv);	/* src/store/cli_user.c */
 
 #endif

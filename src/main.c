@@ -13,6 +13,7 @@ struct command {
 
 static const struct command commands[] = {
 	{"serve", cli_serve, "run the web platform (JSON API under /api/v1 and the pages)"},
+	{"user", cli_user, "manage accounts: user add NAME --role ROLE [--org ORG] (password on stdin)"},
 };
 
 static void usage(FILE *f)

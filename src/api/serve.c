@@ -1,9 +1,151 @@
+/* kouan serve: read the options, open the store, start the HTTP server,
+ * wait for SIGTERM or SIGINT, stop cleanly. */
+#include <errno.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stddef.h>
 #include <stdio.h>
+#include <string.h>
+#include <time.h>
 
+#include "api/api.h"
 #include "cli.h"
+#include "core/config.h"
+#include "core/log.h"
+
+#define PURGE_EVERY_S 60
+
+struct serve_config {
+	const char *listen, *db, *trusted_proxy;
+	int log_level, demo;
+	long threads, db_pool, max_body, max_upload, max_header_bytes, grace_ms;
+	long session_idle, session_max, login_max_user, login_max_addr, login_window;
+};
+
+static int check_listen(const char *v, char *why, size_t n)
+{
+	const char *colon = strrchr(v, ':');
+	long port;
+	if (colon == NULL || colon == v || parse_long(colon + 1, 0, 65535, &port) != 0) {
+		snprintf(why, n, "must be HOST:PORT, e.g. 127.0.0.1:8080");
+		return -1;
+	}
+	return 0;
+}
+
+static int check_db(const char *v, char *why, size_t n)
+{
+	if (strncmp(v, "sqlite:", 7) == 0 && v[7] != '\0')
+		return 0;
+	if (strncmp(v, "postgres://", 11) == 0 || strncmp(v, "postgresql://", 13) == 0)
+		return 0;
+	snprintf(why, n, "must be sqlite:PATH or postgres://USER@HOST:PORT/DB");
+	return -1;
+}
+
+#define O(f) offsetof(struct serve_config, f)
+static const struct config_option options[] = {
+	{"--listen", "KOUAN_LISTEN", CONFIG_STRING, "127.0.0.1:8080", 0, 128, O(listen), "address and port to listen on", check_listen},
+	{"--db", "KOUAN_DB", CONFIG_STRING, "sqlite:var/kouan.db", 0, 1024, O(db), "database: sqlite:PATH or a postgres:// URI", check_db},
+	{"--log-level", "KOUAN_LOG_LEVEL", CONFIG_LEVEL, "info", 0, 0, O(log_level), "debug, info, warn or error", NULL},
+	{"--threads", "KOUAN_THREADS", CONFIG_INT, "4", 1, 64, O(threads), "HTTP worker threads", NULL},
+	{"--db-pool", "KOUAN_DB_POOL", CONFIG_INT, "8", 1, 64, O(db_pool), "database connections", NULL},
+	{"--max-body", "KOUAN_MAX_BODY", CONFIG_INT, "1048576", 1024, 16777216, O(max_body), "largest JSON body, bytes", NULL},
+	{"--max-upload", "KOUAN_MAX_UPLOAD", CONFIG_INT, "20971520", 1024, 104857600, O(max_upload), "largest upload, bytes", NULL},
+	{"--max-header-bytes", "KOUAN_MAX_HEADER_BYTES", CONFIG_INT, "16384", 1024, 65536, O(max_header_bytes), "largest request head, bytes", NULL},
+	{"--session-idle", "KOUAN_SESSION_IDLE", CONFIG_INT, "7200", 1, 604800, O(session_idle), "seconds an unused session lasts", NULL},
+	{"--session-max", "KOUAN_SESSION_MAX", CONFIG_INT, "43200", 1, 2592000, O(session_max), "seconds any session lasts", NULL},
+	{"--login-max-user", "KOUAN_LOGIN_MAX_USER", CONFIG_INT, "5", 1, 1000, O(login_max_user), "failed logins per account in the window", NULL},
+	{"--login-max-addr", "KOUAN_LOGIN_MAX_ADDR", CONFIG_INT, "50", 1, 100000, O(login_max_addr), "failed logins per address in the window", NULL},
+	{"--login-window", "KOUAN_LOGIN_WINDOW", CONFIG_INT, "900", 1, 86400, O(login_window), "seconds over which failed logins count", NULL},
+	{"--trusted-proxy", "KOUAN_TRUSTED_PROXY", CONFIG_STRING, "", 0, 64, O(trusted_proxy), "proxy address whose X-Forwarded-For/-Proto are believed", NULL},
+	{"--grace", "KOUAN_SHUTDOWN_GRACE", CONFIG_INT, "10000", 0, 600000, O(grace_ms), "milliseconds to finish requests on stop", NULL},
+	{"--demo", "KOUAN_DEMO", CONFIG_BOOL, "false", 0, 0, O(demo), "create the demo lists and one account per role", NULL},
+};
+#undef O
 
 int cli_serve(int argc, char **argv)
 {
-	fprintf(stderr, "kouan serve: not built yet\n");
-	return 2;
+	struct serve_config cfg = {0};
+	int rc = config_parse(options, sizeof options / sizeof options[0], &cfg, argc, argv, "kouan serve [OPTIONS]");
+	if (rc != 0)
+		return rc == 1 ? 0 : 2;
+	if (cfg.session_idle > cfg.session_max) {
+		fprintf(stderr, "kouan: --session-idle must not exceed --session-max\n");
+		return 2;
+	}
+	log_threshold = (enum log_level)cfg.log_level;
+	if (sodium_init() < 0) {
+		fprintf(stderr, "kouan: libsodium failed to start\n");
+		return 1;
+	}
+
+	/* Signals go to the thread that waits for them, never to a worker. */
+	sigset_t stop;
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &stop, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	struct app app = {
+		.set = {cfg.session_idle, cfg.session_max, cfg.login_max_user, cfg.login_max_addr, cfg.login_window},
+		.started_at = (int64_t)time(NULL),
+	};
+	enum kerr e = store_open(cfg.db, (int)cfg.db_pool, &app.store);
+	if (e != K_OK) {
+		fprintf(stderr, "kouan: cannot open the database %s: %s\n", strncmp(cfg.db, "sqlite:", 7) == 0 ? cfg.db : "(postgres)",
+			kerr_message(e, LANG_EN));
+		return 1;
+	}
+	if (cfg.demo && (e = store_demo_seed(app.store, stderr)) != K_OK) {
+		fprintf(stderr, "kouan: cannot create the demo data: %s\n", kerr_message(e, LANG_EN));
+		store_close(app.store);
+		return 1;
+	}
+	app.sessions = session_cache_new();
+	app.metrics = metrics_new();
+
+	struct http_config hc = {
+		.listen = cfg.listen,
+		.threads = (int)cfg.threads,
+		.limits = {(size_t)cfg.max_body, (size_t)cfg.max_upload, (size_t)cfg.max_header_bytes},
+		.trusted_proxy = cfg.trusted_proxy,
+		.handler = api_handle,
+		.app = &app,
+	};
+	struct http_server *srv = NULL;
+	char bound[80];
+	e = http_start(&hc, &srv, bound, sizeof bound);
+	if (e != K_OK) {
+		fprintf(stderr, "kouan: cannot listen on %s (in use, or not an address of this machine)\n", cfg.listen);
+		rc = 1;
+		goto out;
+	}
+	http_set_observer(srv, api_observe);
+	fprintf(stderr, "listening addr=%s\n", bound);
+	log_info("msg=started db=%s threads=%ld", store_driver_name(app.store), cfg.threads);
+
+	for (;;) {
+		struct timespec wait = {PURGE_EVERY_S, 0};
+		int sig = sigtimedwait(&stop, NULL, &wait);
+		if (sig == SIGTERM || sig == SIGINT) {
+			log_info("msg=stopping signal=%d", sig);
+			break;
+		}
+		if (sig < 0 && errno == EAGAIN) {
+			int64_t now = (int64_t)time(NULL);
+			if (store_session_purge(app.store, now - cfg.session_max, now - cfg.session_idle) != K_OK)
+				log_warn("msg=\"session purge failed\"");
+		}
+	}
+	http_stop(srv, (int)cfg.grace_ms);
+	rc = 0;
+out:
+	session_cache_free(app.sessions);
+	metrics_free(app.metrics);
+	store_close(app.store);
+	if (rc == 0)
+		log_info("msg=stopped");
+	return rc;
 }

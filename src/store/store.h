@@ -16,6 +16,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "core/error.h"
 
@@ -120,5 +121,34 @@ enum kerr store_login_failure_clear(struct store *st, const char *key) KOUAN_MUS
 enum kerr store_option_list(struct store *st, const char *list, char ***values, size_t *n) KOUAN_MUST_USE;
 enum kerr store_option_add(struct store *st, const char *list, const char *value) KOUAN_MUST_USE;
 void store_strings_free(char **values, size_t n);
+
+/* ---- Added with the implementation (src/store/) ---- */
+
+/* Validation shared with handlers and commands: 1 when acceptable. */
+int store_username_acceptable(const char *name);	/* 3-64 bytes: letters (any script, CJK), digits, _ . - */
+int store_role_valid(const char *role);			/* enterprise warehouse bureau gate admin */
+int store_org_kind_valid(const char *kind);
+int store_option_list_known(const char *list);
+/* The organisation kind a role belongs to ("enterprise", "warehouse",
+ * "bureau"), NULL for gate and admin (and unknown roles). A bureau user may
+ * also have no organisation. store_user_create refuses an org_id that does
+ * not fit the role with K_VALIDATION_FAILED (K_CONFLICT if it names none). */
+const char *store_role_org_kind(const char *role);
+
+enum kerr store_site_get(struct store *st, int64_t id, struct site *out) KOUAN_MUST_USE;
+enum kerr store_site_by_name(struct store *st, const char *name, struct site *out) KOUAN_MUST_USE;
+enum kerr store_site_set_active(struct store *st, int64_t id, int active) KOUAN_MUST_USE;
+/* Forget failures older than before (call now and then). */
+enum kerr store_login_failure_purge(struct store *st, int64_t before) KOUAN_MUST_USE;
+/* K_NOT_FOUND when the list has no such value. */
+enum kerr store_option_remove(struct store *st, const char *list, const char *value) KOUAN_MUST_USE;
+
+/* Demo data (demo.c), idempotent: the option lists of DOMAIN.md's demo
+ * values, the transshipment sites, one enterprise, two warehouse
+ * organisations and the bureau, and one account per role. A new account's
+ * random password is written once to report as
+ *   demo-account username=demo_enterprise role=enterprise password=XXXXXXXX
+ * (report may be NULL); accounts that already exist are left alone. */
+enum kerr store_demo_seed(struct store *st, FILE *report) KOUAN_MUST_USE;
 
 #endif

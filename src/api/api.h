@@ -1,0 +1,112 @@
+/* The JSON API and the pages: the application behind the HTTP server.
+ * Handlers see a `struct api_ctx` (the request, the store, the caller) and
+ * never a database driver or libmicrohttpd. */
+#ifndef KOUAN_API_API_H
+#define KOUAN_API_API_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "core/error.h"
+#include "http/http.h"
+#include "store/store.h"
+
+struct session_cache;
+struct metrics;
+
+struct api_settings {
+	long session_idle_s;	/* a session unused this long ends */
+	long session_max_s;	/* and every session ends this long after login */
+	long login_max_per_user;	/* failed logins per account in the window */
+	long login_max_per_addr;	/* failed logins per client address in the window */
+	long login_window_s;
+};
+
+struct app {
+	struct store *store;
+	struct api_settings set;
+	struct session_cache *sessions;
+	struct metrics *metrics;
+	int64_t started_at;	/* Unix seconds */
+};
+
+/* Who is calling: filled for routes that need a session. */
+struct caller {
+	struct user user;
+	struct org org;		/* id 0 when the user has none */
+	struct session session;
+};
+
+struct api_ctx {
+	struct http_request *req;
+	struct app *app;
+	struct caller *who;	/* NULL on public routes */
+	enum lang lang;
+	const char *params[4];	/* :segments of the route, in order */
+	char param_buf[4][64];
+};
+
+/* Role bits for the route table. */
+enum {
+	ROLE_ENTERPRISE = 1 << 0,
+	ROLE_WAREHOUSE = 1 << 1,
+	ROLE_BUREAU = 1 << 2,
+	ROLE_GATE = 1 << 3,
+	ROLE_ADMIN = 1 << 4,
+	ROLE_ANY = 0x1f,
+};
+int role_bit(const char *role);	/* 0 when unknown */
+
+/* The entry point for the HTTP server. */
+void api_handle(struct http_request *req, void *app);
+void api_observe(const struct http_request *req, int status, int64_t elapsed_us, void *app);
+
+/* Answers. Each queues the response; a handler then returns. */
+void api_json(struct api_ctx *c, int status, json_t *body);	/* steals body */
+void api_no_content(struct api_ctx *c);
+void api_error(struct api_ctx *c, enum kerr e);
+/* 422 validation_failed with one entry per failing field: fields is a JSON
+ * array built with field_error(); stolen. */
+void api_invalid(struct api_ctx *c, json_t *fields);
+
+enum field_problem { FIELD_REQUIRED, FIELD_TOO_SHORT, FIELD_TOO_LONG, FIELD_INVALID, FIELD_TAKEN,
+	FIELD_WRONG, FIELD_UNKNOWN_CHOICE, FIELD_PROBLEM_COUNT };
+/* Append {"field","code","message"} to arr in the caller's language. */
+void field_error(struct api_ctx *c, json_t *arr, const char *field, enum field_problem p);
+
+/* Parse the body as a JSON object (NULL after answering 400/415). Owned by the caller. */
+json_t *api_body_object(struct api_ctx *c);
+/* A string member: NULL when absent or not a string. */
+const char *json_str(json_t *obj, const char *key);
+
+/* Handlers, one file per resource. */
+void session_login(struct api_ctx *c);
+void session_logout(struct api_ctx *c);
+void session_me(struct api_ctx *c);
+void session_set_lang(struct api_ctx *c);
+void session_set_password(struct api_ctx *c);
+void users_list(struct api_ctx *c);
+void users_create(struct api_ctx *c);
+void users_update(struct api_ctx *c);
+void users_reset_password(struct api_ctx *c);
+void options_get(struct api_ctx *c);
+void sites_list(struct api_ctx *c);
+void health_check(struct api_ctx *c);
+void metrics_get(struct api_ctx *c);
+
+/* Sessions: the caller for a request (K_UNAUTHENTICATED when none is valid). */
+enum kerr session_resolve(struct api_ctx *c, struct caller *out) KOUAN_MUST_USE;
+struct session_cache *session_cache_new(void);
+void session_cache_free(struct session_cache *sc);
+/* Forget cached sessions (all of a user when user_id != 0, else one token hash). */
+void session_cache_forget(struct session_cache *sc, const char *token_hash, int64_t user_id);
+
+/* Metrics. */
+struct metrics *metrics_new(void);
+void metrics_free(struct metrics *m);
+void metrics_db_error(struct metrics *m);
+
+/* JSON for a user, the same everywhere. */
+json_t *user_json(const struct user *u, const struct org *o);
+
+#endif

@@ -1,0 +1,185 @@
+/* The route table and the dispatch: find the route, resolve the caller,
+ * check role and CSRF token, then call the handler. */
+#include <string.h>
+#include <strings.h>
+
+#include "api/api.h"
+#include "core/log.h"
+#include "http/assets.h"
+
+enum { PUBLIC = 1 << 0, NO_CSRF = 1 << 1 };
+
+struct route {
+	const char *method;
+	const char *pattern;	/* ":x" matches one path segment */
+	void (*handler)(struct api_ctx *c);
+	int roles;		/* 0 with PUBLIC */
+	int flags;
+	const char *name;	/* metrics label */
+};
+
+static const struct route routes[] = {
+	{"POST", "/api/v1/session", session_login, 0, PUBLIC, "session_login"},
+	{"DELETE", "/api/v1/session", session_logout, ROLE_ANY, 0, "session_logout"},
+	{"GET", "/api/v1/me", session_me, ROLE_ANY, 0, "me"},
+	{"PUT", "/api/v1/me/lang", session_set_lang, ROLE_ANY, 0, "me_lang"},
+	{"PUT", "/api/v1/me/password", session_set_password, ROLE_ANY, 0, "me_password"},
+	{"GET", "/api/v1/users", users_list, ROLE_ADMIN, 0, "users_list"},
+	{"POST", "/api/v1/users", users_create, ROLE_ADMIN, 0, "users_create"},
+	{"PATCH", "/api/v1/users/:id", users_update, ROLE_ADMIN, 0, "users_update"},
+	{"PUT", "/api/v1/users/:id/password", users_reset_password, ROLE_ADMIN, 0, "users_password"},
+	{"GET", "/api/v1/options/:list", options_get, ROLE_ANY, 0, "options"},
+	{"GET", "/api/v1/sites", sites_list, ROLE_ANY, 0, "sites"},
+	{"GET", "/healthz", health_check, 0, PUBLIC, "healthz"},
+	{"GET", "/metrics", metrics_get, 0, PUBLIC, "metrics"},
+};
+#define N_ROUTES (sizeof routes / sizeof routes[0])
+
+int role_bit(const char *role)
+{
+	static const char *const names[] = {"enterprise", "warehouse", "bureau", "gate", "admin"};
+	for (int i = 0; i < 5; i++)
+		if (strcmp(role, names[i]) == 0)
+			return 1 << i;
+	return 0;
+}
+
+/* Match path against pattern, copying :segments into c->params. */
+static int match(const char *pattern, const char *path, struct api_ctx *c)
+{
+	int np = 0;
+	while (*pattern && *path) {
+		if (*pattern == ':') {
+			const char *end = strchr(path, '/');
+			size_t len = end ? (size_t)(end - path) : strlen(path);
+			if (len == 0 || len >= sizeof c->param_buf[0] || np >= 4)
+				return 0;
+			memcpy(c->param_buf[np], path, len);
+			c->param_buf[np][len] = '\0';
+			c->params[np] = c->param_buf[np];
+			np++;
+			path += len;
+			while (*pattern && *pattern != '/')
+				pattern++;
+			continue;
+		}
+		if (*pattern != *path)
+			return 0;
+		pattern++;
+		path++;
+	}
+	return *pattern == '\0' && *path == '\0';
+}
+
+static enum lang request_lang(struct http_request *req)
+{
+	const char *q = http_query(req, "lang");
+	int l = q ? lang_parse(q, (int)strlen(q)) : -1;
+	return l >= 0 ? (enum lang)l : lang_from_accept(http_header(req, "Accept-Language"));
+}
+
+static void serve_asset(struct api_ctx *c)
+{
+	const char *method = http_method(c->req);
+	const struct asset *a = assets_find(http_path(c->req));
+	http_set_route(c->req, "static");
+	if (a == NULL) {
+		api_error(c, K_NOT_FOUND);
+		return;
+	}
+	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
+		http_add_header(c->req, "Allow", "GET, HEAD");
+		api_error(c, K_METHOD_NOT_ALLOWED);
+		return;
+	}
+	int html = strncmp(a->type, "text/html", 9) == 0;
+	/* Pages revalidate every time; scripts and styles for a few minutes. */
+	http_add_header(c->req, "Cache-Control", html ? "no-cache" : "public, max-age=300");
+	http_add_header(c->req, "ETag", a->etag);
+	http_add_header(c->req, "X-Content-Type-Options", "nosniff");
+	if (html) {
+		http_add_header(c->req, "Content-Security-Policy",
+			"default-src 'self'; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'");
+		http_add_header(c->req, "X-Frame-Options", "DENY");
+		http_add_header(c->req, "Referrer-Policy", "same-origin");
+	}
+	const char *inm = http_header(c->req, "If-None-Match");
+	if (inm && strstr(inm, a->etag)) {
+		http_respond_static(c->req, 304, NULL, "", 0);
+		return;
+	}
+	http_respond_static(c->req, 200, a->type, a->data, a->len);
+}
+
+static int csrf_ok(struct api_ctx *c)
+{
+	const char *m = http_method(c->req);
+	if (strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0 || strcmp(m, "OPTIONS") == 0)
+		return 1;
+	const char *t = http_header(c->req, "X-CSRF-Token");
+	const char *want = c->who->session.csrf_token;
+	size_t n = strlen(want);
+	if (t == NULL || strlen(t) != n || n == 0)
+		return 0;
+	unsigned char diff = 0;	/* constant time */
+	for (size_t i = 0; i < n; i++)
+		diff |= (unsigned char)(t[i] ^ want[i]);
+	return diff == 0;
+}
+
+void api_handle(struct http_request *req, void *appv)
+{
+	struct api_ctx c = {.req = req, .app = appv};
+	struct caller who;
+	c.lang = request_lang(req);
+	if (http_refusal(req) != K_OK) {
+		http_set_route(req, "refused");
+		api_error(&c, http_refusal(req));
+		return;
+	}
+	const char *path = http_path(req), *method = http_method(req);
+	const struct route *r = NULL;
+	int path_known = 0;
+	for (size_t i = 0; i < N_ROUTES && r == NULL; i++) {
+		if (!match(routes[i].pattern, path, &c))
+			continue;
+		path_known = 1;
+		if (strcmp(routes[i].method, method) == 0)
+			r = &routes[i];
+	}
+	if (r == NULL) {
+		if (path_known) {
+			http_set_route(req, "method_not_allowed");
+			api_error(&c, K_METHOD_NOT_ALLOWED);
+		} else if (strncmp(path, "/api/", 5) == 0) {
+			http_set_route(req, "not_found");
+			api_error(&c, K_NOT_FOUND);
+		} else {
+			serve_asset(&c);
+		}
+		return;
+	}
+	http_set_route(req, r->name);
+	if (!(r->flags & PUBLIC)) {
+		enum kerr e = session_resolve(&c, &who);
+		if (e != K_OK) {
+			api_error(&c, e);
+			return;
+		}
+		c.who = &who;
+		/* The user's own setting, unless the request names a language. */
+		int ql = http_query(req, "lang") ? lang_parse(http_query(req, "lang"), (int)strlen(http_query(req, "lang"))) : -1;
+		int ul = lang_parse(who.user.lang, (int)strlen(who.user.lang));
+		if (ql < 0 && ul >= 0)
+			c.lang = (enum lang)ul;
+		if (!(r->flags & NO_CSRF) && !csrf_ok(&c)) {
+			api_error(&c, K_CSRF_FAILED);
+			return;
+		}
+		if (!(role_bit(who.user.role) & r->roles)) {
+			api_error(&c, K_FORBIDDEN);
+			return;
+		}
+	}
+	r->handler(&c);
+}

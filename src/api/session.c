@@ -1,0 +1,444 @@
+/* Logging in and out, the caller of a request, and the user's own settings.
+ *
+ * The cookie holds 32 random bytes (hex); the database keeps only their
+ * SHA-256, so a copy of the database opens no session. Sessions are cached
+ * in memory for a few seconds so that an authenticated GET costs no query;
+ * the last-seen time is written at most once a minute. */
+#include <pthread.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "api/api.h"
+#include "auth/password.h"
+#include "core/log.h"
+
+#define COOKIE_NAME "kouan_session"
+#define TOKEN_BYTES 32
+#define CACHE_TTL_S 5		/* how stale a cached session may be (other servers' logouts) */
+#define TOUCH_EVERY_S 60	/* how often last_seen is written (a quarter of the idle time when shorter) */
+#define CACHE_SHARDS 64
+#define CACHE_PER_SHARD 512
+#define USERNAME_MAX 64
+#define PASSWORD_MAX 128
+
+struct cached {
+	struct caller who;
+	int64_t fetched_at;
+	struct cached *next;
+};
+
+struct session_cache {
+	struct {
+		pthread_mutex_t lock;
+		struct cached *head;
+		int n;
+	} shard[CACHE_SHARDS];
+};
+
+struct session_cache *session_cache_new(void)
+{
+	struct session_cache *sc = xcalloc(1, sizeof *sc);
+	for (int i = 0; i < CACHE_SHARDS; i++)
+		pthread_mutex_init(&sc->shard[i].lock, NULL);
+	return sc;
+}
+
+static void shard_clear(struct cached *e)
+{
+	while (e) {
+		struct cached *next = e->next;
+		sodium_memzero(e, sizeof *e);
+		free(e);
+		e = next;
+	}
+}
+
+void session_cache_free(struct session_cache *sc)
+{
+	if (sc == NULL)
+		return;
+	for (int i = 0; i < CACHE_SHARDS; i++) {
+		shard_clear(sc->shard[i].head);
+		pthread_mutex_destroy(&sc->shard[i].lock);
+	}
+	free(sc);
+}
+
+static unsigned shard_of(const char *hash)
+{
+	/* the hash is hex of SHA-256: its first bytes are already uniform */
+	return (unsigned)strtoul((char[3]){hash[0], hash[1], 0}, NULL, 16) % CACHE_SHARDS;
+}
+
+static int cache_get(struct session_cache *sc, const char *hash, int64_t now, struct caller *out)
+{
+	unsigned s = shard_of(hash);
+	int found = 0;
+	pthread_mutex_lock(&sc->shard[s].lock);
+	for (struct cached *e = sc->shard[s].head; e; e = e->next)
+		if (strcmp(e->who.session.token_hash, hash) == 0 && now - e->fetched_at < CACHE_TTL_S) {
+			*out = e->who;
+			found = 1;
+			break;
+		}
+	pthread_mutex_unlock(&sc->shard[s].lock);
+	return found;
+}
+
+static void cache_put(struct session_cache *sc, const struct caller *who, int64_t now)
+{
+	unsigned s = shard_of(who->session.token_hash);
+	pthread_mutex_lock(&sc->shard[s].lock);
+	struct cached **pp = &sc->shard[s].head;
+	while (*pp) {	/* replace an older copy, drop expired ones */
+		struct cached *e = *pp;
+		if (strcmp(e->who.session.token_hash, who->session.token_hash) == 0 || now - e->fetched_at >= CACHE_TTL_S) {
+			*pp = e->next;
+			sc->shard[s].n--;
+			free(e);
+			continue;
+		}
+		pp = &e->next;
+	}
+	if (sc->shard[s].n >= CACHE_PER_SHARD) {
+		shard_clear(sc->shard[s].head);
+		sc->shard[s].head = NULL;
+		sc->shard[s].n = 0;
+	}
+	struct cached *e = xmalloc(sizeof *e);
+	e->who = *who;
+	e->fetched_at = now;
+	e->next = sc->shard[s].head;
+	sc->shard[s].head = e;
+	sc->shard[s].n++;
+	pthread_mutex_unlock(&sc->shard[s].lock);
+}
+
+void session_cache_forget(struct session_cache *sc, const char *token_hash, int64_t user_id)
+{
+	for (int s = 0; s < CACHE_SHARDS; s++) {
+		if (token_hash && (unsigned)s != shard_of(token_hash))
+			continue;
+		pthread_mutex_lock(&sc->shard[s].lock);
+		struct cached **pp = &sc->shard[s].head;
+		while (*pp) {
+			struct cached *e = *pp;
+			if ((token_hash && strcmp(e->who.session.token_hash, token_hash) == 0) ||
+				(user_id && e->who.user.id == user_id)) {
+				*pp = e->next;
+				sc->shard[s].n--;
+				free(e);
+				continue;
+			}
+			pp = &e->next;
+		}
+		pthread_mutex_unlock(&sc->shard[s].lock);
+	}
+}
+
+static int64_t now_s(void)
+{
+	return (int64_t)time(NULL);
+}
+
+static void random_hex(char *out, size_t out_len)
+{
+	unsigned char raw[TOKEN_BYTES];
+	randombytes_buf(raw, sizeof raw);
+	sodium_bin2hex(out, out_len, raw, sizeof raw);
+	sodium_memzero(raw, sizeof raw);
+}
+
+static void token_hash(const char *token, char out[STORE_TOKEN_MAX])
+{
+	unsigned char h[crypto_hash_sha256_BYTES];
+	crypto_hash_sha256(h, (const unsigned char *)token, strlen(token));
+	sodium_bin2hex(out, STORE_TOKEN_MAX, h, sizeof h);
+}
+
+static int token_form_ok(const char *t)
+{
+	size_t n = strlen(t);
+	if (n != TOKEN_BYTES * 2)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!((t[i] >= '0' && t[i] <= '9') || (t[i] >= 'a' && t[i] <= 'f')))
+			return 0;
+	return 1;
+}
+
+static int expired(const struct app *app, const struct session *s, int64_t now)
+{
+	return now - s->created_at >= app->set.session_max_s || now - s->last_seen >= app->set.session_idle_s;
+}
+
+/* Load session, user and organisation from the database. */
+static enum kerr load_caller(struct app *app, const char *hash, struct caller *out)
+{
+	memset(out, 0, sizeof *out);
+	enum kerr e = store_session_get(app->store, hash, &out->session);
+	if (e != K_OK)
+		return e == K_NOT_FOUND ? K_UNAUTHENTICATED : e;
+	if ((e = store_user_get(app->store, out->session.user_id, &out->user)) != K_OK)
+		return e == K_NOT_FOUND ? K_UNAUTHENTICATED : e;
+	if (out->user.org_id && (e = store_org_get(app->store, out->user.org_id, &out->org)) != K_OK)
+		return e == K_NOT_FOUND ? K_UNAUTHENTICATED : e;
+	return K_OK;
+}
+
+enum kerr session_resolve(struct api_ctx *c, struct caller *out)
+{
+	char token[TOKEN_BYTES * 2 + 2], hash[STORE_TOKEN_MAX];
+	if (http_cookie(c->req, COOKIE_NAME, token, sizeof token) == NULL || !token_form_ok(token))
+		return K_UNAUTHENTICATED;
+	token_hash(token, hash);
+	struct app *app = c->app;
+	int64_t now = now_s();
+	if (!cache_get(app->sessions, hash, now, out)) {
+		enum kerr e = load_caller(app, hash, out);
+		if (e != K_OK)
+			return e;
+		cache_put(app->sessions, out, now);
+	}
+	if (out->user.disabled)
+		return K_UNAUTHENTICATED;
+	if (expired(app, &out->session, now)) {
+		if (store_session_delete(app->store, hash) != K_OK)
+			log_warn("msg=\"expired session not deleted\"");
+		session_cache_forget(app->sessions, hash, 0);
+		return K_UNAUTHENTICATED;
+	}
+	int64_t every = app->set.session_idle_s / 4 < TOUCH_EVERY_S ? app->set.session_idle_s / 4 : TOUCH_EVERY_S;
+	if (now - out->session.last_seen >= every) {
+		if (store_session_touch(app->store, hash, now) == K_OK) {
+			out->session.last_seen = now;
+			cache_put(app->sessions, out, now);
+		}
+	}
+	return K_OK;
+}
+
+static void set_cookie(struct api_ctx *c, const char *value, long max_age)
+{
+	char cookie[256];
+	snprintf(cookie, sizeof cookie, "%s=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%ld%s", COOKIE_NAME, value,
+		max_age, http_is_secure(c->req) ? "; Secure" : "");
+	http_add_header(c->req, "Set-Cookie", cookie);
+}
+
+static json_t *me_body(struct api_ctx *c, const struct caller *who)
+{
+	json_t *org = who->org.id ? json_pack("{s:I,s:s,s:s}", "id", (json_int_t)who->org.id, "name", who->org.name,
+					"kind", who->org.kind)
+				  : json_null();
+	return json_pack("{s:{s:I,s:s,s:s},s:o,s:s,s:s}", "user", "id", (json_int_t)who->user.id, "username",
+		who->user.username, "role", who->user.role, "organisation", org, "csrf_token", who->session.csrf_token, "lang",
+		lang_name(c->lang));
+}
+
+/* A new session for user; answers with the me body. */
+static void start_session(struct api_ctx *c, struct caller *who)
+{
+	char token[TOKEN_BYTES * 2 + 1];
+	random_hex(token, sizeof token);
+	int64_t now = now_s();
+	memset(&who->session, 0, sizeof who->session);
+	token_hash(token, who->session.token_hash);
+	random_hex(who->session.csrf_token, sizeof who->session.csrf_token);
+	who->session.user_id = who->user.id;
+	who->session.created_at = now;
+	who->session.last_seen = now;
+	enum kerr e = store_session_create(c->app->store, &who->session);
+	if (e != K_OK) {
+		sodium_memzero(token, sizeof token);
+		api_error(c, e);
+		return;
+	}
+	cache_put(c->app->sessions, who, now);
+	set_cookie(c, token, c->app->set.session_max_s);
+	sodium_memzero(token, sizeof token);
+	int ul = lang_parse(who->user.lang, (int)strlen(who->user.lang));
+	if (ul >= 0 && http_query(c->req, "lang") == NULL)
+		c->lang = (enum lang)ul;
+	api_json(c, 200, me_body(c, who));
+}
+
+static char dummy_hash[STORE_HASH_MAX];
+static void make_dummy_hash(void)
+{
+	char pw[TOKEN_BYTES * 2 + 1];
+	random_hex(pw, sizeof pw);
+	if (auth_password_hash(pw, strlen(pw), dummy_hash) != K_OK)
+		dummy_hash[0] = '\0';
+}
+
+static void dummy_verify(const char *pw)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, make_dummy_hash);
+	(void)auth_password_verify(dummy_hash, pw, strlen(pw));
+}
+
+/* Failed logins within the window, for the account and for the address. */
+static enum kerr throttled(struct api_ctx *c, const char *user_key, const char *addr_key, int *limited)
+{
+	struct app *app = c->app;
+	int64_t since = now_s() - app->set.login_window_s;
+	int nu = 0, na = 0;
+	enum kerr e = store_login_failure_count(app->store, user_key, since, &nu);
+	if (e == K_OK)
+		e = store_login_failure_count(app->store, addr_key, since, &na);
+	*limited = nu >= app->set.login_max_per_user || na >= app->set.login_max_per_addr;
+	return e;
+}
+
+void session_login(struct api_ctx *c)
+{
+	json_t *body = api_body_object(c);
+	if (body == NULL)
+		return;
+	const char *name = json_str(body, "username"), *pw = json_str(body, "password");
+	json_t *fields = json_array();
+	if (name == NULL || *name == '\0')
+		field_error(c, fields, "username", FIELD_REQUIRED);
+	else if (strlen(name) > USERNAME_MAX)
+		field_error(c, fields, "username", FIELD_TOO_LONG);
+	if (pw == NULL || *pw == '\0')
+		field_error(c, fields, "password", FIELD_REQUIRED);
+	else if (strlen(pw) > PASSWORD_MAX)
+		field_error(c, fields, "password", FIELD_TOO_LONG);
+	if (json_array_size(fields) > 0) {
+		json_decref(body);
+		api_invalid(c, fields);
+		return;
+	}
+	json_decref(fields);
+
+	char user_key[STORE_NAME_MAX + 8], addr_key[80];
+	snprintf(user_key, sizeof user_key, "user:%s", name);
+	snprintf(addr_key, sizeof addr_key, "addr:%s", http_client_addr(c->req));
+	int limited;
+	enum kerr e = throttled(c, user_key, addr_key, &limited);
+	if (e != K_OK || limited) {
+		json_decref(body);
+		api_error(c, e != K_OK ? e : K_RATE_LIMITED);
+		return;
+	}
+
+	struct caller who;
+	memset(&who, 0, sizeof who);
+	e = store_user_by_name(c->app->store, name, &who.user);
+	int ok = 0;
+	if (e == K_OK)
+		ok = auth_password_verify(who.user.password_hash, pw, strlen(pw)) && !who.user.disabled;
+	else if (e == K_NOT_FOUND)
+		dummy_verify(pw);	/* the same time whether or not the name exists */
+	json_decref(body);
+	if (e != K_OK && e != K_NOT_FOUND) {
+		api_error(c, e);
+		return;
+	}
+	int64_t now = now_s();
+	if (!ok) {
+		if ((e = store_login_failure_add(c->app->store, user_key, now)) == K_OK)
+			e = store_login_failure_add(c->app->store, addr_key, now);
+		log_info("msg=\"login failed\" req=%s addr=%s", http_request_id(c->req), http_client_addr(c->req));
+		api_error(c, e != K_OK ? e : K_UNAUTHENTICATED);
+		return;
+	}
+	if (store_login_failure_clear(c->app->store, user_key) != K_OK)
+		log_warn("msg=\"login failures not cleared\"");
+	if (who.user.org_id && (e = store_org_get(c->app->store, who.user.org_id, &who.org)) != K_OK) {
+		api_error(c, e);
+		return;
+	}
+	log_info("msg=\"login\" req=%s user=%lld", http_request_id(c->req), (long long)who.user.id);
+	start_session(c, &who);
+}
+
+void session_logout(struct api_ctx *c)
+{
+	enum kerr e = store_session_delete(c->app->store, c->who->session.token_hash);
+	session_cache_forget(c->app->sessions, c->who->session.token_hash, 0);
+	if (e != K_OK && e != K_NOT_FOUND) {
+		api_error(c, e);
+		return;
+	}
+	set_cookie(c, "", 0);
+	api_no_content(c);
+}
+
+void session_me(struct api_ctx *c)
+{
+	api_json(c, 200, me_body(c, c->who));
+}
+
+void session_set_lang(struct api_ctx *c)
+{
+	json_t *body = api_body_object(c);
+	if (body == NULL)
+		return;
+	const char *l = json_str(body, "lang");
+	int lang = l && strlen(l) == 2 ? lang_parse(l, 2) : -1;
+	if (lang < 0) {
+		json_t *fields = json_array();
+		field_error(c, fields, "lang", l ? FIELD_UNKNOWN_CHOICE : FIELD_REQUIRED);
+		json_decref(body);
+		api_invalid(c, fields);
+		return;
+	}
+	json_decref(body);
+	enum kerr e = store_user_set_lang(c->app->store, c->who->user.id, lang_name((enum lang)lang));
+	if (e != K_OK) {
+		api_error(c, e);
+		return;
+	}
+	session_cache_forget(c->app->sessions, NULL, c->who->user.id);
+	snprintf(c->who->user.lang, sizeof c->who->user.lang, "%s", lang_name((enum lang)lang));
+	c->lang = (enum lang)lang;
+	api_json(c, 200, me_body(c, c->who));
+}
+
+void session_set_password(struct api_ctx *c)
+{
+	json_t *body = api_body_object(c);
+	if (body == NULL)
+		return;
+	const char *cur = json_str(body, "current_password"), *nw = json_str(body, "new_password");
+	json_t *fields = json_array();
+	if (cur == NULL || *cur == '\0')
+		field_error(c, fields, "current_password", FIELD_REQUIRED);
+	else if (strlen(cur) > PASSWORD_MAX || !auth_password_verify(c->who->user.password_hash, cur, strlen(cur)))
+		field_error(c, fields, "current_password", FIELD_WRONG);
+	if (nw == NULL || *nw == '\0')
+		field_error(c, fields, "new_password", FIELD_REQUIRED);
+	else if (strlen(nw) < 8)
+		field_error(c, fields, "new_password", FIELD_TOO_SHORT);
+	else if (strlen(nw) > PASSWORD_MAX)
+		field_error(c, fields, "new_password", FIELD_TOO_LONG);
+	else if (!auth_password_acceptable(nw, strlen(nw)))
+		field_error(c, fields, "new_password", FIELD_INVALID);
+	if (json_array_size(fields) > 0) {
+		json_decref(body);
+		api_invalid(c, fields);
+		return;
+	}
+	json_decref(fields);
+	char hash[STORE_HASH_MAX];
+	enum kerr e = auth_password_hash(nw, strlen(nw), hash);
+	json_decref(body);
+	if (e == K_OK)
+		e = store_user_set_password(c->app->store, c->who->user.id, hash);
+	/* Every other session of the user ends; this one continues under a new token. */
+	if (e == K_OK)
+		e = store_session_delete_user(c->app->store, c->who->user.id);
+	session_cache_forget(c->app->sessions, NULL, c->who->user.id);
+	if (e != K_OK) {
+		api_error(c, e);
+		return;
+	}
+	snprintf(c->who->user.password_hash, sizeof c->who->user.password_hash, "%s", hash);
+	start_session(c, c->who);
+}

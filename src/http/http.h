@@ -1,0 +1,77 @@
+/* The HTTP server: the only code that includes microhttpd.h.
+ *
+ * The server reads a request's head, checks the limits, collects a bounded
+ * body and then calls the application's handler once, on a pool thread, with
+ * a `struct http_request`. The handler answers through http_respond*(). */
+#ifndef KOUAN_HTTP_HTTP_H
+#define KOUAN_HTTP_HTTP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/error.h"
+
+struct http_request;
+struct http_server;
+
+struct http_limits {
+	size_t max_body;	/* JSON and form bodies */
+	size_t max_upload;	/* multipart uploads (declarations, spreadsheets) */
+	size_t max_header_bytes;	/* the application's own limit over all header lines */
+};
+
+/* Called once per request with the whole body. Must answer with http_respond*;
+ * a handler that does not gets a 500. */
+typedef void (*http_handler)(struct http_request *req, void *app);
+
+struct http_config {
+	const char *listen;	/* "HOST:PORT" */
+	int threads;
+	struct http_limits limits;
+	const char *trusted_proxy;	/* a peer address whose X-Forwarded-* is believed, or NULL */
+	http_handler handler;
+	void *app;
+};
+
+/* Start listening. On success *out is owned by the caller (http_stop). The
+ * address actually bound (port 0 picks one) is written to bound. */
+enum kerr http_start(const struct http_config *cfg, struct http_server **out, char *bound, size_t bound_len) KOUAN_MUST_USE;
+/* Stop accepting, let requests in flight finish (up to grace_ms), free. */
+void http_stop(struct http_server *srv, int grace_ms);
+
+/* Request accessors; strings are owned by the request. */
+const char *http_method(const struct http_request *req);
+const char *http_path(const struct http_request *req);	/* without the query string */
+const char *http_header(const struct http_request *req, const char *name);
+const char *http_query(const struct http_request *req, const char *name);
+/* A cookie's value, copied into buf (NULL when absent or longer than buf). */
+const char *http_cookie(const struct http_request *req, const char *name, char *buf, size_t buf_len);
+const char *http_body(const struct http_request *req, size_t *len);
+const char *http_client_addr(const struct http_request *req);	/* the peer, or the proxy's X-Forwarded-For when trusted */
+int http_is_secure(const struct http_request *req);	/* TLS, or https said by a trusted proxy */
+const char *http_request_id(const struct http_request *req);
+/* K_OK, or why the server refused the request before reading it whole
+ * (K_PAYLOAD_TOO_LARGE, K_HEADERS_TOO_LARGE): the handler is still called,
+ * to answer in the application's own error format. */
+enum kerr http_refusal(const struct http_request *req);
+
+/* Attach a response header (copied). */
+void http_add_header(struct http_request *req, const char *name, const char *value);
+/* Answer: the body is copied. */
+void http_respond(struct http_request *req, int status, const char *content_type, const void *body, size_t len);
+/* Answer with static bytes that outlive the server (embedded assets). */
+void http_respond_static(struct http_request *req, int status, const char *content_type, const void *body, size_t len);
+
+/* Metrics hook: the application labels a request with its route name (static string). */
+void http_set_route(struct http_request *req, const char *route);
+const char *http_route(const struct http_request *req);
+int http_status(const struct http_request *req);
+
+/* Called after each response is queued (for metrics and the access log). */
+typedef void (*http_observer)(const struct http_request *req, int status, int64_t elapsed_us, void *app);
+void http_set_observer(struct http_server *srv, http_observer fn);
+
+/* Monotonic microseconds. */
+int64_t http_now_us(void);
+
+#endif

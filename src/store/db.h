@@ -1,0 +1,86 @@
+/* The database drivers behind the store: a struct of function pointers, one
+ * implementation for SQLite (db_sqlite.c) and one for PostgreSQL (db_pg.c).
+ * Only src/store/ includes this file; handlers see store.h.
+ *
+ * SQL is written once with `?` placeholders; the PostgreSQL driver rewrites
+ * them to $1..$n. Values are only ever bound, never formatted into SQL.
+ *
+ * Every function that can fail returns an enum kerr already mapped:
+ * K_CONFLICT for a unique or foreign-key violation, K_VALIDATION_FAILED for a
+ * check or not-null violation, K_DB_UNAVAILABLE for everything else (the
+ * database is down, busy past its timeout, or refused the statement).
+ * last_error() tells the class of the last failure on a connection. */
+#ifndef KOUAN_STORE_DB_H
+#define KOUAN_STORE_DB_H
+
+#include <stdint.h>
+
+#include "core/error.h"
+
+#define DB_MAX_PARAMS 16	/* bound values in one statement */
+
+struct db_conn;
+struct db_stmt;
+
+enum db_error {
+	DB_ERR_NONE = 0,
+	DB_ERR_CONFLICT,	/* unique or foreign key */
+	DB_ERR_CONSTRAINT,	/* check, not null */
+	DB_ERR_UNAVAILABLE,	/* connection lost, refused, timed out, busy */
+	DB_ERR_FAILED,		/* the database refused the statement (a bug in our SQL) */
+};
+
+struct db_driver {
+	const char *name;	/* "sqlite" or "postgres" */
+
+	/* target: a file path (sqlite) or a libpq URI (postgres). The caller
+	 * owns *out and closes it. */
+	enum kerr (*open)(const char *target, struct db_conn **out);
+	void (*close)(struct db_conn *c);
+	/* Called before a connection is lent out: K_OK when it looks usable.
+	 * PostgreSQL resets a broken connection here (at most once a second
+	 * while the server stays away). */
+	enum kerr (*check)(struct db_conn *c);
+
+	/* Run SQL without parameters; may hold several statements; rows are discarded. */
+	enum kerr (*exec)(struct db_conn *c, const char *sql);
+
+	/* A statement of one SQL command. Binding copies the value; indexes
+	 * start at 1. The statement runs at the first step. */
+	enum kerr (*prepare)(struct db_conn *c, const char *sql, struct db_stmt **out);
+	enum kerr (*bind_text)(struct db_stmt *s, int i, const char *v);
+	enum kerr (*bind_int64)(struct db_stmt *s, int i, int64_t v);
+	enum kerr (*bind_null)(struct db_stmt *s, int i);
+	/* K_OK with *row = 1 when a row is ready, 0 when the statement is done. */
+	enum kerr (*step)(struct db_stmt *s, int *row);
+	int (*column_is_null)(struct db_stmt *s, int col);
+	int64_t (*column_int64)(struct db_stmt *s, int col);
+	/* Never NULL ("" for NULL); lent until the next step or finalize. */
+	const char *(*column_text)(struct db_stmt *s, int col);
+	/* Rows inserted, updated or deleted by the statement once done. */
+	int64_t (*changes)(struct db_stmt *s);
+	void (*finalize)(struct db_stmt *s);
+
+	/* Transactions. SQLite begins IMMEDIATE (it takes the write lock). */
+	enum kerr (*begin)(struct db_conn *c);
+	enum kerr (*commit)(struct db_conn *c);
+	enum kerr (*rollback)(struct db_conn *c);
+	enum db_error (*last_error)(struct db_conn *c);
+
+	/* DDL that differs, substituted into migrations: {{ID}} and {{BIGINT}}. */
+	const char *id_column;		/* an auto-numbered 64-bit primary key */
+	const char *bigint_type;
+	/* Run inside the migration transaction before anything else, so that
+	 * several servers starting at once migrate one after the other; NULL
+	 * when begin() already serialises writers. */
+	const char *migration_lock_sql;
+};
+
+extern const struct db_driver db_sqlite_driver;
+extern const struct db_driver db_pg_driver;
+
+/* "?" -> "$1".."$n" outside quoted strings and identifiers; *nparams gets n.
+ * The caller frees the result. NULL when there are more than DB_MAX_PARAMS. */
+char *db_rewrite_placeholders(const char *sql, int *nparams);
+
+#endif

@@ -1,0 +1,218 @@
+/* The SQLite driver: one sqlite3 handle per connection, WAL, foreign keys,
+ * a busy timeout and synchronous=NORMAL on each. */
+#include "store/db.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "core/log.h"
+
+#define SQLITE_BUSY_MS 5000
+
+struct db_conn {
+	sqlite3 *db;
+	enum db_error last;
+};
+
+struct db_stmt {
+	struct db_conn *c;
+	sqlite3_stmt *st;
+	int done;
+};
+
+static enum kerr fail(struct db_conn *c, int rc, const char *what)
+{
+	switch (rc) {
+	case SQLITE_CONSTRAINT_UNIQUE:
+	case SQLITE_CONSTRAINT_PRIMARYKEY:
+	case SQLITE_CONSTRAINT_FOREIGNKEY:
+		c->last = DB_ERR_CONFLICT;
+		return K_CONFLICT;
+	case SQLITE_CONSTRAINT_CHECK:
+	case SQLITE_CONSTRAINT_NOTNULL:
+		c->last = DB_ERR_CONSTRAINT;
+		return K_VALIDATION_FAILED;
+	}
+	switch (rc & 0xff) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+	case SQLITE_IOERR:
+	case SQLITE_CANTOPEN:
+	case SQLITE_FULL:
+	case SQLITE_NOMEM:
+	case SQLITE_READONLY:
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+	case SQLITE_PROTOCOL:
+		c->last = DB_ERR_UNAVAILABLE;
+		log_warn("msg=\"sqlite unavailable\" op=%s code=%d error=\"%s\"", what, rc,
+			c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
+		return K_DB_UNAVAILABLE;
+	}
+	c->last = DB_ERR_FAILED;
+	log_error("msg=\"sqlite refused a statement\" op=%s code=%d error=\"%s\"", what, rc,
+		c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
+	return K_DB_UNAVAILABLE;
+}
+
+static enum kerr sq_exec(struct db_conn *c, const char *sql)
+{
+	int rc = sqlite3_exec(c->db, sql, NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		return fail(c, sqlite3_extended_errcode(c->db), "exec");
+	c->last = DB_ERR_NONE;
+	return K_OK;
+}
+
+static void sq_close(struct db_conn *c)
+{
+	if (c == NULL)
+		return;
+	sqlite3_close_v2(c->db);
+	free(c);
+}
+
+static enum kerr sq_open(const char *path, struct db_conn **out)
+{
+	struct db_conn *c = xcalloc(1, sizeof *c);
+	int rc = sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		log_error("msg=\"sqlite open failed\" error=\"%s\"", c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
+		sq_close(c);
+		return K_DB_UNAVAILABLE;
+	}
+	sqlite3_extended_result_codes(c->db, 1);
+	sqlite3_busy_timeout(c->db, SQLITE_BUSY_MS);
+	/* journal_mode answers with a row; sqlite3_exec discards it. */
+	enum kerr e = sq_exec(c, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;");
+	if (e != K_OK) {
+		sq_close(c);
+		return e;
+	}
+	*out = c;
+	return K_OK;
+}
+
+static enum kerr sq_check(struct db_conn *c)
+{
+	return K_OK;
+}
+
+static enum kerr sq_prepare(struct db_conn *c, const char *sql, struct db_stmt **out)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return fail(c, sqlite3_extended_errcode(c->db), "prepare");
+	struct db_stmt *s = xcalloc(1, sizeof *s);
+	s->c = c;
+	s->st = st;
+	*out = s;
+	return K_OK;
+}
+
+static enum kerr bound(struct db_stmt *s, int rc)
+{
+	return rc == SQLITE_OK ? K_OK : fail(s->c, rc, "bind");
+}
+
+static enum kerr sq_bind_text(struct db_stmt *s, int i, const char *v)
+{
+	return bound(s, sqlite3_bind_text(s->st, i, v, -1, SQLITE_TRANSIENT));
+}
+
+static enum kerr sq_bind_int64(struct db_stmt *s, int i, int64_t v)
+{
+	return bound(s, sqlite3_bind_int64(s->st, i, v));
+}
+
+static enum kerr sq_bind_null(struct db_stmt *s, int i)
+{
+	return bound(s, sqlite3_bind_null(s->st, i));
+}
+
+static enum kerr sq_step(struct db_stmt *s, int *row)
+{
+	*row = 0;
+	if (s->done)
+		return K_OK;
+	int rc = sqlite3_step(s->st);
+	if (rc == SQLITE_ROW) {
+		*row = 1;
+		return K_OK;
+	}
+	s->done = 1;
+	if (rc == SQLITE_DONE) {
+		s->c->last = DB_ERR_NONE;
+		return K_OK;
+	}
+	return fail(s->c, sqlite3_extended_errcode(s->c->db), "step");
+}
+
+static int sq_column_is_null(struct db_stmt *s, int col)
+{
+	return sqlite3_column_type(s->st, col) == SQLITE_NULL;
+}
+
+static int64_t sq_column_int64(struct db_stmt *s, int col)
+{
+	return sqlite3_column_int64(s->st, col);
+}
+
+static const char *sq_column_text(struct db_stmt *s, int col)
+{
+	const unsigned char *t = sqlite3_column_text(s->st, col);
+	return t ? (const char *)t : "";
+}
+
+static int64_t sq_changes(struct db_stmt *s)
+{
+	return sqlite3_changes64(s->c->db);
+}
+
+static void sq_finalize(struct db_stmt *s)
+{
+	if (s == NULL)
+		return;
+	sqlite3_finalize(s->st);
+	free(s);
+}
+
+static enum kerr sq_begin(struct db_conn *c) { return sq_exec(c, "BEGIN IMMEDIATE"); }
+static enum kerr sq_commit(struct db_conn *c) { return sq_exec(c, "COMMIT"); }
+
+static enum kerr sq_rollback(struct db_conn *c)
+{
+	if (sqlite3_get_autocommit(c->db))
+		return K_OK;	/* SQLite already rolled back (e.g. after SQLITE_FULL) */
+	return sq_exec(c, "ROLLBACK");
+}
+
+static enum db_error sq_last_error(struct db_conn *c) { return c->last; }
+
+const struct db_driver db_sqlite_driver = {
+	.name = "sqlite",
+	.open = sq_open,
+	.close = sq_close,
+	.check = sq_check,
+	.exec = sq_exec,
+	.prepare = sq_prepare,
+	.bind_text = sq_bind_text,
+	.bind_int64 = sq_bind_int64,
+	.bind_null = sq_bind_null,
+	.step = sq_step,
+	.column_is_null = sq_column_is_null,
+	.column_int64 = sq_column_int64,
+	.column_text = sq_column_text,
+	.changes = sq_changes,
+	.finalize = sq_finalize,
+	.begin = sq_begin,
+	.commit = sq_commit,
+	.rollback = sq_rollback,
+	.last_error = sq_last_error,
+	.id_column = "INTEGER PRIMARY KEY",
+	.bigint_type = "INTEGER",
+	.migration_lock_sql = NULL,
+};

@@ -1,0 +1,311 @@
+/* The connection pool, store_open, and the query helpers every store file uses. */
+#include "store/store_internal.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include <utf8proc.h>
+
+#include "core/log.h"
+
+#define STORE_POOL_MAX 64
+#define STORE_POOL_WAIT_SECONDS 10
+#define STORE_PATH_MAX 4096
+
+struct store {
+	const struct db_driver *drv;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct db_conn *all[STORE_POOL_MAX];
+	struct db_conn *idle[STORE_POOL_MAX];
+	int n, nidle;
+};
+
+int store_text_ok(const char *s, size_t max)
+{
+	if (s == NULL || s[0] == '\0')
+		return 0;
+	size_t len = strnlen(s, max);
+	if (len >= max)
+		return 0;
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+	for (size_t i = 0; i < len;) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t n = utf8proc_iterate(p + i, (utf8proc_ssize_t)(len - i), &cp);
+		if (n <= 0 || cp < 0)
+			return 0;
+		i += (size_t)n;
+	}
+	return 1;
+}
+
+/* mkdir -p of the folder holding path. */
+static enum kerr make_parent_dirs(const char *path)
+{
+	char dir[STORE_PATH_MAX];
+	size_t len = strlen(path);
+	if (len >= sizeof dir)
+		return K_VALIDATION_FAILED;
+	memcpy(dir, path, len + 1);
+	char *slash = strrchr(dir, '/');
+	if (slash == NULL || slash == dir)
+		return K_OK;
+	*slash = '\0';
+	for (char *p = dir + 1; ; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		char c = *p;
+		*p = '\0';
+		if (mkdir(dir, 0750) != 0 && errno != EEXIST) {
+			log_error("msg=\"cannot create the database folder\" errno=%d", errno);
+			return K_DB_UNAVAILABLE;
+		}
+		*p = c;
+		if (c == '\0')
+			break;
+	}
+	return K_OK;
+}
+
+/* The driver for url and the target it opens; NULL for an unknown scheme. */
+static const struct db_driver *pick_driver(const char *url, const char **target)
+{
+	if (strncmp(url, "sqlite:", 7) == 0) {
+		*target = url + 7;
+		return &db_sqlite_driver;
+	}
+	if (strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0) {
+		*target = url;
+		return &db_pg_driver;
+	}
+	return NULL;
+}
+
+void store_close(struct store *st)
+{
+	if (st == NULL)
+		return;
+	for (int i = 0; i < st->n; i++)
+		st->drv->close(st->all[i]);
+	pthread_cond_destroy(&st->cv);
+	pthread_mutex_destroy(&st->mu);
+	free(st);
+}
+
+enum kerr store_open(const char *url, int pool_size, struct store **out)
+{
+	const char *target = NULL;
+	const struct db_driver *drv = url ? pick_driver(url, &target) : NULL;
+	if (drv == NULL || target[0] == '\0' || strlen(target) >= STORE_PATH_MAX)
+		return K_VALIDATION_FAILED;
+	if (drv == &db_sqlite_driver) {
+		enum kerr e = make_parent_dirs(target);
+		if (e != K_OK)
+			return e;
+	}
+	if (pool_size < 1)
+		pool_size = 1;
+	if (pool_size > STORE_POOL_MAX)
+		pool_size = STORE_POOL_MAX;
+	struct store *st = xcalloc(1, sizeof *st);
+	st->drv = drv;
+	pthread_mutex_init(&st->mu, NULL);
+	pthread_cond_init(&st->cv, NULL);
+	enum kerr e = K_OK;
+	/* Migrate on the first connection before the others exist: an SQLite
+	 * file is then created and in WAL mode once. */
+	for (int i = 0; i < pool_size && e == K_OK; i++) {
+		e = drv->open(target, &st->all[i]);
+		if (e != K_OK)
+			break;
+		st->idle[st->nidle++] = st->all[st->n++];
+		if (i == 0)
+			e = store_migrate(&(struct conn){drv, st->all[0]});
+	}
+	if (e != K_OK) {
+		store_close(st);
+		return e;
+	}
+	*out = st;
+	return K_OK;
+}
+
+const char *store_driver_name(const struct store *st)
+{
+	return st->drv->name;
+}
+
+enum kerr store_conn_get(struct store *st, struct conn *out)
+{
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += STORE_POOL_WAIT_SECONDS;
+	pthread_mutex_lock(&st->mu);
+	while (st->nidle == 0) {
+		if (pthread_cond_timedwait(&st->cv, &st->mu, &until) == ETIMEDOUT && st->nidle == 0) {
+			pthread_mutex_unlock(&st->mu);
+			log_warn("msg=\"no database connection free\" waited_s=%d", STORE_POOL_WAIT_SECONDS);
+			return K_DB_UNAVAILABLE;
+		}
+	}
+	struct db_conn *db = st->idle[--st->nidle];
+	pthread_mutex_unlock(&st->mu);
+	out->drv = st->drv;
+	out->db = db;
+	enum kerr e = st->drv->check(db);
+	if (e != K_OK)
+		store_conn_put(st, out);
+	return e;
+}
+
+void store_conn_put(struct store *st, struct conn *c)
+{
+	if (c->db == NULL)
+		return;
+	pthread_mutex_lock(&st->mu);
+	st->idle[st->nidle++] = c->db;
+	pthread_cond_signal(&st->cv);
+	pthread_mutex_unlock(&st->mu);
+	c->db = NULL;
+}
+
+static enum kerr bind_all(const struct conn *c, struct db_stmt *s, const char *fmt, va_list ap)
+{
+	enum kerr e = K_OK;
+	for (int i = 0; fmt[i] && e == K_OK; i++) {
+		switch (fmt[i]) {
+		case 's': {
+			const char *v = va_arg(ap, const char *);
+			e = v ? c->drv->bind_text(s, i + 1, v) : c->drv->bind_null(s, i + 1);
+			break;
+		}
+		case 'i':
+			e = c->drv->bind_int64(s, i + 1, va_arg(ap, int64_t));
+			break;
+		case 'z': {
+			int64_t v = va_arg(ap, int64_t);
+			e = v ? c->drv->bind_int64(s, i + 1, v) : c->drv->bind_null(s, i + 1);
+			break;
+		}
+		default:
+			log_error("msg=\"bad bind format\" letter=%d", fmt[i]);
+			e = K_INTERNAL;
+		}
+	}
+	return e;
+}
+
+static enum kerr q_vrun(const struct conn *c, const char *sql, row_fn fn, void *arg, int64_t *changes,
+	int *rows, const char *fmt, va_list ap)
+{
+	struct db_stmt *s = NULL;
+	int seen = 0;
+	enum kerr e = c->drv->prepare(c->db, sql, &s);
+	if (e == K_OK)
+		e = bind_all(c, s, fmt, ap);
+	for (int row = 1; e == K_OK && row;) {
+		e = c->drv->step(s, &row);
+		if (e == K_OK && row) {
+			seen++;
+			if (fn != NULL)
+				e = fn(c, s, arg);
+		}
+	}
+	if (e == K_OK && changes != NULL)
+		*changes = c->drv->changes(s);
+	if (rows != NULL)
+		*rows = seen;
+	if (s != NULL)
+		c->drv->finalize(s);
+	return e;
+}
+
+enum kerr q_run(const struct conn *c, const char *sql, row_fn fn, void *arg, int64_t *changes, int *rows,
+	const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	enum kerr e = q_vrun(c, sql, fn, arg, changes, rows, fmt, ap);
+	va_end(ap);
+	return e;
+}
+
+enum kerr q_all(struct store *st, const char *sql, row_fn fn, void *arg, const char *fmt, ...)
+{
+	struct conn c;
+	enum kerr e = store_conn_get(st, &c);
+	if (e != K_OK)
+		return e;
+	va_list ap;
+	va_start(ap, fmt);
+	e = q_vrun(&c, sql, fn, arg, NULL, NULL, fmt, ap);
+	va_end(ap);
+	store_conn_put(st, &c);
+	return e;
+}
+
+enum kerr q_one(struct store *st, const char *sql, row_fn fn, void *arg, const char *fmt, ...)
+{
+	struct conn c;
+	int rows = 0;
+	enum kerr e = store_conn_get(st, &c);
+	if (e != K_OK)
+		return e;
+	va_list ap;
+	va_start(ap, fmt);
+	e = q_vrun(&c, sql, fn, arg, NULL, &rows, fmt, ap);
+	va_end(ap);
+	store_conn_put(st, &c);
+	if (e == K_OK && rows == 0)
+		e = K_NOT_FOUND;
+	return e;
+}
+
+enum kerr q_write(struct store *st, int need_row, const char *sql, const char *fmt, ...)
+{
+	struct conn c;
+	int64_t changes = 0;
+	enum kerr e = store_conn_get(st, &c);
+	if (e != K_OK)
+		return e;
+	va_list ap;
+	va_start(ap, fmt);
+	e = q_vrun(&c, sql, NULL, NULL, &changes, NULL, fmt, ap);
+	va_end(ap);
+	store_conn_put(st, &c);
+	if (e == K_OK && need_row && changes == 0)
+		e = K_NOT_FOUND;
+	return e;
+}
+
+void q_text(const struct conn *c, struct db_stmt *s, int col, char *dst, size_t size)
+{
+	const char *t = c->drv->column_text(s, col);
+	size_t len = strlen(t);
+	if (len >= size) {
+		len = size - 1;
+		while (len > 0 && ((unsigned char)t[len] & 0xc0) == 0x80)
+			len--;	/* do not cut a character in two */
+	}
+	memcpy(dst, t, len);
+	dst[len] = '\0';
+}
+
+enum kerr q_row_int64(const struct conn *c, struct db_stmt *s, void *arg)
+{
+	*(int64_t *)arg = c->drv->column_int64(s, 0);
+	return K_OK;
+}
+
+enum kerr store_ping(struct store *st)
+{
+	int64_t one = 0;
+	enum kerr e = q_one(st, "SELECT 1", q_row_int64, &one, "");
+	return e == K_OK && one == 1 ? K_OK : K_DB_UNAVAILABLE;
+}

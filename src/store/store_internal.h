@@ -1,0 +1,57 @@
+/* Shared by the store's files: the pool and small query helpers, so that
+ * each store function is its SQL plus a few lines. */
+#ifndef KOUAN_STORE_INTERNAL_H
+#define KOUAN_STORE_INTERNAL_H
+
+#include <stdint.h>
+
+#include "store/db.h"
+#include "store/store.h"
+
+/* A connection lent by the pool, with its driver. */
+struct conn {
+	const struct db_driver *drv;
+	struct db_conn *db;
+};
+
+/* Borrow a connection (waits for a free one, up to STORE_POOL_WAIT_SECONDS)
+ * and give it back. */
+enum kerr store_conn_get(struct store *st, struct conn *out) KOUAN_MUST_USE;
+void store_conn_put(struct store *st, struct conn *c);
+
+/* Called for each row; returns K_OK to go on. */
+typedef enum kerr (*row_fn)(const struct conn *c, struct db_stmt *s, void *arg);
+
+/* Bound values are described by fmt, one letter each:
+ *   s  const char *      (NULL binds SQL NULL)
+ *   i  int64_t
+ *   z  int64_t, 0 binds SQL NULL (optional foreign keys) */
+
+/* Run sql on c. Rows go to fn (may be NULL); *changes (may be NULL) gets the
+ * rows changed; *rows (may be NULL) the rows seen. */
+enum kerr q_run(const struct conn *c, const char *sql, row_fn fn, void *arg, int64_t *changes, int *rows,
+	const char *fmt, ...) KOUAN_MUST_USE;
+
+/* The same with a connection borrowed from st for the call. */
+enum kerr q_all(struct store *st, const char *sql, row_fn fn, void *arg, const char *fmt, ...) KOUAN_MUST_USE;
+/* Exactly one row expected: K_NOT_FOUND when there is none. */
+enum kerr q_one(struct store *st, const char *sql, row_fn fn, void *arg, const char *fmt, ...) KOUAN_MUST_USE;
+/* A write: K_NOT_FOUND when it changed no row and need_row is set. */
+enum kerr q_write(struct store *st, int need_row, const char *sql, const char *fmt, ...) KOUAN_MUST_USE;
+
+/* Copy a column into a fixed buffer (truncated at a UTF-8 boundary). */
+void q_text(const struct conn *c, struct db_stmt *s, int col, char *dst, size_t size);
+/* Row callback reading one int64 in column 0 into *(int64_t *)arg. */
+enum kerr q_row_int64(const struct conn *c, struct db_stmt *s, void *arg);
+
+/* Every row of sql (no parameters) as an array of items of size bytes, each
+ * filled by each(); the caller frees *out. */
+enum kerr store_list_rows(struct store *st, const char *sql, row_fn each, size_t size, void **out, size_t *n)
+	KOUAN_MUST_USE;
+
+/* Bring the schema to the newest version (migrations.c). */
+enum kerr store_migrate(const struct conn *c) KOUAN_MUST_USE;
+/* 1 when s is non-empty, shorter than max bytes with its NUL, and valid UTF-8. */
+int store_text_ok(const char *s, size_t max);
+
+#endif
