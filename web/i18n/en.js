@@ -74,7 +74,7 @@ export default {
 	'users.create': 'New user',
 	'users.create_submit': 'Create user',
 	'users.password': 'Initial password',
-	'users.organisation_hint': 'Full name of the organisation, such as the enterprise or the transshipment site; may be left empty for administrators and gate officers.',
+	'users.organisation_hint': 'Required for enterprise and warehouse users (the full name of the organisation); optional for the bureau; administrators and gate officers have none.',
 	'users.choose_role': 'Choose a role',
 	'users.created': 'User {name} has been created.',
 	'users.disabled_done': 'User {name} has been disabled.',

@@ -74,7 +74,7 @@ export default {
 	'users.create': '新建用户',
 	'users.create_submit': '创建用户',
 	'users.password': '初始密码',
-	'users.organisation_hint': '所属单位的全称，例如企业或换装场所的名称；系统管理员、卡口等可不填。',
+	'users.organisation_hint': '企业用户和仓储企业必须填写单位全称；口岸管理局可不填；系统管理员和卡口无所属单位。',
 	'users.choose_role': '请选择角色',
 	'users.created': '用户 {name} 已创建。',
 	'users.disabled_done': '用户 {name} 已停用。',

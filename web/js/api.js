@@ -26,7 +26,12 @@ export function setUnauthenticatedHandler(fn) {
 	onUnauthenticated = fn;
 }
 
-function withLang(path) {
+// ?lang= makes the server answer in the UI's language even where the user's saved setting says
+// otherwise; opts.savedLang leaves it off (Accept-Language still goes), so that /me and sign-in
+// report the language saved with the user.
+function url(path, opts) {
+	if (opts.savedLang)
+		return BASE + path;
 	const sep = path.includes('?') ? '&' : '?';
 	return `${BASE}${path}${sep}lang=${encodeURIComponent(lang())}`;
 }
@@ -45,7 +50,8 @@ async function errorFrom(res) {
 }
 
 // request('POST', '/users', {…}) -> parsed JSON body, or null for 204. Throws ApiError.
-// opts.quiet401: do not treat 401 as "session ended" (sign-in and the first /me).
+// opts.quiet401: do not treat 401 as "session ended" (sign-in and the first /me);
+// opts.savedLang: see url().
 export async function request(method, path, body, opts = {}) {
 	const headers = { 'Accept': 'application/json', 'Accept-Language': lang() };
 	if (body !== undefined)
@@ -54,7 +60,7 @@ export async function request(method, path, body, opts = {}) {
 		headers['X-CSRF-Token'] = csrfToken;
 	let res;
 	try {
-		res = await fetch(withLang(path), {
+		res = await fetch(url(path, opts), {
 			method, headers, credentials: 'same-origin', cache: 'no-store',
 			body: body === undefined ? undefined : JSON.stringify(body),
 		});

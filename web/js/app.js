@@ -76,7 +76,11 @@ function showPage(focus) {
 	layout.main.replaceChildren();
 	if (route) {
 		document.title = t(route.title) + ' · ' + t('app.title');
-		route.page.render({ main: layout.main, me, alive: () => mine === generation && !!me });
+		route.page.render({
+			main: layout.main, me,
+			alive: () => mine === generation && !!me,
+			setMe: (body) => signedIn(body),
+		});
 	} else {
 		document.title = t('common.not_found') + ' · ' + t('app.title');
 		layout.main.append(h('h1', { tabindex: '-1' }, t('common.not_found')),
@@ -96,6 +100,8 @@ async function logout() {
 	} catch (err) {
 		// Signed out locally either way; the server forgets the session when it expires.
 	}
+	// The next person to sign in starts at home, not on the page this one left open.
+	history.replaceState(null, '', '#/');
 	showLogin();
 }
 
@@ -108,7 +114,7 @@ async function boot() {
 	});
 	window.addEventListener('hashchange', () => showPage(true));
 	try {
-		signedIn(await api.get('/me', { quiet401: true }));
+		signedIn(await api.get('/me', { quiet401: true, savedLang: true }));
 		if (isLang(me.lang))
 			setLang(me.lang);
 		showApp();

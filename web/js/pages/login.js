@@ -33,7 +33,7 @@ export function renderLogin(root, { onLang, onSignedIn, notice, username }) {
 		}
 		const restore = busy(submit, t('login.submitting'));
 		try {
-			const me = await api.post('/session', body, { quiet401: true });
+			const me = await api.post('/session', body, { quiet401: true, savedLang: true });
 			onSignedIn(me);
 		} catch (err) {
 			restore();

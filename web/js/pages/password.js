@@ -16,8 +16,11 @@ export function render(ctx) {
 	};
 	const box = messageBox();
 	const submit = h('button', { type: 'submit', class: 'btn btn-primary' }, t('password.submit'));
+	// The account name, unseen, so a password manager knows whose password changes.
+	const account = h('input', { type: 'text', name: 'username', autocomplete: 'username', value: ctx.me.user.username,
+		readonly: true, hidden: true, tabindex: '-1', 'aria-hidden': 'true' });
 	const form = h('form', { class: 'form narrow', novalidate: true },
-		box.el, Object.values(fields).map((f) => f.wrap), h('div', { class: 'actions' }, submit));
+		box.el, account, Object.values(fields).map((f) => f.wrap), h('div', { class: 'actions' }, submit));
 
 	form.addEventListener('submit', async (e) => {
 		e.preventDefault();
@@ -33,7 +36,10 @@ export function render(ctx) {
 		}
 		const restore = busy(submit);
 		try {
-			await api.put('/me/password', { current_password: current, new_password: next });
+			// The server may start a fresh session (new cookie and CSRF token) and answer with it.
+			const body = await api.put('/me/password', { current_password: current, new_password: next });
+			if (body && body.user)
+				ctx.setMe(body);
 			form.reset();
 			box.success(t('password.done'));
 		} catch (err) {

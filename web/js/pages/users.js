@@ -8,11 +8,17 @@ import { openDialog } from '../dialog.js';
 import { inputField, selectField, messageBox, showApiError, clearFieldErrors, busy } from '../forms.js';
 import { pageHeader, card, loading, loadError } from '../page.js';
 
+// The kind of organisation each role belongs to; roles not listed have none.
+const ORG_KIND = { enterprise: 'enterprise', warehouse: 'warehouse', bureau: 'bureau' };
+// Roles whose organisation must be named.
+const ORG_REQUIRED = ['enterprise', 'warehouse'];
+
 export function render(ctx) {
 	const status = messageBox();
 	const listArea = h('div', { class: 'list-area' }, loading());
 	const orgList = h('datalist', { id: 'org-names' });
 	let users = [];
+	let roleSelect = null;
 
 	async function load(highlightId) {
 		try {
@@ -28,17 +34,12 @@ export function render(ctx) {
 		}
 	}
 
-	// Suggest the organisation names already known: those of users and of the listed sites.
-	async function fillOrganisations() {
-		const names = new Set(users.filter((u) => u.organisation).map((u) => u.organisation.name));
-		try {
-			const body = await api.get('/sites');
-			for (const s of body.sites || [])
-				if (s.kind === 'listed')
-					names.add(s.name);
-		} catch (err) {
-			// The suggestions are a convenience; the field still takes any name.
-		}
+	// Suggest the organisations already known for the chosen role (an enterprise user joins an
+	// enterprise, a warehouse user a warehouse enterprise, …).
+	function fillOrganisations() {
+		const kind = ORG_KIND[roleSelect ? roleSelect.value : ''];
+		const names = new Set(users.filter((u) => u.organisation && u.organisation.kind === kind)
+			.map((u) => u.organisation.name));
 		orgList.replaceChildren(...[...names].sort().map((n) => h('option', { value: n })));
 	}
 
@@ -131,6 +132,18 @@ export function render(ctx) {
 			organisation: inputField(t('users.organisation'), 'organisation',
 				{ list: 'org-names', autocomplete: 'off' }, t('users.organisation_hint')),
 		};
+		roleSelect = fields.role.input;
+		// The organisation field follows the role: required, optional, or not applicable.
+		const org = fields.organisation.input;
+		const followRole = () => {
+			const role = roleSelect.value;
+			org.disabled = !!role && !ORG_KIND[role];
+			if (org.disabled)
+				org.value = '';
+			org.required = ORG_REQUIRED.includes(role);
+			fillOrganisations();
+		};
+		roleSelect.addEventListener('change', followRole);
 		const box = messageBox();
 		const submit = h('button', { type: 'submit', class: 'btn btn-primary' }, t('users.create_submit'));
 		const form = h('form', { class: 'form grid-form', novalidate: true, 'aria-label': t('users.create') },
@@ -151,6 +164,7 @@ export function render(ctx) {
 			try {
 				const user = await api.post('/users', body);
 				form.reset();
+				followRole();
 				box.success(t('users.created', { name: user.username || body.username }));
 				await load(user.id);
 			} catch (err) {
