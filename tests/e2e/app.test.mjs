@@ -92,6 +92,18 @@ describe('Kouan web pages', () => {
 		}
 	});
 
+	step('a session that ends elsewhere brings back the sign-in page with a notice', async (page) => {
+		await login(page, 'demo_admin');
+		// The session ends behind the page's back (as when it expires on the server).
+		assert.equal((await apiCall(page, 'DELETE', '/session')).status, 204);
+		await page.locator('nav.nav a[data-route="/users"]').click();
+		assert.equal(await alertText(page), T.zh['app.session_expired']);
+		assert.equal(await page.locator('nav.nav').count(), 0);
+		// Signing in again returns to the page that was asked for.
+		await login(page, 'demo_admin');
+		await waitHeading(page, T.zh['users.heading']);
+	});
+
 	step('the bureau sees the option lists and the transshipment sites', async (page) => {
 		await login(page, 'demo_bureau');
 		await page.locator('nav.nav a[data-route="/master-data"]').click();

@@ -120,4 +120,6 @@ if [ "$tests_rc" != 0 ]; then
 	echo "e2e: browser tests failed; screenshots in $here/artifacts; the server's stderr ends:" >&2
 	tail -n 40 "$tmp/server.err" >&2
 fi
+# Keep the server's log with the screenshots (the demo passwords in it die with the database).
+cp "$tmp/server.err" "$here/artifacts/server.log" 2>/dev/null
 [ "$tests_rc" = 0 ] && [ "$server_rc" = 0 ]
