@@ -154,13 +154,14 @@ void users_create(struct api_ctx *c)
 	int64_t id = 0;
 	if (e == K_OK)
 		e = store_user_create(c->app->store, name, role, org_id, hash, &id);
-	json_decref(body);
+	if (e == K_OK)
+		log_info("msg=\"user created\" req=%s by=%lld user=%lld role=%s", http_request_id(c->req),
+			(long long)c->who->user.id, (long long)id, role);
+	json_decref(body);	/* name, role and org point into it */
 	if (e != K_OK) {	/* K_CONFLICT: the name is taken */
 		api_error(c, e);
 		return;
 	}
-	log_info("msg=\"user created\" req=%s by=%lld user=%lld role=%s", http_request_id(c->req),
-		(long long)c->who->user.id, (long long)id, role);
 	respond_user(c, 201, id);
 }
 
