@@ -541,6 +541,44 @@ static void demo_seed(void **state)
 	store_strings_free(v, n);
 }
 
+struct seeder {
+	char *buf;
+	size_t len;
+	enum kerr e;
+};
+
+static void *seed_own_store(void *arg)
+{
+	struct seeder *sd = arg;
+	struct store *st = NULL;
+	FILE *f = open_memstream(&sd->buf, &sd->len);
+	sd->e = store_open(run.url, 2, &st);
+	if (sd->e == K_OK)
+		sd->e = store_demo_seed(st, f);
+	fclose(f);
+	store_close(st);
+	return NULL;
+}
+
+/* Two servers seeding a new database at once: each account is printed once. */
+static void demo_seed_race(void **state)
+{
+	fresh_url();
+	struct seeder sd[2] = {{0}};
+	pthread_t t[2];
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, seed_own_store, &sd[i]), 0);
+	int lines = 0;
+	for (int i = 0; i < 2; i++) {
+		pthread_join(t[i], NULL);
+		assert_int_equal(sd[i].e, K_OK);
+		for (const char *p = sd[i].buf; (p = strstr(p, "demo-account ")) != NULL; p++)
+			lines++;
+		free(sd[i].buf);
+	}
+	assert_int_equal(lines, 6);
+}
+
 /* ---- concurrency ---- */
 
 #define THREADS 8
@@ -819,6 +857,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(login_failures, setup, teardown),
 		cmocka_unit_test_setup_teardown(options, setup, teardown),
 		cmocka_unit_test_setup_teardown(demo_seed, setup, teardown),
+		cmocka_unit_test(demo_seed_race),
 		cmocka_unit_test_setup_teardown(concurrency, setup, teardown),
 		cmocka_unit_test(concurrent_open),
 		cmocka_unit_test(pg_closed_port),
