@@ -1,0 +1,86 @@
+// The JSON API under /api/v1: language on every request, the CSRF token on every change,
+// errors turned into ApiError with the server's message (already in the user's language).
+import { lang, t } from './i18n.js';
+
+const BASE = '/api/v1';
+const SAFE = new Set(['GET', 'HEAD']);
+
+let csrfToken = '';
+let onUnauthenticated = null;
+
+export class ApiError extends Error {
+	constructor(status, code, message, fields) {
+		super(message);
+		this.status = status;
+		this.code = code;
+		this.fields = Array.isArray(fields) ? fields : [];
+	}
+}
+
+export function setCsrfToken(token) {
+	csrfToken = typeof token === 'string' ? token : '';
+}
+
+// Called when a request made while signed in comes back 401 (the session ended elsewhere).
+export function setUnauthenticatedHandler(fn) {
+	onUnauthenticated = fn;
+}
+
+// ?lang= makes the server answer in the UI's language even where the user's saved setting says
+// otherwise; opts.savedLang leaves it off (Accept-Language still goes), so that /me and sign-in
+// report the language saved with the user.
+function url(path, opts) {
+	if (opts.savedLang)
+		return BASE + path;
+	const sep = path.includes('?') ? '&' : '?';
+	return `${BASE}${path}${sep}lang=${encodeURIComponent(lang())}`;
+}
+
+async function errorFrom(res) {
+	let body = null;
+	try {
+		body = await res.json();
+	} catch (e) {
+		// Not JSON (a proxy page, an empty body): fall back to a generic message below.
+	}
+	const err = body && typeof body === 'object' ? body.error : null;
+	if (err && typeof err.message === 'string')
+		return new ApiError(res.status, String(err.code || ''), err.message, err.fields);
+	return new ApiError(res.status, 'http_' + res.status, `${t('app.error_network')} (HTTP ${res.status})`);
+}
+
+// request('POST', '/users', {…}) -> parsed JSON body, or null for 204. Throws ApiError.
+// opts.quiet401: do not treat 401 as "session ended" (sign-in and the first /me);
+// opts.savedLang: see url().
+export async function request(method, path, body, opts = {}) {
+	const headers = { 'Accept': 'application/json', 'Accept-Language': lang() };
+	if (body !== undefined)
+		headers['Content-Type'] = 'application/json';
+	if (!SAFE.has(method) && csrfToken)
+		headers['X-CSRF-Token'] = csrfToken;
+	let res;
+	try {
+		res = await fetch(url(path, opts), {
+			method, headers, credentials: 'same-origin', cache: 'no-store',
+			body: body === undefined ? undefined : JSON.stringify(body),
+		});
+	} catch (e) {
+		throw new ApiError(0, 'network', t('app.error_network'));
+	}
+	if (res.status === 401 && !opts.quiet401 && onUnauthenticated)
+		onUnauthenticated();
+	if (!res.ok)
+		throw await errorFrom(res);
+	if (res.status === 204)
+		return null;
+	const text = await res.text();
+	return text ? JSON.parse(text) : null;
+}
+
+export const api = {
+	get: (path, opts) => request('GET', path, undefined, opts),
+	post: (path, body, opts) => request('POST', path, body, opts),
+	put: (path, body, opts) => request('PUT', path, body, opts),
+	patch: (path, body, opts) => request('PATCH', path, body, opts),
+	del: (path, opts) => request('DELETE', path, undefined, opts),
+};

@@ -1,0 +1,30 @@
+// The pages and who may open them. The navigation of a role is the routes with nav: true that
+// list the role, in this order; a later page plugs in by adding one line here.
+import * as home from './pages/home.js';
+import * as users from './pages/users.js';
+import * as masterData from './pages/master_data.js';
+import * as password from './pages/password.js';
+
+export const ROLES = ['enterprise', 'warehouse', 'bureau', 'gate', 'admin'];
+
+export const ROUTES = [
+	{ path: '/', title: 'nav.home', roles: ROLES, nav: true, page: home },
+	{ path: '/users', title: 'nav.users', roles: ['admin'], nav: true, page: users },
+	{ path: '/master-data', title: 'nav.master_data', roles: ['bureau'], nav: true, page: masterData },
+	{ path: '/password', title: 'nav.password', roles: ROLES, nav: true, page: password },
+];
+
+// '#/users?x=1' -> '/users'
+export function currentPath() {
+	const hash = location.hash.replace(/^#/, '');
+	const path = hash.split('?')[0];
+	return path.startsWith('/') ? path : '/';
+}
+
+export function routeFor(path, role) {
+	return ROUTES.find((r) => r.path === path && r.roles.includes(role)) || null;
+}
+
+export function navFor(role) {
+	return ROUTES.filter((r) => r.nav && r.roles.includes(role));
+}
