@@ -74,6 +74,9 @@ enum field_problem { FIELD_REQUIRED, FIELD_TOO_SHORT, FIELD_TOO_LONG, FIELD_INVA
 /* Append {"field","code","message"} to arr in the caller's language. */
 void field_error(struct api_ctx *c, json_t *arr, const char *field, enum field_problem p);
 
+/* What is wrong with a password a user chooses, or FIELD_PROBLEM_COUNT when nothing is. */
+enum field_problem password_problem(const char *pw);
+
 /* Parse the body as a JSON object (NULL after answering 400/415). Owned by the caller. */
 json_t *api_body_object(struct api_ctx *c);
 /* A string member: NULL when absent or not a string. */

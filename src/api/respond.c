@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "api/api.h"
+#include "auth/password.h"
 #include "core/log.h"
 
 
@@ -65,6 +66,18 @@ void field_error(struct api_ctx *c, json_t *arr, const char *field, enum field_p
 {
 	json_array_append_new(arr, json_pack("{s:s,s:s,s:s}", "field", field, "code", field_codes[p],
 		"message", field_messages[p][c->lang]));
+}
+
+enum field_problem password_problem(const char *pw)
+{
+	if (pw == NULL || *pw == '\0')
+		return FIELD_REQUIRED;
+	size_t n = strlen(pw);
+	if (n < AUTH_PASSWORD_MIN)
+		return FIELD_TOO_SHORT;
+	if (n > AUTH_PASSWORD_MAX)
+		return FIELD_TOO_LONG;
+	return auth_password_acceptable(pw, n) ? FIELD_PROBLEM_COUNT : FIELD_INVALID;
 }
 
 json_t *api_body_object(struct api_ctx *c)

@@ -52,7 +52,7 @@ static const struct config_option options[] = {
 	{"--db-pool", "KOUAN_DB_POOL", CONFIG_INT, "8", 1, 64, O(db_pool), "database connections", NULL},
 	{"--max-body", "KOUAN_MAX_BODY", CONFIG_INT, "1048576", 1024, 16777216, O(max_body), "largest JSON body, bytes", NULL},
 	{"--max-upload", "KOUAN_MAX_UPLOAD", CONFIG_INT, "20971520", 1024, 104857600, O(max_upload), "largest upload, bytes", NULL},
-	{"--max-header-bytes", "KOUAN_MAX_HEADER_BYTES", CONFIG_INT, "16384", 1024, 65536, O(max_header_bytes), "largest request head, bytes", NULL},
+	{"--max-header-bytes", "KOUAN_MAX_HEADER_BYTES", CONFIG_INT, "8192", 1024, 65536, O(max_header_bytes), "largest request head, bytes", NULL},
 	{"--session-idle", "KOUAN_SESSION_IDLE", CONFIG_INT, "7200", 1, 604800, O(session_idle), "seconds an unused session lasts", NULL},
 	{"--session-max", "KOUAN_SESSION_MAX", CONFIG_INT, "43200", 1, 2592000, O(session_max), "seconds any session lasts", NULL},
 	{"--login-max-user", "KOUAN_LOGIN_MAX_USER", CONFIG_INT, "5", 1, 1000, O(login_max_user), "failed logins per account in the window", NULL},

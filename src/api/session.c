@@ -21,7 +21,6 @@
 #define CACHE_SHARDS 64
 #define CACHE_PER_SHARD 512
 #define USERNAME_MAX 64
-#define PASSWORD_MAX 128
 
 struct cached {
 	struct caller who;
@@ -265,22 +264,6 @@ static void start_session(struct api_ctx *c, struct caller *who)
 	api_json(c, 200, me_body(c, who));
 }
 
-static char dummy_hash[STORE_HASH_MAX];
-static void make_dummy_hash(void)
-{
-	char pw[TOKEN_BYTES * 2 + 1];
-	random_hex(pw, sizeof pw);
-	if (auth_password_hash(pw, strlen(pw), dummy_hash) != K_OK)
-		dummy_hash[0] = '\0';
-}
-
-static void dummy_verify(const char *pw)
-{
-	static pthread_once_t once = PTHREAD_ONCE_INIT;
-	pthread_once(&once, make_dummy_hash);
-	(void)auth_password_verify(dummy_hash, pw, strlen(pw));
-}
-
 /* Failed logins within the window, for the account and for the address. */
 static enum kerr throttled(struct api_ctx *c, const char *user_key, const char *addr_key, int *limited)
 {
@@ -307,7 +290,7 @@ void session_login(struct api_ctx *c)
 		field_error(c, fields, "username", FIELD_TOO_LONG);
 	if (pw == NULL || *pw == '\0')
 		field_error(c, fields, "password", FIELD_REQUIRED);
-	else if (strlen(pw) > PASSWORD_MAX)
+	else if (strlen(pw) > AUTH_PASSWORD_MAX)
 		field_error(c, fields, "password", FIELD_TOO_LONG);
 	if (json_array_size(fields) > 0) {
 		json_decref(body);
@@ -334,7 +317,7 @@ void session_login(struct api_ctx *c)
 	if (e == K_OK)
 		ok = auth_password_verify(who.user.password_hash, pw, strlen(pw)) && !who.user.disabled;
 	else if (e == K_NOT_FOUND)
-		dummy_verify(pw);	/* the same time whether or not the name exists */
+		auth_password_burn(pw, strlen(pw));	/* the same time whether or not the name exists */
 	json_decref(body);
 	if (e != K_OK && e != K_NOT_FOUND) {
 		api_error(c, e);
@@ -410,16 +393,11 @@ void session_set_password(struct api_ctx *c)
 	json_t *fields = json_array();
 	if (cur == NULL || *cur == '\0')
 		field_error(c, fields, "current_password", FIELD_REQUIRED);
-	else if (strlen(cur) > PASSWORD_MAX || !auth_password_verify(c->who->user.password_hash, cur, strlen(cur)))
+	else if (strlen(cur) > AUTH_PASSWORD_MAX || !auth_password_verify(c->who->user.password_hash, cur, strlen(cur)))
 		field_error(c, fields, "current_password", FIELD_WRONG);
-	if (nw == NULL || *nw == '\0')
-		field_error(c, fields, "new_password", FIELD_REQUIRED);
-	else if (strlen(nw) < 8)
-		field_error(c, fields, "new_password", FIELD_TOO_SHORT);
-	else if (strlen(nw) > PASSWORD_MAX)
-		field_error(c, fields, "new_password", FIELD_TOO_LONG);
-	else if (!auth_password_acceptable(nw, strlen(nw)))
-		field_error(c, fields, "new_password", FIELD_INVALID);
+	enum field_problem pp = password_problem(nw);
+	if (pp != FIELD_PROBLEM_COUNT)
+		field_error(c, fields, "new_password", pp);
 	if (json_array_size(fields) > 0) {
 		json_decref(body);
 		api_invalid(c, fields);

@@ -8,31 +8,8 @@
 #include "core/log.h"
 
 #define USERNAME_MIN 3
-#define USERNAME_MAX 64
+#define USERNAME_MAX 64	/* what store_username_acceptable allows */
 #define ORG_NAME_MAX 100
-
-static const char *org_kind_for(const char *role)
-{
-	if (strcmp(role, "enterprise") == 0)
-		return ORG_ENTERPRISE;
-	if (strcmp(role, "warehouse") == 0)
-		return ORG_WAREHOUSE;
-	if (strcmp(role, "bureau") == 0)
-		return ORG_BUREAU;
-	return NULL;
-}
-
-static int username_ok(const char *s)
-{
-	size_t n = strlen(s);
-	if (n < USERNAME_MIN || n > USERNAME_MAX)
-		return 0;
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		if (*p < 0x80 && !(*p == '_' || *p == '.' || *p == '-' || (*p >= '0' && *p <= '9') ||
-				   (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
-			return 0;
-	return 1;
-}
 
 static int id_param(struct api_ctx *c, int64_t *id)
 {
@@ -90,7 +67,7 @@ void users_list(struct api_ctx *c)
  * 0 for roles without one. Adds field errors on a mismatch. */
 static enum kerr org_for(struct api_ctx *c, const char *role, const char *name, json_t *fields, int64_t *org_id)
 {
-	const char *kind = org_kind_for(role);
+	const char *kind = store_role_org_kind(role);
 	*org_id = 0;
 	if (kind == NULL || (name == NULL && strcmp(role, "bureau") == 0)) {
 		if (name && *name)
@@ -127,13 +104,12 @@ void users_create(struct api_ctx *c)
 	json_t *fields = json_array();
 	if (name == NULL || *name == '\0')
 		field_error(c, fields, "username", FIELD_REQUIRED);
-	else if (!username_ok(name))
+	else if (!store_username_acceptable(name))
 		field_error(c, fields, "username", strlen(name) > USERNAME_MAX ? FIELD_TOO_LONG
 			: strlen(name) < USERNAME_MIN ? FIELD_TOO_SHORT : FIELD_INVALID);
-	if (pw == NULL || *pw == '\0')
-		field_error(c, fields, "password", FIELD_REQUIRED);
-	else if (!auth_password_acceptable(pw, strlen(pw)))
-		field_error(c, fields, "password", strlen(pw) < 8 ? FIELD_TOO_SHORT : strlen(pw) > 128 ? FIELD_TOO_LONG : FIELD_INVALID);
+	enum field_problem pp = password_problem(pw);
+	if (pp != FIELD_PROBLEM_COUNT)
+		field_error(c, fields, "password", pp);
 	if (role == NULL || *role == '\0')
 		field_error(c, fields, "role", FIELD_REQUIRED);
 	else if (role_bit(role) == 0)
@@ -154,13 +130,14 @@ void users_create(struct api_ctx *c)
 	int64_t id = 0;
 	if (e == K_OK)
 		e = store_user_create(c->app->store, name, role, org_id, hash, &id);
-	json_decref(body);
+	if (e == K_OK)
+		log_info("msg=\"user created\" req=%s by=%lld user=%lld role=%s", http_request_id(c->req),
+			(long long)c->who->user.id, (long long)id, role);
+	json_decref(body);	/* name, role and org point into it */
 	if (e != K_OK) {	/* K_CONFLICT: the name is taken */
 		api_error(c, e);
 		return;
 	}
-	log_info("msg=\"user created\" req=%s by=%lld user=%lld role=%s", http_request_id(c->req),
-		(long long)c->who->user.id, (long long)id, role);
 	respond_user(c, 201, id);
 }
 
@@ -206,10 +183,10 @@ void users_reset_password(struct api_ctx *c)
 	if (body == NULL)
 		return;
 	const char *pw = json_str(body, "password");
-	if (pw == NULL || !auth_password_acceptable(pw, strlen(pw))) {
+	enum field_problem pp = password_problem(pw);
+	if (pp != FIELD_PROBLEM_COUNT) {
 		json_t *fields = json_array();
-		field_error(c, fields, "password", pw == NULL || !*pw ? FIELD_REQUIRED : strlen(pw) < 8 ? FIELD_TOO_SHORT
-			: strlen(pw) > 128 ? FIELD_TOO_LONG : FIELD_INVALID);
+		field_error(c, fields, "password", pp);
 		json_decref(body);
 		api_invalid(c, fields);
 		return;

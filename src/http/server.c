@@ -18,7 +18,10 @@
 #include "http/http.h"
 
 #define MAX_RESPONSE_HEADERS 16
-#define MHD_POOL_BYTES (128 * 1024)	/* per connection; the app's header limit stays below */
+/* libmicrohttpd's per-connection memory: the request head must fit with room
+ * to spare, so that the application's own limit answers first. It is cleared
+ * on every request, so it is kept no larger than that. */
+#define MHD_POOL_SLACK (16 * 1024)
 #define CONNECTION_TIMEOUT_S 30
 
 struct header {
@@ -358,7 +361,7 @@ enum kerr http_start(const struct http_config *cfg, struct http_server **out, ch
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)MHD_POOL_BYTES,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, cfg->limits.max_header_bytes + MHD_POOL_SLACK,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONNECTION_TIMEOUT_S,
 		MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
 		MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,

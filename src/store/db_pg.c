@@ -89,6 +89,14 @@ static void pg_close(struct db_conn *c)
 	free(c);
 }
 
+/* Notices ("relation already exists, skipping") are not errors: keep them
+ * out of standard error unless debugging. */
+static void quiet_notice(void *arg, const char *message)
+{
+	int len = (int)strcspn(message, "\r\n");
+	log_debug("msg=\"postgres notice\" text=\"%.*s\"", len > 200 ? 200 : len, message);
+}
+
 static enum kerr pg_open(const char *uri, struct db_conn **out)
 {
 	/* Our defaults come first: the URI, expanded in place of dbname,
@@ -104,6 +112,7 @@ static enum kerr pg_open(const char *uri, struct db_conn **out)
 		pg_close(c);
 		return K_DB_UNAVAILABLE;
 	}
+	PQsetNoticeProcessor(c->pg, quiet_notice, NULL);
 	*out = c;
 	return K_OK;
 }

@@ -96,7 +96,7 @@ static char *expand(const struct db_driver *drv, const char *sql)
 static enum kerr current_version(const struct conn *c, int64_t *version)
 {
 	*version = 0;
-	return q_run(c, "SELECT COALESCE(MAX(version), 0) FROM schema_version", q_row_int64, version, NULL, NULL, "");
+	return store_q_run(c, "SELECT COALESCE(MAX(version), 0) FROM schema_version", store_q_row_int64, version, NULL, NULL, "");
 }
 
 static enum kerr apply(const struct conn *c, const struct migration *m, int64_t now)
@@ -105,7 +105,7 @@ static enum kerr apply(const struct conn *c, const struct migration *m, int64_t 
 	enum kerr e = c->drv->exec(c->db, sql);
 	free(sql);
 	if (e == K_OK)
-		e = q_run(c, "INSERT INTO schema_version (version, applied_at) VALUES (?, ?)", NULL, NULL, NULL, NULL,
+		e = store_q_run(c, "INSERT INTO schema_version (version, applied_at) VALUES (?, ?)", NULL, NULL, NULL, NULL,
 			"ii", (int64_t)m->version, now);
 	if (e == K_OK)
 		log_info("msg=\"schema migrated\" driver=%s version=%d", c->drv->name, m->version);
@@ -151,7 +151,7 @@ enum kerr store_migrate(const struct conn *c)
 enum kerr store_schema_version(struct store *st, int *version)
 {
 	int64_t v = 0;
-	enum kerr e = q_one(st, "SELECT COALESCE(MAX(version), 0) FROM schema_version", q_row_int64, &v, "");
+	enum kerr e = store_q_one(st, "SELECT COALESCE(MAX(version), 0) FROM schema_version", store_q_row_int64, &v, "");
 	if (e == K_OK)
 		*version = (int)v;
 	return e;

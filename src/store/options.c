@@ -41,7 +41,7 @@ enum kerr store_option_list(struct store *st, const char *list, char ***values, 
 	if (!store_option_list_known(list))
 		return K_VALIDATION_FAILED;
 	struct strings r = {0};
-	enum kerr e = q_all(st, "SELECT value FROM option_values WHERE list = ? ORDER BY position, id", string_row, &r,
+	enum kerr e = store_q_all(st, "SELECT value FROM option_values WHERE list = ? ORDER BY position, id", string_row, &r,
 		"s", list);
 	if (e != K_OK) {
 		store_strings_free(r.v, r.n);
@@ -57,7 +57,7 @@ enum kerr store_option_add(struct store *st, const char *list, const char *value
 	if (!store_option_list_known(list) || !store_text_ok(value, STORE_NAME_MAX))
 		return K_VALIDATION_FAILED;
 	/* Appended after the last value of its list. */
-	return q_write(st, 0, "INSERT INTO option_values (list, value, position)"
+	return store_q_write(st, 0, "INSERT INTO option_values (list, value, position)"
 		" SELECT ?, ?, COALESCE(MAX(position), 0) + 1 FROM option_values WHERE list = ?",
 		"sss", list, value, list);
 }
@@ -66,7 +66,7 @@ enum kerr store_option_remove(struct store *st, const char *list, const char *va
 {
 	if (!store_option_list_known(list) || !store_text_ok(value, STORE_NAME_MAX))
 		return K_NOT_FOUND;
-	return q_write(st, 1, "DELETE FROM option_values WHERE list = ? AND value = ?", "ss", list, value);
+	return store_q_write(st, 1, "DELETE FROM option_values WHERE list = ? AND value = ?", "ss", list, value);
 }
 
 void store_strings_free(char **values, size_t n)

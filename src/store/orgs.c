@@ -21,8 +21,8 @@ static enum kerr org_row(const struct conn *c, struct db_stmt *s, void *arg)
 {
 	struct org *o = arg;
 	o->id = c->drv->column_int64(s, 0);
-	q_text(c, s, 1, o->name, sizeof o->name);
-	q_text(c, s, 2, o->kind, sizeof o->kind);
+	store_q_text(c, s, 1, o->name, sizeof o->name);
+	store_q_text(c, s, 2, o->kind, sizeof o->kind);
 	o->site_id = c->drv->column_int64(s, 3);
 	return K_OK;
 }
@@ -32,8 +32,8 @@ enum kerr store_org_create(struct store *st, const char *name, const char *kind,
 	if (!store_text_ok(name, STORE_NAME_MAX) || !store_org_kind_valid(kind))
 		return K_VALIDATION_FAILED;
 	int64_t new_id = 0;
-	enum kerr e = q_one(st, "INSERT INTO organisations (name, kind, created_at) VALUES (?, ?, ?) RETURNING id",
-		q_row_int64, &new_id, "ssi", name, kind, (int64_t)time(NULL));
+	enum kerr e = store_q_one(st, "INSERT INTO organisations (name, kind, created_at) VALUES (?, ?, ?) RETURNING id",
+		store_q_row_int64, &new_id, "ssi", name, kind, (int64_t)time(NULL));
 	if (e == K_OK && id != NULL)
 		*id = new_id;
 	return e;
@@ -41,21 +41,21 @@ enum kerr store_org_create(struct store *st, const char *name, const char *kind,
 
 enum kerr store_org_get(struct store *st, int64_t id, struct org *out)
 {
-	return q_one(st, ORG_COLUMNS " WHERE id = ?", org_row, out, "i", id);
+	return store_q_one(st, ORG_COLUMNS " WHERE id = ?", org_row, out, "i", id);
 }
 
 enum kerr store_org_by_name(struct store *st, const char *name, struct org *out)
 {
 	if (!store_text_ok(name, STORE_NAME_MAX))
 		return K_NOT_FOUND;
-	return q_one(st, ORG_COLUMNS " WHERE name = ?", org_row, out, "s", name);
+	return store_q_one(st, ORG_COLUMNS " WHERE name = ?", org_row, out, "s", name);
 }
 
 enum kerr store_org_set_site(struct store *st, int64_t org_id, int64_t site_id)
 {
 	if (site_id < 0)
 		return K_VALIDATION_FAILED;
-	return q_write(st, 1, "UPDATE organisations SET site_id = ? WHERE id = ?", "zi", site_id, org_id);
+	return store_q_write(st, 1, "UPDATE organisations SET site_id = ? WHERE id = ?", "zi", site_id, org_id);
 }
 
 /* A growing array for list calls. */
@@ -83,7 +83,7 @@ static enum kerr collect(const struct conn *c, struct db_stmt *s, void *arg)
 enum kerr store_list_rows(struct store *st, const char *sql, row_fn each, size_t size, void **out, size_t *n)
 {
 	struct rows r = {.size = size, .each = each};
-	enum kerr e = q_all(st, sql, collect, &r, "");
+	enum kerr e = store_q_all(st, sql, collect, &r, "");
 	if (e != K_OK) {
 		free(r.items);
 		return e;
@@ -95,14 +95,18 @@ enum kerr store_list_rows(struct store *st, const char *sql, row_fn each, size_t
 
 enum kerr store_org_list(struct store *st, struct org **out, size_t *n)
 {
-	return store_list_rows(st, ORG_COLUMNS " ORDER BY name, id", org_row, sizeof **out, (void **)out, n);
+	void *items = NULL;
+	enum kerr e = store_list_rows(st, ORG_COLUMNS " ORDER BY name, id", org_row, sizeof **out, &items, n);
+	if (e == K_OK)
+		*out = items;
+	return e;
 }
 
 static enum kerr site_row(const struct conn *c, struct db_stmt *s, void *arg)
 {
 	struct site *o = arg;
 	o->id = c->drv->column_int64(s, 0);
-	q_text(c, s, 1, o->name, sizeof o->name);
+	store_q_text(c, s, 1, o->name, sizeof o->name);
 	o->kind = (int)c->drv->column_int64(s, 2);
 	o->active = (int)c->drv->column_int64(s, 3);
 	return K_OK;
@@ -113,8 +117,8 @@ enum kerr store_site_create(struct store *st, const char *name, int kind, int64_
 	if (!store_text_ok(name, STORE_NAME_MAX) || kind < SITE_LISTED || kind > SITE_OUTSIDE_HORGOS)
 		return K_VALIDATION_FAILED;
 	int64_t new_id = 0;
-	enum kerr e = q_one(st, "INSERT INTO sites (name, kind, active, created_at) VALUES (?, ?, 1, ?) RETURNING id",
-		q_row_int64, &new_id, "sii", name, (int64_t)kind, (int64_t)time(NULL));
+	enum kerr e = store_q_one(st, "INSERT INTO sites (name, kind, active, created_at) VALUES (?, ?, 1, ?) RETURNING id",
+		store_q_row_int64, &new_id, "sii", name, (int64_t)kind, (int64_t)time(NULL));
 	if (e == K_OK && id != NULL)
 		*id = new_id;
 	return e;
@@ -122,22 +126,26 @@ enum kerr store_site_create(struct store *st, const char *name, int kind, int64_
 
 enum kerr store_site_get(struct store *st, int64_t id, struct site *out)
 {
-	return q_one(st, SITE_COLUMNS " WHERE id = ?", site_row, out, "i", id);
+	return store_q_one(st, SITE_COLUMNS " WHERE id = ?", site_row, out, "i", id);
 }
 
 enum kerr store_site_by_name(struct store *st, const char *name, struct site *out)
 {
 	if (!store_text_ok(name, STORE_NAME_MAX))
 		return K_NOT_FOUND;
-	return q_one(st, SITE_COLUMNS " WHERE name = ?", site_row, out, "s", name);
+	return store_q_one(st, SITE_COLUMNS " WHERE name = ?", site_row, out, "s", name);
 }
 
 enum kerr store_site_set_active(struct store *st, int64_t id, int active)
 {
-	return q_write(st, 1, "UPDATE sites SET active = ? WHERE id = ?", "ii", (int64_t)(active != 0), id);
+	return store_q_write(st, 1, "UPDATE sites SET active = ? WHERE id = ?", "ii", (int64_t)(active != 0), id);
 }
 
 enum kerr store_site_list(struct store *st, struct site **out, size_t *n)
 {
-	return store_list_rows(st, SITE_COLUMNS " ORDER BY kind, name, id", site_row, sizeof **out, (void **)out, n);
+	void *items = NULL;
+	enum kerr e = store_list_rows(st, SITE_COLUMNS " ORDER BY kind, name, id", site_row, sizeof **out, &items, n);
+	if (e == K_OK)
+		*out = items;
+	return e;
 }

@@ -8,9 +8,9 @@
 static enum kerr session_row(const struct conn *c, struct db_stmt *s, void *arg)
 {
 	struct session *o = arg;
-	q_text(c, s, 0, o->token_hash, sizeof o->token_hash);
+	store_q_text(c, s, 0, o->token_hash, sizeof o->token_hash);
 	o->user_id = c->drv->column_int64(s, 1);
-	q_text(c, s, 2, o->csrf_token, sizeof o->csrf_token);
+	store_q_text(c, s, 2, o->csrf_token, sizeof o->csrf_token);
 	o->created_at = c->drv->column_int64(s, 3);
 	o->last_seen = c->drv->column_int64(s, 4);
 	return K_OK;
@@ -20,7 +20,7 @@ enum kerr store_session_create(struct store *st, const struct session *s)
 {
 	if (!store_text_ok(s->token_hash, STORE_TOKEN_MAX) || !store_text_ok(s->csrf_token, STORE_TOKEN_MAX))
 		return K_VALIDATION_FAILED;
-	return q_write(st, 0, "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen)"
+	return store_q_write(st, 0, "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen)"
 		" VALUES (?, ?, ?, ?, ?)", "sisii", s->token_hash, s->user_id, s->csrf_token, s->created_at, s->last_seen);
 }
 
@@ -28,7 +28,7 @@ enum kerr store_session_get(struct store *st, const char *token_hash, struct ses
 {
 	if (!store_text_ok(token_hash, STORE_TOKEN_MAX))
 		return K_NOT_FOUND;
-	return q_one(st, "SELECT token_hash, user_id, csrf_token, created_at, last_seen FROM sessions"
+	return store_q_one(st, "SELECT token_hash, user_id, csrf_token, created_at, last_seen FROM sessions"
 		" WHERE token_hash = ?", session_row, out, "s", token_hash);
 }
 
@@ -36,24 +36,24 @@ enum kerr store_session_touch(struct store *st, const char *token_hash, int64_t 
 {
 	if (!store_text_ok(token_hash, STORE_TOKEN_MAX))
 		return K_NOT_FOUND;
-	return q_write(st, 1, "UPDATE sessions SET last_seen = ? WHERE token_hash = ?", "is", now, token_hash);
+	return store_q_write(st, 1, "UPDATE sessions SET last_seen = ? WHERE token_hash = ?", "is", now, token_hash);
 }
 
 enum kerr store_session_delete(struct store *st, const char *token_hash)
 {
 	if (!store_text_ok(token_hash, STORE_TOKEN_MAX))
 		return K_NOT_FOUND;
-	return q_write(st, 1, "DELETE FROM sessions WHERE token_hash = ?", "s", token_hash);
+	return store_q_write(st, 1, "DELETE FROM sessions WHERE token_hash = ?", "s", token_hash);
 }
 
 enum kerr store_session_delete_user(struct store *st, int64_t user_id)
 {
-	return q_write(st, 0, "DELETE FROM sessions WHERE user_id = ?", "i", user_id);
+	return store_q_write(st, 0, "DELETE FROM sessions WHERE user_id = ?", "i", user_id);
 }
 
 enum kerr store_session_purge(struct store *st, int64_t created_before, int64_t idle_before)
 {
-	return q_write(st, 0, "DELETE FROM sessions WHERE created_at < ? OR last_seen < ?", "ii",
+	return store_q_write(st, 0, "DELETE FROM sessions WHERE created_at < ? OR last_seen < ?", "ii",
 		created_before, idle_before);
 }
 
@@ -61,7 +61,7 @@ enum kerr store_login_failure_add(struct store *st, const char *key, int64_t at)
 {
 	if (!store_text_ok(key, LOGIN_KEY_MAX))
 		return K_VALIDATION_FAILED;
-	return q_write(st, 0, "INSERT INTO login_failures (key, at) VALUES (?, ?)", "si", key, at);
+	return store_q_write(st, 0, "INSERT INTO login_failures (key, at) VALUES (?, ?)", "si", key, at);
 }
 
 enum kerr store_login_failure_count(struct store *st, const char *key, int64_t since, int *n)
@@ -69,7 +69,7 @@ enum kerr store_login_failure_count(struct store *st, const char *key, int64_t s
 	if (!store_text_ok(key, LOGIN_KEY_MAX))
 		return K_VALIDATION_FAILED;
 	int64_t count = 0;
-	enum kerr e = q_one(st, "SELECT COUNT(*) FROM login_failures WHERE key = ? AND at >= ?", q_row_int64, &count,
+	enum kerr e = store_q_one(st, "SELECT COUNT(*) FROM login_failures WHERE key = ? AND at >= ?", store_q_row_int64, &count,
 		"si", key, since);
 	if (e == K_OK)
 		*n = count > 1000000 ? 1000000 : (int)count;
@@ -80,10 +80,10 @@ enum kerr store_login_failure_clear(struct store *st, const char *key)
 {
 	if (!store_text_ok(key, LOGIN_KEY_MAX))
 		return K_VALIDATION_FAILED;
-	return q_write(st, 0, "DELETE FROM login_failures WHERE key = ?", "s", key);
+	return store_q_write(st, 0, "DELETE FROM login_failures WHERE key = ?", "s", key);
 }
 
 enum kerr store_login_failure_purge(struct store *st, int64_t before)
 {
-	return q_write(st, 0, "DELETE FROM login_failures WHERE at < ?", "i", before);
+	return store_q_write(st, 0, "DELETE FROM login_failures WHERE at < ?", "i", before);
 }

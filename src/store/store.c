@@ -113,6 +113,8 @@ enum kerr store_open(const char *url, int pool_size, struct store **out)
 		pool_size = 1;
 	if (pool_size > STORE_POOL_MAX)
 		pool_size = STORE_POOL_MAX;
+	if (strcmp(target, ":memory:") == 0)
+		pool_size = 1;	/* each connection would see a database of its own */
 	struct store *st = xcalloc(1, sizeof *st);
 	st->drv = drv;
 	pthread_mutex_init(&st->mu, NULL);
@@ -226,7 +228,7 @@ static enum kerr q_vrun(const struct conn *c, const char *sql, row_fn fn, void *
 	return e;
 }
 
-enum kerr q_run(const struct conn *c, const char *sql, row_fn fn, void *arg, int64_t *changes, int *rows,
+enum kerr store_q_run(const struct conn *c, const char *sql, row_fn fn, void *arg, int64_t *changes, int *rows,
 	const char *fmt, ...)
 {
 	va_list ap;
@@ -236,7 +238,7 @@ enum kerr q_run(const struct conn *c, const char *sql, row_fn fn, void *arg, int
 	return e;
 }
 
-enum kerr q_all(struct store *st, const char *sql, row_fn fn, void *arg, const char *fmt, ...)
+enum kerr store_q_all(struct store *st, const char *sql, row_fn fn, void *arg, const char *fmt, ...)
 {
 	struct conn c;
 	enum kerr e = store_conn_get(st, &c);
@@ -250,7 +252,7 @@ enum kerr q_all(struct store *st, const char *sql, row_fn fn, void *arg, const c
 	return e;
 }
 
-enum kerr q_one(struct store *st, const char *sql, row_fn fn, void *arg, const char *fmt, ...)
+enum kerr store_q_one(struct store *st, const char *sql, row_fn fn, void *arg, const char *fmt, ...)
 {
 	struct conn c;
 	int rows = 0;
@@ -267,7 +269,7 @@ enum kerr q_one(struct store *st, const char *sql, row_fn fn, void *arg, const c
 	return e;
 }
 
-enum kerr q_write(struct store *st, int need_row, const char *sql, const char *fmt, ...)
+enum kerr store_q_write(struct store *st, int need_row, const char *sql, const char *fmt, ...)
 {
 	struct conn c;
 	int64_t changes = 0;
@@ -284,7 +286,7 @@ enum kerr q_write(struct store *st, int need_row, const char *sql, const char *f
 	return e;
 }
 
-void q_text(const struct conn *c, struct db_stmt *s, int col, char *dst, size_t size)
+void store_q_text(const struct conn *c, struct db_stmt *s, int col, char *dst, size_t size)
 {
 	const char *t = c->drv->column_text(s, col);
 	size_t len = strlen(t);
@@ -297,7 +299,7 @@ void q_text(const struct conn *c, struct db_stmt *s, int col, char *dst, size_t 
 	dst[len] = '\0';
 }
 
-enum kerr q_row_int64(const struct conn *c, struct db_stmt *s, void *arg)
+enum kerr store_q_row_int64(const struct conn *c, struct db_stmt *s, void *arg)
 {
 	*(int64_t *)arg = c->drv->column_int64(s, 0);
 	return K_OK;
@@ -306,6 +308,6 @@ enum kerr q_row_int64(const struct conn *c, struct db_stmt *s, void *arg)
 enum kerr store_ping(struct store *st)
 {
 	int64_t one = 0;
-	enum kerr e = q_one(st, "SELECT 1", q_row_int64, &one, "");
+	enum kerr e = store_q_one(st, "SELECT 1", store_q_row_int64, &one, "");
 	return e == K_OK && one == 1 ? K_OK : K_DB_UNAVAILABLE;
 }

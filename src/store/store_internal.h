@@ -29,20 +29,20 @@ typedef enum kerr (*row_fn)(const struct conn *c, struct db_stmt *s, void *arg);
 
 /* Run sql on c. Rows go to fn (may be NULL); *changes (may be NULL) gets the
  * rows changed; *rows (may be NULL) the rows seen. */
-enum kerr q_run(const struct conn *c, const char *sql, row_fn fn, void *arg, int64_t *changes, int *rows,
+enum kerr store_q_run(const struct conn *c, const char *sql, row_fn fn, void *arg, int64_t *changes, int *rows,
 	const char *fmt, ...) KOUAN_MUST_USE;
 
 /* The same with a connection borrowed from st for the call. */
-enum kerr q_all(struct store *st, const char *sql, row_fn fn, void *arg, const char *fmt, ...) KOUAN_MUST_USE;
+enum kerr store_q_all(struct store *st, const char *sql, row_fn fn, void *arg, const char *fmt, ...) KOUAN_MUST_USE;
 /* Exactly one row expected: K_NOT_FOUND when there is none. */
-enum kerr q_one(struct store *st, const char *sql, row_fn fn, void *arg, const char *fmt, ...) KOUAN_MUST_USE;
+enum kerr store_q_one(struct store *st, const char *sql, row_fn fn, void *arg, const char *fmt, ...) KOUAN_MUST_USE;
 /* A write: K_NOT_FOUND when it changed no row and need_row is set. */
-enum kerr q_write(struct store *st, int need_row, const char *sql, const char *fmt, ...) KOUAN_MUST_USE;
+enum kerr store_q_write(struct store *st, int need_row, const char *sql, const char *fmt, ...) KOUAN_MUST_USE;
 
 /* Copy a column into a fixed buffer (truncated at a UTF-8 boundary). */
-void q_text(const struct conn *c, struct db_stmt *s, int col, char *dst, size_t size);
+void store_q_text(const struct conn *c, struct db_stmt *s, int col, char *dst, size_t size);
 /* Row callback reading one int64 in column 0 into *(int64_t *)arg. */
-enum kerr q_row_int64(const struct conn *c, struct db_stmt *s, void *arg);
+enum kerr store_q_row_int64(const struct conn *c, struct db_stmt *s, void *arg);
 
 /* Every row of sql (no parameters) as an array of items of size bytes, each
  * filled by each(); the caller frees *out. */

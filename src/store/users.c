@@ -75,12 +75,12 @@ static enum kerr user_row(const struct conn *c, struct db_stmt *s, void *arg)
 {
 	struct user *u = arg;
 	u->id = c->drv->column_int64(s, 0);
-	q_text(c, s, 1, u->username, sizeof u->username);
-	q_text(c, s, 2, u->role, sizeof u->role);
+	store_q_text(c, s, 1, u->username, sizeof u->username);
+	store_q_text(c, s, 2, u->role, sizeof u->role);
 	u->org_id = c->drv->column_int64(s, 3);
-	q_text(c, s, 4, u->password_hash, sizeof u->password_hash);
+	store_q_text(c, s, 4, u->password_hash, sizeof u->password_hash);
 	u->disabled = c->drv->column_int64(s, 5) != 0;
-	q_text(c, s, 6, u->lang, sizeof u->lang);
+	store_q_text(c, s, 6, u->lang, sizeof u->lang);
 	u->created_at = c->drv->column_int64(s, 7);
 	return K_OK;
 }
@@ -114,9 +114,9 @@ enum kerr store_user_create(struct store *st, const char *username, const char *
 	if (e != K_OK)
 		return e;
 	int64_t new_id = 0;
-	e = q_one(st, "INSERT INTO users (username, role, org_id, password_hash, disabled, lang, created_at)"
+	e = store_q_one(st, "INSERT INTO users (username, role, org_id, password_hash, disabled, lang, created_at)"
 		" VALUES (?, ?, ?, ?, 0, '', ?) RETURNING id",
-		q_row_int64, &new_id, "sszsi", username, role, org_id, password_hash, (int64_t)time(NULL));
+		store_q_row_int64, &new_id, "sszsi", username, role, org_id, password_hash, (int64_t)time(NULL));
 	if (e == K_OK && id != NULL)
 		*id = new_id;
 	return e;
@@ -124,31 +124,35 @@ enum kerr store_user_create(struct store *st, const char *username, const char *
 
 enum kerr store_user_get(struct store *st, int64_t id, struct user *out)
 {
-	return q_one(st, USER_COLUMNS " WHERE id = ?", user_row, out, "i", id);
+	return store_q_one(st, USER_COLUMNS " WHERE id = ?", user_row, out, "i", id);
 }
 
 enum kerr store_user_by_name(struct store *st, const char *username, struct user *out)
 {
 	if (!store_text_ok(username, STORE_NAME_MAX))
 		return K_NOT_FOUND;
-	return q_one(st, USER_COLUMNS " WHERE username = ?", user_row, out, "s", username);
+	return store_q_one(st, USER_COLUMNS " WHERE username = ?", user_row, out, "s", username);
 }
 
 enum kerr store_user_list(struct store *st, struct user **out, size_t *n)
 {
-	return store_list_rows(st, USER_COLUMNS " ORDER BY username, id", user_row, sizeof **out, (void **)out, n);
+	void *items = NULL;
+	enum kerr e = store_list_rows(st, USER_COLUMNS " ORDER BY username, id", user_row, sizeof **out, &items, n);
+	if (e == K_OK)
+		*out = items;
+	return e;
 }
 
 enum kerr store_user_set_password(struct store *st, int64_t id, const char *password_hash)
 {
 	if (!store_text_ok(password_hash, STORE_HASH_MAX))
 		return K_VALIDATION_FAILED;
-	return q_write(st, 1, "UPDATE users SET password_hash = ? WHERE id = ?", "si", password_hash, id);
+	return store_q_write(st, 1, "UPDATE users SET password_hash = ? WHERE id = ?", "si", password_hash, id);
 }
 
 enum kerr store_user_set_disabled(struct store *st, int64_t id, int disabled)
 {
-	return q_write(st, 1, "UPDATE users SET disabled = ? WHERE id = ?", "ii", (int64_t)(disabled != 0), id);
+	return store_q_write(st, 1, "UPDATE users SET disabled = ? WHERE id = ?", "ii", (int64_t)(disabled != 0), id);
 }
 
 enum kerr store_user_set_lang(struct store *st, int64_t id, const char *lang)
@@ -157,5 +161,5 @@ enum kerr store_user_set_lang(struct store *st, int64_t id, const char *lang)
 		lang = "";
 	if (lang[0] != '\0' && strcmp(lang, "zh") != 0 && strcmp(lang, "ru") != 0 && strcmp(lang, "en") != 0)
 		return K_VALIDATION_FAILED;
-	return q_write(st, 1, "UPDATE users SET lang = ? WHERE id = ?", "si", lang, id);
+	return store_q_write(st, 1, "UPDATE users SET lang = ? WHERE id = ?", "si", lang, id);
 }

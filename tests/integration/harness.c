@@ -18,6 +18,8 @@ static const char *bin(void)
 	return b ? b : "build/kouan";
 }
 
+static int it_stop_raw(struct it_server *s);
+
 static int read_file(const char *path, char *buf, size_t len)
 {
 	FILE *f = fopen(path, "r");
@@ -113,10 +115,28 @@ int it_start(struct it_server *s, const char *const *extra)
 	return -1;
 }
 
+/* A sanitizer's report in the server's log fails the test that stops it. */
+static int log_is_clean(const struct it_server *s)
+{
+	static char logbuf[1 << 20];
+	if (read_file(s->log, logbuf, sizeof logbuf) != 0)
+		return 1;
+	if (strstr(logbuf, "Sanitizer") == NULL && strstr(logbuf, "runtime error:") == NULL)
+		return 1;
+	fprintf(stderr, "harness: the server reported:\n%s\n", logbuf);
+	return 0;
+}
+
 int it_stop(struct it_server *s)
 {
 	if (s->pid <= 0)
 		return -1;
+	int rc = it_stop_raw(s);
+	return log_is_clean(s) ? rc : -2;
+}
+
+static int it_stop_raw(struct it_server *s)
+{
 	kill(s->pid, SIGTERM);
 	for (int i = 0; i < 300; i++) {
 		int st;

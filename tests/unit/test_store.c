@@ -1,0 +1,881 @@
+/* The store against SQLite (a temporary file) and, when the file named by
+ * KOUAN_TEST_PG_FILE holds a postgres:// URL (tests/pg.sh), against
+ * PostgreSQL in a database of its own, emptied before each test. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libpq-fe.h>
+#include <sodium.h>
+
+#include "auth/password.h"
+#include "core/log.h"
+#include "store/db.h"
+#include "store/store.h"
+
+#define URL_MAX 1024
+#define FAKE_HASH "$argon2id$v=19$m=65536,t=2,p=1$c29tZXNhbHQ$not-a-real-hash"
+
+enum driver { DRV_SQLITE, DRV_PG };
+
+/* One driver's run. */
+static struct {
+	enum driver drv;
+	char base_dir[256];	/* sqlite: a temporary folder */
+	int test_no;
+	char url[URL_MAX];	/* the URL the current test opens */
+	PGconn *admin;		/* pg: a connection to the test database */
+	char pg_server[URL_MAX];	/* pg: the URL of tests/pg.sh */
+	char pg_db[64];
+} run;
+
+struct fixture {
+	struct store *st;
+};
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* ---- per-test setup ---- */
+
+static void pg_exec_ok(PGconn *pg, const char *sql)
+{
+	PGresult *r = PQexec(pg, sql);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK)
+		fail_msg("%s: %s", sql, PQerrorMessage(pg));
+	PQclear(r);
+}
+
+static int fresh_url(void)
+{
+	run.test_no++;
+	if (run.drv == DRV_SQLITE) {
+		snprintf(run.url, sizeof run.url, "sqlite:%s/t%d/store.db", run.base_dir, run.test_no);
+		return 0;
+	}
+	pg_exec_ok(run.admin, "DROP SCHEMA public CASCADE; CREATE SCHEMA public;");
+	return 0;
+}
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof *f);
+	fresh_url();
+	if (store_open(run.url, 4, &f->st) != K_OK) {
+		free(f);
+		return -1;
+	}
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	store_close(f->st);
+	free(f);
+	return 0;
+}
+
+/* ---- tests ---- */
+
+static void placeholders(void **state)
+{
+	int n = 0;
+	char *s = db_rewrite_placeholders("SELECT '?', ?, \"a?\", 'it''s ?' FROM t WHERE a = ? AND b = ?", &n);
+	assert_non_null(s);
+	assert_string_equal(s, "SELECT '?', $1, \"a?\", 'it''s ?' FROM t WHERE a = $2 AND b = $3");
+	assert_int_equal(n, 3);
+	free(s);
+	char many[64];
+	memset(many, '?', 17);
+	many[17] = '\0';
+	assert_null(db_rewrite_placeholders(many, &n));
+}
+
+static void open_twice(void **state)
+{
+	struct fixture *f = *state;
+	int v = 0;
+	assert_int_equal(store_schema_version(f->st, &v), K_OK);
+	assert_int_equal(v, 1);
+	assert_int_equal(store_ping(f->st), K_OK);
+	assert_string_equal(store_driver_name(f->st), run.drv == DRV_SQLITE ? "sqlite" : "postgres");
+	/* A second store on the same database finds it migrated. */
+	struct store *again = NULL;
+	assert_int_equal(store_open(run.url, 2, &again), K_OK);
+	assert_int_equal(store_schema_version(again, &v), K_OK);
+	assert_int_equal(v, 1);
+	int64_t id = 0;
+	assert_int_equal(store_org_create(again, "同一数据库", ORG_ENTERPRISE, &id), K_OK);
+	struct org o;
+	assert_int_equal(store_org_get(f->st, id, &o), K_OK);
+	store_close(again);
+}
+
+static void bad_urls(void **state)
+{
+	struct store *st = NULL;
+	assert_int_equal(store_open("mysql://localhost/x", 1, &st), K_VALIDATION_FAILED);
+	assert_int_equal(store_open("sqlite:", 1, &st), K_VALIDATION_FAILED);
+	assert_int_equal(store_open("", 1, &st), K_VALIDATION_FAILED);
+	assert_int_equal(store_open(NULL, 1, &st), K_VALIDATION_FAILED);
+	assert_int_equal(store_open("sqlite:/proc/kouan/cannot/x.db", 1, &st), K_DB_UNAVAILABLE);
+	assert_null(st);
+}
+
+static void orgs(void **state)
+{
+	struct store *st = ((struct fixture *)*state)->st;
+	int64_t a = 0, b = 0, c = 0, site = 0;
+	assert_int_equal(store_org_create(st, "乙公司", ORG_ENTERPRISE, &b), K_OK);
+	assert_int_equal(store_org_create(st, "Alpha Trading", ORG_WAREHOUSE, &a), K_OK);
+	assert_int_equal(store_org_create(st, "口岸管理局", ORG_BUREAU, &c), K_OK);
+	assert_true(a > 0 && b > 0 && c > 0 && a != b);
+	assert_int_equal(store_org_create(st, "乙公司", ORG_WAREHOUSE, NULL), K_CONFLICT);
+	assert_int_equal(store_org_create(st, "x", "shipping", NULL), K_VALIDATION_FAILED);
+	assert_int_equal(store_org_create(st, "", ORG_BUREAU, NULL), K_VALIDATION_FAILED);
+	assert_int_equal(store_org_create(st, "bad\xff", ORG_BUREAU, NULL), K_VALIDATION_FAILED);
+	char longname[STORE_NAME_MAX + 1];
+	memset(longname, 'n', sizeof longname - 1);
+	longname[sizeof longname - 1] = '\0';
+	assert_int_equal(store_org_create(st, longname, ORG_BUREAU, NULL), K_VALIDATION_FAILED);
+
+	struct org o;
+	assert_int_equal(store_org_get(st, b, &o), K_OK);
+	assert_string_equal(o.name, "乙公司");
+	assert_string_equal(o.kind, ORG_ENTERPRISE);
+	assert_int_equal(o.site_id, 0);
+	assert_int_equal(store_org_by_name(st, "Alpha Trading", &o), K_OK);
+	assert_int_equal(o.id, a);
+	assert_int_equal(store_org_get(st, 999999, &o), K_NOT_FOUND);
+	assert_int_equal(store_org_by_name(st, "nobody", &o), K_NOT_FOUND);
+
+	assert_int_equal(store_site_create(st, "换装场一", SITE_LISTED, &site), K_OK);
+	assert_int_equal(store_org_set_site(st, a, site), K_OK);
+	assert_int_equal(store_org_get(st, a, &o), K_OK);
+	assert_int_equal(o.site_id, site);
+	assert_int_equal(store_org_set_site(st, a, 0), K_OK);
+	assert_int_equal(store_org_get(st, a, &o), K_OK);
+	assert_int_equal(o.site_id, 0);
+	assert_int_equal(store_org_set_site(st, a, 424242), K_CONFLICT);	/* no such site */
+	assert_int_equal(store_org_set_site(st, 424242, site), K_NOT_FOUND);
+
+	struct org *list = NULL;
+	size_t n = 0;
+	assert_int_equal(store_org_list(st, &list, &n), K_OK);
+	assert_int_equal(n, 3);
+	assert_string_equal(list[0].name, "Alpha Trading");	/* by name, byte order */
+	assert_string_equal(list[1].name, "乙公司");
+	assert_string_equal(list[2].name, "口岸管理局");
+	free(list);
+}
+
+static void sites(void **state)
+{
+	struct store *st = ((struct fixture *)*state)->st;
+	int64_t out = 0, l1 = 0, other = 0;
+	assert_int_equal(store_site_create(st, "霍外换装", SITE_OUTSIDE_HORGOS, &out), K_OK);
+	assert_int_equal(store_site_create(st, "B 物流", SITE_LISTED, NULL), K_OK);
+	assert_int_equal(store_site_create(st, "A 物流", SITE_LISTED, &l1), K_OK);
+	assert_int_equal(store_site_create(st, "霍内其他区域换装", SITE_OTHER_HORGOS, &other), K_OK);
+	assert_int_equal(store_site_create(st, "A 物流", SITE_OTHER_HORGOS, NULL), K_CONFLICT);
+	assert_int_equal(store_site_create(st, "bad kind", 3, NULL), K_VALIDATION_FAILED);
+	assert_int_equal(store_site_create(st, "bad kind", -1, NULL), K_VALIDATION_FAILED);
+
+	struct site *list = NULL;
+	size_t n = 0;
+	assert_int_equal(store_site_list(st, &list, &n), K_OK);
+	assert_int_equal(n, 4);
+	assert_string_equal(list[0].name, "A 物流");
+	assert_string_equal(list[1].name, "B 物流");
+	assert_int_equal(list[2].id, other);
+	assert_int_equal(list[2].kind, SITE_OTHER_HORGOS);
+	assert_int_equal(list[3].id, out);
+	assert_int_equal(list[0].active, 1);
+	free(list);
+
+	struct site s;
+	assert_int_equal(store_site_by_name(st, "A 物流", &s), K_OK);
+	assert_int_equal(s.id, l1);
+	assert_int_equal(store_site_set_active(st, l1, 0), K_OK);
+	assert_int_equal(store_site_get(st, l1, &s), K_OK);
+	assert_int_equal(s.active, 0);
+	assert_int_equal(store_site_set_active(st, 987654, 1), K_NOT_FOUND);
+	assert_int_equal(store_site_get(st, 987654, &s), K_NOT_FOUND);
+}
+
+static void users(void **state)
+{
+	struct store *st = ((struct fixture *)*state)->st;
+	int64_t ent = 0, wh = 0, bureau = 0, u1 = 0, u2 = 0, u3 = 0;
+	assert_int_equal(store_org_create(st, "出口企业", ORG_ENTERPRISE, &ent), K_OK);
+	assert_int_equal(store_org_create(st, "仓储企业", ORG_WAREHOUSE, &wh), K_OK);
+	assert_int_equal(store_org_create(st, "管理局", ORG_BUREAU, &bureau), K_OK);
+
+	assert_int_equal(store_user_create(st, "zhang.san", "enterprise", ent, FAKE_HASH, &u1), K_OK);
+	assert_int_equal(store_user_create(st, "门卫_01", "gate", 0, FAKE_HASH, &u2), K_OK);
+	assert_int_equal(store_user_create(st, "bureau-1", "bureau", 0, FAKE_HASH, NULL), K_OK);
+	assert_int_equal(store_user_create(st, "bureau-2", "bureau", bureau, FAKE_HASH, NULL), K_OK);
+	assert_int_equal(store_user_create(st, "Иван", "warehouse", wh, FAKE_HASH, &u3), K_OK);
+	assert_int_equal(store_user_create(st, "zhang.san", "admin", 0, FAKE_HASH, NULL), K_CONFLICT);
+
+	/* The organisation must fit the role. */
+	assert_int_equal(store_user_create(st, "ent-no-org", "enterprise", 0, FAKE_HASH, NULL), K_VALIDATION_FAILED);
+	assert_int_equal(store_user_create(st, "ent-wh-org", "enterprise", wh, FAKE_HASH, NULL), K_VALIDATION_FAILED);
+	assert_int_equal(store_user_create(st, "gate-org", "gate", ent, FAKE_HASH, NULL), K_VALIDATION_FAILED);
+	assert_int_equal(store_user_create(st, "ghost-org", "warehouse", 777777, FAKE_HASH, NULL), K_CONFLICT);
+	/* Names, roles, hashes. */
+	assert_int_equal(store_user_create(st, "ab", "admin", 0, FAKE_HASH, NULL), K_VALIDATION_FAILED);
+	assert_int_equal(store_user_create(st, "has space", "admin", 0, FAKE_HASH, NULL), K_VALIDATION_FAILED);
+	assert_int_equal(store_user_create(st, "semi;colon", "admin", 0, FAKE_HASH, NULL), K_VALIDATION_FAILED);
+	assert_int_equal(store_user_create(st, "root", "superuser", 0, FAKE_HASH, NULL), K_VALIDATION_FAILED);
+	assert_int_equal(store_user_create(st, "nohash", "admin", 0, "", NULL), K_VALIDATION_FAILED);
+	char name65[66];
+	memset(name65, 'a', 65);
+	name65[65] = '\0';
+	assert_int_equal(store_user_create(st, name65, "admin", 0, FAKE_HASH, NULL), K_VALIDATION_FAILED);
+	name65[64] = '\0';
+	assert_int_equal(store_user_create(st, name65, "admin", 0, FAKE_HASH, NULL), K_OK);
+
+	struct user u;
+	assert_int_equal(store_user_get(st, u1, &u), K_OK);
+	assert_string_equal(u.username, "zhang.san");
+	assert_string_equal(u.role, "enterprise");
+	assert_int_equal(u.org_id, ent);
+	assert_string_equal(u.password_hash, FAKE_HASH);
+	assert_int_equal(u.disabled, 0);
+	assert_string_equal(u.lang, "");
+	assert_true(u.created_at > 1700000000);
+	assert_int_equal(store_user_by_name(st, "门卫_01", &u), K_OK);
+	assert_int_equal(u.id, u2);
+	assert_int_equal(u.org_id, 0);
+	assert_int_equal(store_user_by_name(st, "ZHANG.SAN", &u), K_NOT_FOUND);
+	assert_int_equal(store_user_get(st, 5555555, &u), K_NOT_FOUND);
+
+	assert_int_equal(store_user_set_password(st, u3, "$argon2id$new"), K_OK);
+	assert_int_equal(store_user_set_disabled(st, u3, 1), K_OK);
+	assert_int_equal(store_user_set_lang(st, u3, "ru"), K_OK);
+	assert_int_equal(store_user_set_lang(st, u3, "fr"), K_VALIDATION_FAILED);
+	assert_int_equal(store_user_get(st, u3, &u), K_OK);
+	assert_string_equal(u.password_hash, "$argon2id$new");
+	assert_int_equal(u.disabled, 1);
+	assert_string_equal(u.lang, "ru");
+	assert_int_equal(store_user_set_disabled(st, 5555555, 1), K_NOT_FOUND);
+	assert_int_equal(store_user_set_password(st, 5555555, FAKE_HASH), K_NOT_FOUND);
+	assert_int_equal(store_user_set_lang(st, 5555555, "en"), K_NOT_FOUND);
+
+	struct user *list = NULL;
+	size_t n = 0;
+	assert_int_equal(store_user_list(st, &list, &n), K_OK);
+	assert_int_equal(n, 6);
+	assert_string_equal(list[0].username, name65);
+	assert_string_equal(list[1].username, "bureau-1");
+	assert_string_equal(list[3].username, "zhang.san");
+	assert_string_equal(list[5].username, "门卫_01");	/* UTF-8 after ASCII and Cyrillic */
+	free(list);
+}
+
+static void usernames(void **state)
+{
+	assert_true(store_username_acceptable("abc"));
+	assert_true(store_username_acceptable("a.b-c_d"));
+	assert_true(store_username_acceptable("张三"));	/* 6 bytes */
+	assert_true(store_username_acceptable("Пётр"));
+	assert_true(store_username_acceptable("张"));	/* 3 bytes */
+	assert_false(store_username_acceptable("ab"));
+	assert_false(store_username_acceptable("a b"));
+	assert_false(store_username_acceptable("a/b"));
+	assert_false(store_username_acceptable("abc\n"));
+	assert_false(store_username_acceptable("ab\xff"));
+	assert_false(store_username_acceptable("a\xe3\x80\x80" "b"));	/* ideographic space */
+	assert_false(store_username_acceptable(NULL));
+	assert_string_equal(store_role_org_kind("warehouse"), ORG_WAREHOUSE);
+	assert_null(store_role_org_kind("gate"));
+	assert_null(store_role_org_kind("nobody"));
+}
+
+static struct session make_session(const char *token, int64_t user, int64_t created, int64_t seen)
+{
+	struct session s = {.user_id = user, .created_at = created, .last_seen = seen};
+	snprintf(s.token_hash, sizeof s.token_hash, "%s", token);
+	snprintf(s.csrf_token, sizeof s.csrf_token, "csrf-%s", token);
+	return s;
+}
+
+static void sessions(void **state)
+{
+	struct store *st = ((struct fixture *)*state)->st;
+	int64_t u1 = 0, u2 = 0;
+	assert_int_equal(store_user_create(st, "gate1", "gate", 0, FAKE_HASH, &u1), K_OK);
+	assert_int_equal(store_user_create(st, "admin1", "admin", 0, FAKE_HASH, &u2), K_OK);
+
+	struct session a = make_session("aaaa", u1, 1000, 1000);
+	struct session b = make_session("bbbb", u1, 2000, 2500);
+	struct session c = make_session("cccc", u2, 3000, 3000);
+	struct session d = make_session("dddd", u2, 100, 3500);
+	assert_int_equal(store_session_create(st, &a), K_OK);
+	assert_int_equal(store_session_create(st, &b), K_OK);
+	assert_int_equal(store_session_create(st, &c), K_OK);
+	assert_int_equal(store_session_create(st, &d), K_OK);
+	assert_int_equal(store_session_create(st, &a), K_CONFLICT);
+	struct session orphan = make_session("eeee", 99999, 1, 1);
+	assert_int_equal(store_session_create(st, &orphan), K_CONFLICT);	/* no such user */
+	struct session empty = make_session("", u1, 1, 1);
+	assert_int_equal(store_session_create(st, &empty), K_VALIDATION_FAILED);
+
+	struct session got;
+	assert_int_equal(store_session_get(st, "bbbb", &got), K_OK);
+	assert_string_equal(got.csrf_token, "csrf-bbbb");
+	assert_int_equal(got.user_id, u1);
+	assert_int_equal(got.created_at, 2000);
+	assert_int_equal(got.last_seen, 2500);
+	assert_int_equal(store_session_get(st, "zzzz", &got), K_NOT_FOUND);
+	assert_int_equal(store_session_get(st, "", &got), K_NOT_FOUND);
+
+	assert_int_equal(store_session_touch(st, "aaaa", 5000), K_OK);
+	assert_int_equal(store_session_get(st, "aaaa", &got), K_OK);
+	assert_int_equal(got.last_seen, 5000);
+	assert_int_equal(store_session_touch(st, "zzzz", 5000), K_NOT_FOUND);
+
+	/* Purge: b is idle since 2500, d was created at 100. */
+	assert_int_equal(store_session_purge(st, 500, 2600), K_OK);
+	assert_int_equal(store_session_get(st, "aaaa", &got), K_OK);
+	assert_int_equal(store_session_get(st, "bbbb", &got), K_NOT_FOUND);
+	assert_int_equal(store_session_get(st, "cccc", &got), K_OK);
+	assert_int_equal(store_session_get(st, "dddd", &got), K_NOT_FOUND);
+
+	assert_int_equal(store_session_delete(st, "aaaa"), K_OK);
+	assert_int_equal(store_session_delete(st, "aaaa"), K_NOT_FOUND);
+	assert_int_equal(store_session_delete_user(st, u2), K_OK);
+	assert_int_equal(store_session_get(st, "cccc", &got), K_NOT_FOUND);
+	assert_int_equal(store_session_delete_user(st, u2), K_OK);	/* nothing left: still fine */
+}
+
+static void login_failures(void **state)
+{
+	struct store *st = ((struct fixture *)*state)->st;
+	int n = -1;
+	assert_int_equal(store_login_failure_count(st, "user:alice", 0, &n), K_OK);
+	assert_int_equal(n, 0);
+	for (int64_t t = 100; t < 110; t++)
+		assert_int_equal(store_login_failure_add(st, "user:alice", t), K_OK);
+	assert_int_equal(store_login_failure_add(st, "addr:10.0.0.1", 105), K_OK);
+	assert_int_equal(store_login_failure_count(st, "user:alice", 0, &n), K_OK);
+	assert_int_equal(n, 10);
+	assert_int_equal(store_login_failure_count(st, "user:alice", 105, &n), K_OK);
+	assert_int_equal(n, 5);
+	assert_int_equal(store_login_failure_count(st, "addr:10.0.0.1", 0, &n), K_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(store_login_failure_purge(st, 103), K_OK);
+	assert_int_equal(store_login_failure_count(st, "user:alice", 0, &n), K_OK);
+	assert_int_equal(n, 7);
+	assert_int_equal(store_login_failure_clear(st, "user:alice"), K_OK);
+	assert_int_equal(store_login_failure_count(st, "user:alice", 0, &n), K_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(store_login_failure_count(st, "addr:10.0.0.1", 0, &n), K_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(store_login_failure_add(st, "", 1), K_VALIDATION_FAILED);
+}
+
+static void options(void **state)
+{
+	struct store *st = ((struct fixture *)*state)->st;
+	char **v = NULL;
+	size_t n = 99;
+	assert_int_equal(store_option_list(st, "fuel_type", &v, &n), K_OK);
+	assert_int_equal(n, 0);
+	store_strings_free(v, n);
+	assert_int_equal(store_option_add(st, "fuel_type", "柴油"), K_OK);
+	assert_int_equal(store_option_add(st, "fuel_type", "汽油"), K_OK);
+	assert_int_equal(store_option_add(st, "fuel_type", "'; DROP TABLE users; --"), K_OK);
+	assert_int_equal(store_option_add(st, "usage_type", "柴油"), K_OK);	/* same value, other list */
+	assert_int_equal(store_option_add(st, "fuel_type", "柴油"), K_CONFLICT);
+	assert_int_equal(store_option_add(st, "colours", "red"), K_VALIDATION_FAILED);
+	assert_int_equal(store_option_add(st, "fuel_type", ""), K_VALIDATION_FAILED);
+	assert_int_equal(store_option_list(st, "colours", &v, &n), K_VALIDATION_FAILED);
+
+	assert_int_equal(store_option_list(st, "fuel_type", &v, &n), K_OK);
+	assert_int_equal(n, 3);
+	assert_string_equal(v[0], "柴油");
+	assert_string_equal(v[1], "汽油");
+	assert_string_equal(v[2], "'; DROP TABLE users; --");
+	store_strings_free(v, n);
+
+	assert_int_equal(store_option_remove(st, "fuel_type", "汽油"), K_OK);
+	assert_int_equal(store_option_remove(st, "fuel_type", "汽油"), K_NOT_FOUND);
+	assert_int_equal(store_option_add(st, "fuel_type", "汽油"), K_OK);	/* back, at the end */
+	assert_int_equal(store_option_list(st, "fuel_type", &v, &n), K_OK);
+	assert_int_equal(n, 3);
+	assert_string_equal(v[2], "汽油");
+	store_strings_free(v, n);
+}
+
+/* Parse "demo-account username=U role=R password=P"; 1 when the line fits. */
+static int parse_demo_line(const char *line, char *user, char *role, char *pw)
+{
+	const char *p = line;
+	const char *fields[] = {"demo-account username=", " role=", " password="};
+	char *out[] = {user, role, pw};
+	for (int i = 0; i < 3; i++) {
+		size_t fl = strlen(fields[i]);
+		if (strncmp(p, fields[i], fl) != 0)
+			return 0;
+		p += fl;
+		size_t k = 0;
+		while (*p && *p != ' ' && *p != '\n' && k < 63)
+			out[i][k++] = *p++;
+		out[i][k] = '\0';
+		if (k == 0)
+			return 0;
+	}
+	return *p == '\n';
+}
+
+static void demo_seed(void **state)
+{
+	struct store *st = ((struct fixture *)*state)->st;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	assert_int_equal(store_demo_seed(st, f), K_OK);
+	fclose(f);
+
+	static const char *const expect[][2] = {{"demo_enterprise", "enterprise"}, {"demo_warehouse1", "warehouse"},
+		{"demo_warehouse2", "warehouse"}, {"demo_bureau", "bureau"}, {"demo_gate", "gate"},
+		{"demo_admin", "admin"}};
+	const char *line = buf;
+	for (int i = 0; i < 6; i++) {
+		char user[64], role[64], pw[64];
+		assert_non_null(line);
+		assert_true(parse_demo_line(line, user, role, pw));
+		assert_string_equal(user, expect[i][0]);
+		assert_string_equal(role, expect[i][1]);
+		assert_true(strlen(pw) >= 12);
+		struct user u;
+		assert_int_equal(store_user_by_name(st, user, &u), K_OK);
+		assert_string_equal(u.role, role);
+		assert_int_equal(auth_password_verify(u.password_hash, pw, strlen(pw)), 1);
+		line = strchr(line, '\n');
+		line = line ? line + 1 : NULL;
+	}
+	assert_string_equal(line, "");
+	free(buf);
+
+	/* Sites, organisations, option lists. */
+	struct site *sites = NULL;
+	size_t ns = 0;
+	assert_int_equal(store_site_list(st, &sites, &ns), K_OK);
+	assert_int_equal(ns, 5);
+	assert_int_equal(sites[3].kind, SITE_OTHER_HORGOS);
+	assert_string_equal(sites[3].name, "霍内其他区域换装");
+	assert_int_equal(sites[4].kind, SITE_OUTSIDE_HORGOS);
+	assert_string_equal(sites[4].name, "霍外换装");
+	free(sites);
+	struct user w1, w2;
+	struct org o1, o2;
+	assert_int_equal(store_user_by_name(st, "demo_warehouse1", &w1), K_OK);
+	assert_int_equal(store_user_by_name(st, "demo_warehouse2", &w2), K_OK);
+	assert_int_equal(store_org_get(st, w1.org_id, &o1), K_OK);
+	assert_int_equal(store_org_get(st, w2.org_id, &o2), K_OK);
+	assert_string_equal(o1.kind, ORG_WAREHOUSE);
+	assert_true(o1.site_id != 0 && o2.site_id != 0 && o1.site_id != o2.site_id);
+	struct site s;
+	assert_int_equal(store_site_get(st, o1.site_id, &s), K_OK);
+	assert_int_equal(s.kind, SITE_LISTED);
+	static const struct {
+		const char *list, *first;
+		size_t n;
+	} lists[] = {{"clearance_mode", "一般申报", 3}, {"cargo_type", "一般货物", 5},
+		{"customs_warehouse", "霍尔果斯公路口岸监管作业场所", 3}, {"usage_type", "非营运", 3},
+		{"fuel_type", "汽油", 6}};
+	for (size_t i = 0; i < 5; i++) {
+		char **v = NULL;
+		size_t n = 0;
+		assert_int_equal(store_option_list(st, lists[i].list, &v, &n), K_OK);
+		assert_int_equal(n, lists[i].n);
+		assert_string_equal(v[0], lists[i].first);
+		store_strings_free(v, n);
+	}
+
+	/* Again: nothing printed, nothing added, passwords kept. */
+	struct user before;
+	assert_int_equal(store_user_by_name(st, "demo_admin", &before), K_OK);
+	f = open_memstream(&buf, &len);
+	assert_int_equal(store_demo_seed(st, f), K_OK);
+	fclose(f);
+	assert_int_equal(len, 0);
+	free(buf);
+	struct user after;
+	assert_int_equal(store_user_by_name(st, "demo_admin", &after), K_OK);
+	assert_string_equal(before.password_hash, after.password_hash);
+	struct org *orgs = NULL;
+	size_t no = 0;
+	assert_int_equal(store_org_list(st, &orgs, &no), K_OK);
+	assert_int_equal(no, 4);
+	free(orgs);
+	assert_int_equal(store_site_list(st, &sites, &ns), K_OK);
+	assert_int_equal(ns, 5);
+	free(sites);
+	char **v = NULL;
+	size_t n = 0;
+	assert_int_equal(store_option_list(st, "fuel_type", &v, &n), K_OK);
+	assert_int_equal(n, 6);
+	store_strings_free(v, n);
+}
+
+struct seeder {
+	char *buf;
+	size_t len;
+	enum kerr e;
+};
+
+static void *seed_own_store(void *arg)
+{
+	struct seeder *sd = arg;
+	struct store *st = NULL;
+	FILE *f = open_memstream(&sd->buf, &sd->len);
+	sd->e = store_open(run.url, 2, &st);
+	if (sd->e == K_OK)
+		sd->e = store_demo_seed(st, f);
+	fclose(f);
+	store_close(st);
+	return NULL;
+}
+
+/* Two servers seeding a new database at once: each account is printed once. */
+static void demo_seed_race(void **state)
+{
+	fresh_url();
+	struct seeder sd[2] = {{0}};
+	pthread_t t[2];
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, seed_own_store, &sd[i]), 0);
+	int lines = 0;
+	for (int i = 0; i < 2; i++) {
+		pthread_join(t[i], NULL);
+		assert_int_equal(sd[i].e, K_OK);
+		for (const char *p = sd[i].buf; (p = strstr(p, "demo-account ")) != NULL; p++)
+			lines++;
+		free(sd[i].buf);
+	}
+	assert_int_equal(lines, 6);
+}
+
+/* ---- concurrency ---- */
+
+#define THREADS 8
+#define CALLS 150
+
+struct worker {
+	struct store *st;
+	int no;
+	int64_t user_id;
+	int failures;
+	enum kerr first_failure;
+};
+
+static void expect(struct worker *w, enum kerr got, enum kerr want)
+{
+	if (got != want && w->failures++ == 0)
+		w->first_failure = got;
+}
+
+static void *work(void *arg)
+{
+	struct worker *w = arg;
+	char token[STORE_TOKEN_MAX], key[64], name[64];
+	snprintf(key, sizeof key, "user:w%d", w->no);
+	for (int i = 0; i < CALLS; i++) {
+		snprintf(token, sizeof token, "tok-%d-%d", w->no, i);
+		struct session s = make_session(token, w->user_id, 1000 + i, 1000 + i);
+		struct session got;
+		expect(w, store_session_create(w->st, &s), K_OK);
+		expect(w, store_session_get(w->st, token, &got), K_OK);
+		expect(w, store_session_touch(w->st, token, 9000), K_OK);
+		expect(w, store_login_failure_add(w->st, key, i), K_OK);
+		if (i % 10 == 0) {
+			snprintf(name, sizeof name, "worker%d_%d", w->no, i);
+			expect(w, store_user_create(w->st, name, "gate", 0, FAKE_HASH, NULL), K_OK);
+			enum kerr e = store_user_create(w->st, "shared_name", "gate", 0, FAKE_HASH, NULL);
+			expect(w, e == K_CONFLICT ? K_OK : e, K_OK);	/* one thread wins, the others conflict */
+			char **v = NULL;
+			size_t n = 0;
+			expect(w, store_option_list(w->st, "cargo_type", &v, &n), K_OK);
+			store_strings_free(v, n);
+		}
+		if (i % 2)
+			expect(w, store_session_delete(w->st, token), K_OK);
+	}
+	int n = 0;
+	expect(w, store_login_failure_count(w->st, key, 0, &n), K_OK);
+	if (n != CALLS && w->failures++ == 0)
+		w->first_failure = K_INTERNAL;
+	return NULL;
+}
+
+static void concurrency(void **state)
+{
+	struct store *st = ((struct fixture *)*state)->st;
+	struct worker w[THREADS];
+	pthread_t t[THREADS];
+	double start = now_s();
+	for (int i = 0; i < THREADS; i++) {
+		char name[32];
+		snprintf(name, sizeof name, "owner%d", i);
+		w[i] = (struct worker){.st = st, .no = i};
+		assert_int_equal(store_user_create(st, name, "admin", 0, FAKE_HASH, &w[i].user_id), K_OK);
+	}
+	for (int i = 0; i < THREADS; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, work, &w[i]), 0);
+	for (int i = 0; i < THREADS; i++) {
+		pthread_join(t[i], NULL);
+		if (w[i].failures)
+			fail_msg("worker %d: %d failures, first %s", i, w[i].failures, kerr_code(w[i].first_failure));
+	}
+	struct user *list = NULL;
+	size_t n = 0;
+	assert_int_equal(store_user_list(st, &list, &n), K_OK);
+	assert_int_equal(n, THREADS + THREADS * (CALLS / 10) + 1);	/* owners, workers' users, shared_name once */
+	free(list);
+	/* Half of every worker's sessions remain. */
+	struct session got;
+	assert_int_equal(store_session_get(st, "tok-3-0", &got), K_OK);
+	assert_int_equal(got.last_seen, 9000);
+	assert_int_equal(store_session_get(st, "tok-3-1", &got), K_NOT_FOUND);
+	print_message("%s: %d threads x %d calls in %.2f s\n", store_driver_name(st), THREADS, CALLS * 4,
+		now_s() - start);
+}
+
+struct opener {
+	enum kerr e;
+};
+
+static void *open_close(void *arg)
+{
+	struct opener *o = arg;
+	struct store *st = NULL;
+	o->e = store_open(run.url, 1, &st);
+	if (o->e == K_OK)
+		o->e = store_ping(st);
+	store_close(st);
+	return NULL;
+}
+
+/* Several servers starting at once on a new database: the migration lock
+ * makes them take turns. */
+static void concurrent_open(void **state)
+{
+	fresh_url();
+	struct opener o[4];
+	pthread_t t[4];
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, open_close, &o[i]), 0);
+	for (int i = 0; i < 4; i++) {
+		pthread_join(t[i], NULL);
+		assert_int_equal(o[i].e, K_OK);
+	}
+	struct store *st = NULL;
+	int v = 0;
+	assert_int_equal(store_open(run.url, 1, &st), K_OK);
+	assert_int_equal(store_schema_version(st, &v), K_OK);
+	assert_int_equal(v, 1);
+	store_close(st);
+}
+
+/* A port nobody listens on: store_open fails fast. */
+static void pg_closed_port(void **state)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	socklen_t alen = sizeof a;
+	assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof a), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &alen), 0);
+	close(fd);
+	char url[128];
+	snprintf(url, sizeof url, "postgres://postgres@127.0.0.1:%d/kouan", ntohs(a.sin_port));
+	struct store *st = NULL;
+	double start = now_s();
+	assert_int_equal(store_open(url, 2, &st), K_DB_UNAVAILABLE);
+	assert_true(now_s() - start < 2.0);
+	assert_null(st);
+}
+
+struct pinger {
+	struct store *st;
+	int failures;
+};
+
+static void *ping_many(void *arg)
+{
+	struct pinger *p = arg;
+	for (int i = 0; i < 20; i++)
+		if (store_ping(p->st) != K_OK)
+			p->failures++;
+	return NULL;
+}
+
+/* The server ends our backends (as at a restart): the pool reconnects each
+ * connection when it is next lent, and no call fails. */
+static void pg_reset(void **state)
+{
+	struct store *st = ((struct fixture *)*state)->st;
+	int64_t id = 0;
+	assert_int_equal(store_org_create(st, "before", ORG_BUREAU, &id), K_OK);
+	pg_exec_ok(run.admin, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+		" WHERE datname = current_database() AND pid <> pg_backend_pid()");
+	usleep(200 * 1000);	/* let the termination notices arrive */
+	double start = now_s();
+	/* More threads than connections, so that every pooled one is used. */
+	struct pinger p[8];
+	pthread_t t[8];
+	for (int i = 0; i < 8; i++) {
+		p[i] = (struct pinger){.st = st};
+		assert_int_equal(pthread_create(&t[i], NULL, ping_many, &p[i]), 0);
+	}
+	for (int i = 0; i < 8; i++) {
+		pthread_join(t[i], NULL);
+		assert_int_equal(p[i].failures, 0);
+	}
+	struct org o;
+	assert_int_equal(store_org_get(st, id, &o), K_OK);
+	assert_true(now_s() - start < 5.0);
+}
+
+/* ---- the two runs ---- */
+
+static int sqlite_group_setup(void **state)
+{
+	run.drv = DRV_SQLITE;
+	run.test_no = 0;
+	snprintf(run.base_dir, sizeof run.base_dir, "/tmp/kouan_store_XXXXXX");
+	return mkdtemp(run.base_dir) ? 0 : -1;
+}
+
+static int sqlite_group_teardown(void **state)
+{
+	char cmd[512];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", run.base_dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+/* The URL of tests/pg.sh with its database name replaced by db. */
+static int pg_url_with_db(const char *server, const char *db, char *out, size_t size)
+{
+	const char *scheme_end = strstr(server, "://");
+	const char *slash = scheme_end ? strchr(scheme_end + 3, '/') : NULL;
+	size_t head = slash ? (size_t)(slash - server) : strlen(server);
+	const char *query = strchr(server, '?');
+	int n = snprintf(out, size, "%.*s/%s%s", (int)head, server, db, query ? query : "");
+	return n > 0 && (size_t)n < size ? 0 : -1;
+}
+
+static int pg_group_setup(void **state)
+{
+	run.drv = DRV_PG;
+	unsigned char r[6];
+	randombytes_buf(r, sizeof r);
+	snprintf(run.pg_db, sizeof run.pg_db, "kouan_store_%02x%02x%02x%02x%02x%02x", r[0], r[1], r[2], r[3], r[4], r[5]);
+	PGconn *server = PQconnectdb(run.pg_server);
+	if (PQstatus(server) != CONNECTION_OK) {
+		fprintf(stderr, "cannot reach the test PostgreSQL: %s", PQerrorMessage(server));
+		PQfinish(server);
+		return -1;
+	}
+	char sql[128];
+	snprintf(sql, sizeof sql, "CREATE DATABASE %s", run.pg_db);	/* a name we made, not input */
+	PGresult *res = PQexec(server, sql);
+	int ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+	PQclear(res);
+	PQfinish(server);
+	if (!ok || pg_url_with_db(run.pg_server, run.pg_db, run.url, sizeof run.url) != 0)
+		return -1;
+	run.admin = PQconnectdb(run.url);
+	if (PQstatus(run.admin) != CONNECTION_OK)
+		return -1;
+	PQclear(PQexec(run.admin, "SET client_min_messages = warning"));
+	return 0;
+}
+
+static int pg_group_teardown(void **state)
+{
+	PQfinish(run.admin);
+	run.admin = NULL;
+	PGconn *server = PQconnectdb(run.pg_server);
+	char sql[128];
+	snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", run.pg_db);
+	PQclear(PQexec(server, sql));
+	PQfinish(server);
+	return 0;
+}
+
+/* The URL tests/pg.sh wrote, or "" when PostgreSQL is not part of this run. */
+static void read_pg_url(void)
+{
+	const char *file = getenv("KOUAN_TEST_PG_FILE");
+	FILE *f = file ? fopen(file, "r") : NULL;
+	run.pg_server[0] = '\0';
+	if (f == NULL)
+		return;
+	if (fgets(run.pg_server, sizeof run.pg_server, f) == NULL)
+		run.pg_server[0] = '\0';
+	run.pg_server[strcspn(run.pg_server, "\r\n")] = '\0';
+	fclose(f);
+}
+
+int main(void)
+{
+	/* "schema migrated" and reconnect lines would drown the output. */
+	int level = getenv("KOUAN_LOG_LEVEL") ? log_level_parse(getenv("KOUAN_LOG_LEVEL")) : -1;
+	log_threshold = level >= 0 ? (enum log_level)level : LOG_ERROR;
+	const struct CMUnitTest common[] = {
+		cmocka_unit_test(placeholders),
+		cmocka_unit_test(bad_urls),
+		cmocka_unit_test(usernames),
+		cmocka_unit_test_setup_teardown(open_twice, setup, teardown),
+		cmocka_unit_test_setup_teardown(orgs, setup, teardown),
+		cmocka_unit_test_setup_teardown(sites, setup, teardown),
+		cmocka_unit_test_setup_teardown(users, setup, teardown),
+		cmocka_unit_test_setup_teardown(sessions, setup, teardown),
+		cmocka_unit_test_setup_teardown(login_failures, setup, teardown),
+		cmocka_unit_test_setup_teardown(options, setup, teardown),
+		cmocka_unit_test_setup_teardown(demo_seed, setup, teardown),
+		cmocka_unit_test(demo_seed_race),
+		cmocka_unit_test_setup_teardown(concurrency, setup, teardown),
+		cmocka_unit_test(concurrent_open),
+		cmocka_unit_test(pg_closed_port),
+	};
+	const struct CMUnitTest pg_only[] = {
+		cmocka_unit_test_setup_teardown(pg_reset, setup, teardown),
+	};
+	int failed = cmocka_run_group_tests_name("store_sqlite", common, sqlite_group_setup, sqlite_group_teardown);
+	read_pg_url();
+	if (run.pg_server[0] == '\0') {
+		print_message("PostgreSQL: no KOUAN_TEST_PG_FILE, skipped\n");
+		return failed;
+	}
+	/* The PostgreSQL run shares one database: its group setup makes it. */
+	const size_t nc = sizeof common / sizeof common[0], np = sizeof pg_only / sizeof pg_only[0];
+	struct CMUnitTest all[sizeof common / sizeof common[0] + sizeof pg_only / sizeof pg_only[0]];
+	memcpy(all, common, sizeof common);
+	memcpy(all + nc, pg_only, sizeof pg_only);
+	failed += _cmocka_run_group_tests("store_pg", all, nc + np, pg_group_setup, pg_group_teardown);
+	return failed;
+}
