@@ -106,6 +106,7 @@ export default {
 	'common.confirm': 'Confirm',
 	'common.close': 'Close',
 	'common.retry': 'Try again',
+	'common.field_problem': '{field}: {message}',
 	'common.fix_errors': 'Please correct the following:',
 	'common.not_found': 'Page not found',
 	'common.not_found_text': 'This page does not exist or you may not open it.',

@@ -106,6 +106,7 @@ export default {
 	'common.confirm': 'Подтвердить',
 	'common.close': 'Закрыть',
 	'common.retry': 'Повторить',
+	'common.field_problem': '{field}: {message}',
 	'common.fix_errors': 'Исправьте ошибки:',
 	'common.not_found': 'Страница не найдена',
 	'common.not_found_text': 'Такой страницы нет или у вас нет к ней доступа.',

@@ -106,6 +106,7 @@ export default {
 	'common.confirm': '确定',
 	'common.close': '关闭',
 	'common.retry': '重试',
+	'common.field_problem': '{field}：{message}',
 	'common.fix_errors': '请更正以下错误：',
 	'common.not_found': '页面不存在',
 	'common.not_found_text': '您访问的页面不存在或您没有权限访问。',

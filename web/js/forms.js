@@ -17,7 +17,7 @@ function wrapField(label, input, hint) {
 	const wrap = h('div', { class: 'field' }, h('label', { for: input.id }, label), hintEl, input, errEl);
 	describe(input, [hintEl && hintEl.id]);
 	return {
-		wrap, input,
+		wrap, input, label,
 		setError(message) {
 			errEl.textContent = message || '';
 			errEl.hidden = !message;
@@ -71,8 +71,8 @@ export function messageBox() {
 	return box;
 }
 
-// Show an ApiError: the message in the box, each {field, message} beside its control
-// (fields: {apiName: fieldObject}); focus goes to the first control in error.
+// Show an ApiError: the message in the box with a list of the problems, each {field, message}
+// also beside its control (fields: {apiName: fieldObject}); focus goes to the first control in error.
 export function showApiError(box, err, fields = {}) {
 	for (const f of Object.values(fields))
 		f.setError('');
@@ -83,6 +83,7 @@ export function showApiError(box, err, fields = {}) {
 		if (f) {
 			f.setError(fe.message);
 			first = first || f;
+			details.push(t('common.field_problem', { field: f.label, message: fe.message }));
 		} else if (fe.message) {
 			details.push(fe.message);
 		}
