@@ -14,7 +14,7 @@ RUN="build-essential cmake pkg-config ca-certificates
  libqrencode-dev libpng-dev libzbar-dev
  libxlsxwriter-dev libzip-dev libexpat1-dev libfreexl-dev libutf8proc-dev
  postgresql"
-CHECK="libcmocka-dev clang libclang-rt-14-dev python3 chromium zbar-tools"
+CHECK="libcmocka-dev clang libclang-rt-14-dev python3 chromium fonts-wqy-microhei zbar-tools"
 BENCH="nginx-light wrk poppler-utils hyperfine tesseract-ocr"
 
 case $group in

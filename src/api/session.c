@@ -328,7 +328,7 @@ void session_login(struct api_ctx *c)
 		if ((e = store_login_failure_add(c->app->store, user_key, now)) == K_OK)
 			e = store_login_failure_add(c->app->store, addr_key, now);
 		log_info("msg=\"login failed\" req=%s addr=%s", http_request_id(c->req), http_client_addr(c->req));
-		api_error(c, e != K_OK ? e : K_UNAUTHENTICATED);
+		api_error(c, e != K_OK ? e : K_BAD_CREDENTIALS);
 		return;
 	}
 	if (store_login_failure_clear(c->app->store, user_key) != K_OK)

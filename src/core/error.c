@@ -9,6 +9,8 @@ static const struct kerr_info table[K_ERR_COUNT] = {
 		{"请求内容不是有效的 JSON", "Тело запроса не является корректным JSON", "The request body is not valid JSON"}},
 	[K_UNAUTHENTICATED] = {"unauthenticated", 401,
 		{"请先登录", "Требуется вход в систему", "Please log in"}},
+	[K_BAD_CREDENTIALS] = {"unauthenticated", 401,
+		{"用户名或密码错误", "Неверное имя пользователя или пароль", "Wrong username or password"}},
 	[K_CSRF_FAILED] = {"csrf_failed", 403,
 		{"安全令牌无效，请刷新页面后重试", "Неверный токен безопасности, обновите страницу", "Security token missing or wrong; reload the page"}},
 	[K_FORBIDDEN] = {"forbidden", 403,

@@ -12,6 +12,7 @@ enum kerr {
 	/* API */
 	K_BAD_JSON,
 	K_UNAUTHENTICATED,
+	K_BAD_CREDENTIALS,	/* also "unauthenticated", with the login form's own message */
 	K_CSRF_FAILED,
 	K_FORBIDDEN,
 	K_NOT_FOUND,

@@ -106,6 +106,14 @@ static void unauthenticated(void **state)
 	expect(&c, "GET", "/api/v1/users", NULL, 401, "unauthenticated");
 	assert_int_equal(it_login(&srv, &c, "ent1", "wrong password"), 401);
 	assert_int_equal(it_login(&srv, &c, "nobody-here", PW), 401);
+	struct it_resp r;
+	c.lang = "en";
+	assert_int_equal(it_request(&srv, &c, "POST", "/api/v1/session", "{\"username\":\"ent1\",\"password\":\"wrong again\"}",
+				 NULL, NULL, &r), 0);
+	assert_string_equal(it_error_code(&r), "unauthenticated");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(r.json, "error"), "message")),
+		"Wrong username or password");
+	it_resp_free(&r);
 }
 
 static void csrf_refused(void **state)
