@@ -73,6 +73,8 @@ enum field_problem { FIELD_REQUIRED, FIELD_TOO_SHORT, FIELD_TOO_LONG, FIELD_INVA
 	FIELD_WRONG, FIELD_UNKNOWN_CHOICE, FIELD_PROBLEM_COUNT };
 /* Append {"field","code","message"} to arr in the caller's language. */
 void field_error(struct api_ctx *c, json_t *arr, const char *field, enum field_problem p);
+/* 422 validation_failed naming one field. */
+void api_invalid_field(struct api_ctx *c, const char *field, enum field_problem p);
 
 /* What is wrong with a password a user chooses, or FIELD_PROBLEM_COUNT when nothing is. */
 enum field_problem password_problem(const char *pw);

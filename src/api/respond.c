@@ -68,6 +68,13 @@ void field_error(struct api_ctx *c, json_t *arr, const char *field, enum field_p
 		"message", field_messages[p][c->lang]));
 }
 
+void api_invalid_field(struct api_ctx *c, const char *field, enum field_problem p)
+{
+	json_t *fields = json_array();
+	field_error(c, fields, field, p);
+	api_invalid(c, fields);
+}
+
 enum field_problem password_problem(const char *pw)
 {
 	if (pw == NULL || *pw == '\0')

@@ -366,10 +366,9 @@ void session_set_lang(struct api_ctx *c)
 	const char *l = json_str(body, "lang");
 	int lang = l && strlen(l) == 2 ? lang_parse(l, 2) : -1;
 	if (lang < 0) {
-		json_t *fields = json_array();
-		field_error(c, fields, "lang", l ? FIELD_UNKNOWN_CHOICE : FIELD_REQUIRED);
+		enum field_problem p = l ? FIELD_UNKNOWN_CHOICE : FIELD_REQUIRED;
 		json_decref(body);
-		api_invalid(c, fields);
+		api_invalid_field(c, "lang", p);
 		return;
 	}
 	json_decref(body);

@@ -151,10 +151,8 @@ void users_update(struct api_ctx *c)
 		return;
 	json_t *d = json_object_get(body, "disabled");
 	if (!json_is_boolean(d)) {
-		json_t *fields = json_array();
-		field_error(c, fields, "disabled", d ? FIELD_INVALID : FIELD_REQUIRED);
 		json_decref(body);
-		api_invalid(c, fields);
+		api_invalid_field(c, "disabled", d ? FIELD_INVALID : FIELD_REQUIRED);
 		return;
 	}
 	int disabled = json_is_true(d);
@@ -185,10 +183,8 @@ void users_reset_password(struct api_ctx *c)
 	const char *pw = json_str(body, "password");
 	enum field_problem pp = password_problem(pw);
 	if (pp != FIELD_PROBLEM_COUNT) {
-		json_t *fields = json_array();
-		field_error(c, fields, "password", pp);
 		json_decref(body);
-		api_invalid(c, fields);
+		api_invalid_field(c, "password", pp);
 		return;
 	}
 	struct user u;
