@@ -11,6 +11,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -200,6 +204,76 @@ static void database_unavailable(void **state)
 	assert_int_equal(it_stop(&s), 0);
 }
 
+static long login_from(struct it_server *s, const char *addr, const char *user, const char *pw, struct it_resp *r)
+{
+	char fwd[96];
+	snprintf(fwd, sizeof fwd, "X-Forwarded-For: 198.51.100.200, %s", addr);
+	const char *const hs[] = {fwd, "X-Forwarded-Proto: https", NULL};
+	char body[256];
+	snprintf(body, sizeof body, "{\"username\":\"%s\",\"password\":\"%s\"}", user, pw);
+	assert_int_equal(it_request(s, NULL, "POST", "/api/v1/session", body, NULL, hs, r), 0);
+	return r->status;
+}
+
+/* Behind a trusted proxy: the cookie is Secure when the proxy saw HTTPS, and
+ * failed logins count per client address as the proxy reports it. */
+static void trusted_proxy(void **state)
+{
+	struct it_server s;
+	new_server(&s, "proxy");
+	assert_int_equal(it_user_add(&s, "proxy1", "gate", NULL, PW), 0);
+	static const char *const extra[] = {"--trusted-proxy", "127.0.0.1", "--login-max-addr", "2", NULL};
+	assert_int_equal(it_start(&s, extra), 0);
+	struct it_resp r;
+	assert_int_equal(login_from(&s, "203.0.113.7", "proxy1", PW, &r), 200);
+	assert_non_null(strstr(r.headers, "; Secure"));
+	it_resp_free(&r);
+	assert_int_equal(login_from(&s, "203.0.113.8", "nobody1", "wrong-pass-1", &r), 401);
+	it_resp_free(&r);
+	assert_int_equal(login_from(&s, "203.0.113.8", "nobody2", "wrong-pass-1", &r), 401);
+	it_resp_free(&r);
+	assert_int_equal(login_from(&s, "203.0.113.8", "proxy1", PW, &r), 429);
+	it_resp_free(&r);
+	assert_int_equal(login_from(&s, "203.0.113.9", "proxy1", PW, &r), 200);
+	it_resp_free(&r);
+	assert_int_equal(it_stop(&s), 0);
+}
+
+/* SIGTERM while a request is half sent: the server stops accepting, answers
+ * that request once its body arrives, then exits 0. */
+static void stop_finishes_in_flight(void **state)
+{
+	struct it_server s;
+	new_server(&s, "inflight");
+	assert_int_equal(it_start(&s, NULL), 0);
+	int port = atoi(strrchr(s.base, ':') + 1);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+	assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
+	const char *body = "{\"username\":\"nobody-at-all\",\"password\":\"whatever-1\"}";
+	char head[256];
+	int n = snprintf(head, sizeof head, "POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+		"Content-Length: %zu\r\n\r\n", strlen(body));
+	assert_int_equal(write(fd, head, (size_t)n), n);
+	assert_int_equal(write(fd, body, 10), 10);
+	usleep(300 * 1000);
+	kill(s.pid, SIGTERM);
+	usleep(300 * 1000);
+	assert_int_equal(waitpid(s.pid, NULL, WNOHANG), 0);	/* still finishing */
+	/* a new connection is refused */
+	int fd2 = socket(AF_INET, SOCK_STREAM, 0);
+	assert_int_not_equal(connect(fd2, (struct sockaddr *)&a, sizeof a), 0);
+	close(fd2);
+	assert_int_equal(write(fd, body + 10, strlen(body) - 10), (ssize_t)(strlen(body) - 10));
+	char reply[2048] = "";
+	ssize_t got = read(fd, reply, sizeof reply - 1);
+	assert_true(got > 0);
+	assert_non_null(strstr(reply, "HTTP/1.1 401"));
+	close(fd);
+	assert_int_equal(it_stop(&s), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -207,6 +281,8 @@ int main(void)
 		cmocka_unit_test(demo_accounts),
 		cmocka_unit_test(expiry),
 		cmocka_unit_test(database_unavailable),
+		cmocka_unit_test(trusted_proxy),
+		cmocka_unit_test(stop_finishes_in_flight),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
