@@ -4,5 +4,6 @@
 #define KOUAN_CLI_H
 
 int cli_serve(int argc, char **argv);	/* src/api/serve.c */
+int cli_recognize(int argc, char **argv);	/* src/recognize/cli.c */
 
 #endif
