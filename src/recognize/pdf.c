@@ -3,10 +3,9 @@
  * One base context (with locks, a counting allocator and a small store) is
  * made at first use; every call clones it, so any number of threads may
  * read documents at once. Each call has a memory budget (counted per thread
- * in the allocator) and a deadline (a watchdog thread raises the cookie's
- * abort flag). No MuPDF exception leaves this file. */
+ * in the allocator) and a deadline (checked by the allocator too, which
+ * then raises the cookie's abort flag). No MuPDF exception leaves this file. */
 #include <pthread.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -45,7 +44,30 @@ uint32_t rec_normalise_cp(uint32_t cp)
 struct budget {
 	size_t used, limit;
 	int exceeded;
+	/* the deadline is checked here too, every so many allocations: MuPDF
+	 * allocates all the time while it interprets a page, and a refused
+	 * allocation (with the cookie's abort flag up) stops it cleanly */
+	int64_t deadline_ms;
+	fz_cookie *cookie;
+	unsigned calls;
+	int late;
 };
+
+#define DEADLINE_CHECK_EVERY 64
+
+static int over_time(struct budget *b)
+{
+	if (b->late)
+		return 1;
+	if (++b->calls % DEADLINE_CHECK_EVERY)
+		return 0;
+	if (rec_now_ms() <= b->deadline_ms)
+		return 0;
+	b->late = 1;
+	if (b->cookie)
+		b->cookie->abort = 1;
+	return 1;
+}
 
 static _Thread_local struct budget *tl_budget;
 
@@ -62,6 +84,8 @@ static void *alloc_malloc(void *user, size_t size)
 		b->exceeded = 1;
 		return NULL;
 	}
+	if (b && over_time(b))
+		return NULL;
 	unsigned char *p = malloc(size + HDR);
 	if (!p)
 		return NULL;
@@ -102,6 +126,8 @@ static void *alloc_realloc(void *user, void *old, size_t size)
 		b->exceeded = 1;
 		return NULL;
 	}
+	if (b && over_time(b))
+		return NULL;
 	unsigned char *q = realloc(p, size + HDR);
 	if (!q)
 		return NULL;
@@ -140,68 +166,6 @@ static void base_init(void)
 		fz_drop_context(base_ctx);
 		base_ctx = NULL;
 	}
-}
-
-/* ---- the deadline: a watchdog thread raises cookie->abort ---- */
-
-struct watchdog {
-	pthread_t thread;
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	int done, started;
-	int64_t deadline_ms;
-	fz_cookie *cookie;
-	atomic_int fired;
-};
-
-static void *watchdog_run(void *arg)
-{
-	struct watchdog *w = arg;
-	pthread_mutex_lock(&w->mu);
-	while (!w->done) {
-		int64_t left = w->deadline_ms - rec_now_ms();
-		if (left <= 0) {
-			w->cookie->abort = 1;
-			atomic_store(&w->fired, 1);
-			break;
-		}
-		struct timespec ts;
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		int64_t ns = ts.tv_nsec + (left % 1000) * 1000000;
-		ts.tv_sec += left / 1000 + ns / 1000000000;
-		ts.tv_nsec = ns % 1000000000;
-		pthread_cond_timedwait(&w->cv, &w->mu, &ts);
-	}
-	pthread_mutex_unlock(&w->mu);
-	return NULL;
-}
-
-static void watchdog_start(struct watchdog *w, fz_cookie *cookie, int64_t deadline_ms)
-{
-	memset(w, 0, sizeof *w);
-	w->cookie = cookie;
-	w->deadline_ms = deadline_ms;
-	pthread_mutex_init(&w->mu, NULL);
-	pthread_condattr_t ca;
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&w->cv, &ca);
-	pthread_condattr_destroy(&ca);
-	w->started = pthread_create(&w->thread, NULL, watchdog_run, w) == 0;
-}
-
-static int watchdog_stop(struct watchdog *w)
-{
-	if (w->started) {
-		pthread_mutex_lock(&w->mu);
-		w->done = 1;
-		pthread_cond_signal(&w->cv);
-		pthread_mutex_unlock(&w->mu);
-		pthread_join(w->thread, NULL);
-	}
-	pthread_cond_destroy(&w->cv);
-	pthread_mutex_destroy(&w->mu);
-	return atomic_load(&w->fired);
 }
 
 /* ---- ruling lines: a device that keeps axis-aligned strokes and thin fills ---- */
@@ -501,7 +465,8 @@ enum kerr rec_pdf_load(const unsigned char *data, size_t len, int64_t deadline_m
 	if (!base_ctx)
 		return K_INTERNAL;
 
-	struct budget budget = {0, REC_MAX_MEMORY_BYTES, 0};
+	fz_cookie cookie = {0};
+	struct budget budget = {0, REC_MAX_MEMORY_BYTES, 0, deadline_ms, &cookie, 0, 0};
 	struct budget *saved = tl_budget;
 	tl_budget = &budget;
 	fz_context *ctx = fz_clone_context(base_ctx);
@@ -509,9 +474,6 @@ enum kerr rec_pdf_load(const unsigned char *data, size_t len, int64_t deadline_m
 		tl_budget = saved;
 		return K_RESOURCE_LIMIT;
 	}
-	fz_cookie cookie = {0};
-	struct watchdog wd;
-	watchdog_start(&wd, &cookie, deadline_ms);
 
 	enum kerr err = K_OK;
 	int ocr_needed = 0;
@@ -551,15 +513,14 @@ enum kerr rec_pdf_load(const unsigned char *data, size_t len, int64_t deadline_m
 		fz_drop_stream(ctx, stm);
 	}
 	fz_catch(ctx) {
-		if (budget.exceeded || cookie.abort || rec_now_ms() > deadline_ms)
+		if (budget.exceeded || budget.late || cookie.abort || rec_now_ms() > deadline_ms)
 			err = K_RESOURCE_LIMIT;
 		else if (fz_caught(ctx) == FZ_ERROR_MEMORY)
 			err = K_RESOURCE_LIMIT;
 		else
 			err = K_CORRUPT_PDF;
 	}
-	int fired = watchdog_stop(&wd);
-	if (err == K_OK && (fired || budget.exceeded))
+	if (err == K_OK && (budget.late || budget.exceeded || rec_now_ms() > deadline_ms))
 		err = K_RESOURCE_LIMIT;
 
 	fz_drop_context(ctx);
