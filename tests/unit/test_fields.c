@@ -208,6 +208,69 @@ static void low_confidence_and_warnings(void **state)
 	rec_doc_free(&doc);
 }
 
+/* Remarks that flow on to page 2 (no label there), a VIN split by the page
+ * break, and items on both pages. */
+static void continuation_page(void **state)
+{
+	(void)state;
+	struct rec_doc doc;
+	build_inline_form(&doc);
+	doc.pages = realloc(doc.pages, 2 * sizeof *doc.pages);
+	doc.n_pages = 2;
+	struct rec_page *p = &doc.pages[1];
+	memset(p, 0, sizeof *p);
+	p->width = 842;
+	p->height = 595;
+	put(p, 150, 30, "中华人民共和国海关出口货物报关单");
+	put(p, 30, 50, "预录入编号：940220250000123456");
+	put(p, 300, 50, "海关编号：940220250000123457");
+	put(p, 700, 50, "页码/页数:2/2");
+	/* page 1's remarks end in the middle of a VIN: move its last line */
+	struct rec_page *p1 = &doc.pages[0];
+	size_t keep = 0;
+	float last_y = 0;
+	for (size_t i = 0; i < p1->n_glyphs; i++)
+		if (p1->glyphs[i].y0 > last_y && p1->glyphs[i].cp == '7' && p1->glyphs[i].x0 < 40)
+			last_y = p1->glyphs[i].y0;
+	for (size_t i = 0; i < p1->n_glyphs; i++)
+		if (p1->glyphs[i].y0 != last_y)
+			p1->glyphs[keep++] = p1->glyphs[i];
+	p1->n_glyphs = keep;
+	put(p1, 30, last_y, "7992,LGWFF6A93PR47");
+	put(p, 30, 70, "7995 CMR:12345 车牌号：123ABC02");
+	float hx[] = {20, 60, 115, 260, 340, 430, 510, 600, 700};
+	static const char *heads[] = {"项号", "商品编号", "商品名称及规格型号", "数量及单位", "单价/总价/币制",
+		"原产国(地区)", "最终目的国(地区)", "境内货源地", "征免"};
+	for (int i = 0; i < 9; i++)
+		put(p, hx[i], 100, heads[i]);
+	put(p, 20, 114, "2");
+	put(p, 60, 114, "8704210000");
+	put(p, 115, 114, "皮卡");
+	put(p, 260, 114, "1辆");
+	put(p, 340, 114, "9000.0000");
+	put(p, 600, 114, "淮南(34442)");
+	put(p, 115, 125, "1|3|载货|江淮牌|帅铃Q6|新车");
+	put(p, 260, 125, "1,800千克");
+	put(p, 340, 125, "9,000.00");
+	put(p, 260, 136, "1辆");
+	put(p, 340, 136, "美元");
+	json_t *o = read_doc(&doc);
+	json_t *vins = json_object_get(o, "vins");
+	assert_int_equal(json_array_size(vins), 2);
+	assert_string_equal(json_string_value(json_array_get(vins, 1)), "LGWFF6A93PR477995");
+	json_t *plates = json_object_get(o, "plates");
+	assert_string_equal(json_string_value(json_array_get(plates, json_array_size(plates) - 1)), "123ABC02");
+	json_t *items = json_object_get(o, "items");
+	assert_int_equal(json_array_size(items), 2);
+	assert_int_equal(json_integer_value(json_object_get(o, "vehicle_count")), 3);
+	assert_true(json_number_value(json_object_get(o, "total_value")) == 34000);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(json_array_get(items, 1), "origin_region"), "code")), "34442");
+	json_t *models = json_object_get(o, "vehicle_models");
+	assert_int_equal(json_array_size(models), 2);
+	json_decref(o);
+	rec_doc_free(&doc);
+}
+
 static void refuses_other_documents(void **state)
 {
 	(void)state;
@@ -234,6 +297,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(inline_labels),
 		cmocka_unit_test(low_confidence_and_warnings),
+		cmocka_unit_test(continuation_page),
 		cmocka_unit_test(refuses_other_documents),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

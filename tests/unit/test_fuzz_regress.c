@@ -18,7 +18,7 @@
 #include "recognize/internal.h"
 #include "recognize/recognize.h"
 
-#define MAX_INPUT (4u * 1024 * 1024)
+#define REGRESS_MAX_INPUT (4u * 1024 * 1024)
 
 typedef void (*run_fn)(const unsigned char *data, size_t len);
 
@@ -32,7 +32,7 @@ static size_t run_dir(const char *sub, run_fn run)
 		return 0;
 	size_t n = 0;
 	struct dirent *e;
-	unsigned char *buf = malloc(MAX_INPUT);
+	unsigned char *buf = malloc(REGRESS_MAX_INPUT);
 	assert_non_null(buf);
 	while ((e = readdir(d)) != NULL) {
 		if (e->d_name[0] == '.')
@@ -42,7 +42,7 @@ static size_t run_dir(const char *sub, run_fn run)
 		FILE *f = fopen(path, "rb");
 		if (!f)
 			continue;
-		size_t len = fread(buf, 1, MAX_INPUT, f);
+		size_t len = fread(buf, 1, REGRESS_MAX_INPUT, f);
 		fclose(f);
 		run(buf, len);
 		n++;
