@@ -629,10 +629,21 @@ static int cmp_float(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Columns of the item table: from vertical ruling lines crossing the header
- * when there are enough, else from the gutters of the text under it. */
+/* Columns of the item table. Every glyph under the header gets the index of
+ * its column in colof[]: from vertical ruling lines crossing the header when
+ * there are enough; else from the empty strips (gutters) between the text;
+ * text that runs under several headers with no gutter (some producers print
+ * "4101501990盐湿牛皮", "中国 (13019/130130)石家庄") is cut into words at
+ * spaces, and at a change of script where another line's word starts. */
+#define MAX_COLS 16
+
+static int is_ascii_word(uint32_t c) { return c < 0x80 && c != ' '; }
+
+static void item_columns_ruled_or_gutters(const struct fpage *p, float top, float bottom, struct column *cols,
+	size_t nc, float size, int *colof, int ruled);
+
 static size_t item_columns(const struct fpage *p, const struct flabel *ih, float top, float bottom,
-	struct column *cols, size_t max)
+	struct column *cols, size_t max, int *colof)
 {
 	size_t nc = 0;
 	for (size_t i = 0; i < p->nlab && nc < max; i++) {
@@ -642,8 +653,7 @@ static size_t item_columns(const struct fpage *p, const struct flabel *ih, float
 		cols[nc++] = (struct column){l->id, l->x0, l->x1, l->x0, l->x1, 0};
 	}
 	if (nc < 3)
-		return nc;
-	/* sort by x */
+		return 0;
 	for (size_t i = 1; i < nc; i++)
 		for (size_t j = i; j > 0 && cols[j].hx0 < cols[j - 1].hx0; j--) {
 			struct column t = cols[j];
@@ -662,29 +672,148 @@ static size_t item_columns(const struct fpage *p, const struct flabel *ih, float
 			cols[i].x1 = rr;
 		}
 	}
-	if (ruled)
-		return nc;
+	item_columns_ruled_or_gutters(p, top, bottom, cols, nc, ih->size > 1 ? ih->size : 8, colof, ruled);
+	return nc;
+}
 
+static float overlap(float a0, float a1, float b0, float b1)
+{
+	float o = (a1 < b1 ? a1 : b1) - (a0 > b0 ? a0 : b0);
+	return o > 0 ? o : 0;
+}
+
+struct word {
+	size_t g0, g1;	/* glyphs [g0, g1) of the page */
+	float x0, x1;
+	int col;
+};
+
+/* Cut the glyphs of one block (x in [b0, b1]) into words and give each a
+ * column among cols[first..last]. */
+static void split_block(const struct fpage *p, float top, float bottom, float b0, float b1, struct column *cols,
+	size_t first, size_t last, float size, int *colof)
+{
+	size_t cap = 256, nw = 0;
+	struct word *w = malloc(cap * sizeof *w);
+	if (!w)
+		abort();
+	/* strong cuts: spaces and gaps */
+	for (size_t li = 0; li < p->nl; li++) {
+		const struct fline *L = &p->lines[li];
+		float c = (L->y0 + L->y1) / 2;
+		if (c <= top || c >= bottom)
+			continue;
+		size_t k = L->g0, e = L->g0 + L->n;
+		while (k < e) {
+			while (k < e && (p->g[k].cp == ' ' || (p->g[k].x0 + p->g[k].x1) / 2 < b0 ||
+					 (p->g[k].x0 + p->g[k].x1) / 2 > b1))
+				k++;
+			if (k >= e)
+				break;
+			size_t m = k + 1;
+			while (m < e && p->g[m].cp != ' ' && (p->g[m].x0 + p->g[m].x1) / 2 <= b1 &&
+			       p->g[m].x0 - p->g[m - 1].x1 < 0.3f * size)
+				m++;
+			if (nw == cap) {
+				cap *= 2;
+				struct word *nwp = realloc(w, cap * sizeof *w);
+				if (!nwp)
+					abort();
+				w = nwp;
+			}
+			w[nw++] = (struct word){k, m, p->g[k].x0, p->g[m - 1].x1, -1};
+			k = m;
+		}
+	}
+	/* weak cuts: a change between ASCII and Chinese where another word starts */
+	size_t n0 = nw;
+	for (size_t i = 0; i < n0; i++) {
+		for (size_t k = w[i].g0 + 1; k < w[i].g1; k++) {
+			if (is_ascii_word(p->g[k].cp) == is_ascii_word(p->g[k - 1].cp))
+				continue;
+			int edge = 0;
+			for (size_t j = 0; j < n0 && !edge; j++)
+				edge = j != i && fabsf(w[j].x0 - p->g[k].x0) < 0.25f * size;
+			if (!edge)
+				continue;
+			if (nw == cap) {
+				cap *= 2;
+				struct word *nwp = realloc(w, cap * sizeof *w);
+				if (!nwp)
+					abort();
+				w = nwp;
+			}
+			w[nw++] = (struct word){k, w[i].g1, p->g[k].x0, w[i].x1, -1};
+			w[i].g1 = k;
+			w[i].x1 = p->g[k - 1].x1;
+			break;
+		}
+	}
+	/* columns: by overlap with a header, then by a shared left edge, then
+	 * the nearest header */
+	for (size_t i = 0; i < nw; i++) {
+		float best = 0;
+		for (size_t c = first; c <= last; c++) {
+			float o = overlap(w[i].x0, w[i].x1, cols[c].hx0, cols[c].hx1);
+			if (o > best) {
+				best = o;
+				w[i].col = (int)c;
+			}
+		}
+	}
+	for (size_t i = 0; i < nw; i++) {
+		if (w[i].col >= 0)
+			continue;
+		for (size_t j = 0; j < nw && w[i].col < 0; j++)
+			if (w[j].col >= 0 && fabsf(w[j].x0 - w[i].x0) < 0.25f * size)
+				w[i].col = w[j].col;
+		if (w[i].col < 0) {
+			float bd = 1e30f, wc = (w[i].x0 + w[i].x1) / 2;
+			for (size_t c = first; c <= last; c++) {
+				float d = fabsf((cols[c].hx0 + cols[c].hx1) / 2 - wc);
+				if (d < bd) {
+					bd = d;
+					w[i].col = (int)c;
+				}
+			}
+		}
+	}
+	for (size_t i = 0; i < nw; i++)
+		for (size_t k = w[i].g0; k < w[i].g1; k++)
+			colof[k] = w[i].col;
+	free(w);
+}
+
+static void item_columns_ruled_or_gutters(const struct fpage *p, float top, float bottom, struct column *cols,
+	size_t nc, float size, int *colof, int ruled)
+{
+	for (size_t i = 0; i < p->ng; i++)
+		colof[i] = -1;
+	if (ruled) {
+		for (size_t i = 0; i < p->ng; i++) {
+			float cx = (p->g[i].x0 + p->g[i].x1) / 2, cy = (p->g[i].y0 + p->g[i].y1) / 2;
+			if (cy <= top || cy >= bottom)
+				continue;
+			for (size_t c = 0; c < nc; c++)
+				if (cx >= cols[c].x0 && cx <= cols[c].x1)
+					colof[i] = (int)c;
+		}
+		return;
+	}
 	/* gutters: merge the x-extents of every glyph under the header */
 	size_t ng = 0;
 	float *iv = malloc((p->ng ? p->ng : 1) * 2 * sizeof *iv);
 	if (!iv)
 		abort();
-	float size = ih->size > 1 ? ih->size : 8;
 	for (size_t i = 0; i < p->ng; i++) {
 		float c = (p->g[i].y0 + p->g[i].y1) / 2;
-		if (c > top && c < bottom) {
+		if (c > top && c < bottom && p->g[i].cp != ' ') {
 			iv[2 * ng] = p->g[i].x0;
 			iv[2 * ng + 1] = p->g[i].x1;
 			ng++;
 		}
 	}
 	qsort(iv, ng, 2 * sizeof *iv, cmp_float);
-	for (size_t i = 0; i < nc; i++) {
-		cols[i].x0 = cols[i].hx0;
-		cols[i].x1 = cols[i].hx1;
-		cols[i].used = 0;
-	}
 	size_t i = 0;
 	while (i < ng) {
 		float b0 = iv[2 * i], b1 = iv[2 * i + 1];
@@ -694,8 +823,6 @@ static size_t item_columns(const struct fpage *p, const struct flabel *ih, float
 				b1 = iv[2 * j + 1];
 			j++;
 		}
-		/* the block goes to the header it overlaps most, else the nearest;
-		 * a block under several headers is cut between them */
 		size_t first = nc, last = 0;
 		for (size_t c = 0; c < nc; c++)
 			if (cols[c].hx1 > b0 && cols[c].hx0 < b1) {
@@ -713,22 +840,18 @@ static size_t item_columns(const struct fpage *p, const struct flabel *ih, float
 				}
 			}
 		}
-		for (size_t c = first; c <= last; c++) {
-			float s0 = c == first ? b0 : (cols[c - 1].hx1 + cols[c].hx0) / 2;
-			float s1 = c == last ? b1 : (cols[c].hx1 + cols[c + 1].hx0) / 2;
-			if (!cols[c].used) {
-				cols[c].x0 = s0;
-				cols[c].x1 = s1;
-				cols[c].used = 1;
-			} else {
-				if (s0 < cols[c].x0) cols[c].x0 = s0;
-				if (s1 > cols[c].x1) cols[c].x1 = s1;
+		if (first == last) {
+			for (size_t k = 0; k < p->ng; k++) {
+				float cx = (p->g[k].x0 + p->g[k].x1) / 2, cy = (p->g[k].y0 + p->g[k].y1) / 2;
+				if (cy > top && cy < bottom && cx >= b0 && cx <= b1)
+					colof[k] = (int)first;
 			}
+		} else {
+			split_block(p, top, bottom, b0, b1, cols, first, last, size, colof);
 		}
 		i = j;
 	}
 	free(iv);
-	return nc;
 }
 
 static const struct column *col_of(const struct column *cols, size_t nc, int id)
@@ -740,12 +863,12 @@ static const struct column *col_of(const struct column *cols, size_t nc, int id)
 }
 
 /* Text lines of one column within an item's band. */
-static size_t col_lines(const struct fpage *p, const struct column *c, float y0, float y1, struct rline *out,
-	size_t max, float *conf)
+static size_t col_lines(const struct fpage *p, const struct column *cols, const struct column *c, const int *colof,
+	float y0, float y1, struct rline *out, size_t max, float *conf)
 {
 	if (!c)
 		return 0;
-	return region_lines(p, c->x0 - 0.01f, y0, c->x1 + 0.01f, y1, out, max, conf);
+	return region_lines_mask(p, -1e30f, y0, 1e30f, y1, colof, (int)(c - cols), out, max, conf);
 }
 
 struct item_ctx {
@@ -757,7 +880,7 @@ struct item_ctx {
 };
 
 static void read_item(struct item_ctx *ic, const struct fpage *p, const struct column *cols, size_t nc,
-	float y0, float y1)
+	const int *colof, float y0, float y1)
 {
 	struct reader *r = ic->r;
 	struct rline L[24];
@@ -766,13 +889,13 @@ static void read_item(struct item_ctx *ic, const struct fpage *p, const struct c
 	char path[96];
 	json_t *it = json_object();
 
-	size_t n = col_lines(p, col_of(cols, nc, L_I_NO), y0, y1, L, 24, &conf);
+	size_t n = col_lines(p, cols, col_of(cols, nc, L_I_NO), colof, y0, y1, L, 24, &conf);
 	long no = 0;
 	int ok_no = n > 0 && fu_parse_int(sb_str(&L[0].text), &no);
 	json_object_set_new(it, "no", ok_no ? json_integer(no) : json_integer((json_int_t)idx + 1));
 	rlines_free(L, n);
 
-	n = col_lines(p, col_of(cols, nc, L_I_HS), y0, y1, L, 24, &conf);
+	n = col_lines(p, cols, col_of(cols, nc, L_I_HS), colof, y0, y1, L, 24, &conf);
 	char hs[32] = "";
 	{
 		struct sbuf all;
@@ -786,7 +909,7 @@ static void read_item(struct item_ctx *ic, const struct fpage *p, const struct c
 	rlines_free(L, n);
 
 	/* name over spec; the line with '|' is the spec even if it comes first */
-	n = col_lines(p, col_of(cols, nc, L_I_NAME), y0, y1, L, 24, &conf);
+	n = col_lines(p, cols, col_of(cols, nc, L_I_NAME), colof, y0, y1, L, 24, &conf);
 	struct sbuf name, spec;
 	sb_init(&name);
 	sb_init(&spec);
@@ -821,7 +944,7 @@ static void read_item(struct item_ctx *ic, const struct fpage *p, const struct c
 	rlines_free(L, n);
 
 	/* quantities: one per line, the last is the transaction quantity */
-	n = col_lines(p, col_of(cols, nc, L_I_QTY), y0, y1, L, 24, &conf);
+	n = col_lines(p, cols, col_of(cols, nc, L_I_QTY), colof, y0, y1, L, 24, &conf);
 	json_t *qs = json_array();
 	double qty = NAN, vehicles = NAN;
 	char unit[32] = "";
@@ -842,7 +965,7 @@ static void read_item(struct item_ctx *ic, const struct fpage *p, const struct c
 	rlines_free(L, n);
 
 	/* unit price, total, currency: told apart by form and arithmetic */
-	n = col_lines(p, col_of(cols, nc, L_I_PRICE), y0, y1, L, 24, &conf);
+	n = col_lines(p, cols, col_of(cols, nc, L_I_PRICE), colof, y0, y1, L, 24, &conf);
 	double nums[8];
 	size_t nn = 0;
 	char cur[16] = "";
@@ -881,7 +1004,7 @@ static void read_item(struct item_ctx *ic, const struct fpage *p, const struct c
 		{L_I_EXEMPT, "exemption", "exemption_code"},
 	};
 	for (size_t k = 0; k < 3; k++) {
-		n = col_lines(p, col_of(cols, nc, pairs[k].id), y0, y1, L, 24, &conf);
+		n = col_lines(p, cols, col_of(cols, nc, pairs[k].id), colof, y0, y1, L, 24, &conf);
 		struct sbuf all;
 		sb_init(&all);
 		for (size_t i = 0; i < n; i++)
@@ -893,7 +1016,7 @@ static void read_item(struct item_ctx *ic, const struct fpage *p, const struct c
 		sb_free(&all);
 		rlines_free(L, n);
 	}
-	n = col_lines(p, col_of(cols, nc, L_I_REGION), y0, y1, L, 24, &conf);
+	n = col_lines(p, cols, col_of(cols, nc, L_I_REGION), colof, y0, y1, L, 24, &conf);
 	{
 		struct sbuf all;
 		sb_init(&all);
@@ -945,18 +1068,23 @@ static void read_items(struct reader *r, struct item_ctx *ic)
 		const struct flabel *ih = find_label(p, L_I_NO);
 		if (!ih)
 			continue;
-		struct column cols[16];
-		size_t nc = item_columns(p, ih, r->items_top[pi], r->items_bottom[pi], cols, 16);
+		struct column cols[MAX_COLS];
+		int *colof = malloc((p->ng ? p->ng : 1) * sizeof *colof);
+		if (!colof)
+			abort();
+		size_t nc = item_columns(p, ih, r->items_top[pi], r->items_bottom[pi], cols, MAX_COLS, colof);
 		const struct column *cno = col_of(cols, nc, L_I_NO);
-		if (!cno)
+		if (!cno) {
+			free(colof);
 			continue;
+		}
 		/* an item starts where the 项号 column holds a number */
 		float starts[MAX_ITEMS];
 		size_t ns = 0;
 		struct rline *L = calloc(FORM_MAX_LINES, sizeof *L);
 		if (!L)
 			abort();
-		size_t n = col_lines(p, cno, r->items_top[pi], r->items_bottom[pi], L, FORM_MAX_LINES, NULL);
+		size_t n = col_lines(p, cols, cno, colof, r->items_top[pi], r->items_bottom[pi], L, FORM_MAX_LINES, NULL);
 		for (size_t i = 0; i < n && ns < MAX_ITEMS; i++) {
 			long v;
 			if (fu_parse_int(sb_str(&L[i].text), &v) && v > 0)
@@ -968,8 +1096,9 @@ static void read_items(struct reader *r, struct item_ctx *ic)
 			float size = ih->size > 1 ? ih->size : 8;
 			float y0 = starts[i] - 0.3f * size;
 			float y1 = i + 1 < ns ? starts[i + 1] - 0.3f * size : r->items_bottom[pi];
-			read_item(ic, p, cols, nc, y0, y1);
+			read_item(ic, p, cols, nc, colof, y0, y1);
 		}
+		free(colof);
 	}
 }
 

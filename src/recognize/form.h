@@ -80,6 +80,8 @@ float rule_wall(const struct fpage *p, float x, float y, int dir);
 float rule_floor(const struct fpage *p, float x, float y);
 size_t region_lines(const struct fpage *p, float x0, float y0, float x1, float y1,
 	struct rline *out, size_t max, float *conf);
+size_t region_lines_mask(const struct fpage *p, float x0, float y0, float x1, float y1,
+	const int *mask, int want, struct rline *out, size_t max, float *conf);
 void rlines_free(struct rline *r, size_t n);
 
 #endif

@@ -17,6 +17,7 @@
 #define REC_MAX_MEMORY_BYTES (384u * 1024 * 1024)	/* MuPDF allocations of one document */
 #define REC_MUPDF_STORE_BYTES (16u * 1024 * 1024)	/* MuPDF's cache of fonts, images, objects */
 #define REC_MAX_GLYPHS_PER_PAGE 60000
+#define REC_MAX_GLYPHS_PER_DOC 250000	/* keeps the form reader's work bounded */
 #define REC_MAX_RULES_PER_PAGE 20000
 #define REC_OCR_DPI 300.0f
 

@@ -502,8 +502,15 @@ enum kerr rec_pdf_load(const unsigned char *data, size_t len, int64_t deadline_m
 		if (!out->pages)
 			fz_throw(ctx, FZ_ERROR_MEMORY, "out of memory");
 		out->n_pages = (size_t)n;
-		for (int i = 0; i < n; i++)
+		size_t total = 0;
+		for (int i = 0; i < n; i++) {
 			read_page(ctx, doc, i, &cookie, &out->pages[i], deadline_ms, &ocr_needed);
+			total += out->pages[i].n_glyphs;
+			if (total > REC_MAX_GLYPHS_PER_DOC) {
+				err = K_RESOURCE_LIMIT;
+				break;
+			}
+		}
 		pdf_document *pdf = pdf_specifics(ctx, doc);
 		if (pdf && pdf->repair_attempted)
 			*repaired = 1;

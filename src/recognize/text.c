@@ -396,6 +396,14 @@ void fpage_free(struct fpage *p)
 
 /* ---- regions ---- */
 
+static int glyph_in(const struct fpage *p, size_t k, float x0, float x1, const int *mask, int want)
+{
+	float c = (p->g[k].x0 + p->g[k].x1) / 2;
+	if (c < x0 || c > x1)
+		return 0;
+	return !mask || mask[k] == want || (p->g[k].cp == ' ' && k > 0 && mask[k - 1] == want);
+}
+
 /* The vertical ruling line nearest to x on the side asked for (dir -1 left,
  * +1 right) that crosses height y; NAN when there is none. */
 float rule_wall(const struct fpage *p, float x, float y, int dir)
@@ -432,11 +440,12 @@ float rule_floor(const struct fpage *p, float x, float y)
 	return best;
 }
 
-/* Lines of text inside a box: glyphs whose centre is inside, grouped by
- * line. Each line's text (with word spaces) goes to out[i]; conf gets the
- * lowest glyph confidence seen. Returns the number of lines (at most max). */
-size_t region_lines(const struct fpage *p, float x0, float y0, float x1, float y1,
-	struct rline *out, size_t max, float *conf)
+/* Lines of text inside a box: glyphs whose centre is inside (and, with a
+ * mask, whose mask entry is want), grouped by line. Each line's text (with
+ * word spaces) goes to out[i]; conf gets the lowest glyph confidence seen.
+ * Returns the number of lines (at most max). */
+size_t region_lines_mask(const struct fpage *p, float x0, float y0, float x1, float y1,
+	const int *mask, int want, struct rline *out, size_t max, float *conf)
 {
 	size_t n = 0;
 	for (size_t li = 0; li < p->nl && n < max; li++) {
@@ -444,34 +453,46 @@ size_t region_lines(const struct fpage *p, float x0, float y0, float x1, float y
 		float yc = (L->y0 + L->y1) / 2;
 		if (yc <= y0 || yc >= y1 || L->x1 < x0 || L->x0 > x1)
 			continue;
-		size_t a = L->g0, e = L->g0 + L->n;
-		while (a < e && (p->g[a].x0 + p->g[a].x1) / 2 < x0)
-			a++;
-		size_t b = a;
-		while (b < e && (p->g[b].x0 + p->g[b].x1) / 2 <= x1)
-			b++;
-		if (b == a)
-			continue;
-		struct rline *r = &out[n];
-		/* merge with the previous piece of the same visual line */
-		if (n > 0 && fabsf((out[n - 1].y0 + out[n - 1].y1) / 2 - yc) < 0.45f * (L->y1 - L->y0)) {
-			r = &out[n - 1];
-			sb_add(&r->text, " ", 1);
-		} else {
-			sb_init(&r->text);
-			r->x0 = p->g[a].x0;
-			r->y0 = L->y0;
-			r->y1 = L->y1;
-			r->size = L->size;
-			n++;
+		size_t e = L->g0 + L->n;
+		size_t a = L->g0;
+		while (a < e) {
+			/* a run of selected glyphs */
+			while (a < e && !glyph_in(p, a, x0, x1, mask, want))
+				a++;
+			size_t b = a;
+			while (b < e && glyph_in(p, b, x0, x1, mask, want))
+				b++;
+			if (b == a)
+				break;
+			struct rline *r = &out[n];
+			if (n > 0 && fabsf((out[n - 1].y0 + out[n - 1].y1) / 2 - yc) < 0.45f * (L->y1 - L->y0)) {
+				r = &out[n - 1];	/* the same visual line */
+				sb_add(&r->text, " ", 1);
+			} else if (n < max) {
+				sb_init(&r->text);
+				r->x0 = p->g[a].x0;
+				r->y0 = L->y0;
+				r->y1 = L->y1;
+				r->size = L->size;
+				n++;
+			} else {
+				break;
+			}
+			glyph_text(p, a, b - a, &r->text, 1);
+			r->x1 = p->g[b - 1].x1;
+			for (size_t k = a; k < b; k++)
+				if (conf && p->g[k].conf < *conf && p->g[k].cp != ' ')
+					*conf = p->g[k].conf;
+			a = b;
 		}
-		glyph_text(p, a, b - a, &r->text, 1);
-		r->x1 = p->g[b - 1].x1;
-		for (size_t k = a; k < b; k++)
-			if (conf && p->g[k].conf < *conf)
-				*conf = p->g[k].conf;
 	}
 	return n;
+}
+
+size_t region_lines(const struct fpage *p, float x0, float y0, float x1, float y1,
+	struct rline *out, size_t max, float *conf)
+{
+	return region_lines_mask(p, x0, y0, x1, y1, NULL, 0, out, max, conf);
 }
 
 void rlines_free(struct rline *r, size_t n)

@@ -25,18 +25,20 @@ static size_t utf8_next(const char *s, uint32_t *cp)
 }
 
 /* Write text at (x, y) (top of the line) with spaces as glyphs. */
-static float put(struct rec_page *p, float x, float y, const char *s)
+static float put_sz(struct rec_page *p, float x, float y, float sz, const char *s)
 {
 	while (*s) {
 		uint32_t cp;
 		s += utf8_next(s, &cp);
-		float w = cp < 0x2E80 ? SZ * 0.5f : SZ;
+		float w = cp < 0x2E80 ? sz * 0.5f : sz;
 		p->glyphs = realloc(p->glyphs, (p->n_glyphs + 1) * sizeof *p->glyphs);
-		p->glyphs[p->n_glyphs++] = (struct rec_glyph){cp, x, y, x + w, y + SZ, SZ, 1.0f, 0};
+		p->glyphs[p->n_glyphs++] = (struct rec_glyph){cp, x, y, x + w, y + sz, sz, 1.0f, 0};
 		x += w;
 	}
 	return x;
 }
+
+static float put(struct rec_page *p, float x, float y, const char *s) { return put_sz(p, x, y, SZ, s); }
 
 static json_t *read_doc(struct rec_doc *doc)
 {
@@ -271,6 +273,69 @@ static void continuation_page(void **state)
 	rec_doc_free(&doc);
 }
 
+/* Item text as a genuine Single Window print places it: values not under
+ * their headers, the number run into the name, neighbouring cells one
+ * space apart. */
+static void tight_item_columns(void **state)
+{
+	(void)state;
+	struct rec_doc doc;
+	build_inline_form(&doc);
+	struct rec_page *p = &doc.pages[0];
+	/* drop the form's own item table: keep what lies above it */
+	float cut = 0;
+	for (size_t i = 0; i < p->n_glyphs; i++)
+		if (p->glyphs[i].cp == 0x9879 && p->glyphs[i + 1].cp == 0x53F7)	/* 项号 */
+			cut = p->glyphs[i].y0;
+	size_t keep = 0;
+	for (size_t i = 0; i < p->n_glyphs; i++)
+		if (p->glyphs[i].y0 < cut - 1 || p->glyphs[i].y0 > cut + 60)
+			p->glyphs[keep++] = p->glyphs[i];
+	p->n_glyphs = keep;
+	float y = cut;
+	static const struct { float x; const char *t; } heads[] = {
+		{41.5f, "项号"}, {68.6f, "商品编号"}, {174.5f, "商品名称及规格型号"}, {342.9f, "数量及单位"},
+		{429.4f, "单价/总价/币制"}, {509.9f, "原产国(地区)"}, {575.3f, "最终目的国(地区)"},
+		{682.4f, "境内货源地"}, {770.4f, "征免"},
+	};
+	for (size_t i = 0; i < sizeof heads / sizeof heads[0]; i++)
+		put_sz(p, heads[i].x, y, 7.5f, heads[i].t);
+	y += 13;
+	put(p, 37.5f, y, "1");
+	put(p, 60.5f, y, "4101501990盐湿牛皮");
+	put(p, 373.0f, y, "20570千克");
+	put(p, 466.4f, y, "31.5000");
+	put(p, 530.9f, y, "澳大利亚");
+	put(p, 625.7f, y, "中国 (13019/130130)石家庄其他/ 照章征税");
+	y += 10;
+	put(p, 106.6f, y, "0|3|盐渍|未鞣制|整张");
+	put(p, 391.0f, y, "450张");
+	put(p, 461.0f, y, "14175.00");
+	put(p, 544.4f, y, "(AUS)");
+	put(p, 621.2f, y, "(CHN)");
+	put(p, 695.7f, y, "石家庄市无极县");
+	put(p, 783.6f, y, "(1)");
+	y += 10;
+	put(p, 106.6f, y, "去肉修边");
+	put(p, 391.0f, y, "450张");
+	put(p, 478.0f, y, "美元");
+	json_t *o = read_doc(&doc);
+	json_t *it = json_array_get(json_object_get(o, "items"), 0);
+	assert_non_null(it);
+	assert_string_equal(json_string_value(json_object_get(it, "hs_code")), "4101501990");
+	assert_string_equal(json_string_value(json_object_get(it, "name")), "盐湿牛皮");
+	assert_string_equal(json_string_value(json_object_get(it, "spec")), "0|3|盐渍|未鞣制|整张去肉修边");
+	assert_true(json_number_value(json_object_get(it, "qty")) == 450);
+	assert_true(json_number_value(json_object_get(it, "unit_price")) == 31.5);
+	assert_true(json_number_value(json_object_get(it, "total")) == 14175);
+	assert_string_equal(json_string_value(json_object_get(it, "dest_country")), "中国");
+	assert_string_equal(json_string_value(json_object_get(it, "dest_country_code")), "CHN");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(it, "origin_region"), "code")), "13019");
+	assert_string_equal(json_string_value(json_object_get(it, "exemption")), "照章征税");
+	json_decref(o);
+	rec_doc_free(&doc);
+}
+
 static void refuses_other_documents(void **state)
 {
 	(void)state;
@@ -298,6 +363,7 @@ int main(void)
 		cmocka_unit_test(inline_labels),
 		cmocka_unit_test(low_confidence_and_warnings),
 		cmocka_unit_test(continuation_page),
+		cmocka_unit_test(tight_item_columns),
 		cmocka_unit_test(refuses_other_documents),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
