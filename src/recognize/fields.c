@@ -22,7 +22,7 @@ enum {
 	L_CONTRACT, L_TRADE_COUNTRY, L_DEST_COUNTRY, L_DEST_PORT, L_DEPARTURE_PORT,
 	L_PACKAGE_KIND, L_PACKAGES, L_GROSS, L_NET, L_TERMS, L_FREIGHT, L_INSURANCE, L_MISC,
 	L_DOCS, L_REMARKS, L_REMARKS_CONT,
-	L_I_NO, L_I_HS, L_I_NAME, L_I_QTY, L_I_PRICE, L_I_ORIGIN, L_I_DEST, L_I_REGION, L_I_EXEMPT,
+	L_I_NO, L_I_HS, L_I_NAME, L_I_QTY, L_I_PRICE, L_I_TOTAL, L_I_CURRENCY, L_I_ORIGIN, L_I_DEST, L_I_REGION, L_I_EXEMPT,
 	L_F_SPECIAL, L_F_PRICE, L_F_ROYALTY, L_F_FORMULA, L_F_PROVISIONAL, L_F_SELF,
 	L_F_PERSON, L_F_PERSON_NO, L_F_PHONE, L_F_STATEMENT, L_F_AGENT, L_F_AGENT_SEAL, L_F_CUSTOMS,
 	L_IMP_CONSIGNEE, L_IMP_CUSTOMS, L_IMP_DATE, L_IMP_REGION, L_IMP_SHIPPER,
@@ -54,6 +54,7 @@ static const struct label_def label_defs[] = {
 	{L_I_NO, "项号"}, {L_I_HS, "商品编号"},
 	{L_I_NAME, "商品名称及规格型号"}, {L_I_NAME, "商品名称、规格型号"},
 	{L_I_QTY, "数量及单位"}, {L_I_PRICE, "单价/总价/币制"},
+	{L_I_PRICE, "单价"}, {L_I_TOTAL, "总价"}, {L_I_CURRENCY, "币制"},	/* separate columns */
 	{L_I_ORIGIN, "原产国(地区)"}, {L_I_DEST, "最终目的国(地区)"},
 	{L_I_REGION, "境内货源地"}, {L_I_EXEMPT, "征免"},
 	{L_F_SPECIAL, "特殊关系确认"}, {L_F_PRICE, "价格影响确认"}, {L_F_ROYALTY, "支付特许权使用费确认"},
@@ -964,20 +965,26 @@ static void read_item(struct item_ctx *ic, const struct fpage *p, const struct c
 	json_object_set_new(it, "quantities", qs);
 	rlines_free(L, n);
 
-	/* unit price, total, currency: told apart by form and arithmetic */
-	n = col_lines(p, cols, col_of(cols, nc, L_I_PRICE), colof, y0, y1, L, 24, &conf);
+	/* unit price, total, currency (one combined column or three): told
+	 * apart by form and arithmetic */
 	double nums[8];
 	size_t nn = 0;
 	char cur[16] = "";
-	for (size_t i = 0; i < n; i++) {
-		double x;
-		if (fu_parse_number(sb_str(&L[i].text), &x)) {
-			if (nn < 8)
-				nums[nn++] = x;
-		} else if (!cur[0]) {
-			fu_currency(sb_str(&L[i].text), cur, sizeof cur);
+	static const int price_cols[] = {L_I_PRICE, L_I_TOTAL, L_I_CURRENCY};
+	for (size_t pc = 0; pc < 3; pc++) {
+		n = col_lines(p, cols, col_of(cols, nc, price_cols[pc]), colof, y0, y1, L, 24, &conf);
+		for (size_t i = 0; i < n; i++) {
+			double x;
+			if (fu_parse_number(sb_str(&L[i].text), &x)) {
+				if (nn < 8)
+					nums[nn++] = x;
+			} else if (!cur[0]) {
+				fu_currency(sb_str(&L[i].text), cur, sizeof cur);
+			}
 		}
+		rlines_free(L, n);
 	}
+	n = 0;
 	double price = NAN, total = NAN;
 	int price_sure = 1;
 	if (nn >= 2) {

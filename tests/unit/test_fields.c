@@ -284,7 +284,7 @@ static void tight_item_columns(void **state)
 	struct rec_page *p = &doc.pages[0];
 	/* drop the form's own item table: keep what lies above it */
 	float cut = 0;
-	for (size_t i = 0; i < p->n_glyphs; i++)
+	for (size_t i = 0; i + 1 < p->n_glyphs; i++)
 		if (p->glyphs[i].cp == 0x9879 && p->glyphs[i + 1].cp == 0x53F7)	/* 项号 */
 			cut = p->glyphs[i].y0;
 	size_t keep = 0;
@@ -336,6 +336,50 @@ static void tight_item_columns(void **state)
 	rec_doc_free(&doc);
 }
 
+/* Unit price, total and currency in three columns of their own, the total
+ * printed before the unit price is not needed: each has its column. */
+static void separate_price_columns(void **state)
+{
+	(void)state;
+	struct rec_doc doc;
+	build_inline_form(&doc);
+	struct rec_page *p = &doc.pages[0];
+	float cut = 0;
+	for (size_t i = 0; i + 1 < p->n_glyphs; i++)
+		if (p->glyphs[i].cp == 0x9879 && p->glyphs[i + 1].cp == 0x53F7)	/* 项号 */
+			cut = p->glyphs[i].y0;
+	size_t keep = 0;
+	for (size_t i = 0; i < p->n_glyphs; i++)
+		if (p->glyphs[i].y0 < cut - 1 || p->glyphs[i].y0 > cut + 60)
+			p->glyphs[keep++] = p->glyphs[i];
+	p->n_glyphs = keep;
+	static const struct { float x; const char *t; } heads[] = {
+		{20, "项号"}, {60, "商品编号"}, {130, "商品名称及规格型号"}, {260, "数量及单位"}, {340, "单价"},
+		{400, "总价"}, {460, "币制"}, {520, "原产国(地区)"}, {600, "最终目的国(地区)"}, {700, "境内货源地"}, {780, "征免"},
+	};
+	for (size_t i = 0; i < sizeof heads / sizeof heads[0]; i++)
+		put_sz(p, heads[i].x, cut, 7.5f, heads[i].t);
+	float y = cut + 13;
+	put(p, 20, y, "1");
+	put(p, 60, y, "2002901100");
+	put(p, 130, y, "番茄酱");
+	put(p, 260, y, "35,500千克");
+	put(p, 340, y, "1.1241");
+	put(p, 400, y, "39,905.55");
+	put(p, 460, y, "USD");
+	put(p, 700, y, "(65409)伊犁");
+	json_t *o = read_doc(&doc);
+	json_t *it = json_array_get(json_object_get(o, "items"), 0);
+	assert_non_null(it);
+	assert_true(json_number_value(json_object_get(it, "unit_price")) == 1.1241);
+	assert_true(json_number_value(json_object_get(it, "total")) == 39905.55);
+	assert_non_null(json_string_value(json_object_get(it, "currency")));
+	assert_string_equal(json_string_value(json_object_get(it, "currency")), "USD");
+	assert_string_equal(json_string_value(json_object_get(o, "kind")), "heavy_truck");
+	json_decref(o);
+	rec_doc_free(&doc);
+}
+
 static void refuses_other_documents(void **state)
 {
 	(void)state;
@@ -364,6 +408,7 @@ int main(void)
 		cmocka_unit_test(low_confidence_and_warnings),
 		cmocka_unit_test(continuation_page),
 		cmocka_unit_test(tight_item_columns),
+		cmocka_unit_test(separate_price_columns),
 		cmocka_unit_test(refuses_other_documents),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
