@@ -175,6 +175,7 @@ static void base_init(void)
 
 struct rule_device {
 	fz_device super;
+	fz_device *text;	/* the structured-text device that gets the text */
 	struct rec_page *page;
 	size_t cap;
 	fz_matrix ctm;
@@ -297,11 +298,74 @@ static void rule_stroke_path(fz_context *ctx, fz_device *dev, const fz_path *pat
 	rule_walk(ctx, (struct rule_device *)dev, path, ctm, 1);
 }
 
-static fz_device *new_rule_device(fz_context *ctx, struct rec_page *page)
+/* Text goes on to the structured-text device: one pass over the page
+ * gives both (a display list would bound every glyph's outline). */
+static void fwd_fill_text(fz_context *ctx, fz_device *dev, const fz_text *text, fz_matrix ctm, fz_colorspace *cs,
+	const float *color, float alpha, fz_color_params cp)
+{
+	fz_fill_text(ctx, ((struct rule_device *)dev)->text, text, ctm, cs, color, alpha, cp);
+}
+
+static void fwd_stroke_text(fz_context *ctx, fz_device *dev, const fz_text *text, const fz_stroke_state *st,
+	fz_matrix ctm, fz_colorspace *cs, const float *color, float alpha, fz_color_params cp)
+{
+	fz_stroke_text(ctx, ((struct rule_device *)dev)->text, text, st, ctm, cs, color, alpha, cp);
+}
+
+static void fwd_clip_text(fz_context *ctx, fz_device *dev, const fz_text *text, fz_matrix ctm, fz_rect scissor)
+{
+	fz_clip_text(ctx, ((struct rule_device *)dev)->text, text, ctm, scissor);
+}
+
+static void fwd_clip_stroke_text(fz_context *ctx, fz_device *dev, const fz_text *text, const fz_stroke_state *st,
+	fz_matrix ctm, fz_rect scissor)
+{
+	fz_clip_stroke_text(ctx, ((struct rule_device *)dev)->text, text, st, ctm, scissor);
+}
+
+static void fwd_ignore_text(fz_context *ctx, fz_device *dev, const fz_text *text, fz_matrix ctm)
+{
+	fz_ignore_text(ctx, ((struct rule_device *)dev)->text, text, ctm);
+}
+
+static void fwd_pop_clip(fz_context *ctx, fz_device *dev)
+{
+	fz_pop_clip(ctx, ((struct rule_device *)dev)->text);
+}
+
+static void fwd_clip_path(fz_context *ctx, fz_device *dev, const fz_path *path, int even_odd, fz_matrix ctm,
+	fz_rect scissor)
+{
+	fz_clip_path(ctx, ((struct rule_device *)dev)->text, path, even_odd, ctm, scissor);
+}
+
+static void fwd_clip_stroke_path(fz_context *ctx, fz_device *dev, const fz_path *path, const fz_stroke_state *st,
+	fz_matrix ctm, fz_rect scissor)
+{
+	fz_clip_stroke_path(ctx, ((struct rule_device *)dev)->text, path, st, ctm, scissor);
+}
+
+static void fwd_clip_image_mask(fz_context *ctx, fz_device *dev, fz_image *img, fz_matrix ctm, fz_rect scissor)
+{
+	fz_clip_image_mask(ctx, ((struct rule_device *)dev)->text, img, ctm, scissor);
+}
+
+static fz_device *new_rule_device(fz_context *ctx, struct rec_page *page, fz_device *text)
 {
 	struct rule_device *d = fz_new_derived_device(ctx, struct rule_device);
 	d->super.fill_path = rule_fill_path;
 	d->super.stroke_path = rule_stroke_path;
+	d->super.fill_text = fwd_fill_text;
+	d->super.stroke_text = fwd_stroke_text;
+	d->super.clip_text = fwd_clip_text;
+	d->super.clip_stroke_text = fwd_clip_stroke_text;
+	d->super.ignore_text = fwd_ignore_text;
+	/* clips are passed on so that the text device's clip stack balances */
+	d->super.clip_path = fwd_clip_path;
+	d->super.clip_stroke_path = fwd_clip_stroke_path;
+	d->super.clip_image_mask = fwd_clip_image_mask;
+	d->super.pop_clip = fwd_pop_clip;
+	d->text = text;
 	d->page = page;
 	return &d->super;
 }
@@ -343,14 +407,14 @@ static void take_glyphs(fz_context *ctx, fz_stext_page *st, struct rec_page *out
 }
 
 #ifdef KOUAN_OCR
-static enum kerr ocr_page(fz_context *ctx, fz_display_list *list, int64_t deadline_ms, struct rec_page *out)
+static enum kerr ocr_page(fz_context *ctx, fz_page *page, fz_matrix to_origin, int64_t deadline_ms, struct rec_page *out)
 {
 	enum kerr err = K_OK;
 	fz_pixmap *pix = NULL;
 	float scale = REC_OCR_DPI / 72.0f;
 	fz_var(pix);
 	fz_try(ctx)
-		pix = fz_new_pixmap_from_display_list(ctx, list, fz_scale(scale, scale), fz_device_gray(ctx), 0);
+		pix = fz_new_pixmap_from_page(ctx, page, fz_concat(to_origin, fz_scale(scale, scale)), fz_device_gray(ctx), 0);
 	fz_catch(ctx)
 		err = K_RESOURCE_LIMIT;
 	if (err != K_OK)
@@ -375,17 +439,16 @@ static enum kerr ocr_page(fz_context *ctx, fz_display_list *list, int64_t deadli
 }
 #endif
 
-/* Read one page into out: glyphs, rules and size. */
+/* Read one page into out: glyphs, rules and size, in one pass. */
 static void read_page(fz_context *ctx, fz_document *doc, int i, fz_cookie *cookie, struct rec_page *out,
 	int64_t deadline_ms, int *ocr_needed)
 {
 	fz_page *page = NULL;
-	fz_display_list *list = NULL;
-	fz_device *dev = NULL;
+	fz_device *tdev = NULL, *rdev = NULL;
 	fz_stext_page *st = NULL;
 	fz_var(page);
-	fz_var(list);
-	fz_var(dev);
+	fz_var(tdev);
+	fz_var(rdev);
 	fz_var(st);
 	fz_try(ctx) {
 		page = fz_load_page(ctx, doc, i);
@@ -393,31 +456,20 @@ static void read_page(fz_context *ctx, fz_document *doc, int i, fz_cookie *cooki
 		out->width = bounds.x1 - bounds.x0;
 		out->height = bounds.y1 - bounds.y0;
 		fz_matrix to_origin = fz_translate(-bounds.x0, -bounds.y0);
-		list = fz_new_display_list(ctx, bounds);
-		dev = fz_new_list_device(ctx, list);
-		fz_run_page(ctx, page, dev, to_origin, cookie);
-		fz_close_device(ctx, dev);
-		fz_drop_device(ctx, dev);
-		dev = NULL;
-		if (cookie->abort)
-			fz_throw(ctx, FZ_ERROR_GENERIC, "deadline");
-
 		fz_stext_options opts = {0};
 		opts.flags = FZ_STEXT_INHIBIT_SPACES;	/* only the spaces the producer wrote */
 		st = fz_new_stext_page(ctx, fz_make_rect(0, 0, out->width, out->height));
-		dev = fz_new_stext_device(ctx, st, &opts);
-		fz_run_display_list(ctx, list, dev, fz_identity, fz_infinite_rect, cookie);
-		fz_close_device(ctx, dev);
-		fz_drop_device(ctx, dev);
-		dev = NULL;
+		tdev = fz_new_stext_device(ctx, st, &opts);
+		rdev = new_rule_device(ctx, out, tdev);
+		fz_run_page(ctx, page, rdev, to_origin, cookie);
+		fz_close_device(ctx, rdev);
+		fz_close_device(ctx, tdev);
+		if (cookie->abort)
+			fz_throw(ctx, FZ_ERROR_GENERIC, "deadline");
 		take_glyphs(ctx, st, out);
-
-		dev = new_rule_device(ctx, out);
-		fz_run_display_list(ctx, list, dev, fz_identity, fz_infinite_rect, cookie);
-		fz_close_device(ctx, dev);
 		if (out->n_glyphs == 0) {
 #ifdef KOUAN_OCR
-			if (ocr_page(ctx, list, deadline_ms, out) != K_OK)
+			if (ocr_page(ctx, page, to_origin, deadline_ms, out) != K_OK)
 				*ocr_needed = 1;
 #else
 			*ocr_needed = 1;
@@ -425,9 +477,9 @@ static void read_page(fz_context *ctx, fz_document *doc, int i, fz_cookie *cooki
 		}
 	}
 	fz_always(ctx) {
-		fz_drop_device(ctx, dev);
+		fz_drop_device(ctx, rdev);
+		fz_drop_device(ctx, tdev);
 		fz_drop_stext_page(ctx, st);
-		fz_drop_display_list(ctx, list);
 		fz_drop_page(ctx, page);
 	}
 	fz_catch(ctx)
