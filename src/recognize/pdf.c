@@ -441,7 +441,7 @@ static enum kerr ocr_page(fz_context *ctx, fz_page *page, fz_matrix to_origin, i
 
 /* Read one page into out: glyphs, rules and size, in one pass. */
 static void read_page(fz_context *ctx, fz_document *doc, int i, fz_cookie *cookie, struct rec_page *out,
-	int64_t deadline_ms, int *ocr_needed)
+	int64_t deadline_ms, int *ocr_used)
 {
 	fz_page *page = NULL;
 	fz_device *tdev = NULL, *rdev = NULL;
@@ -467,14 +467,15 @@ static void read_page(fz_context *ctx, fz_document *doc, int i, fz_cookie *cooki
 		if (cookie->abort)
 			fz_throw(ctx, FZ_ERROR_GENERIC, "deadline");
 		take_glyphs(ctx, st, out);
-		if (out->n_glyphs == 0) {
 #ifdef KOUAN_OCR
-			if (ocr_page(ctx, page, to_origin, deadline_ms, out) != K_OK)
-				*ocr_needed = 1;
+		/* no text layer: read the page image (a failure leaves it empty,
+		 * and a document with no text at all is refused as no_text) */
+		if (out->n_glyphs == 0 && ocr_page(ctx, page, to_origin, deadline_ms, out) == K_OK)
+			*ocr_used = 1;
 #else
-			*ocr_needed = 1;
+		(void)deadline_ms;
+		(void)ocr_used;
 #endif
-		}
 	}
 	fz_always(ctx) {
 		fz_drop_device(ctx, rdev);
@@ -528,7 +529,7 @@ enum kerr rec_pdf_load(const unsigned char *data, size_t len, int64_t deadline_m
 	}
 
 	enum kerr err = K_OK;
-	int ocr_needed = 0;
+	int ocr_used = 0;
 	fz_stream *stm = NULL;
 	fz_document *doc = NULL;
 	fz_var(stm);
@@ -556,7 +557,7 @@ enum kerr rec_pdf_load(const unsigned char *data, size_t len, int64_t deadline_m
 		out->n_pages = (size_t)n;
 		size_t total = 0;
 		for (int i = 0; i < n; i++) {
-			read_page(ctx, doc, i, &cookie, &out->pages[i], deadline_ms, &ocr_needed);
+			read_page(ctx, doc, i, &cookie, &out->pages[i], deadline_ms, &ocr_used);
 			total += out->pages[i].n_glyphs;
 			if (total > REC_MAX_GLYPHS_PER_DOC) {
 				err = K_RESOURCE_LIMIT;
@@ -592,7 +593,7 @@ enum kerr rec_pdf_load(const unsigned char *data, size_t len, int64_t deadline_m
 				glyphs += out->pages[i].glyphs[k].cp != ' ';
 		if (glyphs == 0)
 			err = K_NO_TEXT;
-		(void)ocr_needed;
+		out->scanned = ocr_used;
 	}
 	if (err != K_OK)
 		rec_doc_free(out);
