@@ -13,6 +13,7 @@ struct command {
 
 static const struct command commands[] = {
 	{"serve", cli_serve, "run the web platform (JSON API under /api/v1 and the pages)"},
+	{"ocr", cli_ocr, "read a page image as a scanned declaration page and print its text"},
 };
 
 static void usage(FILE *f)
