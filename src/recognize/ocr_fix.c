@@ -10,6 +10,7 @@
 #define VIN_BUDGET 4.0f		/* the most a repair may cost */
 #define VIN_TIE_MARGIN 0.35f	/* two repairs closer than this cannot be told apart */
 #define VIN_DROP_COST 0.3f	/* dropping an end character that looks like a border */
+#define VIN_INSERT_COST 1.2f	/* dropping a character inside */
 #define CLOSEST_MAX 64
 
 /* ---- reading code points as ASCII ---- */
@@ -210,7 +211,7 @@ static void vin_cands(char c, float conf, int i, char hint, struct cands *cs)
 		if ((digit_only && !(x >= '0' && x <= '9')) || (check_pos && !(x >= '0' && x <= '9') && x != 'X'))
 			cs->c[k].cost += 3.0f;
 		if (hint && hint != '?' && x == hint && x != c)
-			cs->c[k].cost *= 0.25f;
+			cs->c[k].cost *= 0.1f;
 	}
 }
 
@@ -314,11 +315,15 @@ static float min_conf(const float *q, int n)
 	return m;
 }
 
-/* Search one alignment of 17 characters; returns the cost of the best. */
-static void vin_align(const struct token *t, int start, float base, const char *hint, struct vin_search *s)
+/* Search one alignment: the token without the character at skip (or -1). */
+static void vin_align(const struct token *t, int start, int skip, float base, const char *hint,
+	struct vin_search *s)
 {
-	for (int i = 0; i < OCR_VIN_LEN; i++)
-		vin_cands(t->c[start + i], t->q[start + i], i, hint ? hint[i] : 0, &s->pos[i]);
+	for (int i = 0, k = start; i < OCR_VIN_LEN; i++, k++) {
+		if (k == skip)
+			k++;
+		vin_cands(t->c[k], t->q[k], i, hint ? hint[i] : 0, &s->pos[i]);
+	}
 	s->cur[OCR_VIN_LEN] = 0;
 	vin_dfs(s, 0, base, 0);
 }
@@ -370,8 +375,12 @@ enum ocr_fix ocr_fix_vin(const char *in, size_t len, const float *conf, const ch
 			continue;
 		if (plain_start < 0)
 			plain_start = start;
-		vin_align(&t, start, VIN_DROP_COST * (float)extra, hint, &s);
+		vin_align(&t, start, -1, VIN_DROP_COST * (float)extra, hint, &s);
 	}
+	/* one character too many inside: a speck or a split glyph read twice */
+	if (extra == 1)
+		for (int skip = 1; skip < t.n - 1; skip++)
+			vin_align(&t, 0, skip, VIN_INSERT_COST, hint, &s);
 	float mc = plain_start >= 0 ? min_conf(t.q + plain_start, OCR_VIN_LEN) : min_conf(t.q, t.n);
 	if (s.best_cost > VIN_BUDGET || s.second_cost - s.best_cost < VIN_TIE_MARGIN) {
 		if (plain_start >= 0)
@@ -435,6 +444,9 @@ enum ocr_fix ocr_fix_digits(const char *in, size_t len, const float *conf, size_
 		k++;
 		if (is_space(cp) || cp == ',' || cp == '-' || cp == '.' || cp == '*' || cp == ':' || cp == 0xFF1A)
 			continue;
+		if (ocr_is_stroke(cp) && (n == 0 || off >= len)) {
+			continue;	/* a border at either end */
+		}
 		char c = digit_lookalike_cp(cp);
 		if (!c) {
 			bad = true;
@@ -443,7 +455,7 @@ enum ocr_fix ocr_fix_digits(const char *in, size_t len, const float *conf, size_
 		d[n] = c;
 		q[n] = qq;
 		mapped[n] = !(cp >= '0' && cp <= '9') && !(cp >= 0xFF10 && cp <= 0xFF19);
-		edge_stroke[n] = ocr_is_stroke(cp) || cp == 'l' || cp == 'I';
+		edge_stroke[n] = ocr_is_stroke(cp) || cp == 'l' || cp == 'I' || cp == '1';	/* a border read as 1 */
 		n++;
 	}
 	size_t a = 0, b = n;
@@ -531,7 +543,7 @@ static bool leap(int y)
 
 enum ocr_fix ocr_fix_date(const char *in, size_t len, char out[OCR_DATE_LEN + 1])
 {
-	int part[3] = {0, 0, 0}, digits[3] = {0, 0, 0}, p = 0;
+	int part[3] = {0, 0, 0}, digits[3] = {0, 0, 0}, p = 0, seps = 0;
 	bool mapped = false;
 	size_t off = 0;
 	out[0] = 0;
@@ -545,6 +557,7 @@ enum ocr_fix ocr_fix_date(const char *in, size_t len, char out[OCR_DATE_LEN + 1]
 		if (sep) {
 			if (digits[p] == 0 || ++p > 2)
 				return OCR_FIX_FAILED;
+			seps++;
 			continue;
 		}
 		if (cp == 0x65E5 && p == 2)
@@ -565,6 +578,8 @@ enum ocr_fix ocr_fix_date(const char *in, size_t len, char out[OCR_DATE_LEN + 1]
 	}
 	if (digits[0] != 4 || digits[1] == 0 || digits[2] == 0)
 		return OCR_FIX_FAILED;
+	if (seps == 0 && digits[1] + digits[2] != 4)
+		return OCR_FIX_FAILED;	/* YYYYMMDD is always eight digits */
 	static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 	int y = part[0], m = part[1], d = part[2];
 	if (y < 1990 || y > 2099 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1] + (m == 2 && leap(y)))
