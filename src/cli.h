@@ -4,6 +4,7 @@
 #define KOUAN_CLI_H
 
 int cli_serve(int argc, char **argv);	/* src/api/serve.c */
+int cli_recognize(int argc, char **argv);	/* src/recognize/cli.c */
 int cli_ocr(int argc, char **argv);	/* src/recognize/ocr_cli.c */
 
 #endif

@@ -13,6 +13,7 @@ struct command {
 
 static const struct command commands[] = {
 	{"serve", cli_serve, "run the web platform (JSON API under /api/v1 and the pages)"},
+	{"recognize", cli_recognize, "read an export declaration PDF and print its fields as JSON"},
 	{"ocr", cli_ocr, "read a page image as a scanned declaration page and print its text"},
 };
 

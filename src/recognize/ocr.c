@@ -180,6 +180,7 @@ struct word {
 	int n;
 	float conf;		/* the word's, 0..1 */
 	float line_h;		/* its text line's height, points */
+	float line_y0, line_y1;	/* its text line's top and bottom, points */
 	bool line_start;
 };
 
@@ -251,7 +252,7 @@ static float advance(uint32_t cp)
 /* The LSTM's symbol boxes overlap and can come out of order, which would
  * scramble a number once the form reader sorts glyphs by position. The word
  * box is reliable: share it out over the symbols in reading order, by width
- * class, and give them all the word's top and bottom. */
+ * class, and give them all the text line's top and bottom. */
 static void spread_word(struct word *w)
 {
 	float x0 = w->s[0].x0, x1 = w->s[0].x1, y0 = w->s[0].y0, y1 = w->s[0].y1, total = 0.0f;
@@ -262,6 +263,10 @@ static void spread_word(struct word *w)
 		y0 = s->y0 < y0 ? s->y0 : y0;
 		y1 = s->y1 > y1 ? s->y1 : y1;
 		total += advance(s->cp);
+	}
+	if (w->line_h > 0.0f) {
+		y0 = w->line_y0;	/* one top and bottom for the line, as a text layer has */
+		y1 = w->line_y1;
 	}
 	float at = x0, unit = (x1 - x0) / total;
 	for (int i = 0; i < w->n; i++) {
@@ -291,8 +296,9 @@ static void flush_word(struct reader *r)
 		bool both_cjk = is_cjk(r->prev_cp) && is_cjk(w->s[0].cp);
 		if (!both_cjk || gap > 1.2f * size) {
 			float c = r->prev_conf < w->conf ? r->prev_conf : w->conf;
-			push_glyph(r, ' ', r->prev_x1, w->s[0].y0, w->s[0].x0 > r->prev_x1 ? w->s[0].x0 : r->prev_x1,
-				w->s[0].y1, size, c);
+			/* narrow: a space must not reach over into the next cell */
+			float x1 = r->prev_x1 + (gap < 0.3f * size ? (gap > 0 ? gap : 0) : 0.3f * size);
+			push_glyph(r, ' ', r->prev_x1, w->s[0].y0, x1, w->s[0].y1, size, c);
 		}
 	}
 	spread_word(w);
@@ -337,8 +343,12 @@ static void take_symbol(struct reader *r, TessResultIterator *it, TessPageIterat
 		r->w.line_start = TessPageIteratorIsAtBeginningOf(pit, RIL_TEXTLINE);
 		r->w.conf = TessResultIteratorConfidence(it, RIL_WORD) / 100.0f;
 		r->w.line_h = 0.0f;
-		if (TessPageIteratorBoundingBox(pit, RIL_TEXTLINE, &l, &t, &rt, &b))
+		r->w.line_y0 = r->w.line_y1 = 0.0f;
+		if (TessPageIteratorBoundingBox(pit, RIL_TEXTLINE, &l, &t, &rt, &b)) {
 			r->w.line_h = (float)(b - t) * r->px_to_pt;
+			r->w.line_y0 = (float)t * r->px_to_pt;
+			r->w.line_y1 = (float)b * r->px_to_pt;
+		}
 	}
 	char *text = TessResultIteratorGetUTF8Text(it, RIL_SYMBOL);
 	if (!text)

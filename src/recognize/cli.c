@@ -1,0 +1,70 @@
+/* kouan recognize FILE.pdf: print the recognized declaration as one JSON
+ * object, or {"error":{...}} when the file is refused. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "recognize/internal.h"
+#include "recognize/recognize.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: kouan recognize [--lang zh|ru|en] FILE.pdf\n"
+		"Reads an export customs declaration and prints its fields as JSON.\n"
+		"Exit status: 0 read, 1 refused (the error is printed as JSON), 2 usage or I/O error.\n");
+}
+
+int cli_recognize(int argc, char **argv)
+{
+	enum lang lang = LANG_ZH;
+	const char *path = NULL;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			usage(stdout);
+			return 0;
+		} else if (strcmp(a, "--lang") == 0 || strncmp(a, "--lang=", 7) == 0) {
+			const char *v = a[6] == '=' ? a + 7 : (i + 1 < argc ? argv[++i] : NULL);
+			int l = v ? lang_parse(v, (int)strlen(v)) : -1;
+			if (l < 0) {
+				fprintf(stderr, "kouan recognize: --lang takes zh, ru or en\n");
+				return 2;
+			}
+			lang = (enum lang)l;
+		} else if (a[0] == '-' && a[1] != '\0') {
+			fprintf(stderr, "kouan recognize: unknown option '%s'\n", a);
+			usage(stderr);
+			return 2;
+		} else if (path) {
+			fprintf(stderr, "kouan recognize: one file at a time\n");
+			return 2;
+		} else {
+			path = a;
+		}
+	}
+	if (!path) {
+		usage(stderr);
+		return 2;
+	}
+	json_t *result = NULL;
+	enum kerr err = rec_recognize_file(path, &result);
+	if (err == K_NOT_FOUND) {
+		fprintf(stderr, "kouan recognize: cannot read '%s'\n", path);
+		return 2;
+	}
+	if (err != K_OK) {
+		result = json_pack("{s:{s:s,s:s}}", "error", "code", kerr_code(err), "message", kerr_message(err, lang));
+		if (!result)
+			return 2;
+	}
+	char *text = json_dumps(result, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+	json_decref(result);
+	if (!text)
+		return 2;
+	int ok = puts(text) >= 0 && fflush(stdout) == 0;
+	free(text);
+	if (!ok)
+		return 2;
+	return err == K_OK ? 0 : 1;
+}

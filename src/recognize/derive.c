@@ -1,0 +1,612 @@
+/* Declaration-wide fields derived from the remarks, the transport name and
+ * the items: plates, VINs, seals, containers, counts, totals, kind. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "recognize/fields_util.h"
+#include "recognize/form.h"
+#include "validate/validate.h"
+
+#define CONF_SURE 0.97
+#define CONF_UNSURE 0.6
+
+static int is_adigit(unsigned char c) { return c >= '0' && c <= '9'; }
+static int is_aupper(unsigned char c) { return c >= 'A' && c <= 'Z'; }
+static int is_alnum_ascii(unsigned char c) { return is_adigit(c) || is_aupper(c) || (c >= 'a' && c <= 'z'); }
+
+static void confset(json_t *conf, const char *path, double c)
+{
+	json_object_set_new(conf, path, json_real(floor((c < 0 ? 0 : c > 1 ? 1 : c) * 1000 + 0.5) / 1000));
+}
+
+static void warn(json_t *w, const char *code, const char *field, const char *msg, const char *value)
+{
+	json_t *o = json_pack("{s:s,s:s,s:s}", "code", code, "field", field, "message", msg);
+	if (o && value)
+		json_object_set_new(o, "value", json_string(value));
+	if (o)
+		json_array_append_new(w, o);
+}
+
+static int list_has(json_t *arr, const char *s)
+{
+	for (size_t i = 0; i < json_array_size(arr); i++)
+		if (strcmp(json_string_value(json_array_get(arr, i)), s) == 0)
+			return 1;
+	return 0;
+}
+
+/* ---- tokens: runs of ASCII letters and digits, with where lines break ---- */
+
+struct tok {
+	size_t a, b;		/* [a, b) in the text */
+	int ends_line;		/* a '\n' follows at once */
+};
+
+static size_t tokenize_alnum(const char *s, struct tok *t, size_t max)
+{
+	size_t n = 0, i = 0, len = strlen(s);
+	while (i < len && n < max) {
+		if (!is_alnum_ascii((unsigned char)s[i])) {
+			i++;
+			continue;
+		}
+		size_t j = i;
+		while (j < len && is_alnum_ascii((unsigned char)s[j]))
+			j++;
+		t[n++] = (struct tok){i, j, s[j] == '\n'};
+		i = j;
+	}
+	return n;
+}
+
+typedef int (*tok_pred)(const char *s, size_t n);
+
+static int pred_vin(const char *s, size_t n) { return vin_is_valid(s, n); }
+static int pred_container(const char *s, size_t n) { return container_is_valid(s, n); }
+
+/* Tokens that satisfy pred, re-joined where a line break split one: A at
+ * a line's end and B at the next line's start are one token when A+B
+ * satisfies pred and neither does alone. Calls take() for each. */
+static void scan_joined(const char *s, struct tok *t, size_t n, tok_pred pred,
+	void (*take)(void *arg, const char *v, size_t len, size_t tok_index), void *arg)
+{
+	char buf[64];
+	for (size_t i = 0; i < n; i++) {
+		size_t la = t[i].b - t[i].a;
+		if (pred(s + t[i].a, la)) {
+			take(arg, s + t[i].a, la, i);
+			continue;
+		}
+		if (i + 1 < n && t[i].ends_line && t[i + 1].a == t[i].b + 1) {
+			size_t lb = t[i + 1].b - t[i + 1].a;
+			if (la + lb < sizeof buf && !pred(s + t[i + 1].a, lb)) {
+				memcpy(buf, s + t[i].a, la);
+				memcpy(buf + la, s + t[i + 1].a, lb);
+				if (pred(buf, la + lb)) {
+					take(arg, buf, la + lb, i);
+					i++;
+					continue;
+				}
+			}
+		}
+		take(arg, NULL, 0, i);	/* not one: the caller may look at it */
+	}
+}
+
+/* ---- VINs ---- */
+
+struct vin_ctx {
+	const char *s;
+	struct tok *t;
+	json_t *vins, *warnings;
+	double *confs;
+	size_t nconf;
+	double base_conf;
+	int scanned;
+};
+
+/* OCR look-alikes: try each doubtful character's alternatives; keep the
+ * reading when exactly one passes the check digit. */
+static int vin_repair(const char *in, char out[VIN_LEN + 1])
+{
+	static const char *alts[] = {"S5", "B8", "Z2", "D0", "G6", "T7", "A4", "L1"};
+	char v[VIN_LEN + 1];
+	for (int i = 0; i < VIN_LEN; i++) {
+		char c = in[i];
+		v[i] = c == 'I' ? '1' : c == 'O' || c == 'Q' ? '0' : c;
+	}
+	v[VIN_LEN] = '\0';
+	if (vin_is_valid(v, VIN_LEN)) {
+		memcpy(out, v, VIN_LEN + 1);
+		return 1;
+	}
+	if (!vin_is_wellformed(v, VIN_LEN))
+		return 0;
+	int found = 0;
+	for (int i = 0; i < VIN_LEN; i++)
+		for (size_t a = 0; a < sizeof alts / sizeof alts[0]; a++)
+			for (int k = 0; k < 2; k++) {
+				if (v[i] != alts[a][k])
+					continue;
+				char w[VIN_LEN + 1];
+				memcpy(w, v, sizeof w);
+				w[i] = alts[a][1 - k];
+				if (vin_is_valid(w, VIN_LEN)) {
+					if (found && strcmp(out, w) != 0)
+						return 0;	/* two readings: no choice */
+					memcpy(out, w, sizeof w);
+					found = 1;
+				}
+			}
+	return found;
+}
+
+static void vin_take(void *arg, const char *v, size_t len, size_t i)
+{
+	struct vin_ctx *c = arg;
+	char buf[VIN_LEN + 1];
+	double conf = c->base_conf * CONF_SURE;
+	if (!v) {
+		size_t n = c->t[i].b - c->t[i].a;
+		const char *s = c->s + c->t[i].a;
+		if (n != VIN_LEN)
+			return;
+		memcpy(buf, s, VIN_LEN);
+		buf[VIN_LEN] = '\0';
+		if (c->scanned) {
+			char fixed[VIN_LEN + 1];
+			if (vin_repair(buf, fixed)) {
+				memcpy(buf, fixed, sizeof buf);
+				conf = CONF_UNSURE + 0.1;
+				goto keep;
+			}
+		}
+		if (vin_is_wellformed(buf, VIN_LEN)) {
+			int digits = 0, letters = 0;
+			for (int k = 0; k < VIN_LEN; k++)
+				is_adigit((unsigned char)buf[k]) ? digits++ : letters++;
+			if (digits >= 4 && letters >= 2)
+				warn(c->warnings, "vin_check_digit", "vins",
+					"a 17-character VIN-like token fails the check digit", buf);
+		}
+		return;
+	}
+	if (len != VIN_LEN)
+		return;
+	memcpy(buf, v, VIN_LEN);
+	buf[VIN_LEN] = '\0';
+keep:
+	if (list_has(c->vins, buf))
+		return;
+	json_array_append_new(c->vins, json_string(buf));
+	if (c->nconf < 4096)
+		c->confs[c->nconf++] = conf;
+}
+
+static void find_vins(const char *text, int scanned, double base, json_t *vins, json_t *warnings, double *confs,
+	size_t *nconf)
+{
+	struct tok *t = malloc(FU_MAX_TOKENS * sizeof *t);
+	if (!t)
+		abort();
+	size_t n = tokenize_alnum(text, t, FU_MAX_TOKENS);
+	struct vin_ctx c = {text, t, vins, warnings, confs, *nconf, base, scanned};
+	scan_joined(text, t, n, pred_vin, vin_take, &c);
+	*nconf = c.nconf;
+	free(t);
+}
+
+/* ---- containers ---- */
+
+struct box_ctx {
+	const char *s;
+	struct tok *t;
+	json_t *boxes, *warnings;
+	int teu, teu_known;
+};
+
+static void box_take(void *arg, const char *v, size_t len, size_t i)
+{
+	struct box_ctx *c = arg;
+	char buf[CONTAINER_LEN + 1];
+	if (!v) {
+		const char *s = c->s + c->t[i].a;
+		size_t n = c->t[i].b - c->t[i].a;
+		if (container_is_wellformed(s, n)) {
+			memcpy(buf, s, n);
+			buf[n] = '\0';
+			warn(c->warnings, "container_check_digit", "containers",
+				"a container number fails its ISO 6346 check digit", buf);
+		}
+		return;
+	}
+	if (len != CONTAINER_LEN)
+		return;
+	memcpy(buf, v, len);
+	buf[len] = '\0';
+	if (list_has(c->boxes, buf))
+		return;
+	json_array_append_new(c->boxes, json_string(buf));
+	/* a size right after it: (20GP), (40HQ), 45G1 ... */
+	const char *after = c->s + c->t[i].b;
+	while (*after == ' ' || *after == '(' || *after == '\n')
+		after++;
+	if ((after[0] == '2' && after[1] == '0') || (after[0] == '2' && after[1] == '2'))
+		c->teu += 1, c->teu_known++;
+	else if (after[0] == '4' && (after[1] == '0' || after[1] == '5' || after[1] == '2'))
+		c->teu += 2, c->teu_known++;
+}
+
+/* ---- plates and seals: tokens cut at spaces and punctuation ---- */
+
+static int is_sep_cp(uint32_t cp)
+{
+	return cp == ' ' || cp == '\n' || cp == '/' || cp == ',' || cp == ';' || cp == ':' || cp == 0x3001 ||
+		cp == 0x3002 || cp == '(' || cp == ')' || cp == 0xFF0C || cp == 0xFF1B || cp == 0xFF1A;
+}
+
+/* The plate inside token s (upper-cased): the whole token, or its tail after
+ * a Chinese word such as 车牌号. Writes it to out; returns its form. */
+static enum plate_form plate_in_token(const char *s, size_t n, char *out, size_t cap, bool *trailer)
+{
+	char up[64];
+	if (n >= sizeof up)
+		return PLATE_NONE;
+	for (size_t i = 0; i < n; i++)
+		up[i] = (s[i] >= 'a' && s[i] <= 'z') ? (char)(s[i] - 32) : s[i];
+	up[n] = '\0';
+	for (size_t i = 0; i < n;) {
+		enum plate_form f = plate_form(up + i, n - i, trailer);
+		if (f != PLATE_NONE) {
+			if (n - i >= cap)
+				return PLATE_NONE;
+			memcpy(out, up + i, n - i);
+			out[n - i] = '\0';
+			return f;
+		}
+		if (!((unsigned char)up[i] & 0x80))
+			break;	/* only a Chinese word may stand in front */
+		uint32_t cp;
+		i += utf8_get(up + i, &cp);
+	}
+	return PLATE_NONE;
+}
+
+struct ptok {
+	size_t a, b;
+	int ends_line;
+};
+
+static size_t tokenize_sep(const char *s, struct ptok *t, size_t max)
+{
+	size_t n = 0, i = 0, len = strlen(s);
+	while (i < len && n < max) {
+		uint32_t cp;
+		size_t k = utf8_get(s + i, &cp);
+		if (is_sep_cp(cp)) {
+			i += k;
+			continue;
+		}
+		size_t j = i;
+		while (j < len) {
+			size_t kk = utf8_get(s + j, &cp);
+			if (is_sep_cp(cp))
+				break;
+			j += kk;
+		}
+		t[n++] = (struct ptok){i, j, s[j] == '\n'};
+		i = j;
+	}
+	return n;
+}
+
+static void plates_from(const char *text, json_t *plates, int *trucks, int joined)
+{
+	struct ptok *t = malloc(FU_MAX_TOKENS * sizeof *t);
+	if (!t)
+		abort();
+	size_t n = tokenize_sep(text, t, FU_MAX_TOKENS);
+	for (size_t i = 0; i < n; i++) {
+		char p[64];
+		bool trailer = false;
+		enum plate_form f = plate_in_token(text + t[i].a, t[i].b - t[i].a, p, sizeof p, &trailer);
+		if (f == PLATE_NONE && joined && t[i].ends_line && i + 1 < n && t[i + 1].a == t[i].b + 1) {
+			char cat[64];
+			size_t la = t[i].b - t[i].a, lb = t[i + 1].b - t[i + 1].a;
+			char tmp[64];
+			bool tr2;
+			if (la + lb < sizeof cat &&
+			    plate_in_token(text + t[i + 1].a, lb, tmp, sizeof tmp, &tr2) == PLATE_NONE) {
+				memcpy(cat, text + t[i].a, la);
+				memcpy(cat + la, text + t[i + 1].a, lb);
+				f = plate_in_token(cat, la + lb, p, sizeof p, &trailer);
+				if (f != PLATE_NONE)
+					i++;
+			}
+		}
+		if (f == PLATE_NONE || list_has(plates, p))
+			continue;
+		json_array_append_new(plates, json_string(p));
+		if (!trailer)
+			(*trucks)++;
+	}
+	free(t);
+}
+
+static int is_seal(const char *s, size_t n)
+{
+	if (n == 12 && s[0] == '2' && s[1] == '0') {
+		for (size_t i = 0; i < n; i++)
+			if (!is_adigit((unsigned char)s[i]))
+				return 0;
+		return 1;
+	}
+	if (n == 10 && s[0] == 'G' && s[1] == 'S') {
+		for (size_t i = 2; i < n; i++)
+			if (!is_adigit((unsigned char)s[i]))
+				return 0;
+		return 1;
+	}
+	if (n == 12 && s[0] == 'A') {
+		for (size_t i = 1; i < n; i++)
+			if (!is_adigit((unsigned char)s[i]))
+				return 0;
+		return 1;
+	}
+	return 0;
+}
+
+/* Seal numbers: the tokens of seal form in the clause after 关锁/关封/封志. */
+static void seals_from(const char *text, json_t *seals)
+{
+	static const char *labels[] = {"关锁", "关封", "封志", "施封"};
+	for (size_t l = 0; l < sizeof labels / sizeof labels[0]; l++) {
+		const char *p = text;
+		while ((p = strstr(p, labels[l])) != NULL) {
+			p += strlen(labels[l]);
+			/* skip the rest of the label word (号, 锁号) and its colon */
+			uint32_t cp;
+			while (*p && ((unsigned char)*p & 0x80)) {
+				size_t k = utf8_get(p, &cp);
+				if (is_sep_cp(cp))
+					break;
+				p += k;
+			}
+			/* the clause: until the next Chinese word */
+			const char *q = p;
+			while (*q) {
+				size_t k = utf8_get(q, &cp);
+				if (cp >= 0x80 && !is_sep_cp(cp))
+					break;
+				q += k;
+			}
+			const char *a = p;
+			while (a < q) {
+				while (a < q && !is_alnum_ascii((unsigned char)*a))
+					a++;
+				const char *b = a;
+				while (b < q && is_alnum_ascii((unsigned char)*b))
+					b++;
+				if (b > a && is_seal(a, (size_t)(b - a))) {
+					char s[16];
+					memcpy(s, a, (size_t)(b - a));
+					s[b - a] = '\0';
+					if (!list_has(seals, s))
+						json_array_append_new(seals, json_string(s));
+				}
+				a = b;
+			}
+			p = q;
+		}
+	}
+}
+
+/* ---- the text of the remarks, as the schema wants it ---- */
+
+static char *remarks_text(const char *remarks, const char *breaks)
+{
+	struct sbuf b;
+	sb_init(&b);
+	size_t k = 0;
+	for (const char *p = remarks; *p; p++) {
+		if (*p == '\n') {
+			char kind = breaks[k] ? breaks[k] : 't';
+			if (breaks[k])
+				k++;
+			if (kind == 't')
+				sb_add(&b, " ", 1);
+			continue;
+		}
+		sb_add(&b, p, 1);
+	}
+	char *c = fu_collapse(sb_str(&b));
+	sb_free(&b);
+	return c;
+}
+
+static void conf_list(json_t *conf, const char *key, json_t *arr, double c, const double *each)
+{
+	confset(conf, key, c);
+	for (size_t i = 0; i < json_array_size(arr); i++) {
+		char path[64];
+		snprintf(path, sizeof path, "%s.%zu", key, i);
+		confset(conf, path, each ? each[i] : c);
+	}
+}
+
+void fields_derive(json_t *out, json_t *conf, json_t *warnings, const char *remarks, const char *breaks,
+	float remarks_conf, json_t *items, const char *specs, const char *spec_breaks, float spec_conf, int scanned)
+{
+	(void)spec_breaks;
+	char *rtext = remarks_text(remarks, breaks);
+	json_object_set_new(out, "remarks", json_string(rtext));
+	confset(conf, "remarks", remarks_conf * CONF_SURE);
+
+	/* plates: the transport name's first, then the remarks' */
+	const char *tname = json_string_value(json_object_get(out, "transport_name"));
+	json_t *plates = json_array();
+	int trucks = 0;
+	if (tname) {
+		plates_from(tname, plates, &trucks, 0);
+		/* what else the transport name holds: a voyage date, a transit number */
+		struct ptok t[32];
+		size_t n = tokenize_sep(tname, t, 32);
+		for (size_t i = 0; i < n; i++) {
+			char p[64];
+			bool tr;
+			const char *s = tname + t[i].a;
+			size_t len = t[i].b - t[i].a;
+			char digits[20];
+			int all_digits = len < sizeof digits;
+			for (size_t k = 0; k < len && all_digits; k++)
+				all_digits = is_adigit((unsigned char)s[k]);
+			if (plate_in_token(s, len, p, sizeof p, &tr) != PLATE_NONE || all_digits || s[0] == '@')
+				continue;
+			char v[64];
+			snprintf(v, sizeof v, "%.*s", (int)(len < 60 ? len : 60), s);
+			warn(warnings, "plate_unknown_form", "transport_name", "a token of the transport name is no known plate form", v);
+		}
+	}
+	plates_from(remarks, plates, &trucks, 1);
+	json_object_set_new(out, "plates", plates);
+	conf_list(conf, "plates", plates, remarks_conf * CONF_SURE, NULL);
+	json_object_set_new(out, "truck_count", json_integer(trucks));
+	confset(conf, "truck_count", remarks_conf * CONF_SURE);
+
+	/* VINs: the remarks', then the item specs' */
+	json_t *vins = json_array();
+	double *vconf = malloc(4096 * sizeof *vconf);
+	if (!vconf)
+		abort();
+	size_t nv = 0;
+	find_vins(remarks, scanned, remarks_conf, vins, warnings, vconf, &nv);
+	find_vins(specs, scanned, spec_conf, vins, warnings, vconf, &nv);
+	json_object_set_new(out, "vins", vins);
+	double vmin = remarks_conf < spec_conf ? remarks_conf : spec_conf;
+	for (size_t i = 0; i < nv; i++)
+		if (vconf[i] < vmin)
+			vmin = vconf[i];
+	conf_list(conf, "vins", vins, vmin * CONF_SURE, vconf);
+	free(vconf);
+
+	json_t *seals = json_array();
+	seals_from(rtext, seals);
+	json_object_set_new(out, "seals", seals);
+	conf_list(conf, "seals", seals, remarks_conf * CONF_SURE, NULL);
+
+	/* containers and their TEU */
+	json_t *boxes = json_array();
+	struct tok *t = malloc(FU_MAX_TOKENS * sizeof *t);
+	if (!t)
+		abort();
+	size_t nt = tokenize_alnum(remarks, t, FU_MAX_TOKENS);
+	struct box_ctx bc = {remarks, t, boxes, warnings, 0, 0};
+	scan_joined(remarks, t, nt, pred_container, box_take, &bc);
+	free(t);
+	json_object_set_new(out, "containers", boxes);
+	conf_list(conf, "containers", boxes, remarks_conf * CONF_SURE, NULL);
+	json_t *teu = json_null();
+	double teu_conf = remarks_conf * CONF_SURE;
+	const char *tag = strstr(rtext, "标箱数");
+	if (tag) {
+		const char *p = tag;
+		while (*p && !is_adigit((unsigned char)*p) && p - tag < 40)
+			p++;
+		long v = 0;
+		int k = 0;
+		while (is_adigit((unsigned char)p[k]) && k < 4)
+			v = v * 10 + (p[k++] - '0');
+		if (k > 0)
+			teu = json_integer(v);
+	}
+	if (json_is_null(teu) && json_array_size(boxes) > 0) {
+		if (bc.teu_known == (int)json_array_size(boxes))
+			teu = json_integer(bc.teu);
+		else
+			teu_conf = CONF_UNSURE;
+	}
+	json_object_set_new(out, "container_teu", teu);
+	confset(conf, "container_teu", teu_conf);
+
+	/* counts and totals over the items */
+	double vehicles = 0, total = 0;
+	int any_vehicle = 0, price_ok = 1;
+	json_t *models = json_array();
+	const char *cur = NULL;
+	for (size_t i = 0; i < json_array_size(items); i++) {
+		json_t *it = json_array_get(items, i);
+		json_t *v = json_object_get(it, "_vehicles");
+		if (json_is_number(v)) {
+			vehicles += json_number_value(v);
+			any_vehicle = 1;
+		}
+		json_object_del(it, "_vehicles");
+		json_t *tot = json_object_get(it, "total");
+		if (json_is_number(tot))
+			total += json_number_value(tot);
+		else
+			price_ok = 0;
+		if (!cur)
+			cur = json_string_value(json_object_get(it, "currency"));
+		const char *b = json_string_value(json_object_get(it, "brand"));
+		const char *m = json_string_value(json_object_get(it, "model"));
+		if (b) {
+			int dup = 0;
+			for (size_t k = 0; k < json_array_size(models) && !dup; k++) {
+				json_t *o = json_array_get(models, k);
+				dup = strcmp(json_string_value(json_object_get(o, "brand")), b) == 0 &&
+					strcmp(json_string_value(json_object_get(o, "model")) ? json_string_value(json_object_get(o, "model")) : "", m ? m : "") == 0;
+			}
+			if (!dup)
+				json_array_append_new(models, json_pack("{s:s,s:o}", "brand", b, "model", m ? json_string(m) : json_null()));
+		}
+	}
+	size_t nitems = json_array_size(items);
+	double icf = nitems ? CONF_SURE : 0.3;
+	json_object_set_new(out, "vehicle_count", json_integer((json_int_t)llround(vehicles)));
+	confset(conf, "vehicle_count", icf);
+	json_object_set_new(out, "vehicle_models", models);
+	conf_list(conf, "vehicle_models", models, icf, NULL);
+	json_object_set_new(out, "total_value", nitems ? json_real(floor(total * 100 + 0.5) / 100) : json_null());
+	confset(conf, "total_value", price_ok ? icf : CONF_UNSURE);
+	json_object_set_new(out, "currency", cur ? json_string(cur) : json_null());
+	confset(conf, "currency", cur ? icf : 0.3);
+	json_t *origin = json_object_get(json_array_get(items, 0), "origin_region");
+	json_object_set_new(out, "origin", origin ? json_deep_copy(origin) : json_pack("{s:n,s:n}", "code", "name"));
+	confset(conf, "origin.code", origin ? icf : 0.3);
+	confset(conf, "origin.name", origin ? icf : 0.3);
+	json_object_set_new(out, "items", items);
+	confset(conf, "items", icf);
+
+	size_t nvins = json_array_size(vins);
+	if (vehicles > 0 && nvins > 0 && (size_t)llround(vehicles) != nvins) {
+		char v[64];
+		snprintf(v, sizeof v, "%zu VINs, %lld vehicles", nvins, (long long)llround(vehicles));
+		warn(warnings, "vehicle_count_mismatch", "vehicle_count",
+			"the items' quantity in 辆 differs from the number of VINs", v);
+	}
+
+	/* flags */
+	int transit = 0;
+	if (tname) {
+		const char *at = strchr(tname, '@');
+		if (at) {
+			size_t k = 0;
+			while (is_adigit((unsigned char)at[1 + k]))
+				k++;
+			transit = k == 16;
+		}
+	}
+	json_object_set_new(out, "is_transit", json_boolean(transit));
+	confset(conf, "is_transit", CONF_SURE);
+	const char *sm = json_string_value(json_object_get(out, "supervision_mode_code"));
+	int ecom = sm && (!strcmp(sm, "9610") || !strcmp(sm, "9710") || !strcmp(sm, "9810") || !strcmp(sm, "1210"));
+	json_object_set_new(out, "is_ecommerce", json_boolean(ecom));
+	confset(conf, "is_ecommerce", sm ? CONF_SURE : CONF_UNSURE);
+	json_object_set_new(out, "kind", json_string(any_vehicle ? "commodity_vehicle" : "heavy_truck"));
+	confset(conf, "kind", icf);
+	free(rtext);
+}

@@ -1,0 +1,1098 @@
+/* The form reader: an export declaration's fields from positioned text.
+ *
+ * Works on struct rec_doc alone (a PDF's text layer or OCR glyphs alike):
+ * cells are found by their labels and by geometry (what lies under a label
+ * or beside it, bounded by the next labels and by ruling lines), never by
+ * fixed coordinates or drawing order. Pure: no I/O, no globals. */
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "recognize/form.h"
+#include "recognize/fields_util.h"
+#include "validate/validate.h"
+
+enum {
+	L_PRE_ENTRY = 1, L_DECL_NO, L_PAGE,
+	L_SHIPPER, L_EXIT_CUSTOMS, L_EXPORT_DATE, L_DECLARE_DATE, L_RECORD,
+	L_CONSIGNEE, L_TRANSPORT_MODE, L_TRANSPORT_NAME, L_BILL,
+	L_PRODUCER, L_SUPERVISION, L_EXEMPTION_NATURE, L_LICENSE,
+	L_CONTRACT, L_TRADE_COUNTRY, L_DEST_COUNTRY, L_DEST_PORT, L_DEPARTURE_PORT,
+	L_PACKAGE_KIND, L_PACKAGES, L_GROSS, L_NET, L_TERMS, L_FREIGHT, L_INSURANCE, L_MISC,
+	L_DOCS, L_REMARKS, L_REMARKS_CONT,
+	L_I_NO, L_I_HS, L_I_NAME, L_I_QTY, L_I_PRICE, L_I_ORIGIN, L_I_DEST, L_I_REGION, L_I_EXEMPT,
+	L_F_SPECIAL, L_F_PRICE, L_F_ROYALTY, L_F_FORMULA, L_F_PROVISIONAL, L_F_SELF,
+	L_F_PERSON, L_F_PERSON_NO, L_F_PHONE, L_F_STATEMENT, L_F_AGENT, L_F_AGENT_SEAL, L_F_CUSTOMS,
+	L_IMP_CONSIGNEE, L_IMP_CUSTOMS, L_IMP_DATE, L_IMP_REGION, L_IMP_SHIPPER,
+	L_COUNT
+};
+
+/* Label texts as printed, with the synonyms of older forms and other
+ * producers; normalised like the glyphs (ASCII brackets and colons). */
+static const struct label_def label_defs[] = {
+	{L_PRE_ENTRY, "预录入编号"}, {L_DECL_NO, "海关编号"}, {L_DECL_NO, "报关单号"},
+	{L_PAGE, "页码/页数"}, {L_PAGE, "页码"},
+	{L_SHIPPER, "境内发货人"}, {L_SHIPPER, "经营单位"}, {L_SHIPPER, "收发货人"},
+	{L_EXIT_CUSTOMS, "出境关别"}, {L_EXIT_CUSTOMS, "出口口岸"},
+	{L_EXPORT_DATE, "出口日期"}, {L_DECLARE_DATE, "申报日期"}, {L_RECORD, "备案号"},
+	{L_CONSIGNEE, "境外收货人"}, {L_TRANSPORT_MODE, "运输方式"},
+	{L_TRANSPORT_NAME, "运输工具名称及航次号"}, {L_TRANSPORT_NAME, "运输工具名称"},
+	{L_BILL, "提运单号"}, {L_PRODUCER, "生产销售单位"}, {L_PRODUCER, "发货单位"},
+	{L_SUPERVISION, "监管方式"}, {L_SUPERVISION, "贸易方式"},
+	{L_EXEMPTION_NATURE, "征免性质"}, {L_LICENSE, "许可证号"}, {L_CONTRACT, "合同协议号"},
+	{L_TRADE_COUNTRY, "贸易国(地区)"}, {L_TRADE_COUNTRY, "贸易国"},
+	{L_DEST_COUNTRY, "运抵国(地区)"}, {L_DEST_COUNTRY, "运抵国"},
+	{L_DEST_PORT, "指运港"}, {L_DEPARTURE_PORT, "离境口岸"},
+	{L_PACKAGE_KIND, "包装种类"}, {L_PACKAGES, "件数"},
+	{L_GROSS, "毛重(千克)"}, {L_GROSS, "毛重(公斤)"}, {L_GROSS, "毛重"},
+	{L_NET, "净重(千克)"}, {L_NET, "净重(公斤)"}, {L_NET, "净重"},
+	{L_TERMS, "成交方式"}, {L_FREIGHT, "运费"}, {L_INSURANCE, "保费"}, {L_MISC, "杂费"},
+	{L_DOCS, "随附单证及编号"}, {L_DOCS, "随附单据"},
+	{L_REMARKS, "标记唛码及备注"}, {L_REMARKS_CONT, "标记唛码及备注(续)"},
+	{L_I_NO, "项号"}, {L_I_HS, "商品编号"},
+	{L_I_NAME, "商品名称及规格型号"}, {L_I_NAME, "商品名称、规格型号"},
+	{L_I_QTY, "数量及单位"}, {L_I_PRICE, "单价/总价/币制"},
+	{L_I_ORIGIN, "原产国(地区)"}, {L_I_DEST, "最终目的国(地区)"},
+	{L_I_REGION, "境内货源地"}, {L_I_EXEMPT, "征免"},
+	{L_F_SPECIAL, "特殊关系确认"}, {L_F_PRICE, "价格影响确认"}, {L_F_ROYALTY, "支付特许权使用费确认"},
+	{L_F_FORMULA, "公式定价确认"}, {L_F_PROVISIONAL, "暂定价格确认"}, {L_F_SELF, "自报自缴"},
+	{L_F_PERSON, "报关人员"}, {L_F_PERSON, "申报人员"}, {L_F_PERSON_NO, "报关人员证号"},
+	{L_F_PHONE, "电话"}, {L_F_STATEMENT, "兹申明"}, {L_F_AGENT, "申报单位"},
+	{L_F_AGENT_SEAL, "申报单位(签章)"}, {L_F_CUSTOMS, "海关批注及签章"},
+	{L_IMP_CONSIGNEE, "境内收货人"}, {L_IMP_CUSTOMS, "进境关别"}, {L_IMP_DATE, "进口日期"},
+	{L_IMP_REGION, "境内目的地"}, {L_IMP_SHIPPER, "境外发货人"},
+};
+#define N_LABEL_DEFS (sizeof label_defs / sizeof label_defs[0])
+
+static int is_item_header(int id) { return id >= L_I_NO && id <= L_I_EXEMPT; }
+static int is_footer(int id) { return id >= L_F_SPECIAL && id <= L_F_CUSTOMS; }
+static int is_top_band(int id) { return id == L_PRE_ENTRY || id == L_DECL_NO || id == L_PAGE; }
+static int is_grid(int id) { return id >= L_SHIPPER && id <= L_DOCS; }
+
+#define CONF_SURE 0.97
+#define CONF_UNSURE 0.6
+#define CONF_MISSING 0.3
+#define OCR_CONF_MAX 0.85
+#define MAX_ITEMS 500
+
+struct reader {
+	const struct rec_doc *src;
+	struct fpage *pages;
+	size_t np;
+	json_t *out, *conf, *warnings;
+	int is_import, has_export_title;
+	size_t n_grid_labels;
+	/* per page: the zones */
+	float *items_top, *items_bottom;	/* NAN when the page has no item table */
+	float *remarks_top, *remarks_bottom;
+	int *remarks_label;
+	/* collected */
+	struct sbuf remarks;	/* joined, with '\n' between lines */
+	struct sbuf remarks_breaks;	/* one char per '\n' in remarks: 'w' wrap, 't' typed */
+	float remarks_conf;
+};
+
+/* ---- small helpers ---- */
+
+static void set_conf(struct reader *r, const char *path, double c)
+{
+	if (c < 0)
+		c = 0;
+	if (c > 1)
+		c = 1;
+	json_object_set_new(r->conf, path, json_real(floor(c * 1000 + 0.5) / 1000));
+}
+
+/* OCR (issue 4): what derive.c set too stays below sure for a scanned doc. */
+static void ocr_cap_conf(json_t *conf)
+{
+	const char *key;
+	json_t *v;
+	json_object_foreach(conf, key, v)
+		if (json_is_number(v) && json_number_value(v) > OCR_CONF_MAX)
+			json_real_set(v, OCR_CONF_MAX);
+}
+
+static void warn(struct reader *r, const char *code, const char *field, const char *message, const char *value)
+{
+	json_t *w = json_pack("{s:s,s:s,s:s}", "code", code, "field", field, "message", message);
+	if (w && value)
+		json_object_set_new(w, "value", json_string(value));
+	if (w)
+		json_array_append_new(r->warnings, w);
+}
+
+static json_t *jstr_or_null(const char *s)
+{
+	if (!s || !*s)
+		return json_null();
+	json_t *j = json_string(s);
+	return j ? j : json_null();
+}
+
+/* ---- zones of each page ---- */
+
+static const struct flabel *find_label(const struct fpage *p, int id)
+{
+	for (size_t i = 0; i < p->nlab; i++)
+		if (p->labels[i].live && p->labels[i].id == id)
+			return &p->labels[i];
+	return NULL;
+}
+
+static int same_row(const struct flabel *a, const struct flabel *b)
+{
+	float ca = (a->y0 + a->y1) / 2, cb = (b->y0 + b->y1) / 2;
+	float h = a->y1 - a->y0;
+	return fabsf(ca - cb) < 0.6f * (h > 1 ? h : a->size);
+}
+
+/* Find the item header, the footer and the remarks block of a page, and
+ * retire "labels" that are really words inside the remarks or the items. */
+static void page_zones(struct reader *r, size_t pi)
+{
+	struct fpage *p = &r->pages[pi];
+	r->items_top[pi] = r->items_bottom[pi] = NAN;
+	r->remarks_top[pi] = r->remarks_bottom[pi] = NAN;
+	r->remarks_label[pi] = -1;
+
+	/* the item header: 项号 with at least two more item labels on its row */
+	const struct flabel *ih = NULL;
+	for (size_t i = 0; i < p->nlab && !ih; i++) {
+		if (p->labels[i].id != L_I_NO)
+			continue;
+		int n = 0;
+		for (size_t j = 0; j < p->nlab; j++)
+			if (j != i && is_item_header(p->labels[j].id) && same_row(&p->labels[i], &p->labels[j]))
+				n++;
+		if (n >= 2)
+			ih = &p->labels[i];
+	}
+	/* the remarks label: the first one above the item header */
+	const struct flabel *rl = NULL;
+	for (size_t i = 0; i < p->nlab; i++) {
+		const struct flabel *l = &p->labels[i];
+		if ((l->id == L_REMARKS || l->id == L_REMARKS_CONT) && (!ih || l->y0 < ih->y0) && (!rl || l->y0 < rl->y0))
+			rl = l;
+	}
+	float footer = p->h + 1;
+	if (ih)
+		for (size_t i = 0; i < p->nlab; i++)
+			if (is_footer(p->labels[i].id) && p->labels[i].y0 > ih->y1 && p->labels[i].y0 < footer)
+				footer = p->labels[i].y0;
+	if (rl) {
+		r->remarks_label[pi] = (int)(rl - p->labels);
+		r->remarks_top[pi] = rl->y0;
+		r->remarks_bottom[pi] = ih ? ih->y0 : footer;
+	}
+	if (ih) {
+		r->items_top[pi] = ih->y1;
+		r->items_bottom[pi] = footer;
+	}
+	for (size_t i = 0; i < p->nlab; i++) {
+		struct flabel *l = &p->labels[i];
+		float yc = (l->y0 + l->y1) / 2;
+		if (rl && l != rl && yc > rl->y1 && (!ih || yc < ih->y0) && !is_footer(l->id))
+			l->live = 0;
+		if (ih && yc > ih->y1 + 0.1f && yc < footer && !is_footer(l->id))
+			l->live = 0;
+		if (ih && is_item_header(l->id) && !same_row(l, ih))
+			l->live = 0;
+		if (!ih && is_item_header(l->id))
+			l->live = 0;
+	}
+	/* a continuation page without a remarks label: the text between the top
+	 * band and the item table (or the footer) flows on from page 1 */
+	if (!rl && pi > 0) {
+		float top = -1;
+		int grid = 0;
+		for (size_t i = 0; i < p->nlab; i++) {
+			if (!p->labels[i].live)
+				continue;
+			if (is_top_band(p->labels[i].id) && p->labels[i].y1 > top)
+				top = p->labels[i].y1;
+			if (is_grid(p->labels[i].id))
+				grid = 1;
+		}
+		float bottom = ih ? ih->y0 : footer;
+		if (!grid && top >= 0 && bottom > top) {
+			r->remarks_top[pi] = top;
+			r->remarks_bottom[pi] = bottom;
+		}
+	}
+}
+
+/* ---- a header cell's text ---- */
+
+/* The box of the cell a label heads: to the next label on its row (or a
+ * ruling line), down to the next label below. */
+static void cell_box(const struct fpage *p, const struct flabel *lab, float *x0, float *x1, float *y1)
+{
+	float R = p->w;
+	for (size_t i = 0; i < p->nlab; i++) {
+		const struct flabel *o = &p->labels[i];
+		if (o == lab || !o->live)
+			continue;
+		if (same_row(lab, o) && o->x0 > lab->x1 - 0.5f && o->x0 < R)
+			R = o->x0;
+	}
+	float yc = (lab->y0 + lab->y1) / 2;
+	float wall = rule_wall(p, lab->x1, yc, +1);
+	if (!isnan(wall) && wall < R)
+		R = wall;
+	float L = lab->x0 - 0.8f * lab->size;
+	wall = rule_wall(p, lab->x0 + 0.5f, yc, -1);
+	if (!isnan(wall) && wall > lab->x0 - 4 * lab->size)
+		L = wall;
+	/* down to the next row of labels, or the cell's bottom rule (one
+	 * right under the label only separates it from its value) */
+	float B = p->h;
+	for (size_t i = 0; i < p->nlab; i++) {
+		const struct flabel *o = &p->labels[i];
+		if (o == lab || !o->live || o->y0 <= lab->y1 - 0.2f * lab->size || same_row(lab, o))
+			continue;
+		if (o->y0 < B)
+			B = o->y0;
+	}
+	float floor_y = rule_floor(p, lab->x0 + 0.5f, lab->y1 + 1.2f * lab->size);
+	if (!isnan(floor_y) && floor_y < B)
+		B = floor_y;
+	*x0 = L;
+	*x1 = R;
+	*y1 = B;
+}
+
+/* The lines of a label's value: what follows it on its line, then what lies
+ * under it in its cell. Returns the number of lines. */
+static size_t cell_lines(const struct fpage *p, const struct flabel *lab, struct rline *out, size_t max, float *conf)
+{
+	float x0, x1, y1;
+	cell_box(p, lab, &x0, &x1, &y1);
+	size_t n = region_lines(p, lab->value_x + 0.01f, lab->y0 - 0.01f, x1, lab->y1 + 0.01f, out, max, conf);
+	if (n > 1) {	/* only the label's own visual line */
+		rlines_free(out + 1, n - 1);
+		n = 1;
+	}
+	n += region_lines(p, x0, lab->y1 + 0.1f * lab->size, x1, y1, out + n, max - n, conf);
+	return n;
+}
+
+/* A label's value as one string: lines joined with join (" " or ""). */
+static int cell_text(struct reader *r, int id, struct sbuf *val, float *conf, char *code, size_t code_cap, int *page)
+{
+	for (size_t pi = 0; pi < r->np; pi++) {
+		const struct flabel *lab = find_label(&r->pages[pi], id);
+		if (!lab)
+			continue;
+		struct rline lines[16];
+		*conf = 1;
+		size_t n = cell_lines(&r->pages[pi], lab, lines, 16, conf);
+		for (size_t i = 0; i < n; i++) {
+			if (i)
+				sb_add(val, "\n", 1);
+			sb_adds(val, sb_str(&lines[i].text));
+		}
+		rlines_free(lines, n);
+		if (code) {
+			size_t k = strlen(lab->code);
+			if (k >= code_cap)
+				k = code_cap - 1;
+			memcpy(code, lab->code, k);
+			code[k] = '\0';
+		}
+		if (page)
+			*page = (int)pi;
+		return 1;
+	}
+	return 0;
+}
+
+/* ---- header fields ---- */
+
+struct strfield {
+	int label;
+	const char *key;
+	const char *code_key;	/* sibling key for the code, or NULL */
+	int keep_spaces;	/* join lines with a space (else nothing) */
+};
+
+static void put_string_field(struct reader *r, const struct strfield *f)
+{
+	struct sbuf v;
+	sb_init(&v);
+	float conf = 1;
+	char code[64] = "";
+	int found = cell_text(r, f->label, &v, &conf, code, sizeof code, NULL);
+	char *text = fu_join_lines(sb_str(&v), f->keep_spaces ? " " : "");
+	char name[512] = "", vcode[64] = "";
+	fu_split_code(text, name, sizeof name, vcode, sizeof vcode);
+	if (!code[0] && vcode[0])
+		memcpy(code, vcode, sizeof code);
+	json_object_set_new(r->out, f->key, jstr_or_null(name));
+	set_conf(r, f->key, found ? conf * CONF_SURE : CONF_MISSING);
+	if (f->code_key) {
+		json_object_set_new(r->out, f->code_key, jstr_or_null(code));
+		set_conf(r, f->code_key, found ? conf * CONF_SURE : CONF_MISSING);
+	}
+	free(text);
+	sb_free(&v);
+}
+
+/* name + unified social credit code (in brackets after the label, or
+ * before/after the name) */
+static void put_company(struct reader *r, int label, const char *key)
+{
+	struct sbuf v;
+	sb_init(&v);
+	float conf = 1;
+	char code[64] = "";
+	int found = cell_text(r, label, &v, &conf, code, sizeof code, NULL);
+	char *text = fu_join_lines(sb_str(&v), "");
+	char name[512] = "", uscc[64] = "";
+	fu_split_uscc(text, code, name, sizeof name, uscc, sizeof uscc);
+	json_t *o = json_object();
+	json_object_set_new(o, "name", jstr_or_null(name));
+	json_object_set_new(o, "uscc", jstr_or_null(uscc));
+	json_object_set_new(r->out, key, o);
+	char path[64];
+	snprintf(path, sizeof path, "%s.name", key);
+	set_conf(r, path, found && name[0] ? conf * CONF_SURE : CONF_MISSING);
+	snprintf(path, sizeof path, "%s.uscc", key);
+	double c = !found || !uscc[0] ? CONF_MISSING : uscc_is_valid(uscc, strlen(uscc)) ? conf * CONF_SURE : CONF_UNSURE;
+	set_conf(r, path, c);
+	free(text);
+	sb_free(&v);
+}
+
+static void put_date(struct reader *r, int label, const char *key)
+{
+	struct sbuf v;
+	sb_init(&v);
+	float conf = 1;
+	int found = cell_text(r, label, &v, &conf, NULL, 0, NULL);
+	char iso[16] = "";
+	int ok = fu_parse_date(sb_str(&v), iso, sizeof iso);
+	json_object_set_new(r->out, key, ok ? json_string(iso) : json_null());
+	int blank = fu_is_blank(sb_str(&v));
+	set_conf(r, key, !found ? CONF_MISSING : ok || blank ? conf * CONF_SURE : CONF_UNSURE);
+	sb_free(&v);
+}
+
+static double put_number(struct reader *r, int label, const char *key, int integer)
+{
+	struct sbuf v;
+	sb_init(&v);
+	float conf = 1;
+	int found = cell_text(r, label, &v, &conf, NULL, 0, NULL);
+	double x = 0;
+	int ok = fu_parse_number(sb_str(&v), &x);
+	if (ok && integer && x == floor(x) && fabs(x) < 1e15)
+		json_object_set_new(r->out, key, json_integer((json_int_t)x));
+	else
+		json_object_set_new(r->out, key, ok ? json_real(x) : json_null());
+	set_conf(r, key, !found ? CONF_MISSING : ok ? conf * CONF_SURE : CONF_UNSURE);
+	sb_free(&v);
+	return ok ? x : NAN;
+}
+
+static void put_fee(struct reader *r, int label, const char *key)
+{
+	struct sbuf v;
+	sb_init(&v);
+	float conf = 1;
+	int found = cell_text(r, label, &v, &conf, NULL, 0, NULL);
+	char *text = fu_join_lines(sb_str(&v), "");
+	char cur[16], mark[16];
+	double amount;
+	char path[64];
+	if (fu_parse_fee(text, cur, sizeof cur, &amount, mark, sizeof mark)) {
+		json_object_set_new(r->out, key, json_pack("{s:s,s:f,s:s}", "currency", cur, "amount", amount, "mark", mark));
+		static const char *subs[] = {"currency", "amount", "mark"};
+		for (int i = 0; i < 3; i++) {
+			snprintf(path, sizeof path, "%s.%s", key, subs[i]);
+			set_conf(r, path, conf * CONF_SURE);
+		}
+	} else {
+		json_object_set_new(r->out, key, json_null());
+		set_conf(r, key, !found ? CONF_MISSING : fu_is_blank(text) ? conf * CONF_SURE : CONF_UNSURE);
+	}
+	free(text);
+	sb_free(&v);
+}
+
+static void put_attached_docs(struct reader *r)
+{
+	struct sbuf v;
+	sb_init(&v);
+	float conf = 1;
+	int found = cell_text(r, L_DOCS, &v, &conf, NULL, 0, NULL);
+	char *text = fu_join_lines(sb_str(&v), " ");
+	json_t *arr = fu_attached_docs(text);
+	json_object_set_new(r->out, "attached_docs", arr);
+	set_conf(r, "attached_docs", found ? conf * CONF_SURE : CONF_MISSING);
+	for (size_t i = 0; i < json_array_size(arr); i++) {
+		char path[64];
+		snprintf(path, sizeof path, "attached_docs.%zu", i);
+		set_conf(r, path, conf * CONF_SURE);
+	}
+	free(text);
+	sb_free(&v);
+}
+
+/* 海关编号 / 预录入编号: the 18 digits after the label; the bar code text
+ * (*18 digits*) is the fallback and the cross-check. */
+static void put_number18(struct reader *r, int label, const char *key, const char *barcode)
+{
+	struct sbuf v;
+	sb_init(&v);
+	float conf = 1;
+	int found = cell_text(r, label, &v, &conf, NULL, 0, NULL);
+	char digits[DECLNO_LEN + 1] = "";
+	int ok = fu_find_digits(sb_str(&v), DECLNO_LEN, digits);
+	double c = CONF_MISSING;
+	if (ok) {
+		c = conf * (declno_is_valid(digits, DECLNO_LEN) ? CONF_SURE : CONF_UNSURE);
+		if (barcode && barcode[0] && strcmp(barcode, digits) == 0)
+			c = conf > 0.99 ? 0.99 : (conf + 1) / 2;
+	} else if (barcode && barcode[0] && label == L_DECL_NO) {
+		memcpy(digits, barcode, DECLNO_LEN + 1);
+		ok = 1;
+		c = CONF_UNSURE;
+	}
+	(void)found;
+	json_object_set_new(r->out, key, ok ? json_string(digits) : json_null());
+	set_conf(r, key, c);
+	sb_free(&v);
+}
+
+/* The human-readable text of the number's bar code: *18 digits* anywhere. */
+static void find_barcode_text(struct reader *r, char out[DECLNO_LEN + 1])
+{
+	out[0] = '\0';
+	for (size_t pi = 0; pi < r->np && !out[0]; pi++) {
+		const struct fpage *p = &r->pages[pi];
+		for (size_t li = 0; li < p->nl && !out[0]; li++) {
+			const struct fline *L = &p->lines[li];
+			if (L->n < DECLNO_LEN + 2)
+				continue;
+			for (size_t k = L->g0; k + DECLNO_LEN + 1 < L->g0 + L->n; k++) {
+				if (p->g[k].cp != '*' || p->g[k + DECLNO_LEN + 1].cp != '*')
+					continue;
+				size_t d = 0;
+				while (d < DECLNO_LEN && p->g[k + 1 + d].cp >= '0' && p->g[k + 1 + d].cp <= '9')
+					d++;
+				if (d == DECLNO_LEN) {
+					for (size_t t = 0; t < DECLNO_LEN; t++)
+						out[t] = (char)p->g[k + 1 + t].cp;
+					out[DECLNO_LEN] = '\0';
+					break;
+				}
+			}
+		}
+	}
+}
+
+/* A footer value stands beside its label: only that line counts, up to the
+ * next label. */
+static void put_footer_value(struct reader *r, int label, const char *key)
+{
+	const struct flabel *lab = NULL;
+	const struct fpage *p = NULL;
+	for (size_t pi = 0; pi < r->np && !lab; pi++)
+		if ((lab = find_label(&r->pages[pi], label)) != NULL)
+			p = &r->pages[pi];
+	if (!lab) {
+		json_object_set_new(r->out, key, json_null());
+		set_conf(r, key, CONF_MISSING);
+		return;
+	}
+	float x0, x1, y1, conf = 1;
+	cell_box(p, lab, &x0, &x1, &y1);
+	struct rline line[2];
+	size_t n = region_lines(p, lab->value_x + 0.01f, lab->y0 - 0.01f, x1, lab->y1 + 0.01f, line, 1, &conf);
+	char *text = fu_squeeze_cjk(n ? sb_str(&line[0].text) : "");
+	json_object_set_new(r->out, key, jstr_or_null(text));
+	set_conf(r, key, conf * CONF_SURE);
+	free(text);
+	rlines_free(line, n);
+}
+
+static void read_header(struct reader *r)
+{
+	static const struct strfield strs[] = {
+		{L_EXIT_CUSTOMS, "exit_customs", "exit_customs_code", 0},
+		{L_RECORD, "record_no", NULL, 0},
+		{L_CONSIGNEE, "overseas_consignee", NULL, 1},
+		{L_TRANSPORT_MODE, "transport_mode", "transport_mode_code", 0},
+		{L_TRANSPORT_NAME, "transport_name", NULL, 0},
+		{L_BILL, "bill_no", NULL, 0},
+		{L_SUPERVISION, "supervision_mode", "supervision_mode_code", 0},
+		{L_EXEMPTION_NATURE, "exemption_nature", "exemption_nature_code", 0},
+		{L_LICENSE, "license_no", NULL, 0},
+		{L_CONTRACT, "contract_no", NULL, 0},
+		{L_TRADE_COUNTRY, "trade_country", "trade_country_code", 0},
+		{L_DEST_COUNTRY, "destination_country", "destination_country_code", 0},
+		{L_DEST_PORT, "destination_port", "destination_port_code", 0},
+		{L_DEPARTURE_PORT, "departure_port", "departure_port_code", 0},
+		{L_PACKAGE_KIND, "package_kind", "package_kind_code", 0},
+		{L_TERMS, "trade_terms", "trade_terms_code", 0},
+	};
+	char barcode[DECLNO_LEN + 1];
+	find_barcode_text(r, barcode);
+	put_number18(r, L_DECL_NO, "declaration_no", barcode);
+	put_number18(r, L_PRE_ENTRY, "pre_entry_no", NULL);
+	for (size_t i = 0; i < 1; i++)
+		put_string_field(r, &strs[i]);
+	put_date(r, L_EXPORT_DATE, "export_date");
+	put_date(r, L_DECLARE_DATE, "declare_date");
+	put_string_field(r, &strs[1]);
+	put_company(r, L_SHIPPER, "domestic_shipper");
+	put_string_field(r, &strs[2]);
+	put_string_field(r, &strs[3]);
+	put_string_field(r, &strs[4]);
+	put_string_field(r, &strs[5]);
+	put_company(r, L_PRODUCER, "producer");
+	for (size_t i = 6; i < sizeof strs / sizeof strs[0] - 1; i++)
+		put_string_field(r, &strs[i]);
+	put_number(r, L_PACKAGES, "packages", 1);
+	double gross = put_number(r, L_GROSS, "gross_weight_kg", 0);
+	double net = put_number(r, L_NET, "net_weight_kg", 0);
+	put_string_field(r, &strs[sizeof strs / sizeof strs[0] - 1]);
+	put_fee(r, L_FREIGHT, "freight");
+	put_fee(r, L_INSURANCE, "insurance");
+	put_fee(r, L_MISC, "misc_fee");
+	put_attached_docs(r);
+	if (!isnan(gross) && (gross <= 0 || gross > FU_MAX_GROSS_KG || (!isnan(net) && net > gross * 1.0001))) {
+		char v[64];
+		snprintf(v, sizeof v, "%.3f", gross);
+		warn(r, "weight_out_of_range", "gross_weight_kg",
+			"gross weight is not positive, implausibly large, or below the net weight", v);
+		set_conf(r, "gross_weight_kg", CONF_UNSURE);
+	}
+}
+
+/* ---- remarks ---- */
+
+static void read_remarks(struct reader *r)
+{
+	r->remarks_conf = 1;
+	int any = 0;
+	for (size_t pi = 0; pi < r->np; pi++) {
+		if (isnan(r->remarks_top[pi]))
+			continue;
+		const struct fpage *p = &r->pages[pi];
+		struct rline *lines = calloc(FORM_MAX_LINES, sizeof *lines);
+		if (!lines)
+			abort();
+		size_t n = 0;
+		float x0 = 0, x1 = p->w;
+		if (r->remarks_label[pi] >= 0) {
+			const struct flabel *lab = &p->labels[r->remarks_label[pi]];
+			float yc = (lab->y0 + lab->y1) / 2;
+			float w = rule_wall(p, lab->x0 + 0.5f, yc, -1);
+			if (!isnan(w))
+				x0 = w;
+			n = region_lines(p, lab->value_x + 0.01f, lab->y0 - 0.01f, x1, lab->y1 + 0.01f, lines, 1, &r->remarks_conf);
+			n += region_lines(p, x0, lab->y1 + 0.1f * lab->size, x1, r->remarks_bottom[pi], lines + n,
+				FORM_MAX_LINES - n, &r->remarks_conf);
+		} else {
+			n = region_lines(p, x0, r->remarks_top[pi] + 0.01f, x1, r->remarks_bottom[pi], lines,
+				FORM_MAX_LINES, &r->remarks_conf);
+		}
+		float right = 0, size = 0;
+		for (size_t i = 0; i < n; i++) {
+			if (lines[i].x1 > right)
+				right = lines[i].x1;
+			if (lines[i].size > size)
+				size = lines[i].size;
+		}
+		for (size_t i = 0; i < n; i++) {
+			if (fu_is_blank(sb_str(&lines[i].text)))
+				continue;
+			if (any) {
+				/* the previous line ran to the cell's edge: a wrap */
+				int wrap = i > 0 && lines[i - 1].x1 >= right - 2.5f * size;
+				sb_add(&r->remarks, "\n", 1);
+				sb_add(&r->remarks_breaks, wrap ? "w" : "t", 1);
+			}
+			sb_adds(&r->remarks, sb_str(&lines[i].text));
+			any = 1;
+		}
+		rlines_free(lines, n);
+		free(lines);
+	}
+}
+
+/* ---- items ---- */
+
+struct column {
+	int id;
+	float x0, x1;	/* extent of the column's text */
+	float hx0, hx1;	/* its header */
+	int used;
+};
+
+static int cmp_float(const void *a, const void *b)
+{
+	float x = *(const float *)a, y = *(const float *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Columns of the item table: from vertical ruling lines crossing the header
+ * when there are enough, else from the gutters of the text under it. */
+static size_t item_columns(const struct fpage *p, const struct flabel *ih, float top, float bottom,
+	struct column *cols, size_t max)
+{
+	size_t nc = 0;
+	for (size_t i = 0; i < p->nlab && nc < max; i++) {
+		const struct flabel *l = &p->labels[i];
+		if (!l->live || !is_item_header(l->id) || !same_row(l, ih))
+			continue;
+		cols[nc++] = (struct column){l->id, l->x0, l->x1, l->x0, l->x1, 0};
+	}
+	if (nc < 3)
+		return nc;
+	/* sort by x */
+	for (size_t i = 1; i < nc; i++)
+		for (size_t j = i; j > 0 && cols[j].hx0 < cols[j - 1].hx0; j--) {
+			struct column t = cols[j];
+			cols[j] = cols[j - 1];
+			cols[j - 1] = t;
+		}
+	float yc = (ih->y0 + ih->y1) / 2;
+	int ruled = 1;
+	for (size_t i = 0; i < nc && ruled; i++) {
+		float cx = (cols[i].hx0 + cols[i].hx1) / 2;
+		float l = rule_wall(p, cx, yc, -1), rr = rule_wall(p, cx, yc, +1);
+		if (isnan(l) || isnan(rr) || (i > 0 && l < cols[i - 1].hx1 - 0.5f) || (i + 1 < nc && rr > cols[i + 1].hx0 + 0.5f))
+			ruled = 0;
+		else {
+			cols[i].x0 = l;
+			cols[i].x1 = rr;
+		}
+	}
+	if (ruled)
+		return nc;
+
+	/* gutters: merge the x-extents of every glyph under the header */
+	size_t ng = 0;
+	float *iv = malloc((p->ng ? p->ng : 1) * 2 * sizeof *iv);
+	if (!iv)
+		abort();
+	float size = ih->size > 1 ? ih->size : 8;
+	for (size_t i = 0; i < p->ng; i++) {
+		float c = (p->g[i].y0 + p->g[i].y1) / 2;
+		if (c > top && c < bottom) {
+			iv[2 * ng] = p->g[i].x0;
+			iv[2 * ng + 1] = p->g[i].x1;
+			ng++;
+		}
+	}
+	qsort(iv, ng, 2 * sizeof *iv, cmp_float);
+	for (size_t i = 0; i < nc; i++) {
+		cols[i].x0 = cols[i].hx0;
+		cols[i].x1 = cols[i].hx1;
+		cols[i].used = 0;
+	}
+	size_t i = 0;
+	while (i < ng) {
+		float b0 = iv[2 * i], b1 = iv[2 * i + 1];
+		size_t j = i + 1;
+		while (j < ng && iv[2 * j] < b1 + FU_GUTTER * size) {
+			if (iv[2 * j + 1] > b1)
+				b1 = iv[2 * j + 1];
+			j++;
+		}
+		/* the block goes to the header it overlaps most, else the nearest;
+		 * a block under several headers is cut between them */
+		size_t first = nc, last = 0;
+		for (size_t c = 0; c < nc; c++)
+			if (cols[c].hx1 > b0 && cols[c].hx0 < b1) {
+				if (first == nc)
+					first = c;
+				last = c;
+			}
+		if (first == nc) {
+			float bc = (b0 + b1) / 2, bd = 1e30f;
+			for (size_t c = 0; c < nc; c++) {
+				float d = fabsf((cols[c].hx0 + cols[c].hx1) / 2 - bc);
+				if (d < bd) {
+					bd = d;
+					first = last = c;
+				}
+			}
+		}
+		for (size_t c = first; c <= last; c++) {
+			float s0 = c == first ? b0 : (cols[c - 1].hx1 + cols[c].hx0) / 2;
+			float s1 = c == last ? b1 : (cols[c].hx1 + cols[c + 1].hx0) / 2;
+			if (!cols[c].used) {
+				cols[c].x0 = s0;
+				cols[c].x1 = s1;
+				cols[c].used = 1;
+			} else {
+				if (s0 < cols[c].x0) cols[c].x0 = s0;
+				if (s1 > cols[c].x1) cols[c].x1 = s1;
+			}
+		}
+		i = j;
+	}
+	free(iv);
+	return nc;
+}
+
+static const struct column *col_of(const struct column *cols, size_t nc, int id)
+{
+	for (size_t i = 0; i < nc; i++)
+		if (cols[i].id == id)
+			return &cols[i];
+	return NULL;
+}
+
+/* Text lines of one column within an item's band. */
+static size_t col_lines(const struct fpage *p, const struct column *c, float y0, float y1, struct rline *out,
+	size_t max, float *conf)
+{
+	if (!c)
+		return 0;
+	return region_lines(p, c->x0 - 0.01f, y0, c->x1 + 0.01f, y1, out, max, conf);
+}
+
+struct item_ctx {
+	struct reader *r;
+	json_t *items;
+	struct sbuf specs;		/* every spec, '\n' between lines (for VINs) */
+	struct sbuf spec_breaks;
+	float spec_conf;
+};
+
+static void read_item(struct item_ctx *ic, const struct fpage *p, const struct column *cols, size_t nc,
+	float y0, float y1)
+{
+	struct reader *r = ic->r;
+	struct rline L[24];
+	float conf = 1;
+	size_t idx = json_array_size(ic->items);
+	char path[96];
+	json_t *it = json_object();
+
+	size_t n = col_lines(p, col_of(cols, nc, L_I_NO), y0, y1, L, 24, &conf);
+	long no = 0;
+	int ok_no = n > 0 && fu_parse_int(sb_str(&L[0].text), &no);
+	json_object_set_new(it, "no", ok_no ? json_integer(no) : json_integer((json_int_t)idx + 1));
+	rlines_free(L, n);
+
+	n = col_lines(p, col_of(cols, nc, L_I_HS), y0, y1, L, 24, &conf);
+	char hs[32] = "";
+	{
+		struct sbuf all;
+		sb_init(&all);
+		for (size_t i = 0; i < n; i++)
+			sb_adds(&all, sb_str(&L[i].text));
+		fu_digits_only(sb_str(&all), hs, sizeof hs);
+		sb_free(&all);
+	}
+	json_object_set_new(it, "hs_code", jstr_or_null(hs));
+	rlines_free(L, n);
+
+	/* name over spec; the line with '|' is the spec even if it comes first */
+	n = col_lines(p, col_of(cols, nc, L_I_NAME), y0, y1, L, 24, &conf);
+	struct sbuf name, spec;
+	sb_init(&name);
+	sb_init(&spec);
+	size_t first_bar = n;
+	for (size_t i = 0; i < n; i++)
+		if (strchr(sb_str(&L[i].text), '|')) {
+			first_bar = i;
+			break;
+		}
+	for (size_t i = 0; i < n; i++) {
+		int in_spec = first_bar < n ? (i >= first_bar && (i == first_bar || i > 0)) : i > 0;
+		if (first_bar == 0 && i > 0 && !strchr(sb_str(&L[i].text), '|') && name.len == 0 && i == n - 1 && n > 1)
+			in_spec = 0;	/* swapped: the name came out after the spec */
+		if (in_spec) {
+			if (spec.len) {
+				sb_add(&ic->specs, "\n", 1);
+				sb_add(&ic->spec_breaks, "w", 1);
+			} else if (ic->specs.len) {
+				sb_add(&ic->specs, "\n", 1);
+				sb_add(&ic->spec_breaks, "t", 1);
+			}
+			sb_adds(&spec, sb_str(&L[i].text));
+			sb_adds(&ic->specs, sb_str(&L[i].text));
+		} else {
+			sb_adds(&name, sb_str(&L[i].text));
+		}
+	}
+	ic->spec_conf = conf < ic->spec_conf ? conf : ic->spec_conf;
+	char *spec_text = fu_collapse(sb_str(&spec));
+	json_object_set_new(it, "name", jstr_or_null(sb_str(&name)));
+	json_object_set_new(it, "spec", jstr_or_null(spec_text));
+	rlines_free(L, n);
+
+	/* quantities: one per line, the last is the transaction quantity */
+	n = col_lines(p, col_of(cols, nc, L_I_QTY), y0, y1, L, 24, &conf);
+	json_t *qs = json_array();
+	double qty = NAN, vehicles = NAN;
+	char unit[32] = "";
+	for (size_t i = 0; i < n; i++) {
+		double q;
+		char u[32];
+		if (!fu_parse_qty(sb_str(&L[i].text), &q, u, sizeof u))
+			continue;
+		json_array_append_new(qs, json_pack("{s:f,s:s}", "qty", q, "unit", u));
+		qty = q;
+		memcpy(unit, u, sizeof unit);
+		if (isnan(vehicles) && strcmp(u, "辆") == 0)
+			vehicles = q;
+	}
+	json_object_set_new(it, "qty", isnan(qty) ? json_null() : json_real(qty));
+	json_object_set_new(it, "unit", jstr_or_null(unit));
+	json_object_set_new(it, "quantities", qs);
+	rlines_free(L, n);
+
+	/* unit price, total, currency: told apart by form and arithmetic */
+	n = col_lines(p, col_of(cols, nc, L_I_PRICE), y0, y1, L, 24, &conf);
+	double nums[8];
+	size_t nn = 0;
+	char cur[16] = "";
+	for (size_t i = 0; i < n; i++) {
+		double x;
+		if (fu_parse_number(sb_str(&L[i].text), &x)) {
+			if (nn < 8)
+				nums[nn++] = x;
+		} else if (!cur[0]) {
+			fu_currency(sb_str(&L[i].text), cur, sizeof cur);
+		}
+	}
+	double price = NAN, total = NAN;
+	int price_sure = 1;
+	if (nn >= 2) {
+		price = nums[0];
+		total = nums[1];
+		if (!isnan(qty) && fabs(qty * nums[1] - nums[0]) < fabs(qty * nums[0] - nums[1])) {
+			price = nums[1];
+			total = nums[0];
+		}
+		if (!isnan(qty) && fabs(qty * price - total) > 0.01 * fabs(total) + 0.05)
+			price_sure = 0;
+	} else if (nn == 1) {
+		total = nums[0];
+		price_sure = 0;
+	}
+	json_object_set_new(it, "unit_price", isnan(price) ? json_null() : json_real(price));
+	json_object_set_new(it, "total", isnan(total) ? json_null() : json_real(floor(total * 100 + 0.5) / 100));
+	json_object_set_new(it, "currency", jstr_or_null(cur));
+	rlines_free(L, n);
+
+	static const struct { int id; const char *key, *code_key; } pairs[] = {
+		{L_I_ORIGIN, "origin_country", "origin_country_code"},
+		{L_I_DEST, "dest_country", "dest_country_code"},
+		{L_I_EXEMPT, "exemption", "exemption_code"},
+	};
+	for (size_t k = 0; k < 3; k++) {
+		n = col_lines(p, col_of(cols, nc, pairs[k].id), y0, y1, L, 24, &conf);
+		struct sbuf all;
+		sb_init(&all);
+		for (size_t i = 0; i < n; i++)
+			sb_adds(&all, sb_str(&L[i].text));
+		char nm[256] = "", cd[64] = "";
+		fu_split_code(sb_str(&all), nm, sizeof nm, cd, sizeof cd);
+		json_object_set_new(it, pairs[k].key, jstr_or_null(nm));
+		json_object_set_new(it, pairs[k].code_key, jstr_or_null(cd));
+		sb_free(&all);
+		rlines_free(L, n);
+	}
+	n = col_lines(p, col_of(cols, nc, L_I_REGION), y0, y1, L, 24, &conf);
+	{
+		struct sbuf all;
+		sb_init(&all);
+		for (size_t i = 0; i < n; i++)
+			sb_adds(&all, sb_str(&L[i].text));
+		char nm[256] = "", cd[64] = "";
+		fu_split_region(sb_str(&all), nm, sizeof nm, cd, sizeof cd);
+		json_object_set_new(it, "origin_region", json_pack("{s:o,s:o}", "code", jstr_or_null(cd), "name", jstr_or_null(nm)));
+		sb_free(&all);
+	}
+	rlines_free(L, n);
+
+	/* brand and model of vehicle items: "长安牌|CS55PLUS" in the spec */
+	char brand[128] = "", model[128] = "";
+	int vehicle = !isnan(vehicles) || strncmp(hs, "8701", 4) == 0 || strncmp(hs, "8702", 4) == 0 ||
+		strncmp(hs, "8703", 4) == 0 || strncmp(hs, "8704", 4) == 0 || strncmp(hs, "8705", 4) == 0;
+	if (vehicle)
+		fu_brand_model(spec_text, brand, sizeof brand, model, sizeof model);
+	json_object_set_new(it, "brand", vehicle ? jstr_or_null(brand) : json_null());
+	json_object_set_new(it, "model", vehicle ? jstr_or_null(model) : json_null());
+	json_object_set_new(it, "_vehicles", isnan(vehicles) ? json_null() : json_real(vehicles));
+
+	static const char *keys[] = {"no", "hs_code", "name", "spec", "qty", "unit", "quantities", "unit_price",
+		"total", "currency", "origin_country", "origin_country_code", "dest_country", "dest_country_code",
+		"origin_region.code", "origin_region.name", "exemption", "exemption_code", "brand", "model"};
+	for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+		snprintf(path, sizeof path, "items.%zu.%s", idx, keys[k]);
+		double c = conf * CONF_SURE;
+		if (!price_sure && (strcmp(keys[k], "unit_price") == 0 || strcmp(keys[k], "total") == 0))
+			c = CONF_UNSURE;
+		if (strcmp(keys[k], "no") == 0 && !ok_no)
+			c = CONF_UNSURE;
+		if (strcmp(keys[k], "hs_code") == 0 && strlen(hs) != 10 && strlen(hs) != 8)
+			c = CONF_UNSURE;
+		set_conf(r, path, c);
+	}
+	json_array_append_new(ic->items, it);
+	free(spec_text);
+	sb_free(&name);
+	sb_free(&spec);
+}
+
+static void read_items(struct reader *r, struct item_ctx *ic)
+{
+	for (size_t pi = 0; pi < r->np; pi++) {
+		if (isnan(r->items_top[pi]))
+			continue;
+		const struct fpage *p = &r->pages[pi];
+		const struct flabel *ih = find_label(p, L_I_NO);
+		if (!ih)
+			continue;
+		struct column cols[16];
+		size_t nc = item_columns(p, ih, r->items_top[pi], r->items_bottom[pi], cols, 16);
+		const struct column *cno = col_of(cols, nc, L_I_NO);
+		if (!cno)
+			continue;
+		/* an item starts where the 项号 column holds a number */
+		float starts[MAX_ITEMS];
+		size_t ns = 0;
+		struct rline *L = calloc(FORM_MAX_LINES, sizeof *L);
+		if (!L)
+			abort();
+		size_t n = col_lines(p, cno, r->items_top[pi], r->items_bottom[pi], L, FORM_MAX_LINES, NULL);
+		for (size_t i = 0; i < n && ns < MAX_ITEMS; i++) {
+			long v;
+			if (fu_parse_int(sb_str(&L[i].text), &v) && v > 0)
+				starts[ns++] = L[i].y0;
+		}
+		rlines_free(L, n);
+		free(L);
+		for (size_t i = 0; i < ns && json_array_size(ic->items) < MAX_ITEMS; i++) {
+			float size = ih->size > 1 ? ih->size : 8;
+			float y0 = starts[i] - 0.3f * size;
+			float y1 = i + 1 < ns ? starts[i + 1] - 0.3f * size : r->items_bottom[pi];
+			read_item(ic, p, cols, nc, y0, y1);
+		}
+	}
+}
+
+/* ---- the whole declaration ---- */
+
+static void classify(struct reader *r)
+{
+	for (size_t pi = 0; pi < r->np; pi++) {
+		const struct fpage *p = &r->pages[pi];
+		for (size_t li = 0; li < p->nl; li++) {
+			struct sbuf t;
+			sb_init(&t);
+			glyph_text(p, p->lines[li].g0, p->lines[li].n, &t, 0);
+			if (strstr(sb_str(&t), "进口货物报关单"))
+				r->is_import = 1;
+			if (strstr(sb_str(&t), "出口货物报关单"))
+				r->has_export_title = 1;
+			sb_free(&t);
+		}
+		for (size_t i = 0; i < p->nlab; i++) {
+			int id = p->labels[i].id;
+			if (id >= L_IMP_CONSIGNEE && p->labels[i].live)
+				r->is_import = 1;
+		}
+	}
+	int seen[L_COUNT] = {0};
+	for (size_t pi = 0; pi < r->np; pi++)
+		for (size_t i = 0; i < r->pages[pi].nlab; i++)
+			if (r->pages[pi].labels[i].live && is_grid(r->pages[pi].labels[i].id))
+				seen[r->pages[pi].labels[i].id] = 1;
+	for (int i = 0; i < L_COUNT; i++)
+		r->n_grid_labels += (size_t)seen[i];
+}
+
+static void reader_free(struct reader *r)
+{
+	for (size_t i = 0; i < r->np; i++)
+		fpage_free(&r->pages[i]);
+	free(r->pages);
+	free(r->items_top);
+	free(r->items_bottom);
+	free(r->remarks_top);
+	free(r->remarks_bottom);
+	free(r->remarks_label);
+	sb_free(&r->remarks);
+	sb_free(&r->remarks_breaks);
+}
+
+#define MIN_GRID_LABELS 8
+
+enum kerr rec_fields_read(const struct rec_doc *doc, json_t **result)
+{
+	*result = NULL;
+	if (!doc || doc->n_pages == 0)
+		return K_NO_TEXT;
+	struct reader r;
+	memset(&r, 0, sizeof r);
+	r.src = doc;
+	r.np = doc->n_pages;
+	r.pages = calloc(r.np, sizeof *r.pages);
+	r.items_top = calloc(r.np, sizeof(float));
+	r.items_bottom = calloc(r.np, sizeof(float));
+	r.remarks_top = calloc(r.np, sizeof(float));
+	r.remarks_bottom = calloc(r.np, sizeof(float));
+	r.remarks_label = calloc(r.np, sizeof(int));
+	if (!r.pages || !r.items_top || !r.items_bottom || !r.remarks_top || !r.remarks_bottom || !r.remarks_label)
+		abort();
+	size_t glyphs = 0;
+	for (size_t i = 0; i < r.np; i++) {
+		fpage_init(&r.pages[i], &doc->pages[i]);
+		glyphs += r.pages[i].ng;
+		find_labels(&r.pages[i], label_defs, N_LABEL_DEFS);
+		page_zones(&r, i);
+	}
+	enum kerr err = K_OK;
+	if (glyphs == 0) {
+		err = K_NO_TEXT;
+		goto out;
+	}
+	classify(&r);
+	if (r.is_import || r.n_grid_labels < MIN_GRID_LABELS) {
+		err = K_NOT_A_DECLARATION;
+		goto out;
+	}
+	r.out = json_object();
+	r.conf = json_object();
+	r.warnings = json_array();
+	read_header(&r);
+	const char *no = json_string_value(json_object_get(r.out, "declaration_no"));
+	if (no && declno_direction(no, strlen(no)) == DECLNO_IMPORT) {
+		json_decref(r.out);
+		json_decref(r.conf);
+		json_decref(r.warnings);
+		err = K_NOT_A_DECLARATION;
+		goto out;
+	}
+	read_remarks(&r);
+	struct item_ctx ic = {&r, json_array(), {0}, {0}, 1};
+	read_items(&r, &ic);
+	fields_derive(r.out, r.conf, r.warnings, sb_str(&r.remarks), sb_str(&r.remarks_breaks), r.remarks_conf,
+		ic.items, sb_str(&ic.specs), sb_str(&ic.spec_breaks), ic.spec_conf, doc->scanned);
+	sb_free(&ic.specs);
+	sb_free(&ic.spec_breaks);
+	put_footer_value(&r, L_F_PERSON, "declarant_person");
+	put_footer_value(&r, L_F_SELF, "self_assessment");
+	put_company(&r, L_F_AGENT, "declaring_agent");
+	if (doc->scanned)
+		ocr_cap_conf(r.conf);
+	json_object_set_new(r.out, "confidence", r.conf);
+	json_object_set_new(r.out, "warnings", r.warnings);
+	*result = r.out;
+out:
+	reader_free(&r);
+	return err;
+}

@@ -1,0 +1,574 @@
+/* Parsing the text of one cell. */
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "recognize/fields_util.h"
+#include "recognize/form.h"
+
+static int is_space(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+static int is_adigit(unsigned char c) { return c >= '0' && c <= '9'; }
+static int is_aupper(unsigned char c) { return c >= 'A' && c <= 'Z'; }
+static int is_aalnum(unsigned char c) { return is_adigit(c) || is_aupper(c) || (c >= 'a' && c <= 'z'); }
+
+static void copy_n(char *dst, size_t cap, const char *src, size_t n)
+{
+	if (!cap)
+		return;
+	if (n >= cap)
+		n = cap - 1;
+	/* never cut a UTF-8 sequence */
+	while (n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80)
+		n--;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+static void trim_span(const char **s, size_t *n)
+{
+	while (*n && is_space((unsigned char)**s)) {
+		(*s)++;
+		(*n)--;
+	}
+	while (*n && is_space((unsigned char)(*s)[*n - 1]))
+		(*n)--;
+}
+
+char *fu_collapse(const char *text)
+{
+	struct sbuf b;
+	sb_init(&b);
+	int sp = 0;
+	for (const char *p = text; *p; p++) {
+		if (is_space((unsigned char)*p)) {
+			sp = 1;
+			continue;
+		}
+		if (sp && b.len)
+			sb_add(&b, " ", 1);
+		sp = 0;
+		sb_add(&b, p, 1);
+	}
+	char *s = b.s ? b.s : strdup("");
+	if (!s)
+		abort();
+	return s;
+}
+
+char *fu_join_lines(const char *text, const char *joiner)
+{
+	struct sbuf b;
+	sb_init(&b);
+	const char *p = text;
+	while (*p) {
+		const char *e = strchr(p, '\n');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+		const char *s = p;
+		trim_span(&s, &n);
+		if (n) {
+			if (b.len)
+				sb_adds(&b, joiner);
+			sb_add(&b, s, n);
+		}
+		p = e ? e + 1 : p + strlen(p);
+	}
+	char *c = fu_collapse(sb_str(&b));
+	sb_free(&b);
+	return c;
+}
+
+char *fu_squeeze_cjk(const char *text)
+{
+	char *c = fu_collapse(text);
+	size_t k = 0;
+	for (size_t i = 0; c[i]; i++) {
+		if (c[i] == ' ' && k > 0 && (((unsigned char)c[k - 1] & 0x80) || ((unsigned char)c[i + 1] & 0x80)))
+			continue;
+		c[k++] = c[i];
+	}
+	c[k] = '\0';
+	return c;
+}
+
+int fu_is_blank(const char *text)
+{
+	for (; *text; text++)
+		if (!is_space((unsigned char)*text))
+			return 0;
+	return 1;
+}
+
+/* A code: ASCII letters, digits and '/', '-', at most 20 of them. */
+static int is_code(const char *s, size_t n)
+{
+	if (n == 0 || n > 20)
+		return 0;
+	int alnum = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (is_aalnum(c))
+			alnum = 1;
+		else if (c != '/' && c != '-' && c != '.')
+			return 0;
+	}
+	return alnum;
+}
+
+void fu_split_code(const char *text, char *name, size_t name_cap, char *code, size_t code_cap)
+{
+	const char *s = text;
+	size_t n = strlen(text);
+	trim_span(&s, &n);
+	code[0] = '\0';
+	if (n && s[0] == '(') {
+		const char *c = memchr(s, ')', n);
+		if (c && is_code(s + 1, (size_t)(c - s - 1))) {
+			copy_n(code, code_cap, s + 1, (size_t)(c - s - 1));
+			const char *r = c + 1;
+			size_t rn = n - (size_t)(r - s);
+			trim_span(&r, &rn);
+			copy_n(name, name_cap, r, rn);
+			return;
+		}
+	}
+	if (n && s[n - 1] == ')') {
+		const char *o = NULL;
+		for (size_t i = n - 1; i-- > 0;)
+			if (s[i] == '(') {
+				o = s + i;
+				break;
+			}
+		if (o && is_code(o + 1, (size_t)(s + n - 1 - o - 1))) {
+			copy_n(code, code_cap, o + 1, (size_t)(s + n - 1 - o - 1));
+			size_t rn = (size_t)(o - s);
+			const char *r = s;
+			trim_span(&r, &rn);
+			copy_n(name, name_cap, r, rn);
+			return;
+		}
+	}
+	/* "KAZ 哈萨克斯坦" or "哈萨克斯坦 KAZ": an ASCII code beside non-ASCII text */
+	const char *sp = memchr(s, ' ', n);
+	if (sp) {
+		size_t a = (size_t)(sp - s);
+		const char *last = s + n;
+		while (last > s && last[-1] != ' ')
+			last--;
+		size_t b = (size_t)(s + n - last);
+		if (is_code(s, a) && ((unsigned char)sp[1] & 0x80)) {
+			copy_n(code, code_cap, s, a);
+			copy_n(name, name_cap, sp + 1, n - a - 1);
+			return;
+		}
+		if (is_code(last, b) && last > s + 1 && ((unsigned char)last[-2] & 0x80)) {
+			copy_n(code, code_cap, last, b);
+			size_t rn = (size_t)(last - s);
+			const char *r = s;
+			trim_span(&r, &rn);
+			copy_n(name, name_cap, r, rn);
+			return;
+		}
+	}
+	copy_n(name, name_cap, s, n);
+}
+
+/* Remove [a, a+n) and any brackets right around it from text into out. */
+static void cut_out(const char *text, size_t a, size_t n, char *out, size_t cap)
+{
+	struct sbuf b;
+	sb_init(&b);
+	size_t e = a + n;
+	if (a > 0 && text[a - 1] == '(' && text[e] == ')') {
+		a--;
+		e++;
+	}
+	sb_add(&b, text, a);
+	sb_add(&b, " ", 1);
+	sb_adds(&b, text + e);
+	char *c = fu_collapse(sb_str(&b));
+	copy_n(out, cap, c, strlen(c));
+	free(c);
+	sb_free(&b);
+}
+
+void fu_split_uscc(const char *text, const char *label_code, char *name, size_t name_cap, char *uscc, size_t uscc_cap)
+{
+	uscc[0] = '\0';
+	size_t ln = label_code ? strlen(label_code) : 0;
+	if (ln == 18)
+		copy_n(uscc, uscc_cap, label_code, ln);
+	/* an 18-character token of the code alphabet inside the text */
+	size_t n = strlen(text);
+	for (size_t i = 0; i < n;) {
+		if (!is_aalnum((unsigned char)text[i])) {
+			i++;
+			continue;
+		}
+		size_t j = i;
+		while (j < n && is_aalnum((unsigned char)text[j]))
+			j++;
+		if (j - i == 18) {
+			if (!uscc[0])
+				copy_n(uscc, uscc_cap, text + i, 18);
+			if (strncmp(uscc, text + i, 18) == 0) {
+				cut_out(text, i, 18, name, name_cap);
+				return;
+			}
+		}
+		i = j;
+	}
+	char *c = fu_collapse(text);
+	copy_n(name, name_cap, c, strlen(c));
+	free(c);
+}
+
+void fu_split_region(const char *text, char *name, size_t name_cap, char *code, size_t code_cap)
+{
+	/* the 5-digit customs area code, possibly with a 6-digit one after '/' */
+	char *s = fu_collapse(text);
+	size_t n = strlen(s);
+	code[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] != '(')
+			continue;
+		const char *c = strchr(s + i, ')');
+		if (!c)
+			break;
+		size_t k = i + 1;
+		while (is_adigit((unsigned char)s[k]))
+			k++;
+		if (k - i - 1 == 5 && (s + k == c || s[k] == '/')) {
+			copy_n(code, code_cap, s + i + 1, 5);
+			cut_out(s, i + 1, (size_t)(c - s) - i - 1, name, name_cap);
+			free(s);
+			return;
+		}
+	}
+	fu_split_code(s, name, name_cap, code, code_cap);
+	free(s);
+}
+
+static int days_in(int y, int m)
+{
+	static const int d[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		return 29;
+	return d[m - 1];
+}
+
+int fu_parse_date(const char *text, char *iso, size_t cap)
+{
+	char *s = fu_collapse(text);
+	int y = 0, m = 0, d = 0, ok = 0;
+	const char *p = s;
+	/* the first run that reads as a date */
+	for (; *p && !ok; p++) {
+		if (!is_adigit((unsigned char)*p) || (p > s && is_adigit((unsigned char)p[-1])))
+			continue;
+		const char *q = p;
+		int v[3] = {0, 0, 0}, len[3] = {0, 0, 0};
+		if (strlen(q) >= 8 && !is_adigit((unsigned char)q[8])) {
+			int all = 1;
+			for (int i = 0; i < 8; i++)
+				all &= is_adigit((unsigned char)q[i]);
+			if (all) {
+				for (int i = 0; i < 4; i++) v[0] = v[0] * 10 + (q[i] - '0');
+				v[1] = (q[4] - '0') * 10 + (q[5] - '0');
+				v[2] = (q[6] - '0') * 10 + (q[7] - '0');
+				len[0] = 4, len[1] = len[2] = 2;
+			}
+		}
+		if (!len[0]) {
+			char sep = 0;
+			for (int part = 0; part < 3; part++) {
+				while (is_adigit((unsigned char)*q) && len[part] < 5) {
+					v[part] = v[part] * 10 + (*q - '0');
+					len[part]++;
+					q++;
+				}
+				if (part < 2) {
+					if (!sep && (*q == '-' || *q == '/' || *q == '.'))
+						sep = *q;
+					if (*q != sep || !sep)
+						break;
+					q++;
+				}
+			}
+			if (len[0] != 4 || len[1] < 1 || len[1] > 2 || len[2] < 1 || len[2] > 2 || is_adigit((unsigned char)*q))
+				len[0] = 0;
+		}
+		if (len[0] == 4 && v[0] >= 1980 && v[0] <= 2099 && v[1] >= 1 && v[1] <= 12 && v[2] >= 1 &&
+		    v[2] <= days_in(v[0], v[1])) {
+			y = v[0], m = v[1], d = v[2];
+			ok = 1;
+		}
+	}
+	free(s);
+	if (!ok || cap < 11)
+		return 0;
+	iso[0] = (char)('0' + y / 1000);
+	iso[1] = (char)('0' + y / 100 % 10);
+	iso[2] = (char)('0' + y / 10 % 10);
+	iso[3] = (char)('0' + y % 10);
+	iso[4] = '-';
+	iso[5] = (char)('0' + m / 10);
+	iso[6] = (char)('0' + m % 10);
+	iso[7] = '-';
+	iso[8] = (char)('0' + d / 10);
+	iso[9] = (char)('0' + d % 10);
+	iso[10] = '\0';
+	return 1;
+}
+
+/* A number at the start of s: digits with optional thousands separators and
+ * a decimal part. Returns the bytes taken, 0 if none. */
+static size_t scan_number(const char *s, double *out)
+{
+	char buf[64];
+	size_t k = 0, i = 0;
+	if (s[i] == '-' || s[i] == '+')
+		buf[k++] = s[i++];
+	size_t digits = 0, group = 0;
+	int grouped = 0;
+	while (k < sizeof buf - 2) {
+		unsigned char c = (unsigned char)s[i];
+		if (is_adigit(c)) {
+			buf[k++] = (char)c;
+			digits++;
+			group++;
+			i++;
+		} else if (c == ',' && digits > 0 && is_adigit((unsigned char)s[i + 1]) &&
+			   is_adigit((unsigned char)s[i + 2]) && is_adigit((unsigned char)s[i + 3]) &&
+			   !is_adigit((unsigned char)s[i + 4]) && (grouped ? group == 3 : group <= 3)) {
+			grouped = 1;
+			group = 0;
+			i++;
+		} else {
+			break;
+		}
+	}
+	if (!digits)
+		return 0;
+	if (s[i] == '.' && is_adigit((unsigned char)s[i + 1])) {
+		buf[k++] = '.';
+		i++;
+		while (is_adigit((unsigned char)s[i]) && k < sizeof buf - 1)
+			buf[k++] = s[i++];
+	}
+	buf[k] = '\0';
+	errno = 0;
+	char *end;
+	double v = strtod(buf, &end);
+	if (errno || !isfinite(v))
+		return 0;
+	*out = v;
+	return i;
+}
+
+int fu_parse_number(const char *text, double *out)
+{
+	char *s = fu_collapse(text);
+	size_t n = scan_number(s, out);
+	int ok = n > 0 && s[n] == '\0';
+	free(s);
+	return ok;
+}
+
+int fu_parse_int(const char *text, long *out)
+{
+	double v;
+	if (!fu_parse_number(text, &v) || v != floor(v) || fabs(v) > 1e9)
+		return 0;
+	*out = (long)v;
+	return 1;
+}
+
+int fu_parse_qty(const char *text, double *qty, char *unit, size_t unit_cap)
+{
+	char *s = fu_collapse(text);
+	size_t n = scan_number(s, qty);
+	int ok = 0;
+	if (n > 0) {
+		const char *u = s + n;
+		while (*u == ' ')
+			u++;
+		if (*u && !is_adigit((unsigned char)*u)) {
+			copy_n(unit, unit_cap, u, strlen(u));
+			ok = 1;
+		}
+	}
+	free(s);
+	return ok;
+}
+
+int fu_currency(const char *text, char *iso, size_t cap)
+{
+	static const struct { const char *in, *iso; } map[] = {
+		{"美元", "USD"}, {"502", "USD"}, {"人民币", "CNY"}, {"142", "CNY"}, {"欧元", "EUR"}, {"300", "EUR"},
+		{"日元", "JPY"}, {"116", "JPY"}, {"港币", "HKD"}, {"110", "HKD"}, {"英镑", "GBP"}, {"303", "GBP"},
+		{"卢布", "RUB"}, {"坚戈", "KZT"},
+	};
+	char *s = fu_collapse(text);
+	int ok = 0;
+	for (size_t i = 0; i < sizeof map / sizeof map[0] && !ok; i++)
+		if (strcmp(s, map[i].in) == 0) {
+			copy_n(iso, cap, map[i].iso, 3);
+			ok = 1;
+		}
+	if (!ok && strlen(s) == 3 && is_aupper((unsigned char)s[0]) && is_aupper((unsigned char)s[1]) &&
+	    is_aupper((unsigned char)s[2])) {
+		copy_n(iso, cap, s, 3);
+		ok = 1;
+	}
+	free(s);
+	return ok;
+}
+
+int fu_parse_fee(const char *text, char *cur, size_t cur_cap, double *amount, char *mark, size_t mark_cap)
+{
+	char *s = fu_collapse(text);
+	char *parts[4];
+	size_t np = 0;
+	char *p = s;
+	while (*p && np < 4) {
+		while (*p == '/' || *p == ' ')
+			p++;
+		if (!*p)
+			break;
+		parts[np++] = p;
+		while (*p && *p != '/' && *p != ' ')
+			p++;
+		if (*p)
+			*p++ = '\0';
+	}
+	int ok = np == 3 && fu_currency(parts[0], cur, cur_cap) && fu_parse_number(parts[1], amount) &&
+		strlen(parts[2]) == 1 && is_adigit((unsigned char)parts[2][0]);
+	if (ok)
+		copy_n(mark, mark_cap, parts[2], 1);
+	free(s);
+	return ok;
+}
+
+static void doc_entry(json_t *arr, const char *s, size_t n)
+{
+	trim_span(&s, &n);
+	if (!n)
+		return;
+	const char *sp = memchr(s, ' ', n);
+	json_t *o = json_object();
+	if (sp) {
+		char type[256], num[256];
+		copy_n(type, sizeof type, s, (size_t)(sp - s));
+		const char *r = sp + 1;
+		size_t rn = n - (size_t)(r - s);
+		trim_span(&r, &rn);
+		copy_n(num, sizeof num, r, rn);
+		json_object_set_new(o, "type", json_string(type));
+		json_object_set_new(o, "number", json_string(num));
+	} else {
+		char type[256];
+		copy_n(type, sizeof type, s, n);
+		json_object_set_new(o, "type", json_string(type));
+		json_object_set_new(o, "number", json_null());
+	}
+	json_array_append_new(arr, o);
+}
+
+json_t *fu_attached_docs(const char *text)
+{
+	static const char prefix[] = "随附单证";
+	json_t *arr = json_array();
+	const char *p = text;
+	size_t n = strlen(text);
+	const char *end = text + n;
+	/* cut at each "随附单证N:" */
+	while (p < end) {
+		const char *start = p;
+		const char *q = strstr(p, prefix);
+		if (q == p) {
+			const char *k = q + strlen(prefix);
+			while (is_adigit((unsigned char)*k))
+				k++;
+			if (*k == ':')
+				k++;
+			start = k;
+			q = strstr(k, prefix);
+		}
+		const char *stop = q ? q : end;
+		/* entries separated by ';' */
+		const char *e = start;
+		while (e < stop) {
+			const char *semi = memchr(e, ';', (size_t)(stop - e));
+			const char *ee = semi ? semi : stop;
+			doc_entry(arr, e, (size_t)(ee - e));
+			e = semi ? semi + 1 : stop;
+		}
+		p = stop;
+	}
+	return arr;
+}
+
+int fu_find_digits(const char *text, size_t n, char *out)
+{
+	for (const char *p = text; *p; p++) {
+		if (!is_adigit((unsigned char)*p) || (p > text && is_adigit((unsigned char)p[-1])))
+			continue;
+		size_t k = 0;
+		while (is_adigit((unsigned char)p[k]))
+			k++;
+		if (k == n) {
+			memcpy(out, p, n);
+			out[n] = '\0';
+			return 1;
+		}
+	}
+	return 0;
+}
+
+void fu_digits_only(const char *text, char *out, size_t cap)
+{
+	size_t k = 0;
+	for (const char *p = text; *p && k + 1 < cap; p++)
+		if (is_adigit((unsigned char)*p))
+			out[k++] = *p;
+	out[k] = '\0';
+}
+
+void fu_first_word(const char *text, char *out, size_t cap)
+{
+	const char *s = text;
+	while (*s == ' ')
+		s++;
+	size_t n = 0;
+	while (s[n] && s[n] != ' ')
+		n++;
+	copy_n(out, cap, s, n);
+}
+
+int fu_brand_model(const char *spec, char *brand, size_t bcap, char *model, size_t mcap)
+{
+	static const char pai[] = "牌";
+	const char *p = spec;
+	brand[0] = model[0] = '\0';
+	while (*p) {
+		const char *e = strchr(p, '|');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+		const char *s = p;
+		trim_span(&s, &n);
+		if (n > strlen(pai) && memcmp(s + n - strlen(pai), pai, strlen(pai)) == 0) {
+			copy_n(brand, bcap, s, n - strlen(pai));
+			if (e) {
+				const char *m = e + 1;
+				const char *me = strchr(m, '|');
+				size_t mn = me ? (size_t)(me - m) : strlen(m);
+				trim_span(&m, &mn);
+				copy_n(model, mcap, m, mn);
+			}
+			return 1;
+		}
+		p = e ? e + 1 : p + strlen(p);
+	}
+	return 0;
+}

@@ -1,0 +1,60 @@
+/* Parsing the text of one cell (numbers, dates, codes, fees, companies) and
+ * deriving the declaration-wide fields (plates, VINs, seals, containers,
+ * counts, totals). Pure functions over UTF-8 strings. */
+#ifndef KOUAN_RECOGNIZE_FIELDS_UTIL_H
+#define KOUAN_RECOGNIZE_FIELDS_UTIL_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#define FU_MAX_GROSS_KG 2000000.0	/* above this a road declaration's weight is misread */
+#define FU_GUTTER 0.6f			/* an empty strip this many font sizes wide separates columns */
+#define FU_MAX_TOKENS 20000		/* tokens of the remarks or the specs that are looked at */
+
+/* Lines ('\n'-separated) joined with joiner, whitespace runs collapsed,
+ * trimmed. The caller frees the result. */
+char *fu_join_lines(const char *text, const char *joiner);
+/* Whitespace runs collapsed to one space and trimmed; caller frees. */
+char *fu_collapse(const char *text);
+int fu_is_blank(const char *text);
+/* Collapsed, and without the spaces next to non-ASCII characters (letter
+ * spacing inside Chinese words); caller frees. */
+char *fu_squeeze_cjk(const char *text);
+
+/* "(CODE)name", "name(CODE)", "CODE name", "name CODE" -> name and code. */
+void fu_split_code(const char *text, char *name, size_t name_cap, char *code, size_t code_cap);
+/* A company cell: name and 18-character credit code, the code from the
+ * label's brackets (label_code) or anywhere in the text. */
+void fu_split_uscc(const char *text, const char *label_code, char *name, size_t name_cap, char *uscc, size_t uscc_cap);
+/* 境内货源地: "(34442)淮南", "淮南(34442)", "(13019/130130)石家庄其他/..." */
+void fu_split_region(const char *text, char *name, size_t name_cap, char *code, size_t code_cap);
+
+/* YYYYMMDD, YYYY-MM-DD, YYYY/MM/DD, YYYY.MM.DD -> "YYYY-MM-DD". */
+int fu_parse_date(const char *text, char *iso, size_t cap);
+/* The whole text is one number (thousands separators allowed). */
+int fu_parse_number(const char *text, double *out);
+int fu_parse_int(const char *text, long *out);
+/* "9辆", "18,990千克" -> 9 and "辆". */
+int fu_parse_qty(const char *text, double *qty, char *unit, size_t unit_cap);
+/* 美元 / USD / 502 -> "USD". */
+int fu_currency(const char *text, char *iso, size_t cap);
+/* "502/2900/3", "USD/2900.00/3" -> USD, 2900, "3". */
+int fu_parse_fee(const char *text, char *cur, size_t cur_cap, double *amount, char *mark, size_t mark_cap);
+/* 随附单证1:出口许可证 24-AA-1 随附单证2:A;B -> [{type, number}...]; new reference. */
+json_t *fu_attached_docs(const char *text);
+/* The first run of exactly n digits in text -> out (n+1 bytes). */
+int fu_find_digits(const char *text, size_t n, char *out);
+void fu_digits_only(const char *text, char *out, size_t cap);
+void fu_first_word(const char *text, char *out, size_t cap);
+/* "…|长安牌|CS55PLUS|…" -> 长安, CS55PLUS. */
+int fu_brand_model(const char *spec, char *brand, size_t bcap, char *model, size_t mcap);
+
+/* Declaration-wide fields, into out/conf/warnings: remarks (text with '\n'
+ * between lines; breaks holds 'w' or 't' for each '\n': wrapped or typed),
+ * plates, truck_count, vins, seals, containers, container_teu,
+ * vehicle_count, vehicle_models, total_value, currency, origin, items,
+ * is_transit, is_ecommerce, kind. Takes over items. */
+void fields_derive(json_t *out, json_t *conf, json_t *warnings, const char *remarks, const char *breaks,
+	float remarks_conf, json_t *items, const char *specs, const char *spec_breaks, float spec_conf, int scanned);
+
+#endif

@@ -1,0 +1,85 @@
+/* The form reader's picture of a page: glyphs grouped into line pieces, the
+ * labels found at their starts, and helpers to read the text of a region.
+ * Shared by text.c (geometry) and fields.c (meaning). */
+#ifndef KOUAN_RECOGNIZE_FORM_H
+#define KOUAN_RECOGNIZE_FORM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "recognize/internal.h"
+#include "recognize/layout.h"
+
+#define FORM_MAX_TEXT (256u * 1024)	/* bytes of one cell's or the remarks' text */
+#define FORM_CELL_GAP 1.6f		/* a gap wider than this many font sizes separates cells */
+#define FORM_WORD_GAP 0.22f		/* a gap wider than this many font sizes is a word space */
+#define FORM_CJK_GAP 0.8f		/* ... and next to a Chinese character */
+#define FORM_MAX_LINES 400		/* lines of one region */
+
+struct sbuf {
+	char *s;
+	size_t len, cap;
+};
+void sb_init(struct sbuf *b);
+void sb_free(struct sbuf *b);
+void sb_add(struct sbuf *b, const char *s, size_t n);
+void sb_adds(struct sbuf *b, const char *s);
+void sb_addcp(struct sbuf *b, uint32_t cp);
+const char *sb_str(const struct sbuf *b);
+size_t utf8_put(char *out, uint32_t cp);
+size_t utf8_get(const char *s, uint32_t *cp);
+
+/* A piece of a visual line: glyphs [g0, g0+n) of the page, left to right,
+ * with no gap wider than FORM_CELL_GAP font sizes. */
+struct fline {
+	size_t g0, n;
+	float x0, y0, x1, y1, size;
+};
+
+struct label_def {
+	int id;
+	const char *text;	/* normalised (ASCII brackets and colons), no spaces */
+};
+
+struct flabel {
+	int id;
+	size_t line;
+	size_t g_start, g_end;	/* the label's glyphs */
+	size_t after;		/* first glyph after the label, its code and colon */
+	float x0, y0, x1, y1, size;
+	float value_x;		/* where a value on the same line may start */
+	char code[64];		/* the code in brackets after the label, if any */
+	int colon;
+	int live;		/* still considered a label (not inside another cell's text) */
+};
+
+struct fpage {
+	float w, h;
+	struct rec_glyph *g;
+	size_t ng;
+	struct fline *lines;
+	size_t nl;
+	struct flabel *labels;
+	size_t nlab;
+	const struct rec_rule *rules;
+	size_t nrules;
+	int has_spaces;		/* the producer writes its word spaces as glyphs */
+};
+
+/* A line of a region's text. */
+struct rline {
+	struct sbuf text;
+	float x0, y0, x1, y1, size;
+};
+
+void fpage_init(struct fpage *p, const struct rec_page *src);
+void fpage_free(struct fpage *p);
+void find_labels(struct fpage *p, const struct label_def *defs, size_t ndefs);
+void glyph_text(const struct fpage *p, size_t g0, size_t n, struct sbuf *out, int spaces);
+float rule_wall(const struct fpage *p, float x, float y, int dir);
+float rule_floor(const struct fpage *p, float x, float y);
+size_t region_lines(const struct fpage *p, float x0, float y0, float x1, float y1,
+	struct rline *out, size_t max, float *conf);
+void rlines_free(struct rline *r, size_t n);
+
+#endif

@@ -1,0 +1,553 @@
+/* The PDF side of the recognizer, and the only file that includes MuPDF.
+ *
+ * One base context (with locks, a counting allocator and a small store) is
+ * made at first use; every call clones it, so any number of threads may
+ * read documents at once. Each call has a memory budget (counted per thread
+ * in the allocator) and a deadline (checked by the allocator too, which
+ * then raises the cookie's abort flag). No MuPDF exception leaves this file. */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <mupdf/fitz.h>
+#include <mupdf/pdf.h>
+
+#include "recognize/cjk_table.h"
+#include "recognize/internal.h"
+#ifdef KOUAN_OCR
+#include "recognize/ocr.h"
+#endif
+
+int64_t rec_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+uint32_t rec_normalise_cp(uint32_t cp)
+{
+	if (cp >= CJK_RADICAL_FIRST && cp <= CJK_RADICAL_LAST) {
+		uint32_t u = cjk_radical_map[cp - CJK_RADICAL_FIRST];
+		return u ? u : cp;
+	}
+	if (cp >= 0xFF01 && cp <= 0xFF5E)
+		return cp - 0xFF01 + 0x21;
+	if (cp == 0x3000 || cp == 0x00A0)
+		return ' ';
+	return cp;
+}
+
+/* ---- memory: a budget per call, counted in the thread that runs it ---- */
+
+struct budget {
+	size_t used, limit;
+	int exceeded;
+	/* the deadline is checked here too, every so many allocations: MuPDF
+	 * allocates all the time while it interprets a page, and a refused
+	 * allocation (with the cookie's abort flag up) stops it cleanly */
+	int64_t deadline_ms;
+	fz_cookie *cookie;
+	unsigned calls;
+	int late;
+};
+
+#define DEADLINE_CHECK_EVERY 64
+
+static int over_time(struct budget *b)
+{
+	if (b->late)
+		return 1;
+	if (++b->calls % DEADLINE_CHECK_EVERY)
+		return 0;
+	if (rec_now_ms() <= b->deadline_ms)
+		return 0;
+	b->late = 1;
+	if (b->cookie)
+		b->cookie->abort = 1;
+	return 1;
+}
+
+static _Thread_local struct budget *tl_budget;
+
+/* Each block carries its size in front, so that frees and reallocs can be
+ * counted. 16 bytes keep the user pointer aligned for any type. */
+#define HDR 16
+
+static void *alloc_malloc(void *user, size_t size)
+{
+	struct budget *b = tl_budget;
+	if (size > SIZE_MAX - HDR)
+		return NULL;
+	if (b && (size > b->limit || b->used > b->limit - size)) {
+		b->exceeded = 1;
+		return NULL;
+	}
+	if (b && over_time(b))
+		return NULL;
+	unsigned char *p = malloc(size + HDR);
+	if (!p)
+		return NULL;
+	memcpy(p, &size, sizeof size);
+	if (b)
+		b->used += size;
+	return p + HDR;
+}
+
+static void alloc_free(void *user, void *ptr)
+{
+	if (!ptr)
+		return;
+	unsigned char *p = (unsigned char *)ptr - HDR;
+	size_t size;
+	memcpy(&size, p, sizeof size);
+	struct budget *b = tl_budget;
+	if (b)
+		b->used = b->used > size ? b->used - size : 0;
+	free(p);
+}
+
+static void *alloc_realloc(void *user, void *old, size_t size)
+{
+	if (!old)
+		return alloc_malloc(user, size);
+	if (size == 0) {
+		alloc_free(user, old);
+		return NULL;
+	}
+	unsigned char *p = (unsigned char *)old - HDR;
+	size_t was;
+	memcpy(&was, p, sizeof was);
+	struct budget *b = tl_budget;
+	if (size > SIZE_MAX - HDR)
+		return NULL;
+	if (b && size > was && (size - was > b->limit || b->used > b->limit - (size - was))) {
+		b->exceeded = 1;
+		return NULL;
+	}
+	if (b && over_time(b))
+		return NULL;
+	unsigned char *q = realloc(p, size + HDR);
+	if (!q)
+		return NULL;
+	memcpy(q, &size, sizeof size);
+	if (b)
+		b->used = b->used - (b->used < was ? b->used : was) + size;
+	return q + HDR;
+}
+
+static fz_alloc_context alloc_ctx = {NULL, alloc_malloc, alloc_realloc, alloc_free};
+
+/* ---- the base context ---- */
+
+static pthread_mutex_t mupdf_locks[FZ_LOCK_MAX];
+static fz_context *base_ctx;
+static pthread_once_t base_once = PTHREAD_ONCE_INIT;
+
+static void lock_mupdf(void *user, int lock) { pthread_mutex_lock(&mupdf_locks[lock]); }
+static void unlock_mupdf(void *user, int lock) { pthread_mutex_unlock(&mupdf_locks[lock]); }
+static fz_locks_context locks_ctx = {NULL, lock_mupdf, unlock_mupdf};
+
+static void quiet(void *user, const char *message) { (void)user; (void)message; }
+
+static void base_init(void)
+{
+	for (int i = 0; i < FZ_LOCK_MAX; i++)
+		pthread_mutex_init(&mupdf_locks[i], NULL);
+	base_ctx = fz_new_context(&alloc_ctx, &locks_ctx, REC_MUPDF_STORE_BYTES);
+	if (!base_ctx)
+		return;
+	fz_set_warning_callback(base_ctx, quiet, NULL);
+	fz_set_error_callback(base_ctx, quiet, NULL);
+	fz_try(base_ctx)
+		fz_register_document_handlers(base_ctx);
+	fz_catch(base_ctx) {
+		fz_drop_context(base_ctx);
+		base_ctx = NULL;
+	}
+}
+
+/* ---- ruling lines: a device that keeps axis-aligned strokes and thin fills ---- */
+
+#define RULE_THIN 3.0f		/* points: thicker fills are shapes, not rules */
+#define RULE_MIN_LEN 4.0f
+
+struct rule_device {
+	fz_device super;
+	struct rec_page *page;
+	size_t cap;
+	fz_matrix ctm;
+	fz_point start, cur;
+	int stroke;
+	fz_rect sub;		/* bounds of the current subpath (fills) */
+	int sub_open;
+};
+
+static void rule_add(fz_context *ctx, struct rule_device *d, float x0, float y0, float x1, float y1)
+{
+	struct rec_page *p = d->page;
+	if (x0 > x1) { float t = x0; x0 = x1; x1 = t; }
+	if (y0 > y1) { float t = y0; y0 = y1; y1 = t; }
+	float w = x1 - x0, h = y1 - y0;
+	if ((w > RULE_THIN && h > RULE_THIN) || (w < RULE_MIN_LEN && h < RULE_MIN_LEN))
+		return;
+	if (p->n_rules >= REC_MAX_RULES_PER_PAGE)
+		return;
+	if (p->n_rules == d->cap) {
+		size_t cap = d->cap ? d->cap * 2 : 256;
+		struct rec_rule *r = realloc(p->rules, cap * sizeof *p->rules);
+		if (!r)
+			fz_throw(ctx, FZ_ERROR_MEMORY, "out of memory");
+		p->rules = r;
+		d->cap = cap;
+	}
+	p->rules[p->n_rules++] = (struct rec_rule){x0, y0, x1, y1};
+}
+
+static void sub_flush(fz_context *ctx, struct rule_device *d)
+{
+	if (d->sub_open && !d->stroke)
+		rule_add(ctx, d, d->sub.x0, d->sub.y0, d->sub.x1, d->sub.y1);
+	d->sub_open = 0;
+}
+
+static void sub_point(struct rule_device *d, fz_point p)
+{
+	if (!d->sub_open) {
+		d->sub = fz_make_rect(p.x, p.y, p.x, p.y);
+		d->sub_open = 1;
+	} else {
+		d->sub = fz_include_point_in_rect(d->sub, p);
+	}
+}
+
+static void walk_moveto(fz_context *ctx, void *arg, float x, float y)
+{
+	struct rule_device *d = arg;
+	sub_flush(ctx, d);
+	d->start = d->cur = fz_transform_point(fz_make_point(x, y), d->ctm);
+	sub_point(d, d->cur);
+}
+
+static void walk_lineto(fz_context *ctx, void *arg, float x, float y)
+{
+	struct rule_device *d = arg;
+	fz_point p = fz_transform_point(fz_make_point(x, y), d->ctm);
+	if (d->stroke)
+		rule_add(ctx, d, d->cur.x, d->cur.y, p.x, p.y);
+	d->cur = p;
+	sub_point(d, p);
+}
+
+static void walk_curveto(fz_context *ctx, void *arg, float x1, float y1, float x2, float y2, float x3, float y3)
+{
+	struct rule_device *d = arg;
+	d->cur = fz_transform_point(fz_make_point(x3, y3), d->ctm);
+	d->sub_open = 0;	/* a curve is no rule */
+}
+
+static void walk_closepath(fz_context *ctx, void *arg)
+{
+	struct rule_device *d = arg;
+	if (d->stroke)
+		rule_add(ctx, d, d->cur.x, d->cur.y, d->start.x, d->start.y);
+	d->cur = d->start;
+}
+
+static void walk_rectto(fz_context *ctx, void *arg, float x0, float y0, float x1, float y1)
+{
+	struct rule_device *d = arg;
+	sub_flush(ctx, d);
+	fz_point a = fz_transform_point(fz_make_point(x0, y0), d->ctm);
+	fz_point b = fz_transform_point(fz_make_point(x1, y1), d->ctm);
+	if (d->stroke) {
+		rule_add(ctx, d, a.x, a.y, b.x, a.y);
+		rule_add(ctx, d, a.x, b.y, b.x, b.y);
+		rule_add(ctx, d, a.x, a.y, a.x, b.y);
+		rule_add(ctx, d, b.x, a.y, b.x, b.y);
+	} else {
+		rule_add(ctx, d, a.x, a.y, b.x, b.y);
+	}
+	d->start = d->cur = a;
+}
+
+static const fz_path_walker rule_walker = {
+	walk_moveto, walk_lineto, walk_curveto, walk_closepath, NULL, NULL, NULL, walk_rectto,
+};
+
+static void rule_walk(fz_context *ctx, struct rule_device *d, const fz_path *path, fz_matrix ctm, int stroke)
+{
+	d->ctm = ctm;
+	d->stroke = stroke;
+	d->sub_open = 0;
+	fz_walk_path(ctx, path, &rule_walker, d);
+	sub_flush(ctx, d);
+}
+
+static void rule_fill_path(fz_context *ctx, fz_device *dev, const fz_path *path, int even_odd, fz_matrix ctm,
+	fz_colorspace *cs, const float *color, float alpha, fz_color_params cp)
+{
+	rule_walk(ctx, (struct rule_device *)dev, path, ctm, 0);
+}
+
+static void rule_stroke_path(fz_context *ctx, fz_device *dev, const fz_path *path, const fz_stroke_state *st,
+	fz_matrix ctm, fz_colorspace *cs, const float *color, float alpha, fz_color_params cp)
+{
+	rule_walk(ctx, (struct rule_device *)dev, path, ctm, 1);
+}
+
+static fz_device *new_rule_device(fz_context *ctx, struct rec_page *page)
+{
+	struct rule_device *d = fz_new_derived_device(ctx, struct rule_device);
+	d->super.fill_path = rule_fill_path;
+	d->super.stroke_path = rule_stroke_path;
+	d->page = page;
+	return &d->super;
+}
+
+/* ---- glyphs ---- */
+
+static void take_glyphs(fz_context *ctx, fz_stext_page *st, struct rec_page *out)
+{
+	size_t n = 0, cap = 0;
+	for (fz_stext_block *b = st->first_block; b; b = b->next) {
+		if (b->type != FZ_STEXT_BLOCK_TEXT)
+			continue;
+		for (fz_stext_line *l = b->u.t.first_line; l; l = l->next)
+			for (fz_stext_char *c = l->first_char; c; c = c->next) {
+				uint32_t cp = rec_normalise_cp((uint32_t)c->c);
+				if (cp < ' ' || cp == 0xFFFD || n >= REC_MAX_GLYPHS_PER_PAGE)
+					continue;
+				fz_rect r = fz_rect_from_quad(c->quad);
+				if (!(r.x1 >= r.x0 && r.y1 >= r.y0))
+					continue;
+				if (n == cap) {
+					size_t ncap = cap ? cap * 2 : 1024;
+					struct rec_glyph *g = realloc(out->glyphs, ncap * sizeof *g);
+					if (!g) {
+						out->n_glyphs = n;
+						fz_throw(ctx, FZ_ERROR_MEMORY, "out of memory");
+					}
+					out->glyphs = g;
+					cap = ncap;
+				}
+				out->glyphs[n++] = (struct rec_glyph){
+					.cp = cp, .x0 = r.x0, .y0 = r.y0, .x1 = r.x1, .y1 = r.y1,
+					.size = c->size, .conf = 1.0f,
+					.bold = c->font ? (uint8_t)fz_font_is_bold(ctx, c->font) : 0,
+				};
+			}
+	}
+	out->n_glyphs = n;
+}
+
+#ifdef KOUAN_OCR
+static enum kerr ocr_page(fz_context *ctx, fz_display_list *list, int64_t deadline_ms, struct rec_page *out)
+{
+	enum kerr err = K_OK;
+	fz_pixmap *pix = NULL;
+	float scale = REC_OCR_DPI / 72.0f;
+	fz_var(pix);
+	fz_try(ctx)
+		pix = fz_new_pixmap_from_display_list(ctx, list, fz_scale(scale, scale), fz_device_gray(ctx), 0);
+	fz_catch(ctx)
+		err = K_RESOURCE_LIMIT;
+	if (err != K_OK)
+		return err;
+	struct rec_raster img = {
+		.pixels = fz_pixmap_samples(ctx, pix), .width = fz_pixmap_width(ctx, pix),
+		.height = fz_pixmap_height(ctx, pix), .stride = fz_pixmap_stride(ctx, pix), .dpi = REC_OCR_DPI,
+	};
+	struct rec_page got = {0};
+	err = rec_ocr_page(&img, deadline_ms, &got);
+	fz_drop_pixmap(ctx, pix);
+	if (err == K_OK) {
+		/* keep the page's own size and rules; the glyphs are in points */
+		free(out->glyphs);
+		out->glyphs = got.glyphs;
+		out->n_glyphs = got.n_glyphs;
+		got.glyphs = NULL;
+		got.n_glyphs = 0;
+		if (out->n_rules == 0) {
+			/* a scanned page draws no rules: take the lines OCR found in the image */
+			free(out->rules);
+			out->rules = got.rules;
+			out->n_rules = got.n_rules;
+			got.rules = NULL;
+			got.n_rules = 0;
+		}
+		rec_page_free(&got);
+	}
+	return err;
+}
+#endif
+
+/* Read one page into out: glyphs, rules and size. */
+static void read_page(fz_context *ctx, fz_document *doc, int i, fz_cookie *cookie, struct rec_page *out,
+	int64_t deadline_ms, int *ocr_needed)
+{
+	fz_page *page = NULL;
+	fz_display_list *list = NULL;
+	fz_device *dev = NULL;
+	fz_stext_page *st = NULL;
+	fz_var(page);
+	fz_var(list);
+	fz_var(dev);
+	fz_var(st);
+	fz_try(ctx) {
+		page = fz_load_page(ctx, doc, i);
+		fz_rect bounds = fz_bound_page(ctx, page);
+		out->width = bounds.x1 - bounds.x0;
+		out->height = bounds.y1 - bounds.y0;
+		fz_matrix to_origin = fz_translate(-bounds.x0, -bounds.y0);
+		list = fz_new_display_list(ctx, bounds);
+		dev = fz_new_list_device(ctx, list);
+		fz_run_page(ctx, page, dev, to_origin, cookie);
+		fz_close_device(ctx, dev);
+		fz_drop_device(ctx, dev);
+		dev = NULL;
+		if (cookie->abort)
+			fz_throw(ctx, FZ_ERROR_GENERIC, "deadline");
+
+		fz_stext_options opts = {0};
+		opts.flags = FZ_STEXT_INHIBIT_SPACES;	/* only the spaces the producer wrote */
+		st = fz_new_stext_page(ctx, fz_make_rect(0, 0, out->width, out->height));
+		dev = fz_new_stext_device(ctx, st, &opts);
+		fz_run_display_list(ctx, list, dev, fz_identity, fz_infinite_rect, cookie);
+		fz_close_device(ctx, dev);
+		fz_drop_device(ctx, dev);
+		dev = NULL;
+		take_glyphs(ctx, st, out);
+
+		dev = new_rule_device(ctx, out);
+		fz_run_display_list(ctx, list, dev, fz_identity, fz_infinite_rect, cookie);
+		fz_close_device(ctx, dev);
+		if (out->n_glyphs == 0) {
+#ifdef KOUAN_OCR
+			if (ocr_page(ctx, list, deadline_ms, out) != K_OK)
+				*ocr_needed = 1;
+#else
+			*ocr_needed = 1;
+#endif
+		}
+	}
+	fz_always(ctx) {
+		fz_drop_device(ctx, dev);
+		fz_drop_stext_page(ctx, st);
+		fz_drop_display_list(ctx, list);
+		fz_drop_page(ctx, page);
+	}
+	fz_catch(ctx)
+		fz_rethrow(ctx);
+}
+
+static int has_pdf_header(const unsigned char *data, size_t len)
+{
+	size_t lim = len < 1024 ? len : 1024;
+	for (size_t i = 0; i + 5 <= lim; i++)
+		if (memcmp(data + i, "%PDF-", 5) == 0)
+			return 1;
+	return 0;
+}
+
+static int is_blank(const unsigned char *data, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (!strchr(" \t\r\n\f\v", data[i]) || data[i] == 0)
+			return 0;
+	return 1;
+}
+
+enum kerr rec_pdf_load(const unsigned char *data, size_t len, int64_t deadline_ms, struct rec_doc *out, int *repaired)
+{
+	memset(out, 0, sizeof *out);
+	*repaired = 0;
+	if (len == 0 || is_blank(data, len))
+		return K_EMPTY_FILE;
+	if (len > REC_MAX_FILE_BYTES)
+		return K_RESOURCE_LIMIT;
+	if (!has_pdf_header(data, len))
+		return K_NOT_PDF;
+	pthread_once(&base_once, base_init);
+	if (!base_ctx)
+		return K_INTERNAL;
+
+	fz_cookie cookie = {0};
+	struct budget budget = {0, REC_MAX_MEMORY_BYTES, 0, deadline_ms, &cookie, 0, 0};
+	struct budget *saved = tl_budget;
+	tl_budget = &budget;
+	fz_context *ctx = fz_clone_context(base_ctx);
+	if (!ctx) {
+		tl_budget = saved;
+		return K_RESOURCE_LIMIT;
+	}
+
+	enum kerr err = K_OK;
+	int ocr_needed = 0;
+	fz_stream *stm = NULL;
+	fz_document *doc = NULL;
+	fz_var(stm);
+	fz_var(doc);
+	fz_var(err);
+	fz_try(ctx) {
+		stm = fz_open_memory(ctx, data, len);
+		doc = fz_open_document_with_stream(ctx, "application/pdf", stm);
+		if (fz_needs_password(ctx, doc) && !fz_authenticate_password(ctx, doc, "")) {
+			err = K_ENCRYPTED_PDF;
+			break;
+		}
+		int n = fz_count_pages(ctx, doc);
+		if (n > REC_MAX_PAGES) {
+			err = K_TOO_MANY_PAGES;
+			break;
+		}
+		if (n <= 0) {
+			err = K_CORRUPT_PDF;
+			break;
+		}
+		out->pages = calloc((size_t)n, sizeof *out->pages);
+		if (!out->pages)
+			fz_throw(ctx, FZ_ERROR_MEMORY, "out of memory");
+		out->n_pages = (size_t)n;
+		for (int i = 0; i < n; i++)
+			read_page(ctx, doc, i, &cookie, &out->pages[i], deadline_ms, &ocr_needed);
+		/* OCR (issue 4): only OCR gives glyphs a confidence below 1 */
+		for (int i = 0; i < n && !out->scanned; i++)
+			for (size_t k = 0; k < out->pages[i].n_glyphs && !out->scanned; k++)
+				out->scanned = out->pages[i].glyphs[k].conf < 1.0f;
+		pdf_document *pdf = pdf_specifics(ctx, doc);
+		if (pdf && pdf->repair_attempted)
+			*repaired = 1;
+	}
+	fz_always(ctx) {
+		fz_drop_document(ctx, doc);
+		fz_drop_stream(ctx, stm);
+	}
+	fz_catch(ctx) {
+		if (budget.exceeded || budget.late || cookie.abort || rec_now_ms() > deadline_ms)
+			err = K_RESOURCE_LIMIT;
+		else if (fz_caught(ctx) == FZ_ERROR_MEMORY)
+			err = K_RESOURCE_LIMIT;
+		else
+			err = K_CORRUPT_PDF;
+	}
+	if (err == K_OK && (budget.late || budget.exceeded || rec_now_ms() > deadline_ms))
+		err = K_RESOURCE_LIMIT;
+
+	fz_drop_context(ctx);
+	tl_budget = saved;
+
+	if (err == K_OK) {
+		size_t glyphs = 0;
+		for (size_t i = 0; i < out->n_pages; i++)
+			for (size_t k = 0; k < out->pages[i].n_glyphs; k++)
+				glyphs += out->pages[i].glyphs[k].cp != ' ';
+		if (glyphs == 0)
+			err = K_NO_TEXT;
+		(void)ocr_needed;
+	}
+	if (err != K_OK)
+		rec_doc_free(out);
+	return err;
+}

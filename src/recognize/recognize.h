@@ -1,0 +1,27 @@
+/* Recognition of a Chinese export customs declaration (出口货物报关单) PDF.
+ *
+ * Re-entrant and thread-safe: each call clones one shared MuPDF base context
+ * and keeps everything else on its own stack and heap. The server and the
+ * command line call the same functions. */
+#ifndef KOUAN_RECOGNIZE_H
+#define KOUAN_RECOGNIZE_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "core/error.h"
+
+/* Recognize a declaration held in memory. On K_OK *result is a new JSON
+ * object (every field of the declaration, plus "confidence" and
+ * "warnings"); the caller owns it and drops it with json_decref. On failure
+ * *result is NULL and the code is one of K_EMPTY_FILE, K_NOT_PDF,
+ * K_CORRUPT_PDF, K_ENCRYPTED_PDF, K_NO_TEXT, K_NOT_A_DECLARATION,
+ * K_TOO_MANY_PAGES, K_RESOURCE_LIMIT (file size, time or memory), or
+ * K_INTERNAL. */
+enum kerr rec_recognize_buffer(const unsigned char *data, size_t len, json_t **result) KOUAN_MUST_USE;
+
+/* The same for a file; a file that cannot be read gives K_NOT_FOUND, and a
+ * file above the size limit K_RESOURCE_LIMIT (it is not read). */
+enum kerr rec_recognize_file(const char *path, json_t **result) KOUAN_MUST_USE;
+
+#endif

@@ -1,0 +1,523 @@
+/* Positioned text -> lines, segments and labels (the geometry half of the
+ * form reader; fields.c gives the fields their meaning). Pure: no I/O. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "recognize/form.h"
+
+/* ---- a bounded string buffer ---- */
+
+void sb_init(struct sbuf *b)
+{
+	b->s = NULL;
+	b->len = b->cap = 0;
+}
+
+void sb_free(struct sbuf *b)
+{
+	free(b->s);
+	sb_init(b);
+}
+
+void sb_add(struct sbuf *b, const char *s, size_t n)
+{
+	if (b->len + n + 1 > FORM_MAX_TEXT)
+		return;		/* a cell larger than any form's: keep what fits */
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 64;
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		char *p = realloc(b->s, cap);
+		if (!p)
+			abort();
+		b->s = p;
+		b->cap = cap;
+	}
+	memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+void sb_adds(struct sbuf *b, const char *s) { sb_add(b, s, strlen(s)); }
+
+void sb_addcp(struct sbuf *b, uint32_t cp)
+{
+	char u[4];
+	size_t n = utf8_put(u, cp);
+	sb_add(b, u, n);
+}
+
+const char *sb_str(const struct sbuf *b) { return b->s ? b->s : ""; }
+
+size_t utf8_put(char *out, uint32_t cp)
+{
+	if (cp < 0x80) {
+		out[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		out[0] = (char)(0xC0 | (cp >> 6));
+		out[1] = (char)(0x80 | (cp & 0x3F));
+		return 2;
+	}
+	if (cp >= 0xD800 && cp <= 0xDFFF)
+		cp = 0xFFFD;
+	if (cp < 0x10000) {
+		out[0] = (char)(0xE0 | (cp >> 12));
+		out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		out[2] = (char)(0x80 | (cp & 0x3F));
+		return 3;
+	}
+	if (cp > 0x10FFFF)
+		cp = 0xFFFD;
+	if (cp < 0x10000)
+		return utf8_put(out, cp);
+	out[0] = (char)(0xF0 | (cp >> 18));
+	out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+	out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+	out[3] = (char)(0x80 | (cp & 0x3F));
+	return 4;
+}
+
+/* ---- lines ---- */
+
+static int cmp_yc(const void *a, const void *b)
+{
+	const struct rec_glyph *p = a, *q = b;
+	float ya = (p->y0 + p->y1) / 2, yb = (q->y0 + q->y1) / 2;
+	return ya < yb ? -1 : ya > yb;
+}
+
+static int cmp_x(const void *a, const void *b)
+{
+	const struct rec_glyph *p = a, *q = b;
+	return p->x0 < q->x0 ? -1 : p->x0 > q->x0;
+}
+
+static int cmp_line_y(const void *a, const void *b)
+{
+	const struct fline *p = a, *q = b;
+	float ya = (p->y0 + p->y1) / 2, yb = (q->y0 + q->y1) / 2;
+	if (ya != yb)
+		return ya < yb ? -1 : 1;
+	return p->x0 < q->x0 ? -1 : p->x0 > q->x0;
+}
+
+static float glyph_h(const struct rec_glyph *g)
+{
+	float h = g->y1 - g->y0;
+	return h > 0.5f ? h : (g->size > 0.5f ? g->size : 1.0f);
+}
+
+/* Group glyphs (sorted by vertical centre) into lines: a glyph joins the
+ * open line whose centre it shares within half a glyph height. A line is
+ * then cut where the horizontal gap is so wide that it must be two cells. */
+static void build_lines(struct fpage *p)
+{
+	qsort(p->g, p->ng, sizeof *p->g, cmp_yc);
+	size_t cap = 64;
+	p->lines = malloc(cap * sizeof *p->lines);
+	if (!p->lines)
+		abort();
+	p->nl = 0;
+	size_t i = 0;
+	while (i < p->ng) {
+		size_t j = i + 1;
+		float yc = (p->g[i].y0 + p->g[i].y1) / 2, h = glyph_h(&p->g[i]);
+		while (j < p->ng) {
+			float c = (p->g[j].y0 + p->g[j].y1) / 2;
+			float hj = glyph_h(&p->g[j]);
+			if (fabsf(c - yc) > 0.45f * (h < hj ? h : hj))
+				break;
+			j++;
+		}
+		qsort(p->g + i, j - i, sizeof *p->g, cmp_x);
+		/* split at wide gaps and at overlaps going back (two columns' lines) */
+		size_t k = i;
+		while (k < j) {
+			size_t m = k + 1;
+			size_t last = k;	/* the last glyph that is not a space */
+			while (m < j) {
+				const struct rec_glyph *a = &p->g[last], *b = &p->g[m];
+				if (b->cp == ' ') {
+					m++;
+					continue;
+				}
+				float sz = a->size > b->size ? a->size : b->size;
+				if (sz < 1)
+					sz = glyph_h(b);
+				if (b->x0 - a->x1 > FORM_CELL_GAP * sz && a->cp != ' ')
+					break;
+				last = m;
+				m++;
+			}
+			/* a piece neither starts nor ends with spaces */
+			size_t e = m;
+			while (k < e && p->g[k].cp == ' ')
+				k++;
+			while (e > k && p->g[e - 1].cp == ' ')
+				e--;
+			if (k == e) {
+				k = m;
+				continue;
+			}
+			if (p->nl == cap) {
+				cap *= 2;
+				struct fline *nl = realloc(p->lines, cap * sizeof *nl);
+				if (!nl)
+					abort();
+				p->lines = nl;
+			}
+			struct fline *L = &p->lines[p->nl++];
+			L->g0 = k;
+			L->n = e - k;
+			L->x0 = p->g[k].x0;
+			L->x1 = p->g[e - 1].x1;
+			L->y0 = 1e30f;
+			L->y1 = -1e30f;
+			L->size = 0;
+			for (size_t t = k; t < e; t++) {
+				if (p->g[t].cp == ' ')
+					continue;
+				if (p->g[t].y0 < L->y0) L->y0 = p->g[t].y0;
+				if (p->g[t].y1 > L->y1) L->y1 = p->g[t].y1;
+				if (p->g[t].size > L->size) L->size = p->g[t].size;
+				if (p->g[t].x1 > L->x1) L->x1 = p->g[t].x1;
+			}
+			if (L->size < 1)
+				L->size = L->y1 - L->y0;
+			k = m;
+		}
+		i = j;
+	}
+	/* glyph ranges stay valid: lines only index into p->g */
+	qsort(p->lines, p->nl, sizeof *p->lines, cmp_line_y);
+}
+
+/* The text of glyphs [g0, g0+n) of a page: a space where the gap between two
+ * glyphs is a word space. map (may be NULL) gets, for each byte, its glyph. */
+void glyph_text(const struct fpage *p, size_t g0, size_t n, struct sbuf *out, int spaces)
+{
+	const struct rec_glyph *a = NULL;	/* the glyph before, not a space */
+	int space = 0;
+	for (size_t i = g0; i < g0 + n; i++) {
+		const struct rec_glyph *g = &p->g[i];
+		if (g->cp == ' ') {
+			space = 1;
+			continue;
+		}
+		if (spaces && a) {
+			/* where the producer writes its spaces, gaps are letter
+			 * spacing unless wide; else Chinese has no word spaces
+			 * and a gap next to a Chinese character must be wide */
+			float sz = a->size > 1 ? a->size : glyph_h(a);
+			float gap = g->x0 - a->x1;
+			int wide = a->cp >= 0x2E80 || g->cp >= 0x2E80;
+			float lim = p->has_spaces ? FORM_CJK_GAP : wide ? FORM_CJK_GAP : FORM_WORD_GAP;
+			if (space || gap > lim * sz)
+				sb_add(out, " ", 1);
+		}
+		space = 0;
+		sb_addcp(out, g->cp);
+		a = g;
+	}
+}
+
+/* ---- labels ---- */
+
+static int is_open(uint32_t c) { return c == '(' || c == '[' || c == 0x3010; }
+static int is_close(uint32_t c) { return c == ')' || c == ']' || c == 0x3011; }
+
+/* Does the line start (from glyph `from`) with label text t (UTF-8, no spaces)?
+ * Returns the number of glyphs it takes, or 0. */
+static size_t match_at(const struct fpage *p, size_t from, size_t end, const char *t)
+{
+	size_t k = from;
+	while (*t) {
+		uint32_t cp;
+		t += utf8_get(t, &cp);
+		while (k < end && p->g[k].cp == ' ')
+			k++;
+		if (k >= end || p->g[k].cp != cp)
+			return 0;
+		k++;
+	}
+	return k - from;
+}
+
+/* OCR (issue 4): a label read with a few characters misread. Only for OCR
+ * text (glyph confidences below 1), only labels of four or more characters,
+ * at most one misread in four; *miss gets the count. */
+static size_t match_at_ocr(const struct fpage *p, size_t from, size_t end, const char *t, int *miss)
+{
+	size_t k = from, n = 0;
+	*miss = 0;
+	while (*t) {
+		uint32_t cp;
+		t += utf8_get(t, &cp);
+		while (k < end && p->g[k].cp == ' ')
+			k++;
+		if (k >= end)
+			return 0;
+		*miss += p->g[k].cp != cp;
+		k++;
+		n++;
+	}
+	return n >= 4 && (size_t)*miss * 4 <= n && *miss > 0 ? k - from : 0;
+}
+
+static int page_is_ocr(const struct fpage *p)
+{
+	for (size_t i = 0; i < p->ng; i++)
+		if (p->g[i].conf < 1.0f)
+			return 1;
+	return 0;
+}
+
+size_t utf8_get(const char *s, uint32_t *cp)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	if (u[0] < 0x80) {
+		*cp = u[0];
+		return 1;
+	}
+	if ((u[0] & 0xE0) == 0xC0 && (u[1] & 0xC0) == 0x80) {
+		*cp = ((uint32_t)(u[0] & 0x1F) << 6) | (u[1] & 0x3F);
+		return 2;
+	}
+	if ((u[0] & 0xF0) == 0xE0 && (u[1] & 0xC0) == 0x80 && (u[2] & 0xC0) == 0x80) {
+		*cp = ((uint32_t)(u[0] & 0x0F) << 12) | ((uint32_t)(u[1] & 0x3F) << 6) | (u[2] & 0x3F);
+		return 3;
+	}
+	if ((u[0] & 0xF8) == 0xF0 && (u[1] & 0xC0) == 0x80 && (u[2] & 0xC0) == 0x80 && (u[3] & 0xC0) == 0x80) {
+		*cp = ((uint32_t)(u[0] & 0x07) << 18) | ((uint32_t)(u[1] & 0x3F) << 12) |
+			((uint32_t)(u[2] & 0x3F) << 6) | (u[3] & 0x3F);
+		return 4;
+	}
+	*cp = 0xFFFD;
+	return 1;
+}
+
+/* After a label: a code in brackets close to it is the label's code (unless a
+ * colon said the value starts). Sets lab->code and lab->after. */
+static void label_tail(const struct fpage *p, const struct fline *L, struct flabel *lab)
+{
+	size_t end = L->g0 + L->n, k = lab->g_end;
+	while (k < end && p->g[k].cp == ' ')
+		k++;
+	lab->code[0] = '\0';
+	lab->colon = 0;
+	if (k < end && (p->g[k].cp == ':' || p->g[k].cp == 0xFE55)) {
+		lab->colon = 1;
+		lab->after = k + 1;
+		lab->value_x = p->g[k].x1;
+		return;
+	}
+	if (k < end && is_open(p->g[k].cp) && p->g[k].x0 - p->g[lab->g_end - 1].x1 < 2.0f * L->size) {
+		size_t m = k + 1;
+		while (m < end && !is_close(p->g[m].cp) && m - k < sizeof lab->code - 1)
+			m++;
+		if (m < end && is_close(p->g[m].cp)) {
+			struct sbuf b;
+			sb_init(&b);
+			glyph_text(p, k + 1, m - k - 1, &b, 0);
+			size_t n = b.len < sizeof lab->code - 1 ? b.len : sizeof lab->code - 1;
+			memcpy(lab->code, sb_str(&b), n);
+			lab->code[n] = '\0';
+			sb_free(&b);
+			k = m + 1;
+			while (k < end && p->g[k].cp == ' ')
+				k++;
+			if (k < end && p->g[k].cp == ':') {
+				lab->colon = 1;
+				k++;
+			}
+		}
+	}
+	lab->after = k;
+	lab->value_x = k > lab->g_start ? p->g[k - 1].x1 : lab->x1;
+}
+
+void find_labels(struct fpage *p, const struct label_def *defs, size_t ndefs)
+{
+	size_t cap = 64;
+	p->labels = malloc(cap * sizeof *p->labels);
+	if (!p->labels)
+		abort();
+	p->nlab = 0;
+	int ocr = page_is_ocr(p);
+	for (size_t li = 0; li < p->nl; li++) {
+		const struct fline *L = &p->lines[li];
+		size_t end = L->g0 + L->n;
+		/* a label starts a line piece; take the longest label there */
+		size_t best = 0, best_n = 0;
+		for (size_t d = 0; d < ndefs; d++) {
+			size_t n = match_at(p, L->g0, end, defs[d].text);
+			if (n > best_n) {
+				best_n = n;
+				best = d;
+			}
+		}
+		if (!best_n && ocr) {
+			int best_miss = 1 << 20;
+			for (size_t d = 0; d < ndefs; d++) {
+				int miss;
+				size_t n = match_at_ocr(p, L->g0, end, defs[d].text, &miss);
+				if (n && (miss < best_miss || (miss == best_miss && n > best_n))) {
+					best_n = n;
+					best = d;
+					best_miss = miss;
+				}
+			}
+		}
+		if (!best_n)
+			continue;
+		if (p->nlab == cap) {
+			cap *= 2;
+			struct flabel *nl = realloc(p->labels, cap * sizeof *nl);
+			if (!nl)
+				abort();
+			p->labels = nl;
+		}
+		struct flabel *lab = &p->labels[p->nlab++];
+		memset(lab, 0, sizeof *lab);
+		lab->id = defs[best].id;
+		lab->line = li;
+		lab->g_start = L->g0;
+		lab->g_end = L->g0 + best_n;
+		lab->x0 = L->x0;
+		lab->y0 = L->y0;
+		lab->y1 = L->y1;
+		lab->x1 = p->g[lab->g_end - 1].x1;
+		lab->size = L->size;
+		lab->live = 1;
+		label_tail(p, L, lab);
+	}
+}
+
+/* ---- pages ---- */
+
+void fpage_init(struct fpage *p, const struct rec_page *src)
+{
+	memset(p, 0, sizeof *p);
+	p->w = src->width > 0 ? src->width : 1;
+	p->h = src->height > 0 ? src->height : 1;
+	p->rules = src->rules;
+	p->nrules = src->n_rules;
+	p->g = malloc((src->n_glyphs ? src->n_glyphs : 1) * sizeof *p->g);
+	if (!p->g)
+		abort();
+	for (size_t i = 0; i < src->n_glyphs; i++) {
+		struct rec_glyph g = src->glyphs[i];
+		g.cp = rec_normalise_cp(g.cp);
+		if (g.cp < ' ' || g.cp == 0xFFFD || g.cp > 0x10FFFF)
+			continue;
+		if (g.cp == ' ')
+			p->has_spaces = 1;
+		if (!(isfinite(g.x0) && isfinite(g.x1) && isfinite(g.y0) && isfinite(g.y1) && isfinite(g.size)))
+			continue;
+		if (g.x1 < g.x0 || g.y1 < g.y0 || g.x1 - g.x0 > p->w + 1000 || g.y1 - g.y0 > p->h + 1000)
+			continue;
+		if (!(g.conf >= 0 && g.conf <= 1))
+			g.conf = 0.5f;
+		if (!(g.size > 0 && g.size < 1000))
+			g.size = g.y1 - g.y0;
+		p->g[p->ng++] = g;
+	}
+	build_lines(p);
+}
+
+void fpage_free(struct fpage *p)
+{
+	free(p->g);
+	free(p->lines);
+	free(p->labels);
+	memset(p, 0, sizeof *p);
+}
+
+/* ---- regions ---- */
+
+/* The vertical ruling line nearest to x on the side asked for (dir -1 left,
+ * +1 right) that crosses height y; NAN when there is none. */
+float rule_wall(const struct fpage *p, float x, float y, int dir)
+{
+	float best = NAN;
+	for (size_t i = 0; i < p->nrules; i++) {
+		const struct rec_rule *r = &p->rules[i];
+		if (r->y1 - r->y0 <= r->x1 - r->x0)
+			continue;	/* horizontal */
+		if (y < r->y0 - 1 || y > r->y1 + 1)
+			continue;
+		float rx = (r->x0 + r->x1) / 2;
+		if (dir < 0 ? rx <= x : rx >= x)
+			if (isnan(best) || (dir < 0 ? rx > best : rx < best))
+				best = rx;
+	}
+	return best;
+}
+
+/* The horizontal ruling line nearest below y that spans x; NAN if none. */
+float rule_floor(const struct fpage *p, float x, float y)
+{
+	float best = NAN;
+	for (size_t i = 0; i < p->nrules; i++) {
+		const struct rec_rule *r = &p->rules[i];
+		if (r->y1 - r->y0 > r->x1 - r->x0)
+			continue;
+		if (x < r->x0 - 1 || x > r->x1 + 1)
+			continue;
+		float ry = (r->y0 + r->y1) / 2;
+		if (ry > y && (isnan(best) || ry < best))
+			best = ry;
+	}
+	return best;
+}
+
+/* Lines of text inside a box: glyphs whose centre is inside, grouped by
+ * line. Each line's text (with word spaces) goes to out[i]; conf gets the
+ * lowest glyph confidence seen. Returns the number of lines (at most max). */
+size_t region_lines(const struct fpage *p, float x0, float y0, float x1, float y1,
+	struct rline *out, size_t max, float *conf)
+{
+	size_t n = 0;
+	for (size_t li = 0; li < p->nl && n < max; li++) {
+		const struct fline *L = &p->lines[li];
+		float yc = (L->y0 + L->y1) / 2;
+		if (yc <= y0 || yc >= y1 || L->x1 < x0 || L->x0 > x1)
+			continue;
+		size_t a = L->g0, e = L->g0 + L->n;
+		while (a < e && (p->g[a].x0 + p->g[a].x1) / 2 < x0)
+			a++;
+		size_t b = a;
+		while (b < e && (p->g[b].x0 + p->g[b].x1) / 2 <= x1)
+			b++;
+		if (b == a)
+			continue;
+		struct rline *r = &out[n];
+		/* merge with the previous piece of the same visual line */
+		if (n > 0 && fabsf((out[n - 1].y0 + out[n - 1].y1) / 2 - yc) < 0.45f * (L->y1 - L->y0)) {
+			r = &out[n - 1];
+			sb_add(&r->text, " ", 1);
+		} else {
+			sb_init(&r->text);
+			r->x0 = p->g[a].x0;
+			r->y0 = L->y0;
+			r->y1 = L->y1;
+			r->size = L->size;
+			n++;
+		}
+		glyph_text(p, a, b - a, &r->text, 1);
+		r->x1 = p->g[b - 1].x1;
+		for (size_t k = a; k < b; k++)
+			if (conf && p->g[k].conf < *conf)
+				*conf = p->g[k].conf;
+	}
+	return n;
+}
+
+void rlines_free(struct rline *r, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		sb_free(&r[i].text);
+}

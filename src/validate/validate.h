@@ -1,0 +1,60 @@
+/* Checks of the identifiers printed on a declaration: pure functions, no
+ * allocation, no global state. Strings are UTF-8 and need not be
+ * NUL-terminated (a length is always given). */
+#ifndef KOUAN_VALIDATE_H
+#define KOUAN_VALIDATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define VIN_LEN 17
+#define CONTAINER_LEN 11
+#define DECLNO_LEN 18
+#define USCC_LEN 18
+
+/* ISO 3779 / GB 16735: the character position 9 must hold, '0'..'9' or 'X'.
+ * Returns 0 when s is not 17 characters of the VIN alphabet (0-9, A-Z
+ * without I, O, Q). */
+char vin_check_digit(const char *s, size_t len);
+/* 17 characters of the VIN alphabet (no check digit test). */
+bool vin_is_wellformed(const char *s, size_t len);
+/* Well formed and the check digit at position 9 matches. */
+bool vin_is_valid(const char *s, size_t len);
+
+/* ISO 6346: owner code (3 letters), category (U, J or Z), 6-digit serial,
+ * check digit. container_check_digit returns -1 when the first ten
+ * characters have the wrong form. */
+int container_check_digit(const char *s, size_t len);
+bool container_is_wellformed(const char *s, size_t len);
+bool container_is_valid(const char *s, size_t len);
+
+/* The 18-digit 海关编号: 4-digit customs district, 4-digit year, 0 export / 1
+ * import, 9-digit serial. */
+enum declno_direction { DECLNO_INVALID = -1, DECLNO_EXPORT = 0, DECLNO_IMPORT = 1 };
+enum declno_direction declno_direction(const char *s, size_t len);
+bool declno_is_valid(const char *s, size_t len);
+
+/* GB 32100 unified social credit code: 18 characters from
+ * 0-9 A-H J-N P-R T U W-Y, the last one the check character. uscc_check_char
+ * returns 0 when the first 17 characters have the wrong form. */
+char uscc_check_char(const char *s, size_t len);
+bool uscc_is_valid(const char *s, size_t len);
+
+/* Vehicle plates: upper case, no spaces (see tests/fixtures/README.md). */
+enum plate_form {
+	PLATE_NONE = 0,
+	PLATE_CN,		/* 新F12345 */
+	PLATE_CN_NEW_ENERGY,	/* 新AD12345, 新A12345F */
+	PLATE_CN_TRAILER,	/* 新F1234挂 */
+	PLATE_KZ,		/* 123ABC02 */
+	PLATE_KG,		/* 01KG123ABC */
+	PLATE_UZ,		/* 01A123BC */
+	PLATE_RU,		/* A123BC77, A123BC124 */
+};
+/* The form of s, or PLATE_NONE. *trailer is set when the plate is a trailer's
+ * (ends in 挂); may be NULL. */
+enum plate_form plate_form(const char *s, size_t len, bool *trailer);
+/* A Chinese province abbreviation (新, 豫, 京, ...) as a code point. */
+bool plate_is_province(unsigned cp);
+
+#endif

@@ -1,0 +1,240 @@
+/* The form reader on positioned text built here: a producer that writes
+ * "label：value" on one line, a portrait page, codes before values,
+ * thousands separators, slashed dates, VINs split by a line break. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "recognize/internal.h"
+#include "recognize/layout.h"
+
+#define SZ 9.0f
+
+static size_t utf8_next(const char *s, uint32_t *cp)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	if (u[0] < 0x80) { *cp = u[0]; return 1; }
+	if ((u[0] & 0xE0) == 0xC0) { *cp = ((u[0] & 0x1Fu) << 6) | (u[1] & 0x3Fu); return 2; }
+	if ((u[0] & 0xF0) == 0xE0) { *cp = ((u[0] & 0x0Fu) << 12) | ((u[1] & 0x3Fu) << 6) | (u[2] & 0x3Fu); return 3; }
+	*cp = ((u[0] & 0x07u) << 18) | ((u[1] & 0x3Fu) << 12) | ((u[2] & 0x3Fu) << 6) | (u[3] & 0x3Fu);
+	return 4;
+}
+
+/* Write text at (x, y) (top of the line) with spaces as glyphs. */
+static float put(struct rec_page *p, float x, float y, const char *s)
+{
+	while (*s) {
+		uint32_t cp;
+		s += utf8_next(s, &cp);
+		float w = cp < 0x2E80 ? SZ * 0.5f : SZ;
+		p->glyphs = realloc(p->glyphs, (p->n_glyphs + 1) * sizeof *p->glyphs);
+		p->glyphs[p->n_glyphs++] = (struct rec_glyph){cp, x, y, x + w, y + SZ, SZ, 1.0f, 0};
+		x += w;
+	}
+	return x;
+}
+
+static json_t *read_doc(struct rec_doc *doc)
+{
+	json_t *out = NULL;
+	assert_int_equal(rec_fields_read(doc, &out), K_OK);
+	assert_non_null(out);
+	return out;
+}
+
+static void build_inline_form(struct rec_doc *doc)
+{
+	memset(doc, 0, sizeof *doc);
+	doc->pages = calloc(1, sizeof *doc->pages);
+	doc->n_pages = 1;
+	struct rec_page *p = &doc->pages[0];
+	p->width = 842;	/* landscape, as displayed */
+	p->height = 595;
+	float y = 30;
+	put(p, 150, y, "中华人民共和国海关出口货物报关单");
+	y += 20;
+	put(p, 30, y, "预录入编号：940220250000123456");
+	put(p, 300, y, "海关编号：940220250000123457");
+	static const char *rows[][2] = {
+		{"境内发货人：某某贸易有限公司(91350100M000100Y43)", "出境关别：霍尔果斯海关(9402)"},
+		{"出口日期：2025.03.16", "申报日期：2025/03/15"},
+		{"境外收货人：TOO \"STEPPE\"", "运输方式：公路运输(4)"},
+		{"运输工具名称及航次号：新F12345/20250316", "提运单号：CMR123"},
+		{"生产销售单位：(91350100M000100Y43)某某贸易有限公司", "监管方式：(0110)一般贸易"},
+		{"征免性质：一般征税(101)", "许可证号：25-AB-000001"},
+		{"合同协议号：HT-1", "贸易国(地区)：(KAZ)哈萨克斯坦"},
+		{"运抵国(地区)：哈萨克斯坦(KAZ)", "指运港：KAZ000 哈萨克斯坦"},
+		{"离境口岸：霍尔果斯(650201)", "包装种类：裸装(01)"},
+		{"件数：12", "毛重(千克)：42,350.5"},
+		{"净重(千克)：41,000", "成交方式：CIF(1)"},
+		{"运费：USD/2,900.00/3", "保费："},
+	};
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		y += 14;
+		put(p, 30, y, rows[i][0]);
+		put(p, 300, y, rows[i][1]);
+	}
+	y += 14;
+	put(p, 30, y, "随附单证及编号：随附单证1:出口许可证 25-AB-000001 随附单证2:发票;装箱单");
+	y += 14;
+	put(p, 30, y, "标记唛码及备注");
+	y += 12;
+	put(p, 30, y, "车号：新F12345、新F1234挂 VIN:LGWFF6A98PR47");
+	y += 12;
+	put(p, 30, y, "7992,LGWFF6A93PR477995 集装箱标箱数及号码：1;CSQU3054383;");
+	y += 20;
+	float hx[] = {20, 60, 115, 260, 340, 430, 510, 600, 700};
+	static const char *heads[] = {"项号", "商品编号", "商品名称及规格型号", "数量及单位", "单价/总价/币制",
+		"原产国(地区)", "最终目的国(地区)", "境内货源地", "征免"};
+	for (int i = 0; i < 9; i++)
+		put(p, hx[i], y, heads[i]);
+	y += 14;
+	put(p, 20, y, "1");
+	put(p, 60, y, "8703234300");
+	put(p, 115, y, "越野车");
+	put(p, 260, y, "2辆");
+	put(p, 340, y, "12,500.0000");
+	put(p, 430, y, "中国");
+	put(p, 510, y, "哈萨克斯坦");
+	put(p, 600, y, "(34442)淮南");
+	put(p, 700, y, "照章征税");
+	y += 11;
+	put(p, 115, y, "1|3|载人|长城牌|坦克300|");
+	put(p, 260, y, "3,000千克");
+	put(p, 340, y, "25,000.00");
+	put(p, 430, y, "(CHN)");
+	put(p, 510, y, "(KAZ)");
+	put(p, 700, y, "(1)");
+	y += 11;
+	put(p, 115, y, "新车");
+	put(p, 260, y, "2辆");
+	put(p, 340, y, "美元");
+	y += 30;
+	put(p, 30, y, "特殊关系确认：否");
+	put(p, 200, y, "自报自缴：是");
+	y += 14;
+	put(p, 30, y, "报关人员：张三");
+	put(p, 200, y, "申报单位：(91350100M000100Y43)某某报关有限公司");
+}
+
+static void inline_labels(void **state)
+{
+	(void)state;
+	struct rec_doc doc;
+	build_inline_form(&doc);
+	json_t *o = read_doc(&doc);
+	assert_string_equal(json_string_value(json_object_get(o, "declaration_no")), "940220250000123457");
+	assert_string_equal(json_string_value(json_object_get(o, "pre_entry_no")), "940220250000123456");
+	json_t *ship = json_object_get(o, "domestic_shipper");
+	assert_string_equal(json_string_value(json_object_get(ship, "name")), "某某贸易有限公司");
+	assert_string_equal(json_string_value(json_object_get(ship, "uscc")), "91350100M000100Y43");
+	assert_string_equal(json_string_value(json_object_get(o, "exit_customs_code")), "9402");
+	assert_string_equal(json_string_value(json_object_get(o, "export_date")), "2025-03-16");
+	assert_string_equal(json_string_value(json_object_get(o, "declare_date")), "2025-03-15");
+	assert_string_equal(json_string_value(json_object_get(o, "supervision_mode")), "一般贸易");
+	assert_string_equal(json_string_value(json_object_get(o, "supervision_mode_code")), "0110");
+	assert_string_equal(json_string_value(json_object_get(o, "trade_country_code")), "KAZ");
+	assert_string_equal(json_string_value(json_object_get(o, "destination_country")), "哈萨克斯坦");
+	assert_string_equal(json_string_value(json_object_get(o, "destination_country_code")), "KAZ");
+	assert_string_equal(json_string_value(json_object_get(o, "destination_port_code")), "KAZ000");
+	assert_true(json_real_value(json_object_get(o, "gross_weight_kg")) == 42350.5);
+	json_t *fr = json_object_get(o, "freight");
+	assert_string_equal(json_string_value(json_object_get(fr, "currency")), "USD");
+	assert_true(json_number_value(json_object_get(fr, "amount")) == 2900.0);
+	assert_true(json_is_null(json_object_get(o, "insurance")));
+	assert_string_equal(json_string_value(json_object_get(o, "transport_name")), "新F12345/20250316");
+	json_t *plates = json_object_get(o, "plates");
+	assert_int_equal(json_array_size(plates), 2);
+	assert_string_equal(json_string_value(json_array_get(plates, 1)), "新F1234挂");
+	assert_int_equal(json_integer_value(json_object_get(o, "truck_count")), 1);
+	json_t *vins = json_object_get(o, "vins");
+	assert_int_equal(json_array_size(vins), 2);
+	assert_string_equal(json_string_value(json_array_get(vins, 0)), "LGWFF6A98PR477992");
+	json_t *boxes = json_object_get(o, "containers");
+	assert_int_equal(json_array_size(boxes), 1);
+	assert_int_equal(json_integer_value(json_object_get(o, "container_teu")), 1);
+	json_t *items = json_object_get(o, "items");
+	assert_int_equal(json_array_size(items), 1);
+	json_t *it = json_array_get(items, 0);
+	assert_string_equal(json_string_value(json_object_get(it, "hs_code")), "8703234300");
+	assert_true(json_number_value(json_object_get(it, "qty")) == 2);
+	assert_string_equal(json_string_value(json_object_get(it, "unit")), "辆");
+	assert_true(json_number_value(json_object_get(it, "unit_price")) == 12500);
+	assert_true(json_number_value(json_object_get(it, "total")) == 25000);
+	assert_string_equal(json_string_value(json_object_get(it, "currency")), "USD");
+	assert_string_equal(json_string_value(json_object_get(it, "brand")), "长城");
+	assert_string_equal(json_string_value(json_object_get(it, "model")), "坦克300");
+	assert_string_equal(json_string_value(json_object_get(it, "spec")), "1|3|载人|长城牌|坦克300|新车");
+	assert_string_equal(json_string_value(json_object_get(it, "dest_country_code")), "KAZ");
+	assert_string_equal(json_string_value(json_object_get(it, "exemption_code")), "1");
+	assert_string_equal(json_string_value(json_object_get(o, "kind")), "commodity_vehicle");
+	assert_int_equal(json_integer_value(json_object_get(o, "vehicle_count")), 2);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(o, "origin"), "code")), "34442");
+	assert_string_equal(json_string_value(json_object_get(o, "declarant_person")), "张三");
+	/* every confidence is within 0..1 */
+	const char *k;
+	json_t *v;
+	json_object_foreach(json_object_get(o, "confidence"), k, v) {
+		assert_true(json_number_value(v) >= 0 && json_number_value(v) <= 1);
+	}
+	json_decref(o);
+	rec_doc_free(&doc);
+}
+
+/* The same form read by OCR: lower glyph confidence gives low field
+ * confidence, and a check-digit mistake is a warning. */
+static void low_confidence_and_warnings(void **state)
+{
+	(void)state;
+	struct rec_doc doc;
+	build_inline_form(&doc);
+	doc.scanned = 1;
+	for (size_t i = 0; i < doc.pages[0].n_glyphs; i++)
+		doc.pages[0].glyphs[i].conf = 0.6f;
+	json_t *o = read_doc(&doc);
+	json_t *conf = json_object_get(o, "confidence");
+	assert_true(json_number_value(json_object_get(conf, "declaration_no")) < 0.8);
+	assert_true(json_number_value(json_object_get(conf, "domestic_shipper.name")) < 0.8);
+	/* 2 vehicles and 2 VINs: no mismatch warning */
+	json_t *w;
+	size_t i;
+	json_array_foreach(json_object_get(o, "warnings"), i, w)
+		assert_string_not_equal(json_string_value(json_object_get(w, "code")), "vehicle_count_mismatch");
+	json_decref(o);
+	rec_doc_free(&doc);
+}
+
+static void refuses_other_documents(void **state)
+{
+	(void)state;
+	struct rec_doc doc;
+	memset(&doc, 0, sizeof doc);
+	doc.pages = calloc(1, sizeof *doc.pages);
+	doc.n_pages = 1;
+	doc.pages[0].width = 595;
+	doc.pages[0].height = 842;
+	put(&doc.pages[0], 30, 30, "COMMERCIAL INVOICE 发票 VIN LGWFF6A98PR477992");
+	json_t *o = NULL;
+	assert_int_equal(rec_fields_read(&doc, &o), K_NOT_A_DECLARATION);
+	assert_null(o);
+	rec_doc_free(&doc);
+
+	build_inline_form(&doc);
+	put(&doc.pages[0], 150, 10, "中华人民共和国海关进口货物报关单");
+	assert_int_equal(rec_fields_read(&doc, &o), K_NOT_A_DECLARATION);
+	rec_doc_free(&doc);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(inline_labels),
+		cmocka_unit_test(low_confidence_and_warnings),
+		cmocka_unit_test(refuses_other_documents),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

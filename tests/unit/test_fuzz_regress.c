@@ -1,0 +1,96 @@
+/* The fuzz drivers' seeds and their findings, kept as regression inputs:
+ * fuzz/corpus/<driver>/ and fuzz/regress/<driver>/ run through the same
+ * entry points as the drivers (the form reader on decoded positioned text;
+ * the whole recognizer on PDF bytes). Passing means: no crash, no leak
+ * (under the sanitizers), and an answer that is either K_OK with a result
+ * or a refusal without one. */
+#include <dirent.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "../../fuzz/fuzz_decode.h"
+#include "recognize/internal.h"
+#include "recognize/recognize.h"
+
+#define MAX_INPUT (4u * 1024 * 1024)
+
+typedef void (*run_fn)(const unsigned char *data, size_t len);
+
+static size_t run_dir(const char *sub, run_fn run)
+{
+	const char *src = getenv("KOUAN_SOURCE_DIR");
+	char dir[4096];
+	snprintf(dir, sizeof dir, "%s/%s", src ? src : ".", sub);
+	DIR *d = opendir(dir);
+	if (!d)
+		return 0;
+	size_t n = 0;
+	struct dirent *e;
+	unsigned char *buf = malloc(MAX_INPUT);
+	assert_non_null(buf);
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		char path[8192];
+		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		FILE *f = fopen(path, "rb");
+		if (!f)
+			continue;
+		size_t len = fread(buf, 1, MAX_INPUT, f);
+		fclose(f);
+		run(buf, len);
+		n++;
+	}
+	closedir(d);
+	free(buf);
+	return n;
+}
+
+static void run_fields(const unsigned char *data, size_t len)
+{
+	struct rec_doc doc;
+	if (fuzz_decode_doc(data, len, &doc)) {
+		json_t *out = NULL;
+		enum kerr err = rec_fields_read(&doc, &out);
+		assert_true(err == K_OK ? out != NULL : out == NULL);
+		json_decref(out);
+	}
+	rec_doc_free(&doc);
+}
+
+static void run_pdf(const unsigned char *data, size_t len)
+{
+	json_t *out = NULL;
+	enum kerr err = rec_recognize_buffer(data, len, &out);
+	assert_true(err == K_OK ? out != NULL : out == NULL);
+	json_decref(out);
+}
+
+static void fields_inputs(void **state)
+{
+	(void)state;
+	size_t n = run_dir("fuzz/corpus/fuzz_fields", run_fields) + run_dir("fuzz/regress/fuzz_fields", run_fields);
+	assert_true(n > 0);	/* the seeds at least */
+}
+
+static void pdf_inputs(void **state)
+{
+	(void)state;
+	size_t n = run_dir("fuzz/corpus/fuzz_pdf", run_pdf) + run_dir("fuzz/regress/fuzz_pdf", run_pdf);
+	assert_true(n > 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(fields_inputs),
+		cmocka_unit_test(pdf_inputs),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
