@@ -249,33 +249,33 @@ static float advance(uint32_t cp)
 	}
 }
 
-/* The LSTM's symbol boxes overlap and can come out of order, which would
- * scramble a number once the form reader sorts glyphs by position. The word
- * box is reliable: share it out over the symbols in reading order, by width
- * class, and give them all the text line's top and bottom. */
-static void spread_word(struct word *w)
+/* The LSTM's symbol boxes overlap, can come out of order, and the last one
+ * of a word may reach far into the next word; sorted by position, such boxes
+ * would scramble a number or a label. Their left edges are the reliable part:
+ * keep them in reading order, end each box where the next one starts, and
+ * no wider than its character can be. All take the text line's top and
+ * bottom, one per line as a text layer has. */
+static void order_word(struct word *w)
 {
-	float x0 = w->s[0].x0, x1 = w->s[0].x1, y0 = w->s[0].y0, y1 = w->s[0].y1, total = 0.0f;
-	for (int i = 0; i < w->n; i++) {
-		const struct sym *s = &w->s[i];
-		x0 = s->x0 < x0 ? s->x0 : x0;
-		x1 = s->x1 > x1 ? s->x1 : x1;
-		y0 = s->y0 < y0 ? s->y0 : y0;
-		y1 = s->y1 > y1 ? s->y1 : y1;
-		total += advance(s->cp);
-	}
-	if (w->line_h > 0.0f) {
-		y0 = w->line_y0;	/* one top and bottom for the line, as a text layer has */
-		y1 = w->line_y1;
-	}
-	float at = x0, unit = (x1 - x0) / total;
+	float h = w->line_h > 0.0f ? w->line_h : w->s[0].y1 - w->s[0].y0;
 	for (int i = 0; i < w->n; i++) {
 		struct sym *s = &w->s[i];
-		s->x0 = at;
-		at += advance(s->cp) * unit;
-		s->x1 = at;
-		s->y0 = y0;
-		s->y1 = y1;
+		if (i > 0 && s->x0 <= w->s[i - 1].x0)
+			s->x0 = w->s[i - 1].x0 + 0.1f;
+	}
+	for (int i = 0; i < w->n; i++) {
+		struct sym *s = &w->s[i];
+		float widest = s->x0 + advance(s->cp) * 0.6f * h;
+		if (s->x1 > widest)
+			s->x1 = widest;
+		if (i + 1 < w->n && s->x1 > w->s[i + 1].x0)
+			s->x1 = w->s[i + 1].x0;
+		if (s->x1 <= s->x0)
+			s->x1 = s->x0 + 0.1f;
+		if (w->line_h > 0.0f) {
+			s->y0 = w->line_y0;
+			s->y1 = w->line_y1;
+		}
 	}
 }
 
@@ -301,7 +301,7 @@ static void flush_word(struct reader *r)
 			push_glyph(r, ' ', r->prev_x1, w->s[0].y0, x1, w->s[0].y1, size, c);
 		}
 	}
-	spread_word(w);
+	order_word(w);
 	for (int i = 0; i < w->n; i++) {
 		const struct sym *s = &w->s[i];
 		push_glyph(r, s->cp, s->x0, s->y0, s->x1, s->y1, size, s->conf);
