@@ -187,6 +187,16 @@ static void page_zones(struct reader *r, size_t pi)
 		r->remarks_top[pi] = rl->y0;
 		r->remarks_bottom[pi] = ih ? ih->y0 : footer;
 	}
+	/* OCR (issue 4): a remarks label misread past recognising: the cell
+	 * under the attached documents' cell, down to the item header */
+	if (!rl && ih && r->src->scanned) {
+		const struct flabel *dl = find_label(p, L_DOCS);
+		float top = dl ? rule_floor(p, dl->x0 + 1.0f, dl->y1) : NAN;
+		if (!isnan(top) && top < ih->y0) {
+			r->remarks_top[pi] = top;
+			r->remarks_bottom[pi] = ih->y0;
+		}
+	}
 	if (ih) {
 		r->items_top[pi] = ih->y1;
 		r->items_bottom[pi] = footer;
