@@ -6,5 +6,6 @@
 int cli_serve(int argc, char **argv);	/* src/api/serve.c */
 int cli_user(int argc, char **argv);	/* src/store/cli_user.c */
 int cli_recognize(int argc, char **argv);	/* src/recognize/cli.c */
+int cli_ocr(int argc, char **argv);	/* src/recognize/ocr_cli.c */
 
 #endif

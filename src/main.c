@@ -15,6 +15,7 @@ static const struct command commands[] = {
 	{"serve", cli_serve, "run the web platform (JSON API under /api/v1 and the pages)"},
 	{"user", cli_user, "manage accounts: user add NAME --role ROLE [--org ORG] (password on stdin)"},
 	{"recognize", cli_recognize, "read an export declaration PDF and print its fields as JSON"},
+	{"ocr", cli_ocr, "read a page image as a scanned declaration page and print its text"},
 };
 
 static void usage(FILE *f)

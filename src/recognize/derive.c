@@ -7,6 +7,7 @@
 
 #include "recognize/fields_util.h"
 #include "recognize/form.h"
+#include "recognize/ocr_fix.h"
 #include "validate/validate.h"
 
 #define CONF_SURE 0.97
@@ -106,43 +107,8 @@ struct vin_ctx {
 	size_t nconf;
 	double base_conf;
 	int scanned;
+	char hint[OCR_VIN_LEN + 1];	/* OCR (issue 4): what this shipment's VINs share */
 };
-
-/* OCR look-alikes: try each doubtful character's alternatives; keep the
- * reading when exactly one passes the check digit. */
-static int vin_repair(const char *in, char out[VIN_LEN + 1])
-{
-	static const char *alts[] = {"S5", "B8", "Z2", "D0", "G6", "T7", "A4", "L1"};
-	char v[VIN_LEN + 1];
-	for (int i = 0; i < VIN_LEN; i++) {
-		char c = in[i];
-		v[i] = c == 'I' ? '1' : c == 'O' || c == 'Q' ? '0' : c;
-	}
-	v[VIN_LEN] = '\0';
-	if (vin_is_valid(v, VIN_LEN)) {
-		memcpy(out, v, VIN_LEN + 1);
-		return 1;
-	}
-	if (!vin_is_wellformed(v, VIN_LEN))
-		return 0;
-	int found = 0;
-	for (int i = 0; i < VIN_LEN; i++)
-		for (size_t a = 0; a < sizeof alts / sizeof alts[0]; a++)
-			for (int k = 0; k < 2; k++) {
-				if (v[i] != alts[a][k])
-					continue;
-				char w[VIN_LEN + 1];
-				memcpy(w, v, sizeof w);
-				w[i] = alts[a][1 - k];
-				if (vin_is_valid(w, VIN_LEN)) {
-					if (found && strcmp(out, w) != 0)
-						return 0;	/* two readings: no choice */
-					memcpy(out, w, sizeof w);
-					found = 1;
-				}
-			}
-	return found;
-}
 
 static void vin_take(void *arg, const char *v, size_t len, size_t i)
 {
@@ -157,12 +123,16 @@ static void vin_take(void *arg, const char *v, size_t len, size_t i)
 		memcpy(buf, s, VIN_LEN);
 		buf[VIN_LEN] = '\0';
 		if (c->scanned) {
-			char fixed[VIN_LEN + 1];
-			if (vin_repair(buf, fixed)) {
+			/* OCR (issue 4): look-alikes chosen by ocr_fix.c */
+			char fixed[OCR_VIN_LEN + 1];
+			float fconf;
+			if (ocr_fix_vin(buf, VIN_LEN, NULL, c->hint, fixed, &fconf) != OCR_FIX_FAILED) {
 				memcpy(buf, fixed, sizeof buf);
-				conf = CONF_UNSURE + 0.1;
+				conf = fconf < c->base_conf ? fconf : c->base_conf;
 				goto keep;
 			}
+			if (fixed[0])
+				memcpy(buf, fixed, sizeof buf);	/* the best reading, for the warning */
 		}
 		if (vin_is_wellformed(buf, VIN_LEN)) {
 			int digits = 0, letters = 0;
@@ -186,6 +156,26 @@ keep:
 		c->confs[c->nconf++] = conf;
 }
 
+/* OCR (issue 4): the characters most 17-character tokens agree on, read
+ * without a hint first (ocr_vin_consensus). */
+static void vin_hint(const char *text, const struct tok *t, size_t n, char hint[OCR_VIN_LEN + 1])
+{
+	enum { MAX_READ = 512 };
+	char (*read)[OCR_VIN_LEN + 1] = malloc(MAX_READ * sizeof *read);
+	size_t m = 0;
+	if (!read)
+		abort();
+	for (size_t i = 0; i < n && m < MAX_READ; i++) {
+		float conf;
+		if (t[i].b - t[i].a == VIN_LEN)
+			ocr_fix_vin(text + t[i].a, VIN_LEN, NULL, NULL, read[m], &conf);
+		if (t[i].b - t[i].a == VIN_LEN && strlen(read[m]) == OCR_VIN_LEN)
+			m++;
+	}
+	ocr_vin_consensus(read, m, hint);
+	free(read);
+}
+
 static void find_vins(const char *text, int scanned, double base, json_t *vins, json_t *warnings, double *confs,
 	size_t *nconf)
 {
@@ -193,7 +183,9 @@ static void find_vins(const char *text, int scanned, double base, json_t *vins, 
 	if (!t)
 		abort();
 	size_t n = tokenize_alnum(text, t, FU_MAX_TOKENS);
-	struct vin_ctx c = {text, t, vins, warnings, confs, *nconf, base, scanned};
+	struct vin_ctx c = {text, t, vins, warnings, confs, *nconf, base, scanned, {0}};
+	if (scanned)
+		vin_hint(text, t, n, c.hint);
 	scan_joined(text, t, n, pred_vin, vin_take, &c);
 	*nconf = c.nconf;
 	free(t);

@@ -75,6 +75,7 @@ static int is_grid(int id) { return id >= L_SHIPPER && id <= L_DOCS; }
 #define CONF_SURE 0.97
 #define CONF_UNSURE 0.6
 #define CONF_MISSING 0.3
+#define OCR_CONF_MAX 0.85
 #define MAX_ITEMS 500
 
 struct reader {
@@ -103,6 +104,16 @@ static void set_conf(struct reader *r, const char *path, double c)
 	if (c > 1)
 		c = 1;
 	json_object_set_new(r->conf, path, json_real(floor(c * 1000 + 0.5) / 1000));
+}
+
+/* OCR (issue 4): what derive.c set too stays below sure for a scanned doc. */
+static void ocr_cap_conf(json_t *conf)
+{
+	const char *key;
+	json_t *v;
+	json_object_foreach(conf, key, v)
+		if (json_is_number(v) && json_number_value(v) > OCR_CONF_MAX)
+			json_real_set(v, OCR_CONF_MAX);
 }
 
 static void warn(struct reader *r, const char *code, const char *field, const char *message, const char *value)
@@ -176,6 +187,16 @@ static void page_zones(struct reader *r, size_t pi)
 		r->remarks_label[pi] = (int)(rl - p->labels);
 		r->remarks_top[pi] = rl->y0;
 		r->remarks_bottom[pi] = ih ? ih->y0 : footer;
+	}
+	/* OCR (issue 4): a remarks label misread past recognising: the cell
+	 * under the attached documents' cell, down to the item header */
+	if (!rl && ih && r->src->scanned) {
+		const struct flabel *dl = find_label(p, L_DOCS);
+		float top = dl ? rule_floor(p, dl->x0 + 1.0f, dl->y1) : NAN;
+		if (!isnan(top) && top < ih->y0) {
+			r->remarks_top[pi] = top;
+			r->remarks_bottom[pi] = ih->y0;
+		}
 	}
 	if (ih) {
 		r->items_top[pi] = ih->y1;
@@ -1212,6 +1233,8 @@ enum kerr rec_fields_read(const struct rec_doc *doc, json_t **result)
 	put_footer_value(&r, L_F_PERSON, "declarant_person");
 	put_footer_value(&r, L_F_SELF, "self_assessment");
 	put_company(&r, L_F_AGENT, "declaring_agent");
+	if (doc->scanned)
+		ocr_cap_conf(r.conf);
 	json_object_set_new(r.out, "confidence", r.conf);
 	json_object_set_new(r.out, "warnings", r.warnings);
 	*result = r.out;

@@ -17,7 +17,15 @@ struct rec_raster {
  * recognised character, U+0020 between words) with boxes converted to points
  * of the unrotated raster, and conf from the recogniser; the caller frees it
  * with rec_page_free. deadline_ms is CLOCK_MONOTONIC milliseconds after which
- * the call gives up with K_RESOURCE_LIMIT. */
+ * the call gives up with K_RESOURCE_LIMIT.
+ * Also (ocr.c): "unrotated" means the raster's own frame, with the small scan
+ * skew (under 5 degrees) removed by a rotation about the page centre, so text
+ * lines run level; out->rules gets the ruling lines found in the image (points,
+ * same frame); out->width/height are the raster's size in points. Any dpi
+ * from 50 to 1200 is taken (the page is read at 200 dpi: render at 200 when
+ * you can). Other errors: K_NO_TEXT when the image holds no readable text (a
+ * photo, a blank page), K_RESOURCE_LIMIT for an image over 120 megapixels,
+ * K_INTERNAL when Tesseract or its chi_sim data cannot be loaded. */
 enum kerr rec_ocr_page(const struct rec_raster *img, int64_t deadline_ms, struct rec_page *out) KOUAN_MUST_USE;
 
 #endif

@@ -433,6 +433,14 @@ static enum kerr ocr_page(fz_context *ctx, fz_page *page, fz_matrix to_origin, i
 		out->n_glyphs = got.n_glyphs;
 		got.glyphs = NULL;
 		got.n_glyphs = 0;
+		if (out->n_rules == 0) {
+			/* a scanned page draws no rules: take the lines OCR found in the image */
+			free(out->rules);
+			out->rules = got.rules;
+			out->n_rules = got.n_rules;
+			got.rules = NULL;
+			got.n_rules = 0;
+		}
 		rec_page_free(&got);
 	}
 	return err;

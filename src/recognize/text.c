@@ -246,6 +246,35 @@ static size_t match_at(const struct fpage *p, size_t from, size_t end, const cha
 	return k - from;
 }
 
+/* OCR (issue 4): a label read with a few characters misread. Only for OCR
+ * text (glyph confidences below 1), only labels of four or more characters,
+ * at most one misread in four; *miss gets the count. */
+static size_t match_at_ocr(const struct fpage *p, size_t from, size_t end, const char *t, int *miss)
+{
+	size_t k = from, n = 0;
+	*miss = 0;
+	while (*t) {
+		uint32_t cp;
+		t += utf8_get(t, &cp);
+		while (k < end && p->g[k].cp == ' ')
+			k++;
+		if (k >= end)
+			return 0;
+		*miss += p->g[k].cp != cp;
+		k++;
+		n++;
+	}
+	return n >= 4 && (size_t)*miss * 4 <= n && *miss > 0 ? k - from : 0;
+}
+
+static int page_is_ocr(const struct fpage *p)
+{
+	for (size_t i = 0; i < p->ng; i++)
+		if (p->g[i].conf < 1.0f)
+			return 1;
+	return 0;
+}
+
 size_t utf8_get(const char *s, uint32_t *cp)
 {
 	const unsigned char *u = (const unsigned char *)s;
@@ -317,6 +346,7 @@ void find_labels(struct fpage *p, const struct label_def *defs, size_t ndefs)
 	if (!p->labels)
 		abort();
 	p->nlab = 0;
+	int ocr = page_is_ocr(p);
 	for (size_t li = 0; li < p->nl; li++) {
 		const struct fline *L = &p->lines[li];
 		size_t end = L->g0 + L->n;
@@ -327,6 +357,18 @@ void find_labels(struct fpage *p, const struct label_def *defs, size_t ndefs)
 			if (n > best_n) {
 				best_n = n;
 				best = d;
+			}
+		}
+		if (!best_n && ocr) {
+			int best_miss = 1 << 20;
+			for (size_t d = 0; d < ndefs; d++) {
+				int miss;
+				size_t n = match_at_ocr(p, L->g0, end, defs[d].text, &miss);
+				if (n && (miss < best_miss || (miss == best_miss && n > best_n))) {
+					best_n = n;
+					best = d;
+					best_miss = miss;
+				}
 			}
 		}
 		if (!best_n)

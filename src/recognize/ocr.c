@@ -1,0 +1,518 @@
+/* OCR of a page image (ocr.h): normalise the resolution, deskew, find the
+ * form's ruling lines and wipe them (they read as | 1 I l _), then read the
+ * rest with Tesseract's chi_sim model and hand back positioned glyphs in
+ * points, the same shape the PDF text layer gives the form reader.
+ *
+ * Re-entrant: every call makes its own Tesseract handle and images; the only
+ * process-wide act is setting OMP_THREAD_LIMIT when it is unset. */
+#include <dlfcn.h>
+#include <limits.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <leptonica/allheaders.h>
+#include <tesseract/capi.h>
+
+#include "core/log.h"
+#include "recognize/ocr.h"
+#include "recognize/ocr_fix.h"
+
+#define OCR_LANG "chi_sim"
+#define OCR_WORK_DPI 200.0f	/* the resolution chi_sim reads these forms best at */
+#define OCR_DPI_MIN 50.0f
+#define OCR_DPI_MAX 1200.0f
+#define OCR_MAX_PIXELS (120L * 1000 * 1000)	/* input; A4 at 600 dpi is 35 MP */
+#define OCR_MAX_WORK_PIXELS (40L * 1000 * 1000)	/* after scaling to OCR_WORK_DPI */
+#define OCR_MIN_SIDE 32
+#define OCR_MAX_GLYPHS 200000
+#define OCR_MAX_RULES 4000
+#define OCR_MAX_WORD 256	/* symbols kept of one word */
+#define OCR_MIN_WORD_CONF 0.0f	/* keep every word: misread values still carry their low conf */
+#define OCR_MIN_READABLE 12	/* confident letters, digits or ideographs a text page has at least */
+#define OCR_RULE_MIN_IN 0.30f	/* a ruling line is at least this long (inches) */
+#define OCR_MIN_SKEW_DEG 0.05f
+#define OCR_MAX_SKEW_DEG 5.0f
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Tesseract asks this between words; true stops recognition. */
+static bool past_deadline(void *arg, int words)
+{
+	const int64_t *deadline_ms = arg;
+	return now_ms() >= *deadline_ms;
+}
+
+static bool raster_ok(const struct rec_raster *img)
+{
+	if (!img || !img->pixels || img->width < OCR_MIN_SIDE || img->height < OCR_MIN_SIDE)
+		return false;
+	if (img->stride < img->width)
+		return false;
+	return img->dpi >= OCR_DPI_MIN && img->dpi <= OCR_DPI_MAX;
+}
+
+/* A grey PIX at about OCR_WORK_DPI; *scale is working pixels per input pixel. */
+static PIX *working_image(const struct rec_raster *img, float *scale)
+{
+	PIX *pix = pixCreate(img->width, img->height, 8);
+	if (!pix)
+		return NULL;
+	l_uint32 *data = pixGetData(pix);
+	int wpl = pixGetWpl(pix);
+	for (int y = 0; y < img->height; y++) {
+		const uint8_t *src = img->pixels + (size_t)y * (size_t)img->stride;
+		l_uint32 *line = data + (size_t)y * (size_t)wpl;
+		for (int x = 0; x < img->width; x++)
+			SET_DATA_BYTE(line, x, src[x]);
+	}
+	pixSetResolution(pix, (l_int32)lroundf(img->dpi), (l_int32)lroundf(img->dpi));
+	float s = OCR_WORK_DPI / img->dpi;
+	*scale = 1.0f;
+	if (s > 0.85f && s < 1.25f)
+		return pix;
+	PIX *scaled = s < 1.0f ? pixScaleAreaMap(pix, s, s) : pixScaleGrayLI(pix, s, s);
+	pixDestroy(&pix);
+	if (scaled)
+		*scale = s;
+	return scaled;
+}
+
+/* Rotate the page so text lines run level; *angle_deg gets the correction. */
+static PIX *deskew(PIX *grey, float *angle_deg)
+{
+	*angle_deg = 0.0f;
+	PIX *bin = pixConvertTo1(grey, 160);
+	if (!bin)
+		return pixClone(grey);
+	l_float32 angle = 0.0f, conf = 0.0f;
+	l_ok bad = pixFindSkew(bin, &angle, &conf);
+	pixDestroy(&bin);
+	if (bad || conf < 2.5f || fabsf(angle) < OCR_MIN_SKEW_DEG || fabsf(angle) > OCR_MAX_SKEW_DEG)
+		return pixClone(grey);
+	PIX *rot = pixRotate(grey, (float)(M_PI / 180.0) * angle, L_ROTATE_AREA_MAP, L_BRING_IN_WHITE, 0, 0);
+	if (!rot)
+		return pixClone(grey);
+	*angle_deg = angle;
+	return rot;
+}
+
+static void add_rule(struct rec_page *out, const BOX *b, float px_to_pt)
+{
+	if (out->n_rules >= OCR_MAX_RULES)
+		return;
+	out->rules[out->n_rules++] = (struct rec_rule){
+		.x0 = b->x * px_to_pt, .y0 = b->y * px_to_pt,
+		.x1 = (b->x + b->w) * px_to_pt, .y1 = (b->y + b->h) * px_to_pt,
+	};
+}
+
+/* Long thin runs of ink in one direction: the form's ruling lines. */
+static PIX *find_lines(PIX *bin, int hsize, int vsize, struct rec_page *out, float px_to_pt)
+{
+	PIX *h = pixOpenBrick(NULL, bin, hsize, 1);
+	PIX *v = pixOpenBrick(NULL, bin, 1, vsize);
+	PIX *mask = NULL;
+	if (!h || !v)
+		goto out;
+	PIX *both[2] = {h, v};
+	for (int k = 0; k < 2; k++) {
+		BOXA *boxes = pixConnComp(both[k], NULL, 8);
+		int n = boxes ? boxaGetCount(boxes) : 0;
+		for (int i = 0; i < n; i++) {
+			BOX *b = boxaGetBox(boxes, i, L_CLONE);
+			if (b && (k == 0 ? b->w >= hsize && b->h <= hsize / 4 : b->h >= vsize && b->w <= vsize / 4))
+				add_rule(out, b, px_to_pt);
+			boxDestroy(&b);
+		}
+		boxaDestroy(&boxes);
+	}
+	mask = pixOr(NULL, h, v);
+	if (mask) {
+		PIX *grown = pixDilateBrick(NULL, mask, 5, 5);
+		pixDestroy(&mask);
+		mask = grown;
+	}
+out:
+	pixDestroy(&h);
+	pixDestroy(&v);
+	return mask;
+}
+
+/* The image Tesseract reads: the grey page with its ruling lines wiped.
+ * (Flattening the background first was tried: chi_sim then loses the grey
+ * label codes and a third of the values.) */
+static PIX *clean_page(PIX *grey, float dpi, struct rec_page *out, float px_to_pt)
+{
+	PIX *flat = pixCopy(NULL, grey);
+	if (!flat)
+		return NULL;
+	PIX *bin = pixConvertTo1(flat, 150);
+	if (!bin)
+		return flat;
+	int len = (int)lroundf(OCR_RULE_MIN_IN * dpi);
+	PIX *mask = find_lines(bin, len, len, out, px_to_pt);
+	pixDestroy(&bin);
+	if (mask) {
+		pixSetMasked(flat, mask, 255);
+		pixDestroy(&mask);
+	}
+	return flat;
+}
+
+/* ---- turning Tesseract's symbols into glyphs ---- */
+
+struct sym {
+	uint32_t cp;
+	float x0, y0, x1, y1, conf;
+};
+
+struct word {
+	struct sym s[OCR_MAX_WORD];
+	int n;
+	float conf;		/* the word's, 0..1 */
+	float line_h;		/* its text line's height, points */
+	float line_y0, line_y1;	/* its text line's top and bottom, points */
+	bool line_start;
+};
+
+struct reader {
+	struct rec_page *out;
+	size_t cap;
+	float px_to_pt;
+	struct word w;
+	bool have_prev;		/* a word already emitted on the current line */
+	uint32_t prev_cp;
+	float prev_x1, prev_conf;
+	int readable;
+	bool full;
+};
+
+static bool is_cjk(uint32_t cp)
+{
+	return (cp >= 0x3400 && cp <= 0x9FFF) || (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0x3000 && cp <= 0x303F) ||
+		(cp >= 0xFF00 && cp <= 0xFFEF);
+}
+
+static bool push_glyph(struct reader *r, uint32_t cp, float x0, float y0, float x1, float y1, float size,
+	float conf)
+{
+	struct rec_page *out = r->out;
+	if (out->n_glyphs >= OCR_MAX_GLYPHS) {
+		r->full = true;
+		return false;
+	}
+	if (out->n_glyphs == r->cap) {
+		size_t ncap = r->cap ? r->cap * 2 : 4096;
+		struct rec_glyph *g = realloc(out->glyphs, ncap * sizeof *g);
+		if (!g) {
+			r->full = true;
+			return false;
+		}
+		out->glyphs = g;
+		r->cap = ncap;
+	}
+	out->glyphs[out->n_glyphs++] = (struct rec_glyph){
+		.cp = cp, .x0 = x0, .y0 = y0, .x1 = x1, .y1 = y1, .size = size,
+		.conf = conf < 0.0f ? 0.0f : conf > 1.0f ? 1.0f : conf,
+	};
+	return true;
+}
+
+/* A word made only of strokes (| _ - —) is a leftover piece of the grid. */
+static bool is_stroke_word(const struct word *w)
+{
+	for (int i = 0; i < w->n; i++)
+		if (!ocr_is_stroke(w->s[i].cp))
+			return false;
+	return true;
+}
+
+static float advance(uint32_t cp)
+{
+	if (is_cjk(cp))
+		return 2.0f;
+	switch (cp) {
+	case '1': case 'I': case 'i': case 'l': case 'j': case '|': case '.': case ',': case ':': case ';':
+	case '!': case '\'': case '(': case ')':
+		return 0.6f;
+	default:
+		return 1.0f;
+	}
+}
+
+/* The LSTM's symbol boxes overlap, can come out of order, and the last one
+ * of a word may reach far into the next word; sorted by position, such boxes
+ * would scramble a number or a label. Their left edges are the reliable part:
+ * keep them in reading order, end each box where the next one starts, and
+ * no wider than its character can be. All take the text line's top and
+ * bottom, one per line as a text layer has. */
+static void order_word(struct word *w)
+{
+	float h = w->line_h > 0.0f ? w->line_h : w->s[0].y1 - w->s[0].y0;
+	for (int i = 0; i < w->n; i++) {
+		struct sym *s = &w->s[i];
+		if (i > 0 && s->x0 <= w->s[i - 1].x0)
+			s->x0 = w->s[i - 1].x0 + 0.1f;
+	}
+	for (int i = 0; i < w->n; i++) {
+		struct sym *s = &w->s[i];
+		float widest = s->x0 + advance(s->cp) * 0.6f * h;
+		if (s->x1 > widest)
+			s->x1 = widest;
+		if (i + 1 < w->n && s->x1 > w->s[i + 1].x0)
+			s->x1 = w->s[i + 1].x0;
+		if (s->x1 <= s->x0)
+			s->x1 = s->x0 + 0.1f;
+		if (w->line_h > 0.0f) {
+			s->y0 = w->line_y0;
+			s->y1 = w->line_y1;
+		}
+	}
+}
+
+static void flush_word(struct reader *r)
+{
+	struct word *w = &r->w;
+	if (w->line_start)
+		r->have_prev = false;
+	if (w->n == 0 || w->conf < OCR_MIN_WORD_CONF || is_stroke_word(w)) {
+		w->n = 0;
+		return;
+	}
+	float size = w->line_h > 0.0f ? w->line_h * 0.85f : (w->s[0].y1 - w->s[0].y0);
+	/* Between two ideographs a word break is no space: Chinese is written
+	 * without them, and a gap there is only wide spacing. */
+	if (r->have_prev) {
+		float gap = w->s[0].x0 - r->prev_x1;
+		bool both_cjk = is_cjk(r->prev_cp) && is_cjk(w->s[0].cp);
+		if (!both_cjk || gap > 1.2f * size) {
+			float c = r->prev_conf < w->conf ? r->prev_conf : w->conf;
+			/* narrow: a space must not reach over into the next cell */
+			float x1 = r->prev_x1 + (gap < 0.3f * size ? (gap > 0 ? gap : 0) : 0.3f * size);
+			push_glyph(r, ' ', r->prev_x1, w->s[0].y0, x1, w->s[0].y1, size, c);
+		}
+	}
+	order_word(w);
+	for (int i = 0; i < w->n; i++) {
+		const struct sym *s = &w->s[i];
+		push_glyph(r, s->cp, s->x0, s->y0, s->x1, s->y1, size, s->conf);
+		if (s->conf >= 0.7f && (is_cjk(s->cp) || (s->cp < 128 && ocr_is_alnum((char)s->cp))))
+			r->readable++;
+	}
+	r->have_prev = true;
+	r->prev_cp = w->s[w->n - 1].cp;
+	r->prev_x1 = w->s[w->n - 1].x1;
+	r->prev_conf = w->conf;
+	w->n = 0;
+}
+
+/* Decode one UTF-8 scalar; returns bytes used, 0 at the end or on bad input. */
+static int utf8_next(const unsigned char *s, uint32_t *cp)
+{
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return s[0] ? 1 : 0;
+	}
+	int n = (s[0] & 0xE0) == 0xC0 ? 2 : (s[0] & 0xF0) == 0xE0 ? 3 : (s[0] & 0xF8) == 0xF0 ? 4 : 0;
+	if (!n)
+		return 0;
+	uint32_t v = s[0] & (0x7F >> n);
+	for (int i = 1; i < n; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		v = (v << 6) | (s[i] & 0x3F);
+	}
+	*cp = v;
+	return n;
+}
+
+static void take_symbol(struct reader *r, TessResultIterator *it, TessPageIterator *pit)
+{
+	int l, t, rt, b;
+	if (TessPageIteratorIsAtBeginningOf(pit, RIL_WORD)) {
+		flush_word(r);
+		r->w.line_start = TessPageIteratorIsAtBeginningOf(pit, RIL_TEXTLINE);
+		r->w.conf = TessResultIteratorConfidence(it, RIL_WORD) / 100.0f;
+		r->w.line_h = 0.0f;
+		r->w.line_y0 = r->w.line_y1 = 0.0f;
+		if (TessPageIteratorBoundingBox(pit, RIL_TEXTLINE, &l, &t, &rt, &b)) {
+			r->w.line_h = (float)(b - t) * r->px_to_pt;
+			r->w.line_y0 = (float)t * r->px_to_pt;
+			r->w.line_y1 = (float)b * r->px_to_pt;
+		}
+	}
+	char *text = TessResultIteratorGetUTF8Text(it, RIL_SYMBOL);
+	if (!text)
+		return;
+	if (TessPageIteratorBoundingBox(pit, RIL_SYMBOL, &l, &t, &rt, &b)) {
+		float conf = TessResultIteratorConfidence(it, RIL_SYMBOL) / 100.0f;
+		const unsigned char *p = (const unsigned char *)text;
+		uint32_t cp;
+		int used;
+		while ((used = utf8_next(p, &cp)) > 0 && r->w.n < OCR_MAX_WORD) {
+			if (cp > ' ')
+				r->w.s[r->w.n++] = (struct sym){
+					.cp = cp, .x0 = l * r->px_to_pt, .y0 = t * r->px_to_pt,
+					.x1 = rt * r->px_to_pt, .y1 = b * r->px_to_pt, .conf = conf,
+				};
+			p += used;
+		}
+	}
+	TessDeleteText(text);
+}
+
+static enum kerr read_glyphs(TessBaseAPI *api, float px_to_pt, struct rec_page *out, int *readable)
+{
+	TessResultIterator *it = TessBaseAPIGetIterator(api);
+	*readable = 0;
+	if (!it)
+		return K_OK;	/* nothing recognised */
+	struct reader *r = calloc(1, sizeof *r);
+	if (!r) {
+		TessResultIteratorDelete(it);
+		return K_INTERNAL;
+	}
+	r->out = out;
+	r->px_to_pt = px_to_pt;
+	TessPageIterator *pit = TessResultIteratorGetPageIterator(it);
+	do
+		take_symbol(r, it, pit);
+	while (!r->full && TessResultIteratorNext(it, RIL_SYMBOL));
+	flush_word(r);
+	*readable = r->readable;
+	bool full = r->full;
+	free(r);
+	TessResultIteratorDelete(it);
+	return full ? K_RESOURCE_LIMIT : K_OK;
+}
+
+/* Tesseract's LSTM asks OpenMP for several threads; on a shared 2-core
+ * machine that makes a page ten times slower (STACK.md gotcha 6). libgomp
+ * reads OMP_THREAD_LIMIT only when it is loaded, before main, so setting the
+ * variable here is too late: when the user has not chosen a limit, allow no
+ * active parallel level, which runs every parallel region on the calling
+ * thread. Looked up at run time so that the build needs no OpenMP flags. */
+static void one_thread_openmp(void)
+{
+	if (getenv("OMP_THREAD_LIMIT"))
+		return;
+	void (*set_levels)(int) = (void (*)(int))dlsym(RTLD_DEFAULT, "omp_set_max_active_levels");
+	if (set_levels)
+		set_levels(0);
+}
+
+static pthread_once_t openmp_once = PTHREAD_ONCE_INIT;
+
+static enum kerr run_tesseract(PIX *pix, float dpi, int64_t deadline_ms, float px_to_pt, struct rec_page *out,
+	int *readable)
+{
+	pthread_once(&openmp_once, one_thread_openmp);
+	enum kerr err = K_OK;
+	TessBaseAPI *api = TessBaseAPICreate();
+	ETEXT_DESC *mon = TessMonitorCreate();
+	if (!api || !mon) {
+		err = K_INTERNAL;
+		goto out;
+	}
+	if (TessBaseAPIInit3(api, NULL, OCR_LANG) != 0) {
+		log_error("msg=tesseract_init_failed lang=%s", OCR_LANG);
+		err = K_INTERNAL;
+		goto out;
+	}
+	TessBaseAPISetVariable(api, "preserve_interword_spaces", "1");
+	TessBaseAPISetVariable(api, "debug_file", "/dev/null");
+	TessBaseAPISetPageSegMode(api, PSM_AUTO);
+	TessBaseAPISetImage2(api, pix);
+	TessBaseAPISetSourceResolution(api, (int)lroundf(dpi));
+	int64_t left = deadline_ms - now_ms();
+	if (left <= 0) {
+		err = K_RESOURCE_LIMIT;
+		goto out;
+	}
+	TessMonitorSetDeadlineMSecs(mon, left > INT_MAX ? INT_MAX : (int)left);
+	TessMonitorSetCancelFunc(mon, past_deadline);
+	TessMonitorSetCancelThis(mon, &deadline_ms);
+	int rc = TessBaseAPIRecognize(api, mon);
+	if (now_ms() >= deadline_ms) {
+		err = K_RESOURCE_LIMIT;
+		goto out;
+	}
+	if (rc != 0) {
+		err = K_NO_TEXT;	/* Tesseract found no text blocks on the page */
+		goto out;
+	}
+	err = read_glyphs(api, px_to_pt, out, readable);
+out:
+	if (mon)
+		TessMonitorDelete(mon);
+	if (api) {
+		TessBaseAPIEnd(api);
+		TessBaseAPIDelete(api);
+	}
+	return err;
+}
+
+static void page_clear(struct rec_page *page)
+{
+	free(page->glyphs);
+	free(page->rules);
+	page->glyphs = NULL;
+	page->rules = NULL;
+	page->n_glyphs = page->n_rules = 0;
+}
+
+enum kerr rec_ocr_page(const struct rec_raster *img, int64_t deadline_ms, struct rec_page *out)
+{
+	if (!out)
+		return K_INTERNAL;
+	memset(out, 0, sizeof *out);
+	if (!raster_ok(img))
+		return K_NO_TEXT;
+	if ((long)img->width * (long)img->height > OCR_MAX_PIXELS)
+		return K_RESOURCE_LIMIT;
+	float s = OCR_WORK_DPI / img->dpi;
+	if ((double)img->width * s * (double)img->height * s > (double)OCR_MAX_WORK_PIXELS)
+		return K_RESOURCE_LIMIT;
+	if (now_ms() >= deadline_ms)
+		return K_RESOURCE_LIMIT;
+
+	enum kerr err = K_INTERNAL;
+	PIX *work = NULL, *level = NULL, *clean = NULL;
+	float scale = 1.0f, angle = 0.0f;
+	out->width = img->width * 72.0f / img->dpi;
+	out->height = img->height * 72.0f / img->dpi;
+	out->rules = calloc(OCR_MAX_RULES, sizeof *out->rules);
+	if (!out->rules)
+		goto out;
+	work = working_image(img, &scale);
+	if (!work)
+		goto out;
+	float dpi = img->dpi * scale;
+	float px_to_pt = 72.0f / dpi;
+	level = deskew(work, &angle);
+	clean = level ? clean_page(level, dpi, out, px_to_pt) : NULL;
+	if (!clean)
+		goto out;
+	int readable = 0;
+	err = run_tesseract(clean, dpi, deadline_ms, px_to_pt, out, &readable);
+	log_debug("msg=ocr_page width=%d height=%d dpi=%.0f skew_deg=%.2f glyphs=%zu rules=%zu readable=%d err=%s",
+		img->width, img->height, img->dpi, angle, out->n_glyphs, out->n_rules, readable, kerr_code(err));
+	if (err == K_OK && readable < OCR_MIN_READABLE)
+		err = K_NO_TEXT;
+out:
+	pixDestroy(&clean);
+	pixDestroy(&level);
+	pixDestroy(&work);
+	if (err != K_OK)
+		page_clear(out);
+	return err;
+}

@@ -1,0 +1,681 @@
+/* Domain corrections for OCR text (ocr_fix.h). */
+#include <string.h>
+
+#include "recognize/ocr_fix.h"
+
+#define FIX_MAX_CPS 64		/* code points of one token considered */
+#define FIX_DEFAULT_CONF 0.9f
+#define VIN_MAX_CANDS 8		/* readings tried at one position */
+#define VIN_MAX_CHANGES 4	/* characters one repair may change */
+#define VIN_BUDGET 4.0f		/* the most a repair may cost */
+#define VIN_TIE_MARGIN 0.35f	/* two repairs closer than this cannot be told apart */
+#define VIN_DROP_COST 0.3f	/* dropping an end character that looks like a border */
+#define VIN_INSERT_COST 1.2f	/* dropping a character inside */
+#define CLOSEST_MAX 64
+
+/* ---- reading code points as ASCII ---- */
+
+static size_t utf8_decode(const char *s, size_t len, uint32_t *cp)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	if (len == 0)
+		return 0;
+	if (u[0] < 0x80) {
+		*cp = u[0];
+		return 1;
+	}
+	size_t n = (u[0] & 0xE0) == 0xC0 ? 2 : (u[0] & 0xF0) == 0xE0 ? 3 : (u[0] & 0xF8) == 0xF0 ? 4 : 0;
+	if (n == 0 || n > len) {
+		*cp = 0xFFFD;
+		return 1;
+	}
+	uint32_t v = u[0] & (0x7F >> n);
+	for (size_t i = 1; i < n; i++) {
+		if ((u[i] & 0xC0) != 0x80) {
+			*cp = 0xFFFD;
+			return 1;
+		}
+		v = (v << 6) | (u[i] & 0x3F);
+	}
+	*cp = v;
+	return n;
+}
+
+bool ocr_is_stroke(uint32_t cp)
+{
+	switch (cp) {
+	case '|': case 0xFF5C: case 0xA6: case '_': case 0xFF3F: case '!': case 0xFF01:
+	case '[': case ']': case 0x3010: case 0x3011: case 0x2502: case 0x2014: case 0x2015:
+		return true;
+	default:
+		return false;
+	}
+}
+
+bool ocr_is_alnum(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
+static bool is_space(uint32_t cp)
+{
+	return cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == 0x3000 || cp == 0xA0;
+}
+
+/* Upper-case ASCII for a code point that reads as a Latin letter or digit
+ * (full width, Cyrillic look-alikes, 〇), '|' for a stroke, 0 otherwise. */
+static char fold(uint32_t cp)
+{
+	static const struct { uint32_t cp; char c; } cyr[] = {
+		{0x0410, 'A'}, {0x0412, 'B'}, {0x0415, 'E'}, {0x041A, 'K'}, {0x041C, 'M'}, {0x041D, 'H'},
+		{0x041E, 'O'}, {0x0420, 'P'}, {0x0421, 'C'}, {0x0422, 'T'}, {0x0425, 'X'}, {0x0430, 'A'},
+		{0x0435, 'E'}, {0x043E, 'O'}, {0x0440, 'P'}, {0x0441, 'C'}, {0x0445, 'X'}, {0x0417, '3'},
+	};
+	if (cp >= 0xFF10 && cp <= 0xFF5A)
+		cp -= 0xFEE0;	/* full width to ASCII */
+	if (cp == 0x3007 || cp == 0x25CB)
+		return 'O';
+	if (ocr_is_stroke(cp))
+		return '|';
+	if (cp == 'l')
+		return 'I';	/* a lower-case l is a misread 1 or I, never a VIN letter */
+	if (cp < 128 && ocr_is_alnum((char)cp))
+		return (char)(cp >= 'a' ? cp - 32 : cp);
+	for (size_t i = 0; i < sizeof cyr / sizeof cyr[0]; i++)
+		if (cyr[i].cp == cp)
+			return cyr[i].c;
+	return 0;
+}
+
+/* The digit a character is most often misread from, or 0. */
+static char digit_lookalike(char c)
+{
+	switch (c) {
+	case 'O': case 'D': case 'Q': case 'U': return '0';
+	case 'I': case 'L': case '|': case 'J': return '1';
+	case 'Z': return '2';
+	case 'A': return '4';
+	case 'S': return '5';
+	case 'G': return '6';
+	case 'T': return '7';
+	case 'B': return '8';
+	default: return c >= '0' && c <= '9' ? c : 0;
+	}
+}
+
+/* Lower-case look-alikes read in a digit string. */
+static char digit_lookalike_cp(uint32_t cp)
+{
+	switch (cp) {
+	case 'b': return '6';
+	case 'g': case 'q': return '9';
+	case 's': return '5';
+	case 'o': return '0';
+	case 'z': return '2';
+	default: break;
+	}
+	char c = fold(cp);
+	return c ? digit_lookalike(c) : 0;
+}
+
+/* ---- VIN ---- */
+
+static int vin_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	static const char letters[] = "ABCDEFGHJKLMNPRSTUVWXYZ";
+	static const int values[] = {1, 2, 3, 4, 5, 6, 7, 8, 1, 2, 3, 4, 5, 7, 9, 2, 3, 4, 5, 6, 7, 8, 9};
+	const char *p = c ? strchr(letters, c) : NULL;
+	return p ? values[p - letters] : -1;
+}
+
+static bool vin_char_ok(char c)
+{
+	return vin_value(c) >= 0;
+}
+
+static bool vin_valid(const char *v)
+{
+	static const int weight[OCR_VIN_LEN] = {8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2};
+	int sum = 0;
+	for (int i = 0; i < OCR_VIN_LEN; i++) {
+		int x = vin_value(v[i]);
+		if (x < 0)
+			return false;
+		sum += x * weight[i];
+	}
+	int r = sum % 11;
+	return v[8] == (r == 10 ? 'X' : '0' + r);
+}
+
+/* Pairs of characters that OCR confuses: tier 1 look alike in most faces,
+ * tier 2 only in some or when the print is poor. */
+static const char *const tier1[] = {"0DOQ", "1IL|", "T7", "5S", "8B", "2Z", "6G", "4A", "UV"};
+static const char *const tier2[] = {"38", "68", "56", "08", "09", "17", "EF", "FP", "PR", "MN", "VY", "KX",
+	"CG", "HN", "0U", "1J", "EB", "RB"};
+
+struct cand {
+	char c;
+	float cost;
+};
+
+struct cands {
+	struct cand c[VIN_MAX_CANDS];
+	int n;
+};
+
+static void cand_add(struct cands *cs, char c, float cost)
+{
+	if (!vin_char_ok(c))
+		return;
+	for (int i = 0; i < cs->n; i++)
+		if (cs->c[i].c == c) {
+			if (cost < cs->c[i].cost)
+				cs->c[i].cost = cost;
+			return;
+		}
+	if (cs->n < VIN_MAX_CANDS)
+		cs->c[cs->n++] = (struct cand){c, cost};
+}
+
+static void add_group(struct cands *cs, const char *const *groups, size_t ng, char c, float cost)
+{
+	for (size_t g = 0; g < ng; g++)
+		if (strchr(groups[g], c))
+			for (const char *p = groups[g]; *p; p++)
+				if (*p != c)
+					cand_add(cs, *p, cost);
+}
+
+/* The readings of position i (0-based) for the character read as c. */
+static void vin_cands(char c, float conf, int i, char hint, struct cands *cs)
+{
+	float f = 0.5f + conf;
+	cs->n = 0;
+	bool digit_only = i >= 13;	/* GB 16735 / ISO 3779: the last four are digits */
+	bool check_pos = i == 8;	/* 0-9 or X */
+	if (vin_char_ok(c)) {
+		bool fits = !(digit_only && !(c >= '0' && c <= '9')) && !(check_pos && !(c >= '0' && c <= '9') && c != 'X');
+		cand_add(cs, c, fits ? 0.0f : 3.0f);
+	}
+	char d = digit_lookalike(c);
+	if (!vin_char_ok(c) || ((digit_only || check_pos) && d && d != c))
+		cand_add(cs, d ? d : '1', 0.2f);	/* forced: I O Q | cannot stand, or a letter where digits go */
+	add_group(cs, tier1, sizeof tier1 / sizeof tier1[0], c, (vin_char_ok(c) ? 1.0f : 0.6f) * f);
+	add_group(cs, tier2, sizeof tier2 / sizeof tier2[0], c, 2.0f * f);
+	if (hint && hint != '?' && hint != c && i < 11)
+		cand_add(cs, hint, 1.5f * f);	/* the shipment's shared WMI, VDS and plant */
+	for (int k = 0; k < cs->n; k++) {
+		char x = cs->c[k].c;
+		if ((digit_only && !(x >= '0' && x <= '9')) || (check_pos && !(x >= '0' && x <= '9') && x != 'X'))
+			cs->c[k].cost += 3.0f;
+		if (hint && hint != '?' && x == hint && x != c)
+			cs->c[k].cost *= 0.1f;
+	}
+}
+
+struct vin_search {
+	struct cands pos[OCR_VIN_LEN];
+	char cur[OCR_VIN_LEN + 1];
+	char best[OCR_VIN_LEN + 1], second[OCR_VIN_LEN + 1];
+	float best_cost, second_cost;
+	int best_changes;
+};
+
+static void vin_offer(struct vin_search *s, float cost, int changes)
+{
+	if (!vin_valid(s->cur))
+		return;
+	if (cost < s->best_cost) {
+		if (strcmp(s->best, s->cur) != 0) {
+			memcpy(s->second, s->best, sizeof s->second);
+			s->second_cost = s->best_cost;
+		}
+		memcpy(s->best, s->cur, sizeof s->best);
+		s->best_cost = cost;
+		s->best_changes = changes;
+	} else if (cost < s->second_cost && strcmp(s->best, s->cur) != 0) {
+		memcpy(s->second, s->cur, sizeof s->second);
+		s->second_cost = cost;
+	}
+}
+
+static void vin_dfs(struct vin_search *s, int i, float cost, int changes)
+{
+	if (cost > VIN_BUDGET || cost >= s->second_cost || changes > VIN_MAX_CHANGES)
+		return;
+	if (i == OCR_VIN_LEN) {
+		vin_offer(s, cost, changes);
+		return;
+	}
+	for (int k = 0; k < s->pos[i].n; k++) {
+		const struct cand *c = &s->pos[i].c[k];
+		s->cur[i] = c->c;
+		vin_dfs(s, i + 1, cost + c->cost, changes + (c->cost > 0.0f));
+	}
+}
+
+struct token {
+	char c[FIX_MAX_CPS];
+	float q[FIX_MAX_CPS];
+	int n;
+	bool bad;		/* a character that is no letter, digit or stroke */
+};
+
+/* The token's characters, folded, with whitespace left out and strokes or
+ * punctuation at either end trimmed. */
+static void tokenize(const char *in, size_t len, const float *conf, struct token *t)
+{
+	t->n = 0;
+	t->bad = false;
+	size_t off = 0, k = 0;
+	while (off < len && t->n < FIX_MAX_CPS) {
+		uint32_t cp;
+		size_t used = utf8_decode(in + off, len - off, &cp);
+		off += used;
+		float q = conf ? conf[k] : FIX_DEFAULT_CONF;
+		k++;
+		if (is_space(cp))
+			continue;
+		char c = fold(cp);
+		if (!c) {
+			t->c[t->n] = 0;	/* punctuation: trimmed at the ends below, fatal inside */
+			t->q[t->n++] = q;
+			continue;
+		}
+		t->c[t->n] = c;
+		t->q[t->n++] = q < 0.0f ? 0.0f : q > 1.0f ? 1.0f : q;
+	}
+	int a = 0, b = t->n;
+	while (a < b && (t->c[a] == 0 || t->c[a] == '|'))
+		a++;
+	while (b > a && (t->c[b - 1] == 0 || t->c[b - 1] == '|'))
+		b--;
+	t->bad = false;
+	for (int i = a; i < b; i++)
+		if (t->c[i] == 0)
+			t->bad = true;
+	memmove(t->c, t->c + a, (size_t)(b - a));
+	memmove(t->q, t->q + a, (size_t)(b - a) * sizeof t->q[0]);
+	t->n = b - a;
+}
+
+static bool border_like(char c)
+{
+	return c == '1' || c == 'I' || c == 'L' || c == 'J' || c == '|' || c == 'T';
+}
+
+static float min_conf(const float *q, int n)
+{
+	float m = 1.0f;
+	for (int i = 0; i < n; i++)
+		if (q[i] < m)
+			m = q[i];
+	return m;
+}
+
+/* Search one alignment: the token without the character at skip (or -1). */
+static void vin_align(const struct token *t, int start, int skip, float base, const char *hint,
+	struct vin_search *s)
+{
+	for (int i = 0, k = start; i < OCR_VIN_LEN; i++, k++) {
+		if (k == skip)
+			k++;
+		vin_cands(t->c[k], t->q[k], i, hint ? hint[i] : 0, &s->pos[i]);
+	}
+	s->cur[OCR_VIN_LEN] = 0;
+	vin_dfs(s, 0, base, 0);
+}
+
+/* The reading that takes each position's cheapest candidate, valid or not. */
+static void vin_plain(const struct token *t, int start, char out[OCR_VIN_LEN + 1])
+{
+	for (int i = 0; i < OCR_VIN_LEN; i++) {
+		struct cands cs;
+		vin_cands(t->c[start + i], t->q[start + i], i, 0, &cs);
+		int best = 0;
+		for (int k = 1; k < cs.n; k++)
+			if (cs.c[k].cost < cs.c[best].cost)
+				best = k;
+		out[i] = cs.n ? cs.c[best].c : '?';
+	}
+	out[OCR_VIN_LEN] = 0;
+}
+
+enum ocr_fix ocr_fix_vin(const char *in, size_t len, const float *conf, const char *hint,
+	char out[OCR_VIN_LEN + 1], float *conf_out)
+{
+	struct token t;
+	struct vin_search s;
+	out[0] = 0;
+	*conf_out = 0.0f;
+	if (hint && strlen(hint) != OCR_VIN_LEN)
+		hint = NULL;
+	tokenize(in, len, conf, &t);
+	if (t.bad || t.n < OCR_VIN_LEN || t.n > OCR_VIN_LEN + 2) {
+		if (!t.bad && t.n < OCR_VIN_LEN) {
+			for (int i = 0; i < t.n; i++)
+				out[i] = t.c[i];
+			out[t.n] = 0;
+		}
+		return OCR_FIX_FAILED;
+	}
+	memset(&s, 0, sizeof s);
+	s.best_cost = s.second_cost = VIN_BUDGET + 1.0f;
+	int extra = t.n - OCR_VIN_LEN, plain_start = -1;
+	for (int start = 0; start <= extra; start++) {
+		int dropped_tail = extra - start;
+		bool ok = true;
+		for (int i = 0; i < start; i++)
+			ok &= border_like(t.c[i]);
+		for (int i = 0; i < dropped_tail; i++)
+			ok &= border_like(t.c[t.n - 1 - i]);
+		if (!ok)
+			continue;
+		if (plain_start < 0)
+			plain_start = start;
+		vin_align(&t, start, -1, VIN_DROP_COST * (float)extra, hint, &s);
+	}
+	/* one character too many inside: a speck or a split glyph read twice */
+	if (extra == 1)
+		for (int skip = 1; skip < t.n - 1; skip++)
+			vin_align(&t, 0, skip, VIN_INSERT_COST, hint, &s);
+	float mc = plain_start >= 0 ? min_conf(t.q + plain_start, OCR_VIN_LEN) : min_conf(t.q, t.n);
+	if (s.best_cost > VIN_BUDGET || s.second_cost - s.best_cost < VIN_TIE_MARGIN) {
+		if (plain_start >= 0)
+			vin_plain(&t, plain_start, out);
+		*conf_out = ocr_field_conf(mc, OCR_FIX_FAILED, false);
+		return OCR_FIX_FAILED;
+	}
+	memcpy(out, s.best, OCR_VIN_LEN + 1);
+	enum ocr_fix how = s.best_changes == 0 && extra == 0 ? OCR_FIX_EXACT : OCR_FIX_REPAIRED;
+	float c = ocr_field_conf(mc, how, true);
+	if (how == OCR_FIX_REPAIRED && s.second_cost - s.best_cost < 1.0f)
+		c *= 0.7f;	/* another repair was nearly as likely */
+	*conf_out = c;
+	return how;
+}
+
+void ocr_vin_consensus(const char (*vins)[OCR_VIN_LEN + 1], size_t n, char hint[OCR_VIN_LEN + 1])
+{
+	for (int i = 0; i < OCR_VIN_LEN; i++) {
+		hint[i] = '?';
+		if (n < 3)
+			continue;
+		/* Boyer-Moore majority vote, then a count to confirm it */
+		char m = 0;
+		size_t k = 0;
+		for (size_t j = 0; j < n; j++) {
+			if (k == 0) {
+				m = vins[j][i];
+				k = 1;
+			} else
+				k += vins[j][i] == m ? 1 : (size_t)-1;
+		}
+		size_t count = 0;
+		for (size_t j = 0; j < n; j++)
+			count += vins[j][i] == m;
+		if (count * 2 > n && m)
+			hint[i] = m;
+	}
+	hint[OCR_VIN_LEN] = 0;
+}
+
+/* ---- digit strings ---- */
+
+enum ocr_fix ocr_fix_digits(const char *in, size_t len, const float *conf, size_t want_len,
+	char *out, size_t out_size, float *conf_out)
+{
+	char d[FIX_MAX_CPS];
+	float q[FIX_MAX_CPS];
+	bool mapped[FIX_MAX_CPS], edge_stroke[FIX_MAX_CPS];
+	size_t n = 0, off = 0, k = 0;
+	bool bad = false;
+	if (out_size)
+		out[0] = 0;
+	*conf_out = 0.0f;
+	if (want_len == 0 || want_len >= OCR_DIGITS_MAX || out_size <= want_len)
+		return OCR_FIX_FAILED;
+	while (off < len && n < FIX_MAX_CPS) {
+		uint32_t cp;
+		off += utf8_decode(in + off, len - off, &cp);
+		float qq = conf ? conf[k] : FIX_DEFAULT_CONF;
+		k++;
+		if (is_space(cp) || cp == ',' || cp == '-' || cp == '.' || cp == '*' || cp == ':' || cp == 0xFF1A)
+			continue;
+		if (ocr_is_stroke(cp) && (n == 0 || off >= len)) {
+			continue;	/* a border at either end */
+		}
+		char c = digit_lookalike_cp(cp);
+		if (!c) {
+			bad = true;
+			continue;
+		}
+		d[n] = c;
+		q[n] = qq;
+		mapped[n] = !(cp >= '0' && cp <= '9') && !(cp >= 0xFF10 && cp <= 0xFF19);
+		edge_stroke[n] = ocr_is_stroke(cp) || cp == 'l' || cp == 'I' || cp == '1';	/* a border read as 1 */
+		n++;
+	}
+	size_t a = 0, b = n;
+	/* a border stroke read at an end as 1 */
+	while (b - a > want_len && a < b && edge_stroke[a])
+		a++;
+	while (b - a > want_len && b > a && edge_stroke[b - 1])
+		b--;
+	size_t m = b - a < out_size - 1 ? b - a : out_size - 1;
+	memcpy(out, d + a, m);
+	out[m] = 0;
+	float mc = 1.0f;
+	bool any_mapped = false;
+	for (size_t i = a; i < b; i++) {
+		mc = q[i] < mc ? q[i] : mc;
+		any_mapped |= mapped[i];
+	}
+	if (bad || b - a != want_len) {
+		*conf_out = ocr_field_conf(mc, OCR_FIX_FAILED, false);
+		return OCR_FIX_FAILED;
+	}
+	enum ocr_fix how = any_mapped || a > 0 || b < n ? OCR_FIX_REPAIRED : OCR_FIX_EXACT;
+	*conf_out = ocr_field_conf(mc, how, false);
+	return how;
+}
+
+enum ocr_fix ocr_fix_declno(const char *in, size_t len, const float *conf, char out[19], float *conf_out)
+{
+	enum ocr_fix how = ocr_fix_digits(in, len, conf, 18, out, 19, conf_out);
+	if (how == OCR_FIX_FAILED)
+		return how;
+	bool year_ok = out[4] == '2' && out[5] == '0';
+	if (!year_ok || (out[8] != '0' && out[8] != '1')) {
+		*conf_out = ocr_field_conf(*conf_out, OCR_FIX_FAILED, false);
+		return OCR_FIX_FAILED;
+	}
+	return how;
+}
+
+size_t ocr_vote_digits(const char *const *readings, size_t n, size_t want_len, char *out, size_t out_size,
+	bool *agree)
+{
+	*agree = true;
+	if (out_size)
+		out[0] = 0;
+	if (want_len == 0 || out_size <= want_len)
+		return 0;
+	size_t used = 0;
+	for (size_t j = 0; j < n; j++)
+		used += readings[j] && strlen(readings[j]) == want_len;
+	if (used == 0)
+		return 0;
+	for (size_t i = 0; i < want_len; i++) {
+		int count[10] = {0};
+		for (size_t j = 0; j < n; j++)
+			if (readings[j] && strlen(readings[j]) == want_len && readings[j][i] >= '0' && readings[j][i] <= '9')
+				count[readings[j][i] - '0']++;
+		int best = 0, nbest = 0;
+		for (int v = 0; v < 10; v++) {
+			if (count[v] > count[best]) {
+				best = v;
+				nbest = 1;
+			} else if (count[v] == count[best] && v != best)
+				nbest++;
+			if (count[v] && (size_t)count[v] != used)
+				*agree = false;
+		}
+		if (count[best] == 0 || (nbest > 1 && count[best] * 2 <= (int)used)) {
+			out[0] = 0;	/* a tie: this position cannot be decided */
+			*agree = false;
+			return 0;
+		}
+		out[i] = (char)('0' + best);
+	}
+	out[want_len] = 0;
+	return used;
+}
+
+/* ---- dates ---- */
+
+static bool leap(int y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+enum ocr_fix ocr_fix_date(const char *in, size_t len, char out[OCR_DATE_LEN + 1])
+{
+	int part[3] = {0, 0, 0}, digits[3] = {0, 0, 0}, p = 0, seps = 0;
+	bool mapped = false;
+	size_t off = 0;
+	out[0] = 0;
+	while (off < len) {
+		uint32_t cp;
+		off += utf8_decode(in + off, len - off, &cp);
+		if (is_space(cp))
+			continue;
+		bool sep = cp == '-' || cp == '/' || cp == '.' || cp == 0x5E74 || cp == 0x6708 || cp == 0xFF0D ||
+			cp == 0xFF0F;
+		if (sep) {
+			if (digits[p] == 0 || ++p > 2)
+				return OCR_FIX_FAILED;
+			seps++;
+			continue;
+		}
+		if (cp == 0x65E5 && p == 2)
+			continue;	/* 日 */
+		char c = digit_lookalike_cp(cp);
+		if (!c)
+			return OCR_FIX_FAILED;
+		mapped |= !(cp >= '0' && cp <= '9');
+		/* YYYYMMDD has no separators: split it as the digits come */
+		if (p == 0 && digits[0] == 4 && off <= len && digits[1] == 0)
+			p = 1;
+		else if (p == 1 && digits[1] == 2 && digits[2] == 0)
+			p = 2;
+		if (digits[p] >= 4 || (p > 0 && digits[p] >= 2))
+			return OCR_FIX_FAILED;
+		part[p] = part[p] * 10 + (c - '0');
+		digits[p]++;
+	}
+	if (digits[0] != 4 || digits[1] == 0 || digits[2] == 0)
+		return OCR_FIX_FAILED;
+	if (seps == 0 && digits[1] + digits[2] != 4)
+		return OCR_FIX_FAILED;	/* YYYYMMDD is always eight digits */
+	static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	int y = part[0], m = part[1], d = part[2];
+	if (y < 1990 || y > 2099 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1] + (m == 2 && leap(y)))
+		return OCR_FIX_FAILED;
+	int v[8] = {y / 1000, y / 100 % 10, y / 10 % 10, y % 10, m / 10, m % 10, d / 10, d % 10};
+	static const int at[8] = {0, 1, 2, 3, 5, 6, 8, 9};
+	memcpy(out, "0000-00-00", OCR_DATE_LEN + 1);
+	for (int i = 0; i < 8; i++)
+		out[at[i]] = (char)('0' + v[i]);
+	return mapped ? OCR_FIX_REPAIRED : OCR_FIX_EXACT;
+}
+
+/* ---- tables of printed values ---- */
+
+static size_t to_cps(const char *s, size_t len, uint32_t *cps, size_t max)
+{
+	size_t n = 0, off = 0;
+	while (off < len && n < max) {
+		uint32_t cp;
+		off += utf8_decode(s + off, len - off, &cp);
+		if (!is_space(cp))
+			cps[n++] = cp;
+	}
+	return off < len ? max + 1 : n;	/* max + 1: too long to compare */
+}
+
+/* Levenshtein distance, or max_edits + 1 once it is certainly larger. */
+static int edit_distance(const uint32_t *a, size_t na, const uint32_t *b, size_t nb, int max_edits)
+{
+	int row[CLOSEST_MAX + 1];
+	if ((int)(na > nb ? na - nb : nb - na) > max_edits)
+		return max_edits + 1;
+	for (size_t j = 0; j <= nb; j++)
+		row[j] = (int)j;
+	for (size_t i = 1; i <= na; i++) {
+		int diag = row[0], low;
+		row[0] = (int)i;
+		low = row[0];
+		for (size_t j = 1; j <= nb; j++) {
+			int up = row[j];
+			int v = diag + (a[i - 1] != b[j - 1]);
+			if (up + 1 < v)
+				v = up + 1;
+			if (row[j - 1] + 1 < v)
+				v = row[j - 1] + 1;
+			row[j] = v;
+			diag = up;
+			if (v < low)
+				low = v;
+		}
+		if (low > max_edits)
+			return max_edits + 1;
+	}
+	return row[nb];
+}
+
+int ocr_closest(const char *text, size_t len, const char *const *table, size_t n, int max_edits, int *edits)
+{
+	uint32_t a[CLOSEST_MAX], b[CLOSEST_MAX];
+	size_t na = to_cps(text, len, a, CLOSEST_MAX);
+	int best = -1, best_d = max_edits + 1;
+	bool tie = false;
+	if (na == 0 || na > CLOSEST_MAX || max_edits < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		size_t nb = table[i] ? to_cps(table[i], strlen(table[i]), b, CLOSEST_MAX) : 0;
+		if (nb == 0 || nb > CLOSEST_MAX)
+			continue;
+		int d = edit_distance(a, na, b, nb, max_edits);
+		/* never let the misreads outnumber the characters read right */
+		if (d > max_edits || (size_t)d * 2 >= nb)
+			continue;
+		if (d < best_d) {
+			best = (int)i;
+			best_d = d;
+			tie = false;
+		} else if (d == best_d) {
+			tie = true;
+		}
+	}
+	if (best < 0 || tie)
+		return -1;
+	if (edits)
+		*edits = best_d;
+	return best;
+}
+
+float ocr_field_conf(float min_glyph_conf, enum ocr_fix how, bool checked)
+{
+	float c = min_glyph_conf < 0.0f ? 0.0f : min_glyph_conf > 1.0f ? 1.0f : min_glyph_conf;
+	switch (how) {
+	case OCR_FIX_EXACT:
+		return checked ? c * 0.97f : (c < 0.88f ? c : 0.88f);
+	case OCR_FIX_REPAIRED:
+		return c < (checked ? 0.85f : 0.75f) ? c : (checked ? 0.85f : 0.75f);
+	default:
+		return c < 0.4f ? c : 0.4f;
+	}
+}

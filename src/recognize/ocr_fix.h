@@ -1,0 +1,91 @@
+/* Domain corrections for text that came from OCR: pure functions, no
+ * allocation, no global state, usable on any token the form reader cuts out
+ * of a scanned page. They choose between look-alike readings (0/O/D, 1/I/L,
+ * 5/S, 8/B, 2/Z, ...) only where what the domain knows (the VIN alphabet and
+ * check digit, the 18-digit number form, calendar dates, a table of printed
+ * values) says which reading is right; they never invent a value. A token
+ * that cannot be made valid keeps its best reading with OCR_FIX_FAILED.
+ *
+ * Text is UTF-8 with an explicit length. conf, where taken, holds the
+ * recogniser's confidence (0..1) of each code point of the input in order,
+ * or is NULL (then every code point counts as 0.9). */
+#ifndef KOUAN_RECOGNIZE_OCR_FIX_H
+#define KOUAN_RECOGNIZE_OCR_FIX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define OCR_VIN_LEN 17
+#define OCR_DIGITS_MAX 64
+#define OCR_DATE_LEN 10	/* YYYY-MM-DD */
+
+enum ocr_fix {
+	OCR_FIX_EXACT = 0,	/* valid as read (after case and full-width folding) */
+	OCR_FIX_REPAIRED,	/* made valid by choosing between look-alikes */
+	OCR_FIX_FAILED,		/* no valid reading: out holds the best one */
+};
+
+/* A stroke that the grid of a form leaves in OCR text: | ｜ ¦ _ ＿ ! [ ]. */
+bool ocr_is_stroke(uint32_t cp);
+bool ocr_is_alnum(char c);
+
+/* A 17-character VIN out of an OCR token. Strokes and whitespace at either
+ * end are dropped (table borders), as is one spurious character at an end
+ * when the token is one too long and that character looks like a border
+ * (1 I L | ...). Look-alikes are chosen so that the VIN alphabet (no I, O, Q),
+ * the check digit (position 9) and the numeric last four hold, changing as
+ * few and as unsure characters as possible. hint, when not NULL, is a
+ * 17-character pattern ('?' for unknown positions) that the VINs of the same
+ * shipment share (ocr_vin_consensus); agreeing with it makes a change cheaper.
+ * out gets 17 characters and a NUL (the best reading, even on failure; an
+ * empty string when the token is not near 17 characters long). *conf_out
+ * gets the confidence to report for it. A tie between two valid repairs is
+ * OCR_FIX_FAILED: the check digit cannot tell which one is right. */
+enum ocr_fix ocr_fix_vin(const char *in, size_t len, const float *conf, const char *hint,
+	char out[OCR_VIN_LEN + 1], float *conf_out);
+
+/* The positions that most of n VIN readings (each 17 characters) agree on:
+ * hint[i] is the character that more than half of them hold at i, or '?'.
+ * hint gets 17 characters and a NUL. */
+void ocr_vin_consensus(const char (*vins)[OCR_VIN_LEN + 1], size_t n, char hint[OCR_VIN_LEN + 1]);
+
+/* A digit string of exactly want_len digits (1..OCR_DIGITS_MAX-1): letters
+ * that look like digits become digits (O D Q 〇 -> 0, I l | ! -> 1, Z -> 2,
+ * S -> 5, G b -> 6, T -> 7, B -> 8, g q -> 9), spaces and separators inside
+ * are dropped, a border stroke at either end is dropped. OCR_FIX_FAILED when
+ * the count of digits is not want_len or a character is not a digit
+ * look-alike; out then holds the digits read so far. */
+enum ocr_fix ocr_fix_digits(const char *in, size_t len, const float *conf, size_t want_len,
+	char *out, size_t out_size, float *conf_out);
+
+/* The 18-digit 海关编号 / 预录入编号: ocr_fix_digits, then the number's form
+ * (a year 2000-2099 in digits 5-8, 0 or 1 in digit 9) must hold. */
+enum ocr_fix ocr_fix_declno(const char *in, size_t len, const float *conf, char out[19], float *conf_out);
+
+/* Several readings of the same digit string (the number printed in the bar
+ * code text, the 预录入编号 and the 海关编号 lines): the majority digit at each
+ * position among the readings of want_len digits. Returns the number of
+ * readings that took part (0: out is empty); *agree gets true when no
+ * position was contested. */
+size_t ocr_vote_digits(const char *const *readings, size_t n, size_t want_len, char *out, size_t out_size,
+	bool *agree);
+
+/* A calendar date written YYYYMMDD, YYYY-MM-DD, YYYY/MM/DD or YYYY.MM.DD
+ * (look-alike letters read as digits); out gets YYYY-MM-DD. FAILED when the
+ * month or day is out of range, or the year is outside 1990..2099. */
+enum ocr_fix ocr_fix_date(const char *in, size_t len, char out[OCR_DATE_LEN + 1]);
+
+/* The entry of a table of printed values (labels, country names, customs
+ * names, units) that text reads as, allowing up to max_edits code points to
+ * be misread, one to be missing or one extra. Returns the index of the
+ * unique closest entry, or -1 when none is close enough or two are equally
+ * close. *edits gets the edit distance of the match (may be NULL). */
+int ocr_closest(const char *text, size_t len, const char *const *table, size_t n, int max_edits, int *edits);
+
+/* The confidence to report for a field read from OCR: the least confident
+ * code point of its text, lowered further when a correction was needed, and
+ * below 0.9 unless a check digit or a table confirms the value. */
+float ocr_field_conf(float min_glyph_conf, enum ocr_fix how, bool checked);
+
+#endif

@@ -1,0 +1,325 @@
+/* OCR corrections (ocr_fix.c), and OCR of a generated page image (ocr.c)
+ * when the build has Tesseract. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#include "recognize/ocr_fix.h"
+#ifdef KOUAN_OCR
+#include <leptonica/allheaders.h>
+
+#include "recognize/ocr.h"
+#endif
+
+static enum ocr_fix vin(const char *in, const char *hint, char out[OCR_VIN_LEN + 1], float *conf)
+{
+	return ocr_fix_vin(in, strlen(in), NULL, hint, out, conf);
+}
+
+static void test_vin_exact(void **state)
+{
+	char out[OCR_VIN_LEN + 1];
+	float conf;
+	assert_int_equal(vin("LFWNXRV55TA551618", NULL, out, &conf), OCR_FIX_EXACT);
+	assert_string_equal(out, "LFWNXRV55TA551618");
+	assert_true(conf > 0.8f && conf < 0.9f);	/* 0.9 per character by default, lowered */
+	/* lower case, full width and a trailing comma fold away */
+	assert_int_equal(vin("lgwef4a56rh123457,", NULL, out, &conf), OCR_FIX_REPAIRED);	/* l read as 1/I */
+	assert_string_equal(out, "LGWEF4A56RH123457");
+	assert_int_equal(vin("ＬＦＷＮＸＲＶ５５ＴＡ５５１６１８", NULL, out, &conf), OCR_FIX_EXACT);
+	assert_string_equal(out, "LFWNXRV55TA551618");
+}
+
+static void test_vin_lookalikes(void **state)
+{
+	char out[OCR_VIN_LEN + 1];
+	float conf;
+	/* O is not in the VIN alphabet: 0 */
+	assert_int_equal(vin("LFWNXRV5OTA551641", NULL, out, &conf), OCR_FIX_REPAIRED);
+	assert_string_equal(out, "LFWNXRV50TA551641");
+	assert_true(conf < 0.9f);
+	/* S where the check digit stands, B among the last four digits */
+	assert_int_equal(vin("LFWNXRVS8TA551662", NULL, out, &conf), OCR_FIX_REPAIRED);
+	assert_string_equal(out, "LFWNXRV58TA551662");
+	assert_int_equal(vin("LFWNXRV58TA55166Z", NULL, out, &conf), OCR_FIX_REPAIRED);
+	assert_string_equal(out, "LFWNXRV58TA551662");
+	assert_int_equal(vin("LGWEF4A56RH1234S7", NULL, out, &conf), OCR_FIX_REPAIRED);
+	assert_string_equal(out, "LGWEF4A56RH123457");
+}
+
+static void test_vin_borders(void **state)
+{
+	char out[OCR_VIN_LEN + 1];
+	float conf;
+	assert_int_equal(vin("|LFWNXRV55TA551618|", NULL, out, &conf), OCR_FIX_EXACT);
+	assert_string_equal(out, "LFWNXRV55TA551618");
+	/* a cell border read as a leading 1 */
+	assert_int_equal(vin("1LFWNXRV55TA551618", NULL, out, &conf), OCR_FIX_REPAIRED);
+	assert_string_equal(out, "LFWNXRV55TA551618");
+	assert_int_equal(vin("_LFWNXRV55TA551618 ", NULL, out, &conf), OCR_FIX_EXACT);
+	assert_string_equal(out, "LFWNXRV55TA551618");
+}
+
+static void test_vin_hint(void **state)
+{
+	char out[OCR_VIN_LEN + 1];
+	float conf;
+	const char readings[][OCR_VIN_LEN + 1] = {
+		"LFWNXRV55TA551618", "LFWNXRV53TA551620", "LFWNXRV52TA551625", "LPWNXRV5XTA551632",
+		"LFWNXRV57TA551636",
+	};
+	char hint[OCR_VIN_LEN + 1];
+	ocr_vin_consensus(readings, sizeof readings / sizeof readings[0], hint);
+	assert_string_equal(hint, "LFWNXRV5?TA5516??");
+	/* F read as P and 5 as S: the shipment's shared prefix says which */
+	assert_int_equal(vin("LPWNXRVSXTA551632", hint, out, &conf), OCR_FIX_REPAIRED);
+	assert_string_equal(out, "LFWNXRV5XTA551632");
+	/* T read as I */
+	assert_int_equal(vin("LFWNXRV50IA551641", hint, out, &conf), OCR_FIX_REPAIRED);
+	assert_string_equal(out, "LFWNXRV50TA551641");
+	/* too few readings to agree on anything */
+	ocr_vin_consensus(readings, 2, hint);
+	assert_string_equal(hint, "?????????????????");
+}
+
+static void test_vin_unfixable(void **state)
+{
+	char out[OCR_VIN_LEN + 1];
+	float conf;
+	/* an ideograph inside is no VIN */
+	assert_int_equal(vin("LFWNXRV55车A551618", NULL, out, &conf), OCR_FIX_FAILED);
+	/* too short: the reading is kept for the warning */
+	assert_int_equal(vin("LFWNXRV55TA5516", NULL, out, &conf), OCR_FIX_FAILED);
+	assert_string_equal(out, "LFWNXRV55TA5516");
+	/* far too long */
+	assert_int_equal(vin("LFWNXRV55TA551618123", NULL, out, &conf), OCR_FIX_FAILED);
+	assert_string_equal(out, "");
+	/* the check digit is wrong and no look-alike accounts for it, every
+	 * character read with full confidence: the best reading, low confidence */
+	const char *bad = "LGWEF4A53RH123457";
+	float sure[OCR_VIN_LEN];
+	for (int i = 0; i < OCR_VIN_LEN; i++)
+		sure[i] = 1.0f;
+	enum ocr_fix how = ocr_fix_vin(bad, strlen(bad), sure, NULL, out, &conf);
+	if (how == OCR_FIX_FAILED) {
+		assert_string_equal(out, bad);
+		assert_true(conf <= 0.4f);
+	} else {
+		/* a repair through unlikely confusions is never reported as sure */
+		assert_int_equal(how, OCR_FIX_REPAIRED);
+		assert_true(conf < 0.9f);
+	}
+}
+
+static void test_vin_confidence_follows_glyphs(void **state)
+{
+	char out[OCR_VIN_LEN + 1];
+	float conf, q[OCR_VIN_LEN];
+	for (int i = 0; i < OCR_VIN_LEN; i++)
+		q[i] = 1.0f;
+	const char *v = "LFWNXRV55TA551618";
+	assert_int_equal(ocr_fix_vin(v, strlen(v), q, NULL, out, &conf), OCR_FIX_EXACT);
+	assert_true(conf >= 0.9f);	/* check digit and every glyph sure */
+	q[12] = 0.5f;
+	assert_int_equal(ocr_fix_vin(v, strlen(v), q, NULL, out, &conf), OCR_FIX_EXACT);
+	assert_true(conf <= 0.5f);
+}
+
+static void test_declno(void **state)
+{
+	char out[19];
+	float conf;
+	const char *s = "940220260002940551";
+	assert_int_equal(ocr_fix_declno(s, strlen(s), NULL, out, &conf), OCR_FIX_EXACT);
+	assert_string_equal(out, s);
+	assert_true(conf < 0.9f);	/* no check digit: never sure from OCR alone */
+	s = "94022026OOO294O55l";
+	assert_int_equal(ocr_fix_declno(s, strlen(s), NULL, out, &conf), OCR_FIX_REPAIRED);
+	assert_string_equal(out, "940220260002940551");
+	s = "|940220260002940551|";
+	assert_int_equal(ocr_fix_declno(s, strlen(s), NULL, out, &conf), OCR_FIX_EXACT);
+	assert_string_equal(out, "940220260002940551");
+	s = "1940220260002940551";	/* a border read as 1 before it */
+	assert_int_equal(ocr_fix_declno(s, strlen(s), NULL, out, &conf), OCR_FIX_REPAIRED);
+	assert_string_equal(out, "940220260002940551");
+	s = "9402 2026 0 002940551";
+	assert_int_equal(ocr_fix_declno(s, strlen(s), NULL, out, &conf), OCR_FIX_EXACT);
+	assert_string_equal(out, "940220260002940551");
+	s = "9402202600029405";	/* two digits short: kept, failed */
+	assert_int_equal(ocr_fix_declno(s, strlen(s), NULL, out, &conf), OCR_FIX_FAILED);
+	assert_string_equal(out, "9402202600029405");
+	assert_true(conf <= 0.4f);
+	s = "940299990002940551";	/* no year 9999 */
+	assert_int_equal(ocr_fix_declno(s, strlen(s), NULL, out, &conf), OCR_FIX_FAILED);
+	s = "94022026X002940551";
+	assert_int_equal(ocr_fix_declno(s, strlen(s), NULL, out, &conf), OCR_FIX_FAILED);
+}
+
+static void test_digits_and_vote(void **state)
+{
+	char out[32];
+	float conf;
+	assert_int_equal(ocr_fix_digits("87O423OO9O", 10, NULL, 10, out, sizeof out, &conf), OCR_FIX_REPAIRED);
+	assert_string_equal(out, "8704230090");
+	assert_int_equal(ocr_fix_digits("8704230090", 10, NULL, 10, out, 5, &conf), OCR_FIX_FAILED);
+	const char *r[] = {"940220260002940551", "940220260002940S51", "940220266002940551", NULL, "123"};
+	bool agree;
+	/* the S reading is no digit string and takes no part; 2 of 3 win the rest */
+	const char *digits[] = {r[0], "940220260002940581", r[2], r[3], r[4]};
+	assert_int_equal(ocr_vote_digits(digits, 5, 18, out, sizeof out, &agree), 3);
+	assert_string_equal(out, "940220260002940551");
+	assert_false(agree);
+	assert_int_equal(ocr_vote_digits(r, 1, 18, out, sizeof out, &agree), 1);
+	assert_true(agree);
+	const char *two[] = {"940220260002940551", "940220260002940581"};
+	assert_int_equal(ocr_vote_digits(two, 2, 18, out, sizeof out, &agree), 0);	/* a tie */
+}
+
+static void test_date(void **state)
+{
+	char out[OCR_DATE_LEN + 1];
+	assert_int_equal(ocr_fix_date("20260619", 8, out), OCR_FIX_EXACT);
+	assert_string_equal(out, "2026-06-19");
+	assert_int_equal(ocr_fix_date("2026-O6-l9", 10, out), OCR_FIX_REPAIRED);
+	assert_string_equal(out, "2026-06-19");
+	assert_int_equal(ocr_fix_date("2024/2/29", 9, out), OCR_FIX_EXACT);
+	assert_string_equal(out, "2024-02-29");
+	assert_int_equal(ocr_fix_date("2025.02.29", 10, out), OCR_FIX_FAILED);
+	assert_int_equal(ocr_fix_date("20261319", 8, out), OCR_FIX_FAILED);
+	assert_int_equal(ocr_fix_date("2026061", 7, out), OCR_FIX_FAILED);
+	assert_int_equal(ocr_fix_date("202606190", 9, out), OCR_FIX_FAILED);
+}
+
+static void test_closest(void **state)
+{
+	const char *countries[] = {"哈萨克斯坦", "乌兹别克斯坦", "吉尔吉斯斯坦", "塔吉克斯坦", "阿塞拜疆", "俄罗斯"};
+	int edits = -1;
+	const char *s = "阿塞拜绪";
+	assert_int_equal(ocr_closest(s, strlen(s), countries, 6, 1, &edits), 4);
+	assert_int_equal(edits, 1);
+	s = "哈萨克斯坦";
+	assert_int_equal(ocr_closest(s, strlen(s), countries, 6, 1, &edits), 0);
+	assert_int_equal(edits, 0);
+	s = "萨克斯坦";	/* one missing */
+	assert_int_equal(ocr_closest(s, strlen(s), countries, 6, 1, NULL), 0);
+	s = "美元";	/* nothing near */
+	assert_int_equal(ocr_closest(s, strlen(s), countries, 6, 2, NULL), -1);
+	/* equally near two entries: no answer */
+	const char *labels[] = {"运费", "保费", "杂费"};
+	s = "x费";
+	assert_int_equal(ocr_closest(s, strlen(s), labels, 3, 1, NULL), -1);
+	s = "标记正码及备注";
+	const char *remarks[] = {"标记唛码及备注", "随附单证及编号"};
+	assert_int_equal(ocr_closest(s, strlen(s), remarks, 2, 2, NULL), 0);
+}
+
+static void test_field_conf(void **state)
+{
+	assert_true(ocr_field_conf(1.0f, OCR_FIX_EXACT, false) < 0.9f);
+	assert_true(ocr_field_conf(1.0f, OCR_FIX_EXACT, true) >= 0.9f);
+	assert_true(ocr_field_conf(0.95f, OCR_FIX_REPAIRED, true) < 0.9f);
+	assert_true(ocr_field_conf(0.3f, OCR_FIX_EXACT, true) <= 0.3f);
+	assert_true(ocr_field_conf(1.0f, OCR_FIX_FAILED, true) <= 0.4f);
+}
+
+#ifdef KOUAN_OCR
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void test_ocr_refuses(void **state)
+{
+	struct rec_page page;
+	uint8_t px[64 * 64];
+	memset(px, 255, sizeof px);
+	struct rec_raster img = {.pixels = px, .width = 64, .height = 64, .stride = 64, .dpi = 200};
+	/* a blank page has nothing to read */
+	assert_int_equal(rec_ocr_page(&img, now_ms() + 10000, &page), K_NO_TEXT);
+	assert_null(page.glyphs);
+	/* a deadline already past */
+	assert_int_equal(rec_ocr_page(&img, now_ms() - 1, &page), K_RESOURCE_LIMIT);
+	/* hundreds of megapixels are refused before any work (pixels never read) */
+	struct rec_raster huge = {.pixels = px, .width = 30000, .height = 30000, .stride = 30000, .dpi = 300};
+	assert_int_equal(rec_ocr_page(&huge, now_ms() + 10000, &page), K_RESOURCE_LIMIT);
+	/* nonsense geometry */
+	struct rec_raster bad = {.pixels = px, .width = 64, .height = 64, .stride = 10, .dpi = 200};
+	assert_int_equal(rec_ocr_page(&bad, now_ms() + 10000, &page), K_NO_TEXT);
+}
+
+/* A strip of a scanned declaration page (decl_033 at 200 dpi): text comes
+ * back in reading order, in points, with confidences; the cell borders
+ * become rules, not text. */
+static void test_ocr_page(void **state)
+{
+	const char *src = getenv("KOUAN_SOURCE_DIR");
+	char path[4096];
+	snprintf(path, sizeof path, "%s/tests/fixtures/ocr/number_row.png", src ? src : ".");
+	PIX *pix = pixRead(path);
+	assert_non_null(pix);
+	PIX *grey = pixConvertTo8(pix, 0);
+	pixDestroy(&pix);
+	int w = pixGetWidth(grey), h = pixGetHeight(grey);
+	uint8_t *buf = malloc((size_t)w * h);
+	assert_non_null(buf);
+	for (int y = 0; y < h; y++)
+		for (int x = 0; x < w; x++)
+			buf[(size_t)y * w + x] = (uint8_t)GET_DATA_BYTE(pixGetData(grey) + (size_t)y * pixGetWpl(grey), x);
+	pixDestroy(&grey);
+	struct rec_raster img = {.pixels = buf, .width = w, .height = h, .stride = w, .dpi = 200};
+	struct rec_page page;
+	assert_int_equal(rec_ocr_page(&img, now_ms() + 15000, &page), K_OK);
+	free(buf);
+	assert_true(page.n_glyphs > 20);
+	assert_true(page.n_rules >= 2);
+	char text[1024];
+	size_t n = 0;
+	for (size_t i = 0; i < page.n_glyphs && n + 1 < sizeof text; i++) {
+		const struct rec_glyph *g = &page.glyphs[i];
+		assert_true(g->x0 >= 0 && g->x1 <= page.width + 1 && g->y0 >= 0 && g->y1 <= page.height + 1);
+		assert_true(g->conf >= 0.0f && g->conf <= 1.0f);
+		if (g->cp < 128 && g->cp > ' ')
+			text[n++] = (char)g->cp;
+	}
+	text[n] = 0;
+	/* the 海关编号 is read whole, its digits in order left to right */
+	const char *at = strstr(text, "9402");
+	assert_non_null(at);
+	char no[19];
+	float conf;
+	assert_int_not_equal(ocr_fix_declno(at, 18, NULL, no, &conf), OCR_FIX_FAILED);
+	assert_string_equal(no, "940220260002940551");
+	free(page.glyphs);
+	free(page.rules);
+}
+#endif
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_vin_exact),
+		cmocka_unit_test(test_vin_lookalikes),
+		cmocka_unit_test(test_vin_borders),
+		cmocka_unit_test(test_vin_hint),
+		cmocka_unit_test(test_vin_unfixable),
+		cmocka_unit_test(test_vin_confidence_follows_glyphs),
+		cmocka_unit_test(test_declno),
+		cmocka_unit_test(test_digits_and_vote),
+		cmocka_unit_test(test_date),
+		cmocka_unit_test(test_closest),
+		cmocka_unit_test(test_field_conf),
+#ifdef KOUAN_OCR
+		cmocka_unit_test(test_ocr_refuses),
+		cmocka_unit_test(test_ocr_page),
+#endif
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
