@@ -17,6 +17,8 @@
 #include "core/log.h"
 #include "http/http.h"
 
+int http_library_available(void);	/* mhd_lazy.c */
+
 #define MAX_RESPONSE_HEADERS 16
 /* libmicrohttpd's per-connection memory: the request head must fit with room
  * to spare, so that the application's own limit answers first. It is cleared
@@ -352,6 +354,8 @@ enum kerr http_start(const struct http_config *cfg, struct http_server **out, ch
 	socklen_t sl;
 	if (parse_listen(cfg->listen, &ss, &sl) != 0)
 		return K_VALIDATION_FAILED;
+	if (!http_library_available())
+		return K_INTERNAL;
 	struct http_server *srv = xcalloc(1, sizeof *srv);
 	srv->cfg = *cfg;
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;

@@ -28,4 +28,7 @@ struct rec_raster {
  * K_INTERNAL when Tesseract or its chi_sim data cannot be loaded. */
 enum kerr rec_ocr_page(const struct rec_raster *img, int64_t deadline_ms, struct rec_page *out) KOUAN_MUST_USE;
 
+/* 1 when Tesseract and Leptonica can be loaded (they are, on the first call). */
+int rec_ocr_available(void);
+
 #endif

@@ -149,6 +149,10 @@ int cli_ocr(int argc, char **argv)
 	}
 	if (!path)
 		return usage(stderr);
+	if (!rec_ocr_available()) {
+		fprintf(stderr, "kouan ocr: Tesseract or Leptonica is not installed\n");
+		return 2;
+	}
 	PIX *pix = pixRead(path);
 	if (!pix) {
 		fprintf(stderr, "kouan ocr: cannot read image %s\n", path);

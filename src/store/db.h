@@ -83,4 +83,7 @@ extern const struct db_driver db_pg_driver;
  * The caller frees the result. NULL when there are more than DB_MAX_PARAMS. */
 char *db_rewrite_placeholders(const char *sql, int *nparams);
 
+/* 1 when libpq can be loaded (pq_lazy.c). */
+int store_pq_available(void);
+
 #endif

@@ -104,6 +104,8 @@ static enum kerr pg_open(const char *uri, struct db_conn **out)
 	const char *const keys[] = {"connect_timeout", "options", "application_name", "client_encoding",
 		"dbname", NULL};
 	const char *const vals[] = {PG_CONNECT_TIMEOUT, PG_OPTIONS, "kouan", "UTF8", uri, NULL};
+	if (!store_pq_available())
+		return K_DB_UNAVAILABLE;	/* libpq is not installed */
 	struct db_conn *c = xcalloc(1, sizeof *c);
 	c->pg = PQconnectdbParams(keys, vals, 1);
 	if (c->pg == NULL || PQstatus(c->pg) != CONNECTION_OK) {

@@ -1,0 +1,88 @@
+/* Tesseract and Leptonica, loaded the first time a page needs OCR
+ * (core/lazylib.h): reading a text PDF does not pay 13 ms to load them.
+ *
+ * Loading late also lets OMP_THREAD_LIMIT take effect: libgomp reads it once,
+ * when it is loaded, and Tesseract's LSTM run on several OpenMP threads is
+ * ten times slower on a shared 2-core machine (STACK.md gotcha 6). */
+#include <stdlib.h>
+#include <leptonica/allheaders.h>
+#include <tesseract/capi.h>
+
+#include "core/lazylib.h"
+#include "recognize/ocr.h"
+
+static void one_openmp_thread(void)
+{
+	setenv("OMP_THREAD_LIMIT", "1", 0);	/* the user's own setting stands */
+}
+
+LAZYLIB_BEFORE(libtess, "libtesseract.so.5", one_openmp_thread);
+LAZYLIB_BEFORE(liblept, "liblept.so.5", one_openmp_thread);
+
+int rec_ocr_available(void)
+{
+	return lazylib_available(&liblept) && lazylib_available(&libtess);
+}
+
+/* The entry point: NULL when the libraries are not installed. */
+TessBaseAPI *TessBaseAPICreate(void)
+{
+	if (!rec_ocr_available())
+		return NULL;
+	TessBaseAPI *(*create)(void) = (TessBaseAPI * (*)(void)) lazylib_sym(&libtess, "TessBaseAPICreate");
+	return create();
+}
+
+LAZY_VOID(libtess, TessBaseAPIDelete, (TessBaseAPI *h), (h))
+LAZY_VOID(libtess, TessBaseAPIEnd, (TessBaseAPI *h), (h))
+LAZY(libtess, int, TessBaseAPIInit3, (TessBaseAPI *h, const char *datapath, const char *language), (h, datapath, language))
+LAZY(libtess, int, TessBaseAPIRecognize, (TessBaseAPI *h, ETEXT_DESC *monitor), (h, monitor))
+LAZY_VOID(libtess, TessBaseAPISetImage2, (TessBaseAPI *h, struct Pix *pix), (h, pix))
+LAZY_VOID(libtess, TessBaseAPISetPageSegMode, (TessBaseAPI *h, TessPageSegMode mode), (h, mode))
+LAZY_VOID(libtess, TessBaseAPISetSourceResolution, (TessBaseAPI *h, int ppi), (h, ppi))
+LAZY(libtess, BOOL, TessBaseAPISetVariable, (TessBaseAPI *h, const char *name, const char *value), (h, name, value))
+LAZY(libtess, TessResultIterator *, TessBaseAPIGetIterator, (TessBaseAPI *h), (h))
+LAZY_VOID(libtess, TessDeleteText, (const char *text), (text))
+LAZY(libtess, ETEXT_DESC *, TessMonitorCreate, (void), ())
+LAZY_VOID(libtess, TessMonitorDelete, (ETEXT_DESC *m), (m))
+LAZY_VOID(libtess, TessMonitorSetCancelFunc, (ETEXT_DESC *m, TessCancelFunc f), (m, f))
+LAZY_VOID(libtess, TessMonitorSetCancelThis, (ETEXT_DESC *m, void *p), (m, p))
+LAZY_VOID(libtess, TessMonitorSetDeadlineMSecs, (ETEXT_DESC *m, int ms), (m, ms))
+LAZY(libtess, BOOL, TessPageIteratorBoundingBox,
+	(const TessPageIterator *h, TessPageIteratorLevel level, int *left, int *top, int *right, int *bottom),
+	(h, level, left, top, right, bottom))
+LAZY(libtess, BOOL, TessPageIteratorIsAtBeginningOf, (const TessPageIterator *h, TessPageIteratorLevel level), (h, level))
+LAZY(libtess, float, TessResultIteratorConfidence, (const TessResultIterator *h, TessPageIteratorLevel level), (h, level))
+LAZY_VOID(libtess, TessResultIteratorDelete, (TessResultIterator *h), (h))
+LAZY(libtess, TessPageIterator *, TessResultIteratorGetPageIterator, (TessResultIterator *h), (h))
+LAZY(libtess, char *, TessResultIteratorGetUTF8Text, (const TessResultIterator *h, TessPageIteratorLevel level), (h, level))
+LAZY(libtess, BOOL, TessResultIteratorNext, (TessResultIterator *h, TessPageIteratorLevel level), (h, level))
+
+LAZY_VOID(liblept, boxDestroy, (BOX **b), (b))
+LAZY_VOID(liblept, boxaDestroy, (BOXA **b), (b))
+LAZY(liblept, BOX *, boxaGetBox, (BOXA *b, l_int32 i, l_int32 flag), (b, i, flag))
+LAZY(liblept, l_int32, boxaGetCount, (BOXA *b), (b))
+LAZY(liblept, PIX *, pixClone, (PIX *p), (p))
+LAZY(liblept, BOXA *, pixConnComp, (PIX *p, PIXA **pa, l_int32 connectivity), (p, pa, connectivity))
+LAZY(liblept, PIX *, pixConvertTo1, (PIX *p, l_int32 threshold), (p, threshold))
+LAZY(liblept, PIX *, pixCopy, (PIX *d, const PIX *s), (d, s))
+LAZY(liblept, PIX *, pixCreate, (l_int32 w, l_int32 h, l_int32 depth), (w, h, depth))
+LAZY_VOID(liblept, pixDestroy, (PIX **p), (p))
+LAZY(liblept, PIX *, pixDilateBrick, (PIX *d, PIX *s, l_int32 hsize, l_int32 vsize), (d, s, hsize, vsize))
+LAZY(liblept, l_ok, pixFindSkew, (PIX *p, l_float32 *angle, l_float32 *conf), (p, angle, conf))
+LAZY(liblept, l_uint32 *, pixGetData, (PIX *p), (p))
+LAZY(liblept, l_int32, pixGetWpl, (const PIX *p), (p))
+LAZY(liblept, PIX *, pixOpenBrick, (PIX *d, PIX *s, l_int32 hsize, l_int32 vsize), (d, s, hsize, vsize))
+LAZY(liblept, PIX *, pixOr, (PIX *d, PIX *s1, PIX *s2), (d, s1, s2))
+LAZY(liblept, PIX *, pixRotate,
+	(PIX *p, l_float32 angle, l_int32 type, l_int32 incolor, l_int32 width, l_int32 height),
+	(p, angle, type, incolor, width, height))
+LAZY(liblept, PIX *, pixScaleAreaMap, (PIX *p, l_float32 sx, l_float32 sy), (p, sx, sy))
+LAZY(liblept, PIX *, pixScaleGrayLI, (PIX *p, l_float32 sx, l_float32 sy), (p, sx, sy))
+LAZY(liblept, l_ok, pixSetMasked, (PIX *d, PIX *m, l_uint32 val), (d, m, val))
+LAZY(liblept, l_ok, pixSetResolution, (PIX *p, l_int32 xres, l_int32 yres), (p, xres, yres))
+LAZY(liblept, PIX *, pixRead, (const char *path), (path))
+LAZY(liblept, PIX *, pixConvertTo8, (PIX *p, l_int32 cmapflag), (p, cmapflag))
+LAZY(liblept, l_int32, pixGetWidth, (const PIX *p), (p))
+LAZY(liblept, l_int32, pixGetHeight, (const PIX *p), (p))
+LAZY(liblept, l_int32, pixGetXRes, (const PIX *p), (p))
