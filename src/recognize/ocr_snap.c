@@ -2,6 +2,7 @@
  * tables (ocr_snap.h). Pure: no I/O, no global state. */
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "recognize/ocr_snap.h"
@@ -250,4 +251,81 @@ void ocr_snap_fields(json_t *out, json_t *conf)
 	trim_company(out, conf, "overseas_consignee");
 	trim_company(out, conf, "producer");
 	trim_company(out, conf, "declaring_agent");
+}
+
+static bool is_province(uint32_t cp)
+{
+	static const char provinces[] = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼";
+	uint32_t v[64];
+	size_t n = utf8_decode(provinces, v, 64);
+	for (size_t i = 0; i < n; i++)
+		if (v[i] == cp)
+			return true;
+	return false;
+}
+
+static bool is_ascii_alnum(uint32_t cp)
+{
+	return (cp >= '0' && cp <= '9') || (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z');
+}
+
+static size_t put_utf8(char *out, uint32_t cp)
+{
+	if (cp < 0x80) {
+		out[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		out[0] = (char)(0xC0 | (cp >> 6));
+		out[1] = (char)(0x80 | (cp & 0x3F));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		out[0] = (char)(0xE0 | (cp >> 12));
+		out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		out[2] = (char)(0x80 | (cp & 0x3F));
+		return 3;
+	}
+	out[0] = (char)(0xF0 | (cp >> 18));
+	out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+	out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+	out[3] = (char)(0x80 | (cp & 0x3F));
+	return 4;
+}
+
+char *ocr_snap_join_codes(const char *text)
+{
+	size_t len = text ? strlen(text) : 0;
+	char *out = malloc(len + 1);
+	if (!out)
+		abort();
+	const unsigned char *u = (const unsigned char *)text;
+	size_t o = 0, i = 0;
+	uint32_t prev = 0;
+	while (i < len) {
+		uint32_t cp = 0;
+		size_t step = u[i] < 0x80 ? 1 : u[i] < 0xE0 ? 2 : u[i] < 0xF0 ? 3 : 4;
+		if (step > len - i || utf8_decode((const char *)u + i, &cp, 1) != 1) {
+			out[o++] = (char)u[i++];	/* not UTF-8: kept as it is */
+			prev = 0;
+			continue;
+		}
+		if (cp == ' ' && (is_ascii_alnum(prev) || is_province(prev))) {
+			size_t j = i;
+			while (j < len && u[j] == ' ')
+				j++;
+			uint32_t next = 0;
+			if (j < len)
+				utf8_decode((const char *)u + j, &next, 1);
+			if (is_ascii_alnum(next) || next == 0x6302 /* 挂 */) {
+				i = j;
+				continue;
+			}
+		}
+		o += put_utf8(out + o, cp);
+		prev = cp;
+		i += step;
+	}
+	out[o] = '\0';
+	return out;
 }

@@ -16,4 +16,9 @@
  * changed get a confidence below sure (at most 0.8). */
 void ocr_snap_fields(json_t *out, json_t *conf);
 
+/* A copy of OCR text without the spaces OCR puts inside a code: between a
+ * letter, digit or plate province and a letter, digit or 挂 ("豫A 48100",
+ * "新F 6868 挂", "LC0C76C47SG84256 8"). The caller frees it. */
+char *ocr_snap_join_codes(const char *text);
+
 #endif
