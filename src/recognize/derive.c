@@ -8,6 +8,7 @@
 #include "recognize/fields_util.h"
 #include "recognize/form.h"
 #include "recognize/ocr_fix.h"
+#include "recognize/ocr_snap.h"
 #include "validate/validate.h"
 
 #define CONF_SURE 0.97
@@ -462,7 +463,8 @@ void fields_derive(json_t *out, json_t *conf, json_t *warnings, const char *rema
 			warn(warnings, "plate_unknown_form", "transport_name", "a token of the transport name is no known plate form", v);
 		}
 	}
-	plates_from(remarks, plates, &trucks, 1);
+	char *joined = scanned ? ocr_snap_join_codes(remarks) : NULL;	/* OCR (issue 4) */
+	plates_from(joined ? joined : remarks, plates, &trucks, 1);
 	json_object_set_new(out, "plates", plates);
 	conf_list(conf, "plates", plates, remarks_conf * CONF_SURE, NULL);
 	json_object_set_new(out, "truck_count", json_integer(trucks));
@@ -474,7 +476,8 @@ void fields_derive(json_t *out, json_t *conf, json_t *warnings, const char *rema
 	if (!vconf)
 		abort();
 	size_t nv = 0;
-	find_vins(remarks, scanned, remarks_conf, vins, warnings, vconf, &nv);
+	find_vins(joined ? joined : remarks, scanned, remarks_conf, vins, warnings, vconf, &nv);
+	free(joined);
 	find_vins(specs, scanned, spec_conf, vins, warnings, vconf, &nv);
 	json_object_set_new(out, "vins", vins);
 	double vmin = remarks_conf < spec_conf ? remarks_conf : spec_conf;

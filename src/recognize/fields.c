@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "recognize/form.h"
+#include "recognize/ocr_snap.h"
 #include "recognize/fields_util.h"
 #include "validate/validate.h"
 
@@ -1233,8 +1234,10 @@ enum kerr rec_fields_read(const struct rec_doc *doc, json_t **result)
 	put_footer_value(&r, L_F_PERSON, "declarant_person");
 	put_footer_value(&r, L_F_SELF, "self_assessment");
 	put_company(&r, L_F_AGENT, "declaring_agent");
-	if (doc->scanned)
+	if (doc->scanned) {
+		ocr_snap_fields(r.out, r.conf);	/* OCR (issue 4): coded fields from their tables */
 		ocr_cap_conf(r.conf);
+	}
 	json_object_set_new(r.out, "confidence", r.conf);
 	json_object_set_new(r.out, "warnings", r.warnings);
 	*result = r.out;

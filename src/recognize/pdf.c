@@ -407,11 +407,17 @@ static void take_glyphs(fz_context *ctx, fz_stext_page *st, struct rec_page *out
 }
 
 #ifdef KOUAN_OCR
+#define REC_OCR_MAX_RENDER_PIXELS (90.0 * 1000 * 1000)	/* rendered for OCR: what ocr.c takes at 300 dpi (40 MP at 200); A4 is 8.7 MP */
+
 static enum kerr ocr_page(fz_context *ctx, fz_page *page, fz_matrix to_origin, int64_t deadline_ms, struct rec_page *out)
 {
 	enum kerr err = K_OK;
 	fz_pixmap *pix = NULL;
 	float scale = REC_OCR_DPI / 72.0f;
+	/* refuse before rendering: a page of hundreds of megapixels would cost
+	 * its memory and time first (out->width/height are the page's points) */
+	if ((double)out->width * scale * (double)out->height * scale > REC_OCR_MAX_RENDER_PIXELS)
+		return K_RESOURCE_LIMIT;
 	fz_var(pix);
 	fz_try(ctx)
 		pix = fz_new_pixmap_from_page(ctx, page, fz_concat(to_origin, fz_scale(scale, scale)), fz_device_gray(ctx), 0);

@@ -1,0 +1,331 @@
+/* Coded header fields of a scanned declaration snapped to the printed
+ * tables (ocr_snap.h). Pure: no I/O, no global state. */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "recognize/ocr_snap.h"
+
+#define SNAP_MAX_CP 128		/* code points of a value looked at */
+#define SNAP_CONF 0.8		/* confidence of a value the table chose */
+
+struct entry {
+	const char *name, *code;
+};
+
+/* 国别（地区）代码: the countries of this port's trade, and China */
+static const struct entry countries[] = {
+	{"哈萨克斯坦", "KAZ"}, {"吉尔吉斯斯坦", "KGZ"}, {"乌兹别克斯坦", "UZB"}, {"塔吉克斯坦", "TJK"},
+	{"土库曼斯坦", "TKM"}, {"俄罗斯", "RUS"}, {"蒙古", "MNG"}, {"阿塞拜疆", "AZE"}, {"格鲁吉亚", "GEO"},
+	{"亚美尼亚", "ARM"}, {"阿富汗", "AFG"}, {"巴基斯坦", "PAK"}, {"伊朗", "IRN"}, {"土耳其", "TUR"},
+	{"白俄罗斯", "BLR"}, {"乌克兰", "UKR"}, {"伊拉克", "IRQ"}, {"叙利亚", "SYR"}, {"沙特阿拉伯", "SAU"},
+	{"阿联酋", "ARE"}, {"中国", "CHN"}, {"德国", "DEU"}, {"波兰", "POL"},
+};
+/* 国内口岸 */
+static const struct entry ports[] = {
+	{"霍尔果斯", "650201"}, {"霍尔果斯公路口岸", "650201"},
+};
+/* 关区代码 */
+static const struct entry customs[] = {
+	{"霍尔果斯海关", "9402"},
+};
+/* 运输方式 */
+static const struct entry transport_modes[] = {
+	{"水路运输", "2"}, {"铁路运输", "3"}, {"公路运输", "4"}, {"航空运输", "5"}, {"邮件运输", "6"},
+	{"其他运输", "9"},
+};
+/* 监管方式 */
+static const struct entry supervision_modes[] = {
+	{"一般贸易", "0110"}, {"易货贸易", "0130"}, {"市场采购", "1039"}, {"保税电商", "1210"},
+	{"边境小额", "4019"}, {"电子商务", "9610"}, {"跨境电商B2B直接出口", "9710"}, {"跨境电商出口海外仓", "9810"},
+	{"其他贸易", "9739"},
+};
+/* 征免性质 */
+static const struct entry exemption_natures[] = {
+	{"一般征税", "101"}, {"其他法定", "299"},
+};
+/* 成交方式 */
+static const struct entry trade_terms[] = {
+	{"CIF", "1"}, {"C&F", "2"}, {"FOB", "3"}, {"C&I", "4"}, {"市场价", "5"}, {"垫仓", "6"}, {"EXW", "7"},
+};
+/* 包装种类 */
+static const struct entry package_kinds[] = {
+	{"散装", "00"}, {"裸装", "01"}, {"球状罐类", "04"}, {"包/袋", "06"}, {"纸制或纤维板制盒/箱", "22"},
+	{"木制或竹藤等植物性材料制盒/箱", "23"}, {"其他材料制盒/箱", "29"}, {"纸制或纤维板制桶", "32"},
+	{"木制或竹藤等植物性材料制桶", "33"}, {"其他材料制桶", "39"}, {"再生木托", "92"}, {"天然木托", "93"},
+	{"植物性铺垫材料", "98"}, {"其他包装", "99"},
+};
+
+struct table {
+	const char *key, *code_key;
+	const struct entry *e;
+	size_t n;
+	const char *code_suffix;	/* added to the entry's code (a port named by its country: KAZ000) */
+};
+
+#define TABLE(k, ck, t, sfx) {k, ck, t, sizeof t / sizeof t[0], sfx}
+static const struct table tables[] = {
+	TABLE("departure_port", "departure_port_code", ports, ""),
+	TABLE("exit_customs", "exit_customs_code", customs, ""),
+	TABLE("destination_country", "destination_country_code", countries, ""),
+	TABLE("trade_country", "trade_country_code", countries, ""),
+	TABLE("destination_port", "destination_port_code", countries, "000"),
+	TABLE("transport_mode", "transport_mode_code", transport_modes, ""),
+	TABLE("supervision_mode", "supervision_mode_code", supervision_modes, ""),
+	TABLE("exemption_nature", "exemption_nature_code", exemption_natures, ""),
+	TABLE("trade_terms", "trade_terms_code", trade_terms, ""),
+	TABLE("package_kind", "package_kind_code", package_kinds, ""),
+};
+
+static size_t utf8_decode(const char *s, uint32_t *out, size_t max)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t n = 0;
+	while (*u && n < max) {
+		uint32_t cp;
+		int len = u[0] < 0x80 ? 1 : (u[0] & 0xE0) == 0xC0 ? 2 : (u[0] & 0xF0) == 0xE0 ? 3 : (u[0] & 0xF8) == 0xF0 ? 4 : 0;
+		if (!len)
+			return n;
+		cp = len == 1 ? u[0] : (uint32_t)(u[0] & (0x7F >> len));
+		for (int i = 1; i < len; i++) {
+			if ((u[i] & 0xC0) != 0x80)
+				return n;
+			cp = (cp << 6) | (u[i] & 0x3F);
+		}
+		out[n++] = cp;
+		u += len;
+	}
+	return n;
+}
+
+/* Edit distance of two code point strings (both at most SNAP_MAX_CP long). */
+static int distance(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
+{
+	int row[SNAP_MAX_CP + 1];
+	for (size_t j = 0; j <= nb; j++)
+		row[j] = (int)j;
+	for (size_t i = 1; i <= na; i++) {
+		int diag = row[0];
+		row[0] = (int)i;
+		for (size_t j = 1; j <= nb; j++) {
+			int up = row[j];
+			int best = diag + (a[i - 1] != b[j - 1]);
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	return row[nb];
+}
+
+/* Junk OCR leaves at the end of a value: spaces, strokes, stray punctuation. */
+static bool is_trailing_junk(uint32_t cp)
+{
+	return cp == ' ' || cp == '-' || cp == '.' || cp == ',' || cp == '_' || cp == '|' || cp == '\'' ||
+		cp == 0x3001 || cp == 0x3002 || cp == 0xFF0C || cp == 0x2014;
+}
+
+/* The table entry the end of value reads as: the unique closest one within
+ * a misread in four code points (none for names of one or two). */
+static int snap(const char *value, const struct table *t, int *edits)
+{
+	uint32_t v[SNAP_MAX_CP], e[SNAP_MAX_CP];
+	size_t nv = utf8_decode(value, v, SNAP_MAX_CP);
+	while (nv && is_trailing_junk(v[nv - 1]))
+		nv--;
+	int best = -1, best_d = 1 << 20;
+	bool tie = false;
+	for (size_t k = 0; k < t->n; k++) {
+		size_t ne = utf8_decode(t->e[k].name, e, SNAP_MAX_CP);
+		int allow = ne >= 3 ? (ne / 4 > 1 ? (int)(ne / 4) : 1) : 0;
+		int d = 1 << 20;
+		for (size_t len = ne ? ne - 1 : 0; len <= ne + 1 && len <= nv; len++) {
+			if (!len)
+				continue;
+			int dd = distance(v + nv - len, len, e, ne);
+			d = dd < d ? dd : d;
+		}
+		if (d > allow)
+			continue;
+		if (d < best_d) {
+			best = (int)k;
+			best_d = d;
+			tie = false;
+		} else if (d == best_d && strcmp(t->e[k].code, t->e[best].code) != 0) {
+			tie = true;
+		}
+	}
+	if (tie)
+		return -1;
+	*edits = best_d;
+	return best;
+}
+
+static void set_conf(json_t *conf, const char *key, double c)
+{
+	json_t *old = json_object_get(conf, key);
+	if (!json_is_number(old) || json_number_value(old) > c)
+		json_object_set_new(conf, key, json_real(c));
+}
+
+static void snap_table(json_t *out, json_t *conf, const struct table *t)
+{
+	const char *value = json_string_value(json_object_get(out, t->key));
+	if (!value || !*value)
+		return;
+	int edits = 0;
+	int k = snap(value, t, &edits);
+	if (k < 0)
+		return;
+	char code[64];
+	size_t a = strlen(t->e[k].code), b = strlen(t->code_suffix);
+	if (a + b >= sizeof code)
+		return;
+	memcpy(code, t->e[k].code, a);
+	memcpy(code + a, t->code_suffix, b + 1);
+	if (strcmp(value, t->e[k].name) != 0) {
+		json_object_set_new(out, t->key, json_string(t->e[k].name));
+		set_conf(conf, t->key, SNAP_CONF);
+	}
+	const char *old = json_string_value(json_object_get(out, t->code_key));
+	if (!old || strcmp(old, code) != 0) {
+		json_object_set_new(out, t->code_key, json_string(code));
+		set_conf(conf, t->code_key, SNAP_CONF);
+	}
+}
+
+static bool is_han(uint32_t cp)
+{
+	return cp >= 0x3400 && cp <= 0x9FFF;
+}
+
+/* A company's Chinese name: what OCR left of the label's bracketed code
+ * before it ("〈 )", "“", ",") goes. */
+static void trim_company(json_t *out, json_t *conf, const char *key)
+{
+	json_t *o = json_object_get(out, key);
+	const char *name = json_string_value(json_object_get(o, "name"));
+	if (!name)
+		return;
+	uint32_t v[SNAP_MAX_CP];
+	size_t n = utf8_decode(name, v, SNAP_MAX_CP), han = 0, first = n;
+	for (size_t i = 0; i < n; i++)
+		if (is_han(v[i])) {
+			han++;
+			if (first == n)
+				first = i;
+		}
+	if (first == 0 || first == n || han < 4)
+		return;
+	for (size_t i = 0; i < first; i++)	/* only brackets, quotes, punctuation and spaces */
+		if ((v[i] < 0x80 && ((v[i] >= '0' && v[i] <= '9') || (v[i] | 0x20) >= 'a')) ||
+			(v[i] >= 0x80 && !(v[i] >= 0x2000 && v[i] <= 0x303F) && !(v[i] >= 0xFF00 && v[i] <= 0xFF65)))
+			return;
+	const char *p = name;
+	for (size_t i = 0; i < first; i++) {
+		uint32_t cp;
+		size_t len = utf8_decode(p, &cp, 1) ? (cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4) : 1;
+		p += len;
+	}
+	json_object_set_new(o, "name", json_string(p));
+	char path[64];
+	size_t kl = strlen(key);
+	if (kl + sizeof ".name" <= sizeof path) {
+		memcpy(path, key, kl);
+		memcpy(path + kl, ".name", sizeof ".name");
+		set_conf(conf, path, SNAP_CONF);
+	}
+}
+
+void ocr_snap_fields(json_t *out, json_t *conf)
+{
+	if (!json_is_object(out) || !json_is_object(conf))
+		return;
+	for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++)
+		snap_table(out, conf, &tables[i]);
+	trim_company(out, conf, "domestic_shipper");
+	trim_company(out, conf, "overseas_consignee");
+	trim_company(out, conf, "producer");
+	trim_company(out, conf, "declaring_agent");
+}
+
+static bool is_province(uint32_t cp)
+{
+	static const char provinces[] = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼";
+	uint32_t v[64];
+	size_t n = utf8_decode(provinces, v, 64);
+	for (size_t i = 0; i < n; i++)
+		if (v[i] == cp)
+			return true;
+	return false;
+}
+
+static bool is_ascii_alnum(uint32_t cp)
+{
+	return (cp >= '0' && cp <= '9') || (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z');
+}
+
+static size_t put_utf8(char *out, uint32_t cp)
+{
+	if (cp < 0x80) {
+		out[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		out[0] = (char)(0xC0 | (cp >> 6));
+		out[1] = (char)(0x80 | (cp & 0x3F));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		out[0] = (char)(0xE0 | (cp >> 12));
+		out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		out[2] = (char)(0x80 | (cp & 0x3F));
+		return 3;
+	}
+	out[0] = (char)(0xF0 | (cp >> 18));
+	out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+	out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+	out[3] = (char)(0x80 | (cp & 0x3F));
+	return 4;
+}
+
+char *ocr_snap_join_codes(const char *text)
+{
+	size_t len = text ? strlen(text) : 0;
+	char *out = malloc(len + 1);
+	if (!out)
+		abort();
+	const unsigned char *u = (const unsigned char *)text;
+	size_t o = 0, i = 0;
+	uint32_t prev = 0;
+	while (i < len) {
+		uint32_t cp = 0;
+		size_t step = u[i] < 0x80 ? 1 : u[i] < 0xE0 ? 2 : u[i] < 0xF0 ? 3 : 4;
+		if (step > len - i || utf8_decode((const char *)u + i, &cp, 1) != 1) {
+			out[o++] = (char)u[i++];	/* not UTF-8: kept as it is */
+			prev = 0;
+			continue;
+		}
+		if (cp == ' ' && (is_ascii_alnum(prev) || is_province(prev))) {
+			size_t j = i;
+			while (j < len && u[j] == ' ')
+				j++;
+			uint32_t next = 0;
+			if (j < len)
+				utf8_decode((const char *)u + j, &next, 1);
+			if (is_ascii_alnum(next) || next == 0x6302 /* 挂 */) {
+				i = j;
+				continue;
+			}
+		}
+		o += put_utf8(out + o, cp);
+		prev = cp;
+		i += step;
+	}
+	out[o] = '\0';
+	return out;
+}

@@ -1,0 +1,24 @@
+/* Scanned declarations (issue 4): the coded header fields snapped to the
+ * tables of values a declaration prints (countries, customs, transport and
+ * supervision modes, exemption natures, trade terms, package kinds, ports).
+ * OCR reads the grey bracketed code beside a label with look-alike brackets
+ * (【 〈 “ 《 ...), so the code leaks into the value ("(0110一般贸易",
+ * "【KZ哈萨克斯坦") and the code field stays empty; and it misreads a character
+ * of a name ("赴尔果斯"). The value's end is matched against the table
+ * allowing a misread in four; the entry's code fills a missing or invalid
+ * code. Names of companies lose the bracket remnants before them. */
+#ifndef KOUAN_RECOGNIZE_OCR_SNAP_H
+#define KOUAN_RECOGNIZE_OCR_SNAP_H
+
+#include <jansson.h>
+
+/* out: the recognition result (fields.c); conf: its confidence object. Values
+ * changed get a confidence below sure (at most 0.8). */
+void ocr_snap_fields(json_t *out, json_t *conf);
+
+/* A copy of OCR text without the spaces OCR puts inside a code: between a
+ * letter, digit or plate province and a letter, digit or 挂 ("豫A 48100",
+ * "新F 6868 挂", "LC0C76C47SG84256 8"). The caller frees it. */
+char *ocr_snap_join_codes(const char *text);
+
+#endif

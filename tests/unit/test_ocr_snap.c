@@ -1,0 +1,102 @@
+/* ocr_snap.c: coded fields of scanned declarations snapped to their tables. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "recognize/ocr_snap.h"
+
+static const char *str(json_t *o, const char *k)
+{
+	return json_string_value(json_object_get(o, k));
+}
+
+static void test_leaked_codes_and_misreads(void **state)
+{
+	(void)state;
+	json_t *out = json_pack("{s:s,s:n,s:s,s:n,s:s,s:n,s:s,s:s,s:s,s:n}",
+		"destination_country", "【KZ哈萨克斯坦", "destination_country_code",
+		"departure_port", "1650201)赴尔果斯", "departure_port_code",
+		"supervision_mode", "(0110一般贸易", "supervision_mode_code",
+		"trade_terms", "12)E&F", "trade_terms_code", "9",
+		"exit_customs", "(9402霍尔果斯海", "exit_customs_code");
+	json_t *conf = json_pack("{s:f}", "destination_country", 0.85);
+	ocr_snap_fields(out, conf);
+	assert_string_equal(str(out, "destination_country"), "哈萨克斯坦");
+	assert_string_equal(str(out, "destination_country_code"), "KAZ");
+	assert_string_equal(str(out, "departure_port"), "霍尔果斯");
+	assert_string_equal(str(out, "departure_port_code"), "650201");
+	assert_string_equal(str(out, "supervision_mode"), "一般贸易");
+	assert_string_equal(str(out, "supervision_mode_code"), "0110");
+	assert_string_equal(str(out, "trade_terms"), "C&F");
+	assert_string_equal(str(out, "trade_terms_code"), "2");
+	assert_string_equal(str(out, "exit_customs"), "霍尔果斯海关");
+	assert_string_equal(str(out, "exit_customs_code"), "9402");
+	/* a value the table chose is never reported as sure */
+	assert_true(json_real_value(json_object_get(conf, "destination_country")) < 0.9);
+	assert_true(json_real_value(json_object_get(conf, "departure_port_code")) < 0.9);
+	json_decref(out);
+	json_decref(conf);
+}
+
+static void test_unknown_values_stay(void **state)
+{
+	(void)state;
+	json_t *out = json_pack("{s:s,s:s,s:s}", "destination_country", "阿根廷", "destination_country_code", "ARG",
+		"package_kind", "裸汐");
+	json_t *conf = json_object();
+	ocr_snap_fields(out, conf);
+	assert_string_equal(str(out, "destination_country"), "阿根廷");
+	assert_string_equal(str(out, "destination_country_code"), "ARG");
+	assert_string_equal(str(out, "package_kind"), "裸汐");	/* two characters: no misread allowed */
+	assert_int_equal(json_object_size(conf), 0);
+	json_decref(out);
+	json_decref(conf);
+}
+
+static void test_company_names(void **state)
+{
+	(void)state;
+	json_t *out = json_pack("{s:{s:s,s:n},s:{s:s}}", "domestic_shipper", "name", "“〈 )淮南博远通达汽车贸易有限公司",
+		"uscc", "producer", "name", "1A合肥昆仑中亚商贸有限公司");
+	json_t *conf = json_object();
+	ocr_snap_fields(out, conf);
+	assert_string_equal(str(json_object_get(out, "domestic_shipper"), "name"), "淮南博远通达汽车贸易有限公司");
+	/* letters and digits before a name may be part of it: kept */
+	assert_string_equal(str(json_object_get(out, "producer"), "name"), "1A合肥昆仑中亚商贸有限公司");
+	json_decref(out);
+	json_decref(conf);
+}
+
+static void test_join_codes(void **state)
+{
+	(void)state;
+	char *s = ocr_snap_join_codes("NM 承运车辆,豫A 48100, 新F 6868 挂,司机 LC0C76C47SG84256 8,X");
+	assert_string_equal(s, "NM 承运车辆,豫A48100, 新F6868挂,司机 LC0C76C47SG842568,X");
+	free(s);
+	s = ocr_snap_join_codes("新F30267 新F9735挂 728LUS02 全新车辆");
+	assert_string_equal(s, "新F30267 新F9735挂 728LUS02 全新车辆");
+	free(s);
+	s = ocr_snap_join_codes("");
+	assert_string_equal(s, "");
+	free(s);
+	s = ocr_snap_join_codes("A \xff B");	/* not UTF-8: kept */
+	assert_int_equal(strlen(s), 5);
+	free(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_leaked_codes_and_misreads),
+		cmocka_unit_test(test_unknown_values_stay),
+		cmocka_unit_test(test_company_names),
+		cmocka_unit_test(test_join_codes),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
