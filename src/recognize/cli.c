@@ -10,7 +10,7 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: kouan recognize [--lang zh|ru|en] FILE.pdf\n"
+	fprintf(f, "usage: kouan recognize [--lang zh|ru|en] [--time-limit SECONDS] FILE.pdf\n"
 		"Reads an export customs declaration and prints its fields as JSON.\n"
 		"Exit status: 0 read, 1 refused (the error is printed as JSON), 2 usage or I/O error.\n");
 }
@@ -19,6 +19,8 @@ int cli_recognize(int argc, char **argv)
 {
 	enum lang lang = LANG_ZH;
 	const char *path = NULL;
+	const char *limit_text = getenv("KOUAN_RECOGNIZE_TIME_LIMIT");
+	long limit_s = REC_DEFAULT_TIME_LIMIT_MS / 1000;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
@@ -32,6 +34,8 @@ int cli_recognize(int argc, char **argv)
 				return 2;
 			}
 			lang = (enum lang)l;
+		} else if (strcmp(a, "--time-limit") == 0 || strncmp(a, "--time-limit=", 13) == 0) {
+			limit_text = a[12] == '=' ? a + 13 : (i + 1 < argc ? argv[++i] : "");
 		} else if (a[0] == '-' && a[1] != '\0') {
 			fprintf(stderr, "kouan recognize: unknown option '%s'\n", a);
 			usage(stderr);
@@ -47,8 +51,12 @@ int cli_recognize(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	if (limit_text && parse_long(limit_text, 1, 600, &limit_s) != 0) {
+		fprintf(stderr, "kouan recognize: --time-limit (KOUAN_RECOGNIZE_TIME_LIMIT) takes whole seconds from 1 to 600\n");
+		return 2;
+	}
 	json_t *result = NULL;
-	enum kerr err = rec_recognize_file(path, &result);
+	enum kerr err = rec_recognize_file_within(path, limit_s * 1000, &result);
 	if (err == K_NOT_FOUND) {
 		fprintf(stderr, "kouan recognize: cannot read '%s'\n", path);
 		return 2;

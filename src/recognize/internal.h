@@ -13,7 +13,6 @@
  * (or K_TOO_MANY_PAGES). */
 #define REC_MAX_FILE_BYTES (32u * 1024 * 1024)
 #define REC_MAX_PAGES 40
-#define REC_TIME_LIMIT_MS 12000
 #define REC_MAX_MEMORY_BYTES (384u * 1024 * 1024)	/* MuPDF allocations of one document */
 #define REC_MUPDF_STORE_BYTES (16u * 1024 * 1024)	/* MuPDF's cache of fonts, images, objects */
 #define REC_MAX_GLYPHS_PER_PAGE 60000

@@ -9,10 +9,20 @@
 
 enum kerr rec_recognize_buffer(const unsigned char *data, size_t len, json_t **result)
 {
+	return rec_recognize_buffer_within(data, len, REC_DEFAULT_TIME_LIMIT_MS, result);
+}
+
+enum kerr rec_recognize_file(const char *path, json_t **result)
+{
+	return rec_recognize_file_within(path, REC_DEFAULT_TIME_LIMIT_MS, result);
+}
+
+enum kerr rec_recognize_buffer_within(const unsigned char *data, size_t len, long time_limit_ms, json_t **result)
+{
 	*result = NULL;
 	struct rec_doc doc;
 	int repaired = 0;
-	int64_t deadline = rec_now_ms() + REC_TIME_LIMIT_MS;
+	int64_t deadline = rec_now_ms() + time_limit_ms;
 	enum kerr err = rec_pdf_load(data, len, deadline, &doc, &repaired);
 	if (err != K_OK)
 		return repaired && err == K_NO_TEXT ? K_CORRUPT_PDF : err;
@@ -29,7 +39,7 @@ enum kerr rec_recognize_buffer(const unsigned char *data, size_t len, json_t **r
 	return err;
 }
 
-enum kerr rec_recognize_file(const char *path, json_t **result)
+enum kerr rec_recognize_file_within(const char *path, long time_limit_ms, json_t **result)
 {
 	*result = NULL;
 	FILE *f = fopen(path, "rb");
@@ -57,7 +67,7 @@ enum kerr rec_recognize_file(const char *path, json_t **result)
 		free(buf);
 		return K_NOT_FOUND;
 	}
-	enum kerr err = rec_recognize_buffer(buf, got, result);
+	enum kerr err = rec_recognize_buffer_within(buf, got, time_limit_ms, result);
 	free(buf);
 	return err;
 }

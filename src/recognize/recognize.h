@@ -24,4 +24,11 @@ enum kerr rec_recognize_buffer(const unsigned char *data, size_t len, json_t **r
  * file above the size limit K_RESOURCE_LIMIT (it is not read). */
 enum kerr rec_recognize_file(const char *path, json_t **result) KOUAN_MUST_USE;
 
+/* Both of the above give a document REC_DEFAULT_TIME_LIMIT_MS (a scanned
+ * page takes seconds of OCR; a text PDF, milliseconds); these take the limit. */
+#define REC_DEFAULT_TIME_LIMIT_MS 15000
+enum kerr rec_recognize_buffer_within(const unsigned char *data, size_t len, long time_limit_ms, json_t **result)
+	KOUAN_MUST_USE;
+enum kerr rec_recognize_file_within(const char *path, long time_limit_ms, json_t **result) KOUAN_MUST_USE;
+
 #endif
