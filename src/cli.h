@@ -4,5 +4,7 @@
 #define KOUAN_CLI_H
 
 int cli_serve(int argc, char **argv);	/* src/api/serve.c */
+int cli_vins(int argc, char **argv);	/* src/sheet/cli_vins.c */
+int cli_vin_template(int argc, char **argv);	/* src/sheet/cli_vins.c */
 
 #endif

@@ -13,6 +13,8 @@ struct command {
 
 static const struct command commands[] = {
 	{"serve", cli_serve, "run the web platform (JSON API under /api/v1 and the pages)"},
+	{"vins", cli_vins, "read the VIN list of a spreadsheet (.xlsx, .xls, .csv) as JSON"},
+	{"vin-template", cli_vin_template, "write the VIN import template (.xlsx)"},
 };
 
 static void usage(FILE *f)
