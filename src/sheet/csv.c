@@ -176,6 +176,15 @@ static int is_table(const struct shape *sh)
 	return best >= 2 && best_n * 5 >= sh->records * 4;
 }
 
+/* Nothing but blanks, delimiters and quotes. */
+static int no_content(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strchr(" \t\r\n\",;", s[i]) || s[i] == '\0')
+			return 0;
+	return 1;
+}
+
 static enum kerr read_text(const char *s, size_t n, struct sheet_result *out)
 {
 	struct collector col;
@@ -187,6 +196,8 @@ static enum kerr read_text(const char *s, size_t n, struct sheet_result *out)
 		return K_NOT_SPREADSHEET;
 	while (n > 0 && s[n - 1] == 0x1a)	/* DOS end-of-file marks */
 		n--;
+	if (no_content(s, n))
+		return K_EMPTY_FILE;
 	collector_init(&col);
 	for (size_t d = 0; d < sizeof delimiters; d++) {
 		collector_reset(&col);
@@ -197,7 +208,7 @@ static enum kerr read_text(const char *s, size_t n, struct sheet_result *out)
 			goto out;
 		}
 	}
-	err = !col.any_content ? K_EMPTY_FILE : table ? K_NO_VIN_COLUMN : K_NOT_SPREADSHEET;
+	err = table ? K_NO_VIN_COLUMN : K_NOT_SPREADSHEET;
 out:
 	collector_free(&col);
 	return err;
