@@ -28,6 +28,25 @@ enum ws_mode { WS_REMOVE_ALL, WS_TRIM };
 /* NFKC, upper case and whitespace handling of one cell into out (always
  * NUL-terminated; bytes past cap-1 are dropped but still counted as
  * characters). Returns the character count, or -1 on invalid UTF-8. */
+static int normalize_ascii(const char *cell, size_t len, char *out, size_t cap)
+{
+	size_t used = 0;
+	int count = 0;
+	for (size_t i = 0; i < len; i++) {
+		char c = cell[i];
+		if (c == ' ' || (c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x1f))
+			continue;
+		if (c >= 'a' && c <= 'z')
+			c = (char)(c - 'a' + 'A');
+		if (used + 1 < cap)
+			out[used++] = c;
+		count++;
+	}
+	if (cap > 0)
+		out[used] = '\0';
+	return count;
+}
+
 static int normalize(const char *cell, size_t len, char *out, size_t cap, enum ws_mode mode)
 {
 	const utf8proc_uint8_t *src = (const utf8proc_uint8_t *)cell;
@@ -40,6 +59,8 @@ static int normalize(const char *cell, size_t len, char *out, size_t cap, enum w
 			ascii = 0;
 			break;
 		}
+	if (ascii && mode == WS_REMOVE_ALL)
+		return normalize_ascii(cell, len, out, cap);
 	if (!ascii) {	/* NFKC is the identity on ASCII: spare the allocation */
 		n = utf8proc_map(src, (utf8proc_ssize_t)len, &mapped,
 			UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT);
