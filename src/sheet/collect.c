@@ -38,12 +38,17 @@ void collector_reset(struct collector *c)
 
 size_t utf8_cut(const char *s, size_t len, size_t max)
 {
-	if (len <= max)
-		return len;
-	size_t n = max;
-	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
-		n--;
-	return n;
+	size_t n = len < max ? len : max;
+	/* Back up to the lead byte of the last character; drop it when the
+	 * bytes it announces are not all there (the text was cut inside it). */
+	size_t start = n;
+	while (start > 0 && n - start < 4 && ((unsigned char)s[start - 1] & 0xc0) == 0x80)
+		start--;
+	if (start == 0)
+		return n;
+	unsigned char lead = (unsigned char)s[start - 1];
+	size_t need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+	return n - (start - 1) < need ? start - 1 : n;
 }
 
 static uint32_t vin_hash(const char *v)

@@ -40,7 +40,7 @@ int collector_cell(struct collector *c, uint32_t row, uint32_t col, const char *
 enum kerr collector_finish(struct collector *c, struct sheet_result *out);
 
 /* The length of the longest prefix of s[0..len) that is at most max bytes
- * and does not cut a UTF-8 sequence. */
+ * and does not end inside a UTF-8 sequence (s itself may have been cut). */
 size_t utf8_cut(const char *s, size_t len, size_t max);
 
 /* A temp file under tmpdir (NULL: $TMPDIR or /tmp): the open descriptor,

@@ -57,25 +57,27 @@ static size_t cell_text(const FreeXL_CellValue *v, char *buf, size_t cap)
 	return utf8_cut(buf, (size_t)n < cap ? (size_t)n : cap - 1, cap - 1);
 }
 
-/* Every worksheet within SHEET_MAX_XLS_CELLS, or K_RESOURCE_LIMIT: FreeXL
- * allocates rows x columns cells when it loads a sheet, so ask first with
- * the metadata-only open. */
+/* All worksheets together within SHEET_MAX_XLS_CELLS, or K_RESOURCE_LIMIT:
+ * FreeXL allocates rows x columns cells for every sheet when it opens a
+ * book, so ask first with the metadata-only open. */
 static enum kerr check_dimensions(const char *path)
 {
 	const void *h;
 	unsigned int sheets = 0;
+	uint64_t cells = 0;
 	enum kerr err = K_OK;
 	if (freexl_open_info(path, &h) != FREEXL_OK)
 		return K_NOT_SPREADSHEET;
 	if (freexl_get_info(h, FREEXL_BIFF_SHEET_COUNT, &sheets) != FREEXL_OK)
 		err = K_NOT_SPREADSHEET;
-	for (unsigned int i = 0; err == K_OK && i < sheets && i < SHEET_MAX_SHEETS; i++) {
+	for (unsigned int i = 0; err == K_OK && i < sheets; i++) {
 		unsigned int rows;
 		unsigned short cols;
 		if (freexl_select_active_worksheet(h, (unsigned short)i) != FREEXL_OK ||
 		    freexl_worksheet_dimensions(h, &rows, &cols) != FREEXL_OK)
 			continue;
-		if ((uint64_t)rows * cols > SHEET_MAX_XLS_CELLS)
+		cells += (uint64_t)rows * cols;
+		if (cells > SHEET_MAX_XLS_CELLS)
 			err = K_RESOURCE_LIMIT;
 	}
 	freexl_close(h);

@@ -54,6 +54,8 @@ static const char *local_name(const char *name)
 static const char *attr(const char **atts, const char *name, int want_ns)
 {
 	for (int i = 0; atts[i] != NULL; i += 2) {
+		if (strncmp(atts[i], "xmlns", 5) == 0)
+			continue;	/* a namespace declaration, not an attribute */
 		const char *bar = strrchr(atts[i], NS_SEP);
 		if (want_ns && bar == NULL)
 			continue;

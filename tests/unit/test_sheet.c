@@ -12,6 +12,7 @@
 #include <zip.h>
 
 #include "sheet/sheet.h"
+#include "sheet/sheet_internal.h"
 
 /* ---- helpers ---- */
 
@@ -176,6 +177,37 @@ static void test_detect(void **state)
 	assert_int_equal(sheet_detect((const unsigned char *)"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 8), SHEET_FORMAT_XLS);
 	assert_int_equal(sheet_detect((const unsigned char *)"VIN\n", 4), SHEET_FORMAT_CSV);
 	assert_int_equal(sheet_detect(NULL, 0), SHEET_FORMAT_UNKNOWN);
+}
+
+static void test_utf8_cut(void **state)
+{
+	const char *s = "ab\xe8\xbd\xa6";	/* ab车 */
+	assert_int_equal(utf8_cut(s, 5, 100), 5);
+	assert_int_equal(utf8_cut(s, 5, 4), 2);
+	assert_int_equal(utf8_cut(s, 5, 3), 2);
+	assert_int_equal(utf8_cut(s, 4, 100), 2);	/* the text itself ends inside 车 */
+	assert_int_equal(utf8_cut(s, 5, 2), 2);
+	assert_int_equal(utf8_cut(s, 5, 0), 0);
+	assert_int_equal(utf8_cut("\xbd\xbd", 2, 2), 2);	/* stray continuation bytes: left as they are */
+}
+
+static void test_long_cells(void **state)
+{
+	struct sheet_result r;
+	/* 3,000 Chinese characters (9,000 bytes): kept cut, refused for length */
+	size_t n = 3000 * 3;
+	char *csv = malloc(n + 64);
+	size_t used = (size_t)snprintf(csv, 64, "VIN\n");
+	for (size_t i = 0; i < 3000; i++, used += 3)
+		memcpy(csv + used, "\xe8\xbd\xa6", 3);
+	csv[used++] = '\n';
+	assert_int_equal(sheet_read_vins((unsigned char *)csv, used, NULL, &r), K_OK);
+	assert_int_equal(r.n_rejected, 1);
+	assert_int_equal(r.rejected[0].reason, SHEET_INVALID_LENGTH);
+	assert_true(strlen(r.rejected[0].value) <= SHEET_MAX_VALUE_BYTES);
+	assert_int_equal(strlen(r.rejected[0].value) % 3, 0);
+	sheet_result_free(&r);
+	free(csv);
 }
 
 /* ---- CSV ---- */
@@ -557,6 +589,8 @@ int main(void)
 		cmocka_unit_test(test_header),
 		cmocka_unit_test(test_reason_codes),
 		cmocka_unit_test(test_detect),
+		cmocka_unit_test(test_utf8_cut),
+		cmocka_unit_test(test_long_cells),
 		cmocka_unit_test(test_csv_rules),
 		cmocka_unit_test(test_csv_semicolon_quotes_rows),
 		cmocka_unit_test(test_csv_gbk_utf16),
