@@ -2,6 +2,8 @@
  * whichever reader understood the file. */
 #include "sheet/sheet_internal.h"
 
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -149,3 +151,25 @@ enum kerr collector_finish(struct collector *c, struct sheet_result *out)
 	c->cap_vins = c->cap_rejected = 0;
 	return K_OK;
 }
+
+/* Numbers as a person would read them: 1.2345E+16 -> 12345000000000000;
+ * everything else as stored. */
+size_t sheet_number_text(const char *s, size_t len, char *out, size_t cap)
+{
+	char tmp[64];
+	if (len > 0 && len < sizeof tmp && (memchr(s, 'E', len) || memchr(s, 'e', len))) {
+		memcpy(tmp, s, len);
+		tmp[len] = '\0';
+		char *end;
+		double d = strtod(tmp, &end);
+		if (*end == '\0' && isfinite(d) && fabs(d) < 1e17 && d == floor(d)) {
+			int n = snprintf(out, cap, "%.0f", d);
+			if (n > 0 && (size_t)n < cap)
+				return (size_t)n;
+		}
+	}
+	size_t n = len < cap ? len : cap;
+	memcpy(out, s, n);
+	return utf8_cut(out, n, cap);
+}
+

@@ -45,6 +45,8 @@ enum kerr sheet_read_vins(const unsigned char *data, size_t len, const char *tmp
 	case SHEET_FORMAT_XLS:
 		return sheet_read_xls(data, len, tmpdir, out);
 	case SHEET_FORMAT_CSV:
+		if (xml2003_detect(data, len))
+			return sheet_read_xml2003(data, len, out);
 		return sheet_read_csv(data, len, out);
 	default:
 		return K_NOT_SPREADSHEET;

@@ -1,4 +1,5 @@
-/* VIN lists from spreadsheets (.xlsx, .xls, .csv) and the VIN template.
+/* VIN lists from spreadsheets (.xlsx, .xls, .csv, and the Excel 2003 XML
+ * that older systems export under an .xls name) and the VIN template.
  *
  * The reader takes a memory buffer, detects the format by content, finds the
  * header row (the first row, within the first SHEET_HEADER_ROWS, holding a
@@ -35,7 +36,8 @@ enum sheet_format {
 	SHEET_FORMAT_UNKNOWN = 0,
 	SHEET_FORMAT_XLSX,	/* a zip (PK\3\4) */
 	SHEET_FORMAT_XLS,	/* an OLE2 compound file */
-	SHEET_FORMAT_CSV,	/* text: UTF-8 (BOM or not), UTF-16 with BOM, or GBK */
+	SHEET_FORMAT_CSV,	/* text: UTF-8 (BOM or not), UTF-16 with BOM, or GBK;
+				 * also an Excel 2003 XML workbook, told apart by its namespace */
 };
 
 /* Why a VIN cell was refused, in the order the checks run. */

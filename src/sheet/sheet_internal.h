@@ -4,6 +4,8 @@
 #ifndef KOUAN_SHEET_INTERNAL_H
 #define KOUAN_SHEET_INTERNAL_H
 
+#include <expat.h>
+
 #include "sheet/sheet.h"
 
 #define COLLECT_HASH_SLOTS 32768	/* power of two, over twice SHEET_MAX_DATA_ROWS */
@@ -43,8 +45,36 @@ enum kerr collector_finish(struct collector *c, struct sheet_result *out);
  * and does not end inside a UTF-8 sequence (s itself may have been cut). */
 size_t utf8_cut(const char *s, size_t len, size_t max);
 
+/* A number cell as a person reads it: 1.2345E+16 -> 12345000000000000;
+ * anything else as stored. Writes at most cap bytes; returns the length. */
+size_t sheet_number_text(const char *s, size_t len, char *out, size_t cap);
+
 /* A temp file under tmpdir (NULL: $TMPDIR or /tmp): the open descriptor,
  * its path written to path. -1 on failure. */
 int sheet_mktemp(const char *tmpdir, const char *suffix, char *path, size_t cap);
+
+/* ---- XML (xml.c) ---- */
+
+/* What every parse context starts with, so the feeding loop can see whether
+ * a handler stopped the parser on purpose and why. */
+struct xml_ctx {
+	XML_Parser p;
+	enum kerr err;	/* set together with XML_StopParser */
+};
+
+/* A parser (without namespace processing) whose user data is x, refusing
+ * any DOCTYPE. Aborts when out of memory. */
+XML_Parser xml_parser_new(struct xml_ctx *x);
+void xml_stop(struct xml_ctx *x, enum kerr err);
+/* "x:row" -> "row" */
+const char *xml_local_name(const char *name);
+/* The attribute with this local name; want_prefix 1 takes only prefixed ones (r:id). */
+const char *xml_attr(const char **atts, const char *name, int want_prefix);
+
+/* ---- SpreadsheetML 2003 (xml2003.c) ---- */
+
+/* Whether the text is an Excel 2003 XML workbook (often saved as .xls). */
+int xml2003_detect(const unsigned char *data, size_t len);
+enum kerr sheet_read_xml2003(const unsigned char *data, size_t len, struct sheet_result *out);
 
 #endif

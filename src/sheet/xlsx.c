@@ -10,14 +10,10 @@
 #include <string.h>
 #include <strings.h>
 
-#include <expat.h>
 #include <zip.h>
 
 #include "core/log.h"
 
-/* Names are matched on their local part: "x:row" and "row" alike. Expat's
- * namespace processing is not used; it costs a third of the parse time. */
-#define NS_SEP ':'
 #define CHUNK_BYTES (64u << 10)
 #define CELL_TEXT_MAX 4096	/* text kept of one inline cell; longer is cut */
 #define PATH_MAX_BYTES 512	/* a part name */
@@ -28,63 +24,6 @@ struct book {
 	zip_int64_t n_entries;
 	uint64_t inflated;	/* over all parts read so far */
 };
-
-/* What every parse context starts with, so the feeding loop can see whether
- * a handler stopped the parser on purpose and why. */
-struct xml_ctx {
-	XML_Parser p;
-	enum kerr err;	/* set together with XML_StopParser */
-};
-
-static void xml_stop(struct xml_ctx *x, enum kerr err)
-{
-	if (x->err == K_OK)
-		x->err = err;
-	XML_StopParser(x->p, XML_FALSE);
-}
-
-static const char *local_name(const char *name)
-{
-	const char *bar = strrchr(name, NS_SEP);
-	return bar ? bar + 1 : name;
-}
-
-/* The value of the attribute with this local name (prefixed or not when
- * want_ns is 0; only prefixed, as r:id, when 1). */
-static const char *attr(const char **atts, const char *name, int want_ns)
-{
-	for (int i = 0; atts[i] != NULL; i += 2) {
-		if (strncmp(atts[i], "xmlns", 5) == 0)
-			continue;	/* a namespace declaration, not an attribute */
-		const char *bar = strrchr(atts[i], NS_SEP);
-		if (want_ns && bar == NULL)
-			continue;
-		if (strcmp(bar ? bar + 1 : atts[i], name) == 0)
-			return atts[i + 1];
-	}
-	return NULL;
-}
-
-/* A file with a DOCTYPE is not something Excel writes: refuse it before any
- * entity can be declared. */
-static void on_doctype(void *ud, const XML_Char *name, const XML_Char *sys, const XML_Char *pub, int internal)
-{
-	xml_stop(ud, K_NOT_SPREADSHEET);
-}
-
-static XML_Parser parser_new(struct xml_ctx *x)
-{
-	XML_Parser p = XML_ParserCreate(NULL);
-	if (p == NULL) {
-		log_error("msg=\"expat parser allocation failed\"");
-		abort();
-	}
-	x->p = p;
-	x->err = K_OK;
-	XML_SetUserData(p, x);
-	XML_SetStartDoctypeDeclHandler(p, on_doctype);
-	return p;
-}
 
 /* ---- zip members ---- */
 
@@ -174,10 +113,10 @@ struct rels_ctx {
 static void rels_start(void *ud, const XML_Char *name, const XML_Char **atts)
 {
 	struct rels_ctx *c = ud;
-	if (strcmp(local_name(name), "Relationship") != 0)
+	if (strcmp(xml_local_name(name), "Relationship") != 0)
 		return;
-	const char *id = attr(atts, "Id", 0), *type = attr(atts, "Type", 0), *target = attr(atts, "Target", 0);
-	const char *mode = attr(atts, "TargetMode", 0);
+	const char *id = xml_attr(atts, "Id", 0), *type = xml_attr(atts, "Type", 0), *target = xml_attr(atts, "Target", 0);
+	const char *mode = xml_attr(atts, "TargetMode", 0);
 	if (id == NULL || target == NULL || (mode != NULL && strcasecmp(mode, "External") == 0))
 		return;
 	if (c->n == MAX_RELS) {
@@ -210,7 +149,7 @@ static enum kerr load_rels(struct book *b, const char *path, struct rels_ctx *c)
 	zip_int64_t idx = find_part(b, path);
 	if (idx < 0)
 		return K_OK;
-	XML_Parser p = parser_new(&c->x);
+	XML_Parser p = xml_parser_new(&c->x);
 	XML_SetStartElementHandler(p, rels_start);
 	enum kerr err = parse_part(b, idx, SHEET_MAX_SMALL_XML, &c->x);
 	XML_ParserFree(p);
@@ -302,9 +241,9 @@ struct wb_ctx {
 static void wb_start(void *ud, const XML_Char *name, const XML_Char **atts)
 {
 	struct wb_ctx *c = ud;
-	if (strcmp(local_name(name), "sheet") != 0 || c->n == SHEET_MAX_SHEETS)
+	if (strcmp(xml_local_name(name), "sheet") != 0 || c->n == SHEET_MAX_SHEETS)
 		return;
-	const char *rid = attr(atts, "id", 1), *state = attr(atts, "state", 0);
+	const char *rid = xml_attr(atts, "id", 1), *state = xml_attr(atts, "state", 0);
 	if (rid == NULL)
 		return;
 	c->sheets[c->n].rid = xstrdup(rid);
@@ -338,7 +277,7 @@ static void sst_push_start(struct sst *s)
 static void sst_start(void *ud, const XML_Char *name, const XML_Char **atts)
 {
 	struct sst_ctx *c = ud;
-	const char *l = local_name(name);
+	const char *l = xml_local_name(name);
 	if (strcmp(l, "si") == 0) {
 		c->in_si = 1;
 		c->rph = 0;
@@ -354,7 +293,7 @@ static void sst_start(void *ud, const XML_Char *name, const XML_Char **atts)
 static void sst_end(void *ud, const XML_Char *name)
 {
 	struct sst_ctx *c = ud;
-	const char *l = local_name(name);
+	const char *l = xml_local_name(name);
 	if (strcmp(l, "si") == 0 && c->in_si) {
 		c->in_si = 0;
 		c->sst->count++;
@@ -393,7 +332,7 @@ static enum kerr load_sst(struct book *b, const char *path, struct sst *sst)
 	if (idx < 0)
 		return K_OK;	/* no shared strings: every text cell is inline */
 	struct sst_ctx c = {.sst = sst};
-	XML_Parser p = parser_new(&c.x);
+	XML_Parser p = xml_parser_new(&c.x);
 	XML_SetElementHandler(p, sst_start, sst_end);
 	XML_SetCharacterDataHandler(p, sst_text);
 	enum kerr err = parse_part(b, idx, SHEET_MAX_SST_XML, &c.x);
@@ -486,7 +425,7 @@ static void parse_ref(const char *ref, uint32_t *col, uint32_t *row)
 
 static void ws_start_cell(struct ws_ctx *c, const char **atts)
 {
-	const char *ref = attr(atts, "r", 0), *t = attr(atts, "t", 0);
+	const char *ref = xml_attr(atts, "r", 0), *t = xml_attr(atts, "t", 0);
 	uint32_t col = 0, row = 0;
 	if (ref != NULL)
 		parse_ref(ref, &col, &row);
@@ -517,14 +456,14 @@ static void ws_start_cell(struct ws_ctx *c, const char **atts)
 static void ws_start(void *ud, const XML_Char *name, const XML_Char **atts)
 {
 	struct ws_ctx *c = ud;
-	const char *l = local_name(name);
+	const char *l = xml_local_name(name);
 	if (!c->in_data) {
 		if (strcmp(l, "sheetData") == 0)
 			c->in_data = 1;
 		return;
 	}
 	if (strcmp(l, "row") == 0) {
-		const char *r = attr(atts, "r", 0);
+		const char *r = xml_attr(atts, "r", 0);
 		uint32_t n = r ? parse_index(r, strlen(r), XL_MAX_ROW) : 0;
 		c->row_has_r = n != 0;
 		c->row = n != 0 ? n : (c->row < XL_MAX_ROW ? c->row + 1 : c->row);
@@ -555,27 +494,6 @@ static void ws_text(void *ud, const XML_Char *s, int len)
 	c->tlen += n;
 }
 
-/* Numbers as a person would read them: 1.2345E+16 -> 12345000000000000;
- * everything else as stored. */
-static size_t render_number(const char *s, size_t len, char *out, size_t cap)
-{
-	char tmp[64];
-	if (len > 0 && len < sizeof tmp && (memchr(s, 'E', len) || memchr(s, 'e', len))) {
-		memcpy(tmp, s, len);
-		tmp[len] = '\0';
-		char *end;
-		double d = strtod(tmp, &end);
-		if (*end == '\0' && isfinite(d) && fabs(d) < 1e17 && d == floor(d)) {
-			int n = snprintf(out, cap, "%.0f", d);
-			if (n > 0 && (size_t)n < cap)
-				return (size_t)n;
-		}
-	}
-	size_t n = len < cap ? len : cap;
-	memcpy(out, s, n);
-	return n;
-}
-
 static void ws_end_cell(struct ws_ctx *c)
 {
 	c->in_cell = 0;
@@ -600,7 +518,7 @@ static void ws_end_cell(struct ws_ctx *c)
 		len = text == c->text ? len : strlen(text);
 		break;
 	case 'n':
-		len = render_number(c->text, len, num, sizeof num);
+		len = sheet_number_text(c->text, len, num, sizeof num);
 		text = num;
 		break;
 	default:
@@ -613,7 +531,7 @@ static void ws_end_cell(struct ws_ctx *c)
 static void ws_end(void *ud, const XML_Char *name)
 {
 	struct ws_ctx *c = ud;
-	const char *l = local_name(name);
+	const char *l = xml_local_name(name);
 	if (!c->in_data)
 		return;
 	if (strcmp(l, "c") == 0 && c->in_cell)
@@ -639,7 +557,7 @@ static enum kerr read_sheet(struct book *b, zip_int64_t idx, const struct sst *s
 	struct ws_ctx *c = xcalloc(1, sizeof *c);
 	c->col = col;
 	c->sst = sst;
-	XML_Parser p = parser_new(&c->x);
+	XML_Parser p = xml_parser_new(&c->x);
 	XML_SetElementHandler(p, ws_start, ws_end);
 	XML_SetCharacterDataHandler(p, ws_text);
 	enum kerr err = parse_part(b, idx, SHEET_MAX_SHEET_XML, &c->x);
@@ -691,7 +609,7 @@ static enum kerr list_sheets(struct book *b, const char *wb_path, struct sheet_l
 	err = load_rels(b, rels_path, &rels);
 	if (err != K_OK)
 		goto out_rels;
-	XML_Parser p = parser_new(&wb->x);
+	XML_Parser p = xml_parser_new(&wb->x);
 	XML_SetStartElementHandler(p, wb_start);
 	err = parse_part(b, find_part(b, wb_path), SHEET_MAX_SMALL_XML, &wb->x);
 	XML_ParserFree(p);

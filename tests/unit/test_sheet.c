@@ -492,6 +492,39 @@ static void test_xlsx_limits(void **state)
 	free(sheet);
 }
 
+/* ---- Excel 2003 XML ---- */
+
+#define X3_HEAD "<?xml version=\"1.0\"?><Workbook xmlns=\"urn:schemas-microsoft-com:office:spreadsheet\" " \
+	"xmlns:ss=\"urn:schemas-microsoft-com:office:spreadsheet\">"
+
+static void test_xml2003(void **state)
+{
+	struct sheet_result r;
+	const char *x = "\xef\xbb\xbf" X3_HEAD
+		"<Worksheet ss:Name=\"a\"><Table><Row><Cell><Data ss:Type=\"String\">note</Data></Cell></Row>"
+		"<Row ss:Index=\"60\"><Cell><Data ss:Type=\"String\">VIN</Data></Cell></Row></Table></Worksheet>"
+		"<Worksheet ss:Name=\"b\"><Table>"
+		"<Row><Cell ss:MergeAcross=\"1\"><Data ss:Type=\"String\">title</Data></Cell>"
+		"<Cell><Data ss:Type=\"String\">\xe8\xbd\xa6\xe6\x9e\xb6\xe5\x8f\xb7</Data></Cell></Row>"	/* 车架号 in C1 */
+		"<Row><Cell ss:Index=\"3\"><Data ss:Type=\"String\"><B>lvbv2pe16</B> sn258042</Data>"
+		"<Comment><Data>a comment</Data></Comment></Cell></Row>"
+		"<Row ss:Index=\"5\"><Cell/><Cell/><Cell><Data ss:Type=\"Number\">12345</Data></Cell></Row>"
+		"</Table></Worksheet></Workbook>";
+	assert_int_equal(read_str(x, &r), K_OK);
+	assert_int_equal(r.header_row, 1);
+	assert_int_equal(r.vin_column, 3);
+	assert_int_equal(r.n_vins, 1);
+	assert_string_equal(r.vins[0], "LVBV2PE16SN258042");
+	assert_rejected(&r, 0, 5, "12345", SHEET_INVALID_LENGTH);
+	sheet_result_free(&r);
+
+	assert_int_equal(read_str(X3_HEAD "<Worksheet><Table><Row><Cell><Data>x</Data></Cell></Row></Table></Worksheet></Workbook>", &r),
+		K_NO_VIN_COLUMN);
+	assert_int_equal(read_str(X3_HEAD "<Worksheet><Table><Row><Cell><Data>VIN</Data></Cell></Row>", &r), K_NOT_SPREADSHEET);
+	assert_int_equal(read_str("<!DOCTYPE a [<!ENTITY e \"VIN\">]>" X3_HEAD "<Worksheet><Table><Row><Cell><Data>&e;</Data>"
+		"</Cell></Row></Table></Worksheet></Workbook>", &r), K_NOT_SPREADSHEET);
+}
+
 /* ---- XLS ---- */
 
 static unsigned char *load(const char *rel, size_t *len)
@@ -550,9 +583,9 @@ static void test_template_reads_back_empty(void **state)
 
 static void test_fuzz_regressions(void **state)
 {
-	static const char *const readers[] = {"xlsx", "xls", "csv"};
+	static const char *const readers[] = {"xlsx", "xls", "csv", "xml2003"};
 	const char *src = getenv("KOUAN_SOURCE_DIR");
-	for (size_t k = 0; k < 3; k++) {
+	for (size_t k = 0; k < 4; k++) {
 		char dir[1024];
 		snprintf(dir, sizeof dir, "%s/fuzz/regress/%s", src ? src : ".", readers[k]);
 		DIR *d = opendir(dir);
@@ -569,7 +602,8 @@ static void test_fuzz_regressions(void **state)
 			unsigned char *data = load(rel, &len);
 			assert_non_null(data);
 			enum kerr err = k == 0 ? sheet_read_xlsx(data, len, &r)
-				: k == 1 ? sheet_read_xls(data, len, NULL, &r) : sheet_read_csv(data, len, &r);
+				: k == 1 ? sheet_read_xls(data, len, NULL, &r)
+				: k == 2 ? sheet_read_csv(data, len, &r) : sheet_read_xml2003(data, len, &r);
 			if (err == K_OK) {
 				json_decref(sheet_result_json(&r));
 				sheet_result_free(&r);
@@ -603,6 +637,7 @@ int main(void)
 		cmocka_unit_test(test_xlsx_second_sheet),
 		cmocka_unit_test(test_xlsx_refusals),
 		cmocka_unit_test(test_xlsx_limits),
+		cmocka_unit_test(test_xml2003),
 		cmocka_unit_test(test_xls),
 		cmocka_unit_test(test_template_reads_back_empty),
 		cmocka_unit_test(test_fuzz_regressions),
