@@ -60,11 +60,19 @@ int sheet_mktemp(const char *tmpdir, const char *suffix, char *path, size_t cap)
 struct xml_ctx {
 	XML_Parser p;
 	enum kerr err;	/* set together with XML_StopParser */
+	unsigned depth;
+	XML_StartElementHandler start;
+	XML_EndElementHandler end;
 };
 
-/* A parser (without namespace processing) whose user data is x, refusing
- * any DOCTYPE. Aborts when out of memory. */
-XML_Parser xml_parser_new(struct xml_ctx *x);
+#define XML_MAX_DEPTH 128	/* element nesting; spreadsheets need under 12 */
+
+/* A parser (without namespace processing) whose user data is x (the first
+ * member of the caller's context), refusing any DOCTYPE and nesting deeper
+ * than XML_MAX_DEPTH (K_RESOURCE_LIMIT: expat keeps every open element).
+ * start, end and text may be NULL. Aborts when out of memory. */
+XML_Parser xml_parser_new(struct xml_ctx *x, XML_StartElementHandler start, XML_EndElementHandler end,
+	XML_CharacterDataHandler text);
 void xml_stop(struct xml_ctx *x, enum kerr err);
 /* "x:row" -> "row" */
 const char *xml_local_name(const char *name);

@@ -149,8 +149,7 @@ static enum kerr load_rels(struct book *b, const char *path, struct rels_ctx *c)
 	zip_int64_t idx = find_part(b, path);
 	if (idx < 0)
 		return K_OK;
-	XML_Parser p = xml_parser_new(&c->x);
-	XML_SetStartElementHandler(p, rels_start);
+	XML_Parser p = xml_parser_new(&c->x, rels_start, NULL, NULL);
 	enum kerr err = parse_part(b, idx, SHEET_MAX_SMALL_XML, &c->x);
 	XML_ParserFree(p);
 	return err;
@@ -332,9 +331,7 @@ static enum kerr load_sst(struct book *b, const char *path, struct sst *sst)
 	if (idx < 0)
 		return K_OK;	/* no shared strings: every text cell is inline */
 	struct sst_ctx c = {.sst = sst};
-	XML_Parser p = xml_parser_new(&c.x);
-	XML_SetElementHandler(p, sst_start, sst_end);
-	XML_SetCharacterDataHandler(p, sst_text);
+	XML_Parser p = xml_parser_new(&c.x, sst_start, sst_end, sst_text);
 	enum kerr err = parse_part(b, idx, SHEET_MAX_SST_XML, &c.x);
 	XML_ParserFree(p);
 	return err;
@@ -557,9 +554,7 @@ static enum kerr read_sheet(struct book *b, zip_int64_t idx, const struct sst *s
 	struct ws_ctx *c = xcalloc(1, sizeof *c);
 	c->col = col;
 	c->sst = sst;
-	XML_Parser p = xml_parser_new(&c->x);
-	XML_SetElementHandler(p, ws_start, ws_end);
-	XML_SetCharacterDataHandler(p, ws_text);
+	XML_Parser p = xml_parser_new(&c->x, ws_start, ws_end, ws_text);
 	enum kerr err = parse_part(b, idx, SHEET_MAX_SHEET_XML, &c->x);
 	/* A stop asked for by the collector, or at </sheetData>, is not an error. */
 	if (err == K_NOT_SPREADSHEET && XML_GetErrorCode(p) == XML_ERROR_ABORTED && c->x.err == K_OK)
@@ -609,8 +604,7 @@ static enum kerr list_sheets(struct book *b, const char *wb_path, struct sheet_l
 	err = load_rels(b, rels_path, &rels);
 	if (err != K_OK)
 		goto out_rels;
-	XML_Parser p = xml_parser_new(&wb->x);
-	XML_SetStartElementHandler(p, wb_start);
+	XML_Parser p = xml_parser_new(&wb->x, wb_start, NULL, NULL);
 	err = parse_part(b, find_part(b, wb_path), SHEET_MAX_SMALL_XML, &wb->x);
 	XML_ParserFree(p);
 	if (err != K_OK)

@@ -46,7 +46,28 @@ static void on_doctype(void *ud, const XML_Char *name, const XML_Char *sys, cons
 	xml_stop(ud, K_NOT_SPREADSHEET);
 }
 
-XML_Parser xml_parser_new(struct xml_ctx *x)
+static void on_start(void *ud, const XML_Char *name, const XML_Char **atts)
+{
+	struct xml_ctx *x = ud;
+	if (++x->depth > XML_MAX_DEPTH) {
+		xml_stop(x, K_RESOURCE_LIMIT);
+		return;
+	}
+	if (x->start != NULL)
+		x->start(ud, name, atts);
+}
+
+static void on_end(void *ud, const XML_Char *name)
+{
+	struct xml_ctx *x = ud;
+	if (x->depth > 0)
+		x->depth--;
+	if (x->end != NULL)
+		x->end(ud, name);
+}
+
+XML_Parser xml_parser_new(struct xml_ctx *x, XML_StartElementHandler start, XML_EndElementHandler end,
+	XML_CharacterDataHandler text)
 {
 	XML_Parser p = XML_ParserCreate(NULL);
 	if (p == NULL) {
@@ -55,8 +76,14 @@ XML_Parser xml_parser_new(struct xml_ctx *x)
 	}
 	x->p = p;
 	x->err = K_OK;
+	x->depth = 0;
+	x->start = start;
+	x->end = end;
 	XML_SetUserData(p, x);
 	XML_SetStartDoctypeDeclHandler(p, on_doctype);
+	XML_SetElementHandler(p, on_start, on_end);
+	if (text != NULL)
+		XML_SetCharacterDataHandler(p, text);
 	return p;
 }
 

@@ -154,9 +154,7 @@ enum kerr sheet_read_xml2003(const unsigned char *data, size_t len, struct sheet
 	collector_init(&col);
 	struct x3_ctx *c = xcalloc(1, sizeof *c);
 	c->col = &col;
-	XML_Parser p = xml_parser_new(&c->x);
-	XML_SetElementHandler(p, x3_start, x3_end);
-	XML_SetCharacterDataHandler(p, x3_text);
+	XML_Parser p = xml_parser_new(&c->x, x3_start, x3_end, x3_text);
 
 	enum kerr err = K_OK;
 	for (size_t off = 0; off <= len; off += FEED_BYTES) {

@@ -478,6 +478,17 @@ static void test_xlsx_limits(void **state)
 	free(many);
 	free(names);
 
+	/* nesting deeper than any spreadsheet needs */
+	char *deep = malloc(200 * 7 + 64);
+	size_t used = 0;
+	for (int i = 0; i < 200; i++, used += 3)
+		memcpy(deep + used, "<a>", 3);
+	for (int i = 0; i < 200; i++, used += 4)
+		memcpy(deep + used, "</a>", 4);
+	deep[used] = '\0';
+	assert_int_equal(read_book(deep, NULL, &r), K_RESOURCE_LIMIT);
+	free(deep);
+
 	/* a sheet that inflates past its limit (a few hundred KB deflated) */
 	size_t big = SHEET_MAX_SHEET_XML + 1024;
 	char *sheet = malloc(big + 1);
@@ -521,6 +532,12 @@ static void test_xml2003(void **state)
 	assert_int_equal(read_str(X3_HEAD "<Worksheet><Table><Row><Cell><Data>x</Data></Cell></Row></Table></Worksheet></Workbook>", &r),
 		K_NO_VIN_COLUMN);
 	assert_int_equal(read_str(X3_HEAD "<Worksheet><Table><Row><Cell><Data>VIN</Data></Cell></Row>", &r), K_NOT_SPREADSHEET);
+	char deep[sizeof X3_HEAD + 200 * 3];
+	size_t used = (size_t)snprintf(deep, sizeof deep, "%s", X3_HEAD);
+	for (int i = 0; i < 200; i++, used += 3)
+		memcpy(deep + used, "<a>", 3);
+	deep[used] = '\0';
+	assert_int_equal(read_str(deep, &r), K_RESOURCE_LIMIT);
 	assert_int_equal(read_str("<!DOCTYPE a [<!ENTITY e \"VIN\">]>" X3_HEAD "<Worksheet><Table><Row><Cell><Data>&e;</Data>"
 		"</Cell></Row></Table></Worksheet></Workbook>", &r), K_NOT_SPREADSHEET);
 }
