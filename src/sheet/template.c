@@ -31,10 +31,10 @@ static enum kerr build(const char *path, const char *tmpdir)
 	lxw_worksheet *ws = workbook_add_worksheet(wb, "车架号");
 
 	lxw_format *text = workbook_add_format(wb);
-	format_set_num_format(text, "@");
+	format_set_num_format_index(text, 49);	/* built-in "@": text */
 	lxw_format *head = workbook_add_format(wb);
 	format_set_bold(head);
-	format_set_num_format(head, "@");
+	format_set_num_format_index(head, 49);
 	format_set_border(head, LXW_BORDER_THIN);
 	format_set_bg_color(head, 0xDDEBF7);
 	format_set_align(head, LXW_ALIGN_CENTER);

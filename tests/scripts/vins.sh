@@ -108,7 +108,18 @@ done
 out=$("$KOUAN_BIN" vins "$tmp/template.xlsx")
 [ "$out" = '{"vins": [], "rejected": []}' ] || [ "$out" = '{"vins":[],"rejected":[]}' ] ||
 	{ echo "FAIL: template reads back as $out"; fail=1; }
-unzip -p "$tmp/template.xlsx" xl/workbook.xml | grep -q 'name="车架号"' || { echo "FAIL: sheet name"; fail=1; }
+"$PY" - "$tmp/template.xlsx" <<'PY' || { echo "FAIL: template layout"; fail=1; }
+import re, sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+assert 'name="车架号"' in z.read("xl/workbook.xml").decode()
+sheet = z.read("xl/worksheets/sheet1.xml").decode()
+strings = z.read("xl/sharedStrings.xml").decode()
+for text in ("序号", "VIN", "17", "I、O、Q", "10000"):
+    assert text in strings, text
+assert re.search(r'<c r="A2"[^>]*t="s"', sheet) and re.search(r'<c r="B2"[^>]*t="s"', sheet), "header in row 2"
+assert '<mergeCell ref="A1:B1"/>' in sheet, "note row merged over A1:B1"
+assert 'numFmtId="49"' in z.read("xl/styles.xml").decode(), "text format @"
+PY
 "$KOUAN_BIN" vin-template /nonexistent/dir/t.xlsx 2> /dev/null && { echo "FAIL: vin-template to a bad path"; fail=1; }
 
 [ $fail -eq 0 ] && echo "vins.sh: all checks passed"
