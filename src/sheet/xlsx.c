@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include <utf8proc.h>
 #include <zip.h>
 
 #include "core/log.h"
@@ -250,6 +251,46 @@ static void wb_start(void *ud, const XML_Char *name, const XML_Char **atts)
 	c->n++;
 }
 
+/* ---- strings ---- */
+
+static int hex_digit(char ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	if (ch >= 'A' && ch <= 'F')
+		return ch - 'A' + 10;
+	return -1;
+}
+
+/* Undoes the _xHHHH_ escapes of OOXML strings (ST_Xstring) in place: Excel
+ * writes a carriage return pasted into a cell as _x000D_. Returns the new
+ * length; the text never grows (7 bytes become at most 3). */
+static size_t unescape_xstring(char *s, size_t len)
+{
+	if (len < 7 || memchr(s, '_', len) == NULL)
+		return len;
+	size_t r = 0, w = 0;
+	while (r < len) {
+		if (s[r] == '_' && r + 7 <= len && s[r + 1] == 'x' && s[r + 6] == '_') {
+			int v = 0, ok = 1;
+			for (int k = 2; k < 6 && ok; k++) {
+				int d = hex_digit(s[r + k]);
+				ok = d >= 0;
+				v = v * 16 + d;
+			}
+			if (ok && (v < 0xd800 || v > 0xdfff)) {
+				w += (size_t)utf8proc_encode_char(v, (utf8proc_uint8_t *)s + w);
+				r += 7;
+				continue;
+			}
+		}
+		s[w++] = s[r++];
+	}
+	return w;
+}
+
 /* ---- shared strings ---- */
 
 struct sst {
@@ -294,6 +335,8 @@ static void sst_end(void *ud, const XML_Char *name)
 	struct sst_ctx *c = ud;
 	const char *l = xml_local_name(name);
 	if (strcmp(l, "si") == 0 && c->in_si) {
+		size_t from = c->sst->start[c->sst->count];
+		c->sst->len = from + unescape_xstring(c->sst->text + from, c->sst->len - from);
 		c->in_si = 0;
 		c->sst->count++;
 		c->sst->start[c->sst->count] = (uint32_t)c->sst->len;
@@ -518,7 +561,8 @@ static void ws_end_cell(struct ws_ctx *c)
 		len = sheet_number_text(c->text, len, num, sizeof num);
 		text = num;
 		break;
-	default:
+	default:	/* inline strings, formula strings */
+		len = unescape_xstring(c->text, len);
 		break;
 	}
 	if (collector_cell(c->col, c->cell_row, c->cell_col, text, len))

@@ -338,7 +338,9 @@ static void test_xlsx_cell_kinds(void **state)
 	const char *sst =
 		"<si><t>\xe5\xba\x8f\xe5\x8f\xb7</t></si>"			/* 0 序号 */
 		"<si><r><t>V</t></r><r><rPr><b/></rPr><t>IN</t></r><rPh sb=\"0\" eb=\"1\"><t>ヴ</t></rPh></si>"	/* 1 VIN */
-		"<si><t xml:space=\"preserve\"> lvbv2pe16sn258042 </t></si>";	/* 2 */
+		"<si><t xml:space=\"preserve\"> lvbv2pe16sn258042 </t></si>"	/* 2 */
+		"<si><t>LVBV2PE18SN258060_x000D_\n</t></si>"			/* 3: a pasted CR LF */
+		"<si><t>A_x005F_x000D_B_x00</t></si>";				/* 4: an escaped escape */
 	const char *data =
 		"<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c><c r=\"B1\" t=\"s\"><v>1</v></c></row>"
 		"<row r=\"2\"><c r=\"A2\"><v>1</v></c><c r=\"B2\" t=\"s\"><v>2</v></c></row>"
@@ -350,20 +352,26 @@ static void test_xlsx_cell_kinds(void **state)
 		"<row r=\"9\"><c r=\"B9\" t=\"e\"><v>#N/A</v></c></row>"
 		"<row r=\"10\"><c r=\"B10\" t=\"s\"><v>99</v></c></row>"		/* no such string: empty */
 		"<row r=\"11\"><c r=\"B11\" t=\"s\"><v>2</v></c></row>"		/* duplicate */
-		"<row r=\"12\"><c r=\"B12\" s=\"3\"/></row>";
+		"<row r=\"12\"><c r=\"B12\" s=\"3\"/></row>"
+		"<row r=\"13\"><c r=\"B13\" t=\"s\"><v>3</v></c></row>"
+		"<row r=\"14\"><c r=\"B14\" t=\"s\"><v>4</v></c></row>"
+		"<row r=\"15\"><c r=\"B15\" t=\"inlineStr\"><is><t>LVBV2PE1_x0033_SN258063</t></is></c></row>";
 	assert_int_equal(read_book(data, sst, &r), K_OK);
 	assert_int_equal(r.header_row, 1);
 	assert_int_equal(r.vin_column, 2);
-	assert_int_equal(r.n_vins, 3);
+	assert_int_equal(r.n_vins, 5);
 	assert_string_equal(r.vins[0], "LVBV2PE16SN258042");
 	assert_string_equal(r.vins[1], "LVBV2PE1XSN258044");
 	assert_string_equal(r.vins[2], "LVBV2PE13SN258046");
-	assert_int_equal(r.n_rejected, 5);
+	assert_string_equal(r.vins[3], "LVBV2PE18SN258060");
+	assert_string_equal(r.vins[4], "LVBV2PE13SN258063");
+	assert_int_equal(r.n_rejected, 6);
 	assert_rejected(&r, 0, 6, "45321", SHEET_INVALID_LENGTH);
 	assert_rejected(&r, 1, 7, "12345678901234000", SHEET_INVALID_CHECK_DIGIT);
 	assert_rejected(&r, 2, 8, "TRUE", SHEET_INVALID_LENGTH);
 	assert_rejected(&r, 3, 9, "#N/A", SHEET_INVALID_LENGTH);
 	assert_rejected(&r, 4, 11, " lvbv2pe16sn258042 ", SHEET_DUPLICATE);
+	assert_rejected(&r, 5, 14, "A_x000D_B_x00", SHEET_INVALID_LENGTH);
 	sheet_result_free(&r);
 }
 
