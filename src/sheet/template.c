@@ -3,6 +3,7 @@
  * as text so that Excel and WPS keep 17 characters as typed. */
 #include "sheet/sheet_internal.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,12 +23,18 @@ static const char note_text[] =
 	"3. 每个文件最多 10000 行；重复的车架号只保留第一次出现的一行。\n"
 	"4. 请勿修改第 2 行的表头（序号、VIN），保存为 .xlsx、.xls 或 .csv 后上传。";
 
-static enum kerr build(const char *path, const char *tmpdir)
+/* libxlsxwriter writes the creation date with gmtime(), which is not
+ * re-entrant: one template is built at a time. */
+static pthread_mutex_t build_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static enum kerr build_locked(const char *path, const char *tmpdir)
 {
 	lxw_workbook_options opts = {.constant_memory = LXW_FALSE, .tmpdir = (char *)tmpdir};
 	lxw_workbook *wb = workbook_new_opt(path, &opts);
 	if (wb == NULL)
 		return K_INTERNAL;
+	lxw_doc_properties props = {.title = "车架号导入模板", .company = "Kouan"};
+	workbook_set_properties(wb, &props);
 	lxw_worksheet *ws = workbook_add_worksheet(wb, "车架号");
 
 	lxw_format *text = workbook_add_format(wb);
@@ -68,6 +75,14 @@ static enum kerr build(const char *path, const char *tmpdir)
 		return K_INTERNAL;
 	}
 	return K_OK;
+}
+
+static enum kerr build(const char *path, const char *tmpdir)
+{
+	pthread_mutex_lock(&build_lock);
+	enum kerr err = build_locked(path, tmpdir);
+	pthread_mutex_unlock(&build_lock);
+	return err;
 }
 
 enum kerr sheet_template_write(const char *path)

@@ -1,6 +1,7 @@
 /* The VIN import: VIN rules, the three readers, the template, and the fuzz
  * findings kept under fuzz/regress/. */
 #include <dirent.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -604,6 +605,54 @@ static void test_template_reads_back_empty(void **state)
 	assert_int_equal(sheet_template_bytes_in("/nonexistent/dir", &x, &len), K_INTERNAL);
 }
 
+/* ---- many threads at once, as in the server ---- */
+
+struct job {
+	const char *file;
+	size_t want_vins;
+	int ok;
+};
+
+static void *read_many(void *arg)
+{
+	struct job *j = arg;
+	size_t len;
+	unsigned char *data = load(j->file, &len);
+	j->ok = data != NULL;
+	for (int i = 0; i < 20 && j->ok; i++) {
+		struct sheet_result r;
+		j->ok = sheet_read_vins(data, len, NULL, &r) == K_OK && r.n_vins == j->want_vins;
+		sheet_result_free(&r);
+		unsigned char *t;
+		size_t tlen;
+		if (j->ok && i % 5 == 0) {
+			j->ok = sheet_template_bytes(&t, &tlen) == K_OK;
+			free(t);
+		}
+	}
+	free(data);
+	return NULL;
+}
+
+static void test_threads(void **state)
+{
+	struct job jobs[] = {
+		{"tests/fixtures/vins/vins_261.xlsx", 261, 0},
+		{"tests/fixtures/vins/vins_legacy.xls", 30, 0},
+		{"tests/fixtures/vins/vins.csv", 25, 0},
+		{"tests/fixtures/vins/vins_template_libreoffice.xlsx", 20, 0},
+		{"tests/fixtures/vins/vins_legacy.xls", 30, 0},
+		{"fuzz/corpus/csv/semicolon_gbk.csv", 2, 0},
+	};
+	pthread_t t[sizeof jobs / sizeof jobs[0]];
+	for (size_t i = 0; i < sizeof jobs / sizeof jobs[0]; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, read_many, &jobs[i]), 0);
+	for (size_t i = 0; i < sizeof jobs / sizeof jobs[0]; i++) {
+		pthread_join(t[i], NULL);
+		assert_true(jobs[i].ok);
+	}
+}
+
 /* ---- fuzz findings ---- */
 
 static void test_fuzz_regressions(void **state)
@@ -665,6 +714,7 @@ int main(void)
 		cmocka_unit_test(test_xml2003),
 		cmocka_unit_test(test_xls),
 		cmocka_unit_test(test_template_reads_back_empty),
+		cmocka_unit_test(test_threads),
 		cmocka_unit_test(test_fuzz_regressions),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
