@@ -77,7 +77,10 @@ static int looks_like_text(const char *s, size_t len)
 struct shape {
 	unsigned records;
 	unsigned fields[SHAPE_RECORDS];
+	unsigned char single_short[SHAPE_RECORDS];	/* one field of a list's length, no blank inside */
 };
+
+#define LIST_VALUE_MAX 40	/* a value in a one-column list, not a line of prose */
 
 struct csv_parse {
 	const char *s;
@@ -136,12 +139,14 @@ static void parse(const char *s, size_t n, char delim, struct collector *col, st
 	shape->records = 0;
 	while (p->i < p->n) {
 		uint32_t row = p->line, field = 1;
-		int blank = 1, stop = 0;
+		int blank = 1, stop = 0, short_word = 0;
 		for (;;) {
 			int want = collector_wants(col, row, field);
 			read_field(p, want);
 			if (p->flen > 0)
 				blank = 0;
+			if (field == 1)
+				short_word = p->flen <= LIST_VALUE_MAX && memchr(p->field, ' ', p->flen) == NULL;
 			if (want && collector_cell(col, row, field, p->field, utf8_cut(p->field, p->flen, sizeof p->field)))
 				stop = 1;
 			if (stop || p->i >= p->n || p->s[p->i] != delim)
@@ -149,8 +154,10 @@ static void parse(const char *s, size_t n, char delim, struct collector *col, st
 			p->i++;
 			field++;
 		}
-		if (!blank && shape->records < SHAPE_RECORDS)
+		if (!blank && shape->records < SHAPE_RECORDS) {
+			shape->single_short[shape->records] = field == 1 && short_word;
 			shape->fields[shape->records++] = field;
+		}
 		if (stop)
 			break;
 		if (p->i < p->n && p->s[p->i] == '\r')
@@ -162,10 +169,15 @@ static void parse(const char *s, size_t n, char delim, struct collector *col, st
 	free(p);
 }
 
-/* A table: most records have the same number (two or more) of fields. */
+/* A table: most records have the same number (two or more) of fields, or
+ * most are one short value (a one-column list); not lines of prose. */
 static int is_table(const struct shape *sh)
 {
-	unsigned count[SHAPE_MAX_FIELDS + 1] = {0}, best = 0, best_n = 0;
+	unsigned count[SHAPE_MAX_FIELDS + 1] = {0}, best = 0, best_n = 0, list = 0;
+	for (unsigned i = 0; i < sh->records; i++)
+		list += sh->single_short[i];
+	if (sh->records > 0 && list * 5 >= sh->records * 4)
+		return 1;
 	for (unsigned i = 0; i < sh->records; i++) {
 		unsigned f = sh->fields[i] > SHAPE_MAX_FIELDS ? SHAPE_MAX_FIELDS : sh->fields[i];
 		if (++count[f] > best_n) {

@@ -311,6 +311,8 @@ static void test_csv_refusals(void **state)
 	assert_int_equal(read_str("This is a letter, not a table.\nIt says nothing about vehicles.\n"
 		"Regards, the sender, in Horgos, today.\n", &r), K_NOT_SPREADSHEET);
 	assert_int_equal(read_str("\xe5\xba\x8f\xe5\x8f\xb7,plate\n1,A\n2,B\n", &r), K_NO_VIN_COLUMN);
+	/* a list of VINs without the header row: a table, but no VIN column */
+	assert_int_equal(read_str("LVBV2PE16SN258042\nLVBV2PE1XSN258044\n", &r), K_NO_VIN_COLUMN);
 	assert_int_equal(read_str("\xef\xbb\xbf\xff\xfe", &r), K_NOT_SPREADSHEET);	/* BOM, then not UTF-8 */
 }
 
