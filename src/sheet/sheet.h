@@ -103,7 +103,8 @@ enum sheet_reason sheet_vin_classify(const char *norm, size_t n_chars);
  * characters are all valid; 0 when a character is not. */
 char sheet_vin_check_char(const char *vin17);
 
-/* 1 when the cell's whole value (NFKC, trimmed, upper case) names the VIN column. */
+/* 1 when the cell's whole value (NFKC, trimmed, upper case) names the VIN
+ * column: VIN, VIN码, 车架号 or 车辆识别代号, or two of them as in "车架号(VIN)". */
 int sheet_is_vin_header(const char *cell, size_t len);
 
 /* --- the template (template.c) --- */

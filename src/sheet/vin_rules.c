@@ -151,18 +151,44 @@ enum sheet_reason sheet_vin_classify(const char *norm, size_t n_chars)
 	return sheet_vin_check_char(norm) == norm[8] ? SHEET_VIN_OK : SHEET_INVALID_CHECK_DIGIT;
 }
 
-int sheet_is_vin_header(const char *cell, size_t len)
+static int is_vin_name(const char *s, size_t len)
 {
 	static const char *const names[] = {"VIN", "VIN码", "车架号", "车辆识别代号"};
+	while (len > 0 && *s == ' ')
+		s++, len--;
+	while (len > 0 && s[len - 1] == ' ')
+		len--;
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strlen(names[i]) == len && memcmp(s, names[i], len) == 0)
+			return 1;
+	return 0;
+}
+
+int sheet_is_vin_header(const char *cell, size_t len)
+{
 	char buf[64];
 
 	if (len == 0 || len > 256)	/* a header cell is short; a long one is text */
 		return 0;
 	int n = normalize(cell, len, buf, sizeof buf, WS_TRIM);
-	if (n <= 0 || n > 16)
+	if (n <= 0 || n > 20)
 		return 0;
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-		if (strcmp(buf, names[i]) == 0)
-			return 1;
-	return 0;
+	if (is_vin_name(buf, strlen(buf)))
+		return 1;
+	/* Two names of the column in one header, "车架号(VIN)", "VIN/车架号":
+	 * every part between brackets, slashes or bars is a name (NFKC has
+	 * made full-width brackets ASCII). */
+	int parts = 0;
+	for (const char *p = buf; *p;) {
+		size_t k = strcspn(p, "()/|");
+		if (k > 0) {
+			if (!is_vin_name(p, k))
+				return 0;
+			parts++;
+		}
+		p += k;
+		if (*p)
+			p++;
+	}
+	return parts >= 2;
 }

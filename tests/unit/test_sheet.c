@@ -156,6 +156,11 @@ static void test_header(void **state)
 	const char *id = "\xe3\x80\x80\xe8\xbd\xa6\xe8\xbe\x86\xe8\xaf\x86\xe5\x88\xab\xe4\xbb\xa3\xe5\x8f\xb7\n";
 	assert_true(sheet_is_vin_header(id, strlen(id)));				/* 车辆识别代号 */
 	assert_true(sheet_is_vin_header("\xef\xbc\xb6\xef\xbc\xa9\xef\xbc\xae", 9));	/* ＶＩＮ */
+	assert_true(sheet_is_vin_header("\xe8\xbd\xa6\xe6\x9e\xb6\xe5\x8f\xb7\xef\xbc\x88VIN\xef\xbc\x89", 15));	/* 车架号（VIN） */
+	assert_true(sheet_is_vin_header("VIN / \xe8\xbd\xa6\xe6\x9e\xb6\xe5\x8f\xb7", 15));	/* VIN / 车架号 */
+	assert_false(sheet_is_vin_header("(VIN)", 5));
+	assert_false(sheet_is_vin_header("VIN(17\xe4\xbd\x8d)", 8));	/* VIN(17位) */
+	assert_false(sheet_is_vin_header("\xe5\x87\xba\xe5\x8f\xa3\xe8\xbd\xa6\xe6\x9e\xb6\xe5\x8f\xb7", 12));	/* 出口车架号 */
 	assert_false(sheet_is_vin_header("V IN", 4));
 	assert_false(sheet_is_vin_header("VIN:", 4));
 	assert_false(sheet_is_vin_header("VINs", 4));
