@@ -28,6 +28,7 @@ static int read_file(const char *path, size_t max, unsigned char **out, size_t *
 	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
 	if (f == NULL)
 		return -1;
+	errno = 0;
 	size_t cap = 64 << 10, used = 0;
 	unsigned char *buf = xmalloc(cap);
 	for (;;) {
@@ -42,12 +43,12 @@ static int read_file(const char *path, size_t max, unsigned char **out, size_t *
 		if (n == 0)
 			break;
 	}
-	int failed = ferror(f);
+	int failed = ferror(f), saved = errno;
 	if (f != stdin)
 		fclose(f);
 	if (failed) {
 		free(buf);
-		errno = EIO;
+		errno = saved ? saved : EIO;
 		return -1;
 	}
 	*out = buf;
