@@ -6,5 +6,6 @@
 int cli_serve(int argc, char **argv);	/* src/api/serve.c */
 int cli_vins(int argc, char **argv);	/* src/sheet/cli_vins.c */
 int cli_vin_template(int argc, char **argv);	/* src/sheet/cli_vins.c */
+int cli_xls_reader(int argc, char **argv);	/* src/sheet/xls.c: FreeXL in its own process */
 
 #endif

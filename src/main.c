@@ -15,6 +15,7 @@ static const struct command commands[] = {
 	{"serve", cli_serve, "run the web platform (JSON API under /api/v1 and the pages)"},
 	{"vins", cli_vins, "read the VIN list of a spreadsheet (.xlsx, .xls, .csv) as JSON"},
 	{"vin-template", cli_vin_template, "write the VIN import template (.xlsx)"},
+	{"xls-reader", cli_xls_reader, "(internal) read one .xls apart from the caller, for vins"},
 };
 
 static void usage(FILE *f)

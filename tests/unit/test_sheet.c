@@ -12,6 +12,7 @@
 #include <cmocka.h>
 #include <zip.h>
 
+#include "cli.h"
 #include "sheet/sheet.h"
 #include "sheet/sheet_internal.h"
 
@@ -587,6 +588,12 @@ static void test_xls(void **state)
 	/* cut short: FreeXL refuses it */
 	assert_int_equal(sheet_read_vins(xls, len / 3, NULL, &r), K_NOT_SPREADSHEET);
 	assert_int_equal(sheet_read_vins(xls, 8, NULL, &r), K_NOT_SPREADSHEET);
+	/* the file on which FreeXL reads out of bounds: refused, the reader's process died or gave up */
+	size_t bad_len;
+	unsigned char *bad = load("fuzz/regress/xls/freexl_iconv_overread.xls", &bad_len);
+	assert_non_null(bad);
+	assert_int_equal(sheet_read_vins(bad, bad_len, NULL, &r), K_NOT_SPREADSHEET);
+	free(bad);
 	/* an unusable temp directory is an internal error, not the file's fault */
 	assert_int_equal(sheet_read_vins(xls, len, "/nonexistent/dir", &r), K_INTERNAL);
 	free(xls);
@@ -695,8 +702,11 @@ static void test_fuzz_regressions(void **state)
 	}
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	/* sheet_read_xls() runs this program again as its .xls reader */
+	if (argc >= 2 && strcmp(argv[1], "xls-reader") == 0)
+		return cli_xls_reader(argc - 1, argv + 1);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_check_digit),
 		cmocka_unit_test(test_classify),
