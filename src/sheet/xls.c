@@ -350,9 +350,23 @@ static pid_t spawn_reader(const char *path, int *fd)
 	posix_spawn_file_actions_adddup2(&fa, fds[1], STDOUT_FILENO);
 	posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
 	posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+	/* The server blocks and handles signals of its own: the helper starts
+	 * with none blocked and the ones its limits rely on at their defaults. */
+	posix_spawnattr_t attr;
+	sigset_t none, defaults;
+	sigemptyset(&none);
+	sigemptyset(&defaults);
+	sigaddset(&defaults, SIGALRM);
+	sigaddset(&defaults, SIGXCPU);
+	sigaddset(&defaults, SIGPIPE);
+	posix_spawnattr_init(&attr);
+	posix_spawnattr_setsigmask(&attr, &none);
+	posix_spawnattr_setsigdefault(&attr, &defaults);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
 	char *argv[] = {"kouan", "xls-reader", (char *)path, NULL};
 	pid_t pid;
-	int rc = posix_spawn(&pid, XLS_HELPER_EXE, &fa, NULL, argv, environ);
+	int rc = posix_spawn(&pid, XLS_HELPER_EXE, &fa, &attr, argv, environ);
+	posix_spawnattr_destroy(&attr);
 	posix_spawn_file_actions_destroy(&fa);
 	close(fds[1]);
 	if (rc != 0) {
