@@ -16,6 +16,9 @@ static const struct command commands[] = {
 	{"user", cli_user, "manage accounts: user add NAME --role ROLE [--org ORG] (password on stdin)"},
 	{"recognize", cli_recognize, "read an export declaration PDF and print its fields as JSON"},
 	{"ocr", cli_ocr, "read a page image as a scanned declaration page and print its text"},
+	{"vins", cli_vins, "read the VIN list of a spreadsheet (.xlsx, .xls, .csv) as JSON"},
+	{"vin-template", cli_vin_template, "write the VIN import template (.xlsx)"},
+	{"xls-reader", cli_xls_reader, "(internal) read one .xls apart from the caller, for vins"},
 };
 
 static void usage(FILE *f)

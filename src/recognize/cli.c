@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "core/config.h"
 #include "recognize/internal.h"
 #include "recognize/recognize.h"
 

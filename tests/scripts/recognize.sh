@@ -35,7 +35,7 @@ for args in "" "--bogus x.pdf" "/nonexistent/file.pdf" "--lang xx a.pdf"; do
 done
 
 # the fuzzers' seeds and findings never crash the command
-for f in fuzz/corpus/fuzz_pdf/* fuzz/regress/fuzz_pdf/*; do
+for f in fuzz/corpus/pdf/* fuzz/regress/pdf/*; do
 	[ -f "$f" ] || continue
 	timeout 30 "$KOUAN_BIN" recognize "$f" >/dev/null 2>&1; st=$?
 	[ $st -le 2 ] || { echo "$f: exit $st"; fail=1; }

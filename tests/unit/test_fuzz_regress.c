@@ -75,14 +75,14 @@ static void run_pdf(const unsigned char *data, size_t len)
 static void fields_inputs(void **state)
 {
 	(void)state;
-	size_t n = run_dir("fuzz/corpus/fuzz_fields", run_fields) + run_dir("fuzz/regress/fuzz_fields", run_fields);
+	size_t n = run_dir("fuzz/corpus/fields", run_fields) + run_dir("fuzz/regress/fields", run_fields);
 	assert_true(n > 0);	/* the seeds at least */
 }
 
 static void pdf_inputs(void **state)
 {
 	(void)state;
-	size_t n = run_dir("fuzz/corpus/fuzz_pdf", run_pdf) + run_dir("fuzz/regress/fuzz_pdf", run_pdf);
+	size_t n = run_dir("fuzz/corpus/pdf", run_pdf) + run_dir("fuzz/regress/pdf", run_pdf);
 	assert_true(n > 0);
 }
 
