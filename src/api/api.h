@@ -35,6 +35,7 @@ struct caller {
 	struct user user;
 	struct org org;		/* id 0 when the user has none */
 	struct session session;
+	char token[65];		/* the cookie's value: kept in memory only */
 };
 
 struct api_ctx {

@@ -22,9 +22,13 @@
 #define CACHE_PER_SHARD 512
 #define USERNAME_MAX 64
 
+/* A cached session, found by the cookie's own value (random, so its first
+ * characters pick the shard) and compared in constant time. The rendered
+ * GET /api/v1/me body is kept too, one per language, built on first use. */
 struct cached {
 	struct caller who;
 	int64_t fetched_at;
+	char *me[LANG_COUNT];
 	struct cached *next;
 };
 
@@ -44,12 +48,19 @@ struct session_cache *session_cache_new(void)
 	return sc;
 }
 
+static void entry_free(struct cached *e)
+{
+	for (int l = 0; l < LANG_COUNT; l++)
+		free(e->me[l]);
+	sodium_memzero(e, sizeof *e);
+	free(e);
+}
+
 static void shard_clear(struct cached *e)
 {
 	while (e) {
 		struct cached *next = e->next;
-		sodium_memzero(e, sizeof *e);
-		free(e);
+		entry_free(e);
 		e = next;
 	}
 }
@@ -65,38 +76,48 @@ void session_cache_free(struct session_cache *sc)
 	free(sc);
 }
 
-static unsigned shard_of(const char *hash)
+static unsigned shard_of(const char *token)
 {
-	/* the hash is hex of SHA-256: its first bytes are already uniform */
-	return (unsigned)strtoul((char[3]){hash[0], hash[1], 0}, NULL, 16) % CACHE_SHARDS;
+	/* tokens are random hex: their first characters are already uniform */
+	return (unsigned)strtoul((char[3]){token[0], token[1], 0}, NULL, 16) % CACHE_SHARDS;
 }
 
-static int cache_get(struct session_cache *sc, const char *hash, int64_t now, struct caller *out)
+static int same_token(const char *a, const char *b)
 {
-	unsigned s = shard_of(hash);
-	int found = 0;
-	pthread_mutex_lock(&sc->shard[s].lock);
+	return sodium_memcmp(a, b, TOKEN_BYTES * 2) == 0;
+}
+
+/* The live entry for token in its (locked) shard, or NULL. */
+static struct cached *find(struct session_cache *sc, unsigned s, const char *token, int64_t now)
+{
 	for (struct cached *e = sc->shard[s].head; e; e = e->next)
-		if (strcmp(e->who.session.token_hash, hash) == 0 && now - e->fetched_at < CACHE_TTL_S) {
-			*out = e->who;
-			found = 1;
-			break;
-		}
+		if (same_token(e->who.token, token) && now - e->fetched_at < CACHE_TTL_S)
+			return e;
+	return NULL;
+}
+
+static int cache_get(struct session_cache *sc, const char *token, int64_t now, struct caller *out)
+{
+	unsigned s = shard_of(token);
+	pthread_mutex_lock(&sc->shard[s].lock);
+	struct cached *e = find(sc, s, token, now);
+	if (e)
+		*out = e->who;
 	pthread_mutex_unlock(&sc->shard[s].lock);
-	return found;
+	return e != NULL;
 }
 
 static void cache_put(struct session_cache *sc, const struct caller *who, int64_t now)
 {
-	unsigned s = shard_of(who->session.token_hash);
+	unsigned s = shard_of(who->token);
 	pthread_mutex_lock(&sc->shard[s].lock);
 	struct cached **pp = &sc->shard[s].head;
 	while (*pp) {	/* replace an older copy, drop expired ones */
 		struct cached *e = *pp;
-		if (strcmp(e->who.session.token_hash, who->session.token_hash) == 0 || now - e->fetched_at >= CACHE_TTL_S) {
+		if (same_token(e->who.token, who->token) || now - e->fetched_at >= CACHE_TTL_S) {
 			*pp = e->next;
 			sc->shard[s].n--;
-			free(e);
+			entry_free(e);
 			continue;
 		}
 		pp = &e->next;
@@ -106,7 +127,7 @@ static void cache_put(struct session_cache *sc, const struct caller *who, int64_
 		sc->shard[s].head = NULL;
 		sc->shard[s].n = 0;
 	}
-	struct cached *e = xmalloc(sizeof *e);
+	struct cached *e = xcalloc(1, sizeof *e);
 	e->who = *who;
 	e->fetched_at = now;
 	e->next = sc->shard[s].head;
@@ -118,8 +139,6 @@ static void cache_put(struct session_cache *sc, const struct caller *who, int64_
 void session_cache_forget(struct session_cache *sc, const char *token_hash, int64_t user_id)
 {
 	for (int s = 0; s < CACHE_SHARDS; s++) {
-		if (token_hash && (unsigned)s != shard_of(token_hash))
-			continue;
 		pthread_mutex_lock(&sc->shard[s].lock);
 		struct cached **pp = &sc->shard[s].head;
 		while (*pp) {
@@ -128,7 +147,7 @@ void session_cache_forget(struct session_cache *sc, const char *token_hash, int6
 				(user_id && e->who.user.id == user_id)) {
 				*pp = e->next;
 				sc->shard[s].n--;
-				free(e);
+				entry_free(e);
 				continue;
 			}
 			pp = &e->next;
@@ -192,15 +211,17 @@ enum kerr session_resolve(struct api_ctx *c, struct caller *out)
 	char token[TOKEN_BYTES * 2 + 2], hash[STORE_TOKEN_MAX];
 	if (http_cookie(c->req, COOKIE_NAME, token, sizeof token) == NULL || !token_form_ok(token))
 		return K_UNAUTHENTICATED;
-	token_hash(token, hash);
 	struct app *app = c->app;
 	int64_t now = now_s();
-	if (!cache_get(app->sessions, hash, now, out)) {
+	if (!cache_get(app->sessions, token, now, out)) {
+		token_hash(token, hash);
 		enum kerr e = load_caller(app, hash, out);
 		if (e != K_OK)
 			return e;
+		memcpy(out->token, token, sizeof out->token);
 		cache_put(app->sessions, out, now);
 	}
+	memcpy(hash, out->session.token_hash, sizeof hash);
 	if (out->user.disabled)
 		return K_UNAUTHENTICATED;
 	if (expired(app, &out->session, now)) {
@@ -255,6 +276,7 @@ static void start_session(struct api_ctx *c, struct caller *who)
 		api_error(c, e);
 		return;
 	}
+	memcpy(who->token, token, sizeof who->token);
 	cache_put(c->app->sessions, who, now);
 	set_cookie(c, token, c->app->set.session_max_s);
 	sodium_memzero(token, sizeof token);
@@ -353,9 +375,32 @@ void session_logout(struct api_ctx *c)
 	api_no_content(c);
 }
 
+/* The hot path of a signed-in page: answered from the session cache's
+ * rendering when there is one. */
 void session_me(struct api_ctx *c)
 {
-	api_json(c, 200, me_body(c, c->who));
+	struct session_cache *sc = c->app->sessions;
+	char body[2048];
+	size_t len = 0;
+	unsigned s = shard_of(c->who->token);
+	pthread_mutex_lock(&sc->shard[s].lock);
+	struct cached *e = find(sc, s, c->who->token, now_s());
+	if (e && e->me[c->lang] == NULL) {
+		json_t *j = me_body(c, c->who);
+		e->me[c->lang] = json_dumps(j, JSON_COMPACT);
+		json_decref(j);
+	}
+	if (e && e->me[c->lang] && (len = strlen(e->me[c->lang])) < sizeof body)
+		memcpy(body, e->me[c->lang], len + 1);
+	else
+		len = 0;
+	pthread_mutex_unlock(&sc->shard[s].lock);
+	if (len == 0) {
+		api_json(c, 200, me_body(c, c->who));
+		return;
+	}
+	http_add_header(c->req, "Cache-Control", "no-store");
+	http_respond(c->req, 200, "application/json; charset=utf-8", body, len);
 }
 
 void session_set_lang(struct api_ctx *c)

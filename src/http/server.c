@@ -23,7 +23,7 @@ int http_library_available(void);	/* mhd_lazy.c */
 /* libmicrohttpd's per-connection memory: the request head must fit with room
  * to spare, so that the application's own limit answers first. It is cleared
  * on every request, so it is kept no larger than that. */
-#define MHD_POOL_SLACK (16 * 1024)
+#define MHD_POOL_SLACK (8 * 1024)
 #define CONNECTION_TIMEOUT_S 30
 
 struct header {
@@ -190,6 +190,20 @@ static int is_upload(struct MHD_Connection *conn)
 	return type && strncasecmp(type, "multipart/form-data", 19) == 0;
 }
 
+/* Request ids in hex, without printf on the hot path. */
+static void hex_id(char out[20], unsigned long long v)
+{
+	char tmp[20];
+	int n = 0;
+	do {
+		tmp[n++] = "0123456789abcdef"[v & 15];
+		v >>= 4;
+	} while (v && n < 16);
+	for (int i = 0; i < n; i++)
+		out[i] = tmp[n - 1 - i];
+	out[n] = '\0';
+}
+
 static struct http_request *request_new(struct http_server *srv, struct MHD_Connection *conn, const char *url,
 	const char *method)
 {
@@ -199,7 +213,7 @@ static struct http_request *request_new(struct http_server *srv, struct MHD_Conn
 	req->method = xstrdup(method);
 	req->path = xstrdup(url);
 	req->started_us = http_now_us();
-	snprintf(req->request_id, sizeof req->request_id, "%llx", (unsigned long long)atomic_fetch_add(&srv->next_id, 1));
+	hex_id(req->request_id, atomic_fetch_add(&srv->next_id, 1));
 	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	if (ci && ci->client_addr) {
 		const struct sockaddr *sa = ci->client_addr;
