@@ -1,0 +1,12 @@
+#!/bin/sh
+# Every benchmark, each beside its baseline in the same run (./kouan.sh bench).
+set -eu
+cd "$(dirname "$0")/.."
+echo "== HTTP: authenticated GET /api/v1/me against nginx"
+bench/http.sh 10s
+echo "== Text declarations: kouan recognize against pdftotext -layout"
+bench/recognize.sh build
+echo "== Scanned declarations: kouan recognize against the tesseract command"
+bench/recognize_scan.sh build
+echo "== VIN spreadsheet, 5,000 rows"
+bench/vins.sh build
