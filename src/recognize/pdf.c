@@ -453,6 +453,69 @@ static enum kerr ocr_page(fz_context *ctx, fz_page *page, fz_matrix to_origin, i
 }
 #endif
 
+/* ---- fonts: loaded before the page runs, without per-glyph bounds ----
+ *
+ * MuPDF's interpreter bounds every glyph it shows (pdf_tos_make_trm ->
+ * fz_bound_glyph), which loads each distinct glyph's outline with FreeType.
+ * The bound only feeds the text object's bbox (groups, clips), never the
+ * positions we read, so the page's fonts are loaded first (MuPDF keeps them
+ * in its store, where Tf finds them) with the per-glyph bbox cache turned off:
+ * fz_bound_glyph then uses the font's own bbox. */
+
+#define REC_PRELOAD_MAX_FONTS 64
+#define REC_PRELOAD_MAX_DEPTH 3		/* form XObjects inside form XObjects */
+
+struct preload {
+	pdf_font_desc *fonts[REC_PRELOAD_MAX_FONTS];
+	int n;
+};
+
+static void preload_fonts(fz_context *ctx, pdf_document *doc, pdf_obj *res, int depth, struct preload *pl)
+{
+	if (!res || depth > REC_PRELOAD_MAX_DEPTH || pdf_mark_obj(ctx, res))
+		return;
+	fz_try(ctx) {
+		pdf_obj *fonts = pdf_dict_get(ctx, res, PDF_NAME(Font));
+		int n = pdf_dict_len(ctx, fonts);
+		for (int i = 0; i < n && pl->n < REC_PRELOAD_MAX_FONTS; i++) {
+			pdf_obj *f = pdf_dict_get_val(ctx, fonts, i);
+			if (!pdf_is_dict(ctx, f))
+				continue;
+			pdf_font_desc *fd = NULL;
+			fz_try(ctx)
+				fd = pdf_load_font(ctx, doc, res, f);
+			fz_catch(ctx) {
+				if (fz_caught(ctx) == FZ_ERROR_MEMORY)
+					fz_rethrow(ctx);
+				fd = NULL;	/* the interpreter meets it again, and copes */
+			}
+			if (!fd)
+				continue;
+			if (fd->font)
+				fd->font->use_glyph_bbox = 0;
+			pl->fonts[pl->n++] = fd;
+		}
+		pdf_obj *xobjs = pdf_dict_get(ctx, res, PDF_NAME(XObject));
+		n = pdf_dict_len(ctx, xobjs);
+		for (int i = 0; i < n; i++) {
+			pdf_obj *x = pdf_dict_get_val(ctx, xobjs, i);
+			if (pdf_name_eq(ctx, pdf_dict_get(ctx, x, PDF_NAME(Subtype)), PDF_NAME(Form)))
+				preload_fonts(ctx, doc, pdf_dict_get(ctx, x, PDF_NAME(Resources)), depth + 1, pl);
+		}
+	}
+	fz_always(ctx)
+		pdf_unmark_obj(ctx, res);
+	fz_catch(ctx)
+		fz_rethrow(ctx);
+}
+
+static void preload_drop(fz_context *ctx, struct preload *pl)
+{
+	for (int i = 0; i < pl->n; i++)
+		pdf_drop_font(ctx, pl->fonts[i]);
+	pl->n = 0;
+}
+
 /* Read one page into out: glyphs, rules and size, in one pass. */
 static void read_page(fz_context *ctx, fz_document *doc, int i, fz_cookie *cookie, struct rec_page *out,
 	int64_t deadline_ms, int *ocr_used)
@@ -460,6 +523,7 @@ static void read_page(fz_context *ctx, fz_document *doc, int i, fz_cookie *cooki
 	fz_page *page = NULL;
 	fz_device *tdev = NULL, *rdev = NULL;
 	fz_stext_page *st = NULL;
+	struct preload pl = {.n = 0};
 	fz_var(page);
 	fz_var(tdev);
 	fz_var(rdev);
@@ -475,6 +539,9 @@ static void read_page(fz_context *ctx, fz_document *doc, int i, fz_cookie *cooki
 		st = fz_new_stext_page(ctx, fz_make_rect(0, 0, out->width, out->height));
 		tdev = fz_new_stext_device(ctx, st, &opts);
 		rdev = new_rule_device(ctx, out, tdev);
+		pdf_page *pp = pdf_page_from_fz_page(ctx, page);
+		if (pp)
+			preload_fonts(ctx, pp->doc, pdf_page_resources(ctx, pp), 0, &pl);
 		fz_run_page(ctx, page, rdev, to_origin, cookie);
 		fz_close_device(ctx, rdev);
 		fz_close_device(ctx, tdev);
@@ -492,6 +559,7 @@ static void read_page(fz_context *ctx, fz_document *doc, int i, fz_cookie *cooki
 #endif
 	}
 	fz_always(ctx) {
+		preload_drop(ctx, &pl);
 		fz_drop_device(ctx, rdev);
 		fz_drop_device(ctx, tdev);
 		fz_drop_stext_page(ctx, st);
