@@ -13,6 +13,7 @@
 #include <mupdf/fitz.h>
 #include <mupdf/pdf.h>
 
+#include "recognize/base14_widths.h"
 #include "recognize/cjk_table.h"
 #include "recognize/internal.h"
 #ifdef KOUAN_OCR
@@ -467,8 +468,149 @@ static enum kerr ocr_page(fz_context *ctx, fz_page *page, fz_matrix to_origin, i
 
 struct preload {
 	pdf_font_desc *fonts[REC_PRELOAD_MAX_FONTS];
+	pdf_obj *dicts[REC_PRELOAD_MAX_FONTS];	/* resolved, borrowed from the document */
 	int n;
 };
+
+static int preloaded(fz_context *ctx, const struct preload *pl, pdf_obj *dict)
+{
+	for (int i = 0; i < pl->n; i++)
+		if (pl->dicts[i] == dict)
+			return 1;
+	return 0;
+}
+
+/* A font that fails to load here is left to the interpreter, which meets it
+ * again on Tf and copes (or refuses the page) as before. */
+static pdf_font_desc *try_load_font(fz_context *ctx, pdf_document *doc, pdf_obj *res, pdf_obj *f)
+{
+	pdf_font_desc *fd = NULL;
+	fz_var(fd);
+	fz_try(ctx)
+		fd = pdf_load_font(ctx, doc, res, f);
+	fz_catch(ctx) {
+		if (fz_caught(ctx) == FZ_ERROR_MEMORY)
+			fz_rethrow(ctx);
+		fd = NULL;
+	}
+	return fd;
+}
+
+/* A non-embedded base-14 font without /Widths (ReportLab writes them so):
+ * MuPDF then asks FreeType for the advance of each of the 256 codes' glyphs,
+ * and each of those runs a CFF glyph program (18 % of reading a
+ * declaration). The advances of MuPDF's built-in fonts are in
+ * base14_widths.h (by glyph id, computed the way pdf-font.c's ft_width does),
+ * so the font is loaded with a placeholder /Widths (MuPDF's own encoding and
+ * code-to-glyph mapping, no glyph loads), then given the widths MuPDF would
+ * have computed, and the width table it derives from them. The placeholder
+ * is taken out of the document object again. A font whose program turns out
+ * not to be a built-in one is loaded again as it is. Checked against MuPDF's
+ * own result for all 14 fonts, several encodings, Differences, aliases and
+ * an unknown name (same widths and width tables). */
+
+#define REC_SIMPLE_CODES 256
+
+static int base14_candidate(fz_context *ctx, pdf_obj *f)
+{
+	if (!pdf_is_indirect(ctx, f) || pdf_dict_get(ctx, f, PDF_NAME(Widths)))
+		return 0;
+	pdf_obj *sub = pdf_dict_get(ctx, f, PDF_NAME(Subtype));
+	if (!pdf_name_eq(ctx, sub, PDF_NAME(Type1)) && !pdf_name_eq(ctx, sub, PDF_NAME(MMType1)) &&
+		!pdf_name_eq(ctx, sub, PDF_NAME(TrueType)))
+		return 0;
+	pdf_obj *fd = pdf_dict_get(ctx, f, PDF_NAME(FontDescriptor));
+	return !pdf_dict_get(ctx, fd, PDF_NAME(FontFile)) && !pdf_dict_get(ctx, fd, PDF_NAME(FontFile2)) &&
+		!pdf_dict_get(ctx, fd, PDF_NAME(FontFile3));
+}
+
+/* The widths table of font's program when it is one of MuPDF's own base-14 fonts. */
+static const struct base14_widths *builtin_widths(fz_context *ctx, fz_font *font)
+{
+	if (!font || !font->buffer)
+		return NULL;
+	unsigned char *data;
+	size_t len = fz_buffer_storage(ctx, font->buffer, &data);
+	for (size_t i = 0; i < sizeof base14_widths / sizeof base14_widths[0]; i++) {
+		const struct base14_widths *b = &base14_widths[i];
+		int blen = 0;
+		const unsigned char *bdata = fz_lookup_base14_font(ctx, b->name, &blen);
+		if (bdata && bdata == data && (size_t)blen == len && blen == b->data_len && font->glyph_count == b->glyph_count)
+			return b;
+	}
+	return NULL;
+}
+
+/* MuPDF's pdf_make_width_table (pdf-font.c, static there), run again once
+ * the font's widths are the right ones: the table fz_advance_glyph reads. */
+static void remake_width_table(fz_context *ctx, pdf_font_desc *fd)
+{
+	fz_font *font = fd->font;
+	int n = 0;
+	for (int i = 0; i < fd->hmtx_len; i++)
+		for (int k = fd->hmtx[i].lo; k <= fd->hmtx[i].hi; k++) {
+			int gid = pdf_font_cid_to_gid(ctx, fd, pdf_lookup_cmap(fd->encoding, k));
+			if (gid > n)
+				n = gid;
+		}
+	short *table = fz_malloc_array(ctx, n + 1, short);
+	fz_free(ctx, font->width_table);
+	font->width_table = table;
+	font->width_count = n + 1;
+	font->width_default = fd->dhmtx.w;
+	for (int i = 0; i < font->width_count; i++)
+		table[i] = -1;
+	for (int i = 0; i < fd->hmtx_len; i++)
+		for (int k = fd->hmtx[i].lo; k <= fd->hmtx[i].hi; k++) {
+			int gid = pdf_font_cid_to_gid(ctx, fd, pdf_lookup_cmap(fd->encoding, k));
+			if (gid >= 0 && gid < font->width_count)
+				table[gid] = (short)fz_maxi(fd->hmtx[i].w, table[gid]);
+		}
+	for (int i = 0; i < font->width_count; i++)
+		if (table[i] == -1)
+			table[i] = font->width_default;
+}
+
+static pdf_font_desc *load_base14_font(fz_context *ctx, pdf_document *doc, pdf_obj *res, pdf_obj *f)
+{
+	pdf_font_desc *fd = NULL;
+	pdf_obj *widths = NULL;
+	fz_var(fd);
+	fz_var(widths);
+	fz_try(ctx) {
+		/* MuPDF's encoding and glyph mapping, with a placeholder /Widths */
+		widths = pdf_new_array(ctx, doc, 1);
+		pdf_dict_put(ctx, f, PDF_NAME(Widths), widths);
+		fd = try_load_font(ctx, doc, res, f);
+		const struct base14_widths *b = fd ? builtin_widths(ctx, fd->font) : NULL;
+		if (fd && !b) {
+			/* not a built-in font after all: load it as it is */
+			pdf_dict_del(ctx, f, PDF_NAME(Widths));
+			pdf_remove_item(ctx, fd->storable.drop, f);
+			pdf_drop_font(ctx, fd);
+			fd = NULL;
+			fd = try_load_font(ctx, doc, res, f);
+		} else if (fd) {
+			/* what pdf_load_simple_font does without /Widths, from the table */
+			fd->hmtx_len = 0;
+			for (int code = 0; code < REC_SIMPLE_CODES; code++) {
+				int gid = pdf_font_cid_to_gid(ctx, fd, code);
+				pdf_add_hmtx(ctx, fd, code, code, gid >= 0 && gid < b->glyph_count ? b->widths[gid] : 0);
+			}
+			pdf_end_hmtx(ctx, fd);
+			remake_width_table(ctx, fd);
+		}
+	}
+	fz_always(ctx) {
+		pdf_dict_del(ctx, f, PDF_NAME(Widths));
+		pdf_drop_obj(ctx, widths);
+	}
+	fz_catch(ctx) {
+		pdf_drop_font(ctx, fd);
+		fz_rethrow(ctx);
+	}
+	return fd;
+}
 
 static void preload_fonts(fz_context *ctx, pdf_document *doc, pdf_obj *res, int depth, struct preload *pl)
 {
@@ -479,20 +621,15 @@ static void preload_fonts(fz_context *ctx, pdf_document *doc, pdf_obj *res, int 
 		int n = pdf_dict_len(ctx, fonts);
 		for (int i = 0; i < n && pl->n < REC_PRELOAD_MAX_FONTS; i++) {
 			pdf_obj *f = pdf_dict_get_val(ctx, fonts, i);
-			if (!pdf_is_dict(ctx, f))
+			if (!pdf_is_dict(ctx, f) || preloaded(ctx, pl, pdf_resolve_indirect(ctx, f)))
 				continue;
-			pdf_font_desc *fd = NULL;
-			fz_try(ctx)
-				fd = pdf_load_font(ctx, doc, res, f);
-			fz_catch(ctx) {
-				if (fz_caught(ctx) == FZ_ERROR_MEMORY)
-					fz_rethrow(ctx);
-				fd = NULL;	/* the interpreter meets it again, and copes */
-			}
+			pdf_font_desc *fd = base14_candidate(ctx, f) ? load_base14_font(ctx, doc, res, f)
+				: try_load_font(ctx, doc, res, f);
 			if (!fd)
 				continue;
 			if (fd->font)
 				fd->font->use_glyph_bbox = 0;
+			pl->dicts[pl->n] = pdf_resolve_indirect(ctx, f);
 			pl->fonts[pl->n++] = fd;
 		}
 		pdf_obj *xobjs = pdf_dict_get(ctx, res, PDF_NAME(XObject));
