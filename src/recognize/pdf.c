@@ -466,11 +466,54 @@ static enum kerr ocr_page(fz_context *ctx, fz_page *page, fz_matrix to_origin, i
 #define REC_PRELOAD_MAX_FONTS 64
 #define REC_PRELOAD_MAX_DEPTH 3		/* form XObjects inside form XObjects */
 
+#define REC_PRELOAD_MAX_IMAGES 256
+
 struct preload {
 	pdf_font_desc *fonts[REC_PRELOAD_MAX_FONTS];
 	pdf_obj *dicts[REC_PRELOAD_MAX_FONTS];	/* resolved, borrowed from the document */
 	int n;
+	/* Image XObjects stand-ins: the interpreter loads (and, for an
+	 * ASCII85-wrapped one, decodes) every image it draws, which the text
+	 * and rules never need. A 1x1 stand-in goes into MuPDF's store under
+	 * each image's object for the text pass, and out again before anything
+	 * renders the page (OCR). */
+	fz_image *blank;
+	pdf_obj *images[REC_PRELOAD_MAX_IMAGES];	/* kept */
+	int n_images;
 };
+
+static void stand_in_image(fz_context *ctx, pdf_obj *x, struct preload *pl)
+{
+	if (!pdf_is_indirect(ctx, x) || pl->n_images >= REC_PRELOAD_MAX_IMAGES)
+		return;
+	for (int i = 0; i < pl->n_images; i++)
+		if (pdf_objcmp(ctx, pl->images[i], x) == 0)
+			return;
+	if (!pl->blank) {
+		fz_pixmap *pix = fz_new_pixmap(ctx, fz_device_gray(ctx), 1, 1, NULL, 0);
+		fz_clear_pixmap_with_value(ctx, pix, 0xff);
+		fz_try(ctx)
+			pl->blank = fz_new_image_from_pixmap(ctx, pix, NULL);
+		fz_always(ctx)
+			fz_drop_pixmap(ctx, pix);
+		fz_catch(ctx)
+			fz_rethrow(ctx);
+	}
+	pl->images[pl->n_images++] = pdf_keep_obj(ctx, x);
+	pdf_store_item(ctx, x, pl->blank, 1);
+}
+
+/* Takes the stand-ins out of the store again. */
+static void drop_stand_ins(fz_context *ctx, struct preload *pl)
+{
+	for (int i = 0; i < pl->n_images; i++) {
+		pdf_remove_item(ctx, pl->blank->key_storable.storable.drop, pl->images[i]);
+		pdf_drop_obj(ctx, pl->images[i]);
+	}
+	pl->n_images = 0;
+	fz_drop_image(ctx, pl->blank);
+	pl->blank = NULL;
+}
 
 static int preloaded(fz_context *ctx, const struct preload *pl, pdf_obj *dict)
 {
@@ -636,8 +679,11 @@ static void preload_fonts(fz_context *ctx, pdf_document *doc, pdf_obj *res, int 
 		n = pdf_dict_len(ctx, xobjs);
 		for (int i = 0; i < n; i++) {
 			pdf_obj *x = pdf_dict_get_val(ctx, xobjs, i);
-			if (pdf_name_eq(ctx, pdf_dict_get(ctx, x, PDF_NAME(Subtype)), PDF_NAME(Form)))
+			pdf_obj *sub = pdf_dict_get(ctx, x, PDF_NAME(Subtype));
+			if (pdf_name_eq(ctx, sub, PDF_NAME(Form)))
 				preload_fonts(ctx, doc, pdf_dict_get(ctx, x, PDF_NAME(Resources)), depth + 1, pl);
+			else if (pdf_name_eq(ctx, sub, PDF_NAME(Image)))
+				stand_in_image(ctx, x, pl);
 		}
 	}
 	fz_always(ctx)
@@ -648,6 +694,7 @@ static void preload_fonts(fz_context *ctx, pdf_document *doc, pdf_obj *res, int 
 
 static void preload_drop(fz_context *ctx, struct preload *pl)
 {
+	drop_stand_ins(ctx, pl);
 	for (int i = 0; i < pl->n; i++)
 		pdf_drop_font(ctx, pl->fonts[i]);
 	pl->n = 0;
@@ -682,6 +729,7 @@ static void read_page(fz_context *ctx, fz_document *doc, int i, fz_cookie *cooki
 		fz_run_page(ctx, page, rdev, to_origin, cookie);
 		fz_close_device(ctx, rdev);
 		fz_close_device(ctx, tdev);
+		drop_stand_ins(ctx, &pl);
 		if (cookie->abort)
 			fz_throw(ctx, FZ_ERROR_GENERIC, "deadline");
 		take_glyphs(ctx, st, out);
