@@ -454,14 +454,19 @@ static enum kerr ocr_page(fz_context *ctx, fz_page *page, fz_matrix to_origin, i
 }
 #endif
 
-/* ---- fonts: loaded before the page runs, without per-glyph bounds ----
+/* ---- the page's resources, made ready before it runs ----
  *
- * MuPDF's interpreter bounds every glyph it shows (pdf_tos_make_trm ->
+ * Fonts: MuPDF's interpreter bounds every glyph it shows (pdf_tos_make_trm ->
  * fz_bound_glyph), which loads each distinct glyph's outline with FreeType.
  * The bound only feeds the text object's bbox (groups, clips), never the
  * positions we read, so the page's fonts are loaded first (MuPDF keeps them
  * in its store, where Tf finds them) with the per-glyph bbox cache turned off:
- * fz_bound_glyph then uses the font's own bbox. */
+ * fz_bound_glyph then uses the font's own bbox.
+ *
+ * Images: the interpreter loads (and, for an ASCII85-wrapped one, decodes)
+ * every image XObject it draws, which the text and the rules never need. A
+ * 1x1 stand-in goes into MuPDF's store under each image's object for the
+ * text pass, and out again before anything renders the page (OCR). */
 
 #define REC_PRELOAD_MAX_FONTS 64
 #define REC_PRELOAD_MAX_DEPTH 3		/* form XObjects inside form XObjects */
@@ -472,13 +477,8 @@ struct preload {
 	pdf_font_desc *fonts[REC_PRELOAD_MAX_FONTS];
 	pdf_obj *dicts[REC_PRELOAD_MAX_FONTS];	/* resolved, borrowed from the document */
 	int n;
-	/* Image XObjects stand-ins: the interpreter loads (and, for an
-	 * ASCII85-wrapped one, decodes) every image it draws, which the text
-	 * and rules never need. A 1x1 stand-in goes into MuPDF's store under
-	 * each image's object for the text pass, and out again before anything
-	 * renders the page (OCR). */
-	fz_image *blank;
-	pdf_obj *images[REC_PRELOAD_MAX_IMAGES];	/* kept */
+	fz_image *blank;				/* the stand-in */
+	pdf_obj *images[REC_PRELOAD_MAX_IMAGES];	/* kept; stood in for */
 	int n_images;
 };
 
@@ -631,7 +631,7 @@ static pdf_font_desc *load_base14_font(fz_context *ctx, pdf_document *doc, pdf_o
 			pdf_dict_del(ctx, f, PDF_NAME(Widths));
 			pdf_remove_item(ctx, fd->storable.drop, f);
 			pdf_drop_font(ctx, fd);
-			fd = NULL;
+			fd = NULL;	/* (for the catch below) */
 			fd = try_load_font(ctx, doc, res, f);
 		} else if (fd) {
 			/* what pdf_load_simple_font does without /Widths, from the table */
@@ -655,7 +655,7 @@ static pdf_font_desc *load_base14_font(fz_context *ctx, pdf_document *doc, pdf_o
 	return fd;
 }
 
-static void preload_fonts(fz_context *ctx, pdf_document *doc, pdf_obj *res, int depth, struct preload *pl)
+static void preload_resources(fz_context *ctx, pdf_document *doc, pdf_obj *res, int depth, struct preload *pl)
 {
 	if (!res || depth > REC_PRELOAD_MAX_DEPTH || pdf_mark_obj(ctx, res))
 		return;
@@ -681,7 +681,7 @@ static void preload_fonts(fz_context *ctx, pdf_document *doc, pdf_obj *res, int 
 			pdf_obj *x = pdf_dict_get_val(ctx, xobjs, i);
 			pdf_obj *sub = pdf_dict_get(ctx, x, PDF_NAME(Subtype));
 			if (pdf_name_eq(ctx, sub, PDF_NAME(Form)))
-				preload_fonts(ctx, doc, pdf_dict_get(ctx, x, PDF_NAME(Resources)), depth + 1, pl);
+				preload_resources(ctx, doc, pdf_dict_get(ctx, x, PDF_NAME(Resources)), depth + 1, pl);
 			else if (pdf_name_eq(ctx, sub, PDF_NAME(Image)))
 				stand_in_image(ctx, x, pl);
 		}
@@ -725,7 +725,7 @@ static void read_page(fz_context *ctx, fz_document *doc, int i, fz_cookie *cooki
 		rdev = new_rule_device(ctx, out, tdev);
 		pdf_page *pp = pdf_page_from_fz_page(ctx, page);
 		if (pp)
-			preload_fonts(ctx, pp->doc, pdf_page_resources(ctx, pp), 0, &pl);
+			preload_resources(ctx, pp->doc, pdf_page_resources(ctx, pp), 0, &pl);
 		fz_run_page(ctx, page, rdev, to_origin, cookie);
 		fz_close_device(ctx, rdev);
 		fz_close_device(ctx, tdev);
