@@ -9,6 +9,7 @@
 #include "recognize/form.h"
 #include "recognize/ocr_fix.h"
 #include "recognize/ocr_snap.h"
+#include "recognize/ocr_tidy.h"
 #include "validate/validate.h"
 
 #define CONF_SURE 0.97
@@ -435,6 +436,18 @@ void fields_derive(json_t *out, json_t *conf, json_t *warnings, const char *rema
 {
 	(void)spec_breaks;
 	char *rtext = remarks_text(remarks, breaks);
+	if (scanned) {	/* OCR (issue 4): keys, marks and the transport name as printed */
+		char *tidy = ocr_tidy_remarks(rtext);
+		free(rtext);
+		rtext = tidy;
+		const char *tn = json_string_value(json_object_get(out, "transport_name"));
+		if (tn && *tn) {
+			char *t = ocr_tidy_transport(tn, rtext);
+			if (strcmp(t, tn) != 0)
+				json_object_set_new(out, "transport_name", json_string(t));
+			free(t);
+		}
+	}
 	json_object_set_new(out, "remarks", json_string(rtext));
 	confset(conf, "remarks", remarks_conf * CONF_SURE);
 
@@ -487,6 +500,12 @@ void fields_derive(json_t *out, json_t *conf, json_t *warnings, const char *rema
 	conf_list(conf, "vins", vins, vmin * CONF_SURE, vconf);
 	free(vconf);
 
+	if (scanned) {	/* OCR (issue 4): the VINs and plates of the remarks as the lists settled them */
+		char *tidy = ocr_tidy_codes(rtext, vins, plates);
+		free(rtext);
+		rtext = tidy;
+		json_object_set_new(out, "remarks", json_string(rtext));
+	}
 	json_t *seals = json_array();
 	seals_from(rtext, seals);
 	json_object_set_new(out, "seals", seals);

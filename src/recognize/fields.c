@@ -338,6 +338,12 @@ static void put_string_field(struct reader *r, const struct strfield *f)
 	char code[64] = "";
 	int found = cell_text(r, f->label, &v, &conf, code, sizeof code, NULL);
 	char *text = fu_join_lines(sb_str(&v), f->keep_spaces ? " " : "");
+	if (r->src->scanned && !f->keep_spaces) {
+		/* OCR (issue 4): "豫 B47Q08" is one code, not a name and a code */
+		char *joined = ocr_snap_join_codes(text);
+		free(text);
+		text = joined;
+	}
 	char name[512] = "", vcode[64] = "";
 	fu_split_code(text, name, sizeof name, vcode, sizeof vcode);
 	if (!code[0] && vcode[0])

@@ -1,0 +1,29 @@
+/* Scanned declarations (issue 4): the free-text fields made to read as
+ * printed, where what the domain knows or what the page repeats elsewhere
+ * settles a misreading. Pure: no I/O, no global state; each function returns
+ * a new string the caller frees (never NULL: allocation failure aborts).
+ *
+ * - ocr_tidy_remarks: the remarks as OCR read them. The cell's own label
+ *   (标记唛码及备注, misread) leaking in front goes; the marks "N/M" read as
+ *   NM / NA / N1M become N/M again; the colon after a key of the remarks
+ *   (车牌号, 司机, 电话, 转关单号, ...) that OCR reads as , ; . or drops
+ *   beside another colon becomes "：".
+ * - ocr_tidy_transport: the transport name: stray punctuation before it goes;
+ *   a transit number "@…" misread by a digit takes the 16-digit number the
+ *   remarks give (转关单号); a Kazakh plate (123ABC02: three digits, two or
+ *   three letters, two region digits) gets its look-alikes (O/0, I/1, S/5,
+ *   B/8, Z/2) by position.
+ * - ocr_tidy_codes: VINs and plates in the remarks replaced by the entry of
+ *   the final lists (vins, plates: JSON arrays of strings) they read as,
+ *   within a misread in six characters (one for a plate), and no other entry
+ *   as close. */
+#ifndef KOUAN_RECOGNIZE_OCR_TIDY_H
+#define KOUAN_RECOGNIZE_OCR_TIDY_H
+
+#include <jansson.h>
+
+char *ocr_tidy_remarks(const char *text);
+char *ocr_tidy_transport(const char *tname, const char *remarks);
+char *ocr_tidy_codes(const char *text, const json_t *vins, const json_t *plates);
+
+#endif
