@@ -1094,6 +1094,20 @@ static void read_item(struct item_ctx *ic, const struct fpage *p, const struct c
 	sb_free(&spec);
 }
 
+/* A line of the 商品编号 column that is a commodity code: eight to ten
+ * digits and nothing else but spaces and strokes. */
+static int is_hs_code_line(const char *s)
+{
+	int digits = 0, other = 0;
+	for (; *s; s++) {
+		if (*s >= '0' && *s <= '9')
+			digits++;
+		else if (*s != ' ' && *s != '|')
+			other++;
+	}
+	return digits >= 8 && digits <= 10 && other == 0;
+}
+
 static void read_items(struct reader *r, struct item_ctx *ic)
 {
 	for (size_t pi = 0; pi < r->np; pi++) {
@@ -1126,6 +1140,22 @@ static void read_items(struct reader *r, struct item_ctx *ic)
 				starts[ns++] = L[i].y0;
 		}
 		rlines_free(L, n);
+		/* OCR (issue 4): a misread or lost 项号 ("1 ，", a "2" gone into the
+		 * next column); the ten digits of the 商品编号 start an item as well */
+		const struct column *chs = col_of(cols, nc, L_I_HS);
+		if (r->src->scanned && chs) {
+			float hs_starts[MAX_ITEMS];
+			size_t nh = 0;
+			n = col_lines(p, cols, chs, colof, r->items_top[pi], r->items_bottom[pi], L, FORM_MAX_LINES, NULL);
+			for (size_t i = 0; i < n && nh < MAX_ITEMS; i++)
+				if (is_hs_code_line(sb_str(&L[i].text)))
+					hs_starts[nh++] = L[i].y0;
+			rlines_free(L, n);
+			if (nh > 0) {
+				memcpy(starts, hs_starts, nh * sizeof *starts);
+				ns = nh;
+			}
+		}
 		free(L);
 		for (size_t i = 0; i < ns && json_array_size(ic->items) < MAX_ITEMS; i++) {
 			float size = ih->size > 1 ? ih->size : 8;

@@ -267,6 +267,17 @@ static size_t match_at_ocr(const struct fpage *p, size_t from, size_t end, const
 	return n >= 4 && (size_t)*miss * 4 <= n && *miss > 0 ? k - from : 0;
 }
 
+/* Punctuation OCR makes of a speck or a bracket's edge: not a letter, digit or ideograph. */
+static int is_stray_mark(uint32_t cp)
+{
+	if (cp == ' ')
+		return 1;
+	if ((cp >= '0' && cp <= '9') || (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z'))
+		return 0;
+	return cp < 0x80 || (cp >= 0x2000 && cp <= 0x303F) || (cp >= 0xFF00 && cp <= 0xFF0F) ||
+		(cp >= 0xFF1A && cp <= 0xFF20);
+}
+
 static int page_is_ocr(const struct fpage *p)
 {
 	for (size_t i = 0; i < p->ng; i++)
@@ -371,6 +382,24 @@ void find_labels(struct fpage *p, const struct label_def *defs, size_t ndefs)
 				}
 			}
 		}
+		/* OCR (issue 4): a stray mark before the label (“单价, 《包装) */
+		size_t start = L->g0;
+		if (!best_n && ocr) {
+			size_t s = L->g0;
+			while (s < end && s < L->g0 + 3 && is_stray_mark(p->g[s].cp))
+				s++;
+			for (size_t d = 0; d < ndefs && s > L->g0 && s < end; d++) {
+				int miss = 0;
+				size_t n = match_at(p, s, end, defs[d].text);
+				if (!n)
+					n = match_at_ocr(p, s, end, defs[d].text, &miss);
+				if (n > best_n) {
+					best_n = n;
+					best = d;
+					start = s;
+				}
+			}
+		}
 		if (!best_n)
 			continue;
 		if (p->nlab == cap) {
@@ -384,9 +413,9 @@ void find_labels(struct fpage *p, const struct label_def *defs, size_t ndefs)
 		memset(lab, 0, sizeof *lab);
 		lab->id = defs[best].id;
 		lab->line = li;
-		lab->g_start = L->g0;
-		lab->g_end = L->g0 + best_n;
-		lab->x0 = L->x0;
+		lab->g_start = start;
+		lab->g_end = start + best_n;
+		lab->x0 = p->g[start].x0;
 		lab->y0 = L->y0;
 		lab->y1 = L->y1;
 		lab->x1 = p->g[lab->g_end - 1].x1;
