@@ -476,7 +476,12 @@ void fields_derive(json_t *out, json_t *conf, json_t *warnings, const char *rema
 			warn(warnings, "plate_unknown_form", "transport_name", "a token of the transport name is no known plate form", v);
 		}
 	}
-	char *joined = scanned ? ocr_snap_join_codes(remarks) : NULL;	/* OCR (issue 4) */
+	char *joined = NULL;
+	if (scanned) {	/* OCR (issue 4): codes joined, plates ended */
+		char *j = ocr_snap_join_codes(remarks);
+		joined = ocr_tidy_split_trailers(j);
+		free(j);
+	}
 	plates_from(joined ? joined : remarks, plates, &trucks, 1);
 	json_object_set_new(out, "plates", plates);
 	conf_list(conf, "plates", plates, remarks_conf * CONF_SURE, NULL);
@@ -552,6 +557,8 @@ void fields_derive(json_t *out, json_t *conf, json_t *warnings, const char *rema
 	const char *cur = NULL;
 	for (size_t i = 0; i < json_array_size(items); i++) {
 		json_t *it = json_array_get(items, i);
+		if (scanned)
+			ocr_tidy_region(json_object_get(it, "origin_region"));
 		json_t *v = json_object_get(it, "_vehicles");
 		if (json_is_number(v)) {
 			vehicles += json_number_value(v);

@@ -256,6 +256,17 @@ char *ocr_tidy_remarks(const char *text)
 
 /* ---- the transport name ---- */
 
+static bool is_province(uint32_t cp)
+{
+	static const char provinces[] = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼";
+	struct cps p = decode(provinces);
+	bool found = false;
+	for (size_t i = 0; i < p.n && !found; i++)
+		found = p.v[i] == cp;
+	free(p.v);
+	return found;
+}
+
 static uint32_t as_digit(uint32_t c)
 {
 	switch (c) {
@@ -353,7 +364,7 @@ char *ocr_tidy_transport(const char *tname, const char *remarks)
 		}
 	}
 	while (i < b) {
-		if (!is_alnum(t.v[i]) || (i > a && is_alnum(t.v[i - 1])) || (i > a && is_han(t.v[i - 1]))) {
+		if (!is_alnum(t.v[i]) || (i > a && is_alnum(t.v[i - 1])) || (i > a && is_han(t.v[i - 1]) && !is_province(t.v[i - 1]))) {
 			cps_push(&out, t.v[i++]);
 			continue;
 		}
@@ -362,6 +373,8 @@ char *ocr_tidy_transport(const char *tname, const char *remarks)
 			e++;
 		if (e == b || !is_han(t.v[e]))
 			kz_plate(t.v + i, e - i);
+		if (i > a && is_province(t.v[i - 1]) && (e - i == 6 || e - i == 7) && as_letter(t.v[i]))
+			t.v[i] = as_letter(t.v[i]);	/* a Chinese plate: a letter after the province */
 		cps_append(&out, t.v + i, e - i);
 		i = e;
 	}
@@ -449,4 +462,53 @@ char *ocr_tidy_codes(const char *text, const json_t *vins, const json_t *plates)
 	free(t.v);
 	free(out.v);
 	return s;
+}
+
+char *ocr_tidy_split_trailers(const char *text)
+{
+	struct cps t = decode(text), out = {0};
+	for (size_t i = 0; i < t.n; i++) {
+		cps_push(&out, t.v[i]);
+		if (t.v[i] == 0x6302 /* 挂 */ && i > 0 && is_alnum(t.v[i - 1]) && i + 1 < t.n && is_han(t.v[i + 1]))
+			cps_push(&out, ' ');
+	}
+	char *s = encode(&out);
+	free(t.v);
+	free(out.v);
+	return s;
+}
+
+void ocr_tidy_region(json_t *region)
+{
+	const char *name = json_string_value(json_object_get(region, "name"));
+	if (!name)
+		return;
+	struct cps t = decode(name);
+	size_t a = 0, b = t.n, han = 0;
+	/* "青岛(37029) 青岛": the name again after its code */
+	for (size_t i = 0; i < t.n; i++)
+		if (t.v[i] == ')' || t.v[i] == 0xFF09) {
+			size_t h = 0;
+			for (size_t k = i + 1; k < t.n; k++)
+				h += is_han(t.v[k]);
+			if (h >= 2)
+				a = i + 1;
+		}
+	for (size_t i = a; i < b; i++)
+		han += is_han(t.v[i]);
+	/* "西安We": Latin specks after a Chinese name */
+	if (han >= 2)
+		while (b > a && !is_han(t.v[b - 1]))
+			b--;
+	while (a < b && is_space(t.v[a]))
+		a++;
+	if (b > a && (a > 0 || b < t.n)) {
+		struct cps out = {0};
+		cps_append(&out, t.v + a, b - a);
+		char *s = encode(&out);
+		json_object_set_new(region, "name", json_string(s));
+		free(s);
+		free(out.v);
+	}
+	free(t.v);
 }

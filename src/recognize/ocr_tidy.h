@@ -26,4 +26,11 @@ char *ocr_tidy_remarks(const char *text);
 char *ocr_tidy_transport(const char *tname, const char *remarks);
 char *ocr_tidy_codes(const char *text, const json_t *vins, const json_t *plates);
 
+/* A space after 挂 that ends a plate and runs into Chinese ("陕C3394挂转关"). */
+char *ocr_tidy_split_trailers(const char *text);
+
+/* An item's 境内货源地 {code, name}: the name without its code printed again
+ * in front ("青岛(37029) 青岛") or Latin specks after it ("西安We"). */
+void ocr_tidy_region(json_t *region);
+
 #endif
