@@ -149,11 +149,21 @@ static const char *const remark_keys[] = {
 };
 #define N_KEYS (sizeof remark_keys / sizeof remark_keys[0])
 
-static bool match_at(const struct cps *t, size_t i, const struct cps *key)
+/* The length of key at t[i], spaces inside allowed ("交易清单 号"); 0: not there. */
+static size_t match_at(const struct cps *t, size_t i, const struct cps *key)
 {
-	if (i + key->n > t->n)
-		return false;
-	return memcmp(t->v + i, key->v, key->n * sizeof *key->v) == 0;
+	size_t k = 0, j = i;
+	while (k < key->n && j < t->n) {
+		if (k > 0 && is_space(t->v[j])) {
+			j++;
+			continue;
+		}
+		if (t->v[j] != key->v[k])
+			return 0;
+		j++;
+		k++;
+	}
+	return k == key->n ? j - i : 0;
 }
 
 /* The last code point of some key: a plate's province is never it. */
@@ -226,15 +236,15 @@ char *ocr_tidy_remarks(const char *text)
 	for (size_t k = 0; k < N_KEYS; k++)
 		keys[k] = decode(remark_keys[k]);
 	while (i < t.n) {
-		size_t k = 0;
-		while (k < N_KEYS && !match_at(&t, i, &keys[k]))
+		size_t k = 0, used = 0;
+		while (k < N_KEYS && !(used = match_at(&t, i, &keys[k])))
 			k++;
 		if (k == N_KEYS) {
 			cps_push(&out, t.v[i++]);
 			continue;
 		}
 		cps_append(&out, keys[k].v, keys[k].n);
-		i += keys[k].n;
+		i += used;
 		size_t j = i;
 		bool sep = false;
 		while (j < t.n && (is_space(t.v[j]) || is_separator(t.v[j]))) {
@@ -416,6 +426,31 @@ static int nearest(const uint32_t *tok, size_t n, const json_t *list, bool plate
 	return tie ? -1 : who;
 }
 
+/* Look-alikes OCR confuses in a VIN. */
+static bool lookalike(uint32_t a, uint32_t b)
+{
+	static const char *const groups[] = {"0ODQ", "1IL", "2Z", "5S", "8B", "6G", "PF", "NM", "UV", "4A"};
+	if (a >= 'a' && a <= 'z')
+		a -= 32;
+	for (size_t g = 0; g < sizeof groups / sizeof groups[0]; g++)
+		if (a < 0x80 && b < 0x80 && strchr(groups[g], (int)a) && strchr(groups[g], (int)b))
+			return true;
+	return false;
+}
+
+/* tok reads as vin: one misread, dropped or extra character, or look-alikes only. */
+static bool vin_reads_as(const uint32_t *tok, size_t n, const char *vin, int d)
+{
+	if (d <= 1)
+		return true;
+	if (n != strlen(vin))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (tok[i] != (unsigned char)vin[i] && !lookalike(tok[i], (unsigned char)vin[i]))
+			return false;
+	return true;
+}
+
 char *ocr_tidy_codes(const char *text, const json_t *vins, const json_t *plates)
 {
 	char *joined = ocr_snap_join_codes(text);
@@ -432,7 +467,8 @@ char *ocr_tidy_codes(const char *text, const json_t *vins, const json_t *plates)
 			e++;
 		size_t n = e - i;
 		int d = 0, k = -1;
-		if (n >= 15 && n <= 19 && (k = nearest(t.v + i, n, vins, false, TIDY_VIN_EDITS, &d)) >= 0 && d > 0) {
+		if (n >= 15 && n <= 19 && (k = nearest(t.v + i, n, vins, false, TIDY_VIN_EDITS, &d)) >= 0 && d > 0 &&
+			vin_reads_as(t.v + i, n, json_string_value(json_array_get(vins, (size_t)k)), d)) {
 			struct cps v = decode(json_string_value(json_array_get(vins, (size_t)k)));
 			cps_append(&out, v.v, v.n);
 			free(v.v);

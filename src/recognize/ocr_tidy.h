@@ -14,9 +14,9 @@
  *   three letters, two region digits) gets its look-alikes (O/0, I/1, S/5,
  *   B/8, Z/2) by position.
  * - ocr_tidy_codes: VINs and plates in the remarks replaced by the entry of
- *   the final lists (vins, plates: JSON arrays of strings) they read as,
- *   within a misread in six characters (one for a plate), and no other entry
- *   as close. */
+ *   the final lists (vins, plates: JSON arrays of strings) they read as:
+ *   the unique nearest entry, one character misread, dropped or extra (for a
+ *   VIN also up to three look-alikes: O/0, S/5, I/1, ...). */
 #ifndef KOUAN_RECOGNIZE_OCR_TIDY_H
 #define KOUAN_RECOGNIZE_OCR_TIDY_H
 
