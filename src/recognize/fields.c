@@ -669,10 +669,10 @@ static int cmp_float(const void *a, const void *b)
 static int is_ascii_word(uint32_t c) { return c < 0x80 && c != ' '; }
 
 static void item_columns_ruled_or_gutters(const struct fpage *p, float top, float bottom, struct column *cols,
-	size_t nc, float size, int *colof, int ruled);
+	size_t nc, float size, int *colof, int ruled, int scanned);
 
 static size_t item_columns(const struct fpage *p, const struct flabel *ih, float top, float bottom,
-	struct column *cols, size_t max, int *colof)
+	struct column *cols, size_t max, int *colof, int scanned)
 {
 	size_t nc = 0;
 	for (size_t i = 0; i < p->nlab && nc < max; i++) {
@@ -701,7 +701,7 @@ static size_t item_columns(const struct fpage *p, const struct flabel *ih, float
 			cols[i].x1 = rr;
 		}
 	}
-	item_columns_ruled_or_gutters(p, top, bottom, cols, nc, ih->size > 1 ? ih->size : 8, colof, ruled);
+	item_columns_ruled_or_gutters(p, top, bottom, cols, nc, ih->size > 1 ? ih->size : 8, colof, ruled, scanned);
 	return nc;
 }
 
@@ -814,7 +814,7 @@ static void split_block(const struct fpage *p, float top, float bottom, float b0
 }
 
 static void item_columns_ruled_or_gutters(const struct fpage *p, float top, float bottom, struct column *cols,
-	size_t nc, float size, int *colof, int ruled)
+	size_t nc, float size, int *colof, int ruled, int scanned)
 {
 	for (size_t i = 0; i < p->ng; i++)
 		colof[i] = -1;
@@ -863,6 +863,8 @@ static void item_columns_ruled_or_gutters(const struct fpage *p, float top, floa
 			float bc = (b0 + b1) / 2, bd = 1e30f;
 			for (size_t c = 0; c < nc; c++) {
 				float d = fabsf((cols[c].hx0 + cols[c].hx1) / 2 - bc);
+				if (scanned)	/* OCR (issue 4): the header nearest by its edge */
+					d = cols[c].hx0 > b1 ? cols[c].hx0 - b1 : b0 > cols[c].hx1 ? b0 - cols[c].hx1 : 0;
 				if (d < bd) {
 					bd = d;
 					first = last = c;
@@ -1094,18 +1096,24 @@ static void read_item(struct item_ctx *ic, const struct fpage *p, const struct c
 	sb_free(&spec);
 }
 
-/* A line of the 商品编号 column that is a commodity code: eight to ten
- * digits and nothing else but spaces and strokes. */
+/* A line of the 商品编号 column that starts with a commodity code: eight
+ * to ten digits (after a speck or two of punctuation), then the end, a space
+ * or an ideograph (the name run into the column). */
 static int is_hs_code_line(const char *s)
 {
-	int digits = 0, other = 0;
-	for (; *s; s++) {
-		if (*s >= '0' && *s <= '9')
-			digits++;
-		else if (*s != ' ' && *s != '|')
-			other++;
+	const unsigned char *u = (const unsigned char *)s;
+	int marks = 0;
+	while (*u && !(*u >= '0' && *u <= '9') && !(*u >= 'A' && *u <= 'Z') && !(*u >= 'a' && *u <= 'z') &&
+	       !(*u >= 0xE4 && *u <= 0xE9) && marks < 3) {
+		if (*u >= 0xC0 || *u < 0x80)
+			marks++;
+		u++;
 	}
-	return digits >= 8 && digits <= 10 && other == 0;
+	int digits = 0;
+	while (u[digits] >= '0' && u[digits] <= '9')
+		digits++;
+	unsigned char next = u[digits];
+	return digits >= 8 && digits <= 10 && (next == '\0' || next == ' ' || (next >= 0xE4 && next <= 0xE9));
 }
 
 static void read_items(struct reader *r, struct item_ctx *ic)
@@ -1121,7 +1129,7 @@ static void read_items(struct reader *r, struct item_ctx *ic)
 		int *colof = malloc((p->ng ? p->ng : 1) * sizeof *colof);
 		if (!colof)
 			abort();
-		size_t nc = item_columns(p, ih, r->items_top[pi], r->items_bottom[pi], cols, MAX_COLS, colof);
+		size_t nc = item_columns(p, ih, r->items_top[pi], r->items_bottom[pi], cols, MAX_COLS, colof, r->src->scanned);
 		const struct column *cno = col_of(cols, nc, L_I_NO);
 		if (!cno) {
 			free(colof);

@@ -350,6 +350,32 @@ static void label_tail(const struct fpage *p, const struct fline *L, struct flab
 	lab->value_x = k > lab->g_start ? p->g[k - 1].x1 : lab->x1;
 }
 
+static const struct flabel *add_label(struct fpage *p, size_t *cap, const struct fline *L, size_t li, int id,
+	size_t start, size_t n)
+{
+	if (p->nlab == *cap) {
+		*cap *= 2;
+		struct flabel *nl = realloc(p->labels, *cap * sizeof *nl);
+		if (!nl)
+			abort();
+		p->labels = nl;
+	}
+	struct flabel *lab = &p->labels[p->nlab++];
+	memset(lab, 0, sizeof *lab);
+	lab->id = id;
+	lab->line = li;
+	lab->g_start = start;
+	lab->g_end = start + n;
+	lab->x0 = p->g[start].x0;
+	lab->y0 = L->y0;
+	lab->y1 = L->y1;
+	lab->x1 = p->g[lab->g_end - 1].x1;
+	lab->size = L->size;
+	lab->live = 1;
+	label_tail(p, L, lab);
+	return lab;
+}
+
 void find_labels(struct fpage *p, const struct label_def *defs, size_t ndefs)
 {
 	size_t cap = 64;
@@ -400,28 +426,30 @@ void find_labels(struct fpage *p, const struct label_def *defs, size_t ndefs)
 				}
 			}
 		}
-		if (!best_n)
-			continue;
-		if (p->nlab == cap) {
-			cap *= 2;
-			struct flabel *nl = realloc(p->labels, cap * sizeof *nl);
-			if (!nl)
-				abort();
-			p->labels = nl;
+		size_t k = L->g0 + 1;
+		if (best_n) {
+			const struct flabel *lab = add_label(p, &cap, L, li, defs[best].id, start, best_n);
+			k = lab->after > start + best_n ? lab->after : start + best_n;
 		}
-		struct flabel *lab = &p->labels[p->nlab++];
-		memset(lab, 0, sizeof *lab);
-		lab->id = defs[best].id;
-		lab->line = li;
-		lab->g_start = start;
-		lab->g_end = start + best_n;
-		lab->x0 = p->g[start].x0;
-		lab->y0 = L->y0;
-		lab->y1 = L->y1;
-		lab->x1 = p->g[lab->g_end - 1].x1;
-		lab->size = L->size;
-		lab->live = 1;
-		label_tail(p, L, lab);
+		/* OCR (issue 4): the gap between two labels of a row can close up
+		 * ("件数毛重(千克)净重(千克)"); look for more inside the piece */
+		while (ocr && k < end) {
+			size_t n = 0, b = 0;
+			if (p->g[k].cp != ' ' && !is_stray_mark(p->g[k].cp))
+				for (size_t d = 0; d < ndefs; d++) {
+					size_t m = match_at(p, k, end, defs[d].text);
+					if (m > n) {
+						n = m;
+						b = d;
+					}
+				}
+			if (!n) {
+				k++;
+				continue;
+			}
+			const struct flabel *lab = add_label(p, &cap, L, li, defs[b].id, k, n);
+			k = lab->after > k + n ? lab->after : k + n;
+		}
 	}
 }
 
