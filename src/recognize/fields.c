@@ -278,16 +278,21 @@ static void cell_box(const struct fpage *p, const struct flabel *lab, float *x0,
 
 /* The lines of a label's value: what follows it on its line, then what lies
  * under it in its cell. Returns the number of lines. */
-static size_t cell_lines(const struct fpage *p, const struct flabel *lab, struct rline *out, size_t max, float *conf)
+static size_t cell_lines(const struct fpage *p, const struct flabel *lab, struct rline *out, size_t max, float *conf,
+	int scanned)
 {
 	float x0, x1, y1;
 	cell_box(p, lab, &x0, &x1, &y1);
-	size_t n = region_lines(p, lab->value_x + 0.01f, lab->y0 - 0.01f, x1, lab->y1 + 0.01f, out, max, conf);
+	/* OCR (issue 4): a label's line box can reach down over the value's
+	 * (a bracket stands taller), so the value line starts below the
+	 * label's centre, not below its box */
+	float split = scanned ? (lab->y0 + lab->y1) / 2 + 0.35f * (lab->y1 - lab->y0) : lab->y1 + 0.01f;
+	size_t n = region_lines(p, lab->value_x + 0.01f, lab->y0 - 0.01f, x1, split, out, max, conf);
 	if (n > 1) {	/* only the label's own visual line */
 		rlines_free(out + 1, n - 1);
 		n = 1;
 	}
-	n += region_lines(p, x0, lab->y1 + 0.1f * lab->size, x1, y1, out + n, max - n, conf);
+	n += region_lines(p, x0, scanned ? split : lab->y1 + 0.1f * lab->size, x1, y1, out + n, max - n, conf);
 	return n;
 }
 
@@ -300,7 +305,7 @@ static int cell_text(struct reader *r, int id, struct sbuf *val, float *conf, ch
 			continue;
 		struct rline lines[16];
 		*conf = 1;
-		size_t n = cell_lines(&r->pages[pi], lab, lines, 16, conf);
+		size_t n = cell_lines(&r->pages[pi], lab, lines, 16, conf, r->src->scanned);
 		for (size_t i = 0; i < n; i++) {
 			if (i)
 				sb_add(val, "\n", 1);
