@@ -151,6 +151,100 @@ static int same_row(const struct flabel *a, const struct flabel *b)
 	return fabsf(ca - cb) < 0.6f * (h > 1 ? h : a->size);
 }
 
+/* OCR (issue 4): the grid's rows of labels, left to right (0 ends a row). */
+static const int grid_rows[][8] = {
+	{L_SHIPPER, L_EXIT_CUSTOMS, L_EXPORT_DATE, L_DECLARE_DATE, L_RECORD},
+	{L_CONSIGNEE, L_TRANSPORT_MODE, L_TRANSPORT_NAME, L_BILL},
+	{L_PRODUCER, L_SUPERVISION, L_EXEMPTION_NATURE, L_LICENSE},
+	{L_CONTRACT, L_TRADE_COUNTRY, L_DEST_COUNTRY, L_DEST_PORT, L_DEPARTURE_PORT},
+	{L_PACKAGE_KIND, L_PACKAGES, L_GROSS, L_NET, L_TERMS, L_FREIGHT, L_INSURANCE, L_MISC},
+};
+#define N_GRID_ROWS (sizeof grid_rows / sizeof grid_rows[0])
+
+static struct flabel *find_label_mut(struct fpage *p, int id)
+{
+	for (size_t i = 0; i < p->nlab; i++)
+		if (p->labels[i].live && p->labels[i].id == id)
+			return &p->labels[i];
+	return NULL;
+}
+
+/* OCR (issue 4): labels misread past recognising, put back from the grid's
+ * layout. A label read as its right-hand neighbour's twin ("净重" as
+ * "毛重") takes the neighbour's id when that one is missing from the row; a
+ * missing first label of a row (境内发货人 read as "蔬肉发俩人") is the
+ * piece of text at the row's left that lines up with the first labels of
+ * the other rows. */
+static void infer_grid_labels(struct fpage *p)
+{
+	for (size_t r = 0; r < N_GRID_ROWS; r++) {
+		const int *row = grid_rows[r];
+		for (size_t k = 0; k + 1 < 8 && row[k + 1]; k++) {
+			if (find_label_mut(p, row[k + 1]))
+				continue;
+			struct flabel *a = find_label_mut(p, row[k]);
+			for (size_t i = 0; a && i < p->nlab; i++) {
+				struct flabel *b = &p->labels[i];
+				if (b != a && b->live && b->id == a->id && same_row(a, b)) {
+					(b->x0 > a->x0 ? b : a)->id = row[k + 1];
+					break;
+				}
+			}
+		}
+	}
+	float col_x = NAN;
+	for (size_t r = 0; r < N_GRID_ROWS && isnan(col_x); r++) {
+		const struct flabel *f = find_label_mut(p, grid_rows[r][0]);
+		if (f)
+			col_x = f->x0;
+	}
+	if (isnan(col_x))
+		return;
+	for (size_t r = 0; r < N_GRID_ROWS; r++) {
+		const struct flabel *right = find_label_mut(p, grid_rows[r][1]);
+		if (find_label_mut(p, grid_rows[r][0]) || !right)
+			continue;
+		float rc = (right->y0 + right->y1) / 2, h = right->y1 - right->y0;
+		size_t pick = p->nl;
+		for (size_t li = 0; li < p->nl && pick == p->nl; li++) {
+			const struct fline *L = &p->lines[li];
+			if (fabsf((L->y0 + L->y1) / 2 - rc) > 0.6f * h || L->x1 > right->x0 ||
+			    fabsf(L->x0 - col_x) > 3.0f * right->size)
+				continue;
+			int taken = 0;
+			for (size_t i = 0; i < p->nlab && !taken; i++)
+				taken = p->labels[i].line == li;
+			if (!taken)
+				pick = li;
+		}
+		struct flabel *nl = realloc(p->labels, (p->nlab + 1) * sizeof *nl);
+		if (!nl)
+			abort();
+		p->labels = nl;
+		struct flabel *lab = &p->labels[p->nlab++];
+		memset(lab, 0, sizeof *lab);
+		lab->id = grid_rows[r][0];
+		lab->live = 1;
+		lab->line = pick;
+		if (pick < p->nl) {
+			const struct fline *L = &p->lines[pick];
+			lab->g_start = L->g0;
+			lab->g_end = lab->after = L->g0 + L->n;
+			lab->x0 = L->x0;
+			lab->x1 = lab->value_x = L->x1;
+			lab->y0 = L->y0;
+			lab->y1 = L->y1;
+			lab->size = L->size;
+		} else {	/* the label left no text at all: its place in the row */
+			lab->x0 = col_x;
+			lab->x1 = lab->value_x = col_x + right->size;
+			lab->y0 = right->y0;
+			lab->y1 = right->y1;
+			lab->size = right->size;
+		}
+	}
+}
+
 /* Find the item header, the footer and the remarks block of a page, and
  * retire "labels" that are really words inside the remarks or the items. */
 static void page_zones(struct reader *r, size_t pi)
@@ -403,6 +497,43 @@ static void put_date(struct reader *r, int label, const char *key)
 	sb_free(&v);
 }
 
+/* OCR (issue 4): the number of a cell with specks around it ("”98297",
+ * "8 ,") or a stroke of the ruling beside it read as a digit ("1 97600"):
+ * the piece of text with the most digits, when no other has as many. */
+static int ocr_number(const char *text, double *out)
+{
+	int best = 0, tie = 0;
+	const char *p = text;
+	while (*p) {
+		while (*p == ' ' || *p == '\n')
+			p++;
+		const char *e = p;
+		while (*e && *e != ' ' && *e != '\n')
+			e++;
+		const char *a = p, *b = e;
+		while (a < b && !(*a >= '0' && *a <= '9'))
+			a++;
+		while (b > a && !(b[-1] >= '0' && b[-1] <= '9'))
+			b--;
+		int digits = 0;
+		for (const char *q = a; q < b; q++)
+			digits += *q >= '0' && *q <= '9';
+		double x;
+		char buf[64];
+		if (digits > 0 && (size_t)(b - a) < sizeof buf) {
+			memcpy(buf, a, (size_t)(b - a));
+			buf[b - a] = '\0';
+			if (fu_parse_number(buf, &x) && digits >= best) {
+				tie = digits == best;
+				best = digits;
+				*out = x;
+			}
+		}
+		p = e;
+	}
+	return best > 0 && !tie;
+}
+
 static double put_number(struct reader *r, int label, const char *key, int integer)
 {
 	struct sbuf v;
@@ -411,6 +542,10 @@ static double put_number(struct reader *r, int label, const char *key, int integ
 	int found = cell_text(r, label, &v, &conf, NULL, 0, NULL);
 	double x = 0;
 	int ok = fu_parse_number(sb_str(&v), &x);
+	if (!ok && r->src->scanned && ocr_number(sb_str(&v), &x)) {
+		ok = 1;
+		conf = conf < 0.7f ? conf : 0.7f;
+	}
 	if (ok && integer && x == floor(x) && fabs(x) < 1e15)
 		json_object_set_new(r->out, key, json_integer((json_int_t)x));
 	else
@@ -1249,6 +1384,8 @@ enum kerr rec_fields_read(const struct rec_doc *doc, json_t **result)
 		fpage_init(&r.pages[i], &doc->pages[i]);
 		glyphs += r.pages[i].ng;
 		find_labels(&r.pages[i], label_defs, N_LABEL_DEFS);
+		if (doc->scanned)
+			infer_grid_labels(&r.pages[i]);
 		page_zones(&r, i);
 	}
 	enum kerr err = K_OK;

@@ -414,17 +414,17 @@ void find_labels(struct fpage *p, const struct label_def *defs, size_t ndefs)
 			size_t s = L->g0;
 			while (s < end && s < L->g0 + 3 && is_stray_mark(p->g[s].cp))
 				s++;
-			for (size_t d = 0; d < ndefs && s > L->g0 && s < end; d++) {
-				int miss = 0;
-				size_t n = match_at(p, s, end, defs[d].text);
-				if (!n)
-					n = match_at_ocr(p, s, end, defs[d].text, &miss);
-				if (n > best_n) {
-					best_n = n;
-					best = d;
-					start = s;
+			for (int fuzzy = 0; fuzzy < 2 && !best_n; fuzzy++)	/* an exact match first */
+				for (size_t d = 0; d < ndefs && s > L->g0 && s < end; d++) {
+					int miss = 0;
+					size_t n = fuzzy ? match_at_ocr(p, s, end, defs[d].text, &miss) :
+						match_at(p, s, end, defs[d].text);
+					if (n > best_n) {
+						best_n = n;
+						best = d;
+						start = s;
+					}
 				}
-			}
 		}
 		size_t k = L->g0 + 1;
 		if (best_n) {
