@@ -1201,6 +1201,24 @@ static void read_item(struct item_ctx *ic, const struct fpage *p, const struct c
 			sb_adds(&all, sb_str(&L[i].text));
 		char nm[256] = "", cd[64] = "";
 		fu_split_region(sb_str(&all), nm, sizeof nm, cd, sizeof cd);
+		if (!cd[0] && ic->r->src->scanned) {
+			/* OCR (issue 4): the code's "(" misread ("161019) 西安"): five
+			 * digits before a ")" are the code, the text after it the name */
+			const char *t = sb_str(&all), *q = strchr(t, ')');
+			if (q && q - t >= 5) {
+				int digits = 1;
+				for (int d = 1; d <= 5; d++)
+					digits &= q[-d] >= '0' && q[-d] <= '9';
+				const char *after = q + 1;
+				while (*after == ' ')
+					after++;
+				if (digits && *after && strlen(after) < sizeof nm) {
+					memcpy(cd, q - 5, 5);
+					cd[5] = '\0';
+					snprintf(nm, sizeof nm, "%s", after);
+				}
+			}
+		}
 		json_object_set_new(it, "origin_region", json_pack("{s:o,s:o}", "code", jstr_or_null(cd), "name", jstr_or_null(nm)));
 		sb_free(&all);
 	}
