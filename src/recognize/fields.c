@@ -217,6 +217,7 @@ static void infer_grid_labels(struct fpage *p)
 			if (!taken)
 				pick = li;
 		}
+		const struct flabel place = *right;	/* (realloc moves the labels) */
 		struct flabel *nl = realloc(p->labels, (p->nlab + 1) * sizeof *nl);
 		if (!nl)
 			abort();
@@ -237,10 +238,10 @@ static void infer_grid_labels(struct fpage *p)
 			lab->size = L->size;
 		} else {	/* the label left no text at all: its place in the row */
 			lab->x0 = col_x;
-			lab->x1 = lab->value_x = col_x + right->size;
-			lab->y0 = right->y0;
-			lab->y1 = right->y1;
-			lab->size = right->size;
+			lab->x1 = lab->value_x = col_x + place.size;
+			lab->y0 = place.y0;
+			lab->y1 = place.y1;
+			lab->size = place.size;
 		}
 	}
 }
