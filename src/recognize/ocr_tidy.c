@@ -503,10 +503,18 @@ char *ocr_tidy_codes(const char *text, const json_t *vins, const json_t *plates)
 char *ocr_tidy_split_trailers(const char *text)
 {
 	struct cps t = decode(text), out = {0};
+	size_t run = 0, letters = 0;	/* the ASCII letters and digits before i */
 	for (size_t i = 0; i < t.n; i++) {
-		cps_push(&out, t.v[i]);
+		/* "980UAX02.333HSS13挂": a comma read as a full stop after a plate
+		 * (letters in it: no decimal number) */
+		if (t.v[i] == '.' && run >= 5 && letters > 0 && i + 1 < t.n && is_alnum(t.v[i + 1]))
+			cps_push(&out, ' ');
+		else
+			cps_push(&out, t.v[i]);
 		if (t.v[i] == 0x6302 /* 挂 */ && i > 0 && is_alnum(t.v[i - 1]) && i + 1 < t.n && is_han(t.v[i + 1]))
 			cps_push(&out, ' ');
+		run = is_alnum(t.v[i]) ? run + 1 : 0;
+		letters = !run ? 0 : letters + (t.v[i] > '9');
 	}
 	char *s = encode(&out);
 	free(t.v);

@@ -26,7 +26,9 @@ char *ocr_tidy_remarks(const char *text);
 char *ocr_tidy_transport(const char *tname, const char *remarks);
 char *ocr_tidy_codes(const char *text, const json_t *vins, const json_t *plates);
 
-/* A space after 挂 that ends a plate and runs into Chinese ("陕C3394挂转关"). */
+/* Plates cut apart for finding them: a space after 挂 that ends a plate and
+ * runs into Chinese ("陕C3394挂转关"), and for a full stop read for the comma
+ * after a plate ("980UAX02.333HSS13挂"). */
 char *ocr_tidy_split_trailers(const char *text);
 
 /* An item's 境内货源地 {code, name}: the name without its code printed again

@@ -65,6 +65,8 @@ static void test_trailers_and_regions(void **state)
 	(void)state;
 	check(ocr_tidy_split_trailers("陕C3394挂转关运输"), "陕C3394挂 转关运输");
 	check(ocr_tidy_split_trailers("挂车"), "挂车");
+	check(ocr_tidy_split_trailers("980UAX02.333HSS13挂"), "980UAX02 333HSS13挂");
+	check(ocr_tidy_split_trailers("毛重12345.93"), "毛重12345.93");
 	json_t *r = json_pack("{s:s,s:s}", "code", "37029", "name", "青岛(37029) 青岛");
 	ocr_tidy_region(r);
 	assert_string_equal(json_string_value(json_object_get(r, "name")), "青岛");
