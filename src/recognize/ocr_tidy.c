@@ -538,6 +538,15 @@ void ocr_tidy_region(json_t *region)
 			if (h >= 2)
 				a = i + 1;
 		}
+	/* "人 金华": a speck before the name (a region's name has no space) */
+	for (size_t i = a; i < t.n; i++)
+		if (is_space(t.v[i])) {
+			size_t h = 0;
+			for (size_t k = i + 1; k < t.n; k++)
+				h += is_han(t.v[k]);
+			if (h >= 2)
+				a = i + 1;
+		}
 	for (size_t i = a; i < b; i++)
 		han += is_han(t.v[i]);
 	/* "西安We": Latin specks after a Chinese name */

@@ -32,7 +32,8 @@ char *ocr_tidy_codes(const char *text, const json_t *vins, const json_t *plates)
 char *ocr_tidy_split_trailers(const char *text);
 
 /* An item's 境内货源地 {code, name}: the name without its code printed again
- * in front ("青岛(37029) 青岛") or Latin specks after it ("西安We"). */
+ * in front ("青岛(37029) 青岛"), a speck before it ("人 金华") or Latin specks
+ * after it ("西安We"). */
 void ocr_tidy_region(json_t *region);
 
 #endif

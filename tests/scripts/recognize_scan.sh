@@ -31,7 +31,7 @@ sure=$(echo "$out" | tail -n 1 | sed -n 's/.*wrong with confidence >= 0.9: \([0-
 
 # harder scans made from text fixtures by tools/mkscan.c (150 dpi grey, 200 and
 # 300 dpi black-and-white, 1.2-2 degrees of skew): the score must not collapse
-MIN_CORE_EXTRA=${KOUAN_SCAN_MIN_CORE_EXTRA:-0.55}
+MIN_CORE_EXTRA=${KOUAN_SCAN_MIN_CORE_EXTRA:-0.60}
 out=$($PY tests/tools/score.py recognize --only scanned --min-core "$MIN_CORE_EXTRA" --show 0 --timeout 150 \
 	--cmd "$KOUAN_BIN recognize --time-limit 120 {}" tests/fixtures/scans); st=$?
 echo "$out" | tail -n 1

@@ -73,6 +73,9 @@ static void test_trailers_and_regions(void **state)
 	json_object_set_new(r, "name", json_string("西安We"));
 	ocr_tidy_region(r);
 	assert_string_equal(json_string_value(json_object_get(r, "name")), "西安");
+	json_object_set_new(r, "name", json_string("人 金华"));
+	ocr_tidy_region(r);
+	assert_string_equal(json_string_value(json_object_get(r, "name")), "金华");
 	json_object_set_new(r, "name", json_string("西安"));
 	ocr_tidy_region(r);
 	assert_string_equal(json_string_value(json_object_get(r, "name")), "西安");
