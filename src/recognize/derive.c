@@ -9,6 +9,7 @@
 #include "recognize/form.h"
 #include "recognize/ocr_fix.h"
 #include "recognize/ocr_snap.h"
+#include "recognize/ocr_tidy.h"
 #include "validate/validate.h"
 
 #define CONF_SURE 0.97
@@ -435,6 +436,18 @@ void fields_derive(json_t *out, json_t *conf, json_t *warnings, const char *rema
 {
 	(void)spec_breaks;
 	char *rtext = remarks_text(remarks, breaks);
+	if (scanned) {	/* OCR (issue 4): keys, marks and the transport name as printed */
+		char *tidy = ocr_tidy_remarks(rtext);
+		free(rtext);
+		rtext = tidy;
+		const char *tn = json_string_value(json_object_get(out, "transport_name"));
+		if (tn && *tn) {
+			char *t = ocr_tidy_transport(tn, rtext);
+			if (strcmp(t, tn) != 0)
+				json_object_set_new(out, "transport_name", json_string(t));
+			free(t);
+		}
+	}
 	json_object_set_new(out, "remarks", json_string(rtext));
 	confset(conf, "remarks", remarks_conf * CONF_SURE);
 
@@ -463,7 +476,12 @@ void fields_derive(json_t *out, json_t *conf, json_t *warnings, const char *rema
 			warn(warnings, "plate_unknown_form", "transport_name", "a token of the transport name is no known plate form", v);
 		}
 	}
-	char *joined = scanned ? ocr_snap_join_codes(remarks) : NULL;	/* OCR (issue 4) */
+	char *joined = NULL;
+	if (scanned) {	/* OCR (issue 4): codes joined, plates ended */
+		char *j = ocr_snap_join_codes(remarks);
+		joined = ocr_tidy_split_trailers(j);
+		free(j);
+	}
 	plates_from(joined ? joined : remarks, plates, &trucks, 1);
 	json_object_set_new(out, "plates", plates);
 	conf_list(conf, "plates", plates, remarks_conf * CONF_SURE, NULL);
@@ -487,6 +505,12 @@ void fields_derive(json_t *out, json_t *conf, json_t *warnings, const char *rema
 	conf_list(conf, "vins", vins, vmin * CONF_SURE, vconf);
 	free(vconf);
 
+	if (scanned) {	/* OCR (issue 4): the VINs and plates of the remarks as the lists settled them */
+		char *tidy = ocr_tidy_codes(rtext, vins, plates);
+		free(rtext);
+		rtext = tidy;
+		json_object_set_new(out, "remarks", json_string(rtext));
+	}
 	json_t *seals = json_array();
 	seals_from(rtext, seals);
 	json_object_set_new(out, "seals", seals);
@@ -533,6 +557,8 @@ void fields_derive(json_t *out, json_t *conf, json_t *warnings, const char *rema
 	const char *cur = NULL;
 	for (size_t i = 0; i < json_array_size(items); i++) {
 		json_t *it = json_array_get(items, i);
+		if (scanned)
+			ocr_tidy_region(json_object_get(it, "origin_region"));
 		json_t *v = json_object_get(it, "_vehicles");
 		if (json_is_number(v)) {
 			vehicles += json_number_value(v);

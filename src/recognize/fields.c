@@ -151,6 +151,101 @@ static int same_row(const struct flabel *a, const struct flabel *b)
 	return fabsf(ca - cb) < 0.6f * (h > 1 ? h : a->size);
 }
 
+/* OCR (issue 4): the grid's rows of labels, left to right (0 ends a row). */
+static const int grid_rows[][8] = {
+	{L_SHIPPER, L_EXIT_CUSTOMS, L_EXPORT_DATE, L_DECLARE_DATE, L_RECORD},
+	{L_CONSIGNEE, L_TRANSPORT_MODE, L_TRANSPORT_NAME, L_BILL},
+	{L_PRODUCER, L_SUPERVISION, L_EXEMPTION_NATURE, L_LICENSE},
+	{L_CONTRACT, L_TRADE_COUNTRY, L_DEST_COUNTRY, L_DEST_PORT, L_DEPARTURE_PORT},
+	{L_PACKAGE_KIND, L_PACKAGES, L_GROSS, L_NET, L_TERMS, L_FREIGHT, L_INSURANCE, L_MISC},
+};
+#define N_GRID_ROWS (sizeof grid_rows / sizeof grid_rows[0])
+
+static struct flabel *find_label_mut(struct fpage *p, int id)
+{
+	for (size_t i = 0; i < p->nlab; i++)
+		if (p->labels[i].live && p->labels[i].id == id)
+			return &p->labels[i];
+	return NULL;
+}
+
+/* OCR (issue 4): labels misread past recognising, put back from the grid's
+ * layout. A label read as its right-hand neighbour's twin ("净重" as
+ * "毛重") takes the neighbour's id when that one is missing from the row; a
+ * missing first label of a row (境内发货人 read as "蔬肉发俩人") is the
+ * piece of text at the row's left that lines up with the first labels of
+ * the other rows. */
+static void infer_grid_labels(struct fpage *p)
+{
+	for (size_t r = 0; r < N_GRID_ROWS; r++) {
+		const int *row = grid_rows[r];
+		for (size_t k = 0; k + 1 < 8 && row[k + 1]; k++) {
+			if (find_label_mut(p, row[k + 1]))
+				continue;
+			struct flabel *a = find_label_mut(p, row[k]);
+			for (size_t i = 0; a && i < p->nlab; i++) {
+				struct flabel *b = &p->labels[i];
+				if (b != a && b->live && b->id == a->id && same_row(a, b)) {
+					(b->x0 > a->x0 ? b : a)->id = row[k + 1];
+					break;
+				}
+			}
+		}
+	}
+	float col_x = NAN;
+	for (size_t r = 0; r < N_GRID_ROWS && isnan(col_x); r++) {
+		const struct flabel *f = find_label_mut(p, grid_rows[r][0]);
+		if (f)
+			col_x = f->x0;
+	}
+	if (isnan(col_x))
+		return;
+	for (size_t r = 0; r < N_GRID_ROWS; r++) {
+		const struct flabel *right = find_label_mut(p, grid_rows[r][1]);
+		if (find_label_mut(p, grid_rows[r][0]) || !right)
+			continue;
+		float rc = (right->y0 + right->y1) / 2, h = right->y1 - right->y0;
+		size_t pick = p->nl;
+		for (size_t li = 0; li < p->nl && pick == p->nl; li++) {
+			const struct fline *L = &p->lines[li];
+			if (fabsf((L->y0 + L->y1) / 2 - rc) > 0.6f * h || L->x1 > right->x0 ||
+			    fabsf(L->x0 - col_x) > 3.0f * right->size)
+				continue;
+			int taken = 0;
+			for (size_t i = 0; i < p->nlab && !taken; i++)
+				taken = p->labels[i].line == li;
+			if (!taken)
+				pick = li;
+		}
+		const struct flabel place = *right;	/* (realloc moves the labels) */
+		struct flabel *nl = realloc(p->labels, (p->nlab + 1) * sizeof *nl);
+		if (!nl)
+			abort();
+		p->labels = nl;
+		struct flabel *lab = &p->labels[p->nlab++];
+		memset(lab, 0, sizeof *lab);
+		lab->id = grid_rows[r][0];
+		lab->live = 1;
+		lab->line = pick;
+		if (pick < p->nl) {
+			const struct fline *L = &p->lines[pick];
+			lab->g_start = L->g0;
+			lab->g_end = lab->after = L->g0 + L->n;
+			lab->x0 = L->x0;
+			lab->x1 = lab->value_x = L->x1;
+			lab->y0 = L->y0;
+			lab->y1 = L->y1;
+			lab->size = L->size;
+		} else {	/* the label left no text at all: its place in the row */
+			lab->x0 = col_x;
+			lab->x1 = lab->value_x = col_x + place.size;
+			lab->y0 = place.y0;
+			lab->y1 = place.y1;
+			lab->size = place.size;
+		}
+	}
+}
+
 /* Find the item header, the footer and the remarks block of a page, and
  * retire "labels" that are really words inside the remarks or the items. */
 static void page_zones(struct reader *r, size_t pi)
@@ -278,16 +373,21 @@ static void cell_box(const struct fpage *p, const struct flabel *lab, float *x0,
 
 /* The lines of a label's value: what follows it on its line, then what lies
  * under it in its cell. Returns the number of lines. */
-static size_t cell_lines(const struct fpage *p, const struct flabel *lab, struct rline *out, size_t max, float *conf)
+static size_t cell_lines(const struct fpage *p, const struct flabel *lab, struct rline *out, size_t max, float *conf,
+	int scanned)
 {
 	float x0, x1, y1;
 	cell_box(p, lab, &x0, &x1, &y1);
-	size_t n = region_lines(p, lab->value_x + 0.01f, lab->y0 - 0.01f, x1, lab->y1 + 0.01f, out, max, conf);
+	/* OCR (issue 4): a label's line box can reach down over the value's
+	 * (a bracket stands taller), so the value line starts below the
+	 * label's centre, not below its box */
+	float split = scanned ? (lab->y0 + lab->y1) / 2 + 0.35f * (lab->y1 - lab->y0) : lab->y1 + 0.01f;
+	size_t n = region_lines(p, lab->value_x + 0.01f, lab->y0 - 0.01f, x1, split, out, max, conf);
 	if (n > 1) {	/* only the label's own visual line */
 		rlines_free(out + 1, n - 1);
 		n = 1;
 	}
-	n += region_lines(p, x0, lab->y1 + 0.1f * lab->size, x1, y1, out + n, max - n, conf);
+	n += region_lines(p, x0, scanned ? split : lab->y1 + 0.1f * lab->size, x1, y1, out + n, max - n, conf);
 	return n;
 }
 
@@ -300,7 +400,7 @@ static int cell_text(struct reader *r, int id, struct sbuf *val, float *conf, ch
 			continue;
 		struct rline lines[16];
 		*conf = 1;
-		size_t n = cell_lines(&r->pages[pi], lab, lines, 16, conf);
+		size_t n = cell_lines(&r->pages[pi], lab, lines, 16, conf, r->src->scanned);
 		for (size_t i = 0; i < n; i++) {
 			if (i)
 				sb_add(val, "\n", 1);
@@ -338,6 +438,12 @@ static void put_string_field(struct reader *r, const struct strfield *f)
 	char code[64] = "";
 	int found = cell_text(r, f->label, &v, &conf, code, sizeof code, NULL);
 	char *text = fu_join_lines(sb_str(&v), f->keep_spaces ? " " : "");
+	if (r->src->scanned && !f->keep_spaces) {
+		/* OCR (issue 4): "豫 B47Q08" is one code, not a name and a code */
+		char *joined = ocr_snap_join_codes(text);
+		free(text);
+		text = joined;
+	}
 	char name[512] = "", vcode[64] = "";
 	fu_split_code(text, name, sizeof name, vcode, sizeof vcode);
 	if (!code[0] && vcode[0])
@@ -392,6 +498,43 @@ static void put_date(struct reader *r, int label, const char *key)
 	sb_free(&v);
 }
 
+/* OCR (issue 4): the number of a cell with specks around it ("”98297",
+ * "8 ,") or a stroke of the ruling beside it read as a digit ("1 97600"):
+ * the piece of text with the most digits, when no other has as many. */
+static int ocr_number(const char *text, double *out)
+{
+	int best = 0, tie = 0;
+	const char *p = text;
+	while (*p) {
+		while (*p == ' ' || *p == '\n')
+			p++;
+		const char *e = p;
+		while (*e && *e != ' ' && *e != '\n')
+			e++;
+		const char *a = p, *b = e;
+		while (a < b && !(*a >= '0' && *a <= '9'))
+			a++;
+		while (b > a && !(b[-1] >= '0' && b[-1] <= '9'))
+			b--;
+		int digits = 0;
+		for (const char *q = a; q < b; q++)
+			digits += *q >= '0' && *q <= '9';
+		double x;
+		char buf[64];
+		if (digits > 0 && (size_t)(b - a) < sizeof buf) {
+			memcpy(buf, a, (size_t)(b - a));
+			buf[b - a] = '\0';
+			if (fu_parse_number(buf, &x) && digits >= best) {
+				tie = digits == best;
+				best = digits;
+				*out = x;
+			}
+		}
+		p = e;
+	}
+	return best > 0 && !tie;
+}
+
 static double put_number(struct reader *r, int label, const char *key, int integer)
 {
 	struct sbuf v;
@@ -400,6 +543,10 @@ static double put_number(struct reader *r, int label, const char *key, int integ
 	int found = cell_text(r, label, &v, &conf, NULL, 0, NULL);
 	double x = 0;
 	int ok = fu_parse_number(sb_str(&v), &x);
+	if (!ok && r->src->scanned && ocr_number(sb_str(&v), &x)) {
+		ok = 1;
+		conf = conf < 0.7f ? conf : 0.7f;
+	}
 	if (ok && integer && x == floor(x) && fabs(x) < 1e15)
 		json_object_set_new(r->out, key, json_integer((json_int_t)x));
 	else
@@ -663,10 +810,10 @@ static int cmp_float(const void *a, const void *b)
 static int is_ascii_word(uint32_t c) { return c < 0x80 && c != ' '; }
 
 static void item_columns_ruled_or_gutters(const struct fpage *p, float top, float bottom, struct column *cols,
-	size_t nc, float size, int *colof, int ruled);
+	size_t nc, float size, int *colof, int ruled, int scanned);
 
 static size_t item_columns(const struct fpage *p, const struct flabel *ih, float top, float bottom,
-	struct column *cols, size_t max, int *colof)
+	struct column *cols, size_t max, int *colof, int scanned)
 {
 	size_t nc = 0;
 	for (size_t i = 0; i < p->nlab && nc < max; i++) {
@@ -695,7 +842,7 @@ static size_t item_columns(const struct fpage *p, const struct flabel *ih, float
 			cols[i].x1 = rr;
 		}
 	}
-	item_columns_ruled_or_gutters(p, top, bottom, cols, nc, ih->size > 1 ? ih->size : 8, colof, ruled);
+	item_columns_ruled_or_gutters(p, top, bottom, cols, nc, ih->size > 1 ? ih->size : 8, colof, ruled, scanned);
 	return nc;
 }
 
@@ -808,7 +955,7 @@ static void split_block(const struct fpage *p, float top, float bottom, float b0
 }
 
 static void item_columns_ruled_or_gutters(const struct fpage *p, float top, float bottom, struct column *cols,
-	size_t nc, float size, int *colof, int ruled)
+	size_t nc, float size, int *colof, int ruled, int scanned)
 {
 	for (size_t i = 0; i < p->ng; i++)
 		colof[i] = -1;
@@ -857,6 +1004,8 @@ static void item_columns_ruled_or_gutters(const struct fpage *p, float top, floa
 			float bc = (b0 + b1) / 2, bd = 1e30f;
 			for (size_t c = 0; c < nc; c++) {
 				float d = fabsf((cols[c].hx0 + cols[c].hx1) / 2 - bc);
+				if (scanned)	/* OCR (issue 4): the header nearest by its edge */
+					d = cols[c].hx0 > b1 ? cols[c].hx0 - b1 : b0 > cols[c].hx1 ? b0 - cols[c].hx1 : 0;
 				if (d < bd) {
 					bd = d;
 					first = last = c;
@@ -1053,6 +1202,24 @@ static void read_item(struct item_ctx *ic, const struct fpage *p, const struct c
 			sb_adds(&all, sb_str(&L[i].text));
 		char nm[256] = "", cd[64] = "";
 		fu_split_region(sb_str(&all), nm, sizeof nm, cd, sizeof cd);
+		if (!cd[0] && ic->r->src->scanned) {
+			/* OCR (issue 4): the code's "(" misread ("161019) 西安"): five
+			 * digits before a ")" are the code, the text after it the name */
+			const char *t = sb_str(&all), *q = strchr(t, ')');
+			if (q && q - t >= 5) {
+				int digits = 1;
+				for (int d = 1; d <= 5; d++)
+					digits &= q[-d] >= '0' && q[-d] <= '9';
+				const char *after = q + 1;
+				while (*after == ' ')
+					after++;
+				if (digits && *after && strlen(after) < sizeof nm) {
+					memcpy(cd, q - 5, 5);
+					cd[5] = '\0';
+					snprintf(nm, sizeof nm, "%s", after);
+				}
+			}
+		}
 		json_object_set_new(it, "origin_region", json_pack("{s:o,s:o}", "code", jstr_or_null(cd), "name", jstr_or_null(nm)));
 		sb_free(&all);
 	}
@@ -1088,6 +1255,26 @@ static void read_item(struct item_ctx *ic, const struct fpage *p, const struct c
 	sb_free(&spec);
 }
 
+/* A line of the 商品编号 column that starts with a commodity code: eight
+ * to ten digits (after a speck or two of punctuation), then the end, a space
+ * or an ideograph (the name run into the column). */
+static int is_hs_code_line(const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	int marks = 0;
+	while (*u && !(*u >= '0' && *u <= '9') && !(*u >= 'A' && *u <= 'Z') && !(*u >= 'a' && *u <= 'z') &&
+	       !(*u >= 0xE4 && *u <= 0xE9) && marks < 3) {
+		if (*u >= 0xC0 || *u < 0x80)
+			marks++;
+		u++;
+	}
+	int digits = 0;
+	while (u[digits] >= '0' && u[digits] <= '9')
+		digits++;
+	unsigned char next = u[digits];
+	return digits >= 8 && digits <= 10 && (next == '\0' || next == ' ' || (next >= 0xE4 && next <= 0xE9));
+}
+
 static void read_items(struct reader *r, struct item_ctx *ic)
 {
 	for (size_t pi = 0; pi < r->np; pi++) {
@@ -1101,7 +1288,7 @@ static void read_items(struct reader *r, struct item_ctx *ic)
 		int *colof = malloc((p->ng ? p->ng : 1) * sizeof *colof);
 		if (!colof)
 			abort();
-		size_t nc = item_columns(p, ih, r->items_top[pi], r->items_bottom[pi], cols, MAX_COLS, colof);
+		size_t nc = item_columns(p, ih, r->items_top[pi], r->items_bottom[pi], cols, MAX_COLS, colof, r->src->scanned);
 		const struct column *cno = col_of(cols, nc, L_I_NO);
 		if (!cno) {
 			free(colof);
@@ -1120,6 +1307,22 @@ static void read_items(struct reader *r, struct item_ctx *ic)
 				starts[ns++] = L[i].y0;
 		}
 		rlines_free(L, n);
+		/* OCR (issue 4): a misread or lost 项号 ("1 ，", a "2" gone into the
+		 * next column); the ten digits of the 商品编号 start an item as well */
+		const struct column *chs = col_of(cols, nc, L_I_HS);
+		if (r->src->scanned && chs) {
+			float hs_starts[MAX_ITEMS];
+			size_t nh = 0;
+			n = col_lines(p, cols, chs, colof, r->items_top[pi], r->items_bottom[pi], L, FORM_MAX_LINES, NULL);
+			for (size_t i = 0; i < n && nh < MAX_ITEMS; i++)
+				if (is_hs_code_line(sb_str(&L[i].text)))
+					hs_starts[nh++] = L[i].y0;
+			rlines_free(L, n);
+			if (nh > 0) {
+				memcpy(starts, hs_starts, nh * sizeof *starts);
+				ns = nh;
+			}
+		}
 		free(L);
 		for (size_t i = 0; i < ns && json_array_size(ic->items) < MAX_ITEMS; i++) {
 			float size = ih->size > 1 ? ih->size : 8;
@@ -1200,6 +1403,8 @@ enum kerr rec_fields_read(const struct rec_doc *doc, json_t **result)
 		fpage_init(&r.pages[i], &doc->pages[i]);
 		glyphs += r.pages[i].ng;
 		find_labels(&r.pages[i], label_defs, N_LABEL_DEFS);
+		if (doc->scanned)
+			infer_grid_labels(&r.pages[i]);
 		page_zones(&r, i);
 	}
 	enum kerr err = K_OK;

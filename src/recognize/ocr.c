@@ -3,12 +3,10 @@
  * rest with Tesseract's chi_sim model and hand back positioned glyphs in
  * points, the same shape the PDF text layer gives the form reader.
  *
- * Re-entrant: every call makes its own Tesseract handle and images; the only
- * process-wide act is setting OMP_THREAD_LIMIT when it is unset. */
-#include <dlfcn.h>
+ * Re-entrant: every call makes its own Tesseract handle and images (OpenMP
+ * runs one thread: ocr_lazy.c sets OMP_THREAD_LIMIT before libgomp loads). */
 #include <limits.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -395,27 +393,9 @@ static enum kerr read_glyphs(TessBaseAPI *api, float px_to_pt, struct rec_page *
 	return full ? K_RESOURCE_LIMIT : K_OK;
 }
 
-/* Tesseract's LSTM asks OpenMP for several threads; on a shared 2-core
- * machine that makes a page ten times slower (STACK.md gotcha 6). libgomp
- * reads OMP_THREAD_LIMIT only when it is loaded, before main, so setting the
- * variable here is too late: when the user has not chosen a limit, allow no
- * active parallel level, which runs every parallel region on the calling
- * thread. Looked up at run time so that the build needs no OpenMP flags. */
-static void one_thread_openmp(void)
-{
-	if (getenv("OMP_THREAD_LIMIT"))
-		return;
-	void (*set_levels)(int) = (void (*)(int))dlsym(RTLD_DEFAULT, "omp_set_max_active_levels");
-	if (set_levels)
-		set_levels(0);
-}
-
-static pthread_once_t openmp_once = PTHREAD_ONCE_INIT;
-
 static enum kerr run_tesseract(PIX *pix, float dpi, int64_t deadline_ms, float px_to_pt, struct rec_page *out,
 	int *readable)
 {
-	pthread_once(&openmp_once, one_thread_openmp);
 	enum kerr err = K_OK;
 	TessBaseAPI *api = TessBaseAPICreate();
 	ETEXT_DESC *mon = TessMonitorCreate();

@@ -353,6 +353,14 @@ enum ocr_fix ocr_fix_vin(const char *in, size_t len, const float *conf, const ch
 	if (hint && strlen(hint) != OCR_VIN_LEN)
 		hint = NULL;
 	tokenize(in, len, conf, &t);
+	if (hint && !t.bad && t.n >= 3) {
+		/* a VIN of another maker (WMI) in the shipment: the hint is not its */
+		int differ = 0;
+		for (int i = 0; i < 3; i++)
+			differ += hint[i] != '?' && hint[i] != t.c[i];
+		if (differ >= 2)
+			hint = NULL;
+	}
 	if (t.bad || t.n < OCR_VIN_LEN || t.n > OCR_VIN_LEN + 2) {
 		if (!t.bad && t.n < OCR_VIN_LEN) {
 			for (int i = 0; i < t.n; i++)

@@ -2,6 +2,7 @@
  * tables (ocr_snap.h). Pure: no I/O, no global state. */
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -134,7 +135,11 @@ static bool is_trailing_junk(uint32_t cp)
 static int snap(const char *value, const struct table *t, int *edits)
 {
 	uint32_t v[SNAP_MAX_CP], e[SNAP_MAX_CP];
-	size_t nv = utf8_decode(value, v, SNAP_MAX_CP);
+	size_t nv = utf8_decode(value, v, SNAP_MAX_CP), kept = 0;
+	for (size_t i = 0; i < nv; i++)	/* "包 / 袋", "霍尔果 斯公路 口岸": no entry has a space */
+		if (v[i] != ' ')
+			v[kept++] = v[i];
+	nv = kept;
 	while (nv && is_trailing_junk(v[nv - 1]))
 		nv--;
 	int best = -1, best_d = 1 << 20;
@@ -203,6 +208,40 @@ static bool is_han(uint32_t cp)
 	return cp >= 0x3400 && cp <= 0x9FFF;
 }
 
+static size_t put_utf8(char *out, uint32_t cp);
+
+/* The port's own name with its first character misread ("稚尔果斯",
+ * "答尔果斯"): 霍尔果斯 is printed in most cells of a declaration. */
+static void fix_horgos(json_t *holder, const char *key, json_t *conf, const char *path)
+{
+	const char *value = json_string_value(json_object_get(holder, key));
+	if (!value)
+		return;
+	static const uint32_t tail[] = {0x5C14, 0x679C, 0x65AF};	/* 尔果斯 */
+	size_t len = strlen(value);
+	uint32_t *v = malloc((len + 1) * sizeof *v);
+	char *out = malloc(len * 4 + 1);
+	if (!v || !out)
+		abort();
+	size_t n = utf8_decode(value, v, len + 1);
+	bool changed = false;
+	for (size_t i = 0; i + 3 < n; i++)
+		if (is_han(v[i]) && v[i] != 0x970D /* 霍 */ && !memcmp(v + i + 1, tail, sizeof tail)) {
+			v[i] = 0x970D;
+			changed = true;
+		}
+	if (changed) {
+		size_t o = 0;
+		for (size_t i = 0; i < n; i++)
+			o += put_utf8(out + o, v[i]);
+		out[o] = '\0';
+		json_object_set_new(holder, key, json_string(out));
+		set_conf(conf, path, SNAP_CONF);
+	}
+	free(v);
+	free(out);
+}
+
 /* A company's Chinese name: what OCR left of the label's bracketed code
  * before it ("〈 )", "“", ",") goes. */
 static void trim_company(json_t *out, json_t *conf, const char *key)
@@ -213,25 +252,44 @@ static void trim_company(json_t *out, json_t *conf, const char *key)
 		return;
 	uint32_t v[SNAP_MAX_CP];
 	size_t n = utf8_decode(name, v, SNAP_MAX_CP), han = 0, first = n;
+	if (n == SNAP_MAX_CP)
+		return;	/* too long to be a company's name */
 	for (size_t i = 0; i < n; i++)
 		if (is_han(v[i])) {
 			han++;
 			if (first == n)
 				first = i;
 		}
-	if (first == 0 || first == n || han < 4)
+	if (first == n || han < 4)
 		return;
-	for (size_t i = 0; i < first; i++)	/* only brackets, quotes, punctuation and spaces */
-		if ((v[i] < 0x80 && ((v[i] >= '0' && v[i] <= '9') || (v[i] | 0x20) >= 'a')) ||
-			(v[i] >= 0x80 && !(v[i] >= 0x2000 && v[i] <= 0x303F) && !(v[i] >= 0xFF00 && v[i] <= 0xFF65)))
-			return;
-	const char *p = name;
+	/* only brackets, quotes, punctuation and spaces; or what is left of the
+	 * bracketed credit code ("9 XICKIX7P)", "1 IN AWTMSL"): a bracket or six
+	 * letters and digits, no ideograph */
+	size_t alnum = 0, bracket = 0, other = 0;
 	for (size_t i = 0; i < first; i++) {
-		uint32_t cp;
-		size_t len = utf8_decode(p, &cp, 1) ? (cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4) : 1;
-		p += len;
+		if (v[i] < 0x80 && ((v[i] >= '0' && v[i] <= '9') || ((v[i] | 0x20) >= 'a' && (v[i] | 0x20) <= 'z')))
+			alnum++;
+		else if (v[i] == '(' || v[i] == ')' || v[i] == 0xFF08 || v[i] == 0xFF09 || v[i] == 0x300A || v[i] == 0x3010)
+			bracket++;
+		else if (v[i] >= 0x80 && !(v[i] >= 0x2000 && v[i] <= 0x303F) && !(v[i] >= 0xFF00 && v[i] <= 0xFF65))
+			other++;
 	}
-	json_object_set_new(o, "name", json_string(p));
+	if (other || (alnum && !bracket && alnum < 6))
+		first = 0;	/* keep the front */
+	/* and no spaces between two ideographs: a Chinese name has none */
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!(v[i] == ' ' && i >= first && k > 0 && is_han(v[k - 1]) && i + 1 < n && is_han(v[i + 1])))
+			v[k++] = v[i];
+	if (first == 0 && k == n)
+		return;
+	n = k;
+	char text[SNAP_MAX_CP * 4 + 1];
+	size_t len = 0;
+	for (size_t i = first; i < n; i++)
+		len += put_utf8(text + len, v[i]);
+	text[len] = '\0';
+	json_object_set_new(o, "name", json_string(text));
 	char path[64];
 	size_t kl = strlen(key);
 	if (kl + sizeof ".name" <= sizeof path) {
@@ -245,6 +303,15 @@ void ocr_snap_fields(json_t *out, json_t *conf)
 {
 	if (!json_is_object(out) || !json_is_object(conf))
 		return;
+	static const char *const places[] = {"exit_customs", "departure_port", "remarks"};
+	for (size_t i = 0; i < sizeof places / sizeof places[0]; i++)
+		fix_horgos(out, places[i], conf, places[i]);
+	static const char *const firms[] = {"domestic_shipper", "producer", "declaring_agent"};
+	for (size_t i = 0; i < sizeof firms / sizeof firms[0]; i++) {
+		char path[64];
+		snprintf(path, sizeof path, "%s.name", firms[i]);
+		fix_horgos(json_object_get(out, firms[i]), "name", conf, path);
+	}
 	for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++)
 		snap_table(out, conf, &tables[i]);
 	trim_company(out, conf, "domestic_shipper");

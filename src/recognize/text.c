@@ -267,6 +267,17 @@ static size_t match_at_ocr(const struct fpage *p, size_t from, size_t end, const
 	return n >= 4 && (size_t)*miss * 4 <= n && *miss > 0 ? k - from : 0;
 }
 
+/* Punctuation OCR makes of a speck or a bracket's edge: not a letter, digit or ideograph. */
+static int is_stray_mark(uint32_t cp)
+{
+	if (cp == ' ')
+		return 1;
+	if ((cp >= '0' && cp <= '9') || (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z'))
+		return 0;
+	return cp < 0x80 || (cp >= 0x2000 && cp <= 0x303F) || (cp >= 0xFF00 && cp <= 0xFF0F) ||
+		(cp >= 0xFF1A && cp <= 0xFF20);
+}
+
 static int page_is_ocr(const struct fpage *p)
 {
 	for (size_t i = 0; i < p->ng; i++)
@@ -339,6 +350,32 @@ static void label_tail(const struct fpage *p, const struct fline *L, struct flab
 	lab->value_x = k > lab->g_start ? p->g[k - 1].x1 : lab->x1;
 }
 
+static const struct flabel *add_label(struct fpage *p, size_t *cap, const struct fline *L, size_t li, int id,
+	size_t start, size_t n)
+{
+	if (p->nlab == *cap) {
+		*cap *= 2;
+		struct flabel *nl = realloc(p->labels, *cap * sizeof *nl);
+		if (!nl)
+			abort();
+		p->labels = nl;
+	}
+	struct flabel *lab = &p->labels[p->nlab++];
+	memset(lab, 0, sizeof *lab);
+	lab->id = id;
+	lab->line = li;
+	lab->g_start = start;
+	lab->g_end = start + n;
+	lab->x0 = p->g[start].x0;
+	lab->y0 = L->y0;
+	lab->y1 = L->y1;
+	lab->x1 = p->g[lab->g_end - 1].x1;
+	lab->size = L->size;
+	lab->live = 1;
+	label_tail(p, L, lab);
+	return lab;
+}
+
 void find_labels(struct fpage *p, const struct label_def *defs, size_t ndefs)
 {
 	size_t cap = 64;
@@ -371,28 +408,48 @@ void find_labels(struct fpage *p, const struct label_def *defs, size_t ndefs)
 				}
 			}
 		}
-		if (!best_n)
-			continue;
-		if (p->nlab == cap) {
-			cap *= 2;
-			struct flabel *nl = realloc(p->labels, cap * sizeof *nl);
-			if (!nl)
-				abort();
-			p->labels = nl;
+		/* OCR (issue 4): a stray mark before the label (“单价, 《包装) */
+		size_t start = L->g0;
+		if (!best_n && ocr) {
+			size_t s = L->g0;
+			while (s < end && s < L->g0 + 3 && is_stray_mark(p->g[s].cp))
+				s++;
+			for (int fuzzy = 0; fuzzy < 2 && !best_n; fuzzy++)	/* an exact match first */
+				for (size_t d = 0; d < ndefs && s > L->g0 && s < end; d++) {
+					int miss = 0;
+					size_t n = fuzzy ? match_at_ocr(p, s, end, defs[d].text, &miss) :
+						match_at(p, s, end, defs[d].text);
+					if (n > best_n) {
+						best_n = n;
+						best = d;
+						start = s;
+					}
+				}
 		}
-		struct flabel *lab = &p->labels[p->nlab++];
-		memset(lab, 0, sizeof *lab);
-		lab->id = defs[best].id;
-		lab->line = li;
-		lab->g_start = L->g0;
-		lab->g_end = L->g0 + best_n;
-		lab->x0 = L->x0;
-		lab->y0 = L->y0;
-		lab->y1 = L->y1;
-		lab->x1 = p->g[lab->g_end - 1].x1;
-		lab->size = L->size;
-		lab->live = 1;
-		label_tail(p, L, lab);
+		size_t k = L->g0 + 1;
+		if (best_n) {
+			const struct flabel *lab = add_label(p, &cap, L, li, defs[best].id, start, best_n);
+			k = lab->after > start + best_n ? lab->after : start + best_n;
+		}
+		/* OCR (issue 4): the gap between two labels of a row can close up
+		 * ("件数毛重(千克)净重(千克)"); look for more inside the piece */
+		while (ocr && k < end) {
+			size_t n = 0, b = 0;
+			if (p->g[k].cp != ' ' && !is_stray_mark(p->g[k].cp))
+				for (size_t d = 0; d < ndefs; d++) {
+					size_t m = match_at(p, k, end, defs[d].text);
+					if (m > n) {
+						n = m;
+						b = d;
+					}
+				}
+			if (!n) {
+				k++;
+				continue;
+			}
+			const struct flabel *lab = add_label(p, &cap, L, li, defs[b].id, k, n);
+			k = lab->after > k + n ? lab->after : k + n;
+		}
 	}
 }
 

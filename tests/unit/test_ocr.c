@@ -83,6 +83,9 @@ static void test_vin_hint(void **state)
 	/* T read as I */
 	assert_int_equal(vin("LFWNXRV50IA551641", hint, out, &conf), OCR_FIX_REPAIRED);
 	assert_string_equal(out, "LFWNXRV50TA551641");
+	/* a VIN of another maker in the same shipment: the hint is not its own */
+	assert_int_equal(vin("LGXCH4CDOSF011952", hint, out, &conf), OCR_FIX_REPAIRED);
+	assert_string_equal(out, "LGXCH4CD0SF011952");
 	/* too few readings to agree on anything */
 	ocr_vin_consensus(readings, 2, hint);
 	assert_string_equal(hint, "?????????????????");

@@ -1,0 +1,567 @@
+/* Free-text fields of a scanned declaration made to read as printed
+ * (ocr_tidy.h). Pure: no I/O, no global state. */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "recognize/ocr_snap.h"
+#include "recognize/ocr_tidy.h"
+
+#define TIDY_MAX_TOKEN 32	/* code points of a token compared by edit distance */
+#define TIDY_LABEL_LOOK 4	/* code points before the leaked label that may be junk */
+#define TIDY_VIN_EDITS 3
+#define TIDY_PLATE_EDITS 1
+#define TIDY_TRANSIT_LEN 16	/* digits of a transit (转关) number */
+#define TIDY_TRANSIT_EDITS 2
+
+struct cps {
+	uint32_t *v;
+	size_t n, cap;
+};
+
+static void cps_push(struct cps *c, uint32_t cp)
+{
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 64;
+		uint32_t *v = realloc(c->v, cap * sizeof *v);
+		if (!v)
+			abort();
+		c->v = v;
+		c->cap = cap;
+	}
+	c->v[c->n++] = cp;
+}
+
+static void cps_append(struct cps *c, const uint32_t *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		cps_push(c, v[i]);
+}
+
+/* UTF-8 to code points; a byte that is not UTF-8 is kept as U+FFFD. */
+static struct cps decode(const char *s)
+{
+	struct cps c = {0};
+	const unsigned char *u = (const unsigned char *)(s ? s : "");
+	while (*u) {
+		int len = u[0] < 0x80 ? 1 : (u[0] & 0xE0) == 0xC0 ? 2 : (u[0] & 0xF0) == 0xE0 ? 3 : (u[0] & 0xF8) == 0xF0 ? 4 : 0;
+		uint32_t cp = len == 1 ? u[0] : len ? (uint32_t)(u[0] & (0x7F >> len)) : 0xFFFD;
+		int used = len ? len : 1;
+		for (int i = 1; i < len; i++) {
+			if ((u[i] & 0xC0) != 0x80) {
+				cp = 0xFFFD;
+				used = i;
+				break;
+			}
+			cp = (cp << 6) | (u[i] & 0x3F);
+		}
+		cps_push(&c, cp);
+		u += used;
+	}
+	return c;
+}
+
+static char *encode(const struct cps *c)
+{
+	char *out = malloc(c->n * 4 + 1);
+	if (!out)
+		abort();
+	size_t o = 0;
+	for (size_t i = 0; i < c->n; i++) {
+		uint32_t cp = c->v[i];
+		if (cp < 0x80) {
+			out[o++] = (char)cp;
+		} else if (cp < 0x800) {
+			out[o++] = (char)(0xC0 | (cp >> 6));
+			out[o++] = (char)(0x80 | (cp & 0x3F));
+		} else if (cp < 0x10000) {
+			out[o++] = (char)(0xE0 | (cp >> 12));
+			out[o++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+			out[o++] = (char)(0x80 | (cp & 0x3F));
+		} else {
+			out[o++] = (char)(0xF0 | (cp >> 18));
+			out[o++] = (char)(0x80 | ((cp >> 12) & 0x3F));
+			out[o++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+			out[o++] = (char)(0x80 | (cp & 0x3F));
+		}
+	}
+	out[o] = '\0';
+	return out;
+}
+
+/* Edit distance of two short code point strings (longer ones: a large number). */
+static int distance(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
+{
+	if (na > TIDY_MAX_TOKEN || nb > TIDY_MAX_TOKEN)
+		return 1 << 20;
+	int row[TIDY_MAX_TOKEN + 1];
+	for (size_t j = 0; j <= nb; j++)
+		row[j] = (int)j;
+	for (size_t i = 1; i <= na; i++) {
+		int diag = row[0];
+		row[0] = (int)i;
+		for (size_t j = 1; j <= nb; j++) {
+			int up = row[j];
+			int best = diag + (a[i - 1] != b[j - 1]);
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	return row[nb];
+}
+
+static bool is_han(uint32_t cp)
+{
+	return cp >= 0x3400 && cp <= 0x9FFF;
+}
+
+static bool is_alnum(uint32_t cp)
+{
+	return (cp >= '0' && cp <= '9') || (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z');
+}
+
+static bool is_digit(uint32_t cp)
+{
+	return cp >= '0' && cp <= '9';
+}
+
+static bool is_space(uint32_t cp)
+{
+	return cp == ' ' || cp == '\n' || cp == '\t' || cp == 0x3000;
+}
+
+/* What OCR reads a colon after a key as. */
+static bool is_separator(uint32_t cp)
+{
+	return cp == ',' || cp == ';' || cp == ':' || cp == '.' || cp == 0xFF0C || cp == 0xFF1B || cp == 0xFF1A ||
+		cp == 0x3001 || cp == 0x3002;
+}
+
+/* Keys of the remarks that a colon follows; longer first where one ends another. */
+static const char *const remark_keys[] = {
+	"集装箱标箱数及号码", "车辆识别代号", "交易清单号", "转关单号", "承运车辆", "运输车辆", "联系电话",
+	"关封号", "铅封号", "车牌号", "组货人", "驾驶员", "车牌", "司机", "电话",
+};
+#define N_KEYS (sizeof remark_keys / sizeof remark_keys[0])
+
+/* The length of key at t[i], spaces inside allowed ("交易清单 号"); 0: not there. */
+static size_t match_at(const struct cps *t, size_t i, const struct cps *key)
+{
+	size_t k = 0, j = i;
+	while (k < key->n && j < t->n) {
+		if (k > 0 && is_space(t->v[j])) {
+			j++;
+			continue;
+		}
+		if (t->v[j] != key->v[k])
+			return 0;
+		j++;
+		k++;
+	}
+	return k == key->n ? j - i : 0;
+}
+
+/* The last code point of some key: a plate's province is never it. */
+static bool ends_a_key(uint32_t cp)
+{
+	for (size_t k = 0; k < N_KEYS; k++) {
+		struct cps key = decode(remark_keys[k]);
+		bool e = key.n && key.v[key.n - 1] == cp;
+		free(key.v);
+		if (e)
+			return true;
+	}
+	return false;
+}
+
+/* Where the cell's own label, misread, ends at the start of the text (0: none). */
+static size_t leaked_label_end(const struct cps *t)
+{
+	struct cps label = decode("标记唛码及备注");
+	uint32_t v[TIDY_MAX_TOKEN];
+	size_t pos[TIDY_MAX_TOKEN], n = 0;
+	for (size_t i = 0; i < t->n && n < TIDY_MAX_TOKEN; i++)
+		if (!is_space(t->v[i])) {
+			pos[n] = i;
+			v[n++] = t->v[i];
+		}
+	size_t end = 0;
+	int best = 4;	/* at most three misreads in seven */
+	for (size_t s = 0; s < TIDY_LABEL_LOOK && s < n; s++)
+		for (size_t len = label.n - 2; len <= label.n + 2 && s + len <= n; len++) {
+			int d = distance(v + s, len, label.v, label.n) + (int)s;
+			if (d < best) {
+				best = d;
+				end = pos[s + len - 1] + 1;
+			}
+		}
+	free(label.v);
+	while (end && end < t->n && (is_space(t->v[end]) || is_separator(t->v[end])))
+		end++;
+	return end;
+}
+
+/* "NM", "NA", "N1M", "N|M": the marks N/M with the slash lost or misread. */
+static bool is_marks_misread(const uint32_t *v, size_t n)
+{
+	if (n == 2)
+		return v[0] == 'N' && (v[1] == 'M' || v[1] == 'A' || v[1] == 'W');
+	if (n == 3)
+		return v[0] == 'N' && (v[2] == 'M' || v[2] == 'W') &&
+			(v[1] == '/' || v[1] == '1' || v[1] == '|' || v[1] == 'I' || v[1] == 'l' || v[1] == '\\' ||
+				v[1] == '!');
+	return false;
+}
+
+char *ocr_tidy_remarks(const char *text)
+{
+	struct cps t = decode(text), out = {0};
+	size_t i = leaked_label_end(&t);
+	while (i < t.n && is_space(t.v[i]))
+		i++;
+	size_t e = i;
+	while (e < t.n && t.v[e] > ' ' && t.v[e] < 0x80)
+		e++;
+	if (is_marks_misread(t.v + i, e - i) && (e == t.n || is_space(t.v[e]) || is_han(t.v[e]))) {
+		static const uint32_t nm[] = {'N', '/', 'M'};
+		cps_append(&out, nm, 3);
+		i = e;
+	}
+	struct cps keys[N_KEYS];
+	for (size_t k = 0; k < N_KEYS; k++)
+		keys[k] = decode(remark_keys[k]);
+	while (i < t.n) {
+		size_t k = 0, used = 0;
+		while (k < N_KEYS && !(used = match_at(&t, i, &keys[k])))
+			k++;
+		if (k == N_KEYS) {
+			cps_push(&out, t.v[i++]);
+			continue;
+		}
+		cps_append(&out, keys[k].v, keys[k].n);
+		i += used;
+		size_t j = i;
+		bool sep = false;
+		while (j < t.n && (is_space(t.v[j]) || is_separator(t.v[j]))) {
+			sep = sep || is_separator(t.v[j]);
+			j++;
+		}
+		if (sep && j < t.n) {
+			cps_push(&out, 0xFF1A);	/* ： */
+			i = j;
+		}
+	}
+	for (size_t k = 0; k < N_KEYS; k++)
+		free(keys[k].v);
+	char *s = encode(&out);
+	free(t.v);
+	free(out.v);
+	return s;
+}
+
+/* ---- the transport name ---- */
+
+static bool is_province(uint32_t cp)
+{
+	static const char provinces[] = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼";
+	struct cps p = decode(provinces);
+	bool found = false;
+	for (size_t i = 0; i < p.n && !found; i++)
+		found = p.v[i] == cp;
+	free(p.v);
+	return found;
+}
+
+static uint32_t as_digit(uint32_t c)
+{
+	switch (c) {
+	case 'O': case 'D': case 'Q': return '0';
+	case 'I': case 'L': return '1';
+	case 'Z': return '2';
+	case 'S': return '5';
+	case 'G': return '6';
+	case 'B': return '8';
+	default: return is_digit(c) ? c : 0;
+	}
+}
+
+static uint32_t as_letter(uint32_t c)
+{
+	switch (c) {
+	case '0': return 'O';
+	case '1': return 'I';
+	case '2': return 'Z';
+	case '5': return 'S';
+	case '8': return 'B';
+	default: return c >= 'A' && c <= 'Z' ? c : 0;
+	}
+}
+
+/* A Kazakh plate 123ABC02 (three digits, two or three letters, two region
+ * digits) with look-alikes set by position; false when v[0..n) is not one
+ * within two changes, or holds fewer than two real letters. */
+static bool kz_plate(uint32_t *v, size_t n)
+{
+	if (n != 7 && n != 8)
+		return false;
+	uint32_t w[8];
+	int changes = 0, letters = 0;
+	for (size_t i = 0; i < n; i++) {
+		bool letter = i >= 3 && i < n - 2;
+		w[i] = letter ? as_letter(v[i]) : as_digit(v[i]);
+		if (!w[i])
+			return false;
+		changes += w[i] != v[i];
+		letters += letter && v[i] >= 'A' && v[i] <= 'Z';
+	}
+	if (changes > 2 || letters < 2)
+		return false;
+	memcpy(v, w, n * sizeof *w);
+	return true;
+}
+
+/* The 16-digit run of text nearest digits[0..n) within TIDY_TRANSIT_EDITS, unique. */
+static bool transit_in(const struct cps *text, const uint32_t *digits, size_t n, uint32_t out[TIDY_TRANSIT_LEN])
+{
+	int best = TIDY_TRANSIT_EDITS + 1;
+	bool tie = false;
+	for (size_t i = 0; i < text->n;) {
+		if (!is_digit(text->v[i])) {
+			i++;
+			continue;
+		}
+		size_t e = i;
+		while (e < text->n && is_digit(text->v[e]))
+			e++;
+		if (e - i == TIDY_TRANSIT_LEN) {
+			int d = distance(text->v + i, TIDY_TRANSIT_LEN, digits, n);
+			if (d < best) {
+				best = d;
+				tie = false;
+				memcpy(out, text->v + i, TIDY_TRANSIT_LEN * sizeof *out);
+			} else if (d == best && memcmp(out, text->v + i, TIDY_TRANSIT_LEN * sizeof *out) != 0) {
+				tie = true;
+			}
+		}
+		i = e;
+	}
+	return best <= TIDY_TRANSIT_EDITS && !tie;
+}
+
+char *ocr_tidy_transport(const char *tname, const char *remarks)
+{
+	struct cps t = decode(tname), r = decode(remarks), out = {0};
+	size_t a = 0, b = t.n;
+	while (a < b && !is_alnum(t.v[a]) && !is_han(t.v[a]) && t.v[a] != '@')
+		a++;
+	while (b > a && !is_alnum(t.v[b - 1]) && !is_han(t.v[b - 1]))
+		b--;
+	size_t i = a;
+	if (i < b && t.v[i] == '@') {
+		size_t e = i + 1;
+		while (e < b && is_digit(t.v[e]))
+			e++;
+		uint32_t tr[TIDY_TRANSIT_LEN];
+		if (e - i - 1 != TIDY_TRANSIT_LEN && transit_in(&r, t.v + i + 1, e - i - 1, tr)) {
+			cps_push(&out, '@');
+			cps_append(&out, tr, TIDY_TRANSIT_LEN);
+			i = e;
+		}
+	}
+	while (i < b) {
+		if (!is_alnum(t.v[i]) || (i > a && is_alnum(t.v[i - 1])) || (i > a && is_han(t.v[i - 1]) && !is_province(t.v[i - 1]))) {
+			cps_push(&out, t.v[i++]);
+			continue;
+		}
+		size_t e = i;
+		while (e < b && is_alnum(t.v[e]))
+			e++;
+		if (e == b || !is_han(t.v[e]))
+			kz_plate(t.v + i, e - i);
+		if (i > a && is_province(t.v[i - 1]) && (e - i == 6 || e - i == 7) && as_letter(t.v[i]))
+			t.v[i] = as_letter(t.v[i]);	/* a Chinese plate: a letter after the province */
+		cps_append(&out, t.v + i, e - i);
+		i = e;
+	}
+	char *s = encode(&out);
+	free(t.v);
+	free(r.v);
+	free(out.v);
+	return s;
+}
+
+/* ---- VINs and plates in the remarks ---- */
+
+/* The entry of list whose ASCII part tok reads as: unique nearest within
+ * max_edits; -1 when none. *d gets its distance. */
+static int nearest(const uint32_t *tok, size_t n, const json_t *list, bool plate, int max_edits, int *d)
+{
+	int best = max_edits + 1, who = -1;
+	bool tie = false;
+	for (size_t k = 0; k < json_array_size(list); k++) {
+		struct cps e = decode(json_string_value(json_array_get(list, k)));
+		size_t a = 0, b = e.n;
+		if (plate) {
+			while (a < b && !is_alnum(e.v[a]))
+				a++;
+			while (b > a && !is_alnum(e.v[b - 1]))
+				b--;
+		}
+		int dd = b > a ? distance(tok, n, e.v + a, b - a) : 1 << 20;
+		free(e.v);
+		if (dd < best) {
+			best = dd;
+			who = (int)k;
+			tie = false;
+		} else if (dd == best) {
+			tie = true;
+		}
+	}
+	*d = best;
+	return tie ? -1 : who;
+}
+
+/* Look-alikes OCR confuses in a VIN. */
+static bool lookalike(uint32_t a, uint32_t b)
+{
+	static const char *const groups[] = {"0ODQ", "1IL", "2Z", "5S", "8B", "6G", "PF", "NM", "UV", "4A"};
+	if (a >= 'a' && a <= 'z')
+		a -= 32;
+	for (size_t g = 0; g < sizeof groups / sizeof groups[0]; g++)
+		if (a < 0x80 && b < 0x80 && strchr(groups[g], (int)a) && strchr(groups[g], (int)b))
+			return true;
+	return false;
+}
+
+/* tok reads as vin: one misread, dropped or extra character, or look-alikes only. */
+static bool vin_reads_as(const uint32_t *tok, size_t n, const char *vin, int d)
+{
+	if (d <= 1)
+		return true;
+	if (n != strlen(vin))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (tok[i] != (unsigned char)vin[i] && !lookalike(tok[i], (unsigned char)vin[i]))
+			return false;
+	return true;
+}
+
+char *ocr_tidy_codes(const char *text, const json_t *vins, const json_t *plates)
+{
+	char *joined = ocr_snap_join_codes(text);
+	struct cps t = decode(joined), out = {0};
+	free(joined);
+	size_t i = 0;
+	while (i < t.n) {
+		if (!is_alnum(t.v[i])) {
+			cps_push(&out, t.v[i++]);
+			continue;
+		}
+		size_t e = i;
+		while (e < t.n && is_alnum(t.v[e]))
+			e++;
+		size_t n = e - i;
+		int d = 0, k = -1;
+		if (n >= 15 && n <= 19 && (k = nearest(t.v + i, n, vins, false, TIDY_VIN_EDITS, &d)) >= 0 && d > 0 &&
+			vin_reads_as(t.v + i, n, json_string_value(json_array_get(vins, (size_t)k)), d)) {
+			struct cps v = decode(json_string_value(json_array_get(vins, (size_t)k)));
+			cps_append(&out, v.v, v.n);
+			free(v.v);
+		} else if (n >= 4 && n <= 8 && (k = nearest(t.v + i, n, plates, true, TIDY_PLATE_EDITS, &d)) >= 0) {
+			struct cps p = decode(json_string_value(json_array_get(plates, (size_t)k)));
+			size_t pa = 0, pb = p.n;
+			while (pa < pb && !is_alnum(p.v[pa]))
+				pa++;
+			while (pb > pa && !is_alnum(p.v[pb - 1]))
+				pb--;
+			/* the province before it: a misread one (not the end of a key) takes the plate's */
+			size_t o = out.n;
+			while (o > 0 && is_space(out.v[o - 1]))
+				o--;
+			if (pa > 0 && o > 0 && is_han(out.v[o - 1]) && out.v[o - 1] != p.v[pa - 1] && !ends_a_key(out.v[o - 1])) {
+				out.n = o;
+				out.v[o - 1] = p.v[pa - 1];
+			}
+			cps_append(&out, p.v + pa, pb - pa);
+			free(p.v);
+		} else {
+			cps_append(&out, t.v + i, n);
+		}
+		i = e;
+	}
+	char *s = encode(&out);
+	free(t.v);
+	free(out.v);
+	return s;
+}
+
+char *ocr_tidy_split_trailers(const char *text)
+{
+	struct cps t = decode(text), out = {0};
+	size_t run = 0, letters = 0;	/* the ASCII letters and digits before i */
+	for (size_t i = 0; i < t.n; i++) {
+		/* "980UAX02.333HSS13挂": a comma read as a full stop after a plate
+		 * (letters in it: no decimal number) */
+		if (t.v[i] == '.' && run >= 5 && letters > 0 && i + 1 < t.n && is_alnum(t.v[i + 1]))
+			cps_push(&out, ' ');
+		else
+			cps_push(&out, t.v[i]);
+		if (t.v[i] == 0x6302 /* 挂 */ && i > 0 && is_alnum(t.v[i - 1]) && i + 1 < t.n && is_han(t.v[i + 1]))
+			cps_push(&out, ' ');
+		run = is_alnum(t.v[i]) ? run + 1 : 0;
+		letters = !run ? 0 : letters + (t.v[i] > '9');
+	}
+	char *s = encode(&out);
+	free(t.v);
+	free(out.v);
+	return s;
+}
+
+void ocr_tidy_region(json_t *region)
+{
+	const char *name = json_string_value(json_object_get(region, "name"));
+	if (!name)
+		return;
+	struct cps t = decode(name);
+	size_t a = 0, b = t.n, han = 0;
+	/* "青岛(37029) 青岛": the name again after its code */
+	for (size_t i = 0; i < t.n; i++)
+		if (t.v[i] == ')' || t.v[i] == 0xFF09) {
+			size_t h = 0;
+			for (size_t k = i + 1; k < t.n; k++)
+				h += is_han(t.v[k]);
+			if (h >= 2)
+				a = i + 1;
+		}
+	/* "人 金华": a speck before the name (a region's name has no space) */
+	for (size_t i = a; i < t.n; i++)
+		if (is_space(t.v[i])) {
+			size_t h = 0;
+			for (size_t k = i + 1; k < t.n; k++)
+				h += is_han(t.v[k]);
+			if (h >= 2)
+				a = i + 1;
+		}
+	for (size_t i = a; i < b; i++)
+		han += is_han(t.v[i]);
+	/* "西安We": Latin specks after a Chinese name */
+	if (han >= 2)
+		while (b > a && !is_han(t.v[b - 1]))
+			b--;
+	while (a < b && is_space(t.v[a]))
+		a++;
+	if (b > a && (a > 0 || b < t.n)) {
+		struct cps out = {0};
+		cps_append(&out, t.v + a, b - a);
+		char *s = encode(&out);
+		json_object_set_new(region, "name", json_string(s));
+		free(s);
+		free(out.v);
+	}
+	free(t.v);
+}

@@ -1,0 +1,39 @@
+/* Scanned declarations (issue 4): the free-text fields made to read as
+ * printed, where what the domain knows or what the page repeats elsewhere
+ * settles a misreading. Pure: no I/O, no global state; each function returns
+ * a new string the caller frees (never NULL: allocation failure aborts).
+ *
+ * - ocr_tidy_remarks: the remarks as OCR read them. The cell's own label
+ *   (标记唛码及备注, misread) leaking in front goes; the marks "N/M" read as
+ *   NM / NA / N1M become N/M again; the colon after a key of the remarks
+ *   (车牌号, 司机, 电话, 转关单号, ...) that OCR reads as , ; . or drops
+ *   beside another colon becomes "：".
+ * - ocr_tidy_transport: the transport name: stray punctuation before it goes;
+ *   a transit number "@…" misread by a digit takes the 16-digit number the
+ *   remarks give (转关单号); a Kazakh plate (123ABC02: three digits, two or
+ *   three letters, two region digits) gets its look-alikes (O/0, I/1, S/5,
+ *   B/8, Z/2) by position.
+ * - ocr_tidy_codes: VINs and plates in the remarks replaced by the entry of
+ *   the final lists (vins, plates: JSON arrays of strings) they read as:
+ *   the unique nearest entry, one character misread, dropped or extra (for a
+ *   VIN also up to three look-alikes: O/0, S/5, I/1, ...). */
+#ifndef KOUAN_RECOGNIZE_OCR_TIDY_H
+#define KOUAN_RECOGNIZE_OCR_TIDY_H
+
+#include <jansson.h>
+
+char *ocr_tidy_remarks(const char *text);
+char *ocr_tidy_transport(const char *tname, const char *remarks);
+char *ocr_tidy_codes(const char *text, const json_t *vins, const json_t *plates);
+
+/* Plates cut apart for finding them: a space after 挂 that ends a plate and
+ * runs into Chinese ("陕C3394挂转关"), and for a full stop read for the comma
+ * after a plate ("980UAX02.333HSS13挂"). */
+char *ocr_tidy_split_trailers(const char *text);
+
+/* An item's 境内货源地 {code, name}: the name without its code printed again
+ * in front ("青岛(37029) 青岛"), a speck before it ("人 金华") or Latin specks
+ * after it ("西安We"). */
+void ocr_tidy_region(json_t *region);
+
+#endif

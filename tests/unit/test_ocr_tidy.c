@@ -1,0 +1,94 @@
+/* ocr_tidy.c: free-text fields of scanned declarations made to read as printed. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "recognize/ocr_tidy.h"
+
+static void check(char *got, const char *want)
+{
+	assert_non_null(got);
+	assert_string_equal(got, want);
+	free(got);
+}
+
+static void test_remarks_keys_marks_and_label(void **state)
+{
+	(void)state;
+	check(ocr_tidy_remarks("NM 承运车辆,豫A48100,司机,张三"), "N/M 承运车辆：豫A48100,司机：张三");
+	check(ocr_tidy_remarks("NA 车牌, 886PVG03 新车出口"), "N/M 车牌：886PVG03 新车出口");
+	check(ocr_tidy_remarks("司 记喷码及备注、 N1M 车牌号 ;新F30267"), "N/M 车牌号：新F30267");
+	check(ocr_tidy_remarks("运输车辆 :,728LUS02 交易清单 号 ;SCCG1"), "运输车辆：728LUS02 交易清单号：SCCG1");
+	/* a key with no separator after it, and a real N/A, stay as read */
+	check(ocr_tidy_remarks("N/A 全新车辆 司机张三"), "N/A 全新车辆 司机张三");
+	/* the text path's own words are left alone */
+	check(ocr_tidy_remarks("无"), "无");
+	check(ocr_tidy_remarks(""), "");
+}
+
+static void test_transport_name(void **state)
+{
+	(void)state;
+	/* a transit number one digit too long: the remarks' 16 digits */
+	check(ocr_tidy_transport("@99402202579074269", "转关单号：9402202579074269"), "@9402202579074269");
+	/* sixteen digits already: two readings, no majority, kept */
+	check(ocr_tidy_transport("@9402202579074268", "转关单号：9402202579074269"), "@9402202579074268");
+	/* a Kazakh plate: digits, letters, region digits by position */
+	check(ocr_tidy_transport("?728LUSO2", ""), "728LUS02");
+	/* a Chinese plate: a letter after the province */
+	check(ocr_tidy_transport("豫847Q08/20260509", ""), "豫B47Q08/20260509");
+	/* a date is no plate */
+	check(ocr_tidy_transport("新F16529/20240808", ""), "新F16529/20240808");
+}
+
+static void test_codes_from_lists(void **state)
+{
+	(void)state;
+	json_t *vins = json_pack("[s,s]", "LFWNXRV5XTA551632", "LGXCH4CD0SF011952");
+	json_t *plates = json_pack("[s,s]", "豫B47Q08", "豫B8752挂");
+	check(ocr_tidy_codes("运输车辆：驳 8B47Q0 8,豫B 8752挂 LFWNXRVSXTA551632,LGXCH4CDO SF011952", vins, plates),
+		"运输车辆：豫B47Q08,豫B8752挂 LFWNXRV5XTA551632,LGXCH4CD0SF011952");
+	/* not a look-alike: a different VIN is not made into a listed one */
+	check(ocr_tidy_codes("LGXCH4CD1SF011961", vins, plates), "LGXCH4CD1SF011961");
+	json_decref(vins);
+	json_decref(plates);
+}
+
+static void test_trailers_and_regions(void **state)
+{
+	(void)state;
+	check(ocr_tidy_split_trailers("陕C3394挂转关运输"), "陕C3394挂 转关运输");
+	check(ocr_tidy_split_trailers("挂车"), "挂车");
+	check(ocr_tidy_split_trailers("980UAX02.333HSS13挂"), "980UAX02 333HSS13挂");
+	check(ocr_tidy_split_trailers("毛重12345.93"), "毛重12345.93");
+	json_t *r = json_pack("{s:s,s:s}", "code", "37029", "name", "青岛(37029) 青岛");
+	ocr_tidy_region(r);
+	assert_string_equal(json_string_value(json_object_get(r, "name")), "青岛");
+	json_object_set_new(r, "name", json_string("西安We"));
+	ocr_tidy_region(r);
+	assert_string_equal(json_string_value(json_object_get(r, "name")), "西安");
+	json_object_set_new(r, "name", json_string("人 金华"));
+	ocr_tidy_region(r);
+	assert_string_equal(json_string_value(json_object_get(r, "name")), "金华");
+	json_object_set_new(r, "name", json_string("西安"));
+	ocr_tidy_region(r);
+	assert_string_equal(json_string_value(json_object_get(r, "name")), "西安");
+	json_decref(r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_remarks_keys_marks_and_label),
+		cmocka_unit_test(test_transport_name),
+		cmocka_unit_test(test_codes_from_lists),
+		cmocka_unit_test(test_trailers_and_regions),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
