@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/utf8.h"
+
 #include "recognize/internal.h"
 #include "recognize/layout.h"
 
@@ -26,8 +28,6 @@ void sb_add(struct sbuf *b, const char *s, size_t n);
 void sb_adds(struct sbuf *b, const char *s);
 void sb_addcp(struct sbuf *b, uint32_t cp);
 const char *sb_str(const struct sbuf *b);
-size_t utf8_put(char *out, uint32_t cp);
-size_t utf8_get(const char *s, uint32_t *cp);
 
 /* A piece of a visual line: glyphs [g0, g0+n) of the page, left to right,
  * with no gap wider than FORM_CELL_GAP font sizes. */

@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "core/error.h"
+#include "core/utf8.h"
 
 #ifdef KOUAN_OCR
 #include <jansson.h>
@@ -35,15 +36,8 @@ static int by_centre_y(const void *pa, const void *pb)
 
 static void put_utf8(uint32_t cp, FILE *f)
 {
-	if (cp < 0x80)
-		fputc((int)cp, f);
-	else if (cp < 0x800)
-		fprintf(f, "%c%c", 0xC0 | (cp >> 6), 0x80 | (cp & 0x3F));
-	else if (cp < 0x10000)
-		fprintf(f, "%c%c%c", 0xE0 | (cp >> 12), 0x80 | ((cp >> 6) & 0x3F), 0x80 | (cp & 0x3F));
-	else
-		fprintf(f, "%c%c%c%c", 0xF0 | (cp >> 18), 0x80 | ((cp >> 12) & 0x3F), 0x80 | ((cp >> 6) & 0x3F),
-			0x80 | (cp & 0x3F));
+	char u[4];
+	fwrite(u, 1, utf8_put(u, cp), f);
 }
 
 /* Lines: glyphs grouped by their vertical centre, each line left to right. */
@@ -83,17 +77,7 @@ static void print_json(const struct rec_page *page)
 	for (size_t i = 0; i < page->n_glyphs; i++) {
 		const struct rec_glyph *g = &page->glyphs[i];
 		char u[8] = {0};
-		uint32_t cp = g->cp;
-		if (cp < 0x80)
-			u[0] = (char)cp;
-		else if (cp < 0x800) {
-			u[0] = (char)(0xC0 | (cp >> 6));
-			u[1] = (char)(0x80 | (cp & 0x3F));
-		} else {
-			u[0] = (char)(0xE0 | ((cp >> 12) & 0x0F));
-			u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-			u[2] = (char)(0x80 | (cp & 0x3F));
-		}
+		utf8_put(u, g->cp);
 		json_array_append_new(glyphs, json_pack("{s:s,s:[f,f,f,f],s:f}", "c", u, "box", g->x0, g->y0, g->x1,
 			g->y1, "conf", g->conf));
 	}

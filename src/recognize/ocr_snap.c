@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/utf8.h"
 #include "recognize/ocr_snap.h"
 
 #define SNAP_MAX_CP 128		/* code points of a value looked at */
@@ -79,23 +80,17 @@ static const struct table tables[] = {
 	TABLE("package_kind", "package_kind_code", package_kinds, ""),
 };
 
+/* Up to max code points of s; stops at the first byte that is not UTF-8. */
 static size_t utf8_decode(const char *s, uint32_t *out, size_t max)
 {
-	const unsigned char *u = (const unsigned char *)s;
 	size_t n = 0;
-	while (*u && n < max) {
+	while (*s && n < max) {
 		uint32_t cp;
-		int len = u[0] < 0x80 ? 1 : (u[0] & 0xE0) == 0xC0 ? 2 : (u[0] & 0xF0) == 0xE0 ? 3 : (u[0] & 0xF8) == 0xF0 ? 4 : 0;
-		if (!len)
+		size_t used = utf8_get(s, &cp);
+		if (cp == 0xFFFD && used == 1 && (unsigned char)*s >= 0x80)
 			return n;
-		cp = len == 1 ? u[0] : (uint32_t)(u[0] & (0x7F >> len));
-		for (int i = 1; i < len; i++) {
-			if ((u[i] & 0xC0) != 0x80)
-				return n;
-			cp = (cp << 6) | (u[i] & 0x3F);
-		}
 		out[n++] = cp;
-		u += len;
+		s += used;
 	}
 	return n;
 }
@@ -208,7 +203,6 @@ static bool is_han(uint32_t cp)
 	return cp >= 0x3400 && cp <= 0x9FFF;
 }
 
-static size_t put_utf8(char *out, uint32_t cp);
 
 /* The port's own name with its first character misread ("稚尔果斯",
  * "答尔果斯"): 霍尔果斯 is printed in most cells of a declaration. */
@@ -233,7 +227,7 @@ static void fix_horgos(json_t *holder, const char *key, json_t *conf, const char
 	if (changed) {
 		size_t o = 0;
 		for (size_t i = 0; i < n; i++)
-			o += put_utf8(out + o, v[i]);
+			o += utf8_put(out + o, v[i]);
 		out[o] = '\0';
 		json_object_set_new(holder, key, json_string(out));
 		set_conf(conf, path, SNAP_CONF);
@@ -287,7 +281,7 @@ static void trim_company(json_t *out, json_t *conf, const char *key)
 	char text[SNAP_MAX_CP * 4 + 1];
 	size_t len = 0;
 	for (size_t i = first; i < n; i++)
-		len += put_utf8(text + len, v[i]);
+		len += utf8_put(text + len, v[i]);
 	text[len] = '\0';
 	json_object_set_new(o, "name", json_string(text));
 	char path[64];
@@ -336,29 +330,6 @@ static bool is_ascii_alnum(uint32_t cp)
 	return (cp >= '0' && cp <= '9') || (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z');
 }
 
-static size_t put_utf8(char *out, uint32_t cp)
-{
-	if (cp < 0x80) {
-		out[0] = (char)cp;
-		return 1;
-	}
-	if (cp < 0x800) {
-		out[0] = (char)(0xC0 | (cp >> 6));
-		out[1] = (char)(0x80 | (cp & 0x3F));
-		return 2;
-	}
-	if (cp < 0x10000) {
-		out[0] = (char)(0xE0 | (cp >> 12));
-		out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		out[2] = (char)(0x80 | (cp & 0x3F));
-		return 3;
-	}
-	out[0] = (char)(0xF0 | (cp >> 18));
-	out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-	out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-	out[3] = (char)(0x80 | (cp & 0x3F));
-	return 4;
-}
 
 char *ocr_snap_join_codes(const char *text)
 {
@@ -389,7 +360,7 @@ char *ocr_snap_join_codes(const char *text)
 				continue;
 			}
 		}
-		o += put_utf8(out + o, cp);
+		o += utf8_put(out + o, cp);
 		prev = cp;
 		i += step;
 	}

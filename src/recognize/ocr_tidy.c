@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/utf8.h"
 #include "recognize/ocr_snap.h"
 #include "recognize/ocr_tidy.h"
 
@@ -43,21 +44,10 @@ static void cps_append(struct cps *c, const uint32_t *v, size_t n)
 static struct cps decode(const char *s)
 {
 	struct cps c = {0};
-	const unsigned char *u = (const unsigned char *)(s ? s : "");
-	while (*u) {
-		int len = u[0] < 0x80 ? 1 : (u[0] & 0xE0) == 0xC0 ? 2 : (u[0] & 0xF0) == 0xE0 ? 3 : (u[0] & 0xF8) == 0xF0 ? 4 : 0;
-		uint32_t cp = len == 1 ? u[0] : len ? (uint32_t)(u[0] & (0x7F >> len)) : 0xFFFD;
-		int used = len ? len : 1;
-		for (int i = 1; i < len; i++) {
-			if ((u[i] & 0xC0) != 0x80) {
-				cp = 0xFFFD;
-				used = i;
-				break;
-			}
-			cp = (cp << 6) | (u[i] & 0x3F);
-		}
+	for (s = s ? s : ""; *s;) {
+		uint32_t cp;
+		s += utf8_get(s, &cp);
 		cps_push(&c, cp);
-		u += used;
 	}
 	return c;
 }
@@ -68,24 +58,8 @@ static char *encode(const struct cps *c)
 	if (!out)
 		abort();
 	size_t o = 0;
-	for (size_t i = 0; i < c->n; i++) {
-		uint32_t cp = c->v[i];
-		if (cp < 0x80) {
-			out[o++] = (char)cp;
-		} else if (cp < 0x800) {
-			out[o++] = (char)(0xC0 | (cp >> 6));
-			out[o++] = (char)(0x80 | (cp & 0x3F));
-		} else if (cp < 0x10000) {
-			out[o++] = (char)(0xE0 | (cp >> 12));
-			out[o++] = (char)(0x80 | ((cp >> 6) & 0x3F));
-			out[o++] = (char)(0x80 | (cp & 0x3F));
-		} else {
-			out[o++] = (char)(0xF0 | (cp >> 18));
-			out[o++] = (char)(0x80 | ((cp >> 12) & 0x3F));
-			out[o++] = (char)(0x80 | ((cp >> 6) & 0x3F));
-			out[o++] = (char)(0x80 | (cp & 0x3F));
-		}
-	}
+	for (size_t i = 0; i < c->n; i++)
+		o += utf8_put(out + o, c->v[i]);
 	out[o] = '\0';
 	return out;
 }

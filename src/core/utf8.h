@@ -1,0 +1,16 @@
+/* UTF-8 one code point at a time. */
+#ifndef KOUAN_CORE_UTF8_H
+#define KOUAN_CORE_UTF8_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Write cp (surrogates and values past U+10FFFF become U+FFFD) to out, which
+ * has room for 4 bytes; returns the bytes written. */
+size_t utf8_put(char *out, uint32_t cp);
+/* Read one code point from a NUL-terminated string; a byte that does not
+ * start a valid sequence reads as U+FFFD and is skipped alone. Returns the
+ * bytes used (1 at the terminating NUL, with *cp = 0). */
+size_t utf8_get(const char *s, uint32_t *cp);
+
+#endif
