@@ -614,11 +614,10 @@ static size_t to_cps(const char *s, size_t len, uint32_t *cps, size_t max)
 	return off < len ? max + 1 : n;	/* max + 1: too long to compare */
 }
 
-/* Levenshtein distance, or max_edits + 1 once it is certainly larger. */
-static int edit_distance(const uint32_t *a, size_t na, const uint32_t *b, size_t nb, int max_edits)
+int ocr_edit_distance(const uint32_t *a, size_t na, const uint32_t *b, size_t nb, int max_edits)
 {
-	int row[CLOSEST_MAX + 1];
-	if ((int)(na > nb ? na - nb : nb - na) > max_edits)
+	int row[OCR_EDIT_MAX + 1];
+	if (na > OCR_EDIT_MAX || nb > OCR_EDIT_MAX || (int)(na > nb ? na - nb : nb - na) > max_edits)
 		return max_edits + 1;
 	for (size_t j = 0; j <= nb; j++)
 		row[j] = (int)j;
@@ -656,7 +655,7 @@ int ocr_closest(const char *text, size_t len, const char *const *table, size_t n
 		size_t nb = table[i] ? to_cps(table[i], strlen(table[i]), b, CLOSEST_MAX) : 0;
 		if (nb == 0 || nb > CLOSEST_MAX)
 			continue;
-		int d = edit_distance(a, na, b, nb, max_edits);
+		int d = ocr_edit_distance(a, na, b, nb, max_edits);
 		/* never let the misreads outnumber the characters read right */
 		if (d > max_edits || (size_t)d * 2 >= nb)
 			continue;

@@ -81,6 +81,11 @@ enum ocr_fix ocr_fix_date(const char *in, size_t len, char out[OCR_DATE_LEN + 1]
  * be misread, one to be missing or one extra. Returns the index of the
  * unique closest entry, or -1 when none is close enough or two are equally
  * close. *edits gets the edit distance of the match (may be NULL). */
+/* Levenshtein distance of two code point strings, or max_edits + 1 once it is
+ * certainly larger (also when either is longer than OCR_EDIT_MAX). */
+#define OCR_EDIT_MAX 128
+int ocr_edit_distance(const uint32_t *a, size_t na, const uint32_t *b, size_t nb, int max_edits);
+
 int ocr_closest(const char *text, size_t len, const char *const *table, size_t n, int max_edits, int *edits);
 
 /* The confidence to report for a field read from OCR: the least confident

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/utf8.h"
+#include "recognize/ocr_fix.h"
 #include "recognize/ocr_snap.h"
 
 #define SNAP_MAX_CP 128		/* code points of a value looked at */
@@ -95,29 +96,6 @@ static size_t utf8_decode(const char *s, uint32_t *out, size_t max)
 	return n;
 }
 
-/* Edit distance of two code point strings (both at most SNAP_MAX_CP long). */
-static int distance(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
-{
-	int row[SNAP_MAX_CP + 1];
-	for (size_t j = 0; j <= nb; j++)
-		row[j] = (int)j;
-	for (size_t i = 1; i <= na; i++) {
-		int diag = row[0];
-		row[0] = (int)i;
-		for (size_t j = 1; j <= nb; j++) {
-			int up = row[j];
-			int best = diag + (a[i - 1] != b[j - 1]);
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			diag = up;
-		}
-	}
-	return row[nb];
-}
-
 /* Junk OCR leaves at the end of a value: spaces, strokes, stray punctuation. */
 static bool is_trailing_junk(uint32_t cp)
 {
@@ -146,7 +124,7 @@ static int snap(const char *value, const struct table *t, int *edits)
 		for (size_t len = ne ? ne - 1 : 0; len <= ne + 1 && len <= nv; len++) {
 			if (!len)
 				continue;
-			int dd = distance(v + nv - len, len, e, ne);
+			int dd = ocr_edit_distance(v + nv - len, len, e, ne, SNAP_MAX_CP);
 			d = dd < d ? dd : d;
 		}
 		if (d > allow)

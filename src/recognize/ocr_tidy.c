@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/utf8.h"
+#include "recognize/ocr_fix.h"
 #include "recognize/ocr_snap.h"
 #include "recognize/ocr_tidy.h"
 
@@ -69,24 +70,7 @@ static int distance(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
 {
 	if (na > TIDY_MAX_TOKEN || nb > TIDY_MAX_TOKEN)
 		return 1 << 20;
-	int row[TIDY_MAX_TOKEN + 1];
-	for (size_t j = 0; j <= nb; j++)
-		row[j] = (int)j;
-	for (size_t i = 1; i <= na; i++) {
-		int diag = row[0];
-		row[0] = (int)i;
-		for (size_t j = 1; j <= nb; j++) {
-			int up = row[j];
-			int best = diag + (a[i - 1] != b[j - 1]);
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			diag = up;
-		}
-	}
-	return row[nb];
+	return ocr_edit_distance(a, na, b, nb, TIDY_MAX_TOKEN);
 }
 
 static bool is_han(uint32_t cp)
