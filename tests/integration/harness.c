@@ -1,8 +1,10 @@
+#define _GNU_SOURCE	/* nftw */
 #include "harness.h"
 
 #include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <libpq-fe.h>
 #include <signal.h>
 #include <stdio.h>
@@ -127,12 +129,23 @@ static int log_is_clean(const struct it_server *s)
 	return 0;
 }
 
+static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	return remove(path);
+}
+
 int it_stop(struct it_server *s)
 {
 	if (s->pid <= 0)
 		return -1;
 	int rc = it_stop_raw(s);
 	return log_is_clean(s) ? rc : -2;
+}
+
+void it_cleanup(struct it_server *s)
+{
+	if (s->pid <= 0 && s->dir[0])
+		nftw(s->dir, remove_one, 8, FTW_DEPTH | FTW_PHYS);
 }
 
 static int it_stop_raw(struct it_server *s)

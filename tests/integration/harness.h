@@ -35,6 +35,9 @@ struct it_resp {
 int it_start(struct it_server *s, const char *const *extra);
 /* SIGTERM, wait; returns the exit status (-1 when it had to be killed). */
 int it_stop(struct it_server *s);
+/* Remove the server's folder (database file, log): call after a stop that
+ * passed, so that a failing test leaves them for a look. */
+void it_cleanup(struct it_server *s);
 /* The database URL the harness would use for a new server (fresh database). */
 int it_fresh_db(struct it_server *s, const char *tag);
 /* `kouan user add`; returns the command's exit status. */

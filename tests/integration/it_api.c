@@ -35,7 +35,10 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	int rc = it_stop(&srv);
-	return rc == 0 ? 0 : -1;	/* a clean stop on SIGTERM exits 0 */
+	if (rc != 0)
+		return -1;	/* a clean stop on SIGTERM exits 0 */
+	it_cleanup(&srv);
+	return 0;
 }
 
 static void expect(struct it_client *c, const char *method, const char *path, const char *body, long status,

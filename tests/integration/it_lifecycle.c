@@ -94,6 +94,7 @@ static void demo_accounts(void **state)
 	assert_int_equal(it_start(&s, extra), 0);
 	assert_null(it_demo_password(&s, "demo_admin", pw, sizeof pw));
 	assert_int_equal(it_stop(&s), 0);
+	it_cleanup(&s);
 }
 
 static void expiry(void **state)
@@ -122,6 +123,7 @@ static void expiry(void **state)
 	assert_int_equal(r.status, 401);
 	it_resp_free(&r);
 	assert_int_equal(it_stop(&s), 0);
+	it_cleanup(&s);
 }
 
 /* Make the database refuse the server: PostgreSQL stops taking connections
@@ -202,6 +204,7 @@ static void database_unavailable(void **state)
 	assert_null(strstr(r.body, "kouan_db_errors_total 0\n"));
 	it_resp_free(&r);
 	assert_int_equal(it_stop(&s), 0);
+	it_cleanup(&s);
 }
 
 static long login_from(struct it_server *s, const char *addr, const char *user, const char *pw, struct it_resp *r)
@@ -237,6 +240,7 @@ static void trusted_proxy(void **state)
 	assert_int_equal(login_from(&s, "203.0.113.9", "proxy1", PW, &r), 200);
 	it_resp_free(&r);
 	assert_int_equal(it_stop(&s), 0);
+	it_cleanup(&s);
 }
 
 /* SIGTERM while a request is half sent: the server stops accepting, answers
@@ -272,6 +276,7 @@ static void stop_finishes_in_flight(void **state)
 	assert_non_null(strstr(reply, "HTTP/1.1 401"));
 	close(fd);
 	assert_int_equal(it_stop(&s), 0);
+	it_cleanup(&s);
 }
 
 int main(void)
