@@ -112,7 +112,8 @@ struct metrics *metrics_new(void);
 void metrics_free(struct metrics *m);
 void metrics_db_error(struct metrics *m);
 
-/* JSON for a user, the same everywhere. */
+/* JSON for a user and for an organisation (null when o has none), the same everywhere. */
 json_t *user_json(const struct user *u, const struct org *o);
+json_t *org_json(const struct org *o);
 
 #endif

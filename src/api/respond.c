@@ -122,10 +122,15 @@ static json_t *iso_time(int64_t t)
 	return json_string(buf);
 }
 
+json_t *org_json(const struct org *o)
+{
+	return o && o->id ? json_pack("{s:I,s:s,s:s}", "id", (json_int_t)o->id, "name", o->name, "kind", o->kind)
+			  : json_null();
+}
+
 json_t *user_json(const struct user *u, const struct org *o)
 {
-	json_t *org = o && o->id ? json_pack("{s:I,s:s,s:s}", "id", (json_int_t)o->id, "name", o->name, "kind", o->kind)
-				 : json_null();
+	json_t *org = org_json(o);
 	return json_pack("{s:I,s:s,s:s,s:o,s:b,s:o}", "id", (json_int_t)u->id, "username", u->username, "role", u->role,
 		"organisation", org, "disabled", u->disabled, "created_at", iso_time(u->created_at));
 }

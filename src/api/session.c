@@ -250,9 +250,7 @@ static void set_cookie(struct api_ctx *c, const char *value, long max_age)
 
 static json_t *me_body(struct api_ctx *c, const struct caller *who)
 {
-	json_t *org = who->org.id ? json_pack("{s:I,s:s,s:s}", "id", (json_int_t)who->org.id, "name", who->org.name,
-					"kind", who->org.kind)
-				  : json_null();
+	json_t *org = org_json(&who->org);
 	return json_pack("{s:{s:I,s:s,s:s},s:o,s:s,s:s}", "user", "id", (json_int_t)who->user.id, "username",
 		who->user.username, "role", who->user.role, "organisation", org, "csrf_token", who->session.csrf_token, "lang",
 		lang_name(c->lang));

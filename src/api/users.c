@@ -141,12 +141,16 @@ void users_create(struct api_ctx *c)
 	respond_user(c, 201, id);
 }
 
+/* The user named by the path and the request's JSON object (NULL after answering). */
+static json_t *target_and_body(struct api_ctx *c, int64_t *id)
+{
+	return id_param(c, id) == 0 ? api_body_object(c) : NULL;
+}
+
 void users_update(struct api_ctx *c)
 {
 	int64_t id;
-	if (id_param(c, &id) != 0)
-		return;
-	json_t *body = api_body_object(c);
+	json_t *body = target_and_body(c, &id);
 	if (body == NULL)
 		return;
 	json_t *d = json_object_get(body, "disabled");
@@ -175,9 +179,7 @@ void users_update(struct api_ctx *c)
 void users_reset_password(struct api_ctx *c)
 {
 	int64_t id;
-	if (id_param(c, &id) != 0)
-		return;
-	json_t *body = api_body_object(c);
+	json_t *body = target_and_body(c, &id);
 	if (body == NULL)
 		return;
 	const char *pw = json_str(body, "password");

@@ -31,12 +31,8 @@ enum kerr store_org_create(struct store *st, const char *name, const char *kind,
 {
 	if (!store_text_ok(name, STORE_NAME_MAX) || !store_org_kind_valid(kind))
 		return K_VALIDATION_FAILED;
-	int64_t new_id = 0;
-	enum kerr e = store_q_one(st, "INSERT INTO organisations (name, kind, created_at) VALUES (?, ?, ?) RETURNING id",
-		store_q_row_int64, &new_id, "ssi", name, kind, (int64_t)time(NULL));
-	if (e == K_OK && id != NULL)
-		*id = new_id;
-	return e;
+	return store_q_insert(st, "INSERT INTO organisations (name, kind, created_at) VALUES (?, ?, ?) RETURNING id", id,
+		"ssi", name, kind, (int64_t)time(NULL));
 }
 
 enum kerr store_org_get(struct store *st, int64_t id, struct org *out)
@@ -116,12 +112,8 @@ enum kerr store_site_create(struct store *st, const char *name, int kind, int64_
 {
 	if (!store_text_ok(name, STORE_NAME_MAX) || kind < SITE_LISTED || kind > SITE_OUTSIDE_HORGOS)
 		return K_VALIDATION_FAILED;
-	int64_t new_id = 0;
-	enum kerr e = store_q_one(st, "INSERT INTO sites (name, kind, active, created_at) VALUES (?, ?, 1, ?) RETURNING id",
-		store_q_row_int64, &new_id, "sii", name, (int64_t)kind, (int64_t)time(NULL));
-	if (e == K_OK && id != NULL)
-		*id = new_id;
-	return e;
+	return store_q_insert(st, "INSERT INTO sites (name, kind, active, created_at) VALUES (?, ?, 1, ?) RETURNING id", id,
+		"sii", name, (int64_t)kind, (int64_t)time(NULL));
 }
 
 enum kerr store_site_get(struct store *st, int64_t id, struct site *out)

@@ -238,52 +238,61 @@ enum kerr store_q_run(const struct conn *c, const char *sql, row_fn fn, void *ar
 	return e;
 }
 
-enum kerr store_q_all(struct store *st, const char *sql, row_fn fn, void *arg, const char *fmt, ...)
+/* q_vrun on a connection borrowed from st for the call. */
+static enum kerr q_vborrowed(struct store *st, const char *sql, row_fn fn, void *arg, int64_t *changes, int *rows,
+	const char *fmt, va_list ap)
 {
 	struct conn c;
 	enum kerr e = store_conn_get(st, &c);
 	if (e != K_OK)
 		return e;
+	e = q_vrun(&c, sql, fn, arg, changes, rows, fmt, ap);
+	store_conn_put(st, &c);
+	return e;
+}
+
+enum kerr store_q_all(struct store *st, const char *sql, row_fn fn, void *arg, const char *fmt, ...)
+{
 	va_list ap;
 	va_start(ap, fmt);
-	e = q_vrun(&c, sql, fn, arg, NULL, NULL, fmt, ap);
+	enum kerr e = q_vborrowed(st, sql, fn, arg, NULL, NULL, fmt, ap);
 	va_end(ap);
-	store_conn_put(st, &c);
 	return e;
 }
 
 enum kerr store_q_one(struct store *st, const char *sql, row_fn fn, void *arg, const char *fmt, ...)
 {
-	struct conn c;
 	int rows = 0;
-	enum kerr e = store_conn_get(st, &c);
-	if (e != K_OK)
-		return e;
 	va_list ap;
 	va_start(ap, fmt);
-	e = q_vrun(&c, sql, fn, arg, NULL, &rows, fmt, ap);
+	enum kerr e = q_vborrowed(st, sql, fn, arg, NULL, &rows, fmt, ap);
 	va_end(ap);
-	store_conn_put(st, &c);
+	return e == K_OK && rows == 0 ? K_NOT_FOUND : e;
+}
+
+enum kerr store_q_insert(struct store *st, const char *sql, int64_t *id, const char *fmt, ...)
+{
+	int64_t new_id = 0;
+	int rows = 0;
+	va_list ap;
+	va_start(ap, fmt);
+	enum kerr e = q_vborrowed(st, sql, store_q_row_int64, &new_id, NULL, &rows, fmt, ap);
+	va_end(ap);
 	if (e == K_OK && rows == 0)
 		e = K_NOT_FOUND;
+	if (e == K_OK && id != NULL)
+		*id = new_id;
 	return e;
 }
 
 enum kerr store_q_write(struct store *st, int need_row, const char *sql, const char *fmt, ...)
 {
-	struct conn c;
 	int64_t changes = 0;
-	enum kerr e = store_conn_get(st, &c);
-	if (e != K_OK)
-		return e;
 	va_list ap;
 	va_start(ap, fmt);
-	e = q_vrun(&c, sql, NULL, NULL, &changes, NULL, fmt, ap);
+	enum kerr e = q_vborrowed(st, sql, NULL, NULL, &changes, NULL, fmt, ap);
 	va_end(ap);
-	store_conn_put(st, &c);
-	if (e == K_OK && need_row && changes == 0)
-		e = K_NOT_FOUND;
-	return e;
+	return e == K_OK && need_row && changes == 0 ? K_NOT_FOUND : e;
 }
 
 void store_q_text(const struct conn *c, struct db_stmt *s, int col, char *dst, size_t size)

@@ -36,6 +36,8 @@ enum kerr store_q_run(const struct conn *c, const char *sql, row_fn fn, void *ar
 enum kerr store_q_all(struct store *st, const char *sql, row_fn fn, void *arg, const char *fmt, ...) KOUAN_MUST_USE;
 /* Exactly one row expected: K_NOT_FOUND when there is none. */
 enum kerr store_q_one(struct store *st, const char *sql, row_fn fn, void *arg, const char *fmt, ...) KOUAN_MUST_USE;
+/* An INSERT ... RETURNING id: *id (may be NULL) gets the new row's id. */
+enum kerr store_q_insert(struct store *st, const char *sql, int64_t *id, const char *fmt, ...) KOUAN_MUST_USE;
 /* A write: K_NOT_FOUND when it changed no row and need_row is set. */
 enum kerr store_q_write(struct store *st, int need_row, const char *sql, const char *fmt, ...) KOUAN_MUST_USE;
 

@@ -113,13 +113,9 @@ enum kerr store_user_create(struct store *st, const char *username, const char *
 	enum kerr e = check_org(st, role, org_id);
 	if (e != K_OK)
 		return e;
-	int64_t new_id = 0;
-	e = store_q_one(st, "INSERT INTO users (username, role, org_id, password_hash, disabled, lang, created_at)"
-		" VALUES (?, ?, ?, ?, 0, '', ?) RETURNING id",
-		store_q_row_int64, &new_id, "sszsi", username, role, org_id, password_hash, (int64_t)time(NULL));
-	if (e == K_OK && id != NULL)
-		*id = new_id;
-	return e;
+	return store_q_insert(st, "INSERT INTO users (username, role, org_id, password_hash, disabled, lang, created_at)"
+		" VALUES (?, ?, ?, ?, 0, '', ?) RETURNING id", id,
+		"sszsi", username, role, org_id, password_hash, (int64_t)time(NULL));
 }
 
 enum kerr store_user_get(struct store *st, int64_t id, struct user *out)
