@@ -10,6 +10,7 @@
 #include "core/log.h"
 
 #define SQLITE_BUSY_MS 5000
+#define SQLITE_RETRY_MS 5
 
 struct db_conn {
 	sqlite3 *db;
@@ -66,6 +67,24 @@ static enum kerr sq_exec(struct db_conn *c, const char *sql)
 	return K_OK;
 }
 
+/* Two connections turning a new file to WAL at once each hold a shared lock
+ * and want an exclusive one; SQLite answers one of them SQLITE_BUSY at once
+ * instead of calling the busy handler (it would deadlock). Such a statement
+ * is tried again, a few milliseconds apart, for as long as the busy timeout. */
+static enum kerr sq_exec_patiently(struct db_conn *c, const char *sql)
+{
+	for (int waited = 0;; waited += SQLITE_RETRY_MS) {
+		int rc = sqlite3_exec(c->db, sql, NULL, NULL, NULL);
+		if (rc == SQLITE_OK) {
+			c->last = DB_ERR_NONE;
+			return K_OK;
+		}
+		if ((sqlite3_extended_errcode(c->db) & 0xff) != SQLITE_BUSY || waited >= SQLITE_BUSY_MS)
+			return fail(c, sqlite3_extended_errcode(c->db), "exec");
+		sqlite3_sleep(SQLITE_RETRY_MS);
+	}
+}
+
 static void sq_close(struct db_conn *c)
 {
 	if (c == NULL)
@@ -86,7 +105,7 @@ static enum kerr sq_open(const char *path, struct db_conn **out)
 	sqlite3_extended_result_codes(c->db, 1);
 	sqlite3_busy_timeout(c->db, SQLITE_BUSY_MS);
 	/* journal_mode answers with a row; sqlite3_exec discards it. */
-	enum kerr e = sq_exec(c, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;");
+	enum kerr e = sq_exec_patiently(c, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;");
 	if (e != K_OK) {
 		sq_close(c);
 		return e;
