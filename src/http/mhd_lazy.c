@@ -20,7 +20,8 @@ LAZY(libmhd, struct MHD_Daemon *, MHD_start_daemon_va,
 		void *dh_cls, va_list ap),
 	(flags, port, apc, apc_cls, dh, dh_cls, ap))
 LAZY_VOID(libmhd, MHD_stop_daemon, (struct MHD_Daemon *d), (d))
-LAZY(libmhd, MHD_socket, MHD_quiesce_daemon, (struct MHD_Daemon *d), (d))
+LAZY(libmhd, enum MHD_Result, MHD_add_connection,
+	(struct MHD_Daemon *d, MHD_socket fd, const struct sockaddr *addr, socklen_t addrlen), (d, fd, addr, addrlen))
 LAZY(libmhd, enum MHD_Result, MHD_add_response_header, (struct MHD_Response *r, const char *h, const char *v), (r, h, v))
 LAZY(libmhd, struct MHD_Response *, MHD_create_response_from_buffer,
 	(size_t size, void *buffer, enum MHD_ResponseMemoryMode mode), (size, buffer, mode))
@@ -42,9 +43,8 @@ struct MHD_Daemon *MHD_start_daemon(unsigned int flags, uint16_t port, MHD_Accep
 	return d;
 }
 
-/* The information kinds server.c asks for take no further arguments. */
+/* The information kind server.c asks for takes no further arguments. */
 typedef const union MHD_ConnectionInfo *(*conn_info_fn)(struct MHD_Connection *, enum MHD_ConnectionInfoType, ...);
-typedef const union MHD_DaemonInfo *(*daemon_info_fn)(struct MHD_Daemon *, enum MHD_DaemonInfoType, ...);
 
 const union MHD_ConnectionInfo *MHD_get_connection_info(struct MHD_Connection *c, enum MHD_ConnectionInfoType type, ...)
 {
@@ -55,15 +55,4 @@ const union MHD_ConnectionInfo *MHD_get_connection_info(struct MHD_Connection *c
 		__atomic_store_n(&fn, f, __ATOMIC_RELEASE);
 	}
 	return f(c, type);
-}
-
-const union MHD_DaemonInfo *MHD_get_daemon_info(struct MHD_Daemon *d, enum MHD_DaemonInfoType type, ...)
-{
-	static daemon_info_fn fn;
-	daemon_info_fn f = __atomic_load_n(&fn, __ATOMIC_ACQUIRE);
-	if (f == NULL) {
-		f = (daemon_info_fn)lazylib_sym(&libmhd, "MHD_get_daemon_info");
-		__atomic_store_n(&fn, f, __ATOMIC_RELEASE);
-	}
-	return f(d, type);
 }

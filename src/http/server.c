@@ -1,10 +1,21 @@
 /* libmicrohttpd behind http.h: a thread pool with epoll, bounded bodies,
- * the application's handler called once per request with the whole body. */
+ * the application's handler called once per request with the whole body.
+ *
+ * The listening socket is ours: one acceptor thread hands each connection
+ * to the pool (MHD_add_connection). A stop then closes it without
+ * MHD_quiesce_daemon, which in libmicrohttpd 0.9.75 races with the epoll
+ * workers (both remove the listening socket from a worker's epoll set; the
+ * loser aborts the process with "Failed to remove listen FD from epoll set"). */
+#define _GNU_SOURCE	/* accept4, pipe2 */
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
 #include <microhttpd.h>
 
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -25,6 +36,9 @@ int http_library_available(void);	/* mhd_lazy.c */
  * on every request, so it is kept no larger than that. */
 #define MHD_POOL_SLACK (8 * 1024)
 #define CONNECTION_TIMEOUT_S 30
+#define LISTEN_BACKLOG 1024
+#define ACCEPT_BATCH 64		/* connections taken per wake-up before polling again */
+#define ACCEPT_PAUSE_MS 100	/* out of descriptors or memory: wait this long before the next accept */
 
 struct header {
 	char *name, *value;
@@ -49,6 +63,9 @@ struct http_request {
 
 struct http_server {
 	struct MHD_Daemon *daemon;
+	int listen_fd;
+	int stop_pipe[2];	/* written once by http_stop: the acceptor returns */
+	pthread_t acceptor;
 	struct http_config cfg;
 	http_observer observer;
 	atomic_int in_flight;
@@ -362,6 +379,59 @@ static int parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *l
 	return -1;
 }
 
+/* A non-blocking listening socket bound to ss; -1 and errno on failure. */
+static int open_listener(const struct sockaddr_storage *ss, socklen_t sl)
+{
+	int fd = socket(ss->ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	int on = 1;
+	(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+	if (ss->ss_family == AF_INET6)
+		(void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof on);
+	if (bind(fd, (const struct sockaddr *)ss, sl) != 0 || listen(fd, LISTEN_BACKLOG) != 0) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
+/* Waits for connections (or the stop byte) and gives each to the pool;
+ * libmicrohttpd closes a connection it cannot take. */
+static void *accept_loop(void *arg)
+{
+	struct http_server *srv = arg;
+	struct pollfd pf[2] = {{.fd = srv->listen_fd, .events = POLLIN}, {.fd = srv->stop_pipe[0], .events = POLLIN}};
+	for (;;) {
+		if (poll(pf, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			log_error("msg=\"accept loop: poll failed\" errno=%d", errno);
+			return NULL;
+		}
+		if (pf[1].revents)
+			return NULL;
+		for (int i = 0; i < ACCEPT_BATCH; i++) {
+			struct sockaddr_storage peer;
+			socklen_t pl = sizeof peer;
+			int fd = accept4(srv->listen_fd, (struct sockaddr *)&peer, &pl, SOCK_NONBLOCK | SOCK_CLOEXEC);
+			if (fd >= 0) {
+				(void)MHD_add_connection(srv->daemon, fd, (const struct sockaddr *)&peer, pl);
+				continue;
+			}
+			if (errno == EINTR || errno == ECONNABORTED || errno == EPROTO)
+				continue;
+			if (errno != EAGAIN && errno != EWOULDBLOCK) {
+				log_warn("msg=\"accept failed\" errno=%d", errno);
+				(void)poll(&pf[1], 1, ACCEPT_PAUSE_MS);	/* EMFILE and the like: give the pool time */
+			}
+			break;
+		}
+	}
+}
+
 enum kerr http_start(const struct http_config *cfg, struct http_server **out, char *bound, size_t bound_len)
 {
 	struct sockaddr_storage ss;
@@ -372,28 +442,40 @@ enum kerr http_start(const struct http_config *cfg, struct http_server **out, ch
 		return K_INTERNAL;
 	struct http_server *srv = xcalloc(1, sizeof *srv);
 	srv->cfg = *cfg;
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
-	if (ss.ss_family == AF_INET6)
-		flags |= MHD_USE_IPv6;
+	srv->listen_fd = open_listener(&ss, sl);
+	if (srv->listen_fd < 0) {
+		log_error("msg=\"cannot listen\" addr=%s errno=%d", cfg->listen, errno);
+		free(srv);
+		return K_INTERNAL;
+	}
+	if (pipe2(srv->stop_pipe, O_CLOEXEC) != 0) {
+		close(srv->listen_fd);
+		free(srv);
+		return K_INTERNAL;
+	}
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_NO_LISTEN_SOCKET |
+		MHD_USE_ERROR_LOG;
 	srv->daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_request, srv,
-		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, cfg->limits.max_header_bytes + MHD_POOL_SLACK,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONNECTION_TIMEOUT_S,
-		MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
 		MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
 		MHD_OPTION_END);
-	if (srv->daemon == NULL) {
+	if (srv->daemon == NULL || pthread_create(&srv->acceptor, NULL, accept_loop, srv) != 0) {
+		if (srv->daemon)
+			MHD_stop_daemon(srv->daemon);
+		close(srv->listen_fd);
+		close(srv->stop_pipe[0]);
+		close(srv->stop_pipe[1]);
 		free(srv);
 		return K_INTERNAL;
 	}
-	const union MHD_DaemonInfo *di = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_LISTEN_FD);
 	struct sockaddr_storage got;
 	socklen_t gl = sizeof got;
 	char host[INET6_ADDRSTRLEN] = "?";
 	int port = 0;
-	if (di && getsockname(di->listen_fd, (struct sockaddr *)&got, &gl) == 0) {
+	if (getsockname(srv->listen_fd, (struct sockaddr *)&got, &gl) == 0) {
 		if (got.ss_family == AF_INET) {
 			inet_ntop(AF_INET, &((struct sockaddr_in *)&got)->sin_addr, host, sizeof host);
 			port = ntohs(((struct sockaddr_in *)&got)->sin_port);
@@ -411,9 +493,13 @@ void http_stop(struct http_server *srv, int grace_ms)
 {
 	if (srv == NULL)
 		return;
-	MHD_socket fd = MHD_quiesce_daemon(srv->daemon);
-	if (fd != MHD_INVALID_SOCKET)
-		close(fd);
+	/* stop accepting: the acceptor returns and the socket is closed, so new
+	 * connections are refused while those in flight finish */
+	(void)!write(srv->stop_pipe[1], "x", 1);
+	pthread_join(srv->acceptor, NULL);
+	close(srv->listen_fd);
+	close(srv->stop_pipe[0]);
+	close(srv->stop_pipe[1]);
 	int64_t until = http_now_us() + (int64_t)grace_ms * 1000;
 	while (atomic_load(&srv->in_flight) > 0 && http_now_us() < until)
 		usleep(10000);
