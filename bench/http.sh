@@ -52,3 +52,11 @@ printf 'http: body %d bytes, wrk -t2 -c64 -d%s\n' "$size" "$dur"
 printf '  kouan GET /api/v1/me (session)  %10.0f req/s%s\n' "$k" "$([ "$non2xx" = 0 ] || echo '  (non-2xx answers!)')"
 printf '  nginx static file, same size   %10.0f req/s\n' "$n"
 printf '  ratio kouan/nginx               %10.2f   (goal >= 0.80)\n' "$(echo "$k / $n" | bc -l)"
+# resident memory right after the load: kouan's one process, nginx's master and workers together
+# (kouan's peak also holds the 64 MiB that one argon2id login takes, so the peak says less)
+rss() { awk '/^VmRSS:/ {s += $2} END {print s}' "$@"; }
+km=$(rss /proc/"$kpid"/status)
+nmaster=$(cat "$tmp/nginx.pid")
+nm=$(rss /proc/"$nmaster"/status $(for p in $(pgrep -P "$nmaster"); do echo /proc/"$p"/status; done))
+printf '  memory after the load: kouan %.1f MiB, nginx (master + 2 workers) %.1f MiB, ratio %.2f\n' \
+	"$(echo "$km / 1024" | bc -l)" "$(echo "$nm / 1024" | bc -l)" "$(echo "$km / $nm" | bc -l)"

@@ -10,3 +10,5 @@ echo "== Scanned declarations: kouan recognize against the tesseract command"
 bench/recognize_scan.sh build
 echo "== VIN spreadsheet, 5,000 rows"
 bench/vins.sh build
+echo "== Peak memory of each command beside its baseline"
+bench/memory.sh build
