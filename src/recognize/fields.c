@@ -1380,6 +1380,43 @@ static void reader_free(struct reader *r)
 }
 
 #define MIN_GRID_LABELS 8
+#define UPRIGHT_LABELS 6	/* a page with this many kinds of label reads as it stands */
+
+static size_t label_kinds(const struct fpage *p)
+{
+	int seen[L_COUNT] = {0};
+	size_t n = 0;
+	for (size_t i = 0; i < p->nlab; i++)
+		if (p->labels[i].id > 0 && p->labels[i].id < L_COUNT && !seen[p->labels[i].id]) {
+			seen[p->labels[i].id] = 1;
+			n++;
+		}
+	return n;
+}
+
+/* Read a page the way up its text runs: a print path can leave the form
+ * turned on the sheet (text running down the page, or upside down). When
+ * the page as displayed shows few labels, try it turned by a quarter, a
+ * half and three quarters, and keep the turn that shows the most. */
+static void page_init_upright(struct fpage *p, const struct rec_page *src, int scanned)
+{
+	fpage_init(p, src);
+	find_labels(p, label_defs, N_LABEL_DEFS);
+	size_t best = label_kinds(p);
+	for (int q = 1; q < 4 && !scanned && best < UPRIGHT_LABELS; q++) {
+		struct fpage t;
+		fpage_init_turned(&t, src, q);
+		find_labels(&t, label_defs, N_LABEL_DEFS);
+		size_t n = label_kinds(&t);
+		if (n > best) {
+			fpage_free(p);
+			*p = t;
+			best = n;
+		} else {
+			fpage_free(&t);
+		}
+	}
+}
 
 enum kerr rec_fields_read(const struct rec_doc *doc, json_t **result)
 {
@@ -1400,9 +1437,8 @@ enum kerr rec_fields_read(const struct rec_doc *doc, json_t **result)
 		abort();
 	size_t glyphs = 0;
 	for (size_t i = 0; i < r.np; i++) {
-		fpage_init(&r.pages[i], &doc->pages[i]);
+		page_init_upright(&r.pages[i], &doc->pages[i], doc->scanned);
 		glyphs += r.pages[i].ng;
-		find_labels(&r.pages[i], label_defs, N_LABEL_DEFS);
 		if (doc->scanned)
 			infer_grid_labels(&r.pages[i]);
 		page_zones(&r, i);

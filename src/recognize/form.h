@@ -63,6 +63,8 @@ struct fpage {
 	size_t nlab;
 	const struct rec_rule *rules;
 	size_t nrules;
+	struct rec_rule *own_rules;	/* the rules turned with the page, or NULL */
+	int quarter;		/* quarter turns clockwise applied to the source page */
 	int has_spaces;		/* the producer writes its word spaces as glyphs */
 };
 
@@ -73,6 +75,9 @@ struct rline {
 };
 
 void fpage_init(struct fpage *p, const struct rec_page *src);
+/* The same, with the page turned by quarter quarter-turns clockwise (a print
+ * whose text runs down or upside down in the page's display orientation). */
+void fpage_init_turned(struct fpage *p, const struct rec_page *src, int quarter);
 void fpage_free(struct fpage *p);
 void find_labels(struct fpage *p, const struct label_def *defs, size_t ndefs);
 void glyph_text(const struct fpage *p, size_t g0, size_t n, struct sbuf *out, int spaces);

@@ -403,13 +403,46 @@ void find_labels(struct fpage *p, const struct label_def *defs, size_t ndefs)
 
 /* ---- pages ---- */
 
-void fpage_init(struct fpage *p, const struct rec_page *src)
+/* A box turned by quarter quarter-turns clockwise on a page w wide and h
+ * high (what was the page's left edge becomes its top for one turn). */
+static void turn_box(int quarter, float w, float h, float *x0, float *y0, float *x1, float *y1)
+{
+	float a = *x0, b = *y0, c = *x1, d = *y1;
+	switch (quarter & 3) {
+	case 1:
+		*x0 = h - d; *x1 = h - b; *y0 = a; *y1 = c;
+		break;
+	case 2:
+		*x0 = w - c; *x1 = w - a; *y0 = h - d; *y1 = h - b;
+		break;
+	case 3:
+		*x0 = b; *x1 = d; *y0 = w - c; *y1 = w - a;
+		break;
+	default:
+		break;
+	}
+}
+
+void fpage_init_turned(struct fpage *p, const struct rec_page *src, int quarter)
 {
 	memset(p, 0, sizeof *p);
-	p->w = src->width > 0 ? src->width : 1;
-	p->h = src->height > 0 ? src->height : 1;
+	float w = src->width > 0 ? src->width : 1, h = src->height > 0 ? src->height : 1;
+	p->w = quarter & 1 ? h : w;
+	p->h = quarter & 1 ? w : h;
+	p->quarter = quarter & 3;
 	p->rules = src->rules;
 	p->nrules = src->n_rules;
+	if (p->quarter && src->n_rules) {
+		p->own_rules = malloc(src->n_rules * sizeof *p->own_rules);
+		if (!p->own_rules)
+			abort();
+		for (size_t i = 0; i < src->n_rules; i++) {
+			struct rec_rule r = src->rules[i];
+			turn_box(p->quarter, w, h, &r.x0, &r.y0, &r.x1, &r.y1);
+			p->own_rules[i] = r;
+		}
+		p->rules = p->own_rules;
+	}
 	p->g = malloc((src->n_glyphs ? src->n_glyphs : 1) * sizeof *p->g);
 	if (!p->g)
 		abort();
@@ -428,9 +461,15 @@ void fpage_init(struct fpage *p, const struct rec_page *src)
 			g.conf = 0.5f;
 		if (!(g.size > 0 && g.size < 1000))
 			g.size = g.y1 - g.y0;
+		turn_box(p->quarter, w, h, &g.x0, &g.y0, &g.x1, &g.y1);
 		p->g[p->ng++] = g;
 	}
 	build_lines(p);
+}
+
+void fpage_init(struct fpage *p, const struct rec_page *src)
+{
+	fpage_init_turned(p, src, 0);
 }
 
 void fpage_free(struct fpage *p)
@@ -438,6 +477,7 @@ void fpage_free(struct fpage *p)
 	free(p->g);
 	free(p->lines);
 	free(p->labels);
+	free(p->own_rules);
 	memset(p, 0, sizeof *p);
 }
 
