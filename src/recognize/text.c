@@ -81,11 +81,61 @@ static float glyph_h(const struct rec_glyph *g)
 	return h > 0.5f ? h : (g->size > 0.5f ? g->size : 1.0f);
 }
 
+/* The vertical ruling lines of a page, by x: a line of text is cut where
+ * one of them stands between two glyphs (two ruled cells side by side,
+ * however close their texts come). */
+struct vrules {
+	struct rec_rule *r;
+	size_t n;
+};
+
+static int cmp_rule_x(const void *a, const void *b)
+{
+	const struct rec_rule *p = a, *q = b;
+	float xa = p->x0 + p->x1, xb = q->x0 + q->x1;
+	return xa < xb ? -1 : xa > xb;
+}
+
+static void vrules_init(struct vrules *v, const struct fpage *p)
+{
+	v->n = 0;
+	v->r = malloc((p->nrules ? p->nrules : 1) * sizeof *v->r);
+	if (!v->r)
+		abort();
+	for (size_t i = 0; i < p->nrules; i++)
+		if (p->rules[i].y1 - p->rules[i].y0 > p->rules[i].x1 - p->rules[i].x0)
+			v->r[v->n++] = p->rules[i];
+	qsort(v->r, v->n, sizeof *v->r, cmp_rule_x);
+}
+
+/* Is there a vertical rule between the centres of glyphs a and b (a left of
+ * b) that runs past both glyphs' middle height? */
+static int rule_between(const struct vrules *v, const struct rec_glyph *a, const struct rec_glyph *b)
+{
+	float xa = (a->x0 + a->x1) / 2, xb = (b->x0 + b->x1) / 2;
+	float ya = (a->y0 + a->y1) / 2, yb = (b->y0 + b->y1) / 2;
+	size_t lo = 0, hi = v->n;
+	while (lo < hi) {	/* the first rule right of xa */
+		size_t mid = lo + (hi - lo) / 2;
+		if ((v->r[mid].x0 + v->r[mid].x1) / 2 <= xa)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo; i < v->n && (v->r[i].x0 + v->r[i].x1) / 2 < xb; i++)
+		if (v->r[i].y0 <= ya && v->r[i].y1 >= ya && v->r[i].y0 <= yb && v->r[i].y1 >= yb)
+			return 1;
+	return 0;
+}
+
 /* Group glyphs (sorted by vertical centre) into lines: a glyph joins the
  * open line whose centre it shares within half a glyph height. A line is
- * then cut where the horizontal gap is so wide that it must be two cells. */
+ * then cut where the horizontal gap is so wide that it must be two cells,
+ * or where a ruling line stands between two glyphs. */
 static void build_lines(struct fpage *p)
 {
+	struct vrules vr;
+	vrules_init(&vr, p);
 	qsort(p->g, p->ng, sizeof *p->g, cmp_yc);
 	size_t cap = 64;
 	p->lines = malloc(cap * sizeof *p->lines);
@@ -119,6 +169,8 @@ static void build_lines(struct fpage *p)
 				if (sz < 1)
 					sz = glyph_h(b);
 				if (b->x0 - a->x1 > FORM_CELL_GAP * sz && a->cp != ' ')
+					break;
+				if (vr.n && rule_between(&vr, a, b))
 					break;
 				last = m;
 				m++;
@@ -162,6 +214,7 @@ static void build_lines(struct fpage *p)
 		}
 		i = j;
 	}
+	free(vr.r);
 	/* glyph ranges stay valid: lines only index into p->g */
 	qsort(p->lines, p->nl, sizeof *p->lines, cmp_line_y);
 }
