@@ -46,7 +46,8 @@ struct flabel {
 	size_t line;
 	size_t g_start, g_end;	/* the label's glyphs */
 	size_t after;		/* first glyph after the label, its code and colon */
-	float x0, y0, x1, y1, size;
+	float x0, y0, x1, y1, size;	/* y0, y1: the label's first line */
+	float tail_y0, y_end;	/* the top of its last line (where a value beside it stands) and its bottom */
 	float value_x;		/* where a value on the same line may start */
 	char code[64];		/* the code in brackets after the label, if any */
 	int colon;
@@ -83,6 +84,7 @@ void find_labels(struct fpage *p, const struct label_def *defs, size_t ndefs);
 void glyph_text(const struct fpage *p, size_t g0, size_t n, struct sbuf *out, int spaces);
 float rule_wall(const struct fpage *p, float x, float y, int dir);
 float rule_floor(const struct fpage *p, float x, float y);
+float rule_ceiling(const struct fpage *p, float x, float y);
 size_t region_lines(const struct fpage *p, float x0, float y0, float x1, float y1,
 	struct rline *out, size_t max, float *conf);
 size_t region_lines_mask(const struct fpage *p, float x0, float y0, float x1, float y1,

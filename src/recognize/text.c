@@ -372,9 +372,65 @@ static const struct flabel *add_label(struct fpage *p, size_t *cap, const struct
 	lab->y1 = L->y1;
 	lab->x1 = p->g[lab->g_end - 1].x1;
 	lab->size = L->size;
+	lab->tail_y0 = L->y0;
+	lab->y_end = L->y1;
 	lab->live = 1;
 	label_tail(p, L, lab);
 	return lab;
+}
+
+/* Does the whole line piece [from, end) spell the start of label text t (at
+ * least two characters, not all of it)? Returns the rest of t, or NULL. */
+static const char *match_head(const struct fpage *p, size_t from, size_t end, const char *t)
+{
+	size_t k = from, chars = 0;
+	while (*t) {
+		uint32_t cp;
+		size_t len = utf8_get(t, &cp);
+		while (k < end && p->g[k].cp == ' ')
+			k++;
+		if (k >= end)
+			return chars >= 2 ? t : NULL;
+		if (p->g[k].cp != cp)
+			return NULL;
+		t += len;
+		k++;
+		chars++;
+	}
+	return NULL;	/* all of t: an ordinary match */
+}
+
+/* A label wrapped in a narrow cell ("运输工具名称及航" over "次号"): line li
+ * holds the start of a label longer than best_n glyphs and a line just under
+ * it, overlapping it, starts with the rest. Adds that label; returns 1. */
+static int wrapped_label(struct fpage *p, size_t *cap, size_t li, const struct label_def *defs, size_t ndefs,
+	size_t best_n)
+{
+	const struct fline *L = &p->lines[li];
+	size_t end = L->g0 + L->n;
+	for (size_t d = 0; d < ndefs; d++) {
+		const char *rest = match_head(p, L->g0, end, defs[d].text);
+		if (!rest || L->n <= best_n)
+			continue;
+		float size = L->size > 1 ? L->size : L->y1 - L->y0;
+		for (size_t lj = li + 1; lj < p->nl && p->lines[lj].y0 < L->y1 + 1.2f * size; lj++) {
+			const struct fline *M = &p->lines[lj];
+			if (M->y0 < (L->y0 + L->y1) / 2 || M->x1 < L->x0 - size || M->x0 > L->x1 + size)
+				continue;
+			size_t m = match_at(p, M->g0, M->g0 + M->n, rest);
+			if (!m)
+				continue;
+			struct flabel *lab = (struct flabel *)add_label(p, cap, M, lj, defs[d].id, M->g0, m);
+			lab->line = li;
+			lab->x0 = L->x0 < M->x0 ? L->x0 : M->x0;
+			lab->x1 = L->x1 > lab->x1 ? L->x1 : lab->x1;
+			lab->y0 = L->y0;
+			lab->y1 = L->y1;
+			lab->size = L->size;
+			return 1;
+		}
+	}
+	return 0;
 }
 
 void find_labels(struct fpage *p, const struct label_def *defs, size_t ndefs)
@@ -428,6 +484,8 @@ void find_labels(struct fpage *p, const struct label_def *defs, size_t ndefs)
 				}
 		}
 		size_t k = L->g0 + 1;
+		if (!ocr && wrapped_label(p, &cap, li, defs, ndefs, best_n))
+			continue;
 		if (best_n) {
 			const struct flabel *lab = add_label(p, &cap, L, li, defs[best].id, start, best_n);
 			k = lab->after > start + best_n ? lab->after : start + best_n;
@@ -575,6 +633,23 @@ float rule_floor(const struct fpage *p, float x, float y)
 			continue;
 		float ry = (r->y0 + r->y1) / 2;
 		if (ry > y && (isnan(best) || ry < best))
+			best = ry;
+	}
+	return best;
+}
+
+/* The horizontal ruling line nearest above y that spans x; NAN if none. */
+float rule_ceiling(const struct fpage *p, float x, float y)
+{
+	float best = NAN;
+	for (size_t i = 0; i < p->nrules; i++) {
+		const struct rec_rule *r = &p->rules[i];
+		if (r->y1 - r->y0 > r->x1 - r->x0)
+			continue;
+		if (x < r->x0 - 1 || x > r->x1 + 1)
+			continue;
+		float ry = (r->y0 + r->y1) / 2;
+		if (ry < y && (isnan(best) || ry > best))
 			best = ry;
 	}
 	return best;
