@@ -109,11 +109,10 @@ static void vrules_init(struct vrules *v, const struct fpage *p)
 }
 
 /* Is there a vertical rule between the centres of glyphs a and b (a left of
- * b) that runs past both glyphs' middle height? */
+ * b) that runs past both glyphs above and below? */
 static int rule_between(const struct vrules *v, const struct rec_glyph *a, const struct rec_glyph *b)
 {
 	float xa = (a->x0 + a->x1) / 2, xb = (b->x0 + b->x1) / 2;
-	float ya = (a->y0 + a->y1) / 2, yb = (b->y0 + b->y1) / 2;
 	size_t lo = 0, hi = v->n;
 	while (lo < hi) {	/* the first rule right of xa */
 		size_t mid = lo + (hi - lo) / 2;
@@ -122,8 +121,13 @@ static int rule_between(const struct vrules *v, const struct rec_glyph *a, const
 		else
 			hi = mid;
 	}
+	float top = a->y0 < b->y0 ? a->y0 : b->y0, bottom = a->y1 > b->y1 ? a->y1 : b->y1;
+	float h = bottom - top;
+	/* a cell's rule runs past the text above and below it; a stroke inside
+	 * the glyphs (Type 3 glyphs are drawn as paths, and some producers
+	 * re-emit fonts as Type 3) does not */
 	for (size_t i = lo; i < v->n && (v->r[i].x0 + v->r[i].x1) / 2 < xb; i++)
-		if (v->r[i].y0 <= ya && v->r[i].y1 >= ya && v->r[i].y0 <= yb && v->r[i].y1 >= yb)
+		if (v->r[i].y0 < top - 0.01f * h && v->r[i].y1 > bottom + 0.01f * h)
 			return 1;
 	return 0;
 }
