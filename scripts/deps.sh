@@ -15,7 +15,7 @@ RUN="build-essential cmake pkg-config ca-certificates
  libxlsxwriter-dev libzip-dev libexpat1-dev libfreexl-dev libutf8proc-dev
  postgresql"
 CHECK="libcmocka-dev clang libclang-rt-14-dev python3 chromium fonts-wqy-microhei zbar-tools"
-BENCH="nginx-light wrk poppler-utils hyperfine tesseract-ocr gnumeric bc"
+BENCH="nginx-light wrk poppler-utils hyperfine tesseract-ocr gnumeric bc qpdf mupdf-tools ghostscript"
 
 case $group in
 run) want=$RUN ;;

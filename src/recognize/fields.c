@@ -22,8 +22,9 @@ enum {
 	L_PRODUCER, L_SUPERVISION, L_EXEMPTION_NATURE, L_LICENSE,
 	L_CONTRACT, L_TRADE_COUNTRY, L_DEST_COUNTRY, L_DEST_PORT, L_DEPARTURE_PORT,
 	L_PACKAGE_KIND, L_PACKAGES, L_GROSS, L_NET, L_TERMS, L_FREIGHT, L_INSURANCE, L_MISC,
+	L_OLD_SETTLEMENT, L_OLD_APPROVAL, L_OLD_CONTAINERS, L_OLD_MAKER,
 	L_DOCS, L_REMARKS, L_REMARKS_CONT,
-	L_I_NO, L_I_HS, L_I_NAME, L_I_QTY, L_I_PRICE, L_I_TOTAL, L_I_CURRENCY, L_I_ORIGIN, L_I_DEST, L_I_REGION, L_I_EXEMPT,
+	L_I_NO, L_I_HS, L_I_NAME, L_I_SPEC, L_I_QTY, L_I_PRICE, L_I_TOTAL, L_I_CURRENCY, L_I_ORIGIN, L_I_DEST, L_I_REGION, L_I_EXEMPT,
 	L_F_SPECIAL, L_F_PRICE, L_F_ROYALTY, L_F_FORMULA, L_F_PROVISIONAL, L_F_SELF,
 	L_F_PERSON, L_F_PERSON_NO, L_F_PHONE, L_F_STATEMENT, L_F_AGENT, L_F_AGENT_SEAL, L_F_CUSTOMS,
 	L_IMP_CONSIGNEE, L_IMP_CUSTOMS, L_IMP_DATE, L_IMP_REGION, L_IMP_SHIPPER,
@@ -51,9 +52,13 @@ static const struct label_def label_defs[] = {
 	{L_NET, "净重(千克)"}, {L_NET, "净重(公斤)"}, {L_NET, "净重"},
 	{L_TERMS, "成交方式"}, {L_FREIGHT, "运费"}, {L_INSURANCE, "保费"}, {L_MISC, "杂费"},
 	{L_DOCS, "随附单证及编号"}, {L_DOCS, "随附单据"},
+	/* cells of the pre-2018 form that are not read, but bound their neighbours */
+	{L_OLD_SETTLEMENT, "结汇方式"}, {L_OLD_APPROVAL, "批准文号"}, {L_OLD_CONTAINERS, "集装箱号"},
+	{L_OLD_MAKER, "生产厂家"},
 	{L_REMARKS, "标记唛码及备注"}, {L_REMARKS_CONT, "标记唛码及备注(续)"},
 	{L_I_NO, "项号"}, {L_I_HS, "商品编号"},
 	{L_I_NAME, "商品名称及规格型号"}, {L_I_NAME, "商品名称、规格型号"},
+	{L_I_NAME, "商品名称"}, {L_I_SPEC, "规格型号"},	/* separate columns */
 	{L_I_QTY, "数量及单位"}, {L_I_PRICE, "单价/总价/币制"},
 	{L_I_PRICE, "单价"}, {L_I_TOTAL, "总价"}, {L_I_CURRENCY, "币制"},	/* separate columns */
 	{L_I_ORIGIN, "原产国(地区)"}, {L_I_DEST, "最终目的国(地区)"},
@@ -243,6 +248,8 @@ static void infer_grid_labels(struct fpage *p)
 			lab->y1 = place.y1;
 			lab->size = place.size;
 		}
+		lab->tail_y0 = lab->y0;
+		lab->y_end = lab->y1;
 	}
 }
 
@@ -295,7 +302,11 @@ static void page_zones(struct reader *r, size_t pi)
 		}
 	}
 	if (ih) {
-		r->items_top[pi] = ih->y1;
+		r->items_top[pi] = ih->y1;	/* below the header, wrapped labels and all */
+		for (size_t i = 0; i < p->nlab; i++)
+			if (is_item_header(p->labels[i].id) && same_row(&p->labels[i], ih) &&
+			    p->labels[i].y_end > r->items_top[pi])
+				r->items_top[pi] = p->labels[i].y_end;
 		r->items_bottom[pi] = footer;
 	}
 	for (size_t i = 0; i < p->nlab; i++) {
@@ -363,7 +374,7 @@ static void cell_box(const struct fpage *p, const struct flabel *lab, float *x0,
 		if (o->y0 < B)
 			B = o->y0;
 	}
-	float floor_y = rule_floor(p, lab->x0 + 0.5f, lab->y1 + 1.2f * lab->size);
+	float floor_y = rule_floor(p, lab->x0 + 0.5f, lab->y_end + 1.2f * lab->size);
 	if (!isnan(floor_y) && floor_y < B)
 		B = floor_y;
 	*x0 = L;
@@ -371,8 +382,39 @@ static void cell_box(const struct fpage *p, const struct flabel *lab, float *x0,
 	*y1 = B;
 }
 
+/* A key/value table: the label fills a ruled cell of its own and its value
+ * stands in the next cell to the right, which holds no label. The lines of
+ * that cell (between its rules, up to the next label on the row), or 0. */
+static size_t beside_lines(const struct fpage *p, const struct flabel *lab, struct rline *out, size_t max,
+	float *conf)
+{
+	float yc = (lab->y0 + lab->y1) / 2, size = lab->size > 1 ? lab->size : 8;
+	float wall = rule_wall(p, lab->x1, yc, +1);
+	if (isnan(wall) || wall - lab->x1 > 15 * size)
+		return 0;
+	float right = rule_wall(p, wall + 0.5f, yc, +1);
+	if (isnan(right))
+		right = p->w;
+	float top = rule_ceiling(p, wall + 1.0f, lab->y1);
+	float bottom = rule_floor(p, wall + 1.0f, lab->y0);
+	if (isnan(top) || top < lab->y0 - 2 * size)
+		top = lab->y0 - 0.5f * size;
+	if (isnan(bottom) || bottom > lab->y1 + 12 * size)
+		bottom = lab->y1 + 0.5f * size;
+	for (size_t i = 0; i < p->nlab; i++) {
+		const struct flabel *o = &p->labels[i];
+		float oc = (o->y0 + o->y1) / 2;
+		if (o != lab && o->live && o->x0 > wall - 0.5f && o->x0 < right && oc > top && oc < bottom)
+			right = o->x0;
+	}
+	if (right - wall < size)
+		return 0;
+	return region_lines(p, wall + 0.01f, top, right, bottom, out, max, conf);
+}
+
 /* The lines of a label's value: what follows it on its line, then what lies
- * under it in its cell. Returns the number of lines. */
+ * under it in its cell (or beside it, in a key/value table). Returns the
+ * number of lines. */
 static size_t cell_lines(const struct fpage *p, const struct flabel *lab, struct rline *out, size_t max, float *conf,
 	int scanned)
 {
@@ -381,13 +423,15 @@ static size_t cell_lines(const struct fpage *p, const struct flabel *lab, struct
 	/* OCR (issue 4): a label's line box can reach down over the value's
 	 * (a bracket stands taller), so the value line starts below the
 	 * label's centre, not below its box */
-	float split = scanned ? (lab->y0 + lab->y1) / 2 + 0.35f * (lab->y1 - lab->y0) : lab->y1 + 0.01f;
-	size_t n = region_lines(p, lab->value_x + 0.01f, lab->y0 - 0.01f, x1, split, out, max, conf);
+	float split = scanned ? (lab->y0 + lab->y1) / 2 + 0.35f * (lab->y1 - lab->y0) : lab->y_end + 0.01f;
+	size_t n = region_lines(p, lab->value_x + 0.01f, lab->tail_y0 - 0.01f, x1, split, out, max, conf);
 	if (n > 1) {	/* only the label's own visual line */
 		rlines_free(out + 1, n - 1);
 		n = 1;
 	}
-	n += region_lines(p, x0, scanned ? split : lab->y1 + 0.1f * lab->size, x1, y1, out + n, max - n, conf);
+	n += region_lines(p, x0, scanned ? split : lab->y_end + 0.1f * lab->size, x1, y1, out + n, max - n, conf);
+	if (n == 0 && !scanned)
+		n = beside_lines(p, lab, out, max, conf);
 	return n;
 }
 
@@ -587,7 +631,7 @@ static void put_attached_docs(struct reader *r)
 	sb_init(&v);
 	float conf = 1;
 	int found = cell_text(r, L_DOCS, &v, &conf, NULL, 0, NULL);
-	char *text = fu_join_lines(sb_str(&v), " ");
+	char *text = fu_join_wrapped(sb_str(&v));
 	json_t *arr = fu_attached_docs(text);
 	json_object_set_new(r->out, "attached_docs", arr);
 	set_conf(r, "attached_docs", found ? conf * CONF_SURE : CONF_MISSING);
@@ -1082,6 +1126,11 @@ static void read_item(struct item_ctx *ic, const struct fpage *p, const struct c
 
 	/* name over spec; the line with '|' is the spec even if it comes first */
 	n = col_lines(p, cols, col_of(cols, nc, L_I_NAME), colof, y0, y1, L, 24, &conf);
+	/* 规格型号 in a column of its own: its lines follow the name's */
+	const struct column *cspec = col_of(cols, nc, L_I_SPEC);
+	size_t n_name = n;
+	if (cspec)
+		n += col_lines(p, cols, cspec, colof, y0, y1, L + n, 24 - n, &conf);
 	struct sbuf name, spec;
 	sb_init(&name);
 	sb_init(&spec);
@@ -1095,6 +1144,8 @@ static void read_item(struct item_ctx *ic, const struct fpage *p, const struct c
 		int in_spec = first_bar < n ? (i >= first_bar && (i == first_bar || i > 0)) : i > 0;
 		if (first_bar == 0 && i > 0 && !strchr(sb_str(&L[i].text), '|') && name.len == 0 && i == n - 1 && n > 1)
 			in_spec = 0;	/* swapped: the name came out after the spec */
+		if (cspec)
+			in_spec = i >= n_name;
 		if (in_spec) {
 			if (spec.len) {
 				sb_add(&ic->specs, "\n", 1);
@@ -1380,6 +1431,43 @@ static void reader_free(struct reader *r)
 }
 
 #define MIN_GRID_LABELS 8
+#define UPRIGHT_LABELS 6	/* a page with this many kinds of label reads as it stands */
+
+static size_t label_kinds(const struct fpage *p)
+{
+	int seen[L_COUNT] = {0};
+	size_t n = 0;
+	for (size_t i = 0; i < p->nlab; i++)
+		if (p->labels[i].id > 0 && p->labels[i].id < L_COUNT && !seen[p->labels[i].id]) {
+			seen[p->labels[i].id] = 1;
+			n++;
+		}
+	return n;
+}
+
+/* Read a page the way up its text runs: a print path can leave the form
+ * turned on the sheet (text running down the page, or upside down). When
+ * the page as displayed shows few labels, try it turned by a quarter, a
+ * half and three quarters, and keep the turn that shows the most. */
+static void page_init_upright(struct fpage *p, const struct rec_page *src, int scanned)
+{
+	fpage_init(p, src);
+	find_labels(p, label_defs, N_LABEL_DEFS);
+	size_t best = label_kinds(p);
+	for (int q = 1; q < 4 && !scanned && best < UPRIGHT_LABELS; q++) {
+		struct fpage t;
+		fpage_init_turned(&t, src, q);
+		find_labels(&t, label_defs, N_LABEL_DEFS);
+		size_t n = label_kinds(&t);
+		if (n > best) {
+			fpage_free(p);
+			*p = t;
+			best = n;
+		} else {
+			fpage_free(&t);
+		}
+	}
+}
 
 enum kerr rec_fields_read(const struct rec_doc *doc, json_t **result)
 {
@@ -1400,9 +1488,8 @@ enum kerr rec_fields_read(const struct rec_doc *doc, json_t **result)
 		abort();
 	size_t glyphs = 0;
 	for (size_t i = 0; i < r.np; i++) {
-		fpage_init(&r.pages[i], &doc->pages[i]);
+		page_init_upright(&r.pages[i], &doc->pages[i], doc->scanned);
 		glyphs += r.pages[i].ng;
-		find_labels(&r.pages[i], label_defs, N_LABEL_DEFS);
 		if (doc->scanned)
 			infer_grid_labels(&r.pages[i]);
 		page_zones(&r, i);

@@ -79,6 +79,42 @@ char *fu_join_lines(const char *text, const char *joiner)
 	return c;
 }
 
+/* Is the UTF-8 character ending at e (exclusive) / starting at s a Chinese
+ * ideograph (U+4E00..U+9FFF: lead bytes E4..E9)? */
+static int ends_han(const char *start, const char *e)
+{
+	const unsigned char *u = (const unsigned char *)e;
+	return e - start >= 3 && u[-3] >= 0xE4 && u[-3] <= 0xE9;
+}
+
+static int starts_han(const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	return u[0] >= 0xE4 && u[0] <= 0xE9;
+}
+
+char *fu_join_wrapped(const char *text)
+{
+	struct sbuf b;
+	sb_init(&b);
+	const char *p = text;
+	while (*p) {
+		const char *e = strchr(p, '\n');
+		size_t n = e ? (size_t)(e - p) : strlen(p);
+		const char *s = p;
+		trim_span(&s, &n);
+		if (n) {
+			if (b.len && !(ends_han(b.s, b.s + b.len) && starts_han(s)))
+				sb_add(&b, " ", 1);
+			sb_add(&b, s, n);
+		}
+		p = e ? e + 1 : p + strlen(p);
+	}
+	char *c = fu_collapse(sb_str(&b));
+	sb_free(&b);
+	return c;
+}
+
 char *fu_squeeze_cjk(const char *text)
 {
 	char *c = fu_collapse(text);

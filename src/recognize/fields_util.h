@@ -14,6 +14,9 @@
 /* Lines ('\n'-separated) joined with joiner, whitespace runs collapsed,
  * trimmed. The caller frees the result. */
 char *fu_join_lines(const char *text, const char *joiner);
+/* Lines joined with a space, except where a wrap falls between two Chinese
+ * characters (a word broken by the cell's edge); caller frees. */
+char *fu_join_wrapped(const char *text);
 /* Whitespace runs collapsed to one space and trimmed; caller frees. */
 char *fu_collapse(const char *text);
 int fu_is_blank(const char *text);

@@ -46,7 +46,8 @@ struct flabel {
 	size_t line;
 	size_t g_start, g_end;	/* the label's glyphs */
 	size_t after;		/* first glyph after the label, its code and colon */
-	float x0, y0, x1, y1, size;
+	float x0, y0, x1, y1, size;	/* y0, y1: the label's first line */
+	float tail_y0, y_end;	/* the top of its last line (where a value beside it stands) and its bottom */
 	float value_x;		/* where a value on the same line may start */
 	char code[64];		/* the code in brackets after the label, if any */
 	int colon;
@@ -63,6 +64,8 @@ struct fpage {
 	size_t nlab;
 	const struct rec_rule *rules;
 	size_t nrules;
+	struct rec_rule *own_rules;	/* the rules turned with the page, or NULL */
+	int quarter;		/* quarter turns clockwise applied to the source page */
 	int has_spaces;		/* the producer writes its word spaces as glyphs */
 };
 
@@ -73,11 +76,15 @@ struct rline {
 };
 
 void fpage_init(struct fpage *p, const struct rec_page *src);
+/* The same, with the page turned by quarter quarter-turns clockwise (a print
+ * whose text runs down or upside down in the page's display orientation). */
+void fpage_init_turned(struct fpage *p, const struct rec_page *src, int quarter);
 void fpage_free(struct fpage *p);
 void find_labels(struct fpage *p, const struct label_def *defs, size_t ndefs);
 void glyph_text(const struct fpage *p, size_t g0, size_t n, struct sbuf *out, int spaces);
 float rule_wall(const struct fpage *p, float x, float y, int dir);
 float rule_floor(const struct fpage *p, float x, float y);
+float rule_ceiling(const struct fpage *p, float x, float y);
 size_t region_lines(const struct fpage *p, float x0, float y0, float x1, float y1,
 	struct rline *out, size_t max, float *conf);
 size_t region_lines_mask(const struct fpage *p, float x0, float y0, float x1, float y1,

@@ -81,11 +81,65 @@ static float glyph_h(const struct rec_glyph *g)
 	return h > 0.5f ? h : (g->size > 0.5f ? g->size : 1.0f);
 }
 
+/* The vertical ruling lines of a page, by x: a line of text is cut where
+ * one of them stands between two glyphs (two ruled cells side by side,
+ * however close their texts come). */
+struct vrules {
+	struct rec_rule *r;
+	size_t n;
+};
+
+static int cmp_rule_x(const void *a, const void *b)
+{
+	const struct rec_rule *p = a, *q = b;
+	float xa = p->x0 + p->x1, xb = q->x0 + q->x1;
+	return xa < xb ? -1 : xa > xb;
+}
+
+static void vrules_init(struct vrules *v, const struct fpage *p)
+{
+	v->n = 0;
+	v->r = malloc((p->nrules ? p->nrules : 1) * sizeof *v->r);
+	if (!v->r)
+		abort();
+	for (size_t i = 0; i < p->nrules; i++)
+		if (p->rules[i].y1 - p->rules[i].y0 > p->rules[i].x1 - p->rules[i].x0)
+			v->r[v->n++] = p->rules[i];
+	qsort(v->r, v->n, sizeof *v->r, cmp_rule_x);
+}
+
+/* Is there a vertical rule between the centres of glyphs a and b (a left of
+ * b) that runs past both glyphs above and below? */
+static int rule_between(const struct vrules *v, const struct rec_glyph *a, const struct rec_glyph *b)
+{
+	float xa = (a->x0 + a->x1) / 2, xb = (b->x0 + b->x1) / 2;
+	size_t lo = 0, hi = v->n;
+	while (lo < hi) {	/* the first rule right of xa */
+		size_t mid = lo + (hi - lo) / 2;
+		if ((v->r[mid].x0 + v->r[mid].x1) / 2 <= xa)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	float top = a->y0 < b->y0 ? a->y0 : b->y0, bottom = a->y1 > b->y1 ? a->y1 : b->y1;
+	float h = bottom - top;
+	/* a cell's rule runs past the text above and below it; a stroke inside
+	 * the glyphs (Type 3 glyphs are drawn as paths, and some producers
+	 * re-emit fonts as Type 3) does not */
+	for (size_t i = lo; i < v->n && (v->r[i].x0 + v->r[i].x1) / 2 < xb; i++)
+		if (v->r[i].y0 < top - 0.01f * h && v->r[i].y1 > bottom + 0.01f * h)
+			return 1;
+	return 0;
+}
+
 /* Group glyphs (sorted by vertical centre) into lines: a glyph joins the
  * open line whose centre it shares within half a glyph height. A line is
- * then cut where the horizontal gap is so wide that it must be two cells. */
+ * then cut where the horizontal gap is so wide that it must be two cells,
+ * or where a ruling line stands between two glyphs. */
 static void build_lines(struct fpage *p)
 {
+	struct vrules vr;
+	vrules_init(&vr, p);
 	qsort(p->g, p->ng, sizeof *p->g, cmp_yc);
 	size_t cap = 64;
 	p->lines = malloc(cap * sizeof *p->lines);
@@ -119,6 +173,8 @@ static void build_lines(struct fpage *p)
 				if (sz < 1)
 					sz = glyph_h(b);
 				if (b->x0 - a->x1 > FORM_CELL_GAP * sz && a->cp != ' ')
+					break;
+				if (vr.n && rule_between(&vr, a, b))
 					break;
 				last = m;
 				m++;
@@ -162,6 +218,7 @@ static void build_lines(struct fpage *p)
 		}
 		i = j;
 	}
+	free(vr.r);
 	/* glyph ranges stay valid: lines only index into p->g */
 	qsort(p->lines, p->nl, sizeof *p->lines, cmp_line_y);
 }
@@ -319,9 +376,65 @@ static const struct flabel *add_label(struct fpage *p, size_t *cap, const struct
 	lab->y1 = L->y1;
 	lab->x1 = p->g[lab->g_end - 1].x1;
 	lab->size = L->size;
+	lab->tail_y0 = L->y0;
+	lab->y_end = L->y1;
 	lab->live = 1;
 	label_tail(p, L, lab);
 	return lab;
+}
+
+/* Does the whole line piece [from, end) spell the start of label text t (at
+ * least two characters, not all of it)? Returns the rest of t, or NULL. */
+static const char *match_head(const struct fpage *p, size_t from, size_t end, const char *t)
+{
+	size_t k = from, chars = 0;
+	while (*t) {
+		uint32_t cp;
+		size_t len = utf8_get(t, &cp);
+		while (k < end && p->g[k].cp == ' ')
+			k++;
+		if (k >= end)
+			return chars >= 2 ? t : NULL;
+		if (p->g[k].cp != cp)
+			return NULL;
+		t += len;
+		k++;
+		chars++;
+	}
+	return NULL;	/* all of t: an ordinary match */
+}
+
+/* A label wrapped in a narrow cell ("运输工具名称及航" over "次号"): line li
+ * holds the start of a label longer than best_n glyphs and a line just under
+ * it, overlapping it, starts with the rest. Adds that label; returns 1. */
+static int wrapped_label(struct fpage *p, size_t *cap, size_t li, const struct label_def *defs, size_t ndefs,
+	size_t best_n)
+{
+	const struct fline *L = &p->lines[li];
+	size_t end = L->g0 + L->n;
+	for (size_t d = 0; d < ndefs; d++) {
+		const char *rest = match_head(p, L->g0, end, defs[d].text);
+		if (!rest || L->n <= best_n)
+			continue;
+		float size = L->size > 1 ? L->size : L->y1 - L->y0;
+		for (size_t lj = li + 1; lj < p->nl && p->lines[lj].y0 < L->y1 + 1.2f * size; lj++) {
+			const struct fline *M = &p->lines[lj];
+			if (M->y0 < (L->y0 + L->y1) / 2 || M->x1 < L->x0 - size || M->x0 > L->x1 + size)
+				continue;
+			size_t m = match_at(p, M->g0, M->g0 + M->n, rest);
+			if (!m)
+				continue;
+			struct flabel *lab = (struct flabel *)add_label(p, cap, M, lj, defs[d].id, M->g0, m);
+			lab->line = li;
+			lab->x0 = L->x0 < M->x0 ? L->x0 : M->x0;
+			lab->x1 = L->x1 > lab->x1 ? L->x1 : lab->x1;
+			lab->y0 = L->y0;
+			lab->y1 = L->y1;
+			lab->size = L->size;
+			return 1;
+		}
+	}
+	return 0;
 }
 
 void find_labels(struct fpage *p, const struct label_def *defs, size_t ndefs)
@@ -375,6 +488,8 @@ void find_labels(struct fpage *p, const struct label_def *defs, size_t ndefs)
 				}
 		}
 		size_t k = L->g0 + 1;
+		if (!ocr && wrapped_label(p, &cap, li, defs, ndefs, best_n))
+			continue;
 		if (best_n) {
 			const struct flabel *lab = add_label(p, &cap, L, li, defs[best].id, start, best_n);
 			k = lab->after > start + best_n ? lab->after : start + best_n;
@@ -403,13 +518,46 @@ void find_labels(struct fpage *p, const struct label_def *defs, size_t ndefs)
 
 /* ---- pages ---- */
 
-void fpage_init(struct fpage *p, const struct rec_page *src)
+/* A box turned by quarter quarter-turns clockwise on a page w wide and h
+ * high (what was the page's left edge becomes its top for one turn). */
+static void turn_box(int quarter, float w, float h, float *x0, float *y0, float *x1, float *y1)
+{
+	float a = *x0, b = *y0, c = *x1, d = *y1;
+	switch (quarter & 3) {
+	case 1:
+		*x0 = h - d; *x1 = h - b; *y0 = a; *y1 = c;
+		break;
+	case 2:
+		*x0 = w - c; *x1 = w - a; *y0 = h - d; *y1 = h - b;
+		break;
+	case 3:
+		*x0 = b; *x1 = d; *y0 = w - c; *y1 = w - a;
+		break;
+	default:
+		break;
+	}
+}
+
+void fpage_init_turned(struct fpage *p, const struct rec_page *src, int quarter)
 {
 	memset(p, 0, sizeof *p);
-	p->w = src->width > 0 ? src->width : 1;
-	p->h = src->height > 0 ? src->height : 1;
+	float w = src->width > 0 ? src->width : 1, h = src->height > 0 ? src->height : 1;
+	p->w = quarter & 1 ? h : w;
+	p->h = quarter & 1 ? w : h;
+	p->quarter = quarter & 3;
 	p->rules = src->rules;
 	p->nrules = src->n_rules;
+	if (p->quarter && src->n_rules) {
+		p->own_rules = malloc(src->n_rules * sizeof *p->own_rules);
+		if (!p->own_rules)
+			abort();
+		for (size_t i = 0; i < src->n_rules; i++) {
+			struct rec_rule r = src->rules[i];
+			turn_box(p->quarter, w, h, &r.x0, &r.y0, &r.x1, &r.y1);
+			p->own_rules[i] = r;
+		}
+		p->rules = p->own_rules;
+	}
 	p->g = malloc((src->n_glyphs ? src->n_glyphs : 1) * sizeof *p->g);
 	if (!p->g)
 		abort();
@@ -428,9 +576,15 @@ void fpage_init(struct fpage *p, const struct rec_page *src)
 			g.conf = 0.5f;
 		if (!(g.size > 0 && g.size < 1000))
 			g.size = g.y1 - g.y0;
+		turn_box(p->quarter, w, h, &g.x0, &g.y0, &g.x1, &g.y1);
 		p->g[p->ng++] = g;
 	}
 	build_lines(p);
+}
+
+void fpage_init(struct fpage *p, const struct rec_page *src)
+{
+	fpage_init_turned(p, src, 0);
 }
 
 void fpage_free(struct fpage *p)
@@ -438,6 +592,7 @@ void fpage_free(struct fpage *p)
 	free(p->g);
 	free(p->lines);
 	free(p->labels);
+	free(p->own_rules);
 	memset(p, 0, sizeof *p);
 }
 
@@ -482,6 +637,23 @@ float rule_floor(const struct fpage *p, float x, float y)
 			continue;
 		float ry = (r->y0 + r->y1) / 2;
 		if (ry > y && (isnan(best) || ry < best))
+			best = ry;
+	}
+	return best;
+}
+
+/* The horizontal ruling line nearest above y that spans x; NAN if none. */
+float rule_ceiling(const struct fpage *p, float x, float y)
+{
+	float best = NAN;
+	for (size_t i = 0; i < p->nrules; i++) {
+		const struct rec_rule *r = &p->rules[i];
+		if (r->y1 - r->y0 > r->x1 - r->x0)
+			continue;
+		if (x < r->x0 - 1 || x > r->x1 + 1)
+			continue;
+		float ry = (r->y0 + r->y1) / 2;
+		if (ry < y && (isnan(best) || ry > best))
 			best = ry;
 	}
 	return best;
