@@ -39,6 +39,14 @@ struct rec_doc {
 };
 
 void rec_page_free(struct rec_page *page);
+
+/* 1 when a page's text layer cannot be what it shows: a tenth or more of
+ * its glyphs (of at least REC_ILLEGIBLE_MIN_GLYPHS) are the accented Latin,
+ * typographic and private-use code points that a font re-encoded without its
+ * Unicode map yields (ghostscript's pdfwrite does that to CID fonts). Such a
+ * page is read from its image, like a scan. */
+#define REC_ILLEGIBLE_MIN_GLYPHS 50
+int rec_page_text_illegible(const struct rec_page *page);
 void rec_doc_free(struct rec_doc *doc);
 
 #endif

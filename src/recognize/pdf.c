@@ -734,9 +734,11 @@ static void read_page(fz_context *ctx, fz_document *doc, int i, fz_cookie *cooki
 			fz_throw(ctx, FZ_ERROR_GENERIC, "deadline");
 		take_glyphs(ctx, st, out);
 #ifdef KOUAN_OCR
-		/* no text layer: read the page image (a failure leaves it empty,
-		 * and a document with no text at all is refused as no_text) */
-		if (out->n_glyphs == 0 && ocr_page(ctx, page, to_origin, deadline_ms, out) == K_OK)
+		/* no text layer, or one that cannot be what the page shows: read
+		 * the page image (a failure leaves the page as it was, and a
+		 * document with no text at all is refused as no_text) */
+		if ((out->n_glyphs == 0 || rec_page_text_illegible(out)) &&
+			ocr_page(ctx, page, to_origin, deadline_ms, out) == K_OK)
 			*ocr_used = 1;
 #else
 		(void)deadline_ms;
