@@ -145,6 +145,7 @@ static fz_alloc_context alloc_ctx = {NULL, alloc_malloc, alloc_realloc, alloc_fr
 static pthread_mutex_t mupdf_locks[FZ_LOCK_MAX];
 static fz_context *base_ctx;
 static pthread_once_t base_once = PTHREAD_ONCE_INIT;
+static fz_store_drop_fn *font_desc_drop;	/* MuPDF's, for finding fonts in its store */
 
 static void lock_mupdf(void *user, int lock) { pthread_mutex_lock(&mupdf_locks[lock]); }
 static void unlock_mupdf(void *user, int lock) { pthread_mutex_unlock(&mupdf_locks[lock]); }
@@ -161,8 +162,12 @@ static void base_init(void)
 		return;
 	fz_set_warning_callback(base_ctx, quiet, NULL);
 	fz_set_error_callback(base_ctx, quiet, NULL);
-	fz_try(base_ctx)
+	fz_try(base_ctx) {
 		fz_register_document_handlers(base_ctx);
+		pdf_font_desc *fd = pdf_new_font_desc(base_ctx);
+		font_desc_drop = fd->storable.drop;
+		pdf_drop_font(base_ctx, fd);
+	}
 	fz_catch(base_ctx) {
 		fz_drop_context(base_ctx);
 		base_ctx = NULL;
@@ -655,6 +660,170 @@ static pdf_font_desc *load_base14_font(fz_context *ctx, pdf_document *doc, pdf_o
 	return fd;
 }
 
+/* An embedded simple font (TrueType or Type 1 program) that has /Widths
+ * and a /ToUnicode map: everything the text needs is in the font's
+ * dictionaries, and MuPDF would decompress and open the whole program (a
+ * CJK subset is about 100 KB) only to bound glyphs and take advances that
+ * /Widths already gives. Such a font is made without its program, as a
+ * Type 3-style fz_font that carries the metrics: the glyph id is the
+ * code, the advance is the code's /Widths entry, and the glyph box runs
+ * from the descriptor's /Descent to its /Ascent (FreeType would take the
+ * program's hhea values, usually within a few hundredths of an em; the
+ * glyph origins do not change). The codes' Unicode comes from /ToUnicode
+ * with the /Encoding's glyph names behind it, as in pdf_load_simple_font.
+ * Nothing draws such a font: it is taken out of MuPDF's store before a
+ * page is rendered for OCR. Anything else (CID fonts, no /ToUnicode, no
+ * /Widths, the S22PDF case) is loaded by MuPDF as it is. */
+
+#define REC_FD_FORCE_BOLD (1 << 18)
+#define REC_FD_SERIF (1 << 1)
+#define REC_FD_FIXED_PITCH (1 << 0)
+#define REC_FD_ITALIC (1 << 6)
+
+static int fast_font_candidate(fz_context *ctx, pdf_obj *f)
+{
+	if (!pdf_is_indirect(ctx, f))
+		return 0;
+	pdf_obj *sub = pdf_dict_get(ctx, f, PDF_NAME(Subtype));
+	if (!pdf_name_eq(ctx, sub, PDF_NAME(TrueType)) && !pdf_name_eq(ctx, sub, PDF_NAME(Type1)) &&
+		!pdf_name_eq(ctx, sub, PDF_NAME(MMType1)))
+		return 0;
+	if (!pdf_is_stream(ctx, pdf_dict_get(ctx, f, PDF_NAME(ToUnicode))) ||
+		!pdf_is_array(ctx, pdf_dict_get(ctx, f, PDF_NAME(Widths))))
+		return 0;
+	pdf_obj *fd = pdf_dict_get(ctx, f, PDF_NAME(FontDescriptor));
+	if (!pdf_is_dict(ctx, fd))
+		return 0;
+	pdf_obj *file = pdf_dict_get(ctx, fd, PDF_NAME(FontFile));
+	if (!file)
+		file = pdf_dict_get(ctx, fd, PDF_NAME(FontFile2));
+	if (!file)
+		file = pdf_dict_get(ctx, fd, PDF_NAME(FontFile3));
+	if (!pdf_is_indirect(ctx, file))
+		return 0;
+	/* pdf_load_simple_font's S22PDF work-around (GBK names said to be WinAnsi) */
+	if (pdf_dict_get(ctx, f, PDF_NAME(Encoding)) == PDF_NAME(WinAnsiEncoding) &&
+		pdf_dict_get_int(ctx, fd, PDF_NAME(Flags)) == 4) {
+		for (const unsigned char *s = (const unsigned char *)pdf_to_name(ctx, pdf_dict_get(ctx, f, PDF_NAME(BaseFont))); *s; s++)
+			if (*s >= 0x80)
+				return 0;
+	}
+	return 1;
+}
+
+/* 1 for a font made here (a Type 3-style font whose dictionary is not Type 3). */
+static int is_fast_font(fz_context *ctx, pdf_font_desc *fd, pdf_obj *dict)
+{
+	return fd && fd->font && fd->font->t3procs && !fd->font->t3lists[0] &&
+		!pdf_name_eq(ctx, pdf_dict_get(ctx, dict, PDF_NAME(Subtype)), PDF_NAME(Type3));
+}
+
+/* The name's style words, as FreeType's style flags would usually say. */
+static int name_says_bold(const char *name)
+{
+	for (const char *p = strstr(name, "Bold"); p; p = strstr(p + 1, "Bold")) {
+		if (p - name >= 4 && (strncmp(p - 4, "Semi", 4) == 0 || strncmp(p - 4, "Demi", 4) == 0 ||
+			strncmp(p - 4, "semi", 4) == 0 || strncmp(p - 4, "demi", 4) == 0))
+			continue;
+		return 1;
+	}
+	return 0;
+}
+
+static pdf_font_desc *load_fast_font(fz_context *ctx, pdf_document *doc, pdf_obj *f)
+{
+	pdf_font_desc *fd = pdf_find_item(ctx, font_desc_drop, f);
+	if (fd)
+		return fd;
+	pdf_obj *desc = pdf_dict_get(ctx, f, PDF_NAME(FontDescriptor));
+	const char *basefont = pdf_to_name(ctx, pdf_dict_get(ctx, f, PDF_NAME(BaseFont)));
+	fz_var(fd);
+	fz_try(ctx) {
+		fd = pdf_new_font_desc(ctx);
+		/* what pdf_load_font_descriptor reads */
+		fd->flags = pdf_dict_get_int(ctx, desc, PDF_NAME(Flags));
+		fd->italic_angle = pdf_dict_get_real(ctx, desc, PDF_NAME(ItalicAngle));
+		fd->ascent = pdf_dict_get_real(ctx, desc, PDF_NAME(Ascent));
+		fd->descent = pdf_dict_get_real(ctx, desc, PDF_NAME(Descent));
+		fd->cap_height = pdf_dict_get_real(ctx, desc, PDF_NAME(CapHeight));
+		fd->x_height = pdf_dict_get_real(ctx, desc, PDF_NAME(XHeight));
+		fd->missing_width = pdf_dict_get_real(ctx, desc, PDF_NAME(MissingWidth));
+		fd->is_embedded = 1;
+
+		fz_font *font = fz_new_type3_font(ctx, basefont, fz_identity);
+		fd->font = font;
+		font->use_glyph_bbox = 0;
+		font->flags.is_bold = (fd->flags & REC_FD_FORCE_BOLD) ||
+			pdf_to_real(ctx, pdf_dict_gets(ctx, desc, "FontWeight")) >= 700 || name_says_bold(basefont);
+		font->flags.is_italic = (fd->flags & REC_FD_ITALIC) != 0;
+		font->flags.is_serif = (fd->flags & REC_FD_SERIF) != 0;
+		font->flags.is_mono = (fd->flags & REC_FD_FIXED_PITCH) != 0;
+		/* fz_font_ascender/descender of a Type 3 font are its bbox's y1/y0
+		 * (in ems); FreeType's fallback when a face has none is 0.8/-0.2 */
+		float asc = fd->ascent / 1000.0f, dsc = fd->descent / 1000.0f;
+		if (!(asc > 0 && asc < 2 && dsc <= 0 && dsc > -1 && asc - dsc >= 0.5f)) {
+			asc = 0.8f;
+			dsc = -0.2f;
+		}
+		font->bbox = fz_make_rect(0, dsc, 1, asc);
+
+		/* the encoding's glyph names (pdf_load_simple_font, embedded case) */
+		const char *estrings[REC_SIMPLE_CODES] = {NULL};
+		pdf_obj *enc = pdf_dict_get(ctx, f, PDF_NAME(Encoding));
+		if (pdf_is_name(ctx, enc)) {
+			pdf_load_encoding(estrings, pdf_to_name(ctx, enc));
+		} else if (pdf_is_dict(ctx, enc)) {
+			pdf_obj *base = pdf_dict_get(ctx, enc, PDF_NAME(BaseEncoding));
+			if (pdf_is_name(ctx, base))
+				pdf_load_encoding(estrings, pdf_to_name(ctx, base));
+			pdf_obj *diff = pdf_dict_get(ctx, enc, PDF_NAME(Differences));
+			int n = pdf_array_len(ctx, diff), k = 0;
+			for (int i = 0; i < n; i++) {
+				pdf_obj *item = pdf_array_get(ctx, diff, i);
+				if (pdf_is_int(ctx, item))
+					k = pdf_to_int(ctx, item);
+				if (pdf_is_name(ctx, item) && k >= 0 && k < REC_SIMPLE_CODES)
+					estrings[k++] = pdf_to_name(ctx, item);
+			}
+		}
+		fd->encoding = pdf_new_identity_cmap(ctx, 0, 1);
+		fd->size += pdf_cmap_size(ctx, fd->encoding);
+		pdf_load_to_unicode(ctx, doc, fd, estrings, NULL, pdf_dict_get(ctx, f, PDF_NAME(ToUnicode)));
+
+		/* widths, as pdf_load_simple_font reads them */
+		pdf_set_default_hmtx(ctx, fd, fd->missing_width);
+		pdf_obj *widths = pdf_dict_get(ctx, f, PDF_NAME(Widths));
+		int first = pdf_dict_get_int(ctx, f, PDF_NAME(FirstChar));
+		int last = pdf_dict_get_int(ctx, f, PDF_NAME(LastChar));
+		if (first < 0 || last > 255 || first > last)
+			first = last = 0;
+		for (int i = 0; i < last - first + 1; i++)
+			pdf_add_hmtx(ctx, fd, i + first, i + first, pdf_array_get_int(ctx, widths, i));
+		pdf_end_hmtx(ctx, fd);
+		for (int code = 0; code < REC_SIMPLE_CODES; code++)
+			font->t3widths[code] = pdf_lookup_hmtx(ctx, fd, code).w / 1000.0f;
+		fd->size += REC_SIMPLE_CODES * (sizeof(float) + 2 * sizeof(void *) + sizeof(unsigned short));
+
+		pdf_store_item(ctx, f, fd, fd->size);
+	}
+	fz_catch(ctx) {
+		pdf_drop_font(ctx, fd);
+		if (fz_caught(ctx) == FZ_ERROR_MEMORY)
+			fz_rethrow(ctx);
+		fd = NULL;	/* left to MuPDF */
+	}
+	return fd;
+}
+
+/* Takes the fonts made here out of the store, so that rendering the page
+ * (for OCR) loads them with their programs. */
+static void unstore_fast_fonts(fz_context *ctx, struct preload *pl)
+{
+	for (int i = 0; i < pl->n; i++)
+		if (is_fast_font(ctx, pl->fonts[i], pl->dicts[i]))
+			pdf_remove_item(ctx, font_desc_drop, pl->dicts[i]);
+}
+
 static void preload_resources(fz_context *ctx, pdf_document *doc, pdf_obj *res, int depth, struct preload *pl)
 {
 	if (!res || depth > REC_PRELOAD_MAX_DEPTH || pdf_mark_obj(ctx, res))
@@ -666,8 +835,10 @@ static void preload_resources(fz_context *ctx, pdf_document *doc, pdf_obj *res, 
 			pdf_obj *f = pdf_dict_get_val(ctx, fonts, i);
 			if (!pdf_is_dict(ctx, f) || preloaded(ctx, pl, pdf_resolve_indirect(ctx, f)))
 				continue;
-			pdf_font_desc *fd = base14_candidate(ctx, f) ? load_base14_font(ctx, doc, res, f)
-				: try_load_font(ctx, doc, res, f);
+			pdf_font_desc *fd = fast_font_candidate(ctx, f) ? load_fast_font(ctx, doc, f) : NULL;
+			if (!fd)
+				fd = base14_candidate(ctx, f) ? load_base14_font(ctx, doc, res, f)
+					: try_load_font(ctx, doc, res, f);
 			if (!fd)
 				continue;
 			if (fd->font)
@@ -736,8 +907,11 @@ static void read_page(fz_context *ctx, fz_document *doc, int i, fz_cookie *cooki
 #ifdef KOUAN_OCR
 		/* no text layer: read the page image (a failure leaves it empty,
 		 * and a document with no text at all is refused as no_text) */
-		if (out->n_glyphs == 0 && ocr_page(ctx, page, to_origin, deadline_ms, out) == K_OK)
-			*ocr_used = 1;
+		if (out->n_glyphs == 0) {
+			unstore_fast_fonts(ctx, &pl);
+			if (ocr_page(ctx, page, to_origin, deadline_ms, out) == K_OK)
+				*ocr_used = 1;
+		}
 #else
 		(void)deadline_ms;
 		(void)ocr_used;
