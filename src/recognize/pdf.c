@@ -162,8 +162,9 @@ static void base_init(void)
 		return;
 	fz_set_warning_callback(base_ctx, quiet, NULL);
 	fz_set_error_callback(base_ctx, quiet, NULL);
+	/* documents are opened with pdf_open_document_with_stream: no handlers
+	 * registered, and none of the other formats' code linked in */
 	fz_try(base_ctx) {
-		fz_register_document_handlers(base_ctx);
 		pdf_font_desc *fd = pdf_new_font_desc(base_ctx);
 		font_desc_drop = fd->storable.drop;
 		pdf_drop_font(base_ctx, fd);
@@ -978,7 +979,7 @@ enum kerr rec_pdf_load(const unsigned char *data, size_t len, int64_t deadline_m
 	fz_var(err);
 	fz_try(ctx) {
 		stm = fz_open_memory(ctx, data, len);
-		doc = fz_open_document_with_stream(ctx, "application/pdf", stm);
+		doc = &pdf_open_document_with_stream(ctx, stm)->super;
 		if (fz_needs_password(ctx, doc) && !fz_authenticate_password(ctx, doc, "")) {
 			err = K_ENCRYPTED_PDF;
 			break;
