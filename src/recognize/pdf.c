@@ -13,6 +13,10 @@
 #include <mupdf/fitz.h>
 #include <mupdf/pdf.h>
 
+#include <ft2build.h>
+#include FT_FREETYPE_H
+#include FT_FONT_FORMATS_H
+
 #include "recognize/base14_widths.h"
 #include "recognize/cjk_table.h"
 #include "recognize/internal.h"
@@ -661,6 +665,270 @@ static pdf_font_desc *load_base14_font(fz_context *ctx, pdf_document *doc, pdf_o
 	return fd;
 }
 
+/* A simple font that names one of MuPDF's built-in fonts and embeds none
+ * (Helvetica, Times-Roman ... as ReportLab writes them). pdf_load_simple_font
+ * maps each of the 256 codes' glyph names to a glyph with FT_Get_Name_Index,
+ * which for a CFF font compares the name with every glyph's in turn (a
+ * third of the time spent reading a declaration went there). The font is
+ * made here the same way, step by step, with the glyph names looked up in
+ * a table made once from the font (the first glyph of each name, as
+ * FT_Get_Name_Index finds it); a name not in the table goes to FreeType as
+ * before. Fonts whose program or charmap is not what this expects (a
+ * built-in font that is not CFF, no Adobe charmap) are loaded by MuPDF. */
+
+#define REC_FD_FORCE_BOLD (1 << 18)
+#define REC_FD_SYMBOLIC (1 << 2)
+#define REC_FD_NONSYMBOLIC (1 << 5)
+#define REC_FD_SERIF (1 << 1)
+#define REC_FD_FIXED_PITCH (1 << 0)
+#define REC_FD_ITALIC (1 << 6)
+
+#define REC_GLYPH_NAME_MAX 64
+#define REC_NAME_SLOTS 2048		/* a power of two, above twice the built-in fonts' glyph counts */
+
+struct name_index {
+	int gid[REC_NAME_SLOTS];	/* -1: empty */
+	char *names;			/* REC_NAME_SLOTS * REC_GLYPH_NAME_MAX */
+};
+
+static unsigned name_hash(const char *s)
+{
+	unsigned h = 2166136261u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+/* Call with FreeType locked. */
+static void name_index_make(fz_context *ctx, FT_Face face, struct name_index *ix)
+{
+	for (int i = 0; i < REC_NAME_SLOTS; i++)
+		ix->gid[i] = -1;
+	if (!FT_HAS_GLYPH_NAMES(face) || face->num_glyphs >= REC_NAME_SLOTS / 2)
+		return;
+	for (int g = 0; g < face->num_glyphs; g++) {
+		char buf[REC_GLYPH_NAME_MAX];
+		if (FT_Get_Glyph_Name(face, (FT_UInt)g, buf, sizeof buf) || !buf[0] || strlen(buf) >= sizeof buf - 1)
+			continue;
+		unsigned h = name_hash(buf) & (REC_NAME_SLOTS - 1);
+		while (ix->gid[h] >= 0 && strcmp(ix->names + (size_t)h * REC_GLYPH_NAME_MAX, buf) != 0)
+			h = (h + 1) & (REC_NAME_SLOTS - 1);
+		if (ix->gid[h] < 0) {	/* the first glyph of a name wins */
+			ix->gid[h] = g;
+			memcpy(ix->names + (size_t)h * REC_GLYPH_NAME_MAX, buf, strlen(buf) + 1);
+		}
+	}
+}
+
+/* FT_Get_Name_Index, from the table when the name is there. */
+static int name_index_get(FT_Face face, const struct name_index *ix, const char *name)
+{
+	unsigned h = name_hash(name) & (REC_NAME_SLOTS - 1);
+	for (; ix->gid[h] >= 0; h = (h + 1) & (REC_NAME_SLOTS - 1))
+		if (strcmp(ix->names + (size_t)h * REC_GLYPH_NAME_MAX, name) == 0)
+			return ix->gid[h];
+	return (int)FT_Get_Name_Index(face, (FT_String *)name);
+}
+
+/* MuPDF's ft_name_index (fitz/font.c) with the table. */
+static int name_to_glyph(FT_Face face, const struct name_index *ix, const char *name)
+{
+	int code = name_index_get(face, ix, name);
+	if (code == 0) {
+		int unicode = fz_unicode_from_glyph_name(name);
+		if (unicode) {
+			for (const char **dup = fz_duplicate_glyph_names_from_unicode(unicode); *dup && code == 0; dup++)
+				code = name_index_get(face, ix, *dup);
+			if (code == 0) {
+				char buf[12];
+				snprintf(buf, sizeof buf, "uni%04X", (unsigned)unicode);
+				code = name_index_get(face, ix, buf);
+			}
+		}
+	}
+	return code;
+}
+
+static int builtin_candidate(fz_context *ctx, pdf_obj *f)
+{
+	if (!pdf_is_indirect(ctx, f))
+		return 0;
+	pdf_obj *sub = pdf_dict_get(ctx, f, PDF_NAME(Subtype));
+	if (!pdf_name_eq(ctx, sub, PDF_NAME(Type1)) && !pdf_name_eq(ctx, sub, PDF_NAME(MMType1)) &&
+		!pdf_name_eq(ctx, sub, PDF_NAME(TrueType)))
+		return 0;
+	pdf_obj *fd = pdf_dict_get(ctx, f, PDF_NAME(FontDescriptor));
+	if (pdf_dict_get(ctx, fd, PDF_NAME(FontFile)) || pdf_dict_get(ctx, fd, PDF_NAME(FontFile2)) ||
+		pdf_dict_get(ctx, fd, PDF_NAME(FontFile3)))
+		return 0;
+	const char *base = pdf_to_name(ctx, pdf_dict_get(ctx, f, PDF_NAME(BaseFont)));
+	return pdf_clean_font_name(base) != base;	/* one of the 14 or an alias */
+}
+
+static pdf_font_desc *load_builtin_font(fz_context *ctx, pdf_document *doc, pdf_obj *f)
+{
+	pdf_font_desc *fd = pdf_find_item(ctx, font_desc_drop, f);
+	if (fd)
+		return fd;
+	const char *basefont = pdf_to_name(ctx, pdf_dict_get(ctx, f, PDF_NAME(BaseFont)));
+	const char *clean = pdf_clean_font_name(basefont);
+	pdf_obj *desc = pdf_dict_get(ctx, f, PDF_NAME(FontDescriptor));
+	struct name_index *ix = NULL;
+	unsigned short *etable = NULL;
+	int locked = 0;
+	fz_var(fd);
+	fz_var(ix);
+	fz_var(etable);
+	fz_var(locked);
+	fz_try(ctx) {
+		fd = pdf_new_font_desc(ctx);
+		if (desc) {	/* pdf_load_font_descriptor, no font file */
+			fd->flags = pdf_dict_get_int(ctx, desc, PDF_NAME(Flags));
+			fd->italic_angle = pdf_dict_get_real(ctx, desc, PDF_NAME(ItalicAngle));
+			fd->cap_height = pdf_dict_get_real(ctx, desc, PDF_NAME(CapHeight));
+			fd->x_height = pdf_dict_get_real(ctx, desc, PDF_NAME(XHeight));
+			fd->missing_width = pdf_dict_get_real(ctx, desc, PDF_NAME(MissingWidth));
+		}
+		/* pdf_load_builtin_font (no system fonts are installed) */
+		int len = 0;
+		const unsigned char *data = fz_lookup_base14_font(ctx, clean, &len);
+		if (!data)
+			fz_throw(ctx, FZ_ERROR_GENERIC, "no built-in font");
+		fd->font = fz_new_font_from_memory(ctx, basefont, data, len, 0, 1);
+		fd->font->flags.is_serif = !!strstr(clean, "Times");
+		if (!strcmp(clean, "Symbol") || !strcmp(clean, "ZapfDingbats"))
+			fd->flags |= REC_FD_SYMBOLIC;
+		FT_Face face = fd->font->ft_face;
+		fd->ascent = 1000.0f * face->ascender / face->units_per_EM;
+		fd->descent = 1000.0f * face->descender / face->units_per_EM;
+
+		int symbolic = (fd->flags & REC_FD_SYMBOLIC) && !(fd->flags & REC_FD_NONSYMBOLIC);
+		int type1 = !pdf_name_eq(ctx, pdf_dict_get(ctx, f, PDF_NAME(Subtype)), PDF_NAME(TrueType));
+
+		const char *estrings[REC_SIMPLE_CODES] = {NULL};
+		char ebuffer[REC_SIMPLE_CODES][32];
+		pdf_obj *enc = pdf_dict_get(ctx, f, PDF_NAME(Encoding));
+		if (pdf_is_name(ctx, enc)) {
+			pdf_load_encoding(estrings, pdf_to_name(ctx, enc));
+		} else if (pdf_is_dict(ctx, enc)) {
+			pdf_obj *base = pdf_dict_get(ctx, enc, PDF_NAME(BaseEncoding));
+			if (pdf_is_name(ctx, base))
+				pdf_load_encoding(estrings, pdf_to_name(ctx, base));
+			else if (!symbolic)
+				pdf_load_encoding(estrings, "StandardEncoding");
+			pdf_obj *diff = pdf_dict_get(ctx, enc, PDF_NAME(Differences));
+			int n = pdf_array_len(ctx, diff), k = 0;
+			for (int i = 0; i < n; i++) {
+				pdf_obj *item = pdf_array_get(ctx, diff, i);
+				if (pdf_is_int(ctx, item))
+					k = pdf_to_int(ctx, item);
+				if (pdf_is_name(ctx, item) && k >= 0 && k < REC_SIMPLE_CODES)
+					estrings[k++] = pdf_to_name(ctx, item);
+			}
+		} else if (!enc && !symbolic) {
+			pdf_load_encoding(estrings, "StandardEncoding");
+		}
+
+		etable = fz_malloc_array(ctx, REC_SIMPLE_CODES, unsigned short);
+		ix = fz_malloc_struct(ctx, struct name_index);
+		ix->names = fz_malloc(ctx, (size_t)REC_NAME_SLOTS * REC_GLYPH_NAME_MAX);
+
+		lock_mupdf(NULL, FZ_LOCK_FREETYPE);	/* what fz_lock does with our locks */
+		locked = 1;
+		/* select_type1_cmap: the Adobe charmap, which both kinds then use alike */
+		FT_CharMap cmap = NULL;
+		for (int i = 0; i < face->num_charmaps; i++)
+			if (face->charmaps[i]->platform_id == 7) {
+				cmap = face->charmaps[i];
+				break;
+			}
+		const char *format = FT_Get_Font_Format(face);
+		int ok = cmap && format && strcmp(format, "CFF") == 0 && FT_Set_Charmap(face, cmap) == 0 &&
+			face->charmap->encoding != FT_ENCODING_MS_SYMBOL;
+		if (ok) {
+			name_index_make(ctx, face, ix);
+			for (int i = 0; i < REC_SIMPLE_CODES; i++)
+				etable[i] = (unsigned short)ft_char_index(face, i);
+			for (int i = 0; i < REC_SIMPLE_CODES; i++)
+				if (estrings[i]) {
+					int glyph = name_to_glyph(face, ix, estrings[i]);
+					if (glyph > 0)
+						etable[i] = (unsigned short)glyph;
+				}
+			/* names of the glyphs the built-in encoding gives */
+			for (int i = 0; i < REC_SIMPLE_CODES; i++)
+				if (etable[i] && !estrings[i]) {
+					if (FT_HAS_GLYPH_NAMES(face)) {
+						ebuffer[i][0] = 0;
+						FT_Get_Glyph_Name(face, etable[i], ebuffer[i], sizeof ebuffer[i]);
+						if (ebuffer[i][0])
+							estrings[i] = ebuffer[i];
+					} else {
+						estrings[i] = fz_glyph_name_from_win_ansi[i];
+					}
+				}
+			if (type1 && symbolic)
+				for (int i = 0; i < REC_SIMPLE_CODES; i++)
+					if (etable[i] && estrings[i] && !fz_unicode_from_glyph_name(estrings[i]))
+						estrings[i] = fz_glyph_name_from_adobe_standard[i];
+		}
+		unlock_mupdf(NULL, FZ_LOCK_FREETYPE);
+		locked = 0;
+		if (!ok)
+			fz_throw(ctx, FZ_ERROR_GENERIC, "not the expected built-in font");
+
+		fd->encoding = pdf_new_identity_cmap(ctx, 0, 1);
+		fd->size += pdf_cmap_size(ctx, fd->encoding) + REC_SIMPLE_CODES * sizeof(unsigned short);
+		fd->cid_to_gid_len = REC_SIMPLE_CODES;
+		fd->cid_to_gid = etable;
+		etable = NULL;
+		fz_try(ctx)
+			pdf_load_to_unicode(ctx, doc, fd, estrings, NULL, pdf_dict_get(ctx, f, PDF_NAME(ToUnicode)));
+		fz_catch(ctx) {
+			if (fz_caught(ctx) == FZ_ERROR_MEMORY)
+				fz_rethrow(ctx);
+		}
+
+		pdf_set_default_hmtx(ctx, fd, fd->missing_width);
+		pdf_obj *widths = pdf_dict_get(ctx, f, PDF_NAME(Widths));
+		if (widths) {
+			int first = pdf_dict_get_int(ctx, f, PDF_NAME(FirstChar));
+			int last = pdf_dict_get_int(ctx, f, PDF_NAME(LastChar));
+			if (first < 0 || last > 255 || first > last)
+				first = last = 0;
+			for (int i = 0; i < last - first + 1; i++)
+				pdf_add_hmtx(ctx, fd, i + first, i + first, pdf_array_get_int(ctx, widths, i));
+		} else {
+			const struct base14_widths *b = builtin_widths(ctx, fd->font);
+			if (!b)
+				fz_throw(ctx, FZ_ERROR_GENERIC, "no widths table for the built-in font");
+			for (int code = 0; code < REC_SIMPLE_CODES; code++) {
+				int gid = pdf_font_cid_to_gid(ctx, fd, code);
+				pdf_add_hmtx(ctx, fd, code, code, gid >= 0 && gid < b->glyph_count ? b->widths[gid] : 0);
+			}
+		}
+		pdf_end_hmtx(ctx, fd);
+		remake_width_table(ctx, fd);
+		fd->size += (size_t)fd->font->width_count * sizeof(short);
+		pdf_store_item(ctx, f, fd, fd->size);
+	}
+	fz_always(ctx) {
+		if (locked)
+			unlock_mupdf(NULL, FZ_LOCK_FREETYPE);
+		if (ix)
+			fz_free(ctx, ix->names);
+		fz_free(ctx, ix);
+		fz_free(ctx, etable);
+	}
+	fz_catch(ctx) {
+		pdf_drop_font(ctx, fd);
+		if (fz_caught(ctx) == FZ_ERROR_MEMORY)
+			fz_rethrow(ctx);
+		fd = NULL;	/* left to MuPDF */
+	}
+	return fd;
+}
+
 /* An embedded simple font (TrueType or Type 1 program) that has /Widths
  * and a /ToUnicode map: everything the text needs is in the font's
  * dictionaries, and MuPDF would decompress and open the whole program (a
@@ -676,10 +944,6 @@ static pdf_font_desc *load_base14_font(fz_context *ctx, pdf_document *doc, pdf_o
  * page is rendered for OCR. Anything else (CID fonts, no /ToUnicode, no
  * /Widths, the S22PDF case) is loaded by MuPDF as it is. */
 
-#define REC_FD_FORCE_BOLD (1 << 18)
-#define REC_FD_SERIF (1 << 1)
-#define REC_FD_FIXED_PITCH (1 << 0)
-#define REC_FD_ITALIC (1 << 6)
 
 static int fast_font_candidate(fz_context *ctx, pdf_obj *f)
 {
@@ -836,7 +1100,8 @@ static void preload_resources(fz_context *ctx, pdf_document *doc, pdf_obj *res, 
 			pdf_obj *f = pdf_dict_get_val(ctx, fonts, i);
 			if (!pdf_is_dict(ctx, f) || preloaded(ctx, pl, pdf_resolve_indirect(ctx, f)))
 				continue;
-			pdf_font_desc *fd = fast_font_candidate(ctx, f) ? load_fast_font(ctx, doc, f) : NULL;
+			pdf_font_desc *fd = fast_font_candidate(ctx, f) ? load_fast_font(ctx, doc, f)
+				: builtin_candidate(ctx, f) ? load_builtin_font(ctx, doc, f) : NULL;
 			if (!fd)
 				fd = base14_candidate(ctx, f) ? load_base14_font(ctx, doc, res, f)
 					: try_load_font(ctx, doc, res, f);
