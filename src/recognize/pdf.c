@@ -483,7 +483,19 @@ static enum kerr ocr_page(fz_context *ctx, fz_page *page, fz_matrix to_origin, i
 
 #define REC_PRELOAD_MAX_IMAGES 256
 
+/* The fonts of one document made without their programs (below): all of
+ * them leave MuPDF's store before any page is rendered for OCR, and none
+ * are made after that. */
+#define REC_MAX_FAST_FONTS 256
+
+struct fast_fonts {
+	pdf_obj *dicts[REC_MAX_FAST_FONTS];	/* kept */
+	int n;
+	int off;
+};
+
 struct preload {
+	struct fast_fonts *fast;
 	pdf_font_desc *fonts[REC_PRELOAD_MAX_FONTS];
 	pdf_obj *dicts[REC_PRELOAD_MAX_FONTS];	/* resolved, borrowed from the document */
 	int n;
@@ -976,13 +988,6 @@ static int fast_font_candidate(fz_context *ctx, pdf_obj *f)
 	return 1;
 }
 
-/* 1 for a font made here (a Type 3-style font whose dictionary is not Type 3). */
-static int is_fast_font(fz_context *ctx, pdf_font_desc *fd, pdf_obj *dict)
-{
-	return fd && fd->font && fd->font->t3procs && !fd->font->t3lists[0] &&
-		!pdf_name_eq(ctx, pdf_dict_get(ctx, dict, PDF_NAME(Subtype)), PDF_NAME(Type3));
-}
-
 /* The name's style words, as FreeType's style flags would usually say. */
 static int name_says_bold(const char *name)
 {
@@ -995,8 +1000,10 @@ static int name_says_bold(const char *name)
 	return 0;
 }
 
-static pdf_font_desc *load_fast_font(fz_context *ctx, pdf_document *doc, pdf_obj *f)
+static pdf_font_desc *load_fast_font(fz_context *ctx, pdf_document *doc, pdf_obj *f, struct fast_fonts *ff)
 {
+	if (ff->off || ff->n >= REC_MAX_FAST_FONTS)
+		return NULL;
 	pdf_font_desc *fd = pdf_find_item(ctx, font_desc_drop, f);
 	if (fd)
 		return fd;
@@ -1069,7 +1076,9 @@ static pdf_font_desc *load_fast_font(fz_context *ctx, pdf_document *doc, pdf_obj
 			font->t3widths[code] = pdf_lookup_hmtx(ctx, fd, code).w / 1000.0f;
 		fd->size += REC_SIMPLE_CODES * (sizeof(float) + 2 * sizeof(void *) + sizeof(unsigned short));
 
+		ff->dicts[ff->n] = pdf_keep_obj(ctx, f);
 		pdf_store_item(ctx, f, fd, fd->size);
+		ff->n++;
 	}
 	fz_catch(ctx) {
 		pdf_drop_font(ctx, fd);
@@ -1080,13 +1089,22 @@ static pdf_font_desc *load_fast_font(fz_context *ctx, pdf_document *doc, pdf_obj
 	return fd;
 }
 
-/* Takes the fonts made here out of the store, so that rendering the page
- * (for OCR) loads them with their programs. */
-static void unstore_fast_fonts(fz_context *ctx, struct preload *pl)
+#ifdef KOUAN_OCR
+/* Takes the document's fonts made here out of the store, so that rendering
+ * a page (for OCR) loads them with their programs; none are made after. */
+static void unstore_fast_fonts(fz_context *ctx, struct fast_fonts *ff)
 {
-	for (int i = 0; i < pl->n; i++)
-		if (is_fast_font(ctx, pl->fonts[i], pl->dicts[i]))
-			pdf_remove_item(ctx, font_desc_drop, pl->dicts[i]);
+	for (int i = 0; i < ff->n; i++)
+		pdf_remove_item(ctx, font_desc_drop, ff->dicts[i]);
+	ff->off = 1;
+}
+#endif
+
+static void fast_fonts_drop(fz_context *ctx, struct fast_fonts *ff)
+{
+	for (int i = 0; i < ff->n; i++)
+		pdf_drop_obj(ctx, ff->dicts[i]);
+	ff->n = 0;
 }
 
 static void preload_resources(fz_context *ctx, pdf_document *doc, pdf_obj *res, int depth, struct preload *pl)
@@ -1100,7 +1118,7 @@ static void preload_resources(fz_context *ctx, pdf_document *doc, pdf_obj *res, 
 			pdf_obj *f = pdf_dict_get_val(ctx, fonts, i);
 			if (!pdf_is_dict(ctx, f) || preloaded(ctx, pl, pdf_resolve_indirect(ctx, f)))
 				continue;
-			pdf_font_desc *fd = fast_font_candidate(ctx, f) ? load_fast_font(ctx, doc, f)
+			pdf_font_desc *fd = fast_font_candidate(ctx, f) ? load_fast_font(ctx, doc, f, pl->fast)
 				: builtin_candidate(ctx, f) ? load_builtin_font(ctx, doc, f) : NULL;
 			if (!fd)
 				fd = base14_candidate(ctx, f) ? load_base14_font(ctx, doc, res, f)
@@ -1139,12 +1157,12 @@ static void preload_drop(fz_context *ctx, struct preload *pl)
 
 /* Read one page into out: glyphs, rules and size, in one pass. */
 static void read_page(fz_context *ctx, fz_document *doc, int i, fz_cookie *cookie, struct rec_page *out,
-	int64_t deadline_ms, int *ocr_used)
+	int64_t deadline_ms, int *ocr_used, struct fast_fonts *fast)
 {
 	fz_page *page = NULL;
 	fz_device *tdev = NULL, *rdev = NULL;
 	fz_stext_page *st = NULL;
-	struct preload pl = {.n = 0};
+	struct preload pl = {.fast = fast};
 	fz_var(page);
 	fz_var(tdev);
 	fz_var(rdev);
@@ -1174,13 +1192,14 @@ static void read_page(fz_context *ctx, fz_document *doc, int i, fz_cookie *cooki
 		/* no text layer: read the page image (a failure leaves it empty,
 		 * and a document with no text at all is refused as no_text) */
 		if (out->n_glyphs == 0) {
-			unstore_fast_fonts(ctx, &pl);
+			unstore_fast_fonts(ctx, fast);
 			if (ocr_page(ctx, page, to_origin, deadline_ms, out) == K_OK)
 				*ocr_used = 1;
 		}
 #else
 		(void)deadline_ms;
 		(void)ocr_used;
+		(void)fast;
 #endif
 	}
 	fz_always(ctx) {
@@ -1239,6 +1258,7 @@ enum kerr rec_pdf_load(const unsigned char *data, size_t len, int64_t deadline_m
 	int ocr_used = 0;
 	fz_stream *stm = NULL;
 	fz_document *doc = NULL;
+	struct fast_fonts fast_store = {.n = 0}, *fast = &fast_store;
 	fz_var(stm);
 	fz_var(doc);
 	fz_var(err);
@@ -1264,7 +1284,7 @@ enum kerr rec_pdf_load(const unsigned char *data, size_t len, int64_t deadline_m
 		out->n_pages = (size_t)n;
 		size_t total = 0;
 		for (int i = 0; i < n; i++) {
-			read_page(ctx, doc, i, &cookie, &out->pages[i], deadline_ms, &ocr_used);
+			read_page(ctx, doc, i, &cookie, &out->pages[i], deadline_ms, &ocr_used, fast);
 			total += out->pages[i].n_glyphs;
 			if (total > REC_MAX_GLYPHS_PER_DOC) {
 				err = K_RESOURCE_LIMIT;
@@ -1276,6 +1296,7 @@ enum kerr rec_pdf_load(const unsigned char *data, size_t len, int64_t deadline_m
 			*repaired = 1;
 	}
 	fz_always(ctx) {
+		fast_fonts_drop(ctx, fast);
 		fz_drop_document(ctx, doc);
 		fz_drop_stream(ctx, stm);
 	}
