@@ -694,6 +694,7 @@ static pdf_font_desc *load_base14_font(fz_context *ctx, pdf_document *doc, pdf_o
 #define REC_FD_SERIF (1 << 1)
 #define REC_FD_FIXED_PITCH (1 << 0)
 #define REC_FD_ITALIC (1 << 6)
+#define REC_BOLD_STEMV 100
 
 #define REC_GLYPH_NAME_MAX 64
 #define REC_NAME_SLOTS 2048		/* a power of two, above twice the built-in fonts' glyph counts */
@@ -947,10 +948,11 @@ static pdf_font_desc *load_builtin_font(fz_context *ctx, pdf_document *doc, pdf_
  * CJK subset is about 100 KB) only to bound glyphs and take advances that
  * /Widths already gives. Such a font is made without its program, as a
  * Type 3-style fz_font that carries the metrics: the glyph id is the
- * code, the advance is the code's /Widths entry, and the glyph box runs
- * from the descriptor's /Descent to its /Ascent (FreeType would take the
- * program's hhea values, usually within a few hundredths of an em; the
- * glyph origins do not change). The codes' Unicode comes from /ToUnicode
+ * code, the advance is the code's /Widths entry (the advance the text is
+ * laid out with; the program's own may differ: ReportLab's CJK subsets say
+ * half an em there), and the glyph box's top and bottom come from the
+ * descriptor (see below: usually within a few hundredths of an em of what
+ * FreeType reads in the program; the glyph origins do not change). The codes' Unicode comes from /ToUnicode
  * with the /Encoding's glyph names behind it, as in pdf_load_simple_font.
  * Nothing draws such a font: it is taken out of MuPDF's store before a
  * page is rendered for OCR. Anything else (CID fonts, no /ToUnicode, no
@@ -1025,14 +1027,31 @@ static pdf_font_desc *load_fast_font(fz_context *ctx, pdf_document *doc, pdf_obj
 		fz_font *font = fz_new_type3_font(ctx, basefont, fz_identity);
 		fd->font = font;
 		font->use_glyph_bbox = 0;
-		font->flags.is_bold = (fd->flags & REC_FD_FORCE_BOLD) ||
-			pdf_to_real(ctx, pdf_dict_gets(ctx, desc, "FontWeight")) >= 700 || name_says_bold(basefont);
+		/* FreeType's style flag comes from the program (OS/2, or Type 1's
+		 * Weight); the descriptor's stem width separates bold from regular
+		 * in the fonts looked at (bold 101-141, regular 40-88) */
+		font->flags.is_bold = (fd->flags & REC_FD_FORCE_BOLD) || name_says_bold(basefont) ||
+			pdf_to_real(ctx, pdf_dict_gets(ctx, desc, "FontWeight")) >= 700 ||
+			pdf_dict_get_real(ctx, desc, PDF_NAME(StemV)) >= REC_BOLD_STEMV;
 		font->flags.is_italic = (fd->flags & REC_FD_ITALIC) != 0;
 		font->flags.is_serif = (fd->flags & REC_FD_SERIF) != 0;
 		font->flags.is_mono = (fd->flags & REC_FD_FIXED_PITCH) != 0;
 		/* fz_font_ascender/descender of a Type 3 font are its bbox's y1/y0
-		 * (in ems); FreeType's fallback when a face has none is 0.8/-0.2 */
+		 * (in ems). FreeType gives a TrueType or OpenType face hhea's
+		 * ascender and descender, for which the descriptor's /Ascent and
+		 * /Descent stand in, and a Type 1 or bare CFF face its font
+		 * bbox's top and bottom, which the descriptor's /FontBBox copies;
+		 * its fallback when a face has none is 0.8/-0.2 */
 		float asc = fd->ascent / 1000.0f, dsc = fd->descent / 1000.0f;
+		pdf_obj *ff3 = pdf_dict_get(ctx, desc, PDF_NAME(FontFile3));
+		if (pdf_dict_get(ctx, desc, PDF_NAME(FontFile)) ||
+			(ff3 && !pdf_name_eq(ctx, pdf_dict_get(ctx, ff3, PDF_NAME(Subtype)), PDF_NAME(OpenType)))) {
+			fz_rect box = pdf_dict_get_rect(ctx, desc, PDF_NAME(FontBBox));
+			if (box.y1 > box.y0) {
+				asc = box.y1 / 1000.0f;
+				dsc = box.y0 / 1000.0f;
+			}
+		}
 		if (!(asc > 0 && asc < 2 && dsc <= 0 && dsc > -1 && asc - dsc >= 0.5f)) {
 			asc = 0.8f;
 			dsc = -0.2f;
