@@ -701,7 +701,9 @@ static pdf_font_desc *load_base14_font(fz_context *ctx, pdf_document *doc, pdf_o
 
 struct name_index {
 	int gid[REC_NAME_SLOTS];	/* -1: empty */
-	char *names;			/* REC_NAME_SLOTS * REC_GLYPH_NAME_MAX */
+	unsigned name[REC_NAME_SLOTS];	/* offset of the slot's name in names */
+	char *names;			/* the names one after another: below REC_NAME_SLOTS / 2 * REC_GLYPH_NAME_MAX bytes */
+	size_t used;
 };
 
 static unsigned name_hash(const char *s)
@@ -724,11 +726,14 @@ static void name_index_make(fz_context *ctx, FT_Face face, struct name_index *ix
 		if (FT_Get_Glyph_Name(face, (FT_UInt)g, buf, sizeof buf) || !buf[0] || strlen(buf) >= sizeof buf - 1)
 			continue;
 		unsigned h = name_hash(buf) & (REC_NAME_SLOTS - 1);
-		while (ix->gid[h] >= 0 && strcmp(ix->names + (size_t)h * REC_GLYPH_NAME_MAX, buf) != 0)
+		while (ix->gid[h] >= 0 && strcmp(ix->names + ix->name[h], buf) != 0)
 			h = (h + 1) & (REC_NAME_SLOTS - 1);
 		if (ix->gid[h] < 0) {	/* the first glyph of a name wins */
+			size_t len = strlen(buf) + 1;
 			ix->gid[h] = g;
-			memcpy(ix->names + (size_t)h * REC_GLYPH_NAME_MAX, buf, strlen(buf) + 1);
+			ix->name[h] = (unsigned)ix->used;
+			memcpy(ix->names + ix->used, buf, len);
+			ix->used += len;
 		}
 	}
 }
@@ -738,7 +743,7 @@ static int name_index_get(FT_Face face, const struct name_index *ix, const char 
 {
 	unsigned h = name_hash(name) & (REC_NAME_SLOTS - 1);
 	for (; ix->gid[h] >= 0; h = (h + 1) & (REC_NAME_SLOTS - 1))
-		if (strcmp(ix->names + (size_t)h * REC_GLYPH_NAME_MAX, name) == 0)
+		if (strcmp(ix->names + ix->name[h], name) == 0)
 			return ix->gid[h];
 	return (int)FT_Get_Name_Index(face, (FT_String *)name);
 }
@@ -844,7 +849,7 @@ static pdf_font_desc *load_builtin_font(fz_context *ctx, pdf_document *doc, pdf_
 
 		etable = fz_malloc_array(ctx, REC_SIMPLE_CODES, unsigned short);
 		ix = fz_malloc_struct(ctx, struct name_index);
-		ix->names = fz_malloc(ctx, (size_t)REC_NAME_SLOTS * REC_GLYPH_NAME_MAX);
+		ix->names = fz_malloc(ctx, (size_t)REC_NAME_SLOTS / 2 * REC_GLYPH_NAME_MAX);
 
 		lock_mupdf(NULL, FZ_LOCK_FREETYPE);	/* what fz_lock does with our locks */
 		locked = 1;
