@@ -767,6 +767,105 @@ static int name_to_glyph(FT_Face face, const struct name_index *ix, const char *
 	return code;
 }
 
+/* What pdf_load_font_descriptor reads from a font descriptor. */
+static void descriptor_read(fz_context *ctx, pdf_font_desc *fd, pdf_obj *desc)
+{
+	fd->flags = pdf_dict_get_int(ctx, desc, PDF_NAME(Flags));
+	fd->italic_angle = pdf_dict_get_real(ctx, desc, PDF_NAME(ItalicAngle));
+	fd->ascent = pdf_dict_get_real(ctx, desc, PDF_NAME(Ascent));
+	fd->descent = pdf_dict_get_real(ctx, desc, PDF_NAME(Descent));
+	fd->cap_height = pdf_dict_get_real(ctx, desc, PDF_NAME(CapHeight));
+	fd->x_height = pdf_dict_get_real(ctx, desc, PDF_NAME(XHeight));
+	fd->missing_width = pdf_dict_get_real(ctx, desc, PDF_NAME(MissingWidth));
+}
+
+/* The glyph names /Encoding gives the codes, as pdf_load_simple_font reads
+ * them; standard: StandardEncoding under a missing base (MuPDF's rule for a
+ * font neither embedded nor symbolic). The names are borrowed from f. */
+static void encoding_names(fz_context *ctx, pdf_obj *f, int standard, const char *estrings[REC_SIMPLE_CODES])
+{
+	pdf_obj *enc = pdf_dict_get(ctx, f, PDF_NAME(Encoding));
+	if (pdf_is_name(ctx, enc)) {
+		pdf_load_encoding(estrings, pdf_to_name(ctx, enc));
+	} else if (pdf_is_dict(ctx, enc)) {
+		pdf_obj *base = pdf_dict_get(ctx, enc, PDF_NAME(BaseEncoding));
+		if (pdf_is_name(ctx, base))
+			pdf_load_encoding(estrings, pdf_to_name(ctx, base));
+		else if (standard)
+			pdf_load_encoding(estrings, "StandardEncoding");
+		pdf_obj *diff = pdf_dict_get(ctx, enc, PDF_NAME(Differences));
+		int n = pdf_array_len(ctx, diff), k = 0;
+		for (int i = 0; i < n; i++) {
+			pdf_obj *item = pdf_array_get(ctx, diff, i);
+			if (pdf_is_int(ctx, item))
+				k = pdf_to_int(ctx, item);
+			if (pdf_is_name(ctx, item) && k >= 0 && k < REC_SIMPLE_CODES)
+				estrings[k++] = pdf_to_name(ctx, item);
+		}
+	} else if (!enc && standard) {
+		pdf_load_encoding(estrings, "StandardEncoding");
+	}
+}
+
+/* The default width and /Widths into fd's metrics, as pdf_load_simple_font
+ * reads them (the caller ends them); 0 when the font has no /Widths. */
+static int widths_read(fz_context *ctx, pdf_font_desc *fd, pdf_obj *f)
+{
+	pdf_set_default_hmtx(ctx, fd, fd->missing_width);
+	pdf_obj *widths = pdf_dict_get(ctx, f, PDF_NAME(Widths));
+	if (!widths)
+		return 0;
+	int first = pdf_dict_get_int(ctx, f, PDF_NAME(FirstChar));
+	int last = pdf_dict_get_int(ctx, f, PDF_NAME(LastChar));
+	if (first < 0 || last > 255 || first > last)
+		first = last = 0;
+	for (int i = 0; i < last - first + 1; i++)
+		pdf_add_hmtx(ctx, fd, i + first, i + first, pdf_array_get_int(ctx, widths, i));
+	return 1;
+}
+
+/* pdf_load_simple_font's glyph for each code, in a built-in CFF font with
+ * the names of the codes' glyphs (estrings, completed here; ebuffer holds
+ * the names read from the font). 0 when the font is not what this expects.
+ * Call with FreeType locked. */
+static int builtin_glyphs(fz_context *ctx, FT_Face face, int type1, int symbolic, struct name_index *ix,
+	const char *estrings[REC_SIMPLE_CODES], char ebuffer[REC_SIMPLE_CODES][32], unsigned short etable[REC_SIMPLE_CODES])
+{
+	/* select_type1_cmap: the Adobe charmap, with which both kinds read names alike */
+	FT_CharMap cmap = NULL;
+	for (int i = 0; i < face->num_charmaps && !cmap; i++)
+		if (face->charmaps[i]->platform_id == 7)
+			cmap = face->charmaps[i];
+	const char *format = FT_Get_Font_Format(face);
+	if (!cmap || !format || strcmp(format, "CFF") != 0 || FT_Set_Charmap(face, cmap) != 0 ||
+		face->charmap->encoding == FT_ENCODING_MS_SYMBOL)
+		return 0;
+	name_index_make(ctx, face, ix);
+	for (int i = 0; i < REC_SIMPLE_CODES; i++) {
+		etable[i] = (unsigned short)ft_char_index(face, i);
+		int glyph = estrings[i] ? name_to_glyph(face, ix, estrings[i]) : 0;
+		if (glyph > 0)
+			etable[i] = (unsigned short)glyph;
+	}
+	/* names of the glyphs the built-in encoding gives */
+	for (int i = 0; i < REC_SIMPLE_CODES; i++)
+		if (etable[i] && !estrings[i]) {
+			if (FT_HAS_GLYPH_NAMES(face)) {
+				ebuffer[i][0] = 0;
+				FT_Get_Glyph_Name(face, etable[i], ebuffer[i], 32);
+				if (ebuffer[i][0])
+					estrings[i] = ebuffer[i];
+			} else {
+				estrings[i] = fz_glyph_name_from_win_ansi[i];
+			}
+		}
+	if (type1 && symbolic)
+		for (int i = 0; i < REC_SIMPLE_CODES; i++)
+			if (etable[i] && estrings[i] && !fz_unicode_from_glyph_name(estrings[i]))
+				estrings[i] = fz_glyph_name_from_adobe_standard[i];
+	return 1;
+}
+
 static int builtin_candidate(fz_context *ctx, pdf_obj *f)
 {
 	if (!pdf_is_indirect(ctx, f))
@@ -790,23 +889,16 @@ static pdf_font_desc *load_builtin_font(fz_context *ctx, pdf_document *doc, pdf_
 		return fd;
 	const char *basefont = pdf_to_name(ctx, pdf_dict_get(ctx, f, PDF_NAME(BaseFont)));
 	const char *clean = pdf_clean_font_name(basefont);
-	pdf_obj *desc = pdf_dict_get(ctx, f, PDF_NAME(FontDescriptor));
 	struct name_index *ix = NULL;
 	unsigned short *etable = NULL;
-	int locked = 0;
 	fz_var(fd);
 	fz_var(ix);
 	fz_var(etable);
-	fz_var(locked);
 	fz_try(ctx) {
 		fd = pdf_new_font_desc(ctx);
-		if (desc) {	/* pdf_load_font_descriptor, no font file */
-			fd->flags = pdf_dict_get_int(ctx, desc, PDF_NAME(Flags));
-			fd->italic_angle = pdf_dict_get_real(ctx, desc, PDF_NAME(ItalicAngle));
-			fd->cap_height = pdf_dict_get_real(ctx, desc, PDF_NAME(CapHeight));
-			fd->x_height = pdf_dict_get_real(ctx, desc, PDF_NAME(XHeight));
-			fd->missing_width = pdf_dict_get_real(ctx, desc, PDF_NAME(MissingWidth));
-		}
+		pdf_obj *desc = pdf_dict_get(ctx, f, PDF_NAME(FontDescriptor));
+		if (desc)
+			descriptor_read(ctx, fd, desc);
 		/* pdf_load_builtin_font (no system fonts are installed) */
 		int len = 0;
 		const unsigned char *data = fz_lookup_base14_font(ctx, clean, &len);
@@ -822,76 +914,15 @@ static pdf_font_desc *load_builtin_font(fz_context *ctx, pdf_document *doc, pdf_
 
 		int symbolic = (fd->flags & REC_FD_SYMBOLIC) && !(fd->flags & REC_FD_NONSYMBOLIC);
 		int type1 = !pdf_name_eq(ctx, pdf_dict_get(ctx, f, PDF_NAME(Subtype)), PDF_NAME(TrueType));
-
 		const char *estrings[REC_SIMPLE_CODES] = {NULL};
 		char ebuffer[REC_SIMPLE_CODES][32];
-		pdf_obj *enc = pdf_dict_get(ctx, f, PDF_NAME(Encoding));
-		if (pdf_is_name(ctx, enc)) {
-			pdf_load_encoding(estrings, pdf_to_name(ctx, enc));
-		} else if (pdf_is_dict(ctx, enc)) {
-			pdf_obj *base = pdf_dict_get(ctx, enc, PDF_NAME(BaseEncoding));
-			if (pdf_is_name(ctx, base))
-				pdf_load_encoding(estrings, pdf_to_name(ctx, base));
-			else if (!symbolic)
-				pdf_load_encoding(estrings, "StandardEncoding");
-			pdf_obj *diff = pdf_dict_get(ctx, enc, PDF_NAME(Differences));
-			int n = pdf_array_len(ctx, diff), k = 0;
-			for (int i = 0; i < n; i++) {
-				pdf_obj *item = pdf_array_get(ctx, diff, i);
-				if (pdf_is_int(ctx, item))
-					k = pdf_to_int(ctx, item);
-				if (pdf_is_name(ctx, item) && k >= 0 && k < REC_SIMPLE_CODES)
-					estrings[k++] = pdf_to_name(ctx, item);
-			}
-		} else if (!enc && !symbolic) {
-			pdf_load_encoding(estrings, "StandardEncoding");
-		}
-
+		encoding_names(ctx, f, !symbolic, estrings);
 		etable = fz_malloc_array(ctx, REC_SIMPLE_CODES, unsigned short);
 		ix = fz_malloc_struct(ctx, struct name_index);
 		ix->names = fz_malloc(ctx, (size_t)REC_NAME_SLOTS / 2 * REC_GLYPH_NAME_MAX);
-
-		lock_mupdf(NULL, FZ_LOCK_FREETYPE);	/* what fz_lock does with our locks */
-		locked = 1;
-		/* select_type1_cmap: the Adobe charmap, which both kinds then use alike */
-		FT_CharMap cmap = NULL;
-		for (int i = 0; i < face->num_charmaps; i++)
-			if (face->charmaps[i]->platform_id == 7) {
-				cmap = face->charmaps[i];
-				break;
-			}
-		const char *format = FT_Get_Font_Format(face);
-		int ok = cmap && format && strcmp(format, "CFF") == 0 && FT_Set_Charmap(face, cmap) == 0 &&
-			face->charmap->encoding != FT_ENCODING_MS_SYMBOL;
-		if (ok) {
-			name_index_make(ctx, face, ix);
-			for (int i = 0; i < REC_SIMPLE_CODES; i++)
-				etable[i] = (unsigned short)ft_char_index(face, i);
-			for (int i = 0; i < REC_SIMPLE_CODES; i++)
-				if (estrings[i]) {
-					int glyph = name_to_glyph(face, ix, estrings[i]);
-					if (glyph > 0)
-						etable[i] = (unsigned short)glyph;
-				}
-			/* names of the glyphs the built-in encoding gives */
-			for (int i = 0; i < REC_SIMPLE_CODES; i++)
-				if (etable[i] && !estrings[i]) {
-					if (FT_HAS_GLYPH_NAMES(face)) {
-						ebuffer[i][0] = 0;
-						FT_Get_Glyph_Name(face, etable[i], ebuffer[i], sizeof ebuffer[i]);
-						if (ebuffer[i][0])
-							estrings[i] = ebuffer[i];
-					} else {
-						estrings[i] = fz_glyph_name_from_win_ansi[i];
-					}
-				}
-			if (type1 && symbolic)
-				for (int i = 0; i < REC_SIMPLE_CODES; i++)
-					if (etable[i] && estrings[i] && !fz_unicode_from_glyph_name(estrings[i]))
-						estrings[i] = fz_glyph_name_from_adobe_standard[i];
-		}
+		lock_mupdf(NULL, FZ_LOCK_FREETYPE);	/* what fz_lock does with our locks; nothing in there throws */
+		int ok = builtin_glyphs(ctx, face, type1, symbolic, ix, estrings, ebuffer, etable);
 		unlock_mupdf(NULL, FZ_LOCK_FREETYPE);
-		locked = 0;
 		if (!ok)
 			fz_throw(ctx, FZ_ERROR_GENERIC, "not the expected built-in font");
 
@@ -907,16 +938,8 @@ static pdf_font_desc *load_builtin_font(fz_context *ctx, pdf_document *doc, pdf_
 				fz_rethrow(ctx);
 		}
 
-		pdf_set_default_hmtx(ctx, fd, fd->missing_width);
-		pdf_obj *widths = pdf_dict_get(ctx, f, PDF_NAME(Widths));
-		if (widths) {
-			int first = pdf_dict_get_int(ctx, f, PDF_NAME(FirstChar));
-			int last = pdf_dict_get_int(ctx, f, PDF_NAME(LastChar));
-			if (first < 0 || last > 255 || first > last)
-				first = last = 0;
-			for (int i = 0; i < last - first + 1; i++)
-				pdf_add_hmtx(ctx, fd, i + first, i + first, pdf_array_get_int(ctx, widths, i));
-		} else {
+		if (!widths_read(ctx, fd, f)) {
+			/* what ft_width gives each code's glyph, from the table */
 			const struct base14_widths *b = builtin_widths(ctx, fd->font);
 			if (!b)
 				fz_throw(ctx, FZ_ERROR_GENERIC, "no widths table for the built-in font");
@@ -931,8 +954,6 @@ static pdf_font_desc *load_builtin_font(fz_context *ctx, pdf_document *doc, pdf_
 		pdf_store_item(ctx, f, fd, fd->size);
 	}
 	fz_always(ctx) {
-		if (locked)
-			unlock_mupdf(NULL, FZ_LOCK_FREETYPE);
 		if (ix)
 			fz_free(ctx, ix->names);
 		fz_free(ctx, ix);
@@ -957,12 +978,12 @@ static pdf_font_desc *load_builtin_font(fz_context *ctx, pdf_document *doc, pdf_
  * laid out with; the program's own may differ: ReportLab's CJK subsets say
  * half an em there), and the glyph box's top and bottom come from the
  * descriptor (see below: usually within a few hundredths of an em of what
- * FreeType reads in the program; the glyph origins do not change). The codes' Unicode comes from /ToUnicode
- * with the /Encoding's glyph names behind it, as in pdf_load_simple_font.
+ * FreeType reads in the program; the glyph origins do not change). The
+ * codes' Unicode comes from /ToUnicode with the /Encoding's glyph names
+ * behind it, as in pdf_load_simple_font.
  * Nothing draws such a font: it is taken out of MuPDF's store before a
  * page is rendered for OCR. Anything else (CID fonts, no /ToUnicode, no
  * /Widths, the S22PDF case) is loaded by MuPDF as it is. */
-
 
 static int fast_font_candidate(fz_context *ctx, pdf_obj *f)
 {
@@ -1019,14 +1040,7 @@ static pdf_font_desc *load_fast_font(fz_context *ctx, pdf_document *doc, pdf_obj
 	fz_var(fd);
 	fz_try(ctx) {
 		fd = pdf_new_font_desc(ctx);
-		/* what pdf_load_font_descriptor reads */
-		fd->flags = pdf_dict_get_int(ctx, desc, PDF_NAME(Flags));
-		fd->italic_angle = pdf_dict_get_real(ctx, desc, PDF_NAME(ItalicAngle));
-		fd->ascent = pdf_dict_get_real(ctx, desc, PDF_NAME(Ascent));
-		fd->descent = pdf_dict_get_real(ctx, desc, PDF_NAME(Descent));
-		fd->cap_height = pdf_dict_get_real(ctx, desc, PDF_NAME(CapHeight));
-		fd->x_height = pdf_dict_get_real(ctx, desc, PDF_NAME(XHeight));
-		fd->missing_width = pdf_dict_get_real(ctx, desc, PDF_NAME(MissingWidth));
+		descriptor_read(ctx, fd, desc);
 		fd->is_embedded = 1;
 
 		fz_font *font = fz_new_type3_font(ctx, basefont, fz_identity);
@@ -1063,38 +1077,14 @@ static pdf_font_desc *load_fast_font(fz_context *ctx, pdf_document *doc, pdf_obj
 		}
 		font->bbox = fz_make_rect(0, dsc, 1, asc);
 
-		/* the encoding's glyph names (pdf_load_simple_font, embedded case) */
+		/* the encoding's glyph names (embedded: no StandardEncoding default) */
 		const char *estrings[REC_SIMPLE_CODES] = {NULL};
-		pdf_obj *enc = pdf_dict_get(ctx, f, PDF_NAME(Encoding));
-		if (pdf_is_name(ctx, enc)) {
-			pdf_load_encoding(estrings, pdf_to_name(ctx, enc));
-		} else if (pdf_is_dict(ctx, enc)) {
-			pdf_obj *base = pdf_dict_get(ctx, enc, PDF_NAME(BaseEncoding));
-			if (pdf_is_name(ctx, base))
-				pdf_load_encoding(estrings, pdf_to_name(ctx, base));
-			pdf_obj *diff = pdf_dict_get(ctx, enc, PDF_NAME(Differences));
-			int n = pdf_array_len(ctx, diff), k = 0;
-			for (int i = 0; i < n; i++) {
-				pdf_obj *item = pdf_array_get(ctx, diff, i);
-				if (pdf_is_int(ctx, item))
-					k = pdf_to_int(ctx, item);
-				if (pdf_is_name(ctx, item) && k >= 0 && k < REC_SIMPLE_CODES)
-					estrings[k++] = pdf_to_name(ctx, item);
-			}
-		}
+		encoding_names(ctx, f, 0, estrings);
 		fd->encoding = pdf_new_identity_cmap(ctx, 0, 1);
 		fd->size += pdf_cmap_size(ctx, fd->encoding);
 		pdf_load_to_unicode(ctx, doc, fd, estrings, NULL, pdf_dict_get(ctx, f, PDF_NAME(ToUnicode)));
 
-		/* widths, as pdf_load_simple_font reads them */
-		pdf_set_default_hmtx(ctx, fd, fd->missing_width);
-		pdf_obj *widths = pdf_dict_get(ctx, f, PDF_NAME(Widths));
-		int first = pdf_dict_get_int(ctx, f, PDF_NAME(FirstChar));
-		int last = pdf_dict_get_int(ctx, f, PDF_NAME(LastChar));
-		if (first < 0 || last > 255 || first > last)
-			first = last = 0;
-		for (int i = 0; i < last - first + 1; i++)
-			pdf_add_hmtx(ctx, fd, i + first, i + first, pdf_array_get_int(ctx, widths, i));
+		widths_read(ctx, fd, f);
 		pdf_end_hmtx(ctx, fd);
 		for (int code = 0; code < REC_SIMPLE_CODES; code++)
 			font->t3widths[code] = pdf_lookup_hmtx(ctx, fd, code).w / 1000.0f;
