@@ -681,7 +681,7 @@ static pdf_font_desc *load_base14_font(fz_context *ctx, pdf_document *doc, pdf_o
  * (Helvetica, Times-Roman ... as ReportLab writes them). pdf_load_simple_font
  * maps each of the 256 codes' glyph names to a glyph with FT_Get_Name_Index,
  * which for a CFF font compares the name with every glyph's in turn (a
- * third of the time spent reading a declaration went there). The font is
+ * tenth of the time spent reading a declaration went there). The font is
  * made here the same way, step by step, with the glyph names looked up in
  * a table made once from the font (the first glyph of each name, as
  * FT_Get_Name_Index finds it); a name not in the table goes to FreeType as
