@@ -13,6 +13,10 @@
 #include <mupdf/fitz.h>
 #include <mupdf/pdf.h>
 
+#include <ft2build.h>
+#include FT_FREETYPE_H
+#include FT_FONT_FORMATS_H
+
 #include "recognize/base14_widths.h"
 #include "recognize/cjk_table.h"
 #include "recognize/internal.h"
@@ -145,6 +149,7 @@ static fz_alloc_context alloc_ctx = {NULL, alloc_malloc, alloc_realloc, alloc_fr
 static pthread_mutex_t mupdf_locks[FZ_LOCK_MAX];
 static fz_context *base_ctx;
 static pthread_once_t base_once = PTHREAD_ONCE_INIT;
+static fz_store_drop_fn *font_desc_drop;	/* MuPDF's, for finding fonts in its store */
 
 static void lock_mupdf(void *user, int lock) { pthread_mutex_lock(&mupdf_locks[lock]); }
 static void unlock_mupdf(void *user, int lock) { pthread_mutex_unlock(&mupdf_locks[lock]); }
@@ -161,8 +166,13 @@ static void base_init(void)
 		return;
 	fz_set_warning_callback(base_ctx, quiet, NULL);
 	fz_set_error_callback(base_ctx, quiet, NULL);
-	fz_try(base_ctx)
-		fz_register_document_handlers(base_ctx);
+	/* documents are opened with pdf_open_document_with_stream: no handlers
+	 * registered, and none of the other formats' code linked in */
+	fz_try(base_ctx) {
+		pdf_font_desc *fd = pdf_new_font_desc(base_ctx);
+		font_desc_drop = fd->storable.drop;
+		pdf_drop_font(base_ctx, fd);
+	}
 	fz_catch(base_ctx) {
 		fz_drop_context(base_ctx);
 		base_ctx = NULL;
@@ -473,7 +483,19 @@ static enum kerr ocr_page(fz_context *ctx, fz_page *page, fz_matrix to_origin, i
 
 #define REC_PRELOAD_MAX_IMAGES 256
 
+/* The fonts of one document made without their programs (below): all of
+ * them leave MuPDF's store before any page is rendered for OCR, and none
+ * are made after that. */
+#define REC_MAX_FAST_FONTS 256
+
+struct fast_fonts {
+	pdf_obj *dicts[REC_MAX_FAST_FONTS];	/* kept */
+	int n;
+	int off;
+};
+
 struct preload {
+	struct fast_fonts *fast;
 	pdf_font_desc *fonts[REC_PRELOAD_MAX_FONTS];
 	pdf_obj *dicts[REC_PRELOAD_MAX_FONTS];	/* resolved, borrowed from the document */
 	int n;
@@ -655,6 +677,450 @@ static pdf_font_desc *load_base14_font(fz_context *ctx, pdf_document *doc, pdf_o
 	return fd;
 }
 
+/* A simple font that names one of MuPDF's built-in fonts and embeds none
+ * (Helvetica, Times-Roman ... as ReportLab writes them). pdf_load_simple_font
+ * maps each of the 256 codes' glyph names to a glyph with FT_Get_Name_Index,
+ * which for a CFF font compares the name with every glyph's in turn (a
+ * tenth of the time spent reading a declaration went there). The font is
+ * made here the same way, step by step, with the glyph names looked up in
+ * a table made once from the font (the first glyph of each name, as
+ * FT_Get_Name_Index finds it); a name not in the table goes to FreeType as
+ * before. Fonts whose program or charmap is not what this expects (a
+ * built-in font that is not CFF, no Adobe charmap) are loaded by MuPDF. */
+
+#define REC_FD_FORCE_BOLD (1 << 18)
+#define REC_FD_SYMBOLIC (1 << 2)
+#define REC_FD_NONSYMBOLIC (1 << 5)
+#define REC_FD_SERIF (1 << 1)
+#define REC_FD_FIXED_PITCH (1 << 0)
+#define REC_FD_ITALIC (1 << 6)
+#define REC_BOLD_STEMV 100
+
+#define REC_GLYPH_NAME_MAX 64
+#define REC_NAME_SLOTS 2048		/* a power of two, above twice the built-in fonts' glyph counts */
+
+struct name_index {
+	int gid[REC_NAME_SLOTS];	/* -1: empty */
+	unsigned name[REC_NAME_SLOTS];	/* offset of the slot's name in names */
+	char *names;			/* the names one after another: below REC_NAME_SLOTS / 2 * REC_GLYPH_NAME_MAX bytes */
+	size_t used;
+};
+
+static unsigned name_hash(const char *s)
+{
+	unsigned h = 2166136261u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+/* Call with FreeType locked. */
+static void name_index_make(fz_context *ctx, FT_Face face, struct name_index *ix)
+{
+	for (int i = 0; i < REC_NAME_SLOTS; i++)
+		ix->gid[i] = -1;
+	if (!FT_HAS_GLYPH_NAMES(face) || face->num_glyphs >= REC_NAME_SLOTS / 2)
+		return;
+	for (int g = 0; g < face->num_glyphs; g++) {
+		char buf[REC_GLYPH_NAME_MAX];
+		if (FT_Get_Glyph_Name(face, (FT_UInt)g, buf, sizeof buf) || !buf[0] || strlen(buf) >= sizeof buf - 1)
+			continue;
+		unsigned h = name_hash(buf) & (REC_NAME_SLOTS - 1);
+		while (ix->gid[h] >= 0 && strcmp(ix->names + ix->name[h], buf) != 0)
+			h = (h + 1) & (REC_NAME_SLOTS - 1);
+		if (ix->gid[h] < 0) {	/* the first glyph of a name wins */
+			size_t len = strlen(buf) + 1;
+			ix->gid[h] = g;
+			ix->name[h] = (unsigned)ix->used;
+			memcpy(ix->names + ix->used, buf, len);
+			ix->used += len;
+		}
+	}
+}
+
+/* FT_Get_Name_Index, from the table when the name is there. */
+static int name_index_get(FT_Face face, const struct name_index *ix, const char *name)
+{
+	unsigned h = name_hash(name) & (REC_NAME_SLOTS - 1);
+	for (; ix->gid[h] >= 0; h = (h + 1) & (REC_NAME_SLOTS - 1))
+		if (strcmp(ix->names + ix->name[h], name) == 0)
+			return ix->gid[h];
+	return (int)FT_Get_Name_Index(face, (FT_String *)name);
+}
+
+/* MuPDF's ft_name_index (fitz/font.c) with the table. */
+static int name_to_glyph(FT_Face face, const struct name_index *ix, const char *name)
+{
+	int code = name_index_get(face, ix, name);
+	if (code == 0) {
+		int unicode = fz_unicode_from_glyph_name(name);
+		if (unicode) {
+			for (const char **dup = fz_duplicate_glyph_names_from_unicode(unicode); *dup && code == 0; dup++)
+				code = name_index_get(face, ix, *dup);
+			if (code == 0) {
+				char buf[12];
+				snprintf(buf, sizeof buf, "uni%04X", (unsigned)unicode);
+				code = name_index_get(face, ix, buf);
+			}
+		}
+	}
+	return code;
+}
+
+/* What pdf_load_font_descriptor reads from a font descriptor. */
+static void descriptor_read(fz_context *ctx, pdf_font_desc *fd, pdf_obj *desc)
+{
+	fd->flags = pdf_dict_get_int(ctx, desc, PDF_NAME(Flags));
+	fd->italic_angle = pdf_dict_get_real(ctx, desc, PDF_NAME(ItalicAngle));
+	fd->ascent = pdf_dict_get_real(ctx, desc, PDF_NAME(Ascent));
+	fd->descent = pdf_dict_get_real(ctx, desc, PDF_NAME(Descent));
+	fd->cap_height = pdf_dict_get_real(ctx, desc, PDF_NAME(CapHeight));
+	fd->x_height = pdf_dict_get_real(ctx, desc, PDF_NAME(XHeight));
+	fd->missing_width = pdf_dict_get_real(ctx, desc, PDF_NAME(MissingWidth));
+}
+
+/* The glyph names /Encoding gives the codes, as pdf_load_simple_font reads
+ * them; standard: StandardEncoding under a missing base (MuPDF's rule for a
+ * font neither embedded nor symbolic). The names are borrowed from f. */
+static void encoding_names(fz_context *ctx, pdf_obj *f, int standard, const char *estrings[REC_SIMPLE_CODES])
+{
+	pdf_obj *enc = pdf_dict_get(ctx, f, PDF_NAME(Encoding));
+	if (pdf_is_name(ctx, enc)) {
+		pdf_load_encoding(estrings, pdf_to_name(ctx, enc));
+	} else if (pdf_is_dict(ctx, enc)) {
+		pdf_obj *base = pdf_dict_get(ctx, enc, PDF_NAME(BaseEncoding));
+		if (pdf_is_name(ctx, base))
+			pdf_load_encoding(estrings, pdf_to_name(ctx, base));
+		else if (standard)
+			pdf_load_encoding(estrings, "StandardEncoding");
+		pdf_obj *diff = pdf_dict_get(ctx, enc, PDF_NAME(Differences));
+		int n = pdf_array_len(ctx, diff), k = 0;
+		for (int i = 0; i < n; i++) {
+			pdf_obj *item = pdf_array_get(ctx, diff, i);
+			if (pdf_is_int(ctx, item))
+				k = pdf_to_int(ctx, item);
+			if (pdf_is_name(ctx, item) && k >= 0 && k < REC_SIMPLE_CODES)
+				estrings[k++] = pdf_to_name(ctx, item);
+		}
+	} else if (!enc && standard) {
+		pdf_load_encoding(estrings, "StandardEncoding");
+	}
+}
+
+/* The default width and /Widths into fd's metrics, as pdf_load_simple_font
+ * reads them (the caller ends them); 0 when the font has no /Widths. */
+static int widths_read(fz_context *ctx, pdf_font_desc *fd, pdf_obj *f)
+{
+	pdf_set_default_hmtx(ctx, fd, fd->missing_width);
+	pdf_obj *widths = pdf_dict_get(ctx, f, PDF_NAME(Widths));
+	if (!widths)
+		return 0;
+	int first = pdf_dict_get_int(ctx, f, PDF_NAME(FirstChar));
+	int last = pdf_dict_get_int(ctx, f, PDF_NAME(LastChar));
+	if (first < 0 || last > 255 || first > last)
+		first = last = 0;
+	for (int i = 0; i < last - first + 1; i++)
+		pdf_add_hmtx(ctx, fd, i + first, i + first, pdf_array_get_int(ctx, widths, i));
+	return 1;
+}
+
+/* pdf_load_simple_font's glyph for each code, in a built-in CFF font with
+ * the names of the codes' glyphs (estrings, completed here; ebuffer holds
+ * the names read from the font). 0 when the font is not what this expects.
+ * Call with FreeType locked. */
+static int builtin_glyphs(fz_context *ctx, FT_Face face, int type1, int symbolic, struct name_index *ix,
+	const char *estrings[REC_SIMPLE_CODES], char ebuffer[REC_SIMPLE_CODES][32], unsigned short etable[REC_SIMPLE_CODES])
+{
+	/* select_type1_cmap: the Adobe charmap, with which both kinds read names alike */
+	FT_CharMap cmap = NULL;
+	for (int i = 0; i < face->num_charmaps && !cmap; i++)
+		if (face->charmaps[i]->platform_id == 7)
+			cmap = face->charmaps[i];
+	const char *format = FT_Get_Font_Format(face);
+	if (!cmap || !format || strcmp(format, "CFF") != 0 || FT_Set_Charmap(face, cmap) != 0 ||
+		face->charmap->encoding == FT_ENCODING_MS_SYMBOL)
+		return 0;
+	name_index_make(ctx, face, ix);
+	for (int i = 0; i < REC_SIMPLE_CODES; i++) {
+		etable[i] = (unsigned short)ft_char_index(face, i);
+		int glyph = estrings[i] ? name_to_glyph(face, ix, estrings[i]) : 0;
+		if (glyph > 0)
+			etable[i] = (unsigned short)glyph;
+	}
+	/* names of the glyphs the built-in encoding gives */
+	for (int i = 0; i < REC_SIMPLE_CODES; i++)
+		if (etable[i] && !estrings[i]) {
+			if (FT_HAS_GLYPH_NAMES(face)) {
+				ebuffer[i][0] = 0;
+				FT_Get_Glyph_Name(face, etable[i], ebuffer[i], 32);
+				if (ebuffer[i][0])
+					estrings[i] = ebuffer[i];
+			} else {
+				estrings[i] = fz_glyph_name_from_win_ansi[i];
+			}
+		}
+	if (type1 && symbolic)
+		for (int i = 0; i < REC_SIMPLE_CODES; i++)
+			if (etable[i] && estrings[i] && !fz_unicode_from_glyph_name(estrings[i]))
+				estrings[i] = fz_glyph_name_from_adobe_standard[i];
+	return 1;
+}
+
+static int builtin_candidate(fz_context *ctx, pdf_obj *f)
+{
+	if (!pdf_is_indirect(ctx, f))
+		return 0;
+	pdf_obj *sub = pdf_dict_get(ctx, f, PDF_NAME(Subtype));
+	if (!pdf_name_eq(ctx, sub, PDF_NAME(Type1)) && !pdf_name_eq(ctx, sub, PDF_NAME(MMType1)) &&
+		!pdf_name_eq(ctx, sub, PDF_NAME(TrueType)))
+		return 0;
+	pdf_obj *fd = pdf_dict_get(ctx, f, PDF_NAME(FontDescriptor));
+	if (pdf_dict_get(ctx, fd, PDF_NAME(FontFile)) || pdf_dict_get(ctx, fd, PDF_NAME(FontFile2)) ||
+		pdf_dict_get(ctx, fd, PDF_NAME(FontFile3)))
+		return 0;
+	const char *base = pdf_to_name(ctx, pdf_dict_get(ctx, f, PDF_NAME(BaseFont)));
+	return pdf_clean_font_name(base) != base;	/* one of the 14 or an alias */
+}
+
+static pdf_font_desc *load_builtin_font(fz_context *ctx, pdf_document *doc, pdf_obj *f)
+{
+	pdf_font_desc *fd = pdf_find_item(ctx, font_desc_drop, f);
+	if (fd)
+		return fd;
+	const char *basefont = pdf_to_name(ctx, pdf_dict_get(ctx, f, PDF_NAME(BaseFont)));
+	const char *clean = pdf_clean_font_name(basefont);
+	struct name_index *ix = NULL;
+	unsigned short *etable = NULL;
+	fz_var(fd);
+	fz_var(ix);
+	fz_var(etable);
+	fz_try(ctx) {
+		fd = pdf_new_font_desc(ctx);
+		pdf_obj *desc = pdf_dict_get(ctx, f, PDF_NAME(FontDescriptor));
+		if (desc)
+			descriptor_read(ctx, fd, desc);
+		/* pdf_load_builtin_font (no system fonts are installed) */
+		int len = 0;
+		const unsigned char *data = fz_lookup_base14_font(ctx, clean, &len);
+		if (!data)
+			fz_throw(ctx, FZ_ERROR_GENERIC, "no built-in font");
+		fd->font = fz_new_font_from_memory(ctx, basefont, data, len, 0, 1);
+		fd->font->flags.is_serif = !!strstr(clean, "Times");
+		if (!strcmp(clean, "Symbol") || !strcmp(clean, "ZapfDingbats"))
+			fd->flags |= REC_FD_SYMBOLIC;
+		FT_Face face = fd->font->ft_face;
+		fd->ascent = 1000.0f * face->ascender / face->units_per_EM;
+		fd->descent = 1000.0f * face->descender / face->units_per_EM;
+
+		int symbolic = (fd->flags & REC_FD_SYMBOLIC) && !(fd->flags & REC_FD_NONSYMBOLIC);
+		int type1 = !pdf_name_eq(ctx, pdf_dict_get(ctx, f, PDF_NAME(Subtype)), PDF_NAME(TrueType));
+		const char *estrings[REC_SIMPLE_CODES] = {NULL};
+		char ebuffer[REC_SIMPLE_CODES][32];
+		encoding_names(ctx, f, !symbolic, estrings);
+		etable = fz_malloc_array(ctx, REC_SIMPLE_CODES, unsigned short);
+		ix = fz_malloc_struct(ctx, struct name_index);
+		ix->names = fz_malloc(ctx, (size_t)REC_NAME_SLOTS / 2 * REC_GLYPH_NAME_MAX);
+		lock_mupdf(NULL, FZ_LOCK_FREETYPE);	/* what fz_lock does with our locks; nothing in there throws */
+		int ok = builtin_glyphs(ctx, face, type1, symbolic, ix, estrings, ebuffer, etable);
+		unlock_mupdf(NULL, FZ_LOCK_FREETYPE);
+		if (!ok)
+			fz_throw(ctx, FZ_ERROR_GENERIC, "not the expected built-in font");
+
+		fd->encoding = pdf_new_identity_cmap(ctx, 0, 1);
+		fd->size += pdf_cmap_size(ctx, fd->encoding) + REC_SIMPLE_CODES * sizeof(unsigned short);
+		fd->cid_to_gid_len = REC_SIMPLE_CODES;
+		fd->cid_to_gid = etable;
+		etable = NULL;
+		fz_try(ctx)
+			pdf_load_to_unicode(ctx, doc, fd, estrings, NULL, pdf_dict_get(ctx, f, PDF_NAME(ToUnicode)));
+		fz_catch(ctx) {
+			if (fz_caught(ctx) == FZ_ERROR_MEMORY)
+				fz_rethrow(ctx);
+		}
+
+		if (!widths_read(ctx, fd, f)) {
+			/* what ft_width gives each code's glyph, from the table */
+			const struct base14_widths *b = builtin_widths(ctx, fd->font);
+			if (!b)
+				fz_throw(ctx, FZ_ERROR_GENERIC, "no widths table for the built-in font");
+			for (int code = 0; code < REC_SIMPLE_CODES; code++) {
+				int gid = pdf_font_cid_to_gid(ctx, fd, code);
+				pdf_add_hmtx(ctx, fd, code, code, gid >= 0 && gid < b->glyph_count ? b->widths[gid] : 0);
+			}
+		}
+		pdf_end_hmtx(ctx, fd);
+		remake_width_table(ctx, fd);
+		fd->size += (size_t)fd->font->width_count * sizeof(short);
+		pdf_store_item(ctx, f, fd, fd->size);
+	}
+	fz_always(ctx) {
+		if (ix)
+			fz_free(ctx, ix->names);
+		fz_free(ctx, ix);
+		fz_free(ctx, etable);
+	}
+	fz_catch(ctx) {
+		pdf_drop_font(ctx, fd);
+		if (fz_caught(ctx) == FZ_ERROR_MEMORY)
+			fz_rethrow(ctx);
+		fd = NULL;	/* left to MuPDF */
+	}
+	return fd;
+}
+
+/* An embedded simple font (TrueType or Type 1 program) that has /Widths
+ * and a /ToUnicode map: everything the text needs is in the font's
+ * dictionaries, and MuPDF would decompress and open the whole program (a
+ * CJK subset is about 100 KB) only to bound glyphs and take advances that
+ * /Widths already gives. Such a font is made without its program, as a
+ * Type 3-style fz_font that carries the metrics: the glyph id is the
+ * code, the advance is the code's /Widths entry (the advance the text is
+ * laid out with; the program's own may differ: ReportLab's CJK subsets say
+ * half an em there), and the glyph box's top and bottom come from the
+ * descriptor (see below: usually within a few hundredths of an em of what
+ * FreeType reads in the program; the glyph origins do not change). The
+ * codes' Unicode comes from /ToUnicode with the /Encoding's glyph names
+ * behind it, as in pdf_load_simple_font.
+ * Nothing draws such a font: it is taken out of MuPDF's store before a
+ * page is rendered for OCR. Anything else (CID fonts, no /ToUnicode, no
+ * /Widths, the S22PDF case) is loaded by MuPDF as it is. */
+
+static int fast_font_candidate(fz_context *ctx, pdf_obj *f)
+{
+	if (!pdf_is_indirect(ctx, f))
+		return 0;
+	pdf_obj *sub = pdf_dict_get(ctx, f, PDF_NAME(Subtype));
+	if (!pdf_name_eq(ctx, sub, PDF_NAME(TrueType)) && !pdf_name_eq(ctx, sub, PDF_NAME(Type1)) &&
+		!pdf_name_eq(ctx, sub, PDF_NAME(MMType1)))
+		return 0;
+	if (!pdf_is_stream(ctx, pdf_dict_get(ctx, f, PDF_NAME(ToUnicode))) ||
+		!pdf_is_array(ctx, pdf_dict_get(ctx, f, PDF_NAME(Widths))))
+		return 0;
+	pdf_obj *fd = pdf_dict_get(ctx, f, PDF_NAME(FontDescriptor));
+	if (!pdf_is_dict(ctx, fd))
+		return 0;
+	pdf_obj *file = pdf_dict_get(ctx, fd, PDF_NAME(FontFile));
+	if (!file)
+		file = pdf_dict_get(ctx, fd, PDF_NAME(FontFile2));
+	if (!file)
+		file = pdf_dict_get(ctx, fd, PDF_NAME(FontFile3));
+	if (!pdf_is_indirect(ctx, file))
+		return 0;
+	/* pdf_load_simple_font's S22PDF work-around (GBK names said to be WinAnsi) */
+	if (pdf_dict_get(ctx, f, PDF_NAME(Encoding)) == PDF_NAME(WinAnsiEncoding) &&
+		pdf_dict_get_int(ctx, fd, PDF_NAME(Flags)) == 4) {
+		for (const unsigned char *s = (const unsigned char *)pdf_to_name(ctx, pdf_dict_get(ctx, f, PDF_NAME(BaseFont))); *s; s++)
+			if (*s >= 0x80)
+				return 0;
+	}
+	return 1;
+}
+
+/* The name's style words, as FreeType's style flags would usually say. */
+static int name_says_bold(const char *name)
+{
+	for (const char *p = strstr(name, "Bold"); p; p = strstr(p + 1, "Bold")) {
+		if (p - name >= 4 && (strncmp(p - 4, "Semi", 4) == 0 || strncmp(p - 4, "Demi", 4) == 0 ||
+			strncmp(p - 4, "semi", 4) == 0 || strncmp(p - 4, "demi", 4) == 0))
+			continue;
+		return 1;
+	}
+	return 0;
+}
+
+static pdf_font_desc *load_fast_font(fz_context *ctx, pdf_document *doc, pdf_obj *f, struct fast_fonts *ff)
+{
+	if (ff->off || ff->n >= REC_MAX_FAST_FONTS)
+		return NULL;
+	pdf_font_desc *fd = pdf_find_item(ctx, font_desc_drop, f);
+	if (fd)
+		return fd;
+	pdf_obj *desc = pdf_dict_get(ctx, f, PDF_NAME(FontDescriptor));
+	const char *basefont = pdf_to_name(ctx, pdf_dict_get(ctx, f, PDF_NAME(BaseFont)));
+	fz_var(fd);
+	fz_try(ctx) {
+		fd = pdf_new_font_desc(ctx);
+		descriptor_read(ctx, fd, desc);
+		fd->is_embedded = 1;
+
+		fz_font *font = fz_new_type3_font(ctx, basefont, fz_identity);
+		fd->font = font;
+		font->use_glyph_bbox = 0;
+		/* FreeType's style flag comes from the program (OS/2, or Type 1's
+		 * Weight); the descriptor's stem width separates bold from regular
+		 * in the fonts looked at (bold 101-141, regular 40-88) */
+		font->flags.is_bold = (fd->flags & REC_FD_FORCE_BOLD) || name_says_bold(basefont) ||
+			pdf_to_real(ctx, pdf_dict_gets(ctx, desc, "FontWeight")) >= 700 ||
+			pdf_dict_get_real(ctx, desc, PDF_NAME(StemV)) >= REC_BOLD_STEMV;
+		font->flags.is_italic = (fd->flags & REC_FD_ITALIC) != 0;
+		font->flags.is_serif = (fd->flags & REC_FD_SERIF) != 0;
+		font->flags.is_mono = (fd->flags & REC_FD_FIXED_PITCH) != 0;
+		/* fz_font_ascender/descender of a Type 3 font are its bbox's y1/y0
+		 * (in ems). FreeType gives a TrueType or OpenType face hhea's
+		 * ascender and descender, for which the descriptor's /Ascent and
+		 * /Descent stand in, and a Type 1 or bare CFF face its font
+		 * bbox's top and bottom, which the descriptor's /FontBBox copies;
+		 * its fallback when a face has none is 0.8/-0.2 */
+		float asc = fd->ascent / 1000.0f, dsc = fd->descent / 1000.0f;
+		pdf_obj *ff3 = pdf_dict_get(ctx, desc, PDF_NAME(FontFile3));
+		if (pdf_dict_get(ctx, desc, PDF_NAME(FontFile)) ||
+			(ff3 && !pdf_name_eq(ctx, pdf_dict_get(ctx, ff3, PDF_NAME(Subtype)), PDF_NAME(OpenType)))) {
+			fz_rect box = pdf_dict_get_rect(ctx, desc, PDF_NAME(FontBBox));
+			if (box.y1 > box.y0) {
+				asc = box.y1 / 1000.0f;
+				dsc = box.y0 / 1000.0f;
+			}
+		}
+		if (!(asc > 0 && asc < 2 && dsc <= 0 && dsc > -1 && asc - dsc >= 0.5f)) {
+			asc = 0.8f;
+			dsc = -0.2f;
+		}
+		font->bbox = fz_make_rect(0, dsc, 1, asc);
+
+		/* the encoding's glyph names (embedded: no StandardEncoding default) */
+		const char *estrings[REC_SIMPLE_CODES] = {NULL};
+		encoding_names(ctx, f, 0, estrings);
+		fd->encoding = pdf_new_identity_cmap(ctx, 0, 1);
+		fd->size += pdf_cmap_size(ctx, fd->encoding);
+		pdf_load_to_unicode(ctx, doc, fd, estrings, NULL, pdf_dict_get(ctx, f, PDF_NAME(ToUnicode)));
+
+		widths_read(ctx, fd, f);
+		pdf_end_hmtx(ctx, fd);
+		for (int code = 0; code < REC_SIMPLE_CODES; code++)
+			font->t3widths[code] = pdf_lookup_hmtx(ctx, fd, code).w / 1000.0f;
+		fd->size += REC_SIMPLE_CODES * (sizeof(float) + 2 * sizeof(void *) + sizeof(unsigned short));
+
+		ff->dicts[ff->n] = pdf_keep_obj(ctx, f);
+		pdf_store_item(ctx, f, fd, fd->size);
+		ff->n++;
+	}
+	fz_catch(ctx) {
+		pdf_drop_font(ctx, fd);
+		if (fz_caught(ctx) == FZ_ERROR_MEMORY)
+			fz_rethrow(ctx);
+		fd = NULL;	/* left to MuPDF */
+	}
+	return fd;
+}
+
+#ifdef KOUAN_OCR
+/* Takes the document's fonts made here out of the store, so that rendering
+ * a page (for OCR) loads them with their programs; none are made after. */
+static void unstore_fast_fonts(fz_context *ctx, struct fast_fonts *ff)
+{
+	for (int i = 0; i < ff->n; i++)
+		pdf_remove_item(ctx, font_desc_drop, ff->dicts[i]);
+	ff->off = 1;
+}
+#endif
+
+static void fast_fonts_drop(fz_context *ctx, struct fast_fonts *ff)
+{
+	for (int i = 0; i < ff->n; i++)
+		pdf_drop_obj(ctx, ff->dicts[i]);
+	ff->n = 0;
+}
+
 static void preload_resources(fz_context *ctx, pdf_document *doc, pdf_obj *res, int depth, struct preload *pl)
 {
 	if (!res || depth > REC_PRELOAD_MAX_DEPTH || pdf_mark_obj(ctx, res))
@@ -666,8 +1132,11 @@ static void preload_resources(fz_context *ctx, pdf_document *doc, pdf_obj *res, 
 			pdf_obj *f = pdf_dict_get_val(ctx, fonts, i);
 			if (!pdf_is_dict(ctx, f) || preloaded(ctx, pl, pdf_resolve_indirect(ctx, f)))
 				continue;
-			pdf_font_desc *fd = base14_candidate(ctx, f) ? load_base14_font(ctx, doc, res, f)
-				: try_load_font(ctx, doc, res, f);
+			pdf_font_desc *fd = fast_font_candidate(ctx, f) ? load_fast_font(ctx, doc, f, pl->fast)
+				: builtin_candidate(ctx, f) ? load_builtin_font(ctx, doc, f) : NULL;
+			if (!fd)
+				fd = base14_candidate(ctx, f) ? load_base14_font(ctx, doc, res, f)
+					: try_load_font(ctx, doc, res, f);
 			if (!fd)
 				continue;
 			if (fd->font)
@@ -702,12 +1171,12 @@ static void preload_drop(fz_context *ctx, struct preload *pl)
 
 /* Read one page into out: glyphs, rules and size, in one pass. */
 static void read_page(fz_context *ctx, fz_document *doc, int i, fz_cookie *cookie, struct rec_page *out,
-	int64_t deadline_ms, int *ocr_used)
+	int64_t deadline_ms, int *ocr_used, struct fast_fonts *fast)
 {
 	fz_page *page = NULL;
 	fz_device *tdev = NULL, *rdev = NULL;
 	fz_stext_page *st = NULL;
-	struct preload pl = {.n = 0};
+	struct preload pl = {.fast = fast};
 	fz_var(page);
 	fz_var(tdev);
 	fz_var(rdev);
@@ -737,12 +1206,15 @@ static void read_page(fz_context *ctx, fz_document *doc, int i, fz_cookie *cooki
 		/* no text layer, or one that cannot be what the page shows: read
 		 * the page image (a failure leaves the page as it was, and a
 		 * document with no text at all is refused as no_text) */
-		if ((out->n_glyphs == 0 || rec_page_text_illegible(out)) &&
-			ocr_page(ctx, page, to_origin, deadline_ms, out) == K_OK)
-			*ocr_used = 1;
+		if (out->n_glyphs == 0 || rec_page_text_illegible(out)) {
+			unstore_fast_fonts(ctx, fast);
+			if (ocr_page(ctx, page, to_origin, deadline_ms, out) == K_OK)
+				*ocr_used = 1;
+		}
 #else
 		(void)deadline_ms;
 		(void)ocr_used;
+		(void)fast;
 #endif
 	}
 	fz_always(ctx) {
@@ -801,12 +1273,13 @@ enum kerr rec_pdf_load(const unsigned char *data, size_t len, int64_t deadline_m
 	int ocr_used = 0;
 	fz_stream *stm = NULL;
 	fz_document *doc = NULL;
+	struct fast_fonts fast_store = {.n = 0}, *fast = &fast_store;
 	fz_var(stm);
 	fz_var(doc);
 	fz_var(err);
 	fz_try(ctx) {
 		stm = fz_open_memory(ctx, data, len);
-		doc = fz_open_document_with_stream(ctx, "application/pdf", stm);
+		doc = &pdf_open_document_with_stream(ctx, stm)->super;
 		if (fz_needs_password(ctx, doc) && !fz_authenticate_password(ctx, doc, "")) {
 			err = K_ENCRYPTED_PDF;
 			break;
@@ -826,7 +1299,7 @@ enum kerr rec_pdf_load(const unsigned char *data, size_t len, int64_t deadline_m
 		out->n_pages = (size_t)n;
 		size_t total = 0;
 		for (int i = 0; i < n; i++) {
-			read_page(ctx, doc, i, &cookie, &out->pages[i], deadline_ms, &ocr_used);
+			read_page(ctx, doc, i, &cookie, &out->pages[i], deadline_ms, &ocr_used, fast);
 			total += out->pages[i].n_glyphs;
 			if (total > REC_MAX_GLYPHS_PER_DOC) {
 				err = K_RESOURCE_LIMIT;
@@ -838,6 +1311,7 @@ enum kerr rec_pdf_load(const unsigned char *data, size_t len, int64_t deadline_m
 			*repaired = 1;
 	}
 	fz_always(ctx) {
+		fast_fonts_drop(ctx, fast);
 		fz_drop_document(ctx, doc);
 		fz_drop_stream(ctx, stm);
 	}
