@@ -38,6 +38,7 @@ LAZY_VOID(libtess, TessBaseAPIEnd, (TessBaseAPI *h), (h))
 LAZY(libtess, int, TessBaseAPIInit3, (TessBaseAPI *h, const char *datapath, const char *language), (h, datapath, language))
 LAZY(libtess, int, TessBaseAPIRecognize, (TessBaseAPI *h, ETEXT_DESC *monitor), (h, monitor))
 LAZY_VOID(libtess, TessBaseAPISetImage2, (TessBaseAPI *h, struct Pix *pix), (h, pix))
+LAZY_VOID(libtess, TessBaseAPISetRectangle, (TessBaseAPI *h, int l, int t, int w, int hh), (h, l, t, w, hh))
 LAZY_VOID(libtess, TessBaseAPISetPageSegMode, (TessBaseAPI *h, TessPageSegMode mode), (h, mode))
 LAZY_VOID(libtess, TessBaseAPISetSourceResolution, (TessBaseAPI *h, int ppi), (h, ppi))
 LAZY(libtess, BOOL, TessBaseAPISetVariable, (TessBaseAPI *h, const char *name, const char *value), (h, name, value))
@@ -72,6 +73,16 @@ LAZY(liblept, PIX *, pixDilateBrick, (PIX *d, PIX *s, l_int32 hsize, l_int32 vsi
 LAZY(liblept, l_ok, pixFindSkew, (PIX *p, l_float32 *angle, l_float32 *conf), (p, angle, conf))
 LAZY(liblept, l_uint32 *, pixGetData, (PIX *p), (p))
 LAZY(liblept, l_int32, pixGetWpl, (const PIX *p), (p))
+LAZY(liblept, PIX *, pixCloseBrick, (PIX *d, PIX *s, l_int32 hsize, l_int32 vsize), (d, s, hsize, vsize))
+LAZY(liblept, PIX *, pixSubtract, (PIX *d, PIX *s1, PIX *s2), (d, s1, s2))
+LAZY(liblept, PIX *, pixSelectBySize,
+	(PIX *s, l_int32 w, l_int32 h, l_int32 conn, l_int32 type, l_int32 relation, l_int32 *changed),
+	(s, w, h, conn, type, relation, changed))
+LAZY(liblept, l_ok, pixRasterop,
+	(PIX *d, l_int32 dx, l_int32 dy, l_int32 dw, l_int32 dh, l_int32 op, PIX *s, l_int32 sx, l_int32 sy),
+	(d, dx, dy, dw, dh, op, s, sx, sy))
+LAZY(liblept, BOXA *, boxaCreate, (l_int32 n), (n))
+LAZY(liblept, l_ok, boxaAddBox, (BOXA *b, BOX *box, l_int32 flag), (b, box, flag))
 LAZY(liblept, PIX *, pixOpenBrick, (PIX *d, PIX *s, l_int32 hsize, l_int32 vsize), (d, s, hsize, vsize))
 LAZY(liblept, PIX *, pixOr, (PIX *d, PIX *s1, PIX *s2), (d, s1, s2))
 LAZY(liblept, PIX *, pixRotate,
