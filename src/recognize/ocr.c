@@ -526,6 +526,7 @@ static enum kerr run_tesseract(PIX *pix, float dpi, int64_t deadline_ms, float p
 	r->min_conf = OCR_MIN_WORD_CONF;
 	TessBaseAPISetVariable(api, "preserve_interword_spaces", "1");
 	TessBaseAPISetVariable(api, "debug_file", "/dev/null");
+	TessBaseAPISetVariable(api, "tessedit_do_invert", "0");	/* forms print dark on light: no second reading of each line inverted (a third faster) */
 	TessBaseAPISetPageSegMode(api, PSM_AUTO);
 	TessBaseAPISetImage2(api, pix);
 	TessBaseAPISetSourceResolution(api, (int)lroundf(dpi));
