@@ -20,11 +20,12 @@
 #include "recognize/ocr_fix.h"
 
 #define OCR_LANG "chi_sim"
-#define OCR_WORK_DPI 200.0f	/* the resolution chi_sim reads these forms best at */
+#define OCR_WORK_DPI_MIN 200.0f	/* pages are read at their scan resolution, at least this */
+#define OCR_WORK_DPI_MAX 300.0f	/* and at most this */
 #define OCR_DPI_MIN 50.0f
 #define OCR_DPI_MAX 1200.0f
 #define OCR_MAX_PIXELS (120L * 1000 * 1000)	/* input; A4 at 600 dpi is 35 MP */
-#define OCR_MAX_WORK_PIXELS (40L * 1000 * 1000)	/* after scaling to OCR_WORK_DPI */
+#define OCR_MAX_WORK_PIXELS (40L * 1000 * 1000)	/* after scaling to the working resolution */
 #define OCR_MIN_SIDE 32
 #define OCR_MAX_GLYPHS 200000
 #define OCR_MAX_RULES 4000
@@ -67,7 +68,14 @@ static bool raster_ok(const struct rec_raster *img)
 	return img->dpi >= OCR_DPI_MIN && img->dpi <= OCR_DPI_MAX;
 }
 
-/* A grey PIX at about OCR_WORK_DPI; *scale is working pixels per input pixel. */
+/* The resolution a page is read at (ocr.h). */
+static float work_dpi(const struct rec_raster *img)
+{
+	float d = img->scan_dpi > 0.0f ? img->scan_dpi : OCR_WORK_DPI_MIN;
+	return d < OCR_WORK_DPI_MIN ? OCR_WORK_DPI_MIN : d > OCR_WORK_DPI_MAX ? OCR_WORK_DPI_MAX : d;
+}
+
+/* A grey PIX at about work_dpi; *scale is working pixels per input pixel. */
 static PIX *working_image(const struct rec_raster *img, float *scale)
 {
 	PIX *pix = pixCreate(img->width, img->height, 8);
@@ -82,7 +90,7 @@ static PIX *working_image(const struct rec_raster *img, float *scale)
 			SET_DATA_BYTE(line, x, src[x]);
 	}
 	pixSetResolution(pix, (l_int32)lroundf(img->dpi), (l_int32)lroundf(img->dpi));
-	float s = OCR_WORK_DPI / img->dpi;
+	float s = work_dpi(img) / img->dpi;
 	*scale = 1.0f;
 	if (s > 0.85f && s < 1.25f)
 		return pix;
@@ -573,7 +581,7 @@ enum kerr rec_ocr_page(const struct rec_raster *img, int64_t deadline_ms, struct
 		return K_NO_TEXT;
 	if ((long)img->width * (long)img->height > OCR_MAX_PIXELS)
 		return K_RESOURCE_LIMIT;
-	float s = OCR_WORK_DPI / img->dpi;
+	float s = work_dpi(img) / img->dpi;
 	if ((double)img->width * s * (double)img->height * s > (double)OCR_MAX_WORK_PIXELS)
 		return K_RESOURCE_LIMIT;
 	if (now_ms() >= deadline_ms)
@@ -603,8 +611,8 @@ enum kerr rec_ocr_page(const struct rec_raster *img, int64_t deadline_ms, struct
 	t_prev = t, t = now_ms(), tm.lines = t - t_prev;
 	int readable = 0;
 	err = run_tesseract(clean, dpi, deadline_ms, px_to_pt, out, &readable, &tm);
-	log_debug("msg=ocr_page width=%d height=%d dpi=%.0f skew_deg=%.2f glyphs=%zu rules=%zu readable=%d err=%s",
-		img->width, img->height, img->dpi, angle, out->n_glyphs, out->n_rules, readable, kerr_code(err));
+	log_debug("msg=ocr_page width=%d height=%d dpi=%.0f scan_dpi=%.0f work_dpi=%.0f skew_deg=%.2f glyphs=%zu rules=%zu readable=%d err=%s",
+		img->width, img->height, img->dpi, img->scan_dpi, dpi, angle, out->n_glyphs, out->n_rules, readable, kerr_code(err));
 	log_debug("msg=ocr_timing image_ms=%lld deskew_ms=%lld lines_ms=%lld init_ms=%lld read_ms=%lld pass2_ms=%lld "
 		"pass2_blocks=%d", (long long)tm.image, (long long)tm.deskew, (long long)tm.lines, (long long)tm.init,
 		(long long)tm.read, (long long)tm.pass2, tm.blocks);

@@ -167,7 +167,8 @@ int cli_ocr(int argc, char **argv)
 			buf[(size_t)y * (size_t)w + (size_t)x] = (uint8_t)GET_DATA_BYTE(line, x);
 	}
 	pixDestroy(&grey);
-	struct rec_raster img = {.pixels = buf, .width = w, .height = h, .stride = w, .dpi = (float)dpi};
+	struct rec_raster img = {.pixels = buf, .width = w, .height = h, .stride = w, .dpi = (float)dpi,
+		.scan_dpi = (float)dpi};
 	struct rec_page page = {0};
 	enum kerr err = rec_ocr_page(&img, now_ms() + timeout, &page);
 	free(buf);
