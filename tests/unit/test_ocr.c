@@ -303,6 +303,56 @@ static void test_ocr_page(void **state)
 	free(page.glyphs);
 	free(page.rules);
 }
+
+/* The same strip enlarged to 300 dpi: read at its scan resolution (300) and
+ * at the default one (scan_dpi 0: 200 dpi), the number comes back whole and
+ * the boxes stay in points of the raster. */
+static void test_ocr_scan_dpi(void **state)
+{
+	const char *src = getenv("KOUAN_SOURCE_DIR");
+	char path[4096];
+	snprintf(path, sizeof path, "%s/tests/fixtures/ocr/number_row.png", src ? src : ".");
+	PIX *pix = pixRead(path);
+	assert_non_null(pix);
+	PIX *grey = pixConvertTo8(pix, 0);
+	PIX *big = pixScaleGrayLI(grey, 1.5f, 1.5f);
+	pixDestroy(&pix);
+	pixDestroy(&grey);
+	assert_non_null(big);
+	int w = pixGetWidth(big), h = pixGetHeight(big);
+	uint8_t *buf = malloc((size_t)w * h);
+	assert_non_null(buf);
+	for (int y = 0; y < h; y++)
+		for (int x = 0; x < w; x++)
+			buf[(size_t)y * w + x] = (uint8_t)GET_DATA_BYTE(pixGetData(big) + (size_t)y * pixGetWpl(big), x);
+	pixDestroy(&big);
+	const float scan[] = {300.0f, 0.0f};
+	for (size_t k = 0; k < sizeof scan / sizeof scan[0]; k++) {
+		struct rec_raster img = {.pixels = buf, .width = w, .height = h, .stride = w, .dpi = 300,
+			.scan_dpi = scan[k]};
+		struct rec_page page;
+		assert_int_equal(rec_ocr_page(&img, now_ms() + 15000, &page), K_OK);
+		assert_true(page.width > w * 72.0f / 300.0f - 0.5f && page.width < w * 72.0f / 300.0f + 0.5f);
+		char text[1024];
+		size_t n = 0;
+		for (size_t i = 0; i < page.n_glyphs && n + 1 < sizeof text; i++) {
+			const struct rec_glyph *g = &page.glyphs[i];
+			assert_true(g->x0 >= 0 && g->x1 <= page.width + 1 && g->y0 >= 0 && g->y1 <= page.height + 1);
+			if (g->cp < 128 && g->cp > ' ')
+				text[n++] = (char)g->cp;
+		}
+		text[n] = 0;
+		const char *at = strstr(text, "9402");
+		assert_non_null(at);
+		char no[19];
+		float conf;
+		assert_int_not_equal(ocr_fix_declno(at, 18, NULL, no, &conf), OCR_FIX_FAILED);
+		assert_string_equal(no, "940220260002940551");
+		free(page.glyphs);
+		free(page.rules);
+	}
+	free(buf);
+}
 #endif
 
 int main(void)
@@ -322,6 +372,7 @@ int main(void)
 #ifdef KOUAN_OCR
 		cmocka_unit_test(test_ocr_refuses),
 		cmocka_unit_test(test_ocr_page),
+		cmocka_unit_test(test_ocr_scan_dpi),
 #endif
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
