@@ -17,6 +17,7 @@
 
 #include "core/log.h"
 #include "recognize/ocr.h"
+#include "recognize/ocr_code.h"
 #include "recognize/ocr_fix.h"
 
 #define OCR_LANG "chi_sim"
@@ -42,6 +43,8 @@
 #define OCR_PASS2_PAD_IN 0.03f	/* white margin read around a block */
 #define OCR_PASS2_MAX_BLOCKS 60
 #define OCR_PASS2_MIN_CONF 0.35f	/* a word read in the second pass is kept from this confidence */
+#define OCR_CODE_CONF 0.95f	/* a printed number the bar code confirms */
+#define OCR_CODE_TOP_SHARE 0.30f	/* the form prints its bar codes in the header: the top of the page is searched */
 #define OCR_MIN_SKEW_DEG 0.05f
 #define OCR_MAX_SKEW_DEG 5.0f
 
@@ -507,7 +510,7 @@ static enum kerr second_pass(TessBaseAPI *api, ETEXT_DESC *mon, const int64_t *d
 
 /* Milliseconds spent in each stage of one page (logged at level debug). */
 struct ocr_times {
-	int64_t image, deskew, lines, init, read, pass2;
+	int64_t image, deskew, lines, init, read, pass2, codes;
 	int blocks;
 };
 
@@ -611,11 +614,22 @@ enum kerr rec_ocr_page(const struct rec_raster *img, int64_t deadline_ms, struct
 	t_prev = t, t = now_ms(), tm.lines = t - t_prev;
 	int readable = 0;
 	err = run_tesseract(clean, dpi, deadline_ms, px_to_pt, out, &readable, &tm);
+	if (err == K_OK && readable >= OCR_MIN_READABLE) {
+		/* the bar codes of the declaration number confirm or correct its printed digits */
+		t = now_ms();
+		char codes[OCR_CODE_MAX][OCR_CODE_LEN + 1];
+		int top = (int)lroundf(OCR_CODE_TOP_SHARE * (float)img->height);
+		size_t nc = ocr_read_codes(img->pixels, img->width, top, img->stride, codes, OCR_CODE_MAX);
+		size_t fixed = nc ? ocr_fix_by_codes(out->glyphs, out->n_glyphs, (const char (*)[OCR_CODE_LEN + 1])codes,
+			nc, OCR_CODE_CONF) : 0;
+		tm.codes = now_ms() - t;
+		log_debug("msg=ocr_codes codes=%zu numbers_fixed=%zu", nc, fixed);
+	}
 	log_debug("msg=ocr_page width=%d height=%d dpi=%.0f scan_dpi=%.0f work_dpi=%.0f skew_deg=%.2f glyphs=%zu rules=%zu readable=%d err=%s",
 		img->width, img->height, img->dpi, img->scan_dpi, dpi, angle, out->n_glyphs, out->n_rules, readable, kerr_code(err));
 	log_debug("msg=ocr_timing image_ms=%lld deskew_ms=%lld lines_ms=%lld init_ms=%lld read_ms=%lld pass2_ms=%lld "
-		"pass2_blocks=%d", (long long)tm.image, (long long)tm.deskew, (long long)tm.lines, (long long)tm.init,
-		(long long)tm.read, (long long)tm.pass2, tm.blocks);
+		"pass2_blocks=%d codes_ms=%lld", (long long)tm.image, (long long)tm.deskew, (long long)tm.lines,
+		(long long)tm.init, (long long)tm.read, (long long)tm.pass2, tm.blocks, (long long)tm.codes);
 	if (err == K_OK && readable < OCR_MIN_READABLE)
 		err = K_NO_TEXT;
 out:

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <leptonica/allheaders.h>
 #include <tesseract/capi.h>
+#include <zbar.h>
 
 #include "core/lazylib.h"
 #include "recognize/ocr.h"
@@ -18,10 +19,16 @@ static void one_openmp_thread(void)
 
 LAZYLIB_BEFORE(libtess, "libtesseract.so.5", one_openmp_thread);
 LAZYLIB_BEFORE(liblept, "liblept.so.5", one_openmp_thread);
+LAZYLIB(libzbar, "libzbar.so.0");	/* bar codes (ocr_code.c): optional */
 
 int rec_ocr_available(void)
 {
 	return lazylib_available(&liblept) && lazylib_available(&libtess);
+}
+
+int ocr_codes_available(void)
+{
+	return lazylib_available(&libzbar);
 }
 
 /* The entry point: NULL when the libraries are not installed. */
@@ -97,3 +104,20 @@ LAZY(liblept, PIX *, pixConvertTo8, (PIX *p, l_int32 cmapflag), (p, cmapflag))
 LAZY(liblept, l_int32, pixGetWidth, (const PIX *p), (p))
 LAZY(liblept, l_int32, pixGetHeight, (const PIX *p), (p))
 LAZY(liblept, l_int32, pixGetXRes, (const PIX *p), (p))
+
+LAZY(libzbar, zbar_image_scanner_t *, zbar_image_scanner_create, (void), ())
+LAZY_VOID(libzbar, zbar_image_scanner_destroy, (zbar_image_scanner_t *s), (s))
+LAZY(libzbar, int, zbar_image_scanner_set_config,
+	(zbar_image_scanner_t *s, zbar_symbol_type_t sym, zbar_config_t cfg, int value), (s, sym, cfg, value))
+LAZY(libzbar, int, zbar_scan_image, (zbar_image_scanner_t *s, zbar_image_t *img), (s, img))
+LAZY(libzbar, zbar_image_t *, zbar_image_create, (void), ())
+LAZY_VOID(libzbar, zbar_image_destroy, (zbar_image_t *img), (img))
+LAZY_VOID(libzbar, zbar_image_set_format, (zbar_image_t *img, unsigned long format), (img, format))
+LAZY_VOID(libzbar, zbar_image_set_size, (zbar_image_t *img, unsigned w, unsigned h), (img, w, h))
+LAZY_VOID(libzbar, zbar_image_set_data,
+	(zbar_image_t *img, const void *data, unsigned long len, zbar_image_cleanup_handler_t *cleanup),
+	(img, data, len, cleanup))
+LAZY(libzbar, const zbar_symbol_t *, zbar_image_first_symbol, (const zbar_image_t *img), (img))
+LAZY(libzbar, const zbar_symbol_t *, zbar_symbol_next, (const zbar_symbol_t *s), (s))
+LAZY(libzbar, const char *, zbar_symbol_get_data, (const zbar_symbol_t *s), (s))
+LAZY(libzbar, unsigned int, zbar_symbol_get_data_length, (const zbar_symbol_t *s), (s))

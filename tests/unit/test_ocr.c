@@ -15,6 +15,7 @@
 #include <leptonica/allheaders.h>
 
 #include "recognize/ocr.h"
+#include "recognize/ocr_code.h"
 #endif
 
 static enum ocr_fix vin(const char *in, const char *hint, char out[OCR_VIN_LEN + 1], float *conf)
@@ -304,6 +305,42 @@ static void test_ocr_page(void **state)
 	free(page.rules);
 }
 
+static void glyphs_of(struct rec_glyph *g, const char *s)
+{
+	for (size_t i = 0; s[i]; i++)
+		g[i] = (struct rec_glyph){.cp = (unsigned char)s[i], .conf = 0.5f};
+}
+
+/* A printed declaration number a bar code confirms: up to three digits
+ * corrected; other numbers, far ones, and runs of another length untouched. */
+static void test_fix_by_codes(void **state)
+{
+	const char codes[2][OCR_CODE_LEN + 1] = {"940220260002518834", "940220240001292552"};
+	struct rec_glyph g[128];
+	const char *line = "No 940220260002518831 pre 940220260002689491 x 94022024000129255 y 940220240001292552";
+	size_t n = strlen(line);
+	glyphs_of(g, line);
+	assert_int_equal(ocr_fix_by_codes(g, n, codes, 2, 0.95f), 1);
+	char back[128];
+	for (size_t i = 0; i < n; i++)
+		back[i] = (char)g[i].cp;
+	back[n] = 0;
+	assert_string_equal(back, "No 940220260002518834 pre 940220260002689491 x 94022024000129255 y 940220240001292552");
+	assert_true(g[3 + 17].conf > 0.9f);	/* the corrected digit */
+	assert_true(g[3 + 16].conf < 0.6f);	/* the others keep theirs */
+	/* four digits off: not the same number */
+	glyphs_of(g, "940220260002511111");
+	assert_int_equal(ocr_fix_by_codes(g, 18, codes, 2, 0.95f), 0);
+	assert_int_equal(g[17].cp, '1');
+	/* no codes, nothing to do */
+	glyphs_of(g, "940220260002518831");
+	assert_int_equal(ocr_fix_by_codes(g, 18, codes, 0, 0.95f), 0);
+	/* near two codes at once: ambiguous, left alone */
+	const char twins[2][OCR_CODE_LEN + 1] = {"940220260002518834", "940220260002518835"};
+	assert_int_equal(ocr_fix_by_codes(g, 18, twins, 2, 0.95f), 0);
+	assert_int_equal(g[17].cp, '1');
+}
+
 /* The same strip enlarged to 300 dpi: read at its scan resolution (300) and
  * at the default one (scan_dpi 0: 200 dpi), the number comes back whole and
  * the boxes stay in points of the raster. */
@@ -373,6 +410,7 @@ int main(void)
 		cmocka_unit_test(test_ocr_refuses),
 		cmocka_unit_test(test_ocr_page),
 		cmocka_unit_test(test_ocr_scan_dpi),
+		cmocka_unit_test(test_fix_by_codes),
 #endif
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
