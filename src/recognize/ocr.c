@@ -136,8 +136,8 @@ static void add_rule(struct rec_page *out, const BOX *b, float px_to_pt)
 /* Long thin runs of ink in one direction: the form's ruling lines. */
 static PIX *find_lines(PIX *bin, int hsize, int vsize, struct rec_page *out, float px_to_pt)
 {
-	PIX *h = pixOpenBrick(NULL, bin, hsize, 1);
-	PIX *v = pixOpenBrick(NULL, bin, 1, vsize);
+	PIX *h = pixOpenCompBrick(NULL, bin, hsize, 1);
+	PIX *v = pixOpenCompBrick(NULL, bin, 1, vsize);
 	PIX *mask = NULL;
 	if (!h || !v)
 		goto out;

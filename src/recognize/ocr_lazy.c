@@ -90,6 +90,7 @@ LAZY(liblept, l_ok, pixRasterop,
 	(d, dx, dy, dw, dh, op, s, sx, sy))
 LAZY(liblept, BOXA *, boxaCreate, (l_int32 n), (n))
 LAZY(liblept, l_ok, boxaAddBox, (BOXA *b, BOX *box, l_int32 flag), (b, box, flag))
+LAZY(liblept, PIX *, pixOpenCompBrick, (PIX *d, PIX *s, l_int32 hsize, l_int32 vsize), (d, s, hsize, vsize))
 LAZY(liblept, PIX *, pixOpenBrick, (PIX *d, PIX *s, l_int32 hsize, l_int32 vsize), (d, s, hsize, vsize))
 LAZY(liblept, PIX *, pixOr, (PIX *d, PIX *s1, PIX *s2), (d, s1, s2))
 LAZY(liblept, PIX *, pixRotate,
