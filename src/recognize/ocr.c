@@ -97,7 +97,8 @@ static PIX *working_image(const struct rec_raster *img, float *scale)
 	*scale = 1.0f;
 	if (s > 0.85f && s < 1.25f)
 		return pix;
-	PIX *scaled = s < 1.0f ? pixScaleAreaMap(pix, s, s) : pixScaleGrayLI(pix, s, s);
+	/* pixScaleAreaMap does factors from 0.7 on by linear interpolation, with a warning on stderr */
+	PIX *scaled = s < 0.7f ? pixScaleAreaMap(pix, s, s) : pixScaleGrayLI(pix, s, s);
 	pixDestroy(&pix);
 	if (scaled)
 		*scale = s;
