@@ -4,7 +4,10 @@
  * scans at other resolutions, more skew, and black-and-white.
  *
  *   pdftoppm -r 150 -gray -png decl_001.pdf page
- *   tools/mkscan page-1.png out.pdf 150 1.5 [bw]
+ *   tools/mkscan page-1.png out.pdf 150 1.5 [bw|JPEG_QUALITY]
+ *
+ * The last argument is "bw" for a black-and-white (G4) page, or a JPEG
+ * quality from 5 to 95 for a grey page (default 55; 20 gives heavy JPEG noise).
  *
  * Build (not part of the kouan build):
  *   cc -O2 -o build/mkscan tools/mkscan.c $(pkg-config --cflags --libs lept) */
@@ -20,11 +23,20 @@
 
 int main(int argc, char **argv)
 {
-	if (argc < 5 || argc > 6 || (argc == 6 && strcmp(argv[5], "bw") != 0)) {
-		fprintf(stderr, "usage: mkscan IN.png OUT.pdf DPI ANGLE_DEG [bw]\n");
+	if (argc < 5 || argc > 6) {
+		fprintf(stderr, "usage: mkscan IN.png OUT.pdf DPI ANGLE_DEG [bw|JPEG_QUALITY]\n");
 		return 2;
 	}
 	char *end;
+	int bw = argc == 6 && strcmp(argv[5], "bw") == 0;
+	long quality = MKSCAN_JPEG_QUALITY;
+	if (argc == 6 && !bw) {
+		quality = strtol(argv[5], &end, 10);
+		if (*end || quality < 5 || quality > 95) {
+			fprintf(stderr, "mkscan: bad last argument '%s' (bw or a JPEG quality 5-95)\n", argv[5]);
+			return 2;
+		}
+	}
 	long dpi = strtol(argv[3], &end, 10);
 	if (*end || dpi < 50 || dpi > 1200) {
 		fprintf(stderr, "mkscan: bad dpi '%s'\n", argv[3]);
@@ -35,7 +47,6 @@ int main(int argc, char **argv)
 		fprintf(stderr, "mkscan: bad angle '%s'\n", argv[4]);
 		return 2;
 	}
-	int bw = argc == 6;
 	PIX *in = pixRead(argv[1]);
 	PIX *grey = in ? pixConvertTo8(in, 0) : NULL;
 	PIX *rot = grey ? pixRotate(grey, (float)(deg * M_PI / 180.0), L_ROTATE_AREA_MAP, L_BRING_IN_WHITE, 0, 0) : NULL;
@@ -43,7 +54,7 @@ int main(int argc, char **argv)
 	int rc = 1;
 	if (out) {
 		pixSetResolution(out, (l_int32)dpi, (l_int32)dpi);
-		rc = pixConvertToPdf(out, bw ? L_G4_ENCODE : L_JPEG_ENCODE, MKSCAN_JPEG_QUALITY, argv[2], 0, 0,
+		rc = pixConvertToPdf(out, bw ? L_G4_ENCODE : L_JPEG_ENCODE, (l_int32)quality, argv[2], 0, 0,
 			(l_int32)dpi, "scan", NULL, 0) ? 1 : 0;
 	}
 	if (rc)

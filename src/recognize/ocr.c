@@ -17,14 +17,16 @@
 
 #include "core/log.h"
 #include "recognize/ocr.h"
+#include "recognize/ocr_code.h"
 #include "recognize/ocr_fix.h"
 
 #define OCR_LANG "chi_sim"
-#define OCR_WORK_DPI 200.0f	/* the resolution chi_sim reads these forms best at */
+#define OCR_WORK_DPI_MIN 200.0f	/* pages are read at their scan resolution, at least this */
+#define OCR_WORK_DPI_MAX 300.0f	/* and at most this */
 #define OCR_DPI_MIN 50.0f
 #define OCR_DPI_MAX 1200.0f
 #define OCR_MAX_PIXELS (120L * 1000 * 1000)	/* input; A4 at 600 dpi is 35 MP */
-#define OCR_MAX_WORK_PIXELS (40L * 1000 * 1000)	/* after scaling to OCR_WORK_DPI */
+#define OCR_MAX_WORK_PIXELS (40L * 1000 * 1000)	/* after scaling to the working resolution */
 #define OCR_MIN_SIDE 32
 #define OCR_MAX_GLYPHS 200000
 #define OCR_MAX_RULES 4000
@@ -32,6 +34,17 @@
 #define OCR_MIN_WORD_CONF 0.0f	/* keep every word: misread values still carry their low conf */
 #define OCR_MIN_READABLE 12	/* confident letters, digits or ideographs a text page has at least */
 #define OCR_RULE_MIN_IN 0.30f	/* a ruling line is at least this long (inches) */
+#define OCR_INK 150	/* grey level under which a pixel is ink */
+#define OCR_SPECK_PX 3	/* ink components no wider nor taller than this are noise */
+#define OCR_TEXT_MIN_H_IN 0.04f	/* a block of text is at least this tall (inches) */
+#define OCR_PASS2_JOIN_IN 0.06f	/* ink closer than this joins one block */
+#define OCR_PASS2_MAX_H_IN 1.5f	/* taller unread blocks are pictures */
+#define OCR_PASS2_MIN_W_IN 0.08f
+#define OCR_PASS2_PAD_IN 0.03f	/* white margin read around a block */
+#define OCR_PASS2_MAX_BLOCKS 60
+#define OCR_PASS2_MIN_CONF 0.35f	/* a word read in the second pass is kept from this confidence */
+#define OCR_CODE_CONF 0.95f	/* a printed number the bar code confirms */
+#define OCR_CODE_TOP_SHARE 0.30f	/* the form prints its bar codes in the header: the top of the page is searched */
 #define OCR_MIN_SKEW_DEG 0.05f
 #define OCR_MAX_SKEW_DEG 5.0f
 
@@ -58,7 +71,14 @@ static bool raster_ok(const struct rec_raster *img)
 	return img->dpi >= OCR_DPI_MIN && img->dpi <= OCR_DPI_MAX;
 }
 
-/* A grey PIX at about OCR_WORK_DPI; *scale is working pixels per input pixel. */
+/* The resolution a page is read at (ocr.h). */
+static float work_dpi(const struct rec_raster *img)
+{
+	float d = img->scan_dpi > 0.0f ? img->scan_dpi : OCR_WORK_DPI_MIN;
+	return d < OCR_WORK_DPI_MIN ? OCR_WORK_DPI_MIN : d > OCR_WORK_DPI_MAX ? OCR_WORK_DPI_MAX : d;
+}
+
+/* A grey PIX at about work_dpi; *scale is working pixels per input pixel. */
 static PIX *working_image(const struct rec_raster *img, float *scale)
 {
 	PIX *pix = pixCreate(img->width, img->height, 8);
@@ -73,11 +93,12 @@ static PIX *working_image(const struct rec_raster *img, float *scale)
 			SET_DATA_BYTE(line, x, src[x]);
 	}
 	pixSetResolution(pix, (l_int32)lroundf(img->dpi), (l_int32)lroundf(img->dpi));
-	float s = OCR_WORK_DPI / img->dpi;
+	float s = work_dpi(img) / img->dpi;
 	*scale = 1.0f;
 	if (s > 0.85f && s < 1.25f)
 		return pix;
-	PIX *scaled = s < 1.0f ? pixScaleAreaMap(pix, s, s) : pixScaleGrayLI(pix, s, s);
+	/* pixScaleAreaMap does factors from 0.7 on by linear interpolation, with a warning on stderr */
+	PIX *scaled = s < 0.7f ? pixScaleAreaMap(pix, s, s) : pixScaleGrayLI(pix, s, s);
 	pixDestroy(&pix);
 	if (scaled)
 		*scale = s;
@@ -116,8 +137,8 @@ static void add_rule(struct rec_page *out, const BOX *b, float px_to_pt)
 /* Long thin runs of ink in one direction: the form's ruling lines. */
 static PIX *find_lines(PIX *bin, int hsize, int vsize, struct rec_page *out, float px_to_pt)
 {
-	PIX *h = pixOpenBrick(NULL, bin, hsize, 1);
-	PIX *v = pixOpenBrick(NULL, bin, 1, vsize);
+	PIX *h = pixOpenCompBrick(NULL, bin, hsize, 1);
+	PIX *v = pixOpenCompBrick(NULL, bin, 1, vsize);
 	PIX *mask = NULL;
 	if (!h || !v)
 		goto out;
@@ -190,6 +211,7 @@ struct reader {
 	bool have_prev;		/* a word already emitted on the current line */
 	uint32_t prev_cp;
 	float prev_x1, prev_conf;
+	float min_conf;		/* words below this are dropped (0..1) */
 	int readable;
 	bool full;
 };
@@ -282,7 +304,7 @@ static void flush_word(struct reader *r)
 	struct word *w = &r->w;
 	if (w->line_start)
 		r->have_prev = false;
-	if (w->n == 0 || w->conf < OCR_MIN_WORD_CONF || is_stroke_word(w)) {
+	if (w->n == 0 || w->conf < r->min_conf || is_stroke_word(w)) {
 		w->n = 0;
 		return;
 	}
@@ -368,38 +390,141 @@ static void take_symbol(struct reader *r, TessResultIterator *it, TessPageIterat
 	TessDeleteText(text);
 }
 
-static enum kerr read_glyphs(TessBaseAPI *api, float px_to_pt, struct rec_page *out, int *readable)
+/* Append what the last Recognize read to r->out. */
+static enum kerr read_glyphs(TessBaseAPI *api, struct reader *r)
 {
 	TessResultIterator *it = TessBaseAPIGetIterator(api);
-	*readable = 0;
 	if (!it)
 		return K_OK;	/* nothing recognised */
-	struct reader *r = calloc(1, sizeof *r);
-	if (!r) {
-		TessResultIteratorDelete(it);
-		return K_INTERNAL;
-	}
-	r->out = out;
-	r->px_to_pt = px_to_pt;
+	r->w.n = 0;
+	r->have_prev = false;
 	TessPageIterator *pit = TessResultIteratorGetPageIterator(it);
 	do
 		take_symbol(r, it, pit);
 	while (!r->full && TessResultIteratorNext(it, RIL_SYMBOL));
 	flush_word(r);
-	*readable = r->readable;
-	bool full = r->full;
-	free(r);
 	TessResultIteratorDelete(it);
-	return full ? K_RESOURCE_LIMIT : K_OK;
+	return r->full ? K_RESOURCE_LIMIT : K_OK;
 }
 
+/* Recognize the image (or the rectangle set) under the deadline. */
+static enum kerr recognize(TessBaseAPI *api, ETEXT_DESC *mon, const int64_t *deadline_ms)
+{
+	int64_t left = *deadline_ms - now_ms();
+	if (left <= 0)
+		return K_RESOURCE_LIMIT;
+	TessMonitorSetDeadlineMSecs(mon, left > INT_MAX ? INT_MAX : (int)left);
+	int rc = TessBaseAPIRecognize(api, mon);
+	if (now_ms() >= *deadline_ms)
+		return K_RESOURCE_LIMIT;
+	return rc == 0 ? K_OK : K_NO_TEXT;	/* non-zero: no text blocks found */
+}
+
+/* ---- second pass: ink the page layout analysis left unread ----
+ *
+ * chi_sim's automatic page segmentation drops whole blocks of a form now and
+ * then (a column of cells, the VIN lines of the remarks), most often on
+ * black-and-white or skewed scans. Ink that no word of the first pass covers
+ * is grouped into blocks and each block is read on its own (as one uniform
+ * block, which works on a region though not on a whole form page); only
+ * words read with some confidence are kept, so a logo or a stamp adds
+ * nothing. */
+
+/* Mark the boxes of the glyphs read so far (points) on a 1 bpp mask. */
+static void mark_read(PIX *covered, const struct rec_page *out, size_t from, float px_to_pt, int pad)
+{
+	for (size_t i = from; i < out->n_glyphs; i++) {
+		const struct rec_glyph *g = &out->glyphs[i];
+		if (g->cp == ' ')
+			continue;
+		int x0 = (int)floorf(g->x0 / px_to_pt) - pad, y0 = (int)floorf(g->y0 / px_to_pt) - pad;
+		int x1 = (int)ceilf(g->x1 / px_to_pt) + pad, y1 = (int)ceilf(g->y1 / px_to_pt) + pad;
+		pixRasterop(covered, x0, y0, x1 - x0, y1 - y0, PIX_SET, NULL, 0, 0);
+	}
+}
+
+/* Blocks of ink not under any glyph read, largest first is not needed: top
+ * to bottom as found. NULL when there are none. */
+static BOXA *unread_blocks(PIX *clean, const struct rec_page *out, float dpi, float px_to_pt)
+{
+	PIX *ink = pixConvertTo1(clean, OCR_INK);
+	PIX *covered = ink ? pixCreate(pixGetWidth(ink), pixGetHeight(ink), 1) : NULL;
+	BOXA *found = NULL, *kept = NULL;
+	if (!covered)
+		goto out;
+	int join = (int)lroundf(OCR_PASS2_JOIN_IN * dpi);
+	mark_read(covered, out, 0, px_to_pt, join / 2);
+	pixSubtract(ink, ink, covered);
+	/* specks of noise and JPEG artefacts are not text */
+	PIX *clear = pixSelectBySize(ink, OCR_SPECK_PX, OCR_SPECK_PX, 8, L_SELECT_IF_EITHER, L_SELECT_IF_GT, NULL);
+	PIX *joined = clear ? pixCloseBrick(NULL, clear, join, join / 2) : NULL;
+	pixDestroy(&clear);
+	found = joined ? pixConnComp(joined, NULL, 8) : NULL;
+	pixDestroy(&joined);
+	int n = found ? boxaGetCount(found) : 0;
+	kept = boxaCreate(n > 0 ? n : 1);
+	int min_h = (int)lroundf(OCR_TEXT_MIN_H_IN * dpi), max_h = (int)lroundf(OCR_PASS2_MAX_H_IN * dpi);
+	int min_w = (int)lroundf(OCR_PASS2_MIN_W_IN * dpi);
+	for (int i = 0; kept && i < n; i++) {
+		BOX *b = boxaGetBox(found, i, L_CLONE);
+		if (b && b->h >= min_h && b->h <= max_h && b->w >= min_w && boxaGetCount(kept) < OCR_PASS2_MAX_BLOCKS)
+			boxaAddBox(kept, b, L_COPY);
+		boxDestroy(&b);
+	}
+out:
+	boxaDestroy(&found);
+	pixDestroy(&covered);
+	pixDestroy(&ink);
+	if (kept && boxaGetCount(kept) == 0)
+		boxaDestroy(&kept);
+	return kept;
+}
+
+static enum kerr second_pass(TessBaseAPI *api, ETEXT_DESC *mon, const int64_t *deadline_ms, PIX *clean, float dpi,
+	struct reader *r, int *blocks)
+{
+	*blocks = 0;
+	BOXA *todo = unread_blocks(clean, r->out, dpi, r->px_to_pt);
+	int n = todo ? boxaGetCount(todo) : 0;
+	enum kerr err = K_OK;
+	int pad = (int)lroundf(OCR_PASS2_PAD_IN * dpi), w = pixGetWidth(clean), h = pixGetHeight(clean);
+	TessBaseAPISetPageSegMode(api, PSM_SINGLE_BLOCK);
+	r->min_conf = OCR_PASS2_MIN_CONF;
+	for (int i = 0; i < n && err == K_OK; i++) {
+		BOX *b = boxaGetBox(todo, i, L_CLONE);
+		if (!b)
+			continue;
+		int x0 = b->x - pad < 0 ? 0 : b->x - pad, y0 = b->y - pad < 0 ? 0 : b->y - pad;
+		int x1 = b->x + b->w + pad > w ? w : b->x + b->w + pad, y1 = b->y + b->h + pad > h ? h : b->y + b->h + pad;
+		boxDestroy(&b);
+		TessBaseAPISetRectangle(api, x0, y0, x1 - x0, y1 - y0);
+		enum kerr got = recognize(api, mon, deadline_ms);
+		if (got == K_RESOURCE_LIMIT)
+			err = got;
+		else if (got == K_OK)
+			err = read_glyphs(api, r);
+		(*blocks)++;
+	}
+	boxaDestroy(&todo);
+	return err;
+}
+
+/* Milliseconds spent in each stage of one page (logged at level debug). */
+struct ocr_times {
+	int64_t image, deskew, lines, init, read, pass2, codes;
+	int blocks;
+};
+
 static enum kerr run_tesseract(PIX *pix, float dpi, int64_t deadline_ms, float px_to_pt, struct rec_page *out,
-	int *readable)
+	int *readable, struct ocr_times *tm)
 {
 	enum kerr err = K_OK;
+	int64_t t0 = now_ms();
+	*readable = 0;
 	TessBaseAPI *api = TessBaseAPICreate();
 	ETEXT_DESC *mon = TessMonitorCreate();
-	if (!api || !mon) {
+	struct reader *r = calloc(1, sizeof *r);
+	if (!api || !mon || !r) {
 		err = K_INTERNAL;
 		goto out;
 	}
@@ -408,30 +533,31 @@ static enum kerr run_tesseract(PIX *pix, float dpi, int64_t deadline_ms, float p
 		err = K_INTERNAL;
 		goto out;
 	}
+	r->out = out;
+	r->px_to_pt = px_to_pt;
+	r->min_conf = OCR_MIN_WORD_CONF;
 	TessBaseAPISetVariable(api, "preserve_interword_spaces", "1");
 	TessBaseAPISetVariable(api, "debug_file", "/dev/null");
+	TessBaseAPISetVariable(api, "tessedit_do_invert", "0");	/* forms print dark on light: no second reading of each line inverted (a third faster) */
 	TessBaseAPISetPageSegMode(api, PSM_AUTO);
 	TessBaseAPISetImage2(api, pix);
 	TessBaseAPISetSourceResolution(api, (int)lroundf(dpi));
-	int64_t left = deadline_ms - now_ms();
-	if (left <= 0) {
-		err = K_RESOURCE_LIMIT;
-		goto out;
-	}
-	TessMonitorSetDeadlineMSecs(mon, left > INT_MAX ? INT_MAX : (int)left);
 	TessMonitorSetCancelFunc(mon, past_deadline);
 	TessMonitorSetCancelThis(mon, &deadline_ms);
-	int rc = TessBaseAPIRecognize(api, mon);
-	if (now_ms() >= deadline_ms) {
-		err = K_RESOURCE_LIMIT;
-		goto out;
+	int64_t t1 = now_ms();
+	tm->init = t1 - t0;
+	err = recognize(api, mon, &deadline_ms);
+	if (err == K_OK)
+		err = read_glyphs(api, r);
+	int64_t t2 = now_ms();
+	tm->read = t2 - t1;
+	if (err == K_OK && r->readable >= OCR_MIN_READABLE) {
+		err = second_pass(api, mon, &deadline_ms, pix, dpi, r, &tm->blocks);
+		tm->pass2 = now_ms() - t2;
 	}
-	if (rc != 0) {
-		err = K_NO_TEXT;	/* Tesseract found no text blocks on the page */
-		goto out;
-	}
-	err = read_glyphs(api, px_to_pt, out, readable);
+	*readable = r->readable;
 out:
+	free(r);
 	if (mon)
 		TessMonitorDelete(mon);
 	if (api) {
@@ -459,7 +585,7 @@ enum kerr rec_ocr_page(const struct rec_raster *img, int64_t deadline_ms, struct
 		return K_NO_TEXT;
 	if ((long)img->width * (long)img->height > OCR_MAX_PIXELS)
 		return K_RESOURCE_LIMIT;
-	float s = OCR_WORK_DPI / img->dpi;
+	float s = work_dpi(img) / img->dpi;
 	if ((double)img->width * s * (double)img->height * s > (double)OCR_MAX_WORK_PIXELS)
 		return K_RESOURCE_LIMIT;
 	if (now_ms() >= deadline_ms)
@@ -468,6 +594,8 @@ enum kerr rec_ocr_page(const struct rec_raster *img, int64_t deadline_ms, struct
 	enum kerr err = K_INTERNAL;
 	PIX *work = NULL, *level = NULL, *clean = NULL;
 	float scale = 1.0f, angle = 0.0f;
+	struct ocr_times tm = {0};
+	int64_t t = now_ms(), t_prev;
 	out->width = img->width * 72.0f / img->dpi;
 	out->height = img->height * 72.0f / img->dpi;
 	out->rules = calloc(OCR_MAX_RULES, sizeof *out->rules);
@@ -478,14 +606,31 @@ enum kerr rec_ocr_page(const struct rec_raster *img, int64_t deadline_ms, struct
 		goto out;
 	float dpi = img->dpi * scale;
 	float px_to_pt = 72.0f / dpi;
+	t_prev = t, t = now_ms(), tm.image = t - t_prev;
 	level = deskew(work, &angle);
+	t_prev = t, t = now_ms(), tm.deskew = t - t_prev;
 	clean = level ? clean_page(level, dpi, out, px_to_pt) : NULL;
 	if (!clean)
 		goto out;
+	t_prev = t, t = now_ms(), tm.lines = t - t_prev;
 	int readable = 0;
-	err = run_tesseract(clean, dpi, deadline_ms, px_to_pt, out, &readable);
-	log_debug("msg=ocr_page width=%d height=%d dpi=%.0f skew_deg=%.2f glyphs=%zu rules=%zu readable=%d err=%s",
-		img->width, img->height, img->dpi, angle, out->n_glyphs, out->n_rules, readable, kerr_code(err));
+	err = run_tesseract(clean, dpi, deadline_ms, px_to_pt, out, &readable, &tm);
+	if (err == K_OK && readable >= OCR_MIN_READABLE) {
+		/* the bar codes of the declaration number confirm or correct its printed digits */
+		t = now_ms();
+		char codes[OCR_CODE_MAX][OCR_CODE_LEN + 1];
+		int top = (int)lroundf(OCR_CODE_TOP_SHARE * (float)img->height);
+		size_t nc = ocr_read_codes(img->pixels, img->width, top, img->stride, codes, OCR_CODE_MAX);
+		size_t fixed = nc ? ocr_fix_by_codes(out->glyphs, out->n_glyphs, (const char (*)[OCR_CODE_LEN + 1])codes,
+			nc, OCR_CODE_CONF) : 0;
+		tm.codes = now_ms() - t;
+		log_debug("msg=ocr_codes codes=%zu numbers_fixed=%zu", nc, fixed);
+	}
+	log_debug("msg=ocr_page width=%d height=%d dpi=%.0f scan_dpi=%.0f work_dpi=%.0f skew_deg=%.2f glyphs=%zu rules=%zu readable=%d err=%s",
+		img->width, img->height, img->dpi, img->scan_dpi, dpi, angle, out->n_glyphs, out->n_rules, readable, kerr_code(err));
+	log_debug("msg=ocr_timing image_ms=%lld deskew_ms=%lld lines_ms=%lld init_ms=%lld read_ms=%lld pass2_ms=%lld "
+		"pass2_blocks=%d codes_ms=%lld", (long long)tm.image, (long long)tm.deskew, (long long)tm.lines,
+		(long long)tm.init, (long long)tm.read, (long long)tm.pass2, tm.blocks, (long long)tm.codes);
 	if (err == K_OK && readable < OCR_MIN_READABLE)
 		err = K_NO_TEXT;
 out:

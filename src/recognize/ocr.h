@@ -11,6 +11,7 @@ struct rec_raster {
 	const uint8_t *pixels;
 	int width, height, stride;
 	float dpi;
+	float scan_dpi;	/* the resolution the page was scanned at, when known (else 0) */
 };
 
 /* Deskew and read one page image. On K_OK, out holds glyphs (one per
@@ -22,8 +23,10 @@ struct rec_raster {
  * skew (under 5 degrees) removed by a rotation about the page centre, so text
  * lines run level; out->rules gets the ruling lines found in the image (points,
  * same frame); out->width/height are the raster's size in points. Any dpi
- * from 50 to 1200 is taken (the page is read at 200 dpi: render at 200 when
- * you can). Other errors: K_NO_TEXT when the image holds no readable text (a
+ * from 50 to 1200 is taken. The page is read at its scan resolution kept
+ * between 200 and 300 dpi (200 when scan_dpi is 0): the fine strokes of a
+ * 300 dpi black-and-white scan are lost at 200, and chi_sim reads a 200 dpi
+ * scan worse once enlarged. Other errors: K_NO_TEXT when the image holds no readable text (a
  * photo, a blank page), K_RESOURCE_LIMIT for an image over 120 megapixels,
  * K_INTERNAL when Tesseract or its chi_sim data cannot be loaded. */
 enum kerr rec_ocr_page(const struct rec_raster *img, int64_t deadline_ms, struct rec_page *out) KOUAN_MUST_USE;

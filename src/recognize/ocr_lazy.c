@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <leptonica/allheaders.h>
 #include <tesseract/capi.h>
+#include <zbar.h>
 
 #include "core/lazylib.h"
 #include "recognize/ocr.h"
@@ -18,10 +19,16 @@ static void one_openmp_thread(void)
 
 LAZYLIB_BEFORE(libtess, "libtesseract.so.5", one_openmp_thread);
 LAZYLIB_BEFORE(liblept, "liblept.so.5", one_openmp_thread);
+LAZYLIB(libzbar, "libzbar.so.0");	/* bar codes (ocr_code.c): optional */
 
 int rec_ocr_available(void)
 {
 	return lazylib_available(&liblept) && lazylib_available(&libtess);
+}
+
+int ocr_codes_available(void)
+{
+	return lazylib_available(&libzbar);
 }
 
 /* The entry point: NULL when the libraries are not installed. */
@@ -38,6 +45,7 @@ LAZY_VOID(libtess, TessBaseAPIEnd, (TessBaseAPI *h), (h))
 LAZY(libtess, int, TessBaseAPIInit3, (TessBaseAPI *h, const char *datapath, const char *language), (h, datapath, language))
 LAZY(libtess, int, TessBaseAPIRecognize, (TessBaseAPI *h, ETEXT_DESC *monitor), (h, monitor))
 LAZY_VOID(libtess, TessBaseAPISetImage2, (TessBaseAPI *h, struct Pix *pix), (h, pix))
+LAZY_VOID(libtess, TessBaseAPISetRectangle, (TessBaseAPI *h, int l, int t, int w, int hh), (h, l, t, w, hh))
 LAZY_VOID(libtess, TessBaseAPISetPageSegMode, (TessBaseAPI *h, TessPageSegMode mode), (h, mode))
 LAZY_VOID(libtess, TessBaseAPISetSourceResolution, (TessBaseAPI *h, int ppi), (h, ppi))
 LAZY(libtess, BOOL, TessBaseAPISetVariable, (TessBaseAPI *h, const char *name, const char *value), (h, name, value))
@@ -72,6 +80,17 @@ LAZY(liblept, PIX *, pixDilateBrick, (PIX *d, PIX *s, l_int32 hsize, l_int32 vsi
 LAZY(liblept, l_ok, pixFindSkew, (PIX *p, l_float32 *angle, l_float32 *conf), (p, angle, conf))
 LAZY(liblept, l_uint32 *, pixGetData, (PIX *p), (p))
 LAZY(liblept, l_int32, pixGetWpl, (const PIX *p), (p))
+LAZY(liblept, PIX *, pixCloseBrick, (PIX *d, PIX *s, l_int32 hsize, l_int32 vsize), (d, s, hsize, vsize))
+LAZY(liblept, PIX *, pixSubtract, (PIX *d, PIX *s1, PIX *s2), (d, s1, s2))
+LAZY(liblept, PIX *, pixSelectBySize,
+	(PIX *s, l_int32 w, l_int32 h, l_int32 conn, l_int32 type, l_int32 relation, l_int32 *changed),
+	(s, w, h, conn, type, relation, changed))
+LAZY(liblept, l_ok, pixRasterop,
+	(PIX *d, l_int32 dx, l_int32 dy, l_int32 dw, l_int32 dh, l_int32 op, PIX *s, l_int32 sx, l_int32 sy),
+	(d, dx, dy, dw, dh, op, s, sx, sy))
+LAZY(liblept, BOXA *, boxaCreate, (l_int32 n), (n))
+LAZY(liblept, l_ok, boxaAddBox, (BOXA *b, BOX *box, l_int32 flag), (b, box, flag))
+LAZY(liblept, PIX *, pixOpenCompBrick, (PIX *d, PIX *s, l_int32 hsize, l_int32 vsize), (d, s, hsize, vsize))
 LAZY(liblept, PIX *, pixOpenBrick, (PIX *d, PIX *s, l_int32 hsize, l_int32 vsize), (d, s, hsize, vsize))
 LAZY(liblept, PIX *, pixOr, (PIX *d, PIX *s1, PIX *s2), (d, s1, s2))
 LAZY(liblept, PIX *, pixRotate,
@@ -86,3 +105,20 @@ LAZY(liblept, PIX *, pixConvertTo8, (PIX *p, l_int32 cmapflag), (p, cmapflag))
 LAZY(liblept, l_int32, pixGetWidth, (const PIX *p), (p))
 LAZY(liblept, l_int32, pixGetHeight, (const PIX *p), (p))
 LAZY(liblept, l_int32, pixGetXRes, (const PIX *p), (p))
+
+LAZY(libzbar, zbar_image_scanner_t *, zbar_image_scanner_create, (void), ())
+LAZY_VOID(libzbar, zbar_image_scanner_destroy, (zbar_image_scanner_t *s), (s))
+LAZY(libzbar, int, zbar_image_scanner_set_config,
+	(zbar_image_scanner_t *s, zbar_symbol_type_t sym, zbar_config_t cfg, int value), (s, sym, cfg, value))
+LAZY(libzbar, int, zbar_scan_image, (zbar_image_scanner_t *s, zbar_image_t *img), (s, img))
+LAZY(libzbar, zbar_image_t *, zbar_image_create, (void), ())
+LAZY_VOID(libzbar, zbar_image_destroy, (zbar_image_t *img), (img))
+LAZY_VOID(libzbar, zbar_image_set_format, (zbar_image_t *img, unsigned long format), (img, format))
+LAZY_VOID(libzbar, zbar_image_set_size, (zbar_image_t *img, unsigned w, unsigned h), (img, w, h))
+LAZY_VOID(libzbar, zbar_image_set_data,
+	(zbar_image_t *img, const void *data, unsigned long len, zbar_image_cleanup_handler_t *cleanup),
+	(img, data, len, cleanup))
+LAZY(libzbar, const zbar_symbol_t *, zbar_image_first_symbol, (const zbar_image_t *img), (img))
+LAZY(libzbar, const zbar_symbol_t *, zbar_symbol_next, (const zbar_symbol_t *s), (s))
+LAZY(libzbar, const char *, zbar_symbol_get_data, (const zbar_symbol_t *s), (s))
+LAZY(libzbar, unsigned int, zbar_symbol_get_data_length, (const zbar_symbol_t *s), (s))

@@ -5,6 +5,7 @@
  * read documents at once. Each call has a memory budget (counted per thread
  * in the allocator) and a deadline (checked by the allocator too, which
  * then raises the cookie's abort flag). No MuPDF exception leaves this file. */
+#include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -420,6 +421,57 @@ static void take_glyphs(fz_context *ctx, fz_stext_page *st, struct rec_page *out
 #ifdef KOUAN_OCR
 #define REC_OCR_MAX_RENDER_PIXELS (90.0 * 1000 * 1000)	/* rendered for OCR: what ocr.c takes at 300 dpi (40 MP at 200); A4 is 8.7 MP */
 
+#define REC_OCR_SCAN_MIN_SIDE_PT 144.0f	/* an image smaller than 2 inches is a logo or a stamp, not the scan */
+
+/* The scan's own resolution: that of the largest image the page draws. */
+struct scan_device {
+	fz_device super;
+	float area, dpi;
+};
+
+static void scan_image(fz_device *dev, const fz_image *img, fz_matrix ctm)
+{
+	struct scan_device *d = (struct scan_device *)dev;
+	float w = sqrtf(ctm.a * ctm.a + ctm.b * ctm.b), h = sqrtf(ctm.c * ctm.c + ctm.d * ctm.d);
+	if (w < REC_OCR_SCAN_MIN_SIDE_PT || h < REC_OCR_SCAN_MIN_SIDE_PT || img->w <= 0 || img->h <= 0 || w * h <= d->area)
+		return;
+	d->area = w * h;
+	d->dpi = sqrtf((float)img->w * 72.0f / w * ((float)img->h * 72.0f / h));
+}
+
+static void scan_fill_image(fz_context *ctx, fz_device *dev, fz_image *img, fz_matrix ctm, float alpha,
+	fz_color_params cp)
+{
+	scan_image(dev, img, ctm);
+}
+
+static void scan_fill_image_mask(fz_context *ctx, fz_device *dev, fz_image *img, fz_matrix ctm, fz_colorspace *cs,
+	const float *color, float alpha, fz_color_params cp)
+{
+	scan_image(dev, img, ctm);
+}
+
+/* 0 when the page draws no image big enough (or on error). */
+static float scan_dpi(fz_context *ctx, fz_page *page)
+{
+	struct scan_device *d = NULL;
+	fz_var(d);
+	fz_try(ctx) {
+		d = fz_new_derived_device(ctx, struct scan_device);
+		d->super.fill_image = scan_fill_image;
+		d->super.fill_image_mask = scan_fill_image_mask;
+		fz_run_page(ctx, page, &d->super, fz_identity, NULL);
+		fz_close_device(ctx, &d->super);
+	}
+	fz_catch(ctx) {
+		fz_drop_device(ctx, (fz_device *)d);
+		return 0.0f;
+	}
+	float dpi = d->dpi;
+	fz_drop_device(ctx, &d->super);
+	return dpi;
+}
+
 static enum kerr ocr_page(fz_context *ctx, fz_page *page, fz_matrix to_origin, int64_t deadline_ms, struct rec_page *out)
 {
 	enum kerr err = K_OK;
@@ -439,6 +491,7 @@ static enum kerr ocr_page(fz_context *ctx, fz_page *page, fz_matrix to_origin, i
 	struct rec_raster img = {
 		.pixels = fz_pixmap_samples(ctx, pix), .width = fz_pixmap_width(ctx, pix),
 		.height = fz_pixmap_height(ctx, pix), .stride = fz_pixmap_stride(ctx, pix), .dpi = REC_OCR_DPI,
+		.scan_dpi = scan_dpi(ctx, page),
 	};
 	struct rec_page got = {0};
 	err = rec_ocr_page(&img, deadline_ms, &got);

@@ -15,6 +15,7 @@
 #include <leptonica/allheaders.h>
 
 #include "recognize/ocr.h"
+#include "recognize/ocr_code.h"
 #endif
 
 static enum ocr_fix vin(const char *in, const char *hint, char out[OCR_VIN_LEN + 1], float *conf)
@@ -303,6 +304,92 @@ static void test_ocr_page(void **state)
 	free(page.glyphs);
 	free(page.rules);
 }
+
+static void glyphs_of(struct rec_glyph *g, const char *s)
+{
+	for (size_t i = 0; s[i]; i++)
+		g[i] = (struct rec_glyph){.cp = (unsigned char)s[i], .conf = 0.5f};
+}
+
+/* A printed declaration number a bar code confirms: up to three digits
+ * corrected; other numbers, far ones, and runs of another length untouched. */
+static void test_fix_by_codes(void **state)
+{
+	const char codes[2][OCR_CODE_LEN + 1] = {"940220260002518834", "940220240001292552"};
+	struct rec_glyph g[128];
+	const char *line = "No 940220260002518831 pre 940220260002689491 x 94022024000129255 y 940220240001292552";
+	size_t n = strlen(line);
+	glyphs_of(g, line);
+	assert_int_equal(ocr_fix_by_codes(g, n, codes, 2, 0.95f), 1);
+	char back[128];
+	for (size_t i = 0; i < n; i++)
+		back[i] = (char)g[i].cp;
+	back[n] = 0;
+	assert_string_equal(back, "No 940220260002518834 pre 940220260002689491 x 94022024000129255 y 940220240001292552");
+	assert_true(g[3 + 17].conf > 0.9f);	/* the corrected digit */
+	assert_true(g[3 + 16].conf < 0.6f);	/* the others keep theirs */
+	/* four digits off: not the same number */
+	glyphs_of(g, "940220260002511111");
+	assert_int_equal(ocr_fix_by_codes(g, 18, codes, 2, 0.95f), 0);
+	assert_int_equal(g[17].cp, '1');
+	/* no codes, nothing to do */
+	glyphs_of(g, "940220260002518831");
+	assert_int_equal(ocr_fix_by_codes(g, 18, codes, 0, 0.95f), 0);
+	/* near two codes at once: ambiguous, left alone */
+	const char twins[2][OCR_CODE_LEN + 1] = {"940220260002518834", "940220260002518835"};
+	assert_int_equal(ocr_fix_by_codes(g, 18, twins, 2, 0.95f), 0);
+	assert_int_equal(g[17].cp, '1');
+}
+
+/* The same strip enlarged to 300 dpi: read at its scan resolution (300) and
+ * at the default one (scan_dpi 0: 200 dpi), the number comes back whole and
+ * the boxes stay in points of the raster. */
+static void test_ocr_scan_dpi(void **state)
+{
+	const char *src = getenv("KOUAN_SOURCE_DIR");
+	char path[4096];
+	snprintf(path, sizeof path, "%s/tests/fixtures/ocr/number_row.png", src ? src : ".");
+	PIX *pix = pixRead(path);
+	assert_non_null(pix);
+	PIX *grey = pixConvertTo8(pix, 0);
+	PIX *big = pixScaleGrayLI(grey, 1.5f, 1.5f);
+	pixDestroy(&pix);
+	pixDestroy(&grey);
+	assert_non_null(big);
+	int w = pixGetWidth(big), h = pixGetHeight(big);
+	uint8_t *buf = malloc((size_t)w * h);
+	assert_non_null(buf);
+	for (int y = 0; y < h; y++)
+		for (int x = 0; x < w; x++)
+			buf[(size_t)y * w + x] = (uint8_t)GET_DATA_BYTE(pixGetData(big) + (size_t)y * pixGetWpl(big), x);
+	pixDestroy(&big);
+	const float scan[] = {300.0f, 0.0f};
+	for (size_t k = 0; k < sizeof scan / sizeof scan[0]; k++) {
+		struct rec_raster img = {.pixels = buf, .width = w, .height = h, .stride = w, .dpi = 300,
+			.scan_dpi = scan[k]};
+		struct rec_page page;
+		assert_int_equal(rec_ocr_page(&img, now_ms() + 15000, &page), K_OK);
+		assert_true(page.width > w * 72.0f / 300.0f - 0.5f && page.width < w * 72.0f / 300.0f + 0.5f);
+		char text[1024];
+		size_t n = 0;
+		for (size_t i = 0; i < page.n_glyphs && n + 1 < sizeof text; i++) {
+			const struct rec_glyph *g = &page.glyphs[i];
+			assert_true(g->x0 >= 0 && g->x1 <= page.width + 1 && g->y0 >= 0 && g->y1 <= page.height + 1);
+			if (g->cp < 128 && g->cp > ' ')
+				text[n++] = (char)g->cp;
+		}
+		text[n] = 0;
+		const char *at = strstr(text, "9402");
+		assert_non_null(at);
+		char no[19];
+		float conf;
+		assert_int_not_equal(ocr_fix_declno(at, 18, NULL, no, &conf), OCR_FIX_FAILED);
+		assert_string_equal(no, "940220260002940551");
+		free(page.glyphs);
+		free(page.rules);
+	}
+	free(buf);
+}
 #endif
 
 int main(void)
@@ -322,6 +409,8 @@ int main(void)
 #ifdef KOUAN_OCR
 		cmocka_unit_test(test_ocr_refuses),
 		cmocka_unit_test(test_ocr_page),
+		cmocka_unit_test(test_ocr_scan_dpi),
+		cmocka_unit_test(test_fix_by_codes),
 #endif
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,121 @@
+/* Bar codes of a scanned declaration (ocr_code.h). zbar is opened on first
+ * use (ocr_lazy.c); a machine without it reads scans without this help. */
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <zbar.h>
+
+#include "recognize/ocr_code.h"
+
+#define OCR_CODE_MAX_PIXELS (100L * 1000 * 1000)
+#define OCR_CODE_DENSITY 2
+
+int ocr_codes_available(void);	/* ocr_lazy.c */
+
+static bool all_digits(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return true;
+}
+
+size_t ocr_read_codes(const uint8_t *grey, int width, int height, int stride,
+	char codes[][OCR_CODE_LEN + 1], size_t max)
+{
+	if (!grey || width <= 0 || height <= 0 || stride < width || max == 0)
+		return 0;
+	if ((long)width * (long)height > OCR_CODE_MAX_PIXELS || !ocr_codes_available())
+		return 0;
+	uint8_t *copy = NULL;
+	const uint8_t *data = grey;
+	if (stride != width) {	/* zbar takes packed rows */
+		copy = malloc((size_t)width * (size_t)height);
+		if (!copy)
+			return 0;
+		for (int y = 0; y < height; y++)
+			memcpy(copy + (size_t)y * (size_t)width, grey + (size_t)y * (size_t)stride, (size_t)width);
+		data = copy;
+	}
+	size_t n = 0;
+	zbar_image_scanner_t *scanner = zbar_image_scanner_create();
+	zbar_image_t *image = zbar_image_create();
+	if (scanner && image) {
+		zbar_image_scanner_set_config(scanner, ZBAR_NONE, ZBAR_CFG_ENABLE, 0);
+		zbar_image_scanner_set_config(scanner, ZBAR_CODE39, ZBAR_CFG_ENABLE, 1);
+		zbar_image_scanner_set_config(scanner, ZBAR_CODE128, ZBAR_CFG_ENABLE, 1);
+		zbar_image_scanner_set_config(scanner, ZBAR_QRCODE, ZBAR_CFG_ENABLE, 1);
+		/* every OCR_CODE_DENSITY-th row and column: a third of the time, and
+		 * these codes are several millimetres tall */
+		zbar_image_scanner_set_config(scanner, ZBAR_NONE, ZBAR_CFG_X_DENSITY, OCR_CODE_DENSITY);
+		zbar_image_scanner_set_config(scanner, ZBAR_NONE, ZBAR_CFG_Y_DENSITY, OCR_CODE_DENSITY);
+		zbar_image_set_format(image, zbar_fourcc('Y', '8', '0', '0'));
+		zbar_image_set_size(image, (unsigned)width, (unsigned)height);
+		zbar_image_set_data(image, data, (unsigned long)width * (unsigned long)height, NULL);
+		if (zbar_scan_image(scanner, image) > 0) {
+			for (const zbar_symbol_t *s = zbar_image_first_symbol(image); s && n < max; s = zbar_symbol_next(s)) {
+				const char *d = zbar_symbol_get_data(s);
+				unsigned len = zbar_symbol_get_data_length(s);
+				if (!d || len != OCR_CODE_LEN || !all_digits(d, len))
+					continue;
+				bool seen = false;
+				for (size_t i = 0; i < n; i++)
+					seen |= memcmp(codes[i], d, OCR_CODE_LEN) == 0;
+				if (seen)
+					continue;
+				memcpy(codes[n], d, OCR_CODE_LEN);
+				codes[n++][OCR_CODE_LEN] = 0;
+			}
+		}
+	}
+	if (image)
+		zbar_image_destroy(image);
+	if (scanner)
+		zbar_image_scanner_destroy(scanner);
+	free(copy);
+	return n;
+}
+
+static bool is_digit(uint32_t cp)
+{
+	return cp >= '0' && cp <= '9';
+}
+
+size_t ocr_fix_by_codes(struct rec_glyph *g, size_t n, const char (*codes)[OCR_CODE_LEN + 1], size_t ncodes,
+	float conf)
+{
+	size_t fixed = 0, i = 0;
+	while (i < n) {
+		if (!is_digit(g[i].cp)) {
+			i++;
+			continue;
+		}
+		size_t j = i;
+		while (j < n && is_digit(g[j].cp))
+			j++;
+		if (j - i == OCR_CODE_LEN) {
+			int best = -1, best_d = OCR_CODE_MAX_FIX + 1, near = 0;
+			for (size_t c = 0; c < ncodes; c++) {
+				int d = 0;
+				for (size_t k = 0; k < OCR_CODE_LEN; k++)
+					d += g[i + k].cp != (uint32_t)(unsigned char)codes[c][k];
+				if (d <= OCR_CODE_MAX_FIX) {
+					near++;
+					if (d < best_d)
+						best_d = d, best = (int)c;
+				}
+			}
+			if (near == 1 && best_d > 0) {
+				for (size_t k = 0; k < OCR_CODE_LEN; k++)
+					if (g[i + k].cp != (uint32_t)(unsigned char)codes[best][k]) {
+						g[i + k].cp = (uint32_t)(unsigned char)codes[best][k];
+						g[i + k].conf = conf;
+					}
+				fixed++;
+			}
+		}
+		i = j;
+	}
+	return fixed;
+}

@@ -1,0 +1,30 @@
+/* The bar codes printed on a declaration (the Code 39 and QR code of the
+ * declaration number), read from a scanned page with zbar, and used to
+ * correct the OCR reading of that number where it is printed as text. */
+#ifndef KOUAN_RECOGNIZE_OCR_CODE_H
+#define KOUAN_RECOGNIZE_OCR_CODE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "recognize/layout.h"
+
+#define OCR_CODE_LEN 18		/* a declaration number: 18 digits */
+#define OCR_CODE_MAX 4		/* distinct codes kept from one page */
+#define OCR_CODE_MAX_FIX 3	/* digits of a printed number a code may correct */
+
+/* Read the page's bar codes (Code 39, Code 128, QR) and keep the distinct
+ * ones that hold exactly OCR_CODE_LEN digits. grey is an 8-bit image, rows
+ * top to bottom. Returns how many went to codes; 0 when zbar is not
+ * installed, on any error, or when there are none. Re-entrant. */
+size_t ocr_read_codes(const uint8_t *grey, int width, int height, int stride,
+	char codes[][OCR_CODE_LEN + 1], size_t max);
+
+/* Runs of exactly OCR_CODE_LEN digit glyphs (in glyph order) that differ from
+ * one of the codes in 1 to OCR_CODE_MAX_FIX places take the code's digits;
+ * the corrected glyphs get confidence conf. A run near two codes is left
+ * alone. Returns the number of runs corrected. Pure. */
+size_t ocr_fix_by_codes(struct rec_glyph *g, size_t n, const char (*codes)[OCR_CODE_LEN + 1], size_t ncodes,
+	float conf);
+
+#endif
