@@ -57,28 +57,6 @@ char *fu_collapse(const char *text)
 	return s;
 }
 
-char *fu_join_lines(const char *text, const char *joiner)
-{
-	struct sbuf b;
-	sb_init(&b);
-	const char *p = text;
-	while (*p) {
-		const char *e = strchr(p, '\n');
-		size_t n = e ? (size_t)(e - p) : strlen(p);
-		const char *s = p;
-		trim_span(&s, &n);
-		if (n) {
-			if (b.len)
-				sb_adds(&b, joiner);
-			sb_add(&b, s, n);
-		}
-		p = e ? e + 1 : p + strlen(p);
-	}
-	char *c = fu_collapse(sb_str(&b));
-	sb_free(&b);
-	return c;
-}
-
 /* Is the UTF-8 character ending at e (exclusive) / starting at s a Chinese
  * ideograph (U+4E00..U+9FFF: lead bytes E4..E9)? */
 static int ends_han(const char *start, const char *e)
@@ -93,7 +71,9 @@ static int starts_han(const char *s)
 	return u[0] >= 0xE4 && u[0] <= 0xE9;
 }
 
-char *fu_join_wrapped(const char *text)
+/* The lines of text, trimmed, blank ones left out, joined by joiner (none
+ * between two ideographs when han_tight), white space collapsed. */
+static char *join(const char *text, const char *joiner, int han_tight)
 {
 	struct sbuf b;
 	sb_init(&b);
@@ -104,8 +84,8 @@ char *fu_join_wrapped(const char *text)
 		const char *s = p;
 		trim_span(&s, &n);
 		if (n) {
-			if (b.len && !(ends_han(b.s, b.s + b.len) && starts_han(s)))
-				sb_add(&b, " ", 1);
+			if (b.len && !(han_tight && ends_han(b.s, b.s + b.len) && starts_han(s)))
+				sb_adds(&b, joiner);
 			sb_add(&b, s, n);
 		}
 		p = e ? e + 1 : p + strlen(p);
@@ -113,6 +93,16 @@ char *fu_join_wrapped(const char *text)
 	char *c = fu_collapse(sb_str(&b));
 	sb_free(&b);
 	return c;
+}
+
+char *fu_join_lines(const char *text, const char *joiner)
+{
+	return join(text, joiner, 0);
+}
+
+char *fu_join_wrapped(const char *text)
+{
+	return join(text, " ", 1);
 }
 
 char *fu_squeeze_cjk(const char *text)

@@ -919,17 +919,31 @@ static int builtin_glyphs(fz_context *ctx, FT_Face face, int type1, int symbolic
 	return 1;
 }
 
+/* A simple font MuPDF can make from its dictionaries: TrueType, Type 1 or
+ * multiple-master Type 1 (not Type 3, not CID). */
+static int simple_font_subtype(fz_context *ctx, pdf_obj *f)
+{
+	pdf_obj *sub = pdf_dict_get(ctx, f, PDF_NAME(Subtype));
+	return pdf_name_eq(ctx, sub, PDF_NAME(TrueType)) || pdf_name_eq(ctx, sub, PDF_NAME(Type1)) ||
+		pdf_name_eq(ctx, sub, PDF_NAME(MMType1));
+}
+
+/* The font program embedded in a descriptor (FontFile, FontFile2 or FontFile3); NULL if none. */
+static pdf_obj *font_program(fz_context *ctx, pdf_obj *fd)
+{
+	pdf_obj *file = pdf_dict_get(ctx, fd, PDF_NAME(FontFile));
+	if (!file)
+		file = pdf_dict_get(ctx, fd, PDF_NAME(FontFile2));
+	if (!file)
+		file = pdf_dict_get(ctx, fd, PDF_NAME(FontFile3));
+	return file;
+}
+
 static int builtin_candidate(fz_context *ctx, pdf_obj *f)
 {
-	if (!pdf_is_indirect(ctx, f))
+	if (!pdf_is_indirect(ctx, f) || !simple_font_subtype(ctx, f))
 		return 0;
-	pdf_obj *sub = pdf_dict_get(ctx, f, PDF_NAME(Subtype));
-	if (!pdf_name_eq(ctx, sub, PDF_NAME(Type1)) && !pdf_name_eq(ctx, sub, PDF_NAME(MMType1)) &&
-		!pdf_name_eq(ctx, sub, PDF_NAME(TrueType)))
-		return 0;
-	pdf_obj *fd = pdf_dict_get(ctx, f, PDF_NAME(FontDescriptor));
-	if (pdf_dict_get(ctx, fd, PDF_NAME(FontFile)) || pdf_dict_get(ctx, fd, PDF_NAME(FontFile2)) ||
-		pdf_dict_get(ctx, fd, PDF_NAME(FontFile3)))
+	if (font_program(ctx, pdf_dict_get(ctx, f, PDF_NAME(FontDescriptor))))
 		return 0;
 	const char *base = pdf_to_name(ctx, pdf_dict_get(ctx, f, PDF_NAME(BaseFont)));
 	return pdf_clean_font_name(base) != base;	/* one of the 14 or an alias */
@@ -1040,11 +1054,7 @@ static pdf_font_desc *load_builtin_font(fz_context *ctx, pdf_document *doc, pdf_
 
 static int fast_font_candidate(fz_context *ctx, pdf_obj *f)
 {
-	if (!pdf_is_indirect(ctx, f))
-		return 0;
-	pdf_obj *sub = pdf_dict_get(ctx, f, PDF_NAME(Subtype));
-	if (!pdf_name_eq(ctx, sub, PDF_NAME(TrueType)) && !pdf_name_eq(ctx, sub, PDF_NAME(Type1)) &&
-		!pdf_name_eq(ctx, sub, PDF_NAME(MMType1)))
+	if (!pdf_is_indirect(ctx, f) || !simple_font_subtype(ctx, f))
 		return 0;
 	if (!pdf_is_stream(ctx, pdf_dict_get(ctx, f, PDF_NAME(ToUnicode))) ||
 		!pdf_is_array(ctx, pdf_dict_get(ctx, f, PDF_NAME(Widths))))
@@ -1052,11 +1062,7 @@ static int fast_font_candidate(fz_context *ctx, pdf_obj *f)
 	pdf_obj *fd = pdf_dict_get(ctx, f, PDF_NAME(FontDescriptor));
 	if (!pdf_is_dict(ctx, fd))
 		return 0;
-	pdf_obj *file = pdf_dict_get(ctx, fd, PDF_NAME(FontFile));
-	if (!file)
-		file = pdf_dict_get(ctx, fd, PDF_NAME(FontFile2));
-	if (!file)
-		file = pdf_dict_get(ctx, fd, PDF_NAME(FontFile3));
+	pdf_obj *file = font_program(ctx, fd);
 	if (!pdf_is_indirect(ctx, file))
 		return 0;
 	/* pdf_load_simple_font's S22PDF work-around (GBK names said to be WinAnsi) */

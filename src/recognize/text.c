@@ -625,8 +625,9 @@ float rule_wall(const struct fpage *p, float x, float y, int dir)
 	return best;
 }
 
-/* The horizontal ruling line nearest below y that spans x; NAN if none. */
-float rule_floor(const struct fpage *p, float x, float y)
+/* The horizontal ruling line nearest to y that spans x, below it (dir > 0)
+ * or above it (dir < 0); NAN if none. */
+static float rule_across(const struct fpage *p, float x, float y, int dir)
 {
 	float best = NAN;
 	for (size_t i = 0; i < p->nrules; i++) {
@@ -636,27 +637,21 @@ float rule_floor(const struct fpage *p, float x, float y)
 		if (x < r->x0 - 1 || x > r->x1 + 1)
 			continue;
 		float ry = (r->y0 + r->y1) / 2;
-		if (ry > y && (isnan(best) || ry < best))
-			best = ry;
+		if (dir > 0 ? ry > y : ry < y)
+			if (isnan(best) || (dir > 0 ? ry < best : ry > best))
+				best = ry;
 	}
 	return best;
 }
 
-/* The horizontal ruling line nearest above y that spans x; NAN if none. */
+float rule_floor(const struct fpage *p, float x, float y)
+{
+	return rule_across(p, x, y, 1);
+}
+
 float rule_ceiling(const struct fpage *p, float x, float y)
 {
-	float best = NAN;
-	for (size_t i = 0; i < p->nrules; i++) {
-		const struct rec_rule *r = &p->rules[i];
-		if (r->y1 - r->y0 > r->x1 - r->x0)
-			continue;
-		if (x < r->x0 - 1 || x > r->x1 + 1)
-			continue;
-		float ry = (r->y0 + r->y1) / 2;
-		if (ry < y && (isnan(best) || ry > best))
-			best = ry;
-	}
-	return best;
+	return rule_across(p, x, y, -1);
 }
 
 /* Lines of text inside a box: glyphs whose centre is inside (and, with a
