@@ -1087,6 +1087,30 @@ static int name_says_bold(const char *name)
 	return 0;
 }
 
+/* Does every code that /Widths gives a width have a Unicode value (from
+ * /ToUnicode or the encoding's glyph names)? MuPDF would name the others
+ * from the font program, which the fast path does not open. */
+static int unicode_covers_widths(fz_context *ctx, pdf_font_desc *fd, pdf_obj *f)
+{
+	pdf_obj *widths = pdf_dict_get(ctx, f, PDF_NAME(Widths));
+	int first = pdf_dict_get_int(ctx, f, PDF_NAME(FirstChar));
+	int last = pdf_dict_get_int(ctx, f, PDF_NAME(LastChar));
+	if (first < 0 || last > 255 || first > last)
+		return 1;	/* widths_read takes none of them either */
+	for (int code = first; code <= last; code++) {
+		if (pdf_array_get_int(ctx, widths, code - first) == 0)
+			continue;
+		int ucs[PDF_MRANGE_CAP];
+		if (fd->to_unicode && pdf_lookup_cmap_full(fd->to_unicode, (unsigned)code, ucs) > 0)
+			continue;
+		if (fd->cid_to_ucs && (size_t)code < fd->cid_to_ucs_len && fd->cid_to_ucs[code] != 0 &&
+			fd->cid_to_ucs[code] != 0xFFFD)
+			continue;
+		return 0;
+	}
+	return 1;
+}
+
 static pdf_font_desc *load_fast_font(fz_context *ctx, pdf_document *doc, pdf_obj *f, struct fast_fonts *ff)
 {
 	if (ff->off || ff->n >= REC_MAX_FAST_FONTS)
@@ -1142,6 +1166,8 @@ static pdf_font_desc *load_fast_font(fz_context *ctx, pdf_document *doc, pdf_obj
 		fd->encoding = pdf_new_identity_cmap(ctx, 0, 1);
 		fd->size += pdf_cmap_size(ctx, fd->encoding);
 		pdf_load_to_unicode(ctx, doc, fd, estrings, NULL, pdf_dict_get(ctx, f, PDF_NAME(ToUnicode)));
+		if (!unicode_covers_widths(ctx, fd, f))
+			fz_throw(ctx, FZ_ERROR_GENERIC, "codes without Unicode");	/* MuPDF may name them from the program */
 
 		widths_read(ctx, fd, f);
 		pdf_end_hmtx(ctx, fd);

@@ -233,11 +233,56 @@ static void fast_fonts_as_mupdf(void **state)
 	fz_drop_context(ctx);
 }
 
+/* A code given a width but no Unicode (neither /ToUnicode nor a glyph name):
+ * MuPDF could name it from the program, so the fast path declines the font. */
+static void fast_font_declines_unmapped_codes(void **state)
+{
+	const char *const src = getenv("KOUAN_SOURCE_DIR") ? getenv("KOUAN_SOURCE_DIR") : ".";
+	char path[4096];
+	snprintf(path, sizeof path, "%s/tests/fixtures/declarations/decl_001.pdf", src);
+	fz_context *ctx = new_ctx();
+	struct fast_fonts fast = {.n = 0};
+	pdf_document *doc = pdf_open_document(ctx, path);
+	pdf_page *page = pdf_load_page(ctx, doc, 0);
+	pdf_obj *fonts = pdf_dict_get(ctx, pdf_page_resources(ctx, page), PDF_NAME(Font));
+	int tried = 0;
+	for (int i = 0; i < pdf_dict_len(ctx, fonts) && !tried; i++) {
+		pdf_obj *f = pdf_dict_get_val(ctx, fonts, i);
+		int last = pdf_dict_get_int(ctx, f, PDF_NAME(LastChar));
+		if (!fast_font_candidate(ctx, f) || last >= 255)
+			continue;
+		/* the same font with one more code, last + 1, that nothing maps */
+		pdf_obj *g = pdf_add_object_drop(ctx, doc, pdf_copy_dict(ctx, f));
+		pdf_obj *w = pdf_copy_array(ctx, pdf_dict_get(ctx, f, PDF_NAME(Widths)));
+		pdf_array_push_int(ctx, w, 500);
+		pdf_dict_put_drop(ctx, g, PDF_NAME(Widths), w);
+		pdf_dict_put_int(ctx, g, PDF_NAME(LastChar), last + 1);
+		pdf_dict_del(ctx, g, PDF_NAME(Encoding));
+		assert_true(fast_font_candidate(ctx, g));
+		assert_null(load_fast_font(ctx, doc, g, &fast));
+		pdf_font_desc *b = pdf_load_font(ctx, doc, NULL, g);	/* MuPDF still loads it */
+		assert_null(b->font->t3procs);
+		pdf_drop_font(ctx, b);
+		/* the font as it is goes the fast way */
+		pdf_font_desc *a = load_fast_font(ctx, doc, f, &fast);
+		assert_non_null(a);
+		pdf_drop_font(ctx, a);
+		pdf_drop_obj(ctx, g);
+		tried = 1;
+	}
+	assert_true(tried);
+	fast_fonts_drop(ctx, &fast);
+	fz_drop_page(ctx, &page->super);
+	pdf_drop_document(ctx, doc);
+	fz_drop_context(ctx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(builtin_fonts_as_mupdf),
 		cmocka_unit_test(fast_fonts_as_mupdf),
+		cmocka_unit_test(fast_font_declines_unmapped_codes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
