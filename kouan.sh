@@ -9,9 +9,9 @@ cd "$(dirname "$0")"
 case "${1:-}" in
 run)
 	scripts/deps.sh run
-	scripts/build.sh build
+	scripts/build.sh --run build-run
 	mkdir -p var
-	exec build/kouan serve --demo
+	exec build-run/kouan serve --demo
 	;;
 check)
 	scripts/deps.sh check

@@ -3,6 +3,9 @@
 #   scripts/deps.sh run     what building and running the platform needs
 #   scripts/deps.sh check   plus what the test suite needs (PostgreSQL, Chromium, Node, clang)
 #   scripts/deps.sh bench   plus the benchmark baselines (nginx, wrk, pdftotext, hyperfine)
+#   scripts/deps.sh list GROUP   print that group's packages, one a line, and install nothing
+#                                (tests/scripts/run_build_deps.sh reads the run list this way)
+# Each list is one string of package names, any spacing: add a name to the list that needs it.
 set -eu
 group=${1:-run}
 
@@ -17,12 +20,19 @@ RUN="build-essential cmake pkg-config ca-certificates
 CHECK="libcmocka-dev clang libclang-rt-14-dev python3 chromium fonts-wqy-microhei zbar-tools"
 BENCH="nginx-light wrk poppler-utils hyperfine tesseract-ocr gnumeric bc qpdf mupdf-tools ghostscript"
 
+list=""
+[ "$group" = list ] && { list=1; group=${2:-}; }
 case $group in
 run) want=$RUN ;;
 check) want="$RUN $CHECK" ;;
 bench) want="$RUN $CHECK $BENCH" ;;
-*) echo "usage: $0 run|check|bench" >&2; exit 2 ;;
+*) echo "usage: $0 run|check|bench, or $0 list run|check|bench" >&2; exit 2 ;;
 esac
+if [ -n "$list" ]; then
+	# shellcheck disable=SC2086
+	printf '%s\n' $want
+	exit 0
+fi
 
 # Node.js may come from elsewhere with npm bundled; Debian's own packages otherwise.
 if [ "$group" != run ] && ! command -v npm >/dev/null 2>&1; then
