@@ -1,6 +1,6 @@
 #!/bin/bash
 # The README's commands as a newcomer types them, on a fresh Debian 12 root (HACKING.md):
-#   ../shared/tools/fresh-debian.sh 'tools/try-readme.sh --fresh-root'
+#   /work/shared/tools/fresh-debian.sh 'tools/try-readme.sh --fresh-root'
 # Every line of the README's ```sh blocks runs in order, from the repository's folder, as root
 # (a `# or: COMMAND` line runs COMMAND). `./kouan.sh run` and every `… serve` line start in the
 # background and must print `listening addr=…`, answer GET /healthz with 200 and stop with exit 0
@@ -9,7 +9,7 @@
 # It installs packages, starts Debian's cluster and creates a role: never on a machine you keep.
 set -u
 if [ "${1:-}" != --fresh-root ]; then
-	echo "usage: tools/try-readme.sh --fresh-root   (inside ../shared/tools/fresh-debian.sh only)" >&2
+	echo "usage: tools/try-readme.sh --fresh-root   (inside /work/shared/tools/fresh-debian.sh only)" >&2
 	exit 2
 fi
 cd "$(dirname "$0")/.."
