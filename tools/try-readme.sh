@@ -47,6 +47,7 @@ demo_login() {
 # A server command: start it, wait for `listening` (or its end), try it, stop it.
 serve() {
 	local cmd=$1 log=$tmp/serve.$RANDOM pid addr
+	: >"$log"	# before the background command opens it, so that the first grep finds it
 	bash -c "$cmd" </dev/null >"$log" 2>&1 &
 	pid=$!
 	while ! grep -q '^listening addr=' "$log"; do
