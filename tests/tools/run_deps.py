@@ -27,7 +27,7 @@ PKG_KEYWORDS = {"REQUIRED", "QUIET", "IMPORTED_TARGET", "GLOBAL", "NO_CMAKE_PATH
 PKG_COMMANDS = {"pkg_check_modules", "pkg_search_module"}
 CHECK_ONLY_DIRS = ("tests", "fuzz")
 CONTROL_MODULE = "cmocka"           # in `deps.sh check` only (libcmocka-dev)
-# Below these the collection itself went wrong (the run build has ~15 modules, ~400 headers).
+# Below these the collection itself went wrong (in December: 13 modules, 397 headers, 20 libraries).
 MIN_MODULES, MIN_HEADERS, MIN_LIBRARIES = 10, 100, 10
 
 
