@@ -97,7 +97,8 @@ void users_update(struct api_ctx *c);
 void users_reset_password(struct api_ctx *c);
 void options_get(struct api_ctx *c);
 void sites_list(struct api_ctx *c);
-void health_check(struct api_ctx *c);
+void health_check(struct api_ctx *c);	/* readiness: the database can be read and written */
+void health_live(struct api_ctx *c);	/* liveness: the process answers (no database) */
 void metrics_get(struct api_ctx *c);
 
 /* Sessions: the caller for a request (K_UNAUTHENTICATED when none is valid). */

@@ -149,6 +149,20 @@ void metrics_get(struct api_ctx *c)
 	add(&t, "# HELP kouan_metrics_dropped_total Observations beyond the series limit.\n"
 		"# TYPE kouan_metrics_dropped_total counter\nkouan_metrics_dropped_total %llu\n",
 		(unsigned long long)atomic_load(&m->dropped));
+	struct http_conn_stats cs;
+	http_conn_stats(http_server_of(c->req), &cs);
+	add(&t, "# HELP kouan_http_connections Client connections open now.\n# TYPE kouan_http_connections gauge\n"
+		"kouan_http_connections %zu\n", cs.open);
+	add(&t, "# HELP kouan_http_connections_max Client connections the server keeps open at most.\n"
+		"# TYPE kouan_http_connections_max gauge\nkouan_http_connections_max %zu\n", cs.max);
+	add(&t, "# HELP kouan_http_connections_refused_total Connections closed on arrival: the server or their address was full.\n"
+		"# TYPE kouan_http_connections_refused_total counter\n"
+		"kouan_http_connections_refused_total{reason=\"server_full\"} %llu\n"
+		"kouan_http_connections_refused_total{reason=\"address_full\"} %llu\n",
+		(unsigned long long)cs.refused_full, (unsigned long long)cs.refused_addr);
+	add(&t, "# HELP kouan_http_connections_timed_out_total Connections shut down because a request's head or body came too late.\n"
+		"# TYPE kouan_http_connections_timed_out_total counter\nkouan_http_connections_timed_out_total %llu\n",
+		(unsigned long long)cs.timed_out);
 	http_add_header(c->req, "Cache-Control", "no-store");
 	http_respond(c->req, 200, "text/plain; version=0.0.4; charset=utf-8", t.p, t.len);
 	free(t.p);
@@ -162,4 +176,9 @@ void health_check(struct api_ctx *c)
 		return;
 	}
 	api_json(c, 200, json_pack("{s:s,s:s}", "status", "ok", "database", store_driver_name(c->app->store)));
+}
+
+void health_live(struct api_ctx *c)
+{
+	api_json(c, 200, json_pack("{s:s}", "status", "ok"));
 }

@@ -31,6 +31,7 @@ static const struct route routes[] = {
 	{"GET", "/api/v1/options/:list", options_get, ROLE_ANY, 0, "options"},
 	{"GET", "/api/v1/sites", sites_list, ROLE_ANY, 0, "sites"},
 	{"GET", "/healthz", health_check, 0, PUBLIC, "healthz"},
+	{"GET", "/livez", health_live, 0, PUBLIC, "livez"},
 	{"GET", "/metrics", metrics_get, 0, PUBLIC, "metrics"},
 };
 #define N_ROUTES (sizeof routes / sizeof routes[0])

@@ -18,6 +18,11 @@ struct http_limits {
 	size_t max_body;	/* JSON and form bodies */
 	size_t max_upload;	/* multipart uploads (declarations, spreadsheets) */
 	size_t max_header_bytes;	/* the application's own limit over all header lines */
+	size_t max_connections;	/* open at once; 0: as many as the descriptor limit allows */
+	size_t max_per_addr;	/* open at once from one peer address (the trusted proxy is exempt); 0: no limit */
+	int head_timeout_s;	/* a request's whole head, from the connection or the previous answer */
+	int body_timeout_s;	/* a request's whole body, from its head */
+	int idle_timeout_s;	/* no byte received or sent */
 };
 
 /* Called once per request with the whole body. Must answer with http_respond*;
@@ -38,6 +43,15 @@ struct http_config {
 enum kerr http_start(const struct http_config *cfg, struct http_server **out, char *bound, size_t bound_len) KOUAN_MUST_USE;
 /* Stop accepting, let requests in flight finish (up to grace_ms), free. */
 void http_stop(struct http_server *srv, int grace_ms);
+
+/* Connections now and refused so far (for /metrics). */
+struct http_conn_stats {
+	size_t open, max;
+	uint64_t refused_full, refused_addr, timed_out;
+};
+void http_conn_stats(struct http_server *srv, struct http_conn_stats *out);
+/* The server a request came through. */
+struct http_server *http_server_of(const struct http_request *req);
 
 /* Request accessors; strings are owned by the request. */
 const char *http_method(const struct http_request *req);

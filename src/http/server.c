@@ -5,7 +5,20 @@
  * to the pool (MHD_add_connection). A stop then closes it without
  * MHD_quiesce_daemon, which in libmicrohttpd 0.9.75 races with the epoll
  * workers (both remove the listening socket from a worker's epoll set; the
- * loser aborts the process with "Failed to remove listen FD from epoll set"). */
+ * loser aborts the process with "Failed to remove listen FD from epoll set").
+ *
+ * The acceptor also keeps the connection limits (conns.h): the whole server's
+ * and each address's, checked before a connection is handed over. That is
+ * what keeps libmicrohttpd's own limit out of reach, which must be: in 0.9.75
+ * a pool worker handed a connection beyond its share of MHD's limit closes it
+ * but leaves its cleanup mutex locked (new_connection_process_, fixed upstream
+ * in 67061d5c "fixed missing mutex unlock in error handling path", 1.0.0), and
+ * the next lock on that thread hangs it for good. MHD's limit is therefore set
+ * so that each worker's share exceeds the descriptor limit (conn_limit_for_mhd).
+ *
+ * The acceptor enforces deadlines too: a request's whole head, then its whole
+ * body, must arrive in time however slowly the bytes trickle in (MHD's own
+ * timeout restarts with every byte). */
 #define _GNU_SOURCE	/* accept4, pipe2 */
 #include <sys/socket.h>
 #include <netinet/in.h>
@@ -20,12 +33,15 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <limits.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "core/log.h"
+#include "http/conns.h"
 #include "http/http.h"
 
 int http_library_available(void);	/* mhd_lazy.c */
@@ -35,8 +51,11 @@ int http_library_available(void);	/* mhd_lazy.c */
  * to spare, so that the application's own limit answers first. It is cleared
  * on every request, so it is kept no larger than that. */
 #define MHD_POOL_SLACK (8 * 1024)
-#define CONNECTION_TIMEOUT_S 30
-#define LISTEN_BACKLOG 1024
+#define LISTEN_BACKLOG 4096
+#define FD_RESERVE 64		/* descriptors kept for the database, files and logs beyond connections */
+#define DEADLINE_CHECK_MS 250	/* how often the acceptor looks for connections past their deadline */
+#define DIRECT_HEAD_MAX 2048	/* an answer written while a body is being read: its head */
+#define US_PER_S 1000000
 #define ACCEPT_BATCH 64		/* connections taken per wake-up before polling again */
 #define ACCEPT_PAUSE_MS 100	/* out of descriptors or memory: wait this long before the next accept */
 
@@ -59,6 +78,9 @@ struct http_request {
 	char client[INET6_ADDRSTRLEN + 1];
 	struct header headers[MAX_RESPONSE_HEADERS];
 	int n_headers;
+	int fd;
+	int in_body;		/* between the head and the end of the body: libmicrohttpd cannot queue an answer */
+	int close_now;		/* answered in the middle of the body: the connection ends */
 };
 
 struct http_server {
@@ -67,6 +89,10 @@ struct http_server {
 	int stop_pipe[2];	/* written once by http_stop: the acceptor returns */
 	pthread_t acceptor;
 	struct http_config cfg;
+	struct conns *conns;
+	size_t max_connections;
+	unsigned char proxy_key[CONNS_ADDR_BYTES];
+	int proxy_known;
 	http_observer observer;
 	atomic_int in_flight;
 	atomic_ullong next_id;
@@ -158,11 +184,51 @@ void http_add_header(struct http_request *req, const char *name, const char *val
 	req->n_headers++;
 }
 
+static void observe(struct http_request *req, int status)
+{
+	if (req->srv->observer)
+		req->srv->observer(req, status, http_now_us() - req->started_us, req->srv->cfg.app);
+}
+
+/* Write the answer straight to the socket and end the connection: once part
+ * of a body has been read, libmicrohttpd 0.9.75 can queue no answer before the
+ * whole body is in. The answer is small and the socket's send buffer empty
+ * (a request is answered in turn), so one non-blocking send takes it. */
+static void answer_direct(struct http_request *req, int status, const char *type, const void *body, size_t len)
+{
+	char head[DIRECT_HEAD_MAX];
+	const char *reason = MHD_get_reason_phrase_for((unsigned)status);
+	int n = snprintf(head, sizeof head, "HTTP/1.1 %d %s\r\nConnection: close\r\nContent-Length: %zu\r\n"
+		"X-Request-Id: %s\r\n", status, reason && *reason ? reason : "Error", len, req->request_id);
+	if (type && n > 0 && (size_t)n < sizeof head)
+		n += snprintf(head + n, sizeof head - (size_t)n, "Content-Type: %s\r\n", type);
+	for (int i = 0; i < req->n_headers && n > 0 && (size_t)n < sizeof head; i++)
+		n += snprintf(head + n, sizeof head - (size_t)n, "%s: %s\r\n", req->headers[i].name, req->headers[i].value);
+	if (n > 0 && (size_t)n + 2 < sizeof head) {
+		memcpy(head + n, "\r\n", 2);
+		n += 2;
+		struct iovec iov[2] = {{head, (size_t)n}, {(void *)body, len}};
+		struct msghdr msg = {.msg_iov = iov, .msg_iovlen = 2};
+		if (sendmsg(req->fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
+			log_debug("msg=\"direct answer not sent\" req=%s errno=%d", req->request_id, errno);
+		(void)shutdown(req->fd, SHUT_WR);
+	}
+	req->answered = 1;
+	req->status = status;
+	req->close_now = 1;
+	observe(req, status);
+}
+
 static void queue(struct http_request *req, int status, const char *type, const void *body, size_t len,
 	enum MHD_ResponseMemoryMode mode)
 {
 	if (req->answered) {
 		log_error("msg=\"second answer to one request\" req=%s", req->request_id);
+		return;
+	}
+	conns_set_deadline(req->srv->conns, req->fd, 0);	/* answered: only the idle timeout applies */
+	if (req->in_body) {
+		answer_direct(req, status, type, body, len);
 		return;
 	}
 	struct MHD_Response *r = MHD_create_response_from_buffer(len, (void *)body, mode);
@@ -180,8 +246,7 @@ static void queue(struct http_request *req, int status, const char *type, const 
 	if (MHD_queue_response(req->conn, (unsigned)status, r) != MHD_YES)
 		log_warn("msg=\"queue response failed\" req=%s", req->request_id);
 	MHD_destroy_response(r);
-	if (req->srv->observer)
-		req->srv->observer(req, status, http_now_us() - req->started_us, req->srv->cfg.app);
+	observe(req, status);
 }
 
 void http_respond(struct http_request *req, int status, const char *type, const void *body, size_t len)
@@ -221,6 +286,12 @@ static void hex_id(char out[20], unsigned long long v)
 	out[n] = '\0';
 }
 
+static int connection_fd(struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+	return ci ? ci->connect_fd : -1;
+}
+
 static struct http_request *request_new(struct http_server *srv, struct MHD_Connection *conn, const char *url,
 	const char *method)
 {
@@ -231,6 +302,7 @@ static struct http_request *request_new(struct http_server *srv, struct MHD_Conn
 	req->path = xstrdup(url);
 	req->started_us = http_now_us();
 	hex_id(req->request_id, atomic_fetch_add(&srv->next_id, 1));
+	req->fd = connection_fd(conn);
 	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	if (ci && ci->client_addr) {
 		const struct sockaddr *sa = ci->client_addr;
@@ -273,21 +345,26 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		req = request_new(srv, conn, url, method);
 		*con_cls = req;
 		atomic_fetch_add(&srv->in_flight, 1);
+		/* the head is in: now the whole body has its own deadline */
+		conns_set_deadline(srv->conns, req->fd, http_now_us() + (int64_t)srv->cfg.limits.body_timeout_s * US_PER_S);
 		if (req->refusal != K_OK)
 			refuse_now(req);
 		return MHD_YES;
 	}
+	if (req->close_now)
+		return MHD_NO;	/* answered in the middle of the body: libmicrohttpd closes the connection */
 	if (req->answered) {
 		*upload_data_size = 0;	/* refused: drop what still arrives */
 		return MHD_YES;
 	}
 	if (*upload_data_size > 0) {
 		size_t n = *upload_data_size;
+		req->in_body = 1;
 		if (req->body_len + n > req->body_max) {
 			req->refusal = K_PAYLOAD_TOO_LARGE;
 			*upload_data_size = 0;
 			refuse_now(req);
-			return MHD_YES;
+			return MHD_NO;
 		}
 		if (req->body_len + n + 1 > req->body_cap) {
 			size_t cap = req->body_cap ? req->body_cap : 4096;
@@ -302,6 +379,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
+	req->in_body = 0;
 	srv->cfg.handler(req, srv->cfg.app);
 	if (!req->answered)
 		http_respond(req, 500, "text/plain", "internal error\n", 15);
@@ -314,6 +392,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	struct http_request *req = *con_cls;
 	if (req == NULL)
 		return;
+	/* the next request on this connection: its head has the same deadline */
+	conns_set_deadline(srv->conns, req->fd, http_now_us() + (int64_t)srv->cfg.limits.head_timeout_s * US_PER_S);
 	for (int i = 0; i < req->n_headers; i++) {
 		free(req->headers[i].name);
 		free(req->headers[i].value);
@@ -398,14 +478,56 @@ static int open_listener(const struct sockaddr_storage *ss, socklen_t sl)
 	return fd;
 }
 
+/* libmicrohttpd took a connection, or closed one (before closing its
+ * descriptor): the connection table follows. */
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+	enum MHD_ConnectionNotificationCode code)
+{
+	struct http_server *srv = cls;
+	int fd = connection_fd(conn);
+	if (code == MHD_CONNECTION_NOTIFY_STARTED)
+		conns_started(srv->conns, fd);
+	else
+		conns_remove(srv->conns, fd);
+}
+
+static int from_proxy(const struct http_server *srv, const unsigned char key[CONNS_ADDR_BYTES])
+{
+	return srv->proxy_known && memcmp(srv->proxy_key, key, CONNS_ADDR_BYTES) == 0;
+}
+
+/* One accepted connection: counted, then handed to the pool, or closed when
+ * the server or its address is full. */
+static void take(struct http_server *srv, int fd, const struct sockaddr *peer, socklen_t pl)
+{
+	unsigned char key[CONNS_ADDR_BYTES];
+	if (!conns_addr_key(peer, key)) {
+		close(fd);
+		return;
+	}
+	int64_t deadline = http_now_us() + (int64_t)srv->cfg.limits.head_timeout_s * US_PER_S;
+	if (conns_add(srv->conns, fd, key, from_proxy(srv, key), deadline) != CONNS_TAKEN) {
+		close(fd);	/* counted in /metrics; a log line each would let a flood fill the log */
+		return;
+	}
+	if (MHD_add_connection(srv->daemon, fd, peer, pl) != MHD_YES)
+		conns_remove(srv->conns, fd);	/* libmicrohttpd has closed it */
+}
+
 /* Waits for connections (or the stop byte) and gives each to the pool;
- * libmicrohttpd closes a connection it cannot take. */
+ * between times, shuts down the connections past their deadline. */
 static void *accept_loop(void *arg)
 {
 	struct http_server *srv = arg;
 	struct pollfd pf[2] = {{.fd = srv->listen_fd, .events = POLLIN}, {.fd = srv->stop_pipe[0], .events = POLLIN}};
+	int64_t next_check = 0;
 	for (;;) {
-		if (poll(pf, 2, -1) < 0) {
+		int64_t now = http_now_us();
+		if (now >= next_check) {
+			(void)conns_expire(srv->conns, now);
+			next_check = now + DEADLINE_CHECK_MS * 1000;
+		}
+		if (poll(pf, 2, DEADLINE_CHECK_MS) < 0) {
 			if (errno == EINTR)
 				continue;
 			log_error("msg=\"accept loop: poll failed\" errno=%d", errno);
@@ -413,12 +535,12 @@ static void *accept_loop(void *arg)
 		}
 		if (pf[1].revents)
 			return NULL;
-		for (int i = 0; i < ACCEPT_BATCH; i++) {
+		for (int i = 0; i < ACCEPT_BATCH && pf[0].revents; i++) {
 			struct sockaddr_storage peer;
 			socklen_t pl = sizeof peer;
 			int fd = accept4(srv->listen_fd, (struct sockaddr *)&peer, &pl, SOCK_NONBLOCK | SOCK_CLOEXEC);
 			if (fd >= 0) {
-				(void)MHD_add_connection(srv->daemon, fd, (const struct sockaddr *)&peer, pl);
+				take(srv, fd, (const struct sockaddr *)&peer, pl);
 				continue;
 			}
 			if (errno == EINTR || errno == ECONNABORTED || errno == EPROTO)
@@ -432,6 +554,63 @@ static void *accept_loop(void *arg)
 	}
 }
 
+/* The descriptor limit raised to the hard limit; returns the soft limit now. */
+static rlim_t raise_fd_limit(void)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return 1024;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rlim_t want = rl.rlim_max;
+		rl.rlim_cur = want;
+		if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+			log_warn("msg=\"cannot raise the descriptor limit\" errno=%d", errno);
+		(void)getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	return rl.rlim_cur == RLIM_INFINITY ? (rlim_t)INT_MAX : rl.rlim_cur;
+}
+
+/* libmicrohttpd's connection limit, shared out among the pool's workers:
+ * each share above any descriptor the process can have, so that no worker
+ * ever reaches it (see the top of this file). */
+static unsigned conn_limit_for_mhd(rlim_t fds, int threads)
+{
+	unsigned long long want = ((unsigned long long)fds + 1) * (unsigned long long)threads;
+	return want > UINT_MAX ? UINT_MAX : (unsigned)want;
+}
+
+/* The connection table for the limits in cfg and the descriptors there are. */
+static void limits_init(struct http_server *srv, rlim_t fds)
+{
+	size_t usable = fds > FD_RESERVE * 2 ? (size_t)fds - FD_RESERVE : (size_t)fds / 2;
+	size_t max = srv->cfg.limits.max_connections;
+	srv->max_connections = max == 0 || max > usable ? usable : max;
+	int max_fd = fds > (rlim_t)INT_MAX ? INT_MAX : (int)fds;
+	srv->conns = conns_new(max_fd, srv->max_connections, srv->cfg.limits.max_per_addr);
+	const char *p = srv->cfg.trusted_proxy;
+	struct sockaddr_storage ss;
+	memset(&ss, 0, sizeof ss);
+	if (p && *p && inet_pton(AF_INET, p, &((struct sockaddr_in *)&ss)->sin_addr) == 1)
+		ss.ss_family = AF_INET;
+	else if (p && *p && inet_pton(AF_INET6, p, &((struct sockaddr_in6 *)&ss)->sin6_addr) == 1)
+		ss.ss_family = AF_INET6;
+	srv->proxy_known = ss.ss_family != 0 && conns_addr_key((struct sockaddr *)&ss, srv->proxy_key);
+}
+
+void http_conn_stats(struct http_server *srv, struct http_conn_stats *out)
+{
+	memset(out, 0, sizeof *out);
+	out->open = conns_open(srv->conns);
+	out->max = srv->max_connections;
+	conns_refused(srv->conns, &out->refused_full, &out->refused_addr);
+	out->timed_out = conns_expired_total(srv->conns);
+}
+
+struct http_server *http_server_of(const struct http_request *req)
+{
+	return req->srv;
+}
+
 enum kerr http_start(const struct http_config *cfg, struct http_server **out, char *bound, size_t bound_len)
 {
 	struct sockaddr_storage ss;
@@ -442,6 +621,7 @@ enum kerr http_start(const struct http_config *cfg, struct http_server **out, ch
 		return K_INTERNAL;
 	struct http_server *srv = xcalloc(1, sizeof *srv);
 	srv->cfg = *cfg;
+	rlim_t fds = raise_fd_limit();
 	srv->listen_fd = open_listener(&ss, sl);
 	if (srv->listen_fd < 0) {
 		log_error("msg=\"cannot listen\" addr=%s errno=%d", cfg->listen, errno);
@@ -453,13 +633,16 @@ enum kerr http_start(const struct http_config *cfg, struct http_server **out, ch
 		free(srv);
 		return K_INTERNAL;
 	}
+	limits_init(srv, fds);
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_NO_LISTEN_SOCKET |
 		MHD_USE_ERROR_LOG;
 	srv->daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_request, srv,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+		MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv,
+		MHD_OPTION_CONNECTION_LIMIT, conn_limit_for_mhd(fds, cfg->threads),
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, cfg->limits.max_header_bytes + MHD_POOL_SLACK,
-		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)CONNECTION_TIMEOUT_S,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->limits.idle_timeout_s,
 		MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
 		MHD_OPTION_END);
 	if (srv->daemon == NULL || pthread_create(&srv->acceptor, NULL, accept_loop, srv) != 0) {
@@ -468,9 +651,13 @@ enum kerr http_start(const struct http_config *cfg, struct http_server **out, ch
 		close(srv->listen_fd);
 		close(srv->stop_pipe[0]);
 		close(srv->stop_pipe[1]);
+		conns_free(srv->conns);
 		free(srv);
 		return K_INTERNAL;
 	}
+	log_info("msg=\"connection limits\" max=%zu per_addr=%zu descriptors=%llu head_s=%d body_s=%d idle_s=%d",
+		srv->max_connections, cfg->limits.max_per_addr, (unsigned long long)fds, cfg->limits.head_timeout_s,
+		cfg->limits.body_timeout_s, cfg->limits.idle_timeout_s);
 	struct sockaddr_storage got;
 	socklen_t gl = sizeof got;
 	char host[INET6_ADDRSTRLEN] = "?";
@@ -504,5 +691,6 @@ void http_stop(struct http_server *srv, int grace_ms)
 	while (atomic_load(&srv->in_flight) > 0 && http_now_us() < until)
 		usleep(10000);
 	MHD_stop_daemon(srv->daemon);
+	conns_free(srv->conns);
 	free(srv);
 }
