@@ -60,9 +60,9 @@ static const struct config_option options[] = {
 	{"--max-header-bytes", "KOUAN_MAX_HEADER_BYTES", CONFIG_INT, "8192", 1024, 65536, O(max_header_bytes), "largest request head, bytes", NULL},
 	{"--session-idle", "KOUAN_SESSION_IDLE", CONFIG_INT, "7200", 1, 604800, O(session_idle), "seconds an unused session lasts", NULL},
 	{"--session-max", "KOUAN_SESSION_MAX", CONFIG_INT, "43200", 1, 2592000, O(session_max), "seconds any session lasts", NULL},
-	{"--login-max-user", "KOUAN_LOGIN_MAX_USER", CONFIG_INT, "5", 1, 1000, O(login_max_user), "failed logins per account in the window", NULL},
-	{"--login-max-addr", "KOUAN_LOGIN_MAX_ADDR", CONFIG_INT, "50", 1, 100000, O(login_max_addr), "failed logins per address in the window", NULL},
-	{"--login-window", "KOUAN_LOGIN_WINDOW", CONFIG_INT, "900", 1, 86400, O(login_window), "seconds over which failed logins count", NULL},
+	{"--login-max-user", "KOUAN_LOGIN_MAX_USER", CONFIG_INT, "5", 1, 1000, O(login_max_user), "failed logins of one account from one address before each next attempt must wait (1 s, doubling)", NULL},
+	{"--login-max-addr", "KOUAN_LOGIN_MAX_ADDR", CONFIG_INT, "50", 1, 100000, O(login_max_addr), "failed logins from one address, all accounts, before its attempts must wait (password spraying)", NULL},
+	{"--login-window", "KOUAN_LOGIN_WINDOW", CONFIG_INT, "900", 1, 86400, O(login_window), "seconds after its last failure that a count is forgotten (and the longest wait)", NULL},
 	{"--trusted-proxy", "KOUAN_TRUSTED_PROXY", CONFIG_STRING, "", 0, 64, O(trusted_proxy), "proxy address whose X-Forwarded-For/-Proto are believed", NULL},
 	{"--max-connections", "KOUAN_MAX_CONNECTIONS", CONFIG_INT, "0", 0, 10000000, O(max_connections), "connections open at once (0: as many as the descriptor limit allows)", NULL},
 	{"--max-conn-per-addr", "KOUAN_MAX_CONN_PER_ADDR", CONFIG_INT, "256", 0, 10000000, O(max_per_addr), "connections open at once from one address; the trusted proxy is exempt (0: no limit)", NULL},
@@ -178,6 +178,8 @@ int cli_serve(int argc, char **argv)
 			int64_t now = (int64_t)time(NULL);
 			if (store_session_purge(app.store, now - cfg.session_max, now - cfg.session_idle) != K_OK)
 				log_warn("msg=\"session purge failed\"");
+			if (store_throttle_purge(app.store, now - cfg.login_window) != K_OK)
+				log_warn("msg=\"throttle purge failed\"");
 		}
 	}
 	http_stop(srv, (int)cfg.grace_ms);

@@ -130,6 +130,8 @@ enum kerr store_open(const char *url, int pool_size, struct store **out)
 		if (i == 0)
 			e = store_migrate(&(struct conn){drv, st->all[0]});
 	}
+	if (e == K_OK)
+		e = store_user_keys_fill(st);
 	if (e != K_OK) {
 		store_close(st);
 		return e;
