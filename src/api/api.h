@@ -20,6 +20,8 @@ struct api_settings {
 	long login_max_per_user;	/* failed logins per account in the window */
 	long login_max_per_addr;	/* failed logins per client address in the window */
 	long login_window_s;
+	size_t max_body;	/* JSON bodies */
+	size_t max_upload;	/* multipart bodies, on UPLOAD routes only */
 };
 
 struct app {
@@ -60,6 +62,8 @@ int role_bit(const char *role);	/* 0 when unknown */
 
 /* The entry point for the HTTP server. */
 void api_handle(struct http_request *req, void *app);
+/* Before a body is read: its route, method, type and limit (http.h's http_admit). */
+enum kerr api_admit(const struct http_request *req, size_t *max_body, void *app);
 void api_observe(const struct http_request *req, int status, int64_t elapsed_us, void *app);
 
 /* Answers. Each queues the response; a handler then returns. */

@@ -120,7 +120,8 @@ int cli_serve(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	struct app app = {
-		.set = {cfg.session_idle, cfg.session_max, cfg.login_max_user, cfg.login_max_addr, cfg.login_window},
+		.set = {cfg.session_idle, cfg.session_max, cfg.login_max_user, cfg.login_max_addr, cfg.login_window,
+			(size_t)cfg.max_body, (size_t)cfg.max_upload},
 		.started_at = (int64_t)time(NULL),
 	};
 	enum kerr e = store_open(cfg.db, (int)cfg.db_pool, &app.store);
@@ -151,6 +152,7 @@ int cli_serve(int argc, char **argv)
 			.idle_timeout_s = (int)cfg.idle_timeout,
 		},
 		.trusted_proxy = cfg.trusted_proxy,
+		.admit = api_admit,
 		.handler = api_handle,
 		.app = &app,
 	};

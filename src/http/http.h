@@ -15,8 +15,8 @@ struct http_request;
 struct http_server;
 
 struct http_limits {
-	size_t max_body;	/* JSON and form bodies */
-	size_t max_upload;	/* multipart uploads (declarations, spreadsheets) */
+	size_t max_body;	/* bodies, when the configuration has no admit callback */
+	size_t max_upload;	/* (the application's: kept here for its callback) */
 	size_t max_header_bytes;	/* the application's own limit over all header lines */
 	size_t max_connections;	/* open at once; 0: as many as the descriptor limit allows */
 	size_t max_per_addr;	/* open at once from one peer address (the trusted proxy is exempt); 0: no limit */
@@ -29,11 +29,22 @@ struct http_limits {
  * a handler that does not gets a 500. */
 typedef void (*http_handler)(struct http_request *req, void *app);
 
+/* Asked once a request's head has arrived and passed the framing checks,
+ * before a byte of its body is read: K_OK with *max_body the bytes of body its
+ * method, path and Content-Type may carry (0: none), or the error to answer at
+ * once (K_NOT_FOUND, K_METHOD_NOT_ALLOWED, K_UNSUPPORTED_MEDIA_TYPE ...), the
+ * connection then closed. A declared Content-Length over *max_body is answered
+ * 413 at once; a chunked body, 413 when it crosses it. So a server holds at
+ * most, per connection, the largest limit this returns plus the head
+ * (max_header_bytes + 8 KiB). The accessors below work on req; its body does not. */
+typedef enum kerr (*http_admit)(const struct http_request *req, size_t *max_body, void *app);
+
 struct http_config {
 	const char *listen;	/* "HOST:PORT" */
 	int threads;
 	struct http_limits limits;
 	const char *trusted_proxy;	/* a peer address whose X-Forwarded-* is believed, or NULL */
+	http_admit admit;	/* NULL: every request may carry limits.max_body */
 	http_handler handler;
 	void *app;
 };
@@ -61,6 +72,7 @@ const char *http_query(const struct http_request *req, const char *name);
 /* A cookie's value, copied into buf (NULL when absent or longer than buf). */
 const char *http_cookie(const struct http_request *req, const char *name, char *buf, size_t buf_len);
 const char *http_body(const struct http_request *req, size_t *len);
+int http_has_body(const struct http_request *req);	/* a Content-Length above 0, or chunked */
 const char *http_client_addr(const struct http_request *req);	/* the peer, or the proxy's X-Forwarded-For when trusted */
 int http_is_secure(const struct http_request *req);	/* TLS, or https said by a trusted proxy */
 const char *http_request_id(const struct http_request *req);

@@ -42,6 +42,7 @@
 
 #include "core/log.h"
 #include "http/conns.h"
+#include "http/framing.h"
 #include "http/http.h"
 
 int http_library_available(void);	/* mhd_lazy.c */
@@ -56,6 +57,7 @@ int http_library_available(void);	/* mhd_lazy.c */
 #define DEADLINE_CHECK_MS 250	/* how often the acceptor looks for connections past their deadline */
 #define DIRECT_HEAD_MAX 2048	/* an answer written while a body is being read: its head */
 #define US_PER_S 1000000
+#define BODY_FIRST_CAP 4096	/* a body's first buffer; doubled up to its limit */
 #define ACCEPT_BATCH 64		/* connections taken per wake-up before polling again */
 #define ACCEPT_PAUSE_MS 100	/* out of descriptors or memory: wait this long before the next accept */
 
@@ -69,6 +71,7 @@ struct http_request {
 	char *method, *path;
 	char *body;
 	size_t body_len, body_cap, body_max;
+	struct framing framing;
 	enum kerr refusal;
 	int answered;
 	int status;
@@ -131,6 +134,11 @@ const char *http_cookie(const struct http_request *req, const char *name, char *
 		return NULL;
 	memcpy(buf, v, strlen(v) + 1);
 	return buf;
+}
+
+int http_has_body(const struct http_request *req)
+{
+	return req->framing.chunked || (req->framing.has_length && req->framing.length > 0);
 }
 
 const char *http_body(const struct http_request *req, size_t *len)
@@ -259,17 +267,52 @@ void http_respond_static(struct http_request *req, int status, const char *type,
 	queue(req, status, type, body, len, MHD_RESPMEM_PERSISTENT);
 }
 
-static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+/* The header lines of a request, for the framing checks. */
+struct head {
+	struct framing_header h[FRAMING_HEADERS_MAX];
+	size_t n, bytes;
+	int too_many, bad;
+};
+
+static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
 {
-	size_t *total = cls;
-	*total += strlen(key) + (value ? strlen(value) : 0) + 4;
+	struct head *hd = cls;
+	if (key == NULL || value == NULL) {
+		hd->bad = 1;
+		return MHD_YES;
+	}
+	hd->bytes += strlen(key) + strlen(value) + 4;
+	if (hd->n < FRAMING_HEADERS_MAX)
+		hd->h[hd->n++] = (struct framing_header){key, value};
+	else
+		hd->too_many = 1;
 	return MHD_YES;
 }
 
-static int is_upload(struct MHD_Connection *conn)
+/* Everything decided before a byte of body is read: the head's size and
+ * framing, then the application's route, method, type and body limit. */
+static enum kerr check_head(struct http_request *req, struct MHD_Connection *conn, int http11)
 {
-	const char *type = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
-	return type && strncasecmp(type, "multipart/form-data", 19) == 0;
+	const struct http_config *cfg = &req->srv->cfg;
+	struct head hd;
+	hd.n = hd.bytes = 0;
+	hd.too_many = hd.bad = 0;
+	MHD_get_connection_values(conn, MHD_HEADER_KIND, collect_header, &hd);
+	if (hd.too_many || hd.bytes > cfg->limits.max_header_bytes)
+		return K_HEADERS_TOO_LARGE;
+	if (hd.bad || !framing_path_ok(req->path))
+		return K_BAD_REQUEST;
+	enum kerr e = framing_check(hd.h, hd.n, &req->framing);
+	if (e != K_OK)
+		return e;
+	if (http11 && !req->framing.has_host)
+		return K_BAD_REQUEST;	/* RFC 9112 3.2 (libmicrohttpd's own check answers with its header block twice) */
+	req->body_max = cfg->limits.max_body;
+	if (cfg->admit && (e = cfg->admit(req, &req->body_max, cfg->app)) != K_OK)
+		return e;
+	if (req->framing.has_length && req->framing.length > req->body_max)
+		return K_PAYLOAD_TOO_LARGE;
+	return K_OK;
 }
 
 /* Request ids in hex, without printf on the hot path. */
@@ -293,7 +336,7 @@ static int connection_fd(struct MHD_Connection *conn)
 }
 
 static struct http_request *request_new(struct http_server *srv, struct MHD_Connection *conn, const char *url,
-	const char *method)
+	const char *method, const char *version)
 {
 	struct http_request *req = xcalloc(1, sizeof *req);
 	req->conn = conn;
@@ -311,19 +354,7 @@ static struct http_request *request_new(struct http_server *srv, struct MHD_Conn
 		else if (sa->sa_family == AF_INET6)
 			inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, req->client, sizeof req->client);
 	}
-	req->body_max = is_upload(conn) ? srv->cfg.limits.max_upload : srv->cfg.limits.max_body;
-
-	size_t header_bytes = 0;
-	MHD_get_connection_values(conn, MHD_HEADER_KIND, count_header, &header_bytes);
-	if (header_bytes > srv->cfg.limits.max_header_bytes)
-		req->refusal = K_HEADERS_TOO_LARGE;
-	const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-	if (cl && req->refusal == K_OK) {
-		char *end;
-		unsigned long long n = strtoull(cl, &end, 10);
-		if (*end != '\0' || n > req->body_max)
-			req->refusal = K_PAYLOAD_TOO_LARGE;
-	}
+	req->refusal = check_head(req, conn, version && strcmp(version, MHD_HTTP_VERSION_1_1) == 0);
 	return req;
 }
 
@@ -342,7 +373,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	struct http_server *srv = cls;
 	struct http_request *req = *con_cls;
 	if (req == NULL) {
-		req = request_new(srv, conn, url, method);
+		req = request_new(srv, conn, url, method, version);
 		*con_cls = req;
 		atomic_fetch_add(&srv->in_flight, 1);
 		/* the head is in: now the whole body has its own deadline */
@@ -367,9 +398,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			return MHD_NO;
 		}
 		if (req->body_len + n + 1 > req->body_cap) {
-			size_t cap = req->body_cap ? req->body_cap : 4096;
+			size_t cap = req->body_cap ? req->body_cap : BODY_FIRST_CAP;
 			while (cap < req->body_len + n + 1)
 				cap *= 2;
+			if (cap > req->body_max + 1)
+				cap = req->body_max + 1;	/* the limit and the NUL: no doubling past it */
 			req->body = xrealloc(req->body, cap);
 			req->body_cap = cap;
 		}
@@ -404,6 +437,13 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	free(req);
 	*con_cls = NULL;
 	atomic_fetch_sub(&srv->in_flight, 1);
+}
+
+/* The URL's percent-decoding, keeping %00 so that check_head refuses it
+ * (libmicrohttpd's own would cut the path at the NUL). */
+static size_t on_unescape(void *cls, struct MHD_Connection *conn, char *s)
+{
+	return framing_unescape(s);
 }
 
 static void on_mhd_log(void *cls, const char *fmt, va_list ap)
@@ -640,6 +680,7 @@ enum kerr http_start(const struct http_config *cfg, struct http_server **out, ch
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
 		MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv,
+		MHD_OPTION_UNESCAPE_CALLBACK, on_unescape, srv,
 		MHD_OPTION_CONNECTION_LIMIT, conn_limit_for_mhd(fds, cfg->threads),
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, cfg->limits.max_header_bytes + MHD_POOL_SLACK,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->limits.idle_timeout_s,
