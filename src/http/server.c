@@ -398,7 +398,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 			return MHD_NO;
 		}
 		if (req->body_len + n + 1 > req->body_cap) {
-			size_t cap = req->body_cap ? req->body_cap : BODY_FIRST_CAP;
+			/* a declared length (checked against the limit) is allocated once */
+			size_t first = req->framing.has_length ? (size_t)req->framing.length + 1 : BODY_FIRST_CAP;
+			size_t cap = req->body_cap ? req->body_cap : first;
 			while (cap < req->body_len + n + 1)
 				cap *= 2;
 			if (cap > req->body_max + 1)

@@ -27,14 +27,14 @@
 #define RAW_POLL_MS 100		/* one look at a condition */
 #define RAW_WAIT_ROUNDS 600	/* looks before a condition is given up (a minute) */
 
-static int raw_port(const struct it_server *s)
+static inline int raw_port(const struct it_server *s)
 {
 	const char *colon = strrchr(s->base, ':');
 	return colon ? (int)strtol(colon + 1, NULL, 10) : -1;
 }
 
 /* Raise this process's descriptor limit to the hard limit; returns the soft limit now. */
-static long raw_raise_fd_limit(void)
+static inline long raw_raise_fd_limit(void)
 {
 	struct rlimit rl;
 	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
@@ -46,7 +46,7 @@ static long raw_raise_fd_limit(void)
 }
 
 /* A connection to the server from source address src ("127.0.0.N", or NULL). */
-static int raw_connect(const struct it_server *s, const char *src)
+static inline int raw_connect(const struct it_server *s, const char *src)
 {
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
@@ -71,7 +71,7 @@ static int raw_connect(const struct it_server *s, const char *src)
 }
 
 /* Send all of len bytes; 0, or -1 when the server has closed. */
-static int raw_send(int fd, const void *p, size_t len)
+static inline int raw_send(int fd, const void *p, size_t len)
 {
 	const char *c = p;
 	while (len > 0) {
@@ -86,13 +86,13 @@ static int raw_send(int fd, const void *p, size_t len)
 	return 0;
 }
 
-static int raw_sends(int fd, const char *s)
+static inline int raw_sends(int fd, const char *s)
 {
 	return raw_send(fd, s, strlen(s));
 }
 
 /* Read until the server closes (or RAW_READ_LIMIT_S passes); returns the bytes read. */
-static size_t raw_read_all(int fd, char *buf, size_t cap)
+static inline size_t raw_read_all(int fd, char *buf, size_t cap)
 {
 	size_t got = 0;
 	for (;;) {
@@ -110,7 +110,7 @@ static size_t raw_read_all(int fd, char *buf, size_t cap)
 }
 
 /* Read one answer's head and its Content-Length body (keep-alive); bytes read. */
-static size_t raw_read_answer(int fd, char *buf, size_t cap)
+static inline size_t raw_read_answer(int fd, char *buf, size_t cap)
 {
 	size_t got = 0;
 	for (;;) {
@@ -136,7 +136,7 @@ static size_t raw_read_answer(int fd, char *buf, size_t cap)
 }
 
 /* The status of an answer "HTTP/1.1 NNN ...", or -1. */
-static int raw_status(const char *answer)
+static inline int raw_status(const char *answer)
 {
 	if (strncmp(answer, "HTTP/1.", 7) != 0 || strlen(answer) < 12)
 		return -1;
@@ -144,7 +144,7 @@ static int raw_status(const char *answer)
 }
 
 /* 1 when the server has closed fd (EOF or reset), looking once for up to RAW_POLL_MS. */
-static int raw_closed(int fd)
+static inline int raw_closed(int fd)
 {
 	struct pollfd p = {.fd = fd, .events = POLLIN};
 	if (poll(&p, 1, RAW_POLL_MS) <= 0)
@@ -155,7 +155,7 @@ static int raw_closed(int fd)
 }
 
 /* One whole request from src on a connection of its own: the answer's status. */
-static int raw_request(const struct it_server *s, const char *src, const char *request, char *answer, size_t cap)
+static inline int raw_request(const struct it_server *s, const char *src, const char *request, char *answer, size_t cap)
 {
 	int fd = raw_connect(s, src);
 	if (fd < 0)
@@ -168,7 +168,7 @@ static int raw_request(const struct it_server *s, const char *src, const char *r
 }
 
 /* A metric's value from /metrics (the first sample whose line starts with name), or -1. */
-static long long raw_metric(struct it_server *s, const char *name)
+static inline long long raw_metric(struct it_server *s, const char *name)
 {
 	struct it_resp r;
 	long long v = -1;
