@@ -22,6 +22,7 @@ struct api_settings {
 	long login_window_s;
 	size_t max_body;	/* JSON bodies */
 	size_t max_upload;	/* multipart bodies, on UPLOAD routes only */
+	const char *metrics_from;	/* who may read /metrics: "loopback", "any" or addresses "A,B" */
 };
 
 struct app {

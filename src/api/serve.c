@@ -20,7 +20,7 @@
 #define EXIT_STOP_HUNG 3
 
 struct serve_config {
-	const char *listen, *db, *trusted_proxy;
+	const char *listen, *db, *trusted_proxy, *metrics_from;
 	int log_level, demo;
 	long threads, db_pool, max_body, max_upload, max_header_bytes, grace_ms;
 	long session_idle, session_max, login_max_user, login_max_addr, login_window;
@@ -69,6 +69,7 @@ static const struct config_option options[] = {
 	{"--head-timeout", "KOUAN_HEAD_TIMEOUT", CONFIG_INT, "15", 1, 3600, O(head_timeout), "seconds for a request's whole head (also the idle time between requests)", NULL},
 	{"--body-timeout", "KOUAN_BODY_TIMEOUT", CONFIG_INT, "120", 1, 3600, O(body_timeout), "seconds for a request's whole body", NULL},
 	{"--idle-timeout", "KOUAN_IDLE_TIMEOUT", CONFIG_INT, "30", 1, 3600, O(idle_timeout), "seconds without a byte received or sent before a connection is closed", NULL},
+	{"--metrics-from", "KOUAN_METRICS_FROM", CONFIG_STRING, "loopback", 1, 1024, O(metrics_from), "who may read /metrics: loopback, any, or client addresses separated by commas", NULL},
 	{"--grace", "KOUAN_SHUTDOWN_GRACE", CONFIG_INT, "10000", 0, 600000, O(grace_ms), "milliseconds to finish requests on stop", NULL},
 	{"--demo", "KOUAN_DEMO", CONFIG_BOOL, "false", 0, 0, O(demo), "create the demo lists and one account per role", NULL},
 };
@@ -121,7 +122,7 @@ int cli_serve(int argc, char **argv)
 
 	struct app app = {
 		.set = {cfg.session_idle, cfg.session_max, cfg.login_max_user, cfg.login_max_addr, cfg.login_window,
-			(size_t)cfg.max_body, (size_t)cfg.max_upload},
+			(size_t)cfg.max_body, (size_t)cfg.max_upload, cfg.metrics_from},
 		.started_at = (int64_t)time(NULL),
 	};
 	enum kerr e = store_open(cfg.db, (int)cfg.db_pool, &app.store);

@@ -316,6 +316,12 @@ enum kerr store_q_row_int64(const struct conn *c, struct db_stmt *s, void *arg)
 	return K_OK;
 }
 
+enum kerr store_ping_write(struct store *st, int64_t now)
+{
+	enum kerr e = store_q_write(st, 1, "UPDATE health SET checked_at = ? WHERE id = 1", "i", now);
+	return e == K_OK ? K_OK : K_DB_UNAVAILABLE;
+}
+
 enum kerr store_ping(struct store *st)
 {
 	int64_t one = 0;

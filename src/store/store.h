@@ -73,6 +73,8 @@ void store_close(struct store *st);
 const char *store_driver_name(const struct store *st);
 /* K_OK when the database answers a trivial query. */
 enum kerr store_ping(struct store *st) KOUAN_MUST_USE;
+/* K_OK when the database takes a write (one row rewritten); K_DB_UNAVAILABLE otherwise. */
+enum kerr store_ping_write(struct store *st, int64_t now) KOUAN_MUST_USE;
 /* The schema version now in the database. */
 enum kerr store_schema_version(struct store *st, int *version) KOUAN_MUST_USE;
 
