@@ -144,7 +144,6 @@ int cli_serve(int argc, char **argv)
 		.threads = (int)cfg.threads,
 		.limits = {
 			.max_body = (size_t)cfg.max_body,
-			.max_upload = (size_t)cfg.max_upload,
 			.max_header_bytes = (size_t)cfg.max_header_bytes,
 			.max_connections = (size_t)cfg.max_connections,
 			.max_per_addr = (size_t)cfg.max_per_addr,

@@ -16,7 +16,6 @@ struct http_server;
 
 struct http_limits {
 	size_t max_body;	/* bodies, when the configuration has no admit callback */
-	size_t max_upload;	/* (the application's: kept here for its callback) */
 	size_t max_header_bytes;	/* the application's own limit over all header lines */
 	size_t max_connections;	/* open at once; 0: as many as the descriptor limit allows */
 	size_t max_per_addr;	/* open at once from one peer address (the trusted proxy is exempt); 0: no limit */

@@ -415,6 +415,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		return MHD_YES;
 	}
 	req->in_body = 0;
+	conns_set_deadline(srv->conns, req->fd, 0);	/* all in: the handler takes the time it needs */
 	srv->cfg.handler(req, srv->cfg.app);
 	if (!req->answered)
 		http_respond(req, 500, "text/plain", "internal error\n", 15);
