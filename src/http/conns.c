@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 
 #include "core/log.h"
@@ -207,6 +208,9 @@ size_t conns_expire(struct conns *t, int64_t now_us)
 		struct slot *s = &t->slots[fd];
 		if (!s->used || !s->started || s->deadline_us == 0 || s->deadline_us > now_us)
 			continue;
+		int unread = 0;
+		if (ioctl(fd, FIONREAD, &unread) == 0 && unread > 0)
+			continue;	/* the client has sent, the server is behind (its worker busy): not the client's fault */
 		(void)shutdown(fd, SHUT_RDWR);
 		s->deadline_us = 0;
 		n++;

@@ -6,8 +6,9 @@
  * refuses it when the server or its address is full; the pool threads move
  * its deadline as its requests go (conns_set_deadline) and remove it when
  * libmicrohttpd says it is closed, before the descriptor is closed. The
- * acceptor calls conns_expire now and then: a connection past its deadline is
- * shut down (shutdown(2), never close(2): libmicrohttpd then sees the end of
+ * acceptor calls conns_expire now and then: a connection past its deadline,
+ * with nothing received that the server has not read yet (a busy worker is not
+ * the client's fault), is shut down (shutdown(2), never close(2): libmicrohttpd then sees the end of
  * the stream and closes it on its own thread). One mutex guards the table. */
 #ifndef KOUAN_HTTP_CONNS_H
 #define KOUAN_HTTP_CONNS_H
