@@ -8,7 +8,10 @@
  * slows only his own pair (and, spraying many subjects, his own address); the
  * rightful user from an address with no failures is never held up. A count is
  * forgotten once its last failure is older than the window; a success clears
- * its pair's count (not the address's).
+ * its pair's count (not the address's). Every kind uses the login settings
+ * (struct api_settings): free failures per pair login_max_per_user, per
+ * address login_max_per_addr, window login_window_s; counts are kept apart
+ * per kind.
  *
  * Use, around the check of a secret:
  *     long wait;

@@ -2,6 +2,7 @@
  * with their connection counts, one mutex. */
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -22,7 +23,7 @@ struct slot {
 	unsigned char used, exempt;
 	unsigned char started;	/* libmicrohttpd took it: only then may it be shut down */
 	unsigned char key[CONNS_ADDR_BYTES];
-	int64_t deadline_us;	/* 0: none */
+	_Atomic int64_t deadline_us;	/* 0: none; set without the lock on the request path */
 };
 
 struct conns {
@@ -126,7 +127,9 @@ static void slot_clear(struct conns *t, int fd)
 	if (!s->used)
 		return;
 	addr_release(t, s->key);
-	memset(s, 0, sizeof *s);
+	s->used = s->exempt = s->started = 0;
+	memset(s->key, 0, sizeof s->key);
+	atomic_store(&s->deadline_us, 0);
 	t->open--;
 }
 
@@ -150,7 +153,7 @@ enum conns_verdict conns_add(struct conns *t, int fd, const unsigned char key[CO
 		s->used = 1;
 		s->exempt = (unsigned char)(exempt != 0);
 		memcpy(s->key, key, CONNS_ADDR_BYTES);
-		s->deadline_us = deadline_us;
+		atomic_store(&s->deadline_us, deadline_us);
 		a->n++;
 		t->open++;
 		if (fd >= t->high_fd)
@@ -188,14 +191,13 @@ void conns_started(struct conns *t, int fd)
 	pthread_mutex_unlock(&t->lock);
 }
 
+/* Lock-free: the slot is this connection's from its add to its removal, and
+ * its requests (the only callers) happen in between; conns_expire ignores
+ * slots not in use. */
 void conns_set_deadline(struct conns *t, int fd, int64_t deadline_us)
 {
-	if (fd < 0 || fd >= t->max_fd)
-		return;
-	pthread_mutex_lock(&t->lock);
-	if (t->slots[fd].used)
-		t->slots[fd].deadline_us = deadline_us;
-	pthread_mutex_unlock(&t->lock);
+	if (fd >= 0 && fd < t->max_fd)
+		atomic_store_explicit(&t->slots[fd].deadline_us, deadline_us, memory_order_relaxed);
 }
 
 size_t conns_expire(struct conns *t, int64_t now_us)
@@ -206,13 +208,14 @@ size_t conns_expire(struct conns *t, int64_t now_us)
 	 * removed from the table before libmicrohttpd closes it. */
 	for (int fd = 0; fd < t->high_fd; fd++) {
 		struct slot *s = &t->slots[fd];
-		if (!s->used || !s->started || s->deadline_us == 0 || s->deadline_us > now_us)
+		int64_t deadline = atomic_load_explicit(&s->deadline_us, memory_order_relaxed);
+		if (!s->used || !s->started || deadline == 0 || deadline > now_us)
 			continue;
 		int unread = 0;
 		if (ioctl(fd, FIONREAD, &unread) == 0 && unread > 0)
 			continue;	/* the client has sent, the server is behind (its worker busy): not the client's fault */
 		(void)shutdown(fd, SHUT_RDWR);
-		s->deadline_us = 0;
+		atomic_store(&s->deadline_us, 0);
 		n++;
 	}
 	t->expired += n;

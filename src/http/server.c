@@ -367,19 +367,62 @@ static void refuse_now(struct http_request *req)
 		http_respond(req, 500, "text/plain", "internal error\n", 15);
 }
 
+/* The head is in: the request is made, checked, and refused at once or its
+ * body given its deadline. */
+static void head_arrived(struct http_server *srv, struct MHD_Connection *conn, const char *url, const char *method,
+	const char *version, void **con_cls)
+{
+	struct http_request *req = request_new(srv, conn, url, method, version);
+	*con_cls = req;
+	atomic_fetch_add(&srv->in_flight, 1);
+	conns_set_deadline(srv->conns, req->fd, http_now_us() + (int64_t)srv->cfg.limits.body_timeout_s * US_PER_S);
+	if (req->refusal != K_OK)
+		refuse_now(req);
+}
+
+/* Append n bytes of body; 0 when they cross the limit (answered 413). */
+static int body_bytes(struct http_request *req, const char *data, size_t n)
+{
+	req->in_body = 1;
+	if (req->body_len + n > req->body_max) {
+		req->refusal = K_PAYLOAD_TOO_LARGE;
+		refuse_now(req);
+		return 0;
+	}
+	if (req->body_len + n + 1 > req->body_cap) {
+		/* a declared length (checked against the limit) is allocated once */
+		size_t first = req->framing.has_length ? (size_t)req->framing.length + 1 : BODY_FIRST_CAP;
+		size_t cap = req->body_cap ? req->body_cap : first;
+		while (cap < req->body_len + n + 1)
+			cap *= 2;
+		if (cap > req->body_max + 1)
+			cap = req->body_max + 1;	/* the limit and the NUL: no doubling past it */
+		req->body = xrealloc(req->body, cap);
+		req->body_cap = cap;
+	}
+	memcpy(req->body + req->body_len, data, n);
+	req->body_len += n;
+	req->body[req->body_len] = '\0';
+	return 1;
+}
+
+/* The whole request is in: the application answers. */
+static void request_complete(struct http_server *srv, struct http_request *req)
+{
+	req->in_body = 0;
+	conns_set_deadline(srv->conns, req->fd, 0);	/* all in: the handler takes the time it needs */
+	srv->cfg.handler(req, srv->cfg.app);
+	if (!req->answered)
+		http_respond(req, 500, "text/plain", "internal error\n", 15);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
 	const char *version, const char *upload_data, size_t *upload_data_size, void **con_cls)
 {
 	struct http_server *srv = cls;
 	struct http_request *req = *con_cls;
 	if (req == NULL) {
-		req = request_new(srv, conn, url, method, version);
-		*con_cls = req;
-		atomic_fetch_add(&srv->in_flight, 1);
-		/* the head is in: now the whole body has its own deadline */
-		conns_set_deadline(srv->conns, req->fd, http_now_us() + (int64_t)srv->cfg.limits.body_timeout_s * US_PER_S);
-		if (req->refusal != K_OK)
-			refuse_now(req);
+		head_arrived(srv, conn, url, method, version, con_cls);
 		return MHD_YES;
 	}
 	if (req->close_now)
@@ -389,36 +432,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		return MHD_YES;
 	}
 	if (*upload_data_size > 0) {
-		size_t n = *upload_data_size;
-		req->in_body = 1;
-		if (req->body_len + n > req->body_max) {
-			req->refusal = K_PAYLOAD_TOO_LARGE;
-			*upload_data_size = 0;
-			refuse_now(req);
-			return MHD_NO;
-		}
-		if (req->body_len + n + 1 > req->body_cap) {
-			/* a declared length (checked against the limit) is allocated once */
-			size_t first = req->framing.has_length ? (size_t)req->framing.length + 1 : BODY_FIRST_CAP;
-			size_t cap = req->body_cap ? req->body_cap : first;
-			while (cap < req->body_len + n + 1)
-				cap *= 2;
-			if (cap > req->body_max + 1)
-				cap = req->body_max + 1;	/* the limit and the NUL: no doubling past it */
-			req->body = xrealloc(req->body, cap);
-			req->body_cap = cap;
-		}
-		memcpy(req->body + req->body_len, upload_data, n);
-		req->body_len += n;
-		req->body[req->body_len] = '\0';
+		int ok = body_bytes(req, upload_data, *upload_data_size);
 		*upload_data_size = 0;
-		return MHD_YES;
+		return ok ? MHD_YES : MHD_NO;
 	}
-	req->in_body = 0;
-	conns_set_deadline(srv->conns, req->fd, 0);	/* all in: the handler takes the time it needs */
-	srv->cfg.handler(req, srv->cfg.app);
-	if (!req->answered)
-		http_respond(req, 500, "text/plain", "internal error\n", 15);
+	request_complete(srv, req);
 	return MHD_YES;
 }
 
