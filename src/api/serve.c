@@ -67,7 +67,7 @@ static const struct config_option options[] = {
 	{"--max-connections", "KOUAN_MAX_CONNECTIONS", CONFIG_INT, "0", 0, 10000000, O(max_connections), "connections open at once (0: as many as the descriptor limit allows)", NULL},
 	{"--max-conn-per-addr", "KOUAN_MAX_CONN_PER_ADDR", CONFIG_INT, "256", 0, 10000000, O(max_per_addr), "connections open at once from one address; the trusted proxy is exempt (0: no limit)", NULL},
 	{"--head-timeout", "KOUAN_HEAD_TIMEOUT", CONFIG_INT, "15", 1, 3600, O(head_timeout), "seconds for a request's whole head (also the idle time between requests)", NULL},
-	{"--body-timeout", "KOUAN_BODY_TIMEOUT", CONFIG_INT, "120", 1, 3600, O(body_timeout), "seconds for a request's whole body", NULL},
+	{"--body-timeout", "KOUAN_BODY_TIMEOUT", CONFIG_INT, "120", 1, 3600, O(body_timeout), "seconds for a request's whole body, and for taking its whole answer", NULL},
 	{"--idle-timeout", "KOUAN_IDLE_TIMEOUT", CONFIG_INT, "30", 1, 3600, O(idle_timeout), "seconds without a byte received or sent before a connection is closed", NULL},
 	{"--metrics-from", "KOUAN_METRICS_FROM", CONFIG_STRING, "loopback", 1, 1024, O(metrics_from), "who may read /metrics: loopback, any, or client addresses separated by commas", NULL},
 	{"--grace", "KOUAN_SHUTDOWN_GRACE", CONFIG_INT, "10000", 0, 600000, O(grace_ms), "milliseconds to finish requests on stop", NULL},

@@ -11,6 +11,7 @@
 #include "core/log.h"
 #include "http/conns.h"
 
+#define IPV6_PREFIX_BYTES 8	/* IPv6 addresses count per /64 */
 #define ADDR_BUCKETS 4096	/* a power of two; chains hold the addresses with connections open */
 
 struct addr_count {
@@ -76,6 +77,8 @@ int conns_addr_key(const struct sockaddr *sa, unsigned char key[CONNS_ADDR_BYTES
 	}
 	if (sa->sa_family == AF_INET6) {
 		memcpy(key, &((const struct sockaddr_in6 *)sa)->sin6_addr, CONNS_ADDR_BYTES);
+		if (memcmp(key, v4_prefix, sizeof v4_prefix) != 0)	/* one IPv6 client holds a whole /64 */
+			memset(key + IPV6_PREFIX_BYTES, 0, CONNS_ADDR_BYTES - IPV6_PREFIX_BYTES);
 		return 1;
 	}
 	return 0;

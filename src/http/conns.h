@@ -28,7 +28,8 @@ enum conns_verdict { CONNS_TAKEN, CONNS_FULL, CONNS_ADDR_FULL };
 struct conns *conns_new(int max_fd, size_t max_total, size_t max_per_addr);
 void conns_free(struct conns *t);
 
-/* The 16-byte key of a peer address (0 when it is neither IPv4 nor IPv6). */
+/* The 16-byte key of a peer address: IPv4 mapped, IPv6 by its /64 (one
+ * client's share); 0 when it is neither. */
 int conns_addr_key(const struct sockaddr *sa, unsigned char key[CONNS_ADDR_BYTES]);
 
 /* Record fd from key with its first deadline (monotonic microseconds), unless

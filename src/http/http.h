@@ -20,7 +20,7 @@ struct http_limits {
 	size_t max_connections;	/* open at once; 0: as many as the descriptor limit allows */
 	size_t max_per_addr;	/* open at once from one peer address (the trusted proxy is exempt); 0: no limit */
 	int head_timeout_s;	/* a request's whole head, from the connection or the previous answer */
-	int body_timeout_s;	/* a request's whole body, from its head */
+	int body_timeout_s;	/* a request's whole body, from its head; and its whole answer, from its queuing */
 	int idle_timeout_s;	/* no byte received or sent */
 };
 

@@ -234,7 +234,8 @@ static void queue(struct http_request *req, int status, const char *type, const 
 		log_error("msg=\"second answer to one request\" req=%s", req->request_id);
 		return;
 	}
-	conns_set_deadline(req->srv->conns, req->fd, 0);	/* answered: only the idle timeout applies */
+	/* answered: the client has as long to take the answer as it had to send a body */
+	conns_set_deadline(req->srv->conns, req->fd, http_now_us() + (int64_t)req->srv->cfg.limits.body_timeout_s * US_PER_S);
 	if (req->in_body) {
 		answer_direct(req, status, type, body, len);
 		return;
