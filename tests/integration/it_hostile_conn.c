@@ -28,6 +28,16 @@
 #define LIVEZ "GET /livez HTTP/1.1\r\nHost: kouan\r\n\r\n"
 #define SLOW_HEAD "GET /livez HTTP/1.1\r\nHost: kouan\r\n"
 
+static struct it_server srv;
+
+/* A test that failed half-way leaves no server behind. */
+static int stop_if_running(void **state)
+{
+	if (srv.pid > 0)
+		(void)it_stop(&srv);
+	return 0;
+}
+
 static int skip_on_pg(void)
 {
 	const char *k = getenv("KOUAN_TEST_DB");
@@ -121,22 +131,21 @@ static void wedge(void **state)
 	if (skip_on_pg())
 		skip();
 	assert_true(raw_raise_fd_limit() > WEDGE_SLOW + 100);
-	struct it_server s;
 	static const char *const extra[] = {"--max-conn-per-addr", "0", "--head-timeout", "600", NULL};
-	start(&s, extra);
+	start(&srv, extra);
 	for (int i = 0; i < CHUNKED_SENDERS; i++)
-		oversized_chunk(&s);
+		oversized_chunk(&srv);
 	static int fds[WEDGE_SLOW];
-	assert_int_equal(open_slow(&s, fds, WEDGE_SLOW, NULL), WEDGE_SLOW);
-	wait_open(&s, WEDGE_SLOW + 1, WEDGE_SLOW + 1);	/* + the /metrics request itself */
-	normal_client_served(&s);
+	assert_int_equal(open_slow(&srv, fds, WEDGE_SLOW, NULL), WEDGE_SLOW);
+	wait_open(&srv, WEDGE_SLOW + 1, WEDGE_SLOW + 1);	/* + the /metrics request itself */
+	normal_client_served(&srv);
 	trickle(fds, WEDGE_SLOW);
-	normal_client_served(&s);
+	normal_client_served(&srv);
 	close_all(fds, WEDGE_SLOW);
-	wait_open(&s, 1, 1);	/* every closed connection closed by the server too: no CLOSE-WAIT */
-	normal_client_served(&s);
-	assert_int_equal(it_stop(&s), 0);
-	it_cleanup(&s);
+	wait_open(&srv, 1, 1);	/* every closed connection closed by the server too: no CLOSE-WAIT */
+	normal_client_served(&srv);
+	assert_int_equal(it_stop(&srv), 0);
+	it_cleanup(&srv);
 }
 
 /* A head whose bytes keep coming is still cut at its deadline. */
@@ -144,10 +153,9 @@ static void head_deadline(void **state)
 {
 	if (skip_on_pg())
 		skip();
-	struct it_server s;
 	static const char *const extra[] = {"--head-timeout", "1", NULL};
-	start(&s, extra);
-	int fd = raw_connect(&s, NULL);
+	start(&srv, extra);
+	int fd = raw_connect(&srv, NULL);
 	assert_true(fd >= 0);
 	assert_int_equal(raw_sends(fd, SLOW_HEAD), 0);
 	int closed = 0;
@@ -158,9 +166,9 @@ static void head_deadline(void **state)
 	}
 	assert_true(closed);
 	close(fd);
-	assert_true(raw_metric(&s, "kouan_http_connections_timed_out_total") >= 1);
-	assert_int_equal(it_stop(&s), 0);
-	it_cleanup(&s);
+	assert_true(raw_metric(&srv, "kouan_http_connections_timed_out_total") >= 1);
+	assert_int_equal(it_stop(&srv), 0);
+	it_cleanup(&srv);
 }
 
 /* 2,000 slow connections from one address: it keeps PER_ADDR_DEFAULT of them,
@@ -170,21 +178,20 @@ static void slow_one_address(void **state)
 	if (skip_on_pg())
 		skip();
 	assert_true(raw_raise_fd_limit() > SLOW_CONNECTIONS + 100);
-	struct it_server s;
 	static const char *const extra[] = {"--head-timeout", "600", NULL};
-	start(&s, extra);
+	start(&srv, extra);
 	static int fds[SLOW_CONNECTIONS];
-	assert_int_equal(open_slow(&s, fds, SLOW_CONNECTIONS, "127.0.0.9"), SLOW_CONNECTIONS);
-	normal_client_served(&s);
-	wait_open(&s, PER_ADDR_DEFAULT + 1, PER_ADDR_DEFAULT + 1);
-	assert_int_equal(raw_metric(&s, "kouan_http_connections_refused_total{reason=\"address_full\"}"),
+	assert_int_equal(open_slow(&srv, fds, SLOW_CONNECTIONS, "127.0.0.9"), SLOW_CONNECTIONS);
+	normal_client_served(&srv);
+	wait_open(&srv, PER_ADDR_DEFAULT + 1, PER_ADDR_DEFAULT + 1);
+	assert_int_equal(raw_metric(&srv, "kouan_http_connections_refused_total{reason=\"address_full\"}"),
 		SLOW_CONNECTIONS - PER_ADDR_DEFAULT);
 	trickle(fds, SLOW_CONNECTIONS);
-	normal_client_served(&s);
+	normal_client_served(&srv);
 	close_all(fds, SLOW_CONNECTIONS);
-	wait_open(&s, 1, 1);
-	assert_int_equal(it_stop(&s), 0);
-	it_cleanup(&s);
+	wait_open(&srv, 1, 1);
+	assert_int_equal(it_stop(&srv), 0);
+	it_cleanup(&srv);
 }
 
 /* 2,000 slow connections from 50 addresses (40 each, under the per-address
@@ -194,21 +201,20 @@ static void slow_many_addresses(void **state)
 	if (skip_on_pg())
 		skip();
 	assert_true(raw_raise_fd_limit() > SLOW_CONNECTIONS + 100);
-	struct it_server s;
 	static const char *const extra[] = {"--head-timeout", "3", NULL};
-	start(&s, extra);
+	start(&srv, extra);
 	static int fds[SLOW_CONNECTIONS];
-	assert_int_equal(open_slow(&s, fds, SLOW_CONNECTIONS, NULL), SLOW_CONNECTIONS);
-	normal_client_served(&s);
+	assert_int_equal(open_slow(&srv, fds, SLOW_CONNECTIONS, NULL), SLOW_CONNECTIONS);
+	normal_client_served(&srv);
 	trickle(fds, SLOW_CONNECTIONS);
-	normal_client_served(&s);
+	normal_client_served(&srv);
 	/* their deadline passes however they trickle: the server closes them all */
-	wait_open(&s, 1, 1);
-	assert_true(raw_metric(&s, "kouan_http_connections_timed_out_total") >= SLOW_CONNECTIONS);
-	normal_client_served(&s);
+	wait_open(&srv, 1, 1);
+	assert_true(raw_metric(&srv, "kouan_http_connections_timed_out_total") >= SLOW_CONNECTIONS);
+	normal_client_served(&srv);
 	close_all(fds, SLOW_CONNECTIONS);
-	assert_int_equal(it_stop(&s), 0);
-	it_cleanup(&s);
+	assert_int_equal(it_stop(&srv), 0);
+	it_cleanup(&srv);
 }
 
 /* The trusted proxy carries many clients: it has no per-address limit. */
@@ -217,29 +223,28 @@ static void proxy_exempt(void **state)
 	if (skip_on_pg())
 		skip();
 	enum { LIMIT = 4, OPENED = 12 };
-	struct it_server s;
 	static const char *const extra[] = {"--max-conn-per-addr", "4", "--trusted-proxy", "127.0.0.7", "--head-timeout",
 		"600", NULL};
-	start(&s, extra);
+	start(&srv, extra);
 	int proxy[OPENED], other[OPENED];
-	assert_int_equal(open_slow(&s, proxy, OPENED, "127.0.0.7"), OPENED);
-	assert_int_equal(open_slow(&s, other, OPENED, "127.0.0.8"), OPENED);
-	wait_open(&s, OPENED + LIMIT + 1, OPENED + LIMIT + 1);
-	normal_client_served(&s);
+	assert_int_equal(open_slow(&srv, proxy, OPENED, "127.0.0.7"), OPENED);
+	assert_int_equal(open_slow(&srv, other, OPENED, "127.0.0.8"), OPENED);
+	wait_open(&srv, OPENED + LIMIT + 1, OPENED + LIMIT + 1);
+	normal_client_served(&srv);
 	close_all(proxy, OPENED);
 	close_all(other, OPENED);
-	assert_int_equal(it_stop(&s), 0);
-	it_cleanup(&s);
+	assert_int_equal(it_stop(&srv), 0);
+	it_cleanup(&srv);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(wedge),
-		cmocka_unit_test(head_deadline),
-		cmocka_unit_test(slow_one_address),
-		cmocka_unit_test(slow_many_addresses),
-		cmocka_unit_test(proxy_exempt),
+		cmocka_unit_test_teardown(wedge, stop_if_running),
+		cmocka_unit_test_teardown(head_deadline, stop_if_running),
+		cmocka_unit_test_teardown(slow_one_address, stop_if_running),
+		cmocka_unit_test_teardown(slow_many_addresses, stop_if_running),
+		cmocka_unit_test_teardown(proxy_exempt, stop_if_running),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -159,12 +159,23 @@ static void *wrong_login(void *arg)
 
 /* Forty wrong passwords at once count forty, for the pair and the address
  * (a server whose free failures are more than forty, so that all are checked). */
-static void parallel_counted(void **state)
+static int many_start(void **state)
 {
 	memset(&many, 0, sizeof many);
 	static const char *const extra[] = {"--login-max-user", "100", "--login-max-addr", "100", NULL};
-	assert_int_equal(it_start(&many, extra), 0);
-	assert_int_equal(it_user_add(&many, "counted", "admin", NULL, PW), 0);
+	return it_start(&many, extra) == 0 && it_user_add(&many, "counted", "admin", NULL, PW) == 0 ? 0 : -1;
+}
+
+static int many_stop(void **state)
+{
+	int rc = it_stop(&many);
+	if (rc == 0)
+		it_cleanup(&many);
+	return rc == 0 ? 0 : -1;
+}
+
+static void parallel_counted(void **state)
+{
 	pthread_t t[PARALLEL];
 	long st[PARALLEL];
 	for (int i = 0; i < PARALLEL; i++)
@@ -175,8 +186,6 @@ static void parallel_counted(void **state)
 	}
 	assert_int_equal(failures_in_db(&many, "counted", "127.0.0.1"), PARALLEL);
 	assert_int_equal(failures_in_db(&many, "", "127.0.0.1"), PARALLEL);
-	assert_int_equal(it_stop(&many), 0);
-	it_cleanup(&many);
 }
 
 /* One address trying many accounts is held back on all of them; another
@@ -200,7 +209,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(pair_not_account),
 		cmocka_unit_test(progressive),
-		cmocka_unit_test(parallel_counted),
+		cmocka_unit_test_setup_teardown(parallel_counted, many_start, many_stop),
 		cmocka_unit_test(spraying),
 	};
 	int rc = cmocka_run_group_tests(tests, setup, teardown);
