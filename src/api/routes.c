@@ -100,13 +100,13 @@ static int has_type(const char *type, const char *want)
 enum kerr api_admit(const struct http_request *req, size_t *max_body, void *appv)
 {
 	const struct app *app = appv;
+	*max_body = 0;
+	if (!http_has_body(req))
+		return K_OK;	/* nothing to read: the handler answers as for any request */
 	struct api_ctx scratch = {0};
 	int path_known;
 	const char *method = http_method(req), *path = http_path(req);
 	const struct route *r = route_find(method, path, &scratch, &path_known);
-	*max_body = 0;
-	if (!http_has_body(req))
-		return K_OK;	/* nothing to read: the handler answers as for any request */
 	if (r == NULL)
 		return path_known || strncmp(path, "/api/", 5) != 0 ? K_METHOD_NOT_ALLOWED : K_NOT_FOUND;
 	if (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0)
