@@ -673,6 +673,58 @@ struct http_server *http_server_of(const struct http_request *req)
 	return req->srv;
 }
 
+/* The pool of libmicrohttpd workers, fed by our acceptor; NULL on failure. */
+static struct MHD_Daemon *start_daemon(struct http_server *srv, rlim_t fds)
+{
+	const struct http_config *cfg = &srv->cfg;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_NO_LISTEN_SOCKET |
+		MHD_USE_ERROR_LOG;
+	return MHD_start_daemon(flags, 0, NULL, NULL, on_request, srv,
+		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+		MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv,
+		MHD_OPTION_UNESCAPE_CALLBACK, on_unescape, srv,
+		MHD_OPTION_CONNECTION_LIMIT, conn_limit_for_mhd(fds, cfg->threads),
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, cfg->limits.max_header_bytes + MHD_POOL_SLACK,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->limits.idle_timeout_s,
+		MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
+		MHD_OPTION_END);
+}
+
+/* "HOST:PORT" (or "[V6]:PORT") of the listening socket. */
+static void format_bound(int fd, char *bound, size_t bound_len)
+{
+	struct sockaddr_storage got;
+	socklen_t gl = sizeof got;
+	char host[INET6_ADDRSTRLEN] = "?";
+	int port = 0;
+	memset(&got, 0, sizeof got);
+	if (getsockname(fd, (struct sockaddr *)&got, &gl) == 0) {
+		if (got.ss_family == AF_INET) {
+			inet_ntop(AF_INET, &((struct sockaddr_in *)&got)->sin_addr, host, sizeof host);
+			port = ntohs(((struct sockaddr_in *)&got)->sin_port);
+		} else {
+			inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&got)->sin6_addr, host, sizeof host);
+			port = ntohs(((struct sockaddr_in6 *)&got)->sin6_port);
+		}
+	}
+	snprintf(bound, bound_len, got.ss_family == AF_INET6 ? "[%s]:%d" : "%s:%d", host, port);
+}
+
+static void server_free(struct http_server *srv)
+{
+	if (srv->daemon)
+		MHD_stop_daemon(srv->daemon);
+	if (srv->listen_fd >= 0)
+		close(srv->listen_fd);
+	if (srv->stop_pipe[0] >= 0) {
+		close(srv->stop_pipe[0]);
+		close(srv->stop_pipe[1]);
+	}
+	conns_free(srv->conns);
+	free(srv);
+}
+
 enum kerr http_start(const struct http_config *cfg, struct http_server **out, char *bound, size_t bound_len)
 {
 	struct sockaddr_storage ss;
@@ -683,58 +735,24 @@ enum kerr http_start(const struct http_config *cfg, struct http_server **out, ch
 		return K_INTERNAL;
 	struct http_server *srv = xcalloc(1, sizeof *srv);
 	srv->cfg = *cfg;
+	srv->stop_pipe[0] = srv->stop_pipe[1] = -1;
 	rlim_t fds = raise_fd_limit();
 	srv->listen_fd = open_listener(&ss, sl);
 	if (srv->listen_fd < 0) {
 		log_error("msg=\"cannot listen\" addr=%s errno=%d", cfg->listen, errno);
-		free(srv);
-		return K_INTERNAL;
-	}
-	if (pipe2(srv->stop_pipe, O_CLOEXEC) != 0) {
-		close(srv->listen_fd);
-		free(srv);
+		server_free(srv);
 		return K_INTERNAL;
 	}
 	limits_init(srv, fds);
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_NO_LISTEN_SOCKET |
-		MHD_USE_ERROR_LOG;
-	srv->daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_request, srv,
-		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads,
-		MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
-		MHD_OPTION_NOTIFY_CONNECTION, on_connection, srv,
-		MHD_OPTION_UNESCAPE_CALLBACK, on_unescape, srv,
-		MHD_OPTION_CONNECTION_LIMIT, conn_limit_for_mhd(fds, cfg->threads),
-		MHD_OPTION_CONNECTION_MEMORY_LIMIT, cfg->limits.max_header_bytes + MHD_POOL_SLACK,
-		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)cfg->limits.idle_timeout_s,
-		MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, NULL,
-		MHD_OPTION_END);
-	if (srv->daemon == NULL || pthread_create(&srv->acceptor, NULL, accept_loop, srv) != 0) {
-		if (srv->daemon)
-			MHD_stop_daemon(srv->daemon);
-		close(srv->listen_fd);
-		close(srv->stop_pipe[0]);
-		close(srv->stop_pipe[1]);
-		conns_free(srv->conns);
-		free(srv);
+	if (pipe2(srv->stop_pipe, O_CLOEXEC) != 0 || (srv->daemon = start_daemon(srv, fds)) == NULL ||
+		pthread_create(&srv->acceptor, NULL, accept_loop, srv) != 0) {
+		server_free(srv);
 		return K_INTERNAL;
 	}
 	log_info("msg=\"connection limits\" max=%zu per_addr=%zu descriptors=%llu head_s=%d body_s=%d idle_s=%d",
 		srv->max_connections, cfg->limits.max_per_addr, (unsigned long long)fds, cfg->limits.head_timeout_s,
 		cfg->limits.body_timeout_s, cfg->limits.idle_timeout_s);
-	struct sockaddr_storage got;
-	socklen_t gl = sizeof got;
-	char host[INET6_ADDRSTRLEN] = "?";
-	int port = 0;
-	if (getsockname(srv->listen_fd, (struct sockaddr *)&got, &gl) == 0) {
-		if (got.ss_family == AF_INET) {
-			inet_ntop(AF_INET, &((struct sockaddr_in *)&got)->sin_addr, host, sizeof host);
-			port = ntohs(((struct sockaddr_in *)&got)->sin_port);
-		} else {
-			inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&got)->sin6_addr, host, sizeof host);
-			port = ntohs(((struct sockaddr_in6 *)&got)->sin6_port);
-		}
-	}
-	snprintf(bound, bound_len, got.ss_family == AF_INET6 ? "[%s]:%d" : "%s:%d", host, port);
+	format_bound(srv->listen_fd, bound, bound_len);
 	*out = srv;
 	return K_OK;
 }
