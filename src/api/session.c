@@ -346,6 +346,18 @@ void throttle_answer(struct api_ctx *c, long retry_after_s)
 	api_error(c, K_RATE_LIMITED);
 }
 
+/* 1 when subject may be tried from addr now; otherwise answered (429 or the store's error). */
+static int login_may_try(struct api_ctx *c, const char *subject, const char *addr)
+{
+	long wait = 0;
+	enum kerr e = throttle_check(c->app, THROTTLE_LOGIN, subject, addr, &wait);
+	if (e == K_RATE_LIMITED)
+		throttle_answer(c, wait);
+	else if (e != K_OK)
+		api_error(c, e);
+	return e == K_OK;
+}
+
 void session_login(struct api_ctx *c)
 {
 	json_t *body = api_body_object(c);
@@ -373,20 +385,14 @@ void session_login(struct api_ctx *c)
 	if (store_username_key(name, subject, sizeof subject) != 0)
 		snprintf(subject, sizeof subject, "%s", name);
 	const char *addr = http_client_addr(c->req);
-	long wait = 0;
-	enum kerr e = throttle_check(c->app, THROTTLE_LOGIN, subject, addr, &wait);
-	if (e != K_OK) {
+	if (!login_may_try(c, subject, addr)) {
 		json_decref(body);
-		if (e == K_RATE_LIMITED)
-			throttle_answer(c, wait);
-		else
-			api_error(c, e);
 		return;
 	}
 
 	struct caller who;
 	memset(&who, 0, sizeof who);
-	e = store_user_by_name(c->app->store, name, &who.user);
+	enum kerr e = store_user_by_name(c->app->store, name, &who.user);
 	int ok = 0;
 	if (e == K_OK)
 		ok = auth_password_verify(who.user.password_hash, pw, strlen(pw)) && !who.user.disabled;
