@@ -237,6 +237,30 @@ static void proxy_exempt(void **state)
 	it_cleanup(&srv);
 }
 
+/* SIGTERM with requests stuck half-way (heads and bodies that never end): the
+ * process still stops, within its grace, with status 0. */
+static void stop_with_stuck_requests(void **state)
+{
+	if (skip_on_pg())
+		skip();
+	enum { HEADS = 50, BODIES = 5 };
+	static const char *const extra[] = {"--grace", "500", "--head-timeout", "600", "--body-timeout", "600", NULL};
+	start(&srv, extra);
+	int heads[HEADS], bodies[BODIES];
+	assert_int_equal(open_slow(&srv, heads, HEADS, NULL), HEADS);
+	for (int i = 0; i < BODIES; i++) {
+		bodies[i] = raw_connect(&srv, NULL);
+		assert_true(bodies[i] >= 0);
+		assert_int_equal(raw_sends(bodies[i], "POST /api/v1/session HTTP/1.1\r\nHost: kouan\r\n"
+			"Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"username\":"), 0);
+	}
+	wait_open(&srv, HEADS + BODIES + 1, HEADS + BODIES + 1);
+	assert_int_equal(it_stop(&srv), 0);
+	close_all(heads, HEADS);
+	close_all(bodies, BODIES);
+	it_cleanup(&srv);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -245,6 +269,7 @@ int main(void)
 		cmocka_unit_test_teardown(slow_one_address, stop_if_running),
 		cmocka_unit_test_teardown(slow_many_addresses, stop_if_running),
 		cmocka_unit_test_teardown(proxy_exempt, stop_if_running),
+		cmocka_unit_test_teardown(stop_with_stuck_requests, stop_if_running),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
