@@ -20,6 +20,9 @@ struct api_settings {
 	long login_max_per_user;	/* failed logins per account in the window */
 	long login_max_per_addr;	/* failed logins per client address in the window */
 	long login_window_s;
+	size_t max_body;	/* JSON bodies */
+	size_t max_upload;	/* multipart bodies, on UPLOAD routes only */
+	const char *metrics_from;	/* who may read /metrics: "loopback", "any" or addresses "A,B" */
 };
 
 struct app {
@@ -60,6 +63,8 @@ int role_bit(const char *role);	/* 0 when unknown */
 
 /* The entry point for the HTTP server. */
 void api_handle(struct http_request *req, void *app);
+/* Before a body is read: its route, method, type and limit (http.h's http_admit). */
+enum kerr api_admit(const struct http_request *req, size_t *max_body, void *app);
 void api_observe(const struct http_request *req, int status, int64_t elapsed_us, void *app);
 
 /* Answers. Each queues the response; a handler then returns. */
@@ -97,7 +102,8 @@ void users_update(struct api_ctx *c);
 void users_reset_password(struct api_ctx *c);
 void options_get(struct api_ctx *c);
 void sites_list(struct api_ctx *c);
-void health_check(struct api_ctx *c);
+void health_check(struct api_ctx *c);	/* readiness: the database can be read and written */
+void health_live(struct api_ctx *c);	/* liveness: the process answers (no database) */
 void metrics_get(struct api_ctx *c);
 
 /* Sessions: the caller for a request (K_UNAUTHENTICATED when none is valid). */

@@ -120,9 +120,36 @@ static void add(struct text *t, const char *fmt, ...)
 	}
 }
 
+/* Loopback: 127.0.0.0/8, ::1 and IPv4-mapped loopback. */
+static int is_loopback(const char *addr)
+{
+	return strncmp(addr, "127.", 4) == 0 || strcmp(addr, "::1") == 0 || strncmp(addr, "::ffff:127.", 11) == 0;
+}
+
+/* --metrics-from: "loopback", "any", or addresses separated by commas. */
+static int metrics_allowed(const char *from, const char *addr)
+{
+	if (strcmp(from, "any") == 0)
+		return 1;
+	if (strcmp(from, "loopback") == 0)
+		return is_loopback(addr);
+	size_t n = strlen(addr);
+	for (const char *p = from; *p;) {
+		size_t len = strcspn(p, ",");
+		if (len == n && strncmp(p, addr, n) == 0)
+			return 1;
+		p += len + (p[len] == ',');
+	}
+	return 0;
+}
+
 void metrics_get(struct api_ctx *c)
 {
 	struct metrics *m = c->app->metrics;
+	if (!metrics_allowed(c->app->set.metrics_from, http_client_addr(c->req))) {
+		api_error(c, K_NOT_FOUND);	/* as if there were none */
+		return;
+	}
 	struct text t = {xmalloc(8192), 0, 8192};
 	add(&t, "# HELP kouan_http_requests_total HTTP requests by route and status.\n"
 		"# TYPE kouan_http_requests_total counter\n");
@@ -149,17 +176,39 @@ void metrics_get(struct api_ctx *c)
 	add(&t, "# HELP kouan_metrics_dropped_total Observations beyond the series limit.\n"
 		"# TYPE kouan_metrics_dropped_total counter\nkouan_metrics_dropped_total %llu\n",
 		(unsigned long long)atomic_load(&m->dropped));
+	struct http_conn_stats cs;
+	http_conn_stats(http_server_of(c->req), &cs);
+	add(&t, "# HELP kouan_http_connections Client connections open now.\n# TYPE kouan_http_connections gauge\n"
+		"kouan_http_connections %zu\n", cs.open);
+	add(&t, "# HELP kouan_http_connections_max Client connections the server keeps open at most.\n"
+		"# TYPE kouan_http_connections_max gauge\nkouan_http_connections_max %zu\n", cs.max);
+	add(&t, "# HELP kouan_http_connections_refused_total Connections closed on arrival: the server or their address was full.\n"
+		"# TYPE kouan_http_connections_refused_total counter\n"
+		"kouan_http_connections_refused_total{reason=\"server_full\"} %llu\n"
+		"kouan_http_connections_refused_total{reason=\"address_full\"} %llu\n",
+		(unsigned long long)cs.refused_full, (unsigned long long)cs.refused_addr);
+	add(&t, "# HELP kouan_http_connections_timed_out_total Connections shut down because a request's head or body came too late.\n"
+		"# TYPE kouan_http_connections_timed_out_total counter\nkouan_http_connections_timed_out_total %llu\n",
+		(unsigned long long)cs.timed_out);
 	http_add_header(c->req, "Cache-Control", "no-store");
 	http_respond(c->req, 200, "text/plain; version=0.0.4; charset=utf-8", t.p, t.len);
 	free(t.p);
 }
 
+/* Readiness: 200 only when the database takes a write (a full disk, a
+ * read-only file or replica, a lock held too long all answer 503). */
 void health_check(struct api_ctx *c)
 {
-	enum kerr e = store_ping(c->app->store);
+	http_add_header(c->req, "Cache-Control", "no-store");
+	enum kerr e = store_ping_write(c->app->store, (int64_t)time(NULL));
 	if (e != K_OK) {
 		api_error(c, K_DB_UNAVAILABLE);
 		return;
 	}
-	api_json(c, 200, json_pack("{s:s,s:s}", "status", "ok", "database", store_driver_name(c->app->store)));
+	api_json(c, 200, json_pack("{s:s,s:s,s:b}", "status", "ok", "database", store_driver_name(c->app->store), "writable", 1));
+}
+
+void health_live(struct api_ctx *c)
+{
+	api_json(c, 200, json_pack("{s:s}", "status", "ok"));
 }

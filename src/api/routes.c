@@ -7,7 +7,11 @@
 #include "core/log.h"
 #include "http/assets.h"
 
-enum { PUBLIC = 1 << 0, NO_CSRF = 1 << 1 };
+/* Flags of a route. A route takes a JSON body (--max-body) unless it is a
+ * GET or HEAD, which take none; UPLOAD routes also take multipart/form-data
+ * bodies up to --max-upload. Anything else is refused before a byte of body is
+ * read (api_admit). */
+enum { PUBLIC = 1 << 0, NO_CSRF = 1 << 1, UPLOAD = 1 << 2 };
 
 struct route {
 	const char *method;
@@ -31,6 +35,7 @@ static const struct route routes[] = {
 	{"GET", "/api/v1/options/:list", options_get, ROLE_ANY, 0, "options"},
 	{"GET", "/api/v1/sites", sites_list, ROLE_ANY, 0, "sites"},
 	{"GET", "/healthz", health_check, 0, PUBLIC, "healthz"},
+	{"GET", "/livez", health_live, 0, PUBLIC, "livez"},
 	{"GET", "/metrics", metrics_get, 0, PUBLIC, "metrics"},
 };
 #define N_ROUTES (sizeof routes / sizeof routes[0])
@@ -69,6 +74,52 @@ static int match(const char *pattern, const char *path, struct api_ctx *c)
 		path++;
 	}
 	return *pattern == '\0' && *path == '\0';
+}
+
+/* The route for method and path (params into c), or NULL; *path_known
+ * says whether some route has that path. */
+static const struct route *route_find(const char *method, const char *path, struct api_ctx *c, int *path_known)
+{
+	*path_known = 0;
+	for (size_t i = 0; i < N_ROUTES; i++) {
+		if (!match(routes[i].pattern, path, c))
+			continue;
+		*path_known = 1;
+		if (strcmp(routes[i].method, method) == 0)
+			return &routes[i];
+	}
+	return NULL;
+}
+
+static int has_type(const char *type, const char *want)
+{
+	size_t n = strlen(want);
+	return type && strncasecmp(type, want, n) == 0 && (type[n] == '\0' || type[n] == ';' || type[n] == ' ');
+}
+
+enum kerr api_admit(const struct http_request *req, size_t *max_body, void *appv)
+{
+	const struct app *app = appv;
+	*max_body = 0;
+	if (!http_has_body(req))
+		return K_OK;	/* nothing to read: the handler answers as for any request */
+	struct api_ctx scratch = {0};
+	int path_known;
+	const char *method = http_method(req), *path = http_path(req);
+	const struct route *r = route_find(method, path, &scratch, &path_known);
+	if (r == NULL)
+		return path_known || strncmp(path, "/api/", 5) != 0 ? K_METHOD_NOT_ALLOWED : K_NOT_FOUND;
+	if (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0)
+		return K_PAYLOAD_TOO_LARGE;
+	const char *type = http_header(req, "Content-Type");
+	if ((r->flags & UPLOAD) && has_type(type, "multipart/form-data")) {
+		*max_body = app->set.max_upload;
+		return K_OK;
+	}
+	if (!has_type(type, "application/json"))
+		return K_UNSUPPORTED_MEDIA_TYPE;
+	*max_body = app->set.max_body;
+	return K_OK;
 }
 
 static enum lang request_lang(struct http_request *req)
@@ -138,15 +189,8 @@ void api_handle(struct http_request *req, void *appv)
 		return;
 	}
 	const char *path = http_path(req), *method = http_method(req);
-	const struct route *r = NULL;
-	int path_known = 0;
-	for (size_t i = 0; i < N_ROUTES && r == NULL; i++) {
-		if (!match(routes[i].pattern, path, &c))
-			continue;
-		path_known = 1;
-		if (strcmp(routes[i].method, method) == 0)
-			r = &routes[i];
-	}
+	int path_known;
+	const struct route *r = route_find(method, path, &c, &path_known);
 	if (r == NULL) {
 		if (path_known) {
 			http_set_route(req, "method_not_allowed");

@@ -1,12 +1,14 @@
 /* kouan serve: read the options, open the store, start the HTTP server,
  * wait for SIGTERM or SIGINT, stop cleanly. */
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sodium.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "api/api.h"
 #include "cli.h"
@@ -14,12 +16,15 @@
 #include "core/log.h"
 
 #define PURGE_EVERY_S 60
+#define STOP_MARGIN_MS 3000	/* beyond --grace, for closing connections and the database */
+#define EXIT_STOP_HUNG 3
 
 struct serve_config {
-	const char *listen, *db, *trusted_proxy;
+	const char *listen, *db, *trusted_proxy, *metrics_from;
 	int log_level, demo;
 	long threads, db_pool, max_body, max_upload, max_header_bytes, grace_ms;
 	long session_idle, session_max, login_max_user, login_max_addr, login_window;
+	long max_connections, max_per_addr, head_timeout, body_timeout, idle_timeout;
 };
 
 static int check_listen(const char *v, char *why, size_t n)
@@ -55,14 +60,41 @@ static const struct config_option options[] = {
 	{"--max-header-bytes", "KOUAN_MAX_HEADER_BYTES", CONFIG_INT, "8192", 1024, 65536, O(max_header_bytes), "largest request head, bytes", NULL},
 	{"--session-idle", "KOUAN_SESSION_IDLE", CONFIG_INT, "7200", 1, 604800, O(session_idle), "seconds an unused session lasts", NULL},
 	{"--session-max", "KOUAN_SESSION_MAX", CONFIG_INT, "43200", 1, 2592000, O(session_max), "seconds any session lasts", NULL},
-	{"--login-max-user", "KOUAN_LOGIN_MAX_USER", CONFIG_INT, "5", 1, 1000, O(login_max_user), "failed logins per account in the window", NULL},
-	{"--login-max-addr", "KOUAN_LOGIN_MAX_ADDR", CONFIG_INT, "50", 1, 100000, O(login_max_addr), "failed logins per address in the window", NULL},
-	{"--login-window", "KOUAN_LOGIN_WINDOW", CONFIG_INT, "900", 1, 86400, O(login_window), "seconds over which failed logins count", NULL},
+	{"--login-max-user", "KOUAN_LOGIN_MAX_USER", CONFIG_INT, "5", 1, 1000, O(login_max_user), "failed logins of one account from one address before each next attempt must wait (1 s, doubling)", NULL},
+	{"--login-max-addr", "KOUAN_LOGIN_MAX_ADDR", CONFIG_INT, "50", 1, 100000, O(login_max_addr), "failed logins from one address, all accounts, before its attempts must wait (password spraying)", NULL},
+	{"--login-window", "KOUAN_LOGIN_WINDOW", CONFIG_INT, "900", 1, 86400, O(login_window), "seconds after its last failure that a count is forgotten (and the longest wait)", NULL},
 	{"--trusted-proxy", "KOUAN_TRUSTED_PROXY", CONFIG_STRING, "", 0, 64, O(trusted_proxy), "proxy address whose X-Forwarded-For/-Proto are believed", NULL},
+	{"--max-connections", "KOUAN_MAX_CONNECTIONS", CONFIG_INT, "0", 0, 10000000, O(max_connections), "connections open at once (0: as many as the descriptor limit allows)", NULL},
+	{"--max-conn-per-addr", "KOUAN_MAX_CONN_PER_ADDR", CONFIG_INT, "256", 0, 10000000, O(max_per_addr), "connections open at once from one address; the trusted proxy is exempt (0: no limit)", NULL},
+	{"--head-timeout", "KOUAN_HEAD_TIMEOUT", CONFIG_INT, "15", 1, 3600, O(head_timeout), "seconds for a request's whole head (also the idle time between requests)", NULL},
+	{"--body-timeout", "KOUAN_BODY_TIMEOUT", CONFIG_INT, "120", 1, 3600, O(body_timeout), "seconds for a request's whole body, and for taking its whole answer", NULL},
+	{"--idle-timeout", "KOUAN_IDLE_TIMEOUT", CONFIG_INT, "30", 1, 3600, O(idle_timeout), "seconds without a byte received or sent before a connection is closed", NULL},
+	{"--metrics-from", "KOUAN_METRICS_FROM", CONFIG_STRING, "loopback", 1, 1024, O(metrics_from), "who may read /metrics: loopback, any, or client addresses separated by commas", NULL},
 	{"--grace", "KOUAN_SHUTDOWN_GRACE", CONFIG_INT, "10000", 0, 600000, O(grace_ms), "milliseconds to finish requests on stop", NULL},
 	{"--demo", "KOUAN_DEMO", CONFIG_BOOL, "false", 0, 0, O(demo), "create the demo lists and one account per role", NULL},
 };
 #undef O
+
+/* The last line of defence of a stop: if the orderly stop has not ended the
+ * process by then, end it. */
+static void *stop_watchdog(void *arg)
+{
+	long ms = *(const long *)arg + STOP_MARGIN_MS;
+	struct timespec t = {ms / 1000, (ms % 1000) * 1000000};
+	while (nanosleep(&t, &t) != 0 && errno == EINTR)
+		;
+	log_error("msg=\"stop did not finish in time: exiting\" after_ms=%ld", ms);
+	_exit(EXIT_STOP_HUNG);
+}
+
+static void start_stop_watchdog(const long *grace_ms)
+{
+	pthread_t t;
+	if (pthread_create(&t, NULL, stop_watchdog, (void *)grace_ms) == 0)
+		pthread_detach(t);
+	else
+		log_warn("msg=\"no stop watchdog\"");
+}
 
 int cli_serve(int argc, char **argv)
 {
@@ -89,7 +121,8 @@ int cli_serve(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	struct app app = {
-		.set = {cfg.session_idle, cfg.session_max, cfg.login_max_user, cfg.login_max_addr, cfg.login_window},
+		.set = {cfg.session_idle, cfg.session_max, cfg.login_max_user, cfg.login_max_addr, cfg.login_window,
+			(size_t)cfg.max_body, (size_t)cfg.max_upload, cfg.metrics_from},
 		.started_at = (int64_t)time(NULL),
 	};
 	enum kerr e = store_open(cfg.db, (int)cfg.db_pool, &app.store);
@@ -109,8 +142,17 @@ int cli_serve(int argc, char **argv)
 	struct http_config hc = {
 		.listen = cfg.listen,
 		.threads = (int)cfg.threads,
-		.limits = {(size_t)cfg.max_body, (size_t)cfg.max_upload, (size_t)cfg.max_header_bytes},
+		.limits = {
+			.max_body = (size_t)cfg.max_body,
+			.max_header_bytes = (size_t)cfg.max_header_bytes,
+			.max_connections = (size_t)cfg.max_connections,
+			.max_per_addr = (size_t)cfg.max_per_addr,
+			.head_timeout_s = (int)cfg.head_timeout,
+			.body_timeout_s = (int)cfg.body_timeout,
+			.idle_timeout_s = (int)cfg.idle_timeout,
+		},
 		.trusted_proxy = cfg.trusted_proxy,
+		.admit = api_admit,
 		.handler = api_handle,
 		.app = &app,
 	};
@@ -131,12 +173,15 @@ int cli_serve(int argc, char **argv)
 		int sig = sigtimedwait(&stop, NULL, &wait);
 		if (sig == SIGTERM || sig == SIGINT) {
 			log_info("msg=stopping signal=%d", sig);
+			start_stop_watchdog(&cfg.grace_ms);
 			break;
 		}
 		if (sig < 0 && errno == EAGAIN) {
 			int64_t now = (int64_t)time(NULL);
 			if (store_session_purge(app.store, now - cfg.session_max, now - cfg.session_idle) != K_OK)
 				log_warn("msg=\"session purge failed\"");
+			if (store_throttle_purge(app.store, now - cfg.login_window) != K_OK)
+				log_warn("msg=\"throttle purge failed\"");
 		}
 	}
 	http_stop(srv, (int)cfg.grace_ms);

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "api/api.h"
+#include "api/throttle.h"
 #include "auth/password.h"
 #include "core/log.h"
 
@@ -21,6 +22,9 @@
 #define CACHE_SHARDS 64
 #define CACHE_PER_SHARD 512
 #define USERNAME_MAX 64
+#define BACKOFF_FIRST_S 1	/* the wait after the first failure beyond the free ones; doubled after each next */
+#define BACKOFF_DOUBLINGS_MAX 30
+#define ADDR_SUBJECT ""		/* the address's own count */
 
 /* A cached session, found by the cookie's own value (random, so its first
  * characters pick the shard) and compared in constant time. The rendered
@@ -284,17 +288,74 @@ static void start_session(struct api_ctx *c, struct caller *who)
 	api_json(c, 200, me_body(c, who));
 }
 
-/* Failed logins within the window, for the account and for the address. */
-static enum kerr throttled(struct api_ctx *c, const char *user_key, const char *addr_key, int *limited)
+static const char *const throttle_kinds[THROTTLE_KIND_COUNT] = {"login", "totp", "register"};
+
+/* The wait after n failures when the first `free` cost nothing. */
+static int64_t backoff_s(int64_t n, long free, long window_s)
 {
-	struct app *app = c->app;
-	int64_t since = now_s() - app->set.login_window_s;
-	int nu = 0, na = 0;
-	enum kerr e = store_login_failure_count(app->store, user_key, since, &nu);
-	if (e == K_OK)
-		e = store_login_failure_count(app->store, addr_key, since, &na);
-	*limited = nu >= app->set.login_max_per_user || na >= app->set.login_max_per_addr;
+	if (n < free)
+		return 0;
+	int64_t over = n - free;
+	int64_t wait = BACKOFF_FIRST_S << (over < BACKOFF_DOUBLINGS_MAX ? over : BACKOFF_DOUBLINGS_MAX);
+	return wait < window_s ? wait : window_s;
+}
+
+/* Seconds still to wait for one count (0: none). */
+static enum kerr count_wait(struct app *app, const char *kind, const char *subject, const char *addr, long free,
+	int64_t now, int64_t *wait)
+{
+	int64_t n = 0, last = 0;
+	enum kerr e = store_throttle_get(app->store, kind, subject, addr, now - app->set.login_window_s, &n, &last);
+	int64_t until = last + backoff_s(n, free, app->set.login_window_s);
+	*wait = e == K_OK && n >= free && until > now ? until - now : 0;
 	return e;
+}
+
+enum kerr throttle_check(struct app *app, enum throttle_kind kind, const char *subject, const char *addr,
+	long *retry_after_s)
+{
+	int64_t now = now_s(), pair = 0, all = 0;
+	enum kerr e = count_wait(app, throttle_kinds[kind], subject, addr, app->set.login_max_per_user, now, &pair);
+	if (e == K_OK)
+		e = count_wait(app, throttle_kinds[kind], ADDR_SUBJECT, addr, app->set.login_max_per_addr, now, &all);
+	if (e != K_OK)
+		return e;
+	*retry_after_s = (long)(pair > all ? pair : all);
+	return *retry_after_s > 0 ? K_RATE_LIMITED : K_OK;
+}
+
+enum kerr throttle_fail(struct app *app, enum throttle_kind kind, const char *subject, const char *addr)
+{
+	int64_t now = now_s(), since = now - app->set.login_window_s, n = 0;
+	enum kerr e = store_throttle_fail(app->store, throttle_kinds[kind], subject, addr, now, since, &n);
+	if (e == K_OK)
+		e = store_throttle_fail(app->store, throttle_kinds[kind], ADDR_SUBJECT, addr, now, since, &n);
+	return e;
+}
+
+enum kerr throttle_succeed(struct app *app, enum throttle_kind kind, const char *subject, const char *addr)
+{
+	return store_throttle_clear(app->store, throttle_kinds[kind], subject, addr);
+}
+
+void throttle_answer(struct api_ctx *c, long retry_after_s)
+{
+	char v[24];
+	snprintf(v, sizeof v, "%ld", retry_after_s > 0 ? retry_after_s : 1);
+	http_add_header(c->req, "Retry-After", v);
+	api_error(c, K_RATE_LIMITED);
+}
+
+/* 1 when subject may be tried from addr now; otherwise answered (429 or the store's error). */
+static int login_may_try(struct api_ctx *c, const char *subject, const char *addr)
+{
+	long wait = 0;
+	enum kerr e = throttle_check(c->app, THROTTLE_LOGIN, subject, addr, &wait);
+	if (e == K_RATE_LIMITED)
+		throttle_answer(c, wait);
+	else if (e != K_OK)
+		api_error(c, e);
+	return e == K_OK;
 }
 
 void session_login(struct api_ctx *c)
@@ -319,20 +380,19 @@ void session_login(struct api_ctx *c)
 	}
 	json_decref(fields);
 
-	char user_key[STORE_NAME_MAX + 8], addr_key[80];
-	snprintf(user_key, sizeof user_key, "user:%s", name);
-	snprintf(addr_key, sizeof addr_key, "addr:%s", http_client_addr(c->req));
-	int limited;
-	enum kerr e = throttled(c, user_key, addr_key, &limited);
-	if (e != K_OK || limited) {
+	/* failures count per (account, address): the folded name, so that ENT1 and ent1 are one account */
+	char subject[STORE_NAME_MAX];
+	if (store_username_key(name, subject, sizeof subject) != 0)
+		snprintf(subject, sizeof subject, "%s", name);
+	const char *addr = http_client_addr(c->req);
+	if (!login_may_try(c, subject, addr)) {
 		json_decref(body);
-		api_error(c, e != K_OK ? e : K_RATE_LIMITED);
 		return;
 	}
 
 	struct caller who;
 	memset(&who, 0, sizeof who);
-	e = store_user_by_name(c->app->store, name, &who.user);
+	enum kerr e = store_user_by_name(c->app->store, name, &who.user);
 	int ok = 0;
 	if (e == K_OK)
 		ok = auth_password_verify(who.user.password_hash, pw, strlen(pw)) && !who.user.disabled;
@@ -343,15 +403,13 @@ void session_login(struct api_ctx *c)
 		api_error(c, e);
 		return;
 	}
-	int64_t now = now_s();
 	if (!ok) {
-		if ((e = store_login_failure_add(c->app->store, user_key, now)) == K_OK)
-			e = store_login_failure_add(c->app->store, addr_key, now);
+		e = throttle_fail(c->app, THROTTLE_LOGIN, subject, addr);
 		log_info("msg=\"login failed\" req=%s addr=%s", http_request_id(c->req), http_client_addr(c->req));
 		api_error(c, e != K_OK ? e : K_BAD_CREDENTIALS);
 		return;
 	}
-	if (store_login_failure_clear(c->app->store, user_key) != K_OK)
+	if (throttle_succeed(c->app, THROTTLE_LOGIN, subject, addr) != K_OK)
 		log_warn("msg=\"login failures not cleared\"");
 	if (who.user.org_id && (e = store_org_get(c->app->store, who.user.org_id, &who.org)) != K_OK) {
 		api_error(c, e);

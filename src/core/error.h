@@ -25,6 +25,8 @@ enum kerr {
 	K_HEADERS_TOO_LARGE,
 	K_DB_UNAVAILABLE,
 	K_INTERNAL,
+	K_BAD_REQUEST,		/* HTTP framing a proxy could read otherwise (issue 9) */
+	K_NOT_IMPLEMENTED,	/* a transfer coding other than chunked */
 	/* declaration recognition: the refusal classes */
 	K_EMPTY_FILE,
 	K_NOT_PDF,

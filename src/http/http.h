@@ -15,20 +15,35 @@ struct http_request;
 struct http_server;
 
 struct http_limits {
-	size_t max_body;	/* JSON and form bodies */
-	size_t max_upload;	/* multipart uploads (declarations, spreadsheets) */
+	size_t max_body;	/* bodies, when the configuration has no admit callback */
 	size_t max_header_bytes;	/* the application's own limit over all header lines */
+	size_t max_connections;	/* open at once; 0: as many as the descriptor limit allows */
+	size_t max_per_addr;	/* open at once from one peer address (the trusted proxy is exempt); 0: no limit */
+	int head_timeout_s;	/* a request's whole head, from the connection or the previous answer */
+	int body_timeout_s;	/* a request's whole body, from its head; and its whole answer, from its queuing */
+	int idle_timeout_s;	/* no byte received or sent */
 };
 
 /* Called once per request with the whole body. Must answer with http_respond*;
  * a handler that does not gets a 500. */
 typedef void (*http_handler)(struct http_request *req, void *app);
 
+/* Asked once a request's head has arrived and passed the framing checks,
+ * before a byte of its body is read: K_OK with *max_body the bytes of body its
+ * method, path and Content-Type may carry (0: none), or the error to answer at
+ * once (K_NOT_FOUND, K_METHOD_NOT_ALLOWED, K_UNSUPPORTED_MEDIA_TYPE ...), the
+ * connection then closed. A declared Content-Length over *max_body is answered
+ * 413 at once; a chunked body, 413 when it crosses it. So a server holds at
+ * most, per connection, the largest limit this returns plus the head
+ * (max_header_bytes + 8 KiB). The accessors below work on req; its body does not. */
+typedef enum kerr (*http_admit)(const struct http_request *req, size_t *max_body, void *app);
+
 struct http_config {
 	const char *listen;	/* "HOST:PORT" */
 	int threads;
 	struct http_limits limits;
 	const char *trusted_proxy;	/* a peer address whose X-Forwarded-* is believed, or NULL */
+	http_admit admit;	/* NULL: every request may carry limits.max_body */
 	http_handler handler;
 	void *app;
 };
@@ -39,6 +54,15 @@ enum kerr http_start(const struct http_config *cfg, struct http_server **out, ch
 /* Stop accepting, let requests in flight finish (up to grace_ms), free. */
 void http_stop(struct http_server *srv, int grace_ms);
 
+/* Connections now and refused so far (for /metrics). */
+struct http_conn_stats {
+	size_t open, max;
+	uint64_t refused_full, refused_addr, timed_out;
+};
+void http_conn_stats(struct http_server *srv, struct http_conn_stats *out);
+/* The server a request came through. */
+struct http_server *http_server_of(const struct http_request *req);
+
 /* Request accessors; strings are owned by the request. */
 const char *http_method(const struct http_request *req);
 const char *http_path(const struct http_request *req);	/* without the query string */
@@ -47,6 +71,7 @@ const char *http_query(const struct http_request *req, const char *name);
 /* A cookie's value, copied into buf (NULL when absent or longer than buf). */
 const char *http_cookie(const struct http_request *req, const char *name, char *buf, size_t buf_len);
 const char *http_body(const struct http_request *req, size_t *len);
+int http_has_body(const struct http_request *req);	/* a Content-Length above 0, or chunked */
 const char *http_client_addr(const struct http_request *req);	/* the peer, or the proxy's X-Forwarded-For when trusted */
 int http_is_secure(const struct http_request *req);	/* TLS, or https said by a trusted proxy */
 const char *http_request_id(const struct http_request *req);

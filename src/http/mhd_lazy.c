@@ -30,6 +30,7 @@ LAZY(libmhd, int, MHD_get_connection_values,
 	(struct MHD_Connection *c, enum MHD_ValueKind kind, MHD_KeyValueIterator it, void *cls), (c, kind, it, cls))
 LAZY(libmhd, const char *, MHD_lookup_connection_value, (struct MHD_Connection *c, enum MHD_ValueKind kind, const char *key),
 	(c, kind, key))
+LAZY(libmhd, const char *, MHD_get_reason_phrase_for, (unsigned int code), (code))
 LAZY(libmhd, enum MHD_Result, MHD_queue_response, (struct MHD_Connection *c, unsigned int status, struct MHD_Response *r),
 	(c, status, r))
 

@@ -106,34 +106,16 @@ static int read_password(char *buf, size_t size, size_t *len)
 	return 0;
 }
 
-/* The organisation for the user (0 for none); creates it when missing.
- * Returns an exit status. */
-static int resolve_org(struct store *st, const struct add_args *a, int64_t *org_id)
+/* An organisation that exists with another kind than the role's: said
+ * here, before the transaction, in words. Exit status. */
+static int check_org_kind(struct store *st, const struct add_args *a)
 {
 	const char *kind = store_role_org_kind(a->role);
-	*org_id = 0;
-	if (a->org == NULL)
-		return 0;
 	struct org o;
-	enum kerr e = store_org_by_name(st, a->org, &o);
-	if (e == K_NOT_FOUND) {
-		e = store_org_create(st, a->org, kind, org_id);
-		if (e == K_OK)
-			fprintf(stderr, "kouan user add: created organisation '%s' (%s)\n", a->org, kind);
-		else if (e == K_VALIDATION_FAILED)
-			fprintf(stderr, "kouan user add: '%s' is not a valid organisation name\n", a->org);
-		return e == K_OK ? 0 : e == K_VALIDATION_FAILED ? 1 : 2;
-	}
-	if (e != K_OK) {
-		fprintf(stderr, "kouan user add: %s\n", kerr_message(e, LANG_EN));
-		return 2;
-	}
-	if (strcmp(o.kind, kind) != 0) {
-		fprintf(stderr, "kouan user add: organisation '%s' is a %s, not a %s\n", a->org, o.kind, kind);
-		return 1;
-	}
-	*org_id = o.id;
-	return 0;
+	if (a->org == NULL || store_org_by_name(st, a->org, &o) != K_OK || strcmp(o.kind, kind) == 0)
+		return 0;
+	fprintf(stderr, "kouan user add: organisation '%s' is a %s, not a %s\n", a->org, o.kind, kind);
+	return 1;
 }
 
 /* Check what can be checked before opening the database. Exit status. */
@@ -144,7 +126,7 @@ static int check_args(const struct add_args *a)
 		return 1;
 	}
 	if (!store_username_acceptable(a->name)) {
-		fprintf(stderr, "kouan user add: bad user name (3-64 bytes: letters, digits, _ . -)\n");
+		fprintf(stderr, "kouan user add: bad user name (3-64 bytes: letters of one script, digits, _ . -)\n");
 		return 1;
 	}
 	const char *kind = store_role_org_kind(a->role);
@@ -159,21 +141,28 @@ static int check_args(const struct add_args *a)
 	return 0;
 }
 
+/* The organisation (when missing) and the user in one transaction: a kill
+ * leaves both or neither. */
 static int create(struct store *st, const struct add_args *a, const char *hash)
 {
-	int64_t org_id = 0, id = 0;
-	int rc = resolve_org(st, a, &org_id);
+	int64_t id = 0;
+	int org_created = 0;
+	int rc = check_org_kind(st, a);
 	if (rc != 0)
 		return rc;
-	enum kerr e = store_user_create(st, a->name, a->role, org_id, hash, &id);
+	enum kerr e = store_user_add(st, a->name, a->role, a->org, hash, &id, &org_created);
 	if (e == K_CONFLICT) {
-		fprintf(stderr, "kouan user add: user '%s' already exists\n", a->name);
+		fprintf(stderr, "kouan user add: user '%s' already exists (names are compared without case)\n", a->name);
 		return 1;
 	}
-	if (e != K_OK) {
+	if (e == K_VALIDATION_FAILED && a->org)
+		fprintf(stderr, "kouan user add: '%s' is not a valid organisation name for a %s user\n", a->org, a->role);
+	else if (e != K_OK)
 		fprintf(stderr, "kouan user add: %s\n", kerr_message(e, LANG_EN));
+	if (e != K_OK)
 		return e == K_VALIDATION_FAILED ? 1 : 2;
-	}
+	if (org_created)
+		fprintf(stderr, "kouan user add: created organisation '%s' (%s)\n", a->org, store_role_org_kind(a->role));
 	printf("user added: id=%lld username=%s role=%s%s%s\n", (long long)id, a->name, a->role,
 		a->org ? " org=" : "", a->org ? a->org : "");
 	return 0;

@@ -62,6 +62,25 @@ static const struct migration migrations[] = {
 		" value TEXT NOT NULL,"
 		" position INTEGER NOT NULL,"
 		" UNIQUE (list, value));"},
+	{2,
+		/* Failed attempts (logins; later TOTP codes, registrations) per kind,
+		 * subject and address, counted in place so that parallel failures all
+		 * count (issue 9); login_failures stays for older servers. */
+		"CREATE TABLE throttle ("
+		" kind TEXT NOT NULL,"
+		" subject TEXT NOT NULL,"	/* '' for the address's own count */
+		" addr TEXT NOT NULL,"
+		" failures {{BIGINT}} NOT NULL,"
+		" last_at {{BIGINT}} NOT NULL,"
+		" PRIMARY KEY (kind, subject, addr));"
+		"CREATE INDEX throttle_last_at ON throttle(last_at);"
+		/* user names are unique after NFKC case folding: the folded key, filled
+		 * for older rows when the store opens (store_user_keys_fill) */
+		"ALTER TABLE users ADD COLUMN username_key TEXT;"
+		"CREATE UNIQUE INDEX users_name_folded ON users(username_key);"
+		/* one row that /healthz rewrites: the database takes writes */
+		"CREATE TABLE health (id INTEGER PRIMARY KEY, checked_at {{BIGINT}} NOT NULL);"
+		"INSERT INTO health (id, checked_at) VALUES (1, 0);"},
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))

@@ -5,6 +5,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <utf8proc.h>
+
 #include "core/log.h"
 
 #define ORG_COLUMNS "SELECT id, name, kind, site_id FROM organisations"
@@ -15,6 +17,37 @@ int store_org_kind_valid(const char *kind)
 {
 	return kind != NULL && (strcmp(kind, ORG_ENTERPRISE) == 0 || strcmp(kind, ORG_WAREHOUSE) == 0 ||
 		strcmp(kind, ORG_BUREAU) == 0);
+}
+
+/* Printable text: no control, format (bidi overrides and isolates, zero-width
+ * marks), separator-line, private-use, surrogate or unassigned characters,
+ * which would let a name reorder or hide parts of the pages that show it. */
+int store_org_name_ok(const char *name)
+{
+	if (!store_text_ok(name, STORE_NAME_MAX))
+		return 0;
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)name;
+	size_t len = strlen(name);
+	for (size_t i = 0; i < len;) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t n = utf8proc_iterate(p + i, (utf8proc_ssize_t)(len - i), &cp);
+		if (n <= 0 || cp < 0)
+			return 0;
+		switch (utf8proc_category(cp)) {
+		case UTF8PROC_CATEGORY_CC:
+		case UTF8PROC_CATEGORY_CF:
+		case UTF8PROC_CATEGORY_CO:
+		case UTF8PROC_CATEGORY_CS:
+		case UTF8PROC_CATEGORY_CN:
+		case UTF8PROC_CATEGORY_ZL:
+		case UTF8PROC_CATEGORY_ZP:
+			return 0;
+		default:
+			break;
+		}
+		i += (size_t)n;
+	}
+	return 1;
 }
 
 static enum kerr org_row(const struct conn *c, struct db_stmt *s, void *arg)
@@ -29,7 +62,7 @@ static enum kerr org_row(const struct conn *c, struct db_stmt *s, void *arg)
 
 enum kerr store_org_create(struct store *st, const char *name, const char *kind, int64_t *id)
 {
-	if (!store_text_ok(name, STORE_NAME_MAX) || !store_org_kind_valid(kind))
+	if (!store_org_name_ok(name) || !store_org_kind_valid(kind))
 		return K_VALIDATION_FAILED;
 	return store_q_insert(st, "INSERT INTO organisations (name, kind, created_at) VALUES (?, ?, ?) RETURNING id", id,
 		"ssi", name, kind, (int64_t)time(NULL));

@@ -1,4 +1,5 @@
-/* Sessions (shared by every server through the database) and failed logins. */
+/* Sessions (shared by every server through the database), failed logins
+ * and the throttle's counters. */
 #include "store/store_internal.h"
 
 #include <string.h>
@@ -86,4 +87,68 @@ enum kerr store_login_failure_clear(struct store *st, const char *key)
 enum kerr store_login_failure_purge(struct store *st, int64_t before)
 {
 	return store_q_write(st, 0, "DELETE FROM login_failures WHERE at < ?", "i", before);
+}
+
+#define THROTTLE_TEXT_MAX 256	/* kind, subject and address, each with the NUL */
+
+static int throttle_args_ok(const char *kind, const char *subject, const char *addr)
+{
+	return store_text_ok(kind, THROTTLE_TEXT_MAX) && subject != NULL && strlen(subject) < THROTTLE_TEXT_MAX &&
+		store_text_ok(addr, THROTTLE_TEXT_MAX);
+}
+
+enum kerr store_throttle_fail(struct store *st, const char *kind, const char *subject, const char *addr, int64_t now,
+	int64_t window_start, int64_t *failures)
+{
+	if (!throttle_args_ok(kind, subject, addr))
+		return K_VALIDATION_FAILED;
+	/* One statement: concurrent failures each add one (SQLite takes the
+	 * write lock, PostgreSQL locks the row). */
+	return store_q_one(st, "INSERT INTO throttle (kind, subject, addr, failures, last_at) VALUES (?, ?, ?, 1, ?)"
+		" ON CONFLICT (kind, subject, addr) DO UPDATE SET"
+		" failures = CASE WHEN throttle.last_at < ? THEN 1 ELSE throttle.failures + 1 END,"
+		" last_at = excluded.last_at RETURNING failures", store_q_row_int64, failures,
+		"sssii", kind, subject, addr, now, window_start);
+}
+
+struct throttle_row {
+	int64_t failures, last_at;
+};
+
+static enum kerr throttle_row(const struct conn *c, struct db_stmt *s, void *arg)
+{
+	struct throttle_row *r = arg;
+	r->failures = c->drv->column_int64(s, 0);
+	r->last_at = c->drv->column_int64(s, 1);
+	return K_OK;
+}
+
+enum kerr store_throttle_get(struct store *st, const char *kind, const char *subject, const char *addr,
+	int64_t window_start, int64_t *failures, int64_t *last_at)
+{
+	*failures = 0;
+	*last_at = 0;
+	if (!throttle_args_ok(kind, subject, addr))
+		return K_VALIDATION_FAILED;
+	struct throttle_row r = {0, 0};
+	enum kerr e = store_q_one(st, "SELECT failures, last_at FROM throttle WHERE kind = ? AND subject = ? AND addr = ?"
+		" AND last_at >= ?", throttle_row, &r, "sssi", kind, subject, addr, window_start);
+	if (e == K_NOT_FOUND)
+		return K_OK;
+	*failures = r.failures;
+	*last_at = r.last_at;
+	return e;
+}
+
+enum kerr store_throttle_clear(struct store *st, const char *kind, const char *subject, const char *addr)
+{
+	if (!throttle_args_ok(kind, subject, addr))
+		return K_VALIDATION_FAILED;
+	return store_q_write(st, 0, "DELETE FROM throttle WHERE kind = ? AND subject = ? AND addr = ?", "sss", kind, subject,
+		addr);
+}
+
+enum kerr store_throttle_purge(struct store *st, int64_t before)
+{
+	return store_q_write(st, 0, "DELETE FROM throttle WHERE last_at < ?", "i", before);
 }

@@ -130,6 +130,8 @@ enum kerr store_open(const char *url, int pool_size, struct store **out)
 		if (i == 0)
 			e = store_migrate(&(struct conn){drv, st->all[0]});
 	}
+	if (e == K_OK)
+		e = store_user_keys_fill(st);
 	if (e != K_OK) {
 		store_close(st);
 		return e;
@@ -312,6 +314,12 @@ enum kerr store_q_row_int64(const struct conn *c, struct db_stmt *s, void *arg)
 {
 	*(int64_t *)arg = c->drv->column_int64(s, 0);
 	return K_OK;
+}
+
+enum kerr store_ping_write(struct store *st, int64_t now)
+{
+	enum kerr e = store_q_write(st, 1, "UPDATE health SET checked_at = ? WHERE id = 1", "i", now);
+	return e == K_OK ? K_OK : K_DB_UNAVAILABLE;
 }
 
 enum kerr store_ping(struct store *st)

@@ -73,6 +73,8 @@ void store_close(struct store *st);
 const char *store_driver_name(const struct store *st);
 /* K_OK when the database answers a trivial query. */
 enum kerr store_ping(struct store *st) KOUAN_MUST_USE;
+/* K_OK when the database takes a write (one row rewritten); K_DB_UNAVAILABLE otherwise. */
+enum kerr store_ping_write(struct store *st, int64_t now) KOUAN_MUST_USE;
 /* The schema version now in the database. */
 enum kerr store_schema_version(struct store *st, int *version) KOUAN_MUST_USE;
 
@@ -89,10 +91,17 @@ enum kerr store_org_list(struct store *st, struct org **out, size_t *n) KOUAN_MU
 enum kerr store_site_create(struct store *st, const char *name, int kind, int64_t *id) KOUAN_MUST_USE;
 enum kerr store_site_list(struct store *st, struct site **out, size_t *n) KOUAN_MUST_USE;
 
-/* Users. Names are unique (K_CONFLICT). */
+/* Users. Names are unique after NFKC case folding (K_CONFLICT); lookups by
+ * name fold it too. */
 enum kerr store_user_create(struct store *st, const char *username, const char *role, int64_t org_id,
 	const char *password_hash, int64_t *id) KOUAN_MUST_USE;
 enum kerr store_user_get(struct store *st, int64_t id, struct user *out) KOUAN_MUST_USE;
+/* kouan user add: the user and, when org_name names none yet, its
+ * organisation (the role's kind) in one transaction; *org_created says whether
+ * it was made. K_VALIDATION_FAILED when the organisation has another kind or
+ * the role needs one; K_CONFLICT when the name is taken. */
+enum kerr store_user_add(struct store *st, const char *username, const char *role, const char *org_name,
+	const char *password_hash, int64_t *id, int *org_created) KOUAN_MUST_USE;
 enum kerr store_user_by_name(struct store *st, const char *username, struct user *out) KOUAN_MUST_USE;
 /* Ordered by username; the caller frees *out with free(). */
 enum kerr store_user_list(struct store *st, struct user **out, size_t *n) KOUAN_MUST_USE;
@@ -115,6 +124,20 @@ enum kerr store_login_failure_add(struct store *st, const char *key, int64_t at)
 enum kerr store_login_failure_count(struct store *st, const char *key, int64_t since, int *n) KOUAN_MUST_USE;
 enum kerr store_login_failure_clear(struct store *st, const char *key) KOUAN_MUST_USE;
 
+/* The throttle's counters (api/throttle.h uses them): failures of subject
+ * ('' for the address's own count) from addr for one kind of attempt.
+ * store_throttle_fail adds one in a single statement, so that concurrent
+ * failures all count, starting again at 1 when the last failure is older than
+ * window_start; *failures gets the new count. store_throttle_get reads the
+ * count (0 when none since window_start) and the last failure's time. */
+enum kerr store_throttle_fail(struct store *st, const char *kind, const char *subject, const char *addr, int64_t now,
+	int64_t window_start, int64_t *failures) KOUAN_MUST_USE;
+enum kerr store_throttle_get(struct store *st, const char *kind, const char *subject, const char *addr,
+	int64_t window_start, int64_t *failures, int64_t *last_at) KOUAN_MUST_USE;
+enum kerr store_throttle_clear(struct store *st, const char *kind, const char *subject, const char *addr) KOUAN_MUST_USE;
+/* Forget counters whose last failure is before before. */
+enum kerr store_throttle_purge(struct store *st, int64_t before) KOUAN_MUST_USE;
+
 /* Option lists the bureau keeps (DOMAIN.md): list is one of "clearance_mode",
  * "cargo_type", "customs_warehouse", "usage_type", "fuel_type". *values is an
  * array of *n strings in display order; free it with store_strings_free. */
@@ -125,7 +148,12 @@ void store_strings_free(char **values, size_t n);
 /* ---- Added with the implementation (src/store/) ---- */
 
 /* Validation shared with handlers and commands: 1 when acceptable. */
-int store_username_acceptable(const char *name);	/* 3-64 bytes: letters (any script, CJK), digits, _ . - */
+int store_username_acceptable(const char *name);	/* 3-64 bytes: letters (one script, or Latin with CJK), digits, _ . - */
+/* The name's unique form: NFKC with case folding (ENT1, ent1 and ｅｎｔ１ give
+ * one key). 0, or -1 when name is not UTF-8 or the key does not fit out_len. */
+int store_username_key(const char *name, char *out, size_t out_len);
+/* Organisation names: UTF-8 without control, bidi-override or other invisible format characters. */
+int store_org_name_ok(const char *name);
 int store_role_valid(const char *role);			/* enterprise warehouse bureau gate admin */
 int store_org_kind_valid(const char *kind);
 int store_option_list_known(const char *list);

@@ -51,6 +51,8 @@ enum kerr store_q_row_int64(const struct conn *c, struct db_stmt *s, void *arg);
 enum kerr store_list_rows(struct store *st, const char *sql, row_fn each, size_t size, void **out, size_t *n)
 	KOUAN_MUST_USE;
 
+/* Give rows from before the folded user-name key theirs (users.c). */
+enum kerr store_user_keys_fill(struct store *st) KOUAN_MUST_USE;
 /* Bring the schema to the newest version (migrations.c). */
 enum kerr store_migrate(const struct conn *c) KOUAN_MUST_USE;
 /* 1 when s is non-empty, shorter than max bytes with its NUL, and valid UTF-8. */
