@@ -473,6 +473,18 @@ static json_t *normalised_rows(json_t *rows)
 	return out;
 }
 
+/* A declaration number as kept: without the spaces and dashes people type. */
+static json_t *normalised_declno(const char *s)
+{
+	char buf[BOOKING_TEXT_MAX + 1];
+	size_t o = 0;
+	for (; *s && o < BOOKING_TEXT_MAX; s++)
+		if (*s != ' ' && *s != '-')
+			buf[o++] = *s;
+	buf[o] = '\0';
+	return json_string(buf);
+}
+
 static json_t *normalised_plates(json_t *plates)
 {
 	json_t *out = json_array();
@@ -495,6 +507,8 @@ static void apply_patch(json_t *doc, json_t *patch)
 			json_object_set_new(doc, k, json_is_null(v) ? json_array() : normalised_plates(v));
 		else if (strcmp(k, "is_transit") == 0)
 			json_object_set_new(doc, k, json_boolean(json_is_true(v)));
+		else if (strcmp(k, "declaration_no") == 0 && json_is_string(v))
+			json_object_set_new(doc, k, normalised_declno(json_string_value(v)));
 		else
 			json_object_set(doc, k, v);
 	}

@@ -320,11 +320,205 @@ static void declaration_refusals(void **state)
 	it_resp_free(&resp);
 }
 
+/* ---- heavy trucks ---- */
+
+static void heavy_truck_flow(void **state)
+{
+	json_t *want = fixture_json("declarations/decl_001.json");
+	int64_t decl = upload_declaration(&ent1, "declarations/decl_001.pdf");
+	int64_t id = create_booking(&ent1, "heavy_truck", decl);
+	char p[PATH_MAX_LEN];
+	json_t *b = call(&ent1, "GET", bpath(id, "", p, sizeof p), NULL, 200, NULL);
+	assert_string_equal(state_of(b), "draft");
+	assert_string_equal(json_string_value(json_object_get(b, "kind")), "heavy_truck");
+	assert_int_equal(json_integer_value(json_object_get(b, "declaration_id")), decl);
+	assert_true(json_equal(json_object_get(b, "plates"), json_object_get(want, "plates")));	/* trailers too */
+	assert_true(json_equal(json_object_get(b, "truck_count"), json_object_get(want, "truck_count")));
+	assert_string_equal(json_string_value(json_object_get(b, "company")), "永欣物流");
+	assert_int_equal(json_object_size(json_object_get(b, "declared")), 0);
+	assert_int_equal(json_array_size(json_object_get(b, "history")), 1);
+	json_decref(b);
+
+	/* read-only keys, wrong forms and unknown choices: 422 naming them */
+	json_t *e = patch(&ent1, id, "{\"state\":\"released\",\"id\":5}", 422, "validation_failed");
+	assert_true(has_field(e, "state", "read_only") && has_field(e, "id", "read_only"));
+	json_decref(e);
+	e = patch(&ent1, id, "{\"clearance_mode\":\"走私\",\"truck_count\":\"3\",\"crossing_date\":\"2026-02-30\","
+		"\"slot\":\"10:00-09:00\",\"transshipment_site_id\":999}", 422, "validation_failed");
+	assert_true(has_field(e, "clearance_mode", "unknown_choice") && has_field(e, "truck_count", "invalid") &&
+		has_field(e, "crossing_date", "invalid") && has_field(e, "slot", "invalid") &&
+		has_field(e, "transshipment_site_id", "unknown_choice"));
+	json_decref(e);
+	call_free(&ent1, "PATCH", bpath(id, "", p, sizeof p), "[1]", 400, "bad_json");
+
+	/* submit without the choices: 422 with every missing field */
+	e = action(&ent1, id, "submit", 422, "validation_failed");
+	assert_true(has_field(e, "clearance_mode", "required") && has_field(e, "contact", "required") &&
+		has_field(e, "transshipment_site_id", "required"));
+	json_decref(e);
+
+	/* a changed plate keeps the declaration's value; the real truck count (归并) is kept */
+	char body[1024];
+	snprintf(body, sizeof body, "{%s,\"plates\":[\"272hga02\",\"245NUR03挂\",\"新F99999\"],\"truck_count\":2,"
+		"\"crossing_date\":\"2026-12-24\",\"slot\":\"10:00-12:00\"}", HEAVY_CHOICES);
+	b = patch(&ent1, id, body, 200, NULL);
+	json_t *declared = json_object_get(b, "declared");
+	assert_true(json_equal(json_object_get(declared, "plates"), json_object_get(want, "plates")));
+	assert_true(json_equal(json_object_get(declared, "truck_count"), json_object_get(want, "truck_count")));
+	assert_string_equal(json_string_value(json_array_get(json_object_get(b, "plates"), 0)), "272HGA02");
+	assert_string_equal(json_string_value(json_object_get(b, "crossing_date")), "2026-12-24");
+	json_t *checks = json_object_get(b, "checks");
+	assert_non_null(find_check(checks, "plates", "plates_mismatch"));
+	json_t *merged = find_check(checks, "truck_count", "truck_count_merged");
+	assert_non_null(merged);
+	assert_string_equal(json_string_value(json_object_get(merged, "level")), "warning");
+	json_decref(b);
+	/* changed back: nothing is declared apart any more */
+	b = patch(&ent1, id, "{\"plates\":[\"272HGA02\",\"245NUR03挂\",\"737EHD05\",\"462THA10挂\",\"826KGP10\","
+		"\"214NHV02挂\"],\"truck_count\":3}", 200, NULL);
+	assert_int_equal(json_object_size(json_object_get(b, "declared")), 0);
+	assert_non_null(find_check(json_object_get(b, "checks"), "plates", "plates_match"));
+	json_decref(b);
+	/* a bad contact number stops the submit at its field */
+	json_decref(patch(&ent1, id, "{\"contact\":\"12345\"}", 200, NULL));
+	e = action(&ent1, id, "submit", 422, "validation_failed");
+	assert_true(has_field(e, "contact", "contact_form"));
+	json_decref(e);
+	json_decref(patch(&ent1, id, "{\"contact\":\"0999-8123456\"}", 200, NULL));
+
+	b = action(&ent1, id, "submit", 200, NULL);
+	assert_string_equal(state_of(b), "submitted");
+	json_decref(b);
+	json_decref(patch(&ent1, id, "{\"contact\":\"13912345678\"}", 409, "wrong_state"));
+	json_decref(action(&ent1, id, "submit", 409, "wrong_state"));
+	/* the warehouse of site 1 sees it now, and the declaration it uses */
+	call_free(&wh1, "GET", bpath(id, "", p, sizeof p), NULL, 200, NULL);
+	snprintf(p, sizeof p, "/api/v1/declarations/%lld", (long long)decl);
+	call_free(&wh1, "GET", p, NULL, 200, NULL);
+	b = action(&ent1, id, "withdraw", 200, NULL);
+	assert_string_equal(state_of(b), "draft");
+	json_decref(b);
+	b = call(&ent1, "POST", bpath(id, "/cancel", p, sizeof p), "{\"reason\":\"plans changed\"}", 200, NULL);
+	assert_string_equal(state_of(b), "cancelled");
+	json_t *hist = json_object_get(b, "history");
+	assert_int_equal(json_array_size(hist), 4);	/* create, submit, withdraw, cancel */
+	json_t *last = json_array_get(hist, 3);
+	assert_string_equal(json_string_value(json_object_get(last, "action")), "cancel");
+	assert_string_equal(json_string_value(json_object_get(last, "from")), "draft");
+	assert_string_equal(json_string_value(json_object_get(last, "reason")), "plans changed");
+	assert_string_equal(json_string_value(json_object_get(last, "actor")), "ent1");
+	json_decref(b);
+	json_decref(action(&ent1, id, "cancel", 409, "wrong_state"));
+	json_decref(action(&ent1, id, "withdraw", 409, "wrong_state"));
+	json_decref(want);
+}
+
+/* ---- holding ---- */
+
+static void declaration_held_once(void **state)
+{
+	int64_t a = heavy_by_hand(&ent1, "940220240000224219");
+	int64_t b = heavy_by_hand(&ent1b, "9402-2024-0000224219");	/* the same number, written otherwise */
+	int64_t c = heavy_by_hand(&ent2, "940220240000224219");
+	json_decref(action(&ent1, a, "submit", 200, NULL));
+	/* the check says so before a submit */
+	char p[PATH_MAX_LEN];
+	json_t *chk = call(&ent1b, "POST", bpath(b, "/check", p, sizeof p), "{}", 200, NULL);
+	json_t *held = find_check(json_object_get(chk, "checks"), "declaration_no", "declaration_in_use");
+	assert_non_null(held);
+	assert_int_equal(json_integer_value(json_object_get(held, "booking_id")), a);
+	json_decref(chk);
+	/* the same organisation sees which booking holds it; another does not */
+	json_t *e = action(&ent1b, b, "submit", 409, "declaration_in_use");
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(e, "error"), "booking_id")), a);
+	json_decref(e);
+	e = action(&ent2, c, "submit", 409, "declaration_in_use");
+	assert_null(json_object_get(json_object_get(e, "error"), "booking_id"));
+	json_decref(e);
+	/* withdrawn, it holds nothing: the other may submit */
+	json_decref(action(&ent1, a, "withdraw", 200, NULL));
+	json_t *ok = action(&ent2, c, "submit", 200, NULL);
+	assert_string_equal(state_of(ok), "submitted");
+	json_decref(ok);
+	json_decref(action(&ent1, a, "submit", 409, "declaration_in_use"));
+}
+
+struct racer {
+	struct it_client *c;
+	int64_t id;
+	long status;
+	char code[40];
+	pthread_barrier_t *go;
+};
+
+static void *race_submit(void *arg)
+{
+	struct racer *r = arg;
+	char p[PATH_MAX_LEN];
+	struct it_resp resp;
+	pthread_barrier_wait(r->go);
+	if (it_request(&srv, r->c, "POST", bpath(r->id, "/submit", p, sizeof p), NULL, NULL, NULL, &resp) == 0) {
+		r->status = resp.status;
+		snprintf(r->code, sizeof r->code, "%s", it_error_code(&resp));
+		it_resp_free(&resp);
+	}
+	return NULL;
+}
+
+/* CONCURRENT submits at once: exactly one wins, the others are told why. */
+static void race(struct racer *rs, const char *loser_code)
+{
+	pthread_t t[CONCURRENT];
+	pthread_barrier_t go;
+	pthread_barrier_init(&go, NULL, CONCURRENT);
+	for (int i = 0; i < CONCURRENT; i++) {
+		rs[i].go = &go;
+		assert_int_equal(pthread_create(&t[i], NULL, race_submit, &rs[i]), 0);
+	}
+	int won = 0, lost = 0;
+	for (int i = 0; i < CONCURRENT; i++) {
+		pthread_join(t[i], NULL);
+		won += rs[i].status == 200;
+		lost += rs[i].status == 409 && strcmp(rs[i].code, loser_code) == 0;
+		if (rs[i].status != 200 && rs[i].status != 409)
+			fprintf(stderr, "racer %d: %ld %s\n", i, rs[i].status, rs[i].code);
+	}
+	pthread_barrier_destroy(&go);
+	assert_int_equal(won, 1);
+	assert_int_equal(lost, CONCURRENT - 1);
+}
+
+static void concurrent_submits(void **state)
+{
+	static struct racer rs[CONCURRENT];
+	/* one organisation */
+	for (int i = 0; i < CONCURRENT; i++)
+		rs[i] = (struct racer){.c = &ent1, .id = heavy_by_hand(&ent1, "940220240000300001")};
+	race(rs, "declaration_in_use");
+	/* several organisations */
+	for (int i = 0; i < CONCURRENT; i++) {
+		struct it_client *c = i % 3 == 0 ? &ent1 : i % 3 == 1 ? &ent1b : &ent2;
+		rs[i] = (struct racer){.c = c, .id = heavy_by_hand(c, "940220240000300002")};
+	}
+	race(rs, "declaration_in_use");
+	/* one VIN, each booking with a declaration number of its own */
+	for (int i = 0; i < CONCURRENT; i++) {
+		char no[32];
+		snprintf(no, sizeof no, "9402202400004%05d", i);
+		struct it_client *c = i % 2 ? &ent1 : &ent2;
+		rs[i] = (struct racer){.c = c, .id = commodity_by_hand(c, no, "LS4ASB3R6SE484171")};
+	}
+	race(rs, "vin_in_use");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(declaration_upload_and_read),
 		cmocka_unit_test(declaration_refusals),
+		cmocka_unit_test(heavy_truck_flow),
+		cmocka_unit_test(declaration_held_once),
+		cmocka_unit_test(concurrent_submits),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
