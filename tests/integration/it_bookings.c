@@ -506,9 +506,358 @@ static void concurrent_submits(void **state)
 		char no[32];
 		snprintf(no, sizeof no, "9402202400004%05d", i);
 		struct it_client *c = i % 2 ? &ent1 : &ent2;
-		rs[i] = (struct racer){.c = c, .id = commodity_by_hand(c, no, "LS4ASB3R6SE484171")};
+		rs[i] = (struct racer){.c = c, .id = commodity_by_hand(c, no, "LGWEF5A51SN014157")};
 	}
 	race(rs, "vin_in_use");
+}
+
+/* ---- who sees what ---- */
+
+static void isolation(void **state)
+{
+	int64_t decl = upload_declaration(&ent1, "declarations/decl_001.pdf");
+	int64_t id = create_booking(&ent1, "heavy_truck", decl);
+	char p[PATH_MAX_LEN];
+	/* another organisation: every way in answers 404 */
+	call_free(&ent2, "GET", bpath(id, "", p, sizeof p), NULL, 404, "not_found");
+	json_decref(patch(&ent2, id, "{\"contact\":\"13912345678\"}", 404, "not_found"));
+	json_decref(action(&ent2, id, "submit", 404, "not_found"));
+	json_decref(action(&ent2, id, "withdraw", 404, "not_found"));
+	json_decref(action(&ent2, id, "cancel", 404, "not_found"));
+	call_free(&ent2, "POST", bpath(id, "/check", p, sizeof p), NULL, 404, "not_found");
+	json_decref(upload(&ent2, bpath(id, "/attachments", p, sizeof p), "declarations/decl_001.pdf",
+		(const char *const[]){"type", "other", NULL}, 404, "not_found"));
+	json_decref(upload(&ent2, bpath(id, "/vehicles/import", p, sizeof p), "vins/vins.csv", NULL, 404, "not_found"));
+	call_free(&ent2, "GET", bpath(id, "/attachments/1", p, sizeof p), NULL, 404, "not_found");
+	/* a booking from another organisation's declaration: not there either */
+	char body[96];
+	snprintf(body, sizeof body, "{\"kind\":\"heavy_truck\",\"declaration_id\":%lld}", (long long)decl);
+	call_free(&ent2, "POST", "/api/v1/bookings", body, 404, "not_found");
+	/* the list of the other organisation does not show it */
+	json_t *l = call(&ent2, "GET", "/api/v1/bookings?limit=100", NULL, 200, NULL);
+	size_t i;
+	json_t *it;
+	json_array_foreach(json_object_get(l, "items"), i, it) {
+		assert_int_not_equal(json_integer_value(json_object_get(it, "id")), id);
+		assert_string_not_equal(json_string_value(json_object_get(it, "company")) ?
+			json_string_value(json_object_get(it, "company")) : "", "永欣物流");
+	}
+	json_decref(l);
+	/* the same organisation, the bureau and the gate read it; a warehouse of
+	 * another site does not; roles that do not edit get 403 */
+	call_free(&ent1b, "GET", bpath(id, "", p, sizeof p), NULL, 200, NULL);
+	call_free(&bureau, "GET", bpath(id, "", p, sizeof p), NULL, 200, NULL);
+	call_free(&gate, "GET", bpath(id, "", p, sizeof p), NULL, 200, NULL);
+	call_free(&wh1, "GET", bpath(id, "", p, sizeof p), NULL, 404, "not_found");
+	json_decref(patch(&bureau, id, "{}", 403, "forbidden"));
+	call_free(&gate, "POST", "/api/v1/bookings", "{\"kind\":\"heavy_truck\"}", 403, "forbidden");
+	call_free(&ent1, "GET", "/api/v1/bookings/abc", NULL, 404, "not_found");
+	call_free(&ent1, "POST", "/api/v1/bookings", "{\"kind\":\"boat\"}", 422, "validation_failed");
+	/* the bureau may cancel */
+	json_t *b = action(&bureau, id, "cancel", 200, NULL);
+	assert_string_equal(state_of(b), "cancelled");
+	json_decref(b);
+}
+
+/* ---- the list ---- */
+
+static int listed(struct it_client *c, const char *query, int64_t id)
+{
+	char p[PATH_MAX_LEN];
+	snprintf(p, sizeof p, "/api/v1/bookings?%s", query);
+	json_t *l = call(c, "GET", p, NULL, 200, NULL);
+	int found = 0;
+	size_t i;
+	json_t *it;
+	json_array_foreach(json_object_get(l, "items"), i, it)
+		found |= json_integer_value(json_object_get(it, "id")) == id;
+	json_decref(l);
+	return found;
+}
+
+static void search(void **state)
+{
+	int64_t v = commodity_by_hand(&ent1, "940220250009990001", "LGWEF5A53SN014144");
+	int64_t h = heavy_by_hand(&ent1, "940220250009990002");
+	json_decref(patch(&ent1, h, "{\"plates\":[\"新F77777\",\"新F7777挂\"]}", 200, NULL));
+	assert_true(listed(&ent1, "q=LGWEF5A53SN014144", v));	/* a whole VIN */
+	assert_true(listed(&ent1, "q=LGWE", v));		/* a prefix of 4 */
+	assert_true(listed(&ent1, "q=lgwef5", v));		/* any case */
+	assert_false(listed(&ent1, "q=LGW", v));		/* 3 is no prefix */
+	assert_false(listed(&ent1, "q=GWEF5A53", v));		/* not a prefix */
+	assert_true(listed(&ent1, "q=940220250009990001", v));
+	assert_true(listed(&ent1, "q=9402202500099900", v) && listed(&ent1, "q=9402202500099900", h));
+	assert_true(listed(&ent1, "q=%E6%96%B0F77", h));	/* 新F77: a plate prefix */
+	assert_true(listed(&ent1, "q=%E6%96%B0F7777%E6%8C%82", h));	/* a trailer's whole plate */
+	assert_false(listed(&ent2, "q=LGWE", v));		/* others' bookings stay out */
+	assert_true(listed(&ent1, "q=LGWE&kind=commodity_vehicle&state=draft", v));
+	assert_false(listed(&ent1, "q=LGWE&kind=heavy_truck", v));
+	assert_false(listed(&ent1, "q=LGWE&state=submitted", v));
+	call_free(&ent1, "GET", "/api/v1/bookings?state=flying", NULL, 422, "validation_failed");
+	call_free(&ent1, "GET", "/api/v1/bookings?limit=1000", NULL, 422, "validation_failed");
+	call_free(&ent1, "GET", "/api/v1/bookings?cursor=x", NULL, 422, "validation_failed");
+}
+
+static void keyset_paging(void **state)
+{
+	enum { N = 7 };
+	int64_t ids[N];
+	for (int i = 0; i < N; i++)
+		ids[i] = heavy_by_hand(&ent2, "940220250007770000");
+	/* every booking of the organisation once, newest first, three at a time */
+	char p[PATH_MAX_LEN] = "/api/v1/bookings?q=940220250007770000&limit=3";
+	int seen = 0, pages = 0;
+	int64_t last = INT64_MAX;
+	for (;;) {
+		json_t *l = call(&ent2, "GET", p, NULL, 200, NULL);
+		size_t i;
+		json_t *it;
+		json_array_foreach(json_object_get(l, "items"), i, it) {
+			int64_t id = json_integer_value(json_object_get(it, "id"));
+			assert_true(id < last);
+			last = id;
+			assert_int_equal(id, ids[N - 1 - seen]);
+			seen++;
+		}
+		pages++;
+		const char *next = json_string_value(json_object_get(l, "next_cursor"));
+		if (next == NULL) {
+			json_decref(l);
+			break;
+		}
+		snprintf(p, sizeof p, "/api/v1/bookings?q=940220250007770000&limit=3&cursor=%s", next);
+		json_decref(l);
+	}
+	assert_int_equal(seen, N);
+	assert_int_equal(pages, 3);
+}
+
+/* ---- commodity vehicles ---- */
+
+static void commodity_vehicle_flow(void **state)
+{
+	json_t *want = fixture_json("declarations/decl_017.json");
+	int64_t decl = upload_declaration(&ent1b, "declarations/decl_017.pdf");
+	int64_t id = create_booking(&ent1b, "commodity_vehicle", decl);
+	char p[PATH_MAX_LEN];
+	json_t *b = call(&ent1b, "GET", bpath(id, "", p, sizeof p), NULL, 200, NULL);
+	json_t *rows = json_object_get(b, "vehicles"), *vins = json_object_get(want, "vins");
+	assert_int_equal(json_array_size(rows), json_array_size(vins));	/* one row per VIN */
+	size_t i;
+	json_t *row;
+	json_array_foreach(rows, i, row) {
+		assert_string_equal(json_string_value(json_object_get(row, "vin")), json_string_value(json_array_get(vins, i)));
+		assert_string_equal(json_string_value(json_object_get(row, "brand")), "长安");	/* from the models */
+	}
+	assert_true(json_is_null(json_object_get(b, "usage_type")));
+	json_decref(b);
+	/* usage and fuel: chosen once, remembered for the next booking */
+	char body[4096];
+	snprintf(body, sizeof body, "{%s}", COMMODITY_CHOICES);
+	json_decref(patch(&ent1b, id, body, 200, NULL));
+	int64_t next = create_booking(&ent1b, "commodity_vehicle", decl);
+	b = call(&ent1b, "GET", bpath(next, "", p, sizeof p), NULL, 200, NULL);
+	assert_string_equal(json_string_value(json_object_get(b, "usage_type")), "营运");
+	assert_string_equal(json_string_value(json_object_get(b, "fuel_type")), "柴油");
+	json_decref(b);
+	/* a VIN typed wrong (check digit) and one not on the declaration stop the submit */
+	b = call(&ent1b, "GET", bpath(id, "", p, sizeof p), NULL, 200, NULL);
+	json_t *edited = json_deep_copy(json_object_get(b, "vehicles"));
+	json_decref(b);
+	json_object_set_new(json_array_get(edited, 0), "vin", json_string("LS4ASB3R7SE484171"));
+	json_object_set_new(json_array_get(edited, 1), "vin", json_string("LGWEF5A53SN014144"));
+	json_object_set_new(json_array_get(edited, 1), "colour", json_string("白色"));
+	json_t *pb = json_pack("{s:o}", "vehicles", edited);
+	char *text = json_dumps(pb, 0);
+	json_decref(pb);
+	b = patch(&ent1b, id, text, 200, NULL);
+	free(text);
+	assert_non_null(find_check(json_object_get(b, "checks"), "vehicles[0].vin", "vin_check_digit"));
+	assert_non_null(find_check(json_object_get(b, "checks"), "vehicles[1].vin", "vin_not_declared"));
+	assert_true(json_equal(json_object_get(json_object_get(b, "declared"), "vins"), NULL) ||
+		json_object_get(json_object_get(b, "declared"), "vins") == NULL);
+	json_decref(b);
+	json_t *e = action(&ent1b, id, "submit", 422, "validation_failed");
+	assert_true(has_field(e, "vehicles[0].vin", "vin_check_digit") && has_field(e, "vehicles[1].vin", "vin_not_declared"));
+	json_decref(e);
+	json_decref(patch(&ent1b, id, "{\"vehicles\":[{\"vin\":\"LS4ASB3R6SE484171\",\"colour\":\"紫色\"}]}", 422,
+		"validation_failed"));
+	json_decref(patch(&ent1b, id, "{\"vehicles\":[{\"vin\":\"LS4ASB3R6SE484171\",\"wheels\":\"4\"}]}", 422,
+		"validation_failed"));
+	/* every VIN right: a commodity-vehicle booking is released at once */
+	snprintf(body, sizeof body, "{\"vehicles\":[{\"vin\":\"%s\"},{\"vin\":\"%s\"}]}",
+		json_string_value(json_array_get(vins, 0)), json_string_value(json_array_get(vins, 1)));
+	b = patch(&ent1b, id, body, 200, NULL);
+	assert_non_null(find_check(json_object_get(b, "checks"), "vehicles", "vin_missing"));
+	json_decref(b);
+	b = action(&ent1b, id, "submit", 200, NULL);
+	assert_string_equal(state_of(b), "released");
+	json_decref(b);
+	/* its VINs are held: the other booking of the declaration cannot have them */
+	snprintf(body, sizeof body, "{%s,\"vehicles\":[{\"vin\":\"%s\"}]}", COMMODITY_CHOICES,
+		json_string_value(json_array_get(vins, 0)));
+	json_decref(patch(&ent1b, next, body, 200, NULL));
+	e = action(&ent1b, next, "submit", 409, "declaration_in_use");
+	json_decref(e);
+	json_decref(want);
+}
+
+static void vin_import(void **state)
+{
+	int64_t decl = upload_declaration(&ent1, "declarations/decl_025.pdf");	/* no VINs in its remarks */
+	int64_t id = create_booking(&ent1, "commodity_vehicle", decl);
+	char p[PATH_MAX_LEN];
+	json_t *b = call(&ent1, "GET", bpath(id, "", p, sizeof p), NULL, 200, NULL);
+	assert_int_equal(json_array_size(json_object_get(b, "vehicles")), 0);
+	json_decref(b);
+	json_t *want = fixture_json("vins/decl_025_vins.expected.json");
+	json_t *r = upload(&ent1, bpath(id, "/vehicles/import", p, sizeof p), "vins/decl_025_vins.xlsx", NULL, 200, NULL);
+	size_t n = json_array_size(json_object_get(want, "vins"));
+	assert_int_equal(json_integer_value(json_object_get(r, "added")), n);
+	json_t *rows = json_object_get(json_object_get(r, "booking"), "vehicles");
+	assert_int_equal(json_array_size(rows), n);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(rows, 0), "vin")),
+		json_string_value(json_array_get(json_object_get(want, "vins"), 0)));
+	json_decref(r);
+	/* again: every VIN is refused as already there */
+	r = upload(&ent1, bpath(id, "/vehicles/import", p, sizeof p), "vins/decl_025_vins.xlsx", NULL, 200, NULL);
+	assert_int_equal(json_integer_value(json_object_get(r, "added")), 0);
+	assert_int_equal(json_array_size(json_object_get(r, "refused")), n);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(r, "refused"), 0), "reason")),
+		"already_in_booking");
+	json_decref(r);
+	/* a sheet with bad VINs: rows refused with their reasons */
+	json_t *bad = fixture_json("vins/vins_invalid.expected.json");
+	r = upload(&ent1, bpath(id, "/vehicles/import", p, sizeof p), "vins/vins_invalid.xlsx", NULL, 200, NULL);
+	assert_true(json_array_size(json_object_get(r, "refused")) >= json_array_size(json_object_get(bad, "rejected")));
+	json_t *first = json_array_get(json_object_get(r, "refused"), 0);
+	assert_non_null(json_string_value(json_object_get(first, "reason")));
+	json_decref(r);
+	json_decref(bad);
+	json_decref(upload(&ent1, bpath(id, "/vehicles/import", p, sizeof p), "declarations/decl_001.pdf", NULL, 422,
+		"not_spreadsheet"));
+	json_decref(want);
+	/* the template to fill in */
+	struct it_resp t;
+	assert_int_equal(it_request(&srv, &ent1, "GET", "/api/v1/vin-template.xlsx", NULL, NULL, NULL, &t), 0);
+	assert_int_equal(t.status, 200);
+	assert_true(t.len > 4 && memcmp(t.body, "PK\x03\x04", 4) == 0);
+	it_resp_free(&t);
+	/* heavy trucks import no VINs */
+	int64_t h = heavy_by_hand(&ent1, "940220250008880001");
+	json_decref(upload(&ent1, bpath(h, "/vehicles/import", p, sizeof p), "vins/vins.csv", NULL, 409, "wrong_state"));
+}
+
+/* ---- attachments and the e-commerce list mode ---- */
+
+static void attachments_and_ecommerce(void **state)
+{
+	int64_t id = heavy_by_hand(&ent1, "940220250006660001");
+	json_decref(patch(&ent1, id, "{\"cargo_type\":\"跨境电商（清单模式）\"}", 200, NULL));
+	json_t *e = action(&ent1, id, "submit", 422, "validation_failed");
+	assert_true(has_field(e, "attachments", "release_list_required"));
+	json_decref(e);
+	char p[PATH_MAX_LEN];
+	const char *const other[] = {"type", "other", NULL}, *const release[] = {"type", "release_list", NULL};
+	/* checked by content: a text file named .pdf is refused */
+	json_decref(upload(&ent1, bpath(id, "/attachments", p, sizeof p), "bad/text_renamed.pdf", release, 415,
+		"unsupported_media_type"));
+	json_decref(upload(&ent1, bpath(id, "/attachments", p, sizeof p), "bad/empty.pdf", release, 422, "empty_file"));
+	json_decref(upload(&ent1, bpath(id, "/attachments", p, sizeof p), "declarations/decl_001.pdf",
+		(const char *const[]){"type", "passport", NULL}, 422, "validation_failed"));
+	json_decref(upload(&ent1, bpath(id, "/attachments", p, sizeof p), "declarations/decl_001.pdf", NULL, 422,
+		"validation_failed"));
+	json_decref(upload(&ent1, bpath(id, "/attachments", p, sizeof p), "vins/vins_261.xlsx", other, 201, NULL));
+	json_t *a = upload(&ent1, bpath(id, "/attachments", p, sizeof p), "declarations/decl_002.pdf", release, 201, NULL);
+	assert_string_equal(json_string_value(json_object_get(a, "content_type")), "application/pdf");
+	int64_t aid = json_integer_value(json_object_get(a, "id"));
+	json_decref(a);
+	/* downloadable, byte for byte, by whoever sees the booking */
+	char file[PATH_MAX_LEN], tail[64];
+	size_t len = 0;
+	void *pdf = it_read_file(fixture("declarations/decl_002.pdf", file, sizeof file), &len);
+	snprintf(tail, sizeof tail, "/attachments/%lld", (long long)aid);
+	struct it_resp r;
+	assert_int_equal(it_request(&srv, &bureau, "GET", bpath(id, tail, p, sizeof p), NULL, NULL, NULL, &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_int_equal(r.len, len);
+	assert_memory_equal(r.body, pdf, len);
+	assert_non_null(strstr(r.headers, "Content-Disposition: attachment"));
+	it_resp_free(&r);
+	free(pdf);
+	call_free(&ent1, "GET", bpath(id, "/attachments/999999", p, sizeof p), NULL, 404, "not_found");
+	json_t *b = action(&ent1, id, "submit", 200, NULL);
+	assert_int_equal(json_array_size(json_object_get(b, "attachments")), 2);
+	json_decref(b);
+	/* submitted: no more attachments */
+	json_decref(upload(&ent1, bpath(id, "/attachments", p, sizeof p), "declarations/decl_001.pdf", other, 409,
+		"wrong_state"));
+	/* larger than an attachment may be: 413 */
+	int64_t id2 = heavy_by_hand(&ent1, "940220250006660002");
+	size_t big = (10u << 20) + 1;
+	char *data = calloc(1, big);
+	memcpy(data, "%PDF-1.4\n", 9);
+	assert_int_equal(it_upload(&srv, &ent1, bpath(id2, "/attachments", p, sizeof p), "file", "big.pdf", data, big, other,
+		&r), 0);
+	free(data);
+	assert_int_equal(r.status, 413);
+	it_resp_free(&r);
+}
+
+/* ---- lists the bureau keeps, sites, the domain ---- */
+
+static void options_sites_domain(void **state)
+{
+	json_t *o = call(&ent1, "GET", "/api/v1/options/cargo_type", NULL, 200, NULL);
+	assert_string_equal(json_string_value(json_object_get(o, "list")), "cargo_type");
+	json_t *items = json_object_get(o, "items");
+	assert_int_equal(json_array_size(items), json_array_size(json_object_get(o, "values")));
+	int ecommerce = 0;
+	size_t i;
+	json_t *it;
+	json_array_foreach(items, i, it) {
+		assert_true(json_is_integer(json_object_get(it, "id")) && json_is_false(json_object_get(it, "disabled")));
+		if (strcmp(json_string_value(json_object_get(it, "code")), "ecommerce_list") == 0) {
+			assert_string_equal(json_string_value(json_object_get(it, "value")), "跨境电商（清单模式）");
+			ecommerce = 1;
+		}
+	}
+	assert_true(ecommerce);
+	json_decref(o);
+	o = call(&ent1, "GET", "/api/v1/options/brand", NULL, 200, NULL);
+	assert_true(json_array_size(json_object_get(o, "values")) > 0);
+	json_decref(o);
+	o = call(&ent1, "GET", "/api/v1/options/colour", NULL, 200, NULL);
+	assert_true(json_array_size(json_object_get(o, "values")) > 0);
+	json_decref(o);
+	call_free(&ent1, "GET", "/api/v1/options/flavour", NULL, 404, "not_found");
+
+	json_t *me = call(&wh1, "GET", "/api/v1/me", NULL, 200, NULL);
+	int64_t site = json_integer_value(json_object_get(json_object_get(me, "organisation"), "site_id"));
+	int64_t org = json_integer_value(json_object_get(json_object_get(me, "organisation"), "id"));
+	assert_true(site > 0);
+	json_decref(me);
+	json_t *s = call(&ent1, "GET", "/api/v1/sites", NULL, 200, NULL);
+	int listed_site = 0, fixed = 0;
+	json_array_foreach(json_object_get(s, "sites"), i, it) {
+		const char *kind = json_string_value(json_object_get(it, "kind"));
+		if (json_integer_value(json_object_get(it, "id")) == site) {
+			assert_int_equal(json_integer_value(json_object_get(it, "organisation_id")), org);
+			listed_site = 1;
+		}
+		if (strcmp(kind, "listed") != 0) {
+			assert_true(json_is_null(json_object_get(it, "organisation_id")));
+			fixed++;
+		}
+	}
+	assert_true(listed_site);
+	assert_int_equal(fixed, 2);
+	json_decref(s);
+	json_t *d = call(NULL, "GET", "/api/v1/domain", NULL, 200, NULL);
+	assert_int_equal(json_array_size(json_object_get(d, "kinds")), 2);
+	assert_int_equal(json_array_size(json_object_get(d, "states")), 7);
+	assert_string_equal(json_string_value(json_object_get(d, "ecommerce_cargo_code")), "ecommerce_list");
+	json_decref(d);
 }
 
 int main(void)
@@ -519,6 +868,13 @@ int main(void)
 		cmocka_unit_test(heavy_truck_flow),
 		cmocka_unit_test(declaration_held_once),
 		cmocka_unit_test(concurrent_submits),
+		cmocka_unit_test(isolation),
+		cmocka_unit_test(search),
+		cmocka_unit_test(keyset_paging),
+		cmocka_unit_test(commodity_vehicle_flow),
+		cmocka_unit_test(vin_import),
+		cmocka_unit_test(attachments_and_ecommerce),
+		cmocka_unit_test(options_sites_domain),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
