@@ -860,6 +860,50 @@ static void options_sites_domain(void **state)
 	json_decref(d);
 }
 
+/* The bureau edits a list: add, rename, disable, reorder; codes stay, and
+ * bookings keep the text they were made with. */
+static void options_edited_by_bureau(void **state)
+{
+	json_t *it = call(&bureau, "POST", "/api/v1/options/customs_warehouse", "{\"value\":\"二号监管仓\"}", 201, NULL);
+	int64_t oid = json_integer_value(json_object_get(it, "id"));
+	char code[64];
+	snprintf(code, sizeof code, "%s", json_string_value(json_object_get(it, "code")));
+	assert_true(code[0] != '\0');
+	json_decref(it);
+	call_free(&bureau, "POST", "/api/v1/options/customs_warehouse", "{\"value\":\"二号监管仓\"}", 422, "validation_failed");
+	call_free(&bureau, "POST", "/api/v1/options/customs_warehouse", "{\"value\":\"x\",\"code\":\"Bad Code\"}", 422,
+		"validation_failed");
+	call_free(&bureau, "POST", "/api/v1/options/nothing", "{\"value\":\"x\"}", 404, "not_found");
+	call_free(&ent1, "POST", "/api/v1/options/customs_warehouse", "{\"value\":\"三号\"}", 403, "forbidden");
+	int64_t id = heavy_by_hand(&ent1, "940220250005550001");
+	json_decref(patch(&ent1, id, "{\"customs_warehouse\":\"二号监管仓\"}", 200, NULL));
+	char p[PATH_MAX_LEN];
+	snprintf(p, sizeof p, "/api/v1/options/customs_warehouse/%lld", (long long)oid);
+	it = call(&bureau, "PATCH", p, "{\"value\":\"第二监管仓\",\"position\":0}", 200, NULL);
+	assert_string_equal(json_string_value(json_object_get(it, "code")), code);	/* the code stays */
+	assert_string_equal(json_string_value(json_object_get(it, "value")), "第二监管仓");
+	json_decref(it);
+	json_t *l = call(&ent1, "GET", "/api/v1/options/customs_warehouse", NULL, 200, NULL);
+	assert_string_equal(json_string_value(json_array_get(json_object_get(l, "values"), 0)), "第二监管仓");	/* moved first */
+	json_decref(l);
+	json_t *b = call(&ent1, "GET", bpath(id, "", p, sizeof p), NULL, 200, NULL);
+	assert_string_equal(json_string_value(json_object_get(b, "customs_warehouse")), "二号监管仓");	/* as chosen */
+	json_decref(b);
+	snprintf(p, sizeof p, "/api/v1/options/customs_warehouse/%lld", (long long)oid);
+	it = call(&bureau, "PATCH", p, "{\"disabled\":true}", 200, NULL);
+	assert_true(json_is_true(json_object_get(it, "disabled")));
+	json_decref(it);
+	call_free(&bureau, "PATCH", p, "{\"disabled\":\"yes\"}", 422, "validation_failed");
+	l = call(&ent1, "GET", "/api/v1/options/customs_warehouse", NULL, 200, NULL);
+	size_t i;
+	json_t *v;
+	json_array_foreach(json_object_get(l, "values"), i, v)
+		assert_string_not_equal(json_string_value(v), "第二监管仓");
+	json_decref(l);
+	json_decref(patch(&ent1, id, "{\"customs_warehouse\":\"第二监管仓\"}", 422, "validation_failed"));
+	call_free(&bureau, "PATCH", "/api/v1/options/customs_warehouse/999999", "{\"disabled\":false}", 404, "not_found");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -875,6 +919,7 @@ int main(void)
 		cmocka_unit_test(vin_import),
 		cmocka_unit_test(attachments_and_ecommerce),
 		cmocka_unit_test(options_sites_domain),
+		cmocka_unit_test(options_edited_by_bureau),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
