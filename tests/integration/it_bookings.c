@@ -351,6 +351,12 @@ static void heavy_truck_flow(void **state)
 		has_field(e, "transshipment_site_id", "unknown_choice"));
 	json_decref(e);
 	call_free(&ent1, "PATCH", bpath(id, "", p, sizeof p), "[1]", 400, "bad_json");
+	struct it_resp mp;
+	assert_int_equal(it_request(&srv, &ent1, "PATCH", bpath(id, "", p, sizeof p), "{\"contact\":\"13912345678\"}",
+		"application/merge-patch+json", NULL, &mp), 0);
+	assert_int_equal(mp.status, 200);
+	assert_string_equal(json_string_value(json_object_get(mp.json, "contact")), "13912345678");
+	it_resp_free(&mp);
 
 	/* submit without the choices: 422 with every missing field */
 	e = action(&ent1, id, "submit", 422, "validation_failed");
