@@ -311,13 +311,8 @@ static void name_holder(struct run *r, json_t *entry, const struct booking_meta 
 static void check_holding(struct run *r)
 {
 	struct booking_meta holder;
-	const char *no = text(r->doc, "declaration_no");
-	char digits[32];
-	size_t o = 0;
-	for (; no && *no && o < sizeof digits - 1; no++)
-		if (*no >= '0' && *no <= '9')
-			digits[o++] = *no;
-	digits[o] = '\0';
+	char digits[DECLNO_DIGITS_MAX];
+	size_t o = declno_digits(text(r->doc, "declaration_no"), digits, sizeof digits);
 	if (o > 0 && store_booking_holder_declaration(r->c->app->store, digits, r->m->id, &holder) == K_OK)
 		name_holder(r, add(r, "declaration_no", CHK_DECLARATION_IN_USE, 0, 0), &holder);
 	size_t i;

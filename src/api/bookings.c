@@ -10,6 +10,7 @@
 #include "api/booking_doc.h"
 #include "core/domain.h"
 #include "core/log.h"
+#include "validate/validate.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 #define PLATE_MAX_BYTES 32
@@ -636,13 +637,8 @@ static void answer_held(struct api_ctx *c, enum kerr e, const struct booking_met
 	struct booking_meta holder;
 	enum kerr found = K_NOT_FOUND;
 	if (e == K_DECLARATION_IN_USE) {
-		char digits[32] = "";
-		const char *no = json_string_value(json_object_get(doc, "declaration_no"));
-		size_t o = 0;
-		for (; no && *no && o < sizeof digits - 1; no++)
-			if (*no >= '0' && *no <= '9')
-				digits[o++] = *no;
-		digits[o] = '\0';
+		char digits[DECLNO_DIGITS_MAX];
+		(void)declno_digits(json_string_value(json_object_get(doc, "declaration_no")), digits, sizeof digits);
 		found = store_booking_holder_declaration(c->app->store, digits, m->id, &holder);
 	} else {
 		size_t i;
