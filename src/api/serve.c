@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "core/config.h"
 #include "core/log.h"
+#include "core/workq.h"
 
 #define PURGE_EVERY_S 60
 #define STOP_MARGIN_MS 3000	/* beyond --grace, for closing connections and the database */
@@ -25,6 +26,7 @@ struct serve_config {
 	long threads, db_pool, max_body, max_upload, max_header_bytes, grace_ms;
 	long session_idle, session_max, login_max_user, login_max_addr, login_window;
 	long max_connections, max_per_addr, head_timeout, body_timeout, idle_timeout;
+	long recognize_workers, recognize_queue;
 };
 
 static int check_listen(const char *v, char *why, size_t n)
@@ -71,6 +73,8 @@ static const struct config_option options[] = {
 	{"--idle-timeout", "KOUAN_IDLE_TIMEOUT", CONFIG_INT, "30", 1, 3600, O(idle_timeout), "seconds without a byte received or sent before a connection is closed", NULL},
 	{"--metrics-from", "KOUAN_METRICS_FROM", CONFIG_STRING, "loopback", 1, 1024, O(metrics_from), "who may read /metrics: loopback, any, or client addresses separated by commas", NULL},
 	{"--grace", "KOUAN_SHUTDOWN_GRACE", CONFIG_INT, "10000", 0, 600000, O(grace_ms), "milliseconds to finish requests on stop", NULL},
+	{"--recognize-workers", "KOUAN_RECOGNIZE_WORKERS", CONFIG_INT, "2", 1, WORKQ_THREADS_MAX, O(recognize_workers), "threads that recognize declarations and render their pages", NULL},
+	{"--recognize-queue", "KOUAN_RECOGNIZE_QUEUE", CONFIG_INT, "8", 0, WORKQ_LIMIT_MAX, O(recognize_queue), "uploads that may wait for a recognition thread (more: 503 busy)", NULL},
 	{"--demo", "KOUAN_DEMO", CONFIG_BOOL, "false", 0, 0, O(demo), "create the demo lists and one account per role", NULL},
 };
 #undef O
@@ -138,6 +142,12 @@ int cli_serve(int argc, char **argv)
 	}
 	app.sessions = session_cache_new();
 	app.metrics = metrics_new();
+	app.scans = workq_new("recognize", (int)cfg.recognize_workers, (int)cfg.recognize_queue);
+	if (app.scans == NULL) {
+		fprintf(stderr, "kouan: cannot start the recognition threads\n");
+		rc = 1;
+		goto out;
+	}
 
 	struct http_config hc = {
 		.listen = cfg.listen,
@@ -184,9 +194,14 @@ int cli_serve(int argc, char **argv)
 				log_warn("msg=\"throttle purge failed\"");
 		}
 	}
+	/* Recognitions in flight finish and answer, queued ones get 503 busy;
+	 * then the server stops with no request set aside. */
+	workq_stop(app.scans);
+	app.scans = NULL;
 	http_stop(srv, (int)cfg.grace_ms);
 	rc = 0;
 out:
+	workq_stop(app.scans);
 	session_cache_free(app.sessions);
 	metrics_free(app.metrics);
 	store_close(app.store);

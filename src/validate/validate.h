@@ -33,6 +33,11 @@ bool container_is_valid(const char *s, size_t len);
 enum declno_direction { DECLNO_INVALID = -1, DECLNO_EXPORT = 0, DECLNO_IMPORT = 1 };
 enum declno_direction declno_direction(const char *s, size_t len);
 bool declno_is_valid(const char *s, size_t len);
+/* The digits of a declaration number as written (separators dropped), NUL
+ * terminated, at most out_len - 1 of them: how a number is compared and held.
+ * s may be NULL (gives ""). Returns the digits written. */
+#define DECLNO_DIGITS_MAX 32
+size_t declno_digits(const char *s, char *out, size_t out_len);
 
 /* GB 32100 unified social credit code: 18 characters from
  * 0-9 A-H J-N P-R T U W-Y, the last one the check character. uscc_check_char
@@ -56,5 +61,14 @@ enum plate_form {
 enum plate_form plate_form(const char *s, size_t len, bool *trailer);
 /* A Chinese province abbreviation (新, 豫, 京, ...) as a code point. */
 bool plate_is_province(unsigned cp);
+
+/* Contact phone numbers: a Chinese mobile (1[3-9] and 9 digits, +86 or 86
+ * before it allowed), a Chinese landline (0, a 2-3 digit area code, a 7-8
+ * digit number), or an international number (+, a country code other than
+ * 86, 7-15 digits in all, E.164). Spaces, '-' and parentheses between digits
+ * are ignored. */
+enum phone_form { PHONE_NONE = 0, PHONE_CN_MOBILE, PHONE_CN_LANDLINE, PHONE_INTERNATIONAL };
+#define PHONE_TEXT_MAX 32	/* bytes of a phone number as typed */
+enum phone_form phone_form(const char *s, size_t len);
 
 #endif
