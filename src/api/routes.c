@@ -139,7 +139,8 @@ enum kerr api_admit(const struct http_request *req, size_t *max_body, void *appv
 		*max_body = app->set.max_upload;
 		return K_OK;
 	}
-	if (!has_type(type, "application/json"))
+	int merge_patch = strcmp(method, "PATCH") == 0 && has_type(type, "application/merge-patch+json");
+	if (!has_type(type, "application/json") && !merge_patch)
 		return K_UNSUPPORTED_MEDIA_TYPE;
 	*max_body = app->set.max_body;
 	return K_OK;
