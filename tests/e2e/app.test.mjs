@@ -9,13 +9,13 @@ import { loadTables } from './tables.mjs';
 
 // The navigation each role must see, in order, and no other.
 const NAV = {
-	enterprise: ['/', '/password'],
+	enterprise: ['/', '/bookings', '/password'],
 	warehouse: ['/', '/password'],
 	gate: ['/', '/password'],
 	bureau: ['/', '/master-data', '/password'],
 	admin: ['/', '/users', '/password'],
 };
-const NAV_KEY = { '/': 'nav.home', '/users': 'nav.users', '/master-data': 'nav.master_data', '/password': 'nav.password' };
+const NAV_KEY = { '/': 'nav.home', '/bookings': 'nav.bookings', '/users': 'nav.users', '/master-data': 'nav.master_data', '/password': 'nav.password' };
 const CJK = /[\u4e00-\u9fff]/;
 const CYRILLIC = /[А-Яа-яЁё]/;
 
