@@ -112,9 +112,11 @@ describe('Kouan web pages', () => {
 			const api = await apiCall(page, 'GET', '/options/' + list);
 			assert.equal(api.status, 200);
 			const card = page.locator(`[data-list="${list}"]`);
-			await card.locator('.chips li').first().waitFor();
+			const inputs = card.locator('.option-item input[name=value]');
+			await inputs.first().waitFor();
 			assert.equal(await text(card.locator('h2')), T.zh['master.list.' + list]);
-			assert.deepEqual(await card.locator('.chips li').allInnerTexts(), api.body.values);
+			const shown = await inputs.evaluateAll((els) => els.map((e) => e.value));
+			assert.deepEqual(shown, api.body.items.map((i) => i.value));
 		}
 		const sites = (await apiCall(page, 'GET', '/sites')).body.sites;
 		const siteRows = page.locator('[data-list="sites"] tbody tr');
