@@ -12,9 +12,9 @@ import { pageHeader, loading, loadError } from '../page.js';
 import { formatDateTime } from '../time.js';
 import { domain, options, sites, label } from '../domain.js';
 import { dropZone, formatSize } from '../upload.js';
-import { BLOCKS, FIELDS, bookingField, confidenceOf, confidenceNote, LOW_CONFIDENCE } from './booking_fields.js';
+import { BLOCKS, FIELDS, bookingField, confidenceOf, confidenceNote, LOW_CONFIDENCE, same } from './booking_fields.js';
 import { pageViewer } from './booking_pages.js';
-import { vehicleTable } from './vehicles.js';
+import { vehicleTable, VEHICLE_KEYS } from './vehicles.js';
 import { importDeclaration, importVins, sendAttachment } from './booking_import.js';
 
 const RELEASE_LIST = 'release_list';
@@ -207,7 +207,7 @@ function bookingPage(ctx, booking, env) {
 			if (f.key === 'company')
 				continue;
 			const v = f.get();
-			if (JSON.stringify(v ?? null) !== JSON.stringify(booking[f.key] ?? null))
+			if (!same(v, booking[f.key]))
 				patch[f.key] = v;
 		}
 		if (vehicles) {
@@ -487,11 +487,10 @@ function bookingPage(ctx, booking, env) {
 		openImport();
 }
 
+// Vehicle rows with every key, nothing written as null (the server may send '' for it).
 function normalRows(list) {
-	return (Array.isArray(list) ? list : []).map((v) => ({
-		vin: v.vin ?? null, plate: v.plate ?? null, brand: v.brand ?? null, colour: v.colour ?? null,
-		displacement: v.displacement ?? null, power: v.power ?? null, tonnage: v.tonnage ?? null,
-	}));
+	const one = (v) => (v === undefined || v === null || v === '' ? null : String(v));
+	return (Array.isArray(list) ? list : []).map((v) => Object.fromEntries(VEHICLE_KEYS.map((k) => [k, one(v[k])])));
 }
 
 // The checks as [{field, ok, message}], whatever wrapper the answer has.

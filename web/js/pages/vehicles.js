@@ -221,7 +221,7 @@ export function vehicleTable({ vehicles, declaredVins = [], lists = {}, editable
 			const out = {};
 			for (const k of VEHICLE_KEYS) {
 				const v = r.data[k];
-				out[k] = v === undefined || v === '' ? null : v;
+				out[k] = v === undefined || v === null || v === '' ? null : String(v);
 			}
 			return out;
 		}),
