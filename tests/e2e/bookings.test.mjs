@@ -16,9 +16,14 @@ const CJK = /[\u4e00-\u9fff]/;
 
 let b;
 let T;
+let apiReady = true;    // false while the server lacks the booking API (the pages came first)
 
 function step(name, fn) {
-	it(name, async () => {
+	it(name, async (ctx) => {
+		if (!apiReady) {
+			ctx.skip('the server has no booking API yet');
+			return;
+		}
 		await reset(b);
 		b.problems.length = 0;
 		try {
@@ -116,6 +121,9 @@ describe('Booking pages', () => {
 	before(async () => {
 		T = await loadTables();
 		b = await launch();
+		await reset(b);
+		await login(b.page, 'demo_enterprise');
+		apiReady = (await apiCall(b.page, 'GET', '/bookings')).status !== 404;
 	});
 	after(async () => {
 		if (b)

@@ -469,8 +469,8 @@ function bookingPage(ctx, booking, env) {
 			dpi: dom.limits.page_dpi || dom.limits.render_dpi || DEFAULT_DPI,
 		});
 	}
-	ctx.main.append(head, reason ? h('div', { class: 'alert alert-error' }, t('booking.rejected_because', { reason })) : null,
-		box.el, toolbar,
+	ctx.main.append(...[head, reason ? h('div', { class: 'alert alert-error' }, t('booking.rejected_because', { reason })) : null,
+		box.el, toolbar].filter(Boolean),
 		h('div', { class: viewer ? 'booking-layout with-pages' : 'booking-layout' }, main, viewer ? viewer.el : null));
 	showDeclared();
 	showNotes();
