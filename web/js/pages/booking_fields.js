@@ -229,7 +229,8 @@ export function bookingField(key, opts = {}) {
 		showCheck(result) {
 			check.hidden = !result;
 			check.textContent = result ? result.text : '';
-			check.className = 'field-check ' + (result ? (result.ok ? 'check-ok' : 'check-bad') : '');
+			const cls = !result ? '' : result.ok ? 'check-ok' : result.level === 'warning' ? 'check-warn' : 'check-bad';
+			check.className = 'field-check ' + cls;
 		},
 		setError(message) {
 			err.textContent = message || '';

@@ -18,7 +18,6 @@ import { vehicleTable, VEHICLE_KEYS } from './vehicles.js';
 import { importDeclaration, importVins, sendAttachment } from './booking_import.js';
 
 const RELEASE_LIST = 'release_list';
-const DEFAULT_DPI = 150;        // used only when the server says neither page sizes nor its dpi
 
 let flash = null;               // a message to show after the page re-renders ({ok|error, text})
 
@@ -254,7 +253,7 @@ function bookingPage(ctx, booking, env) {
 			} else if (fields[top]) {
 				const f = fields[top];
 				if (ok)
-					f.showCheck({ ok: c.ok, text: c.message });
+					f.showCheck({ ok: c.ok, level: c.level, text: c.message });
 				else
 					f.setError(c.message);
 				if (!c.ok)
@@ -272,7 +271,7 @@ function bookingPage(ctx, booking, env) {
 		const list = checkList(answer);
 		clearMarks();
 		const { general, first } = place(list, true);
-		const bad = list.filter((c) => !c.ok).length;
+		const bad = list.filter((c) => !c.ok && c.level !== 'warning').length;
 		if (bad)
 			box.error(t('booking.check_problems', { n: bad }), general);
 		else
@@ -454,6 +453,24 @@ function bookingPage(ctx, booking, env) {
 		},
 	});
 
+	// 核对: the declaration (its sources and page count) is read once the form shows.
+	async function showPages(declarationId) {
+		try {
+			const d = await api.get('/declarations/' + encodeURIComponent(declarationId));
+			if (!ctx.alive())
+				return;
+			const rec = d.declaration || {};
+			viewer = pageViewer({
+				declarationId, sources: rec.sources || booking.sources || {},
+				pages: d.pages || 1, pageSizes: d.page_sizes || rec.page_sizes,
+			});
+			layout.classList.add('with-pages');
+			layout.append(viewer.el);
+		} catch (err) {
+			// The form works without the pages; the viewer just does not show.
+		}
+	}
+
 	// ---- layout ----
 	const titleKey = booking.id ? 'booking.title.' + kind : 'booking.new_title.' + kind;
 	const head = pageHeader(t(titleKey), booking.declaration_no
@@ -462,16 +479,12 @@ function bookingPage(ctx, booking, env) {
 		h('span', { class: 'badge badge-state-' + booking.state, 'data-testid': 'booking-state' }, label('states', booking.state))));
 	const reason = rejectionReason(booking);
 	const main = h('div', { class: 'booking-main' }, form, attachments.el, historyCard(booking), bottom);
-	if (booking.declaration_id) {
-		viewer = pageViewer({
-			declarationId: booking.declaration_id, sources: booking.sources || {},
-			pages: booking.page_count || booking.pages, pageSizes: booking.page_sizes,
-			dpi: dom.limits.page_dpi || dom.limits.render_dpi || DEFAULT_DPI,
-		});
-	}
+	const layout = h('div', { class: 'booking-layout' }, main);
+	if (booking.declaration_id)
+		showPages(booking.declaration_id);
 	ctx.main.append(...[head, reason ? h('div', { class: 'alert alert-error' }, t('booking.rejected_because', { reason })) : null,
 		box.el, toolbar].filter(Boolean),
-		h('div', { class: viewer ? 'booking-layout with-pages' : 'booking-layout' }, main, viewer ? viewer.el : null));
+		layout);
 	showDeclared();
 	showNotes();
 	followTransit();
@@ -502,12 +515,11 @@ function checkList(answer) {
 		list = Object.entries(list).map(([field, v]) => (v && typeof v === 'object' ? { field, ...v } : { field, message: String(v) }));
 	if (!Array.isArray(list))
 		return [];
-	return list.map((c) => ({
-		field: c.field || c.key || '',
-		ok: c.ok === true || c.passed === true || ['ok', 'pass', 'passed'].includes(c.status || c.result || c.level),
-		message: c.message || c.text || c.code || '',
-		code: c.code || '',
-	}));
+	return list.map((c) => {
+		const level = c.level || c.status || c.result || '';
+		const bad = level ? ['error', 'warning', 'fail', 'failed'].includes(level) : !(c.ok === true || c.passed === true);
+		return { field: c.field || c.key || '', ok: !bad, level, message: c.message || c.text || c.code || '', code: c.code || '' };
+	});
 }
 
 function rejectionReason(booking) {

@@ -5,56 +5,78 @@ import { h } from '../dom.js';
 import { t } from '../i18n.js';
 import { fileUrl } from '../api.js';
 
-const MAX_PAGES = 20;          // the viewer stops probing here whatever the server says
+const MAX_PAGES = 20;          // the viewer shows no more pages than this
 const POINTS_PER_INCH = 72;
+const METRES_PER_INCH = 0.0254;
 const PERCENT = 100;
+const PNG_SIGNATURE = 8;
+const CHUNK_HEAD = 8;
+const CHUNK_CRC = 4;
+const PHYS_METRE = 1;
 
-// pageViewer({declarationId, sources, pages, pageSizes, dpi}) -> {el, highlight(path)}
-// pages: the page count when the server tells it (else pages are shown until one is missing);
-// pageSizes: [{width, height}] in points per page when told, else size = pixels * 72 / dpi.
-export function pageViewer({ declarationId, sources, pages, pageSizes, dpi }) {
+// The resolution a PNG declares in its pHYs chunk (dots per inch), or 0 when it declares none.
+export function pngDpi(buf) {
+	const v = new DataView(buf);
+	for (let at = PNG_SIGNATURE; at + CHUNK_HEAD <= v.byteLength;) {
+		const len = v.getUint32(at);
+		const type = String.fromCharCode(v.getUint8(at + 4), v.getUint8(at + 5), v.getUint8(at + 6), v.getUint8(at + 7));
+		if (type === 'pHYs' && len >= 9 && v.getUint8(at + CHUNK_HEAD + 8) === PHYS_METRE)
+			return v.getUint32(at + CHUNK_HEAD) * METRES_PER_INCH;
+		if (type === 'IDAT' || type === 'IEND')
+			return 0;
+		at += CHUNK_HEAD + len + CHUNK_CRC;
+	}
+	return 0;
+}
+
+// pageViewer({declarationId, sources, pages, pageSizes}) -> {el, highlight(path), clear()}
+// pages: the page count; pageSizes: [{width, height}] in points when the server tells them, else the
+// size is the image's pixels at the resolution its PNG declares.
+export function pageViewer({ declarationId, sources, pages, pageSizes }) {
 	const list = h('div', { class: 'page-list' });
 	const status = h('p', { class: 'hint page-status', role: 'status' });
 	const el = h('aside', { class: 'booking-pages card', 'aria-label': t('booking.pages_label') },
 		h('h2', {}, t('booking.pages_heading')), h('p', { class: 'hint' }, t('booking.pages_intro')), status, list);
-	const shown = [];           // [{n, img, frame}]
-	const limit = Math.min(pages || MAX_PAGES, MAX_PAGES);
+	const shown = [];           // [{n, img, frame, dpi}]
+	let pending = null;
 
 	function sizeOf(p) {
 		const told = Array.isArray(pageSizes) ? pageSizes[p.n - 1] : null;
 		if (told && told.width > 0 && told.height > 0)
 			return { w: told.width, h: told.height };
-		if (!p.img.naturalWidth || !(dpi > 0))
+		if (!p.img.naturalWidth || !(p.dpi > 0))
 			return null;
-		return { w: p.img.naturalWidth * POINTS_PER_INCH / dpi, h: p.img.naturalHeight * POINTS_PER_INCH / dpi };
+		return { w: p.img.naturalWidth * POINTS_PER_INCH / p.dpi, h: p.img.naturalHeight * POINTS_PER_INCH / p.dpi };
 	}
 
-	function addPage(n) {
-		const img = h('img', {
-			src: fileUrl(`/declarations/${encodeURIComponent(declarationId)}/pages/${n}.png`),
-			alt: t('booking.page_alt', { n }), class: 'page-img', 'data-page': String(n), decoding: 'async',
-		});
+	async function addPage(n) {
+		const img = h('img', { alt: t('booking.page_alt', { n }), class: 'page-img', 'data-page': String(n) });
 		const frame = h('figure', { class: 'page-frame', 'data-page': String(n) }, img,
 			h('figcaption', {}, t('booking.page_caption', { n })));
-		const p = { n, img, frame };
-		img.addEventListener('load', () => {
-			frame.classList.add('loaded');
-			if (!pages && n < limit)
-				addPage(n + 1);
-			if (pending)
-				highlight(pending);
-		});
-		img.addEventListener('error', () => {
-			frame.remove();
-			shown.splice(shown.indexOf(p), 1);
-			if (n === 1)
-				status.textContent = t('booking.pages_missing');
-		});
+		const p = { n, img, frame, dpi: 0 };
 		shown.push(p);
 		list.append(frame);
+		try {
+			const res = await fetch(fileUrl(`/declarations/${encodeURIComponent(declarationId)}/pages/${n}.png`),
+				{ credentials: 'same-origin' });
+			if (!res.ok)
+				throw new Error(String(res.status));
+			const buf = await res.arrayBuffer();
+			p.dpi = pngDpi(buf);
+			img.addEventListener('load', () => {
+				frame.classList.add('loaded');
+				if (pending)
+					highlight(pending);
+			}, { once: true });
+			img.src = URL.createObjectURL(new Blob([buf], { type: 'image/png' }));
+		} catch (e) {
+			frame.remove();
+			shown.splice(shown.indexOf(p), 1);
+			if (!shown.length)
+				status.textContent = t('booking.pages_missing');
+		}
 	}
 
-	let pending = null;
 	function clear() {
 		for (const b of list.querySelectorAll('.source-box'))
 			b.remove();
@@ -91,9 +113,8 @@ export function pageViewer({ declarationId, sources, pages, pageSizes, dpi }) {
 		return count;
 	}
 
-	if (declarationId)
-		for (let n = 1; n <= (pages ? limit : 1); n++)
-			addPage(n);
+	for (let n = 1; n <= Math.min(pages || 1, MAX_PAGES); n++)
+		addPage(n);
 	return { el, highlight, clear: () => {
 		pending = null;
 		clear();
