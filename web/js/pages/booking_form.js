@@ -462,7 +462,7 @@ function bookingPage(ctx, booking, env) {
 			const rec = d.declaration || {};
 			viewer = pageViewer({
 				declarationId, sources: rec.sources || booking.sources || {},
-				pages: d.pages || 1, pageSizes: d.page_sizes || rec.page_sizes,
+				pages: d.pages || 1, pageSizes: Array.isArray(rec.pages) ? rec.pages : null,
 			});
 			layout.classList.add('with-pages');
 			layout.append(viewer.el);
