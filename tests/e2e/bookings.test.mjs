@@ -161,7 +161,7 @@ describe('Booking pages', () => {
 		await field(page, 'plates').locator('.declared').waitFor();
 		assert.ok((await field(page, 'plates').locator('.declared').innerText()).includes(want.plates[0]));
 		await page.locator('[data-action=check]').click();
-		await field(page, 'plates').locator('.field-check.check-bad').waitFor();
+		await field(page, 'plates').locator('.field-check.check-warn, .field-check.check-bad').waitFor();
 		await shot(page, 'booking-heavy-plate-mismatch');
 
 		// Back to the declaration's plates, the choices made, submitted.

@@ -201,7 +201,7 @@ export function bookingField(key, opts = {}) {
 		setOptions(list) {
 			const keep = input.value;
 			input.replaceChildren(h('option', { value: '' }, t('booking.choose')),
-				list.map((o) => h('option', { value: String(o.value), 'data-code': o.code || null }, o.label)));
+				...list.map((o) => h('option', { value: String(o.value), 'data-code': o.code || null }, o.label)));
 			if (keep && !input.querySelector(`option[value="${CSS.escape(keep)}"]`))
 				input.append(h('option', { value: keep }, keep));
 			input.value = keep;
