@@ -348,9 +348,10 @@ describe('Booking pages', () => {
 		await dialog(page).locator('[data-action=cancel]').click();
 
 		// In English the server's message is English.
-		await page.locator('.lang-switch [data-lang=en]').click();
 		await page.locator('nav.nav a[data-route="/bookings"]').click();
+		await page.locator('.lang-switch [data-lang=en]').click();
 		await page.locator('[data-action="new-heavy_truck"]').click();
+		await dialog(page).waitFor();
 		await importFile(page, path.join(FIXTURES, 'bad/empty.pdf'));
 		await alert.waitFor();
 		assert.match((await alert.innerText()).trim(), /^[\x20-\x7e]+$/);
