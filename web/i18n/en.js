@@ -285,4 +285,12 @@ export default {
 	'master.saved': 'Saved. Bookings already made keep their text.',
 	'master.list.brand': 'Brand',
 	'master.list.colour': 'Colour',
+
+	'vins.reason.invalid_length': 'the VIN does not have 17 characters',
+	'vins.reason.invalid_characters': 'characters a VIN cannot hold (I, O, Q or symbols)',
+	'vins.reason.invalid_check_digit': 'wrong check digit',
+	'vins.reason.duplicate': 'repeated in the sheet',
+	'vins.reason.already_in_booking': 'already in this booking',
+	'vins.reason.too_many_vehicles': 'more vehicles than a booking may hold',
+	'vins.row_unknown': '—',
 };

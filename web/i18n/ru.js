@@ -285,4 +285,12 @@ export default {
 	'master.saved': 'Сохранено. В уже созданных бронированиях текст не меняется.',
 	'master.list.brand': 'Марка',
 	'master.list.colour': 'Цвет',
+
+	'vins.reason.invalid_length': 'VIN не из 17 знаков',
+	'vins.reason.invalid_characters': 'недопустимые знаки (I, O, Q или символы)',
+	'vins.reason.invalid_check_digit': 'неверный контрольный знак',
+	'vins.reason.duplicate': 'повтор в таблице',
+	'vins.reason.already_in_booking': 'этот VIN уже есть в бронировании',
+	'vins.reason.too_many_vehicles': 'больше машин, чем допускает бронирование',
+	'vins.row_unknown': '—',
 };
