@@ -199,7 +199,7 @@ describe('Booking pages', () => {
 		await login(page, 'demo_enterprise');
 		await newBooking(page, 'commodity_vehicle');
 		const id = await importAndNext(page, decl('017'), 'drop');
-		const rows = page.locator('[data-testid=vehicles] tbody tr');
+		const rows = page.locator('[data-testid=vehicles] .vbody .vrow');
 		assert.equal(await rows.count(), want.vins.length);
 		const vins = await page.locator('[data-testid=vehicles] [data-key=vin]').evaluateAll((els) => els.map((e) => e.value));
 		assert.deepEqual(vins, want.vins);
@@ -209,7 +209,7 @@ describe('Booking pages', () => {
 		await first.fill(want.vins[0].slice(0, 16) + (want.vins[0][16] === '1' ? '2' : '1'));
 		await rows.nth(0).locator('.row-note:not(:empty)').waitFor();
 		await first.fill(want.vins[0]);
-		await page.waitForFunction(() => !document.querySelector('[data-testid=vehicles] tbody tr').classList.contains('row-invalid'));
+		await page.waitForFunction(() => !document.querySelector('[data-testid=vehicles] .vbody .vrow').classList.contains('row-invalid'));
 		// Focusing a row's VIN marks it on the page.
 		await page.locator('.page-frame.loaded').first().waitFor();
 		await rows.nth(2).locator('[data-key=vin]').focus();
@@ -244,7 +244,7 @@ describe('Booking pages', () => {
 		await login(page, 'demo_enterprise');
 		await newBooking(page, 'commodity_vehicle');
 		const id = await importAndNext(page, decl('025'), 'input');
-		assert.equal(await page.locator('[data-testid=vehicles] tbody tr').count(), 0);
+		assert.equal(await page.locator('[data-testid=vehicles] .vbody .vrow').count(), 0);
 
 		await page.locator('[data-action=import_vins]').click();
 		await dialog(page).waitFor();
@@ -255,7 +255,7 @@ describe('Booking pages', () => {
 		await dialog(page).locator('input[type=file]').setInputFiles(path.join(FIXTURES, 'vins/decl_025_vins.xlsx'));
 		await dialog(page).locator('[data-action=import]').click();
 		await dialog(page).waitFor({ state: 'detached' });
-		await page.locator(`[data-testid=vehicles] tbody tr[data-row="${want.vins.length - 1}"]`).waitFor();
+		await page.locator(`[data-testid=vehicles] .vbody .vrow[data-row="${want.vins.length - 1}"]`).waitFor();
 		const vins = await page.locator('[data-testid=vehicles] [data-key=vin]').evaluateAll((els) => els.map((e) => e.value));
 		assert.deepEqual(vins, want.vins);
 		assert.deepEqual((await apiCall(page, 'GET', '/bookings/' + id)).body.vehicles.map((v) => v.vin), want.vins);
@@ -438,7 +438,7 @@ describe('Booking pages', () => {
 		await page.locator('[data-action="new-commodity_vehicle"]').click();
 		const id = await importAndNext(page, decl('018'), 'input');
 		assert.ok(id > 0);
-		await page.locator('[data-testid=vehicles] tbody tr').first().waitFor();
+		await page.locator('[data-testid=vehicles] .vbody .vrow').first().waitFor();
 		assert.equal(await overflow(page), 0, 'the form overflows');
 		await shot(page, 'phone-booking-form');
 	});

@@ -194,7 +194,7 @@ function bookingPage(ctx, booking, env) {
 			viewer.highlight(wrap.dataset.field);
 			return;
 		}
-		const row = e.target.closest('tr[data-row]');
+		const row = e.target.closest('[data-row]');
 		if (row && vehicles) {
 			const vin = vehicles.value()[Number(row.dataset.row)]?.vin;
 			const at = (declaredOf('vins') || []).indexOf(vin);
