@@ -332,7 +332,7 @@ describe('Booking pages', () => {
 		await shot(page, 'booking-ecommerce-submitted');
 	});
 
-	step('a refused file says why in the user\'s language; the same declaration held elsewhere is named', async (page) => {
+	step('a refused file says why in the user\'s language, and can be removed', async (page) => {
 		await login(page, 'demo_enterprise');
 		await newBooking(page, 'heavy_truck');
 		await importFile(page, path.join(FIXTURES, 'bad/text_renamed.pdf'));
@@ -384,7 +384,39 @@ describe('Booking pages', () => {
 		await alert.waitFor();
 		assert.match(await alert.innerText(), CJK);
 		assert.equal(await input(page, 'declaration_no').getAttribute('aria-invalid'), 'true');
+		// The holder is this organisation's own booking: it is named, with a link.
+		await alert.locator('[data-testid=holder]').waitFor();
 		await shot(page, 'booking-declaration-in-use');
+	});
+
+	step('我的预约 pages with 更多 and filters by state and kind', async (page) => {
+		await login(page, 'demo_enterprise');
+		// More drafts than one page holds, made through the API.
+		for (let i = 0; i < 22; i++)
+			assert.equal((await apiCall(page, 'POST', '/bookings', { kind: 'commodity_vehicle' })).status, 201);
+		await page.locator('nav.nav a[data-route="/bookings"]').click();
+		const rows = page.locator('table[data-testid=bookings] tbody tr');
+		await rows.first().waitFor();
+		const first = await rows.count();
+		assert.equal(first, 20);
+		await page.locator('[data-action=more]').click();
+		await page.waitForFunction((n) => document.querySelectorAll('table[data-testid=bookings] tbody tr').length > n, first);
+		const ids = await rows.evaluateAll((trs) => trs.map((tr) => Number(tr.dataset.id)));
+		assert.equal(new Set(ids).size, ids.length, 'a booking shown twice');
+		assert.deepEqual(ids, [...ids].sort((a, b) => b - a), 'newest first');
+
+		await page.locator('select[name=state]').selectOption('draft');
+		await page.locator('select[name=kind]').selectOption('heavy_truck');
+		await page.locator('form[role=search] button[type=submit]').click();
+		await page.waitForFunction(() => /state=draft/.test(location.hash));
+		await page.locator('table[data-testid=bookings] tbody tr, [data-testid=no-bookings]').first().waitFor();
+		await page.waitForFunction(() => [...document.querySelectorAll('table[data-testid=bookings] tbody tr')]
+			.every((tr) => tr.dataset.state === 'draft'));
+		const api = await apiCall(page, 'GET', '/bookings?state=draft&kind=heavy_truck&limit=20');
+		const shown = await page.locator('table[data-testid=bookings] tbody tr').evaluateAll((trs) => trs.map((tr) => Number(tr.dataset.id)));
+		assert.deepEqual(shown, api.body.items.map((x) => x.id));
+		assert.deepEqual(await unlabelled(page), []);
+		await shot(page, 'bookings-list-filtered');
 	});
 
 	step('the bureau adds, renames, disables and moves an option', async (page, ctx) => {

@@ -293,4 +293,6 @@ export default {
 	'vins.reason.already_in_booking': 'этот VIN уже есть в бронировании',
 	'vins.reason.too_many_vehicles': 'больше машин, чем допускает бронирование',
 	'vins.row_unknown': '—',
+
+	'booking.holder_link': 'Открыть бронирование, которое их занимает (№ {id})',
 };

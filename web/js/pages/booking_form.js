@@ -293,8 +293,14 @@ function bookingPage(ctx, booking, env) {
 		const { general, first } = place(list, false);
 		box.error(err.message || t('app.error_network'), general.filter((g) => g !== err.message));
 		const alert = box.el.querySelector('[role=alert]');
-		if (err.status === 409 && alert)
+		if (err.status === 409 && alert) {
 			alert.dataset.code = err.code;
+			// The server names the holding booking only when this user may see it.
+			const holder = err.detail.booking_id;
+			if (holder)
+				alert.append(h('p', {}, h('a', { href: '#/booking?id=' + encodeURIComponent(holder), 'data-testid': 'holder' },
+					t('booking.holder_link', { id: holder }))));
+		}
 		if (first)
 			first.focus();
 		else if (alert)
