@@ -447,7 +447,7 @@ describe('Booking pages', () => {
 		await shot(page, 'master-data-edited');
 	});
 
-	step('at phone width the list and the form fit the screen', async (page) => {
+	step('at phone width the list and the form fit the screen; a warning shows at its field', async (page) => {
 		await page.setViewportSize(PHONE);
 		await login(page, 'demo_enterprise');
 		await page.goto(page.url().split('#')[0] + '#/bookings');
@@ -455,9 +455,12 @@ describe('Booking pages', () => {
 		assert.equal(await overflow(page), 0, 'the list overflows');
 		await shot(page, 'phone-bookings');
 		await page.locator('[data-action="new-commodity_vehicle"]').click();
-		const id = await importAndNext(page, decl('018'), 'input');
+		// decl_028 lists 10 VINs for 11 vehicles: the recogniser's warning shows at its field.
+		const id = await importAndNext(page, decl('028'), 'input');
 		assert.ok(id > 0);
 		await page.locator('[data-testid=vehicles] .vbody .vrow').first().waitFor();
+		const warning = field(page, 'vehicle_count').locator('.field-notes li.note-warn');
+		assert.equal((await warning.innerText()).trim(), T.zh['warning.vehicle_count_mismatch'] + ' (10 VINs, 11 vehicles)');
 		assert.equal(await overflow(page), 0, 'the form overflows');
 		await shot(page, 'phone-booking-form');
 	});
