@@ -295,4 +295,6 @@ export default {
 	'vins.row_unknown': '—',
 
 	'booking.holder_link': 'Open the booking that holds it (no. {id})',
+
+	'booking.pdf': 'Download the declaration',
 };

@@ -295,4 +295,6 @@ export default {
 	'vins.row_unknown': '—',
 
 	'booking.holder_link': 'Открыть бронирование, которое их занимает (№ {id})',
+
+	'booking.pdf': 'Скачать декларацию',
 };

@@ -295,4 +295,6 @@ export default {
 	'vins.row_unknown': '—',
 
 	'booking.holder_link': '查看占用的预约（编号 {id}）',
+
+	'booking.pdf': '下载报关单',
 };
