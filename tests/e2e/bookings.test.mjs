@@ -145,6 +145,10 @@ describe('Booking pages', () => {
 		const img = await page.locator('.page-img').first().boundingBox();
 		assert.ok(box.width > 0 && box.x >= img.x && box.x + box.width <= img.x + img.width + 1, 'the box lies on the page');
 		await shot(page, 'booking-heavy-sources');
+		const pdf = await page.evaluate((u) => fetch(u).then(async (r) => ({
+			status: r.status, type: r.headers.get('content-type'), size: (await r.arrayBuffer()).byteLength,
+		})), await page.locator('[data-action=pdf]').getAttribute('href'));
+		assert.deepEqual(pdf, { status: 200, type: 'application/pdf', size: fs.statSync(decl('001')).size });
 
 		// A plate changed by hand: the declaration's value stays beside it, and 检验数据 reports the mismatch.
 		const plates = [...want.plates];
