@@ -297,4 +297,6 @@ export default {
 	'booking.holder_link': 'Open the booking that holds it (no. {id})',
 
 	'booking.pdf': 'Download the declaration',
+
+	'booking.event.create': 'created',
 };

@@ -297,4 +297,6 @@ export default {
 	'booking.holder_link': 'Открыть бронирование, которое их занимает (№ {id})',
 
 	'booking.pdf': 'Скачать декларацию',
+
+	'booking.event.create': 'создано',
 };

@@ -297,4 +297,6 @@ export default {
 	'booking.holder_link': '查看占用的预约（编号 {id}）',
 
 	'booking.pdf': '下载报关单',
+
+	'booking.event.create': '创建',
 };

@@ -548,6 +548,17 @@ function rejectionReason(booking) {
 	return last ? last.reason || '' : '';
 }
 
+// A history entry's action: the server's label for an action of its table, the page's own words for
+// the entries that are not actions between states (creation).
+function actionLabel(code) {
+	const named = label('actions', code);
+	if (named !== String(code))
+		return named;
+	const key = 'booking.event.' + code;
+	const s = t(key);
+	return s === key ? String(code) : s;
+}
+
 function historyCard(booking) {
 	const hist = Array.isArray(booking.history) ? booking.history : [];
 	if (!booking.id)
@@ -560,7 +571,7 @@ function historyCard(booking) {
 				h('time', { datetime: at || '' }, formatDateTime(at)), ' ',
 				h('span', { class: 'history-actor' }, e.actor_name || e.actor || e.username || ''), ' ',
 				to ? h('span', { class: 'badge badge-state-' + to }, label('states', to)) : null,
-				e.action ? h('span', { class: 'history-action' }, ' ', label('actions', e.action)) : null,
+				e.action ? h('span', { class: 'history-action' }, ' ', actionLabel(e.action)) : null,
 				e.reason ? h('span', { class: 'history-reason' }, ' — ', e.reason) : null);
 		})) : h('p', { class: 'empty' }, t('booking.history_empty')));
 }
