@@ -206,6 +206,9 @@ describe('Booking pages', () => {
 		await rows.nth(0).locator('.row-note:not(:empty)').waitFor();
 		await first.fill(want.vins[0]);
 		await page.waitForFunction(() => !document.querySelector('[data-testid=vehicles] .vbody .vrow').classList.contains('row-invalid'));
+		// 检验数据: the VINs agree with the declaration, said under the rows.
+		await page.locator('[data-action=check]').click();
+		await page.locator('[data-testid=vehicles-check].check-ok').waitFor();
 		// Focusing a row's VIN marks it on the page.
 		await page.locator('.page-frame.loaded').first().waitFor();
 		await rows.nth(2).locator('[data-key=vin]').focus();

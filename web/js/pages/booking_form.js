@@ -225,8 +225,10 @@ function bookingPage(ctx, booking, env) {
 			f.setError('');
 			f.showCheck(null);
 		}
-		if (vehicles)
+		if (vehicles) {
 			vehicles.showProblems([]);
+			vehicles.showCheck(null);
+		}
 	}
 
 	// Saves what changed (creating the booking first if it has no id yet); -> the booking.
@@ -250,9 +252,14 @@ function bookingPage(ctx, booking, env) {
 		for (const c of list) {
 			const path = String(c.field || '');
 			const top = path.split('.')[0];
-			const m = /^vehicles\.(\d+)(?:\.(\w+))?$/.exec(path);
+			// A row is vehicles[3].vin (the server's form) or vehicles.3.vin.
+			const m = /^vehicles(?:\[(\d+)\]|\.(\d+))(?:\.(\w+))?$/.exec(path);
 			if (m && vehicles && !c.ok) {
-				rows.push({ index: Number(m[1]), key: m[2] || 'vin', message: c.message });
+				rows.push({ index: Number(m[1] ?? m[2]), key: m[3] || 'vin', message: c.message });
+			} else if (path === 'vehicles' && vehicles) {
+				vehicles.showCheck(c);
+				if (!c.ok && !ok)
+					general.push(c.message);
 			} else if (fields[top]) {
 				const f = fields[top];
 				if (ok)
