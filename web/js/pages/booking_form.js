@@ -332,6 +332,7 @@ function bookingPage(ctx, booking, env) {
 	}
 	const btn = (name, cls = 'btn') => h('button', { type: 'button', class: cls, 'data-action': name }, t('booking.action.' + name));
 	const toolbar = h('div', { class: 'actions booking-actions' });
+	let importBtn = null;
 	const bottom = h('div', { class: 'actions booking-actions' });
 
 	if (editable) {
@@ -343,7 +344,7 @@ function bookingPage(ctx, booking, env) {
 			afterSave();
 			showChecks(answer);
 		});
-		const importBtn = btn('import');
+		importBtn = btn('import');
 		importBtn.addEventListener('click', () => openImport());
 		toolbar.append(importBtn);
 		if (vehicles) {
@@ -429,7 +430,7 @@ function bookingPage(ctx, booking, env) {
 	}
 
 	async function openImport() {
-		await importDeclaration(kind, async (result) => {
+		const done = await importDeclaration(kind, async (result) => {
 			const declId = result.id;
 			if (booking.id) {
 				await save();
@@ -440,6 +441,9 @@ function bookingPage(ctx, booking, env) {
 			const made = await api.post('/bookings', { kind, declaration_id: declId });
 			go(ctx, made.id, { ok: t('import.filled') });
 		});
+		// Closed without importing (the dialog that opened by itself had no control to return to).
+		if (!done && importBtn && importBtn.isConnected && document.activeElement === document.body)
+			importBtn.focus();
 	}
 
 	function followTransit() {
