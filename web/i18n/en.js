@@ -299,4 +299,7 @@ export default {
 	'booking.pdf': 'Download the declaration',
 
 	'booking.event.create': 'created',
+
+	'bookings.count.heavy_truck': '{n} trucks',
+	'bookings.count.commodity_vehicle': '{n} vehicles',
 };

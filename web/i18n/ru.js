@@ -299,4 +299,7 @@ export default {
 	'booking.pdf': 'Скачать декларацию',
 
 	'booking.event.create': 'создано',
+
+	'bookings.count.heavy_truck': 'грузовиков: {n}',
+	'bookings.count.commodity_vehicle': 'машин: {n}',
 };

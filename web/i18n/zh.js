@@ -299,4 +299,7 @@ export default {
 	'booking.pdf': '下载报关单',
 
 	'booking.event.create': '创建',
+
+	'bookings.count.heavy_truck': '{n} 辆重车',
+	'bookings.count.commodity_vehicle': '{n} 辆商品车',
 };

@@ -20,12 +20,14 @@ function selectOf(id, name, all, codes, prefix, chosen) {
 		codes.map((c) => h('option', { value: c, selected: c === chosen }, label(prefix, c))));
 }
 
-// What crossed or will cross: the first plates or VINs of a booking.
+// What crossed or will cross: the first plates or VINs of a booking, else how many trucks or vehicles.
 function summary(b) {
 	const vins = Array.isArray(b.vehicles) ? b.vehicles.map((v) => v.vin).filter(Boolean) : (b.vins || []);
 	const list = b.kind === 'commodity_vehicle' ? vins : (b.plates || []);
-	if (!list.length)
-		return '—';
+	if (!list.length) {
+		const n = b.kind === 'commodity_vehicle' ? b.vehicle_count : b.truck_count;
+		return typeof n === 'number' && n > 0 ? t('bookings.count.' + b.kind, { n }) : '—';
+	}
 	const more = list.length > SUMMARY_SHOWN ? ' ' + t('bookings.more_count', { n: list.length - SUMMARY_SHOWN }) : '';
 	return list.slice(0, SUMMARY_SHOWN).join(', ') + more;
 }
