@@ -300,6 +300,28 @@ describe('Booking pages', () => {
 		assert.equal(api.declaration_no, number);
 	});
 
+	step('导入 on a saved draft makes the booking from the declaration and keeps the choices', async (page) => {
+		await login(page, 'demo_enterprise');
+		await newBooking(page, 'heavy_truck');
+		await dialog(page).locator('[data-action=cancel]').click();
+		await dialog(page).waitFor({ state: 'detached' });
+		assert.equal(await page.evaluate(() => document.activeElement.dataset.action), 'import');
+		const mode = await choose(page, 'clearance_mode');
+		await input(page, 'contact').fill('13700001111');
+		await page.locator('[data-action=save]').click();
+		await page.waitForFunction(() => /#\/booking\?id=\d+/.test(location.hash));
+		const first = Number(/id=(\d+)/.exec(page.url())[1]);
+		await input(page, 'contact').waitFor();
+
+		await page.locator('[data-action=import]').click();
+		const id = await importAndNext(page, decl('002'), 'input');
+		assert.notEqual(id, first);
+		assert.equal(await input(page, 'declaration_no').inputValue(), truth('002').declaration_no);
+		assert.equal(await input(page, 'contact').inputValue(), '13700001111');
+		assert.equal(await input(page, 'clearance_mode').inputValue(), mode);
+		assert.equal((await apiCall(page, 'GET', '/bookings/' + first)).body.state, 'cancelled');
+	});
+
 	step('e-commerce list mode needs the release list under 随附单证', async (page) => {
 		await login(page, 'demo_enterprise');
 		await newBooking(page, 'heavy_truck');

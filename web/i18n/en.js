@@ -302,4 +302,6 @@ export default {
 
 	'bookings.count.heavy_truck': '{n} trucks',
 	'bookings.count.commodity_vehicle': '{n} vehicles',
+
+	'import.replaced': 'A booking was made from the new declaration with your choices; the old draft was cancelled. Please check what was read.',
 };

@@ -302,4 +302,6 @@ export default {
 
 	'bookings.count.heavy_truck': 'грузовиков: {n}',
 	'bookings.count.commodity_vehicle': 'машин: {n}',
+
+	'import.replaced': 'По новой декларации создано бронирование с вашим выбором; прежний черновик отменён. Проверьте распознанные данные.',
 };

@@ -302,4 +302,6 @@ export default {
 
 	'bookings.count.heavy_truck': '{n} 辆重车',
 	'bookings.count.commodity_vehicle': '{n} 辆商品车',
+
+	'import.replaced': '已按新报关单生成预约并带入已选信息，原草稿已取消。请核对识别信息。',
 };

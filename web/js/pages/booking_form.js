@@ -429,17 +429,28 @@ function bookingPage(ctx, booking, env) {
 			list.dataset.testid = 'refused-rows';
 	}
 
+	// A booking keeps the declaration it was made from (the server refuses to change declaration_id),
+	// so importing into a saved booking makes a new one from the declaration, carries the choices
+	// made here over to it, and calls off the draft it replaces.
+	async function replaceDraft(made) {
+		const choices = {};
+		for (const key of BLOCKS[kind].choices) {
+			const v = key === 'declaration_no' || key === 'is_transit' ? null : fields[key].get();
+			if (v !== null && v !== '')
+				choices[key] = v;
+		}
+		if (Object.keys(choices).length)
+			await api.patch('/bookings/' + encodeURIComponent(made.id), choices);
+		if (booking.state === 'draft' && may('cancel'))
+			await api.post(`/bookings/${encodeURIComponent(booking.id)}/cancel`);
+	}
+
 	async function openImport() {
 		const done = await importDeclaration(kind, async (result) => {
-			const declId = result.id;
-			if (booking.id) {
-				await save();
-				booking = await api.patch('/bookings/' + encodeURIComponent(booking.id), { declaration_id: declId });
-				go(ctx, booking.id, { ok: t('import.filled') });
-				return;
-			}
-			const made = await api.post('/bookings', { kind, declaration_id: declId });
-			go(ctx, made.id, { ok: t('import.filled') });
+			const made = await api.post('/bookings', { kind, declaration_id: result.id });
+			if (booking.id)
+				await replaceDraft(made);
+			go(ctx, made.id, { ok: t(booking.id ? 'import.replaced' : 'import.filled') });
 		});
 		// Closed without importing (the dialog that opened by itself had no control to return to).
 		if (!done && importBtn && importBtn.isConnected && document.activeElement === document.body)
