@@ -156,12 +156,20 @@ describe('Booking pages', () => {
 		await input(page, 'plates').fill(plates.join(', '));
 		await field(page, 'plates').locator('.declared').waitFor();
 		assert.ok((await field(page, 'plates').locator('.declared').innerText()).includes(want.plates[0]));
+		// A driver (optional) with a phone that is no phone number: said in the driver's row.
+		await page.locator('[data-action=add-driver]').click();
+		const driver = page.locator('[data-testid=drivers] tbody tr').first();
+		await driver.locator('[data-key=plate]').fill(want.plates[2]);
+		await driver.locator('[data-key=name]').fill('王军');
+		await driver.locator('[data-key=phone]').fill('12');
 		await page.locator('[data-action=check]').click();
 		await field(page, 'plates').locator('.field-check.check-warn, .field-check.check-bad').waitFor();
+		await driver.locator('.row-note:not(:empty)').waitFor();
 		await shot(page, 'booking-heavy-plate-mismatch');
 
 		// Back to the declaration's plates, the choices made, submitted.
 		await input(page, 'plates').fill(want.plates.join(', '));
+		await driver.locator('[data-key=phone]').fill('13912345678');
 		await choose(page, 'clearance_mode');
 		await optionByCode(page, 'cargo_type', (await apiCall(page, 'GET', '/options/cargo_type')).body.items
 			.find((i) => i.code !== 'ecommerce_list' && !i.disabled).code);
@@ -174,6 +182,7 @@ describe('Booking pages', () => {
 		const api = await apiCall(page, 'GET', '/bookings/' + id);
 		assert.equal(api.body.state, 'submitted');
 		assert.deepEqual(api.body.plates, want.plates);
+		assert.deepEqual(api.body.drivers, [{ plate: want.plates[2], name: '王军', phone: '13912345678' }]);
 		// Read-only now: the fields are disabled, and the history shows the submit.
 		assert.ok(await input(page, 'plates').isDisabled());
 		assert.ok(await page.locator('.booking-history li').count() >= 1);

@@ -304,4 +304,10 @@ export default {
 	'bookings.count.commodity_vehicle': '{n} vehicles',
 
 	'import.replaced': 'A booking was made from the new declaration with your choices; the old draft was cancelled. Please check what was read.',
+
+	'driver.heading': 'Drivers (optional)',
+	'driver.plate': 'Plate',
+	'driver.name': 'Driver name',
+	'driver.phone': 'Driver phone',
+	'driver.add': 'Add a driver',
 };

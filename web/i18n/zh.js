@@ -304,4 +304,10 @@ export default {
 	'bookings.count.commodity_vehicle': '{n} 辆商品车',
 
 	'import.replaced': '已按新报关单生成预约并带入已选信息，原草稿已取消。请核对识别信息。',
+
+	'driver.heading': '司机信息（选填）',
+	'driver.plate': '车牌号',
+	'driver.name': '司机姓名',
+	'driver.phone': '司机电话',
+	'driver.add': '添加司机',
 };

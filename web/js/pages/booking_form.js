@@ -15,6 +15,7 @@ import { dropZone, formatSize } from '../upload.js';
 import { BLOCKS, FIELDS, bookingField, confidenceOf, confidenceNote, LOW_CONFIDENCE, same } from './booking_fields.js';
 import { pageViewer } from './booking_pages.js';
 import { vehicleTable, VEHICLE_KEYS } from './vehicles.js';
+import { driverTable } from './drivers.js';
 import { importDeclaration, importVins, sendAttachment } from './booking_import.js';
 
 const RELEASE_LIST = 'release_list';
@@ -117,10 +118,13 @@ function bookingPage(ctx, booking, env) {
 			lists: env.vehicleLists, editable,
 		});
 	}
+	// Heavy trucks: each truck's driver, optional.
+	const drivers = kind === 'heavy_truck'
+		? driverTable({ drivers: booking.drivers, editable, plates: () => fields.plates.get() || [] }) : null;
 	const transitNote = h('p', { class: 'alert alert-info transit-note', hidden: true }, t('booking.transit_note'));
 	const form = h('form', { class: 'booking-form', novalidate: true, 'aria-label': label('kinds', kind) },
 		block('choices', BLOCKS[kind].choices, transitNote),
-		block('recognised', BLOCKS[kind].recognised, [generalNotes, vehicles ? vehicles.el : null]));
+		block('recognised', BLOCKS[kind].recognised, [generalNotes, vehicles ? vehicles.el : null, drivers ? drivers.el : null]));
 	form.addEventListener('submit', (e) => e.preventDefault());
 
 	// ---- what the declaration said, and how sure the reading was ----
@@ -212,6 +216,8 @@ function bookingPage(ctx, booking, env) {
 			if (!same(v, booking[f.key]))
 				patch[f.key] = v;
 		}
+		if (drivers && JSON.stringify(drivers.value()) !== JSON.stringify(normalDrivers(booking.drivers)))
+			patch.drivers = drivers.value();
 		if (vehicles) {
 			const rows = vehicles.value();
 			if (JSON.stringify(rows) !== JSON.stringify(normalRows(booking.vehicles)))
@@ -248,13 +254,17 @@ function bookingPage(ctx, booking, env) {
 	function place(list, ok) {
 		const general = [];
 		const rows = [];
+		const driverRows = [];
 		let first = null;
 		for (const c of list) {
 			const path = String(c.field || '');
 			const top = path.split('.')[0];
-			// A row is vehicles[3].vin (the server's form) or vehicles.3.vin.
+			// A row is vehicles[3].vin (the server's form) or vehicles.3.vin; drivers[0].phone likewise.
 			const m = /^vehicles(?:\[(\d+)\]|\.(\d+))(?:\.(\w+))?$/.exec(path);
-			if (m && vehicles && !c.ok) {
+			const d = /^drivers(?:\[(\d+)\]|\.(\d+))(?:\.(\w+))?$/.exec(path);
+			if (d && drivers && !c.ok) {
+				driverRows.push({ index: Number(d[1] ?? d[2]), key: d[3] || 'plate', message: c.message });
+			} else if (m && vehicles && !c.ok) {
 				rows.push({ index: Number(m[1] ?? m[2]), key: m[3] || 'vin', message: c.message });
 			} else if (path === 'vehicles' && vehicles) {
 				vehicles.showCheck(c);
@@ -272,8 +282,10 @@ function bookingPage(ctx, booking, env) {
 				general.push(c.message);
 			}
 		}
-		if (vehicles && rows.length)
-			first = first || vehicles.showProblems(rows);
+		// Shown whatever came first (a || here would skip the rows once a field had a problem).
+		const rowFirst = vehicles && rows.length ? vehicles.showProblems(rows) : null;
+		const driverFirst = drivers ? drivers.showProblems(driverRows) : null;
+		first = first || rowFirst || driverFirst;
 		return { general, first };
 	}
 
@@ -404,6 +416,8 @@ function bookingPage(ctx, booking, env) {
 				f.set(booking[f.key]);
 		if (vehicles)
 			vehicles.set(booking.vehicles || [], declaredOf('vins') || []);
+		if (drivers)
+			drivers.set(booking.drivers);
 		showDeclared();
 		showNotes();
 		followTransit();
@@ -529,6 +543,11 @@ function bookingPage(ctx, booking, env) {
 	}
 	if (!booking.id)
 		openImport();
+}
+
+function normalDrivers(list) {
+	const one = (v) => (v === undefined || v === null || v === '' ? null : String(v));
+	return (Array.isArray(list) ? list : []).map((d) => ({ plate: one(d.plate), name: one(d.name), phone: one(d.phone) }));
 }
 
 // Vehicle rows with every key, nothing written as null (the server may send '' for it).
