@@ -243,6 +243,10 @@ function bookingPage(ctx, booking, env) {
 			const made = await api.post('/bookings', { kind });
 			booking = made;
 			history.replaceState(null, '', '#/booking?id=' + encodeURIComponent(made.id));
+			// No longer a new booking: the heading says so (the rest follows at the next render).
+			const h1 = ctx.main.querySelector('h1');
+			if (h1)
+				h1.textContent = t('booking.title.' + kind);
 		}
 		const patch = collectPatch();
 		if (Object.keys(patch).length)
