@@ -30,6 +30,10 @@ static const struct route routes[] = {
 	{"PUT", "/api/v1/users/:id/password", users_reset_password, ROLE_ADMIN, 0, "users_password"},
 	{"GET", "/api/v1/options/:list", options_get, ROLE_ANY, 0, "options"},
 	{"GET", "/api/v1/sites", sites_list, ROLE_ANY, 0, "sites"},
+	{"GET", "/api/v1/capacity", capacity_get, ROLE_ANY, 0, "capacity"},
+	{"PUT", "/api/v1/capacity", capacity_put_day, ROLE_BUREAU, 0, "capacity_put"},
+	{"GET", "/api/v1/capacity/defaults", capacity_defaults_get, ROLE_ANY, 0, "capacity_defaults"},
+	{"PUT", "/api/v1/capacity/defaults", capacity_defaults_put, ROLE_BUREAU, 0, "capacity_defaults_put"},
 	{"GET", "/healthz", health_check, 0, PUBLIC, "healthz"},
 	{"GET", "/metrics", metrics_get, 0, PUBLIC, "metrics"},
 };

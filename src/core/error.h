@@ -38,6 +38,10 @@ enum kerr {
 	K_NOT_SPREADSHEET,
 	K_NO_VIN_COLUMN,
 	K_TOO_MANY_ROWS,
+	/* crossing capacity */
+	K_CAPACITY_FULL,
+	K_ORG_CAP_REACHED,
+	K_CAPACITY_BELOW_TAKEN,
 	K_ERR_COUNT
 };
 
