@@ -7,6 +7,7 @@
 
 #include "api/api.h"
 #include "api/capacity.h"
+#include "core/domain.h"
 #include "core/log.h"
 #include "store/capacity.h"
 
@@ -244,8 +245,7 @@ void capacity_put_day(struct api_ctx *c)
 
 /* ---- defaults ---- */
 
-static const char *const kind_codes[] = {"heavy_truck", "commodity_vehicle"};
-#define KIND_CODES (sizeof kind_codes / sizeof kind_codes[0])
+#define KIND_CODES ((size_t)KIND_COUNT)
 
 static json_t *kind_defaults_json(struct api_ctx *c, const char *kind, enum kerr *e)
 {
@@ -271,9 +271,9 @@ void capacity_defaults_get(struct api_ctx *c)
 	enum kerr e = store_capacity_settings_get(c->app->store, &set);
 	json_t *kinds = json_object();
 	for (size_t k = 0; e == K_OK && k < KIND_CODES; k++) {
-		json_t *one = kind_defaults_json(c, kind_codes[k], &e);
+		json_t *one = kind_defaults_json(c, domain_kinds[k].code, &e);
 		if (one != NULL)
-			json_object_set_new(kinds, kind_codes[k], one);
+			json_object_set_new(kinds, domain_kinds[k].code, one);
 	}
 	if (e != K_OK) {
 		json_decref(kinds);
@@ -314,7 +314,7 @@ static void parse_weekday(struct api_ctx *c, json_t *item, size_t k, size_t i, s
 	char prefix[FIELD_NAME_MAX];
 	int64_t wd;
 	enum field_problem p;
-	snprintf(prefix, sizeof prefix, "kinds.%s.weekdays[%zu].", kind_codes[k], i);
+	snprintf(prefix, sizeof prefix, "kinds.%s.weekdays[%zu].", domain_kinds[k].code, i);
 	if (int_member(item, "weekday", CAPACITY_WEEKDAYS, &wd, &p) != 0 || wd < 1) {
 		field_at(c, fields, prefix, "weekday", json_object_get(item, "weekday") ? FIELD_INVALID : FIELD_REQUIRED);
 		return;
@@ -330,13 +330,13 @@ static void parse_kind(struct api_ctx *c, json_t *obj, size_t k, struct defaults
 	json_t *days = json_object_get(obj, "weekdays");
 	if (json_object_get(obj, "org_cap") != NULL) {
 		ch->kind[k].has_cap = 1;
-		snprintf(name, sizeof name, "kinds.%s.org_cap", kind_codes[k]);
+		snprintf(name, sizeof name, "kinds.%s.org_cap", domain_kinds[k].code);
 		if (int_member(obj, "org_cap", CAPACITY_UNITS_MAX, &ch->kind[k].cap, &p) != 0)
 			field_error(c, fields, name, p);
 	}
 	if (days == NULL)
 		return;
-	snprintf(name, sizeof name, "kinds.%s.weekdays", kind_codes[k]);
+	snprintf(name, sizeof name, "kinds.%s.weekdays", domain_kinds[k].code);
 	if (!json_is_array(days) || json_array_size(days) > CAPACITY_WEEKDAYS) {
 		field_error(c, fields, name, FIELD_INVALID);
 		return;
@@ -360,7 +360,7 @@ static void parse_defaults(struct api_ctx *c, json_t *body, struct defaults_chan
 	}
 	json_object_foreach(kinds, key, v) {
 		size_t k = 0;
-		while (k < KIND_CODES && strcmp(kind_codes[k], key) != 0)
+		while (k < KIND_CODES && strcmp(domain_kinds[k].code, key) != 0)
 			k++;
 		if (k == KIND_CODES || !json_is_object(v))
 			field_error(c, fields, "kinds", FIELD_UNKNOWN_CHOICE);
@@ -374,10 +374,10 @@ static enum kerr apply_defaults(struct store *st, const struct defaults_change *
 	enum kerr e = store_capacity_settings_set(st, &ch->set);
 	for (size_t k = 0; e == K_OK && k < KIND_CODES; k++) {
 		if (ch->kind[k].has_cap)
-			e = store_capacity_org_cap_set(st, kind_codes[k], ch->kind[k].cap);
+			e = store_capacity_org_cap_set(st, domain_kinds[k].code, ch->kind[k].cap);
 		for (int d = 0; e == K_OK && d < CAPACITY_WEEKDAYS; d++)
 			if (ch->kind[k].has_day[d])
-				e = store_capacity_default_set(st, kind_codes[k], d + 1, &ch->kind[k].week[d]);
+				e = store_capacity_default_set(st, domain_kinds[k].code, d + 1, &ch->kind[k].week[d]);
 	}
 	return e;
 }

@@ -7,20 +7,16 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/domain.h"
 #include "core/log.h"
 #include "store/store_internal.h"
 
 #define SETTINGS_SQL "SELECT horizon_days, cutoff_minutes, grace_minutes, inflight_limit FROM capacity_settings WHERE id = 1"
 #define WHOLE_DAY ""
 
-static const char *const kinds[] = {"heavy_truck", "commodity_vehicle"};
-
 int capacity_kind_valid(const char *kind)
 {
-	for (size_t i = 0; kind != NULL && i < sizeof kinds / sizeof kinds[0]; i++)
-		if (strcmp(kind, kinds[i]) == 0)
-			return 1;
-	return 0;
+	return kind != NULL && domain_kind(kind) >= 0;
 }
 
 int capacity_layout_check(const struct capacity_layout *l, size_t *bad)
@@ -86,27 +82,6 @@ static enum kerr read_org_cap(const struct conn *c, const char *kind, int64_t *c
 	*cap = 0;
 	return store_q_run(c, "SELECT cap FROM capacity_org_caps WHERE kind = ?", store_q_row_int64, cap, NULL, NULL,
 		"s", kind);
-}
-
-/* A borrowed connection in one transaction around fn. */
-typedef enum kerr (*cap_tx_fn)(const struct conn *c, void *arg);
-
-static enum kerr in_tx(struct store *st, cap_tx_fn fn, void *arg)
-{
-	struct conn c;
-	enum kerr e = store_conn_get(st, &c);
-	if (e != K_OK)
-		return e;
-	e = c.drv->begin(c.db);
-	if (e == K_OK) {
-		e = fn(&c, arg);
-		if (e == K_OK)
-			e = c.drv->commit(c.db);
-		if (e != K_OK)
-			(void)c.drv->rollback(c.db);
-	}
-	store_conn_put(st, &c);
-	return e;
 }
 
 /* ---- taking ---- */
@@ -402,7 +377,7 @@ enum kerr store_capacity_default_set(struct store *st, const char *kind, int wee
 	if (!capacity_kind_valid(kind) || weekday < 1 || weekday > CAPACITY_WEEKDAYS || capacity_layout_check(layout, &bad) != 0)
 		return K_VALIDATION_FAILED;
 	struct default_set d = {kind, weekday, layout};
-	return in_tx(st, default_set_tx, &d);
+	return store_tx(st, default_set_tx, &d);
 }
 
 /* ---- one date ---- */
@@ -472,7 +447,7 @@ enum kerr store_capacity_set_day(struct store *st, const char *kind, int64_t day
 		return K_VALIDATION_FAILED;
 	struct day_set d = {.kind = kind, .layout = layout, .blocking = blocking, .now = (int64_t)time(NULL)};
 	crossing_date_format(day, d.date);
-	return in_tx(st, day_set_tx, &d);
+	return store_tx(st, day_set_tx, &d);
 }
 
 /* ---- reading a range of dates ---- */
@@ -663,14 +638,14 @@ enum kerr store_capacity_demo_seed(struct store *st, int64_t demo_units)
 	whole.slots[0].capacity = demo_units;
 	struct capacity_settings set = {.horizon_days = 14, .cutoff_minutes = 30, .grace_minutes = 120};
 	enum kerr e = K_OK;
-	for (size_t k = 0; e == K_OK && k < sizeof kinds / sizeof kinds[0]; k++) {
+	for (size_t k = 0; e == K_OK && k < KIND_COUNT; k++) {
 		struct capacity_layout week[CAPACITY_WEEKDAYS];
 		int any = 0;
-		e = store_capacity_defaults_get(st, kinds[k], week);
+		e = store_capacity_defaults_get(st, domain_kinds[k].code, week);
 		for (int d = 0; e == K_OK && d < CAPACITY_WEEKDAYS; d++)
 			any |= week[d].n > 0;
 		for (int d = 0; e == K_OK && !any && d < CAPACITY_WEEKDAYS; d++)
-			e = store_capacity_default_set(st, kinds[k], d + 1, &whole);
+			e = store_capacity_default_set(st, domain_kinds[k].code, d + 1, &whole);
 		if (e == K_OK && !any && k == 0)
 			e = store_capacity_settings_set(st, &set);
 	}
