@@ -35,6 +35,10 @@ static const struct route routes[] = {
 	{"PUT", "/api/v1/capacity", capacity_put_day, ROLE_BUREAU, 0, "capacity_put"},
 	{"GET", "/api/v1/capacity/defaults", capacity_defaults_get, ROLE_ANY, 0, "capacity_defaults"},
 	{"PUT", "/api/v1/capacity/defaults", capacity_defaults_put, ROLE_BUREAU, 0, "capacity_defaults_put"},
+	{"POST", "/api/v1/capacity/expire-now", capacity_expire_now, ROLE_ADMIN, 0, "capacity_expire_now"},
+	{"GET", "/api/v1/capacity/no-shows", capacity_no_shows, ROLE_BUREAU, 0, "capacity_no_shows"},
+	{"POST", "/api/v1/capacity/close", capacity_close_day, ROLE_BUREAU, 0, "capacity_close"},
+	{"POST", "/api/v1/bookings/:id/move", bookings_move, ROLE_ENTERPRISE | ROLE_BUREAU, 0, "bookings_move"},
 	{"GET", "/healthz", health_check, 0, PUBLIC, "healthz"},
 	{"GET", "/metrics", metrics_get, 0, PUBLIC, "metrics"},
 };

@@ -12,12 +12,13 @@
 #include "cli.h"
 #include "core/config.h"
 #include "core/log.h"
+#include "store/capacity.h"
 
-#define PURGE_EVERY_S 60
+#define PURGE_EVERY_S 60	/* the session purge and the booking expiry run every minute */
 
 struct serve_config {
 	const char *listen, *db, *trusted_proxy;
-	int log_level, demo;
+	int log_level, demo, test_clock;
 	long threads, db_pool, max_body, max_upload, max_header_bytes, grace_ms;
 	long session_idle, session_max, login_max_user, login_max_addr, login_window;
 };
@@ -61,6 +62,7 @@ static const struct config_option options[] = {
 	{"--trusted-proxy", "KOUAN_TRUSTED_PROXY", CONFIG_STRING, "", 0, 64, O(trusted_proxy), "proxy address whose X-Forwarded-For/-Proto are believed", NULL},
 	{"--grace", "KOUAN_SHUTDOWN_GRACE", CONFIG_INT, "10000", 0, 600000, O(grace_ms), "milliseconds to finish requests on stop", NULL},
 	{"--demo", "KOUAN_DEMO", CONFIG_BOOL, "false", 0, 0, O(demo), "create the demo lists and one account per role", NULL},
+	{"--test-clock", "KOUAN_TEST_CLOCK", CONFIG_BOOL, "false", 0, 0, O(test_clock), "tests only: the admin's POST /api/v1/capacity/expire-now may give its own \"now\"", NULL},
 };
 #undef O
 
@@ -91,6 +93,7 @@ int cli_serve(int argc, char **argv)
 	struct app app = {
 		.set = {cfg.session_idle, cfg.session_max, cfg.login_max_user, cfg.login_max_addr, cfg.login_window},
 		.started_at = (int64_t)time(NULL),
+		.test_clock = cfg.test_clock,
 	};
 	enum kerr e = store_open(cfg.db, (int)cfg.db_pool, &app.store);
 	if (e != K_OK) {
@@ -137,6 +140,9 @@ int cli_serve(int argc, char **argv)
 			int64_t now = (int64_t)time(NULL);
 			if (store_session_purge(app.store, now - cfg.session_max, now - cfg.session_idle) != K_OK)
 				log_warn("msg=\"session purge failed\"");
+			int expired = 0;
+			if (store_capacity_expire(app.store, now, &expired) != K_OK)
+				log_warn("msg=\"booking expiry failed\"");
 		}
 	}
 	http_stop(srv, (int)cfg.grace_ms);
