@@ -49,20 +49,34 @@ static const char *site_kind(int kind)
 	}
 }
 
+/* The warehouse organisation that approves for a listed site, or null. */
+static json_t *site_org(const struct site *s, const struct org *orgs, size_t n)
+{
+	for (size_t i = 0; s->kind == SITE_LISTED && i < n; i++)
+		if (orgs[i].site_id == s->id && strcmp(orgs[i].kind, ORG_WAREHOUSE) == 0)
+			return json_integer((json_int_t)orgs[i].id);
+	return json_null();
+}
+
 void sites_list(struct api_ctx *c)
 {
 	struct site *sites = NULL;
-	size_t n = 0;
+	struct org *orgs = NULL;
+	size_t n = 0, n_orgs = 0;
 	enum kerr e = store_site_list(c->app->store, &sites, &n);
+	if (e == K_OK)
+		e = store_org_list(c->app->store, &orgs, &n_orgs);
 	if (e != K_OK) {
+		free(sites);
 		api_error(c, e);
 		return;
 	}
 	json_t *arr = json_array();
 	for (size_t i = 0; i < n; i++)
 		if (sites[i].active)
-			json_array_append_new(arr, json_pack("{s:I,s:s,s:s}", "id", (json_int_t)sites[i].id, "name",
-				sites[i].name, "kind", site_kind(sites[i].kind)));
+			json_array_append_new(arr, json_pack("{s:I,s:s,s:s,s:o}", "id", (json_int_t)sites[i].id, "name",
+				sites[i].name, "kind", site_kind(sites[i].kind), "organisation_id", site_org(&sites[i], orgs, n_orgs)));
 	free(sites);
+	free(orgs);
 	api_json(c, 200, json_pack("{s:o}", "sites", arr));
 }
