@@ -508,9 +508,11 @@ enum kerr store_booking_list(struct store *st, const struct booking_filter *f, j
 	const char *state = f->state >= 0 && f->state < STATE_COUNT ? domain_states[f->state].code : NULL;
 	const char *kind = f->kind >= 0 && f->kind < KIND_COUNT ? domain_kinds[f->kind].code : NULL;
 	enum kerr e = f->scope.none ? K_OK : store_q_all(st, BOOKING_COLUMNS
-		" WHERE (? = 0 OR org_id = ?) AND (? = 0 OR transshipment_site_id = ?) AND (? IS NULL OR state = ?)"
-		" AND (? IS NULL OR kind = ?) AND (? = 0 OR id < ?)"
-		" AND (? = 0 OR (declaration_digits >= ? AND declaration_digits < ?)"
+		/* the casts tell PostgreSQL the types of parameters it cannot infer */
+		" WHERE (CAST(? AS BIGINT) = 0 OR org_id = ?) AND (CAST(? AS BIGINT) = 0 OR transshipment_site_id = ?)"
+		" AND (CAST(? AS TEXT) IS NULL OR state = ?) AND (CAST(? AS TEXT) IS NULL OR kind = ?)"
+		" AND (CAST(? AS BIGINT) = 0 OR id < ?)"
+		" AND (CAST(? AS BIGINT) = 0 OR (declaration_digits >= ? AND declaration_digits < ?)"
 		"  OR id IN (SELECT booking_id FROM booking_plates WHERE plate >= ? AND plate < ?)"
 		"  OR id IN (SELECT booking_id FROM booking_vehicles WHERE vin >= ? AND vin < ?))"
 		" ORDER BY id DESC LIMIT ?", summary_row, &l, "iiiissssiiissssssi",
