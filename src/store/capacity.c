@@ -345,19 +345,20 @@ static enum kerr read_claim(const struct conn *c, int64_t booking_id, struct boo
 }
 
 /* Units of the booking recorded at the gate. Passages belong to the gate
- * (issue 12): counted from its `passages` table (one row per plate or VIN
- * that passed, with booking_id) once that table exists; before, nothing has
- * passed and all the capacity returns. */
+ * (issue 12): counted from its `gate_passages` table (one row per plate,
+ * trailers aside, or VIN that passed) once that table exists; without it
+ * nothing has passed and all the capacity returns. */
 static enum kerr passed_units(const struct conn *c, int64_t booking_id, int64_t *passed)
 {
 	int64_t exists = 0;
 	*passed = 0;
 	enum kerr e = store_q_run(c, strcmp(c->drv->name, "sqlite") == 0
-		? "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'passages'"
-		: "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'passages' AND table_schema = current_schema()",
+		? "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'gate_passages'"
+		: "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'gate_passages'"
+		  " AND table_schema = current_schema()",
 		store_q_row_int64, &exists, NULL, NULL, "");
 	if (e == K_OK && exists)
-		e = store_q_run(c, "SELECT COUNT(*) FROM passages WHERE booking_id = ?", store_q_row_int64, passed, NULL, NULL,
+		e = store_q_run(c, "SELECT COUNT(*) FROM gate_passages WHERE booking_id = ?", store_q_row_int64, passed, NULL, NULL,
 			"i", booking_id);
 	return e;
 }
