@@ -290,6 +290,7 @@ static void declaration_upload_and_read(void **state)
 	snprintf(p, sizeof p, "/api/v1/declarations/%lld/pages/2.png", (long long)id);
 	call_free(&ent1, "GET", p, NULL, 404, "not_found");
 	call_free(&ent1, "GET", "/api/v1/declarations/999999", NULL, 404, "not_found");
+	call_free(&ent2, "GET", "/api/v1/declarations/1/pdf", NULL, 404, "not_found");
 	json_decref(up);
 	json_decref(want);
 }
@@ -366,11 +367,16 @@ static void heavy_truck_flow(void **state)
 		has_field(e, "transshipment_site_id", "unknown_choice"));
 	json_decref(e);
 	call_free(&ent1, "PATCH", bpath(id, "", p, sizeof p), "[1]", 400, "bad_json");
+	struct it_resp mp;
+	assert_int_equal(it_request(&srv, &ent1, "PATCH", bpath(id, "", p, sizeof p), "{\"contact\":\"13912345678\"}",
+		"application/merge-patch+json", NULL, &mp), 0);
+	assert_int_equal(mp.status, 200);
+	assert_string_equal(json_string_value(json_object_get(mp.json, "contact")), "13912345678");
+	it_resp_free(&mp);
 
 	/* submit without the choices: 422 with every missing field */
 	e = action(&ent1, id, "submit", 422, "validation_failed");
-	assert_true(has_field(e, "clearance_mode", "required") && has_field(e, "contact", "required") &&
-		has_field(e, "transshipment_site_id", "required"));
+	assert_true(has_field(e, "clearance_mode", "required") && has_field(e, "transshipment_site_id", "required"));
 	json_decref(e);
 
 	/* a changed plate keeps the declaration's value; the real truck count (归并) is kept */
@@ -876,6 +882,281 @@ static void options_sites_domain(void **state)
 	json_decref(d);
 }
 
+/* The bureau edits a list: add, rename, disable, reorder; codes stay, and
+ * bookings keep the text they were made with. */
+static void options_edited_by_bureau(void **state)
+{
+	json_t *it = call(&bureau, "POST", "/api/v1/options/customs_warehouse", "{\"value\":\"二号监管仓\"}", 201, NULL);
+	int64_t oid = json_integer_value(json_object_get(it, "id"));
+	char code[64];
+	snprintf(code, sizeof code, "%s", json_string_value(json_object_get(it, "code")));
+	assert_true(code[0] != '\0');
+	json_decref(it);
+	call_free(&bureau, "POST", "/api/v1/options/customs_warehouse", "{\"value\":\"二号监管仓\"}", 422, "validation_failed");
+	call_free(&bureau, "POST", "/api/v1/options/customs_warehouse", "{\"value\":\"x\",\"code\":\"Bad Code\"}", 422,
+		"validation_failed");
+	call_free(&bureau, "POST", "/api/v1/options/nothing", "{\"value\":\"x\"}", 404, "not_found");
+	call_free(&ent1, "POST", "/api/v1/options/customs_warehouse", "{\"value\":\"三号\"}", 403, "forbidden");
+	int64_t id = heavy_by_hand(&ent1, "940220250005550001");
+	json_decref(patch(&ent1, id, "{\"customs_warehouse\":\"二号监管仓\"}", 200, NULL));
+	char p[PATH_MAX_LEN];
+	snprintf(p, sizeof p, "/api/v1/options/customs_warehouse/%lld", (long long)oid);
+	it = call(&bureau, "PATCH", p, "{\"value\":\"第二监管仓\",\"position\":0}", 200, NULL);
+	assert_string_equal(json_string_value(json_object_get(it, "code")), code);	/* the code stays */
+	assert_string_equal(json_string_value(json_object_get(it, "value")), "第二监管仓");
+	json_decref(it);
+	json_t *l = call(&ent1, "GET", "/api/v1/options/customs_warehouse", NULL, 200, NULL);
+	assert_string_equal(json_string_value(json_array_get(json_object_get(l, "values"), 0)), "第二监管仓");	/* moved first */
+	json_decref(l);
+	json_t *b = call(&ent1, "GET", bpath(id, "", p, sizeof p), NULL, 200, NULL);
+	assert_string_equal(json_string_value(json_object_get(b, "customs_warehouse")), "二号监管仓");	/* as chosen */
+	json_decref(b);
+	snprintf(p, sizeof p, "/api/v1/options/customs_warehouse/%lld", (long long)oid);
+	it = call(&bureau, "PATCH", p, "{\"disabled\":true}", 200, NULL);
+	assert_true(json_is_true(json_object_get(it, "disabled")));
+	json_decref(it);
+	call_free(&bureau, "PATCH", p, "{\"disabled\":\"yes\"}", 422, "validation_failed");
+	call_free(&ent1, "PATCH", p, "{\"disabled\":false}", 403, "forbidden");
+	l = call(&ent1, "GET", "/api/v1/options/customs_warehouse", NULL, 200, NULL);
+	size_t i;
+	json_t *v;
+	json_array_foreach(json_object_get(l, "values"), i, v)
+		assert_string_not_equal(json_string_value(v), "第二监管仓");
+	json_decref(l);
+	json_decref(patch(&ent1, id, "{\"customs_warehouse\":\"第二监管仓\"}", 422, "validation_failed"));
+	call_free(&bureau, "PATCH", "/api/v1/options/customs_warehouse/999999", "{\"disabled\":false}", 404, "not_found");
+}
+
+/* ---- the recognition queue ---- */
+
+static char busy_metrics[1 << 16];	/* the busy server's /metrics, for the OpenAPI test */
+
+static int log_has(struct it_server *s, const char *needle)
+{
+	size_t len = 0;
+	char *text = it_read_file(s->log, &len);
+	int has = text && strstr(text, needle) != NULL;
+	free(text);
+	return has;
+}
+
+struct slow_upload {
+	struct it_server *s;
+	struct it_client *c;
+	long status;
+};
+
+static void *upload_scan(void *arg)
+{
+	struct slow_upload *u = arg;
+	char file[PATH_MAX_LEN];
+	size_t len = 0;
+	void *data = it_read_file(fixture("scans/scan_011_200_bw.pdf", file, sizeof file), &len);
+	struct it_resp r;
+	if (data && it_upload(u->s, u->c, "/api/v1/declarations", "file", "scan.pdf", data, len, NULL, &r) == 0) {
+		u->status = r.status;
+		it_resp_free(&r);
+	}
+	free(data);
+	return NULL;
+}
+
+/* One recognition thread, no waiting room, one HTTP thread: while a scan is
+ * read, other requests are answered, and a second upload is told 503 busy. */
+static void queue_full_is_busy(void **state)
+{
+	static const char *const extra[] = {"--recognize-workers", "1", "--recognize-queue", "0", "--threads", "1", NULL};
+	struct it_server busy = {0};
+	snprintf(busy.dir, sizeof busy.dir, "/tmp/kouan-it-XXXXXX");
+	assert_non_null(mkdtemp(busy.dir));
+	assert_int_equal(it_fresh_db(&busy, "busy"), 0);
+	assert_int_equal(it_user_add(&busy, "ent9", "enterprise", "九号公司", PW), 0);
+	assert_int_equal(it_start(&busy, extra), 0);
+	struct it_client c = {0};
+	assert_int_equal(it_login(&busy, &c, "ent9", PW), 200);
+	int refused = 0;
+	for (int attempt = 0; attempt < 5 && !refused; attempt++) {
+		struct slow_upload u = {&busy, &c, 0};
+		pthread_t t;
+		const char *started = "recognition started", *finished = "recognition finished";
+		assert_int_equal(pthread_create(&t, NULL, upload_scan, &u), 0);
+		/* wait for the scan to be taken by the queue's thread */
+		while (!log_has(&busy, started))
+			usleep(10000);
+		struct it_resp r;
+		assert_int_equal(it_request(&busy, &c, "GET", "/api/v1/me", NULL, NULL, NULL, &r), 0);
+		int answered_meanwhile = r.status == 200 && !log_has(&busy, finished);
+		it_resp_free(&r);
+		char file[PATH_MAX_LEN];
+		size_t len = 0;
+		void *data = it_read_file(fixture("declarations/decl_001.pdf", file, sizeof file), &len);
+		assert_int_equal(it_upload(&busy, &c, "/api/v1/declarations", "file", "d.pdf", data, len, NULL, &r), 0);
+		free(data);
+		int busy_now = r.status == 503 && strcmp(it_error_code(&r), "busy") == 0 && strstr(r.headers, "Retry-After:");
+		int scan_still_running = !log_has(&busy, finished);
+		it_resp_free(&r);
+		pthread_join(t, NULL);
+		assert_int_equal(u.status, 201);
+		/* the scan took long enough to see both; else the machine was too quick: again */
+		refused = busy_now && answered_meanwhile && scan_still_running;
+		if (!refused)
+			assert_int_equal(truncate(busy.log, 0), 0);
+	}
+	assert_true(refused);
+	struct it_resp m;
+	assert_int_equal(it_request(&busy, &c, "GET", "/metrics", NULL, NULL, NULL, &m), 0);
+	snprintf(busy_metrics, sizeof busy_metrics, "%s", m.body ? m.body : "");
+	it_resp_free(&m);
+	assert_int_equal(it_stop(&busy), 0);
+	it_cleanup(&busy);
+}
+
+/* ---- the OpenAPI document ---- */
+
+/* The routes of src/api/routes.c as {"METHOD", "/path/{param}"} pairs. */
+static json_t *route_table(void)
+{
+	char path[PATH_MAX_LEN];
+	snprintf(path, sizeof path, "%s/src/api/routes.c", getenv("KOUAN_SOURCE_DIR"));
+	size_t len = 0;
+	char *text = it_read_file(path, &len);
+	assert_non_null(text);
+	json_t *routes = json_array();
+	static const char *const methods[] = {"GET", "POST", "PUT", "PATCH", "DELETE"};
+	for (char *line = text, *next; line && *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		char method[8], pattern[256];
+		if (sscanf(line, " {\"%7[A-Z]\", \"%255[^\"]\"", method, pattern) != 2)
+			continue;
+		int known = 0;
+		for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++)
+			known |= strcmp(method, methods[i]) == 0;
+		if (!known)
+			continue;
+		char doc_path[300];
+		size_t o = 0;
+		for (const char *p = pattern; *p && o + 3 < sizeof doc_path;) {
+			if (*p == ':') {
+				size_t n = strcspn(p + 1, "/");
+				o += (size_t)snprintf(doc_path + o, sizeof doc_path - o, "{%.*s}", (int)n, p + 1);
+				p += n + 1;
+			} else {
+				doc_path[o++] = *p++;
+			}
+		}
+		doc_path[o] = '\0';
+		json_array_append_new(routes, json_pack("{s:s,s:s,s:s}", "method", method, "path", doc_path, "pattern", pattern));
+	}
+	free(text);
+	return routes;
+}
+
+static void lower(const char *in, char *out, size_t len)
+{
+	size_t i = 0;
+	for (; in[i] && i + 1 < len; i++)
+		out[i] = (char)(in[i] >= 'A' && in[i] <= 'Z' ? in[i] - 'A' + 'a' : in[i]);
+	out[i] = '\0';
+}
+
+/* A concrete path for a route pattern. */
+static void sample_path(const char *pattern, char *out, size_t len)
+{
+	size_t o = 0;
+	for (const char *p = pattern; *p && o + 12 < len;) {
+		if (*p != ':') {
+			out[o++] = *p++;
+			continue;
+		}
+		size_t n = strcspn(p + 1, "/");
+		const char *v = strncmp(p + 1, "list", n) == 0 ? "cargo_type" : strncmp(p + 1, "n", n) == 0 ? "1.png" : "1";
+		o += (size_t)snprintf(out + o, len - o, "%s", v);
+		p += n + 1;
+	}
+	out[o] = '\0';
+}
+
+static int status_seen(const char *metrics, const char *route, const char *status)
+{
+	char key[160];
+	snprintf(key, sizeof key, "kouan_http_requests_total{route=\"%s\",status=\"%s\"}", route, status);
+	return strstr(metrics, key) != NULL;
+}
+
+/* Every route of the table is described; a call without a session is 401
+ * on every route that needs one; every answer the document lists for the
+ * operations of the booking flow was produced by this test. */
+static void openapi_matches(void **state)
+{
+	json_t *doc = call(NULL, "GET", "/api/v1/openapi.json", NULL, 200, NULL);
+	assert_string_equal(json_string_value(json_object_get(doc, "openapi")), "3.1.0");
+	struct it_resp r;
+	assert_int_equal(it_request(&srv, NULL, "GET", "/api/v1/openapi.json", NULL, NULL, NULL, &r), 0);
+	const char *etag = strstr(r.headers, "ETag: ");
+	assert_non_null(etag);
+	char inm[128];
+	snprintf(inm, sizeof inm, "If-None-Match: %.*s", (int)strcspn(etag + 6, "\r\n"), etag + 6);
+	it_resp_free(&r);
+	assert_int_equal(it_request(&srv, NULL, "GET", "/api/v1/openapi.json", NULL, NULL, (const char *const[]){inm, NULL},
+		&r), 0);
+	assert_int_equal(r.status, 304);
+	it_resp_free(&r);
+
+	json_t *routes = route_table(), *paths = json_object_get(doc, "paths");
+	assert_true(json_array_size(routes) >= 30);
+	size_t i, operations = 0;
+	json_t *rt;
+	json_array_foreach(routes, i, rt) {
+		char m[8], sample[256];
+		lower(json_string_value(json_object_get(rt, "method")), m, sizeof m);
+		json_t *op = json_object_get(json_object_get(paths, json_string_value(json_object_get(rt, "path"))), m);
+		if (op == NULL)
+			fprintf(stderr, "not in openapi.json: %s %s\n", m, json_string_value(json_object_get(rt, "path")));
+		assert_non_null(op);
+		json_t *sec = json_object_get(op, "security");
+		if (json_is_array(sec) && json_array_size(sec) == 0)
+			continue;	/* public */
+		sample_path(json_string_value(json_object_get(rt, "pattern")), sample, sizeof sample);
+		call_free(NULL, json_string_value(json_object_get(rt, "method")), sample,
+			strcmp(m, "get") == 0 ? NULL : "{}", 401, "unauthenticated");
+	}
+	const char *p;
+	json_t *item;
+	json_object_foreach(paths, p, item)
+		operations += json_object_size(item);
+	assert_int_equal(operations, json_array_size(routes));	/* nothing described that the server does not do */
+
+	static const char *const flow_tags[] = {"declarations", "bookings", "attachments", "options", "domain", "sites",
+		"openapi"};
+	struct it_resp mr;
+	assert_int_equal(it_request(&srv, &bureau, "GET", "/metrics", NULL, NULL, NULL, &mr), 0);
+	json_object_foreach(paths, p, item) {
+		const char *method;
+		json_t *op;
+		json_object_foreach(item, method, op) {
+			const char *tag = json_string_value(json_array_get(json_object_get(op, "tags"), 0));
+			int flow = 0;
+			for (size_t t = 0; t < sizeof flow_tags / sizeof flow_tags[0]; t++)
+				flow |= strcmp(tag, flow_tags[t]) == 0;
+			if (!flow)
+				continue;
+			const char *route = json_string_value(json_object_get(op, "operationId")), *status;
+			json_t *x;
+			json_object_foreach(json_object_get(op, "responses"), status, x) {
+				int seen = status_seen(mr.body, route, status) || status_seen(busy_metrics, route, status);
+				if (!seen)
+					fprintf(stderr, "never produced: %s %s -> %s\n", method, p, status);
+				assert_true(seen);
+			}
+		}
+	}
+	it_resp_free(&mr);
+	json_decref(routes);
+	json_decref(doc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -891,6 +1172,9 @@ int main(void)
 		cmocka_unit_test(vin_import),
 		cmocka_unit_test(attachments_and_ecommerce),
 		cmocka_unit_test(options_sites_domain),
+		cmocka_unit_test(options_edited_by_bureau),
+		cmocka_unit_test(queue_full_is_busy),
+		cmocka_unit_test(openapi_matches),	/* last: it reads what the others produced */
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
