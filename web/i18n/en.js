@@ -293,6 +293,10 @@ export default {
 	'vins.reason.already_in_booking': 'already in this booking',
 	'vins.reason.too_many_vehicles': 'more vehicles than a booking may hold',
 	'vins.row_unknown': '—',
+
+	'booking.holder_link': 'Open the booking that holds it (no. {id})',
+
+	'booking.pdf': 'Download the declaration',
 	'nav.capacity': 'Crossing capacity',
 	'strip.days': 'Crossing date',
 	'strip.slots': 'Time slot',

@@ -293,6 +293,10 @@ export default {
 	'vins.reason.already_in_booking': 'этот VIN уже есть в бронировании',
 	'vins.reason.too_many_vehicles': 'больше машин, чем допускает бронирование',
 	'vins.row_unknown': '—',
+
+	'booking.holder_link': 'Открыть бронирование, которое их занимает (№ {id})',
+
+	'booking.pdf': 'Скачать декларацию',
 	'nav.capacity': 'Пропускная способность',
 	'strip.days': 'Дата пересечения',
 	'strip.slots': 'Интервал',

@@ -293,6 +293,10 @@ export default {
 	'vins.reason.already_in_booking': '本预约中已有此车架号',
 	'vins.reason.too_many_vehicles': '超过本预约可容纳的车辆数',
 	'vins.row_unknown': '—',
+
+	'booking.holder_link': '查看占用的预约（编号 {id}）',
+
+	'booking.pdf': '下载报关单',
 	'nav.capacity': '通关容量',
 	'strip.days': '通关日期',
 	'strip.slots': '时段',

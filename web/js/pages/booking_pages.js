@@ -36,7 +36,10 @@ export function pageViewer({ declarationId, sources, pages, pageSizes }) {
 	const list = h('div', { class: 'page-list' });
 	const status = h('p', { class: 'hint page-status', role: 'status' });
 	const el = h('aside', { class: 'booking-pages card', 'aria-label': t('booking.pages_label') },
-		h('h2', {}, t('booking.pages_heading')), h('p', { class: 'hint' }, t('booking.pages_intro')), status, list);
+		h('div', { class: 'card-head' }, h('h2', {}, t('booking.pages_heading')),
+			h('a', { href: fileUrl(`/declarations/${encodeURIComponent(declarationId)}/pdf`), download: '', 'data-action': 'pdf' },
+				t('booking.pdf'))),
+		h('p', { class: 'hint' }, t('booking.pages_intro')), status, list);
 	const shown = [];           // [{n, img, frame, dpi}]
 	let pending = null;
 
