@@ -297,6 +297,19 @@ export default {
 	'booking.holder_link': 'Open the booking that holds it (no. {id})',
 
 	'booking.pdf': 'Download the declaration',
+
+	'booking.event.create': 'created',
+
+	'bookings.count.heavy_truck': '{n} trucks',
+	'bookings.count.commodity_vehicle': '{n} vehicles',
+
+	'import.replaced': 'A booking was made from the new declaration with your choices; the old draft was cancelled. Please check what was read.',
+
+	'driver.heading': 'Drivers (optional)',
+	'driver.plate': 'Plate',
+	'driver.name': 'Driver name',
+	'driver.phone': 'Driver phone',
+	'driver.add': 'Add a driver',
 	'nav.capacity': 'Crossing capacity',
 	'strip.days': 'Crossing date',
 	'strip.slots': 'Time slot',

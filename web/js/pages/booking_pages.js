@@ -54,9 +54,11 @@ export function pageViewer({ declarationId, sources, pages, pageSizes }) {
 
 	async function addPage(n) {
 		const img = h('img', { alt: t('booking.page_alt', { n }), class: 'page-img', 'data-page': String(n) });
-		const frame = h('figure', { class: 'page-frame', 'data-page': String(n) }, img,
+		// Boxes are placed in percent of the canvas, which holds the image alone (not the caption).
+		const canvas = h('div', { class: 'page-canvas' }, img);
+		const frame = h('figure', { class: 'page-frame', 'data-page': String(n) }, canvas,
 			h('figcaption', {}, t('booking.page_caption', { n })));
-		const p = { n, img, frame, dpi: 0 };
+		const p = { n, img, frame, canvas, dpi: 0 };
 		shown.push(p);
 		list.append(frame);
 		try {
@@ -108,7 +110,7 @@ export function pageViewer({ declarationId, sources, pages, pageSizes }) {
 			box.style.top = `${y0 / size.h * PERCENT}%`;
 			box.style.width = `${(x1 - x0) / size.w * PERCENT}%`;
 			box.style.height = `${(y1 - y0) / size.h * PERCENT}%`;
-			p.frame.append(box);
+			p.canvas.append(box);
 			first = first || box;
 			count += 1;
 		}
