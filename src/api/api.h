@@ -33,6 +33,7 @@ struct app {
 	struct metrics *metrics;
 	struct workq *scans;	/* recognition and page rendering: a queue of their own */
 	int64_t started_at;	/* Unix seconds */
+	int test_clock;		/* --test-clock: POST /api/v1/capacity/expire-now may name its "now" */
 };
 
 /* Who is calling: filled for routes that need a session. */
@@ -73,6 +74,9 @@ void api_observe(const struct http_request *req, int status, int64_t elapsed_us,
 void api_json(struct api_ctx *c, int status, json_t *body);	/* steals body */
 void api_no_content(struct api_ctx *c);
 void api_error(struct api_ctx *c, enum kerr e);
+/* The error e with the members of detail (stolen) added beside its code
+ * and message, e.g. {"nearest_dates": [...]}. */
+void api_error_detail(struct api_ctx *c, enum kerr e, json_t *detail);
 /* 422 validation_failed with one entry per failing field: fields is a JSON
  * array built with field_error(); stolen. */
 void api_invalid(struct api_ctx *c, json_t *fields);
@@ -139,6 +143,14 @@ int api_upload_part(struct api_ctx *c, const char *field, size_t max, struct htt
 void api_busy(struct api_ctx *c);
 void health_check(struct api_ctx *c);	/* readiness: the database can be read and written */
 void health_live(struct api_ctx *c);	/* liveness: the process answers (no database) */
+void capacity_get(struct api_ctx *c);
+void capacity_put_day(struct api_ctx *c);
+void capacity_defaults_get(struct api_ctx *c);
+void capacity_defaults_put(struct api_ctx *c);
+void capacity_expire_now(struct api_ctx *c);
+void capacity_no_shows(struct api_ctx *c);
+void capacity_close_day(struct api_ctx *c);
+void bookings_move(struct api_ctx *c);
 void metrics_get(struct api_ctx *c);
 
 /* Sessions: the caller for a request (K_UNAUTHENTICATED when none is valid). */

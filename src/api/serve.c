@@ -15,14 +15,15 @@
 #include "core/config.h"
 #include "core/log.h"
 #include "core/workq.h"
+#include "store/capacity.h"
 
-#define PURGE_EVERY_S 60
+#define PURGE_EVERY_S 60	/* the session purge and the booking expiry run every minute */
 #define STOP_MARGIN_MS 3000	/* beyond --grace, for closing connections and the database */
 #define EXIT_STOP_HUNG 3
 
 struct serve_config {
 	const char *listen, *db, *trusted_proxy, *metrics_from;
-	int log_level, demo;
+	int log_level, demo, test_clock;
 	long threads, db_pool, max_body, max_upload, max_header_bytes, grace_ms;
 	long session_idle, session_max, login_max_user, login_max_addr, login_window;
 	long max_connections, max_per_addr, head_timeout, body_timeout, idle_timeout;
@@ -76,6 +77,7 @@ static const struct config_option options[] = {
 	{"--recognize-workers", "KOUAN_RECOGNIZE_WORKERS", CONFIG_INT, "2", 1, WORKQ_THREADS_MAX, O(recognize_workers), "threads that recognize declarations and render their pages", NULL},
 	{"--recognize-queue", "KOUAN_RECOGNIZE_QUEUE", CONFIG_INT, "8", 0, WORKQ_LIMIT_MAX, O(recognize_queue), "uploads that may wait for a recognition thread (more: 503 busy)", NULL},
 	{"--demo", "KOUAN_DEMO", CONFIG_BOOL, "false", 0, 0, O(demo), "create the demo lists and one account per role", NULL},
+	{"--test-clock", "KOUAN_TEST_CLOCK", CONFIG_BOOL, "false", 0, 0, O(test_clock), "tests only: the admin's POST /api/v1/capacity/expire-now may give its own \"now\"", NULL},
 };
 #undef O
 
@@ -128,6 +130,7 @@ int cli_serve(int argc, char **argv)
 		.set = {cfg.session_idle, cfg.session_max, cfg.login_max_user, cfg.login_max_addr, cfg.login_window,
 			(size_t)cfg.max_body, (size_t)cfg.max_upload, cfg.metrics_from},
 		.started_at = (int64_t)time(NULL),
+		.test_clock = cfg.test_clock,
 	};
 	enum kerr e = store_open(cfg.db, (int)cfg.db_pool, &app.store);
 	if (e != K_OK) {
@@ -192,6 +195,9 @@ int cli_serve(int argc, char **argv)
 				log_warn("msg=\"session purge failed\"");
 			if (store_throttle_purge(app.store, now - cfg.login_window) != K_OK)
 				log_warn("msg=\"throttle purge failed\"");
+			int expired = 0;
+			if (store_capacity_expire(app.store, now, &expired) != K_OK)
+				log_warn("msg=\"booking expiry failed\"");
 		}
 	}
 	/* Recognitions in flight finish and answer, queued ones get 503 busy;

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "core/log.h"
+#include "store/capacity.h"
 #include "store/store_internal.h"
 #include "validate/validate.h"
 
@@ -610,6 +611,18 @@ static enum kerr step_hold_vins(const struct conn *c, struct booking_transition 
 	return e == K_CONFLICT ? K_VIN_IN_USE : e;
 }
 
+/* Take capacity when the booking starts holding, give it back when it stops
+ * (store/capacity.h): the conditional UPDATE of the date's counter runs in
+ * this transaction. */
+static enum kerr step_capacity(const struct conn *c, struct booking_transition *t)
+{
+	struct capacity_booking_change ch = {t->booking_id, domain_states[t->from].holding, domain_states[t->to].holding,
+		t->action == ACTION_EXPIRE, t->over_inflight, now_s(), CAPACITY_PROBLEM_NONE};
+	enum kerr e = capacity_booking_step(c, &ch);
+	t->capacity_problem = (int)ch.problem;
+	return e;
+}
+
 static enum kerr step_write_history(const struct conn *c, struct booking_transition *t)
 {
 	return store_q_run(c, "INSERT INTO booking_history (booking_id, action, from_state, to_state, actor_id, at, reason)"
@@ -627,6 +640,7 @@ static const struct {
 	{"move_state", step_move_state},
 	{"hold_declaration", step_hold_declaration},
 	{"hold_vins", step_hold_vins},
+	{"capacity", step_capacity},
 	{"write_history", step_write_history},
 };
 

@@ -6,6 +6,7 @@ import * as masterData from './pages/master_data.js';
 import * as password from './pages/password.js';
 import * as bookings from './pages/bookings.js';
 import * as bookingForm from './pages/booking_form.js';
+import * as capacity from './pages/capacity.js';
 
 export const ROLES = ['enterprise', 'warehouse', 'bureau', 'gate', 'admin'];
 
@@ -15,6 +16,7 @@ export const ROUTES = [
 	{ path: '/bookings', title: 'nav.bookings', roles: ['enterprise'], nav: true, page: bookings },
 	{ path: '/booking', title: 'nav.booking', roles: ['enterprise', 'warehouse', 'bureau'], nav: false, page: bookingForm },
 	{ path: '/master-data', title: 'nav.master_data', roles: ['bureau'], nav: true, page: masterData },
+	{ path: '/capacity', title: 'nav.capacity', roles: ['bureau'], nav: true, page: capacity },
 	{ path: '/password', title: 'nav.password', roles: ROLES, nav: true, page: password },
 ];
 
