@@ -62,6 +62,29 @@ static const struct migration migrations[] = {
 		" value TEXT NOT NULL,"
 		" position INTEGER NOT NULL,"
 		" UNIQUE (list, value));"},
+	{5,	/* release codes (issue 12) */
+		"CREATE TABLE release_keys ("
+		" kid {{ID}},"
+		" public_key TEXT NOT NULL,"
+		" secret_key TEXT NOT NULL,"	/* base64url; shared by every server (issue 12) */
+		" active INTEGER NOT NULL CHECK (active IN (0, 1)),"
+		" created_at {{BIGINT}} NOT NULL,"
+		" retired_at {{BIGINT}} NOT NULL,"
+		" verify_until {{BIGINT}} NOT NULL);"
+		"CREATE UNIQUE INDEX release_keys_one_active ON release_keys(active) WHERE active = 1;"
+		"CREATE TABLE release_codes ("
+		" id {{ID}},"
+		" booking_id {{BIGINT}} NOT NULL,"
+		" serial INTEGER NOT NULL,"
+		" kid {{BIGINT}} NOT NULL REFERENCES release_keys(kid),"
+		" token TEXT NOT NULL UNIQUE,"
+		" valid_from {{BIGINT}} NOT NULL,"
+		" valid_until {{BIGINT}} NOT NULL,"
+		" issued_at {{BIGINT}} NOT NULL,"
+		" revoked_at {{BIGINT}},"
+		" revoke_reason TEXT NOT NULL DEFAULT '',"
+		" UNIQUE (booking_id, serial));"
+		"CREATE INDEX release_codes_revoked ON release_codes(revoked_at) WHERE revoked_at IS NOT NULL;"},
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))
