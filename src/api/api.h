@@ -96,6 +96,7 @@ void users_create(struct api_ctx *c);
 void users_update(struct api_ctx *c);
 void users_reset_password(struct api_ctx *c);
 void options_get(struct api_ctx *c);
+void domain_get(struct api_ctx *c);
 void sites_list(struct api_ctx *c);
 void health_check(struct api_ctx *c);
 void metrics_get(struct api_ctx *c);

@@ -3,31 +3,38 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "core/domain.h"
 
-static const char *const lists[] = {"clearance_mode", "cargo_type", "customs_warehouse", "usage_type", "fuel_type"};
-
+/* {"list", "values": [enabled values], "items": [{"id","code","value","disabled"}]} */
 void options_get(struct api_ctx *c)
 {
-	const char *list = NULL;
-	for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++)
-		if (strcmp(c->params[0], lists[i]) == 0)
-			list = lists[i];
-	if (list == NULL) {
+	int l = domain_option_list(c->params[0]);
+	if (l < 0) {
 		api_error(c, K_NOT_FOUND);
 		return;
 	}
-	char **values = NULL;
+	const char *list = domain_option_lists[l].code;
+	struct option_item *items = NULL;
 	size_t n = 0;
-	enum kerr e = store_option_list(c->app->store, list, &values, &n);
+	enum kerr e = store_option_items(c->app->store, list, &items, &n);
 	if (e != K_OK) {
 		api_error(c, e);
 		return;
 	}
-	json_t *arr = json_array();
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(arr, json_string(values[i]));
-	store_strings_free(values, n);
-	api_json(c, 200, json_pack("{s:s,s:o}", "list", list, "values", arr));
+	json_t *values = json_array(), *arr = json_array();
+	for (size_t i = 0; i < n; i++) {
+		if (!items[i].disabled)
+			json_array_append_new(values, json_string(items[i].value));
+		json_array_append_new(arr, json_pack("{s:I,s:s,s:s,s:b}", "id", (json_int_t)items[i].id, "code", items[i].code,
+			"value", items[i].value, "disabled", items[i].disabled));
+	}
+	free(items);
+	api_json(c, 200, json_pack("{s:s,s:o,s:o}", "list", list, "values", values, "items", arr));
+}
+
+void domain_get(struct api_ctx *c)
+{
+	api_json(c, 200, domain_json());
 }
 
 static const char *site_kind(int kind)

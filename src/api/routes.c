@@ -29,6 +29,7 @@ static const struct route routes[] = {
 	{"PATCH", "/api/v1/users/:id", users_update, ROLE_ADMIN, 0, "users_update"},
 	{"PUT", "/api/v1/users/:id/password", users_reset_password, ROLE_ADMIN, 0, "users_password"},
 	{"GET", "/api/v1/options/:list", options_get, ROLE_ANY, 0, "options"},
+	{"GET", "/api/v1/domain", domain_get, 0, PUBLIC, "domain"},
 	{"GET", "/api/v1/sites", sites_list, ROLE_ANY, 0, "sites"},
 	{"GET", "/healthz", health_check, 0, PUBLIC, "healthz"},
 	{"GET", "/metrics", metrics_get, 0, PUBLIC, "metrics"},

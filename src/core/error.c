@@ -57,6 +57,17 @@ static const struct kerr_info table[K_ERR_COUNT] = {
 		{"表格中没有 VIN（车架号）列", "В таблице нет столбца VIN", "The spreadsheet has no VIN column"}},
 	[K_TOO_MANY_ROWS] = {"too_many_rows", 422,
 		{"表格行数超过上限（10000 行）", "В таблице более 10 000 строк", "The spreadsheet has more than 10,000 rows"}},
+	[K_DECLARATION_IN_USE] = {"declaration_in_use", 409,
+		{"该报关单号已被另一预约占用", "Номер декларации уже занят другим бронированием",
+			"Another booking already holds this declaration number"}},
+	[K_VIN_IN_USE] = {"vin_in_use", 409,
+		{"车架号已被另一预约占用", "VIN уже занят другим бронированием", "Another booking already holds this VIN"}},
+	[K_WRONG_STATE] = {"wrong_state", 409,
+		{"预约当前状态不允许此操作", "Текущее состояние бронирования не допускает этого действия",
+			"The booking's state does not allow this"}},
+	[K_BUSY] = {"busy", 503,
+		{"识别队列已满，请稍后再试", "Очередь распознавания заполнена, повторите позже",
+			"The recognition queue is full; try again shortly"}},
 };
 
 const struct kerr_info *kerr_info(enum kerr e)

@@ -38,6 +38,11 @@ enum kerr {
 	K_NOT_SPREADSHEET,
 	K_NO_VIN_COLUMN,
 	K_TOO_MANY_ROWS,
+	/* bookings */
+	K_DECLARATION_IN_USE,	/* another booking holds the declaration number */
+	K_VIN_IN_USE,		/* another booking holds a VIN */
+	K_WRONG_STATE,		/* the booking's state does not allow this */
+	K_BUSY,			/* the recognition queue is full */
 	K_ERR_COUNT
 };
 

@@ -2,6 +2,9 @@
  * DDL differences are tokens the driver fills in:
  *   {{ID}}      an auto-numbered 64-bit primary key
  *   {{BIGINT}}  a 64-bit integer (times are Unix seconds)
+ *   {{BLOB}}    binary bytes (BLOB / BYTEA)
+ *   {{CTEXT}}   text compared byte by byte, so that a prefix is an index range
+ *               (`col >= ? AND col < ?`) whatever the database's locale
  * They run at store_open, in one transaction, under a lock (SQLite: BEGIN
  * IMMEDIATE; PostgreSQL: an advisory transaction lock), so servers that start
  * together migrate one after the other. Never edit a migration that has
@@ -62,6 +65,111 @@ static const struct migration migrations[] = {
 		" value TEXT NOT NULL,"
 		" position INTEGER NOT NULL,"
 		" UNIQUE (list, value));"},
+	{3,
+		/* Option values gain a stable code (rules hang on it, not on the
+		 * text the bureau may rename) and can be disabled. */
+		"ALTER TABLE option_values ADD COLUMN code TEXT;"
+		"ALTER TABLE option_values ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1));"
+		"UPDATE option_values SET code = 'ecommerce_list' WHERE list = 'cargo_type' AND value = '跨境电商（清单模式）';"
+		"UPDATE option_values SET code = 'v' || id WHERE code IS NULL;"
+		"CREATE UNIQUE INDEX option_values_code ON option_values(list, code);"
+		/* An uploaded declaration: the PDF itself and what was read from it. */
+		"CREATE TABLE declarations ("
+		" id {{ID}},"
+		" org_id {{BIGINT}} NOT NULL REFERENCES organisations(id),"
+		" uploaded_by {{BIGINT}} NOT NULL REFERENCES users(id),"
+		" filename TEXT NOT NULL,"
+		" pdf {{BLOB}} NOT NULL,"
+		" pdf_size {{BIGINT}} NOT NULL,"
+		" page_count INTEGER NOT NULL,"
+		" recognition TEXT NOT NULL,"
+		" created_at {{BIGINT}} NOT NULL);"
+		"CREATE INDEX declarations_org ON declarations(org_id, id);"
+		/* A booking. holding = 1 while its state holds the declaration number
+		 * and its VINs (submitted, released, passed): the partial unique
+		 * indexes below let one booking hold each, across organisations. */
+		"CREATE TABLE bookings ("
+		" id {{ID}},"
+		" org_id {{BIGINT}} NOT NULL REFERENCES organisations(id),"
+		" kind TEXT NOT NULL CHECK (kind IN ('heavy_truck', 'commodity_vehicle')),"
+		" state TEXT NOT NULL,"
+		" holding INTEGER NOT NULL DEFAULT 0 CHECK (holding IN (0, 1)),"
+		" declaration_id {{BIGINT}} REFERENCES declarations(id),"
+		" declaration_no TEXT NOT NULL DEFAULT '',"
+		" declaration_digits {{CTEXT}} NOT NULL DEFAULT '',"	/* declaration_no, digits only */
+		" fields TEXT NOT NULL DEFAULT '{}',"			/* the recognised fields not kept in columns (JSON) */
+		" declared TEXT NOT NULL DEFAULT '{}',"			/* the declaration's values of fields the user changed */
+		" confidence TEXT NOT NULL DEFAULT '{}',"
+		" warnings TEXT NOT NULL DEFAULT '[]',"
+		" clearance_mode TEXT,"
+		" cargo_type TEXT,"
+		" customs_warehouse TEXT,"
+		" is_transit INTEGER NOT NULL DEFAULT 0 CHECK (is_transit IN (0, 1)),"
+		" contact TEXT,"
+		" transshipment_site_id {{BIGINT}} REFERENCES sites(id),"
+		" usage_type TEXT,"
+		" fuel_type TEXT,"
+		" crossing_date TEXT NULL,"				/* YYYY-MM-DD, Beijing time */
+		" slot TEXT NULL,"					/* HH:MM-HH:MM */
+		" created_by {{BIGINT}} NOT NULL REFERENCES users(id),"
+		" created_at {{BIGINT}} NOT NULL,"
+		" updated_at {{BIGINT}} NOT NULL,"
+		" version INTEGER NOT NULL DEFAULT 1);"
+		"CREATE UNIQUE INDEX bookings_holding_declaration ON bookings(declaration_digits) WHERE holding = 1;"
+		"CREATE INDEX bookings_org ON bookings(org_id, id);"
+		"CREATE INDEX bookings_declaration_digits ON bookings(declaration_digits, id);"
+		"CREATE INDEX bookings_site ON bookings(transshipment_site_id, id);"
+		"CREATE INDEX bookings_state ON bookings(state, id);"
+		/* Vehicles of a commodity-vehicle booking, in order; holding mirrors
+		 * the booking's so that a VIN is held once. */
+		"CREATE TABLE booking_vehicles ("
+		" booking_id {{BIGINT}} NOT NULL REFERENCES bookings(id) ON DELETE CASCADE,"
+		" position INTEGER NOT NULL,"
+		" vin {{CTEXT}} NOT NULL DEFAULT '',"
+		" plate TEXT NOT NULL DEFAULT '',"
+		" brand TEXT NOT NULL DEFAULT '',"
+		" colour TEXT NOT NULL DEFAULT '',"
+		" displacement TEXT NOT NULL DEFAULT '',"
+		" power TEXT NOT NULL DEFAULT '',"
+		" tonnage TEXT NOT NULL DEFAULT '',"
+		" holding INTEGER NOT NULL DEFAULT 0 CHECK (holding IN (0, 1)),"
+		" PRIMARY KEY (booking_id, position));"
+		"CREATE UNIQUE INDEX booking_vehicles_holding_vin ON booking_vehicles(vin) WHERE holding = 1;"
+		"CREATE INDEX booking_vehicles_vin ON booking_vehicles(vin, booking_id);"
+		/* The plates of a booking (trailers included), for search. */
+		"CREATE TABLE booking_plates ("
+		" booking_id {{BIGINT}} NOT NULL REFERENCES bookings(id) ON DELETE CASCADE,"
+		" position INTEGER NOT NULL,"
+		" plate {{CTEXT}} NOT NULL,"
+		" PRIMARY KEY (booking_id, position));"
+		"CREATE INDEX booking_plates_plate ON booking_plates(plate, booking_id);"
+		"CREATE TABLE attachments ("
+		" id {{ID}},"
+		" booking_id {{BIGINT}} NOT NULL REFERENCES bookings(id) ON DELETE CASCADE,"
+		" type TEXT NOT NULL,"
+		" filename TEXT NOT NULL,"
+		" content_type TEXT NOT NULL,"
+		" size {{BIGINT}} NOT NULL,"
+		" data {{BLOB}} NOT NULL,"
+		" uploaded_by {{BIGINT}} NOT NULL REFERENCES users(id),"
+		" created_at {{BIGINT}} NOT NULL);"
+		"CREATE INDEX attachments_booking ON attachments(booking_id, id);"
+		/* Append-only: every change of state, with who, when and why. */
+		"CREATE TABLE booking_history ("
+		" id {{ID}},"
+		" booking_id {{BIGINT}} NOT NULL REFERENCES bookings(id) ON DELETE CASCADE,"
+		" action TEXT NOT NULL,"
+		" from_state TEXT NOT NULL,"
+		" to_state TEXT NOT NULL,"
+		" actor_id {{BIGINT}} REFERENCES users(id),"
+		" at {{BIGINT}} NOT NULL,"
+		" reason TEXT NOT NULL DEFAULT '');"
+		"CREATE INDEX booking_history_booking ON booking_history(booking_id, id);"
+		/* The usage and fuel type a user chose last (DOMAIN.md: chosen once). */
+		"CREATE TABLE user_vehicle_choices ("
+		" user_id {{BIGINT}} PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,"
+		" usage_type TEXT NOT NULL DEFAULT '',"
+		" fuel_type TEXT NOT NULL DEFAULT '');"},
 	{5,	/* approval and release (issue 12): sites' and organisations' contacts, release codes */
 		"ALTER TABLE sites ADD COLUMN phone TEXT NOT NULL DEFAULT '';"
 		"ALTER TABLE organisations ADD COLUMN phone TEXT NOT NULL DEFAULT '';"
@@ -83,7 +191,7 @@ static const struct migration migrations[] = {
 		"CREATE UNIQUE INDEX release_keys_one_active ON release_keys(active) WHERE active = 1;"
 		"CREATE TABLE release_codes ("
 		" id {{ID}},"
-		" booking_id {{BIGINT}} NOT NULL,"
+		" booking_id {{BIGINT}} NOT NULL REFERENCES bookings(id) ON DELETE CASCADE,"
 		" serial INTEGER NOT NULL,"
 		" kid {{BIGINT}} NOT NULL REFERENCES release_keys(kid),"
 		" token TEXT NOT NULL UNIQUE,"
@@ -101,14 +209,18 @@ static const struct migration migrations[] = {
 /* sql with the driver's tokens substituted; the caller frees it. */
 static char *expand(const struct db_driver *drv, const char *sql)
 {
-	static const char *const tokens[] = {"{{ID}}", "{{BIGINT}}"};
-	const char *values[] = {drv->id_column, drv->bigint_type};
-	size_t longest = strlen(values[0]) > strlen(values[1]) ? strlen(values[0]) : strlen(values[1]);
+	static const char *const tokens[] = {"{{ID}}", "{{BIGINT}}", "{{BLOB}}", "{{CTEXT}}"};
+	const char *values[] = {drv->id_column, drv->bigint_type, drv->blob_type, drv->ctext_type};
+	enum { N_TOKENS = sizeof tokens / sizeof tokens[0] };
+	size_t longest = 0;
+	for (int t = 0; t < N_TOKENS; t++)
+		if (strlen(values[t]) > longest)
+			longest = strlen(values[t]);
 	char *out = xmalloc(strlen(sql) * (longest + 1) + 1);	/* every byte a token, at worst */
 	size_t o = 0;
 	for (const char *p = sql; *p;) {
 		int hit = 0;
-		for (int t = 0; t < 2 && !hit; t++) {
+		for (int t = 0; t < N_TOKENS && !hit; t++) {
 			size_t tl = strlen(tokens[t]);
 			if (strncmp(p, tokens[t], tl) == 0) {
 				size_t vl = strlen(values[t]);
@@ -187,4 +299,9 @@ enum kerr store_schema_version(struct store *st, int *version)
 	if (e == K_OK)
 		*version = (int)v;
 	return e;
+}
+
+int store_schema_newest(void)
+{
+	return migrations[MIGRATION_COUNT - 1].version;
 }
