@@ -98,6 +98,10 @@ void users_reset_password(struct api_ctx *c);
 void options_get(struct api_ctx *c);
 void domain_get(struct api_ctx *c);
 void sites_list(struct api_ctx *c);
+void sites_create(struct api_ctx *c);
+void sites_update(struct api_ctx *c);
+void organisations_list(struct api_ctx *c);
+void organisations_update(struct api_ctx *c);
 void health_check(struct api_ctx *c);
 void metrics_get(struct api_ctx *c);
 

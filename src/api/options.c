@@ -37,32 +37,3 @@ void domain_get(struct api_ctx *c)
 	api_json(c, 200, domain_json());
 }
 
-static const char *site_kind(int kind)
-{
-	switch (kind) {
-	case SITE_OTHER_HORGOS:
-		return "other_horgos";
-	case SITE_OUTSIDE_HORGOS:
-		return "outside_horgos";
-	default:
-		return "listed";
-	}
-}
-
-void sites_list(struct api_ctx *c)
-{
-	struct site *sites = NULL;
-	size_t n = 0;
-	enum kerr e = store_site_list(c->app->store, &sites, &n);
-	if (e != K_OK) {
-		api_error(c, e);
-		return;
-	}
-	json_t *arr = json_array();
-	for (size_t i = 0; i < n; i++)
-		if (sites[i].active)
-			json_array_append_new(arr, json_pack("{s:I,s:s,s:s}", "id", (json_int_t)sites[i].id, "name",
-				sites[i].name, "kind", site_kind(sites[i].kind)));
-	free(sites);
-	api_json(c, 200, json_pack("{s:o}", "sites", arr));
-}

@@ -31,6 +31,10 @@ static const struct route routes[] = {
 	{"GET", "/api/v1/options/:list", options_get, ROLE_ANY, 0, "options"},
 	{"GET", "/api/v1/domain", domain_get, 0, PUBLIC, "domain"},
 	{"GET", "/api/v1/sites", sites_list, ROLE_ANY, 0, "sites"},
+	{"POST", "/api/v1/sites", sites_create, ROLE_BUREAU, 0, "sites_create"},
+	{"PATCH", "/api/v1/sites/:id", sites_update, ROLE_BUREAU, 0, "sites_update"},
+	{"GET", "/api/v1/organisations", organisations_list, ROLE_BUREAU | ROLE_ADMIN, 0, "organisations"},
+	{"PATCH", "/api/v1/organisations/:id", organisations_update, ROLE_BUREAU, 0, "organisations_update"},
 	{"GET", "/healthz", health_check, 0, PUBLIC, "healthz"},
 	{"GET", "/metrics", metrics_get, 0, PUBLIC, "metrics"},
 };

@@ -32,7 +32,7 @@ int store_phone_acceptable(const char *s)
 	return digits >= PHONE_MIN;
 }
 
-static int webhook_acceptable(const char *url)
+int store_webhook_acceptable(const char *url)
 {
 	size_t len = strnlen(url, STORE_URL_MAX);
 	if (len == 0)
@@ -194,7 +194,7 @@ enum kerr store_org_contacts(struct store *st, const char *kind, struct org_cont
 enum kerr store_org_contact_set(struct store *st, int64_t org_id, const char *phone, const char *webhook_url)
 {
 	if ((phone != NULL && phone[0] && !store_phone_acceptable(phone)) ||
-		(webhook_url != NULL && !webhook_acceptable(webhook_url)))
+		(webhook_url != NULL && !store_webhook_acceptable(webhook_url)))
 		return K_VALIDATION_FAILED;
 	enum kerr e = store_q_one(st, "SELECT id FROM organisations WHERE id = ?", NULL, NULL, "i", org_id);
 	if (e == K_OK && phone != NULL)

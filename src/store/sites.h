@@ -62,5 +62,8 @@ enum kerr store_site_link(struct store *st, int64_t site_id, int64_t org_id) KOU
 /* 1 when s is a phone number as people type one: 5 to 32 bytes of digits,
  * blanks, + - ( ), with at least 5 digits. */
 int store_phone_acceptable(const char *s);
+/* 1 when url is "" (none) or an http:// or https:// URL of printable ASCII
+ * shorter than STORE_URL_MAX. */
+int store_webhook_acceptable(const char *url);
 
 #endif
