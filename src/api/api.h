@@ -66,6 +66,9 @@ void api_observe(const struct http_request *req, int status, int64_t elapsed_us,
 void api_json(struct api_ctx *c, int status, json_t *body);	/* steals body */
 void api_no_content(struct api_ctx *c);
 void api_error(struct api_ctx *c, enum kerr e);
+/* The error e with the members of detail (stolen) added beside its code
+ * and message, e.g. {"nearest_dates": [...]}. */
+void api_error_detail(struct api_ctx *c, enum kerr e, json_t *detail);
 /* 422 validation_failed with one entry per failing field: fields is a JSON
  * array built with field_error(); stolen. */
 void api_invalid(struct api_ctx *c, json_t *fields);
@@ -103,6 +106,10 @@ void sites_update(struct api_ctx *c);
 void organisations_list(struct api_ctx *c);
 void organisations_update(struct api_ctx *c);
 void health_check(struct api_ctx *c);
+void capacity_get(struct api_ctx *c);
+void capacity_put_day(struct api_ctx *c);
+void capacity_defaults_get(struct api_ctx *c);
+void capacity_defaults_put(struct api_ctx *c);
 void metrics_get(struct api_ctx *c);
 
 /* Sessions: the caller for a request (K_UNAUTHENTICATED when none is valid). */

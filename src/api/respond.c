@@ -42,6 +42,14 @@ void api_error(struct api_ctx *c, enum kerr e)
 	api_json(c, kerr_info(e)->http_status, error_body(c, e));
 }
 
+void api_error_detail(struct api_ctx *c, enum kerr e, json_t *detail)
+{
+	json_t *body = error_body(c, e);
+	json_object_update(json_object_get(body, "error"), detail);
+	json_decref(detail);
+	api_json(c, kerr_info(e)->http_status, body);
+}
+
 void api_invalid(struct api_ctx *c, json_t *fields)
 {
 	json_t *body = error_body(c, K_VALIDATION_FAILED);

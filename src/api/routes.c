@@ -35,6 +35,10 @@ static const struct route routes[] = {
 	{"PATCH", "/api/v1/sites/:id", sites_update, ROLE_BUREAU, 0, "sites_update"},
 	{"GET", "/api/v1/organisations", organisations_list, ROLE_BUREAU | ROLE_ADMIN, 0, "organisations"},
 	{"PATCH", "/api/v1/organisations/:id", organisations_update, ROLE_BUREAU, 0, "organisations_update"},
+	{"GET", "/api/v1/capacity", capacity_get, ROLE_ANY, 0, "capacity"},
+	{"PUT", "/api/v1/capacity", capacity_put_day, ROLE_BUREAU, 0, "capacity_put"},
+	{"GET", "/api/v1/capacity/defaults", capacity_defaults_get, ROLE_ANY, 0, "capacity_defaults"},
+	{"PUT", "/api/v1/capacity/defaults", capacity_defaults_put, ROLE_BUREAU, 0, "capacity_defaults_put"},
 	{"GET", "/healthz", health_check, 0, PUBLIC, "healthz"},
 	{"GET", "/metrics", metrics_get, 0, PUBLIC, "metrics"},
 };

@@ -68,6 +68,15 @@ static const struct kerr_info table[K_ERR_COUNT] = {
 	[K_BUSY] = {"busy", 503,
 		{"识别队列已满，请稍后再试", "Очередь распознавания заполнена, повторите позже",
 			"The recognition queue is full; try again shortly"}},
+	[K_CAPACITY_FULL] = {"capacity_full", 409,
+		{"所选通关日期或时段已约满，请选择其他日期", "На выбранную дату или интервал мест нет, выберите другую дату",
+			"The chosen crossing date or slot is full; choose another date"}},
+	[K_ORG_CAP_REACHED] = {"org_cap_reached", 409,
+		{"贵单位在该日期的预约数量已达上限", "Ваша организация исчерпала лимит на эту дату",
+			"Your organisation has reached its limit for this date"}},
+	[K_CAPACITY_BELOW_TAKEN] = {"capacity_below_taken", 409,
+		{"容量不能低于已预约的数量", "Нельзя установить вместимость меньше уже забронированного",
+			"Capacity cannot be set below what is already booked"}},
 };
 
 const struct kerr_info *kerr_info(enum kerr e)

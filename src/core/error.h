@@ -43,6 +43,10 @@ enum kerr {
 	K_VIN_IN_USE,		/* another booking holds a VIN */
 	K_WRONG_STATE,		/* the booking's state does not allow this */
 	K_BUSY,			/* the recognition queue is full */
+	/* crossing capacity */
+	K_CAPACITY_FULL,
+	K_ORG_CAP_REACHED,
+	K_CAPACITY_BELOW_TAKEN,
 	K_ERR_COUNT
 };
 

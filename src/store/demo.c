@@ -10,8 +10,10 @@
 #include "auth/password.h"
 #include "core/domain.h"
 #include "core/log.h"
+#include "store/capacity.h"
 
 #define DEMO_PASSWORD_LEN 14
+#define DEMO_CAPACITY_UNITS 500	/* trucks or vehicles a day: well above what a demo books */
 /* No 0/O, 1/l/I: passwords read off a terminal get typed by hand. */
 static const char demo_alphabet[] = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 
@@ -169,6 +171,8 @@ enum kerr store_demo_seed(struct store *st, FILE *report)
 		e = org_id(st, (int)i, sites, &orgs[i]);
 	for (size_t i = 0; i < COUNT(demo_users) && e == K_OK; i++)
 		e = seed_user(st, i, orgs, report);
+	if (e == K_OK)
+		e = store_capacity_demo_seed(st, DEMO_CAPACITY_UNITS);
 	if (e != K_OK)
 		log_error("msg=\"demo data not seeded\" code=%s", kerr_code(e));
 	return e;
