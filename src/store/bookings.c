@@ -1,6 +1,8 @@
 /* Bookings (bookings.h): the document written to columns and child tables,
  * read back whole, listed and searched, and moved between states. */
 #include "store/bookings.h"
+#include "store/notifications.h"
+#include "store/release.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -609,7 +611,9 @@ static const struct {
 	{"move_state", step_move_state},
 	{"hold_declaration", step_hold_declaration},
 	{"hold_vins", step_hold_vins},
+	{"release_code", store_release_step},
 	{"write_history", step_write_history},
+	{"notify", store_notify_step},
 };
 
 static enum kerr transition_tx(const struct conn *c, void *arg)

@@ -264,7 +264,59 @@ static const struct migration migrations[] = {
 		" revoked_at {{BIGINT}},"
 		" revoke_reason TEXT NOT NULL DEFAULT '',"
 		" UNIQUE (booking_id, serial));"
-		"CREATE INDEX release_codes_revoked ON release_codes(revoked_at) WHERE revoked_at IS NOT NULL;"},
+		"CREATE INDEX release_codes_revoked ON release_codes(revoked_at) WHERE revoked_at IS NOT NULL;"
+		"CREATE INDEX release_codes_booking ON release_codes(booking_id, serial);"
+		/* what the enterprise is told in the platform, and what a later SMS or
+		 * messenger link reads (one row per organisation's webhook) */
+		"CREATE TABLE notifications ("
+		" id {{ID}},"
+		" org_id {{BIGINT}} NOT NULL REFERENCES organisations(id),"
+		" booking_id {{BIGINT}} REFERENCES bookings(id) ON DELETE CASCADE,"
+		" event TEXT NOT NULL,"
+		" reason TEXT NOT NULL DEFAULT '',"
+		" created_at {{BIGINT}} NOT NULL,"
+		" read_at {{BIGINT}});"
+		"CREATE INDEX notifications_org ON notifications(org_id, id);"
+		"CREATE TABLE outbox ("
+		" id {{ID}},"
+		" org_id {{BIGINT}} NOT NULL REFERENCES organisations(id),"
+		" event TEXT NOT NULL,"
+		" payload TEXT NOT NULL,"	/* JSON */
+		" created_at {{BIGINT}} NOT NULL,"
+		" sent_at {{BIGINT}},"
+		" attempts INTEGER NOT NULL DEFAULT 0,"
+		" last_error TEXT NOT NULL DEFAULT '');"
+		"CREATE INDEX outbox_pending ON outbox(id) WHERE sent_at IS NULL;"
+		/* the bureau's switch: commodity vehicles wait for review instead of
+		 * being released at submit */
+		"CREATE TABLE approval_settings ("
+		" id INTEGER PRIMARY KEY CHECK (id = 1),"
+		" commodity_review INTEGER NOT NULL CHECK (commodity_review IN (0, 1)),"
+		" updated_at {{BIGINT}} NOT NULL);"
+		"INSERT INTO approval_settings (id, commodity_review, updated_at) VALUES (1, 0, 0);"
+		/* the gate: one passage per plate (not trailers) or VIN of a booking,
+		 * and every scan, green or red */
+		"CREATE TABLE gate_passages ("
+		" id {{ID}},"
+		" booking_id {{BIGINT}} NOT NULL REFERENCES bookings(id),"
+		" unit TEXT NOT NULL,"		/* the plate or the VIN */
+		" gate TEXT NOT NULL,"
+		" user_id {{BIGINT}} REFERENCES users(id),"
+		" at {{BIGINT}} NOT NULL,"
+		" UNIQUE (booking_id, unit));"
+		"CREATE INDEX gate_passages_at ON gate_passages(at);"
+		"CREATE TABLE gate_scans ("
+		" id {{ID}},"
+		" booking_id {{BIGINT}},"
+		" unit TEXT NOT NULL DEFAULT '',"
+		" gate TEXT NOT NULL,"
+		" user_id {{BIGINT}} REFERENCES users(id),"
+		" result TEXT NOT NULL,"
+		" reason TEXT NOT NULL DEFAULT '',"
+		" is_repeat INTEGER NOT NULL DEFAULT 0,"
+		" at {{BIGINT}} NOT NULL);"
+		"CREATE INDEX gate_scans_at ON gate_scans(at);"
+		"CREATE INDEX booking_history_at ON booking_history(at);"},
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))

@@ -6,8 +6,11 @@
 #include <string.h>
 
 #include <sodium.h>
+#include <time.h>
 
+#include "core/crossing.h"
 #include "core/log.h"
+#include "store/capacity.h"
 #include "store/store_internal.h"
 
 #define KEY_COLUMNS "SELECT kid, public_key, secret_key, active, created_at, retired_at, verify_until FROM release_keys"
@@ -225,4 +228,172 @@ enum kerr store_release_verify(struct store *st, const char *text, size_t len, i
 		return e;
 	*reason = revoked ? RELEASE_REVOKED : release_claims_check_time(&tok->claims, now);
 	return K_OK;
+}
+
+/* ---- codes of bookings, inside the booking's transaction ---- */
+
+/* What a code is made from, read on c. */
+struct code_source {
+	enum booking_kind kind;
+	char date[CROSSING_DATE_LEN + 1];
+	char slot[CROSSING_SLOT_LEN + 1];
+	int64_t count;
+};
+
+static enum kerr source_row(const struct conn *c, struct db_stmt *s, void *arg)
+{
+	struct code_source *src = arg;
+	int kind = domain_kind(c->drv->column_text(s, 0));
+	src->kind = kind < 0 ? KIND_HEAVY_TRUCK : (enum booking_kind)kind;
+	store_q_text(c, s, 1, src->date, sizeof src->date);
+	store_q_text(c, s, 2, src->slot, sizeof src->slot);
+	return K_OK;
+}
+
+static enum kerr read_source(const struct conn *c, int64_t booking_id, struct code_source *src)
+{
+	int rows = 0;
+	enum kerr e = store_q_run(c, "SELECT kind, COALESCE(crossing_date, ''), COALESCE(slot, '') FROM bookings WHERE id = ?",
+		source_row, src, NULL, &rows, "i", booking_id);
+	if (e == K_OK && rows == 0)
+		e = K_NOT_FOUND;
+	if (e != K_OK)
+		return e;
+	/* heavy trucks: plates that are not trailers (挂); commodity vehicles: VINs */
+	return src->kind == KIND_HEAVY_TRUCK
+		? store_q_run(c, "SELECT COUNT(*) FROM booking_plates WHERE booking_id = ? AND plate NOT LIKE ?",
+			store_q_row_int64, &src->count, NULL, NULL, "is", booking_id, "%" PLATE_TRAILER_MARK)
+		: store_q_run(c, "SELECT COUNT(*) FROM booking_vehicles WHERE booking_id = ? AND vin <> ''",
+			store_q_row_int64, &src->count, NULL, NULL, "i", booking_id);
+}
+
+/* The validity window: the slot (or the whole crossing date) widened by
+ * the bureau's grace; a booking without a date: from now for
+ * RELEASE_UNDATED_VALIDITY_S. [from, until] inclusive. */
+static enum kerr code_window(const struct conn *c, const struct code_source *src, int64_t now, int64_t *from,
+	int64_t *until)
+{
+	int grace = 0;
+	if (src->date[0] == '\0') {
+		*from = now;
+		*until = now + RELEASE_UNDATED_VALIDITY_S;
+		return K_OK;
+	}
+	enum kerr e = capacity_grace_minutes(c, &grace);
+	if (e != K_OK)
+		return e;
+	if (capacity_window(src->date, src->slot, grace, from, until) != 0)
+		return K_VALIDATION_FAILED;
+	*until -= 1;	/* capacity_window's end is exclusive */
+	return K_OK;
+}
+
+static enum kerr active_key_on(const struct conn *c, int64_t now, struct release_key *k)
+{
+	struct key_row r = {k, 1, K_OK};
+	int rows = 0;
+	enum kerr e = store_q_run(c, KEY_COLUMNS " WHERE active = 1", key_row, &r, NULL, &rows, "");
+	if (e != K_OK || rows > 0)
+		return e;
+	int64_t kid = 0;
+	e = insert_key(c, now, &kid);
+	return e == K_OK ? store_q_run(c, KEY_COLUMNS " WHERE active = 1", key_row, &r, NULL, &rows, "") : e;
+}
+
+static enum kerr insert_code(const struct conn *c, int64_t booking_id, const struct release_claims *cl,
+	const char *token, int64_t now)
+{
+	enum kerr e = store_q_run(c, "INSERT INTO release_codes (booking_id, serial, kid, token, valid_from, valid_until,"
+		" issued_at) VALUES (?, ?, ?, ?, ?, ?, ?)", NULL, NULL, NULL, NULL, "iiisiii", booking_id, (int64_t)cl->serial,
+		(int64_t)cl->kid, token, cl->valid_from, cl->valid_until, now);
+	if (e == K_OK)
+		e = store_q_run(c, "UPDATE release_keys SET verify_until = ? WHERE kid = ? AND verify_until < ?", NULL, NULL,
+			NULL, NULL, "iii", cl->valid_until, (int64_t)cl->kid, cl->valid_until);
+	return e;
+}
+
+enum kerr store_release_issue_on(const struct conn *c, int64_t booking_id, int64_t now)
+{
+	struct code_source src = {0};
+	struct release_key key;
+	int64_t serial = 0;
+	char token[RELEASE_TOKEN_MAX];
+	enum kerr e = read_source(c, booking_id, &src);
+	struct release_claims cl = {.booking_id = (uint64_t)booking_id,
+		.kind = src.kind == KIND_HEAVY_TRUCK ? RELEASE_HEAVY_TRUCK : RELEASE_COMMODITY_VEHICLE,
+		.count = (uint16_t)(src.count > UINT16_MAX ? UINT16_MAX : src.count)};
+	if (e == K_OK)
+		e = code_window(c, &src, now, &cl.valid_from, &cl.valid_until);
+	if (e == K_OK)
+		e = store_q_run(c, "SELECT COALESCE(MAX(serial), 0) FROM release_codes WHERE booking_id = ?", store_q_row_int64,
+			&serial, NULL, NULL, "i", booking_id);
+	if (e == K_OK)
+		e = active_key_on(c, now, &key);
+	cl.serial = (uint32_t)serial + 1;
+	cl.kid = key.kid;
+	if (e == K_OK)
+		e = release_token_sign(&cl, key.secret_key, token, sizeof token);
+	sodium_memzero(key.secret_key, sizeof key.secret_key);
+	return e == K_OK ? insert_code(c, booking_id, &cl, token, now) : e;
+}
+
+enum kerr store_release_revoke_on(const struct conn *c, int64_t booking_id, const char *reason, int64_t now)
+{
+	return store_q_run(c, "UPDATE release_codes SET revoked_at = ?, revoke_reason = ? WHERE booking_id = ?"
+		" AND revoked_at IS NULL", NULL, NULL, NULL, NULL, "isi", now, reason ? reason : "", booking_id);
+}
+
+enum kerr store_release_step(const struct conn *c, struct booking_transition *t)
+{
+	int64_t now = (int64_t)time(NULL);
+	int was = t->from == STATE_RELEASED, is = t->to == STATE_RELEASED;
+	enum kerr e = K_OK;
+	/* passed keeps its code (the passages point at it); every other way out revokes */
+	if (was && !is && t->to != STATE_PASSED)
+		e = store_release_revoke_on(c, t->booking_id, domain_actions[t->action].code, now);
+	if (e == K_OK && is && !was)
+		e = store_release_issue_on(c, t->booking_id, now);
+	return e;
+}
+
+static enum kerr reissue_tx(const struct conn *c, void *arg)
+{
+	const int64_t *booking_id = arg;
+	int64_t now = (int64_t)time(NULL);
+	enum kerr e = store_release_revoke_on(c, *booking_id, RELEASE_REASON_MOVED, now);
+	return e == K_OK ? store_release_issue_on(c, *booking_id, now) : e;
+}
+
+enum kerr store_release_reissue(struct store *st, int64_t booking_id)
+{
+	return store_tx(st, reissue_tx, &booking_id);
+}
+
+/* ---- reading a booking's current code ---- */
+
+static enum kerr code_row(const struct conn *c, struct db_stmt *s, void *arg)
+{
+	struct release_code *rc = arg;
+	rc->booking_id = c->drv->column_int64(s, 0);
+	rc->serial = (uint32_t)c->drv->column_int64(s, 1);
+	rc->kid = (uint32_t)c->drv->column_int64(s, 2);
+	store_q_text(c, s, 3, rc->token, sizeof rc->token);
+	rc->valid_from = c->drv->column_int64(s, 4);
+	rc->valid_until = c->drv->column_int64(s, 5);
+	rc->issued_at = c->drv->column_int64(s, 6);
+	rc->revoked = !c->drv->column_is_null(s, 7);
+	return K_OK;
+}
+
+#define CODE_COLUMNS "SELECT booking_id, serial, kid, token, valid_from, valid_until, issued_at, revoked_at FROM release_codes"
+
+enum kerr store_release_current(struct store *st, int64_t booking_id, struct release_code *out)
+{
+	return store_q_one(st, CODE_COLUMNS " WHERE booking_id = ? AND revoked_at IS NULL ORDER BY serial DESC LIMIT 1",
+		code_row, out, "i", booking_id);
+}
+
+enum kerr store_release_by_token(struct store *st, const char *token, struct release_code *out)
+{
+	return store_q_one(st, CODE_COLUMNS " WHERE token = ?", code_row, out, "s", token);
 }

@@ -8,10 +8,14 @@
 #include <stdint.h>
 
 #include "release/release.h"
+#include "store/bookings.h"
 #include "store/store.h"
 
 #define STORE_RELEASE_KEYS_MAX 64	/* verifiable keys listed at most */
 #define STORE_REVOCATIONS_MAX 1000	/* revoked codes one answer lists at most */
+#define RELEASE_UNDATED_VALIDITY_S (3 * 24 * 3600)	/* a booking without a crossing date (none is required yet) */
+#define RELEASE_REASON_MOVED "moved"	/* revocation reason when the slot moved and a new code replaced it */
+#define PLATE_TRAILER_MARK "挂"		/* a trailer's plate ends so; trailers do not count */
 
 struct release_key {
 	uint32_t kid;
@@ -50,6 +54,34 @@ enum kerr store_release_is_revoked(struct store *st, const char *token, int *rev
 /* Codes revoked at or after since, oldest first, at most STORE_REVOCATIONS_MAX; free(*out). */
 enum kerr store_release_revocations(struct store *st, int64_t since, struct release_revocation **out, size_t *n)
 	KOUAN_MUST_USE;
+
+/* A booking's code as issued. */
+struct release_code {
+	int64_t booking_id;
+	uint32_t serial, kid;
+	char token[RELEASE_TOKEN_MAX];
+	int64_t valid_from, valid_until, issued_at;
+	int revoked;
+};
+/* The booking's code in force (K_NOT_FOUND when none: not released, or revoked). */
+enum kerr store_release_current(struct store *st, int64_t booking_id, struct release_code *out) KOUAN_MUST_USE;
+/* Any code by its token, revoked or not. */
+enum kerr store_release_by_token(struct store *st, const char *token, struct release_code *out) KOUAN_MUST_USE;
+
+/* The booking transition's step (bookings.c `transition_steps`): a booking
+ * that becomes released gets a code (window: core/crossing.h
+ * capacity_window with the bureau's grace); one that leaves released for any
+ * state but passed has its code revoked (reason: the action's code). */
+struct conn;
+enum kerr store_release_step(const struct conn *c, struct booking_transition *t) KOUAN_MUST_USE;
+/* The same pieces on a connection inside the caller's transaction: for the
+ * capacity's move of a released booking (revoke with RELEASE_REASON_MOVED,
+ * then issue for the new slot). */
+enum kerr store_release_issue_on(const struct conn *c, int64_t booking_id, int64_t now) KOUAN_MUST_USE;
+enum kerr store_release_revoke_on(const struct conn *c, int64_t booking_id, const char *reason, int64_t now)
+	KOUAN_MUST_USE;
+/* Revoke the booking's code and issue the next, in one transaction. */
+enum kerr store_release_reissue(struct store *st, int64_t booking_id) KOUAN_MUST_USE;
 
 /* Everything a verifier with the database checks, in this order: form,
  * key id known (RELEASE_UNKNOWN_KEY), signature, revocation, time window at
