@@ -13,6 +13,7 @@
 
 struct session_cache;
 struct metrics;
+struct workq;
 
 struct api_settings {
 	long session_idle_s;	/* a session unused this long ends */
@@ -27,6 +28,7 @@ struct app {
 	struct api_settings set;
 	struct session_cache *sessions;
 	struct metrics *metrics;
+	struct workq *scans;	/* recognition and page rendering: a queue of their own */
 	int64_t started_at;	/* Unix seconds */
 };
 
@@ -74,7 +76,7 @@ void api_error_detail(struct api_ctx *c, enum kerr e, json_t *detail);
 void api_invalid(struct api_ctx *c, json_t *fields);
 
 enum field_problem { FIELD_REQUIRED, FIELD_TOO_SHORT, FIELD_TOO_LONG, FIELD_INVALID, FIELD_TAKEN,
-	FIELD_WRONG, FIELD_UNKNOWN_CHOICE, FIELD_PROBLEM_COUNT };
+	FIELD_WRONG, FIELD_UNKNOWN_CHOICE, FIELD_READ_ONLY, FIELD_PROBLEM_COUNT };
 /* Append {"field","code","message"} to arr in the caller's language. */
 void field_error(struct api_ctx *c, json_t *arr, const char *field, enum field_problem p);
 /* 422 validation_failed naming one field. */
@@ -105,6 +107,36 @@ void sites_create(struct api_ctx *c);
 void sites_update(struct api_ctx *c);
 void organisations_list(struct api_ctx *c);
 void organisations_update(struct api_ctx *c);
+void declarations_upload(struct api_ctx *c);
+void declarations_get(struct api_ctx *c);
+void declarations_pdf(struct api_ctx *c);
+void declarations_page(struct api_ctx *c);
+void bookings_create(struct api_ctx *c);
+void bookings_list(struct api_ctx *c);
+void bookings_get(struct api_ctx *c);
+void bookings_patch(struct api_ctx *c);
+void bookings_check(struct api_ctx *c);
+void bookings_submit(struct api_ctx *c);
+void bookings_withdraw(struct api_ctx *c);
+void bookings_cancel(struct api_ctx *c);
+void bookings_import_vehicles(struct api_ctx *c);
+void attachments_upload(struct api_ctx *c);
+void attachments_download(struct api_ctx *c);
+void vin_template_get(struct api_ctx *c);
+void openapi_get(struct api_ctx *c);
+
+/* A positive id from a route's :segment, or 0. */
+int64_t api_param_id(struct api_ctx *c, int i);
+/* Run work on the recognition queue and answer from there: the request is
+ * deferred (it holds no server thread meanwhile). run answers through c (a
+ * copy that lives until it returns); a full queue answers 503 busy. */
+void api_defer_to_queue(struct api_ctx *c, void (*run)(struct api_ctx *c, void *arg), void *arg,
+	void (*free_arg)(void *arg));
+/* A file part of a multipart body, answering the error itself (415, 422
+ * naming the field, 413) and returning 0 when there is none fit to read. */
+int api_upload_part(struct api_ctx *c, const char *field, size_t max, struct http_part *out);
+/* 503 busy with Retry-After. */
+void api_busy(struct api_ctx *c);
 void health_check(struct api_ctx *c);
 void capacity_get(struct api_ctx *c);
 void capacity_put_day(struct api_ctx *c);

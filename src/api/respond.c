@@ -65,9 +65,10 @@ static const char *const field_messages[FIELD_PROBLEM_COUNT][LANG_COUNT] = {
 	[FIELD_TAKEN] = {"已被使用", "Уже занято", "Already taken"},
 	[FIELD_WRONG] = {"不正确", "Неверно", "Incorrect"},
 	[FIELD_UNKNOWN_CHOICE] = {"不是可选的值", "Недопустимое значение", "Not one of the choices"},
+	[FIELD_READ_ONLY] = {"此项不可修改", "Это поле нельзя изменить", "This key cannot be changed"},
 };
 static const char *const field_codes[FIELD_PROBLEM_COUNT] = {
-	"required", "too_short", "too_long", "invalid", "taken", "wrong", "unknown_choice",
+	"required", "too_short", "too_long", "invalid", "taken", "wrong", "unknown_choice", "read_only",
 };
 
 void field_error(struct api_ctx *c, json_t *arr, const char *field, enum field_problem p)
@@ -132,8 +133,13 @@ static json_t *iso_time(int64_t t)
 
 json_t *org_json(const struct org *o)
 {
-	return o && o->id ? json_pack("{s:I,s:s,s:s}", "id", (json_int_t)o->id, "name", o->name, "kind", o->kind)
-			  : json_null();
+	if (o == NULL || o->id == 0)
+		return json_null();
+	json_t *j = json_pack("{s:I,s:s,s:s}", "id", (json_int_t)o->id, "name", o->name, "kind", o->kind);
+	/* A warehouse's transshipment site: the bookings it approves name it. */
+	if (strcmp(o->kind, ORG_WAREHOUSE) == 0)
+		json_object_set_new(j, "site_id", o->site_id ? json_integer((json_int_t)o->site_id) : json_null());
+	return j;
 }
 
 json_t *user_json(const struct user *u, const struct org *o)

@@ -8,6 +8,9 @@
 #include "http/assets.h"
 
 enum { PUBLIC = 1 << 0, NO_CSRF = 1 << 1 };
+/* Who reads bookings and declarations (each handler narrows it to what the
+ * caller may see). */
+#define ROLE_READERS (ROLE_ENTERPRISE | ROLE_WAREHOUSE | ROLE_BUREAU | ROLE_GATE)
 
 struct route {
 	const char *method;
@@ -39,6 +42,23 @@ static const struct route routes[] = {
 	{"PUT", "/api/v1/capacity", capacity_put_day, ROLE_BUREAU, 0, "capacity_put"},
 	{"GET", "/api/v1/capacity/defaults", capacity_defaults_get, ROLE_ANY, 0, "capacity_defaults"},
 	{"PUT", "/api/v1/capacity/defaults", capacity_defaults_put, ROLE_BUREAU, 0, "capacity_defaults_put"},
+	{"GET", "/api/v1/openapi.json", openapi_get, 0, PUBLIC, "openapi"},
+	{"POST", "/api/v1/declarations", declarations_upload, ROLE_ENTERPRISE, 0, "declarations_upload"},
+	{"GET", "/api/v1/declarations/:id", declarations_get, ROLE_READERS, 0, "declarations_get"},
+	{"GET", "/api/v1/declarations/:id/pdf", declarations_pdf, ROLE_READERS, 0, "declarations_pdf"},
+	{"GET", "/api/v1/declarations/:id/pages/:n", declarations_page, ROLE_READERS, 0, "declarations_page"},
+	{"GET", "/api/v1/bookings", bookings_list, ROLE_READERS, 0, "bookings_list"},
+	{"POST", "/api/v1/bookings", bookings_create, ROLE_ENTERPRISE, 0, "bookings_create"},
+	{"GET", "/api/v1/bookings/:id", bookings_get, ROLE_READERS, 0, "bookings_get"},
+	{"PATCH", "/api/v1/bookings/:id", bookings_patch, ROLE_ENTERPRISE, 0, "bookings_patch"},
+	{"POST", "/api/v1/bookings/:id/check", bookings_check, ROLE_ENTERPRISE, 0, "bookings_check"},
+	{"POST", "/api/v1/bookings/:id/submit", bookings_submit, ROLE_ENTERPRISE, 0, "bookings_submit"},
+	{"POST", "/api/v1/bookings/:id/withdraw", bookings_withdraw, ROLE_ENTERPRISE, 0, "bookings_withdraw"},
+	{"POST", "/api/v1/bookings/:id/cancel", bookings_cancel, ROLE_ENTERPRISE | ROLE_BUREAU, 0, "bookings_cancel"},
+	{"POST", "/api/v1/bookings/:id/vehicles/import", bookings_import_vehicles, ROLE_ENTERPRISE, 0, "vehicles_import"},
+	{"POST", "/api/v1/bookings/:id/attachments", attachments_upload, ROLE_ENTERPRISE, 0, "attachments_upload"},
+	{"GET", "/api/v1/bookings/:id/attachments/:aid", attachments_download, ROLE_READERS, 0, "attachments_get"},
+	{"GET", "/api/v1/vin-template.xlsx", vin_template_get, ROLE_ANY, 0, "vin_template"},
 	{"GET", "/healthz", health_check, 0, PUBLIC, "healthz"},
 	{"GET", "/metrics", metrics_get, 0, PUBLIC, "metrics"},
 };

@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "core/config.h"
 #include "core/log.h"
+#include "core/workq.h"
 
 #define PURGE_EVERY_S 60
 
@@ -20,6 +21,7 @@ struct serve_config {
 	int log_level, demo;
 	long threads, db_pool, max_body, max_upload, max_header_bytes, grace_ms;
 	long session_idle, session_max, login_max_user, login_max_addr, login_window;
+	long recognize_workers, recognize_queue;
 };
 
 static int check_listen(const char *v, char *why, size_t n)
@@ -60,6 +62,8 @@ static const struct config_option options[] = {
 	{"--login-window", "KOUAN_LOGIN_WINDOW", CONFIG_INT, "900", 1, 86400, O(login_window), "seconds over which failed logins count", NULL},
 	{"--trusted-proxy", "KOUAN_TRUSTED_PROXY", CONFIG_STRING, "", 0, 64, O(trusted_proxy), "proxy address whose X-Forwarded-For/-Proto are believed", NULL},
 	{"--grace", "KOUAN_SHUTDOWN_GRACE", CONFIG_INT, "10000", 0, 600000, O(grace_ms), "milliseconds to finish requests on stop", NULL},
+	{"--recognize-workers", "KOUAN_RECOGNIZE_WORKERS", CONFIG_INT, "2", 1, WORKQ_THREADS_MAX, O(recognize_workers), "threads that recognize declarations and render their pages", NULL},
+	{"--recognize-queue", "KOUAN_RECOGNIZE_QUEUE", CONFIG_INT, "8", 0, WORKQ_LIMIT_MAX, O(recognize_queue), "uploads that may wait for a recognition thread (more: 503 busy)", NULL},
 	{"--demo", "KOUAN_DEMO", CONFIG_BOOL, "false", 0, 0, O(demo), "create the demo lists and one account per role", NULL},
 };
 #undef O
@@ -105,6 +109,12 @@ int cli_serve(int argc, char **argv)
 	}
 	app.sessions = session_cache_new();
 	app.metrics = metrics_new();
+	app.scans = workq_new("recognize", (int)cfg.recognize_workers, (int)cfg.recognize_queue);
+	if (app.scans == NULL) {
+		fprintf(stderr, "kouan: cannot start the recognition threads\n");
+		rc = 1;
+		goto out;
+	}
 
 	struct http_config hc = {
 		.listen = cfg.listen,
@@ -139,9 +149,14 @@ int cli_serve(int argc, char **argv)
 				log_warn("msg=\"session purge failed\"");
 		}
 	}
+	/* Recognitions in flight finish and answer, queued ones get 503 busy;
+	 * then the server stops with no request set aside. */
+	workq_stop(app.scans);
+	app.scans = NULL;
 	http_stop(srv, (int)cfg.grace_ms);
 	rc = 0;
 out:
+	workq_stop(app.scans);
 	session_cache_free(app.sessions);
 	metrics_free(app.metrics);
 	store_close(app.store);

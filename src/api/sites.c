@@ -21,19 +21,6 @@ static const char *site_kind(int kind)
 	}
 }
 
-/* The id in the route's first segment, or 0 when it is not a positive number. */
-static int64_t param_id(struct api_ctx *c)
-{
-	const char *p = c->params[0];
-	int64_t v = 0;
-	for (size_t i = 0; p != NULL && p[i]; i++) {
-		if (p[i] < '0' || p[i] > '9' || i >= 18)
-			return 0;
-		v = v * 10 + (p[i] - '0');
-	}
-	return v;
-}
-
 static json_t *approver_json(const struct site_detail *d, const struct org_contact *bureau)
 {
 	const char *name = NULL, *phone = NULL;
@@ -175,7 +162,7 @@ static enum kerr apply_update(struct api_ctx *c, json_t *body, int64_t id, json_
 
 void sites_update(struct api_ctx *c)
 {
-	int64_t id = param_id(c);
+	int64_t id = api_param_id(c, 0);
 	struct site_detail d;
 	enum kerr e = id > 0 ? store_site_detail(c->app->store, id, &d) : K_NOT_FOUND;
 	if (e != K_OK) {
@@ -232,7 +219,7 @@ void organisations_list(struct api_ctx *c)
 
 void organisations_update(struct api_ctx *c)
 {
-	int64_t id = param_id(c);
+	int64_t id = api_param_id(c, 0);
 	struct org_contact o;
 	enum kerr e = id > 0 ? store_org_contact(c->app->store, id, &o) : K_NOT_FOUND;
 	if (e != K_OK) {

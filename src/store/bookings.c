@@ -176,7 +176,7 @@ static enum kerr insert_tx(const struct conn *c, void *arg)
 		" declaration_digits, fields, declared, confidence, warnings, clearance_mode, cargo_type, customs_warehouse,"
 		" is_transit, contact, transshipment_site_id, usage_type, fuel_type, crossing_date, slot, created_by, created_at,"
 		" updated_at, version) VALUES (?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)"
-		" RETURNING id", store_q_row_int64, &j->id, NULL, &rows, "isszssssssssisizssssiii",
+		" RETURNING id", store_q_row_int64, &j->id, NULL, &rows, "isszsssssssssiszssssiii",
 		j->org_id, domain_kinds[j->kind].code, domain_states[STATE_DRAFT].code, j->declaration_id,
 		declaration_no_or_empty(d), j->digits, j->fields, j->declared, j->confidence, j->warnings,
 		doc_text(d, "clearance_mode"), doc_text(d, "cargo_type"), doc_text(d, "customs_warehouse"),

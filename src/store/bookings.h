@@ -105,6 +105,9 @@ enum kerr store_declaration_get(struct store *st, int64_t id, struct declaration
 /* The PDF's bytes; the caller frees *data. */
 enum kerr store_declaration_pdf(struct store *st, int64_t id, unsigned char **data, size_t *len) KOUAN_MUST_USE;
 
+/* 1 when a booking naming site_id uses the declaration (a warehouse may see it). */
+enum kerr store_declaration_site_linked(struct store *st, int64_t id, int64_t site_id, int *linked) KOUAN_MUST_USE;
+
 /* Attachments, kept in the database. */
 struct attachment_meta {
 	int64_t id;

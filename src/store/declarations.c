@@ -182,3 +182,12 @@ enum kerr store_vehicle_choice_set(struct store *st, int64_t user_id, const char
 		" ON CONFLICT (user_id) DO UPDATE SET usage_type = excluded.usage_type, fuel_type = excluded.fuel_type",
 		"iss", user_id, usage ? usage : "", fuel ? fuel : "");
 }
+
+enum kerr store_declaration_site_linked(struct store *st, int64_t id, int64_t site_id, int *linked)
+{
+	int64_t n = 0;
+	enum kerr e = store_q_one(st, "SELECT COUNT(*) FROM bookings WHERE declaration_id = ? AND transshipment_site_id = ?",
+		store_q_row_int64, &n, "ii", id, site_id);
+	*linked = e == K_OK && n > 0;
+	return e;
+}
