@@ -30,6 +30,7 @@ struct app {
 	struct metrics *metrics;
 	struct workq *scans;	/* recognition and page rendering: a queue of their own */
 	int64_t started_at;	/* Unix seconds */
+	int test_clock;		/* --test-clock: POST /api/v1/capacity/expire-now may name its "now" */
 };
 
 /* Who is calling: filled for routes that need a session. */
@@ -142,6 +143,10 @@ void capacity_get(struct api_ctx *c);
 void capacity_put_day(struct api_ctx *c);
 void capacity_defaults_get(struct api_ctx *c);
 void capacity_defaults_put(struct api_ctx *c);
+void capacity_expire_now(struct api_ctx *c);
+void capacity_no_shows(struct api_ctx *c);
+void capacity_close_day(struct api_ctx *c);
+void bookings_move(struct api_ctx *c);
 void metrics_get(struct api_ctx *c);
 
 /* Sessions: the caller for a request (K_UNAUTHENTICATED when none is valid). */

@@ -1,5 +1,6 @@
 /* Crossing capacity: the free places of the coming days for every user, the
  * bureau's dates and defaults (store/capacity.h has the model). */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,8 +8,10 @@
 
 #include "api/api.h"
 #include "api/capacity.h"
+#include "core/config.h"
 #include "core/domain.h"
 #include "core/log.h"
+#include "store/bookings.h"
 #include "store/capacity.h"
 
 #define FIELD_NAME_MAX 96
@@ -406,4 +409,351 @@ void capacity_defaults_put(struct api_ctx *c)
 		api_error(c, e);
 	else
 		capacity_defaults_get(c);
+}
+
+/* ---- expiry, no-shows ---- */
+
+void capacity_expire_now(struct api_ctx *c)
+{
+	size_t len = 0;
+	int64_t now = (int64_t)time(NULL);
+	int expired = 0;
+	(void)http_body(c->req, &len);
+	if (len > 0) {
+		json_t *body = api_body_object(c);
+		if (body == NULL)
+			return;
+		json_t *v = json_object_get(body, "now");
+		int bad = v != NULL && (!c->app->test_clock || !json_is_integer(v) || json_integer_value(v) < 0);
+		if (!bad && v != NULL)
+			now = json_integer_value(v);
+		json_decref(body);
+		if (bad) {
+			api_invalid_field(c, "now", c->app->test_clock ? FIELD_INVALID : FIELD_UNKNOWN_CHOICE);
+			return;
+		}
+	}
+	enum kerr e = store_capacity_expire(c->app->store, now, &expired);
+	if (e != K_OK)
+		api_error(c, e);
+	else
+		api_json(c, 200, json_pack("{s:i}", "expired", expired));
+}
+
+/* from and to of the query, both required, at most a year apart. */
+static int period(struct api_ctx *c, int64_t *from, int64_t *to)
+{
+	json_t *fields = json_array();
+	const char *names[2] = {"from", "to"};
+	int64_t *out[2] = {from, to};
+	for (int i = 0; i < 2; i++) {
+		const char *v = http_query(c->req, names[i]);
+		if (v == NULL || crossing_date_parse(v, out[i]) != 0)
+			field_error(c, fields, names[i], v == NULL ? FIELD_REQUIRED : FIELD_INVALID);
+	}
+	if (json_array_size(fields) == 0 && (*to < *from || *to - *from > CAPACITY_HORIZON_MAX))
+		field_error(c, fields, "to", FIELD_INVALID);
+	if (json_array_size(fields) > 0) {
+		api_invalid(c, fields);
+		return -1;
+	}
+	json_decref(fields);
+	return 0;
+}
+
+void capacity_no_shows(struct api_ctx *c)
+{
+	int64_t from, to;
+	struct capacity_no_show *rows = NULL;
+	size_t n = 0;
+	if (period(c, &from, &to) != 0)
+		return;
+	enum kerr e = store_capacity_no_shows(c->app->store, from, to, &rows, &n);
+	if (e != K_OK) {
+		api_error(c, e);
+		return;
+	}
+	json_t *arr = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(arr, json_pack("{s:{s:I,s:s},s:I,s:I,s:I,s:I}", "organisation", "id",
+			(json_int_t)rows[i].org_id, "name", rows[i].org_name, "bookings", (json_int_t)rows[i].bookings, "units",
+			(json_int_t)rows[i].units, "passed", (json_int_t)rows[i].passed, "missed",
+			(json_int_t)(rows[i].units - rows[i].passed)));
+	free(rows);
+	api_json(c, 200, json_pack("{s:s,s:s,s:o}", "from", http_query(c->req, "from"), "to", http_query(c->req, "to"),
+		"organisations", arr));
+}
+
+/* ---- what a booking's submit or move was refused for ---- */
+
+static const char *problem_field(int problem)
+{
+	return problem == CAPACITY_DATE_REQUIRED || problem == CAPACITY_DATE_INVALID ? "crossing_date" : "slot";
+}
+
+static enum field_problem problem_kind(int problem)
+{
+	switch (problem) {
+	case CAPACITY_DATE_REQUIRED:
+	case CAPACITY_SLOT_REQUIRED:
+		return FIELD_REQUIRED;
+	case CAPACITY_SLOT_UNKNOWN:
+		return FIELD_UNKNOWN_CHOICE;
+	default:
+		return FIELD_INVALID;
+	}
+}
+
+/* The units a booking document claims: truck_count, or its vehicles. */
+static int64_t doc_units(json_t *doc)
+{
+	json_t *tc = json_object_get(doc, "truck_count");
+	int64_t n = domain_kind(json_string_value(json_object_get(doc, "kind"))) == KIND_COMMODITY_VEHICLE
+		? (int64_t)json_array_size(json_object_get(doc, "vehicles"))
+		: json_is_integer(tc) ? json_integer_value(tc) : 0;
+	return n > 0 ? n : 1;
+}
+
+/* capacity_full, with the nearest dates that have room for the booking. */
+static void answer_full(struct api_ctx *c, int64_t booking_id, const char *date)
+{
+	json_t *doc = NULL, *dates = json_array();
+	struct booking_meta meta;
+	int64_t day, near[CAPACITY_NEAREST_MAX];
+	size_t n = 0;
+	const char *want = date;
+	if (store_booking_get(c->app->store, booking_id, &meta, &doc) == K_OK) {
+		if (want == NULL)
+			want = json_string_value(json_object_get(doc, "crossing_date"));
+		if (want != NULL && crossing_date_parse(want, &day) == 0 &&
+		    store_capacity_nearest(c->app->store, domain_kinds[meta.kind].code, day, doc_units(doc),
+			    (int64_t)time(NULL), near, CAPACITY_NEAREST_MAX, &n) == K_OK)
+			for (size_t i = 0; i < n; i++) {
+				char d[CROSSING_DATE_LEN + 1];
+				crossing_date_format(near[i], d);
+				json_array_append_new(dates, json_string(d));
+			}
+	}
+	json_decref(doc);
+	api_error_detail(c, K_CAPACITY_FULL, json_pack("{s:o}", "nearest_dates", dates));
+}
+
+int capacity_answer(struct api_ctx *c, enum kerr e, int problem, int64_t booking_id, const char *date)
+{
+	switch (e) {
+	case K_VALIDATION_FAILED:
+		if (problem == CAPACITY_PROBLEM_NONE)
+			return 0;
+		api_invalid_field(c, problem_field(problem), problem_kind(problem));
+		return 1;
+	case K_CAPACITY_FULL:
+		answer_full(c, booking_id, date);
+		return 1;
+	case K_RATE_LIMITED:
+		http_add_header(c->req, "Retry-After", CAPACITY_RETRY_AFTER_S);
+		api_error(c, e);
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+enum kerr capacity_submit_enter(struct api_ctx *c, int64_t org_id, int *entered, int *over)
+{
+	struct capacity_settings set;
+	int admitted = 1;
+	*entered = 0;
+	*over = 0;
+	enum kerr e = store_capacity_settings_get(c->app->store, &set);
+	if (e == K_OK && set.inflight_limit > 0 && org_id != 0) {
+		e = store_capacity_inflight_enter(c->app->store, org_id, set.inflight_limit, (int64_t)time(NULL), &admitted);
+		*entered = e == K_OK && admitted;
+		*over = e == K_OK && !admitted;
+	}
+	return e;
+}
+
+void capacity_submit_leave(struct api_ctx *c, int64_t org_id, int entered)
+{
+	if (entered && store_capacity_inflight_leave(c->app->store, org_id) != K_OK)
+		log_warn("msg=\"in-flight mark not cleared\" org=%lld", (long long)org_id);
+}
+
+void capacity_check_fields(struct api_ctx *c, json_t *doc, json_t *fields)
+{
+	const char *date = json_string_value(json_object_get(doc, "crossing_date"));
+	const char *slot = json_string_value(json_object_get(doc, "slot"));
+	const char *kind = json_string_value(json_object_get(doc, "kind"));
+	int64_t day;
+	int a, b;
+	if (date == NULL || *date == '\0' || crossing_date_parse(date, &day) != 0) {
+		field_error(c, fields, "crossing_date", date == NULL || *date == '\0' ? FIELD_REQUIRED : FIELD_INVALID);
+		return;
+	}
+	if (slot != NULL && *slot != '\0' && crossing_slot_parse(slot, &a, &b) != 0) {
+		field_error(c, fields, "slot", FIELD_INVALID);
+		return;
+	}
+	/* A day split into slots needs one (checked again when capacity is taken). */
+	struct capacity_day *d = NULL;
+	size_t n = 0;
+	if ((slot == NULL || *slot == '\0') && capacity_kind_valid(kind) &&
+	    store_capacity_days(c->app->store, kind, day, day, (int64_t)time(NULL), &d, &n) == K_OK && n == 1 &&
+	    d[0].n > 0 && d[0].slots[0].slot[0] != '\0')
+		field_error(c, fields, "slot", FIELD_REQUIRED);
+	free(d);
+}
+
+/* ---- moving a booking, closing a date ---- */
+
+/* The booking the caller may move: an enterprise its own, the bureau any. */
+static enum kerr movable(struct api_ctx *c, int64_t *id, struct booking_meta *meta)
+{
+	long v;
+	if (parse_long(c->params[0], 1, LONG_MAX, &v) != 0)
+		return K_NOT_FOUND;
+	*id = v;
+	enum kerr e = store_booking_get(c->app->store, *id, meta, NULL);
+	if (e == K_OK && strcmp(c->who->user.role, "bureau") != 0 && meta->org_id != c->who->org.id)
+		e = K_NOT_FOUND;
+	return e;
+}
+
+static void answer_booking(struct api_ctx *c, int64_t id)
+{
+	json_t *doc = NULL;
+	struct booking_meta meta;
+	enum kerr e = store_booking_get(c->app->store, id, &meta, &doc);
+	if (e != K_OK)
+		api_error(c, e);
+	else
+		api_json(c, 200, doc);
+}
+
+void bookings_move(struct api_ctx *c)
+{
+	int64_t id = 0;
+	struct booking_meta meta;
+	enum kerr e = movable(c, &id, &meta);
+	if (e != K_OK) {
+		api_error(c, e);
+		return;
+	}
+	json_t *body = api_body_object(c);
+	if (body == NULL)
+		return;
+	json_t *fields = json_array();
+	enum capacity_problem problem = CAPACITY_PROBLEM_NONE;
+	json_object_set_new(body, "kind", json_string(domain_kinds[meta.kind].code));
+	capacity_check_fields(c, body, fields);
+	if (json_array_size(fields) > 0) {
+		json_decref(body);
+		api_invalid(c, fields);
+		return;
+	}
+	json_decref(fields);
+	char date[CROSSING_DATE_LEN + 1], slot[CROSSING_SLOT_LEN + 1];
+	snprintf(date, sizeof date, "%s", json_str(body, "crossing_date"));
+	snprintf(slot, sizeof slot, "%s", json_str(body, "slot") ? json_str(body, "slot") : "");
+	json_decref(body);
+	e = store_capacity_move_booking(c->app->store, id, date, slot, c->who->user.id, (int64_t)time(NULL), NULL,
+		&problem);
+	if (e == K_OK)
+		answer_booking(c, id);
+	else if (!capacity_answer(c, e, (int)problem, id, date))
+		api_error(c, e);
+}
+
+#define CLOSE_BOOKINGS_MAX 10000	/* bookings one close request moves */
+
+struct close_request {
+	char kind[CAPACITY_KIND_MAX];
+	int64_t day;
+	char to_date[CROSSING_DATE_LEN + 1];
+	char to_slot[CROSSING_SLOT_LEN + 1];
+	int has_target;
+};
+
+/* {"date","kind","move_to"?: {"date","slot"?}} */
+static int parse_close(struct api_ctx *c, json_t *body, struct close_request *r)
+{
+	json_t *fields = json_array(), *to = json_object_get(body, "move_to");
+	const char *kind = json_str(body, "kind"), *date = json_str(body, "date");
+	int64_t tday;
+	int a, b;
+	if (kind == NULL || !capacity_kind_valid(kind))
+		field_error(c, fields, "kind", kind == NULL ? FIELD_REQUIRED : FIELD_UNKNOWN_CHOICE);
+	if (date == NULL || crossing_date_parse(date, &r->day) != 0)
+		field_error(c, fields, "date", date == NULL ? FIELD_REQUIRED : FIELD_INVALID);
+	if (to != NULL) {
+		const char *td = json_str(to, "date"), *ts = json_str(to, "slot");
+		if (td == NULL || crossing_date_parse(td, &tday) != 0)
+			field_error(c, fields, "move_to.date", td == NULL ? FIELD_REQUIRED : FIELD_INVALID);
+		else
+			snprintf(r->to_date, sizeof r->to_date, "%s", td);
+		if (ts != NULL && *ts != '\0' && crossing_slot_parse(ts, &a, &b) != 0)
+			field_error(c, fields, "move_to.slot", FIELD_INVALID);
+		else if (ts != NULL)
+			snprintf(r->to_slot, sizeof r->to_slot, "%s", ts);
+		r->has_target = 1;
+	}
+	if (kind != NULL)
+		snprintf(r->kind, sizeof r->kind, "%s", kind);
+	if (json_array_size(fields) > 0) {
+		api_invalid(c, fields);
+		return -1;
+	}
+	json_decref(fields);
+	return 0;
+}
+
+/* Move every holder of the date, one transaction each; the ones that could
+ * not move are listed with why. */
+static json_t *move_holders(struct api_ctx *c, const struct close_request *r, const int64_t *ids, size_t n,
+	json_t *moved)
+{
+	json_t *left = json_array();
+	for (size_t i = 0; i < n; i++) {
+		enum capacity_problem problem;
+		enum kerr e = r->has_target ? store_capacity_move_booking(c->app->store, ids[i], r->to_date, r->to_slot,
+			c->who->user.id, (int64_t)time(NULL), "date closed by the bureau", &problem) : K_CAPACITY_FULL;
+		if (e == K_OK)
+			json_array_append_new(moved, json_integer(ids[i]));
+		else
+			json_array_append_new(left, json_pack("{s:I,s:s}", "id", (json_int_t)ids[i], "code", kerr_code(e)));
+	}
+	return left;
+}
+
+void capacity_close_day(struct api_ctx *c)
+{
+	struct close_request r = {0};
+	json_t *body = api_body_object(c);
+	if (body == NULL)
+		return;
+	int bad = parse_close(c, body, &r);
+	json_decref(body);
+	if (bad)
+		return;
+	int64_t *ids = xcalloc(CLOSE_BOOKINGS_MAX, sizeof *ids);
+	size_t n = 0;
+	char blocking[CROSSING_SLOT_LEN + 1];
+	struct capacity_layout closed = {0};
+	enum kerr e = store_capacity_stop_taking(c->app->store, r.kind, r.day);
+	if (e == K_OK)
+		e = store_capacity_holders(c->app->store, r.kind, r.day, ids, CLOSE_BOOKINGS_MAX, &n);
+	json_t *moved = json_array(), *left = e == K_OK ? move_holders(c, &r, ids, n, moved) : json_array();
+	free(ids);
+	if (e == K_OK && json_array_size(left) == 0)
+		e = store_capacity_set_day(c->app->store, r.kind, r.day, &closed, blocking);
+	if (e != K_OK && e != K_CAPACITY_BELOW_TAKEN) {
+		json_decref(moved);
+		json_decref(left);
+		api_error(c, e);
+		return;
+	}
+	/* Bookings that could not move keep their place: the date takes no new
+	 * ones, and the bureau may choose another date for them. */
+	api_json(c, json_array_size(left) ? 409 : 200, json_pack("{s:b,s:o,s:o}", "closed",
+		json_array_size(left) == 0 && e == K_OK, "moved", moved, "not_moved", left));
 }

@@ -59,6 +59,10 @@ static const struct route routes[] = {
 	{"POST", "/api/v1/bookings/:id/attachments", attachments_upload, ROLE_ENTERPRISE, 0, "attachments_upload"},
 	{"GET", "/api/v1/bookings/:id/attachments/:aid", attachments_download, ROLE_READERS, 0, "attachments_get"},
 	{"GET", "/api/v1/vin-template.xlsx", vin_template_get, ROLE_ANY, 0, "vin_template"},
+	{"POST", "/api/v1/capacity/expire-now", capacity_expire_now, ROLE_ADMIN, 0, "capacity_expire_now"},
+	{"GET", "/api/v1/capacity/no-shows", capacity_no_shows, ROLE_BUREAU, 0, "capacity_no_shows"},
+	{"POST", "/api/v1/capacity/close", capacity_close_day, ROLE_BUREAU, 0, "capacity_close"},
+	{"POST", "/api/v1/bookings/:id/move", bookings_move, ROLE_ENTERPRISE | ROLE_BUREAU, 0, "bookings_move"},
 	{"GET", "/healthz", health_check, 0, PUBLIC, "healthz"},
 	{"GET", "/metrics", metrics_get, 0, PUBLIC, "metrics"},
 };

@@ -13,12 +13,13 @@
 #include "core/config.h"
 #include "core/log.h"
 #include "core/workq.h"
+#include "store/capacity.h"
 
-#define PURGE_EVERY_S 60
+#define PURGE_EVERY_S 60	/* the session purge and the booking expiry run every minute */
 
 struct serve_config {
 	const char *listen, *db, *trusted_proxy;
-	int log_level, demo;
+	int log_level, demo, test_clock;
 	long threads, db_pool, max_body, max_upload, max_header_bytes, grace_ms;
 	long session_idle, session_max, login_max_user, login_max_addr, login_window;
 	long recognize_workers, recognize_queue;
@@ -65,6 +66,7 @@ static const struct config_option options[] = {
 	{"--recognize-workers", "KOUAN_RECOGNIZE_WORKERS", CONFIG_INT, "2", 1, WORKQ_THREADS_MAX, O(recognize_workers), "threads that recognize declarations and render their pages", NULL},
 	{"--recognize-queue", "KOUAN_RECOGNIZE_QUEUE", CONFIG_INT, "8", 0, WORKQ_LIMIT_MAX, O(recognize_queue), "uploads that may wait for a recognition thread (more: 503 busy)", NULL},
 	{"--demo", "KOUAN_DEMO", CONFIG_BOOL, "false", 0, 0, O(demo), "create the demo lists and one account per role", NULL},
+	{"--test-clock", "KOUAN_TEST_CLOCK", CONFIG_BOOL, "false", 0, 0, O(test_clock), "tests only: the admin's POST /api/v1/capacity/expire-now may give its own \"now\"", NULL},
 };
 #undef O
 
@@ -95,6 +97,7 @@ int cli_serve(int argc, char **argv)
 	struct app app = {
 		.set = {cfg.session_idle, cfg.session_max, cfg.login_max_user, cfg.login_max_addr, cfg.login_window},
 		.started_at = (int64_t)time(NULL),
+		.test_clock = cfg.test_clock,
 	};
 	enum kerr e = store_open(cfg.db, (int)cfg.db_pool, &app.store);
 	if (e != K_OK) {
@@ -147,6 +150,9 @@ int cli_serve(int argc, char **argv)
 			int64_t now = (int64_t)time(NULL);
 			if (store_session_purge(app.store, now - cfg.session_max, now - cfg.session_idle) != K_OK)
 				log_warn("msg=\"session purge failed\"");
+			int expired = 0;
+			if (store_capacity_expire(app.store, now, &expired) != K_OK)
+				log_warn("msg=\"booking expiry failed\"");
 		}
 	}
 	/* Recognitions in flight finish and answer, queued ones get 503 busy;

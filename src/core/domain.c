@@ -29,6 +29,8 @@ const struct domain_action domain_actions[ACTION_COUNT] = {
 		BIT(STATE_EXPIRED), STATE_CANCELLED, {"取消", "Отменить", "Cancel"}},
 	[ACTION_APPROVE] = {"approve", BIT(STATE_SUBMITTED), STATE_RELEASED, {"通过", "Одобрить", "Approve"}},
 	[ACTION_REJECT] = {"reject", BIT(STATE_SUBMITTED), STATE_REJECTED, {"驳回", "Отклонить", "Reject"}},
+	[ACTION_EXPIRE] = {"expire", BIT(STATE_SUBMITTED) | BIT(STATE_RELEASED), STATE_EXPIRED,
+		{"过期", "Истечь", "Expire"}},
 };
 
 const struct domain_named domain_attachment_types[ATTACH_COUNT] = {

@@ -47,6 +47,7 @@ enum booking_action {
 	ACTION_CANCEL,		/* any state before passed -> cancelled */
 	ACTION_APPROVE,		/* submitted -> released (the approval issue) */
 	ACTION_REJECT,		/* submitted -> rejected (the approval issue) */
+	ACTION_EXPIRE,		/* submitted/released -> expired: its slot and grace passed (the capacity issue's job) */
 	ACTION_COUNT
 };
 

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "core/log.h"
+#include "store/capacity.h"
 #include "store/store_internal.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -594,6 +595,18 @@ static enum kerr step_hold_vins(const struct conn *c, struct booking_transition 
 	return e == K_CONFLICT ? K_VIN_IN_USE : e;
 }
 
+/* Take capacity when the booking starts holding, give it back when it stops
+ * (store/capacity.h): the conditional UPDATE of the date's counter runs in
+ * this transaction. */
+static enum kerr step_capacity(const struct conn *c, struct booking_transition *t)
+{
+	struct capacity_booking_change ch = {t->booking_id, domain_states[t->from].holding, domain_states[t->to].holding,
+		t->action == ACTION_EXPIRE, t->over_inflight, now_s(), CAPACITY_PROBLEM_NONE};
+	enum kerr e = capacity_booking_step(c, &ch);
+	t->capacity_problem = (int)ch.problem;
+	return e;
+}
+
 static enum kerr step_write_history(const struct conn *c, struct booking_transition *t)
 {
 	return store_q_run(c, "INSERT INTO booking_history (booking_id, action, from_state, to_state, actor_id, at, reason)"
@@ -611,6 +624,7 @@ static const struct {
 	{"move_state", step_move_state},
 	{"hold_declaration", step_hold_declaration},
 	{"hold_vins", step_hold_vins},
+	{"capacity", step_capacity},
 	{"release_code", store_release_step},
 	{"write_history", step_write_history},
 	{"notify", store_notify_step},

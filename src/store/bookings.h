@@ -51,7 +51,9 @@ struct booking_transition {
 	enum booking_state to;		/* where the action leads (submit: by kind) */
 	int64_t actor_id;		/* 0 for the platform itself */
 	const char *reason;		/* may be NULL */
+	int over_inflight;		/* submit: the organisation's submits in flight are over the bureau's limit */
 	/* filled by the steps */
+	int capacity_problem;		/* enum capacity_problem when capacity refused as K_VALIDATION_FAILED */
 	enum booking_state from;
 	struct booking_meta meta;
 };

@@ -7,8 +7,11 @@
 #include <string.h>
 #include <time.h>
 
+#include <jansson.h>
+
 #include "core/domain.h"
 #include "core/log.h"
+#include "store/bookings.h"
 #include "store/store_internal.h"
 
 #define SETTINGS_SQL "SELECT horizon_days, cutoff_minutes, grace_minutes, inflight_limit FROM capacity_settings WHERE id = 1"
@@ -281,6 +284,292 @@ enum kerr capacity_move(const struct conn *c, const struct capacity_claim *cl, i
 	*problem = CAPACITY_PROBLEM_NONE;
 	enum kerr e = capacity_give_back(c, cl->booking_id, 0);
 	return e == K_OK ? capacity_take(c, cl, now, problem) : e;
+}
+
+/* ---- a booking's claim ---- */
+
+#define BOOKING_CLAIM_SQL "SELECT org_id, kind, COALESCE(crossing_date, ''), COALESCE(slot, ''), fields, state FROM bookings WHERE id = ?"
+
+struct booking_claim {
+	struct capacity_claim claim;
+	char kind[CAPACITY_KIND_MAX];
+	char date[CROSSING_DATE_LEN + 2];	/* one byte more: a longer value shows as invalid */
+	char slot[CROSSING_SLOT_LEN + 2];
+	char state[CAPACITY_KIND_MAX];
+	int64_t truck_count;
+	int found;
+};
+
+/* truck_count of the fields document: a number, or digits in a string. */
+static int64_t truck_count_of(const char *fields_json)
+{
+	json_t *doc = json_loads(fields_json, 0, NULL);
+	json_t *v = json_object_get(doc, "truck_count");
+	int64_t n = 0;
+	if (json_is_integer(v))
+		n = json_integer_value(v);
+	else if (json_is_string(v) && json_string_length(v) < 8)
+		n = strtol(json_string_value(v), NULL, 10);
+	json_decref(doc);
+	return n;
+}
+
+static enum kerr booking_claim_row(const struct conn *c, struct db_stmt *s, void *arg)
+{
+	struct booking_claim *b = arg;
+	b->claim.org_id = c->drv->column_int64(s, 0);
+	store_q_text(c, s, 1, b->kind, sizeof b->kind);
+	store_q_text(c, s, 2, b->date, sizeof b->date);
+	store_q_text(c, s, 3, b->slot, sizeof b->slot);
+	b->truck_count = truck_count_of(c->drv->column_text(s, 4));
+	store_q_text(c, s, 5, b->state, sizeof b->state);
+	b->found = 1;
+	return K_OK;
+}
+
+/* Read the booking's claim (at least one unit). */
+static enum kerr read_claim(const struct conn *c, int64_t booking_id, struct booking_claim *b)
+{
+	int64_t units = 0;
+	memset(b, 0, sizeof *b);
+	enum kerr e = store_q_run(c, BOOKING_CLAIM_SQL, booking_claim_row, b, NULL, NULL, "i", booking_id);
+	if (e == K_OK && !b->found)
+		return K_NOT_FOUND;
+	if (e == K_OK && domain_kind(b->kind) == KIND_COMMODITY_VEHICLE)
+		e = store_q_run(c, "SELECT COUNT(*) FROM booking_vehicles WHERE booking_id = ?", store_q_row_int64, &units,
+			NULL, NULL, "i", booking_id);
+	else
+		units = b->truck_count;
+	b->claim = (struct capacity_claim){booking_id, b->claim.org_id, b->kind, b->date, b->slot, units > 0 ? units : 1};
+	return e;
+}
+
+/* Units of the booking recorded at the gate. Passages belong to the gate
+ * (issue 12): counted from its `passages` table (one row per plate or VIN
+ * that passed, with booking_id) once that table exists; before, nothing has
+ * passed and all the capacity returns. */
+static enum kerr passed_units(const struct conn *c, int64_t booking_id, int64_t *passed)
+{
+	int64_t exists = 0;
+	*passed = 0;
+	enum kerr e = store_q_run(c, strcmp(c->drv->name, "sqlite") == 0
+		? "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'passages'"
+		: "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'passages' AND table_schema = current_schema()",
+		store_q_row_int64, &exists, NULL, NULL, "");
+	if (e == K_OK && exists)
+		e = store_q_run(c, "SELECT COUNT(*) FROM passages WHERE booking_id = ?", store_q_row_int64, passed, NULL, NULL,
+			"i", booking_id);
+	return e;
+}
+
+/* Expiry: what did not pass returns; the no-show is recorded. */
+static enum kerr give_back_expired(const struct conn *c, int64_t booking_id, int64_t now)
+{
+	struct booking_claim b;
+	int64_t passed = 0;
+	enum kerr e = read_claim(c, booking_id, &b);
+	if (e == K_OK)
+		e = passed_units(c, booking_id, &passed);
+	if (e == K_OK)
+		e = store_q_run(c, "INSERT INTO capacity_expiries (booking_id, org_id, day, kind, units, passed, expired_at)"
+			" VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (booking_id) DO NOTHING", NULL, NULL, NULL, NULL, "iissiii",
+			booking_id, b.claim.org_id, b.date, b.kind, b.claim.units, passed, now);
+	return e == K_OK ? capacity_give_back(c, booking_id, passed) : e;
+}
+
+enum kerr capacity_booking_step(const struct conn *c, struct capacity_booking_change *ch)
+{
+	struct booking_claim b;
+	ch->problem = CAPACITY_PROBLEM_NONE;
+	if (ch->was_holding == ch->holds)
+		return K_OK;	/* approval: submitted -> released keeps what it took */
+	if (!ch->holds && ch->expiring)
+		return give_back_expired(c, ch->booking_id, ch->now);
+	if (!ch->holds)
+		return capacity_give_back(c, ch->booking_id, 0);
+	enum kerr e = read_claim(c, ch->booking_id, &b);
+	if (e == K_OK)
+		e = capacity_take(c, &b.claim, ch->now, &ch->problem);
+	return e == K_OK && ch->over_inflight ? K_RATE_LIMITED : e;
+}
+
+struct move_job {
+	int64_t booking_id, actor_id, now;
+	const char *date, *slot, *why;
+	enum capacity_problem problem;
+};
+
+/* The booking's new date, only while it is submitted or released. */
+static enum kerr move_row(const struct conn *c, const struct move_job *m, struct booking_claim *b)
+{
+	int64_t changed = 0;
+	enum kerr e = read_claim(c, m->booking_id, b);
+	if (e != K_OK)
+		return e;
+	e = store_q_run(c, "UPDATE bookings SET crossing_date = ?, slot = ?, version = version + 1, updated_at = ?"
+		" WHERE id = ? AND state IN (?, ?)", NULL, NULL, &changed, NULL, "ssiiss", m->date, m->slot, m->now,
+		m->booking_id, domain_states[STATE_SUBMITTED].code, domain_states[STATE_RELEASED].code);
+	return e == K_OK && changed == 0 ? K_WRONG_STATE : e;
+}
+
+static enum kerr move_tx(const struct conn *c, void *arg)
+{
+	struct move_job *m = arg;
+	struct booking_claim b;
+	char reason[256];
+	enum kerr e = move_row(c, m, &b);
+	if (e != K_OK)
+		return e;
+	snprintf(reason, sizeof reason, "%s%s%s %s -> %s %s", m->why ? m->why : "", m->why ? ": " : "", b.date, b.slot,
+		m->date, m->slot ? m->slot : "");
+	b.claim.date = m->date;
+	b.claim.slot = m->slot;
+	e = capacity_move(c, &b.claim, m->now, &m->problem);
+	if (e == K_OK)
+		e = store_q_run(c, "INSERT INTO booking_history (booking_id, action, from_state, to_state, actor_id, at, reason)"
+			" VALUES (?, 'move', ?, ?, ?, ?, ?)", NULL, NULL, NULL, NULL, "isszis", m->booking_id, b.state, b.state,
+			m->actor_id, m->now, reason);
+	return e;
+}
+
+enum kerr store_capacity_move_booking(struct store *st, int64_t booking_id, const char *date, const char *slot,
+	int64_t actor_id, int64_t now, const char *why, enum capacity_problem *problem)
+{
+	struct move_job m = {booking_id, actor_id, now, date, slot && slot[0] ? slot : NULL, why, CAPACITY_PROBLEM_NONE};
+	enum kerr e = store_tx(st, move_tx, &m);
+	*problem = m.problem;
+	return e;
+}
+
+enum kerr store_capacity_stop_taking(struct store *st, const char *kind, int64_t day)
+{
+	char date[CROSSING_DATE_LEN + 1];
+	crossing_date_format(day, date);
+	return store_q_write(st, 0, "UPDATE capacity_counters SET open = 0 WHERE day = ? AND kind = ?", "ss", date, kind);
+}
+
+struct id_rows {
+	int64_t *ids;
+	size_t n, max;
+};
+
+static enum kerr id_row(const struct conn *c, struct db_stmt *s, void *arg)
+{
+	struct id_rows *r = arg;
+	if (r->n < r->max)
+		r->ids[r->n++] = c->drv->column_int64(s, 0);
+	return K_OK;
+}
+
+enum kerr store_capacity_holders(struct store *st, const char *kind, int64_t day, int64_t *ids, size_t max, size_t *n)
+{
+	char date[CROSSING_DATE_LEN + 1];
+	struct id_rows r = {ids, 0, max};
+	crossing_date_format(day, date);
+	enum kerr e = store_q_all(st, "SELECT booking_id FROM capacity_holds WHERE day = ? AND kind = ? ORDER BY booking_id",
+		id_row, &r, "ss", date, kind);
+	*n = r.n;
+	return e;
+}
+
+/* ---- expiry and no-shows ---- */
+
+#define EXPIRE_BATCH_MAX 1000	/* bookings one run looks at; the next minute takes the rest */
+
+struct expiry_candidates {
+	int64_t ids[EXPIRE_BATCH_MAX];
+	size_t n;
+	int grace;
+	int64_t now;
+};
+
+static enum kerr candidate_row(const struct conn *c, struct db_stmt *s, void *arg)
+{
+	struct expiry_candidates *x = arg;
+	int64_t from, until;
+	if (x->n < EXPIRE_BATCH_MAX &&
+	    capacity_window(c->drv->column_text(s, 1), c->drv->column_text(s, 2), x->grace, &from, &until) == 0 &&
+	    until <= x->now)
+		x->ids[x->n++] = c->drv->column_int64(s, 0);
+	return K_OK;
+}
+
+/* Holds whose date is today or earlier, in Beijing time: their windows may
+ * have ended. */
+static enum kerr expiry_candidates(struct store *st, struct expiry_candidates *x)
+{
+	struct conn c;
+	char today[CROSSING_DATE_LEN + 1];
+	crossing_date_format(crossing_today(x->now), today);
+	enum kerr e = store_conn_get(st, &c);
+	if (e != K_OK)
+		return e;
+	e = capacity_grace_minutes(&c, &x->grace);
+	if (e == K_OK)
+		e = store_q_run(&c, "SELECT booking_id, day, slot FROM capacity_holds WHERE day <= ? ORDER BY day, booking_id",
+			candidate_row, x, NULL, NULL, "s", today);
+	store_conn_put(st, &c);
+	return e;
+}
+
+enum kerr store_capacity_expire(struct store *st, int64_t now, int *expired)
+{
+	struct expiry_candidates *x = xcalloc(1, sizeof *x);
+	x->now = now;
+	*expired = 0;
+	enum kerr e = expiry_candidates(st, x);
+	for (size_t i = 0; e == K_OK && i < x->n; i++) {
+		struct booking_transition t = {.booking_id = x->ids[i], .action = ACTION_EXPIRE, .to = STATE_EXPIRED,
+			.reason = "crossing slot and grace passed"};
+		enum kerr te = store_booking_transition(st, &t);
+		if (te == K_OK)
+			(*expired)++;
+		else if (te != K_WRONG_STATE && te != K_NOT_FOUND)
+			e = te;	/* another server expired it first: not an error */
+	}
+	free(x);
+	if (*expired > 0)
+		log_info("msg=\"bookings expired\" count=%d", *expired);
+	return e;
+}
+
+struct no_show_rows {
+	struct capacity_no_show *v;
+	size_t n, cap;
+};
+
+static enum kerr no_show_row(const struct conn *c, struct db_stmt *s, void *arg)
+{
+	struct no_show_rows *r = arg;
+	if (r->n == r->cap) {
+		r->cap = r->cap ? r->cap * 2 : 16;
+		r->v = xrealloc(r->v, r->cap * sizeof *r->v);
+	}
+	struct capacity_no_show *o = &r->v[r->n++];
+	o->org_id = c->drv->column_int64(s, 0);
+	store_q_text(c, s, 1, o->org_name, sizeof o->org_name);
+	o->bookings = c->drv->column_int64(s, 2);
+	o->units = c->drv->column_int64(s, 3);
+	o->passed = c->drv->column_int64(s, 4);
+	return K_OK;
+}
+
+enum kerr store_capacity_no_shows(struct store *st, int64_t from, int64_t to, struct capacity_no_show **out, size_t *n)
+{
+	char a[CROSSING_DATE_LEN + 1], b[CROSSING_DATE_LEN + 1];
+	struct no_show_rows r = {0};
+	crossing_date_format(from, a);
+	crossing_date_format(to, b);
+	enum kerr e = store_q_all(st, "SELECT x.org_id, o.name, COUNT(*), SUM(x.units), SUM(x.passed)"
+		" FROM capacity_expiries x JOIN organisations o ON o.id = x.org_id WHERE x.day BETWEEN ? AND ?"
+		" GROUP BY x.org_id, o.name ORDER BY SUM(x.units) - SUM(x.passed) DESC, o.name", no_show_row, &r, "ss", a, b);
+	if (e != K_OK) {
+		free(r.v);
+		return e;
+	}
+	*out = r.v;
+	*n = r.n;
+	return K_OK;
 }
 
 /* ---- settings, caps and defaults ---- */

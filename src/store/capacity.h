@@ -143,6 +143,53 @@ enum kerr capacity_move(const struct conn *c, const struct capacity_claim *claim
 /* The grace window of the settings, read inside the transaction. */
 enum kerr capacity_grace_minutes(const struct conn *c, int *grace) KOUAN_MUST_USE;
 
+/* A booking's change of state as the capacity step sees it (bookings.c,
+ * transition_steps): it takes when the booking starts holding (submit), and
+ * gives back when it stops (withdraw, cancel, rejection, expiry). */
+struct capacity_booking_change {
+	int64_t booking_id;
+	int was_holding, holds;
+	int expiring;		/* expiry: units that crossed stay taken, the no-show is recorded */
+	int over_inflight;	/* the organisation has too many submits in flight: K_RATE_LIMITED, checked last */
+	int64_t now;
+	enum capacity_problem problem;	/* filled on K_VALIDATION_FAILED */
+};
+/* The claim is the booking's own crossing_date, slot, kind and units:
+ * truck_count (trucks without trailers) for heavy trucks, its vehicle rows
+ * for commodity vehicles. Errors as capacity_take. */
+enum kerr capacity_booking_step(const struct conn *c, struct capacity_booking_change *ch) KOUAN_MUST_USE;
+/* Move booking_id (submitted or released) to date and slot: its row and
+ * its capacity in one transaction, with a history row, or nothing changes.
+ * K_WRONG_STATE when the booking is in another state; K_NOT_FOUND; errors
+ * of capacity_take. */
+enum kerr store_capacity_move_booking(struct store *st, int64_t booking_id, const char *date, const char *slot,
+	int64_t actor_id, int64_t now, const char *why, enum capacity_problem *problem) KOUAN_MUST_USE;
+/* Closing a date that holds bookings: first no new booking may take from
+ * it (its counters stop taking), then the bureau moves each holder
+ * elsewhere, then the date is closed. *ids: the bookings holding the date,
+ * at most max of them. */
+enum kerr store_capacity_stop_taking(struct store *st, const char *kind, int64_t day) KOUAN_MUST_USE;
+enum kerr store_capacity_holders(struct store *st, const char *kind, int64_t day, int64_t *ids, size_t max, size_t *n)
+	KOUAN_MUST_USE;
+
+/* Expire every submitted or released booking whose slot (or day) plus
+ * grace ended before now, each through the booking's own change of state
+ * (action expire): its conditional UPDATE lets one server expire a booking
+ * once however many run this at the same moment. *expired gets how many
+ * this call expired. */
+enum kerr store_capacity_expire(struct store *st, int64_t now, int *expired) KOUAN_MUST_USE;
+
+/* No-shows per organisation over the crossing dates from..to (day numbers):
+ * expired bookings, their units, the units that crossed. */
+struct capacity_no_show {
+	int64_t org_id;
+	char org_name[128];
+	int64_t bookings, units, passed;
+};
+/* *out: an array of *n rows, most units missed first; free() it. */
+enum kerr store_capacity_no_shows(struct store *st, int64_t from, int64_t to, struct capacity_no_show **out,
+	size_t *n) KOUAN_MUST_USE;
+
 /* ---- Reading and setting, each its own transaction. ---- */
 
 enum kerr store_capacity_settings_get(struct store *st, struct capacity_settings *out) KOUAN_MUST_USE;

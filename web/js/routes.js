@@ -4,6 +4,7 @@ import * as home from './pages/home.js';
 import * as users from './pages/users.js';
 import * as masterData from './pages/master_data.js';
 import * as password from './pages/password.js';
+import * as capacity from './pages/capacity.js';
 
 export const ROLES = ['enterprise', 'warehouse', 'bureau', 'gate', 'admin'];
 
@@ -11,6 +12,7 @@ export const ROUTES = [
 	{ path: '/', title: 'nav.home', roles: ROLES, nav: true, page: home },
 	{ path: '/users', title: 'nav.users', roles: ['admin'], nav: true, page: users },
 	{ path: '/master-data', title: 'nav.master_data', roles: ['bureau'], nav: true, page: masterData },
+	{ path: '/capacity', title: 'nav.capacity', roles: ['bureau'], nav: true, page: capacity },
 	{ path: '/password', title: 'nav.password', roles: ROLES, nav: true, page: password },
 ];
 
