@@ -7,6 +7,7 @@
 #include <jansson.h>
 #include <stdint.h>
 
+#include "core/domain.h"
 #include "core/error.h"
 #include "http/http.h"
 #include "store/store.h"
@@ -138,6 +139,27 @@ void api_defer_to_queue(struct api_ctx *c, void (*run)(struct api_ctx *c, void *
 int api_upload_part(struct api_ctx *c, const char *field, size_t max, struct http_part *out);
 /* 503 busy with Retry-After. */
 void api_busy(struct api_ctx *c);
+/* Approval and release (approvals.c, release.c, gate.c, notifications.c). */
+void approvals_list(struct api_ctx *c);
+void approvals_batch(struct api_ctx *c);
+void approvals_settings_get(struct api_ctx *c);
+void approvals_settings_put(struct api_ctx *c);
+void bookings_approve(struct api_ctx *c);
+void bookings_reject(struct api_ctx *c);
+/* Where a submit of this kind leads: commodity vehicles wait for review
+ * when the bureau has turned it on, else domain_submit_target. */
+enum booking_state approval_submit_target(struct api_ctx *c, enum booking_kind kind);
+/* Answer 200/201 with the whole booking as GET /bookings/{id} shows it. */
+void api_booking_answer(struct api_ctx *c, int status, int64_t id);
+void release_get(struct api_ctx *c);
+void release_png(struct api_ctx *c);
+void release_svg(struct api_ctx *c);
+void release_keys_get(struct api_ctx *c);
+void release_key_rotate(struct api_ctx *c);
+void release_revocations(struct api_ctx *c);
+void gate_scan(struct api_ctx *c);
+void notifications_list(struct api_ctx *c);
+void notifications_read(struct api_ctx *c);
 void health_check(struct api_ctx *c);
 void capacity_get(struct api_ctx *c);
 void capacity_put_day(struct api_ctx *c);

@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "core/config.h"
 #include "core/log.h"
+#include "store/release.h"
 #include "core/workq.h"
 #include "store/capacity.h"
 
@@ -110,6 +111,13 @@ int cli_serve(int argc, char **argv)
 		store_close(app.store);
 		return 1;
 	}
+	struct release_key key;
+	if ((e = store_release_key_active(app.store, (int64_t)time(NULL), &key)) != K_OK) {
+		fprintf(stderr, "kouan: cannot make the release key: %s\n", kerr_message(e, LANG_EN));
+		store_close(app.store);
+		return 1;
+	}
+	sodium_memzero(key.secret_key, sizeof key.secret_key);
 	app.sessions = session_cache_new();
 	app.metrics = metrics_new();
 	app.scans = workq_new("recognize", (int)cfg.recognize_workers, (int)cfg.recognize_queue);

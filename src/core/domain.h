@@ -48,6 +48,7 @@ enum booking_action {
 	ACTION_APPROVE,		/* submitted -> released (the approval issue) */
 	ACTION_REJECT,		/* submitted -> rejected (the approval issue) */
 	ACTION_EXPIRE,		/* submitted/released -> expired: its slot and grace passed (the capacity issue's job) */
+	ACTION_PASS,		/* released -> passed: the gate recorded every plate or VIN (the approval issue) */
 	ACTION_COUNT
 };
 

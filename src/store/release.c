@@ -356,12 +356,16 @@ enum kerr store_release_step(const struct conn *c, struct booking_transition *t)
 	return e;
 }
 
+enum kerr store_release_moved_on(const struct conn *c, int64_t booking_id, int64_t now)
+{
+	enum kerr e = store_release_revoke_on(c, booking_id, RELEASE_REASON_MOVED, now);
+	return e == K_OK ? store_release_issue_on(c, booking_id, now) : e;
+}
+
 static enum kerr reissue_tx(const struct conn *c, void *arg)
 {
 	const int64_t *booking_id = arg;
-	int64_t now = (int64_t)time(NULL);
-	enum kerr e = store_release_revoke_on(c, *booking_id, RELEASE_REASON_MOVED, now);
-	return e == K_OK ? store_release_issue_on(c, *booking_id, now) : e;
+	return store_release_moved_on(c, *booking_id, (int64_t)time(NULL));
 }
 
 enum kerr store_release_reissue(struct store *st, int64_t booking_id)

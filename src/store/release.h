@@ -80,6 +80,8 @@ enum kerr store_release_step(const struct conn *c, struct booking_transition *t)
 enum kerr store_release_issue_on(const struct conn *c, int64_t booking_id, int64_t now) KOUAN_MUST_USE;
 enum kerr store_release_revoke_on(const struct conn *c, int64_t booking_id, const char *reason, int64_t now)
 	KOUAN_MUST_USE;
+/* Both, for a released booking whose slot moved (store/capacity.c move). */
+enum kerr store_release_moved_on(const struct conn *c, int64_t booking_id, int64_t now) KOUAN_MUST_USE;
 /* Revoke the booking's code and issue the next, in one transaction. */
 enum kerr store_release_reissue(struct store *st, int64_t booking_id) KOUAN_MUST_USE;
 
