@@ -47,11 +47,12 @@ static enum kerr queue_row_read(const struct conn *c, struct db_stmt *s, void *a
 
 static enum kerr queue_ids(struct store *st, const struct approval_filter *f, int limit, struct queue *q)
 {
-	const char *state = f->state >= 0 && f->state < STATE_COUNT ? domain_states[f->state].code : NULL;
-	const char *kind = f->kind >= 0 && f->kind < KIND_COUNT ? domain_kinds[f->kind].code : NULL;
+	/* "" for any: PostgreSQL cannot type a parameter that only meets IS NULL */
+	const char *state = f->state >= 0 && f->state < STATE_COUNT ? domain_states[f->state].code : "";
+	const char *kind = f->kind >= 0 && f->kind < KIND_COUNT ? domain_kinds[f->kind].code : "";
 	return store_q_all(st, "SELECT b.id, " SUBMITTED_AT ", COALESCE(s.name, ''), e.name" APPROVAL_FROM
-		" WHERE" APPROVER_IS " AND (? = 0 OR b.transshipment_site_id = ?) AND (? IS NULL OR b.state = ?)"
-		" AND (? IS NULL OR b.kind = ?) AND (? = 0 OR b.id < ?) ORDER BY b.id DESC LIMIT ?", queue_row_read, q,
+		" WHERE" APPROVER_IS " AND (? = 0 OR b.transshipment_site_id = ?) AND (? = '' OR b.state = ?)"
+		" AND (? = '' OR b.kind = ?) AND (? = 0 OR b.id < ?) ORDER BY b.id DESC LIMIT ?", queue_row_read, q,
 		"iiiiissssiii", approver_code(f->approver), approver_code(f->approver), f->warehouse_org_id, f->site_id,
 		f->site_id, state, state, kind, kind, f->cursor, f->cursor, (int64_t)limit);
 }
