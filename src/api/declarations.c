@@ -120,12 +120,6 @@ struct upload {
 	char filename[FILENAME_MAX_BYTES + 1];
 };
 
-static int page_count(json_t *rec)
-{
-	json_t *p = json_object_get(json_object_get(rec, "document"), "pages");
-	return json_is_integer(p) ? (int)json_integer_value(p) : 0;
-}
-
 static void recognize_and_store(struct api_ctx *c, void *arg)
 {
 	struct upload *u = arg;
@@ -134,8 +128,9 @@ static void recognize_and_store(struct api_ctx *c, void *arg)
 	enum kerr e = rec_recognize_buffer(u->data, u->len, &rec);
 	log_info("msg=\"recognition finished\" req=%s code=%s", http_request_id(c->req), kerr_code(e));
 	char *text = e == K_OK ? json_dumps(rec, JSON_COMPACT) : NULL;
-	struct declaration_meta m = {.org_id = c->who->org.id, .uploaded_by = c->who->user.id, .size = (int64_t)u->len,
-		.pages = page_count(rec)};
+	struct declaration_meta m = {.org_id = c->who->org.id, .uploaded_by = c->who->user.id, .size = (int64_t)u->len};
+	if (e == K_OK)
+		e = rec_page_count(u->data, u->len, &m.pages);
 	snprintf(m.filename, sizeof m.filename, "%s", u->filename);
 	int64_t id = 0;
 	if (e == K_OK)

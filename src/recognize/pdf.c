@@ -1517,3 +1517,45 @@ enum kerr rec_render_page_png(const unsigned char *data, size_t len, int page_no
 	}
 	return err;
 }
+
+enum kerr rec_page_count(const unsigned char *data, size_t len, int *pages)
+{
+	*pages = 0;
+	if (len == 0 || len > REC_MAX_FILE_BYTES || !has_pdf_header(data, len))
+		return K_NOT_PDF;
+	pthread_once(&base_once, base_init);
+	if (!base_ctx)
+		return K_INTERNAL;
+	struct budget budget = {0, REC_MAX_MEMORY_BYTES, 0, rec_now_ms() + REC_RENDER_TIME_LIMIT_MS, NULL, 0, 0};
+	struct budget *saved = tl_budget;
+	tl_budget = &budget;
+	fz_context *ctx = fz_clone_context(base_ctx);
+	if (!ctx) {
+		tl_budget = saved;
+		return K_RESOURCE_LIMIT;
+	}
+	enum kerr err = K_OK;
+	fz_stream *stm = NULL;
+	fz_document *doc = NULL;
+	fz_var(stm);
+	fz_var(doc);
+	fz_var(err);
+	fz_try(ctx) {
+		stm = fz_open_memory(ctx, data, len);
+		doc = &pdf_open_document_with_stream(ctx, stm)->super;
+		if (fz_needs_password(ctx, doc) && !fz_authenticate_password(ctx, doc, ""))
+			err = K_ENCRYPTED_PDF;
+		else
+			*pages = fz_count_pages(ctx, doc);
+	}
+	fz_always(ctx) {
+		fz_drop_document(ctx, doc);
+		fz_drop_stream(ctx, stm);
+	}
+	fz_catch(ctx) {
+		err = budget.exceeded || budget.late ? K_RESOURCE_LIMIT : K_CORRUPT_PDF;
+	}
+	fz_drop_context(ctx);
+	tl_budget = saved;
+	return err;
+}

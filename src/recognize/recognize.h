@@ -45,4 +45,7 @@ enum kerr rec_recognize_file_within(const char *path, long time_limit_ms, json_t
 enum kerr rec_render_page_png(const unsigned char *data, size_t len, int page_no, int dpi, unsigned char **png,
 	size_t *png_len) KOUAN_MUST_USE;
 
+/* The number of pages of a PDF (errors as rec_render_page_png). */
+enum kerr rec_page_count(const unsigned char *data, size_t len, int *pages) KOUAN_MUST_USE;
+
 #endif
