@@ -47,6 +47,7 @@ const struct domain_named domain_option_lists[OPTION_LIST_COUNT] = {
 	{"fuel_type", {"燃油类型", "Тип топлива", "Fuel type"}},
 	{"brand", {"品牌", "Марка", "Brand"}},
 	{"colour", {"颜色", "Цвет", "Colour"}},
+	{"reject_reason", {"驳回原因", "Причина отказа", "Reason for rejection"}},
 };
 
 static int find_named(const struct domain_named *t, size_t n, const char *code)
