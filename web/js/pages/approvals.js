@@ -85,13 +85,13 @@ export function render(ctx) {
 		const bySite = Array.isArray(c.by_site) ? c.by_site : [];
 		const keep = siteSel.input.value;
 		siteSel.input.replaceChildren(h('option', { value: '' }, t('approvals.all_sites')),
-			bySite.filter((s) => s.site_id).map((s) => h('option', { value: s.site_id }, s.site_name)));
+			...bySite.filter((s) => s.site_id).map((s) => h('option', { value: s.site_id }, s.site_name)));
 		siteSel.input.value = keep;
 		const now = Date.now() / 1000;
-		counts.replaceChildren(h('p', { class: 'count-total' }, t('approvals.pending_total', { n: c.pending || 0 })),
+		counts.replaceChildren(h('div', {}, h('p', { class: 'count-total' }, t('approvals.pending_total', { n: c.pending || 0 })),
 			bySite.length ? h('ul', { class: 'chips' }, bySite.map((s) => h('li', {},
 				t('approvals.site_count', { site: s.site_name || t('approvals.no_site'), n: s.pending,
-					wait: waiting(now - s.oldest_submitted_at) })))) : null);
+					wait: waiting(now - s.oldest_submitted_at) })))) : null));
 	}
 
 	function table() {

@@ -72,12 +72,13 @@ export function render(ctx) {
 			headline = t('gate.unit_required');
 		answer.className = 'gate-answer ' + (green ? 'gate-green' : 'gate-red');
 		answer.dataset.result = res.result;
-		answer.replaceChildren(
+		// replaceChildren would write a null as the text "null"
+		answer.replaceChildren(...[
 			h('p', { class: 'gate-headline' }, headline),
 			res.reason ? h('p', { class: 'gate-reason', 'data-reason': res.reason }, reasonText(res.reason)) : null,
 			res.repeat ? h('p', { class: 'gate-reason' }, t('gate.repeat')) : null,
-			res.unit ? h('p', { class: 'gate-unit' }, t('gate.recorded', { unit: res.unit })) : null,
-			bookingFacts(res.booking));
+			res.unit && green ? h('p', { class: 'gate-unit' }, t('gate.recorded', { unit: res.unit })) : null,
+			bookingFacts(res.booking)].filter(Boolean));
 	}
 
 	async function send(token, unit) {
