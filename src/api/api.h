@@ -104,6 +104,8 @@ void users_update(struct api_ctx *c);
 void users_reset_password(struct api_ctx *c);
 void options_get(struct api_ctx *c);
 void domain_get(struct api_ctx *c);
+void options_add(struct api_ctx *c);
+void options_update(struct api_ctx *c);
 void sites_list(struct api_ctx *c);
 void sites_create(struct api_ctx *c);
 void sites_update(struct api_ctx *c);

@@ -9,7 +9,7 @@
 #include "store/bookings.h"
 
 /* The recognised fields a booking carries, under their schema names. */
-enum field_type { FT_TEXT, FT_NUMBER, FT_INTEGER, FT_TEXT_LIST, FT_OBJECT };
+enum field_type { FT_TEXT, FT_NUMBER, FT_INTEGER, FT_TEXT_LIST, FT_OBJECT, FT_LIST /* of texts or small objects */ };
 struct recognised_field {
 	const char *key;
 	enum field_type type;

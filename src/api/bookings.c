@@ -16,13 +16,14 @@
 #define DATE_LEN 10		/* YYYY-MM-DD */
 #define SLOT_LEN 11		/* HH:MM-HH:MM */
 #define CURSOR_DIGITS_MAX 18
+#define SMALL_OBJECT_KEYS 4	/* keys of a recognised object field */
 
 const struct recognised_field booking_recognised[] = {
 	{"declaration_no", FT_TEXT}, {"domestic_shipper", FT_OBJECT}, {"origin", FT_OBJECT},
 	{"gross_weight_kg", FT_NUMBER}, {"total_value", FT_NUMBER}, {"currency", FT_TEXT},
 	{"departure_port", FT_TEXT}, {"exit_customs", FT_TEXT}, {"destination_country", FT_TEXT},
 	{"remarks", FT_TEXT}, {"transport_name", FT_TEXT}, {"plates", FT_TEXT_LIST}, {"truck_count", FT_INTEGER},
-	{"vehicle_count", FT_INTEGER}, {"vins", FT_TEXT_LIST}, {"seals", FT_TEXT_LIST}, {"vehicle_models", FT_TEXT_LIST},
+	{"vehicle_count", FT_INTEGER}, {"vins", FT_TEXT_LIST}, {"seals", FT_TEXT_LIST}, {"vehicle_models", FT_LIST},
 	{"containers", FT_TEXT_LIST}, {"container_teu", FT_INTEGER},
 };
 const size_t booking_recognised_count = COUNT(booking_recognised);
@@ -130,8 +131,10 @@ static const char *guess_brand(struct option_item *brands, size_t n, json_t *mod
 	size_t i;
 	json_t *mdl;
 	json_array_foreach(models, i, mdl) {
-		for (size_t b = 0; b < n && json_is_string(mdl); b++) {
-			if (brands[b].disabled || strstr(json_string_value(mdl), brands[b].value) == NULL)
+		/* a model is {"brand","model"} (or a bare string) */
+		const char *t = json_is_object(mdl) ? json_string_value(json_object_get(mdl, "brand")) : json_string_value(mdl);
+		for (size_t b = 0; b < n && t; b++) {
+			if (brands[b].disabled || strstr(t, brands[b].value) == NULL)
 				continue;
 			if (found && strcmp(found, brands[b].value) != 0)
 				return NULL;
@@ -308,6 +311,19 @@ static int valid_text_list(json_t *v, size_t max_items, size_t max_bytes)
 	return 1;
 }
 
+/* An object of a few short texts ({"name","uscc"}, {"code","name"}, {"brand","model"}). */
+static int small_object(json_t *v)
+{
+	const char *k;
+	json_t *x;
+	if (!json_is_object(v) || json_object_size(v) > SMALL_OBJECT_KEYS)
+		return 0;
+	json_object_foreach(v, k, x)
+		if (!json_is_null(x) && !text_ok(x, BOOKING_TEXT_MAX))
+			return 0;
+	return 1;
+}
+
 static enum field_problem check_recognised(const struct recognised_field *f, json_t *v)
 {
 	if (json_is_null(v))
@@ -323,13 +339,15 @@ static enum field_problem check_recognised(const struct recognised_field *f, jso
 	case FT_TEXT_LIST:
 		return valid_text_list(v, strcmp(f->key, "plates") == 0 ? BOOKING_PLATES_MAX : BOOKING_VEHICLES_MAX,
 			BOOKING_TEXT_MAX) ? FIELD_PROBLEM_COUNT : FIELD_INVALID;
-	case FT_OBJECT: {
-		const char *k;
+	case FT_OBJECT:
+		return small_object(v) ? FIELD_PROBLEM_COUNT : FIELD_INVALID;
+	case FT_LIST: {
+		size_t i;
 		json_t *x;
-		if (!json_is_object(v) || json_object_size(v) > 4)
+		if (!json_is_array(v) || json_array_size(v) > BOOKING_VEHICLES_MAX)
 			return FIELD_INVALID;
-		json_object_foreach(v, k, x)
-			if (!json_is_null(x) && !text_ok(x, BOOKING_TEXT_MAX))
+		json_array_foreach(v, i, x)
+			if (!text_ok(x, BOOKING_TEXT_MAX) && !small_object(x))
 				return FIELD_INVALID;
 		return FIELD_PROBLEM_COUNT;
 	}
@@ -455,6 +473,18 @@ static json_t *normalised_rows(json_t *rows)
 	return out;
 }
 
+/* A declaration number as kept: without the spaces and dashes people type. */
+static json_t *normalised_declno(const char *s)
+{
+	char buf[BOOKING_TEXT_MAX + 1];
+	size_t o = 0;
+	for (; *s && o < BOOKING_TEXT_MAX; s++)
+		if (*s != ' ' && *s != '-')
+			buf[o++] = *s;
+	buf[o] = '\0';
+	return json_string(buf);
+}
+
 static json_t *normalised_plates(json_t *plates)
 {
 	json_t *out = json_array();
@@ -477,6 +507,8 @@ static void apply_patch(json_t *doc, json_t *patch)
 			json_object_set_new(doc, k, json_is_null(v) ? json_array() : normalised_plates(v));
 		else if (strcmp(k, "is_transit") == 0)
 			json_object_set_new(doc, k, json_boolean(json_is_true(v)));
+		else if (strcmp(k, "declaration_no") == 0 && json_is_string(v))
+			json_object_set_new(doc, k, normalised_declno(json_string_value(v)));
 		else
 			json_object_set(doc, k, v);
 	}

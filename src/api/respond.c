@@ -99,7 +99,9 @@ enum field_problem password_problem(const char *pw)
 json_t *api_body_object(struct api_ctx *c)
 {
 	const char *type = http_header(c->req, "Content-Type");
-	if (type == NULL || strncasecmp(type, "application/json", 16) != 0) {
+	/* RFC 7396 names its own type for PATCH bodies */
+	if (type == NULL || (strncasecmp(type, "application/json", 16) != 0 &&
+	    strncasecmp(type, "application/merge-patch+json", 28) != 0)) {
 		api_error(c, K_UNSUPPORTED_MEDIA_TYPE);
 		return NULL;
 	}

@@ -32,6 +32,8 @@ static const struct route routes[] = {
 	{"PATCH", "/api/v1/users/:id", users_update, ROLE_ADMIN, 0, "users_update"},
 	{"PUT", "/api/v1/users/:id/password", users_reset_password, ROLE_ADMIN, 0, "users_password"},
 	{"GET", "/api/v1/options/:list", options_get, ROLE_ANY, 0, "options"},
+	{"POST", "/api/v1/options/:list", options_add, ROLE_BUREAU, 0, "options_add"},
+	{"PATCH", "/api/v1/options/:list/:id", options_update, ROLE_BUREAU, 0, "options_update"},
 	{"GET", "/api/v1/domain", domain_get, 0, PUBLIC, "domain"},
 	{"GET", "/api/v1/sites", sites_list, ROLE_ANY, 0, "sites"},
 	{"POST", "/api/v1/sites", sites_create, ROLE_BUREAU, 0, "sites_create"},

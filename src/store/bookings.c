@@ -468,21 +468,15 @@ static enum kerr summary_row(const struct conn *c, struct db_stmt *s, void *arg)
 	return K_OK;
 }
 
-/* The search term, upper case and without spaces, and the end of its
- * prefix range; 0 when it is too long. */
-static int search_bounds(const char *q, char *lo, size_t lo_len, char *hi, size_t hi_len)
-{
-	size_t o = 0;
-	for (; *q; q++) {
-		if (*q == ' ' || *q == '\t')
-			continue;
-		if (o + 1 >= lo_len)
-			return 0;
-		lo[o++] = (*q >= 'a' && *q <= 'z') ? (char)(*q - 'a' + 'A') : *q;
-	}
-	lo[o] = '\0';
-	return snprintf(hi, hi_len, "%s%s", lo, PREFIX_END) < (int)hi_len;
-}
+/* What a search term matches: [lo, hi) on plates and VINs, [dlo, dhi) on
+ * declaration numbers (digits only). A term of BOOKING_SEARCH_PREFIX_MIN
+ * characters or more is a prefix; a shorter one matches whole values only. */
+struct search_ranges {
+	char lo[BOOKING_SEARCH_MAX + 1], hi[BOOKING_SEARCH_MAX + sizeof PREFIX_END];
+	char dlo[BOOKING_SEARCH_MAX + 1], dhi[BOOKING_SEARCH_MAX + sizeof PREFIX_END];
+};
+/* "\x01" after a value: no stored value lies between it and this bound. */
+#define WHOLE_VALUE_END "\x01"
 
 /* Characters (not bytes) of UTF-8 text. */
 static size_t utf8_chars(const char *s)
@@ -493,31 +487,64 @@ static size_t utf8_chars(const char *s)
 	return n;
 }
 
+/* Upper case, without spaces; 0 when the term is too long. */
+static int search_ranges(const char *q, struct search_ranges *r)
+{
+	size_t o = 0;
+	for (; *q; q++) {
+		if (*q == ' ' || *q == '\t')
+			continue;
+		if (o + 1 >= sizeof r->lo)
+			return 0;
+		r->lo[o++] = (*q >= 'a' && *q <= 'z') ? (char)(*q - 'a' + 'A') : *q;
+	}
+	r->lo[o] = '\0';
+	int prefix = utf8_chars(r->lo) >= BOOKING_SEARCH_PREFIX_MIN;
+	snprintf(r->hi, sizeof r->hi, "%s%s", r->lo, prefix ? PREFIX_END : WHOLE_VALUE_END);
+	size_t d = strspn(r->lo, "0123456789");
+	if (d == o) {
+		snprintf(r->dlo, sizeof r->dlo, "%s", r->lo);
+		snprintf(r->dhi, sizeof r->dhi, "%s", r->hi);
+	} else {
+		snprintf(r->dlo, sizeof r->dlo, "%s", WHOLE_VALUE_END);	/* not a number: an empty range */
+		snprintf(r->dhi, sizeof r->dhi, "%s", WHOLE_VALUE_END);
+	}
+	return 1;
+}
+
+/* Scope, state, kind and cursor; the casts tell PostgreSQL the types of
+ * parameters it cannot infer. */
+#define LIST_FILTER \
+	" WHERE (CAST(? AS BIGINT) = 0 OR org_id = ?) AND (CAST(? AS BIGINT) = 0 OR transshipment_site_id = ?)" \
+	" AND (CAST(? AS TEXT) IS NULL OR state = ?) AND (CAST(? AS TEXT) IS NULL OR kind = ?)" \
+	" AND (CAST(? AS BIGINT) = 0 OR id < ?)"
+
 enum kerr store_booking_list(struct store *st, const struct booking_filter *f, json_t **items, int64_t *next_cursor)
 {
-	char lo[BOOKING_SEARCH_MAX + 1] = "", hi[BOOKING_SEARCH_MAX + 8] = "", dlo[32] = "", dhi[40] = "";
+	struct search_ranges r;
 	int search = f->q != NULL && f->q[0] != '\0';
-	if (search && !search_bounds(f->q, lo, sizeof lo, hi, sizeof hi))
+	if (search && !search_ranges(f->q, &r))
 		return K_VALIDATION_FAILED;
-	if (search && utf8_chars(lo) < BOOKING_SEARCH_PREFIX_MIN)
-		snprintf(hi, sizeof hi, "%s%s", lo, "\x01");	/* too short for a prefix: the whole value only */
-	digits_of(lo, dlo);
-	snprintf(dhi, sizeof dhi, "%s%s", dlo, strlen(dlo) < BOOKING_SEARCH_PREFIX_MIN ? "\x01" : PREFIX_END);
-	if (!search || strlen(dlo) != strlen(lo))
-		dlo[0] = dhi[0] = '\x01', dlo[1] = dhi[1] = '\0';	/* not a number: no declaration matches */
 	struct list_job l = {.items = json_array()};
 	int limit = f->limit > 0 && f->limit <= BOOKING_LIST_LIMIT_MAX ? f->limit : BOOKING_LIST_LIMIT_DEFAULT;
 	const char *state = f->state >= 0 && f->state < STATE_COUNT ? domain_states[f->state].code : NULL;
 	const char *kind = f->kind >= 0 && f->kind < KIND_COUNT ? domain_kinds[f->kind].code : NULL;
-	enum kerr e = f->scope.none ? K_OK : store_q_all(st, BOOKING_COLUMNS
-		" WHERE (? = 0 OR org_id = ?) AND (? = 0 OR transshipment_site_id = ?) AND (? IS NULL OR state = ?)"
-		" AND (? IS NULL OR kind = ?) AND (? = 0 OR id < ?)"
-		" AND (? = 0 OR (declaration_digits >= ? AND declaration_digits < ?)"
-		"  OR id IN (SELECT booking_id FROM booking_plates WHERE plate >= ? AND plate < ?)"
-		"  OR id IN (SELECT booking_id FROM booking_vehicles WHERE vin >= ? AND vin < ?))"
-		" ORDER BY id DESC LIMIT ?", summary_row, &l, "iiiissssiiissssssi",
-		f->scope.org_id, f->scope.org_id, f->scope.site_id, f->scope.site_id, state, state, kind, kind,
-		f->cursor, f->cursor, (int64_t)search, dlo, dhi, lo, hi, lo, hi, (int64_t)limit + 1);
+	enum kerr e = K_OK;
+	if (f->scope.none)
+		;	/* nothing to see */
+	else if (search)
+		e = store_q_all(st, BOOKING_COLUMNS LIST_FILTER
+			/* each branch a range on its own index; the union gives the ids */
+			" AND id IN (SELECT id FROM bookings WHERE declaration_digits >= ? AND declaration_digits < ?"
+			"  UNION SELECT booking_id FROM booking_plates WHERE plate >= ? AND plate < ?"
+			"  UNION SELECT booking_id FROM booking_vehicles WHERE vin >= ? AND vin < ?)"
+			" ORDER BY id DESC LIMIT ?", summary_row, &l, "iiiissssiissssssi", f->scope.org_id, f->scope.org_id,
+			f->scope.site_id, f->scope.site_id, state, state, kind, kind, f->cursor, f->cursor, r.dlo, r.dhi, r.lo, r.hi,
+			r.lo, r.hi, (int64_t)limit + 1);
+	else
+		e = store_q_all(st, BOOKING_COLUMNS LIST_FILTER " ORDER BY id DESC LIMIT ?", summary_row, &l, "iiiissssiii",
+			f->scope.org_id, f->scope.org_id, f->scope.site_id, f->scope.site_id, state, state, kind, kind, f->cursor,
+			f->cursor, (int64_t)limit + 1);
 	if (e != K_OK) {
 		json_decref(l.items);
 		return e;
