@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "api/booking_doc.h"
+#include "api/capacity.h"
 #include "core/domain.h"
 #include "core/log.h"
 
@@ -662,6 +663,8 @@ static void run_action(struct api_ctx *c, enum booking_action action)
 		rec = declaration_of(c, &m);
 		errors = json_array();
 		e = booking_run_checks(c, &m, doc, rec, 0, &checks, errors);
+		if (e == K_OK)
+			capacity_check_fields(c, doc, errors);
 		if (e == K_OK && json_array_size(errors) > 0) {
 			api_invalid(c, errors);
 			errors = NULL;
@@ -670,10 +673,16 @@ static void run_action(struct api_ctx *c, enum booking_action action)
 	}
 	struct booking_transition t = {.booking_id = m.id, .action = action, .actor_id = c->who->user.id,
 		.reason = reason, .to = action == ACTION_SUBMIT ? approval_submit_target(c, m.kind) : domain_actions[action].to};
+	int in_flight = 0;
+	if (e == K_OK && action == ACTION_SUBMIT)
+		e = capacity_submit_enter(c, m.org_id, &in_flight, &t.over_inflight);
 	if (e == K_OK)
 		e = store_booking_transition(c->app->store, &t);
+	capacity_submit_leave(c, m.org_id, in_flight);
 	if (e == K_DECLARATION_IN_USE || e == K_VIN_IN_USE)
 		answer_held(c, e, &m, doc);
+	else if (e != K_OK && capacity_answer(c, e, t.capacity_problem, m.id, NULL))
+		;	/* capacity_full with the nearest dates, the date or slot named, or 429 */
 	else if (e != K_OK)
 		api_error(c, e);
 	else

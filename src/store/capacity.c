@@ -289,6 +289,17 @@ enum kerr capacity_move(const struct conn *c, const struct capacity_claim *cl, i
 
 /* ---- a booking's claim ---- */
 
+/* Tables of later issues (the gate's passages, notifications) are used
+ * once they exist. */
+static enum kerr table_exists(const struct conn *c, const char *name, int64_t *exists)
+{
+	*exists = 0;
+	return store_q_run(c, strcmp(c->drv->name, "sqlite") == 0
+		? "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?"
+		: "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = ? AND table_schema = current_schema()",
+		store_q_row_int64, exists, NULL, NULL, "s", name);
+}
+
 #define BOOKING_CLAIM_SQL "SELECT org_id, kind, COALESCE(crossing_date, ''), COALESCE(slot, ''), fields, state FROM bookings WHERE id = ?"
 
 struct booking_claim {
@@ -346,19 +357,16 @@ static enum kerr read_claim(const struct conn *c, int64_t booking_id, struct boo
 }
 
 /* Units of the booking recorded at the gate. Passages belong to the gate
- * (issue 12): counted from its `passages` table (one row per plate or VIN
- * that passed, with booking_id) once that table exists; before, nothing has
- * passed and all the capacity returns. */
+ * (issue 12): counted from its `gate_passages` table (one row per plate,
+ * trailers aside, or VIN that passed) once that table exists; without it
+ * nothing has passed and all the capacity returns. */
 static enum kerr passed_units(const struct conn *c, int64_t booking_id, int64_t *passed)
 {
 	int64_t exists = 0;
 	*passed = 0;
-	enum kerr e = store_q_run(c, strcmp(c->drv->name, "sqlite") == 0
-		? "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'passages'"
-		: "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'passages' AND table_schema = current_schema()",
-		store_q_row_int64, &exists, NULL, NULL, "");
+	enum kerr e = table_exists(c, "gate_passages", &exists);
 	if (e == K_OK && exists)
-		e = store_q_run(c, "SELECT COUNT(*) FROM passages WHERE booking_id = ?", store_q_row_int64, passed, NULL, NULL,
+		e = store_q_run(c, "SELECT COUNT(*) FROM gate_passages WHERE booking_id = ?", store_q_row_int64, passed, NULL, NULL,
 			"i", booking_id);
 	return e;
 }
@@ -413,6 +421,19 @@ static enum kerr move_row(const struct conn *c, const struct move_job *m, struct
 	return e == K_OK && changed == 0 ? K_WRONG_STATE : e;
 }
 
+/* A move the enterprise did not make (the bureau closed the date) is told
+ * to it in the platform's notifications (issue 12's table) where they
+ * exist; the history row is written either way. */
+static enum kerr tell_moved(const struct conn *c, int64_t booking_id, int64_t org_id, const char *reason, int64_t now)
+{
+	int64_t exists = 0;
+	enum kerr e = table_exists(c, "notifications", &exists);
+	if (e == K_OK && exists)
+		e = store_q_run(c, "INSERT INTO notifications (org_id, booking_id, event, reason, created_at)"
+			" VALUES (?, ?, 'moved', ?, ?)", NULL, NULL, NULL, NULL, "iisi", org_id, booking_id, reason, now);
+	return e;
+}
+
 static enum kerr move_tx(const struct conn *c, void *arg)
 {
 	struct move_job *m = arg;
@@ -433,6 +454,8 @@ static enum kerr move_tx(const struct conn *c, void *arg)
 		e = store_q_run(c, "INSERT INTO booking_history (booking_id, action, from_state, to_state, actor_id, at, reason)"
 			" VALUES (?, 'move', ?, ?, ?, ?, ?)", NULL, NULL, NULL, NULL, "isszis", m->booking_id, b.state, b.state,
 			m->actor_id, m->now, reason);
+	if (e == K_OK && m->why != NULL)
+		e = tell_moved(c, m->booking_id, b.claim.org_id, reason, m->now);
 	return e;
 }
 

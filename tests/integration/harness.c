@@ -117,6 +117,14 @@ int it_start(struct it_server *s, const char *const *extra)
 	return -1;
 }
 
+int it_start_twin(struct it_server *twin, const struct it_server *first, const char *const *extra)
+{
+	memset(twin, 0, sizeof *twin);
+	snprintf(twin->db, sizeof twin->db, "%s", first->db);
+	/* pg_db stays empty: the database belongs to the first server. */
+	return it_start(twin, extra);
+}
+
 /* A sanitizer's report in the server's log fails the test that stops it. */
 static int log_is_clean(const struct it_server *s)
 {

@@ -33,6 +33,9 @@ struct it_resp {
 
 /* Start `kouan serve` with extra arguments (NULL-terminated); 0 on success. */
 int it_start(struct it_server *s, const char *const *extra);
+/* Start a second `kouan serve` on the same database as first (several
+ * servers sharing one database), in a folder and log of its own. */
+int it_start_twin(struct it_server *twin, const struct it_server *first, const char *const *extra);
 /* SIGTERM, wait; returns the exit status (-1 when it had to be killed). */
 int it_stop(struct it_server *s);
 /* Remove the server's folder (database file, log): call after a stop that

@@ -13,9 +13,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "core/crossing.h"
 #include "harness.h"
+
+static void fill_choices(void);
 
 #define CONCURRENT 200
 #define PATH_MAX_LEN 512
@@ -57,6 +61,7 @@ static int setup(void **state)
 		return -1;
 	if (it_start(&srv, extra) != 0)
 		return -1;
+	fill_choices();
 	char wpw[64];
 	if (it_demo_password(&srv, "demo_warehouse1", wpw, sizeof wpw) == NULL)
 		return -1;
@@ -192,10 +197,21 @@ static int has_field(json_t *err, const char *field, const char *code)
 	return 0;
 }
 
-static const char *HEAVY_CHOICES = "\"clearance_mode\":\"一般申报\",\"cargo_type\":\"一般货物\","
-	"\"customs_warehouse\":\"国际物流园监管库\",\"contact\":\"13912345678\",\"transshipment_site_id\":1";
-static const char *COMMODITY_CHOICES = "\"clearance_mode\":\"一般申报\",\"customs_warehouse\":\"国际物流园监管库\","
-	"\"contact\":\"+7 701 123 4567\",\"usage_type\":\"营运\",\"fuel_type\":\"柴油\"";
+/* The choices a submit needs, with a crossing date the demo's capacity has
+ * room on (tomorrow in Beijing, a whole day): filled by setup. */
+static char HEAVY_CHOICES[512], COMMODITY_CHOICES[512];
+static char CROSSING[CROSSING_DATE_LEN + 1];
+
+static void fill_choices(void)
+{
+	crossing_date_format(crossing_today((int64_t)time(NULL)) + 1, CROSSING);
+	snprintf(HEAVY_CHOICES, sizeof HEAVY_CHOICES, "\"clearance_mode\":\"一般申报\",\"cargo_type\":\"一般货物\","
+		"\"customs_warehouse\":\"国际物流园监管库\",\"contact\":\"13912345678\",\"transshipment_site_id\":1,"
+		"\"crossing_date\":\"%s\"", CROSSING);
+	snprintf(COMMODITY_CHOICES, sizeof COMMODITY_CHOICES, "\"clearance_mode\":\"一般申报\","
+		"\"customs_warehouse\":\"国际物流园监管库\",\"contact\":\"+7 701 123 4567\",\"usage_type\":\"营运\","
+		"\"fuel_type\":\"柴油\",\"crossing_date\":\"%s\"", CROSSING);
+}
 
 /* A heavy-truck booking typed by hand, ready to submit. */
 static int64_t heavy_by_hand(struct it_client *c, const char *declno)
@@ -367,13 +383,13 @@ static void heavy_truck_flow(void **state)
 	/* a changed plate keeps the declaration's value; the real truck count (归并) is kept */
 	char body[1024];
 	snprintf(body, sizeof body, "{%s,\"plates\":[\"272hga02\",\"245NUR03挂\",\"新F99999\"],\"truck_count\":2,"
-		"\"crossing_date\":\"2026-12-24\",\"slot\":\"10:00-12:00\"}", HEAVY_CHOICES);
+		"\"slot\":null}", HEAVY_CHOICES);
 	b = patch(&ent1, id, body, 200, NULL);
 	json_t *declared = json_object_get(b, "declared");
 	assert_true(json_equal(json_object_get(declared, "plates"), json_object_get(want, "plates")));
 	assert_true(json_equal(json_object_get(declared, "truck_count"), json_object_get(want, "truck_count")));
 	assert_string_equal(json_string_value(json_array_get(json_object_get(b, "plates"), 0)), "272HGA02");
-	assert_string_equal(json_string_value(json_object_get(b, "crossing_date")), "2026-12-24");
+	assert_string_equal(json_string_value(json_object_get(b, "crossing_date")), CROSSING);
 	json_t *checks = json_object_get(b, "checks");
 	assert_non_null(find_check(checks, "plates", "plates_mismatch"));
 	json_t *merged = find_check(checks, "truck_count", "truck_count_merged");
