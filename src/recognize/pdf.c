@@ -1385,6 +1385,7 @@ enum kerr rec_pdf_load(const unsigned char *data, size_t len, int64_t deadline_m
 		out->n_pages = (size_t)n;
 		size_t total = 0;
 		for (int i = 0; i < n; i++) {
+			out->pages[i].number = i + 1;
 			read_page(ctx, doc, i, &cookie, &out->pages[i], deadline_ms, &ocr_used, fast);
 			total += out->pages[i].n_glyphs;
 			if (total > REC_MAX_GLYPHS_PER_DOC) {

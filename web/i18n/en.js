@@ -470,4 +470,12 @@ export default {
 	'booking.approver_bureau': "The port bureau",
 	'booking.pass': "Release pass (QR code)",
 	'master.list.reject_reason': 'Reasons for rejection',
+
+	'vins.reason.invalid_length': 'the VIN does not have 17 characters',
+	'vins.reason.invalid_characters': 'characters a VIN cannot hold (I, O, Q or symbols)',
+	'vins.reason.invalid_check_digit': 'wrong check digit',
+	'vins.reason.duplicate': 'repeated in the sheet',
+	'vins.reason.already_in_booking': 'already in this booking',
+	'vins.reason.too_many_vehicles': 'more vehicles than a booking may hold',
+	'vins.row_unknown': '—',
 };

@@ -470,4 +470,12 @@ export default {
 	'booking.approver_bureau': "Управление порта",
 	'booking.pass': "Пропуск (QR-код)",
 	'master.list.reject_reason': 'Причина отказа',
+
+	'vins.reason.invalid_length': 'VIN не из 17 знаков',
+	'vins.reason.invalid_characters': 'недопустимые знаки (I, O, Q или символы)',
+	'vins.reason.invalid_check_digit': 'неверный контрольный знак',
+	'vins.reason.duplicate': 'повтор в таблице',
+	'vins.reason.already_in_booking': 'этот VIN уже есть в бронировании',
+	'vins.reason.too_many_vehicles': 'больше машин, чем допускает бронирование',
+	'vins.row_unknown': '—',
 };

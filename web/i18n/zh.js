@@ -470,4 +470,12 @@ export default {
 	'booking.approver_bureau': "口岸管理局",
 	'booking.pass': "放行凭证（二维码）",
 	'master.list.reject_reason': '驳回原因',
+
+	'vins.reason.invalid_length': '车架号不是 17 位',
+	'vins.reason.invalid_characters': '含有不允许的字符（I、O、Q 或符号）',
+	'vins.reason.invalid_check_digit': '校验位不正确',
+	'vins.reason.duplicate': '表格中重复',
+	'vins.reason.already_in_booking': '本预约中已有此车架号',
+	'vins.reason.too_many_vehicles': '超过本预约可容纳的车辆数',
+	'vins.row_unknown': '—',
 };

@@ -175,6 +175,9 @@ function bookingPage(ctx, booking, env) {
 		const f = fields[wrap.dataset.field];
 		if (f.def.recognised)
 			f.showDeclared(declaredOf(f.key), !!booking.declaration_id);
+		// A check or an error said about the old value no longer holds.
+		f.showCheck(null);
+		f.setError('');
 	});
 	form.addEventListener('change', (e) => {
 		if (e.target.name === 'is_transit')
@@ -405,7 +408,7 @@ function bookingPage(ctx, booking, env) {
 		const refused = answer.refused || answer.rejected || [];
 		const added = answer.added ?? answer.imported ?? (booking.vehicles || []).length;
 		const lines = refused.map((r) => t('vins.refused_row', {
-			row: r.row ?? r.line ?? '?', value: r.value ?? r.vin ?? '', message: r.message || r.code || '',
+			row: r.row ?? t('vins.row_unknown'), value: r.value ?? '', message: r.message || reasonText(r.reason || r.code),
 		}));
 		if (refused.length)
 			box.error(t('vins.done_refused', { added, n: refused.length }), lines);
@@ -524,6 +527,13 @@ function checkList(answer) {
 		const bad = level ? ['error', 'warning', 'fail', 'failed'].includes(level) : !(c.ok === true || c.passed === true);
 		return { field: c.field || c.key || '', ok: !bad, level, message: c.message || c.text || c.code || '', code: c.code || '' };
 	});
+}
+
+// The words for a refused sheet row's reason code; the code itself when the tables lack it.
+function reasonText(code) {
+	const key = 'vins.reason.' + code;
+	const s = t(key);
+	return s === key ? String(code || '') : s;
 }
 
 function rejectionReason(booking) {
