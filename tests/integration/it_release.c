@@ -497,6 +497,70 @@ static void key_rotation(void **state)
 	expect_code(&bureau, "POST", "/api/v1/release-key/rotate", NULL, 403, "forbidden");
 }
 
+static void expect_xlsx(struct it_client *c, const char *path)
+{
+	struct it_resp r;
+	assert_int_equal(it_request(&srv, c, "GET", path, NULL, NULL, NULL, &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_true(r.len > 4 && memcmp(r.body, "PK\x03\x04", 4) == 0);	/* a zip: the .xlsx container */
+	assert_non_null(strstr(r.headers, "spreadsheetml"));
+	it_resp_free(&r);
+}
+
+/* The bureau's overview and history (searchable, never editable) and the exports. */
+static void overview_and_history(void **state)
+{
+	int64_t id = submitted_booking(&ent, site_a, "[\"新F90001\"]");
+	action(&wh1, id, "approve", NULL, 200);
+	char token[RELEASE_TOKEN_MAX + 8], path[128], today[16];
+	token_of(&ent, id, token, sizeof token);
+	expect_scan(token, NULL, "green", NULL);
+	time_t now = time(NULL) + BEIJING_S;
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	strftime(today, sizeof today, "%Y-%m-%d", &tm);
+	snprintf(path, sizeof path, "/api/v1/overview?date=%s", today);
+	json_t *j = call(&bureau, "GET", path, NULL, 200), *v;
+	size_t i;
+	json_int_t passages = 0;
+	json_array_foreach(json_object_get(j, "passages_by_hour"), i, v)
+		passages += json_integer_value(v);
+	assert_int_equal(json_array_size(json_object_get(j, "passages_by_hour")), 24);
+	assert_true(passages >= 1);
+	json_decref(j);
+	snprintf(path, sizeof path, "/api/v1/overview?date=%s", tomorrow);
+	j = call(&bureau, "GET", path, NULL, 200);
+	json_int_t booked = 0;
+	json_array_foreach(json_object_get(j, "bookings"), i, v)
+		booked += json_integer_value(json_object_get(v, "count"));
+	assert_true(booked >= 1);
+	json_decref(j);
+	expect_code(&bureau, "GET", "/api/v1/overview?date=2026-13-01", NULL, 422, "validation_failed");
+	expect_code(&wh1, "GET", "/api/v1/overview", NULL, 403, "forbidden");
+
+	snprintf(path, sizeof path, "/api/v1/history?booking_id=%lld", (long long)id);
+	j = call(&bureau, "GET", path, NULL, 200);
+	int approve = 0, pass = 0;
+	json_array_foreach(json_object_get(j, "items"), i, v) {
+		approve += strcmp(json_string_value(json_object_get(v, "action")), "approve") == 0 &&
+			strcmp(json_string_value(json_object_get(v, "actor")), "wh1") == 0;
+		pass += strcmp(json_string_value(json_object_get(v, "to_state")), "passed") == 0;
+	}
+	assert_int_equal(approve, 1);
+	assert_int_equal(pass, 1);
+	json_decref(j);
+	j = call(&bureau, "GET", "/api/v1/history?action=reject&limit=5", NULL, 200);
+	json_array_foreach(json_object_get(j, "items"), i, v)
+		assert_string_equal(json_string_value(json_object_get(v, "action")), "reject");
+	json_decref(j);
+	expect_code(&bureau, "GET", "/api/v1/history?action=erase", NULL, 422, "validation_failed");
+	expect_code(&bureau, "DELETE", "/api/v1/history", NULL, 405, "method_not_allowed");
+	expect_code(&ent, "GET", "/api/v1/history", NULL, 403, "forbidden");
+	expect_xlsx(&bureau, "/api/v1/history.xlsx?action=approve");
+	expect_xlsx(&bureau, path[0] ? "/api/v1/overview.xlsx" : "");
+	expect_xlsx(&wh1, "/api/v1/approvals.xlsx");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -508,6 +572,7 @@ int main(void)
 		cmocka_unit_test(gate_passages),
 		cmocka_unit_test(bad_codes),
 		cmocka_unit_test(key_rotation),
+		cmocka_unit_test(overview_and_history),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
