@@ -154,6 +154,29 @@ describe('Approval, pass and gate', () => {
 		await shot(page, 'gate-red-repeat');
 	});
 
+	step('the bureau\'s overview: passages by hour drawn as SVG, history searchable, exports', async (page) => {
+		await login(page, 'demo_bureau');
+		await page.locator('nav.nav a[data-route="/overview"]').click();
+		await page.locator('svg.hour-chart').waitFor();
+		assert.equal(await page.locator('svg.hour-chart rect.bar').count(), 24);
+		const drawn = await page.locator('svg.hour-chart rect.bar').evaluateAll((bars) =>
+			bars.reduce((n, b) => n + Number(b.dataset.count), 0));
+		assert.ok(drawn >= 1, 'the passage of the first test is drawn');
+		await page.locator('[data-testid=history] tbody tr').first().waitFor();
+		await page.locator('select[name=action]').selectOption('approve');
+		await page.locator('form.filters button[type=submit]').click();
+		await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=history] tbody tr')].length > 0);
+		const href = await page.locator('[data-action=export-history]').getAttribute('href');
+		assert.ok(href.includes('action=approve'));
+		const xlsx = await page.evaluate(async (u) => {
+			const r = await fetch(u);
+			const b = new Uint8Array(await r.arrayBuffer());
+			return { status: r.status, magic: String.fromCharCode(b[0], b[1]) };
+		}, href);
+		assert.deepEqual(xlsx, { status: 200, magic: 'PK' });
+		await shot(page, 'overview');
+	});
+
 	step('reject with a reason → correct → submit again', async (page) => {
 		await login(page, 'demo_enterprise');
 		const id = await submittedBooking(page, ['新F' + String(10000 + Math.floor(Math.random() * 89999))]);

@@ -10,6 +10,7 @@ import * as sitesPage from './pages/sites.js';
 import * as pass from './pages/pass.js';
 import * as gate from './pages/gate.js';
 import * as notifications from './pages/notifications.js';
+import * as overview from './pages/overview.js';
 import * as bookings from './pages/bookings.js';
 import * as bookingForm from './pages/booking_form.js';
 
@@ -24,6 +25,7 @@ export const ROUTES = [
 	{ path: '/capacity', title: 'nav.capacity', roles: ['bureau'], nav: true, page: capacity },
 	{ path: '/approvals', title: 'nav.approvals', roles: ['warehouse', 'bureau'], nav: true, page: approvals },
 	{ path: '/sites', title: 'nav.sites', roles: ['bureau'], nav: true, page: sitesPage },
+	{ path: '/overview', title: 'nav.overview', roles: ['bureau'], nav: true, page: overview },
 	{ path: '/gate', title: 'nav.gate', roles: ['gate'], nav: true, page: gate },
 	{ path: '/pass', title: 'nav.pass', roles: ['enterprise', 'warehouse', 'bureau', 'gate'], nav: false, page: pass },
 	{ path: '/notifications', title: 'nav.notifications', roles: ROLES, nav: false, page: notifications },

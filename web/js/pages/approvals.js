@@ -180,7 +180,8 @@ export function render(ctx) {
 		h('button', { type: 'button', class: 'btn btn-primary', 'data-action': 'approve-selected',
 			onclick: () => decide('approve', [...selected]) }, t('approvals.approve_selected')),
 		h('button', { type: 'button', class: 'btn btn-danger-outline', 'data-action': 'reject-selected',
-			onclick: () => decide('reject', [...selected]) }, t('approvals.reject_selected')));
+			onclick: () => decide('reject', [...selected]) }, t('approvals.reject_selected')),
+		h('a', { class: 'btn', href: '/api/v1/approvals.xlsx', 'data-action': 'export' }, t('approvals.export')));
 	const filters = h('div', { class: 'filters' }, stateSel.wrap, siteSel.wrap);
 	ctx.main.append(pageHeader(t('approvals.heading'), t(isBureau ? 'approvals.intro_bureau' : 'approvals.intro_warehouse')),
 		status.el, counts, h('section', { class: 'card' }, filters, bulk, list));
