@@ -497,6 +497,54 @@ static void key_rotation(void **state)
 	expect_code(&bureau, "POST", "/api/v1/release-key/rotate", NULL, 403, "forbidden");
 }
 
+/* A commodity-vehicle booking of one VIN, entered by hand and submitted: its id and state. */
+static int64_t commodity_booking(const char *vin, char *state, size_t state_len)
+{
+	json_t *j = call(&ent, "POST", "/api/v1/bookings", "{\"kind\":\"commodity_vehicle\"}", 201);
+	int64_t id = json_integer_value(json_object_get(j, "id"));
+	json_decref(j);
+	char path[64], body[1024];
+	snprintf(path, sizeof path, "/api/v1/bookings/%lld", (long long)id);
+	snprintf(body, sizeof body, "{\"is_transit\":true,\"declaration_no\":\"94022024%010d\",\"vehicles\":[{\"vin\":\"%s\"}],"
+		"\"clearance_mode\":\"一般申报\",\"customs_warehouse\":\"国际物流园监管库\",\"contact\":\"13912345678\","
+		"\"usage_type\":\"非营运\",\"fuel_type\":\"汽油\",\"crossing_date\":\"%s\"}", ++decl_seq + getpid() % 100000 * 100,
+		vin, tomorrow);
+	json_decref(call(&ent, "PATCH", path, body, 200));
+	snprintf(path, sizeof path, "/api/v1/bookings/%lld/submit", (long long)id);
+	j = call(&ent, "POST", path, NULL, 200);
+	snprintf(state, state_len, "%s", json_string_value(json_object_get(j, "state")));
+	json_decref(j);
+	return id;
+}
+
+/* Commodity vehicles: released at submit, or reviewed by the bureau when it says so; the gate records the VIN. */
+static void commodity_review(void **state)
+{
+	char st[32], token[RELEASE_TOKEN_MAX + 8];
+	int64_t id = commodity_booking("LGWFF6A98PR477992", st, sizeof st);
+	assert_string_equal(st, "released");	/* every check passed, review off */
+	token_of(&ent, id, token, sizeof token);
+	json_t *body = json_pack("{s:s,s:s,s:s}", "token", token, "gate", "二号卡口", "vin", "LGWFF6A98PR477992");
+	char *text = json_dumps(body, JSON_COMPACT);
+	json_t *j = call(&gate, "POST", "/api/v1/gate/scans", text, 200);
+	assert_string_equal(json_string_value(json_object_get(j, "result")), "green");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(j, "booking"), "state")), "passed");
+	json_decref(j);
+	free(text);
+	json_decref(body);
+
+	expect_code(&wh1, "PUT", "/api/v1/approvals/settings", "{\"commodity_review\":true}", 403, "forbidden");
+	json_decref(call(&bureau, "PUT", "/api/v1/approvals/settings", "{\"commodity_review\":true}", 200));
+	id = commodity_booking("11111111111111111", st, sizeof st);
+	assert_string_equal(st, "submitted");
+	action(&wh1, id, "approve", NULL, 404);
+	action(&bureau, id, "approve", NULL, 200);
+	json_decref(call(&bureau, "PUT", "/api/v1/approvals/settings", "{\"commodity_review\":false}", 200));
+	j = call(&ent, "GET", "/api/v1/approvals/settings", NULL, 200);
+	assert_true(json_is_false(json_object_get(j, "commodity_review")));
+	json_decref(j);
+}
+
 static void expect_xlsx(struct it_client *c, const char *path)
 {
 	struct it_resp r;
@@ -573,6 +621,7 @@ int main(void)
 		cmocka_unit_test(bad_codes),
 		cmocka_unit_test(key_rotation),
 		cmocka_unit_test(overview_and_history),
+		cmocka_unit_test(commodity_review),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
