@@ -545,6 +545,38 @@ static void commodity_review(void **state)
 	json_decref(j);
 }
 
+/* Moving a released booking's date revokes its code and issues the next, for the new date. */
+static void moved_slot_reissues(void **state)
+{
+	int64_t id = submitted_booking(&ent, site_a, "[\"新F91919\"]");
+	action(&wh1, id, "approve", NULL, 200);
+	char old[RELEASE_TOKEN_MAX + 8], fresh[RELEASE_TOKEN_MAX + 8], path[80], body[96], later[16];
+	token_of(&ent, id, old, sizeof old);
+	time_t t = time(NULL) + BEIJING_S + 2 * DAY_S;
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(later, sizeof later, "%Y-%m-%d", &tm);
+	snprintf(body, sizeof body, "{\"crossing_date\":\"%s\"}", later);
+	snprintf(path, sizeof path, "/api/v1/bookings/%lld/move", (long long)id);
+	json_decref(call(&ent, "POST", path, body, 200));
+	token_of(&ent, id, fresh, sizeof fresh);
+	assert_string_not_equal(old, fresh);
+	expect_scan(old, NULL, "red", "revoked");
+	snprintf(path, sizeof path, "/api/v1/bookings/%lld/release", (long long)id);
+	json_t *j = call(&ent, "GET", path, NULL, 200);
+	assert_int_equal(json_integer_value(json_object_get(j, "serial")), 2);
+	json_decref(j);
+	j = call(&gate, "GET", "/api/v1/release-revocations?since=0", NULL, 200);
+	json_t *r;
+	size_t i;
+	int moved = 0;
+	json_array_foreach(json_object_get(j, "revocations"), i, r)
+		moved += strcmp(json_string_value(json_object_get(r, "token")), old) == 0 &&
+			strcmp(json_string_value(json_object_get(r, "reason")), "moved") == 0;
+	assert_int_equal(moved, 1);
+	json_decref(j);
+}
+
 static void expect_xlsx(struct it_client *c, const char *path)
 {
 	struct it_resp r;
@@ -622,6 +654,7 @@ int main(void)
 		cmocka_unit_test(key_rotation),
 		cmocka_unit_test(overview_and_history),
 		cmocka_unit_test(commodity_review),
+		cmocka_unit_test(moved_slot_reissues),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
