@@ -44,12 +44,15 @@ struct booking_scope booking_scope_of(const struct caller *who)
 {
 	struct booking_scope s = {0};
 	const char *role = who->user.role;
-	if (strcmp(role, "enterprise") == 0)
-		s.org_id = who->org.id, s.none = who->org.id == 0;
-	else if (strcmp(role, "warehouse") == 0)
-		s.site_id = who->org.site_id, s.none = who->org.site_id == 0;
-	else if (strcmp(role, "bureau") != 0 && strcmp(role, "gate") != 0)
-		s.none = 1;
+	if (strcmp(role, "enterprise") == 0) {
+		s.org_id = who->org.id;		/* its own organisation's */
+		s.none = who->org.id == 0;
+	} else if (strcmp(role, "warehouse") == 0) {
+		s.site_id = who->org.site_id;	/* those naming its site */
+		s.none = who->org.site_id == 0;
+	} else {
+		s.none = strcmp(role, "bureau") != 0 && strcmp(role, "gate") != 0;	/* bureau and gate: all */
+	}
 	return s;
 }
 
@@ -185,30 +188,24 @@ static void default_choices(struct api_ctx *c, json_t *doc)
 	json_object_set_new(doc, "fuel_type", fuel[0] ? json_string(fuel) : json_null());
 }
 
-void bookings_create(struct api_ctx *c)
+/* The declaration a booking starts from: *rec stays NULL when none is named;
+ * another organisation's declaration is not there (K_NOT_FOUND). */
+static enum kerr start_declaration(struct api_ctx *c, json_t *did, struct declaration_meta *dm, json_t **rec)
 {
-	json_t *body = api_body_object(c);
-	if (body == NULL)
-		return;
-	int kind = domain_kind(json_str(body, "kind"));
-	json_t *did = json_object_get(body, "declaration_id");
-	json_t *rec = NULL, *doc = json_object();
-	struct declaration_meta dm;
-	enum kerr e = K_OK;
-	if (kind < 0)
-		api_invalid_field(c, "kind", json_object_get(body, "kind") ? FIELD_UNKNOWN_CHOICE : FIELD_REQUIRED);
-	else if (did && !json_is_null(did) && !json_is_integer(did))
-		api_invalid_field(c, "declaration_id", FIELD_INVALID);
-	else if (json_is_integer(did) && ((e = store_declaration_get(c->app->store, json_integer_value(did), &dm, &rec)) !=
-		K_OK || dm.org_id != c->who->org.id))
-		api_error(c, e == K_OK ? K_NOT_FOUND : e);	/* another organisation's declaration is not there */
-	else
-		goto create;
-	json_decref(rec);
-	json_decref(doc);
-	json_decref(body);
-	return;
-create:
+	if (!json_is_integer(did))
+		return K_OK;
+	enum kerr e = store_declaration_get(c->app->store, json_integer_value(did), dm, rec);
+	if (e == K_OK && dm->org_id != c->who->org.id) {
+		json_decref(*rec);
+		*rec = NULL;
+		e = K_NOT_FOUND;
+	}
+	return e;
+}
+
+static void create_from(struct api_ctx *c, enum booking_kind kind, const struct declaration_meta *dm, json_t *rec)
+{
+	json_t *doc = json_object();
 	if (rec)
 		fill_from_declaration(doc, rec);
 	if (kind == KIND_COMMODITY_VEHICLE) {
@@ -217,15 +214,34 @@ create:
 		default_choices(c, doc);
 	}
 	int64_t id = 0;
-	e = store_booking_create(c->app->store, c->who->org.id, c->who->user.id, (enum booking_kind)kind,
-		rec ? dm.id : 0, doc, &id);
-	json_decref(rec);
+	enum kerr e = store_booking_create(c->app->store, c->who->org.id, c->who->user.id, kind, rec ? dm->id : 0, doc,
+		&id);
 	json_decref(doc);
-	json_decref(body);
 	if (e != K_OK)
 		api_error(c, e);
 	else
 		answer_fresh(c, 201, id);
+}
+
+void bookings_create(struct api_ctx *c)
+{
+	json_t *body = api_body_object(c);
+	if (body == NULL)
+		return;
+	int kind = domain_kind(json_str(body, "kind"));
+	json_t *did = json_object_get(body, "declaration_id"), *rec = NULL;
+	struct declaration_meta dm = {0};
+	enum kerr e = K_OK;
+	if (kind < 0)
+		api_invalid_field(c, "kind", json_object_get(body, "kind") ? FIELD_UNKNOWN_CHOICE : FIELD_REQUIRED);
+	else if (did && !json_is_null(did) && !json_is_integer(did))
+		api_invalid_field(c, "declaration_id", FIELD_INVALID);
+	else if ((e = start_declaration(c, did, &dm, &rec)) != K_OK)
+		api_error(c, e);
+	else
+		create_from(c, (enum booking_kind)kind, &dm, rec);
+	json_decref(rec);
+	json_decref(body);
 }
 
 void bookings_get(struct api_ctx *c)
