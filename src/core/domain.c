@@ -136,11 +136,20 @@ static json_t *limits_json(void)
 		"list_limit_max", BOOKING_LIST_LIMIT_MAX, "reason_max", BOOKING_REASON_MAX);
 }
 
+static json_t *capacity_limits_json(void)
+{
+	return json_pack("{s:i,s:i,s:i,s:i,s:i,s:i,s:i}", "slots_max", CAPACITY_SLOTS_MAX, "units_max", CAPACITY_UNITS_MAX,
+		"horizon_max", CAPACITY_HORIZON_MAX, "cutoff_max", CAPACITY_CUTOFF_MAX, "grace_max", CAPACITY_GRACE_MAX,
+		"inflight_max", CAPACITY_INFLIGHT_MAX, "range_max", CAPACITY_RANGE_MAX);
+}
+
 json_t *domain_json(void)
 {
-	return json_pack("{s:o,s:o,s:o,s:o,s:o,s:s,s:o}", "kinds", named_list(domain_kinds, KIND_COUNT), "states",
+	json_t *d = json_pack("{s:o,s:o,s:o,s:o,s:o,s:s,s:o}", "kinds", named_list(domain_kinds, KIND_COUNT), "states",
 		states_json(), "actions", actions_json(), "attachment_types",
 		named_list(domain_attachment_types, ATTACH_COUNT), "option_lists",
 		named_list(domain_option_lists, OPTION_LIST_COUNT), "ecommerce_cargo_code", CARGO_ECOMMERCE_LIST, "limits",
 		limits_json());
+	json_object_set_new(json_object_get(d, "limits"), "capacity", capacity_limits_json());
+	return d;
 }

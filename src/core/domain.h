@@ -27,6 +27,15 @@
 #define OPTION_VALUE_MAX 128		/* bytes of an option's value or code */
 #define FILENAME_MAX_BYTES 255		/* an uploaded file's name, cut to this */
 
+/* Limits of crossing capacity (issue 11; store/capacity.h has the model). */
+#define CAPACITY_SLOTS_MAX 48		/* slots in one day (half hours) */
+#define CAPACITY_UNITS_MAX 100000	/* places in one slot or one whole day */
+#define CAPACITY_HORIZON_MAX 366	/* days ahead a date may open */
+#define CAPACITY_CUTOFF_MAX 1440	/* minutes before a slot's end */
+#define CAPACITY_GRACE_MAX 1440		/* minutes either side of a slot */
+#define CAPACITY_INFLIGHT_MAX 1000	/* submits in flight per organisation */
+#define CAPACITY_RANGE_MAX 62		/* days one GET /api/v1/capacity returns */
+
 enum booking_kind { KIND_HEAVY_TRUCK = 0, KIND_COMMODITY_VEHICLE, KIND_COUNT };
 
 enum booking_state {

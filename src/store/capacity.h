@@ -41,19 +41,14 @@
 #include <stdint.h>
 
 #include "core/crossing.h"
+#include "core/domain.h"
 #include "core/error.h"
 
 struct store;
 struct conn;
 
-/* Named limits of every value the bureau sets. */
-#define CAPACITY_SLOTS_MAX 48		/* slots in one day (half hours) */
-#define CAPACITY_UNITS_MAX 100000	/* places in one slot or one whole day */
-#define CAPACITY_HORIZON_MAX 366	/* days */
-#define CAPACITY_CUTOFF_MAX CROSSING_DAY_MINUTES
-#define CAPACITY_GRACE_MAX CROSSING_DAY_MINUTES
-#define CAPACITY_INFLIGHT_MAX 1000	/* submits in flight per organisation */
-#define CAPACITY_RANGE_MAX 62		/* days one GET returns */
+/* The named limits of what the bureau sets (CAPACITY_UNITS_MAX, ...) are in
+ * the domain table, core/domain.h, served by GET /api/v1/domain. */
 #define CAPACITY_NEAREST_MAX 5		/* dates offered when one is full */
 #define CAPACITY_INFLIGHT_LEASE_S 60	/* an in-flight mark older than this is forgotten (a crashed server) */
 #define CAPACITY_KIND_MAX 24		/* bytes of a kind code, with the NUL */

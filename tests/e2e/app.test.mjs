@@ -12,10 +12,10 @@ const NAV = {
 	enterprise: ['/', '/bookings', '/password'],
 	warehouse: ['/', '/password'],
 	gate: ['/', '/password'],
-	bureau: ['/', '/master-data', '/password'],
+	bureau: ['/', '/master-data', '/capacity', '/password'],
 	admin: ['/', '/users', '/password'],
 };
-const NAV_KEY = { '/': 'nav.home', '/bookings': 'nav.bookings', '/users': 'nav.users', '/master-data': 'nav.master_data', '/password': 'nav.password' };
+const NAV_KEY = { '/': 'nav.home', '/bookings': 'nav.bookings', '/users': 'nav.users', '/master-data': 'nav.master_data', '/capacity': 'nav.capacity', '/password': 'nav.password' };
 const CJK = /[\u4e00-\u9fff]/;
 const CYRILLIC = /[А-Яа-яЁё]/;
 

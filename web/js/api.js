@@ -9,11 +9,12 @@ let csrfToken = '';
 let onUnauthenticated = null;
 
 export class ApiError extends Error {
-	constructor(status, code, message, fields) {
+	constructor(status, code, message, fields, detail) {
 		super(message);
 		this.status = status;
 		this.code = code;
 		this.fields = Array.isArray(fields) ? fields : [];
+		this.detail = detail && typeof detail === 'object' ? detail : {};	// the whole error object, e.g. nearest_dates
 	}
 }
 
@@ -45,7 +46,7 @@ async function errorFrom(res) {
 	}
 	const err = body && typeof body === 'object' ? body.error : null;
 	if (err && typeof err.message === 'string')
-		return new ApiError(res.status, String(err.code || ''), err.message, err.fields);
+		return new ApiError(res.status, String(err.code || ''), err.message, err.fields, err);
 	return new ApiError(res.status, 'http_' + res.status, `${t('app.error_network')} (HTTP ${res.status})`);
 }
 

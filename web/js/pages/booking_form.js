@@ -16,6 +16,7 @@ import { BLOCKS, FIELDS, bookingField, confidenceOf, confidenceNote, LOW_CONFIDE
 import { pageViewer } from './booking_pages.js';
 import { vehicleTable, VEHICLE_KEYS } from './vehicles.js';
 import { importDeclaration, importVins, sendAttachment } from './booking_import.js';
+import { mountCapacityStrip } from '../capacity_strip.js';
 
 const RELEASE_LIST = 'release_list';
 
@@ -124,6 +125,41 @@ function bookingPage(ctx, booking, env) {
 		block('recognised', BLOCKS[kind].recognised, [generalNotes, vehicles ? vehicles.el : null]));
 	form.addEventListener('submit', (e) => e.preventDefault());
 
+	// ---- 通关日期: the coming days' free places (capacity_strip.js); a submitted or released
+	// booking moves its date through POST /bookings/{id}/move, its places going with it ----
+	const crossing = { date: booking.crossing_date || '', slot: booking.slot || null };
+	const movable = !!booking.id && ['submitted', 'released'].includes(booking.state);
+	const crossingNote = h('p', { class: 'field-error', hidden: true, 'data-testid': 'crossing-error' });
+	const moveBtn = h('button', { type: 'button', class: 'btn', 'data-action': 'move', hidden: true }, t('booking.move'));
+	const stripEl = h('div', {});
+	const strip = mountCapacityStrip(stripEl, {
+		kind, date: crossing.date, slot: crossing.slot,
+		onChange: (v) => {
+			crossing.date = v.date;
+			crossing.slot = v.slot;
+			crossingNote.hidden = true;
+			moveBtn.hidden = !movable || (v.date === booking.crossing_date && (v.slot || null) === (booking.slot || null));
+		},
+	});
+	const crossingCard = h('section', { class: 'card booking-block', 'data-block': 'crossing' },
+		h('h2', {}, t('booking.block.crossing')), stripEl, crossingNote, moveBtn);
+	if (!editable && !movable)
+		stripEl.inert = true;
+
+	function showCrossingRefusal(err) {
+		const detail = err.detail || {};
+		const offered = Array.isArray(detail.nearest_dates) ? detail.nearest_dates : [];
+		const own = (err.fields || []).filter((f) => f.field === 'crossing_date' || f.field === 'slot');
+		if (err.code !== 'capacity_full' && !own.length)
+			return;
+		crossingNote.textContent = err.code === 'capacity_full'
+			? (offered.length ? t('booking.crossing_full_offer', { dates: offered.join(', ') }) : err.message)
+			: own.map((f) => f.message).join(' ');
+		crossingNote.hidden = false;
+		strip.offer(offered);
+		strip.refresh();
+	}
+
 	// ---- what the declaration said, and how sure the reading was ----
 	function declaredOf(key) {
 		if (booking.declared && Object.prototype.hasOwnProperty.call(booking.declared, key))
@@ -218,6 +254,10 @@ function bookingPage(ctx, booking, env) {
 			if (JSON.stringify(rows) !== JSON.stringify(normalRows(booking.vehicles)))
 				patch.vehicles = rows;
 		}
+		if (editable && (crossing.date !== (booking.crossing_date || '') || crossing.slot !== (booking.slot || null))) {
+			patch.crossing_date = crossing.date || null;
+			patch.slot = crossing.slot || null;
+		}
 		return patch;
 	}
 
@@ -292,6 +332,7 @@ function bookingPage(ctx, booking, env) {
 		if (err.code === 'vin_in_use' && !list.length && vehicles)
 			list.push({ field: 'vehicles', message: err.message, ok: false });
 		const { general, first } = place(list, false);
+		showCrossingRefusal(err);
 		box.error(err.message || t('app.error_network'), general.filter((g) => g !== err.message));
 		const alert = box.el.querySelector('[role=alert]');
 		if (err.status === 409 && alert)
@@ -377,6 +418,11 @@ function bookingPage(ctx, booking, env) {
 		bottom.prepend(h('a', { href: '#/pass?id=' + encodeURIComponent(booking.id), class: 'btn btn-primary',
 			'data-action': 'pass' }, t('booking.pass')));
 	bottom.append(h('a', { href: '#/bookings', class: 'btn' }, t('booking.back')));
+	action(moveBtn, async () => {
+		await api.post(`/bookings/${encodeURIComponent(booking.id)}/move`,
+			{ crossing_date: crossing.date, ...(crossing.slot ? { slot: crossing.slot } : {}) });
+		go(ctx, booking.id, { ok: t('booking.moved') });
+	});
 
 	function confirmAction(name) {
 		return openDialog({
@@ -485,7 +531,7 @@ function bookingPage(ctx, booking, env) {
 	head.append(h('p', { class: 'state-line' }, t('booking.state_label'), ' ',
 		h('span', { class: 'badge badge-state-' + booking.state, 'data-testid': 'booking-state' }, label('states', booking.state))));
 	const reason = rejectionReason(booking);
-	const main = h('div', { class: 'booking-main' }, form, attachments.el, historyCard(booking), bottom);
+	const main = h('div', { class: 'booking-main' }, form, crossingCard, attachments.el, historyCard(booking), bottom);
 	const layout = h('div', { class: 'booking-layout' }, main);
 	if (booking.declaration_id)
 		showPages(booking.declaration_id);
