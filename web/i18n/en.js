@@ -513,4 +513,6 @@ export default {
 	'booking.move': 'Move to the chosen date',
 	'booking.moved': 'The crossing date was changed.',
 	'booking.crossing_full_offer': 'The chosen date is full. Dates with room: {dates}',
+
+	'booking.holder_link': 'Open the booking that holds it (no. {id})',
 };

@@ -513,4 +513,6 @@ export default {
 	'booking.move': 'Перенести на выбранную дату',
 	'booking.moved': 'Дата пересечения изменена.',
 	'booking.crossing_full_offer': 'На выбранную дату мест нет. Есть места: {dates}',
+
+	'booking.holder_link': 'Открыть бронирование, которое их занимает (№ {id})',
 };

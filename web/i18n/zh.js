@@ -513,4 +513,6 @@ export default {
 	'booking.move': '改到所选日期',
 	'booking.moved': '通关日期已更改。',
 	'booking.crossing_full_offer': '所选日期已约满。有余位的日期：{dates}',
+
+	'booking.holder_link': '查看占用的预约（编号 {id}）',
 };

@@ -113,7 +113,7 @@ export function upload(path, form, onProgress) {
 			}
 			const err = body && typeof body === 'object' ? body.error : null;
 			if (err && typeof err.message === 'string')
-				reject(new ApiError(xhr.status, String(err.code || ''), err.message, err.fields));
+				reject(new ApiError(xhr.status, String(err.code || ''), err.message, err.fields, err));
 			else
 				reject(new ApiError(xhr.status, 'http_' + xhr.status, `${t('app.error_network')} (HTTP ${xhr.status})`));
 		});

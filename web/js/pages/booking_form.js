@@ -231,7 +231,7 @@ function bookingPage(ctx, booking, env) {
 			viewer.highlight(wrap.dataset.field);
 			return;
 		}
-		const row = e.target.closest('tr[data-row]');
+		const row = e.target.closest('[data-row]');
 		if (row && vehicles) {
 			const vin = vehicles.value()[Number(row.dataset.row)]?.vin;
 			const at = (declaredOf('vins') || []).indexOf(vin);
@@ -335,8 +335,14 @@ function bookingPage(ctx, booking, env) {
 		showCrossingRefusal(err);
 		box.error(err.message || t('app.error_network'), general.filter((g) => g !== err.message));
 		const alert = box.el.querySelector('[role=alert]');
-		if (err.status === 409 && alert)
+		if (err.status === 409 && alert) {
 			alert.dataset.code = err.code;
+			// The server names the holding booking only when this user may see it.
+			const holder = err.detail.booking_id;
+			if (holder)
+				alert.append(h('p', {}, h('a', { href: '#/booking?id=' + encodeURIComponent(holder), 'data-testid': 'holder' },
+					t('booking.holder_link', { id: holder }))));
+		}
 		if (first)
 			first.focus();
 		else if (alert)

@@ -67,7 +67,7 @@ function optionCard(ctx, name) {
 		const id = uid('opt');
 		const input = h('input', { type: 'text', id, name: 'value', value: item.value, autocomplete: 'off', maxlength: '128' });
 		const act = (key, onclick, disabled) => h('button', {
-			type: 'button', class: 'btn btn-small', 'data-action': key, disabled,
+			type: 'button', class: 'btn btn-small', 'data-action': key, disabled, onclick,
 			'aria-label': t('master.' + key + '_named', { value: item.value }),
 		}, t('master.' + key));
 		const save = act('rename', () => {
