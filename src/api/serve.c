@@ -13,6 +13,7 @@
 #include "core/config.h"
 #include "core/log.h"
 #include "store/release.h"
+#include "store/sites.h"
 #include "core/workq.h"
 #include "store/capacity.h"
 
@@ -112,8 +113,9 @@ int cli_serve(int argc, char **argv)
 		return 1;
 	}
 	struct release_key key;
-	if ((e = store_release_key_active(app.store, (int64_t)time(NULL), &key)) != K_OK) {
-		fprintf(stderr, "kouan: cannot make the release key: %s\n", kerr_message(e, LANG_EN));
+	if ((e = store_site_fixed_ensure(app.store)) != K_OK ||
+		(e = store_release_key_active(app.store, (int64_t)time(NULL), &key)) != K_OK) {
+		fprintf(stderr, "kouan: cannot make the fixed sites or the release key: %s\n", kerr_message(e, LANG_EN));
 		store_close(app.store);
 		return 1;
 	}

@@ -238,11 +238,6 @@ static const struct migration migrations[] = {
 		"ALTER TABLE organisations ADD COLUMN phone TEXT NOT NULL DEFAULT '';"
 		"ALTER TABLE organisations ADD COLUMN webhook_url TEXT NOT NULL DEFAULT '';"
 		"CREATE UNIQUE INDEX organisations_one_per_site ON organisations(site_id) WHERE site_id IS NOT NULL;"
-		/* the two fixed choices exist in every database, not only the demo's */
-		"INSERT INTO sites (name, kind, active, created_at)"
-		" SELECT '霍内其他区域换装', 1, 1, 0 WHERE NOT EXISTS (SELECT 1 FROM sites WHERE kind = 1);"
-		"INSERT INTO sites (name, kind, active, created_at)"
-		" SELECT '霍外换装', 2, 1, 0 WHERE NOT EXISTS (SELECT 1 FROM sites WHERE kind = 2);"
 		"CREATE TABLE release_keys ("
 		" kid {{ID}},"
 		" public_key TEXT NOT NULL,"

@@ -48,6 +48,30 @@ int store_webhook_acceptable(const char *url)
 	return 1;
 }
 
+static const struct {
+	const char *name;
+	int kind;
+} fixed_sites[] = {
+	{"霍内其他区域换装", SITE_OTHER_HORGOS},
+	{"霍外换装", SITE_OUTSIDE_HORGOS},
+};
+
+enum kerr store_site_fixed_ensure(struct store *st)
+{
+	enum kerr e = K_OK;
+	for (size_t i = 0; i < sizeof fixed_sites / sizeof fixed_sites[0] && e == K_OK; i++) {
+		int64_t n = 0;
+		e = store_q_one(st, "SELECT COUNT(*) FROM sites WHERE kind = ?", store_q_row_int64, &n, "i",
+			(int64_t)fixed_sites[i].kind);
+		if (e == K_OK && n == 0) {
+			e = store_site_create(st, fixed_sites[i].name, fixed_sites[i].kind, NULL);
+			if (e == K_CONFLICT)
+				e = K_OK;	/* another server made it meanwhile */
+		}
+	}
+	return e;
+}
+
 enum site_approver store_site_approver(const struct site_detail *d, const struct org_contact *bureau,
 	const char **name, const char **phone)
 {

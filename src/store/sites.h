@@ -59,6 +59,11 @@ enum kerr store_site_update(struct store *st, int64_t id, const char *name, cons
  * when org_id is not a warehouse or the site is not a listed one. */
 enum kerr store_site_link(struct store *st, int64_t site_id, int64_t org_id) KOUAN_MUST_USE;
 
+/* The two fixed choices (霍内其他区域换装, 霍外换装) exist in every database, not
+ * only the demo's: made at start (after the demo's sites, whose ids the demo
+ * keeps) when missing. Several servers starting together make each once. */
+enum kerr store_site_fixed_ensure(struct store *st) KOUAN_MUST_USE;
+
 /* 1 when s is a phone number as people type one: 5 to 32 bytes of digits,
  * blanks, + - ( ), with at least 5 digits. */
 int store_phone_acceptable(const char *s);
