@@ -18,6 +18,7 @@
 #define QR_LEVEL QR_ECLEVEL_M	/* 15 % of the code may be lost (a scratched phone screen) */
 #define QR_MODULE_PX_MAX 32
 #define QR_DARK_BIT 1		/* libqrencode: bit 0 of each module byte is "dark" */
+#define QR_ALNUM_ALPHABET "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"	/* ISO/IEC 18004 table 5 */
 #define PNG_BUFFER_MAX (4u << 20)	/* a token's PNG is a few KiB; bound it anyway */
 #define SVG_MODULE_BYTES 32	/* "M123 123h1v1h-1z" and room, per dark module */
 #define SVG_HEAD_BYTES 512
@@ -43,7 +44,7 @@ static int alnum_ok(const char *text)
 	if (n == 0 || n > RELEASE_TOKEN_CHARS)
 		return 0;
 	for (size_t i = 0; i < n; i++)
-		if (strchr("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:", text[i]) == NULL || text[i] == '\0')
+		if (strchr(QR_ALNUM_ALPHABET, text[i]) == NULL)
 			return 0;
 	return 1;
 }

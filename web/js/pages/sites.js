@@ -9,6 +9,8 @@ import { inputField, selectField, messageBox, showApiError } from '../forms.js';
 import { pageHeader, loading, loadError } from '../page.js';
 import { forgetLists } from '../domain.js';
 
+const APPROVER_KEY = { warehouse: 'sites.approver_warehouse', bureau: 'sites.approver_bureau' };
+
 function kindLabel(kind) {
 	const key = 'master.kind.' + kind;
 	const s = t(key);
@@ -63,7 +65,7 @@ export function render(ctx) {
 					cell('sites.kind', kindLabel(s.kind)),
 					cell('sites.warehouse', s.organisation_name || '—'),
 					cell('sites.phone', s.phone || '—'),
-					cell('sites.approver', t('sites.approver_' + (a.kind || 'bureau')) + (a.name ? '：' + a.name : '')),
+					cell('sites.approver', t(APPROVER_KEY[a.kind] || APPROVER_KEY.bureau) + (a.name ? '：' + a.name : '')),
 					cell('sites.active', s.active ? t('sites.yes') : t('sites.no')),
 					cell('sites.actions', h('button', { type: 'button', class: 'btn btn-small', onclick: () => edit(s) },
 						t('sites.edit'))));
