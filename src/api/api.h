@@ -167,6 +167,10 @@ void overview_xlsx(struct api_ctx *c);
 void history_search(struct api_ctx *c);
 void history_xlsx(struct api_ctx *c);
 void approvals_xlsx(struct api_ctx *c);
+void outbox_send_now(struct api_ctx *c);
+/* POST every pending outbox row to its organisation's webhook (outbox.c);
+ * *sent and *failed count this run's attempts. */
+enum kerr outbox_send(struct store *st, int *sent, int *failed) KOUAN_MUST_USE;
 void health_check(struct api_ctx *c);
 void capacity_get(struct api_ctx *c);
 void capacity_put_day(struct api_ctx *c);

@@ -84,6 +84,7 @@ static const struct route routes[] = {
 	{"GET", "/api/v1/release-revocations", release_revocations, ROLE_GATE | ROLE_BUREAU | ROLE_ADMIN, 0,
 		"release_revocations"},
 	{"POST", "/api/v1/gate/scans", gate_scan, ROLE_GATE, 0, "gate_scans"},
+	{"POST", "/api/v1/outbox/send-now", outbox_send_now, ROLE_ADMIN, 0, "outbox_send_now"},
 	{"GET", "/api/v1/notifications", notifications_list, ROLE_ANY, 0, "notifications"},
 	{"POST", "/api/v1/notifications/read", notifications_read, ROLE_ANY, 0, "notifications_read"},
 	{"GET", "/healthz", health_check, 0, PUBLIC, "healthz"},

@@ -160,9 +160,11 @@ int cli_serve(int argc, char **argv)
 			int64_t now = (int64_t)time(NULL);
 			if (store_session_purge(app.store, now - cfg.session_max, now - cfg.session_idle) != K_OK)
 				log_warn("msg=\"session purge failed\"");
-			int expired = 0;
+			int expired = 0, sent = 0, failed = 0;
 			if (store_capacity_expire(app.store, now, &expired) != K_OK)
 				log_warn("msg=\"booking expiry failed\"");
+			if (outbox_send(app.store, &sent, &failed) != K_OK)
+				log_warn("msg=\"outbox run failed\"");
 		}
 	}
 	/* Recognitions in flight finish and answer, queued ones get 503 busy;

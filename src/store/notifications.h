@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "store/bookings.h"
+#include "store/sites.h"
 #include "store/store.h"
 
 #define NOTIFICATIONS_PAGE_MAX 100	/* notifications one answer lists at most */
@@ -33,7 +34,7 @@ enum kerr store_notifications_read(struct store *st, int64_t org_id, int64_t id,
 struct outbox_row {
 	int64_t id;
 	int64_t org_id;
-	char webhook_url[STORE_NAME_MAX * 4];
+	char webhook_url[STORE_URL_MAX];
 	char *payload;		/* owned: free() */
 };
 /* Pending rows whose organisation has a webhook, oldest first; free each

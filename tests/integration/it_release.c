@@ -7,6 +7,7 @@
  * enterprise's notifications. No test waits on the clock: bookings are for
  * tomorrow (Beijing time) with a grace of a whole day, so that their codes
  * are valid now. */
+#define _GNU_SOURCE	/* strcasestr */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,6 +21,11 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <sys/socket.h>
 
 #include "harness.h"
 #include "release/release.h"
@@ -577,6 +583,106 @@ static void moved_slot_reissues(void **state)
 	json_decref(j);
 }
 
+/* ---- a local webhook listener for the outbox sender ---- */
+
+#define HOOK_REQUEST_MAX 16384
+#define HOOK_MARKER "webhook-marker-7"
+
+struct hook {
+	int fd;
+	int port;
+	char got[HOOK_REQUEST_MAX];	/* the request that carried the marker */
+	int requests;
+};
+
+static int hook_listen(struct hook *k)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = 0};
+	socklen_t len = sizeof a;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	k->fd = socket(AF_INET, SOCK_STREAM, 0);
+	if (k->fd < 0 || bind(k->fd, (struct sockaddr *)&a, sizeof a) != 0 || listen(k->fd, 8) != 0 ||
+		getsockname(k->fd, (struct sockaddr *)&a, &len) != 0)
+		return -1;
+	k->port = ntohs(a.sin_port);
+	return 0;
+}
+
+/* Read one request whole (headers, then Content-Length bytes), answer 200. */
+static void hook_serve_one(struct hook *k, int c)
+{
+	char buf[HOOK_REQUEST_MAX];
+	size_t n = 0;
+	for (;;) {
+		ssize_t r = read(c, buf + n, sizeof buf - 1 - n);
+		if (r <= 0)
+			break;
+		n += (size_t)r;
+		buf[n] = '\0';
+		char *end = strstr(buf, "\r\n\r\n");
+		const char *cl = strcasestr(buf, "Content-Length:");
+		if (end && cl && (size_t)(end + 4 - buf) + strtoul(cl + 15, NULL, 10) <= n)
+			break;
+	}
+	buf[n] = '\0';
+	static const char ok[] = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+	if (write(c, ok, sizeof ok - 1) < 0)
+		n = 0;
+	close(c);
+	k->requests++;
+	if (strstr(buf, HOOK_MARKER))
+		snprintf(k->got, sizeof k->got, "%s", buf);
+}
+
+static void *hook_thread(void *arg)
+{
+	struct hook *k = arg;
+	for (;;) {
+		int c = accept(k->fd, NULL, NULL);
+		if (c < 0)
+			return NULL;	/* shut down by the test */
+		hook_serve_one(k, c);
+	}
+}
+
+/* The outbox sender POSTs the enterprise's notification to its webhook. */
+static void webhook_outbox(void **state)
+{
+	static struct hook k;
+	memset(&k, 0, sizeof k);
+	assert_int_equal(hook_listen(&k), 0);
+	json_t *j = call(&bureau, "GET", "/api/v1/organisations?kind=enterprise", NULL, 200), *o;
+	size_t i;
+	int64_t org = 0;
+	json_array_foreach(json_object_get(j, "organisations"), i, o)
+		if (strcmp(json_string_value(json_object_get(o, "name")), "甲进出口公司") == 0)
+			org = json_integer_value(json_object_get(o, "id"));
+	json_decref(j);
+	char path[64], body[160];
+	snprintf(path, sizeof path, "/api/v1/organisations/%lld", (long long)org);
+	expect_code(&bureau, "PATCH", path, "{\"webhook_url\":\"ftp://127.0.0.1/x\"}", 422, "validation_failed");
+	snprintf(body, sizeof body, "{\"webhook_url\":\"http://127.0.0.1:%d/hook\"}", k.port);
+	json_decref(call(&bureau, "PATCH", path, body, 200));
+	int64_t id = submitted_booking(&ent, site_a, "[\"新F93939\"]");
+	action(&wh1, id, "reject", "{\"reason\":\"" HOOK_MARKER "\"}", 200);
+	pthread_t t;
+	assert_int_equal(pthread_create(&t, NULL, hook_thread, &k), 0);
+	j = call(&admin, "POST", "/api/v1/outbox/send-now", NULL, 200);
+	assert_true(json_integer_value(json_object_get(j, "sent")) >= 1);
+	assert_int_equal(json_integer_value(json_object_get(j, "failed")), 0);
+	json_decref(j);
+	shutdown(k.fd, SHUT_RDWR);
+	pthread_join(t, NULL);
+	close(k.fd);
+	assert_non_null(strstr(k.got, "POST /hook "));
+	assert_non_null(strcasestr(k.got, "Content-Type: application/json"));
+	assert_non_null(strstr(k.got, "\"event\":\"rejected\""));
+	j = call(&admin, "POST", "/api/v1/outbox/send-now", NULL, 200);	/* nothing left to send */
+	assert_int_equal(json_integer_value(json_object_get(j, "sent")), 0);
+	json_decref(j);
+	expect_code(&bureau, "POST", "/api/v1/outbox/send-now", NULL, 403, "forbidden");
+}
+
 static void expect_xlsx(struct it_client *c, const char *path)
 {
 	struct it_resp r;
@@ -655,6 +761,7 @@ int main(void)
 		cmocka_unit_test(overview_and_history),
 		cmocka_unit_test(commodity_review),
 		cmocka_unit_test(moved_slot_reissues),
+		cmocka_unit_test(webhook_outbox),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
