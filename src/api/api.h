@@ -7,6 +7,7 @@
 #include <jansson.h>
 #include <stdint.h>
 
+#include "core/domain.h"
 #include "core/error.h"
 #include "http/http.h"
 #include "store/store.h"
@@ -111,6 +112,10 @@ void domain_get(struct api_ctx *c);
 void options_add(struct api_ctx *c);
 void options_update(struct api_ctx *c);
 void sites_list(struct api_ctx *c);
+void sites_create(struct api_ctx *c);
+void sites_update(struct api_ctx *c);
+void organisations_list(struct api_ctx *c);
+void organisations_update(struct api_ctx *c);
 void declarations_upload(struct api_ctx *c);
 void declarations_get(struct api_ctx *c);
 void declarations_pdf(struct api_ctx *c);
@@ -143,6 +148,36 @@ int api_upload_part(struct api_ctx *c, const char *field, size_t max, struct htt
 void api_busy(struct api_ctx *c);
 void health_check(struct api_ctx *c);	/* readiness: the database can be read and written */
 void health_live(struct api_ctx *c);	/* liveness: the process answers (no database) */
+/* Approval and release (approvals.c, release.c, gate.c, notifications.c). */
+void approvals_list(struct api_ctx *c);
+void approvals_batch(struct api_ctx *c);
+void approvals_settings_get(struct api_ctx *c);
+void approvals_settings_put(struct api_ctx *c);
+void bookings_approve(struct api_ctx *c);
+void bookings_reject(struct api_ctx *c);
+/* Where a submit of this kind leads: commodity vehicles wait for review
+ * when the bureau has turned it on, else domain_submit_target. */
+enum booking_state approval_submit_target(struct api_ctx *c, enum booking_kind kind);
+/* Answer 200/201 with the whole booking as GET /bookings/{id} shows it. */
+void api_booking_answer(struct api_ctx *c, int status, int64_t id);
+void release_get(struct api_ctx *c);
+void release_png(struct api_ctx *c);
+void release_svg(struct api_ctx *c);
+void release_keys_get(struct api_ctx *c);
+void release_key_rotate(struct api_ctx *c);
+void release_revocations(struct api_ctx *c);
+void gate_scan(struct api_ctx *c);
+void notifications_list(struct api_ctx *c);
+void notifications_read(struct api_ctx *c);
+void overview_get(struct api_ctx *c);
+void overview_xlsx(struct api_ctx *c);
+void history_search(struct api_ctx *c);
+void history_xlsx(struct api_ctx *c);
+void approvals_xlsx(struct api_ctx *c);
+void outbox_send_now(struct api_ctx *c);
+/* POST every pending outbox row to its organisation's webhook (outbox.c);
+ * *sent and *failed count this run's attempts. */
+enum kerr outbox_send(struct store *st, int *sent, int *failed) KOUAN_MUST_USE;
 void capacity_get(struct api_ctx *c);
 void capacity_put_day(struct api_ctx *c);
 void capacity_defaults_get(struct api_ctx *c);

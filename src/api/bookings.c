@@ -712,7 +712,7 @@ static void run_action(struct api_ctx *c, enum booking_action action)
 		}
 	}
 	struct booking_transition t = {.booking_id = m.id, .action = action, .actor_id = c->who->user.id,
-		.reason = reason, .to = action == ACTION_SUBMIT ? domain_submit_target(m.kind) : domain_actions[action].to};
+		.reason = reason, .to = action == ACTION_SUBMIT ? approval_submit_target(c, m.kind) : domain_actions[action].to};
 	int in_flight = 0;
 	if (e == K_OK && action == ACTION_SUBMIT)
 		e = capacity_submit_enter(c, m.org_id, &in_flight, &t.over_inflight);
@@ -786,4 +786,9 @@ void bookings_list(struct api_ctx *c)
 	char cursor[24];
 	snprintf(cursor, sizeof cursor, "%lld", (long long)next);
 	api_json(c, 200, json_pack("{s:o,s:o}", "items", items, "next_cursor", next ? json_string(cursor) : json_null()));
+}
+
+void api_booking_answer(struct api_ctx *c, int status, int64_t id)
+{
+	answer_fresh(c, status, id);
 }

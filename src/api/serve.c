@@ -14,6 +14,8 @@
 #include "cli.h"
 #include "core/config.h"
 #include "core/log.h"
+#include "store/release.h"
+#include "store/sites.h"
 #include "core/workq.h"
 #include "store/capacity.h"
 
@@ -143,6 +145,14 @@ int cli_serve(int argc, char **argv)
 		store_close(app.store);
 		return 1;
 	}
+	struct release_key key;
+	if ((e = store_site_fixed_ensure(app.store)) != K_OK ||
+		(e = store_release_key_active(app.store, (int64_t)time(NULL), &key)) != K_OK) {
+		fprintf(stderr, "kouan: cannot make the fixed sites or the release key: %s\n", kerr_message(e, LANG_EN));
+		store_close(app.store);
+		return 1;
+	}
+	sodium_memzero(key.secret_key, sizeof key.secret_key);
 	app.sessions = session_cache_new();
 	app.metrics = metrics_new();
 	app.scans = workq_new("recognize", (int)cfg.recognize_workers, (int)cfg.recognize_queue);
@@ -195,9 +205,11 @@ int cli_serve(int argc, char **argv)
 				log_warn("msg=\"session purge failed\"");
 			if (store_throttle_purge(app.store, now - cfg.login_window) != K_OK)
 				log_warn("msg=\"throttle purge failed\"");
-			int expired = 0;
+			int expired = 0, sent = 0, failed = 0;
 			if (store_capacity_expire(app.store, now, &expired) != K_OK)
 				log_warn("msg=\"booking expiry failed\"");
+			if (outbox_send(app.store, &sent, &failed) != K_OK)
+				log_warn("msg=\"outbox run failed\"");
 		}
 	}
 	/* Recognitions in flight finish and answer, queued ones get 503 busy;

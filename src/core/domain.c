@@ -31,6 +31,7 @@ const struct domain_action domain_actions[ACTION_COUNT] = {
 	[ACTION_REJECT] = {"reject", BIT(STATE_SUBMITTED), STATE_REJECTED, {"驳回", "Отклонить", "Reject"}},
 	[ACTION_EXPIRE] = {"expire", BIT(STATE_SUBMITTED) | BIT(STATE_RELEASED), STATE_EXPIRED,
 		{"过期", "Истечь", "Expire"}},
+	[ACTION_PASS] = {"pass", BIT(STATE_RELEASED), STATE_PASSED, {"全部通关", "Все прошли", "All passed"}},
 };
 
 const struct domain_named domain_attachment_types[ATTACH_COUNT] = {
@@ -46,6 +47,7 @@ const struct domain_named domain_option_lists[OPTION_LIST_COUNT] = {
 	{"fuel_type", {"燃油类型", "Тип топлива", "Fuel type"}},
 	{"brand", {"品牌", "Марка", "Brand"}},
 	{"colour", {"颜色", "Цвет", "Colour"}},
+	{"reject_reason", {"驳回原因", "Причина отказа", "Reason for rejection"}},
 };
 
 static int find_named(const struct domain_named *t, size_t n, const char *code)

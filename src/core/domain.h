@@ -57,6 +57,7 @@ enum booking_action {
 	ACTION_APPROVE,		/* submitted -> released (the approval issue) */
 	ACTION_REJECT,		/* submitted -> rejected (the approval issue) */
 	ACTION_EXPIRE,		/* submitted/released -> expired: its slot and grace passed (the capacity issue's job) */
+	ACTION_PASS,		/* released -> passed: the gate recorded every plate or VIN (the approval issue) */
 	ACTION_COUNT
 };
 
@@ -87,7 +88,7 @@ extern const struct domain_action domain_actions[ACTION_COUNT];
 extern const struct domain_named domain_attachment_types[ATTACH_COUNT];
 
 /* The option lists the bureau keeps, in display order. */
-#define OPTION_LIST_COUNT 7
+#define OPTION_LIST_COUNT 8
 extern const struct domain_named domain_option_lists[OPTION_LIST_COUNT];
 /* The stable code of the e-commerce list mode cargo type. */
 #define CARGO_ECOMMERCE_LIST "ecommerce_list"

@@ -1,6 +1,8 @@
 /* Bookings (bookings.h): the document written to columns and child tables,
  * read back whole, listed and searched, and moved between states. */
 #include "store/bookings.h"
+#include "store/notifications.h"
+#include "store/release.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -641,7 +643,9 @@ static const struct {
 	{"hold_declaration", step_hold_declaration},
 	{"hold_vins", step_hold_vins},
 	{"capacity", step_capacity},
+	{"release_code", store_release_step},
 	{"write_history", step_write_history},
+	{"notify", store_notify_step},
 };
 
 static enum kerr transition_tx(const struct conn *c, void *arg)

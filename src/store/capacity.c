@@ -1,6 +1,7 @@
 /* Crossing capacity: the counters and the steps that take and give them
  * back inside a booking's transaction (capacity.h has the model). */
 #include "store/capacity.h"
+#include "store/release.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -446,6 +447,9 @@ static enum kerr move_tx(const struct conn *c, void *arg)
 	b.claim.date = m->date;
 	b.claim.slot = m->slot;
 	e = capacity_move(c, &b.claim, m->now, &m->problem);
+	/* a released booking's code is for the old slot: revoke it, issue the next (issue 12) */
+	if (e == K_OK && strcmp(b.state, domain_states[STATE_RELEASED].code) == 0)
+		e = store_release_moved_on(c, m->booking_id, m->now);
 	if (e == K_OK)
 		e = store_q_run(c, "INSERT INTO booking_history (booking_id, action, from_state, to_state, actor_id, at, reason)"
 			" VALUES (?, 'move', ?, ?, ?, ?, ?)", NULL, NULL, NULL, NULL, "isszis", m->booking_id, b.state, b.state,

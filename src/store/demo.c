@@ -25,6 +25,7 @@ static const char *const demo_options[][10] = {
 	{"fuel_type", "汽油", "柴油", "纯电动", "插电式混合动力", "油电混合动力", "天然气", NULL},
 	{"brand", "比亚迪", "长城", "吉利", "奇瑞", "长安", "江淮", "一汽解放", "东风", NULL},
 	{"colour", "白色", "黑色", "银色", "灰色", "红色", "蓝色", NULL},
+	{"reject_reason", "车牌号与报关单不符", "货物不在本场所", "随附单证不全", "报关单信息有误", NULL},
 };
 
 /* Values whose code rules hang on (the others get one made up). */

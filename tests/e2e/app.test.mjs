@@ -10,12 +10,13 @@ import { loadTables } from './tables.mjs';
 // The navigation each role must see, in order, and no other.
 const NAV = {
 	enterprise: ['/', '/bookings', '/password'],
-	warehouse: ['/', '/password'],
-	gate: ['/', '/password'],
-	bureau: ['/', '/master-data', '/capacity', '/password'],
+	warehouse: ['/', '/approvals', '/password'],
+	gate: ['/', '/gate', '/password'],
+	bureau: ['/', '/master-data', '/capacity', '/approvals', '/sites', '/overview', '/password'],
 	admin: ['/', '/users', '/password'],
 };
-const NAV_KEY = { '/': 'nav.home', '/bookings': 'nav.bookings', '/users': 'nav.users', '/master-data': 'nav.master_data', '/capacity': 'nav.capacity', '/password': 'nav.password' };
+const NAV_KEY = { '/': 'nav.home', '/bookings': 'nav.bookings', '/users': 'nav.users', '/master-data': 'nav.master_data', '/capacity': 'nav.capacity',
+	'/approvals': 'nav.approvals', '/sites': 'nav.sites', '/overview': 'nav.overview', '/gate': 'nav.gate', '/password': 'nav.password' };
 const CJK = /[\u4e00-\u9fff]/;
 const CYRILLIC = /[А-Яа-яЁё]/;
 

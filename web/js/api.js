@@ -14,7 +14,7 @@ export class ApiError extends Error {
 		this.status = status;
 		this.code = code;
 		this.fields = Array.isArray(fields) ? fields : [];
-		this.detail = detail && typeof detail === 'object' ? detail : {};   // the whole error object
+		this.detail = detail && typeof detail === 'object' ? detail : {};	// the whole error object, e.g. nearest_dates
 	}
 }
 

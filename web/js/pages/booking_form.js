@@ -107,6 +107,7 @@ function bookingPage(ctx, booking, env) {
 		if (!editable)
 			f.input.disabled = true;
 	}
+	approverNote(fields, env.sites);
 	const money = h('div', { class: 'field-pair' }, fields.total_value.wrap, fields.currency.wrap);
 	const block = (title, keys, extra) => h('section', { class: 'card booking-block', 'data-block': title },
 		h('h2', {}, t('booking.block.' + title)),
@@ -443,6 +444,9 @@ function bookingPage(ctx, booking, env) {
 				go(ctx, booking.id, { ok: t('booking.cancelled') });
 		}));
 	}
+	if (booking.id && (booking.state === 'released' || booking.state === 'passed'))
+		bottom.prepend(h('a', { href: '#/pass?id=' + encodeURIComponent(booking.id), class: 'btn btn-primary',
+			'data-action': 'pass' }, t('booking.pass')));
 	bottom.append(h('a', { href: '#/bookings', class: 'btn' }, t('booking.back')));
 	action(moveBtn, async () => {
 		await api.post(`/bookings/${encodeURIComponent(booking.id)}/move`,
@@ -637,6 +641,22 @@ function rejectionReason(booking) {
 	const hist = Array.isArray(booking.history) ? booking.history : [];
 	const last = [...hist].reverse().find((e) => (e.to || e.state) === 'rejected');
 	return last ? last.reason || '' : '';
+}
+
+// Under the site: who will approve the booking and how to reach them (the seed: 预约成功后联系所属的仓储企业).
+function approverNote(fields, siteList) {
+	const f = Object.values(fields).find((x) => x.def && x.def.type === 'site');
+	if (!f)
+		return;
+	const note = h('p', { class: 'hint approver-note', 'data-testid': 'approver' });
+	const show = () => {
+		const s = siteList.find((x) => String(x.id) === String(f.input.value));
+		const a = s && s.approver;
+		note.textContent = a ? t('booking.approver', { name: a.name || t('booking.approver_bureau'), phone: a.phone || '—' }) : '';
+	};
+	f.input.addEventListener('change', show);
+	f.wrap.append(note);
+	show();
 }
 
 // A history entry's action: the server's label for an action of its table, the page's own words for
