@@ -1,0 +1,13 @@
+/* Which way up a scanned page lies (ocr_orient.c). */
+#ifndef KOUAN_RECOGNIZE_OCR_ORIENT_H
+#define KOUAN_RECOGNIZE_OCR_ORIENT_H
+
+struct Pix;
+
+/* Quarter turns clockwise (0..3) that set the grey page image at dpi upright:
+ * by Tesseract's orientation detection, or by trying the turns (0 when
+ * unsure or when a library fails). */
+int ocr_orient_osd(struct Pix *grey, float dpi);
+int ocr_orient_trial(struct Pix *grey, float dpi);
+
+#endif
