@@ -568,17 +568,6 @@ out:
 	return err;
 }
 
-/* Quarter turns clockwise that set the page upright (ocr_orient.c). */
-static int page_orientation(PIX *work, float dpi)
-{
-	const char *how = getenv("KOUAN_OCR_ORIENT");	/* (measurement only) */
-	if (how && strcmp(how, "off") == 0)
-		return 0;
-	if (how && strcmp(how, "osd") == 0)
-		return ocr_orient_osd(work, dpi);
-	return ocr_orient_trial(work, dpi);
-}
-
 /* The page image turned by quarter clockwise turns, for the bar code reader
  * (NULL when not turned or out of memory: the image as it is). */
 static uint8_t *turned_raster(const struct rec_raster *img, int quarter, int *w, int *h)
@@ -664,7 +653,7 @@ enum kerr rec_ocr_page(const struct rec_raster *img, int64_t deadline_ms, struct
 	float dpi = img->dpi * scale;
 	float px_to_pt = 72.0f / dpi;
 	t_prev = t, t = now_ms(), tm.image = t - t_prev;
-	int quarter = page_orientation(work, dpi);
+	int quarter = ocr_orient_page(work, dpi);	/* a page lying sideways or upside down */
 	if (quarter) {
 		PIX *upright = pixRotateOrth(work, quarter);
 		if (!upright)

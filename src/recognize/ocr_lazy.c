@@ -64,8 +64,6 @@ LAZY(libtess, float, TessResultIteratorConfidence, (const TessResultIterator *h,
 LAZY_VOID(libtess, TessResultIteratorDelete, (TessResultIterator *h), (h))
 LAZY(libtess, TessPageIterator *, TessResultIteratorGetPageIterator, (TessResultIterator *h), (h))
 LAZY(libtess, char *, TessResultIteratorGetUTF8Text, (const TessResultIterator *h, TessPageIteratorLevel level), (h, level))
-LAZY(libtess, BOOL, TessBaseAPIDetectOrientationScript,
-	(TessBaseAPI *h, int *deg, float *conf, const char **script, float *script_conf), (h, deg, conf, script, script_conf))
 LAZY(libtess, int, TessBaseAPIMeanTextConf, (TessBaseAPI *h), (h))
 LAZY(libtess, BOOL, TessResultIteratorNext, (TessResultIterator *h, TessPageIteratorLevel level), (h, level))
 

@@ -2,15 +2,15 @@
  * down comes off the glass turned by a quarter, a half or three quarters,
  * with nothing in the PDF to say so, and often a few degrees more.
  *
- * Two ways were built and measured on turned scans (README, "Pages lying
- * sideways"):
- *   - Tesseract's orientation and script detection (the osd model) on the
- *     page reduced to OCR_ORIENT_OSD_DPI;
- *   - trying the turns: the axis of the text lines from the ink (lines
- *     closed along rows against along columns, the form's rules wiped), then
- *     the longest text lines read with chi_sim both ways up: the way they
- *     read with the higher confidence wins.
- * ocr_orient_page uses the one chosen by those figures. */
+ * The turns are tried: the axis of the text lines from the ink (the form's
+ * rules wiped, characters closed into lines along rows and along columns:
+ * the longer total wins), then a few text lines read with chi_sim both ways
+ * up along that axis: the way they read with the higher confidence wins.
+ * Tesseract's orientation detection (the osd model, on the page reduced to
+ * 100 dpi) was measured against it on 48 scans of 12 declarations, upright
+ * and turned 90/180/270 degrees with 0.8 to 3 degrees of skew, 150-300 dpi,
+ * grey, JPEG and black and white (tools/mkturned.sh): the turns were right
+ * 48/48 at about 0.65 s of CPU a page, OSD 39/48 at about 0.2 s (README). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +21,6 @@
 #include "core/log.h"
 #include "recognize/ocr_orient.h"
 
-#define OCR_ORIENT_OSD_DPI 100.0f	/* OSD reads the page reduced to this */
 #define OCR_ORIENT_TRIAL_DPI 150.0f	/* the turns are tried on the page reduced to this */
 #define OCR_ORIENT_INK 150
 #define OCR_ORIENT_RULE_IN 0.30f	/* ink runs this long are ruling lines (wiped first) */
@@ -40,36 +39,6 @@ static PIX *reduced(PIX *grey, float dpi, float want)
 	if (s > 0.95f)
 		return pixClone(grey);
 	return s < 0.7f ? pixScaleAreaMap(grey, s, s) : pixScaleGrayLI(grey, s, s);
-}
-
-/* ---- Tesseract OSD ---- */
-
-int ocr_orient_osd(PIX *grey, float dpi)
-{
-	PIX *small = reduced(grey, dpi, OCR_ORIENT_OSD_DPI);
-	TessBaseAPI *api = small ? TessBaseAPICreate() : NULL;
-	int quarter = 0;
-	if (!api || TessBaseAPIInit3(api, NULL, "osd") != 0) {
-		log_debug("msg=ocr_orient_osd_unavailable");
-		goto out;
-	}
-	TessBaseAPISetVariable(api, "debug_file", "/dev/null");
-	TessBaseAPISetPageSegMode(api, PSM_OSD_ONLY);
-	TessBaseAPISetImage2(api, small);
-	TessBaseAPISetSourceResolution(api, (int)lroundf(dpi * (float)pixGetWidth(small) / (float)pixGetWidth(grey)));
-	int deg = 0;
-	float conf = 0, script_conf = 0;
-	const char *script = NULL;
-	if (TessBaseAPIDetectOrientationScript(api, &deg, &conf, &script, &script_conf))
-		quarter = ((360 - deg) % 360) / 90;	/* deg: counter-clockwise turn of the content */
-	log_debug("msg=ocr_orient_osd deg=%d conf=%.2f quarter=%d", deg, conf, quarter);
-out:
-	if (api) {
-		TessBaseAPIEnd(api);
-		TessBaseAPIDelete(api);
-	}
-	pixDestroy(&small);
-	return quarter;
 }
 
 /* ---- trying the turns ---- */
@@ -183,7 +152,7 @@ static int read_lines(TessBaseAPI *api, PIX *grey, const struct line_boxes *lb, 
 	return sum;
 }
 
-int ocr_orient_trial(PIX *grey, float dpi)
+int ocr_orient_page(PIX *grey, float dpi)
 {
 	PIX *small = reduced(grey, dpi, OCR_ORIENT_TRIAL_DPI);
 	float sdpi = small ? dpi * (float)pixGetWidth(small) / (float)pixGetWidth(grey) : dpi;
@@ -208,7 +177,7 @@ int ocr_orient_trial(PIX *grey, float dpi)
 	int a = sideways ? 1 : 0, b = sideways ? 3 : 2;
 	int ca = read_lines(api, small, lb, a, sdpi), cb = read_lines(api, small, lb, b, sdpi);
 	quarter = cb > ca ? b : a;
-	log_debug("msg=ocr_orient_trial rows=%.0f cols=%.0f lines=%d conf_%d=%d conf_%d=%d quarter=%d", rows.total,
+	log_debug("msg=ocr_orient rows=%.0f cols=%.0f lines=%d conf_%d=%d conf_%d=%d quarter=%d", rows.total,
 		cols.total, lb->n, a * 90, ca, b * 90, cb, quarter);
 out:
 	if (api) {

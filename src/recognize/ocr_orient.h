@@ -4,10 +4,8 @@
 
 struct Pix;
 
-/* Quarter turns clockwise (0..3) that set the grey page image at dpi upright:
- * by Tesseract's orientation detection, or by trying the turns (0 when
- * unsure or when a library fails). */
-int ocr_orient_osd(struct Pix *grey, float dpi);
-int ocr_orient_trial(struct Pix *grey, float dpi);
+/* Quarter turns clockwise (0..3) that set the grey page image at dpi
+ * upright (0 when a library fails). */
+int ocr_orient_page(struct Pix *grey, float dpi);
 
 #endif
