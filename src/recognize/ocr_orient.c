@@ -31,6 +31,7 @@
 #define OCR_ORIENT_READ_MAX_LEN_IN 3.0f	/* lines read are at most this long (a long one costs, and says no more) */
 #define OCR_ORIENT_LINE_ASPECT 3	/* and this many times longer than thick */
 #define OCR_ORIENT_LINES 8	/* lines read each way up */
+#define OCR_ORIENT_MIN_LINES 3	/* a page with fewer has no text to turn by (a photo): left as it is */
 #define OCR_ORIENT_PAD_PX 3
 
 static PIX *reduced(PIX *grey, float dpi, float want)
@@ -168,6 +169,8 @@ int ocr_orient_page(PIX *grey, float dpi)
 	text_lines(ink, sdpi, 1, &cols);
 	int sideways = cols.total > rows.total;
 	const struct line_boxes *lb = sideways ? &cols : &rows;
+	if (lb->n < OCR_ORIENT_MIN_LINES)
+		goto out;
 	api = TessBaseAPICreate();
 	if (!api || TessBaseAPIInit3(api, NULL, "chi_sim") != 0)
 		goto out;
