@@ -1,7 +1,9 @@
 /* mkscan: make a test "scan" of a declaration page image: rotate it a little,
  * optionally threshold it to black and white, and wrap it into a one-page PDF
  * at the given resolution (no text layer). For tests/fixtures (issue 4):
- * scans at other resolutions, more skew, and black-and-white.
+ * scans at other resolutions, more skew, and black-and-white. An angle near a
+ * quarter turn (90, 180, 270, each within 10 degrees) turns the page
+ * clockwise first, as a sheet fed sideways or upside down (issue 15).
  *
  *   pdftoppm -r 150 -gray -png decl_001.pdf page
  *   tools/mkscan page-1.png out.pdf 150 1.5 [bw|JPEG_QUALITY]
@@ -20,6 +22,7 @@
 
 #define MKSCAN_JPEG_QUALITY 55
 #define MKSCAN_BW_THRESHOLD 150
+#define MKSCAN_MAX_SKEW_DEG 10.0
 
 int main(int argc, char **argv)
 {
@@ -43,12 +46,15 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	double deg = strtod(argv[4], &end);
-	if (*end || fabs(deg) > 10.0) {
+	long quarters = lround(deg / 90.0);
+	deg -= 90.0 * (double)quarters;
+	if (*end || quarters < 0 || quarters > 3 || fabs(deg) > MKSCAN_MAX_SKEW_DEG) {
 		fprintf(stderr, "mkscan: bad angle '%s'\n", argv[4]);
 		return 2;
 	}
 	PIX *in = pixRead(argv[1]);
-	PIX *grey = in ? pixConvertTo8(in, 0) : NULL;
+	PIX *flat = in ? pixConvertTo8(in, 0) : NULL;
+	PIX *grey = flat ? pixRotateOrth(flat, (l_int32)quarters) : NULL;
 	PIX *rot = grey ? pixRotate(grey, (float)(deg * M_PI / 180.0), L_ROTATE_AREA_MAP, L_BRING_IN_WHITE, 0, 0) : NULL;
 	PIX *out = rot && bw ? pixConvertTo1(rot, MKSCAN_BW_THRESHOLD) : rot ? pixClone(rot) : NULL;
 	int rc = 1;
@@ -62,6 +68,7 @@ int main(int argc, char **argv)
 	pixDestroy(&out);
 	pixDestroy(&rot);
 	pixDestroy(&grey);
+	pixDestroy(&flat);
 	pixDestroy(&in);
 	return rc;
 }

@@ -13,6 +13,7 @@
 #include "recognize/form.h"
 #include "recognize/ocr_snap.h"
 #include "recognize/fields_util.h"
+#include "recognize/bundle.h"
 #include "recognize/sources.h"
 #include "validate/validate.h"
 
@@ -1611,4 +1612,32 @@ enum kerr rec_fields_read(const struct rec_doc *doc, json_t **result)
 out:
 	reader_free(&r);
 	return err;
+}
+
+/* ---- a page's profile, for telling a declaration from other papers (bundle.h) ---- */
+
+void rec_page_profile(const struct rec_page *page, int scanned, struct page_profile *out)
+{
+	memset(out, 0, sizeof *out);
+	struct fpage p;
+	page_init_upright(&p, page, scanned);
+	int seen[L_COUNT] = {0};
+	for (size_t i = 0; i < p.nlab; i++) {
+		int id = p.labels[i].id;
+		if (id <= 0 || id >= L_COUNT || seen[id])
+			continue;
+		seen[id] = 1;
+		out->label_kinds++;
+		out->grid_kinds += is_grid(id);
+		out->top_band |= id == L_PRE_ENTRY || id == L_DECL_NO;
+	}
+	struct sbuf text;
+	sb_init(&text);
+	for (size_t li = 0; li < p.nl; li++) {
+		glyph_text(&p, p.lines[li].g0, p.lines[li].n, &text, 0);
+		sb_add(&text, "\n", 1);
+	}
+	profile_from_text(sb_str(&text), out);
+	sb_free(&text);
+	fpage_free(&p);
 }

@@ -29,6 +29,7 @@ struct rec_page {
 	int number;		/* the page's number in the PDF, from 1 (0: its index + 1) */
 	int rotation;		/* degrees clockwise the glyphs were turned from the page as displayed to
 				 * read it upright (a scan lying sideways); width and height are upright */
+	int ocr;		/* the glyphs came from OCR (rec_doc.scanned: some page's did) */
 	struct rec_glyph *glyphs;
 	size_t n_glyphs;
 	struct rec_rule *rules;

@@ -19,6 +19,7 @@
 #include "recognize/ocr.h"
 #include "recognize/ocr_code.h"
 #include "recognize/ocr_fix.h"
+#include "recognize/ocr_orient.h"
 
 #define OCR_LANG "chi_sim"
 #define OCR_WORK_DPI_MIN 200.0f	/* pages are read at their scan resolution, at least this */
@@ -511,7 +512,7 @@ static enum kerr second_pass(TessBaseAPI *api, ETEXT_DESC *mon, const int64_t *d
 
 /* Milliseconds spent in each stage of one page (logged at level debug). */
 struct ocr_times {
-	int64_t image, deskew, lines, init, read, pass2, codes;
+	int64_t image, orient, deskew, lines, init, read, pass2, codes;
 	int blocks;
 };
 
@@ -567,6 +568,51 @@ out:
 	return err;
 }
 
+/* The page image turned by quarter clockwise turns, for the bar code reader
+ * (NULL when not turned or out of memory: the image as it is). */
+static uint8_t *turned_raster(const struct rec_raster *img, int quarter, int *w, int *h)
+{
+	*w = quarter & 1 ? img->height : img->width;
+	*h = quarter & 1 ? img->width : img->height;
+	if (!quarter)
+		return NULL;
+	uint8_t *out = malloc((size_t)*w * (size_t)*h);
+	if (!out)
+		return NULL;
+	for (int y = 0; y < img->height; y++)
+		for (int x = 0; x < img->width; x++) {
+			int tx = x, ty = y;
+			switch (quarter) {
+			case 1: tx = img->height - 1 - y; ty = x; break;
+			case 2: tx = img->width - 1 - x; ty = img->height - 1 - y; break;
+			default: tx = y; ty = img->width - 1 - x; break;
+			}
+			out[(size_t)ty * (size_t)*w + (size_t)tx] = img->pixels[(size_t)y * (size_t)img->stride + (size_t)x];
+		}
+	return out;
+}
+
+/* Read the declaration number's bar codes and let them confirm or correct
+ * its printed digits. */
+static void fix_by_codes(const struct rec_raster *img, int quarter, struct rec_page *out)
+{
+	int w, h;
+	uint8_t *turned = turned_raster(img, quarter, &w, &h);
+	const uint8_t *pixels = turned ? turned : img->pixels;
+	int stride = turned ? w : img->stride;
+	if (!turned) {
+		w = img->width;
+		h = img->height;
+	}
+	char codes[OCR_CODE_MAX][OCR_CODE_LEN + 1];
+	int top = (int)lroundf(OCR_CODE_TOP_SHARE * (float)h);
+	size_t nc = ocr_read_codes(pixels, w, top, stride, codes, OCR_CODE_MAX);
+	size_t fixed = nc ? ocr_fix_by_codes(out->glyphs, out->n_glyphs, (const char (*)[OCR_CODE_LEN + 1])codes,
+		nc, OCR_CODE_CONF) : 0;
+	free(turned);
+	log_debug("msg=ocr_codes codes=%zu numbers_fixed=%zu", nc, fixed);
+}
+
 static void page_clear(struct rec_page *page)
 {
 	free(page->glyphs);
@@ -607,6 +653,18 @@ enum kerr rec_ocr_page(const struct rec_raster *img, int64_t deadline_ms, struct
 	float dpi = img->dpi * scale;
 	float px_to_pt = 72.0f / dpi;
 	t_prev = t, t = now_ms(), tm.image = t - t_prev;
+	int quarter = ocr_orient_page(work, dpi);	/* a page lying sideways or upside down */
+	if (quarter) {
+		PIX *upright = pixRotateOrth(work, quarter);
+		if (!upright)
+			goto out;
+		pixDestroy(&work);
+		work = upright;
+		out->rotation = 90 * quarter;
+		out->width = (float)pixGetWidth(work) * px_to_pt;
+		out->height = (float)pixGetHeight(work) * px_to_pt;
+	}
+	t_prev = t, t = now_ms(), tm.orient = t - t_prev;
 	level = deskew(work, &angle);
 	t_prev = t, t = now_ms(), tm.deskew = t - t_prev;
 	clean = level ? clean_page(level, dpi, out, px_to_pt) : NULL;
@@ -618,18 +676,13 @@ enum kerr rec_ocr_page(const struct rec_raster *img, int64_t deadline_ms, struct
 	if (err == K_OK && readable >= OCR_MIN_READABLE) {
 		/* the bar codes of the declaration number confirm or correct its printed digits */
 		t = now_ms();
-		char codes[OCR_CODE_MAX][OCR_CODE_LEN + 1];
-		int top = (int)lroundf(OCR_CODE_TOP_SHARE * (float)img->height);
-		size_t nc = ocr_read_codes(img->pixels, img->width, top, img->stride, codes, OCR_CODE_MAX);
-		size_t fixed = nc ? ocr_fix_by_codes(out->glyphs, out->n_glyphs, (const char (*)[OCR_CODE_LEN + 1])codes,
-			nc, OCR_CODE_CONF) : 0;
+		fix_by_codes(img, quarter, out);
 		tm.codes = now_ms() - t;
-		log_debug("msg=ocr_codes codes=%zu numbers_fixed=%zu", nc, fixed);
 	}
-	log_debug("msg=ocr_page width=%d height=%d dpi=%.0f scan_dpi=%.0f work_dpi=%.0f skew_deg=%.2f glyphs=%zu rules=%zu readable=%d err=%s",
-		img->width, img->height, img->dpi, img->scan_dpi, dpi, angle, out->n_glyphs, out->n_rules, readable, kerr_code(err));
-	log_debug("msg=ocr_timing image_ms=%lld deskew_ms=%lld lines_ms=%lld init_ms=%lld read_ms=%lld pass2_ms=%lld "
-		"pass2_blocks=%d codes_ms=%lld", (long long)tm.image, (long long)tm.deskew, (long long)tm.lines,
+	log_debug("msg=ocr_page width=%d height=%d dpi=%.0f scan_dpi=%.0f work_dpi=%.0f rotation=%d skew_deg=%.2f glyphs=%zu rules=%zu readable=%d err=%s",
+		img->width, img->height, img->dpi, img->scan_dpi, dpi, out->rotation, angle, out->n_glyphs, out->n_rules, readable, kerr_code(err));
+	log_debug("msg=ocr_timing image_ms=%lld orient_ms=%lld deskew_ms=%lld lines_ms=%lld init_ms=%lld read_ms=%lld pass2_ms=%lld "
+		"pass2_blocks=%d codes_ms=%lld", (long long)tm.image, (long long)tm.orient, (long long)tm.deskew, (long long)tm.lines,
 		(long long)tm.init, (long long)tm.read, (long long)tm.pass2, tm.blocks, (long long)tm.codes);
 	if (err == K_OK && readable < OCR_MIN_READABLE)
 		err = K_NO_TEXT;

@@ -19,6 +19,9 @@ struct rec_raster {
  * of the unrotated raster, and conf from the recogniser; the caller frees it
  * with rec_page_free. deadline_ms is CLOCK_MONOTONIC milliseconds after which
  * the call gives up with K_RESOURCE_LIMIT.
+ * A page lying sideways or upside down is first turned upright by quarter
+ * turns (ocr_orient.c): out->rotation says how far (degrees clockwise), and
+ * the raster's "own frame" below is the turned one.
  * Also (ocr.c): "unrotated" means the raster's own frame, with the small scan
  * skew (under 5 degrees) removed by a rotation about the page centre, so text
  * lines run level; out->rules gets the ruling lines found in the image (points,

@@ -64,6 +64,7 @@ LAZY(libtess, float, TessResultIteratorConfidence, (const TessResultIterator *h,
 LAZY_VOID(libtess, TessResultIteratorDelete, (TessResultIterator *h), (h))
 LAZY(libtess, TessPageIterator *, TessResultIteratorGetPageIterator, (TessResultIterator *h), (h))
 LAZY(libtess, char *, TessResultIteratorGetUTF8Text, (const TessResultIterator *h, TessPageIteratorLevel level), (h, level))
+LAZY(libtess, int, TessBaseAPIMeanTextConf, (TessBaseAPI *h), (h))
 LAZY(libtess, BOOL, TessResultIteratorNext, (TessResultIterator *h, TessPageIteratorLevel level), (h, level))
 
 LAZY_VOID(liblept, boxDestroy, (BOX **b), (b))
@@ -105,6 +106,9 @@ LAZY(liblept, PIX *, pixConvertTo8, (PIX *p, l_int32 cmapflag), (p, cmapflag))
 LAZY(liblept, l_int32, pixGetWidth, (const PIX *p), (p))
 LAZY(liblept, l_int32, pixGetHeight, (const PIX *p), (p))
 LAZY(liblept, l_int32, pixGetXRes, (const PIX *p), (p))
+LAZY(liblept, PIX *, pixRotateOrth, (PIX *p, l_int32 quads), (p, quads))
+LAZY(liblept, PIX *, pixClipRectangle, (PIX *p, BOX *b, BOX **pb), (p, b, pb))
+LAZY(liblept, BOX *, boxCreate, (l_int32 x, l_int32 y, l_int32 w, l_int32 h), (x, y, w, h))
 
 LAZY(libzbar, zbar_image_scanner_t *, zbar_image_scanner_create, (void), ())
 LAZY_VOID(libzbar, zbar_image_scanner_destroy, (zbar_image_scanner_t *s), (s))

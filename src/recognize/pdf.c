@@ -498,12 +498,20 @@ static enum kerr ocr_page(fz_context *ctx, fz_page *page, fz_matrix to_origin, i
 	err = rec_ocr_page(&img, deadline_ms, &got);
 	fz_drop_pixmap(ctx, pix);
 	if (err == K_OK) {
-		/* keep the page's own size and rules; the glyphs are in points */
+		/* keep the page's own size and rules; the glyphs are in points (a
+		 * page OCR turned upright takes the turned size, and the rules
+		 * OCR found in the turned image) */
 		free(out->glyphs);
 		out->glyphs = got.glyphs;
 		out->n_glyphs = got.n_glyphs;
 		got.glyphs = NULL;
 		got.n_glyphs = 0;
+		if (got.rotation) {
+			out->rotation = got.rotation;
+			out->width = got.width;
+			out->height = got.height;
+			out->n_rules = 0;
+		}
 		if (out->n_rules == 0) {
 			/* a scanned page draws no rules: take the lines OCR found in the image */
 			free(out->rules);
@@ -1295,7 +1303,7 @@ static void read_page(fz_context *ctx, fz_document *doc, int i, fz_cookie *cooki
 		if (out->n_glyphs == 0 || rec_page_text_illegible(out)) {
 			unstore_fast_fonts(ctx, fast);
 			if (ocr_page(ctx, page, to_origin, deadline_ms, out) == K_OK)
-				*ocr_used = 1;
+				*ocr_used = out->ocr = 1;
 		}
 #else
 		(void)deadline_ms;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 
+#include "recognize/bundle.h"
 #include "recognize/internal.h"
 #include "recognize/recognize.h"
 
@@ -26,7 +27,7 @@ enum kerr rec_recognize_buffer_within(const unsigned char *data, size_t len, lon
 	enum kerr err = rec_pdf_load(data, len, deadline, &doc, &repaired);
 	if (err != K_OK)
 		return repaired && err == K_NO_TEXT ? K_CORRUPT_PDF : err;
-	err = rec_fields_read(&doc, result);
+	err = rec_bundle_read(&doc, result);
 	rec_doc_free(&doc);
 	if (err == K_OK && rec_now_ms() > deadline) {
 		json_decref(*result);

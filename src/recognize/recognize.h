@@ -16,8 +16,10 @@
  * "warnings"); the caller owns it and drops it with json_decref. On failure
  * *result is NULL and the code is one of K_EMPTY_FILE, K_NOT_PDF,
  * K_CORRUPT_PDF, K_ENCRYPTED_PDF, K_NO_TEXT, K_NOT_A_DECLARATION,
- * K_TOO_MANY_PAGES, K_RESOURCE_LIMIT (file size, time or memory), or
- * K_INTERNAL. */
+ * K_TOO_MANY_PAGES, K_RESOURCE_LIMIT (file size, time or memory),
+ * K_MULTIPLE_DECLARATIONS (the pages hold two or more), or K_INTERNAL.
+ * Pages of other papers bundled with the declaration (contract, invoice,
+ * packing list) are left unread, with a "pages_skipped" warning. */
 enum kerr rec_recognize_buffer(const unsigned char *data, size_t len, json_t **result) KOUAN_MUST_USE;
 
 /* The same for a file; a file that cannot be read gives K_NOT_FOUND, and a

@@ -10,6 +10,13 @@ fail=0
 
 $PY tests/tools/score.py recognize --only text --min-core 1.0 --min-all 0.99 --show 10 \
 	--cmd "$KOUAN_BIN recognize {}" tests/fixtures/declarations | tail -n 12 || fail=1
+# declarations bundled with a contract, an invoice and a packing list (issue 15): read as
+# the declaration alone, the other papers' pages skipped; two declarations refused
+$PY tests/tools/score.py recognize --min-core 1.0 --min-all 0.99 --show 10 \
+	--cmd "$KOUAN_BIN recognize {}" tests/fixtures/bundles | tail -n 1 || fail=1
+out=$("$KOUAN_BIN" recognize tests/fixtures/bundles/two_010_005.pdf); st=$?
+[ $st -eq 1 ] || { echo "two declarations: exit $st"; fail=1; }
+echo "$out" | grep -q '"code": "multiple_declarations"' || { echo "two declarations: $out"; fail=1; }
 $PY tests/tools/score.py bad --cmd "$KOUAN_BIN recognize {}" tests/fixtures/bad tests/fixtures/real || fail=1
 
 # the answer is one JSON object with confidences and warnings

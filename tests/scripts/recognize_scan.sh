@@ -48,6 +48,21 @@ score "extra scans" "${KOUAN_SCAN_MIN_CORE_EXTRA:-0.63}" --only scanned tests/fi
 # core fields when written
 score reprinted "${KOUAN_SCAN_MIN_CORE_REPRINTED:-0.85}" tests/fixtures/reprinted
 
+# scans lying sideways or upside down (issue 15: tools/mkturned.sh), one behind a scanned
+# contract: each page turned upright before it is read
+score turned "${KOUAN_SCAN_MIN_CORE_TURNED:-0.78}" tests/fixtures/turned
+out=$("$KOUAN_BIN" recognize --time-limit 120 tests/fixtures/turned/bundle_024_contract_270.pdf) || fail=1
+echo "$out" | $PY -c '
+import json, sys
+d = json.load(sys.stdin)
+w = {x["code"]: x for x in d["warnings"] if x["field"] is None}
+assert w["pages_skipped"]["pages"] == [1] and w["pages_skipped"]["seem"] == "contract", w
+assert w["page_rotated"]["page"] == 2 and w["page_rotated"]["angle"] == 90, w
+assert d["pages"] == [{"n": 2, "width": d["pages"][0]["width"], "height": d["pages"][0]["height"], "rotation": 90}]
+assert d["pages"][0]["width"] > d["pages"][0]["height"], d["pages"]   # the landscape form, upright
+assert d["sources"]["declaration_no"]["page"] == 2
+' || { echo "turned bundle: pages, warnings or sources wrong"; fail=1; }
+
 # a photo has no declaration text
 out=$("$KOUAN_BIN" recognize tests/fixtures/bad/photo_no_text.pdf); st=$?
 [ $st -eq 1 ] || { echo "photo: exit $st"; fail=1; }
