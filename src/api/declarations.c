@@ -232,7 +232,14 @@ struct render {
 	int64_t id;
 	int page;
 	int dpi;
+	int rotation;	/* clockwise turn that shows the page upright (the recognition's "pages") */
 };
+
+/* One page image's validator: the declaration, page, resolution and turn. */
+static void render_etag(const struct render *r, char *etag, size_t n)
+{
+	snprintf(etag, n, "\"d%" PRId64 "-p%d-%d-r%d\"", r->id, r->page, r->dpi, r->rotation);
+}
 
 static void render_page(struct api_ctx *c, void *arg)
 {
@@ -241,14 +248,14 @@ static void render_page(struct api_ctx *c, void *arg)
 	size_t len = 0, png_len = 0;
 	enum kerr e = store_declaration_pdf(c->app->store, r->id, &pdf, &len);
 	if (e == K_OK)
-		e = rec_render_page_png(pdf, len, r->page, r->dpi, &png, &png_len);
+		e = rec_render_page_png(pdf, len, r->page, r->dpi, r->rotation, &png, &png_len);
 	free(pdf);
 	if (e != K_OK) {
 		api_error(c, e == K_VALIDATION_FAILED ? K_NOT_FOUND : e);
 		return;
 	}
 	char etag[ETAG_MAX];
-	snprintf(etag, sizeof etag, "\"d%" PRId64 "-p%d-%d\"", r->id, r->page, r->dpi);
+	render_etag(r, etag, sizeof etag);
 	http_add_header(c->req, "Cache-Control", PAGE_CACHE);
 	http_add_header(c->req, "ETag", etag);
 	http_add_header(c->req, "X-Content-Type-Options", "nosniff");
@@ -265,21 +272,32 @@ static int page_param(const char *s)
 	return strcmp(s, ".png") == 0 ? n : 0;
 }
 
+/* The clockwise turn the recognition found for page n (from 1), 0 when none. */
+static int page_rotation(json_t *rec, int n)
+{
+	json_t *p = json_array_get(json_object_get(rec, "pages"), (size_t)(n - 1));
+	json_int_t r = json_integer_value(json_object_get(p, "rotation"));
+	return r == 90 || r == 180 || r == 270 ? (int)r : 0;
+}
+
 void declarations_page(struct api_ctx *c)
 {
 	struct declaration_meta m;
+	json_t *rec = NULL;
 	int page = page_param(c->params[1]);
-	enum kerr e = reachable(c, api_param_id(c, 0), &m, NULL);
+	enum kerr e = reachable(c, api_param_id(c, 0), &m, &rec);
 	if (e == K_OK && (page < 1 || page > m.pages))
 		e = K_NOT_FOUND;
 	if (e != K_OK) {
+		json_decref(rec);
 		api_error(c, e);
 		return;
 	}
 	struct render *r = xcalloc(1, sizeof *r);
-	*r = (struct render){m.id, page, REC_RENDER_DPI_DEFAULT};
+	*r = (struct render){m.id, page, REC_RENDER_DPI_DEFAULT, page_rotation(rec, page)};
+	json_decref(rec);
 	char etag[ETAG_MAX];
-	snprintf(etag, sizeof etag, "\"d%" PRId64 "-p%d-%d\"", r->id, r->page, r->dpi);
+	render_etag(r, etag, sizeof etag);
 	const char *inm = http_header(c->req, "If-None-Match");
 	if (inm && strstr(inm, etag)) {
 		free(r);

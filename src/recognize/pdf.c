@@ -1442,24 +1442,30 @@ enum kerr rec_pdf_load(const unsigned char *data, size_t len, int64_t deadline_m
 
 /* Scale that fits the page in REC_RENDER_MAX_PIXELS on its longer side at
  * most, at dpi. */
-static fz_matrix render_scale(fz_context *ctx, fz_page *page, int dpi)
+static fz_matrix render_scale(fz_context *ctx, fz_page *page, int dpi, int rotation)
 {
 	fz_rect b = fz_bound_page(ctx, page);
 	float side = fz_max(b.x1 - b.x0, b.y1 - b.y0);
 	float zoom = (float)dpi / 72.0f;
 	if (side > 0 && side * zoom > REC_RENDER_MAX_PIXELS)
 		zoom = REC_RENDER_MAX_PIXELS / side;
-	return fz_scale(zoom, zoom);
+	/* device space has y down, so a positive angle turns the image clockwise */
+	return fz_concat(fz_scale(zoom, zoom), fz_rotate((float)rotation));
 }
 
-enum kerr rec_render_page_png(const unsigned char *data, size_t len, int page_no, int dpi, unsigned char **png,
-	size_t *png_len)
+static int rotation_ok(int rotation)
+{
+	return rotation == 0 || rotation == 90 || rotation == 180 || rotation == 270;
+}
+
+enum kerr rec_render_page_png(const unsigned char *data, size_t len, int page_no, int dpi, int rotation,
+	unsigned char **png, size_t *png_len)
 {
 	*png = NULL;
 	*png_len = 0;
 	if (len == 0 || len > REC_MAX_FILE_BYTES || !has_pdf_header(data, len))
 		return K_NOT_PDF;
-	if (dpi < REC_RENDER_DPI_MIN || dpi > REC_RENDER_DPI_MAX || page_no < 1)
+	if (dpi < REC_RENDER_DPI_MIN || dpi > REC_RENDER_DPI_MAX || page_no < 1 || !rotation_ok(rotation))
 		return K_VALIDATION_FAILED;
 	pthread_once(&base_once, base_init);
 	if (!base_ctx)
@@ -1497,7 +1503,7 @@ enum kerr rec_render_page_png(const unsigned char *data, size_t len, int page_no
 			break;
 		}
 		page = fz_load_page(ctx, doc, page_no - 1);
-		pix = fz_new_pixmap_from_page(ctx, page, render_scale(ctx, page, dpi), fz_device_gray(ctx), 0);	/* forms are black on white: a third of the bytes */
+		pix = fz_new_pixmap_from_page(ctx, page, render_scale(ctx, page, dpi, rotation), fz_device_gray(ctx), 0);	/* forms are black on white: a third of the bytes */
 		buf = fz_new_buffer_from_pixmap_as_png(ctx, pix, fz_default_color_params);
 		unsigned char *bytes = NULL;
 		size_t n = fz_buffer_storage(ctx, buf, &bytes);

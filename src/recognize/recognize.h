@@ -44,8 +44,11 @@ enum kerr rec_recognize_file_within(const char *path, long time_limit_ms, json_t
 #define REC_RENDER_DPI_DEFAULT 110
 #define REC_RENDER_MAX_PIXELS 2400.0f
 #define REC_RENDER_TIME_LIMIT_MS 5000
-enum kerr rec_render_page_png(const unsigned char *data, size_t len, int page_no, int dpi, unsigned char **png,
-	size_t *png_len) KOUAN_MUST_USE;
+/* rotation (0, 90, 180 or 270: the "rotation" of the page in the recognition's
+ * "pages") turns the image clockwise, so that a scan lying sideways is shown
+ * upright, in the frame its "sources" boxes use. */
+enum kerr rec_render_page_png(const unsigned char *data, size_t len, int page_no, int dpi, int rotation,
+	unsigned char **png, size_t *png_len) KOUAN_MUST_USE;
 
 /* The number of pages of a PDF (errors as rec_render_page_png). */
 enum kerr rec_page_count(const unsigned char *data, size_t len, int *pages) KOUAN_MUST_USE;
