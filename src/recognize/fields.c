@@ -34,42 +34,43 @@ enum {
 /* Label texts as printed, with the synonyms of older forms and other
  * producers; normalised like the glyphs (ASCII brackets and colons). */
 static const struct label_def label_defs[] = {
-	{L_PRE_ENTRY, "预录入编号"}, {L_DECL_NO, "海关编号"}, {L_DECL_NO, "报关单号"},
-	{L_PAGE, "页码/页数"}, {L_PAGE, "页码"},
-	{L_SHIPPER, "境内发货人"}, {L_SHIPPER, "经营单位"}, {L_SHIPPER, "收发货人"},
-	{L_EXIT_CUSTOMS, "出境关别"}, {L_EXIT_CUSTOMS, "出口口岸"},
-	{L_EXPORT_DATE, "出口日期"}, {L_DECLARE_DATE, "申报日期"}, {L_RECORD, "备案号"},
-	{L_CONSIGNEE, "境外收货人"}, {L_TRANSPORT_MODE, "运输方式"},
-	{L_TRANSPORT_NAME, "运输工具名称及航次号"}, {L_TRANSPORT_NAME, "运输工具名称"},
-	{L_BILL, "提运单号"}, {L_PRODUCER, "生产销售单位"}, {L_PRODUCER, "发货单位"},
-	{L_SUPERVISION, "监管方式"}, {L_SUPERVISION, "贸易方式"},
-	{L_EXEMPTION_NATURE, "征免性质"}, {L_LICENSE, "许可证号"}, {L_CONTRACT, "合同协议号"},
-	{L_TRADE_COUNTRY, "贸易国(地区)"}, {L_TRADE_COUNTRY, "贸易国"},
-	{L_DEST_COUNTRY, "运抵国(地区)"}, {L_DEST_COUNTRY, "运抵国"},
-	{L_DEST_PORT, "指运港"}, {L_DEPARTURE_PORT, "离境口岸"},
-	{L_PACKAGE_KIND, "包装种类"}, {L_PACKAGES, "件数"},
-	{L_GROSS, "毛重(千克)"}, {L_GROSS, "毛重(公斤)"}, {L_GROSS, "毛重"},
-	{L_NET, "净重(千克)"}, {L_NET, "净重(公斤)"}, {L_NET, "净重"},
-	{L_TERMS, "成交方式"}, {L_FREIGHT, "运费"}, {L_INSURANCE, "保费"}, {L_MISC, "杂费"},
-	{L_DOCS, "随附单证及编号"}, {L_DOCS, "随附单据"},
+	{L_PRE_ENTRY, "预录入编号", 0}, {L_DECL_NO, "海关编号", 0}, {L_DECL_NO, "报关单号", 0},
+	{L_PAGE, "页码/页数", 0}, {L_PAGE, "页码", 0},
+	{L_SHIPPER, "境内发货人", 0}, {L_SHIPPER, "经营单位", 0}, {L_SHIPPER, "收发货人", 0},
+	{L_EXIT_CUSTOMS, "出境关别", 0}, {L_EXIT_CUSTOMS, "出口口岸", 0},
+	{L_EXPORT_DATE, "出口日期", 0}, {L_DECLARE_DATE, "申报日期", 0}, {L_RECORD, "备案号", 0},
+	{L_CONSIGNEE, "境外收货人", 0}, {L_TRANSPORT_MODE, "运输方式", 0},
+	{L_TRANSPORT_NAME, "运输工具名称及航次号", 0}, {L_TRANSPORT_NAME, "运输工具名称", 0},
+	{L_BILL, "提运单号", 0}, {L_PRODUCER, "生产销售单位", 0}, {L_PRODUCER, "发货单位", 0},
+	{L_SUPERVISION, "监管方式", 0}, {L_SUPERVISION, "贸易方式", 0},
+	{L_EXEMPTION_NATURE, "征免性质", 0}, {L_LICENSE, "许可证号", 0}, {L_CONTRACT, "合同协议号", 0},
+	{L_TRADE_COUNTRY, "贸易国(地区)", 0}, {L_TRADE_COUNTRY, "贸易国", 0},
+	{L_DEST_COUNTRY, "运抵国(地区)", 0}, {L_DEST_COUNTRY, "运抵国", 0},
+	{L_DEST_PORT, "指运港", 0}, {L_DEPARTURE_PORT, "离境口岸", 0},
+	{L_PACKAGE_KIND, "包装种类", 0}, {L_PACKAGES, "件数", 0},
+	{L_GROSS, "毛重(千克)", 0}, {L_GROSS, "毛重(公斤)", 0}, {L_GROSS, "毛重", 0},
+	{L_NET, "净重(千克)", 0}, {L_NET, "净重(公斤)", 0}, {L_NET, "净重", 0},
+	{L_TERMS, "成交方式", 0}, {L_FREIGHT, "运费", 0}, {L_INSURANCE, "保费", 0}, {L_MISC, "杂费", 0},
+	{L_DOCS, "随附单证及编号", 0}, {L_DOCS, "随附单据", 0},
 	/* cells of the pre-2018 form that are not read, but bound their neighbours */
-	{L_OLD_SETTLEMENT, "结汇方式"}, {L_OLD_APPROVAL, "批准文号"}, {L_OLD_CONTAINERS, "集装箱号"},
-	{L_OLD_MAKER, "生产厂家"},
-	{L_REMARKS, "标记唛码及备注"}, {L_REMARKS_CONT, "标记唛码及备注(续)"},
-	{L_I_NO, "项号"}, {L_I_HS, "商品编号"},
-	{L_I_NAME, "商品名称及规格型号"}, {L_I_NAME, "商品名称、规格型号"},
-	{L_I_NAME, "商品名称"}, {L_I_SPEC, "规格型号"},	/* separate columns */
-	{L_I_QTY, "数量及单位"}, {L_I_PRICE, "单价/总价/币制"},
-	{L_I_PRICE, "单价"}, {L_I_TOTAL, "总价"}, {L_I_CURRENCY, "币制"},	/* separate columns */
-	{L_I_ORIGIN, "原产国(地区)"}, {L_I_DEST, "最终目的国(地区)"},
-	{L_I_REGION, "境内货源地"}, {L_I_EXEMPT, "征免"},
-	{L_F_SPECIAL, "特殊关系确认"}, {L_F_PRICE, "价格影响确认"}, {L_F_ROYALTY, "支付特许权使用费确认"},
-	{L_F_FORMULA, "公式定价确认"}, {L_F_PROVISIONAL, "暂定价格确认"}, {L_F_SELF, "自报自缴"},
-	{L_F_PERSON, "报关人员"}, {L_F_PERSON, "申报人员"}, {L_F_PERSON_NO, "报关人员证号"},
-	{L_F_PHONE, "电话"}, {L_F_STATEMENT, "兹申明"}, {L_F_AGENT, "申报单位"},
-	{L_F_AGENT_SEAL, "申报单位(签章)"}, {L_F_CUSTOMS, "海关批注及签章"},
-	{L_IMP_CONSIGNEE, "境内收货人"}, {L_IMP_CUSTOMS, "进境关别"}, {L_IMP_DATE, "进口日期"},
-	{L_IMP_REGION, "境内目的地"}, {L_IMP_SHIPPER, "境外发货人"},
+	{L_OLD_SETTLEMENT, "结汇方式", 0}, {L_OLD_APPROVAL, "批准文号", 0}, {L_OLD_CONTAINERS, "集装箱号", 0},
+	{L_OLD_MAKER, "生产厂家", 0},
+	{L_REMARKS, "标记唛码及备注", 0}, {L_REMARKS_CONT, "标记唛码及备注(续)", 0},
+	{L_I_NO, "项号", 0}, {L_I_HS, "商品编号", 0},
+	{L_I_NAME, "商品名称及规格型号", 0}, {L_I_NAME, "商品名称、规格型号", 0},
+	{L_I_NAME, "商品名称", 0}, {L_I_SPEC, "规格型号", 0},	/* separate columns */
+	{L_I_QTY, "数量及单位", 0}, {L_I_PRICE, "单价/总价/币制", 0},
+	{L_I_PRICE, "单价", 0}, {L_I_TOTAL, "总价", 0}, {L_I_CURRENCY, "币制", 0},	/* separate columns */
+	{L_I_ORIGIN, "原产国(地区)", 0}, {L_I_DEST, "最终目的国(地区)", 0},
+	{L_I_REGION, "境内货源地", 0}, {L_I_EXEMPT, "征免", 0},
+	{L_F_SPECIAL, "特殊关系确认", 1}, {L_F_PRICE, "价格影响确认", 1}, {L_F_ROYALTY, "支付特许权使用费确认", 1},
+	{L_F_FORMULA, "公式定价确认", 1}, {L_F_PROVISIONAL, "暂定价格确认", 1}, {L_F_SELF, "自报自缴", 1},
+	{L_F_PERSON, "报关人员", 1}, {L_F_PERSON, "申报人员", 1}, {L_F_PERSON, "报关员", 1},
+	{L_F_PERSON_NO, "报关人员证号", 1}, {L_F_PERSON_NO, "申报人员证号", 1}, {L_F_PERSON_NO, "报关员证号", 1},
+	{L_F_PHONE, "电话", 1}, {L_F_STATEMENT, "兹申明", 1}, {L_F_AGENT, "申报单位", 1},
+	{L_F_AGENT_SEAL, "申报单位(签章)", 1}, {L_F_CUSTOMS, "海关批注及签章", 1},
+	{L_IMP_CONSIGNEE, "境内收货人", 0}, {L_IMP_CUSTOMS, "进境关别", 0}, {L_IMP_DATE, "进口日期", 0},
+	{L_IMP_REGION, "境内目的地", 0}, {L_IMP_SHIPPER, "境外发货人", 0},
 };
 #define N_LABEL_DEFS (sizeof label_defs / sizeof label_defs[0])
 
@@ -149,11 +150,20 @@ static const struct flabel *find_label(const struct fpage *p, int id)
 	return NULL;
 }
 
+#define ROW_TOLERANCE 0.6f	/* centres of one row's labels: within this many line heights */
+
+/* Two labels of one row: their first lines level (labels aligned at the top
+ * of their cells), or, where one wraps, the middles of their whole extents
+ * level (labels centred vertically in a header, 项 / 号 beside 商品编号). */
 static int same_row(const struct flabel *a, const struct flabel *b)
 {
 	float ca = (a->y0 + a->y1) / 2, cb = (b->y0 + b->y1) / 2;
 	float h = a->y1 - a->y0;
-	return fabsf(ca - cb) < 0.6f * (h > 1 ? h : a->size);
+	float tol = ROW_TOLERANCE * (h > 1 ? h : a->size);
+	if (fabsf(ca - cb) < tol)
+		return 1;
+	int wrapped = a->y_end > a->y1 + 0.5f * tol || b->y_end > b->y1 + 0.5f * tol;
+	return wrapped && fabsf((a->y0 + a->y_end) / 2 - (b->y0 + b->y_end) / 2) < tol;
 }
 
 /* OCR (issue 4): the grid's rows of labels, left to right (0 ends a row). */
@@ -253,6 +263,23 @@ static void infer_grid_labels(struct fpage *p)
 	}
 }
 
+/* The top of the footer block: its first label under the item header; on a
+ * page without one (the footer alone on the last page), its first label
+ * that does not also occur in free text (a phone in the remarks) under
+ * the remarks label. p->h + 1 when there is none. */
+static float footer_top(const struct fpage *p, const struct flabel *ih, const struct flabel *rl)
+{
+	float footer = p->h + 1;
+	for (size_t i = 0; i < p->nlab; i++) {
+		const struct flabel *l = &p->labels[i];
+		if (!is_footer(l->id) || l->y0 >= footer)
+			continue;
+		if (ih ? l->y0 > ih->y1 : (l->id != L_F_PHONE && (!rl || l->y0 > rl->y1)))
+			footer = l->y0;
+	}
+	return footer;
+}
+
 /* Find the item header, the footer and the remarks block of a page, and
  * retire "labels" that are really words inside the remarks or the items. */
 static void page_zones(struct reader *r, size_t pi)
@@ -274,31 +301,32 @@ static void page_zones(struct reader *r, size_t pi)
 		if (n >= 2)
 			ih = &p->labels[i];
 	}
+	/* the header's full extent: labels wrapped and centred start above 项号 */
+	float ih_top = ih ? ih->y0 : NAN;
+	for (size_t i = 0; ih && i < p->nlab; i++)
+		if (is_item_header(p->labels[i].id) && same_row(&p->labels[i], ih) && p->labels[i].y0 < ih_top)
+			ih_top = p->labels[i].y0;
 	/* the remarks label: the first one above the item header */
 	const struct flabel *rl = NULL;
 	for (size_t i = 0; i < p->nlab; i++) {
 		const struct flabel *l = &p->labels[i];
-		if ((l->id == L_REMARKS || l->id == L_REMARKS_CONT) && (!ih || l->y0 < ih->y0) && (!rl || l->y0 < rl->y0))
+		if ((l->id == L_REMARKS || l->id == L_REMARKS_CONT) && (!ih || l->y0 < ih_top) && (!rl || l->y0 < rl->y0))
 			rl = l;
 	}
-	float footer = p->h + 1;
-	if (ih)
-		for (size_t i = 0; i < p->nlab; i++)
-			if (is_footer(p->labels[i].id) && p->labels[i].y0 > ih->y1 && p->labels[i].y0 < footer)
-				footer = p->labels[i].y0;
+	float footer = footer_top(p, ih, rl);
 	if (rl) {
 		r->remarks_label[pi] = (int)(rl - p->labels);
 		r->remarks_top[pi] = rl->y0;
-		r->remarks_bottom[pi] = ih ? ih->y0 : footer;
+		r->remarks_bottom[pi] = ih ? ih_top : footer;
 	}
 	/* OCR (issue 4): a remarks label misread past recognising: the cell
 	 * under the attached documents' cell, down to the item header */
 	if (!rl && ih && r->src->scanned) {
 		const struct flabel *dl = find_label(p, L_DOCS);
 		float top = dl ? rule_floor(p, dl->x0 + 1.0f, dl->y1) : NAN;
-		if (!isnan(top) && top < ih->y0) {
+		if (!isnan(top) && top < ih_top) {
 			r->remarks_top[pi] = top;
-			r->remarks_bottom[pi] = ih->y0;
+			r->remarks_bottom[pi] = ih_top;
 		}
 	}
 	if (ih) {
@@ -312,7 +340,7 @@ static void page_zones(struct reader *r, size_t pi)
 	for (size_t i = 0; i < p->nlab; i++) {
 		struct flabel *l = &p->labels[i];
 		float yc = (l->y0 + l->y1) / 2;
-		if (rl && l != rl && yc > rl->y1 && (!ih || yc < ih->y0) && !is_footer(l->id))
+		if (rl && l != rl && yc > rl->y1 && (!ih || yc < ih_top) && !is_footer(l->id))
 			l->live = 0;
 		if (ih && yc > ih->y1 + 0.1f && yc < footer && !is_footer(l->id))
 			l->live = 0;
@@ -334,7 +362,7 @@ static void page_zones(struct reader *r, size_t pi)
 			if (is_grid(p->labels[i].id))
 				grid = 1;
 		}
-		float bottom = ih ? ih->y0 : footer;
+		float bottom = ih ? ih_top : footer;
 		if (!grid && top >= 0 && bottom > top) {
 			r->remarks_top[pi] = top;
 			r->remarks_bottom[pi] = bottom;
@@ -1438,7 +1466,7 @@ static size_t label_kinds(const struct fpage *p)
 	int seen[L_COUNT] = {0};
 	size_t n = 0;
 	for (size_t i = 0; i < p->nlab; i++)
-		if (p->labels[i].id > 0 && p->labels[i].id < L_COUNT && !seen[p->labels[i].id]) {
+		if (p->labels[i].id > 0 && p->labels[i].id < L_COUNT && !p->labels[i].weak && !seen[p->labels[i].id]) {
 			seen[p->labels[i].id] = 1;
 			n++;
 		}

@@ -155,8 +155,10 @@ def vehicle_items(rng, n_items, country, region, vins_in_spec, prefix):
         if rng.random() < 0.3:
             brand, model, kind = rng.choice(VEHICLES)
         qty = rng.randrange(1, 6 if vins_in_spec else 13)
-        vins = [vin_with_check(prefix, serial + k * rng.randrange(1, 9)) for k in range(qty)]
-        serial += qty * 9 + 1
+        vins = []
+        for _ in range(qty):  # serials rise by small random steps: every VIN distinct
+            serial += rng.randrange(1, 9)
+            vins.append(vin_with_check(prefix, serial))
         all_vins += vins
         spec = "1|3|%s|%s牌|%s|新车" % (kind, brand, model)
         if vins_in_spec:
