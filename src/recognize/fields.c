@@ -58,7 +58,7 @@ static const struct label_def label_defs[] = {
 	{L_REMARKS, "标记唛码及备注", 0}, {L_REMARKS_CONT, "标记唛码及备注(续)", 0},
 	{L_I_NO, "项号", 0}, {L_I_HS, "商品编号", 0},
 	{L_I_NAME, "商品名称及规格型号", 0}, {L_I_NAME, "商品名称、规格型号", 0},
-	{L_I_NAME, "商品名称", 0}, {L_I_SPEC, "规格型号", 0},	/* separate columns */
+	{L_I_NAME, "商品名称", 0}, {L_I_SPEC, "规格型号", 0}, {L_I_SPEC, "申报要素", 0},	/* separate columns or a row */
 	{L_I_QTY, "数量及单位", 0}, {L_I_PRICE, "单价/总价/币制", 0},
 	{L_I_PRICE, "单价", 0}, {L_I_TOTAL, "总价", 0}, {L_I_CURRENCY, "币制", 0},	/* separate columns */
 	{L_I_ORIGIN, "原产国(地区)", 0}, {L_I_DEST, "最终目的国(地区)", 0},
@@ -1123,79 +1123,141 @@ struct item_ctx {
 	float spec_conf;
 };
 
-static void read_item(struct item_ctx *ic, const struct fpage *p, const struct column *cols, size_t nc,
-	const int *colof, float y0, float y1)
+#define ITEM_MAX_LINES 24	/* lines of one column within one item */
+#define ITEM_MAX_NUMBERS 8	/* numbers of the price columns within one item */
+#define PRICE_TOLERANCE_SHARE 0.01	/* quantity × unit price within this share of the total ... */
+#define PRICE_TOLERANCE_ABS 0.05	/* ... plus this much (rounding of the printed price) */
+#define HS_DIGITS 10
+#define HS_DIGITS_OLD 8
+#define SPEC_ROW_GAP 0.3f	/* font sizes above a spec row's label where the item's columns end */
+
+/* One item's band on a page: its columns' rows [y0, y_cols), and a spec row
+ * under them [spec_y0, y1) when the producer prints one across the table. */
+struct item_band {
+	const struct fpage *p;
+	const struct column *cols;
+	size_t nc;
+	const int *colof;
+	float y0, y_cols, y1;
+	const struct flabel *spec;	/* the spec row's label, or NULL */
+	float conf;
+};
+
+static size_t band_col(struct item_band *b, int id, struct rline *out)
 {
-	struct reader *r = ic->r;
-	struct rline L[24];
-	float conf = 1;
-	size_t idx = json_array_size(ic->items);
-	char path[96];
-	json_t *it = json_object();
+	return col_lines(b->p, b->cols, col_of(b->cols, b->nc, id), b->colof, b->y0, b->y_cols, out, ITEM_MAX_LINES,
+		&b->conf);
+}
 
-	size_t n = col_lines(p, cols, col_of(cols, nc, L_I_NO), colof, y0, y1, L, 24, &conf);
-	long no = 0;
-	int ok_no = n > 0 && fu_parse_int(sb_str(&L[0].text), &no);
-	json_object_set_new(it, "no", ok_no ? json_integer(no) : json_integer((json_int_t)idx + 1));
+/* A column's lines within the band as one string (lines run together). */
+static void band_col_text(struct item_band *b, int id, struct sbuf *all)
+{
+	struct rline L[ITEM_MAX_LINES];
+	size_t n = band_col(b, id, L);
+	for (size_t i = 0; i < n; i++)
+		sb_adds(all, sb_str(&L[i].text));
 	rlines_free(L, n);
+}
 
-	n = col_lines(p, cols, col_of(cols, nc, L_I_HS), colof, y0, y1, L, 24, &conf);
-	char hs[32] = "";
-	{
-		struct sbuf all;
-		sb_init(&all);
-		for (size_t i = 0; i < n; i++)
-			sb_adds(&all, sb_str(&L[i].text));
-		fu_digits_only(sb_str(&all), hs, sizeof hs);
-		sb_free(&all);
+/* A spec row: a 规格型号 / 申报要素 label inside the band, under its first
+ * line, starting a line of its own (a row across the table, not a column). */
+static const struct flabel *spec_row_label(const struct fpage *p, float y0, float y1)
+{
+	for (size_t i = 0; i < p->nlab; i++) {
+		const struct flabel *l = &p->labels[i];
+		if (l->id == L_I_SPEC && l->y0 > y0 + 0.5f * l->size && l->y0 < y1)
+			return l;
 	}
-	json_object_set_new(it, "hs_code", jstr_or_null(hs));
-	rlines_free(L, n);
+	return NULL;
+}
 
-	/* name over spec; the line with '|' is the spec even if it comes first */
-	n = col_lines(p, cols, col_of(cols, nc, L_I_NAME), colof, y0, y1, L, 24, &conf);
-	/* 规格型号 in a column of its own: its lines follow the name's */
-	const struct column *cspec = col_of(cols, nc, L_I_SPEC);
+static long item_no(struct item_band *b, size_t idx, int *ok)
+{
+	struct sbuf t;
+	sb_init(&t);
+	band_col_text(b, L_I_NO, &t);
+	long no = 0;
+	*ok = fu_parse_int(sb_str(&t), &no);
+	sb_free(&t);
+	return *ok ? no : (long)idx + 1;
+}
+
+static void item_hs(struct item_band *b, char *hs, size_t cap)
+{
+	struct sbuf all;
+	sb_init(&all);
+	band_col_text(b, L_I_HS, &all);
+	fu_digits_only(sb_str(&all), hs, cap);
+	sb_free(&all);
+}
+
+static void spec_add_line(struct item_ctx *ic, struct sbuf *spec, const char *line)
+{
+	if (spec->len) {
+		sb_add(&ic->specs, "\n", 1);
+		sb_add(&ic->spec_breaks, "w", 1);
+	} else if (ic->specs.len) {
+		sb_add(&ic->specs, "\n", 1);
+		sb_add(&ic->spec_breaks, "t", 1);
+	}
+	sb_adds(spec, line);
+	sb_adds(&ic->specs, line);
+}
+
+/* The spec row's text: after its label on the label's line, then the lines
+ * under it across the table. */
+static void spec_row_text(struct item_ctx *ic, struct item_band *b, struct sbuf *spec)
+{
+	const struct flabel *lab = b->spec;
+	struct rline L[ITEM_MAX_LINES];
+	size_t n = region_lines(b->p, lab->value_x + 0.01f, lab->y0 - 0.01f, b->p->w, lab->y_end + 0.01f, L, 1,
+		&b->conf);
+	n += region_lines(b->p, lab->x0 - lab->size, lab->y_end + 0.1f * lab->size, b->p->w, b->y1, L + n,
+		ITEM_MAX_LINES - n, &b->conf);
+	for (size_t i = 0; i < n; i++)
+		if (!fu_is_blank(sb_str(&L[i].text)))
+			spec_add_line(ic, spec, sb_str(&L[i].text));
+	rlines_free(L, n);
+}
+
+/* Name over spec in the name column; the line with '|' is the spec even if
+ * it comes first; a 规格型号 column of its own, or a spec row, holds it alone. */
+static void item_name_spec(struct item_ctx *ic, struct item_band *b, struct sbuf *name, struct sbuf *spec)
+{
+	struct rline L[ITEM_MAX_LINES];
+	size_t n = band_col(b, L_I_NAME, L);
+	const struct column *cspec = col_of(b->cols, b->nc, L_I_SPEC);
 	size_t n_name = n;
 	if (cspec)
-		n += col_lines(p, cols, cspec, colof, y0, y1, L + n, 24 - n, &conf);
-	struct sbuf name, spec;
-	sb_init(&name);
-	sb_init(&spec);
+		n += col_lines(b->p, b->cols, cspec, b->colof, b->y0, b->y_cols, L + n, ITEM_MAX_LINES - n, &b->conf);
 	size_t first_bar = n;
-	for (size_t i = 0; i < n; i++)
-		if (strchr(sb_str(&L[i].text), '|')) {
+	for (size_t i = 0; i < n && first_bar == n; i++)
+		if (strchr(sb_str(&L[i].text), '|'))
 			first_bar = i;
-			break;
-		}
 	for (size_t i = 0; i < n; i++) {
-		int in_spec = first_bar < n ? (i >= first_bar && (i == first_bar || i > 0)) : i > 0;
-		if (first_bar == 0 && i > 0 && !strchr(sb_str(&L[i].text), '|') && name.len == 0 && i == n - 1 && n > 1)
+		int in_spec = first_bar < n ? i >= first_bar : i > 0;
+		if (first_bar == 0 && i > 0 && !strchr(sb_str(&L[i].text), '|') && name->len == 0 && i == n - 1)
 			in_spec = 0;	/* swapped: the name came out after the spec */
 		if (cspec)
 			in_spec = i >= n_name;
-		if (in_spec) {
-			if (spec.len) {
-				sb_add(&ic->specs, "\n", 1);
-				sb_add(&ic->spec_breaks, "w", 1);
-			} else if (ic->specs.len) {
-				sb_add(&ic->specs, "\n", 1);
-				sb_add(&ic->spec_breaks, "t", 1);
-			}
-			sb_adds(&spec, sb_str(&L[i].text));
-			sb_adds(&ic->specs, sb_str(&L[i].text));
-		} else {
-			sb_adds(&name, sb_str(&L[i].text));
-		}
+		if (b->spec)
+			in_spec = 0;
+		if (in_spec)
+			spec_add_line(ic, spec, sb_str(&L[i].text));
+		else
+			sb_adds(name, sb_str(&L[i].text));
 	}
-	ic->spec_conf = conf < ic->spec_conf ? conf : ic->spec_conf;
-	char *spec_text = fu_collapse(sb_str(&spec));
-	json_object_set_new(it, "name", jstr_or_null(sb_str(&name)));
-	json_object_set_new(it, "spec", jstr_or_null(spec_text));
 	rlines_free(L, n);
+	if (b->spec)
+		spec_row_text(ic, b, spec);
+}
 
-	/* quantities: one per line, the last is the transaction quantity */
-	n = col_lines(p, cols, col_of(cols, nc, L_I_QTY), colof, y0, y1, L, 24, &conf);
+/* Quantities, one per line; the last is the transaction quantity. Returns
+ * the first quantity counted in vehicles (辆), or NAN. */
+static double item_quantities(struct item_band *b, json_t *it)
+{
+	struct rline L[ITEM_MAX_LINES];
+	size_t n = band_col(b, L_I_QTY, L);
 	json_t *qs = json_array();
 	double qty = NAN, vehicles = NAN;
 	char unit[32] = "";
@@ -1214,19 +1276,24 @@ static void read_item(struct item_ctx *ic, const struct fpage *p, const struct c
 	json_object_set_new(it, "unit", jstr_or_null(unit));
 	json_object_set_new(it, "quantities", qs);
 	rlines_free(L, n);
+	return vehicles;
+}
 
-	/* unit price, total, currency (one combined column or three): told
-	 * apart by form and arithmetic */
-	double nums[8];
+/* Unit price, total and currency (one combined column or three): told apart
+ * by form and arithmetic. Returns 0 when they do not add up. */
+static int item_prices(struct item_band *b, json_t *it, double qty)
+{
+	static const int price_cols[] = {L_I_PRICE, L_I_TOTAL, L_I_CURRENCY};
+	double nums[ITEM_MAX_NUMBERS];
 	size_t nn = 0;
 	char cur[16] = "";
-	static const int price_cols[] = {L_I_PRICE, L_I_TOTAL, L_I_CURRENCY};
-	for (size_t pc = 0; pc < 3; pc++) {
-		n = col_lines(p, cols, col_of(cols, nc, price_cols[pc]), colof, y0, y1, L, 24, &conf);
+	for (size_t pc = 0; pc < sizeof price_cols / sizeof price_cols[0]; pc++) {
+		struct rline L[ITEM_MAX_LINES];
+		size_t n = band_col(b, price_cols[pc], L);
 		for (size_t i = 0; i < n; i++) {
 			double x;
 			if (fu_parse_number(sb_str(&L[i].text), &x)) {
-				if (nn < 8)
+				if (nn < ITEM_MAX_NUMBERS)
 					nums[nn++] = x;
 			} else if (!cur[0]) {
 				fu_currency(sb_str(&L[i].text), cur, sizeof cur);
@@ -1234,9 +1301,8 @@ static void read_item(struct item_ctx *ic, const struct fpage *p, const struct c
 		}
 		rlines_free(L, n);
 	}
-	n = 0;
 	double price = NAN, total = NAN;
-	int price_sure = 1;
+	int sure = 1;
 	if (nn >= 2) {
 		price = nums[0];
 		total = nums[1];
@@ -1244,90 +1310,137 @@ static void read_item(struct item_ctx *ic, const struct fpage *p, const struct c
 			price = nums[1];
 			total = nums[0];
 		}
-		if (!isnan(qty) && fabs(qty * price - total) > 0.01 * fabs(total) + 0.05)
-			price_sure = 0;
-	} else if (nn == 1) {
-		total = nums[0];
-		price_sure = 0;
+		if (!isnan(qty) && fabs(qty * price - total) > PRICE_TOLERANCE_SHARE * fabs(total) + PRICE_TOLERANCE_ABS)
+			sure = 0;
+	} else {
+		if (nn == 1)
+			total = nums[0];
+		sure = 0;
 	}
 	json_object_set_new(it, "unit_price", isnan(price) ? json_null() : json_real(price));
 	json_object_set_new(it, "total", isnan(total) ? json_null() : json_real(floor(total * 100 + 0.5) / 100));
 	json_object_set_new(it, "currency", jstr_or_null(cur));
-	rlines_free(L, n);
+	return sure;
+}
 
+static void item_countries(struct item_band *b, json_t *it)
+{
 	static const struct { int id; const char *key, *code_key; } pairs[] = {
 		{L_I_ORIGIN, "origin_country", "origin_country_code"},
 		{L_I_DEST, "dest_country", "dest_country_code"},
 		{L_I_EXEMPT, "exemption", "exemption_code"},
 	};
-	for (size_t k = 0; k < 3; k++) {
-		n = col_lines(p, cols, col_of(cols, nc, pairs[k].id), colof, y0, y1, L, 24, &conf);
+	for (size_t k = 0; k < sizeof pairs / sizeof pairs[0]; k++) {
 		struct sbuf all;
 		sb_init(&all);
-		for (size_t i = 0; i < n; i++)
-			sb_adds(&all, sb_str(&L[i].text));
+		band_col_text(b, pairs[k].id, &all);
 		char nm[256] = "", cd[64] = "";
 		fu_split_code(sb_str(&all), nm, sizeof nm, cd, sizeof cd);
 		json_object_set_new(it, pairs[k].key, jstr_or_null(nm));
 		json_object_set_new(it, pairs[k].code_key, jstr_or_null(cd));
 		sb_free(&all);
-		rlines_free(L, n);
 	}
-	n = col_lines(p, cols, col_of(cols, nc, L_I_REGION), colof, y0, y1, L, 24, &conf);
-	{
-		struct sbuf all;
-		sb_init(&all);
-		for (size_t i = 0; i < n; i++)
-			sb_adds(&all, sb_str(&L[i].text));
-		char nm[256] = "", cd[64] = "";
-		fu_split_region(sb_str(&all), nm, sizeof nm, cd, sizeof cd);
-		if (!cd[0] && ic->r->src->scanned) {
-			/* OCR (issue 4): the code's "(" misread ("161019) 西安"): five
-			 * digits before a ")" are the code, the text after it the name */
-			const char *t = sb_str(&all), *q = strchr(t, ')');
-			if (q && q - t >= 5) {
-				int digits = 1;
-				for (int d = 1; d <= 5; d++)
-					digits &= q[-d] >= '0' && q[-d] <= '9';
-				const char *after = q + 1;
-				while (*after == ' ')
-					after++;
-				if (digits && *after && strlen(after) < sizeof nm) {
-					memcpy(cd, q - 5, 5);
-					cd[5] = '\0';
-					snprintf(nm, sizeof nm, "%s", after);
-				}
-			}
-		}
-		json_object_set_new(it, "origin_region", json_pack("{s:o,s:o}", "code", jstr_or_null(cd), "name", jstr_or_null(nm)));
-		sb_free(&all);
-	}
-	rlines_free(L, n);
+}
 
-	/* brand and model of vehicle items: "长安牌|CS55PLUS" in the spec */
+#define REGION_CODE_DIGITS 5
+
+/* OCR (issue 4): the code's "(" misread ("161019) 西安"): five digits before
+ * a ")" are the code, the text after it the name. */
+static void region_misread_bracket(const char *t, char *nm, size_t nm_cap, char *cd)
+{
+	const char *q = strchr(t, ')');
+	if (!q || q - t < REGION_CODE_DIGITS)
+		return;
+	for (int d = 1; d <= REGION_CODE_DIGITS; d++)
+		if (q[-d] < '0' || q[-d] > '9')
+			return;
+	const char *after = q + 1;
+	while (*after == ' ')
+		after++;
+	if (!*after || strlen(after) >= nm_cap)
+		return;
+	memcpy(cd, q - REGION_CODE_DIGITS, REGION_CODE_DIGITS);
+	cd[REGION_CODE_DIGITS] = '\0';
+	snprintf(nm, nm_cap, "%s", after);
+}
+
+static void item_region(struct item_band *b, json_t *it, int scanned)
+{
+	struct sbuf all;
+	sb_init(&all);
+	band_col_text(b, L_I_REGION, &all);
+	char nm[256] = "", cd[64] = "";
+	fu_split_region(sb_str(&all), nm, sizeof nm, cd, sizeof cd);
+	if (!cd[0] && scanned)
+		region_misread_bracket(sb_str(&all), nm, sizeof nm, cd);
+	json_object_set_new(it, "origin_region", json_pack("{s:o,s:o}", "code", jstr_or_null(cd), "name", jstr_or_null(nm)));
+	sb_free(&all);
+}
+
+/* Brand and model of vehicle items ("长安牌|CS55PLUS" in the spec): items
+ * counted in 辆 or classified under 8701-8705. */
+static void item_vehicle(json_t *it, const char *hs, const char *spec, double vehicles)
+{
+	static const char *vehicle_hs[] = {"8701", "8702", "8703", "8704", "8705"};
+	int vehicle = !isnan(vehicles);
+	for (size_t i = 0; i < sizeof vehicle_hs / sizeof vehicle_hs[0]; i++)
+		vehicle |= strncmp(hs, vehicle_hs[i], 4) == 0;
 	char brand[128] = "", model[128] = "";
-	int vehicle = !isnan(vehicles) || strncmp(hs, "8701", 4) == 0 || strncmp(hs, "8702", 4) == 0 ||
-		strncmp(hs, "8703", 4) == 0 || strncmp(hs, "8704", 4) == 0 || strncmp(hs, "8705", 4) == 0;
 	if (vehicle)
-		fu_brand_model(spec_text, brand, sizeof brand, model, sizeof model);
+		fu_brand_model(spec, brand, sizeof brand, model, sizeof model);
 	json_object_set_new(it, "brand", vehicle ? jstr_or_null(brand) : json_null());
 	json_object_set_new(it, "model", vehicle ? jstr_or_null(model) : json_null());
 	json_object_set_new(it, "_vehicles", isnan(vehicles) ? json_null() : json_real(vehicles));
+}
 
+static void item_confidence(struct reader *r, size_t idx, float conf, int ok_no, const char *hs, int price_sure)
+{
 	static const char *keys[] = {"no", "hs_code", "name", "spec", "qty", "unit", "quantities", "unit_price",
 		"total", "currency", "origin_country", "origin_country_code", "dest_country", "dest_country_code",
 		"origin_region.code", "origin_region.name", "exemption", "exemption_code", "brand", "model"};
+	size_t hs_len = strlen(hs);
 	for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+		char path[96];
 		snprintf(path, sizeof path, "items.%zu.%s", idx, keys[k]);
 		double c = conf * CONF_SURE;
 		if (!price_sure && (strcmp(keys[k], "unit_price") == 0 || strcmp(keys[k], "total") == 0))
 			c = CONF_UNSURE;
 		if (strcmp(keys[k], "no") == 0 && !ok_no)
 			c = CONF_UNSURE;
-		if (strcmp(keys[k], "hs_code") == 0 && strlen(hs) != 10 && strlen(hs) != 8)
+		if (strcmp(keys[k], "hs_code") == 0 && hs_len != HS_DIGITS && hs_len != HS_DIGITS_OLD)
 			c = CONF_UNSURE;
 		set_conf(r, path, c);
 	}
+}
+
+static void read_item(struct item_ctx *ic, const struct fpage *p, const struct column *cols, size_t nc,
+	const int *colof, float y0, float y1)
+{
+	struct item_band b = {p, cols, nc, colof, y0, y1, y1, spec_row_label(p, y0, y1), 1};
+	if (b.spec)
+		b.y_cols = b.spec->y0 - SPEC_ROW_GAP * b.spec->size;
+	size_t idx = json_array_size(ic->items);
+	json_t *it = json_object();
+	int ok_no;
+	json_object_set_new(it, "no", json_integer(item_no(&b, idx, &ok_no)));
+	char hs[32] = "";
+	item_hs(&b, hs, sizeof hs);
+	json_object_set_new(it, "hs_code", jstr_or_null(hs));
+	struct sbuf name, spec;
+	sb_init(&name);
+	sb_init(&spec);
+	item_name_spec(ic, &b, &name, &spec);
+	char *spec_text = fu_collapse(sb_str(&spec));
+	json_object_set_new(it, "name", jstr_or_null(sb_str(&name)));
+	json_object_set_new(it, "spec", jstr_or_null(spec_text));
+	double vehicles = item_quantities(&b, it);
+	json_t *jq = json_object_get(it, "qty");
+	int price_sure = item_prices(&b, it, json_is_number(jq) ? json_number_value(jq) : NAN) && json_is_number(jq);
+	item_countries(&b, it);
+	item_region(&b, it, ic->r->src->scanned);
+	item_vehicle(it, hs, spec_text, vehicles);
+	ic->spec_conf = b.conf < ic->spec_conf ? b.conf : ic->spec_conf;
+	item_confidence(ic->r, idx, b.conf, ok_no, hs, price_sure);
 	json_array_append_new(ic->items, it);
 	free(spec_text);
 	sb_free(&name);
