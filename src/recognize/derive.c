@@ -234,6 +234,55 @@ static void box_take(void *arg, const char *v, size_t len, size_t i)
 		c->teu += 2, c->teu_known++;
 }
 
+#define CONTAINER_OWNER_LEN 4	/* owner code and category letter: ABCU */
+#define CONTAINER_SERIAL_LEN 6
+
+static size_t run_of(const char *s, int (*is)(int))
+{
+	size_t n = 0;
+	while (s[n] && is((unsigned char)s[n]))
+		n++;
+	return n;
+}
+
+static int is_upper_c(int c) { return c >= 'A' && c <= 'Z'; }
+static int is_digit_c(int c) { return c >= '0' && c <= '9'; }
+static int is_gap_c(int c) { return c == ' ' || c == '\n'; }
+
+/* A copy of text with container numbers printed spaced (owner, serial,
+ * check digit: "ABCU 123456 7(20GP)") closed up where the whole passes the
+ * ISO 6346 check. */
+static char *close_spaced_containers(const char *text)
+{
+	size_t len = strlen(text);
+	char *out = malloc(len + 1), *o = out;
+	if (!out)
+		abort();
+	for (size_t i = 0; i < len;) {
+		const char *s = text + i;
+		int word_start = i == 0 || !is_alnum_ascii((unsigned char)s[-1]);
+		size_t a = run_of(s, is_upper_c), g1 = a == CONTAINER_OWNER_LEN ? run_of(s + a, is_gap_c) : 0;
+		size_t b = g1 ? run_of(s + a + g1, is_digit_c) : 0;
+		size_t g2 = b == CONTAINER_SERIAL_LEN ? run_of(s + a + g1 + b, is_gap_c) : 0;
+		size_t c = g2 ? run_of(s + a + g1 + b + g2, is_digit_c) : 0;
+		char box[CONTAINER_LEN];
+		if (word_start && c == 1 && !is_alnum_ascii((unsigned char)s[a + g1 + b + g2 + c])) {
+			memcpy(box, s, a);
+			memcpy(box + a, s + a + g1, b);
+			box[a + b] = s[a + g1 + b + g2];
+			if (container_is_valid(box, CONTAINER_LEN)) {
+				memcpy(o, box, CONTAINER_LEN);
+				o += CONTAINER_LEN;
+				i += a + g1 + b + g2 + c;
+				continue;
+			}
+		}
+		*o++ = text[i++];
+	}
+	*o = '\0';
+	return out;
+}
+
 /* ---- plates and seals: tokens cut at spaces and punctuation ---- */
 
 static int is_sep_cp(uint32_t cp)
@@ -521,9 +570,11 @@ void fields_derive(json_t *out, json_t *conf, json_t *warnings, const char *rema
 	struct tok *t = malloc(FU_MAX_TOKENS * sizeof *t);
 	if (!t)
 		abort();
-	size_t nt = tokenize_alnum(remarks, t, FU_MAX_TOKENS);
-	struct box_ctx bc = {remarks, t, boxes, warnings, 0, 0};
-	scan_joined(remarks, t, nt, pred_container, box_take, &bc);
+	char *closed = close_spaced_containers(remarks);
+	size_t nt = tokenize_alnum(closed, t, FU_MAX_TOKENS);
+	struct box_ctx bc = {closed, t, boxes, warnings, 0, 0};
+	scan_joined(closed, t, nt, pred_container, box_take, &bc);
+	free(closed);
 	free(t);
 	json_object_set_new(out, "containers", boxes);
 	conf_list(conf, "containers", boxes, remarks_conf * CONF_SURE, NULL);

@@ -342,7 +342,8 @@ static void page_zones(struct reader *r, size_t pi)
 		float yc = (l->y0 + l->y1) / 2;
 		if (rl && l != rl && yc > rl->y1 && (!ih || yc < ih_top) && !is_footer(l->id))
 			l->live = 0;
-		if (ih && yc > ih->y1 + 0.1f && yc < footer && !is_footer(l->id))
+		int in_header = ih && is_item_header(l->id) && same_row(l, ih);
+		if (ih && yc > ih->y1 + 0.1f && yc < footer && !is_footer(l->id) && !in_header)
 			l->live = 0;
 		if (ih && is_item_header(l->id) && !same_row(l, ih))
 			l->live = 0;
@@ -502,6 +503,17 @@ struct strfield {
 	int keep_spaces;	/* join lines with a space (else nothing) */
 };
 
+/* "label (code)：value" wrapped so that the code and the colon stand on the
+ * value's line: the colon is no part of the value. */
+static void strip_leading_colon(char *s)
+{
+	size_t k = 0;
+	while (s[k] == ':' || s[k] == ' ')
+		k++;
+	if (k && s[k])
+		memmove(s, s + k, strlen(s + k) + 1);
+}
+
 static void put_string_field(struct reader *r, const struct strfield *f)
 {
 	struct sbuf v;
@@ -518,6 +530,7 @@ static void put_string_field(struct reader *r, const struct strfield *f)
 	}
 	char name[512] = "", vcode[64] = "";
 	fu_split_code(text, name, sizeof name, vcode, sizeof vcode);
+	strip_leading_colon(name);
 	if (!code[0] && vcode[0])
 		memcpy(code, vcode, sizeof code);
 	json_object_set_new(r->out, f->key, jstr_or_null(name));
@@ -564,6 +577,11 @@ static void put_date(struct reader *r, int label, const char *key)
 	int found = cell_text(r, label, &v, &conf, NULL, 0, NULL);
 	char iso[16] = "";
 	int ok = fu_parse_date(sb_str(&v), iso, sizeof iso);
+	if (!ok) {	/* a date wrapped in a narrow cell ("2024-06-" over "08") */
+		char *joined = fu_join_lines(sb_str(&v), "");
+		ok = fu_parse_date(joined, iso, sizeof iso);
+		free(joined);
+	}
 	json_object_set_new(r->out, key, ok ? json_string(iso) : json_null());
 	int blank = fu_is_blank(sb_str(&v));
 	set_conf(r, key, !found ? CONF_MISSING : ok || blank ? conf * CONF_SURE : CONF_UNSURE);
