@@ -51,7 +51,7 @@ static const struct label_def label_defs[] = {
 	{L_GROSS, "毛重(千克)", 0}, {L_GROSS, "毛重(公斤)", 0}, {L_GROSS, "毛重", 0},
 	{L_NET, "净重(千克)", 0}, {L_NET, "净重(公斤)", 0}, {L_NET, "净重", 0},
 	{L_TERMS, "成交方式", 0}, {L_FREIGHT, "运费", 0}, {L_INSURANCE, "保费", 0}, {L_MISC, "杂费", 0},
-	{L_DOCS, "随附单证及编号", 0}, {L_DOCS, "随附单据", 0},
+	{L_DOCS, "随附单证及编号", 0}, {L_DOCS, "随附单据", 0}, {L_DOCS, "随附单证", 0},
 	/* cells of the pre-2018 form that are not read, but bound their neighbours */
 	{L_OLD_SETTLEMENT, "结汇方式", 0}, {L_OLD_APPROVAL, "批准文号", 0}, {L_OLD_CONTAINERS, "集装箱号", 0},
 	{L_OLD_MAKER, "生产厂家", 0},

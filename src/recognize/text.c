@@ -485,6 +485,14 @@ static int wrapped_label(struct fpage *p, size_t *cap, size_t li, const struct l
 	return 0;
 }
 
+/* Glyph k of line piece L is a digit set right against the glyph before it. */
+static int glued_digit(const struct fpage *p, const struct fline *L, size_t k)
+{
+	if (k <= L->g0 || k >= L->g0 + L->n || p->g[k].cp < '0' || p->g[k].cp > '9')
+		return 0;
+	return p->g[k].x0 - p->g[k - 1].x1 < FORM_WORD_GAP * L->size;
+}
+
 /* Glyph k of line piece L follows a word space (a space glyph or a gap). */
 static int after_gap(const struct fpage *p, const struct fline *L, size_t k)
 {
@@ -544,6 +552,8 @@ void find_labels(struct fpage *p, const struct label_def *defs, size_t ndefs)
 					}
 				}
 		}
+		if (best_n && !ocr && glued_digit(p, L, start + best_n))
+			best_n = 0;	/* "随附单证1:…" is a value, not the label 随附单证 */
 		size_t k = L->g0 + 1;
 		if (!ocr && wrapped_label(p, &cap, li, defs, ndefs, best_n))
 			continue;
