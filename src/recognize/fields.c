@@ -1297,6 +1297,19 @@ static double item_quantities(struct item_band *b, json_t *it)
 	return vehicles;
 }
 
+/* Lines of digits and points, all of them, as one line; n otherwise. */
+static size_t join_number_lines(struct rline *L, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		for (const char *c = sb_str(&L[i].text); *c; c++)
+			if (!(*c >= '0' && *c <= '9') && *c != '.' && *c != ',' && *c != ' ')
+				return n;
+	for (size_t i = 1; i < n; i++)
+		sb_adds(&L[0].text, sb_str(&L[i].text));
+	rlines_free(L + 1, n - 1);
+	return 1;
+}
+
 /* Unit price, total and currency (one combined column or three): told apart
  * by form and arithmetic. Returns 0 when they do not add up. */
 static int item_prices(struct item_band *b, json_t *it, double qty)
@@ -1305,9 +1318,14 @@ static int item_prices(struct item_band *b, json_t *it, double qty)
 	double nums[ITEM_MAX_NUMBERS];
 	size_t nn = 0;
 	char cur[16] = "";
+	/* a column of its own holds one number: its lines are one number wrapped
+	 * in a narrow cell ("159424.9" over "8") */
+	int separate = col_of(b->cols, b->nc, L_I_TOTAL) != NULL;
 	for (size_t pc = 0; pc < sizeof price_cols / sizeof price_cols[0]; pc++) {
 		struct rline L[ITEM_MAX_LINES];
 		size_t n = band_col(b, price_cols[pc], L);
+		if (separate && price_cols[pc] != L_I_CURRENCY && n > 1)
+			n = join_number_lines(L, n);
 		for (size_t i = 0; i < n; i++) {
 			double x;
 			if (fu_parse_number(sb_str(&L[i].text), &x)) {
