@@ -824,6 +824,47 @@ static void read_header(struct reader *r)
 
 /* ---- remarks ---- */
 
+#define FOREIGN_LABEL_CHARS 4	/* a label's start this long does not occur in free text ... */
+#define FOREIGN_LABEL_MIN_CHARS 3	/* ... nor a whole label this long */
+
+/* The first FOREIGN_LABEL_CHARS characters of t (whole when shorter), or ""
+ * when t has fewer than FOREIGN_LABEL_MIN_CHARS. */
+static void label_probe(const char *t, char *out, size_t cap)
+{
+	size_t bytes = 0, chars = 0;
+	while (t[bytes] && chars < FOREIGN_LABEL_CHARS) {
+		uint32_t cp;
+		size_t n = utf8_get(t + bytes, &cp);
+		if (bytes + n >= cap)
+			break;
+		bytes += n;
+		chars++;
+	}
+	if (chars < FOREIGN_LABEL_MIN_CHARS)
+		bytes = 0;
+	memcpy(out, t, bytes);
+	out[bytes] = '\0';
+}
+
+/* Remarks that hold (the start of) the label of an item column or of the
+ * footer swallowed a block they do not own: the table's or the footer's
+ * place was not found, or not all of it. */
+static int remarks_hold_labels(const char *text)
+{
+	char *flat = fu_join_lines(text, "");
+	int found = 0;
+	for (size_t d = 0; d < N_LABEL_DEFS && !found; d++) {
+		int id = label_defs[d].id;
+		char probe[64];
+		if ((!is_item_header(id) || id == L_I_SPEC) && !is_footer(id))
+			continue;
+		label_probe(label_defs[d].text, probe, sizeof probe);
+		found = probe[0] && strstr(flat, probe);
+	}
+	free(flat);
+	return found;
+}
+
 static void read_remarks(struct reader *r)
 {
 	r->remarks_conf = 1;
@@ -872,6 +913,8 @@ static void read_remarks(struct reader *r)
 		rlines_free(lines, n);
 		free(lines);
 	}
+	if (remarks_hold_labels(sb_str(&r->remarks)) && r->remarks_conf > CONF_UNSURE)
+		r->remarks_conf = CONF_UNSURE;
 }
 
 /* ---- items ---- */
@@ -1705,6 +1748,7 @@ enum kerr rec_fields_read(const struct rec_doc *doc, json_t **result)
 	put_company(&r, L_F_AGENT, "declaring_agent");
 	if (doc->scanned) {
 		ocr_snap_fields(r.out, r.conf);	/* OCR (issue 4): coded fields from their tables */
+		fields_derive_flags(r.out, r.conf);	/* the flags from the codes as snapped */
 		ocr_cap_conf(r.conf);
 	}
 	json_object_set_new(r.out, "confidence", r.conf);
