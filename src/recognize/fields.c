@@ -555,6 +555,7 @@ static void put_company(struct reader *r, int label, const char *key)
 	char *text = fu_join_lines(sb_str(&v), "");
 	char name[512] = "", uscc[64] = "";
 	fu_split_uscc(text, code, name, sizeof name, uscc, sizeof uscc);
+	strip_leading_colon(name);
 	json_t *o = json_object();
 	json_object_set_new(o, "name", jstr_or_null(name));
 	json_object_set_new(o, "uscc", jstr_or_null(uscc));

@@ -410,13 +410,14 @@ static const char *match_head(const struct fpage *p, size_t from, size_t end, co
 #define LABEL_WRAP_GAP 1.2f		/* font sizes between the lines of one wrapped label */
 
 /* The next line of a label wrapped from line piece C (which started at L):
- * just under C, overlapping L's extent. Index from lj on, or p->nl. */
+ * just under C, overlapping L's extent (a neighbouring cell's label, ending
+ * close to it, does not). Index from lj on, or p->nl. */
 static size_t wrap_below(const struct fpage *p, const struct fline *L, const struct fline *C, size_t lj)
 {
 	float size = L->size > 1 ? L->size : L->y1 - L->y0;
 	for (; lj < p->nl && p->lines[lj].y0 < C->y1 + LABEL_WRAP_GAP * size; lj++) {
 		const struct fline *M = &p->lines[lj];
-		if (M->y0 >= (C->y0 + C->y1) / 2 && M->x1 >= L->x0 - size && M->x0 <= L->x1 + size)
+		if (M->y0 >= (C->y0 + C->y1) / 2 && M->x1 > L->x0 && M->x0 < L->x1)
 			return lj;
 	}
 	return p->nl;
