@@ -459,13 +459,14 @@ static size_t wrapped_tail(const struct fpage *p, size_t li, const char *t, size
 }
 
 /* A label wrapped in a narrow cell ("运输工具名称及航" over "次号", "项"
- * over "号", a long label over three lines): adds it when line li holds
- * more than best_n glyphs of a label's start. Returns 1 if it did. */
+ * over "号", a long label over three lines, "运输工具名称" over "及航次号"
+ * where the first line alone is a shorter label): adds it when line li
+ * holds at least best_n glyphs of a label's start. Returns 1 if it did. */
 static int wrapped_label(struct fpage *p, size_t *cap, size_t li, const struct label_def *defs, size_t ndefs,
 	size_t best_n)
 {
 	const struct fline *L = &p->lines[li];
-	if (L->n <= best_n)
+	if (L->n < best_n)
 		return 0;
 	for (size_t d = 0; d < ndefs; d++) {
 		size_t m = 0, lj = wrapped_tail(p, li, defs[d].text, &m);
