@@ -1314,6 +1314,22 @@ static void item_name_spec(struct item_ctx *ic, struct item_band *b, struct sbuf
 		spec_row_text(ic, b, spec);
 }
 
+/* A line of the quantity column without a number: the rest of the unit
+ * before it, wrapped in a narrow cell ("25522平方" over "米"). */
+static void unit_wrapped(json_t *qs, const char *line, char *unit, size_t cap)
+{
+	json_t *last = json_array_get(qs, json_array_size(qs) - 1);
+	const char *u = json_string_value(json_object_get(last, "unit"));
+	if (!u || fu_is_blank(line) || strpbrk(line, "0123456789") || strlen(u) + strlen(line) >= cap)
+		return;
+	char joined[64];
+	if (strlen(u) + strlen(line) >= sizeof joined)
+		return;
+	snprintf(joined, sizeof joined, "%s%s", u, line);
+	json_object_set_new(last, "unit", json_string(joined));
+	memcpy(unit, joined, strlen(joined) + 1);	/* shorter than cap: checked above */
+}
+
 /* Quantities, one per line; the last is the transaction quantity. Returns
  * the first quantity counted in vehicles (辆), or NAN. */
 static double item_quantities(struct item_band *b, json_t *it)
@@ -1326,8 +1342,10 @@ static double item_quantities(struct item_band *b, json_t *it)
 	for (size_t i = 0; i < n; i++) {
 		double q;
 		char u[32];
-		if (!fu_parse_qty(sb_str(&L[i].text), &q, u, sizeof u))
+		if (!fu_parse_qty(sb_str(&L[i].text), &q, u, sizeof u)) {
+			unit_wrapped(qs, sb_str(&L[i].text), unit, sizeof unit);
 			continue;
+		}
 		json_array_append_new(qs, json_pack("{s:f,s:s}", "qty", q, "unit", u));
 		qty = q;
 		memcpy(unit, u, sizeof unit);
