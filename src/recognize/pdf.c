@@ -531,7 +531,7 @@ static enum kerr ocr_page(fz_context *ctx, fz_page *page, fz_matrix to_origin, i
  * 1x1 stand-in goes into MuPDF's store under each image's object for the
  * text pass, and out again before anything renders the page (OCR). */
 
-#define REC_PRELOAD_MAX_FONTS 64
+#define REC_PRELOAD_MAX_FONTS 512	/* HTML-to-PDF prints draw a page with a hundred Type 3 fonts */
 #define REC_PRELOAD_MAX_DEPTH 3		/* form XObjects inside form XObjects */
 
 #define REC_PRELOAD_MAX_IMAGES 256
@@ -539,7 +539,7 @@ static enum kerr ocr_page(fz_context *ctx, fz_page *page, fz_matrix to_origin, i
 /* The fonts of one document made without their programs (below): all of
  * them leave MuPDF's store before any page is rendered for OCR, and none
  * are made after that. */
-#define REC_MAX_FAST_FONTS 256
+#define REC_MAX_FAST_FONTS 2048
 #define REC_MATRIX_LEN 6	/* entries of a /FontMatrix */
 
 struct fast_fonts {
