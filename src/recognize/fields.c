@@ -263,6 +263,63 @@ static void infer_grid_labels(struct fpage *p)
 	}
 }
 
+#define ITEM_ROW_MIN_LABELS 3	/* item labels on one row that make it the table's header */
+#define ITEM_NO_MAX_GLYPHS 3	/* what OCR makes of 项号 (项时, 项 号, 顶号) is this short */
+
+static size_t item_row_labels(const struct fpage *p, const struct flabel *a)
+{
+	size_t n = 0;
+	for (size_t j = 0; j < p->nlab; j++)
+		n += p->labels[j].live && is_item_header(p->labels[j].id) && same_row(a, &p->labels[j]);
+	return n;
+}
+
+static int line_is_label(const struct fpage *p, size_t li)
+{
+	for (size_t i = 0; i < p->nlab; i++)
+		if (p->labels[i].line == li)
+			return 1;
+	return 0;
+}
+
+/* OCR: 项号 misread (项时) while the rest of the item header was read: the
+ * short piece left of the header's other labels, on their row, is 项号. */
+static void infer_item_no_label(struct fpage *p)
+{
+	const struct flabel *left = NULL;
+	for (size_t i = 0; i < p->nlab; i++) {
+		const struct flabel *l = &p->labels[i];
+		if (!l->live || !is_item_header(l->id))
+			continue;
+		if (l->id == L_I_NO)
+			return;
+		if (item_row_labels(p, l) >= ITEM_ROW_MIN_LABELS && (!left || l->x0 < left->x0))
+			left = l;
+	}
+	if (!left)
+		return;
+	float yc = (left->y0 + left->y1) / 2, h = left->y1 - left->y0;
+	size_t pick = p->nl;
+	for (size_t li = 0; li < p->nl; li++) {
+		const struct fline *L = &p->lines[li];
+		if (L->n > ITEM_NO_MAX_GLYPHS || L->x1 > left->x0 || fabsf((L->y0 + L->y1) / 2 - yc) > ROW_TOLERANCE * h ||
+		    line_is_label(p, li))
+			continue;
+		if (pick == p->nl || L->x0 > p->lines[pick].x0)
+			pick = li;	/* the nearest to the header's other labels */
+	}
+	if (pick == p->nl)
+		return;
+	const struct fline *L = &p->lines[pick];
+	struct flabel *nl = realloc(p->labels, (p->nlab + 1) * sizeof *nl);
+	if (!nl)
+		abort();
+	p->labels = nl;
+	p->labels[p->nlab++] = (struct flabel){.id = L_I_NO, .line = pick, .g_start = L->g0, .g_end = L->g0 + L->n,
+		.after = L->g0 + L->n, .x0 = L->x0, .y0 = L->y0, .x1 = L->x1, .y1 = L->y1, .size = L->size,
+		.tail_y0 = L->y0, .y_end = L->y1, .value_x = L->x1, .live = 1, .weak = 1};
+}
+
 /* The top of the footer block: its first label under the item header; on a
  * page without one (the footer alone on the last page), its first label
  * that does not also occur in free text (a phone in the remarks) under
@@ -1729,8 +1786,10 @@ enum kerr rec_fields_read(const struct rec_doc *doc, json_t **result)
 	for (size_t i = 0; i < r.np; i++) {
 		page_init_upright(&r.pages[i], &doc->pages[i], doc->scanned);
 		glyphs += r.pages[i].ng;
-		if (doc->scanned)
+		if (doc->scanned) {
 			infer_grid_labels(&r.pages[i]);
+			infer_item_no_label(&r.pages[i]);
+		}
 		page_zones(&r, i);
 	}
 	enum kerr err = K_OK;
