@@ -14,6 +14,8 @@
 
 #define CONF_SURE 0.97
 #define CONF_UNSURE 0.6
+#define CONF_UNSURE_VIN_RUN 0.85	/* VINs cut out of a run: each passes its check, the cut is a guess */
+#define MAX_VIN_CONFS 4096	/* VINs whose confidences are kept one by one */
 
 static int is_adigit(unsigned char c) { return c >= '0' && c <= '9'; }
 static int is_aupper(unsigned char c) { return c >= 'A' && c <= 'Z'; }
@@ -112,6 +114,35 @@ struct vin_ctx {
 	char hint[OCR_VIN_LEN + 1];	/* OCR (issue 4): what this shipment's VINs share */
 };
 
+#define VIN_RUN_MAX 8	/* VINs run together with their spaces lost (OCR): at most this many */
+
+static void vin_keep(struct vin_ctx *c, const char *buf, double conf)
+{
+	if (list_has(c->vins, buf))
+		return;
+	json_array_append_new(c->vins, json_string(buf));
+	if (c->nconf < MAX_VIN_CONFS)
+		c->confs[c->nconf++] = conf;
+}
+
+/* A token of two or more VINs whose separating spaces were lost: taken
+ * when every 17 characters pass the check digit as read. */
+static void vin_run(struct vin_ctx *c, const char *s, size_t n)
+{
+	size_t k = n / VIN_LEN;
+	if (n % VIN_LEN || k < 2 || k > VIN_RUN_MAX)
+		return;
+	for (size_t j = 0; j < k; j++)
+		if (!vin_is_valid(s + j * VIN_LEN, VIN_LEN))
+			return;
+	for (size_t j = 0; j < k; j++) {
+		char buf[VIN_LEN + 1];
+		memcpy(buf, s + j * VIN_LEN, VIN_LEN);
+		buf[VIN_LEN] = '\0';
+		vin_keep(c, buf, c->base_conf * CONF_UNSURE_VIN_RUN);
+	}
+}
+
 static void vin_take(void *arg, const char *v, size_t len, size_t i)
 {
 	struct vin_ctx *c = arg;
@@ -120,8 +151,10 @@ static void vin_take(void *arg, const char *v, size_t len, size_t i)
 	if (!v) {
 		size_t n = c->t[i].b - c->t[i].a;
 		const char *s = c->s + c->t[i].a;
-		if (n != VIN_LEN)
+		if (n != VIN_LEN) {
+			vin_run(c, s, n);
 			return;
+		}
 		memcpy(buf, s, VIN_LEN);
 		buf[VIN_LEN] = '\0';
 		if (c->scanned) {
@@ -151,11 +184,7 @@ static void vin_take(void *arg, const char *v, size_t len, size_t i)
 	memcpy(buf, v, VIN_LEN);
 	buf[VIN_LEN] = '\0';
 keep:
-	if (list_has(c->vins, buf))
-		return;
-	json_array_append_new(c->vins, json_string(buf));
-	if (c->nconf < 4096)
-		c->confs[c->nconf++] = conf;
+	vin_keep(c, buf, conf);
 }
 
 /* OCR (issue 4): the characters most 17-character tokens agree on, read
@@ -481,7 +510,6 @@ static void conf_list(json_t *conf, const char *key, json_t *arr, double c, cons
 }
 
 #define CONF_ABSENT 0.3		/* a value whose structure was not found at all */
-#define MAX_VIN_CONFS 4096	/* VINs whose confidences are kept one by one */
 
 /* The remarks as printed (OCR: keys, marks and the transport name tidied). */
 static char *derive_remarks(json_t *out, json_t *conf, const char *remarks, const char *breaks, float remarks_conf,
