@@ -12,3 +12,5 @@ echo "== VIN spreadsheet, 5,000 rows"
 bench/vins.sh build
 echo "== Peak memory of each command beside its baseline"
 bench/memory.sh build
+echo "== Booking form in Chromium: keystroke in a 300-row commodity-vehicle booking to the updated row"
+node bench/booking_rows.mjs build

@@ -9,6 +9,7 @@ int cli_recognize(int argc, char **argv);	/* src/recognize/cli.c */
 int cli_ocr(int argc, char **argv);	/* src/recognize/ocr_cli.c */
 int cli_vins(int argc, char **argv);	/* src/sheet/cli_vins.c */
 int cli_vin_template(int argc, char **argv);	/* src/sheet/cli_vins.c */
+int cli_verify(int argc, char **argv);	/* src/cli_verify.c */
 int cli_xls_reader(int argc, char **argv);	/* src/sheet/xls.c: FreeXL in its own process */
 
 #endif

@@ -18,6 +18,7 @@ static const struct command commands[] = {
 	{"ocr", cli_ocr, "read a page image as a scanned declaration page and print its text"},
 	{"vins", cli_vins, "read the VIN list of a spreadsheet (.xlsx, .xls, .csv) as JSON"},
 	{"vin-template", cli_vin_template, "write the VIN import template (.xlsx)"},
+	{"verify", cli_verify, "check a release code: verify TOKEN [--db URL | --key BASE64URL]"},
 	{"xls-reader", cli_xls_reader, "(internal) read one .xls apart from the caller, for vins"},
 };
 

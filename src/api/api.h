@@ -7,12 +7,14 @@
 #include <jansson.h>
 #include <stdint.h>
 
+#include "core/domain.h"
 #include "core/error.h"
 #include "http/http.h"
 #include "store/store.h"
 
 struct session_cache;
 struct metrics;
+struct workq;
 
 struct api_settings {
 	long session_idle_s;	/* a session unused this long ends */
@@ -30,7 +32,9 @@ struct app {
 	struct api_settings set;
 	struct session_cache *sessions;
 	struct metrics *metrics;
+	struct workq *scans;	/* recognition and page rendering: a queue of their own */
 	int64_t started_at;	/* Unix seconds */
+	int test_clock;		/* --test-clock: POST /api/v1/capacity/expire-now may name its "now" */
 };
 
 /* Who is calling: filled for routes that need a session. */
@@ -71,12 +75,15 @@ void api_observe(const struct http_request *req, int status, int64_t elapsed_us,
 void api_json(struct api_ctx *c, int status, json_t *body);	/* steals body */
 void api_no_content(struct api_ctx *c);
 void api_error(struct api_ctx *c, enum kerr e);
+/* The error e with the members of detail (stolen) added beside its code
+ * and message, e.g. {"nearest_dates": [...]}. */
+void api_error_detail(struct api_ctx *c, enum kerr e, json_t *detail);
 /* 422 validation_failed with one entry per failing field: fields is a JSON
  * array built with field_error(); stolen. */
 void api_invalid(struct api_ctx *c, json_t *fields);
 
 enum field_problem { FIELD_REQUIRED, FIELD_TOO_SHORT, FIELD_TOO_LONG, FIELD_INVALID, FIELD_TAKEN,
-	FIELD_WRONG, FIELD_UNKNOWN_CHOICE, FIELD_PROBLEM_COUNT };
+	FIELD_WRONG, FIELD_UNKNOWN_CHOICE, FIELD_READ_ONLY, FIELD_PROBLEM_COUNT };
 /* Append {"field","code","message"} to arr in the caller's language. */
 void field_error(struct api_ctx *c, json_t *arr, const char *field, enum field_problem p);
 /* 422 validation_failed naming one field. */
@@ -101,9 +108,93 @@ void users_create(struct api_ctx *c);
 void users_update(struct api_ctx *c);
 void users_reset_password(struct api_ctx *c);
 void options_get(struct api_ctx *c);
+void domain_get(struct api_ctx *c);
+void options_add(struct api_ctx *c);
+void options_update(struct api_ctx *c);
 void sites_list(struct api_ctx *c);
+void sites_create(struct api_ctx *c);
+void sites_update(struct api_ctx *c);
+void organisations_list(struct api_ctx *c);
+void organisations_update(struct api_ctx *c);
+void declarations_upload(struct api_ctx *c);
+void declarations_get(struct api_ctx *c);
+void declarations_pdf(struct api_ctx *c);
+void declarations_page(struct api_ctx *c);
+void bookings_create(struct api_ctx *c);
+void bookings_list(struct api_ctx *c);
+void bookings_get(struct api_ctx *c);
+void bookings_patch(struct api_ctx *c);
+void bookings_check(struct api_ctx *c);
+void bookings_submit(struct api_ctx *c);
+void bookings_withdraw(struct api_ctx *c);
+void bookings_cancel(struct api_ctx *c);
+void bookings_import_vehicles(struct api_ctx *c);
+void attachments_upload(struct api_ctx *c);
+void attachments_download(struct api_ctx *c);
+void vin_template_get(struct api_ctx *c);
+void openapi_get(struct api_ctx *c);
+/* Accounts (issue 16, registrations.c). */
+void registrations_create(struct api_ctx *c);
+void registrations_get(struct api_ctx *c);
+void registrations_list(struct api_ctx *c);
+void registrations_approve(struct api_ctx *c);
+void registrations_reject(struct api_ctx *c);
+void account_audit_search(struct api_ctx *c);
+/* Record an account action (actor: the caller, or the public) in the audit. */
+void api_audit(struct api_ctx *c, const char *action, const char *subject, const char *detail);
+
+/* A positive id from a route's :segment, or 0. */
+int64_t api_param_id(struct api_ctx *c, int i);
+/* Run work on the recognition queue and answer from there: the request is
+ * deferred (it holds no server thread meanwhile). run answers through c (a
+ * copy that lives until it returns); a full queue answers 503 busy. */
+void api_defer_to_queue(struct api_ctx *c, void (*run)(struct api_ctx *c, void *arg), void *arg,
+	void (*free_arg)(void *arg));
+/* A file part of a multipart body, answering the error itself (415, 422
+ * naming the field, 413) and returning 0 when there is none fit to read. */
+int api_upload_part(struct api_ctx *c, const char *field, size_t max, struct http_part *out);
+/* 503 busy with Retry-After. */
+void api_busy(struct api_ctx *c);
+/* Approval and release (approvals.c, release.c, gate.c, notifications.c). */
+void approvals_list(struct api_ctx *c);
+void approvals_batch(struct api_ctx *c);
+void approvals_settings_get(struct api_ctx *c);
+void approvals_settings_put(struct api_ctx *c);
+void bookings_approve(struct api_ctx *c);
+void bookings_reject(struct api_ctx *c);
+/* Where a submit of this kind leads: commodity vehicles wait for review
+ * when the bureau has turned it on, else domain_submit_target. */
+enum booking_state approval_submit_target(struct api_ctx *c, enum booking_kind kind);
+/* Answer 200/201 with the whole booking as GET /bookings/{id} shows it. */
+void api_booking_answer(struct api_ctx *c, int status, int64_t id);
+void release_get(struct api_ctx *c);
+void release_png(struct api_ctx *c);
+void release_svg(struct api_ctx *c);
+void release_keys_get(struct api_ctx *c);
+void release_key_rotate(struct api_ctx *c);
+void release_revocations(struct api_ctx *c);
+void gate_scan(struct api_ctx *c);
+void notifications_list(struct api_ctx *c);
+void notifications_read(struct api_ctx *c);
+void overview_get(struct api_ctx *c);
+void overview_xlsx(struct api_ctx *c);
+void history_search(struct api_ctx *c);
+void history_xlsx(struct api_ctx *c);
+void approvals_xlsx(struct api_ctx *c);
+void outbox_send_now(struct api_ctx *c);
+/* POST every pending outbox row to its organisation's webhook (outbox.c);
+ * *sent and *failed count this run's attempts. */
+enum kerr outbox_send(struct store *st, int *sent, int *failed) KOUAN_MUST_USE;
 void health_check(struct api_ctx *c);	/* readiness: the database can be read and written */
 void health_live(struct api_ctx *c);	/* liveness: the process answers (no database) */
+void capacity_get(struct api_ctx *c);
+void capacity_put_day(struct api_ctx *c);
+void capacity_defaults_get(struct api_ctx *c);
+void capacity_defaults_put(struct api_ctx *c);
+void capacity_expire_now(struct api_ctx *c);
+void capacity_no_shows(struct api_ctx *c);
+void capacity_close_day(struct api_ctx *c);
+void bookings_move(struct api_ctx *c);
 void metrics_get(struct api_ctx *c);
 
 /* Sessions: the caller for a request (K_UNAUTHENTICATED when none is valid). */

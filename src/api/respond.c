@@ -42,6 +42,14 @@ void api_error(struct api_ctx *c, enum kerr e)
 	api_json(c, kerr_info(e)->http_status, error_body(c, e));
 }
 
+void api_error_detail(struct api_ctx *c, enum kerr e, json_t *detail)
+{
+	json_t *body = error_body(c, e);
+	json_object_update(json_object_get(body, "error"), detail);
+	json_decref(detail);
+	api_json(c, kerr_info(e)->http_status, body);
+}
+
 void api_invalid(struct api_ctx *c, json_t *fields)
 {
 	json_t *body = error_body(c, K_VALIDATION_FAILED);
@@ -57,9 +65,10 @@ static const char *const field_messages[FIELD_PROBLEM_COUNT][LANG_COUNT] = {
 	[FIELD_TAKEN] = {"已被使用", "Уже занято", "Already taken"},
 	[FIELD_WRONG] = {"不正确", "Неверно", "Incorrect"},
 	[FIELD_UNKNOWN_CHOICE] = {"不是可选的值", "Недопустимое значение", "Not one of the choices"},
+	[FIELD_READ_ONLY] = {"此项不可修改", "Это поле нельзя изменить", "This key cannot be changed"},
 };
 static const char *const field_codes[FIELD_PROBLEM_COUNT] = {
-	"required", "too_short", "too_long", "invalid", "taken", "wrong", "unknown_choice",
+	"required", "too_short", "too_long", "invalid", "taken", "wrong", "unknown_choice", "read_only",
 };
 
 void field_error(struct api_ctx *c, json_t *arr, const char *field, enum field_problem p)
@@ -90,7 +99,9 @@ enum field_problem password_problem(const char *pw)
 json_t *api_body_object(struct api_ctx *c)
 {
 	const char *type = http_header(c->req, "Content-Type");
-	if (type == NULL || strncasecmp(type, "application/json", 16) != 0) {
+	/* RFC 7396 names its own type for PATCH bodies */
+	if (type == NULL || (strncasecmp(type, "application/json", 16) != 0 &&
+	    strncasecmp(type, "application/merge-patch+json", 28) != 0)) {
 		api_error(c, K_UNSUPPORTED_MEDIA_TYPE);
 		return NULL;
 	}
@@ -124,8 +135,13 @@ static json_t *iso_time(int64_t t)
 
 json_t *org_json(const struct org *o)
 {
-	return o && o->id ? json_pack("{s:I,s:s,s:s}", "id", (json_int_t)o->id, "name", o->name, "kind", o->kind)
-			  : json_null();
+	if (o == NULL || o->id == 0)
+		return json_null();
+	json_t *j = json_pack("{s:I,s:s,s:s}", "id", (json_int_t)o->id, "name", o->name, "kind", o->kind);
+	/* A warehouse's transshipment site: the bookings it approves name it. */
+	if (strcmp(o->kind, ORG_WAREHOUSE) == 0)
+		json_object_set_new(j, "site_id", o->site_id ? json_integer((json_int_t)o->site_id) : json_null());
+	return j;
 }
 
 json_t *user_json(const struct user *u, const struct org *o)

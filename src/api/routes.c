@@ -12,6 +12,9 @@
  * bodies up to --max-upload. Anything else is refused before a byte of body is
  * read (api_admit). */
 enum { PUBLIC = 1 << 0, NO_CSRF = 1 << 1, UPLOAD = 1 << 2 };
+/* Who reads bookings and declarations (each handler narrows it to what the
+ * caller may see). */
+#define ROLE_READERS (ROLE_ENTERPRISE | ROLE_WAREHOUSE | ROLE_BUREAU | ROLE_GATE)
 
 struct route {
 	const char *method;
@@ -33,7 +36,67 @@ static const struct route routes[] = {
 	{"PATCH", "/api/v1/users/:id", users_update, ROLE_ADMIN, 0, "users_update"},
 	{"PUT", "/api/v1/users/:id/password", users_reset_password, ROLE_ADMIN, 0, "users_password"},
 	{"GET", "/api/v1/options/:list", options_get, ROLE_ANY, 0, "options"},
+	{"POST", "/api/v1/options/:list", options_add, ROLE_BUREAU, 0, "options_add"},
+	{"PATCH", "/api/v1/options/:list/:id", options_update, ROLE_BUREAU, 0, "options_update"},
+	{"GET", "/api/v1/domain", domain_get, 0, PUBLIC, "domain"},
+	{"POST", "/api/v1/registrations", registrations_create, 0, PUBLIC, "registrations_create"},
+	{"GET", "/api/v1/registrations/:id", registrations_get, 0, PUBLIC, "registrations_get"},
+	{"GET", "/api/v1/registrations", registrations_list, ROLE_BUREAU, 0, "registrations_list"},
+	{"POST", "/api/v1/registrations/:id/approve", registrations_approve, ROLE_BUREAU, 0, "registrations_approve"},
+	{"POST", "/api/v1/registrations/:id/reject", registrations_reject, ROLE_BUREAU, 0, "registrations_reject"},
+	{"GET", "/api/v1/account-audit", account_audit_search, ROLE_BUREAU, 0, "account_audit"},
 	{"GET", "/api/v1/sites", sites_list, ROLE_ANY, 0, "sites"},
+	{"POST", "/api/v1/sites", sites_create, ROLE_BUREAU, 0, "sites_create"},
+	{"PATCH", "/api/v1/sites/:id", sites_update, ROLE_BUREAU, 0, "sites_update"},
+	{"GET", "/api/v1/organisations", organisations_list, ROLE_BUREAU | ROLE_ADMIN, 0, "organisations"},
+	{"PATCH", "/api/v1/organisations/:id", organisations_update, ROLE_BUREAU, 0, "organisations_update"},
+	{"GET", "/api/v1/openapi.json", openapi_get, 0, PUBLIC, "openapi"},
+	{"POST", "/api/v1/declarations", declarations_upload, ROLE_ENTERPRISE, UPLOAD, "declarations_upload"},
+	{"GET", "/api/v1/declarations/:id", declarations_get, ROLE_READERS, 0, "declarations_get"},
+	{"GET", "/api/v1/declarations/:id/pdf", declarations_pdf, ROLE_READERS, 0, "declarations_pdf"},
+	{"GET", "/api/v1/declarations/:id/pages/:n", declarations_page, ROLE_READERS, 0, "declarations_page"},
+	{"GET", "/api/v1/bookings", bookings_list, ROLE_READERS, 0, "bookings_list"},
+	{"POST", "/api/v1/bookings", bookings_create, ROLE_ENTERPRISE, 0, "bookings_create"},
+	{"GET", "/api/v1/bookings/:id", bookings_get, ROLE_READERS, 0, "bookings_get"},
+	{"PATCH", "/api/v1/bookings/:id", bookings_patch, ROLE_ENTERPRISE, 0, "bookings_patch"},
+	{"POST", "/api/v1/bookings/:id/check", bookings_check, ROLE_ENTERPRISE, 0, "bookings_check"},
+	{"POST", "/api/v1/bookings/:id/submit", bookings_submit, ROLE_ENTERPRISE, 0, "bookings_submit"},
+	{"POST", "/api/v1/bookings/:id/withdraw", bookings_withdraw, ROLE_ENTERPRISE, 0, "bookings_withdraw"},
+	{"POST", "/api/v1/bookings/:id/cancel", bookings_cancel, ROLE_ENTERPRISE | ROLE_BUREAU, 0, "bookings_cancel"},
+	{"POST", "/api/v1/bookings/:id/vehicles/import", bookings_import_vehicles, ROLE_ENTERPRISE, UPLOAD, "vehicles_import"},
+	{"POST", "/api/v1/bookings/:id/attachments", attachments_upload, ROLE_ENTERPRISE, UPLOAD, "attachments_upload"},
+	{"GET", "/api/v1/bookings/:id/attachments/:aid", attachments_download, ROLE_READERS, 0, "attachments_get"},
+	{"GET", "/api/v1/vin-template.xlsx", vin_template_get, ROLE_ANY, 0, "vin_template"},
+	{"GET", "/api/v1/capacity", capacity_get, ROLE_ANY, 0, "capacity"},
+	{"PUT", "/api/v1/capacity", capacity_put_day, ROLE_BUREAU, 0, "capacity_put"},
+	{"GET", "/api/v1/capacity/defaults", capacity_defaults_get, ROLE_ANY, 0, "capacity_defaults"},
+	{"PUT", "/api/v1/capacity/defaults", capacity_defaults_put, ROLE_BUREAU, 0, "capacity_defaults_put"},
+	{"POST", "/api/v1/capacity/expire-now", capacity_expire_now, ROLE_ADMIN, 0, "capacity_expire_now"},
+	{"GET", "/api/v1/capacity/no-shows", capacity_no_shows, ROLE_BUREAU, 0, "capacity_no_shows"},
+	{"POST", "/api/v1/capacity/close", capacity_close_day, ROLE_BUREAU, 0, "capacity_close"},
+	{"POST", "/api/v1/bookings/:id/move", bookings_move, ROLE_ENTERPRISE | ROLE_BUREAU, 0, "bookings_move"},
+	{"GET", "/api/v1/approvals", approvals_list, ROLE_WAREHOUSE | ROLE_BUREAU, 0, "approvals"},
+	{"GET", "/api/v1/approvals.xlsx", approvals_xlsx, ROLE_WAREHOUSE | ROLE_BUREAU, 0, "approvals_xlsx"},
+	{"GET", "/api/v1/overview", overview_get, ROLE_BUREAU, 0, "overview"},
+	{"GET", "/api/v1/overview.xlsx", overview_xlsx, ROLE_BUREAU, 0, "overview_xlsx"},
+	{"GET", "/api/v1/history", history_search, ROLE_BUREAU, 0, "history"},
+	{"GET", "/api/v1/history.xlsx", history_xlsx, ROLE_BUREAU, 0, "history_xlsx"},
+	{"POST", "/api/v1/approvals/batch", approvals_batch, ROLE_WAREHOUSE | ROLE_BUREAU, 0, "approvals_batch"},
+	{"GET", "/api/v1/approvals/settings", approvals_settings_get, ROLE_ANY, 0, "approvals_settings"},
+	{"PUT", "/api/v1/approvals/settings", approvals_settings_put, ROLE_BUREAU, 0, "approvals_settings_put"},
+	{"POST", "/api/v1/bookings/:id/approve", bookings_approve, ROLE_WAREHOUSE | ROLE_BUREAU, 0, "bookings_approve"},
+	{"POST", "/api/v1/bookings/:id/reject", bookings_reject, ROLE_WAREHOUSE | ROLE_BUREAU, 0, "bookings_reject"},
+	{"GET", "/api/v1/bookings/:id/release", release_get, ROLE_READERS, 0, "release"},
+	{"GET", "/api/v1/bookings/:id/release.png", release_png, ROLE_READERS, 0, "release_png"},
+	{"GET", "/api/v1/bookings/:id/release.svg", release_svg, ROLE_READERS, 0, "release_svg"},
+	{"GET", "/api/v1/release-key", release_keys_get, 0, PUBLIC, "release_key"},
+	{"POST", "/api/v1/release-key/rotate", release_key_rotate, ROLE_ADMIN, 0, "release_key_rotate"},
+	{"GET", "/api/v1/release-revocations", release_revocations, ROLE_GATE | ROLE_BUREAU | ROLE_ADMIN, 0,
+		"release_revocations"},
+	{"POST", "/api/v1/gate/scans", gate_scan, ROLE_GATE, 0, "gate_scans"},
+	{"POST", "/api/v1/outbox/send-now", outbox_send_now, ROLE_ADMIN, 0, "outbox_send_now"},
+	{"GET", "/api/v1/notifications", notifications_list, ROLE_ANY, 0, "notifications"},
+	{"POST", "/api/v1/notifications/read", notifications_read, ROLE_ANY, 0, "notifications_read"},
 	{"GET", "/healthz", health_check, 0, PUBLIC, "healthz"},
 	{"GET", "/livez", health_live, 0, PUBLIC, "livez"},
 	{"GET", "/metrics", metrics_get, 0, PUBLIC, "metrics"},
@@ -116,7 +179,7 @@ enum kerr api_admit(const struct http_request *req, size_t *max_body, void *appv
 		*max_body = app->set.max_upload;
 		return K_OK;
 	}
-	if (!has_type(type, "application/json"))
+	if (!has_type(type, "application/json") && !has_type(type, "application/merge-patch+json"))
 		return K_UNSUPPORTED_MEDIA_TYPE;
 	*max_body = app->set.max_body;
 	return K_OK;

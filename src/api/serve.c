@@ -14,6 +14,10 @@
 #include "cli.h"
 #include "core/config.h"
 #include "core/log.h"
+#include "store/release.h"
+#include "store/sites.h"
+#include "core/workq.h"
+#include "store/capacity.h"
 
 #define PURGE_EVERY_S 60
 #define STOP_MARGIN_MS 3000	/* beyond --grace, for closing connections and the database */
@@ -21,10 +25,11 @@
 
 struct serve_config {
 	const char *listen, *db, *trusted_proxy, *metrics_from;
-	int log_level, demo;
+	int log_level, demo, test_clock;
 	long threads, db_pool, max_body, max_upload, max_header_bytes, grace_ms;
 	long session_idle, session_max, login_max_user, login_max_addr, login_window;
 	long max_connections, max_per_addr, head_timeout, body_timeout, idle_timeout;
+	long recognize_workers, recognize_queue;
 };
 
 static int check_listen(const char *v, char *why, size_t n)
@@ -71,7 +76,10 @@ static const struct config_option options[] = {
 	{"--idle-timeout", "KOUAN_IDLE_TIMEOUT", CONFIG_INT, "30", 1, 3600, O(idle_timeout), "seconds without a byte received or sent before a connection is closed", NULL},
 	{"--metrics-from", "KOUAN_METRICS_FROM", CONFIG_STRING, "loopback", 1, 1024, O(metrics_from), "who may read /metrics: loopback, any, or client addresses separated by commas", NULL},
 	{"--grace", "KOUAN_SHUTDOWN_GRACE", CONFIG_INT, "10000", 0, 600000, O(grace_ms), "milliseconds to finish requests on stop", NULL},
+	{"--recognize-workers", "KOUAN_RECOGNIZE_WORKERS", CONFIG_INT, "2", 1, WORKQ_THREADS_MAX, O(recognize_workers), "threads that recognize declarations and render their pages", NULL},
+	{"--recognize-queue", "KOUAN_RECOGNIZE_QUEUE", CONFIG_INT, "8", 0, WORKQ_LIMIT_MAX, O(recognize_queue), "uploads that may wait for a recognition thread (more: 503 busy)", NULL},
 	{"--demo", "KOUAN_DEMO", CONFIG_BOOL, "false", 0, 0, O(demo), "create the demo lists and one account per role", NULL},
+	{"--test-clock", "KOUAN_TEST_CLOCK", CONFIG_BOOL, "false", 0, 0, O(test_clock), "tests only: the admin's POST /api/v1/capacity/expire-now may give its own \"now\"", NULL},
 };
 #undef O
 
@@ -124,6 +132,7 @@ int cli_serve(int argc, char **argv)
 		.set = {cfg.session_idle, cfg.session_max, cfg.login_max_user, cfg.login_max_addr, cfg.login_window,
 			(size_t)cfg.max_body, (size_t)cfg.max_upload, cfg.metrics_from},
 		.started_at = (int64_t)time(NULL),
+		.test_clock = cfg.test_clock,
 	};
 	enum kerr e = store_open(cfg.db, (int)cfg.db_pool, &app.store);
 	if (e != K_OK) {
@@ -136,8 +145,22 @@ int cli_serve(int argc, char **argv)
 		store_close(app.store);
 		return 1;
 	}
+	struct release_key key;
+	if ((e = store_site_fixed_ensure(app.store)) != K_OK ||
+		(e = store_release_key_active(app.store, (int64_t)time(NULL), &key)) != K_OK) {
+		fprintf(stderr, "kouan: cannot make the fixed sites or the release key: %s\n", kerr_message(e, LANG_EN));
+		store_close(app.store);
+		return 1;
+	}
+	sodium_memzero(key.secret_key, sizeof key.secret_key);
 	app.sessions = session_cache_new();
 	app.metrics = metrics_new();
+	app.scans = workq_new("recognize", (int)cfg.recognize_workers, (int)cfg.recognize_queue);
+	if (app.scans == NULL) {
+		fprintf(stderr, "kouan: cannot start the recognition threads\n");
+		rc = 1;
+		goto out;
+	}
 
 	struct http_config hc = {
 		.listen = cfg.listen,
@@ -180,13 +203,23 @@ int cli_serve(int argc, char **argv)
 			int64_t now = (int64_t)time(NULL);
 			if (store_session_purge(app.store, now - cfg.session_max, now - cfg.session_idle) != K_OK)
 				log_warn("msg=\"session purge failed\"");
+			int expired = 0, sent = 0, failed = 0;
+			if (store_capacity_expire(app.store, now, &expired) != K_OK)
+				log_warn("msg=\"booking expiry failed\"");
+			if (outbox_send(app.store, &sent, &failed) != K_OK)
+				log_warn("msg=\"outbox run failed\"");
 			if (store_throttle_purge(app.store, now - cfg.login_window) != K_OK)
 				log_warn("msg=\"throttle purge failed\"");
 		}
 	}
+	/* Recognitions in flight finish and answer, queued ones get 503 busy;
+	 * then the server stops with no request set aside. */
+	workq_stop(app.scans);
+	app.scans = NULL;
 	http_stop(srv, (int)cfg.grace_ms);
 	rc = 0;
 out:
+	workq_stop(app.scans);
 	session_cache_free(app.sessions);
 	metrics_free(app.metrics);
 	store_close(app.store);

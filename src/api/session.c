@@ -12,6 +12,7 @@
 
 #include "api/api.h"
 #include "api/throttle.h"
+#include "store/registrations.h"
 #include "auth/password.h"
 #include "core/log.h"
 
@@ -393,14 +394,21 @@ void session_login(struct api_ctx *c)
 	struct caller who;
 	memset(&who, 0, sizeof who);
 	enum kerr e = store_user_by_name(c->app->store, name, &who.user);
-	int ok = 0;
-	if (e == K_OK)
-		ok = auth_password_verify(who.user.password_hash, pw, strlen(pw)) && !who.user.disabled;
+	int ok = 0, pending = 0;
+	if (e == K_OK) {
+		ok = auth_password_verify(who.user.password_hash, pw, strlen(pw));
+		pending = ok && who.user.disabled && store_registration_user_pending(c->app->store, who.user.id);
+		ok = ok && !who.user.disabled;
+	}
 	else if (e == K_NOT_FOUND)
 		auth_password_burn(pw, strlen(pw));	/* the same time whether or not the name exists */
 	json_decref(body);
 	if (e != K_OK && e != K_NOT_FOUND) {
 		api_error(c, e);
+		return;
+	}
+	if (pending) {	/* the right password of an application the bureau has not decided */
+		api_error(c, K_PENDING_APPROVAL);
 		return;
 	}
 	if (!ok) {

@@ -40,6 +40,17 @@ enum kerr {
 	K_NOT_SPREADSHEET,
 	K_NO_VIN_COLUMN,
 	K_TOO_MANY_ROWS,
+	/* bookings */
+	K_DECLARATION_IN_USE,	/* another booking holds the declaration number */
+	K_VIN_IN_USE,		/* another booking holds a VIN */
+	K_WRONG_STATE,		/* the booking's state does not allow this */
+	K_BUSY,			/* the recognition queue is full */
+	/* crossing capacity */
+	K_CAPACITY_FULL,
+	K_ORG_CAP_REACHED,
+	K_CAPACITY_BELOW_TAKEN,
+	/* accounts */
+	K_PENDING_APPROVAL,	/* the user's application waits for the bureau */
 	K_ERR_COUNT
 };
 

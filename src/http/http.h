@@ -80,6 +80,30 @@ const char *http_request_id(const struct http_request *req);
  * to answer in the application's own error format. */
 enum kerr http_refusal(const struct http_request *req);
 
+/* multipart/form-data bodies (multipart.c). A part found by its field name;
+ * data points into the request's body (valid until the request ends). */
+#define HTTP_PART_NAME_MAX 64
+#define HTTP_PART_FILENAME_MAX 256
+#define HTTP_PART_TYPE_MAX 128
+#define HTTP_MULTIPART_PARTS_MAX 16	/* parts looked at in one body */
+struct http_part {
+	char name[HTTP_PART_NAME_MAX];
+	char filename[HTTP_PART_FILENAME_MAX];	/* "" when the part is not a file (cut at a character) */
+	char content_type[HTTP_PART_TYPE_MAX];	/* as the client said; never trusted for the content */
+	const unsigned char *data;
+	size_t len;
+};
+/* K_OK with the part named name; K_NOT_FOUND when the body has none;
+ * K_UNSUPPORTED_MEDIA_TYPE when the request is not multipart/form-data;
+ * K_BAD_JSON never; K_VALIDATION_FAILED for a body that is not well formed. */
+enum kerr http_multipart_part(const struct http_request *req, const char *name, struct http_part *out)
+	KOUAN_MUST_USE;
+
+/* Answer later from another thread: the connection is set aside (it holds no
+ * server thread) until http_respond*() is called for it, from any thread.
+ * Call from the handler, before handing req to the thread that answers. */
+void http_defer(struct http_request *req);
+
 /* Attach a response header (copied). */
 void http_add_header(struct http_request *req, const char *name, const char *value);
 /* Answer: the body is copied. */

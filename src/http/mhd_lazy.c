@@ -57,3 +57,6 @@ const union MHD_ConnectionInfo *MHD_get_connection_info(struct MHD_Connection *c
 	}
 	return f(c, type);
 }
+
+LAZY_VOID(libmhd, MHD_suspend_connection, (struct MHD_Connection *c), (c))
+LAZY_VOID(libmhd, MHD_resume_connection, (struct MHD_Connection *c), (c))

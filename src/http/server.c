@@ -84,6 +84,14 @@ struct http_request {
 	int fd;
 	int in_body;		/* between the head and the end of the body: libmicrohttpd cannot queue an answer */
 	int close_now;		/* answered in the middle of the body: the connection ends */
+	/* http_defer: the answer comes from another thread; it is kept here and
+	 * queued when libmicrohttpd calls us again after the resume */
+	int deferred;
+	int pending;
+	int pending_status;
+	char *pending_type;
+	char *pending_body;
+	size_t pending_len;
 };
 
 struct http_server {
@@ -258,14 +266,43 @@ static void queue(struct http_request *req, int status, const char *type, const 
 	observe(req, status);
 }
 
+void http_defer(struct http_request *req)
+{
+	req->deferred = 1;
+	MHD_suspend_connection(req->conn);
+}
+
+/* A deferred request's answer, from the thread that made it: kept, and the
+ * connection resumed so that on_request queues it. */
+static void keep_pending(struct http_request *req, int status, const char *type, const void *body, size_t len)
+{
+	if (req->pending) {
+		log_error("msg=\"second answer to one request\" req=%s", req->request_id);
+		return;
+	}
+	req->pending_status = status;
+	req->pending_type = type ? xstrdup(type) : NULL;
+	req->pending_body = xmalloc(len ? len : 1);
+	memcpy(req->pending_body, body, len);
+	req->pending_len = len;
+	req->pending = 1;
+	MHD_resume_connection(req->conn);
+}
+
 void http_respond(struct http_request *req, int status, const char *type, const void *body, size_t len)
 {
-	queue(req, status, type, body, len, MHD_RESPMEM_MUST_COPY);
+	if (req->deferred)
+		keep_pending(req, status, type, body, len);
+	else
+		queue(req, status, type, body, len, MHD_RESPMEM_MUST_COPY);
 }
 
 void http_respond_static(struct http_request *req, int status, const char *type, const void *body, size_t len)
 {
-	queue(req, status, type, body, len, MHD_RESPMEM_PERSISTENT);
+	if (req->deferred)
+		keep_pending(req, status, type, body, len);
+	else
+		queue(req, status, type, body, len, MHD_RESPMEM_PERSISTENT);
 }
 
 /* The header lines of a request, for the framing checks. */
@@ -413,7 +450,7 @@ static void request_complete(struct http_server *srv, struct http_request *req)
 	req->in_body = 0;
 	conns_set_deadline(srv->conns, req->fd, 0);	/* all in: the handler takes the time it needs */
 	srv->cfg.handler(req, srv->cfg.app);
-	if (!req->answered)
+	if (!req->answered && !req->deferred)
 		http_respond(req, 500, "text/plain", "internal error\n", 15);
 }
 
@@ -430,6 +467,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		return MHD_NO;	/* answered in the middle of the body: libmicrohttpd closes the connection */
 	if (req->answered) {
 		*upload_data_size = 0;	/* refused: drop what still arrives */
+		return MHD_YES;
+	}
+	if (req->deferred) {
+		if (req->pending)
+			queue(req, req->pending_status, req->pending_type, req->pending_body, req->pending_len,
+				MHD_RESPMEM_MUST_COPY);
 		return MHD_YES;
 	}
 	if (*upload_data_size > 0) {
@@ -456,6 +499,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	free(req->method);
 	free(req->path);
 	free(req->body);
+	free(req->pending_type);
+	free(req->pending_body);
 	free(req);
 	*con_cls = NULL;
 	atomic_fetch_sub(&srv->in_flight, 1);
@@ -678,7 +723,7 @@ static struct MHD_Daemon *start_daemon(struct http_server *srv, rlim_t fds)
 {
 	const struct http_config *cfg = &srv->cfg;
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_NO_LISTEN_SOCKET |
-		MHD_USE_ERROR_LOG;
+		MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME;
 	return MHD_start_daemon(flags, 0, NULL, NULL, on_request, srv,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)cfg->threads,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,

@@ -13,6 +13,7 @@
 #include "recognize/form.h"
 #include "recognize/ocr_snap.h"
 #include "recognize/fields_util.h"
+#include "recognize/sources.h"
 #include "validate/validate.h"
 
 enum {
@@ -99,6 +100,9 @@ struct reader {
 	struct sbuf remarks;	/* joined, with '\n' between lines */
 	struct sbuf remarks_breaks;	/* one char per '\n' in remarks: 'w' wrap, 't' typed */
 	float remarks_conf;
+	/* where values were read (sources.h): the last cell's box, the remarks' */
+	struct src_map srcmap;
+	struct src_box at, at_code, remarks_at;	/* at_code: the code in brackets after the label */
 };
 
 /* ---- small helpers ---- */
@@ -129,6 +133,12 @@ static void warn(struct reader *r, const char *code, const char *field, const ch
 		json_object_set_new(w, "value", json_string(value));
 	if (w)
 		json_array_append_new(r->warnings, w);
+}
+
+/* The last cell read (r->at) is where the value at path came from. */
+static void put_source(struct reader *r, const char *path)
+{
+	src_put(&r->srcmap, r->out, path, &r->at);
 }
 
 static json_t *jstr_or_null(const char *s)
@@ -438,13 +448,20 @@ static size_t cell_lines(const struct fpage *p, const struct flabel *lab, struct
 /* A label's value as one string: lines joined with join (" " or ""). */
 static int cell_text(struct reader *r, int id, struct sbuf *val, float *conf, char *code, size_t code_cap, int *page)
 {
+	src_box_clear(&r->at);
+	src_box_clear(&r->at_code);
 	for (size_t pi = 0; pi < r->np; pi++) {
 		const struct flabel *lab = find_label(&r->pages[pi], id);
 		if (!lab)
 			continue;
+		for (size_t k = lab->g_end; lab->code[0] && k < lab->after && k < r->pages[pi].ng; k++) {
+			const struct rec_glyph *g = &r->pages[pi].g[k];
+			src_box_add(&r->at_code, (int)pi, g->x0, g->y0, g->x1, g->y1);
+		}
 		struct rline lines[16];
 		*conf = 1;
 		size_t n = cell_lines(&r->pages[pi], lab, lines, 16, conf, r->src->scanned);
+		src_box_add_lines(&r->at, (int)pi, lines, n);
 		for (size_t i = 0; i < n; i++) {
 			if (i)
 				sb_add(val, "\n", 1);
@@ -489,14 +506,17 @@ static void put_string_field(struct reader *r, const struct strfield *f)
 		text = joined;
 	}
 	char name[512] = "", vcode[64] = "";
+	int label_code = code[0] != '\0';
 	fu_split_code(text, name, sizeof name, vcode, sizeof vcode);
 	if (!code[0] && vcode[0])
 		memcpy(code, vcode, sizeof code);
 	json_object_set_new(r->out, f->key, jstr_or_null(name));
 	set_conf(r, f->key, found ? conf * CONF_SURE : CONF_MISSING);
+	put_source(r, f->key);
 	if (f->code_key) {
 		json_object_set_new(r->out, f->code_key, jstr_or_null(code));
 		set_conf(r, f->code_key, found ? conf * CONF_SURE : CONF_MISSING);
+		src_put(&r->srcmap, r->out, f->code_key, label_code ? &r->at_code : &r->at);
 	}
 	free(text);
 	sb_free(&v);
@@ -521,9 +541,11 @@ static void put_company(struct reader *r, int label, const char *key)
 	char path[64];
 	snprintf(path, sizeof path, "%s.name", key);
 	set_conf(r, path, found && name[0] ? conf * CONF_SURE : CONF_MISSING);
+	put_source(r, path);
 	snprintf(path, sizeof path, "%s.uscc", key);
 	double c = !found || !uscc[0] ? CONF_MISSING : uscc_is_valid(uscc, strlen(uscc)) ? conf * CONF_SURE : CONF_UNSURE;
 	set_conf(r, path, c);
+	src_put(&r->srcmap, r->out, path, code[0] && strcmp(code, uscc) == 0 ? &r->at_code : &r->at);
 	free(text);
 	sb_free(&v);
 }
@@ -539,6 +561,7 @@ static void put_date(struct reader *r, int label, const char *key)
 	json_object_set_new(r->out, key, ok ? json_string(iso) : json_null());
 	int blank = fu_is_blank(sb_str(&v));
 	set_conf(r, key, !found ? CONF_MISSING : ok || blank ? conf * CONF_SURE : CONF_UNSURE);
+	put_source(r, key);
 	sb_free(&v);
 }
 
@@ -596,6 +619,7 @@ static double put_number(struct reader *r, int label, const char *key, int integ
 	else
 		json_object_set_new(r->out, key, ok ? json_real(x) : json_null());
 	set_conf(r, key, !found ? CONF_MISSING : ok ? conf * CONF_SURE : CONF_UNSURE);
+	put_source(r, key);
 	sb_free(&v);
 	return ok ? x : NAN;
 }
@@ -616,6 +640,7 @@ static void put_fee(struct reader *r, int label, const char *key)
 		for (int i = 0; i < 3; i++) {
 			snprintf(path, sizeof path, "%s.%s", key, subs[i]);
 			set_conf(r, path, conf * CONF_SURE);
+			put_source(r, path);
 		}
 	} else {
 		json_object_set_new(r->out, key, json_null());
@@ -635,6 +660,7 @@ static void put_attached_docs(struct reader *r)
 	json_t *arr = fu_attached_docs(text);
 	json_object_set_new(r->out, "attached_docs", arr);
 	set_conf(r, "attached_docs", found ? conf * CONF_SURE : CONF_MISSING);
+	put_source(r, "attached_docs");
 	for (size_t i = 0; i < json_array_size(arr); i++) {
 		char path[64];
 		snprintf(path, sizeof path, "attached_docs.%zu", i);
@@ -654,6 +680,7 @@ static void put_number18(struct reader *r, int label, const char *key, const cha
 	int found = cell_text(r, label, &v, &conf, NULL, 0, NULL);
 	char digits[DECLNO_LEN + 1] = "";
 	int ok = fu_find_digits(sb_str(&v), DECLNO_LEN, digits);
+	int from_cell = ok;
 	double c = CONF_MISSING;
 	if (ok) {
 		c = conf * (declno_is_valid(digits, DECLNO_LEN) ? CONF_SURE : CONF_UNSURE);
@@ -667,6 +694,8 @@ static void put_number18(struct reader *r, int label, const char *key, const cha
 	(void)found;
 	json_object_set_new(r->out, key, ok ? json_string(digits) : json_null());
 	set_conf(r, key, c);
+	if (from_cell)
+		put_source(r, key);
 	sb_free(&v);
 }
 
@@ -718,6 +747,9 @@ static void put_footer_value(struct reader *r, int label, const char *key)
 	char *text = fu_squeeze_cjk(n ? sb_str(&line[0].text) : "");
 	json_object_set_new(r->out, key, jstr_or_null(text));
 	set_conf(r, key, conf * CONF_SURE);
+	src_box_clear(&r->at);
+	src_box_add_lines(&r->at, (int)(p - r->pages), line, n);
+	put_source(r, key);
 	free(text);
 	rlines_free(line, n);
 }
@@ -804,6 +836,7 @@ static void read_remarks(struct reader *r)
 			n = region_lines(p, x0, r->remarks_top[pi] + 0.01f, x1, r->remarks_bottom[pi], lines,
 				FORM_MAX_LINES, &r->remarks_conf);
 		}
+		src_box_add_lines(&r->remarks_at, (int)pi, lines, n);
 		float right = 0, size = 0;
 		for (size_t i = 0; i < n; i++) {
 			if (lines[i].x1 > right)
@@ -1306,6 +1339,39 @@ static void read_item(struct item_ctx *ic, const struct fpage *p, const struct c
 	sb_free(&spec);
 }
 
+/* Sources of item idx (sources.h): each column's text within the item's band
+ * is where the keys read from that column came from. */
+static void item_sources(struct item_ctx *ic, const struct fpage *p, const struct column *cols, size_t nc,
+	const int *colof, float y0, float y1, size_t idx)
+{
+	static const struct { int id; const char *keys[4]; } from[] = {
+		{L_I_NO, {"no"}}, {L_I_HS, {"hs_code"}},
+		{L_I_NAME, {"name", "spec", "brand", "model"}}, {L_I_SPEC, {"spec", "brand", "model"}},
+		{L_I_QTY, {"qty", "unit", "quantities"}},
+		{L_I_PRICE, {"unit_price", "total", "currency"}}, {L_I_TOTAL, {"total"}}, {L_I_CURRENCY, {"currency"}},
+		{L_I_ORIGIN, {"origin_country", "origin_country_code"}},
+		{L_I_DEST, {"dest_country", "dest_country_code"}},
+		{L_I_REGION, {"origin_region.code", "origin_region.name"}},
+		{L_I_EXEMPT, {"exemption", "exemption_code"}},
+	};
+	struct reader *r = ic->r;
+	int pi = (int)(p - r->pages);
+	json_t *read = json_pack("{s:O}", "items", ic->items);	/* the items are not in r->out yet */
+	for (size_t f = 0; f < sizeof from / sizeof from[0]; f++) {
+		struct rline L[24];
+		size_t n = col_lines(p, cols, col_of(cols, nc, from[f].id), colof, y0, y1, L, 24, NULL);
+		src_box_clear(&r->at);
+		src_box_add_lines(&r->at, pi, L, n);
+		rlines_free(L, n);
+		for (size_t k = 0; k < 4 && from[f].keys[k]; k++) {
+			char path[96];
+			snprintf(path, sizeof path, "items.%zu.%s", idx, from[f].keys[k]);
+			src_put(&r->srcmap, read, path, &r->at);
+		}
+	}
+	json_decref(read);
+}
+
 /* A line of the 商品编号 column that starts with a commodity code: eight
  * to ten digits (after a speck or two of punctuation), then the end, a space
  * or an ideograph (the name run into the column). */
@@ -1380,6 +1446,7 @@ static void read_items(struct reader *r, struct item_ctx *ic)
 			float y0 = starts[i] - 0.3f * size;
 			float y1 = i + 1 < ns ? starts[i + 1] - 0.3f * size : r->items_bottom[pi];
 			read_item(ic, p, cols, nc, colof, y0, y1);
+			item_sources(ic, p, cols, nc, colof, y0, y1, json_array_size(ic->items) - 1);
 		}
 		free(colof);
 	}
@@ -1428,6 +1495,7 @@ static void reader_free(struct reader *r)
 	free(r->remarks_label);
 	sb_free(&r->remarks);
 	sb_free(&r->remarks_breaks);
+	json_decref(r->srcmap.sources);
 }
 
 #define MIN_GRID_LABELS 8
@@ -1507,6 +1575,8 @@ enum kerr rec_fields_read(const struct rec_doc *doc, json_t **result)
 	r.out = json_object();
 	r.conf = json_object();
 	r.warnings = json_array();
+	r.srcmap = (struct src_map){json_object(), doc, r.pages, r.np};
+	src_box_clear(&r.remarks_at);
 	read_header(&r);
 	const char *no = json_string_value(json_object_get(r.out, "declaration_no"));
 	if (no && declno_direction(no, strlen(no)) == DECLNO_IMPORT) {
@@ -1526,12 +1596,17 @@ enum kerr rec_fields_read(const struct rec_doc *doc, json_t **result)
 	put_footer_value(&r, L_F_PERSON, "declarant_person");
 	put_footer_value(&r, L_F_SELF, "self_assessment");
 	put_company(&r, L_F_AGENT, "declaring_agent");
+	src_put(&r.srcmap, r.out, "remarks", &r.remarks_at);
+	src_put_derived(&r.srcmap, r.out);
 	if (doc->scanned) {
 		ocr_snap_fields(r.out, r.conf);	/* OCR (issue 4): coded fields from their tables */
 		ocr_cap_conf(r.conf);
 	}
 	json_object_set_new(r.out, "confidence", r.conf);
 	json_object_set_new(r.out, "warnings", r.warnings);
+	json_object_set_new(r.out, "sources", r.srcmap.sources);
+	r.srcmap.sources = NULL;
+	json_object_set_new(r.out, "pages", src_pages_json(&r.srcmap));
 	*result = r.out;
 out:
 	reader_free(&r);

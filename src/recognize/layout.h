@@ -26,6 +26,9 @@ struct rec_rule {
 
 struct rec_page {
 	float width, height;
+	int number;		/* the page's number in the PDF, from 1 (0: its index + 1) */
+	int rotation;		/* degrees clockwise the glyphs were turned from the page as displayed to
+				 * read it upright (a scan lying sideways); width and height are upright */
 	struct rec_glyph *glyphs;
 	size_t n_glyphs;
 	struct rec_rule *rules;

@@ -23,6 +23,7 @@
 #include "recognize/internal.h"
 #ifdef KOUAN_OCR
 #include "recognize/ocr.h"
+#include "recognize/recognize.h"
 #endif
 
 int64_t rec_now_ms(void)
@@ -1384,6 +1385,7 @@ enum kerr rec_pdf_load(const unsigned char *data, size_t len, int64_t deadline_m
 		out->n_pages = (size_t)n;
 		size_t total = 0;
 		for (int i = 0; i < n; i++) {
+			out->pages[i].number = i + 1;
 			read_page(ctx, doc, i, &cookie, &out->pages[i], deadline_ms, &ocr_used, fast);
 			total += out->pages[i].n_glyphs;
 			if (total > REC_MAX_GLYPHS_PER_DOC) {
@@ -1425,5 +1427,136 @@ enum kerr rec_pdf_load(const unsigned char *data, size_t len, int64_t deadline_m
 	}
 	if (err != K_OK)
 		rec_doc_free(out);
+	return err;
+}
+
+/* ---- a page as a PNG image, for showing the declaration beside its form ---- */
+
+/* Scale that fits the page in REC_RENDER_MAX_PIXELS on its longer side at
+ * most, at dpi. */
+static fz_matrix render_scale(fz_context *ctx, fz_page *page, int dpi)
+{
+	fz_rect b = fz_bound_page(ctx, page);
+	float side = fz_max(b.x1 - b.x0, b.y1 - b.y0);
+	float zoom = (float)dpi / 72.0f;
+	if (side > 0 && side * zoom > REC_RENDER_MAX_PIXELS)
+		zoom = REC_RENDER_MAX_PIXELS / side;
+	return fz_scale(zoom, zoom);
+}
+
+enum kerr rec_render_page_png(const unsigned char *data, size_t len, int page_no, int dpi, unsigned char **png,
+	size_t *png_len)
+{
+	*png = NULL;
+	*png_len = 0;
+	if (len == 0 || len > REC_MAX_FILE_BYTES || !has_pdf_header(data, len))
+		return K_NOT_PDF;
+	if (dpi < REC_RENDER_DPI_MIN || dpi > REC_RENDER_DPI_MAX || page_no < 1)
+		return K_VALIDATION_FAILED;
+	pthread_once(&base_once, base_init);
+	if (!base_ctx)
+		return K_INTERNAL;
+	fz_cookie cookie = {0};
+	struct budget budget = {0, REC_MAX_MEMORY_BYTES, 0, rec_now_ms() + REC_RENDER_TIME_LIMIT_MS, &cookie, 0, 0};
+	struct budget *saved = tl_budget;
+	tl_budget = &budget;
+	fz_context *ctx = fz_clone_context(base_ctx);
+	if (!ctx) {
+		tl_budget = saved;
+		return K_RESOURCE_LIMIT;
+	}
+	enum kerr err = K_OK;
+	fz_stream *stm = NULL;
+	fz_document *doc = NULL;
+	fz_page *page = NULL;
+	fz_pixmap *pix = NULL;
+	fz_buffer *buf = NULL;
+	fz_var(stm);
+	fz_var(doc);
+	fz_var(page);
+	fz_var(pix);
+	fz_var(buf);
+	fz_var(err);
+	fz_try(ctx) {
+		stm = fz_open_memory(ctx, data, len);
+		doc = &pdf_open_document_with_stream(ctx, stm)->super;
+		if (fz_needs_password(ctx, doc) && !fz_authenticate_password(ctx, doc, "")) {
+			err = K_ENCRYPTED_PDF;
+			break;
+		}
+		if (page_no > fz_count_pages(ctx, doc)) {
+			err = K_NOT_FOUND;
+			break;
+		}
+		page = fz_load_page(ctx, doc, page_no - 1);
+		pix = fz_new_pixmap_from_page(ctx, page, render_scale(ctx, page, dpi), fz_device_rgb(ctx), 0);
+		buf = fz_new_buffer_from_pixmap_as_png(ctx, pix, fz_default_color_params);
+		unsigned char *bytes = NULL;
+		size_t n = fz_buffer_storage(ctx, buf, &bytes);
+		*png = malloc(n ? n : 1);
+		if (*png == NULL)
+			fz_throw(ctx, FZ_ERROR_MEMORY, "out of memory");
+		memcpy(*png, bytes, n);
+		*png_len = n;
+	}
+	fz_always(ctx) {
+		fz_drop_buffer(ctx, buf);
+		fz_drop_pixmap(ctx, pix);
+		fz_drop_page(ctx, page);
+		fz_drop_document(ctx, doc);
+		fz_drop_stream(ctx, stm);
+	}
+	fz_catch(ctx) {
+		err = budget.exceeded || budget.late || cookie.abort ? K_RESOURCE_LIMIT : K_CORRUPT_PDF;
+	}
+	fz_drop_context(ctx);
+	tl_budget = saved;
+	if (err != K_OK) {
+		free(*png);
+		*png = NULL;
+		*png_len = 0;
+	}
+	return err;
+}
+
+enum kerr rec_page_count(const unsigned char *data, size_t len, int *pages)
+{
+	*pages = 0;
+	if (len == 0 || len > REC_MAX_FILE_BYTES || !has_pdf_header(data, len))
+		return K_NOT_PDF;
+	pthread_once(&base_once, base_init);
+	if (!base_ctx)
+		return K_INTERNAL;
+	struct budget budget = {0, REC_MAX_MEMORY_BYTES, 0, rec_now_ms() + REC_RENDER_TIME_LIMIT_MS, NULL, 0, 0};
+	struct budget *saved = tl_budget;
+	tl_budget = &budget;
+	fz_context *ctx = fz_clone_context(base_ctx);
+	if (!ctx) {
+		tl_budget = saved;
+		return K_RESOURCE_LIMIT;
+	}
+	enum kerr err = K_OK;
+	fz_stream *stm = NULL;
+	fz_document *doc = NULL;
+	fz_var(stm);
+	fz_var(doc);
+	fz_var(err);
+	fz_try(ctx) {
+		stm = fz_open_memory(ctx, data, len);
+		doc = &pdf_open_document_with_stream(ctx, stm)->super;
+		if (fz_needs_password(ctx, doc) && !fz_authenticate_password(ctx, doc, ""))
+			err = K_ENCRYPTED_PDF;
+		else
+			*pages = fz_count_pages(ctx, doc);
+	}
+	fz_always(ctx) {
+		fz_drop_document(ctx, doc);
+		fz_drop_stream(ctx, stm);
+	}
+	fz_catch(ctx) {
+		err = budget.exceeded || budget.late ? K_RESOURCE_LIMIT : K_CORRUPT_PDF;
+	}
+	fz_drop_context(ctx);
+	tl_budget = saved;
 	return err;
 }

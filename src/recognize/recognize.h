@@ -31,4 +31,21 @@ enum kerr rec_recognize_buffer_within(const unsigned char *data, size_t len, lon
 	KOUAN_MUST_USE;
 enum kerr rec_recognize_file_within(const char *path, long time_limit_ms, json_t **result) KOUAN_MUST_USE;
 
+/* Page page_no (from 1) of a PDF as a PNG image at dpi (REC_RENDER_DPI_MIN to
+ * REC_RENDER_DPI_MAX), its longer side at most REC_RENDER_MAX_PIXELS, within
+ * the recognizer's memory limit and REC_RENDER_TIME_LIMIT_MS. On K_OK the
+ * caller frees *png. Errors: K_NOT_PDF, K_ENCRYPTED_PDF, K_CORRUPT_PDF,
+ * K_NOT_FOUND (no such page), K_VALIDATION_FAILED (dpi or page out of range),
+ * K_RESOURCE_LIMIT, K_INTERNAL. */
+#define REC_RENDER_DPI_MIN 36
+#define REC_RENDER_DPI_MAX 200
+#define REC_RENDER_DPI_DEFAULT 110
+#define REC_RENDER_MAX_PIXELS 2400.0f
+#define REC_RENDER_TIME_LIMIT_MS 5000
+enum kerr rec_render_page_png(const unsigned char *data, size_t len, int page_no, int dpi, unsigned char **png,
+	size_t *png_len) KOUAN_MUST_USE;
+
+/* The number of pages of a PDF (errors as rec_render_page_png). */
+enum kerr rec_page_count(const unsigned char *data, size_t len, int *pages) KOUAN_MUST_USE;
+
 #endif

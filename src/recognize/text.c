@@ -679,7 +679,8 @@ size_t region_lines_mask(const struct fpage *p, float x0, float y0, float x1, fl
 			if (b == a)
 				break;
 			struct rline *r = &out[n];
-			if (n > 0 && fabsf((out[n - 1].y0 + out[n - 1].y1) / 2 - yc) < 0.45f * (L->y1 - L->y0)) {
+			int merged = n > 0 && fabsf((out[n - 1].y0 + out[n - 1].y1) / 2 - yc) < 0.45f * (L->y1 - L->y0);
+			if (merged) {
 				r = &out[n - 1];	/* the same visual line */
 				sb_add(&r->text, " ", 1);
 			} else if (n < max) {
@@ -693,7 +694,14 @@ size_t region_lines_mask(const struct fpage *p, float x0, float y0, float x1, fl
 				break;
 			}
 			glyph_text(p, a, b - a, &r->text, 1);
-			r->x1 = p->g[b - 1].x1;
+			/* pieces of one visual line can come right to left (centres a
+			 * hair apart): the line's box holds them all */
+			if (merged) {
+				r->x0 = fminf(r->x0, p->g[a].x0);
+				r->x1 = fmaxf(r->x1, p->g[b - 1].x1);
+			} else {
+				r->x1 = p->g[b - 1].x1;
+			}
 			for (size_t k = a; k < b; k++)
 				if (conf && p->g[k].conf < *conf && p->g[k].cp != ' ')
 					*conf = p->g[k].conf;

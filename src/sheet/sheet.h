@@ -107,6 +107,17 @@ char sheet_vin_check_char(const char *vin17);
  * column: VIN, VIN码, 车架号 or 车辆识别代号, or two of them as in "车架号(VIN)". */
 int sheet_is_vin_header(const char *cell, size_t len);
 
+/* --- lists exported to .xlsx (export.c) --- */
+
+#define SHEET_EXPORT_MAX_ROWS 100000		/* rows one export writes at most */
+#define SHEET_EXPORT_MAX_BYTES (64u << 20)	/* the workbook read back */
+/* One sheet named sheet_name: a bold header row of headers (ncols strings),
+ * then rows, a JSON array of arrays (strings written as text, so that long
+ * digit strings stay digits; numbers as numbers; null empty). *out (free())
+ * holds *len bytes of .xlsx. K_INTERNAL when libxlsxwriter is missing or fails. */
+enum kerr sheet_export_xlsx(const char *sheet_name, const char *const *headers, size_t ncols, json_t *rows,
+	unsigned char **out, size_t *len) KOUAN_MUST_USE;
+
 /* --- the template (template.c) --- */
 
 /* Writes the VIN template (.xlsx) to path. K_OK or K_INTERNAL. */

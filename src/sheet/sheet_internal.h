@@ -51,6 +51,9 @@ size_t sheet_number_text(const char *s, size_t len, char *out, size_t cap);
 
 /* A temp file under tmpdir (NULL: $TMPDIR or /tmp): the open descriptor,
  * its path written to path. -1 on failure. */
+/* Held while libxlsxwriter builds a workbook (template.c, export.c). */
+#include <pthread.h>
+extern pthread_mutex_t sheet_writer_lock;
 int sheet_mktemp(const char *tmpdir, const char *suffix, char *path, size_t cap);
 
 /* ---- XML (xml.c) ---- */

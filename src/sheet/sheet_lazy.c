@@ -92,3 +92,5 @@ LAZY(libxlsxwriter, lxw_error, worksheet_set_column, (lxw_worksheet *ws, lxw_col
 LAZY(libxlsxwriter, lxw_error, worksheet_set_row, (lxw_worksheet *ws, lxw_row_t r, double h, lxw_format *f), (ws, r, h, f))
 LAZY(libxlsxwriter, lxw_error, worksheet_write_string, (lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const char *s, lxw_format *f),
 	(ws, r, c, s, f))
+LAZY(libxlsxwriter, lxw_error, worksheet_write_number, (lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, double v, lxw_format *f),
+	(ws, r, c, v, f))

@@ -24,8 +24,8 @@ static const char note_text[] =
 	"4. 请勿修改第 2 行的表头（序号、VIN），保存为 .xlsx、.xls 或 .csv 后上传。";
 
 /* libxlsxwriter writes the creation date with gmtime(), which is not
- * re-entrant: one template is built at a time. */
-static pthread_mutex_t build_lock = PTHREAD_MUTEX_INITIALIZER;
+ * re-entrant: one workbook (template or export) is built at a time. */
+pthread_mutex_t sheet_writer_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static enum kerr build_locked(const char *path, const char *tmpdir)
 {
@@ -79,9 +79,9 @@ static enum kerr build_locked(const char *path, const char *tmpdir)
 
 static enum kerr build(const char *path, const char *tmpdir)
 {
-	pthread_mutex_lock(&build_lock);
+	pthread_mutex_lock(&sheet_writer_lock);
 	enum kerr err = build_locked(path, tmpdir);
-	pthread_mutex_unlock(&build_lock);
+	pthread_mutex_unlock(&sheet_writer_lock);
 	return err;
 }
 

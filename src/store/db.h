@@ -13,11 +13,12 @@
 #ifndef KOUAN_STORE_DB_H
 #define KOUAN_STORE_DB_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/error.h"
 
-#define DB_MAX_PARAMS 16	/* bound values in one statement */
+#define DB_MAX_PARAMS 40	/* bound values in one statement ("$40": a placeholder grows by at most 3 bytes) */
 
 struct db_conn;
 struct db_stmt;
@@ -51,12 +52,17 @@ struct db_driver {
 	enum kerr (*bind_text)(struct db_stmt *s, int i, const char *v);
 	enum kerr (*bind_int64)(struct db_stmt *s, int i, int64_t v);
 	enum kerr (*bind_null)(struct db_stmt *s, int i);
+	/* Binary bytes (BLOB in SQLite, bytea in PostgreSQL); copied. */
+	enum kerr (*bind_blob)(struct db_stmt *s, int i, const void *v, size_t len);
 	/* K_OK with *row = 1 when a row is ready, 0 when the statement is done. */
 	enum kerr (*step)(struct db_stmt *s, int *row);
 	int (*column_is_null)(struct db_stmt *s, int col);
 	int64_t (*column_int64)(struct db_stmt *s, int col);
 	/* Never NULL ("" for NULL); lent until the next step or finalize. */
 	const char *(*column_text)(struct db_stmt *s, int col);
+	/* The bytes of a binary column, *len set; lent like column_text. NULL
+	 * with *len 0 for NULL (or a value that is not binary). */
+	const void *(*column_blob)(struct db_stmt *s, int col, size_t *len);
 	/* Rows inserted, updated or deleted by the statement once done. */
 	int64_t (*changes)(struct db_stmt *s);
 	void (*finalize)(struct db_stmt *s);
@@ -67,9 +73,12 @@ struct db_driver {
 	enum kerr (*rollback)(struct db_conn *c);
 	enum db_error (*last_error)(struct db_conn *c);
 
-	/* DDL that differs, substituted into migrations: {{ID}} and {{BIGINT}}. */
+	/* DDL that differs, substituted into migrations: {{ID}}, {{BIGINT}},
+	 * {{BLOB}} and {{CTEXT}}. */
 	const char *id_column;		/* an auto-numbered 64-bit primary key */
 	const char *bigint_type;
+	const char *blob_type;		/* binary bytes */
+	const char *ctext_type;		/* text ordered byte by byte (prefix ranges on an index) */
 	/* Run inside the migration transaction before anything else, so that
 	 * several servers starting at once migrate one after the other; NULL
 	 * when begin() already serialises writers. */

@@ -152,6 +152,11 @@ static enum kerr sq_bind_null(struct db_stmt *s, int i)
 	return bound(s, sqlite3_bind_null(s->st, i));
 }
 
+static enum kerr sq_bind_blob(struct db_stmt *s, int i, const void *v, size_t len)
+{
+	return bound(s, sqlite3_bind_blob64(s->st, i, len ? v : "", (sqlite3_uint64)len, SQLITE_TRANSIENT));
+}
+
 static enum kerr sq_step(struct db_stmt *s, int *row)
 {
 	*row = 0;
@@ -184,6 +189,13 @@ static const char *sq_column_text(struct db_stmt *s, int col)
 {
 	const unsigned char *t = sqlite3_column_text(s->st, col);
 	return t ? (const char *)t : "";
+}
+
+static const void *sq_column_blob(struct db_stmt *s, int col, size_t *len)
+{
+	const void *p = sqlite3_column_blob(s->st, col);
+	*len = p ? (size_t)sqlite3_column_bytes(s->st, col) : 0;
+	return p;
 }
 
 static int64_t sq_changes(struct db_stmt *s)
@@ -221,10 +233,12 @@ const struct db_driver db_sqlite_driver = {
 	.bind_text = sq_bind_text,
 	.bind_int64 = sq_bind_int64,
 	.bind_null = sq_bind_null,
+	.bind_blob = sq_bind_blob,
 	.step = sq_step,
 	.column_is_null = sq_column_is_null,
 	.column_int64 = sq_column_int64,
 	.column_text = sq_column_text,
+	.column_blob = sq_column_blob,
 	.changes = sq_changes,
 	.finalize = sq_finalize,
 	.begin = sq_begin,
@@ -233,5 +247,7 @@ const struct db_driver db_sqlite_driver = {
 	.last_error = sq_last_error,
 	.id_column = "INTEGER PRIMARY KEY",
 	.bigint_type = "INTEGER",
+	.blob_type = "BLOB",
+	.ctext_type = "TEXT",	/* BINARY collation: memcmp order */
 	.migration_lock_sql = NULL,
 };

@@ -8,19 +8,40 @@
 #include <sodium.h>
 
 #include "auth/password.h"
+#include "core/domain.h"
 #include "core/log.h"
+#include "store/capacity.h"
 
 #define DEMO_PASSWORD_LEN 14
+#define DEMO_CAPACITY_UNITS 500	/* trucks or vehicles a day: well above what a demo books */
 /* No 0/O, 1/l/I: passwords read off a terminal get typed by hand. */
 static const char demo_alphabet[] = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 
-static const char *const demo_options[][7] = {
+static const char *const demo_options[][10] = {
 	{"clearance_mode", "一般申报", "提前申报", "两步申报", NULL},
 	{"cargo_type", "一般货物", "跨境电商（清单模式）", "跨境电商（报关单模式）", "危险货物", "冷链货物", NULL},
 	{"customs_warehouse", "霍尔果斯公路口岸监管作业场所", "国际物流园监管库", "合作中心配套区监管仓", NULL},
 	{"usage_type", "非营运", "营运", "货运", NULL},
-	{"fuel_type", "汽油", "柴油", "纯电动", "插电式混合动力", "油电混合动力", "天然气"},
+	{"fuel_type", "汽油", "柴油", "纯电动", "插电式混合动力", "油电混合动力", "天然气", NULL},
+	{"brand", "比亚迪", "长城", "吉利", "奇瑞", "长安", "江淮", "一汽解放", "东风", NULL},
+	{"colour", "白色", "黑色", "银色", "灰色", "红色", "蓝色", NULL},
+	{"reject_reason", "车牌号与报关单不符", "货物不在本场所", "随附单证不全", "报关单信息有误", NULL},
 };
+
+/* Values whose code rules hang on (the others get one made up). */
+static const struct {
+	const char *list, *value, *code;
+} demo_codes[] = {
+	{"cargo_type", "跨境电商（清单模式）", CARGO_ECOMMERCE_LIST},
+};
+
+static const char *demo_code(const char *list, const char *value)
+{
+	for (size_t i = 0; i < sizeof demo_codes / sizeof demo_codes[0]; i++)
+		if (strcmp(demo_codes[i].list, list) == 0 && strcmp(demo_codes[i].value, value) == 0)
+			return demo_codes[i].code;
+	return NULL;
+}
 
 /* Three invented logistics companies' sites, then the two fixed choices. */
 static const struct {
@@ -75,7 +96,8 @@ static enum kerr seed_options(struct store *st)
 		store_strings_free(have, n);
 		/* The bureau may have edited a list: only fill an empty one. */
 		for (size_t j = 1; e == K_OK && n == 0 && j < COUNT(demo_options[i]) && demo_options[i][j]; j++)
-			e = done_if_conflict(store_option_add(st, demo_options[i][0], demo_options[i][j]));
+			e = done_if_conflict(store_option_add_coded(st, demo_options[i][0],
+				demo_code(demo_options[i][0], demo_options[i][j]), demo_options[i][j], NULL));
 	}
 	return e;
 }
@@ -150,6 +172,8 @@ enum kerr store_demo_seed(struct store *st, FILE *report)
 		e = org_id(st, (int)i, sites, &orgs[i]);
 	for (size_t i = 0; i < COUNT(demo_users) && e == K_OK; i++)
 		e = seed_user(st, i, orgs, report);
+	if (e == K_OK)
+		e = store_capacity_demo_seed(st, DEMO_CAPACITY_UNITS);
 	if (e != K_OK)
 		log_error("msg=\"demo data not seeded\" code=%s", kerr_code(e));
 	return e;

@@ -2,6 +2,9 @@
  * DDL differences are tokens the driver fills in:
  *   {{ID}}      an auto-numbered 64-bit primary key
  *   {{BIGINT}}  a 64-bit integer (times are Unix seconds)
+ *   {{BLOB}}    binary bytes (BLOB / BYTEA)
+ *   {{CTEXT}}   text compared byte by byte, so that a prefix is an index range
+ *               (`col >= ? AND col < ?`) whatever the database's locale
  * They run at store_open, in one transaction, under a lock (SQLite: BEGIN
  * IMMEDIATE; PostgreSQL: an advisory transaction lock), so servers that start
  * together migrate one after the other. Never edit a migration that has
@@ -81,6 +84,286 @@ static const struct migration migrations[] = {
 		/* one row that /healthz rewrites: the database takes writes */
 		"CREATE TABLE health (id INTEGER PRIMARY KEY, checked_at {{BIGINT}} NOT NULL);"
 		"INSERT INTO health (id, checked_at) VALUES (1, 0);"},
+	{3,
+		/* Option values gain a stable code (rules hang on it, not on the
+		 * text the bureau may rename) and can be disabled. */
+		"ALTER TABLE option_values ADD COLUMN code TEXT;"
+		"ALTER TABLE option_values ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1));"
+		"UPDATE option_values SET code = 'ecommerce_list' WHERE list = 'cargo_type' AND value = '跨境电商（清单模式）';"
+		"UPDATE option_values SET code = 'v' || id WHERE code IS NULL;"
+		"CREATE UNIQUE INDEX option_values_code ON option_values(list, code);"
+		/* An uploaded declaration: the PDF itself and what was read from it. */
+		"CREATE TABLE declarations ("
+		" id {{ID}},"
+		" org_id {{BIGINT}} NOT NULL REFERENCES organisations(id),"
+		" uploaded_by {{BIGINT}} NOT NULL REFERENCES users(id),"
+		" filename TEXT NOT NULL,"
+		" pdf {{BLOB}} NOT NULL,"
+		" pdf_size {{BIGINT}} NOT NULL,"
+		" page_count INTEGER NOT NULL,"
+		" recognition TEXT NOT NULL,"
+		" created_at {{BIGINT}} NOT NULL);"
+		"CREATE INDEX declarations_org ON declarations(org_id, id);"
+		/* A booking. holding = 1 while its state holds the declaration number
+		 * and its VINs (submitted, released, passed): the partial unique
+		 * indexes below let one booking hold each, across organisations. */
+		"CREATE TABLE bookings ("
+		" id {{ID}},"
+		" org_id {{BIGINT}} NOT NULL REFERENCES organisations(id),"
+		" kind TEXT NOT NULL CHECK (kind IN ('heavy_truck', 'commodity_vehicle')),"
+		" state TEXT NOT NULL,"
+		" holding INTEGER NOT NULL DEFAULT 0 CHECK (holding IN (0, 1)),"
+		" declaration_id {{BIGINT}} REFERENCES declarations(id),"
+		" declaration_no TEXT NOT NULL DEFAULT '',"
+		" declaration_digits {{CTEXT}} NOT NULL DEFAULT '',"	/* declaration_no, digits only */
+		" fields TEXT NOT NULL DEFAULT '{}',"			/* the recognised fields not kept in columns (JSON) */
+		" declared TEXT NOT NULL DEFAULT '{}',"			/* the declaration's values of fields the user changed */
+		" confidence TEXT NOT NULL DEFAULT '{}',"
+		" warnings TEXT NOT NULL DEFAULT '[]',"
+		" clearance_mode TEXT,"
+		" cargo_type TEXT,"
+		" customs_warehouse TEXT,"
+		" is_transit INTEGER NOT NULL DEFAULT 0 CHECK (is_transit IN (0, 1)),"
+		" contact TEXT,"
+		" transshipment_site_id {{BIGINT}} REFERENCES sites(id),"
+		" usage_type TEXT,"
+		" fuel_type TEXT,"
+		" crossing_date TEXT NULL,"				/* YYYY-MM-DD, Beijing time */
+		" slot TEXT NULL,"					/* HH:MM-HH:MM */
+		" created_by {{BIGINT}} NOT NULL REFERENCES users(id),"
+		" created_at {{BIGINT}} NOT NULL,"
+		" updated_at {{BIGINT}} NOT NULL,"
+		" version INTEGER NOT NULL DEFAULT 1);"
+		"CREATE UNIQUE INDEX bookings_holding_declaration ON bookings(declaration_digits) WHERE holding = 1;"
+		"CREATE INDEX bookings_org ON bookings(org_id, id);"
+		"CREATE INDEX bookings_declaration_digits ON bookings(declaration_digits, id);"
+		"CREATE INDEX bookings_site ON bookings(transshipment_site_id, id);"
+		"CREATE INDEX bookings_state ON bookings(state, id);"
+		/* Vehicles of a commodity-vehicle booking, in order; holding mirrors
+		 * the booking's so that a VIN is held once. */
+		"CREATE TABLE booking_vehicles ("
+		" booking_id {{BIGINT}} NOT NULL REFERENCES bookings(id) ON DELETE CASCADE,"
+		" position INTEGER NOT NULL,"
+		" vin {{CTEXT}} NOT NULL DEFAULT '',"
+		" plate TEXT NOT NULL DEFAULT '',"
+		" brand TEXT NOT NULL DEFAULT '',"
+		" colour TEXT NOT NULL DEFAULT '',"
+		" displacement TEXT NOT NULL DEFAULT '',"
+		" power TEXT NOT NULL DEFAULT '',"
+		" tonnage TEXT NOT NULL DEFAULT '',"
+		" holding INTEGER NOT NULL DEFAULT 0 CHECK (holding IN (0, 1)),"
+		" PRIMARY KEY (booking_id, position));"
+		"CREATE UNIQUE INDEX booking_vehicles_holding_vin ON booking_vehicles(vin) WHERE holding = 1;"
+		"CREATE INDEX booking_vehicles_vin ON booking_vehicles(vin, booking_id);"
+		/* The plates of a booking (trailers included), for search. */
+		"CREATE TABLE booking_plates ("
+		" booking_id {{BIGINT}} NOT NULL REFERENCES bookings(id) ON DELETE CASCADE,"
+		" position INTEGER NOT NULL,"
+		" plate {{CTEXT}} NOT NULL,"
+		" PRIMARY KEY (booking_id, position));"
+		"CREATE INDEX booking_plates_plate ON booking_plates(plate, booking_id);"
+		"CREATE TABLE attachments ("
+		" id {{ID}},"
+		" booking_id {{BIGINT}} NOT NULL REFERENCES bookings(id) ON DELETE CASCADE,"
+		" type TEXT NOT NULL,"
+		" filename TEXT NOT NULL,"
+		" content_type TEXT NOT NULL,"
+		" size {{BIGINT}} NOT NULL,"
+		" data {{BLOB}} NOT NULL,"
+		" uploaded_by {{BIGINT}} NOT NULL REFERENCES users(id),"
+		" created_at {{BIGINT}} NOT NULL);"
+		"CREATE INDEX attachments_booking ON attachments(booking_id, id);"
+		/* Append-only: every change of state, with who, when and why. */
+		"CREATE TABLE booking_history ("
+		" id {{ID}},"
+		" booking_id {{BIGINT}} NOT NULL REFERENCES bookings(id) ON DELETE CASCADE,"
+		" action TEXT NOT NULL,"
+		" from_state TEXT NOT NULL,"
+		" to_state TEXT NOT NULL,"
+		" actor_id {{BIGINT}} REFERENCES users(id),"
+		" at {{BIGINT}} NOT NULL,"
+		" reason TEXT NOT NULL DEFAULT '');"
+		"CREATE INDEX booking_history_booking ON booking_history(booking_id, id);"
+		/* The usage and fuel type a user chose last (DOMAIN.md: chosen once). */
+		"CREATE TABLE user_vehicle_choices ("
+		" user_id {{BIGINT}} PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,"
+		" usage_type TEXT NOT NULL DEFAULT '',"
+		" fuel_type TEXT NOT NULL DEFAULT '');"},
+	{4,
+		/* Crossing capacity (store/capacity.c). Days are Beijing dates
+		 * YYYY-MM-DD, slots HH:MM-HH:MM, '' for a whole day. */
+		"CREATE TABLE capacity_settings ("
+		" id INTEGER PRIMARY KEY CHECK (id = 1),"
+		" horizon_days INTEGER NOT NULL CHECK (horizon_days >= 0),"
+		" cutoff_minutes INTEGER NOT NULL CHECK (cutoff_minutes >= 0),"
+		" grace_minutes INTEGER NOT NULL CHECK (grace_minutes >= 0),"
+		" inflight_limit INTEGER NOT NULL CHECK (inflight_limit >= 0),"	/* 0: off */
+		" updated_at {{BIGINT}} NOT NULL);"
+		"INSERT INTO capacity_settings (id, horizon_days, cutoff_minutes, grace_minutes, inflight_limit, updated_at)"
+		" VALUES (1, 14, 30, 120, 0, 0);"
+		"CREATE TABLE capacity_org_caps ("
+		" kind TEXT PRIMARY KEY,"
+		" cap INTEGER NOT NULL CHECK (cap >= 0));"	/* 0: off */
+		"CREATE TABLE capacity_defaults ("
+		" kind TEXT NOT NULL,"
+		" weekday INTEGER NOT NULL CHECK (weekday BETWEEN 1 AND 7),"
+		" slot TEXT NOT NULL,"
+		" capacity INTEGER NOT NULL CHECK (capacity >= 0),"
+		" PRIMARY KEY (kind, weekday, slot));"
+		"CREATE TABLE capacity_days ("	/* a date whose counters exist; its row lock orders their creation */
+		" day TEXT NOT NULL,"
+		" kind TEXT NOT NULL,"
+		" explicit INTEGER NOT NULL CHECK (explicit IN (0, 1)),"	/* set by the bureau, not copied from the defaults */
+		" updated_at {{BIGINT}} NOT NULL,"
+		" PRIMARY KEY (day, kind));"
+		"CREATE TABLE capacity_counters ("
+		" day TEXT NOT NULL,"
+		" kind TEXT NOT NULL,"
+		" slot TEXT NOT NULL,"
+		" capacity INTEGER NOT NULL CHECK (capacity >= 0),"
+		" taken INTEGER NOT NULL DEFAULT 0 CHECK (taken >= 0),"
+		" open INTEGER NOT NULL CHECK (open IN (0, 1)),"
+		" PRIMARY KEY (day, kind, slot));"
+		"CREATE TABLE capacity_org_counters ("
+		" org_id {{BIGINT}} NOT NULL,"
+		" day TEXT NOT NULL,"
+		" kind TEXT NOT NULL,"
+		" taken INTEGER NOT NULL DEFAULT 0 CHECK (taken >= 0),"
+		" PRIMARY KEY (org_id, day, kind));"
+		"CREATE TABLE capacity_holds ("
+		" booking_id {{BIGINT}} PRIMARY KEY,"
+		" org_id {{BIGINT}} NOT NULL,"
+		" day TEXT NOT NULL,"
+		" kind TEXT NOT NULL,"
+		" slot TEXT NOT NULL,"
+		" units INTEGER NOT NULL CHECK (units > 0),"
+		" taken_at {{BIGINT}} NOT NULL);"
+		"CREATE INDEX capacity_holds_day ON capacity_holds(day, kind, slot);"
+		"CREATE TABLE capacity_inflight ("
+		" org_id {{BIGINT}} PRIMARY KEY,"
+		" n INTEGER NOT NULL CHECK (n >= 0),"
+		" since {{BIGINT}} NOT NULL);"
+		"CREATE TABLE capacity_expiries ("
+		" booking_id {{BIGINT}} PRIMARY KEY,"
+		" org_id {{BIGINT}} NOT NULL,"
+		" day TEXT NOT NULL,"
+		" kind TEXT NOT NULL,"
+		" units INTEGER NOT NULL,"
+		" passed INTEGER NOT NULL,"
+		" expired_at {{BIGINT}} NOT NULL);"
+		"CREATE INDEX capacity_expiries_day ON capacity_expiries(day);"},
+	{5,	/* approval and release (issue 12): sites' and organisations' contacts, release codes */
+		"ALTER TABLE sites ADD COLUMN phone TEXT NOT NULL DEFAULT '';"
+		"ALTER TABLE organisations ADD COLUMN phone TEXT NOT NULL DEFAULT '';"
+		"ALTER TABLE organisations ADD COLUMN webhook_url TEXT NOT NULL DEFAULT '';"
+		"CREATE UNIQUE INDEX organisations_one_per_site ON organisations(site_id) WHERE site_id IS NOT NULL;"
+		"CREATE TABLE release_keys ("
+		" kid {{ID}},"
+		" public_key TEXT NOT NULL,"
+		" secret_key TEXT NOT NULL,"	/* base64url; shared by every server (issue 12) */
+		" active INTEGER NOT NULL CHECK (active IN (0, 1)),"
+		" created_at {{BIGINT}} NOT NULL,"
+		" retired_at {{BIGINT}} NOT NULL,"
+		" verify_until {{BIGINT}} NOT NULL);"
+		"CREATE UNIQUE INDEX release_keys_one_active ON release_keys(active) WHERE active = 1;"
+		"CREATE TABLE release_codes ("
+		" id {{ID}},"
+		" booking_id {{BIGINT}} NOT NULL REFERENCES bookings(id) ON DELETE CASCADE,"
+		" serial INTEGER NOT NULL,"
+		" kid {{BIGINT}} NOT NULL REFERENCES release_keys(kid),"
+		" token TEXT NOT NULL UNIQUE,"
+		" valid_from {{BIGINT}} NOT NULL,"
+		" valid_until {{BIGINT}} NOT NULL,"
+		" issued_at {{BIGINT}} NOT NULL,"
+		" revoked_at {{BIGINT}},"
+		" revoke_reason TEXT NOT NULL DEFAULT '',"
+		" UNIQUE (booking_id, serial));"
+		"CREATE INDEX release_codes_revoked ON release_codes(revoked_at) WHERE revoked_at IS NOT NULL;"
+		"CREATE INDEX release_codes_booking ON release_codes(booking_id, serial);"
+		/* what the enterprise is told in the platform, and what a later SMS or
+		 * messenger link reads (one row per organisation's webhook) */
+		"CREATE TABLE notifications ("
+		" id {{ID}},"
+		" org_id {{BIGINT}} NOT NULL REFERENCES organisations(id),"
+		" booking_id {{BIGINT}} REFERENCES bookings(id) ON DELETE CASCADE,"
+		" event TEXT NOT NULL,"
+		" reason TEXT NOT NULL DEFAULT '',"
+		" created_at {{BIGINT}} NOT NULL,"
+		" read_at {{BIGINT}});"
+		"CREATE INDEX notifications_org ON notifications(org_id, id);"
+		"CREATE TABLE outbox ("
+		" id {{ID}},"
+		" org_id {{BIGINT}} NOT NULL REFERENCES organisations(id),"
+		" event TEXT NOT NULL,"
+		" payload TEXT NOT NULL,"	/* JSON */
+		" created_at {{BIGINT}} NOT NULL,"
+		" sent_at {{BIGINT}},"
+		" attempts INTEGER NOT NULL DEFAULT 0,"
+		" last_error TEXT NOT NULL DEFAULT '');"
+		"CREATE INDEX outbox_pending ON outbox(id) WHERE sent_at IS NULL;"
+		/* the bureau's switch: commodity vehicles wait for review instead of
+		 * being released at submit */
+		"CREATE TABLE approval_settings ("
+		" id INTEGER PRIMARY KEY CHECK (id = 1),"
+		" commodity_review INTEGER NOT NULL CHECK (commodity_review IN (0, 1)),"
+		" updated_at {{BIGINT}} NOT NULL);"
+		"INSERT INTO approval_settings (id, commodity_review, updated_at) VALUES (1, 0, 0);"
+		/* the gate: one passage per plate (not trailers) or VIN of a booking,
+		 * and every scan, green or red */
+		"CREATE TABLE gate_passages ("
+		" id {{ID}},"
+		" booking_id {{BIGINT}} NOT NULL REFERENCES bookings(id),"
+		" unit TEXT NOT NULL,"		/* the plate or the VIN */
+		" gate TEXT NOT NULL,"
+		" user_id {{BIGINT}} REFERENCES users(id),"
+		" at {{BIGINT}} NOT NULL,"
+		" UNIQUE (booking_id, unit));"
+		"CREATE INDEX gate_passages_at ON gate_passages(at);"
+		"CREATE TABLE gate_scans ("
+		" id {{ID}},"
+		" booking_id {{BIGINT}},"
+		" unit TEXT NOT NULL DEFAULT '',"
+		" gate TEXT NOT NULL,"
+		" user_id {{BIGINT}} REFERENCES users(id),"
+		" result TEXT NOT NULL,"
+		" reason TEXT NOT NULL DEFAULT '',"
+		" is_repeat INTEGER NOT NULL DEFAULT 0,"
+		" at {{BIGINT}} NOT NULL);"
+		"CREATE INDEX gate_scans_at ON gate_scans(at);"
+		"CREATE INDEX booking_history_at ON booking_history(at);"},
+	{6,	/* accounts (issue 16): applications, organisation administrators, the account audit */
+		"ALTER TABLE organisations ADD COLUMN uscc TEXT;"
+		"CREATE UNIQUE INDEX organisations_uscc ON organisations(uscc) WHERE uscc IS NOT NULL;"
+		"ALTER TABLE users ADD COLUMN org_admin INTEGER NOT NULL DEFAULT 0 CHECK (org_admin IN (0, 1));"
+		"CREATE TABLE registrations ("
+		" id {{ID}},"
+		" organisation TEXT NOT NULL,"
+		" uscc TEXT NOT NULL,"
+		" kind TEXT NOT NULL CHECK (kind IN ('enterprise', 'warehouse')),"
+		" site_id {{BIGINT}} REFERENCES sites(id),"
+		" contact_name TEXT NOT NULL,"
+		" contact_phone TEXT NOT NULL,"
+		" username TEXT NOT NULL,"
+		" state TEXT NOT NULL CHECK (state IN ('pending', 'approved', 'rejected')),"
+		" reason TEXT NOT NULL DEFAULT '',"
+		" token_hash TEXT NOT NULL,"	/* SHA-256 hex of the applicant's token; the token is never stored */
+		" org_id {{BIGINT}} REFERENCES organisations(id),"	/* NULL once rejected (the organisation is deleted) */
+		" user_id {{BIGINT}} REFERENCES users(id),"
+		" created_at {{BIGINT}} NOT NULL,"
+		" decided_at {{BIGINT}} NOT NULL DEFAULT 0,"
+		" decided_by {{BIGINT}} REFERENCES users(id));"
+		"CREATE INDEX registrations_state ON registrations(state, id);"
+		"CREATE INDEX registrations_user ON registrations(user_id);"
+		/* append-only: nothing in the platform updates or deletes a row */
+		"CREATE TABLE account_audit ("
+		" id {{ID}},"
+		" action TEXT NOT NULL,"
+		" actor_id {{BIGINT}},"		/* NULL for the public (an applicant) */
+		" subject TEXT NOT NULL DEFAULT '',"
+		" addr TEXT NOT NULL DEFAULT '',"
+		" detail TEXT NOT NULL DEFAULT '',"
+		" at {{BIGINT}} NOT NULL);"
+		"CREATE INDEX account_audit_at ON account_audit(at, id);"},
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))
@@ -88,14 +371,18 @@ static const struct migration migrations[] = {
 /* sql with the driver's tokens substituted; the caller frees it. */
 static char *expand(const struct db_driver *drv, const char *sql)
 {
-	static const char *const tokens[] = {"{{ID}}", "{{BIGINT}}"};
-	const char *values[] = {drv->id_column, drv->bigint_type};
-	size_t longest = strlen(values[0]) > strlen(values[1]) ? strlen(values[0]) : strlen(values[1]);
+	static const char *const tokens[] = {"{{ID}}", "{{BIGINT}}", "{{BLOB}}", "{{CTEXT}}"};
+	const char *values[] = {drv->id_column, drv->bigint_type, drv->blob_type, drv->ctext_type};
+	enum { N_TOKENS = sizeof tokens / sizeof tokens[0] };
+	size_t longest = 0;
+	for (int t = 0; t < N_TOKENS; t++)
+		if (strlen(values[t]) > longest)
+			longest = strlen(values[t]);
 	char *out = xmalloc(strlen(sql) * (longest + 1) + 1);	/* every byte a token, at worst */
 	size_t o = 0;
 	for (const char *p = sql; *p;) {
 		int hit = 0;
-		for (int t = 0; t < 2 && !hit; t++) {
+		for (int t = 0; t < N_TOKENS && !hit; t++) {
 			size_t tl = strlen(tokens[t]);
 			if (strncmp(p, tokens[t], tl) == 0) {
 				size_t vl = strlen(values[t]);
@@ -174,4 +461,9 @@ enum kerr store_schema_version(struct store *st, int *version)
 	if (e == K_OK)
 		*version = (int)v;
 	return e;
+}
+
+int store_schema_newest(void)
+{
+	return migrations[MIGRATION_COUNT - 1].version;
 }

@@ -197,6 +197,12 @@ static enum kerr bind_all(const struct conn *c, struct db_stmt *s, const char *f
 			e = v ? c->drv->bind_int64(s, i + 1, v) : c->drv->bind_null(s, i + 1);
 			break;
 		}
+		case 'b': {
+			const void *v = va_arg(ap, const void *);
+			size_t len = va_arg(ap, size_t);
+			e = v ? c->drv->bind_blob(s, i + 1, v, len) : c->drv->bind_null(s, i + 1);
+			break;
+		}
 		default:
 			log_error("msg=\"bad bind format\" letter=%d", fmt[i]);
 			e = K_INTERNAL;
@@ -327,4 +333,22 @@ enum kerr store_ping(struct store *st)
 	int64_t one = 0;
 	enum kerr e = store_q_one(st, "SELECT 1", store_q_row_int64, &one, "");
 	return e == K_OK && one == 1 ? K_OK : K_DB_UNAVAILABLE;
+}
+
+enum kerr store_tx(struct store *st, tx_fn fn, void *arg)
+{
+	struct conn c;
+	enum kerr e = store_conn_get(st, &c);
+	if (e != K_OK)
+		return e;
+	e = c.drv->begin(c.db);
+	if (e == K_OK) {
+		e = fn(&c, arg);
+		if (e == K_OK)
+			e = c.drv->commit(c.db);
+		if (e != K_OK && c.drv->rollback(c.db) != K_OK)
+			log_warn("msg=\"rollback failed\" driver=%s", c.drv->name);
+	}
+	store_conn_put(st, &c);
+	return e;
 }

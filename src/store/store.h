@@ -77,6 +77,8 @@ enum kerr store_ping(struct store *st) KOUAN_MUST_USE;
 enum kerr store_ping_write(struct store *st, int64_t now) KOUAN_MUST_USE;
 /* The schema version now in the database. */
 enum kerr store_schema_version(struct store *st, int *version) KOUAN_MUST_USE;
+/* The newest schema version this program knows. */
+int store_schema_newest(void);
 
 /* Organisations. */
 enum kerr store_org_create(struct store *st, const char *name, const char *kind, int64_t *id) KOUAN_MUST_USE;
@@ -138,12 +140,34 @@ enum kerr store_throttle_clear(struct store *st, const char *kind, const char *s
 /* Forget counters whose last failure is before before. */
 enum kerr store_throttle_purge(struct store *st, int64_t before) KOUAN_MUST_USE;
 
-/* Option lists the bureau keeps (DOMAIN.md): list is one of "clearance_mode",
- * "cargo_type", "customs_warehouse", "usage_type", "fuel_type". *values is an
- * array of *n strings in display order; free it with store_strings_free. */
+/* Option lists the bureau keeps (DOMAIN.md; the names in core/domain.h).
+ * *values is an array of *n strings (enabled ones) in display order; free it
+ * with store_strings_free. */
 enum kerr store_option_list(struct store *st, const char *list, char ***values, size_t *n) KOUAN_MUST_USE;
 enum kerr store_option_add(struct store *st, const char *list, const char *value) KOUAN_MUST_USE;
 void store_strings_free(char **values, size_t n);
+
+/* The items of a list with their stable code (rules hang on codes, never on
+ * the text the bureau may rename) and whether they are disabled. */
+struct option_item {
+	int64_t id;
+	char code[64];
+	char value[STORE_NAME_MAX];
+	int disabled;
+};
+/* Every item of list in display order (disabled ones too); free *out. */
+enum kerr store_option_items(struct store *st, const char *list, struct option_item **out, size_t *n) KOUAN_MUST_USE;
+/* Append a value; code NULL gives one ("v" and the id). K_CONFLICT when the
+ * list has the value or the code already. */
+enum kerr store_option_add_coded(struct store *st, const char *list, const char *code, const char *value,
+	int64_t *id) KOUAN_MUST_USE;
+/* Rename (value non-NULL), disable or enable (disabled 0/1), move (position
+ * >= 0); -1 leaves disabled or position alone. The code never changes. */
+enum kerr store_option_update(struct store *st, const char *list, int64_t id, const char *value, int disabled,
+	int64_t position) KOUAN_MUST_USE;
+/* The item of list whose value is value: K_NOT_FOUND when none. */
+enum kerr store_option_find(struct store *st, const char *list, const char *value, struct option_item *out)
+	KOUAN_MUST_USE;
 
 /* ---- Added with the implementation (src/store/) ---- */
 

@@ -25,7 +25,8 @@ typedef enum kerr (*row_fn)(const struct conn *c, struct db_stmt *s, void *arg);
 /* Bound values are described by fmt, one letter each:
  *   s  const char *      (NULL binds SQL NULL)
  *   i  int64_t
- *   z  int64_t, 0 binds SQL NULL (optional foreign keys) */
+ *   z  int64_t, 0 binds SQL NULL (optional foreign keys)
+ *   b  const void *, size_t: binary bytes (NULL binds SQL NULL) */
 
 /* Run sql on c. Rows go to fn (may be NULL); *changes (may be NULL) gets the
  * rows changed; *rows (may be NULL) the rows seen. */
@@ -40,6 +41,13 @@ enum kerr store_q_one(struct store *st, const char *sql, row_fn fn, void *arg, c
 enum kerr store_q_insert(struct store *st, const char *sql, int64_t *id, const char *fmt, ...) KOUAN_MUST_USE;
 /* A write: K_NOT_FOUND when it changed no row and need_row is set. */
 enum kerr store_q_write(struct store *st, int need_row, const char *sql, const char *fmt, ...) KOUAN_MUST_USE;
+
+/* A transaction: borrow a connection, begin (SQLite: BEGIN IMMEDIATE, which
+ * takes the write lock at once), run fn, commit when it returns K_OK and roll
+ * back otherwise. fn's error (or the commit's) is returned. fn runs its
+ * statements with store_q_run on c; it must not borrow another connection. */
+typedef enum kerr (*tx_fn)(const struct conn *c, void *arg);
+enum kerr store_tx(struct store *st, tx_fn fn, void *arg) KOUAN_MUST_USE;
 
 /* Copy a column into a fixed buffer (truncated at a UTF-8 boundary). */
 void store_q_text(const struct conn *c, struct db_stmt *s, int col, char *dst, size_t size);

@@ -255,3 +255,59 @@ enum plate_form plate_form(const char *s, size_t len, bool *trailer)
 		*trailer = tr;
 	return f;
 }
+
+/* ---- phone numbers ---- */
+
+#define PHONE_DIGITS_MAX 15		/* E.164 */
+#define PHONE_INTL_MIN 7
+#define CN_MOBILE_DIGITS 11
+#define CN_LANDLINE_MIN 10		/* 0 + area code + number */
+#define CN_LANDLINE_MAX 12
+
+/* The digits of s into out (at most PHONE_DIGITS_MAX); -1 on a character
+ * that is not a digit or a separator, or too many digits. */
+static int phone_digits(const char *s, size_t len, char *out, bool *plus)
+{
+	int n = 0;
+	*plus = false;
+	for (size_t i = 0; i < len; i++) {
+		char ch = s[i];
+		if (ch == '+' && n == 0 && !*plus) {
+			*plus = true;
+			continue;
+		}
+		if (ch == ' ' || ch == '-' || ch == '(' || ch == ')')
+			continue;
+		if (ch < '0' || ch > '9' || n == PHONE_DIGITS_MAX)
+			return -1;
+		out[n++] = ch;
+	}
+	out[n] = '\0';
+	return n;
+}
+
+static bool cn_mobile(const char *d, int n)
+{
+	return n == CN_MOBILE_DIGITS && d[0] == '1' && d[1] >= '3' && d[1] <= '9';
+}
+
+enum phone_form phone_form(const char *s, size_t len)
+{
+	char d[PHONE_DIGITS_MAX + 1];
+	bool plus;
+	if (len > PHONE_TEXT_MAX)
+		return PHONE_NONE;
+	int n = phone_digits(s, len, d, &plus);
+	if (n <= 0)
+		return PHONE_NONE;
+	bool china = n > 2 && d[0] == '8' && d[1] == '6';
+	if (china && cn_mobile(d + 2, n - 2))
+		return PHONE_CN_MOBILE;
+	if (plus)
+		return !china && d[0] != '0' && n >= PHONE_INTL_MIN ? PHONE_INTERNATIONAL : PHONE_NONE;
+	if (cn_mobile(d, n))
+		return PHONE_CN_MOBILE;
+	if (d[0] == '0' && d[1] != '0' && n >= CN_LANDLINE_MIN && n <= CN_LANDLINE_MAX)
+		return PHONE_CN_LANDLINE;
+	return PHONE_NONE;
+}

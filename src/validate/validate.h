@@ -57,4 +57,13 @@ enum plate_form plate_form(const char *s, size_t len, bool *trailer);
 /* A Chinese province abbreviation (新, 豫, 京, ...) as a code point. */
 bool plate_is_province(unsigned cp);
 
+/* Contact phone numbers: a Chinese mobile (1[3-9] and 9 digits, +86 or 86
+ * before it allowed), a Chinese landline (0, a 2-3 digit area code, a 7-8
+ * digit number), or an international number (+, a country code other than
+ * 86, 7-15 digits in all, E.164). Spaces, '-' and parentheses between digits
+ * are ignored. */
+enum phone_form { PHONE_NONE = 0, PHONE_CN_MOBILE, PHONE_CN_LANDLINE, PHONE_INTERNATIONAL };
+#define PHONE_TEXT_MAX 32	/* bytes of a phone number as typed */
+enum phone_form phone_form(const char *s, size_t len);
+
 #endif

@@ -9,13 +9,14 @@ import { loadTables } from './tables.mjs';
 
 // The navigation each role must see, in order, and no other.
 const NAV = {
-	enterprise: ['/', '/password'],
-	warehouse: ['/', '/password'],
-	gate: ['/', '/password'],
-	bureau: ['/', '/master-data', '/password'],
+	enterprise: ['/', '/bookings', '/password'],
+	warehouse: ['/', '/approvals', '/password'],
+	gate: ['/', '/gate', '/password'],
+	bureau: ['/', '/master-data', '/capacity', '/approvals', '/sites', '/overview', '/password'],
 	admin: ['/', '/users', '/password'],
 };
-const NAV_KEY = { '/': 'nav.home', '/users': 'nav.users', '/master-data': 'nav.master_data', '/password': 'nav.password' };
+const NAV_KEY = { '/': 'nav.home', '/bookings': 'nav.bookings', '/users': 'nav.users', '/master-data': 'nav.master_data', '/capacity': 'nav.capacity',
+	'/approvals': 'nav.approvals', '/sites': 'nav.sites', '/overview': 'nav.overview', '/gate': 'nav.gate', '/password': 'nav.password' };
 const CJK = /[\u4e00-\u9fff]/;
 const CYRILLIC = /[А-Яа-яЁё]/;
 
@@ -112,9 +113,11 @@ describe('Kouan web pages', () => {
 			const api = await apiCall(page, 'GET', '/options/' + list);
 			assert.equal(api.status, 200);
 			const card = page.locator(`[data-list="${list}"]`);
-			await card.locator('.chips li').first().waitFor();
+			const inputs = card.locator('.option-item input[name=value]');
+			await inputs.first().waitFor();
 			assert.equal(await text(card.locator('h2')), T.zh['master.list.' + list]);
-			assert.deepEqual(await card.locator('.chips li').allInnerTexts(), api.body.values);
+			const shown = await inputs.evaluateAll((els) => els.map((e) => e.value));
+			assert.deepEqual(shown, api.body.items.map((i) => i.value));
 		}
 		const sites = (await apiCall(page, 'GET', '/sites')).body.sites;
 		const siteRows = page.locator('[data-list="sites"] tbody tr');

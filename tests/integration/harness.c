@@ -117,6 +117,14 @@ int it_start(struct it_server *s, const char *const *extra)
 	return -1;
 }
 
+int it_start_twin(struct it_server *twin, const struct it_server *first, const char *const *extra)
+{
+	memset(twin, 0, sizeof *twin);
+	snprintf(twin->db, sizeof twin->db, "%s", first->db);
+	/* pg_db stays empty: the database belongs to the first server. */
+	return it_start(twin, extra);
+}
+
 /* A sanitizer's report in the server's log fails the test that stops it. */
 static int log_is_clean(const struct it_server *s)
 {
@@ -247,51 +255,50 @@ static size_t on_header(char *p, size_t size, size_t n, void *ud)
 	return len;
 }
 
-int it_request(struct it_server *s, struct it_client *c, const char *method, const char *path, const char *body,
-	const char *content_type, const char *const *extra_headers, struct it_resp *out)
+/* The request's URL and the headers every request carries. */
+static CURL *request_start(struct it_server *s, struct it_client *c, const char *method, const char *path,
+	const char *const *extra_headers, struct curl_slist **hl, struct it_resp *out)
 {
 	memset(out, 0, sizeof *out);
 	CURL *h = curl_easy_init();
 	char url[1024];
 	snprintf(url, sizeof url, "%s%s%s%s", s->base, path, c && c->lang ? (strchr(path, '?') ? "&lang=" : "?lang=") : "",
 		c && c->lang ? c->lang : "");
-	struct curl_slist *hl = NULL;
 	char line[512];
 	if (c && c->cookie[0]) {
 		snprintf(line, sizeof line, "Cookie: %s", c->cookie);
-		hl = curl_slist_append(hl, line);
+		*hl = curl_slist_append(*hl, line);
 	}
 	if (c && c->csrf[0]) {
 		snprintf(line, sizeof line, "X-CSRF-Token: %s", c->csrf);
-		hl = curl_slist_append(hl, line);
+		*hl = curl_slist_append(*hl, line);
 	}
 	if (c && c->accept_language) {
 		snprintf(line, sizeof line, "Accept-Language: %s", c->accept_language);
-		hl = curl_slist_append(hl, line);
-	}
-	if (body) {
-		snprintf(line, sizeof line, "Content-Type: %s", content_type ? content_type : "application/json");
-		hl = curl_slist_append(hl, line);
+		*hl = curl_slist_append(*hl, line);
 	}
 	for (int i = 0; extra_headers && extra_headers[i]; i++)
-		hl = curl_slist_append(hl, extra_headers[i]);
-	hl = curl_slist_append(hl, "Expect:");
-	struct sink sk = {out, 0};
+		*hl = curl_slist_append(*hl, extra_headers[i]);
+	*hl = curl_slist_append(*hl, "Expect:");
 	curl_easy_setopt(h, CURLOPT_URL, url);
 	curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
-	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hl);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, &sk);
 	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(h, CURLOPT_HEADERDATA, out);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT, 60L);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT, 120L);
 	curl_easy_setopt(h, CURLOPT_NOPROXY, "*");
 	if (strcmp(method, "HEAD") == 0)
 		curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
-	if (body) {
-		curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
-		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
-	}
+	return h;
+}
+
+/* Run it, parse the answer, keep the session cookie and CSRF token. */
+static int request_finish(CURL *h, struct curl_slist *hl, struct it_client *c, const char *method, const char *path,
+	struct it_resp *out)
+{
+	struct sink sk = {out, 0};
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hl);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, &sk);
 	CURLcode rc = curl_easy_perform(h);
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &out->status);
 	curl_easy_cleanup(h);
@@ -318,6 +325,64 @@ int it_request(struct it_server *s, struct it_client *c, const char *method, con
 	if (c && csrf)
 		snprintf(c->csrf, sizeof c->csrf, "%s", csrf);
 	return 0;
+}
+
+int it_request(struct it_server *s, struct it_client *c, const char *method, const char *path, const char *body,
+	const char *content_type, const char *const *extra_headers, struct it_resp *out)
+{
+	struct curl_slist *hl = NULL;
+	char line[512];
+	if (body) {
+		snprintf(line, sizeof line, "Content-Type: %s", content_type ? content_type : "application/json");
+		hl = curl_slist_append(hl, line);
+	}
+	CURL *h = request_start(s, c, method, path, extra_headers, &hl, out);
+	if (body) {
+		curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
+		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
+	}
+	return request_finish(h, hl, c, method, path, out);
+}
+
+int it_upload(struct it_server *s, struct it_client *c, const char *path, const char *file_field, const char *filename,
+	const void *data, size_t len, const char *const *fields, struct it_resp *out)
+{
+	struct curl_slist *hl = NULL;
+	CURL *h = request_start(s, c, "POST", path, NULL, &hl, out);
+	curl_mime *mime = curl_mime_init(h);
+	curl_mimepart *part = curl_mime_addpart(mime);
+	curl_mime_name(part, file_field);
+	curl_mime_filename(part, filename);
+	curl_mime_data(part, data, len);
+	for (int i = 0; fields && fields[i] && fields[i + 1]; i += 2) {
+		part = curl_mime_addpart(mime);
+		curl_mime_name(part, fields[i]);
+		curl_mime_data(part, fields[i + 1], CURL_ZERO_TERMINATED);
+	}
+	curl_easy_setopt(h, CURLOPT_MIMEPOST, mime);
+	int rc = request_finish(h, hl, c, "POST", path, out);
+	curl_mime_free(mime);
+	return rc;
+}
+
+void *it_read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (f == NULL)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	long n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	char *buf = n >= 0 ? malloc((size_t)n + 1) : NULL;
+	if (buf == NULL || fread(buf, 1, (size_t)n, f) != (size_t)n) {
+		free(buf);
+		fclose(f);
+		return NULL;
+	}
+	buf[n] = '\0';
+	fclose(f);
+	*len = (size_t)n;
+	return buf;
 }
 
 void it_resp_free(struct it_resp *r)

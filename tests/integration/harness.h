@@ -33,6 +33,9 @@ struct it_resp {
 
 /* Start `kouan serve` with extra arguments (NULL-terminated); 0 on success. */
 int it_start(struct it_server *s, const char *const *extra);
+/* Start a second `kouan serve` on the same database as first (several
+ * servers sharing one database), in a folder and log of its own. */
+int it_start_twin(struct it_server *twin, const struct it_server *first, const char *const *extra);
 /* SIGTERM, wait; returns the exit status (-1 when it had to be killed). */
 int it_stop(struct it_server *s);
 /* Remove the server's folder (database file, log): call after a stop that
@@ -50,6 +53,12 @@ int it_run(const char *const *argv, const char *stdin_text, char *out, size_t ou
 int it_request(struct it_server *s, struct it_client *c, const char *method, const char *path, const char *body,
 	const char *content_type, const char *const *extra_headers, struct it_resp *out);
 void it_resp_free(struct it_resp *r);
+/* POST multipart/form-data: one file part, then name/value pairs of fields
+ * (NULL-terminated, may be NULL). */
+int it_upload(struct it_server *s, struct it_client *c, const char *path, const char *file_field, const char *filename,
+	const void *data, size_t len, const char *const *fields, struct it_resp *out);
+/* A whole file (NUL added after it); NULL when it cannot be read. Free it. */
+void *it_read_file(const char *path, size_t *len);
 /* POST /api/v1/session; keeps the cookie and CSRF token in c; returns the status. */
 long it_login(struct it_server *s, struct it_client *c, const char *user, const char *password);
 /* error.code of a JSON error body, or "" */

@@ -17,6 +17,7 @@
 #include "../../fuzz/fuzz_decode.h"
 #include "recognize/internal.h"
 #include "recognize/recognize.h"
+#include "release/release.h"
 
 #define REGRESS_MAX_INPUT (4u * 1024 * 1024)
 
@@ -72,6 +73,21 @@ static void run_pdf(const unsigned char *data, size_t len)
 	json_decref(out);
 }
 
+/* The release token reader: a parsed token reads again from its canonical
+ * text to the same claims, and the verdict can always be written. */
+static void run_release_token(const unsigned char *data, size_t len)
+{
+	struct release_token tok, again;
+	enum release_reason r = release_token_parse((const char *)data, len, &tok);
+	if (r == RELEASE_VALID) {
+		assert_int_equal(release_token_parse(tok.text, strlen(tok.text), &again), RELEASE_VALID);
+		assert_memory_equal(&tok.claims, &again.claims, sizeof tok.claims);
+	}
+	json_t *v = release_verdict_json(r, &tok);
+	assert_non_null(v);
+	json_decref(v);
+}
+
 static void fields_inputs(void **state)
 {
 	(void)state;
@@ -86,9 +102,18 @@ static void pdf_inputs(void **state)
 	assert_true(n > 0);
 }
 
+static void release_token_inputs(void **state)
+{
+	(void)state;
+	size_t n = run_dir("fuzz/corpus/release_token", run_release_token) +
+		run_dir("fuzz/regress/release_token", run_release_token);
+	assert_true(n > 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(release_token_inputs),
 		cmocka_unit_test(fields_inputs),
 		cmocka_unit_test(pdf_inputs),
 	};

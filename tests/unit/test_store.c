@@ -24,6 +24,8 @@
 #include "auth/password.h"
 #include "core/log.h"
 #include "store/db.h"
+#include "store/release.h"
+#include "store/sites.h"
 #include "store/store.h"
 
 #define URL_MAX 1024
@@ -104,9 +106,9 @@ static void placeholders(void **state)
 	assert_string_equal(s, "SELECT '?', $1, \"a?\", 'it''s ?' FROM t WHERE a = $2 AND b = $3");
 	assert_int_equal(n, 3);
 	free(s);
-	char many[64];
-	memset(many, '?', 17);
-	many[17] = '\0';
+	char many[DB_MAX_PARAMS + 2];
+	memset(many, '?', DB_MAX_PARAMS + 1);
+	many[DB_MAX_PARAMS + 1] = '\0';
 	assert_null(db_rewrite_placeholders(many, &n));
 }
 
@@ -115,14 +117,14 @@ static void open_twice(void **state)
 	struct fixture *f = *state;
 	int v = 0;
 	assert_int_equal(store_schema_version(f->st, &v), K_OK);
-	assert_true(v >= 2);	/* the newest migration (2: the throttle, folded user names) or later */
+	assert_int_equal(v, store_schema_newest());
 	assert_int_equal(store_ping(f->st), K_OK);
 	assert_string_equal(store_driver_name(f->st), run.drv == DRV_SQLITE ? "sqlite" : "postgres");
 	/* A second store on the same database finds it migrated. */
 	struct store *again = NULL;
 	assert_int_equal(store_open(run.url, 2, &again), K_OK);
 	assert_int_equal(store_schema_version(again, &v), K_OK);
-	assert_true(v >= 2);
+	assert_int_equal(v, store_schema_newest());
 	int64_t id = 0;
 	assert_int_equal(store_org_create(again, "同一数据库", ORG_ENTERPRISE, &id), K_OK);
 	struct org o;
@@ -192,10 +194,18 @@ static void sites(void **state)
 {
 	struct store *st = ((struct fixture *)*state)->st;
 	int64_t out = 0, l1 = 0, other = 0;
-	assert_int_equal(store_site_create(st, "霍外换装", SITE_OUTSIDE_HORGOS, &out), K_OK);
+	/* the two fixed choices are made at start, once */
+	assert_int_equal(store_site_fixed_ensure(st), K_OK);
+	assert_int_equal(store_site_fixed_ensure(st), K_OK);
+	struct site fixed;
+	assert_int_equal(store_site_by_name(st, "霍外换装", &fixed), K_OK);
+	assert_int_equal(fixed.kind, SITE_OUTSIDE_HORGOS);
+	out = fixed.id;
 	assert_int_equal(store_site_create(st, "B 物流", SITE_LISTED, NULL), K_OK);
 	assert_int_equal(store_site_create(st, "A 物流", SITE_LISTED, &l1), K_OK);
-	assert_int_equal(store_site_create(st, "霍内其他区域换装", SITE_OTHER_HORGOS, &other), K_OK);
+	assert_int_equal(store_site_by_name(st, "霍内其他区域换装", &fixed), K_OK);
+	assert_int_equal(fixed.kind, SITE_OTHER_HORGOS);
+	other = fixed.id;
 	assert_int_equal(store_site_create(st, "A 物流", SITE_OTHER_HORGOS, NULL), K_CONFLICT);
 	assert_int_equal(store_site_create(st, "bad kind", 3, NULL), K_VALIDATION_FAILED);
 	assert_int_equal(store_site_create(st, "bad kind", -1, NULL), K_VALIDATION_FAILED);
@@ -706,7 +716,7 @@ static void concurrent_open(void **state)
 		int v = 0;
 		assert_int_equal(store_open(run.url, 1, &st), K_OK);
 		assert_int_equal(store_schema_version(st, &v), K_OK);
-		assert_true(v >= 2);
+		assert_int_equal(v, store_schema_newest());
 		store_close(st);
 	}
 }
@@ -825,6 +835,155 @@ static int pg_group_setup(void **state)
 	return 0;
 }
 
+
+/* Sites with their warehouse, approver and phone; organisations' contacts. */
+static void site_links(void **state)
+{
+	struct store *st = ((struct fixture *)*state)->st;
+	int64_t site = 0, wh = 0, wh2 = 0, ent = 0, bureau = 0;
+	assert_int_equal(store_site_create(st, "A 物流", SITE_LISTED, &site), K_OK);
+	assert_int_equal(store_org_create(st, "A 仓储", ORG_WAREHOUSE, &wh), K_OK);
+	assert_int_equal(store_org_create(st, "B 仓储", ORG_WAREHOUSE, &wh2), K_OK);
+	assert_int_equal(store_org_create(st, "企业", ORG_ENTERPRISE, &ent), K_OK);
+	assert_int_equal(store_org_create(st, "口岸管理局", ORG_BUREAU, &bureau), K_OK);
+	assert_int_equal(store_org_contact_set(st, bureau, "0999-8888888", NULL), K_OK);
+	struct org_contact bc;
+	assert_int_equal(store_bureau_contact(st, &bc), K_OK);
+	assert_string_equal(bc.phone, "0999-8888888");
+
+	struct site_detail d;
+	const char *name = NULL, *phone = NULL;
+	assert_int_equal(store_site_detail(st, site, &d), K_OK);
+	assert_int_equal(store_site_approver(&d, &bc, &name, &phone), SITE_APPROVER_BUREAU);	/* no warehouse yet */
+	assert_string_equal(name, "口岸管理局");
+	assert_int_equal(store_site_link(st, site, ent), K_VALIDATION_FAILED);	/* not a warehouse */
+	assert_int_equal(store_site_link(st, site, wh), K_OK);
+	assert_int_equal(store_site_update(st, site, "A 物流换装场", "+7 701 123 45 67"), K_OK);
+	assert_int_equal(store_site_detail(st, site, &d), K_OK);
+	assert_int_equal(store_site_approver(&d, &bc, &name, &phone), SITE_APPROVER_WAREHOUSE);
+	assert_string_equal(name, "A 仓储");
+	assert_string_equal(phone, "+7 701 123 45 67");
+	assert_string_equal(d.site.name, "A 物流换装场");
+	/* another warehouse takes the site over: the first is unlinked */
+	assert_int_equal(store_site_link(st, site, wh2), K_OK);
+	struct org o;
+	assert_int_equal(store_org_get(st, wh, &o), K_OK);
+	assert_int_equal(o.site_id, 0);
+	assert_int_equal(store_site_detail(st, site, &d), K_OK);
+	assert_int_equal(d.org_id, wh2);
+	/* fixed sites take no warehouse; the bureau approves */
+	struct site fixed;
+	assert_int_equal(store_site_fixed_ensure(st), K_OK);
+	assert_int_equal(store_site_by_name(st, "霍外换装", &fixed), K_OK);
+	assert_int_equal(store_site_link(st, fixed.id, wh), K_VALIDATION_FAILED);
+	assert_int_equal(store_site_detail(st, fixed.id, &d), K_OK);
+	assert_int_equal(store_site_approver(&d, &bc, &name, &phone), SITE_APPROVER_BUREAU);
+	assert_string_equal(phone, "0999-8888888");
+	/* bounds */
+	assert_int_equal(store_site_update(st, site, NULL, "12ab45"), K_VALIDATION_FAILED);
+	assert_int_equal(store_site_update(st, site, "", NULL), K_VALIDATION_FAILED);
+	assert_int_equal(store_site_update(st, site, "霍外换装", NULL), K_CONFLICT);
+	assert_int_equal(store_site_update(st, 987654, "x", NULL), K_NOT_FOUND);
+	assert_int_equal(store_org_contact_set(st, ent, NULL, "ftp://x"), K_VALIDATION_FAILED);
+	assert_int_equal(store_org_contact_set(st, ent, NULL, "http://127.0.0.1:9/hook"), K_OK);
+	assert_int_equal(store_org_contact_set(st, 987654, "12345", NULL), K_NOT_FOUND);
+	struct org_contact *list = NULL;
+	size_t n = 0;
+	assert_int_equal(store_org_contacts(st, ORG_WAREHOUSE, &list, &n), K_OK);
+	assert_int_equal(n, 2);
+	free(list);
+	assert_int_equal(store_org_contacts(st, NULL, &list, &n), K_OK);
+	assert_int_equal(n, 4);
+	for (size_t i = 0; i < n; i++)
+		assert_string_equal(list[i].webhook_url, list[i].id == ent ? "http://127.0.0.1:9/hook" : "");
+	free(list);
+}
+
+/* Release keys: made once, rotated, old ones listed while their codes live. */
+static void release_keys(void **state)
+{
+	struct store *st = ((struct fixture *)*state)->st;
+	const int64_t now = 1796000000;
+	struct release_key k1, k2, again;
+	assert_int_equal(store_release_key_active(st, now, &k1), K_OK);
+	assert_int_equal(store_release_key_active(st, now, &again), K_OK);
+	assert_int_equal(again.kid, k1.kid);
+	assert_memory_equal(again.secret_key, k1.secret_key, sizeof k1.secret_key);
+	assert_int_equal(store_release_key_note_use(st, k1.kid, now + 3600), K_OK);
+	assert_int_equal(store_release_key_note_use(st, k1.kid, now + 60), K_OK);	/* never shortens */
+	uint32_t kid2 = 0;
+	assert_int_equal(store_release_key_rotate(st, now + 10, &kid2), K_OK);
+	assert_int_not_equal(kid2, k1.kid);
+	assert_int_equal(store_release_key_active(st, now + 10, &k2), K_OK);
+	assert_int_equal(k2.kid, kid2);
+	struct release_key *keys = NULL;
+	size_t n = 0;
+	assert_int_equal(store_release_key_list(st, now + 20, &keys, &n), K_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(keys[0].kid, kid2);
+	assert_int_equal(keys[1].kid, k1.kid);
+	assert_int_equal(keys[1].verify_until, now + 3600);
+	free(keys);
+	assert_int_equal(store_release_key_list(st, now + 3601, &keys, &n), K_OK);
+	assert_int_equal(n, 1);	/* the old key's codes have all expired */
+	free(keys);
+	assert_int_equal(store_release_key_get(st, k1.kid, &again), K_OK);
+	assert_memory_equal(again.public_key, k1.public_key, sizeof k1.public_key);
+	assert_int_equal(store_release_key_get(st, 987654, &again), K_NOT_FOUND);
+
+	/* a code signed by the old key still verifies; an unknown kid does not */
+	struct release_claims cl = {.kid = k1.kid, .booking_id = 5, .kind = RELEASE_HEAVY_TRUCK, .count = 1,
+		.valid_from = now, .valid_until = now + 3600, .serial = 1};
+	char text[RELEASE_TOKEN_MAX];
+	struct release_token tok;
+	enum release_reason r;
+	assert_int_equal(release_token_sign(&cl, k1.secret_key, text, sizeof text), K_OK);
+	assert_int_equal(store_release_verify(st, text, strlen(text), now + 20, &tok, &r), K_OK);
+	assert_int_equal(r, RELEASE_VALID);
+	cl.kid = 987654;
+	assert_int_equal(release_token_sign(&cl, k1.secret_key, text, sizeof text), K_OK);
+	assert_int_equal(store_release_verify(st, text, strlen(text), now + 20, &tok, &r), K_OK);
+	assert_int_equal(r, RELEASE_UNKNOWN_KEY);
+}
+
+/* Several servers starting at once make one key between them. */
+struct key_maker {
+	const char *url;
+	uint32_t kid;
+	enum kerr e;
+};
+
+static void *make_key(void *arg)
+{
+	struct key_maker *m = arg;
+	struct store *st = NULL;
+	struct release_key k;
+	m->e = store_open(m->url, 1, &st);
+	if (m->e == K_OK)
+		m->e = store_release_key_active(st, 1796000000, &k);
+	if (m->e == K_OK)
+		m->kid = k.kid;
+	if (st != NULL)
+		store_close(st);
+	return NULL;
+}
+
+static void release_key_race(void **state)
+{
+	(void)state;
+	struct key_maker m[4];
+	pthread_t t[4];
+	for (int i = 0; i < 4; i++) {
+		m[i] = (struct key_maker){.url = run.url};
+		assert_int_equal(pthread_create(&t[i], NULL, make_key, &m[i]), 0);
+	}
+	for (int i = 0; i < 4; i++) {
+		pthread_join(t[i], NULL);
+		assert_int_equal(m[i].e, K_OK);
+		assert_int_equal(m[i].kid, m[0].kid);
+	}
+}
+
 static int pg_group_teardown(void **state)
 {
 	PQfinish(run.admin);
@@ -867,6 +1026,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(sessions, setup, teardown),
 		cmocka_unit_test_setup_teardown(login_failures, setup, teardown),
 		cmocka_unit_test_setup_teardown(options, setup, teardown),
+		cmocka_unit_test_setup_teardown(site_links, setup, teardown),
+		cmocka_unit_test_setup_teardown(release_keys, setup, teardown),
+		cmocka_unit_test_setup_teardown(release_key_race, setup, teardown),
 		cmocka_unit_test_setup_teardown(demo_seed, setup, teardown),
 		cmocka_unit_test(demo_seed_race),
 		cmocka_unit_test_setup_teardown(concurrency, setup, teardown),

@@ -9,11 +9,12 @@ let csrfToken = '';
 let onUnauthenticated = null;
 
 export class ApiError extends Error {
-	constructor(status, code, message, fields) {
+	constructor(status, code, message, fields, detail) {
 		super(message);
 		this.status = status;
 		this.code = code;
 		this.fields = Array.isArray(fields) ? fields : [];
+		this.detail = detail && typeof detail === 'object' ? detail : {};	// the whole error object, e.g. nearest_dates
 	}
 }
 
@@ -45,7 +46,7 @@ async function errorFrom(res) {
 	}
 	const err = body && typeof body === 'object' ? body.error : null;
 	if (err && typeof err.message === 'string')
-		return new ApiError(res.status, String(err.code || ''), err.message, err.fields);
+		return new ApiError(res.status, String(err.code || ''), err.message, err.fields, err);
 	return new ApiError(res.status, 'http_' + res.status, `${t('app.error_network')} (HTTP ${res.status})`);
 }
 
@@ -75,6 +76,54 @@ export async function request(method, path, body, opts = {}) {
 		return null;
 	const text = await res.text();
 	return text ? JSON.parse(text) : null;
+}
+
+// upload('/declarations', formData, onProgress(fraction|null)) -> parsed JSON body. Throws ApiError.
+// XMLHttpRequest rather than fetch: only it reports upload progress. onProgress gets the share sent
+// (0..1) while the body goes out, then null once it is all sent and the server works on it.
+export function upload(path, form, onProgress) {
+	return new Promise((resolve, reject) => {
+		const xhr = new XMLHttpRequest();
+		xhr.open('POST', url(path, {}));
+		xhr.setRequestHeader('Accept', 'application/json');
+		xhr.setRequestHeader('Accept-Language', lang());
+		if (csrfToken)
+			xhr.setRequestHeader('X-CSRF-Token', csrfToken);
+		xhr.responseType = 'text';
+		if (onProgress) {
+			xhr.upload.addEventListener('progress', (e) => {
+				if (e.lengthComputable)
+					onProgress(e.loaded / e.total);
+			});
+			xhr.upload.addEventListener('load', () => onProgress(null));
+		}
+		xhr.addEventListener('error', () => reject(new ApiError(0, 'network', t('app.error_network'))));
+		xhr.addEventListener('load', () => {
+			if (xhr.status === 401 && onUnauthenticated)
+				onUnauthenticated();
+			let body = null;
+			try {
+				body = xhr.responseText ? JSON.parse(xhr.responseText) : null;
+			} catch (e) {
+				// Not JSON: handled below as a generic failure.
+			}
+			if (xhr.status >= 200 && xhr.status < 300) {
+				resolve(body);
+				return;
+			}
+			const err = body && typeof body === 'object' ? body.error : null;
+			if (err && typeof err.message === 'string')
+				reject(new ApiError(xhr.status, String(err.code || ''), err.message, err.fields, err));
+			else
+				reject(new ApiError(xhr.status, 'http_' + xhr.status, `${t('app.error_network')} (HTTP ${xhr.status})`));
+		});
+		xhr.send(form);
+	});
+}
+
+// The address of a file the API serves (a page image, an attachment), for <img src> and links.
+export function fileUrl(path) {
+	return BASE + path;
 }
 
 export const api = {

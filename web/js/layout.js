@@ -5,6 +5,22 @@ import { h } from './dom.js';
 import { t } from './i18n.js';
 import { navFor } from './routes.js';
 import { langSwitch } from './langswitch.js';
+import { api } from './api.js';
+
+// The unread notifications in the top bar: a link with its count, refreshed on each page and by
+// the notifications page itself.
+const unreadBadge = h('span', { class: 'badge badge-unread', 'data-testid': 'unread-count', hidden: true });
+
+export function refreshUnread(n) {
+	unreadBadge.textContent = String(n);
+	unreadBadge.hidden = !n;
+}
+
+function notificationsLink() {
+	api.get('/notifications?limit=1').then((d) => refreshUnread(d.unread || 0), () => refreshUnread(0));
+	return h('a', { class: 'notes-link', href: '#/notifications', 'data-testid': 'notifications-link' },
+		t('nav.notifications'), ' ', unreadBadge);
+}
 
 export function brand() {
 	return h('div', { class: 'brand' },
@@ -54,7 +70,8 @@ export function renderLayout(root, me, { onLang, onLogout }) {
 			e.preventDefault();
 			main.focus();
 		} }, t('app.skip')),
-		h('header', { class: 'topbar' }, brand(), h('div', { class: 'topbar-tools' }, langSwitch(onLang), toggle)),
+		h('header', { class: 'topbar' }, brand(), h('div', { class: 'topbar-tools' },
+			me.organisation ? notificationsLink() : null, langSwitch(onLang), toggle)),
 		h('div', { class: 'shell' }, side, h('div', { class: 'content' }, main,
 			h('footer', { class: 'footer' }, t('app.footer')))));
 

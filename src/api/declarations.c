@@ -1,0 +1,292 @@
+/* Declarations: upload (recognised on the queue of its own), read, the PDF,
+ * and its pages as images. Each belongs to the uploader's organisation. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "api/api.h"
+#include "core/domain.h"
+#include "core/log.h"
+#include "core/workq.h"
+#include "recognize/recognize.h"
+#include "store/bookings.h"
+
+#define RETRY_AFTER_S "5"
+#define PAGE_CACHE "private, max-age=86400, immutable"	/* a declaration never changes */
+#define ETAG_MAX 64
+#define PAGE_NO_MAX 10000	/* stops reading a page number */
+
+int64_t api_param_id(struct api_ctx *c, int i)
+{
+	const char *s = c->params[i];
+	int64_t v = 0;
+	if (s == NULL || *s == '\0' || strlen(s) > 18)
+		return 0;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return 0;
+		v = v * 10 + (*s - '0');
+	}
+	return v;
+}
+
+void api_busy(struct api_ctx *c)
+{
+	http_add_header(c->req, "Retry-After", RETRY_AFTER_S);
+	api_error(c, K_BUSY);
+}
+
+/* ---- the queue ---- */
+
+struct queued {
+	struct api_ctx ctx;
+	struct caller who;
+	void (*run)(struct api_ctx *c, void *arg);
+	void (*free_arg)(void *arg);
+	void *arg;
+};
+
+static void queued_free(struct queued *q)
+{
+	if (q->free_arg)
+		q->free_arg(q->arg);
+	free(q);
+}
+
+static void queued_run(void *arg)
+{
+	struct queued *q = arg;
+	q->run(&q->ctx, q->arg);
+	queued_free(q);
+}
+
+static void queued_cancel(void *arg)
+{
+	struct queued *q = arg;
+	api_busy(&q->ctx);
+	queued_free(q);
+}
+
+void api_defer_to_queue(struct api_ctx *c, void (*run)(struct api_ctx *c, void *arg), void *arg,
+	void (*free_arg)(void *arg))
+{
+	struct queued *q = xcalloc(1, sizeof *q);
+	q->ctx = *c;
+	if (c->who) {
+		q->who = *c->who;
+		q->ctx.who = &q->who;
+	}
+	for (int i = 0; i < 4; i++)
+		q->ctx.params[i] = c->params[i] ? q->ctx.param_buf[i] : NULL;
+	q->run = run;
+	q->free_arg = free_arg;
+	q->arg = arg;
+	/* Deferred first: the queue's thread may answer before submit returns. */
+	http_defer(c->req);
+	struct workq_job job = {queued_run, queued_cancel, q};
+	if (workq_submit(c->app->scans, &job) != K_OK)
+		queued_cancel(q);
+}
+
+int api_upload_part(struct api_ctx *c, const char *field, size_t max, struct http_part *out)
+{
+	enum kerr e = http_multipart_part(c->req, field, out);
+	if (e == K_NOT_FOUND || (e == K_OK && out->filename[0] == '\0')) {
+		api_invalid_field(c, field, FIELD_REQUIRED);
+		return 0;
+	}
+	if (e == K_VALIDATION_FAILED) {
+		api_invalid_field(c, field, FIELD_INVALID);
+		return 0;
+	}
+	if (e != K_OK) {
+		api_error(c, e);
+		return 0;
+	}
+	if (out->len > max) {
+		api_error(c, K_PAYLOAD_TOO_LARGE);
+		return 0;
+	}
+	return 1;
+}
+
+/* ---- upload ---- */
+
+struct upload {
+	const unsigned char *data;	/* in the request's body, which outlives the job */
+	size_t len;
+	char filename[FILENAME_MAX_BYTES + 1];
+};
+
+static void recognize_and_store(struct api_ctx *c, void *arg)
+{
+	struct upload *u = arg;
+	json_t *rec = NULL;
+	log_info("msg=\"recognition started\" req=%s bytes=%zu", http_request_id(c->req), u->len);
+	enum kerr e = rec_recognize_buffer(u->data, u->len, &rec);
+	log_info("msg=\"recognition finished\" req=%s code=%s", http_request_id(c->req), kerr_code(e));
+	char *text = e == K_OK ? json_dumps(rec, JSON_COMPACT) : NULL;
+	struct declaration_meta m = {.org_id = c->who->org.id, .uploaded_by = c->who->user.id, .size = (int64_t)u->len};
+	if (e == K_OK)
+		e = rec_page_count(u->data, u->len, &m.pages);
+	snprintf(m.filename, sizeof m.filename, "%s", u->filename);
+	int64_t id = 0;
+	if (e == K_OK)
+		e = text ? store_declaration_create(c->app->store, &m, u->data, text, &id) : K_INTERNAL;
+	free(text);
+	if (e != K_OK) {
+		json_decref(rec);
+		api_error(c, e);
+		return;
+	}
+	api_json(c, 201, json_pack("{s:I,s:o}", "id", (json_int_t)id, "declaration", rec));
+}
+
+void declarations_upload(struct api_ctx *c)
+{
+	struct http_part part;
+	if (c->who->org.id == 0) {
+		api_error(c, K_FORBIDDEN);
+		return;
+	}
+	if (!api_upload_part(c, "file", DECLARATION_BYTES_MAX, &part))
+		return;
+	struct upload *u = xcalloc(1, sizeof *u);
+	u->data = part.data;
+	u->len = part.len;
+	snprintf(u->filename, sizeof u->filename, "%s", part.filename);
+	api_defer_to_queue(c, recognize_and_store, u, free);
+}
+
+/* ---- reading ---- */
+
+/* The declaration if the caller may see it: its organisation, the bureau
+ * and the gate, a warehouse when a booking naming its site uses it. */
+static enum kerr reachable(struct api_ctx *c, int64_t id, struct declaration_meta *m, json_t **rec)
+{
+	enum kerr e = id ? store_declaration_get(c->app->store, id, m, rec) : K_NOT_FOUND;
+	if (e != K_OK)
+		return e;
+	const struct caller *w = c->who;
+	int ok = strcmp(w->user.role, "bureau") == 0 || strcmp(w->user.role, "gate") == 0 ||
+		(w->org.id != 0 && w->org.id == m->org_id);
+	if (!ok && strcmp(w->user.role, "warehouse") == 0 && w->org.site_id != 0) {
+		int linked = 0;
+		e = store_declaration_site_linked(c->app->store, id, w->org.site_id, &linked);
+		ok = e == K_OK && linked;
+	}
+	if (ok)
+		return K_OK;
+	if (rec) {
+		json_decref(*rec);
+		*rec = NULL;
+	}
+	return e == K_OK ? K_NOT_FOUND : e;
+}
+
+static json_t *iso(int64_t t)
+{
+	char buf[32];
+	time_t tt = (time_t)t;
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return json_string(buf);
+}
+
+void declarations_get(struct api_ctx *c)
+{
+	struct declaration_meta m;
+	json_t *rec = NULL;
+	enum kerr e = reachable(c, api_param_id(c, 0), &m, &rec);
+	if (e != K_OK) {
+		api_error(c, e);
+		return;
+	}
+	api_json(c, 200, json_pack("{s:I,s:o,s:s,s:i,s:I,s:o}", "id", (json_int_t)m.id, "declaration", rec, "filename",
+		m.filename, "pages", m.pages, "size", (json_int_t)m.size, "created_at", iso(m.created_at)));
+}
+
+void declarations_pdf(struct api_ctx *c)
+{
+	struct declaration_meta m;
+	unsigned char *pdf = NULL;
+	size_t len = 0;
+	enum kerr e = reachable(c, api_param_id(c, 0), &m, NULL);
+	if (e == K_OK)
+		e = store_declaration_pdf(c->app->store, m.id, &pdf, &len);
+	if (e != K_OK) {
+		api_error(c, e);
+		return;
+	}
+	http_add_header(c->req, "Cache-Control", PAGE_CACHE);
+	http_add_header(c->req, "Content-Disposition", "attachment; filename=\"declaration.pdf\"");
+	http_add_header(c->req, "X-Content-Type-Options", "nosniff");
+	http_respond(c->req, 200, "application/pdf", pdf, len);
+	free(pdf);
+}
+
+struct render {
+	int64_t id;
+	int page;
+	int dpi;
+};
+
+static void render_page(struct api_ctx *c, void *arg)
+{
+	struct render *r = arg;
+	unsigned char *pdf = NULL, *png = NULL;
+	size_t len = 0, png_len = 0;
+	enum kerr e = store_declaration_pdf(c->app->store, r->id, &pdf, &len);
+	if (e == K_OK)
+		e = rec_render_page_png(pdf, len, r->page, r->dpi, &png, &png_len);
+	free(pdf);
+	if (e != K_OK) {
+		api_error(c, e == K_VALIDATION_FAILED ? K_NOT_FOUND : e);
+		return;
+	}
+	char etag[ETAG_MAX];
+	snprintf(etag, sizeof etag, "\"d%" PRId64 "-p%d-%d\"", r->id, r->page, r->dpi);
+	http_add_header(c->req, "Cache-Control", PAGE_CACHE);
+	http_add_header(c->req, "ETag", etag);
+	http_add_header(c->req, "X-Content-Type-Options", "nosniff");
+	http_respond(c->req, 200, "image/png", png, png_len);
+	free(png);
+}
+
+/* ":n" is "N.png", N from 1. */
+static int page_param(const char *s)
+{
+	int n = 0;
+	for (; *s >= '0' && *s <= '9' && n < PAGE_NO_MAX; s++)
+		n = n * 10 + (*s - '0');
+	return strcmp(s, ".png") == 0 ? n : 0;
+}
+
+void declarations_page(struct api_ctx *c)
+{
+	struct declaration_meta m;
+	int page = page_param(c->params[1]);
+	enum kerr e = reachable(c, api_param_id(c, 0), &m, NULL);
+	if (e == K_OK && (page < 1 || page > m.pages))
+		e = K_NOT_FOUND;
+	if (e != K_OK) {
+		api_error(c, e);
+		return;
+	}
+	struct render *r = xcalloc(1, sizeof *r);
+	*r = (struct render){m.id, page, REC_RENDER_DPI_DEFAULT};
+	char etag[ETAG_MAX];
+	snprintf(etag, sizeof etag, "\"d%" PRId64 "-p%d-%d\"", r->id, r->page, r->dpi);
+	const char *inm = http_header(c->req, "If-None-Match");
+	if (inm && strstr(inm, etag)) {
+		free(r);
+		http_add_header(c->req, "ETag", etag);
+		http_add_header(c->req, "Cache-Control", PAGE_CACHE);
+		http_respond(c->req, 304, NULL, "", 0);
+		return;
+	}
+	api_defer_to_queue(c, render_page, r, free);
+}

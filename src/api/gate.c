@@ -1,0 +1,218 @@
+/* The gate (卡口): POST /api/v1/gate/scans {"token", "gate", "plate"?, "vin"?}
+ * -> {"result": "green"|"red", "reason", "repeat", "unit", "unit_required",
+ * "booking"}. The code is checked as `kouan verify --db` does (form, key,
+ * signature, revocation, window); then the plate (heavy trucks: one that is
+ * not a trailer) or VIN (commodity vehicles) is recorded as passed, once. A
+ * booking with one unit needs none named; with several, a scan without one
+ * is green with "unit_required" and records nothing. Reasons besides the
+ * code's: not_released (the booking is no longer released), not_on_booking,
+ * repeat (that unit passed already: red, "repeat": true). When every unit
+ * has passed the booking becomes `passed`. Every scan is logged. */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "api/api.h"
+#include "core/log.h"
+#include "store/bookings.h"
+#include "store/gate.h"
+#include "store/release.h"
+
+#define GATE_REASON_NOT_RELEASED "not_released"
+#define GATE_REASON_NOT_ON_BOOKING "not_on_booking"
+#define GATE_REASON_REPEAT "repeat"
+
+struct scan {
+	const char *gate, *plate, *vin;
+	char unit[GATE_UNIT_MAX];
+	const char *result, *reason;
+	int repeat, unit_required;
+	struct release_token tok;
+	struct booking_meta meta;
+	json_t *doc;			/* the booking, when the code named one that is ours */
+	json_t *units;			/* its plates (trailers aside) or VINs */
+};
+
+/* Upper case, without blanks, dots and dashes: "新f 12345" and "新F12345" are one plate. */
+static void normalise_unit(const char *in, char *out, size_t out_len)
+{
+	size_t o = 0;
+	for (; in && *in && o + 1 < out_len; in++) {
+		if (strchr(" \t-.·", *in) != NULL)
+			continue;
+		out[o++] = (*in >= 'a' && *in <= 'z') ? (char)(*in - 'a' + 'A') : *in;
+	}
+	out[o] = '\0';
+}
+
+static int is_trailer(const char *plate)
+{
+	size_t n = strlen(plate), m = strlen(PLATE_TRAILER_MARK);
+	return n >= m && strcmp(plate + n - m, PLATE_TRAILER_MARK) == 0;
+}
+
+/* The booking's units, normalised: a new array of strings. */
+static json_t *units_of(json_t *doc, enum booking_kind kind)
+{
+	json_t *out = json_array(), *v;
+	size_t i;
+	char unit[GATE_UNIT_MAX];
+	json_t *list = json_object_get(doc, kind == KIND_HEAVY_TRUCK ? "plates" : "vehicles");
+	json_array_foreach(list, i, v) {
+		const char *s = kind == KIND_HEAVY_TRUCK ? json_string_value(v) : json_string_value(json_object_get(v, "vin"));
+		normalise_unit(s, unit, sizeof unit);
+		if (unit[0] && !(kind == KIND_HEAVY_TRUCK && is_trailer(unit)))
+			json_array_append_new(out, json_string(unit));
+	}
+	return out;
+}
+
+static int has_unit(json_t *units, const char *unit)
+{
+	json_t *v;
+	size_t i;
+	json_array_foreach(units, i, v)
+		if (strcmp(json_string_value(v), unit) == 0)
+			return 1;
+	return 0;
+}
+
+/* The scan's unit: the one named, or the booking's only one. */
+static void choose_unit(struct scan *s)
+{
+	const char *named = s->meta.kind == KIND_HEAVY_TRUCK ? s->plate : s->vin;
+	if (named != NULL && named[0] != '\0') {
+		normalise_unit(named, s->unit, sizeof s->unit);
+		if (!has_unit(s->units, s->unit))
+			s->result = "red", s->reason = GATE_REASON_NOT_ON_BOOKING;
+	} else if (json_array_size(s->units) == 1) {
+		normalise_unit(json_string_value(json_array_get(s->units, 0)), s->unit, sizeof s->unit);
+	} else {
+		s->unit_required = 1;
+	}
+}
+
+/* Load the booking the (well signed) code names. */
+static enum kerr load_booking(struct api_ctx *c, struct scan *s)
+{
+	enum kerr e = store_booking_get(c->app->store, (int64_t)s->tok.claims.booking_id, &s->meta, &s->doc);
+	if (e == K_NOT_FOUND) {
+		s->result = "red", s->reason = GATE_REASON_NOT_RELEASED;	/* signed by us, yet gone */
+		return K_OK;
+	}
+	if (e == K_OK)
+		s->units = units_of(s->doc, s->meta.kind);
+	return e;
+}
+
+/* Record the passage and, when it was the last, the booking's passing. */
+static enum kerr record(struct api_ctx *c, struct scan *s, int64_t now)
+{
+	enum kerr e = store_gate_pass(c->app->store, s->meta.id, s->unit, s->gate, c->who->user.id, now, &s->repeat);
+	if (e != K_OK || s->repeat) {
+		if (s->repeat)
+			s->result = "red", s->reason = GATE_REASON_REPEAT;
+		return e;
+	}
+	json_t *passed = NULL;
+	e = store_gate_passages(c->app->store, s->meta.id, &passed);
+	size_t n = json_array_size(passed);
+	json_decref(passed);
+	if (e != K_OK || n < json_array_size(s->units))
+		return e;
+	struct booking_transition t = {.booking_id = s->meta.id, .action = ACTION_PASS, .to = STATE_PASSED,
+		.actor_id = c->who->user.id, .reason = s->gate};
+	e = store_booking_transition(c->app->store, &t);
+	return e == K_WRONG_STATE ? K_OK : e;	/* another gate recorded the last one at the same moment */
+}
+
+static enum kerr run_scan(struct api_ctx *c, struct scan *s, const char *token, int64_t now)
+{
+	enum release_reason r;
+	enum kerr e = store_release_verify(c->app->store, token, strlen(token), now, &s->tok, &r);
+	if (e != K_OK)
+		return e;
+	s->result = r == RELEASE_VALID ? "green" : "red";
+	s->reason = r == RELEASE_VALID ? NULL : release_reason_name(r);
+	/* a code that is ours but revoked or out of its window still shows its booking */
+	if (r == RELEASE_VALID || r == RELEASE_REVOKED || r == RELEASE_EXPIRED || r == RELEASE_NOT_YET_VALID)
+		e = load_booking(c, s);
+	if (e != K_OK || s->doc == NULL || r != RELEASE_VALID)
+		return e;
+	if (s->meta.state != STATE_RELEASED && s->meta.state != STATE_PASSED) {
+		s->result = "red", s->reason = GATE_REASON_NOT_RELEASED;
+		return K_OK;
+	}
+	choose_unit(s);
+	if (s->reason != NULL || s->unit_required)
+		return K_OK;
+	return record(c, s, now);
+}
+
+static json_t *booking_summary(struct api_ctx *c, struct scan *s)
+{
+	if (s->doc == NULL)
+		return json_null();
+	struct site site;
+	json_t *passed = NULL;
+	if (store_gate_passages(c->app->store, s->meta.id, &passed) != K_OK)
+		passed = json_array();
+	const char *site_name = s->meta.transshipment_site_id &&
+		store_site_get(c->app->store, s->meta.transshipment_site_id, &site) == K_OK ? site.name : "";
+	struct booking_meta now_meta;
+	const char *state = store_booking_get(c->app->store, s->meta.id, &now_meta, NULL) == K_OK
+		? domain_states[now_meta.state].code : domain_states[s->meta.state].code;
+	json_t *doc = s->doc;
+	return json_pack("{s:I,s:s,s:s,s:O,s:O,s:O,s:s,s:O,s:O,s:O,s:I,s:o}", "id", (json_int_t)s->meta.id, "kind",
+		domain_kinds[s->meta.kind].code, "state", state, "declaration_no", json_object_get(doc, "declaration_no"),
+		"plates", json_object_get(doc, "plates"), "units", s->units, "site_name", site_name, "crossing_date",
+		json_object_get(doc, "crossing_date") ? json_object_get(doc, "crossing_date") : json_null(), "slot",
+		json_object_get(doc, "slot") ? json_object_get(doc, "slot") : json_null(), "company",
+		json_object_get(doc, "company") ? json_object_get(doc, "company") : json_null(), "total",
+		(json_int_t)json_array_size(s->units), "passed", passed);
+}
+
+/* Bounded strings of the body; 0 after answering 422. */
+static int read_scan(struct api_ctx *c, json_t *body, struct scan *s, const char **token)
+{
+	*token = json_str(body, "token");
+	s->gate = json_str(body, "gate");
+	s->plate = json_str(body, "plate");
+	s->vin = json_str(body, "vin");
+	const char *bad = *token == NULL || (*token)[0] == '\0' ? "token"
+		: strlen(*token) > RELEASE_INPUT_MAX ? "token"
+		: s->gate == NULL || s->gate[0] == '\0' || strlen(s->gate) >= GATE_NAME_MAX ? "gate"
+		: s->plate && strlen(s->plate) >= GATE_UNIT_MAX ? "plate"
+		: s->vin && strlen(s->vin) >= GATE_UNIT_MAX ? "vin" : NULL;
+	if (bad != NULL)
+		api_invalid_field(c, bad, FIELD_INVALID);
+	return bad == NULL;
+}
+
+void gate_scan(struct api_ctx *c)
+{
+	struct scan s = {0};
+	const char *token = NULL;
+	int64_t now = (int64_t)time(NULL);
+	json_t *body = api_body_object(c);
+	if (body == NULL)
+		return;
+	if (!read_scan(c, body, &s, &token))
+		goto out;
+	enum kerr e = run_scan(c, &s, token, now);
+	if (e != K_OK) {
+		api_error(c, e);
+		goto out;
+	}
+	struct gate_scan_log log = {s.doc ? s.meta.id : 0, s.unit, s.gate, s.result, s.reason ? s.reason : "",
+		c->who->user.id, s.repeat, now};
+	if (store_gate_log(c->app->store, &log) != K_OK)
+		log_warn("msg=\"gate scan not logged\" booking=%lld", (long long)log.booking_id);
+	api_json(c, 200, json_pack("{s:s,s:o,s:b,s:s,s:b,s:o}", "result", s.result, "reason",
+		s.reason ? json_string(s.reason) : json_null(), "repeat", s.repeat, "unit", s.unit, "unit_required",
+		s.unit_required, "booking", booking_summary(c, &s)));
+out:
+	json_decref(s.doc);
+	json_decref(s.units);
+	json_decref(body);
+}

@@ -1,0 +1,170 @@
+/* The approvers' queue (store/approvals.h). */
+#include "store/approvals.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "store/store_internal.h"
+
+#define APPROVAL_FROM \
+	" FROM bookings b LEFT JOIN sites s ON s.id = b.transshipment_site_id" \
+	" LEFT JOIN organisations w ON w.site_id = b.transshipment_site_id AND w.kind = 'warehouse'" \
+	" JOIN organisations e ON e.id = b.org_id"
+/* ? 1: the bureau's bookings; ? 2: the warehouse w's (bound to its organisation). */
+#define APPROVER_IS \
+	" ((? = 1 AND (b.kind = 'commodity_vehicle' OR b.transshipment_site_id IS NULL OR s.kind <> 0 OR w.id IS NULL))" \
+	" OR (? = 2 AND b.kind = 'heavy_truck' AND s.kind = 0 AND w.id = ?))"
+#define SUBMITTED_AT \
+	"(SELECT COALESCE(MAX(h.at), 0) FROM booking_history h WHERE h.booking_id = b.id AND h.action = 'submit')"
+
+static int64_t approver_code(enum site_approver a)
+{
+	return a == SITE_APPROVER_BUREAU ? 1 : 2;
+}
+
+struct queue_row {
+	int64_t id, submitted_at;
+	char site_name[STORE_NAME_MAX], org_name[STORE_NAME_MAX];
+};
+
+struct queue {
+	struct queue_row *v;
+	size_t n;
+};
+
+static enum kerr queue_row_read(const struct conn *c, struct db_stmt *s, void *arg)
+{
+	struct queue *q = arg;
+	q->v = xrealloc(q->v, (q->n + 1) * sizeof *q->v);
+	struct queue_row *r = &q->v[q->n++];
+	r->id = c->drv->column_int64(s, 0);
+	r->submitted_at = c->drv->column_int64(s, 1);
+	store_q_text(c, s, 2, r->site_name, sizeof r->site_name);
+	store_q_text(c, s, 3, r->org_name, sizeof r->org_name);
+	return K_OK;
+}
+
+static enum kerr queue_ids(struct store *st, const struct approval_filter *f, int limit, struct queue *q)
+{
+	/* "" for any: PostgreSQL cannot type a parameter that only meets IS NULL */
+	const char *state = f->state >= 0 && f->state < STATE_COUNT ? domain_states[f->state].code : "";
+	const char *kind = f->kind >= 0 && f->kind < KIND_COUNT ? domain_kinds[f->kind].code : "";
+	return store_q_all(st, "SELECT b.id, " SUBMITTED_AT ", COALESCE(s.name, ''), e.name" APPROVAL_FROM
+		" WHERE" APPROVER_IS " AND (? = 0 OR b.transshipment_site_id = ?) AND (? = '' OR b.state = ?)"
+		" AND (? = '' OR b.kind = ?) AND (? = 0 OR b.id < ?) ORDER BY b.id DESC LIMIT ?", queue_row_read, q,
+		"iiiiissssiii", approver_code(f->approver), approver_code(f->approver), f->warehouse_org_id, f->site_id,
+		f->site_id, state, state, kind, kind, f->cursor, f->cursor, (int64_t)limit);
+}
+
+/* The booking's document with the queue's own keys. */
+static enum kerr queue_item(struct store *st, const struct queue_row *r, int64_t now, json_t **out)
+{
+	json_t *doc = NULL;
+	enum kerr e = store_booking_get(st, r->id, NULL, &doc);
+	if (e != K_OK)
+		return e;
+	json_object_set_new(doc, "submitted_at", json_integer(r->submitted_at));
+	json_object_set_new(doc, "waiting_s", json_integer(r->submitted_at ? now - r->submitted_at : 0));
+	json_object_set_new(doc, "site_name", json_string(r->site_name));
+	json_object_set_new(doc, "organisation_name", json_string(r->org_name));
+	*out = doc;
+	return K_OK;
+}
+
+enum kerr store_approvals_list(struct store *st, const struct approval_filter *f, int64_t now, json_t **items,
+	int64_t *next_cursor)
+{
+	int limit = f->limit > 0 && f->limit <= APPROVALS_LIMIT_MAX ? f->limit : APPROVALS_LIMIT_DEFAULT;
+	struct queue q = {0};
+	enum kerr e = queue_ids(st, f, limit + 1, &q);
+	json_t *arr = json_array();
+	for (size_t i = 0; e == K_OK && i < q.n && i < (size_t)limit; i++) {
+		json_t *doc = NULL;
+		e = queue_item(st, &q.v[i], now, &doc);
+		if (e == K_OK)
+			json_array_append_new(arr, doc);
+	}
+	*next_cursor = e == K_OK && q.n > (size_t)limit ? q.v[limit - 1].id : 0;
+	free(q.v);
+	if (e != K_OK) {
+		json_decref(arr);
+		return e;
+	}
+	*items = arr;
+	return K_OK;
+}
+
+struct counts {
+	json_t *arr;
+	int64_t total;
+};
+
+static enum kerr count_row(const struct conn *c, struct db_stmt *s, void *arg)
+{
+	struct counts *k = arg;
+	int64_t n = c->drv->column_int64(s, 2);
+	k->total += n;
+	json_array_append_new(k->arr, json_pack("{s:o,s:s,s:I,s:I}", "site_id",
+		c->drv->column_is_null(s, 0) ? json_null() : json_integer(c->drv->column_int64(s, 0)), "site_name",
+		c->drv->column_text(s, 1), "pending", (json_int_t)n, "oldest_submitted_at",
+		(json_int_t)c->drv->column_int64(s, 3)));
+	return K_OK;
+}
+
+enum kerr store_approvals_counts(struct store *st, const struct approval_filter *f, json_t **by_site, int64_t *total)
+{
+	struct counts k = {json_array(), 0};
+	enum kerr e = store_q_all(st, "SELECT b.transshipment_site_id, COALESCE(s.name, ''), COUNT(*), MIN(" SUBMITTED_AT ")"
+		APPROVAL_FROM " WHERE" APPROVER_IS " AND b.state = ? GROUP BY b.transshipment_site_id, s.name"
+		" ORDER BY COALESCE(s.name, '')", count_row, &k, "iiis", approver_code(f->approver), approver_code(f->approver),
+		f->warehouse_org_id, domain_states[STATE_SUBMITTED].code);
+	if (e != K_OK) {
+		json_decref(k.arr);
+		return e;
+	}
+	*by_site = k.arr;
+	*total = k.total;
+	return K_OK;
+}
+
+struct approver_row {
+	int bureau;
+	int64_t warehouse;
+};
+
+static enum kerr approver_row_read(const struct conn *c, struct db_stmt *s, void *arg)
+{
+	struct approver_row *r = arg;
+	r->bureau = (int)c->drv->column_int64(s, 0);
+	r->warehouse = c->drv->column_is_null(s, 1) ? 0 : c->drv->column_int64(s, 1);
+	return K_OK;
+}
+
+enum kerr store_approver_of(struct store *st, int64_t booking_id, enum site_approver *approver, int64_t *warehouse_org)
+{
+	struct approver_row r = {0};
+	enum kerr e = store_q_one(st, "SELECT CASE WHEN b.kind = 'commodity_vehicle' OR b.transshipment_site_id IS NULL"
+		" OR s.kind <> 0 OR w.id IS NULL THEN 1 ELSE 0 END, w.id" APPROVAL_FROM " WHERE b.id = ?", approver_row_read,
+		&r, "i", booking_id);
+	if (e != K_OK)
+		return e;
+	*approver = r.bureau ? SITE_APPROVER_BUREAU : SITE_APPROVER_WAREHOUSE;
+	*warehouse_org = r.bureau ? 0 : r.warehouse;
+	return K_OK;
+}
+
+enum kerr store_approval_review_get(struct store *st, int *commodity_review)
+{
+	int64_t v = 0;
+	enum kerr e = store_q_one(st, "SELECT commodity_review FROM approval_settings WHERE id = 1", store_q_row_int64, &v,
+		"");
+	*commodity_review = v != 0;
+	return e;
+}
+
+enum kerr store_approval_review_set(struct store *st, int commodity_review, int64_t now)
+{
+	return store_q_write(st, 1, "UPDATE approval_settings SET commodity_review = ?, updated_at = ? WHERE id = 1", "ii",
+		(int64_t)(commodity_review != 0), now);
+}

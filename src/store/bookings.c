@@ -1,0 +1,679 @@
+/* Bookings (bookings.h): the document written to columns and child tables,
+ * read back whole, listed and searched, and moved between states. */
+#include "store/bookings.h"
+#include "store/notifications.h"
+#include "store/release.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/log.h"
+#include "store/capacity.h"
+#include "store/store_internal.h"
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+#define HISTORY_MAX 1000	/* history rows one booking shows */
+/* The greatest code point: `col < prefix || this` bounds a prefix range. */
+#define PREFIX_END "\xF4\x8F\xBF\xBF"
+
+/* Text keys of the document kept in their own nullable columns, in the
+ * order of the SQL below. */
+static const char *const text_columns[] = {
+	"clearance_mode", "cargo_type", "customs_warehouse", "contact", "usage_type", "fuel_type", "crossing_date", "slot",
+};
+enum { N_TEXT = COUNT(text_columns) };
+
+/* Keys of the document that are not part of the `fields` JSON column. */
+static const char *const not_fields[] = {
+	"id", "kind", "state", "declaration_id", "organisation_id", "declaration_no", "declared", "confidence", "warnings",
+	"clearance_mode", "cargo_type", "customs_warehouse", "contact", "usage_type", "fuel_type", "crossing_date", "slot",
+	"is_transit", "transshipment_site_id", "plates", "vehicles", "attachments", "checks", "history", "created_at",
+	"updated_at", "version", "created_by", "company",
+};
+
+static const char *const vehicle_keys[] = {"vin", "plate", "brand", "colour", "displacement", "power", "tonnage"};
+enum { N_VEHICLE_KEYS = COUNT(vehicle_keys) };
+
+#define BOOKING_COLUMNS \
+	"SELECT id, org_id, kind, state, declaration_id, transshipment_site_id, created_by, version, declaration_no," \
+	" fields, declared, confidence, warnings, is_transit, created_at, updated_at," \
+	" clearance_mode, cargo_type, customs_warehouse, contact, usage_type, fuel_type, crossing_date, slot FROM bookings"
+enum { COL_FIRST_TEXT = 16 };
+
+static int is_field_key(const char *key)
+{
+	for (size_t i = 0; i < COUNT(not_fields); i++)
+		if (strcmp(key, not_fields[i]) == 0)
+			return 0;
+	return 1;
+}
+
+/* The digits of a declaration number, at most 31 of them. */
+static void digits_of(const char *s, char out[32])
+{
+	size_t o = 0;
+	for (; s && *s && o < 31; s++)
+		if (*s >= '0' && *s <= '9')
+			out[o++] = *s;
+	out[o] = '\0';
+}
+
+static const char *doc_text(json_t *doc, const char *key)
+{
+	json_t *v = json_object_get(doc, key);
+	return json_is_string(v) && json_string_length(v) > 0 ? json_string_value(v) : NULL;
+}
+
+static char *fields_text(json_t *doc)
+{
+	json_t *f = json_object();
+	const char *key;
+	json_t *v;
+	json_object_foreach(doc, key, v)
+		if (is_field_key(key))
+			json_object_set(f, key, v);
+	char *t = json_dumps(f, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(f);
+	return t;
+}
+
+static char *member_text(json_t *doc, const char *key, const char *empty)
+{
+	json_t *v = json_object_get(doc, key);
+	return v ? json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY) : xstrdup(empty);
+}
+
+static int64_t now_s(void)
+{
+	return (int64_t)time(NULL);
+}
+
+/* ---- child rows ---- */
+
+static enum kerr write_plates(const struct conn *c, int64_t id, json_t *doc)
+{
+	enum kerr e = store_q_run(c, "DELETE FROM booking_plates WHERE booking_id = ?", NULL, NULL, NULL, NULL, "i", id);
+	size_t i;
+	json_t *p;
+	json_array_foreach(json_object_get(doc, "plates"), i, p) {
+		if (e != K_OK || !json_is_string(p))
+			continue;
+		e = store_q_run(c, "INSERT INTO booking_plates (booking_id, position, plate) VALUES (?, ?, ?)", NULL, NULL, NULL,
+			NULL, "iis", id, (int64_t)i, json_string_value(p));
+	}
+	return e;
+}
+
+static const char *vehicle_text(json_t *v, int k)
+{
+	const char *t = json_string_value(json_object_get(v, vehicle_keys[k]));
+	return t ? t : "";
+}
+
+static enum kerr write_vehicles(const struct conn *c, int64_t id, json_t *doc)
+{
+	enum kerr e = store_q_run(c, "DELETE FROM booking_vehicles WHERE booking_id = ?", NULL, NULL, NULL, NULL, "i", id);
+	size_t i;
+	json_t *v;
+	json_array_foreach(json_object_get(doc, "vehicles"), i, v) {
+		if (e != K_OK)
+			break;
+		e = store_q_run(c, "INSERT INTO booking_vehicles (booking_id, position, vin, plate, brand, colour, displacement,"
+			" power, tonnage) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", NULL, NULL, NULL, NULL, "iisssssss", id, (int64_t)i,
+			vehicle_text(v, 0), vehicle_text(v, 1), vehicle_text(v, 2), vehicle_text(v, 3), vehicle_text(v, 4),
+			vehicle_text(v, 5), vehicle_text(v, 6));
+	}
+	return e;
+}
+
+/* ---- create and save ---- */
+
+struct write_job {
+	int64_t id;		/* the booking (create: filled) */
+	int64_t org_id, user_id, declaration_id, version;
+	enum booking_kind kind;
+	json_t *doc;
+	char *fields, *declared, *confidence, *warnings;
+	char digits[32];
+};
+
+static void job_texts(struct write_job *j)
+{
+	j->fields = fields_text(j->doc);
+	j->declared = member_text(j->doc, "declared", "{}");
+	j->confidence = member_text(j->doc, "confidence", "{}");
+	j->warnings = member_text(j->doc, "warnings", "[]");
+	digits_of(doc_text(j->doc, "declaration_no"), j->digits);
+}
+
+static void job_free(struct write_job *j)
+{
+	free(j->fields);
+	free(j->declared);
+	free(j->confidence);
+	free(j->warnings);
+}
+
+static int64_t doc_int(json_t *doc, const char *key)
+{
+	json_t *v = json_object_get(doc, key);
+	return json_is_integer(v) ? (int64_t)json_integer_value(v) : 0;
+}
+
+static const char *declaration_no_or_empty(json_t *doc)
+{
+	const char *t = doc_text(doc, "declaration_no");
+	return t ? t : "";
+}
+
+static enum kerr insert_tx(const struct conn *c, void *arg)
+{
+	struct write_job *j = arg;
+	json_t *d = j->doc;
+	int64_t now = now_s();
+	int rows = 0;
+	enum kerr e = store_q_run(c, "INSERT INTO bookings (org_id, kind, state, holding, declaration_id, declaration_no,"
+		" declaration_digits, fields, declared, confidence, warnings, clearance_mode, cargo_type, customs_warehouse,"
+		" is_transit, contact, transshipment_site_id, usage_type, fuel_type, crossing_date, slot, created_by, created_at,"
+		" updated_at, version) VALUES (?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)"
+		" RETURNING id", store_q_row_int64, &j->id, NULL, &rows, "isszsssssssssiszssssiii",
+		j->org_id, domain_kinds[j->kind].code, domain_states[STATE_DRAFT].code, j->declaration_id,
+		declaration_no_or_empty(d), j->digits, j->fields, j->declared, j->confidence, j->warnings,
+		doc_text(d, "clearance_mode"), doc_text(d, "cargo_type"), doc_text(d, "customs_warehouse"),
+		(int64_t)json_is_true(json_object_get(d, "is_transit")), doc_text(d, "contact"),
+		doc_int(d, "transshipment_site_id"), doc_text(d, "usage_type"), doc_text(d, "fuel_type"),
+		doc_text(d, "crossing_date"), doc_text(d, "slot"), j->user_id, now, now);
+	if (e == K_OK && rows == 0)
+		e = K_INTERNAL;
+	if (e == K_OK)
+		e = write_plates(c, j->id, d);
+	if (e == K_OK)
+		e = write_vehicles(c, j->id, d);
+	if (e == K_OK)
+		e = store_q_run(c, "INSERT INTO booking_history (booking_id, action, from_state, to_state, actor_id, at, reason)"
+			" VALUES (?, 'create', '', ?, ?, ?, '')", NULL, NULL, NULL, NULL, "isii", j->id,
+			domain_states[STATE_DRAFT].code, j->user_id, now);
+	return e;
+}
+
+enum kerr store_booking_create(struct store *st, int64_t org_id, int64_t user_id, enum booking_kind kind,
+	int64_t declaration_id, json_t *doc, int64_t *id)
+{
+	if ((unsigned)kind >= KIND_COUNT)
+		return K_VALIDATION_FAILED;
+	struct write_job j = {.org_id = org_id, .user_id = user_id, .declaration_id = declaration_id, .kind = kind,
+		.doc = doc};
+	job_texts(&j);
+	enum kerr e = store_tx(st, insert_tx, &j);
+	job_free(&j);
+	if (e == K_OK)
+		*id = j.id;
+	return e;
+}
+
+struct state_version {
+	int state;
+	int64_t version;
+};
+
+static enum kerr state_version_row(const struct conn *c, struct db_stmt *s, void *arg)
+{
+	struct state_version *sv = arg;
+	sv->state = domain_state(c->drv->column_text(s, 0));
+	sv->version = c->drv->column_int64(s, 1);
+	return K_OK;
+}
+
+static enum kerr save_tx(const struct conn *c, void *arg)
+{
+	struct write_job *j = arg;
+	json_t *d = j->doc;
+	struct state_version sv = {-1, 0};
+	int rows = 0;
+	enum kerr e = store_q_run(c, "SELECT state, version FROM bookings WHERE id = ?", state_version_row, &sv, NULL, &rows,
+		"i", j->id);
+	if (e == K_OK && rows == 0)
+		return K_NOT_FOUND;
+	if (e == K_OK && (sv.state < 0 || !domain_states[sv.state].editable))
+		return K_WRONG_STATE;
+	if (e == K_OK && sv.version != j->version)
+		return K_CONFLICT;
+	int64_t changes = 0;
+	if (e == K_OK)
+		e = store_q_run(c, "UPDATE bookings SET declaration_no = ?, declaration_digits = ?, fields = ?, declared = ?,"
+			" clearance_mode = ?, cargo_type = ?, customs_warehouse = ?, is_transit = ?, contact = ?,"
+			" transshipment_site_id = ?, usage_type = ?, fuel_type = ?, crossing_date = ?, slot = ?, updated_at = ?,"
+			" version = version + 1 WHERE id = ? AND version = ?", NULL, NULL, &changes, NULL, "sssssssiszssssiii",
+			declaration_no_or_empty(d), j->digits, j->fields, j->declared, doc_text(d, "clearance_mode"),
+			doc_text(d, "cargo_type"), doc_text(d, "customs_warehouse"),
+			(int64_t)json_is_true(json_object_get(d, "is_transit")), doc_text(d, "contact"),
+			doc_int(d, "transshipment_site_id"), doc_text(d, "usage_type"), doc_text(d, "fuel_type"),
+			doc_text(d, "crossing_date"), doc_text(d, "slot"), now_s(), j->id, j->version);
+	if (e == K_OK && changes == 0)
+		e = K_CONFLICT;
+	if (e == K_OK)
+		e = write_plates(c, j->id, d);
+	if (e == K_OK)
+		e = write_vehicles(c, j->id, d);
+	return e;
+}
+
+enum kerr store_booking_save(struct store *st, const struct booking_meta *meta, json_t *doc)
+{
+	struct write_job j = {.id = meta->id, .version = meta->version, .doc = doc};
+	job_texts(&j);
+	enum kerr e = store_tx(st, save_tx, &j);
+	job_free(&j);
+	return e;
+}
+
+/* ---- reading ---- */
+
+static void meta_row(const struct conn *c, struct db_stmt *s, struct booking_meta *m)
+{
+	m->id = c->drv->column_int64(s, 0);
+	m->org_id = c->drv->column_int64(s, 1);
+	int kind = domain_kind(c->drv->column_text(s, 2));
+	m->kind = kind < 0 ? KIND_HEAVY_TRUCK : (enum booking_kind)kind;
+	int state = domain_state(c->drv->column_text(s, 3));
+	m->state = state < 0 ? STATE_DRAFT : (enum booking_state)state;
+	m->declaration_id = c->drv->column_int64(s, 4);
+	m->transshipment_site_id = c->drv->column_int64(s, 5);
+	m->created_by = c->drv->column_int64(s, 6);
+	m->version = c->drv->column_int64(s, 7);
+}
+
+static json_t *json_column(const struct conn *c, struct db_stmt *s, int col, json_t *fallback)
+{
+	json_t *v = json_loads(c->drv->column_text(s, col), JSON_DECODE_ANY, NULL);
+	if (v == NULL)
+		return fallback;
+	json_decref(fallback);
+	return v;
+}
+
+static json_t *iso_time(int64_t t)
+{
+	char buf[32];
+	time_t tt = (time_t)t;
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return json_string(buf);
+}
+
+static json_t *id_or_null(int64_t id)
+{
+	return id ? json_integer((json_int_t)id) : json_null();
+}
+
+struct booking_read {
+	struct booking_meta meta;
+	json_t *doc;
+};
+
+static enum kerr booking_row(const struct conn *c, struct db_stmt *s, void *arg)
+{
+	struct booking_read *r = arg;
+	meta_row(c, s, &r->meta);
+	json_t *d = json_column(c, s, 9, json_object());
+	if (!json_is_object(d)) {
+		json_decref(d);
+		d = json_object();
+	}
+	json_object_set_new(d, "id", json_integer((json_int_t)r->meta.id));
+	json_object_set_new(d, "organisation_id", json_integer((json_int_t)r->meta.org_id));
+	json_object_set_new(d, "kind", json_string(domain_kinds[r->meta.kind].code));
+	json_object_set_new(d, "state", json_string(domain_states[r->meta.state].code));
+	json_object_set_new(d, "declaration_id", id_or_null(r->meta.declaration_id));
+	json_object_set_new(d, "transshipment_site_id", id_or_null(r->meta.transshipment_site_id));
+	json_object_set_new(d, "version", json_integer((json_int_t)r->meta.version));
+	json_object_set_new(d, "declaration_no", json_string(c->drv->column_text(s, 8)));
+	json_object_set_new(d, "declared", json_column(c, s, 10, json_object()));
+	json_object_set_new(d, "confidence", json_column(c, s, 11, json_object()));
+	json_object_set_new(d, "warnings", json_column(c, s, 12, json_array()));
+	json_object_set_new(d, "is_transit", json_boolean(c->drv->column_int64(s, 13) != 0));
+	json_object_set_new(d, "created_at", iso_time(c->drv->column_int64(s, 14)));
+	json_object_set_new(d, "updated_at", iso_time(c->drv->column_int64(s, 15)));
+	for (int i = 0; i < N_TEXT; i++)
+		json_object_set_new(d, text_columns[i], c->drv->column_is_null(s, COL_FIRST_TEXT + i) ? json_null() :
+			json_string(c->drv->column_text(s, COL_FIRST_TEXT + i)));
+	json_decref(r->doc);
+	r->doc = d;
+	return K_OK;
+}
+
+static enum kerr append_text(const struct conn *c, struct db_stmt *s, void *arg)
+{
+	json_array_append_new(arg, json_string(c->drv->column_text(s, 0)));
+	return K_OK;
+}
+
+static enum kerr vehicle_row(const struct conn *c, struct db_stmt *s, void *arg)
+{
+	json_t *v = json_object();
+	for (int k = 0; k < N_VEHICLE_KEYS; k++)
+		json_object_set_new(v, vehicle_keys[k], json_string(c->drv->column_text(s, k)));
+	json_array_append_new(arg, v);
+	return K_OK;
+}
+
+static enum kerr attachment_row(const struct conn *c, struct db_stmt *s, void *arg)
+{
+	json_array_append_new(arg, json_pack("{s:I,s:s,s:s,s:s,s:I,s:o}", "id", (json_int_t)c->drv->column_int64(s, 0),
+		"type", c->drv->column_text(s, 1), "filename", c->drv->column_text(s, 2), "content_type",
+		c->drv->column_text(s, 3), "size", (json_int_t)c->drv->column_int64(s, 4), "created_at",
+		iso_time(c->drv->column_int64(s, 5))));
+	return K_OK;
+}
+
+static enum kerr history_row(const struct conn *c, struct db_stmt *s, void *arg)
+{
+	if (json_array_size(arg) >= HISTORY_MAX)
+		return K_OK;
+	json_array_append_new(arg, json_pack("{s:s,s:s,s:s,s:o,s:s,s:o,s:s}", "action", c->drv->column_text(s, 0), "from",
+		c->drv->column_text(s, 1), "to", c->drv->column_text(s, 2), "actor_id", id_or_null(c->drv->column_int64(s, 3)),
+		"actor", c->drv->column_text(s, 4), "at", iso_time(c->drv->column_int64(s, 5)), "reason",
+		c->drv->column_text(s, 6)));
+	return K_OK;
+}
+
+static enum kerr read_children(const struct conn *c, int64_t id, json_t *d)
+{
+	json_t *plates = json_array(), *vehicles = json_array(), *att = json_array(), *hist = json_array();
+	json_object_set_new(d, "plates", plates);
+	json_object_set_new(d, "vehicles", vehicles);
+	json_object_set_new(d, "attachments", att);
+	json_object_set_new(d, "history", hist);
+	enum kerr e = store_q_run(c, "SELECT plate FROM booking_plates WHERE booking_id = ? ORDER BY position", append_text,
+		plates, NULL, NULL, "i", id);
+	if (e == K_OK)
+		e = store_q_run(c, "SELECT vin, plate, brand, colour, displacement, power, tonnage FROM booking_vehicles"
+			" WHERE booking_id = ? ORDER BY position", vehicle_row, vehicles, NULL, NULL, "i", id);
+	if (e == K_OK)
+		e = store_q_run(c, "SELECT id, type, filename, content_type, size, created_at FROM attachments"
+			" WHERE booking_id = ? ORDER BY id", attachment_row, att, NULL, NULL, "i", id);
+	if (e == K_OK)
+		e = store_q_run(c, "SELECT h.action, h.from_state, h.to_state, h.actor_id, COALESCE(u.username, ''), h.at,"
+			" h.reason FROM booking_history h LEFT JOIN users u ON u.id = h.actor_id WHERE h.booking_id = ?"
+			" ORDER BY h.id", history_row, hist, NULL, NULL, "i", id);
+	return e;
+}
+
+struct get_job {
+	int64_t id;
+	int want_doc;
+	struct booking_read r;
+};
+
+static enum kerr get_run(const struct conn *c, void *arg)
+{
+	struct get_job *g = arg;
+	int rows = 0;
+	enum kerr e = store_q_run(c, BOOKING_COLUMNS " WHERE id = ?", booking_row, &g->r, NULL, &rows, "i", g->id);
+	if (e == K_OK && rows == 0)
+		return K_NOT_FOUND;
+	if (e == K_OK && g->want_doc)
+		e = read_children(c, g->id, g->r.doc);
+	return e;
+}
+
+enum kerr store_booking_get(struct store *st, int64_t id, struct booking_meta *meta, json_t **doc)
+{
+	struct get_job g = {.id = id, .want_doc = doc != NULL};
+	struct conn c;
+	enum kerr e = store_conn_get(st, &c);
+	if (e != K_OK)
+		return e;
+	e = get_run(&c, &g);
+	store_conn_put(st, &c);
+	if (e == K_OK && meta)
+		*meta = g.r.meta;
+	if (e == K_OK && doc) {
+		*doc = g.r.doc;
+		g.r.doc = NULL;
+	}
+	json_decref(g.r.doc);
+	return e;
+}
+
+/* ---- scope, list and search ---- */
+
+int store_booking_visible(const struct booking_scope *scope, const struct booking_meta *m)
+{
+	if (scope->none)
+		return 0;
+	if (scope->org_id && m->org_id != scope->org_id)
+		return 0;
+	if (scope->site_id && m->transshipment_site_id != scope->site_id)
+		return 0;
+	return 1;
+}
+
+struct list_job {
+	json_t *items;
+	int64_t last_id;
+};
+
+static enum kerr summary_row(const struct conn *c, struct db_stmt *s, void *arg)
+{
+	struct list_job *l = arg;
+	struct booking_read r = {0};
+	enum kerr e = booking_row(c, s, &r);
+	if (e != K_OK)
+		return e;
+	l->last_id = r.meta.id;
+	json_array_append_new(l->items, r.doc);
+	return K_OK;
+}
+
+/* What a search term matches: [lo, hi) on plates and VINs, [dlo, dhi) on
+ * declaration numbers (digits only). A term of BOOKING_SEARCH_PREFIX_MIN
+ * characters or more is a prefix; a shorter one matches whole values only. */
+struct search_ranges {
+	char lo[BOOKING_SEARCH_MAX + 1], hi[BOOKING_SEARCH_MAX + sizeof PREFIX_END];
+	char dlo[BOOKING_SEARCH_MAX + 1], dhi[BOOKING_SEARCH_MAX + sizeof PREFIX_END];
+};
+/* "\x01" after a value: no stored value lies between it and this bound. */
+#define WHOLE_VALUE_END "\x01"
+
+/* Characters (not bytes) of UTF-8 text. */
+static size_t utf8_chars(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
+/* Upper case, without spaces; 0 when the term is too long. */
+static int search_ranges(const char *q, struct search_ranges *r)
+{
+	size_t o = 0;
+	for (; *q; q++) {
+		if (*q == ' ' || *q == '\t')
+			continue;
+		if (o + 1 >= sizeof r->lo)
+			return 0;
+		r->lo[o++] = (*q >= 'a' && *q <= 'z') ? (char)(*q - 'a' + 'A') : *q;
+	}
+	r->lo[o] = '\0';
+	int prefix = utf8_chars(r->lo) >= BOOKING_SEARCH_PREFIX_MIN;
+	snprintf(r->hi, sizeof r->hi, "%s%s", r->lo, prefix ? PREFIX_END : WHOLE_VALUE_END);
+	size_t d = strspn(r->lo, "0123456789");
+	if (d == o) {
+		snprintf(r->dlo, sizeof r->dlo, "%s", r->lo);
+		snprintf(r->dhi, sizeof r->dhi, "%s", r->hi);
+	} else {
+		snprintf(r->dlo, sizeof r->dlo, "%s", WHOLE_VALUE_END);	/* not a number: an empty range */
+		snprintf(r->dhi, sizeof r->dhi, "%s", WHOLE_VALUE_END);
+	}
+	return 1;
+}
+
+/* Scope, state, kind and cursor; the casts tell PostgreSQL the types of
+ * parameters it cannot infer. */
+#define LIST_FILTER \
+	" WHERE (CAST(? AS BIGINT) = 0 OR org_id = ?) AND (CAST(? AS BIGINT) = 0 OR transshipment_site_id = ?)" \
+	" AND (CAST(? AS TEXT) IS NULL OR state = ?) AND (CAST(? AS TEXT) IS NULL OR kind = ?)" \
+	" AND (CAST(? AS BIGINT) = 0 OR id < ?)"
+
+enum kerr store_booking_list(struct store *st, const struct booking_filter *f, json_t **items, int64_t *next_cursor)
+{
+	struct search_ranges r;
+	int search = f->q != NULL && f->q[0] != '\0';
+	if (search && !search_ranges(f->q, &r))
+		return K_VALIDATION_FAILED;
+	struct list_job l = {.items = json_array()};
+	int limit = f->limit > 0 && f->limit <= BOOKING_LIST_LIMIT_MAX ? f->limit : BOOKING_LIST_LIMIT_DEFAULT;
+	const char *state = f->state >= 0 && f->state < STATE_COUNT ? domain_states[f->state].code : NULL;
+	const char *kind = f->kind >= 0 && f->kind < KIND_COUNT ? domain_kinds[f->kind].code : NULL;
+	enum kerr e = K_OK;
+	if (f->scope.none)
+		;	/* nothing to see */
+	else if (search)
+		e = store_q_all(st, BOOKING_COLUMNS LIST_FILTER
+			/* each branch a range on its own index; the union gives the ids */
+			" AND id IN (SELECT id FROM bookings WHERE declaration_digits >= ? AND declaration_digits < ?"
+			"  UNION SELECT booking_id FROM booking_plates WHERE plate >= ? AND plate < ?"
+			"  UNION SELECT booking_id FROM booking_vehicles WHERE vin >= ? AND vin < ?)"
+			" ORDER BY id DESC LIMIT ?", summary_row, &l, "iiiissssiissssssi", f->scope.org_id, f->scope.org_id,
+			f->scope.site_id, f->scope.site_id, state, state, kind, kind, f->cursor, f->cursor, r.dlo, r.dhi, r.lo, r.hi,
+			r.lo, r.hi, (int64_t)limit + 1);
+	else
+		e = store_q_all(st, BOOKING_COLUMNS LIST_FILTER " ORDER BY id DESC LIMIT ?", summary_row, &l, "iiiissssiii",
+			f->scope.org_id, f->scope.org_id, f->scope.site_id, f->scope.site_id, state, state, kind, kind, f->cursor,
+			f->cursor, (int64_t)limit + 1);
+	if (e != K_OK) {
+		json_decref(l.items);
+		return e;
+	}
+	*next_cursor = 0;
+	if (json_array_size(l.items) > (size_t)limit) {
+		json_array_remove(l.items, (size_t)limit);
+		*next_cursor = json_integer_value(json_object_get(json_array_get(l.items, (size_t)limit - 1), "id"));
+	}
+	*items = l.items;
+	return K_OK;
+}
+
+static enum kerr meta_only_row(const struct conn *c, struct db_stmt *s, void *arg)
+{
+	meta_row(c, s, arg);
+	return K_OK;
+}
+
+#define META_COLUMNS "SELECT id, org_id, kind, state, declaration_id, transshipment_site_id, created_by, version FROM bookings"
+
+enum kerr store_booking_holder_declaration(struct store *st, const char *digits, int64_t exclude_id,
+	struct booking_meta *out)
+{
+	return store_q_one(st, META_COLUMNS " WHERE holding = 1 AND declaration_digits = ? AND id <> ?", meta_only_row,
+		out, "si", digits, exclude_id);
+}
+
+enum kerr store_booking_holder_vin(struct store *st, const char *vin, int64_t exclude_id, struct booking_meta *out)
+{
+	return store_q_one(st, META_COLUMNS " WHERE id = (SELECT booking_id FROM booking_vehicles WHERE holding = 1"
+		" AND vin = ? AND booking_id <> ? LIMIT 1)", meta_only_row, out, "si", vin, exclude_id);
+}
+
+/* ---- the change of state ---- */
+
+typedef enum kerr (*transition_fn)(const struct conn *c, struct booking_transition *t);
+
+/* Read the booking and move its state, if the action may start there; the
+ * UPDATE names the state read, so that two concurrent changes cannot both
+ * pass (PostgreSQL runs READ COMMITTED; SQLite's BEGIN IMMEDIATE already
+ * serialises them). */
+static enum kerr step_move_state(const struct conn *c, struct booking_transition *t)
+{
+	int rows = 0;
+	enum kerr e = store_q_run(c, META_COLUMNS " WHERE id = ?", meta_only_row, &t->meta, NULL, &rows, "i",
+		t->booking_id);
+	if (e != K_OK)
+		return e;
+	if (rows == 0)
+		return K_NOT_FOUND;
+	t->from = t->meta.state;
+	if (!domain_action_allowed(t->action, t->from))
+		return K_WRONG_STATE;
+	int64_t changes = 0;
+	e = store_q_run(c, "UPDATE bookings SET state = ?, version = version + 1, updated_at = ? WHERE id = ? AND state = ?",
+		NULL, NULL, &changes, NULL, "siis", domain_states[t->to].code, now_s(), t->booking_id,
+		domain_states[t->from].code);
+	return e == K_OK && changes == 0 ? K_WRONG_STATE : e;
+}
+
+/* Take or release the declaration number: the partial unique index refuses
+ * a second holder. */
+static enum kerr step_hold_declaration(const struct conn *c, struct booking_transition *t)
+{
+	enum kerr e = store_q_run(c, "UPDATE bookings SET holding = ? WHERE id = ?", NULL, NULL, NULL, NULL, "ii",
+		(int64_t)domain_states[t->to].holding, t->booking_id);
+	return e == K_CONFLICT ? K_DECLARATION_IN_USE : e;
+}
+
+static enum kerr step_hold_vins(const struct conn *c, struct booking_transition *t)
+{
+	enum kerr e = store_q_run(c, "UPDATE booking_vehicles SET holding = ? WHERE booking_id = ? AND vin <> ''", NULL,
+		NULL, NULL, NULL, "ii", (int64_t)domain_states[t->to].holding, t->booking_id);
+	return e == K_CONFLICT ? K_VIN_IN_USE : e;
+}
+
+/* Take capacity when the booking starts holding, give it back when it stops
+ * (store/capacity.h): the conditional UPDATE of the date's counter runs in
+ * this transaction. */
+static enum kerr step_capacity(const struct conn *c, struct booking_transition *t)
+{
+	struct capacity_booking_change ch = {t->booking_id, domain_states[t->from].holding, domain_states[t->to].holding,
+		t->action == ACTION_EXPIRE, t->over_inflight, now_s(), CAPACITY_PROBLEM_NONE};
+	enum kerr e = capacity_booking_step(c, &ch);
+	t->capacity_problem = (int)ch.problem;
+	return e;
+}
+
+static enum kerr step_write_history(const struct conn *c, struct booking_transition *t)
+{
+	return store_q_run(c, "INSERT INTO booking_history (booking_id, action, from_state, to_state, actor_id, at, reason)"
+		" VALUES (?, ?, ?, ?, ?, ?, ?)", NULL, NULL, NULL, NULL, "issszis", t->booking_id,
+		domain_actions[t->action].code, domain_states[t->from].code, domain_states[t->to].code, t->actor_id, now_s(),
+		t->reason ? t->reason : "");
+}
+
+/* The steps of every change of state, in order. Capacity and release codes
+ * add theirs here. */
+static const struct {
+	const char *name;
+	transition_fn run;
+} transition_steps[] = {
+	{"move_state", step_move_state},
+	{"hold_declaration", step_hold_declaration},
+	{"hold_vins", step_hold_vins},
+	{"capacity", step_capacity},
+	{"release_code", store_release_step},
+	{"write_history", step_write_history},
+	{"notify", store_notify_step},
+};
+
+static enum kerr transition_tx(const struct conn *c, void *arg)
+{
+	struct booking_transition *t = arg;
+	enum kerr e = K_OK;
+	for (size_t i = 0; i < COUNT(transition_steps) && e == K_OK; i++) {
+		e = transition_steps[i].run(c, t);
+		if (e != K_OK)
+			log_debug("msg=\"booking transition stopped\" booking=%lld step=%s code=%s", (long long)t->booking_id,
+				transition_steps[i].name, kerr_code(e));
+	}
+	return e;
+}
+
+enum kerr store_booking_transition(struct store *st, struct booking_transition *t)
+{
+	if ((unsigned)t->action >= ACTION_COUNT || (unsigned)t->to >= STATE_COUNT ||
+	    (t->reason && strlen(t->reason) > BOOKING_REASON_MAX))
+		return K_VALIDATION_FAILED;
+	return store_tx(st, transition_tx, t);
+}

@@ -1,0 +1,138 @@
+/* Bookings, their declarations, vehicles, plates, attachments and history
+ * (DOMAIN.md). A booking travels as one JSON object, the API's own shape: the
+ * store writes its keys to columns and child tables and reads them back.
+ *
+ * A change of state is one function, store_booking_transition, that runs one
+ * transaction of named steps (bookings.c, `transition_steps`): read and move
+ * the state with a conditional UPDATE, take or release what the new state
+ * holds (declaration number, VINs: partial unique indexes refuse a second
+ * holder), write the history. Later steps (capacity, release codes) are added
+ * to that table. */
+#ifndef KOUAN_STORE_BOOKINGS_H
+#define KOUAN_STORE_BOOKINGS_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "core/domain.h"
+#include "core/error.h"
+#include "store/store.h"
+
+/* The keys of the booking document kept in columns or child tables; the
+ * other recognised fields go to the `fields` JSON column. */
+struct booking_meta {
+	int64_t id;
+	int64_t org_id;
+	int64_t declaration_id;		/* 0 when none (transit: entered by hand) */
+	int64_t transshipment_site_id;	/* 0 when none chosen */
+	int64_t created_by;
+	int64_t version;		/* grows by one with every write */
+	enum booking_kind kind;
+	enum booking_state state;
+};
+
+/* Create a draft. doc holds the writable keys (and "declared",
+ * "confidence", "warnings"); *id gets the new booking's id. */
+enum kerr store_booking_create(struct store *st, int64_t org_id, int64_t user_id, enum booking_kind kind,
+	int64_t declaration_id, json_t *doc, int64_t *id) KOUAN_MUST_USE;
+
+/* The whole booking: *doc (may be NULL) is a new object with every key the
+ * API shows (history and attachments' descriptions included). */
+enum kerr store_booking_get(struct store *st, int64_t id, struct booking_meta *meta, json_t **doc) KOUAN_MUST_USE;
+
+/* Write the writable keys of doc (and "declared") if the booking is still
+ * editable and at meta->version: K_WRONG_STATE when its state no longer
+ * allows edits, K_CONFLICT when someone wrote it since. */
+enum kerr store_booking_save(struct store *st, const struct booking_meta *meta, json_t *doc) KOUAN_MUST_USE;
+
+struct booking_transition {
+	int64_t booking_id;
+	enum booking_action action;
+	enum booking_state to;		/* where the action leads (submit: by kind) */
+	int64_t actor_id;		/* 0 for the platform itself */
+	const char *reason;		/* may be NULL */
+	int over_inflight;		/* submit: the organisation's submits in flight are over the bureau's limit */
+	/* filled by the steps */
+	int capacity_problem;		/* enum capacity_problem when capacity refused as K_VALIDATION_FAILED */
+	enum booking_state from;
+	struct booking_meta meta;
+};
+/* K_WRONG_STATE when the action may not start from the booking's state,
+ * K_DECLARATION_IN_USE / K_VIN_IN_USE when another booking holds them. */
+enum kerr store_booking_transition(struct store *st, struct booking_transition *t) KOUAN_MUST_USE;
+
+/* Who may see which bookings: org_id (an enterprise's own), site_id (a
+ * warehouse's site), both 0 for everything. */
+struct booking_scope {
+	int64_t org_id;
+	int64_t site_id;
+	int none;			/* 1: the caller sees no booking at all */
+};
+int store_booking_visible(const struct booking_scope *scope, const struct booking_meta *m);
+
+struct booking_filter {
+	struct booking_scope scope;
+	const char *q;			/* declaration number, plate or VIN; whole or a prefix */
+	int state;			/* -1 any */
+	int kind;			/* -1 any */
+	int64_t cursor;			/* 0: from the newest; else ids below it */
+	int limit;
+};
+/* *items: a new array of summaries, newest first; *next_cursor 0 at the end. */
+enum kerr store_booking_list(struct store *st, const struct booking_filter *f, json_t **items, int64_t *next_cursor)
+	KOUAN_MUST_USE;
+
+/* The booking (other than exclude_id) holding this declaration number
+ * (digits) or VIN: K_NOT_FOUND when none. */
+enum kerr store_booking_holder_declaration(struct store *st, const char *digits, int64_t exclude_id,
+	struct booking_meta *out) KOUAN_MUST_USE;
+enum kerr store_booking_holder_vin(struct store *st, const char *vin, int64_t exclude_id, struct booking_meta *out)
+	KOUAN_MUST_USE;
+
+/* Declarations: the uploaded PDF and its recognition (JSON text). */
+struct declaration_meta {
+	int64_t id;
+	int64_t org_id;
+	int64_t uploaded_by;
+	int64_t size;
+	int pages;
+	int64_t created_at;
+	char filename[FILENAME_MAX_BYTES + 1];
+};
+enum kerr store_declaration_create(struct store *st, const struct declaration_meta *m, const unsigned char *pdf,
+	const char *recognition, int64_t *id) KOUAN_MUST_USE;
+/* *recognition (may be NULL) is a new JSON object. */
+enum kerr store_declaration_get(struct store *st, int64_t id, struct declaration_meta *m, json_t **recognition)
+	KOUAN_MUST_USE;
+/* The PDF's bytes; the caller frees *data. */
+enum kerr store_declaration_pdf(struct store *st, int64_t id, unsigned char **data, size_t *len) KOUAN_MUST_USE;
+
+/* 1 when a booking naming site_id uses the declaration (a warehouse may see it). */
+enum kerr store_declaration_site_linked(struct store *st, int64_t id, int64_t site_id, int *linked) KOUAN_MUST_USE;
+
+/* Attachments, kept in the database. */
+struct attachment_meta {
+	int64_t id;
+	int64_t booking_id;
+	int64_t size;
+	int64_t created_at;
+	char type[32];
+	char content_type[64];
+	char filename[FILENAME_MAX_BYTES + 1];
+};
+/* K_RESOURCE_LIMIT when the booking has BOOKING_ATTACHMENTS_MAX already. */
+enum kerr store_attachment_add(struct store *st, const struct attachment_meta *m, const unsigned char *data,
+	int64_t user_id, int64_t *id) KOUAN_MUST_USE;
+/* The caller frees *data (data may be NULL: the description only). */
+enum kerr store_attachment_get(struct store *st, int64_t booking_id, int64_t id, struct attachment_meta *m,
+	unsigned char **data) KOUAN_MUST_USE;
+/* 1 when the booking has an attachment of this type. */
+enum kerr store_attachment_has_type(struct store *st, int64_t booking_id, const char *type, int *has) KOUAN_MUST_USE;
+
+/* The usage and fuel type a user chose last ("" when none). */
+enum kerr store_vehicle_choice_get(struct store *st, int64_t user_id, char *usage, size_t usage_len, char *fuel,
+	size_t fuel_len) KOUAN_MUST_USE;
+enum kerr store_vehicle_choice_set(struct store *st, int64_t user_id, const char *usage, const char *fuel)
+	KOUAN_MUST_USE;
+
+#endif

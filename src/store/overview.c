@@ -1,0 +1,105 @@
+/* History search and the day's overview (store/overview.h). */
+#include "store/overview.h"
+
+#include <stdint.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "store/store_internal.h"
+
+#define HOUR_S 3600
+#define DAY_S (HOURS_A_DAY * HOUR_S)
+#define OPEN_END INT64_MAX	/* no upper bound (DB_MAX_PARAMS forbids "? = 0 OR" twice more) */
+#define PREFIX_END "\x7f"	/* after every digit: [prefix, prefix + END) is a prefix range */
+
+static enum kerr history_row(const struct conn *c, struct db_stmt *s, void *arg)
+{
+	json_array_append_new(arg, json_pack("{s:I,s:I,s:s,s:s,s:s,s:s,s:I,s:s,s:s,s:s}",
+		"id", (json_int_t)c->drv->column_int64(s, 0), "booking_id", (json_int_t)c->drv->column_int64(s, 1),
+		"action", c->drv->column_text(s, 2), "from_state", c->drv->column_text(s, 3), "to_state",
+		c->drv->column_text(s, 4), "actor", c->drv->column_text(s, 5), "at", (json_int_t)c->drv->column_int64(s, 6),
+		"reason", c->drv->column_text(s, 7), "declaration_no", c->drv->column_text(s, 8), "organisation",
+		c->drv->column_text(s, 9)));
+	return K_OK;
+}
+
+enum kerr store_history_search(struct store *st, const struct history_filter *f, json_t **items, int64_t *next_cursor)
+{
+	char hi[HISTORY_QUERY_MAX + sizeof PREFIX_END];
+	const char *decl = f->declaration ? f->declaration : "";
+	int limit = f->limit > 0 && f->limit <= HISTORY_LIMIT_MAX ? f->limit : HISTORY_LIMIT_DEFAULT;
+	if (strlen(decl) > HISTORY_QUERY_MAX)
+		return K_VALIDATION_FAILED;
+	snprintf(hi, sizeof hi, "%s%s", decl, PREFIX_END);
+	json_t *arr = json_array();
+	enum kerr e = store_q_all(st, "SELECT h.id, h.booking_id, h.action, h.from_state, h.to_state, COALESCE(u.username, ''),"
+		" h.at, h.reason, b.declaration_no, o.name FROM booking_history h JOIN bookings b ON b.id = h.booking_id"
+		" JOIN organisations o ON o.id = b.org_id LEFT JOIN users u ON u.id = h.actor_id"
+		" WHERE (? = 0 OR h.booking_id = ?) AND (? = '' OR (b.declaration_digits >= ? AND b.declaration_digits < ?))"
+		" AND (? = '' OR h.action = ?) AND (? = '' OR u.username = ?) AND h.at >= ? AND h.at < ? AND h.id < ?"
+		" ORDER BY h.id DESC LIMIT ?", history_row, arr, "iisssssssiiii",
+		f->booking_id, f->booking_id, decl, decl, hi, f->action ? f->action : "", f->action ? f->action : "",
+		f->actor ? f->actor : "", f->actor ? f->actor : "", f->from, f->to ? f->to : OPEN_END,
+		f->cursor ? f->cursor : OPEN_END, (int64_t)limit + 1);
+	if (e != K_OK) {
+		json_decref(arr);
+		return e;
+	}
+	*next_cursor = 0;
+	if (json_array_size(arr) > (size_t)limit) {
+		json_array_remove(arr, (size_t)limit);
+		*next_cursor = json_integer_value(json_object_get(json_array_get(arr, (size_t)limit - 1), "id"));
+	}
+	*items = arr;
+	return K_OK;
+}
+
+static enum kerr count_row(const struct conn *c, struct db_stmt *s, void *arg)
+{
+	json_array_append_new(arg, json_pack("{s:s,s:s,s:I}", "kind", c->drv->column_text(s, 0), "state",
+		c->drv->column_text(s, 1), "count", (json_int_t)c->drv->column_int64(s, 2)));
+	return K_OK;
+}
+
+static enum kerr pending_row(const struct conn *c, struct db_stmt *s, void *arg)
+{
+	json_array_append_new(arg, json_pack("{s:o,s:s,s:I,s:I}", "site_id",
+		c->drv->column_is_null(s, 0) ? json_null() : json_integer(c->drv->column_int64(s, 0)), "site_name",
+		c->drv->column_text(s, 1), "pending", (json_int_t)c->drv->column_int64(s, 2), "oldest_submitted_at",
+		(json_int_t)c->drv->column_int64(s, 3)));
+	return K_OK;
+}
+
+static enum kerr hour_row(const struct conn *c, struct db_stmt *s, void *arg)
+{
+	int64_t hour = c->drv->column_int64(s, 0);
+	if (hour >= 0 && hour < HOURS_A_DAY)
+		json_array_set_new(arg, (size_t)hour, json_integer(c->drv->column_int64(s, 1)));
+	return K_OK;
+}
+
+enum kerr store_overview(struct store *st, const char *date, int64_t day_from, json_t **out)
+{
+	json_t *bookings = json_array(), *pending = json_array(), *hours = json_array();
+	for (int h = 0; h < HOURS_A_DAY; h++)
+		json_array_append_new(hours, json_integer(0));
+	enum kerr e = store_q_all(st, "SELECT kind, state, COUNT(*) FROM bookings WHERE crossing_date = ?"
+		" GROUP BY kind, state ORDER BY kind, state", count_row, bookings, "s", date);
+	if (e == K_OK)
+		e = store_q_all(st, "SELECT b.transshipment_site_id, COALESCE(s.name, ''), COUNT(*), MIN((SELECT COALESCE(MAX(h.at), 0)"
+			" FROM booking_history h WHERE h.booking_id = b.id AND h.action = 'submit')) FROM bookings b"
+			" LEFT JOIN sites s ON s.id = b.transshipment_site_id WHERE b.state = 'submitted'"
+			" GROUP BY b.transshipment_site_id, s.name ORDER BY COALESCE(s.name, '')", pending_row, pending, "");
+	if (e == K_OK)
+		/* GROUP BY 1: PostgreSQL sees "(at - $1) / $2" and "(at - $5) / $6" as two expressions */
+		e = store_q_all(st, "SELECT (at - ?) / ?, COUNT(*) FROM gate_passages WHERE at >= ? AND at < ? GROUP BY 1",
+			hour_row, hours, "iiii", day_from, (int64_t)HOUR_S, day_from, day_from + DAY_S);
+	if (e != K_OK) {
+		json_decref(bookings);
+		json_decref(pending);
+		json_decref(hours);
+		return e;
+	}
+	*out = json_pack("{s:s,s:o,s:o,s:o}", "date", date, "bookings", bookings, "pending", pending, "passages_by_hour", hours);
+	return K_OK;
+}
