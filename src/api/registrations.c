@@ -124,11 +124,11 @@ static void answer_taken(struct api_ctx *c, int taken)
 {
 	json_t *fields = json_array();
 	if (taken & REG_TAKEN_USCC)
-		json_array_append_new(fields, json_pack("{s:s,s:s}", "field", "uscc", "code", "taken"));
+		field_error(c, fields, "uscc", FIELD_TAKEN);
 	if (taken & REG_TAKEN_USERNAME)
-		json_array_append_new(fields, json_pack("{s:s,s:s}", "field", "username", "code", "taken"));
+		field_error(c, fields, "username", FIELD_TAKEN);
 	if (taken & REG_TAKEN_ORGANISATION)
-		json_array_append_new(fields, json_pack("{s:s,s:s}", "field", "organisation", "code", "taken"));
+		field_error(c, fields, "organisation", FIELD_TAKEN);
 	api_error_detail(c, K_CONFLICT, json_pack("{s:o}", "fields", fields));
 }
 
@@ -264,7 +264,11 @@ void registrations_approve(struct api_ctx *c)
 	json_decref(body);
 	enum kerr e = id ? store_registration_approve(c->app->store, id, c->who->user.id) : K_NOT_FOUND;
 	if (e == K_CONFLICT)
-		api_error_detail(c, K_CONFLICT, json_pack("{s:[{s:s,s:s}]}", "fields", "field", "site_id", "code", "taken"));
+		{
+		json_t *fields = json_array();
+		field_error(c, fields, "site_id", FIELD_TAKEN);
+		api_error_detail(c, K_CONFLICT, json_pack("{s:o}", "fields", fields));
+	}
 	else if (e != K_OK)
 		api_error(c, e);
 	else

@@ -6,6 +6,7 @@ import { api, setCsrfToken, setUnauthenticatedHandler } from './api.js';
 import { currentPath, routeFor } from './routes.js';
 import { renderLayout } from './layout.js';
 import { renderLogin } from './pages/login.js';
+import { renderRegister } from './pages/register.js';
 
 const root = document.getElementById('app');
 let me = null;          // the GET /me body while signed in
@@ -26,6 +27,7 @@ function showLogin(notice, username) {
 	document.title = t('login.heading') + ' · ' + t('app.title');
 	renderLogin(root, {
 		notice, username,
+		onRegister: () => showRegister(),
 		onLang: (code, typed) => {
 			langChosenAtLogin = true;
 			setLang(code);
@@ -40,6 +42,18 @@ function showLogin(notice, username) {
 			langChosenAtLogin = false;
 			showApp();
 		},
+	});
+}
+
+// The public application page (no session); back leads to the sign-in page.
+function showRegister() {
+	document.title = t('register.heading') + ' · ' + t('app.title');
+	renderRegister(root, {
+		onLang: (code) => {
+			setLang(code);
+			showRegister();
+		},
+		onBack: () => showLogin(),
 	});
 }
 

@@ -13,6 +13,7 @@ import * as notifications from './pages/notifications.js';
 import * as overview from './pages/overview.js';
 import * as bookings from './pages/bookings.js';
 import * as bookingForm from './pages/booking_form.js';
+import * as registrations from './pages/registrations.js';
 
 export const ROLES = ['enterprise', 'warehouse', 'bureau', 'gate', 'admin'];
 
@@ -25,6 +26,7 @@ export const ROUTES = [
 	{ path: '/capacity', title: 'nav.capacity', roles: ['bureau'], nav: true, page: capacity },
 	{ path: '/approvals', title: 'nav.approvals', roles: ['warehouse', 'bureau'], nav: true, page: approvals },
 	{ path: '/sites', title: 'nav.sites', roles: ['bureau'], nav: true, page: sitesPage },
+	{ path: '/registrations', title: 'nav.registrations', roles: ['bureau'], nav: true, page: registrations },
 	{ path: '/overview', title: 'nav.overview', roles: ['bureau'], nav: true, page: overview },
 	{ path: '/gate', title: 'nav.gate', roles: ['gate'], nav: true, page: gate },
 	{ path: '/pass', title: 'nav.pass', roles: ['enterprise', 'warehouse', 'bureau', 'gate'], nav: false, page: pass },
