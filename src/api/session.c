@@ -256,8 +256,8 @@ static void set_cookie(struct api_ctx *c, const char *value, long max_age)
 static json_t *me_body(struct api_ctx *c, const struct caller *who)
 {
 	json_t *org = org_json(&who->org);
-	return json_pack("{s:{s:I,s:s,s:s},s:o,s:s,s:s}", "user", "id", (json_int_t)who->user.id, "username",
-		who->user.username, "role", who->user.role, "organisation", org, "csrf_token", who->session.csrf_token, "lang",
+	return json_pack("{s:{s:I,s:s,s:s,s:b},s:o,s:s,s:s}", "user", "id", (json_int_t)who->user.id, "username",
+		who->user.username, "role", who->user.role, "org_admin", who->user.org_admin, "organisation", org, "csrf_token", who->session.csrf_token, "lang",
 		lang_name(c->lang));
 }
 

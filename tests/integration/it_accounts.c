@@ -24,7 +24,7 @@
 
 static struct it_server srv;
 static const char *const PW = "correct horse 9";
-static struct it_client bureau;
+static struct it_client bureau, admin;
 static int seq;
 
 /* GB 32100, computed here on its own: the check character of 17 characters. */
@@ -151,6 +151,48 @@ static void apply_review_login(void **state)
 	assert_string_equal(status_of(id, token, st, sizeof st), "approved");
 }
 
+/* The id of a user as the system administrator sees it. */
+static int64_t user_id(const char *name)
+{
+	json_t *j = call(&admin, "GET", "/api/v1/users", NULL, 200);
+	int64_t id = 0;
+	size_t i;
+	json_t *u;
+	json_array_foreach(json_object_get(j, "users"), i, u)
+		if (strcmp(json_string_value(json_object_get(u, "username")), name) == 0)
+			id = json_integer_value(json_object_get(u, "id"));
+	json_decref(j);
+	return id;
+}
+
+/* The approved applicant (apply_review_login) administers its own organisation only. */
+static void org_admin_scope(void **state)
+{
+	(void)state;
+	struct it_client oa = {0}, ent = {0};
+	char path[128];
+	assert_int_equal(it_login(&srv, &oa, "silkroad", PW), 200);
+	json_t *me = call(&oa, "GET", "/api/v1/me", NULL, 200);
+	assert_true(json_is_true(json_object_get(json_object_get(me, "user"), "org_admin")));
+	json_decref(me);
+	json_decref(call(&oa, "POST", "/api/v1/users", "{\"username\":\"silk_clerk\",\"password\":\"x\"}", 422));
+	json_t *made = call(&oa, "POST", "/api/v1/users", "{\"username\":\"silk_clerk\"}", 201);
+	assert_string_equal(json_string_value(json_object_get(made, "role")), "enterprise");
+	assert_null(json_object_get(made, "password_hash"));
+	json_decref(made);
+	json_t *list = call(&oa, "GET", "/api/v1/users", NULL, 200);
+	assert_int_equal(json_array_size(json_object_get(list, "users")), 2);	/* silkroad and silk_clerk */
+	json_decref(list);
+	snprintf(path, sizeof path, "/api/v1/users/%lld", (long long)user_id("ent1"));
+	json_decref(call(&oa, "PATCH", path, "{\"disabled\":true}", 404));	/* another organisation's user */
+	snprintf(path, sizeof path, "/api/v1/users/%lld", (long long)user_id("silk_clerk"));
+	json_t *off = call(&oa, "PATCH", path, "{\"disabled\":true}", 200);
+	assert_true(json_is_true(json_object_get(off, "disabled")));
+	json_decref(off);
+	assert_int_equal(it_login(&srv, &ent, "ent1", PW), 200);
+	json_decref(call(&ent, "GET", "/api/v1/users", NULL, 403));	/* not an organisation's administrator */
+}
+
 static void bad_check_character(void **state)
 {
 	(void)state;
@@ -270,9 +312,10 @@ static int setup(void **state)
 	static const char *const extra[] = {"--trusted-proxy", "127.0.0.1", NULL};
 	if (mkdtemp(srv.dir) == NULL || it_fresh_db(&srv, "accounts") != 0 ||
 		it_user_add(&srv, "bureau1", "bureau", "口岸管理局", PW) != 0 ||
-		it_user_add(&srv, "ent1", "enterprise", "甲进出口公司", PW) != 0 || it_start(&srv, extra) != 0)
+		it_user_add(&srv, "ent1", "enterprise", "甲进出口公司", PW) != 0 ||
+		it_user_add(&srv, "admin1", "admin", NULL, PW) != 0 || it_start(&srv, extra) != 0)
 		return -1;
-	return it_login(&srv, &bureau, "bureau1", PW) == 200 ? 0 : -1;
+	return it_login(&srv, &bureau, "bureau1", PW) == 200 && it_login(&srv, &admin, "admin1", PW) == 200 ? 0 : -1;
 }
 
 static int teardown(void **state)
@@ -288,6 +331,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(apply_review_login),
+		cmocka_unit_test(org_admin_scope),
 		cmocka_unit_test(bad_check_character),
 		cmocka_unit_test(taken_then_freed_by_rejection),
 		cmocka_unit_test(one_code_at_once),
