@@ -140,6 +140,8 @@ void registrations_list(struct api_ctx *c);
 void registrations_approve(struct api_ctx *c);
 void registrations_reject(struct api_ctx *c);
 void account_audit_search(struct api_ctx *c);
+void users_reset_code(struct api_ctx *c);
+void password_reset_redeem(struct api_ctx *c);
 /* Record an account action (actor: the caller, or the public) in the audit. */
 void api_audit(struct api_ctx *c, const char *action, const char *subject, const char *detail);
 

@@ -289,7 +289,7 @@ static void start_session(struct api_ctx *c, struct caller *who)
 	api_json(c, 200, me_body(c, who));
 }
 
-static const char *const throttle_kinds[THROTTLE_KIND_COUNT] = {"login", "totp", "register"};
+static const char *const throttle_kinds[THROTTLE_KIND_COUNT] = {"login", "totp", "register", "reset"};
 
 /* The wait after n failures when the first `free` cost nothing. */
 static int64_t backoff_s(int64_t n, long free, long window_s)

@@ -6,8 +6,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "api/api.h"
+#include "api/throttle.h"
+#include "store/resets.h"
 #include "auth/password.h"
 #include "core/config.h"
 #include "core/log.h"
@@ -302,5 +305,128 @@ void users_reset_password(struct api_ctx *c)
 		api_error(c, e);
 		return;
 	}
+	api_no_content(c);
+}
+
+#define RESET_CODE_LEN 10
+#define RESET_CODE_SET "23456789ABCDEFGHJKMNPQRSTUVWXYZ"	/* no 0/O, 1/I/L */
+
+static void reset_code_hash(const char *code, char out[STORE_TOKEN_MAX])
+{
+	unsigned char h[crypto_hash_sha256_BYTES];
+	crypto_hash_sha256(h, (const unsigned char *)code, strlen(code));
+	sodium_bin2hex(out, STORE_TOKEN_MAX, h, sizeof h);
+}
+
+static void new_reset_code(char out[RESET_CODE_LEN + 1])
+{
+	const size_t set = sizeof RESET_CODE_SET - 1;
+	for (int i = 0; i < RESET_CODE_LEN; i++)
+		out[i] = RESET_CODE_SET[randombytes_uniform((uint32_t)set)];
+	out[RESET_CODE_LEN] = '\0';
+}
+
+/* POST /api/v1/users/{id}/reset-code: a one-time code, shown once, for a user
+ * of the caller's scope (an organisation's administrator: its own users). */
+void users_reset_code(struct api_ctx *c)
+{
+	int all = manager_scope(c);
+	int64_t id;
+	if (all < 0 || id_param(c, &id) != 0)
+		return;
+	char code[RESET_CODE_LEN + 1], hash[STORE_TOKEN_MAX], subject[24];
+	int64_t expires = 0;
+	new_reset_code(code);
+	reset_code_hash(code, hash);
+	enum kerr e = scoped_target(c, all, id);
+	if (e == K_OK)
+		e = store_reset_issue(c->app->store, id, hash, c->who->user.id, time(NULL), &expires);
+	if (e != K_OK) {
+		api_error(c, e);
+		return;
+	}
+	snprintf(subject, sizeof subject, "%lld", (long long)id);
+	api_audit(c, "reset_issued", subject, "");
+	api_json(c, 201, json_pack("{s:s,s:I}", "code", code, "expires_at", (json_int_t)expires));
+}
+
+/* The redeem's fields; 0 after answering 422. */
+static int redeem_fields(struct api_ctx *c, json_t *body, const char **name, const char **code, const char **pw)
+{
+	*name = json_str(body, "username");
+	*code = json_str(body, "code");
+	*pw = json_str(body, "password");
+	json_t *fields = json_array();
+	if (*name == NULL || !store_username_acceptable(*name))
+		field_error(c, fields, "username", *name ? FIELD_INVALID : FIELD_REQUIRED);
+	if (*code == NULL || strlen(*code) != RESET_CODE_LEN)
+		field_error(c, fields, "code", *code ? FIELD_WRONG : FIELD_REQUIRED);
+	enum field_problem pp = password_problem(*pw);
+	if (pp != FIELD_PROBLEM_COUNT)
+		field_error(c, fields, "password", pp);
+	if (json_array_size(fields) > 0) {
+		api_invalid(c, fields);
+		return 0;
+	}
+	json_decref(fields);
+	return 1;
+}
+
+/* Check the code and set the password (every session of the user ends). */
+static enum kerr redeem(struct api_ctx *c, const char *name, const char *code, const char *pw, int64_t *user_id)
+{
+	struct user u;
+	char upper[RESET_CODE_LEN + 1], hash[STORE_TOKEN_MAX], pw_hash[STORE_HASH_MAX];
+	for (int i = 0; i <= RESET_CODE_LEN; i++)
+		upper[i] = (char)(code[i] >= 'a' && code[i] <= 'z' ? code[i] - 'a' + 'A' : code[i]);
+	reset_code_hash(upper, hash);
+	enum kerr e = store_user_by_name(c->app->store, name, &u);
+	if (e == K_OK)
+		e = auth_password_hash(pw, strlen(pw), pw_hash);
+	if (e == K_OK)
+		e = store_reset_redeem(c->app->store, u.id, hash, pw_hash, time(NULL));
+	*user_id = e == K_OK ? u.id : 0;
+	return e;
+}
+
+/* POST /api/v1/password-resets/redeem (public) {"username", "code", "password"}:
+ * wrong codes count in the throttle per (user, address). */
+void password_reset_redeem(struct api_ctx *c)
+{
+	json_t *body = api_body_object(c);
+	const char *name, *code, *pw;
+	if (body == NULL || !redeem_fields(c, body, &name, &code, &pw)) {
+		json_decref(body);
+		return;
+	}
+	char subject[STORE_NAME_MAX];
+	const char *addr = http_client_addr(c->req);
+	long wait = 0;
+	enum kerr e = store_username_key(name, subject, sizeof subject) == 0 ? K_OK : K_NOT_FOUND;
+	if (e == K_OK)
+		e = throttle_check(c->app, THROTTLE_RESET, subject, addr, &wait);
+	int64_t id = 0;
+	if (e == K_OK)
+		e = redeem(c, name, code, pw, &id);
+	json_decref(body);
+	if (e == K_RATE_LIMITED) {
+		throttle_answer(c, wait);
+		return;
+	}
+	if (e == K_NOT_FOUND) {
+		if (throttle_fail(c->app, THROTTLE_RESET, subject, addr) != K_OK)
+			log_warn("msg=\"reset failure not counted\" req=%s", http_request_id(c->req));
+		api_audit(c, "reset_failed", subject, "");
+		api_invalid_field(c, "code", FIELD_WRONG);
+		return;
+	}
+	if (e != K_OK) {
+		api_error(c, e);
+		return;
+	}
+	if (throttle_succeed(c->app, THROTTLE_RESET, subject, addr) != K_OK)
+		log_warn("msg=\"reset failures not cleared\" req=%s", http_request_id(c->req));
+	session_cache_forget(c->app->sessions, NULL, id);
+	api_audit(c, "reset_used", subject, "");
 	api_no_content(c);
 }

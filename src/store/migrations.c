@@ -363,7 +363,17 @@ static const struct migration migrations[] = {
 		" addr TEXT NOT NULL DEFAULT '',"
 		" detail TEXT NOT NULL DEFAULT '',"
 		" at {{BIGINT}} NOT NULL);"
-		"CREATE INDEX account_audit_at ON account_audit(at, id);"},
+		"CREATE INDEX account_audit_at ON account_audit(at, id);"
+		/* one-time password reset codes: only their SHA-256, single use */
+		"CREATE TABLE password_resets ("
+		" id {{ID}},"
+		" user_id {{BIGINT}} NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+		" code_hash TEXT NOT NULL,"
+		" issued_by {{BIGINT}} REFERENCES users(id),"
+		" created_at {{BIGINT}} NOT NULL,"
+		" expires_at {{BIGINT}} NOT NULL,"
+		" used_at {{BIGINT}});"
+		"CREATE INDEX password_resets_user ON password_resets(user_id, id);"},
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))

@@ -10,6 +10,9 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <libpq-fe.h>
+#include <sqlite3.h>
+
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -193,6 +196,83 @@ static void org_admin_scope(void **state)
 	json_decref(call(&ent, "GET", "/api/v1/users", NULL, 403));	/* not an organisation's administrator */
 }
 
+static int is_pg(void)
+{
+	const char *k = getenv("KOUAN_TEST_DB");
+	return k && strcmp(k, "pg") == 0;
+}
+
+/* One statement on the server's database, beside it: what the API cannot do
+ * (a code's expiry moved into the past, instead of waiting 30 minutes). */
+static void db_exec(const char *sql)
+{
+	if (is_pg()) {
+		PGconn *pg = PQconnectdb(srv.db);
+		PGresult *r = PQexec(pg, sql);
+		assert_int_equal(PQresultStatus(r), PGRES_COMMAND_OK);
+		PQclear(r);
+		PQfinish(pg);
+		return;
+	}
+	sqlite3 *db = NULL;
+	assert_int_equal(sqlite3_open(srv.db + strlen("sqlite:"), &db), SQLITE_OK);
+	sqlite3_busy_timeout(db, 5000);
+	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+}
+
+/* A reset code for user from c; copied into code. */
+static void issue_code(struct it_client *c, int64_t user, char *code, size_t n)
+{
+	char path[128];
+	snprintf(path, sizeof path, "/api/v1/users/%lld/reset-code", (long long)user);
+	json_t *j = call(c, "POST", path, "{}", 201);
+	snprintf(code, n, "%s", json_string_value(json_object_get(j, "code")));
+	json_decref(j);
+}
+
+static long redeem(const char *user, const char *code, const char *pw)
+{
+	char body[BODY_MAX];
+	snprintf(body, sizeof body, "{\"username\":\"%s\",\"code\":\"%s\",\"password\":\"%s\"}", user, code, pw);
+	struct it_resp r;
+	assert_int_equal(it_request(&srv, NULL, "POST", "/api/v1/password-resets/redeem", body, NULL, NULL, &r), 0);
+	long status = r.status;
+	it_resp_free(&r);
+	return status;
+}
+
+/* The organisation's administrator issues a code for its clerk (org_admin_scope
+ * made it): used once, sessions end, a second use and an expired code fail. */
+static void reset_codes(void **state)
+{
+	(void)state;
+	struct it_client oa = {0}, clerk = {0};
+	char code[32], path[128];
+	const char *const NEW_PW = "a new horse 10", *const NEWER_PW = "the newest horse 11";
+	int64_t clerk_id = user_id("silk_clerk"), ent1 = user_id("ent1");
+	assert_int_equal(it_login(&srv, &oa, "silkroad", PW), 200);
+	snprintf(path, sizeof path, "/api/v1/users/%lld/reset-code", (long long)ent1);
+	json_decref(call(&oa, "POST", path, "{}", 404));	/* another organisation's user */
+	snprintf(path, sizeof path, "/api/v1/users/%lld", (long long)clerk_id);
+	json_decref(call(&oa, "PATCH", path, "{\"disabled\":false}", 200));
+	issue_code(&oa, clerk_id, code, sizeof code);
+	assert_int_equal(redeem("silk_clerk", "ZZZZZZZZZZ", NEW_PW), 422);
+	assert_int_equal(redeem("silk_clerk", code, NEW_PW), 204);
+	assert_int_equal(it_login(&srv, &clerk, "silk_clerk", NEW_PW), 200);
+	assert_int_equal(redeem("silk_clerk", code, NEWER_PW), 422);	/* used once */
+	issue_code(&admin, clerk_id, code, sizeof code);	/* the system administrator may too */
+	assert_int_equal(redeem("silk_clerk", code, NEWER_PW), 204);
+	json_decref(call(&clerk, "GET", "/api/v1/me", NULL, 401));	/* its session ended with the change */
+	issue_code(&oa, clerk_id, code, sizeof code);
+	db_exec("UPDATE password_resets SET expires_at = 0 WHERE used_at IS NULL");
+	assert_int_equal(redeem("silk_clerk", code, NEW_PW), 422);	/* expired */
+	assert_int_equal(it_login(&srv, &clerk, "silk_clerk", NEWER_PW), 200);
+	json_t *j = call(&bureau, "GET", "/api/v1/account-audit?action=reset_used", NULL, 200);
+	assert_int_equal(json_array_size(json_object_get(j, "items")), 2);
+	json_decref(j);
+}
+
 static void bad_check_character(void **state)
 {
 	(void)state;
@@ -332,6 +412,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(apply_review_login),
 		cmocka_unit_test(org_admin_scope),
+		cmocka_unit_test(reset_codes),
 		cmocka_unit_test(bad_check_character),
 		cmocka_unit_test(taken_then_freed_by_rejection),
 		cmocka_unit_test(one_code_at_once),
