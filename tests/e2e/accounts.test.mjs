@@ -1,7 +1,8 @@
 // Accounts (issue 16) in Chromium against the real server: an enterprise applies from the public
 // page reached from the sign-in page, a first login is refused while the application waits, the
 // applicant looks at the state with the token shown once, the bureau approves it on its review page,
-// and the first user signs in. Also in Russian: the application page's labels.
+// and the first user signs in; it adds a clerk to its organisation, issues a reset code, and the
+// clerk sets a password with it on the public reset page and signs in. Also in Russian: the application page's labels.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, reset, shot, login, logout, alertText, submitLogin, unlabelled } from './lib.mjs';
@@ -85,6 +86,26 @@ describe('accounts', () => {
 		await logout(page);
 
 		await login(page, user, PASSWORD);
+
+		// the first user administers its organisation: a new clerk gets a reset code and sets a password
+		const clerk = user + 'c';
+		await page.goto(page.url().split('#')[0] + '#/org-users');
+		await page.locator('[data-action=add-user]').click();
+		await page.locator('dialog.dialog input[name=username]').fill(clerk);
+		await page.locator('dialog.dialog button[type=submit]').click();
+		const clerkRow = page.locator(`[data-testid=org-users] tr[data-user="${clerk}"]`);
+		await clerkRow.locator('[data-action=reset-code]').click();
+		const code = (await page.locator('[data-testid=reset-code]').innerText()).trim();
+		assert.match(code, /^[2-9A-Z]{10}$/);
+		await logout(page);
+		await page.locator('[data-testid=to-reset]').click();
+		await page.locator('[data-testid=reset-form] [name=username]').fill(clerk);
+		await page.locator('[data-testid=reset-form] [name=code]').fill(code);
+		await page.locator('[data-testid=reset-form] [name=password]').fill(PASSWORD + 'x');
+		await page.locator('[data-testid=reset-form] button[type=submit]').click();
+		await page.locator('[data-testid=reset-form] [role=status]:not(:empty)').waitFor();
+		await page.locator('[data-testid=back-to-login]').click();
+		await login(page, clerk, PASSWORD + 'x');
 	});
 
 	step('the application page in Russian', async (page) => {

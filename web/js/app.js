@@ -7,6 +7,7 @@ import { currentPath, routeFor } from './routes.js';
 import { renderLayout } from './layout.js';
 import { renderLogin } from './pages/login.js';
 import { renderRegister } from './pages/register.js';
+import { renderReset } from './pages/reset.js';
 
 const root = document.getElementById('app');
 let me = null;          // the GET /me body while signed in
@@ -28,6 +29,7 @@ function showLogin(notice, username) {
 	renderLogin(root, {
 		notice, username,
 		onRegister: () => showRegister(),
+		onReset: () => showReset(),
 		onLang: (code, typed) => {
 			langChosenAtLogin = true;
 			setLang(code);
@@ -52,6 +54,18 @@ function showRegister() {
 		onLang: (code) => {
 			setLang(code);
 			showRegister();
+		},
+		onBack: () => showLogin(),
+	});
+}
+
+// Setting a password with a reset code (no session).
+function showReset() {
+	document.title = t('reset.heading') + ' · ' + t('app.title');
+	renderReset(root, {
+		onLang: (code) => {
+			setLang(code);
+			showReset();
 		},
 		onBack: () => showLogin(),
 	});
@@ -85,7 +99,7 @@ function showPage(focus) {
 	generation += 1;
 	const mine = generation;
 	const path = currentPath();
-	const route = routeFor(path, me.user.role);
+	const route = routeFor(path, me.user);
 	layout.setActive(route ? route.path : '');
 	layout.main.replaceChildren();
 	if (route) {
