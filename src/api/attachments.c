@@ -186,15 +186,37 @@ static int merge_vins(const struct sheet_result *res, json_t *rows, json_t *out_
 	return added;
 }
 
+/* Append the sheet's VINs to the booking and answer what was added and refused. */
+static void add_rows(struct api_ctx *c, struct booking_meta *m, const struct sheet_result *res)
+{
+	json_t *doc = NULL, *out_refused = json_array();
+	enum kerr e = store_booking_get(c->app->store, m->id, m, &doc);
+	if (e == K_OK) {
+		int added = merge_vins(res, json_object_get(doc, "vehicles"), out_refused);
+		e = store_booking_save(c->app->store, m, doc);
+		json_decref(doc);
+		doc = NULL;
+		if (e == K_OK)
+			e = store_booking_get(c->app->store, m->id, m, &doc);
+		if (e == K_OK) {
+			api_json(c, 200, json_pack("{s:i,s:O,s:o}", "added", added, "refused", out_refused, "booking", doc));
+			doc = NULL;
+		}
+	}
+	if (e != K_OK)
+		api_error(c, e);
+	json_decref(out_refused);
+	json_decref(doc);
+}
+
 void bookings_import_vehicles(struct api_ctx *c)
 {
 	struct booking_meta m;
 	struct http_part file;
 	struct sheet_result res = {0};
-	json_t *doc = NULL;
 	enum kerr e = editable_booking(c, &m);
 	if (e == K_OK && m.kind != KIND_COMMODITY_VEHICLE)
-		e = K_WRONG_STATE;
+		e = K_WRONG_STATE;	/* heavy trucks have no vehicle rows */
 	if (e != K_OK) {
 		api_error(c, e);
 		return;
@@ -202,31 +224,11 @@ void bookings_import_vehicles(struct api_ctx *c)
 	if (!api_upload_part(c, "file", SHEET_MAX_FILE_BYTES, &file))
 		return;
 	e = sheet_read_vins(file.data, file.len, NULL, &res);
-	if (e == K_OK)
-		e = store_booking_get(c->app->store, m.id, &m, &doc);
-	if (e != K_OK) {
-		sheet_result_free(&res);
+	if (e != K_OK)
 		api_error(c, e);
-		return;
-	}
-	json_t *rows = json_object_get(doc, "vehicles"), *out_refused = json_array();
-	int added = merge_vins(&res, rows, out_refused);
+	else
+		add_rows(c, &m, &res);
 	sheet_result_free(&res);
-	e = store_booking_save(c->app->store, &m, doc);
-	json_decref(doc);
-	if (e != K_OK) {
-		json_decref(out_refused);
-		api_error(c, e);
-		return;
-	}
-	doc = NULL;
-	e = store_booking_get(c->app->store, m.id, &m, &doc);
-	if (e != K_OK) {
-		json_decref(out_refused);
-		api_error(c, e);
-		return;
-	}
-	api_json(c, 200, json_pack("{s:i,s:o,s:o}", "added", added, "refused", out_refused, "booking", doc));
 }
 
 void vin_template_get(struct api_ctx *c)

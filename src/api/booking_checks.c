@@ -1,7 +1,7 @@
 /* The checks of a booking (issue 10 item 4), each at its field: what submit
  * requires, the forms of the declaration number, phone, plates and VINs, the
  * booking against its declaration (plates, truck count with the 归并 case,
- * VINs), the e-commerce release list, and (on request) what other bookings
+ * VINs), the drivers when given, the e-commerce release list, and (on request) what other bookings
  * hold. A check at level "error" stops a submit; "warning" is shown only. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +31,8 @@ enum check_code {
 	CHK_VIN_NOT_DECLARED,
 	CHK_VIN_MISSING,
 	CHK_RELEASE_LIST_REQUIRED,
+	CHK_DRIVER_PHONE_FORM,
+	CHK_DRIVER_PLATE,
 	CHK_DECLARATION_IN_USE,
 	CHK_VIN_IN_USE,
 	CHK_COUNT
@@ -78,6 +80,11 @@ static const struct {
 	[CHK_RELEASE_LIST_REQUIRED] = {"release_list_required", LEVEL_ERROR,
 		{"跨境电商（清单模式）须在随附单证中上传核放清单", "Для режима списка нужен лист выпуска во вложениях",
 			"E-commerce list mode needs the release list among the attachments"}},
+	[CHK_DRIVER_PHONE_FORM] = {"driver_phone_form", LEVEL_ERROR,
+		{"司机电话应为中国手机、固定电话或 +国家代码 的国际号码", "Телефон водителя: китайский мобильный, городской или международный (+код)",
+			"A driver's phone is a Chinese mobile or landline, or an international number (+country code)"}},
+	[CHK_DRIVER_PLATE] = {"driver_plate", LEVEL_WARNING, {"该司机的车牌不在本预约的车牌中", "Номера водителя нет среди номеров бронирования",
+		"The driver's plate is not among the booking's plates"}},
 	[CHK_DECLARATION_IN_USE] = {"declaration_in_use", LEVEL_ERROR, {"该报关单号已被另一预约占用",
 		"Номер декларации занят другим бронированием", "Another booking holds this declaration number"}},
 	[CHK_VIN_IN_USE] = {"vin_in_use", LEVEL_ERROR, {"车架号已被另一预约占用", "VIN занят другим бронированием",
@@ -193,6 +200,16 @@ static int same_list(json_t *a, json_t *b)
 	return same;
 }
 
+static int in_plates(json_t *plates, const char *plate)
+{
+	size_t i;
+	json_t *p;
+	json_array_foreach(plates, i, p)
+		if (json_is_string(p) && strcmp(json_string_value(p), plate) == 0)
+			return 1;
+	return 0;
+}
+
 static void check_plates(struct run *r)
 {
 	json_t *plates = json_object_get(r->doc, "plates");
@@ -226,6 +243,26 @@ static void check_truck_count(struct run *r)
 		add(r, "truck_count", CHK_TRUCK_COUNT_MATCH, d, m);
 	else
 		json_object_set_new(add(r, "truck_count", CHK_TRUCK_COUNT_MERGED, d, m), "declared", json_integer(d));
+}
+
+/* Each truck's driver, when given: a phone of a known form, a plate of the booking. */
+static void check_drivers(struct run *r)
+{
+	json_t *plates = json_object_get(r->doc, "plates");
+	size_t i;
+	json_t *d;
+	json_array_foreach(json_object_get(r->doc, "drivers"), i, d) {
+		char field[FIELD_NAME_MAX];
+		const char *phone = text(d, "phone"), *plate = text(d, "plate");
+		if (phone && phone_form(phone, strlen(phone)) == PHONE_NONE) {
+			snprintf(field, sizeof field, "drivers[%zu].phone", i);
+			add(r, field, CHK_DRIVER_PHONE_FORM, 0, 0);
+		}
+		if (plate && !in_plates(plates, plate)) {
+			snprintf(field, sizeof field, "drivers[%zu].plate", i);
+			add(r, field, CHK_DRIVER_PLATE, 0, 0);
+		}
+	}
 }
 
 static void check_release_list(struct run *r)
@@ -311,13 +348,8 @@ static void name_holder(struct run *r, json_t *entry, const struct booking_meta 
 static void check_holding(struct run *r)
 {
 	struct booking_meta holder;
-	const char *no = text(r->doc, "declaration_no");
-	char digits[32];
-	size_t o = 0;
-	for (; no && *no && o < sizeof digits - 1; no++)
-		if (*no >= '0' && *no <= '9')
-			digits[o++] = *no;
-	digits[o] = '\0';
+	char digits[DECLNO_DIGITS_MAX];
+	size_t o = declno_digits(text(r->doc, "declaration_no"), digits, sizeof digits);
 	if (o > 0 && store_booking_holder_declaration(r->c->app->store, digits, r->m->id, &holder) == K_OK)
 		name_holder(r, add(r, "declaration_no", CHK_DECLARATION_IN_USE, 0, 0), &holder);
 	size_t i;
@@ -341,6 +373,7 @@ enum kerr booking_run_checks(struct api_ctx *c, const struct booking_meta *m, js
 	if (m->kind == KIND_HEAVY_TRUCK) {
 		check_plates(&r);
 		check_truck_count(&r);
+		check_drivers(&r);
 		check_release_list(&r);
 	} else {
 		check_vins(&r);

@@ -11,6 +11,7 @@
 #include "api/capacity.h"
 #include "core/domain.h"
 #include "core/log.h"
+#include "validate/validate.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 #define PLATE_MAX_BYTES 32
@@ -441,6 +442,32 @@ static void check_vehicles(struct api_ctx *c, json_t *v, json_t *fields)
 			return;
 }
 
+/* Heavy trucks' drivers, optional: [{"plate","name","phone"}], one per truck at most. */
+static int drivers_ok(json_t *v)
+{
+	static const char *const keys[] = {"plate", "name", "phone"};
+	size_t i;
+	json_t *d;
+	if (json_is_null(v))
+		return 1;
+	if (!json_is_array(v) || json_array_size(v) > BOOKING_PLATES_MAX)
+		return 0;
+	json_array_foreach(v, i, d) {
+		const char *k;
+		json_t *x;
+		if (!json_is_object(d))
+			return 0;
+		json_object_foreach(d, k, x) {
+			int known = 0;
+			for (size_t n = 0; n < COUNT(keys); n++)
+				known |= strcmp(k, keys[n]) == 0;
+			if (!known || !text_ok(x, BOOKING_VEHICLE_FIELD_MAX))
+				return 0;
+		}
+	}
+	return 1;
+}
+
 /* Every key of the patch: writable and of the right form (fields gets one
  * entry per problem). */
 static void check_patch(struct api_ctx *c, json_t *patch, json_t *fields)
@@ -467,6 +494,8 @@ static void check_patch(struct api_ctx *c, json_t *patch, json_t *fields)
 				FIELD_INVALID;
 		else if (strcmp(k, "vehicles") == 0)
 			check_vehicles(c, v, fields);
+		else if (strcmp(k, "drivers") == 0)
+			p = drivers_ok(v) ? FIELD_PROBLEM_COUNT : FIELD_INVALID;
 		else
 			p = FIELD_READ_ONLY;
 		if (p != FIELD_PROBLEM_COUNT)
@@ -637,13 +666,8 @@ static void answer_held(struct api_ctx *c, enum kerr e, const struct booking_met
 	struct booking_meta holder;
 	enum kerr found = K_NOT_FOUND;
 	if (e == K_DECLARATION_IN_USE) {
-		char digits[32] = "";
-		const char *no = json_string_value(json_object_get(doc, "declaration_no"));
-		size_t o = 0;
-		for (; no && *no && o < sizeof digits - 1; no++)
-			if (*no >= '0' && *no <= '9')
-				digits[o++] = *no;
-		digits[o] = '\0';
+		char digits[DECLNO_DIGITS_MAX];
+		(void)declno_digits(json_string_value(json_object_get(doc, "declaration_no")), digits, sizeof digits);
 		found = store_booking_holder_declaration(c->app->store, digits, m->id, &holder);
 	} else {
 		size_t i;

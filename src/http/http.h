@@ -98,6 +98,9 @@ struct http_part {
  * K_BAD_JSON never; K_VALIDATION_FAILED for a body that is not well formed. */
 enum kerr http_multipart_part(const struct http_request *req, const char *name, struct http_part *out)
 	KOUAN_MUST_USE;
+/* The same over a Content-Type and a body (no request needed: tests, fuzzing). */
+enum kerr http_multipart_find(const char *content_type, const char *body, size_t len, const char *name,
+	struct http_part *out) KOUAN_MUST_USE;
 
 /* Answer later from another thread: the connection is set aside (it holds no
  * server thread) until http_respond*() is called for it, from any thread.

@@ -83,14 +83,20 @@ static int read_part_head(const char *head, size_t head_len, struct http_part *p
 
 enum kerr http_multipart_part(const struct http_request *req, const char *name, struct http_part *out)
 {
+	size_t len;
+	const char *body = http_body(req, &len);
+	return http_multipart_find(http_header(req, "Content-Type"), body, len, name, out);
+}
+
+enum kerr http_multipart_find(const char *content_type, const char *body, size_t len, const char *name,
+	struct http_part *out)
+{
 	char boundary[BOUNDARY_MAX + 1], delim[BOUNDARY_MAX + 5];
-	int b = boundary_of(http_header(req, "Content-Type"), boundary, sizeof boundary);
+	int b = boundary_of(content_type, boundary, sizeof boundary);
 	if (b == -1)
 		return K_UNSUPPORTED_MEDIA_TYPE;
 	if (b < 0)
 		return K_VALIDATION_FAILED;
-	size_t len;
-	const char *body = http_body(req, &len);
 	int dl = snprintf(delim, sizeof delim, "\r\n--%s", boundary);
 	/* The first delimiter may open the body without its CRLF. */
 	const char *p = memmem(body, len, delim + 2, (size_t)dl - 2);

@@ -1489,7 +1489,7 @@ enum kerr rec_render_page_png(const unsigned char *data, size_t len, int page_no
 			break;
 		}
 		page = fz_load_page(ctx, doc, page_no - 1);
-		pix = fz_new_pixmap_from_page(ctx, page, render_scale(ctx, page, dpi), fz_device_rgb(ctx), 0);
+		pix = fz_new_pixmap_from_page(ctx, page, render_scale(ctx, page, dpi), fz_device_gray(ctx), 0);	/* forms are black on white: a third of the bytes */
 		buf = fz_new_buffer_from_pixmap_as_png(ctx, pix, fz_default_color_params);
 		unsigned char *bytes = NULL;
 		size_t n = fz_buffer_storage(ctx, buf, &bytes);

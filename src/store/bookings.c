@@ -11,6 +11,7 @@
 #include "core/log.h"
 #include "store/capacity.h"
 #include "store/store_internal.h"
+#include "validate/validate.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 #define HISTORY_MAX 1000	/* history rows one booking shows */
@@ -47,16 +48,6 @@ static int is_field_key(const char *key)
 		if (strcmp(key, not_fields[i]) == 0)
 			return 0;
 	return 1;
-}
-
-/* The digits of a declaration number, at most 31 of them. */
-static void digits_of(const char *s, char out[32])
-{
-	size_t o = 0;
-	for (; s && *s && o < 31; s++)
-		if (*s >= '0' && *s <= '9')
-			out[o++] = *s;
-	out[o] = '\0';
 }
 
 static const char *doc_text(json_t *doc, const char *key)
@@ -135,7 +126,7 @@ struct write_job {
 	enum booking_kind kind;
 	json_t *doc;
 	char *fields, *declared, *confidence, *warnings;
-	char digits[32];
+	char digits[DECLNO_DIGITS_MAX];
 };
 
 static void job_texts(struct write_job *j)
@@ -144,7 +135,7 @@ static void job_texts(struct write_job *j)
 	j->declared = member_text(j->doc, "declared", "{}");
 	j->confidence = member_text(j->doc, "confidence", "{}");
 	j->warnings = member_text(j->doc, "warnings", "[]");
-	digits_of(doc_text(j->doc, "declaration_no"), j->digits);
+	(void)declno_digits(doc_text(j->doc, "declaration_no"), j->digits, sizeof j->digits);
 }
 
 static void job_free(struct write_job *j)

@@ -532,9 +532,12 @@ static enum kerr expiry_candidates(struct store *st, struct expiry_candidates *x
 	if (e != K_OK)
 		return e;
 	e = capacity_grace_minutes(&c, &x->grace);
+	/* A booking that passed keeps its hold (its places were used): only the
+	 * states expiry may start from are looked at. */
 	if (e == K_OK)
-		e = store_q_run(&c, "SELECT booking_id, day, slot FROM capacity_holds WHERE day <= ? ORDER BY day, booking_id",
-			candidate_row, x, NULL, NULL, "s", today);
+		e = store_q_run(&c, "SELECT h.booking_id, h.day, h.slot FROM capacity_holds h JOIN bookings b ON b.id = h.booking_id"
+			" WHERE h.day <= ? AND b.state IN (?, ?) ORDER BY h.day, h.booking_id", candidate_row, x, NULL, NULL, "sss",
+			today, domain_states[STATE_SUBMITTED].code, domain_states[STATE_RELEASED].code);
 	store_conn_put(st, &c);
 	return e;
 }

@@ -33,7 +33,15 @@
  *
  * Transaction steps (capacity_take, capacity_give_back, capacity_move) take
  * a connection already inside a transaction; the caller commits or rolls
- * back. The other functions borrow a connection for their call. */
+ * back. The other functions borrow a connection for their call.
+ *
+ * For approval and release (issue 12): a rejection or the bureau's cancel
+ * that goes through store_booking_transition gives back by itself (the
+ * `capacity` step sees the booking stop holding). Any other transaction that
+ * ends a booking's hold calls capacity_give_back(c, booking_id, 0) inside
+ * it. A release code's validity window is capacity_window() in
+ * core/crossing.h (the slot, or the whole Beijing day, widened by the grace
+ * that capacity_grace_minutes() reads). */
 #ifndef KOUAN_STORE_CAPACITY_H
 #define KOUAN_STORE_CAPACITY_H
 

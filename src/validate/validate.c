@@ -311,3 +311,14 @@ enum phone_form phone_form(const char *s, size_t len)
 		return PHONE_CN_LANDLINE;
 	return PHONE_NONE;
 }
+
+size_t declno_digits(const char *s, char *out, size_t out_len)
+{
+	size_t o = 0;
+	for (; s && *s && o + 1 < out_len; s++)
+		if (*s >= '0' && *s <= '9')
+			out[o++] = *s;
+	if (out_len > 0)
+		out[o] = '\0';
+	return o;
+}

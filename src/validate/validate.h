@@ -33,6 +33,11 @@ bool container_is_valid(const char *s, size_t len);
 enum declno_direction { DECLNO_INVALID = -1, DECLNO_EXPORT = 0, DECLNO_IMPORT = 1 };
 enum declno_direction declno_direction(const char *s, size_t len);
 bool declno_is_valid(const char *s, size_t len);
+/* The digits of a declaration number as written (separators dropped), NUL
+ * terminated, at most out_len - 1 of them: how a number is compared and held.
+ * s may be NULL (gives ""). Returns the digits written. */
+#define DECLNO_DIGITS_MAX 32
+size_t declno_digits(const char *s, char *out, size_t out_len);
 
 /* GB 32100 unified social credit code: 18 characters from
  * 0-9 A-H J-N P-R T U W-Y, the last one the check character. uscc_check_char

@@ -151,6 +151,10 @@ describe('Booking pages', () => {
 		const img = await page.locator('.page-img').first().boundingBox();
 		assert.ok(box.width > 0 && box.x >= img.x && box.x + box.width <= img.x + img.width + 1, 'the box lies on the page');
 		await shot(page, 'booking-heavy-sources');
+		const pdf = await page.evaluate((u) => fetch(u).then(async (r) => ({
+			status: r.status, type: r.headers.get('content-type'), size: (await r.arrayBuffer()).byteLength,
+		})), await page.locator('[data-action=pdf]').getAttribute('href'));
+		assert.deepEqual(pdf, { status: 200, type: 'application/pdf', size: fs.statSync(decl('001')).size });
 
 		// A plate changed by hand: the declaration's value stays beside it, and 检验数据 reports the mismatch.
 		const plates = [...want.plates];
@@ -158,12 +162,20 @@ describe('Booking pages', () => {
 		await input(page, 'plates').fill(plates.join(', '));
 		await field(page, 'plates').locator('.declared').waitFor();
 		assert.ok((await field(page, 'plates').locator('.declared').innerText()).includes(want.plates[0]));
+		// A driver (optional) with a phone that is no phone number: said in the driver's row.
+		await page.locator('[data-action=add-driver]').click();
+		const driver = page.locator('[data-testid=drivers] tbody tr').first();
+		await driver.locator('[data-key=plate]').fill(want.plates[2]);
+		await driver.locator('[data-key=name]').fill('王军');
+		await driver.locator('[data-key=phone]').fill('12');
 		await page.locator('[data-action=check]').click();
 		await field(page, 'plates').locator('.field-check.check-warn, .field-check.check-bad').waitFor();
+		await driver.locator('.row-note:not(:empty)').waitFor();
 		await shot(page, 'booking-heavy-plate-mismatch');
 
 		// Back to the declaration's plates, the choices made, submitted.
 		await input(page, 'plates').fill(want.plates.join(', '));
+		await driver.locator('[data-key=phone]').fill('13912345678');
 		await choose(page, 'clearance_mode');
 		await optionByCode(page, 'cargo_type', (await apiCall(page, 'GET', '/options/cargo_type')).body.items
 			.find((i) => i.code !== 'ecommerce_list' && !i.disabled).code);
@@ -176,6 +188,7 @@ describe('Booking pages', () => {
 		const api = await apiCall(page, 'GET', '/bookings/' + id);
 		assert.equal(api.body.state, 'submitted');
 		assert.deepEqual(api.body.plates, want.plates);
+		assert.deepEqual(api.body.drivers, [{ plate: want.plates[2], name: '王军', phone: '13912345678' }]);
 		// Read-only now: the fields are disabled, and the history shows the submit.
 		assert.ok(await input(page, 'plates').isDisabled());
 		assert.ok(await page.locator('.booking-history li').count() >= 1);
@@ -208,6 +221,9 @@ describe('Booking pages', () => {
 		await rows.nth(0).locator('.row-note:not(:empty)').waitFor();
 		await first.fill(want.vins[0]);
 		await page.waitForFunction(() => !document.querySelector('[data-testid=vehicles] .vbody .vrow').classList.contains('row-invalid'));
+		// 检验数据: the VINs agree with the declaration, said under the rows.
+		await page.locator('[data-action=check]').click();
+		await page.locator('[data-testid=vehicles-check].check-ok').waitFor();
 		// Focusing a row's VIN marks it on the page.
 		await page.locator('.page-frame.loaded').first().waitFor();
 		await rows.nth(2).locator('[data-key=vin]').focus();
@@ -297,6 +313,28 @@ describe('Booking pages', () => {
 		assert.equal(api.is_transit, true);
 		assert.equal(api.declaration_id, null);
 		assert.equal(api.declaration_no, number);
+	});
+
+	step('导入 on a saved draft makes the booking from the declaration and keeps the choices', async (page) => {
+		await login(page, 'demo_enterprise');
+		await newBooking(page, 'heavy_truck');
+		await dialog(page).locator('[data-action=cancel]').click();
+		await dialog(page).waitFor({ state: 'detached' });
+		assert.equal(await page.evaluate(() => document.activeElement.dataset.action), 'import');
+		const mode = await choose(page, 'clearance_mode');
+		await input(page, 'contact').fill('13700001111');
+		await page.locator('[data-action=save]').click();
+		await page.waitForFunction(() => /#\/booking\?id=\d+/.test(location.hash));
+		const first = Number(/id=(\d+)/.exec(page.url())[1]);
+		await input(page, 'contact').waitFor();
+
+		await page.locator('[data-action=import]').click();
+		const id = await importAndNext(page, decl('002'), 'input');
+		assert.notEqual(id, first);
+		assert.equal(await input(page, 'declaration_no').inputValue(), truth('002').declaration_no);
+		assert.equal(await input(page, 'contact').inputValue(), '13700001111');
+		assert.equal(await input(page, 'clearance_mode').inputValue(), mode);
+		assert.equal((await apiCall(page, 'GET', '/bookings/' + first)).body.state, 'cancelled');
 	});
 
 	step('e-commerce list mode needs the release list under 随附单证', async (page) => {
@@ -453,7 +491,7 @@ describe('Booking pages', () => {
 		await shot(page, 'master-data-edited');
 	});
 
-	step('at phone width the list and the form fit the screen', async (page) => {
+	step('at phone width the list and the form fit the screen; a warning shows at its field', async (page) => {
 		await page.setViewportSize(PHONE);
 		await login(page, 'demo_enterprise');
 		await page.goto(page.url().split('#')[0] + '#/bookings');
@@ -461,9 +499,12 @@ describe('Booking pages', () => {
 		assert.equal(await overflow(page), 0, 'the list overflows');
 		await shot(page, 'phone-bookings');
 		await page.locator('[data-action="new-commodity_vehicle"]').click();
-		const id = await importAndNext(page, decl('018'), 'input');
+		// decl_028 lists 10 VINs for 11 vehicles: the recogniser's warning shows at its field.
+		const id = await importAndNext(page, decl('028'), 'input');
 		assert.ok(id > 0);
 		await page.locator('[data-testid=vehicles] .vbody .vrow').first().waitFor();
+		const warning = field(page, 'vehicle_count').locator('.field-notes li.note-warn');
+		assert.equal((await warning.innerText()).trim(), T.zh['warning.vehicle_count_mismatch'] + ' (10 VINs, 11 vehicles)');
 		assert.equal(await overflow(page), 0, 'the form overflows');
 		await shot(page, 'phone-booking-form');
 	});

@@ -401,6 +401,17 @@ static void heavy_truck_flow(void **state)
 	assert_int_equal(json_object_size(json_object_get(b, "declared")), 0);
 	assert_non_null(find_check(json_object_get(b, "checks"), "plates", "plates_match"));
 	json_decref(b);
+	/* drivers, optional: a phone of a known form, a plate of the booking */
+	b = patch(&ent1, id, "{\"drivers\":[{\"plate\":\"272HGA02\",\"name\":\"Ержан\",\"phone\":\"+7 701 555 0101\"},"
+		"{\"plate\":\"新F00000\",\"name\":\"王军\",\"phone\":\"555\"}]}", 200, NULL);
+	assert_non_null(find_check(json_object_get(b, "checks"), "drivers[1].phone", "driver_phone_form"));
+	assert_non_null(find_check(json_object_get(b, "checks"), "drivers[1].plate", "driver_plate"));
+	assert_null(find_check(json_object_get(b, "checks"), "drivers[0].phone", "driver_phone_form"));
+	assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(b, "drivers"), 0), "name")),
+		"Ержан");
+	json_decref(b);
+	json_decref(patch(&ent1, id, "{\"drivers\":[{\"age\":\"40\"}]}", 422, "validation_failed"));
+	json_decref(patch(&ent1, id, "{\"drivers\":null}", 200, NULL));
 	/* a bad contact number stops the submit at its field */
 	json_decref(patch(&ent1, id, "{\"contact\":\"12345\"}", 200, NULL));
 	e = action(&ent1, id, "submit", 422, "validation_failed");
@@ -996,7 +1007,8 @@ static void queue_full_is_busy(void **state)
 		int scan_still_running = !log_has(&busy, finished);
 		it_resp_free(&r);
 		pthread_join(t, NULL);
-		assert_int_equal(u.status, 201);
+		/* read, or refused past the time limit on a loaded machine: either way it held the thread */
+		assert_true(u.status == 201 || u.status == 422);
 		/* the scan took long enough to see both; else the machine was too quick: again */
 		refused = busy_now && answered_meanwhile && scan_still_running;
 		if (!refused)

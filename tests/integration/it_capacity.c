@@ -26,6 +26,7 @@
 #define THREADS 32
 
 static struct it_server srv;
+static struct it_server twin;	/* a second server on srv's database, stopped by teardown if a test failed */
 static const char *const PW = "capacity pass 7";
 static const char *const SERVER_ARGS[] = {"--demo", "--test-clock", "--threads", "8", "--db-pool", "16", NULL};
 static struct it_client bureau, ent, admin, ents[ORGS];
@@ -63,6 +64,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
+	if (twin.pid > 0)
+		it_stop(&twin);
 	if (it_stop(&srv) != 0)
 		return -1;
 	it_cleanup(&srv);
@@ -160,6 +163,12 @@ static void query_checked(void **state)
 	}
 	it_resp_free(&r);
 	call(NULL, "GET", "/api/v1/capacity?kind=heavy_truck", NULL, 401, &r);
+	it_resp_free(&r);
+	/* the limits come from the one domain table */
+	call(&ent, "GET", "/api/v1/domain", NULL, 200, &r);
+	json_t *lim = json_object_get(json_object_get(r.json, "limits"), "capacity");
+	assert_int_equal(num(lim, "units_max"), 100000);
+	assert_int_equal(num(lim, "range_max"), 62);
 	it_resp_free(&r);
 }
 
@@ -422,7 +431,6 @@ static void concurrent_submits(void **state)
 
 static void two_servers(void **state)
 {
-	struct it_server twin;
 	struct it_server *both[2] = {&srv, &twin};
 	assert_int_equal(it_start_twin(&twin, &srv, SERVER_ARGS), 0);
 	submit_burst(both, 2, 5);
@@ -614,7 +622,6 @@ static void expiry_by_two_servers(void **state)
 	enum { N = 12 };
 	char date[CROSSING_DATE_LEN + 1], path[96];
 	struct it_resp r;
-	struct it_server twin;
 	int64_t from, until;
 	date_from_today(1, date);
 	put_day(date, "\"capacity\":40");

@@ -16,6 +16,7 @@
 
 #include "../../fuzz/fuzz_decode.h"
 #include "recognize/internal.h"
+#include "http/http.h"
 #include "recognize/recognize.h"
 #include "release/release.h"
 
@@ -88,6 +89,14 @@ static void run_release_token(const unsigned char *data, size_t len)
 	json_decref(v);
 }
 
+static void run_multipart(const unsigned char *data, size_t len)
+{
+	struct http_part p;
+	enum kerr e = http_multipart_find("multipart/form-data; boundary=XyZ", (const char *)data, len, "file", &p);
+	if (e == K_OK)
+		assert_true(p.data >= data && p.data + p.len <= data + len);
+}
+
 static void fields_inputs(void **state)
 {
 	(void)state;
@@ -110,10 +119,18 @@ static void release_token_inputs(void **state)
 	assert_true(n > 0);
 }
 
+static void multipart_inputs(void **state)
+{
+	(void)state;
+	size_t n = run_dir("fuzz/corpus/multipart", run_multipart) + run_dir("fuzz/regress/multipart", run_multipart);
+	assert_true(n > 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(release_token_inputs),
+		cmocka_unit_test(multipart_inputs),
 		cmocka_unit_test(fields_inputs),
 		cmocka_unit_test(pdf_inputs),
 	};

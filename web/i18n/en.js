@@ -453,6 +453,22 @@ export default {
 	'overview.h_actor': "By",
 	'overview.h_reason': "Reason",
 	'approvals.export': "Export to Excel",
+
+
+	'booking.pdf': 'Download the declaration',
+
+	'booking.event.create': 'created',
+
+	'bookings.count.heavy_truck': '{n} trucks',
+	'bookings.count.commodity_vehicle': '{n} vehicles',
+
+	'import.replaced': 'A booking was made from the new declaration with your choices; the old draft was cancelled. Please check what was read.',
+
+	'driver.heading': 'Drivers (optional)',
+	'driver.plate': 'Plate',
+	'driver.name': 'Driver name',
+	'driver.phone': 'Driver phone',
+	'driver.add': 'Add a driver',
 	'nav.capacity': 'Crossing capacity',
 	'strip.days': 'Crossing date',
 	'strip.slots': 'Time slot',

@@ -453,6 +453,22 @@ export default {
 	'overview.h_actor': "Кто",
 	'overview.h_reason': "Причина",
 	'approvals.export': "Выгрузить в Excel",
+
+
+	'booking.pdf': 'Скачать декларацию',
+
+	'booking.event.create': 'создано',
+
+	'bookings.count.heavy_truck': 'грузовиков: {n}',
+	'bookings.count.commodity_vehicle': 'машин: {n}',
+
+	'import.replaced': 'По новой декларации создано бронирование с вашим выбором; прежний черновик отменён. Проверьте распознанные данные.',
+
+	'driver.heading': 'Водители (необязательно)',
+	'driver.plate': 'Госномер',
+	'driver.name': 'Имя водителя',
+	'driver.phone': 'Телефон водителя',
+	'driver.add': 'Добавить водителя',
 	'nav.capacity': 'Пропускная способность',
 	'strip.days': 'Дата пересечения',
 	'strip.slots': 'Интервал',

@@ -453,6 +453,22 @@ export default {
 	'overview.h_actor': "操作人",
 	'overview.h_reason': "原因",
 	'approvals.export': "导出 Excel",
+
+
+	'booking.pdf': '下载报关单',
+
+	'booking.event.create': '创建',
+
+	'bookings.count.heavy_truck': '{n} 辆重车',
+	'bookings.count.commodity_vehicle': '{n} 辆商品车',
+
+	'import.replaced': '已按新报关单生成预约并带入已选信息，原草稿已取消。请核对识别信息。',
+
+	'driver.heading': '司机信息（选填）',
+	'driver.plate': '车牌号',
+	'driver.name': '司机姓名',
+	'driver.phone': '司机电话',
+	'driver.add': '添加司机',
 	'nav.capacity': '通关容量',
 	'strip.days': '通关日期',
 	'strip.slots': '时段',

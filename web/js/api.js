@@ -78,12 +78,16 @@ export async function request(method, path, body, opts = {}) {
 	return text ? JSON.parse(text) : null;
 }
 
-// upload('/declarations', formData, onProgress(fraction|null)) -> parsed JSON body. Throws ApiError.
+// upload('/declarations', formData, onProgress(fraction|null), signal) -> parsed JSON body. Throws ApiError.
 // XMLHttpRequest rather than fetch: only it reports upload progress. onProgress gets the share sent
-// (0..1) while the body goes out, then null once it is all sent and the server works on it.
-export function upload(path, form, onProgress) {
+// (0..1) while the body goes out, then null once it is all sent and the server works on it. An
+// AbortSignal stops the upload (the promise then rejects with code 'aborted').
+export function upload(path, form, onProgress, signal) {
 	return new Promise((resolve, reject) => {
 		const xhr = new XMLHttpRequest();
+		if (signal)
+			signal.addEventListener('abort', () => xhr.abort(), { once: true });
+		xhr.addEventListener('abort', () => reject(new ApiError(0, 'aborted', t('app.error_network'))));
 		xhr.open('POST', url(path, {}));
 		xhr.setRequestHeader('Accept', 'application/json');
 		xhr.setRequestHeader('Accept-Language', lang());

@@ -48,8 +48,9 @@ export function dropZone({ accept, text, onFile }) {
 	return { el, input };
 }
 
-// importDialog({title, accept, zoneText, top: [nodes], links: [nodes], send(file, onProgress) ->
-// Promise<result>, nextLabel, onNext(result) -> Promise}) -> Promise<result|null>.
+// importDialog({title, accept, zoneText, top: [nodes], links: [nodes], send(file, onProgress, signal) ->
+// Promise<result>, onNext(result) -> Promise}) -> Promise<result|null>. 取消 (or Escape) stops an
+// upload under way.
 // Without onNext the dialog closes as soon as send succeeds and resolves with its result.
 export function importDialog({ title, accept, zoneText, top = [], links = [], send, onNext }) {
 	return new Promise((resolve) => {
@@ -59,6 +60,7 @@ export function importDialog({ title, accept, zoneText, top = [], links = [], se
 		let file = null;
 		let result = null;
 		let running = false;
+		let aborter = null;         // stops the upload under way when the dialog is cancelled
 
 		const listBody = h('tbody', {});
 		const list = h('table', { class: 'table file-list' },
@@ -133,8 +135,9 @@ export function importDialog({ title, accept, zoneText, top = [], links = [], se
 			box.clear();
 			showFile();
 			progress(0);
+			aborter = new AbortController();
 			try {
-				result = await send(file, progress);
+				result = await send(file, progress, aborter.signal);
 				progress(undefined);
 				if (!onNext) {
 					finish(result);
@@ -145,8 +148,10 @@ export function importDialog({ title, accept, zoneText, top = [], links = [], se
 				nextBtn.focus();
 			} catch (err) {
 				progress(undefined);
-				box.error(err.message || t('app.error_network'));
+				if (err.code !== 'aborted')
+					box.error(err.message || t('app.error_network'));
 			} finally {
+				aborter = null;
 				running = false;
 				importBtn.disabled = false;
 				importBtn.removeAttribute('aria-busy');
@@ -172,11 +177,15 @@ export function importDialog({ title, accept, zoneText, top = [], links = [], se
 			resolve(value);
 		}
 		importBtn.addEventListener('click', run);
-		cancelBtn.addEventListener('click', () => finish(null));
+		const cancel = () => {
+			if (aborter)
+				aborter.abort();
+			finish(null);
+		};
+		cancelBtn.addEventListener('click', cancel);
 		dlg.addEventListener('cancel', (e) => {
 			e.preventDefault();
-			if (!running)
-				finish(null);
+			cancel();
 		});
 		if (nextBtn) {
 			nextBtn.addEventListener('click', async () => {

@@ -15,6 +15,7 @@ import { dropZone, formatSize } from '../upload.js';
 import { BLOCKS, FIELDS, bookingField, confidenceOf, confidenceNote, LOW_CONFIDENCE, same } from './booking_fields.js';
 import { pageViewer } from './booking_pages.js';
 import { vehicleTable, VEHICLE_KEYS } from './vehicles.js';
+import { driverTable } from './drivers.js';
 import { importDeclaration, importVins, sendAttachment } from './booking_import.js';
 import { mountCapacityStrip } from '../capacity_strip.js';
 
@@ -119,10 +120,13 @@ function bookingPage(ctx, booking, env) {
 			lists: env.vehicleLists, editable,
 		});
 	}
+	// Heavy trucks: each truck's driver, optional.
+	const drivers = kind === 'heavy_truck'
+		? driverTable({ drivers: booking.drivers, editable, plates: () => fields.plates.get() || [] }) : null;
 	const transitNote = h('p', { class: 'alert alert-info transit-note', hidden: true }, t('booking.transit_note'));
 	const form = h('form', { class: 'booking-form', novalidate: true, 'aria-label': label('kinds', kind) },
 		block('choices', BLOCKS[kind].choices, transitNote),
-		block('recognised', BLOCKS[kind].recognised, [generalNotes, vehicles ? vehicles.el : null]));
+		block('recognised', BLOCKS[kind].recognised, [generalNotes, vehicles ? vehicles.el : null, drivers ? drivers.el : null]));
 	form.addEventListener('submit', (e) => e.preventDefault());
 
 	// ---- 通关日期: the coming days' free places (capacity_strip.js); a submitted or released
@@ -249,6 +253,8 @@ function bookingPage(ctx, booking, env) {
 			if (!same(v, booking[f.key]))
 				patch[f.key] = v;
 		}
+		if (drivers && JSON.stringify(drivers.value()) !== JSON.stringify(normalDrivers(booking.drivers)))
+			patch.drivers = drivers.value();
 		if (vehicles) {
 			const rows = vehicles.value();
 			if (JSON.stringify(rows) !== JSON.stringify(normalRows(booking.vehicles)))
@@ -266,8 +272,10 @@ function bookingPage(ctx, booking, env) {
 			f.setError('');
 			f.showCheck(null);
 		}
-		if (vehicles)
+		if (vehicles) {
 			vehicles.showProblems([]);
+			vehicles.showCheck(null);
+		}
 	}
 
 	// Saves what changed (creating the booking first if it has no id yet); -> the booking.
@@ -287,13 +295,22 @@ function bookingPage(ctx, booking, env) {
 	function place(list, ok) {
 		const general = [];
 		const rows = [];
+		const driverRows = [];
 		let first = null;
 		for (const c of list) {
 			const path = String(c.field || '');
 			const top = path.split('.')[0];
-			const m = /^vehicles\.(\d+)(?:\.(\w+))?$/.exec(path);
-			if (m && vehicles && !c.ok) {
-				rows.push({ index: Number(m[1]), key: m[2] || 'vin', message: c.message });
+			// A row is vehicles[3].vin (the server's form) or vehicles.3.vin; drivers[0].phone likewise.
+			const m = /^vehicles(?:\[(\d+)\]|\.(\d+))(?:\.(\w+))?$/.exec(path);
+			const d = /^drivers(?:\[(\d+)\]|\.(\d+))(?:\.(\w+))?$/.exec(path);
+			if (d && drivers && !c.ok) {
+				driverRows.push({ index: Number(d[1] ?? d[2]), key: d[3] || 'plate', message: c.message });
+			} else if (m && vehicles && !c.ok) {
+				rows.push({ index: Number(m[1] ?? m[2]), key: m[3] || 'vin', message: c.message });
+			} else if (path === 'vehicles' && vehicles) {
+				vehicles.showCheck(c);
+				if (!c.ok && !ok)
+					general.push(c.message);
 			} else if (fields[top]) {
 				const f = fields[top];
 				if (ok)
@@ -306,8 +323,10 @@ function bookingPage(ctx, booking, env) {
 				general.push(c.message);
 			}
 		}
-		if (vehicles && rows.length)
-			first = first || vehicles.showProblems(rows);
+		// Shown whatever came first (a || here would skip the rows once a field had a problem).
+		const rowFirst = vehicles && rows.length ? vehicles.showProblems(rows) : null;
+		const driverFirst = drivers ? drivers.showProblems(driverRows) : null;
+		first = first || rowFirst || driverFirst;
 		return { general, first };
 	}
 
@@ -367,6 +386,7 @@ function bookingPage(ctx, booking, env) {
 	}
 	const btn = (name, cls = 'btn') => h('button', { type: 'button', class: cls, 'data-action': name }, t('booking.action.' + name));
 	const toolbar = h('div', { class: 'actions booking-actions' });
+	let importBtn = null;
 	const bottom = h('div', { class: 'actions booking-actions' });
 
 	if (editable) {
@@ -378,7 +398,7 @@ function bookingPage(ctx, booking, env) {
 			afterSave();
 			showChecks(answer);
 		});
-		const importBtn = btn('import');
+		importBtn = btn('import');
 		importBtn.addEventListener('click', () => openImport());
 		toolbar.append(importBtn);
 		if (vehicles) {
@@ -446,6 +466,8 @@ function bookingPage(ctx, booking, env) {
 				f.set(booking[f.key]);
 		if (vehicles)
 			vehicles.set(booking.vehicles || [], declaredOf('vins') || []);
+		if (drivers)
+			drivers.set(booking.drivers);
 		showDeclared();
 		showNotes();
 		followTransit();
@@ -471,18 +493,32 @@ function bookingPage(ctx, booking, env) {
 			list.dataset.testid = 'refused-rows';
 	}
 
+	// A booking keeps the declaration it was made from (the server refuses to change declaration_id),
+	// so importing into a saved booking makes a new one from the declaration, carries the choices
+	// made here over to it, and calls off the draft it replaces.
+	async function replaceDraft(made) {
+		const choices = {};
+		for (const key of BLOCKS[kind].choices) {
+			const v = key === 'declaration_no' || key === 'is_transit' ? null : fields[key].get();
+			if (v !== null && v !== '')
+				choices[key] = v;
+		}
+		if (Object.keys(choices).length)
+			await api.patch('/bookings/' + encodeURIComponent(made.id), choices);
+		if (booking.state === 'draft' && may('cancel'))
+			await api.post(`/bookings/${encodeURIComponent(booking.id)}/cancel`);
+	}
+
 	async function openImport() {
-		await importDeclaration(kind, async (result) => {
-			const declId = result.id;
-			if (booking.id) {
-				await save();
-				booking = await api.patch('/bookings/' + encodeURIComponent(booking.id), { declaration_id: declId });
-				go(ctx, booking.id, { ok: t('import.filled') });
-				return;
-			}
-			const made = await api.post('/bookings', { kind, declaration_id: declId });
-			go(ctx, made.id, { ok: t('import.filled') });
+		const done = await importDeclaration(kind, async (result) => {
+			const made = await api.post('/bookings', { kind, declaration_id: result.id });
+			if (booking.id)
+				await replaceDraft(made);
+			go(ctx, made.id, { ok: t(booking.id ? 'import.replaced' : 'import.filled') });
 		});
+		// Closed without importing (the dialog that opened by itself had no control to return to).
+		if (!done && importBtn && importBtn.isConnected && document.activeElement === document.body)
+			importBtn.focus();
 	}
 
 	function followTransit() {
@@ -559,6 +595,11 @@ function bookingPage(ctx, booking, env) {
 		openImport();
 }
 
+function normalDrivers(list) {
+	const one = (v) => (v === undefined || v === null || v === '' ? null : String(v));
+	return (Array.isArray(list) ? list : []).map((d) => ({ plate: one(d.plate), name: one(d.name), phone: one(d.phone) }));
+}
+
 // Vehicle rows with every key, nothing written as null (the server may send '' for it).
 function normalRows(list) {
 	const one = (v) => (v === undefined || v === null || v === '' ? null : String(v));
@@ -614,6 +655,17 @@ function approverNote(fields, siteList) {
 	show();
 }
 
+// A history entry's action: the server's label for an action of its table, the page's own words for
+// the entries that are not actions between states (creation).
+function actionLabel(code) {
+	const named = label('actions', code);
+	if (named !== String(code))
+		return named;
+	const key = 'booking.event.' + code;
+	const s = t(key);
+	return s === key ? String(code) : s;
+}
+
 function historyCard(booking) {
 	const hist = Array.isArray(booking.history) ? booking.history : [];
 	if (!booking.id)
@@ -626,7 +678,7 @@ function historyCard(booking) {
 				h('time', { datetime: at || '' }, formatDateTime(at)), ' ',
 				h('span', { class: 'history-actor' }, e.actor_name || e.actor || e.username || ''), ' ',
 				to ? h('span', { class: 'badge badge-state-' + to }, label('states', to)) : null,
-				e.action ? h('span', { class: 'history-action' }, ' ', label('actions', e.action)) : null,
+				e.action ? h('span', { class: 'history-action' }, ' ', actionLabel(e.action)) : null,
 				e.reason ? h('span', { class: 'history-reason' }, ' — ', e.reason) : null);
 		})) : h('p', { class: 'empty' }, t('booking.history_empty')));
 }

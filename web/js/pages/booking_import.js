@@ -10,12 +10,12 @@ const PDF = '.pdf,application/pdf';
 const SHEETS = '.xlsx,.xls,.csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,'
 	+ 'application/vnd.ms-excel,text/csv';
 
-function sendFile(path, file, progress, extra = {}) {
+function sendFile(path, file, progress, extra = {}, signal) {
 	const form = new FormData();
 	for (const [k, v] of Object.entries(extra))
 		form.append(k, v);
 	form.append('file', file, file.name);
-	return upload(path, form, progress);
+	return upload(path, form, progress, signal);
 }
 
 // The declaration import. onNext({id, declaration}) runs on 下一步 (it creates or fills the booking).
@@ -26,7 +26,7 @@ export function importDeclaration(kind, onNext) {
 		zoneText: t('import.zone'),
 		top: [h('p', { class: 'import-kind' }, t('import.kind'), ' ',
 			h('strong', { 'data-testid': 'import-kind' }, label('kinds', kind)))],
-		send: (file, progress) => sendFile('/declarations', file, progress),
+		send: (file, progress, signal) => sendFile('/declarations', file, progress, {}, signal),
 		onNext,
 	});
 }
@@ -41,7 +41,8 @@ export function importVins(bookingId) {
 		accept: SHEETS,
 		zoneText: t('vins.zone'),
 		links: [template, h('span', { class: 'hint' }, t('vins.template_hint'))],
-		send: (file, progress) => sendFile(`/bookings/${encodeURIComponent(bookingId)}/vehicles/import`, file, progress),
+		send: (file, progress, signal) => sendFile(`/bookings/${encodeURIComponent(bookingId)}/vehicles/import`, file, progress, {},
+			signal),
 	});
 }
 

@@ -36,7 +36,10 @@ export function pageViewer({ declarationId, sources, pages, pageSizes }) {
 	const list = h('div', { class: 'page-list' });
 	const status = h('p', { class: 'hint page-status', role: 'status' });
 	const el = h('aside', { class: 'booking-pages card', 'aria-label': t('booking.pages_label') },
-		h('h2', {}, t('booking.pages_heading')), h('p', { class: 'hint' }, t('booking.pages_intro')), status, list);
+		h('div', { class: 'card-head' }, h('h2', {}, t('booking.pages_heading')),
+			h('a', { href: fileUrl(`/declarations/${encodeURIComponent(declarationId)}/pdf`), download: '', 'data-action': 'pdf' },
+				t('booking.pdf'))),
+		h('p', { class: 'hint' }, t('booking.pages_intro')), status, list);
 	const shown = [];           // [{n, img, frame, dpi}]
 	let pending = null;
 
@@ -51,9 +54,11 @@ export function pageViewer({ declarationId, sources, pages, pageSizes }) {
 
 	async function addPage(n) {
 		const img = h('img', { alt: t('booking.page_alt', { n }), class: 'page-img', 'data-page': String(n) });
-		const frame = h('figure', { class: 'page-frame', 'data-page': String(n) }, img,
+		// Boxes are placed in percent of the canvas, which holds the image alone (not the caption).
+		const canvas = h('div', { class: 'page-canvas' }, img);
+		const frame = h('figure', { class: 'page-frame', 'data-page': String(n) }, canvas,
 			h('figcaption', {}, t('booking.page_caption', { n })));
-		const p = { n, img, frame, dpi: 0 };
+		const p = { n, img, frame, canvas, dpi: 0 };
 		shown.push(p);
 		list.append(frame);
 		try {
@@ -105,7 +110,7 @@ export function pageViewer({ declarationId, sources, pages, pageSizes }) {
 			box.style.top = `${y0 / size.h * PERCENT}%`;
 			box.style.width = `${(x1 - x0) / size.w * PERCENT}%`;
 			box.style.height = `${(y1 - y0) / size.h * PERCENT}%`;
-			p.frame.append(box);
+			p.canvas.append(box);
 			first = first || box;
 			count += 1;
 		}

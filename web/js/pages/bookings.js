@@ -20,12 +20,14 @@ function selectOf(id, name, all, codes, prefix, chosen) {
 		codes.map((c) => h('option', { value: c, selected: c === chosen }, label(prefix, c))));
 }
 
-// What crossed or will cross: the first plates or VINs of a booking.
+// What crossed or will cross: the first plates or VINs of a booking, else how many trucks or vehicles.
 function summary(b) {
 	const vins = Array.isArray(b.vehicles) ? b.vehicles.map((v) => v.vin).filter(Boolean) : (b.vins || []);
 	const list = b.kind === 'commodity_vehicle' ? vins : (b.plates || []);
-	if (!list.length)
-		return '—';
+	if (!list.length) {
+		const n = b.kind === 'commodity_vehicle' ? b.vehicle_count : b.truck_count;
+		return typeof n === 'number' && n > 0 ? t('bookings.count.' + b.kind, { n }) : '—';
+	}
 	const more = list.length > SUMMARY_SHOWN ? ' ' + t('bookings.more_count', { n: list.length - SUMMARY_SHOWN }) : '';
 	return list.slice(0, SUMMARY_SHOWN).join(', ') + more;
 }
@@ -35,10 +37,10 @@ export function render(ctx) {
 	const box = messageBox();
 	const results = h('div', { class: 'list-area' }, loading());
 	const moreBtn = h('button', { type: 'button', class: 'btn', 'data-action': 'more', hidden: true }, t('bookings.more'));
-	const ids = { q: uid('f'), state: uid('f'), kind: uid('f') };
+	const ids = { q: uid('f'), state: uid('f'), kind: uid('f'), hint: uid('hint') };
 	const search = h('input', {
 		id: ids.q, name: 'q', type: 'search', value: q.q || '', autocomplete: 'off', spellcheck: 'false',
-		placeholder: t('bookings.search_placeholder'),
+		placeholder: t('bookings.search_placeholder'), 'aria-describedby': ids.hint,
 	});
 	const form = h('form', { class: 'form search-form', role: 'search', novalidate: true });
 	let cursor = null;
@@ -58,7 +60,7 @@ export function render(ctx) {
 		minPrefix = dom.limits.search_prefix_min || MIN_PREFIX;
 		form.append(
 			h('div', { class: 'field search-q' }, h('label', { for: ids.q }, t('bookings.search')), search,
-				h('p', { class: 'hint' }, t('bookings.search_hint'))),
+				h('p', { class: 'sr-only', id: ids.hint }, t('bookings.search_hint'))),
 			h('div', { class: 'field' }, h('label', { for: ids.state }, t('bookings.state')),
 				selectOf(ids.state, 'state', t('bookings.all'), dom.states, 'states', q.state)),
 			h('div', { class: 'field' }, h('label', { for: ids.kind }, t('bookings.kind')),

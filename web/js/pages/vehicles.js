@@ -204,6 +204,7 @@ export function vehicleTable({ vehicles, declaredVins = [], lists = {}, editable
 	}
 
 	const headingId = uid('veh');
+	const check = h('p', { class: 'field-check', 'data-testid': 'vehicles-check', hidden: true });
 	const addBtn = h('button', { type: 'button', class: 'btn btn-small', 'data-action': 'add-vehicle', onclick: add },
 		t('vehicle.add'));
 	const col = (text) => h('div', { class: 'vcell', role: 'columnheader' }, text);
@@ -217,7 +218,7 @@ export function vehicleTable({ vehicles, declaredVins = [], lists = {}, editable
 		h('div', { class: 'vehicle-wrap' },
 			h('div', { class: 'vehicle-table' + (editable ? ' editable' : ''), role: 'table', 'aria-labelledby': headingId,
 				'data-testid': 'vehicles' }, head, tbody)),
-		editable ? h('div', { class: 'actions' }, addBtn) : null);
+		check, editable ? h('div', { class: 'actions' }, addBtn) : null);
 	fill(vehicles || []);
 
 	return {
@@ -237,6 +238,12 @@ export function vehicleTable({ vehicles, declaredVins = [], lists = {}, editable
 		},
 		add,
 		size: () => rows.length,
+		// A check about the rows as a whole ({ok, level, message}), or null to clear it.
+		showCheck(c) {
+			check.hidden = !c;
+			check.textContent = c ? c.message : '';
+			check.className = 'field-check ' + (!c ? '' : c.ok ? 'check-ok' : c.level === 'warning' ? 'check-warn' : 'check-bad');
+		},
 		// Results of the server's checks: [{index, key, message}] (index counted from 0).
 		showProblems(list) {
 			for (const r of rows)
