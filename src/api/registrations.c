@@ -21,7 +21,7 @@
 
 #define REG_TOKEN_BYTES 32
 #define REG_PER_ADDR 10		/* applications from one address ... */
-#define REG_WINDOW_S 3600	/* ... in this long; more wait */
+#define REG_WINDOW_S THROTTLE_KEEP_MIN_S	/* ... in this long (an hour); more wait */
 #define REG_PAGE 50
 #define AUDIT_PAGE 100
 #define REG_THROTTLE_KIND "register"

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "api/api.h"
+#include "api/throttle.h"
 #include "cli.h"
 #include "core/config.h"
 #include "core/log.h"
@@ -208,7 +209,8 @@ int cli_serve(int argc, char **argv)
 				log_warn("msg=\"booking expiry failed\"");
 			if (outbox_send(app.store, &sent, &failed) != K_OK)
 				log_warn("msg=\"outbox run failed\"");
-			if (store_throttle_purge(app.store, now - cfg.login_window) != K_OK)
+			if (store_throttle_purge(app.store, now - (cfg.login_window > THROTTLE_KEEP_MIN_S ? cfg.login_window
+				: THROTTLE_KEEP_MIN_S)) != K_OK)
 				log_warn("msg=\"throttle purge failed\"");
 		}
 	}

@@ -29,6 +29,10 @@
 
 enum throttle_kind { THROTTLE_LOGIN, THROTTLE_TOTP, THROTTLE_REGISTER, THROTTLE_RESET, THROTTLE_KIND_COUNT };
 
+/* Counters are kept at least this long (registrations count per hour), even
+ * when the login window is shorter. */
+#define THROTTLE_KEEP_MIN_S 3600
+
 /* K_OK when subject may be tried from addr now; K_RATE_LIMITED with
  * *retry_after_s (at least 1) when the attempt must wait. */
 enum kerr throttle_check(struct app *app, enum throttle_kind kind, const char *subject, const char *addr,
