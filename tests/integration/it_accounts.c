@@ -152,6 +152,51 @@ static void apply_review_login(void **state)
 	json_decref(call(&bureau, "POST", path, "{}", 404));	/* decided once */
 	assert_int_equal(it_login(&srv, &applicant, "silkroad", PW), 200);
 	assert_string_equal(status_of(id, token, st, sizeof st), "approved");
+	size_t len = 0;
+	char *log = it_read_file(srv.log, &len);	/* the token went in a header and in ?token=: never logged */
+	assert_non_null(log);
+	assert_null(strstr(log, token));
+	free(log);
+}
+
+static int64_t warehouse_application(const char *addr, const char *user, int64_t site)
+{
+	char uscc[19], body[BODY_MAX], org[64];
+	struct it_resp r;
+	new_uscc(uscc);
+	snprintf(org, sizeof org, "%s仓储有限公司", user);
+	snprintf(body, sizeof body, "{\"organisation\":\"%s\",\"uscc\":\"%s\",\"kind\":\"warehouse\",\"contact_name\":\"李强\","
+		"\"contact_phone\":\"0999-1234567\",\"username\":\"%s\",\"password\":\"%s\",\"site_id\":%lld}", org, uscc,
+		user, PW, (long long)site);
+	assert_int_equal(post_from(addr, body, &r), 201);
+	int64_t id = json_integer_value(json_object_get(r.json, "id"));
+	it_resp_free(&r);
+	return id;
+}
+
+/* A warehouse names its site; approval links it, a second warehouse for it is refused. */
+static void warehouse_site(void **state)
+{
+	(void)state;
+	char path[128];
+	json_t *s = call(&bureau, "POST", "/api/v1/sites", "{\"name\":\"注册测试换装场\"}", 201);
+	int64_t site = json_integer_value(json_object_get(s, "id"));
+	json_decref(s);
+	int64_t first = warehouse_application("10.1.0.8", "whfirst", site);
+	int64_t second = warehouse_application("10.1.0.8", "whsecond", site);
+	snprintf(path, sizeof path, "/api/v1/registrations/%lld/approve", (long long)first);
+	json_decref(call(&bureau, "POST", path, "{}", 200));
+	s = call(&bureau, "GET", "/api/v1/sites?all=1", NULL, 200);
+	size_t i;
+	json_t *it;
+	int linked = 0;
+	json_array_foreach(json_object_get(s, "sites"), i, it)
+		if (json_integer_value(json_object_get(it, "id")) == site)
+			linked = json_is_integer(json_object_get(it, "organisation_id"));
+	json_decref(s);
+	assert_true(linked);
+	snprintf(path, sizeof path, "/api/v1/registrations/%lld/approve", (long long)second);
+	json_decref(call(&bureau, "POST", path, "{}", 409));
 }
 
 /* The id of a user as the system administrator sees it. */
@@ -411,6 +456,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(apply_review_login),
+		cmocka_unit_test(warehouse_site),
 		cmocka_unit_test(org_admin_scope),
 		cmocka_unit_test(reset_codes),
 		cmocka_unit_test(bad_check_character),
