@@ -24,6 +24,8 @@
 #define USCC_MOD 31
 #define PER_ADDR 10	/* the documented limit: at least this many per address and hour */
 #define BODY_MAX 1024
+#define FREE_GUESSES 5	/* --login-max-user's default */
+#define EXTRA_GUESSES 6
 
 static struct it_server srv;
 static const char *const PW = "correct horse 9";
@@ -318,6 +320,22 @@ static void reset_codes(void **state)
 	json_decref(j);
 }
 
+/* Wrong codes count in the throttle per (user, address): the free ones answer
+ * 422, then 429 (each later failure doubles the wait, so a slow machine still
+ * meets it within a few more). */
+static void reset_guesses_throttled(void **state)
+{
+	(void)state;
+	int wrong = 0, limited = 0;
+	for (int i = 0; i < FREE_GUESSES + EXTRA_GUESSES && !limited; i++) {
+		long st = redeem("silk_guessed", "ZZZZZZZZZZ", "a new horse 10");
+		wrong += st == 422;
+		limited = st == 429;
+	}
+	assert_true(limited);
+	assert_true(wrong >= FREE_GUESSES);
+}
+
 static void bad_check_character(void **state)
 {
 	(void)state;
@@ -459,6 +477,7 @@ int main(void)
 		cmocka_unit_test(warehouse_site),
 		cmocka_unit_test(org_admin_scope),
 		cmocka_unit_test(reset_codes),
+		cmocka_unit_test(reset_guesses_throttled),
 		cmocka_unit_test(bad_check_character),
 		cmocka_unit_test(taken_then_freed_by_rejection),
 		cmocka_unit_test(one_code_at_once),
