@@ -83,6 +83,8 @@ describe('accounts', () => {
 		await page.locator('dialog.dialog button[type=submit]').click();
 		await page.locator('[role=status]:not(:empty)').first().waitFor();
 		await row.waitFor({ state: 'detached' });
+		await page.goto(page.url().split('#')[0] + '#/account-audit');
+		await page.locator('[data-testid=account-audit] tr', { hasText: '通过申请' }).first().waitFor();
 		await logout(page);
 
 		await login(page, user, PASSWORD);

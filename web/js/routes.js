@@ -15,6 +15,7 @@ import * as bookings from './pages/bookings.js';
 import * as bookingForm from './pages/booking_form.js';
 import * as registrations from './pages/registrations.js';
 import * as orgUsers from './pages/org_users.js';
+import * as accountAudit from './pages/account_audit.js';
 
 export const ROLES = ['enterprise', 'warehouse', 'bureau', 'gate', 'admin'];
 
@@ -29,6 +30,7 @@ export const ROUTES = [
 	{ path: '/approvals', title: 'nav.approvals', roles: ['warehouse', 'bureau'], nav: true, page: approvals },
 	{ path: '/sites', title: 'nav.sites', roles: ['bureau'], nav: true, page: sitesPage },
 	{ path: '/registrations', title: 'nav.registrations', roles: ['bureau'], nav: true, page: registrations },
+	{ path: '/account-audit', title: 'nav.account_audit', roles: ['bureau'], nav: true, page: accountAudit },
 	{ path: '/overview', title: 'nav.overview', roles: ['bureau'], nav: true, page: overview },
 	{ path: '/gate', title: 'nav.gate', roles: ['gate'], nav: true, page: gate },
 	{ path: '/pass', title: 'nav.pass', roles: ['enterprise', 'warehouse', 'bureau', 'gate'], nav: false, page: pass },
