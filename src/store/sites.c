@@ -13,6 +13,8 @@
 	"SELECT s.id, s.name, s.kind, s.active, s.phone, o.id, o.name, o.phone FROM sites s" \
 	" LEFT JOIN organisations o ON o.site_id = s.id AND o.kind = 'warehouse'"
 #define CONTACT_COLUMNS "SELECT id, name, kind, phone, webhook_url FROM organisations"
+/* An organisation whose application the bureau has not approved yet is not listed (issue 16). */
+#define NOT_PENDING " NOT EXISTS (SELECT 1 FROM registrations r WHERE r.org_id = organisations.id AND r.state = 'pending')"
 #define WEBHOOK_SCHEMES_HTTP "http://"
 #define WEBHOOK_SCHEMES_HTTPS "https://"
 
@@ -204,8 +206,9 @@ static enum kerr contact_list_row(const struct conn *c, struct db_stmt *s, void 
 enum kerr store_org_contacts(struct store *st, const char *kind, struct org_contact **out, size_t *n)
 {
 	struct contact_list l = {0};
-	enum kerr e = kind ? store_q_all(st, CONTACT_COLUMNS " WHERE kind = ? ORDER BY name, id", contact_list_row, &l, "s", kind)
-		: store_q_all(st, CONTACT_COLUMNS " ORDER BY name, id", contact_list_row, &l, "");
+	enum kerr e = kind ? store_q_all(st, CONTACT_COLUMNS " WHERE kind = ? AND" NOT_PENDING " ORDER BY name, id",
+		contact_list_row, &l, "s", kind)
+		: store_q_all(st, CONTACT_COLUMNS " WHERE" NOT_PENDING " ORDER BY name, id", contact_list_row, &l, "");
 	if (e != K_OK) {
 		free(l.v);
 		return e;

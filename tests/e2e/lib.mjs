@@ -54,7 +54,7 @@ export async function reset(b) {
 	await b.page.goto(BASE + '/');
 	await b.page.evaluate(() => localStorage.clear());
 	await b.page.goto(BASE + '/#/');
-	await b.page.locator('form input[name=username]').waitFor();
+	await signInForm(b.page).locator('input[name=username]').waitFor();
 }
 
 export async function shot(page, name) {
@@ -62,11 +62,16 @@ export async function shot(page, name) {
 	await page.screenshot({ path: path.join(ARTIFACTS, name + '.png'), fullPage: true });
 }
 
+// The sign-in form itself: other pages (the users page, the registration page) have username and
+// password fields too, and may still be on screen while the sign-in page is coming.
+export const signInForm = (page) => page.locator('form[aria-labelledby=login-heading]');
+
 // Fill the sign-in form and submit; does not wait for the outcome.
 export async function submitLogin(page, username, password) {
-	await page.locator('input[name=username]').fill(username);
-	await page.locator('input[name=password]').fill(password);
-	await page.locator('form button[type=submit]').click();
+	const form = signInForm(page);
+	await form.locator('input[name=username]').fill(username);
+	await form.locator('input[name=password]').fill(password);
+	await form.locator('button[type=submit]').click();
 }
 
 export async function login(page, username, password = ACCOUNTS[username].password) {
@@ -80,7 +85,7 @@ export async function logout(page) {
 	if (await toggle.isVisible() && await toggle.getAttribute('aria-expanded') !== 'true')
 		await toggle.click();
 	await page.locator('button.logout').click();
-	await page.locator('form input[name=username]').waitFor();
+	await signInForm(page).locator('input[name=username]').waitFor();
 }
 
 // The text of the visible error alert (waits for one to appear).

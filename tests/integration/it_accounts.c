@@ -121,6 +121,19 @@ static const char *status_of(int64_t id, const char *token, char *state, size_t 
 	return state;
 }
 
+/* 1 when the bureau's list of organisations names org. */
+static int org_listed(const char *org)
+{
+	json_t *list = call(&bureau, "GET", "/api/v1/organisations", NULL, 200);
+	int seen = 0;
+	size_t i;
+	json_t *it;
+	json_array_foreach(json_object_get(list, "organisations"), i, it)
+		seen |= strcmp(json_string_value(json_object_get(it, "name")), org) == 0;
+	json_decref(list);
+	return seen;
+}
+
 static void apply_review_login(void **state)
 {
 	(void)state;
@@ -146,12 +159,14 @@ static void apply_review_login(void **state)
 		seen |= json_integer_value(json_object_get(it, "id")) == id;
 	json_decref(list);
 	assert_true(seen);
+	assert_false(org_listed("新丝路贸易有限公司"));	/* not a warehouse anyone can link to a site yet */
 	json_decref(call(NULL, "GET", "/api/v1/registrations?state=pending", NULL, 401));
 	snprintf(path, sizeof path, "/api/v1/registrations/%lld/approve", (long long)id);
 	json_t *a = call(&bureau, "POST", path, "{}", 200);
 	assert_string_equal(json_string_value(json_object_get(a, "state")), "approved");
 	json_decref(a);
 	json_decref(call(&bureau, "POST", path, "{}", 404));	/* decided once */
+	assert_true(org_listed("新丝路贸易有限公司"));
 	assert_int_equal(it_login(&srv, &applicant, "silkroad", PW), 200);
 	assert_string_equal(status_of(id, token, st, sizeof st), "approved");
 	size_t len = 0;
