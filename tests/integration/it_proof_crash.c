@@ -7,6 +7,7 @@
  * loses nothing committed), fewer on PostgreSQL. The kill comes once the
  * round's stream has had KILL_AFTER submits acknowledged (a condition, not
  * a clock). */
+#include <fcntl.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -284,10 +285,94 @@ static void kill_during_stream(void **state)
 	it_cleanup(&srv);
 }
 
+/* tests/pg.sh COMMAND DIR on the cluster of this test alone; its output to
+ * DIR.log (not a pipe: PostgreSQL, started by it, would hold the pipe open). */
+static void pg_sh(const char *command, const char *dir)
+{
+	char script[PATH_LEN], log[PATH_LEN];
+	snprintf(script, sizeof script, "%s/tests/pg.sh", getenv("KOUAN_SOURCE_DIR"));
+	snprintf(log, sizeof log, "%s.log", dir);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		int fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0600);
+		int nul = open("/dev/null", O_RDONLY);
+		if (fd < 0 || nul < 0 || dup2(nul, 0) < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0)
+			_exit(127);
+		execl("/bin/bash", "bash", script, command, dir, (char *)NULL);
+		_exit(127);
+	}
+	int status = 0;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		fprintf(stderr, "crash: pg.sh %s failed: see %s\n", command, log);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+/* The answer's status to GET path, -1 when there was none. */
+static long status_of(const char *path)
+{
+	struct it_resp r;
+	if (it_request(&srv, &ent, "GET", path, NULL, NULL, NULL, &r) != 0)
+		return -1;
+	long status = r.status;
+	if (status != 200)
+		fprintf(stderr, "crash: GET %s -> %ld %.200s\n", path, status, r.body ? r.body : "");
+	it_resp_free(&r);
+	return status;
+}
+
+#define OUTAGE_REQUESTS 5	/* requests made while PostgreSQL is gone: each must be 503 */
+#define RECOVERY_TRIES 100	/* requests after PostgreSQL is back, until the first 200 */
+#define RECOVERY_PAUSE_US 100000
+
+/* PostgreSQL stopped under a running server (a cluster of this test's own,
+ * so that the other tests' is left alone): 503 while it is gone, and the
+ * same server serves again once it is back, with nothing lost. */
+static void database_outage(void **state)
+{
+	if (!is_pg())
+		skip();
+	memset(&srv, 0, sizeof srv);
+	snprintf(srv.dir, sizeof srv.dir, "/tmp/kouan-it-XXXXXX");
+	assert_non_null(mkdtemp(srv.dir));
+	char pgdir[sizeof srv.dir + 8], urlfile[sizeof pgdir + 8];
+	snprintf(pgdir, sizeof pgdir, "%s/pg", srv.dir);
+	snprintf(urlfile, sizeof urlfile, "%s/url", pgdir);
+	pg_sh("start", pgdir);
+	size_t len = 0;
+	char *url = it_read_file(urlfile, &len);
+	assert_non_null(url);
+	url[strcspn(url, "\r\n")] = '\0';
+	snprintf(srv.db, sizeof srv.db, "%s", url);
+	free(url);
+	assert_int_equal(it_user_add(&srv, "outage_ent", "enterprise", "断库测试物流", PW), 0);
+	assert_int_equal(it_start(&srv, (const char *const[]){"--demo", NULL}), 0);
+	login(&ent, "outage_ent", PW);
+	assert_int_equal(status_of("/api/v1/me"), 200);
+
+	pg_sh("pause", pgdir);
+	for (int i = 0; i < OUTAGE_REQUESTS; i++)
+		assert_int_equal(status_of("/api/v1/bookings"), 503);
+	pg_sh("resume", pgdir);
+	long status = -1;
+	for (int i = 0; i < RECOVERY_TRIES && status != 200; i++) {
+		status = status_of("/api/v1/bookings");
+		if (status != 200)
+			usleep(RECOVERY_PAUSE_US);	/* a retry's pause; the condition is the answer */
+	}
+	assert_int_equal(status, 200);
+	assert_int_equal(status_of("/api/v1/me"), 200);	/* the session outlived the outage */
+	assert_int_equal(it_stop(&srv), 0);
+	pg_sh("stop", pgdir);
+	it_cleanup(&srv);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(kill_during_stream),
+		cmocka_unit_test(database_outage),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
