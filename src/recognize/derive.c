@@ -14,6 +14,8 @@
 
 #define CONF_SURE 0.97
 #define CONF_UNSURE 0.6
+#define CONF_UNSURE_VIN_RUN 0.85	/* VINs cut out of a run: each passes its check, the cut is a guess */
+#define MAX_VIN_CONFS 4096	/* VINs whose confidences are kept one by one */
 
 static int is_adigit(unsigned char c) { return c >= '0' && c <= '9'; }
 static int is_aupper(unsigned char c) { return c >= 'A' && c <= 'Z'; }
@@ -112,6 +114,35 @@ struct vin_ctx {
 	char hint[OCR_VIN_LEN + 1];	/* OCR (issue 4): what this shipment's VINs share */
 };
 
+#define VIN_RUN_MAX 8	/* VINs run together with their spaces lost (OCR): at most this many */
+
+static void vin_keep(struct vin_ctx *c, const char *buf, double conf)
+{
+	if (list_has(c->vins, buf))
+		return;
+	json_array_append_new(c->vins, json_string(buf));
+	if (c->nconf < MAX_VIN_CONFS)
+		c->confs[c->nconf++] = conf;
+}
+
+/* A token of two or more VINs whose separating spaces were lost: taken
+ * when every 17 characters pass the check digit as read. */
+static void vin_run(struct vin_ctx *c, const char *s, size_t n)
+{
+	size_t k = n / VIN_LEN;
+	if (n % VIN_LEN || k < 2 || k > VIN_RUN_MAX)
+		return;
+	for (size_t j = 0; j < k; j++)
+		if (!vin_is_valid(s + j * VIN_LEN, VIN_LEN))
+			return;
+	for (size_t j = 0; j < k; j++) {
+		char buf[VIN_LEN + 1];
+		memcpy(buf, s + j * VIN_LEN, VIN_LEN);
+		buf[VIN_LEN] = '\0';
+		vin_keep(c, buf, c->base_conf * CONF_UNSURE_VIN_RUN);
+	}
+}
+
 static void vin_take(void *arg, const char *v, size_t len, size_t i)
 {
 	struct vin_ctx *c = arg;
@@ -120,8 +151,10 @@ static void vin_take(void *arg, const char *v, size_t len, size_t i)
 	if (!v) {
 		size_t n = c->t[i].b - c->t[i].a;
 		const char *s = c->s + c->t[i].a;
-		if (n != VIN_LEN)
+		if (n != VIN_LEN) {
+			vin_run(c, s, n);
 			return;
+		}
 		memcpy(buf, s, VIN_LEN);
 		buf[VIN_LEN] = '\0';
 		if (c->scanned) {
@@ -151,11 +184,7 @@ static void vin_take(void *arg, const char *v, size_t len, size_t i)
 	memcpy(buf, v, VIN_LEN);
 	buf[VIN_LEN] = '\0';
 keep:
-	if (list_has(c->vins, buf))
-		return;
-	json_array_append_new(c->vins, json_string(buf));
-	if (c->nconf < 4096)
-		c->confs[c->nconf++] = conf;
+	vin_keep(c, buf, conf);
 }
 
 /* OCR (issue 4): the characters most 17-character tokens agree on, read
@@ -232,6 +261,55 @@ static void box_take(void *arg, const char *v, size_t len, size_t i)
 		c->teu += 1, c->teu_known++;
 	else if (after[0] == '4' && (after[1] == '0' || after[1] == '5' || after[1] == '2'))
 		c->teu += 2, c->teu_known++;
+}
+
+#define CONTAINER_OWNER_LEN 4	/* owner code and category letter: ABCU */
+#define CONTAINER_SERIAL_LEN 6
+
+static size_t run_of(const char *s, int (*is)(int))
+{
+	size_t n = 0;
+	while (s[n] && is((unsigned char)s[n]))
+		n++;
+	return n;
+}
+
+static int is_upper_c(int c) { return c >= 'A' && c <= 'Z'; }
+static int is_digit_c(int c) { return c >= '0' && c <= '9'; }
+static int is_gap_c(int c) { return c == ' ' || c == '\n'; }
+
+/* A copy of text with container numbers printed spaced (owner, serial,
+ * check digit: "ABCU 123456 7(20GP)") closed up where the whole passes the
+ * ISO 6346 check. */
+static char *close_spaced_containers(const char *text)
+{
+	size_t len = strlen(text);
+	char *out = malloc(len + 1), *o = out;
+	if (!out)
+		abort();
+	for (size_t i = 0; i < len;) {
+		const char *s = text + i;
+		int word_start = i == 0 || !is_alnum_ascii((unsigned char)s[-1]);
+		size_t a = run_of(s, is_upper_c), g1 = a == CONTAINER_OWNER_LEN ? run_of(s + a, is_gap_c) : 0;
+		size_t b = g1 ? run_of(s + a + g1, is_digit_c) : 0;
+		size_t g2 = b == CONTAINER_SERIAL_LEN ? run_of(s + a + g1 + b, is_gap_c) : 0;
+		size_t c = g2 ? run_of(s + a + g1 + b + g2, is_digit_c) : 0;
+		char box[CONTAINER_LEN];
+		if (word_start && c == 1 && !is_alnum_ascii((unsigned char)s[a + g1 + b + g2 + c])) {
+			memcpy(box, s, a);
+			memcpy(box + a, s + a + g1, b);
+			box[a + b] = s[a + g1 + b + g2];
+			if (container_is_valid(box, CONTAINER_LEN)) {
+				memcpy(o, box, CONTAINER_LEN);
+				o += CONTAINER_LEN;
+				i += a + g1 + b + g2 + c;
+				continue;
+			}
+		}
+		*o++ = text[i++];
+	}
+	*o = '\0';
+	return out;
 }
 
 /* ---- plates and seals: tokens cut at spaces and punctuation ---- */
@@ -431,10 +509,12 @@ static void conf_list(json_t *conf, const char *key, json_t *arr, double c, cons
 	}
 }
 
-void fields_derive(json_t *out, json_t *conf, json_t *warnings, const char *remarks, const char *breaks,
-	float remarks_conf, json_t *items, const char *specs, const char *spec_breaks, float spec_conf, int scanned)
+#define CONF_ABSENT 0.3		/* a value whose structure was not found at all */
+
+/* The remarks as printed (OCR: keys, marks and the transport name tidied). */
+static char *derive_remarks(json_t *out, json_t *conf, const char *remarks, const char *breaks, float remarks_conf,
+	int scanned)
 {
-	(void)spec_breaks;
 	char *rtext = remarks_text(remarks, breaks);
 	if (scanned) {	/* OCR (issue 4): keys, marks and the transport name as printed */
 		char *tidy = ocr_tidy_remarks(rtext);
@@ -450,31 +530,43 @@ void fields_derive(json_t *out, json_t *conf, json_t *warnings, const char *rema
 	}
 	json_object_set_new(out, "remarks", json_string(rtext));
 	confset(conf, "remarks", remarks_conf * CONF_SURE);
+	return rtext;
+}
 
-	/* plates: the transport name's first, then the remarks' */
+/* What the transport name holds besides plates: a voyage date, a transit
+ * number; anything else is warned about. */
+static void check_transport_name(const char *tname, json_t *warnings)
+{
+	struct ptok t[32];
+	size_t n = tokenize_sep(tname, t, 32);
+	for (size_t i = 0; i < n; i++) {
+		char p[64];
+		bool tr;
+		const char *s = tname + t[i].a;
+		size_t len = t[i].b - t[i].a;
+		char digits[20];
+		int all_digits = len < sizeof digits;
+		for (size_t k = 0; k < len && all_digits; k++)
+			all_digits = is_adigit((unsigned char)s[k]);
+		if (plate_in_token(s, len, p, sizeof p, &tr) != PLATE_NONE || all_digits || s[0] == '@')
+			continue;
+		char v[64];
+		snprintf(v, sizeof v, "%.*s", (int)(len < 60 ? len : 60), s);
+		warn(warnings, "plate_unknown_form", "transport_name", "a token of the transport name is no known plate form", v);
+	}
+}
+
+/* Plates: the transport name's first, then the remarks'. Returns the
+ * remarks with codes joined for OCR (to be freed), or NULL. */
+static char *derive_plates(json_t *out, json_t *conf, json_t *warnings, const char *remarks, float remarks_conf,
+	int scanned, json_t **plates_out)
+{
 	const char *tname = json_string_value(json_object_get(out, "transport_name"));
 	json_t *plates = json_array();
 	int trucks = 0;
 	if (tname) {
 		plates_from(tname, plates, &trucks, 0);
-		/* what else the transport name holds: a voyage date, a transit number */
-		struct ptok t[32];
-		size_t n = tokenize_sep(tname, t, 32);
-		for (size_t i = 0; i < n; i++) {
-			char p[64];
-			bool tr;
-			const char *s = tname + t[i].a;
-			size_t len = t[i].b - t[i].a;
-			char digits[20];
-			int all_digits = len < sizeof digits;
-			for (size_t k = 0; k < len && all_digits; k++)
-				all_digits = is_adigit((unsigned char)s[k]);
-			if (plate_in_token(s, len, p, sizeof p, &tr) != PLATE_NONE || all_digits || s[0] == '@')
-				continue;
-			char v[64];
-			snprintf(v, sizeof v, "%.*s", (int)(len < 60 ? len : 60), s);
-			warn(warnings, "plate_unknown_form", "transport_name", "a token of the transport name is no known plate form", v);
-		}
+		check_transport_name(tname, warnings);
 	}
 	char *joined = NULL;
 	if (scanned) {	/* OCR (issue 4): codes joined, plates ended */
@@ -487,15 +579,20 @@ void fields_derive(json_t *out, json_t *conf, json_t *warnings, const char *rema
 	conf_list(conf, "plates", plates, remarks_conf * CONF_SURE, NULL);
 	json_object_set_new(out, "truck_count", json_integer(trucks));
 	confset(conf, "truck_count", remarks_conf * CONF_SURE);
+	*plates_out = plates;
+	return joined;
+}
 
-	/* VINs: the remarks', then the item specs' */
+/* VINs: the remarks', then the item specs'. */
+static json_t *derive_vins(json_t *out, json_t *conf, json_t *warnings, const char *remarks, float remarks_conf,
+	const char *specs, float spec_conf, int scanned)
+{
 	json_t *vins = json_array();
-	double *vconf = malloc(4096 * sizeof *vconf);
+	double *vconf = malloc(MAX_VIN_CONFS * sizeof *vconf);
 	if (!vconf)
 		abort();
 	size_t nv = 0;
-	find_vins(joined ? joined : remarks, scanned, remarks_conf, vins, warnings, vconf, &nv);
-	free(joined);
+	find_vins(remarks, scanned, remarks_conf, vins, warnings, vconf, &nv);
 	find_vins(specs, scanned, spec_conf, vins, warnings, vconf, &nv);
 	json_object_set_new(out, "vins", vins);
 	double vmin = remarks_conf < spec_conf ? remarks_conf : spec_conf;
@@ -504,26 +601,21 @@ void fields_derive(json_t *out, json_t *conf, json_t *warnings, const char *rema
 			vmin = vconf[i];
 	conf_list(conf, "vins", vins, vmin * CONF_SURE, vconf);
 	free(vconf);
+	return vins;
+}
 
-	if (scanned) {	/* OCR (issue 4): the VINs and plates of the remarks as the lists settled them */
-		char *tidy = ocr_tidy_codes(rtext, vins, plates);
-		free(rtext);
-		rtext = tidy;
-		json_object_set_new(out, "remarks", json_string(rtext));
-	}
-	json_t *seals = json_array();
-	seals_from(rtext, seals);
-	json_object_set_new(out, "seals", seals);
-	conf_list(conf, "seals", seals, remarks_conf * CONF_SURE, NULL);
-
-	/* containers and their TEU */
+static json_t *derive_containers(json_t *out, json_t *conf, json_t *warnings, const char *remarks, const char *rtext,
+	float remarks_conf)
+{
 	json_t *boxes = json_array();
 	struct tok *t = malloc(FU_MAX_TOKENS * sizeof *t);
 	if (!t)
 		abort();
-	size_t nt = tokenize_alnum(remarks, t, FU_MAX_TOKENS);
-	struct box_ctx bc = {remarks, t, boxes, warnings, 0, 0};
-	scan_joined(remarks, t, nt, pred_container, box_take, &bc);
+	char *closed = close_spaced_containers(remarks);
+	size_t nt = tokenize_alnum(closed, t, FU_MAX_TOKENS);
+	struct box_ctx bc = {closed, t, boxes, warnings, 0, 0};
+	scan_joined(closed, t, nt, pred_container, box_take, &bc);
+	free(closed);
 	free(t);
 	json_object_set_new(out, "containers", boxes);
 	conf_list(conf, "containers", boxes, remarks_conf * CONF_SURE, NULL);
@@ -549,68 +641,120 @@ void fields_derive(json_t *out, json_t *conf, json_t *warnings, const char *rema
 	}
 	json_object_set_new(out, "container_teu", teu);
 	confset(conf, "container_teu", teu_conf);
+	return boxes;
+}
 
-	/* counts and totals over the items */
-	double vehicles = 0, total = 0;
-	int any_vehicle = 0, price_ok = 1;
-	json_t *models = json_array();
-	const char *cur = NULL;
+/* What the items add up to, and how sure the table was read. */
+struct item_sums {
+	double vehicles, total;
+	int any_vehicle, totals_ok, numbered;	/* numbered: 项号 run 1, 2, 3 ... */
+	double total_conf, currency_conf;
+	const char *cur;
+	json_t *models;
+};
+
+static double item_conf(json_t *conf, size_t i, const char *key)
+{
+	char path[96];
+	snprintf(path, sizeof path, "items.%zu.%s", i, key);
+	json_t *c = json_object_get(conf, path);
+	return json_is_number(c) ? json_number_value(c) : CONF_ABSENT;
+}
+
+static void add_model(json_t *models, const char *b, const char *m)
+{
+	for (size_t k = 0; k < json_array_size(models); k++) {
+		json_t *o = json_array_get(models, k);
+		const char *om = json_string_value(json_object_get(o, "model"));
+		if (strcmp(json_string_value(json_object_get(o, "brand")), b) == 0 && strcmp(om ? om : "", m ? m : "") == 0)
+			return;
+	}
+	json_array_append_new(models, json_pack("{s:s,s:o}", "brand", b, "model", m ? json_string(m) : json_null()));
+}
+
+static void sum_items(json_t *items, json_t *conf, int scanned, struct item_sums *s)
+{
+	memset(s, 0, sizeof *s);
+	s->totals_ok = s->numbered = 1;
+	s->total_conf = s->currency_conf = CONF_SURE;
+	s->models = json_array();
 	for (size_t i = 0; i < json_array_size(items); i++) {
 		json_t *it = json_array_get(items, i);
 		if (scanned)
 			ocr_tidy_region(json_object_get(it, "origin_region"));
 		json_t *v = json_object_get(it, "_vehicles");
 		if (json_is_number(v)) {
-			vehicles += json_number_value(v);
-			any_vehicle = 1;
+			s->vehicles += json_number_value(v);
+			s->any_vehicle = 1;
 		}
 		json_object_del(it, "_vehicles");
 		json_t *tot = json_object_get(it, "total");
 		if (json_is_number(tot))
-			total += json_number_value(tot);
+			s->total += json_number_value(tot);
 		else
-			price_ok = 0;
-		if (!cur)
-			cur = json_string_value(json_object_get(it, "currency"));
+			s->totals_ok = 0;
+		s->total_conf = fmin(s->total_conf, item_conf(conf, i, "total"));
+		const char *c = json_string_value(json_object_get(it, "currency"));
+		if (!s->cur)
+			s->cur = c;
+		if (!c || (s->cur && strcmp(c, s->cur) != 0))
+			s->currency_conf = CONF_UNSURE;	/* an item without, or with another */
+		s->currency_conf = fmin(s->currency_conf, item_conf(conf, i, "currency"));
+		s->numbered &= json_integer_value(json_object_get(it, "no")) == (json_int_t)i + 1;
 		const char *b = json_string_value(json_object_get(it, "brand"));
-		const char *m = json_string_value(json_object_get(it, "model"));
-		if (b) {
-			int dup = 0;
-			for (size_t k = 0; k < json_array_size(models) && !dup; k++) {
-				json_t *o = json_array_get(models, k);
-				dup = strcmp(json_string_value(json_object_get(o, "brand")), b) == 0 &&
-					strcmp(json_string_value(json_object_get(o, "model")) ? json_string_value(json_object_get(o, "model")) : "", m ? m : "") == 0;
-			}
-			if (!dup)
-				json_array_append_new(models, json_pack("{s:s,s:o}", "brand", b, "model", m ? json_string(m) : json_null()));
-		}
+		if (b)
+			add_model(s->models, b, json_string_value(json_object_get(it, "model")));
 	}
+}
+
+/* Counts and totals over the items. A table that was not found, or whose
+ * items are not numbered 1, 2, 3 ... (one lost or split), gives no sure value. */
+static void derive_item_totals(json_t *out, json_t *conf, json_t *items, int scanned, struct item_sums *s)
+{
+	sum_items(items, conf, scanned, s);
 	size_t nitems = json_array_size(items);
-	double icf = nitems ? CONF_SURE : 0.3;
-	json_object_set_new(out, "vehicle_count", json_integer((json_int_t)llround(vehicles)));
+	double icf = !nitems ? CONF_ABSENT : s->numbered ? CONF_SURE : CONF_UNSURE;
+	json_object_set_new(out, "vehicle_count", json_integer((json_int_t)llround(s->vehicles)));
 	confset(conf, "vehicle_count", icf);
-	json_object_set_new(out, "vehicle_models", models);
-	conf_list(conf, "vehicle_models", models, icf, NULL);
-	json_object_set_new(out, "total_value", nitems ? json_real(floor(total * 100 + 0.5) / 100) : json_null());
-	confset(conf, "total_value", price_ok ? icf : CONF_UNSURE);
-	json_object_set_new(out, "currency", cur ? json_string(cur) : json_null());
-	confset(conf, "currency", cur ? icf : 0.3);
+	json_object_set_new(out, "vehicle_models", s->models);
+	conf_list(conf, "vehicle_models", s->models, icf, NULL);
+	json_object_set_new(out, "total_value", nitems ? json_real(floor(s->total * 100 + 0.5) / 100) : json_null());
+	confset(conf, "total_value", s->totals_ok ? fmin(icf, s->total_conf) : CONF_UNSURE);
+	json_object_set_new(out, "currency", s->cur ? json_string(s->cur) : json_null());
+	confset(conf, "currency", s->cur ? fmin(icf, s->currency_conf) : CONF_ABSENT);
 	json_t *origin = json_object_get(json_array_get(items, 0), "origin_region");
 	json_object_set_new(out, "origin", origin ? json_deep_copy(origin) : json_pack("{s:n,s:n}", "code", "name"));
-	confset(conf, "origin.code", origin ? icf : 0.3);
-	confset(conf, "origin.name", origin ? icf : 0.3);
+	confset(conf, "origin.code", origin ? fmin(icf, item_conf(conf, 0, "origin_region.code")) : CONF_ABSENT);
+	confset(conf, "origin.name", origin ? fmin(icf, item_conf(conf, 0, "origin_region.name")) : CONF_ABSENT);
 	json_object_set_new(out, "items", items);
 	confset(conf, "items", icf);
+	json_object_set_new(out, "kind", json_string(s->any_vehicle ? "commodity_vehicle" : "heavy_truck"));
+	confset(conf, "kind", icf);
+}
 
+/* VINs and vehicles that disagree: a list that is empty where the items
+ * count vehicles (unless their list is announced as a separate file), or
+ * one of another length, is not sure. */
+static void check_vins_against_items(json_t *conf, json_t *warnings, json_t *vins, const struct item_sums *s,
+	const char *rtext)
+{
 	size_t nvins = json_array_size(vins);
-	if (vehicles > 0 && nvins > 0 && (size_t)llround(vehicles) != nvins) {
+	long long vehicles = llround(s->vehicles);
+	if (vehicles > 0 && nvins > 0 && (size_t)vehicles != nvins) {
 		char v[64];
-		snprintf(v, sizeof v, "%zu VINs, %lld vehicles", nvins, (long long)llround(vehicles));
+		snprintf(v, sizeof v, "%zu VINs, %lld vehicles", nvins, vehicles);
 		warn(warnings, "vehicle_count_mismatch", "vehicle_count",
 			"the items' quantity in 辆 differs from the number of VINs", v);
+		conf_list(conf, "vins", vins, CONF_UNSURE, NULL);
+		confset(conf, "vehicle_count", CONF_UNSURE);
 	}
+	if (vehicles > 0 && nvins == 0 && !strstr(rtext, "另附"))
+		confset(conf, "vins", CONF_UNSURE);
+}
 
-	/* flags */
+void fields_derive_flags(json_t *out, json_t *conf)
+{
+	const char *tname = json_string_value(json_object_get(out, "transport_name"));
 	int transit = 0;
 	if (tname) {
 		const char *at = strchr(tname, '@');
@@ -626,8 +770,35 @@ void fields_derive(json_t *out, json_t *conf, json_t *warnings, const char *rema
 	const char *sm = json_string_value(json_object_get(out, "supervision_mode_code"));
 	int ecom = sm && (!strcmp(sm, "9610") || !strcmp(sm, "9710") || !strcmp(sm, "9810") || !strcmp(sm, "1210"));
 	json_object_set_new(out, "is_ecommerce", json_boolean(ecom));
-	confset(conf, "is_ecommerce", sm ? CONF_SURE : CONF_UNSURE);
-	json_object_set_new(out, "kind", json_string(any_vehicle ? "commodity_vehicle" : "heavy_truck"));
-	confset(conf, "kind", icf);
+	json_t *smc = json_object_get(conf, "supervision_mode_code");
+	double c = sm && json_is_number(smc) ? fmin(CONF_SURE, json_number_value(smc)) : CONF_UNSURE;
+	confset(conf, "is_ecommerce", c);
+}
+
+void fields_derive(json_t *out, json_t *conf, json_t *warnings, const char *remarks, const char *breaks,
+	float remarks_conf, json_t *items, const char *specs, const char *spec_breaks, float spec_conf, int scanned)
+{
+	(void)spec_breaks;
+	char *rtext = derive_remarks(out, conf, remarks, breaks, remarks_conf, scanned);
+	json_t *plates;
+	char *joined = derive_plates(out, conf, warnings, remarks, remarks_conf, scanned, &plates);
+	json_t *vins = derive_vins(out, conf, warnings, joined ? joined : remarks, remarks_conf, specs, spec_conf,
+		scanned);
+	free(joined);
+	if (scanned) {	/* OCR (issue 4): the VINs and plates of the remarks as the lists settled them */
+		char *tidy = ocr_tidy_codes(rtext, vins, plates);
+		free(rtext);
+		rtext = tidy;
+		json_object_set_new(out, "remarks", json_string(rtext));
+	}
+	json_t *seals = json_array();
+	seals_from(rtext, seals);
+	json_object_set_new(out, "seals", seals);
+	conf_list(conf, "seals", seals, remarks_conf * CONF_SURE, NULL);
+	derive_containers(out, conf, warnings, remarks, rtext, remarks_conf);
+	struct item_sums sums;
+	derive_item_totals(out, conf, items, scanned, &sums);
+	check_vins_against_items(conf, warnings, vins, &sums, rtext);
+	fields_derive_flags(out, conf);
 	free(rtext);
 }

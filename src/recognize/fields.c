@@ -36,42 +36,43 @@ enum {
 /* Label texts as printed, with the synonyms of older forms and other
  * producers; normalised like the glyphs (ASCII brackets and colons). */
 static const struct label_def label_defs[] = {
-	{L_PRE_ENTRY, "预录入编号"}, {L_DECL_NO, "海关编号"}, {L_DECL_NO, "报关单号"},
-	{L_PAGE, "页码/页数"}, {L_PAGE, "页码"},
-	{L_SHIPPER, "境内发货人"}, {L_SHIPPER, "经营单位"}, {L_SHIPPER, "收发货人"},
-	{L_EXIT_CUSTOMS, "出境关别"}, {L_EXIT_CUSTOMS, "出口口岸"},
-	{L_EXPORT_DATE, "出口日期"}, {L_DECLARE_DATE, "申报日期"}, {L_RECORD, "备案号"},
-	{L_CONSIGNEE, "境外收货人"}, {L_TRANSPORT_MODE, "运输方式"},
-	{L_TRANSPORT_NAME, "运输工具名称及航次号"}, {L_TRANSPORT_NAME, "运输工具名称"},
-	{L_BILL, "提运单号"}, {L_PRODUCER, "生产销售单位"}, {L_PRODUCER, "发货单位"},
-	{L_SUPERVISION, "监管方式"}, {L_SUPERVISION, "贸易方式"},
-	{L_EXEMPTION_NATURE, "征免性质"}, {L_LICENSE, "许可证号"}, {L_CONTRACT, "合同协议号"},
-	{L_TRADE_COUNTRY, "贸易国(地区)"}, {L_TRADE_COUNTRY, "贸易国"},
-	{L_DEST_COUNTRY, "运抵国(地区)"}, {L_DEST_COUNTRY, "运抵国"},
-	{L_DEST_PORT, "指运港"}, {L_DEPARTURE_PORT, "离境口岸"},
-	{L_PACKAGE_KIND, "包装种类"}, {L_PACKAGES, "件数"},
-	{L_GROSS, "毛重(千克)"}, {L_GROSS, "毛重(公斤)"}, {L_GROSS, "毛重"},
-	{L_NET, "净重(千克)"}, {L_NET, "净重(公斤)"}, {L_NET, "净重"},
-	{L_TERMS, "成交方式"}, {L_FREIGHT, "运费"}, {L_INSURANCE, "保费"}, {L_MISC, "杂费"},
-	{L_DOCS, "随附单证及编号"}, {L_DOCS, "随附单据"},
+	{L_PRE_ENTRY, "预录入编号", 0}, {L_DECL_NO, "海关编号", 0}, {L_DECL_NO, "报关单号", 0},
+	{L_PAGE, "页码/页数", 0}, {L_PAGE, "页码", 0},
+	{L_SHIPPER, "境内发货人", 0}, {L_SHIPPER, "经营单位", 0}, {L_SHIPPER, "收发货人", 0},
+	{L_EXIT_CUSTOMS, "出境关别", 0}, {L_EXIT_CUSTOMS, "出口口岸", 0},
+	{L_EXPORT_DATE, "出口日期", 0}, {L_DECLARE_DATE, "申报日期", 0}, {L_RECORD, "备案号", 0},
+	{L_CONSIGNEE, "境外收货人", 0}, {L_TRANSPORT_MODE, "运输方式", 0},
+	{L_TRANSPORT_NAME, "运输工具名称及航次号", 0}, {L_TRANSPORT_NAME, "运输工具名称", 0},
+	{L_BILL, "提运单号", 0}, {L_PRODUCER, "生产销售单位", 0}, {L_PRODUCER, "发货单位", 0},
+	{L_SUPERVISION, "监管方式", 0}, {L_SUPERVISION, "贸易方式", 0},
+	{L_EXEMPTION_NATURE, "征免性质", 0}, {L_LICENSE, "许可证号", 0}, {L_CONTRACT, "合同协议号", 0},
+	{L_TRADE_COUNTRY, "贸易国(地区)", 0}, {L_TRADE_COUNTRY, "贸易国", 0},
+	{L_DEST_COUNTRY, "运抵国(地区)", 0}, {L_DEST_COUNTRY, "运抵国", 0},
+	{L_DEST_PORT, "指运港", 0}, {L_DEPARTURE_PORT, "离境口岸", 0},
+	{L_PACKAGE_KIND, "包装种类", 0}, {L_PACKAGES, "件数", 0},
+	{L_GROSS, "毛重(千克)", 0}, {L_GROSS, "毛重(公斤)", 0}, {L_GROSS, "毛重", 0},
+	{L_NET, "净重(千克)", 0}, {L_NET, "净重(公斤)", 0}, {L_NET, "净重", 0},
+	{L_TERMS, "成交方式", 0}, {L_FREIGHT, "运费", 0}, {L_INSURANCE, "保费", 0}, {L_MISC, "杂费", 0},
+	{L_DOCS, "随附单证及编号", 0}, {L_DOCS, "随附单据", 0}, {L_DOCS, "随附单证", 0},
 	/* cells of the pre-2018 form that are not read, but bound their neighbours */
-	{L_OLD_SETTLEMENT, "结汇方式"}, {L_OLD_APPROVAL, "批准文号"}, {L_OLD_CONTAINERS, "集装箱号"},
-	{L_OLD_MAKER, "生产厂家"},
-	{L_REMARKS, "标记唛码及备注"}, {L_REMARKS_CONT, "标记唛码及备注(续)"},
-	{L_I_NO, "项号"}, {L_I_HS, "商品编号"},
-	{L_I_NAME, "商品名称及规格型号"}, {L_I_NAME, "商品名称、规格型号"},
-	{L_I_NAME, "商品名称"}, {L_I_SPEC, "规格型号"},	/* separate columns */
-	{L_I_QTY, "数量及单位"}, {L_I_PRICE, "单价/总价/币制"},
-	{L_I_PRICE, "单价"}, {L_I_TOTAL, "总价"}, {L_I_CURRENCY, "币制"},	/* separate columns */
-	{L_I_ORIGIN, "原产国(地区)"}, {L_I_DEST, "最终目的国(地区)"},
-	{L_I_REGION, "境内货源地"}, {L_I_EXEMPT, "征免"},
-	{L_F_SPECIAL, "特殊关系确认"}, {L_F_PRICE, "价格影响确认"}, {L_F_ROYALTY, "支付特许权使用费确认"},
-	{L_F_FORMULA, "公式定价确认"}, {L_F_PROVISIONAL, "暂定价格确认"}, {L_F_SELF, "自报自缴"},
-	{L_F_PERSON, "报关人员"}, {L_F_PERSON, "申报人员"}, {L_F_PERSON_NO, "报关人员证号"},
-	{L_F_PHONE, "电话"}, {L_F_STATEMENT, "兹申明"}, {L_F_AGENT, "申报单位"},
-	{L_F_AGENT_SEAL, "申报单位(签章)"}, {L_F_CUSTOMS, "海关批注及签章"},
-	{L_IMP_CONSIGNEE, "境内收货人"}, {L_IMP_CUSTOMS, "进境关别"}, {L_IMP_DATE, "进口日期"},
-	{L_IMP_REGION, "境内目的地"}, {L_IMP_SHIPPER, "境外发货人"},
+	{L_OLD_SETTLEMENT, "结汇方式", 0}, {L_OLD_APPROVAL, "批准文号", 0}, {L_OLD_CONTAINERS, "集装箱号", 0},
+	{L_OLD_MAKER, "生产厂家", 0},
+	{L_REMARKS, "标记唛码及备注", 0}, {L_REMARKS_CONT, "标记唛码及备注(续)", 0},
+	{L_I_NO, "项号", 0}, {L_I_HS, "商品编号", 0},
+	{L_I_NAME, "商品名称及规格型号", 0}, {L_I_NAME, "商品名称、规格型号", 0},
+	{L_I_NAME, "商品名称", 0}, {L_I_SPEC, "规格型号", 0}, {L_I_SPEC, "申报要素", 0},	/* separate columns or a row */
+	{L_I_QTY, "数量及单位", 0}, {L_I_PRICE, "单价/总价/币制", 0},
+	{L_I_PRICE, "单价", 0}, {L_I_TOTAL, "总价", 0}, {L_I_CURRENCY, "币制", 0},	/* separate columns */
+	{L_I_ORIGIN, "原产国(地区)", 0}, {L_I_DEST, "最终目的国(地区)", 0},
+	{L_I_REGION, "境内货源地", 0}, {L_I_EXEMPT, "征免", 0},
+	{L_F_SPECIAL, "特殊关系确认", 1}, {L_F_PRICE, "价格影响确认", 1}, {L_F_ROYALTY, "支付特许权使用费确认", 1},
+	{L_F_FORMULA, "公式定价确认", 1}, {L_F_PROVISIONAL, "暂定价格确认", 1}, {L_F_SELF, "自报自缴", 1},
+	{L_F_PERSON, "报关人员", 1}, {L_F_PERSON, "申报人员", 1}, {L_F_PERSON, "报关员", 1},
+	{L_F_PERSON_NO, "报关人员证号", 1}, {L_F_PERSON_NO, "申报人员证号", 1}, {L_F_PERSON_NO, "报关员证号", 1},
+	{L_F_PHONE, "电话", 1}, {L_F_STATEMENT, "兹申明", 1}, {L_F_AGENT, "申报单位", 1},
+	{L_F_AGENT_SEAL, "申报单位(签章)", 1}, {L_F_CUSTOMS, "海关批注及签章", 1},
+	{L_IMP_CONSIGNEE, "境内收货人", 0}, {L_IMP_CUSTOMS, "进境关别", 0}, {L_IMP_DATE, "进口日期", 0},
+	{L_IMP_REGION, "境内目的地", 0}, {L_IMP_SHIPPER, "境外发货人", 0},
 };
 #define N_LABEL_DEFS (sizeof label_defs / sizeof label_defs[0])
 
@@ -160,11 +161,20 @@ static const struct flabel *find_label(const struct fpage *p, int id)
 	return NULL;
 }
 
+#define ROW_TOLERANCE 0.6f	/* centres of one row's labels: within this many line heights */
+
+/* Two labels of one row: their first lines level (labels aligned at the top
+ * of their cells), or, where one wraps, the middles of their whole extents
+ * level (labels centred vertically in a header, 项 / 号 beside 商品编号). */
 static int same_row(const struct flabel *a, const struct flabel *b)
 {
 	float ca = (a->y0 + a->y1) / 2, cb = (b->y0 + b->y1) / 2;
 	float h = a->y1 - a->y0;
-	return fabsf(ca - cb) < 0.6f * (h > 1 ? h : a->size);
+	float tol = ROW_TOLERANCE * (h > 1 ? h : a->size);
+	if (fabsf(ca - cb) < tol)
+		return 1;
+	int wrapped = a->y_end > a->y1 + 0.5f * tol || b->y_end > b->y1 + 0.5f * tol;
+	return wrapped && fabsf((a->y0 + a->y_end) / 2 - (b->y0 + b->y_end) / 2) < tol;
 }
 
 /* OCR (issue 4): the grid's rows of labels, left to right (0 ends a row). */
@@ -264,6 +274,80 @@ static void infer_grid_labels(struct fpage *p)
 	}
 }
 
+#define ITEM_ROW_MIN_LABELS 3	/* item labels on one row that make it the table's header */
+#define ITEM_NO_MAX_GLYPHS 3	/* what OCR makes of 项号 (项时, 项 号, 顶号) is this short */
+
+static size_t item_row_labels(const struct fpage *p, const struct flabel *a)
+{
+	size_t n = 0;
+	for (size_t j = 0; j < p->nlab; j++)
+		n += p->labels[j].live && is_item_header(p->labels[j].id) && same_row(a, &p->labels[j]);
+	return n;
+}
+
+static int line_is_label(const struct fpage *p, size_t li)
+{
+	for (size_t i = 0; i < p->nlab; i++)
+		if (p->labels[i].line == li)
+			return 1;
+	return 0;
+}
+
+/* OCR: 项号 misread (项时) while the rest of the item header was read: the
+ * short piece left of the header's other labels, on their row, is 项号. */
+static void infer_item_no_label(struct fpage *p)
+{
+	const struct flabel *left = NULL;
+	for (size_t i = 0; i < p->nlab; i++) {
+		const struct flabel *l = &p->labels[i];
+		if (!l->live || !is_item_header(l->id))
+			continue;
+		if (l->id == L_I_NO)
+			return;
+		if (item_row_labels(p, l) >= ITEM_ROW_MIN_LABELS && (!left || l->x0 < left->x0))
+			left = l;
+	}
+	if (!left)
+		return;
+	float yc = (left->y0 + left->y1) / 2, h = left->y1 - left->y0;
+	size_t pick = p->nl;
+	for (size_t li = 0; li < p->nl; li++) {
+		const struct fline *L = &p->lines[li];
+		if (L->n > ITEM_NO_MAX_GLYPHS || L->x1 > left->x0 || fabsf((L->y0 + L->y1) / 2 - yc) > ROW_TOLERANCE * h ||
+		    line_is_label(p, li))
+			continue;
+		if (pick == p->nl || L->x0 > p->lines[pick].x0)
+			pick = li;	/* the nearest to the header's other labels */
+	}
+	if (pick == p->nl)
+		return;
+	const struct fline *L = &p->lines[pick];
+	struct flabel *nl = realloc(p->labels, (p->nlab + 1) * sizeof *nl);
+	if (!nl)
+		abort();
+	p->labels = nl;
+	p->labels[p->nlab++] = (struct flabel){.id = L_I_NO, .line = pick, .g_start = L->g0, .g_end = L->g0 + L->n,
+		.after = L->g0 + L->n, .x0 = L->x0, .y0 = L->y0, .x1 = L->x1, .y1 = L->y1, .size = L->size,
+		.tail_y0 = L->y0, .y_end = L->y1, .value_x = L->x1, .live = 1, .weak = 1};
+}
+
+/* The top of the footer block: its first label under the item header; on a
+ * page without one (the footer alone on the last page), its first label
+ * that does not also occur in free text (a phone in the remarks) under
+ * the remarks label. p->h + 1 when there is none. */
+static float footer_top(const struct fpage *p, const struct flabel *ih, const struct flabel *rl)
+{
+	float footer = p->h + 1;
+	for (size_t i = 0; i < p->nlab; i++) {
+		const struct flabel *l = &p->labels[i];
+		if (!is_footer(l->id) || l->y0 >= footer)
+			continue;
+		if (ih ? l->y0 > ih->y1 : (l->id != L_F_PHONE && (!rl || l->y0 > rl->y1)))
+			footer = l->y0;
+	}
+	return footer;
+}
+
 /* Find the item header, the footer and the remarks block of a page, and
  * retire "labels" that are really words inside the remarks or the items. */
 static void page_zones(struct reader *r, size_t pi)
@@ -285,31 +369,32 @@ static void page_zones(struct reader *r, size_t pi)
 		if (n >= 2)
 			ih = &p->labels[i];
 	}
+	/* the header's full extent: labels wrapped and centred start above 项号 */
+	float ih_top = ih ? ih->y0 : NAN;
+	for (size_t i = 0; ih && i < p->nlab; i++)
+		if (is_item_header(p->labels[i].id) && same_row(&p->labels[i], ih) && p->labels[i].y0 < ih_top)
+			ih_top = p->labels[i].y0;
 	/* the remarks label: the first one above the item header */
 	const struct flabel *rl = NULL;
 	for (size_t i = 0; i < p->nlab; i++) {
 		const struct flabel *l = &p->labels[i];
-		if ((l->id == L_REMARKS || l->id == L_REMARKS_CONT) && (!ih || l->y0 < ih->y0) && (!rl || l->y0 < rl->y0))
+		if ((l->id == L_REMARKS || l->id == L_REMARKS_CONT) && (!ih || l->y0 < ih_top) && (!rl || l->y0 < rl->y0))
 			rl = l;
 	}
-	float footer = p->h + 1;
-	if (ih)
-		for (size_t i = 0; i < p->nlab; i++)
-			if (is_footer(p->labels[i].id) && p->labels[i].y0 > ih->y1 && p->labels[i].y0 < footer)
-				footer = p->labels[i].y0;
+	float footer = footer_top(p, ih, rl);
 	if (rl) {
 		r->remarks_label[pi] = (int)(rl - p->labels);
 		r->remarks_top[pi] = rl->y0;
-		r->remarks_bottom[pi] = ih ? ih->y0 : footer;
+		r->remarks_bottom[pi] = ih ? ih_top : footer;
 	}
 	/* OCR (issue 4): a remarks label misread past recognising: the cell
 	 * under the attached documents' cell, down to the item header */
 	if (!rl && ih && r->src->scanned) {
 		const struct flabel *dl = find_label(p, L_DOCS);
 		float top = dl ? rule_floor(p, dl->x0 + 1.0f, dl->y1) : NAN;
-		if (!isnan(top) && top < ih->y0) {
+		if (!isnan(top) && top < ih_top) {
 			r->remarks_top[pi] = top;
-			r->remarks_bottom[pi] = ih->y0;
+			r->remarks_bottom[pi] = ih_top;
 		}
 	}
 	if (ih) {
@@ -323,9 +408,10 @@ static void page_zones(struct reader *r, size_t pi)
 	for (size_t i = 0; i < p->nlab; i++) {
 		struct flabel *l = &p->labels[i];
 		float yc = (l->y0 + l->y1) / 2;
-		if (rl && l != rl && yc > rl->y1 && (!ih || yc < ih->y0) && !is_footer(l->id))
+		if (rl && l != rl && yc > rl->y1 && (!ih || yc < ih_top) && !is_footer(l->id))
 			l->live = 0;
-		if (ih && yc > ih->y1 + 0.1f && yc < footer && !is_footer(l->id))
+		int in_header = ih && is_item_header(l->id) && same_row(l, ih);
+		if (ih && yc > ih->y1 + 0.1f && yc < footer && !is_footer(l->id) && !in_header)
 			l->live = 0;
 		if (ih && is_item_header(l->id) && !same_row(l, ih))
 			l->live = 0;
@@ -345,7 +431,7 @@ static void page_zones(struct reader *r, size_t pi)
 			if (is_grid(p->labels[i].id))
 				grid = 1;
 		}
-		float bottom = ih ? ih->y0 : footer;
+		float bottom = ih ? ih_top : footer;
 		if (!grid && top >= 0 && bottom > top) {
 			r->remarks_top[pi] = top;
 			r->remarks_bottom[pi] = bottom;
@@ -492,6 +578,17 @@ struct strfield {
 	int keep_spaces;	/* join lines with a space (else nothing) */
 };
 
+/* "label (code)：value" wrapped so that the code and the colon stand on the
+ * value's line: the colon is no part of the value. */
+static void strip_leading_colon(char *s)
+{
+	size_t k = 0;
+	while (s[k] == ':' || s[k] == ' ')
+		k++;
+	if (k && s[k])
+		memmove(s, s + k, strlen(s + k) + 1);
+}
+
 static void put_string_field(struct reader *r, const struct strfield *f)
 {
 	struct sbuf v;
@@ -509,6 +606,7 @@ static void put_string_field(struct reader *r, const struct strfield *f)
 	char name[512] = "", vcode[64] = "";
 	int label_code = code[0] != '\0';
 	fu_split_code(text, name, sizeof name, vcode, sizeof vcode);
+	strip_leading_colon(name);
 	if (!code[0] && vcode[0])
 		memcpy(code, vcode, sizeof code);
 	json_object_set_new(r->out, f->key, jstr_or_null(name));
@@ -535,6 +633,7 @@ static void put_company(struct reader *r, int label, const char *key)
 	char *text = fu_join_lines(sb_str(&v), "");
 	char name[512] = "", uscc[64] = "";
 	fu_split_uscc(text, code, name, sizeof name, uscc, sizeof uscc);
+	strip_leading_colon(name);
 	json_t *o = json_object();
 	json_object_set_new(o, "name", jstr_or_null(name));
 	json_object_set_new(o, "uscc", jstr_or_null(uscc));
@@ -559,6 +658,11 @@ static void put_date(struct reader *r, int label, const char *key)
 	int found = cell_text(r, label, &v, &conf, NULL, 0, NULL);
 	char iso[16] = "";
 	int ok = fu_parse_date(sb_str(&v), iso, sizeof iso);
+	if (!ok) {	/* a date wrapped in a narrow cell ("2024-06-" over "08") */
+		char *joined = fu_join_lines(sb_str(&v), "");
+		ok = fu_parse_date(joined, iso, sizeof iso);
+		free(joined);
+	}
 	json_object_set_new(r->out, key, ok ? json_string(iso) : json_null());
 	int blank = fu_is_blank(sb_str(&v));
 	set_conf(r, key, !found ? CONF_MISSING : ok || blank ? conf * CONF_SURE : CONF_UNSURE);
@@ -811,6 +915,47 @@ static void read_header(struct reader *r)
 
 /* ---- remarks ---- */
 
+#define FOREIGN_LABEL_CHARS 4	/* a label's start this long does not occur in free text ... */
+#define FOREIGN_LABEL_MIN_CHARS 3	/* ... nor a whole label this long */
+
+/* The first FOREIGN_LABEL_CHARS characters of t (whole when shorter), or ""
+ * when t has fewer than FOREIGN_LABEL_MIN_CHARS. */
+static void label_probe(const char *t, char *out, size_t cap)
+{
+	size_t bytes = 0, chars = 0;
+	while (t[bytes] && chars < FOREIGN_LABEL_CHARS) {
+		uint32_t cp;
+		size_t n = utf8_get(t + bytes, &cp);
+		if (bytes + n >= cap)
+			break;
+		bytes += n;
+		chars++;
+	}
+	if (chars < FOREIGN_LABEL_MIN_CHARS)
+		bytes = 0;
+	memcpy(out, t, bytes);
+	out[bytes] = '\0';
+}
+
+/* Remarks that hold (the start of) the label of an item column or of the
+ * footer swallowed a block they do not own: the table's or the footer's
+ * place was not found, or not all of it. */
+static int remarks_hold_labels(const char *text)
+{
+	char *flat = fu_join_lines(text, "");
+	int found = 0;
+	for (size_t d = 0; d < N_LABEL_DEFS && !found; d++) {
+		int id = label_defs[d].id;
+		char probe[64];
+		if ((!is_item_header(id) || id == L_I_SPEC) && !is_footer(id))
+			continue;
+		label_probe(label_defs[d].text, probe, sizeof probe);
+		found = probe[0] && strstr(flat, probe);
+	}
+	free(flat);
+	return found;
+}
+
 static void read_remarks(struct reader *r)
 {
 	r->remarks_conf = 1;
@@ -860,6 +1005,8 @@ static void read_remarks(struct reader *r)
 		rlines_free(lines, n);
 		free(lines);
 	}
+	if (remarks_hold_labels(sb_str(&r->remarks)) && r->remarks_conf > CONF_UNSURE)
+		r->remarks_conf = CONF_UNSURE;
 }
 
 /* ---- items ---- */
@@ -1129,87 +1276,167 @@ struct item_ctx {
 	float spec_conf;
 };
 
-static void read_item(struct item_ctx *ic, const struct fpage *p, const struct column *cols, size_t nc,
-	const int *colof, float y0, float y1)
+#define ITEM_MAX_LINES 24	/* lines of one column within one item */
+#define ITEM_MAX_NUMBERS 8	/* numbers of the price columns within one item */
+#define PRICE_TOLERANCE_SHARE 0.01	/* quantity × unit price within this share of the total ... */
+#define PRICE_TOLERANCE_ABS 0.05	/* ... plus this much (rounding of the printed price) */
+#define HS_DIGITS 10
+#define HS_DIGITS_OLD 8
+#define SPEC_ROW_GAP 0.3f	/* font sizes above a spec row's label where the item's columns end */
+
+/* One item's band on a page: its columns' rows [y0, y_cols), and a spec row
+ * under them [spec_y0, y1) when the producer prints one across the table. */
+struct item_band {
+	const struct fpage *p;
+	const struct column *cols;
+	size_t nc;
+	const int *colof;
+	float y0, y_cols, y1;
+	const struct flabel *spec;	/* the spec row's label, or NULL */
+	float conf;
+};
+
+static size_t band_col(struct item_band *b, int id, struct rline *out)
 {
-	struct reader *r = ic->r;
-	struct rline L[24];
-	float conf = 1;
-	size_t idx = json_array_size(ic->items);
-	char path[96];
-	json_t *it = json_object();
+	return col_lines(b->p, b->cols, col_of(b->cols, b->nc, id), b->colof, b->y0, b->y_cols, out, ITEM_MAX_LINES,
+		&b->conf);
+}
 
-	size_t n = col_lines(p, cols, col_of(cols, nc, L_I_NO), colof, y0, y1, L, 24, &conf);
-	long no = 0;
-	int ok_no = n > 0 && fu_parse_int(sb_str(&L[0].text), &no);
-	json_object_set_new(it, "no", ok_no ? json_integer(no) : json_integer((json_int_t)idx + 1));
+/* A column's lines within the band as one string (lines run together). */
+static void band_col_text(struct item_band *b, int id, struct sbuf *all)
+{
+	struct rline L[ITEM_MAX_LINES];
+	size_t n = band_col(b, id, L);
+	for (size_t i = 0; i < n; i++)
+		sb_adds(all, sb_str(&L[i].text));
 	rlines_free(L, n);
+}
 
-	n = col_lines(p, cols, col_of(cols, nc, L_I_HS), colof, y0, y1, L, 24, &conf);
-	char hs[32] = "";
-	{
-		struct sbuf all;
-		sb_init(&all);
-		for (size_t i = 0; i < n; i++)
-			sb_adds(&all, sb_str(&L[i].text));
-		fu_digits_only(sb_str(&all), hs, sizeof hs);
-		sb_free(&all);
+/* A spec row: a 规格型号 / 申报要素 label inside the band, under its first
+ * line, starting a line of its own (a row across the table, not a column). */
+static const struct flabel *spec_row_label(const struct fpage *p, float y0, float y1)
+{
+	for (size_t i = 0; i < p->nlab; i++) {
+		const struct flabel *l = &p->labels[i];
+		if (l->id == L_I_SPEC && l->y0 > y0 + 0.5f * l->size && l->y0 < y1)
+			return l;
 	}
-	json_object_set_new(it, "hs_code", jstr_or_null(hs));
-	rlines_free(L, n);
+	return NULL;
+}
 
-	/* name over spec; the line with '|' is the spec even if it comes first */
-	n = col_lines(p, cols, col_of(cols, nc, L_I_NAME), colof, y0, y1, L, 24, &conf);
-	/* 规格型号 in a column of its own: its lines follow the name's */
-	const struct column *cspec = col_of(cols, nc, L_I_SPEC);
+static long item_no(struct item_band *b, size_t idx, int *ok)
+{
+	struct sbuf t;
+	sb_init(&t);
+	band_col_text(b, L_I_NO, &t);
+	long no = 0;
+	*ok = fu_parse_int(sb_str(&t), &no);
+	sb_free(&t);
+	return *ok ? no : (long)idx + 1;
+}
+
+static void item_hs(struct item_band *b, char *hs, size_t cap)
+{
+	struct sbuf all;
+	sb_init(&all);
+	band_col_text(b, L_I_HS, &all);
+	fu_digits_only(sb_str(&all), hs, cap);
+	sb_free(&all);
+}
+
+static void spec_add_line(struct item_ctx *ic, struct sbuf *spec, const char *line)
+{
+	if (spec->len) {
+		sb_add(&ic->specs, "\n", 1);
+		sb_add(&ic->spec_breaks, "w", 1);
+	} else if (ic->specs.len) {
+		sb_add(&ic->specs, "\n", 1);
+		sb_add(&ic->spec_breaks, "t", 1);
+	}
+	sb_adds(spec, line);
+	sb_adds(&ic->specs, line);
+}
+
+/* The spec row's text: after its label on the label's line, then the lines
+ * under it across the table. */
+static void spec_row_text(struct item_ctx *ic, struct item_band *b, struct sbuf *spec)
+{
+	const struct flabel *lab = b->spec;
+	struct rline L[ITEM_MAX_LINES];
+	size_t n = region_lines(b->p, lab->value_x + 0.01f, lab->y0 - 0.01f, b->p->w, lab->y_end + 0.01f, L, 1,
+		&b->conf);
+	n += region_lines(b->p, lab->x0 - lab->size, lab->y_end + 0.1f * lab->size, b->p->w, b->y1, L + n,
+		ITEM_MAX_LINES - n, &b->conf);
+	for (size_t i = 0; i < n; i++)
+		if (!fu_is_blank(sb_str(&L[i].text)))
+			spec_add_line(ic, spec, sb_str(&L[i].text));
+	rlines_free(L, n);
+}
+
+/* Name over spec in the name column; the line with '|' is the spec even if
+ * it comes first; a 规格型号 column of its own, or a spec row, holds it alone. */
+static void item_name_spec(struct item_ctx *ic, struct item_band *b, struct sbuf *name, struct sbuf *spec)
+{
+	struct rline L[ITEM_MAX_LINES];
+	size_t n = band_col(b, L_I_NAME, L);
+	const struct column *cspec = col_of(b->cols, b->nc, L_I_SPEC);
 	size_t n_name = n;
 	if (cspec)
-		n += col_lines(p, cols, cspec, colof, y0, y1, L + n, 24 - n, &conf);
-	struct sbuf name, spec;
-	sb_init(&name);
-	sb_init(&spec);
+		n += col_lines(b->p, b->cols, cspec, b->colof, b->y0, b->y_cols, L + n, ITEM_MAX_LINES - n, &b->conf);
 	size_t first_bar = n;
-	for (size_t i = 0; i < n; i++)
-		if (strchr(sb_str(&L[i].text), '|')) {
+	for (size_t i = 0; i < n && first_bar == n; i++)
+		if (strchr(sb_str(&L[i].text), '|'))
 			first_bar = i;
-			break;
-		}
 	for (size_t i = 0; i < n; i++) {
-		int in_spec = first_bar < n ? (i >= first_bar && (i == first_bar || i > 0)) : i > 0;
-		if (first_bar == 0 && i > 0 && !strchr(sb_str(&L[i].text), '|') && name.len == 0 && i == n - 1 && n > 1)
+		int in_spec = first_bar < n ? i >= first_bar : i > 0;
+		if (first_bar == 0 && i > 0 && !strchr(sb_str(&L[i].text), '|') && name->len == 0 && i == n - 1)
 			in_spec = 0;	/* swapped: the name came out after the spec */
 		if (cspec)
 			in_spec = i >= n_name;
-		if (in_spec) {
-			if (spec.len) {
-				sb_add(&ic->specs, "\n", 1);
-				sb_add(&ic->spec_breaks, "w", 1);
-			} else if (ic->specs.len) {
-				sb_add(&ic->specs, "\n", 1);
-				sb_add(&ic->spec_breaks, "t", 1);
-			}
-			sb_adds(&spec, sb_str(&L[i].text));
-			sb_adds(&ic->specs, sb_str(&L[i].text));
-		} else {
-			sb_adds(&name, sb_str(&L[i].text));
-		}
+		if (b->spec)
+			in_spec = 0;
+		if (in_spec)
+			spec_add_line(ic, spec, sb_str(&L[i].text));
+		else
+			sb_adds(name, sb_str(&L[i].text));
 	}
-	ic->spec_conf = conf < ic->spec_conf ? conf : ic->spec_conf;
-	char *spec_text = fu_collapse(sb_str(&spec));
-	json_object_set_new(it, "name", jstr_or_null(sb_str(&name)));
-	json_object_set_new(it, "spec", jstr_or_null(spec_text));
 	rlines_free(L, n);
+	if (b->spec)
+		spec_row_text(ic, b, spec);
+}
 
-	/* quantities: one per line, the last is the transaction quantity */
-	n = col_lines(p, cols, col_of(cols, nc, L_I_QTY), colof, y0, y1, L, 24, &conf);
+/* A line of the quantity column without a number: the rest of the unit
+ * before it, wrapped in a narrow cell ("25522平方" over "米"). */
+static void unit_wrapped(json_t *qs, const char *line, char *unit, size_t cap)
+{
+	json_t *last = json_array_get(qs, json_array_size(qs) - 1);
+	const char *u = json_string_value(json_object_get(last, "unit"));
+	if (!u || fu_is_blank(line) || strpbrk(line, "0123456789") || strlen(u) + strlen(line) >= cap)
+		return;
+	char joined[64];
+	if (strlen(u) + strlen(line) >= sizeof joined)
+		return;
+	snprintf(joined, sizeof joined, "%s%s", u, line);
+	json_object_set_new(last, "unit", json_string(joined));
+	memcpy(unit, joined, strlen(joined) + 1);	/* shorter than cap: checked above */
+}
+
+/* Quantities, one per line; the last is the transaction quantity. Returns
+ * the first quantity counted in vehicles (辆), or NAN. */
+static double item_quantities(struct item_band *b, json_t *it)
+{
+	struct rline L[ITEM_MAX_LINES];
+	size_t n = band_col(b, L_I_QTY, L);
 	json_t *qs = json_array();
 	double qty = NAN, vehicles = NAN;
 	char unit[32] = "";
 	for (size_t i = 0; i < n; i++) {
 		double q;
 		char u[32];
-		if (!fu_parse_qty(sb_str(&L[i].text), &q, u, sizeof u))
+		if (!fu_parse_qty(sb_str(&L[i].text), &q, u, sizeof u)) {
+			unit_wrapped(qs, sb_str(&L[i].text), unit, sizeof unit);
 			continue;
+		}
 		json_array_append_new(qs, json_pack("{s:f,s:s}", "qty", q, "unit", u));
 		qty = q;
 		memcpy(unit, u, sizeof unit);
@@ -1220,19 +1447,42 @@ static void read_item(struct item_ctx *ic, const struct fpage *p, const struct c
 	json_object_set_new(it, "unit", jstr_or_null(unit));
 	json_object_set_new(it, "quantities", qs);
 	rlines_free(L, n);
+	return vehicles;
+}
 
-	/* unit price, total, currency (one combined column or three): told
-	 * apart by form and arithmetic */
-	double nums[8];
+/* Lines of digits and points, all of them, as one line; n otherwise. */
+static size_t join_number_lines(struct rline *L, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		for (const char *c = sb_str(&L[i].text); *c; c++)
+			if (!(*c >= '0' && *c <= '9') && *c != '.' && *c != ',' && *c != ' ')
+				return n;
+	for (size_t i = 1; i < n; i++)
+		sb_adds(&L[0].text, sb_str(&L[i].text));
+	rlines_free(L + 1, n - 1);
+	return 1;
+}
+
+/* Unit price, total and currency (one combined column or three): told apart
+ * by form and arithmetic. Returns 0 when they do not add up. */
+static int item_prices(struct item_band *b, json_t *it, double qty)
+{
+	static const int price_cols[] = {L_I_PRICE, L_I_TOTAL, L_I_CURRENCY};
+	double nums[ITEM_MAX_NUMBERS];
 	size_t nn = 0;
 	char cur[16] = "";
-	static const int price_cols[] = {L_I_PRICE, L_I_TOTAL, L_I_CURRENCY};
-	for (size_t pc = 0; pc < 3; pc++) {
-		n = col_lines(p, cols, col_of(cols, nc, price_cols[pc]), colof, y0, y1, L, 24, &conf);
+	/* a column of its own holds one number: its lines are one number wrapped
+	 * in a narrow cell ("159424.9" over "8") */
+	int separate = col_of(b->cols, b->nc, L_I_TOTAL) != NULL;
+	for (size_t pc = 0; pc < sizeof price_cols / sizeof price_cols[0]; pc++) {
+		struct rline L[ITEM_MAX_LINES];
+		size_t n = band_col(b, price_cols[pc], L);
+		if (separate && price_cols[pc] != L_I_CURRENCY && n > 1)
+			n = join_number_lines(L, n);
 		for (size_t i = 0; i < n; i++) {
 			double x;
 			if (fu_parse_number(sb_str(&L[i].text), &x)) {
-				if (nn < 8)
+				if (nn < ITEM_MAX_NUMBERS)
 					nums[nn++] = x;
 			} else if (!cur[0]) {
 				fu_currency(sb_str(&L[i].text), cur, sizeof cur);
@@ -1240,9 +1490,8 @@ static void read_item(struct item_ctx *ic, const struct fpage *p, const struct c
 		}
 		rlines_free(L, n);
 	}
-	n = 0;
 	double price = NAN, total = NAN;
-	int price_sure = 1;
+	int sure = 1;
 	if (nn >= 2) {
 		price = nums[0];
 		total = nums[1];
@@ -1250,90 +1499,137 @@ static void read_item(struct item_ctx *ic, const struct fpage *p, const struct c
 			price = nums[1];
 			total = nums[0];
 		}
-		if (!isnan(qty) && fabs(qty * price - total) > 0.01 * fabs(total) + 0.05)
-			price_sure = 0;
-	} else if (nn == 1) {
-		total = nums[0];
-		price_sure = 0;
+		if (!isnan(qty) && fabs(qty * price - total) > PRICE_TOLERANCE_SHARE * fabs(total) + PRICE_TOLERANCE_ABS)
+			sure = 0;
+	} else {
+		if (nn == 1)
+			total = nums[0];
+		sure = 0;
 	}
 	json_object_set_new(it, "unit_price", isnan(price) ? json_null() : json_real(price));
 	json_object_set_new(it, "total", isnan(total) ? json_null() : json_real(floor(total * 100 + 0.5) / 100));
 	json_object_set_new(it, "currency", jstr_or_null(cur));
-	rlines_free(L, n);
+	return sure;
+}
 
+static void item_countries(struct item_band *b, json_t *it)
+{
 	static const struct { int id; const char *key, *code_key; } pairs[] = {
 		{L_I_ORIGIN, "origin_country", "origin_country_code"},
 		{L_I_DEST, "dest_country", "dest_country_code"},
 		{L_I_EXEMPT, "exemption", "exemption_code"},
 	};
-	for (size_t k = 0; k < 3; k++) {
-		n = col_lines(p, cols, col_of(cols, nc, pairs[k].id), colof, y0, y1, L, 24, &conf);
+	for (size_t k = 0; k < sizeof pairs / sizeof pairs[0]; k++) {
 		struct sbuf all;
 		sb_init(&all);
-		for (size_t i = 0; i < n; i++)
-			sb_adds(&all, sb_str(&L[i].text));
+		band_col_text(b, pairs[k].id, &all);
 		char nm[256] = "", cd[64] = "";
 		fu_split_code(sb_str(&all), nm, sizeof nm, cd, sizeof cd);
 		json_object_set_new(it, pairs[k].key, jstr_or_null(nm));
 		json_object_set_new(it, pairs[k].code_key, jstr_or_null(cd));
 		sb_free(&all);
-		rlines_free(L, n);
 	}
-	n = col_lines(p, cols, col_of(cols, nc, L_I_REGION), colof, y0, y1, L, 24, &conf);
-	{
-		struct sbuf all;
-		sb_init(&all);
-		for (size_t i = 0; i < n; i++)
-			sb_adds(&all, sb_str(&L[i].text));
-		char nm[256] = "", cd[64] = "";
-		fu_split_region(sb_str(&all), nm, sizeof nm, cd, sizeof cd);
-		if (!cd[0] && ic->r->src->scanned) {
-			/* OCR (issue 4): the code's "(" misread ("161019) 西安"): five
-			 * digits before a ")" are the code, the text after it the name */
-			const char *t = sb_str(&all), *q = strchr(t, ')');
-			if (q && q - t >= 5) {
-				int digits = 1;
-				for (int d = 1; d <= 5; d++)
-					digits &= q[-d] >= '0' && q[-d] <= '9';
-				const char *after = q + 1;
-				while (*after == ' ')
-					after++;
-				if (digits && *after && strlen(after) < sizeof nm) {
-					memcpy(cd, q - 5, 5);
-					cd[5] = '\0';
-					snprintf(nm, sizeof nm, "%s", after);
-				}
-			}
-		}
-		json_object_set_new(it, "origin_region", json_pack("{s:o,s:o}", "code", jstr_or_null(cd), "name", jstr_or_null(nm)));
-		sb_free(&all);
-	}
-	rlines_free(L, n);
+}
 
-	/* brand and model of vehicle items: "长安牌|CS55PLUS" in the spec */
+#define REGION_CODE_DIGITS 5
+
+/* OCR (issue 4): the code's "(" misread ("161019) 西安"): five digits before
+ * a ")" are the code, the text after it the name. */
+static void region_misread_bracket(const char *t, char *nm, size_t nm_cap, char *cd)
+{
+	const char *q = strchr(t, ')');
+	if (!q || q - t < REGION_CODE_DIGITS)
+		return;
+	for (int d = 1; d <= REGION_CODE_DIGITS; d++)
+		if (q[-d] < '0' || q[-d] > '9')
+			return;
+	const char *after = q + 1;
+	while (*after == ' ')
+		after++;
+	if (!*after || strlen(after) >= nm_cap)
+		return;
+	memcpy(cd, q - REGION_CODE_DIGITS, REGION_CODE_DIGITS);
+	cd[REGION_CODE_DIGITS] = '\0';
+	snprintf(nm, nm_cap, "%s", after);
+}
+
+static void item_region(struct item_band *b, json_t *it, int scanned)
+{
+	struct sbuf all;
+	sb_init(&all);
+	band_col_text(b, L_I_REGION, &all);
+	char nm[256] = "", cd[64] = "";
+	fu_split_region(sb_str(&all), nm, sizeof nm, cd, sizeof cd);
+	if (!cd[0] && scanned)
+		region_misread_bracket(sb_str(&all), nm, sizeof nm, cd);
+	json_object_set_new(it, "origin_region", json_pack("{s:o,s:o}", "code", jstr_or_null(cd), "name", jstr_or_null(nm)));
+	sb_free(&all);
+}
+
+/* Brand and model of vehicle items ("长安牌|CS55PLUS" in the spec): items
+ * counted in 辆 or classified under 8701-8705. */
+static void item_vehicle(json_t *it, const char *hs, const char *spec, double vehicles)
+{
+	static const char *vehicle_hs[] = {"8701", "8702", "8703", "8704", "8705"};
+	int vehicle = !isnan(vehicles);
+	for (size_t i = 0; i < sizeof vehicle_hs / sizeof vehicle_hs[0]; i++)
+		vehicle |= strncmp(hs, vehicle_hs[i], 4) == 0;
 	char brand[128] = "", model[128] = "";
-	int vehicle = !isnan(vehicles) || strncmp(hs, "8701", 4) == 0 || strncmp(hs, "8702", 4) == 0 ||
-		strncmp(hs, "8703", 4) == 0 || strncmp(hs, "8704", 4) == 0 || strncmp(hs, "8705", 4) == 0;
 	if (vehicle)
-		fu_brand_model(spec_text, brand, sizeof brand, model, sizeof model);
+		fu_brand_model(spec, brand, sizeof brand, model, sizeof model);
 	json_object_set_new(it, "brand", vehicle ? jstr_or_null(brand) : json_null());
 	json_object_set_new(it, "model", vehicle ? jstr_or_null(model) : json_null());
 	json_object_set_new(it, "_vehicles", isnan(vehicles) ? json_null() : json_real(vehicles));
+}
 
+static void item_confidence(struct reader *r, size_t idx, float conf, int ok_no, const char *hs, int price_sure)
+{
 	static const char *keys[] = {"no", "hs_code", "name", "spec", "qty", "unit", "quantities", "unit_price",
 		"total", "currency", "origin_country", "origin_country_code", "dest_country", "dest_country_code",
 		"origin_region.code", "origin_region.name", "exemption", "exemption_code", "brand", "model"};
+	size_t hs_len = strlen(hs);
 	for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+		char path[96];
 		snprintf(path, sizeof path, "items.%zu.%s", idx, keys[k]);
 		double c = conf * CONF_SURE;
 		if (!price_sure && (strcmp(keys[k], "unit_price") == 0 || strcmp(keys[k], "total") == 0))
 			c = CONF_UNSURE;
 		if (strcmp(keys[k], "no") == 0 && !ok_no)
 			c = CONF_UNSURE;
-		if (strcmp(keys[k], "hs_code") == 0 && strlen(hs) != 10 && strlen(hs) != 8)
+		if (strcmp(keys[k], "hs_code") == 0 && hs_len != HS_DIGITS && hs_len != HS_DIGITS_OLD)
 			c = CONF_UNSURE;
 		set_conf(r, path, c);
 	}
+}
+
+static void read_item(struct item_ctx *ic, const struct fpage *p, const struct column *cols, size_t nc,
+	const int *colof, float y0, float y1)
+{
+	struct item_band b = {p, cols, nc, colof, y0, y1, y1, spec_row_label(p, y0, y1), 1};
+	if (b.spec)
+		b.y_cols = b.spec->y0 - SPEC_ROW_GAP * b.spec->size;
+	size_t idx = json_array_size(ic->items);
+	json_t *it = json_object();
+	int ok_no;
+	json_object_set_new(it, "no", json_integer(item_no(&b, idx, &ok_no)));
+	char hs[32] = "";
+	item_hs(&b, hs, sizeof hs);
+	json_object_set_new(it, "hs_code", jstr_or_null(hs));
+	struct sbuf name, spec;
+	sb_init(&name);
+	sb_init(&spec);
+	item_name_spec(ic, &b, &name, &spec);
+	char *spec_text = fu_collapse(sb_str(&spec));
+	json_object_set_new(it, "name", jstr_or_null(sb_str(&name)));
+	json_object_set_new(it, "spec", jstr_or_null(spec_text));
+	double vehicles = item_quantities(&b, it);
+	json_t *jq = json_object_get(it, "qty");
+	int price_sure = item_prices(&b, it, json_is_number(jq) ? json_number_value(jq) : NAN) && json_is_number(jq);
+	item_countries(&b, it);
+	item_region(&b, it, ic->r->src->scanned);
+	item_vehicle(it, hs, spec_text, vehicles);
+	ic->spec_conf = b.conf < ic->spec_conf ? b.conf : ic->spec_conf;
+	item_confidence(ic->r, idx, b.conf, ok_no, hs, price_sure);
 	json_array_append_new(ic->items, it);
 	free(spec_text);
 	sb_free(&name);
@@ -1507,7 +1803,7 @@ static size_t label_kinds(const struct fpage *p)
 	int seen[L_COUNT] = {0};
 	size_t n = 0;
 	for (size_t i = 0; i < p->nlab; i++)
-		if (p->labels[i].id > 0 && p->labels[i].id < L_COUNT && !seen[p->labels[i].id]) {
+		if (p->labels[i].id > 0 && p->labels[i].id < L_COUNT && !p->labels[i].weak && !seen[p->labels[i].id]) {
 			seen[p->labels[i].id] = 1;
 			n++;
 		}
@@ -1559,8 +1855,10 @@ enum kerr rec_fields_read(const struct rec_doc *doc, json_t **result)
 	for (size_t i = 0; i < r.np; i++) {
 		page_init_upright(&r.pages[i], &doc->pages[i], doc->scanned);
 		glyphs += r.pages[i].ng;
-		if (doc->scanned)
+		if (doc->scanned) {
 			infer_grid_labels(&r.pages[i]);
+			infer_item_no_label(&r.pages[i]);
+		}
 		page_zones(&r, i);
 	}
 	enum kerr err = K_OK;
@@ -1601,6 +1899,7 @@ enum kerr rec_fields_read(const struct rec_doc *doc, json_t **result)
 	src_put_derived(&r.srcmap, r.out);
 	if (doc->scanned) {
 		ocr_snap_fields(r.out, r.conf);	/* OCR (issue 4): coded fields from their tables */
+		fields_derive_flags(r.out, r.conf);	/* the flags from the codes as snapped */
 		ocr_cap_conf(r.conf);
 	}
 	json_object_set_new(r.out, "confidence", r.conf);

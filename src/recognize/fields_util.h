@@ -57,6 +57,9 @@ int fu_brand_model(const char *spec, char *brand, size_t bcap, char *model, size
  * plates, truck_count, vins, seals, containers, container_teu,
  * vehicle_count, vehicle_models, total_value, currency, origin, items,
  * is_transit, is_ecommerce, kind. Takes over items. */
+/* is_transit and is_ecommerce from the transport name and the supervision
+ * mode code (again after OCR snapped the code to its table). */
+void fields_derive_flags(json_t *out, json_t *conf);
 void fields_derive(json_t *out, json_t *conf, json_t *warnings, const char *remarks, const char *breaks,
 	float remarks_conf, json_t *items, const char *specs, const char *spec_breaks, float spec_conf, int scanned);
 

@@ -39,6 +39,8 @@ struct fline {
 struct label_def {
 	int id;
 	const char *text;	/* normalised (ASCII brackets and colons), no spaces */
+	int run_on;		/* may follow another run-on label on one line piece after its value
+				 * (the footer: "报关人员：王军 报关人员证号：… 电话：…") */
 };
 
 struct flabel {
@@ -52,6 +54,8 @@ struct flabel {
 	char code[64];		/* the code in brackets after the label, if any */
 	int colon;
 	int live;		/* still considered a label (not inside another cell's text) */
+	int weak;		/* pieced together from a one-character line (项 / 号): no evidence of
+				 * the page's orientation */
 };
 
 struct fpage {

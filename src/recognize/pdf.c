@@ -540,7 +540,7 @@ static enum kerr ocr_page(fz_context *ctx, fz_page *page, fz_matrix to_origin, i
  * 1x1 stand-in goes into MuPDF's store under each image's object for the
  * text pass, and out again before anything renders the page (OCR). */
 
-#define REC_PRELOAD_MAX_FONTS 64
+#define REC_PRELOAD_MAX_FONTS 512	/* HTML-to-PDF prints draw a page with a hundred Type 3 fonts */
 #define REC_PRELOAD_MAX_DEPTH 3		/* form XObjects inside form XObjects */
 
 #define REC_PRELOAD_MAX_IMAGES 256
@@ -548,7 +548,8 @@ static enum kerr ocr_page(fz_context *ctx, fz_page *page, fz_matrix to_origin, i
 /* The fonts of one document made without their programs (below): all of
  * them leave MuPDF's store before any page is rendered for OCR, and none
  * are made after that. */
-#define REC_MAX_FAST_FONTS 256
+#define REC_MAX_FAST_FONTS 2048
+#define REC_MATRIX_LEN 6	/* entries of a /FontMatrix */
 
 struct fast_fonts {
 	pdf_obj *dicts[REC_MAX_FAST_FONTS];	/* kept */
@@ -1197,6 +1198,87 @@ static pdf_font_desc *load_fast_font(fz_context *ctx, pdf_document *doc, pdf_obj
 	return fd;
 }
 
+/* A Type 3 font with /ToUnicode and /Widths: what the text needs is in its
+ * dictionaries. MuPDF would inflate every glyph procedure and run it to
+ * bound the glyph (HTML-to-PDF tools write dozens of such fonts, one per
+ * subset of glyphs); this makes the font without its procedures, with the
+ * same matrix, box, widths and Unicode as pdf_load_type3_font would. Like
+ * the fast simple fonts, it is taken out of the store before a page is
+ * rendered for OCR. */
+static int fast_type3_candidate(fz_context *ctx, pdf_obj *f)
+{
+	return pdf_is_indirect(ctx, f) &&
+		pdf_name_eq(ctx, pdf_dict_get(ctx, f, PDF_NAME(Subtype)), PDF_NAME(Type3)) &&
+		pdf_is_stream(ctx, pdf_dict_get(ctx, f, PDF_NAME(ToUnicode))) &&
+		pdf_is_array(ctx, pdf_dict_get(ctx, f, PDF_NAME(Widths))) &&
+		pdf_array_len(ctx, pdf_dict_get(ctx, f, PDF_NAME(FontMatrix))) == REC_MATRIX_LEN &&
+		pdf_dict_get(ctx, f, PDF_NAME(Encoding)) != NULL;
+}
+
+/* The font's box in text space, or the common 0.8 / -0.2 em when it says
+ * nothing usable (fz_font_ascender/descender of a Type 3 font are its box's
+ * top and bottom). */
+static fz_rect type3_box(fz_context *ctx, pdf_obj *f, fz_matrix m)
+{
+	fz_rect box = fz_transform_rect(pdf_dict_get_rect(ctx, f, PDF_NAME(FontBBox)), m);
+	if (!(box.y1 > 0 && box.y1 < 2 && box.y0 <= 0 && box.y0 > -1 && box.y1 - box.y0 >= 0.5f))
+		box = fz_make_rect(0, -0.2f, 1, 0.8f);
+	return box;
+}
+
+static void type3_widths(fz_context *ctx, pdf_font_desc *fd, pdf_obj *f)
+{
+	pdf_obj *widths = pdf_dict_get(ctx, f, PDF_NAME(Widths));
+	int first = pdf_dict_get_int(ctx, f, PDF_NAME(FirstChar));
+	int last = pdf_dict_get_int(ctx, f, PDF_NAME(LastChar));
+	if (first < 0 || last >= REC_SIMPLE_CODES || first > last)
+		first = last = 0;
+	pdf_set_default_hmtx(ctx, fd, 0);
+	for (int code = first; code <= last; code++) {
+		float w = fd->font->t3matrix.a * pdf_array_get_real(ctx, widths, code - first) * 1000;
+		fd->font->t3widths[code] = w * 0.001f;
+		pdf_add_hmtx(ctx, fd, code, code, (int)w);
+	}
+	pdf_end_hmtx(ctx, fd);
+}
+
+static pdf_font_desc *load_fast_type3(fz_context *ctx, pdf_document *doc, pdf_obj *f, struct fast_fonts *ff)
+{
+	if (ff->off || ff->n >= REC_MAX_FAST_FONTS)
+		return NULL;
+	pdf_font_desc *fd = pdf_find_item(ctx, font_desc_drop, f);
+	if (fd)
+		return fd;
+	fz_var(fd);
+	fz_try(ctx) {
+		fd = pdf_new_font_desc(ctx);
+		fz_matrix m = pdf_dict_get_matrix(ctx, f, PDF_NAME(FontMatrix));
+		const char *name = pdf_to_name(ctx, pdf_dict_get(ctx, f, PDF_NAME(Name)));
+		fd->font = fz_new_type3_font(ctx, name[0] ? name : "Unnamed-T3", m);
+		fd->font->use_glyph_bbox = 0;
+		fd->font->bbox = type3_box(ctx, f, m);
+		const char *estrings[REC_SIMPLE_CODES] = {NULL};
+		encoding_names(ctx, f, 0, estrings);
+		fd->encoding = pdf_new_identity_cmap(ctx, 0, 1);
+		fd->size += pdf_cmap_size(ctx, fd->encoding);
+		/* (a Type 3 font has no program to name other codes from:
+		 * MuPDF's Unicode comes from the same two places) */
+		pdf_load_to_unicode(ctx, doc, fd, estrings, NULL, pdf_dict_get(ctx, f, PDF_NAME(ToUnicode)));
+		type3_widths(ctx, fd, f);
+		fd->size += REC_SIMPLE_CODES * (sizeof(float) + 2 * sizeof(void *) + sizeof(unsigned short));
+		ff->dicts[ff->n] = pdf_keep_obj(ctx, f);
+		pdf_store_item(ctx, f, fd, fd->size);
+		ff->n++;
+	}
+	fz_catch(ctx) {
+		pdf_drop_font(ctx, fd);
+		if (fz_caught(ctx) == FZ_ERROR_MEMORY)
+			fz_rethrow(ctx);
+		fd = NULL;	/* left to MuPDF */
+	}
+	return fd;
+}
+
 #ifdef KOUAN_OCR
 /* Takes the document's fonts made here out of the store, so that rendering
  * a page (for OCR) loads them with their programs; none are made after. */
@@ -1227,6 +1309,7 @@ static void preload_resources(fz_context *ctx, pdf_document *doc, pdf_obj *res, 
 			if (!pdf_is_dict(ctx, f) || preloaded(ctx, pl, pdf_resolve_indirect(ctx, f)))
 				continue;
 			pdf_font_desc *fd = fast_font_candidate(ctx, f) ? load_fast_font(ctx, doc, f, pl->fast)
+				: fast_type3_candidate(ctx, f) ? load_fast_type3(ctx, doc, f, pl->fast)
 				: builtin_candidate(ctx, f) ? load_builtin_font(ctx, doc, f) : NULL;
 			if (!fd)
 				fd = base14_candidate(ctx, f) ? load_base14_font(ctx, doc, res, f)

@@ -384,8 +384,8 @@ static const struct flabel *add_label(struct fpage *p, size_t *cap, const struct
 }
 
 /* Does the whole line piece [from, end) spell the start of label text t (at
- * least two characters, not all of it)? Returns the rest of t, or NULL. */
-static const char *match_head(const struct fpage *p, size_t from, size_t end, const char *t)
+ * least min_chars characters, not all of it)? Returns the rest of t, or NULL. */
+static const char *match_head(const struct fpage *p, size_t from, size_t end, const char *t, size_t min_chars)
 {
 	size_t k = from, chars = 0;
 	while (*t) {
@@ -394,7 +394,7 @@ static const char *match_head(const struct fpage *p, size_t from, size_t end, co
 		while (k < end && p->g[k].cp == ' ')
 			k++;
 		if (k >= end)
-			return chars >= 2 ? t : NULL;
+			return chars >= min_chars ? t : NULL;
 		if (p->g[k].cp != cp)
 			return NULL;
 		t += len;
@@ -404,37 +404,104 @@ static const char *match_head(const struct fpage *p, size_t from, size_t end, co
 	return NULL;	/* all of t: an ordinary match */
 }
 
-/* A label wrapped in a narrow cell ("运输工具名称及航" over "次号"): line li
- * holds the start of a label longer than best_n glyphs and a line just under
- * it, overlapping it, starts with the rest. Adds that label; returns 1. */
+#define LABEL_HEAD_MIN_CHARS 2	/* a label's first line alone: at least this much of it */
+#define LABEL_STACK_MIN_CHARS 1	/* ... when two or more lines follow it (项 / 号, 原产 / 国(地 / 区)) */
+#define LABEL_MAX_WRAPS 3		/* lines a label wraps onto under its first */
+#define LABEL_WRAP_GAP 1.2f		/* font sizes between the lines of one wrapped label */
+
+/* The next line of a label wrapped from line piece C (which started at L):
+ * just under C, overlapping L's extent (a neighbouring cell's label, ending
+ * close to it, does not). Index from lj on, or p->nl. */
+static size_t wrap_below(const struct fpage *p, const struct fline *L, const struct fline *C, size_t lj)
+{
+	float size = L->size > 1 ? L->size : L->y1 - L->y0;
+	for (; lj < p->nl && p->lines[lj].y0 < C->y1 + LABEL_WRAP_GAP * size; lj++) {
+		const struct fline *M = &p->lines[lj];
+		if (M->y0 >= (C->y0 + C->y1) / 2 && M->x1 > L->x0 && M->x0 < L->x1)
+			return lj;
+	}
+	return p->nl;
+}
+
+#define LABEL_CENTRE_TOLERANCE 0.6f	/* font sizes between the middles of a centred label's lines */
+
+static int centred_under(const struct fline *L, const struct fline *M)
+{
+	float size = L->size > 1 ? L->size : L->y1 - L->y0;
+	return fabsf((L->x0 + L->x1) / 2 - (M->x0 + M->x1) / 2) < LABEL_CENTRE_TOLERANCE * size;
+}
+
+/* Label text t wrapped in a narrow cell from line li on: its first line
+ * (whole) starts t, the lines under it continue it (whole), the last starts
+ * with what remains. Returns the index of that last line, and its glyph
+ * count in *m, or p->nl. */
+static size_t wrapped_tail(const struct fpage *p, size_t li, const char *t, size_t *m)
+{
+	const struct fline *L = &p->lines[li], *C = L;
+	const char *rest = match_head(p, L->g0, L->g0 + L->n, t, LABEL_STACK_MIN_CHARS);
+	int single = rest && match_head(p, L->g0, L->g0 + L->n, t, LABEL_HEAD_MIN_CHARS) == NULL;
+	size_t lj = li + 1;
+	for (int wraps = 0; rest && wraps < LABEL_MAX_WRAPS; wraps++) {
+		size_t k = wrap_below(p, L, C, lj);
+		if (k >= p->nl)
+			return p->nl;
+		const struct fline *M = &p->lines[k];
+		*m = match_at(p, M->g0, M->g0 + M->n, rest);
+		if (*m && (!single || (M->n == *m && centred_under(L, M))))
+			return k;	/* a one-character head: the rest alone, centred under it (项 / 号) */
+		if (single && !centred_under(L, M))
+			return p->nl;
+		rest = match_head(p, M->g0, M->g0 + M->n, rest, LABEL_HEAD_MIN_CHARS);
+		C = M;
+		lj = k + 1;
+	}
+	return p->nl;
+}
+
+/* A label wrapped in a narrow cell ("运输工具名称及航" over "次号", "项"
+ * over "号", a long label over three lines, "运输工具名称" over "及航次号"
+ * where the first line alone is a shorter label): adds it when line li
+ * holds at least best_n glyphs of a label's start. Returns 1 if it did. */
 static int wrapped_label(struct fpage *p, size_t *cap, size_t li, const struct label_def *defs, size_t ndefs,
 	size_t best_n)
 {
 	const struct fline *L = &p->lines[li];
-	size_t end = L->g0 + L->n;
+	if (L->n < best_n)
+		return 0;
 	for (size_t d = 0; d < ndefs; d++) {
-		const char *rest = match_head(p, L->g0, end, defs[d].text);
-		if (!rest || L->n <= best_n)
+		size_t m = 0, lj = wrapped_tail(p, li, defs[d].text, &m);
+		if (lj >= p->nl)
 			continue;
-		float size = L->size > 1 ? L->size : L->y1 - L->y0;
-		for (size_t lj = li + 1; lj < p->nl && p->lines[lj].y0 < L->y1 + 1.2f * size; lj++) {
-			const struct fline *M = &p->lines[lj];
-			if (M->y0 < (L->y0 + L->y1) / 2 || M->x1 < L->x0 - size || M->x0 > L->x1 + size)
-				continue;
-			size_t m = match_at(p, M->g0, M->g0 + M->n, rest);
-			if (!m)
-				continue;
-			struct flabel *lab = (struct flabel *)add_label(p, cap, M, lj, defs[d].id, M->g0, m);
-			lab->line = li;
-			lab->x0 = L->x0 < M->x0 ? L->x0 : M->x0;
-			lab->x1 = L->x1 > lab->x1 ? L->x1 : lab->x1;
-			lab->y0 = L->y0;
-			lab->y1 = L->y1;
-			lab->size = L->size;
-			return 1;
-		}
+		const struct fline *M = &p->lines[lj];
+		struct flabel *lab = (struct flabel *)add_label(p, cap, M, lj, defs[d].id, M->g0, m);
+		L = &p->lines[li];
+		lab->line = li;
+		lab->x0 = L->x0 < M->x0 ? L->x0 : M->x0;
+		lab->x1 = L->x1 > lab->x1 ? L->x1 : lab->x1;
+		lab->y0 = L->y0;
+		lab->y1 = L->y1;
+		lab->size = L->size;
+		lab->weak = match_head(p, L->g0, L->g0 + L->n, defs[d].text, LABEL_HEAD_MIN_CHARS) == NULL;
+		return 1;
 	}
 	return 0;
+}
+
+/* Glyph k of line piece L is a digit set right against the glyph before it. */
+static int glued_digit(const struct fpage *p, const struct fline *L, size_t k)
+{
+	if (k <= L->g0 || k >= L->g0 + L->n || p->g[k].cp < '0' || p->g[k].cp > '9')
+		return 0;
+	return p->g[k].x0 - p->g[k - 1].x1 < FORM_WORD_GAP * L->size;
+}
+
+/* Glyph k of line piece L follows a word space (a space glyph or a gap). */
+static int after_gap(const struct fpage *p, const struct fline *L, size_t k)
+{
+	if (k <= L->g0)
+		return 1;
+	const struct rec_glyph *a = &p->g[k - 1];
+	return a->cp == ' ' || p->g[k].x0 - a->x1 > FORM_WORD_GAP * L->size;
 }
 
 void find_labels(struct fpage *p, const struct label_def *defs, size_t ndefs)
@@ -487,6 +554,8 @@ void find_labels(struct fpage *p, const struct label_def *defs, size_t ndefs)
 					}
 				}
 		}
+		if (best_n && !ocr && glued_digit(p, L, start + best_n))
+			best_n = 0;	/* "随附单证1:…" is a value, not the label 随附单证 */
 		size_t k = L->g0 + 1;
 		if (!ocr && wrapped_label(p, &cap, li, defs, ndefs, best_n))
 			continue;
@@ -495,11 +564,16 @@ void find_labels(struct fpage *p, const struct label_def *defs, size_t ndefs)
 			k = lab->after > start + best_n ? lab->after : start + best_n;
 		}
 		/* OCR (issue 4): the gap between two labels of a row can close up
-		 * ("件数毛重(千克)净重(千克)"); look for more inside the piece */
-		while (ocr && k < end) {
+		 * ("件数毛重(千克)净重(千克)"); look for more inside the piece. In
+		 * a text layer, only run-on labels after a run-on label, each
+		 * after a word gap. */
+		int run_on = best_n && defs[best].run_on;
+		while ((ocr || run_on) && k < end) {
 			size_t n = 0, b = 0;
-			if (p->g[k].cp != ' ' && !is_stray_mark(p->g[k].cp))
+			if (p->g[k].cp != ' ' && !is_stray_mark(p->g[k].cp) && (ocr || after_gap(p, L, k)))
 				for (size_t d = 0; d < ndefs; d++) {
+					if (!ocr && !defs[d].run_on)
+						continue;
 					size_t m = match_at(p, k, end, defs[d].text);
 					if (m > n) {
 						n = m;

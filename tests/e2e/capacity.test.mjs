@@ -100,7 +100,10 @@ describe('Crossing capacity', () => {
 		const row = month.locator('tbody tr').nth(8);
 		const date = await row.getAttribute('data-date');
 		await row.locator('input[type=number]').fill('77');
+		// The typed value is in the field before the save: wait for the server's answer to the save itself.
+		const saved = page.waitForResponse((r) => r.request().method() === 'PUT' && /\/api\/v1\/capacity(\?|$)/.test(r.url()));
 		await row.locator('button', { hasText: T.zh['common.save'] }).click();
+		assert.equal((await saved).status(), 200);
 		await page.waitForFunction((d) => {
 			const r = document.querySelector(`[data-testid=capacity-month] tr[data-date="${d}"] input[type=number]`);
 			return r && r.value === '77';

@@ -9,6 +9,7 @@
 
 #include <cmocka.h>
 
+#include "recognize/fields_util.h"
 #include "recognize/internal.h"
 #include "recognize/layout.h"
 
@@ -401,6 +402,61 @@ static void refuses_other_documents(void **state)
 	rec_doc_free(&doc);
 }
 
+/* Derived lists and their confidence: a container printed spaced, VINs run
+ * together, vehicles counted without a VIN list. */
+static json_t *derive(const char *remarks, double vehicles, json_t **conf)
+{
+	json_t *out = json_pack("{s:s,s:s}", "transport_name", "新F12345", "supervision_mode_code", "0110");
+	*conf = json_pack("{s:f}", "supervision_mode_code", 0.97);
+	json_t *items = json_pack("[{s:i,s:f,s:s,s:f}]", "no", 1, "total", 100.0, "currency", "USD", "_vehicles",
+		vehicles);
+	json_t *warnings = json_array();
+	char breaks[64];
+	size_t nl = 0;
+	for (const char *c = remarks; *c; c++)
+		nl += *c == '\n';
+	memset(breaks, 'w', nl);
+	breaks[nl] = '\0';
+	fields_derive(out, *conf, warnings, remarks, breaks, 1.0f, items, "", "", 1.0f, 0);
+	json_decref(warnings);
+	return out;
+}
+
+static void derived_lists(void **state)
+{
+	(void)state;
+	json_t *conf, *o = derive("N/M 集装箱号：TIXU 375951 1(40HQ) 车架号：LGWFF6A98PR477992LS4ASB3R6SE484171", 2, &conf);
+	json_t *boxes = json_object_get(o, "containers");
+	assert_int_equal(json_array_size(boxes), 1);
+	assert_string_equal(json_string_value(json_array_get(boxes, 0)), "TIXU3759511");
+	assert_int_equal(json_integer_value(json_object_get(o, "container_teu")), 2);
+	json_t *vins = json_object_get(o, "vins");
+	assert_int_equal(json_array_size(vins), 2);
+	assert_string_equal(json_string_value(json_array_get(vins, 1)), "LS4ASB3R6SE484171");
+	assert_true(json_number_value(json_object_get(conf, "vins.0")) < 0.9);	/* cut out of a run */
+	assert_true(json_is_true(json_object_get(o, "is_transit")) == 0);
+	json_decref(o);
+	json_decref(conf);
+
+	/* a check digit that fails keeps the spaced number out */
+	o = derive("集装箱号：TIXU 375951 2(40HQ)", 0, &conf);
+	assert_int_equal(json_array_size(json_object_get(o, "containers")), 0);
+	json_decref(o);
+	json_decref(conf);
+
+	/* vehicles but no VINs: the empty list is not sure, unless announced apart */
+	o = derive("N/M 新车出口", 3, &conf);
+	assert_int_equal(json_array_size(json_object_get(o, "vins")), 0);
+	assert_true(json_number_value(json_object_get(conf, "vins")) < 0.9);
+	assert_string_equal(json_string_value(json_object_get(o, "kind")), "commodity_vehicle");
+	json_decref(o);
+	json_decref(conf);
+	o = derive("N/M VIN清单另附", 3, &conf);
+	assert_true(json_number_value(json_object_get(conf, "vins")) >= 0.9);
+	json_decref(o);
+	json_decref(conf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -410,6 +466,7 @@ int main(void)
 		cmocka_unit_test(tight_item_columns),
 		cmocka_unit_test(separate_price_columns),
 		cmocka_unit_test(refuses_other_documents),
+		cmocka_unit_test(derived_lists),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -95,6 +95,10 @@ function showPage(focus) {
 }
 
 async function logout() {
+	// Signed out from here on: a late 401 of the page being left must not show the sign-in form a second
+	// time (it would clear what the next person has started typing).
+	me = null;
+	generation += 1;
 	try {
 		await api.del('/session');
 	} catch (err) {
