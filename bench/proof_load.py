@@ -37,8 +37,15 @@ class Client:
         self.headers["X-CSRF-Token"] = r["csrf_token"]
 
     def call(self, method, path, body=None, want=None):
-        self.conn.request(method, path, json.dumps(body) if body is not None else None, self.headers)
-        resp = self.conn.getresponse()
+        data = json.dumps(body) if body is not None else None
+        try:
+            self.conn.request(method, path, data, self.headers)
+            resp = self.conn.getresponse()
+        except (BrokenPipeError, ConnectionResetError, http.client.RemoteDisconnected):
+            # the server closed the idle keep-alive connection before the request went out: again, once
+            self.conn.close()
+            self.conn.request(method, path, data, self.headers)
+            resp = self.conn.getresponse()
         data = resp.read()
         for k, v in resp.getheaders():
             if k.lower() == "set-cookie" and v.startswith("kouan_session="):
