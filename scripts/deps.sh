@@ -14,7 +14,7 @@ RUN="build-essential cmake pkg-config ca-certificates
  libmupdf-dev libmujs-dev libgumbo-dev libopenjp2-7-dev libjbig2dec0-dev libharfbuzz-dev
  libfreetype-dev libjpeg-dev zlib1g-dev libbrotli-dev
  libtesseract-dev libleptonica-dev tesseract-ocr-chi-sim
- libqrencode-dev libpng-dev libzbar-dev
+ libqrencode-dev libpng-dev libzbar-dev liboath-dev
  libxlsxwriter-dev libzip-dev libexpat1-dev libfreexl-dev libutf8proc-dev
  postgresql"
 CHECK="libcmocka-dev clang libclang-rt-14-dev python3 chromium fonts-wqy-microhei zbar-tools"

@@ -133,6 +133,17 @@ void attachments_upload(struct api_ctx *c);
 void attachments_download(struct api_ctx *c);
 void vin_template_get(struct api_ctx *c);
 void openapi_get(struct api_ctx *c);
+/* Accounts (issue 16, registrations.c). */
+void registrations_create(struct api_ctx *c);
+void registrations_get(struct api_ctx *c);
+void registrations_list(struct api_ctx *c);
+void registrations_approve(struct api_ctx *c);
+void registrations_reject(struct api_ctx *c);
+void account_audit_search(struct api_ctx *c);
+void users_reset_code(struct api_ctx *c);
+void password_reset_redeem(struct api_ctx *c);
+/* Record an account action (actor: the caller, or the public) in the audit. */
+void api_audit(struct api_ctx *c, const char *action, const char *subject, const char *detail);
 
 /* A positive id from a route's :segment, or 0. */
 int64_t api_param_id(struct api_ctx *c, int i);

@@ -147,6 +147,7 @@ json_t *org_json(const struct org *o)
 json_t *user_json(const struct user *u, const struct org *o)
 {
 	json_t *org = org_json(o);
-	return json_pack("{s:I,s:s,s:s,s:o,s:b,s:o}", "id", (json_int_t)u->id, "username", u->username, "role", u->role,
-		"organisation", org, "disabled", u->disabled, "created_at", iso_time(u->created_at));
+	return json_pack("{s:I,s:s,s:s,s:o,s:b,s:b,s:o}", "id", (json_int_t)u->id, "username", u->username, "role",
+		u->role, "organisation", org, "disabled", u->disabled, "org_admin", u->org_admin, "created_at",
+		iso_time(u->created_at));
 }

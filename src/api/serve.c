@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "api/api.h"
+#include "api/throttle.h"
 #include "cli.h"
 #include "core/config.h"
 #include "core/log.h"
@@ -203,13 +204,14 @@ int cli_serve(int argc, char **argv)
 			int64_t now = (int64_t)time(NULL);
 			if (store_session_purge(app.store, now - cfg.session_max, now - cfg.session_idle) != K_OK)
 				log_warn("msg=\"session purge failed\"");
-			if (store_throttle_purge(app.store, now - cfg.login_window) != K_OK)
-				log_warn("msg=\"throttle purge failed\"");
 			int expired = 0, sent = 0, failed = 0;
 			if (store_capacity_expire(app.store, now, &expired) != K_OK)
 				log_warn("msg=\"booking expiry failed\"");
 			if (outbox_send(app.store, &sent, &failed) != K_OK)
 				log_warn("msg=\"outbox run failed\"");
+			if (store_throttle_purge(app.store, now - (cfg.login_window > THROTTLE_KEEP_MIN_S ? cfg.login_window
+				: THROTTLE_KEEP_MIN_S)) != K_OK)
+				log_warn("msg=\"throttle purge failed\"");
 		}
 	}
 	/* Recognitions in flight finish and answer, queued ones get 503 busy;

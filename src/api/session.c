@@ -12,6 +12,7 @@
 
 #include "api/api.h"
 #include "api/throttle.h"
+#include "store/registrations.h"
 #include "auth/password.h"
 #include "core/log.h"
 
@@ -255,8 +256,8 @@ static void set_cookie(struct api_ctx *c, const char *value, long max_age)
 static json_t *me_body(struct api_ctx *c, const struct caller *who)
 {
 	json_t *org = org_json(&who->org);
-	return json_pack("{s:{s:I,s:s,s:s},s:o,s:s,s:s}", "user", "id", (json_int_t)who->user.id, "username",
-		who->user.username, "role", who->user.role, "organisation", org, "csrf_token", who->session.csrf_token, "lang",
+	return json_pack("{s:{s:I,s:s,s:s,s:b},s:o,s:s,s:s}", "user", "id", (json_int_t)who->user.id, "username",
+		who->user.username, "role", who->user.role, "org_admin", who->user.org_admin, "organisation", org, "csrf_token", who->session.csrf_token, "lang",
 		lang_name(c->lang));
 }
 
@@ -288,7 +289,7 @@ static void start_session(struct api_ctx *c, struct caller *who)
 	api_json(c, 200, me_body(c, who));
 }
 
-static const char *const throttle_kinds[THROTTLE_KIND_COUNT] = {"login", "totp", "register"};
+static const char *const throttle_kinds[THROTTLE_KIND_COUNT] = {"login", "totp", "register", "reset"};
 
 /* The wait after n failures when the first `free` cost nothing. */
 static int64_t backoff_s(int64_t n, long free, long window_s)
@@ -393,14 +394,21 @@ void session_login(struct api_ctx *c)
 	struct caller who;
 	memset(&who, 0, sizeof who);
 	enum kerr e = store_user_by_name(c->app->store, name, &who.user);
-	int ok = 0;
-	if (e == K_OK)
-		ok = auth_password_verify(who.user.password_hash, pw, strlen(pw)) && !who.user.disabled;
+	int ok = 0, pending = 0;
+	if (e == K_OK) {
+		ok = auth_password_verify(who.user.password_hash, pw, strlen(pw));
+		pending = ok && who.user.disabled && store_registration_user_pending(c->app->store, who.user.id);
+		ok = ok && !who.user.disabled;
+	}
 	else if (e == K_NOT_FOUND)
 		auth_password_burn(pw, strlen(pw));	/* the same time whether or not the name exists */
 	json_decref(body);
 	if (e != K_OK && e != K_NOT_FOUND) {
 		api_error(c, e);
+		return;
+	}
+	if (pending) {	/* the right password of an application the bureau has not decided */
+		api_error(c, K_PENDING_APPROVAL);
 		return;
 	}
 	if (!ok) {

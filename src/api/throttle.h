@@ -27,7 +27,11 @@
 
 #include "api/api.h"
 
-enum throttle_kind { THROTTLE_LOGIN, THROTTLE_TOTP, THROTTLE_REGISTER, THROTTLE_KIND_COUNT };
+enum throttle_kind { THROTTLE_LOGIN, THROTTLE_TOTP, THROTTLE_REGISTER, THROTTLE_RESET, THROTTLE_KIND_COUNT };
+
+/* Counters are kept at least this long (registrations count per hour), even
+ * when the login window is shorter. */
+#define THROTTLE_KEEP_MIN_S 3600
 
 /* K_OK when subject may be tried from addr now; K_RATE_LIMITED with
  * *retry_after_s (at least 1) when the attempt must wait. */

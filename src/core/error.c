@@ -84,6 +84,9 @@ static const struct kerr_info table[K_ERR_COUNT] = {
 	[K_CAPACITY_BELOW_TAKEN] = {"capacity_below_taken", 409,
 		{"容量不能低于已预约的数量", "Нельзя установить вместимость меньше уже забронированного",
 			"Capacity cannot be set below what is already booked"}},
+	[K_PENDING_APPROVAL] = {"pending_approval", 403,
+		{"您的注册申请正在等待口岸管理部门审核", "Ваша заявка на регистрацию ожидает проверки бюро",
+			"Your application is waiting for the bureau's review"}},
 };
 
 const struct kerr_info *kerr_info(enum kerr e)

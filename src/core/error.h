@@ -50,6 +50,8 @@ enum kerr {
 	K_CAPACITY_FULL,
 	K_ORG_CAP_REACHED,
 	K_CAPACITY_BELOW_TAKEN,
+	/* accounts */
+	K_PENDING_APPROVAL,	/* the user's application waits for the bureau */
 	K_ERR_COUNT
 };
 

@@ -331,6 +331,49 @@ static const struct migration migrations[] = {
 		" at {{BIGINT}} NOT NULL);"
 		"CREATE INDEX gate_scans_at ON gate_scans(at);"
 		"CREATE INDEX booking_history_at ON booking_history(at);"},
+	{6,	/* accounts (issue 16): applications, organisation administrators, the account audit */
+		"ALTER TABLE organisations ADD COLUMN uscc TEXT;"
+		"CREATE UNIQUE INDEX organisations_uscc ON organisations(uscc) WHERE uscc IS NOT NULL;"
+		"ALTER TABLE users ADD COLUMN org_admin INTEGER NOT NULL DEFAULT 0 CHECK (org_admin IN (0, 1));"
+		"CREATE TABLE registrations ("
+		" id {{ID}},"
+		" organisation TEXT NOT NULL,"
+		" uscc TEXT NOT NULL,"
+		" kind TEXT NOT NULL CHECK (kind IN ('enterprise', 'warehouse')),"
+		" site_id {{BIGINT}} REFERENCES sites(id),"
+		" contact_name TEXT NOT NULL,"
+		" contact_phone TEXT NOT NULL,"
+		" username TEXT NOT NULL,"
+		" state TEXT NOT NULL CHECK (state IN ('pending', 'approved', 'rejected')),"
+		" reason TEXT NOT NULL DEFAULT '',"
+		" token_hash TEXT NOT NULL,"	/* SHA-256 hex of the applicant's token; the token is never stored */
+		" org_id {{BIGINT}} REFERENCES organisations(id),"	/* NULL once rejected (the organisation is deleted) */
+		" user_id {{BIGINT}} REFERENCES users(id),"
+		" created_at {{BIGINT}} NOT NULL,"
+		" decided_at {{BIGINT}} NOT NULL DEFAULT 0,"
+		" decided_by {{BIGINT}} REFERENCES users(id));"
+		"CREATE INDEX registrations_state ON registrations(state, id);"
+		"CREATE INDEX registrations_user ON registrations(user_id);"
+		/* append-only: nothing in the platform updates or deletes a row */
+		"CREATE TABLE account_audit ("
+		" id {{ID}},"
+		" action TEXT NOT NULL,"
+		" actor_id {{BIGINT}},"		/* NULL for the public (an applicant) */
+		" subject TEXT NOT NULL DEFAULT '',"
+		" addr TEXT NOT NULL DEFAULT '',"
+		" detail TEXT NOT NULL DEFAULT '',"
+		" at {{BIGINT}} NOT NULL);"
+		"CREATE INDEX account_audit_at ON account_audit(at, id);"
+		/* one-time password reset codes: only their SHA-256, single use */
+		"CREATE TABLE password_resets ("
+		" id {{ID}},"
+		" user_id {{BIGINT}} NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+		" code_hash TEXT NOT NULL,"
+		" issued_by {{BIGINT}} REFERENCES users(id),"
+		" created_at {{BIGINT}} NOT NULL,"
+		" expires_at {{BIGINT}} NOT NULL,"
+		" used_at {{BIGINT}});"
+		"CREATE INDEX password_resets_user ON password_resets(user_id, id);"},
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))

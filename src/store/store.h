@@ -45,6 +45,7 @@ struct user {
 	int64_t org_id;		/* 0 for roles without an organisation (gate, admin) */
 	char password_hash[STORE_HASH_MAX];
 	int disabled;
+	int org_admin;		/* administers its organisation's users (issue 16) */
 	char lang[8];		/* "" when the user has chosen none */
 	int64_t created_at;
 };

@@ -9,7 +9,7 @@
 
 #include "core/log.h"
 
-#define USER_COLUMNS "SELECT id, username, role, org_id, password_hash, disabled, lang, created_at FROM users"
+#define USER_COLUMNS "SELECT id, username, role, org_id, password_hash, disabled, lang, created_at, org_admin FROM users"
 #define USER_INSERT "INSERT INTO users (username, username_key, role, org_id, password_hash, disabled, lang, created_at)" \
 	" VALUES (?, ?, ?, ?, ?, 0, '', ?) RETURNING id"
 #define USERNAME_MIN 3
@@ -149,6 +149,7 @@ static enum kerr user_row(const struct conn *c, struct db_stmt *s, void *arg)
 	u->disabled = c->drv->column_int64(s, 5) != 0;
 	store_q_text(c, s, 6, u->lang, sizeof u->lang);
 	u->created_at = c->drv->column_int64(s, 7);
+	u->org_admin = c->drv->column_int64(s, 8) != 0;
 	return K_OK;
 }
 

@@ -12,11 +12,11 @@ const NAV = {
 	enterprise: ['/', '/bookings', '/password'],
 	warehouse: ['/', '/approvals', '/password'],
 	gate: ['/', '/gate', '/password'],
-	bureau: ['/', '/master-data', '/capacity', '/approvals', '/sites', '/overview', '/password'],
+	bureau: ['/', '/master-data', '/capacity', '/approvals', '/sites', '/registrations', '/account-audit', '/overview', '/password'],
 	admin: ['/', '/users', '/password'],
 };
 const NAV_KEY = { '/': 'nav.home', '/bookings': 'nav.bookings', '/users': 'nav.users', '/master-data': 'nav.master_data', '/capacity': 'nav.capacity',
-	'/approvals': 'nav.approvals', '/sites': 'nav.sites', '/overview': 'nav.overview', '/gate': 'nav.gate', '/password': 'nav.password' };
+	'/approvals': 'nav.approvals', '/sites': 'nav.sites', '/registrations': 'nav.registrations', '/account-audit': 'nav.account_audit', '/overview': 'nav.overview', '/gate': 'nav.gate', '/password': 'nav.password' };
 const CJK = /[\u4e00-\u9fff]/;
 const CYRILLIC = /[А-Яа-яЁё]/;
 

@@ -2,7 +2,8 @@
 # Browser tests: start `kouan serve --demo` on a free 127.0.0.1 port with a fresh SQLite database,
 # read the demo accounts from its stderr, run tests/e2e/*.test.mjs with node's test runner
 # (Debian's Chromium through playwright-core), then stop the server with SIGTERM and require exit 0.
-# Environment: KOUAN_BIN (the binary), KOUAN_SOURCE_DIR (the source tree), both set by ctest.
+# Environment: KOUAN_BIN (the binary), KOUAN_SOURCE_DIR (the source tree), both set by ctest;
+# KOUAN_E2E_ONLY=NAME runs NAME.test.mjs alone.
 set -u
 : "${KOUAN_BIN:?KOUAN_BIN must name the kouan binary}"
 : "${KOUAN_SOURCE_DIR:?KOUAN_SOURCE_DIR must name the source tree}"
@@ -93,7 +94,7 @@ rm -f "$here/artifacts/"*.png
 started_at=$(date +%s)
 (cd "$here" && KOUAN_E2E_BASE="http://127.0.0.1:$port" KOUAN_E2E_ACCOUNTS="$tmp/accounts.json" \
 	KOUAN_E2E_ARTIFACTS="$here/artifacts" KOUAN_CHROMIUM="$chromium" \
-	node --test ./*.test.mjs)
+	node --test ./${KOUAN_E2E_ONLY:-*}.test.mjs)
 tests_rc=$?
 echo "e2e: tests took $(( $(date +%s) - started_at )) s"
 

@@ -54,7 +54,7 @@ async function errorFrom(res) {
 // opts.quiet401: do not treat 401 as "session ended" (sign-in and the first /me);
 // opts.savedLang: see url().
 export async function request(method, path, body, opts = {}) {
-	const headers = { 'Accept': 'application/json', 'Accept-Language': lang() };
+	const headers = { 'Accept': 'application/json', 'Accept-Language': lang(), ...(opts.headers || {}) };
 	if (body !== undefined)
 		headers['Content-Type'] = 'application/json';
 	if (!SAFE.has(method) && csrfToken)

@@ -6,6 +6,8 @@ import { api, setCsrfToken, setUnauthenticatedHandler } from './api.js';
 import { currentPath, routeFor } from './routes.js';
 import { renderLayout } from './layout.js';
 import { renderLogin } from './pages/login.js';
+import { renderRegister } from './pages/register.js';
+import { renderReset } from './pages/reset.js';
 
 const root = document.getElementById('app');
 let me = null;          // the GET /me body while signed in
@@ -26,6 +28,8 @@ function showLogin(notice, username) {
 	document.title = t('login.heading') + ' · ' + t('app.title');
 	renderLogin(root, {
 		notice, username,
+		onRegister: () => showRegister(),
+		onReset: () => showReset(),
 		onLang: (code, typed) => {
 			langChosenAtLogin = true;
 			setLang(code);
@@ -40,6 +44,30 @@ function showLogin(notice, username) {
 			langChosenAtLogin = false;
 			showApp();
 		},
+	});
+}
+
+// The public application page (no session); back leads to the sign-in page.
+function showRegister() {
+	document.title = t('register.heading') + ' · ' + t('app.title');
+	renderRegister(root, {
+		onLang: (code) => {
+			setLang(code);
+			showRegister();
+		},
+		onBack: () => showLogin(),
+	});
+}
+
+// Setting a password with a reset code (no session).
+function showReset() {
+	document.title = t('reset.heading') + ' · ' + t('app.title');
+	renderReset(root, {
+		onLang: (code) => {
+			setLang(code);
+			showReset();
+		},
+		onBack: () => showLogin(),
 	});
 }
 
@@ -71,7 +99,7 @@ function showPage(focus) {
 	generation += 1;
 	const mine = generation;
 	const path = currentPath();
-	const route = routeFor(path, me.user.role);
+	const route = routeFor(path, me.user);
 	layout.setActive(route ? route.path : '');
 	layout.main.replaceChildren();
 	if (route) {

@@ -37,7 +37,7 @@ export function renderLayout(root, me, { onLang, onLogout }) {
 		type: 'button', class: 'menu-toggle', 'aria-expanded': 'false', 'aria-controls': menuId,
 	}, h('span', { class: 'menu-icon', 'aria-hidden': 'true' }), t('layout.menu'));
 
-	const links = navFor(me.user.role).map((r) => h('li', {},
+	const links = navFor(me.user).map((r) => h('li', {},
 		h('a', { href: '#' + r.path, 'data-route': r.path }, t(r.title))));
 	const nav = h('nav', { class: 'nav', 'aria-label': t('layout.nav_label') }, h('ul', {}, links));
 

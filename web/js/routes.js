@@ -13,18 +13,24 @@ import * as notifications from './pages/notifications.js';
 import * as overview from './pages/overview.js';
 import * as bookings from './pages/bookings.js';
 import * as bookingForm from './pages/booking_form.js';
+import * as registrations from './pages/registrations.js';
+import * as orgUsers from './pages/org_users.js';
+import * as accountAudit from './pages/account_audit.js';
 
 export const ROLES = ['enterprise', 'warehouse', 'bureau', 'gate', 'admin'];
 
 export const ROUTES = [
 	{ path: '/', title: 'nav.home', roles: ROLES, nav: true, page: home },
 	{ path: '/users', title: 'nav.users', roles: ['admin'], nav: true, page: users },
+	{ path: '/org-users', title: 'nav.org_users', roles: ['enterprise', 'warehouse'], orgAdmin: true, nav: true, page: orgUsers },
 	{ path: '/bookings', title: 'nav.bookings', roles: ['enterprise'], nav: true, page: bookings },
 	{ path: '/booking', title: 'nav.booking', roles: ['enterprise', 'warehouse', 'bureau'], nav: false, page: bookingForm },
 	{ path: '/master-data', title: 'nav.master_data', roles: ['bureau'], nav: true, page: masterData },
 	{ path: '/capacity', title: 'nav.capacity', roles: ['bureau'], nav: true, page: capacity },
 	{ path: '/approvals', title: 'nav.approvals', roles: ['warehouse', 'bureau'], nav: true, page: approvals },
 	{ path: '/sites', title: 'nav.sites', roles: ['bureau'], nav: true, page: sitesPage },
+	{ path: '/registrations', title: 'nav.registrations', roles: ['bureau'], nav: true, page: registrations },
+	{ path: '/account-audit', title: 'nav.account_audit', roles: ['bureau'], nav: true, page: accountAudit },
 	{ path: '/overview', title: 'nav.overview', roles: ['bureau'], nav: true, page: overview },
 	{ path: '/gate', title: 'nav.gate', roles: ['gate'], nav: true, page: gate },
 	{ path: '/pass', title: 'nav.pass', roles: ['enterprise', 'warehouse', 'bureau', 'gate'], nav: false, page: pass },
@@ -46,10 +52,15 @@ export function currentQuery() {
 	return at < 0 ? {} : Object.fromEntries(new URLSearchParams(hash.slice(at + 1)));
 }
 
-export function routeFor(path, role) {
-	return ROUTES.find((r) => r.path === path && r.roles.includes(role)) || null;
+// A route with orgAdmin: true opens only for an organisation's administrator (user.org_admin).
+function opensFor(r, user) {
+	return r.roles.includes(user.role) && (!r.orgAdmin || !!user.org_admin);
 }
 
-export function navFor(role) {
-	return ROUTES.filter((r) => r.nav && r.roles.includes(role));
+export function routeFor(path, user) {
+	return ROUTES.find((r) => r.path === path && opensFor(r, user)) || null;
+}
+
+export function navFor(user) {
+	return ROUTES.filter((r) => r.nav && opensFor(r, user));
 }

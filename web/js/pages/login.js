@@ -6,9 +6,9 @@ import { api } from '../api.js';
 import { inputField, messageBox, showApiError, clearFieldErrors, busy } from '../forms.js';
 import { langSwitch } from '../langswitch.js';
 
-// renderLogin(root, {onLang, onSignedIn, notice, username}) — notice: a message shown on arrival
+// renderLogin(root, {onLang, onSignedIn, onRegister, onReset, notice, username}) — notice: a message shown on arrival
 // (e.g. the session expired); username: prefilled after a language switch.
-export function renderLogin(root, { onLang, onSignedIn, notice, username }) {
+export function renderLogin(root, { onLang, onSignedIn, onRegister, onReset, notice, username }) {
 	const fields = {
 		username: inputField(t('login.username'), 'username',
 			{ autocomplete: 'username', autocapitalize: 'none', spellcheck: 'false', required: true }),
@@ -53,7 +53,11 @@ export function renderLogin(root, { onLang, onSignedIn, notice, username }) {
 				h('p', { class: 'login-sub' }, t('app.subtitle'))),
 			h('h1', { id: 'login-heading' }, t('login.heading')),
 			h('p', { class: 'intro' }, t('login.intro')),
-			form),
+			form,
+			h('p', { class: 'login-register' }, h('a', { href: '#/register', 'data-testid': 'to-register',
+				onclick: (e) => { e.preventDefault(); onRegister(); } }, t('login.register'))),
+			h('p', { class: 'login-register' }, h('a', { href: '#/reset', 'data-testid': 'to-reset',
+				onclick: (e) => { e.preventDefault(); onReset(); } }, t('login.reset')))),
 		h('footer', { class: 'footer' }, t('app.footer'))));
 	if (notice)
 		box.error(notice);
