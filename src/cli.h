@@ -10,6 +10,7 @@ int cli_ocr(int argc, char **argv);	/* src/recognize/ocr_cli.c */
 int cli_vins(int argc, char **argv);	/* src/sheet/cli_vins.c */
 int cli_vin_template(int argc, char **argv);	/* src/sheet/cli_vins.c */
 int cli_verify(int argc, char **argv);	/* src/cli_verify.c */
+int cli_backup(int argc, char **argv);	/* src/cli_backup.c */
 int cli_xls_reader(int argc, char **argv);	/* src/sheet/xls.c: FreeXL in its own process */
 
 #endif

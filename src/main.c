@@ -19,6 +19,7 @@ static const struct command commands[] = {
 	{"vins", cli_vins, "read the VIN list of a spreadsheet (.xlsx, .xls, .csv) as JSON"},
 	{"vin-template", cli_vin_template, "write the VIN import template (.xlsx)"},
 	{"verify", cli_verify, "check a release code: verify TOKEN [--db URL | --key BASE64URL]"},
+	{"backup", cli_backup, "copy a SQLite database while the server runs: backup [--db URL] FILE"},
 	{"xls-reader", cli_xls_reader, "(internal) read one .xls apart from the caller, for vins"},
 };
 

@@ -2,6 +2,8 @@
 # A throwaway PostgreSQL on 127.0.0.1 for the tests (STACK.md, gotchas 10 and 14).
 #   tests/pg.sh start DIR   start a cluster on a free port, write its URL to DIR/url
 #   tests/pg.sh stop DIR    stop it, remove it and DIR
+#   tests/pg.sh pause DIR   stop the cluster at once (as a crash would), keeping it
+#   tests/pg.sh resume DIR  start a paused cluster again, on the same port
 # DIR is in the build tree, which may sit where the postgres user cannot go (a clone in /root,
 # mode 700 on Debian): the cluster itself lives in its own folder under /tmp, given to postgres
 # when run as root, and DIR only holds the URL and where the cluster is.
@@ -54,8 +56,24 @@ start() {
 	echo "pg: $(cat "$dir/url") (cluster in $cluster)"
 }
 
+pause() {
+	local cluster
+	cluster=$(cat "$dir/cluster")
+	"${as[@]}" "$bin/pg_ctl" -D "$cluster/data" -m immediate -w stop >/dev/null
+}
+
+resume() {
+	local cluster port
+	cluster=$(cat "$dir/cluster")
+	port=$(sed -E 's|.*:([0-9]+)/.*|\1|' "$dir/url")
+	"${as[@]}" "$bin/pg_ctl" -D "$cluster/data" -l "$cluster/log" -w \
+		-o "-c listen_addresses=127.0.0.1 -p $port -k $cluster -c fsync=off -c max_connections=200" start >/dev/null
+}
+
 case $cmd in
 start) start ;;
 stop) stop ;;
-*) echo "usage: $0 start|stop DIR" >&2; exit 2 ;;
+pause) pause ;;
+resume) resume ;;
+*) echo "usage: $0 start|stop|pause|resume DIR" >&2; exit 2 ;;
 esac
