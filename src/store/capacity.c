@@ -963,8 +963,11 @@ enum kerr store_capacity_demo_seed(struct store *st, int64_t demo_units)
 		e = store_capacity_defaults_get(st, domain_kinds[k].code, week);
 		for (int d = 0; e == K_OK && d < CAPACITY_WEEKDAYS; d++)
 			any |= week[d].n > 0;
-		for (int d = 0; e == K_OK && !any && d < CAPACITY_WEEKDAYS; d++)
+		for (int d = 0; e == K_OK && !any && d < CAPACITY_WEEKDAYS; d++) {
 			e = store_capacity_default_set(st, domain_kinds[k].code, d + 1, &whole);
+			if (e == K_CONFLICT)
+				e = K_OK;	/* another server seeding at the same moment wrote this weekday (PostgreSQL) */
+		}
 		if (e == K_OK && !any && k == 0)
 			e = store_capacity_settings_set(st, &set);
 	}
