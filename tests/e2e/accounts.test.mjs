@@ -5,7 +5,7 @@
 // clerk sets a password with it on the public reset page and signs in. Also in Russian: the application page's labels.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, reset, shot, login, logout, alertText, submitLogin, unlabelled } from './lib.mjs';
+import { launch, reset, shot, login, logout, alertText, submitLogin, unlabelled, stepper } from './lib.mjs';
 
 const USCC_SET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
 const USCC_BODY = 17;
@@ -14,19 +14,7 @@ const PASSWORD = 'correct horse 9';
 
 let b;
 
-function step(name, fn) {
-	it(name, async () => {
-		await reset(b);
-		b.problems.length = 0;
-		try {
-			await fn(b.page);
-		} catch (err) {
-			await shot(b.page, 'FAIL-' + name.replace(/\W+/g, '_').slice(0, 60)).catch(() => {});
-			throw err;
-		}
-		assert.deepEqual(b.problems, [], 'errors on the page');
-	});
-}
+const step = stepper(() => b);
 
 // GB 32100: the 18th character from the first 17 (computed here, independently of the server).
 function uscc() {

@@ -3,8 +3,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
 	ACCOUNTS, PHONE, launch, reset, shot, submitLogin, login, logout, alertText, overflow,
-	unlabelled, apiCall, uniqueName, beijing,
-} from './lib.mjs';
+	unlabelled, apiCall, uniqueName, beijing, stepper } from './lib.mjs';
 import { loadTables } from './tables.mjs';
 
 // The navigation each role must see, in order, and no other.
@@ -25,19 +24,7 @@ let T;      // the string tables, T.zh['nav.home']
 
 // Each test starts signed out in Chinese; on failure a screenshot is kept, and any script error
 // or console error on the page fails the test.
-function step(name, fn) {
-	it(name, async () => {
-		await reset(b);
-		b.problems.length = 0;
-		try {
-			await fn(b.page);
-		} catch (err) {
-			await shot(b.page, 'FAIL-' + name.replace(/\W+/g, '_').slice(0, 60)).catch(() => {});
-			throw err;
-		}
-		assert.deepEqual(b.problems, [], 'errors on the page');
-	});
-}
+const step = stepper(() => b);
 
 const navRoutes = (page) => page.$$eval('nav.nav a', (as) => as.map((a) => a.dataset.route));
 const text = async (locator) => (await locator.innerText()).trim();

@@ -6,7 +6,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { PHONE, launch, reset, shot, login, overflow, unlabelled, apiCall } from './lib.mjs';
+import { PHONE, launch, reset, shot, login, overflow, unlabelled, apiCall, stepper } from './lib.mjs';
 import { loadTables, SOURCE } from './tables.mjs';
 
 const FIXTURES = path.join(SOURCE, 'tests/fixtures');
@@ -17,19 +17,7 @@ const CJK = /[\u4e00-\u9fff]/;
 let b;
 let T;
 
-function step(name, fn) {
-	it(name, async () => {
-		await reset(b);
-		b.problems.length = 0;
-		try {
-			await fn(b.page);
-		} catch (err) {
-			await shot(b.page, 'FAIL-' + name.replace(/\W+/g, '_').slice(0, 60)).catch(() => {});
-			throw err;
-		}
-		assert.deepEqual(b.problems, [], 'errors on the page');
-	});
-}
+const step = stepper(() => b);
 
 const field = (page, key) => page.locator(`.bfield[data-field="${key}"]`);
 const input = (page, key) => page.locator(`.bfield[data-field="${key}"] [name="${key}"]`);

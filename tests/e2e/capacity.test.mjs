@@ -3,25 +3,13 @@
 // page sets a date and shows it.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, reset, shot, login, apiCall } from './lib.mjs';
+import { launch, reset, shot, login, apiCall, stepper } from './lib.mjs';
 import { loadTables } from './tables.mjs';
 
 let b;
 let T;
 
-function step(name, fn) {
-	it(name, async () => {
-		await reset(b);
-		b.problems.length = 0;
-		try {
-			await fn(b.page);
-		} catch (err) {
-			await shot(b.page, 'FAIL-capacity-' + name.replace(/\W+/g, '_').slice(0, 50)).catch(() => {});
-			throw err;
-		}
-		assert.deepEqual(b.problems, [], 'errors on the page');
-	});
-}
+const step = stepper(() => b, 'capacity-');
 
 const input = (page, key) => page.locator(`.bfield[data-field="${key}"] [name="${key}"]`);
 const dialog = (page) => page.locator('dialog[open]');

@@ -4,6 +4,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
+import { it } from 'node:test';
+import assert from 'node:assert/strict';
 
 export const BASE = process.env.KOUAN_E2E_BASE;
 export const ARTIFACTS = process.env.KOUAN_E2E_ARTIFACTS || path.join(import.meta.dirname || '.', 'artifacts');
@@ -129,4 +131,22 @@ export function uniqueName(suffix) {
 // The same instant written as Beijing wall-clock time, computed without Intl: UTC+8, no DST.
 export function beijing(iso) {
 	return new Date(Date.parse(iso) + 8 * 3600 * 1000).toISOString().slice(0, 16).replace('T', ' ');
+}
+
+// A browser test step: a fresh page, the steps' own work, a screenshot named FAIL-… when it throws, and no
+// error on the page allowed. browser() gives the suite's browser (launched in its before hook).
+export function stepper(browser, prefix = '') {
+	return (name, fn) => it(name, async () => {
+		const b = browser();
+		await reset(b);
+		b.problems.length = 0;
+		try {
+			await fn(b.page);
+		} catch (err) {
+			const max = prefix ? 50 : 60;
+			await shot(b.page, 'FAIL-' + prefix + name.replace(/\W+/g, '_').slice(0, max)).catch(() => {});
+			throw err;
+		}
+		assert.deepEqual(b.problems, [], 'errors on the page');
+	});
 }

@@ -7,7 +7,7 @@
 // the clock); the grace is put back afterwards.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { PHONE, DESKTOP, launch, reset, shot, login, logout, overflow, apiCall } from './lib.mjs';
+import { PHONE, DESKTOP, launch, reset, shot, login, logout, overflow, apiCall, stepper } from './lib.mjs';
 import { loadTables } from './tables.mjs';
 
 const DAY_MS = 86400000;
@@ -19,19 +19,7 @@ let b;
 let T;
 let grace = null;
 
-function step(name, fn) {
-	it(name, async () => {
-		await reset(b);
-		b.problems.length = 0;
-		try {
-			await fn(b.page);
-		} catch (err) {
-			await shot(b.page, 'FAIL-' + name.replace(/\W+/g, '_').slice(0, 60)).catch(() => {});
-			throw err;
-		}
-		assert.deepEqual(b.problems, [], 'errors on the page');
-	});
-}
+const step = stepper(() => b);
 
 function tomorrow() {
 	return new Date(Date.now() + BEIJING_MS + DAY_MS).toISOString().slice(0, 10);
