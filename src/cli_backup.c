@@ -15,8 +15,8 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "core/cliopt.h"
 
-#define BACKUP_DEFAULT_DB "sqlite:var/kouan.db"
 #define BACKUP_SQLITE_PREFIX "sqlite:"
 #define BACKUP_PARTIAL_SUFFIX ".partial"
 #define BACKUP_PATH_MAX 4096
@@ -32,7 +32,7 @@ struct backup_args {
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: kouan backup [--db URL] FILE\n"
-		"  --db  sqlite:PATH (default $KOUAN_DB, then " BACKUP_DEFAULT_DB ")\n"
+		"  --db  sqlite:PATH (default $KOUAN_DB, then " CLI_DEFAULT_DB ")\n"
 		"Copies the database while the server runs (SQLite online backup) into FILE, which must not\n"
 		"exist. Restore: stop the server, copy FILE to the database path, start it.\n"
 		"PostgreSQL: use pg_dump -Fc and pg_restore (see README, Backup and restore).\n");
@@ -41,19 +41,17 @@ static void usage(FILE *f)
 static int parse(int argc, char **argv, struct backup_args *a)
 {
 	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--db") == 0 && i + 1 < argc)
-			a->db = argv[++i];
-		else if (strncmp(argv[i], "--db=", 5) == 0)
-			a->db = argv[i] + 5;
-		else if (argv[i][0] == '-' || a->file != NULL)
+		const char *v = NULL;
+		if (cli_option(argc, argv, &i, "--db", &v)) {
+			if (v == NULL || v[0] == '\0')
+				return 2;
+			a->db = v;
+		} else if (argv[i][0] == '-' || a->file != NULL)
 			return 2;
 		else
 			a->file = argv[i];
 	}
-	if (a->db == NULL || a->db[0] == '\0')
-		a->db = getenv("KOUAN_DB");
-	if (a->db == NULL || a->db[0] == '\0')
-		a->db = BACKUP_DEFAULT_DB;
+	a->db = cli_database(a->db);
 	return a->file == NULL || a->file[0] == '\0' ? 2 : 0;
 }
 

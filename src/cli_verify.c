@@ -13,10 +13,10 @@
 #include <time.h>
 
 #include "cli.h"
+#include "core/cliopt.h"
 #include "release/release.h"
 #include "store/release.h"
 
-#define VERIFY_DEFAULT_DB "sqlite:var/kouan.db"
 #define VERIFY_DB_POOL 1
 
 struct verify_args {
@@ -27,26 +27,10 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: kouan verify TOKEN [--db URL | --key BASE64URL]\n"
 		"  --key  the release public key (base64url): checks form, signature and validity offline\n"
-		"  --db   sqlite:PATH or postgres://... (default $KOUAN_DB, then " VERIFY_DEFAULT_DB "):\n"
+		"  --db   sqlite:PATH or postgres://... (default $KOUAN_DB, then " CLI_DEFAULT_DB "):\n"
 		"         also the key id and revocation\n"
 		"Prints {\"valid\",\"reason\",\"booking_id\",\"valid_until\"}; exit 0 valid, 1 not valid, 2 error.\n"
 		"Lower-case letters and surrounding blanks in TOKEN are accepted (a scanner with Caps Lock).\n");
-}
-
-/* "--opt VALUE" or "--opt=VALUE" at argv[*i]. */
-static int option(int argc, char **argv, int *i, const char *opt, const char **v)
-{
-	size_t n = strlen(opt);
-	if (strncmp(argv[*i], opt, n) != 0)
-		return 0;
-	if (argv[*i][n] == '=') {
-		*v = argv[*i] + n + 1;
-		return 1;
-	}
-	if (argv[*i][n] != '\0')
-		return 0;
-	*v = *i + 1 < argc ? argv[++*i] : NULL;
-	return 1;
 }
 
 static int parse(int argc, char **argv, struct verify_args *a)
@@ -54,9 +38,9 @@ static int parse(int argc, char **argv, struct verify_args *a)
 	for (int i = 1; i < argc; i++) {
 		const char *v = NULL;
 		const char **slot = NULL;
-		if (option(argc, argv, &i, "--db", &v))
+		if (cli_option(argc, argv, &i, "--db", &v))
 			slot = &a->db;
-		else if (option(argc, argv, &i, "--key", &v))
+		else if (cli_option(argc, argv, &i, "--key", &v))
 			slot = &a->key;
 		else if (argv[i][0] == '-' || a->token != NULL)
 			return 2;
@@ -88,10 +72,8 @@ static int verify_with_key(const struct verify_args *a, struct release_token *to
 
 static int verify_with_db(const struct verify_args *a, struct release_token *tok, enum release_reason *reason)
 {
-	const char *url = a->db ? a->db : getenv("KOUAN_DB");
+	const char *url = cli_database(a->db);
 	struct store *st = NULL;
-	if (url == NULL || url[0] == '\0')
-		url = VERIFY_DEFAULT_DB;
 	enum kerr e = store_open(url, VERIFY_DB_POOL, &st);
 	if (e == K_OK)
 		e = store_release_verify(st, a->token, strlen(a->token), (int64_t)time(NULL), tok, reason);

@@ -14,6 +14,7 @@
 #include "api/throttle.h"
 #include "cli.h"
 #include "core/config.h"
+#include "core/cliopt.h"
 #include "core/log.h"
 #include "store/release.h"
 #include "store/sites.h"
@@ -57,7 +58,7 @@ static int check_db(const char *v, char *why, size_t n)
 #define O(f) offsetof(struct serve_config, f)
 static const struct config_option options[] = {
 	{"--listen", "KOUAN_LISTEN", CONFIG_STRING, "127.0.0.1:8080", 0, 128, O(listen), "address and port to listen on", check_listen},
-	{"--db", "KOUAN_DB", CONFIG_STRING, "sqlite:var/kouan.db", 0, 1024, O(db), "database: sqlite:PATH or a postgres:// URI", check_db},
+	{"--db", "KOUAN_DB", CONFIG_STRING, CLI_DEFAULT_DB, 0, 1024, O(db), "database: sqlite:PATH or a postgres:// URI", check_db},
 	{"--log-level", "KOUAN_LOG_LEVEL", CONFIG_LEVEL, "info", 0, 0, O(log_level), "debug, info, warn or error", NULL},
 	{"--threads", "KOUAN_THREADS", CONFIG_INT, "4", 1, 64, O(threads), "HTTP worker threads", NULL},
 	{"--db-pool", "KOUAN_DB_POOL", CONFIG_INT, "8", 1, 64, O(db_pool), "database connections", NULL},

@@ -10,9 +10,9 @@
 
 #include "auth/password.h"
 #include "cli.h"
+#include "core/cliopt.h"
 #include "store/store.h"
 
-#define CLI_DEFAULT_DB "sqlite:var/kouan.db"
 #define CLI_LINE_MAX (AUTH_PASSWORD_MAX + 3)	/* the password, CR, LF and NUL */
 
 struct add_args {
@@ -30,33 +30,16 @@ static void usage(FILE *f)
 		AUTH_PASSWORD_MIN, AUTH_PASSWORD_MAX);
 }
 
-/* "--opt VALUE" or "--opt=VALUE": 1 when argv[*i] is opt (value in *v, or NULL when missing). */
-static int option(char **argv, int argc, int *i, const char *opt, const char **v)
-{
-	size_t n = strlen(opt);
-	if (strncmp(argv[*i], opt, n) != 0)
-		return 0;
-	if (argv[*i][n] == '=') {
-		*v = argv[*i] + n + 1;
-		return 1;
-	}
-	if (argv[*i][n] != '\0')
-		return 0;
-	*v = *i + 1 < argc ? argv[++*i] : NULL;
-	return 1;
-}
-
-/* 0 ok, 2 usage error (message printed). */
 static int parse_add(int argc, char **argv, struct add_args *a)
 {
 	for (int i = 2; i < argc; i++) {
 		const char *v = NULL;
 		const char **slot = NULL;
-		if (option(argv, argc, &i, "--role", &v))
+		if (cli_option(argc, argv, &i, "--role", &v))
 			slot = &a->role;
-		else if (option(argv, argc, &i, "--org", &v))
+		else if (cli_option(argc, argv, &i, "--org", &v))
 			slot = &a->org;
-		else if (option(argv, argc, &i, "--db", &v))
+		else if (cli_option(argc, argv, &i, "--db", &v))
 			slot = &a->db;
 		else if (argv[i][0] == '-' || a->name != NULL) {
 			fprintf(stderr, "kouan user add: unexpected argument '%s'\n", argv[i]);
@@ -179,8 +162,7 @@ static int user_add(int argc, char **argv)
 			usage(stderr);
 		return rc;
 	}
-	if (a.db == NULL)
-		a.db = getenv("KOUAN_DB") && getenv("KOUAN_DB")[0] ? getenv("KOUAN_DB") : CLI_DEFAULT_DB;
+	a.db = cli_database(a.db);
 
 	char pw[CLI_LINE_MAX], hash[STORE_HASH_MAX];
 	size_t len = 0;

@@ -1,4 +1,4 @@
-/* Organisations and transshipment sites. */
+/* Organisations (their sites' functions are in store/sites.c). */
 #include "store/store_internal.h"
 
 #include <stdlib.h>
@@ -10,8 +10,6 @@
 #include "core/log.h"
 
 #define ORG_COLUMNS "SELECT id, name, kind, site_id FROM organisations"
-#define SITE_COLUMNS "SELECT id, name, kind, active FROM sites"
-#define LIST_MAX 100000	/* rows one list call returns at most */
 
 int store_org_kind_valid(const char *kind)
 {
@@ -87,89 +85,10 @@ enum kerr store_org_set_site(struct store *st, int64_t org_id, int64_t site_id)
 	return store_q_write(st, 1, "UPDATE organisations SET site_id = ? WHERE id = ?", "zi", site_id, org_id);
 }
 
-/* A growing array for list calls. */
-struct rows {
-	void *items;
-	size_t n, cap, size;
-	row_fn each;
-};
-
-static enum kerr collect(const struct conn *c, struct db_stmt *s, void *arg)
-{
-	struct rows *r = arg;
-	if (r->n == LIST_MAX)
-		return K_OK;	/* the caller's limit, not an error: keep the first rows */
-	if (r->n == r->cap) {
-		r->cap = r->cap ? r->cap * 2 : 16;
-		r->items = xrealloc(r->items, r->cap * r->size);
-	}
-	char *item = (char *)r->items + r->n * r->size;
-	memset(item, 0, r->size);
-	r->n++;
-	return r->each(c, s, item);
-}
-
-enum kerr store_list_rows(struct store *st, const char *sql, row_fn each, size_t size, void **out, size_t *n)
-{
-	struct rows r = {.size = size, .each = each};
-	enum kerr e = store_q_all(st, sql, collect, &r, "");
-	if (e != K_OK) {
-		free(r.items);
-		return e;
-	}
-	*out = r.items;
-	*n = r.n;
-	return K_OK;
-}
-
 enum kerr store_org_list(struct store *st, struct org **out, size_t *n)
 {
 	void *items = NULL;
 	enum kerr e = store_list_rows(st, ORG_COLUMNS " ORDER BY name, id", org_row, sizeof **out, &items, n);
-	if (e == K_OK)
-		*out = items;
-	return e;
-}
-
-static enum kerr site_row(const struct conn *c, struct db_stmt *s, void *arg)
-{
-	struct site *o = arg;
-	o->id = c->drv->column_int64(s, 0);
-	store_q_text(c, s, 1, o->name, sizeof o->name);
-	o->kind = (int)c->drv->column_int64(s, 2);
-	o->active = (int)c->drv->column_int64(s, 3);
-	return K_OK;
-}
-
-enum kerr store_site_create(struct store *st, const char *name, int kind, int64_t *id)
-{
-	if (!store_text_ok(name, STORE_NAME_MAX) || kind < SITE_LISTED || kind > SITE_OUTSIDE_HORGOS)
-		return K_VALIDATION_FAILED;
-	return store_q_insert(st, "INSERT INTO sites (name, kind, active, created_at) VALUES (?, ?, 1, ?) RETURNING id", id,
-		"sii", name, (int64_t)kind, (int64_t)time(NULL));
-}
-
-enum kerr store_site_get(struct store *st, int64_t id, struct site *out)
-{
-	return store_q_one(st, SITE_COLUMNS " WHERE id = ?", site_row, out, "i", id);
-}
-
-enum kerr store_site_by_name(struct store *st, const char *name, struct site *out)
-{
-	if (!store_text_ok(name, STORE_NAME_MAX))
-		return K_NOT_FOUND;
-	return store_q_one(st, SITE_COLUMNS " WHERE name = ?", site_row, out, "s", name);
-}
-
-enum kerr store_site_set_active(struct store *st, int64_t id, int active)
-{
-	return store_q_write(st, 1, "UPDATE sites SET active = ? WHERE id = ?", "ii", (int64_t)(active != 0), id);
-}
-
-enum kerr store_site_list(struct store *st, struct site **out, size_t *n)
-{
-	void *items = NULL;
-	enum kerr e = store_list_rows(st, SITE_COLUMNS " ORDER BY kind, name, id", site_row, sizeof **out, &items, n);
 	if (e == K_OK)
 		*out = items;
 	return e;

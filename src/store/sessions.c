@@ -4,7 +4,6 @@
 
 #include <string.h>
 
-#define LOGIN_KEY_MAX 256	/* "user:NAME" or "addr:IP", with the NUL */
 
 static enum kerr session_row(const struct conn *c, struct db_stmt *s, void *arg)
 {
@@ -56,37 +55,6 @@ enum kerr store_session_purge(struct store *st, int64_t created_before, int64_t 
 {
 	return store_q_write(st, 0, "DELETE FROM sessions WHERE created_at < ? OR last_seen < ?", "ii",
 		created_before, idle_before);
-}
-
-enum kerr store_login_failure_add(struct store *st, const char *key, int64_t at)
-{
-	if (!store_text_ok(key, LOGIN_KEY_MAX))
-		return K_VALIDATION_FAILED;
-	return store_q_write(st, 0, "INSERT INTO login_failures (key, at) VALUES (?, ?)", "si", key, at);
-}
-
-enum kerr store_login_failure_count(struct store *st, const char *key, int64_t since, int *n)
-{
-	if (!store_text_ok(key, LOGIN_KEY_MAX))
-		return K_VALIDATION_FAILED;
-	int64_t count = 0;
-	enum kerr e = store_q_one(st, "SELECT COUNT(*) FROM login_failures WHERE key = ? AND at >= ?", store_q_row_int64, &count,
-		"si", key, since);
-	if (e == K_OK)
-		*n = count > 1000000 ? 1000000 : (int)count;
-	return e;
-}
-
-enum kerr store_login_failure_clear(struct store *st, const char *key)
-{
-	if (!store_text_ok(key, LOGIN_KEY_MAX))
-		return K_VALIDATION_FAILED;
-	return store_q_write(st, 0, "DELETE FROM login_failures WHERE key = ?", "s", key);
-}
-
-enum kerr store_login_failure_purge(struct store *st, int64_t before)
-{
-	return store_q_write(st, 0, "DELETE FROM login_failures WHERE at < ?", "i", before);
 }
 
 #define THROTTLE_TEXT_MAX 256	/* kind, subject and address, each with the NUL */

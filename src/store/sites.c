@@ -4,10 +4,12 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/log.h"
 #include "store/store_internal.h"
 
+#define SITE_COLUMNS "SELECT id, name, kind, active FROM sites"
 #define PHONE_MIN 5		/* bytes, and digits at least */
 #define DETAIL_COLUMNS \
 	"SELECT s.id, s.name, s.kind, s.active, s.phone, o.id, o.name, o.phone FROM sites s" \
@@ -228,5 +230,51 @@ enum kerr store_org_contact_set(struct store *st, int64_t org_id, const char *ph
 		e = store_q_write(st, 1, "UPDATE organisations SET phone = ? WHERE id = ?", "si", phone, org_id);
 	if (e == K_OK && webhook_url != NULL)
 		e = store_q_write(st, 1, "UPDATE organisations SET webhook_url = ? WHERE id = ?", "si", webhook_url, org_id);
+	return e;
+}
+
+/* ---- the bureau's list of sites ---- */
+
+static enum kerr site_row(const struct conn *c, struct db_stmt *s, void *arg)
+{
+	struct site *o = arg;
+	o->id = c->drv->column_int64(s, 0);
+	store_q_text(c, s, 1, o->name, sizeof o->name);
+	o->kind = (int)c->drv->column_int64(s, 2);
+	o->active = (int)c->drv->column_int64(s, 3);
+	return K_OK;
+}
+
+enum kerr store_site_create(struct store *st, const char *name, int kind, int64_t *id)
+{
+	if (!store_text_ok(name, STORE_NAME_MAX) || kind < SITE_LISTED || kind > SITE_OUTSIDE_HORGOS)
+		return K_VALIDATION_FAILED;
+	return store_q_insert(st, "INSERT INTO sites (name, kind, active, created_at) VALUES (?, ?, 1, ?) RETURNING id", id,
+		"sii", name, (int64_t)kind, (int64_t)time(NULL));
+}
+
+enum kerr store_site_get(struct store *st, int64_t id, struct site *out)
+{
+	return store_q_one(st, SITE_COLUMNS " WHERE id = ?", site_row, out, "i", id);
+}
+
+enum kerr store_site_by_name(struct store *st, const char *name, struct site *out)
+{
+	if (!store_text_ok(name, STORE_NAME_MAX))
+		return K_NOT_FOUND;
+	return store_q_one(st, SITE_COLUMNS " WHERE name = ?", site_row, out, "s", name);
+}
+
+enum kerr store_site_set_active(struct store *st, int64_t id, int active)
+{
+	return store_q_write(st, 1, "UPDATE sites SET active = ? WHERE id = ?", "ii", (int64_t)(active != 0), id);
+}
+
+enum kerr store_site_list(struct store *st, struct site **out, size_t *n)
+{
+	void *items = NULL;
+	enum kerr e = store_list_rows(st, SITE_COLUMNS " ORDER BY kind, name, id", site_row, sizeof **out, &items, n);
+	if (e == K_OK)
+		*out = items;
 	return e;
 }

@@ -352,3 +352,40 @@ enum kerr store_tx(struct store *st, tx_fn fn, void *arg)
 	store_conn_put(st, &c);
 	return e;
 }
+
+#define LIST_MAX 100000	/* rows one list call returns at most */
+
+/* A growing array for list calls. */
+struct rows {
+	void *items;
+	size_t n, cap, size;
+	row_fn each;
+};
+
+static enum kerr collect(const struct conn *c, struct db_stmt *s, void *arg)
+{
+	struct rows *r = arg;
+	if (r->n == LIST_MAX)
+		return K_OK;	/* the caller's limit, not an error: keep the first rows */
+	if (r->n == r->cap) {
+		r->cap = r->cap ? r->cap * 2 : 16;
+		r->items = xrealloc(r->items, r->cap * r->size);
+	}
+	char *item = (char *)r->items + r->n * r->size;
+	memset(item, 0, r->size);
+	r->n++;
+	return r->each(c, s, item);
+}
+
+enum kerr store_list_rows(struct store *st, const char *sql, row_fn each, size_t size, void **out, size_t *n)
+{
+	struct rows r = {.size = size, .each = each};
+	enum kerr e = store_q_all(st, sql, collect, &r, "");
+	if (e != K_OK) {
+		free(r.items);
+		return e;
+	}
+	*out = r.items;
+	*n = r.n;
+	return K_OK;
+}

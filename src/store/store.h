@@ -122,11 +122,6 @@ enum kerr store_session_delete_user(struct store *st, int64_t user_id) KOUAN_MUS
 /* Sessions created before created_before or idle since before idle_before. */
 enum kerr store_session_purge(struct store *st, int64_t created_before, int64_t idle_before) KOUAN_MUST_USE;
 
-/* Failed logins, counted per key ("user:NAME", "addr:IP"). */
-enum kerr store_login_failure_add(struct store *st, const char *key, int64_t at) KOUAN_MUST_USE;
-enum kerr store_login_failure_count(struct store *st, const char *key, int64_t since, int *n) KOUAN_MUST_USE;
-enum kerr store_login_failure_clear(struct store *st, const char *key) KOUAN_MUST_USE;
-
 /* The throttle's counters (api/throttle.h uses them): failures of subject
  * ('' for the address's own count) from addr for one kind of attempt.
  * store_throttle_fail adds one in a single statement, so that concurrent
@@ -191,8 +186,6 @@ const char *store_role_org_kind(const char *role);
 enum kerr store_site_get(struct store *st, int64_t id, struct site *out) KOUAN_MUST_USE;
 enum kerr store_site_by_name(struct store *st, const char *name, struct site *out) KOUAN_MUST_USE;
 enum kerr store_site_set_active(struct store *st, int64_t id, int active) KOUAN_MUST_USE;
-/* Forget failures older than before (call now and then). */
-enum kerr store_login_failure_purge(struct store *st, int64_t before) KOUAN_MUST_USE;
 /* K_NOT_FOUND when the list has no such value. */
 enum kerr store_option_remove(struct store *st, const char *list, const char *value) KOUAN_MUST_USE;
 

@@ -387,32 +387,6 @@ static void sessions(void **state)
 	assert_int_equal(store_session_delete_user(st, u2), K_OK);	/* nothing left: still fine */
 }
 
-static void login_failures(void **state)
-{
-	struct store *st = ((struct fixture *)*state)->st;
-	int n = -1;
-	assert_int_equal(store_login_failure_count(st, "user:alice", 0, &n), K_OK);
-	assert_int_equal(n, 0);
-	for (int64_t t = 100; t < 110; t++)
-		assert_int_equal(store_login_failure_add(st, "user:alice", t), K_OK);
-	assert_int_equal(store_login_failure_add(st, "addr:10.0.0.1", 105), K_OK);
-	assert_int_equal(store_login_failure_count(st, "user:alice", 0, &n), K_OK);
-	assert_int_equal(n, 10);
-	assert_int_equal(store_login_failure_count(st, "user:alice", 105, &n), K_OK);
-	assert_int_equal(n, 5);
-	assert_int_equal(store_login_failure_count(st, "addr:10.0.0.1", 0, &n), K_OK);
-	assert_int_equal(n, 1);
-	assert_int_equal(store_login_failure_purge(st, 103), K_OK);
-	assert_int_equal(store_login_failure_count(st, "user:alice", 0, &n), K_OK);
-	assert_int_equal(n, 7);
-	assert_int_equal(store_login_failure_clear(st, "user:alice"), K_OK);
-	assert_int_equal(store_login_failure_count(st, "user:alice", 0, &n), K_OK);
-	assert_int_equal(n, 0);
-	assert_int_equal(store_login_failure_count(st, "addr:10.0.0.1", 0, &n), K_OK);
-	assert_int_equal(n, 1);
-	assert_int_equal(store_login_failure_add(st, "", 1), K_VALIDATION_FAILED);
-}
-
 static void options(void **state)
 {
 	struct store *st = ((struct fixture *)*state)->st;
@@ -640,7 +614,8 @@ static void *work(void *arg)
 		expect(w, store_session_create(w->st, &s), K_OK);
 		expect(w, store_session_get(w->st, token, &got), K_OK);
 		expect(w, store_session_touch(w->st, token, 9000), K_OK);
-		expect(w, store_login_failure_add(w->st, key, i), K_OK);
+		int64_t count = 0;
+		expect(w, store_throttle_fail(w->st, "login", key, "127.0.0.1", i, 0, &count), K_OK);
 		if (i % 10 == 0) {
 			snprintf(name, sizeof name, "worker%d_%d", w->no, i);
 			expect(w, store_user_create(w->st, name, "gate", 0, FAKE_HASH, NULL), K_OK);
@@ -654,8 +629,8 @@ static void *work(void *arg)
 		if (i % 2)
 			expect(w, store_session_delete(w->st, token), K_OK);
 	}
-	int n = 0;
-	expect(w, store_login_failure_count(w->st, key, 0, &n), K_OK);
+	int64_t n = 0, last = 0;
+	expect(w, store_throttle_get(w->st, "login", key, "127.0.0.1", 0, &n, &last), K_OK);
 	if (n != CALLS && w->failures++ == 0)
 		w->first_failure = K_INTERNAL;
 	return NULL;
@@ -1036,7 +1011,6 @@ int main(void)
 		cmocka_unit_test_setup_teardown(sites, setup, teardown),
 		cmocka_unit_test_setup_teardown(users, setup, teardown),
 		cmocka_unit_test_setup_teardown(sessions, setup, teardown),
-		cmocka_unit_test_setup_teardown(login_failures, setup, teardown),
 		cmocka_unit_test_setup_teardown(options, setup, teardown),
 		cmocka_unit_test_setup_teardown(site_links, setup, teardown),
 		cmocka_unit_test_setup_teardown(release_keys, setup, teardown),
