@@ -81,6 +81,13 @@ void api_error_detail(struct api_ctx *c, enum kerr e, json_t *detail);
 /* 422 validation_failed with one entry per failing field: fields is a JSON
  * array built with field_error(); stolen. */
 void api_invalid(struct api_ctx *c, json_t *fields);
+/* The end of a body check: 1 after answering api_invalid when fields (stolen
+ * either way) has entries, else 0 and nothing answered. */
+int api_invalid_if_any(struct api_ctx *c, json_t *fields);
+/* The end of a handler that collected field problems and then acted:
+ * body and fields are released; answers 422 when fields has entries, else
+ * the error e when it is not K_OK; 1 when it answered. */
+int api_finish_fields(struct api_ctx *c, json_t *body, json_t *fields, enum kerr e);
 
 enum field_problem { FIELD_REQUIRED, FIELD_TOO_SHORT, FIELD_TOO_LONG, FIELD_INVALID, FIELD_TAKEN,
 	FIELD_WRONG, FIELD_UNKNOWN_CHOICE, FIELD_READ_ONLY, FIELD_PROBLEM_COUNT };

@@ -227,12 +227,10 @@ void capacity_put_day(struct api_ctx *c)
 	if (date == NULL || crossing_date_parse(date, &day) != 0)
 		field_error(c, fields, "date", date == NULL ? FIELD_REQUIRED : FIELD_INVALID);
 	parse_layout(c, body, "", fields, &layout);
-	if (json_array_size(fields) > 0) {
+	if (api_invalid_if_any(c, fields)) {
 		json_decref(body);
-		api_invalid(c, fields);
 		return;
 	}
-	json_decref(fields);
 	char blocking[CROSSING_SLOT_LEN + 1];
 	char kind_copy[CAPACITY_KIND_MAX];
 	snprintf(kind_copy, sizeof kind_copy, "%s", kind);
@@ -453,12 +451,7 @@ static int period(struct api_ctx *c, int64_t *from, int64_t *to)
 	}
 	if (json_array_size(fields) == 0 && (*to < *from || *to - *from > CAPACITY_HORIZON_MAX))
 		field_error(c, fields, "to", FIELD_INVALID);
-	if (json_array_size(fields) > 0) {
-		api_invalid(c, fields);
-		return -1;
-	}
-	json_decref(fields);
-	return 0;
+	return api_invalid_if_any(c, fields) ? -1 : 0;
 }
 
 void capacity_no_shows(struct api_ctx *c)
@@ -646,12 +639,10 @@ void bookings_move(struct api_ctx *c)
 	enum capacity_problem problem = CAPACITY_PROBLEM_NONE;
 	json_object_set_new(body, "kind", json_string(domain_kinds[meta.kind].code));
 	capacity_check_fields(c, body, fields);
-	if (json_array_size(fields) > 0) {
+	if (api_invalid_if_any(c, fields)) {
 		json_decref(body);
-		api_invalid(c, fields);
 		return;
 	}
-	json_decref(fields);
 	char date[CROSSING_DATE_LEN + 1], slot[CROSSING_SLOT_LEN + 1];
 	snprintf(date, sizeof date, "%s", json_str(body, "crossing_date"));
 	snprintf(slot, sizeof slot, "%s", json_str(body, "slot") ? json_str(body, "slot") : "");
@@ -699,12 +690,7 @@ static int parse_close(struct api_ctx *c, json_t *body, struct close_request *r)
 	}
 	if (kind != NULL)
 		snprintf(r->kind, sizeof r->kind, "%s", kind);
-	if (json_array_size(fields) > 0) {
-		api_invalid(c, fields);
-		return -1;
-	}
-	json_decref(fields);
-	return 0;
+	return api_invalid_if_any(c, fields) ? -1 : 0;
 }
 
 /* Move every holder of the date, one transaction each; the ones that could

@@ -120,12 +120,10 @@ void options_update(struct api_ctx *c)
 		field_error(c, fields, "disabled", FIELD_INVALID);
 	if (position && (!json_is_integer(position) || json_integer_value(position) < 0))
 		field_error(c, fields, "position", FIELD_INVALID);
-	if (json_array_size(fields) > 0) {
-		api_invalid(c, fields);
+	if (api_invalid_if_any(c, fields)) {
 		json_decref(body);
 		return;
 	}
-	json_decref(fields);
 	e = store_option_update(c->app->store, list, id, value ? json_string_value(value) : NULL,
 		disabled ? json_is_true(disabled) : -1, position ? (int64_t)json_integer_value(position) : -1);
 	if (e == K_OK)

@@ -57,6 +57,27 @@ void api_invalid(struct api_ctx *c, json_t *fields)
 	api_json(c, 422, body);
 }
 
+int api_invalid_if_any(struct api_ctx *c, json_t *fields)
+{
+	if (json_array_size(fields) == 0) {
+		json_decref(fields);
+		return 0;
+	}
+	api_invalid(c, fields);
+	return 1;
+}
+
+int api_finish_fields(struct api_ctx *c, json_t *body, json_t *fields, enum kerr e)
+{
+	json_decref(body);
+	if (api_invalid_if_any(c, fields))
+		return 1;
+	if (e == K_OK)
+		return 0;
+	api_error(c, e);
+	return 1;
+}
+
 static const char *const field_messages[FIELD_PROBLEM_COUNT][LANG_COUNT] = {
 	[FIELD_REQUIRED] = {"必填", "Обязательное поле", "Required"},
 	[FIELD_TOO_SHORT] = {"太短", "Слишком коротко", "Too short"},

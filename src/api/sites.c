@@ -109,15 +109,7 @@ void sites_create(struct api_ctx *c)
 	if (json_array_size(fields) == 0 && e == K_OK && org_id != 0 &&
 		store_site_link(c->app->store, id, org_id) == K_VALIDATION_FAILED)
 		field_error(c, fields, "organisation_id", FIELD_UNKNOWN_CHOICE);
-	json_decref(body);
-	if (json_array_size(fields) > 0) {
-		api_invalid(c, fields);
-		return;
-	}
-	json_decref(fields);
-	if (e != K_OK)
-		api_error(c, e);
-	else
+	if (!api_finish_fields(c, body, fields, e))
 		answer_site(c, 201, id);
 }
 
@@ -176,15 +168,7 @@ void sites_update(struct api_ctx *c)
 	check_update(c, body, &d, fields);
 	if (json_array_size(fields) == 0)
 		e = apply_update(c, body, id, fields);
-	json_decref(body);
-	if (json_array_size(fields) > 0) {
-		api_invalid(c, fields);
-		return;
-	}
-	json_decref(fields);
-	if (e != K_OK)
-		api_error(c, e);
-	else
+	if (!api_finish_fields(c, body, fields, e))
 		answer_site(c, 200, id);
 }
 
@@ -237,16 +221,8 @@ void organisations_update(struct api_ctx *c)
 		field_error(c, fields, "webhook_url", FIELD_INVALID);
 	if (json_array_size(fields) == 0)
 		e = store_org_contact_set(c->app->store, id, phone, hook);
-	json_decref(body);
-	if (json_array_size(fields) > 0) {
-		api_invalid(c, fields);
-		return;
-	}
-	json_decref(fields);
-	if (e == K_OK)
+	if (e == K_OK && json_array_size(fields) == 0)
 		e = store_org_contact(c->app->store, id, &o);
-	if (e != K_OK)
-		api_error(c, e);
-	else
+	if (!api_finish_fields(c, body, fields, e))
 		api_json(c, 200, contact_json(&o));
 }
