@@ -91,6 +91,7 @@ int api_finish_fields(struct api_ctx *c, json_t *body, json_t *fields, enum kerr
 
 enum field_problem { FIELD_REQUIRED, FIELD_TOO_SHORT, FIELD_TOO_LONG, FIELD_INVALID, FIELD_TAKEN,
 	FIELD_WRONG, FIELD_UNKNOWN_CHOICE, FIELD_READ_ONLY, FIELD_PROBLEM_COUNT };
+#define FIELD_NAME_MAX 96	/* a field's name in an answer, e.g. "vehicles[299].vin" */
 /* Append {"field","code","message"} to arr in the caller's language. */
 void field_error(struct api_ctx *c, json_t *arr, const char *field, enum field_problem p);
 /* 422 validation_failed naming one field. */

@@ -13,7 +13,6 @@
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 #define MESSAGE_MAX 256
-#define FIELD_NAME_MAX 48
 
 enum check_code {
 	CHK_REQUIRED,

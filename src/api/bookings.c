@@ -661,10 +661,14 @@ void bookings_check(struct api_ctx *c)
 }
 
 /* A 409 for a holding conflict, naming the holder if the caller may see it. */
+/* 409 declaration_in_use / vin_in_use found by the submit itself (a race the
+ * checks could not see): the field that is held is named, so the form marks
+ * it, and the holding booking when this user may see it. */
 static void answer_held(struct api_ctx *c, enum kerr e, const struct booking_meta *m, json_t *doc)
 {
 	struct booking_meta holder;
 	enum kerr found = K_NOT_FOUND;
+	char field[FIELD_NAME_MAX] = "declaration_no";
 	if (e == K_DECLARATION_IN_USE) {
 		char digits[DECLNO_DIGITS_MAX];
 		(void)declno_digits(json_string_value(json_object_get(doc, "declaration_no")), digits, sizeof digits);
@@ -674,15 +678,20 @@ static void answer_held(struct api_ctx *c, enum kerr e, const struct booking_met
 		json_t *row;
 		json_array_foreach(json_object_get(doc, "vehicles"), i, row) {
 			const char *vin = json_string_value(json_object_get(row, "vin"));
-			if (found != K_OK && vin && *vin)
-				found = store_booking_holder_vin(c->app->store, vin, m->id, &holder);
+			if (found == K_OK || vin == NULL || *vin == '\0')
+				continue;
+			found = store_booking_holder_vin(c->app->store, vin, m->id, &holder);
+			snprintf(field, sizeof field, "vehicles[%zu].vin", i);
 		}
 	}
 	struct booking_scope scope = booking_scope_of(c->who);
-	json_t *body = json_pack("{s:{s:s,s:s}}", "error", "code", kerr_code(e), "message", kerr_message(e, c->lang));
+	json_t *detail = json_object(), *fields = json_array();
+	if (found == K_OK)
+		field_error(c, fields, field, FIELD_TAKEN);
+	json_object_set_new(detail, "fields", fields);
 	if (found == K_OK && store_booking_visible(&scope, &holder))
-		json_object_set_new(json_object_get(body, "error"), "booking_id", json_integer((json_int_t)holder.id));
-	api_json(c, kerr_info(e)->http_status, body);
+		json_object_set_new(detail, "booking_id", json_integer((json_int_t)holder.id));
+	api_error_detail(c, e, detail);
 }
 
 static void run_action(struct api_ctx *c, enum booking_action action)

@@ -14,7 +14,6 @@
 #include "store/bookings.h"
 #include "store/capacity.h"
 
-#define FIELD_NAME_MAX 96
 #define CAPACITY_RANGE_DEFAULT 14	/* days a GET without `to` returns */
 
 /* ---- JSON of the model ---- */

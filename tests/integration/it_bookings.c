@@ -481,6 +481,7 @@ struct racer {
 	int64_t id;
 	long status;
 	char code[40];
+	char field[40];		/* the field a 409 names */
 	pthread_barrier_t *go;
 };
 
@@ -493,13 +494,17 @@ static void *race_submit(void *arg)
 	if (it_request(&srv, r->c, "POST", bpath(r->id, "/submit", p, sizeof p), NULL, NULL, NULL, &resp) == 0) {
 		r->status = resp.status;
 		snprintf(r->code, sizeof r->code, "%s", it_error_code(&resp));
+		json_t *first = json_array_get(json_object_get(json_object_get(resp.json, "error"), "fields"), 0);
+		const char *field = json_string_value(json_object_get(first, "field"));
+		snprintf(r->field, sizeof r->field, "%s", field ? field : "");
 		it_resp_free(&resp);
 	}
 	return NULL;
 }
 
-/* CONCURRENT submits at once: exactly one wins, the others are told why. */
-static void race(struct racer *rs, const char *loser_code)
+/* CONCURRENT submits at once: exactly one wins, the others are told why and
+ * which field is held. */
+static void race(struct racer *rs, const char *loser_code, const char *loser_field)
 {
 	pthread_t t[CONCURRENT];
 	pthread_barrier_t go;
@@ -512,9 +517,9 @@ static void race(struct racer *rs, const char *loser_code)
 	for (int i = 0; i < CONCURRENT; i++) {
 		pthread_join(t[i], NULL);
 		won += rs[i].status == 200;
-		lost += rs[i].status == 409 && strcmp(rs[i].code, loser_code) == 0;
-		if (rs[i].status != 200 && rs[i].status != 409)
-			fprintf(stderr, "racer %d: %ld %s\n", i, rs[i].status, rs[i].code);
+		lost += rs[i].status == 409 && strcmp(rs[i].code, loser_code) == 0 && strcmp(rs[i].field, loser_field) == 0;
+		if (rs[i].status != 200 && (rs[i].status != 409 || strcmp(rs[i].field, loser_field) != 0))
+			fprintf(stderr, "racer %d: %ld %s %s\n", i, rs[i].status, rs[i].code, rs[i].field);
 	}
 	pthread_barrier_destroy(&go);
 	assert_int_equal(won, 1);
@@ -527,13 +532,13 @@ static void concurrent_submits(void **state)
 	/* one organisation */
 	for (int i = 0; i < CONCURRENT; i++)
 		rs[i] = (struct racer){.c = &ent1, .id = heavy_by_hand(&ent1, "940220240000300001")};
-	race(rs, "declaration_in_use");
+	race(rs, "declaration_in_use", "declaration_no");
 	/* several organisations */
 	for (int i = 0; i < CONCURRENT; i++) {
 		struct it_client *c = i % 3 == 0 ? &ent1 : i % 3 == 1 ? &ent1b : &ent2;
 		rs[i] = (struct racer){.c = c, .id = heavy_by_hand(c, "940220240000300002")};
 	}
-	race(rs, "declaration_in_use");
+	race(rs, "declaration_in_use", "declaration_no");
 	/* one VIN, each booking with a declaration number of its own */
 	for (int i = 0; i < CONCURRENT; i++) {
 		char no[32];
@@ -541,7 +546,7 @@ static void concurrent_submits(void **state)
 		struct it_client *c = i % 2 ? &ent1 : &ent2;
 		rs[i] = (struct racer){.c = c, .id = commodity_by_hand(c, no, "LGWEF5A51SN014157")};
 	}
-	race(rs, "vin_in_use");
+	race(rs, "vin_in_use", "vehicles[0].vin");
 }
 
 /* ---- who sees what ---- */
