@@ -325,6 +325,19 @@ describe('Booking pages', () => {
 		assert.equal((await apiCall(page, 'GET', '/bookings/' + first)).body.state, 'cancelled');
 	});
 
+	step('a bundle\'s pages that are not the declaration are named in the user\'s language', async (page) => {
+		await login(page, 'demo_enterprise');
+		await newBooking(page, 'heavy_truck');
+		await importAndNext(page, path.join(FIXTURES, 'bundles', 'decl_005_after.pdf'), 'input');
+		const notes = page.locator('.general-notes li.note-warn');
+		await notes.first().waitFor();
+		const texts = (await notes.allInnerTexts()).map((s) => s.trim());
+		assert.deepEqual(texts, [
+			T.zh['warning.pages_skipped'].replace('{pages}', '2').replace('{seem}', T.zh['seem.invoice']),
+			T.zh['warning.pages_skipped'].replace('{pages}', '3').replace('{seem}', T.zh['seem.packing_list']),
+		]);
+	});
+
 	step('e-commerce list mode needs the release list under 随附单证', async (page) => {
 		await login(page, 'demo_enterprise');
 		await newBooking(page, 'heavy_truck');

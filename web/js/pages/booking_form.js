@@ -178,9 +178,13 @@ function bookingPage(ctx, booking, env) {
 				f.showDeclared(declaredOf(f.key), present);
 	}
 
+	// The recogniser's message is English; a known code is said in the page's language, with the
+	// warning's own members (pages, seem, page, angle) as its parameters.
 	function warningText(w) {
 		const key = 'warning.' + w.code;
-		const s = t(key);
+		const params = { ...w, pages: Array.isArray(w.pages) ? w.pages.join(', ') : w.pages,
+			seem: w.seem ? t('seem.' + w.seem) : '' };
+		const s = t(key, params);
 		return (s === key ? w.message || w.code : s) + (w.value ? ` (${w.value})` : '');
 	}
 
