@@ -745,6 +745,9 @@ static void check_vins_against_items(json_t *conf, json_t *warnings, json_t *vin
 		snprintf(v, sizeof v, "%zu VINs, %lld vehicles", nvins, vehicles);
 		warn(warnings, "vehicle_count_mismatch", "vehicle_count",
 			"the items' quantity in 辆 differs from the number of VINs", v);
+		json_t *last = json_array_get(warnings, json_array_size(warnings) - 1);
+		json_object_set_new(last, "vins", json_integer((json_int_t)nvins));
+		json_object_set_new(last, "vehicles", json_integer((json_int_t)vehicles));
 		conf_list(conf, "vins", vins, CONF_UNSURE, NULL);
 		confset(conf, "vehicle_count", CONF_UNSURE);
 	}

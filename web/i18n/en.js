@@ -208,7 +208,7 @@ export default {
 	'warning.vin_check_digit': 'A VIN check digit is wrong',
 	'warning.container_check_digit': 'A container number check digit is wrong',
 	'warning.plate_unknown_form': 'The transport name holds a plate of unknown form',
-	'warning.vehicle_count_mismatch': 'The vehicle count differs from the number of VINs',
+	'warning.vehicle_count_mismatch': 'The vehicle count ({vehicles}) differs from the number of VINs ({vins})',
 	'warning.weight_out_of_range': 'The gross weight is out of range',
 	'warning.pages_skipped': 'Pages {pages} are not part of the declaration (they seem to be: {seem}) and were not read',
 	'warning.page_rotated': 'Page {page} lay turned: it was read after turning it {angle}° clockwise',

@@ -208,7 +208,7 @@ export default {
 	'warning.vin_check_digit': 'Неверный контрольный знак VIN',
 	'warning.container_check_digit': 'Неверный контрольный знак номера контейнера',
 	'warning.plate_unknown_form': 'В названии транспорта есть номер неизвестного формата',
-	'warning.vehicle_count_mismatch': 'Число машин не совпадает с числом VIN',
+	'warning.vehicle_count_mismatch': 'Число машин ({vehicles}) не совпадает с числом VIN ({vins})',
 	'warning.weight_out_of_range': 'Вес груза вне разумных пределов',
 	'warning.pages_skipped': 'Страницы {pages} не относятся к декларации (похоже: {seem}) и не прочитаны',
 	'warning.page_rotated': 'Страница {page} лежала повёрнутой: прочитана после поворота на {angle}° по часовой стрелке',

@@ -208,7 +208,7 @@ export default {
 	'warning.vin_check_digit': '车架号校验位不正确',
 	'warning.container_check_digit': '集装箱号校验位不正确',
 	'warning.plate_unknown_form': '运输工具中有无法识别的车牌格式',
-	'warning.vehicle_count_mismatch': '车辆总数与车架号数量不一致',
+	'warning.vehicle_count_mismatch': '车辆总数（{vehicles} 辆）与车架号数量（{vins} 个）不一致',
 	'warning.weight_out_of_range': '货物重量超出合理范围',
 	'warning.pages_skipped': '第 {pages} 页不属于报关单（看来是{seem}），未读取',
 	'warning.page_rotated': '第 {page} 页是转向放置的，已顺时针转 {angle} 度后读取',

@@ -184,8 +184,11 @@ function bookingPage(ctx, booking, env) {
 		const key = 'warning.' + w.code;
 		const params = { ...w, pages: Array.isArray(w.pages) ? w.pages.join(', ') : w.pages,
 			seem: w.seem ? t('seem.' + w.seem) : '' };
-		const s = t(key, params);
-		return (s === key ? w.message || w.code : s) + (w.value ? ` (${w.value})` : '');
+		const raw = t(key);
+		if (raw === key)
+			return (w.message || w.code) + (w.value ? ` (${w.value})` : '');
+		// A text that names the warning's members already says what its value would add.
+		return t(key, params) + (w.value && !/\{\w+\}/.test(raw) ? ` (${w.value})` : '');
 	}
 
 	function showNotes() {
