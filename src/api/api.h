@@ -149,6 +149,7 @@ void me_totp_get(struct api_ctx *c);
 void me_totp_start(struct api_ctx *c);
 void me_totp_confirm(struct api_ctx *c);
 void me_totp_remove(struct api_ctx *c);
+void users_totp_remove(struct api_ctx *c);	/* users.c: an administrator ends a user's second factor */
 void second_factor_settings_get(struct api_ctx *c);
 void second_factor_settings_put(struct api_ctx *c);
 /* After the right password of u: 1 when the login must wait for the second

@@ -48,6 +48,8 @@ static const struct route routes[] = {
 	{"PUT", "/api/v1/users/:id/password", users_reset_password, ROLE_ADMIN, 0, "users_password"},
 	{"POST", "/api/v1/users/:id/reset-code", users_reset_code, ROLE_ADMIN | ROLE_ENTERPRISE | ROLE_WAREHOUSE, 0,
 		"users_reset_code"},
+	{"DELETE", "/api/v1/users/:id/totp", users_totp_remove, ROLE_ADMIN | ROLE_ENTERPRISE | ROLE_WAREHOUSE, 0,
+		"users_totp_remove"},
 	{"POST", "/api/v1/password-resets/redeem", password_reset_redeem, 0, PUBLIC, "password_reset_redeem"},
 	{"GET", "/api/v1/options/:list", options_get, ROLE_ANY, 0, "options"},
 	{"POST", "/api/v1/options/:list", options_add, ROLE_BUREAU, 0, "options_add"},

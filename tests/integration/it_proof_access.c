@@ -62,6 +62,8 @@ static const struct expect TABLE[] = {
 	{"PATCH", "/api/v1/users/:id", "DDDDAU", NULL},
 	{"PUT", "/api/v1/users/:id/password", "DDDDAU", NULL},
 	{"POST", "/api/v1/users/:id/reset-code", "DDDDAU", NULL},
+	/* the user has no second factor: nothing to remove (404) for the administrator who may */
+	{"DELETE", "/api/v1/users/:id/totp", "DDDDHU", NULL},
 	{"POST", "/api/v1/password-resets/redeem", "AAAAAA", NULL},
 	{"POST", "/api/v1/registrations", "AAAAAA", NULL},
 	/* there is no registration 1 here: 404 to whoever may ask (a registration of its own is not covered) */

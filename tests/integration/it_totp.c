@@ -355,6 +355,28 @@ static void remove_and_reenrol(void **state)
 	assert_int_equal(audit_count("second_factor_enrolled", user_id("admin2")), 2);
 }
 
+/* A user who lost phone and codes: the administrator ends the factor (an
+ * enterprise user may not), and the password alone signs in again. */
+static void administrator_removes(void **state)
+{
+	(void)state;
+	struct it_client c = {0}, e = {0};
+	char b32[SECRET_MAX], codes[RECOVERY_CODES][32], path[128];
+	int enrolment = 0;
+	assert_int_equal(it_login(&srv, &c, "gate2", PW), 200);
+	enrol(&c, "gate2", b32, codes);
+	login_pending(&c, "gate2", &enrolment);
+	int64_t id = user_id("gate2");
+	snprintf(path, sizeof path, "/api/v1/users/%lld/totp", (long long)id);
+	assert_int_equal(it_login(&srv, &e, "ent1", PW), 200);
+	json_decref(call(&e, "DELETE", path, NULL, 403));
+	json_decref(call(&admin, "DELETE", path, NULL, 204));
+	json_decref(call(&admin, "DELETE", path, NULL, 404));
+	assert_int_equal(send_code(&c, codes[0], "second_factor_wrong"), 401);	/* its codes ended with it */
+	assert_int_equal(it_login(&srv, &c, "gate2", PW), 200);
+	assert_int_equal(audit_count("second_factor_removed", id), 1);
+}
+
 /* A pending login without its cookie, or with a made-up one, is no login. */
 static void no_pending_login(void **state)
 {
@@ -441,6 +463,7 @@ int main(void)
 		cmocka_unit_test(wrong_codes_throttled),
 		cmocka_unit_test(role_required),
 		cmocka_unit_test(remove_and_reenrol),
+		cmocka_unit_test(administrator_removes),
 		cmocka_unit_test(no_pending_login),
 		cmocka_unit_test(reset_in_outbox),
 	};

@@ -658,4 +658,7 @@ export default {
 	'audit.a.second_factor_failed': 'Wrong second-factor code',
 	'audit.a.recovery_code_used': 'Recovery code used',
 	'audit.a.second_factor_rule': 'Two-step sign-in rule changed',
+	'users.remove_second_factor': 'Turn off second factor',
+	'users.remove_second_factor_ask': 'Has {name} lost both the phone and the recovery codes? Afterwards the next sign-in needs only the password (or a new setup where the role requires one).',
+	'users.second_factor_removed': 'The second factor of {name} is off.',
 };

@@ -658,4 +658,7 @@ export default {
 	'audit.a.second_factor_failed': 'Неверный код второго фактора',
 	'audit.a.recovery_code_used': 'Использован код восстановления',
 	'audit.a.second_factor_rule': 'Изменено требование двухфакторного входа',
+	'users.remove_second_factor': 'Отключить второй фактор',
+	'users.remove_second_factor_ask': 'Пользователь {name} потерял и телефон, и коды восстановления? После отключения при следующем входе нужен только пароль (или новая настройка, если роль её требует).',
+	'users.second_factor_removed': 'Второй фактор пользователя {name} отключён.',
 };

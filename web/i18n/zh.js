@@ -658,4 +658,7 @@ export default {
 	'audit.a.second_factor_failed': '验证码错误',
 	'audit.a.recovery_code_used': '使用恢复码',
 	'audit.a.second_factor_rule': '更改双重验证要求',
+	'users.remove_second_factor': '停用双重验证',
+	'users.remove_second_factor_ask': '用户 {name} 的手机和恢复码都已丢失？停用后，该用户下次登录只需密码（若其角色要求双重验证，则需重新设置）。',
+	'users.second_factor_removed': '已停用 {name} 的双重验证。',
 };
