@@ -2,7 +2,8 @@
 // makes for this test (the demo accounts keep none) sets up an authenticator on its page — QR code,
 // a first code, ten recovery codes shown once — then signs out and in again with a code computed here
 // (RFC 6238 with node's HMAC-SHA1, independently of the server's liboath); the same code again is
-// refused; a recovery code works. The bureau's per-role rule is on its approvals page, off by default.
+// refused; a recovery code works; the prompt and the page in Russian. The bureau's per-role rule is on
+// its approvals page, off by default.
 import { describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
@@ -98,6 +99,23 @@ describe('second factor', () => {
 		assert.match(await alertText(page), /验证码错误或已使用过/);
 		await sendCode(page, recovery[0].toLowerCase());
 		await page.locator('nav.nav').waitFor({ state: 'attached' });
+	});
+
+	step('in Russian: the code prompt, a recovery code, the set-up page', async (page) => {
+		assert.ok(recovery.length, 'the enrolment step ran');
+		await page.evaluate(() => localStorage.setItem('kouan.lang', 'ru'));
+		await page.reload();
+		await submitLogin(page, gateUser, PASSWORD);
+		await page.locator('[data-testid=second-step]').waitFor();
+		assert.match(await page.locator('[data-testid=second-step]').innerText(), /Пароль верен/);
+		await sendCode(page, 'ZZZZZ-ZZZZZ');
+		assert.match(await alertText(page), /Код неверен или уже использован/);
+		await sendCode(page, recovery[1]);
+		await page.locator('nav.nav').waitFor({ state: 'attached' });
+		await page.goto(page.url().replace(/#.*$/, '#/second-factor'));
+		await page.locator('[data-testid=totp-state]').waitFor();
+		assert.equal((await page.locator('main h1').innerText()).trim(), 'Двухфакторный вход');
+		assert.match(await page.locator('[data-testid=totp-state]').innerText(), /Осталось кодов восстановления: 8/);
 	});
 
 	step('the bureau sees the per-role rule on its approvals page, all off', async (page) => {
