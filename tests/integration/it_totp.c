@@ -2,8 +2,8 @@
  * (KOUAN_TEST_DB): enrolment and a login with a code computed here, a code
  * replayed within its window, recovery codes used once, wrong codes counted
  * in the login throttle, the bureau's per-role rule with its enrolment within
- * the login, removal and re-enrolment, the audit, and the outbox row of a
- * reset code.
+ * the login, removal and re-enrolment (also by the administrator), one code
+ * sent to two servers at once, the audit, and the outbox row of a reset code.
  *
  * Codes are computed with auth/totp.c's totp_code (RFC 6238's vectors are its
  * unit test, test_totp) from the base32 secret the server answers. The server
@@ -19,6 +19,7 @@
 #include <libpq-fe.h>
 #include <sqlite3.h>
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -377,6 +378,51 @@ static void administrator_removes(void **state)
 	assert_int_equal(audit_count("second_factor_removed", id), 1);
 }
 
+struct racer {
+	struct it_server *server;
+	struct it_client c;
+	const char *code;
+	long status;
+};
+
+static void *race_code(void *arg)
+{
+	struct racer *r = arg;
+	char body[BODY_MAX];
+	struct it_resp resp;
+	snprintf(body, sizeof body, "{\"code\":\"%s\"}", r->code);
+	r->status = it_request(r->server, &r->c, "POST", "/api/v1/session/totp", body, NULL, NULL, &resp) == 0 ? resp.status
+		: -1;
+	it_resp_free(&resp);
+	return NULL;
+}
+
+/* One code sent at once to two servers sharing the database, for two pending
+ * logins of one user: one login wins, the other is a replay. */
+static void one_code_two_servers(void **state)
+{
+	(void)state;
+	struct it_server twin;
+	struct it_client c = {0};
+	char b32[SECRET_MAX], codes[RECOVERY_CODES][32], code[TOTP_DIGITS + 1];
+	int enrolment = 0;
+	assert_int_equal(it_login(&srv, &c, "wh3", PW), 200);
+	enrol(&c, "wh3", b32, codes);
+	assert_int_equal(it_start_twin(&twin, &srv, NULL), 0);
+	struct racer a = {.server = &srv, .code = code}, b = {.server = &twin, .code = code};
+	login_pending(&a.c, "wh3", &enrolment);
+	login_pending(&b.c, "wh3", &enrolment);
+	code_at(b32, TOTP_STEP_S, code);
+	pthread_t ta, tb;
+	assert_int_equal(pthread_create(&ta, NULL, race_code, &a), 0);
+	assert_int_equal(pthread_create(&tb, NULL, race_code, &b), 0);
+	pthread_join(ta, NULL);
+	pthread_join(tb, NULL);
+	assert_true((a.status == 200 && b.status == 401) || (a.status == 401 && b.status == 200));
+	assert_int_equal(it_stop(&twin), 0);
+	it_cleanup(&twin);
+}
+
 /* A pending login without its cookie, or with a made-up one, is no login. */
 static void no_pending_login(void **state)
 {
@@ -439,6 +485,7 @@ static int setup(void **state)
 		it_user_add(&srv, "ent1", "enterprise", "甲进出口公司", PW) != 0 ||
 		it_user_add(&srv, "wh1", "warehouse", "一号仓库", PW) != 0 ||
 		it_user_add(&srv, "wh2", "warehouse", "一号仓库", PW) != 0 ||
+		it_user_add(&srv, "wh3", "warehouse", "一号仓库", PW) != 0 ||
 		it_user_add(&srv, "gate1", "gate", NULL, PW) != 0 || it_user_add(&srv, "gate2", "gate", NULL, PW) != 0 ||
 		it_user_add(&srv, "gate3", "gate", NULL, PW) != 0 ||
 		it_user_add(&srv, "admin1", "admin", NULL, PW) != 0 || it_user_add(&srv, "admin2", "admin", NULL, PW) != 0 ||
@@ -464,6 +511,7 @@ int main(void)
 		cmocka_unit_test(role_required),
 		cmocka_unit_test(remove_and_reenrol),
 		cmocka_unit_test(administrator_removes),
+		cmocka_unit_test(one_code_two_servers),
 		cmocka_unit_test(no_pending_login),
 		cmocka_unit_test(reset_in_outbox),
 	};
