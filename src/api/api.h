@@ -150,6 +150,20 @@ void registrations_reject(struct api_ctx *c);
 void account_audit_search(struct api_ctx *c);
 void users_reset_code(struct api_ctx *c);
 void password_reset_redeem(struct api_ctx *c);
+/* The second factor (issue 16, item 5; totp.c). */
+void session_totp(struct api_ctx *c);
+void session_totp_enrolment(struct api_ctx *c);
+void me_totp_get(struct api_ctx *c);
+void me_totp_start(struct api_ctx *c);
+void me_totp_confirm(struct api_ctx *c);
+void me_totp_remove(struct api_ctx *c);
+void users_totp_remove(struct api_ctx *c);	/* users.c: an administrator ends a user's second factor */
+void second_factor_settings_get(struct api_ctx *c);
+void second_factor_settings_put(struct api_ctx *c);
+/* After the right password of u: 1 when the login must wait for the second
+ * factor (answered: 401 second_factor_required with a pending-login cookie,
+ * or the store's error); 0 when a session may start at once. */
+int totp_login_pending(struct api_ctx *c, const struct user *u);
 /* Record an account action (actor: the caller, or the public) in the audit. */
 void api_audit(struct api_ctx *c, const char *action, const char *subject, const char *detail);
 
@@ -206,6 +220,20 @@ void capacity_no_shows(struct api_ctx *c);
 void capacity_close_day(struct api_ctx *c);
 void bookings_move(struct api_ctx *c);
 void metrics_get(struct api_ctx *c);
+
+/* For the second factor (totp.c), which ends a login in two steps: start a
+ * session for who and answer the me body with the members of extra (stolen,
+ * may be NULL); set a cookie (HttpOnly, SameSite=Strict; max_age 0 clears
+ * it); random secrets like the session cookie's (SESSION_SECRET_HEX - 1 hex
+ * characters) and their SHA-256 hex; 1 when subject may try a login from
+ * addr now (else answered 429 or the store's error). */
+#define SESSION_SECRET_HEX 65
+void session_start(struct api_ctx *c, struct caller *who, json_t *extra);
+void session_cookie(struct api_ctx *c, const char *name, const char *value, long max_age);
+void session_secret_new(char out[SESSION_SECRET_HEX]);
+void session_secret_hash(const char *secret, char out[STORE_TOKEN_MAX]);
+int session_secret_form_ok(const char *secret);
+int session_login_may_try(struct api_ctx *c, const char *subject, const char *addr);
 
 /* Sessions: the caller for a request (K_UNAUTHENTICATED when none is valid). */
 enum kerr session_resolve(struct api_ctx *c, struct caller *out) KOUAN_MUST_USE;

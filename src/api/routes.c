@@ -15,6 +15,8 @@ enum { PUBLIC = 1 << 0, NO_CSRF = 1 << 1, UPLOAD = 1 << 2 };
 /* Who reads bookings and declarations (each handler narrows it to what the
  * caller may see). */
 #define ROLE_READERS (ROLE_ENTERPRISE | ROLE_WAREHOUSE | ROLE_BUREAU | ROLE_GATE)
+/* Who may enrol a second factor (core/domain.c's domain_second_factor_roles). */
+#define ROLE_SECOND_FACTOR (ROLE_WAREHOUSE | ROLE_BUREAU | ROLE_GATE | ROLE_ADMIN)
 
 struct route {
 	const char *method;
@@ -31,12 +33,23 @@ static const struct route routes[] = {
 	{"GET", "/api/v1/me", session_me, ROLE_ANY, 0, "me"},
 	{"PUT", "/api/v1/me/lang", session_set_lang, ROLE_ANY, 0, "me_lang"},
 	{"PUT", "/api/v1/me/password", session_set_password, ROLE_ANY, 0, "me_password"},
+	{"POST", "/api/v1/session/totp", session_totp, 0, PUBLIC, "session_totp"},
+	{"POST", "/api/v1/session/totp/enrolment", session_totp_enrolment, 0, PUBLIC, "session_totp_enrolment"},
+	{"GET", "/api/v1/me/totp", me_totp_get, ROLE_SECOND_FACTOR, 0, "me_totp"},
+	{"POST", "/api/v1/me/totp", me_totp_start, ROLE_SECOND_FACTOR, 0, "me_totp_start"},
+	{"POST", "/api/v1/me/totp/confirm", me_totp_confirm, ROLE_SECOND_FACTOR, 0, "me_totp_confirm"},
+	{"DELETE", "/api/v1/me/totp", me_totp_remove, ROLE_SECOND_FACTOR, 0, "me_totp_remove"},
+	{"GET", "/api/v1/second-factor/settings", second_factor_settings_get, ROLE_BUREAU | ROLE_ADMIN, 0,
+		"second_factor_settings"},
+	{"PUT", "/api/v1/second-factor/settings", second_factor_settings_put, ROLE_BUREAU, 0, "second_factor_settings_put"},
 	{"GET", "/api/v1/users", users_list, ROLE_ADMIN | ROLE_ENTERPRISE | ROLE_WAREHOUSE, 0, "users_list"},
 	{"POST", "/api/v1/users", users_create, ROLE_ADMIN | ROLE_ENTERPRISE | ROLE_WAREHOUSE, 0, "users_create"},
 	{"PATCH", "/api/v1/users/:id", users_update, ROLE_ADMIN | ROLE_ENTERPRISE | ROLE_WAREHOUSE, 0, "users_update"},
 	{"PUT", "/api/v1/users/:id/password", users_reset_password, ROLE_ADMIN, 0, "users_password"},
 	{"POST", "/api/v1/users/:id/reset-code", users_reset_code, ROLE_ADMIN | ROLE_ENTERPRISE | ROLE_WAREHOUSE, 0,
 		"users_reset_code"},
+	{"DELETE", "/api/v1/users/:id/totp", users_totp_remove, ROLE_ADMIN | ROLE_ENTERPRISE | ROLE_WAREHOUSE, 0,
+		"users_totp_remove"},
 	{"POST", "/api/v1/password-resets/redeem", password_reset_redeem, 0, PUBLIC, "password_reset_redeem"},
 	{"GET", "/api/v1/options/:list", options_get, ROLE_ANY, 0, "options"},
 	{"POST", "/api/v1/options/:list", options_add, ROLE_BUREAU, 0, "options_add"},

@@ -245,12 +245,32 @@ enum kerr session_resolve(struct api_ctx *c, struct caller *out)
 	return K_OK;
 }
 
-static void set_cookie(struct api_ctx *c, const char *value, long max_age)
+void session_cookie(struct api_ctx *c, const char *name, const char *value, long max_age)
 {
 	char cookie[256];
-	snprintf(cookie, sizeof cookie, "%s=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%ld%s", COOKIE_NAME, value,
+	snprintf(cookie, sizeof cookie, "%s=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%ld%s", name, value,
 		max_age, http_is_secure(c->req) ? "; Secure" : "");
 	http_add_header(c->req, "Set-Cookie", cookie);
+}
+
+static void set_cookie(struct api_ctx *c, const char *value, long max_age)
+{
+	session_cookie(c, COOKIE_NAME, value, max_age);
+}
+
+void session_secret_new(char out[SESSION_SECRET_HEX])
+{
+	random_hex(out, SESSION_SECRET_HEX);
+}
+
+void session_secret_hash(const char *secret, char out[STORE_TOKEN_MAX])
+{
+	token_hash(secret, out);
+}
+
+int session_secret_form_ok(const char *secret)
+{
+	return token_form_ok(secret);
 }
 
 static json_t *me_body(struct api_ctx *c, const struct caller *who)
@@ -261,8 +281,9 @@ static json_t *me_body(struct api_ctx *c, const struct caller *who)
 		lang_name(c->lang));
 }
 
-/* A new session for user; answers with the me body. */
-static void start_session(struct api_ctx *c, struct caller *who)
+/* A new session for user; answers with the me body and the members of extra
+ * (stolen, may be NULL). */
+void session_start(struct api_ctx *c, struct caller *who, json_t *extra)
 {
 	char token[TOKEN_BYTES * 2 + 1];
 	random_hex(token, sizeof token);
@@ -276,6 +297,7 @@ static void start_session(struct api_ctx *c, struct caller *who)
 	enum kerr e = store_session_create(c->app->store, &who->session);
 	if (e != K_OK) {
 		sodium_memzero(token, sizeof token);
+		json_decref(extra);
 		api_error(c, e);
 		return;
 	}
@@ -286,7 +308,17 @@ static void start_session(struct api_ctx *c, struct caller *who)
 	int ul = lang_parse(who->user.lang, (int)strlen(who->user.lang));
 	if (ul >= 0 && http_query(c->req, "lang") == NULL)
 		c->lang = (enum lang)ul;
-	api_json(c, 200, me_body(c, who));
+	json_t *body = me_body(c, who);
+	if (extra) {
+		json_object_update(body, extra);
+		json_decref(extra);
+	}
+	api_json(c, 200, body);
+}
+
+static void start_session(struct api_ctx *c, struct caller *who)
+{
+	session_start(c, who, NULL);
 }
 
 static const char *const throttle_kinds[THROTTLE_KIND_COUNT] = {"login", "totp", "register", "reset"};
@@ -347,8 +379,7 @@ void throttle_answer(struct api_ctx *c, long retry_after_s)
 	api_error(c, K_RATE_LIMITED);
 }
 
-/* 1 when subject may be tried from addr now; otherwise answered (429 or the store's error). */
-static int login_may_try(struct api_ctx *c, const char *subject, const char *addr)
+int session_login_may_try(struct api_ctx *c, const char *subject, const char *addr)
 {
 	long wait = 0;
 	enum kerr e = throttle_check(c->app, THROTTLE_LOGIN, subject, addr, &wait);
@@ -386,7 +417,7 @@ void session_login(struct api_ctx *c)
 	if (store_username_key(name, subject, sizeof subject) != 0)
 		snprintf(subject, sizeof subject, "%s", name);
 	const char *addr = http_client_addr(c->req);
-	if (!login_may_try(c, subject, addr)) {
+	if (!session_login_may_try(c, subject, addr)) {
 		json_decref(body);
 		return;
 	}
@@ -417,6 +448,10 @@ void session_login(struct api_ctx *c)
 		api_error(c, e != K_OK ? e : K_BAD_CREDENTIALS);
 		return;
 	}
+	/* the pair's failures are cleared only once the whole login succeeds: a
+	 * right password does not buy more guesses of the code */
+	if (totp_login_pending(c, &who.user))
+		return;
 	if (throttle_succeed(c->app, THROTTLE_LOGIN, subject, addr) != K_OK)
 		log_warn("msg=\"login failures not cleared\"");
 	if (who.user.org_id && (e = store_org_get(c->app->store, who.user.org_id, &who.org)) != K_OK) {

@@ -1,4 +1,6 @@
-/* The throttle for guesses: logins today, TOTP codes and registrations next.
+/* The throttle for guesses: logins (passwords, and the second factor's codes,
+ * which count in THROTTLE_LOGIN's (user, address) pair: api/totp.c), enrolment
+ * codes (THROTTLE_TOTP), registrations and reset codes.
  *
  * Failures are counted per (subject, address) pair and per address, in the
  * database (so every server shares them), in one statement each so that

@@ -11,6 +11,7 @@
 #include "api/api.h"
 #include "api/throttle.h"
 #include "store/resets.h"
+#include "store/totp.h"
 #include "auth/password.h"
 #include "core/config.h"
 #include "core/log.h"
@@ -428,5 +429,28 @@ void password_reset_redeem(struct api_ctx *c)
 		log_warn("msg=\"reset failures not cleared\" req=%s", http_request_id(c->req));
 	session_cache_forget(c->app->sessions, NULL, id);
 	api_audit(c, "reset_used", subject, "");
+	api_no_content(c);
+}
+
+/* DELETE /api/v1/users/{id}/totp: a user who lost both the phone and the
+ * recovery codes loses the second factor, by the same people who issue its
+ * reset codes; the next login needs the password only (or leads to a new
+ * enrolment where the bureau requires one). 404 when there is none. */
+void users_totp_remove(struct api_ctx *c)
+{
+	int all = manager_scope(c);
+	int64_t id;
+	if (all < 0 || id_param(c, &id) != 0)
+		return;
+	enum kerr e = scoped_target(c, all, id);
+	if (e == K_OK)
+		e = store_totp_remove(c->app->store, id);
+	if (e != K_OK) {
+		api_error(c, e);
+		return;
+	}
+	char subject[24];
+	snprintf(subject, sizeof subject, "%lld", (long long)id);
+	api_audit(c, "second_factor_removed", subject, "by_administrator");
 	api_no_content(c);
 }

@@ -90,6 +90,25 @@ enum booking_state domain_submit_target(enum booking_kind kind)
 	return kind == KIND_COMMODITY_VEHICLE ? STATE_RELEASED : STATE_SUBMITTED;
 }
 
+const char *const domain_second_factor_roles[SECOND_FACTOR_ROLE_COUNT] = {"bureau", "warehouse", "gate", "admin"};
+
+int domain_second_factor_role(const char *role)
+{
+	for (int i = 0; role && i < SECOND_FACTOR_ROLE_COUNT; i++)
+		if (strcmp(role, domain_second_factor_roles[i]) == 0)
+			return i;
+	return -1;
+}
+
+static json_t *second_factor_json(void)
+{
+	json_t *roles = json_array();
+	for (int i = 0; i < SECOND_FACTOR_ROLE_COUNT; i++)
+		json_array_append_new(roles, json_string(domain_second_factor_roles[i]));
+	return json_pack("{s:o,s:i,s:i}", "roles", roles, "recovery_codes", RECOVERY_CODE_COUNT, "code_max",
+		SECOND_FACTOR_CODE_MAX);
+}
+
 static json_t *labels(const char *const l[3])
 {
 	return json_pack("{s:s,s:s,s:s}", "zh", l[0], "ru", l[1], "en", l[2]);
@@ -151,5 +170,6 @@ json_t *domain_json(void)
 		named_list(domain_option_lists, OPTION_LIST_COUNT), "ecommerce_cargo_code", CARGO_ECOMMERCE_LIST, "limits",
 		limits_json());
 	json_object_set_new(json_object_get(d, "limits"), "capacity", capacity_limits_json());
+	json_object_set_new(d, "second_factor", second_factor_json());
 	return d;
 }

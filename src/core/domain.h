@@ -93,12 +93,22 @@ extern const struct domain_named domain_option_lists[OPTION_LIST_COUNT];
 /* The stable code of the e-commerce list mode cargo type. */
 #define CARGO_ECOMMERCE_LIST "ecommerce_list"
 
+/* The second factor (issue 16): the roles that may enrol a TOTP authenticator,
+ * each of which the bureau may require it of; the recovery codes an enrolment
+ * gives. */
+#define SECOND_FACTOR_ROLE_COUNT 4
+extern const char *const domain_second_factor_roles[SECOND_FACTOR_ROLE_COUNT];
+#define RECOVERY_CODE_COUNT 10
+#define RECOVERY_CODE_CHARS 10		/* characters of a recovery code, its dash aside */
+#define SECOND_FACTOR_CODE_MAX 32	/* bytes of a submitted code (a recovery code with blanks and dash) */
+
 /* Index of code in a table, or -1. */
 int domain_kind(const char *code);
 int domain_state(const char *code);
 int domain_action(const char *code);
 int domain_attachment_type(const char *code);
 int domain_option_list(const char *code);
+int domain_second_factor_role(const char *role);
 /* 1 when action may start from state. */
 bool domain_action_allowed(enum booking_action a, enum booking_state from);
 /* Where a submit leads for this kind when every check passed. */

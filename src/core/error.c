@@ -87,6 +87,14 @@ static const struct kerr_info table[K_ERR_COUNT] = {
 	[K_PENDING_APPROVAL] = {"pending_approval", 403,
 		{"您的注册申请正在等待口岸管理部门审核", "Ваша заявка на регистрацию ожидает проверки бюро",
 			"Your application is waiting for the bureau's review"}},
+	[K_SECOND_FACTOR_REQUIRED] = {"second_factor_required", 401,
+		{"请输入身份验证器应用中的六位验证码", "Введите шестизначный код из приложения-аутентификатора",
+			"Enter the six-digit code from your authenticator app"}},
+	[K_SECOND_FACTOR_WRONG] = {"second_factor_wrong", 401,
+		{"验证码错误或已使用过", "Код неверен или уже использован", "The code is wrong or has been used already"}},
+	[K_SECOND_FACTOR_EXPIRED] = {"second_factor_expired", 401,
+		{"登录已超时，请重新输入用户名和密码", "Время входа истекло, введите имя пользователя и пароль снова",
+			"The sign-in has timed out; enter your username and password again"}},
 };
 
 const struct kerr_info *kerr_info(enum kerr e)

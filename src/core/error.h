@@ -52,6 +52,9 @@ enum kerr {
 	K_CAPACITY_BELOW_TAKEN,
 	/* accounts */
 	K_PENDING_APPROVAL,	/* the user's application waits for the bureau */
+	K_SECOND_FACTOR_REQUIRED,	/* the password was right; a TOTP or recovery code must follow */
+	K_SECOND_FACTOR_WRONG,	/* a wrong, replayed or already used code */
+	K_SECOND_FACTOR_EXPIRED,	/* no pending login (none, or older than its few minutes) */
 	K_ERR_COUNT
 };
 

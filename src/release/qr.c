@@ -1,6 +1,6 @@
 /* The QR code of a release token: libqrencode (opened on first use, like the
  * other libraries only some commands need: core/lazylib.h) in alphanumeric
- * mode, drawn as a 1-bit PNG with libpng (linked statically with MuPDF's
+ * mode (8-bit mode for other text: the second factor's otpauth:// URI), drawn as a 1-bit PNG with libpng (linked statically with MuPDF's
  * dependencies) and as SVG written from the module matrix. */
 #include "release/release.h"
 
@@ -49,18 +49,26 @@ static int alnum_ok(const char *text)
 	return 1;
 }
 
-/* The code of text in alphanumeric mode; the caller frees it with QRcode_free. */
-static enum kerr encode(const char *text, QRcode **out)
+/* Text fit for 8-bit mode: 1 to RELEASE_QR_TEXT_MAX bytes. */
+static int bytes_ok(const char *text)
+{
+	size_t n = strnlen(text, RELEASE_QR_TEXT_MAX + 1);
+	return n > 0 && n <= RELEASE_QR_TEXT_MAX;
+}
+
+/* The code of text in mode (alphanumeric for tokens, 8-bit for other text);
+ * the caller frees it with QRcode_free. */
+static enum kerr encode(const char *text, QRencodeMode mode, QRcode **out)
 {
 	*out = NULL;
-	if (!alnum_ok(text))
+	if (mode == QR_MODE_AN ? !alnum_ok(text) : !bytes_ok(text))
 		return K_VALIDATION_FAILED;
 	QRinput *in = lazy_input_new(0, QR_LEVEL);
 	if (in == NULL) {
 		log_error("msg=\"libqrencode unavailable\"");
 		return K_INTERNAL;
 	}
-	if (QRinput_append(in, QR_MODE_AN, (int)strlen(text), (const unsigned char *)text) == 0)
+	if (QRinput_append(in, mode, (int)strlen(text), (const unsigned char *)text) == 0)
 		*out = QRcode_encodeInput(in);
 	QRinput_free(in);
 	return *out != NULL ? K_OK : K_INTERNAL;
@@ -150,14 +158,14 @@ out:
 	return rc;
 }
 
-enum kerr release_qr_png(const char *text, int module_px, uint8_t **png, size_t *png_len)
+static enum kerr qr_png(const char *text, QRencodeMode mode, int module_px, uint8_t **png, size_t *png_len)
 {
 	*png = NULL;
 	*png_len = 0;
 	if (module_px < 1 || module_px > QR_MODULE_PX_MAX)
 		return K_VALIDATION_FAILED;
 	QRcode *q = NULL;
-	enum kerr e = encode(text, &q);
+	enum kerr e = encode(text, mode, &q);
 	if (e != K_OK)
 		return e;
 	struct membuf b = {0};
@@ -170,6 +178,16 @@ enum kerr release_qr_png(const char *text, int module_px, uint8_t **png, size_t 
 	}
 	QRcode_free(q);
 	return e;
+}
+
+enum kerr release_qr_png(const char *text, int module_px, uint8_t **png, size_t *png_len)
+{
+	return qr_png(text, QR_MODE_AN, module_px, png, png_len);
+}
+
+enum kerr release_qr_text_png(const char *text, int module_px, uint8_t **png, size_t *png_len)
+{
+	return qr_png(text, QR_MODE_8, module_px, png, png_len);
 }
 
 /* ---- SVG ---- */
@@ -193,14 +211,24 @@ static char *svg_of(const QRcode *q)
 	return out;
 }
 
-enum kerr release_qr_svg(const char *text, char **svg)
+static enum kerr qr_svg(const char *text, QRencodeMode mode, char **svg)
 {
 	*svg = NULL;
 	QRcode *q = NULL;
-	enum kerr e = encode(text, &q);
+	enum kerr e = encode(text, mode, &q);
 	if (e != K_OK)
 		return e;
 	*svg = svg_of(q);
 	QRcode_free(q);
 	return *svg != NULL ? K_OK : K_INTERNAL;
+}
+
+enum kerr release_qr_svg(const char *text, char **svg)
+{
+	return qr_svg(text, QR_MODE_AN, svg);
+}
+
+enum kerr release_qr_text_svg(const char *text, char **svg)
+{
+	return qr_svg(text, QR_MODE_8, svg);
 }

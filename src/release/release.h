@@ -113,6 +113,12 @@ void release_time_text(int64_t t, char buf[RELEASE_TIME_TEXT]);
 void release_b64url_encode(const uint8_t *in, size_t n, char *out, size_t out_len);
 int release_b64url_decode(const char *in, uint8_t *out, size_t cap, size_t *n);
 
+/* RFC 4648 base32 (A-Z, 2-7) of n bytes without padding, as release tokens
+ * are written (also the TOTP secret of an otpauth:// URI). 0, or -1 when out
+ * (out_len bytes) cannot hold the RELEASE_BASE32_LEN(n) characters and a NUL. */
+#define RELEASE_BASE32_LEN(n) (((n) * 8 + 4) / 5)
+int release_base32_encode(const uint8_t *in, size_t n, char *out, size_t out_len);
+
 /* The QR code of a token in alphanumeric mode (libqrencode, opened on first
  * use). PNG: *png (malloc'd, the caller frees) of *png_len bytes, module_px
  * pixels a module with a 4-module quiet zone. SVG: a NUL-terminated string
@@ -122,5 +128,10 @@ int release_b64url_decode(const char *in, uint8_t *out, size_t cap, size_t *n);
 #define RELEASE_QR_MODULE_PX 8
 enum kerr release_qr_png(const char *text, int module_px, uint8_t **png, size_t *png_len) KOUAN_MUST_USE;
 enum kerr release_qr_svg(const char *text, char **svg) KOUAN_MUST_USE;
+/* The same for any text in 8-bit mode (an otpauth:// URI of the second
+ * factor): up to RELEASE_QR_TEXT_MAX bytes, else K_VALIDATION_FAILED. */
+#define RELEASE_QR_TEXT_MAX 512
+enum kerr release_qr_text_png(const char *text, int module_px, uint8_t **png, size_t *png_len) KOUAN_MUST_USE;
+enum kerr release_qr_text_svg(const char *text, char **svg) KOUAN_MUST_USE;
 
 #endif

@@ -113,6 +113,14 @@ static void base32_encode(const uint8_t *in, size_t n, char *out)
 	out[o] = '\0';
 }
 
+int release_base32_encode(const uint8_t *in, size_t n, char *out, size_t out_len)
+{
+	if (out_len < RELEASE_BASE32_LEN(n) + 1)
+		return -1;
+	base32_encode(in, n, out);
+	return 0;
+}
+
 static int base32_value(char ch)
 {
 	if (ch >= 'A' && ch <= 'Z')

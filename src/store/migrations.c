@@ -374,6 +374,34 @@ static const struct migration migrations[] = {
 		" expires_at {{BIGINT}} NOT NULL,"
 		" used_at {{BIGINT}});"
 		"CREATE INDEX password_resets_user ON password_resets(user_id, id);"},
+	{7,	/* the second factor (issue 16, item 5): TOTP secrets, recovery codes, pending logins, the bureau's rule */
+		/* secret: hex of the confirmed secret (NULL: none); pending_secret: one being enrolled, the old one
+		 * staying in force until it is confirmed; last_step: the newest time step accepted (no replay) */
+		"CREATE TABLE totp_secrets ("
+		" user_id {{BIGINT}} PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,"
+		" secret TEXT,"
+		" pending_secret TEXT,"
+		" last_step {{BIGINT}} NOT NULL DEFAULT 0,"
+		" enrolled_at {{BIGINT}} NOT NULL DEFAULT 0);"
+		/* recovery codes: only their SHA-256, each used once */
+		"CREATE TABLE totp_recovery ("
+		" id {{ID}},"
+		" user_id {{BIGINT}} NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+		" code_hash TEXT NOT NULL,"
+		" used_at {{BIGINT}});"
+		"CREATE INDEX totp_recovery_user ON totp_recovery(user_id, code_hash);"
+		/* a password accepted, the second factor awaited: the cookie's SHA-256, a few minutes */
+		"CREATE TABLE login_pending ("
+		" token_hash TEXT PRIMARY KEY,"
+		" user_id {{BIGINT}} NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+		" expires_at {{BIGINT}} NOT NULL);"
+		"CREATE INDEX login_pending_user ON login_pending(user_id);"
+		/* the bureau's rule: which roles must use a second factor (all off at first) */
+		"CREATE TABLE second_factor_roles ("
+		" role TEXT PRIMARY KEY CHECK (role IN ('bureau', 'warehouse', 'gate', 'admin')),"
+		" required INTEGER NOT NULL DEFAULT 0 CHECK (required IN (0, 1)),"
+		" updated_at {{BIGINT}} NOT NULL DEFAULT 0);"
+		"INSERT INTO second_factor_roles (role) VALUES ('bureau'), ('warehouse'), ('gate'), ('admin');"},
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))

@@ -1,4 +1,7 @@
 /* Password reset codes: see resets.h. */
+#include <jansson.h>
+#include <stdlib.h>
+
 #include "store/resets.h"
 #include "store/store_internal.h"
 
@@ -6,6 +9,22 @@ struct issue_arg {
 	int64_t user_id, issued_by, now;
 	const char *code_hash;
 };
+
+/* The outbox says that a code was issued (never the code) to the user's
+ * organisation, which its webhook may deliver; users without one (gate,
+ * admin) have nobody to tell. */
+static enum kerr outbox_step(const struct conn *c, const struct issue_arg *a)
+{
+	json_t *payload = json_pack("{s:s,s:I,s:I,s:I}", "event", RESET_OUTBOX_EVENT, "user_id", (json_int_t)a->user_id,
+		"expires_at", (json_int_t)(a->now + RESET_VALID_S), "at", (json_int_t)a->now);
+	char *text = json_dumps(payload, JSON_COMPACT);
+	json_decref(payload);
+	enum kerr e = store_q_run(c, "INSERT INTO outbox (org_id, event, payload, created_at)"
+		" SELECT org_id, ?, ?, ? FROM users WHERE id = ? AND org_id IS NOT NULL", NULL, NULL, NULL, NULL, "ssii",
+		RESET_OUTBOX_EVENT, text, a->now, a->user_id);
+	free(text);
+	return e;
+}
 
 static enum kerr issue_steps(const struct conn *c, void *argv)
 {
@@ -16,6 +35,8 @@ static enum kerr issue_steps(const struct conn *c, void *argv)
 		e = store_q_run(c, "INSERT INTO password_resets (user_id, code_hash, issued_by, created_at, expires_at)"
 			" VALUES (?, ?, ?, ?, ?)", NULL, NULL, NULL, NULL, "isiii", a->user_id, a->code_hash, a->issued_by, a->now,
 			a->now + RESET_VALID_S);
+	if (e == K_OK)
+		e = outbox_step(c, a);
 	return e;
 }
 

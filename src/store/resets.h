@@ -8,8 +8,11 @@
 #include "store/store.h"
 
 #define RESET_VALID_S 1800	/* 30 minutes */
+#define RESET_OUTBOX_EVENT "reset_issued"	/* the outbox row an issue adds (store_reset_issue) */
 
-/* A new code for user_id (earlier unused ones end); *expires_at gets its end. */
+/* A new code for user_id (earlier unused ones end); *expires_at gets its end.
+ * In the same transaction, an outbox row tells the user's organisation that a
+ * code was issued (the user's id and the end of its validity, never the code). */
 enum kerr store_reset_issue(struct store *st, int64_t user_id, const char *code_hash, int64_t issued_by, int64_t now,
 	int64_t *expires_at) KOUAN_MUST_USE;
 /* Use the code: in one transaction it is marked used (only if unused and not

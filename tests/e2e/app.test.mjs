@@ -9,13 +9,15 @@ import { loadTables } from './tables.mjs';
 // The navigation each role must see, in order, and no other.
 const NAV = {
 	enterprise: ['/', '/bookings', '/password'],
-	warehouse: ['/', '/approvals', '/password'],
-	gate: ['/', '/gate', '/password'],
-	bureau: ['/', '/master-data', '/capacity', '/approvals', '/sites', '/registrations', '/account-audit', '/overview', '/password'],
-	admin: ['/', '/users', '/password'],
+	warehouse: ['/', '/approvals', '/password', '/second-factor'],
+	gate: ['/', '/gate', '/password', '/second-factor'],
+	bureau: ['/', '/master-data', '/capacity', '/approvals', '/sites', '/registrations', '/account-audit', '/overview', '/password',
+		'/second-factor'],
+	admin: ['/', '/users', '/password', '/second-factor'],
 };
 const NAV_KEY = { '/': 'nav.home', '/bookings': 'nav.bookings', '/users': 'nav.users', '/master-data': 'nav.master_data', '/capacity': 'nav.capacity',
-	'/approvals': 'nav.approvals', '/sites': 'nav.sites', '/registrations': 'nav.registrations', '/account-audit': 'nav.account_audit', '/overview': 'nav.overview', '/gate': 'nav.gate', '/password': 'nav.password' };
+	'/approvals': 'nav.approvals', '/sites': 'nav.sites', '/registrations': 'nav.registrations', '/account-audit': 'nav.account_audit', '/overview': 'nav.overview', '/gate': 'nav.gate', '/password': 'nav.password',
+	'/second-factor': 'nav.second_factor' };
 const CJK = /[\u4e00-\u9fff]/;
 const CYRILLIC = /[А-Яа-яЁё]/;
 

@@ -45,6 +45,16 @@ static const struct expect TABLE[] = {
 	{"GET", "/api/v1/me", "AAAAAU", NULL},
 	{"PUT", "/api/v1/me/lang", "AAAAAU", NULL},
 	{"PUT", "/api/v1/me/password", "AAAAAU", NULL},
+	/* the second factor: {} lacks the code (422, the handler ran); without a pending-login cookie there is
+	 * nothing to enrol (401 second_factor_expired, whoever asks) */
+	{"POST", "/api/v1/session/totp", "AAAAAA", NULL},
+	{"POST", "/api/v1/session/totp/enrolment", "UUUUUU", NULL},
+	{"GET", "/api/v1/me/totp", "DAAAAU", NULL},
+	{"POST", "/api/v1/me/totp", "DAAAAU", NULL},
+	{"POST", "/api/v1/me/totp/confirm", "DAAAAU", NULL},
+	{"DELETE", "/api/v1/me/totp", "DAAAAU", NULL},
+	{"GET", "/api/v1/second-factor/settings", "DDADAU", NULL},
+	{"PUT", "/api/v1/second-factor/settings", "DDADDU", NULL},
 	/* users: the enterprise and warehouse of this test are plain members, not their organisation's
 	 * administrators, whom these routes also let through (not covered here) */
 	{"GET", "/api/v1/users", "DDDDAU", NULL},
@@ -52,6 +62,8 @@ static const struct expect TABLE[] = {
 	{"PATCH", "/api/v1/users/:id", "DDDDAU", NULL},
 	{"PUT", "/api/v1/users/:id/password", "DDDDAU", NULL},
 	{"POST", "/api/v1/users/:id/reset-code", "DDDDAU", NULL},
+	/* the user has no second factor: nothing to remove (404) for the administrator who may */
+	{"DELETE", "/api/v1/users/:id/totp", "DDDDHU", NULL},
 	{"POST", "/api/v1/password-resets/redeem", "AAAAAA", NULL},
 	{"POST", "/api/v1/registrations", "AAAAAA", NULL},
 	/* there is no registration 1 here: 404 to whoever may ask (a registration of its own is not covered) */

@@ -275,6 +275,48 @@ static void qr_images(void **state)
 	assert_int_equal(release_qr_png(text, 0, &png, &len), K_VALIDATION_FAILED);
 }
 
+/* RFC 4648's base32 vectors (section 10, without padding): the otpauth:// secret's alphabet. */
+static void base32_vectors(void **state)
+{
+	(void)state;
+	static const struct { const char *in, *out; } v[] = {
+		{"f", "MY"}, {"fo", "MZXQ"}, {"foo", "MZXW6"}, {"foob", "MZXW6YQ"}, {"fooba", "MZXW6YTB"},
+		{"foobar", "MZXW6YTBOI"},
+	};
+	char out[32];
+	for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+		size_t n = strlen(v[i].in);
+		assert_int_equal(RELEASE_BASE32_LEN(n), strlen(v[i].out));
+		assert_int_equal(release_base32_encode((const uint8_t *)v[i].in, n, out, sizeof out), 0);
+		assert_string_equal(out, v[i].out);
+	}
+	assert_int_equal(release_base32_encode((const uint8_t *)"foobar", 6, out, 10), -1);	/* no room for the NUL */
+}
+
+/* Any text in 8-bit mode (the second factor's URI): lower case and '?' '&' '=' too, bounded. */
+static void qr_text_mode(void **state)
+{
+	(void)state;
+	const char *uri = "otpauth://totp/Kouan:wh1?secret=MZXW6YTBOI&issuer=Kouan&algorithm=SHA1&digits=6&period=30";
+	char *svg = NULL, *other = NULL;
+	uint8_t *png = NULL;
+	size_t len = 0;
+	assert_int_equal(release_qr_text_svg(uri, &svg), K_OK);
+	assert_non_null(strstr(svg, "h1v1h-1z"));
+	assert_int_equal(release_qr_text_svg("otpauth://totp/Kouan:wh2?secret=MZXW6YTBOI", &other), K_OK);
+	assert_string_not_equal(svg, other);
+	free(svg);
+	free(other);
+	assert_int_equal(release_qr_text_png(uri, RELEASE_QR_MODULE_PX, &png, &len), K_OK);
+	assert_memory_equal(png, PNG_MAGIC, 8);
+	free(png);
+	char long_text[RELEASE_QR_TEXT_MAX + 2];
+	memset(long_text, 'a', sizeof long_text - 1);
+	long_text[sizeof long_text - 1] = '\0';
+	assert_int_equal(release_qr_text_svg(long_text, &svg), K_VALIDATION_FAILED);
+	assert_int_equal(release_qr_text_svg("", &svg), K_VALIDATION_FAILED);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -289,6 +331,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(verdict, setup, teardown),
 		cmocka_unit_test_setup_teardown(base64url, setup, teardown),
 		cmocka_unit_test_setup_teardown(qr_images, setup, teardown),
+		cmocka_unit_test(base32_vectors),
+		cmocka_unit_test(qr_text_mode),
 	};
 	return cmocka_run_group_tests_name("release", tests, NULL, NULL);
 }

@@ -135,5 +135,5 @@ export const api = {
 	post: (path, body, opts) => request('POST', path, body, opts),
 	put: (path, body, opts) => request('PUT', path, body, opts),
 	patch: (path, body, opts) => request('PATCH', path, body, opts),
-	del: (path, opts) => request('DELETE', path, undefined, opts),
+	del: (path, opts = {}) => request('DELETE', path, opts.body, opts),	// opts.body: a JSON body, when the route takes one
 };

@@ -16,6 +16,7 @@ import * as bookingForm from './pages/booking_form.js';
 import * as registrations from './pages/registrations.js';
 import * as orgUsers from './pages/org_users.js';
 import * as accountAudit from './pages/account_audit.js';
+import * as secondFactor from './pages/second_factor.js';
 
 export const ROLES = ['enterprise', 'warehouse', 'bureau', 'gate', 'admin'];
 
@@ -36,6 +37,8 @@ export const ROUTES = [
 	{ path: '/pass', title: 'nav.pass', roles: ['enterprise', 'warehouse', 'bureau', 'gate'], nav: false, page: pass },
 	{ path: '/notifications', title: 'nav.notifications', roles: ROLES, nav: false, page: notifications },
 	{ path: '/password', title: 'nav.password', roles: ROLES, nav: true, page: password },
+	{ path: '/second-factor', title: 'nav.second_factor', roles: ['warehouse', 'bureau', 'gate', 'admin'], nav: true,
+		page: secondFactor },
 ];
 
 // '#/users?x=1' -> '/users'

@@ -7,7 +7,8 @@ import { inputField, selectField, messageBox, showApiError } from '../forms.js';
 import { pageHeader, loading } from '../page.js';
 
 const ACTIONS = ['registration_applied', 'registration_approved', 'registration_rejected', 'user_added',
-	'user_disabled', 'user_enabled', 'reset_issued', 'reset_used', 'reset_failed'];
+	'user_disabled', 'user_enabled', 'reset_issued', 'reset_used', 'reset_failed', 'second_factor_enrolled',
+	'second_factor_removed', 'second_factor_failed', 'recovery_code_used', 'second_factor_rule'];
 
 export function render(ctx) {
 	const status = messageBox();

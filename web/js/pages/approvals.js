@@ -174,6 +174,33 @@ export function render(ctx) {
 		return h('div', { class: 'field-inline' }, box, h('label', { for: 'commodity-review' }, t('approvals.review_label')));
 	}
 
+	// The bureau's rule (issue 16): which roles must sign in with a second factor.
+	async function secondFactorSwitches() {
+		let rule = {};
+		try {
+			rule = (await api.get('/second-factor/settings')).required || {};
+		} catch (e) {
+			return null;
+		}
+		const boxes = Object.keys(rule).map((role) => {
+			const box = h('input', { type: 'checkbox', id: 'second-factor-' + role, 'data-role': role });
+			box.checked = !!rule[role];
+			box.addEventListener('change', async () => {
+				try {
+					await api.put('/second-factor/settings', { required: { [role]: box.checked } });
+					status.success(t(box.checked ? 'approvals.second_factor_on' : 'approvals.second_factor_off',
+						{ role: t('role.' + role) }));
+				} catch (err) {
+					box.checked = !box.checked;
+					status.error(err.message);
+				}
+			});
+			return h('div', { class: 'field-inline' }, box, h('label', { for: box.id }, t('role.' + role)));
+		});
+		return h('fieldset', { class: 'second-factor-rule', 'data-testid': 'second-factor-rule' },
+			h('legend', {}, t('approvals.second_factor_label')), boxes);
+	}
+
 	stateSel.input.addEventListener('change', load);
 	siteSel.input.addEventListener('change', load);
 	const bulk = h('div', { class: 'row-actions' },
@@ -186,6 +213,7 @@ export function render(ctx) {
 	ctx.main.append(pageHeader(t('approvals.heading'), t(isBureau ? 'approvals.intro_bureau' : 'approvals.intro_warehouse')),
 		status.el, counts, h('section', { class: 'card' }, filters, bulk, list));
 	if (isBureau)
-		reviewSwitch().then((el) => ctx.alive() && counts.after(h('section', { class: 'card' }, el)));
+		Promise.all([reviewSwitch(), secondFactorSwitches()]).then(([review, rule]) =>
+			ctx.alive() && counts.after(h('section', { class: 'card' }, review, rule)));
 	domain().then(load, load);
 }

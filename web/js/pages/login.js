@@ -5,10 +5,13 @@ import { t } from '../i18n.js';
 import { api } from '../api.js';
 import { inputField, messageBox, showApiError, clearFieldErrors, busy } from '../forms.js';
 import { langSwitch } from '../langswitch.js';
+import { secondStep } from './second_factor.js';
 
 // renderLogin(root, {onLang, onSignedIn, onRegister, onReset, notice, username}) — notice: a message shown on arrival
-// (e.g. the session expired); username: prefilled after a language switch.
-export function renderLogin(root, { onLang, onSignedIn, onRegister, onReset, notice, username }) {
+// (e.g. the session expired); username: prefilled after a language switch. A user with a second
+// factor (or whose role the bureau requires it of) is asked for the code next, in place of the form.
+export function renderLogin(root, opts) {
+	const { onLang, onSignedIn, onRegister, onReset, notice, username } = opts;
 	const fields = {
 		username: inputField(t('login.username'), 'username',
 			{ autocomplete: 'username', autocapitalize: 'none', spellcheck: 'false', required: true }),
@@ -37,6 +40,11 @@ export function renderLogin(root, { onLang, onSignedIn, onRegister, onReset, not
 			onSignedIn(me);
 		} catch (err) {
 			restore();
+			if (err.code === 'second_factor_required') {
+				form.replaceWith(secondStep({ enrol: !!err.detail.enrolment_required, onSignedIn,
+					onRestart: () => renderLogin(root, { ...opts, notice: undefined, username: body.username }) }));
+				return;
+			}
 			showApiError(box, err, fields);
 			fields.password.input.value = '';
 			if (!err.fields.length)

@@ -4,6 +4,7 @@ import { t } from '../i18n.js';
 import { api } from '../api.js';
 import { formatDateTime } from '../time.js';
 import { ROLES } from '../routes.js';
+import { domain } from '../domain.js';
 import { openDialog } from '../dialog.js';
 import { inputField, selectField, messageBox, showApiError, clearFieldErrors, busy } from '../forms.js';
 import { pageHeader, card, loading, loadError } from '../page.js';
@@ -14,6 +15,9 @@ const ORG_KIND = { enterprise: 'enterprise', warehouse: 'warehouse', bureau: 'bu
 const ORG_REQUIRED = ['enterprise', 'warehouse'];
 
 export function render(ctx) {
+	let secondFactorRoles = [];	// roles that may have a second factor (GET /domain)
+	const domainLoaded = domain().then((d) => { secondFactorRoles = (d.second_factor && d.second_factor.roles) || []; },
+		() => {});
 	const status = messageBox();
 	const listArea = h('div', { class: 'list-area' }, loading());
 	const orgList = h('datalist', { id: 'org-names' });
@@ -22,7 +26,7 @@ export function render(ctx) {
 
 	async function load(highlightId) {
 		try {
-			const body = await api.get('/users');
+			const [body] = await Promise.all([api.get('/users'), domainLoaded]);
 			if (!ctx.alive())
 				return;
 			users = Array.isArray(body.users) ? body.users : [];
@@ -55,7 +59,10 @@ export function render(ctx) {
 					onclick: () => toggleDisabled(u),
 				}, t(u.disabled ? 'users.enable' : 'users.disable')),
 				h('button', { type: 'button', class: 'btn btn-small', onclick: () => resetPassword(u) },
-					t('users.reset_password')));
+					t('users.reset_password')),
+				secondFactorRoles.includes(u.role) ? h('button', { type: 'button', class: 'btn btn-small',
+					'data-action': 'remove-second-factor', onclick: () => removeSecondFactor(u) },
+				t('users.remove_second_factor')) : null);
 			return h('tr', {
 				'data-username': u.username,
 				class: [u.disabled ? 'is-disabled' : '', u.id === highlightId ? 'is-new' : ''].join(' ').trim() || null,
@@ -98,6 +105,18 @@ export function render(ctx) {
 			danger: true,
 			onConfirm: () => setDisabled(u, true),
 		});
+	}
+
+	// A user who lost both the phone and the recovery codes: the second factor ends (issue 16).
+	async function removeSecondFactor(u) {
+		const done = await openDialog({
+			title: t('users.remove_second_factor'),
+			body: [h('p', {}, t('users.remove_second_factor_ask', { name: u.username }))],
+			confirmLabel: t('users.remove_second_factor'),
+			onConfirm: () => api.del(`/users/${encodeURIComponent(u.id)}/totp`),
+		});
+		if (done)
+			status.success(t('users.second_factor_removed', { name: u.username }));
 	}
 
 	async function resetPassword(u) {
