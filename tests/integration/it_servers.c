@@ -177,6 +177,7 @@ static int start_nginx(void)
 		nginx_pid = fork();
 		if (nginx_pid == 0) {
 			execlp("nginx", "nginx", "-p", proxy.dir, "-c", conf, "-e", err, (char *)NULL);
+			execl("/usr/sbin/nginx", "nginx", "-p", proxy.dir, "-c", conf, "-e", err, (char *)NULL);	/* sbin off PATH */
 			_exit(127);
 		}
 		if (nginx_ready() == 0)
