@@ -340,6 +340,35 @@ static void real_client_address(void **state)
 	assert_int_equal(throttle_rows("127.0.0.1"), 0);
 }
 
+/* nginx's body limit sits just above kouan's: a body kouan refuses reaches
+ * it and gets kouan's own answer (JSON, the user's language); a larger one
+ * is refused by nginx from its Content-Length, before a byte is sent. */
+static void body_limits_agree(void **state)
+{
+	if (!is_pg())
+		skip();
+	enum { KOUAN_MAX_UPLOAD = 20 << 20, NGINX_MAX = 21 << 20 };
+	struct it_client c = {0};
+	via_nginx++;
+	assert_int_equal(it_login(&proxy, &c, "srv_ent", PW), 200);
+	size_t big = KOUAN_MAX_UPLOAD + 1;
+	char *data = calloc(1, big);
+	memcpy(data, "%PDF-1.4\n", 9);
+	struct it_resp r;
+	via_nginx++;
+	assert_int_equal(it_upload(&proxy, &c, "/api/v1/declarations", "file", "big.pdf", data, big, NULL, &r), 0);
+	free(data);
+	assert_int_equal(r.status, 413);
+	assert_string_equal(it_error_code(&r), "payload_too_large");
+	it_resp_free(&r);
+	char head[512], answer[4096];
+	snprintf(head, sizeof head, "POST /api/v1/declarations HTTP/1.1\r\nHost: kouan\r\nConnection: close\r\n"
+		"Content-Type: multipart/form-data; boundary=x\r\nContent-Length: %d\r\n\r\n", NGINX_MAX + 1);
+	via_nginx++;
+	assert_int_equal(raw_request(&proxy, NULL, head, answer, sizeof answer), 413);
+	assert_null(strstr(answer, "payload_too_large"));	/* nginx's page: kouan never saw it */
+}
+
 /* ---- a stream of requests through nginx while a server goes ---- */
 
 struct stream {
@@ -493,6 +522,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(session_on_both),
 		cmocka_unit_test(real_client_address),
+		cmocka_unit_test(body_limits_agree),
 		cmocka_unit_test(stop_mid_stream),
 		cmocka_unit_test(kill_mid_stream),
 	};
