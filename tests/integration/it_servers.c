@@ -1,7 +1,8 @@
 /* Several servers behind nginx (issue 14, item 6): two `kouan serve` on one
  * PostgreSQL, nginx in front with the configuration of deploy/nginx/kouan.conf
  * rendered for 127.0.0.1. A session made through one server is good on the
- * other; nginx passes the real client's address; a server stopped while a
+ * other; nginx passes the real client's address and refuses bodies over
+ * kouan's limits as kouan would; a server stopped while a
  * stream of requests runs loses none of them and doubles none, and a server
  * killed outright costs only the POSTs it was running (502, not sent again).
  * PostgreSQL only: the deployment it proves is one on PostgreSQL. */
