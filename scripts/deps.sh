@@ -17,8 +17,9 @@ RUN="build-essential cmake pkg-config ca-certificates
  libqrencode-dev libpng-dev libzbar-dev liboath-dev
  libxlsxwriter-dev libzip-dev libexpat1-dev libfreexl-dev libutf8proc-dev
  postgresql"
-CHECK="libcmocka-dev clang libclang-rt-14-dev python3 chromium fonts-wqy-microhei zbar-tools"
-BENCH="nginx-light wrk poppler-utils hyperfine tesseract-ocr gnumeric bc qpdf mupdf-tools ghostscript"
+CHECK="libcmocka-dev clang libclang-rt-14-dev python3 chromium fonts-wqy-microhei zbar-tools
+ nginx-light systemd strace curl"
+BENCH="wrk poppler-utils hyperfine tesseract-ocr gnumeric bc qpdf mupdf-tools ghostscript"
 
 list=""
 [ "$group" = list ] && { list=1; group=${2:-}; }

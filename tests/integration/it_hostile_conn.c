@@ -2,7 +2,9 @@
  * the wedge (oversized chunked bodies, then more than a thousand slow
  * connections), slow heads whose bytes do not extend their deadline, the
  * per-address limit, and a normal client served throughout 2,000 slow
- * connections from one address and from 50. HTTP only: run on SQLite. */
+ * connections from one address and from 50, and served while 500 clients
+ * trickle heads and bodies byte by byte (issue 14, item 5). HTTP only: run
+ * on SQLite. */
 #define _GNU_SOURCE	/* strcasestr in rawsock.h */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -27,6 +29,9 @@
 #define NORMAL_CLIENT "127.0.0.200"
 #define LIVEZ "GET /livez HTTP/1.1\r\nHost: kouan\r\n\r\n"
 #define SLOW_HEAD "GET /livez HTTP/1.1\r\nHost: kouan\r\n"
+#define BYTE_CLIENTS 500	/* issue 14 item 5: slow clients trickling byte by byte */
+#define BYTE_ROUNDS 5		/* bytes each of them sends, a normal client served after each */
+#define SLOW_BODY_LEN 100	/* the Content-Length they announce and never complete */
 
 static struct it_server srv;
 
@@ -217,6 +222,56 @@ static void slow_many_addresses(void **state)
 	it_cleanup(&srv);
 }
 
+/* A login that gets its answer: a normal client whose body is read (a name
+ * of its own each time, so that the login throttle never steps in). */
+static void normal_post_served(struct it_server *s)
+{
+	static int seq;
+	char body[128], req[512], answer[4096];
+	snprintf(body, sizeof body, "{\"username\":\"nobody_%d\",\"password\":\"wrong password\"}", seq++);
+	snprintf(req, sizeof req, "POST /api/v1/session HTTP/1.1\r\nHost: kouan\r\nConnection: close\r\n"
+		"Content-Type: application/json\r\nContent-Length: %zu\r\n\r\n%s", strlen(body), body);
+	assert_int_equal(raw_request(s, NORMAL_CLIENT, req, answer, sizeof answer), 401);
+}
+
+/* Issue 14 item 5: 500 clients trickling one byte at a time, half of them
+ * in a request head, half in a body; after every byte a normal GET and a
+ * normal POST are served; the deadlines then close them all. */
+static void slow_bytes(void **state)
+{
+	if (skip_on_pg())
+		skip();
+	assert_true(raw_raise_fd_limit() > BYTE_CLIENTS + 100);
+	static const char *const extra[] = {"--head-timeout", "3", "--body-timeout", "3", NULL};
+	start(&srv, extra);
+	static int fds[BYTE_CLIENTS];
+	char head[256];
+	snprintf(head, sizeof head, "POST /api/v1/session HTTP/1.1\r\nHost: kouan\r\nContent-Type: application/json\r\n"
+		"Content-Length: %d\r\n\r\n", SLOW_BODY_LEN);
+	for (int i = 0; i < BYTE_CLIENTS; i++) {
+		char addr[32];
+		snprintf(addr, sizeof addr, "127.0.0.%d", 10 + i % SLOW_ADDRESSES);
+		fds[i] = raw_connect(&srv, addr);
+		assert_true(fds[i] >= 0);
+		(void)raw_sends(fds[i], i % 2 ? head : "G");
+	}
+	normal_client_served(&srv);
+	normal_post_served(&srv);
+	static const char head_bytes[] = "ET /livez HTTP/1.1\r\nHost: kouan\r\nX-Slow: abc";
+	for (int round = 0; round < BYTE_ROUNDS; round++) {
+		for (int i = 0; i < BYTE_CLIENTS; i++)	/* one byte each; a closed one stays closed */
+			(void)raw_send(fds[i], i % 2 ? "{" : &head_bytes[round], 1);
+		normal_client_served(&srv);
+		normal_post_served(&srv);
+	}
+	wait_open(&srv, 1, 1);	/* the deadlines pass however they trickle */
+	assert_true(raw_metric(&srv, "kouan_http_connections_timed_out_total") >= BYTE_CLIENTS);
+	normal_client_served(&srv);
+	close_all(fds, BYTE_CLIENTS);
+	assert_int_equal(it_stop(&srv), 0);
+	it_cleanup(&srv);
+}
+
 /* The trusted proxy carries many clients: it has no per-address limit. */
 static void proxy_exempt(void **state)
 {
@@ -268,6 +323,7 @@ int main(void)
 		cmocka_unit_test_teardown(head_deadline, stop_if_running),
 		cmocka_unit_test_teardown(slow_one_address, stop_if_running),
 		cmocka_unit_test_teardown(slow_many_addresses, stop_if_running),
+		cmocka_unit_test_teardown(slow_bytes, stop_if_running),
 		cmocka_unit_test_teardown(proxy_exempt, stop_if_running),
 		cmocka_unit_test_teardown(stop_with_stuck_requests, stop_if_running),
 	};
