@@ -94,6 +94,8 @@ enum field_problem password_problem(const char *pw);
 
 /* Parse the body as a JSON object (NULL after answering 400/415). Owned by the caller. */
 json_t *api_body_object(struct api_ctx *c);
+/* The same over bytes: a new object, or NULL when they are not one. */
+json_t *api_json_object_parse(const char *body, size_t len);
 /* A string member: NULL when absent or not a string. */
 const char *json_str(json_t *obj, const char *key);
 
@@ -142,6 +144,10 @@ void registrations_reject(struct api_ctx *c);
 void account_audit_search(struct api_ctx *c);
 void users_reset_code(struct api_ctx *c);
 void password_reset_redeem(struct api_ctx *c);
+/* A registration's body (POST /registrations) into r, the problems into
+ * fields (nothing is written to r when there is one). */
+struct registration;
+void registration_read_application(struct api_ctx *c, json_t *body, struct registration *r, json_t *fields);
 /* Record an account action (actor: the caller, or the public) in the audit. */
 void api_audit(struct api_ctx *c, const char *action, const char *subject, const char *detail);
 
@@ -201,6 +207,14 @@ void metrics_get(struct api_ctx *c);
 
 /* Sessions: the caller for a request (K_UNAUTHENTICATED when none is valid). */
 enum kerr session_resolve(struct api_ctx *c, struct caller *out) KOUAN_MUST_USE;
+/* 1 when a session cookie's value has the form of a token (lowercase hex of
+ * the token's length); anything else is refused before the store is asked. */
+int session_token_form_ok(const char *t);
+/* 1 when the X-CSRF-Token given equals the session's (compared in constant time). */
+int api_csrf_equal(const char *given, const char *want);
+/* The route name for method and path, its :segments into c->params; NULL
+ * when none (*path_known: some route has that path). */
+const char *api_route_name(const char *method, const char *path, struct api_ctx *c, int *path_known);
 struct session_cache *session_cache_new(void);
 void session_cache_free(struct session_cache *sc);
 /* Forget cached sessions (all of a user when user_id != 0, else one token hash). */
