@@ -161,6 +161,17 @@ void api_defer_to_queue(struct api_ctx *c, void (*run)(struct api_ctx *c, void *
 /* A file part of a multipart body, answering the error itself (415, 422
  * naming the field, 413) and returning 0 when there is none fit to read. */
 int api_upload_part(struct api_ctx *c, const char *field, size_t max, struct http_part *out);
+/* Its rule over what http_multipart_find answered (found, p): K_OK when the
+ * part is a file fit to read; K_VALIDATION_FAILED with *problem (no file
+ * part: FIELD_REQUIRED; a malformed body or a file name that is not UTF-8:
+ * FIELD_INVALID); or the error to answer (415, 413). */
+enum kerr api_upload_part_check(enum kerr found, const struct http_part *p, size_t max, enum field_problem *problem);
+/* Attachments (attachments.c): the content type told by a file's first
+ * bytes (NULL: not a kind attachments may have, whatever the client said);
+ * the form's "type" part (found: what http_multipart_find answered for it)
+ * into out, or the problem with it (FIELD_PROBLEM_COUNT when none). */
+const char *attachment_content_type(const unsigned char *data, size_t len);
+enum field_problem attachment_type_read(enum kerr found, const struct http_part *p, char *out, size_t out_len);
 /* 503 busy with Retry-After. */
 void api_busy(struct api_ctx *c);
 void health_check(struct api_ctx *c);	/* readiness: the database can be read and written */

@@ -39,6 +39,9 @@
 #define LLVMFuzzerTestOneInput fuzz_json_one
 #include "../../fuzz/fuzz_json.c"
 #undef LLVMFuzzerTestOneInput
+#define LLVMFuzzerTestOneInput fuzz_upload_one
+#include "../../fuzz/fuzz_upload.c"
+#undef LLVMFuzzerTestOneInput
 
 typedef void (*run_fn)(const unsigned char *data, size_t len);
 
@@ -158,6 +161,12 @@ static void json_inputs(void **state)
 	replay_driver("json", fuzz_json_one, 1);
 }
 
+static void upload_inputs(void **state)
+{
+	(void)state;
+	replay_driver("upload", fuzz_upload_one, 1);
+}
+
 static void fields_inputs(void **state)
 {
 	(void)state;
@@ -194,6 +203,7 @@ int main(void)
 		cmocka_unit_test(query_inputs),
 		cmocka_unit_test(session_inputs),
 		cmocka_unit_test(json_inputs),
+		cmocka_unit_test(upload_inputs),
 		cmocka_unit_test(release_token_inputs),
 		cmocka_unit_test(multipart_inputs),
 		cmocka_unit_test(fields_inputs),
