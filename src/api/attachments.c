@@ -52,6 +52,8 @@ enum field_problem attachment_type_read(enum kerr found, const struct http_part 
 {
 	if (found != K_OK || p->len == 0 || p->len >= out_len)
 		return FIELD_REQUIRED;
+	if (memchr(p->data, '\0', p->len) != NULL)
+		return FIELD_UNKNOWN_CHOICE;	/* "release_list\0...": not the whole field */
 	memcpy(out, p->data, p->len);
 	out[p->len] = '\0';
 	return domain_attachment_type(out) < 0 ? FIELD_UNKNOWN_CHOICE : FIELD_PROBLEM_COUNT;
