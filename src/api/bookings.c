@@ -18,6 +18,7 @@
 #define DATE_LEN 10		/* YYYY-MM-DD */
 #define SLOT_LEN 11		/* HH:MM-HH:MM */
 #define SMALL_OBJECT_KEYS 4	/* keys of a recognised object field */
+_Static_assert(CODE_TEXT_MAX >= BOOKING_VEHICLE_FIELD_MAX, "a plate or VIN of a valid length is kept whole");
 
 const struct recognised_field booking_recognised[] = {
 	{"declaration_no", FT_TEXT}, {"domestic_shipper", FT_OBJECT}, {"origin", FT_OBJECT},
@@ -348,8 +349,9 @@ static enum field_problem check_recognised(const struct recognised_field *f, jso
 	case FT_INTEGER:
 		return json_is_integer(v) && json_integer_value(v) >= 0 ? FIELD_PROBLEM_COUNT : FIELD_INVALID;
 	case FT_TEXT_LIST:
-		if (strcmp(f->key, "plates") == 0)	/* kept normalised: never longer than code_normalise keeps */
-			return valid_text_list(v, BOOKING_PLATES_MAX, CODE_TEXT_MAX) ? FIELD_PROBLEM_COUNT : FIELD_INVALID;
+		if (strcmp(f->key, "plates") == 0)	/* as a vehicle row's plate: kept whole by code_normalise */
+			return valid_text_list(v, BOOKING_PLATES_MAX, BOOKING_VEHICLE_FIELD_MAX) ? FIELD_PROBLEM_COUNT :
+				FIELD_INVALID;
 		return valid_text_list(v, BOOKING_VEHICLES_MAX, BOOKING_TEXT_MAX) ? FIELD_PROBLEM_COUNT : FIELD_INVALID;
 	case FT_OBJECT:
 		return small_object(v) ? FIELD_PROBLEM_COUNT : FIELD_INVALID;
