@@ -8,6 +8,9 @@
  *    against the body as the declaration, booking_run_checks with the holding
  *    look-ups and capacity_check_fields;
  *  - a registration (POST /registrations): registration_read_application;
+ *  - a day's capacity (PUT /capacity/{date}): capacity_layout_read;
+ *  - a gate scan (POST /gate/scan): gate_scan_fields, its token through
+ *    release_token_parse and the verdict;
  *  - and every string member goes through the user, phone, organisation
  *    name and password checks the users and sites handlers use.
  * Asserted beside "no crash, no leak": each problem reported as an object
@@ -15,7 +18,9 @@
  * of the documented keys only, keeps every plate
  * and vehicle row it gave (normalised, none dropped) and passes the check
  * again once applied; applying a document to itself changes nothing; a
- * registration that passes is copied whole (nothing cut). */
+ * registration that passes is copied whole (nothing cut); a capacity layout
+ * that passes is one capacity_layout_check accepts; scan fields that pass are
+ * within their limits. */
 #include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -27,6 +32,9 @@
 #include "api/api.h"
 #include "api/booking_doc.h"
 #include "api/capacity.h"
+#include "release/release.h"
+#include "store/capacity.h"
+#include "store/gate.h"
 #include "store/registrations.h"
 #include "store/sites.h"
 #include "store/store.h"
@@ -178,6 +186,33 @@ static void json_registration(struct api_ctx *c, json_t *body)
 	json_decref(fields);
 }
 
+/* PUT /capacity/{date}: a layout read without a problem is one the store accepts. */
+static void json_capacity(struct api_ctx *c, json_t *body)
+{
+	struct capacity_layout out;
+	size_t bad = 0;
+	json_t *fields = json_array();
+	capacity_layout_read(c, body, "", fields, &out);
+	json_problems_ok(fields);
+	if (json_array_size(fields) == 0)
+		CHECK(capacity_layout_check(&out, &bad) == 0);
+	json_decref(fields);
+}
+
+/* POST /gate/scan: the fields within their limits, the token read as the gate reads it. */
+static void json_gate(json_t *body)
+{
+	const char *token, *gate, *plate, *vin;
+	if (gate_scan_fields(body, &token, &gate, &plate, &vin) != NULL)
+		return;
+	CHECK(strlen(token) <= RELEASE_INPUT_MAX && *gate && strlen(gate) < GATE_NAME_MAX);
+	CHECK((plate == NULL || strlen(plate) < GATE_UNIT_MAX) && (vin == NULL || strlen(vin) < GATE_UNIT_MAX));
+	struct release_token tok;
+	json_t *verdict = release_verdict_json(release_token_parse(token, strlen(token), &tok), &tok);
+	CHECK(verdict != NULL);
+	json_decref(verdict);
+}
+
 static void json_texts(json_t *body)
 {
 	const char *k;
@@ -208,6 +243,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct api_ctx c = {.app = &app, .who = &who, .lang = (enum lang)(size % LANG_COUNT)};
 	json_booking(&c, body, size % 2 ? KIND_HEAVY_TRUCK : KIND_COMMODITY_VEHICLE);
 	json_registration(&c, body);
+	json_capacity(&c, body);
+	json_gate(body);
 	json_texts(body);
 	json_decref(body);
 	return 0;

@@ -195,6 +195,9 @@ void release_keys_get(struct api_ctx *c);
 void release_key_rotate(struct api_ctx *c);
 void release_revocations(struct api_ctx *c);
 void gate_scan(struct api_ctx *c);
+/* A scan's body: its token, gate, plate and VIN (pointing into body); the
+ * name of the first one missing or too long, or NULL when all are fit. */
+const char *gate_scan_fields(json_t *body, const char **token, const char **gate, const char **plate, const char **vin);
 void notifications_list(struct api_ctx *c);
 void notifications_read(struct api_ctx *c);
 void overview_get(struct api_ctx *c);
