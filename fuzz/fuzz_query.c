@@ -85,8 +85,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *q = malloc(size + 1);
 	memcpy(q, data, size);
 	q[size] = '\0';
-	char *save = NULL;
-	for (char *arg = strtok_r(q, "&", &save); arg; arg = strtok_r(NULL, "&", &save)) {
+	for (char *arg = q, *amp; arg != NULL; arg = amp ? amp + 1 : NULL) {
+		amp = strchr(arg, '&');
+		if (amp)
+			*amp = '\0';
 		char *eq = strchr(arg, '=');
 		if (eq)
 			*eq = '\0';
