@@ -6,6 +6,8 @@
 # background and must print `listening addr=…`, answer GET /healthz with 200 and stop with exit 0
 # on SIGTERM; after `./kouan.sh run`, demo_admin must also sign in with the password it printed.
 # Every other line must exit 0. `./kouan.sh check` is skipped: run it on its own, it takes long.
+# A block right after a `<!-- try-readme: skip, WHY -->` line is skipped (e.g. it needs a systemd
+# manager, which a fresh root has not): its commands are tested elsewhere, as WHY says.
 # It installs packages, starts Debian's cluster and creates a role: never on a machine you keep.
 set -u
 if [ "${1:-}" != --fresh-root ]; then
@@ -77,7 +79,7 @@ while IFS= read -r line; do
 	./kouan.sh\ run* | *" serve"*) serve "$line" ;;
 	*) bash -c "$line" </dev/null 2>&1 | tail -n 5 | sed 's/^/  /'; [ "${PIPESTATUS[0]}" = 0 ] || fail "'$line' exited non-zero" ;;
 	esac
-done < <(awk '/^```sh$/{f=1; next} /^```/{f=0} f' README.md)
+done < <(awk '/^<!-- try-readme: skip/{s=1; next} /^```sh$/{f=!s; s=0; next} /^```/{f=0} f' README.md)
 
 rm -rf "$tmp"
 echo "try-readme: $failures failure(s), $(($(date +%s) - t0)) s"

@@ -102,6 +102,8 @@ enum field_problem password_problem(const char *pw);
 
 /* Parse the body as a JSON object (NULL after answering 400/415). Owned by the caller. */
 json_t *api_body_object(struct api_ctx *c);
+/* The same over bytes: a new object, or NULL when they are not one. */
+json_t *api_json_object_parse(const char *body, size_t len);
 /* A string member: NULL when absent or not a string. */
 const char *json_str(json_t *obj, const char *key);
 
@@ -164,6 +166,10 @@ void second_factor_settings_put(struct api_ctx *c);
  * factor (answered: 401 second_factor_required with a pending-login cookie,
  * or the store's error); 0 when a session may start at once. */
 int totp_login_pending(struct api_ctx *c, const struct user *u);
+/* A registration's body (POST /registrations) into r, the problems into
+ * fields (nothing is written to r when there is one). */
+struct registration;
+void registration_read_application(struct api_ctx *c, json_t *body, struct registration *r, json_t *fields);
 /* Record an account action (actor: the caller, or the public) in the audit. */
 void api_audit(struct api_ctx *c, const char *action, const char *subject, const char *detail);
 
@@ -177,6 +183,17 @@ void api_defer_to_queue(struct api_ctx *c, void (*run)(struct api_ctx *c, void *
 /* A file part of a multipart body, answering the error itself (415, 422
  * naming the field, 413) and returning 0 when there is none fit to read. */
 int api_upload_part(struct api_ctx *c, const char *field, size_t max, struct http_part *out);
+/* Its rule over what http_multipart_find answered (found, p): K_OK when the
+ * part is a file fit to read; K_VALIDATION_FAILED with *problem (no file
+ * part: FIELD_REQUIRED; a malformed body or a file name that is not UTF-8:
+ * FIELD_INVALID); or the error to answer (415, 413). */
+enum kerr api_upload_part_check(enum kerr found, const struct http_part *p, size_t max, enum field_problem *problem);
+/* Attachments (attachments.c): the content type told by a file's first
+ * bytes (NULL: not a kind attachments may have, whatever the client said);
+ * the form's "type" part (found: what http_multipart_find answered for it)
+ * into out, or the problem with it (FIELD_PROBLEM_COUNT when none). */
+const char *attachment_content_type(const unsigned char *data, size_t len);
+enum field_problem attachment_type_read(enum kerr found, const struct http_part *p, char *out, size_t out_len);
 /* 503 busy with Retry-After. */
 void api_busy(struct api_ctx *c);
 void health_check(struct api_ctx *c);	/* readiness: the database can be read and written */
@@ -200,6 +217,9 @@ void release_keys_get(struct api_ctx *c);
 void release_key_rotate(struct api_ctx *c);
 void release_revocations(struct api_ctx *c);
 void gate_scan(struct api_ctx *c);
+/* A scan's body: its token, gate, plate and VIN (pointing into body); the
+ * name of the first one missing or too long, or NULL when all are fit. */
+const char *gate_scan_fields(json_t *body, const char **token, const char **gate, const char **plate, const char **vin);
 void notifications_list(struct api_ctx *c);
 void notifications_read(struct api_ctx *c);
 void overview_get(struct api_ctx *c);
@@ -237,6 +257,14 @@ int session_login_may_try(struct api_ctx *c, const char *subject, const char *ad
 
 /* Sessions: the caller for a request (K_UNAUTHENTICATED when none is valid). */
 enum kerr session_resolve(struct api_ctx *c, struct caller *out) KOUAN_MUST_USE;
+/* 1 when a session cookie's value has the form of a token (lowercase hex of
+ * the token's length); anything else is refused before the store is asked. */
+int session_token_form_ok(const char *t);
+/* 1 when the X-CSRF-Token given equals the session's (compared in constant time). */
+int api_csrf_equal(const char *given, const char *want);
+/* The route name for method and path, its :segments into c->params; NULL
+ * when none (*path_known: some route has that path). */
+const char *api_route_name(const char *method, const char *path, struct api_ctx *c, int *path_known);
 struct session_cache *session_cache_new(void);
 void session_cache_free(struct session_cache *sc);
 /* Forget cached sessions (all of a user when user_id != 0, else one token hash). */

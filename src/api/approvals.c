@@ -9,27 +9,16 @@
 #include <time.h>
 
 #include "api/api.h"
+#include "api/params.h"
 #include "store/approvals.h"
 #include "store/bookings.h"
 
 #define BATCH_MAX 100		/* bookings one batch decides at most */
-#define QUERY_NUMBER_DIGITS 18
 
 /* A non-negative number query parameter; 0 when absent, -1 when malformed. */
 static int64_t query_number(struct api_ctx *c, const char *name)
 {
-	const char *s = http_query(c->req, name);
-	int64_t v = 0;
-	if (s == NULL || *s == '\0')
-		return 0;
-	if (strlen(s) > QUERY_NUMBER_DIGITS)
-		return -1;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
-			return -1;
-		v = v * 10 + (*s - '0');
-	}
-	return v;
+	return query_number_parse(http_query(c->req, name));
 }
 
 /* The caller as an approver; 0 when it approves nothing (a warehouse user

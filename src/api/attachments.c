@@ -27,7 +27,7 @@ static const struct {
 	{"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 8, "application/vnd.ms-excel"},
 };
 
-static const char *content_type_of(const unsigned char *data, size_t len)
+const char *attachment_content_type(const unsigned char *data, size_t len)
 {
 	for (size_t i = 0; i < sizeof attachment_kinds / sizeof attachment_kinds[0]; i++)
 		if (len >= attachment_kinds[i].len && memcmp(data, attachment_kinds[i].magic, attachment_kinds[i].len) == 0)
@@ -48,21 +48,25 @@ static enum kerr editable_booking(struct api_ctx *c, struct booking_meta *m)
 	return e;
 }
 
+enum field_problem attachment_type_read(enum kerr found, const struct http_part *p, char *out, size_t out_len)
+{
+	if (found != K_OK || p->len == 0 || p->len >= out_len)
+		return FIELD_REQUIRED;
+	if (memchr(p->data, '\0', p->len) != NULL)
+		return FIELD_UNKNOWN_CHOICE;	/* "release_list\0...": not the whole field */
+	memcpy(out, p->data, p->len);
+	out[p->len] = '\0';
+	return domain_attachment_type(out) < 0 ? FIELD_UNKNOWN_CHOICE : FIELD_PROBLEM_COUNT;
+}
+
 /* The "type" field of the form: one of the domain's attachment types. */
 static int attachment_type(struct api_ctx *c, char *out, size_t out_len)
 {
 	struct http_part p;
-	if (http_multipart_part(c->req, "type", &p) != K_OK || p.len == 0 || p.len >= out_len) {
-		api_invalid_field(c, "type", FIELD_REQUIRED);
-		return 0;
-	}
-	memcpy(out, p.data, p.len);
-	out[p.len] = '\0';
-	if (domain_attachment_type(out) < 0) {
-		api_invalid_field(c, "type", FIELD_UNKNOWN_CHOICE);
-		return 0;
-	}
-	return 1;
+	enum field_problem problem = attachment_type_read(http_multipart_part(c->req, "type", &p), &p, out, out_len);
+	if (problem != FIELD_PROBLEM_COUNT)
+		api_invalid_field(c, "type", problem);
+	return problem == FIELD_PROBLEM_COUNT;
 }
 
 static json_t *iso(int64_t t)
@@ -87,7 +91,7 @@ void attachments_upload(struct api_ctx *c)
 	}
 	if (!api_upload_part(c, "file", ATTACHMENT_BYTES_MAX, &file) || !attachment_type(c, a.type, sizeof a.type))
 		return;
-	const char *type = file.len ? content_type_of(file.data, file.len) : NULL;
+	const char *type = file.len ? attachment_content_type(file.data, file.len) : NULL;
 	if (type == NULL) {
 		api_error(c, file.len ? K_UNSUPPORTED_MEDIA_TYPE : K_EMPTY_FILE);
 		return;

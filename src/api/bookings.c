@@ -9,16 +9,16 @@
 
 #include "api/booking_doc.h"
 #include "api/capacity.h"
+#include "api/params.h"
 #include "core/domain.h"
 #include "core/log.h"
 #include "validate/validate.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
-#define PLATE_MAX_BYTES 32
 #define DATE_LEN 10		/* YYYY-MM-DD */
 #define SLOT_LEN 11		/* HH:MM-HH:MM */
-#define CURSOR_DIGITS_MAX 18
 #define SMALL_OBJECT_KEYS 4	/* keys of a recognised object field */
+_Static_assert(CODE_TEXT_MAX >= BOOKING_VEHICLE_FIELD_MAX, "a plate or VIN of a valid length is kept whole");
 
 const struct recognised_field booking_recognised[] = {
 	{"declaration_no", FT_TEXT}, {"domestic_shipper", FT_OBJECT}, {"origin", FT_OBJECT},
@@ -306,14 +306,8 @@ static int utf8_valid(const char *s)
 /* Upper case, without spaces: how plates and VINs are kept. */
 static json_t *normalised_code(const char *s)
 {
-	char buf[PLATE_MAX_BYTES + 1];
-	size_t o = 0;
-	for (; *s && o < PLATE_MAX_BYTES; s++) {
-		if (*s == ' ' || *s == '\t')
-			continue;
-		buf[o++] = (*s >= 'a' && *s <= 'z') ? (char)(*s - 'a' + 'A') : *s;
-	}
-	buf[o] = '\0';
+	char buf[CODE_TEXT_MAX + 1];
+	code_normalise(s, buf);
 	return json_string(buf);
 }
 
@@ -355,8 +349,10 @@ static enum field_problem check_recognised(const struct recognised_field *f, jso
 	case FT_INTEGER:
 		return json_is_integer(v) && json_integer_value(v) >= 0 ? FIELD_PROBLEM_COUNT : FIELD_INVALID;
 	case FT_TEXT_LIST:
-		return valid_text_list(v, strcmp(f->key, "plates") == 0 ? BOOKING_PLATES_MAX : BOOKING_VEHICLES_MAX,
-			BOOKING_TEXT_MAX) ? FIELD_PROBLEM_COUNT : FIELD_INVALID;
+		if (strcmp(f->key, "plates") == 0)	/* as a vehicle row's plate: kept whole by code_normalise */
+			return valid_text_list(v, BOOKING_PLATES_MAX, BOOKING_VEHICLE_FIELD_MAX) ? FIELD_PROBLEM_COUNT :
+				FIELD_INVALID;
+		return valid_text_list(v, BOOKING_VEHICLES_MAX, BOOKING_TEXT_MAX) ? FIELD_PROBLEM_COUNT : FIELD_INVALID;
 	case FT_OBJECT:
 		return small_object(v) ? FIELD_PROBLEM_COUNT : FIELD_INVALID;
 	case FT_LIST: {
@@ -468,9 +464,7 @@ static int drivers_ok(json_t *v)
 	return 1;
 }
 
-/* Every key of the patch: writable and of the right form (fields gets one
- * entry per problem). */
-static void check_patch(struct api_ctx *c, json_t *patch, json_t *fields)
+void booking_patch_check(struct api_ctx *c, json_t *patch, json_t *fields)
 {
 	const char *k;
 	json_t *v;
@@ -541,8 +535,7 @@ static json_t *normalised_plates(json_t *plates)
 	return out;
 }
 
-/* RFC 7396 on the writable keys: null removes (a list becomes empty). */
-static void apply_patch(json_t *doc, json_t *patch)
+void booking_patch_apply(json_t *doc, json_t *patch)
 {
 	const char *k;
 	json_t *v;
@@ -560,8 +553,7 @@ static void apply_patch(json_t *doc, json_t *patch)
 	}
 }
 
-/* The declaration's own value of every recognised field the user changed. */
-static void recompute_declared(json_t *doc, json_t *rec)
+void booking_recompute_declared(json_t *doc, json_t *rec)
 {
 	json_t *declared = json_object();
 	for (size_t i = 0; rec && i < booking_recognised_count; i++) {
@@ -604,15 +596,15 @@ void bookings_patch(struct api_ctx *c)
 		goto out;
 	}
 	fields = json_array();
-	check_patch(c, patch, fields);
+	booking_patch_check(c, patch, fields);
 	if (json_array_size(fields) > 0) {
 		api_invalid(c, fields);
 		fields = NULL;
 		goto out;
 	}
-	apply_patch(doc, patch);
+	booking_patch_apply(doc, patch);
 	rec = declaration_of(c, &m);
-	recompute_declared(doc, rec);
+	booking_recompute_declared(doc, rec);
 	e = store_booking_save(c->app->store, &m, doc);
 	if (e != K_OK) {
 		api_error(c, e);
@@ -752,18 +744,8 @@ void bookings_cancel(struct api_ctx *c) { run_action(c, ACTION_CANCEL); }
 
 static int query_int(struct api_ctx *c, const char *name, int64_t max, int64_t *out)
 {
-	const char *s = http_query(c->req, name);
-	*out = 0;
-	if (s == NULL || *s == '\0')
-		return 1;
-	if (strlen(s) > CURSOR_DIGITS_MAX)
-		return 0;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
-			return 0;
-		*out = *out * 10 + (*s - '0');
-	}
-	return *out <= max;
+	*out = query_number_parse(http_query(c->req, name));
+	return *out >= 0 && *out <= max;
 }
 
 void bookings_list(struct api_ctx *c)

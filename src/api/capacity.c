@@ -118,9 +118,7 @@ static void parse_slots(struct api_ctx *c, json_t *slots, const char *prefix, js
 		field_at(c, fields, prefix, "slots", FIELD_INVALID);	/* slots overlap */
 }
 
-/* {"open"?: bool, "capacity": n, "slots"?: [{"slot", "capacity"}]} -> out,
- * problems appended to fields under prefix. */
-static void parse_layout(struct api_ctx *c, json_t *obj, const char *prefix, json_t *fields,
+void capacity_layout_read(struct api_ctx *c, json_t *obj, const char *prefix, json_t *fields,
 	struct capacity_layout *out)
 {
 	json_t *open = json_object_get(obj, "open");
@@ -225,7 +223,7 @@ void capacity_put_day(struct api_ctx *c)
 		field_error(c, fields, "kind", kind == NULL ? FIELD_REQUIRED : FIELD_UNKNOWN_CHOICE);
 	if (date == NULL || crossing_date_parse(date, &day) != 0)
 		field_error(c, fields, "date", date == NULL ? FIELD_REQUIRED : FIELD_INVALID);
-	parse_layout(c, body, "", fields, &layout);
+	capacity_layout_read(c, body, "", fields, &layout);
 	if (api_invalid_if_any(c, fields)) {
 		json_decref(body);
 		return;
@@ -320,7 +318,7 @@ static void parse_weekday(struct api_ctx *c, json_t *item, size_t k, size_t i, s
 		return;
 	}
 	ch->kind[k].has_day[wd - 1] = 1;
-	parse_layout(c, item, prefix, fields, &ch->kind[k].week[wd - 1]);
+	capacity_layout_read(c, item, prefix, fields, &ch->kind[k].week[wd - 1]);
 }
 
 static void parse_kind(struct api_ctx *c, json_t *obj, size_t k, struct defaults_change *ch, json_t *fields)

@@ -19,6 +19,11 @@ struct api_ctx;
  * validation, before the holding checks): missing, malformed, or no slot on
  * a day split into slots. */
 void capacity_check_fields(struct api_ctx *c, json_t *doc, json_t *fields);
+/* A day's layout in a body, {"open"?: bool, "capacity": n, "slots"?:
+ * [{"slot", "capacity"}]} -> out (slots in order), the problems appended to
+ * fields under prefix (PUT /capacity/{date}, the defaults' weekdays). */
+void capacity_layout_read(struct api_ctx *c, json_t *obj, const char *prefix, json_t *fields,
+	struct capacity_layout *out);
 /* Answer e if the capacity step refused a change of state or a move:
  * 422 naming crossing_date or slot, 409 capacity_full with "nearest_dates",
  * 429 rate_limited with Retry-After. Returns 1 when it answered; 0 leaves

@@ -90,26 +90,37 @@ void api_defer_to_queue(struct api_ctx *c, void (*run)(struct api_ctx *c, void *
 		queued_cancel(q);
 }
 
+/* A file name is stored and shown in JSON, which holds UTF-8 only. */
+static int text_is_utf8(const char *s)
+{
+	json_t *t = json_string(s);
+	json_decref(t);
+	return t != NULL;
+}
+
+enum kerr api_upload_part_check(enum kerr found, const struct http_part *p, size_t max, enum field_problem *problem)
+{
+	*problem = FIELD_PROBLEM_COUNT;
+	if (found == K_NOT_FOUND || (found == K_OK && p->filename[0] == '\0'))
+		*problem = FIELD_REQUIRED;
+	else if (found == K_VALIDATION_FAILED || (found == K_OK && !text_is_utf8(p->filename)))
+		*problem = FIELD_INVALID;
+	else if (found != K_OK)
+		return found;
+	else if (p->len > max)
+		return K_PAYLOAD_TOO_LARGE;
+	return *problem == FIELD_PROBLEM_COUNT ? K_OK : K_VALIDATION_FAILED;
+}
+
 int api_upload_part(struct api_ctx *c, const char *field, size_t max, struct http_part *out)
 {
-	enum kerr e = http_multipart_part(c->req, field, out);
-	if (e == K_NOT_FOUND || (e == K_OK && out->filename[0] == '\0')) {
-		api_invalid_field(c, field, FIELD_REQUIRED);
-		return 0;
-	}
-	if (e == K_VALIDATION_FAILED) {
-		api_invalid_field(c, field, FIELD_INVALID);
-		return 0;
-	}
-	if (e != K_OK) {
+	enum field_problem problem;
+	enum kerr e = api_upload_part_check(http_multipart_part(c->req, field, out), out, max, &problem);
+	if (e == K_VALIDATION_FAILED)
+		api_invalid_field(c, field, problem);
+	else if (e != K_OK)
 		api_error(c, e);
-		return 0;
-	}
-	if (out->len > max) {
-		api_error(c, K_PAYLOAD_TOO_LARGE);
-		return 0;
-	}
-	return 1;
+	return e == K_OK;
 }
 
 /* ---- upload ---- */

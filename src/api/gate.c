@@ -172,18 +172,23 @@ static json_t *booking_summary(struct api_ctx *c, struct scan *s)
 		(json_int_t)json_array_size(s->units), "passed", passed);
 }
 
+const char *gate_scan_fields(json_t *body, const char **token, const char **gate, const char **plate, const char **vin)
+{
+	*token = json_str(body, "token");
+	*gate = json_str(body, "gate");
+	*plate = json_str(body, "plate");
+	*vin = json_str(body, "vin");
+	return *token == NULL || (*token)[0] == '\0' ? "token"
+		: strlen(*token) > RELEASE_INPUT_MAX ? "token"
+		: *gate == NULL || (*gate)[0] == '\0' || strlen(*gate) >= GATE_NAME_MAX ? "gate"
+		: *plate && strlen(*plate) >= GATE_UNIT_MAX ? "plate"
+		: *vin && strlen(*vin) >= GATE_UNIT_MAX ? "vin" : NULL;
+}
+
 /* Bounded strings of the body; 0 after answering 422. */
 static int read_scan(struct api_ctx *c, json_t *body, struct scan *s, const char **token)
 {
-	*token = json_str(body, "token");
-	s->gate = json_str(body, "gate");
-	s->plate = json_str(body, "plate");
-	s->vin = json_str(body, "vin");
-	const char *bad = *token == NULL || (*token)[0] == '\0' ? "token"
-		: strlen(*token) > RELEASE_INPUT_MAX ? "token"
-		: s->gate == NULL || s->gate[0] == '\0' || strlen(s->gate) >= GATE_NAME_MAX ? "gate"
-		: s->plate && strlen(s->plate) >= GATE_UNIT_MAX ? "plate"
-		: s->vin && strlen(s->vin) >= GATE_UNIT_MAX ? "vin" : NULL;
+	const char *bad = gate_scan_fields(body, token, &s->gate, &s->plate, &s->vin);
 	if (bad != NULL)
 		api_invalid_field(c, bad, FIELD_INVALID);
 	return bad == NULL;

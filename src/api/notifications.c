@@ -5,20 +5,13 @@
 #include <time.h>
 
 #include "api/api.h"
+#include "api/params.h"
 #include "store/notifications.h"
 
-#define NOTE_QUERY_DIGITS 18
 
 static int64_t query_number(struct api_ctx *c, const char *name)
 {
-	const char *s = http_query(c->req, name);
-	int64_t v = 0;
-	for (size_t i = 0; s != NULL && s[i]; i++) {
-		if (s[i] < '0' || s[i] > '9' || i >= NOTE_QUERY_DIGITS)
-			return -1;
-		v = v * 10 + (s[i] - '0');
-	}
-	return v;
+	return query_number_parse(http_query(c->req, name));
 }
 
 void notifications_list(struct api_ctx *c)

@@ -8,25 +8,18 @@
 #include <time.h>
 
 #include "api/api.h"
+#include "api/params.h"
 #include "core/crossing.h"
 #include "sheet/sheet.h"
 #include "store/approvals.h"
 #include "store/overview.h"
 
 #define XLSX_TYPE "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-#define QUERY_DIGITS_MAX 18
 #define DISPOSITION_MAX 128
 
 static int64_t query_number(struct api_ctx *c, const char *name)
 {
-	const char *s = http_query(c->req, name);
-	int64_t v = 0;
-	for (size_t i = 0; s != NULL && s[i]; i++) {
-		if (s[i] < '0' || s[i] > '9' || i >= QUERY_DIGITS_MAX)
-			return -1;
-		v = v * 10 + (s[i] - '0');
-	}
-	return v;
+	return query_number_parse(http_query(c->req, name));
 }
 
 static void answer_xlsx(struct api_ctx *c, const char *name, const char *const *headers, size_t ncols, json_t *rows)

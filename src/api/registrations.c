@@ -75,8 +75,7 @@ static void check_text(struct api_ctx *c, json_t *fields, const char *name, cons
 		field_error(c, fields, name, FIELD_TOO_LONG);
 }
 
-/* The body's fields into r; problems into fields. */
-static void read_application(struct api_ctx *c, json_t *body, struct registration *r, json_t *fields)
+void registration_read_application(struct api_ctx *c, json_t *body, struct registration *r, json_t *fields)
 {
 	const char *org = json_str(body, "organisation"), *uscc = json_str(body, "uscc"), *kind = json_str(body, "kind");
 	const char *cn = json_str(body, "contact_name"), *cp = json_str(body, "contact_phone");
@@ -172,7 +171,7 @@ void registrations_create(struct api_ctx *c)
 	struct registration r;
 	memset(&r, 0, sizeof r);
 	json_t *fields = json_array();
-	read_application(c, body, &r, fields);
+	registration_read_application(c, body, &r, fields);
 	const char *pw = json_str(body, "password");
 	enum field_problem pp = password_problem(pw);
 	if (pp != FIELD_PROBLEM_COUNT)

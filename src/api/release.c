@@ -8,12 +8,12 @@
 
 #include "api/api.h"
 #include "api/booking_doc.h"
+#include "api/params.h"
 #include "release/release.h"
 #include "store/bookings.h"
 #include "store/release.h"
 
 #define RELEASE_URL_MAX 96
-#define SINCE_DIGITS_MAX 18
 
 /* The booking's code in force if the caller may see the booking. */
 static enum kerr visible_code(struct api_ctx *c, struct release_code *rc)
@@ -139,14 +139,10 @@ void release_key_rotate(struct api_ctx *c)
 /* GET /api/v1/release-revocations?since=UNIX_SECONDS: codes revoked since. */
 void release_revocations(struct api_ctx *c)
 {
-	const char *s = http_query(c->req, "since");
-	int64_t since = 0;
-	for (size_t i = 0; s != NULL && s[i]; i++) {
-		if (s[i] < '0' || s[i] > '9' || i >= SINCE_DIGITS_MAX) {
-			api_invalid_field(c, "since", FIELD_INVALID);
-			return;
-		}
-		since = since * 10 + (s[i] - '0');
+	int64_t since = query_number_parse(http_query(c->req, "since"));
+	if (since < 0) {
+		api_invalid_field(c, "since", FIELD_INVALID);
+		return;
 	}
 	struct release_revocation *r = NULL;
 	size_t n = 0;

@@ -92,9 +92,24 @@ static const char *const field_codes[FIELD_PROBLEM_COUNT] = {
 	"required", "too_short", "too_long", "invalid", "taken", "wrong", "unknown_choice", "read_only",
 };
 
+#define UTF8_SEQ_MAX 4
+
+/* A field name made in a caller's buffer ("vehicles[3].<key>") may have been
+ * cut inside a character: the entry names it without the broken end (an
+ * entry that is not valid UTF-8 would not be made, and the problem would go
+ * unreported). */
+static json_t *field_name(const char *field)
+{
+	size_t n = strlen(field);
+	json_t *s = json_stringn(field, n);
+	for (int cut = 0; s == NULL && cut < UTF8_SEQ_MAX && n > 0; cut++)
+		s = json_stringn(field, --n);
+	return s ? s : json_string("");
+}
+
 void field_error(struct api_ctx *c, json_t *arr, const char *field, enum field_problem p)
 {
-	json_array_append_new(arr, json_pack("{s:s,s:s,s:s}", "field", field, "code", field_codes[p],
+	json_array_append_new(arr, json_pack("{s:o,s:s,s:s}", "field", field_name(field), "code", field_codes[p],
 		"message", field_messages[p][c->lang]));
 }
 
@@ -128,11 +143,18 @@ json_t *api_body_object(struct api_ctx *c)
 	}
 	size_t len;
 	const char *body = http_body(c->req, &len);
+	json_t *obj = api_json_object_parse(body, len);
+	if (obj == NULL)
+		api_error(c, K_BAD_JSON);
+	return obj;
+}
+
+json_t *api_json_object_parse(const char *body, size_t len)
+{
 	json_error_t err;
 	json_t *obj = json_loadb(body, len, JSON_REJECT_DUPLICATES, &err);
 	if (obj == NULL || !json_is_object(obj)) {
 		json_decref(obj);
-		api_error(c, K_BAD_JSON);
 		return NULL;
 	}
 	return obj;

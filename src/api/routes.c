@@ -170,6 +170,12 @@ static const struct route *route_find(const char *method, const char *path, stru
 	return NULL;
 }
 
+const char *api_route_name(const char *method, const char *path, struct api_ctx *c, int *path_known)
+{
+	const struct route *r = route_find(method, path, c, path_known);
+	return r ? r->name : NULL;
+}
+
 static int has_type(const char *type, const char *want)
 {
 	size_t n = strlen(want);
@@ -242,20 +248,23 @@ static void serve_asset(struct api_ctx *c)
 	http_respond_static(c->req, 200, a->type, a->data, a->len);
 }
 
+int api_csrf_equal(const char *given, const char *want)
+{
+	size_t n = strlen(want);
+	if (given == NULL || strlen(given) != n || n == 0)
+		return 0;
+	unsigned char diff = 0;	/* constant time */
+	for (size_t i = 0; i < n; i++)
+		diff |= (unsigned char)(given[i] ^ want[i]);
+	return diff == 0;
+}
+
 static int csrf_ok(struct api_ctx *c)
 {
 	const char *m = http_method(c->req);
 	if (strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0 || strcmp(m, "OPTIONS") == 0)
 		return 1;
-	const char *t = http_header(c->req, "X-CSRF-Token");
-	const char *want = c->who->session.csrf_token;
-	size_t n = strlen(want);
-	if (t == NULL || strlen(t) != n || n == 0)
-		return 0;
-	unsigned char diff = 0;	/* constant time */
-	for (size_t i = 0; i < n; i++)
-		diff |= (unsigned char)(t[i] ^ want[i]);
-	return diff == 0;
+	return api_csrf_equal(http_header(c->req, "X-CSRF-Token"), c->who->session.csrf_token);
 }
 
 void api_handle(struct http_request *req, void *appv)

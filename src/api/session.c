@@ -181,7 +181,7 @@ static void token_hash(const char *token, char out[STORE_TOKEN_MAX])
 	sodium_bin2hex(out, STORE_TOKEN_MAX, h, sizeof h);
 }
 
-static int token_form_ok(const char *t)
+int session_token_form_ok(const char *t)
 {
 	size_t n = strlen(t);
 	if (n != TOKEN_BYTES * 2)
@@ -214,7 +214,7 @@ static enum kerr load_caller(struct app *app, const char *hash, struct caller *o
 enum kerr session_resolve(struct api_ctx *c, struct caller *out)
 {
 	char token[TOKEN_BYTES * 2 + 2], hash[STORE_TOKEN_MAX];
-	if (http_cookie(c->req, COOKIE_NAME, token, sizeof token) == NULL || !token_form_ok(token))
+	if (http_cookie(c->req, COOKIE_NAME, token, sizeof token) == NULL || !session_token_form_ok(token))
 		return K_UNAUTHENTICATED;
 	struct app *app = c->app;
 	int64_t now = now_s();
@@ -270,7 +270,7 @@ void session_secret_hash(const char *secret, char out[STORE_TOKEN_MAX])
 
 int session_secret_form_ok(const char *secret)
 {
-	return token_form_ok(secret);
+	return session_token_form_ok(secret);
 }
 
 static json_t *me_body(struct api_ctx *c, const struct caller *who)

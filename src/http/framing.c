@@ -121,3 +121,12 @@ size_t framing_unescape(char *s)
 	*w = '\0';
 	return (size_t)(w - s);
 }
+
+const char *framing_value_copy(const char *v, char *buf, size_t buf_len)
+{
+	size_t n = v ? strlen(v) : 0;
+	if (v == NULL || n >= buf_len)
+		return NULL;
+	memcpy(buf, v, n + 1);
+	return buf;
+}

@@ -34,4 +34,8 @@ int framing_path_ok(const char *path);
  * refused instead of cutting the string; in place, returns the new length. */
 size_t framing_unescape(char *s);
 
+/* A header or cookie value as libmicrohttpd hands it over, copied into buf
+ * with its NUL; NULL (buf untouched) when v is NULL or does not fit. */
+const char *framing_value_copy(const char *v, char *buf, size_t buf_len);
+
 #endif

@@ -137,11 +137,7 @@ const char *http_query(const struct http_request *req, const char *name)
 
 const char *http_cookie(const struct http_request *req, const char *name, char *buf, size_t buf_len)
 {
-	const char *v = MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND, name);
-	if (v == NULL || strlen(v) >= buf_len)
-		return NULL;
-	memcpy(buf, v, strlen(v) + 1);
-	return buf;
+	return framing_value_copy(MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND, name), buf, buf_len);
 }
 
 int http_has_body(const struct http_request *req)

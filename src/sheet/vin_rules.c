@@ -47,7 +47,7 @@ static int normalize_ascii(const char *cell, size_t len, char *out, size_t cap)
 	return count;
 }
 
-static int normalize(const char *cell, size_t len, char *out, size_t cap, enum ws_mode mode)
+static int normalize_once(const char *cell, size_t len, char *out, size_t cap, enum ws_mode mode)
 {
 	const utf8proc_uint8_t *src = (const utf8proc_uint8_t *)cell;
 	utf8proc_uint8_t *mapped = NULL;
@@ -106,6 +106,34 @@ static int normalize(const char *cell, size_t len, char *out, size_t cap, enum w
 	if (cap > 0)
 		out[used < cap ? used : cap - 1] = '\0';
 	return count;
+}
+
+static int utf8_chars(const char *s)
+{
+	int n = 0;
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xc0u) != 0x80u;
+	return n;
+}
+
+/* One pass can leave what NFKC would change again: a compatibility character
+ * that decomposes to a space and a combining mark (U+00B4 gives U+0020
+ * U+0301) loses the space, and the mark then composes with the character
+ * before it. A second pass over a whole (uncut) result composes it, so that
+ * normalising a normalised value changes nothing. */
+static int normalize(const char *cell, size_t len, char *out, size_t cap, enum ws_mode mode)
+{
+	int n = normalize_once(cell, len, out, cap, mode);
+	if (n <= 0 || utf8_chars(out) != n || (size_t)n == strlen(out))
+		return n;	/* an error, a cut value or ASCII only: nothing to compose */
+	char *again = malloc(cap);
+	if (again == NULL)
+		return -1;
+	n = normalize_once(out, strlen(out), again, cap, mode);
+	if (n >= 0)
+		memcpy(out, again, strlen(again) + 1);
+	free(again);
+	return n;
 }
 
 int sheet_vin_normalize(const char *cell, size_t len, char *out, size_t cap)

@@ -244,7 +244,8 @@ enum plate_form plate_form(const char *s, size_t len, bool *trailer)
 	}
 	enum plate_form f = PLATE_NONE;
 	unsigned char c0 = (unsigned char)s[0];
-	if ((c0 & 0xf0) == 0xe0 && len >= 3) {
+	/* a province is a three-byte character: 1110xxxx 10xxxxxx 10xxxxxx */
+	if ((c0 & 0xf0) == 0xe0 && len >= 3 && ((unsigned char)s[1] & 0xc0) == 0x80 && ((unsigned char)s[2] & 0xc0) == 0x80) {
 		unsigned cp = ((c0 & 0x0fu) << 12) | (((unsigned char)s[1] & 0x3fu) << 6) | ((unsigned char)s[2] & 0x3fu);
 		if (plate_is_province(cp))
 			f = plate_cn(s + 3, len - 3, tr);
@@ -254,6 +255,36 @@ enum plate_form plate_form(const char *s, size_t len, bool *trailer)
 	if (f != PLATE_NONE && trailer)
 		*trailer = tr;
 	return f;
+}
+
+#define UTF8_SEQ_MAX 4
+
+/* The bytes of the character starting at s: the byte and the continuation
+ * bytes after it. */
+static size_t char_bytes(const char *s)
+{
+	size_t n = 1;
+	while (n < UTF8_SEQ_MAX && ((unsigned char)s[n] & 0xc0u) == 0x80u)
+		n++;
+	return n;
+}
+
+size_t code_normalise(const char *s, char *out)
+{
+	size_t o = 0;
+	while (*s) {
+		if (*s == ' ' || *s == '\t') {
+			s++;
+			continue;
+		}
+		size_t n = char_bytes(s);
+		if (o + n > CODE_TEXT_MAX)
+			break;
+		for (size_t i = 0; i < n; i++, s++)
+			out[o++] = (*s >= 'a' && *s <= 'z') ? (char)(*s - 'a' + 'A') : *s;
+	}
+	out[o] = '\0';
+	return o;
 }
 
 /* ---- phone numbers ---- */

@@ -62,6 +62,14 @@ enum plate_form plate_form(const char *s, size_t len, bool *trailer);
 /* A Chinese province abbreviation (新, 豫, 京, ...) as a code point. */
 bool plate_is_province(unsigned cp);
 
+/* A plate or VIN as kept: ASCII letters in upper case, spaces and tabs
+ * dropped, at most CODE_TEXT_MAX bytes, cut only between characters (a
+ * UTF-8 lead byte and its continuation bytes stay together). s is NUL
+ * terminated; out has room for CODE_TEXT_MAX + 1 bytes and is NUL
+ * terminated. Returns the bytes written. */
+#define CODE_TEXT_MAX 64	/* bytes of a plate or VIN as typed (a vehicle row's field) */
+size_t code_normalise(const char *s, char *out);
+
 /* Contact phone numbers: a Chinese mobile (1[3-9] and 9 digits, +86 or 86
  * before it allowed), a Chinese landline (0, a 2-3 digit area code, a 7-8
  * digit number), or an international number (+, a country code other than

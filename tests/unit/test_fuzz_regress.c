@@ -3,7 +3,12 @@
  * entry points as the drivers (the form reader on decoded positioned text;
  * the whole recognizer on PDF bytes). Passing means: no crash, no leak
  * (under the sanitizers), and an answer that is either K_OK with a result
- * or a refusal without one. */
+ * or a refusal without one.
+ *
+ * The drivers of our own request parsing (codes, query, session, json,
+ * upload) are compiled in here whole, their entry point renamed: each input
+ * goes through the very function the fuzzer ran, with its assertions (an
+ * assertion that fails aborts the test). */
 #include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -21,6 +26,22 @@
 #include "release/release.h"
 
 #define REGRESS_MAX_INPUT (4u * 1024 * 1024)
+
+#define LLVMFuzzerTestOneInput fuzz_codes_one
+#include "../../fuzz/fuzz_codes.c"
+#undef LLVMFuzzerTestOneInput
+#define LLVMFuzzerTestOneInput fuzz_query_one
+#include "../../fuzz/fuzz_query.c"
+#undef LLVMFuzzerTestOneInput
+#define LLVMFuzzerTestOneInput fuzz_session_one
+#include "../../fuzz/fuzz_session.c"
+#undef LLVMFuzzerTestOneInput
+#define LLVMFuzzerTestOneInput fuzz_json_one
+#include "../../fuzz/fuzz_json.c"
+#undef LLVMFuzzerTestOneInput
+#define LLVMFuzzerTestOneInput fuzz_upload_one
+#include "../../fuzz/fuzz_upload.c"
+#undef LLVMFuzzerTestOneInput
 
 typedef void (*run_fn)(const unsigned char *data, size_t len);
 
@@ -89,12 +110,61 @@ static void run_release_token(const unsigned char *data, size_t len)
 	json_decref(v);
 }
 
+static int (*run_one)(const uint8_t *data, size_t size);
+
+static void run_driver(const unsigned char *data, size_t len)
+{
+	assert_int_equal(run_one(data, len), 0);
+}
+
 static void run_multipart(const unsigned char *data, size_t len)
 {
 	struct http_part p;
 	enum kerr e = http_multipart_find("multipart/form-data; boundary=XyZ", (const char *)data, len, "file", &p);
 	if (e == K_OK)
 		assert_true(p.data >= data && p.data + p.len <= data + len);
+}
+
+/* A driver compiled in above, over its seeds and findings: both folders
+ * hold inputs (the findings one is asserted when given). */
+static void replay_driver(const char *name, int (*one)(const uint8_t *data, size_t size), size_t findings_min)
+{
+	char corpus[128], regress[128];
+	snprintf(corpus, sizeof corpus, "fuzz/corpus/%s", name);
+	snprintf(regress, sizeof regress, "fuzz/regress/%s", name);
+	run_one = one;
+	assert_true(run_dir(corpus, run_driver) > 0);
+	assert_true(run_dir(regress, run_driver) >= findings_min);
+}
+
+static void codes_inputs(void **state)
+{
+	(void)state;
+	replay_driver("codes", fuzz_codes_one, 3);
+}
+
+static void query_inputs(void **state)
+{
+	(void)state;
+	replay_driver("query", fuzz_query_one, 0);
+}
+
+static void session_inputs(void **state)
+{
+	(void)state;
+	replay_driver("session", fuzz_session_one, 0);
+}
+
+static void json_inputs(void **state)
+{
+	(void)state;
+	replay_driver("json", fuzz_json_one, 1);
+}
+
+static void upload_inputs(void **state)
+{
+	(void)state;
+	replay_driver("upload", fuzz_upload_one, 1);
 }
 
 static void fields_inputs(void **state)
@@ -129,6 +199,11 @@ static void multipart_inputs(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(codes_inputs),
+		cmocka_unit_test(query_inputs),
+		cmocka_unit_test(session_inputs),
+		cmocka_unit_test(json_inputs),
+		cmocka_unit_test(upload_inputs),
 		cmocka_unit_test(release_token_inputs),
 		cmocka_unit_test(multipart_inputs),
 		cmocka_unit_test(fields_inputs),

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "api/api.h"
 #include "http/http.h"
 
 #define TYPE "multipart/form-data; boundary=XyZ"
@@ -76,12 +77,47 @@ static void broken_bodies(void **state)
 	assert_int_equal(find(TYPE, "--XyZ--\r\n", 9, "file", &p), K_NOT_FOUND);
 }
 
+/* The rule every upload applies to its file part, and the attachment's
+ * "type" field (fuzz_upload's findings among them). */
+static void upload_fields(void **state)
+{
+	(void)state;
+	struct http_part p;
+	enum field_problem problem;
+	char type[32];
+	enum kerr found = find(TYPE, body, sizeof body - 1, "file", &p);
+	assert_int_equal(api_upload_part_check(found, &p, 1024, &problem), K_OK);
+	assert_int_equal(api_upload_part_check(found, &p, 16, &problem), K_PAYLOAD_TOO_LARGE);
+	assert_int_equal(api_upload_part_check(K_NOT_FOUND, &p, 1024, &problem), K_VALIDATION_FAILED);
+	assert_int_equal(problem, FIELD_REQUIRED);
+	assert_int_equal(api_upload_part_check(K_UNSUPPORTED_MEDIA_TYPE, &p, 1024, &problem), K_UNSUPPORTED_MEDIA_TYPE);
+	/* a file name that is not UTF-8 is refused: it could not be shown in JSON */
+	static const char latin1[] = "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"caf\xe9.pdf\"\r\n"
+		"\r\n%PDF-\r\n--XyZ--\r\n";
+	found = find(TYPE, latin1, sizeof latin1 - 1, "file", &p);
+	assert_int_equal(found, K_OK);
+	assert_int_equal(api_upload_part_check(found, &p, 1024, &problem), K_VALIDATION_FAILED);
+	assert_int_equal(problem, FIELD_INVALID);
+	assert_string_equal(attachment_content_type((const unsigned char *)"%PDF-1.7", 8), "application/pdf");
+	assert_null(attachment_content_type((const unsigned char *)"GIF89a", 6));
+	found = find(TYPE, body, sizeof body - 1, "type", &p);
+	assert_int_equal(attachment_type_read(found, &p, type, sizeof type), FIELD_PROBLEM_COUNT);
+	assert_string_equal(type, "release_list");
+	/* a NUL inside the field: not the type it begins with */
+	static const char nul[] = "--XyZ\r\nContent-Disposition: form-data; name=\"type\"\r\n\r\nrelease_list\0x\r\n--XyZ--\r\n";
+	found = find(TYPE, nul, sizeof nul - 1, "type", &p);
+	assert_int_equal(found, K_OK);
+	assert_int_equal(attachment_type_read(found, &p, type, sizeof type), FIELD_UNKNOWN_CHOICE);
+	assert_int_equal(attachment_type_read(K_NOT_FOUND, &p, type, sizeof type), FIELD_REQUIRED);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(parts_by_name),
 		cmocka_unit_test(not_multipart),
 		cmocka_unit_test(broken_bodies),
+		cmocka_unit_test(upload_fields),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

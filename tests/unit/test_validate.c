@@ -101,6 +101,26 @@ static void plate_checks(void **state)
 	assert_int_equal(plate_form(S("车F12345"), &tr), PLATE_NONE);	/* not a province */
 	assert_int_equal(plate_form(S("挂"), &tr), PLATE_NONE);
 	assert_true(plate_is_province(0x65B0));	/* 新 */
+	/* \xe4 z \xac would decode to 京 if the continuation bytes were not checked (fuzz_codes) */
+	assert_int_equal(plate_form(S("\xe4z\xacQU3045"), &tr), PLATE_NONE);
+}
+
+/* How bookings keep plates and VINs: upper case, no blanks, cut only between characters. */
+static void code_keeping(void **state)
+{
+	(void)state;
+	char out[CODE_TEXT_MAX + 1], again[CODE_TEXT_MAX + 1], in[3 * CODE_TEXT_MAX];
+	assert_int_equal(code_normalise("xin f 12345", out), 9);
+	assert_string_equal(out, "XINF12345");
+	assert_int_equal(code_normalise("新f\t1234 挂", out), strlen("新F1234挂"));
+	assert_string_equal(out, "新F1234挂");
+	/* 63 digits then 挂: the three bytes of 挂 do not fit, none of them is kept */
+	memset(in, '8', CODE_TEXT_MAX - 1);
+	strcpy(in + CODE_TEXT_MAX - 1, "挂");
+	assert_int_equal(code_normalise(in, out), CODE_TEXT_MAX - 1);
+	assert_int_equal(strspn(out, "8"), CODE_TEXT_MAX - 1);
+	assert_int_equal(code_normalise(out, again), CODE_TEXT_MAX - 1);
+	assert_string_equal(again, out);
 }
 
 int main(void)
@@ -111,6 +131,7 @@ int main(void)
 		cmocka_unit_test(declno_checks),
 		cmocka_unit_test(uscc_checks),
 		cmocka_unit_test(plate_checks),
+		cmocka_unit_test(code_keeping),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
