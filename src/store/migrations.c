@@ -374,6 +374,8 @@ static const struct migration migrations[] = {
 		" expires_at {{BIGINT}} NOT NULL,"
 		" used_at {{BIGINT}});"
 		"CREATE INDEX password_resets_user ON password_resets(user_id, id);"},
+	{9,	/* search with a million bookings (issue 14): an enterprise's own declaration numbers by prefix */
+		"CREATE INDEX bookings_org_declaration ON bookings(org_id, declaration_digits, id);"},
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))

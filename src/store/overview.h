@@ -13,6 +13,9 @@
 #define HISTORY_LIMIT_MAX 1000	/* rows one page (or one export) holds */
 #define HISTORY_QUERY_MAX 64
 #define HOURS_A_DAY 24
+/* A declaration prefix of this many bookings or more walks the history
+ * newest first; fewer are looked up through their bookings. */
+#define HISTORY_DENSE_BOOKINGS 4000
 
 struct history_filter {
 	int64_t booking_id;	/* 0: any */
