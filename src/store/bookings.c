@@ -522,7 +522,7 @@ static int search_ranges(const char *q, struct search_ranges *r)
 	" AND (CAST(? AS TEXT) = '' OR state = ?) AND (CAST(? AS TEXT) = '' OR kind = ?) AND id < ?"
 #define LIST_SQL(scope) BOOKING_COLUMNS LIST_FILTER(scope) " ORDER BY id DESC LIMIT ?"
 /* A term matched by many bookings: walk the scope newest first down to a
- * floor (SEARCH_WALK_ROWS rows of the scope) and test each booking,
+ * floor (BOOKING_SEARCH_WALK_ROWS rows of the scope) and test each booking,
  * stopping at LIMIT. */
 #define SEARCH_DENSE_SQL(scope) BOOKING_COLUMNS LIST_FILTER(scope) " AND id >= ?" \
 	" AND ((declaration_digits >= ? AND declaration_digits < ?)" \
@@ -548,8 +548,6 @@ static int search_ranges(const char *q, struct search_ranges *r)
 #define SEARCH_REST_SQL(scope, child_scope) BOOKING_COLUMNS " WHERE id IN (" REST_DECLARATIONS(scope) \
 	" UNION " REST_CHILDREN(child_scope, "booking_plates", "plate") \
 	" UNION " REST_CHILDREN(child_scope, "booking_vehicles", "vin") ") ORDER BY id DESC LIMIT ?"
-/* Rows of the scope a dense search walks before reading the matches below. */
-#define SEARCH_WALK_ROWS 5000
 #define WALK_FLOOR_SQL(scope) \
 	"SELECT COUNT(*), COALESCE(MIN(id), 0) FROM (SELECT id FROM bookings WHERE " scope " AND id < ?" \
 	" ORDER BY id DESC LIMIT ?) w"
@@ -621,14 +619,14 @@ static enum kerr walk_floor_row(const struct conn *c, struct db_stmt *s, void *a
 	return K_OK;
 }
 
-/* b->floor: the lowest id of the SEARCH_WALK_ROWS newest of the scope below
+/* b->floor: the lowest id of the BOOKING_SEARCH_WALK_ROWS newest of the scope below
  * the cursor, or 0 when the scope holds fewer. */
 static enum kerr walk_floor(struct store *st, enum list_scope scope, struct list_binds *b)
 {
 	struct walk_floor w = {0, 0};
 	enum kerr e = store_q_one(st, walk_floor_sql[scope], walk_floor_row, &w, "iii", b->lead, b->cursor,
-		(int64_t)SEARCH_WALK_ROWS);
-	b->floor = w.rows < SEARCH_WALK_ROWS ? 0 : w.lowest;
+		(int64_t)BOOKING_SEARCH_WALK_ROWS);
+	b->floor = w.rows < BOOKING_SEARCH_WALK_ROWS ? 0 : w.lowest;
 	return e;
 }
 

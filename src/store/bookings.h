@@ -84,6 +84,11 @@ struct booking_filter {
  * (about sqrt(page x bookings): 4,600 for 20 of a million). Fewer matches are
  * read from the search indexes and looked up. */
 #define BOOKING_SEARCH_DENSE_MATCHES 4000
+/* A dense search walks this many of the scope's newest bookings; when they
+ * hold less than a page (a year's prefix of the declaration number: the
+ * matches are old), the rest of the page is the newest matches below, read
+ * from each search index. */
+#define BOOKING_SEARCH_WALK_ROWS 2000
 /* *items: a new array of summaries, newest first; *next_cursor 0 at the end. */
 enum kerr store_booking_list(struct store *st, const struct booking_filter *f, json_t **items, int64_t *next_cursor)
 	KOUAN_MUST_USE;
