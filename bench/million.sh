@@ -6,7 +6,7 @@
 #                                              (./kouan.sh bench runs 100000 5s; the README's figures: 1000000)
 # DB: a SQLite file path, or a folder for a throwaway PostgreSQL cluster (tests/pg.sh) holding its URL.
 # KOUAN_BIN: the server measured (build/kouan, as ./kouan.sh bench builds it: RelWithDebInfo, -O2).
-# MILLION_CONNS: wrk connections (4).
+# MILLION_CONNS: wrk connections (4). MILLION_BASE_BIN: a baseline server measured beside it, query by query.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=${KOUAN_BIN:-build/kouan}
@@ -16,19 +16,32 @@ conns=${MILLION_CONNS:-4}
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 db_url() { if [ -d "$1" ]; then cat "$1/url"; else echo "sqlite:$1"; fi; }
 
-# A server on URL in the background until "listening"; sets kpid, base, klog.
-serve() {
-	local port
+# A server of BIN on URL in the background until "listening"; prints its pid and address.
+start_server() {
+	local sbin=$1 url=$2 port log
 	port=$(free_port)
-	klog=$(mktemp)
-	"$bin" serve --listen "127.0.0.1:$port" --db "$1" "${@:2}" --log-level warn 2>"$klog" &
-	kpid=$!
-	trap 'kill $kpid 2>/dev/null || true' EXIT
-	for _ in $(seq 600); do grep -q 'listening addr=' "$klog" && break; sleep 0.1; done
-	grep -q 'listening addr=' "$klog" || { cat "$klog" >&2; exit 1; }
-	base="http://127.0.0.1:$port"
+	log=$(mktemp)
+	"$sbin" serve --listen "127.0.0.1:$port" --db "$url" "${@:3}" --log-level warn >/dev/null 2>"$log" &
+	local pid=$!
+	for _ in $(seq 600); do grep -q 'listening addr=' "$log" && break; sleep 0.1; done
+	grep -q 'listening addr=' "$log" || { cat "$log" >&2; kill "$pid"; exit 1; }
+	rm -f "$log"
+	echo "$pid http://127.0.0.1:$port"
 }
-stop() { kill "$kpid"; wait "$kpid" || true; rm -f "$klog"; }
+# The measured server (sets kpid, base) and, with MILLION_BASE_BIN, the baseline beside it on the same
+# database (kpid2, base2): each query is measured on both in turn, so that the machine's load is shared.
+serve() {
+	read -r kpid base < <(start_server "$bin" "$@")
+	kpid2="" base2=""
+	if [ -n "${MILLION_BASE_BIN:-}" ]; then
+		read -r kpid2 base2 < <(start_server "$MILLION_BASE_BIN" "$1")
+	fi
+	trap 'kill $kpid $kpid2 2>/dev/null || true' EXIT
+}
+stop() {
+	kill $kpid $kpid2
+	while kill -0 $kpid 2>/dev/null || { [ -n "$kpid2" ] && kill -0 $kpid2 2>/dev/null; }; do sleep 0.1; done
+}
 
 make_db() {
 	local db=$1 count=$2 url t0
@@ -56,25 +69,27 @@ make_db() {
 		"$(echo "$(date +%s.%N) - $t0" | bc)" "${url%%:*}" "$(cut -d' ' -f1-3 /proc/loadavg)"
 }
 
-# One query's figures: p50 and p99 from wrk --latency.
-measure_one() {
-	local name=$1 cookie=$2 path=$3 out
-	read -r code took < <(curl -s -o /dev/null -w '%{http_code} %{time_total}\n' -H "Cookie: kouan_session=$cookie" "$base$path")
+# One query's figures on one server: "p50 p99" from wrk --latency, or a note when too slow for it.
+wrk_one() {
+	local url=$1 cookie=$2 code took out
+	read -r code took < <(curl -s -o /dev/null -w '%{http_code} %{time_total}\n' -H "Cookie: kouan_session=$cookie" "$url")
 	if [ "$code" != 200 ]; then
-		printf '  %-30s answered %s after %6.2f s  %s\n' "$name" "$code" "$took" "$path"
-		return 0
+		printf 'answered %s after %.2f s' "$code" "$took"
+	elif [ "$(echo "$took > 1" | bc)" = 1 ]; then	# it would outlast wrk's run: timed alone
+		printf 'one request %.2f s' "$took"
+	else
+		out=$(wrk -t1 -c"$conns" -d"$dur" --latency -H "Cookie: kouan_session=$cookie" "$url")
+		printf 'p50 %8s  p99 %8s' "$(awk '$1 == "50%" {print $2}' <<<"$out")" "$(awk '$1 == "99%" {print $2}' <<<"$out")"
+		grep -q 'Non-2xx' <<<"$out" && printf ' (non-2xx answers!)'
 	fi
-	# a request slower than a second would outlast wrk's run: time it alone
-	if [ "$(echo "$took > 1" | bc)" = 1 ]; then
-		printf '  %-30s one request %6.2f s (too slow for wrk)  %s\n' "$name" "$took" "$path"
-		return 0
-	fi
-	out=$(wrk -t1 -c"$conns" -d"$dur" --latency -H "Cookie: kouan_session=$cookie" "$base$path")
-	printf '  %-30s p50 %8s  p99 %8s  %8s req/s  %s\n' "$name" \
-		"$(awk '$1 == "50%" {print $2}' <<<"$out")" "$(awk '$1 == "99%" {print $2}' <<<"$out")" \
-		"$(awk '/Requests\/sec/ {print $2}' <<<"$out")" "$path"
-	grep -q 'Non-2xx' <<<"$out" && echo "  (non-2xx answers!)"
 	return 0
+}
+
+measure_one() {
+	local name=$1 cookie=$2 path=$3
+	printf '  %-26s %-30s' "$name" "$(wrk_one "$base$path" "$cookie")"
+	[ -n "$base2" ] && printf '  baseline %-30s' "$(wrk_one "$base2$path" "$cookie")"
+	printf '  %s\n' "$path"
 }
 
 login() {

@@ -578,6 +578,7 @@ struct list_binds {
 	const char *state, *kind;
 	int64_t cursor, limit;
 	int64_t floor;		/* the dense walk's lowest id; 0: it walks the whole scope */
+	int64_t dense_matches, walk_rows;
 };
 
 static enum list_scope list_binds_of(const struct booking_filter *f, int limit, struct list_binds *b)
@@ -586,6 +587,8 @@ static enum list_scope list_binds_of(const struct booking_filter *f, int limit, 
 	b->kind = f->kind >= 0 && f->kind < KIND_COUNT ? domain_kinds[f->kind].code : "";
 	b->cursor = f->cursor > 0 ? f->cursor : INT64_MAX;
 	b->limit = (int64_t)limit + 1;	/* one more: is there a next page */
+	b->dense_matches = f->dense_matches > 0 ? f->dense_matches : BOOKING_SEARCH_DENSE_MATCHES;
+	b->walk_rows = f->walk_rows > 0 ? f->walk_rows : BOOKING_SEARCH_WALK_ROWS;
 	b->site = f->scope.site_id;
 	if (f->scope.org_id) {
 		b->lead = f->scope.org_id;
@@ -596,14 +599,14 @@ static enum list_scope list_binds_of(const struct booking_filter *f, int limit, 
 	return f->scope.site_id ? LIST_SITE : LIST_ALL;
 }
 
-/* PLAN_DENSE when the term matches BOOKING_SEARCH_DENSE_MATCHES rows or more. */
-static enum kerr search_plan(struct store *st, const struct search_ranges *r, enum list_plan *plan)
+/* PLAN_DENSE when the term matches b->dense_matches rows or more. */
+static enum kerr search_plan(struct store *st, const struct search_ranges *r, const struct list_binds *b,
+	enum list_plan *plan)
 {
 	int64_t matches = 0;
-	const int64_t cap = BOOKING_SEARCH_DENSE_MATCHES;
-	enum kerr e = store_q_one(st, SEARCH_PROBE_SQL, store_q_row_int64, &matches, "ssississi", r->dlo, r->dhi, cap,
-		r->lo, r->hi, cap, r->lo, r->hi, cap);
-	*plan = matches >= BOOKING_SEARCH_DENSE_MATCHES ? PLAN_DENSE : PLAN_SPARSE;
+	enum kerr e = store_q_one(st, SEARCH_PROBE_SQL, store_q_row_int64, &matches, "ssississi", r->dlo, r->dhi,
+		b->dense_matches, r->lo, r->hi, b->dense_matches, r->lo, r->hi, b->dense_matches);
+	*plan = matches >= b->dense_matches ? PLAN_DENSE : PLAN_SPARSE;
 	return e;
 }
 
@@ -619,14 +622,13 @@ static enum kerr walk_floor_row(const struct conn *c, struct db_stmt *s, void *a
 	return K_OK;
 }
 
-/* b->floor: the lowest id of the BOOKING_SEARCH_WALK_ROWS newest of the scope below
- * the cursor, or 0 when the scope holds fewer. */
+/* b->floor: the lowest id of the b->walk_rows newest of the scope below the
+ * cursor, or 0 when the scope holds fewer. */
 static enum kerr walk_floor(struct store *st, enum list_scope scope, struct list_binds *b)
 {
 	struct walk_floor w = {0, 0};
-	enum kerr e = store_q_one(st, walk_floor_sql[scope], walk_floor_row, &w, "iii", b->lead, b->cursor,
-		(int64_t)BOOKING_SEARCH_WALK_ROWS);
-	b->floor = w.rows < BOOKING_SEARCH_WALK_ROWS ? 0 : w.lowest;
+	enum kerr e = store_q_one(st, walk_floor_sql[scope], walk_floor_row, &w, "iii", b->lead, b->cursor, b->walk_rows);
+	b->floor = w.rows < b->walk_rows ? 0 : w.lowest;
 	return e;
 }
 
@@ -681,7 +683,7 @@ enum kerr store_booking_list(struct store *st, const struct booking_filter *f, j
 	enum list_plan plan = PLAN_LIST;
 	enum kerr e = K_OK;
 	if (!f->scope.none && search)
-		e = search_plan(st, &r, &plan);
+		e = search_plan(st, &r, &b, &plan);
 	if (!f->scope.none && e == K_OK)
 		e = plan == PLAN_DENSE ? search_dense(st, scope, &b, &r, &l) : list_run(st, plan, scope, &b, &r, &l);
 	if (e != K_OK) {

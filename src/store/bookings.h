@@ -77,13 +77,16 @@ struct booking_filter {
 	int kind;			/* -1 any */
 	int64_t cursor;			/* 0: from the newest; else ids below it */
 	int limit;
+	/* 0: BOOKING_SEARCH_DENSE_MATCHES and BOOKING_SEARCH_WALK_ROWS (the
+	 * tests choose smaller ones to reach every plan with fewer bookings) */
+	int64_t dense_matches, walk_rows;
 };
 /* A search term matched (declaration numbers, plates and VINs counted) this
  * many times or more is "dense": the scope's bookings are walked newest first
- * and tested, which meets a page of rows sooner than reading every match
- * (about sqrt(page x bookings): 4,600 for 20 of a million). Fewer matches are
- * read from the search indexes and looked up. */
-#define BOOKING_SEARCH_DENSE_MATCHES 4000
+ * and tested, which meets a page sooner than gathering every match. Fewer
+ * matches are gathered from the search indexes (a few milliseconds for
+ * 20,000) and the page read from their newest. */
+#define BOOKING_SEARCH_DENSE_MATCHES 20000
 /* A dense search walks this many of the scope's newest bookings; when they
  * hold less than a page (a year's prefix of the declaration number: the
  * matches are old), the rest of the page is the newest matches below, read

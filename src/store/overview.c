@@ -55,9 +55,10 @@ static enum kerr history_lead_of(struct store *st, const struct history_filter *
 	*lead = f->booking_id ? LEAD_BOOKING : f->from || f->to ? LEAD_TIME : LEAD_NEWEST;
 	if (f->booking_id || decl[0] == '\0')
 		return K_OK;
+	int64_t dense = f->dense_bookings > 0 ? f->dense_bookings : HISTORY_DENSE_BOOKINGS;
 	enum kerr e = store_q_one(st, "SELECT COUNT(*) FROM (SELECT 1 FROM bookings WHERE declaration_digits >= ?"
-		" AND declaration_digits < ? LIMIT ?) d", store_q_row_int64, &n, "ssi", decl, hi, (int64_t)HISTORY_DENSE_BOOKINGS);
-	if (n < HISTORY_DENSE_BOOKINGS)
+		" AND declaration_digits < ? LIMIT ?) d", store_q_row_int64, &n, "ssi", decl, hi, dense);
+	if (n < dense)
 		*lead = LEAD_DECLARATION;
 	return e;
 }

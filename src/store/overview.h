@@ -25,6 +25,7 @@ struct history_filter {
 	int64_t from, to;	/* at in [from, to); 0: open */
 	int64_t cursor;		/* ids below it; 0 from the newest */
 	int limit;
+	int64_t dense_bookings;	/* 0: HISTORY_DENSE_BOOKINGS (the tests choose fewer) */
 };
 /* Newest first: a new array of {"id","booking_id","action","from_state",
  * "to_state","actor","at","reason","declaration_no","organisation"}. */

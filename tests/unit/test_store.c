@@ -798,10 +798,14 @@ static void pg_reset(void **state)
 
 /* ---- search and history: each plan gives what reading every row would ---- */
 
-/* "9402" is a dense term, and the newest BOOKING_SEARCH_WALK_ROWS bookings
- * (7201…) do not hold it: the search reads the rest below the walk. */
-#define SEARCH_DENSE_OLD (BOOKING_SEARCH_DENSE_MATCHES + 100)
-#define SEARCH_BOOKINGS (SEARCH_DENSE_OLD + BOOKING_SEARCH_WALK_ROWS)
+/* The searches below count a term dense from SEARCH_DENSE_MATCHES matches
+ * and walk SEARCH_WALK_ROWS bookings (the store's defaults would need tens of
+ * thousands): "9402" is dense, and the newest SEARCH_WALK_ROWS bookings
+ * (7201…) do not hold it, so the search reads the rest below the walk. */
+#define SEARCH_DENSE_MATCHES 400
+#define SEARCH_WALK_ROWS 200
+#define SEARCH_DENSE_OLD (SEARCH_DENSE_MATCHES + 100)
+#define SEARCH_BOOKINGS (SEARCH_DENSE_OLD + SEARCH_WALK_ROWS)
 #define SEARCH_TEXT_MAX 24
 
 struct made_booking {
@@ -878,7 +882,8 @@ static void expect_search(struct search_world *w, const char *term, const struct
 	for (const char *p = upper; *p; p++)
 		chars += ((unsigned char)*p & 0xc0) != 0x80;
 	int prefix = chars >= BOOKING_SEARCH_PREFIX_MIN, expected = 0, seen = 0;
-	struct booking_filter f = {.scope = *scope, .q = term, .state = -1, .kind = kind, .limit = limit};
+	struct booking_filter f = {.scope = *scope, .q = term, .state = -1, .kind = kind, .limit = limit,
+		.dense_matches = SEARCH_DENSE_MATCHES, .walk_rows = SEARCH_WALK_ROWS};
 	int k = SEARCH_BOOKINGS - 1;
 	do {
 		json_t *items = NULL;
@@ -922,7 +927,7 @@ static void booking_search_plans(void **state)
 	/* dense: a declaration prefix most bookings have, the newest excepted */
 	for (size_t s = 0; s < sizeof scopes / sizeof scopes[0]; s++) {
 		expect_search(&w, "9402", scopes[s], -1, BOOKING_LIST_LIMIT_MAX);
-		expect_search(&w, "9402", scopes[s], -1, 37);
+		expect_search(&w, "9402", scopes[s], -1, 7);
 		expect_search(&w, "1234", scopes[s], -1, BOOKING_LIST_LIMIT_MAX);	/* declarations and plates, once each */
 	}
 	expect_search(&w, "9402", &own, KIND_COMMODITY_VEHICLE, BOOKING_LIST_LIMIT_MAX);
@@ -944,7 +949,8 @@ static void booking_search_plans(void **state)
  * time window or by nothing, hold each booking's "create" row newest first. */
 static void expect_history(struct search_world *w, const char *decl, int64_t from, int64_t to, int expected)
 {
-	struct history_filter f = {.declaration = decl, .action = "", .actor = "", .from = from, .to = to, .limit = 100};
+	struct history_filter f = {.declaration = decl, .action = "", .actor = "", .from = from, .to = to, .limit = 30,
+		.dense_bookings = SEARCH_DENSE_MATCHES};
 	int k = SEARCH_BOOKINGS - 1, seen = 0;
 	do {
 		json_t *items = NULL;
@@ -979,8 +985,8 @@ static void history_search_plans(void **state)
 {
 	struct search_world w = {.st = ((struct fixture *)*state)->st};
 	make_search_world(&w);
-	assert_true(declarations_starting(&w, "9402") >= HISTORY_DENSE_BOOKINGS);
-	assert_true(declarations_starting(&w, "1234") < HISTORY_DENSE_BOOKINGS);
+	assert_true(declarations_starting(&w, "9402") >= SEARCH_DENSE_MATCHES);
+	assert_true(declarations_starting(&w, "1234") < SEARCH_DENSE_MATCHES);
 	expect_history(&w, "9402", 0, 0, declarations_starting(&w, "9402"));	/* walks the history */
 	expect_history(&w, "1234", 0, 0, declarations_starting(&w, "1234"));	/* looks up the bookings */
 	expect_history(&w, w.b[7].decl, 0, 0, 1);
