@@ -16,3 +16,5 @@ echo "== Peak memory of each command beside its baseline"
 bench/memory.sh build
 echo "== Booking form in Chromium: keystroke in a 300-row commodity-vehicle booking to the updated row"
 node bench/booking_rows.mjs build
+echo "== Search and list pages over many bookings, SQLite and PostgreSQL (KOUAN_MILLION bookings, 100,000 unless set; the README's figures: 1,000,000)"
+bench/million.sh "${KOUAN_MILLION:-100000}" 5s

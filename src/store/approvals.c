@@ -10,7 +10,7 @@
 #define APPROVAL_FROM \
 	" FROM bookings b LEFT JOIN sites s ON s.id = b.transshipment_site_id" \
 	" LEFT JOIN organisations w ON w.site_id = b.transshipment_site_id AND w.kind = 'warehouse'" \
-	" JOIN organisations e ON e.id = b.org_id"
+	" JOIN organisations e ON e.id = +b.org_id"	/* "+": the bookings lead, not an organisation's index */
 /* ? 1: the bureau's bookings; ? 2: the warehouse w's (bound to its organisation). */
 #define APPROVER_IS \
 	" ((? = 1 AND (b.kind = 'commodity_vehicle' OR b.transshipment_site_id IS NULL OR s.kind <> 0 OR w.id IS NULL))" \
@@ -45,16 +45,24 @@ static enum kerr queue_row_read(const struct conn *c, struct db_stmt *s, void *a
 	return K_OK;
 }
 
+/* The queue's SQL, newest first: led by the state when one is asked for (the
+ * index bookings_state walks its ids in order), else by the ids themselves;
+ * the cursor is a bound on b.id (INT64_MAX for none), so that a later page
+ * starts where the last ended instead of walking the newer ones again. */
+#define QUEUE_SQL(lead) \
+	"SELECT b.id, " SUBMITTED_AT ", COALESCE(s.name, ''), e.name" APPROVAL_FROM \
+	" WHERE " lead " AND" APPROVER_IS " AND (? = 0 OR b.transshipment_site_id = ?) AND (? = '' OR b.kind = ?)" \
+	" AND b.id < ? ORDER BY b.id DESC LIMIT ?"
+static const char *const queue_sql[2] = {QUEUE_SQL("CAST(? AS TEXT) = ''"), QUEUE_SQL("b.state = ?")};
+
 static enum kerr queue_ids(struct store *st, const struct approval_filter *f, int limit, struct queue *q)
 {
 	/* "" for any: PostgreSQL cannot type a parameter that only meets IS NULL */
 	const char *state = f->state >= 0 && f->state < STATE_COUNT ? domain_states[f->state].code : "";
 	const char *kind = f->kind >= 0 && f->kind < KIND_COUNT ? domain_kinds[f->kind].code : "";
-	return store_q_all(st, "SELECT b.id, " SUBMITTED_AT ", COALESCE(s.name, ''), e.name" APPROVAL_FROM
-		" WHERE" APPROVER_IS " AND (? = 0 OR b.transshipment_site_id = ?) AND (? = '' OR b.state = ?)"
-		" AND (? = '' OR b.kind = ?) AND (? = 0 OR b.id < ?) ORDER BY b.id DESC LIMIT ?", queue_row_read, q,
-		"iiiiissssiii", approver_code(f->approver), approver_code(f->approver), f->warehouse_org_id, f->site_id,
-		f->site_id, state, state, kind, kind, f->cursor, f->cursor, (int64_t)limit);
+	return store_q_all(st, queue_sql[state[0] != '\0'], queue_row_read, q, "siiiiissii", state,
+		approver_code(f->approver), approver_code(f->approver), f->warehouse_org_id, f->site_id, f->site_id, kind, kind,
+		f->cursor > 0 ? f->cursor : INT64_MAX, (int64_t)limit);
 }
 
 /* The booking's document with the queue's own keys. */

@@ -503,39 +503,189 @@ static int search_ranges(const char *q, struct search_ranges *r)
 	return 1;
 }
 
-/* Scope, state, kind and cursor; the casts tell PostgreSQL the types of
- * parameters it cannot infer. */
-#define LIST_FILTER \
-	" WHERE (CAST(? AS BIGINT) = 0 OR org_id = ?) AND (CAST(? AS BIGINT) = 0 OR transshipment_site_id = ?)" \
-	" AND (CAST(? AS TEXT) IS NULL OR state = ?) AND (CAST(? AS TEXT) IS NULL OR kind = ?)" \
-	" AND (CAST(? AS BIGINT) = 0 OR id < ?)"
+/* The list's SQL, one statement per scope so that each uses its own index
+ * and walks it newest first (bookings_org, bookings_site, the primary key),
+ * stopping after LIMIT rows: a filter written "? = 0 OR col = ?" would hide
+ * the index from SQLite's planner. Every variant binds the same values: the
+ * scope's leading value, the site twice, state twice, kind twice, the cursor
+ * (INT64_MAX for none). The casts tell PostgreSQL the types of parameters it
+ * cannot infer. */
+#define SCOPE_ORG "org_id = ?"
+#define SCOPE_SITE "transshipment_site_id = ?"
+#define SCOPE_ALL "CAST(? AS BIGINT) = 0"
+/* the sparse search reads candidates from the search indexes: "+col" keeps
+ * SQLite from walking the scope's index instead */
+#define SCOPE_ORG_NO_INDEX "+org_id = ?"
+#define SCOPE_SITE_NO_INDEX "+transshipment_site_id = ?"
+#define LIST_FILTER(scope) \
+	" WHERE " scope " AND (CAST(? AS BIGINT) = 0 OR transshipment_site_id = ?)" \
+	" AND (CAST(? AS TEXT) = '' OR state = ?) AND (CAST(? AS TEXT) = '' OR kind = ?) AND id < ?"
+#define LIST_SQL(scope) BOOKING_COLUMNS LIST_FILTER(scope) " ORDER BY id DESC LIMIT ?"
+/* A term matched by many bookings: walk the scope newest first down to a
+ * floor (BOOKING_SEARCH_WALK_ROWS rows of the scope) and test each booking,
+ * stopping at LIMIT. */
+#define SEARCH_DENSE_SQL(scope) BOOKING_COLUMNS LIST_FILTER(scope) " AND id >= ?" \
+	" AND ((declaration_digits >= ? AND declaration_digits < ?)" \
+	"  OR EXISTS (SELECT 1 FROM booking_plates p WHERE p.booking_id = bookings.id AND p.plate >= ? AND p.plate < ?)" \
+	"  OR EXISTS (SELECT 1 FROM booking_vehicles v WHERE v.booking_id = bookings.id AND v.vin >= ? AND v.vin < ?))" \
+	" ORDER BY id DESC LIMIT ?"
+/* A term matched by few: each branch a range on its own index; the union
+ * gives the ids, looked up by primary key. */
+#define SEARCH_SPARSE_SQL(scope) BOOKING_COLUMNS LIST_FILTER(scope) \
+	" AND id IN (SELECT id FROM bookings WHERE declaration_digits >= ? AND declaration_digits < ?" \
+	"  UNION SELECT booking_id FROM booking_plates WHERE plate >= ? AND plate < ?" \
+	"  UNION SELECT booking_id FROM booking_vehicles WHERE vin >= ? AND vin < ?)" \
+	" ORDER BY id DESC LIMIT ?"
+/* Below the floor (many matches, but old ones: a year's prefix of the
+ * declaration number), each branch's newest matches from its own index
+ * ("+id" orders without walking the scope's index; bookings_org_declaration
+ * serves an enterprise's own numbers), at most LIMIT each. */
+#define REST_DECLARATIONS(scope) "SELECT id FROM (SELECT id FROM bookings" LIST_FILTER(scope) \
+	" AND declaration_digits >= ? AND declaration_digits < ? ORDER BY +id DESC LIMIT ?) d"
+#define REST_CHILDREN(scope, table, column) "SELECT id FROM (SELECT bookings.id AS id FROM " table " c" \
+	" JOIN bookings ON bookings.id = c.booking_id" LIST_FILTER(scope) " AND c." column " >= ? AND c." column " < ?" \
+	" ORDER BY +bookings.id DESC LIMIT ?) c"
+#define SEARCH_REST_SQL(scope, child_scope) BOOKING_COLUMNS " WHERE id IN (" REST_DECLARATIONS(scope) \
+	" UNION " REST_CHILDREN(child_scope, "booking_plates", "plate") \
+	" UNION " REST_CHILDREN(child_scope, "booking_vehicles", "vin") ") ORDER BY id DESC LIMIT ?"
+#define WALK_FLOOR_SQL(scope) \
+	"SELECT COUNT(*), COALESCE(MIN(id), 0) FROM (SELECT id FROM bookings WHERE " scope " AND id < ?" \
+	" ORDER BY id DESC LIMIT ?) w"
+/* Matches counted up to BOOKING_SEARCH_DENSE_MATCHES over the three search
+ * indexes, each count bounded. */
+#define SEARCH_PROBE_SQL \
+	"SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM bookings WHERE declaration_digits >= ? AND declaration_digits < ?" \
+	" LIMIT ?) d) + (SELECT COUNT(*) FROM (SELECT 1 FROM booking_plates WHERE plate >= ? AND plate < ? LIMIT ?) p)" \
+	" + (SELECT COUNT(*) FROM (SELECT 1 FROM booking_vehicles WHERE vin >= ? AND vin < ? LIMIT ?) v)"
+
+enum list_scope { LIST_ALL, LIST_ORG, LIST_SITE, LIST_SCOPES };
+enum list_plan { PLAN_LIST, PLAN_DENSE, PLAN_SPARSE, PLAN_REST, LIST_PLANS };
+
+static const char *const list_sql[LIST_PLANS][LIST_SCOPES] = {
+	[PLAN_LIST] = {LIST_SQL(SCOPE_ALL), LIST_SQL(SCOPE_ORG), LIST_SQL(SCOPE_SITE)},
+	[PLAN_DENSE] = {SEARCH_DENSE_SQL(SCOPE_ALL), SEARCH_DENSE_SQL(SCOPE_ORG), SEARCH_DENSE_SQL(SCOPE_SITE)},
+	[PLAN_SPARSE] = {SEARCH_SPARSE_SQL(SCOPE_ALL), SEARCH_SPARSE_SQL(SCOPE_ORG_NO_INDEX),
+		SEARCH_SPARSE_SQL(SCOPE_SITE_NO_INDEX)},
+	[PLAN_REST] = {SEARCH_REST_SQL(SCOPE_ALL, SCOPE_ALL), SEARCH_REST_SQL(SCOPE_ORG, SCOPE_ORG_NO_INDEX),
+		SEARCH_REST_SQL(SCOPE_SITE_NO_INDEX, SCOPE_SITE_NO_INDEX)},
+};
+static const char *const walk_floor_sql[LIST_SCOPES] = {WALK_FLOOR_SQL(SCOPE_ALL), WALK_FLOOR_SQL(SCOPE_ORG),
+	WALK_FLOOR_SQL(SCOPE_SITE)};
+
+/* The values every variant binds, in order. */
+struct list_binds {
+	int64_t lead, site;
+	const char *state, *kind;
+	int64_t cursor, limit;
+	int64_t floor;		/* the dense walk's lowest id; 0: it walks the whole scope */
+	int64_t dense_matches, walk_rows;
+};
+
+static enum list_scope list_binds_of(const struct booking_filter *f, int limit, struct list_binds *b)
+{
+	b->state = f->state >= 0 && f->state < STATE_COUNT ? domain_states[f->state].code : "";
+	b->kind = f->kind >= 0 && f->kind < KIND_COUNT ? domain_kinds[f->kind].code : "";
+	b->cursor = f->cursor > 0 ? f->cursor : INT64_MAX;
+	b->limit = (int64_t)limit + 1;	/* one more: is there a next page */
+	b->dense_matches = f->dense_matches > 0 ? f->dense_matches : BOOKING_SEARCH_DENSE_MATCHES;
+	b->walk_rows = f->walk_rows > 0 ? f->walk_rows : BOOKING_SEARCH_WALK_ROWS;
+	b->site = f->scope.site_id;
+	if (f->scope.org_id) {
+		b->lead = f->scope.org_id;
+		return LIST_ORG;
+	}
+	b->lead = f->scope.site_id;
+	b->site = 0;
+	return f->scope.site_id ? LIST_SITE : LIST_ALL;
+}
+
+/* PLAN_DENSE when the term matches b->dense_matches rows or more. */
+static enum kerr search_plan(struct store *st, const struct search_ranges *r, const struct list_binds *b,
+	enum list_plan *plan)
+{
+	int64_t matches = 0;
+	enum kerr e = store_q_one(st, SEARCH_PROBE_SQL, store_q_row_int64, &matches, "ssississi", r->dlo, r->dhi,
+		b->dense_matches, r->lo, r->hi, b->dense_matches, r->lo, r->hi, b->dense_matches);
+	*plan = matches >= b->dense_matches ? PLAN_DENSE : PLAN_SPARSE;
+	return e;
+}
+
+struct walk_floor {
+	int64_t rows, lowest;
+};
+
+static enum kerr walk_floor_row(const struct conn *c, struct db_stmt *s, void *arg)
+{
+	struct walk_floor *w = arg;
+	w->rows = c->drv->column_int64(s, 0);
+	w->lowest = c->drv->column_int64(s, 1);
+	return K_OK;
+}
+
+/* b->floor: the lowest id of the b->walk_rows newest of the scope below the
+ * cursor, or 0 when the scope holds fewer. */
+static enum kerr walk_floor(struct store *st, enum list_scope scope, struct list_binds *b)
+{
+	struct walk_floor w = {0, 0};
+	enum kerr e = store_q_one(st, walk_floor_sql[scope], walk_floor_row, &w, "iii", b->lead, b->cursor, b->walk_rows);
+	b->floor = w.rows < b->walk_rows ? 0 : w.lowest;
+	return e;
+}
+
+static enum kerr list_run(struct store *st, enum list_plan plan, enum list_scope scope, const struct list_binds *b,
+	const struct search_ranges *r, struct list_job *l)
+{
+	const char *sql = list_sql[plan][scope];
+	if (plan == PLAN_LIST)
+		return store_q_all(st, sql, summary_row, l, "iiissssii", b->lead, b->site, b->site, b->state, b->state,
+			b->kind, b->kind, b->cursor, b->limit);
+	if (plan == PLAN_DENSE)
+		return store_q_all(st, sql, summary_row, l, "iiissssiissssssi", b->lead, b->site, b->site, b->state,
+			b->state, b->kind, b->kind, b->cursor, b->floor, r->dlo, r->dhi, r->lo, r->hi, r->lo, r->hi, b->limit);
+	if (plan == PLAN_REST)
+		return store_q_all(st, sql, summary_row, l, "iiissssissi" "iiissssissi" "iiissssissi" "i",
+			b->lead, b->site, b->site, b->state, b->state, b->kind, b->kind, b->cursor, r->dlo, r->dhi, b->limit,
+			b->lead, b->site, b->site, b->state, b->state, b->kind, b->kind, b->cursor, r->lo, r->hi, b->limit,
+			b->lead, b->site, b->site, b->state, b->state, b->kind, b->kind, b->cursor, r->lo, r->hi, b->limit,
+			b->limit);
+	return store_q_all(st, sql, summary_row, l, "iiissssissssssi", b->lead, b->site, b->site, b->state, b->state,
+		b->kind, b->kind, b->cursor, r->dlo, r->dhi, r->lo, r->hi, r->lo, r->hi, b->limit);
+}
+
+/* A dense term: the walk down to the floor, then the newest matches below
+ * it for what the page still lacks. */
+static enum kerr search_dense(struct store *st, enum list_scope scope, struct list_binds *b,
+	const struct search_ranges *r, struct list_job *l)
+{
+	enum kerr e = walk_floor(st, scope, b);
+	if (e == K_OK)
+		e = list_run(st, PLAN_DENSE, scope, b, r, l);
+	size_t got = json_array_size(l->items);
+	if (e != K_OK || b->floor == 0 || got >= (size_t)b->limit)
+		return e;
+	struct list_binds rest = *b;
+	rest.cursor = b->floor;
+	rest.limit = b->limit - (int64_t)got;
+	return list_run(st, PLAN_REST, scope, &rest, r, l);
+}
 
 enum kerr store_booking_list(struct store *st, const struct booking_filter *f, json_t **items, int64_t *next_cursor)
 {
 	struct search_ranges r;
+	memset(&r, 0, sizeof r);
 	int search = f->q != NULL && f->q[0] != '\0';
 	if (search && !search_ranges(f->q, &r))
 		return K_VALIDATION_FAILED;
-	struct list_job l = {.items = json_array()};
 	int limit = f->limit > 0 && f->limit <= BOOKING_LIST_LIMIT_MAX ? f->limit : BOOKING_LIST_LIMIT_DEFAULT;
-	const char *state = f->state >= 0 && f->state < STATE_COUNT ? domain_states[f->state].code : NULL;
-	const char *kind = f->kind >= 0 && f->kind < KIND_COUNT ? domain_kinds[f->kind].code : NULL;
+	struct list_job l = {.items = json_array()};
+	struct list_binds b;
+	enum list_scope scope = list_binds_of(f, limit, &b);
+	enum list_plan plan = PLAN_LIST;
 	enum kerr e = K_OK;
-	if (f->scope.none)
-		;	/* nothing to see */
-	else if (search)
-		e = store_q_all(st, BOOKING_COLUMNS LIST_FILTER
-			/* each branch a range on its own index; the union gives the ids */
-			" AND id IN (SELECT id FROM bookings WHERE declaration_digits >= ? AND declaration_digits < ?"
-			"  UNION SELECT booking_id FROM booking_plates WHERE plate >= ? AND plate < ?"
-			"  UNION SELECT booking_id FROM booking_vehicles WHERE vin >= ? AND vin < ?)"
-			" ORDER BY id DESC LIMIT ?", summary_row, &l, "iiiissssiissssssi", f->scope.org_id, f->scope.org_id,
-			f->scope.site_id, f->scope.site_id, state, state, kind, kind, f->cursor, f->cursor, r.dlo, r.dhi, r.lo, r.hi,
-			r.lo, r.hi, (int64_t)limit + 1);
-	else
-		e = store_q_all(st, BOOKING_COLUMNS LIST_FILTER " ORDER BY id DESC LIMIT ?", summary_row, &l, "iiiissssiii",
-			f->scope.org_id, f->scope.org_id, f->scope.site_id, f->scope.site_id, state, state, kind, kind, f->cursor,
-			f->cursor, (int64_t)limit + 1);
+	if (!f->scope.none && search)
+		e = search_plan(st, &r, &b, &plan);
+	if (!f->scope.none && e == K_OK)
+		e = plan == PLAN_DENSE ? search_dense(st, scope, &b, &r, &l) : list_run(st, plan, scope, &b, &r, &l);
 	if (e != K_OK) {
 		json_decref(l.items);
 		return e;

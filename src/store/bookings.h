@@ -77,7 +77,21 @@ struct booking_filter {
 	int kind;			/* -1 any */
 	int64_t cursor;			/* 0: from the newest; else ids below it */
 	int limit;
+	/* 0: BOOKING_SEARCH_DENSE_MATCHES and BOOKING_SEARCH_WALK_ROWS (the
+	 * tests choose smaller ones to reach every plan with fewer bookings) */
+	int64_t dense_matches, walk_rows;
 };
+/* A search term matched (declaration numbers, plates and VINs counted) this
+ * many times or more is "dense": the scope's bookings are walked newest first
+ * and tested, which meets a page sooner than gathering every match. Fewer
+ * matches are gathered from the search indexes (a few milliseconds for
+ * 20,000) and the page read from their newest. */
+#define BOOKING_SEARCH_DENSE_MATCHES 20000
+/* A dense search walks this many of the scope's newest bookings; when they
+ * hold less than a page (a year's prefix of the declaration number: the
+ * matches are old), the rest of the page is the newest matches below, read
+ * from each search index. */
+#define BOOKING_SEARCH_WALK_ROWS 2000
 /* *items: a new array of summaries, newest first; *next_cursor 0 at the end. */
 enum kerr store_booking_list(struct store *st, const struct booking_filter *f, json_t **items, int64_t *next_cursor)
 	KOUAN_MUST_USE;

@@ -402,6 +402,8 @@ static const struct migration migrations[] = {
 		" required INTEGER NOT NULL DEFAULT 0 CHECK (required IN (0, 1)),"
 		" updated_at {{BIGINT}} NOT NULL DEFAULT 0);"
 		"INSERT INTO second_factor_roles (role) VALUES ('bureau'), ('warehouse'), ('gate'), ('admin');"},
+	{9,	/* search with a million bookings (issue 14): an enterprise's own declaration numbers by prefix */
+		"CREATE INDEX bookings_org_declaration ON bookings(org_id, declaration_digits, id);"},
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))

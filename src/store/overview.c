@@ -23,6 +23,46 @@ static enum kerr history_row(const struct conn *c, struct db_stmt *s, void *arg)
 	return K_OK;
 }
 
+/* The history's SQL, led by the condition whose index should drive it;
+ * the others are filters ("+h.at" keeps SQLite off the time index when
+ * another leads; CROSS JOIN keeps the history the outer loop in SQLite,
+ * whatever the statistics say of the bookings' indexes). Newest first, stopping after LIMIT rows when the walk
+ * follows h.id. */
+#define HISTORY_SQL(lead) \
+	"SELECT h.id, h.booking_id, h.action, h.from_state, h.to_state, COALESCE(u.username, ''), h.at, h.reason," \
+	" b.declaration_no, o.name FROM booking_history h CROSS JOIN bookings b CROSS JOIN organisations o" \
+	" LEFT JOIN users u ON u.id = h.actor_id" \
+	" WHERE " lead " AND b.id = h.booking_id AND o.id = b.org_id AND (? = 0 OR h.booking_id = ?) AND (? = '' OR (b.declaration_digits >= ? AND b.declaration_digits < ?))" \
+	" AND (? = '' OR h.action = ?) AND (? = '' OR u.username = ?) AND +h.at >= ? AND +h.at < ? AND h.id < ?" \
+	" ORDER BY h.id DESC LIMIT ?"
+
+enum history_lead { LEAD_NEWEST, LEAD_BOOKING, LEAD_DECLARATION, LEAD_TIME, HISTORY_LEADS };
+
+static const char *const history_sql[HISTORY_LEADS] = {
+	[LEAD_NEWEST] = HISTORY_SQL("CAST(? AS BIGINT) = CAST(? AS BIGINT)"),
+	[LEAD_BOOKING] = HISTORY_SQL("h.booking_id = ? AND CAST(? AS BIGINT) = 0"),
+	[LEAD_DECLARATION] = HISTORY_SQL("h.booking_id IN (SELECT id FROM bookings WHERE declaration_digits >= ?"
+		" AND declaration_digits < ?)"),
+	[LEAD_TIME] = HISTORY_SQL("h.at >= ? AND h.at < ?"),
+};
+
+/* Which condition leads; the declaration's bookings are counted (up to
+ * HISTORY_DENSE_BOOKINGS) to choose between walking and looking up. */
+static enum kerr history_lead_of(struct store *st, const struct history_filter *f, const char *decl, const char *hi,
+	enum history_lead *lead)
+{
+	int64_t n = 0;
+	*lead = f->booking_id ? LEAD_BOOKING : f->from || f->to ? LEAD_TIME : LEAD_NEWEST;
+	if (f->booking_id || decl[0] == '\0')
+		return K_OK;
+	int64_t dense = f->dense_bookings > 0 ? f->dense_bookings : HISTORY_DENSE_BOOKINGS;
+	enum kerr e = store_q_one(st, "SELECT COUNT(*) FROM (SELECT 1 FROM bookings WHERE declaration_digits >= ?"
+		" AND declaration_digits < ? LIMIT ?) d", store_q_row_int64, &n, "ssi", decl, hi, dense);
+	if (n < dense)
+		*lead = LEAD_DECLARATION;
+	return e;
+}
+
 enum kerr store_history_search(struct store *st, const struct history_filter *f, json_t **items, int64_t *next_cursor)
 {
 	char hi[HISTORY_QUERY_MAX + sizeof PREFIX_END];
@@ -31,16 +71,23 @@ enum kerr store_history_search(struct store *st, const struct history_filter *f,
 	if (strlen(decl) > HISTORY_QUERY_MAX)
 		return K_VALIDATION_FAILED;
 	snprintf(hi, sizeof hi, "%s%s", decl, PREFIX_END);
+	enum history_lead lead;
+	enum kerr e = history_lead_of(st, f, decl, hi, &lead);
+	/* the two values of the lead: what it compares, or a pair that holds */
+	const char *lead_text[2] = {decl, hi};
+	int64_t lead_int[2] = {lead == LEAD_BOOKING ? f->booking_id : lead == LEAD_TIME ? f->from : 0,
+		lead == LEAD_TIME ? (f->to ? f->to : OPEN_END) : 0};
 	json_t *arr = json_array();
-	enum kerr e = store_q_all(st, "SELECT h.id, h.booking_id, h.action, h.from_state, h.to_state, COALESCE(u.username, ''),"
-		" h.at, h.reason, b.declaration_no, o.name FROM booking_history h JOIN bookings b ON b.id = h.booking_id"
-		" JOIN organisations o ON o.id = b.org_id LEFT JOIN users u ON u.id = h.actor_id"
-		" WHERE (? = 0 OR h.booking_id = ?) AND (? = '' OR (b.declaration_digits >= ? AND b.declaration_digits < ?))"
-		" AND (? = '' OR h.action = ?) AND (? = '' OR u.username = ?) AND h.at >= ? AND h.at < ? AND h.id < ?"
-		" ORDER BY h.id DESC LIMIT ?", history_row, arr, "iisssssssiiii",
-		f->booking_id, f->booking_id, decl, decl, hi, f->action ? f->action : "", f->action ? f->action : "",
-		f->actor ? f->actor : "", f->actor ? f->actor : "", f->from, f->to ? f->to : OPEN_END,
-		f->cursor ? f->cursor : OPEN_END, (int64_t)limit + 1);
+	if (e == K_OK && lead == LEAD_DECLARATION)
+		e = store_q_all(st, history_sql[lead], history_row, arr, "ssiisssssssiiii", lead_text[0], lead_text[1],
+			f->booking_id, f->booking_id, decl, decl, hi, f->action ? f->action : "", f->action ? f->action : "",
+			f->actor ? f->actor : "", f->actor ? f->actor : "", f->from, f->to ? f->to : OPEN_END,
+			f->cursor ? f->cursor : OPEN_END, (int64_t)limit + 1);
+	else if (e == K_OK)
+		e = store_q_all(st, history_sql[lead], history_row, arr, "iiiisssssssiiii", lead_int[0], lead_int[1],
+			f->booking_id, f->booking_id, decl, decl, hi, f->action ? f->action : "", f->action ? f->action : "",
+			f->actor ? f->actor : "", f->actor ? f->actor : "", f->from, f->to ? f->to : OPEN_END,
+			f->cursor ? f->cursor : OPEN_END, (int64_t)limit + 1);
 	if (e != K_OK) {
 		json_decref(arr);
 		return e;

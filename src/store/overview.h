@@ -13,6 +13,9 @@
 #define HISTORY_LIMIT_MAX 1000	/* rows one page (or one export) holds */
 #define HISTORY_QUERY_MAX 64
 #define HOURS_A_DAY 24
+/* A declaration prefix of this many bookings or more walks the history
+ * newest first; fewer are looked up through their bookings. */
+#define HISTORY_DENSE_BOOKINGS 4000
 
 struct history_filter {
 	int64_t booking_id;	/* 0: any */
@@ -22,6 +25,7 @@ struct history_filter {
 	int64_t from, to;	/* at in [from, to); 0: open */
 	int64_t cursor;		/* ids below it; 0 from the newest */
 	int limit;
+	int64_t dense_bookings;	/* 0: HISTORY_DENSE_BOOKINGS (the tests choose fewer) */
 };
 /* Newest first: a new array of {"id","booking_id","action","from_state",
  * "to_state","actor","at","reason","declaration_no","organisation"}. */

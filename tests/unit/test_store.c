@@ -23,7 +23,9 @@
 
 #include "auth/password.h"
 #include "core/log.h"
+#include "store/bookings.h"
 #include "store/db.h"
+#include "store/overview.h"
 #include "store/release.h"
 #include "store/sites.h"
 #include "store/store.h"
@@ -769,6 +771,206 @@ static void pg_reset(void **state)
 
 /* ---- the two runs ---- */
 
+/* ---- search and history: each plan gives what reading every row would ---- */
+
+/* The searches below count a term dense from SEARCH_DENSE_MATCHES matches
+ * and walk SEARCH_WALK_ROWS bookings (the store's defaults would need tens of
+ * thousands): "9402" is dense, and the newest SEARCH_WALK_ROWS bookings
+ * (7201…) do not hold it, so the search reads the rest below the walk. */
+#define SEARCH_DENSE_MATCHES 400
+#define SEARCH_WALK_ROWS 200
+#define SEARCH_DENSE_OLD (SEARCH_DENSE_MATCHES + 100)
+#define SEARCH_BOOKINGS (SEARCH_DENSE_OLD + SEARCH_WALK_ROWS)
+#define SEARCH_TEXT_MAX 24
+
+struct made_booking {
+	int64_t id, org, site;
+	int heavy;
+	char decl[SEARCH_TEXT_MAX], plate[SEARCH_TEXT_MAX], vin[SEARCH_TEXT_MAX];
+};
+
+struct search_world {
+	struct store *st;
+	int64_t org[2], site, user;
+	struct made_booking *b;
+};
+
+/* Booking k: declaration 9402… (7201… from SEARCH_DENSE_OLD on, 1234… for
+ * every 50th), heavy trucks (even k)
+ * with a plate 新F… (1234KZ… for every 10th), commodity vehicles with a VIN
+ * LGWEF…; a third in the first organisation, every 4th heavy truck at site. */
+static void make_search_world(struct search_world *w)
+{
+	assert_int_equal(store_org_create(w->st, "检索企业甲", ORG_ENTERPRISE, &w->org[0]), K_OK);
+	assert_int_equal(store_org_create(w->st, "检索企业乙", ORG_ENTERPRISE, &w->org[1]), K_OK);
+	assert_int_equal(store_site_create(w->st, "检索换装场", SITE_LISTED, &w->site), K_OK);
+	int org_created = 0;
+	assert_int_equal(store_user_add(w->st, "searcher", "enterprise", "检索企业甲", FAKE_HASH, &w->user, &org_created), K_OK);
+	w->b = calloc(SEARCH_BOOKINGS, sizeof *w->b);
+	for (int k = 0; k < SEARCH_BOOKINGS; k++) {
+		struct made_booking *b = &w->b[k];
+		b->org = w->org[k % 3 == 0 ? 0 : 1];
+		b->heavy = k % 2 == 0;
+		b->site = b->heavy && k % 4 == 0 ? w->site : 0;
+		snprintf(b->decl, sizeof b->decl, "%s%08d", k % 50 == 0 ? "1234202500" : k < SEARCH_DENSE_OLD ? "9402202500" :
+			"7201202500", k);
+		json_t *doc = json_pack("{s:s}", "declaration_no", b->decl);
+		if (b->heavy) {
+			snprintf(b->plate, sizeof b->plate, k % 10 == 0 ? "1234KZ%05d" : "新F%05d", k);
+			json_object_set_new(doc, "plates", json_pack("[s]", b->plate));
+		} else {
+			snprintf(b->vin, sizeof b->vin, "LGWEF%012d", k);
+			json_object_set_new(doc, "vehicles", json_pack("[{s:s}]", "vin", b->vin));
+		}
+		if (b->site)
+			json_object_set_new(doc, "transshipment_site_id", json_integer(b->site));
+		assert_int_equal(store_booking_create(w->st, b->org, w->user, b->heavy ? KIND_HEAVY_TRUCK : KIND_COMMODITY_VEHICLE,
+			0, doc, &b->id), K_OK);
+		json_decref(doc);
+	}
+}
+
+/* What store_booking_list promises: upper case, spaces dropped; a prefix
+ * from BOOKING_SEARCH_PREFIX_MIN characters, else the whole value. */
+static int value_matches(const char *value, const char *term, int prefix)
+{
+	return value[0] != '\0' && (prefix ? strncmp(value, term, strlen(term)) == 0 : strcmp(value, term) == 0);
+}
+
+static int booking_matches(const struct made_booking *b, const char *term, int prefix)
+{
+	return value_matches(b->decl, term, prefix) || value_matches(b->plate, term, prefix) ||
+	       value_matches(b->vin, term, prefix);
+}
+
+/* Every page of the search, in order, against the bookings read one by one. */
+static void expect_search(struct search_world *w, const char *term, const struct booking_scope *scope, int kind,
+	int limit)
+{
+	char upper[SEARCH_TEXT_MAX];
+	size_t n = 0;
+	for (const char *p = term; *p && n + 1 < sizeof upper; p++)
+		if (*p != ' ')
+			upper[n++] = (char)(*p >= 'a' && *p <= 'z' ? *p - 'a' + 'A' : *p);
+	upper[n] = '\0';
+	size_t chars = 0;
+	for (const char *p = upper; *p; p++)
+		chars += ((unsigned char)*p & 0xc0) != 0x80;
+	int prefix = chars >= BOOKING_SEARCH_PREFIX_MIN, expected = 0, seen = 0;
+	struct booking_filter f = {.scope = *scope, .q = term, .state = -1, .kind = kind, .limit = limit,
+		.dense_matches = SEARCH_DENSE_MATCHES, .walk_rows = SEARCH_WALK_ROWS};
+	int k = SEARCH_BOOKINGS - 1;
+	do {
+		json_t *items = NULL;
+		int64_t next = 0;
+		assert_int_equal(store_booking_list(w->st, &f, &items, &next), K_OK);
+		size_t i;
+		json_t *it;
+		json_array_foreach(items, i, it) {
+			for (; k >= 0; k--) {
+				const struct made_booking *b = &w->b[k];
+				if ((scope->org_id == 0 || b->org == scope->org_id) && (scope->site_id == 0 || b->site == scope->site_id) &&
+				    (kind < 0 || (kind == KIND_HEAVY_TRUCK) == b->heavy) && booking_matches(b, upper, prefix))
+					break;
+			}
+			if (k < 0)
+				fail_msg("q=%s: booking %lld is not a match", term, (long long)json_integer_value(json_object_get(it, "id")));
+			if (json_integer_value(json_object_get(it, "id")) != w->b[k].id)
+				fail_msg("q=%s: got booking %lld, expected %lld", term,
+					(long long)json_integer_value(json_object_get(it, "id")), (long long)w->b[k].id);
+			k--;
+			seen++;
+		}
+		assert_true(json_array_size(items) == (size_t)limit || next == 0);
+		json_decref(items);
+		f.cursor = next;
+	} while (f.cursor != 0);
+	for (; k >= 0; k--)
+		expected += (scope->org_id == 0 || w->b[k].org == scope->org_id) &&
+			    (scope->site_id == 0 || w->b[k].site == scope->site_id) &&
+			    (kind < 0 || (kind == KIND_HEAVY_TRUCK) == w->b[k].heavy) && booking_matches(&w->b[k], upper, prefix);
+	if (expected != 0)
+		fail_msg("q=%s: %d matching bookings missing after %d", term, expected, seen);
+}
+
+static void booking_search_plans(void **state)
+{
+	struct search_world w = {.st = ((struct fixture *)*state)->st};
+	make_search_world(&w);
+	const struct booking_scope all = {0}, own = {.org_id = w.org[0]}, site = {.site_id = w.site};
+	const struct booking_scope *scopes[] = {&all, &own, &site};
+	/* dense: a declaration prefix most bookings have, the newest excepted */
+	for (size_t s = 0; s < sizeof scopes / sizeof scopes[0]; s++) {
+		expect_search(&w, "9402", scopes[s], -1, BOOKING_LIST_LIMIT_MAX);
+		expect_search(&w, "9402", scopes[s], -1, 7);
+		expect_search(&w, "1234", scopes[s], -1, BOOKING_LIST_LIMIT_MAX);	/* declarations and plates, once each */
+	}
+	expect_search(&w, "9402", &own, KIND_COMMODITY_VEHICLE, BOOKING_LIST_LIMIT_MAX);
+	expect_search(&w, "94022025000012", &own, -1, 7);
+	/* sparse: VINs, plates, whole values, a prefix too short to be one */
+	expect_search(&w, "lgwe f0000000", &all, -1, BOOKING_LIST_LIMIT_MAX);
+	expect_search(&w, "LGWEF", &own, KIND_HEAVY_TRUCK, BOOKING_LIST_LIMIT_MAX);
+	expect_search(&w, w.b[3].vin, &all, -1, BOOKING_LIST_LIMIT_DEFAULT);
+	expect_search(&w, w.b[3].vin, &own, -1, BOOKING_LIST_LIMIT_DEFAULT);	/* another's: nothing */
+	expect_search(&w, "新F001", &all, -1, 9);
+	expect_search(&w, "新F00", &site, -1, BOOKING_LIST_LIMIT_MAX);
+	expect_search(&w, w.b[20].plate, &all, -1, BOOKING_LIST_LIMIT_DEFAULT);
+	expect_search(&w, w.b[50].decl, &all, -1, BOOKING_LIST_LIMIT_DEFAULT);
+	expect_search(&w, "940", &all, -1, BOOKING_LIST_LIMIT_DEFAULT);
+	free(w.b);
+}
+
+/* The history's pages, led by the declaration (few or many bookings), by a
+ * time window or by nothing, hold each booking's "create" row newest first. */
+static void expect_history(struct search_world *w, const char *decl, int64_t from, int64_t to, int expected)
+{
+	struct history_filter f = {.declaration = decl, .action = "", .actor = "", .from = from, .to = to, .limit = 30,
+		.dense_bookings = SEARCH_DENSE_MATCHES};
+	int k = SEARCH_BOOKINGS - 1, seen = 0;
+	do {
+		json_t *items = NULL;
+		int64_t next = 0;
+		assert_int_equal(store_history_search(w->st, &f, &items, &next), K_OK);
+		size_t i;
+		json_t *it;
+		json_array_foreach(items, i, it) {
+			while (k >= 0 && strncmp(w->b[k].decl, decl, strlen(decl)) != 0)
+				k--;
+			assert_true(k >= 0);
+			assert_int_equal(json_integer_value(json_object_get(it, "booking_id")), w->b[k].id);
+			assert_string_equal(json_string_value(json_object_get(it, "action")), "create");
+			k--;
+			seen++;
+		}
+		json_decref(items);
+		f.cursor = next;
+	} while (f.cursor != 0);
+	assert_int_equal(seen, expected);
+}
+
+static int declarations_starting(const struct search_world *w, const char *prefix)
+{
+	int n = 0;
+	for (int k = 0; k < SEARCH_BOOKINGS; k++)
+		n += strncmp(w->b[k].decl, prefix, strlen(prefix)) == 0;
+	return n;
+}
+
+static void history_search_plans(void **state)
+{
+	struct search_world w = {.st = ((struct fixture *)*state)->st};
+	make_search_world(&w);
+	assert_true(declarations_starting(&w, "9402") >= SEARCH_DENSE_MATCHES);
+	assert_true(declarations_starting(&w, "1234") < SEARCH_DENSE_MATCHES);
+	expect_history(&w, "9402", 0, 0, declarations_starting(&w, "9402"));	/* walks the history */
+	expect_history(&w, "1234", 0, 0, declarations_starting(&w, "1234"));	/* looks up the bookings */
+	expect_history(&w, w.b[7].decl, 0, 0, 1);
+	expect_history(&w, "", 1, (int64_t)time(NULL) + 1, SEARCH_BOOKINGS);	/* a time window */
+	expect_history(&w, "", 0, 0, SEARCH_BOOKINGS);
+	expect_history(&w, "", (int64_t)time(NULL) + 1, 0, 0);
+	free(w.b);
+}
+
 static int sqlite_group_setup(void **state)
 {
 	run.drv = DRV_SQLITE;
@@ -1013,6 +1215,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(sessions, setup, teardown),
 		cmocka_unit_test_setup_teardown(options, setup, teardown),
 		cmocka_unit_test_setup_teardown(site_links, setup, teardown),
+		cmocka_unit_test_setup_teardown(booking_search_plans, setup, teardown),
+		cmocka_unit_test_setup_teardown(history_search_plans, setup, teardown),
 		cmocka_unit_test_setup_teardown(release_keys, setup, teardown),
 		cmocka_unit_test_setup_teardown(release_key_race, setup, teardown),
 		cmocka_unit_test_setup_teardown(demo_seed, setup, teardown),
