@@ -22,6 +22,7 @@ struct api_settings {
 	long login_max_per_user;	/* failed logins per account in the window */
 	long login_max_per_addr;	/* failed logins per client address in the window */
 	long login_window_s;
+	long login_backoff_s;	/* the first wait beyond the free failures; doubled after each next */
 	size_t max_body;	/* JSON bodies */
 	size_t max_upload;	/* multipart bodies, on UPLOAD routes only */
 	const char *metrics_from;	/* who may read /metrics: "loopback", "any" or addresses "A,B" */

@@ -29,7 +29,7 @@ struct serve_config {
 	const char *listen, *db, *trusted_proxy, *metrics_from;
 	int log_level, demo, test_clock;
 	long threads, db_pool, max_body, max_upload, max_header_bytes, grace_ms;
-	long session_idle, session_max, login_max_user, login_max_addr, login_window;
+	long session_idle, session_max, login_max_user, login_max_addr, login_window, login_backoff;
 	long max_connections, max_per_addr, head_timeout, body_timeout, idle_timeout;
 	long recognize_workers, recognize_queue;
 };
@@ -67,9 +67,10 @@ static const struct config_option options[] = {
 	{"--max-header-bytes", "KOUAN_MAX_HEADER_BYTES", CONFIG_INT, "8192", 1024, 65536, O(max_header_bytes), "largest request head, bytes", NULL},
 	{"--session-idle", "KOUAN_SESSION_IDLE", CONFIG_INT, "7200", 1, 604800, O(session_idle), "seconds an unused session lasts", NULL},
 	{"--session-max", "KOUAN_SESSION_MAX", CONFIG_INT, "43200", 1, 2592000, O(session_max), "seconds any session lasts", NULL},
-	{"--login-max-user", "KOUAN_LOGIN_MAX_USER", CONFIG_INT, "5", 1, 1000, O(login_max_user), "failed logins of one account from one address before each next attempt must wait (1 s, doubling)", NULL},
+	{"--login-max-user", "KOUAN_LOGIN_MAX_USER", CONFIG_INT, "5", 1, 1000, O(login_max_user), "failed logins of one account from one address before each next attempt must wait (--login-backoff, doubling)", NULL},
 	{"--login-max-addr", "KOUAN_LOGIN_MAX_ADDR", CONFIG_INT, "50", 1, 100000, O(login_max_addr), "failed logins from one address, all accounts, before its attempts must wait (password spraying)", NULL},
 	{"--login-window", "KOUAN_LOGIN_WINDOW", CONFIG_INT, "900", 1, 86400, O(login_window), "seconds after its last failure that a count is forgotten (and the longest wait)", NULL},
+	{"--login-backoff", "KOUAN_LOGIN_BACKOFF", CONFIG_INT, "1", 1, 3600, O(login_backoff), "seconds the first attempt beyond the free failures must wait (doubled after each next failure)", NULL},
 	{"--trusted-proxy", "KOUAN_TRUSTED_PROXY", CONFIG_STRING, "", 0, 64, O(trusted_proxy), "proxy address whose X-Forwarded-For/-Proto are believed", NULL},
 	{"--max-connections", "KOUAN_MAX_CONNECTIONS", CONFIG_INT, "0", 0, 10000000, O(max_connections), "connections open at once (0: as many as the descriptor limit allows)", NULL},
 	{"--max-conn-per-addr", "KOUAN_MAX_CONN_PER_ADDR", CONFIG_INT, "256", 0, 10000000, O(max_per_addr), "connections open at once from one address; the trusted proxy is exempt (0: no limit)", NULL},
@@ -132,7 +133,7 @@ int cli_serve(int argc, char **argv)
 
 	struct app app = {
 		.set = {cfg.session_idle, cfg.session_max, cfg.login_max_user, cfg.login_max_addr, cfg.login_window,
-			(size_t)cfg.max_body, (size_t)cfg.max_upload, cfg.metrics_from},
+			cfg.login_backoff, (size_t)cfg.max_body, (size_t)cfg.max_upload, cfg.metrics_from},
 		.started_at = (int64_t)time(NULL),
 		.test_clock = cfg.test_clock,
 	};

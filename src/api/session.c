@@ -23,7 +23,6 @@
 #define CACHE_SHARDS 64
 #define CACHE_PER_SHARD 512
 #define USERNAME_MAX 64
-#define BACKOFF_FIRST_S 1	/* the wait after the first failure beyond the free ones; doubled after each next */
 #define BACKOFF_DOUBLINGS_MAX 30
 #define ADDR_SUBJECT ""		/* the address's own count */
 
@@ -324,12 +323,12 @@ static void start_session(struct api_ctx *c, struct caller *who)
 static const char *const throttle_kinds[THROTTLE_KIND_COUNT] = {"login", "totp", "register", "reset"};
 
 /* The wait after n failures when the first `free` cost nothing. */
-static int64_t backoff_s(int64_t n, long free, long window_s)
+static int64_t backoff_s(int64_t n, long free, long first_s, long window_s)
 {
 	if (n < free)
 		return 0;
 	int64_t over = n - free;
-	int64_t wait = BACKOFF_FIRST_S << (over < BACKOFF_DOUBLINGS_MAX ? over : BACKOFF_DOUBLINGS_MAX);
+	int64_t wait = (int64_t)first_s << (over < BACKOFF_DOUBLINGS_MAX ? over : BACKOFF_DOUBLINGS_MAX);
 	return wait < window_s ? wait : window_s;
 }
 
@@ -339,7 +338,7 @@ static enum kerr count_wait(struct app *app, const char *kind, const char *subje
 {
 	int64_t n = 0, last = 0;
 	enum kerr e = store_throttle_get(app->store, kind, subject, addr, now - app->set.login_window_s, &n, &last);
-	int64_t until = last + backoff_s(n, free, app->set.login_window_s);
+	int64_t until = last + backoff_s(n, free, app->set.login_backoff_s, app->set.login_window_s);
 	*wait = e == K_OK && n >= free && until > now ? until - now : 0;
 	return e;
 }
