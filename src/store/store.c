@@ -352,3 +352,24 @@ enum kerr store_tx(struct store *st, tx_fn fn, void *arg)
 	store_conn_put(st, &c);
 	return e;
 }
+
+enum kerr store_read(struct store *st, tx_fn fn, void *arg)
+{
+	struct conn c;
+	enum kerr e = store_conn_get(st, &c);
+	if (e != K_OK)
+		return e;
+	int in_tx = c.drv->begin_read != NULL;
+	if (in_tx)
+		e = c.drv->begin_read(c.db);
+	if (in_tx && e != K_OK) {
+		store_conn_put(st, &c);
+		return e;
+	}
+	e = fn(&c, arg);
+	/* nothing was written: ending the read either way gives the snapshot back */
+	if (in_tx && c.drv->rollback(c.db) != K_OK)
+		log_warn("msg=\"end of a read failed\" driver=%s", c.drv->name);
+	store_conn_put(st, &c);
+	return e;
+}
