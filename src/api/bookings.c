@@ -592,17 +592,17 @@ static void remember_choices(struct api_ctx *c, const struct booking_meta *m, js
 void bookings_patch(struct api_ctx *c)
 {
 	struct booking_meta m;
-	json_t *doc = NULL, *rec = NULL, *fields = NULL;
-	json_t *patch = api_body_object(c);
-	if (patch == NULL)
-		return;
-	enum kerr e = load_visible(c, &m, &doc);
+	json_t *doc = NULL, *rec = NULL, *fields = NULL, *patch = NULL;
+	enum kerr e = load_visible(c, &m, &doc);	/* another organisation's booking: 404 whatever the body */
 	if (e == K_OK && !domain_states[m.state].editable)
 		e = K_WRONG_STATE;
 	if (e != K_OK) {
 		api_error(c, e);
 		goto out;
 	}
+	patch = api_body_object(c);
+	if (patch == NULL)
+		goto out;
 	fields = json_array();
 	check_patch(c, patch, fields);
 	if (json_array_size(fields) > 0) {
@@ -645,9 +645,11 @@ void bookings_check(struct api_ctx *c)
 {
 	struct booking_meta m;
 	json_t *doc = NULL, *body = NULL, *checks = NULL;
-	if (!action_body(c, &body))
-		return;
 	enum kerr e = load_visible(c, &m, &doc);
+	if (e == K_OK && !action_body(c, &body)) {
+		json_decref(doc);
+		return;
+	}
 	json_t *rec = e == K_OK ? declaration_of(c, &m) : NULL;
 	if (e == K_OK)
 		e = booking_run_checks(c, &m, doc, rec, 1, &checks, NULL);
@@ -689,10 +691,12 @@ static void run_action(struct api_ctx *c, enum booking_action action)
 {
 	struct booking_meta m;
 	json_t *doc = NULL, *body = NULL, *rec = NULL, *checks = NULL, *errors = NULL;
-	if (!action_body(c, &body))
+	enum kerr e = load_visible(c, &m, &doc);	/* access before the body: another's booking is 404 */
+	if (e == K_OK && !action_body(c, &body)) {
+		json_decref(doc);
 		return;
+	}
 	const char *reason = body ? json_str(body, "reason") : NULL;
-	enum kerr e = load_visible(c, &m, &doc);
 	if (e == K_OK && !domain_action_allowed(action, m.state))
 		e = K_WRONG_STATE;
 	if (e == K_OK && reason && strlen(reason) > BOOKING_REASON_MAX) {

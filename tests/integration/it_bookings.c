@@ -567,6 +567,11 @@ static void isolation(void **state)
 	json_decref(action(&ent2, id, "withdraw", 404, "not_found"));
 	json_decref(action(&ent2, id, "cancel", 404, "not_found"));
 	call_free(&ent2, "POST", bpath(id, "/check", p, sizeof p), NULL, 404, "not_found");
+	/* whatever the body: access is looked at first (no 400 or 422 that would say the booking is there) */
+	json_decref(patch(&ent2, id, "{\"contact\":", 404, "not_found"));
+	json_decref(patch(&ent2, id, "{\"wheels\":4}", 404, "not_found"));
+	call_free(&ent2, "POST", bpath(id, "/cancel", p, sizeof p), "{\"reason\":", 404, "not_found");
+	call_free(&ent2, "POST", bpath(id, "/check", p, sizeof p), "[1]", 404, "not_found");
 	json_decref(upload(&ent2, bpath(id, "/attachments", p, sizeof p), "declarations/decl_001.pdf",
 		(const char *const[]){"type", "other", NULL}, 404, "not_found"));
 	json_decref(upload(&ent2, bpath(id, "/vehicles/import", p, sizeof p), "vins/vins.csv", NULL, 404, "not_found"));
