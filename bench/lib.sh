@@ -67,3 +67,5 @@ wrk_rate() { awk '/Requests\/sec/ {print $2}'; }
 rss_kib() { for p in "$@"; do cat /proc/"$p"/status; done | awk '/^VmRSS:/ {s += $2} END {print s}'; }
 # nginx's master and its workers
 nginx_pids() { local m; m=$(cat "$tmp/nginx.pid"); echo "$m" $(pgrep -P "$m"); }
+# CPU seconds (user + system) a process has used so far
+cpu_s() { awk -v tck="$(getconf CLK_TCK)" '{ print ($14 + $15) / tck }' /proc/"$1"/stat; }

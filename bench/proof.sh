@@ -34,16 +34,30 @@ bureau=(-s -o /dev/null -w '%{http_code}' -H "Cookie: kouan_session=$bc" -H "X-C
 	"$base/api/v1/capacity")" = 200 ]
 for i in $(seq 0 $((nent - 1))); do kouan_login "bench_ent$i" "$pw"; done >"$tmp/enterprises"
 
-# load MODE DURATION SESSIONS: bench/proof.lua's summary line; release and scan end when each thread is done
+# load MODE DURATION SESSIONS: bench/proof.lua's summary line; release and scan end when each thread is done.
+# The CPU seconds the server and wrk used go to $tmp/cpu.MODE ("server client"): on a machine shared with
+# others the rate says little, the CPU per operation says what 2 cores of our own would do.
 load() {
-	wrk -t"$nent" -c"$nent" -d"$2" -s bench/proof.lua "$base" -- "$1" "$3" "$tmp/booked" "$tomorrow" >"$tmp/wrk.$1" &
+	local k0 k1
+	k0=$(cpu_s "$kpid")
+	/usr/bin/time -f '%U %S' -o "$tmp/time.$1" \
+		wrk -t"$nent" -c"$nent" -d"$2" -s bench/proof.lua "$base" -- "$1" "$3" "$tmp/booked" "$tomorrow" >"$tmp/wrk.$1" &
 	local w=$!
 	if [ "$1" != book ]; then
 		until [ "$(ls "$tmp" | grep -c "\.$1-done\$")" -ge "$nent" ] || ! kill -0 "$w" 2>/dev/null; do sleep 0.02; done
-		kill -INT "$w" 2>/dev/null || true
+		kill -INT $(pgrep -P "$w") 2>/dev/null || true	# wrk itself: time(1) ignores SIGINT
 	fi
 	wait "$w" || true
+	k1=$(cpu_s "$kpid")
+	echo "$(echo "$k1 - $k0" | bc -l) $(awk '{ print $1 + $2 }' "$tmp/time.$1")" >"$tmp/cpu.$1"
 	grep "^$1 " "$tmp/wrk.$1"
+}
+# per MODE COUNT: CPU milliseconds per operation of the server and of wrk, and what 2 cores would do
+per() {
+	read -r ks ws <"$tmp/cpu.$1"
+	printf '    CPU per operation: server %.3f ms, wrk %.3f ms -> 2 cores of our own: %.0f /s (server and wrk), %.0f /s (server alone)\n' \
+		"$(echo "1000 * $ks / $2" | bc -l)" "$(echo "1000 * $ws / $2" | bc -l)" "$(echo "2 * $2 / ($ks + $ws)" | bc -l)" \
+		"$(echo "2 * $2 / $ks" | bc -l)"
 }
 figure() { sed -n 's/.* ok=\([0-9]*\) .* seconds=\([0-9.]*\) .*/\1 \2/p'; }
 
@@ -52,6 +66,7 @@ b=$(load book "$dur" "$tmp/enterprises")
 read -r nb bs < <(echo "$b" | figure)
 printf '  bookings created+filled+submitted: %d in %.2f s = %.0f /s (%.0f requests/s)   (goal >= 2000 /s)\n' \
 	"$nb" "$bs" "$(echo "$nb / $bs" | bc -l)" "$(echo "3 * $nb / $bs" | bc -l)"
+per book "$nb"
 echo "$b" | grep -q 'failed=0 ' || echo "    $b"
 
 # 2. gate scans: approve (warehouse 1, untimed) and fetch each code, then scan each once
@@ -70,6 +85,7 @@ g=$(load scan 600s "$tmp/gate")
 read -r ng gs < <(echo "$g" | figure)
 printf '  gate scans (verify + record the passage, green): %d in %.2f s = %.0f /s   (goal >= 5000 /s)\n' \
 	"$ng" "$gs" "$(echo "$ng / $gs" | bc -l)"
+per scan "$ng"
 echo "$g" | grep -q 'failed=0 ' || echo "    $g"
 
 # 3. GET of one of those bookings, with its enterprise's session, beside nginx
@@ -96,6 +112,7 @@ non2xx=$(grep -c 'Non-2xx' "$tmp/wrk-kouan" || true)
 printf '  GET /api/v1/bookings/%s (session), body %d bytes, wrk -t2 -c64 -d%s\n' "$id" "$size" "$dur"
 printf '    kouan %10.0f req/s%s\n    nginx %10.0f req/s (static file, same size)\n    ratio %10.2f   (goal >= 0.80)\n' \
 	"$k" "$([ "$non2xx" = 0 ] || echo '  (non-2xx answers!)')" "$n" "$(echo "$k / $n" | bc -l)"
+echo "  load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # 4. resident memory: kouan's one process; nginx's master and 2 workers together
 printf '  resident memory idle: kouan %.1f MiB (before any login), nginx %.1f MiB\n' \
