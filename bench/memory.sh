@@ -2,7 +2,8 @@
 # Peak memory (largest resident set over the files) of each kouan command
 # beside its baseline in the same run. Not part of the tests.
 #   bench/memory.sh [BUILD_DIR]        (default build)
-# The server's memory under load is in bench/http.sh.
+# The server's memory idle and under 64 busy connections, beside nginx's, is in bench/proof.sh (and after
+# the load in bench/http.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=$(realpath "${1:-build}")/kouan

@@ -1,68 +1,122 @@
 #!/bin/bash
 # Issue 14's figures, not part of the tests:
-#   1. an authenticated GET of a booking under wrk, beside nginx serving a static file of the same size;
-#   2. bookings created and submitted per second over ENTERPRISES enterprises (bench/proof_load.py);
-#   3. gate scans per second, verify + record a passage (same script, on those bookings).
-#   bench/proof.sh [DURATION] [ENTERPRISES] [PER_ENTERPRISE] [DB]   (10s 64 20 sqlite)
-# DB: sqlite, or a postgres:// URL of an empty database.
+#   1. bookings created, filled and submitted per second over ENTERPRISES enterprises;
+#   2. gate scans per second, verify + record a passage, of those bookings once approved;
+#   3. an authenticated GET of a booking under wrk, beside nginx serving a static file of the same size;
+#   4. the server's resident memory idle and under the GET load, beside nginx's.
+# The load is wrk with bench/proof.lua: one connection per wrk thread, ENTERPRISES of them.
+#   bench/proof.sh [DURATION] [ENTERPRISES] [DB] [SYNCHRONOUS]   (10s 64 sqlite; DB: sqlite or
+#   a postgres:// URL of an empty database; SYNCHRONOUS: FULL for SQLite's synchronous=FULL)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-dur=${1:-10s} nent=${2:-64} per=${3:-20} db=${4:-sqlite}
-bin=${KOUAN_BIN:-build/kouan}
-tmp=$(mktemp -d)
-chmod 755 "$tmp"
-trap 'kill $kpid 2>/dev/null || true; [ -f "$tmp/nginx.pid" ] && kill "$(cat "$tmp/nginx.pid")" 2>/dev/null || true; rm -rf "$tmp"' EXIT
+dur=${1:-10s} nent=${2:-64} db=${3:-sqlite} sync=${4:-}
+source bench/lib.sh
 [ "$db" = sqlite ] && db="sqlite:$tmp/kouan.db"
 pw=bench-password-1
+tomorrow=$(TZ=Asia/Shanghai date -d tomorrow +%F)
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 add() { echo "$pw" | "$bin" user add "$@" --db "$db" >/dev/null 2>&1; }
-
 # Each enterprise its own organisation; every account hashes its password (argon2id), so this takes a while.
 for i in $(seq 0 $((nent - 1))); do add "bench_ent$i" --role enterprise --org "压测企业$i"; done
 add bench_bureau --role bureau
 add bench_gate --role gate
-kport=$(free_port)
-"$bin" serve --listen "127.0.0.1:$kport" --db "$db" --demo --log-level warn 2>"$tmp/kouan.log" &
-kpid=$!
-for _ in $(seq 100); do grep -q 'listening addr=' "$tmp/kouan.log" && break; sleep 0.1; done
-base="http://127.0.0.1:$kport"
+[ -n "$sync" ] && export KOUAN_SQLITE_SYNCHRONOUS=$sync
+kouan_start "$db" --demo --threads 4 --db-pool 8
 whpw=$(sed -n 's/.*username=demo_warehouse1 .*password=\([^ ]*\).*/\1/p' "$tmp/kouan.log" | head -n1)
+idle_kib=$(rss_kib "$kpid")
 
-echo "proof: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), database ${db%%:*}"
-WAREHOUSE_PW=$whpw python3 bench/proof_load.py "$base" "$pw" "$nent" "$per"
+echo "proof: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), database ${db%%:*}${sync:+, synchronous=$sync}"
+# the bureau opens tomorrow wide, with a day's grace, so that no cap stops the load
+read -r bc bx < <(kouan_login bench_bureau "$pw")
+bureau=(-s -o /dev/null -w '%{http_code}' -H "Cookie: kouan_session=$bc" -H "X-CSRF-Token: $bx" -H 'Content-Type: application/json')
+[ "$(curl "${bureau[@]}" -X PUT -d '{"grace_minutes":1440}' "$base/api/v1/capacity/defaults")" = 200 ]
+[ "$(curl "${bureau[@]}" -X PUT -d "{\"date\":\"$tomorrow\",\"kind\":\"heavy_truck\",\"capacity\":100000}" \
+	"$base/api/v1/capacity")" = 200 ]
+for i in $(seq 0 $((nent - 1))); do kouan_login "bench_ent$i" "$pw"; done >"$tmp/enterprises"
 
-# 1. GET of one of those bookings, with its enterprise's session
-curl -s -c "$tmp/cookies" -H 'Content-Type: application/json' \
-	-d "{\"username\":\"bench_ent0\",\"password\":\"$pw\"}" "$base/api/v1/session" >/dev/null
-cookie=$(awk '$6 == "kouan_session" {print $7}' "$tmp/cookies")
-id=$(curl -s -H "Cookie: kouan_session=$cookie" "$base/api/v1/bookings?limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])')
+# load MODE DURATION SESSIONS: bench/proof.lua's summary line; release and scan end when each thread is done.
+# The CPU seconds the server and wrk used go to $tmp/cpu.MODE ("server client"): on a machine shared with
+# others the rate says little, the CPU per operation says what 2 cores of our own would do.
+load() {
+	local k0 k1
+	k0=$(cpu_s "$kpid")
+	/usr/bin/time -f '%U %S' -o "$tmp/time.$1" \
+		wrk -t"$nent" -c"$nent" -d"$2" -s bench/proof.lua "$base" -- "$1" "$3" "$tmp/booked" "$tomorrow" >"$tmp/wrk.$1" &
+	local w=$!
+	if [ "$1" != book ]; then
+		until [ "$(ls "$tmp" | grep -c "\.$1-done\$")" -ge "$nent" ] || ! kill -0 "$w" 2>/dev/null; do sleep 0.02; done
+		kill -INT $(pgrep -P "$w") 2>/dev/null || true	# wrk itself: time(1) ignores SIGINT
+	fi
+	wait "$w" || true
+	k1=$(cpu_s "$kpid")
+	echo "$(echo "$k1 - $k0" | bc -l) $(awk '{ print $1 + $2 }' "$tmp/time.$1")" >"$tmp/cpu.$1"
+	grep "^$1 " "$tmp/wrk.$1"
+}
+# per MODE COUNT: CPU milliseconds per operation of the server and of wrk, and what 2 cores would do
+per() {
+	read -r ks ws <"$tmp/cpu.$1"
+	printf '    CPU per operation: server %.3f ms, wrk %.3f ms -> 2 cores of our own: %.0f /s (server and wrk), %.0f /s (server alone)\n' \
+		"$(echo "1000 * $ks / $2" | bc -l)" "$(echo "1000 * $ws / $2" | bc -l)" "$(echo "2 * $2 / ($ks + $ws)" | bc -l)" \
+		"$(echo "2 * $2 / $ks" | bc -l)"
+}
+figure() { sed -n 's/.* ok=\([0-9]*\) .* seconds=\([0-9.]*\) .*/\1 \2/p'; }
+
+# 1. bookings: create -> fill -> submit, each enterprise on its own connection
+b=$(load book "$dur" "$tmp/enterprises")
+read -r nb bs < <(echo "$b" | figure)
+printf '  bookings created+filled+submitted: %d in %.2f s = %.0f /s (%.0f requests/s)   (goal >= 2000 /s)\n' \
+	"$nb" "$bs" "$(echo "$nb / $bs" | bc -l)" "$(echo "3 * $nb / $bs" | bc -l)"
+per book "$nb"
+echo "$b" | grep -q 'failed=0 ' || echo "    $b"
+
+# 2. gate scans: approve (warehouse 1, untimed) and fetch each code, then scan each once
+read -r wc wx < <(kouan_login demo_warehouse1 "$whpw")
+cat "$tmp"/booked.[0-9]* | python3 -c '
+import json, sys
+ids = [int(l) for l in sys.stdin if l.strip()]
+for k in range(0, len(ids), 100):
+    print(json.dumps({"action": "approve", "ids": ids[k:k + 100]}))' | while read -r batch; do
+	curl -s -o /dev/null -H "Cookie: kouan_session=$wc" -H "X-CSRF-Token: $wx" -H 'Content-Type: application/json' \
+		-d "$batch" "$base/api/v1/approvals/batch"
+done
+load release 600s "$tmp/enterprises" >/dev/null
+kouan_login bench_gate "$pw" >"$tmp/gate"
+g=$(load scan 600s "$tmp/gate")
+read -r ng gs < <(echo "$g" | figure)
+printf '  gate scans (verify + record the passage, green): %d in %.2f s = %.0f /s   (goal >= 5000 /s)\n' \
+	"$ng" "$gs" "$(echo "$ng / $gs" | bc -l)"
+per scan "$ng"
+echo "$g" | grep -q 'failed=0 ' || echo "    $g"
+
+# 3. GET of one of those bookings, with its enterprise's session, beside nginx
+read -r cookie _ <"$tmp/enterprises"
+id=$(head -n1 "$tmp/booked.0")
 curl -s -H "Cookie: kouan_session=$cookie" "$base/api/v1/bookings/$id" >"$tmp/booking.json"
 size=$(stat -c %s "$tmp/booking.json")
 [ "$size" -gt 200 ] || { echo "proof: GET of the booking failed" >&2; exit 1; }
-nport=$(free_port)
-mkdir -p "$tmp/www"
-cp "$tmp/booking.json" "$tmp/www/booking.json"
-chmod -R a+rX "$tmp/www"
-cat >"$tmp/nginx.conf" <<NGINX
-worker_processes 2;
-pid $tmp/nginx.pid;
-error_log $tmp/nginx.err;
-events { worker_connections 1024; }
-http {
-	access_log off;
-	default_type application/json;
-	client_body_temp_path $tmp;
-	proxy_temp_path $tmp; fastcgi_temp_path $tmp; uwsgi_temp_path $tmp; scgi_temp_path $tmp;
-	server { listen 127.0.0.1:$nport; root $tmp/www; }
-}
-NGINX
-nginx -c "$tmp/nginx.conf" -p "$tmp"
-for _ in $(seq 50); do curl -sf "http://127.0.0.1:$nport/booking.json" >/dev/null && break; sleep 0.1; done
-rate() { awk '/Requests\/sec/ {print $2}'; }
-k=$(wrk -t2 -c64 -d"$dur" -H "Cookie: kouan_session=$cookie" "$base/api/v1/bookings/$id" | tee "$tmp/wrk-kouan" | rate)
-n=$(wrk -t2 -c64 -d"$dur" "http://127.0.0.1:$nport/booking.json" | rate)
+nginx_static "$tmp/booking.json"
+nginx_idle_kib=$(rss_kib $(nginx_pids))
+# resident memory sampled halfway through each load
+busy() { sleep "$(echo "${dur%s} / 2" | bc -l)"; rss_kib "$@" >"$tmp/busy"; }
+wrk -t2 -c64 -d"$dur" -H "Cookie: kouan_session=$cookie" "$base/api/v1/bookings/$id" >"$tmp/wrk-kouan" &
+busy "$kpid"
+wait $!
+k=$(wrk_rate <"$tmp/wrk-kouan")
+kouan_busy_kib=$(cat "$tmp/busy")
+wrk -t2 -c64 -d"$dur" "http://127.0.0.1:$nport/booking.json" >"$tmp/wrk-nginx" &
+busy $(nginx_pids)
+wait $!
+n=$(wrk_rate <"$tmp/wrk-nginx")
+nginx_busy_kib=$(cat "$tmp/busy")
 non2xx=$(grep -c 'Non-2xx' "$tmp/wrk-kouan" || true)
 printf '  GET /api/v1/bookings/%s (session), body %d bytes, wrk -t2 -c64 -d%s\n' "$id" "$size" "$dur"
 printf '    kouan %10.0f req/s%s\n    nginx %10.0f req/s (static file, same size)\n    ratio %10.2f   (goal >= 0.80)\n' \
 	"$k" "$([ "$non2xx" = 0 ] || echo '  (non-2xx answers!)')" "$n" "$(echo "$k / $n" | bc -l)"
+echo "  load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+# 4. resident memory: kouan's one process; nginx's master and 2 workers together
+printf '  resident memory idle: kouan %.1f MiB (before any login), nginx %.1f MiB\n' \
+	"$(echo "$idle_kib / 1024" | bc -l)" "$(echo "$nginx_idle_kib / 1024" | bc -l)"
+printf '  resident memory under 64 busy connections (the GET load): kouan %.1f MiB, nginx %.1f MiB, ratio %.2f\n' \
+	"$(echo "$kouan_busy_kib / 1024" | bc -l)" "$(echo "$nginx_busy_kib / 1024" | bc -l)" \
+	"$(echo "$kouan_busy_kib / $nginx_busy_kib" | bc -l)"

@@ -10,8 +10,10 @@ echo "== Scanned declarations: kouan recognize against the tesseract command"
 bench/recognize_scan.sh build
 echo "== VIN spreadsheet, 5,000 rows"
 bench/vins.sh build
-echo "== Bookings: GET of a booking against nginx, bookings created+submitted/s over 64 enterprises, gate scans/s"
-bench/proof.sh 10s 64 20
+echo "== Bookings created+submitted/s over 64 enterprises, gate scans/s, GET of a booking and memory against nginx"
+bench/proof.sh 10s 64
+echo "== The same with SQLite synchronous=FULL"
+bench/proof.sh 10s 64 sqlite FULL
 echo "== Peak memory of each command beside its baseline"
 bench/memory.sh build
 echo "== Booking form in Chromium: keystroke in a 300-row commodity-vehicle booking to the updated row"

@@ -145,9 +145,17 @@ static int optional_body(struct api_ctx *c, json_t **body)
 	return len == 0 || *body != NULL;
 }
 
+/* Who may decide comes first: another organisation's booking answers 404 or
+ * 403 whatever the body holds. */
 static void decide_one(struct api_ctx *c, enum booking_action action)
 {
 	json_t *body = NULL;
+	int64_t id = api_param_id(c, 0);
+	enum kerr e = may_decide(c, id);
+	if (e != K_OK) {
+		api_error(c, e);
+		return;
+	}
 	if (!optional_body(c, &body))
 		return;
 	const char *reason = action == ACTION_REJECT ? reject_reason(c, body) : (body ? json_str(body, "reason") : NULL);
@@ -160,8 +168,7 @@ static void decide_one(struct api_ctx *c, enum booking_action action)
 		json_decref(body);
 		return;
 	}
-	int64_t id = api_param_id(c, 0);
-	enum kerr e = decide(c, id, action, reason);
+	e = decide(c, id, action, reason);
 	json_decref(body);
 	if (e != K_OK)
 		api_error(c, e);

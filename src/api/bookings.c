@@ -101,14 +101,13 @@ static json_t *declaration_of(struct api_ctx *c, const struct booking_meta *m)
 	return rec;
 }
 
-/* Answer the whole booking: the organisation's name and the checks added. */
-static void answer_booking(struct api_ctx *c, int status, const struct booking_meta *m, json_t *doc)
+/* Answer the whole booking (the store adds the organisation's name as
+ * "company"), with its checks when asked: a write answers them, a GET only
+ * with ?checks=1 (they read the declaration's recognition again). */
+static void answer_booking(struct api_ctx *c, int status, const struct booking_meta *m, json_t *doc, int with_checks)
 {
-	struct org o;
-	json_object_set_new(doc, "company", store_org_get(c->app->store, m->org_id, &o) == K_OK ? json_string(o.name)
-		: json_null());
-	json_t *rec = declaration_of(c, m), *checks = NULL;
-	if (booking_run_checks(c, m, doc, rec, 0, &checks, NULL) == K_OK)
+	json_t *rec = with_checks ? declaration_of(c, m) : NULL, *checks = NULL;
+	if (with_checks && booking_run_checks(c, m, doc, rec, 0, &checks, NULL) == K_OK)
 		json_object_set_new(doc, "checks", checks);
 	json_decref(rec);
 	api_json(c, status, doc);
@@ -123,7 +122,7 @@ static void answer_fresh(struct api_ctx *c, int status, int64_t id)
 		api_error(c, e);
 		return;
 	}
-	answer_booking(c, status, &m, doc);
+	answer_booking(c, status, &m, doc, 1);
 }
 
 /* ---- creating ---- */
@@ -249,11 +248,12 @@ void bookings_get(struct api_ctx *c)
 {
 	struct booking_meta m;
 	json_t *doc = NULL;
+	const char *want = http_query(c->req, "checks");
 	enum kerr e = load_visible(c, &m, &doc);
 	if (e != K_OK)
 		api_error(c, e);
 	else
-		answer_booking(c, 200, &m, doc);
+		answer_booking(c, 200, &m, doc, want && strcmp(want, "1") == 0);
 }
 
 /* ---- editing ---- */
@@ -584,17 +584,17 @@ static void remember_choices(struct api_ctx *c, const struct booking_meta *m, js
 void bookings_patch(struct api_ctx *c)
 {
 	struct booking_meta m;
-	json_t *doc = NULL, *rec = NULL, *fields = NULL;
-	json_t *patch = api_body_object(c);
-	if (patch == NULL)
-		return;
-	enum kerr e = load_visible(c, &m, &doc);
+	json_t *doc = NULL, *rec = NULL, *fields = NULL, *patch = NULL;
+	enum kerr e = load_visible(c, &m, &doc);	/* another organisation's booking: 404 whatever the body */
 	if (e == K_OK && !domain_states[m.state].editable)
 		e = K_WRONG_STATE;
 	if (e != K_OK) {
 		api_error(c, e);
 		goto out;
 	}
+	patch = api_body_object(c);
+	if (patch == NULL)
+		goto out;
 	fields = json_array();
 	booking_patch_check(c, patch, fields);
 	if (json_array_size(fields) > 0) {
@@ -637,9 +637,11 @@ void bookings_check(struct api_ctx *c)
 {
 	struct booking_meta m;
 	json_t *doc = NULL, *body = NULL, *checks = NULL;
-	if (!action_body(c, &body))
-		return;
 	enum kerr e = load_visible(c, &m, &doc);
+	if (e == K_OK && !action_body(c, &body)) {
+		json_decref(doc);
+		return;
+	}
 	json_t *rec = e == K_OK ? declaration_of(c, &m) : NULL;
 	if (e == K_OK)
 		e = booking_run_checks(c, &m, doc, rec, 1, &checks, NULL);
@@ -690,10 +692,12 @@ static void run_action(struct api_ctx *c, enum booking_action action)
 {
 	struct booking_meta m;
 	json_t *doc = NULL, *body = NULL, *rec = NULL, *checks = NULL, *errors = NULL;
-	if (!action_body(c, &body))
+	enum kerr e = load_visible(c, &m, &doc);	/* access before the body: another's booking is 404 */
+	if (e == K_OK && !action_body(c, &body)) {
+		json_decref(doc);
 		return;
+	}
 	const char *reason = body ? json_str(body, "reason") : NULL;
-	enum kerr e = load_visible(c, &m, &doc);
 	if (e == K_OK && !domain_action_allowed(action, m.state))
 		e = K_WRONG_STATE;
 	if (e == K_OK && reason && strlen(reason) > BOOKING_REASON_MAX) {

@@ -39,8 +39,9 @@ enum { N_VEHICLE_KEYS = COUNT(vehicle_keys) };
 #define BOOKING_COLUMNS \
 	"SELECT id, org_id, kind, state, declaration_id, transshipment_site_id, created_by, version, declaration_no," \
 	" fields, declared, confidence, warnings, is_transit, created_at, updated_at," \
-	" clearance_mode, cargo_type, customs_warehouse, contact, usage_type, fuel_type, crossing_date, slot FROM bookings"
-enum { COL_FIRST_TEXT = 16 };
+	" clearance_mode, cargo_type, customs_warehouse, contact, usage_type, fuel_type, crossing_date, slot," \
+	" (SELECT name FROM organisations WHERE id = bookings.org_id) FROM bookings"
+enum { COL_FIRST_TEXT = 16, COL_COMPANY = 24 };
 
 static int is_field_key(const char *key)
 {
@@ -330,6 +331,8 @@ static enum kerr booking_row(const struct conn *c, struct db_stmt *s, void *arg)
 	for (int i = 0; i < N_TEXT; i++)
 		json_object_set_new(d, text_columns[i], c->drv->column_is_null(s, COL_FIRST_TEXT + i) ? json_null() :
 			json_string(c->drv->column_text(s, COL_FIRST_TEXT + i)));
+	json_object_set_new(d, "company", c->drv->column_is_null(s, COL_COMPANY) ? json_null() :
+		json_string(c->drv->column_text(s, COL_COMPANY)));
 	json_decref(r->doc);
 	r->doc = d;
 	return K_OK;
@@ -413,12 +416,7 @@ static enum kerr get_run(const struct conn *c, void *arg)
 enum kerr store_booking_get(struct store *st, int64_t id, struct booking_meta *meta, json_t **doc)
 {
 	struct get_job g = {.id = id, .want_doc = doc != NULL};
-	struct conn c;
-	enum kerr e = store_conn_get(st, &c);
-	if (e != K_OK)
-		return e;
-	e = get_run(&c, &g);
-	store_conn_put(st, &c);
+	enum kerr e = store_read(st, get_run, &g);
 	if (e == K_OK && meta)
 		*meta = g.r.meta;
 	if (e == K_OK && doc) {

@@ -69,6 +69,9 @@ struct db_driver {
 
 	/* Transactions. SQLite begins IMMEDIATE (it takes the write lock). */
 	enum kerr (*begin)(struct db_conn *c);
+	/* A transaction that only reads (one snapshot); NULL when statements
+	 * are better run alone (PostgreSQL: BEGIN and COMMIT are round trips). */
+	enum kerr (*begin_read)(struct db_conn *c);
 	enum kerr (*commit)(struct db_conn *c);
 	enum kerr (*rollback)(struct db_conn *c);
 	enum db_error (*last_error)(struct db_conn *c);

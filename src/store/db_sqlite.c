@@ -1,7 +1,10 @@
 /* The SQLite driver: one sqlite3 handle per connection, WAL, foreign keys,
- * a busy timeout and synchronous=NORMAL on each. */
+ * a busy timeout and synchronous=NORMAL on each. Each connection keeps its
+ * prepared statements (STMT_CACHE_MAX, by SQL text): compiling a statement
+ * cost more than running it. */
 #include "store/db.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,15 +14,28 @@
 
 #define SQLITE_BUSY_MS 5000
 #define SQLITE_RETRY_MS 5
+#define SQLITE_SYNC_ENV "KOUAN_SQLITE_SYNCHRONOUS"
+#define STMT_CACHE_MAX 96	/* statements kept per connection; the store has fewer distinct ones on a hot path */
+
+struct cached_stmt {
+	char *sql;		/* NULL: a free entry */
+	size_t len;
+	uint64_t hash;
+	sqlite3_stmt *st;
+	int lent;		/* in use by a db_stmt now */
+};
 
 struct db_conn {
 	sqlite3 *db;
 	enum db_error last;
+	struct cached_stmt cache[STMT_CACHE_MAX];
+	unsigned next_evict;	/* round robin over the entries */
 };
 
 struct db_stmt {
 	struct db_conn *c;
 	sqlite3_stmt *st;
+	struct cached_stmt *from;	/* NULL: prepared for this use alone */
 	int done;
 };
 
@@ -85,10 +101,23 @@ static enum kerr sq_exec_patiently(struct db_conn *c, const char *sql)
 	}
 }
 
+/* KOUAN_SQLITE_SYNCHRONOUS=FULL: the WAL synced at every commit (survives a
+ * power loss, an fsync per write); anything else keeps NORMAL (survives a
+ * crash of the process). Read by the benchmarks and the crash tests. */
+static int full_sync(void)
+{
+	const char *v = getenv(SQLITE_SYNC_ENV);
+	return v && strcmp(v, "FULL") == 0;
+}
+
 static void sq_close(struct db_conn *c)
 {
 	if (c == NULL)
 		return;
+	for (int i = 0; i < STMT_CACHE_MAX; i++) {
+		sqlite3_finalize(c->cache[i].st);
+		free(c->cache[i].sql);
+	}
 	sqlite3_close_v2(c->db);
 	free(c);
 }
@@ -107,7 +136,8 @@ static enum kerr sq_open(const char *path, struct db_conn **out)
 	sqlite3_extended_result_codes(c->db, 1);
 	sqlite3_busy_timeout(c->db, SQLITE_BUSY_MS);
 	/* journal_mode answers with a row; sqlite3_exec discards it. */
-	enum kerr e = sq_exec_patiently(c, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;");
+	enum kerr e = sq_exec_patiently(c, full_sync() ? "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;"
+		" PRAGMA synchronous=FULL;" : "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;");
 	/* Reads through a shared mapping of the file rather than a read() per
 	 * page into each connection's small cache: a search over a million
 	 * bookings touches thousands of pages (bench/million.sh). */
@@ -126,16 +156,79 @@ static enum kerr sq_check(struct db_conn *c)
 	return K_OK;
 }
 
-static enum kerr sq_prepare(struct db_conn *c, const char *sql, struct db_stmt **out)
+/* FNV-1a of the SQL text */
+static uint64_t sql_hash(const char *sql, size_t len)
 {
-	sqlite3_stmt *st = NULL;
-	int rc = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL);
-	if (rc != SQLITE_OK)
-		return fail(c, sqlite3_extended_errcode(c->db), "prepare");
+	uint64_t h = 14695981039346656037ULL;
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)sql[i]) * 1099511628211ULL;
+	return h;
+}
+
+static struct cached_stmt *cache_find(struct db_conn *c, const char *sql, size_t len, uint64_t h)
+{
+	for (int i = 0; i < STMT_CACHE_MAX; i++) {
+		struct cached_stmt *e = &c->cache[i];
+		if (e->sql && e->hash == h && e->len == len && memcmp(e->sql, sql, len) == 0)
+			return e;
+	}
+	return NULL;
+}
+
+/* An entry to fill: a free one, else the next one not lent in turn; NULL
+ * when every entry is lent. */
+static struct cached_stmt *cache_slot(struct db_conn *c)
+{
+	for (int i = 0; i < STMT_CACHE_MAX; i++)
+		if (c->cache[i].sql == NULL)
+			return &c->cache[i];
+	for (int n = 0; n < STMT_CACHE_MAX; n++) {
+		struct cached_stmt *e = &c->cache[c->next_evict++ % STMT_CACHE_MAX];
+		if (!e->lent) {
+			sqlite3_finalize(e->st);
+			free(e->sql);
+			memset(e, 0, sizeof *e);
+			return e;
+		}
+	}
+	return NULL;
+}
+
+static struct db_stmt *stmt_new(struct db_conn *c, sqlite3_stmt *st, struct cached_stmt *from)
+{
 	struct db_stmt *s = xcalloc(1, sizeof *s);
 	s->c = c;
 	s->st = st;
-	*out = s;
+	s->from = from;
+	if (from)
+		from->lent = 1;
+	return s;
+}
+
+/* The connection's statement for sql, compiled on its first use; one that
+ * is lent already (a statement run from inside another's rows) is compiled
+ * again for this use alone. */
+static enum kerr sq_prepare(struct db_conn *c, const char *sql, struct db_stmt **out)
+{
+	size_t len = strlen(sql);
+	uint64_t h = sql_hash(sql, len);
+	struct cached_stmt *e = cache_find(c, sql, len, h);
+	if (e && !e->lent) {
+		*out = stmt_new(c, e->st, e);
+		return K_OK;
+	}
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v3(c->db, sql, (int)len + 1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+	if (rc != SQLITE_OK)
+		return fail(c, sqlite3_extended_errcode(c->db), "prepare");
+	struct cached_stmt *slot = e ? NULL : cache_slot(c);
+	if (slot) {
+		slot->sql = xstrdup(sql);
+		slot->len = len;
+		slot->hash = h;
+		slot->st = st;
+	}
+	*out = stmt_new(c, st, slot);
 	return K_OK;
 }
 
@@ -210,22 +303,43 @@ static int64_t sq_changes(struct db_stmt *s)
 	return sqlite3_changes64(s->c->db);
 }
 
+/* A cached statement is reset and kept, its bound values dropped. */
 static void sq_finalize(struct db_stmt *s)
 {
 	if (s == NULL)
 		return;
-	sqlite3_finalize(s->st);
+	if (s->from) {
+		sqlite3_reset(s->st);
+		sqlite3_clear_bindings(s->st);
+		s->from->lent = 0;
+	} else {
+		sqlite3_finalize(s->st);
+	}
 	free(s);
 }
 
-static enum kerr sq_begin(struct db_conn *c) { return sq_exec(c, "BEGIN IMMEDIATE"); }
-static enum kerr sq_commit(struct db_conn *c) { return sq_exec(c, "COMMIT"); }
+/* One statement of no values and no rows, from the cache. */
+static enum kerr sq_run(struct db_conn *c, const char *sql)
+{
+	struct db_stmt *s = NULL;
+	int row = 0;
+	enum kerr e = sq_prepare(c, sql, &s);
+	if (e == K_OK)
+		e = sq_step(s, &row);
+	sq_finalize(s);
+	return e;
+}
+
+static enum kerr sq_begin(struct db_conn *c) { return sq_run(c, "BEGIN IMMEDIATE"); }
+/* A read: one snapshot, and the WAL's read lock taken once for its statements. */
+static enum kerr sq_begin_read(struct db_conn *c) { return sq_run(c, "BEGIN"); }
+static enum kerr sq_commit(struct db_conn *c) { return sq_run(c, "COMMIT"); }
 
 static enum kerr sq_rollback(struct db_conn *c)
 {
 	if (sqlite3_get_autocommit(c->db))
 		return K_OK;	/* SQLite already rolled back (e.g. after SQLITE_FULL) */
-	return sq_exec(c, "ROLLBACK");
+	return sq_run(c, "ROLLBACK");
 }
 
 static enum db_error sq_last_error(struct db_conn *c) { return c->last; }
@@ -249,6 +363,7 @@ const struct db_driver db_sqlite_driver = {
 	.changes = sq_changes,
 	.finalize = sq_finalize,
 	.begin = sq_begin,
+	.begin_read = sq_begin_read,
 	.commit = sq_commit,
 	.rollback = sq_rollback,
 	.last_error = sq_last_error,

@@ -20,6 +20,12 @@
 
 struct store {
 	const struct db_driver *drv;
+	/* SQLite takes one writer at a time, and a connection that finds the
+	 * write lock taken sleeps in its busy handler (1 ms, then longer): the
+	 * server's own writers queue here instead, woken as soon as the lock is
+	 * free. Another process on the same file still meets the busy timeout. */
+	pthread_mutex_t write_mu;
+	int one_writer;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	struct db_conn *all[STORE_POOL_MAX];
@@ -95,6 +101,7 @@ void store_close(struct store *st)
 		st->drv->close(st->all[i]);
 	pthread_cond_destroy(&st->cv);
 	pthread_mutex_destroy(&st->mu);
+	pthread_mutex_destroy(&st->write_mu);
 	free(st);
 }
 
@@ -118,6 +125,8 @@ enum kerr store_open(const char *url, int pool_size, struct store **out)
 	struct store *st = xcalloc(1, sizeof *st);
 	st->drv = drv;
 	pthread_mutex_init(&st->mu, NULL);
+	pthread_mutex_init(&st->write_mu, NULL);
+	st->one_writer = drv == &db_sqlite_driver;
 	pthread_cond_init(&st->cv, NULL);
 	enum kerr e = K_OK;
 	/* Migrate on the first connection before the others exist: an SQLite
@@ -246,15 +255,32 @@ enum kerr store_q_run(const struct conn *c, const char *sql, row_fn fn, void *ar
 	return e;
 }
 
-/* q_vrun on a connection borrowed from st for the call. */
-static enum kerr q_vborrowed(struct store *st, const char *sql, row_fn fn, void *arg, int64_t *changes, int *rows,
-	const char *fmt, va_list ap)
+static void writer_enter(struct store *st)
+{
+	if (st->one_writer)
+		pthread_mutex_lock(&st->write_mu);
+}
+
+static void writer_leave(struct store *st)
+{
+	if (st->one_writer)
+		pthread_mutex_unlock(&st->write_mu);
+}
+
+/* q_vrun on a connection borrowed from st for the call; a write queues
+ * behind the server's other writers (writer_enter). */
+static enum kerr q_vborrowed(struct store *st, int writes, const char *sql, row_fn fn, void *arg, int64_t *changes,
+	int *rows, const char *fmt, va_list ap)
 {
 	struct conn c;
 	enum kerr e = store_conn_get(st, &c);
 	if (e != K_OK)
 		return e;
+	if (writes)
+		writer_enter(st);
 	e = q_vrun(&c, sql, fn, arg, changes, rows, fmt, ap);
+	if (writes)
+		writer_leave(st);
 	store_conn_put(st, &c);
 	return e;
 }
@@ -263,7 +289,7 @@ enum kerr store_q_all(struct store *st, const char *sql, row_fn fn, void *arg, c
 {
 	va_list ap;
 	va_start(ap, fmt);
-	enum kerr e = q_vborrowed(st, sql, fn, arg, NULL, NULL, fmt, ap);
+	enum kerr e = q_vborrowed(st, 0, sql, fn, arg, NULL, NULL, fmt, ap);
 	va_end(ap);
 	return e;
 }
@@ -273,7 +299,7 @@ enum kerr store_q_one(struct store *st, const char *sql, row_fn fn, void *arg, c
 	int rows = 0;
 	va_list ap;
 	va_start(ap, fmt);
-	enum kerr e = q_vborrowed(st, sql, fn, arg, NULL, &rows, fmt, ap);
+	enum kerr e = q_vborrowed(st, 0, sql, fn, arg, NULL, &rows, fmt, ap);
 	va_end(ap);
 	return e == K_OK && rows == 0 ? K_NOT_FOUND : e;
 }
@@ -284,7 +310,7 @@ enum kerr store_q_insert(struct store *st, const char *sql, int64_t *id, const c
 	int rows = 0;
 	va_list ap;
 	va_start(ap, fmt);
-	enum kerr e = q_vborrowed(st, sql, store_q_row_int64, &new_id, NULL, &rows, fmt, ap);
+	enum kerr e = q_vborrowed(st, 1, sql, store_q_row_int64, &new_id, NULL, &rows, fmt, ap);
 	va_end(ap);
 	if (e == K_OK && rows == 0)
 		e = K_NOT_FOUND;
@@ -298,7 +324,7 @@ enum kerr store_q_write(struct store *st, int need_row, const char *sql, const c
 	int64_t changes = 0;
 	va_list ap;
 	va_start(ap, fmt);
-	enum kerr e = q_vborrowed(st, sql, NULL, NULL, &changes, NULL, fmt, ap);
+	enum kerr e = q_vborrowed(st, 1, sql, NULL, NULL, &changes, NULL, fmt, ap);
 	va_end(ap);
 	return e == K_OK && need_row && changes == 0 ? K_NOT_FOUND : e;
 }
@@ -341,6 +367,7 @@ enum kerr store_tx(struct store *st, tx_fn fn, void *arg)
 	enum kerr e = store_conn_get(st, &c);
 	if (e != K_OK)
 		return e;
+	writer_enter(st);
 	e = c.drv->begin(c.db);
 	if (e == K_OK) {
 		e = fn(&c, arg);
@@ -349,6 +376,28 @@ enum kerr store_tx(struct store *st, tx_fn fn, void *arg)
 		if (e != K_OK && c.drv->rollback(c.db) != K_OK)
 			log_warn("msg=\"rollback failed\" driver=%s", c.drv->name);
 	}
+	writer_leave(st);
+	store_conn_put(st, &c);
+	return e;
+}
+
+enum kerr store_read(struct store *st, tx_fn fn, void *arg)
+{
+	struct conn c;
+	enum kerr e = store_conn_get(st, &c);
+	if (e != K_OK)
+		return e;
+	int in_tx = c.drv->begin_read != NULL;
+	if (in_tx)
+		e = c.drv->begin_read(c.db);
+	if (in_tx && e != K_OK) {
+		store_conn_put(st, &c);
+		return e;
+	}
+	e = fn(&c, arg);
+	/* nothing was written: ending the read either way gives the snapshot back */
+	if (in_tx && c.drv->rollback(c.db) != K_OK)
+		log_warn("msg=\"end of a read failed\" driver=%s", c.drv->name);
 	store_conn_put(st, &c);
 	return e;
 }

@@ -1,7 +1,8 @@
 /* The platform's storage, the only interface handlers see.
  *
  * A `struct store` is a pool of connections to one database, chosen by URL:
- *   sqlite:PATH                       (WAL, foreign keys, busy timeout, synchronous=NORMAL)
+ *   sqlite:PATH                       (WAL, foreign keys, busy timeout, synchronous=NORMAL;
+ *                                      FULL with KOUAN_SQLITE_SYNCHRONOUS=FULL in the environment)
  *   postgres://USER@HOST:PORT/DB      (any libpq URI; also postgresql://)
  * Both drivers sit behind `struct db_driver` (db.h); the queries below are
  * written once on top of it. Every function takes a connection from the pool

@@ -48,6 +48,10 @@ enum kerr store_q_write(struct store *st, int need_row, const char *sql, const c
  * statements with store_q_run on c; it must not borrow another connection. */
 typedef enum kerr (*tx_fn)(const struct conn *c, void *arg);
 enum kerr store_tx(struct store *st, tx_fn fn, void *arg) KOUAN_MUST_USE;
+/* Several reads on one snapshot (SQLite: a deferred transaction, so that the
+ * WAL's read lock is taken once; PostgreSQL: each statement alone). fn must
+ * not write. */
+enum kerr store_read(struct store *st, tx_fn fn, void *arg) KOUAN_MUST_USE;
 
 /* Copy a column into a fixed buffer (truncated at a UTF-8 boundary). */
 void store_q_text(const struct conn *c, struct db_stmt *s, int col, char *dst, size_t size);

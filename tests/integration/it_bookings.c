@@ -409,6 +409,15 @@ static void heavy_truck_flow(void **state)
 	assert_null(find_check(json_object_get(b, "checks"), "drivers[0].phone", "driver_phone_form"));
 	assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(b, "drivers"), 0), "name")),
 		"Ержан");
+	/* a GET answers the checks only when asked, and then the write's own */
+	json_t *plain = call(&ent1, "GET", bpath(id, "", p, sizeof p), NULL, 200, NULL);
+	assert_null(json_object_get(plain, "checks"));
+	assert_true(json_equal(json_object_get(plain, "company"), json_object_get(b, "company")));
+	assert_true(json_is_string(json_object_get(plain, "company")));
+	json_decref(plain);
+	json_t *asked = call(&ent1, "GET", bpath(id, "?checks=1", p, sizeof p), NULL, 200, NULL);
+	assert_true(json_equal(json_object_get(asked, "checks"), json_object_get(b, "checks")));
+	json_decref(asked);
 	json_decref(b);
 	json_decref(patch(&ent1, id, "{\"drivers\":[{\"age\":\"40\"}]}", 422, "validation_failed"));
 	json_decref(patch(&ent1, id, "{\"drivers\":null}", 200, NULL));
@@ -563,6 +572,11 @@ static void isolation(void **state)
 	json_decref(action(&ent2, id, "withdraw", 404, "not_found"));
 	json_decref(action(&ent2, id, "cancel", 404, "not_found"));
 	call_free(&ent2, "POST", bpath(id, "/check", p, sizeof p), NULL, 404, "not_found");
+	/* whatever the body: access is looked at first (no 400 or 422 that would say the booking is there) */
+	json_decref(patch(&ent2, id, "{\"contact\":", 404, "not_found"));
+	json_decref(patch(&ent2, id, "{\"wheels\":4}", 404, "not_found"));
+	call_free(&ent2, "POST", bpath(id, "/cancel", p, sizeof p), "{\"reason\":", 404, "not_found");
+	call_free(&ent2, "POST", bpath(id, "/check", p, sizeof p), "[1]", 404, "not_found");
 	json_decref(upload(&ent2, bpath(id, "/attachments", p, sizeof p), "declarations/decl_001.pdf",
 		(const char *const[]){"type", "other", NULL}, 404, "not_found"));
 	json_decref(upload(&ent2, bpath(id, "/vehicles/import", p, sizeof p), "vins/vins.csv", NULL, 404, "not_found"));

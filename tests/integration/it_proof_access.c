@@ -135,8 +135,8 @@ static const struct expect TABLE[] = {
 };
 #define TABLE_N (sizeof TABLE / sizeof TABLE[0])
 
-/* The body sent to a route that takes one: {} unless the route refuses {}
- * before it looks at who asks (reject: the reason is read first). */
+/* The body sent to a route that takes one: {}, and for reject a reason, so
+ * that the allowed roles get past the body to an answer of the access table. */
 static const char *body_for(const char *pattern)
 {
 	return strstr(pattern, "/reject") ? "{\"reason\":\"access table\"}" : "{}";

@@ -287,7 +287,10 @@ static void warehouse_approves_its_own_only(void **state)
 	int64_t id = submitted_booking(&ent, site_a, "[\"新F12345\",\"新F1234挂\"]");
 	action(&wh2, id, "approve", NULL, 404);	/* another site's booking: not even there */
 	action(&wh2, id, "reject", "{\"reason\":\"不是我的\"}", 404);
+	action(&wh2, id, "reject", "{}", 404);	/* access before the body: no 422 about the missing reason */
+	action(&wh2, id, "approve", "{\"reason\":", 404);	/* nor a 400 about a broken body */
 	action(&bureau, id, "approve", NULL, 403);	/* the warehouse decides, not the bureau */
+	action(&bureau, id, "reject", "{}", 403);
 	char path[96];
 	snprintf(path, sizeof path, "/api/v1/approvals?state=pending&site_id=%lld", (long long)site_a);
 	json_t *j = call(&wh1, "GET", path, NULL, 200);

@@ -26,7 +26,7 @@ let flash = null;               // a message to show after the page re-renders (
 export function render(ctx) {
 	const q = currentQuery();
 	ctx.main.append(loading());
-	Promise.all([domain(), q.id ? api.get('/bookings/' + encodeURIComponent(q.id)) : null, lists()])
+	Promise.all([domain(), q.id ? api.get('/bookings/' + encodeURIComponent(q.id) + '?checks=1') : null, lists()])
 		.then(([dom, booking, env]) => {
 			if (!ctx.alive())
 				return;
@@ -487,7 +487,7 @@ function bookingPage(ctx, booking, env) {
 	}
 
 	async function afterVinImport(answer) {
-		const fresh = answer.booking || (answer.id && answer.kind ? answer : await api.get('/bookings/' + encodeURIComponent(booking.id)));
+		const fresh = answer.booking || (answer.id && answer.kind ? answer : await api.get('/bookings/' + encodeURIComponent(booking.id) + '?checks=1'));
 		booking = fresh;
 		afterSave();
 		const refused = answer.refused || answer.rejected || [];
@@ -736,7 +736,7 @@ function attachmentCard({ booking, editable, types, prepare, refreshed }) {
 						else
 							bar.value = Math.round(share * 100);
 					});
-					const fresh = answer && answer.kind ? answer : await api.get('/bookings/' + encodeURIComponent(id));
+					const fresh = answer && answer.kind ? answer : await api.get('/bookings/' + encodeURIComponent(id) + '?checks=1');
 					refreshed(fresh);
 					box.success(t('booking.attachment_added', { name: file.name }));
 				} catch (err) {
