@@ -20,7 +20,13 @@
 #define REC_MAX_RULES_PER_PAGE 20000
 #define REC_OCR_DPI 300.0f
 
-/* Milliseconds of CLOCK_MONOTONIC. */
+/* The calling thread's CPU time in milliseconds: the clock of every
+ * recognition limit (REC_DEFAULT_TIME_LIMIT_MS, rec_ocr_page's deadline),
+ * so that a limit counts the work a document needs, not how busy the machine
+ * is: on a loaded server an honest scan is not refused for waiting its turn,
+ * and a document that needs too much work is refused everywhere alike. A
+ * recognition runs on one thread (Tesseract's OpenMP is held to one:
+ * ocr_lazy.c), so its thread's clock is its whole cost. */
 int64_t rec_now_ms(void);
 
 /* Open a PDF held in memory and give every page's glyphs and ruling lines

@@ -16,6 +16,7 @@
 #include <tesseract/capi.h>
 
 #include "core/log.h"
+#include "recognize/internal.h"
 #include "recognize/ocr.h"
 #include "recognize/ocr_code.h"
 #include "recognize/ocr_fix.h"
@@ -48,19 +49,13 @@
 #define OCR_CODE_TOP_SHARE 0.30f	/* the form prints its bar codes in the header: the top of the page is searched */
 #define OCR_MIN_SKEW_DEG 0.05f
 #define OCR_MAX_SKEW_DEG 5.0f
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
+#define OCR_WALL_BACKSTOP 10	/* Tesseract's wall-clock deadline: this many times the CPU time left */
 
 /* Tesseract asks this between words; true stops recognition. */
 static bool past_deadline(void *arg, int words)
 {
 	const int64_t *deadline_ms = arg;
-	return now_ms() >= *deadline_ms;
+	return rec_now_ms() >= *deadline_ms;
 }
 
 static bool raster_ok(const struct rec_raster *img)
@@ -411,12 +406,15 @@ static enum kerr read_glyphs(TessBaseAPI *api, struct reader *r)
 /* Recognize the image (or the rectangle set) under the deadline. */
 static enum kerr recognize(TessBaseAPI *api, ETEXT_DESC *mon, const int64_t *deadline_ms)
 {
-	int64_t left = *deadline_ms - now_ms();
+	int64_t left = *deadline_ms - rec_now_ms();
 	if (left <= 0)
 		return K_RESOURCE_LIMIT;
-	TessMonitorSetDeadlineMSecs(mon, left > INT_MAX ? INT_MAX : (int)left);
+	/* The deadline is CPU time, asked by the cancel callback; Tesseract's own
+	 * monitor counts the wall clock, so it only stands behind it, much later. */
+	int64_t wall = left > INT_MAX / OCR_WALL_BACKSTOP ? INT_MAX : left * OCR_WALL_BACKSTOP;
+	TessMonitorSetDeadlineMSecs(mon, (int)wall);
 	int rc = TessBaseAPIRecognize(api, mon);
-	if (now_ms() >= *deadline_ms)
+	if (rec_now_ms() >= *deadline_ms)
 		return K_RESOURCE_LIMIT;
 	return rc == 0 ? K_OK : K_NO_TEXT;	/* non-zero: no text blocks found */
 }
@@ -520,7 +518,7 @@ static enum kerr run_tesseract(PIX *pix, float dpi, int64_t deadline_ms, float p
 	int *readable, struct ocr_times *tm)
 {
 	enum kerr err = K_OK;
-	int64_t t0 = now_ms();
+	int64_t t0 = rec_now_ms();
 	*readable = 0;
 	TessBaseAPI *api = TessBaseAPICreate();
 	ETEXT_DESC *mon = TessMonitorCreate();
@@ -545,16 +543,16 @@ static enum kerr run_tesseract(PIX *pix, float dpi, int64_t deadline_ms, float p
 	TessBaseAPISetSourceResolution(api, (int)lroundf(dpi));
 	TessMonitorSetCancelFunc(mon, past_deadline);
 	TessMonitorSetCancelThis(mon, &deadline_ms);
-	int64_t t1 = now_ms();
+	int64_t t1 = rec_now_ms();
 	tm->init = t1 - t0;
 	err = recognize(api, mon, &deadline_ms);
 	if (err == K_OK)
 		err = read_glyphs(api, r);
-	int64_t t2 = now_ms();
+	int64_t t2 = rec_now_ms();
 	tm->read = t2 - t1;
 	if (err == K_OK && r->readable >= OCR_MIN_READABLE) {
 		err = second_pass(api, mon, &deadline_ms, pix, dpi, r, &tm->blocks);
-		tm->pass2 = now_ms() - t2;
+		tm->pass2 = rec_now_ms() - t2;
 	}
 	*readable = r->readable;
 out:
@@ -634,14 +632,14 @@ enum kerr rec_ocr_page(const struct rec_raster *img, int64_t deadline_ms, struct
 	float s = work_dpi(img) / img->dpi;
 	if ((double)img->width * s * (double)img->height * s > (double)OCR_MAX_WORK_PIXELS)
 		return K_RESOURCE_LIMIT;
-	if (now_ms() >= deadline_ms)
+	if (rec_now_ms() >= deadline_ms)
 		return K_RESOURCE_LIMIT;
 
 	enum kerr err = K_INTERNAL;
 	PIX *work = NULL, *level = NULL, *clean = NULL;
 	float scale = 1.0f, angle = 0.0f;
 	struct ocr_times tm = {0};
-	int64_t t = now_ms(), t_prev;
+	int64_t t = rec_now_ms(), t_prev;
 	out->width = img->width * 72.0f / img->dpi;
 	out->height = img->height * 72.0f / img->dpi;
 	out->rules = calloc(OCR_MAX_RULES, sizeof *out->rules);
@@ -652,7 +650,7 @@ enum kerr rec_ocr_page(const struct rec_raster *img, int64_t deadline_ms, struct
 		goto out;
 	float dpi = img->dpi * scale;
 	float px_to_pt = 72.0f / dpi;
-	t_prev = t, t = now_ms(), tm.image = t - t_prev;
+	t_prev = t, t = rec_now_ms(), tm.image = t - t_prev;
 	int quarter = ocr_orient_page(work, dpi);	/* a page lying sideways or upside down */
 	if (quarter) {
 		PIX *upright = pixRotateOrth(work, quarter);
@@ -664,20 +662,20 @@ enum kerr rec_ocr_page(const struct rec_raster *img, int64_t deadline_ms, struct
 		out->width = (float)pixGetWidth(work) * px_to_pt;
 		out->height = (float)pixGetHeight(work) * px_to_pt;
 	}
-	t_prev = t, t = now_ms(), tm.orient = t - t_prev;
+	t_prev = t, t = rec_now_ms(), tm.orient = t - t_prev;
 	level = deskew(work, &angle);
-	t_prev = t, t = now_ms(), tm.deskew = t - t_prev;
+	t_prev = t, t = rec_now_ms(), tm.deskew = t - t_prev;
 	clean = level ? clean_page(level, dpi, out, px_to_pt) : NULL;
 	if (!clean)
 		goto out;
-	t_prev = t, t = now_ms(), tm.lines = t - t_prev;
+	t_prev = t, t = rec_now_ms(), tm.lines = t - t_prev;
 	int readable = 0;
 	err = run_tesseract(clean, dpi, deadline_ms, px_to_pt, out, &readable, &tm);
 	if (err == K_OK && readable >= OCR_MIN_READABLE) {
 		/* the bar codes of the declaration number confirm or correct its printed digits */
-		t = now_ms();
+		t = rec_now_ms();
 		fix_by_codes(img, quarter, out);
-		tm.codes = now_ms() - t;
+		tm.codes = rec_now_ms() - t;
 	}
 	log_debug("msg=ocr_page width=%d height=%d dpi=%.0f scan_dpi=%.0f work_dpi=%.0f rotation=%d skew_deg=%.2f glyphs=%zu rules=%zu readable=%d err=%s",
 		img->width, img->height, img->dpi, img->scan_dpi, dpi, out->rotation, angle, out->n_glyphs, out->n_rules, readable, kerr_code(err));

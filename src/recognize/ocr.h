@@ -17,7 +17,7 @@ struct rec_raster {
 /* Deskew and read one page image. On K_OK, out holds glyphs (one per
  * recognised character, U+0020 between words) with boxes converted to points
  * of the unrotated raster, and conf from the recogniser; the caller frees it
- * with rec_page_free. deadline_ms is CLOCK_MONOTONIC milliseconds after which
+ * with rec_page_free. deadline_ms is rec_now_ms() milliseconds (the thread's CPU time) after which
  * the call gives up with K_RESOURCE_LIMIT.
  * A page lying sideways or upside down is first turned upright by quarter
  * turns (ocr_orient.c): out->rotation says how far (degrees clockwise), and

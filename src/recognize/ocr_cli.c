@@ -17,16 +17,10 @@
 #include <jansson.h>
 #include <leptonica/allheaders.h>
 
+#include "recognize/internal.h"
 #include "recognize/ocr.h"
 
 #define OCR_CLI_DEFAULT_MS 15000
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static int by_centre_y(const void *pa, const void *pb)
 {
@@ -170,7 +164,7 @@ int cli_ocr(int argc, char **argv)
 	struct rec_raster img = {.pixels = buf, .width = w, .height = h, .stride = w, .dpi = (float)dpi,
 		.scan_dpi = (float)dpi};
 	struct rec_page page = {0};
-	enum kerr err = rec_ocr_page(&img, now_ms() + timeout, &page);
+	enum kerr err = rec_ocr_page(&img, rec_now_ms() + timeout, &page);
 	free(buf);
 	if (err != K_OK) {
 		fprintf(stderr, "kouan ocr: %s\n", kerr_code(err));

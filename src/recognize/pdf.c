@@ -26,13 +26,6 @@
 #include "recognize/recognize.h"
 #endif
 
-int64_t rec_now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 uint32_t rec_normalise_cp(uint32_t cp)
 {
 	if (cp >= CJK_RADICAL_FIRST && cp <= CJK_RADICAL_LAST) {
