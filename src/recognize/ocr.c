@@ -516,21 +516,38 @@ struct ocr_times {
 	int blocks;
 };
 
-static enum kerr run_tesseract(PIX *pix, float dpi, int64_t deadline_ms, float px_to_pt, struct rec_page *out,
-	int *readable, struct ocr_times *tm)
+/* A chi_sim handle for one page (orientation and reading), NULL when
+ * Tesseract or its data cannot be loaded. */
+static TessBaseAPI *page_api(void)
 {
-	enum kerr err = K_OK;
-	int64_t t0 = now_ms();
-	*readable = 0;
 	TessBaseAPI *api = TessBaseAPICreate();
-	ETEXT_DESC *mon = TessMonitorCreate();
-	struct reader *r = calloc(1, sizeof *r);
-	if (!api || !mon || !r) {
-		err = K_INTERNAL;
-		goto out;
-	}
+	if (!api)
+		return NULL;
 	if (TessBaseAPIInit3(api, NULL, OCR_LANG) != 0) {
 		log_error("msg=tesseract_init_failed lang=%s", OCR_LANG);
+		TessBaseAPIDelete(api);
+		return NULL;
+	}
+	TessBaseAPISetVariable(api, "debug_file", "/dev/null");
+	return api;
+}
+
+static void page_api_free(TessBaseAPI *api)
+{
+	if (api) {
+		TessBaseAPIEnd(api);
+		TessBaseAPIDelete(api);
+	}
+}
+
+static enum kerr run_tesseract(TessBaseAPI *api, PIX *pix, float dpi, int64_t deadline_ms, float px_to_pt,
+	struct rec_page *out, int *readable, struct ocr_times *tm)
+{
+	enum kerr err = K_OK;
+	*readable = 0;
+	ETEXT_DESC *mon = TessMonitorCreate();
+	struct reader *r = calloc(1, sizeof *r);
+	if (!mon || !r) {
 		err = K_INTERNAL;
 		goto out;
 	}
@@ -538,7 +555,6 @@ static enum kerr run_tesseract(PIX *pix, float dpi, int64_t deadline_ms, float p
 	r->px_to_pt = px_to_pt;
 	r->min_conf = OCR_MIN_WORD_CONF;
 	TessBaseAPISetVariable(api, "preserve_interword_spaces", "1");
-	TessBaseAPISetVariable(api, "debug_file", "/dev/null");
 	TessBaseAPISetVariable(api, "tessedit_do_invert", "0");	/* forms print dark on light: no second reading of each line inverted (a third faster) */
 	TessBaseAPISetPageSegMode(api, PSM_AUTO);
 	TessBaseAPISetImage2(api, pix);
@@ -546,7 +562,6 @@ static enum kerr run_tesseract(PIX *pix, float dpi, int64_t deadline_ms, float p
 	TessMonitorSetCancelFunc(mon, past_deadline);
 	TessMonitorSetCancelThis(mon, &deadline_ms);
 	int64_t t1 = now_ms();
-	tm->init = t1 - t0;
 	err = recognize(api, mon, &deadline_ms);
 	if (err == K_OK)
 		err = read_glyphs(api, r);
@@ -561,10 +576,6 @@ out:
 	free(r);
 	if (mon)
 		TessMonitorDelete(mon);
-	if (api) {
-		TessBaseAPIEnd(api);
-		TessBaseAPIDelete(api);
-	}
 	return err;
 }
 
@@ -639,6 +650,7 @@ enum kerr rec_ocr_page(const struct rec_raster *img, int64_t deadline_ms, struct
 
 	enum kerr err = K_INTERNAL;
 	PIX *work = NULL, *level = NULL, *clean = NULL;
+	TessBaseAPI *api = NULL;
 	float scale = 1.0f, angle = 0.0f;
 	struct ocr_times tm = {0};
 	int64_t t = now_ms(), t_prev;
@@ -653,7 +665,11 @@ enum kerr rec_ocr_page(const struct rec_raster *img, int64_t deadline_ms, struct
 	float dpi = img->dpi * scale;
 	float px_to_pt = 72.0f / dpi;
 	t_prev = t, t = now_ms(), tm.image = t - t_prev;
-	int quarter = ocr_orient_page(work, dpi);	/* a page lying sideways or upside down */
+	api = page_api();
+	if (!api)
+		goto out;
+	t_prev = t, t = now_ms(), tm.init = t - t_prev;
+	int quarter = ocr_orient_page(api, work, dpi);	/* a page lying sideways or upside down */
 	if (quarter) {
 		PIX *upright = pixRotateOrth(work, quarter);
 		if (!upright)
@@ -672,7 +688,7 @@ enum kerr rec_ocr_page(const struct rec_raster *img, int64_t deadline_ms, struct
 		goto out;
 	t_prev = t, t = now_ms(), tm.lines = t - t_prev;
 	int readable = 0;
-	err = run_tesseract(clean, dpi, deadline_ms, px_to_pt, out, &readable, &tm);
+	err = run_tesseract(api, clean, dpi, deadline_ms, px_to_pt, out, &readable, &tm);
 	if (err == K_OK && readable >= OCR_MIN_READABLE) {
 		/* the bar codes of the declaration number confirm or correct its printed digits */
 		t = now_ms();
@@ -687,6 +703,7 @@ enum kerr rec_ocr_page(const struct rec_raster *img, int64_t deadline_ms, struct
 	if (err == K_OK && readable < OCR_MIN_READABLE)
 		err = K_NO_TEXT;
 out:
+	page_api_free(api);
 	pixDestroy(&clean);
 	pixDestroy(&level);
 	pixDestroy(&work);
