@@ -214,8 +214,26 @@ static void fix_horgos(json_t *holder, const char *key, json_t *conf, const char
 	free(out);
 }
 
+/* Where a company's name ends when OCR ran on past it: after its first
+ * 公司 when what follows (spaces skipped) is no ideograph - a quote, a
+ * bracket, the code and value of the next cell ("有限公司 (9402):霍尔果斯
+ * 海关") - while a branch's name ("有限公司霍尔果斯分公司") goes on. n when
+ * nothing is cut. */
+static size_t company_end(const uint32_t *v, size_t n, size_t from)
+{
+	for (size_t i = from; i + 1 < n; i++) {
+		if (v[i] != 0x516C || v[i + 1] != 0x53F8)	/* 公司 */
+			continue;
+		size_t k = i + 2;
+		while (k < n && v[k] == ' ')
+			k++;
+		return k < n && !is_han(v[k]) ? i + 2 : n;
+	}
+	return n;
+}
+
 /* A company's Chinese name: what OCR left of the label's bracketed code
- * before it ("〈 )", "“", ",") goes. */
+ * before it ("〈 )", "“", ",") goes, and what it ran on into after it. */
 static void trim_company(json_t *out, json_t *conf, const char *key)
 {
 	json_t *o = json_object_get(out, key);
@@ -248,12 +266,14 @@ static void trim_company(json_t *out, json_t *conf, const char *key)
 	}
 	if (other || (alnum && !bracket && alnum < 6))
 		first = 0;	/* keep the front */
+	size_t whole = n;
+	n = company_end(v, n, first);
 	/* and no spaces between two ideographs: a Chinese name has none */
 	size_t k = 0;
 	for (size_t i = 0; i < n; i++)
 		if (!(v[i] == ' ' && i >= first && k > 0 && is_han(v[k - 1]) && i + 1 < n && is_han(v[i + 1])))
 			v[k++] = v[i];
-	if (first == 0 && k == n)
+	if (first == 0 && k == whole)
 		return;
 	n = k;
 	char text[SNAP_MAX_CP * 4 + 1];
