@@ -24,6 +24,12 @@
 #define OCR_LANG "chi_sim"
 #define OCR_WORK_DPI_MIN 200.0f	/* pages are read at their scan resolution, at least this */
 #define OCR_WORK_DPI_MAX 300.0f	/* and at most this */
+#define OCR_WORK_DPI_LOW_SCAN 300.0f	/* a scan under OCR_WORK_DPI_MIN is read enlarged to this */
+#define OCR_SMOOTH_HALF_PX 1	/* a low-resolution black-and-white scan is smoothed by a 3x3 mean */
+#define OCR_SAMPLE_STEP 7	/* pixels sampled to tell black-and-white from grey: one in 7x7 */
+#define OCR_BLACK_MAX 16
+#define OCR_WHITE_MIN 240
+#define OCR_BILEVEL_GREY_PER 20	/* black-and-white: under one sampled pixel in 20 grey */
 #define OCR_DPI_MIN 50.0f
 #define OCR_DPI_MAX 1200.0f
 #define OCR_MAX_PIXELS (120L * 1000 * 1000)	/* input; A4 at 600 dpi is 35 MP */
@@ -76,7 +82,22 @@ static bool raster_ok(const struct rec_raster *img)
 static float work_dpi(const struct rec_raster *img)
 {
 	float d = img->scan_dpi > 0.0f ? img->scan_dpi : OCR_WORK_DPI_MIN;
+	if (img->scan_dpi > 0.0f && img->scan_dpi < OCR_WORK_DPI_MIN)
+		return OCR_WORK_DPI_LOW_SCAN;
 	return d < OCR_WORK_DPI_MIN ? OCR_WORK_DPI_MIN : d > OCR_WORK_DPI_MAX ? OCR_WORK_DPI_MAX : d;
+}
+
+/* A black-and-white scan: few of the sampled pixels are grey (rendering
+ * it enlarged greys 2-3 % at the strokes' edges; a grey scan has 10-40 %). */
+static bool bilevel(const struct rec_raster *img)
+{
+	long grey = 0, n = 0;
+	for (int y = 0; y < img->height; y += OCR_SAMPLE_STEP)
+		for (int x = 0; x < img->width; x += OCR_SAMPLE_STEP, n++) {
+			uint8_t v = img->pixels[(size_t)y * (size_t)img->stride + (size_t)x];
+			grey += v > OCR_BLACK_MAX && v < OCR_WHITE_MIN;
+		}
+	return grey * OCR_BILEVEL_GREY_PER < n;
 }
 
 /* A grey PIX at about work_dpi; *scale is working pixels per input pixel. */
@@ -96,6 +117,15 @@ static PIX *working_image(const struct rec_raster *img, float *scale)
 	pixSetResolution(pix, (l_int32)lroundf(img->dpi), (l_int32)lroundf(img->dpi));
 	float s = work_dpi(img) / img->dpi;
 	*scale = 1.0f;
+	if (img->scan_dpi > 0.0f && img->scan_dpi < OCR_WORK_DPI_MIN && bilevel(img)) {
+		/* a low-resolution black-and-white scan: its broken, jagged strokes
+		 * smoothed into grey (a 3x3 mean), which chi_sim reads better */
+		PIX *smooth = pixBlockconvGray(pix, NULL, OCR_SMOOTH_HALF_PX, OCR_SMOOTH_HALF_PX);
+		if (smooth) {
+			pixDestroy(&pix);
+			pix = smooth;
+		}
+	}
 	if (s > 0.85f && s < 1.25f)
 		return pix;
 	/* pixScaleAreaMap does factors from 0.7 on by linear interpolation, with a warning on stderr */
