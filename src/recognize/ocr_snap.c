@@ -259,8 +259,9 @@ static void trim_company(json_t *out, json_t *conf, const char *key)
 	for (size_t i = 0; i < first; i++) {
 		if (v[i] < 0x80 && ((v[i] >= '0' && v[i] <= '9') || ((v[i] | 0x20) >= 'a' && (v[i] | 0x20) <= 'z')))
 			alnum++;
-		else if (v[i] == '(' || v[i] == ')' || v[i] == 0xFF08 || v[i] == 0xFF09 || v[i] == 0x300A || v[i] == 0x3010)
-			bracket++;
+		else if (v[i] == '(' || v[i] == ')' || v[i] == 0xFF08 || v[i] == 0xFF09 || v[i] == 0x300A || v[i] == 0x3010 ||
+			v[i] == ':' || v[i] == 0xFF1A)
+			bracket++;	/* (a colon ends the label's code as a bracket does) */
 		else if (v[i] >= 0x80 && !(v[i] >= 0x2000 && v[i] <= 0x303F) && !(v[i] >= 0xFF00 && v[i] <= 0xFF65))
 			other++;
 	}

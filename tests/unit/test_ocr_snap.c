@@ -75,7 +75,7 @@ static void test_company_names(void **state)
 	/* OCR ran on past the name into a quote or the next cell: cut after 公司;
 	 * a branch's name goes on after it */
 	out = json_pack("{s:{s:s},s:{s:s},s:{s:s}}", "domestic_shipper", "name", "郑州锦程商贸股份有限公司 (9402):霍尔果斯海关轴P本",
-		"declaring_agent", "name", "霍尔果斯锦程国际贸易有限公司 \u201d", "producer", "name", "伊犁新源贸易有限公司霍尔果斯分公司");
+		"declaring_agent", "name", "3 : 霍尔果斯锦程国际贸易有限公司 \u201d", "producer", "name", "伊犁新源贸易有限公司霍尔果斯分公司");
 	conf = json_object();
 	ocr_snap_fields(out, conf);
 	assert_string_equal(str(json_object_get(out, "domestic_shipper"), "name"), "郑州锦程商贸股份有限公司");
