@@ -292,6 +292,35 @@ static void trim_company(json_t *out, json_t *conf, const char *key)
 	}
 }
 
+/* 币制 as the form prints it: the ISO 4217 codes this port's trade uses. */
+static const char *const currencies[] = {"USD", "CNY", "EUR", "RUB", "KZT", "KGS", "UZS", "TJS", "JPY", "GBP", "HKD"};
+#define CURRENCY_LEN 3
+
+/* A currency code with one letter misread ("TSD"): the one code a
+ * letter away, when exactly one is. */
+static void snap_currency(json_t *out, json_t *conf)
+{
+	const char *value = json_string_value(json_object_get(out, "currency"));
+	if (!value || strlen(value) != CURRENCY_LEN)
+		return;
+	int found = -1, near = 0;
+	for (size_t k = 0; k < sizeof currencies / sizeof currencies[0]; k++) {
+		int differ = 0;
+		for (size_t i = 0; i < CURRENCY_LEN; i++)
+			differ += value[i] != currencies[k][i];
+		if (differ == 0)
+			return;
+		if (differ == 1) {
+			found = (int)k;
+			near++;
+		}
+	}
+	if (near != 1)
+		return;
+	json_object_set_new(out, "currency", json_string(currencies[found]));
+	set_conf(conf, "currency", SNAP_CONF);
+}
+
 void ocr_snap_fields(json_t *out, json_t *conf)
 {
 	if (!json_is_object(out) || !json_is_object(conf))
@@ -307,6 +336,7 @@ void ocr_snap_fields(json_t *out, json_t *conf)
 	}
 	for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++)
 		snap_table(out, conf, &tables[i]);
+	snap_currency(out, conf);
 	trim_company(out, conf, "domestic_shipper");
 	trim_company(out, conf, "overseas_consignee");
 	trim_company(out, conf, "producer");

@@ -44,6 +44,21 @@ static void test_leaked_codes_and_misreads(void **state)
 	json_decref(conf);
 }
 
+static void test_currency(void **state)
+{
+	(void)state;
+	json_t *out = json_pack("{s:s}", "currency", "TSD");
+	json_t *conf = json_pack("{s:f}", "currency", 0.95);
+	ocr_snap_fields(out, conf);
+	assert_string_equal(str(out, "currency"), "USD");
+	assert_true(json_real_value(json_object_get(conf, "currency")) < 0.9);
+	json_object_set_new(out, "currency", json_string("KGT"));	/* KGS and KZT alike near: left */
+	ocr_snap_fields(out, conf);
+	assert_string_equal(str(out, "currency"), "KGT");
+	json_decref(out);
+	json_decref(conf);
+}
+
 static void test_unknown_values_stay(void **state)
 {
 	(void)state;
@@ -107,6 +122,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_leaked_codes_and_misreads),
+		cmocka_unit_test(test_currency),
 		cmocka_unit_test(test_unknown_values_stay),
 		cmocka_unit_test(test_company_names),
 		cmocka_unit_test(test_join_codes),
