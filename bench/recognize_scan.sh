@@ -25,7 +25,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export OMP_THREAD_LIMIT=1
 if [ "${BENCH_CPU:-0}" = 1 ]; then
-	ms() { /usr/bin/time -f "%U %S" -o "$tmp/cpu" "$@" >/dev/null 2>&1 || true; awk '{printf "%d\n", ($1 + $2) * 1000}' "$tmp/cpu"; }
+	ms() { /usr/bin/time -f "%U %S" -o "$tmp/cpu" "$@" >/dev/null 2>&1 || true; tail -n 1 "$tmp/cpu" | awk '{printf "%d\n", ($1 + $2) * 1000}'; }
 else
 	ms() { local t0 t1; t0=$(date +%s%N); "$@" >/dev/null 2>&1 || true; t1=$(date +%s%N); echo $(((t1 - t0) / 1000000)); }
 fi

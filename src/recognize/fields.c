@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "recognize/form.h"
+#include "recognize/ocr_fix.h"
 #include "recognize/ocr_snap.h"
 #include "recognize/fields_util.h"
 #include "recognize/bundle.h"
@@ -621,6 +622,18 @@ static void put_string_field(struct reader *r, const struct strfield *f)
 	sb_free(&v);
 }
 
+/* OCR: the credit code's look-alikes chosen by its check character
+ * (ocr_fix_uscc); uscc is left as read when that fails. */
+static enum ocr_fix uscc_from_ocr(char *uscc)
+{
+	char fixed[OCR_USCC_LEN + 1];
+	size_t n = strlen(uscc);
+	enum ocr_fix how = ocr_fix_uscc(uscc, n, fixed);
+	if (how != OCR_FIX_FAILED)
+		memcpy(uscc, fixed, sizeof fixed);
+	return how;
+}
+
 /* name + unified social credit code (in brackets after the label, or
  * before/after the name) */
 static void put_company(struct reader *r, int label, const char *key)
@@ -634,6 +647,7 @@ static void put_company(struct reader *r, int label, const char *key)
 	char name[512] = "", uscc[64] = "";
 	fu_split_uscc(text, code, name, sizeof name, uscc, sizeof uscc);
 	strip_leading_colon(name);
+	enum ocr_fix how = r->src->scanned ? uscc_from_ocr(uscc) : OCR_FIX_EXACT;
 	json_t *o = json_object();
 	json_object_set_new(o, "name", jstr_or_null(name));
 	json_object_set_new(o, "uscc", jstr_or_null(uscc));
@@ -643,7 +657,8 @@ static void put_company(struct reader *r, int label, const char *key)
 	set_conf(r, path, found && name[0] ? conf * CONF_SURE : CONF_MISSING);
 	put_source(r, path);
 	snprintf(path, sizeof path, "%s.uscc", key);
-	double c = !found || !uscc[0] ? CONF_MISSING : uscc_is_valid(uscc, strlen(uscc)) ? conf * CONF_SURE : CONF_UNSURE;
+	double c = !found || !uscc[0] ? CONF_MISSING : !uscc_is_valid(uscc, strlen(uscc)) ? CONF_UNSURE
+		: how == OCR_FIX_REPAIRED ? ocr_field_conf(conf, how, true) : conf * CONF_SURE;
 	set_conf(r, path, c);
 	src_put(&r->srcmap, r->out, path, code[0] && strcmp(code, uscc) == 0 ? &r->at_code : &r->at);
 	free(text);

@@ -25,6 +25,12 @@
 #define OCR_LANG "chi_sim"
 #define OCR_WORK_DPI_MIN 200.0f	/* pages are read at their scan resolution, at least this */
 #define OCR_WORK_DPI_MAX 300.0f	/* and at most this */
+#define OCR_WORK_DPI_LOW_SCAN 300.0f	/* a scan under OCR_WORK_DPI_MIN is read enlarged to this */
+#define OCR_SMOOTH_HALF_PX 1	/* a low-resolution black-and-white scan is smoothed by a 3x3 mean */
+#define OCR_SAMPLE_STEP 7	/* pixels sampled to tell black-and-white from grey: one in 7x7 */
+#define OCR_BLACK_MAX 16
+#define OCR_WHITE_MIN 240
+#define OCR_BILEVEL_GREY_PER 20	/* black-and-white: under one sampled pixel in 20 grey */
 #define OCR_DPI_MIN 50.0f
 #define OCR_DPI_MAX 1200.0f
 #define OCR_MAX_PIXELS (120L * 1000 * 1000)	/* input; A4 at 600 dpi is 35 MP */
@@ -71,7 +77,22 @@ static bool raster_ok(const struct rec_raster *img)
 static float work_dpi(const struct rec_raster *img)
 {
 	float d = img->scan_dpi > 0.0f ? img->scan_dpi : OCR_WORK_DPI_MIN;
+	if (img->scan_dpi > 0.0f && img->scan_dpi < OCR_WORK_DPI_MIN)
+		return OCR_WORK_DPI_LOW_SCAN;
 	return d < OCR_WORK_DPI_MIN ? OCR_WORK_DPI_MIN : d > OCR_WORK_DPI_MAX ? OCR_WORK_DPI_MAX : d;
+}
+
+/* A black-and-white scan: few of the sampled pixels are grey (rendering
+ * it enlarged greys 2-3 % at the strokes' edges; a grey scan has 10-40 %). */
+static bool bilevel(const struct rec_raster *img)
+{
+	long grey = 0, n = 0;
+	for (int y = 0; y < img->height; y += OCR_SAMPLE_STEP)
+		for (int x = 0; x < img->width; x += OCR_SAMPLE_STEP, n++) {
+			uint8_t v = img->pixels[(size_t)y * (size_t)img->stride + (size_t)x];
+			grey += v > OCR_BLACK_MAX && v < OCR_WHITE_MIN;
+		}
+	return grey * OCR_BILEVEL_GREY_PER < n;
 }
 
 /* A grey PIX at about work_dpi; *scale is working pixels per input pixel. */
@@ -91,6 +112,15 @@ static PIX *working_image(const struct rec_raster *img, float *scale)
 	pixSetResolution(pix, (l_int32)lroundf(img->dpi), (l_int32)lroundf(img->dpi));
 	float s = work_dpi(img) / img->dpi;
 	*scale = 1.0f;
+	if (img->scan_dpi > 0.0f && img->scan_dpi < OCR_WORK_DPI_MIN && bilevel(img)) {
+		/* a low-resolution black-and-white scan: its broken, jagged strokes
+		 * smoothed into grey (a 3x3 mean), which chi_sim reads better */
+		PIX *smooth = pixBlockconvGray(pix, NULL, OCR_SMOOTH_HALF_PX, OCR_SMOOTH_HALF_PX);
+		if (smooth) {
+			pixDestroy(&pix);
+			pix = smooth;
+		}
+	}
 	if (s > 0.85f && s < 1.25f)
 		return pix;
 	/* pixScaleAreaMap does factors from 0.7 on by linear interpolation, with a warning on stderr */
@@ -514,21 +544,38 @@ struct ocr_times {
 	int blocks;
 };
 
-static enum kerr run_tesseract(PIX *pix, float dpi, int64_t deadline_ms, float px_to_pt, struct rec_page *out,
-	int *readable, struct ocr_times *tm)
+/* A chi_sim handle for one page (orientation and reading), NULL when
+ * Tesseract or its data cannot be loaded. */
+static TessBaseAPI *page_api(void)
 {
-	enum kerr err = K_OK;
-	int64_t t0 = rec_now_ms();
-	*readable = 0;
 	TessBaseAPI *api = TessBaseAPICreate();
-	ETEXT_DESC *mon = TessMonitorCreate();
-	struct reader *r = calloc(1, sizeof *r);
-	if (!api || !mon || !r) {
-		err = K_INTERNAL;
-		goto out;
-	}
+	if (!api)
+		return NULL;
 	if (TessBaseAPIInit3(api, NULL, OCR_LANG) != 0) {
 		log_error("msg=tesseract_init_failed lang=%s", OCR_LANG);
+		TessBaseAPIDelete(api);
+		return NULL;
+	}
+	TessBaseAPISetVariable(api, "debug_file", "/dev/null");
+	return api;
+}
+
+static void page_api_free(TessBaseAPI *api)
+{
+	if (api) {
+		TessBaseAPIEnd(api);
+		TessBaseAPIDelete(api);
+	}
+}
+
+static enum kerr run_tesseract(TessBaseAPI *api, PIX *pix, float dpi, int64_t deadline_ms, float px_to_pt,
+	struct rec_page *out, int *readable, struct ocr_times *tm)
+{
+	enum kerr err = K_OK;
+	*readable = 0;
+	ETEXT_DESC *mon = TessMonitorCreate();
+	struct reader *r = calloc(1, sizeof *r);
+	if (!mon || !r) {
 		err = K_INTERNAL;
 		goto out;
 	}
@@ -536,7 +583,6 @@ static enum kerr run_tesseract(PIX *pix, float dpi, int64_t deadline_ms, float p
 	r->px_to_pt = px_to_pt;
 	r->min_conf = OCR_MIN_WORD_CONF;
 	TessBaseAPISetVariable(api, "preserve_interword_spaces", "1");
-	TessBaseAPISetVariable(api, "debug_file", "/dev/null");
 	TessBaseAPISetVariable(api, "tessedit_do_invert", "0");	/* forms print dark on light: no second reading of each line inverted (a third faster) */
 	TessBaseAPISetPageSegMode(api, PSM_AUTO);
 	TessBaseAPISetImage2(api, pix);
@@ -544,7 +590,6 @@ static enum kerr run_tesseract(PIX *pix, float dpi, int64_t deadline_ms, float p
 	TessMonitorSetCancelFunc(mon, past_deadline);
 	TessMonitorSetCancelThis(mon, &deadline_ms);
 	int64_t t1 = rec_now_ms();
-	tm->init = t1 - t0;
 	err = recognize(api, mon, &deadline_ms);
 	if (err == K_OK)
 		err = read_glyphs(api, r);
@@ -559,10 +604,6 @@ out:
 	free(r);
 	if (mon)
 		TessMonitorDelete(mon);
-	if (api) {
-		TessBaseAPIEnd(api);
-		TessBaseAPIDelete(api);
-	}
 	return err;
 }
 
@@ -637,6 +678,7 @@ enum kerr rec_ocr_page(const struct rec_raster *img, int64_t deadline_ms, struct
 
 	enum kerr err = K_INTERNAL;
 	PIX *work = NULL, *level = NULL, *clean = NULL;
+	TessBaseAPI *api = NULL;
 	float scale = 1.0f, angle = 0.0f;
 	struct ocr_times tm = {0};
 	int64_t t = rec_now_ms(), t_prev;
@@ -651,7 +693,11 @@ enum kerr rec_ocr_page(const struct rec_raster *img, int64_t deadline_ms, struct
 	float dpi = img->dpi * scale;
 	float px_to_pt = 72.0f / dpi;
 	t_prev = t, t = rec_now_ms(), tm.image = t - t_prev;
-	int quarter = ocr_orient_page(work, dpi);	/* a page lying sideways or upside down */
+	api = page_api();
+	if (!api)
+		goto out;
+	t_prev = t, t = rec_now_ms(), tm.init = t - t_prev;
+	int quarter = ocr_orient_page(api, work, dpi);	/* a page lying sideways or upside down */
 	if (quarter) {
 		PIX *upright = pixRotateOrth(work, quarter);
 		if (!upright)
@@ -670,7 +716,7 @@ enum kerr rec_ocr_page(const struct rec_raster *img, int64_t deadline_ms, struct
 		goto out;
 	t_prev = t, t = rec_now_ms(), tm.lines = t - t_prev;
 	int readable = 0;
-	err = run_tesseract(clean, dpi, deadline_ms, px_to_pt, out, &readable, &tm);
+	err = run_tesseract(api, clean, dpi, deadline_ms, px_to_pt, out, &readable, &tm);
 	if (err == K_OK && readable >= OCR_MIN_READABLE) {
 		/* the bar codes of the declaration number confirm or correct its printed digits */
 		t = rec_now_ms();
@@ -685,6 +731,7 @@ enum kerr rec_ocr_page(const struct rec_raster *img, int64_t deadline_ms, struct
 	if (err == K_OK && readable < OCR_MIN_READABLE)
 		err = K_NO_TEXT;
 out:
+	page_api_free(api);
 	pixDestroy(&clean);
 	pixDestroy(&level);
 	pixDestroy(&work);

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "recognize/ocr_fix.h"
+#include "validate/validate.h"
 
 #define FIX_MAX_CPS 64		/* code points of one token considered */
 #define FIX_DEFAULT_CONF 0.9f
@@ -685,4 +686,49 @@ float ocr_field_conf(float min_glyph_conf, enum ocr_fix how, bool checked)
 	default:
 		return c < 0.4f ? c : 0.4f;
 	}
+}
+
+/* ---- unified social credit codes ---- */
+
+/* The letters GB 32100 leaves out, as the digits OCR took them for. */
+static char uscc_fold(char c)
+{
+	switch (c) {
+	case 'O': return '0';
+	case 'I': return '1';
+	case 'Z': return '2';
+	case 'S': return '5';
+	default: return c;
+	}
+}
+
+#define USCC_DIGITS_FROM 2	/* 0-based: the administrative division code, six digits */
+#define USCC_DIGITS_TO 8
+
+/* A letter where the code has a digit, as the digit it looks like (0 when none does). */
+static char uscc_digit(char c)
+{
+	static const char from[] = "DQUOLTIZSBGA", to[] = "000011125864";
+	const char *p = strchr(from, c);
+	return c >= '0' && c <= '9' ? c : p && c ? to[p - from] : 0;
+}
+
+enum ocr_fix ocr_fix_uscc(const char *in, size_t len, char out[OCR_USCC_LEN + 1])
+{
+	out[0] = '\0';
+	if (len != OCR_USCC_LEN)
+		return OCR_FIX_FAILED;
+	bool folded = false;
+	for (size_t i = 0; i < OCR_USCC_LEN; i++) {
+		char c = in[i] >= 'a' && in[i] <= 'z' ? (char)(in[i] - 'a' + 'A') : in[i];
+		if (!ocr_is_alnum(c))
+			return OCR_FIX_FAILED;
+		char d = i >= USCC_DIGITS_FROM && i < USCC_DIGITS_TO ? uscc_digit(c) : uscc_fold(c);
+		out[i] = d ? d : c;
+		folded |= out[i] != in[i];
+	}
+	out[OCR_USCC_LEN] = '\0';
+	if (!uscc_is_valid(out, OCR_USCC_LEN))
+		return OCR_FIX_FAILED;
+	return folded ? OCR_FIX_REPAIRED : OCR_FIX_EXACT;
 }

@@ -50,6 +50,19 @@ enum ocr_fix ocr_fix_vin(const char *in, size_t len, const float *conf, const ch
  * hint gets 17 characters and a NUL. */
 void ocr_vin_consensus(const char (*vins)[OCR_VIN_LEN + 1], size_t n, char hint[OCR_VIN_LEN + 1]);
 
+#define OCR_USCC_LEN 18
+
+/* A unified social credit code (统一社会信用代码, GB 32100: 0-9 and A-Z
+ * without I O S V Z, the last character a check over the others) out of an
+ * 18-character OCR token: the letters the code never uses become the digits
+ * they look like (O -> 0, I -> 1, Z -> 2, S -> 5), and so does any letter in
+ * the six digits of the administrative division code (characters 3-8: D Q U
+ * -> 0, L T -> 1, B -> 8, G -> 6, A -> 4); the check character must then
+ * hold, or OCR_FIX_FAILED (a search among single look-alike swaps was tried:
+ * the check character lets one in three wrong swaps through). out gets 18
+ * characters and a NUL (empty when the token is not 18 letters and digits). */
+enum ocr_fix ocr_fix_uscc(const char *in, size_t len, char out[OCR_USCC_LEN + 1]);
+
 /* A digit string of exactly want_len digits (1..OCR_DIGITS_MAX-1): letters
  * that look like digits become digits (O D Q 〇 -> 0, I l | ! -> 1, Z -> 2,
  * S -> 5, G b -> 6, T -> 7, B -> 8, g q -> 9), spaces and separators inside

@@ -99,6 +99,7 @@ LAZY(liblept, PIX *, pixRotate,
 	(p, angle, type, incolor, width, height))
 LAZY(liblept, PIX *, pixScaleAreaMap, (PIX *p, l_float32 sx, l_float32 sy), (p, sx, sy))
 LAZY(liblept, PIX *, pixScaleGrayLI, (PIX *p, l_float32 sx, l_float32 sy), (p, sx, sy))
+LAZY(liblept, PIX *, pixBlockconvGray, (PIX *p, PIX *acc, l_int32 wc, l_int32 hc), (p, acc, wc, hc))
 LAZY(liblept, l_ok, pixSetMasked, (PIX *d, PIX *m, l_uint32 val), (d, m, val))
 LAZY(liblept, l_ok, pixSetResolution, (PIX *p, l_int32 xres, l_int32 yres), (p, xres, yres))
 LAZY(liblept, PIX *, pixRead, (const char *path), (path))

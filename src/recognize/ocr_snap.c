@@ -214,8 +214,26 @@ static void fix_horgos(json_t *holder, const char *key, json_t *conf, const char
 	free(out);
 }
 
+/* Where a company's name ends when OCR ran on past it: after its first
+ * 公司 when what follows (spaces skipped) is no ideograph - a quote, a
+ * bracket, the code and value of the next cell ("有限公司 (9402):霍尔果斯
+ * 海关") - while a branch's name ("有限公司霍尔果斯分公司") goes on. n when
+ * nothing is cut. */
+static size_t company_end(const uint32_t *v, size_t n, size_t from)
+{
+	for (size_t i = from; i + 1 < n; i++) {
+		if (v[i] != 0x516C || v[i + 1] != 0x53F8)	/* 公司 */
+			continue;
+		size_t k = i + 2;
+		while (k < n && v[k] == ' ')
+			k++;
+		return k < n && !is_han(v[k]) ? i + 2 : n;
+	}
+	return n;
+}
+
 /* A company's Chinese name: what OCR left of the label's bracketed code
- * before it ("〈 )", "“", ",") goes. */
+ * before it ("〈 )", "“", ",") goes, and what it ran on into after it. */
 static void trim_company(json_t *out, json_t *conf, const char *key)
 {
 	json_t *o = json_object_get(out, key);
@@ -241,19 +259,22 @@ static void trim_company(json_t *out, json_t *conf, const char *key)
 	for (size_t i = 0; i < first; i++) {
 		if (v[i] < 0x80 && ((v[i] >= '0' && v[i] <= '9') || ((v[i] | 0x20) >= 'a' && (v[i] | 0x20) <= 'z')))
 			alnum++;
-		else if (v[i] == '(' || v[i] == ')' || v[i] == 0xFF08 || v[i] == 0xFF09 || v[i] == 0x300A || v[i] == 0x3010)
-			bracket++;
+		else if (v[i] == '(' || v[i] == ')' || v[i] == 0xFF08 || v[i] == 0xFF09 || v[i] == 0x300A || v[i] == 0x3010 ||
+			v[i] == ':' || v[i] == 0xFF1A)
+			bracket++;	/* (a colon ends the label's code as a bracket does) */
 		else if (v[i] >= 0x80 && !(v[i] >= 0x2000 && v[i] <= 0x303F) && !(v[i] >= 0xFF00 && v[i] <= 0xFF65))
 			other++;
 	}
 	if (other || (alnum && !bracket && alnum < 6))
 		first = 0;	/* keep the front */
+	size_t whole = n;
+	n = company_end(v, n, first);
 	/* and no spaces between two ideographs: a Chinese name has none */
 	size_t k = 0;
 	for (size_t i = 0; i < n; i++)
 		if (!(v[i] == ' ' && i >= first && k > 0 && is_han(v[k - 1]) && i + 1 < n && is_han(v[i + 1])))
 			v[k++] = v[i];
-	if (first == 0 && k == n)
+	if (first == 0 && k == whole)
 		return;
 	n = k;
 	char text[SNAP_MAX_CP * 4 + 1];
@@ -271,6 +292,35 @@ static void trim_company(json_t *out, json_t *conf, const char *key)
 	}
 }
 
+/* 币制 as the form prints it: the ISO 4217 codes this port's trade uses. */
+static const char *const currencies[] = {"USD", "CNY", "EUR", "RUB", "KZT", "KGS", "UZS", "TJS", "JPY", "GBP", "HKD"};
+#define CURRENCY_LEN 3
+
+/* A currency code with one letter misread ("TSD"): the one code a
+ * letter away, when exactly one is. */
+static void snap_currency(json_t *out, json_t *conf)
+{
+	const char *value = json_string_value(json_object_get(out, "currency"));
+	if (!value || strlen(value) != CURRENCY_LEN)
+		return;
+	int found = -1, near = 0;
+	for (size_t k = 0; k < sizeof currencies / sizeof currencies[0]; k++) {
+		int differ = 0;
+		for (size_t i = 0; i < CURRENCY_LEN; i++)
+			differ += value[i] != currencies[k][i];
+		if (differ == 0)
+			return;
+		if (differ == 1) {
+			found = (int)k;
+			near++;
+		}
+	}
+	if (near != 1)
+		return;
+	json_object_set_new(out, "currency", json_string(currencies[found]));
+	set_conf(conf, "currency", SNAP_CONF);
+}
+
 void ocr_snap_fields(json_t *out, json_t *conf)
 {
 	if (!json_is_object(out) || !json_is_object(conf))
@@ -286,6 +336,7 @@ void ocr_snap_fields(json_t *out, json_t *conf)
 	}
 	for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++)
 		snap_table(out, conf, &tables[i]);
+	snap_currency(out, conf);
 	trim_company(out, conf, "domestic_shipper");
 	trim_company(out, conf, "overseas_consignee");
 	trim_company(out, conf, "producer");

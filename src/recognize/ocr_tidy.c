@@ -103,7 +103,7 @@ static bool is_separator(uint32_t cp)
 /* Keys of the remarks that a colon follows; longer first where one ends another. */
 static const char *const remark_keys[] = {
 	"集装箱标箱数及号码", "车辆识别代号", "交易清单号", "转关单号", "承运车辆", "运输车辆", "联系电话",
-	"关封号", "铅封号", "车牌号", "组货人", "驾驶员", "车牌", "司机", "电话",
+	"关封号", "铅封号", "车牌号", "组货人", "驾驶员", "车牌", "车号", "司机", "电话",
 };
 #define N_KEYS (sizeof remark_keys / sizeof remark_keys[0])
 
@@ -172,15 +172,41 @@ static bool is_marks_misread(const uint32_t *v, size_t n)
 	if (n == 3)
 		return v[0] == 'N' && (v[2] == 'M' || v[2] == 'W') &&
 			(v[1] == '/' || v[1] == '1' || v[1] == '|' || v[1] == 'I' || v[1] == 'l' || v[1] == '\\' ||
-				v[1] == '!');
+				v[1] == '!' || v[1] == 'V');
 	return false;
+}
+
+/* Heads of the item table's column labels: where the table's header, not
+ * found as a header (a label misread or wrapped), ran on into the remarks
+ * above it ("… 新F8020挂 最终目产国 21, 各天国"). */
+static const char *const table_heads[] = {
+	"最终目", "原产国", "商品编号", "商品名称", "规格型号", "数量及单位", "境内货源", "货源地",
+};
+
+/* The length of the remarks before a table head (t->n when there is none). */
+static size_t before_table(const struct cps *t)
+{
+	size_t end = t->n;
+	for (size_t h = 0; h < sizeof table_heads / sizeof table_heads[0]; h++) {
+		struct cps head = decode(table_heads[h]);
+		for (size_t i = 0; i < end; i++)
+			if (match_at(t, i, &head)) {
+				end = i;
+				break;
+			}
+		free(head.v);
+	}
+	while (end > 0 && (is_space(t->v[end - 1]) || is_separator(t->v[end - 1])))
+		end--;
+	return end;
 }
 
 char *ocr_tidy_remarks(const char *text)
 {
 	struct cps t = decode(text), out = {0};
+	t.n = before_table(&t);
 	size_t i = leaked_label_end(&t);
-	while (i < t.n && is_space(t.v[i]))
+	while (i < t.n && (is_space(t.v[i]) || is_separator(t.v[i])))
 		i++;
 	size_t e = i;
 	while (e < t.n && t.v[e] > ' ' && t.v[e] < 0x80)

@@ -1114,6 +1114,48 @@ static int unicode_covers_widths(fz_context *ctx, pdf_font_desc *fd, pdf_obj *f)
 	return 1;
 }
 
+/* The style flags of a font made without its program. FreeType's style
+ * flag comes from the program (OS/2, or Type 1's Weight); the descriptor's
+ * stem width separates bold from regular in the fonts looked at (bold
+ * 101-141, regular 40-88). */
+static void fast_style(fz_context *ctx, pdf_font_desc *fd, pdf_obj *desc, const char *basefont)
+{
+	fz_font *font = fd->font;
+	font->flags.is_bold = (fd->flags & REC_FD_FORCE_BOLD) || name_says_bold(basefont) ||
+		pdf_to_real(ctx, pdf_dict_gets(ctx, desc, "FontWeight")) >= 700 ||
+		pdf_dict_get_real(ctx, desc, PDF_NAME(StemV)) >= REC_BOLD_STEMV;
+	font->flags.is_italic = (fd->flags & REC_FD_ITALIC) != 0;
+	font->flags.is_serif = (fd->flags & REC_FD_SERIF) != 0;
+	font->flags.is_mono = (fd->flags & REC_FD_FIXED_PITCH) != 0;
+}
+
+/* The ascender and descender (ems) that stand in for the program's.
+ * fz_font_ascender/descender of a Type 3 font are its bbox's y1/y0 (in
+ * ems). FreeType gives a TrueType or OpenType face hhea's ascender and
+ * descender, for which the descriptor's /Ascent and /Descent stand in, and
+ * a Type 1 or bare CFF face its font bbox's top and bottom, which the
+ * descriptor's /FontBBox copies; its fallback when a face has none is
+ * 0.8/-0.2. */
+static void fast_vertical(fz_context *ctx, const pdf_font_desc *fd, pdf_obj *desc, float *asc_out, float *dsc_out)
+{
+	float asc = fd->ascent / 1000.0f, dsc = fd->descent / 1000.0f;
+	pdf_obj *ff3 = pdf_dict_get(ctx, desc, PDF_NAME(FontFile3));
+	if (pdf_dict_get(ctx, desc, PDF_NAME(FontFile)) ||
+		(ff3 && !pdf_name_eq(ctx, pdf_dict_get(ctx, ff3, PDF_NAME(Subtype)), PDF_NAME(OpenType)))) {
+		fz_rect box = pdf_dict_get_rect(ctx, desc, PDF_NAME(FontBBox));
+		if (box.y1 > box.y0) {
+			asc = box.y1 / 1000.0f;
+			dsc = box.y0 / 1000.0f;
+		}
+	}
+	if (!(asc > 0 && asc < 2 && dsc <= 0 && dsc > -1 && asc - dsc >= 0.5f)) {
+		asc = 0.8f;
+		dsc = -0.2f;
+	}
+	*asc_out = asc;
+	*dsc_out = dsc;
+}
+
 static pdf_font_desc *load_fast_font(fz_context *ctx, pdf_document *doc, pdf_obj *f, struct fast_fonts *ff)
 {
 	if (ff->off || ff->n >= REC_MAX_FAST_FONTS)
@@ -1132,35 +1174,9 @@ static pdf_font_desc *load_fast_font(fz_context *ctx, pdf_document *doc, pdf_obj
 		fz_font *font = fz_new_type3_font(ctx, basefont, fz_identity);
 		fd->font = font;
 		font->use_glyph_bbox = 0;
-		/* FreeType's style flag comes from the program (OS/2, or Type 1's
-		 * Weight); the descriptor's stem width separates bold from regular
-		 * in the fonts looked at (bold 101-141, regular 40-88) */
-		font->flags.is_bold = (fd->flags & REC_FD_FORCE_BOLD) || name_says_bold(basefont) ||
-			pdf_to_real(ctx, pdf_dict_gets(ctx, desc, "FontWeight")) >= 700 ||
-			pdf_dict_get_real(ctx, desc, PDF_NAME(StemV)) >= REC_BOLD_STEMV;
-		font->flags.is_italic = (fd->flags & REC_FD_ITALIC) != 0;
-		font->flags.is_serif = (fd->flags & REC_FD_SERIF) != 0;
-		font->flags.is_mono = (fd->flags & REC_FD_FIXED_PITCH) != 0;
-		/* fz_font_ascender/descender of a Type 3 font are its bbox's y1/y0
-		 * (in ems). FreeType gives a TrueType or OpenType face hhea's
-		 * ascender and descender, for which the descriptor's /Ascent and
-		 * /Descent stand in, and a Type 1 or bare CFF face its font
-		 * bbox's top and bottom, which the descriptor's /FontBBox copies;
-		 * its fallback when a face has none is 0.8/-0.2 */
-		float asc = fd->ascent / 1000.0f, dsc = fd->descent / 1000.0f;
-		pdf_obj *ff3 = pdf_dict_get(ctx, desc, PDF_NAME(FontFile3));
-		if (pdf_dict_get(ctx, desc, PDF_NAME(FontFile)) ||
-			(ff3 && !pdf_name_eq(ctx, pdf_dict_get(ctx, ff3, PDF_NAME(Subtype)), PDF_NAME(OpenType)))) {
-			fz_rect box = pdf_dict_get_rect(ctx, desc, PDF_NAME(FontBBox));
-			if (box.y1 > box.y0) {
-				asc = box.y1 / 1000.0f;
-				dsc = box.y0 / 1000.0f;
-			}
-		}
-		if (!(asc > 0 && asc < 2 && dsc <= 0 && dsc > -1 && asc - dsc >= 0.5f)) {
-			asc = 0.8f;
-			dsc = -0.2f;
-		}
+		fast_style(ctx, fd, desc, basefont);
+		float asc, dsc;
+		fast_vertical(ctx, fd, desc, &asc, &dsc);
 		font->bbox = fz_make_rect(0, dsc, 1, asc);
 
 		/* the encoding's glyph names (embedded: no StandardEncoding default) */
@@ -1272,6 +1288,153 @@ static pdf_font_desc *load_fast_type3(fz_context *ctx, pdf_document *doc, pdf_ob
 	return fd;
 }
 
+/* A CID font (Type 0 over a CIDFontType2, the way Chromium/Skia, iText and
+ * office suites embed CJK faces) with the Identity-H encoding, /W and a
+ * /ToUnicode map: MuPDF would inflate the whole TrueType program (Skia keeps
+ * the original glyph ids, so a subset is still ~0.4 MB), measure every glyph
+ * of it, and remap /ToUnicode through Identity-H code by code (65,536
+ * lookups) - a third of reading such a print. What the text needs is in the
+ * dictionaries, so the font is made with a stand-in face (MuPDF's built-in
+ * Helvetica, already in memory) that carries the metrics MuPDF reads from a
+ * face: a width table by glyph id (the CID, as with CIDToGIDMap /Identity)
+ * from /W and /DW, which fz_advance_glyph reads before asking FreeType, and
+ * the descriptor's ascent and descent for the face's. /ToUnicode is used as
+ * it is: under Identity-H a code is its CID. Like the other fast fonts, it
+ * leaves the store before a page is rendered for OCR. */
+
+#define REC_CID_MAX 0xFFFF	/* two-byte codes */
+#define REC_CID_DEFAULT_WIDTH 1000	/* /DW when absent */
+#define REC_STAND_IN_FACE "Helvetica"
+
+static int fast_cid_candidate(fz_context *ctx, pdf_obj *f)
+{
+	if (!pdf_is_indirect(ctx, f) || !pdf_name_eq(ctx, pdf_dict_get(ctx, f, PDF_NAME(Subtype)), PDF_NAME(Type0)) ||
+		!pdf_name_eq(ctx, pdf_dict_get(ctx, f, PDF_NAME(Encoding)), PDF_NAME(Identity_H)) ||
+		!pdf_is_stream(ctx, pdf_dict_get(ctx, f, PDF_NAME(ToUnicode))))
+		return 0;
+	pdf_obj *cid = pdf_array_get(ctx, pdf_dict_get(ctx, f, PDF_NAME(DescendantFonts)), 0);
+	if (!pdf_name_eq(ctx, pdf_dict_get(ctx, cid, PDF_NAME(Subtype)), PDF_NAME(CIDFontType2)))
+		return 0;
+	pdf_obj *map = pdf_dict_get(ctx, cid, PDF_NAME(CIDToGIDMap));
+	if (map && !pdf_name_eq(ctx, map, PDF_NAME(Identity)))
+		return 0;
+	pdf_obj *w = pdf_dict_get(ctx, cid, PDF_NAME(W));
+	if (w && !pdf_is_array(ctx, w))
+		return 0;
+	pdf_obj *desc = pdf_dict_get(ctx, cid, PDF_NAME(FontDescriptor));
+	return pdf_is_dict(ctx, desc) && pdf_is_indirect(ctx, font_program(ctx, desc));
+}
+
+/* One /W entry's range of CIDs, clipped to two-byte codes; 0 when bad. */
+static int cid_range_ok(int c0, int c1)
+{
+	return c0 >= 0 && c1 >= c0 && c1 <= REC_CID_MAX;
+}
+
+/* /W into fd's metrics and into font's width table (by CID, the default
+ * /DW beyond the last CID /W names). Throws on a malformed /W. */
+static void cid_widths(fz_context *ctx, pdf_font_desc *fd, pdf_obj *cid)
+{
+	int dw = pdf_dict_get_int(ctx, cid, PDF_NAME(DW));
+	if (!pdf_dict_get(ctx, cid, PDF_NAME(DW)))
+		dw = REC_CID_DEFAULT_WIDTH;
+	pdf_set_default_hmtx(ctx, fd, dw);
+	pdf_obj *w = pdf_dict_get(ctx, cid, PDF_NAME(W));
+	int n = pdf_array_len(ctx, w);
+	for (int i = 0; i < n;) {
+		int c0 = pdf_array_get_int(ctx, w, i);
+		pdf_obj *o = pdf_array_get(ctx, w, i + 1);
+		if (pdf_is_array(ctx, o)) {
+			int m = pdf_array_len(ctx, o);
+			if (!cid_range_ok(c0, c0 + (m > 0 ? m - 1 : 0)))
+				fz_throw(ctx, FZ_ERROR_GENERIC, "bad /W");
+			for (int k = 0; k < m; k++)
+				pdf_add_hmtx(ctx, fd, c0 + k, c0 + k, pdf_array_get_int(ctx, o, k));
+			i += 2;
+		} else {
+			int c1 = pdf_to_int(ctx, o);
+			if (!pdf_is_number(ctx, o) || !cid_range_ok(c0, c1))
+				fz_throw(ctx, FZ_ERROR_GENERIC, "bad /W");
+			pdf_add_hmtx(ctx, fd, c0, c1, pdf_array_get_int(ctx, w, i + 2));
+			i += 3;
+		}
+	}
+	pdf_end_hmtx(ctx, fd);
+
+	fz_font *font = fd->font;
+	int last = 0;
+	for (int i = 0; i < fd->hmtx_len; i++)
+		if (fd->hmtx[i].hi > last)
+			last = fd->hmtx[i].hi;
+	font->width_table = fz_malloc_array(ctx, last + 1, short);
+	font->width_count = last + 1;
+	font->width_default = (short)dw;
+	for (int c = 0; c <= last; c++)
+		font->width_table[c] = (short)dw;
+	for (int i = 0; i < fd->hmtx_len; i++)
+		for (int c = fd->hmtx[i].lo; c <= fd->hmtx[i].hi; c++)
+			font->width_table[c] = (short)fd->hmtx[i].w;
+	fd->size += (size_t)font->width_count * sizeof(short);
+}
+
+/* The stand-in face, its vertical metrics set to the font's. */
+static fz_font *stand_in_face(fz_context *ctx, const char *basefont, const pdf_font_desc *fd, pdf_obj *desc)
+{
+	int len = 0;
+	const unsigned char *data = fz_lookup_base14_font(ctx, REC_STAND_IN_FACE, &len);
+	if (!data)
+		fz_throw(ctx, FZ_ERROR_GENERIC, "no stand-in face");
+	fz_font *font = fz_new_font_from_memory(ctx, basefont, data, len, 0, 0);
+	float asc, dsc;
+	fast_vertical(ctx, fd, desc, &asc, &dsc);
+	FT_Face face = font->ft_face;
+	face->ascender = (FT_Short)lroundf(asc * face->units_per_EM);
+	face->descender = (FT_Short)lroundf(dsc * face->units_per_EM);
+	font->use_glyph_bbox = 0;
+	font->flags.is_bold = font->flags.is_italic = font->flags.is_serif = font->flags.is_mono = 0;
+	font->flags.ft_stretch = 1;	/* fz_advance_glyph reads the width table only then */
+	return font;
+}
+
+static pdf_font_desc *load_fast_cid(fz_context *ctx, pdf_document *doc, pdf_obj *f, struct fast_fonts *ff)
+{
+	if (ff->off || ff->n >= REC_MAX_FAST_FONTS)
+		return NULL;
+	pdf_font_desc *fd = pdf_find_item(ctx, font_desc_drop, f);
+	if (fd)
+		return fd;
+	pdf_obj *cid = pdf_array_get(ctx, pdf_dict_get(ctx, f, PDF_NAME(DescendantFonts)), 0);
+	pdf_obj *desc = pdf_dict_get(ctx, cid, PDF_NAME(FontDescriptor));
+	const char *basefont = pdf_to_name(ctx, pdf_dict_get(ctx, cid, PDF_NAME(BaseFont)));
+	fz_var(fd);
+	fz_try(ctx) {
+		fd = pdf_new_font_desc(ctx);
+		descriptor_read(ctx, fd, desc);
+		if (fd->descent > 0)
+			fd->descent = -fd->descent;
+		fd->is_embedded = 1;
+		fd->encoding = pdf_new_identity_cmap(ctx, 0, 2);
+		fd->size += pdf_cmap_size(ctx, fd->encoding);
+		fd->font = stand_in_face(ctx, basefont, fd, desc);
+		fast_style(ctx, fd, desc, basefont);
+		cid_widths(ctx, fd, cid);
+		fd->to_unicode = pdf_load_embedded_cmap(ctx, doc, pdf_dict_get(ctx, f, PDF_NAME(ToUnicode)));
+		if (fd->to_unicode->usecmap_name[0])
+			fz_throw(ctx, FZ_ERROR_GENERIC, "ToUnicode uses another CMap");
+		fd->size += pdf_cmap_size(ctx, fd->to_unicode);
+		ff->dicts[ff->n] = pdf_keep_obj(ctx, f);
+		pdf_store_item(ctx, f, fd, fd->size);
+		ff->n++;
+	}
+	fz_catch(ctx) {
+		pdf_drop_font(ctx, fd);
+		if (fz_caught(ctx) == FZ_ERROR_MEMORY)
+			fz_rethrow(ctx);
+		fd = NULL;	/* left to MuPDF */
+	}
+	return fd;
+}
+
 #ifdef KOUAN_OCR
 /* Takes the document's fonts made here out of the store, so that rendering
  * a page (for OCR) loads them with their programs; none are made after. */
@@ -1303,6 +1466,7 @@ static void preload_resources(fz_context *ctx, pdf_document *doc, pdf_obj *res, 
 				continue;
 			pdf_font_desc *fd = fast_font_candidate(ctx, f) ? load_fast_font(ctx, doc, f, pl->fast)
 				: fast_type3_candidate(ctx, f) ? load_fast_type3(ctx, doc, f, pl->fast)
+				: fast_cid_candidate(ctx, f) ? load_fast_cid(ctx, doc, f, pl->fast)
 				: builtin_candidate(ctx, f) ? load_builtin_font(ctx, doc, f) : NULL;
 			if (!fd)
 				fd = base14_candidate(ctx, f) ? load_base14_font(ctx, doc, res, f)

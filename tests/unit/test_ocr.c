@@ -136,6 +136,26 @@ static void test_vin_confidence_follows_glyphs(void **state)
 	assert_true(conf <= 0.5f);
 }
 
+/* Credit codes: letters the code never uses folded to digits, one look-alike
+ * chosen by the check character, ties and hopeless readings refused. */
+static void test_uscc(void **state)
+{
+	(void)state;
+	char out[OCR_USCC_LEN + 1];
+	assert_int_equal(ocr_fix_uscc("91654004RLUA0F4HMP", 18, out), OCR_FIX_EXACT);
+	assert_string_equal(out, "91654004RLUA0F4HMP");
+	assert_int_equal(ocr_fix_uscc("91654004RLUAOF4HMP", 18, out), OCR_FIX_REPAIRED);	/* O is no code letter */
+	assert_string_equal(out, "91654004RLUA0F4HMP");
+	assert_int_equal(ocr_fix_uscc("125001125ETBDREALO", 18, out), OCR_FIX_REPAIRED);
+	assert_string_equal(out, "125001125ETBDREAL0");
+	assert_int_equal(ocr_fix_uscc("9165A0O4RLUA0F4HMP", 18, out), OCR_FIX_REPAIRED);	/* the division code is digits */
+	assert_string_equal(out, "91654004RLUA0F4HMP");
+	assert_int_equal(ocr_fix_uscc("91654004RLUA0F4HMB", 18, out), OCR_FIX_FAILED);	/* P read as B: not guessed */
+	assert_int_equal(ocr_fix_uscc("91654004RLUA0F4HM", 17, out), OCR_FIX_FAILED);
+	assert_int_equal(ocr_fix_uscc("91654004RLUA0F4H-P", 18, out), OCR_FIX_FAILED);
+	assert_int_equal(ocr_fix_uscc("91654004RLUA0F4HMX", 18, out), OCR_FIX_FAILED);
+}
+
 static void test_declno(void **state)
 {
 	char out[19];
@@ -401,6 +421,7 @@ int main(void)
 		cmocka_unit_test(test_vin_hint),
 		cmocka_unit_test(test_vin_unfixable),
 		cmocka_unit_test(test_vin_confidence_follows_glyphs),
+		cmocka_unit_test(test_uscc),
 		cmocka_unit_test(test_declno),
 		cmocka_unit_test(test_digits_and_vote),
 		cmocka_unit_test(test_date),

@@ -44,6 +44,21 @@ static void test_leaked_codes_and_misreads(void **state)
 	json_decref(conf);
 }
 
+static void test_currency(void **state)
+{
+	(void)state;
+	json_t *out = json_pack("{s:s}", "currency", "TSD");
+	json_t *conf = json_pack("{s:f}", "currency", 0.95);
+	ocr_snap_fields(out, conf);
+	assert_string_equal(str(out, "currency"), "USD");
+	assert_true(json_real_value(json_object_get(conf, "currency")) < 0.9);
+	json_object_set_new(out, "currency", json_string("KGT"));	/* KGS and KZT alike near: left */
+	ocr_snap_fields(out, conf);
+	assert_string_equal(str(out, "currency"), "KGT");
+	json_decref(out);
+	json_decref(conf);
+}
+
 static void test_unknown_values_stay(void **state)
 {
 	(void)state;
@@ -71,6 +86,19 @@ static void test_company_names(void **state)
 	assert_string_equal(str(json_object_get(out, "producer"), "name"), "1A合肥昆仑中亚商贸有限公司");
 	json_decref(out);
 	json_decref(conf);
+
+	/* OCR ran on past the name into a quote or the next cell: cut after 公司;
+	 * a branch's name goes on after it */
+	out = json_pack("{s:{s:s},s:{s:s},s:{s:s}}", "domestic_shipper", "name", "郑州锦程商贸股份有限公司 (9402):霍尔果斯海关轴P本",
+		"declaring_agent", "name", "3 : 霍尔果斯锦程国际贸易有限公司 \u201d", "producer", "name", "伊犁新源贸易有限公司霍尔果斯分公司");
+	conf = json_object();
+	ocr_snap_fields(out, conf);
+	assert_string_equal(str(json_object_get(out, "domestic_shipper"), "name"), "郑州锦程商贸股份有限公司");
+	assert_string_equal(str(json_object_get(out, "declaring_agent"), "name"), "霍尔果斯锦程国际贸易有限公司");
+	assert_string_equal(str(json_object_get(out, "producer"), "name"), "伊犁新源贸易有限公司霍尔果斯分公司");
+	assert_true(json_real_value(json_object_get(conf, "domestic_shipper.name")) < 0.9);
+	json_decref(out);
+	json_decref(conf);
 }
 
 static void test_join_codes(void **state)
@@ -94,6 +122,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_leaked_codes_and_misreads),
+		cmocka_unit_test(test_currency),
 		cmocka_unit_test(test_unknown_values_stay),
 		cmocka_unit_test(test_company_names),
 		cmocka_unit_test(test_join_codes),

@@ -24,6 +24,9 @@ static void test_remarks_keys_marks_and_label(void **state)
 	check(ocr_tidy_remarks("NM 承运车辆,豫A48100,司机,张三"), "N/M 承运车辆：豫A48100,司机：张三");
 	check(ocr_tidy_remarks("NA 车牌, 886PVG03 新车出口"), "N/M 车牌：886PVG03 新车出口");
 	check(ocr_tidy_remarks("司 记喷码及备注、 N1M 车牌号 ;新F30267"), "N/M 车牌号：新F30267");
+	/* the item table's header run on into the remarks, stray marks before them */
+	check(ocr_tidy_remarks("NVM 车号 : 新A78313 新F8020挂 最终目产国 21, 各天国 各, ,"), "N/M 车号：新A78313 新F8020挂");
+	check(ocr_tidy_remarks("; N/M 车牌 : 680RSV07 商品名称及规格型号"), "N/M 车牌：680RSV07");
 	check(ocr_tidy_remarks("运输车辆 :,728LUS02 交易清单 号 ;SCCG1"), "运输车辆：728LUS02 交易清单号：SCCG1");
 	/* a key with no separator after it, and a real N/A, stay as read */
 	check(ocr_tidy_remarks("N/A 全新车辆 司机张三"), "N/A 全新车辆 司机张三");

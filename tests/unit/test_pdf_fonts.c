@@ -10,6 +10,11 @@
  * as the program's within a hundredth of an em, the glyph box's top and
  * bottom within a tenth.
  *
+ * CID fonts under Identity-H made without their programs (load_fast_cid),
+ * on the gen2 fixtures printed by Chromium in CID TrueType faces: for every
+ * two-byte code the same CID, Unicode (all of its code points) and width,
+ * the advance the width, ascender and descender within a tenth of an em.
+ *
  * pdf.c's functions are static, so the file is included here (its object
  * in the library is then not linked into this test). */
 #include <math.h>
@@ -277,12 +282,75 @@ static void fast_font_declines_unmapped_codes(void **state)
 	fz_drop_context(ctx);
 }
 
+/* Every fast CID font of a fixture's first page against MuPDF's load. */
+static int check_fast_cid_fonts(fz_context *ctx, const char *path)
+{
+	int checked = 0;
+	struct fast_fonts fast = {.n = 0};
+	pdf_document *doc = pdf_open_document(ctx, path);
+	pdf_page *page = pdf_load_page(ctx, doc, 0);
+	pdf_obj *fonts = pdf_dict_get(ctx, pdf_page_resources(ctx, page), PDF_NAME(Font));
+	for (int i = 0; i < pdf_dict_len(ctx, fonts); i++) {
+		pdf_obj *f = pdf_dict_get_val(ctx, fonts, i);
+		if (!fast_cid_candidate(ctx, f))
+			continue;
+		pdf_font_desc *a = load_fast_cid(ctx, doc, f, &fast);
+		assert_non_null(a);
+		pdf_remove_item(ctx, font_desc_drop, f);
+		pdf_font_desc *b = pdf_load_font(ctx, doc, NULL, f);
+		assert_int_equal(a->wmode, b->wmode);
+		for (int code = 0; code <= REC_CID_MAX; code++) {
+			int ca = pdf_lookup_cmap(a->encoding, (unsigned)code), cb = pdf_lookup_cmap(b->encoding, (unsigned)code);
+			assert_int_equal(ca, cb);
+			int ua[PDF_MRANGE_CAP], ub[PDF_MRANGE_CAP];
+			int na = pdf_lookup_cmap_full(a->to_unicode, (unsigned)ca, ua);
+			int nb = b->to_unicode ? pdf_lookup_cmap_full(b->to_unicode, (unsigned)cb, ub) : 0;
+			assert_int_equal(na, nb);
+			assert_true(na <= 0 || memcmp(ua, ub, (size_t)na * sizeof ua[0]) == 0);
+			assert_int_equal(pdf_lookup_hmtx(ctx, a, ca).w, pdf_lookup_hmtx(ctx, b, cb).w);
+			float adv = fz_advance_glyph(ctx, a->font, pdf_font_cid_to_gid(ctx, a, ca), 0);
+			assert_true(fabsf(adv - pdf_lookup_hmtx(ctx, a, ca).w / 1000.0f) < 1e-6f);
+		}
+		assert_true(fabsf(fz_font_ascender(ctx, a->font) - fz_font_ascender(ctx, b->font)) < 0.1f);
+		assert_true(fabsf(fz_font_descender(ctx, a->font) - fz_font_descender(ctx, b->font)) < 0.1f);
+		pdf_remove_item(ctx, font_desc_drop, f);
+		pdf_drop_font(ctx, a);
+		pdf_drop_font(ctx, b);
+		checked++;
+	}
+	assert_int_equal(fast.n, checked);
+	fast_fonts_drop(ctx, &fast);
+	fz_drop_page(ctx, &page->super);
+	pdf_drop_document(ctx, doc);
+	return checked;
+}
+
+static void fast_cid_fonts_as_mupdf(void **state)
+{
+	static const char *const files[] = {"g2_0001_004", "g2_0001_006", "g2_0001_009", "g2_0003_016"};
+	const char *const src = getenv("KOUAN_SOURCE_DIR") ? getenv("KOUAN_SOURCE_DIR") : ".";
+	fz_context *ctx = new_ctx();
+	int checked = 0;
+	for (size_t k = 0; k < sizeof files / sizeof files[0]; k++) {
+		char path[4096];
+		snprintf(path, sizeof path, "%s/tests/fixtures/gen2/%s.pdf", src, files[k]);
+		fz_try(ctx)
+			checked += check_fast_cid_fonts(ctx, path);
+		fz_catch(ctx)
+			fail_msg("%s: %s", path, fz_caught_message(ctx));
+	}
+	printf("%d CID fonts made without their programs, checked\n", checked);
+	assert_true(checked >= 4);
+	fz_drop_context(ctx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(builtin_fonts_as_mupdf),
 		cmocka_unit_test(fast_fonts_as_mupdf),
 		cmocka_unit_test(fast_font_declines_unmapped_codes),
+		cmocka_unit_test(fast_cid_fonts_as_mupdf),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
