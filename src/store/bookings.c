@@ -413,18 +413,29 @@ static enum kerr get_run(const struct conn *c, void *arg)
 	return e;
 }
 
+/* Hand the read over: *meta and *doc (when asked for) get it. */
+static enum kerr get_finish(struct get_job *g, enum kerr e, struct booking_meta *meta, json_t **doc)
+{
+	if (e == K_OK && meta)
+		*meta = g->r.meta;
+	if (e == K_OK && doc) {
+		*doc = g->r.doc;
+		g->r.doc = NULL;
+	}
+	json_decref(g->r.doc);
+	return e;
+}
+
 enum kerr store_booking_get(struct store *st, int64_t id, struct booking_meta *meta, json_t **doc)
 {
 	struct get_job g = {.id = id, .want_doc = doc != NULL};
-	enum kerr e = store_read(st, get_run, &g);
-	if (e == K_OK && meta)
-		*meta = g.r.meta;
-	if (e == K_OK && doc) {
-		*doc = g.r.doc;
-		g.r.doc = NULL;
-	}
-	json_decref(g.r.doc);
-	return e;
+	return get_finish(&g, store_read(st, get_run, &g), meta, doc);
+}
+
+enum kerr store_booking_get_on(const struct conn *c, int64_t id, struct booking_meta *meta, json_t **doc)
+{
+	struct get_job g = {.id = id, .want_doc = doc != NULL};
+	return get_finish(&g, get_run(c, &g), meta, doc);
 }
 
 /* ---- scope, list and search ---- */
@@ -809,10 +820,18 @@ static enum kerr transition_tx(const struct conn *c, void *arg)
 	return e;
 }
 
+static int transition_ok(const struct booking_transition *t)
+{
+	return (unsigned)t->action < ACTION_COUNT && (unsigned)t->to < STATE_COUNT &&
+		(t->reason == NULL || strlen(t->reason) <= BOOKING_REASON_MAX);
+}
+
 enum kerr store_booking_transition(struct store *st, struct booking_transition *t)
 {
-	if ((unsigned)t->action >= ACTION_COUNT || (unsigned)t->to >= STATE_COUNT ||
-	    (t->reason && strlen(t->reason) > BOOKING_REASON_MAX))
-		return K_VALIDATION_FAILED;
-	return store_tx(st, transition_tx, t);
+	return transition_ok(t) ? store_tx(st, transition_tx, t) : K_VALIDATION_FAILED;
+}
+
+enum kerr store_booking_transition_on(const struct conn *c, struct booking_transition *t)
+{
+	return transition_ok(t) ? transition_tx(c, t) : K_VALIDATION_FAILED;
 }
