@@ -65,7 +65,8 @@ enum kerr store_list_rows(struct store *st, const char *sql, row_fn each, size_t
 	KOUAN_MUST_USE;
 
 /* bookings.c's store_booking_get and store_booking_transition on c, inside
- * the caller's transaction (the gate's scan, gate.c). */
+ * the caller's transaction (the gate's scan, gate.c); the doc read here has
+ * no attachments and an empty history. */
 struct booking_meta;
 struct booking_transition;
 enum kerr store_booking_get_on(const struct conn *c, int64_t id, struct booking_meta *meta, json_t **doc)
