@@ -13,7 +13,6 @@
 #include <time.h>
 
 #include "api/api.h"
-#include "core/log.h"
 #include "store/bookings.h"
 #include "store/gate.h"
 #include "store/release.h"
@@ -23,14 +22,14 @@
 #define GATE_REASON_REPEAT "repeat"
 
 struct scan {
-	const char *gate, *plate, *vin;
+	const char *plate, *vin;
 	char unit[GATE_UNIT_MAX];
 	const char *result, *reason;
-	int repeat, unit_required;
+	int unit_required;
+	enum release_reason verdict;	/* the code's */
 	struct release_token tok;
-	struct booking_meta meta;
-	json_t *doc;			/* the booking, when the code named one that is ours */
-	json_t *units;			/* its plates (trailers aside) or VINs */
+	json_t *units;			/* the booking's plates (trailers aside) or VINs */
+	struct gate_scan_job job;	/* the booking, when the code named one that is ours */
 };
 
 /* Upper case, without blanks, dots and dashes: "新f 12345" and "新F12345" are one plate. */
@@ -80,7 +79,7 @@ static int has_unit(json_t *units, const char *unit)
 /* The scan's unit: the one named, or the booking's only one. */
 static void choose_unit(struct scan *s)
 {
-	const char *named = s->meta.kind == KIND_HEAVY_TRUCK ? s->plate : s->vin;
+	const char *named = s->job.meta.kind == KIND_HEAVY_TRUCK ? s->plate : s->vin;
 	if (named != NULL && named[0] != '\0') {
 		normalise_unit(named, s->unit, sizeof s->unit);
 		if (!has_unit(s->units, s->unit))
@@ -92,84 +91,70 @@ static void choose_unit(struct scan *s)
 	}
 }
 
-/* Load the booking the (well signed) code names. */
-static enum kerr load_booking(struct api_ctx *c, struct scan *s)
+/* In the scan's transaction, the booking read (or not there): green only
+ * for a released (or passed) booking with a unit to record. */
+static int judge(struct gate_scan_job *j)
 {
-	enum kerr e = store_booking_get(c->app->store, (int64_t)s->tok.claims.booking_id, &s->meta, &s->doc);
-	if (e == K_NOT_FOUND) {
+	struct scan *s = j->arg;
+	if (j->doc == NULL && j->booking_id != 0)
 		s->result = "red", s->reason = GATE_REASON_NOT_RELEASED;	/* signed by us, yet gone */
-		return K_OK;
+	if (j->doc != NULL) {
+		json_decref(s->units);
+		s->units = units_of(j->doc, j->meta.kind);
+		j->units = json_array_size(s->units);
 	}
-	if (e == K_OK)
-		s->units = units_of(s->doc, s->meta.kind);
-	return e;
+	if (j->doc != NULL && s->verdict == RELEASE_VALID && j->meta.state != STATE_RELEASED &&
+	    j->meta.state != STATE_PASSED)
+		s->result = "red", s->reason = GATE_REASON_NOT_RELEASED;
+	if (j->doc != NULL && s->reason == NULL)
+		choose_unit(s);
+	j->log.unit = s->unit;
+	return j->doc != NULL && s->reason == NULL && !s->unit_required;
 }
 
-/* Record the passage and, when it was the last, the booking's passing. */
-static enum kerr record(struct api_ctx *c, struct scan *s, int64_t now)
+/* After the passage was tried: a unit that passed before is red. */
+static void settle(struct gate_scan_job *j)
 {
-	enum kerr e = store_gate_pass(c->app->store, s->meta.id, s->unit, s->gate, c->who->user.id, now, &s->repeat);
-	if (e != K_OK || s->repeat) {
-		if (s->repeat)
-			s->result = "red", s->reason = GATE_REASON_REPEAT;
-		return e;
-	}
-	json_t *passed = NULL;
-	e = store_gate_passages(c->app->store, s->meta.id, &passed);
-	size_t n = json_array_size(passed);
-	json_decref(passed);
-	if (e != K_OK || n < json_array_size(s->units))
-		return e;
-	struct booking_transition t = {.booking_id = s->meta.id, .action = ACTION_PASS, .to = STATE_PASSED,
-		.actor_id = c->who->user.id, .reason = s->gate};
-	e = store_booking_transition(c->app->store, &t);
-	return e == K_WRONG_STATE ? K_OK : e;	/* another gate recorded the last one at the same moment */
+	struct scan *s = j->arg;
+	if (j->log.repeat)
+		s->result = "red", s->reason = GATE_REASON_REPEAT;
+	j->log.result = s->result;
+	j->log.reason = s->reason ? s->reason : "";
 }
 
-static enum kerr run_scan(struct api_ctx *c, struct scan *s, const char *token, int64_t now)
+/* Check the code, then read, record and log in one transaction. */
+static enum kerr run_scan(struct api_ctx *c, struct scan *s, const char *token)
 {
-	enum release_reason r;
-	enum kerr e = store_release_verify(c->app->store, token, strlen(token), now, &s->tok, &r);
+	enum kerr e = store_release_verify(c->app->store, token, strlen(token), s->job.at, &s->tok, &s->verdict);
 	if (e != K_OK)
 		return e;
+	enum release_reason r = s->verdict;
 	s->result = r == RELEASE_VALID ? "green" : "red";
 	s->reason = r == RELEASE_VALID ? NULL : release_reason_name(r);
 	/* a code that is ours but revoked or out of its window still shows its booking */
 	if (r == RELEASE_VALID || r == RELEASE_REVOKED || r == RELEASE_EXPIRED || r == RELEASE_NOT_YET_VALID)
-		e = load_booking(c, s);
-	if (e != K_OK || s->doc == NULL || r != RELEASE_VALID)
-		return e;
-	if (s->meta.state != STATE_RELEASED && s->meta.state != STATE_PASSED) {
-		s->result = "red", s->reason = GATE_REASON_NOT_RELEASED;
-		return K_OK;
-	}
-	choose_unit(s);
-	if (s->reason != NULL || s->unit_required)
-		return K_OK;
-	return record(c, s, now);
+		s->job.booking_id = (int64_t)s->tok.claims.booking_id;
+	s->job.judge = judge;
+	s->job.settle = settle;
+	s->job.arg = s;
+	s->job.user_id = c->who->user.id;
+	return store_gate_scan(c->app->store, &s->job);
 }
 
-static json_t *booking_summary(struct api_ctx *c, struct scan *s)
+static json_t *booking_summary(struct scan *s)
 {
-	if (s->doc == NULL)
+	struct gate_scan_job *j = &s->job;
+	if (j->doc == NULL)
 		return json_null();
-	struct site site;
-	json_t *passed = NULL;
-	if (store_gate_passages(c->app->store, s->meta.id, &passed) != K_OK)
-		passed = json_array();
-	const char *site_name = s->meta.transshipment_site_id &&
-		store_site_get(c->app->store, s->meta.transshipment_site_id, &site) == K_OK ? site.name : "";
-	struct booking_meta now_meta;
-	const char *state = store_booking_get(c->app->store, s->meta.id, &now_meta, NULL) == K_OK
-		? domain_states[now_meta.state].code : domain_states[s->meta.state].code;
-	json_t *doc = s->doc;
-	return json_pack("{s:I,s:s,s:s,s:O,s:O,s:O,s:s,s:O,s:O,s:O,s:I,s:o}", "id", (json_int_t)s->meta.id, "kind",
-		domain_kinds[s->meta.kind].code, "state", state, "declaration_no", json_object_get(doc, "declaration_no"),
-		"plates", json_object_get(doc, "plates"), "units", s->units, "site_name", site_name, "crossing_date",
+	json_t *doc = j->doc;
+	return json_pack("{s:I,s:s,s:s,s:O,s:O,s:O,s:s,s:O,s:O,s:O,s:I,s:o}", "id", (json_int_t)j->meta.id, "kind",
+		domain_kinds[j->meta.kind].code, "state", domain_states[j->state].code, "declaration_no",
+		json_object_get(doc, "declaration_no"), "plates", json_object_get(doc, "plates"), "units", s->units,
+		"site_name", j->site_name, "crossing_date",
 		json_object_get(doc, "crossing_date") ? json_object_get(doc, "crossing_date") : json_null(), "slot",
 		json_object_get(doc, "slot") ? json_object_get(doc, "slot") : json_null(), "company",
 		json_object_get(doc, "company") ? json_object_get(doc, "company") : json_null(), "total",
-		(json_int_t)json_array_size(s->units), "passed", passed);
+		(json_int_t)json_array_size(s->units), "passed", j->passed ? json_incref(j->passed) : json_array());
 }
 
 const char *gate_scan_fields(json_t *body, const char **token, const char **gate, const char **plate, const char **vin)
@@ -188,7 +173,7 @@ const char *gate_scan_fields(json_t *body, const char **token, const char **gate
 /* Bounded strings of the body; 0 after answering 422. */
 static int read_scan(struct api_ctx *c, json_t *body, struct scan *s, const char **token)
 {
-	const char *bad = gate_scan_fields(body, token, &s->gate, &s->plate, &s->vin);
+	const char *bad = gate_scan_fields(body, token, &s->job.gate, &s->plate, &s->vin);
 	if (bad != NULL)
 		api_invalid_field(c, bad, FIELD_INVALID);
 	return bad == NULL;
@@ -198,26 +183,23 @@ void gate_scan(struct api_ctx *c)
 {
 	struct scan s = {0};
 	const char *token = NULL;
-	int64_t now = (int64_t)time(NULL);
+	s.job.at = (int64_t)time(NULL);
 	json_t *body = api_body_object(c);
 	if (body == NULL)
 		return;
 	if (!read_scan(c, body, &s, &token))
 		goto out;
-	enum kerr e = run_scan(c, &s, token, now);
+	enum kerr e = run_scan(c, &s, token);
 	if (e != K_OK) {
 		api_error(c, e);
 		goto out;
 	}
-	struct gate_scan_log log = {s.doc ? s.meta.id : 0, s.unit, s.gate, s.result, s.reason ? s.reason : "",
-		c->who->user.id, s.repeat, now};
-	if (store_gate_log(c->app->store, &log) != K_OK)
-		log_warn("msg=\"gate scan not logged\" booking=%lld", (long long)log.booking_id);
 	api_json(c, 200, json_pack("{s:s,s:o,s:b,s:s,s:b,s:o}", "result", s.result, "reason",
-		s.reason ? json_string(s.reason) : json_null(), "repeat", s.repeat, "unit", s.unit, "unit_required",
-		s.unit_required, "booking", booking_summary(c, &s)));
+		s.reason ? json_string(s.reason) : json_null(), "repeat", s.job.log.repeat, "unit", s.unit, "unit_required",
+		s.unit_required, "booking", booking_summary(&s)));
 out:
-	json_decref(s.doc);
+	json_decref(s.job.doc);
+	json_decref(s.job.passed);
 	json_decref(s.units);
 	json_decref(body);
 }

@@ -373,7 +373,8 @@ static enum kerr history_row(const struct conn *c, struct db_stmt *s, void *arg)
 	return K_OK;
 }
 
-static enum kerr read_children(const struct conn *c, int64_t id, json_t *d)
+/* The booking's plates and vehicles; with its attachments and history when full. */
+static enum kerr read_children(const struct conn *c, int64_t id, json_t *d, int full)
 {
 	json_t *plates = json_array(), *vehicles = json_array(), *att = json_array(), *hist = json_array();
 	json_object_set_new(d, "plates", plates);
@@ -385,6 +386,8 @@ static enum kerr read_children(const struct conn *c, int64_t id, json_t *d)
 	if (e == K_OK)
 		e = store_q_run(c, "SELECT vin, plate, brand, colour, displacement, power, tonnage FROM booking_vehicles"
 			" WHERE booking_id = ? ORDER BY position", vehicle_row, vehicles, NULL, NULL, "i", id);
+	if (e != K_OK || !full)
+		return e;
 	if (e == K_OK)
 		e = store_q_run(c, "SELECT id, type, filename, content_type, size, created_at FROM attachments"
 			" WHERE booking_id = ? ORDER BY id", attachment_row, att, NULL, NULL, "i", id);
@@ -398,6 +401,7 @@ static enum kerr read_children(const struct conn *c, int64_t id, json_t *d)
 struct get_job {
 	int64_t id;
 	int want_doc;
+	int full;			/* the doc with attachments and history */
 	struct booking_read r;
 };
 
@@ -409,22 +413,33 @@ static enum kerr get_run(const struct conn *c, void *arg)
 	if (e == K_OK && rows == 0)
 		return K_NOT_FOUND;
 	if (e == K_OK && g->want_doc)
-		e = read_children(c, g->id, g->r.doc);
+		e = read_children(c, g->id, g->r.doc, g->full);
+	return e;
+}
+
+/* Hand the read over: *meta and *doc (when asked for) get it. */
+static enum kerr get_finish(struct get_job *g, enum kerr e, struct booking_meta *meta, json_t **doc)
+{
+	if (e == K_OK && meta)
+		*meta = g->r.meta;
+	if (e == K_OK && doc) {
+		*doc = g->r.doc;
+		g->r.doc = NULL;
+	}
+	json_decref(g->r.doc);
 	return e;
 }
 
 enum kerr store_booking_get(struct store *st, int64_t id, struct booking_meta *meta, json_t **doc)
 {
+	struct get_job g = {.id = id, .want_doc = doc != NULL, .full = 1};
+	return get_finish(&g, store_read(st, get_run, &g), meta, doc);
+}
+
+enum kerr store_booking_get_on(const struct conn *c, int64_t id, struct booking_meta *meta, json_t **doc)
+{
 	struct get_job g = {.id = id, .want_doc = doc != NULL};
-	enum kerr e = store_read(st, get_run, &g);
-	if (e == K_OK && meta)
-		*meta = g.r.meta;
-	if (e == K_OK && doc) {
-		*doc = g.r.doc;
-		g.r.doc = NULL;
-	}
-	json_decref(g.r.doc);
-	return e;
+	return get_finish(&g, get_run(c, &g), meta, doc);
 }
 
 /* ---- scope, list and search ---- */
@@ -809,10 +824,18 @@ static enum kerr transition_tx(const struct conn *c, void *arg)
 	return e;
 }
 
+static int transition_ok(const struct booking_transition *t)
+{
+	return (unsigned)t->action < ACTION_COUNT && (unsigned)t->to < STATE_COUNT &&
+		(t->reason == NULL || strlen(t->reason) <= BOOKING_REASON_MAX);
+}
+
 enum kerr store_booking_transition(struct store *st, struct booking_transition *t)
 {
-	if ((unsigned)t->action >= ACTION_COUNT || (unsigned)t->to >= STATE_COUNT ||
-	    (t->reason && strlen(t->reason) > BOOKING_REASON_MAX))
-		return K_VALIDATION_FAILED;
-	return store_tx(st, transition_tx, t);
+	return transition_ok(t) ? store_tx(st, transition_tx, t) : K_VALIDATION_FAILED;
+}
+
+enum kerr store_booking_transition_on(const struct conn *c, struct booking_transition *t)
+{
+	return transition_ok(t) ? transition_tx(c, t) : K_VALIDATION_FAILED;
 }

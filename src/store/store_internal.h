@@ -3,6 +3,7 @@
 #ifndef KOUAN_STORE_INTERNAL_H
 #define KOUAN_STORE_INTERNAL_H
 
+#include <jansson.h>
 #include <stdint.h>
 
 #include "store/db.h"
@@ -62,6 +63,15 @@ enum kerr store_q_row_int64(const struct conn *c, struct db_stmt *s, void *arg);
  * filled by each(); the caller frees *out. */
 enum kerr store_list_rows(struct store *st, const char *sql, row_fn each, size_t size, void **out, size_t *n)
 	KOUAN_MUST_USE;
+
+/* bookings.c's store_booking_get and store_booking_transition on c, inside
+ * the caller's transaction (the gate's scan, gate.c); the doc read here has
+ * no attachments and an empty history. */
+struct booking_meta;
+struct booking_transition;
+enum kerr store_booking_get_on(const struct conn *c, int64_t id, struct booking_meta *meta, json_t **doc)
+	KOUAN_MUST_USE;
+enum kerr store_booking_transition_on(const struct conn *c, struct booking_transition *t) KOUAN_MUST_USE;
 
 /* Give rows from before the folded user-name key theirs (users.c). */
 enum kerr store_user_keys_fill(struct store *st) KOUAN_MUST_USE;
