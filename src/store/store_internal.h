@@ -33,6 +33,13 @@ typedef enum kerr (*row_fn)(const struct conn *c, struct db_stmt *s, void *arg);
 enum kerr store_q_run(const struct conn *c, const char *sql, row_fn fn, void *arg, int64_t *changes, int *rows,
 	const char *fmt, ...) KOUAN_MUST_USE;
 
+/* Most ids one store_q_in statement binds. */
+#define STORE_IN_MAX 500
+/* Run head "(?, ..., ?)" tail on c, the n ids (1..STORE_IN_MAX) bound in
+ * the list: one statement for the rows of several ids. */
+enum kerr store_q_in(const struct conn *c, const char *head, const int64_t *ids, size_t n, const char *tail, row_fn fn,
+	void *arg) KOUAN_MUST_USE;
+
 /* The same with a connection borrowed from st for the call. */
 enum kerr store_q_all(struct store *st, const char *sql, row_fn fn, void *arg, const char *fmt, ...) KOUAN_MUST_USE;
 /* Exactly one row expected: K_NOT_FOUND when there is none. */
