@@ -23,8 +23,6 @@ static int64_t approver_code(enum site_approver a)
 	return a == SITE_APPROVER_BUREAU ? 1 : 2;
 }
 
-_Static_assert(APPROVALS_LIMIT_MAX < STORE_IN_MAX, "a page and its next row are read by one IN list");
-
 struct queue_row {
 	int64_t id, submitted_at;
 	char site_name[STORE_NAME_MAX], org_name[STORE_NAME_MAX];
@@ -76,8 +74,8 @@ static void queue_keys(json_t *doc, const struct queue_row *r, int64_t now)
 	json_object_set_new(doc, "organisation_name", json_string(r->org_name));
 }
 
-/* The first n rows' documents, read together (a constant number of
- * statements whatever the page's size), in the queue's order. */
+/* The first n rows' documents, read together (five statements per
+ * STORE_IN_CHUNK bookings, not five per booking), in the queue's order. */
 static enum kerr queue_items(struct store *st, const struct queue *q, size_t n, int64_t now, json_t *arr)
 {
 	if (n == 0)

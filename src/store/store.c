@@ -273,11 +273,10 @@ static char *in_list_sql(const char *head, size_t n, const char *tail)
 	return sql;
 }
 
-enum kerr store_q_in(const struct conn *c, const char *head, const int64_t *ids, size_t n, const char *tail, row_fn fn,
-	void *arg)
+/* One statement of store_q_in: n ids, 1..STORE_IN_CHUNK. */
+static enum kerr q_in_chunk(const struct conn *c, const char *head, const int64_t *ids, size_t n, const char *tail,
+	row_fn fn, void *arg)
 {
-	if (n == 0 || n > STORE_IN_MAX)
-		return K_INTERNAL;
 	char *sql = in_list_sql(head, n, tail);
 	struct db_stmt *s = NULL;
 	enum kerr e = c->drv->prepare(c->db, sql, &s);
@@ -291,6 +290,17 @@ enum kerr store_q_in(const struct conn *c, const char *head, const int64_t *ids,
 	if (s != NULL)
 		c->drv->finalize(s);
 	free(sql);
+	return e;
+}
+
+enum kerr store_q_in(const struct conn *c, const char *head, const int64_t *ids, size_t n, const char *tail, row_fn fn,
+	void *arg)
+{
+	if (n == 0)
+		return K_INTERNAL;
+	enum kerr e = K_OK;
+	for (size_t at = 0; e == K_OK && at < n; at += STORE_IN_CHUNK)
+		e = q_in_chunk(c, head, ids + at, n - at < STORE_IN_CHUNK ? n - at : STORE_IN_CHUNK, tail, fn, arg);
 	return e;
 }
 

@@ -33,10 +33,12 @@ typedef enum kerr (*row_fn)(const struct conn *c, struct db_stmt *s, void *arg);
 enum kerr store_q_run(const struct conn *c, const char *sql, row_fn fn, void *arg, int64_t *changes, int *rows,
 	const char *fmt, ...) KOUAN_MUST_USE;
 
-/* Most ids one store_q_in statement binds. */
-#define STORE_IN_MAX 500
-/* Run head "(?, ..., ?)" tail on c, the n ids (1..STORE_IN_MAX) bound in
- * the list: one statement for the rows of several ids. */
+/* Ids one store_q_in statement binds: PostgreSQL's driver takes at most
+ * DB_MAX_PARAMS values in a statement. */
+#define STORE_IN_CHUNK DB_MAX_PARAMS
+/* Run head "(?, ..., ?)" tail on c with the n ids (n >= 1) bound in the
+ * list, STORE_IN_CHUNK ids per statement: the rows of several ids in
+ * ceil(n / STORE_IN_CHUNK) statements, each id's rows in one of them. */
 enum kerr store_q_in(const struct conn *c, const char *head, const int64_t *ids, size_t n, const char *tail, row_fn fn,
 	void *arg) KOUAN_MUST_USE;
 

@@ -974,7 +974,7 @@ static void history_search_plans(void **state)
 
 /* ---- the approvals queue: its documents read together ---- */
 
-#define QUEUE_BOOKINGS 36
+#define QUEUE_BOOKINGS 100	/* pages over PostgreSQL's DB_MAX_PARAMS bookings */
 #define QUEUE_NOW 2000000000
 
 struct queue_world {
