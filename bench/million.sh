@@ -7,6 +7,7 @@
 # DB: a SQLite file path, or a folder for a throwaway PostgreSQL cluster (tests/pg.sh) holding its URL.
 # KOUAN_BIN: the server measured (build/kouan, as ./kouan.sh bench builds it: RelWithDebInfo, -O2).
 # MILLION_CONNS: wrk connections (4). MILLION_BASE_BIN: a baseline server measured beside it, query by query.
+# MILLION_ONLY: measure only the queries whose name holds it ("approvals": the approvals queue).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=${KOUAN_BIN:-build/kouan}
@@ -87,6 +88,7 @@ wrk_one() {
 
 measure_one() {
 	local name=$1 cookie=$2 path=$3
+	[[ $name == *"${MILLION_ONLY:-}"* ]] || return 0
 	printf '  %-26s %-30s' "$name" "$(wrk_one "$base$path" "$cookie")"
 	[ -n "$base2" ] && printf '  baseline %-30s' "$(wrk_one "$base2$path" "$cookie")"
 	printf '  %s\n' "$path"

@@ -40,6 +40,11 @@ enum kerr store_booking_create(struct store *st, int64_t org_id, int64_t user_id
  * API shows (history and attachments' descriptions included). */
 enum kerr store_booking_get(struct store *st, int64_t id, struct booking_meta *meta, json_t **doc) KOUAN_MUST_USE;
 
+/* Several whole bookings, five statements per STORE_IN_CHUNK of them (not
+ * five per booking): docs[i] (an array of n >= 1, distinct ids) gets the document store_booking_get
+ * gives for ids[i]; K_NOT_FOUND (and no documents) when one is missing. */
+enum kerr store_booking_get_many(struct store *st, const int64_t *ids, size_t n, json_t **docs) KOUAN_MUST_USE;
+
 /* Write the writable keys of doc (and "declared") if the booking is still
  * editable and at meta->version: K_WRONG_STATE when its state no longer
  * allows edits, K_CONFLICT when someone wrote it since. */

@@ -255,6 +255,55 @@ enum kerr store_q_run(const struct conn *c, const char *sql, row_fn fn, void *ar
 	return e;
 }
 
+/* head "(?,?,...,?)" tail in a new string. */
+static char *in_list_sql(const char *head, size_t n, const char *tail)
+{
+	size_t hl = strlen(head), tl = strlen(tail);
+	char *sql = xmalloc(hl + 2 * n + 2 + tl + 1), *p = sql;
+	memcpy(p, head, hl);
+	p += hl;
+	*p++ = '(';
+	for (size_t i = 0; i < n; i++) {
+		*p++ = i ? ',' : '?';
+		if (i)
+			*p++ = '?';
+	}
+	*p++ = ')';
+	memcpy(p, tail, tl + 1);
+	return sql;
+}
+
+/* One statement of store_q_in: n ids, 1..STORE_IN_CHUNK. */
+static enum kerr q_in_chunk(const struct conn *c, const char *head, const int64_t *ids, size_t n, const char *tail,
+	row_fn fn, void *arg)
+{
+	char *sql = in_list_sql(head, n, tail);
+	struct db_stmt *s = NULL;
+	enum kerr e = c->drv->prepare(c->db, sql, &s);
+	for (size_t i = 0; e == K_OK && i < n; i++)
+		e = c->drv->bind_int64(s, (int)i + 1, ids[i]);
+	for (int row = 1; e == K_OK && row;) {
+		e = c->drv->step(s, &row);
+		if (e == K_OK && row)
+			e = fn(c, s, arg);
+	}
+	if (s != NULL)
+		c->drv->finalize(s);
+	free(sql);
+	return e;
+}
+
+enum kerr store_q_in(const struct conn *c, const char *head, const int64_t *ids, size_t n, const char *tail, row_fn fn,
+	void *arg)
+{
+	if (n == 0)
+		return K_INTERNAL;
+	enum kerr e = K_OK;
+	for (size_t at = 0; e == K_OK && at < n; at += STORE_IN_CHUNK)
+		e = q_in_chunk(c, head, ids + at, n - at < STORE_IN_CHUNK ? n - at : STORE_IN_CHUNK, tail, fn, arg);
+	return e;
+}
+
 static void writer_enter(struct store *st)
 {
 	if (st->one_writer)

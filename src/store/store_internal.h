@@ -34,6 +34,15 @@ typedef enum kerr (*row_fn)(const struct conn *c, struct db_stmt *s, void *arg);
 enum kerr store_q_run(const struct conn *c, const char *sql, row_fn fn, void *arg, int64_t *changes, int *rows,
 	const char *fmt, ...) KOUAN_MUST_USE;
 
+/* Ids one store_q_in statement binds: PostgreSQL's driver takes at most
+ * DB_MAX_PARAMS values in a statement. */
+#define STORE_IN_CHUNK DB_MAX_PARAMS
+/* Run head "(?, ..., ?)" tail on c with the n ids (n >= 1) bound in the
+ * list, STORE_IN_CHUNK ids per statement: the rows of several ids in
+ * ceil(n / STORE_IN_CHUNK) statements, each id's rows in one of them. */
+enum kerr store_q_in(const struct conn *c, const char *head, const int64_t *ids, size_t n, const char *tail, row_fn fn,
+	void *arg) KOUAN_MUST_USE;
+
 /* The same with a connection borrowed from st for the call. */
 enum kerr store_q_all(struct store *st, const char *sql, row_fn fn, void *arg, const char *fmt, ...) KOUAN_MUST_USE;
 /* Exactly one row expected: K_NOT_FOUND when there is none. */

@@ -23,6 +23,7 @@
 
 #include "auth/password.h"
 #include "core/log.h"
+#include "store/approvals.h"
 #include "store/bookings.h"
 #include "store/db.h"
 #include "store/overview.h"
@@ -971,6 +972,153 @@ static void history_search_plans(void **state)
 	free(w.b);
 }
 
+/* ---- the approvals queue: its documents read together ---- */
+
+#define QUEUE_BOOKINGS 100	/* pages over PostgreSQL's DB_MAX_PARAMS bookings */
+#define QUEUE_NOW 2000000000
+
+struct queue_world {
+	struct store *st;
+	int64_t ent[2], wh, site_wh, site_bureau, site_other, user;
+	int64_t id[QUEUE_BOOKINGS];
+};
+
+/* Booking k: heavy trucks (k % 3 != 2) with 1–3 plates at the warehouse's
+ * listed site, a listed site without warehouse, an unlisted one or none;
+ * commodity vehicles with 1–2 vehicles; every 4th cancelled, every 5th with
+ * an attachment; two organisations. */
+static void make_queue_world(struct queue_world *w)
+{
+	assert_int_equal(store_org_create(w->st, "队列企业甲", ORG_ENTERPRISE, &w->ent[0]), K_OK);
+	assert_int_equal(store_org_create(w->st, "Очередь Б", ORG_ENTERPRISE, &w->ent[1]), K_OK);
+	assert_int_equal(store_org_create(w->st, "队列仓储", ORG_WAREHOUSE, &w->wh), K_OK);
+	assert_int_equal(store_site_create(w->st, "队列换装场", SITE_LISTED, &w->site_wh), K_OK);
+	assert_int_equal(store_site_create(w->st, "无仓储换装场", SITE_LISTED, &w->site_bureau), K_OK);
+	assert_int_equal(store_site_create(w->st, "Other site", SITE_OTHER_HORGOS, &w->site_other), K_OK);
+	assert_int_equal(store_site_link(w->st, w->site_wh, w->wh), K_OK);
+	int org_created = 0;
+	assert_int_equal(store_user_add(w->st, "queuer", "enterprise", "队列企业甲", FAKE_HASH, &w->user, &org_created), K_OK);
+	const int64_t sites[] = {w->site_wh, w->site_bureau, w->site_other, 0};
+	for (int k = 0; k < QUEUE_BOOKINGS; k++) {
+		int heavy = k % 3 != 2;
+		json_t *doc = json_pack("{s:s}", "contact", k % 2 ? "王五 13900000000" : "Иван");
+		if (heavy) {
+			json_t *plates = json_array();
+			for (int p = 0; p <= k % 3; p++)
+				json_array_append_new(plates, json_sprintf("新F%03d%d", k, p));
+			json_object_set_new(doc, "plates", plates);
+			if (sites[k % 4])
+				json_object_set_new(doc, "transshipment_site_id", json_integer(sites[k % 4]));
+		} else {
+			json_t *vehicles = json_array();
+			for (int v = 0; v <= k % 2; v++)
+				json_array_append_new(vehicles, json_pack("{s:s,s:s}", "vin", "LGWEF4A59NF000000", "brand", "东风"));
+			json_object_set_new(doc, "vehicles", vehicles);
+		}
+		assert_int_equal(store_booking_create(w->st, w->ent[k % 5 == 0], w->user,
+			heavy ? KIND_HEAVY_TRUCK : KIND_COMMODITY_VEHICLE, 0, doc, &w->id[k]), K_OK);
+		json_decref(doc);
+		if (k % 5 == 0) {
+			struct attachment_meta m = {.booking_id = w->id[k], .size = 3};
+			snprintf(m.type, sizeof m.type, "other");
+			snprintf(m.content_type, sizeof m.content_type, "text/plain");
+			snprintf(m.filename, sizeof m.filename, "附件%d.txt", k);
+			int64_t att = 0;
+			assert_int_equal(store_attachment_add(w->st, &m, (const unsigned char *)"abc", w->user, &att), K_OK);
+		}
+		if (k % 4 == 0) {
+			struct booking_transition t = {.booking_id = w->id[k], .action = ACTION_CANCEL, .to = STATE_CANCELLED,
+				.actor_id = w->user, .reason = "改期"};
+			assert_int_equal(store_booking_transition(w->st, &t), K_OK);
+		}
+	}
+}
+
+/* Each item as store_booking_get reads it alone, with the queue's keys. */
+static void expect_queue_item(struct queue_world *w, json_t *item)
+{
+	json_int_t id = json_integer_value(json_object_get(item, "id"));
+	json_t *doc = NULL;
+	assert_int_equal(store_booking_get(w->st, id, NULL, &doc), K_OK);
+	json_int_t submitted = json_integer_value(json_object_get(item, "submitted_at"));
+	json_object_set_new(doc, "submitted_at", json_integer(submitted));
+	json_object_set_new(doc, "waiting_s", json_integer(submitted ? QUEUE_NOW - submitted : 0));
+	json_object_set(doc, "site_name", json_object_get(item, "site_name"));
+	json_object_set(doc, "organisation_name", json_object_get(item, "organisation_name"));
+	char *want = json_dumps(doc, JSON_COMPACT), *got = json_dumps(item, JSON_COMPACT);
+	assert_string_equal(got, want);
+	free(want);
+	free(got);
+	json_decref(doc);
+}
+
+/* Every page of the queue, newest first: the bookings counted by in_queue,
+ * each document the one read alone. */
+static void expect_queue(struct queue_world *w, struct approval_filter f, int (*in_queue)(const struct queue_world *,
+	int, const struct approval_filter *))
+{
+	int k = QUEUE_BOOKINGS - 1, pages = 0;
+	do {
+		json_t *items = NULL;
+		int64_t next = 0;
+		assert_int_equal(store_approvals_list(w->st, &f, QUEUE_NOW, &items, &next), K_OK);
+		size_t i;
+		json_t *it;
+		json_array_foreach(items, i, it) {
+			while (k >= 0 && !in_queue(w, k, &f))
+				k--;
+			assert_true(k >= 0);
+			assert_int_equal(json_integer_value(json_object_get(it, "id")), w->id[k--]);
+			expect_queue_item(w, it);
+		}
+		json_decref(items);
+		f.cursor = next;
+		pages++;
+	} while (f.cursor != 0);
+	while (k >= 0 && !in_queue(w, k, &f))
+		k--;
+	assert_int_equal(k, -1);
+	assert_true(pages >= 1);
+}
+
+/* make_queue_world's bookings per approver: the warehouse decides on heavy
+ * trucks at its listed site, the bureau on the others. */
+static int queue_has(const struct queue_world *w, int k, const struct approval_filter *f)
+{
+	int heavy = k % 3 != 2, at_wh = heavy && k % 4 == 0;
+	int mine = f->approver == SITE_APPROVER_WAREHOUSE ? at_wh : !at_wh;
+	int state = k % 4 == 0 ? STATE_CANCELLED : STATE_DRAFT;
+	int64_t site = heavy ? (const int64_t[]){w->site_wh, w->site_bureau, w->site_other, 0}[k % 4] : 0;
+	return mine && (f->state < 0 || f->state == state) && (f->kind < 0 || f->kind == (heavy ? KIND_HEAVY_TRUCK :
+		KIND_COMMODITY_VEHICLE)) && (f->site_id == 0 || f->site_id == site);
+}
+
+static void approvals_queue_batched(void **state)
+{
+	struct queue_world w = {.st = ((struct fixture *)*state)->st};
+	make_queue_world(&w);
+	const int limits[] = {0, 1, 4, APPROVALS_LIMIT_MAX};
+	for (size_t l = 0; l < sizeof limits / sizeof limits[0]; l++) {
+		struct approval_filter bureau = {.approver = SITE_APPROVER_BUREAU, .state = -1, .kind = -1, .limit = limits[l]};
+		struct approval_filter wh = {.approver = SITE_APPROVER_WAREHOUSE, .warehouse_org_id = w.wh, .state = -1,
+			.kind = -1, .limit = limits[l]};
+		expect_queue(&w, bureau, queue_has);
+		expect_queue(&w, wh, queue_has);
+		bureau.state = STATE_DRAFT;
+		expect_queue(&w, bureau, queue_has);
+		wh.state = STATE_CANCELLED;
+		expect_queue(&w, wh, queue_has);
+		bureau.state = -1;
+		bureau.kind = KIND_COMMODITY_VEHICLE;
+		expect_queue(&w, bureau, queue_has);
+		bureau.kind = -1;
+		bureau.site_id = w.site_bureau;
+		expect_queue(&w, bureau, queue_has);
+		wh.state = STATE_SUBMITTED;	/* none: an empty page */
+		expect_queue(&w, wh, queue_has);
+	}
+}
+
 static int sqlite_group_setup(void **state)
 {
 	run.drv = DRV_SQLITE;
@@ -1217,6 +1365,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(site_links, setup, teardown),
 		cmocka_unit_test_setup_teardown(booking_search_plans, setup, teardown),
 		cmocka_unit_test_setup_teardown(history_search_plans, setup, teardown),
+		cmocka_unit_test_setup_teardown(approvals_queue_batched, setup, teardown),
 		cmocka_unit_test_setup_teardown(release_keys, setup, teardown),
 		cmocka_unit_test_setup_teardown(release_key_race, setup, teardown),
 		cmocka_unit_test_setup_teardown(demo_seed, setup, teardown),
