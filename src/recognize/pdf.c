@@ -1156,6 +1156,25 @@ static void fast_vertical(fz_context *ctx, const pdf_font_desc *fd, pdf_obj *des
 	*dsc_out = dsc;
 }
 
+/* A font read without MuPDF's loader: kept in MuPDF's store under its
+ * dictionary (so that MuPDF finds it there), and remembered to be taken out. */
+static void keep_fast_font(fz_context *ctx, struct fast_fonts *ff, pdf_obj *f, pdf_font_desc *fd)
+{
+	ff->dicts[ff->n] = pdf_keep_obj(ctx, f);
+	pdf_store_item(ctx, f, fd, fd->size);
+	ff->n++;
+}
+
+/* In a fz_catch: a font this reader cannot take is left to MuPDF (NULL);
+ * running out of memory is not a font's fault and goes on up. */
+static pdf_font_desc *fast_font_refused(fz_context *ctx, pdf_font_desc *fd)
+{
+	pdf_drop_font(ctx, fd);
+	if (fz_caught(ctx) == FZ_ERROR_MEMORY)
+		fz_rethrow(ctx);
+	return NULL;
+}
+
 static pdf_font_desc *load_fast_font(fz_context *ctx, pdf_document *doc, pdf_obj *f, struct fast_fonts *ff)
 {
 	if (ff->off || ff->n >= REC_MAX_FAST_FONTS)
@@ -1193,17 +1212,10 @@ static pdf_font_desc *load_fast_font(fz_context *ctx, pdf_document *doc, pdf_obj
 		for (int code = 0; code < REC_SIMPLE_CODES; code++)
 			font->t3widths[code] = pdf_lookup_hmtx(ctx, fd, code).w / 1000.0f;
 		fd->size += REC_SIMPLE_CODES * (sizeof(float) + 2 * sizeof(void *) + sizeof(unsigned short));
-
-		ff->dicts[ff->n] = pdf_keep_obj(ctx, f);
-		pdf_store_item(ctx, f, fd, fd->size);
-		ff->n++;
+		keep_fast_font(ctx, ff, f, fd);
 	}
-	fz_catch(ctx) {
-		pdf_drop_font(ctx, fd);
-		if (fz_caught(ctx) == FZ_ERROR_MEMORY)
-			fz_rethrow(ctx);
-		fd = NULL;	/* left to MuPDF */
-	}
+	fz_catch(ctx)
+		fd = fast_font_refused(ctx, fd);
 	return fd;
 }
 
@@ -1275,16 +1287,10 @@ static pdf_font_desc *load_fast_type3(fz_context *ctx, pdf_document *doc, pdf_ob
 		pdf_load_to_unicode(ctx, doc, fd, estrings, NULL, pdf_dict_get(ctx, f, PDF_NAME(ToUnicode)));
 		type3_widths(ctx, fd, f);
 		fd->size += REC_SIMPLE_CODES * (sizeof(float) + 2 * sizeof(void *) + sizeof(unsigned short));
-		ff->dicts[ff->n] = pdf_keep_obj(ctx, f);
-		pdf_store_item(ctx, f, fd, fd->size);
-		ff->n++;
+		keep_fast_font(ctx, ff, f, fd);
 	}
-	fz_catch(ctx) {
-		pdf_drop_font(ctx, fd);
-		if (fz_caught(ctx) == FZ_ERROR_MEMORY)
-			fz_rethrow(ctx);
-		fd = NULL;	/* left to MuPDF */
-	}
+	fz_catch(ctx)
+		fd = fast_font_refused(ctx, fd);
 	return fd;
 }
 
@@ -1422,16 +1428,10 @@ static pdf_font_desc *load_fast_cid(fz_context *ctx, pdf_document *doc, pdf_obj 
 		if (fd->to_unicode->usecmap_name[0])
 			fz_throw(ctx, FZ_ERROR_GENERIC, "ToUnicode uses another CMap");
 		fd->size += pdf_cmap_size(ctx, fd->to_unicode);
-		ff->dicts[ff->n] = pdf_keep_obj(ctx, f);
-		pdf_store_item(ctx, f, fd, fd->size);
-		ff->n++;
+		keep_fast_font(ctx, ff, f, fd);
 	}
-	fz_catch(ctx) {
-		pdf_drop_font(ctx, fd);
-		if (fz_caught(ctx) == FZ_ERROR_MEMORY)
-			fz_rethrow(ctx);
-		fd = NULL;	/* left to MuPDF */
-	}
+	fz_catch(ctx)
+		fd = fast_font_refused(ctx, fd);
 	return fd;
 }
 

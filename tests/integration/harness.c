@@ -156,6 +156,14 @@ void it_cleanup(struct it_server *s)
 		nftw(s->dir, remove_one, 8, FTW_DEPTH | FTW_PHYS);
 }
 
+int it_stop_and_clean(struct it_server *s)
+{
+	if (it_stop(s) != 0)
+		return -1;
+	it_cleanup(s);
+	return 0;
+}
+
 static int it_stop_raw(struct it_server *s)
 {
 	kill(s->pid, SIGTERM);

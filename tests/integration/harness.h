@@ -41,6 +41,9 @@ int it_stop(struct it_server *s);
 /* Remove the server's folder (database file, log): call after a stop that
  * passed, so that a failing test leaves them for a look. */
 void it_cleanup(struct it_server *s);
+/* A test's teardown: stop (exit 0 required), then clean up; 0, or -1 when the
+ * stop failed (the folder is kept). */
+int it_stop_and_clean(struct it_server *s);
 /* The database URL the harness would use for a new server (fresh database). */
 int it_fresh_db(struct it_server *s, const char *tag);
 /* `kouan user add`; returns the command's exit status. */

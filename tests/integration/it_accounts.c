@@ -479,10 +479,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	if (it_stop(&srv) != 0)
-		return -1;
-	it_cleanup(&srv);
-	return 0;
+	return it_stop_and_clean(&srv);
 }
 
 int main(void)

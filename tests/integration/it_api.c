@@ -35,11 +35,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	int rc = it_stop(&srv);
-	if (rc != 0)
-		return -1;	/* a clean stop on SIGTERM exits 0 */
-	it_cleanup(&srv);
-	return 0;
+	(void)state;
+	return it_stop_and_clean(&srv);
 }
 
 static void expect(struct it_client *c, const char *method, const char *path, const char *body, long status,

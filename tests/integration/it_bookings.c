@@ -76,10 +76,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	if (it_stop(&srv) != 0)
-		return -1;
-	it_cleanup(&srv);
-	return 0;
+	(void)state;
+	return it_stop_and_clean(&srv);
 }
 
 /* ---- helpers ---- */

@@ -48,10 +48,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	int rc = it_stop(&srv);
-	if (rc == 0)
-		it_cleanup(&srv);
-	return rc == 0 ? 0 : -1;
+	(void)state;
+	return it_stop_and_clean(&srv);
 }
 
 /* A login from addr: the status, and Retry-After into *retry (0 when none). */

@@ -35,10 +35,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	int rc = it_stop(&srv);
-	if (rc == 0)
-		it_cleanup(&srv);
-	return rc == 0 ? 0 : -1;
+	(void)state;
+	return it_stop_and_clean(&srv);
 }
 
 static int is_sqlite(void)
