@@ -7,12 +7,15 @@
 #include <ftw.h>
 #include <libpq-fe.h>
 #include <signal.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#define IT_DB_BUSY_MS 5000	/* it_db_exec waits this long for a lock the server holds */
 
 static const char *bin(void)
 {
@@ -162,6 +165,32 @@ int it_stop_and_clean(struct it_server *s)
 		return -1;
 	it_cleanup(s);
 	return 0;
+}
+
+int it_is_pg(void)
+{
+	const char *k = getenv("KOUAN_TEST_DB");
+	return k != NULL && strcmp(k, "pg") == 0;
+}
+
+int it_db_exec(const struct it_server *s, const char *sql)
+{
+	int ok = 0;
+	if (strncmp(s->db, "sqlite:", strlen("sqlite:")) != 0) {
+		PGconn *pg = PQconnectdb(s->db);
+		PGresult *r = PQexec(pg, sql);
+		ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+		PQclear(r);
+		PQfinish(pg);
+		return ok ? 0 : -1;
+	}
+	sqlite3 *db = NULL;
+	if (sqlite3_open(s->db + strlen("sqlite:"), &db) == SQLITE_OK) {
+		sqlite3_busy_timeout(db, IT_DB_BUSY_MS);
+		ok = sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK;
+	}
+	sqlite3_close(db);
+	return ok ? 0 : -1;
 }
 
 static int it_stop_raw(struct it_server *s)

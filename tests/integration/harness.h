@@ -44,6 +44,11 @@ void it_cleanup(struct it_server *s);
 /* A test's teardown: stop (exit 0 required), then clean up; 0, or -1 when the
  * stop failed (the folder is kept). */
 int it_stop_and_clean(struct it_server *s);
+/* 1 when this run's database is PostgreSQL (KOUAN_TEST_DB=pg), else SQLite. */
+int it_is_pg(void);
+/* One statement on s's database, beside the server (what the API cannot do,
+ * e.g. a code's expiry moved into the past); 0 on success. */
+int it_db_exec(const struct it_server *s, const char *sql);
 /* The database URL the harness would use for a new server (fresh database). */
 int it_fresh_db(struct it_server *s, const char *tag);
 /* `kouan user add`; returns the command's exit status. */

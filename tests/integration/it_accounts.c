@@ -258,31 +258,6 @@ static void org_admin_scope(void **state)
 	json_decref(call(&ent, "GET", "/api/v1/users", NULL, 403));	/* not an organisation's administrator */
 }
 
-static int is_pg(void)
-{
-	const char *k = getenv("KOUAN_TEST_DB");
-	return k && strcmp(k, "pg") == 0;
-}
-
-/* One statement on the server's database, beside it: what the API cannot do
- * (a code's expiry moved into the past, instead of waiting 30 minutes). */
-static void db_exec(const char *sql)
-{
-	if (is_pg()) {
-		PGconn *pg = PQconnectdb(srv.db);
-		PGresult *r = PQexec(pg, sql);
-		assert_int_equal(PQresultStatus(r), PGRES_COMMAND_OK);
-		PQclear(r);
-		PQfinish(pg);
-		return;
-	}
-	sqlite3 *db = NULL;
-	assert_int_equal(sqlite3_open(srv.db + strlen("sqlite:"), &db), SQLITE_OK);
-	sqlite3_busy_timeout(db, 5000);
-	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(db);
-}
-
 /* A reset code for user from c; copied into code. */
 static void issue_code(struct it_client *c, int64_t user, char *code, size_t n)
 {
@@ -327,7 +302,7 @@ static void reset_codes(void **state)
 	assert_int_equal(redeem("silk_clerk", code, NEWER_PW), 204);
 	json_decref(call(&clerk, "GET", "/api/v1/me", NULL, 401));	/* its session ended with the change */
 	issue_code(&oa, clerk_id, code, sizeof code);
-	db_exec("UPDATE password_resets SET expires_at = 0 WHERE used_at IS NULL");
+	assert_int_equal(it_db_exec(&srv, "UPDATE password_resets SET expires_at = 0 WHERE used_at IS NULL"), 0);
 	assert_int_equal(redeem("silk_clerk", code, NEW_PW), 422);	/* expired */
 	assert_int_equal(it_login(&srv, &clerk, "silk_clerk", NEWER_PW), 200);
 	json_t *j = call(&bureau, "GET", "/api/v1/account-audit?action=reset_used", NULL, 200);

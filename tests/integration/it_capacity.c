@@ -72,31 +72,6 @@ static int teardown(void **state)
 	return 0;
 }
 
-static int is_pg(void)
-{
-	const char *k = getenv("KOUAN_TEST_DB");
-	return k && strcmp(k, "pg") == 0;
-}
-
-/* One statement on the server's database, beside it (what a test cannot
- * reach through the API: a mark left by requests in flight). */
-static void db_exec(const char *sql)
-{
-	if (is_pg()) {
-		PGconn *pg = PQconnectdb(srv.db);
-		PGresult *r = PQexec(pg, sql);
-		assert_int_equal(PQresultStatus(r), PGRES_COMMAND_OK);
-		PQclear(r);
-		PQfinish(pg);
-		return;
-	}
-	sqlite3 *db = NULL;
-	assert_int_equal(sqlite3_open(srv.db + strlen("sqlite:"), &db), SQLITE_OK);
-	sqlite3_busy_timeout(db, 5000);
-	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(db);
-}
-
 /* The Beijing date `offset` days from today. */
 static void date_from_today(int offset, char out[CROSSING_DATE_LEN + 1])
 {
@@ -510,13 +485,13 @@ static void caps_and_in_flight(void **state)
 	/* two submits of this organisation in flight (a mark as a second server leaves it) */
 	snprintf(sql, sizeof sql, "INSERT INTO capacity_inflight (org_id, n, since) SELECT org_id, 2, %lld FROM bookings WHERE id = %lld",
 		(long long)time(NULL), b);
-	db_exec(sql);
+	assert_int_equal(it_db_exec(&srv, sql), 0);
 	assert_int_equal(action(&srv, &ents[0], b, "submit", &r), 429);
 	assert_string_equal(it_error_code(&r), "rate_limited");
 	assert_non_null(strstr(r.headers, "Retry-After: "));
 	it_resp_free(&r);
 	assert_int_equal(taken_of(date, NULL), 2);	/* the refused submit took nothing */
-	db_exec("UPDATE capacity_inflight SET n = 0");
+	assert_int_equal(it_db_exec(&srv, "UPDATE capacity_inflight SET n = 0"), 0);
 	assert_int_equal(action(&srv, &ents[0], b, "submit", &r), 200);
 	it_resp_free(&r);
 	call(&bureau, "PUT", "/api/v1/capacity/defaults", "{\"inflight_limit\":0}", 200, &r);

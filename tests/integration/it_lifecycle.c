@@ -21,12 +21,6 @@
 
 static const char *const PW = "lifecycle-pass-1";
 
-static int is_pg(void)
-{
-	const char *k = getenv("KOUAN_TEST_DB");
-	return k && strcmp(k, "pg") == 0;
-}
-
 static void new_server(struct it_server *s, const char *tag)
 {
 	memset(s, 0, sizeof *s);
@@ -133,7 +127,7 @@ static void expiry(void **state)
  * and drops the open ones; SQLite is locked by another connection. */
 static void *take_database(struct it_server *s)
 {
-	if (is_pg()) {
+	if (it_is_pg()) {
 		char url[512];
 		snprintf(url, sizeof url, "%s", s->db);
 		*strrchr(url, '/') = '\0';
@@ -160,7 +154,7 @@ static void *take_database(struct it_server *s)
 
 static void give_back_database(struct it_server *s, void *h)
 {
-	if (is_pg()) {
+	if (it_is_pg()) {
 		char sql[160];
 		snprintf(sql, sizeof sql, "ALTER DATABASE %s ALLOW_CONNECTIONS true", s->pg_db);
 		PQclear(PQexec(h, sql));
@@ -180,7 +174,7 @@ static void database_unavailable(void **state)
 	struct it_client c = {0};
 	struct it_resp r;
 	void *h = take_database(&s);
-	if (is_pg()) {
+	if (it_is_pg()) {
 		assert_int_equal(it_request(&s, NULL, "GET", "/healthz", NULL, NULL, NULL, &r), 0);
 		assert_int_equal(r.status, 503);
 		assert_string_equal(it_error_code(&r), "db_unavailable");

@@ -43,12 +43,6 @@ struct load {
 	json_t *bookings[LOAD_MAX];	/* their answers */
 };
 
-static int is_pg(void)
-{
-	const char *k = getenv("KOUAN_TEST_DB");
-	return k != NULL && strcmp(k, "pg") == 0;
-}
-
 static json_t *request(struct load *l, const char *method, const char *path, const char *body, long want)
 {
 	struct it_resp r;
@@ -139,7 +133,7 @@ static void run_ok(const char *const *argv)
 
 static void backup(const struct it_server *srv, const char *file)
 {
-	if (!is_pg()) {
+	if (!it_is_pg()) {
 		run_ok((const char *const[]){getenv("KOUAN_BIN"), "backup", "--db", srv->db, file, NULL});
 		return;
 	}
@@ -154,7 +148,7 @@ static void restore(struct it_server *restored, const char *file)
 	snprintf(restored->dir, sizeof restored->dir, "/tmp/kouan-it-XXXXXX");
 	assert_non_null(mkdtemp(restored->dir));
 	assert_int_equal(it_fresh_db(restored, "restored"), 0);
-	if (!is_pg()) {
+	if (!it_is_pg()) {
 		run_ok((const char *const[]){"/bin/cp", file, restored->db + strlen("sqlite:"), NULL});
 		return;
 	}
@@ -217,7 +211,7 @@ static void backup_under_load(void **state)
 	size_t before = wait_acked(&l, ACKED_BEFORE);
 	assert_true(before >= ACKED_BEFORE);
 	char file[PATH_LEN];
-	snprintf(file, sizeof file, "%s/backup.%s", srv.dir, is_pg() ? "dump" : "db");
+	snprintf(file, sizeof file, "%s/backup.%s", srv.dir, it_is_pg() ? "dump" : "db");
 	backup(&srv, file);
 	size_t at_end = wait_acked(&l, before + 1);	/* the loop ran through the backup */
 	size_t after = wait_acked(&l, at_end + ACKED_DURING);

@@ -65,12 +65,6 @@ static struct {
 	size_t tokens_n, tokens_used;
 } st;
 
-static int is_pg(void)
-{
-	const char *k = getenv("KOUAN_TEST_DB");
-	return k != NULL && strcmp(k, "pg") == 0;
-}
-
 /* The request's JSON answer when it came with status want, else NULL (quiet:
  * after the kill every request fails). */
 static json_t *request(struct it_client *c, const char *method, const char *path, const char *body, long want)
@@ -270,7 +264,7 @@ static void kill_during_stream(void **state)
 	pthread_mutex_init(&st.mu, NULL);
 	pthread_cond_init(&st.cv, NULL);
 
-	int rounds = is_pg() ? ROUNDS_PG : ROUNDS_SQLITE;
+	int rounds = it_is_pg() ? ROUNDS_PG : ROUNDS_SQLITE;
 	st.tokens_n = (size_t)rounds * SCANS_PER_ROUND;
 	for (size_t i = 0; i < st.tokens_n; i++)
 		make_released(&st.tokens[i]);
@@ -331,7 +325,7 @@ static long status_of(const char *path)
  * same server serves again once it is back, with nothing lost. */
 static void database_outage(void **state)
 {
-	if (!is_pg())
+	if (!it_is_pg())
 		skip();
 	memset(&srv, 0, sizeof srv);
 	snprintf(srv.dir, sizeof srv.dir, "/tmp/kouan-it-XXXXXX");

@@ -46,12 +46,6 @@ static struct it_client bureau, ents[ORGS];
 static char date[CROSSING_DATE_LEN + 1];	/* the declaration's and the VIN's bookings, a whole day */
 static char slot_date[CROSSING_DATE_LEN + 1];	/* the slot's: a day of its own */
 
-static int is_pg(void)
-{
-	const char *k = getenv("KOUAN_TEST_DB");
-	return k && strcmp(k, "pg") == 0;
-}
-
 static int setup(void **state)
 {
 	char name[32], org[48];
@@ -68,7 +62,7 @@ static int setup(void **state)
 		if (it_user_add(&srv, name, "enterprise", org, PW) != 0)
 			return -1;
 	}
-	if (it_start(&srv, SERVER_ARGS) != 0 || (is_pg() && it_start_twin(&twin, &srv, SERVER_ARGS) != 0))
+	if (it_start(&srv, SERVER_ARGS) != 0 || (it_is_pg() && it_start_twin(&twin, &srv, SERVER_ARGS) != 0))
 		return -1;
 	if (it_login(&srv, &bureau, "dbl_bureau", PW) != 200)
 		return -1;
@@ -248,7 +242,7 @@ static void *conn_thread(void *arg)
 static long long db_count(const char *sql, const char *param)
 {
 	long long n = -1;
-	if (is_pg()) {
+	if (it_is_pg()) {
 		char pg_sql[SQL_LEN];
 		snprintf(pg_sql, sizeof pg_sql, "%s", sql);
 		char *q = strchr(pg_sql, '?');
@@ -292,7 +286,7 @@ static void run(enum scenario sc, int attempts, const char *loser_code, int want
 	pthread_t th[CONNECTIONS];
 	pthread_barrier_t go;
 	pthread_barrier_init(&go, NULL, CONNECTIONS);
-	struct it_server *servers[2] = {&srv, is_pg() ? &twin : &srv};
+	struct it_server *servers[2] = {&srv, it_is_pg() ? &twin : &srv};
 	for (int i = 0; i < CONNECTIONS; i++) {
 		memset(&conns[i], 0, sizeof conns[i]);
 		conns[i] = (struct conn){.server = servers[i % 2], .who = &ents[i % ORGS], .sc = sc, .index = i,

@@ -39,12 +39,6 @@ static pid_t nginx_pid;
 static struct it_client ent;
 static int via_nginx;			/* requests sent through this nginx (its access log's lines to come) */
 
-static int is_pg(void)
-{
-	const char *k = getenv("KOUAN_TEST_DB");
-	return k && strcmp(k, "pg") == 0;
-}
-
 /* ---- nginx with deploy/nginx/kouan.conf ---- */
 
 /* Replace the one occurrence of from in s (cap bytes) by to; 0, or -1 when
@@ -205,7 +199,7 @@ static void stop_nginx(void)
 
 static int setup(void **state)
 {
-	if (!is_pg())
+	if (!it_is_pg())
 		return 0;
 	static const char *const extra[] = {"--trusted-proxy", "127.0.0.1", "--grace", "20000", NULL};
 	curl_global_init(CURL_GLOBAL_ALL);
@@ -222,7 +216,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	if (!is_pg())
+	if (!it_is_pg())
 		return 0;
 	stop_nginx();
 	if (b.pid > 0 && it_stop(&b) != 0)
@@ -281,7 +275,7 @@ static int settled_lines(const char *upstream)
  * out on B: gone on A too. */
 static void session_on_both(void **state)
 {
-	if (!is_pg())
+	if (!it_is_pg())
 		skip();
 	memset(&ent, 0, sizeof ent);
 	assert_int_equal(it_login(&a, &ent, "srv_ent", PW), 200);
@@ -326,7 +320,7 @@ static long long throttle_rows(const char *addr)
  * not for nginx; an X-Forwarded-For the client made up is not believed. */
 static void real_client_address(void **state)
 {
-	if (!is_pg())
+	if (!it_is_pg())
 		skip();
 	char answer[4096];
 	static const char body[] = "{\"username\":\"srv_ent\",\"password\":\"wrong password\"}";
@@ -346,7 +340,7 @@ static void real_client_address(void **state)
  * the upload routes; what kouan accepts passes. */
 static void body_limits_agree(void **state)
 {
-	if (!is_pg())
+	if (!it_is_pg())
 		skip();
 	enum { MAX_BODY = 1 << 20, MAX_UPLOAD = 20 << 20 };
 	static const struct {
@@ -495,7 +489,7 @@ static void restart_a(void)
  * every created booking there once. */
 static void stop_mid_stream(void **state)
 {
-	if (!is_pg())
+	if (!it_is_pg())
 		skip();
 	struct stream st;
 	stream_setup(&st);
@@ -517,7 +511,7 @@ static void stop_mid_stream(void **state)
  * not at all; every 201 is there. */
 static void kill_mid_stream(void **state)
 {
-	if (!is_pg())
+	if (!it_is_pg())
 		skip();
 	struct stream st;
 	stream_setup(&st);

@@ -41,12 +41,6 @@ static struct it_server srv;
 static const char *const PW = "correct horse 9";
 static struct it_client bureau, admin;
 
-static int is_pg(void)
-{
-	const char *db = getenv("KOUAN_TEST_DB");
-	return db && strcmp(db, "pg") == 0;
-}
-
 static json_t *call(struct it_client *c, const char *method, const char *path, const char *body, long status)
 {
 	struct it_resp r;
@@ -437,7 +431,7 @@ static void no_pending_login(void **state)
 /* The value of one query on the server's database, beside it. */
 static void db_text(const char *sql, char *out, size_t n)
 {
-	if (is_pg()) {
+	if (it_is_pg()) {
 		PGconn *pg = PQconnectdb(srv.db);
 		PGresult *r = PQexec(pg, sql);
 		assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
