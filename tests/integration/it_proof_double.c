@@ -25,10 +25,8 @@
 #include "harness.h"
 
 #define CONNECTIONS 200
-#define DECLARATION_ATTEMPTS 2000	/* the figure */
-#define VIN_ATTEMPTS 1000		/* fewer: the same path as a declaration, and the test command's time */
-#define SLOT_ATTEMPTS 1000
-#define EACH_MAX (DECLARATION_ATTEMPTS / CONNECTIONS)	/* submits per connection at most */
+#define ATTEMPTS 2000			/* the figure, for the declaration, the VIN and the slot */
+#define EACH_MAX (ATTEMPTS / CONNECTIONS)	/* submits per connection at most */
 #define ORGS 20				/* enterprises the drafts belong to */
 #define SLOT_CAPACITY 37
 #define SLOT "10:00-11:00"
@@ -321,7 +319,7 @@ static void run(enum scenario sc, int attempts, const char *loser_code, int want
 
 static void one_declaration(void **state)
 {
-	run(ONE_DECLARATION, DECLARATION_ATTEMPTS, "declaration_in_use", 1);
+	run(ONE_DECLARATION, ATTEMPTS, "declaration_in_use", 1);
 	assert_int_equal(db_count("SELECT count(*) FROM bookings WHERE declaration_digits = ? AND state IN " HOLDING_STATES,
 		DECLARATION), 1);
 	assert_int_equal(db_count("SELECT count(*) FROM bookings WHERE declaration_digits = ? AND holding = 1",
@@ -330,7 +328,7 @@ static void one_declaration(void **state)
 
 static void one_vin(void **state)
 {
-	run(ONE_VIN, VIN_ATTEMPTS, "vin_in_use", 1);
+	run(ONE_VIN, ATTEMPTS, "vin_in_use", 1);
 	assert_int_equal(db_count("SELECT count(*) FROM booking_vehicles v JOIN bookings b ON b.id = v.booking_id"
 		" WHERE v.vin = ? AND b.state IN " HOLDING_STATES, VIN), 1);
 	assert_int_equal(db_count("SELECT count(*) FROM booking_vehicles WHERE vin = ? AND holding = 1", VIN), 1);
@@ -369,7 +367,7 @@ static long long slot_taken(void)
 static void one_slot(void **state)
 {
 	put_slot();
-	run(ONE_SLOT, SLOT_ATTEMPTS, "capacity_full", SLOT_CAPACITY);
+	run(ONE_SLOT, ATTEMPTS, "capacity_full", SLOT_CAPACITY);
 	assert_int_equal(slot_taken(), SLOT_CAPACITY);
 	assert_int_equal(db_count("SELECT count(*) FROM bookings WHERE crossing_date = ? AND slot = '" SLOT "' AND state IN "
 		HOLDING_STATES, slot_date), SLOT_CAPACITY);
