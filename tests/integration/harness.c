@@ -68,8 +68,8 @@ int it_fresh_db(struct it_server *s, const char *tag)
 		return -1;
 	char *slash = strrchr(url, '/');
 	*slash = '\0';
-	snprintf(s->db, sizeof s->db, "%s/%s", url, s->pg_db);
-	return 0;
+	int n = snprintf(s->db, sizeof s->db, "%s/%s", url, s->pg_db);
+	return n > 0 && (size_t)n < sizeof s->db ? 0 : -1;	/* a URL cut short names another database */
 }
 
 int it_start(struct it_server *s, const char *const *extra)
