@@ -53,7 +53,7 @@ run() {
 }
 echo "get: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), database ${db%%:*}, kouan --threads $threads"
 # BENCH_PERF=FILE: perf record of the server during the GET of the booking (its CPU figure then includes perf's cost)
-[ -n "${BENCH_PERF:-}" ] && { perf record -q -g -p "$kpid" -o "$BENCH_PERF" -- sleep "${dur%s}" >/dev/null 2>&1 & }
+[ -n "${BENCH_PERF:-}" ] && { perf record -q ${BENCH_PERF_CALLS:--g} -p "$kpid" -o "$BENCH_PERF" -- sleep "${dur%s}" >/dev/null 2>&1 & }
 read -r kr kc kw < <(run kouan "$kpid" -- -H "Cookie: kouan_session=$ec" "$base/api/v1/bookings/$id")
 read -r lr lc lw < <(run livez "$kpid" -- "$base/livez")
 read -r nr nc nw < <(run nginx "$(nginx_pids)" -- "http://127.0.0.1:$nport/booking.json")
@@ -63,4 +63,6 @@ printf '  %-34s %9.0f %13.1f us %9.1f us\n' "kouan GET of the booking" "$kr" "$k
 	"kouan GET /livez (ceiling)" "$lr" "$lc" "$lw" "nginx static file, same size" "$nr" "$nc" "$nw"
 printf '  ratio kouan/nginx: %.2f in req/s, %.2f in CPU per request (nginx/kouan; goal >= 0.80)\n' \
 	"$(echo "$kr / $nr" | bc -l)" "$(echo "$nc / $kc" | bc -l)"
+printf '  resident memory after the loads: kouan %.1f MiB, nginx (master + 2 workers) %.1f MiB\n' \
+	"$(echo "$(rss_kib "$kpid") / 1024" | bc -l)" "$(echo "$(rss_kib $(nginx_pids)) / 1024" | bc -l)"
 echo "  load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
