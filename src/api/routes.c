@@ -297,8 +297,7 @@ static void dispatch(struct api_ctx *c, const struct route *r)
 			return;
 		}
 	}
-	r->handler(c);
-	c->who = NULL;	/* who lives on this frame */
+	r->handler(c);	/* a handler that defers copies the caller (api_defer_to_queue) */
 }
 
 void api_handle(struct http_request *req, void *appv)
