@@ -98,20 +98,30 @@ nginx_static "$tmp/booking.json"
 nginx_idle_kib=$(rss_kib $(nginx_pids))
 # resident memory sampled halfway through each load
 busy() { sleep "$(echo "${dur%s} / 2" | bc -l)"; rss_kib "$@" >"$tmp/busy"; }
+# the CPU seconds of the processes named (kouan; nginx's master and workers), summed
+cpu_of() { for p in "$@"; do cpu_s "$p"; done | awk '{ s += $1 } END { print s }'; }
+# microseconds of CPU per request: CPU0 CPU1 WRK_OUTPUT
+us_per_request() { awk -v c="$(echo "$2 - $1" | bc -l)" '/requests in/ { printf "%.1f", 1e6 * c / $1 }' "$3"; }
+c0=$(cpu_of "$kpid")
 wrk -t2 -c64 -d"$dur" -H "Cookie: kouan_session=$cookie" "$base/api/v1/bookings/$id" >"$tmp/wrk-kouan" &
 busy "$kpid"
 wait $!
+kus=$(us_per_request "$c0" "$(cpu_of "$kpid")" "$tmp/wrk-kouan")
 k=$(wrk_rate <"$tmp/wrk-kouan")
 kouan_busy_kib=$(cat "$tmp/busy")
+c0=$(cpu_of $(nginx_pids))
 wrk -t2 -c64 -d"$dur" "http://127.0.0.1:$nport/booking.json" >"$tmp/wrk-nginx" &
 busy $(nginx_pids)
 wait $!
+nus=$(us_per_request "$c0" "$(cpu_of $(nginx_pids))" "$tmp/wrk-nginx")
 n=$(wrk_rate <"$tmp/wrk-nginx")
 nginx_busy_kib=$(cat "$tmp/busy")
 non2xx=$(grep -c 'Non-2xx' "$tmp/wrk-kouan" || true)
 printf '  GET /api/v1/bookings/%s (session), body %d bytes, wrk -t2 -c64 -d%s\n' "$id" "$size" "$dur"
-printf '    kouan %10.0f req/s%s\n    nginx %10.0f req/s (static file, same size)\n    ratio %10.2f   (goal >= 0.80)\n' \
-	"$k" "$([ "$non2xx" = 0 ] || echo '  (non-2xx answers!)')" "$n" "$(echo "$k / $n" | bc -l)"
+printf '    kouan %10.0f req/s%s, %.1f us CPU a request\n    nginx %10.0f req/s (static file, same size), %.1f us CPU a request\n' \
+	"$k" "$([ "$non2xx" = 0 ] || echo '  (non-2xx answers!)')" "$kus" "$n" "$nus"
+printf '    ratio %10.2f in req/s, %.2f in CPU a request (nginx / kouan)   (goal >= 0.80)\n' \
+	"$(echo "$k / $n" | bc -l)" "$(echo "$nus / $kus" | bc -l)"
 echo "  load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # 4. resident memory: kouan's one process; nginx's master and 2 workers together

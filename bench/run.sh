@@ -10,6 +10,8 @@ echo "== Scanned declarations: kouan recognize against the tesseract command"
 bench/recognize_scan.sh build
 echo "== VIN spreadsheet, 5,000 rows"
 bench/vins.sh build
+echo "== GET of a booking against nginx, CPU per request, and our /livez as the HTTP layer's ceiling"
+bench/get.sh 10s
 echo "== Bookings created+submitted/s over 64 enterprises, gate scans/s, GET of a booking and memory against nginx"
 bench/proof.sh 10s 64
 echo "== The same with SQLite synchronous=FULL"

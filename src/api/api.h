@@ -13,6 +13,7 @@
 #include "store/store.h"
 
 struct session_cache;
+struct booking_cache;
 struct metrics;
 struct workq;
 
@@ -32,6 +33,7 @@ struct app {
 	struct store *store;
 	struct api_settings set;
 	struct session_cache *sessions;
+	struct booking_cache *bookings;	/* GET /bookings/{id} answers (api/booking_cache.h) */
 	struct metrics *metrics;
 	struct workq *scans;	/* recognition and page rendering: a queue of their own */
 	int64_t started_at;	/* Unix seconds */
@@ -74,6 +76,8 @@ void api_observe(const struct http_request *req, int status, int64_t elapsed_us,
 
 /* Answers. Each queues the response; a handler then returns. */
 void api_json(struct api_ctx *c, int status, json_t *body);	/* steals body */
+/* The same with a body already written as JSON text (len bytes). */
+void api_json_text(struct api_ctx *c, int status, const char *text, size_t len);
 void api_no_content(struct api_ctx *c);
 void api_error(struct api_ctx *c, enum kerr e);
 /* The error e with the members of detail (stolen) added beside its code

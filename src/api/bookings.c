@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "api/booking_cache.h"
 #include "api/booking_doc.h"
 #include "api/capacity.h"
 #include "api/params.h"
@@ -244,16 +245,68 @@ void bookings_create(struct api_ctx *c)
 	json_decref(body);
 }
 
+/* The booking as the database has it now, read whole and kept for the next
+ * GET (booking_cache.h). */
+static void answer_read(struct api_ctx *c)
+{
+	struct booking_meta m;
+	json_t *doc = NULL;
+	enum kerr e = load_visible(c, &m, &doc);
+	if (e != K_OK) {
+		api_error(c, e);
+		return;
+	}
+	struct booking_stamp stamp = store_booking_stamp_of(&m, doc);
+	char *text = json_dumps(doc, JSON_COMPACT);
+	json_decref(doc);
+	if (text == NULL) {
+		api_error(c, K_INTERNAL);
+		return;
+	}
+	size_t len = strlen(text);
+	booking_cache_put(c->app->bookings, m.id, &stamp, text, len);
+	api_json_text(c, 200, text, len);
+	free(text);
+}
+
+/* A GET without checks: the booking's stamp and who may see it, read now in
+ * one statement; the answer kept at that stamp when there is one, else the
+ * whole read. */
+static void answer_current(struct api_ctx *c)
+{
+	struct booking_meta m;
+	struct booking_stamp stamp;
+	int64_t id = api_param_id(c, 0);
+	enum kerr e = id ? store_booking_stamp(c->app->store, id, &m, &stamp) : K_NOT_FOUND;
+	struct booking_scope scope = booking_scope_of(c->who);
+	if (e == K_OK && !store_booking_visible(&scope, &m))
+		e = K_NOT_FOUND;
+	if (e != K_OK) {
+		api_error(c, e);
+		return;
+	}
+	char text[BOOKING_CACHE_TEXT_MAX];
+	size_t len = booking_cache_copy(c->app->bookings, id, &stamp, text, sizeof text);
+	if (len > 0)
+		api_json_text(c, 200, text, len);
+	else
+		answer_read(c);
+}
+
 void bookings_get(struct api_ctx *c)
 {
 	struct booking_meta m;
 	json_t *doc = NULL;
 	const char *want = http_query(c->req, "checks");
+	if (want == NULL || strcmp(want, "1") != 0) {
+		answer_current(c);
+		return;
+	}
 	enum kerr e = load_visible(c, &m, &doc);
 	if (e != K_OK)
 		api_error(c, e);
 	else
-		answer_booking(c, 200, &m, doc, want && strcmp(want, "1") == 0);
+		answer_booking(c, 200, &m, doc, 1);
 }
 
 /* ---- editing ---- */

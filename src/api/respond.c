@@ -9,6 +9,12 @@
 #include "core/log.h"
 
 
+void api_json_text(struct api_ctx *c, int status, const char *text, size_t len)
+{
+	http_add_header(c->req, "Cache-Control", "no-store");
+	http_respond(c->req, status, "application/json; charset=utf-8", text, len);
+}
+
 void api_json(struct api_ctx *c, int status, json_t *body)
 {
 	char *text = json_dumps(body, JSON_COMPACT);
@@ -17,8 +23,7 @@ void api_json(struct api_ctx *c, int status, json_t *body)
 		http_respond(c->req, 500, "application/json", "{\"error\":{\"code\":\"internal\"}}", 29);
 		return;
 	}
-	http_add_header(c->req, "Cache-Control", "no-store");
-	http_respond(c->req, status, "application/json; charset=utf-8", text, strlen(text));
+	api_json_text(c, status, text, strlen(text));
 	free(text);
 }
 

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "api/api.h"
+#include "api/booking_cache.h"
 #include "api/throttle.h"
 #include "cli.h"
 #include "core/config.h"
@@ -157,6 +158,7 @@ int cli_serve(int argc, char **argv)
 	}
 	sodium_memzero(key.secret_key, sizeof key.secret_key);
 	app.sessions = session_cache_new();
+	app.bookings = booking_cache_new();
 	app.metrics = metrics_new();
 	app.scans = workq_new("recognize", (int)cfg.recognize_workers, (int)cfg.recognize_queue);
 	if (app.scans == NULL) {
@@ -225,6 +227,7 @@ int cli_serve(int argc, char **argv)
 out:
 	workq_stop(app.scans);
 	session_cache_free(app.sessions);
+	booking_cache_free(app.bookings);
 	metrics_free(app.metrics);
 	store_close(app.store);
 	if (rc == 0)

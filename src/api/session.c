@@ -1,9 +1,12 @@
 /* Logging in and out, the caller of a request, and the user's own settings.
  *
  * The cookie holds 32 random bytes (hex); the database keeps only their
- * SHA-256, so a copy of the database opens no session. Sessions are cached
- * in memory for a few seconds so that an authenticated GET costs no query;
- * the last-seen time is written at most once a minute. */
+ * SHA-256, so a copy of the database opens no session. A session's caller
+ * (user, organisation, rendered /me bodies) is cached in memory for a few
+ * seconds, and confirmed at every request by one statement
+ * (store_session_check): a logout, a password change, a disabling, a new site
+ * of a warehouse on any server sharing the database counts from the next
+ * request. The last-seen time is written at most once a minute. */
 #include <pthread.h>
 #include <sodium.h>
 #include <stdlib.h>
@@ -18,7 +21,7 @@
 
 #define COOKIE_NAME "kouan_session"
 #define TOKEN_BYTES 32
-#define CACHE_TTL_S 5		/* how stale a cached session may be (other servers' logouts) */
+#define CACHE_TTL_S 5		/* how long a caller is kept between full reads (its rights are checked every time) */
 #define TOUCH_EVERY_S 60	/* how often last_seen is written (a quarter of the idle time when shorter) */
 #define CACHE_SHARDS 64
 #define CACHE_PER_SHARD 512
@@ -210,6 +213,43 @@ static enum kerr load_caller(struct app *app, const char *hash, struct caller *o
 	return K_OK;
 }
 
+/* The database agrees with the cached caller on everything its rights rest on. */
+static int still_same(const struct caller *who, const struct session_check *k)
+{
+	return k->user_id == who->user.id && k->disabled == who->user.disabled && k->org_admin == who->user.org_admin &&
+		k->org_id == who->user.org_id && k->site_id == who->org.site_id && strcmp(k->role, who->user.role) == 0 &&
+		strcmp(k->lang, who->user.lang) == 0;
+}
+
+/* The cached caller when the database confirms it (one statement), else the
+ * caller read whole and cached. */
+static enum kerr current_caller(struct app *app, const char *token, int64_t now, struct caller *out)
+{
+	if (cache_get(app->sessions, token, now, out)) {
+		struct session_check k;
+		enum kerr e = store_session_check(app->store, out->session.token_hash, &k);
+		if (e == K_NOT_FOUND) {
+			session_cache_forget(app->sessions, out->session.token_hash, 0);
+			return K_UNAUTHENTICATED;
+		}
+		if (e != K_OK)
+			return e;
+		if (still_same(out, &k)) {
+			if (k.last_seen > out->session.last_seen)
+				out->session.last_seen = k.last_seen;	/* another server's touch */
+			return K_OK;
+		}
+	}
+	char hash[STORE_TOKEN_MAX];
+	token_hash(token, hash);
+	enum kerr e = load_caller(app, hash, out);
+	if (e != K_OK)
+		return e;
+	memcpy(out->token, token, sizeof out->token);
+	cache_put(app->sessions, out, now);
+	return K_OK;
+}
+
 enum kerr session_resolve(struct api_ctx *c, struct caller *out)
 {
 	char token[TOKEN_BYTES * 2 + 2], hash[STORE_TOKEN_MAX];
@@ -217,14 +257,9 @@ enum kerr session_resolve(struct api_ctx *c, struct caller *out)
 		return K_UNAUTHENTICATED;
 	struct app *app = c->app;
 	int64_t now = now_s();
-	if (!cache_get(app->sessions, token, now, out)) {
-		token_hash(token, hash);
-		enum kerr e = load_caller(app, hash, out);
-		if (e != K_OK)
-			return e;
-		memcpy(out->token, token, sizeof out->token);
-		cache_put(app->sessions, out, now);
-	}
+	enum kerr e = current_caller(app, token, now, out);
+	if (e != K_OK)
+		return e;
 	memcpy(hash, out->session.token_hash, sizeof hash);
 	if (out->user.disabled)
 		return K_UNAUTHENTICATED;

@@ -826,6 +826,36 @@ enum kerr store_booking_holder_vin(struct store *st, const char *vin, int64_t ex
 		" AND vin = ? AND booking_id <> ? LIMIT 1)", meta_only_row, out, "si", vin, exclude_id);
 }
 
+struct stamp_read {
+	struct booking_meta *meta;
+	struct booking_stamp *stamp;
+};
+
+static enum kerr stamp_row(const struct conn *c, struct db_stmt *s, void *arg)
+{
+	struct stamp_read *r = arg;
+	meta_row(c, s, r->meta);
+	r->stamp->version = r->meta->version;
+	r->stamp->last_attachment_id = c->drv->column_int64(s, 8);
+	return K_OK;
+}
+
+enum kerr store_booking_stamp(struct store *st, int64_t id, struct booking_meta *meta, struct booking_stamp *stamp)
+{
+	struct stamp_read r = {meta, stamp};
+	return store_q_one(st, "SELECT id, org_id, kind, state, declaration_id, transshipment_site_id, created_by, version,"
+		" (SELECT COALESCE(MAX(a.id), 0) FROM attachments a WHERE a.booking_id = bookings.id) FROM bookings"
+		" WHERE id = ?", stamp_row, &r, "i", id);
+}
+
+struct booking_stamp store_booking_stamp_of(const struct booking_meta *meta, json_t *doc)
+{
+	/* the attachments come in the order of their ids: the last is the newest */
+	json_t *att = json_object_get(doc, "attachments");
+	json_t *last = json_array_get(att, json_array_size(att) ? json_array_size(att) - 1 : 0);
+	return (struct booking_stamp){meta->version, (int64_t)json_integer_value(json_object_get(last, "id"))};
+}
+
 /* ---- the change of state ---- */
 
 typedef enum kerr (*transition_fn)(const struct conn *c, struct booking_transition *t);

@@ -40,6 +40,25 @@ enum kerr store_booking_create(struct store *st, int64_t org_id, int64_t user_id
  * API shows (history and attachments' descriptions included). */
 enum kerr store_booking_get(struct store *st, int64_t id, struct booking_meta *meta, json_t **doc) KOUAN_MUST_USE;
 
+/* What a booking's document is at: every change a GET of it shows either
+ * raises the version (a write of its keys, plates or vehicles, a change of
+ * state with its history, a move) or adds an attachment (ids only grow,
+ * attachments are never removed); the organisation's name and the users'
+ * names it shows never change. Equal stamps of one booking, read at two
+ * moments, therefore mean one document: an answer kept under a stamp may be
+ * given again while the database still answers that stamp (api/booking_cache.h). */
+struct booking_stamp {
+	int64_t version;
+	int64_t last_attachment_id;	/* 0 when none */
+};
+/* The booking's meta and stamp, in one statement (no document): K_NOT_FOUND
+ * when there is no such booking. */
+enum kerr store_booking_stamp(struct store *st, int64_t id, struct booking_meta *meta, struct booking_stamp *stamp)
+	KOUAN_MUST_USE;
+/* The stamp of a document store_booking_get gave (its version and its last
+ * attachment), read with it. */
+struct booking_stamp store_booking_stamp_of(const struct booking_meta *meta, json_t *doc);
+
 /* Several whole bookings, five statements per STORE_IN_CHUNK of them (not
  * five per booking): docs[i] (an array of n >= 1, distinct ids) gets the document store_booking_get
  * gives for ids[i]; K_NOT_FOUND (and no documents) when one is missing. */

@@ -18,6 +18,7 @@
 #define STMT_CACHE_MAX 96	/* statements kept per connection; the store has fewer distinct ones on a hot path */
 
 struct cached_stmt {
+	const char *given;	/* the text's address when last asked for: the store's SQL is mostly literals */
 	char *sql;		/* NULL: a free entry */
 	size_t len;
 	uint64_t hash;
@@ -205,14 +206,33 @@ static struct db_stmt *stmt_new(struct db_conn *c, sqlite3_stmt *st, struct cach
 	return s;
 }
 
+/* The entry last asked for at this very address, when it still holds the
+ * same text (an address may be reused for another text built at run time):
+ * one pass over the text instead of its length, hash and comparison. */
+static struct cached_stmt *cache_find_given(struct db_conn *c, const char *sql)
+{
+	for (int i = 0; i < STMT_CACHE_MAX; i++) {
+		struct cached_stmt *e = &c->cache[i];
+		if (e->given == sql && e->sql && strcmp(e->sql, sql) == 0)
+			return e;
+	}
+	return NULL;
+}
+
 /* The connection's statement for sql, compiled on its first use; one that
  * is lent already (a statement run from inside another's rows) is compiled
  * again for this use alone. */
 static enum kerr sq_prepare(struct db_conn *c, const char *sql, struct db_stmt **out)
 {
+	struct cached_stmt *e = cache_find_given(c, sql);
+	if (e && !e->lent) {
+		*out = stmt_new(c, e->st, e);
+		return K_OK;
+	}
 	size_t len = strlen(sql);
 	uint64_t h = sql_hash(sql, len);
-	struct cached_stmt *e = cache_find(c, sql, len, h);
+	if (e == NULL && (e = cache_find(c, sql, len, h)) != NULL)
+		e->given = sql;
 	if (e && !e->lent) {
 		*out = stmt_new(c, e->st, e);
 		return K_OK;
@@ -223,6 +243,7 @@ static enum kerr sq_prepare(struct db_conn *c, const char *sql, struct db_stmt *
 		return fail(c, sqlite3_extended_errcode(c->db), "prepare");
 	struct cached_stmt *slot = e ? NULL : cache_slot(c);
 	if (slot) {
+		slot->given = sql;
 		slot->sql = xstrdup(sql);
 		slot->len = len;
 		slot->hash = h;

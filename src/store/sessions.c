@@ -32,6 +32,30 @@ enum kerr store_session_get(struct store *st, const char *token_hash, struct ses
 		" WHERE token_hash = ?", session_row, out, "s", token_hash);
 }
 
+static enum kerr check_row(const struct conn *c, struct db_stmt *s, void *arg)
+{
+	struct session_check *o = arg;
+	o->user_id = c->drv->column_int64(s, 0);
+	o->last_seen = c->drv->column_int64(s, 1);
+	o->disabled = c->drv->column_int64(s, 2) != 0;
+	o->org_admin = c->drv->column_int64(s, 3) != 0;
+	o->org_id = c->drv->column_int64(s, 4);
+	o->site_id = c->drv->column_int64(s, 5);
+	store_q_text(c, s, 6, o->role, sizeof o->role);
+	store_q_text(c, s, 7, o->lang, sizeof o->lang);
+	return K_OK;
+}
+
+enum kerr store_session_check(struct store *st, const char *token_hash, struct session_check *out)
+{
+	memset(out, 0, sizeof *out);
+	if (!store_text_ok(token_hash, STORE_TOKEN_MAX))
+		return K_NOT_FOUND;
+	return store_q_one(st, "SELECT s.user_id, s.last_seen, u.disabled, u.org_admin, COALESCE(u.org_id, 0),"
+		" COALESCE(o.site_id, 0), u.role, COALESCE(u.lang, '') FROM sessions s JOIN users u ON u.id = s.user_id"
+		" LEFT JOIN organisations o ON o.id = u.org_id WHERE s.token_hash = ?", check_row, out, "s", token_hash);
+}
+
 enum kerr store_session_touch(struct store *st, const char *token_hash, int64_t now)
 {
 	if (!store_text_ok(token_hash, STORE_TOKEN_MAX))

@@ -316,11 +316,62 @@ static void writer_leave(struct store *st)
 		pthread_mutex_unlock(&st->write_mu);
 }
 
-/* q_vrun on a connection borrowed from st for the call; a write queues
- * behind the server's other writers (writer_enter). */
+/* The connection store_hold_read holds for this thread (st NULL: none). */
+static _Thread_local struct {
+	struct store *st;
+	struct conn c;
+} held;
+
+enum kerr store_hold_read(struct store *st)
+{
+	if (held.st != NULL)
+		return K_INTERNAL;	/* one hold per thread at a time */
+	/* A holder may still write (on another connection): while one stays idle
+	 * after this one is taken, a write never waits on the holds alone. */
+	pthread_mutex_lock(&st->mu);
+	struct db_conn *db = st->nidle >= 2 ? st->idle[--st->nidle] : NULL;
+	pthread_mutex_unlock(&st->mu);
+	if (db == NULL)
+		return K_OK;
+	struct conn c = {st->drv, db};
+	enum kerr e = c.drv->check(db);
+	if (e == K_OK && c.drv->begin_read)
+		e = c.drv->begin_read(db);
+	if (e != K_OK) {
+		store_conn_put(st, &c);
+		return e;
+	}
+	held.st = st;
+	held.c = c;
+	return K_OK;
+}
+
+void store_release_read(struct store *st)
+{
+	if (held.st != st || st == NULL)
+		return;
+	/* nothing was written on it: ending the read gives the snapshot back */
+	if (held.c.drv->begin_read && held.c.drv->rollback(held.c.db) != K_OK)
+		log_warn("msg=\"end of a held read failed\" driver=%s", held.c.drv->name);
+	held.st = NULL;
+	store_conn_put(st, &held.c);
+}
+
+/* The held connection, when this thread holds one on st and sql only reads. */
+static const struct conn *held_for(const struct store *st, const char *sql)
+{
+	return held.st == st && strncmp(sql, "SELECT ", 7) == 0 ? &held.c : NULL;
+}
+
+/* q_vrun on a connection borrowed from st for the call (or the one held for
+ * this thread's reads); a write queues behind the server's other writers
+ * (writer_enter). */
 static enum kerr q_vborrowed(struct store *st, int writes, const char *sql, row_fn fn, void *arg, int64_t *changes,
 	int *rows, const char *fmt, va_list ap)
 {
+	const struct conn *h = writes ? NULL : held_for(st, sql);
+	if (h)
+		return q_vrun(h, sql, fn, arg, changes, rows, fmt, ap);
 	struct conn c;
 	enum kerr e = store_conn_get(st, &c);
 	if (e != K_OK)
@@ -432,6 +483,8 @@ enum kerr store_tx(struct store *st, tx_fn fn, void *arg)
 
 enum kerr store_read(struct store *st, tx_fn fn, void *arg)
 {
+	if (held.st == st)
+		return fn(&held.c, arg);	/* already one snapshot */
 	struct conn c;
 	enum kerr e = store_conn_get(st, &c);
 	if (e != K_OK)

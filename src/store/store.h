@@ -71,6 +71,17 @@ enum { SITE_LISTED = 0, SITE_OTHER_HORGOS = 1, SITE_OUTSIDE_HORGOS = 2 };
  * the newest version. The caller owns *out and frees it with store_close. */
 enum kerr store_open(const char *url, int pool_size, struct store **out) KOUAN_MUST_USE;
 void store_close(struct store *st);
+
+/* One request's reads on one snapshot: until store_release_read, the calling
+ * thread's reads (statements starting with SELECT, and store_read) run on one
+ * connection held for it, on SQLite in one read transaction begun by the
+ * first of them; writes borrow another connection as always. SQLite's WAL
+ * read lock is then taken once for all of them rather than per statement.
+ * Nothing is held (and reads borrow as usual) when it would leave the pool
+ * without a connection for a write. Only for requests that read and do not
+ * read back what they write. */
+enum kerr store_hold_read(struct store *st) KOUAN_MUST_USE;
+void store_release_read(struct store *st);
 /* "sqlite" or "postgres". */
 const char *store_driver_name(const struct store *st);
 /* K_OK when the database answers a trivial query. */
@@ -117,6 +128,22 @@ enum kerr store_user_set_lang(struct store *st, int64_t id, const char *lang) KO
 enum kerr store_session_create(struct store *st, const struct session *s) KOUAN_MUST_USE;
 enum kerr store_session_get(struct store *st, const char *token_hash, struct session *out) KOUAN_MUST_USE;
 enum kerr store_session_touch(struct store *st, const char *token_hash, int64_t now) KOUAN_MUST_USE;
+/* What a session's rights rest on, read in one statement at every request
+ * (api/session.c): the session row (gone after a logout, a password change,
+ * a reset or the user's disabling, on whichever server) and its user's and
+ * organisation's parts that decide what the caller may do or see. */
+struct session_check {
+	int64_t user_id;
+	int64_t last_seen;
+	int disabled;
+	int org_admin;
+	int64_t org_id;
+	int64_t site_id;	/* the organisation's site, 0 when none */
+	char role[16];
+	char lang[8];
+};
+/* K_NOT_FOUND when the session is not (or no longer) there. */
+enum kerr store_session_check(struct store *st, const char *token_hash, struct session_check *out) KOUAN_MUST_USE;
 enum kerr store_session_delete(struct store *st, const char *token_hash) KOUAN_MUST_USE;
 /* Every session of a user (password reset, disabling). */
 enum kerr store_session_delete_user(struct store *st, int64_t user_id) KOUAN_MUST_USE;

@@ -390,6 +390,106 @@ static void sessions(void **state)
 	assert_int_equal(store_session_delete_user(st, u2), K_OK);	/* nothing left: still fine */
 }
 
+/* store_session_check: what a session's rights rest on, in one statement. */
+static void session_checks(void **state)
+{
+	struct store *st = ((struct fixture *)*state)->st;
+	int64_t org = 0, user = 0;
+	assert_int_equal(store_org_create(st, "检查仓储", ORG_WAREHOUSE, &org), K_OK);
+	assert_int_equal(store_user_create(st, "wh_check", "warehouse", org, FAKE_HASH, &user), K_OK);
+	struct session s = make_session("kkkk", user, 1000, 1200);
+	assert_int_equal(store_session_create(st, &s), K_OK);
+	struct session_check k;
+	assert_int_equal(store_session_check(st, "kkkk", &k), K_OK);
+	assert_int_equal(k.user_id, user);
+	assert_int_equal(k.org_id, org);
+	assert_int_equal(k.site_id, 0);
+	assert_int_equal(k.last_seen, 1200);
+	assert_int_equal(k.disabled, 0);
+	assert_string_equal(k.role, "warehouse");
+	assert_string_equal(k.lang, "");
+	/* what would change a cached caller shows here */
+	int64_t site = 0;
+	assert_int_equal(store_site_create(st, "检查换装场", SITE_LISTED, &site), K_OK);
+	assert_int_equal(store_org_set_site(st, org, site), K_OK);
+	assert_int_equal(store_user_set_disabled(st, user, 1), K_OK);
+	assert_int_equal(store_user_set_lang(st, user, "ru"), K_OK);
+	assert_int_equal(store_session_check(st, "kkkk", &k), K_OK);
+	assert_int_equal(k.site_id, site);
+	assert_int_equal(k.disabled, 1);
+	assert_string_equal(k.lang, "ru");
+	assert_int_equal(store_session_delete(st, "kkkk"), K_OK);
+	assert_int_equal(store_session_check(st, "kkkk", &k), K_NOT_FOUND);
+	assert_int_equal(store_session_check(st, "", &k), K_NOT_FOUND);
+}
+
+/* store_hold_read: the thread's reads share one connection (on SQLite one
+ * snapshot) while its writes go on as always; a pool of one holds nothing. */
+static void held_reads(void **state)
+{
+	struct store *st = ((struct fixture *)*state)->st;
+	int64_t user = 0;
+	assert_int_equal(store_user_create(st, "gate_hold", "gate", 0, FAKE_HASH, &user), K_OK);
+	struct session s = make_session("hold", user, 1000, 1000);
+	assert_int_equal(store_session_create(st, &s), K_OK);
+	struct session_check k;
+	assert_int_equal(store_hold_read(st), K_OK);
+	assert_int_equal(store_hold_read(st), K_INTERNAL);	/* one at a time */
+	assert_int_equal(store_session_check(st, "hold", &k), K_OK);
+	assert_int_equal(store_session_delete(st, "hold"), K_OK);	/* a write meanwhile: another connection */
+	/* SQLite: still the snapshot of the first read; PostgreSQL: each statement its own */
+	assert_int_equal(store_session_check(st, "hold", &k), run.drv == DRV_SQLITE ? K_OK : K_NOT_FOUND);
+	store_release_read(st);
+	assert_int_equal(store_session_check(st, "hold", &k), K_NOT_FOUND);
+	store_release_read(st);	/* nothing held: nothing to do */
+
+	struct store *one = NULL;
+	assert_int_equal(store_open(run.url, 1, &one), K_OK);
+	assert_int_equal(store_hold_read(one), K_OK);	/* would leave no connection for a write: nothing held */
+	assert_int_equal(store_session_create(one, &s), K_OK);
+	assert_int_equal(store_session_check(one, "hold", &k), K_OK);
+	store_release_read(one);
+	store_close(one);
+}
+
+/* A booking's stamp moves with every change its document shows. */
+static void booking_stamps(void **state)
+{
+	struct store *st = ((struct fixture *)*state)->st;
+	int64_t org = 0, user = 0, id = 0, att = 0;
+	assert_int_equal(store_org_create(st, "戳企业", ORG_ENTERPRISE, &org), K_OK);
+	assert_int_equal(store_user_create(st, "ent_stamp", "enterprise", org, FAKE_HASH, &user), K_OK);
+	json_t *doc = json_object();
+	assert_int_equal(store_booking_create(st, org, user, KIND_HEAVY_TRUCK, 0, doc, &id), K_OK);
+	json_decref(doc);
+	struct booking_meta m;
+	struct booking_stamp at, again;
+	assert_int_equal(store_booking_stamp(st, id, &m, &at), K_OK);
+	assert_int_equal(m.org_id, org);
+	assert_int_equal(at.version, m.version);
+	assert_int_equal(at.last_attachment_id, 0);
+	assert_int_equal(store_booking_stamp(st, id + 1000, &m, &again), K_NOT_FOUND);
+	/* an attachment: the same version, a new stamp, the one the whole read gives */
+	struct attachment_meta am = {.booking_id = id, .size = 3};
+	snprintf(am.type, sizeof am.type, "other");
+	snprintf(am.content_type, sizeof am.content_type, "application/pdf");
+	snprintf(am.filename, sizeof am.filename, "a.pdf");
+	assert_int_equal(store_attachment_add(st, &am, (const unsigned char *)"abc", user, &att), K_OK);
+	assert_int_equal(store_booking_stamp(st, id, &m, &again), K_OK);
+	assert_int_equal(again.version, at.version);
+	assert_int_equal(again.last_attachment_id, att);
+	assert_int_equal(store_booking_get(st, id, &m, &doc), K_OK);
+	struct booking_stamp of = store_booking_stamp_of(&m, doc);
+	assert_int_equal(of.version, again.version);
+	assert_int_equal(of.last_attachment_id, again.last_attachment_id);
+	/* a write of its keys: a new version */
+	json_object_set_new(doc, "contact", json_string("13912345678"));
+	assert_int_equal(store_booking_save(st, &m, doc), K_OK);
+	json_decref(doc);
+	assert_int_equal(store_booking_stamp(st, id, &m, &again), K_OK);
+	assert_int_equal(again.version, at.version + 1);
+}
+
 static void options(void **state)
 {
 	struct store *st = ((struct fixture *)*state)->st;
@@ -1361,6 +1461,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(sites, setup, teardown),
 		cmocka_unit_test_setup_teardown(users, setup, teardown),
 		cmocka_unit_test_setup_teardown(sessions, setup, teardown),
+		cmocka_unit_test_setup_teardown(session_checks, setup, teardown),
+		cmocka_unit_test_setup_teardown(held_reads, setup, teardown),
+		cmocka_unit_test_setup_teardown(booking_stamps, setup, teardown),
 		cmocka_unit_test_setup_teardown(options, setup, teardown),
 		cmocka_unit_test_setup_teardown(site_links, setup, teardown),
 		cmocka_unit_test_setup_teardown(booking_search_plans, setup, teardown),
