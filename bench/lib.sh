@@ -69,12 +69,13 @@ rss_kib() { for p in "$@"; do cat /proc/"$p"/status; done | awk '/^VmRSS:/ {s +=
 nginx_pids() { local m; m=$(cat "$tmp/nginx.pid"); echo "$m" $(pgrep -P "$m"); }
 # CPU seconds (user + system) a process has used so far
 cpu_s() { awk -v tck="$(getconf CLK_TCK)" '{ print ($14 + $15) / tck }' /proc/"$1"/stat; }
-# The postmaster of the PostgreSQL at URL when it runs on this machine (the parent of a backend), else nothing
+# The postmaster of the PostgreSQL at URL when it runs on this machine (the process listening on its port over
+# TCP, also when URL names a Unix socket), else nothing
 pg_postmaster() {
-	local backend
-	backend=$(psql "$1" -Atc 'SELECT pg_backend_pid()' 2>/dev/null) || return 0
-	[ -r "/proc/$backend/stat" ] || return 0
-	awk '{ print $4 }' "/proc/$backend/stat"
+	local port
+	port=$(psql "$1" -Atc 'SHOW port' 2>/dev/null) || return 0
+	[ -n "$port" ] || return 0
+	ss -Hltnp "sport = :$port" | sed -n 's/.*"postgres",pid=\([0-9]*\).*/\1/p' | head -n1
 }
 # CPU seconds (user + system) a PostgreSQL cluster has used so far: its postmaster, the backends it has
 # reaped (cutime, cstime) and those still running
