@@ -23,10 +23,6 @@
 #define PG_OPTIONS "-c statement_timeout=10000 -c lock_timeout=5000 -c bytea_output=hex"
 #define PG_RETRY_SECONDS 1				/* between resets while the server is away */
 #define PG_INT_TEXT 24					/* an int64 in decimal, with sign and NUL */
-/* Statements one connection keeps prepared. The store's SQL texts are a
- * fixed set (a few hundred with the IN lists of store_q_in); past this
- * many, a new text runs unnamed (parsed and planned at each call). */
-#define PG_STMT_CACHE_MAX 256
 #define PG_STMT_NAME_MAX 24				/* "k" and a decimal counter */
 #define PG_STATE_NO_STATEMENT "26000"		/* invalid_sql_statement_name */
 #define PG_STATE_PLAN_CHANGED "0A000"		/* "cached plan must not change result type" */
@@ -47,9 +43,10 @@ struct db_conn {
 	PGconn *pg;
 	enum db_error last;
 	time_t last_reset_failure;	/* 0 when the last reset worked */
-	struct pg_prepared prepared[PG_STMT_CACHE_MAX];
+	struct pg_prepared prepared[DB_PG_PREPARED_MAX];
 	int nprepared;
 	uint64_t names_given;		/* names are never reused on one connection */
+	int full_told;			/* the cache's filling up was logged */
 };
 
 struct db_stmt {
@@ -341,8 +338,14 @@ static enum kerr prepare_named(struct db_stmt *s)
 {
 	struct db_conn *c = s->c;
 	s->slot = prepared_find(c, s->text, s->hash);
-	if (s->slot >= 0 || c->nprepared == PG_STMT_CACHE_MAX || PQtransactionStatus(c->pg) == PQTRANS_INERROR)
+	if (s->slot >= 0 || PQtransactionStatus(c->pg) == PQTRANS_INERROR)
 		return K_OK;
+	if (c->nprepared == DB_PG_PREPARED_MAX) {
+		if (!c->full_told)
+			log_warn("msg=\"postgres statement cache full: new statements run unnamed\" max=%d", DB_PG_PREPARED_MAX);
+		c->full_told = 1;
+		return K_OK;
+	}
 	struct pg_prepared *p = &c->prepared[c->nprepared];
 	snprintf(p->name, sizeof p->name, "k%" PRIu64, ++c->names_given);
 	PGresult *res = PQprepare(c->pg, p->name, s->sql, s->nparams, NULL);

@@ -852,6 +852,36 @@ static void pg_statement_cache(void **state)
 	d->close(c);
 }
 
+/* Past DB_PG_PREPARED_MAX texts a connection runs new ones unnamed, and
+ * those it keeps still run by their names. */
+static void pg_statement_cache_full(void **state)
+{
+	(void)state;
+	const struct db_driver *d = &db_pg_driver;
+	struct db_conn *c = NULL;
+	char sql[64];
+	fresh_url();
+	assert_int_equal(d->open(run.url, &c), K_OK);
+	expect_int(c, "SELECT ? + 1", 1, 2);
+	/* prepared_as's own text takes a place too */
+	assert_int_equal(prepared_as(c, "SELECT $1 + 1"), 1);
+	for (int k = 2; k < DB_PG_PREPARED_MAX; k++) {
+		snprintf(sql, sizeof sql, "SELECT ? + %d", k);
+		expect_int(c, sql, 1, 1 + k);
+	}
+	snprintf(sql, sizeof sql, "SELECT ? + %d", DB_PG_PREPARED_MAX);
+	expect_int(c, sql, 1, 1 + DB_PG_PREPARED_MAX);
+	expect_int(c, sql, 2, 2 + DB_PG_PREPARED_MAX);
+	char pg_text[64];
+	snprintf(pg_text, sizeof pg_text, "SELECT $1 + %d", DB_PG_PREPARED_MAX);
+	assert_int_equal(prepared_as(c, pg_text), 0);
+	snprintf(pg_text, sizeof pg_text, "SELECT $1 + %d", DB_PG_PREPARED_MAX - 1);
+	assert_int_equal(prepared_as(c, pg_text), 1);
+	expect_int(c, "SELECT ? + 1", 5, 6);
+	assert_int_equal(prepared_as(c, "SELECT $1 + 1"), 1);
+	d->close(c);
+}
+
 /* The server forgets a statement (DEALLOCATE ALL, a table changed shape
  * under it): that call fails, the next prepares the text again. */
 static void pg_statement_cache_stale(void **state)
@@ -1510,6 +1540,7 @@ int main(void)
 	const struct CMUnitTest pg_only[] = {
 		cmocka_unit_test_setup_teardown(pg_reset, setup, teardown),
 		cmocka_unit_test(pg_statement_cache),
+		cmocka_unit_test(pg_statement_cache_full),
 		cmocka_unit_test(pg_statement_cache_stale),
 		cmocka_unit_test(pg_statement_cache_reset),
 	};
