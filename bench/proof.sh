@@ -24,7 +24,7 @@ add bench_gate --role gate
 kouan_start "$db" --demo --threads 4 --db-pool 8
 # PostgreSQL on this machine: its CPU per operation too
 pgpid=
-[ "${db%%:*}" != sqlite ] && pgpid=$(pg_postmaster "$db")
+[ "${db%%:*}" != sqlite ] && { pgpid=$(pg_postmaster "$db") || pgpid=; }
 whpw=$(sed -n 's/.*username=demo_warehouse1 .*password=\([^ ]*\).*/\1/p' "$tmp/kouan.log" | head -n1)
 idle_kib=$(rss_kib "$kpid")
 
