@@ -69,3 +69,21 @@ rss_kib() { for p in "$@"; do cat /proc/"$p"/status; done | awk '/^VmRSS:/ {s +=
 nginx_pids() { local m; m=$(cat "$tmp/nginx.pid"); echo "$m" $(pgrep -P "$m"); }
 # CPU seconds (user + system) a process has used so far
 cpu_s() { awk -v tck="$(getconf CLK_TCK)" '{ print ($14 + $15) / tck }' /proc/"$1"/stat; }
+# The postmaster of the PostgreSQL at URL when it runs on this machine (the process listening on its port over
+# TCP, also when URL names a Unix socket), else nothing
+pg_postmaster() {
+	local port
+	port=$(psql "$1" -Atc 'SHOW port' 2>/dev/null) || return 0
+	[ -n "$port" ] || return 0
+	ss -Hltnp "sport = :$port" | sed -n 's/.*"postgres",pid=\([0-9]*\).*/\1/p' | head -n1
+}
+# CPU seconds (user + system) a PostgreSQL cluster has used so far: its postmaster, the backends it has
+# reaped (cutime, cstime) and those still running
+pg_cpu_s() {
+	local tck
+	tck=$(getconf CLK_TCK)
+	{
+		awk '{ print $14 + $15 + $16 + $17 }' /proc/"$1"/stat
+		for p in $(pgrep -P "$1"); do awk '{ print $14 + $15 }' /proc/"$p"/stat 2>/dev/null || true; done
+	} | awk -v tck="$tck" '{ s += $1 } END { print s / tck }'
+}

@@ -22,6 +22,9 @@ add bench_bureau --role bureau
 add bench_gate --role gate
 [ -n "$sync" ] && export KOUAN_SQLITE_SYNCHRONOUS=$sync
 kouan_start "$db" --demo --threads 4 --db-pool 8
+# PostgreSQL on this machine: its CPU per operation too
+pgpid=
+[ "${db%%:*}" != sqlite ] && { pgpid=$(pg_postmaster "$db") || pgpid=; }
 whpw=$(sed -n 's/.*username=demo_warehouse1 .*password=\([^ ]*\).*/\1/p' "$tmp/kouan.log" | head -n1)
 idle_kib=$(rss_kib "$kpid")
 
@@ -38,8 +41,9 @@ for i in $(seq 0 $((nent - 1))); do kouan_login "bench_ent$i" "$pw"; done >"$tmp
 # The CPU seconds the server and wrk used go to $tmp/cpu.MODE ("server client"): on a machine shared with
 # others the rate says little, the CPU per operation says what 2 cores of our own would do.
 load() {
-	local k0 k1
+	local k0 k1 p0=0 p1=0
 	k0=$(cpu_s "$kpid")
+	[ -n "$pgpid" ] && p0=$(pg_cpu_s "$pgpid")
 	/usr/bin/time -f '%U %S' -o "$tmp/time.$1" \
 		wrk -t"$nent" -c"$nent" -d"$2" -s bench/proof.lua "$base" -- "$1" "$3" "$tmp/booked" "$tomorrow" >"$tmp/wrk.$1" &
 	local w=$!
@@ -49,15 +53,20 @@ load() {
 	fi
 	wait "$w" || true
 	k1=$(cpu_s "$kpid")
-	echo "$(echo "$k1 - $k0" | bc -l) $(awk '{ print $1 + $2 }' "$tmp/time.$1")" >"$tmp/cpu.$1"
+	[ -n "$pgpid" ] && p1=$(pg_cpu_s "$pgpid")
+	echo "$(echo "$k1 - $k0" | bc -l) $(awk '{ print $1 + $2 }' "$tmp/time.$1") $(echo "$p1 - $p0" | bc -l)" >"$tmp/cpu.$1"
 	grep "^$1 " "$tmp/wrk.$1"
 }
-# per MODE COUNT: CPU milliseconds per operation of the server and of wrk, and what 2 cores would do
+# per MODE COUNT: CPU milliseconds per operation of the server and of wrk, and what 2 cores would do;
+# with PostgreSQL on this machine its processes' too, counted in both figures
 per() {
-	read -r ks ws <"$tmp/cpu.$1"
-	printf '    CPU per operation: server %.3f ms, wrk %.3f ms -> 2 cores of our own: %.0f /s (server and wrk), %.0f /s (server alone)\n' \
-		"$(echo "1000 * $ks / $2" | bc -l)" "$(echo "1000 * $ws / $2" | bc -l)" "$(echo "2 * $2 / ($ks + $ws)" | bc -l)" \
-		"$(echo "2 * $2 / $ks" | bc -l)"
+	read -r ks ws ps <"$tmp/cpu.$1"
+	local all
+	all=$(echo "$ks + $ps" | bc -l)
+	printf '    CPU per operation: server %.3f ms, wrk %.3f ms' "$(echo "1000 * $ks / $2" | bc -l)" "$(echo "1000 * $ws / $2" | bc -l)"
+	[ -n "$pgpid" ] && printf ', postgres %.3f ms' "$(echo "1000 * $ps / $2" | bc -l)"
+	printf ' -> 2 cores of our own: %.0f /s (server%s and wrk), %.0f /s (server%s alone)\n' \
+		"$(echo "2 * $2 / ($all + $ws)" | bc -l)" "${pgpid:+, postgres}" "$(echo "2 * $2 / $all" | bc -l)" "${pgpid:+ and postgres}"
 }
 figure() { sed -n 's/.* ok=\([0-9]*\) .* seconds=\([0-9.]*\) .*/\1 \2/p'; }
 

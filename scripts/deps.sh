@@ -19,7 +19,7 @@ RUN="build-essential cmake pkg-config ca-certificates
  postgresql"
 CHECK="libcmocka-dev clang libclang-rt-14-dev python3 chromium fonts-wqy-microhei zbar-tools
  nginx-light systemd strace curl"
-BENCH="wrk poppler-utils hyperfine tesseract-ocr gnumeric bc qpdf mupdf-tools ghostscript"
+BENCH="wrk iproute2 poppler-utils hyperfine tesseract-ocr gnumeric bc qpdf mupdf-tools ghostscript"
 
 list=""
 [ "$group" = list ] && { list=1; group=${2:-}; }

@@ -920,7 +920,9 @@ static enum kerr step_write_history(const struct conn *c, struct booking_transit
 }
 
 /* The steps of every change of state, in order. Capacity and release codes
- * add theirs here. */
+ * add theirs here. Capacity comes last: taking a place updates the date's
+ * counter, one row all bookings of the date share, and its lock is held
+ * until COMMIT (PostgreSQL), so nothing else should run while it is held. */
 static const struct {
 	const char *name;
 	transition_fn run;
@@ -928,10 +930,10 @@ static const struct {
 	{"move_state", step_move_state},
 	{"hold_declaration", step_hold_declaration},
 	{"hold_vins", step_hold_vins},
-	{"capacity", step_capacity},
 	{"release_code", store_release_step},
 	{"write_history", step_write_history},
 	{"notify", store_notify_step},
+	{"capacity", step_capacity},
 };
 
 static enum kerr transition_tx(const struct conn *c, void *arg)

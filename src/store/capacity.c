@@ -227,12 +227,14 @@ enum kerr capacity_take(const struct conn *c, const struct capacity_claim *cl, i
 		e = check_slot(c, cl->kind, cl->date, slot, problem);
 	if (e == K_OK && !bookable(&set, day, slot, now))
 		e = K_CAPACITY_FULL;
-	if (e == K_OK)
-		e = take_counter(c, cl, slot);
+	/* The date's counter is one row every booking of the date updates: its
+	 * lock is held until the transaction ends, so it is taken last. */
 	if (e == K_OK)
 		e = record_hold(c, cl, slot, now);
 	if (e == K_OK)
 		e = take_org(c, cl);
+	if (e == K_OK)
+		e = take_counter(c, cl, slot);
 	return e;
 }
 

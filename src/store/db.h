@@ -18,6 +18,11 @@
 
 #include "core/error.h"
 
+/* Statements one PostgreSQL connection keeps prepared (db_pg.c). The
+ * store's SQL texts are a fixed set (a few hundred with the IN lists of
+ * store_q_in); past this many, a new text runs unnamed (parsed and planned
+ * at each call). */
+#define DB_PG_PREPARED_MAX 256
 #define DB_MAX_PARAMS 40	/* bound values in one statement ("$40": a placeholder grows by at most 3 bytes) */
 
 struct db_conn;

@@ -1,7 +1,10 @@
-/* The PostgreSQL driver: libpq, text parameters through PQexecParams, the
- * result stepped row by row. A broken connection (server restarted, backend
- * terminated) is reset when it is next lent out; while the server is away
- * calls fail fast with K_DB_UNAVAILABLE. */
+/* The PostgreSQL driver: libpq, text parameters, the result stepped row by
+ * row. Each connection keeps the statements it has run prepared under a name
+ * of its own (PQprepare once per SQL text, then PQexecPrepared), so that the
+ * server parses and plans a statement once per connection rather than at
+ * every call. A broken connection (server restarted, backend terminated) is
+ * reset when it is next lent out, and its prepared statements are forgotten
+ * with it; while the server is away calls fail fast with K_DB_UNAVAILABLE. */
 #include "store/db.h"
 
 #include <errno.h>
@@ -20,16 +23,38 @@
 #define PG_OPTIONS "-c statement_timeout=10000 -c lock_timeout=5000 -c bytea_output=hex"
 #define PG_RETRY_SECONDS 1				/* between resets while the server is away */
 #define PG_INT_TEXT 24					/* an int64 in decimal, with sign and NUL */
+#define PG_STMT_NAME_MAX 24				/* "k" and a decimal counter */
+#define PG_STATE_NO_STATEMENT "26000"		/* invalid_sql_statement_name */
+#define PG_STATE_PLAN_CHANGED "0A000"		/* "cached plan must not change result type" */
+#define FNV_OFFSET 14695981039346656037ULL
+#define FNV_PRIME 1099511628211ULL
+
+/* A statement prepared on the connection: the store's text (with "?") and
+ * the name it runs under. */
+struct pg_prepared {
+	uint64_t hash;
+	char *sql;
+	int nparams;
+	int stale;		/* the server no longer runs it: never found again */
+	char name[PG_STMT_NAME_MAX];
+};
 
 struct db_conn {
 	PGconn *pg;
 	enum db_error last;
 	time_t last_reset_failure;	/* 0 when the last reset worked */
+	struct pg_prepared prepared[DB_PG_PREPARED_MAX];
+	int nprepared;
+	uint64_t names_given;		/* names are never reused on one connection */
+	int full_told;			/* the cache's filling up was logged */
 };
 
 struct db_stmt {
 	struct db_conn *c;
-	char *sql;			/* with $n placeholders */
+	int slot;			/* its entry in c->prepared, -1 when not prepared yet */
+	uint64_t hash;			/* of the caller's SQL */
+	char *text;			/* not prepared yet: a copy of the caller's SQL (with "?") */
+	char *sql;			/* not prepared yet: with $n placeholders */
 	int nparams;
 	char *values[DB_MAX_PARAMS];	/* owned copies; NULL binds SQL NULL */
 	int lengths[DB_MAX_PARAMS];	/* binary values: their length */
@@ -84,10 +109,39 @@ static enum kerr result_ok(struct db_conn *c, PGresult *res, const char *what)
 	return fail(c, res, what);
 }
 
+/* ---- the statements a connection keeps prepared ---- */
+
+static uint64_t sql_hash(const char *sql)
+{
+	uint64_t h = FNV_OFFSET;
+	for (const unsigned char *p = (const unsigned char *)sql; *p; p++)
+		h = (h ^ *p) * FNV_PRIME;
+	return h;
+}
+
+/* The entry of sql on c, or -1. */
+static int prepared_find(const struct db_conn *c, const char *sql, uint64_t hash)
+{
+	for (int i = 0; i < c->nprepared; i++)
+		if (c->prepared[i].hash == hash && !c->prepared[i].stale && strcmp(c->prepared[i].sql, sql) == 0)
+			return i;
+	return -1;
+}
+
+/* The server forgets a session's prepared statements when the session ends:
+ * so do we, before a reset opens a new one. */
+static void prepared_forget(struct db_conn *c)
+{
+	for (int i = 0; i < c->nprepared; i++)
+		free(c->prepared[i].sql);
+	c->nprepared = 0;
+}
+
 static void pg_close(struct db_conn *c)
 {
 	if (c == NULL)
 		return;
+	prepared_forget(c);
 	PQfinish(c->pg);
 	free(c);
 }
@@ -144,6 +198,7 @@ static enum kerr pg_check(struct db_conn *c)
 		c->last = DB_ERR_UNAVAILABLE;
 		return K_DB_UNAVAILABLE;
 	}
+	prepared_forget(c);
 	PQreset(c->pg);
 	if (PQstatus(c->pg) != CONNECTION_OK) {
 		c->last_reset_failure = now;
@@ -193,17 +248,25 @@ char *db_rewrite_placeholders(const char *sql, int *nparams)
 	return out;
 }
 
+/* A text already prepared on c needs no rewriting: it runs by its name at
+ * the first step. Another is rewritten now and prepared then. */
 static enum kerr pg_prepare(struct db_conn *c, const char *sql, struct db_stmt **out)
 {
-	int n = 0;
-	char *rewritten = db_rewrite_placeholders(sql, &n);
-	if (rewritten == NULL) {
+	uint64_t hash = sql_hash(sql);
+	int slot = prepared_find(c, sql, hash), n = 0;
+	char *rewritten = NULL;
+	if (slot >= 0) {
+		n = c->prepared[slot].nparams;
+	} else if ((rewritten = db_rewrite_placeholders(sql, &n)) == NULL) {
 		c->last = DB_ERR_FAILED;
 		log_error("msg=\"too many parameters in a statement\" max=%d", DB_MAX_PARAMS);
 		return K_DB_UNAVAILABLE;
 	}
 	struct db_stmt *s = xcalloc(1, sizeof *s);
 	s->c = c;
+	s->slot = slot;
+	s->hash = hash;
+	s->text = slot >= 0 ? NULL : xstrdup(sql);
 	s->sql = rewritten;
 	s->nparams = n;
 	*out = s;
@@ -258,14 +321,73 @@ static enum kerr pg_bind_blob(struct db_stmt *s, int i, const void *v, size_t le
 	return e;
 }
 
+/* The server no longer has the statement (DISCARD ALL, a pooler between
+ * us), or a table it reads changed shape since it was prepared (another
+ * server migrated the schema). */
+static int prepared_gone(const PGresult *res)
+{
+	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	return sqlstate_is(state, PG_STATE_NO_STATEMENT) || sqlstate_is(state, PG_STATE_PLAN_CHANGED);
+}
+
+/* Prepare s's text under a new name and keep it on the connection. A
+ * transaction that has failed refuses every statement, so nothing is
+ * prepared in one; a text the server refuses is not kept either, and its
+ * error is the statement's. */
+static enum kerr prepare_named(struct db_stmt *s)
+{
+	struct db_conn *c = s->c;
+	s->slot = prepared_find(c, s->text, s->hash);
+	if (s->slot >= 0 || PQtransactionStatus(c->pg) == PQTRANS_INERROR)
+		return K_OK;
+	if (c->nprepared == DB_PG_PREPARED_MAX) {
+		if (!c->full_told)
+			log_warn("msg=\"postgres statement cache full: new statements run unnamed\" max=%d", DB_PG_PREPARED_MAX);
+		c->full_told = 1;
+		return K_OK;
+	}
+	struct pg_prepared *p = &c->prepared[c->nprepared];
+	snprintf(p->name, sizeof p->name, "k%" PRIu64, ++c->names_given);
+	PGresult *res = PQprepare(c->pg, p->name, s->sql, s->nparams, NULL);
+	enum kerr e = result_ok(c, res, "prepare");
+	PQclear(res);
+	if (e != K_OK)
+		return e;
+	p->hash = s->hash;
+	p->sql = s->text;
+	p->nparams = s->nparams;
+	p->stale = 0;
+	s->text = NULL;
+	s->slot = c->nprepared++;
+	return K_OK;
+}
+
+/* Run s: by its name when it is prepared, else unnamed (the cache is full,
+ * or the transaction has failed and the server will say so). */
+static enum kerr execute(struct db_stmt *s)
+{
+	enum kerr e = s->slot >= 0 ? K_OK : prepare_named(s);
+	if (e != K_OK)
+		return e;
+	const char *const *values = (const char *const *)s->values;
+	if (s->slot < 0) {
+		s->res = PQexecParams(s->c->pg, s->sql, s->nparams, NULL, values, s->lengths, s->formats, 0);
+		return result_ok(s->c, s->res, "step");
+	}
+	struct pg_prepared *p = &s->c->prepared[s->slot];
+	s->res = PQexecPrepared(s->c->pg, p->name, s->nparams, values, s->lengths, s->formats, 0);
+	e = result_ok(s->c, s->res, "step");
+	if (e != K_OK && prepared_gone(s->res))
+		p->stale = 1;	/* the next call prepares the text again, under a new name */
+	return e;
+}
+
 static enum kerr pg_step(struct db_stmt *s, int *row)
 {
 	*row = 0;
 	if (!s->executed) {
 		s->executed = 1;
-		s->res = PQexecParams(s->c->pg, s->sql, s->nparams, NULL, (const char *const *)s->values,
-			s->lengths, s->formats, 0);
-		enum kerr e = result_ok(s->c, s->res, "step");
+		enum kerr e = execute(s);
 		if (e != K_OK)
 			return e;
 		s->nrows = PQntuples(s->res);
@@ -363,6 +485,7 @@ static void pg_finalize(struct db_stmt *s)
 	free(s->blob);
 	for (int i = 0; i < DB_MAX_PARAMS; i++)
 		free(s->values[i]);
+	free(s->text);
 	free(s->sql);
 	free(s);
 }

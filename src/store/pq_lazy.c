@@ -34,3 +34,9 @@ LAZY(libpq, int, PQntuples, (const PGresult *r), (r))
 LAZY(libpq, int, PQnfields, (const PGresult *r), (r))
 LAZY(libpq, char *, PQgetvalue, (const PGresult *r, int row, int col), (r, row, col))
 LAZY(libpq, int, PQgetisnull, (const PGresult *r, int row, int col), (r, row, col))
+LAZY(libpq, PGresult *, PQprepare,
+	(PGconn *c, const char *name, const char *q, int n, const Oid *types), (c, name, q, n, types))
+LAZY(libpq, PGresult *, PQexecPrepared,
+	(PGconn *c, const char *name, int n, const char *const *values, const int *lengths, const int *formats,
+		int result_format),
+	(c, name, n, values, lengths, formats, result_format))

@@ -870,6 +870,169 @@ static void pg_reset(void **state)
 	assert_true(now_s() - start < 5.0);
 }
 
+/* ---- the statements a PostgreSQL connection keeps prepared (db_pg.c) ---- */
+
+/* Run sql with one bound value on c; *out gets column 0 of its one row. */
+static enum kerr run_int(struct db_conn *c, const char *sql, int64_t v, int64_t *out)
+{
+	const struct db_driver *d = &db_pg_driver;
+	struct db_stmt *s = NULL;
+	int row = 0;
+	enum kerr e = d->prepare(c, sql, &s);
+	if (e == K_OK && strchr(sql, '?') != NULL)
+		e = d->bind_int64(s, 1, v);
+	if (e == K_OK)
+		e = d->step(s, &row);
+	if (e == K_OK && out != NULL)
+		*out = row ? d->column_int64(s, 0) : -1;
+	if (s != NULL)
+		d->finalize(s);
+	return e;
+}
+
+/* How many statements of text pg_text the session of c holds prepared. */
+static int64_t prepared_as(struct db_conn *c, const char *pg_text)
+{
+	const struct db_driver *d = &db_pg_driver;
+	struct db_stmt *s = NULL;
+	int row = 0;
+	int64_t n = -1;
+	assert_int_equal(d->prepare(c, "SELECT COUNT(*) FROM pg_prepared_statements WHERE statement = ?", &s), K_OK);
+	assert_int_equal(d->bind_text(s, 1, pg_text), K_OK);
+	assert_int_equal(d->step(s, &row), K_OK);
+	assert_int_equal(row, 1);
+	n = d->column_int64(s, 0);
+	d->finalize(s);
+	return n;
+}
+
+static void expect_int(struct db_conn *c, const char *sql, int64_t v, int64_t want)
+{
+	int64_t got = 0;
+	assert_int_equal(run_int(c, sql, v, &got), K_OK);
+	assert_int_equal(got, want);
+}
+
+/* A text runs prepared once per session; a failing call leaves it usable;
+ * a text the server refuses, or met in a failed transaction, is not kept. */
+static void pg_statement_cache(void **state)
+{
+	(void)state;
+	const struct db_driver *d = &db_pg_driver;
+	struct db_conn *c = NULL;
+	fresh_url();
+	assert_int_equal(d->open(run.url, &c), K_OK);
+	expect_int(c, "SELECT ? + 1", 41, 42);
+	expect_int(c, "SELECT ? + 1", 1, 2);
+	assert_int_equal(prepared_as(c, "SELECT $1 + 1"), 1);
+	/* a unique violation of a prepared INSERT: the next call of it works */
+	assert_int_equal(d->exec(c, "CREATE TABLE cache_probe (k INTEGER PRIMARY KEY)"), K_OK);
+	assert_int_equal(run_int(c, "INSERT INTO cache_probe (k) VALUES (?)", 1, NULL), K_OK);
+	assert_int_equal(run_int(c, "INSERT INTO cache_probe (k) VALUES (?)", 1, NULL), K_CONFLICT);
+	assert_int_equal(run_int(c, "INSERT INTO cache_probe (k) VALUES (?)", 2, NULL), K_OK);
+	assert_int_equal(prepared_as(c, "INSERT INTO cache_probe (k) VALUES ($1)"), 1);
+	/* a text the server refuses is an error each time, and nothing is kept */
+	assert_int_equal(run_int(c, "SELEC ? + 2", 1, NULL), K_DB_UNAVAILABLE);
+	assert_int_equal(d->last_error(c), DB_ERR_FAILED);
+	assert_int_equal(prepared_as(c, "SELEC $1 + 2"), 0);
+	expect_int(c, "SELECT ? + 1", 2, 3);
+	/* a new text in a failed transaction fails with it; afterwards it runs */
+	assert_int_equal(d->begin(c), K_OK);
+	assert_int_equal(run_int(c, "INSERT INTO cache_probe (k) VALUES (?)", 2, NULL), K_CONFLICT);
+	assert_int_equal(run_int(c, "SELECT ? * 3", 5, NULL), K_DB_UNAVAILABLE);
+	assert_int_equal(d->rollback(c), K_OK);
+	assert_int_equal(prepared_as(c, "SELECT $1 * 3"), 0);
+	expect_int(c, "SELECT ? * 3", 5, 15);
+	/* prepared in a transaction rolled back: a prepared statement outlives it */
+	assert_int_equal(d->begin(c), K_OK);
+	expect_int(c, "SELECT ? - 1", 5, 4);
+	assert_int_equal(d->rollback(c), K_OK);
+	expect_int(c, "SELECT ? - 1", 7, 6);
+	assert_int_equal(prepared_as(c, "SELECT $1 - 1"), 1);
+	d->close(c);
+}
+
+/* Past DB_PG_PREPARED_MAX texts a connection runs new ones unnamed, and
+ * those it keeps still run by their names. */
+static void pg_statement_cache_full(void **state)
+{
+	(void)state;
+	const struct db_driver *d = &db_pg_driver;
+	struct db_conn *c = NULL;
+	char sql[64];
+	fresh_url();
+	assert_int_equal(d->open(run.url, &c), K_OK);
+	expect_int(c, "SELECT ? + 1", 1, 2);
+	/* prepared_as's own text takes a place too */
+	assert_int_equal(prepared_as(c, "SELECT $1 + 1"), 1);
+	for (int k = 2; k < DB_PG_PREPARED_MAX; k++) {
+		snprintf(sql, sizeof sql, "SELECT ? + %d", k);
+		expect_int(c, sql, 1, 1 + k);
+	}
+	snprintf(sql, sizeof sql, "SELECT ? + %d", DB_PG_PREPARED_MAX);
+	expect_int(c, sql, 1, 1 + DB_PG_PREPARED_MAX);
+	expect_int(c, sql, 2, 2 + DB_PG_PREPARED_MAX);
+	char pg_text[64];
+	snprintf(pg_text, sizeof pg_text, "SELECT $1 + %d", DB_PG_PREPARED_MAX);
+	assert_int_equal(prepared_as(c, pg_text), 0);
+	snprintf(pg_text, sizeof pg_text, "SELECT $1 + %d", DB_PG_PREPARED_MAX - 1);
+	assert_int_equal(prepared_as(c, pg_text), 1);
+	expect_int(c, "SELECT ? + 1", 5, 6);
+	assert_int_equal(prepared_as(c, "SELECT $1 + 1"), 1);
+	d->close(c);
+}
+
+/* The server forgets a statement (DEALLOCATE ALL, a table changed shape
+ * under it): that call fails, the next prepares the text again. */
+static void pg_statement_cache_stale(void **state)
+{
+	(void)state;
+	const struct db_driver *d = &db_pg_driver;
+	struct db_conn *c = NULL;
+	fresh_url();
+	assert_int_equal(d->open(run.url, &c), K_OK);
+	expect_int(c, "SELECT ? + 1", 1, 2);
+	assert_int_equal(d->exec(c, "DEALLOCATE ALL"), K_OK);
+	assert_int_equal(run_int(c, "SELECT ? + 1", 1, NULL), K_DB_UNAVAILABLE);
+	expect_int(c, "SELECT ? + 1", 2, 3);
+	assert_int_equal(d->exec(c, "CREATE TABLE cache_probe (k INTEGER PRIMARY KEY); INSERT INTO cache_probe VALUES (7)"),
+		K_OK);
+	expect_int(c, "SELECT * FROM cache_probe WHERE k = ?", 7, 7);
+	assert_int_equal(d->exec(c, "ALTER TABLE cache_probe ADD COLUMN v INTEGER"), K_OK);
+	assert_int_equal(run_int(c, "SELECT * FROM cache_probe WHERE k = ?", 7, NULL), K_DB_UNAVAILABLE);
+	expect_int(c, "SELECT * FROM cache_probe WHERE k = ?", 7, 7);
+	d->close(c);
+}
+
+/* The backend of a connection ends (a restart, as it_proof_crash_pg does
+ * with the whole server): check() opens a new session, where the texts run
+ * before are prepared again. */
+static void pg_statement_cache_reset(void **state)
+{
+	(void)state;
+	const struct db_driver *d = &db_pg_driver;
+	struct db_conn *c = NULL;
+	int64_t before = 0, after = 0;
+	fresh_url();
+	assert_int_equal(d->open(run.url, &c), K_OK);
+	expect_int(c, "SELECT ? + 1", 41, 42);
+	assert_int_equal(run_int(c, "SELECT pg_backend_pid()", 0, &before), K_OK);
+	char pid[32];
+	snprintf(pid, sizeof pid, "%lld", (long long)before);
+	const char *params[] = {pid};
+	/* with a timeout, pg_terminate_backend returns once the backend is gone */
+	PGresult *r = PQexecParams(run.admin, "SELECT pg_terminate_backend($1::int, 10000)", 1, NULL, params, NULL, NULL, 0);
+	assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+	assert_string_equal(PQgetvalue(r, 0, 0), "t");
+	PQclear(r);
+	assert_int_equal(d->check(c), K_OK);
+	assert_int_equal(run_int(c, "SELECT pg_backend_pid()", 0, &after), K_OK);
+	assert_true(after != before);
+	expect_int(c, "SELECT ? + 1", 1, 2);
+	assert_int_equal(prepared_as(c, "SELECT $1 + 1"), 1);
+	d->close(c);
+}
+
 /* ---- the two runs ---- */
 
 /* ---- search and history: each plan gives what reading every row would ---- */
@@ -1479,6 +1642,10 @@ int main(void)
 	};
 	const struct CMUnitTest pg_only[] = {
 		cmocka_unit_test_setup_teardown(pg_reset, setup, teardown),
+		cmocka_unit_test(pg_statement_cache),
+		cmocka_unit_test(pg_statement_cache_full),
+		cmocka_unit_test(pg_statement_cache_stale),
+		cmocka_unit_test(pg_statement_cache_reset),
 	};
 	int failed = cmocka_run_group_tests_name("store_sqlite", common, sqlite_group_setup, sqlite_group_teardown);
 	read_pg_url();
