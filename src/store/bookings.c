@@ -91,7 +91,7 @@ static enum kerr write_plates(const struct conn *c, int64_t id, json_t *doc)
 	json_array_foreach(json_object_get(doc, "plates"), i, p) {
 		if (e != K_OK || !json_is_string(p))
 			continue;
-		e = store_q_run(c, "INSERT INTO booking_plates (booking_id, position, plate, org_id) VALUES (?, ?, ?,"
+		e = store_q_run(c, "INSERT INTO booking_plates (booking_id, position, plate, booking_org_id) VALUES (?, ?, ?,"
 			" (SELECT org_id FROM bookings WHERE id = ?))", NULL, NULL, NULL, NULL, "iisi", id, (int64_t)i,
 			json_string_value(p), id);
 	}
@@ -113,9 +113,10 @@ static enum kerr write_vehicles(const struct conn *c, int64_t id, json_t *doc)
 		if (e != K_OK)
 			break;
 		e = store_q_run(c, "INSERT INTO booking_vehicles (booking_id, position, vin, plate, brand, colour, displacement,"
-			" power, tonnage, org_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT org_id FROM bookings WHERE id = ?))", NULL,
-			NULL, NULL, NULL, "iisssssssi", id, (int64_t)i, vehicle_text(v, 0), vehicle_text(v, 1), vehicle_text(v, 2),
-			vehicle_text(v, 3), vehicle_text(v, 4), vehicle_text(v, 5), vehicle_text(v, 6), id);
+			" power, tonnage, booking_org_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
+			" (SELECT org_id FROM bookings WHERE id = ?))", NULL, NULL, NULL, NULL, "iisssssssi", id, (int64_t)i,
+			vehicle_text(v, 0), vehicle_text(v, 1), vehicle_text(v, 2), vehicle_text(v, 3), vehicle_text(v, 4),
+			vehicle_text(v, 5), vehicle_text(v, 6), id);
 	}
 	return e;
 }
@@ -625,11 +626,12 @@ static int search_ranges(const char *q, struct search_ranges *r)
 #define SCOPE_ORG_NO_INDEX "+org_id = ?"
 #define SCOPE_SITE_NO_INDEX "+transshipment_site_id = ?"
 /* a plate's or VIN's own organisation (migration 11), joined to its booking */
-#define SCOPE_CHILD_ORG "c.org_id = ?"
+#define SCOPE_CHILD_ORG "c.booking_org_id = ?"
 /* Which matches the search indexes give: an enterprise's own (the ranges of
  * bookings_org_declaration, booking_plates_org_plate, booking_vehicles_org_vin),
  * or everyone's (a warehouse's too: its site is tested on the booking). */
 #define MATCH_ORG "org_id = ?"
+#define MATCH_CHILD_ORG "booking_org_id = ?"
 #define MATCH_ANY "CAST(? AS BIGINT) = 0"
 #define LIST_FILTER(scope) \
 	" WHERE " scope " AND (CAST(? AS BIGINT) = 0 OR transshipment_site_id = ?)" \
@@ -647,15 +649,18 @@ static int search_ranges(const char *q, struct search_ranges *r)
  * (all of them, or a page's worth when every match is in the page's scope
  * and no state or kind is asked for: read from the index alone, without a
  * booking). "+id" orders without walking the primary key. */
-#define NEWEST_MATCHES(match) \
+#define NEWEST_MATCHES(match, child_match) \
 	"SELECT id FROM (SELECT id FROM bookings WHERE " match " AND declaration_digits >= ? AND declaration_digits < ?" \
 	" AND +id < ? ORDER BY +id DESC LIMIT ?) d" \
-	" UNION SELECT booking_id FROM (SELECT booking_id FROM booking_plates WHERE " match " AND plate >= ? AND plate < ?" \
+	" UNION SELECT booking_id FROM (SELECT booking_id FROM booking_plates WHERE " child_match " AND plate >= ?" \
+	" AND plate < ?" \
 	" AND +booking_id < ? ORDER BY +booking_id DESC LIMIT ?) p" \
-	" UNION SELECT booking_id FROM (SELECT booking_id FROM booking_vehicles WHERE " match " AND vin >= ? AND vin < ?" \
+	" UNION SELECT booking_id FROM (SELECT booking_id FROM booking_vehicles WHERE " child_match " AND vin >= ?" \
+	" AND vin < ?" \
 	" AND +booking_id < ? ORDER BY +booking_id DESC LIMIT ?) v"
 /* A term matched by few: their newest, looked up by primary key. */
-#define SEARCH_SPARSE_SQL(scope, match) BOOKING_COLUMNS LIST_FILTER(scope) " AND id IN (" NEWEST_MATCHES(match) ")" \
+#define SEARCH_SPARSE_SQL(scope, match, child_match) BOOKING_COLUMNS LIST_FILTER(scope) \
+	" AND id IN (" NEWEST_MATCHES(match, child_match) ")" \
 	" ORDER BY id DESC LIMIT ?"
 /* Below the floor (many matches, but old ones: a year's prefix of the
  * declaration number) with a state, a kind or a site to test: each branch's
@@ -672,11 +677,12 @@ static int search_ranges(const char *q, struct search_ranges *r)
 	"SELECT COUNT(*), COALESCE(MIN(id), 0) FROM (SELECT id FROM bookings WHERE " scope " AND id < ?" \
 	" ORDER BY id DESC LIMIT ?) w"
 /* Matches in the scope's search indexes, each range counted up to ?. */
-#define SEARCH_PROBE_SQL(match) \
+#define SEARCH_PROBE_SQL(match, child_match) \
 	"SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM bookings WHERE " match " AND declaration_digits >= ?" \
 	" AND declaration_digits < ? LIMIT ?) d)" \
-	" + (SELECT COUNT(*) FROM (SELECT 1 FROM booking_plates WHERE " match " AND plate >= ? AND plate < ? LIMIT ?) p)" \
-	" + (SELECT COUNT(*) FROM (SELECT 1 FROM booking_vehicles WHERE " match " AND vin >= ? AND vin < ? LIMIT ?) v)"
+	" + (SELECT COUNT(*) FROM (SELECT 1 FROM booking_plates WHERE " child_match " AND plate >= ? AND plate < ?" \
+	" LIMIT ?) p)" \
+	" + (SELECT COUNT(*) FROM (SELECT 1 FROM booking_vehicles WHERE " child_match " AND vin >= ? AND vin < ? LIMIT ?) v)"
 
 enum list_scope { LIST_ALL, LIST_ORG, LIST_SITE, LIST_SCOPES };
 enum list_plan { PLAN_LIST, PLAN_DENSE, PLAN_SPARSE, PLAN_REST, LIST_PLANS };
@@ -684,15 +690,16 @@ enum list_plan { PLAN_LIST, PLAN_DENSE, PLAN_SPARSE, PLAN_REST, LIST_PLANS };
 static const char *const list_sql[LIST_PLANS][LIST_SCOPES] = {
 	[PLAN_LIST] = {LIST_SQL(SCOPE_ALL), LIST_SQL(SCOPE_ORG), LIST_SQL(SCOPE_SITE)},
 	[PLAN_DENSE] = {SEARCH_DENSE_SQL(SCOPE_ALL), SEARCH_DENSE_SQL(SCOPE_ORG), SEARCH_DENSE_SQL(SCOPE_SITE)},
-	[PLAN_SPARSE] = {SEARCH_SPARSE_SQL(SCOPE_ALL, MATCH_ANY), SEARCH_SPARSE_SQL(SCOPE_ORG_NO_INDEX, MATCH_ORG),
-		SEARCH_SPARSE_SQL(SCOPE_SITE_NO_INDEX, MATCH_ANY)},
+	[PLAN_SPARSE] = {SEARCH_SPARSE_SQL(SCOPE_ALL, MATCH_ANY, MATCH_ANY),
+		SEARCH_SPARSE_SQL(SCOPE_ORG_NO_INDEX, MATCH_ORG, MATCH_CHILD_ORG),
+		SEARCH_SPARSE_SQL(SCOPE_SITE_NO_INDEX, MATCH_ANY, MATCH_ANY)},
 	[PLAN_REST] = {SEARCH_REST_SQL(SCOPE_ALL, SCOPE_ALL), SEARCH_REST_SQL(SCOPE_ORG, SCOPE_CHILD_ORG),
 		SEARCH_REST_SQL(SCOPE_SITE_NO_INDEX, SCOPE_SITE_NO_INDEX)},
 };
 static const char *const walk_floor_sql[LIST_SCOPES] = {WALK_FLOOR_SQL(SCOPE_ALL), WALK_FLOOR_SQL(SCOPE_ORG),
 	WALK_FLOOR_SQL(SCOPE_SITE)};
-static const char *const probe_sql[LIST_SCOPES] = {SEARCH_PROBE_SQL(MATCH_ANY), SEARCH_PROBE_SQL(MATCH_ORG),
-	SEARCH_PROBE_SQL(MATCH_ANY)};
+static const char *const probe_sql[LIST_SCOPES] = {SEARCH_PROBE_SQL(MATCH_ANY, MATCH_ANY),
+	SEARCH_PROBE_SQL(MATCH_ORG, MATCH_CHILD_ORG), SEARCH_PROBE_SQL(MATCH_ANY, MATCH_ANY)};
 
 /* The values every variant binds, in order. */
 struct list_binds {

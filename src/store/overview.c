@@ -91,8 +91,8 @@ static enum kerr history_rows_below(struct store *st, int64_t stop_id)
 }
 
 /* The page's rows (limit + 1 of them when there is a next page). */
-static enum kerr history_rows(struct store *st, const struct history_filter *f, enum history_lead lead, const char *decl,
-	const char *hi, int64_t stop_id, int limit, json_t *arr)
+static enum kerr history_rows(struct store *st, const struct history_filter *f, enum history_lead lead,
+	const char *decl, const char *hi, int64_t stop_id, int limit, json_t *arr)
 {
 	const char *action = f->action ? f->action : "", *actor = f->actor ? f->actor : "";
 	int64_t to = f->to ? f->to : OPEN_END, cursor = f->cursor ? f->cursor : OPEN_END;
