@@ -645,23 +645,28 @@ static int search_ranges(const char *q, struct search_ranges *r)
 	"  OR EXISTS (SELECT 1 FROM booking_plates p WHERE p.booking_id = bookings.id AND p.plate >= ? AND p.plate < ?)" \
 	"  OR EXISTS (SELECT 1 FROM booking_vehicles v WHERE v.booking_id = bookings.id AND v.vin >= ? AND v.vin < ?))" \
 	" ORDER BY id DESC LIMIT ?"
-/* The newest matches of each search index below the cursor, at most ? each
- * (all of them, or a page's worth when every match is in the page's scope
- * and no state or kind is asked for: read from the index alone, without a
- * booking). "+id" orders without walking the primary key. */
+/* A term matched by few: every match of the scope's search indexes, the
+ * newest looked up by primary key. */
+#define ALL_MATCHES(match, child_match) \
+	"SELECT id FROM bookings WHERE " match " AND declaration_digits >= ? AND declaration_digits < ?" \
+	" UNION SELECT booking_id FROM booking_plates WHERE " child_match " AND plate >= ? AND plate < ?" \
+	" UNION SELECT booking_id FROM booking_vehicles WHERE " child_match " AND vin >= ? AND vin < ?"
+#define SEARCH_SPARSE_SQL(scope, match, child_match) BOOKING_COLUMNS LIST_FILTER(scope) \
+	" AND id IN (" ALL_MATCHES(match, child_match) ") ORDER BY id DESC LIMIT ?"
+/* Every match of the indexes in the page (the scope's own, no state, kind
+ * or site to test) and more of them than a few pages: the newest page's
+ * worth of each index below the cursor, read from the index alone and
+ * ordered there ("+id": without walking the primary key), so that no
+ * booking is read but the page's. */
 #define NEWEST_MATCHES(match, child_match) \
 	"SELECT id FROM (SELECT id FROM bookings WHERE " match " AND declaration_digits >= ? AND declaration_digits < ?" \
 	" AND +id < ? ORDER BY +id DESC LIMIT ?) d" \
 	" UNION SELECT booking_id FROM (SELECT booking_id FROM booking_plates WHERE " child_match " AND plate >= ?" \
-	" AND plate < ?" \
-	" AND +booking_id < ? ORDER BY +booking_id DESC LIMIT ?) p" \
+	" AND plate < ? AND +booking_id < ? ORDER BY +booking_id DESC LIMIT ?) p" \
 	" UNION SELECT booking_id FROM (SELECT booking_id FROM booking_vehicles WHERE " child_match " AND vin >= ?" \
-	" AND vin < ?" \
-	" AND +booking_id < ? ORDER BY +booking_id DESC LIMIT ?) v"
-/* A term matched by few: their newest, looked up by primary key. */
-#define SEARCH_SPARSE_SQL(scope, match, child_match) BOOKING_COLUMNS LIST_FILTER(scope) \
-	" AND id IN (" NEWEST_MATCHES(match, child_match) ")" \
-	" ORDER BY id DESC LIMIT ?"
+	" AND vin < ? AND +booking_id < ? ORDER BY +booking_id DESC LIMIT ?) v"
+#define SEARCH_NEWEST_SQL(scope, match, child_match) BOOKING_COLUMNS LIST_FILTER(scope) \
+	" AND id IN (" NEWEST_MATCHES(match, child_match) ") ORDER BY id DESC LIMIT ?"
 /* Below the floor (many matches, but old ones: a year's prefix of the
  * declaration number) with a state, a kind or a site to test: each branch's
  * newest matches that pass, at most LIMIT each. */
@@ -685,7 +690,7 @@ static int search_ranges(const char *q, struct search_ranges *r)
 	" + (SELECT COUNT(*) FROM (SELECT 1 FROM booking_vehicles WHERE " child_match " AND vin >= ? AND vin < ? LIMIT ?) v)"
 
 enum list_scope { LIST_ALL, LIST_ORG, LIST_SITE, LIST_SCOPES };
-enum list_plan { PLAN_LIST, PLAN_DENSE, PLAN_SPARSE, PLAN_REST, LIST_PLANS };
+enum list_plan { PLAN_LIST, PLAN_DENSE, PLAN_SPARSE, PLAN_NEWEST, PLAN_REST, LIST_PLANS };
 
 static const char *const list_sql[LIST_PLANS][LIST_SCOPES] = {
 	[PLAN_LIST] = {LIST_SQL(SCOPE_ALL), LIST_SQL(SCOPE_ORG), LIST_SQL(SCOPE_SITE)},
@@ -693,6 +698,9 @@ static const char *const list_sql[LIST_PLANS][LIST_SCOPES] = {
 	[PLAN_SPARSE] = {SEARCH_SPARSE_SQL(SCOPE_ALL, MATCH_ANY, MATCH_ANY),
 		SEARCH_SPARSE_SQL(SCOPE_ORG_NO_INDEX, MATCH_ORG, MATCH_CHILD_ORG),
 		SEARCH_SPARSE_SQL(SCOPE_SITE_NO_INDEX, MATCH_ANY, MATCH_ANY)},
+	[PLAN_NEWEST] = {SEARCH_NEWEST_SQL(SCOPE_ALL, MATCH_ANY, MATCH_ANY),
+		SEARCH_NEWEST_SQL(SCOPE_ORG_NO_INDEX, MATCH_ORG, MATCH_CHILD_ORG),
+		SEARCH_NEWEST_SQL(SCOPE_SITE_NO_INDEX, MATCH_ANY, MATCH_ANY)},
 	[PLAN_REST] = {SEARCH_REST_SQL(SCOPE_ALL, SCOPE_ALL), SEARCH_REST_SQL(SCOPE_ORG, SCOPE_CHILD_ORG),
 		SEARCH_REST_SQL(SCOPE_SITE_NO_INDEX, SCOPE_SITE_NO_INDEX)},
 };
@@ -782,10 +790,14 @@ static enum kerr list_run(struct store *st, enum list_plan plan, enum list_scope
 			r->lo, r->hi, b->limit,
 			b->lead, b->site, b->site, b->state, b->state, b->kind, b->kind, b->cursor,
 			r->lo, r->hi, b->limit, b->limit);
-	int64_t each = b->exact ? b->limit : b->dense_matches;	/* sparse: fewer matches than that */
-	return store_q_all(st, sql, summary_row, l, "iiissssi" "issii" "issii" "issii" "i", b->lead, b->site, b->site,
-		b->state, b->state, b->kind, b->kind, b->cursor, b->match_lead, r->dlo, r->dhi, b->cursor, each,
-		b->match_lead, r->lo, r->hi, b->cursor, each, b->match_lead, r->lo, r->hi, b->cursor, each, b->limit);
+	if (plan == PLAN_NEWEST)
+		return store_q_all(st, sql, summary_row, l, "iiissssi" "issii" "issii" "issii" "i", b->lead, b->site, b->site,
+			b->state, b->state, b->kind, b->kind, b->cursor, b->match_lead, r->dlo, r->dhi, b->cursor, b->limit,
+			b->match_lead, r->lo, r->hi, b->cursor, b->limit, b->match_lead, r->lo, r->hi, b->cursor, b->limit,
+			b->limit);
+	return store_q_all(st, sql, summary_row, l, "iiissssi" "iss" "iss" "iss" "i", b->lead, b->site, b->site, b->state,
+		b->state, b->kind, b->kind, b->cursor, b->match_lead, r->dlo, r->dhi, b->match_lead, r->lo, r->hi,
+		b->match_lead, r->lo, r->hi, b->limit);
 }
 
 /* A dense term: the walk down to the floor, then, for what the page still
@@ -810,10 +822,12 @@ static enum kerr search_dense(struct store *st, enum list_scope scope, struct li
 	struct list_binds rest = *b;
 	rest.cursor = b->floor;
 	rest.limit = b->limit - (int64_t)got;
-	return list_run(st, b->exact ? PLAN_SPARSE : PLAN_REST, scope, &rest, r, l);
+	return list_run(st, b->exact ? PLAN_NEWEST : PLAN_REST, scope, &rest, r, l);
 }
 
-/* Fewer matches than b->dense_matches: their newest; more: the walk. */
+/* Fewer matches than b->dense_matches: their newest (from the indexes
+ * alone when exact and more than BOOKING_SEARCH_NEWEST_PAGES pages of
+ * them); more: the walk. */
 static enum kerr search_run(struct store *st, enum list_scope scope, struct list_binds *b,
 	const struct search_ranges *r, struct list_job *l)
 {
@@ -821,7 +835,10 @@ static enum kerr search_run(struct store *st, enum list_scope scope, struct list
 	enum kerr e = search_count(st, scope, r, b, b->dense_matches, &matches);
 	if (e != K_OK)
 		return e;
-	return matches < b->dense_matches ? list_run(st, PLAN_SPARSE, scope, b, r, l) : search_dense(st, scope, b, r, l);
+	if (matches >= b->dense_matches)
+		return search_dense(st, scope, b, r, l);
+	int newest = b->exact && matches > b->limit * BOOKING_SEARCH_NEWEST_PAGES;
+	return list_run(st, newest ? PLAN_NEWEST : PLAN_SPARSE, scope, b, r, l);
 }
 
 enum kerr store_booking_list(struct store *st, const struct booking_filter *f, json_t **items, int64_t *next_cursor)

@@ -93,6 +93,11 @@ struct booking_filter {
  * matches are gathered from the search indexes (a few milliseconds for
  * 20,000) and the page read from their newest. */
 #define BOOKING_SEARCH_DENSE_MATCHES 20000
+/* A sparse term matched more than this many pages' worth, with nothing to
+ * test on the bookings, reads each index's newest page's worth alone (the
+ * whole ranges, looked up, cost more than ordering them in the index); fewer
+ * are looked up (a whole value: one or two). */
+#define BOOKING_SEARCH_NEWEST_PAGES 4
 /* A dense search walks this many of the scope's newest bookings; when they
  * hold less than a page (a year's prefix of the declaration number: the
  * matches are old), the rest of the page is the newest matches below, read

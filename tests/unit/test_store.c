@@ -980,8 +980,14 @@ static void booking_search_plans(void **state)
 	expect_too_broad(&w, "9402", &own, &own_capped_draft);
 	expect_search_with(&w, "9402", &own, -1, BOOKING_LIST_LIMIT_MAX,
 		&(struct search_knobs){50, 20, declarations_starting_own(&w, "9402") + 1, -1});
-	/* sparse: VINs, plates, whole values, a prefix too short to be one */
+	/* sparse: VINs, plates, whole values, a prefix too short to be one;
+	 * more than BOOKING_SEARCH_NEWEST_PAGES pages of matches read from the
+	 * indexes alone when nothing is tested on the bookings */
 	expect_search(&w, "lgwe f0000000", &all, -1, BOOKING_LIST_LIMIT_MAX);
+	expect_search(&w, "LGWEF", &all, -1, 9);
+	expect_search(&w, "LGWEF", &own, -1, 7);
+	expect_search(&w, "LGWEF", &site, -1, 7);
+	expect_search_with(&w, "LGWEF", &all, -1, 7, &all_draft);
 	expect_search(&w, "LGWEF", &own, KIND_HEAVY_TRUCK, BOOKING_LIST_LIMIT_MAX);
 	expect_search(&w, w.b[3].vin, &all, -1, BOOKING_LIST_LIMIT_DEFAULT);
 	expect_search(&w, w.b[3].vin, &own, -1, BOOKING_LIST_LIMIT_DEFAULT);	/* another's: nothing */
