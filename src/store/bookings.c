@@ -786,10 +786,9 @@ static enum kerr list_run(struct store *st, enum list_plan plan, enum list_scope
 	if (plan == PLAN_REST)
 		return store_q_all(st, sql, summary_row, l, "iiissssissi" "iiissssissi" "iiissssissi" "i",
 			b->lead, b->site, b->site, b->state, b->state, b->kind, b->kind, b->cursor, r->dlo, r->dhi, b->limit,
-			b->lead, b->site, b->site, b->state, b->state, b->kind, b->kind, b->cursor,
-			r->lo, r->hi, b->limit,
-			b->lead, b->site, b->site, b->state, b->state, b->kind, b->kind, b->cursor,
-			r->lo, r->hi, b->limit, b->limit);
+			b->lead, b->site, b->site, b->state, b->state, b->kind, b->kind, b->cursor, r->lo, r->hi, b->limit,
+			b->lead, b->site, b->site, b->state, b->state, b->kind, b->kind, b->cursor, r->lo, r->hi, b->limit,
+			b->limit);
 	if (plan == PLAN_NEWEST)
 		return store_q_all(st, sql, summary_row, l, "iiissssi" "issii" "issii" "issii" "i", b->lead, b->site, b->site,
 			b->state, b->state, b->kind, b->kind, b->cursor, b->match_lead, r->dlo, r->dhi, b->cursor, b->limit,
