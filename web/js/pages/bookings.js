@@ -124,8 +124,11 @@ export function render(ctx) {
 			if (err.code === 'search_too_broad') {
 				// Too many old matches to order: the same request again would answer the same; a longer term will not.
 				box.error(err.message);
-				if (!more)
+				if (!more) {
 					results.replaceChildren();
+					cursor = null;
+					moreBtn.hidden = true;
+				}
 				search.focus();
 			} else {
 				(more ? box.error(err.message) : results.replaceChildren(loadError(err, () => load(false))));
