@@ -9,7 +9,7 @@ The database must already be migrated and seeded (`kouan serve --demo` once) and
 generated account shares. Everything is drawn from one seeded generator, so both databases get the
 same rows.
 
-What is made, as the schema wants it (migration 3): ENTERPRISES enterprise organisations with one
+What is made, as the schema wants it (migration 3, and 11: a plate's and a VIN's booking_org_id): ENTERPRISES enterprise organisations with one
 account each, their share of bookings Zipf-distributed (the biggest holds about an eighth); bookings
 over DAYS days, ids in time order; 60 % heavy trucks (1-3 plates, Xinjiang and other provinces, a
 trailer now and then, a few Kazakh plates) naming one of the sites, 40 % commodity vehicles (1-6
@@ -75,9 +75,9 @@ BOOKING_COLS = ["id", "org_id", "kind", "state", "holding", "declaration_no", "d
                 "declared", "confidence", "warnings", "clearance_mode", "cargo_type", "customs_warehouse",
                 "is_transit", "contact", "transshipment_site_id", "usage_type", "fuel_type", "crossing_date", "slot",
                 "created_by", "created_at", "updated_at", "version"]
-PLATE_COLS = ["booking_id", "position", "plate"]
+PLATE_COLS = ["booking_id", "position", "plate", "booking_org_id"]      # the booking's org_id (migration 11)
 VEHICLE_COLS = ["booking_id", "position", "vin", "plate", "brand", "colour", "displacement", "power", "tonnage",
-                "holding"]
+                "holding", "booking_org_id"]
 HISTORY_COLS = ["booking_id", "action", "from_state", "to_state", "actor_id", "at", "reason"]
 ORG_COLS = ["id", "name", "kind", "created_at"]
 USER_COLS = ["id", "username", "username_key", "role", "org_id", "password_hash", "created_at"]
@@ -182,13 +182,14 @@ class Gen:
                 if rng.random() < 0.3:
                     plates.append(make_plate(rng, trailer=True))
                 for pos, p in enumerate(plates):
-                    yield "booking_plates", (bid, pos, p)
+                    yield "booking_plates", (bid, pos, p, org)
             else:
                 for pos in range(units):
                     self.vin_serial += 1
                     yield "booking_vehicles", (
                         bid, pos, make_vin(rng, self.vin_serial), "", rng.choice(BRANDS), rng.choice(COLOURS),
-                        "%.1f" % rng.choice([1.5, 2.0, 2.4, 3.0]), str(rng.choice([110, 150, 180, 240])), "", holding)
+                        "%.1f" % rng.choice([1.5, 2.0, 2.4, 3.0]), str(rng.choice([110, 150, 180, 240])), "", holding,
+                        org)
             self.history(bid, user, created, path, kind, site)
         yield from self.due(None)
 

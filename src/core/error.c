@@ -95,6 +95,10 @@ static const struct kerr_info table[K_ERR_COUNT] = {
 	[K_SECOND_FACTOR_EXPIRED] = {"second_factor_expired", 401,
 		{"登录已超时，请重新输入用户名和密码", "Время входа истекло, введите имя пользователя и пароль снова",
 			"The sign-in has timed out; enter your username and password again"}},
+	[K_SEARCH_TOO_BROAD] = {"search_too_broad", 422,
+		{"匹配的记录太多，且都不在最近的记录中：请输入更长的号码或缩小搜索范围",
+			"Слишком много совпадений, и среди последних записей их нет: введите номер длиннее или сузьте поиск",
+			"Too many matches, none among the newest records: type a longer number or narrow the search"}},
 };
 
 const struct kerr_info *kerr_info(enum kerr e)

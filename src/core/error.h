@@ -55,6 +55,8 @@ enum kerr {
 	K_SECOND_FACTOR_REQUIRED,	/* the password was right; a TOTP or recovery code must follow */
 	K_SECOND_FACTOR_WRONG,	/* a wrong, replayed or already used code */
 	K_SECOND_FACTOR_EXPIRED,	/* no pending login (none, or older than its few minutes) */
+	/* search */
+	K_SEARCH_TOO_BROAD,	/* more matches than a request may read, none among the newest: a longer term is needed */
 	K_ERR_COUNT
 };
 

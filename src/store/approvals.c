@@ -7,10 +7,15 @@
 #include "core/log.h"
 #include "store/store_internal.h"
 
-#define APPROVAL_FROM \
-	" FROM bookings b LEFT JOIN sites s ON s.id = b.transshipment_site_id" \
-	" LEFT JOIN organisations w ON w.site_id = b.transshipment_site_id AND w.kind = 'warehouse'" \
+#define APPROVAL_FROM_SITE(site) \
+	" FROM bookings b LEFT JOIN sites s ON s.id = " site \
+	" LEFT JOIN organisations w ON w.site_id = " site " AND w.kind = 'warehouse'" \
 	" JOIN organisations e ON e.id = +b.org_id"	/* "+": the bookings lead, not an organisation's index */
+#define APPROVAL_FROM APPROVAL_FROM_SITE("b.transshipment_site_id")
+/* The counts read every pending booking: "+" keeps PostgreSQL from
+ * intersecting the state index with a whole site's range of bookings_site
+ * (160,000 entries for 207 bookings on the million). */
+#define APPROVAL_FROM_PENDING APPROVAL_FROM_SITE("+b.transshipment_site_id")
 /* ? 1: the bureau's bookings; ? 2: the warehouse w's (bound to its organisation). */
 #define APPROVER_IS \
 	" ((? = 1 AND (b.kind = 'commodity_vehicle' OR b.transshipment_site_id IS NULL OR s.kind <> 0 OR w.id IS NULL))" \
@@ -134,7 +139,7 @@ enum kerr store_approvals_counts(struct store *st, const struct approval_filter 
 {
 	struct counts k = {json_array(), 0};
 	enum kerr e = store_q_all(st, "SELECT b.transshipment_site_id, COALESCE(s.name, ''), COUNT(*), MIN(" SUBMITTED_AT ")"
-		APPROVAL_FROM " WHERE" APPROVER_IS " AND b.state = ? GROUP BY b.transshipment_site_id, s.name"
+		APPROVAL_FROM_PENDING " WHERE" APPROVER_IS " AND b.state = ? GROUP BY b.transshipment_site_id, s.name"
 		" ORDER BY COALESCE(s.name, '')", count_row, &k, "iiis", approver_code(f->approver), approver_code(f->approver),
 		f->warehouse_org_id, domain_states[STATE_SUBMITTED].code);
 	if (e != K_OK) {

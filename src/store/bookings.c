@@ -91,8 +91,9 @@ static enum kerr write_plates(const struct conn *c, int64_t id, json_t *doc)
 	json_array_foreach(json_object_get(doc, "plates"), i, p) {
 		if (e != K_OK || !json_is_string(p))
 			continue;
-		e = store_q_run(c, "INSERT INTO booking_plates (booking_id, position, plate) VALUES (?, ?, ?)", NULL, NULL, NULL,
-			NULL, "iis", id, (int64_t)i, json_string_value(p));
+		e = store_q_run(c, "INSERT INTO booking_plates (booking_id, position, plate, booking_org_id) VALUES (?, ?, ?,"
+			" (SELECT org_id FROM bookings WHERE id = ?))", NULL, NULL, NULL, NULL, "iisi", id, (int64_t)i,
+			json_string_value(p), id);
 	}
 	return e;
 }
@@ -112,9 +113,10 @@ static enum kerr write_vehicles(const struct conn *c, int64_t id, json_t *doc)
 		if (e != K_OK)
 			break;
 		e = store_q_run(c, "INSERT INTO booking_vehicles (booking_id, position, vin, plate, brand, colour, displacement,"
-			" power, tonnage) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", NULL, NULL, NULL, NULL, "iisssssss", id, (int64_t)i,
+			" power, tonnage, booking_org_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
+			" (SELECT org_id FROM bookings WHERE id = ?))", NULL, NULL, NULL, NULL, "iisssssssi", id, (int64_t)i,
 			vehicle_text(v, 0), vehicle_text(v, 1), vehicle_text(v, 2), vehicle_text(v, 3), vehicle_text(v, 4),
-			vehicle_text(v, 5), vehicle_text(v, 6));
+			vehicle_text(v, 5), vehicle_text(v, 6), id);
 	}
 	return e;
 }
@@ -623,6 +625,14 @@ static int search_ranges(const char *q, struct search_ranges *r)
  * SQLite from walking the scope's index instead */
 #define SCOPE_ORG_NO_INDEX "+org_id = ?"
 #define SCOPE_SITE_NO_INDEX "+transshipment_site_id = ?"
+/* a plate's or VIN's own organisation (migration 11), joined to its booking */
+#define SCOPE_CHILD_ORG "c.booking_org_id = ?"
+/* Which matches the search indexes give: an enterprise's own (the ranges of
+ * bookings_org_declaration, booking_plates_org_plate, booking_vehicles_org_vin),
+ * or everyone's (a warehouse's too: its site is tested on the booking). */
+#define MATCH_ORG "org_id = ?"
+#define MATCH_CHILD_ORG "booking_org_id = ?"
+#define MATCH_ANY "CAST(? AS BIGINT) = 0"
 #define LIST_FILTER(scope) \
 	" WHERE " scope " AND (CAST(? AS BIGINT) = 0 OR transshipment_site_id = ?)" \
 	" AND (CAST(? AS TEXT) = '' OR state = ?) AND (CAST(? AS TEXT) = '' OR kind = ?) AND id < ?"
@@ -635,17 +645,31 @@ static int search_ranges(const char *q, struct search_ranges *r)
 	"  OR EXISTS (SELECT 1 FROM booking_plates p WHERE p.booking_id = bookings.id AND p.plate >= ? AND p.plate < ?)" \
 	"  OR EXISTS (SELECT 1 FROM booking_vehicles v WHERE v.booking_id = bookings.id AND v.vin >= ? AND v.vin < ?))" \
 	" ORDER BY id DESC LIMIT ?"
-/* A term matched by few: each branch a range on its own index; the union
- * gives the ids, looked up by primary key. */
-#define SEARCH_SPARSE_SQL(scope) BOOKING_COLUMNS LIST_FILTER(scope) \
-	" AND id IN (SELECT id FROM bookings WHERE declaration_digits >= ? AND declaration_digits < ?" \
-	"  UNION SELECT booking_id FROM booking_plates WHERE plate >= ? AND plate < ?" \
-	"  UNION SELECT booking_id FROM booking_vehicles WHERE vin >= ? AND vin < ?)" \
-	" ORDER BY id DESC LIMIT ?"
+/* A term matched by few: every match of the scope's search indexes, the
+ * newest looked up by primary key. */
+#define ALL_MATCHES(match, child_match) \
+	"SELECT id FROM bookings WHERE " match " AND declaration_digits >= ? AND declaration_digits < ?" \
+	" UNION SELECT booking_id FROM booking_plates WHERE " child_match " AND plate >= ? AND plate < ?" \
+	" UNION SELECT booking_id FROM booking_vehicles WHERE " child_match " AND vin >= ? AND vin < ?"
+#define SEARCH_SPARSE_SQL(scope, match, child_match) BOOKING_COLUMNS LIST_FILTER(scope) \
+	" AND id IN (" ALL_MATCHES(match, child_match) ") ORDER BY id DESC LIMIT ?"
+/* Every match of the indexes in the page (the scope's own, no state, kind
+ * or site to test) and more of them than a few pages: the newest page's
+ * worth of each index below the cursor, read from the index alone and
+ * ordered there ("+id": without walking the primary key), so that no
+ * booking is read but the page's. */
+#define NEWEST_MATCHES(match, child_match) \
+	"SELECT id FROM (SELECT id FROM bookings WHERE " match " AND declaration_digits >= ? AND declaration_digits < ?" \
+	" AND +id < ? ORDER BY +id DESC LIMIT ?) d" \
+	" UNION SELECT booking_id FROM (SELECT booking_id FROM booking_plates WHERE " child_match " AND plate >= ?" \
+	" AND plate < ? AND +booking_id < ? ORDER BY +booking_id DESC LIMIT ?) p" \
+	" UNION SELECT booking_id FROM (SELECT booking_id FROM booking_vehicles WHERE " child_match " AND vin >= ?" \
+	" AND vin < ? AND +booking_id < ? ORDER BY +booking_id DESC LIMIT ?) v"
+#define SEARCH_NEWEST_SQL(scope, match, child_match) BOOKING_COLUMNS LIST_FILTER(scope) \
+	" AND id IN (" NEWEST_MATCHES(match, child_match) ") ORDER BY id DESC LIMIT ?"
 /* Below the floor (many matches, but old ones: a year's prefix of the
- * declaration number), each branch's newest matches from its own index
- * ("+id" orders without walking the scope's index; bookings_org_declaration
- * serves an enterprise's own numbers), at most LIMIT each. */
+ * declaration number) with a state, a kind or a site to test: each branch's
+ * newest matches that pass, at most LIMIT each. */
 #define REST_DECLARATIONS(scope) "SELECT id FROM (SELECT id FROM bookings" LIST_FILTER(scope) \
 	" AND declaration_digits >= ? AND declaration_digits < ? ORDER BY +id DESC LIMIT ?) d"
 #define REST_CHILDREN(scope, table, column) "SELECT id FROM (SELECT bookings.id AS id FROM " table " c" \
@@ -657,26 +681,33 @@ static int search_ranges(const char *q, struct search_ranges *r)
 #define WALK_FLOOR_SQL(scope) \
 	"SELECT COUNT(*), COALESCE(MIN(id), 0) FROM (SELECT id FROM bookings WHERE " scope " AND id < ?" \
 	" ORDER BY id DESC LIMIT ?) w"
-/* Matches counted up to BOOKING_SEARCH_DENSE_MATCHES over the three search
- * indexes, each count bounded. */
-#define SEARCH_PROBE_SQL \
-	"SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM bookings WHERE declaration_digits >= ? AND declaration_digits < ?" \
-	" LIMIT ?) d) + (SELECT COUNT(*) FROM (SELECT 1 FROM booking_plates WHERE plate >= ? AND plate < ? LIMIT ?) p)" \
-	" + (SELECT COUNT(*) FROM (SELECT 1 FROM booking_vehicles WHERE vin >= ? AND vin < ? LIMIT ?) v)"
+/* Matches in the scope's search indexes, each range counted up to ?. */
+#define SEARCH_PROBE_SQL(match, child_match) \
+	"SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM bookings WHERE " match " AND declaration_digits >= ?" \
+	" AND declaration_digits < ? LIMIT ?) d)" \
+	" + (SELECT COUNT(*) FROM (SELECT 1 FROM booking_plates WHERE " child_match " AND plate >= ? AND plate < ?" \
+	" LIMIT ?) p)" \
+	" + (SELECT COUNT(*) FROM (SELECT 1 FROM booking_vehicles WHERE " child_match " AND vin >= ? AND vin < ? LIMIT ?) v)"
 
 enum list_scope { LIST_ALL, LIST_ORG, LIST_SITE, LIST_SCOPES };
-enum list_plan { PLAN_LIST, PLAN_DENSE, PLAN_SPARSE, PLAN_REST, LIST_PLANS };
+enum list_plan { PLAN_LIST, PLAN_DENSE, PLAN_SPARSE, PLAN_NEWEST, PLAN_REST, LIST_PLANS };
 
 static const char *const list_sql[LIST_PLANS][LIST_SCOPES] = {
 	[PLAN_LIST] = {LIST_SQL(SCOPE_ALL), LIST_SQL(SCOPE_ORG), LIST_SQL(SCOPE_SITE)},
 	[PLAN_DENSE] = {SEARCH_DENSE_SQL(SCOPE_ALL), SEARCH_DENSE_SQL(SCOPE_ORG), SEARCH_DENSE_SQL(SCOPE_SITE)},
-	[PLAN_SPARSE] = {SEARCH_SPARSE_SQL(SCOPE_ALL), SEARCH_SPARSE_SQL(SCOPE_ORG_NO_INDEX),
-		SEARCH_SPARSE_SQL(SCOPE_SITE_NO_INDEX)},
-	[PLAN_REST] = {SEARCH_REST_SQL(SCOPE_ALL, SCOPE_ALL), SEARCH_REST_SQL(SCOPE_ORG, SCOPE_ORG_NO_INDEX),
+	[PLAN_SPARSE] = {SEARCH_SPARSE_SQL(SCOPE_ALL, MATCH_ANY, MATCH_ANY),
+		SEARCH_SPARSE_SQL(SCOPE_ORG_NO_INDEX, MATCH_ORG, MATCH_CHILD_ORG),
+		SEARCH_SPARSE_SQL(SCOPE_SITE_NO_INDEX, MATCH_ANY, MATCH_ANY)},
+	[PLAN_NEWEST] = {SEARCH_NEWEST_SQL(SCOPE_ALL, MATCH_ANY, MATCH_ANY),
+		SEARCH_NEWEST_SQL(SCOPE_ORG_NO_INDEX, MATCH_ORG, MATCH_CHILD_ORG),
+		SEARCH_NEWEST_SQL(SCOPE_SITE_NO_INDEX, MATCH_ANY, MATCH_ANY)},
+	[PLAN_REST] = {SEARCH_REST_SQL(SCOPE_ALL, SCOPE_ALL), SEARCH_REST_SQL(SCOPE_ORG, SCOPE_CHILD_ORG),
 		SEARCH_REST_SQL(SCOPE_SITE_NO_INDEX, SCOPE_SITE_NO_INDEX)},
 };
 static const char *const walk_floor_sql[LIST_SCOPES] = {WALK_FLOOR_SQL(SCOPE_ALL), WALK_FLOOR_SQL(SCOPE_ORG),
 	WALK_FLOOR_SQL(SCOPE_SITE)};
+static const char *const probe_sql[LIST_SCOPES] = {SEARCH_PROBE_SQL(MATCH_ANY, MATCH_ANY),
+	SEARCH_PROBE_SQL(MATCH_ORG, MATCH_CHILD_ORG), SEARCH_PROBE_SQL(MATCH_ANY, MATCH_ANY)};
 
 /* The values every variant binds, in order. */
 struct list_binds {
@@ -684,7 +715,9 @@ struct list_binds {
 	const char *state, *kind;
 	int64_t cursor, limit;
 	int64_t floor;		/* the dense walk's lowest id; 0: it walks the whole scope */
-	int64_t dense_matches, walk_rows;
+	int64_t match_lead;	/* the organisation whose matches the indexes give; 0: everyone's */
+	int exact;		/* every match the indexes give belongs in the page: no state, kind or site to test */
+	int64_t dense_matches, walk_rows, matches_max;
 };
 
 static enum list_scope list_binds_of(const struct booking_filter *f, int limit, struct list_binds *b)
@@ -695,7 +728,10 @@ static enum list_scope list_binds_of(const struct booking_filter *f, int limit, 
 	b->limit = (int64_t)limit + 1;	/* one more: is there a next page */
 	b->dense_matches = f->dense_matches > 0 ? f->dense_matches : BOOKING_SEARCH_DENSE_MATCHES;
 	b->walk_rows = f->walk_rows > 0 ? f->walk_rows : BOOKING_SEARCH_WALK_ROWS;
+	b->matches_max = f->matches_max > 0 ? f->matches_max : BOOKING_SEARCH_MATCHES_MAX;
 	b->site = f->scope.site_id;
+	b->match_lead = f->scope.org_id;
+	b->exact = f->scope.site_id == 0 && b->state[0] == '\0' && b->kind[0] == '\0';
 	if (f->scope.org_id) {
 		b->lead = f->scope.org_id;
 		return LIST_ORG;
@@ -705,15 +741,14 @@ static enum list_scope list_binds_of(const struct booking_filter *f, int limit, 
 	return f->scope.site_id ? LIST_SITE : LIST_ALL;
 }
 
-/* PLAN_DENSE when the term matches b->dense_matches rows or more. */
-static enum kerr search_plan(struct store *st, const struct search_ranges *r, const struct list_binds *b,
-	enum list_plan *plan)
+/* *matches: the term's matches in the scope's search indexes, each range
+ * counted up to cap. */
+static enum kerr search_count(struct store *st, enum list_scope scope, const struct search_ranges *r,
+	const struct list_binds *b, int64_t cap, int64_t *matches)
 {
-	int64_t matches = 0;
-	enum kerr e = store_q_one(st, SEARCH_PROBE_SQL, store_q_row_int64, &matches, "ssississi", r->dlo, r->dhi,
-		b->dense_matches, r->lo, r->hi, b->dense_matches, r->lo, r->hi, b->dense_matches);
-	*plan = matches >= b->dense_matches ? PLAN_DENSE : PLAN_SPARSE;
-	return e;
+	*matches = 0;
+	return store_q_one(st, probe_sql[scope], store_q_row_int64, matches, "issiissiissi", b->match_lead, r->dlo, r->dhi,
+		cap, b->match_lead, r->lo, r->hi, cap, b->match_lead, r->lo, r->hi, cap);
 }
 
 struct walk_floor {
@@ -754,12 +789,20 @@ static enum kerr list_run(struct store *st, enum list_plan plan, enum list_scope
 			b->lead, b->site, b->site, b->state, b->state, b->kind, b->kind, b->cursor, r->lo, r->hi, b->limit,
 			b->lead, b->site, b->site, b->state, b->state, b->kind, b->kind, b->cursor, r->lo, r->hi, b->limit,
 			b->limit);
-	return store_q_all(st, sql, summary_row, l, "iiissssissssssi", b->lead, b->site, b->site, b->state, b->state,
-		b->kind, b->kind, b->cursor, r->dlo, r->dhi, r->lo, r->hi, r->lo, r->hi, b->limit);
+	if (plan == PLAN_NEWEST)
+		return store_q_all(st, sql, summary_row, l, "iiissssi" "issii" "issii" "issii" "i", b->lead, b->site, b->site,
+			b->state, b->state, b->kind, b->kind, b->cursor, b->match_lead, r->dlo, r->dhi, b->cursor, b->limit,
+			b->match_lead, r->lo, r->hi, b->cursor, b->limit, b->match_lead, r->lo, r->hi, b->cursor, b->limit,
+			b->limit);
+	return store_q_all(st, sql, summary_row, l, "iiissssi" "iss" "iss" "iss" "i", b->lead, b->site, b->site, b->state,
+		b->state, b->kind, b->kind, b->cursor, b->match_lead, r->dlo, r->dhi, b->match_lead, r->lo, r->hi,
+		b->match_lead, r->lo, r->hi, b->limit);
 }
 
-/* A dense term: the walk down to the floor, then the newest matches below
- * it for what the page still lacks. */
+/* A dense term: the walk down to the floor, then, for what the page still
+ * lacks, the newest matches below it: from the indexes alone when exact,
+ * else tested on their bookings. More than b->matches_max matches, none in
+ * the walk, would be read whole to find their newest: K_SEARCH_TOO_BROAD. */
 static enum kerr search_dense(struct store *st, enum list_scope scope, struct list_binds *b,
 	const struct search_ranges *r, struct list_job *l)
 {
@@ -769,10 +812,32 @@ static enum kerr search_dense(struct store *st, enum list_scope scope, struct li
 	size_t got = json_array_size(l->items);
 	if (e != K_OK || b->floor == 0 || got >= (size_t)b->limit)
 		return e;
+	int64_t matches = 0;
+	e = search_count(st, scope, r, b, b->matches_max, &matches);
+	if (e == K_OK && matches >= b->matches_max)
+		e = K_SEARCH_TOO_BROAD;
+	if (e != K_OK)
+		return e;
 	struct list_binds rest = *b;
 	rest.cursor = b->floor;
 	rest.limit = b->limit - (int64_t)got;
-	return list_run(st, PLAN_REST, scope, &rest, r, l);
+	return list_run(st, b->exact ? PLAN_NEWEST : PLAN_REST, scope, &rest, r, l);
+}
+
+/* Fewer matches than b->dense_matches: their newest (from the indexes
+ * alone when exact and more than BOOKING_SEARCH_NEWEST_PAGES pages of
+ * them); more: the walk. */
+static enum kerr search_run(struct store *st, enum list_scope scope, struct list_binds *b,
+	const struct search_ranges *r, struct list_job *l)
+{
+	int64_t matches = 0;
+	enum kerr e = search_count(st, scope, r, b, b->dense_matches, &matches);
+	if (e != K_OK)
+		return e;
+	if (matches >= b->dense_matches)
+		return search_dense(st, scope, b, r, l);
+	int newest = b->exact && matches > b->limit * BOOKING_SEARCH_NEWEST_PAGES;
+	return list_run(st, newest ? PLAN_NEWEST : PLAN_SPARSE, scope, b, r, l);
 }
 
 enum kerr store_booking_list(struct store *st, const struct booking_filter *f, json_t **items, int64_t *next_cursor)
@@ -786,12 +851,9 @@ enum kerr store_booking_list(struct store *st, const struct booking_filter *f, j
 	struct list_job l = {.items = json_array()};
 	struct list_binds b;
 	enum list_scope scope = list_binds_of(f, limit, &b);
-	enum list_plan plan = PLAN_LIST;
 	enum kerr e = K_OK;
-	if (!f->scope.none && search)
-		e = search_plan(st, &r, &b, &plan);
-	if (!f->scope.none && e == K_OK)
-		e = plan == PLAN_DENSE ? search_dense(st, scope, &b, &r, &l) : list_run(st, plan, scope, &b, &r, &l);
+	if (!f->scope.none)
+		e = search ? search_run(st, scope, &b, &r, &l) : list_run(st, PLAN_LIST, scope, &b, &r, &l);
 	if (e != K_OK) {
 		json_decref(l.items);
 		return e;

@@ -101,9 +101,10 @@ struct booking_filter {
 	int kind;			/* -1 any */
 	int64_t cursor;			/* 0: from the newest; else ids below it */
 	int limit;
-	/* 0: BOOKING_SEARCH_DENSE_MATCHES and BOOKING_SEARCH_WALK_ROWS (the
-	 * tests choose smaller ones to reach every plan with fewer bookings) */
-	int64_t dense_matches, walk_rows;
+	/* 0: BOOKING_SEARCH_DENSE_MATCHES, BOOKING_SEARCH_WALK_ROWS and
+	 * BOOKING_SEARCH_MATCHES_MAX (the tests choose smaller ones to reach
+	 * every plan with fewer bookings) */
+	int64_t dense_matches, walk_rows, matches_max;
 };
 /* A search term matched (declaration numbers, plates and VINs counted) this
  * many times or more is "dense": the scope's bookings are walked newest first
@@ -111,11 +112,20 @@ struct booking_filter {
  * matches are gathered from the search indexes (a few milliseconds for
  * 20,000) and the page read from their newest. */
 #define BOOKING_SEARCH_DENSE_MATCHES 20000
+/* A sparse term matched more than this many pages' worth, with nothing to
+ * test on the bookings, reads each index's newest page's worth alone (the
+ * whole ranges, looked up, cost more than ordering them in the index); fewer
+ * are looked up (a whole value: one or two). */
+#define BOOKING_SEARCH_NEWEST_PAGES 4
 /* A dense search walks this many of the scope's newest bookings; when they
  * hold less than a page (a year's prefix of the declaration number: the
  * matches are old), the rest of the page is the newest matches below, read
  * from each search index. */
 #define BOOKING_SEARCH_WALK_ROWS 2000
+/* ... unless the scope holds this many matches or more: finding their newest
+ * would read them all (a district's year for the bureau, 250,000), so the
+ * search answers K_SEARCH_TOO_BROAD, asking for a longer term. */
+#define BOOKING_SEARCH_MATCHES_MAX 50000
 /* *items: a new array of summaries, newest first; *next_cursor 0 at the end. */
 enum kerr store_booking_list(struct store *st, const struct booking_filter *f, json_t **items, int64_t *next_cursor)
 	KOUAN_MUST_USE;

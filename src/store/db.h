@@ -88,8 +88,9 @@ struct db_driver {
 	const char *blob_type;		/* binary bytes */
 	const char *ctext_type;		/* text ordered byte by byte (prefix ranges on an index) */
 	/* Run inside the migration transaction before anything else, so that
-	 * several servers starting at once migrate one after the other; NULL
-	 * when begin() already serialises writers. */
+	 * several servers starting at once migrate one after the other (and a
+	 * long migration is not cut by a statement timeout); NULL when begin()
+	 * already serialises writers. */
 	const char *migration_lock_sql;
 };
 

@@ -404,6 +404,16 @@ static const struct migration migrations[] = {
 		"INSERT INTO second_factor_roles (role) VALUES ('bureau'), ('warehouse'), ('gate'), ('admin');"},
 	{9,	/* search with a million bookings (issue 14): an enterprise's own declaration numbers by prefix */
 		"CREATE INDEX bookings_org_declaration ON bookings(org_id, declaration_digits, id);"},
+	{11,	/* search with a million bookings (issue 14): a plate's and a VIN's organisation beside them (a booking
+		 * never changes hands), so that an enterprise's own are found by prefix from its own index range; named
+		 * apart from bookings.org_id so that a join written before it stays unambiguous */
+		"ALTER TABLE booking_plates ADD COLUMN booking_org_id {{BIGINT}} NOT NULL DEFAULT 0;"
+		"ALTER TABLE booking_vehicles ADD COLUMN booking_org_id {{BIGINT}} NOT NULL DEFAULT 0;"
+		"UPDATE booking_plates SET booking_org_id = (SELECT b.org_id FROM bookings b WHERE b.id = booking_plates.booking_id);"
+		"UPDATE booking_vehicles SET booking_org_id = (SELECT b.org_id FROM bookings b"
+		" WHERE b.id = booking_vehicles.booking_id);"
+		"CREATE INDEX booking_plates_org_plate ON booking_plates(booking_org_id, plate, booking_id);"
+		"CREATE INDEX booking_vehicles_org_vin ON booking_vehicles(booking_org_id, vin, booking_id);"},
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))

@@ -39,7 +39,8 @@ static enum kerr history_row(const struct conn *c, struct db_stmt *s, void *arg)
 enum history_lead { LEAD_NEWEST, LEAD_BOOKING, LEAD_DECLARATION, LEAD_TIME, HISTORY_LEADS };
 
 static const char *const history_sql[HISTORY_LEADS] = {
-	[LEAD_NEWEST] = HISTORY_SQL("CAST(? AS BIGINT) = CAST(? AS BIGINT)"),
+	/* above the row where the walk stops (0: no stop) */
+	[LEAD_NEWEST] = HISTORY_SQL("h.id > ? AND CAST(? AS BIGINT) = 0"),
 	[LEAD_BOOKING] = HISTORY_SQL("h.booking_id = ? AND CAST(? AS BIGINT) = 0"),
 	[LEAD_DECLARATION] = HISTORY_SQL("h.booking_id IN (SELECT id FROM bookings WHERE declaration_digits >= ?"
 		" AND declaration_digits < ?)"),
@@ -63,6 +64,49 @@ static enum kerr history_lead_of(struct store *st, const struct history_filter *
 	return e;
 }
 
+/* *stop_id: the walk from the newest row down reads the rows above it, at most
+ * the filter's walk_rows of them (ids grow by one per row, gaps only make the
+ * walk shorter); 0 when no filter narrows the walk (every row is a match) or
+ * when the walk reaches the first row. */
+static enum kerr history_walk_stop(struct store *st, const struct history_filter *f, const char *decl, int64_t *stop_id)
+{
+	int64_t walk = f->walk_rows > 0 ? f->walk_rows : HISTORY_WALK_ROWS, top = f->cursor;
+	*stop_id = 0;
+	if (decl[0] == '\0' && (f->action == NULL || f->action[0] == '\0') && (f->actor == NULL || f->actor[0] == '\0'))
+		return K_OK;
+	enum kerr e = top ? K_OK : store_q_one(st, "SELECT COALESCE(MAX(id), 0) + 1 FROM booking_history", store_q_row_int64,
+		&top, "");
+	*stop_id = top - walk > 1 ? top - walk - 1 : 0;	/* ids (stop, top): walk rows */
+	return e;
+}
+
+/* K_SEARCH_TOO_BROAD when rows lie below the walk's stop: the page it did not
+ * fill would need them. */
+static enum kerr history_rows_below(struct store *st, int64_t stop_id)
+{
+	int64_t below = 0;
+	enum kerr e = store_q_one(st, "SELECT COUNT(*) FROM (SELECT 1 FROM booking_history WHERE id <= ? LIMIT 1) b",
+		store_q_row_int64, &below, "i", stop_id);
+	return e == K_OK && below ? K_SEARCH_TOO_BROAD : e;
+}
+
+/* The page's rows (limit + 1 of them when there is a next page). */
+static enum kerr history_rows(struct store *st, const struct history_filter *f, enum history_lead lead,
+	const char *decl, const char *hi, int64_t stop_id, int limit, json_t *arr)
+{
+	const char *action = f->action ? f->action : "", *actor = f->actor ? f->actor : "";
+	int64_t to = f->to ? f->to : OPEN_END, cursor = f->cursor ? f->cursor : OPEN_END;
+	if (lead == LEAD_DECLARATION)
+		return store_q_all(st, history_sql[lead], history_row, arr, "ssiisssssssiiii", decl, hi, f->booking_id,
+			f->booking_id, decl, decl, hi, action, action, actor, actor, f->from, to, cursor, (int64_t)limit + 1);
+	/* the two values of the lead: what it compares, or a pair that holds */
+	int64_t lead_int[2] = {lead == LEAD_BOOKING ? f->booking_id : lead == LEAD_TIME ? f->from : stop_id,
+		lead == LEAD_TIME ? to : 0};
+	return store_q_all(st, history_sql[lead], history_row, arr, "iiiisssssssiiii", lead_int[0], lead_int[1],
+		f->booking_id, f->booking_id, decl, decl, hi, action, action, actor, actor, f->from, to, cursor,
+		(int64_t)limit + 1);
+}
+
 enum kerr store_history_search(struct store *st, const struct history_filter *f, json_t **items, int64_t *next_cursor)
 {
 	char hi[HISTORY_QUERY_MAX + sizeof PREFIX_END];
@@ -72,22 +116,15 @@ enum kerr store_history_search(struct store *st, const struct history_filter *f,
 		return K_VALIDATION_FAILED;
 	snprintf(hi, sizeof hi, "%s%s", decl, PREFIX_END);
 	enum history_lead lead;
+	int64_t stop_id = 0;
 	enum kerr e = history_lead_of(st, f, decl, hi, &lead);
-	/* the two values of the lead: what it compares, or a pair that holds */
-	const char *lead_text[2] = {decl, hi};
-	int64_t lead_int[2] = {lead == LEAD_BOOKING ? f->booking_id : lead == LEAD_TIME ? f->from : 0,
-		lead == LEAD_TIME ? (f->to ? f->to : OPEN_END) : 0};
+	if (e == K_OK && lead == LEAD_NEWEST)
+		e = history_walk_stop(st, f, decl, &stop_id);
 	json_t *arr = json_array();
-	if (e == K_OK && lead == LEAD_DECLARATION)
-		e = store_q_all(st, history_sql[lead], history_row, arr, "ssiisssssssiiii", lead_text[0], lead_text[1],
-			f->booking_id, f->booking_id, decl, decl, hi, f->action ? f->action : "", f->action ? f->action : "",
-			f->actor ? f->actor : "", f->actor ? f->actor : "", f->from, f->to ? f->to : OPEN_END,
-			f->cursor ? f->cursor : OPEN_END, (int64_t)limit + 1);
-	else if (e == K_OK)
-		e = store_q_all(st, history_sql[lead], history_row, arr, "iiiisssssssiiii", lead_int[0], lead_int[1],
-			f->booking_id, f->booking_id, decl, decl, hi, f->action ? f->action : "", f->action ? f->action : "",
-			f->actor ? f->actor : "", f->actor ? f->actor : "", f->from, f->to ? f->to : OPEN_END,
-			f->cursor ? f->cursor : OPEN_END, (int64_t)limit + 1);
+	if (e == K_OK)
+		e = history_rows(st, f, lead, decl, hi, stop_id, limit, arr);
+	if (e == K_OK && stop_id != 0 && json_array_size(arr) <= (size_t)limit)
+		e = history_rows_below(st, stop_id);	/* the walk ended before the page was full */
 	if (e != K_OK) {
 		json_decref(arr);
 		return e;

@@ -16,6 +16,10 @@
 /* A declaration prefix of this many bookings or more walks the history
  * newest first; fewer are looked up through their bookings. */
 #define HISTORY_DENSE_BOOKINGS 4000
+/* A walk from the newest row (a dense declaration prefix, an action or an
+ * actor) reads at most this many history rows; a page it does not fill
+ * there is K_SEARCH_TOO_BROAD (a year's prefix: its rows are all old). */
+#define HISTORY_WALK_ROWS 20000
 
 struct history_filter {
 	int64_t booking_id;	/* 0: any */
@@ -26,6 +30,7 @@ struct history_filter {
 	int64_t cursor;		/* ids below it; 0 from the newest */
 	int limit;
 	int64_t dense_bookings;	/* 0: HISTORY_DENSE_BOOKINGS (the tests choose fewer) */
+	int64_t walk_rows;	/* 0: HISTORY_WALK_ROWS (the tests choose fewer) */
 };
 /* Newest first: a new array of {"id","booking_id","action","from_state",
  * "to_state","actor","at","reason","declaration_no","organisation"}. */

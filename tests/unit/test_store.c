@@ -1107,36 +1107,65 @@ static int booking_matches(const struct made_booking *b, const char *term, int p
 	       value_matches(b->vin, term, prefix);
 }
 
-/* Every page of the search, in order, against the bookings read one by one. */
-static void expect_search(struct search_world *w, const char *term, const struct booking_scope *scope, int kind,
-	int limit)
+/* The first organisation's bookings whose declaration number starts so. */
+static int64_t declarations_starting_own(const struct search_world *w, const char *prefix)
 {
-	char upper[SEARCH_TEXT_MAX];
-	size_t n = 0;
-	for (const char *p = term; *p && n + 1 < sizeof upper; p++)
+	int64_t n = 0;
+	for (int k = 0; k < SEARCH_BOOKINGS; k++)
+		n += w->b[k].org == w->org[0] && strncmp(w->b[k].decl, prefix, strlen(prefix)) == 0;
+	return n;
+}
+
+/* The store's plan choices, lowered so that 700 bookings reach each plan;
+ * state -1 or a state every made booking is in (draft) or none is. */
+struct search_knobs {
+	int64_t dense, walk, max;
+	int state;
+};
+static const struct search_knobs default_knobs = {SEARCH_DENSE_MATCHES, SEARCH_WALK_ROWS, 0, -1};
+
+static int booking_in(const struct made_booking *b, const struct booking_scope *scope, int kind, int state)
+{
+	return (scope->org_id == 0 || b->org == scope->org_id) && (scope->site_id == 0 || b->site == scope->site_id) &&
+	       (kind < 0 || (kind == KIND_HEAVY_TRUCK) == b->heavy) && (state < 0 || state == STATE_DRAFT);
+}
+
+/* The term as the store reads it; *prefix when it is one. */
+static void search_term(const char *term, char *upper, size_t size, int *prefix)
+{
+	size_t n = 0, chars = 0;
+	for (const char *p = term; *p && n + 1 < size; p++)
 		if (*p != ' ')
 			upper[n++] = (char)(*p >= 'a' && *p <= 'z' ? *p - 'a' + 'A' : *p);
 	upper[n] = '\0';
-	size_t chars = 0;
 	for (const char *p = upper; *p; p++)
 		chars += ((unsigned char)*p & 0xc0) != 0x80;
-	int prefix = chars >= BOOKING_SEARCH_PREFIX_MIN, expected = 0, seen = 0;
-	struct booking_filter f = {.scope = *scope, .q = term, .state = -1, .kind = kind, .limit = limit,
-		.dense_matches = SEARCH_DENSE_MATCHES, .walk_rows = SEARCH_WALK_ROWS};
+	*prefix = chars >= BOOKING_SEARCH_PREFIX_MIN;
+}
+
+/* Every page of the search, in order, against the bookings read one by one. */
+static void expect_search_with(struct search_world *w, const char *term, const struct booking_scope *scope, int kind,
+	int limit, const struct search_knobs *kn)
+{
+	char upper[SEARCH_TEXT_MAX];
+	int prefix, expected = 0, seen = 0;
+	search_term(term, upper, sizeof upper, &prefix);
+	struct booking_filter f = {.scope = *scope, .q = term, .state = kn->state, .kind = kind, .limit = limit,
+		.dense_matches = kn->dense, .walk_rows = kn->walk, .matches_max = kn->max};
 	int k = SEARCH_BOOKINGS - 1;
 	do {
 		json_t *items = NULL;
 		int64_t next = 0;
-		assert_int_equal(store_booking_list(w->st, &f, &items, &next), K_OK);
+		enum kerr e = store_booking_list(w->st, &f, &items, &next);
+		if (e != K_OK)
+			fail_msg("q=%s (knobs %lld %lld %lld, state %d, limit %d): %s", term, (long long)kn->dense, (long long)kn->walk,
+				(long long)kn->max, kn->state, limit, kerr_code(e));
 		size_t i;
 		json_t *it;
 		json_array_foreach(items, i, it) {
-			for (; k >= 0; k--) {
-				const struct made_booking *b = &w->b[k];
-				if ((scope->org_id == 0 || b->org == scope->org_id) && (scope->site_id == 0 || b->site == scope->site_id) &&
-				    (kind < 0 || (kind == KIND_HEAVY_TRUCK) == b->heavy) && booking_matches(b, upper, prefix))
+			for (; k >= 0; k--)
+				if (booking_in(&w->b[k], scope, kind, kn->state) && booking_matches(&w->b[k], upper, prefix))
 					break;
-			}
 			if (k < 0)
 				fail_msg("q=%s: booking %lld is not a match", term, (long long)json_integer_value(json_object_get(it, "id")));
 			if (json_integer_value(json_object_get(it, "id")) != w->b[k].id)
@@ -1150,11 +1179,30 @@ static void expect_search(struct search_world *w, const char *term, const struct
 		f.cursor = next;
 	} while (f.cursor != 0);
 	for (; k >= 0; k--)
-		expected += (scope->org_id == 0 || w->b[k].org == scope->org_id) &&
-			    (scope->site_id == 0 || w->b[k].site == scope->site_id) &&
-			    (kind < 0 || (kind == KIND_HEAVY_TRUCK) == w->b[k].heavy) && booking_matches(&w->b[k], upper, prefix);
+		expected += booking_in(&w->b[k], scope, kind, kn->state) && booking_matches(&w->b[k], upper, prefix);
 	if (expected != 0)
 		fail_msg("q=%s: %d matching bookings missing after %d", term, expected, seen);
+}
+
+static void expect_search(struct search_world *w, const char *term, const struct booking_scope *scope, int kind,
+	int limit)
+{
+	expect_search_with(w, term, scope, kind, limit, &default_knobs);
+}
+
+/* Matches the walk does not meet, more than kn->max: a longer term is asked for. */
+static void expect_too_broad(struct search_world *w, const char *term, const struct booking_scope *scope,
+	const struct search_knobs *kn)
+{
+	struct booking_filter f = {.scope = *scope, .q = term, .state = kn->state, .kind = -1,
+		.limit = BOOKING_LIST_LIMIT_DEFAULT, .dense_matches = kn->dense, .walk_rows = kn->walk, .matches_max = kn->max};
+	json_t *items = NULL;
+	int64_t next = 0;
+	enum kerr e = store_booking_list(w->st, &f, &items, &next);
+	if (e != K_SEARCH_TOO_BROAD)
+		fail_msg("q=%s (knobs %lld %lld %lld, state %d): %s, not too broad", term, (long long)kn->dense,
+			(long long)kn->walk, (long long)kn->max, kn->state, kerr_code(e));
+	assert_null(items);
 }
 
 static void booking_search_plans(void **state)
@@ -1163,7 +1211,8 @@ static void booking_search_plans(void **state)
 	make_search_world(&w);
 	const struct booking_scope all = {0}, own = {.org_id = w.org[0]}, site = {.site_id = w.site};
 	const struct booking_scope *scopes[] = {&all, &own, &site};
-	/* dense: a declaration prefix most bookings have, the newest excepted */
+	/* dense: a declaration prefix most bookings have, the newest excepted
+	 * (the enterprise's own third of them is sparse with these knobs) */
 	for (size_t s = 0; s < sizeof scopes / sizeof scopes[0]; s++) {
 		expect_search(&w, "9402", scopes[s], -1, BOOKING_LIST_LIMIT_MAX);
 		expect_search(&w, "9402", scopes[s], -1, 7);
@@ -1171,12 +1220,44 @@ static void booking_search_plans(void **state)
 	}
 	expect_search(&w, "9402", &own, KIND_COMMODITY_VEHICLE, BOOKING_LIST_LIMIT_MAX);
 	expect_search(&w, "94022025000012", &own, -1, 7);
-	/* sparse: VINs, plates, whole values, a prefix too short to be one */
+	/* dense in the enterprise's own indexes, the rest below the walk read
+	 * from them alone (exact) or tested on the bookings (a state asked for) */
+	const struct search_knobs own_dense = {50, 20, 0, -1}, own_dense_draft = {50, 20, 0, STATE_DRAFT},
+		own_dense_none = {50, 20, 0, STATE_SUBMITTED}, all_draft = {SEARCH_DENSE_MATCHES, SEARCH_WALK_ROWS, 0, STATE_DRAFT};
+	const char *own_terms[] = {"9402", "新F00", "LGWEF", "1234"};
+	for (size_t t = 0; t < sizeof own_terms / sizeof own_terms[0]; t++) {
+		expect_search_with(&w, own_terms[t], &own, -1, BOOKING_LIST_LIMIT_MAX, &own_dense);
+		expect_search_with(&w, own_terms[t], &own, -1, 9, &own_dense);
+		expect_search_with(&w, own_terms[t], &own, -1, BOOKING_LIST_LIMIT_MAX, &own_dense_draft);
+		expect_search_with(&w, own_terms[t], &own, -1, BOOKING_LIST_LIMIT_MAX, &own_dense_none);
+		expect_search_with(&w, own_terms[t], &all, -1, BOOKING_LIST_LIMIT_MAX, &all_draft);
+		expect_search_with(&w, own_terms[t], &site, -1, BOOKING_LIST_LIMIT_MAX, &own_dense);
+	}
+	/* more matches than the store reads to find their newest: too broad,
+	 * whatever the scope; at the limit's edge still answered */
+	const struct search_knobs capped = {SEARCH_DENSE_MATCHES, SEARCH_WALK_ROWS, SEARCH_DENSE_MATCHES + 1, -1},
+		own_capped = {50, 20, 60, -1}, own_capped_draft = {50, 20, 60, STATE_DRAFT};
+	expect_too_broad(&w, "9402", &all, &capped);
+	expect_too_broad(&w, "9402", &site, &(struct search_knobs){SEARCH_DENSE_MATCHES, 20, SEARCH_DENSE_MATCHES + 1, -1});
+	expect_too_broad(&w, "9402", &own, &own_capped);
+	expect_too_broad(&w, "9402", &own, &own_capped_draft);
+	expect_search_with(&w, "9402", &own, -1, BOOKING_LIST_LIMIT_MAX,
+		&(struct search_knobs){50, 20, declarations_starting_own(&w, "9402") + 1, -1});
+	/* sparse: VINs, plates, whole values, a prefix too short to be one;
+	 * more than BOOKING_SEARCH_NEWEST_PAGES pages of matches read from the
+	 * indexes alone when nothing is tested on the bookings */
 	expect_search(&w, "lgwe f0000000", &all, -1, BOOKING_LIST_LIMIT_MAX);
+	expect_search(&w, "LGWEF", &all, -1, 9);
+	expect_search(&w, "LGWEF", &own, -1, 7);
+	expect_search(&w, "LGWEF", &site, -1, 7);
+	expect_search_with(&w, "LGWEF", &all, -1, 7, &all_draft);
 	expect_search(&w, "LGWEF", &own, KIND_HEAVY_TRUCK, BOOKING_LIST_LIMIT_MAX);
 	expect_search(&w, w.b[3].vin, &all, -1, BOOKING_LIST_LIMIT_DEFAULT);
 	expect_search(&w, w.b[3].vin, &own, -1, BOOKING_LIST_LIMIT_DEFAULT);	/* another's: nothing */
+	expect_search(&w, w.b[9].vin, &own, -1, BOOKING_LIST_LIMIT_DEFAULT);	/* its own */
 	expect_search(&w, "新F001", &all, -1, 9);
+	expect_search(&w, "新F001", &own, -1, 9);
+	expect_search_with(&w, "新F001", &own, -1, 9, &own_dense_draft);
 	expect_search(&w, "新F00", &site, -1, BOOKING_LIST_LIMIT_MAX);
 	expect_search(&w, w.b[20].plate, &all, -1, BOOKING_LIST_LIMIT_DEFAULT);
 	expect_search(&w, w.b[50].decl, &all, -1, BOOKING_LIST_LIMIT_DEFAULT);
@@ -1186,10 +1267,11 @@ static void booking_search_plans(void **state)
 
 /* The history's pages, led by the declaration (few or many bookings), by a
  * time window or by nothing, hold each booking's "create" row newest first. */
-static void expect_history(struct search_world *w, const char *decl, int64_t from, int64_t to, int expected)
+static void expect_history_walk(struct search_world *w, const char *decl, int64_t from, int64_t to, int64_t walk,
+	int expected)
 {
 	struct history_filter f = {.declaration = decl, .action = "", .actor = "", .from = from, .to = to, .limit = 30,
-		.dense_bookings = SEARCH_DENSE_MATCHES};
+		.dense_bookings = SEARCH_DENSE_MATCHES, .walk_rows = walk};
 	int k = SEARCH_BOOKINGS - 1, seen = 0;
 	do {
 		json_t *items = NULL;
@@ -1212,6 +1294,23 @@ static void expect_history(struct search_world *w, const char *decl, int64_t fro
 	assert_int_equal(seen, expected);
 }
 
+static void expect_history(struct search_world *w, const char *decl, int64_t from, int64_t to, int expected)
+{
+	expect_history_walk(w, decl, from, to, 0, expected);
+}
+
+/* A walk of walk rows from the newest that meets no full page, with rows
+ * left below it: a longer term is asked for. */
+static void expect_history_too_broad(struct search_world *w, const char *decl, const char *action, int64_t walk)
+{
+	struct history_filter f = {.declaration = decl, .action = action, .actor = "", .limit = 30,
+		.dense_bookings = SEARCH_DENSE_MATCHES, .walk_rows = walk};
+	json_t *items = NULL;
+	int64_t next = 0;
+	assert_int_equal(store_history_search(w->st, &f, &items, &next), K_SEARCH_TOO_BROAD);
+	assert_null(items);
+}
+
 static int declarations_starting(const struct search_world *w, const char *prefix)
 {
 	int n = 0;
@@ -1232,6 +1331,13 @@ static void history_search_plans(void **state)
 	expect_history(&w, "", 1, (int64_t)time(NULL) + 1, SEARCH_BOOKINGS);	/* a time window */
 	expect_history(&w, "", 0, 0, SEARCH_BOOKINGS);
 	expect_history(&w, "", (int64_t)time(NULL) + 1, 0, 0);
+	/* the walk bounded: the newest rows are 7201…'s, 9402…'s below them */
+	int newest_others = SEARCH_BOOKINGS - SEARCH_DENSE_OLD;
+	expect_history_walk(&w, "9402", 0, 0, newest_others + SEARCH_WALK_ROWS, declarations_starting(&w, "9402"));
+	expect_history_too_broad(&w, "9402", "", newest_others);
+	expect_history_too_broad(&w, "", "submit", SEARCH_WALK_ROWS);	/* no booking was submitted */
+	expect_history_walk(&w, "", 0, 0, 1, SEARCH_BOOKINGS);	/* no filter: every row is a match, no bound */
+	expect_history_walk(&w, "9402", 0, 0, SEARCH_BOOKINGS, declarations_starting(&w, "9402"));	/* to the first row */
 	free(w.b);
 }
 

@@ -119,8 +119,20 @@ export function render(ctx) {
 			if (more && items.length)
 				tbody.querySelector(`tr[data-id="${CSS.escape(String(items[0].id))}"] a`)?.focus();
 		} catch (err) {
-			if (ctx.alive())
+			if (!ctx.alive())
+				return;
+			if (err.code === 'search_too_broad') {
+				// Too many old matches to order: the same request again would answer the same; a longer term will not.
+				box.error(err.message);
+				if (!more) {
+					results.replaceChildren();
+					cursor = null;
+					moreBtn.hidden = true;
+				}
+				search.focus();
+			} else {
 				(more ? box.error(err.message) : results.replaceChildren(loadError(err, () => load(false))));
+			}
 		} finally {
 			moreBtn.disabled = false;
 		}
