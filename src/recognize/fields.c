@@ -37,43 +37,61 @@ enum {
 /* Label texts as printed, with the synonyms of older forms and other
  * producers; normalised like the glyphs (ASCII brackets and colons). */
 static const struct label_def label_defs[] = {
-	{L_PRE_ENTRY, "预录入编号", 0}, {L_DECL_NO, "海关编号", 0}, {L_DECL_NO, "报关单号", 0},
-	{L_PAGE, "页码/页数", 0}, {L_PAGE, "页码", 0},
-	{L_SHIPPER, "境内发货人", 0}, {L_SHIPPER, "经营单位", 0}, {L_SHIPPER, "收发货人", 0},
-	{L_EXIT_CUSTOMS, "出境关别", 0}, {L_EXIT_CUSTOMS, "出口口岸", 0},
-	{L_EXPORT_DATE, "出口日期", 0}, {L_DECLARE_DATE, "申报日期", 0}, {L_RECORD, "备案号", 0},
-	{L_CONSIGNEE, "境外收货人", 0}, {L_TRANSPORT_MODE, "运输方式", 0},
-	{L_TRANSPORT_NAME, "运输工具名称及航次号", 0}, {L_TRANSPORT_NAME, "运输工具名称", 0},
-	{L_BILL, "提运单号", 0}, {L_PRODUCER, "生产销售单位", 0}, {L_PRODUCER, "发货单位", 0},
-	{L_SUPERVISION, "监管方式", 0}, {L_SUPERVISION, "贸易方式", 0},
-	{L_EXEMPTION_NATURE, "征免性质", 0}, {L_LICENSE, "许可证号", 0}, {L_CONTRACT, "合同协议号", 0},
-	{L_TRADE_COUNTRY, "贸易国(地区)", 0}, {L_TRADE_COUNTRY, "贸易国", 0},
-	{L_DEST_COUNTRY, "运抵国(地区)", 0}, {L_DEST_COUNTRY, "运抵国", 0},
-	{L_DEST_PORT, "指运港", 0}, {L_DEPARTURE_PORT, "离境口岸", 0},
-	{L_PACKAGE_KIND, "包装种类", 0}, {L_PACKAGES, "件数", 0},
-	{L_GROSS, "毛重(千克)", 0}, {L_GROSS, "毛重(公斤)", 0}, {L_GROSS, "毛重", 0},
-	{L_NET, "净重(千克)", 0}, {L_NET, "净重(公斤)", 0}, {L_NET, "净重", 0},
-	{L_TERMS, "成交方式", 0}, {L_FREIGHT, "运费", 0}, {L_INSURANCE, "保费", 0}, {L_MISC, "杂费", 0},
-	{L_DOCS, "随附单证及编号", 0}, {L_DOCS, "随附单据", 0}, {L_DOCS, "随附单证", 0},
+	{L_PRE_ENTRY, "预录入编号", 0, LABEL_OCR_FUZZY}, {L_DECL_NO, "海关编号", 0, LABEL_OCR_FUZZY},
+	{L_DECL_NO, "报关单号", 0, LABEL_OCR_FUZZY},
+	{L_PAGE, "页码/页数", 0, LABEL_OCR_FUZZY}, {L_PAGE, "页码", 0, LABEL_OCR_FUZZY},
+	{L_SHIPPER, "境内发货人", 0, LABEL_OCR_FUZZY}, {L_SHIPPER, "经营单位", 0, LABEL_OCR_FUZZY},
+	{L_SHIPPER, "收发货人", 0, LABEL_OCR_FUZZY},
+	{L_EXIT_CUSTOMS, "出境关别", 0, LABEL_OCR_FUZZY}, {L_EXIT_CUSTOMS, "出口口岸", 0, LABEL_OCR_FUZZY},
+	{L_EXPORT_DATE, "出口日期", 0, LABEL_OCR_FUZZY}, {L_DECLARE_DATE, "申报日期", 0, LABEL_OCR_FUZZY},
+	{L_RECORD, "备案号", 0, LABEL_OCR_FUZZY},
+	{L_CONSIGNEE, "境外收货人", 0, LABEL_OCR_FUZZY}, {L_TRANSPORT_MODE, "运输方式", 0, LABEL_OCR_FUZZY},
+	{L_TRANSPORT_NAME, "运输工具名称及航次号", 0, LABEL_OCR_FUZZY}, {L_TRANSPORT_NAME, "运输工具名称", 0, LABEL_OCR_FUZZY},
+	{L_BILL, "提运单号", 0, LABEL_OCR_FUZZY}, {L_PRODUCER, "生产销售单位", 0, LABEL_OCR_FUZZY},
+	{L_PRODUCER, "发货单位", 0, LABEL_OCR_FUZZY},
+	{L_SUPERVISION, "监管方式", 0, LABEL_OCR_FUZZY}, {L_SUPERVISION, "贸易方式", 0, LABEL_OCR_FUZZY},
+	{L_EXEMPTION_NATURE, "征免性质", 0, LABEL_OCR_FUZZY}, {L_LICENSE, "许可证号", 0, LABEL_OCR_FUZZY},
+	{L_CONTRACT, "合同协议号", 0, LABEL_OCR_FUZZY},
+	{L_TRADE_COUNTRY, "贸易国(地区)", 0, LABEL_OCR_FUZZY}, {L_TRADE_COUNTRY, "贸易国", 0, LABEL_OCR_FUZZY},
+	{L_DEST_COUNTRY, "运抵国(地区)", 0, LABEL_OCR_FUZZY}, {L_DEST_COUNTRY, "运抵国", 0, LABEL_OCR_FUZZY},
+	{L_DEST_PORT, "指运港", 0, LABEL_OCR_FUZZY}, {L_DEPARTURE_PORT, "离境口岸", 0, LABEL_OCR_FUZZY},
+	{L_PACKAGE_KIND, "包装种类", 0, LABEL_OCR_FUZZY}, {L_PACKAGES, "件数", 0, LABEL_OCR_SHORT},
+	{L_GROSS, "毛重(千克)", 0, LABEL_OCR_FUZZY}, {L_GROSS, "毛重(公斤)", 0, LABEL_OCR_FUZZY},
+	{L_GROSS, "毛重", 0, LABEL_OCR_SHORT},
+	{L_NET, "净重(千克)", 0, LABEL_OCR_FUZZY}, {L_NET, "净重(公斤)", 0, LABEL_OCR_FUZZY},
+	{L_NET, "净重", 0, LABEL_OCR_SHORT},
+	{L_TERMS, "成交方式", 0, LABEL_OCR_FUZZY}, {L_FREIGHT, "运费", 0, LABEL_OCR_FUZZY},
+	{L_INSURANCE, "保费", 0, LABEL_OCR_FUZZY}, {L_MISC, "杂费", 0, LABEL_OCR_FUZZY},
+	{L_DOCS, "随附单证及编号", 0, LABEL_OCR_FUZZY}, {L_DOCS, "随附单据", 0, LABEL_OCR_FUZZY},
+	{L_DOCS, "随附单证", 0, LABEL_OCR_FUZZY},
 	/* cells of the pre-2018 form that are not read, but bound their neighbours */
-	{L_OLD_SETTLEMENT, "结汇方式", 0}, {L_OLD_APPROVAL, "批准文号", 0}, {L_OLD_CONTAINERS, "集装箱号", 0},
-	{L_OLD_MAKER, "生产厂家", 0},
-	{L_REMARKS, "标记唛码及备注", 0}, {L_REMARKS_CONT, "标记唛码及备注(续)", 0},
-	{L_I_NO, "项号", 0}, {L_I_HS, "商品编号", 0},
-	{L_I_NAME, "商品名称及规格型号", 0}, {L_I_NAME, "商品名称、规格型号", 0},
-	{L_I_NAME, "商品名称", 0}, {L_I_SPEC, "规格型号", 0}, {L_I_SPEC, "申报要素", 0},	/* separate columns or a row */
-	{L_I_QTY, "数量及单位", 0}, {L_I_PRICE, "单价/总价/币制", 0},
-	{L_I_PRICE, "单价", 0}, {L_I_TOTAL, "总价", 0}, {L_I_CURRENCY, "币制", 0},	/* separate columns */
-	{L_I_ORIGIN, "原产国(地区)", 0}, {L_I_DEST, "最终目的国(地区)", 0},
-	{L_I_REGION, "境内货源地", 0}, {L_I_EXEMPT, "征免", 0},
-	{L_F_SPECIAL, "特殊关系确认", 1}, {L_F_PRICE, "价格影响确认", 1}, {L_F_ROYALTY, "支付特许权使用费确认", 1},
-	{L_F_FORMULA, "公式定价确认", 1}, {L_F_PROVISIONAL, "暂定价格确认", 1}, {L_F_SELF, "自报自缴", 1},
-	{L_F_PERSON, "报关人员", 1}, {L_F_PERSON, "申报人员", 1}, {L_F_PERSON, "报关员", 1},
-	{L_F_PERSON_NO, "报关人员证号", 1}, {L_F_PERSON_NO, "申报人员证号", 1}, {L_F_PERSON_NO, "报关员证号", 1},
-	{L_F_PHONE, "电话", 1}, {L_F_STATEMENT, "兹申明", 1}, {L_F_AGENT, "申报单位", 1},
-	{L_F_AGENT_SEAL, "申报单位(签章)", 1}, {L_F_CUSTOMS, "海关批注及签章", 1},
-	{L_IMP_CONSIGNEE, "境内收货人", 0}, {L_IMP_CUSTOMS, "进境关别", 0}, {L_IMP_DATE, "进口日期", 0},
-	{L_IMP_REGION, "境内目的地", 0}, {L_IMP_SHIPPER, "境外发货人", 0},
+	{L_OLD_SETTLEMENT, "结汇方式", 0, LABEL_OCR_FUZZY}, {L_OLD_APPROVAL, "批准文号", 0, LABEL_OCR_FUZZY},
+	{L_OLD_CONTAINERS, "集装箱号", 0, LABEL_OCR_FUZZY},
+	{L_OLD_MAKER, "生产厂家", 0, LABEL_OCR_FUZZY},
+	{L_REMARKS, "标记唛码及备注", 0, LABEL_OCR_FUZZY}, {L_REMARKS_CONT, "标记唛码及备注(续)", 0, LABEL_OCR_FUZZY},
+	{L_I_NO, "项号", 0, LABEL_OCR_SHORT}, {L_I_HS, "商品编号", 0, LABEL_OCR_FUZZY},
+	{L_I_NAME, "商品名称及规格型号", 0, LABEL_OCR_FUZZY}, {L_I_NAME, "商品名称、规格型号", 0, LABEL_OCR_FUZZY},
+	{L_I_NAME, "商品名称", 0, LABEL_OCR_FUZZY}, {L_I_SPEC, "规格型号", 0, LABEL_OCR_FUZZY},
+	{L_I_SPEC, "申报要素", 0, LABEL_OCR_FUZZY},	/* separate columns or a row */
+	{L_I_QTY, "数量及单位", 0, LABEL_OCR_FUZZY}, {L_I_PRICE, "单价/总价/币制", 0, LABEL_OCR_FUZZY},
+	{L_I_PRICE, "单价", 0, LABEL_OCR_SHORT}, {L_I_TOTAL, "总价", 0, LABEL_OCR_SHORT},
+	{L_I_CURRENCY, "币制", 0, LABEL_OCR_SHORT},	/* separate columns */
+	{L_I_ORIGIN, "原产国(地区)", 0, LABEL_OCR_FUZZY}, {L_I_DEST, "最终目的国(地区)", 0, LABEL_OCR_FUZZY},
+	{L_I_REGION, "境内货源地", 0, LABEL_OCR_FUZZY}, {L_I_EXEMPT, "征免", 0, LABEL_OCR_SHORT},
+	{L_F_SPECIAL, "特殊关系确认", 1, LABEL_OCR_FUZZY}, {L_F_PRICE, "价格影响确认", 1, LABEL_OCR_FUZZY},
+	{L_F_ROYALTY, "支付特许权使用费确认", 1, LABEL_OCR_FUZZY},
+	{L_F_FORMULA, "公式定价确认", 1, LABEL_OCR_FUZZY}, {L_F_PROVISIONAL, "暂定价格确认", 1, LABEL_OCR_FUZZY},
+	{L_F_SELF, "自报自缴", 1, LABEL_OCR_FUZZY},
+	{L_F_PERSON, "报关人员", 1, LABEL_OCR_FUZZY}, {L_F_PERSON, "申报人员", 1, LABEL_OCR_FUZZY},
+	{L_F_PERSON, "报关员", 1, LABEL_OCR_FUZZY},
+	{L_F_PERSON_NO, "报关人员证号", 1, LABEL_OCR_FUZZY}, {L_F_PERSON_NO, "申报人员证号", 1, LABEL_OCR_FUZZY},
+	{L_F_PERSON_NO, "报关员证号", 1, LABEL_OCR_FUZZY},
+	{L_F_PHONE, "电话", 1, LABEL_OCR_FUZZY}, {L_F_STATEMENT, "兹申明", 1, LABEL_OCR_FUZZY},
+	{L_F_AGENT, "申报单位", 1, LABEL_OCR_FUZZY},
+	{L_F_AGENT_SEAL, "申报单位(签章)", 1, LABEL_OCR_FUZZY}, {L_F_CUSTOMS, "海关批注及签章", 1, LABEL_OCR_FUZZY},
+	{L_IMP_CONSIGNEE, "境内收货人", 0, LABEL_OCR_EXACT}, {L_IMP_CUSTOMS, "进境关别", 0, LABEL_OCR_EXACT},
+	{L_IMP_DATE, "进口日期", 0, LABEL_OCR_EXACT},
+	{L_IMP_REGION, "境内目的地", 0, LABEL_OCR_EXACT}, {L_IMP_SHIPPER, "境外发货人", 0, LABEL_OCR_EXACT},
 };
 #define N_LABEL_DEFS (sizeof label_defs / sizeof label_defs[0])
 
@@ -510,6 +528,16 @@ static size_t beside_lines(const struct fpage *p, const struct flabel *lab, stru
 	return region_lines(p, wall + 0.01f, top, right, bottom, out, max, conf);
 }
 
+#define OCR_LABEL_SPLIT 0.35f	/* label line heights below its centre where a scan's value line starts */
+
+/* OCR (issue 4): a label's line box can reach down over the value's (a
+ * bracket stands taller), so the value's line starts below the label's
+ * centre, not below its box. */
+static float label_split(const struct flabel *lab)
+{
+	return (lab->y0 + lab->y1) / 2 + OCR_LABEL_SPLIT * (lab->y1 - lab->y0);
+}
+
 /* The lines of a label's value: what follows it on its line, then what lies
  * under it in its cell (or beside it, in a key/value table). Returns the
  * number of lines. */
@@ -518,10 +546,7 @@ static size_t cell_lines(const struct fpage *p, const struct flabel *lab, struct
 {
 	float x0, x1, y1;
 	cell_box(p, lab, &x0, &x1, &y1);
-	/* OCR (issue 4): a label's line box can reach down over the value's
-	 * (a bracket stands taller), so the value line starts below the
-	 * label's centre, not below its box */
-	float split = scanned ? (lab->y0 + lab->y1) / 2 + 0.35f * (lab->y1 - lab->y0) : lab->y_end + 0.01f;
+	float split = scanned ? label_split(lab) : lab->y_end + 0.01f;
 	size_t n = region_lines(p, lab->value_x + 0.01f, lab->tail_y0 - 0.01f, x1, split, out, max, conf);
 	if (n > 1) {	/* only the label's own visual line */
 		rlines_free(out + 1, n - 1);
@@ -990,8 +1015,12 @@ static void read_remarks(struct reader *r)
 			float w = rule_wall(p, lab->x0 + 0.5f, yc, -1);
 			if (!isnan(w))
 				x0 = w;
-			n = region_lines(p, lab->value_x + 0.01f, lab->y0 - 0.01f, x1, lab->y1 + 0.01f, lines, 1, &r->remarks_conf);
-			n += region_lines(p, x0, lab->y1 + 0.1f * lab->size, x1, r->remarks_bottom[pi], lines + n,
+			/* OCR: the label's line box can reach down over the first
+			 * line of the remarks, as in cell_lines */
+			float split = r->src->scanned ? label_split(lab) : lab->y1 + 0.01f;
+			float below = r->src->scanned ? split : lab->y1 + 0.1f * lab->size;
+			n = region_lines(p, lab->value_x + 0.01f, lab->y0 - 0.01f, x1, split, lines, 1, &r->remarks_conf);
+			n += region_lines(p, x0, below, x1, r->remarks_bottom[pi], lines + n,
 				FORM_MAX_LINES - n, &r->remarks_conf);
 		} else {
 			n = region_lines(p, x0, r->remarks_top[pi] + 0.01f, x1, r->remarks_bottom[pi], lines,

@@ -675,6 +675,54 @@ int ocr_closest(const char *text, size_t len, const char *const *table, size_t n
 	return best;
 }
 
+#define LABEL_MAX_CPS 32	/* ocr_label_prefix: code points of a label compared at most */
+
+int ocr_label_prefix(const uint32_t *text, size_t nt, const uint32_t *label, size_t nl, int max_edits,
+	size_t *used)
+{
+	int none = max_edits + 1;
+	*used = 0;
+	if (nl == 0 || nl > LABEL_MAX_CPS || max_edits < 0)
+		return none;
+	size_t cols = nl + (size_t)max_edits < nt ? nl + (size_t)max_edits : nt;
+	/* row[j]: the distance of the label's first i code points to text[0, j) */
+	int row[LABEL_MAX_CPS * 2 + 2];
+	if (cols + 1 > sizeof row / sizeof row[0])
+		cols = sizeof row / sizeof row[0] - 1;
+	for (size_t j = 0; j <= cols; j++)
+		row[j] = (int)j;
+	for (size_t i = 1; i <= nl; i++) {
+		int diag = row[0];
+		row[0] = (int)i;
+		for (size_t j = 1; j <= cols; j++) {
+			int up = row[j];
+			int v = diag + (label[i - 1] != text[j - 1]);
+			if (up + 1 < v)
+				v = up + 1;
+			if (row[j - 1] + 1 < v)
+				v = row[j - 1] + 1;
+			row[j] = v;
+			diag = up;
+		}
+	}
+	int best = none;
+	size_t lo = nl > (size_t)max_edits ? nl - (size_t)max_edits : 1;
+	for (size_t j = lo; j <= cols; j++) {
+		bool ends = text[j - 1] == label[nl - 1];
+		bool better = row[j] < best || (row[j] == best && ends && *used && text[*used - 1] != label[nl - 1]);
+		if (better) {
+			best = row[j];
+			*used = j;
+		}
+	}
+	/* never let the misreads outnumber the characters read right */
+	if (best > max_edits || (size_t)best * 2 >= nl) {
+		*used = 0;
+		return none;
+	}
+	return best;
+}
+
 float ocr_field_conf(float min_glyph_conf, enum ocr_fix how, bool checked)
 {
 	float c = min_glyph_conf < 0.0f ? 0.0f : min_glyph_conf > 1.0f ? 1.0f : min_glyph_conf;

@@ -101,6 +101,16 @@ int ocr_edit_distance(const uint32_t *a, size_t na, const uint32_t *b, size_t nb
 
 int ocr_closest(const char *text, size_t len, const char *const *table, size_t n, int max_edits, int *edits);
 
+/* A form's label at the start of OCR text: the least edit distance between
+ * label[0, nl) and a prefix of text[0, nt) (code points, spaces already taken
+ * out), trying prefixes of nl - max_edits to nl + max_edits code points. *used
+ * gets that prefix's length (of equal distances, the one ending in the
+ * label's last character, else the shorter). Returns max_edits + 1 when no
+ * prefix is close enough, or when the misreads would not be outnumbered by
+ * the characters read right. */
+int ocr_label_prefix(const uint32_t *text, size_t nt, const uint32_t *label, size_t nl, int max_edits,
+	size_t *used);
+
 /* The confidence to report for a field read from OCR: the least confident
  * code point of its text, lowered further when a correction was needed, and
  * below 0.9 unless a check digit or a table confirms the value. */

@@ -8,7 +8,8 @@
  *   NM / NA / N1M become N/M again; the colon after a key of the remarks
  *   (车牌号, 司机, 电话, 转关单号, ...) that OCR reads as , ; . or drops
  *   beside another colon becomes "：".
- * - ocr_tidy_transport: the transport name: stray punctuation before it goes;
+ * - ocr_tidy_transport: the transport name: stray punctuation before it goes,
+ *   and so does the end of its label wrapped into the value ("及航次号");
  *   a transit number "@…" misread by a digit takes the 16-digit number the
  *   remarks give (转关单号); a Kazakh plate (123ABC02: three digits, two or
  *   three letters, two region digits) gets its look-alikes (O/0, I/1, S/5,
