@@ -48,6 +48,13 @@ static void test_transport_name(void **state)
 	check(ocr_tidy_transport("豫847Q08/20260509", ""), "豫B47Q08/20260509");
 	/* a date is no plate */
 	check(ocr_tidy_transport("新F16529/20240808", ""), "新F16529/20240808");
+	/* issue 13: the label's wrapped end (及航次号) read into the value, misread or not */
+	check(ocr_tidy_transport("及航次号793OBQ07/119VPQ13挂", ""), "793OBQ07/119VPQ13挂");
+	check(ocr_tidy_transport("航及 次号701SUZ02/992DFQ02挂", ""), "701SUZ02/992DFQ02挂");
+	check(ocr_tidy_transport("及航次姑330MFB17", ""), "330MFB17");
+	/* ... but not a plate's province, nor words that are no part of the label */
+	check(ocr_tidy_transport("新D35216/20250407", ""), "新D35216/20250407");
+	check(ocr_tidy_transport("汽车运输 新D35216", ""), "汽车运输 新D35216");
 }
 
 static void test_codes_from_lists(void **state)
