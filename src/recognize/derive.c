@@ -135,6 +135,24 @@ static size_t run_piece_len(const size_t *starts, size_t n, size_t k, size_t len
 	return len - starts[k] <= VIN_LEN + 1 ? len - starts[k] : VIN_LEN;
 }
 
+#define VIN_HINT_SPAN 8	/* the WMI and VDS: what a shipment's VINs share */
+#define VIN_HINT_MIN 5	/* known characters of them that make a hint worth trusting */
+
+/* OCR (issue 13): a VIN repaired out of a run or a token too long stands
+ * only where the shipment's consensus vouches for it: it agrees with every
+ * known character of the hint's WMI and VDS; with no such hint, only as read
+ * (its check digit holding without a change). */
+static int vin_vouched(const struct vin_ctx *c, const char *vin, enum ocr_fix how)
+{
+	int known = 0, differ = 0;
+	for (int i = 0; i < VIN_HINT_SPAN; i++)
+		if (c->hint[i] && c->hint[i] != '?') {
+			known++;
+			differ += c->hint[i] != vin[i];
+		}
+	return known >= VIN_HINT_MIN ? differ == 0 : how == OCR_FIX_EXACT;
+}
+
 /* OCR (issue 13): a run of VINs cut where the shipment's prefix recurs
  * (ocr_vin_run_starts); each piece repaired on its own with the shipment's
  * hint and kept when its check digit holds. */
@@ -146,7 +164,8 @@ static void vin_run_ocr(struct vin_ctx *c, const char *s, size_t n)
 		char fixed[OCR_VIN_LEN + 1];
 		float fconf;
 		size_t len = run_piece_len(starts, k, j, n);
-		if (ocr_fix_vin(s + starts[j], len, NULL, c->hint, fixed, &fconf) == OCR_FIX_FAILED)
+		enum ocr_fix how = ocr_fix_vin(s + starts[j], len, NULL, c->hint, fixed, &fconf);
+		if (how == OCR_FIX_FAILED || !vin_vouched(c, fixed, how))
 			continue;
 		double conf = fconf < c->base_conf ? fconf : c->base_conf;
 		vin_keep(c, fixed, conf * CONF_UNSURE_VIN_RUN);
@@ -187,7 +206,8 @@ static void vin_take(void *arg, const char *v, size_t len, size_t i)
 			/* OCR (issue 13): one character too many (a speck, a glyph read twice) */
 			char fixed[OCR_VIN_LEN + 1];
 			float fconf;
-			if (ocr_fix_vin(s, n, NULL, c->hint, fixed, &fconf) != OCR_FIX_FAILED)
+			enum ocr_fix how = ocr_fix_vin(s, n, NULL, c->hint, fixed, &fconf);
+			if (how != OCR_FIX_FAILED && vin_vouched(c, fixed, how))
 				vin_keep(c, fixed, fconf < c->base_conf ? fconf : c->base_conf);
 			return;
 		}
