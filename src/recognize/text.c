@@ -313,8 +313,14 @@ static size_t match_at_ocr(const struct fpage *p, size_t from, size_t end, const
 	*miss = 0;
 	if (budget < 0 || nt == 0)
 		return 0;
-	if (nl < LABEL_FUZZY_MIN_CHARS && (nt != nl || text[0] != label[0]))
-		return 0;
+	if (nl < LABEL_FUZZY_MIN_CHARS) {
+		/* the piece's whole text, its first character right, one other misread */
+		if (nt != nl || text[0] != label[0])
+			return 0;
+		for (size_t i = 1; i < nl; i++)
+			*miss += text[i] != label[i];
+		return *miss == 1 ? at[nt - 1] + 1 - from : 0;
+	}
 	size_t used = 0;
 	int dist = ocr_label_prefix(text, nt, label, nl, budget, &used);
 	if (dist > budget || dist == 0 || used == 0)
