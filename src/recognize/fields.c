@@ -1513,7 +1513,7 @@ static int item_prices(struct item_band *b, json_t *it, double qty)
 {
 	static const int price_cols[] = {L_I_PRICE, L_I_TOTAL, L_I_CURRENCY};
 	double nums[ITEM_MAX_NUMBERS];
-	size_t nn = 0;
+	size_t nn = 0, from_price = 0;	/* numbers read, and read in a unit price column of its own */
 	char cur[16] = "";
 	/* a column of its own holds one number: its lines are one number wrapped
 	 * in a narrow cell ("159424.9" over "8") */
@@ -1528,6 +1528,7 @@ static int item_prices(struct item_band *b, json_t *it, double qty)
 			if (fu_parse_number(sb_str(&L[i].text), &x)) {
 				if (nn < ITEM_MAX_NUMBERS)
 					nums[nn++] = x;
+				from_price += separate && price_cols[pc] == L_I_PRICE;
 			} else if (!cur[0]) {
 				fu_currency(sb_str(&L[i].text), cur, sizeof cur);
 			}
@@ -1545,6 +1546,12 @@ static int item_prices(struct item_band *b, json_t *it, double qty)
 		}
 		if (!isnan(qty) && fabs(qty * price - total) > PRICE_TOLERANCE_SHARE * fabs(total) + PRICE_TOLERANCE_ABS)
 			sure = 0;
+	} else if (nn == 1 && from_price == 1 && !isnan(qty)) {
+		/* OCR lost the total of a unit price column of its own: the
+		 * quantity times the price, never sure */
+		price = nums[0];
+		total = qty * price;
+		sure = 0;
 	} else {
 		if (nn == 1)
 			total = nums[0];
