@@ -638,8 +638,10 @@ static char *derive_plates(json_t *out, json_t *conf, json_t *warnings, const ch
 	char *joined = NULL;
 	if (scanned) {	/* OCR (issue 4): codes joined, plates ended */
 		char *j = ocr_snap_join_codes(remarks);
-		joined = ocr_tidy_split_trailers(j);
+		char *k = ocr_tidy_split_trailers(j);
+		joined = ocr_tidy_kz_plates(k);	/* issue 13: Kazakh plates' look-alikes, runs cut */
 		free(j);
+		free(k);
 	}
 	plates_from(joined ? joined : remarks, plates, &trucks, 1);
 	json_object_set_new(out, "plates", plates);

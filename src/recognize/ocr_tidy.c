@@ -405,6 +405,55 @@ char *ocr_tidy_transport(const char *tname, const char *remarks)
 	return s;
 }
 
+#define TIDY_KZ_PLATE 8	/* characters of a Kazakh plate with three letters */
+#define TIDY_KZ_RUN_MAX 8	/* Kazakh plates run together that are cut apart */
+
+/* A run of n letters and digits that is k >= 2 Kazakh plates of 8 run
+ * together (their spaces lost): each gets its look-alikes; false, and v
+ * untouched, unless every one is a plate. */
+static bool kz_plates_run(uint32_t *v, size_t n)
+{
+	size_t k = n / TIDY_KZ_PLATE;
+	uint32_t w[TIDY_KZ_PLATE * TIDY_KZ_RUN_MAX];
+	if (n % TIDY_KZ_PLATE || k < 2 || k > TIDY_KZ_RUN_MAX)
+		return false;
+	memcpy(w, v, n * sizeof *w);
+	for (size_t j = 0; j < k; j++)
+		if (!kz_plate(w + j * TIDY_KZ_PLATE, TIDY_KZ_PLATE))
+			return false;
+	memcpy(v, w, n * sizeof *w);
+	return true;
+}
+
+char *ocr_tidy_kz_plates(const char *text)
+{
+	struct cps t = decode(text), out = {0};
+	for (size_t i = 0; i < t.n;) {
+		if (!is_alnum(t.v[i]) || (i > 0 && is_alnum(t.v[i - 1]))) {
+			cps_push(&out, t.v[i++]);
+			continue;
+		}
+		size_t e = i;
+		while (e < t.n && is_alnum(t.v[e]))
+			e++;
+		if (kz_plates_run(t.v + i, e - i)) {
+			for (size_t j = i; j < e; j += TIDY_KZ_PLATE) {
+				if (j > i)
+					cps_push(&out, ' ');
+				cps_append(&out, t.v + j, TIDY_KZ_PLATE);
+			}
+		} else {
+			kz_plate(t.v + i, e - i);
+			cps_append(&out, t.v + i, e - i);
+		}
+		i = e;
+	}
+	char *s = encode(&out);
+	free(t.v);
+	free(out.v);
+	return s;
+}
+
 /* ---- VINs and plates in the remarks ---- */
 
 /* The entry of list whose ASCII part tok reads as: unique nearest within

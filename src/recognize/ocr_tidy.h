@@ -32,6 +32,13 @@ char *ocr_tidy_codes(const char *text, const json_t *vins, const json_t *plates)
  * after a plate ("980UAX02.333HSS13挂"). */
 char *ocr_tidy_split_trailers(const char *text);
 
+/* Kazakh plates in the remarks (123ABC02) with their look-alikes set by
+ * position, as ocr_tidy_transport does, and cut apart where two or more of
+ * eight characters ran together ("680RSV07727UBF17" -> "680RSV07 727UBF17"),
+ * for finding them (issue 13). A run is touched only when every piece of it
+ * reads as a plate with at most two look-alikes and two real letters. */
+char *ocr_tidy_kz_plates(const char *text);
+
 /* An item's 境内货源地 {code, name}: the name without its code printed again
  * in front ("青岛(37029) 青岛"), a speck before it ("人 金华") or Latin specks
  * after it ("西安We"). */

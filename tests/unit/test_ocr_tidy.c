@@ -57,6 +57,17 @@ static void test_transport_name(void **state)
 	check(ocr_tidy_transport("汽车运输 新D35216", ""), "汽车运输 新D35216");
 }
 
+/* Issue 13: Kazakh plates in the remarks, look-alikes by position, runs cut apart. */
+static void test_kz_plates(void **state)
+{
+	(void)state;
+	check(ocr_tidy_kz_plates("车牌：680RSV07727UBF17239ZBG17挂 224ZVP03"), "车牌：680RSV07 727UBF17 239ZBG17挂 224ZVP03");
+	check(ocr_tidy_kz_plates("8490HX07挂,361DWX05,772AF517挂"), "849OHX07挂,361DWX05,772AFS17挂");
+	/* no plate: a date, a seal, a VIN, a container, a run that is not all plates */
+	check(ocr_tidy_kz_plates("20250407 GS04020257 LFNL6HDH7SM393588 KCCU5651292 680RSV07HQFU8326"),
+		"20250407 GS04020257 LFNL6HDH7SM393588 KCCU5651292 680RSV07HQFU8326");
+}
+
 static void test_codes_from_lists(void **state)
 {
 	(void)state;
@@ -97,6 +108,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_remarks_keys_marks_and_label),
 		cmocka_unit_test(test_transport_name),
+		cmocka_unit_test(test_kz_plates),
 		cmocka_unit_test(test_codes_from_lists),
 		cmocka_unit_test(test_trailers_and_regions),
 	};
