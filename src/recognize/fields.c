@@ -1604,6 +1604,62 @@ static void region_misread_bracket(const char *t, char *nm, size_t nm_cap, char 
 	snprintf(nm, nm_cap, "%s", after);
 }
 
+#define REGION_NAME_MAX_CHARS 12	/* a 境内货源地 name taken from the band's text: at most this long */
+#define CJK_FIRST 0x4E00	/* the unified ideographs a place name is written in */
+#define CJK_LAST 0x9FFF
+
+/* A "(12345)name" cell in text: the code's opening bracket, or NULL. */
+static const char *region_cell_in(const char *t)
+{
+	for (const char *c = strchr(t, '('); c; c = strchr(c + 1, '(')) {
+		int d = 1;
+		while (d <= REGION_CODE_DIGITS && c[d] >= '0' && c[d] <= '9')
+			d++;
+		if (d == REGION_CODE_DIGITS + 1 && (c[d] == ')' || c[d] == '/'))
+			return c;
+	}
+	return NULL;
+}
+
+/* OCR (issue 13): the 境内货源地 column's header misread past finding it:
+ * a "(12345)name" cell anywhere in the item's band (the 5-digit code in
+ * brackets marks it), its name up to the next word gap. */
+static void region_in_band(struct item_band *b, char *nm, size_t nm_cap, char *cd, size_t cd_cap)
+{
+	struct rline L[ITEM_MAX_LINES];
+	const struct column *ex = col_of(b->cols, b->nc, L_I_EXEMPT);	/* the column after it */
+	float right = ex ? fminf(ex->x0, ex->hx0) : b->p->w;
+	size_t n = region_lines(b->p, 0, b->y0, right, b->y_cols, L, ITEM_MAX_LINES, NULL);
+	for (size_t i = 0; i < n && !cd[0]; i++) {
+		const char *c = region_cell_in(sb_str(&L[i].text));
+		const char *close = c ? strchr(c, ')') : NULL;
+		if (!close)
+			continue;
+		const char *name = close + 1;
+		while (*name == ' ')
+			name++;
+		/* the name: its ideographs, gaps OCR put between them left out */
+		char cell[256];
+		size_t at = (size_t)(close - c) + 1, chars = 0;
+		memcpy(cell, c, at);
+		for (const char *q = name; *q && chars < REGION_NAME_MAX_CHARS && at + 4 < sizeof cell;) {
+			uint32_t cp;
+			size_t k = utf8_get(q, &cp);
+			if (cp >= CJK_FIRST && cp <= CJK_LAST) {
+				memcpy(cell + at, q, k);
+				at += k;
+				chars++;
+			} else if (cp != ' ' || chars == 0) {
+				break;
+			}
+			q += k;
+		}
+		cell[at] = '\0';
+		fu_split_region(cell, nm, nm_cap, cd, cd_cap);
+	}
+	rlines_free(L, n);
+}
+
 static void item_region(struct item_band *b, json_t *it, int scanned)
 {
 	struct sbuf all;
@@ -1613,6 +1669,8 @@ static void item_region(struct item_band *b, json_t *it, int scanned)
 	fu_split_region(sb_str(&all), nm, sizeof nm, cd, sizeof cd);
 	if (!cd[0] && scanned)
 		region_misread_bracket(sb_str(&all), nm, sizeof nm, cd);
+	if (!cd[0] && scanned && !col_of(b->cols, b->nc, L_I_REGION))
+		region_in_band(b, nm, sizeof nm, cd, sizeof cd);
 	json_object_set_new(it, "origin_region", json_pack("{s:o,s:o}", "code", jstr_or_null(cd), "name", jstr_or_null(nm)));
 	sb_free(&all);
 }
