@@ -1563,6 +1563,36 @@ static int item_prices(struct item_band *b, json_t *it, double qty)
 	return sure;
 }
 
+/* OCR (issue 13): no currency read in the price columns (their header or
+ * the cell misplaced): a currency code or name standing alone anywhere in
+ * the item's band. Only the codes of this list: any three capitals would
+ * take a country code ("CHN"). */
+static void item_currency_in_band(struct item_band *b, json_t *it, int scanned)
+{
+	static const char *const known[] = {"USD", "CNY", "EUR", "JPY", "HKD", "GBP", "RUB", "KZT", "美元", "人民币",
+		"欧元", "卢布"};
+	if (!scanned || json_string_value(json_object_get(it, "currency")))
+		return;
+	struct rline L[ITEM_MAX_LINES];
+	size_t n = region_lines(b->p, 0, b->y0, b->p->w, b->y_cols, L, ITEM_MAX_LINES, NULL);
+	char cur[16] = "";
+	for (size_t i = 0; i < n && !cur[0]; i++) {
+		char *line = fu_collapse(sb_str(&L[i].text));
+		for (char *tok = line, *end; *tok && !cur[0]; tok = *end ? end + 1 : end) {
+			end = strchr(tok, ' ');
+			if (!end)
+				end = tok + strlen(tok);
+			for (size_t k = 0; k < sizeof known / sizeof known[0] && !cur[0]; k++)
+				if ((size_t)(end - tok) == strlen(known[k]) && memcmp(tok, known[k], (size_t)(end - tok)) == 0)
+					fu_currency(known[k], cur, sizeof cur);
+		}
+		free(line);
+	}
+	rlines_free(L, n);
+	if (cur[0])
+		json_object_set_new(it, "currency", json_string(cur));
+}
+
 static void item_countries(struct item_band *b, json_t *it)
 {
 	static const struct { int id; const char *key, *code_key; } pairs[] = {
@@ -1734,6 +1764,7 @@ static void read_item(struct item_ctx *ic, const struct fpage *p, const struct c
 	double vehicles = item_quantities(&b, it);
 	json_t *jq = json_object_get(it, "qty");
 	int price_sure = item_prices(&b, it, json_is_number(jq) ? json_number_value(jq) : NAN) && json_is_number(jq);
+	item_currency_in_band(&b, it, ic->r->src->scanned);
 	item_countries(&b, it);
 	item_region(&b, it, ic->r->src->scanned);
 	item_vehicle(it, hs, spec_text, vehicles);
