@@ -1668,7 +1668,8 @@ static void region_in_band(struct item_band *b, char *nm, size_t nm_cap, char *c
 		const char *name = close + 1;
 		while (*name == ' ')
 			name++;
-		/* the name: its ideographs, gaps OCR put between them left out */
+		/* the name: its ideographs up to the next gap (the next column's text
+		 * may follow in the same line) */
 		char cell[256];
 		size_t at = (size_t)(close - c) + 1, chars = 0;
 		memcpy(cell, c, at);
@@ -1679,7 +1680,7 @@ static void region_in_band(struct item_band *b, char *nm, size_t nm_cap, char *c
 				memcpy(cell + at, q, k);
 				at += k;
 				chars++;
-			} else if (cp != ' ' || chars == 0) {
+			} else if (cp != ' ' || chars > 0) {
 				break;
 			}
 			q += k;

@@ -167,6 +167,36 @@ static void ocr_misread_labels(void **state)
 	rec_doc_free(&doc);
 }
 
+/* OCR (issue 13): the 境内货源地 and price headers misread past finding:
+ * the region's cell found in the item's band by its bracketed 5-digit code,
+ * the currency by its name standing alone there. */
+static void ocr_item_cells_without_headers(void **state)
+{
+	(void)state;
+	static const char *const table[][2] = {
+		{"境内货源地", "简Pt尖"},
+		{"单价/总价/币制", "单阶 总"},
+	};
+	misreads = table;
+	n_misreads = sizeof table / sizeof table[0];
+	glyph_conf = 0.8f;
+	struct rec_doc doc;
+	build_inline_form(&doc);
+	misreads = NULL;
+	n_misreads = 0;
+	glyph_conf = 1.0f;
+	doc.scanned = 1;
+	doc.pages[0].ocr = 1;
+	json_t *o = read_doc(&doc);
+	json_t *item = json_array_get(json_object_get(o, "items"), 0);
+	json_t *region = json_object_get(item, "origin_region");
+	assert_string_equal(json_string_value(json_object_get(region, "code")), "34442");
+	assert_string_equal(json_string_value(json_object_get(region, "name")), "淮南");
+	assert_string_equal(json_string_value(json_object_get(item, "currency")), "USD");
+	json_decref(o);
+	rec_doc_free(&doc);
+}
+
 static void inline_labels(void **state)
 {
 	(void)state;
@@ -547,6 +577,7 @@ int main(void)
 		cmocka_unit_test(refuses_other_documents),
 		cmocka_unit_test(derived_lists),
 		cmocka_unit_test(ocr_misread_labels),
+		cmocka_unit_test(ocr_item_cells_without_headers),
 		cmocka_unit_test(ocr_vin_runs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
