@@ -115,6 +115,7 @@ struct vin_ctx {
 };
 
 #define VIN_RUN_MAX 8	/* VINs run together with their spaces lost (OCR): at most this many */
+#define VIN_RUN_MAX_OCR 64	/* ... on a scan, cut where the shipment's prefix recurs */
 
 static void vin_keep(struct vin_ctx *c, const char *buf, double conf)
 {
@@ -125,10 +126,60 @@ static void vin_keep(struct vin_ctx *c, const char *buf, double conf)
 		c->confs[c->nconf++] = conf;
 }
 
+/* Piece k of a run cut at starts[0, n): to the next start; the last to the
+ * run's end, or 17 characters when more than one too many follow. */
+static size_t run_piece_len(const size_t *starts, size_t n, size_t k, size_t len)
+{
+	if (k + 1 < n)
+		return starts[k + 1] - starts[k];
+	return len - starts[k] <= VIN_LEN + 1 ? len - starts[k] : VIN_LEN;
+}
+
+#define VIN_HINT_SPAN 8	/* the WMI and VDS: what a shipment's VINs share */
+#define VIN_HINT_MIN 5	/* known characters of them that make a hint worth trusting */
+
+/* OCR (issue 13): a VIN repaired out of a run or a token too long stands
+ * only where the shipment's consensus vouches for it: it agrees with every
+ * known character of the hint's WMI and VDS; with no such hint, only as read
+ * (its check digit holding without a change). */
+static int vin_vouched(const struct vin_ctx *c, const char *vin, enum ocr_fix how)
+{
+	int known = 0, differ = 0;
+	for (int i = 0; i < VIN_HINT_SPAN; i++)
+		if (c->hint[i] && c->hint[i] != '?') {
+			known++;
+			differ += c->hint[i] != vin[i];
+		}
+	return known >= VIN_HINT_MIN ? differ == 0 : how == OCR_FIX_EXACT;
+}
+
+/* OCR (issue 13): a run of VINs cut where the shipment's prefix recurs
+ * (ocr_vin_run_starts); each piece repaired on its own with the shipment's
+ * hint and kept when its check digit holds. */
+static void vin_run_ocr(struct vin_ctx *c, const char *s, size_t n)
+{
+	size_t starts[VIN_RUN_MAX_OCR];
+	size_t k = ocr_vin_run_starts(s, n, c->hint, starts, VIN_RUN_MAX_OCR);
+	for (size_t j = 0; j < k; j++) {
+		char fixed[OCR_VIN_LEN + 1];
+		float fconf;
+		size_t len = run_piece_len(starts, k, j, n);
+		enum ocr_fix how = ocr_fix_vin(s + starts[j], len, NULL, c->hint, fixed, &fconf);
+		if (how == OCR_FIX_FAILED || !vin_vouched(c, fixed, how))
+			continue;
+		double conf = fconf < c->base_conf ? fconf : c->base_conf;
+		vin_keep(c, fixed, conf * CONF_UNSURE_VIN_RUN);
+	}
+}
+
 /* A token of two or more VINs whose separating spaces were lost: taken
  * when every 17 characters pass the check digit as read. */
 static void vin_run(struct vin_ctx *c, const char *s, size_t n)
 {
+	if (c->scanned) {
+		vin_run_ocr(c, s, n);
+		return;
+	}
 	size_t k = n / VIN_LEN;
 	if (n % VIN_LEN || k < 2 || k > VIN_RUN_MAX)
 		return;
@@ -151,6 +202,15 @@ static void vin_take(void *arg, const char *v, size_t len, size_t i)
 	if (!v) {
 		size_t n = c->t[i].b - c->t[i].a;
 		const char *s = c->s + c->t[i].a;
+		if (c->scanned && n == VIN_LEN + 1) {
+			/* OCR (issue 13): one character too many (a speck, a glyph read twice) */
+			char fixed[OCR_VIN_LEN + 1];
+			float fconf;
+			enum ocr_fix how = ocr_fix_vin(s, n, NULL, c->hint, fixed, &fconf);
+			if (how != OCR_FIX_FAILED && vin_vouched(c, fixed, how))
+				vin_keep(c, fixed, fconf < c->base_conf ? fconf : c->base_conf);
+			return;
+		}
 		if (n != VIN_LEN) {
 			vin_run(c, s, n);
 			return;
@@ -197,11 +257,18 @@ static void vin_hint(const char *text, const struct tok *t, size_t n, char hint[
 	if (!read)
 		abort();
 	for (size_t i = 0; i < n && m < MAX_READ; i++) {
-		float conf;
-		if (t[i].b - t[i].a == VIN_LEN)
-			ocr_fix_vin(text + t[i].a, VIN_LEN, NULL, NULL, read[m], &conf);
-		if (t[i].b - t[i].a == VIN_LEN && strlen(read[m]) == OCR_VIN_LEN)
-			m++;
+		size_t len = t[i].b - t[i].a, starts[VIN_RUN_MAX_OCR];
+		/* a run of VINs (issue 13): its pieces read too */
+		size_t k = len == VIN_LEN ? 1 : ocr_vin_run_starts(text + t[i].a, len, NULL, starts, VIN_RUN_MAX_OCR);
+		if (len == VIN_LEN)
+			starts[0] = 0;
+		for (size_t j = 0; j < k && m < MAX_READ; j++) {
+			float conf;
+			size_t plen = len == VIN_LEN ? VIN_LEN : run_piece_len(starts, k, j, len);
+			ocr_fix_vin(text + t[i].a + starts[j], plen, NULL, NULL, read[m], &conf);
+			if (strlen(read[m]) == OCR_VIN_LEN)
+				m++;
+		}
 	}
 	ocr_vin_consensus(read, m, hint);
 	free(read);
@@ -571,8 +638,10 @@ static char *derive_plates(json_t *out, json_t *conf, json_t *warnings, const ch
 	char *joined = NULL;
 	if (scanned) {	/* OCR (issue 4): codes joined, plates ended */
 		char *j = ocr_snap_join_codes(remarks);
-		joined = ocr_tidy_split_trailers(j);
+		char *k = ocr_tidy_split_trailers(j);
+		joined = ocr_tidy_kz_plates(k);	/* issue 13: Kazakh plates' look-alikes, runs cut */
 		free(j);
+		free(k);
 	}
 	plates_from(joined ? joined : remarks, plates, &trucks, 1);
 	json_object_set_new(out, "plates", plates);

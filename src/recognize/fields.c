@@ -37,43 +37,61 @@ enum {
 /* Label texts as printed, with the synonyms of older forms and other
  * producers; normalised like the glyphs (ASCII brackets and colons). */
 static const struct label_def label_defs[] = {
-	{L_PRE_ENTRY, "预录入编号", 0}, {L_DECL_NO, "海关编号", 0}, {L_DECL_NO, "报关单号", 0},
-	{L_PAGE, "页码/页数", 0}, {L_PAGE, "页码", 0},
-	{L_SHIPPER, "境内发货人", 0}, {L_SHIPPER, "经营单位", 0}, {L_SHIPPER, "收发货人", 0},
-	{L_EXIT_CUSTOMS, "出境关别", 0}, {L_EXIT_CUSTOMS, "出口口岸", 0},
-	{L_EXPORT_DATE, "出口日期", 0}, {L_DECLARE_DATE, "申报日期", 0}, {L_RECORD, "备案号", 0},
-	{L_CONSIGNEE, "境外收货人", 0}, {L_TRANSPORT_MODE, "运输方式", 0},
-	{L_TRANSPORT_NAME, "运输工具名称及航次号", 0}, {L_TRANSPORT_NAME, "运输工具名称", 0},
-	{L_BILL, "提运单号", 0}, {L_PRODUCER, "生产销售单位", 0}, {L_PRODUCER, "发货单位", 0},
-	{L_SUPERVISION, "监管方式", 0}, {L_SUPERVISION, "贸易方式", 0},
-	{L_EXEMPTION_NATURE, "征免性质", 0}, {L_LICENSE, "许可证号", 0}, {L_CONTRACT, "合同协议号", 0},
-	{L_TRADE_COUNTRY, "贸易国(地区)", 0}, {L_TRADE_COUNTRY, "贸易国", 0},
-	{L_DEST_COUNTRY, "运抵国(地区)", 0}, {L_DEST_COUNTRY, "运抵国", 0},
-	{L_DEST_PORT, "指运港", 0}, {L_DEPARTURE_PORT, "离境口岸", 0},
-	{L_PACKAGE_KIND, "包装种类", 0}, {L_PACKAGES, "件数", 0},
-	{L_GROSS, "毛重(千克)", 0}, {L_GROSS, "毛重(公斤)", 0}, {L_GROSS, "毛重", 0},
-	{L_NET, "净重(千克)", 0}, {L_NET, "净重(公斤)", 0}, {L_NET, "净重", 0},
-	{L_TERMS, "成交方式", 0}, {L_FREIGHT, "运费", 0}, {L_INSURANCE, "保费", 0}, {L_MISC, "杂费", 0},
-	{L_DOCS, "随附单证及编号", 0}, {L_DOCS, "随附单据", 0}, {L_DOCS, "随附单证", 0},
+	{L_PRE_ENTRY, "预录入编号", 0, LABEL_OCR_FUZZY}, {L_DECL_NO, "海关编号", 0, LABEL_OCR_FUZZY},
+	{L_DECL_NO, "报关单号", 0, LABEL_OCR_FUZZY},
+	{L_PAGE, "页码/页数", 0, LABEL_OCR_FUZZY}, {L_PAGE, "页码", 0, LABEL_OCR_FUZZY},
+	{L_SHIPPER, "境内发货人", 0, LABEL_OCR_FUZZY}, {L_SHIPPER, "经营单位", 0, LABEL_OCR_FUZZY},
+	{L_SHIPPER, "收发货人", 0, LABEL_OCR_FUZZY},
+	{L_EXIT_CUSTOMS, "出境关别", 0, LABEL_OCR_FUZZY}, {L_EXIT_CUSTOMS, "出口口岸", 0, LABEL_OCR_FUZZY},
+	{L_EXPORT_DATE, "出口日期", 0, LABEL_OCR_FUZZY}, {L_DECLARE_DATE, "申报日期", 0, LABEL_OCR_FUZZY},
+	{L_RECORD, "备案号", 0, LABEL_OCR_FUZZY},
+	{L_CONSIGNEE, "境外收货人", 0, LABEL_OCR_FUZZY}, {L_TRANSPORT_MODE, "运输方式", 0, LABEL_OCR_FUZZY},
+	{L_TRANSPORT_NAME, "运输工具名称及航次号", 0, LABEL_OCR_FUZZY}, {L_TRANSPORT_NAME, "运输工具名称", 0, LABEL_OCR_FUZZY},
+	{L_BILL, "提运单号", 0, LABEL_OCR_FUZZY}, {L_PRODUCER, "生产销售单位", 0, LABEL_OCR_FUZZY},
+	{L_PRODUCER, "发货单位", 0, LABEL_OCR_FUZZY},
+	{L_SUPERVISION, "监管方式", 0, LABEL_OCR_FUZZY}, {L_SUPERVISION, "贸易方式", 0, LABEL_OCR_FUZZY},
+	{L_EXEMPTION_NATURE, "征免性质", 0, LABEL_OCR_FUZZY}, {L_LICENSE, "许可证号", 0, LABEL_OCR_FUZZY},
+	{L_CONTRACT, "合同协议号", 0, LABEL_OCR_FUZZY},
+	{L_TRADE_COUNTRY, "贸易国(地区)", 0, LABEL_OCR_FUZZY}, {L_TRADE_COUNTRY, "贸易国", 0, LABEL_OCR_FUZZY},
+	{L_DEST_COUNTRY, "运抵国(地区)", 0, LABEL_OCR_FUZZY}, {L_DEST_COUNTRY, "运抵国", 0, LABEL_OCR_FUZZY},
+	{L_DEST_PORT, "指运港", 0, LABEL_OCR_FUZZY}, {L_DEPARTURE_PORT, "离境口岸", 0, LABEL_OCR_FUZZY},
+	{L_PACKAGE_KIND, "包装种类", 0, LABEL_OCR_FUZZY}, {L_PACKAGES, "件数", 0, LABEL_OCR_SHORT},
+	{L_GROSS, "毛重(千克)", 0, LABEL_OCR_FUZZY}, {L_GROSS, "毛重(公斤)", 0, LABEL_OCR_FUZZY},
+	{L_GROSS, "毛重", 0, LABEL_OCR_SHORT},
+	{L_NET, "净重(千克)", 0, LABEL_OCR_FUZZY}, {L_NET, "净重(公斤)", 0, LABEL_OCR_FUZZY},
+	{L_NET, "净重", 0, LABEL_OCR_SHORT},
+	{L_TERMS, "成交方式", 0, LABEL_OCR_FUZZY}, {L_FREIGHT, "运费", 0, LABEL_OCR_FUZZY},
+	{L_INSURANCE, "保费", 0, LABEL_OCR_FUZZY}, {L_MISC, "杂费", 0, LABEL_OCR_FUZZY},
+	{L_DOCS, "随附单证及编号", 0, LABEL_OCR_FUZZY}, {L_DOCS, "随附单据", 0, LABEL_OCR_FUZZY},
+	{L_DOCS, "随附单证", 0, LABEL_OCR_FUZZY},
 	/* cells of the pre-2018 form that are not read, but bound their neighbours */
-	{L_OLD_SETTLEMENT, "结汇方式", 0}, {L_OLD_APPROVAL, "批准文号", 0}, {L_OLD_CONTAINERS, "集装箱号", 0},
-	{L_OLD_MAKER, "生产厂家", 0},
-	{L_REMARKS, "标记唛码及备注", 0}, {L_REMARKS_CONT, "标记唛码及备注(续)", 0},
-	{L_I_NO, "项号", 0}, {L_I_HS, "商品编号", 0},
-	{L_I_NAME, "商品名称及规格型号", 0}, {L_I_NAME, "商品名称、规格型号", 0},
-	{L_I_NAME, "商品名称", 0}, {L_I_SPEC, "规格型号", 0}, {L_I_SPEC, "申报要素", 0},	/* separate columns or a row */
-	{L_I_QTY, "数量及单位", 0}, {L_I_PRICE, "单价/总价/币制", 0},
-	{L_I_PRICE, "单价", 0}, {L_I_TOTAL, "总价", 0}, {L_I_CURRENCY, "币制", 0},	/* separate columns */
-	{L_I_ORIGIN, "原产国(地区)", 0}, {L_I_DEST, "最终目的国(地区)", 0},
-	{L_I_REGION, "境内货源地", 0}, {L_I_EXEMPT, "征免", 0},
-	{L_F_SPECIAL, "特殊关系确认", 1}, {L_F_PRICE, "价格影响确认", 1}, {L_F_ROYALTY, "支付特许权使用费确认", 1},
-	{L_F_FORMULA, "公式定价确认", 1}, {L_F_PROVISIONAL, "暂定价格确认", 1}, {L_F_SELF, "自报自缴", 1},
-	{L_F_PERSON, "报关人员", 1}, {L_F_PERSON, "申报人员", 1}, {L_F_PERSON, "报关员", 1},
-	{L_F_PERSON_NO, "报关人员证号", 1}, {L_F_PERSON_NO, "申报人员证号", 1}, {L_F_PERSON_NO, "报关员证号", 1},
-	{L_F_PHONE, "电话", 1}, {L_F_STATEMENT, "兹申明", 1}, {L_F_AGENT, "申报单位", 1},
-	{L_F_AGENT_SEAL, "申报单位(签章)", 1}, {L_F_CUSTOMS, "海关批注及签章", 1},
-	{L_IMP_CONSIGNEE, "境内收货人", 0}, {L_IMP_CUSTOMS, "进境关别", 0}, {L_IMP_DATE, "进口日期", 0},
-	{L_IMP_REGION, "境内目的地", 0}, {L_IMP_SHIPPER, "境外发货人", 0},
+	{L_OLD_SETTLEMENT, "结汇方式", 0, LABEL_OCR_FUZZY}, {L_OLD_APPROVAL, "批准文号", 0, LABEL_OCR_FUZZY},
+	{L_OLD_CONTAINERS, "集装箱号", 0, LABEL_OCR_FUZZY},
+	{L_OLD_MAKER, "生产厂家", 0, LABEL_OCR_FUZZY},
+	{L_REMARKS, "标记唛码及备注", 0, LABEL_OCR_FUZZY}, {L_REMARKS_CONT, "标记唛码及备注(续)", 0, LABEL_OCR_FUZZY},
+	{L_I_NO, "项号", 0, LABEL_OCR_SHORT}, {L_I_HS, "商品编号", 0, LABEL_OCR_FUZZY},
+	{L_I_NAME, "商品名称及规格型号", 0, LABEL_OCR_FUZZY}, {L_I_NAME, "商品名称、规格型号", 0, LABEL_OCR_FUZZY},
+	{L_I_NAME, "商品名称", 0, LABEL_OCR_FUZZY}, {L_I_SPEC, "规格型号", 0, LABEL_OCR_FUZZY},
+	{L_I_SPEC, "申报要素", 0, LABEL_OCR_FUZZY},	/* separate columns or a row */
+	{L_I_QTY, "数量及单位", 0, LABEL_OCR_FUZZY}, {L_I_PRICE, "单价/总价/币制", 0, LABEL_OCR_FUZZY},
+	{L_I_PRICE, "单价", 0, LABEL_OCR_SHORT}, {L_I_TOTAL, "总价", 0, LABEL_OCR_SHORT},
+	{L_I_CURRENCY, "币制", 0, LABEL_OCR_SHORT},	/* separate columns */
+	{L_I_ORIGIN, "原产国(地区)", 0, LABEL_OCR_FUZZY}, {L_I_DEST, "最终目的国(地区)", 0, LABEL_OCR_FUZZY},
+	{L_I_REGION, "境内货源地", 0, LABEL_OCR_FUZZY}, {L_I_EXEMPT, "征免", 0, LABEL_OCR_SHORT},
+	{L_F_SPECIAL, "特殊关系确认", 1, LABEL_OCR_FUZZY}, {L_F_PRICE, "价格影响确认", 1, LABEL_OCR_FUZZY},
+	{L_F_ROYALTY, "支付特许权使用费确认", 1, LABEL_OCR_FUZZY},
+	{L_F_FORMULA, "公式定价确认", 1, LABEL_OCR_FUZZY}, {L_F_PROVISIONAL, "暂定价格确认", 1, LABEL_OCR_FUZZY},
+	{L_F_SELF, "自报自缴", 1, LABEL_OCR_FUZZY},
+	{L_F_PERSON, "报关人员", 1, LABEL_OCR_FUZZY}, {L_F_PERSON, "申报人员", 1, LABEL_OCR_FUZZY},
+	{L_F_PERSON, "报关员", 1, LABEL_OCR_FUZZY},
+	{L_F_PERSON_NO, "报关人员证号", 1, LABEL_OCR_FUZZY}, {L_F_PERSON_NO, "申报人员证号", 1, LABEL_OCR_FUZZY},
+	{L_F_PERSON_NO, "报关员证号", 1, LABEL_OCR_FUZZY},
+	{L_F_PHONE, "电话", 1, LABEL_OCR_FUZZY}, {L_F_STATEMENT, "兹申明", 1, LABEL_OCR_FUZZY},
+	{L_F_AGENT, "申报单位", 1, LABEL_OCR_FUZZY},
+	{L_F_AGENT_SEAL, "申报单位(签章)", 1, LABEL_OCR_FUZZY}, {L_F_CUSTOMS, "海关批注及签章", 1, LABEL_OCR_FUZZY},
+	{L_IMP_CONSIGNEE, "境内收货人", 0, LABEL_OCR_EXACT}, {L_IMP_CUSTOMS, "进境关别", 0, LABEL_OCR_EXACT},
+	{L_IMP_DATE, "进口日期", 0, LABEL_OCR_EXACT},
+	{L_IMP_REGION, "境内目的地", 0, LABEL_OCR_EXACT}, {L_IMP_SHIPPER, "境外发货人", 0, LABEL_OCR_EXACT},
 };
 #define N_LABEL_DEFS (sizeof label_defs / sizeof label_defs[0])
 
@@ -510,6 +528,16 @@ static size_t beside_lines(const struct fpage *p, const struct flabel *lab, stru
 	return region_lines(p, wall + 0.01f, top, right, bottom, out, max, conf);
 }
 
+#define OCR_LABEL_SPLIT 0.35f	/* label line heights below its centre where a scan's value line starts */
+
+/* OCR (issue 4): a label's line box can reach down over the value's (a
+ * bracket stands taller), so the value's line starts below the label's
+ * centre, not below its box. */
+static float label_split(const struct flabel *lab)
+{
+	return (lab->y0 + lab->y1) / 2 + OCR_LABEL_SPLIT * (lab->y1 - lab->y0);
+}
+
 /* The lines of a label's value: what follows it on its line, then what lies
  * under it in its cell (or beside it, in a key/value table). Returns the
  * number of lines. */
@@ -518,10 +546,7 @@ static size_t cell_lines(const struct fpage *p, const struct flabel *lab, struct
 {
 	float x0, x1, y1;
 	cell_box(p, lab, &x0, &x1, &y1);
-	/* OCR (issue 4): a label's line box can reach down over the value's
-	 * (a bracket stands taller), so the value line starts below the
-	 * label's centre, not below its box */
-	float split = scanned ? (lab->y0 + lab->y1) / 2 + 0.35f * (lab->y1 - lab->y0) : lab->y_end + 0.01f;
+	float split = scanned ? label_split(lab) : lab->y_end + 0.01f;
 	size_t n = region_lines(p, lab->value_x + 0.01f, lab->tail_y0 - 0.01f, x1, split, out, max, conf);
 	if (n > 1) {	/* only the label's own visual line */
 		rlines_free(out + 1, n - 1);
@@ -990,8 +1015,12 @@ static void read_remarks(struct reader *r)
 			float w = rule_wall(p, lab->x0 + 0.5f, yc, -1);
 			if (!isnan(w))
 				x0 = w;
-			n = region_lines(p, lab->value_x + 0.01f, lab->y0 - 0.01f, x1, lab->y1 + 0.01f, lines, 1, &r->remarks_conf);
-			n += region_lines(p, x0, lab->y1 + 0.1f * lab->size, x1, r->remarks_bottom[pi], lines + n,
+			/* OCR: the label's line box can reach down over the first
+			 * line of the remarks, as in cell_lines */
+			float split = r->src->scanned ? label_split(lab) : lab->y1 + 0.01f;
+			float below = r->src->scanned ? split : lab->y1 + 0.1f * lab->size;
+			n = region_lines(p, lab->value_x + 0.01f, lab->y0 - 0.01f, x1, split, lines, 1, &r->remarks_conf);
+			n += region_lines(p, x0, below, x1, r->remarks_bottom[pi], lines + n,
 				FORM_MAX_LINES - n, &r->remarks_conf);
 		} else {
 			n = region_lines(p, x0, r->remarks_top[pi] + 0.01f, x1, r->remarks_bottom[pi], lines,
@@ -1484,7 +1513,7 @@ static int item_prices(struct item_band *b, json_t *it, double qty)
 {
 	static const int price_cols[] = {L_I_PRICE, L_I_TOTAL, L_I_CURRENCY};
 	double nums[ITEM_MAX_NUMBERS];
-	size_t nn = 0;
+	size_t nn = 0, from_price = 0;	/* numbers read, and read in a unit price column of its own */
 	char cur[16] = "";
 	/* a column of its own holds one number: its lines are one number wrapped
 	 * in a narrow cell ("159424.9" over "8") */
@@ -1499,6 +1528,7 @@ static int item_prices(struct item_band *b, json_t *it, double qty)
 			if (fu_parse_number(sb_str(&L[i].text), &x)) {
 				if (nn < ITEM_MAX_NUMBERS)
 					nums[nn++] = x;
+				from_price += separate && price_cols[pc] == L_I_PRICE;
 			} else if (!cur[0]) {
 				fu_currency(sb_str(&L[i].text), cur, sizeof cur);
 			}
@@ -1516,6 +1546,12 @@ static int item_prices(struct item_band *b, json_t *it, double qty)
 		}
 		if (!isnan(qty) && fabs(qty * price - total) > PRICE_TOLERANCE_SHARE * fabs(total) + PRICE_TOLERANCE_ABS)
 			sure = 0;
+	} else if (nn == 1 && from_price == 1 && !isnan(qty)) {
+		/* OCR lost the total of a unit price column of its own: the
+		 * quantity times the price, never sure */
+		price = nums[0];
+		total = qty * price;
+		sure = 0;
 	} else {
 		if (nn == 1)
 			total = nums[0];
@@ -1525,6 +1561,36 @@ static int item_prices(struct item_band *b, json_t *it, double qty)
 	json_object_set_new(it, "total", isnan(total) ? json_null() : json_real(floor(total * 100 + 0.5) / 100));
 	json_object_set_new(it, "currency", jstr_or_null(cur));
 	return sure;
+}
+
+/* OCR (issue 13): no currency read in the price columns (their header or
+ * the cell misplaced): a currency code or name standing alone anywhere in
+ * the item's band. Only the codes of this list: any three capitals would
+ * take a country code ("CHN"). */
+static void item_currency_in_band(struct item_band *b, json_t *it, int scanned)
+{
+	static const char *const known[] = {"USD", "CNY", "EUR", "JPY", "HKD", "GBP", "RUB", "KZT", "美元", "人民币",
+		"欧元", "卢布"};
+	if (!scanned || json_string_value(json_object_get(it, "currency")))
+		return;
+	struct rline L[ITEM_MAX_LINES];
+	size_t n = region_lines(b->p, 0, b->y0, b->p->w, b->y_cols, L, ITEM_MAX_LINES, NULL);
+	char cur[16] = "";
+	for (size_t i = 0; i < n && !cur[0]; i++) {
+		char *line = fu_collapse(sb_str(&L[i].text));
+		for (char *tok = line, *end; *tok && !cur[0]; tok = *end ? end + 1 : end) {
+			end = strchr(tok, ' ');
+			if (!end)
+				end = tok + strlen(tok);
+			for (size_t k = 0; k < sizeof known / sizeof known[0] && !cur[0]; k++)
+				if ((size_t)(end - tok) == strlen(known[k]) && memcmp(tok, known[k], (size_t)(end - tok)) == 0)
+					fu_currency(known[k], cur, sizeof cur);
+		}
+		free(line);
+	}
+	rlines_free(L, n);
+	if (cur[0])
+		json_object_set_new(it, "currency", json_string(cur));
 }
 
 static void item_countries(struct item_band *b, json_t *it)
@@ -1568,6 +1634,63 @@ static void region_misread_bracket(const char *t, char *nm, size_t nm_cap, char 
 	snprintf(nm, nm_cap, "%s", after);
 }
 
+#define REGION_NAME_MAX_CHARS 12	/* a 境内货源地 name taken from the band's text: at most this long */
+#define CJK_FIRST 0x4E00	/* the unified ideographs a place name is written in */
+#define CJK_LAST 0x9FFF
+
+/* A "(12345)name" cell in text: the code's opening bracket, or NULL. */
+static const char *region_cell_in(const char *t)
+{
+	for (const char *c = strchr(t, '('); c; c = strchr(c + 1, '(')) {
+		int d = 1;
+		while (d <= REGION_CODE_DIGITS && c[d] >= '0' && c[d] <= '9')
+			d++;
+		if (d == REGION_CODE_DIGITS + 1 && (c[d] == ')' || c[d] == '/'))
+			return c;
+	}
+	return NULL;
+}
+
+/* OCR (issue 13): the 境内货源地 column's header misread past finding it:
+ * a "(12345)name" cell anywhere in the item's band (the 5-digit code in
+ * brackets marks it), its name up to the next word gap. */
+static void region_in_band(struct item_band *b, char *nm, size_t nm_cap, char *cd, size_t cd_cap)
+{
+	struct rline L[ITEM_MAX_LINES];
+	const struct column *ex = col_of(b->cols, b->nc, L_I_EXEMPT);	/* the column after it */
+	float right = ex ? fminf(ex->x0, ex->hx0) : b->p->w;
+	size_t n = region_lines(b->p, 0, b->y0, right, b->y_cols, L, ITEM_MAX_LINES, NULL);
+	for (size_t i = 0; i < n && !cd[0]; i++) {
+		const char *c = region_cell_in(sb_str(&L[i].text));
+		const char *close = c ? strchr(c, ')') : NULL;
+		if (!close)
+			continue;
+		const char *name = close + 1;
+		while (*name == ' ')
+			name++;
+		/* the name: its ideographs up to the next gap (the next column's text
+		 * may follow in the same line) */
+		char cell[256];
+		size_t at = (size_t)(close - c) + 1, chars = 0;
+		memcpy(cell, c, at);
+		for (const char *q = name; *q && chars < REGION_NAME_MAX_CHARS && at + 4 < sizeof cell;) {
+			uint32_t cp;
+			size_t k = utf8_get(q, &cp);
+			if (cp >= CJK_FIRST && cp <= CJK_LAST) {
+				memcpy(cell + at, q, k);
+				at += k;
+				chars++;
+			} else if (cp != ' ' || chars > 0) {
+				break;
+			}
+			q += k;
+		}
+		cell[at] = '\0';
+		fu_split_region(cell, nm, nm_cap, cd, cd_cap);
+	}
+	rlines_free(L, n);
+}
+
 static void item_region(struct item_band *b, json_t *it, int scanned)
 {
 	struct sbuf all;
@@ -1577,6 +1700,8 @@ static void item_region(struct item_band *b, json_t *it, int scanned)
 	fu_split_region(sb_str(&all), nm, sizeof nm, cd, sizeof cd);
 	if (!cd[0] && scanned)
 		region_misread_bracket(sb_str(&all), nm, sizeof nm, cd);
+	if (!cd[0] && scanned && !col_of(b->cols, b->nc, L_I_REGION))
+		region_in_band(b, nm, sizeof nm, cd, sizeof cd);
 	json_object_set_new(it, "origin_region", json_pack("{s:o,s:o}", "code", jstr_or_null(cd), "name", jstr_or_null(nm)));
 	sb_free(&all);
 }
@@ -1640,6 +1765,7 @@ static void read_item(struct item_ctx *ic, const struct fpage *p, const struct c
 	double vehicles = item_quantities(&b, it);
 	json_t *jq = json_object_get(it, "qty");
 	int price_sure = item_prices(&b, it, json_is_number(jq) ? json_number_value(jq) : NAN) && json_is_number(jq);
+	item_currency_in_band(&b, it, ic->r->src->scanned);
 	item_countries(&b, it);
 	item_region(&b, it, ic->r->src->scanned);
 	item_vehicle(it, hs, spec_text, vehicles);

@@ -41,6 +41,14 @@ struct label_def {
 	const char *text;	/* normalised (ASCII brackets and colons), no spaces */
 	int run_on;		/* may follow another run-on label on one line piece after its value
 				 * (the footer: "报关人员：王军 报关人员证号：… 电话：…") */
+	int ocr;		/* how OCR text may misread it (enum label_ocr) */
+};
+
+/* How a label is matched in OCR text when it was not read exactly. */
+enum label_ocr {
+	LABEL_OCR_FUZZY = 0,	/* four or more characters: a few edits (find_labels) */
+	LABEL_OCR_EXACT,	/* never guessed (the import form's labels: a guess would refuse the file) */
+	LABEL_OCR_SHORT,	/* two or three characters: one misread, when it is its line piece's whole text */
 };
 
 struct flabel {

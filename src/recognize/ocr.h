@@ -29,9 +29,9 @@ struct rec_raster {
  * from 50 to 1200 is taken. The page is read at its scan resolution kept
  * between 200 and 300 dpi (200 when scan_dpi is 0): the fine strokes of a
  * 300 dpi black-and-white scan are lost at 200, and chi_sim reads a 200 dpi
- * scan worse once enlarged. A scan under 200 dpi is read at 300 (measured on
- * generated 150 dpi scans: better than at 200), smoothed first when it is
- * black and white. Other errors: K_NO_TEXT when the image holds no readable text (a
+ * grey scan worse once enlarged. A scan under 200 dpi is read at 300 (measured
+ * on generated 150 dpi scans: better than at 200), smoothed first when it is
+ * black and white; so is a 200 dpi black-and-white scan (issue 13). Other errors: K_NO_TEXT when the image holds no readable text (a
  * photo, a blank page), K_RESOURCE_LIMIT for an image over 120 megapixels,
  * K_INTERNAL when Tesseract or its chi_sim data cannot be loaded. */
 enum kerr rec_ocr_page(const struct rec_raster *img, int64_t deadline_ms, struct rec_page *out) KOUAN_MUST_USE;

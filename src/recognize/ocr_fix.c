@@ -431,6 +431,63 @@ void ocr_vin_consensus(const char (*vins)[OCR_VIN_LEN + 1], size_t n, char hint[
 	hint[OCR_VIN_LEN] = 0;
 }
 
+#define VIN_PREFIX_MIN 5	/* a shared prefix shorter than this does not mark where VINs start */
+#define VIN_PREFIX_MISS 1	/* characters of the prefix that may be misread where it recurs */
+#define VIN_SHORT (OCR_VIN_LEN - 1)	/* a piece of a run: one character lost ... */
+#define VIN_LONG (OCR_VIN_LEN + 1)	/* ... or one too many */
+
+/* Does the prefix (plen characters, '?' matching anything) stand at run[i]? */
+static bool prefix_at(const char *run, size_t len, size_t i, const char *prefix, size_t plen)
+{
+	if (i + plen > len)
+		return false;
+	int miss = 0;
+	for (size_t k = 0; k < plen; k++)
+		miss += prefix[k] != '?' && prefix[k] != run[i + k];
+	return miss <= VIN_PREFIX_MISS;
+}
+
+/* The shipment's prefix: the hint's known first characters, else the run's
+ * own first ones when they recur where the second VIN would start. */
+static size_t run_prefix(const char *run, size_t len, const char *hint, char prefix[OCR_VIN_PREFIX])
+{
+	size_t plen = 0;
+	while (hint && plen < OCR_VIN_PREFIX && hint[plen] && hint[plen] != '?') {
+		prefix[plen] = hint[plen];
+		plen++;
+	}
+	if (plen >= VIN_PREFIX_MIN)
+		return plen;
+	memcpy(prefix, run, OCR_VIN_PREFIX);
+	for (size_t at = VIN_SHORT; at <= VIN_LONG; at++)
+		if (prefix_at(run, len, at, prefix, OCR_VIN_PREFIX))
+			return OCR_VIN_PREFIX;
+	return 0;
+}
+
+size_t ocr_vin_run_starts(const char *run, size_t len, const char *hint, size_t *starts, size_t max)
+{
+	char prefix[OCR_VIN_PREFIX];
+	if (len < 2 * VIN_SHORT || max < 2)
+		return 0;
+	size_t plen = run_prefix(run, len, hint, prefix), n = 0, at = 0;
+	while (n < max && len - at >= VIN_SHORT) {
+		starts[n++] = at;
+		if (len - at <= VIN_LONG)
+			break;
+		/* the next start: where the prefix recurs, the nearest to 17 on */
+		static const size_t steps[] = {OCR_VIN_LEN, VIN_SHORT, VIN_LONG};
+		size_t next = at + OCR_VIN_LEN;
+		for (size_t k = 0; plen && k < sizeof steps / sizeof steps[0]; k++)
+			if (prefix_at(run, len, at + steps[k], prefix, plen)) {
+				next = at + steps[k];
+				break;
+			}
+		at = next;
+	}
+	return n >= 2 ? n : 0;
+}
+
 /* ---- digit strings ---- */
 
 enum ocr_fix ocr_fix_digits(const char *in, size_t len, const float *conf, size_t want_len,
@@ -672,6 +729,54 @@ int ocr_closest(const char *text, size_t len, const char *const *table, size_t n
 		return -1;
 	if (edits)
 		*edits = best_d;
+	return best;
+}
+
+#define LABEL_MAX_CPS 32	/* ocr_label_prefix: code points of a label compared at most */
+
+int ocr_label_prefix(const uint32_t *text, size_t nt, const uint32_t *label, size_t nl, int max_edits,
+	size_t *used)
+{
+	int none = max_edits + 1;
+	*used = 0;
+	if (nl == 0 || nl > LABEL_MAX_CPS || max_edits < 0)
+		return none;
+	size_t cols = nl + (size_t)max_edits < nt ? nl + (size_t)max_edits : nt;
+	/* row[j]: the distance of the label's first i code points to text[0, j) */
+	int row[LABEL_MAX_CPS * 2 + 2];
+	if (cols + 1 > sizeof row / sizeof row[0])
+		cols = sizeof row / sizeof row[0] - 1;
+	for (size_t j = 0; j <= cols; j++)
+		row[j] = (int)j;
+	for (size_t i = 1; i <= nl; i++) {
+		int diag = row[0];
+		row[0] = (int)i;
+		for (size_t j = 1; j <= cols; j++) {
+			int up = row[j];
+			int v = diag + (label[i - 1] != text[j - 1]);
+			if (up + 1 < v)
+				v = up + 1;
+			if (row[j - 1] + 1 < v)
+				v = row[j - 1] + 1;
+			row[j] = v;
+			diag = up;
+		}
+	}
+	int best = none;
+	size_t lo = nl > (size_t)max_edits ? nl - (size_t)max_edits : 1;
+	for (size_t j = lo; j <= cols; j++) {
+		bool ends = text[j - 1] == label[nl - 1];
+		bool better = row[j] < best || (row[j] == best && ends && *used && text[*used - 1] != label[nl - 1]);
+		if (better) {
+			best = row[j];
+			*used = j;
+		}
+	}
+	/* never let the misreads outnumber the characters read right */
+	if (best > max_edits || (size_t)best * 2 >= nl) {
+		*used = 0;
+		return none;
+	}
 	return best;
 }
 

@@ -50,6 +50,20 @@ enum ocr_fix ocr_fix_vin(const char *in, size_t len, const float *conf, const ch
  * hint gets 17 characters and a NUL. */
 void ocr_vin_consensus(const char (*vins)[OCR_VIN_LEN + 1], size_t n, char hint[OCR_VIN_LEN + 1]);
 
+/* VINs run together in OCR text (a space-separated list whose spaces were
+ * lost, a character dropped or added here and there): where each one
+ * starts. The VINs of one shipment share their first characters (the maker's
+ * WMI and the model's VDS): the prefix hint gives ('?' where unknown), or
+ * else the run's own first OCR_VIN_PREFIX characters when they recur about 17
+ * characters on. Each piece starts where that prefix recurs (one character
+ * of it may be misread) 16 to 18 characters after the previous start, or 17
+ * characters on when it is not found there. run holds ASCII letters and
+ * digits only. Writes up to max starts into starts (starts[0] = 0) and
+ * returns how many; 0 when the run is not two or more VINs long. Piece k is
+ * [starts[k], starts[k + 1]) and the last one ends at len. */
+#define OCR_VIN_PREFIX 8
+size_t ocr_vin_run_starts(const char *run, size_t len, const char *hint, size_t *starts, size_t max);
+
 #define OCR_USCC_LEN 18
 
 /* A unified social credit code (统一社会信用代码, GB 32100: 0-9 and A-Z
@@ -100,6 +114,16 @@ enum ocr_fix ocr_fix_date(const char *in, size_t len, char out[OCR_DATE_LEN + 1]
 int ocr_edit_distance(const uint32_t *a, size_t na, const uint32_t *b, size_t nb, int max_edits);
 
 int ocr_closest(const char *text, size_t len, const char *const *table, size_t n, int max_edits, int *edits);
+
+/* A form's label at the start of OCR text: the least edit distance between
+ * label[0, nl) and a prefix of text[0, nt) (code points, spaces already taken
+ * out), trying prefixes of nl - max_edits to nl + max_edits code points. *used
+ * gets that prefix's length (of equal distances, the one ending in the
+ * label's last character, else the shorter). Returns max_edits + 1 when no
+ * prefix is close enough, or when the misreads would not be outnumbered by
+ * the characters read right. */
+int ocr_label_prefix(const uint32_t *text, size_t nt, const uint32_t *label, size_t nl, int max_edits,
+	size_t *used);
 
 /* The confidence to report for a field read from OCR: the least confident
  * code point of its text, lowered further when a correction was needed, and

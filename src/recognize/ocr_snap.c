@@ -105,6 +105,37 @@ static bool is_trailing_junk(uint32_t cp)
 
 /* The table entry the end of value reads as: the unique closest one within
  * a misread in four code points (none for names of one or two). */
+/* Issue 13: the entry inside the value, a code or specks read before or
+ * after it ("(6502011霍尔果斯公路了岸口岸."): of the entries within their
+ * allowance somewhere in it, the one with the most characters read right,
+ * then the fewest misread (俄罗斯 over 白俄罗斯 in "俄罗斯 (RUS)"). */
+static int snap_inside(const uint32_t *v, size_t nv, const struct table *t, int *best_d, bool *tie)
+{
+	uint32_t e[SNAP_MAX_CP];
+	int best = -1, best_right = 0;
+	for (size_t k = 0; k < t->n; k++) {
+		size_t ne = utf8_decode(t->e[k].name, e, SNAP_MAX_CP);
+		int allow = ne >= 3 ? (ne / 4 > 1 ? (int)(ne / 4) : 1) : 0, d = 1 << 20;
+		for (size_t len = ne ? ne - 1 : 0; len <= ne + 1 && len <= nv; len++)
+			for (size_t at = 0; len && at + len <= nv; at++) {
+				int dd = ocr_edit_distance(v + at, len, e, ne, SNAP_MAX_CP);
+				d = dd < d ? dd : d;
+			}
+		if (d > allow)
+			continue;
+		int right = (int)ne - d;
+		if (right > best_right || (right == best_right && best >= 0 && d < *best_d)) {
+			best = (int)k;
+			best_right = right;
+			*best_d = d;
+			*tie = false;
+		} else if (right == best_right && d == *best_d && strcmp(t->e[k].code, t->e[best].code) != 0) {
+			*tie = true;
+		}
+	}
+	return best;
+}
+
 static int snap(const char *value, const struct table *t, int *edits)
 {
 	uint32_t v[SNAP_MAX_CP], e[SNAP_MAX_CP];
@@ -137,6 +168,8 @@ static int snap(const char *value, const struct table *t, int *edits)
 			tie = true;
 		}
 	}
+	if (best < 0 && !tie)
+		best = snap_inside(v, nv, t, &best_d, &tie);
 	if (tie)
 		return -1;
 	*edits = best_d;

@@ -337,12 +337,38 @@ static bool transit_in(const struct cps *text, const uint32_t *digits, size_t n,
 	return best <= TIDY_TRANSIT_EDITS && !tie;
 }
 
+#define TIDY_TAIL_MIN 2	/* characters of a label's wrapped tail taken for one */
+#define TIDY_TAIL_MAX 6
+
+/* Where the wrapped end of the cell's label, read into the value ("及航次号"
+ * under "运输工具名称", misread: "航及 次号", "及航次姑"), ends: a run of
+ * ideographs at from, right before the value's letters, digits or '@', that
+ * reads as the label's last characters with at most half of them misread
+ * (a plate's province is one ideograph: never taken). from when there is none. */
+static size_t label_tail_end(const struct cps *t, size_t from)
+{
+	struct cps label = decode("运输工具名称及航次号");
+	uint32_t v[TIDY_TAIL_MAX];
+	size_t n = 0, i = from;
+	for (; i < t->n && n < TIDY_TAIL_MAX && (is_han(t->v[i]) || is_space(t->v[i])); i++)
+		if (!is_space(t->v[i]))
+			v[n++] = t->v[i];
+	size_t end = from;
+	if (n >= TIDY_TAIL_MIN && i < t->n && (is_alnum(t->v[i]) || t->v[i] == '@'))
+		for (size_t m = TIDY_TAIL_MIN; m <= n + 1 && m < label.n && end == from; m++)
+			if ((size_t)distance(v, n, label.v + label.n - m, m) * 2 <= n)
+				end = i;
+	free(label.v);
+	return end;
+}
+
 char *ocr_tidy_transport(const char *tname, const char *remarks)
 {
 	struct cps t = decode(tname), r = decode(remarks), out = {0};
 	size_t a = 0, b = t.n;
 	while (a < b && !is_alnum(t.v[a]) && !is_han(t.v[a]) && t.v[a] != '@')
 		a++;
+	a = label_tail_end(&t, a);
 	while (b > a && !is_alnum(t.v[b - 1]) && !is_han(t.v[b - 1]))
 		b--;
 	size_t i = a;
@@ -375,6 +401,55 @@ char *ocr_tidy_transport(const char *tname, const char *remarks)
 	char *s = encode(&out);
 	free(t.v);
 	free(r.v);
+	free(out.v);
+	return s;
+}
+
+#define TIDY_KZ_PLATE 8	/* characters of a Kazakh plate with three letters */
+#define TIDY_KZ_RUN_MAX 8	/* Kazakh plates run together that are cut apart */
+
+/* A run of n letters and digits that is k >= 2 Kazakh plates of 8 run
+ * together (their spaces lost): each gets its look-alikes; false, and v
+ * untouched, unless every one is a plate. */
+static bool kz_plates_run(uint32_t *v, size_t n)
+{
+	size_t k = n / TIDY_KZ_PLATE;
+	uint32_t w[TIDY_KZ_PLATE * TIDY_KZ_RUN_MAX];
+	if (n % TIDY_KZ_PLATE || k < 2 || k > TIDY_KZ_RUN_MAX)
+		return false;
+	memcpy(w, v, n * sizeof *w);
+	for (size_t j = 0; j < k; j++)
+		if (!kz_plate(w + j * TIDY_KZ_PLATE, TIDY_KZ_PLATE))
+			return false;
+	memcpy(v, w, n * sizeof *w);
+	return true;
+}
+
+char *ocr_tidy_kz_plates(const char *text)
+{
+	struct cps t = decode(text), out = {0};
+	for (size_t i = 0; i < t.n;) {
+		if (!is_alnum(t.v[i]) || (i > 0 && is_alnum(t.v[i - 1]))) {
+			cps_push(&out, t.v[i++]);
+			continue;
+		}
+		size_t e = i;
+		while (e < t.n && is_alnum(t.v[e]))
+			e++;
+		if (kz_plates_run(t.v + i, e - i)) {
+			for (size_t j = i; j < e; j += TIDY_KZ_PLATE) {
+				if (j > i)
+					cps_push(&out, ' ');
+				cps_append(&out, t.v + j, TIDY_KZ_PLATE);
+			}
+		} else {
+			kz_plate(t.v + i, e - i);
+			cps_append(&out, t.v + i, e - i);
+		}
+		i = e;
+	}
+	char *s = encode(&out);
+	free(t.v);
 	free(out.v);
 	return s;
 }

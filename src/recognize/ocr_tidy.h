@@ -8,7 +8,8 @@
  *   NM / NA / N1M become N/M again; the colon after a key of the remarks
  *   (车牌号, 司机, 电话, 转关单号, ...) that OCR reads as , ; . or drops
  *   beside another colon becomes "：".
- * - ocr_tidy_transport: the transport name: stray punctuation before it goes;
+ * - ocr_tidy_transport: the transport name: stray punctuation before it goes,
+ *   and so does the end of its label wrapped into the value ("及航次号");
  *   a transit number "@…" misread by a digit takes the 16-digit number the
  *   remarks give (转关单号); a Kazakh plate (123ABC02: three digits, two or
  *   three letters, two region digits) gets its look-alikes (O/0, I/1, S/5,
@@ -30,6 +31,13 @@ char *ocr_tidy_codes(const char *text, const json_t *vins, const json_t *plates)
  * runs into Chinese ("陕C3394挂转关"), and for a full stop read for the comma
  * after a plate ("980UAX02.333HSS13挂"). */
 char *ocr_tidy_split_trailers(const char *text);
+
+/* Kazakh plates in the remarks (123ABC02) with their look-alikes set by
+ * position, as ocr_tidy_transport does, and cut apart where two or more of
+ * eight characters ran together ("680RSV07727UBF17" -> "680RSV07 727UBF17"),
+ * for finding them (issue 13). A run is touched only when every piece of it
+ * reads as a plate with at most two look-alikes and two real letters. */
+char *ocr_tidy_kz_plates(const char *text);
 
 /* An item's 境内货源地 {code, name}: the name without its code printed again
  * in front ("青岛(37029) 青岛"), a speck before it ("人 金华") or Latin specks

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "recognize/form.h"
+#include "recognize/ocr_fix.h"
 
 /* ---- a bounded string buffer ---- */
 
@@ -274,25 +275,58 @@ static size_t match_at(const struct fpage *p, size_t from, size_t end, const cha
 	return k - from;
 }
 
-/* OCR (issue 4): a label read with a few characters misread. Only for OCR
- * text (glyph confidences below 1), only labels of four or more characters,
- * at most one misread in four; *miss gets the count. */
-static size_t match_at_ocr(const struct fpage *p, size_t from, size_t end, const char *t, int *miss)
+#define LABEL_FUZZY_MIN_CHARS 4	/* OCR: shorter labels are guessed only as LABEL_OCR_SHORT */
+#define LABEL_FUZZY_TWO_EDITS 5	/* labels of this many characters may have two misreads */
+#define LABEL_FUZZY_THREE_EDITS 9	/* ... and of this many, three */
+#define LABEL_FUZZY_LOOK 40		/* glyphs of a line piece compared with a label */
+
+/* The edits OCR may have made to a label of n characters (issue 13: an edit
+ * distance, so that a character dropped or split in two still matches). */
+static int fuzzy_budget(const struct label_def *d, size_t n)
 {
-	size_t k = from, n = 0;
+	if (d->ocr == LABEL_OCR_EXACT)
+		return -1;
+	if (d->ocr == LABEL_OCR_SHORT && n < LABEL_FUZZY_MIN_CHARS)
+		return 1;
+	if (n < LABEL_FUZZY_MIN_CHARS)
+		return -1;
+	return n >= LABEL_FUZZY_THREE_EDITS ? 3 : n >= LABEL_FUZZY_TWO_EDITS ? 2 : 1;
+}
+
+/* OCR (issues 4, 13): a label read with a few characters misread, dropped
+ * or added, at glyph `from`. Only for OCR text. A short label
+ * (LABEL_OCR_SHORT) only as the piece's whole text with its first
+ * character right ("项时" for 项号). Returns the glyphs it takes and the
+ * edits in *miss, or 0. */
+static size_t match_at_ocr(const struct fpage *p, size_t from, size_t end, const struct label_def *d, int *miss)
+{
+	uint32_t text[LABEL_FUZZY_LOOK], label[LABEL_FUZZY_LOOK];
+	size_t at[LABEL_FUZZY_LOOK], nt = 0, nl = 0;
+	for (size_t k = from; k < end && nt < LABEL_FUZZY_LOOK; k++)
+		if (p->g[k].cp != ' ') {
+			at[nt] = k;
+			text[nt++] = p->g[k].cp;
+		}
+	for (const char *t = d->text; *t && nl < LABEL_FUZZY_LOOK;)
+		t += utf8_get(t, &label[nl++]);
+	int budget = fuzzy_budget(d, nl);
 	*miss = 0;
-	while (*t) {
-		uint32_t cp;
-		t += utf8_get(t, &cp);
-		while (k < end && p->g[k].cp == ' ')
-			k++;
-		if (k >= end)
+	if (budget < 0 || nt == 0)
+		return 0;
+	if (nl < LABEL_FUZZY_MIN_CHARS) {
+		/* the piece's whole text, its first character right, one other misread */
+		if (nt != nl || text[0] != label[0])
 			return 0;
-		*miss += p->g[k].cp != cp;
-		k++;
-		n++;
+		for (size_t i = 1; i < nl; i++)
+			*miss += text[i] != label[i];
+		return *miss == 1 ? at[nt - 1] + 1 - from : 0;
 	}
-	return n >= 4 && (size_t)*miss * 4 <= n && *miss > 0 ? k - from : 0;
+	size_t used = 0;
+	int dist = ocr_label_prefix(text, nt, label, nl, budget, &used);
+	if (dist > budget || dist == 0 || used == 0)
+		return 0;
+	*miss = dist;
+	return at[used - 1] + 1 - from;
 }
 
 /* Punctuation OCR makes of a speck or a bracket's edge: not a letter, digit or ideograph. */
@@ -504,6 +538,33 @@ static int after_gap(const struct fpage *p, const struct fline *L, size_t k)
 	return a->cp == ' ' || p->g[k].x0 - a->x1 > FORM_WORD_GAP * L->size;
 }
 
+/* The label OCR text at glyph `from` reads as with the fewest misreads (of
+ * equal ones, the longest label); two different labels equally close are
+ * neither. Returns the glyphs it takes (0: none) and its index in *best. */
+static size_t closest_label(const struct fpage *p, size_t from, size_t end, const struct label_def *defs,
+	size_t ndefs, size_t *best)
+{
+	int best_miss = 1 << 20, tie = 0;
+	size_t best_n = 0, best_len = 0;
+	for (size_t d = 0; d < ndefs; d++) {
+		int miss;
+		size_t n = match_at_ocr(p, from, end, &defs[d], &miss);
+		size_t len = strlen(defs[d].text);
+		if (!n || miss > best_miss || (miss == best_miss && len < best_len))
+			continue;
+		if (miss == best_miss && len == best_len) {
+			tie |= defs[d].id != defs[*best].id;
+			continue;
+		}
+		tie = 0;
+		best_n = n;
+		*best = d;
+		best_miss = miss;
+		best_len = len;
+	}
+	return tie ? 0 : best_n;
+}
+
 void find_labels(struct fpage *p, const struct label_def *defs, size_t ndefs)
 {
 	size_t cap = 64;
@@ -524,35 +585,24 @@ void find_labels(struct fpage *p, const struct label_def *defs, size_t ndefs)
 				best = d;
 			}
 		}
-		if (!best_n && ocr) {
-			int best_miss = 1 << 20;
-			for (size_t d = 0; d < ndefs; d++) {
-				int miss;
-				size_t n = match_at_ocr(p, L->g0, end, defs[d].text, &miss);
-				if (n && (miss < best_miss || (miss == best_miss && n > best_n))) {
-					best_n = n;
-					best = d;
-					best_miss = miss;
-				}
-			}
-		}
+		if (!best_n && ocr)
+			best_n = closest_label(p, L->g0, end, defs, ndefs, &best);
 		/* OCR (issue 4): a stray mark before the label (“单价, 《包装) */
 		size_t start = L->g0;
 		if (!best_n && ocr) {
 			size_t s = L->g0;
 			while (s < end && s < L->g0 + 3 && is_stray_mark(p->g[s].cp))
 				s++;
-			for (int fuzzy = 0; fuzzy < 2 && !best_n; fuzzy++)	/* an exact match first */
-				for (size_t d = 0; d < ndefs && s > L->g0 && s < end; d++) {
-					int miss = 0;
-					size_t n = fuzzy ? match_at_ocr(p, s, end, defs[d].text, &miss) :
-						match_at(p, s, end, defs[d].text);
-					if (n > best_n) {
-						best_n = n;
-						best = d;
-						start = s;
-					}
+			for (size_t d = 0; d < ndefs && s > L->g0 && s < end; d++) {	/* an exact match first */
+				size_t n = match_at(p, s, end, defs[d].text);
+				if (n > best_n) {
+					best_n = n;
+					best = d;
+					start = s;
 				}
+			}
+			if (!best_n && s > L->g0 && s < end && (best_n = closest_label(p, s, end, defs, ndefs, &best)))
+				start = s;
 		}
 		if (best_n && !ocr && glued_digit(p, L, start + best_n))
 			best_n = 0;	/* "随附单证1:…" is a value, not the label 随附单证 */

@@ -244,6 +244,47 @@ static void test_closest(void **state)
 	assert_int_equal(ocr_closest(s, strlen(s), remarks, 2, 2, NULL), 0);
 }
 
+/* Issue 13: where VINs run together start, by the shipment's shared prefix. */
+static void test_vin_run_starts(void **state)
+{
+	(void)state;
+	size_t st[8];
+	/* three VINs, the second one character short: the prefix finds the third */
+	const char *run = "LFWF19C01PX615590LFWF19C0PX615591LFWF19C06PX615598";
+	size_t n = ocr_vin_run_starts(run, strlen(run), NULL, st, 8);
+	assert_int_equal(n, 3);
+	assert_int_equal(st[0], 0);
+	assert_int_equal(st[1], 17);
+	assert_int_equal(st[2], 33);
+	/* the hint's prefix, one character of it misread (F as E) where it recurs */
+	run = "LFWF19C01PX615590LEWF19C03PX615591";
+	n = ocr_vin_run_starts(run, strlen(run), "LFWF19C0?PX6155??", st, 8);
+	assert_int_equal(n, 2);
+	assert_int_equal(st[1], 17);
+	/* one VIN alone is no run */
+	assert_int_equal(ocr_vin_run_starts("LFWF19C01PX615590", 17, NULL, st, 8), 0);
+}
+
+/* Issue 13: a label at the start of OCR text, by edit distance. */
+static void test_label_prefix(void **state)
+{
+	(void)state;
+	static const uint32_t gross[] = {0x6BDB, 0x91CD, '(', 0x5343, 0x514B, ')'};	/* 毛重(千克) */
+	static const uint32_t read[] = {0x6BDB, 0x91CD, '(', 0x4E8E, 0x4E0A, 0x514B, ')', ':', '1', '6'};	/* 毛重(于上克):16 */
+	size_t used;
+	assert_int_equal(ocr_label_prefix(read, 10, gross, 6, 2, &used), 2);
+	assert_int_equal(used, 7);	/* up to the bracket: the colon is the value's */
+	assert_int_equal(ocr_label_prefix(read, 10, gross, 6, 1, &used), 2);	/* over the budget */
+	assert_int_equal(used, 0);
+	static const uint32_t shipper[] = {0x5883, 0x5185, 0x53D1, 0x8D27, 0x4EBA};	/* 境内发货人 */
+	static const uint32_t half[] = {0x5883, 0x5185, 0x53D1, 0x4FE9, 0x4EBA, 'A'};	/* 境内发俩人A */
+	assert_int_equal(ocr_label_prefix(half, 6, shipper, 5, 2, &used), 1);
+	assert_int_equal(used, 5);
+	/* as many misread as read right: not the label */
+	static const uint32_t other[] = {0x5883, 0x5916, 0x6536, 0x4FE9, 0x4EBA};	/* 境外收俩人 */
+	assert_int_equal(ocr_label_prefix(other, 5, shipper, 5, 3, &used), 4);
+}
+
 static void test_field_conf(void **state)
 {
 	assert_true(ocr_field_conf(1.0f, OCR_FIX_EXACT, false) < 0.9f);
@@ -426,6 +467,8 @@ int main(void)
 		cmocka_unit_test(test_digits_and_vote),
 		cmocka_unit_test(test_date),
 		cmocka_unit_test(test_closest),
+		cmocka_unit_test(test_vin_run_starts),
+		cmocka_unit_test(test_label_prefix),
 		cmocka_unit_test(test_field_conf),
 #ifdef KOUAN_OCR
 		cmocka_unit_test(test_ocr_refuses),

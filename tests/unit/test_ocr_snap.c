@@ -44,6 +44,22 @@ static void test_leaked_codes_and_misreads(void **state)
 	json_decref(conf);
 }
 
+/* Issue 13: the entry inside a value with junk after it as well as before,
+ * the entry with the most characters read right (not the shorter synonym). */
+static void test_entry_inside(void **state)
+{
+	(void)state;
+	json_t *out = json_pack("{s:s,s:s}", "departure_port", "(6502011霍尔果斯公路 了 岸 口岸.", "destination_country",
+		"俄罗斯 (RUS}) 1");
+	json_t *conf = json_object();
+	ocr_snap_fields(out, conf);
+	assert_string_equal(str(out, "departure_port"), "霍尔果斯公路口岸");
+	assert_string_equal(str(out, "destination_country"), "俄罗斯");
+	assert_true(json_real_value(json_object_get(conf, "departure_port")) < 0.9);
+	json_decref(out);
+	json_decref(conf);
+}
+
 static void test_currency(void **state)
 {
 	(void)state;
@@ -122,6 +138,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_leaked_codes_and_misreads),
+		cmocka_unit_test(test_entry_inside),
 		cmocka_unit_test(test_currency),
 		cmocka_unit_test(test_unknown_values_stay),
 		cmocka_unit_test(test_company_names),

@@ -48,6 +48,24 @@ static void test_transport_name(void **state)
 	check(ocr_tidy_transport("豫847Q08/20260509", ""), "豫B47Q08/20260509");
 	/* a date is no plate */
 	check(ocr_tidy_transport("新F16529/20240808", ""), "新F16529/20240808");
+	/* issue 13: the label's wrapped end (及航次号) read into the value, misread or not */
+	check(ocr_tidy_transport("及航次号793OBQ07/119VPQ13挂", ""), "793OBQ07/119VPQ13挂");
+	check(ocr_tidy_transport("航及 次号701SUZ02/992DFQ02挂", ""), "701SUZ02/992DFQ02挂");
+	check(ocr_tidy_transport("及航次姑330MFB17", ""), "330MFB17");
+	/* ... but not a plate's province, nor words that are no part of the label */
+	check(ocr_tidy_transport("新D35216/20250407", ""), "新D35216/20250407");
+	check(ocr_tidy_transport("汽车运输 新D35216", ""), "汽车运输 新D35216");
+}
+
+/* Issue 13: Kazakh plates in the remarks, look-alikes by position, runs cut apart. */
+static void test_kz_plates(void **state)
+{
+	(void)state;
+	check(ocr_tidy_kz_plates("车牌：680RSV07727UBF17239ZBG17挂 224ZVP03"), "车牌：680RSV07 727UBF17 239ZBG17挂 224ZVP03");
+	check(ocr_tidy_kz_plates("8490HX07挂,361DWX05,772AF517挂"), "849OHX07挂,361DWX05,772AFS17挂");
+	/* no plate: a date, a seal, a VIN, a container, a run that is not all plates */
+	check(ocr_tidy_kz_plates("20250407 GS04020257 LFNL6HDH7SM393588 KCCU5651292 680RSV07HQFU8326"),
+		"20250407 GS04020257 LFNL6HDH7SM393588 KCCU5651292 680RSV07HQFU8326");
 }
 
 static void test_codes_from_lists(void **state)
@@ -90,6 +108,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_remarks_keys_marks_and_label),
 		cmocka_unit_test(test_transport_name),
+		cmocka_unit_test(test_kz_plates),
 		cmocka_unit_test(test_codes_from_lists),
 		cmocka_unit_test(test_trailers_and_regions),
 	};
