@@ -26,6 +26,12 @@ struct store {
 	 * free. Another process on the same file still meets the busy timeout. */
 	pthread_mutex_t write_mu;
 	int one_writer;
+	/* SQLite on a file: the connection every write of the server runs on,
+	 * lent with write_mu. A connection's page cache is dropped whenever it
+	 * begins after another connection's commit; the writer's own commits
+	 * leave its cache warm, where a pool connection taken in turn found it
+	 * stale at nearly every write. NULL: writes borrow from the pool. */
+	struct db_conn *writer;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	struct db_conn *all[STORE_POOL_MAX];
@@ -99,6 +105,8 @@ void store_close(struct store *st)
 		return;
 	for (int i = 0; i < st->n; i++)
 		st->drv->close(st->all[i]);
+	if (st->writer)
+		st->drv->close(st->writer);
 	pthread_cond_destroy(&st->cv);
 	pthread_mutex_destroy(&st->mu);
 	pthread_mutex_destroy(&st->write_mu);
@@ -139,6 +147,9 @@ enum kerr store_open(const char *url, int pool_size, struct store **out)
 		if (i == 0)
 			e = store_migrate(&(struct conn){drv, st->all[0]});
 	}
+	/* :memory: is a database per connection: its one connection does both. */
+	if (e == K_OK && st->one_writer && strcmp(target, ":memory:") != 0)
+		e = drv->open(target, &st->writer);
 	if (e == K_OK)
 		e = store_user_keys_fill(st);
 	if (e != K_OK) {
@@ -304,33 +315,45 @@ enum kerr store_q_in(const struct conn *c, const char *head, const int64_t *ids,
 	return e;
 }
 
-static void writer_enter(struct store *st)
+/* The connection a write runs on, lent to one writer at a time: the
+ * server's writers queue on write_mu (see struct store). */
+static enum kerr writer_get(struct store *st, struct conn *out)
 {
-	if (st->one_writer)
-		pthread_mutex_lock(&st->write_mu);
+	if (st->writer == NULL) {
+		enum kerr e = store_conn_get(st, out);
+		if (e == K_OK && st->one_writer)
+			pthread_mutex_lock(&st->write_mu);
+		return e;
+	}
+	pthread_mutex_lock(&st->write_mu);
+	out->drv = st->drv;
+	out->db = st->writer;
+	return K_OK;
 }
 
-static void writer_leave(struct store *st)
+static void writer_put(struct store *st, struct conn *c)
 {
 	if (st->one_writer)
 		pthread_mutex_unlock(&st->write_mu);
+	if (st->writer == NULL)
+		store_conn_put(st, c);
+	c->db = NULL;
 }
 
-/* q_vrun on a connection borrowed from st for the call; a write queues
- * behind the server's other writers (writer_enter). */
+/* q_vrun on a connection borrowed from st for the call; a write runs on
+ * the writer's connection (writer_get). */
 static enum kerr q_vborrowed(struct store *st, int writes, const char *sql, row_fn fn, void *arg, int64_t *changes,
 	int *rows, const char *fmt, va_list ap)
 {
 	struct conn c;
-	enum kerr e = store_conn_get(st, &c);
+	enum kerr e = writes ? writer_get(st, &c) : store_conn_get(st, &c);
 	if (e != K_OK)
 		return e;
-	if (writes)
-		writer_enter(st);
 	e = q_vrun(&c, sql, fn, arg, changes, rows, fmt, ap);
 	if (writes)
-		writer_leave(st);
-	store_conn_put(st, &c);
+		writer_put(st, &c);
+	else
+		store_conn_put(st, &c);
 	return e;
 }
 
@@ -413,10 +436,9 @@ enum kerr store_ping(struct store *st)
 enum kerr store_tx(struct store *st, tx_fn fn, void *arg)
 {
 	struct conn c;
-	enum kerr e = store_conn_get(st, &c);
+	enum kerr e = writer_get(st, &c);
 	if (e != K_OK)
 		return e;
-	writer_enter(st);
 	e = c.drv->begin(c.db);
 	if (e == K_OK) {
 		e = fn(&c, arg);
@@ -425,8 +447,7 @@ enum kerr store_tx(struct store *st, tx_fn fn, void *arg)
 		if (e != K_OK && c.drv->rollback(c.db) != K_OK)
 			log_warn("msg=\"rollback failed\" driver=%s", c.drv->name);
 	}
-	writer_leave(st);
-	store_conn_put(st, &c);
+	writer_put(st, &c);
 	return e;
 }
 

@@ -52,8 +52,8 @@ enum kerr store_q_insert(struct store *st, const char *sql, int64_t *id, const c
 /* A write: K_NOT_FOUND when it changed no row and need_row is set. */
 enum kerr store_q_write(struct store *st, int need_row, const char *sql, const char *fmt, ...) KOUAN_MUST_USE;
 
-/* A transaction: borrow a connection, begin (SQLite: BEGIN IMMEDIATE, which
- * takes the write lock at once), run fn, commit when it returns K_OK and roll
+/* A transaction: borrow a connection (SQLite: the one writer's, see struct
+ * store), begin (SQLite: BEGIN IMMEDIATE, which takes the write lock at once), run fn, commit when it returns K_OK and roll
  * back otherwise. fn's error (or the commit's) is returned. fn runs its
  * statements with store_q_run on c; it must not borrow another connection. */
 typedef enum kerr (*tx_fn)(const struct conn *c, void *arg);
