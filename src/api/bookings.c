@@ -113,16 +113,11 @@ static void answer_booking(struct api_ctx *c, int status, const struct booking_m
 	api_json(c, status, doc);
 }
 
-static void answer_fresh(struct api_ctx *c, int status, int64_t id)
+/* The answer to a write: the booking its transaction read after writing. */
+static void answer_fresh(struct api_ctx *c, int status, struct booking_fresh *f)
 {
-	struct booking_meta m;
-	json_t *doc = NULL;
-	enum kerr e = store_booking_get(c->app->store, id, &m, &doc);
-	if (e != K_OK) {
-		api_error(c, e);
-		return;
-	}
-	answer_booking(c, status, &m, doc, 1);
+	answer_booking(c, status, &f->meta, f->doc, 1);
+	f->doc = NULL;
 }
 
 /* ---- creating ---- */
@@ -214,13 +209,14 @@ static void create_from(struct api_ctx *c, enum booking_kind kind, const struct 
 		default_choices(c, doc);
 	}
 	int64_t id = 0;
+	struct booking_fresh fresh = {0};
 	enum kerr e = store_booking_create(c->app->store, c->who->org.id, c->who->user.id, kind, rec ? dm->id : 0, doc,
-		&id);
+		&id, &fresh);
 	json_decref(doc);
 	if (e != K_OK)
 		api_error(c, e);
 	else
-		answer_fresh(c, 201, id);
+		answer_fresh(c, 201, &fresh);
 }
 
 void bookings_create(struct api_ctx *c)
@@ -605,13 +601,14 @@ void bookings_patch(struct api_ctx *c)
 	booking_patch_apply(doc, patch);
 	rec = declaration_of(c, &m);
 	booking_recompute_declared(doc, rec);
-	e = store_booking_save(c->app->store, &m, doc);
+	struct booking_fresh fresh = {0};
+	e = store_booking_save(c->app->store, &m, doc, &fresh);
 	if (e != K_OK) {
 		api_error(c, e);
 		goto out;
 	}
 	remember_choices(c, &m, patch, doc);
-	answer_fresh(c, 200, m.id);
+	answer_fresh(c, 200, &fresh);
 out:
 	json_decref(fields);
 	json_decref(rec);
@@ -716,8 +713,10 @@ static void run_action(struct api_ctx *c, enum booking_action action)
 			goto out;
 		}
 	}
+	struct booking_fresh fresh = {0};
 	struct booking_transition t = {.booking_id = m.id, .action = action, .actor_id = c->who->user.id,
-		.reason = reason, .to = action == ACTION_SUBMIT ? approval_submit_target(c, m.kind) : domain_actions[action].to};
+		.reason = reason, .to = action == ACTION_SUBMIT ? approval_submit_target(c, m.kind) : domain_actions[action].to,
+		.fresh = &fresh};
 	int in_flight = 0;
 	if (e == K_OK && action == ACTION_SUBMIT)
 		e = capacity_submit_enter(c, m.org_id, &in_flight, &t.over_inflight);
@@ -731,7 +730,7 @@ static void run_action(struct api_ctx *c, enum booking_action action)
 	else if (e != K_OK)
 		api_error(c, e);
 	else
-		answer_fresh(c, 200, m.id);
+		answer_fresh(c, 200, &fresh);
 out:
 	json_decref(checks);
 	json_decref(errors);
@@ -785,5 +784,10 @@ void bookings_list(struct api_ctx *c)
 
 void api_booking_answer(struct api_ctx *c, int status, int64_t id)
 {
-	answer_fresh(c, status, id);
+	struct booking_fresh f = {0};
+	enum kerr e = store_booking_get(c->app->store, id, &f.meta, &f.doc);
+	if (e != K_OK)
+		api_error(c, e);
+	else
+		answer_fresh(c, status, &f);
 }

@@ -826,7 +826,7 @@ static void make_search_world(struct search_world *w)
 		if (b->site)
 			json_object_set_new(doc, "transshipment_site_id", json_integer(b->site));
 		assert_int_equal(store_booking_create(w->st, b->org, w->user, b->heavy ? KIND_HEAVY_TRUCK : KIND_COMMODITY_VEHICLE,
-			0, doc, &b->id), K_OK);
+			0, doc, &b->id, NULL), K_OK);
 		json_decref(doc);
 	}
 }
@@ -1016,7 +1016,7 @@ static void make_queue_world(struct queue_world *w)
 			json_object_set_new(doc, "vehicles", vehicles);
 		}
 		assert_int_equal(store_booking_create(w->st, w->ent[k % 5 == 0], w->user,
-			heavy ? KIND_HEAVY_TRUCK : KIND_COMMODITY_VEHICLE, 0, doc, &w->id[k]), K_OK);
+			heavy ? KIND_HEAVY_TRUCK : KIND_COMMODITY_VEHICLE, 0, doc, &w->id[k], NULL), K_OK);
 		json_decref(doc);
 		if (k % 5 == 0) {
 			struct attachment_meta m = {.booking_id = w->id[k], .size = 3};
