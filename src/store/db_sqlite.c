@@ -19,6 +19,7 @@
 
 struct cached_stmt {
 	char *sql;		/* NULL: a free entry */
+	const char *src;	/* the caller's text it was last found by (the store's SQL is mostly literals) */
 	size_t len;
 	uint64_t hash;
 	sqlite3_stmt *st;
@@ -175,6 +176,19 @@ static uint64_t sql_hash(const char *sql, size_t len)
 	return h;
 }
 
+/* The entry last found by this very text, checked byte for byte (a text
+ * built at run time may come back at the address of another): no hash to
+ * compute for the literals that make most of the store's statements. */
+static struct cached_stmt *cache_find_same(struct db_conn *c, const char *sql, size_t len)
+{
+	for (int i = 0; i < STMT_CACHE_MAX; i++) {
+		struct cached_stmt *e = &c->cache[i];
+		if (e->sql && e->src == sql && e->len == len && memcmp(e->sql, sql, len) == 0)
+			return e;
+	}
+	return NULL;
+}
+
 static struct cached_stmt *cache_find(struct db_conn *c, const char *sql, size_t len, uint64_t h)
 {
 	for (int i = 0; i < STMT_CACHE_MAX; i++) {
@@ -221,8 +235,14 @@ static struct db_stmt *stmt_new(struct db_conn *c, sqlite3_stmt *st, struct cach
 static enum kerr sq_prepare(struct db_conn *c, const char *sql, struct db_stmt **out)
 {
 	size_t len = strlen(sql);
-	uint64_t h = sql_hash(sql, len);
-	struct cached_stmt *e = cache_find(c, sql, len, h);
+	uint64_t h = 0;
+	struct cached_stmt *e = cache_find_same(c, sql, len);
+	if (e == NULL) {
+		h = sql_hash(sql, len);
+		e = cache_find(c, sql, len, h);
+		if (e)
+			e->src = sql;
+	}
 	if (e && !e->lent) {
 		*out = stmt_new(c, e->st, e);
 		return K_OK;
@@ -234,6 +254,7 @@ static enum kerr sq_prepare(struct db_conn *c, const char *sql, struct db_stmt *
 	struct cached_stmt *slot = e ? NULL : cache_slot(c);
 	if (slot) {
 		slot->sql = xstrdup(sql);
+		slot->src = sql;
 		slot->len = len;
 		slot->hash = h;
 		slot->st = st;
