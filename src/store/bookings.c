@@ -743,7 +743,7 @@ static enum kerr search_plan(struct store *st, const struct search_ranges *r, co
 	enum list_plan *plan)
 {
 	int64_t matches = 0;
-	enum kerr e = store_q_one(st, SEARCH_PROBE_SQL, store_q_row_int64, &matches, "ssississi", r->dlo, r->dhi,
+	enum kerr e = store_q_wide(st, SEARCH_PROBE_SQL, store_q_row_int64, &matches, "ssississi", r->dlo, r->dhi,
 		b->dense_matches, r->lo, r->hi, b->dense_matches, r->lo, r->hi, b->dense_matches);
 	*plan = matches >= b->dense_matches ? PLAN_DENSE : PLAN_SPARSE;
 	return e;
@@ -766,7 +766,7 @@ static enum kerr walk_floor_row(const struct conn *c, struct db_stmt *s, void *a
 static enum kerr walk_floor(struct store *st, enum list_scope scope, struct list_binds *b)
 {
 	struct walk_floor w = {0, 0};
-	enum kerr e = store_q_one(st, walk_floor_sql[scope], walk_floor_row, &w, "iii", b->lead, b->cursor, b->walk_rows);
+	enum kerr e = store_q_wide(st, walk_floor_sql[scope], walk_floor_row, &w, "iii", b->lead, b->cursor, b->walk_rows);
 	b->floor = w.rows < b->walk_rows ? 0 : w.lowest;
 	return e;
 }
@@ -776,18 +776,18 @@ static enum kerr list_run(struct store *st, enum list_plan plan, enum list_scope
 {
 	const char *sql = list_sql[plan][scope];
 	if (plan == PLAN_LIST)
-		return store_q_all(st, sql, summary_row, l, "iiissssii", b->lead, b->site, b->site, b->state, b->state,
+		return store_q_wide(st, sql, summary_row, l, "iiissssii", b->lead, b->site, b->site, b->state, b->state,
 			b->kind, b->kind, b->cursor, b->limit);
 	if (plan == PLAN_DENSE)
-		return store_q_all(st, sql, summary_row, l, "iiissssiissssssi", b->lead, b->site, b->site, b->state,
+		return store_q_wide(st, sql, summary_row, l, "iiissssiissssssi", b->lead, b->site, b->site, b->state,
 			b->state, b->kind, b->kind, b->cursor, b->floor, r->dlo, r->dhi, r->lo, r->hi, r->lo, r->hi, b->limit);
 	if (plan == PLAN_REST)
-		return store_q_all(st, sql, summary_row, l, "iiissssissi" "iiissssissi" "iiissssissi" "i",
+		return store_q_wide(st, sql, summary_row, l, "iiissssissi" "iiissssissi" "iiissssissi" "i",
 			b->lead, b->site, b->site, b->state, b->state, b->kind, b->kind, b->cursor, r->dlo, r->dhi, b->limit,
 			b->lead, b->site, b->site, b->state, b->state, b->kind, b->kind, b->cursor, r->lo, r->hi, b->limit,
 			b->lead, b->site, b->site, b->state, b->state, b->kind, b->kind, b->cursor, r->lo, r->hi, b->limit,
 			b->limit);
-	return store_q_all(st, sql, summary_row, l, "iiissssissssssi", b->lead, b->site, b->site, b->state, b->state,
+	return store_q_wide(st, sql, summary_row, l, "iiissssissssssi", b->lead, b->site, b->site, b->state, b->state,
 		b->kind, b->kind, b->cursor, r->dlo, r->dhi, r->lo, r->hi, r->lo, r->hi, b->limit);
 }
 

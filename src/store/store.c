@@ -366,6 +366,23 @@ enum kerr store_q_all(struct store *st, const char *sql, row_fn fn, void *arg, c
 	return e;
 }
 
+enum kerr store_q_wide(struct store *st, const char *sql, row_fn fn, void *arg, const char *fmt, ...)
+{
+	struct conn c;
+	enum kerr e = store_conn_get(st, &c);
+	if (e != K_OK)
+		return e;
+	int mapped = c.drv->map != NULL && c.drv->map(c.db, 1) == K_OK;
+	va_list ap;
+	va_start(ap, fmt);
+	e = q_vrun(&c, sql, fn, arg, NULL, NULL, fmt, ap);
+	va_end(ap);
+	if (mapped && c.drv->map(c.db, 0) != K_OK)
+		log_warn("msg=\"database file not unmapped\" driver=%s", c.drv->name);
+	store_conn_put(st, &c);
+	return e;
+}
+
 enum kerr store_q_one(struct store *st, const char *sql, row_fn fn, void *arg, const char *fmt, ...)
 {
 	int rows = 0;
