@@ -639,6 +639,66 @@ static void *work(void *arg)
 	return NULL;
 }
 
+/* The organisation's bookings, newest first, as a list (store_q_wide: on
+ * SQLite a read of the mapped file) gives them. */
+static size_t listed(struct store *st, int64_t org)
+{
+	struct booking_filter f = {.scope = {.org_id = org}, .state = -1, .kind = -1, .limit = 50};
+	json_t *items = NULL;
+	int64_t next = 0;
+	assert_int_equal(store_booking_list(st, &f, &items, &next), K_OK);
+	size_t n = json_array_size(items);
+	json_decref(items);
+	return n;
+}
+
+/* A write's answer is the booking its own transaction read after writing
+ * (struct booking_fresh); a write that fails gives none. A list after each
+ * write sees it, although the writes run on the writer's connection and
+ * the lists on a pool connection that maps the file only for the list. */
+static void booking_fresh_reads(void **state)
+{
+	struct store *st = ((struct fixture *)*state)->st;
+	int64_t org = 0, user = 0, id = 0, other = 0;
+	int org_created = 0;
+	assert_int_equal(store_org_create(st, "回读企业", ORG_ENTERPRISE, &org), K_OK);
+	assert_int_equal(store_user_add(st, "reader", "enterprise", "回读企业", FAKE_HASH, &user, &org_created), K_OK);
+	json_t *doc = json_pack("{s:s}", "declaration_no", "940220250000000001");
+	struct booking_fresh f = {0};
+	assert_int_equal(store_booking_create(st, org, user, KIND_HEAVY_TRUCK, 0, doc, &id, &f), K_OK);
+	assert_non_null(f.doc);
+	assert_int_equal(f.meta.id, id);
+	assert_int_equal(f.meta.version, 1);
+	assert_int_equal(f.meta.state, STATE_DRAFT);
+	assert_string_equal(json_string_value(json_object_get(f.doc, "declaration_no")), "940220250000000001");
+	assert_int_equal(json_array_size(json_object_get(f.doc, "history")), 1);
+	assert_int_equal(listed(st, org), 1);
+	struct booking_meta m = f.meta;
+	json_decref(f.doc);
+
+	json_object_set_new(doc, "contact", json_string("13900000000"));
+	assert_int_equal(store_booking_save(st, &m, doc, &f), K_OK);
+	assert_int_equal(f.meta.version, 2);
+	assert_string_equal(json_string_value(json_object_get(f.doc, "contact")), "13900000000");
+	json_decref(f.doc);
+	assert_int_equal(store_booking_save(st, &m, doc, &f), K_CONFLICT);	/* m is at version 1 still */
+	assert_null(f.doc);
+
+	assert_int_equal(store_booking_create(st, org, user, KIND_HEAVY_TRUCK, 0, doc, &other, NULL), K_OK);
+	assert_int_equal(listed(st, org), 2);
+
+	struct booking_transition t = {.booking_id = id, .action = ACTION_CANCEL, .to = STATE_CANCELLED, .actor_id = user,
+		.reason = "test", .fresh = &f};
+	assert_int_equal(store_booking_transition(st, &t), K_OK);
+	assert_int_equal(f.meta.state, STATE_CANCELLED);
+	assert_int_equal(f.meta.version, 3);
+	assert_int_equal(json_array_size(json_object_get(f.doc, "history")), 2);
+	json_decref(f.doc);
+	assert_int_equal(store_booking_transition(st, &t), K_WRONG_STATE);	/* cancelled already */
+	assert_null(f.doc);
+	json_decref(doc);
+}
+
 static void concurrency(void **state)
 {
 	struct store *st = ((struct fixture *)*state)->st;
@@ -1364,6 +1424,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(options, setup, teardown),
 		cmocka_unit_test_setup_teardown(site_links, setup, teardown),
 		cmocka_unit_test_setup_teardown(booking_search_plans, setup, teardown),
+		cmocka_unit_test_setup_teardown(booking_fresh_reads, setup, teardown),
 		cmocka_unit_test_setup_teardown(history_search_plans, setup, teardown),
 		cmocka_unit_test_setup_teardown(approvals_queue_batched, setup, teardown),
 		cmocka_unit_test_setup_teardown(release_keys, setup, teardown),
