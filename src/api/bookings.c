@@ -75,11 +75,14 @@ static int choice_index(const char *key)
 
 /* ---- loading ---- */
 
-/* The booking if the caller may see it (K_NOT_FOUND otherwise). */
-static enum kerr load_visible(struct api_ctx *c, struct booking_meta *m, json_t **doc)
+/* The booking if the caller may see it (K_NOT_FOUND otherwise); lean:
+ * without its attachments and history, for a write answered by its own
+ * fresh read. */
+static enum kerr load_visible_as(struct api_ctx *c, int lean, struct booking_meta *m, json_t **doc)
 {
 	int64_t id = api_param_id(c, 0);
-	enum kerr e = id ? store_booking_get(c->app->store, id, m, doc) : K_NOT_FOUND;
+	enum kerr e = id == 0 ? K_NOT_FOUND : lean ? store_booking_get_lean(c->app->store, id, m, doc) :
+		store_booking_get(c->app->store, id, m, doc);
 	struct booking_scope scope = booking_scope_of(c->who);
 	if (e == K_OK && !store_booking_visible(&scope, m)) {
 		if (doc) {
@@ -89,6 +92,16 @@ static enum kerr load_visible(struct api_ctx *c, struct booking_meta *m, json_t 
 		e = K_NOT_FOUND;
 	}
 	return e;
+}
+
+static enum kerr load_visible(struct api_ctx *c, struct booking_meta *m, json_t **doc)
+{
+	return load_visible_as(c, 0, m, doc);
+}
+
+static enum kerr load_to_write(struct api_ctx *c, struct booking_meta *m, json_t **doc)
+{
+	return load_visible_as(c, 1, m, doc);
 }
 
 /* The declaration's recognition, NULL when the booking has none. */
@@ -581,7 +594,7 @@ void bookings_patch(struct api_ctx *c)
 {
 	struct booking_meta m;
 	json_t *doc = NULL, *rec = NULL, *fields = NULL, *patch = NULL;
-	enum kerr e = load_visible(c, &m, &doc);	/* another organisation's booking: 404 whatever the body */
+	enum kerr e = load_to_write(c, &m, &doc);	/* another organisation's booking: 404 whatever the body */
 	if (e == K_OK && !domain_states[m.state].editable)
 		e = K_WRONG_STATE;
 	if (e != K_OK) {
@@ -634,7 +647,7 @@ void bookings_check(struct api_ctx *c)
 {
 	struct booking_meta m;
 	json_t *doc = NULL, *body = NULL, *checks = NULL;
-	enum kerr e = load_visible(c, &m, &doc);
+	enum kerr e = load_to_write(c, &m, &doc);	/* the checks read what they need of the rest */
 	if (e == K_OK && !action_body(c, &body)) {
 		json_decref(doc);
 		return;
@@ -689,7 +702,7 @@ static void run_action(struct api_ctx *c, enum booking_action action)
 {
 	struct booking_meta m;
 	json_t *doc = NULL, *body = NULL, *rec = NULL, *checks = NULL, *errors = NULL;
-	enum kerr e = load_visible(c, &m, &doc);	/* access before the body: another's booking is 404 */
+	enum kerr e = load_to_write(c, &m, &doc);	/* access before the body: another's booking is 404 */
 	if (e == K_OK && !action_body(c, &body)) {
 		json_decref(doc);
 		return;

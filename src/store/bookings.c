@@ -458,6 +458,12 @@ enum kerr store_booking_get(struct store *st, int64_t id, struct booking_meta *m
 	return get_finish(&g, store_read(st, get_run, &g), meta, doc);
 }
 
+enum kerr store_booking_get_lean(struct store *st, int64_t id, struct booking_meta *meta, json_t **doc)
+{
+	struct get_job g = {.id = id, .want_doc = doc != NULL};
+	return get_finish(&g, store_read(st, get_run, &g), meta, doc);
+}
+
 enum kerr store_booking_get_on(const struct conn *c, int64_t id, struct booking_meta *meta, json_t **doc)
 {
 	struct get_job g = {.id = id, .want_doc = doc != NULL};

@@ -48,6 +48,9 @@ enum kerr store_booking_create(struct store *st, int64_t org_id, int64_t user_id
 /* The whole booking: *doc (may be NULL) is a new object with every key the
  * API shows (history and attachments' descriptions included). */
 enum kerr store_booking_get(struct store *st, int64_t id, struct booking_meta *meta, json_t **doc) KOUAN_MUST_USE;
+/* The same without its attachments and history (two reads fewer): what an
+ * edit or a change of state starts from, answered by its own fresh read. */
+enum kerr store_booking_get_lean(struct store *st, int64_t id, struct booking_meta *meta, json_t **doc) KOUAN_MUST_USE;
 
 /* Several whole bookings, five statements per STORE_IN_CHUNK of them (not
  * five per booking): docs[i] (an array of n >= 1, distinct ids) gets the document store_booking_get
