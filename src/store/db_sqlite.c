@@ -124,11 +124,12 @@ static void sq_close(struct db_conn *c)
 }
 
 /* A read that walks thousands of pages (lists, searches: bench/million.sh)
- * maps the database file (sq_map) rather than read() each page into the
- * connection's small cache. Not the others: a connection that begins after
- * another's commit drops its mapping, and a small read then paid an munmap
- * and a page fault per page (a tenth of the server's time under bookings and
- * gate scans, bench/proof.sh) where a few reads cost less. */
+ * runs on a connection that maps the database file (sq_map; the store keeps
+ * a few such connections for store_q_wide) rather than read() each page into
+ * the connection's small cache. Not the others: a connection that begins
+ * after another's commit drops its mapping, and a small read then paid an
+ * munmap and a page fault per page (a tenth of the server's time under
+ * bookings and gate scans, bench/proof.sh) where a few read() cost less. */
 #define SQLITE_MMAP_ON "PRAGMA mmap_size=1073741824"	/* 1 GiB of address space, not memory */
 #define SQLITE_MMAP_OFF "PRAGMA mmap_size=0"
 /* The WAL is copied into the database file (and both synced) once it holds

@@ -16,7 +16,14 @@
 
 #define STORE_POOL_MAX 64
 #define STORE_POOL_WAIT_SECONDS 10
+#define STORE_WIDE_CONNS(pool) (((pool) + 1) / 2)	/* mapped connections beside a pool of that many */
 #define STORE_PATH_MAX 4096
+
+struct idle_set {
+	pthread_cond_t cv;
+	struct db_conn *idle[STORE_POOL_MAX];
+	int nidle;
+};
 
 struct store {
 	const struct db_driver *drv;
@@ -32,11 +39,15 @@ struct store {
 	 * leave its cache warm, where a pool connection taken in turn found it
 	 * stale at nearly every write. NULL: writes borrow from the pool. */
 	struct db_conn *writer;
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	struct db_conn *all[STORE_POOL_MAX];
-	struct db_conn *idle[STORE_POOL_MAX];
-	int n, nidle;
+	pthread_mutex_t mu;	/* guards both sets of idle connections */
+	struct idle_set plain;
+	/* SQLite: connections that keep the database file mapped, lent to
+	 * store_q_wide only (see SQLITE_MMAP_ON in db_sqlite.c); empty on
+	 * PostgreSQL and :memory:, where wide reads take a plain one. */
+	struct idle_set wide;
+	int nwide;
+	struct db_conn *all[2 * STORE_POOL_MAX];
+	int n;
 };
 
 int store_text_ok(const char *s, size_t max)
@@ -107,7 +118,8 @@ void store_close(struct store *st)
 		st->drv->close(st->all[i]);
 	if (st->writer)
 		st->drv->close(st->writer);
-	pthread_cond_destroy(&st->cv);
+	pthread_cond_destroy(&st->plain.cv);
+	pthread_cond_destroy(&st->wide.cv);
 	pthread_mutex_destroy(&st->mu);
 	pthread_mutex_destroy(&st->write_mu);
 	free(st);
@@ -135,7 +147,8 @@ enum kerr store_open(const char *url, int pool_size, struct store **out)
 	pthread_mutex_init(&st->mu, NULL);
 	pthread_mutex_init(&st->write_mu, NULL);
 	st->one_writer = drv == &db_sqlite_driver;
-	pthread_cond_init(&st->cv, NULL);
+	pthread_cond_init(&st->plain.cv, NULL);
+	pthread_cond_init(&st->wide.cv, NULL);
 	enum kerr e = K_OK;
 	/* Migrate on the first connection before the others exist: an SQLite
 	 * file is then created and in WAL mode once. */
@@ -143,13 +156,24 @@ enum kerr store_open(const char *url, int pool_size, struct store **out)
 		e = drv->open(target, &st->all[i]);
 		if (e != K_OK)
 			break;
-		st->idle[st->nidle++] = st->all[st->n++];
+		st->plain.idle[st->plain.nidle++] = st->all[st->n++];
 		if (i == 0)
 			e = store_migrate(&(struct conn){drv, st->all[0]});
 	}
-	/* :memory: is a database per connection: its one connection does both. */
-	if (e == K_OK && st->one_writer && strcmp(target, ":memory:") != 0)
+	/* :memory: is a database per connection: its one connection does all. */
+	int one_db = strcmp(target, ":memory:") == 0;
+	if (e == K_OK && st->one_writer && !one_db)
 		e = drv->open(target, &st->writer);
+	for (int i = 0; e == K_OK && drv->map && !one_db && i < STORE_WIDE_CONNS(pool_size); i++) {
+		e = drv->open(target, &st->all[st->n]);
+		if (e == K_OK)
+			e = drv->map(st->all[st->n], 1);
+		if (e == K_OK || st->all[st->n] != NULL)
+			st->n++;	/* closed with the others */
+		if (e == K_OK)
+			st->wide.idle[st->wide.nidle++] = st->all[st->n - 1];
+		st->nwide = st->wide.nidle;
+	}
 	if (e == K_OK)
 		e = store_user_keys_fill(st);
 	if (e != K_OK) {
@@ -165,38 +189,49 @@ const char *store_driver_name(const struct store *st)
 	return st->drv->name;
 }
 
-enum kerr store_conn_get(struct store *st, struct conn *out)
+/* An idle connection of set p, waiting up to STORE_POOL_WAIT_SECONDS. */
+static enum kerr conn_take(struct store *st, struct idle_set *p, struct conn *out)
 {
 	struct timespec until;
 	clock_gettime(CLOCK_REALTIME, &until);
 	until.tv_sec += STORE_POOL_WAIT_SECONDS;
 	pthread_mutex_lock(&st->mu);
-	while (st->nidle == 0) {
-		if (pthread_cond_timedwait(&st->cv, &st->mu, &until) == ETIMEDOUT && st->nidle == 0) {
+	while (p->nidle == 0) {
+		if (pthread_cond_timedwait(&p->cv, &st->mu, &until) == ETIMEDOUT && p->nidle == 0) {
 			pthread_mutex_unlock(&st->mu);
 			log_warn("msg=\"no database connection free\" waited_s=%d", STORE_POOL_WAIT_SECONDS);
 			return K_DB_UNAVAILABLE;
 		}
 	}
-	struct db_conn *db = st->idle[--st->nidle];
+	struct db_conn *db = p->idle[--p->nidle];
 	pthread_mutex_unlock(&st->mu);
 	out->drv = st->drv;
 	out->db = db;
-	enum kerr e = st->drv->check(db);
-	if (e != K_OK)
+	return K_OK;
+}
+
+static void conn_give(struct store *st, struct idle_set *p, struct conn *c)
+{
+	if (c->db == NULL)
+		return;
+	pthread_mutex_lock(&st->mu);
+	p->idle[p->nidle++] = c->db;
+	pthread_cond_signal(&p->cv);
+	pthread_mutex_unlock(&st->mu);
+	c->db = NULL;
+}
+
+enum kerr store_conn_get(struct store *st, struct conn *out)
+{
+	enum kerr e = conn_take(st, &st->plain, out);
+	if (e == K_OK && (e = st->drv->check(out->db)) != K_OK)
 		store_conn_put(st, out);
 	return e;
 }
 
 void store_conn_put(struct store *st, struct conn *c)
 {
-	if (c->db == NULL)
-		return;
-	pthread_mutex_lock(&st->mu);
-	st->idle[st->nidle++] = c->db;
-	pthread_cond_signal(&st->cv);
-	pthread_mutex_unlock(&st->mu);
-	c->db = NULL;
+	conn_give(st, &st->plain, c);
 }
 
 static enum kerr bind_all(const struct conn *c, struct db_stmt *s, const char *fmt, va_list ap)
@@ -369,17 +404,17 @@ enum kerr store_q_all(struct store *st, const char *sql, row_fn fn, void *arg, c
 enum kerr store_q_wide(struct store *st, const char *sql, row_fn fn, void *arg, const char *fmt, ...)
 {
 	struct conn c;
-	enum kerr e = store_conn_get(st, &c);
+	enum kerr e = st->nwide ? conn_take(st, &st->wide, &c) : store_conn_get(st, &c);
 	if (e != K_OK)
 		return e;
-	int mapped = c.drv->map != NULL && c.drv->map(c.db, 1) == K_OK;
 	va_list ap;
 	va_start(ap, fmt);
 	e = q_vrun(&c, sql, fn, arg, NULL, NULL, fmt, ap);
 	va_end(ap);
-	if (mapped && c.drv->map(c.db, 0) != K_OK)
-		log_warn("msg=\"database file not unmapped\" driver=%s", c.drv->name);
-	store_conn_put(st, &c);
+	if (st->nwide)
+		conn_give(st, &st->wide, &c);
+	else
+		store_conn_put(st, &c);
 	return e;
 }
 

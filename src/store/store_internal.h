@@ -48,7 +48,8 @@ enum kerr store_q_all(struct store *st, const char *sql, row_fn fn, void *arg, c
 /* Exactly one row expected: K_NOT_FOUND when there is none. */
 enum kerr store_q_one(struct store *st, const char *sql, row_fn fn, void *arg, const char *fmt, ...) KOUAN_MUST_USE;
 /* store_q_all for a read that may walk thousands of pages (a list, a
- * search, a count): SQLite maps the database file for it (db_sqlite.c). */
+ * search, a count): on SQLite, on a connection that keeps the database file
+ * mapped (db_sqlite.c). */
 enum kerr store_q_wide(struct store *st, const char *sql, row_fn fn, void *arg, const char *fmt, ...) KOUAN_MUST_USE;
 /* An INSERT ... RETURNING id: *id (may be NULL) gets the new row's id. */
 enum kerr store_q_insert(struct store *st, const char *sql, int64_t *id, const char *fmt, ...) KOUAN_MUST_USE;
