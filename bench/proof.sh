@@ -7,6 +7,7 @@
 # The load is wrk with bench/proof.lua: one connection per wrk thread, ENTERPRISES of them.
 #   bench/proof.sh [DURATION] [ENTERPRISES] [DB] [SYNCHRONOUS]   (10s 64 sqlite; DB: sqlite or
 #   a postgres:// URL of an empty database; SYNCHRONOUS: FULL for SQLite's synchronous=FULL)
+# BENCH_PERF=DIR records the server with `perf record -g` during each load into DIR/perf.MODE.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dur=${1:-10s} nent=${2:-64} db=${3:-sqlite} sync=${4:-}
@@ -44,6 +45,11 @@ load() {
 	local k0 k1 p0=0 p1=0
 	k0=$(cpu_s "$kpid")
 	[ -n "$pgpid" ] && p0=$(pg_cpu_s "$pgpid")
+	local p=
+	if [ -n "${BENCH_PERF:-}" ]; then
+		perf record -g -q -p "$kpid" -o "$BENCH_PERF/perf.$1" 2>/dev/null &
+		p=$!
+	fi
 	/usr/bin/time -f '%U %S' -o "$tmp/time.$1" \
 		wrk -t"$nent" -c"$nent" -d"$2" -s bench/proof.lua "$base" -- "$1" "$3" "$tmp/booked" "$tomorrow" >"$tmp/wrk.$1" &
 	local w=$!
@@ -53,6 +59,7 @@ load() {
 	fi
 	wait "$w" || true
 	k1=$(cpu_s "$kpid")
+	if [ -n "$p" ]; then kill -INT "$p"; wait "$p" || true; fi
 	[ -n "$pgpid" ] && p1=$(pg_cpu_s "$pgpid")
 	echo "$(echo "$k1 - $k0" | bc -l) $(awk '{ print $1 + $2 }' "$tmp/time.$1") $(echo "$p1 - $p0" | bc -l)" >"$tmp/cpu.$1"
 	grep "^$1 " "$tmp/wrk.$1"

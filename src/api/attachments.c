@@ -197,11 +197,12 @@ static void add_rows(struct api_ctx *c, struct booking_meta *m, const struct she
 	enum kerr e = store_booking_get(c->app->store, m->id, m, &doc);
 	if (e == K_OK) {
 		int added = merge_vins(res, json_object_get(doc, "vehicles"), out_refused);
-		e = store_booking_save(c->app->store, m, doc);
+		struct booking_fresh fresh = {0};
+		e = store_booking_save(c->app->store, m, doc, &fresh);
 		json_decref(doc);
-		doc = NULL;
+		doc = fresh.doc;
 		if (e == K_OK)
-			e = store_booking_get(c->app->store, m->id, m, &doc);
+			*m = fresh.meta;
 		if (e == K_OK) {
 			api_json(c, 200, json_pack("{s:i,s:O,s:o}", "added", added, "refused", out_refused, "booking", doc));
 			doc = NULL;

@@ -76,11 +76,14 @@ static int choice_index(const char *key)
 
 /* ---- loading ---- */
 
-/* The booking if the caller may see it (K_NOT_FOUND otherwise). */
-static enum kerr load_visible(struct api_ctx *c, struct booking_meta *m, json_t **doc)
+/* The booking if the caller may see it (K_NOT_FOUND otherwise); lean:
+ * without its attachments and history, for a write answered by its own
+ * fresh read. */
+static enum kerr load_visible_as(struct api_ctx *c, int lean, struct booking_meta *m, json_t **doc)
 {
 	int64_t id = api_param_id(c, 0);
-	enum kerr e = id ? store_booking_get(c->app->store, id, m, doc) : K_NOT_FOUND;
+	enum kerr e = id == 0 ? K_NOT_FOUND : lean ? store_booking_get_lean(c->app->store, id, m, doc) :
+		store_booking_get(c->app->store, id, m, doc);
 	struct booking_scope scope = booking_scope_of(c->who);
 	if (e == K_OK && !store_booking_visible(&scope, m)) {
 		if (doc) {
@@ -90,6 +93,16 @@ static enum kerr load_visible(struct api_ctx *c, struct booking_meta *m, json_t 
 		e = K_NOT_FOUND;
 	}
 	return e;
+}
+
+static enum kerr load_visible(struct api_ctx *c, struct booking_meta *m, json_t **doc)
+{
+	return load_visible_as(c, 0, m, doc);
+}
+
+static enum kerr load_to_write(struct api_ctx *c, struct booking_meta *m, json_t **doc)
+{
+	return load_visible_as(c, 1, m, doc);
 }
 
 /* The declaration's recognition, NULL when the booking has none. */
@@ -114,16 +127,11 @@ static void answer_booking(struct api_ctx *c, int status, const struct booking_m
 	api_json(c, status, doc);
 }
 
-static void answer_fresh(struct api_ctx *c, int status, int64_t id)
+/* The answer to a write: the booking its transaction read after writing. */
+static void answer_fresh(struct api_ctx *c, int status, struct booking_fresh *f)
 {
-	struct booking_meta m;
-	json_t *doc = NULL;
-	enum kerr e = store_booking_get(c->app->store, id, &m, &doc);
-	if (e != K_OK) {
-		api_error(c, e);
-		return;
-	}
-	answer_booking(c, status, &m, doc, 1);
+	answer_booking(c, status, &f->meta, f->doc, 1);
+	f->doc = NULL;
 }
 
 /* ---- creating ---- */
@@ -215,13 +223,14 @@ static void create_from(struct api_ctx *c, enum booking_kind kind, const struct 
 		default_choices(c, doc);
 	}
 	int64_t id = 0;
+	struct booking_fresh fresh = {0};
 	enum kerr e = store_booking_create(c->app->store, c->who->org.id, c->who->user.id, kind, rec ? dm->id : 0, doc,
-		&id);
+		&id, &fresh);
 	json_decref(doc);
 	if (e != K_OK)
 		api_error(c, e);
 	else
-		answer_fresh(c, 201, id);
+		answer_fresh(c, 201, &fresh);
 }
 
 void bookings_create(struct api_ctx *c)
@@ -638,7 +647,7 @@ void bookings_patch(struct api_ctx *c)
 {
 	struct booking_meta m;
 	json_t *doc = NULL, *rec = NULL, *fields = NULL, *patch = NULL;
-	enum kerr e = load_visible(c, &m, &doc);	/* another organisation's booking: 404 whatever the body */
+	enum kerr e = load_to_write(c, &m, &doc);	/* another organisation's booking: 404 whatever the body */
 	if (e == K_OK && !domain_states[m.state].editable)
 		e = K_WRONG_STATE;
 	if (e != K_OK) {
@@ -658,13 +667,14 @@ void bookings_patch(struct api_ctx *c)
 	booking_patch_apply(doc, patch);
 	rec = declaration_of(c, &m);
 	booking_recompute_declared(doc, rec);
-	e = store_booking_save(c->app->store, &m, doc);
+	struct booking_fresh fresh = {0};
+	e = store_booking_save(c->app->store, &m, doc, &fresh);
 	if (e != K_OK) {
 		api_error(c, e);
 		goto out;
 	}
 	remember_choices(c, &m, patch, doc);
-	answer_fresh(c, 200, m.id);
+	answer_fresh(c, 200, &fresh);
 out:
 	json_decref(fields);
 	json_decref(rec);
@@ -690,7 +700,7 @@ void bookings_check(struct api_ctx *c)
 {
 	struct booking_meta m;
 	json_t *doc = NULL, *body = NULL, *checks = NULL;
-	enum kerr e = load_visible(c, &m, &doc);
+	enum kerr e = load_to_write(c, &m, &doc);	/* the checks read what they need of the rest */
 	if (e == K_OK && !action_body(c, &body)) {
 		json_decref(doc);
 		return;
@@ -745,7 +755,7 @@ static void run_action(struct api_ctx *c, enum booking_action action)
 {
 	struct booking_meta m;
 	json_t *doc = NULL, *body = NULL, *rec = NULL, *checks = NULL, *errors = NULL;
-	enum kerr e = load_visible(c, &m, &doc);	/* access before the body: another's booking is 404 */
+	enum kerr e = load_to_write(c, &m, &doc);	/* access before the body: another's booking is 404 */
 	if (e == K_OK && !action_body(c, &body)) {
 		json_decref(doc);
 		return;
@@ -769,8 +779,10 @@ static void run_action(struct api_ctx *c, enum booking_action action)
 			goto out;
 		}
 	}
+	struct booking_fresh fresh = {0};
 	struct booking_transition t = {.booking_id = m.id, .action = action, .actor_id = c->who->user.id,
-		.reason = reason, .to = action == ACTION_SUBMIT ? approval_submit_target(c, m.kind) : domain_actions[action].to};
+		.reason = reason, .to = action == ACTION_SUBMIT ? approval_submit_target(c, m.kind) : domain_actions[action].to,
+		.fresh = &fresh};
 	int in_flight = 0;
 	if (e == K_OK && action == ACTION_SUBMIT)
 		e = capacity_submit_enter(c, m.org_id, &in_flight, &t.over_inflight);
@@ -784,7 +796,7 @@ static void run_action(struct api_ctx *c, enum booking_action action)
 	else if (e != K_OK)
 		api_error(c, e);
 	else
-		answer_fresh(c, 200, m.id);
+		answer_fresh(c, 200, &fresh);
 out:
 	json_decref(checks);
 	json_decref(errors);
@@ -838,5 +850,10 @@ void bookings_list(struct api_ctx *c)
 
 void api_booking_answer(struct api_ctx *c, int status, int64_t id)
 {
-	answer_fresh(c, status, id);
+	struct booking_fresh f = {0};
+	enum kerr e = store_booking_get(c->app->store, id, &f.meta, &f.doc);
+	if (e != K_OK)
+		api_error(c, e);
+	else
+		answer_fresh(c, status, &f);
 }

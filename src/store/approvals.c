@@ -65,7 +65,7 @@ static enum kerr queue_ids(struct store *st, const struct approval_filter *f, in
 	/* "" for any: PostgreSQL cannot type a parameter that only meets IS NULL */
 	const char *state = f->state >= 0 && f->state < STATE_COUNT ? domain_states[f->state].code : "";
 	const char *kind = f->kind >= 0 && f->kind < KIND_COUNT ? domain_kinds[f->kind].code : "";
-	return store_q_all(st, queue_sql[state[0] != '\0'], queue_row_read, q, "siiiiissii", state,
+	return store_q_wide(st, queue_sql[state[0] != '\0'], queue_row_read, q, "siiiiissii", state,
 		approver_code(f->approver), approver_code(f->approver), f->warehouse_org_id, f->site_id, f->site_id, kind, kind,
 		f->cursor > 0 ? f->cursor : INT64_MAX, (int64_t)limit);
 }
@@ -138,7 +138,7 @@ static enum kerr count_row(const struct conn *c, struct db_stmt *s, void *arg)
 enum kerr store_approvals_counts(struct store *st, const struct approval_filter *f, json_t **by_site, int64_t *total)
 {
 	struct counts k = {json_array(), 0};
-	enum kerr e = store_q_all(st, "SELECT b.transshipment_site_id, COALESCE(s.name, ''), COUNT(*), MIN(" SUBMITTED_AT ")"
+	enum kerr e = store_q_wide(st, "SELECT b.transshipment_site_id, COALESCE(s.name, ''), COUNT(*), MIN(" SUBMITTED_AT ")"
 		APPROVAL_FROM_PENDING " WHERE" APPROVER_IS " AND b.state = ? GROUP BY b.transshipment_site_id, s.name"
 		" ORDER BY COALESCE(s.name, '')", count_row, &k, "iiis", approver_code(f->approver), approver_code(f->approver),
 		f->warehouse_org_id, domain_states[STATE_SUBMITTED].code);

@@ -123,7 +123,10 @@ static enum kerr write_vehicles(const struct conn *c, int64_t id, json_t *doc)
 
 /* ---- create and save ---- */
 
+static enum kerr read_fresh(const struct conn *c, int64_t id, struct booking_fresh *f);
+
 struct write_job {
+	struct booking_fresh *fresh;	/* may be NULL */
 	int64_t id;		/* the booking (create: filled) */
 	int64_t org_id, user_id, declaration_id, version;
 	enum booking_kind kind;
@@ -188,18 +191,32 @@ static enum kerr insert_tx(const struct conn *c, void *arg)
 		e = store_q_run(c, "INSERT INTO booking_history (booking_id, action, from_state, to_state, actor_id, at, reason)"
 			" VALUES (?, 'create', '', ?, ?, ?, '')", NULL, NULL, NULL, NULL, "isii", j->id,
 			domain_states[STATE_DRAFT].code, j->user_id, now);
+	if (e == K_OK)
+		e = read_fresh(c, j->id, j->fresh);
+	return e;
+}
+
+/* A fresh read's document is dropped when its transaction did not commit. */
+static enum kerr fresh_kept(enum kerr e, struct booking_fresh *f)
+{
+	if (e != K_OK && f != NULL) {
+		json_decref(f->doc);
+		f->doc = NULL;
+	}
 	return e;
 }
 
 enum kerr store_booking_create(struct store *st, int64_t org_id, int64_t user_id, enum booking_kind kind,
-	int64_t declaration_id, json_t *doc, int64_t *id)
+	int64_t declaration_id, json_t *doc, int64_t *id, struct booking_fresh *fresh)
 {
+	if (fresh)
+		fresh->doc = NULL;
 	if ((unsigned)kind >= KIND_COUNT)
 		return K_VALIDATION_FAILED;
 	struct write_job j = {.org_id = org_id, .user_id = user_id, .declaration_id = declaration_id, .kind = kind,
-		.doc = doc};
+		.doc = doc, .fresh = fresh};
 	job_texts(&j);
-	enum kerr e = store_tx(st, insert_tx, &j);
+	enum kerr e = fresh_kept(store_tx(st, insert_tx, &j), fresh);
 	job_free(&j);
 	if (e == K_OK)
 		*id = j.id;
@@ -250,14 +267,19 @@ static enum kerr save_tx(const struct conn *c, void *arg)
 		e = write_plates(c, j->id, d);
 	if (e == K_OK)
 		e = write_vehicles(c, j->id, d);
+	if (e == K_OK)
+		e = read_fresh(c, j->id, j->fresh);
 	return e;
 }
 
-enum kerr store_booking_save(struct store *st, const struct booking_meta *meta, json_t *doc)
+enum kerr store_booking_save(struct store *st, const struct booking_meta *meta, json_t *doc,
+	struct booking_fresh *fresh)
 {
-	struct write_job j = {.id = meta->id, .version = meta->version, .doc = doc};
+	if (fresh)
+		fresh->doc = NULL;
+	struct write_job j = {.id = meta->id, .version = meta->version, .doc = doc, .fresh = fresh};
 	job_texts(&j);
-	enum kerr e = store_tx(st, save_tx, &j);
+	enum kerr e = fresh_kept(store_tx(st, save_tx, &j), fresh);
 	job_free(&j);
 	return e;
 }
@@ -438,10 +460,27 @@ enum kerr store_booking_get(struct store *st, int64_t id, struct booking_meta *m
 	return get_finish(&g, store_read(st, get_run, &g), meta, doc);
 }
 
+enum kerr store_booking_get_lean(struct store *st, int64_t id, struct booking_meta *meta, json_t **doc)
+{
+	struct get_job g = {.id = id, .want_doc = doc != NULL};
+	return get_finish(&g, store_read(st, get_run, &g), meta, doc);
+}
+
 enum kerr store_booking_get_on(const struct conn *c, int64_t id, struct booking_meta *meta, json_t **doc)
 {
 	struct get_job g = {.id = id, .want_doc = doc != NULL};
 	return get_finish(&g, get_run(c, &g), meta, doc);
+}
+
+/* The whole booking on the writer's connection, before its commit: the
+ * pages it reads are the ones the write just touched, warm in that
+ * connection's cache. */
+static enum kerr read_fresh(const struct conn *c, int64_t id, struct booking_fresh *f)
+{
+	if (f == NULL)
+		return K_OK;
+	struct get_job g = {.id = id, .want_doc = 1, .full = 1};
+	return get_finish(&g, get_run(c, &g), &f->meta, &f->doc);
 }
 
 /* store_booking_get_many: the documents of n ids, filled by one statement
@@ -747,7 +786,7 @@ static enum kerr search_count(struct store *st, enum list_scope scope, const str
 	const struct list_binds *b, int64_t cap, int64_t *matches)
 {
 	*matches = 0;
-	return store_q_one(st, probe_sql[scope], store_q_row_int64, matches, "issiissiissi", b->match_lead, r->dlo, r->dhi,
+	return store_q_wide(st, probe_sql[scope], store_q_row_int64, matches, "issiissiissi", b->match_lead, r->dlo, r->dhi,
 		cap, b->match_lead, r->lo, r->hi, cap, b->match_lead, r->lo, r->hi, cap);
 }
 
@@ -768,7 +807,7 @@ static enum kerr walk_floor_row(const struct conn *c, struct db_stmt *s, void *a
 static enum kerr walk_floor(struct store *st, enum list_scope scope, struct list_binds *b)
 {
 	struct walk_floor w = {0, 0};
-	enum kerr e = store_q_one(st, walk_floor_sql[scope], walk_floor_row, &w, "iii", b->lead, b->cursor, b->walk_rows);
+	enum kerr e = store_q_wide(st, walk_floor_sql[scope], walk_floor_row, &w, "iii", b->lead, b->cursor, b->walk_rows);
 	b->floor = w.rows < b->walk_rows ? 0 : w.lowest;
 	return e;
 }
@@ -778,23 +817,23 @@ static enum kerr list_run(struct store *st, enum list_plan plan, enum list_scope
 {
 	const char *sql = list_sql[plan][scope];
 	if (plan == PLAN_LIST)
-		return store_q_all(st, sql, summary_row, l, "iiissssii", b->lead, b->site, b->site, b->state, b->state,
+		return store_q_wide(st, sql, summary_row, l, "iiissssii", b->lead, b->site, b->site, b->state, b->state,
 			b->kind, b->kind, b->cursor, b->limit);
 	if (plan == PLAN_DENSE)
-		return store_q_all(st, sql, summary_row, l, "iiissssiissssssi", b->lead, b->site, b->site, b->state,
+		return store_q_wide(st, sql, summary_row, l, "iiissssiissssssi", b->lead, b->site, b->site, b->state,
 			b->state, b->kind, b->kind, b->cursor, b->floor, r->dlo, r->dhi, r->lo, r->hi, r->lo, r->hi, b->limit);
 	if (plan == PLAN_REST)
-		return store_q_all(st, sql, summary_row, l, "iiissssissi" "iiissssissi" "iiissssissi" "i",
+		return store_q_wide(st, sql, summary_row, l, "iiissssissi" "iiissssissi" "iiissssissi" "i",
 			b->lead, b->site, b->site, b->state, b->state, b->kind, b->kind, b->cursor, r->dlo, r->dhi, b->limit,
 			b->lead, b->site, b->site, b->state, b->state, b->kind, b->kind, b->cursor, r->lo, r->hi, b->limit,
 			b->lead, b->site, b->site, b->state, b->state, b->kind, b->kind, b->cursor, r->lo, r->hi, b->limit,
 			b->limit);
 	if (plan == PLAN_NEWEST)
-		return store_q_all(st, sql, summary_row, l, "iiissssi" "issii" "issii" "issii" "i", b->lead, b->site, b->site,
+		return store_q_wide(st, sql, summary_row, l, "iiissssi" "issii" "issii" "issii" "i", b->lead, b->site, b->site,
 			b->state, b->state, b->kind, b->kind, b->cursor, b->match_lead, r->dlo, r->dhi, b->cursor, b->limit,
 			b->match_lead, r->lo, r->hi, b->cursor, b->limit, b->match_lead, r->lo, r->hi, b->cursor, b->limit,
 			b->limit);
-	return store_q_all(st, sql, summary_row, l, "iiissssi" "iss" "iss" "iss" "i", b->lead, b->site, b->site, b->state,
+	return store_q_wide(st, sql, summary_row, l, "iiissssi" "iss" "iss" "iss" "i", b->lead, b->site, b->site, b->state,
 		b->state, b->kind, b->kind, b->cursor, b->match_lead, r->dlo, r->dhi, b->match_lead, r->lo, r->hi,
 		b->match_lead, r->lo, r->hi, b->limit);
 }
@@ -1008,6 +1047,8 @@ static enum kerr transition_tx(const struct conn *c, void *arg)
 			log_debug("msg=\"booking transition stopped\" booking=%lld step=%s code=%s", (long long)t->booking_id,
 				transition_steps[i].name, kerr_code(e));
 	}
+	if (e == K_OK)
+		e = read_fresh(c, t->booking_id, t->fresh);
 	return e;
 }
 
@@ -1019,7 +1060,9 @@ static int transition_ok(const struct booking_transition *t)
 
 enum kerr store_booking_transition(struct store *st, struct booking_transition *t)
 {
-	return transition_ok(t) ? store_tx(st, transition_tx, t) : K_VALIDATION_FAILED;
+	if (t->fresh)
+		t->fresh->doc = NULL;
+	return fresh_kept(transition_ok(t) ? store_tx(st, transition_tx, t) : K_VALIDATION_FAILED, t->fresh);
 }
 
 enum kerr store_booking_transition_on(const struct conn *c, struct booking_transition *t)

@@ -31,14 +31,26 @@ struct booking_meta {
 	enum booking_state state;
 };
 
+/* The booking as store_booking_get gives it, read by a write in its own
+ * transaction after its statements (the answer to the write without a
+ * read of its own): doc is the caller's to drop, NULL when the write failed. */
+struct booking_fresh {
+	struct booking_meta meta;
+	json_t *doc;
+};
+
 /* Create a draft. doc holds the writable keys (and "declared",
- * "confidence", "warnings"); *id gets the new booking's id. */
+ * "confidence", "warnings"); *id gets the new booking's id; fresh (may be
+ * NULL) gets the new booking. */
 enum kerr store_booking_create(struct store *st, int64_t org_id, int64_t user_id, enum booking_kind kind,
-	int64_t declaration_id, json_t *doc, int64_t *id) KOUAN_MUST_USE;
+	int64_t declaration_id, json_t *doc, int64_t *id, struct booking_fresh *fresh) KOUAN_MUST_USE;
 
 /* The whole booking: *doc (may be NULL) is a new object with every key the
  * API shows (history and attachments' descriptions included). */
 enum kerr store_booking_get(struct store *st, int64_t id, struct booking_meta *meta, json_t **doc) KOUAN_MUST_USE;
+/* The same without its attachments and history (two reads fewer): what an
+ * edit or a change of state starts from, answered by its own fresh read. */
+enum kerr store_booking_get_lean(struct store *st, int64_t id, struct booking_meta *meta, json_t **doc) KOUAN_MUST_USE;
 
 /* What a booking's document is at: every change a GET of it shows either
  * raises the version (a write of its keys, plates or vehicles, a change of
@@ -66,8 +78,10 @@ enum kerr store_booking_get_many(struct store *st, const int64_t *ids, size_t n,
 
 /* Write the writable keys of doc (and "declared") if the booking is still
  * editable and at meta->version: K_WRONG_STATE when its state no longer
- * allows edits, K_CONFLICT when someone wrote it since. */
-enum kerr store_booking_save(struct store *st, const struct booking_meta *meta, json_t *doc) KOUAN_MUST_USE;
+ * allows edits, K_CONFLICT when someone wrote it since. fresh (may be NULL)
+ * gets the booking as written. */
+enum kerr store_booking_save(struct store *st, const struct booking_meta *meta, json_t *doc,
+	struct booking_fresh *fresh) KOUAN_MUST_USE;
 
 struct booking_transition {
 	int64_t booking_id;
@@ -80,6 +94,7 @@ struct booking_transition {
 	int capacity_problem;		/* enum capacity_problem when capacity refused as K_VALIDATION_FAILED */
 	enum booking_state from;
 	struct booking_meta meta;
+	struct booking_fresh *fresh;	/* may be NULL: gets the booking after the change */
 };
 /* K_WRONG_STATE when the action may not start from the booking's state,
  * K_DECLARATION_IN_USE / K_VIN_IN_USE when another booking holds them. */

@@ -80,6 +80,9 @@ struct db_driver {
 	enum kerr (*commit)(struct db_conn *c);
 	enum kerr (*rollback)(struct db_conn *c);
 	enum db_error (*last_error)(struct db_conn *c);
+	/* Map the database file for the reads that follow (on) or stop (off);
+	 * NULL when the driver has no such thing (PostgreSQL). */
+	enum kerr (*map)(struct db_conn *c, int on);
 
 	/* DDL that differs, substituted into migrations: {{ID}}, {{BIGINT}},
 	 * {{BLOB}} and {{CTEXT}}. */

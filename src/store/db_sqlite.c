@@ -123,7 +123,23 @@ static void sq_close(struct db_conn *c)
 	free(c);
 }
 
-#define SQLITE_MMAP_BYTES "1073741824"	/* 1 GiB of the database file mapped (address space, not memory) */
+/* A read that walks thousands of pages (lists, searches: bench/million.sh)
+ * runs on a connection that maps the database file (sq_map; the store keeps
+ * a few such connections for store_q_wide) rather than read() each page into
+ * the connection's small cache. Not the others: a connection that begins
+ * after another's commit drops its mapping, and a small read then paid an
+ * munmap and a page fault per page (a tenth of the server's time under
+ * bookings and gate scans, bench/proof.sh) where a few read() cost less. */
+#define SQLITE_MMAP_ON "PRAGMA mmap_size=1073741824"	/* 1 GiB of address space, not memory */
+#define SQLITE_MMAP_OFF "PRAGMA mmap_size=0"
+/* The WAL is copied into the database file (and both synced) once it holds
+ * this many pages (SQLite's default: 1,000, 4 MiB). A booking writes some 30
+ * pages and a gate scan 16, most of them the same few (the tails of the
+ * history, notification and scan tables and their indexes): ten times fewer
+ * checkpoints copy each of those once where they copied it ten times, and
+ * sync ten times less. The WAL grows to some 40 MiB; a crash loses nothing
+ * more (what is in the WAL is committed). */
+#define SQLITE_CHECKPOINT_PAGES 10000
 
 static enum kerr sq_open(const char *path, struct db_conn **out)
 {
@@ -139,11 +155,8 @@ static enum kerr sq_open(const char *path, struct db_conn **out)
 	/* journal_mode answers with a row; sqlite3_exec discards it. */
 	enum kerr e = sq_exec_patiently(c, full_sync() ? "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;"
 		" PRAGMA synchronous=FULL;" : "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;");
-	/* Reads through a shared mapping of the file rather than a read() per
-	 * page into each connection's small cache: a search over a million
-	 * bookings touches thousands of pages (bench/million.sh). */
-	if (e == K_OK)
-		e = sq_exec_patiently(c, "PRAGMA mmap_size=" SQLITE_MMAP_BYTES ";");
+	if (e == K_OK && sqlite3_wal_autocheckpoint(c->db, SQLITE_CHECKPOINT_PAGES) != SQLITE_OK)
+		e = fail(c, sqlite3_extended_errcode(c->db), "autocheckpoint");
 	if (e != K_OK) {
 		sq_close(c);
 		return e;
@@ -365,6 +378,12 @@ static enum kerr sq_rollback(struct db_conn *c)
 
 static enum db_error sq_last_error(struct db_conn *c) { return c->last; }
 
+/* See SQLITE_MMAP_ON. */
+static enum kerr sq_map(struct db_conn *c, int on)
+{
+	return sq_run(c, on ? SQLITE_MMAP_ON : SQLITE_MMAP_OFF);
+}
+
 const struct db_driver db_sqlite_driver = {
 	.name = "sqlite",
 	.open = sq_open,
@@ -388,6 +407,7 @@ const struct db_driver db_sqlite_driver = {
 	.commit = sq_commit,
 	.rollback = sq_rollback,
 	.last_error = sq_last_error,
+	.map = sq_map,
 	.id_column = "INTEGER PRIMARY KEY",
 	.bigint_type = "INTEGER",
 	.blob_type = "BLOB",

@@ -97,12 +97,12 @@ static enum kerr history_rows(struct store *st, const struct history_filter *f, 
 	const char *action = f->action ? f->action : "", *actor = f->actor ? f->actor : "";
 	int64_t to = f->to ? f->to : OPEN_END, cursor = f->cursor ? f->cursor : OPEN_END;
 	if (lead == LEAD_DECLARATION)
-		return store_q_all(st, history_sql[lead], history_row, arr, "ssiisssssssiiii", decl, hi, f->booking_id,
+		return store_q_wide(st, history_sql[lead], history_row, arr, "ssiisssssssiiii", decl, hi, f->booking_id,
 			f->booking_id, decl, decl, hi, action, action, actor, actor, f->from, to, cursor, (int64_t)limit + 1);
 	/* the two values of the lead: what it compares, or a pair that holds */
 	int64_t lead_int[2] = {lead == LEAD_BOOKING ? f->booking_id : lead == LEAD_TIME ? f->from : stop_id,
 		lead == LEAD_TIME ? to : 0};
-	return store_q_all(st, history_sql[lead], history_row, arr, "iiiisssssssiiii", lead_int[0], lead_int[1],
+	return store_q_wide(st, history_sql[lead], history_row, arr, "iiiisssssssiiii", lead_int[0], lead_int[1],
 		f->booking_id, f->booking_id, decl, decl, hi, action, action, actor, actor, f->from, to, cursor,
 		(int64_t)limit + 1);
 }
@@ -167,16 +167,16 @@ enum kerr store_overview(struct store *st, const char *date, int64_t day_from, j
 	json_t *bookings = json_array(), *pending = json_array(), *hours = json_array();
 	for (int h = 0; h < HOURS_A_DAY; h++)
 		json_array_append_new(hours, json_integer(0));
-	enum kerr e = store_q_all(st, "SELECT kind, state, COUNT(*) FROM bookings WHERE crossing_date = ?"
+	enum kerr e = store_q_wide(st, "SELECT kind, state, COUNT(*) FROM bookings WHERE crossing_date = ?"
 		" GROUP BY kind, state ORDER BY kind, state", count_row, bookings, "s", date);
 	if (e == K_OK)
-		e = store_q_all(st, "SELECT b.transshipment_site_id, COALESCE(s.name, ''), COUNT(*), MIN((SELECT COALESCE(MAX(h.at), 0)"
+		e = store_q_wide(st, "SELECT b.transshipment_site_id, COALESCE(s.name, ''), COUNT(*), MIN((SELECT COALESCE(MAX(h.at), 0)"
 			" FROM booking_history h WHERE h.booking_id = b.id AND h.action = 'submit')) FROM bookings b"
 			" LEFT JOIN sites s ON s.id = b.transshipment_site_id WHERE b.state = 'submitted'"
 			" GROUP BY b.transshipment_site_id, s.name ORDER BY COALESCE(s.name, '')", pending_row, pending, "");
 	if (e == K_OK)
 		/* GROUP BY 1: PostgreSQL sees "(at - $1) / $2" and "(at - $5) / $6" as two expressions */
-		e = store_q_all(st, "SELECT (at - ?) / ?, COUNT(*) FROM gate_passages WHERE at >= ? AND at < ? GROUP BY 1",
+		e = store_q_wide(st, "SELECT (at - ?) / ?, COUNT(*) FROM gate_passages WHERE at >= ? AND at < ? GROUP BY 1",
 			hour_row, hours, "iiii", day_from, (int64_t)HOUR_S, day_from, day_from + DAY_S);
 	if (e != K_OK) {
 		json_decref(bookings);

@@ -205,28 +205,49 @@ enum kerr store_release_revocations(struct store *st, int64_t since, struct rele
 	return K_OK;
 }
 
+/* What a check of a code reads, on one snapshot (one read transaction where
+ * there were two): the key it names and whether the code is revoked. */
+struct verify_read {
+	const struct release_token *tok;
+	struct release_key *key;
+	int found, revoked;
+};
+
+static enum kerr verify_read_run(const struct conn *c, void *arg)
+{
+	struct verify_read *v = arg;
+	struct key_row r = {v->key, 0, K_OK};
+	int rows = 0;
+	int64_t count = 0;
+	enum kerr e = store_q_run(c, KEY_COLUMNS " WHERE kid = ?", key_row, &r, NULL, &rows, "i",
+		(int64_t)v->tok->claims.kid);
+	v->found = e == K_OK && rows > 0;
+	if (v->found)
+		e = store_q_run(c, "SELECT COUNT(*) FROM release_codes WHERE token = ? AND revoked_at IS NOT NULL",
+			store_q_row_int64, &count, NULL, NULL, "s", v->tok->text);
+	v->revoked = count > 0;
+	return e;
+}
+
 enum kerr store_release_verify(struct store *st, const char *text, size_t len, int64_t now, struct release_token *tok,
 	enum release_reason *reason)
 {
 	struct release_key key;
-	int revoked = 0;
 	*reason = release_token_parse(text, len, tok);
 	if (*reason != RELEASE_VALID)
 		return K_OK;
-	enum kerr e = store_release_key_get(st, tok->claims.kid, &key);
-	if (e == K_NOT_FOUND) {
+	struct verify_read v = {.tok = tok, .key = &key};
+	enum kerr e = store_read(st, verify_read_run, &v);
+	if (e != K_OK)
+		return e;
+	if (!v.found) {
 		*reason = RELEASE_UNKNOWN_KEY;
 		return K_OK;
 	}
-	if (e != K_OK)
-		return e;
 	*reason = release_token_check_sig(tok, key.public_key);
 	if (*reason != RELEASE_VALID)
 		return K_OK;
-	e = store_release_is_revoked(st, tok->text, &revoked);
-	if (e != K_OK)
-		return e;
-	*reason = revoked ? RELEASE_REVOKED : release_claims_check_time(&tok->claims, now);
+	*reason = v.revoked ? RELEASE_REVOKED : release_claims_check_time(&tok->claims, now);
 	return K_OK;
 }
 

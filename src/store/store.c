@@ -16,7 +16,14 @@
 
 #define STORE_POOL_MAX 64
 #define STORE_POOL_WAIT_SECONDS 10
+#define STORE_WIDE_CONNS(pool) (((pool) + 1) / 2)	/* mapped connections beside a pool of that many */
 #define STORE_PATH_MAX 4096
+
+struct idle_set {
+	pthread_cond_t cv;
+	struct db_conn *idle[STORE_POOL_MAX];
+	int nidle;
+};
 
 struct store {
 	const struct db_driver *drv;
@@ -26,11 +33,21 @@ struct store {
 	 * free. Another process on the same file still meets the busy timeout. */
 	pthread_mutex_t write_mu;
 	int one_writer;
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	struct db_conn *all[STORE_POOL_MAX];
-	struct db_conn *idle[STORE_POOL_MAX];
-	int n, nidle;
+	/* SQLite on a file: the connection every write of the server runs on,
+	 * lent with write_mu. A connection's page cache is dropped whenever it
+	 * begins after another connection's commit; the writer's own commits
+	 * leave its cache warm, where a pool connection taken in turn found it
+	 * stale at nearly every write. NULL: writes borrow from the pool. */
+	struct db_conn *writer;
+	pthread_mutex_t mu;	/* guards both sets of idle connections */
+	struct idle_set plain;
+	/* SQLite: connections that keep the database file mapped, lent to
+	 * store_q_wide only (see SQLITE_MMAP_ON in db_sqlite.c); empty on
+	 * PostgreSQL and :memory:, where wide reads take a plain one. */
+	struct idle_set wide;
+	int nwide;
+	struct db_conn *all[2 * STORE_POOL_MAX];
+	int n;
 };
 
 int store_text_ok(const char *s, size_t max)
@@ -99,7 +116,10 @@ void store_close(struct store *st)
 		return;
 	for (int i = 0; i < st->n; i++)
 		st->drv->close(st->all[i]);
-	pthread_cond_destroy(&st->cv);
+	if (st->writer)
+		st->drv->close(st->writer);
+	pthread_cond_destroy(&st->plain.cv);
+	pthread_cond_destroy(&st->wide.cv);
 	pthread_mutex_destroy(&st->mu);
 	pthread_mutex_destroy(&st->write_mu);
 	free(st);
@@ -127,7 +147,8 @@ enum kerr store_open(const char *url, int pool_size, struct store **out)
 	pthread_mutex_init(&st->mu, NULL);
 	pthread_mutex_init(&st->write_mu, NULL);
 	st->one_writer = drv == &db_sqlite_driver;
-	pthread_cond_init(&st->cv, NULL);
+	pthread_cond_init(&st->plain.cv, NULL);
+	pthread_cond_init(&st->wide.cv, NULL);
 	enum kerr e = K_OK;
 	/* Migrate on the first connection before the others exist: an SQLite
 	 * file is then created and in WAL mode once. */
@@ -135,9 +156,23 @@ enum kerr store_open(const char *url, int pool_size, struct store **out)
 		e = drv->open(target, &st->all[i]);
 		if (e != K_OK)
 			break;
-		st->idle[st->nidle++] = st->all[st->n++];
+		st->plain.idle[st->plain.nidle++] = st->all[st->n++];
 		if (i == 0)
 			e = store_migrate(&(struct conn){drv, st->all[0]});
+	}
+	/* :memory: is a database per connection: its one connection does all. */
+	int one_db = strcmp(target, ":memory:") == 0;
+	if (e == K_OK && st->one_writer && !one_db)
+		e = drv->open(target, &st->writer);
+	for (int i = 0; e == K_OK && drv->map && !one_db && i < STORE_WIDE_CONNS(pool_size); i++) {
+		e = drv->open(target, &st->all[st->n]);
+		if (e == K_OK)
+			e = drv->map(st->all[st->n], 1);
+		if (e == K_OK || st->all[st->n] != NULL)
+			st->n++;	/* closed with the others */
+		if (e == K_OK)
+			st->wide.idle[st->wide.nidle++] = st->all[st->n - 1];
+		st->nwide = st->wide.nidle;
 	}
 	if (e == K_OK)
 		e = store_user_keys_fill(st);
@@ -154,38 +189,49 @@ const char *store_driver_name(const struct store *st)
 	return st->drv->name;
 }
 
-enum kerr store_conn_get(struct store *st, struct conn *out)
+/* An idle connection of set p, waiting up to STORE_POOL_WAIT_SECONDS. */
+static enum kerr conn_take(struct store *st, struct idle_set *p, struct conn *out)
 {
 	struct timespec until;
 	clock_gettime(CLOCK_REALTIME, &until);
 	until.tv_sec += STORE_POOL_WAIT_SECONDS;
 	pthread_mutex_lock(&st->mu);
-	while (st->nidle == 0) {
-		if (pthread_cond_timedwait(&st->cv, &st->mu, &until) == ETIMEDOUT && st->nidle == 0) {
+	while (p->nidle == 0) {
+		if (pthread_cond_timedwait(&p->cv, &st->mu, &until) == ETIMEDOUT && p->nidle == 0) {
 			pthread_mutex_unlock(&st->mu);
 			log_warn("msg=\"no database connection free\" waited_s=%d", STORE_POOL_WAIT_SECONDS);
 			return K_DB_UNAVAILABLE;
 		}
 	}
-	struct db_conn *db = st->idle[--st->nidle];
+	struct db_conn *db = p->idle[--p->nidle];
 	pthread_mutex_unlock(&st->mu);
 	out->drv = st->drv;
 	out->db = db;
-	enum kerr e = st->drv->check(db);
-	if (e != K_OK)
+	return K_OK;
+}
+
+static void conn_give(struct store *st, struct idle_set *p, struct conn *c)
+{
+	if (c->db == NULL)
+		return;
+	pthread_mutex_lock(&st->mu);
+	p->idle[p->nidle++] = c->db;
+	pthread_cond_signal(&p->cv);
+	pthread_mutex_unlock(&st->mu);
+	c->db = NULL;
+}
+
+enum kerr store_conn_get(struct store *st, struct conn *out)
+{
+	enum kerr e = conn_take(st, &st->plain, out);
+	if (e == K_OK && (e = st->drv->check(out->db)) != K_OK)
 		store_conn_put(st, out);
 	return e;
 }
 
 void store_conn_put(struct store *st, struct conn *c)
 {
-	if (c->db == NULL)
-		return;
-	pthread_mutex_lock(&st->mu);
-	st->idle[st->nidle++] = c->db;
-	pthread_cond_signal(&st->cv);
-	pthread_mutex_unlock(&st->mu);
-	c->db = NULL;
+	conn_give(st, &st->plain, c);
 }
 
 static enum kerr bind_all(const struct conn *c, struct db_stmt *s, const char *fmt, va_list ap)
@@ -304,16 +350,29 @@ enum kerr store_q_in(const struct conn *c, const char *head, const int64_t *ids,
 	return e;
 }
 
-static void writer_enter(struct store *st)
+/* The connection a write runs on, lent to one writer at a time: the
+ * server's writers queue on write_mu (see struct store). */
+static enum kerr writer_get(struct store *st, struct conn *out)
 {
-	if (st->one_writer)
-		pthread_mutex_lock(&st->write_mu);
+	if (st->writer == NULL) {
+		enum kerr e = store_conn_get(st, out);
+		if (e == K_OK && st->one_writer)
+			pthread_mutex_lock(&st->write_mu);
+		return e;
+	}
+	pthread_mutex_lock(&st->write_mu);
+	out->drv = st->drv;
+	out->db = st->writer;
+	return K_OK;
 }
 
-static void writer_leave(struct store *st)
+static void writer_put(struct store *st, struct conn *c)
 {
 	if (st->one_writer)
 		pthread_mutex_unlock(&st->write_mu);
+	if (st->writer == NULL)
+		store_conn_put(st, c);
+	c->db = NULL;
 }
 
 /* The connection store_hold_read holds for this thread (st NULL: none). */
@@ -329,7 +388,7 @@ enum kerr store_hold_read(struct store *st)
 	/* A holder may still write (on another connection): while one stays idle
 	 * after this one is taken, a write never waits on the holds alone. */
 	pthread_mutex_lock(&st->mu);
-	struct db_conn *db = st->nidle >= 2 ? st->idle[--st->nidle] : NULL;
+	struct db_conn *db = st->plain.nidle >= 2 ? st->plain.idle[--st->plain.nidle] : NULL;
 	pthread_mutex_unlock(&st->mu);
 	if (db == NULL)
 		return K_OK;
@@ -364,8 +423,7 @@ static const struct conn *held_for(const struct store *st, const char *sql)
 }
 
 /* q_vrun on a connection borrowed from st for the call (or the one held for
- * this thread's reads); a write queues behind the server's other writers
- * (writer_enter). */
+ * this thread's reads); a write runs on the writer's connection (writer_get). */
 static enum kerr q_vborrowed(struct store *st, int writes, const char *sql, row_fn fn, void *arg, int64_t *changes,
 	int *rows, const char *fmt, va_list ap)
 {
@@ -373,15 +431,14 @@ static enum kerr q_vborrowed(struct store *st, int writes, const char *sql, row_
 	if (h)
 		return q_vrun(h, sql, fn, arg, changes, rows, fmt, ap);
 	struct conn c;
-	enum kerr e = store_conn_get(st, &c);
+	enum kerr e = writes ? writer_get(st, &c) : store_conn_get(st, &c);
 	if (e != K_OK)
 		return e;
-	if (writes)
-		writer_enter(st);
 	e = q_vrun(&c, sql, fn, arg, changes, rows, fmt, ap);
 	if (writes)
-		writer_leave(st);
-	store_conn_put(st, &c);
+		writer_put(st, &c);
+	else
+		store_conn_put(st, &c);
 	return e;
 }
 
@@ -391,6 +448,23 @@ enum kerr store_q_all(struct store *st, const char *sql, row_fn fn, void *arg, c
 	va_start(ap, fmt);
 	enum kerr e = q_vborrowed(st, 0, sql, fn, arg, NULL, NULL, fmt, ap);
 	va_end(ap);
+	return e;
+}
+
+enum kerr store_q_wide(struct store *st, const char *sql, row_fn fn, void *arg, const char *fmt, ...)
+{
+	struct conn c;
+	enum kerr e = st->nwide ? conn_take(st, &st->wide, &c) : store_conn_get(st, &c);
+	if (e != K_OK)
+		return e;
+	va_list ap;
+	va_start(ap, fmt);
+	e = q_vrun(&c, sql, fn, arg, NULL, NULL, fmt, ap);
+	va_end(ap);
+	if (st->nwide)
+		conn_give(st, &st->wide, &c);
+	else
+		store_conn_put(st, &c);
 	return e;
 }
 
@@ -464,10 +538,9 @@ enum kerr store_ping(struct store *st)
 enum kerr store_tx(struct store *st, tx_fn fn, void *arg)
 {
 	struct conn c;
-	enum kerr e = store_conn_get(st, &c);
+	enum kerr e = writer_get(st, &c);
 	if (e != K_OK)
 		return e;
-	writer_enter(st);
 	e = c.drv->begin(c.db);
 	if (e == K_OK) {
 		e = fn(&c, arg);
@@ -476,8 +549,7 @@ enum kerr store_tx(struct store *st, tx_fn fn, void *arg)
 		if (e != K_OK && c.drv->rollback(c.db) != K_OK)
 			log_warn("msg=\"rollback failed\" driver=%s", c.drv->name);
 	}
-	writer_leave(st);
-	store_conn_put(st, &c);
+	writer_put(st, &c);
 	return e;
 }
 

@@ -47,13 +47,17 @@ enum kerr store_q_in(const struct conn *c, const char *head, const int64_t *ids,
 enum kerr store_q_all(struct store *st, const char *sql, row_fn fn, void *arg, const char *fmt, ...) KOUAN_MUST_USE;
 /* Exactly one row expected: K_NOT_FOUND when there is none. */
 enum kerr store_q_one(struct store *st, const char *sql, row_fn fn, void *arg, const char *fmt, ...) KOUAN_MUST_USE;
+/* store_q_all for a read that may walk thousands of pages (a list, a
+ * search, a count): on SQLite, on a connection that keeps the database file
+ * mapped (db_sqlite.c). */
+enum kerr store_q_wide(struct store *st, const char *sql, row_fn fn, void *arg, const char *fmt, ...) KOUAN_MUST_USE;
 /* An INSERT ... RETURNING id: *id (may be NULL) gets the new row's id. */
 enum kerr store_q_insert(struct store *st, const char *sql, int64_t *id, const char *fmt, ...) KOUAN_MUST_USE;
 /* A write: K_NOT_FOUND when it changed no row and need_row is set. */
 enum kerr store_q_write(struct store *st, int need_row, const char *sql, const char *fmt, ...) KOUAN_MUST_USE;
 
-/* A transaction: borrow a connection, begin (SQLite: BEGIN IMMEDIATE, which
- * takes the write lock at once), run fn, commit when it returns K_OK and roll
+/* A transaction: borrow a connection (SQLite: the one writer's, see struct
+ * store), begin (SQLite: BEGIN IMMEDIATE, which takes the write lock at once), run fn, commit when it returns K_OK and roll
  * back otherwise. fn's error (or the commit's) is returned. fn runs its
  * statements with store_q_run on c; it must not borrow another connection. */
 typedef enum kerr (*tx_fn)(const struct conn *c, void *arg);

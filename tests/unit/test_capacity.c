@@ -115,7 +115,7 @@ static int64_t draft(struct fx *f, int64_t org, int n, const char *date, const c
 	snprintf(decl, sizeof decl, "9402202600%08d", n);
 	json_t *doc = json_pack("{s:s,s:i,s:s,s:s?}", "declaration_no", decl, "truck_count", trucks, "crossing_date", date,
 		"slot", slot);
-	assert_int_equal(store_booking_create(f->st, org, f->user_id, KIND_HEAVY_TRUCK, 0, doc, &id), K_OK);
+	assert_int_equal(store_booking_create(f->st, org, f->user_id, KIND_HEAVY_TRUCK, 0, doc, &id, NULL), K_OK);
 	json_decref(doc);
 	return id;
 }

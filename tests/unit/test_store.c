@@ -460,7 +460,7 @@ static void booking_stamps(void **state)
 	assert_int_equal(store_org_create(st, "戳企业", ORG_ENTERPRISE, &org), K_OK);
 	assert_int_equal(store_user_create(st, "ent_stamp", "enterprise", org, FAKE_HASH, &user), K_OK);
 	json_t *doc = json_object();
-	assert_int_equal(store_booking_create(st, org, user, KIND_HEAVY_TRUCK, 0, doc, &id), K_OK);
+	assert_int_equal(store_booking_create(st, org, user, KIND_HEAVY_TRUCK, 0, doc, &id, NULL), K_OK);
 	json_decref(doc);
 	struct booking_meta m;
 	struct booking_stamp at, again;
@@ -484,7 +484,7 @@ static void booking_stamps(void **state)
 	assert_int_equal(of.last_attachment_id, again.last_attachment_id);
 	/* a write of its keys: a new version */
 	json_object_set_new(doc, "contact", json_string("13912345678"));
-	assert_int_equal(store_booking_save(st, &m, doc), K_OK);
+	assert_int_equal(store_booking_save(st, &m, doc, NULL), K_OK);
 	json_decref(doc);
 	assert_int_equal(store_booking_stamp(st, id, &m, &again), K_OK);
 	assert_int_equal(again.version, at.version + 1);
@@ -737,6 +737,66 @@ static void *work(void *arg)
 	if (n != CALLS && w->failures++ == 0)
 		w->first_failure = K_INTERNAL;
 	return NULL;
+}
+
+/* The organisation's bookings, newest first, as a list (store_q_wide: on
+ * SQLite a read of the mapped file) gives them. */
+static size_t listed(struct store *st, int64_t org)
+{
+	struct booking_filter f = {.scope = {.org_id = org}, .state = -1, .kind = -1, .limit = 50};
+	json_t *items = NULL;
+	int64_t next = 0;
+	assert_int_equal(store_booking_list(st, &f, &items, &next), K_OK);
+	size_t n = json_array_size(items);
+	json_decref(items);
+	return n;
+}
+
+/* A write's answer is the booking its own transaction read after writing
+ * (struct booking_fresh); a write that fails gives none. A list after each
+ * write sees it, although the writes run on the writer's connection and
+ * the lists on a pool connection that maps the file only for the list. */
+static void booking_fresh_reads(void **state)
+{
+	struct store *st = ((struct fixture *)*state)->st;
+	int64_t org = 0, user = 0, id = 0, other = 0;
+	int org_created = 0;
+	assert_int_equal(store_org_create(st, "回读企业", ORG_ENTERPRISE, &org), K_OK);
+	assert_int_equal(store_user_add(st, "reader", "enterprise", "回读企业", FAKE_HASH, &user, &org_created), K_OK);
+	json_t *doc = json_pack("{s:s}", "declaration_no", "940220250000000001");
+	struct booking_fresh f = {0};
+	assert_int_equal(store_booking_create(st, org, user, KIND_HEAVY_TRUCK, 0, doc, &id, &f), K_OK);
+	assert_non_null(f.doc);
+	assert_int_equal(f.meta.id, id);
+	assert_int_equal(f.meta.version, 1);
+	assert_int_equal(f.meta.state, STATE_DRAFT);
+	assert_string_equal(json_string_value(json_object_get(f.doc, "declaration_no")), "940220250000000001");
+	assert_int_equal(json_array_size(json_object_get(f.doc, "history")), 1);
+	assert_int_equal(listed(st, org), 1);
+	struct booking_meta m = f.meta;
+	json_decref(f.doc);
+
+	json_object_set_new(doc, "contact", json_string("13900000000"));
+	assert_int_equal(store_booking_save(st, &m, doc, &f), K_OK);
+	assert_int_equal(f.meta.version, 2);
+	assert_string_equal(json_string_value(json_object_get(f.doc, "contact")), "13900000000");
+	json_decref(f.doc);
+	assert_int_equal(store_booking_save(st, &m, doc, &f), K_CONFLICT);	/* m is at version 1 still */
+	assert_null(f.doc);
+
+	assert_int_equal(store_booking_create(st, org, user, KIND_HEAVY_TRUCK, 0, doc, &other, NULL), K_OK);
+	assert_int_equal(listed(st, org), 2);
+
+	struct booking_transition t = {.booking_id = id, .action = ACTION_CANCEL, .to = STATE_CANCELLED, .actor_id = user,
+		.reason = "test", .fresh = &f};
+	assert_int_equal(store_booking_transition(st, &t), K_OK);
+	assert_int_equal(f.meta.state, STATE_CANCELLED);
+	assert_int_equal(f.meta.version, 3);
+	assert_int_equal(json_array_size(json_object_get(f.doc, "history")), 2);
+	json_decref(f.doc);
+	assert_int_equal(store_booking_transition(st, &t), K_WRONG_STATE);	/* cancelled already */
+	assert_null(f.doc);
+	json_decref(doc);
 }
 
 static void concurrency(void **state)
@@ -1089,7 +1149,7 @@ static void make_search_world(struct search_world *w)
 		if (b->site)
 			json_object_set_new(doc, "transshipment_site_id", json_integer(b->site));
 		assert_int_equal(store_booking_create(w->st, b->org, w->user, b->heavy ? KIND_HEAVY_TRUCK : KIND_COMMODITY_VEHICLE,
-			0, doc, &b->id), K_OK);
+			0, doc, &b->id, NULL), K_OK);
 		json_decref(doc);
 	}
 }
@@ -1385,7 +1445,7 @@ static void make_queue_world(struct queue_world *w)
 			json_object_set_new(doc, "vehicles", vehicles);
 		}
 		assert_int_equal(store_booking_create(w->st, w->ent[k % 5 == 0], w->user,
-			heavy ? KIND_HEAVY_TRUCK : KIND_COMMODITY_VEHICLE, 0, doc, &w->id[k]), K_OK);
+			heavy ? KIND_HEAVY_TRUCK : KIND_COMMODITY_VEHICLE, 0, doc, &w->id[k], NULL), K_OK);
 		json_decref(doc);
 		if (k % 5 == 0) {
 			struct attachment_meta m = {.booking_id = w->id[k], .size = 3};
@@ -1736,6 +1796,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(options, setup, teardown),
 		cmocka_unit_test_setup_teardown(site_links, setup, teardown),
 		cmocka_unit_test_setup_teardown(booking_search_plans, setup, teardown),
+		cmocka_unit_test_setup_teardown(booking_fresh_reads, setup, teardown),
 		cmocka_unit_test_setup_teardown(history_search_plans, setup, teardown),
 		cmocka_unit_test_setup_teardown(approvals_queue_batched, setup, teardown),
 		cmocka_unit_test_setup_teardown(release_keys, setup, teardown),
