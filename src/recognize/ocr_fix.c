@@ -672,6 +672,28 @@ static size_t to_cps(const char *s, size_t len, uint32_t *cps, size_t max)
 	return off < len ? max + 1 : n;	/* max + 1: too long to compare */
 }
 
+/* One row of the edit-distance table: row[j] becomes the distance of the
+ * first i code points of one text (the last of them c) to b[0, j), from the
+ * row of its first i - 1. Returns the row's smallest value. */
+static int edit_row(int *row, size_t i, uint32_t c, const uint32_t *b, size_t nb)
+{
+	int diag = row[0], low = (int)i;
+	row[0] = (int)i;
+	for (size_t j = 1; j <= nb; j++) {
+		int up = row[j];
+		int v = diag + (c != b[j - 1]);
+		if (up + 1 < v)
+			v = up + 1;
+		if (row[j - 1] + 1 < v)
+			v = row[j - 1] + 1;
+		row[j] = v;
+		diag = up;
+		if (v < low)
+			low = v;
+	}
+	return low;
+}
+
 int ocr_edit_distance(const uint32_t *a, size_t na, const uint32_t *b, size_t nb, int max_edits)
 {
 	int row[OCR_EDIT_MAX + 1];
@@ -679,25 +701,9 @@ int ocr_edit_distance(const uint32_t *a, size_t na, const uint32_t *b, size_t nb
 		return max_edits + 1;
 	for (size_t j = 0; j <= nb; j++)
 		row[j] = (int)j;
-	for (size_t i = 1; i <= na; i++) {
-		int diag = row[0], low;
-		row[0] = (int)i;
-		low = row[0];
-		for (size_t j = 1; j <= nb; j++) {
-			int up = row[j];
-			int v = diag + (a[i - 1] != b[j - 1]);
-			if (up + 1 < v)
-				v = up + 1;
-			if (row[j - 1] + 1 < v)
-				v = row[j - 1] + 1;
-			row[j] = v;
-			diag = up;
-			if (v < low)
-				low = v;
-		}
-		if (low > max_edits)
+	for (size_t i = 1; i <= na; i++)
+		if (edit_row(row, i, a[i - 1], b, nb) > max_edits)
 			return max_edits + 1;
-	}
 	return row[nb];
 }
 
@@ -748,20 +754,8 @@ int ocr_label_prefix(const uint32_t *text, size_t nt, const uint32_t *label, siz
 		cols = sizeof row / sizeof row[0] - 1;
 	for (size_t j = 0; j <= cols; j++)
 		row[j] = (int)j;
-	for (size_t i = 1; i <= nl; i++) {
-		int diag = row[0];
-		row[0] = (int)i;
-		for (size_t j = 1; j <= cols; j++) {
-			int up = row[j];
-			int v = diag + (label[i - 1] != text[j - 1]);
-			if (up + 1 < v)
-				v = up + 1;
-			if (row[j - 1] + 1 < v)
-				v = row[j - 1] + 1;
-			row[j] = v;
-			diag = up;
-		}
-	}
+	for (size_t i = 1; i <= nl; i++)
+		(void)edit_row(row, i, label[i - 1], text, cols);
 	int best = none;
 	size_t lo = nl > (size_t)max_edits ? nl - (size_t)max_edits : 1;
 	for (size_t j = lo; j <= cols; j++) {
