@@ -1,5 +1,9 @@
 #define _GNU_SOURCE	/* nftw */
 #include "harness.h"
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
 
 #include <curl/curl.h>
 #include <errno.h>
@@ -379,6 +383,19 @@ int it_request(struct it_server *s, struct it_client *c, const char *method, con
 		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
 	}
 	return request_finish(h, hl, c, method, path, out);
+}
+
+json_t *it_call(struct it_server *s, struct it_client *c, const char *method, const char *path, const char *body,
+	long status)
+{
+	struct it_resp r;
+	assert_int_equal(it_request(s, c, method, path, body, NULL, NULL, &r), 0);
+	if (r.status != status)
+		fprintf(stderr, "%s %s -> %ld %.400s\n", method, path, r.status, r.body ? r.body : "");
+	assert_int_equal(r.status, status);
+	json_t *j = r.json ? json_incref(r.json) : NULL;
+	it_resp_free(&r);
+	return j;
 }
 
 int it_upload(struct it_server *s, struct it_client *c, const char *path, const char *file_field, const char *filename,

@@ -61,6 +61,11 @@ int it_run(const char *const *argv, const char *stdin_text, char *out, size_t ou
 int it_request(struct it_server *s, struct it_client *c, const char *method, const char *path, const char *body,
 	const char *content_type, const char *const *extra_headers, struct it_resp *out);
 void it_resp_free(struct it_resp *r);
+/* A JSON request whose answer must have this status (a cmocka failure
+ * otherwise, the answer printed); returns the answer's JSON (a new reference,
+ * NULL when it has none). */
+json_t *it_call(struct it_server *s, struct it_client *c, const char *method, const char *path, const char *body,
+	long status);
 /* POST multipart/form-data: one file part, then name/value pairs of fields
  * (NULL-terminated, may be NULL). */
 int it_upload(struct it_server *s, struct it_client *c, const char *path, const char *file_field, const char *filename,

@@ -84,14 +84,7 @@ static int has_field(json_t *j, const char *field, const char *code)
 
 static json_t *call(struct it_client *c, const char *method, const char *path, const char *body, long status)
 {
-	struct it_resp r;
-	assert_int_equal(it_request(&srv, c, method, path, body, NULL, NULL, &r), 0);
-	if (r.status != status)
-		fprintf(stderr, "%s %s -> %ld %s\n", method, path, r.status, r.body ? r.body : "");
-	assert_int_equal(r.status, status);
-	json_t *j = r.json ? json_incref(r.json) : NULL;
-	it_resp_free(&r);
-	return j;
+	return it_call(&srv, c, method, path, body, status);
 }
 
 /* Apply from addr; returns the id and copies the token. */

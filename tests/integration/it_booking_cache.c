@@ -58,20 +58,6 @@ static int teardown(void **state)
 	return it_stop_and_clean(&a);
 }
 
-/* A request on s whose answer must have this status; returns its JSON (a new reference). */
-static json_t *call(struct it_server *s, struct it_client *c, const char *method, const char *path, const char *body,
-	long status)
-{
-	struct it_resp r;
-	assert_int_equal(it_request(s, c, method, path, body, NULL, NULL, &r), 0);
-	if (r.status != status)
-		fprintf(stderr, "%s %s -> %ld %.400s\n", method, path, r.status, r.body ? r.body : "");
-	assert_int_equal(r.status, status);
-	json_t *j = json_incref(r.json);
-	it_resp_free(&r);
-	return j;
-}
-
 static const char *bpath(long long id, const char *tail, char *buf)
 {
 	snprintf(buf, PATH_LEN, "/api/v1/bookings/%lld%s", id, tail);
@@ -84,13 +70,13 @@ static const char *bpath(long long id, const char *tail, char *buf)
 static json_t *look(struct it_server *s, struct it_client *c, long long id)
 {
 	char p[PATH_LEN];
-	json_t *first = call(s, c, "GET", bpath(id, "", p), NULL, 200);
+	json_t *first = it_call(s, c, "GET", bpath(id, "", p), NULL, 200);
 	for (int i = 1; i < READS_PER_LOOK; i++) {
-		json_t *again = call(s, c, "GET", bpath(id, "", p), NULL, 200);
+		json_t *again = it_call(s, c, "GET", bpath(id, "", p), NULL, 200);
 		assert_true(json_equal(first, again));
 		json_decref(again);
 	}
-	json_t *whole = call(s, c, "GET", bpath(id, "?checks=1", p), NULL, 200);
+	json_t *whole = it_call(s, c, "GET", bpath(id, "?checks=1", p), NULL, 200);
 	assert_non_null(json_object_get(whole, "checks"));
 	json_object_del(whole, "checks");
 	assert_true(json_equal(first, whole));
@@ -120,7 +106,7 @@ static json_int_t version_of(json_t *doc)
 
 static long long new_booking(void)
 {
-	json_t *made = call(&a, &ent, "POST", "/api/v1/bookings", "{\"kind\":\"heavy_truck\"}", 201);
+	json_t *made = it_call(&a, &ent, "POST", "/api/v1/bookings", "{\"kind\":\"heavy_truck\"}", 201);
 	long long id = json_integer_value(json_object_get(made, "id"));
 	json_decref(made);
 	return id;
@@ -134,7 +120,7 @@ static void fill_on_b(long long id)
 		"\"clearance_mode\":\"一般申报\",\"cargo_type\":\"一般货物\",\"customs_warehouse\":\"国际物流园监管库\","
 		"\"contact\":\"13912345678\",\"transshipment_site_id\":1,\"is_transit\":true,\"crossing_date\":\"%s\"}", id, id,
 		date);
-	json_decref(call(&b, &ent, "PATCH", bpath(id, "", p), body, 200));
+	json_decref(it_call(&b, &ent, "PATCH", bpath(id, "", p), body, 200));
 }
 
 static void attach_on_b(long long id)
@@ -174,19 +160,19 @@ static void fresh_after_writes_on_the_other_server(void **state)
 	assert_int_equal(json_array_size(json_object_get(d, "attachments")), 1);
 	json_decref(d);
 
-	json_decref(call(&b, &ent, "POST", bpath(id, "/submit", p), NULL, 200));
+	json_decref(it_call(&b, &ent, "POST", bpath(id, "/submit", p), NULL, 200));
 	d = look_after_write(id, v + 1);
 	assert_string_equal(state_of(d), "submitted");
 	v = version_of(d);
 	json_decref(d);
 
-	json_decref(call(&b, &wh1, "POST", bpath(id, "/approve", p), NULL, 200));
+	json_decref(it_call(&b, &wh1, "POST", bpath(id, "/approve", p), NULL, 200));
 	d = look_after_write(id, v + 1);
 	assert_string_not_equal(state_of(d), "submitted");
 	v = version_of(d);
 	json_decref(d);
 
-	json_decref(call(&b, &ent, "POST", bpath(id, "/cancel", p), "{\"reason\":\"不去了\"}", 200));
+	json_decref(it_call(&b, &ent, "POST", bpath(id, "/cancel", p), "{\"reason\":\"不去了\"}", 200));
 	d = look_after_write(id, v + 1);
 	assert_string_equal(state_of(d), "cancelled");
 	json_decref(d);
@@ -199,11 +185,11 @@ static void kept_answer_keeps_access(void **state)
 	long long id = new_booking();
 	fill_on_b(id);	/* at warehouse 1's site */
 	json_t *own = look(&a, &ent, id);
-	json_t *r = call(&a, &ent_other, "GET", bpath(id, "", p), NULL, 404);
+	json_t *r = it_call(&a, &ent_other, "GET", bpath(id, "", p), NULL, 404);
 	assert_string_equal(json_string_value(json_object_get(json_object_get(r, "error"), "code")), "not_found");
 	json_decref(r);
-	json_decref(call(&a, &wh2, "GET", bpath(id, "", p), NULL, 404));
-	json_decref(call(&a, &ent_other, "GET", bpath(id, "?checks=1", p), NULL, 404));
+	json_decref(it_call(&a, &wh2, "GET", bpath(id, "", p), NULL, 404));
+	json_decref(it_call(&a, &ent_other, "GET", bpath(id, "?checks=1", p), NULL, 404));
 	json_t *seen = look(&a, &bureau, id);	/* the same document for every reader */
 	assert_true(json_equal(own, seen));
 	json_decref(seen);
@@ -211,12 +197,12 @@ static void kept_answer_keeps_access(void **state)
 	assert_true(json_equal(own, seen));
 	json_decref(seen);
 	json_decref(own);
-	json_decref(call(&a, &ent, "GET", "/api/v1/bookings/999999", NULL, 404));
+	json_decref(it_call(&a, &ent, "GET", "/api/v1/bookings/999999", NULL, 404));
 }
 
 static long long user_id(struct it_server *s, struct it_client *c)
 {
-	json_t *me = call(s, c, "GET", "/api/v1/me", NULL, 200);
+	json_t *me = it_call(s, c, "GET", "/api/v1/me", NULL, 200);
 	long long id = json_integer_value(json_object_get(json_object_get(me, "user"), "id"));
 	json_decref(me);
 	return id;
@@ -230,9 +216,9 @@ static void revoked_session_refused_at_once(void **state)
 	struct it_client again = {0};
 	assert_int_equal(it_login(&a, &again, "bc_ent", PW), 200);
 	json_decref(look(&a, &again, id));
-	json_decref(call(&b, &again, "DELETE", "/api/v1/session", NULL, 204));
-	json_decref(call(&a, &again, "GET", bpath(id, "", p), NULL, 401));
-	json_decref(call(&a, &again, "GET", "/api/v1/me", NULL, 401));
+	json_decref(it_call(&b, &again, "DELETE", "/api/v1/session", NULL, 204));
+	json_decref(it_call(&a, &again, "GET", bpath(id, "", p), NULL, 401));
+	json_decref(it_call(&a, &again, "GET", "/api/v1/me", NULL, 401));
 
 	/* the administrator disables the user on B: every session of it ends on A too */
 	assert_int_equal(it_user_add(&a, "bc_leaver", "enterprise", "缓存甲企业", PW), 0);
@@ -242,9 +228,9 @@ static void revoked_session_refused_at_once(void **state)
 	long long uid = user_id(&a, &leaver);
 	snprintf(p, sizeof p, "/api/v1/users/%lld", uid);
 	snprintf(body, sizeof body, "{\"disabled\":true}");
-	json_decref(call(&b, &admin, "PATCH", p, body, 200));
-	json_decref(call(&a, &leaver, "GET", bpath(id, "", p), NULL, 401));
-	json_decref(call(&a, &leaver, "GET", "/api/v1/me", NULL, 401));
+	json_decref(it_call(&b, &admin, "PATCH", p, body, 200));
+	json_decref(it_call(&a, &leaver, "GET", bpath(id, "", p), NULL, 401));
+	json_decref(it_call(&a, &leaver, "GET", "/api/v1/me", NULL, 401));
 	/* and the others of the organisation carry on */
 	json_decref(look(&a, &ent, id));
 }

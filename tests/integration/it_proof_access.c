@@ -164,14 +164,7 @@ struct route_row {
 
 static json_t *call(struct it_client *c, const char *method, const char *path, const char *body, long status)
 {
-	struct it_resp r;
-	assert_int_equal(it_request(&srv, c, method, path, body, NULL, NULL, &r), 0);
-	if (r.status != status)
-		fprintf(stderr, "%s %s -> %ld %.400s\n", method, path, r.status, r.body ? r.body : "");
-	assert_int_equal(r.status, status);
-	json_t *j = json_incref(r.json);
-	it_resp_free(&r);
-	return j;
+	return it_call(&srv, c, method, path, body, status);
 }
 
 static long long id_of(json_t *j)
