@@ -9,17 +9,20 @@
 
 #define APPROVAL_FROM_SITE(site) \
 	" FROM bookings b LEFT JOIN sites s ON s.id = " site \
-	" LEFT JOIN organisations w ON w.site_id = " site " AND w.kind = 'warehouse'" \
+	" LEFT JOIN organisations w ON w.site_id = " site " AND w.kind = 'warehouse'"
+#define APPROVAL_FROM APPROVAL_FROM_SITE("b.transshipment_site_id") \
 	" JOIN organisations e ON e.id = +b.org_id"	/* "+": the bookings lead, not an organisation's index */
-#define APPROVAL_FROM APPROVAL_FROM_SITE("b.transshipment_site_id")
 /* The counts read every pending booking: "+" keeps PostgreSQL from
  * intersecting the state index with a whole site's range of bookings_site
- * (160,000 entries for 207 bookings on the million). */
+ * (160,000 entries for 207 bookings on the million); they need no
+ * organisation's name (PostgreSQL hashed all 2,000 organisations for it). */
 #define APPROVAL_FROM_PENDING APPROVAL_FROM_SITE("+b.transshipment_site_id")
 /* ? 1: the bureau's bookings; ? 2: the warehouse w's (bound to its organisation). */
 #define APPROVER_IS \
 	" ((? = 1 AND (b.kind = 'commodity_vehicle' OR b.transshipment_site_id IS NULL OR s.kind <> 0 OR w.id IS NULL))" \
 	" OR (? = 2 AND b.kind = 'heavy_truck' AND s.kind = 0 AND w.id = ?))"
+/* One entry of booking_history_submitted (migration 12, its condition
+ * written the same) per booking. */
 #define SUBMITTED_AT \
 	"(SELECT COALESCE(MAX(h.at), 0) FROM booking_history h WHERE h.booking_id = b.id AND h.action = 'submit')"
 

@@ -651,7 +651,7 @@ static int search_ranges(const char *q, struct search_ranges *r)
 }
 
 /* The list's SQL, one statement per scope so that each uses its own index
- * and walks it newest first (bookings_org, bookings_site, the primary key),
+ * and walks it newest first (bookings_org_walk, bookings_site, the primary key),
  * stopping after LIMIT rows: a filter written "? = 0 OR col = ?" would hide
  * the index from SQLite's planner. Every variant binds the same values: the
  * scope's leading value, the site twice, state twice, kind twice, the cursor

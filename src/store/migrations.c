@@ -414,6 +414,15 @@ static const struct migration migrations[] = {
 		" WHERE b.id = booking_vehicles.booking_id);"
 		"CREATE INDEX booking_plates_org_plate ON booking_plates(booking_org_id, plate, booking_id);"
 		"CREATE INDEX booking_vehicles_org_vin ON booking_vehicles(booking_org_id, vin, booking_id);"},
+	{12,	/* search and the approvals queue with a million bookings (issue 14): the dense search's walk over an
+		 * enterprise's newest bookings tests each one's declaration number, plates and VINs from indexes alone
+		 * (bookings_org_walk replaces bookings_org, whose columns lead it); a booking's submission time is one
+		 * entry of its own index instead of its history rows */
+		"CREATE INDEX bookings_org_walk ON bookings(org_id, id, declaration_digits);"
+		"DROP INDEX bookings_org;"
+		"CREATE INDEX booking_plates_booking_plate ON booking_plates(booking_id, plate);"
+		"CREATE INDEX booking_vehicles_booking_vin ON booking_vehicles(booking_id, vin);"
+		"CREATE INDEX booking_history_submitted ON booking_history(booking_id, at) WHERE action = 'submit';"},
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))
