@@ -765,7 +765,8 @@ static enum list_scope list_binds_of(const struct booking_filter *f, int limit, 
 	b->kind = f->kind >= 0 && f->kind < KIND_COUNT ? domain_kinds[f->kind].code : "";
 	b->cursor = f->cursor > 0 ? f->cursor : INT64_MAX;
 	b->limit = (int64_t)limit + 1;	/* one more: is there a next page */
-	b->dense_matches = f->dense_matches > 0 ? f->dense_matches : BOOKING_SEARCH_DENSE_MATCHES;
+	b->dense_matches = f->dense_matches > 0 ? f->dense_matches
+		: f->scope.org_id ? BOOKING_SEARCH_DENSE_MATCHES_OWN : BOOKING_SEARCH_DENSE_MATCHES;
 	b->walk_rows = f->walk_rows > 0 ? f->walk_rows : BOOKING_SEARCH_WALK_ROWS;
 	b->matches_max = f->matches_max > 0 ? f->matches_max : BOOKING_SEARCH_MATCHES_MAX;
 	b->site = f->scope.site_id;

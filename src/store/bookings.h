@@ -116,7 +116,7 @@ struct booking_filter {
 	int kind;			/* -1 any */
 	int64_t cursor;			/* 0: from the newest; else ids below it */
 	int limit;
-	/* 0: BOOKING_SEARCH_DENSE_MATCHES, BOOKING_SEARCH_WALK_ROWS and
+	/* 0: BOOKING_SEARCH_DENSE_MATCHES (_OWN for an enterprise), BOOKING_SEARCH_WALK_ROWS and
 	 * BOOKING_SEARCH_MATCHES_MAX (the tests choose smaller ones to reach
 	 * every plan with fewer bookings) */
 	int64_t dense_matches, walk_rows, matches_max;
@@ -127,6 +127,11 @@ struct booking_filter {
  * matches are gathered from the search indexes (a few milliseconds for
  * 20,000) and the page read from their newest. */
 #define BOOKING_SEARCH_DENSE_MATCHES 20000
+/* ... and in an enterprise's own indexes (its own bookings, 122,000 for the
+ * biggest on the million): so many own matches are at least 4 % of its
+ * bookings, one in every 25 of its walk, and the walk (read from indexes
+ * alone, migration 12) finds a page sooner than their newest are ordered. */
+#define BOOKING_SEARCH_DENSE_MATCHES_OWN 5000
 /* A sparse term matched more than this many pages' worth, with nothing to
  * test on the bookings, reads each index's newest page's worth alone (the
  * whole ranges, looked up, cost more than ordering them in the index); fewer
