@@ -273,9 +273,23 @@ static void sites_and_approvers(void **state)
 	expect_code(&bureau, "POST", "/api/v1/sites", "{\"name\":\"\"}", 422, "validation_failed");
 }
 
+/* The queue's submission time (booking_history_submitted, migration 12) is the
+ * submit's, read by the queue item and by its site's count alike. */
+static void expect_submitted_between(json_t *queue, int64_t from, int64_t to)
+{
+	json_int_t at = json_integer_value(json_object_get(json_array_get(json_object_get(queue, "items"), 0),
+		"submitted_at"));
+	assert_true(at >= from && at <= to);
+	json_t *site = json_array_get(json_object_get(json_object_get(queue, "counts"), "by_site"), 0);
+	assert_int_equal(json_integer_value(json_object_get(site, "oldest_submitted_at")), at);
+	assert_int_equal(json_integer_value(json_object_get(site, "pending")), 1);
+}
+
 static void warehouse_approves_its_own_only(void **state)
 {
+	int64_t before = (int64_t)time(NULL);
 	int64_t id = submitted_booking(&ent, site_a, "[\"新F12345\",\"新F1234挂\"]");
+	int64_t after = (int64_t)time(NULL);
 	action(&wh2, id, "approve", NULL, 404);	/* another site's booking: not even there */
 	action(&wh2, id, "reject", "{\"reason\":\"不是我的\"}", 404);
 	action(&wh2, id, "reject", "{}", 404);	/* access before the body: no 422 about the missing reason */
@@ -289,6 +303,7 @@ static void warehouse_approves_its_own_only(void **state)
 	assert_int_equal(json_integer_value(json_object_get(json_array_get(json_object_get(j, "items"), 0), "id")), id);
 	assert_true(json_integer_value(json_object_get(json_array_get(json_object_get(j, "items"), 0), "waiting_s")) >= 0);
 	assert_int_equal(json_integer_value(json_object_get(json_object_get(j, "counts"), "pending")), 1);
+	expect_submitted_between(j, before, after);
 	json_decref(j);
 	j = call(&wh2, "GET", "/api/v1/approvals", NULL, 200);
 	assert_int_equal(json_array_size(json_object_get(j, "items")), 0);
