@@ -706,6 +706,23 @@ static int search_ranges(const char *q, struct search_ranges *r)
 	" AND vin < ? AND +booking_id < ? ORDER BY +booking_id DESC LIMIT ?) v"
 #define SEARCH_NEWEST_SQL(scope, match, child_match) BOOKING_COLUMNS LIST_FILTER(scope) \
 	" AND id IN (" NEWEST_MATCHES(match, child_match) ") ORDER BY id DESC LIMIT ?"
+/* An enterprise's term of BOOKING_DECLARATION_YEAR_DIGITS digits or more
+ * whose matches lie below the walk: its declaration numbers' newest walked
+ * newest first in their district's year (bookings_org_declaration_year,
+ * whose expression this repeats; "|| ''" keeps the range test off the other
+ * indexes), stopping at the page, the plates and VINs as NEWEST_MATCHES. */
+#define SQL_INT_(n) #n
+#define SQL_INT(n) SQL_INT_(n)
+#define DECLARATION_YEAR "substr(declaration_digits, 1, " SQL_INT(BOOKING_DECLARATION_YEAR_DIGITS) ")"
+#define NEWEST_YEAR_MATCHES \
+	"SELECT id FROM (SELECT id FROM bookings WHERE " MATCH_ORG " AND " DECLARATION_YEAR " = ?" \
+	" AND declaration_digits || '' >= ? AND declaration_digits || '' < ? AND id < ? ORDER BY id DESC LIMIT ?) d" \
+	" UNION SELECT booking_id FROM (SELECT booking_id FROM booking_plates WHERE " MATCH_CHILD_ORG " AND plate >= ?" \
+	" AND plate < ? AND +booking_id < ? ORDER BY +booking_id DESC LIMIT ?) p" \
+	" UNION SELECT booking_id FROM (SELECT booking_id FROM booking_vehicles WHERE " MATCH_CHILD_ORG " AND vin >= ?" \
+	" AND vin < ? AND +booking_id < ? ORDER BY +booking_id DESC LIMIT ?) v"
+#define SEARCH_NEWEST_YEAR_SQL BOOKING_COLUMNS LIST_FILTER(SCOPE_ORG_NO_INDEX) \
+	" AND id IN (" NEWEST_YEAR_MATCHES ") ORDER BY id DESC LIMIT ?"
 /* Below the floor (many matches, but old ones: a year's prefix of the
  * declaration number) with a state, a kind or a site to test: each branch's
  * newest matches that pass, at most LIMIT each. */
@@ -839,10 +856,32 @@ static enum kerr list_run(struct store *st, enum list_plan plan, enum list_scope
 		b->match_lead, r->lo, r->hi, b->limit);
 }
 
+/* An enterprise's own term (exact) of digits at least as long as a
+ * declaration number's district and year: its numbers' newest come from
+ * their year's index, read no further than the page. */
+static int declaration_year_term(enum list_scope scope, const struct list_binds *b, const struct search_ranges *r)
+{
+	return scope == LIST_ORG && b->exact && strcmp(r->dlo, WHOLE_VALUE_END) != 0 &&
+	       strlen(r->dlo) >= BOOKING_DECLARATION_YEAR_DIGITS;
+}
+
+static enum kerr list_run_year(struct store *st, const struct list_binds *b, const struct search_ranges *r,
+	struct list_job *l)
+{
+	char year[BOOKING_DECLARATION_YEAR_DIGITS + 1];
+	snprintf(year, sizeof year, "%s", r->dlo);
+	return store_q_wide(st, SEARCH_NEWEST_YEAR_SQL, summary_row, l, "iiissssi" "isssii" "issii" "issii" "i", b->lead,
+		b->site, b->site, b->state, b->state, b->kind, b->kind, b->cursor, b->match_lead, year, r->dlo, r->dhi,
+		b->cursor, b->limit, b->match_lead, r->lo, r->hi, b->cursor, b->limit, b->match_lead, r->lo, r->hi, b->cursor,
+		b->limit, b->limit);
+}
+
 /* A dense term: the walk down to the floor, then, for what the page still
  * lacks, the newest matches below it: from the indexes alone when exact,
  * else tested on their bookings. More than b->matches_max matches, none in
- * the walk, would be read whole to find their newest: K_SEARCH_TOO_BROAD. */
+ * the walk, would be read whole to find their newest: K_SEARCH_TOO_BROAD
+ * (the declaration numbers of a declaration_year_term are not read whole,
+ * and not counted). */
 static enum kerr search_dense(struct store *st, enum list_scope scope, struct list_binds *b,
 	const struct search_ranges *r, struct list_job *l)
 {
@@ -852,8 +891,14 @@ static enum kerr search_dense(struct store *st, enum list_scope scope, struct li
 	size_t got = json_array_size(l->items);
 	if (e != K_OK || b->floor == 0 || got >= (size_t)b->limit)
 		return e;
+	int year = declaration_year_term(scope, b, r);
+	struct search_ranges counted = *r;
+	if (year) {	/* an empty range */
+		snprintf(counted.dlo, sizeof counted.dlo, "%s", WHOLE_VALUE_END);
+		snprintf(counted.dhi, sizeof counted.dhi, "%s", WHOLE_VALUE_END);
+	}
 	int64_t matches = 0;
-	e = search_count(st, scope, r, b, b->matches_max, &matches);
+	e = search_count(st, scope, &counted, b, b->matches_max, &matches);
 	if (e == K_OK && matches >= b->matches_max)
 		e = K_SEARCH_TOO_BROAD;
 	if (e != K_OK)
@@ -861,6 +906,8 @@ static enum kerr search_dense(struct store *st, enum list_scope scope, struct li
 	struct list_binds rest = *b;
 	rest.cursor = b->floor;
 	rest.limit = b->limit - (int64_t)got;
+	if (year)
+		return list_run_year(st, &rest, r, l);
 	return list_run(st, b->exact ? PLAN_NEWEST : PLAN_REST, scope, &rest, r, l);
 }
 

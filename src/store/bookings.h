@@ -146,6 +146,14 @@ struct booking_filter {
  * would read them all (a district's year for the bureau, 250,000), so the
  * search answers K_SEARCH_TOO_BROAD, asking for a longer term. */
 #define BOOKING_SEARCH_MATCHES_MAX 50000
+/* A declaration number's customs district and year, its first digits
+ * (DOMAIN.md): an enterprise's numbers are indexed by them too (migration
+ * 12, bookings_org_declaration_year), so that a term of digits this long or
+ * longer finds the newest matches of its own term by walking that year's
+ * numbers newest first, however many and old they are: such a term is never
+ * K_SEARCH_TOO_BROAD for its declaration numbers (its plates and VINs still
+ * count). */
+#define BOOKING_DECLARATION_YEAR_DIGITS 8
 /* *items: a new array of summaries, newest first; *next_cursor 0 at the end. */
 enum kerr store_booking_list(struct store *st, const struct booking_filter *f, json_t **items, int64_t *next_cursor)
 	KOUAN_MUST_USE;

@@ -417,12 +417,17 @@ static const struct migration migrations[] = {
 	{12,	/* search and the approvals queue with a million bookings (issue 14): the dense search's walk over an
 		 * enterprise's newest bookings tests each one's declaration number, plates and VINs from indexes alone
 		 * (bookings_org_walk replaces bookings_org, whose columns lead it); a booking's submission time is one
-		 * entry of its own index instead of its history rows */
+		 * entry of its own index instead of its history rows; an enterprise's year of declaration numbers
+		 * newest first */
 		"CREATE INDEX bookings_org_walk ON bookings(org_id, id, declaration_digits);"
 		"DROP INDEX bookings_org;"
 		"CREATE INDEX booking_plates_booking_plate ON booking_plates(booking_id, plate);"
 		"CREATE INDEX booking_vehicles_booking_vin ON booking_vehicles(booking_id, vin);"
-		"CREATE INDEX booking_history_submitted ON booking_history(booking_id, at) WHERE action = 'submit';"},
+		"CREATE INDEX booking_history_submitted ON booking_history(booking_id, at) WHERE action = 'submit';"
+		/* an enterprise's declaration numbers by customs district and year (their first 8 digits,
+		 * BOOKING_DECLARATION_YEAR_DIGITS), newest first within each */
+		"CREATE INDEX bookings_org_declaration_year ON bookings(org_id, substr(declaration_digits, 1, 8), id,"
+		" declaration_digits);"},
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))

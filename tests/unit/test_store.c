@@ -1303,6 +1303,19 @@ static void booking_search_plans(void **state)
 	expect_too_broad(&w, "9402", &own, &own_capped_draft);
 	expect_search_with(&w, "9402", &own, -1, BOOKING_LIST_LIMIT_MAX,
 		&(struct search_knobs){50, 20, declarations_starting_own(&w, "9402") + 1, -1});
+	/* an enterprise's own term of digits as long as a declaration number's
+	 * district and year or longer: the newest numbers below the walk come
+	 * from their year's index, however many (only plates and VINs count
+	 * towards too broad); shorter, with a state, or the bureau's: counted */
+	const char *year_terms[] = {"94022025", "940220250000", "94022025000000"};
+	for (size_t t = 0; t < sizeof year_terms / sizeof year_terms[0]; t++) {
+		assert_true(declarations_starting_own(&w, year_terms[t]) > own_capped.max);
+		expect_search_with(&w, year_terms[t], &own, -1, BOOKING_LIST_LIMIT_MAX, &own_dense);
+		expect_search_with(&w, year_terms[t], &own, -1, 7, &own_capped);
+		expect_too_broad(&w, year_terms[t], &own, &own_capped_draft);
+		expect_too_broad(&w, year_terms[t], &all, &capped);
+	}
+	expect_too_broad(&w, "9402202", &own, &own_capped);
 	/* sparse: VINs, plates, whole values, a prefix too short to be one;
 	 * more than BOOKING_SEARCH_NEWEST_PAGES pages of matches read from the
 	 * indexes alone when nothing is tested on the bookings */
