@@ -23,6 +23,12 @@
  * store_q_in); past this many, a new text runs unnamed (parsed and planned
  * at each call). */
 #define DB_PG_PREPARED_MAX 256
+/* Ends a statement whose best plan depends on its values (a search's prefix
+ * ranges: a subquery hashed once when its range is small, run per row when
+ * it is large): PostgreSQL runs it unnamed, planned with the values at each
+ * call, instead of the generic plan a prepared statement settles on after
+ * five calls. SQLite reads it as a comment. */
+#define DB_PLAN_EACH_CALL " /* planned at each call */"
 #define DB_MAX_PARAMS 40	/* bound values in one statement ("$40": a placeholder grows by at most 3 bytes) */
 
 struct db_conn;

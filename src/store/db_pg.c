@@ -56,6 +56,7 @@ struct db_stmt {
 	char *text;			/* not prepared yet: a copy of the caller's SQL (with "?") */
 	char *sql;			/* not prepared yet: with $n placeholders */
 	int nparams;
+	int each_call;			/* DB_PLAN_EACH_CALL: never prepared */
 	char *values[DB_MAX_PARAMS];	/* owned copies; NULL binds SQL NULL */
 	int lengths[DB_MAX_PARAMS];	/* binary values: their length */
 	int formats[DB_MAX_PARAMS];	/* 0 text, 1 binary (bytea) */
@@ -250,10 +251,17 @@ char *db_rewrite_placeholders(const char *sql, int *nparams)
 
 /* A text already prepared on c needs no rewriting: it runs by its name at
  * the first step. Another is rewritten now and prepared then. */
+static int plan_each_call(const char *sql)
+{
+	size_t n = strlen(sql), m = strlen(DB_PLAN_EACH_CALL);
+	return n >= m && strcmp(sql + n - m, DB_PLAN_EACH_CALL) == 0;
+}
+
 static enum kerr pg_prepare(struct db_conn *c, const char *sql, struct db_stmt **out)
 {
 	uint64_t hash = sql_hash(sql);
-	int slot = prepared_find(c, sql, hash), n = 0;
+	int each_call = plan_each_call(sql);
+	int slot = each_call ? -1 : prepared_find(c, sql, hash), n = 0;
 	char *rewritten = NULL;
 	if (slot >= 0) {
 		n = c->prepared[slot].nparams;
@@ -269,6 +277,7 @@ static enum kerr pg_prepare(struct db_conn *c, const char *sql, struct db_stmt *
 	s->text = slot >= 0 ? NULL : xstrdup(sql);
 	s->sql = rewritten;
 	s->nparams = n;
+	s->each_call = each_call;
 	*out = s;
 	return K_OK;
 }
@@ -362,11 +371,12 @@ static enum kerr prepare_named(struct db_stmt *s)
 	return K_OK;
 }
 
-/* Run s: by its name when it is prepared, else unnamed (the cache is full,
- * or the transaction has failed and the server will say so). */
+/* Run s: by its name when it is prepared, else unnamed (planned at each
+ * call, the cache is full, or the transaction has failed and the server will
+ * say so). */
 static enum kerr execute(struct db_stmt *s)
 {
-	enum kerr e = s->slot >= 0 ? K_OK : prepare_named(s);
+	enum kerr e = s->slot >= 0 || s->each_call ? K_OK : prepare_named(s);
 	if (e != K_OK)
 		return e;
 	const char *const *values = (const char *const *)s->values;
