@@ -6,7 +6,8 @@
 #                                              (./kouan.sh bench runs 100000 5s; the README's figures: 1000000)
 # DB: a SQLite file path, or a folder for a throwaway PostgreSQL cluster (tests/pg.sh) holding its URL.
 # KOUAN_BIN: the server measured (build/kouan, as ./kouan.sh bench builds it: RelWithDebInfo, -O2).
-# MILLION_CONNS: wrk connections (4). MILLION_BASE_BIN: a baseline server measured beside it, query by query.
+# MILLION_CONNS: wrk connections (4). MILLION_BASE_BIN: a baseline server measured beside it, query by query,
+# on the same database or on MILLION_BASE_DB (a copy of the same rows: a schema change measured against the old).
 # MILLION_ONLY: measure only the queries whose name holds it ("approvals": the approvals queue).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,7 +36,9 @@ serve() {
 	read -r kpid base < <(start_server "$bin" "$@")
 	kpid2="" base2=""
 	if [ -n "${MILLION_BASE_BIN:-}" ]; then
-		read -r kpid2 base2 < <(start_server "$MILLION_BASE_BIN" "$1")
+		local url2=$1
+		[ -n "${MILLION_BASE_DB:-}" ] && url2=$(db_url "$MILLION_BASE_DB")
+		read -r kpid2 base2 < <(start_server "$MILLION_BASE_BIN" "$url2")
 	fi
 	trap 'kill $kpid $kpid2 2>/dev/null || true' EXIT
 }
@@ -86,17 +89,19 @@ wrk_one() {
 	return 0
 }
 
+# measure_one NAME COOKIE PATH [BASELINE_COOKIE]
 measure_one() {
 	local name=$1 cookie=$2 path=$3
 	[[ $name == *"${MILLION_ONLY:-}"* ]] || return 0
 	printf '  %-26s %-30s' "$name" "$(wrk_one "$base$path" "$cookie")"
-	[ -n "$base2" ] && printf '  baseline %-30s' "$(wrk_one "$base2$path" "$cookie")"
+	[ -n "$base2" ] && printf '  baseline %-30s' "$(wrk_one "$base2$path" "${4:-$cookie}")"
 	printf '  %s\n' "$path"
 }
 
+# login USER [SERVER]: its session cookie on the measured server (or SERVER)
 login() {
 	curl -s -c - -H 'Content-Type: application/json' -d "{\"username\":\"$1\",\"password\":\"$pw\"}" \
-		"$base/api/v1/session" | awk '$6 == "kouan_session" {print $7}'
+		"${2:-$base}/api/v1/session" | awk '$6 == "kouan_session" {print $7}'
 }
 
 # Search terms drawn from the data: the enterprise's own newest VIN, plate and declaration number.
@@ -108,6 +113,10 @@ measure() {
 	dur=${2:-10s}
 	serve "$url"
 	ent=$(login bench_ent) bureau=$(login bench_bureau) wh=$(login bench_wh)
+	local ent2=$ent bureau2=$bureau wh2=$wh	# the baseline's sessions: its own when on its own database
+	if [ -n "$base2" ] && [ -n "${MILLION_BASE_DB:-}" ]; then
+		ent2=$(login bench_ent "$base2") bureau2=$(login bench_bureau "$base2") wh2=$(login bench_wh "$base2")
+	fi
 	org=$(sql "SELECT org_id FROM users WHERE username = 'bench_ent'")
 	vin=$(sql "SELECT v.vin FROM booking_vehicles v JOIN bookings b ON b.id = v.booking_id WHERE b.org_id = $org ORDER BY b.id LIMIT 1")
 	plate=$(sql "SELECT p.plate FROM booking_plates p JOIN bookings b ON b.id = p.booking_id WHERE b.org_id = $org AND p.plate LIKE '新%' ORDER BY b.id LIMIT 1")
@@ -118,28 +127,28 @@ measure() {
 		"bench_ent's organisation $(sql "SELECT COUNT(*) FROM bookings WHERE org_id = $org"); ${url%%:*};" \
 		"wrk -t1 -c$conns -d$dur; $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 	for who in enterprise bureau; do
-		local c=$ent
-		[ $who = bureau ] && c=$bureau
+		local c=$ent c2=$ent2
+		[ $who = bureau ] && c=$bureau c2=$bureau2
 		echo " $who:"
-		measure_one "list, first page" "$c" "/api/v1/bookings"
-		measure_one "list, cursor half-way" "$c" "/api/v1/bookings?cursor=$mid"
-		measure_one "list, submitted" "$c" "/api/v1/bookings?state=submitted"
-		measure_one "VIN, whole" "$c" "/api/v1/bookings?q=$vin"
-		measure_one "VIN, model prefix (8)" "$c" "/api/v1/bookings?q=${vin:0:8}"
-		measure_one "VIN, maker prefix (4)" "$c" "/api/v1/bookings?q=${vin:0:4}"
-		measure_one "plate, whole" "$c" "/api/v1/bookings?q=$(urlenc "$plate")"
-		measure_one "plate, prefix (4)" "$c" "/api/v1/bookings?q=$(urlenc "${plate:0:4}")"
-		measure_one "declaration, whole" "$c" "/api/v1/bookings?q=$decl"
-		measure_one "declaration, prefix (8)" "$c" "/api/v1/bookings?q=${decl:0:8}"
-		measure_one "declaration, prefix (4)" "$c" "/api/v1/bookings?q=${decl:0:4}"
+		measure_one "list, first page" "$c" "/api/v1/bookings" "$c2"
+		measure_one "list, cursor half-way" "$c" "/api/v1/bookings?cursor=$mid" "$c2"
+		measure_one "list, submitted" "$c" "/api/v1/bookings?state=submitted" "$c2"
+		measure_one "VIN, whole" "$c" "/api/v1/bookings?q=$vin" "$c2"
+		measure_one "VIN, model prefix (8)" "$c" "/api/v1/bookings?q=${vin:0:8}" "$c2"
+		measure_one "VIN, maker prefix (4)" "$c" "/api/v1/bookings?q=${vin:0:4}" "$c2"
+		measure_one "plate, whole" "$c" "/api/v1/bookings?q=$(urlenc "$plate")" "$c2"
+		measure_one "plate, prefix (4)" "$c" "/api/v1/bookings?q=$(urlenc "${plate:0:4}")" "$c2"
+		measure_one "declaration, whole" "$c" "/api/v1/bookings?q=$decl" "$c2"
+		measure_one "declaration, prefix (8)" "$c" "/api/v1/bookings?q=${decl:0:8}" "$c2"
+		measure_one "declaration, prefix (4)" "$c" "/api/v1/bookings?q=${decl:0:4}" "$c2"
 	done
 	echo " bureau:"
-	measure_one "approvals queue" "$bureau" "/api/v1/approvals"
-	measure_one "history, first page" "$bureau" "/api/v1/history"
-	measure_one "history, declaration" "$bureau" "/api/v1/history?q=${decl:0:8}"
+	measure_one "approvals queue" "$bureau" "/api/v1/approvals" "$bureau2"
+	measure_one "history, first page" "$bureau" "/api/v1/history" "$bureau2"
+	measure_one "history, declaration" "$bureau" "/api/v1/history?q=${decl:0:8}" "$bureau2"
 	echo " warehouse:"
-	measure_one "approvals queue" "$wh" "/api/v1/approvals"
-	measure_one "list, first page" "$wh" "/api/v1/bookings"
+	measure_one "approvals queue" "$wh" "/api/v1/approvals" "$wh2"
+	measure_one "list, first page" "$wh" "/api/v1/bookings" "$wh2"
 	stop
 }
 
