@@ -397,6 +397,25 @@ static void qr_image_verifies(void **state)
 	expect_code(&ent2, "GET", path, NULL, 404, "not_found");	/* another enterprise's booking */
 }
 
+/* The booking a green scan shows is the booking as its enterprise reads it:
+ * number, plates, date, slot, company, the site's name; units and passages. */
+static void expect_summary(json_t *answer, int64_t id, const char *site_name, size_t units)
+{
+	json_t *b = json_object_get(answer, "booking");
+	char path[64];
+	snprintf(path, sizeof path, "/api/v1/bookings/%lld", (long long)id);
+	json_t *full = call(&ent, "GET", path, NULL, 200);
+	static const char *const same[] = {"id", "kind", "declaration_no", "plates", "crossing_date", "slot", "company"};
+	for (size_t i = 0; i < sizeof same / sizeof same[0]; i++)
+		assert_true(json_equal(json_object_get(b, same[i]), json_object_get(full, same[i])));
+	assert_string_equal(json_string_value(json_object_get(b, "site_name")), site_name);
+	assert_int_equal(json_array_size(json_object_get(b, "units")), units);
+	assert_int_equal(json_integer_value(json_object_get(b, "total")), units);
+	assert_int_equal(json_array_size(json_object_get(b, "passed")), units);
+	assert_string_equal(json_string_value(json_object_get(b, "state")), "passed");
+	json_decref(full);
+}
+
 static void gate_passages(void **state)
 {
 	int64_t id = submitted_booking(&ent, site_a, "[\"新F66661\",\"新F66662\",\"新F6666挂\"]");
@@ -419,7 +438,7 @@ static void gate_passages(void **state)
 	json_decref(j);
 	j = scan(token, "新F66662");
 	assert_string_equal(json_string_value(json_object_get(j, "result")), "green");
-	assert_string_equal(json_string_value(json_object_get(json_object_get(j, "booking"), "state")), "passed");
+	expect_summary(j, id, "甲换装场", 2);
 	json_decref(j);
 	/* lower case from a scanner with Caps Lock on is the same code */
 	for (char *p = token; *p; p++)
@@ -597,7 +616,9 @@ static void commodity_review(void **state)
 	char *text = json_dumps(body, JSON_COMPACT);
 	json_t *j = call(&gate, "POST", "/api/v1/gate/scans", text, 200);
 	assert_string_equal(json_string_value(json_object_get(j, "result")), "green");
-	assert_string_equal(json_string_value(json_object_get(json_object_get(j, "booking"), "state")), "passed");
+	expect_summary(j, id, "", 1);
+	assert_string_equal(json_string_value(json_array_get(json_object_get(json_object_get(j, "booking"), "units"), 0)),
+		"LGWFF6A98PR477992");
 	json_decref(j);
 	free(text);
 	json_decref(body);
