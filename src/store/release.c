@@ -249,25 +249,26 @@ static enum kerr issued_row(const struct conn *c, struct db_stmt *s, void *arg)
 	return K_OK;
 }
 
-/* 1 in v->issued when the stored code of the claimed booking and serial is
- * the presented text (see above); its revocation with it. */
-static enum kerr issued_read(const struct conn *c, struct verify_read *v)
+enum kerr store_release_issued_on(const struct conn *c, const struct release_token *tok, int *issued, int *revoked)
 {
 	struct issued_row r = {0};
 	int rows = 0;
+	*issued = *revoked = 0;
+	if (tok->claims.booking_id > INT64_MAX)
+		return K_OK;	/* no booking of ours */
 	enum kerr e = store_q_run(c, "SELECT token, CASE WHEN revoked_at IS NULL THEN 0 ELSE 1 END FROM release_codes"
-		" WHERE booking_id = ? AND serial = ?", issued_row, &r, NULL, &rows, "ii",
-		(int64_t)v->tok->claims.booking_id, (int64_t)v->tok->claims.serial);
-	v->issued = e == K_OK && rows > 0 && strlen(r.token) == RELEASE_TOKEN_CHARS &&
-		sodium_memcmp(r.token, v->tok->text, RELEASE_TOKEN_CHARS) == 0;
-	v->revoked = v->issued && r.revoked;
+		" WHERE booking_id = ? AND serial = ?", issued_row, &r, NULL, &rows, "ii", (int64_t)tok->claims.booking_id,
+		(int64_t)tok->claims.serial);
+	*issued = e == K_OK && rows > 0 && strlen(r.token) == RELEASE_TOKEN_CHARS &&
+		sodium_memcmp(r.token, tok->text, RELEASE_TOKEN_CHARS) == 0;
+	*revoked = *issued && r.revoked;
 	return e;
 }
 
 static enum kerr verify_read_run(const struct conn *c, void *arg)
 {
 	struct verify_read *v = arg;
-	enum kerr e = v->tok->claims.booking_id <= INT64_MAX ? issued_read(c, v) : K_OK;
+	enum kerr e = store_release_issued_on(c, v->tok, &v->issued, &v->revoked);
 	if (e != K_OK || v->issued)
 		return e;
 	struct key_row r = {v->key, 0, K_OK};
