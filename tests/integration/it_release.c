@@ -553,6 +553,17 @@ static void bad_codes(void **state)
 	cl.valid_until = now + 2 * DAY_S;
 	assert_int_equal(release_token_sign(&cl, sk, forged, sizeof forged), K_OK);
 	expect_scan(forged, NULL, "red", "not_yet_valid");
+	/* `kouan verify --db` checks as the gate does: the code issued is valid,
+	 * the same with one character of its signature altered is not */
+	char out[OUT_MAX];
+	const char *argv_ok[] = {getenv("KOUAN_BIN"), "verify", token, "--db", srv.db, NULL};
+	assert_int_equal(it_run(argv_ok, NULL, out, sizeof out), 0);
+	assert_non_null(strstr(out, "\"valid\":true"));
+	snprintf(forged, sizeof forged, "%s", token);
+	forged[RELEASE_TOKEN_CHARS - 20] = forged[RELEASE_TOKEN_CHARS - 20] == 'A' ? 'B' : 'A';
+	const char *argv_bad[] = {getenv("KOUAN_BIN"), "verify", forged, "--db", srv.db, NULL};
+	assert_int_equal(it_run(argv_bad, NULL, out, sizeof out), 1);
+	assert_non_null(strstr(out, "\"reason\":\"bad_signature\""));
 	/* the bureau cancels: the code is revoked and listed */
 	action(&bureau, id, "cancel", "{\"reason\":\"货物被扣留\"}", 200);
 	expect_scan(token, NULL, "red", "revoked");
@@ -564,7 +575,6 @@ static void bad_codes(void **state)
 		listed += strcmp(json_string_value(json_object_get(r, "token")), token) == 0;
 	assert_int_equal(listed, 1);
 	json_decref(j);
-	char out[OUT_MAX];
 	const char *argv_db[] = {getenv("KOUAN_BIN"), "verify", token, "--db", srv.db, NULL};
 	assert_int_equal(it_run(argv_db, NULL, out, sizeof out), 1);
 	assert_non_null(strstr(out, "\"reason\":\"revoked\""));
