@@ -1,7 +1,9 @@
 /* The gate (卡口): POST /api/v1/gate/scans {"token", "gate", "plate"?, "vin"?}
  * -> {"result": "green"|"red", "reason", "repeat", "unit", "unit_required",
  * "booking"}. The code is checked as `kouan verify --db` does (form, key,
- * signature, revocation, window); then the plate (heavy trucks: one that is
+ * signature, revocation, window; a code the server issued, found in the
+ * scan's transaction and compared in constant time, needs no signature
+ * check: src/store/release.c says why); then the plate (heavy trucks: one that is
  * not a trailer) or VIN (commodity vehicles) is recorded as passed, once. A
  * booking with one unit needs none named; with several, a scan without one
  * is green with "unit_required" and records nothing. Reasons besides the
@@ -91,11 +93,24 @@ static void choose_unit(struct scan *s)
 	}
 }
 
+/* The code's verdict as the scan shows it: green or red with the reason, and
+ * the booking named when the code is ours, valid or not (revoked or out of
+ * its window, it still shows its booking). */
+static void take_verdict(struct scan *s)
+{
+	enum release_reason r = s->verdict;
+	s->result = r == RELEASE_VALID ? "green" : "red";
+	s->reason = r == RELEASE_VALID ? NULL : release_reason_name(r);
+	if (r == RELEASE_VALID || r == RELEASE_REVOKED || r == RELEASE_EXPIRED || r == RELEASE_NOT_YET_VALID)
+		s->job.booking_id = (int64_t)s->tok.claims.booking_id;
+}
+
 /* In the scan's transaction, the booking read (or not there): green only
  * for a released (or passed) booking with a unit to record. */
 static int judge(struct gate_scan_job *j)
 {
 	struct scan *s = j->arg;
+	take_verdict(s);
 	if (j->doc == NULL && j->booking_id != 0)
 		s->result = "red", s->reason = GATE_REASON_NOT_RELEASED;	/* signed by us, yet gone */
 	if (j->doc != NULL) {
@@ -122,22 +137,29 @@ static void settle(struct gate_scan_job *j)
 	j->log.reason = s->reason ? s->reason : "";
 }
 
-/* Check the code, then read, record and log in one transaction. */
+/* One transaction: a code the server issued is found and judged in it
+ * (store_release_issued_on), then the booking read, the unit recorded and the
+ * scan logged. Any other well-formed code is checked in full (key, Ed25519,
+ * revocation) outside the writer's transaction, which then runs with that
+ * verdict: a forged code never holds the writer for its signature check. */
 static enum kerr run_scan(struct api_ctx *c, struct scan *s, const char *token)
 {
-	enum kerr e = store_release_verify(c->app->store, token, strlen(token), s->job.at, &s->tok, &s->verdict);
-	if (e != K_OK)
-		return e;
-	enum release_reason r = s->verdict;
-	s->result = r == RELEASE_VALID ? "green" : "red";
-	s->reason = r == RELEASE_VALID ? NULL : release_reason_name(r);
-	/* a code that is ours but revoked or out of its window still shows its booking */
-	if (r == RELEASE_VALID || r == RELEASE_REVOKED || r == RELEASE_EXPIRED || r == RELEASE_NOT_YET_VALID)
-		s->job.booking_id = (int64_t)s->tok.claims.booking_id;
 	s->job.judge = judge;
 	s->job.settle = settle;
 	s->job.arg = s;
 	s->job.user_id = c->who->user.id;
+	s->job.verdict = &s->verdict;
+	s->verdict = release_token_parse(token, strlen(token), &s->tok);
+	s->job.code = s->verdict == RELEASE_VALID ? &s->tok : NULL;
+	enum kerr e = store_gate_scan(c->app->store, &s->job);
+	if (e != K_OK || !s->job.not_issued)
+		return e;
+	e = store_release_verify(c->app->store, token, strlen(token), s->job.at, &s->tok, &s->verdict);
+	if (e != K_OK)
+		return e;
+	take_verdict(s);
+	s->job.code = NULL;
+	s->job.not_issued = 0;
 	return store_gate_scan(c->app->store, &s->job);
 }
 

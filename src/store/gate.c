@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "store/release.h"
 #include "store/store_internal.h"
 
 #define PG_DRIVER "postgres"
@@ -93,21 +94,25 @@ static enum kerr log_scan(const struct conn *c, const struct gate_scan_log *s)
 		s->gate, s->user_id, s->result, s->reason ? s->reason : "", (int64_t)s->repeat, s->at);
 }
 
-static enum kerr site_name_row(const struct conn *c, struct db_stmt *s, void *arg)
-{
-	store_q_text(c, s, 0, arg, STORE_NAME_MAX);
-	return K_OK;
-}
-
-/* What the answer shows of the booking, read after the writes (the passages
- * unless pass_when_last read them). */
+/* The passages the answer shows, read after the writes (unless
+ * pass_when_last read them). */
 static enum kerr read_answer(const struct conn *c, struct gate_scan_job *j)
 {
-	enum kerr e = j->passed ? K_OK : passages_on(c, j->meta.id, &j->passed);
-	if (e == K_OK && j->meta.transshipment_site_id)
-		e = store_q_run(c, "SELECT name FROM sites WHERE id = ?", site_name_row, j->site_name, NULL, NULL, "i",
-			j->meta.transshipment_site_id);
-	return e;
+	return j->passed ? K_OK : passages_on(c, j->meta.id, &j->passed);
+}
+
+/* The site's name came with the booking's row (store_booking_gate_on). */
+static void site_name_of(struct gate_scan_job *j)
+{
+	const char *name = json_string_value(json_object_get(j->doc, "site_name"));
+	size_t n = name ? strlen(name) : 0;
+	if (n >= sizeof j->site_name) {
+		n = sizeof j->site_name - 1;	/* as store_q_text: not within a character */
+		while (n > 0 && ((unsigned char)name[n] & 0xc0) == 0x80)
+			n--;
+	}
+	memcpy(j->site_name, name ? name : "", n);
+	j->site_name[n] = '\0';
 }
 
 static enum kerr read_booking(const struct conn *c, struct gate_scan_job *j)
@@ -116,16 +121,37 @@ static enum kerr read_booking(const struct conn *c, struct gate_scan_job *j)
 		return K_OK;
 	enum kerr e = lock_booking(c, j->booking_id);
 	if (e == K_OK)
-		e = store_booking_get_on(c, j->booking_id, &j->meta, &j->doc);
-	if (e == K_OK)
+		e = store_booking_gate_on(c, j->booking_id, &j->meta, &j->doc);
+	if (e == K_OK) {
 		j->state = j->meta.state;
+		site_name_of(j);
+	}
 	return e == K_NOT_FOUND ? K_OK : e;	/* signed by us, yet gone: judge says so */
+}
+
+/* A code the server issued is judged here, on the writer's warm connection,
+ * rather than in a read transaction of its own before it. */
+static enum kerr check_code(const struct conn *c, struct gate_scan_job *j)
+{
+	int issued = 0, revoked = 0;
+	enum kerr e = store_release_issued_on(c, j->code, &issued, &revoked);
+	if (e != K_OK)
+		return e;
+	j->not_issued = !issued;
+	if (!issued)
+		return K_OK;
+	*j->verdict = revoked ? RELEASE_REVOKED : release_claims_check_time(&j->code->claims, j->at);
+	j->booking_id = (int64_t)j->code->claims.booking_id;	/* valid or not, the booking is shown */
+	return K_OK;
 }
 
 static enum kerr scan_tx(const struct conn *c, void *arg)
 {
 	struct gate_scan_job *j = arg;
-	enum kerr e = read_booking(c, j);
+	enum kerr e = j->code ? check_code(c, j) : K_OK;
+	if (e != K_OK || j->not_issued)
+		return e;	/* nothing written: the caller checks the code in full */
+	e = read_booking(c, j);
 	if (e != K_OK)
 		return e;
 	int pass = j->judge(j);

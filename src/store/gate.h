@@ -7,6 +7,7 @@
 #include <jansson.h>
 #include <stdint.h>
 
+#include "release/release.h"
 #include "store/bookings.h"
 #include "store/store.h"
 
@@ -26,6 +27,14 @@ struct gate_scan_log {
  * passed when it was the last unit, log the scan, and read what the answer
  * shows. */
 struct gate_scan_job {
+	/* When set, a well-formed code to look up first in the transaction
+	 * (store_release_issued_on): one the server issued sets *verdict
+	 * (revoked, out of its window or valid) and booking_id, and the scan goes
+	 * on; for any other, not_issued is set and nothing is written, for the
+	 * caller's whole check (store_release_verify) outside the writer. */
+	const struct release_token *code;
+	enum release_reason *verdict;
+	int not_issued;
 	int64_t booking_id;		/* the booking the code names; 0: none to read */
 	const char *gate;
 	int64_t user_id, at;

@@ -205,22 +205,76 @@ enum kerr store_release_revocations(struct store *st, int64_t since, struct rele
 	return K_OK;
 }
 
-/* What a check of a code reads, on one snapshot (one read transaction where
- * there were two): the key it names and whether the code is revoked. */
+/* What a check of a code reads, on one snapshot (one read transaction): the
+ * code issued under the booking and serial the presented one claims and, when
+ * that is not the very code presented, the key it names and whether the code
+ * is revoked.
+ *
+ * Why a code the server finds issued needs no signature check here: every
+ * code is signed and written into release_codes in one transaction
+ * (store_release_issue_on), and a presented text equal to the stored one is,
+ * byte for byte, a code this server's key signed, so verifying that signature
+ * again can only say yes. This trusts the database no more than the signature
+ * path does: whoever could write a row of release_codes could read the secret
+ * keys beside it in release_keys and sign anything, and the key a code names
+ * is always there (release_codes.kid references release_keys, whose rows are
+ * never deleted). The row is found by the booking id and serial the payload
+ * claims, which the code shows in clear and which grant nothing; the part an
+ * attacker must guess, the signature, is compared with sodium_memcmp in
+ * constant time over the whole token, so the time of a refusal says nothing
+ * of how much of a forged code was right (a lookup by the token's text would
+ * compare it inside an index, in variable time). Anything that is not the
+ * stored text (a forged, altered or foreign code, or ours from a database
+ * restored to before its issue) takes the whole path as before: key, Ed25519,
+ * revocation by text, with the same reasons. Offline verifiers (`kouan verify
+ * --key`, anyone holding GET /api/v1/release-key) check the signature, which
+ * every code still carries. */
 struct verify_read {
 	const struct release_token *tok;
 	struct release_key *key;
+	int issued;		/* the presented code is the one stored: no signature check */
 	int found, revoked;
 };
+
+struct issued_row {
+	char token[RELEASE_TOKEN_MAX];
+	int revoked;
+};
+
+static enum kerr issued_row(const struct conn *c, struct db_stmt *s, void *arg)
+{
+	struct issued_row *r = arg;
+	store_q_text(c, s, 0, r->token, sizeof r->token);
+	r->revoked = c->drv->column_int64(s, 1) != 0;
+	return K_OK;
+}
+
+enum kerr store_release_issued_on(const struct conn *c, const struct release_token *tok, int *issued, int *revoked)
+{
+	struct issued_row r = {0};
+	int rows = 0;
+	*issued = *revoked = 0;
+	if (tok->claims.booking_id > INT64_MAX)
+		return K_OK;	/* no booking of ours */
+	enum kerr e = store_q_run(c, "SELECT token, CASE WHEN revoked_at IS NULL THEN 0 ELSE 1 END FROM release_codes"
+		" WHERE booking_id = ? AND serial = ?", issued_row, &r, NULL, &rows, "ii", (int64_t)tok->claims.booking_id,
+		(int64_t)tok->claims.serial);
+	*issued = e == K_OK && rows > 0 && strlen(r.token) == RELEASE_TOKEN_CHARS &&
+		sodium_memcmp(r.token, tok->text, RELEASE_TOKEN_CHARS) == 0;
+	*revoked = *issued && r.revoked;
+	return e;
+}
 
 static enum kerr verify_read_run(const struct conn *c, void *arg)
 {
 	struct verify_read *v = arg;
+	enum kerr e = store_release_issued_on(c, v->tok, &v->issued, &v->revoked);
+	if (e != K_OK || v->issued)
+		return e;
 	struct key_row r = {v->key, 0, K_OK};
 	int rows = 0;
 	int64_t count = 0;
-	enum kerr e = store_q_run(c, KEY_COLUMNS " WHERE kid = ?", key_row, &r, NULL, &rows, "i",
-		(int64_t)v->tok->claims.kid);
+	e = store_q_run(c, KEY_COLUMNS " WHERE kid = ?", key_row, &r, NULL, &rows, "i", (int64_t)v->tok->claims.kid);
 	v->found = e == K_OK && rows > 0;
 	if (v->found)
 		e = store_q_run(c, "SELECT COUNT(*) FROM release_codes WHERE token = ? AND revoked_at IS NOT NULL",
@@ -240,11 +294,12 @@ enum kerr store_release_verify(struct store *st, const char *text, size_t len, i
 	enum kerr e = store_read(st, verify_read_run, &v);
 	if (e != K_OK)
 		return e;
-	if (!v.found) {
+	if (!v.issued && !v.found) {
 		*reason = RELEASE_UNKNOWN_KEY;
 		return K_OK;
 	}
-	*reason = release_token_check_sig(tok, key.public_key);
+	if (!v.issued)
+		*reason = release_token_check_sig(tok, key.public_key);
 	if (*reason != RELEASE_VALID)
 		return K_OK;
 	*reason = v.revoked ? RELEASE_REVOKED : release_claims_check_time(&tok->claims, now);

@@ -85,6 +85,15 @@ enum kerr store_release_moved_on(const struct conn *c, int64_t booking_id, int64
 /* Revoke the booking's code and issue the next, in one transaction. */
 enum kerr store_release_reissue(struct store *st, int64_t booking_id) KOUAN_MUST_USE;
 
+/* On c, in the caller's transaction (the gate's scan): 1 in *issued when
+ * tok is, character for character, the code stored under the booking and
+ * serial it claims (compared in constant time; why that needs no signature
+ * check: src/store/release.c), and then 1 in *revoked when that code is
+ * revoked. 0 in *issued for anything else, which takes
+ * store_release_verify's whole check. */
+enum kerr store_release_issued_on(const struct conn *c, const struct release_token *tok, int *issued, int *revoked)
+	KOUAN_MUST_USE;
+
 /* Everything a verifier with the database checks, in this order: form,
  * key id known (RELEASE_UNKNOWN_KEY), signature, revocation, time window at
  * now. *tok gets the parsed token (its claims are zero when malformed);

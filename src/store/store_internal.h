@@ -77,12 +77,13 @@ enum kerr store_q_row_int64(const struct conn *c, struct db_stmt *s, void *arg);
 enum kerr store_list_rows(struct store *st, const char *sql, row_fn each, size_t size, void **out, size_t *n)
 	KOUAN_MUST_USE;
 
-/* bookings.c's store_booking_get and store_booking_transition on c, inside
- * the caller's transaction (the gate's scan, gate.c); the doc read here has
- * no attachments and an empty history. */
+/* For the gate's scan (gate.c), on c inside its transaction: the booking as
+ * the gate shows it (*meta, and *doc with declaration_no, crossing_date, slot,
+ * company, site_name, plates and vehicles' VINs; K_NOT_FOUND when it is not
+ * there), and bookings.c's store_booking_transition. */
 struct booking_meta;
 struct booking_transition;
-enum kerr store_booking_get_on(const struct conn *c, int64_t id, struct booking_meta *meta, json_t **doc)
+enum kerr store_booking_gate_on(const struct conn *c, int64_t id, struct booking_meta *meta, json_t **doc)
 	KOUAN_MUST_USE;
 enum kerr store_booking_transition_on(const struct conn *c, struct booking_transition *t) KOUAN_MUST_USE;
 

@@ -34,6 +34,7 @@
 #define BEIJING_S (8 * 3600)
 #define GRACE_WHOLE_DAY 1440	/* minutes: tomorrow's window opens today */
 #define OUT_MAX 4096
+#define TOKEN_COUNT_CHAR 23	/* a base32 character of the token inside its count (bytes 14-15: bits 112-127) */
 
 static struct it_server srv;
 static const char *const PW = "correct horse 9";
@@ -411,6 +412,25 @@ static void qr_image_verifies(void **state)
 	expect_code(&ent2, "GET", path, NULL, 404, "not_found");	/* another enterprise's booking */
 }
 
+/* The booking a green scan shows is the booking as its enterprise reads it:
+ * number, plates, date, slot, company, the site's name; units and passages. */
+static void expect_summary(json_t *answer, int64_t id, const char *site_name, size_t units)
+{
+	json_t *b = json_object_get(answer, "booking");
+	char path[64];
+	snprintf(path, sizeof path, "/api/v1/bookings/%lld", (long long)id);
+	json_t *full = call(&ent, "GET", path, NULL, 200);
+	static const char *const same[] = {"id", "kind", "declaration_no", "plates", "crossing_date", "slot", "company"};
+	for (size_t i = 0; i < sizeof same / sizeof same[0]; i++)
+		assert_true(json_equal(json_object_get(b, same[i]), json_object_get(full, same[i])));
+	assert_string_equal(json_string_value(json_object_get(b, "site_name")), site_name);
+	assert_int_equal(json_array_size(json_object_get(b, "units")), units);
+	assert_int_equal(json_integer_value(json_object_get(b, "total")), units);
+	assert_int_equal(json_array_size(json_object_get(b, "passed")), units);
+	assert_string_equal(json_string_value(json_object_get(b, "state")), "passed");
+	json_decref(full);
+}
+
 static void gate_passages(void **state)
 {
 	int64_t id = submitted_booking(&ent, site_a, "[\"新F66661\",\"新F66662\",\"新F6666挂\"]");
@@ -433,7 +453,7 @@ static void gate_passages(void **state)
 	json_decref(j);
 	j = scan(token, "新F66662");
 	assert_string_equal(json_string_value(json_object_get(j, "result")), "green");
-	assert_string_equal(json_string_value(json_object_get(json_object_get(j, "booking"), "state")), "passed");
+	expect_summary(j, id, "甲换装场", 2);
 	json_decref(j);
 	/* lower case from a scanner with Caps Lock on is the same code */
 	for (char *p = token; *p; p++)
@@ -517,6 +537,16 @@ static void bad_codes(void **state)
 	json_t *j = scan(forged, NULL);
 	assert_string_equal(json_string_value(json_object_get(j, "result")), "red");
 	json_decref(j);
+	/* The server finds the code it issued under the booking and serial a code
+	 * claims and compares the whole text; anything else is checked by its
+	 * signature, with the same reasons as before: a code whose signature, or
+	 * whose count (the booking and serial kept), is altered is bad_signature. */
+	for (size_t k = 0; k < 2; k++) {
+		const size_t at[] = {RELEASE_TOKEN_CHARS - 20, TOKEN_COUNT_CHAR};
+		snprintf(forged, sizeof forged, "%s", token);
+		forged[at[k]] = forged[at[k]] == 'A' ? 'B' : 'A';
+		expect_scan(forged, NULL, "red", "bad_signature");
+	}
 	/* forged with a key of one's own, claiming the platform's key id */
 	uint32_t kid = 0;
 	uint8_t sk[RELEASE_SECRET_KEY_BYTES], pk[RELEASE_PUBLIC_KEY_BYTES], mine[RELEASE_SECRET_KEY_BYTES];
@@ -538,6 +568,17 @@ static void bad_codes(void **state)
 	cl.valid_until = now + 2 * DAY_S;
 	assert_int_equal(release_token_sign(&cl, sk, forged, sizeof forged), K_OK);
 	expect_scan(forged, NULL, "red", "not_yet_valid");
+	/* `kouan verify --db` checks as the gate does: the code issued is valid,
+	 * the same with one character of its signature altered is not */
+	char out[OUT_MAX];
+	const char *argv_ok[] = {getenv("KOUAN_BIN"), "verify", token, "--db", srv.db, NULL};
+	assert_int_equal(it_run(argv_ok, NULL, out, sizeof out), 0);
+	assert_non_null(strstr(out, "\"valid\":true"));
+	snprintf(forged, sizeof forged, "%s", token);
+	forged[RELEASE_TOKEN_CHARS - 20] = forged[RELEASE_TOKEN_CHARS - 20] == 'A' ? 'B' : 'A';
+	const char *argv_bad[] = {getenv("KOUAN_BIN"), "verify", forged, "--db", srv.db, NULL};
+	assert_int_equal(it_run(argv_bad, NULL, out, sizeof out), 1);
+	assert_non_null(strstr(out, "\"reason\":\"bad_signature\""));
 	/* the bureau cancels: the code is revoked and listed */
 	action(&bureau, id, "cancel", "{\"reason\":\"货物被扣留\"}", 200);
 	expect_scan(token, NULL, "red", "revoked");
@@ -549,7 +590,6 @@ static void bad_codes(void **state)
 		listed += strcmp(json_string_value(json_object_get(r, "token")), token) == 0;
 	assert_int_equal(listed, 1);
 	json_decref(j);
-	char out[OUT_MAX];
 	const char *argv_db[] = {getenv("KOUAN_BIN"), "verify", token, "--db", srv.db, NULL};
 	assert_int_equal(it_run(argv_db, NULL, out, sizeof out), 1);
 	assert_non_null(strstr(out, "\"reason\":\"revoked\""));
@@ -601,7 +641,9 @@ static void commodity_review(void **state)
 	char *text = json_dumps(body, JSON_COMPACT);
 	json_t *j = call(&gate, "POST", "/api/v1/gate/scans", text, 200);
 	assert_string_equal(json_string_value(json_object_get(j, "result")), "green");
-	assert_string_equal(json_string_value(json_object_get(json_object_get(j, "booking"), "state")), "passed");
+	expect_summary(j, id, "", 1);
+	assert_string_equal(json_string_value(json_array_get(json_object_get(json_object_get(j, "booking"), "units"), 0)),
+		"LGWFF6A98PR477992");
 	json_decref(j);
 	free(text);
 	json_decref(body);
