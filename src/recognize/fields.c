@@ -1507,9 +1507,25 @@ static size_t join_number_lines(struct rline *L, size_t n)
 	return 1;
 }
 
+/* OCR (issue 13): quantity, unit price and total that do not add up made
+ * to by one misread character of one of them (fu_repair_price). Returns 1
+ * when one was changed (then none of them is sure). */
+static int item_price_repair(json_t *it, double *qty, double *price, double *total)
+{
+	enum fu_arith changed = fu_repair_price(qty, price, total);
+	if (changed != FU_ARITH_QTY)
+		return changed != FU_ARITH_NONE;
+	json_object_set_new(it, "qty", json_real(*qty));
+	json_t *qs = json_object_get(it, "quantities");
+	json_t *last = json_array_get(qs, json_array_size(qs) - 1);
+	if (last)
+		json_object_set_new(last, "qty", json_real(*qty));
+	return 1;
+}
+
 /* Unit price, total and currency (one combined column or three): told apart
  * by form and arithmetic. Returns 0 when they do not add up. */
-static int item_prices(struct item_band *b, json_t *it, double qty)
+static int item_prices(struct item_band *b, json_t *it, double qty, int scanned)
 {
 	static const int price_cols[] = {L_I_PRICE, L_I_TOTAL, L_I_CURRENCY};
 	double nums[ITEM_MAX_NUMBERS];
@@ -1545,6 +1561,8 @@ static int item_prices(struct item_band *b, json_t *it, double qty)
 			total = nums[0];
 		}
 		if (!isnan(qty) && fabs(qty * price - total) > PRICE_TOLERANCE_SHARE * fabs(total) + PRICE_TOLERANCE_ABS)
+			sure = 0;
+		if (scanned && !isnan(qty) && item_price_repair(it, &qty, &price, &total))
 			sure = 0;
 	} else if (nn == 1 && from_price == 1 && !isnan(qty)) {
 		/* OCR lost the total of a unit price column of its own: the
@@ -1764,7 +1782,8 @@ static void read_item(struct item_ctx *ic, const struct fpage *p, const struct c
 	json_object_set_new(it, "spec", jstr_or_null(spec_text));
 	double vehicles = item_quantities(&b, it);
 	json_t *jq = json_object_get(it, "qty");
-	int price_sure = item_prices(&b, it, json_is_number(jq) ? json_number_value(jq) : NAN) && json_is_number(jq);
+	int price_sure = item_prices(&b, it, json_is_number(jq) ? json_number_value(jq) : NAN, ic->r->src->scanned) &&
+		json_is_number(jq);
 	item_currency_in_band(&b, it, ic->r->src->scanned);
 	item_countries(&b, it);
 	item_region(&b, it, ic->r->src->scanned);
