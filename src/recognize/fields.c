@@ -815,8 +815,45 @@ static void put_attached_docs(struct reader *r)
 	sb_free(&v);
 }
 
+#define TOP_BAND_SHARE 0.2f	/* the declaration's numbers print in the top fifth of its first page */
+#define TOP_BAND_NUMBERS 2	/* 预录入编号 and 海关编号, side by side */
+
+/* OCR (issue 13): the 海关编号 whose label was misread past finding (or
+ * whose value was not found beside it): of exactly two valid 18-digit
+ * numbers in the first page's top band, the right one (the 预录入编号
+ * prints left of it). */
+static int declno_in_top_band(const struct reader *r, char out[DECLNO_LEN + 1])
+{
+	const struct fpage *p = r->np ? &r->pages[0] : NULL;
+	size_t found = 0;
+	float right = -1.0f;
+	for (size_t li = 0; p && li < p->nl; li++) {
+		const struct fline *L = &p->lines[li];
+		if (L->y1 > p->h * TOP_BAND_SHARE)
+			continue;
+		for (size_t k = L->g0, end = L->g0 + L->n; k < end;) {
+			size_t d = 0;
+			while (k + d < end && p->g[k + d].cp >= '0' && p->g[k + d].cp <= '9')
+				d++;
+			char run[DECLNO_LEN + 1];
+			if (d == DECLNO_LEN) {
+				for (size_t t = 0; t < DECLNO_LEN; t++)
+					run[t] = (char)p->g[k + t].cp;
+				run[DECLNO_LEN] = '\0';
+			}
+			if (d == DECLNO_LEN && declno_is_valid(run, DECLNO_LEN) && ++found && p->g[k].x0 > right) {
+				right = p->g[k].x0;
+				memcpy(out, run, DECLNO_LEN + 1);
+			}
+			k += d ? d : 1;
+		}
+	}
+	return found == TOP_BAND_NUMBERS;
+}
+
 /* 海关编号 / 预录入编号: the 18 digits after the label; the bar code text
- * (*18 digits*) is the fallback and the cross-check. */
+ * (*18 digits*) is the fallback and the cross-check; on a scan, then the
+ * right one of the two numbers in the top band. */
 static void put_number18(struct reader *r, int label, const char *key, const char *barcode)
 {
 	struct sbuf v;
@@ -833,6 +870,9 @@ static void put_number18(struct reader *r, int label, const char *key, const cha
 			c = conf > 0.99 ? 0.99 : (conf + 1) / 2;
 	} else if (barcode && barcode[0] && label == L_DECL_NO) {
 		memcpy(digits, barcode, DECLNO_LEN + 1);
+		ok = 1;
+		c = CONF_UNSURE;
+	} else if (label == L_DECL_NO && r->src->scanned && declno_in_top_band(r, digits)) {
 		ok = 1;
 		c = CONF_UNSURE;
 	}
