@@ -9,6 +9,9 @@
 #define PLACE_MAX_CP 16		/* ideographs of a name looked at */
 #define PLACE_EXTRA_MAX 3	/* ideographs read between a place's own (another cell's) */
 #define PROVINCE_DIGITS 2
+#define COMPANY_MAX_CP 64	/* a company's name: at most this many code points looked at */
+#define PLACE_PREFIX_MIN 3	/* places this long at least are matched at a name's start */
+#define PLACE_PREFIX_LONG 4	/* and this long or longer with two misreads */
 
 /* GB/T 2260 provinces and their prefecture-level places (with the
  * county-level cities this port's trade names often: 义乌, 霍尔果斯, ...). */
@@ -130,5 +133,96 @@ bool ocr_place_snap(const char *name, const char *province, char out[OCR_PLACE_M
 		return false;
 	memcpy(out, pick, pick_len);
 	out[pick_len] = '\0';
+	return true;
+}
+
+/* ---- companies ---- */
+
+static const char *const legal_forms[] = {"股份有限公司", "有限责任公司", "有限公司"};
+
+static size_t decode_all(const char *s, uint32_t *out, size_t max)
+{
+	size_t n = 0;
+	for (size_t i = 0; s[i] && n < max;) {
+		uint32_t cp;
+		i += utf8_get(s + i, &cp);
+		out[n++] = cp;
+	}
+	return n;
+}
+
+/* The legal form at the end of v[0, n) with one misread put right. */
+static bool repair_form(uint32_t *v, size_t n)
+{
+	for (size_t f = 0; f < sizeof legal_forms / sizeof legal_forms[0]; f++) {
+		uint32_t form[PLACE_MAX_CP];
+		size_t nf = decode_all(legal_forms[f], form, PLACE_MAX_CP);
+		if (nf >= n)
+			continue;
+		int d = ocr_edit_distance(v + n - nf, nf, form, nf, 1);
+		if (d == 0)
+			return false;
+		if (d == 1) {
+			memcpy(v + n - nf, form, nf * sizeof *form);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The place at the start of v[0, n) with its misreads put right. */
+static bool repair_place(uint32_t *v, size_t n)
+{
+	int best = PLACE_MAX_CP, count = 0;
+	uint32_t pick[PLACE_MAX_CP];
+	size_t np_pick = 0;
+	for (size_t i = 0; i < sizeof provinces / sizeof provinces[0]; i++)
+		for (const char *p = provinces[i].places; *p;) {
+			const char *e = strchr(p, ' ');
+			size_t len = e ? (size_t)(e - p) : strlen(p);
+			uint32_t pc[PLACE_MAX_CP];
+			size_t np = han_of(p, len, pc, PLACE_MAX_CP);
+			p += len + (e ? 1 : 0);
+			if (np < PLACE_PREFIX_MIN || np + 1 >= n)
+				continue;
+			int d = ocr_edit_distance(v, np, pc, np, 2);
+			if (d == 0)
+				return false;	/* the place as printed */
+			if (d > (np >= PLACE_PREFIX_LONG ? 2 : 1) || d > best)
+				continue;
+			count = d < best ? 1 : count + 1;
+			best = d;
+			memcpy(pick, pc, np * sizeof *pc);
+			np_pick = np;
+		}
+	if (count != 1)
+		return false;
+	memcpy(v, pick, np_pick * sizeof *pick);
+	return true;
+}
+
+bool ocr_company_repair(const char *name, char *out, size_t cap)
+{
+	uint32_t v[COMPANY_MAX_CP];
+	size_t n = name ? decode_all(name, v, COMPANY_MAX_CP) : 0;
+	if (!n || n == COMPANY_MAX_CP)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!is_han(v[i]))
+			return false;	/* a Chinese name, read whole */
+	bool form = repair_form(v, n);
+	bool place = repair_place(v, n);
+	if (!form && !place)
+		return false;
+	size_t len = 0;
+	for (size_t i = 0; i < n; i++) {
+		char u[4];
+		size_t k = utf8_put(u, v[i]);
+		if (len + k + 1 > cap)
+			return false;
+		memcpy(out + len, u, k);
+		len += k;
+	}
+	out[len] = '\0';
 	return true;
 }

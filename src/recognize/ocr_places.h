@@ -20,4 +20,13 @@
  * is that place, or names more than a place (其他, 市, 县, 区, 旗 in it). */
 bool ocr_place_snap(const char *name, const char *province, char out[OCR_PLACE_MAX_BYTES]);
 
+/* A company's Chinese name as OCR read it made to read as printed where
+ * the parts names are made of settle it: its legal form at the end
+ * (有限公司, 有限责任公司, 股份有限公司) one character misread ("服份有限公司"),
+ * and a place of three or more characters at its start (the places above,
+ * any province) misread by one character, or by two of four or more
+ * ("乌唱本齐金桥商贸股份有限公司" -> 乌鲁木齐...), the one place that close.
+ * true and out (cap bytes) set when something was changed. */
+bool ocr_company_repair(const char *name, char *out, size_t cap);
+
 #endif

@@ -149,6 +149,32 @@ static void place(const char *read, const char *province, const char *want)
 }
 
 /* 境内货源地 names snapped to a place of their province (issue 13). */
+static void company(const char *read, const char *want)
+{
+	char out[256];
+	bool got = ocr_company_repair(read, out, sizeof out);
+	if (!want) {
+		assert_false(got);
+		return;
+	}
+	assert_true(got);
+	assert_string_equal(out, want);
+}
+
+/* A company's legal form and the place it starts with put right (issue 13). */
+static void test_company_repairs(void **state)
+{
+	(void)state;
+	company("霍尔果斯汇通进出口服份有限公司", "霍尔果斯汇通进出口股份有限公司");
+	company("乌唱本齐金桥商贸股份有限公司", "乌鲁木齐金桥商贸股份有限公司");
+	company("石家注凯程国际贸易有限公司", "石家庄凯程国际贸易有限公司");
+	company("伊犁新元边境贸易有限责任公司", NULL);	/* as printed */
+	company("鹤泉束斯天山实业有限公司", NULL);	/* three misreads in four: not guessed */
+	company("金桥汽车贸易有限公司", NULL);	/* no place at its start */
+	company("LLP ASIA TRADE GROUP", NULL);
+	company(NULL, NULL);
+}
+
 static void test_region_places(void **state)
 {
 	(void)state;
@@ -179,6 +205,7 @@ int main(void)
 		cmocka_unit_test(test_company_names),
 		cmocka_unit_test(test_join_codes),
 		cmocka_unit_test(test_region_places),
+		cmocka_unit_test(test_company_repairs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
