@@ -9,6 +9,7 @@
 #include "recognize/form.h"
 #include "recognize/ocr_fix.h"
 #include "recognize/ocr_snap.h"
+#include "recognize/ocr_places.h"
 #include "recognize/ocr_tidy.h"
 #include "validate/validate.h"
 
@@ -741,16 +742,52 @@ static void add_model(json_t *models, const char *b, const char *m)
 	json_array_append_new(models, json_pack("{s:s,s:o}", "brand", b, "model", m ? json_string(m) : json_null()));
 }
 
+#define REGION_CODE_LEN 5
+#define PROVINCE_LEN 2
+#define CONF_PLACE_SNAPPED 0.8	/* a 境内货源地 name the place table chose */
+
+/* The province of the items' 境内货源地 codes: the first five-digit code's
+ * first two digits ("" when none). */
+static void items_province(json_t *items, char province[PROVINCE_LEN + 1])
+{
+	province[0] = '\0';
+	for (size_t i = 0; i < json_array_size(items) && !province[0]; i++) {
+		const char *c = json_string_value(json_object_get(json_object_get(json_array_get(items, i), "origin_region"),
+			"code"));
+		if (c && strlen(c) == REGION_CODE_LEN && strspn(c, "0123456789") == REGION_CODE_LEN)
+			memcpy(province, c, PROVINCE_LEN), province[PROVINCE_LEN] = '\0';
+	}
+}
+
+/* OCR (issue 13): an item's 境内货源地 name snapped to a place of its code's
+ * province (of the document's, when its own code was not read), below sure. */
+static void snap_region_name(json_t *region, json_t *conf, size_t i, const char *doc_province)
+{
+	const char *code = json_string_value(json_object_get(region, "code"));
+	const char *province = code && strlen(code) == REGION_CODE_LEN ? code : doc_province;
+	char place[OCR_PLACE_MAX_BYTES];
+	if (!ocr_place_snap(json_string_value(json_object_get(region, "name")), province, place))
+		return;
+	json_object_set_new(region, "name", json_string(place));
+	char path[64];
+	snprintf(path, sizeof path, "items.%zu.origin_region.name", i);
+	confset(conf, path, fmin(item_conf(conf, i, "origin_region.name"), CONF_PLACE_SNAPPED));
+}
+
 static void sum_items(json_t *items, json_t *conf, int scanned, struct item_sums *s)
 {
+	char province[PROVINCE_LEN + 1];
+	items_province(items, province);
 	memset(s, 0, sizeof *s);
 	s->totals_ok = s->numbered = 1;
 	s->total_conf = s->currency_conf = CONF_SURE;
 	s->models = json_array();
 	for (size_t i = 0; i < json_array_size(items); i++) {
 		json_t *it = json_array_get(items, i);
-		if (scanned)
+		if (scanned) {
 			ocr_tidy_region(json_object_get(it, "origin_region"));
+			snap_region_name(json_object_get(it, "origin_region"), conf, i, province);
+		}
 		json_t *v = json_object_get(it, "_vehicles");
 		if (json_is_number(v)) {
 			s->vehicles += json_number_value(v);

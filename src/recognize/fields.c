@@ -815,8 +815,45 @@ static void put_attached_docs(struct reader *r)
 	sb_free(&v);
 }
 
+#define TOP_BAND_SHARE 0.2f	/* the declaration's numbers print in the top fifth of its first page */
+#define TOP_BAND_NUMBERS 2	/* 预录入编号 and 海关编号, side by side */
+
+/* OCR (issue 13): the 海关编号 whose label was misread past finding (or
+ * whose value was not found beside it): of exactly two valid 18-digit
+ * numbers in the first page's top band, the right one (the 预录入编号
+ * prints left of it). */
+static int declno_in_top_band(const struct reader *r, char out[DECLNO_LEN + 1])
+{
+	const struct fpage *p = r->np ? &r->pages[0] : NULL;
+	size_t found = 0;
+	float right = -1.0f;
+	for (size_t li = 0; p && li < p->nl; li++) {
+		const struct fline *L = &p->lines[li];
+		if (L->y1 > p->h * TOP_BAND_SHARE)
+			continue;
+		for (size_t k = L->g0, end = L->g0 + L->n; k < end;) {
+			size_t d = 0;
+			while (k + d < end && p->g[k + d].cp >= '0' && p->g[k + d].cp <= '9')
+				d++;
+			char run[DECLNO_LEN + 1];
+			if (d == DECLNO_LEN) {
+				for (size_t t = 0; t < DECLNO_LEN; t++)
+					run[t] = (char)p->g[k + t].cp;
+				run[DECLNO_LEN] = '\0';
+			}
+			if (d == DECLNO_LEN && declno_is_valid(run, DECLNO_LEN) && ++found && p->g[k].x0 > right) {
+				right = p->g[k].x0;
+				memcpy(out, run, DECLNO_LEN + 1);
+			}
+			k += d ? d : 1;
+		}
+	}
+	return found == TOP_BAND_NUMBERS;
+}
+
 /* 海关编号 / 预录入编号: the 18 digits after the label; the bar code text
- * (*18 digits*) is the fallback and the cross-check. */
+ * (*18 digits*) is the fallback and the cross-check; on a scan, then the
+ * right one of the two numbers in the top band. */
 static void put_number18(struct reader *r, int label, const char *key, const char *barcode)
 {
 	struct sbuf v;
@@ -833,6 +870,9 @@ static void put_number18(struct reader *r, int label, const char *key, const cha
 			c = conf > 0.99 ? 0.99 : (conf + 1) / 2;
 	} else if (barcode && barcode[0] && label == L_DECL_NO) {
 		memcpy(digits, barcode, DECLNO_LEN + 1);
+		ok = 1;
+		c = CONF_UNSURE;
+	} else if (label == L_DECL_NO && r->src->scanned && declno_in_top_band(r, digits)) {
 		ok = 1;
 		c = CONF_UNSURE;
 	}
@@ -1507,9 +1547,25 @@ static size_t join_number_lines(struct rline *L, size_t n)
 	return 1;
 }
 
+/* OCR (issue 13): quantity, unit price and total that do not add up made
+ * to by one misread character of one of them (fu_repair_price). Returns 1
+ * when one was changed (then none of them is sure). */
+static int item_price_repair(json_t *it, double *qty, double *price, double *total)
+{
+	enum fu_arith changed = fu_repair_price(qty, price, total);
+	if (changed != FU_ARITH_QTY)
+		return changed != FU_ARITH_NONE;
+	json_object_set_new(it, "qty", json_real(*qty));
+	json_t *qs = json_object_get(it, "quantities");
+	json_t *last = json_array_get(qs, json_array_size(qs) - 1);
+	if (last)
+		json_object_set_new(last, "qty", json_real(*qty));
+	return 1;
+}
+
 /* Unit price, total and currency (one combined column or three): told apart
  * by form and arithmetic. Returns 0 when they do not add up. */
-static int item_prices(struct item_band *b, json_t *it, double qty)
+static int item_prices(struct item_band *b, json_t *it, double qty, int scanned)
 {
 	static const int price_cols[] = {L_I_PRICE, L_I_TOTAL, L_I_CURRENCY};
 	double nums[ITEM_MAX_NUMBERS];
@@ -1545,6 +1601,8 @@ static int item_prices(struct item_band *b, json_t *it, double qty)
 			total = nums[0];
 		}
 		if (!isnan(qty) && fabs(qty * price - total) > PRICE_TOLERANCE_SHARE * fabs(total) + PRICE_TOLERANCE_ABS)
+			sure = 0;
+		if (scanned && !isnan(qty) && item_price_repair(it, &qty, &price, &total))
 			sure = 0;
 	} else if (nn == 1 && from_price == 1 && !isnan(qty)) {
 		/* OCR lost the total of a unit price column of its own: the
@@ -1764,7 +1822,8 @@ static void read_item(struct item_ctx *ic, const struct fpage *p, const struct c
 	json_object_set_new(it, "spec", jstr_or_null(spec_text));
 	double vehicles = item_quantities(&b, it);
 	json_t *jq = json_object_get(it, "qty");
-	int price_sure = item_prices(&b, it, json_is_number(jq) ? json_number_value(jq) : NAN) && json_is_number(jq);
+	int price_sure = item_prices(&b, it, json_is_number(jq) ? json_number_value(jq) : NAN, ic->r->src->scanned) &&
+		json_is_number(jq);
 	item_currency_in_band(&b, it, ic->r->src->scanned);
 	item_countries(&b, it);
 	item_region(&b, it, ic->r->src->scanned);

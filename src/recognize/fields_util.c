@@ -2,6 +2,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -400,6 +401,109 @@ int fu_parse_number(const char *text, double *out)
 	int ok = n > 0 && s[n] == '\0';
 	free(s);
 	return ok;
+}
+
+#define ARITH_CENT_HALF 0.0051	/* a total is the product rounded to the cent */
+#define ARITH_MAX_CHARS 24	/* a number's text tried edit by edit */
+#define ARITH_QTY_DECIMALS 3
+#define ARITH_PRICE_DECIMALS 4
+#define ARITH_TOTAL_DECIMALS 2
+enum arith_edit_kind { ARITH_REPLACE, ARITH_DROP, ARITH_INSERT };
+#define ARITH_AMBIGUOUS 2	/* repairs found: more than one tells nothing */
+
+static int arith_holds(double qty, double price, double total)
+{
+	return fabs(qty * price - total) <= ARITH_CENT_HALF;
+}
+
+/* x as printed: at most `decimals` decimals, trailing zeros dropped. */
+static void arith_text(double x, int decimals, char *out, size_t cap)
+{
+	snprintf(out, cap, "%.*f", decimals, x);
+	char *dot = strchr(out, '.');
+	if (!dot)
+		return;
+	char *e = out + strlen(out);
+	while (e > dot + 1 && e[-1] == '0')
+		*--e = '\0';
+	if (e == dot + 1)
+		*dot = '\0';
+}
+
+/* A number's text with one character replaced, dropped or put in; 0 when
+ * the result is not a number. */
+static int arith_edit(const char *in, size_t at, enum arith_edit_kind kind, char put, double *out)
+{
+	char buf[ARITH_MAX_CHARS + 2];
+	size_t n = strlen(in), k = 0;
+	for (size_t i = 0; i <= n && k < sizeof buf - 1; i++) {
+		if (i == at && kind == ARITH_INSERT)
+			buf[k++] = put;	/* put in before in[i] */
+		if (i == n)
+			break;
+		if (i == at && kind == ARITH_DROP)
+			continue;	/* dropped */
+		buf[k++] = i == at && kind == ARITH_REPLACE ? put : in[i];
+	}
+	buf[k] = '\0';
+	if (!k || strchr(buf, '.') != strrchr(buf, '.') || buf[0] == '.' || buf[k - 1] == '.')
+		return 0;
+	if (buf[0] == '0' && k > 1 && buf[1] != '.')
+		return 0;	/* a leading zero is no reading of a printed number */
+	*out = strtod(buf, NULL);
+	return 1;
+}
+
+/* Single edits of x's text that make holds() true, with the other two as
+ * read: how many distinct values (up to ARITH_AMBIGUOUS), the first in *found. */
+static int arith_search(double x, int decimals, const double *others, int which, double *found)
+{
+	char text[ARITH_MAX_CHARS + 8];
+	arith_text(x, decimals, text, sizeof text);
+	size_t n = strlen(text);
+	if (n > ARITH_MAX_CHARS)
+		return 0;
+	static const char put[] = "0123456789.";	/* what an edit may put in */
+	const int nput = (int)(sizeof put - 1);
+	int count = 0;
+	for (size_t at = 0; at <= n && count < ARITH_AMBIGUOUS; at++)
+		for (int kind = ARITH_REPLACE; kind <= ARITH_INSERT; kind++)
+			for (int d = 0; d < (kind == ARITH_DROP ? 1 : nput) && count < ARITH_AMBIGUOUS; d++) {
+				double v;
+				if ((kind != ARITH_INSERT && at == n) || (kind == ARITH_REPLACE && text[at] == put[d]) ||
+					!arith_edit(text, at, (enum arith_edit_kind)kind, put[d], &v))
+					continue;
+				double q = which == FU_ARITH_QTY ? v : others[0];
+				double p = which == FU_ARITH_PRICE ? v : others[1];
+				double t = which == FU_ARITH_TOTAL ? v : others[2];
+				if (arith_holds(q, p, t) && (count == 0 || fabs(v - *found) > ARITH_CENT_HALF / 2)) {
+					if (count == 0)
+						*found = v;
+					count++;
+				}
+			}
+	return count;
+}
+
+enum fu_arith fu_repair_price(double *qty, double *price, double *total)
+{
+	if (isnan(*qty) || isnan(*price) || isnan(*total) || *qty <= 0 || *price <= 0 || *total <= 0 ||
+		arith_holds(*qty, *price, *total))
+		return FU_ARITH_NONE;
+	double read[3] = {*qty, *price, *total}, found[3];
+	static const int decimals[3] = {ARITH_QTY_DECIMALS, ARITH_PRICE_DECIMALS, ARITH_TOTAL_DECIMALS};
+	int count[3], which = -1, all = 0;
+	for (int k = 0; k < 3; k++) {
+		count[k] = arith_search(read[k], decimals[k], read, k + 1, &found[k]);
+		all += count[k];
+		if (count[k])
+			which = k;
+	}
+	if (all != 1)
+		return FU_ARITH_NONE;
+	double *slot[3] = {qty, price, total};
+	*slot[which] = found[which];
+	return (enum fu_arith)(which + 1);
 }
 
 int fu_parse_int(const char *text, long *out)

@@ -39,6 +39,14 @@ int fu_parse_number(const char *text, double *out);
 int fu_parse_int(const char *text, long *out);
 /* "9辆", "18,990千克" -> 9 and "辆". */
 int fu_parse_qty(const char *text, double *qty, char *unit, size_t unit_cap);
+/* An item's transaction quantity × unit price is its total rounded to the
+ * cent. OCR misreads one character of one of the three now and then (a
+ * digit for another, one dropped or added, the decimal point lost): when
+ * exactly one such single edit of exactly one of them makes the product
+ * hold, that reading replaces the one read. Returns which one was changed
+ * (FU_ARITH_NONE: they already agree, or no unique repair). */
+enum fu_arith { FU_ARITH_NONE = 0, FU_ARITH_QTY, FU_ARITH_PRICE, FU_ARITH_TOTAL };
+enum fu_arith fu_repair_price(double *qty, double *price, double *total);
 /* 美元 / USD / 502 -> "USD". */
 int fu_currency(const char *text, char *iso, size_t cap);
 /* "502/2900/3", "USD/2900.00/3" -> USD, 2900, "3". */

@@ -21,6 +21,7 @@
 #include "recognize/ocr_code.h"
 #include "recognize/ocr_fix.h"
 #include "recognize/ocr_orient.h"
+#include "recognize/ocr_reread.h"
 
 #define OCR_LANG "chi_sim"
 #define OCR_WORK_DPI_MIN 200.0f	/* pages are read at their scan resolution, at least this */
@@ -549,21 +550,147 @@ static enum kerr second_pass(TessBaseAPI *api, ETEXT_DESC *mon, const int64_t *d
 	return err;
 }
 
+static TessBaseAPI *page_api(const char *lang);
+static void page_api_free(TessBaseAPI *api);
+
+/* ---- third pass: numbers read again alone ----
+ *
+ * Read among the words and strokes of a whole form, a number often comes out
+ * with junk inside ("940220260)!5990535.30") or a digit doubled; the same
+ * number cut out and read alone as one word by eng with only the characters
+ * a number holds reads right far more often (the 18-digit numbers of a 300
+ * dpi black-and-white scan: wrong in context, right alone; chi_sim alone
+ * still doubled a digit). Doubtful numbers are read again (ocr_reread.c
+ * chooses which, and whether the second reading is kept); a second reading
+ * is never sure on its own (OCR_REREAD_CONF_CAP): the validators that use
+ * the number (check digits, the bar code, arithmetic) have the last word.
+ * Pages are read without this pass when eng is not installed. */
+
+#define OCR_REREAD_LANG "eng"	/* read alone, a code's Latin letters and digits read best with eng */
+#define OCR_REREAD_MAX_WORDS 48	/* words read again on one page, at most */
+#define OCR_REREAD_PAD_H 0.35f	/* white margin read around a word, in line heights: sideways */
+#define OCR_REREAD_PAD_V 0.15f	/* and above and below */
+#define OCR_REREAD_NUMBER_CHARS "0123456789.,-/:"	/* what a number read again may hold */
+#define OCR_REREAD_MAX_RUNS 8192	/* words of one page looked at */
+#define OCR_REREAD_CONF_CAP 0.85f	/* a character read again is at most this sure */
+
+/* The replacement glyphs' boxes: the new reading's left and right, the old
+ * word's line; each ends where the next starts, as order_word keeps them. */
+static void reread_boxes(struct ocr_reread *got, const struct rec_glyph *w)
+{
+	for (size_t i = 0; i < got->n; i++) {
+		got->g[i].y0 = w->y0, got->g[i].y1 = w->y1, got->g[i].size = w->size;
+		if (i + 1 < got->n && got->g[i].x1 > got->g[i + 1].x0)
+			got->g[i].x1 = got->g[i + 1].x0 > got->g[i].x0 ? got->g[i + 1].x0 : got->g[i].x0 + 0.1f;
+	}
+}
+
+/* The symbols of the last reading (of a word cut out at x0 pixels) into got. */
+static void reread_symbols(TessBaseAPI *api, int x0, float px_to_pt, struct ocr_reread *got)
+{
+	TessResultIterator *it = TessBaseAPIGetIterator(api);
+	if (!it)
+		return;
+	TessPageIterator *pit = TessResultIteratorGetPageIterator(it);
+	do {
+		char *text = TessResultIteratorGetUTF8Text(it, RIL_SYMBOL);
+		int l, t, rt, b;
+		if (text && text[0] && !text[1] && text[0] > ' ' && got->n < OCR_REREAD_MAX_CHARS &&
+			TessPageIteratorBoundingBox(pit, RIL_SYMBOL, &l, &t, &rt, &b))
+			got->g[got->n++] = (struct rec_glyph){
+				.cp = (uint32_t)(unsigned char)text[0], .x0 = (l + x0) * px_to_pt, .x1 = (rt + x0) * px_to_pt,
+				.conf = fminf(OCR_REREAD_CONF_CAP, TessResultIteratorConfidence(it, RIL_SYMBOL) / 100.0f),
+			};
+		if (text)
+			TessDeleteText(text);
+	} while (TessResultIteratorNext(it, RIL_SYMBOL));
+	TessResultIteratorDelete(it);
+}
+
+static enum kerr reread_one(TessBaseAPI *api, ETEXT_DESC *mon, const int64_t *deadline_ms, PIX *pix,
+	const struct ocr_word_run *box, const struct rec_glyph *w, float px_to_pt, struct ocr_reread *got)
+{
+	got->n = 0;
+	float lh = (box->y1 - box->y0) / px_to_pt;
+	int W = pixGetWidth(pix), H = pixGetHeight(pix);
+	int x0 = (int)floorf(box->x0 / px_to_pt - OCR_REREAD_PAD_H * lh);
+	int x1 = (int)ceilf(box->x1 / px_to_pt + OCR_REREAD_PAD_H * lh);
+	int y0 = (int)floorf(box->y0 / px_to_pt - OCR_REREAD_PAD_V * lh);
+	int y1 = (int)ceilf(box->y1 / px_to_pt + OCR_REREAD_PAD_V * lh);
+	x0 = x0 < 0 ? 0 : x0, y0 = y0 < 0 ? 0 : y0, x1 = x1 > W ? W : x1, y1 = y1 > H ? H : y1;
+	if (x1 - x0 < OCR_MIN_SIDE / 4 || y1 - y0 < OCR_MIN_SIDE / 4)
+		return K_OK;
+	TessBaseAPISetVariable(api, "tessedit_char_whitelist", OCR_REREAD_NUMBER_CHARS);
+	/* the word cut out: Tesseract then finds its threshold in the word alone */
+	BOX *clip = boxCreate(x0, y0, x1 - x0, y1 - y0);
+	PIX *word = clip ? pixClipRectangle(pix, clip, NULL) : NULL;
+	boxDestroy(&clip);
+	if (!word)
+		return K_OK;
+	TessBaseAPISetImage2(api, word);
+	TessBaseAPISetSourceResolution(api, (int)lroundf(72.0f / px_to_pt));
+	enum kerr err = recognize(api, mon, deadline_ms);
+	pixDestroy(&word);
+	if (err != K_OK)
+		return err == K_RESOURCE_LIMIT ? err : K_OK;
+	reread_symbols(api, x0, px_to_pt, got);
+	reread_boxes(got, w);
+	return K_OK;
+}
+
+static enum kerr third_pass(ETEXT_DESC *mon, const int64_t *deadline_ms, PIX *pix, struct reader *r, int *words)
+{
+	TessBaseAPI *api = NULL;
+	*words = 0;
+	struct rec_page *out = r->out;
+	struct ocr_reread *got = malloc(sizeof *got);
+	struct ocr_reread *old = malloc(sizeof *old);
+	struct ocr_word_run *w = malloc(OCR_REREAD_MAX_RUNS * sizeof *w);
+	struct rec_glyph *add = NULL;
+	size_t n_add = 0, cap_add = 0;
+	enum kerr err = !got || !old || !w ? K_INTERNAL : K_OK;
+	size_t n = err == K_OK ? ocr_ascii_words(out, w, OCR_REREAD_MAX_RUNS) : 0;
+	for (size_t k = 0; k < n && err == K_OK && *words < OCR_REREAD_MAX_WORDS;) {
+		size_t m = ocr_run_length(w, n, k);
+		struct ocr_word_run box;
+		old->n = ocr_run_glyphs(out, w + k, m, old->g, OCR_REREAD_MAX_CHARS, &box);
+		bool digits;
+		if (ocr_reread_worthy(old->g, 0, old->n, &digits)) {
+			if (!api && !(api = page_api(OCR_REREAD_LANG)))
+				break;	/* no eng: the page as the first two passes read it */
+			TessBaseAPISetPageSegMode(api, PSM_SINGLE_WORD);
+			(*words)++;
+			err = reread_one(api, mon, deadline_ms, pix, &box, old->g, r->px_to_pt, got);
+			if (err == K_OK && ocr_reread_better(old->g, old->n, got) && !ocr_swap_in(out, w + k, m, got, &add, &n_add, &cap_add))
+				err = K_INTERNAL;
+		}
+		k += m;
+	}
+	page_api_free(api);
+	if (err == K_OK && n_add && !ocr_settle(out, &r->cap, add, n_add))
+		err = K_INTERNAL;
+	free(add);
+	free(w);
+	free(old);
+	free(got);
+	return err;
+}
+
 /* Milliseconds spent in each stage of one page (logged at level debug). */
 struct ocr_times {
-	int64_t image, orient, deskew, lines, init, read, pass2, codes;
-	int blocks;
+	int64_t image, orient, deskew, lines, init, read, pass2, pass3, codes;
+	int blocks, rereads;
 };
 
-/* A chi_sim handle for one page (orientation and reading), NULL when
- * Tesseract or its data cannot be loaded. */
-static TessBaseAPI *page_api(void)
+/* A handle for one page (chi_sim: orientation and reading; eng: codes read
+ * again), NULL when Tesseract or its data cannot be loaded. */
+static TessBaseAPI *page_api(const char *lang)
 {
 	TessBaseAPI *api = TessBaseAPICreate();
 	if (!api)
 		return NULL;
-	if (TessBaseAPIInit3(api, NULL, OCR_LANG) != 0) {
-		log_error("msg=tesseract_init_failed lang=%s", OCR_LANG);
+	if (TessBaseAPIInit3(api, NULL, lang) != 0) {
+		log_error("msg=tesseract_init_failed lang=%s", lang);
 		TessBaseAPIDelete(api);
 		return NULL;
 	}
@@ -609,6 +736,11 @@ static enum kerr run_tesseract(TessBaseAPI *api, PIX *pix, float dpi, int64_t de
 	if (err == K_OK && r->readable >= OCR_MIN_READABLE) {
 		err = second_pass(api, mon, &deadline_ms, pix, dpi, r, &tm->blocks);
 		tm->pass2 = rec_now_ms() - t2;
+	}
+	if (err == K_OK && r->readable >= OCR_MIN_READABLE) {
+		int64_t t3 = rec_now_ms();
+		err = third_pass(mon, &deadline_ms, pix, r, &tm->rereads);
+		tm->pass3 = rec_now_ms() - t3;
 	}
 	*readable = r->readable;
 out:
@@ -705,7 +837,7 @@ enum kerr rec_ocr_page(const struct rec_raster *img, int64_t deadline_ms, struct
 	float dpi = img->dpi * scale;
 	float px_to_pt = 72.0f / dpi;
 	t_prev = t, t = rec_now_ms(), tm.image = t - t_prev;
-	api = page_api();
+	api = page_api(OCR_LANG);
 	if (!api)
 		goto out;
 	t_prev = t, t = rec_now_ms(), tm.init = t - t_prev;
@@ -738,8 +870,9 @@ enum kerr rec_ocr_page(const struct rec_raster *img, int64_t deadline_ms, struct
 	log_debug("msg=ocr_page width=%d height=%d dpi=%.0f scan_dpi=%.0f work_dpi=%.0f rotation=%d skew_deg=%.2f glyphs=%zu rules=%zu readable=%d err=%s",
 		img->width, img->height, img->dpi, img->scan_dpi, dpi, out->rotation, angle, out->n_glyphs, out->n_rules, readable, kerr_code(err));
 	log_debug("msg=ocr_timing image_ms=%lld orient_ms=%lld deskew_ms=%lld lines_ms=%lld init_ms=%lld read_ms=%lld pass2_ms=%lld "
-		"pass2_blocks=%d codes_ms=%lld", (long long)tm.image, (long long)tm.orient, (long long)tm.deskew, (long long)tm.lines,
-		(long long)tm.init, (long long)tm.read, (long long)tm.pass2, tm.blocks, (long long)tm.codes);
+		"pass2_blocks=%d pass3_ms=%lld rereads=%d codes_ms=%lld", (long long)tm.image, (long long)tm.orient, (long long)tm.deskew,
+		(long long)tm.lines, (long long)tm.init, (long long)tm.read, (long long)tm.pass2, tm.blocks, (long long)tm.pass3,
+		tm.rereads, (long long)tm.codes);
 	if (err == K_OK && readable < OCR_MIN_READABLE)
 		err = K_NO_TEXT;
 out:

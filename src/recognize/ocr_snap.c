@@ -8,6 +8,7 @@
 
 #include "core/utf8.h"
 #include "recognize/ocr_fix.h"
+#include "recognize/ocr_places.h"
 #include "recognize/ocr_snap.h"
 
 #define SNAP_MAX_CP 128		/* code points of a value looked at */
@@ -267,6 +268,28 @@ static size_t company_end(const uint32_t *v, size_t n, size_t from)
 
 /* A company's Chinese name: what OCR left of the label's bracketed code
  * before it ("〈 )", "“", ",") goes, and what it ran on into after it. */
+static void set_name_conf(json_t *conf, const char *key)
+{
+	char path[64];
+	size_t kl = strlen(key);
+	if (kl + sizeof ".name" <= sizeof path) {
+		memcpy(path, key, kl);
+		memcpy(path + kl, ".name", sizeof ".name");
+		set_conf(conf, path, SNAP_CONF);
+	}
+}
+
+/* Its legal form and the place it starts with put right (ocr_places.h). */
+static void repair_company(json_t *out, json_t *conf, const char *key)
+{
+	json_t *o = json_object_get(out, key);
+	char fixed[SNAP_MAX_CP * 4 + 1];
+	if (ocr_company_repair(json_string_value(json_object_get(o, "name")), fixed, sizeof fixed)) {
+		json_object_set_new(o, "name", json_string(fixed));
+		set_name_conf(conf, key);
+	}
+}
+
 static void trim_company(json_t *out, json_t *conf, const char *key)
 {
 	json_t *o = json_object_get(out, key);
@@ -316,13 +339,7 @@ static void trim_company(json_t *out, json_t *conf, const char *key)
 		len += utf8_put(text + len, v[i]);
 	text[len] = '\0';
 	json_object_set_new(o, "name", json_string(text));
-	char path[64];
-	size_t kl = strlen(key);
-	if (kl + sizeof ".name" <= sizeof path) {
-		memcpy(path, key, kl);
-		memcpy(path + kl, ".name", sizeof ".name");
-		set_conf(conf, path, SNAP_CONF);
-	}
+	set_name_conf(conf, key);
 }
 
 /* 币制 as the form prints it: the ISO 4217 codes this port's trade uses. */
@@ -374,6 +391,8 @@ void ocr_snap_fields(json_t *out, json_t *conf)
 	trim_company(out, conf, "overseas_consignee");
 	trim_company(out, conf, "producer");
 	trim_company(out, conf, "declaring_agent");
+	repair_company(out, conf, "domestic_shipper");
+	repair_company(out, conf, "producer");
 }
 
 static bool is_province(uint32_t cp)

@@ -164,14 +164,14 @@ static size_t leaked_label_end(const struct cps *t)
 	return end;
 }
 
-/* "NM", "NA", "N1M", "N|M": the marks N/M with the slash lost or misread. */
+/* "NM", "NA", "N1M", "N|M", "NAM": the marks N/M with the slash lost or misread. */
 static bool is_marks_misread(const uint32_t *v, size_t n)
 {
 	if (n == 2)
 		return v[0] == 'N' && (v[1] == 'M' || v[1] == 'A' || v[1] == 'W');
 	if (n == 3)
 		return v[0] == 'N' && (v[2] == 'M' || v[2] == 'W') &&
-			(v[1] == '/' || v[1] == '1' || v[1] == '|' || v[1] == 'I' || v[1] == 'l' || v[1] == '\\' ||
+			(v[1] == '/' || v[1] == 'A' || v[1] == '1' || v[1] == '|' || v[1] == 'I' || v[1] == 'l' || v[1] == '\\' ||
 				v[1] == '!' || v[1] == 'V');
 	return false;
 }
@@ -199,6 +199,68 @@ static size_t before_table(const struct cps *t)
 	while (end > 0 && (is_space(t->v[end - 1]) || is_separator(t->v[end - 1])))
 		end--;
 	return end;
+}
+
+#define TIDY_BOX_OWNER 4	/* a container number: four capitals ... */
+#define TIDY_BOX_SERIAL 7	/* ... then six digits and the check digit */
+#define TIDY_TEU_DIGITS_MAX 2	/* the count of containers before the list */
+#define TIDY_CONTAINER_KEY 0	/* remark_keys[0]: 集装箱标箱数及号码 */
+
+static bool is_upper(uint32_t cp)
+{
+	return cp >= 'A' && cp <= 'Z';
+}
+
+/* A container number written whole at t[i] ("MRKU6630335"), not part of a
+ * longer run of letters and digits. */
+static bool box_at(const struct cps *t, size_t i)
+{
+	if (i + TIDY_BOX_OWNER + TIDY_BOX_SERIAL > t->n)
+		return false;
+	for (size_t k = 0; k < TIDY_BOX_OWNER + TIDY_BOX_SERIAL; k++)
+		if (k < TIDY_BOX_OWNER ? !is_upper(t->v[i + k]) : !is_digit(t->v[i + k]))
+			return false;
+	size_t e = i + TIDY_BOX_OWNER + TIDY_BOX_SERIAL;
+	return e == t->n || !is_alnum(t->v[e]);
+}
+
+/* After 集装箱标箱数及号码：the count and the numbers, each followed by ";"
+ * as the form prints them ("2;AHNU4190521;"): the separators OCR read as
+ * : , . or lost are set again. Only a list with at least one whole
+ * container number is touched; *i moves past what was rewritten. */
+static void tidy_container_list(const struct cps *t, size_t *i, struct cps *out)
+{
+	size_t j = *i, digits = 0;
+	while (j < t->n && is_space(t->v[j]))
+		j++;
+	while (j + digits < t->n && is_digit(t->v[j + digits]) && digits <= TIDY_TEU_DIGITS_MAX)
+		digits++;
+	if (digits > TIDY_TEU_DIGITS_MAX)
+		return;
+	size_t b = j + digits;
+	while (b < t->n && (is_space(t->v[b]) || is_separator(t->v[b])))
+		b++;
+	if (!box_at(t, b))
+		return;
+	if (digits) {
+		cps_append(out, t->v + j, digits);
+		cps_push(out, ';');
+	}
+	while (box_at(t, b)) {
+		cps_append(out, t->v + b, TIDY_BOX_OWNER + TIDY_BOX_SERIAL);
+		cps_push(out, ';');
+		b += TIDY_BOX_OWNER + TIDY_BOX_SERIAL;
+		size_t n = b;
+		while (n < t->n && (is_space(t->v[n]) || is_separator(t->v[n])))
+			n++;
+		if (!box_at(t, n)) {
+			if (b < t->n && is_separator(t->v[b]))
+				b++;	/* the list's own last ";" */
+			break;
+		}
+		b = n;
+	}
+	*i = b;
 }
 
 char *ocr_tidy_remarks(const char *text)
@@ -239,6 +301,8 @@ char *ocr_tidy_remarks(const char *text)
 			cps_push(&out, 0xFF1A);	/* ： */
 			i = j;
 		}
+		if (k == TIDY_CONTAINER_KEY && out.n && out.v[out.n - 1] == 0xFF1A)
+			tidy_container_list(&t, &i, &out);
 	}
 	for (size_t k = 0; k < N_KEYS; k++)
 		free(keys[k].v);

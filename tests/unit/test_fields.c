@@ -1,6 +1,7 @@
 /* The form reader on positioned text built here: a producer that writes
  * "label：value" on one line, a portrait page, codes before values,
  * thousands separators, slashed dates, VINs split by a line break. */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -195,6 +196,71 @@ static void ocr_item_cells_without_headers(void **state)
 	assert_string_equal(json_string_value(json_object_get(item, "currency")), "USD");
 	json_decref(o);
 	rec_doc_free(&doc);
+}
+
+/* OCR (issue 13): both number labels misread past finding: the right one
+ * of the two valid 18-digit numbers of the top band is the 海关编号, unsure;
+ * with one number only there, none is guessed. */
+static void ocr_declno_labels_lost(void **state)
+{
+	(void)state;
+	static const char *const table[][2] = {
+		{"预录入编号：940220250000123456", "所清入矶芝：940220250000123456"},
+		{"海关编号：940220250000123457", "海天编臣：940220250000123457"},
+	};
+	static const char *const one[][2] = {
+		{"预录入编号：940220250000123456", "所清入矶芝：94022O250000123456"},
+		{"海关编号：940220250000123457", "海天编臣：940220250000123457"},
+	};
+	for (int k = 0; k < 2; k++) {
+		misreads = k == 0 ? table : one;
+		n_misreads = 2;
+		glyph_conf = 0.8f;
+		struct rec_doc doc;
+		build_inline_form(&doc);
+		misreads = NULL;
+		n_misreads = 0;
+		glyph_conf = 1.0f;
+		doc.scanned = 1;
+		doc.pages[0].ocr = 1;
+		json_t *o = read_doc(&doc);
+		json_t *no = json_object_get(o, "declaration_no");
+		if (k == 0) {
+			assert_string_equal(json_string_value(no), "940220250000123457");
+			assert_true(json_number_value(json_object_get(json_object_get(o, "confidence"), "declaration_no")) < 0.9);
+		} else {
+			assert_true(json_is_null(no));
+		}
+		json_decref(o);
+		rec_doc_free(&doc);
+	}
+}
+
+/* Quantity × unit price = total to the cent: one misread character of one
+ * of them repaired when exactly one single edit makes it hold (issue 13). */
+static void price_arithmetic_repairs(void **state)
+{
+	(void)state;
+	double q = 21143, p = 3.1986, t = 67028;	/* a total's digit misread: 67628 */
+	assert_int_equal(fu_repair_price(&q, &p, &t), FU_ARITH_TOTAL);
+	assert_true(fabs(t - 67628.0) < 0.001);
+	q = 5164, p = 1.1775, t = 65080.61;	/* a digit added */
+	assert_int_equal(fu_repair_price(&q, &p, &t), FU_ARITH_TOTAL);
+	assert_true(fabs(t - 6080.61) < 0.001);
+	q = 2479, p = 528.63, t = 13104.74;	/* the quantity's decimal point lost (24.79) */
+	assert_int_equal(fu_repair_price(&q, &p, &t), FU_ARITH_QTY);
+	assert_true(fabs(q - 24.79) < 0.0001);
+	q = 26854, p = 2.7512, t = 73961.29;	/* the unit price's digit: 2.7542 */
+	assert_int_equal(fu_repair_price(&q, &p, &t), FU_ARITH_PRICE);
+	assert_true(fabs(p - 2.7542) < 0.00001);
+	/* already right, two misreads, or a missing value: left as read */
+	q = 5164, p = 1.1775, t = 6080.61;
+	assert_int_equal(fu_repair_price(&q, &p, &t), FU_ARITH_NONE);
+	q = 5164, p = 1.1775, t = 6990.61;
+	assert_int_equal(fu_repair_price(&q, &p, &t), FU_ARITH_NONE);
+	assert_true(fabs(t - 6990.61) < 0.001);
+	q = NAN, p = 1.1775, t = 6080.61;
+	assert_int_equal(fu_repair_price(&q, &p, &t), FU_ARITH_NONE);
 }
 
 static void inline_labels(void **state)
@@ -579,6 +645,8 @@ int main(void)
 		cmocka_unit_test(ocr_misread_labels),
 		cmocka_unit_test(ocr_item_cells_without_headers),
 		cmocka_unit_test(ocr_vin_runs),
+		cmocka_unit_test(price_arithmetic_repairs),
+		cmocka_unit_test(ocr_declno_labels_lost),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "recognize/ocr_fix.h"
+#include "recognize/ocr_reread.h"
 #ifdef KOUAN_OCR
 #include <leptonica/allheaders.h>
 
@@ -294,6 +295,132 @@ static void test_field_conf(void **state)
 	assert_true(ocr_field_conf(1.0f, OCR_FIX_FAILED, true) <= 0.4f);
 }
 
+/* Glyphs of s, one per byte, at conf 0.5. */
+static void chars_of(struct rec_glyph *g, const char *s)
+{
+	for (size_t i = 0; s[i]; i++)
+		g[i] = (struct rec_glyph){.cp = (unsigned char)s[i], .conf = 0.5f};
+}
+
+/* ---- the third pass's choices (ocr_reread.c) ---- */
+
+/* A line of words at y, each glyph 5 points wide, words split at ' ' (a
+ * space glyph between them), at conf; gap: points between words. */
+static void line_of(struct rec_page *p, const char *text, float x, float y, float gap, float conf)
+{
+	for (const char *c = text; *c; c++) {
+		if (*c == ' ' && p->n_glyphs)
+			p->glyphs[p->n_glyphs++] = (struct rec_glyph){.cp = ' ', .x0 = x, .x1 = x + gap, .y0 = y, .y1 = y + 10,
+				.size = 9, .conf = conf};
+		if (*c == ' ') {
+			x += gap;
+			continue;
+		}
+		p->glyphs[p->n_glyphs++] = (struct rec_glyph){.cp = (unsigned char)*c, .x0 = x, .x1 = x + 5, .y0 = y,
+			.y1 = y + 10, .size = 9, .conf = conf};
+		x += 5;
+	}
+}
+
+static void reading(struct ocr_reread *r, const char *text, float conf)
+{
+	r->n = 0;
+	for (const char *c = text; *c; c++, r->n++)
+		r->g[r->n] = (struct rec_glyph){.cp = (unsigned char)*c, .x0 = 5.0f * (float)r->n, .x1 = 5.0f * (float)r->n + 5,
+			.conf = conf};
+}
+
+/* Numbers with junk or doubt are read again; words, codes in brackets,
+ * the | of a spec and sure numbers are not. */
+static void test_reread_worthy(void **state)
+{
+	(void)state;
+	struct rec_glyph g[64];
+	bool digits;
+	chars_of(g, "940220260)!5990535.30");
+	assert_true(ocr_reread_worthy(g, 0, 21, &digits) && digits);
+	chars_of(g, "(65019)");
+	assert_false(ocr_reread_worthy(g, 0, 7, &digits));
+	chars_of(g, "0|3|205mm");
+	assert_false(ocr_reread_worthy(g, 0, 9, &digits));
+	chars_of(g, "HRGSABC1");	/* mostly letters: a code, not a number */
+	assert_false(ocr_reread_worthy(g, 0, 8, &digits));
+	chars_of(g, "123");	/* too short */
+	assert_false(ocr_reread_worthy(g, 0, 3, &digits));
+	chars_of(g, "67628.00");
+	for (int i = 0; i < 8; i++)
+		g[i].conf = 0.95f;	/* sure and clean */
+	assert_false(ocr_reread_worthy(g, 0, 8, &digits));
+	g[3].conf = 0.5f;
+	assert_true(ocr_reread_worthy(g, 0, 8, &digits));
+}
+
+/* A second reading replaces the first when it is a valid declaration
+ * number and the first is not, or the first held junk; not when unsure or
+ * of another length. */
+static void test_reread_better(void **state)
+{
+	(void)state;
+	struct rec_glyph old[64];
+	struct ocr_reread *got = malloc(sizeof *got);
+	assert_non_null(got);
+	chars_of(old, "9340220250389676283");	/* 19 digits, no junk */
+	reading(got, "940220250389676283", 0.8f);
+	assert_true(ocr_reread_better(old, 19, got));
+	reading(got, "940220250389676283", 0.4f);	/* unsure */
+	assert_false(ocr_reread_better(old, 19, got));
+	chars_of(old, "362!47");	/* junk: replaced, its trailing comma taken off */
+	reading(got, "36247,", 0.8f);
+	assert_true(ocr_reread_better(old, 6, got));
+	assert_int_equal(got->n, 5);
+	reading(got, "3624711", 0.8f);	/* two digits more */
+	assert_false(ocr_reread_better(old, 6, got));
+	chars_of(old, "3745.53");	/* no junk, no declaration number: kept */
+	reading(got, "3745.58", 0.9f);
+	assert_false(ocr_reread_better(old, 7, got));
+	free(got);
+}
+
+/* Words on one line with no real gap run together (a number read in two
+ * pieces, out of order in the glyphs); the run's reading takes the pieces'
+ * place, the rest of the page kept. */
+static void test_reread_runs_and_swap(void **state)
+{
+	(void)state;
+	struct rec_page p = {0};
+	size_t cap = 64;
+	p.glyphs = calloc(cap, sizeof *p.glyphs);
+	assert_non_null(p.glyphs);
+	line_of(&p, ")5990535.30", 145, 100, 1, 0.5f);	/* the second piece first */
+	line_of(&p, "940220260!", 95, 100, 1, 0.5f);
+	line_of(&p, "12 34", 20, 200, 8, 0.9f);	/* a real gap: two words */
+	struct ocr_word_run w[16];
+	size_t n = ocr_ascii_words(&p, w, 16);
+	assert_int_equal(n, 4);
+	assert_int_equal(ocr_run_length(w, n, 0), 2);	/* 940220260! then )5990535.30 */
+	assert_true(w[0].x0 < w[1].x0);
+	assert_int_equal(ocr_run_length(w, n, 2), 1);
+	struct rec_glyph buf[64];
+	struct ocr_word_run box;
+	assert_int_equal(ocr_run_glyphs(&p, w, 2, buf, 64, &box), 21);
+	assert_int_equal(buf[0].cp, '9');
+	struct ocr_reread *got = malloc(sizeof *got);
+	assert_non_null(got);
+	reading(got, "940220260599053536", 0.8f);
+	assert_true(ocr_reread_better(buf, 21, got));
+	struct rec_glyph *add = NULL;
+	size_t n_add = 0, cap_add = 0;
+	assert_true(ocr_swap_in(&p, w, 2, got, &add, &n_add, &cap_add));
+	assert_true(ocr_settle(&p, &cap, add, n_add));
+	assert_int_equal(p.n_glyphs, 5 + 18);	/* "12 34" and the new reading */
+	assert_int_equal(p.glyphs[0].cp, '1');
+	assert_int_equal(p.glyphs[5].cp, '9');
+	free(add);
+	free(got);
+	free(p.glyphs);
+}
+
+
 #ifdef KOUAN_OCR
 /* Deadlines are on the recognizer's clock, the thread's CPU time. */
 static int64_t now_ms(void)
@@ -456,6 +583,9 @@ static void test_ocr_scan_dpi(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_reread_worthy),
+		cmocka_unit_test(test_reread_better),
+		cmocka_unit_test(test_reread_runs_and_swap),
 		cmocka_unit_test(test_vin_exact),
 		cmocka_unit_test(test_vin_lookalikes),
 		cmocka_unit_test(test_vin_borders),

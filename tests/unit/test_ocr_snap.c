@@ -1,6 +1,7 @@
 /* ocr_snap.c: coded fields of scanned declarations snapped to their tables. */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
+#include "recognize/ocr_places.h"
 #include "recognize/ocr_snap.h"
 
 static const char *str(json_t *o, const char *k)
@@ -134,6 +136,65 @@ static void test_join_codes(void **state)
 	free(s);
 }
 
+static void place(const char *read, const char *province, const char *want)
+{
+	char out[OCR_PLACE_MAX_BYTES];
+	bool got = ocr_place_snap(read, province, out);
+	if (!want) {
+		assert_false(got);
+		return;
+	}
+	assert_true(got);
+	assert_string_equal(out, want);
+}
+
+/* 境内货源地 names snapped to a place of their province (issue 13). */
+static void company(const char *read, const char *want)
+{
+	char out[256];
+	bool got = ocr_company_repair(read, out, sizeof out);
+	if (!want) {
+		assert_false(got);
+		return;
+	}
+	assert_true(got);
+	assert_string_equal(out, want);
+}
+
+/* A company's legal form and the place it starts with put right (issue 13). */
+static void test_company_repairs(void **state)
+{
+	(void)state;
+	company("霍尔果斯汇通进出口服份有限公司", "霍尔果斯汇通进出口股份有限公司");
+	company("乌唱本齐金桥商贸股份有限公司", "乌鲁木齐金桥商贸股份有限公司");
+	company("石家注凯程国际贸易有限公司", "石家庄凯程国际贸易有限公司");
+	company("伊犁新元边境贸易有限责任公司", NULL);	/* as printed */
+	company("鹤泉束斯天山实业有限公司", NULL);	/* three misreads in four: not guessed */
+	company("金桥汽车贸易有限公司", NULL);	/* no place at its start */
+	company("LLP ASIA TRADE GROUP", NULL);
+	company(NULL, NULL);
+}
+
+static void test_region_places(void **state)
+{
+	(void)state;
+	place("乌便木(RUS) 齐", "65", "乌鲁木齐");	/* another cell's code inside */
+	place("木齐", "65", "乌鲁木齐");	/* the first line of a wrapped name lost */
+	place("伊", "65", "伊犁");
+	place("伊斯坦 犁", "65", "伊犁");	/* the next column's text inside */
+	place("石家注", "13", "石家庄");	/* one misread */
+	place("五家庄", "13", "石家庄");
+	/* left alone: right already, unknown province, too far, ambiguous, finer than a place */
+	place("乌鲁木齐", "65", NULL);
+	place("木齐", "99", NULL);
+	place("木齐", NULL, NULL);
+	place("弓人组木齐", "65", NULL);
+	place("阳", "21", NULL);	/* 沈阳, 辽阳, 朝阳 */
+	place("石家庄其他", "13", NULL);
+	place("无极县", "13", NULL);
+	place("RUS", "65", NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -143,6 +204,8 @@ int main(void)
 		cmocka_unit_test(test_unknown_values_stay),
 		cmocka_unit_test(test_company_names),
 		cmocka_unit_test(test_join_codes),
+		cmocka_unit_test(test_region_places),
+		cmocka_unit_test(test_company_repairs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -35,6 +35,21 @@ static void test_remarks_keys_marks_and_label(void **state)
 	check(ocr_tidy_remarks(""), "");
 }
 
+/* The container list after its key: the count and each number followed by
+ * ";" as printed, whatever separator OCR read (issue 13). */
+static void test_remarks_container_list(void **state)
+{
+	(void)state;
+	check(ocr_tidy_remarks("NAM 车牌：新B20895 集装箱标箱数及号码：4:VQJU5911497;MPDU9201485; 司机：杨静"),
+		"N/M 车牌：新B20895 集装箱标箱数及号码：4;VQJU5911497;MPDU9201485; 司机：杨静");
+	/* the separator lost after the count, and the list's last one */
+	check(ocr_tidy_remarks("集装箱标箱数及号码：2AHNU4190521 司机：刘敏"), "集装箱标箱数及号码：2;AHNU4190521; 司机：刘敏");
+	check(ocr_tidy_remarks("集装箱标箱数及号码：3:GDDU8273285:LBZU7045232"), "集装箱标箱数及号码：3;GDDU8273285;LBZU7045232;");
+	/* no whole container number: left as read */
+	check(ocr_tidy_remarks("集装箱标箱数及号码：1:MRKU663O335"), "集装箱标箱数及号码：1:MRKU663O335");
+	check(ocr_tidy_remarks("集装箱标箱数及号码：于 FZAU747428"), "集装箱标箱数及号码：于 FZAU747428");
+}
+
 static void test_transport_name(void **state)
 {
 	(void)state;
@@ -107,6 +122,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_remarks_keys_marks_and_label),
+		cmocka_unit_test(test_remarks_container_list),
 		cmocka_unit_test(test_transport_name),
 		cmocka_unit_test(test_kz_plates),
 		cmocka_unit_test(test_codes_from_lists),
