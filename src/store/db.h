@@ -23,6 +23,12 @@
  * store_q_in); past this many, a new text runs unnamed (parsed and planned
  * at each call). */
 #define DB_PG_PREPARED_MAX 256
+/* SQLite: the WAL is copied into the database file once it holds this many
+ * pages (db_sqlite.c says why so many; checkpoint.c who copies). */
+#define DB_CHECKPOINT_PAGES 10000
+/* A checkpoint that restarts the WAL waits this long at most for the readers
+ * still in it (the server's writers wait meanwhile: checkpoint.c). */
+#define DB_CHECKPOINT_RESTART_WAIT_MS 50
 #define DB_MAX_PARAMS 40	/* bound values in one statement ("$40": a placeholder grows by at most 3 bytes) */
 
 struct db_conn;
@@ -83,6 +89,18 @@ struct db_driver {
 	/* Map the database file for the reads that follow (on) or stop (off);
 	 * NULL when the driver has no such thing (PostgreSQL). */
 	enum kerr (*map)(struct db_conn *c, int on);
+	/* SQLite's WAL, copied into the database file by the store's own thread
+	 * (checkpoint.c) rather than by the writer inside its commit. watch_wal:
+	 * after each commit on c, grown(arg, pages now in the WAL) instead of a
+	 * checkpoint (grown NULL: SQLite's own checkpoint after commit again).
+	 * checkpoint: copy the WAL's pages into the file (restart 0: what no
+	 * reader needs, waiting for no one; 1: all, waiting for the readers, and
+	 * the next write starts the WAL over); *frames gets the pages in the WAL,
+	 * *copied those in the file; K_BUSY when another checkpoint runs or a
+	 * reader or writer stayed past DB_CHECKPOINT_RESTART_WAIT_MS. NULL
+	 * when the driver has no such thing (PostgreSQL). */
+	enum kerr (*watch_wal)(struct db_conn *c, void (*grown)(void *arg, int frames), void *arg);
+	enum kerr (*checkpoint)(struct db_conn *c, int restart, int *frames, int *copied);
 
 	/* DDL that differs, substituted into migrations: {{ID}}, {{BIGINT}},
 	 * {{BLOB}} and {{CTEXT}}. */

@@ -1,6 +1,8 @@
 /* The connection pool, store_open, and the query helpers every store file uses. */
 #include "store/store_internal.h"
 
+#include "store/checkpoint.h"
+
 #include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -39,6 +41,7 @@ struct store {
 	 * leave its cache warm, where a pool connection taken in turn found it
 	 * stale at nearly every write. NULL: writes borrow from the pool. */
 	struct db_conn *writer;
+	struct checkpointer *checkpointer;	/* copies the writer's WAL; NULL without a writer */
 	pthread_mutex_t mu;	/* guards both sets of idle connections */
 	struct idle_set plain;
 	/* SQLite: connections that keep the database file mapped, lent to
@@ -114,6 +117,7 @@ void store_close(struct store *st)
 {
 	if (st == NULL)
 		return;
+	checkpointer_stop(st->checkpointer);
 	for (int i = 0; i < st->n; i++)
 		st->drv->close(st->all[i]);
 	if (st->writer)
@@ -164,6 +168,8 @@ enum kerr store_open(const char *url, int pool_size, struct store **out)
 	int one_db = strcmp(target, ":memory:") == 0;
 	if (e == K_OK && st->one_writer && !one_db)
 		e = drv->open(target, &st->writer);
+	if (e == K_OK && st->writer && drv->watch_wal)
+		e = checkpointer_start(drv, target, st->writer, &st->write_mu, &st->checkpointer);
 	for (int i = 0; e == K_OK && drv->map && !one_db && i < STORE_WIDE_CONNS(pool_size); i++) {
 		e = drv->open(target, &st->all[st->n]);
 		if (e == K_OK)
@@ -182,6 +188,13 @@ enum kerr store_open(const char *url, int pool_size, struct store **out)
 	}
 	*out = st;
 	return K_OK;
+}
+
+void store_checkpoint_counts(struct store *st, struct store_checkpoints *out)
+{
+	*out = (struct store_checkpoints){0};
+	if (st->checkpointer)
+		checkpointer_counts(st->checkpointer, out);
 }
 
 const char *store_driver_name(const struct store *st)
