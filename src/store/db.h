@@ -85,6 +85,10 @@ struct db_driver {
 	enum kerr (*begin_read)(struct db_conn *c);
 	enum kerr (*commit)(struct db_conn *c);
 	enum kerr (*rollback)(struct db_conn *c);
+	/* 1 while a transaction begun on c is open (SQLite ends one by itself
+	 * on some errors: a full disk, I/O); NULL when the store need not ask
+	 * (PostgreSQL: no group commit, store.c). */
+	int (*in_tx)(struct db_conn *c);
 	enum db_error (*last_error)(struct db_conn *c);
 	/* Map the database file for the reads that follow (on) or stop (off);
 	 * NULL when the driver has no such thing (PostgreSQL). */

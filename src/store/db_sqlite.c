@@ -393,6 +393,11 @@ static enum kerr sq_rollback(struct db_conn *c)
 	return sq_run(c, "ROLLBACK");
 }
 
+static int sq_in_tx(struct db_conn *c)
+{
+	return !sqlite3_get_autocommit(c->db);
+}
+
 static enum db_error sq_last_error(struct db_conn *c) { return c->last; }
 
 /* See SQLITE_MMAP_ON. */
@@ -475,6 +480,7 @@ const struct db_driver db_sqlite_driver = {
 	.begin_read = sq_begin_read,
 	.commit = sq_commit,
 	.rollback = sq_rollback,
+	.in_tx = sq_in_tx,
 	.last_error = sq_last_error,
 	.map = sq_map,
 	.watch_wal = sq_watch_wal,
