@@ -88,9 +88,12 @@ static int64_t now_s(void)
 
 /* ---- child rows ---- */
 
-static enum kerr write_plates(const struct conn *c, int64_t id, json_t *doc)
+/* A booking's child rows: those it had are replaced (replace 0: a booking
+ * inserted by this transaction, which has none, so nothing to delete). */
+static enum kerr write_plates(const struct conn *c, int64_t id, json_t *doc, int replace)
 {
-	enum kerr e = store_q_run(c, "DELETE FROM booking_plates WHERE booking_id = ?", NULL, NULL, NULL, NULL, "i", id);
+	enum kerr e = replace ? store_q_run(c, "DELETE FROM booking_plates WHERE booking_id = ?", NULL, NULL, NULL, NULL,
+		"i", id) : K_OK;
 	size_t i;
 	json_t *p;
 	json_array_foreach(json_object_get(doc, "plates"), i, p) {
@@ -109,9 +112,10 @@ static const char *vehicle_text(json_t *v, int k)
 	return t ? t : "";
 }
 
-static enum kerr write_vehicles(const struct conn *c, int64_t id, json_t *doc)
+static enum kerr write_vehicles(const struct conn *c, int64_t id, json_t *doc, int replace)
 {
-	enum kerr e = store_q_run(c, "DELETE FROM booking_vehicles WHERE booking_id = ?", NULL, NULL, NULL, NULL, "i", id);
+	enum kerr e = replace ? store_q_run(c, "DELETE FROM booking_vehicles WHERE booking_id = ?", NULL, NULL, NULL, NULL,
+		"i", id) : K_OK;
 	size_t i;
 	json_t *v;
 	json_array_foreach(json_object_get(doc, "vehicles"), i, v) {
@@ -189,9 +193,9 @@ static enum kerr insert_tx(const struct conn *c, void *arg)
 	if (e == K_OK && rows == 0)
 		e = K_INTERNAL;
 	if (e == K_OK)
-		e = write_plates(c, j->id, d);
+		e = write_plates(c, j->id, d, 0);
 	if (e == K_OK)
-		e = write_vehicles(c, j->id, d);
+		e = write_vehicles(c, j->id, d, 0);
 	if (e == K_OK)
 		e = store_q_run(c, "INSERT INTO booking_history (booking_id, action, from_state, to_state, actor_id, at, reason)"
 			" VALUES (?, 'create', '', ?, ?, ?, '')", NULL, NULL, NULL, NULL, "isii", j->id,
@@ -269,9 +273,9 @@ static enum kerr save_tx(const struct conn *c, void *arg)
 	if (e == K_OK && changes == 0)
 		e = K_CONFLICT;
 	if (e == K_OK)
-		e = write_plates(c, j->id, d);
+		e = write_plates(c, j->id, d, 1);
 	if (e == K_OK)
-		e = write_vehicles(c, j->id, d);
+		e = write_vehicles(c, j->id, d, 1);
 	if (e == K_OK)
 		e = read_fresh(c, j->id, j->fresh);
 	return e;

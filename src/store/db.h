@@ -29,6 +29,12 @@
  * call, instead of the generic plan a prepared statement settles on after
  * five calls. SQLite reads it as a comment. */
 #define DB_PLAN_EACH_CALL " /* planned at each call */"
+/* SQLite: the WAL is copied into the database file once it holds this many
+ * pages (db_sqlite.c says why so many; checkpoint.c who copies). */
+#define DB_CHECKPOINT_PAGES 10000
+/* A checkpoint that restarts the WAL waits this long at most for the readers
+ * still in it (the server's writers wait meanwhile: checkpoint.c). */
+#define DB_CHECKPOINT_RESTART_WAIT_MS 50
 #define DB_MAX_PARAMS 40	/* bound values in one statement ("$40": a placeholder grows by at most 3 bytes) */
 
 struct db_conn;
@@ -85,10 +91,26 @@ struct db_driver {
 	enum kerr (*begin_read)(struct db_conn *c);
 	enum kerr (*commit)(struct db_conn *c);
 	enum kerr (*rollback)(struct db_conn *c);
+	/* 1 while a transaction begun on c is open (SQLite ends one by itself
+	 * on some errors: a full disk, I/O); NULL when the store need not ask
+	 * (PostgreSQL: no group commit, store.c). */
+	int (*in_tx)(struct db_conn *c);
 	enum db_error (*last_error)(struct db_conn *c);
 	/* Map the database file for the reads that follow (on) or stop (off);
 	 * NULL when the driver has no such thing (PostgreSQL). */
 	enum kerr (*map)(struct db_conn *c, int on);
+	/* SQLite's WAL, copied into the database file by the store's own thread
+	 * (checkpoint.c) rather than by the writer inside its commit. watch_wal:
+	 * after each commit on c, grown(arg, pages now in the WAL) instead of a
+	 * checkpoint (grown NULL: SQLite's own checkpoint after commit again).
+	 * checkpoint: copy the WAL's pages into the file (restart 0: what no
+	 * reader needs, waiting for no one; 1: all, waiting for the readers, and
+	 * the next write starts the WAL over); *frames gets the pages in the WAL,
+	 * *copied those in the file; K_BUSY when another checkpoint runs or a
+	 * reader or writer stayed past DB_CHECKPOINT_RESTART_WAIT_MS. NULL
+	 * when the driver has no such thing (PostgreSQL). */
+	enum kerr (*watch_wal)(struct db_conn *c, void (*grown)(void *arg, int frames), void *arg);
+	enum kerr (*checkpoint)(struct db_conn *c, int restart, int *frames, int *copied);
 
 	/* DDL that differs, substituted into migrations: {{ID}}, {{BIGINT}},
 	 * {{BLOB}} and {{CTEXT}}. */

@@ -4,6 +4,7 @@
  * cost more than running it. */
 #include "store/db.h"
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,7 @@ struct db_conn {
 	enum db_error last;
 	struct cached_stmt cache[STMT_CACHE_MAX];
 	unsigned next_evict;	/* round robin over the entries */
+	struct wal_watch *watch;	/* sq_watch_wal's; NULL: SQLite checkpoints after commit */
 };
 
 struct db_stmt {
@@ -120,6 +122,7 @@ static void sq_close(struct db_conn *c)
 		free(c->cache[i].sql);
 	}
 	sqlite3_close_v2(c->db);
+	free(c->watch);
 	free(c);
 }
 
@@ -133,16 +136,30 @@ static void sq_close(struct db_conn *c)
 #define SQLITE_MMAP_ON "PRAGMA mmap_size=1073741824"	/* 1 GiB of address space, not memory */
 #define SQLITE_MMAP_OFF "PRAGMA mmap_size=0"
 /* The WAL is copied into the database file (and both synced) once it holds
- * this many pages (SQLite's default: 1,000, 4 MiB). A booking writes some 30
+ * DB_CHECKPOINT_PAGES pages (SQLite's default: 1,000, 4 MiB). A booking writes some 30
  * pages and a gate scan 16, most of them the same few (the tails of the
  * history, notification and scan tables and their indexes): ten times fewer
  * checkpoints copy each of those once where they copied it ten times, and
  * sync ten times less. The WAL grows to some 40 MiB; a crash loses nothing
- * more (what is in the WAL is committed). */
-#define SQLITE_CHECKPOINT_PAGES 10000
+ * more (what is in the WAL is committed). A server's writer leaves this to
+ * the store's checkpointer thread (checkpoint.c, sq_watch_wal); any other
+ * connection that commits (a command's) still checkpoints after its commit. */
+
+/* SQLite's count of the memory it allocated takes one mutex of the whole
+ * process around every allocation of every connection: server threads on
+ * connections of their own met there (perf under bench/proof.sh). Nothing
+ * reads the count, so it is off; set once, before SQLite initialises. */
+static pthread_once_t sqlite_config_once = PTHREAD_ONCE_INIT;
+
+static void sqlite_config(void)
+{
+	if (sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) != SQLITE_OK)
+		log_warn("msg=\"sqlite memory status stays on\" reason=\"initialised before the store\"");
+}
 
 static enum kerr sq_open(const char *path, struct db_conn **out)
 {
+	pthread_once(&sqlite_config_once, sqlite_config);
 	struct db_conn *c = xcalloc(1, sizeof *c);
 	int rc = sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
@@ -155,7 +172,7 @@ static enum kerr sq_open(const char *path, struct db_conn **out)
 	/* journal_mode answers with a row; sqlite3_exec discards it. */
 	enum kerr e = sq_exec_patiently(c, full_sync() ? "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;"
 		" PRAGMA synchronous=FULL;" : "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;");
-	if (e == K_OK && sqlite3_wal_autocheckpoint(c->db, SQLITE_CHECKPOINT_PAGES) != SQLITE_OK)
+	if (e == K_OK && sqlite3_wal_autocheckpoint(c->db, DB_CHECKPOINT_PAGES) != SQLITE_OK)
 		e = fail(c, sqlite3_extended_errcode(c->db), "autocheckpoint");
 	if (e != K_OK) {
 		sq_close(c);
@@ -376,12 +393,69 @@ static enum kerr sq_rollback(struct db_conn *c)
 	return sq_run(c, "ROLLBACK");
 }
 
+static int sq_in_tx(struct db_conn *c)
+{
+	return !sqlite3_get_autocommit(c->db);
+}
+
 static enum db_error sq_last_error(struct db_conn *c) { return c->last; }
 
 /* See SQLITE_MMAP_ON. */
 static enum kerr sq_map(struct db_conn *c, int on)
 {
 	return sq_run(c, on ? SQLITE_MMAP_ON : SQLITE_MMAP_OFF);
+}
+
+/* SQLite's WAL hook, which replaces its own checkpoint after commit. */
+struct wal_watch {
+	void (*grown)(void *arg, int frames);
+	void *arg;
+};
+
+static int wal_grown(void *arg, sqlite3 *db, const char *schema, int frames)
+{
+	(void)db;
+	(void)schema;
+	struct wal_watch *w = arg;
+	w->grown(w->arg, frames);
+	return SQLITE_OK;
+}
+
+static enum kerr sq_watch_wal(struct db_conn *c, void (*grown)(void *arg, int frames), void *arg)
+{
+	if (grown == NULL) {
+		free(c->watch);
+		c->watch = NULL;
+		if (sqlite3_wal_autocheckpoint(c->db, DB_CHECKPOINT_PAGES) != SQLITE_OK)
+			return fail(c, sqlite3_extended_errcode(c->db), "autocheckpoint");
+		return K_OK;
+	}
+	if (c->watch == NULL)
+		c->watch = xcalloc(1, sizeof *c->watch);
+	c->watch->grown = grown;
+	c->watch->arg = arg;
+	sqlite3_wal_hook(c->db, wal_grown, c->watch);
+	return K_OK;
+}
+
+/* PASSIVE copies what no reader still needs and waits for no one; RESTART
+ * also waits (up to DB_CHECKPOINT_RESTART_WAIT_MS) for the writer's lock and
+ * for the readers of the WAL, so that the next write starts the WAL over.
+ * K_BUSY when another checkpoint runs or (RESTART) a reader or writer stayed. */
+static enum kerr sq_checkpoint(struct db_conn *c, int restart, int *frames, int *copied)
+{
+	*frames = *copied = 0;
+	if (restart)
+		sqlite3_busy_timeout(c->db, DB_CHECKPOINT_RESTART_WAIT_MS);
+	int rc = sqlite3_wal_checkpoint_v2(c->db, NULL, restart ? SQLITE_CHECKPOINT_RESTART : SQLITE_CHECKPOINT_PASSIVE,
+		frames, copied);
+	if (restart)
+		sqlite3_busy_timeout(c->db, SQLITE_BUSY_MS);
+	if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
+		return K_BUSY;
+	if (rc != SQLITE_OK)
+		return fail(c, sqlite3_extended_errcode(c->db), "checkpoint");
+	return K_OK;
 }
 
 const struct db_driver db_sqlite_driver = {
@@ -406,8 +480,11 @@ const struct db_driver db_sqlite_driver = {
 	.begin_read = sq_begin_read,
 	.commit = sq_commit,
 	.rollback = sq_rollback,
+	.in_tx = sq_in_tx,
 	.last_error = sq_last_error,
 	.map = sq_map,
+	.watch_wal = sq_watch_wal,
+	.checkpoint = sq_checkpoint,
 	.id_column = "INTEGER PRIMARY KEY",
 	.bigint_type = "INTEGER",
 	.blob_type = "BLOB",

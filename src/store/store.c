@@ -1,6 +1,8 @@
 /* The connection pool, store_open, and the query helpers every store file uses. */
 #include "store/store_internal.h"
 
+#include "store/checkpoint.h"
+
 #include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -18,6 +20,16 @@
 #define STORE_POOL_WAIT_SECONDS 10
 #define STORE_WIDE_CONNS(pool) (((pool) + 1) / 2)	/* mapped connections beside a pool of that many */
 #define STORE_PATH_MAX 4096
+#define STORE_GROUP_MAX 32	/* transactions one commit takes at most */
+
+/* A store_tx call waiting for its group (see "group commit" below). */
+struct tx_job {
+	tx_fn fn;
+	void *arg;
+	enum kerr result;
+	int done;
+	struct tx_job *next;
+};
 
 struct idle_set {
 	pthread_cond_t cv;
@@ -39,6 +51,13 @@ struct store {
 	 * leave its cache warm, where a pool connection taken in turn found it
 	 * stale at nearly every write. NULL: writes borrow from the pool. */
 	struct db_conn *writer;
+	struct checkpointer *checkpointer;	/* copies the writer's WAL; NULL without a writer */
+	/* store_tx's group commit on the writer (see "group commit" below) */
+	pthread_mutex_t group_mu;
+	pthread_cond_t group_cv;
+	struct tx_job *queue, *queue_tail;	/* waiting for a leader */
+	int leading;				/* a thread runs a group now */
+	int64_t commits, grouped;		/* store_write_counts' */
 	pthread_mutex_t mu;	/* guards both sets of idle connections */
 	struct idle_set plain;
 	/* SQLite: connections that keep the database file mapped, lent to
@@ -114,6 +133,7 @@ void store_close(struct store *st)
 {
 	if (st == NULL)
 		return;
+	checkpointer_stop(st->checkpointer);
 	for (int i = 0; i < st->n; i++)
 		st->drv->close(st->all[i]);
 	if (st->writer)
@@ -122,6 +142,8 @@ void store_close(struct store *st)
 	pthread_cond_destroy(&st->wide.cv);
 	pthread_mutex_destroy(&st->mu);
 	pthread_mutex_destroy(&st->write_mu);
+	pthread_cond_destroy(&st->group_cv);
+	pthread_mutex_destroy(&st->group_mu);
 	free(st);
 }
 
@@ -146,6 +168,8 @@ enum kerr store_open(const char *url, int pool_size, struct store **out)
 	st->drv = drv;
 	pthread_mutex_init(&st->mu, NULL);
 	pthread_mutex_init(&st->write_mu, NULL);
+	pthread_mutex_init(&st->group_mu, NULL);
+	pthread_cond_init(&st->group_cv, NULL);
 	st->one_writer = drv == &db_sqlite_driver;
 	pthread_cond_init(&st->plain.cv, NULL);
 	pthread_cond_init(&st->wide.cv, NULL);
@@ -164,6 +188,8 @@ enum kerr store_open(const char *url, int pool_size, struct store **out)
 	int one_db = strcmp(target, ":memory:") == 0;
 	if (e == K_OK && st->one_writer && !one_db)
 		e = drv->open(target, &st->writer);
+	if (e == K_OK && st->writer && drv->watch_wal)
+		e = checkpointer_start(drv, target, st->writer, &st->write_mu, &st->checkpointer);
 	for (int i = 0; e == K_OK && drv->map && !one_db && i < STORE_WIDE_CONNS(pool_size); i++) {
 		e = drv->open(target, &st->all[st->n]);
 		if (e == K_OK)
@@ -182,6 +208,19 @@ enum kerr store_open(const char *url, int pool_size, struct store **out)
 	}
 	*out = st;
 	return K_OK;
+}
+
+void store_write_counts(struct store *st, struct store_writes *out)
+{
+	*out = (struct store_writes){0};
+	pthread_mutex_lock(&st->group_mu);
+	for (struct tx_job *j = st->queue; j; j = j->next)
+		out->waiting++;
+	out->commits = st->commits;
+	out->grouped = st->grouped;
+	pthread_mutex_unlock(&st->group_mu);
+	if (st->checkpointer)
+		checkpointer_counts(st->checkpointer, &out->checkpoints);
 }
 
 const char *store_driver_name(const struct store *st)
@@ -535,22 +574,166 @@ enum kerr store_ping(struct store *st)
 	return e == K_OK && one == 1 ? K_OK : K_DB_UNAVAILABLE;
 }
 
-enum kerr store_tx(struct store *st, tx_fn fn, void *arg)
+/* One transaction on c: begin, fn, commit, or roll back on an error. */
+static enum kerr tx_on(const struct conn *c, tx_fn fn, void *arg)
+{
+	enum kerr e = c->drv->begin(c->db);
+	if (e == K_OK) {
+		e = fn(c, arg);
+		if (e == K_OK)
+			e = c->drv->commit(c->db);
+		if (e != K_OK && c->drv->rollback(c->db) != K_OK)
+			log_warn("msg=\"rollback failed\" driver=%s", c->drv->name);
+	}
+	return e;
+}
+
+/* One transaction alone on the writer's connection (PostgreSQL: any pooled one). */
+static enum kerr tx_alone(struct store *st, tx_fn fn, void *arg)
 {
 	struct conn c;
 	enum kerr e = writer_get(st, &c);
 	if (e != K_OK)
 		return e;
-	e = c.drv->begin(c.db);
-	if (e == K_OK) {
-		e = fn(&c, arg);
-		if (e == K_OK)
-			e = c.drv->commit(c.db);
-		if (e != K_OK && c.drv->rollback(c.db) != K_OK)
-			log_warn("msg=\"rollback failed\" driver=%s", c.drv->name);
-	}
+	e = tx_on(&c, fn, arg);
 	writer_put(st, &c);
 	return e;
+}
+
+/* ---- group commit (SQLite's one writer) ----
+ * Transactions that arrive while another runs wait in a queue; the next
+ * thread to lead takes up to STORE_GROUP_MAX of them and runs them in one
+ * SQLite transaction, each inside a savepoint of its own (an error undoes
+ * that one alone), then commits once. A commit writes each page the group
+ * changed once (bookings of several enterprises share the tails of the same
+ * tables and indexes) and the waiting threads are woken once, where each
+ * took the write lock in turn. Nothing is answered before the commit: a
+ * transaction of a group whose commit failed gets the commit's error. */
+
+#define GROUP_SAVEPOINT "SAVEPOINT store_group"
+#define GROUP_RELEASE "RELEASE store_group"
+#define GROUP_UNDO "ROLLBACK TO store_group"
+
+/* One job of a group inside its savepoint; its writes are undone when it
+ * fails. */
+static enum kerr job_in_savepoint(const struct conn *c, struct tx_job *j)
+{
+	enum kerr e = store_q_run(c, GROUP_SAVEPOINT, NULL, NULL, NULL, NULL, "");
+	if (e != K_OK)
+		return e;
+	e = j->fn(c, j->arg);
+	if (e == K_OK && (e = store_q_run(c, GROUP_RELEASE, NULL, NULL, NULL, NULL, "")) == K_OK)
+		return K_OK;
+	if (!c->drv->in_tx(c->db))
+		return e;	/* SQLite rolled the whole transaction back: group_run sees it */
+	if (store_q_run(c, GROUP_UNDO, NULL, NULL, NULL, NULL, "") != K_OK
+		|| store_q_run(c, GROUP_RELEASE, NULL, NULL, NULL, NULL, "") != K_OK)
+		log_warn("msg=\"undoing a grouped transaction failed\" driver=%s", c->drv->name);
+	return e;
+}
+
+/* Jobs from..to-1 ended with the transaction they were in: each that had
+ * succeeded gets e. */
+static void jobs_lost(struct tx_job **jobs, int from, int to, enum kerr e)
+{
+	for (int i = from; i < to; i++)
+		if (jobs[i]->result == K_OK)
+			jobs[i]->result = e;
+}
+
+/* n jobs in as few transactions as they allow: one, unless SQLite rolls a
+ * transaction back by itself (a full disk, an I/O error), which loses the
+ * jobs before it in the group; the rest go on in the next. */
+static void group_run(const struct conn *c, struct tx_job **jobs, int n)
+{
+	for (int first = 0; first < n;) {
+		enum kerr e = c->drv->begin(c->db);
+		if (e != K_OK) {
+			for (int i = first; i < n; i++)
+				jobs[i]->result = e;
+			return;
+		}
+		int i = first;
+		while (e == K_OK && i < n) {
+			jobs[i]->result = job_in_savepoint(c, jobs[i]);
+			i++;
+			if (!c->drv->in_tx(c->db)) {
+				jobs_lost(jobs, first, i - 1, K_DB_UNAVAILABLE);
+				e = K_DB_UNAVAILABLE;
+			}
+		}
+		if (e == K_OK && (e = c->drv->commit(c->db)) != K_OK) {
+			jobs_lost(jobs, first, i, e);
+			if (c->drv->rollback(c->db) != K_OK)
+				log_warn("msg=\"rollback failed\" driver=%s", c->drv->name);
+		}
+		first = i;
+	}
+}
+
+/* Up to STORE_GROUP_MAX jobs off the queue (group_mu held). */
+static int queue_take(struct store *st, struct tx_job **jobs)
+{
+	int n = 0;
+	while (st->queue && n < STORE_GROUP_MAX) {
+		jobs[n++] = st->queue;
+		st->queue = st->queue->next;
+	}
+	if (st->queue == NULL)
+		st->queue_tail = NULL;
+	return n;
+}
+
+/* The leader's turn (entered and left with group_mu held, leading set):
+ * the write lock, the jobs queued by then, one group, everyone woken. */
+static void lead_group(struct store *st)
+{
+	pthread_mutex_unlock(&st->group_mu);
+	struct conn c;
+	enum kerr e = writer_get(st, &c);
+	struct tx_job *jobs[STORE_GROUP_MAX];
+	pthread_mutex_lock(&st->group_mu);
+	int n = queue_take(st, jobs);
+	pthread_mutex_unlock(&st->group_mu);
+	if (e != K_OK)
+		for (int i = 0; i < n; i++)
+			jobs[i]->result = e;
+	else if (n == 1)
+		jobs[0]->result = tx_on(&c, jobs[0]->fn, jobs[0]->arg);
+	else
+		group_run(&c, jobs, n);
+	if (e == K_OK)
+		writer_put(st, &c);
+	pthread_mutex_lock(&st->group_mu);
+	for (int i = 0; i < n; i++)
+		jobs[i]->done = 1;
+	st->commits++;
+	st->grouped += n > 1 ? n : 0;
+	st->leading = 0;
+	pthread_cond_broadcast(&st->group_cv);
+}
+
+enum kerr store_tx(struct store *st, tx_fn fn, void *arg)
+{
+	if (st->writer == NULL || st->drv->in_tx == NULL)
+		return tx_alone(st, fn, arg);
+	struct tx_job job = {fn, arg, K_OK, 0, NULL};
+	pthread_mutex_lock(&st->group_mu);
+	if (st->queue_tail)
+		st->queue_tail->next = &job;
+	else
+		st->queue = &job;
+	st->queue_tail = &job;
+	while (!job.done) {
+		if (!st->leading) {
+			st->leading = 1;
+			lead_group(st);
+		} else {
+			pthread_cond_wait(&st->group_cv, &st->group_mu);
+		}
+	}
+	pthread_mutex_unlock(&st->group_mu);
+	return job.result;
 }
 
 enum kerr store_read(struct store *st, tx_fn fn, void *arg)

@@ -72,6 +72,22 @@ enum { SITE_LISTED = 0, SITE_OTHER_HORGOS = 1, SITE_OUTSIDE_HORGOS = 2 };
 enum kerr store_open(const char *url, int pool_size, struct store **out) KOUAN_MUST_USE;
 void store_close(struct store *st);
 
+/* SQLite on a file: what the writer has done so far. Its transactions wait
+ * in a queue while one runs and then share one commit (store.c, "group
+ * commit"); the store's own thread copies the WAL into the database file
+ * beside the writes (checkpoint.c). Zeros on PostgreSQL and :memory:. */
+struct store_checkpoints {
+	int64_t copies;		/* checkpoints that ran to their end */
+	int64_t restarts;	/* of those, the ones after which the WAL started over */
+};
+struct store_writes {
+	int64_t waiting;	/* store_tx calls queued now */
+	int64_t commits;	/* groups committed (or failed) */
+	int64_t grouped;	/* transactions that shared their commit with others */
+	struct store_checkpoints checkpoints;
+};
+void store_write_counts(struct store *st, struct store_writes *out);
+
 /* One request's reads on one snapshot: until store_release_read, the calling
  * thread's reads (statements starting with SELECT, and store_read) run on one
  * connection held for it, on SQLite in one read transaction begun by the

@@ -1,0 +1,191 @@
+/* store_tx's group commit on SQLite (src/store/store.c): transactions queued
+ * while one runs share one commit, each in a savepoint of its own, so that one
+ * that fails leaves no write behind and the others of its group are kept. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/log.h"
+#include "store/store_internal.h"
+
+#define QUEUED 6		/* transactions queued behind the first */
+#define DIR_MAX 256
+#define PATH_MAX_TEST 512
+
+static char dir[DIR_MAX];
+
+/* The first transaction holds the writer until the test lets it go. */
+static struct {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int inside, go;
+} gate = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0};
+
+struct job {
+	struct store *st;
+	int64_t id;
+	int fails;	/* writes its row, then a duplicate key: K_CONFLICT */
+	enum kerr got;
+};
+
+static enum kerr make_table(const struct conn *c, void *arg)
+{
+	(void)arg;
+	return store_q_run(c, "CREATE TABLE IF NOT EXISTS group_rows (id INTEGER PRIMARY KEY, tag TEXT NOT NULL)", NULL,
+		NULL, NULL, NULL, "");
+}
+
+static enum kerr insert(const struct conn *c, int64_t id)
+{
+	return store_q_run(c, "INSERT INTO group_rows (id, tag) VALUES (?, 'row')", NULL, NULL, NULL, NULL, "i", id);
+}
+
+static enum kerr write_row(const struct conn *c, void *arg)
+{
+	struct job *j = arg;
+	enum kerr e = insert(c, j->id);
+	if (e == K_OK && j->fails)
+		e = insert(c, j->id);	/* the same key again */
+	return e;
+}
+
+static enum kerr write_row_and_wait(const struct conn *c, void *arg)
+{
+	enum kerr e = write_row(c, arg);
+	pthread_mutex_lock(&gate.mu);
+	gate.inside = 1;
+	pthread_cond_broadcast(&gate.cv);
+	while (!gate.go)
+		pthread_cond_wait(&gate.cv, &gate.mu);
+	pthread_mutex_unlock(&gate.mu);
+	return e;
+}
+
+static void *first_tx(void *arg)
+{
+	struct job *j = arg;
+	j->got = store_tx(j->st, write_row_and_wait, j);
+	return NULL;
+}
+
+static void *queued_tx(void *arg)
+{
+	struct job *j = arg;
+	j->got = store_tx(j->st, write_row, j);
+	return NULL;
+}
+
+static int64_t rows_with_id(struct store *st, int64_t id)
+{
+	int64_t n = -1;
+	assert_int_equal(store_q_one(st, "SELECT COUNT(*) FROM group_rows WHERE id = ?", store_q_row_int64, &n, "i", id),
+		K_OK);
+	return n;
+}
+
+/* The store's queue, read until it holds n (the threads get there by
+ * themselves; nothing here waits on the clock). */
+static void wait_queued(struct store *st, int64_t n)
+{
+	for (;;) {
+		struct store_writes w;
+		store_write_counts(st, &w);
+		if (w.waiting >= n)
+			return;
+		sched_yield();
+	}
+}
+
+static void failing_member_leaves_no_write(void **state)
+{
+	(void)state;
+	char url[PATH_MAX_TEST];
+	snprintf(url, sizeof url, "sqlite:%s/group.db", dir);
+	struct store *st = NULL;
+	assert_int_equal(store_open(url, 4, &st), K_OK);
+	assert_int_equal(store_tx(st, make_table, NULL), K_OK);
+	struct store_writes before;
+	store_write_counts(st, &before);
+
+	struct job first = {st, 100, 0, K_INTERNAL}, queued[QUEUED];
+	pthread_t t_first, t_queued[QUEUED];
+	assert_int_equal(pthread_create(&t_first, NULL, first_tx, &first), 0);
+	pthread_mutex_lock(&gate.mu);
+	while (!gate.inside)
+		pthread_cond_wait(&gate.cv, &gate.mu);
+	pthread_mutex_unlock(&gate.mu);
+	for (int i = 0; i < QUEUED; i++) {
+		queued[i] = (struct job){st, i + 1, i % 2, K_INTERNAL};
+		assert_int_equal(pthread_create(&t_queued[i], NULL, queued_tx, &queued[i]), 0);
+	}
+	wait_queued(st, QUEUED);
+	pthread_mutex_lock(&gate.mu);
+	gate.go = 1;
+	pthread_cond_broadcast(&gate.cv);
+	pthread_mutex_unlock(&gate.mu);
+	pthread_join(t_first, NULL);
+	for (int i = 0; i < QUEUED; i++)
+		pthread_join(t_queued[i], NULL);
+
+	assert_int_equal(first.got, K_OK);
+	assert_int_equal(rows_with_id(st, first.id), 1);
+	for (int i = 0; i < QUEUED; i++) {
+		assert_int_equal(queued[i].got, queued[i].fails ? K_CONFLICT : K_OK);
+		assert_int_equal(rows_with_id(st, queued[i].id), queued[i].fails ? 0 : 1);
+	}
+	/* the six queued while the first ran went in one group: one commit */
+	struct store_writes after;
+	store_write_counts(st, &after);
+	assert_int_equal(after.grouped - before.grouped, QUEUED);
+	assert_int_equal(after.commits - before.commits, 2);
+	assert_int_equal(after.waiting, 0);
+	store_close(st);
+}
+
+/* A transaction alone keeps the plain path: its failure is rolled back. */
+static void alone_failure_rolled_back(void **state)
+{
+	(void)state;
+	char url[PATH_MAX_TEST];
+	snprintf(url, sizeof url, "sqlite:%s/alone.db", dir);
+	struct store *st = NULL;
+	assert_int_equal(store_open(url, 2, &st), K_OK);
+	assert_int_equal(store_tx(st, make_table, NULL), K_OK);
+	struct job bad = {st, 7, 1, K_INTERNAL}, good = {st, 8, 0, K_INTERNAL};
+	assert_int_equal(store_tx(st, write_row, &bad), K_CONFLICT);
+	assert_int_equal(store_tx(st, write_row, &good), K_OK);
+	assert_int_equal(rows_with_id(st, 7), 0);
+	assert_int_equal(rows_with_id(st, 8), 1);
+	struct store_writes w;
+	store_write_counts(st, &w);
+	assert_int_equal(w.grouped, 0);
+	store_close(st);
+}
+
+int main(void)
+{
+	log_threshold = LOG_ERROR;
+	snprintf(dir, sizeof dir, "%s/kouan-group-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	if (mkdtemp(dir) == NULL)
+		return 1;
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(failing_member_leaves_no_write),
+		cmocka_unit_test(alone_failure_rolled_back),
+	};
+	int failed = cmocka_run_group_tests(tests, NULL, NULL);
+	char cmd[DIR_MAX + 16];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		failed++;
+	return failed;
+}
