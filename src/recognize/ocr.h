@@ -31,7 +31,10 @@ struct rec_raster {
  * 300 dpi black-and-white scan are lost at 200, and chi_sim reads a 200 dpi
  * grey scan worse once enlarged. A scan under 200 dpi is read at 300 (measured
  * on generated 150 dpi scans: better than at 200), smoothed first when it is
- * black and white; so is a 200 dpi black-and-white scan (issue 13). Other errors: K_NO_TEXT when the image holds no readable text (a
+ * black and white; so is a 200 dpi black-and-white scan (issue 13). Numbers
+ * read doubtfully (junk inside, a character under 0.9) are cut out and read
+ * again alone by eng when it is installed (ocr.c's third pass, ocr_reread.c
+ * decides); their glyphs then carry at most 0.85. Other errors: K_NO_TEXT when the image holds no readable text (a
  * photo, a blank page), K_RESOURCE_LIMIT for an image over 120 megapixels,
  * K_INTERNAL when Tesseract or its chi_sim data cannot be loaded. */
 enum kerr rec_ocr_page(const struct rec_raster *img, int64_t deadline_ms, struct rec_page *out) KOUAN_MUST_USE;

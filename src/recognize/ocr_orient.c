@@ -15,8 +15,10 @@
  * Most pages come upright, so the first way up is read line by line and
  * settles the page as soon as a few lines read confidently (right way up
  * lines read 60-93 on the fixtures, wrong way up ones 0-45): an upright page
- * then costs three or four short lines, and the other way is read only when
- * the first one leaves a doubt. The Tesseract handle is the caller's (the
+ * then costs three short lines, and the other way is read only when the
+ * first one leaves a doubt; then line by line against the first, until one
+ * way leads clearly (a black-and-white scan's lines read less confidently
+ * either way: 6 lines read instead of 16, 0.5 s of CPU a page saved). The Tesseract handle is the caller's (the
  * page's own, initialised once for orientation and reading). */
 #include <math.h>
 #include <stdbool.h>
@@ -43,6 +45,8 @@
 #define OCR_ORIENT_PAD_PX 3
 #define OCR_ORIENT_SURE_CONF 75	/* a line read this confidently reads the right way up */
 #define OCR_ORIENT_SURE_LINES 3	/* so many such lines settle the page */
+#define OCR_ORIENT_LEAD 15	/* else one way up reading this much more confidently a line settles it (issue 13:
+				 * black-and-white scans read 30-45 the right way up, 0-20 the wrong way) */
 
 static PIX *reduced(PIX *grey, float dpi, float want)
 {
@@ -141,48 +145,74 @@ static PIX *rule_free_ink(PIX *grey, float dpi)
 	return ink;
 }
 
-/* chi_sim's confidence summed over the lines turned by quarter. When sure
- * is not NULL, reading stops once OCR_ORIENT_SURE_LINES lines read with
- * OCR_ORIENT_SURE_CONF at least, and *sure says whether they did. */
-static int read_lines(TessBaseAPI *api, PIX *grey, const struct line_boxes *lb, int quarter, float dpi, bool *sure)
+/* chi_sim's confidence of line i turned by quarter (0 when it cannot be read). */
+static int read_line(TessBaseAPI *api, PIX *grey, const BOX *b, int quarter, float dpi)
 {
-	int sum = 0, confident = 0;
-	for (int i = 0; i < lb->n && !(sure && confident >= OCR_ORIENT_SURE_LINES); i++) {
-		BOX *pad = boxCreate(lb->b[i]->x - OCR_ORIENT_PAD_PX, lb->b[i]->y - OCR_ORIENT_PAD_PX,
-			lb->b[i]->w + 2 * OCR_ORIENT_PAD_PX, lb->b[i]->h + 2 * OCR_ORIENT_PAD_PX);
-		PIX *crop = pad ? pixClipRectangle(grey, pad, NULL) : NULL;
-		PIX *turned = crop ? pixRotateOrth(crop, quarter) : NULL;
-		if (turned) {
-			TessBaseAPISetImage2(api, turned);
-			TessBaseAPISetSourceResolution(api, (int)lroundf(dpi));
-			if (TessBaseAPIRecognize(api, NULL) == 0) {
-				int conf = TessBaseAPIMeanTextConf(api);
-				sum += conf;
-				confident += conf >= OCR_ORIENT_SURE_CONF;
-			}
-		}
-		pixDestroy(&turned);
-		pixDestroy(&crop);
-		boxDestroy(&pad);
+	int conf = 0;
+	BOX *pad = boxCreate(b->x - OCR_ORIENT_PAD_PX, b->y - OCR_ORIENT_PAD_PX, b->w + 2 * OCR_ORIENT_PAD_PX,
+		b->h + 2 * OCR_ORIENT_PAD_PX);
+	PIX *crop = pad ? pixClipRectangle(grey, pad, NULL) : NULL;
+	PIX *turned = crop ? pixRotateOrth(crop, quarter) : NULL;
+	if (turned) {
+		TessBaseAPISetImage2(api, turned);
+		TessBaseAPISetSourceResolution(api, (int)lroundf(dpi));
+		if (TessBaseAPIRecognize(api, NULL) == 0)
+			conf = TessBaseAPIMeanTextConf(api);
 	}
-	if (sure)
-		*sure = confident >= OCR_ORIENT_SURE_LINES;
-	return sum;
+	pixDestroy(&turned);
+	pixDestroy(&crop);
+	boxDestroy(&pad);
+	return conf;
 }
 
-/* The way up among a (tried first) and b. */
+/* The confidences of both ways up read so far. */
+struct orient_tally {
+	int a[OCR_ORIENT_LINES], b[OCR_ORIENT_LINES];
+	int na, nb, sum_a, sum_b, sure_a;
+};
+
+/* One way up leads by OCR_ORIENT_LEAD a line over the lines both ways read
+ * (at least OCR_ORIENT_MIN_LINES): 1 for a, -1 for b, 0 not yet. */
+static int leader(const struct orient_tally *t)
+{
+	int n = t->na < t->nb ? t->na : t->nb, sa = 0, sb = 0;
+	if (n < OCR_ORIENT_MIN_LINES)
+		return 0;
+	for (int i = 0; i < n; i++)
+		sa += t->a[i], sb += t->b[i];
+	return sa - sb >= OCR_ORIENT_LEAD * n ? 1 : sb - sa >= OCR_ORIENT_LEAD * n ? -1 : 0;
+}
+
+/* The way up among a (tried first) and b: a settles alone when its first
+ * lines read confidently; else its first few lines are set against b's,
+ * and the rest of both are read only while neither leads clearly. */
 static int choose_turn(TessBaseAPI *api, PIX *small, const struct line_boxes *lb, int a, int b, float sdpi)
 {
-	bool sure = false;
+	struct orient_tally t = {0};
 	TessBaseAPISetPageSegMode(api, PSM_SINGLE_LINE);
-	int ca = read_lines(api, small, lb, a, sdpi, &sure);
-	if (sure) {
-		log_debug("msg=ocr_orient lines=%d conf_%d=%d settled=1", lb->n, a * 90, ca);
+	while (t.na < lb->n && t.na < OCR_ORIENT_MIN_LINES) {
+		int c = read_line(api, small, lb->b[t.na], a, sdpi);
+		t.a[t.na++] = c, t.sum_a += c, t.sure_a += c >= OCR_ORIENT_SURE_CONF;
+	}
+	if (t.sure_a >= OCR_ORIENT_SURE_LINES) {
+		log_debug("msg=ocr_orient lines=%d conf_%d=%d settled=1", t.na, a * 90, t.sum_a);
 		return a;
 	}
-	int cb = read_lines(api, small, lb, b, sdpi, NULL);
-	log_debug("msg=ocr_orient lines=%d conf_%d=%d conf_%d=%d settled=0", lb->n, a * 90, ca, b * 90, cb);
-	return cb > ca ? b : a;
+	int lead = 0;
+	while (!lead && (t.na < lb->n || t.nb < lb->n)) {
+		if (t.nb < t.na || t.na == lb->n) {
+			int c = read_line(api, small, lb->b[t.nb], b, sdpi);
+			t.b[t.nb++] = c, t.sum_b += c;
+		} else {
+			int c = read_line(api, small, lb->b[t.na], a, sdpi);
+			t.a[t.na++] = c, t.sum_a += c;
+		}
+		lead = leader(&t);
+	}
+	int pick = lead ? (lead > 0 ? a : b) : (t.sum_b > t.sum_a ? b : a);
+	log_debug("msg=ocr_orient lines=%d/%d conf_%d=%d conf_%d=%d settled=%d", t.na, t.nb, a * 90, t.sum_a, b * 90,
+		t.sum_b, lead != 0);
+	return pick;
 }
 
 int ocr_orient_page(TessBaseAPI *api, PIX *grey, float dpi)
