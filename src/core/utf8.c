@@ -1,6 +1,8 @@
 /* UTF-8 one code point at a time, for the readers that work on code points. */
 #include "core/utf8.h"
 
+#include <string.h>
+
 size_t utf8_put(char *out, uint32_t cp)
 {
 	if (cp < 0x80) {
@@ -53,4 +55,16 @@ size_t utf8_get(const char *s, uint32_t *cp)
 	}
 	*cp = 0xFFFD;
 	return 1;
+}
+
+size_t utf8_copy(char *dst, size_t size, const char *src, size_t len)
+{
+	if (len >= size) {
+		len = size - 1;
+		while (len > 0 && ((unsigned char)src[len] & 0xc0) == 0x80)
+			len--;	/* do not cut a character in two */
+	}
+	memcpy(dst, src, len);
+	dst[len] = '\0';
+	return len;
 }

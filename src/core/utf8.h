@@ -12,5 +12,8 @@ size_t utf8_put(char *out, uint32_t cp);
  * start a valid sequence reads as U+FFFD and is skipped alone. Returns the
  * bytes used (1 at the terminating NUL, with *cp = 0). */
 size_t utf8_get(const char *s, uint32_t *cp);
+/* src[0, len) into dst of size bytes (size > 0), NUL-terminated; cut short
+ * when it does not fit, never inside a character. Returns the bytes copied. */
+size_t utf8_copy(char *dst, size_t size, const char *src, size_t len);
 
 #endif

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/utf8.h"
 #include "http/http.h"
 
 #define BOUNDARY_MAX 70		/* RFC 2046 */
@@ -43,14 +44,7 @@ static int disposition_param(const char *line, size_t line_len, const char *key,
 		const char *end = memchr(v, '"', line_len - (size_t)(v - line));
 		if (end == NULL)
 			return 0;
-		size_t n = (size_t)(end - v);
-		if (n >= out_len) {
-			n = out_len - 1;
-			while (n > 0 && ((unsigned char)v[n] & 0xc0) == 0x80)
-				n--;
-		}
-		memcpy(out, v, n);
-		out[n] = '\0';
+		utf8_copy(out, out_len, v, (size_t)(end - v));
 		return 1;
 	}
 	return 0;

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "core/utf8.h"
 #include "store/release.h"
 #include "store/store_internal.h"
 
@@ -105,14 +106,7 @@ static enum kerr read_answer(const struct conn *c, struct gate_scan_job *j)
 static void site_name_of(struct gate_scan_job *j)
 {
 	const char *name = json_string_value(json_object_get(j->doc, "site_name"));
-	size_t n = name ? strlen(name) : 0;
-	if (n >= sizeof j->site_name) {
-		n = sizeof j->site_name - 1;	/* as store_q_text: not within a character */
-		while (n > 0 && ((unsigned char)name[n] & 0xc0) == 0x80)
-			n--;
-	}
-	memcpy(j->site_name, name ? name : "", n);
-	j->site_name[n] = '\0';
+	utf8_copy(j->site_name, sizeof j->site_name, name ? name : "", name ? strlen(name) : 0);
 }
 
 static enum kerr read_booking(const struct conn *c, struct gate_scan_job *j)

@@ -15,6 +15,7 @@
 #include <utf8proc.h>
 
 #include "core/log.h"
+#include "core/utf8.h"
 
 #define STORE_POOL_MAX 64
 #define STORE_POOL_WAIT_SECONDS 10
@@ -545,14 +546,7 @@ enum kerr store_q_write(struct store *st, int need_row, const char *sql, const c
 void store_q_text(const struct conn *c, struct db_stmt *s, int col, char *dst, size_t size)
 {
 	const char *t = c->drv->column_text(s, col);
-	size_t len = strlen(t);
-	if (len >= size) {
-		len = size - 1;
-		while (len > 0 && ((unsigned char)t[len] & 0xc0) == 0x80)
-			len--;	/* do not cut a character in two */
-	}
-	memcpy(dst, t, len);
-	dst[len] = '\0';
+	utf8_copy(dst, size, t, strlen(t));
 }
 
 enum kerr store_q_row_int64(const struct conn *c, struct db_stmt *s, void *arg)
