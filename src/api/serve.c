@@ -108,6 +108,106 @@ static void start_stop_watchdog(const long *grace_ms)
 		log_warn("msg=\"no stop watchdog\"");
 }
 
+/* Signals go to the thread that waits for them, never to a worker. */
+static void block_stop_signals(sigset_t *stop)
+{
+	sigemptyset(stop);
+	sigaddset(stop, SIGTERM);
+	sigaddset(stop, SIGINT);
+	pthread_sigmask(SIG_BLOCK, stop, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+/* The database opened and made ready to serve: the demo data when asked,
+ * the fixed sites, a release key in force. 0, or 1 with the reason on stderr. */
+static int open_store(const struct serve_config *cfg, struct store **out)
+{
+	enum kerr e = store_open(cfg->db, (int)cfg->db_pool, out);
+	if (e != K_OK) {
+		fprintf(stderr, "kouan: cannot open the database %s: %s\n",
+			strncmp(cfg->db, "sqlite:", 7) == 0 ? cfg->db : "(postgres)", kerr_message(e, LANG_EN));
+		return 1;
+	}
+	if (cfg->demo && (e = store_demo_seed(*out, stderr)) != K_OK) {
+		fprintf(stderr, "kouan: cannot create the demo data: %s\n", kerr_message(e, LANG_EN));
+		goto fail;
+	}
+	struct release_key key;
+	if ((e = store_site_fixed_ensure(*out)) != K_OK ||
+		(e = store_release_key_active(*out, (int64_t)time(NULL), &key)) != K_OK) {
+		fprintf(stderr, "kouan: cannot make the fixed sites or the release key: %s\n", kerr_message(e, LANG_EN));
+		goto fail;
+	}
+	sodium_memzero(key.secret_key, sizeof key.secret_key);
+	return 0;
+fail:
+	store_close(*out);
+	*out = NULL;
+	return 1;
+}
+
+static enum kerr start_http(const struct serve_config *cfg, struct app *app, struct http_server **srv)
+{
+	struct http_config hc = {
+		.listen = cfg->listen,
+		.threads = (int)cfg->threads,
+		.limits = {
+			.max_body = (size_t)cfg->max_body,
+			.max_header_bytes = (size_t)cfg->max_header_bytes,
+			.max_connections = (size_t)cfg->max_connections,
+			.max_per_addr = (size_t)cfg->max_per_addr,
+			.head_timeout_s = (int)cfg->head_timeout,
+			.body_timeout_s = (int)cfg->body_timeout,
+			.idle_timeout_s = (int)cfg->idle_timeout,
+		},
+		.trusted_proxy = cfg->trusted_proxy,
+		.admit = api_admit,
+		.handler = api_handle,
+		.app = app,
+	};
+	char bound[80];
+	enum kerr e = http_start(&hc, srv, bound, sizeof bound);
+	if (e != K_OK)
+		return e;
+	http_set_observer(*srv, api_observe);
+	fprintf(stderr, "listening addr=%s\n", bound);
+	log_info("msg=started db=%s threads=%ld", store_driver_name(app->store), cfg->threads);
+	return K_OK;
+}
+
+/* What runs every PURGE_EVERY_S: old sessions and login counts go, bookings
+ * past their time expire, the outbox is sent. */
+static void housekeeping(const struct serve_config *cfg, struct app *app)
+{
+	int64_t now = (int64_t)time(NULL);
+	if (store_session_purge(app->store, now - cfg->session_max, now - cfg->session_idle) != K_OK)
+		log_warn("msg=\"session purge failed\"");
+	int expired = 0, sent = 0, failed = 0;
+	if (store_capacity_expire(app->store, now, &expired) != K_OK)
+		log_warn("msg=\"booking expiry failed\"");
+	if (outbox_send(app->store, &sent, &failed) != K_OK)
+		log_warn("msg=\"outbox run failed\"");
+	int64_t keep = cfg->login_window > THROTTLE_KEEP_MIN_S ? cfg->login_window : THROTTLE_KEEP_MIN_S;
+	if (store_throttle_purge(app->store, now - keep) != K_OK)
+		log_warn("msg=\"throttle purge failed\"");
+}
+
+/* Housekeeping until SIGTERM or SIGINT arrives. */
+static void serve_until_stopped(const struct serve_config *cfg, struct app *app, const sigset_t *stop)
+{
+	for (;;) {
+		struct timespec wait = {PURGE_EVERY_S, 0};
+		int sig = sigtimedwait(stop, NULL, &wait);
+		if (sig == SIGTERM || sig == SIGINT) {
+			log_info("msg=stopping signal=%d", sig);
+			start_stop_watchdog(&cfg->grace_ms);
+			return;
+		}
+		if (sig < 0 && errno == EAGAIN)
+			housekeeping(cfg, app);
+	}
+}
+
 int cli_serve(int argc, char **argv)
 {
 	struct serve_config cfg = {0};
@@ -123,14 +223,8 @@ int cli_serve(int argc, char **argv)
 		fprintf(stderr, "kouan: libsodium failed to start\n");
 		return 1;
 	}
-
-	/* Signals go to the thread that waits for them, never to a worker. */
 	sigset_t stop;
-	sigemptyset(&stop);
-	sigaddset(&stop, SIGTERM);
-	sigaddset(&stop, SIGINT);
-	pthread_sigmask(SIG_BLOCK, &stop, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	block_stop_signals(&stop);
 
 	struct app app = {
 		.set = {cfg.session_idle, cfg.session_max, cfg.login_max_user, cfg.login_max_addr, cfg.login_window,
@@ -138,25 +232,8 @@ int cli_serve(int argc, char **argv)
 		.started_at = (int64_t)time(NULL),
 		.test_clock = cfg.test_clock,
 	};
-	enum kerr e = store_open(cfg.db, (int)cfg.db_pool, &app.store);
-	if (e != K_OK) {
-		fprintf(stderr, "kouan: cannot open the database %s: %s\n", strncmp(cfg.db, "sqlite:", 7) == 0 ? cfg.db : "(postgres)",
-			kerr_message(e, LANG_EN));
+	if (open_store(&cfg, &app.store) != 0)
 		return 1;
-	}
-	if (cfg.demo && (e = store_demo_seed(app.store, stderr)) != K_OK) {
-		fprintf(stderr, "kouan: cannot create the demo data: %s\n", kerr_message(e, LANG_EN));
-		store_close(app.store);
-		return 1;
-	}
-	struct release_key key;
-	if ((e = store_site_fixed_ensure(app.store)) != K_OK ||
-		(e = store_release_key_active(app.store, (int64_t)time(NULL), &key)) != K_OK) {
-		fprintf(stderr, "kouan: cannot make the fixed sites or the release key: %s\n", kerr_message(e, LANG_EN));
-		store_close(app.store);
-		return 1;
-	}
-	sodium_memzero(key.secret_key, sizeof key.secret_key);
 	app.sessions = session_cache_new();
 	app.bookings = booking_cache_new();
 	app.metrics = metrics_new();
@@ -166,58 +243,13 @@ int cli_serve(int argc, char **argv)
 		rc = 1;
 		goto out;
 	}
-
-	struct http_config hc = {
-		.listen = cfg.listen,
-		.threads = (int)cfg.threads,
-		.limits = {
-			.max_body = (size_t)cfg.max_body,
-			.max_header_bytes = (size_t)cfg.max_header_bytes,
-			.max_connections = (size_t)cfg.max_connections,
-			.max_per_addr = (size_t)cfg.max_per_addr,
-			.head_timeout_s = (int)cfg.head_timeout,
-			.body_timeout_s = (int)cfg.body_timeout,
-			.idle_timeout_s = (int)cfg.idle_timeout,
-		},
-		.trusted_proxy = cfg.trusted_proxy,
-		.admit = api_admit,
-		.handler = api_handle,
-		.app = &app,
-	};
 	struct http_server *srv = NULL;
-	char bound[80];
-	e = http_start(&hc, &srv, bound, sizeof bound);
-	if (e != K_OK) {
+	if (start_http(&cfg, &app, &srv) != K_OK) {
 		fprintf(stderr, "kouan: cannot listen on %s (in use, or not an address of this machine)\n", cfg.listen);
 		rc = 1;
 		goto out;
 	}
-	http_set_observer(srv, api_observe);
-	fprintf(stderr, "listening addr=%s\n", bound);
-	log_info("msg=started db=%s threads=%ld", store_driver_name(app.store), cfg.threads);
-
-	for (;;) {
-		struct timespec wait = {PURGE_EVERY_S, 0};
-		int sig = sigtimedwait(&stop, NULL, &wait);
-		if (sig == SIGTERM || sig == SIGINT) {
-			log_info("msg=stopping signal=%d", sig);
-			start_stop_watchdog(&cfg.grace_ms);
-			break;
-		}
-		if (sig < 0 && errno == EAGAIN) {
-			int64_t now = (int64_t)time(NULL);
-			if (store_session_purge(app.store, now - cfg.session_max, now - cfg.session_idle) != K_OK)
-				log_warn("msg=\"session purge failed\"");
-			int expired = 0, sent = 0, failed = 0;
-			if (store_capacity_expire(app.store, now, &expired) != K_OK)
-				log_warn("msg=\"booking expiry failed\"");
-			if (outbox_send(app.store, &sent, &failed) != K_OK)
-				log_warn("msg=\"outbox run failed\"");
-			if (store_throttle_purge(app.store, now - (cfg.login_window > THROTTLE_KEEP_MIN_S ? cfg.login_window
-				: THROTTLE_KEEP_MIN_S)) != K_OK)
-				log_warn("msg=\"throttle purge failed\"");
-		}
-	}
+	serve_until_stopped(&cfg, &app, &stop);
 	/* Recognitions in flight finish and answer, queued ones get 503 busy;
 	 * then the server stops with no request set aside. */
 	workq_stop(app.scans);
