@@ -424,12 +424,10 @@ int session_login_may_try(struct api_ctx *c, const char *subject, const char *ad
 	return e == K_OK;
 }
 
-void session_login(struct api_ctx *c)
+/* The username and the password present and within their limits; if not,
+ * the answer is sent (field errors) and 0 returned. */
+static int login_fields_valid(struct api_ctx *c, const char *name, const char *pw)
 {
-	json_t *body = api_body_object(c);
-	if (body == NULL)
-		return;
-	const char *name = json_str(body, "username"), *pw = json_str(body, "password");
 	json_t *fields = json_array();
 	if (name == NULL || *name == '\0')
 		field_error(c, fields, "username", FIELD_REQUIRED);
@@ -440,60 +438,79 @@ void session_login(struct api_ctx *c)
 	else if (strlen(pw) > AUTH_PASSWORD_MAX)
 		field_error(c, fields, "password", FIELD_TOO_LONG);
 	if (json_array_size(fields) > 0) {
-		json_decref(body);
 		api_invalid(c, fields);
-		return;
+		return 0;
 	}
 	json_decref(fields);
+	return 1;
+}
 
+enum login_outcome { LOGIN_WRONG, LOGIN_PENDING, LOGIN_RIGHT };
+
+/* The account by its name and the password checked against it, in the same
+ * time whether or not the name exists. An account still waiting for the
+ * bureau's decision is LOGIN_PENDING only when the password is right. */
+static enum kerr login_check_password(struct api_ctx *c, const char *name, const char *pw, struct caller *who,
+	enum login_outcome *outcome)
+{
+	*outcome = LOGIN_WRONG;
+	enum kerr e = store_user_by_name(c->app->store, name, &who->user);
+	if (e == K_NOT_FOUND) {
+		auth_password_burn(pw, strlen(pw));
+		return K_OK;
+	}
+	if (e != K_OK || !auth_password_verify(who->user.password_hash, pw, strlen(pw)))
+		return e;
+	if (!who->user.disabled)
+		*outcome = LOGIN_RIGHT;
+	else if (store_registration_user_pending(c->app->store, who->user.id))
+		*outcome = LOGIN_PENDING;
+	return K_OK;
+}
+
+void session_login(struct api_ctx *c)
+{
+	json_t *body = api_body_object(c);
+	if (body == NULL)
+		return;
+	const char *name = json_str(body, "username"), *pw = json_str(body, "password");
+	if (!login_fields_valid(c, name, pw))
+		goto out;
 	/* failures count per (account, address): the folded name, so that ENT1 and ent1 are one account */
 	char subject[STORE_NAME_MAX];
 	if (store_username_key(name, subject, sizeof subject) != 0)
 		snprintf(subject, sizeof subject, "%s", name);
 	const char *addr = http_client_addr(c->req);
-	if (!session_login_may_try(c, subject, addr)) {
-		json_decref(body);
-		return;
-	}
+	if (!session_login_may_try(c, subject, addr))
+		goto out;
 
 	struct caller who;
 	memset(&who, 0, sizeof who);
-	enum kerr e = store_user_by_name(c->app->store, name, &who.user);
-	int ok = 0, pending = 0;
-	if (e == K_OK) {
-		ok = auth_password_verify(who.user.password_hash, pw, strlen(pw));
-		pending = ok && who.user.disabled && store_registration_user_pending(c->app->store, who.user.id);
-		ok = ok && !who.user.disabled;
-	}
-	else if (e == K_NOT_FOUND)
-		auth_password_burn(pw, strlen(pw));	/* the same time whether or not the name exists */
-	json_decref(body);
-	if (e != K_OK && e != K_NOT_FOUND) {
+	enum login_outcome outcome;
+	enum kerr e = login_check_password(c, name, pw, &who, &outcome);
+	if (e != K_OK)
 		api_error(c, e);
-		return;
-	}
-	if (pending) {	/* the right password of an application the bureau has not decided */
+	else if (outcome == LOGIN_PENDING)	/* the right password of an application the bureau has not decided */
 		api_error(c, K_PENDING_APPROVAL);
-		return;
-	}
-	if (!ok) {
+	else if (outcome == LOGIN_WRONG) {
 		e = throttle_fail(c->app, THROTTLE_LOGIN, subject, addr);
-		log_info("msg=\"login failed\" req=%s addr=%s", http_request_id(c->req), http_client_addr(c->req));
+		log_info("msg=\"login failed\" req=%s addr=%s", http_request_id(c->req), addr);
 		api_error(c, e != K_OK ? e : K_BAD_CREDENTIALS);
-		return;
 	}
 	/* the pair's failures are cleared only once the whole login succeeds: a
 	 * right password does not buy more guesses of the code */
-	if (totp_login_pending(c, &who.user))
-		return;
-	if (throttle_succeed(c->app, THROTTLE_LOGIN, subject, addr) != K_OK)
-		log_warn("msg=\"login failures not cleared\"");
-	if (who.user.org_id && (e = store_org_get(c->app->store, who.user.org_id, &who.org)) != K_OK) {
-		api_error(c, e);
-		return;
+	else if (!totp_login_pending(c, &who.user)) {
+		if (throttle_succeed(c->app, THROTTLE_LOGIN, subject, addr) != K_OK)
+			log_warn("msg=\"login failures not cleared\"");
+		if (who.user.org_id && (e = store_org_get(c->app->store, who.user.org_id, &who.org)) != K_OK)
+			api_error(c, e);
+		else {
+			log_info("msg=\"login\" req=%s user=%lld", http_request_id(c->req), (long long)who.user.id);
+			start_session(c, &who);
+		}
 	}
-	log_info("msg=\"login\" req=%s user=%lld", http_request_id(c->req), (long long)who.user.id);
-	start_session(c, &who);
+out:
+	json_decref(body);
 }
 
 void session_logout(struct api_ctx *c)
