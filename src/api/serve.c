@@ -161,8 +161,9 @@ int cli_serve(int argc, char **argv)
 	app.bookings = booking_cache_new();
 	app.metrics = metrics_new();
 	app.scans = workq_new("recognize", (int)cfg.recognize_workers, (int)cfg.recognize_queue);
-	if (app.scans == NULL) {
-		fprintf(stderr, "kouan: cannot start the recognition threads\n");
+	app.writers = workq_new("writers", API_WRITERS, API_WRITERS_QUEUE);
+	if (app.scans == NULL || app.writers == NULL) {
+		fprintf(stderr, "kouan: cannot start the recognition or writer threads\n");
 		rc = 1;
 		goto out;
 	}
@@ -218,14 +219,17 @@ int cli_serve(int argc, char **argv)
 				log_warn("msg=\"throttle purge failed\"");
 		}
 	}
-	/* Recognitions in flight finish and answer, queued ones get 503 busy;
-	 * then the server stops with no request set aside. */
+	/* Recognitions and writes in flight finish and answer, queued ones get 503
+	 * busy; then the server stops with no request set aside. */
 	workq_stop(app.scans);
 	app.scans = NULL;
+	workq_stop(app.writers);
+	app.writers = NULL;
 	http_stop(srv, (int)cfg.grace_ms);
 	rc = 0;
 out:
 	workq_stop(app.scans);
+	workq_stop(app.writers);
 	session_cache_free(app.sessions);
 	booking_cache_free(app.bookings);
 	metrics_free(app.metrics);
