@@ -186,12 +186,13 @@ int64_t api_param_id(struct api_ctx *c, int i);
  * copy that lives until it returns); a full queue answers 503 busy. */
 void api_defer_to_queue(struct api_ctx *c, void (*run)(struct api_ctx *c, void *arg), void *arg,
 	void (*free_arg)(void *arg));
-/* The same on the writers' queue: API_WRITERS threads of its own, each
- * waiting in store_tx while the server's threads read the next requests. On
- * SQLite the transactions that wait together share one commit (store.c's
- * group commit); a handler blocking a server thread in store_tx leaves at
- * most --threads of them to share it. A full queue (API_WRITERS_QUEUE
- * waiting) answers 503 busy. */
+/* The same on the writers' queue: threads of its own (API_WRITERS on
+ * SQLite; half the database pool, at most that, on PostgreSQL: serve.c),
+ * each waiting in store_tx while the server's threads read the next
+ * requests. On SQLite the transactions that wait together share one commit
+ * (store.c's group commit); a handler blocking a server thread in store_tx
+ * leaves at most --threads of them to share it. A full queue
+ * (API_WRITERS_QUEUE waiting) answers 503 busy. */
 #define API_WRITERS 16
 #define API_WRITERS_QUEUE 256
 void api_defer_to_writers(struct api_ctx *c, void (*run)(struct api_ctx *c, void *arg), void *arg,
