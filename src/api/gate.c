@@ -144,8 +144,9 @@ static void settle(struct gate_scan_job *j)
  * scan logged. Any other well-formed code is checked in full (key, Ed25519,
  * revocation) outside the writer's transaction, which then runs with that
  * verdict: a forged code never holds the writer for its signature check. */
-static enum kerr run_scan(struct api_ctx *c, struct scan *s, const char *token)
+static enum kerr run_scan(struct api_ctx *c, struct scan *s)
 {
+	const char *token = s->token;
 	s->job.judge = judge;
 	s->job.settle = settle;
 	s->job.arg = s;
@@ -217,7 +218,7 @@ static void scan_free(void *arg)
 static void scan_and_answer(struct api_ctx *c, void *arg)
 {
 	struct scan *s = arg;
-	enum kerr e = run_scan(c, s, s->token);
+	enum kerr e = run_scan(c, s);
 	if (e != K_OK) {
 		api_error(c, e);
 		return;
