@@ -36,6 +36,7 @@ struct app {
 	struct booking_cache *bookings;	/* GET /bookings/{id} answers (api/booking_cache.h) */
 	struct metrics *metrics;
 	struct workq *scans;	/* recognition and page rendering: a queue of their own */
+	struct workq *writers;	/* transactions that wait for the writer (api_defer_to_writers) */
 	int64_t started_at;	/* Unix seconds */
 	int test_clock;		/* --test-clock: POST /api/v1/capacity/expire-now may name its "now" */
 };
@@ -184,6 +185,17 @@ int64_t api_param_id(struct api_ctx *c, int i);
  * deferred (it holds no server thread meanwhile). run answers through c (a
  * copy that lives until it returns); a full queue answers 503 busy. */
 void api_defer_to_queue(struct api_ctx *c, void (*run)(struct api_ctx *c, void *arg), void *arg,
+	void (*free_arg)(void *arg));
+/* The same on the writers' queue: threads of its own (API_WRITERS on
+ * SQLite; half the database pool, at most that, on PostgreSQL: serve.c),
+ * each waiting in store_tx while the server's threads read the next
+ * requests. On SQLite the transactions that wait together share one commit
+ * (store.c's group commit); a handler blocking a server thread in store_tx
+ * leaves at most --threads of them to share it. A full queue
+ * (API_WRITERS_QUEUE waiting) answers 503 busy. */
+#define API_WRITERS 16
+#define API_WRITERS_QUEUE 256
+void api_defer_to_writers(struct api_ctx *c, void (*run)(struct api_ctx *c, void *arg), void *arg,
 	void (*free_arg)(void *arg));
 /* A file part of a multipart body, answering the error itself (415, 422
  * naming the field, 413) and returning 0 when there is none fit to read. */

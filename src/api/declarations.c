@@ -9,7 +9,6 @@
 #include "api/api.h"
 #include "core/domain.h"
 #include "core/log.h"
-#include "core/workq.h"
 #include "recognize/recognize.h"
 #include "store/bookings.h"
 
@@ -36,58 +35,6 @@ void api_busy(struct api_ctx *c)
 {
 	http_add_header(c->req, "Retry-After", RETRY_AFTER_S);
 	api_error(c, K_BUSY);
-}
-
-/* ---- the queue ---- */
-
-struct queued {
-	struct api_ctx ctx;
-	struct caller who;
-	void (*run)(struct api_ctx *c, void *arg);
-	void (*free_arg)(void *arg);
-	void *arg;
-};
-
-static void queued_free(struct queued *q)
-{
-	if (q->free_arg)
-		q->free_arg(q->arg);
-	free(q);
-}
-
-static void queued_run(void *arg)
-{
-	struct queued *q = arg;
-	q->run(&q->ctx, q->arg);
-	queued_free(q);
-}
-
-static void queued_cancel(void *arg)
-{
-	struct queued *q = arg;
-	api_busy(&q->ctx);
-	queued_free(q);
-}
-
-void api_defer_to_queue(struct api_ctx *c, void (*run)(struct api_ctx *c, void *arg), void *arg,
-	void (*free_arg)(void *arg))
-{
-	struct queued *q = xcalloc(1, sizeof *q);
-	q->ctx = *c;
-	if (c->who) {
-		q->who = *c->who;
-		q->ctx.who = &q->who;
-	}
-	for (int i = 0; i < 4; i++)
-		q->ctx.params[i] = c->params[i] ? q->ctx.param_buf[i] : NULL;
-	q->run = run;
-	q->free_arg = free_arg;
-	q->arg = arg;
-	/* Deferred first: the queue's thread may answer before submit returns. */
-	http_defer(c->req);
-	struct workq_job job = {queued_run, queued_cancel, q};
-	if (workq_submit(c->app->scans, &job) != K_OK)
-		queued_cancel(q);
 }
 
 /* A file name is stored and shown in JSON, which holds UTF-8 only. */

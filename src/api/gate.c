@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "api/api.h"
+#include "core/log.h"
 #include "store/bookings.h"
 #include "store/gate.h"
 #include "store/release.h"
@@ -24,7 +25,8 @@
 #define GATE_REASON_REPEAT "repeat"
 
 struct scan {
-	const char *plate, *vin;
+	json_t *body;			/* the request's; token, gate, plate and vin point into it */
+	const char *token, *plate, *vin;
 	char unit[GATE_UNIT_MAX];
 	const char *result, *reason;
 	int unit_required;
@@ -142,8 +144,9 @@ static void settle(struct gate_scan_job *j)
  * scan logged. Any other well-formed code is checked in full (key, Ed25519,
  * revocation) outside the writer's transaction, which then runs with that
  * verdict: a forged code never holds the writer for its signature check. */
-static enum kerr run_scan(struct api_ctx *c, struct scan *s, const char *token)
+static enum kerr run_scan(struct api_ctx *c, struct scan *s)
 {
+	const char *token = s->token;
 	s->job.judge = judge;
 	s->job.settle = settle;
 	s->job.arg = s;
@@ -193,35 +196,48 @@ const char *gate_scan_fields(json_t *body, const char **token, const char **gate
 }
 
 /* Bounded strings of the body; 0 after answering 422. */
-static int read_scan(struct api_ctx *c, json_t *body, struct scan *s, const char **token)
+static int read_scan(struct api_ctx *c, json_t *body, struct scan *s)
 {
-	const char *bad = gate_scan_fields(body, token, &s->job.gate, &s->plate, &s->vin);
+	const char *bad = gate_scan_fields(body, &s->token, &s->job.gate, &s->plate, &s->vin);
 	if (bad != NULL)
 		api_invalid_field(c, bad, FIELD_INVALID);
 	return bad == NULL;
 }
 
-void gate_scan(struct api_ctx *c)
+static void scan_free(void *arg)
 {
-	struct scan s = {0};
-	const char *token = NULL;
-	s.job.at = (int64_t)time(NULL);
-	json_t *body = api_body_object(c);
-	if (body == NULL)
-		return;
-	if (!read_scan(c, body, &s, &token))
-		goto out;
-	enum kerr e = run_scan(c, &s, token);
+	struct scan *s = arg;
+	json_decref(s->job.doc);
+	json_decref(s->job.passed);
+	json_decref(s->units);
+	json_decref(s->body);	/* the strings of the scan point into it */
+	free(s);
+}
+
+/* On a writer thread: the scan's transactions, then the answer. */
+static void scan_and_answer(struct api_ctx *c, void *arg)
+{
+	struct scan *s = arg;
+	enum kerr e = run_scan(c, s);
 	if (e != K_OK) {
 		api_error(c, e);
-		goto out;
+		return;
 	}
-	api_json(c, 200, json_pack("{s:s,s:o,s:b,s:s,s:b,s:o}", "result", s.result, "reason",
-		s.reason ? json_string(s.reason) : json_null(), "repeat", s.job.log.repeat, "unit", s.unit, "unit_required",
-		s.unit_required, "booking", booking_summary(&s)));
-out:
-	json_decref(s.job.doc);
-	json_decref(s.job.passed);
-	json_decref(s.units);
-	json_decref(body);
+	api_json(c, 200, json_pack("{s:s,s:o,s:b,s:s,s:b,s:o}", "result", s->result, "reason",
+		s->reason ? json_string(s->reason) : json_null(), "repeat", s->job.log.repeat, "unit", s->unit, "unit_required",
+		s->unit_required, "booking", booking_summary(s)));
+}
+
+/* The body is read here, the scan waits for the writer on a thread of the
+ * writers' queue: scans arriving together share one commit. */
+void gate_scan(struct api_ctx *c)
+{
+	struct scan *s = xcalloc(1, sizeof *s);
+	s->job.at = (int64_t)time(NULL);
+	s->body = api_body_object(c);
+	if (s->body == NULL || !read_scan(c, s->body, s)) {
+		scan_free(s);
+		return;
+	}
+	api_defer_to_writers(c, scan_and_answer, s, scan_free);
 }

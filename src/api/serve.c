@@ -25,6 +25,7 @@
 #define PURGE_EVERY_S 60	/* the session purge and the booking expiry run every minute */
 #define STOP_MARGIN_MS 3000	/* beyond --grace, for closing connections and the database */
 #define EXIT_STOP_HUNG 3
+#define SQLITE_DRIVER "sqlite"	/* store_driver_name of SQLite */
 
 struct serve_config {
 	const char *listen, *db, *trusted_proxy, *metrics_from;
@@ -106,6 +107,18 @@ static void start_stop_watchdog(const long *grace_ms)
 		pthread_detach(t);
 	else
 		log_warn("msg=\"no stop watchdog\"");
+}
+
+/* The writers' queue (api_defer_to_writers): on SQLite its threads wait
+ * for the one writer and share its commits; on PostgreSQL each transaction
+ * takes a pooled connection of its own, and the writers take at most half
+ * the pool, leaving the rest to the server threads' reads. */
+static int writer_threads(const struct store *st, long db_pool)
+{
+	if (strcmp(store_driver_name(st), SQLITE_DRIVER) == 0)
+		return API_WRITERS;
+	long half = db_pool / 2;
+	return half < 1 ? 1 : half > API_WRITERS ? API_WRITERS : (int)half;
 }
 
 /* Signals go to the thread that waits for them, never to a worker. */
@@ -238,8 +251,9 @@ int cli_serve(int argc, char **argv)
 	app.bookings = booking_cache_new();
 	app.metrics = metrics_new();
 	app.scans = workq_new("recognize", (int)cfg.recognize_workers, (int)cfg.recognize_queue);
-	if (app.scans == NULL) {
-		fprintf(stderr, "kouan: cannot start the recognition threads\n");
+	app.writers = workq_new("writers", writer_threads(app.store, cfg.db_pool), API_WRITERS_QUEUE);
+	if (app.scans == NULL || app.writers == NULL) {
+		fprintf(stderr, "kouan: cannot start the recognition or writer threads\n");
 		rc = 1;
 		goto out;
 	}
@@ -250,14 +264,17 @@ int cli_serve(int argc, char **argv)
 		goto out;
 	}
 	serve_until_stopped(&cfg, &app, &stop);
-	/* Recognitions in flight finish and answer, queued ones get 503 busy;
-	 * then the server stops with no request set aside. */
+	/* Recognitions and writes in flight finish and answer, queued ones get 503
+	 * busy; then the server stops with no request set aside. */
 	workq_stop(app.scans);
 	app.scans = NULL;
+	workq_stop(app.writers);
+	app.writers = NULL;
 	http_stop(srv, (int)cfg.grace_ms);
 	rc = 0;
 out:
 	workq_stop(app.scans);
+	workq_stop(app.writers);
 	session_cache_free(app.sessions);
 	booking_cache_free(app.bookings);
 	metrics_free(app.metrics);

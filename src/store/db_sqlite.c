@@ -148,13 +148,28 @@ static void sq_close(struct db_conn *c)
 /* SQLite's count of the memory it allocated takes one mutex of the whole
  * process around every allocation of every connection: server threads on
  * connections of their own met there (perf under bench/proof.sh). Nothing
- * reads the count, so it is off; set once, before SQLite initialises. */
+ * reads the count, so it is off; set once, before SQLite initialises.
+ *
+ * The statement journal (a savepoint's copy of each page it changes: the
+ * group commit's savepoint per transaction, store.c) is kept in memory up to
+ * SQLITE_STMT_JOURNAL_SPILL_BYTES, then written to a temporary file. SQLite's
+ * own threshold, 64 KiB, is less than one gate scan's savepoint (16 pages):
+ * the journal went to its file at the first scan of a group and, a file
+ * being emptied only at the transaction's end, every page of the rest of the
+ * group was written there too, two pwrite() each, with the write lock held
+ * (bench/gate.sh: 25 writes a scan in groups of 8, more than the WAL's). A
+ * journal lives only while its transaction runs and one in memory is emptied
+ * at each savepoint's release, so this bounds what one savepoint holds, not
+ * what the connection keeps. */
+#define SQLITE_STMT_JOURNAL_SPILL_BYTES (4 * 1024 * 1024)
 static pthread_once_t sqlite_config_once = PTHREAD_ONCE_INIT;
 
 static void sqlite_config(void)
 {
 	if (sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) != SQLITE_OK)
 		log_warn("msg=\"sqlite memory status stays on\" reason=\"initialised before the store\"");
+	if (sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, SQLITE_STMT_JOURNAL_SPILL_BYTES) != SQLITE_OK)
+		log_warn("msg=\"sqlite statement journals spill at 64 KiB\" reason=\"initialised before the store\"");
 }
 
 static enum kerr sq_open(const char *path, struct db_conn **out)

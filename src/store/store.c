@@ -29,6 +29,7 @@ struct tx_job {
 	void *arg;
 	enum kerr result;
 	int done;
+	pthread_cond_t woken;	/* its thread's own: done, or its turn to lead */
 	struct tx_job *next;
 };
 
@@ -55,7 +56,6 @@ struct store {
 	struct checkpointer *checkpointer;	/* copies the writer's WAL; NULL without a writer */
 	/* store_tx's group commit on the writer (see "group commit" below) */
 	pthread_mutex_t group_mu;
-	pthread_cond_t group_cv;
 	struct tx_job *queue, *queue_tail;	/* waiting for a leader */
 	int leading;				/* a thread runs a group now */
 	int64_t commits, grouped;		/* store_write_counts' */
@@ -143,7 +143,6 @@ void store_close(struct store *st)
 	pthread_cond_destroy(&st->wide.cv);
 	pthread_mutex_destroy(&st->mu);
 	pthread_mutex_destroy(&st->write_mu);
-	pthread_cond_destroy(&st->group_cv);
 	pthread_mutex_destroy(&st->group_mu);
 	free(st);
 }
@@ -170,7 +169,6 @@ enum kerr store_open(const char *url, int pool_size, struct store **out)
 	pthread_mutex_init(&st->mu, NULL);
 	pthread_mutex_init(&st->write_mu, NULL);
 	pthread_mutex_init(&st->group_mu, NULL);
-	pthread_cond_init(&st->group_cv, NULL);
 	st->one_writer = drv == &db_sqlite_driver;
 	pthread_cond_init(&st->plain.cv, NULL);
 	pthread_cond_init(&st->wide.cv, NULL);
@@ -679,7 +677,11 @@ static int queue_take(struct store *st, struct tx_job **jobs)
 }
 
 /* The leader's turn (entered and left with group_mu held, leading set):
- * the write lock, the jobs queued by then, one group, everyone woken. */
+ * the write lock, the jobs queued by then, one group; then the threads of
+ * those jobs are woken, and the first still queued, to lead the next group.
+ * Each thread waits on its own condition: one for them all woke every
+ * waiting thread at every commit, most of them to sleep again (a writer's
+ * thread per waiting request, api_defer_to_writers: a futex storm). */
 static void lead_group(struct store *st)
 {
 	pthread_mutex_unlock(&st->group_mu);
@@ -699,19 +701,23 @@ static void lead_group(struct store *st)
 	if (e == K_OK)
 		writer_put(st, &c);
 	pthread_mutex_lock(&st->group_mu);
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n; i++) {
 		jobs[i]->done = 1;
+		pthread_cond_signal(&jobs[i]->woken);
+	}
 	st->commits++;
 	st->grouped += n > 1 ? n : 0;
 	st->leading = 0;
-	pthread_cond_broadcast(&st->group_cv);
+	if (st->queue)
+		pthread_cond_signal(&st->queue->woken);
 }
 
 enum kerr store_tx(struct store *st, tx_fn fn, void *arg)
 {
 	if (st->writer == NULL || st->drv->in_tx == NULL)
 		return tx_alone(st, fn, arg);
-	struct tx_job job = {fn, arg, K_OK, 0, NULL};
+	struct tx_job job = {.fn = fn, .arg = arg, .result = K_OK};
+	pthread_cond_init(&job.woken, NULL);
 	pthread_mutex_lock(&st->group_mu);
 	if (st->queue_tail)
 		st->queue_tail->next = &job;
@@ -723,10 +729,11 @@ enum kerr store_tx(struct store *st, tx_fn fn, void *arg)
 			st->leading = 1;
 			lead_group(st);
 		} else {
-			pthread_cond_wait(&st->group_cv, &st->group_mu);
+			pthread_cond_wait(&job.woken, &st->group_mu);
 		}
 	}
 	pthread_mutex_unlock(&st->group_mu);
+	pthread_cond_destroy(&job.woken);
 	return job.result;
 }
 

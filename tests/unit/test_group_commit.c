@@ -19,6 +19,7 @@
 #include "store/store_internal.h"
 
 #define QUEUED 6		/* transactions queued behind the first */
+#define OVER_A_GROUP 40		/* more than STORE_GROUP_MAX (store.c) queued at once */
 #define DIR_MAX 256
 #define PATH_MAX_TEST 512
 
@@ -106,6 +107,28 @@ static void wait_queued(struct store *st, int64_t n)
 	}
 }
 
+/* Held until the test says go: the first transaction's thread leads, the
+ * rest queue behind it. */
+static void hold_writer(struct job *first, pthread_t *t)
+{
+	pthread_mutex_lock(&gate.mu);
+	gate.inside = gate.go = 0;
+	pthread_mutex_unlock(&gate.mu);
+	assert_int_equal(pthread_create(t, NULL, first_tx, first), 0);
+	pthread_mutex_lock(&gate.mu);
+	while (!gate.inside)
+		pthread_cond_wait(&gate.cv, &gate.mu);
+	pthread_mutex_unlock(&gate.mu);
+}
+
+static void let_writer_go(void)
+{
+	pthread_mutex_lock(&gate.mu);
+	gate.go = 1;
+	pthread_cond_broadcast(&gate.cv);
+	pthread_mutex_unlock(&gate.mu);
+}
+
 static void failing_member_leaves_no_write(void **state)
 {
 	(void)state;
@@ -119,20 +142,13 @@ static void failing_member_leaves_no_write(void **state)
 
 	struct job first = {st, 100, 0, K_INTERNAL}, queued[QUEUED];
 	pthread_t t_first, t_queued[QUEUED];
-	assert_int_equal(pthread_create(&t_first, NULL, first_tx, &first), 0);
-	pthread_mutex_lock(&gate.mu);
-	while (!gate.inside)
-		pthread_cond_wait(&gate.cv, &gate.mu);
-	pthread_mutex_unlock(&gate.mu);
+	hold_writer(&first, &t_first);
 	for (int i = 0; i < QUEUED; i++) {
 		queued[i] = (struct job){st, i + 1, i % 2, K_INTERNAL};
 		assert_int_equal(pthread_create(&t_queued[i], NULL, queued_tx, &queued[i]), 0);
 	}
 	wait_queued(st, QUEUED);
-	pthread_mutex_lock(&gate.mu);
-	gate.go = 1;
-	pthread_cond_broadcast(&gate.cv);
-	pthread_mutex_unlock(&gate.mu);
+	let_writer_go();
 	pthread_join(t_first, NULL);
 	for (int i = 0; i < QUEUED; i++)
 		pthread_join(t_queued[i], NULL);
@@ -148,6 +164,43 @@ static void failing_member_leaves_no_write(void **state)
 	store_write_counts(st, &after);
 	assert_int_equal(after.grouped - before.grouped, QUEUED);
 	assert_int_equal(after.commits - before.commits, 2);
+	assert_int_equal(after.waiting, 0);
+	store_close(st);
+}
+
+/* More waiting than one group takes (STORE_GROUP_MAX, 32): each waiting
+ * thread sleeps on its own condition, so the leader of each group wakes the
+ * next queued one to lead the rest; every transaction ends, in two groups. */
+static void queue_longer_than_a_group(void **state)
+{
+	(void)state;
+	char url[PATH_MAX_TEST];
+	snprintf(url, sizeof url, "sqlite:%s/long.db", dir);
+	struct store *st = NULL;
+	assert_int_equal(store_open(url, 4, &st), K_OK);
+	assert_int_equal(store_tx(st, make_table, NULL), K_OK);
+	struct store_writes before, after;
+	store_write_counts(st, &before);
+	struct job first = {st, 1000, 0, K_INTERNAL}, queued[OVER_A_GROUP];
+	pthread_t t_first, t_queued[OVER_A_GROUP];
+	hold_writer(&first, &t_first);
+	for (int i = 0; i < OVER_A_GROUP; i++) {
+		queued[i] = (struct job){st, 2000 + i, 0, K_INTERNAL};
+		assert_int_equal(pthread_create(&t_queued[i], NULL, queued_tx, &queued[i]), 0);
+	}
+	wait_queued(st, OVER_A_GROUP);
+	let_writer_go();
+	pthread_join(t_first, NULL);
+	for (int i = 0; i < OVER_A_GROUP; i++)
+		pthread_join(t_queued[i], NULL);
+	assert_int_equal(first.got, K_OK);
+	for (int i = 0; i < OVER_A_GROUP; i++) {
+		assert_int_equal(queued[i].got, K_OK);
+		assert_int_equal(rows_with_id(st, queued[i].id), 1);
+	}
+	store_write_counts(st, &after);
+	assert_int_equal(after.commits - before.commits, 3);	/* the first alone, then 32, then 8 */
+	assert_int_equal(after.grouped - before.grouped, OVER_A_GROUP);
 	assert_int_equal(after.waiting, 0);
 	store_close(st);
 }
@@ -181,6 +234,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(failing_member_leaves_no_write),
 		cmocka_unit_test(alone_failure_rolled_back),
+		cmocka_unit_test(queue_longer_than_a_group),
 	};
 	int failed = cmocka_run_group_tests(tests, NULL, NULL);
 	char cmd[DIR_MAX + 16];
