@@ -428,6 +428,9 @@ static const struct migration migrations[] = {
 		 * BOOKING_DECLARATION_YEAR_DIGITS), newest first within each */
 		"CREATE INDEX bookings_org_declaration_year ON bookings(org_id, substr(declaration_digits, 1, 8), id,"
 		" declaration_digits);"},
+	{16,	/* the outbox holds rows only for organisations with a webhook (store_outbox_add): those of the others
+		 * could never be sent, grew with every event and were scanned by each sender's run */
+		"DELETE FROM outbox WHERE sent_at IS NULL AND org_id IN (SELECT id FROM organisations WHERE webhook_url = '');"},
 };
 
 #define MIGRATION_COUNT ((int)(sizeof migrations / sizeof migrations[0]))

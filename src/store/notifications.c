@@ -45,10 +45,16 @@ enum kerr store_notify_step(const struct conn *c, struct booking_transition *t)
 		"action", domain_actions[t->action].code, "state", event, "reason", reason, "at", (json_int_t)now);
 	char *text = json_dumps(payload, JSON_COMPACT);
 	json_decref(payload);
-	e = store_q_run(c, "INSERT INTO outbox (org_id, event, payload, created_at) VALUES (?, ?, ?, ?)", NULL, NULL, NULL,
-		NULL, "issi", t->meta.org_id, event, text, now);
+	e = store_outbox_add(c, t->meta.org_id, event, text, now);
 	free(text);
 	return e;
+}
+
+enum kerr store_outbox_add(const struct conn *c, int64_t org_id, const char *event, const char *payload, int64_t now)
+{
+	return store_q_run(c, "INSERT INTO outbox (org_id, event, payload, created_at)"
+		" SELECT id, ?, ?, ? FROM organisations WHERE id = ? AND webhook_url <> ''", NULL, NULL, NULL, NULL, "ssii",
+		event, payload, now, org_id);
 }
 
 struct note_list {

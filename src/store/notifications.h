@@ -1,8 +1,10 @@
 /* What an enterprise is told about its bookings (the notification list with
- * its unread count), and the outbox a webhook, SMS or messenger link reads:
- * one row per event, sent when the organisation has a webhook URL
- * (store/sites.h org_contact). Both are written by the booking transition's
- * `notify` step, in the same transaction as the change of state. */
+ * its unread count), and the outbox its webhook is sent from: one row per
+ * event of an organisation that has a webhook URL when the event happens
+ * (store/sites.h org_contact) — an organisation without one would never be
+ * sent its rows, and a webhook set later starts with the events after it.
+ * Both are written by the booking transition's `notify` step, in the same
+ * transaction as the change of state. */
 #ifndef KOUAN_STORE_NOTIFICATIONS_H
 #define KOUAN_STORE_NOTIFICATIONS_H
 
@@ -29,6 +31,11 @@ enum kerr store_notifications_list(struct store *st, int64_t org_id, int64_t bef
 	int64_t *unread) KOUAN_MUST_USE;
 /* Mark one (id != 0) or every notification of org_id read. K_NOT_FOUND for an id not its own. */
 enum kerr store_notifications_read(struct store *st, int64_t org_id, int64_t id, int64_t now) KOUAN_MUST_USE;
+
+/* The outbox row of an event of org_id, in c's transaction: written only
+ * when the organisation has a webhook URL. */
+enum kerr store_outbox_add(const struct conn *c, int64_t org_id, const char *event, const char *payload, int64_t now)
+	KOUAN_MUST_USE;
 
 /* One row of the outbox waiting to be sent to its organisation's webhook. */
 struct outbox_row {

@@ -2,6 +2,7 @@
 #include <jansson.h>
 #include <stdlib.h>
 
+#include "store/notifications.h"
 #include "store/resets.h"
 #include "store/store_internal.h"
 
@@ -11,17 +12,19 @@ struct issue_arg {
 };
 
 /* The outbox says that a code was issued (never the code) to the user's
- * organisation, which its webhook may deliver; users without one (gate,
- * admin) have nobody to tell. */
+ * organisation, for its webhook; users without one (gate, admin) have
+ * nobody to tell. */
 static enum kerr outbox_step(const struct conn *c, const struct issue_arg *a)
 {
 	json_t *payload = json_pack("{s:s,s:I,s:I,s:I}", "event", RESET_OUTBOX_EVENT, "user_id", (json_int_t)a->user_id,
 		"expires_at", (json_int_t)(a->now + RESET_VALID_S), "at", (json_int_t)a->now);
 	char *text = json_dumps(payload, JSON_COMPACT);
 	json_decref(payload);
-	enum kerr e = store_q_run(c, "INSERT INTO outbox (org_id, event, payload, created_at)"
-		" SELECT org_id, ?, ?, ? FROM users WHERE id = ? AND org_id IS NOT NULL", NULL, NULL, NULL, NULL, "ssii",
-		RESET_OUTBOX_EVENT, text, a->now, a->user_id);
+	int64_t org_id = 0;
+	enum kerr e = store_q_run(c, "SELECT COALESCE(org_id, 0) FROM users WHERE id = ?", store_q_row_int64, &org_id,
+		NULL, NULL, "i", a->user_id);
+	if (e == K_OK && org_id != 0)
+		e = store_outbox_add(c, org_id, RESET_OUTBOX_EVENT, text, a->now);
 	free(text);
 	return e;
 }

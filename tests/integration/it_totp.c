@@ -445,21 +445,38 @@ static void db_text(const char *sql, char *out, size_t n)
 	sqlite3_close(db);
 }
 
+static void issue_reset_code(int64_t user, char *code, size_t n)
+{
+	char path[128];
+	snprintf(path, sizeof path, "/api/v1/users/%lld/reset-code", (long long)user);
+	json_t *j = call(&admin, "POST", path, "{}", 201);
+	snprintf(code, n, "%s", json_string_value(json_object_get(j, "code")));
+	json_decref(j);
+}
+
 /* A reset code issued for an organisation's user leaves an outbox row for
- * the organisation saying so, without the code. */
+ * the organisation's webhook saying so, without the code; an organisation
+ * without a webhook gets none (nothing would ever send it). */
 static void reset_in_outbox(void **state)
 {
 	(void)state;
 	int64_t id = user_id("ent1");
-	char path[128], payload[1024], want[64];
-	snprintf(path, sizeof path, "/api/v1/users/%lld/reset-code", (long long)id);
-	json_t *j = call(&admin, "POST", path, "{}", 201);
-	const char *code = json_string_value(json_object_get(j, "code"));
+	char sql[160], org[32], count[32], code[64], path[128], payload[1024], want[64];
+	issue_reset_code(id, code, sizeof code);
+	db_text("SELECT COUNT(*) FROM outbox WHERE event = 'reset_issued'", count, sizeof count);
+	assert_string_equal(count, "0");
+
+	snprintf(sql, sizeof sql, "SELECT org_id FROM users WHERE id = %lld", (long long)id);
+	db_text(sql, org, sizeof org);
+	snprintf(path, sizeof path, "/api/v1/organisations/%s", org);
+	json_decref(call(&bureau, "PATCH", path, "{\"webhook_url\":\"http://127.0.0.1:9/hook\"}", 200));
+	issue_reset_code(id, code, sizeof code);
 	db_text("SELECT payload FROM outbox WHERE event = 'reset_issued' ORDER BY id DESC LIMIT 1", payload, sizeof payload);
 	snprintf(want, sizeof want, "\"user_id\":%lld", (long long)id);
 	assert_non_null(strstr(payload, want));
 	assert_null(strstr(payload, code));
-	json_decref(j);
+	db_text("SELECT COUNT(*) FROM outbox WHERE event = 'reset_issued'", count, sizeof count);
+	assert_string_equal(count, "1");
 }
 
 static int setup(void **state)
