@@ -792,6 +792,21 @@ static int search_ranges(const char *q, struct search_ranges *r)
 	" AND vin < ? AND +booking_id < ? ORDER BY +booking_id DESC LIMIT ?) v"
 #define SEARCH_NEWEST_YEAR_SQL BOOKING_COLUMNS LIST_FILTER(SCOPE_ORG_NO_INDEX) \
 	" AND id IN (" NEWEST_YEAR_MATCHES ") ORDER BY id DESC LIMIT ?" DB_PLAN_EACH_CALL
+/* The bureau's term of exactly a VIN head's length (BOOKING_VIN_LINE_CHARS,
+ * BOOKING_VIN_MODEL_CHARS): its VINs are the head's own, walked newest first
+ * in booking_vehicles_vin_line or _vin_model (migration 13, whose expressions
+ * this repeats), stopping at the page; the declaration numbers and plates as
+ * NEWEST_MATCHES. */
+#define VIN_HEAD(chars) "substr(vin, 1, " SQL_INT(chars) ")"
+#define NEWEST_HEAD_MATCHES(chars) \
+	"SELECT id FROM (SELECT id FROM bookings WHERE " MATCH_ANY " AND declaration_digits >= ? AND declaration_digits < ?" \
+	" AND +id < ? ORDER BY +id DESC LIMIT ?) d" \
+	" UNION SELECT booking_id FROM (SELECT booking_id FROM booking_plates WHERE " MATCH_ANY " AND plate >= ?" \
+	" AND plate < ? AND +booking_id < ? ORDER BY +booking_id DESC LIMIT ?) p" \
+	" UNION SELECT booking_id FROM (SELECT booking_id FROM booking_vehicles WHERE " VIN_HEAD(chars) " = ?" \
+	" AND booking_id < ? ORDER BY booking_id DESC LIMIT ?) v"
+#define SEARCH_NEWEST_HEAD_SQL(chars) BOOKING_COLUMNS LIST_FILTER(SCOPE_ALL) \
+	" AND id IN (" NEWEST_HEAD_MATCHES(chars) ") ORDER BY id DESC LIMIT ?" DB_PLAN_EACH_CALL
 /* Below the floor (many matches, but old ones: a year's prefix of the
  * declaration number) with a state, a kind or a site to test: each branch's
  * newest matches that pass, at most LIMIT each. */
@@ -868,13 +883,19 @@ static enum list_scope list_binds_of(const struct booking_filter *f, int limit, 
 }
 
 /* *matches: the term's matches in the scope's search indexes, each range
- * counted up to cap. */
-static enum kerr search_count(struct store *st, enum list_scope scope, const struct search_ranges *r,
-	const struct list_binds *b, int64_t cap, int64_t *matches)
+ * counted up to cap (the VINs up to vin_cap: 0 leaves them out). */
+static enum kerr search_count_vins(struct store *st, enum list_scope scope, const struct search_ranges *r,
+	const struct list_binds *b, int64_t cap, int64_t vin_cap, int64_t *matches)
 {
 	*matches = 0;
 	return store_q_wide(st, probe_sql[scope], store_q_row_int64, matches, "issiissiissi", b->match_lead, r->dlo, r->dhi,
-		cap, b->match_lead, r->lo, r->hi, cap, b->match_lead, r->lo, r->hi, cap);
+		cap, b->match_lead, r->lo, r->hi, cap, b->match_lead, r->lo, r->hi, vin_cap);
+}
+
+static enum kerr search_count(struct store *st, enum list_scope scope, const struct search_ranges *r,
+	const struct list_binds *b, int64_t cap, int64_t *matches)
+{
+	return search_count_vins(st, scope, r, b, cap, cap, matches);
 }
 
 struct walk_floor {
@@ -945,6 +966,26 @@ static enum kerr list_run_year(struct store *st, const struct list_binds *b, con
 		b->limit, b->limit);
 }
 
+/* The bureau's term (exact) of exactly a VIN head's length: that head's
+ * characters, else 0. */
+static int vin_head_term(enum list_scope scope, const struct list_binds *b, const struct search_ranges *r)
+{
+	size_t chars = utf8_chars(r->lo);
+	if (scope != LIST_ALL || !b->exact)
+		return 0;
+	return chars == BOOKING_VIN_LINE_CHARS || chars == BOOKING_VIN_MODEL_CHARS ? (int)chars : 0;
+}
+
+static enum kerr list_run_head(struct store *st, int head, const struct list_binds *b, const struct search_ranges *r,
+	struct list_job *l)
+{
+	const char *sql = head == BOOKING_VIN_MODEL_CHARS ? SEARCH_NEWEST_HEAD_SQL(BOOKING_VIN_MODEL_CHARS)
+		: SEARCH_NEWEST_HEAD_SQL(BOOKING_VIN_LINE_CHARS);
+	return store_q_wide(st, sql, summary_row, l, "iiissssi" "issii" "issii" "sii" "i", b->lead, b->site, b->site,
+		b->state, b->state, b->kind, b->kind, b->cursor, b->match_lead, r->dlo, r->dhi, b->cursor, b->limit,
+		b->match_lead, r->lo, r->hi, b->cursor, b->limit, r->lo, b->cursor, b->limit, b->limit);
+}
+
 /* A dense term: the walk down to the floor, then, for what the page still
  * lacks, the newest matches below it: from the indexes alone when exact,
  * else tested on their bookings. More than b->matches_max matches, none in
@@ -982,16 +1023,19 @@ static enum kerr search_dense(struct store *st, enum list_scope scope, struct li
 
 /* Fewer matches than b->dense_matches: their newest (from the indexes
  * alone when exact and more than BOOKING_SEARCH_NEWEST_PAGES pages of
- * them); more: the walk. */
+ * them; a VIN head's from its own index, not counted); more: the walk. */
 static enum kerr search_run(struct store *st, enum list_scope scope, struct list_binds *b,
 	const struct search_ranges *r, struct list_job *l)
 {
 	int64_t matches = 0;
-	enum kerr e = search_count(st, scope, r, b, b->dense_matches, &matches);
+	int head = vin_head_term(scope, b, r);	/* its VINs need no counting: the page is their first entries */
+	enum kerr e = search_count_vins(st, scope, r, b, b->dense_matches, head ? 0 : b->dense_matches, &matches);
 	if (e != K_OK)
 		return e;
 	if (matches >= b->dense_matches)
 		return search_dense(st, scope, b, r, l);
+	if (head)
+		return list_run_head(st, head, b, r, l);
 	int newest = b->exact && matches > b->limit * BOOKING_SEARCH_NEWEST_PAGES;
 	return list_run(st, newest ? PLAN_NEWEST : PLAN_SPARSE, scope, b, r, l);
 }

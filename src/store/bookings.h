@@ -154,6 +154,16 @@ struct booking_filter {
  * K_SEARCH_TOO_BROAD for its declaration numbers (its plates and VINs still
  * count). */
 #define BOOKING_DECLARATION_YEAR_DIGITS 8
+/* A VIN's first characters as the vehicles are also indexed by them
+ * (migration 13), newest first within each: the shortest prefix a search
+ * takes (BOOKING_SEARCH_PREFIX_MIN: the world manufacturer identifier and one
+ * more, a maker's line) and the manufacturer identifier with the vehicle
+ * descriptor section (ISO 3779: a model). Every VIN of such a head matches a
+ * term of exactly that many characters, so the bureau's search by such a term
+ * reads its newest VINs no further than the page, however many match (a
+ * model: 11,000 on the million); other lengths read their range. */
+#define BOOKING_VIN_LINE_CHARS BOOKING_SEARCH_PREFIX_MIN
+#define BOOKING_VIN_MODEL_CHARS 8
 /* *items: a new array of summaries, newest first; *next_cursor 0 at the end. */
 enum kerr store_booking_list(struct store *st, const struct booking_filter *f, json_t **items, int64_t *next_cursor)
 	KOUAN_MUST_USE;
