@@ -82,8 +82,10 @@ static void queue_keys(json_t *doc, const struct queue_row *r, int64_t now)
 	json_object_set_new(doc, "organisation_name", json_string(r->org_name));
 }
 
-/* The first n rows' documents, read together (five statements per
- * STORE_IN_CHUNK bookings, not five per booking), in the queue's order. */
+/* The first n rows' summaries with their plates, read together (two
+ * statements per STORE_IN_CHUNK bookings), in the queue's order: what the
+ * approvers' page and its export show, without the vehicles, attachments
+ * and history of each (the booking's own page reads those). */
 static enum kerr queue_items(struct store *st, const struct queue *q, size_t n, int64_t now, json_t *arr)
 {
 	if (n == 0)
@@ -92,7 +94,7 @@ static enum kerr queue_items(struct store *st, const struct queue *q, size_t n, 
 	json_t **docs = xmalloc(n * sizeof *docs);
 	for (size_t i = 0; i < n; i++)
 		ids[i] = q->v[i].id;
-	enum kerr e = store_booking_get_many(st, ids, n, docs);
+	enum kerr e = store_booking_summaries(st, ids, n, docs);
 	for (size_t i = 0; e == K_OK && i < n; i++) {
 		queue_keys(docs[i], &q->v[i], now);
 		json_array_append_new(arr, docs[i]);

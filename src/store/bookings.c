@@ -545,15 +545,12 @@ static enum kerr read_fresh(const struct conn *c, int64_t id, struct booking_fre
 	return get_finish(&g, get_run(c, &g), &f->meta, &f->doc);
 }
 
-/* store_booking_get_many: the documents of n ids, filled by one statement
- * per table; each child row names its booking in its last column. */
+/* store_booking_summaries: the rows of n ids, then their plates, one
+ * statement each per STORE_IN_CHUNK ids; each plate names its booking. */
 struct many_job {
 	const int64_t *ids;
 	size_t n;
 	json_t **docs;
-	row_fn child;	/* the child table's own row reader */
-	const char *key;	/* its array in the document */
-	int id_col;	/* the column holding its booking's id */
 };
 
 static json_t **many_slot(struct many_job *m, int64_t id)
@@ -575,38 +572,16 @@ static enum kerr many_booking_row(const struct conn *c, struct db_stmt *s, void 
 	}
 	json_decref(*slot);
 	*slot = r.doc;
-	/* the children's arrays in store_booking_get's order */
 	json_object_set_new(r.doc, "plates", json_array());
-	json_object_set_new(r.doc, "vehicles", json_array());
-	json_object_set_new(r.doc, "attachments", json_array());
-	json_object_set_new(r.doc, "history", json_array());
 	return K_OK;
 }
 
-static enum kerr many_child_row(const struct conn *c, struct db_stmt *s, void *arg)
+static enum kerr many_plate_row(const struct conn *c, struct db_stmt *s, void *arg)
 {
-	struct many_job *m = arg;
-	json_t **slot = many_slot(m, c->drv->column_int64(s, m->id_col));
-	json_t *arr = slot && *slot ? json_object_get(*slot, m->key) : NULL;
-	return arr ? m->child(c, s, arr) : K_OK;
+	json_t **slot = many_slot(arg, c->drv->column_int64(s, 1));
+	json_t *plates = slot && *slot ? json_object_get(*slot, "plates") : NULL;
+	return plates ? append_text(c, s, plates) : K_OK;
 }
-
-struct many_child {
-	const char *head, *tail, *key;
-	row_fn child;
-	int id_col;
-};
-static const struct many_child many_children[] = {
-	{"SELECT plate, booking_id FROM booking_plates WHERE booking_id IN ", " ORDER BY booking_id, position", "plates",
-		append_text, 1},
-	{"SELECT vin, plate, brand, colour, displacement, power, tonnage, booking_id FROM booking_vehicles"
-		" WHERE booking_id IN ", " ORDER BY booking_id, position", "vehicles", vehicle_row, N_VEHICLE_KEYS},
-	{"SELECT id, type, filename, content_type, size, created_at, booking_id FROM attachments WHERE booking_id IN ",
-		" ORDER BY booking_id, id", "attachments", attachment_row, 6},
-	{"SELECT h.action, h.from_state, h.to_state, h.actor_id, COALESCE(u.username, ''), h.at, h.reason, h.booking_id"
-		" FROM booking_history h LEFT JOIN users u ON u.id = h.actor_id WHERE h.booking_id IN ",
-		" ORDER BY h.booking_id, h.id", "history", history_row, 7},
-};
 
 static enum kerr many_run(const struct conn *c, void *arg)
 {
@@ -615,17 +590,13 @@ static enum kerr many_run(const struct conn *c, void *arg)
 	for (size_t i = 0; e == K_OK && i < m->n; i++)
 		if (m->docs[i] == NULL)
 			e = K_NOT_FOUND;
-	for (size_t k = 0; e == K_OK && k < COUNT(many_children); k++) {
-		const struct many_child *ch = &many_children[k];
-		m->child = ch->child;
-		m->key = ch->key;
-		m->id_col = ch->id_col;
-		e = store_q_in(c, ch->head, m->ids, m->n, ch->tail, many_child_row, m);
-	}
+	if (e == K_OK)
+		e = store_q_in(c, "SELECT plate, booking_id FROM booking_plates WHERE booking_id IN ", m->ids, m->n,
+			" ORDER BY booking_id, position", many_plate_row, m);
 	return e;
 }
 
-enum kerr store_booking_get_many(struct store *st, const int64_t *ids, size_t n, json_t **docs)
+enum kerr store_booking_summaries(struct store *st, const int64_t *ids, size_t n, json_t **docs)
 {
 	struct many_job m = {.ids = ids, .n = n, .docs = docs};
 	for (size_t i = 0; i < n; i++)

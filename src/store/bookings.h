@@ -71,10 +71,11 @@ enum kerr store_booking_stamp(struct store *st, int64_t id, struct booking_meta 
  * attachment), read with it. */
 struct booking_stamp store_booking_stamp_of(const struct booking_meta *meta, json_t *doc);
 
-/* Several whole bookings, five statements per STORE_IN_CHUNK of them (not
- * five per booking): docs[i] (an array of n >= 1, distinct ids) gets the document store_booking_get
- * gives for ids[i]; K_NOT_FOUND (and no documents) when one is missing. */
-enum kerr store_booking_get_many(struct store *st, const int64_t *ids, size_t n, json_t **docs) KOUAN_MUST_USE;
+/* Several bookings as store_booking_list gives them (no children) with their
+ * "plates", read on one snapshot, two statements per STORE_IN_CHUNK of them
+ * (not two per booking): docs[i] (an array of n >= 1, distinct ids) gets
+ * ids[i]'s; K_NOT_FOUND (and no documents) when one is missing. */
+enum kerr store_booking_summaries(struct store *st, const int64_t *ids, size_t n, json_t **docs) KOUAN_MUST_USE;
 
 /* Write the writable keys of doc (and "declared") if the booking is still
  * editable and at meta->version: K_WRONG_STATE when its state no longer
