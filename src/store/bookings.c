@@ -778,6 +778,15 @@ static int search_ranges(const char *q, struct search_ranges *r)
 	" AND booking_id < ? ORDER BY booking_id DESC LIMIT ?) v"
 #define SEARCH_NEWEST_HEAD_SQL(chars) BOOKING_COLUMNS LIST_FILTER(SCOPE_ALL) \
 	" AND id IN (" NEWEST_HEAD_MATCHES(chars) ") ORDER BY id DESC LIMIT ?" DB_PLAN_EACH_CALL
+/* ... and when its declaration numbers and plates are few (a whole plate of
+ * 8 characters), those as ALL_MATCHES, prepared as SEARCH_SPARSE_SQL is. */
+#define ALL_HEAD_MATCHES(chars) \
+	"SELECT id FROM bookings WHERE " MATCH_ANY " AND declaration_digits >= ? AND declaration_digits < ?" \
+	" UNION SELECT booking_id FROM booking_plates WHERE " MATCH_ANY " AND plate >= ? AND plate < ?" \
+	" UNION SELECT booking_id FROM (SELECT booking_id FROM booking_vehicles WHERE " VIN_HEAD(chars) " = ?" \
+	" AND booking_id < ? ORDER BY booking_id DESC LIMIT ?) v"
+#define SEARCH_SPARSE_HEAD_SQL(chars) BOOKING_COLUMNS LIST_FILTER(SCOPE_ALL) \
+	" AND id IN (" ALL_HEAD_MATCHES(chars) ") ORDER BY id DESC LIMIT ?"
 /* Below the floor (many matches, but old ones: a year's prefix of the
  * declaration number) with a state, a kind or a site to test: each branch's
  * newest matches that pass, at most LIMIT each. */
@@ -947,14 +956,22 @@ static int vin_head_term(enum list_scope scope, const struct list_binds *b, cons
 	return chars == BOOKING_VIN_LINE_CHARS || chars == BOOKING_VIN_MODEL_CHARS ? (int)chars : 0;
 }
 
-static enum kerr list_run_head(struct store *st, int head, const struct list_binds *b, const struct search_ranges *r,
-	struct list_job *l)
+/* The head's VINs from its index; its declaration numbers and plates each
+ * ordered in their index when more than a few pages of them (newest), else
+ * looked up. */
+static enum kerr list_run_head(struct store *st, int head, int newest, const struct list_binds *b,
+	const struct search_ranges *r, struct list_job *l)
 {
-	const char *sql = head == BOOKING_VIN_MODEL_CHARS ? SEARCH_NEWEST_HEAD_SQL(BOOKING_VIN_MODEL_CHARS)
-		: SEARCH_NEWEST_HEAD_SQL(BOOKING_VIN_LINE_CHARS);
-	return store_q_wide(st, sql, summary_row, l, "iiissssi" "issii" "issii" "sii" "i", b->lead, b->site, b->site,
-		b->state, b->state, b->kind, b->kind, b->cursor, b->match_lead, r->dlo, r->dhi, b->cursor, b->limit,
-		b->match_lead, r->lo, r->hi, b->cursor, b->limit, r->lo, b->cursor, b->limit, b->limit);
+	int model = head == BOOKING_VIN_MODEL_CHARS;
+	if (!newest)
+		return store_q_wide(st, model ? SEARCH_SPARSE_HEAD_SQL(BOOKING_VIN_MODEL_CHARS)
+			: SEARCH_SPARSE_HEAD_SQL(BOOKING_VIN_LINE_CHARS), summary_row, l, "iiissssi" "iss" "iss" "sii" "i",
+			b->lead, b->site, b->site, b->state, b->state, b->kind, b->kind, b->cursor, b->match_lead, r->dlo, r->dhi,
+			b->match_lead, r->lo, r->hi, r->lo, b->cursor, b->limit, b->limit);
+	return store_q_wide(st, model ? SEARCH_NEWEST_HEAD_SQL(BOOKING_VIN_MODEL_CHARS)
+		: SEARCH_NEWEST_HEAD_SQL(BOOKING_VIN_LINE_CHARS), summary_row, l, "iiissssi" "issii" "issii" "sii" "i",
+		b->lead, b->site, b->site, b->state, b->state, b->kind, b->kind, b->cursor, b->match_lead, r->dlo, r->dhi,
+		b->cursor, b->limit, b->match_lead, r->lo, r->hi, b->cursor, b->limit, r->lo, b->cursor, b->limit, b->limit);
 }
 
 /* A dense term: the walk down to the floor, then, for what the page still
@@ -1005,9 +1022,9 @@ static enum kerr search_run(struct store *st, enum list_scope scope, struct list
 		return e;
 	if (matches >= b->dense_matches)
 		return search_dense(st, scope, b, r, l);
-	if (head)
-		return list_run_head(st, head, b, r, l);
 	int newest = b->exact && matches > b->limit * BOOKING_SEARCH_NEWEST_PAGES;
+	if (head)
+		return list_run_head(st, head, newest, b, r, l);
 	return list_run(st, newest ? PLAN_NEWEST : PLAN_SPARSE, scope, b, r, l);
 }
 
