@@ -2,6 +2,9 @@
 # Search and list pages with many bookings in the database (issue 14), not part of the tests:
 #   bench/million.sh make DB COUNT             a database with COUNT bookings (bench/million.py), and how long it took
 #   bench/million.sh measure DB [DURATION]     p50/p99 of each query over HTTP (wrk --latency), per role
+#   bench/million.sh cpu DB [REQUESTS]         CPU time per request of each query (the server's, and on PostgreSQL
+#                                              the cluster's processes'), REQUESTS (40) one after another: what the
+#                                              machine's load inflates least
 #   bench/million.sh [COUNT] [DURATION]        both, on SQLite and on PostgreSQL, in a folder removed after
 #                                              (./kouan.sh bench runs 100000 5s; the README's figures: 1000000)
 # DB: a SQLite file path, or a folder for a throwaway PostgreSQL cluster (tests/pg.sh) holding its URL.
@@ -89,12 +92,45 @@ wrk_one() {
 	return 0
 }
 
+# CPU seconds (user + system) of the processes named, in clock ticks.
+ticks() {
+	local t=0 p
+	for p in "$@"; do [ -r "/proc/$p/stat" ] && t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done
+	echo "$t"
+}
+# The PostgreSQL cluster's processes (none for SQLite: its queries run in the server).
+cluster_pids() {
+	local pm
+	[ -d "$db" ] || return 0
+	pm=$(head -n1 "$(cat "$db/cluster")/data/postmaster.pid" 2>/dev/null) || return 0
+	echo "$pm" "$(pgrep -P "$pm" | tr '\n' ' ')"
+}
+# One query's CPU per request on one server (PID): "server X ms" and, on PostgreSQL, "database Y ms".
+cpu_one() {
+	local url=$1 cookie=$2 pid=$3 n=${requests:-40} s0 d0 s1 d1 code i
+	local -a pg
+	for i in 1 2 3; do curl -s -o /dev/null -H "Cookie: kouan_session=$cookie" "$url"; done
+	read -ra pg <<<"$(cluster_pids)"
+	s0=$(ticks "$pid") d0=$(ticks "${pg[@]}")
+	for ((i = 0; i < n; i++)); do
+		code=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: kouan_session=$cookie" "$url")
+	done
+	s1=$(ticks "$pid") d1=$(ticks "${pg[@]}")
+	printf 'server %5.2f ms' "$(echo "($s1 - $s0) * 1000 / $(getconf CLK_TCK) / $n" | bc -l)"
+	[ ${#pg[@]} -gt 0 ] && printf '  database %5.2f ms' "$(echo "($d1 - $d0) * 1000 / $(getconf CLK_TCK) / $n" | bc -l)"
+	[ "$code" = 200 ] || printf ' (answered %s)' "$code"
+	return 0
+}
+one() {
+	if [ "$mode" = cpu ]; then cpu_one "$1" "$2" "$3"; else wrk_one "$1" "$2"; fi
+}
+
 # measure_one NAME COOKIE PATH [BASELINE_COOKIE]
 measure_one() {
 	local name=$1 cookie=$2 path=$3
 	[[ $name == *"${MILLION_ONLY:-}"* ]] || return 0
-	printf '  %-26s %-30s' "$name" "$(wrk_one "$base$path" "$cookie")"
-	[ -n "$base2" ] && printf '  baseline %-30s' "$(wrk_one "$base2$path" "${4:-$cookie}")"
+	printf '  %-26s %-30s' "$name" "$(one "$base$path" "$cookie" "$kpid")"
+	[ -n "$base2" ] && printf '  baseline %-30s' "$(one "$base2$path" "${4:-$cookie}" "$kpid2")"
 	printf '  %s\n' "$path"
 }
 
@@ -108,7 +144,8 @@ login() {
 sql() { if [[ $url == sqlite:* ]]; then sqlite3 "${url#sqlite:}" "$1"; else psql -XAtq "$url" -c "$1"; fi; }
 
 measure() {
-	local db=$1 ent bureau wh org vin plate decl mid
+	local ent bureau wh org vin plate decl mid
+	db=$1
 	url=$(db_url "$db")
 	dur=${2:-10s}
 	serve "$url"
@@ -125,7 +162,8 @@ measure() {
 	echo "million: $(sql 'SELECT COUNT(*) FROM bookings') bookings, $(sql 'SELECT COUNT(*) FROM booking_vehicles') vehicles," \
 		"$(sql 'SELECT COUNT(*) FROM booking_plates') plates, $(sql 'SELECT COUNT(*) FROM booking_history') history rows;" \
 		"bench_ent's organisation $(sql "SELECT COUNT(*) FROM bookings WHERE org_id = $org"); ${url%%:*};" \
-		"wrk -t1 -c$conns -d$dur; $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+		"$([ "$mode" = cpu ] && echo "CPU per request over $requests" || echo "wrk -t1 -c$conns -d$dur");" \
+		"$(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 	for who in enterprise bureau; do
 		local c=$ent c2=$ent2
 		[ $who = bureau ] && c=$bureau c2=$bureau2
@@ -154,9 +192,14 @@ measure() {
 
 urlenc() { python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1]))' "$1"; }
 
+mode=wrk
 case "${1:-}" in
 make) make_db "$2" "$3" ;;
 measure) measure "$2" "${3:-10s}" ;;
+cpu)
+	mode=cpu requests=${3:-40}
+	measure "$2"
+	;;
 *)
 	count=${1:-1000000} dur=${2:-10s}
 	tmp=$(mktemp -d)

@@ -26,9 +26,10 @@ struct approval_filter {
 	int limit;
 };
 
-/* Bookings the approver decides on, newest first: each the booking's
- * document (store_booking_get) with "submitted_at", "waiting_s" (from
- * submitted_at to now), "site_name" and "organisation_name". */
+/* Bookings the approver decides on, newest first: each the booking as the
+ * list gives it (store_booking_summaries: no vehicles, attachments or
+ * history) with its "plates", "submitted_at", "waiting_s" (from submitted_at
+ * to now), "site_name" and "organisation_name". */
 enum kerr store_approvals_list(struct store *st, const struct approval_filter *f, int64_t now, json_t **items,
 	int64_t *next_cursor) KOUAN_MUST_USE;
 /* Pending bookings per site for this approver: a new array of {"site_id",

@@ -545,15 +545,12 @@ static enum kerr read_fresh(const struct conn *c, int64_t id, struct booking_fre
 	return get_finish(&g, get_run(c, &g), &f->meta, &f->doc);
 }
 
-/* store_booking_get_many: the documents of n ids, filled by one statement
- * per table; each child row names its booking in its last column. */
+/* store_booking_summaries: the rows of n ids, then their plates, one
+ * statement each per STORE_IN_CHUNK ids; each plate names its booking. */
 struct many_job {
 	const int64_t *ids;
 	size_t n;
 	json_t **docs;
-	row_fn child;	/* the child table's own row reader */
-	const char *key;	/* its array in the document */
-	int id_col;	/* the column holding its booking's id */
 };
 
 static json_t **many_slot(struct many_job *m, int64_t id)
@@ -575,38 +572,16 @@ static enum kerr many_booking_row(const struct conn *c, struct db_stmt *s, void 
 	}
 	json_decref(*slot);
 	*slot = r.doc;
-	/* the children's arrays in store_booking_get's order */
 	json_object_set_new(r.doc, "plates", json_array());
-	json_object_set_new(r.doc, "vehicles", json_array());
-	json_object_set_new(r.doc, "attachments", json_array());
-	json_object_set_new(r.doc, "history", json_array());
 	return K_OK;
 }
 
-static enum kerr many_child_row(const struct conn *c, struct db_stmt *s, void *arg)
+static enum kerr many_plate_row(const struct conn *c, struct db_stmt *s, void *arg)
 {
-	struct many_job *m = arg;
-	json_t **slot = many_slot(m, c->drv->column_int64(s, m->id_col));
-	json_t *arr = slot && *slot ? json_object_get(*slot, m->key) : NULL;
-	return arr ? m->child(c, s, arr) : K_OK;
+	json_t **slot = many_slot(arg, c->drv->column_int64(s, 1));
+	json_t *plates = slot && *slot ? json_object_get(*slot, "plates") : NULL;
+	return plates ? append_text(c, s, plates) : K_OK;
 }
-
-struct many_child {
-	const char *head, *tail, *key;
-	row_fn child;
-	int id_col;
-};
-static const struct many_child many_children[] = {
-	{"SELECT plate, booking_id FROM booking_plates WHERE booking_id IN ", " ORDER BY booking_id, position", "plates",
-		append_text, 1},
-	{"SELECT vin, plate, brand, colour, displacement, power, tonnage, booking_id FROM booking_vehicles"
-		" WHERE booking_id IN ", " ORDER BY booking_id, position", "vehicles", vehicle_row, N_VEHICLE_KEYS},
-	{"SELECT id, type, filename, content_type, size, created_at, booking_id FROM attachments WHERE booking_id IN ",
-		" ORDER BY booking_id, id", "attachments", attachment_row, 6},
-	{"SELECT h.action, h.from_state, h.to_state, h.actor_id, COALESCE(u.username, ''), h.at, h.reason, h.booking_id"
-		" FROM booking_history h LEFT JOIN users u ON u.id = h.actor_id WHERE h.booking_id IN ",
-		" ORDER BY h.booking_id, h.id", "history", history_row, 7},
-};
 
 static enum kerr many_run(const struct conn *c, void *arg)
 {
@@ -615,17 +590,13 @@ static enum kerr many_run(const struct conn *c, void *arg)
 	for (size_t i = 0; e == K_OK && i < m->n; i++)
 		if (m->docs[i] == NULL)
 			e = K_NOT_FOUND;
-	for (size_t k = 0; e == K_OK && k < COUNT(many_children); k++) {
-		const struct many_child *ch = &many_children[k];
-		m->child = ch->child;
-		m->key = ch->key;
-		m->id_col = ch->id_col;
-		e = store_q_in(c, ch->head, m->ids, m->n, ch->tail, many_child_row, m);
-	}
+	if (e == K_OK)
+		e = store_q_in(c, "SELECT plate, booking_id FROM booking_plates WHERE booking_id IN ", m->ids, m->n,
+			" ORDER BY booking_id, position", many_plate_row, m);
 	return e;
 }
 
-enum kerr store_booking_get_many(struct store *st, const int64_t *ids, size_t n, json_t **docs)
+enum kerr store_booking_summaries(struct store *st, const int64_t *ids, size_t n, json_t **docs)
 {
 	struct many_job m = {.ids = ids, .n = n, .docs = docs};
 	for (size_t i = 0; i < n; i++)
@@ -792,6 +763,30 @@ static int search_ranges(const char *q, struct search_ranges *r)
 	" AND vin < ? AND +booking_id < ? ORDER BY +booking_id DESC LIMIT ?) v"
 #define SEARCH_NEWEST_YEAR_SQL BOOKING_COLUMNS LIST_FILTER(SCOPE_ORG_NO_INDEX) \
 	" AND id IN (" NEWEST_YEAR_MATCHES ") ORDER BY id DESC LIMIT ?" DB_PLAN_EACH_CALL
+/* The bureau's term of exactly a VIN head's length (BOOKING_VIN_LINE_CHARS,
+ * BOOKING_VIN_MODEL_CHARS): its VINs are the head's own, walked newest first
+ * in booking_vehicles_vin_line or _vin_model (migration 13, whose expressions
+ * this repeats), stopping at the page; the declaration numbers and plates as
+ * NEWEST_MATCHES. */
+#define VIN_HEAD(chars) "substr(vin, 1, " SQL_INT(chars) ")"
+#define NEWEST_HEAD_MATCHES(chars) \
+	"SELECT id FROM (SELECT id FROM bookings WHERE " MATCH_ANY " AND declaration_digits >= ? AND declaration_digits < ?" \
+	" AND +id < ? ORDER BY +id DESC LIMIT ?) d" \
+	" UNION SELECT booking_id FROM (SELECT booking_id FROM booking_plates WHERE " MATCH_ANY " AND plate >= ?" \
+	" AND plate < ? AND +booking_id < ? ORDER BY +booking_id DESC LIMIT ?) p" \
+	" UNION SELECT booking_id FROM (SELECT booking_id FROM booking_vehicles WHERE " VIN_HEAD(chars) " = ?" \
+	" AND booking_id < ? ORDER BY booking_id DESC LIMIT ?) v"
+#define SEARCH_NEWEST_HEAD_SQL(chars) BOOKING_COLUMNS LIST_FILTER(SCOPE_ALL) \
+	" AND id IN (" NEWEST_HEAD_MATCHES(chars) ") ORDER BY id DESC LIMIT ?" DB_PLAN_EACH_CALL
+/* ... and when its declaration numbers and plates are few (a whole plate of
+ * 8 characters), those as ALL_MATCHES, prepared as SEARCH_SPARSE_SQL is. */
+#define ALL_HEAD_MATCHES(chars) \
+	"SELECT id FROM bookings WHERE " MATCH_ANY " AND declaration_digits >= ? AND declaration_digits < ?" \
+	" UNION SELECT booking_id FROM booking_plates WHERE " MATCH_ANY " AND plate >= ? AND plate < ?" \
+	" UNION SELECT booking_id FROM (SELECT booking_id FROM booking_vehicles WHERE " VIN_HEAD(chars) " = ?" \
+	" AND booking_id < ? ORDER BY booking_id DESC LIMIT ?) v"
+#define SEARCH_SPARSE_HEAD_SQL(chars) BOOKING_COLUMNS LIST_FILTER(SCOPE_ALL) \
+	" AND id IN (" ALL_HEAD_MATCHES(chars) ") ORDER BY id DESC LIMIT ?"
 /* Below the floor (many matches, but old ones: a year's prefix of the
  * declaration number) with a state, a kind or a site to test: each branch's
  * newest matches that pass, at most LIMIT each. */
@@ -868,13 +863,19 @@ static enum list_scope list_binds_of(const struct booking_filter *f, int limit, 
 }
 
 /* *matches: the term's matches in the scope's search indexes, each range
- * counted up to cap. */
-static enum kerr search_count(struct store *st, enum list_scope scope, const struct search_ranges *r,
-	const struct list_binds *b, int64_t cap, int64_t *matches)
+ * counted up to cap (the VINs up to vin_cap: 0 leaves them out). */
+static enum kerr search_count_vins(struct store *st, enum list_scope scope, const struct search_ranges *r,
+	const struct list_binds *b, int64_t cap, int64_t vin_cap, int64_t *matches)
 {
 	*matches = 0;
 	return store_q_wide(st, probe_sql[scope], store_q_row_int64, matches, "issiissiissi", b->match_lead, r->dlo, r->dhi,
-		cap, b->match_lead, r->lo, r->hi, cap, b->match_lead, r->lo, r->hi, cap);
+		cap, b->match_lead, r->lo, r->hi, cap, b->match_lead, r->lo, r->hi, vin_cap);
+}
+
+static enum kerr search_count(struct store *st, enum list_scope scope, const struct search_ranges *r,
+	const struct list_binds *b, int64_t cap, int64_t *matches)
+{
+	return search_count_vins(st, scope, r, b, cap, cap, matches);
 }
 
 struct walk_floor {
@@ -945,6 +946,34 @@ static enum kerr list_run_year(struct store *st, const struct list_binds *b, con
 		b->limit, b->limit);
 }
 
+/* The bureau's term (exact) of exactly a VIN head's length: that head's
+ * characters, else 0. */
+static int vin_head_term(enum list_scope scope, const struct list_binds *b, const struct search_ranges *r)
+{
+	size_t chars = utf8_chars(r->lo);
+	if (scope != LIST_ALL || !b->exact)
+		return 0;
+	return chars == BOOKING_VIN_LINE_CHARS || chars == BOOKING_VIN_MODEL_CHARS ? (int)chars : 0;
+}
+
+/* The head's VINs from its index; its declaration numbers and plates each
+ * ordered in their index when more than a few pages of them (newest), else
+ * looked up. */
+static enum kerr list_run_head(struct store *st, int head, int newest, const struct list_binds *b,
+	const struct search_ranges *r, struct list_job *l)
+{
+	int model = head == BOOKING_VIN_MODEL_CHARS;
+	if (!newest)
+		return store_q_wide(st, model ? SEARCH_SPARSE_HEAD_SQL(BOOKING_VIN_MODEL_CHARS)
+			: SEARCH_SPARSE_HEAD_SQL(BOOKING_VIN_LINE_CHARS), summary_row, l, "iiissssi" "iss" "iss" "sii" "i",
+			b->lead, b->site, b->site, b->state, b->state, b->kind, b->kind, b->cursor, b->match_lead, r->dlo, r->dhi,
+			b->match_lead, r->lo, r->hi, r->lo, b->cursor, b->limit, b->limit);
+	return store_q_wide(st, model ? SEARCH_NEWEST_HEAD_SQL(BOOKING_VIN_MODEL_CHARS)
+		: SEARCH_NEWEST_HEAD_SQL(BOOKING_VIN_LINE_CHARS), summary_row, l, "iiissssi" "issii" "issii" "sii" "i",
+		b->lead, b->site, b->site, b->state, b->state, b->kind, b->kind, b->cursor, b->match_lead, r->dlo, r->dhi,
+		b->cursor, b->limit, b->match_lead, r->lo, r->hi, b->cursor, b->limit, r->lo, b->cursor, b->limit, b->limit);
+}
+
 /* A dense term: the walk down to the floor, then, for what the page still
  * lacks, the newest matches below it: from the indexes alone when exact,
  * else tested on their bookings. More than b->matches_max matches, none in
@@ -982,17 +1011,20 @@ static enum kerr search_dense(struct store *st, enum list_scope scope, struct li
 
 /* Fewer matches than b->dense_matches: their newest (from the indexes
  * alone when exact and more than BOOKING_SEARCH_NEWEST_PAGES pages of
- * them); more: the walk. */
+ * them; a VIN head's from its own index, not counted); more: the walk. */
 static enum kerr search_run(struct store *st, enum list_scope scope, struct list_binds *b,
 	const struct search_ranges *r, struct list_job *l)
 {
 	int64_t matches = 0;
-	enum kerr e = search_count(st, scope, r, b, b->dense_matches, &matches);
+	int head = vin_head_term(scope, b, r);	/* its VINs need no counting: the page is their first entries */
+	enum kerr e = search_count_vins(st, scope, r, b, b->dense_matches, head ? 0 : b->dense_matches, &matches);
 	if (e != K_OK)
 		return e;
 	if (matches >= b->dense_matches)
 		return search_dense(st, scope, b, r, l);
 	int newest = b->exact && matches > b->limit * BOOKING_SEARCH_NEWEST_PAGES;
+	if (head)
+		return list_run_head(st, head, newest, b, r, l);
 	return list_run(st, newest ? PLAN_NEWEST : PLAN_SPARSE, scope, b, r, l);
 }
 

@@ -71,10 +71,11 @@ enum kerr store_booking_stamp(struct store *st, int64_t id, struct booking_meta 
  * attachment), read with it. */
 struct booking_stamp store_booking_stamp_of(const struct booking_meta *meta, json_t *doc);
 
-/* Several whole bookings, five statements per STORE_IN_CHUNK of them (not
- * five per booking): docs[i] (an array of n >= 1, distinct ids) gets the document store_booking_get
- * gives for ids[i]; K_NOT_FOUND (and no documents) when one is missing. */
-enum kerr store_booking_get_many(struct store *st, const int64_t *ids, size_t n, json_t **docs) KOUAN_MUST_USE;
+/* Several bookings as store_booking_list gives them (no children) with their
+ * "plates", read on one snapshot, two statements per STORE_IN_CHUNK of them
+ * (not two per booking): docs[i] (an array of n >= 1, distinct ids) gets
+ * ids[i]'s; K_NOT_FOUND (and no documents) when one is missing. */
+enum kerr store_booking_summaries(struct store *st, const int64_t *ids, size_t n, json_t **docs) KOUAN_MUST_USE;
 
 /* Write the writable keys of doc (and "declared") if the booking is still
  * editable and at meta->version: K_WRONG_STATE when its state no longer
@@ -154,6 +155,16 @@ struct booking_filter {
  * K_SEARCH_TOO_BROAD for its declaration numbers (its plates and VINs still
  * count). */
 #define BOOKING_DECLARATION_YEAR_DIGITS 8
+/* A VIN's first characters as the vehicles are also indexed by them
+ * (migration 13), newest first within each: the shortest prefix a search
+ * takes (BOOKING_SEARCH_PREFIX_MIN: the world manufacturer identifier and one
+ * more, a maker's line) and the manufacturer identifier with the vehicle
+ * descriptor section (ISO 3779: a model). Every VIN of such a head matches a
+ * term of exactly that many characters, so the bureau's search by such a term
+ * reads its newest VINs no further than the page, however many match (a
+ * model: 11,000 on the million); other lengths read their range. */
+#define BOOKING_VIN_LINE_CHARS BOOKING_SEARCH_PREFIX_MIN
+#define BOOKING_VIN_MODEL_CHARS 8
 /* *items: a new array of summaries, newest first; *next_cursor 0 at the end. */
 enum kerr store_booking_list(struct store *st, const struct booking_filter *f, json_t **items, int64_t *next_cursor)
 	KOUAN_MUST_USE;

@@ -428,6 +428,14 @@ static const struct migration migrations[] = {
 		 * BOOKING_DECLARATION_YEAR_DIGITS), newest first within each */
 		"CREATE INDEX bookings_org_declaration_year ON bookings(org_id, substr(declaration_digits, 1, 8), id,"
 		" declaration_digits);"},
+	{13,	/* search and the approvals queue with a million bookings (issue 14): the VINs by their maker's line
+		 * (their first 4 characters, BOOKING_VIN_LINE_CHARS) and by their model (8, BOOKING_VIN_MODEL_CHARS),
+		 * newest first within each, so that the bureau's term of exactly that length reads no more of them than
+		 * its page; the approvers' counts read each pending booking's site and kind from bookings_state alone */
+		"CREATE INDEX booking_vehicles_vin_line ON booking_vehicles(substr(vin, 1, 4), booking_id);"
+		"CREATE INDEX booking_vehicles_vin_model ON booking_vehicles(substr(vin, 1, 8), booking_id);"
+		"DROP INDEX bookings_state;"
+		"CREATE INDEX bookings_state ON bookings(state, id, transshipment_site_id, kind);"},
 	{16,	/* the outbox holds rows only for organisations with a webhook (store_outbox_add): those of the others
 		 * could never be sent, grew with every event and were scanned by each sender's run */
 		"DELETE FROM outbox WHERE sent_at IS NULL AND org_id IN (SELECT id FROM organisations WHERE webhook_url = '');"},
