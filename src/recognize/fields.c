@@ -1115,6 +1115,8 @@ static int cmp_float(const void *a, const void *b)
  * "4101501990盐湿牛皮", "中国 (13019/130130)石家庄") is cut into words at
  * spaces, and at a change of script where another line's word starts. */
 #define MAX_COLS 16
+#define TEXT_WALL_SLACK 0.5f	/* points a header may reach over its cell's ruling line */
+#define OCR_WALL_SLACK 0.5f	/* ... font sizes, on a scan */
 
 static int is_ascii_word(uint32_t c) { return c < 0x80 && c != ' '; }
 
@@ -1140,11 +1142,16 @@ static size_t item_columns(const struct fpage *p, const struct flabel *ih, float
 			cols[j - 1] = t;
 		}
 	float yc = (ih->y0 + ih->y1) / 2;
+	/* OCR (issue 13): a header's box reaches over its cell's ruling line by
+	 * a stroke or two (a residue of skew) */
+	float slack = scanned ? OCR_WALL_SLACK * (ih->size > 1 ? ih->size : 8) : TEXT_WALL_SLACK;
 	int ruled = 1;
 	for (size_t i = 0; i < nc && ruled; i++) {
 		float cx = (cols[i].hx0 + cols[i].hx1) / 2;
 		float l = rule_wall(p, cx, yc, -1), rr = rule_wall(p, cx, yc, +1);
-		if (isnan(l) || isnan(rr) || (i > 0 && l < cols[i - 1].hx1 - 0.5f) || (i + 1 < nc && rr > cols[i + 1].hx0 + 0.5f))
+		if (scanned && isnan(rr) && i + 1 == nc)
+			rr = p->w;	/* the table's right edge lost in the scan's margin */
+		if (isnan(l) || isnan(rr) || (i > 0 && l < cols[i - 1].hx1 - slack) || (i + 1 < nc && rr > cols[i + 1].hx0 + slack))
 			ruled = 0;
 		else {
 			cols[i].x0 = l;
@@ -1364,8 +1371,6 @@ struct item_ctx {
 #define ITEM_MAX_NUMBERS 8	/* numbers of the price columns within one item */
 #define PRICE_TOLERANCE_SHARE 0.01	/* quantity × unit price within this share of the total ... */
 #define PRICE_TOLERANCE_ABS 0.05	/* ... plus this much (rounding of the printed price) */
-#define HS_DIGITS 10
-#define HS_DIGITS_OLD 8
 #define SPEC_ROW_GAP 0.3f	/* font sizes above a spec row's label where the item's columns end */
 
 /* One item's band on a page: its columns' rows [y0, y_cols), and a spec row
@@ -1419,13 +1424,28 @@ static long item_no(struct item_band *b, size_t idx, int *ok)
 	return *ok ? no : (long)idx + 1;
 }
 
+/* The 商品编号 column's digits (a code wrapped in a narrow cell comes in
+ * pieces); more digits than a code holds (OCR: a spec's "0|3|" under the
+ * code taken into its column): the code its first line starts with. */
 static void item_hs(struct item_band *b, char *hs, size_t cap)
 {
+	struct rline L[ITEM_MAX_LINES];
+	size_t n = band_col(b, L_I_HS, L);
 	struct sbuf all;
 	sb_init(&all);
-	band_col_text(b, L_I_HS, &all);
+	for (size_t i = 0; i < n; i++)
+		sb_adds(&all, sb_str(&L[i].text));
 	fu_digits_only(sb_str(&all), hs, cap);
+	float top = INFINITY;
+	for (size_t i = 0; i < n && strlen(hs) > FU_HS_DIGITS; i++) {
+		char lead[FU_HS_DIGITS + 1];
+		if (L[i].y0 < top && fu_hs_code_lead(sb_str(&L[i].text), lead, sizeof lead)) {
+			top = L[i].y0;
+			snprintf(hs, cap, "%s", lead);
+		}
+	}
 	sb_free(&all);
+	rlines_free(L, n);
 }
 
 static void spec_add_line(struct item_ctx *ic, struct sbuf *spec, const char *line)
@@ -1794,7 +1814,7 @@ static void item_confidence(struct reader *r, size_t idx, float conf, int ok_no,
 			c = CONF_UNSURE;
 		if (strcmp(keys[k], "no") == 0 && !ok_no)
 			c = CONF_UNSURE;
-		if (strcmp(keys[k], "hs_code") == 0 && hs_len != HS_DIGITS && hs_len != HS_DIGITS_OLD)
+		if (strcmp(keys[k], "hs_code") == 0 && hs_len != FU_HS_DIGITS && hs_len != FU_HS_DIGITS_OLD)
 			c = CONF_UNSURE;
 		set_conf(r, path, c);
 	}
@@ -1869,24 +1889,40 @@ static void item_sources(struct item_ctx *ic, const struct fpage *p, const struc
 	json_decref(read);
 }
 
-/* A line of the 商品编号 column that starts with a commodity code: eight
- * to ten digits (after a speck or two of punctuation), then the end, a space
- * or an ideograph (the name run into the column). */
-static int is_hs_code_line(const char *s)
+
+/* The first lines of a page's item rows: where the 项号 column holds a
+ * number. OCR (issues 4, 13): a 项号 misread ("1 ，", a "2" gone into the
+ * next column) or a 商品编号 read with spaces inside: the lines of the
+ * 商品编号 column that start with a commodity code start rows as well, the
+ * two merged (a row seen by both counts once). */
+#define ROW_START_MERGE 0.8f	/* font sizes between two starts of one row */
+
+static size_t item_starts(const struct reader *r, const struct fpage *p, const struct column *cols, size_t nc,
+	const int *colof, float top, float bottom, float size, float *starts)
 {
-	const unsigned char *u = (const unsigned char *)s;
-	int marks = 0;
-	while (*u && !(*u >= '0' && *u <= '9') && !(*u >= 'A' && *u <= 'Z') && !(*u >= 'a' && *u <= 'z') &&
-	       !(*u >= 0xE4 && *u <= 0xE9) && marks < 3) {
-		if (*u >= 0xC0 || *u < 0x80)
-			marks++;
-		u++;
+	size_t ns = 0;
+	struct rline *L = calloc(FORM_MAX_LINES, sizeof *L);
+	if (!L)
+		abort();
+	size_t n = col_lines(p, cols, col_of(cols, nc, L_I_NO), colof, top, bottom, L, FORM_MAX_LINES, NULL);
+	for (size_t i = 0; i < n && ns < MAX_ITEMS; i++) {
+		long v;
+		if (fu_parse_int(sb_str(&L[i].text), &v) && v > 0)
+			starts[ns++] = L[i].y0;
 	}
-	int digits = 0;
-	while (u[digits] >= '0' && u[digits] <= '9')
-		digits++;
-	unsigned char next = u[digits];
-	return digits >= 8 && digits <= 10 && (next == '\0' || next == ' ' || (next >= 0xE4 && next <= 0xE9));
+	rlines_free(L, n);
+	const struct column *chs = col_of(cols, nc, L_I_HS);
+	if (r->src->scanned && chs) {
+		n = col_lines(p, cols, chs, colof, top, bottom, L, FORM_MAX_LINES, NULL);
+		for (size_t i = 0; i < n && ns < MAX_ITEMS; i++) {
+			char hs[FU_HS_DIGITS + 1];
+			if (fu_hs_code_lead(sb_str(&L[i].text), hs, sizeof hs))
+				starts[ns++] = L[i].y0;
+		}
+		rlines_free(L, n);
+	}
+	free(L);
+	return fu_merge_row_starts(starts, ns, ROW_START_MERGE * size);
 }
 
 static void read_items(struct reader *r, struct item_ctx *ic)
@@ -1908,38 +1944,10 @@ static void read_items(struct reader *r, struct item_ctx *ic)
 			free(colof);
 			continue;
 		}
-		/* an item starts where the 项号 column holds a number */
+		float size = ih->size > 1 ? ih->size : 8;
 		float starts[MAX_ITEMS];
-		size_t ns = 0;
-		struct rline *L = calloc(FORM_MAX_LINES, sizeof *L);
-		if (!L)
-			abort();
-		size_t n = col_lines(p, cols, cno, colof, r->items_top[pi], r->items_bottom[pi], L, FORM_MAX_LINES, NULL);
-		for (size_t i = 0; i < n && ns < MAX_ITEMS; i++) {
-			long v;
-			if (fu_parse_int(sb_str(&L[i].text), &v) && v > 0)
-				starts[ns++] = L[i].y0;
-		}
-		rlines_free(L, n);
-		/* OCR (issue 4): a misread or lost 项号 ("1 ，", a "2" gone into the
-		 * next column); the ten digits of the 商品编号 start an item as well */
-		const struct column *chs = col_of(cols, nc, L_I_HS);
-		if (r->src->scanned && chs) {
-			float hs_starts[MAX_ITEMS];
-			size_t nh = 0;
-			n = col_lines(p, cols, chs, colof, r->items_top[pi], r->items_bottom[pi], L, FORM_MAX_LINES, NULL);
-			for (size_t i = 0; i < n && nh < MAX_ITEMS; i++)
-				if (is_hs_code_line(sb_str(&L[i].text)))
-					hs_starts[nh++] = L[i].y0;
-			rlines_free(L, n);
-			if (nh > 0) {
-				memcpy(starts, hs_starts, nh * sizeof *starts);
-				ns = nh;
-			}
-		}
-		free(L);
+		size_t ns = item_starts(r, p, cols, nc, colof, r->items_top[pi], r->items_bottom[pi], size, starts);
 		for (size_t i = 0; i < ns && json_array_size(ic->items) < MAX_ITEMS; i++) {
-			float size = ih->size > 1 ? ih->size : 8;
 			float y0 = starts[i] - 0.3f * size;
 			float y1 = i + 1 < ns ? starts[i + 1] - 0.3f * size : r->items_bottom[pi];
 			read_item(ic, p, cols, nc, colof, y0, y1);

@@ -702,3 +702,58 @@ int fu_brand_model(const char *spec, char *brand, size_t bcap, char *model, size
 	}
 	return 0;
 }
+
+#define HS_LEAD_MARKS 3	/* specks of punctuation OCR puts before a code */
+
+static int is_cjk_lead(unsigned char c) { return c >= 0xE4 && c <= 0xE9; }	/* U+4000..U+9FFF */
+
+size_t fu_hs_code_lead(const char *s, char *out, size_t cap)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	int marks = 0;
+	while (*u && !is_aalnum(*u) && !is_cjk_lead(*u) && marks < HS_LEAD_MARKS) {
+		if (*u >= 0xC0 || *u < 0x80)
+			marks++;
+		u++;
+	}
+	size_t digits = 0;
+	int splits = 0;
+	char got[FU_HS_DIGITS + 1];
+	for (;;) {
+		while (is_adigit(*u) && digits < FU_HS_DIGITS)
+			got[digits++] = (char)*u++;
+		if (is_adigit(*u))
+			return 0;	/* longer than a code */
+		size_t group = 0;	/* the digits of a group after one space */
+		while (u[0] == ' ' && is_adigit(u[1 + group]))
+			group++;
+		if (*u != ' ' || group == 0 || splits >= FU_HS_MAX_SPLITS || digits + group > FU_HS_DIGITS ||
+		    digits >= FU_HS_DIGITS)
+			break;
+		splits++;
+		u++;
+	}
+	if (digits < FU_HS_DIGITS_OLD || !(*u == '\0' || *u == ' ' || is_cjk_lead(*u)) || cap <= digits)
+		return 0;
+	memcpy(out, got, digits);
+	out[digits] = '\0';
+	return digits;
+}
+
+static int cmp_float_asc(const void *a, const void *b)
+{
+	float x = *(const float *)a, y = *(const float *)b;
+	return x < y ? -1 : x > y;
+}
+
+size_t fu_merge_row_starts(float *ys, size_t n, float tol)
+{
+	if (n == 0)
+		return 0;
+	qsort(ys, n, sizeof *ys, cmp_float_asc);
+	size_t k = 1;
+	for (size_t i = 1; i < n; i++)
+		if (ys[i] - ys[k - 1] > tol)
+			ys[k++] = ys[i];
+	return k;
+}

@@ -47,6 +47,20 @@ int fu_parse_qty(const char *text, double *qty, char *unit, size_t unit_cap);
  * (FU_ARITH_NONE: they already agree, or no unique repair). */
 enum fu_arith { FU_ARITH_NONE = 0, FU_ARITH_QTY, FU_ARITH_PRICE, FU_ARITH_TOTAL };
 enum fu_arith fu_repair_price(double *qty, double *price, double *total);
+/* The commodity code that starts a line of the 商品编号 column: eight to ten
+ * digits after a speck or two of punctuation, then the end, a space or an
+ * ideograph (the name run into the column). OCR's spaces inside the digits
+ * ("200 2901100", at most FU_HS_MAX_SPLITS) are skipped. Copies the digits
+ * to out (cap > FU_HS_DIGITS); returns their number, or 0 when the line does
+ * not start with a code. */
+#define FU_HS_DIGITS 10
+#define FU_HS_DIGITS_OLD 8
+#define FU_HS_MAX_SPLITS 2
+size_t fu_hs_code_lead(const char *s, char *out, size_t cap);
+/* Item rows' first lines found by two means (the 项号 column's numbers, the
+ * 商品编号 column's codes): ys[0..n) sorted, and those within tol of the one
+ * before dropped (one row seen twice). Returns the number kept. */
+size_t fu_merge_row_starts(float *ys, size_t n, float tol);
 /* 美元 / USD / 502 -> "USD". */
 int fu_currency(const char *text, char *iso, size_t cap);
 /* "502/2900/3", "USD/2900.00/3" -> USD, 2900, "3". */
