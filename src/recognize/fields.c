@@ -1527,7 +1527,7 @@ static void unit_wrapped(json_t *qs, const char *line, char *unit, size_t cap)
 
 /* Quantities, one per line; the last is the transaction quantity. Returns
  * the first quantity counted in vehicles (辆), or NAN. */
-static double item_quantities(struct item_band *b, json_t *it)
+static double item_quantities(struct item_band *b, json_t *it, int scanned)
 {
 	struct rline L[ITEM_MAX_LINES];
 	size_t n = band_col(b, L_I_QTY, L);
@@ -1541,6 +1541,9 @@ static double item_quantities(struct item_band *b, json_t *it)
 			unit_wrapped(qs, sb_str(&L[i].text), unit, sizeof unit);
 			continue;
 		}
+		char snapped[sizeof u];
+		if (scanned && ocr_snap_unit(u, snapped, sizeof snapped))	/* OCR (issue 13): 干克 -> 千克 */
+			memcpy(u, snapped, sizeof u);
 		json_array_append_new(qs, json_pack("{s:f,s:s}", "qty", q, "unit", u));
 		qty = q;
 		memcpy(unit, u, sizeof unit);
@@ -1601,7 +1604,8 @@ static int item_prices(struct item_band *b, json_t *it, double qty, int scanned)
 			n = join_number_lines(L, n);
 		for (size_t i = 0; i < n; i++) {
 			double x;
-			if (fu_parse_number(sb_str(&L[i].text), &x)) {
+			if (fu_parse_number(sb_str(&L[i].text), &x) ||
+			    (scanned && fu_parse_number_specked(sb_str(&L[i].text), &x))) {
 				if (nn < ITEM_MAX_NUMBERS)
 					nums[nn++] = x;
 				from_price += separate && price_cols[pc] == L_I_PRICE;
@@ -1637,7 +1641,8 @@ static int item_prices(struct item_band *b, json_t *it, double qty, int scanned)
 	}
 	json_object_set_new(it, "unit_price", isnan(price) ? json_null() : json_real(price));
 	json_object_set_new(it, "total", isnan(total) ? json_null() : json_real(floor(total * 100 + 0.5) / 100));
-	json_object_set_new(it, "currency", jstr_or_null(cur));
+	const char *near = scanned ? ocr_snap_currency(cur) : NULL;	/* OCR (issue 13): TSD -> USD */
+	json_object_set_new(it, "currency", jstr_or_null(near ? near : cur));
 	return sure;
 }
 
@@ -1840,7 +1845,7 @@ static void read_item(struct item_ctx *ic, const struct fpage *p, const struct c
 	char *spec_text = fu_collapse(sb_str(&spec));
 	json_object_set_new(it, "name", jstr_or_null(sb_str(&name)));
 	json_object_set_new(it, "spec", jstr_or_null(spec_text));
-	double vehicles = item_quantities(&b, it);
+	double vehicles = item_quantities(&b, it, ic->r->src->scanned);
 	json_t *jq = json_object_get(it, "qty");
 	int price_sure = item_prices(&b, it, json_is_number(jq) ? json_number_value(jq) : NAN, ic->r->src->scanned) &&
 		json_is_number(jq);

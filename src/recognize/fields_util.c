@@ -403,6 +403,40 @@ int fu_parse_number(const char *text, double *out)
 	return ok;
 }
 
+/* A speck: ASCII punctuation but a sign or point that belongs to the
+ * number, or a full-width mark or quote (lead bytes E2, E3, EF). */
+static size_t speck_len(const unsigned char *u)
+{
+	if (*u == ' ' || (ispunct(*u) && *u != '-' && *u != '+'))
+		return 1;
+	if ((u[0] == 0xE2 || u[0] == 0xE3 || u[0] == 0xEF) && u[1] >= 0x80 && u[2] >= 0x80)
+		return 3;
+	return 0;
+}
+
+int fu_parse_number_specked(const char *text, double *out)
+{
+	char *s = fu_collapse(text);
+	unsigned char *a = (unsigned char *)s;
+	size_t len = strlen(s);
+	int specks = 0;
+	for (size_t k; specks < FU_MAX_SPECKS && (k = speck_len(a)) > 0 && !is_adigit(*a); specks++)
+		a += k;
+	unsigned char *e = (unsigned char *)s + len;
+	for (specks = 0; specks < FU_MAX_SPECKS && e > a; specks++) {
+		if (e[-1] == ' ' || (ispunct(e[-1]) && !is_adigit(e[-1])))
+			e--;
+		else if (e - a >= 3 && (e[-3] == 0xE2 || e[-3] == 0xE3 || e[-3] == 0xEF))
+			e -= 3;
+		else
+			break;
+	}
+	*e = '\0';
+	int ok = *a && fu_parse_number((const char *)a, out);
+	free(s);
+	return ok;
+}
+
 #define ARITH_CENT_HALF 0.0051	/* a total is the product rounded to the cent */
 #define ARITH_MAX_CHARS 24	/* a number's text tried edit by edit */
 #define ARITH_QTY_DECIMALS 3

@@ -37,6 +37,10 @@ int fu_parse_date(const char *text, char *iso, size_t cap);
 /* The whole text is one number (thousands separators allowed). */
 int fu_parse_number(const char *text, double *out);
 int fu_parse_int(const char *text, long *out);
+/* OCR: one number with specks of punctuation OCR put before or after it
+ * ("3875636.70,", "”5032.71", "98960.06 。"), at most FU_MAX_SPECKS a side. */
+#define FU_MAX_SPECKS 2
+int fu_parse_number_specked(const char *text, double *out);
 /* "9辆", "18,990千克" -> 9 and "辆". */
 int fu_parse_qty(const char *text, double *qty, char *unit, size_t unit_cap);
 /* An item's transaction quantity × unit price is its total rounded to the

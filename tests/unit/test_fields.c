@@ -769,6 +769,22 @@ static void merge_row_starts(void **state)
 	assert_int_equal(fu_merge_row_starts(ys, 0, 7.0f), 0);
 }
 
+/* OCR's specks around a number of a price column are not part of it; a
+ * sign, letters or a second number are. */
+static void number_specked(void **state)
+{
+	(void)state;
+	double x = 0;
+	assert_true(fu_parse_number_specked("3875636.70,", &x) && fabs(x - 3875636.70) < 1e-6);
+	assert_true(fu_parse_number_specked("”5032.71", &x) && fabs(x - 5032.71) < 1e-6);
+	assert_true(fu_parse_number_specked("98960.06 。", &x) && fabs(x - 98960.06) < 1e-6);
+	assert_true(fu_parse_number_specked("5.94.", &x) && fabs(x - 5.94) < 1e-6);
+	assert_false(fu_parse_number_specked("USD", &x));
+	assert_false(fu_parse_number_specked("1.6911 5032.71", &x));
+	assert_false(fu_parse_number_specked("13.12件", &x));
+	assert_false(fu_parse_number_specked(",.,", &x));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -787,6 +803,7 @@ int main(void)
 		cmocka_unit_test(hs_code_lead),
 		cmocka_unit_test(merge_row_starts),
 		cmocka_unit_test(ocr_ruled_item_rows),
+		cmocka_unit_test(number_specked),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

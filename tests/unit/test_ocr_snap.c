@@ -195,6 +195,40 @@ static void test_region_places(void **state)
 	place("RUS", "65", NULL);
 }
 
+/* Item units as OCR reads them snapped to the unit table; a one-character
+ * unit is never guessed, ties and strangers stay as read. */
+static void unit(const char *read, const char *want)
+{
+	char out[32] = "";
+	int changed = ocr_snap_unit(read, out, sizeof out);
+	if (want) {
+		assert_int_equal(changed, 1);
+		assert_string_equal(out, want);
+	} else {
+		assert_int_equal(changed, 0);
+	}
+}
+
+static void test_units(void **state)
+{
+	(void)state;
+	unit("干克", "千克");
+	unit("于克", "千克");
+	unit("和干克", "千克");	/* a character before it */
+	unit("千 克", "千克");
+	unit("台 1", "台");
+	unit("条,", "条");
+	unit("平方未", "平方米");
+	unit("千克", NULL);	/* already right */
+	unit("叱", NULL);	/* one character misread: no guess */
+	unit("二区", NULL);
+	unit("件无总特", NULL);
+	unit("", NULL);
+	assert_string_equal(ocr_snap_currency("TSD"), "USD");
+	assert_null(ocr_snap_currency("USD"));
+	assert_null(ocr_snap_currency("KGT"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -206,6 +240,7 @@ int main(void)
 		cmocka_unit_test(test_join_codes),
 		cmocka_unit_test(test_region_places),
 		cmocka_unit_test(test_company_repairs),
+		cmocka_unit_test(test_units),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
