@@ -1509,6 +1509,15 @@ static void item_name_spec(struct item_ctx *ic, struct item_band *b, struct sbuf
 		spec_row_text(ic, b, spec);
 }
 
+/* OCR: a line's text without the specks around it (fu_strip_specks). */
+static void line_strip_specks(struct rline *l)
+{
+	char *t = fu_strip_specks(sb_str(&l->text));
+	l->text.len = 0;
+	sb_adds(&l->text, t);
+	free(t);
+}
+
 /* A line of the quantity column without a number: the rest of the unit
  * before it, wrapped in a narrow cell ("25522平方" over "米"). */
 static void unit_wrapped(json_t *qs, const char *line, char *unit, size_t cap)
@@ -1537,6 +1546,8 @@ static double item_quantities(struct item_band *b, json_t *it, int scanned)
 	for (size_t i = 0; i < n; i++) {
 		double q;
 		char u[32];
+		if (scanned)	/* OCR (issue 13): "“10957条", a lone "." under the cell */
+			line_strip_specks(&L[i]);
 		if (!fu_parse_qty(sb_str(&L[i].text), &q, u, sizeof u)) {
 			unit_wrapped(qs, sb_str(&L[i].text), unit, sizeof unit);
 			continue;
@@ -1558,8 +1569,10 @@ static double item_quantities(struct item_band *b, json_t *it, int scanned)
 }
 
 /* Lines of digits and points, all of them, as one line; n otherwise. */
-static size_t join_number_lines(struct rline *L, size_t n)
+static size_t join_number_lines(struct rline *L, size_t n, int scanned)
 {
+	for (size_t i = 0; i < n && scanned; i++)
+		line_strip_specks(&L[i]);	/* OCR (issue 13): "”159424.9" over "8" */
 	for (size_t i = 0; i < n; i++)
 		for (const char *c = sb_str(&L[i].text); *c; c++)
 			if (!(*c >= '0' && *c <= '9') && *c != '.' && *c != ',' && *c != ' ')
@@ -1586,6 +1599,37 @@ static int item_price_repair(json_t *it, double *qty, double *price, double *tot
 	return 1;
 }
 
+static int prices_add_up(double qty, double price, double total)
+{
+	return fabs(qty * price - total) <= PRICE_TOLERANCE_SHARE * fabs(total) + PRICE_TOLERANCE_ABS;
+}
+
+/* OCR (issue 13): the transaction quantity (the cell's last line) that does
+ * not add up with price and total while another line of the cell does (a
+ * digit of "7293件" lost on the last line, the first reads whole): that
+ * line's quantity and unit, the only one that does. Returns 1 when it
+ * took one. */
+static int item_qty_by_price(json_t *it, double *qty, double price, double total)
+{
+	json_t *qs = json_object_get(it, "quantities");
+	const json_t *pick = NULL;
+	for (size_t i = 0; i < json_array_size(qs); i++) {
+		const json_t *q = json_array_get(qs, i);
+		double v = json_number_value(json_object_get(q, "qty"));
+		if (!prices_add_up(v, price, total))
+			continue;
+		if (pick && json_number_value(json_object_get(pick, "qty")) != v)
+			return 0;	/* two readings add up: no choice */
+		pick = q;
+	}
+	if (!pick)
+		return 0;
+	*qty = json_number_value(json_object_get(pick, "qty"));
+	json_object_set_new(it, "qty", json_real(*qty));
+	json_object_set(it, "unit", json_object_get(pick, "unit"));
+	return 1;
+}
+
 /* Unit price, total and currency (one combined column or three): told apart
  * by form and arithmetic. Returns 0 when they do not add up. */
 static int item_prices(struct item_band *b, json_t *it, double qty, int scanned)
@@ -1601,7 +1645,7 @@ static int item_prices(struct item_band *b, json_t *it, double qty, int scanned)
 		struct rline L[ITEM_MAX_LINES];
 		size_t n = band_col(b, price_cols[pc], L);
 		if (separate && price_cols[pc] != L_I_CURRENCY && n > 1)
-			n = join_number_lines(L, n);
+			n = join_number_lines(L, n, scanned);
 		for (size_t i = 0; i < n; i++) {
 			double x;
 			if (fu_parse_number(sb_str(&L[i].text), &x) ||
@@ -1618,13 +1662,16 @@ static int item_prices(struct item_band *b, json_t *it, double qty, int scanned)
 	double price = NAN, total = NAN;
 	int sure = 1;
 	if (nn >= 2) {
+		if (scanned && !isnan(qty) && !prices_add_up(qty, nums[0], nums[1]) && !prices_add_up(qty, nums[1], nums[0]) &&
+		    (item_qty_by_price(it, &qty, nums[0], nums[1]) || item_qty_by_price(it, &qty, nums[1], nums[0])))
+			sure = 0;
 		price = nums[0];
 		total = nums[1];
 		if (!isnan(qty) && fabs(qty * nums[1] - nums[0]) < fabs(qty * nums[0] - nums[1])) {
 			price = nums[1];
 			total = nums[0];
 		}
-		if (!isnan(qty) && fabs(qty * price - total) > PRICE_TOLERANCE_SHARE * fabs(total) + PRICE_TOLERANCE_ABS)
+		if (!isnan(qty) && !prices_add_up(qty, price, total))
 			sure = 0;
 		if (scanned && !isnan(qty) && item_price_repair(it, &qty, &price, &total))
 			sure = 0;

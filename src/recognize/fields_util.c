@@ -414,25 +414,33 @@ static size_t speck_len(const unsigned char *u)
 	return 0;
 }
 
-int fu_parse_number_specked(const char *text, double *out)
+char *fu_strip_specks(const char *text)
 {
 	char *s = fu_collapse(text);
 	unsigned char *a = (unsigned char *)s;
-	size_t len = strlen(s);
 	int specks = 0;
-	for (size_t k; specks < FU_MAX_SPECKS && (k = speck_len(a)) > 0 && !is_adigit(*a); specks++)
+	for (size_t k; specks < FU_MAX_SPECKS && (k = speck_len(a)) > 0; specks++)
 		a += k;
-	unsigned char *e = (unsigned char *)s + len;
+	unsigned char *e = (unsigned char *)s + strlen(s);
 	for (specks = 0; specks < FU_MAX_SPECKS && e > a; specks++) {
-		if (e[-1] == ' ' || (ispunct(e[-1]) && !is_adigit(e[-1])))
+		if (e[-1] == ' ' || ispunct(e[-1]))
 			e--;
 		else if (e - a >= 3 && (e[-3] == 0xE2 || e[-3] == 0xE3 || e[-3] == 0xEF))
 			e -= 3;
 		else
 			break;
 	}
+	while (e > a && e[-1] == ' ')
+		e--;
 	*e = '\0';
-	int ok = *a && fu_parse_number((const char *)a, out);
+	memmove(s, a, (size_t)(e - a) + 1);
+	return s;
+}
+
+int fu_parse_number_specked(const char *text, double *out)
+{
+	char *s = fu_strip_specks(text);
+	int ok = *s && fu_parse_number(s, out);
 	free(s);
 	return ok;
 }

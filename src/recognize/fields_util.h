@@ -41,6 +41,8 @@ int fu_parse_int(const char *text, long *out);
  * ("3875636.70,", "”5032.71", "98960.06 。"), at most FU_MAX_SPECKS a side. */
 #define FU_MAX_SPECKS 2
 int fu_parse_number_specked(const char *text, double *out);
+/* The text without those specks (spaces around them too); caller frees. */
+char *fu_strip_specks(const char *text);
 /* "9辆", "18,990千克" -> 9 and "辆". */
 int fu_parse_qty(const char *text, double *qty, char *unit, size_t unit_cap);
 /* An item's transaction quantity × unit price is its total rounded to the

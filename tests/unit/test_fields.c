@@ -642,8 +642,8 @@ static void put_rule(struct rec_page *p, float x0, float y0, float x1, float y1)
  * reaching over its cell's ruling line, the spec ("0|3|…") under the name
  * where the 商品编号 column's gutter would take its digits, item 2's 项号
  * lost and its code read with a space inside. Rows item[i] = {no, hs, name,
- * spec, qty, price, total}. */
-static void build_ruled_scan(struct rec_doc *doc, const char *const items[][7], size_t n_items)
+ * spec, qty (the first two lines), price, total, qty (the last line)}. */
+static void build_ruled_scan(struct rec_doc *doc, const char *const items[][8], size_t n_items)
 {
 	memset(doc, 0, sizeof *doc);
 	doc->pages = calloc(1, sizeof *doc->pages);
@@ -695,6 +695,7 @@ static void build_ruled_scan(struct rec_doc *doc, const char *const items[][7], 
 		put(p, 436, y + 11, it[6]);
 		put(p, 527, y + 11, "(CHN)");
 		put(p, 772, y + 11, "(1)");
+		put(p, 331, y + 22, it[7]);
 		put(p, 436, y + 22, "USD");
 	}
 	y = bottom + 20;
@@ -709,10 +710,10 @@ static void build_ruled_scan(struct rec_doc *doc, const char *const items[][7], 
 static void ocr_ruled_item_rows(void **state)
 {
 	(void)state;
-	static const char *const items[][7] = {
-		{"1", "3924100000 ”", "塑料餐具", "0|3| 塑料制|餐厨用", "2976千克", "1.6911", "5032.71"},
-		{"", "200 2901100", "番茄酱", "0|3|番茄|220L", "100千克", "2.5", "250.00"},
-		{"3", "8501520000", "电动机", "0|3|三相异步|7.5kW", "10台", "101.3", "1013.00"},
+	static const char *const items[][8] = {
+		{"1", "3924100000 ”", "塑料餐具", "0|3| 塑料制|餐厨用", "2976千克", "1.6911", "5032.71", "“2976干克"},
+		{"", "200 2901100", "番茄酱", "0|3|番茄|220L", "100千克", "2.5", "”250.00", "100千克"},
+		{"3", "8501520000", "电动机", "0|3|三相异步|7.5kW", "10台", "101.3", "1013.00,", "0台"},
 	};
 	struct rec_doc doc;
 	build_ruled_scan(&doc, items, 3);
@@ -727,6 +728,13 @@ static void ocr_ruled_item_rows(void **state)
 		assert_string_equal(json_string_value(json_object_get(it, "hs_code")), hs[i]);
 		assert_true(fabs(json_number_value(json_object_get(it, "total")) - total[i]) < 0.005);
 	}
+	/* the last quantity line misread: the one that adds up with price and total */
+	json_t *it0 = json_array_get(its, 0), *it2 = json_array_get(its, 2);
+	assert_true(fabs(json_number_value(json_object_get(it0, "qty")) - 2976) < 0.001);
+	assert_string_equal(json_string_value(json_object_get(it0, "unit")), "千克");
+	assert_true(fabs(json_number_value(json_object_get(it2, "qty")) - 10) < 0.001);
+	assert_string_equal(json_string_value(json_object_get(it2, "unit")), "台");
+	assert_true(json_number_value(json_object_get(json_object_get(o, "confidence"), "items.2.qty")) < 0.9);
 	json_t *conf = json_object_get(o, "confidence");
 	assert_true(json_number_value(json_object_get(conf, "items.1.no")) < 0.9);
 	assert_true(fabs(json_number_value(json_object_get(o, "total_value")) - 6295.71) < 0.005);
@@ -783,6 +791,12 @@ static void number_specked(void **state)
 	assert_false(fu_parse_number_specked("1.6911 5032.71", &x));
 	assert_false(fu_parse_number_specked("13.12件", &x));
 	assert_false(fu_parse_number_specked(",.,", &x));
+	char *t = fu_strip_specks("“10957条 ,");
+	assert_string_equal(t, "10957条");
+	free(t);
+	t = fu_strip_specks(" . ");
+	assert_string_equal(t, "");
+	free(t);
 }
 
 int main(void)
