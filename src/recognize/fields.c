@@ -350,6 +350,153 @@ static void infer_item_no_label(struct fpage *p)
 		.tail_y0 = L->y0, .y_end = L->y1, .value_x = L->x1, .live = 1, .weak = 1};
 }
 
+static float overlap(float a0, float a1, float b0, float b1)
+{
+	float o = (a1 < b1 ? a1 : b1) - (a0 > b0 ? a0 : b0);
+	return o > 0 ? o : 0;
+}
+
+/* OCR (issue 13): item header labels misread past recognising ("商品风全"
+ * for 商品编号, "狐姓叱闻们" for 数量及单位) while others of the header were
+ * read. The header's columns come in one order (项号, 商品编号, 商品名称,
+ * [规格型号], 数量及单位, 单价, [总价, 币制], 原产国, 最终目的国, 境内货源地,
+ * 征免; the bracketed ones printed by some producers only): the unread
+ * pieces of text in the header's band between two labels read are the
+ * labels missing between them, when their number fits exactly one choice of
+ * the optional columns. */
+#define HEADER_SLOT_MIN_GLYPHS 2	/* a piece shorter than this in the header's band is a speck */
+#define MAX_HEADER_SLOTS 16
+
+struct header_slot {
+	size_t line;	/* its first line piece */
+	float x0, x1, y0, y1;
+};
+
+static int is_optional_column(int id, int *group)
+{
+	*group = id == L_I_SPEC ? 1 : (id == L_I_TOTAL || id == L_I_CURRENCY) ? 2 : 0;
+	return *group != 0;
+}
+
+/* The ids between two read labels (lo, hi exclusive) that n unread pieces
+ * stand for: out[0..n), or 0 when no single choice of optional columns
+ * gives n. */
+static int header_gap_ids(int lo, int hi, size_t n, const int *present, int *out)
+{
+	int found = 0;
+	for (int drop = 0; drop < 4; drop++) {	/* bit 0: no spec column, bit 1: no total and currency */
+		size_t k = 0;
+		int ids[MAX_HEADER_SLOTS];
+		for (int id = lo + 1; id < hi && k < MAX_HEADER_SLOTS; id++) {
+			int group;
+			if (present[id] || (is_optional_column(id, &group) && (drop & group)))
+				continue;
+			ids[k++] = id;
+		}
+		if (k != n || (found && memcmp(out, ids, n * sizeof *ids) == 0))
+			continue;	/* (a choice that drops nothing here gives the same ids) */
+		if (found++)
+			return 0;
+		memcpy(out, ids, n * sizeof *ids);
+	}
+	return found == 1;
+}
+
+/* The unread pieces of the header's band [top, bottom], left to right, each
+ * made of the line pieces above one another that overlap in x. */
+static size_t header_slots(const struct fpage *p, float top, float bottom, struct header_slot *out)
+{
+	size_t n = 0;
+	for (size_t li = 0; li < p->nl; li++) {
+		const struct fline *L = &p->lines[li];
+		if (L->y0 < top || L->y1 > bottom || L->n < HEADER_SLOT_MIN_GLYPHS || line_is_label(p, li))
+			continue;
+		int beside_label = 0;
+		for (size_t i = 0; i < p->nlab && !beside_label; i++)
+			beside_label = p->labels[i].live && is_item_header(p->labels[i].id) &&
+				overlap(L->x0, L->x1, p->labels[i].x0, p->labels[i].x1) > 0;
+		if (beside_label)
+			continue;	/* a label's wrapped line */
+		size_t k = 0;
+		while (k < n && overlap(L->x0, L->x1, out[k].x0, out[k].x1) <= 0)
+			k++;
+		if (k < n) {
+			out[k].x0 = fminf(out[k].x0, L->x0);
+			out[k].x1 = fmaxf(out[k].x1, L->x1);
+			if (L->y0 < out[k].y0) {
+				out[k].y0 = L->y0;
+				out[k].line = li;
+			}
+			out[k].y1 = fmaxf(out[k].y1, L->y1);
+		} else if (n < MAX_HEADER_SLOTS) {
+			out[n++] = (struct header_slot){li, L->x0, L->x1, L->y0, L->y1};
+		}
+	}
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j > 0 && out[j].x0 < out[j - 1].x0; j--) {
+			struct header_slot t = out[j];
+			out[j] = out[j - 1];
+			out[j - 1] = t;
+		}
+	return n;
+}
+
+static void add_header_label(struct fpage *p, int id, const struct header_slot *s)
+{
+	const struct fline *L = &p->lines[s->line];
+	struct flabel *nl = realloc(p->labels, (p->nlab + 1) * sizeof *nl);
+	if (!nl)
+		abort();
+	p->labels = nl;
+	p->labels[p->nlab++] = (struct flabel){.id = id, .line = s->line, .g_start = L->g0, .g_end = L->g0 + L->n,
+		.after = L->g0 + L->n, .x0 = s->x0, .y0 = L->y0, .x1 = s->x1, .y1 = L->y1, .size = L->size,
+		.tail_y0 = L->y0, .y_end = s->y1, .value_x = s->x1, .live = 1, .weak = 1};
+}
+
+static void infer_item_header_labels(struct fpage *p)
+{
+	const struct flabel *no = find_label(p, L_I_NO);
+	if (!no || item_row_labels(p, no) < ITEM_ROW_MIN_LABELS)
+		return;
+	int present[L_COUNT] = {0};
+	float ax[L_COUNT], top = no->y0, bottom = no->y_end, size = no->size > 1 ? no->size : 8;
+	for (size_t i = 0; i < p->nlab; i++) {
+		const struct flabel *l = &p->labels[i];
+		if (!l->live || !is_item_header(l->id) || !same_row(l, no))
+			continue;
+		present[l->id] = 1;
+		ax[l->id] = l->x0;
+		top = fminf(top, l->y0);
+		bottom = fmaxf(bottom, l->y_end);
+	}
+	/* the labels read must stand in the form's order */
+	float last_x = -INFINITY;
+	for (int id = L_I_NO; id <= L_I_EXEMPT; id++)
+		if (present[id]) {
+			if (ax[id] < last_x)
+				return;
+			last_x = ax[id];
+		}
+	struct header_slot slots[MAX_HEADER_SLOTS];
+	size_t ns = header_slots(p, top - ROW_TOLERANCE * size, bottom + ROW_TOLERANCE * size, slots);
+	int lo = L_I_NO - 1;
+	size_t from = 0;
+	for (int hi = L_I_NO; hi <= L_I_EXEMPT + 1 && from <= ns; hi++) {
+		if (hi <= L_I_EXEMPT && !present[hi])
+			continue;
+		float hx = hi <= L_I_EXEMPT ? ax[hi] : INFINITY;
+		size_t to = from;
+		while (to < ns && slots[to].x0 < hx)
+			to++;
+		int ids[MAX_HEADER_SLOTS];
+		if (to > from && header_gap_ids(lo, hi, to - from, present, ids))
+			for (size_t k = from; k < to; k++)
+				add_header_label(p, ids[k - from], &slots[k]);
+		lo = hi;
+		from = to;
+	}
+}
+
 /* The top of the footer block: its first label under the item header; on a
  * page without one (the footer alone on the last page), its first label
  * that does not also occur in free text (a phone in the remarks) under
@@ -1160,12 +1307,6 @@ static size_t item_columns(const struct fpage *p, const struct flabel *ih, float
 	}
 	item_columns_ruled_or_gutters(p, top, bottom, cols, nc, ih->size > 1 ? ih->size : 8, colof, ruled, scanned);
 	return nc;
-}
-
-static float overlap(float a0, float a1, float b0, float b1)
-{
-	float o = (a1 < b1 ? a1 : b1) - (a0 > b0 ? a0 : b0);
-	return o > 0 ? o : 0;
 }
 
 struct word {
@@ -2118,6 +2259,7 @@ enum kerr rec_fields_read(const struct rec_doc *doc, json_t **result)
 		if (doc->scanned) {
 			infer_grid_labels(&r.pages[i]);
 			infer_item_no_label(&r.pages[i]);
+			infer_item_header_labels(&r.pages[i]);
 		}
 		page_zones(&r, i);
 	}

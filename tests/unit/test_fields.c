@@ -799,6 +799,40 @@ static void number_specked(void **state)
 	free(t);
 }
 
+/* OCR (issue 13): item header labels misread past recognising while the
+ * rest of the header was read: the unread pieces between two labels read
+ * are the labels the form's column order puts there (商品编号 between 项号
+ * and 商品名称; 数量及单位 and 原产国 where the optional columns cannot
+ * be), so the code, the quantity and the origin are read from their
+ * columns. */
+static void ocr_header_labels_by_order(void **state)
+{
+	(void)state;
+	static const char *const table[][2] = {
+		{"商品编号", "商品风全"},
+		{"数量及单位", "狐姓叱闻们"},
+		{"原产国(地区)", "限关由(印I)"},
+	};
+	misreads = table;
+	n_misreads = sizeof table / sizeof table[0];
+	glyph_conf = 0.8f;
+	struct rec_doc doc;
+	build_inline_form(&doc);
+	misreads = NULL;
+	n_misreads = 0;
+	glyph_conf = 1.0f;
+	doc.scanned = 1;
+	doc.pages[0].ocr = 1;
+	json_t *o = read_doc(&doc);
+	json_t *item = json_array_get(json_object_get(o, "items"), 0);
+	assert_string_equal(json_string_value(json_object_get(item, "hs_code")), "8703234300");
+	assert_true(fabs(json_number_value(json_object_get(item, "qty")) - 2) < 0.001);
+	assert_string_equal(json_string_value(json_object_get(item, "unit")), "辆");
+	assert_string_equal(json_string_value(json_object_get(item, "origin_country_code")), "CHN");
+	json_decref(o);
+	rec_doc_free(&doc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -818,6 +852,7 @@ int main(void)
 		cmocka_unit_test(merge_row_starts),
 		cmocka_unit_test(ocr_ruled_item_rows),
 		cmocka_unit_test(number_specked),
+		cmocka_unit_test(ocr_header_labels_by_order),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
