@@ -1510,6 +1510,7 @@ struct item_ctx {
 
 #define ITEM_MAX_LINES 24	/* lines of one column within one item */
 #define ITEM_MAX_NUMBERS 8	/* numbers of the price columns within one item */
+#define QTY_MAX_TEXT 256	/* bytes of one quantity line looked at */
 #define PRICE_TOLERANCE_SHARE 0.01	/* quantity × unit price within this share of the total ... */
 #define PRICE_TOLERANCE_ABS 0.05	/* ... plus this much (rounding of the printed price) */
 #define SPEC_ROW_GAP 0.3f	/* font sizes above a spec row's label where the item's columns end */
@@ -1685,22 +1686,37 @@ static double item_quantities(struct item_band *b, json_t *it, int scanned)
 	double qty = NAN, vehicles = NAN;
 	char unit[32] = "";
 	for (size_t i = 0; i < n; i++) {
-		double q;
-		char u[32];
 		if (scanned)	/* OCR (issue 13): "“10957条", a lone "." under the cell */
 			line_strip_specks(&L[i]);
-		if (!fu_parse_qty(sb_str(&L[i].text), &q, u, sizeof u)) {
-			unit_wrapped(qs, sb_str(&L[i].text), unit, sizeof unit);
-			continue;
+		const char *line = sb_str(&L[i].text);
+		size_t at[ITEM_MAX_LINES], na = scanned ? fu_quantity_starts(line, at, ITEM_MAX_LINES) : 0;
+		if (na < 2) {	/* one quantity: the whole line */
+			at[0] = 0;
+			na = 1;
 		}
-		char snapped[sizeof u];
-		if (scanned && ocr_snap_unit(u, snapped, sizeof snapped))	/* OCR (issue 13): 干克 -> 千克 */
-			memcpy(u, snapped, sizeof u);
-		json_array_append_new(qs, json_pack("{s:f,s:s}", "qty", q, "unit", u));
-		qty = q;
-		memcpy(unit, u, sizeof unit);
-		if (isnan(vehicles) && strcmp(u, "辆") == 0)
-			vehicles = q;
+		for (size_t k = 0; k < na; k++) {	/* OCR: two lines run together */
+			char cut[QTY_MAX_TEXT];
+			const char *piece = line;
+			if (na > 1) {
+				size_t len = (k + 1 < na ? at[k + 1] : strlen(line)) - at[k];
+				snprintf(cut, sizeof cut, "%.*s", (int)len, line + at[k]);
+				piece = cut;
+			}
+			double q;
+			char u[32];
+			if (!fu_parse_qty(piece, &q, u, sizeof u)) {
+				unit_wrapped(qs, piece, unit, sizeof unit);
+				continue;
+			}
+			char snapped[sizeof u];
+			if (scanned && ocr_snap_unit(u, snapped, sizeof snapped))	/* OCR (issue 13): 干克 -> 千克 */
+				memcpy(u, snapped, sizeof u);
+			json_array_append_new(qs, json_pack("{s:f,s:s}", "qty", q, "unit", u));
+			qty = q;
+			memcpy(unit, u, sizeof unit);
+			if (isnan(vehicles) && strcmp(u, "辆") == 0)
+				vehicles = q;
+		}
 	}
 	json_object_set_new(it, "qty", isnan(qty) ? json_null() : json_real(qty));
 	json_object_set_new(it, "unit", jstr_or_null(unit));
@@ -1710,10 +1726,8 @@ static double item_quantities(struct item_band *b, json_t *it, int scanned)
 }
 
 /* Lines of digits and points, all of them, as one line; n otherwise. */
-static size_t join_number_lines(struct rline *L, size_t n, int scanned)
+static size_t join_number_lines(struct rline *L, size_t n)
 {
-	for (size_t i = 0; i < n && scanned; i++)
-		line_strip_specks(&L[i]);	/* OCR (issue 13): "”159424.9" over "8" */
 	for (size_t i = 0; i < n; i++)
 		for (const char *c = sb_str(&L[i].text); *c; c++)
 			if (!(*c >= '0' && *c <= '9') && *c != '.' && *c != ',' && *c != ' ')
@@ -1785,12 +1799,13 @@ static int item_prices(struct item_band *b, json_t *it, double qty, int scanned)
 	for (size_t pc = 0; pc < sizeof price_cols / sizeof price_cols[0]; pc++) {
 		struct rline L[ITEM_MAX_LINES];
 		size_t n = band_col(b, price_cols[pc], L);
+		for (size_t i = 0; i < n && scanned; i++)
+			line_strip_specks(&L[i]);	/* OCR (issue 13): "”USD", "3875636.70," */
 		if (separate && price_cols[pc] != L_I_CURRENCY && n > 1)
-			n = join_number_lines(L, n, scanned);
+			n = join_number_lines(L, n);
 		for (size_t i = 0; i < n; i++) {
 			double x;
-			if (fu_parse_number(sb_str(&L[i].text), &x) ||
-			    (scanned && fu_parse_number_specked(sb_str(&L[i].text), &x))) {
+			if (fu_parse_number(sb_str(&L[i].text), &x)) {
 				if (nn < ITEM_MAX_NUMBERS)
 					nums[nn++] = x;
 				from_price += separate && price_cols[pc] == L_I_PRICE;

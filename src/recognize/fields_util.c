@@ -437,14 +437,6 @@ char *fu_strip_specks(const char *text)
 	return s;
 }
 
-int fu_parse_number_specked(const char *text, double *out)
-{
-	char *s = fu_strip_specks(text);
-	int ok = *s && fu_parse_number(s, out);
-	free(s);
-	return ok;
-}
-
 #define ARITH_CENT_HALF 0.0051	/* a total is the product rounded to the cent */
 #define ARITH_MAX_CHARS 24	/* a number's text tried edit by edit */
 #define ARITH_QTY_DECIMALS 3
@@ -798,4 +790,18 @@ size_t fu_merge_row_starts(float *ys, size_t n, float tol)
 		if (ys[i] - ys[k - 1] > tol)
 			ys[k++] = ys[i];
 	return k;
+}
+
+size_t fu_quantity_starts(const char *text, size_t *starts, size_t max)
+{
+	size_t n = 0;
+	const unsigned char *u = (const unsigned char *)text;
+	int after_unit = 0;	/* the last character that is not a space was a unit's (not ASCII) */
+	for (size_t i = 0; u[i] && n < max; i++) {
+		if (is_adigit(u[i]) && (i == 0 || after_unit))
+			starts[n++] = i;
+		if (u[i] != ' ' && (u[i] & 0xC0) != 0x80)
+			after_unit = u[i] >= 0x80;
+	}
+	return n;
 }

@@ -37,12 +37,16 @@ int fu_parse_date(const char *text, char *iso, size_t cap);
 /* The whole text is one number (thousands separators allowed). */
 int fu_parse_number(const char *text, double *out);
 int fu_parse_int(const char *text, long *out);
-/* OCR: one number with specks of punctuation OCR put before or after it
- * ("3875636.70,", "”5032.71", "98960.06 。"), at most FU_MAX_SPECKS a side. */
+/* OCR: a cell's line without the specks of punctuation OCR put before or
+ * after it ("3875636.70,", "”USD", "“10957条", "98960.06 。"), at most
+ * FU_MAX_SPECKS a side, nor the spaces around them; caller frees. */
 #define FU_MAX_SPECKS 2
-int fu_parse_number_specked(const char *text, double *out);
-/* The text without those specks (spaces around them too); caller frees. */
 char *fu_strip_specks(const char *text);
+/* OCR: where the quantities of a quantity cell's line start when OCR ran
+ * two lines into one ("13829 千克 19695平方米"): at its first character
+ * when a digit, and at each digit after a unit's character (spaces between
+ * allowed). Byte offsets into starts (at most max); returns their number. */
+size_t fu_quantity_starts(const char *text, size_t *starts, size_t max);
 /* "9辆", "18,990千克" -> 9 and "辆". */
 int fu_parse_qty(const char *text, double *qty, char *unit, size_t unit_cap);
 /* An item's transaction quantity × unit price is its total rounded to the

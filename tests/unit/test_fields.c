@@ -779,6 +779,14 @@ static void merge_row_starts(void **state)
 
 /* OCR's specks around a number of a price column are not part of it; a
  * sign, letters or a second number are. */
+static int fu_parse_number_specked(const char *text, double *x)
+{
+	char *t = fu_strip_specks(text);
+	int ok = fu_parse_number(t, x);
+	free(t);
+	return ok;
+}
+
 static void number_specked(void **state)
 {
 	(void)state;
@@ -791,6 +799,13 @@ static void number_specked(void **state)
 	assert_false(fu_parse_number_specked("1.6911 5032.71", &x));
 	assert_false(fu_parse_number_specked("13.12件", &x));
 	assert_false(fu_parse_number_specked(",.,", &x));
+	size_t at[4];
+	assert_int_equal(fu_quantity_starts("13829 千克 19695平 方米", at, 4), 2);
+	assert_int_equal(at[0], 0);
+	assert_string_equal("13829 千克 19695平 方米" + at[1], "19695平 方米");
+	assert_int_equal(fu_quantity_starts("9辆", at, 4), 1);
+	assert_int_equal(fu_quantity_starts("7.5kW 380V", at, 4), 1);	/* digits after letters: one */
+	assert_int_equal(fu_quantity_starts("千克", at, 4), 0);
 	char *t = fu_strip_specks("“10957条 ,");
 	assert_string_equal(t, "10957条");
 	free(t);
