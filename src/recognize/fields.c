@@ -1513,6 +1513,7 @@ struct item_ctx {
 #define QTY_MAX_TEXT 256	/* bytes of one quantity line looked at */
 #define PRICE_TOLERANCE_SHARE 0.01	/* quantity × unit price within this share of the total ... */
 #define PRICE_TOLERANCE_ABS 0.05	/* ... plus this much (rounding of the printed price) */
+#define ROW_START_MERGE 0.8f	/* font sizes between two starts of one row */
 #define SPEC_ROW_GAP 0.3f	/* font sizes above a spec row's label where the item's columns end */
 
 /* One item's band on a page: its columns' rows [y0, y_cols), and a spec row
@@ -1553,6 +1554,52 @@ static const struct flabel *spec_row_label(const struct fpage *p, float y0, floa
 			return l;
 	}
 	return NULL;
+}
+
+/* OCR (issue 13): a spec row whose 规格型号 label OCR misread ("虐阁型号、
+ * 申报效素) :…"): a line piece under the item's first line that starts left
+ * of the quantity column and runs across three columns or more is a row
+ * across the table, not data of the columns it passes (a data line stops at
+ * its cell's edge). Its label, when a colon shows where it ends, is left
+ * out. Fills *out as its label; returns 0 when there is none. */
+#define ACROSS_MIN_COLUMNS 3
+#define ACROSS_LABEL_MAX_GLYPHS 16	/* a colon further in is the spec's own */
+
+static int crosses_columns(const struct item_band *b, const struct fline *L)
+{
+	int n = 0;
+	for (size_t c = 0; c < b->nc; c++)
+		n += overlap(L->x0, L->x1, b->cols[c].x0, b->cols[c].x1) > 0 &&
+			overlap(L->x0, L->x1, b->cols[c].hx0, b->cols[c].hx1) > 0;
+	return n;
+}
+
+static int row_across(const struct item_band *b, struct flabel *out)
+{
+	const struct column *q = col_of(b->cols, b->nc, L_I_QTY);
+	if (!q)
+		return 0;
+	const struct fpage *p = b->p;
+	const struct fline *pick = NULL;
+	for (size_t li = 0; li < p->nl; li++) {
+		const struct fline *L = &p->lines[li];
+		float yc = (L->y0 + L->y1) / 2;
+		if (yc <= b->y0 + ROW_START_MERGE * L->size || yc >= b->y1 || L->x0 >= fminf(q->x0, q->hx0) ||
+		    crosses_columns(b, L) < ACROSS_MIN_COLUMNS || (pick && pick->y0 < L->y0))
+			continue;
+		pick = L;
+	}
+	if (!pick)
+		return 0;
+	size_t after = pick->g0;	/* the first glyph after a colon near the start, if any */
+	for (size_t k = pick->g0; k < pick->g0 + pick->n && k < pick->g0 + ACROSS_LABEL_MAX_GLYPHS; k++)
+		if (p->g[k].cp == ':' || p->g[k].cp == 0xFF1A)
+			after = k + 1;
+	float value_x = after < pick->g0 + pick->n ? p->g[after].x0 : pick->x1;
+	*out = (struct flabel){.id = L_I_SPEC, .line = (size_t)(pick - p->lines), .g_start = pick->g0, .g_end = after,
+		.after = after, .x0 = pick->x0, .y0 = pick->y0, .x1 = value_x, .y1 = pick->y1, .size = pick->size,
+		.tail_y0 = pick->y0, .y_end = pick->y1, .value_x = value_x, .live = 1, .weak = 1};
+	return 1;
 }
 
 static long item_no(struct item_band *b, size_t idx, int *ok)
@@ -2032,6 +2079,9 @@ static void read_item(struct item_ctx *ic, const struct fpage *p, const struct c
 	const int *colof, float y0, float y1)
 {
 	struct item_band b = {p, cols, nc, colof, y0, y1, y1, spec_row_label(p, y0, y1), 1};
+	struct flabel across;
+	if (!b.spec && ic->r->src->scanned && row_across(&b, &across))
+		b.spec = &across;
 	if (b.spec)
 		b.y_cols = b.spec->y0 - SPEC_ROW_GAP * b.spec->size;
 	size_t idx = json_array_size(ic->items);
@@ -2103,7 +2153,6 @@ static void item_sources(struct item_ctx *ic, const struct fpage *p, const struc
  * next column) or a 商品编号 read with spaces inside: the lines of the
  * 商品编号 column that start with a commodity code start rows as well, the
  * two merged (a row seen by both counts once). */
-#define ROW_START_MERGE 0.8f	/* font sizes between two starts of one row */
 
 static size_t item_starts(const struct reader *r, const struct fpage *p, const struct column *cols, size_t nc,
 	const int *colof, float top, float bottom, float size, float *starts)

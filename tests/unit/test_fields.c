@@ -16,6 +16,7 @@
 #include "recognize/layout.h"
 
 #define SZ 9.0f
+#define CONF_UNSURE_MAX 0.6	/* the reader's confidence of a value it doubts */
 
 static size_t utf8_next(const char *s, uint32_t *cp)
 {
@@ -642,8 +643,9 @@ static void put_rule(struct rec_page *p, float x0, float y0, float x1, float y1)
  * reaching over its cell's ruling line, the spec ("0|3|…") under the name
  * where the 商品编号 column's gutter would take its digits, item 2's 项号
  * lost and its code read with a space inside. Rows item[i] = {no, hs, name,
- * spec, qty (the first two lines), price, total, qty (the last line)}. */
-static void build_ruled_scan(struct rec_doc *doc, const char *const items[][8], size_t n_items)
+ * spec, qty (the first two lines), price, total, qty (the last line), a row
+ * across the table under the item or ""}. */
+static void build_ruled_scan(struct rec_doc *doc, const char *const items[][9], size_t n_items)
 {
 	memset(doc, 0, sizeof *doc);
 	doc->pages = calloc(1, sizeof *doc->pages);
@@ -697,6 +699,8 @@ static void build_ruled_scan(struct rec_doc *doc, const char *const items[][8], 
 		put(p, 772, y + 11, "(1)");
 		put(p, 331, y + 22, it[7]);
 		put(p, 436, y + 22, "USD");
+		if (it[8][0])
+			put(p, 22, y + 30, it[8]);
 	}
 	y = bottom + 20;
 	put(p, 30, y, "报关人员：张三");
@@ -710,10 +714,10 @@ static void build_ruled_scan(struct rec_doc *doc, const char *const items[][8], 
 static void ocr_ruled_item_rows(void **state)
 {
 	(void)state;
-	static const char *const items[][8] = {
-		{"1", "3924100000 ”", "塑料餐具", "0|3| 塑料制|餐厨用", "2976千克", "1.6911", "5032.71", "“2976干克"},
-		{"", "200 2901100", "番茄酱", "0|3|番茄|220L", "100千克", "2.5", "”250.00", "100千克"},
-		{"3", "8501520000", "电动机", "0|3|三相异步|7.5kW", "10台", "101.3", "1013.00,", "0台"},
+	static const char *const items[][9] = {
+		{"1", "3924100000 ”", "塑料餐具", "0|3| 塑料制|餐厨用", "2976千克", "1.6911", "5032.71", "“2976干克", ""},
+		{"", "200 2901100", "番茄酱", "0|3|番茄|220L", "100千克", "2.5", "”250.00", "100千克", ""},
+		{"3", "8501520000", "电动机", "0|3|三相异步|7.5kW", "10台", "101.3", "1013.00,", "0台", ""},
 	};
 	struct rec_doc doc;
 	build_ruled_scan(&doc, items, 3);
@@ -848,6 +852,32 @@ static void ocr_header_labels_by_order(void **state)
 	rec_doc_free(&doc);
 }
 
+/* OCR (issue 13): a spec row whose label OCR misread, running across the
+ * table under the item's columns: a row, not data of the columns it passes
+ * (the 项号, the code and the unit keep their cells' text); its text after
+ * the misread label's colon is the spec. */
+static void ocr_spec_row_across(void **state)
+{
+	(void)state;
+	static const char *const items[][9] = {
+		{"1", "8703234190", "小轿车", "", "6辆", "16773", "100638.00", "6辆",
+			"虐阁型号、申报效素):1|3|载人|汽油|1.5T|5座|长城牌|哈弗H6|新车|无品牌|塑料制"},
+	};
+	struct rec_doc doc;
+	build_ruled_scan(&doc, items, 1);
+	json_t *o = read_doc(&doc);
+	json_t *it = json_array_get(json_object_get(o, "items"), 0);
+	assert_int_equal(json_integer_value(json_object_get(it, "no")), 1);
+	assert_true(json_number_value(json_object_get(json_object_get(o, "confidence"), "items.0.no")) > CONF_UNSURE_MAX);
+	assert_string_equal(json_string_value(json_object_get(it, "hs_code")), "8703234190");
+	assert_string_equal(json_string_value(json_object_get(it, "unit")), "辆");
+	assert_string_equal(json_string_value(json_object_get(it, "name")), "小轿车");
+	assert_non_null(strstr(json_string_value(json_object_get(it, "spec")), "1|3|载人|汽油"));
+	assert_null(strstr(json_string_value(json_object_get(it, "spec")), "申报"));
+	json_decref(o);
+	rec_doc_free(&doc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -868,6 +898,7 @@ int main(void)
 		cmocka_unit_test(ocr_ruled_item_rows),
 		cmocka_unit_test(number_specked),
 		cmocka_unit_test(ocr_header_labels_by_order),
+		cmocka_unit_test(ocr_spec_row_across),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
