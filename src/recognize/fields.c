@@ -1846,8 +1846,13 @@ static int item_prices(struct item_band *b, json_t *it, double qty, int scanned)
 	for (size_t pc = 0; pc < sizeof price_cols / sizeof price_cols[0]; pc++) {
 		struct rline L[ITEM_MAX_LINES];
 		size_t n = band_col(b, price_cols[pc], L);
-		for (size_t i = 0; i < n && scanned; i++)
+		for (size_t i = 0; i < n && scanned; i++) {
 			line_strip_specks(&L[i]);	/* OCR (issue 13): "”USD", "3875636.70," */
+			if (L[i].text.s) {
+				fu_join_digit_groups(L[i].text.s);	/* "826306 1.96" */
+				L[i].text.len = strlen(L[i].text.s);
+			}
+		}
 		if (separate && price_cols[pc] != L_I_CURRENCY && n > 1)
 			n = join_number_lines(L, n);
 		for (size_t i = 0; i < n; i++) {
@@ -1877,6 +1882,8 @@ static int item_prices(struct item_band *b, json_t *it, double qty, int scanned)
 		if (!isnan(qty) && !prices_add_up(qty, price, total))
 			sure = 0;
 		if (scanned && !isnan(qty) && item_price_repair(it, &qty, &price, &total))
+			sure = 0;
+		if (scanned && fu_total_by_product(qty, price, &total))	/* OCR (issue 13): two misreads */
 			sure = 0;
 	} else if (nn == 1 && from_price == 1 && !isnan(qty)) {
 		/* OCR lost the total of a unit price column of its own: the

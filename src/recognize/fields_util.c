@@ -540,6 +540,50 @@ enum fu_arith fu_repair_price(double *qty, double *price, double *total)
 	return (enum fu_arith)(which + 1);
 }
 
+#define TOTAL_MIN_CHARS 4	/* a product shorter than this as text is too short to compare */
+#define TOTAL_MAX_LENGTH_CHANGE 1	/* digits before the point that a misread adds or drops */
+
+/* Edits (replace, drop, insert) between two short ASCII strings. */
+static int text_edits(const char *a, const char *b)
+{
+	size_t na = strlen(a), nb = strlen(b);
+	int row[ARITH_MAX_CHARS + 1];
+	if (na > ARITH_MAX_CHARS || nb > ARITH_MAX_CHARS)
+		return ARITH_MAX_CHARS;
+	for (size_t j = 0; j <= nb; j++)
+		row[j] = (int)j;
+	for (size_t i = 1; i <= na; i++) {
+		int diag = row[0];
+		row[0] = (int)i;
+		for (size_t j = 1; j <= nb; j++) {
+			int up = row[j], best = diag + (a[i - 1] != b[j - 1]);
+			best = up + 1 < best ? up + 1 : best;
+			best = row[j - 1] + 1 < best ? row[j - 1] + 1 : best;
+			diag = up;
+			row[j] = best;
+		}
+	}
+	return row[nb];
+}
+
+int fu_total_by_product(double qty, double price, double *total)
+{
+	if (isnan(qty) || isnan(price) || isnan(*total) || qty <= 0 || price <= 0 || arith_holds(qty, price, *total))
+		return 0;
+	double product = floor(qty * price * 100 + 0.5) / 100;
+	char want[64], got[64];
+	arith_text(product, ARITH_TOTAL_DECIMALS, want, sizeof want);
+	arith_text(*total, ARITH_TOTAL_DECIMALS, got, sizeof got);
+	/* the point where it was printed: a total a point away in magnitude is
+	 * the price's point lost, or the total's, which the product cannot tell */
+	size_t int_want = strcspn(want, "."), int_got = strcspn(got, ".");
+	if (strlen(want) < TOTAL_MIN_CHARS || text_edits(want, got) > FU_TOTAL_MAX_EDITS ||
+	    (int_want > int_got ? int_want - int_got : int_got - int_want) > TOTAL_MAX_LENGTH_CHANGE)
+		return 0;
+	*total = product;
+	return 1;
+}
+
 int fu_parse_int(const char *text, long *out)
 {
 	double v;
@@ -804,4 +848,22 @@ size_t fu_quantity_starts(const char *text, size_t *starts, size_t max)
 			after_unit = u[i] >= 0x80;
 	}
 	return n;
+}
+
+void fu_join_digit_groups(char *s)
+{
+	size_t spaces = 0;
+	for (const char *c = s; *c; c++) {
+		if (*c == ' ')
+			spaces++;
+		else if (!is_adigit((unsigned char)*c) && *c != '.' && *c != ',')
+			return;
+	}
+	if (spaces == 0 || spaces > FU_MAX_DIGIT_SPLITS)
+		return;
+	char *w = s;
+	for (const char *c = s; *c; c++)
+		if (*c != ' ' || !(c > s && is_adigit((unsigned char)c[-1]) && is_adigit((unsigned char)c[1])))
+			*w++ = *c;
+	*w = '\0';
 }

@@ -42,6 +42,11 @@ int fu_parse_int(const char *text, long *out);
  * FU_MAX_SPECKS a side, nor the spaces around them; caller frees. */
 #define FU_MAX_SPECKS 2
 char *fu_strip_specks(const char *text);
+/* OCR: a number read with a space or two inside ("826306 1.96"): a line of
+ * digits, points and commas only gets the spaces between two digits
+ * removed, in place (a line with other characters, or more spaces, stays). */
+#define FU_MAX_DIGIT_SPLITS 2
+void fu_join_digit_groups(char *s);
 /* OCR: where the quantities of a quantity cell's line start when OCR ran
  * two lines into one ("13829 千克 19695平方米"): at its first character
  * when a digit, and at each digit after a unit's character (spaces between
@@ -71,6 +76,12 @@ size_t fu_hs_code_lead(const char *s, char *out, size_t cap);
  * 商品编号 column's codes): ys[0..n) sorted, and those within tol of the one
  * before dropped (one row seen twice). Returns the number kept. */
 size_t fu_merge_row_starts(float *ys, size_t n, float tol);
+/* OCR: a total that does not add up, misread in up to FU_TOTAL_MAX_EDITS
+ * characters as printed ("13264850.25" for 3264850.26), while quantity and
+ * price agree with it that far: the product replaces it. Returns 1 when it
+ * did (use after fu_repair_price found no single edit). */
+#define FU_TOTAL_MAX_EDITS 2
+int fu_total_by_product(double qty, double price, double *total);
 /* 美元 / USD / 502 -> "USD". */
 int fu_currency(const char *text, char *iso, size_t cap);
 /* "502/2900/3", "USD/2900.00/3" -> USD, 2900, "3". */

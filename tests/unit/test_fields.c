@@ -810,6 +810,18 @@ static void number_specked(void **state)
 	assert_int_equal(fu_quantity_starts("9辆", at, 4), 1);
 	assert_int_equal(fu_quantity_starts("7.5kW 380V", at, 4), 1);	/* digits after letters: one */
 	assert_int_equal(fu_quantity_starts("千克", at, 4), 0);
+	char g[32] = "826306 1.96";
+	fu_join_digit_groups(g);
+	assert_string_equal(g, "8263061.96");
+	snprintf(g, sizeof g, "%s", "1.6911 5032.71");	/* joined, and then no number: two points */
+	fu_join_digit_groups(g);
+	assert_false(fu_parse_number(g, &x));
+	snprintf(g, sizeof g, "%s", "29 台");
+	fu_join_digit_groups(g);
+	assert_string_equal(g, "29 台");
+	snprintf(g, sizeof g, "%s", "1 2 3 4");
+	fu_join_digit_groups(g);
+	assert_string_equal(g, "1 2 3 4");
 	char *t = fu_strip_specks("“10957条 ,");
 	assert_string_equal(t, "10957条");
 	free(t);
@@ -878,6 +890,26 @@ static void ocr_spec_row_across(void **state)
 	rec_doc_free(&doc);
 }
 
+/* OCR (issue 13): a total two misreads away from quantity × price as
+ * printed takes the product; one a point away in magnitude (the price's
+ * point lost) or far from it stays. */
+static void total_by_product(void **state)
+{
+	(void)state;
+	double total = 13264850.25;
+	assert_true(fu_total_by_product(19726, 165.51, &total));
+	assert_true(fabs(total - 3264850.26) < 0.001);
+	total = 1641469.41;	/* price 125.37 read as 12537 */
+	assert_false(fu_total_by_product(13093, 12537, &total));
+	total = 4827501.00;	/* adds up already */
+	assert_false(fu_total_by_product(16132, 299.25, &total));
+	total = 159424.98;	/* a quantity misread: far from the product */
+	assert_false(fu_total_by_product(293, 21.86, &total));
+	assert_true(fabs(total - 159424.98) < 0.001);
+	total = 12.5;	/* too short to compare */
+	assert_false(fu_total_by_product(1, 12.0, &total));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -899,6 +931,7 @@ int main(void)
 		cmocka_unit_test(number_specked),
 		cmocka_unit_test(ocr_header_labels_by_order),
 		cmocka_unit_test(ocr_spec_row_across),
+		cmocka_unit_test(total_by_product),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
