@@ -2171,7 +2171,8 @@ static size_t item_starts(const struct reader *r, const struct fpage *p, const s
 	size_t n = col_lines(p, cols, col_of(cols, nc, L_I_NO), colof, top, bottom, L, FORM_MAX_LINES, NULL);
 	for (size_t i = 0; i < n && ns < MAX_ITEMS; i++) {
 		long v;
-		if (fu_parse_int(sb_str(&L[i].text), &v) && v > 0)
+		if ((fu_parse_int(sb_str(&L[i].text), &v) && v > 0) ||
+		    (r->src->scanned && fu_item_no_loose(sb_str(&L[i].text), &v)))
 			starts[ns++] = L[i].y0;
 	}
 	rlines_free(L, n);
@@ -2180,7 +2181,8 @@ static size_t item_starts(const struct reader *r, const struct fpage *p, const s
 		n = col_lines(p, cols, chs, colof, top, bottom, L, FORM_MAX_LINES, NULL);
 		for (size_t i = 0; i < n && ns < MAX_ITEMS; i++) {
 			char hs[FU_HS_DIGITS + 1];
-			if (fu_hs_code_lead(sb_str(&L[i].text), hs, sizeof hs))
+			if (fu_hs_code_lead(sb_str(&L[i].text), hs, sizeof hs) ||
+			    fu_hs_code_loose(sb_str(&L[i].text), hs, sizeof hs))
 				starts[ns++] = L[i].y0;
 		}
 		rlines_free(L, n);

@@ -867,3 +867,60 @@ void fu_join_digit_groups(char *s)
 			*w++ = *c;
 	*w = '\0';
 }
+
+#define LOOSE_MAX_JUNK 2	/* characters other than digits and spaces a loose reading allows */
+#define ITEM_NO_MAX_DIGITS 3
+
+/* The digits of text up to where a name starts (two Chinese characters in
+ * a row), into out (cap); the other characters but spaces counted in *junk.
+ * Returns the number of digits (0 when they do not fit). */
+static size_t loose_digits(const char *text, char *out, size_t cap, int *junk)
+{
+	size_t n = 0;
+	*junk = 0;
+	const unsigned char *u = (const unsigned char *)text;
+	while (*u) {
+		uint32_t cp, next = 0;
+		size_t k = utf8_get((const char *)u, &cp);
+		if (u[k])
+			utf8_get((const char *)u + k, &next);
+		if (cp >= 0x4E00 && cp <= 0x9FFF && next >= 0x4E00 && next <= 0x9FFF)
+			break;
+		if (is_adigit(*u)) {
+			if (n + 1 >= cap)
+				return 0;
+			out[n++] = (char)*u;
+		} else if (*u != ' ') {
+			(*junk)++;
+		}
+		u += k;
+	}
+	out[n] = '\0';
+	return n;
+}
+
+size_t fu_hs_code_loose(const char *s, char *out, size_t cap)
+{
+	char d[FU_HS_DIGITS + 2];
+	int junk;
+	size_t n = loose_digits(s, d, sizeof d, &junk);
+	if (n < FU_HS_DIGITS_OLD || n > FU_HS_DIGITS || junk > LOOSE_MAX_JUNK || cap <= n)
+		return 0;
+	memcpy(out, d, n + 1);
+	return n;
+}
+
+int fu_item_no_loose(const char *s, long *out)
+{
+	char d[ITEM_NO_MAX_DIGITS + 2];
+	int junk;
+	size_t n = loose_digits(s, d, sizeof d, &junk);
+	if (n == 0 || n > ITEM_NO_MAX_DIGITS || junk > LOOSE_MAX_JUNK)
+		return 0;
+	/* one group of digits: "了 3", not "1 2" */
+	const char *first = strpbrk(s, "0123456789");
+	if (strspn(first, "0123456789") != n)
+		return 0;
+	*out = strtol(d, NULL, 10);
+	return *out > 0;
+}

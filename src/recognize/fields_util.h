@@ -72,6 +72,14 @@ enum fu_arith fu_repair_price(double *qty, double *price, double *total);
 #define FU_HS_DIGITS_OLD 8
 #define FU_HS_MAX_SPLITS 2
 size_t fu_hs_code_lead(const char *s, char *out, size_t cap);
+/* OCR: the same read loosely, for finding rows: 8 to 10 digits before the
+ * name starts (two Chinese characters in a row) with at most two other
+ * characters among them ("4了 0 11101000"); the digits to out. Returns their
+ * number, or 0. */
+size_t fu_hs_code_loose(const char *s, char *out, size_t cap);
+/* OCR: a 项号 with a speck or two beside it ("了 3"): one group of one to
+ * three digits and at most two other characters. Returns 1 and the number. */
+int fu_item_no_loose(const char *s, long *out);
 /* Item rows' first lines found by two means (the 项号 column's numbers, the
  * 商品编号 column's codes): ys[0..n) sorted, and those within tol of the one
  * before dropped (one row seen twice). Returns the number kept. */

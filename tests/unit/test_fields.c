@@ -766,6 +766,20 @@ static void hs_code_lead(void **state)
 	assert_int_equal(fu_hs_code_lead("1234567", hs, sizeof hs), 0);
 	assert_int_equal(fu_hs_code_lead("12 34 56 78", hs, sizeof hs), 0);	/* three spaces: not one code */
 	assert_int_equal(fu_hs_code_lead("8418102000A", hs, sizeof hs), 0);
+	/* read loosely, for finding rows: specks among the digits */
+	assert_int_equal(fu_hs_code_loose("4了 0 11101000", hs, sizeof hs), 10);
+	assert_string_equal(hs, "4011101000");
+	assert_int_equal(fu_hs_code_loose("|8501520000.电动机", hs, sizeof hs), 10);
+	assert_int_equal(fu_hs_code_loose("0|3|塑料制|餐厨用", hs, sizeof hs), 0);
+	assert_int_equal(fu_hs_code_loose("规格型号: 1|3|7.5kW|380V|Y2-132M-4", hs, sizeof hs), 0);
+	assert_int_equal(fu_hs_code_loose("a4b0c1d1101000", hs, sizeof hs), 0);	/* too much junk */
+	long no = 0;
+	assert_true(fu_item_no_loose("了 3", &no) && no == 3);
+	assert_true(fu_item_no_loose("12,", &no) && no == 12);
+	assert_false(fu_item_no_loose("1 2", &no));
+	assert_false(fu_item_no_loose("a(1)b", &no));	/* three other characters */
+	assert_false(fu_item_no_loose("0", &no));
+	assert_false(fu_item_no_loose("1234", &no));
 }
 
 /* Row starts seen twice (a 项号 and a 商品编号 on one line) count once, in
