@@ -2155,6 +2155,39 @@ static void item_sources(struct item_ctx *ic, const struct fpage *p, const struc
 }
 
 
+/* OCR (issue 13): a row above the first row found whose 项号 and 商品编号
+ * OCR both lost ("|", "seorzaooo"): with a 单价 column of its own, a unit
+ * price above that row starts one (a separate price column holds one number
+ * per item, on the item's first line). Adds at most one start to starts[ns];
+ * returns how many it added. */
+static size_t orphan_row_start(const struct fpage *p, const struct column *cols, size_t nc, const int *colof,
+	float top, float *starts, size_t ns, float size, struct rline *L)
+{
+	const struct column *price = col_of(cols, nc, L_I_PRICE);
+	if (!price || !col_of(cols, nc, L_I_TOTAL))
+		return 0;
+	float first = INFINITY;
+	for (size_t i = 0; i < ns; i++)
+		first = fminf(first, starts[i]);
+	if (isinf(first))
+		return 0;	/* no row at all: nothing to anchor on */
+	size_t n = col_lines(p, cols, price, colof, top, first - ROW_START_MERGE * size, L, FORM_MAX_LINES, NULL);
+	float pick = INFINITY;
+	for (size_t i = 0; i < n; i++) {
+		double x;
+		char *t = fu_strip_specks(sb_str(&L[i].text));
+		fu_join_digit_groups(t);
+		if (fu_parse_number(t, &x) && L[i].y0 < pick)
+			pick = L[i].y0;
+		free(t);
+	}
+	rlines_free(L, n);
+	if (isinf(pick))
+		return 0;
+	starts[ns] = pick;
+	return 1;
+}
+
 /* The first lines of a page's item rows: where the 项号 column holds a
  * number. OCR (issues 4, 13): a 项号 misread ("1 ，", a "2" gone into the
  * next column) or a 商品编号 read with spaces inside: the lines of the
@@ -2187,6 +2220,8 @@ static size_t item_starts(const struct reader *r, const struct fpage *p, const s
 		}
 		rlines_free(L, n);
 	}
+	if (r->src->scanned && ns < MAX_ITEMS)
+		ns += orphan_row_start(p, cols, nc, colof, top, starts, ns, size, L);
 	free(L);
 	return fu_merge_row_starts(starts, ns, ROW_START_MERGE * size);
 }

@@ -645,6 +645,8 @@ static void put_rule(struct rec_page *p, float x0, float y0, float x1, float y1)
  * lost and its code read with a space inside. Rows item[i] = {no, hs, name,
  * spec, qty (the first two lines), price, total, qty (the last line), a row
  * across the table under the item or ""}. */
+static int ruled_separate;	/* build_ruled_scan: 单价, 总价 and 币制 in columns of their own */
+
 static void build_ruled_scan(struct rec_doc *doc, const char *const items[][9], size_t n_items)
 {
 	memset(doc, 0, sizeof *doc);
@@ -670,15 +672,24 @@ static void build_ruled_scan(struct rec_doc *doc, const char *const items[][9], 
 	}
 	y += 30;
 	static const float walls[] = {18, 44, 108, 328, 432, 525, 600, 690, 770, 830};
+	static const float walls_sep[] = {18, 44, 108, 328, 432, 466, 506, 540, 600, 690, 770, 830};
+	const float *w = ruled_separate ? walls_sep : walls;
+	size_t nw = ruled_separate ? sizeof walls_sep / sizeof *walls_sep : sizeof walls / sizeof *walls;
 	float top = y - 3, bottom = y + 16 + 36 * (float)n_items;
-	for (size_t i = 0; i < sizeof walls / sizeof walls[0]; i++)
-		put_rule(p, walls[i] - 0.5f, top, walls[i] + 0.5f, bottom);
+	for (size_t i = 0; i < nw; i++)
+		put_rule(p, w[i] - 0.5f, top, w[i] + 0.5f, bottom);
 	static const struct { float x; const char *t; } heads[] = {
 		{28, "项号"}, {50, "商品编号"}, {178, "商品名称、规格型号"}, {358, "数量及单位"}, {447, "单价/总价/币制"},
 		{535, "原产国(地区)"}, {605, "最终目的国(地区)"}, {700, "境内货源地"}, {785, "征免"},
+	}, heads_sep[] = {
+		{28, "项号"}, {50, "商品编号"}, {178, "商品名称、规格型号"}, {358, "数量及单位"}, {436, "单价"},
+		{470, "总价"}, {510, "币制"}, {545, "原产国(地区)"}, {605, "最终目的国(地区)"}, {700, "境内货源地"},
+		{785, "征免"},
 	};
-	for (size_t i = 0; i < sizeof heads / sizeof heads[0]; i++)
-		put(p, heads[i].x, y, heads[i].t);
+	size_t nh = ruled_separate ? sizeof heads_sep / sizeof *heads_sep : sizeof heads / sizeof *heads;
+	for (size_t i = 0; i < nh; i++)
+		put(p, (ruled_separate ? heads_sep : heads)[i].x, y, (ruled_separate ? heads_sep : heads)[i].t);
+	float origin_x = ruled_separate ? 542 : 527;
 	for (size_t i = 0; i < n_items; i++) {
 		y += i == 0 ? 16 : 36;
 		const char *const *it = items[i];
@@ -688,17 +699,17 @@ static void build_ruled_scan(struct rec_doc *doc, const char *const items[][9], 
 		put(p, 108.5f, y, it[2]);
 		put(p, 331, y, it[4]);
 		put(p, 436, y, it[5]);
-		put(p, 527, y, "中国(CHN)");
+		put(p, origin_x, y, "中国(CHN)");
 		put(p, 602, y, "塔吉克斯坦");
 		put(p, 692, y, "(34442)淮南");
 		put(p, 772, y, "照章征税");
 		put(p, 108.5f, y + 11, it[3]);
 		put(p, 331, y + 11, it[4]);
-		put(p, 436, y + 11, it[6]);
-		put(p, 527, y + 11, "(CHN)");
+		put(p, ruled_separate ? 468 : 436, ruled_separate ? y : y + 11, it[6]);
+		put(p, origin_x, y + 11, "(CHN)");
 		put(p, 772, y + 11, "(1)");
 		put(p, 331, y + 22, it[7]);
-		put(p, 436, y + 22, "USD");
+		put(p, ruled_separate ? 509 : 436, ruled_separate ? y : y + 22, "USD");
 		if (it[8][0])
 			put(p, 22, y + 30, it[8]);
 	}
@@ -924,6 +935,32 @@ static void total_by_product(void **state)
 	assert_false(fu_total_by_product(1, 12.0, &total));
 }
 
+/* OCR (issue 13): the first item's 项号 and 商品编号 both lost ("|",
+ * "seorzaooo"): with a 单价 column of its own, its unit price above the
+ * first row found starts a row, so the item is read (its code unsure). */
+static void ocr_orphan_first_row(void **state)
+{
+	(void)state;
+	static const char *const items[][9] = {
+		{"|", "seorzaooo", "瓷砖", "0|3|吸水率", "17016平方米", "4.8933", "83264.39", "17016平方米", ""},
+		{"2", "0808100000", "鲜苹果", "0|3|鲜红富士", "14220千克", "0.8422", "11976.08", "14220千克", ""},
+	};
+	ruled_separate = 1;
+	struct rec_doc doc;
+	build_ruled_scan(&doc, items, 2);
+	ruled_separate = 0;
+	json_t *o = read_doc(&doc);
+	json_t *its = json_object_get(o, "items");
+	assert_int_equal(json_array_size(its), 2);
+	json_t *it0 = json_array_get(its, 0);
+	assert_true(fabs(json_number_value(json_object_get(it0, "total")) - 83264.39) < 0.005);
+	assert_string_equal(json_string_value(json_object_get(it0, "unit")), "平方米");
+	assert_true(json_number_value(json_object_get(json_object_get(o, "confidence"), "items.0.hs_code")) < 0.9);
+	assert_true(fabs(json_number_value(json_object_get(json_array_get(its, 1), "total")) - 11976.08) < 0.005);
+	json_decref(o);
+	rec_doc_free(&doc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -946,6 +983,7 @@ int main(void)
 		cmocka_unit_test(ocr_header_labels_by_order),
 		cmocka_unit_test(ocr_spec_row_across),
 		cmocka_unit_test(total_by_product),
+		cmocka_unit_test(ocr_orphan_first_row),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
