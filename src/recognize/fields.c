@@ -1832,6 +1832,16 @@ static int item_qty_by_price(json_t *it, double *qty, double price, double total
 	return 1;
 }
 
+#define COMBINED_PRICE_LINES 3	/* 单价 / 总价 / 币制 over one another */
+
+static int topmost_line(const struct rline *L, size_t n, size_t i)
+{
+	for (size_t k = 0; k < n; k++)
+		if (L[k].y0 < L[i].y0)
+			return 0;
+	return 1;
+}
+
 /* Unit price, total and currency (one combined column or three): told apart
  * by form and arithmetic. Returns 0 when they do not add up. */
 static int item_prices(struct item_band *b, json_t *it, double qty, int scanned)
@@ -1839,6 +1849,7 @@ static int item_prices(struct item_band *b, json_t *it, double qty, int scanned)
 	static const int price_cols[] = {L_I_PRICE, L_I_TOTAL, L_I_CURRENCY};
 	double nums[ITEM_MAX_NUMBERS];
 	size_t nn = 0, from_price = 0;	/* numbers read, and read in a unit price column of its own */
+	size_t first_of_three = 0;	/* read on the first of the combined column's three lines */
 	char cur[16] = "";
 	/* a column of its own holds one number: its lines are one number wrapped
 	 * in a narrow cell ("159424.9" over "8") */
@@ -1861,6 +1872,7 @@ static int item_prices(struct item_band *b, json_t *it, double qty, int scanned)
 				if (nn < ITEM_MAX_NUMBERS)
 					nums[nn++] = x;
 				from_price += separate && price_cols[pc] == L_I_PRICE;
+				first_of_three += !separate && n >= COMBINED_PRICE_LINES && topmost_line(L, n, i);
 			} else if (!cur[0]) {
 				fu_currency(sb_str(&L[i].text), cur, sizeof cur);
 			}
@@ -1885,8 +1897,9 @@ static int item_prices(struct item_band *b, json_t *it, double qty, int scanned)
 			sure = 0;
 		if (scanned && fu_total_by_product(qty, price, &total))	/* OCR (issue 13): two misreads */
 			sure = 0;
-	} else if (nn == 1 && from_price == 1 && !isnan(qty)) {
-		/* OCR lost the total of a unit price column of its own: the
+	} else if (nn == 1 && (from_price == 1 || (scanned && first_of_three == 1)) && !isnan(qty)) {
+		/* OCR lost the total of a unit price column of its own (or, on a
+		 * scan, the total under the price of the combined column): the
 		 * quantity times the price, never sure */
 		price = nums[0];
 		total = qty * price;

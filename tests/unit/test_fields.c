@@ -961,6 +961,26 @@ static void ocr_orphan_first_row(void **state)
 	rec_doc_free(&doc);
 }
 
+/* OCR (issue 13): in the combined 单价/总价/币制 column the total misread
+ * past reading under a price read: the price is the first of the three
+ * lines, the total quantity x price, not sure. */
+static void ocr_combined_total_lost(void **state)
+{
+	(void)state;
+	static const char *const items[][9] = {
+		{"1", "3924100000", "塑料餐具", "0|3|塑料制", "19718千克", "2.7619", "54459 .于", "19718千克", ""},
+	};
+	struct rec_doc doc;
+	build_ruled_scan(&doc, items, 1);
+	json_t *o = read_doc(&doc);
+	json_t *it = json_array_get(json_object_get(o, "items"), 0);
+	assert_true(fabs(json_number_value(json_object_get(it, "unit_price")) - 2.7619) < 1e-6);
+	assert_true(fabs(json_number_value(json_object_get(it, "total")) - 54459.14) < 0.005);
+	assert_true(json_number_value(json_object_get(json_object_get(o, "confidence"), "items.0.total")) < 0.9);
+	json_decref(o);
+	rec_doc_free(&doc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -984,6 +1004,7 @@ int main(void)
 		cmocka_unit_test(ocr_spec_row_across),
 		cmocka_unit_test(total_by_product),
 		cmocka_unit_test(ocr_orphan_first_row),
+		cmocka_unit_test(ocr_combined_total_lost),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
