@@ -290,6 +290,14 @@ static void repair_company(json_t *out, json_t *conf, const char *key)
 	}
 }
 
+/* What OCR puts between two characters of a Chinese name: a space, a
+ * full stop or comma (full-width or not), a curly quote. */
+static bool is_name_speck(uint32_t cp)
+{
+	return cp == ' ' || cp == '.' || cp == ',' || cp == 0x3001 || cp == 0x3002 || cp == 0xFF0C || cp == 0x201C ||
+		cp == 0x201D;
+}
+
 static void trim_company(json_t *out, json_t *conf, const char *key)
 {
 	json_t *o = json_object_get(out, key);
@@ -325,11 +333,16 @@ static void trim_company(json_t *out, json_t *conf, const char *key)
 		first = 0;	/* keep the front */
 	size_t whole = n;
 	n = company_end(v, n, first);
-	/* and no spaces between two ideographs: a Chinese name has none */
+	/* and no spaces, nor specks of punctuation ("有。”限公司"), between two
+	 * ideographs: a Chinese name has none */
 	size_t k = 0;
-	for (size_t i = 0; i < n; i++)
-		if (!(v[i] == ' ' && i >= first && k > 0 && is_han(v[k - 1]) && i + 1 < n && is_han(v[i + 1])))
+	for (size_t i = 0; i < n; i++) {
+		size_t next = i;
+		while (next < n && is_name_speck(v[next]))
+			next++;
+		if (!(is_name_speck(v[i]) && i >= first && k > 0 && is_han(v[k - 1]) && next < n && is_han(v[next])))
 			v[k++] = v[i];
+	}
 	if (first == 0 && k == whole)
 		return;
 	n = k;

@@ -212,6 +212,15 @@ static void unit(const char *read, const char *want)
 static void test_units(void **state)
 {
 	(void)state;
+	/* specks of punctuation inside a Chinese company name go (issue 13) */
+	json_t *out = json_pack("{s:{s:s}}", "domestic_shipper", "name", "乌鲁木齐新元边境贸易有。”限公司");
+	json_t *conf = json_pack("{s:f}", "domestic_shipper.name", 0.85);
+	ocr_snap_fields(out, conf);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(out, "domestic_shipper"), "name")),
+		"乌鲁木齐新元边境贸易有限公司");
+	assert_true(json_real_value(json_object_get(conf, "domestic_shipper.name")) < 0.9);
+	json_decref(out);
+	json_decref(conf);
 	unit("干克", "千克");
 	unit("于克", "千克");
 	unit("和干克", "千克");	/* a character before it */
