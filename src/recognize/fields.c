@@ -1615,9 +1615,11 @@ static long item_no(struct item_band *b, size_t idx, int *ok)
 
 /* The 商品编号 column's digits (a code wrapped in a narrow cell comes in
  * pieces); more digits than a code holds (OCR: a spec's "0|3|" under the
- * code taken into its column): the code its first line starts with. */
-static void item_hs(struct item_band *b, char *hs, size_t cap)
+ * code taken into its column): the code its first line starts with, not
+ * sure (returns 0). */
+static int item_hs(struct item_band *b, char *hs, size_t cap)
 {
+	int sure = 1;
 	struct rline L[ITEM_MAX_LINES];
 	size_t n = band_col(b, L_I_HS, L);
 	struct sbuf all;
@@ -1631,10 +1633,12 @@ static void item_hs(struct item_band *b, char *hs, size_t cap)
 		if (L[i].y0 < top && fu_hs_code_lead(sb_str(&L[i].text), lead, sizeof lead)) {
 			top = L[i].y0;
 			snprintf(hs, cap, "%s", lead);
+			sure = 0;
 		}
 	}
 	sb_free(&all);
 	rlines_free(L, n);
+	return sure;
 }
 
 static void spec_add_line(struct item_ctx *ic, struct sbuf *spec, const char *line)
@@ -2075,12 +2079,11 @@ static void item_vehicle(json_t *it, const char *hs, const char *spec, double ve
 	json_object_set_new(it, "_vehicles", isnan(vehicles) ? json_null() : json_real(vehicles));
 }
 
-static void item_confidence(struct reader *r, size_t idx, float conf, int ok_no, const char *hs, int price_sure)
+static void item_confidence(struct reader *r, size_t idx, float conf, int ok_no, int hs_sure, int price_sure)
 {
 	static const char *keys[] = {"no", "hs_code", "name", "spec", "qty", "unit", "quantities", "unit_price",
 		"total", "currency", "origin_country", "origin_country_code", "dest_country", "dest_country_code",
 		"origin_region.code", "origin_region.name", "exemption", "exemption_code", "brand", "model"};
-	size_t hs_len = strlen(hs);
 	for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
 		char path[96];
 		snprintf(path, sizeof path, "items.%zu.%s", idx, keys[k]);
@@ -2089,7 +2092,7 @@ static void item_confidence(struct reader *r, size_t idx, float conf, int ok_no,
 			c = CONF_UNSURE;
 		if (strcmp(keys[k], "no") == 0 && !ok_no)
 			c = CONF_UNSURE;
-		if (strcmp(keys[k], "hs_code") == 0 && hs_len != FU_HS_DIGITS && hs_len != FU_HS_DIGITS_OLD)
+		if (strcmp(keys[k], "hs_code") == 0 && !hs_sure)
 			c = CONF_UNSURE;
 		set_conf(r, path, c);
 	}
@@ -2109,7 +2112,7 @@ static void read_item(struct item_ctx *ic, const struct fpage *p, const struct c
 	int ok_no;
 	json_object_set_new(it, "no", json_integer(item_no(&b, idx, &ok_no)));
 	char hs[32] = "";
-	item_hs(&b, hs, sizeof hs);
+	int hs_sure = item_hs(&b, hs, sizeof hs);
 	json_object_set_new(it, "hs_code", jstr_or_null(hs));
 	struct sbuf name, spec;
 	sb_init(&name);
@@ -2127,7 +2130,9 @@ static void read_item(struct item_ctx *ic, const struct fpage *p, const struct c
 	item_region(&b, it, ic->r->src->scanned);
 	item_vehicle(it, hs, spec_text, vehicles);
 	ic->spec_conf = b.conf < ic->spec_conf ? b.conf : ic->spec_conf;
-	item_confidence(ic->r, idx, b.conf, ok_no, hs, price_sure);
+	size_t hs_len = strlen(hs);
+	hs_sure &= hs_len == FU_HS_DIGITS || hs_len == FU_HS_DIGITS_OLD;
+	item_confidence(ic->r, idx, b.conf, ok_no, hs_sure, price_sure);
 	json_array_append_new(ic->items, it);
 	free(spec_text);
 	sb_free(&name);

@@ -755,6 +755,19 @@ static void ocr_ruled_item_rows(void **state)
 	assert_true(fabs(json_number_value(json_object_get(o, "total_value")) - 6295.71) < 0.005);
 	json_decref(o);
 	rec_doc_free(&doc);
+	/* a text layer laid out alike: the code cut out of a column holding more
+	 * digits than a code is not sure either */
+	build_ruled_scan(&doc, items, 1);
+	doc.scanned = 0;
+	doc.pages[0].ocr = 0;
+	for (size_t i = 0; i < doc.pages[0].n_glyphs; i++)
+		doc.pages[0].glyphs[i].conf = 1.0f;
+	o = read_doc(&doc);
+	json_t *it = json_array_get(json_object_get(o, "items"), 0);
+	assert_string_equal(json_string_value(json_object_get(it, "hs_code")), "3924100000");
+	assert_true(json_number_value(json_object_get(json_object_get(o, "confidence"), "items.0.hs_code")) < 0.9);
+	json_decref(o);
+	rec_doc_free(&doc);
 }
 
 /* The commodity code that starts a line of the 商品编号 column: OCR's
