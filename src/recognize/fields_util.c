@@ -844,7 +844,7 @@ size_t fu_quantity_starts(const char *text, size_t *starts, size_t max)
 	for (size_t i = 0; u[i] && n < max; i++) {
 		if (is_adigit(u[i]) && (i == 0 || after_unit))
 			starts[n++] = i;
-		if (u[i] != ' ' && (u[i] & 0xC0) != 0x80)
+		if (u[i] != ' ' && u[i] != '/' && (u[i] & 0xC0) != 0x80)
 			after_unit = u[i] >= 0x80;
 	}
 	return n;

@@ -49,8 +49,9 @@ char *fu_strip_specks(const char *text);
 void fu_join_digit_groups(char *s);
 /* OCR: where the quantities of a quantity cell's line start when OCR ran
  * two lines into one ("13829 千克 19695平方米"): at its first character
- * when a digit, and at each digit after a unit's character (spaces between
- * allowed). Byte offsets into starts (at most max); returns their number. */
+ * when a digit, and at each digit after a unit's character (spaces and a
+ * slash between allowed: "20570千克 / 450张"). Byte offsets into starts (at
+ * most max); returns their number. */
 size_t fu_quantity_starts(const char *text, size_t *starts, size_t max);
 /* "9辆", "18,990千克" -> 9 and "辆". */
 int fu_parse_qty(const char *text, double *qty, char *unit, size_t unit_cap);

@@ -845,6 +845,7 @@ static void number_specked(void **state)
 	assert_int_equal(fu_quantity_starts("13829 千克 19695平 方米", at, 4), 2);
 	assert_int_equal(at[0], 0);
 	assert_string_equal("13829 千克 19695平 方米" + at[1], "19695平 方米");
+	assert_int_equal(fu_quantity_starts("20570千克 / 450张", at, 4), 2);
 	assert_int_equal(fu_quantity_starts("9辆", at, 4), 1);
 	assert_int_equal(fu_quantity_starts("7.5kW 380V", at, 4), 1);	/* digits after letters: one */
 	assert_int_equal(fu_quantity_starts("千克", at, 4), 0);
