@@ -1729,51 +1729,59 @@ static void unit_wrapped(json_t *qs, const char *line, char *unit, size_t cap)
 
 /* Quantities, one per line; the last is the transaction quantity. Returns
  * the first quantity counted in vehicles (辆), or NAN. */
+/* The quantities read so far in a cell: the list, the last one and its
+ * unit (the transaction quantity), the first counted in vehicles (辆). */
+struct qty_read {
+	json_t *qs;
+	double qty, vehicles;
+	char unit[32];
+};
+
+/* One quantity's text ("9辆"), or the rest of a unit wrapped under it. */
+static void add_quantity(struct qty_read *got, const char *piece, int scanned)
+{
+	double q;
+	char u[sizeof got->unit];
+	if (!fu_parse_qty(piece, &q, u, sizeof u)) {
+		unit_wrapped(got->qs, piece, got->unit, sizeof got->unit);
+		return;
+	}
+	char snapped[sizeof u];
+	if (scanned && ocr_snap_unit(u, snapped, sizeof snapped))	/* OCR (issue 13): 干克 -> 千克 */
+		memcpy(u, snapped, sizeof u);
+	json_array_append_new(got->qs, json_pack("{s:f,s:s}", "qty", q, "unit", u));
+	got->qty = q;
+	memcpy(got->unit, u, sizeof got->unit);
+	if (isnan(got->vehicles) && strcmp(u, "辆") == 0)
+		got->vehicles = q;
+}
+
 static double item_quantities(struct item_band *b, json_t *it, int scanned)
 {
 	struct rline L[ITEM_MAX_LINES];
 	size_t n = band_col(b, L_I_QTY, L);
-	json_t *qs = json_array();
-	double qty = NAN, vehicles = NAN;
-	char unit[32] = "";
+	struct qty_read got = {json_array(), NAN, NAN, ""};
 	for (size_t i = 0; i < n; i++) {
 		if (scanned)	/* OCR (issue 13): "“10957条", a lone "." under the cell */
 			line_strip_specks(&L[i]);
 		const char *line = sb_str(&L[i].text);
 		size_t at[ITEM_MAX_LINES], na = scanned ? fu_quantity_starts(line, at, ITEM_MAX_LINES) : 0;
 		if (na < 2) {	/* one quantity: the whole line */
-			at[0] = 0;
-			na = 1;
+			add_quantity(&got, line, scanned);
+			continue;
 		}
 		for (size_t k = 0; k < na; k++) {	/* OCR: two lines run together */
 			char cut[QTY_MAX_TEXT];
-			const char *piece = line;
-			if (na > 1) {
-				size_t len = (k + 1 < na ? at[k + 1] : strlen(line)) - at[k];
-				snprintf(cut, sizeof cut, "%.*s", (int)len, line + at[k]);
-				piece = cut;
-			}
-			double q;
-			char u[32];
-			if (!fu_parse_qty(piece, &q, u, sizeof u)) {
-				unit_wrapped(qs, piece, unit, sizeof unit);
-				continue;
-			}
-			char snapped[sizeof u];
-			if (scanned && ocr_snap_unit(u, snapped, sizeof snapped))	/* OCR (issue 13): 干克 -> 千克 */
-				memcpy(u, snapped, sizeof u);
-			json_array_append_new(qs, json_pack("{s:f,s:s}", "qty", q, "unit", u));
-			qty = q;
-			memcpy(unit, u, sizeof unit);
-			if (isnan(vehicles) && strcmp(u, "辆") == 0)
-				vehicles = q;
+			size_t len = (k + 1 < na ? at[k + 1] : strlen(line)) - at[k];
+			snprintf(cut, sizeof cut, "%.*s", (int)len, line + at[k]);
+			add_quantity(&got, cut, scanned);
 		}
 	}
-	json_object_set_new(it, "qty", isnan(qty) ? json_null() : json_real(qty));
-	json_object_set_new(it, "unit", jstr_or_null(unit));
-	json_object_set_new(it, "quantities", qs);
+	json_object_set_new(it, "qty", isnan(got.qty) ? json_null() : json_real(got.qty));
+	json_object_set_new(it, "unit", jstr_or_null(got.unit));
+	json_object_set_new(it, "quantities", got.qs);
 	rlines_free(L, n);
-	return vehicles;
+	return got.vehicles;
 }
 
 /* Lines of digits and points, all of them, as one line; n otherwise. */
@@ -1836,6 +1844,19 @@ static int item_qty_by_price(json_t *it, double *qty, double price, double total
 	return 1;
 }
 
+/* OCR (issue 13): the price columns' lines without their specks ("”USD",
+ * "3875636.70,"), a number's digits joined across a space ("826306 1.96"). */
+static void price_lines_tidy(struct rline *L, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		line_strip_specks(&L[i]);
+		if (L[i].text.s) {
+			fu_join_digit_groups(L[i].text.s);
+			L[i].text.len = strlen(L[i].text.s);
+		}
+	}
+}
+
 #define COMBINED_PRICE_LINES 3	/* 单价 / 总价 / 币制 over one another */
 
 static int topmost_line(const struct rline *L, size_t n, size_t i)
@@ -1861,13 +1882,8 @@ static int item_prices(struct item_band *b, json_t *it, double qty, int scanned)
 	for (size_t pc = 0; pc < sizeof price_cols / sizeof price_cols[0]; pc++) {
 		struct rline L[ITEM_MAX_LINES];
 		size_t n = band_col(b, price_cols[pc], L);
-		for (size_t i = 0; i < n && scanned; i++) {
-			line_strip_specks(&L[i]);	/* OCR (issue 13): "”USD", "3875636.70," */
-			if (L[i].text.s) {
-				fu_join_digit_groups(L[i].text.s);	/* "826306 1.96" */
-				L[i].text.len = strlen(L[i].text.s);
-			}
-		}
+		if (scanned)
+			price_lines_tidy(L, n);
 		if (separate && price_cols[pc] != L_I_CURRENCY && n > 1)
 			n = join_number_lines(L, n);
 		for (size_t i = 0; i < n; i++) {
