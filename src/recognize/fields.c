@@ -350,6 +350,153 @@ static void infer_item_no_label(struct fpage *p)
 		.tail_y0 = L->y0, .y_end = L->y1, .value_x = L->x1, .live = 1, .weak = 1};
 }
 
+static float overlap(float a0, float a1, float b0, float b1)
+{
+	float o = (a1 < b1 ? a1 : b1) - (a0 > b0 ? a0 : b0);
+	return o > 0 ? o : 0;
+}
+
+/* OCR (issue 13): item header labels misread past recognising ("商品风全"
+ * for 商品编号, "狐姓叱闻们" for 数量及单位) while others of the header were
+ * read. The header's columns come in one order (项号, 商品编号, 商品名称,
+ * [规格型号], 数量及单位, 单价, [总价, 币制], 原产国, 最终目的国, 境内货源地,
+ * 征免; the bracketed ones printed by some producers only): the unread
+ * pieces of text in the header's band between two labels read are the
+ * labels missing between them, when their number fits exactly one choice of
+ * the optional columns. */
+#define HEADER_SLOT_MIN_GLYPHS 2	/* a piece shorter than this in the header's band is a speck */
+#define MAX_HEADER_SLOTS 16
+
+struct header_slot {
+	size_t line;	/* its first line piece */
+	float x0, x1, y0, y1;
+};
+
+static int is_optional_column(int id, int *group)
+{
+	*group = id == L_I_SPEC ? 1 : (id == L_I_TOTAL || id == L_I_CURRENCY) ? 2 : 0;
+	return *group != 0;
+}
+
+/* The ids between two read labels (lo, hi exclusive) that n unread pieces
+ * stand for: out[0..n), or 0 when no single choice of optional columns
+ * gives n. */
+static int header_gap_ids(int lo, int hi, size_t n, const int *present, int *out)
+{
+	int found = 0;
+	for (int drop = 0; drop < 4; drop++) {	/* bit 0: no spec column, bit 1: no total and currency */
+		size_t k = 0;
+		int ids[MAX_HEADER_SLOTS];
+		for (int id = lo + 1; id < hi && k < MAX_HEADER_SLOTS; id++) {
+			int group;
+			if (present[id] || (is_optional_column(id, &group) && (drop & group)))
+				continue;
+			ids[k++] = id;
+		}
+		if (k != n || (found && memcmp(out, ids, n * sizeof *ids) == 0))
+			continue;	/* (a choice that drops nothing here gives the same ids) */
+		if (found++)
+			return 0;
+		memcpy(out, ids, n * sizeof *ids);
+	}
+	return found == 1;
+}
+
+/* The unread pieces of the header's band [top, bottom], left to right, each
+ * made of the line pieces above one another that overlap in x. */
+static size_t header_slots(const struct fpage *p, float top, float bottom, struct header_slot *out)
+{
+	size_t n = 0;
+	for (size_t li = 0; li < p->nl; li++) {
+		const struct fline *L = &p->lines[li];
+		if (L->y0 < top || L->y1 > bottom || L->n < HEADER_SLOT_MIN_GLYPHS || line_is_label(p, li))
+			continue;
+		int beside_label = 0;
+		for (size_t i = 0; i < p->nlab && !beside_label; i++)
+			beside_label = p->labels[i].live && is_item_header(p->labels[i].id) &&
+				overlap(L->x0, L->x1, p->labels[i].x0, p->labels[i].x1) > 0;
+		if (beside_label)
+			continue;	/* a label's wrapped line */
+		size_t k = 0;
+		while (k < n && overlap(L->x0, L->x1, out[k].x0, out[k].x1) <= 0)
+			k++;
+		if (k < n) {
+			out[k].x0 = fminf(out[k].x0, L->x0);
+			out[k].x1 = fmaxf(out[k].x1, L->x1);
+			if (L->y0 < out[k].y0) {
+				out[k].y0 = L->y0;
+				out[k].line = li;
+			}
+			out[k].y1 = fmaxf(out[k].y1, L->y1);
+		} else if (n < MAX_HEADER_SLOTS) {
+			out[n++] = (struct header_slot){li, L->x0, L->x1, L->y0, L->y1};
+		}
+	}
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j > 0 && out[j].x0 < out[j - 1].x0; j--) {
+			struct header_slot t = out[j];
+			out[j] = out[j - 1];
+			out[j - 1] = t;
+		}
+	return n;
+}
+
+static void add_header_label(struct fpage *p, int id, const struct header_slot *s)
+{
+	const struct fline *L = &p->lines[s->line];
+	struct flabel *nl = realloc(p->labels, (p->nlab + 1) * sizeof *nl);
+	if (!nl)
+		abort();
+	p->labels = nl;
+	p->labels[p->nlab++] = (struct flabel){.id = id, .line = s->line, .g_start = L->g0, .g_end = L->g0 + L->n,
+		.after = L->g0 + L->n, .x0 = s->x0, .y0 = L->y0, .x1 = s->x1, .y1 = L->y1, .size = L->size,
+		.tail_y0 = L->y0, .y_end = s->y1, .value_x = s->x1, .live = 1, .weak = 1};
+}
+
+static void infer_item_header_labels(struct fpage *p)
+{
+	const struct flabel *no = find_label(p, L_I_NO);
+	if (!no || item_row_labels(p, no) < ITEM_ROW_MIN_LABELS)
+		return;
+	int present[L_COUNT] = {0};
+	float ax[L_COUNT], top = no->y0, bottom = no->y_end, size = no->size > 1 ? no->size : 8;
+	for (size_t i = 0; i < p->nlab; i++) {
+		const struct flabel *l = &p->labels[i];
+		if (!l->live || !is_item_header(l->id) || !same_row(l, no))
+			continue;
+		present[l->id] = 1;
+		ax[l->id] = l->x0;
+		top = fminf(top, l->y0);
+		bottom = fmaxf(bottom, l->y_end);
+	}
+	/* the labels read must stand in the form's order */
+	float last_x = -INFINITY;
+	for (int id = L_I_NO; id <= L_I_EXEMPT; id++)
+		if (present[id]) {
+			if (ax[id] < last_x)
+				return;
+			last_x = ax[id];
+		}
+	struct header_slot slots[MAX_HEADER_SLOTS];
+	size_t ns = header_slots(p, top - ROW_TOLERANCE * size, bottom + ROW_TOLERANCE * size, slots);
+	int lo = L_I_NO - 1;
+	size_t from = 0;
+	for (int hi = L_I_NO; hi <= L_I_EXEMPT + 1 && from <= ns; hi++) {
+		if (hi <= L_I_EXEMPT && !present[hi])
+			continue;
+		float hx = hi <= L_I_EXEMPT ? ax[hi] : INFINITY;
+		size_t to = from;
+		while (to < ns && slots[to].x0 < hx)
+			to++;
+		int ids[MAX_HEADER_SLOTS];
+		if (to > from && header_gap_ids(lo, hi, to - from, present, ids))
+			for (size_t k = from; k < to; k++)
+				add_header_label(p, ids[k - from], &slots[k]);
+		lo = hi;
+		from = to;
+	}
+}
+
 /* The top of the footer block: its first label under the item header; on a
  * page without one (the footer alone on the last page), its first label
  * that does not also occur in free text (a phone in the remarks) under
@@ -1115,6 +1262,8 @@ static int cmp_float(const void *a, const void *b)
  * "4101501990盐湿牛皮", "中国 (13019/130130)石家庄") is cut into words at
  * spaces, and at a change of script where another line's word starts. */
 #define MAX_COLS 16
+#define TEXT_WALL_SLACK 0.5f	/* points a header may reach over its cell's ruling line */
+#define OCR_WALL_SLACK 0.5f	/* ... font sizes, on a scan */
 
 static int is_ascii_word(uint32_t c) { return c < 0x80 && c != ' '; }
 
@@ -1140,11 +1289,16 @@ static size_t item_columns(const struct fpage *p, const struct flabel *ih, float
 			cols[j - 1] = t;
 		}
 	float yc = (ih->y0 + ih->y1) / 2;
+	/* OCR (issue 13): a header's box reaches over its cell's ruling line by
+	 * a stroke or two (a residue of skew) */
+	float slack = scanned ? OCR_WALL_SLACK * (ih->size > 1 ? ih->size : 8) : TEXT_WALL_SLACK;
 	int ruled = 1;
 	for (size_t i = 0; i < nc && ruled; i++) {
 		float cx = (cols[i].hx0 + cols[i].hx1) / 2;
 		float l = rule_wall(p, cx, yc, -1), rr = rule_wall(p, cx, yc, +1);
-		if (isnan(l) || isnan(rr) || (i > 0 && l < cols[i - 1].hx1 - 0.5f) || (i + 1 < nc && rr > cols[i + 1].hx0 + 0.5f))
+		if (scanned && isnan(rr) && i + 1 == nc)
+			rr = p->w;	/* the table's right edge lost in the scan's margin */
+		if (isnan(l) || isnan(rr) || (i > 0 && l < cols[i - 1].hx1 - slack) || (i + 1 < nc && rr > cols[i + 1].hx0 + slack))
 			ruled = 0;
 		else {
 			cols[i].x0 = l;
@@ -1153,12 +1307,6 @@ static size_t item_columns(const struct fpage *p, const struct flabel *ih, float
 	}
 	item_columns_ruled_or_gutters(p, top, bottom, cols, nc, ih->size > 1 ? ih->size : 8, colof, ruled, scanned);
 	return nc;
-}
-
-static float overlap(float a0, float a1, float b0, float b1)
-{
-	float o = (a1 < b1 ? a1 : b1) - (a0 > b0 ? a0 : b0);
-	return o > 0 ? o : 0;
 }
 
 struct word {
@@ -1362,10 +1510,10 @@ struct item_ctx {
 
 #define ITEM_MAX_LINES 24	/* lines of one column within one item */
 #define ITEM_MAX_NUMBERS 8	/* numbers of the price columns within one item */
+#define QTY_MAX_TEXT 256	/* bytes of one quantity line looked at */
 #define PRICE_TOLERANCE_SHARE 0.01	/* quantity × unit price within this share of the total ... */
 #define PRICE_TOLERANCE_ABS 0.05	/* ... plus this much (rounding of the printed price) */
-#define HS_DIGITS 10
-#define HS_DIGITS_OLD 8
+#define ROW_START_MERGE 0.8f	/* font sizes between two starts of one row */
 #define SPEC_ROW_GAP 0.3f	/* font sizes above a spec row's label where the item's columns end */
 
 /* One item's band on a page: its columns' rows [y0, y_cols), and a spec row
@@ -1408,6 +1556,52 @@ static const struct flabel *spec_row_label(const struct fpage *p, float y0, floa
 	return NULL;
 }
 
+/* OCR (issue 13): a spec row whose 规格型号 label OCR misread ("虐阁型号、
+ * 申报效素) :…"): a line piece under the item's first line that starts left
+ * of the quantity column and runs across three columns or more is a row
+ * across the table, not data of the columns it passes (a data line stops at
+ * its cell's edge). Its label, when a colon shows where it ends, is left
+ * out. Fills *out as its label; returns 0 when there is none. */
+#define ACROSS_MIN_COLUMNS 3
+#define ACROSS_LABEL_MAX_GLYPHS 16	/* a colon further in is the spec's own */
+
+static int crosses_columns(const struct item_band *b, const struct fline *L)
+{
+	int n = 0;
+	for (size_t c = 0; c < b->nc; c++)
+		n += overlap(L->x0, L->x1, b->cols[c].x0, b->cols[c].x1) > 0 &&
+			overlap(L->x0, L->x1, b->cols[c].hx0, b->cols[c].hx1) > 0;
+	return n;
+}
+
+static int row_across(const struct item_band *b, struct flabel *out)
+{
+	const struct column *q = col_of(b->cols, b->nc, L_I_QTY);
+	if (!q)
+		return 0;
+	const struct fpage *p = b->p;
+	const struct fline *pick = NULL;
+	for (size_t li = 0; li < p->nl; li++) {
+		const struct fline *L = &p->lines[li];
+		float yc = (L->y0 + L->y1) / 2;
+		if (yc <= b->y0 + ROW_START_MERGE * L->size || yc >= b->y1 || L->x0 >= fminf(q->x0, q->hx0) ||
+		    crosses_columns(b, L) < ACROSS_MIN_COLUMNS || (pick && pick->y0 < L->y0))
+			continue;
+		pick = L;
+	}
+	if (!pick)
+		return 0;
+	size_t after = pick->g0;	/* the first glyph after a colon near the start, if any */
+	for (size_t k = pick->g0; k < pick->g0 + pick->n && k < pick->g0 + ACROSS_LABEL_MAX_GLYPHS; k++)
+		if (p->g[k].cp == ':' || p->g[k].cp == 0xFF1A)
+			after = k + 1;
+	float value_x = after < pick->g0 + pick->n ? p->g[after].x0 : pick->x1;
+	*out = (struct flabel){.id = L_I_SPEC, .line = (size_t)(pick - p->lines), .g_start = pick->g0, .g_end = after,
+		.after = after, .x0 = pick->x0, .y0 = pick->y0, .x1 = value_x, .y1 = pick->y1, .size = pick->size,
+		.tail_y0 = pick->y0, .y_end = pick->y1, .value_x = value_x, .live = 1, .weak = 1};
+	return 1;
+}
+
 static long item_no(struct item_band *b, size_t idx, int *ok)
 {
 	struct sbuf t;
@@ -1419,13 +1613,32 @@ static long item_no(struct item_band *b, size_t idx, int *ok)
 	return *ok ? no : (long)idx + 1;
 }
 
-static void item_hs(struct item_band *b, char *hs, size_t cap)
+/* The 商品编号 column's digits (a code wrapped in a narrow cell comes in
+ * pieces); more digits than a code holds (OCR: a spec's "0|3|" under the
+ * code taken into its column): the code its first line starts with, not
+ * sure (returns 0). */
+static int item_hs(struct item_band *b, char *hs, size_t cap)
 {
+	int sure = 1;
+	struct rline L[ITEM_MAX_LINES];
+	size_t n = band_col(b, L_I_HS, L);
 	struct sbuf all;
 	sb_init(&all);
-	band_col_text(b, L_I_HS, &all);
+	for (size_t i = 0; i < n; i++)
+		sb_adds(&all, sb_str(&L[i].text));
 	fu_digits_only(sb_str(&all), hs, cap);
+	float top = INFINITY;
+	for (size_t i = 0; i < n && strlen(hs) > FU_HS_DIGITS; i++) {
+		char lead[FU_HS_DIGITS + 1];
+		if (L[i].y0 < top && fu_hs_code_lead(sb_str(&L[i].text), lead, sizeof lead)) {
+			top = L[i].y0;
+			snprintf(hs, cap, "%s", lead);
+			sure = 0;
+		}
+	}
 	sb_free(&all);
+	rlines_free(L, n);
+	return sure;
 }
 
 static void spec_add_line(struct item_ctx *ic, struct sbuf *spec, const char *line)
@@ -1489,6 +1702,15 @@ static void item_name_spec(struct item_ctx *ic, struct item_band *b, struct sbuf
 		spec_row_text(ic, b, spec);
 }
 
+/* OCR: a line's text without the specks around it (fu_strip_specks). */
+static void line_strip_specks(struct rline *l)
+{
+	char *t = fu_strip_specks(sb_str(&l->text));
+	l->text.len = 0;
+	sb_adds(&l->text, t);
+	free(t);
+}
+
 /* A line of the quantity column without a number: the rest of the unit
  * before it, wrapped in a narrow cell ("25522平方" over "米"). */
 static void unit_wrapped(json_t *qs, const char *line, char *unit, size_t cap)
@@ -1507,31 +1729,59 @@ static void unit_wrapped(json_t *qs, const char *line, char *unit, size_t cap)
 
 /* Quantities, one per line; the last is the transaction quantity. Returns
  * the first quantity counted in vehicles (辆), or NAN. */
-static double item_quantities(struct item_band *b, json_t *it)
+/* The quantities read so far in a cell: the list, the last one and its
+ * unit (the transaction quantity), the first counted in vehicles (辆). */
+struct qty_read {
+	json_t *qs;
+	double qty, vehicles;
+	char unit[32];
+};
+
+/* One quantity's text ("9辆"), or the rest of a unit wrapped under it. */
+static void add_quantity(struct qty_read *got, const char *piece, int scanned)
+{
+	double q;
+	char u[sizeof got->unit];
+	if (!fu_parse_qty(piece, &q, u, sizeof u)) {
+		unit_wrapped(got->qs, piece, got->unit, sizeof got->unit);
+		return;
+	}
+	char snapped[sizeof u];
+	if (scanned && ocr_snap_unit(u, snapped, sizeof snapped))	/* OCR (issue 13): 干克 -> 千克 */
+		memcpy(u, snapped, sizeof u);
+	json_array_append_new(got->qs, json_pack("{s:f,s:s}", "qty", q, "unit", u));
+	got->qty = q;
+	memcpy(got->unit, u, sizeof got->unit);
+	if (isnan(got->vehicles) && strcmp(u, "辆") == 0)
+		got->vehicles = q;
+}
+
+static double item_quantities(struct item_band *b, json_t *it, int scanned)
 {
 	struct rline L[ITEM_MAX_LINES];
 	size_t n = band_col(b, L_I_QTY, L);
-	json_t *qs = json_array();
-	double qty = NAN, vehicles = NAN;
-	char unit[32] = "";
+	struct qty_read got = {json_array(), NAN, NAN, ""};
 	for (size_t i = 0; i < n; i++) {
-		double q;
-		char u[32];
-		if (!fu_parse_qty(sb_str(&L[i].text), &q, u, sizeof u)) {
-			unit_wrapped(qs, sb_str(&L[i].text), unit, sizeof unit);
+		if (scanned)	/* OCR (issue 13): "“10957条", a lone "." under the cell */
+			line_strip_specks(&L[i]);
+		const char *line = sb_str(&L[i].text);
+		size_t at[ITEM_MAX_LINES], na = scanned ? fu_quantity_starts(line, at, ITEM_MAX_LINES) : 0;
+		if (na < 2) {	/* one quantity: the whole line */
+			add_quantity(&got, line, scanned);
 			continue;
 		}
-		json_array_append_new(qs, json_pack("{s:f,s:s}", "qty", q, "unit", u));
-		qty = q;
-		memcpy(unit, u, sizeof unit);
-		if (isnan(vehicles) && strcmp(u, "辆") == 0)
-			vehicles = q;
+		for (size_t k = 0; k < na; k++) {	/* OCR: two lines run together */
+			char cut[QTY_MAX_TEXT];
+			size_t len = (k + 1 < na ? at[k + 1] : strlen(line)) - at[k];
+			snprintf(cut, sizeof cut, "%.*s", (int)len, line + at[k]);
+			add_quantity(&got, cut, scanned);
+		}
 	}
-	json_object_set_new(it, "qty", isnan(qty) ? json_null() : json_real(qty));
-	json_object_set_new(it, "unit", jstr_or_null(unit));
-	json_object_set_new(it, "quantities", qs);
+	json_object_set_new(it, "qty", isnan(got.qty) ? json_null() : json_real(got.qty));
+	json_object_set_new(it, "unit", jstr_or_null(got.unit));
+	json_object_set_new(it, "quantities", got.qs);
 	rlines_free(L, n);
-	return vehicles;
+	return got.vehicles;
 }
 
 /* Lines of digits and points, all of them, as one line; n otherwise. */
@@ -1563,6 +1813,60 @@ static int item_price_repair(json_t *it, double *qty, double *price, double *tot
 	return 1;
 }
 
+static int prices_add_up(double qty, double price, double total)
+{
+	return fabs(qty * price - total) <= PRICE_TOLERANCE_SHARE * fabs(total) + PRICE_TOLERANCE_ABS;
+}
+
+/* OCR (issue 13): the transaction quantity (the cell's last line) that does
+ * not add up with price and total while another line of the cell does (a
+ * digit of "7293件" lost on the last line, the first reads whole): that
+ * line's quantity and unit, the only one that does. Returns 1 when it
+ * took one. */
+static int item_qty_by_price(json_t *it, double *qty, double price, double total)
+{
+	json_t *qs = json_object_get(it, "quantities");
+	const json_t *pick = NULL;
+	for (size_t i = 0; i < json_array_size(qs); i++) {
+		const json_t *q = json_array_get(qs, i);
+		double v = json_number_value(json_object_get(q, "qty"));
+		if (!prices_add_up(v, price, total))
+			continue;
+		if (pick && json_number_value(json_object_get(pick, "qty")) != v)
+			return 0;	/* two readings add up: no choice */
+		pick = q;
+	}
+	if (!pick)
+		return 0;
+	*qty = json_number_value(json_object_get(pick, "qty"));
+	json_object_set_new(it, "qty", json_real(*qty));
+	json_object_set(it, "unit", json_object_get(pick, "unit"));
+	return 1;
+}
+
+/* OCR (issue 13): the price columns' lines without their specks ("”USD",
+ * "3875636.70,"), a number's digits joined across a space ("826306 1.96"). */
+static void price_lines_tidy(struct rline *L, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		line_strip_specks(&L[i]);
+		if (L[i].text.s) {
+			fu_join_digit_groups(L[i].text.s);
+			L[i].text.len = strlen(L[i].text.s);
+		}
+	}
+}
+
+#define COMBINED_PRICE_LINES 3	/* 单价 / 总价 / 币制 over one another */
+
+static int topmost_line(const struct rline *L, size_t n, size_t i)
+{
+	for (size_t k = 0; k < n; k++)
+		if (L[k].y0 < L[i].y0)
+			return 0;
+	return 1;
+}
+
 /* Unit price, total and currency (one combined column or three): told apart
  * by form and arithmetic. Returns 0 when they do not add up. */
 static int item_prices(struct item_band *b, json_t *it, double qty, int scanned)
@@ -1570,6 +1874,7 @@ static int item_prices(struct item_band *b, json_t *it, double qty, int scanned)
 	static const int price_cols[] = {L_I_PRICE, L_I_TOTAL, L_I_CURRENCY};
 	double nums[ITEM_MAX_NUMBERS];
 	size_t nn = 0, from_price = 0;	/* numbers read, and read in a unit price column of its own */
+	size_t first_of_three = 0;	/* read on the first of the combined column's three lines */
 	char cur[16] = "";
 	/* a column of its own holds one number: its lines are one number wrapped
 	 * in a narrow cell ("159424.9" over "8") */
@@ -1577,6 +1882,8 @@ static int item_prices(struct item_band *b, json_t *it, double qty, int scanned)
 	for (size_t pc = 0; pc < sizeof price_cols / sizeof price_cols[0]; pc++) {
 		struct rline L[ITEM_MAX_LINES];
 		size_t n = band_col(b, price_cols[pc], L);
+		if (scanned)
+			price_lines_tidy(L, n);
 		if (separate && price_cols[pc] != L_I_CURRENCY && n > 1)
 			n = join_number_lines(L, n);
 		for (size_t i = 0; i < n; i++) {
@@ -1585,6 +1892,7 @@ static int item_prices(struct item_band *b, json_t *it, double qty, int scanned)
 				if (nn < ITEM_MAX_NUMBERS)
 					nums[nn++] = x;
 				from_price += separate && price_cols[pc] == L_I_PRICE;
+				first_of_three += !separate && n >= COMBINED_PRICE_LINES && topmost_line(L, n, i);
 			} else if (!cur[0]) {
 				fu_currency(sb_str(&L[i].text), cur, sizeof cur);
 			}
@@ -1594,18 +1902,24 @@ static int item_prices(struct item_band *b, json_t *it, double qty, int scanned)
 	double price = NAN, total = NAN;
 	int sure = 1;
 	if (nn >= 2) {
+		if (scanned && !isnan(qty) && !prices_add_up(qty, nums[0], nums[1]) && !prices_add_up(qty, nums[1], nums[0]) &&
+		    (item_qty_by_price(it, &qty, nums[0], nums[1]) || item_qty_by_price(it, &qty, nums[1], nums[0])))
+			sure = 0;
 		price = nums[0];
 		total = nums[1];
 		if (!isnan(qty) && fabs(qty * nums[1] - nums[0]) < fabs(qty * nums[0] - nums[1])) {
 			price = nums[1];
 			total = nums[0];
 		}
-		if (!isnan(qty) && fabs(qty * price - total) > PRICE_TOLERANCE_SHARE * fabs(total) + PRICE_TOLERANCE_ABS)
+		if (!isnan(qty) && !prices_add_up(qty, price, total))
 			sure = 0;
 		if (scanned && !isnan(qty) && item_price_repair(it, &qty, &price, &total))
 			sure = 0;
-	} else if (nn == 1 && from_price == 1 && !isnan(qty)) {
-		/* OCR lost the total of a unit price column of its own: the
+		if (scanned && fu_total_by_product(qty, price, &total))	/* OCR (issue 13): two misreads */
+			sure = 0;
+	} else if (nn == 1 && (from_price == 1 || (scanned && first_of_three == 1)) && !isnan(qty)) {
+		/* OCR lost the total of a unit price column of its own (or, on a
+		 * scan, the total under the price of the combined column): the
 		 * quantity times the price, never sure */
 		price = nums[0];
 		total = qty * price;
@@ -1617,7 +1931,8 @@ static int item_prices(struct item_band *b, json_t *it, double qty, int scanned)
 	}
 	json_object_set_new(it, "unit_price", isnan(price) ? json_null() : json_real(price));
 	json_object_set_new(it, "total", isnan(total) ? json_null() : json_real(floor(total * 100 + 0.5) / 100));
-	json_object_set_new(it, "currency", jstr_or_null(cur));
+	const char *near = scanned ? ocr_snap_currency(cur) : NULL;	/* OCR (issue 13): TSD -> USD */
+	json_object_set_new(it, "currency", jstr_or_null(near ? near : cur));
 	return sure;
 }
 
@@ -1780,12 +2095,11 @@ static void item_vehicle(json_t *it, const char *hs, const char *spec, double ve
 	json_object_set_new(it, "_vehicles", isnan(vehicles) ? json_null() : json_real(vehicles));
 }
 
-static void item_confidence(struct reader *r, size_t idx, float conf, int ok_no, const char *hs, int price_sure)
+static void item_confidence(struct reader *r, size_t idx, float conf, int ok_no, int hs_sure, int price_sure)
 {
 	static const char *keys[] = {"no", "hs_code", "name", "spec", "qty", "unit", "quantities", "unit_price",
 		"total", "currency", "origin_country", "origin_country_code", "dest_country", "dest_country_code",
 		"origin_region.code", "origin_region.name", "exemption", "exemption_code", "brand", "model"};
-	size_t hs_len = strlen(hs);
 	for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
 		char path[96];
 		snprintf(path, sizeof path, "items.%zu.%s", idx, keys[k]);
@@ -1794,7 +2108,7 @@ static void item_confidence(struct reader *r, size_t idx, float conf, int ok_no,
 			c = CONF_UNSURE;
 		if (strcmp(keys[k], "no") == 0 && !ok_no)
 			c = CONF_UNSURE;
-		if (strcmp(keys[k], "hs_code") == 0 && hs_len != HS_DIGITS && hs_len != HS_DIGITS_OLD)
+		if (strcmp(keys[k], "hs_code") == 0 && !hs_sure)
 			c = CONF_UNSURE;
 		set_conf(r, path, c);
 	}
@@ -1804,6 +2118,9 @@ static void read_item(struct item_ctx *ic, const struct fpage *p, const struct c
 	const int *colof, float y0, float y1)
 {
 	struct item_band b = {p, cols, nc, colof, y0, y1, y1, spec_row_label(p, y0, y1), 1};
+	struct flabel across;
+	if (!b.spec && ic->r->src->scanned && row_across(&b, &across))
+		b.spec = &across;
 	if (b.spec)
 		b.y_cols = b.spec->y0 - SPEC_ROW_GAP * b.spec->size;
 	size_t idx = json_array_size(ic->items);
@@ -1811,7 +2128,7 @@ static void read_item(struct item_ctx *ic, const struct fpage *p, const struct c
 	int ok_no;
 	json_object_set_new(it, "no", json_integer(item_no(&b, idx, &ok_no)));
 	char hs[32] = "";
-	item_hs(&b, hs, sizeof hs);
+	int hs_sure = item_hs(&b, hs, sizeof hs);
 	json_object_set_new(it, "hs_code", jstr_or_null(hs));
 	struct sbuf name, spec;
 	sb_init(&name);
@@ -1820,7 +2137,7 @@ static void read_item(struct item_ctx *ic, const struct fpage *p, const struct c
 	char *spec_text = fu_collapse(sb_str(&spec));
 	json_object_set_new(it, "name", jstr_or_null(sb_str(&name)));
 	json_object_set_new(it, "spec", jstr_or_null(spec_text));
-	double vehicles = item_quantities(&b, it);
+	double vehicles = item_quantities(&b, it, ic->r->src->scanned);
 	json_t *jq = json_object_get(it, "qty");
 	int price_sure = item_prices(&b, it, json_is_number(jq) ? json_number_value(jq) : NAN, ic->r->src->scanned) &&
 		json_is_number(jq);
@@ -1829,7 +2146,9 @@ static void read_item(struct item_ctx *ic, const struct fpage *p, const struct c
 	item_region(&b, it, ic->r->src->scanned);
 	item_vehicle(it, hs, spec_text, vehicles);
 	ic->spec_conf = b.conf < ic->spec_conf ? b.conf : ic->spec_conf;
-	item_confidence(ic->r, idx, b.conf, ok_no, hs, price_sure);
+	size_t hs_len = strlen(hs);
+	hs_sure &= hs_len == FU_HS_DIGITS || hs_len == FU_HS_DIGITS_OLD;
+	item_confidence(ic->r, idx, b.conf, ok_no, hs_sure, price_sure);
 	json_array_append_new(ic->items, it);
 	free(spec_text);
 	sb_free(&name);
@@ -1869,24 +2188,76 @@ static void item_sources(struct item_ctx *ic, const struct fpage *p, const struc
 	json_decref(read);
 }
 
-/* A line of the 商品编号 column that starts with a commodity code: eight
- * to ten digits (after a speck or two of punctuation), then the end, a space
- * or an ideograph (the name run into the column). */
-static int is_hs_code_line(const char *s)
+
+/* OCR (issue 13): a row above the first row found whose 项号 and 商品编号
+ * OCR both lost ("|", "seorzaooo"): with a 单价 column of its own, a unit
+ * price above that row starts one (a separate price column holds one number
+ * per item, on the item's first line). Adds at most one start to starts[ns];
+ * returns how many it added. */
+static size_t orphan_row_start(const struct fpage *p, const struct column *cols, size_t nc, const int *colof,
+	float top, float *starts, size_t ns, float size, struct rline *L)
 {
-	const unsigned char *u = (const unsigned char *)s;
-	int marks = 0;
-	while (*u && !(*u >= '0' && *u <= '9') && !(*u >= 'A' && *u <= 'Z') && !(*u >= 'a' && *u <= 'z') &&
-	       !(*u >= 0xE4 && *u <= 0xE9) && marks < 3) {
-		if (*u >= 0xC0 || *u < 0x80)
-			marks++;
-		u++;
+	const struct column *price = col_of(cols, nc, L_I_PRICE);
+	if (!price || !col_of(cols, nc, L_I_TOTAL))
+		return 0;
+	float first = INFINITY;
+	for (size_t i = 0; i < ns; i++)
+		first = fminf(first, starts[i]);
+	if (isinf(first))
+		return 0;	/* no row at all: nothing to anchor on */
+	size_t n = col_lines(p, cols, price, colof, top, first - ROW_START_MERGE * size, L, FORM_MAX_LINES, NULL);
+	float pick = INFINITY;
+	for (size_t i = 0; i < n; i++) {
+		double x;
+		char *t = fu_strip_specks(sb_str(&L[i].text));
+		fu_join_digit_groups(t);
+		if (fu_parse_number(t, &x) && L[i].y0 < pick)
+			pick = L[i].y0;
+		free(t);
 	}
-	int digits = 0;
-	while (u[digits] >= '0' && u[digits] <= '9')
-		digits++;
-	unsigned char next = u[digits];
-	return digits >= 8 && digits <= 10 && (next == '\0' || next == ' ' || (next >= 0xE4 && next <= 0xE9));
+	rlines_free(L, n);
+	if (isinf(pick))
+		return 0;
+	starts[ns] = pick;
+	return 1;
+}
+
+/* The first lines of a page's item rows: where the 项号 column holds a
+ * number. OCR (issues 4, 13): a 项号 misread ("1 ，", a "2" gone into the
+ * next column) or a 商品编号 read with spaces inside: the lines of the
+ * 商品编号 column that start with a commodity code start rows as well, the
+ * two merged (a row seen by both counts once). */
+
+static size_t item_starts(const struct reader *r, const struct fpage *p, const struct column *cols, size_t nc,
+	const int *colof, float top, float bottom, float size, float *starts)
+{
+	size_t ns = 0;
+	struct rline *L = calloc(FORM_MAX_LINES, sizeof *L);
+	if (!L)
+		abort();
+	size_t n = col_lines(p, cols, col_of(cols, nc, L_I_NO), colof, top, bottom, L, FORM_MAX_LINES, NULL);
+	for (size_t i = 0; i < n && ns < MAX_ITEMS; i++) {
+		long v;
+		if ((fu_parse_int(sb_str(&L[i].text), &v) && v > 0) ||
+		    (r->src->scanned && fu_item_no_loose(sb_str(&L[i].text), &v)))
+			starts[ns++] = L[i].y0;
+	}
+	rlines_free(L, n);
+	const struct column *chs = col_of(cols, nc, L_I_HS);
+	if (r->src->scanned && chs) {
+		n = col_lines(p, cols, chs, colof, top, bottom, L, FORM_MAX_LINES, NULL);
+		for (size_t i = 0; i < n && ns < MAX_ITEMS; i++) {
+			char hs[FU_HS_DIGITS + 1];
+			if (fu_hs_code_lead(sb_str(&L[i].text), hs, sizeof hs) ||
+			    fu_hs_code_loose(sb_str(&L[i].text), hs, sizeof hs))
+				starts[ns++] = L[i].y0;
+		}
+		rlines_free(L, n);
+	}
+	if (r->src->scanned && ns < MAX_ITEMS)
+		ns += orphan_row_start(p, cols, nc, colof, top, starts, ns, size, L);
+	free(L);
+	return fu_merge_row_starts(starts, ns, ROW_START_MERGE * size);
 }
 
 static void read_items(struct reader *r, struct item_ctx *ic)
@@ -1908,38 +2279,10 @@ static void read_items(struct reader *r, struct item_ctx *ic)
 			free(colof);
 			continue;
 		}
-		/* an item starts where the 项号 column holds a number */
+		float size = ih->size > 1 ? ih->size : 8;
 		float starts[MAX_ITEMS];
-		size_t ns = 0;
-		struct rline *L = calloc(FORM_MAX_LINES, sizeof *L);
-		if (!L)
-			abort();
-		size_t n = col_lines(p, cols, cno, colof, r->items_top[pi], r->items_bottom[pi], L, FORM_MAX_LINES, NULL);
-		for (size_t i = 0; i < n && ns < MAX_ITEMS; i++) {
-			long v;
-			if (fu_parse_int(sb_str(&L[i].text), &v) && v > 0)
-				starts[ns++] = L[i].y0;
-		}
-		rlines_free(L, n);
-		/* OCR (issue 4): a misread or lost 项号 ("1 ，", a "2" gone into the
-		 * next column); the ten digits of the 商品编号 start an item as well */
-		const struct column *chs = col_of(cols, nc, L_I_HS);
-		if (r->src->scanned && chs) {
-			float hs_starts[MAX_ITEMS];
-			size_t nh = 0;
-			n = col_lines(p, cols, chs, colof, r->items_top[pi], r->items_bottom[pi], L, FORM_MAX_LINES, NULL);
-			for (size_t i = 0; i < n && nh < MAX_ITEMS; i++)
-				if (is_hs_code_line(sb_str(&L[i].text)))
-					hs_starts[nh++] = L[i].y0;
-			rlines_free(L, n);
-			if (nh > 0) {
-				memcpy(starts, hs_starts, nh * sizeof *starts);
-				ns = nh;
-			}
-		}
-		free(L);
+		size_t ns = item_starts(r, p, cols, nc, colof, r->items_top[pi], r->items_bottom[pi], size, starts);
 		for (size_t i = 0; i < ns && json_array_size(ic->items) < MAX_ITEMS; i++) {
-			float size = ih->size > 1 ? ih->size : 8;
 			float y0 = starts[i] - 0.3f * size;
 			float y1 = i + 1 < ns ? starts[i + 1] - 0.3f * size : r->items_bottom[pi];
 			read_item(ic, p, cols, nc, colof, y0, y1);
@@ -2058,6 +2401,7 @@ enum kerr rec_fields_read(const struct rec_doc *doc, json_t **result)
 		if (doc->scanned) {
 			infer_grid_labels(&r.pages[i]);
 			infer_item_no_label(&r.pages[i]);
+			infer_item_header_labels(&r.pages[i]);
 		}
 		page_zones(&r, i);
 	}

@@ -403,6 +403,40 @@ int fu_parse_number(const char *text, double *out)
 	return ok;
 }
 
+/* A speck: ASCII punctuation but a sign or point that belongs to the
+ * number, or a full-width mark or quote (lead bytes E2, E3, EF). */
+static size_t speck_len(const unsigned char *u)
+{
+	if (*u == ' ' || (ispunct(*u) && *u != '-' && *u != '+'))
+		return 1;
+	if ((u[0] == 0xE2 || u[0] == 0xE3 || u[0] == 0xEF) && u[1] >= 0x80 && u[2] >= 0x80)
+		return 3;
+	return 0;
+}
+
+char *fu_strip_specks(const char *text)
+{
+	char *s = fu_collapse(text);
+	unsigned char *a = (unsigned char *)s;
+	int specks = 0;
+	for (size_t k; specks < FU_MAX_SPECKS && (k = speck_len(a)) > 0; specks++)
+		a += k;
+	unsigned char *e = (unsigned char *)s + strlen(s);
+	for (specks = 0; specks < FU_MAX_SPECKS && e > a; specks++) {
+		if (e[-1] == ' ' || ispunct(e[-1]))
+			e--;
+		else if (e - a >= 3 && (e[-3] == 0xE2 || e[-3] == 0xE3 || e[-3] == 0xEF))
+			e -= 3;
+		else
+			break;
+	}
+	while (e > a && e[-1] == ' ')
+		e--;
+	*e = '\0';
+	memmove(s, a, (size_t)(e - a) + 1);
+	return s;
+}
+
 #define ARITH_CENT_HALF 0.0051	/* a total is the product rounded to the cent */
 #define ARITH_MAX_CHARS 24	/* a number's text tried edit by edit */
 #define ARITH_QTY_DECIMALS 3
@@ -504,6 +538,50 @@ enum fu_arith fu_repair_price(double *qty, double *price, double *total)
 	double *slot[3] = {qty, price, total};
 	*slot[which] = found[which];
 	return (enum fu_arith)(which + 1);
+}
+
+#define TOTAL_MIN_CHARS 4	/* a product shorter than this as text is too short to compare */
+#define TOTAL_MAX_LENGTH_CHANGE 1	/* digits before the point that a misread adds or drops */
+
+/* Edits (replace, drop, insert) between two short ASCII strings. */
+static int text_edits(const char *a, const char *b)
+{
+	size_t na = strlen(a), nb = strlen(b);
+	int row[ARITH_MAX_CHARS + 1];
+	if (na > ARITH_MAX_CHARS || nb > ARITH_MAX_CHARS)
+		return ARITH_MAX_CHARS;
+	for (size_t j = 0; j <= nb; j++)
+		row[j] = (int)j;
+	for (size_t i = 1; i <= na; i++) {
+		int diag = row[0];
+		row[0] = (int)i;
+		for (size_t j = 1; j <= nb; j++) {
+			int up = row[j], best = diag + (a[i - 1] != b[j - 1]);
+			best = up + 1 < best ? up + 1 : best;
+			best = row[j - 1] + 1 < best ? row[j - 1] + 1 : best;
+			diag = up;
+			row[j] = best;
+		}
+	}
+	return row[nb];
+}
+
+int fu_total_by_product(double qty, double price, double *total)
+{
+	if (isnan(qty) || isnan(price) || isnan(*total) || qty <= 0 || price <= 0 || arith_holds(qty, price, *total))
+		return 0;
+	double product = floor(qty * price * 100 + 0.5) / 100;
+	char want[64], got[64];
+	arith_text(product, ARITH_TOTAL_DECIMALS, want, sizeof want);
+	arith_text(*total, ARITH_TOTAL_DECIMALS, got, sizeof got);
+	/* the point where it was printed: a total a point away in magnitude is
+	 * the price's point lost, or the total's, which the product cannot tell */
+	size_t int_want = strcspn(want, "."), int_got = strcspn(got, ".");
+	if (strlen(want) < TOTAL_MIN_CHARS || text_edits(want, got) > FU_TOTAL_MAX_EDITS ||
+	    (int_want > int_got ? int_want - int_got : int_got - int_want) > TOTAL_MAX_LENGTH_CHANGE)
+		return 0;
+	*total = product;
+	return 1;
 }
 
 int fu_parse_int(const char *text, long *out)
@@ -701,4 +779,148 @@ int fu_brand_model(const char *spec, char *brand, size_t bcap, char *model, size
 		p = e ? e + 1 : p + strlen(p);
 	}
 	return 0;
+}
+
+#define HS_LEAD_MARKS 3	/* specks of punctuation OCR puts before a code */
+
+static int is_cjk_lead(unsigned char c) { return c >= 0xE4 && c <= 0xE9; }	/* U+4000..U+9FFF */
+
+size_t fu_hs_code_lead(const char *s, char *out, size_t cap)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	int marks = 0;
+	while (*u && !is_aalnum(*u) && !is_cjk_lead(*u) && marks < HS_LEAD_MARKS) {
+		if (*u >= 0xC0 || *u < 0x80)
+			marks++;
+		u++;
+	}
+	size_t digits = 0;
+	int splits = 0;
+	char got[FU_HS_DIGITS + 1];
+	for (;;) {
+		while (is_adigit(*u) && digits < FU_HS_DIGITS)
+			got[digits++] = (char)*u++;
+		if (is_adigit(*u))
+			return 0;	/* longer than a code */
+		size_t group = 0;	/* the digits of a group after one space */
+		while (u[0] == ' ' && is_adigit(u[1 + group]))
+			group++;
+		if (*u != ' ' || group == 0 || splits >= FU_HS_MAX_SPLITS || digits + group > FU_HS_DIGITS ||
+		    digits >= FU_HS_DIGITS)
+			break;
+		splits++;
+		u++;
+	}
+	if (digits < FU_HS_DIGITS_OLD || !(*u == '\0' || *u == ' ' || is_cjk_lead(*u)) || cap <= digits)
+		return 0;
+	memcpy(out, got, digits);
+	out[digits] = '\0';
+	return digits;
+}
+
+static int cmp_float_asc(const void *a, const void *b)
+{
+	float x = *(const float *)a, y = *(const float *)b;
+	return x < y ? -1 : x > y;
+}
+
+size_t fu_merge_row_starts(float *ys, size_t n, float tol)
+{
+	if (n == 0)
+		return 0;
+	qsort(ys, n, sizeof *ys, cmp_float_asc);
+	size_t k = 1;
+	for (size_t i = 1; i < n; i++)
+		if (ys[i] - ys[k - 1] > tol)
+			ys[k++] = ys[i];
+	return k;
+}
+
+size_t fu_quantity_starts(const char *text, size_t *starts, size_t max)
+{
+	size_t n = 0;
+	const unsigned char *u = (const unsigned char *)text;
+	int after_unit = 0;	/* the last character that is not a space was a unit's (not ASCII) */
+	for (size_t i = 0; u[i] && n < max; i++) {
+		if (is_adigit(u[i]) && (i == 0 || after_unit))
+			starts[n++] = i;
+		if (u[i] != ' ' && u[i] != '/' && (u[i] & 0xC0) != 0x80)
+			after_unit = u[i] >= 0x80;
+	}
+	return n;
+}
+
+void fu_join_digit_groups(char *s)
+{
+	size_t spaces = 0;
+	for (const char *c = s; *c; c++) {
+		if (*c == ' ')
+			spaces++;
+		else if (!is_adigit((unsigned char)*c) && *c != '.' && *c != ',')
+			return;
+	}
+	if (spaces == 0 || spaces > FU_MAX_DIGIT_SPLITS)
+		return;
+	char *w = s;
+	for (const char *c = s; *c; c++)
+		if (*c != ' ' || !(c > s && is_adigit((unsigned char)c[-1]) && is_adigit((unsigned char)c[1])))
+			*w++ = *c;
+	*w = '\0';
+}
+
+#define LOOSE_MAX_JUNK 2	/* characters other than digits and spaces a loose reading allows */
+#define ITEM_NO_MAX_DIGITS 3
+
+/* The digits of text up to where a name starts (two Chinese characters in
+ * a row), into out (cap); the other characters but spaces counted in *junk.
+ * Returns the number of digits (0 when they do not fit). */
+static size_t loose_digits(const char *text, char *out, size_t cap, int *junk)
+{
+	size_t n = 0;
+	*junk = 0;
+	const unsigned char *u = (const unsigned char *)text;
+	while (*u) {
+		uint32_t cp, next = 0;
+		size_t k = utf8_get((const char *)u, &cp);
+		if (u[k])
+			utf8_get((const char *)u + k, &next);
+		if (cp >= 0x4E00 && cp <= 0x9FFF && next >= 0x4E00 && next <= 0x9FFF)
+			break;
+		if (is_adigit(*u)) {
+			if (n + 1 >= cap)
+				return 0;
+			out[n++] = (char)*u;
+		} else if (*u != ' ') {
+			(*junk)++;
+		}
+		u += k;
+	}
+	out[n] = '\0';
+	return n;
+}
+
+size_t fu_hs_code_loose(const char *s, char *out, size_t cap)
+{
+	char d[FU_HS_DIGITS + 2];
+	int junk;
+	size_t n = loose_digits(s, d, sizeof d, &junk);
+	if (n < FU_HS_DIGITS_OLD || n > FU_HS_DIGITS || junk > LOOSE_MAX_JUNK || cap <= n)
+		return 0;
+	memcpy(out, d, n + 1);
+	return n;
+}
+
+int fu_item_no_loose(const char *s, long *out)
+{
+	char d[ITEM_NO_MAX_DIGITS + 2];
+	int junk;
+	size_t n = loose_digits(s, d, sizeof d, &junk);
+	if (n == 0 || n > ITEM_NO_MAX_DIGITS || junk > LOOSE_MAX_JUNK)
+		return 0;
+	/* one group of digits: "了 3", not "1 2" */
+	const char *first = strpbrk(s, "0123456789");
+	if (strspn(first, "0123456789") != n)
+		return 0;
+	*out = strtol(d, NULL, 10);
+	return *out > 0;
 }

@@ -37,6 +37,22 @@ int fu_parse_date(const char *text, char *iso, size_t cap);
 /* The whole text is one number (thousands separators allowed). */
 int fu_parse_number(const char *text, double *out);
 int fu_parse_int(const char *text, long *out);
+/* OCR: a cell's line without the specks of punctuation OCR put before or
+ * after it ("3875636.70,", "”USD", "“10957条", "98960.06 。"), at most
+ * FU_MAX_SPECKS a side, nor the spaces around them; caller frees. */
+#define FU_MAX_SPECKS 2
+char *fu_strip_specks(const char *text);
+/* OCR: a number read with a space or two inside ("826306 1.96"): a line of
+ * digits, points and commas only gets the spaces between two digits
+ * removed, in place (a line with other characters, or more spaces, stays). */
+#define FU_MAX_DIGIT_SPLITS 2
+void fu_join_digit_groups(char *s);
+/* OCR: where the quantities of a quantity cell's line start when OCR ran
+ * two lines into one ("13829 千克 19695平方米"): at its first character
+ * when a digit, and at each digit after a unit's character (spaces and a
+ * slash between allowed: "20570千克 / 450张"). Byte offsets into starts (at
+ * most max); returns their number. */
+size_t fu_quantity_starts(const char *text, size_t *starts, size_t max);
 /* "9辆", "18,990千克" -> 9 and "辆". */
 int fu_parse_qty(const char *text, double *qty, char *unit, size_t unit_cap);
 /* An item's transaction quantity × unit price is its total rounded to the
@@ -47,6 +63,34 @@ int fu_parse_qty(const char *text, double *qty, char *unit, size_t unit_cap);
  * (FU_ARITH_NONE: they already agree, or no unique repair). */
 enum fu_arith { FU_ARITH_NONE = 0, FU_ARITH_QTY, FU_ARITH_PRICE, FU_ARITH_TOTAL };
 enum fu_arith fu_repair_price(double *qty, double *price, double *total);
+/* The commodity code that starts a line of the 商品编号 column: eight to ten
+ * digits after a speck or two of punctuation, then the end, a space or an
+ * ideograph (the name run into the column). OCR's spaces inside the digits
+ * ("200 2901100", at most FU_HS_MAX_SPLITS) are skipped. Copies the digits
+ * to out (cap > FU_HS_DIGITS); returns their number, or 0 when the line does
+ * not start with a code. */
+#define FU_HS_DIGITS 10
+#define FU_HS_DIGITS_OLD 8
+#define FU_HS_MAX_SPLITS 2
+size_t fu_hs_code_lead(const char *s, char *out, size_t cap);
+/* OCR: the same read loosely, for finding rows: 8 to 10 digits before the
+ * name starts (two Chinese characters in a row) with at most two other
+ * characters among them ("4了 0 11101000"); the digits to out. Returns their
+ * number, or 0. */
+size_t fu_hs_code_loose(const char *s, char *out, size_t cap);
+/* OCR: a 项号 with a speck or two beside it ("了 3"): one group of one to
+ * three digits and at most two other characters. Returns 1 and the number. */
+int fu_item_no_loose(const char *s, long *out);
+/* Item rows' first lines found by two means (the 项号 column's numbers, the
+ * 商品编号 column's codes): ys[0..n) sorted, and those within tol of the one
+ * before dropped (one row seen twice). Returns the number kept. */
+size_t fu_merge_row_starts(float *ys, size_t n, float tol);
+/* OCR: a total that does not add up, misread in up to FU_TOTAL_MAX_EDITS
+ * characters as printed ("13264850.25" for 3264850.26), while quantity and
+ * price agree with it that far: the product replaces it. Returns 1 when it
+ * did (use after fu_repair_price found no single edit). */
+#define FU_TOTAL_MAX_EDITS 2
+int fu_total_by_product(double qty, double price, double *total);
 /* 美元 / USD / 502 -> "USD". */
 int fu_currency(const char *text, char *iso, size_t cap);
 /* "502/2900/3", "USD/2900.00/3" -> USD, 2900, "3". */

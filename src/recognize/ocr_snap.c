@@ -290,6 +290,14 @@ static void repair_company(json_t *out, json_t *conf, const char *key)
 	}
 }
 
+/* What OCR puts between two characters of a Chinese name: a space, a
+ * full stop or comma (full-width or not), a curly quote. */
+static bool is_name_speck(uint32_t cp)
+{
+	return cp == ' ' || cp == '.' || cp == ',' || cp == 0x3001 || cp == 0x3002 || cp == 0xFF0C || cp == 0x201C ||
+		cp == 0x201D;
+}
+
 static void trim_company(json_t *out, json_t *conf, const char *key)
 {
 	json_t *o = json_object_get(out, key);
@@ -325,11 +333,16 @@ static void trim_company(json_t *out, json_t *conf, const char *key)
 		first = 0;	/* keep the front */
 	size_t whole = n;
 	n = company_end(v, n, first);
-	/* and no spaces between two ideographs: a Chinese name has none */
+	/* and no spaces, nor specks of punctuation ("有。”限公司"), between two
+	 * ideographs: a Chinese name has none */
 	size_t k = 0;
-	for (size_t i = 0; i < n; i++)
-		if (!(v[i] == ' ' && i >= first && k > 0 && is_han(v[k - 1]) && i + 1 < n && is_han(v[i + 1])))
+	for (size_t i = 0; i < n; i++) {
+		size_t next = i;
+		while (next < n && is_name_speck(v[next]))
+			next++;
+		if (!(is_name_speck(v[i]) && i >= first && k > 0 && is_han(v[k - 1]) && next < n && is_han(v[next])))
 			v[k++] = v[i];
+	}
 	if (first == 0 && k == whole)
 		return;
 	n = k;
@@ -346,29 +359,92 @@ static void trim_company(json_t *out, json_t *conf, const char *key)
 static const char *const currencies[] = {"USD", "CNY", "EUR", "RUB", "KZT", "KGS", "UZS", "TJS", "JPY", "GBP", "HKD"};
 #define CURRENCY_LEN 3
 
-/* A currency code with one letter misread ("TSD"): the one code a
- * letter away, when exactly one is. */
-static void snap_currency(json_t *out, json_t *conf)
+const char *ocr_snap_currency(const char *value)
 {
-	const char *value = json_string_value(json_object_get(out, "currency"));
 	if (!value || strlen(value) != CURRENCY_LEN)
-		return;
+		return NULL;
 	int found = -1, near = 0;
 	for (size_t k = 0; k < sizeof currencies / sizeof currencies[0]; k++) {
 		int differ = 0;
 		for (size_t i = 0; i < CURRENCY_LEN; i++)
 			differ += value[i] != currencies[k][i];
 		if (differ == 0)
-			return;
+			return NULL;
 		if (differ == 1) {
 			found = (int)k;
 			near++;
 		}
 	}
-	if (near != 1)
+	return near == 1 ? currencies[found] : NULL;
+}
+
+static void snap_currency(json_t *out, json_t *conf)
+{
+	const char *code = ocr_snap_currency(json_string_value(json_object_get(out, "currency")));
+	if (!code)
 		return;
-	json_object_set_new(out, "currency", json_string(currencies[found]));
+	json_object_set_new(out, "currency", json_string(code));
 	set_conf(conf, "currency", SNAP_CONF);
+}
+
+/* 计量单位 an item's quantity is printed in (the names of the customs unit
+ * table that road exports use) */
+static const char *const units[] = {
+	"千克", "克", "吨", "公斤", "台", "件", "条", "辆", "张", "个", "套", "只", "双", "对", "把", "箱", "米",
+	"千米", "平方米", "立方米", "升", "千升", "千瓦", "根", "块", "片", "卷", "包", "袋", "瓶", "桶", "盒",
+	"支", "副", "组", "株", "头", "匹", "架", "艘", "份", "部", "枚", "颗", "粒", "千个", "千支", "千张",
+};
+#define UNIT_MAX_CP 8	/* code points of a unit as read that are looked at */
+#define UNIT_TRIM_COST 2	/* a character read before or after the unit costs more than a misread one */
+
+/* Misread characters between a and an entry of the same length (none for
+ * a one-character entry: a misread there is a guess); -1 when they differ in
+ * length or the entry is too short for a misread. */
+static int unit_distance(const uint32_t *a, size_t na, const char *unit)
+{
+	uint32_t u[UNIT_MAX_CP];
+	size_t nu = utf8_decode(unit, u, UNIT_MAX_CP);
+	if (nu != na)
+		return -1;
+	int d = 0;
+	for (size_t i = 0; i < na; i++)
+		d += a[i] != u[i];
+	return d == 0 || (d == 1 && nu >= 2) ? d : -1;
+}
+
+int ocr_snap_unit(const char *read, char *out, size_t cap)
+{
+	uint32_t v[SNAP_MAX_CP];
+	size_t nv = utf8_decode(read ? read : "", v, SNAP_MAX_CP), kept = 0;
+	for (size_t i = 0; i < nv; i++)	/* specks, spaces, a digit of the next column */
+		if (is_han(v[i]))
+			v[kept++] = v[i];
+	if (kept == 0 || kept > UNIT_MAX_CP)
+		return 0;
+	int best = -1, best_cost = 1 << 20;
+	bool tie = false;
+	for (size_t k = 0; k < sizeof units / sizeof units[0]; k++) {
+		/* the whole, or without a character read before or after it */
+		for (int cut = 0; cut < 3; cut++) {
+			if (cut && kept < 2)
+				break;
+			int d = unit_distance(v + (cut == 1), cut ? kept - 1 : kept, units[k]);
+			if (d < 0)
+				continue;
+			int cost = d + (cut ? UNIT_TRIM_COST : 0);
+			if (cost < best_cost) {
+				best = (int)k;
+				best_cost = cost;
+				tie = false;
+			} else if (cost == best_cost && best != (int)k) {
+				tie = true;
+			}
+		}
+	}
+	if (best < 0 || tie || strlen(units[best]) >= cap || strcmp(read, units[best]) == 0)
+		return 0;
+	memcpy(out, units[best], strlen(units[best]) + 1);
+	return 1;
 }
 
 void ocr_snap_fields(json_t *out, json_t *conf)

@@ -16,6 +16,17 @@
  * changed get a confidence below sure (at most 0.8). */
 void ocr_snap_fields(json_t *out, json_t *conf);
 
+/* An item's unit as OCR read it ("干克", "和干克", "台 1", "条,") -> the
+ * unit of the table it reads as: its Chinese characters alone, equal to an
+ * entry or one character of a two-or-more-character entry misread, one
+ * character before or after it allowed at the cost of two misreads; the
+ * unique best. Returns 1 and the unit in out when it differs from read. */
+int ocr_snap_unit(const char *read, char *out, size_t cap);
+/* A currency code with one letter misread ("TSD"): the one code of the
+ * table a letter away, when exactly one is; NULL otherwise (also for a code
+ * of the table). */
+const char *ocr_snap_currency(const char *value);
+
 /* A copy of OCR text without the spaces OCR puts inside a code: between a
  * letter, digit or plate province and a letter, digit or 挂 ("豫A 48100",
  * "新F 6868 挂", "LC0C76C47SG84256 8"). The caller frees it. */

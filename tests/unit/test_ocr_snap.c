@@ -195,6 +195,49 @@ static void test_region_places(void **state)
 	place("RUS", "65", NULL);
 }
 
+/* Item units as OCR reads them snapped to the unit table; a one-character
+ * unit is never guessed, ties and strangers stay as read. */
+static void unit(const char *read, const char *want)
+{
+	char out[32] = "";
+	int changed = ocr_snap_unit(read, out, sizeof out);
+	if (want) {
+		assert_int_equal(changed, 1);
+		assert_string_equal(out, want);
+	} else {
+		assert_int_equal(changed, 0);
+	}
+}
+
+static void test_units(void **state)
+{
+	(void)state;
+	/* specks of punctuation inside a Chinese company name go (issue 13) */
+	json_t *out = json_pack("{s:{s:s}}", "domestic_shipper", "name", "乌鲁木齐新元边境贸易有。”限公司");
+	json_t *conf = json_pack("{s:f}", "domestic_shipper.name", 0.85);
+	ocr_snap_fields(out, conf);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(out, "domestic_shipper"), "name")),
+		"乌鲁木齐新元边境贸易有限公司");
+	assert_true(json_real_value(json_object_get(conf, "domestic_shipper.name")) < 0.9);
+	json_decref(out);
+	json_decref(conf);
+	unit("干克", "千克");
+	unit("于克", "千克");
+	unit("和干克", "千克");	/* a character before it */
+	unit("千 克", "千克");
+	unit("台 1", "台");
+	unit("条,", "条");
+	unit("平方未", "平方米");
+	unit("千克", NULL);	/* already right */
+	unit("叱", NULL);	/* one character misread: no guess */
+	unit("二区", NULL);
+	unit("件无总特", NULL);
+	unit("", NULL);
+	assert_string_equal(ocr_snap_currency("TSD"), "USD");
+	assert_null(ocr_snap_currency("USD"));
+	assert_null(ocr_snap_currency("KGT"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -206,6 +249,7 @@ int main(void)
 		cmocka_unit_test(test_join_codes),
 		cmocka_unit_test(test_region_places),
 		cmocka_unit_test(test_company_repairs),
+		cmocka_unit_test(test_units),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
