@@ -134,6 +134,14 @@ static void answer_fresh(struct api_ctx *c, int status, struct booking_fresh *f)
 	f->doc = NULL;
 }
 
+/* The end of a write's reads (the route's SNAPSHOT, routes.c): what the
+ * handler reads after its write (a holder that won a race, the checks of its
+ * answer) is read anew, not from the snapshot taken before it. */
+static void reads_done(struct api_ctx *c)
+{
+	store_release_read(c->app->store);
+}
+
 /* ---- creating ---- */
 
 /* The brand a vehicle model names, when exactly one of the bureau's brands
@@ -224,6 +232,7 @@ static void create_from(struct api_ctx *c, enum booking_kind kind, const struct 
 	}
 	int64_t id = 0;
 	struct booking_fresh fresh = {0};
+	reads_done(c);
 	enum kerr e = store_booking_create(c->app->store, c->who->org.id, c->who->user.id, kind, rec ? dm->id : 0, doc,
 		&id, &fresh);
 	json_decref(doc);
@@ -646,7 +655,7 @@ static void remember_choices(struct api_ctx *c, const struct booking_meta *m, js
 void bookings_patch(struct api_ctx *c)
 {
 	struct booking_meta m;
-	json_t *doc = NULL, *rec = NULL, *fields = NULL, *patch = NULL;
+	json_t *doc = NULL, *before = NULL, *rec = NULL, *fields = NULL, *patch = NULL;
 	enum kerr e = load_to_write(c, &m, &doc);	/* another organisation's booking: 404 whatever the body */
 	if (e == K_OK && !domain_states[m.state].editable)
 		e = K_WRONG_STATE;
@@ -664,11 +673,13 @@ void bookings_patch(struct api_ctx *c)
 		fields = NULL;
 		goto out;
 	}
+	before = json_copy(doc);	/* shallow: the patch replaces members, never changes them in place */
 	booking_patch_apply(doc, patch);
 	rec = declaration_of(c, &m);
 	booking_recompute_declared(doc, rec);
 	struct booking_fresh fresh = {0};
-	e = store_booking_save(c->app->store, &m, doc, &fresh);
+	reads_done(c);
+	e = store_booking_save(c->app->store, &m, before, doc, &fresh);
 	if (e != K_OK) {
 		api_error(c, e);
 		goto out;
@@ -678,6 +689,7 @@ void bookings_patch(struct api_ctx *c)
 out:
 	json_decref(fields);
 	json_decref(rec);
+	json_decref(before);
 	json_decref(doc);
 	json_decref(patch);
 }
@@ -784,6 +796,7 @@ static void run_action(struct api_ctx *c, enum booking_action action)
 		.reason = reason, .to = action == ACTION_SUBMIT ? approval_submit_target(c, m.kind) : domain_actions[action].to,
 		.fresh = &fresh};
 	int in_flight = 0;
+	reads_done(c);
 	if (e == K_OK && action == ACTION_SUBMIT)
 		e = capacity_submit_enter(c, m.org_id, &in_flight, &t.over_inflight);
 	if (e == K_OK)
