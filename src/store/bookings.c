@@ -150,7 +150,7 @@ static enum kerr write_vehicles(const struct conn *c, int64_t id, int64_t org_id
 
 /* ---- create and save ---- */
 
-static enum kerr read_fresh(const struct conn *c, int64_t id, struct booking_fresh *f);
+static enum kerr read_fresh(const struct conn *c, int64_t id, int is_new, struct booking_fresh *f);
 
 struct write_job {
 	struct booking_fresh *fresh;	/* may be NULL */
@@ -221,7 +221,7 @@ static enum kerr insert_tx(const struct conn *c, void *arg)
 			" VALUES (?, 'create', '', ?, ?, ?, '')", NULL, NULL, NULL, NULL, "isii", j->id,
 			domain_states[STATE_DRAFT].code, j->user_id, now);
 	if (e == K_OK)
-		e = read_fresh(c, j->id, j->fresh);
+		e = read_fresh(c, j->id, 1, j->fresh);
 	return e;
 }
 
@@ -311,7 +311,7 @@ static enum kerr save_tx(const struct conn *c, void *arg)
 	if (e == K_OK)
 		e = write_vehicles(c, j->id, j->org_id, j->doc, j->vehicles);
 	if (e == K_OK)
-		e = read_fresh(c, j->id, j->fresh);
+		e = read_fresh(c, j->id, 0, j->fresh);
 	return e;
 }
 
@@ -442,8 +442,10 @@ static enum kerr history_row(const struct conn *c, struct db_stmt *s, void *arg)
 	return K_OK;
 }
 
-/* The booking's plates and vehicles; with its attachments and history when full. */
-static enum kerr read_children(const struct conn *c, int64_t id, json_t *d, int full)
+/* The booking's plates and vehicles; with its attachments and history when
+ * full, but no attachments when new (inserted by this transaction: no one
+ * else knows its id before the commit). */
+static enum kerr read_children(const struct conn *c, int64_t id, json_t *d, int full, int is_new)
 {
 	json_t *plates = json_array(), *vehicles = json_array(), *att = json_array(), *hist = json_array();
 	json_object_set_new(d, "plates", plates);
@@ -457,7 +459,7 @@ static enum kerr read_children(const struct conn *c, int64_t id, json_t *d, int 
 			" WHERE booking_id = ? ORDER BY position", vehicle_row, vehicles, NULL, NULL, "i", id);
 	if (e != K_OK || !full)
 		return e;
-	if (e == K_OK)
+	if (e == K_OK && !is_new)
 		e = store_q_run(c, "SELECT id, type, filename, content_type, size, created_at FROM attachments"
 			" WHERE booking_id = ? ORDER BY id", attachment_row, att, NULL, NULL, "i", id);
 	if (e == K_OK)
@@ -471,6 +473,7 @@ struct get_job {
 	int64_t id;
 	int want_doc;
 	int full;			/* the doc with attachments and history */
+	int is_new;			/* inserted by the transaction reading it */
 	struct booking_read r;
 };
 
@@ -482,7 +485,7 @@ static enum kerr get_run(const struct conn *c, void *arg)
 	if (e == K_OK && rows == 0)
 		return K_NOT_FOUND;
 	if (e == K_OK && g->want_doc)
-		e = read_children(c, g->id, g->r.doc, g->full);
+		e = read_children(c, g->id, g->r.doc, g->full, g->is_new);
 	return e;
 }
 
@@ -573,11 +576,11 @@ enum kerr store_booking_gate_on(const struct conn *c, int64_t id, struct booking
 /* The whole booking on the writer's connection, before its commit: the
  * pages it reads are the ones the write just touched, warm in that
  * connection's cache. */
-static enum kerr read_fresh(const struct conn *c, int64_t id, struct booking_fresh *f)
+static enum kerr read_fresh(const struct conn *c, int64_t id, int is_new, struct booking_fresh *f)
 {
 	if (f == NULL)
 		return K_OK;
-	struct get_job g = {.id = id, .want_doc = 1, .full = 1};
+	struct get_job g = {.id = id, .want_doc = 1, .full = 1, .is_new = is_new};
 	return get_finish(&g, get_run(c, &g), &f->meta, &f->doc);
 }
 
@@ -1213,7 +1216,7 @@ static enum kerr transition_tx(const struct conn *c, void *arg)
 				transition_steps[i].name, kerr_code(e));
 	}
 	if (e == K_OK)
-		e = read_fresh(c, t->booking_id, t->fresh);
+		e = read_fresh(c, t->booking_id, 0, t->fresh);
 	return e;
 }
 
