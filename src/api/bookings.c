@@ -127,11 +127,27 @@ static void answer_booking(struct api_ctx *c, int status, const struct booking_m
 	api_json(c, status, doc);
 }
 
-/* The answer to a write: the booking its transaction read after writing. */
-static void answer_fresh(struct api_ctx *c, int status, struct booking_fresh *f)
+/* The answer to a write: the booking its transaction read after writing,
+ * with its checks: those given (taken over; run before the write on the
+ * fields it wrote, in the request's snapshot), else run now. */
+static void answer_fresh(struct api_ctx *c, int status, struct booking_fresh *f, json_t *checks)
 {
-	answer_booking(c, status, &f->meta, f->doc, 1);
+	if (checks) {
+		json_object_set_new(f->doc, "checks", checks);
+		api_json(c, status, f->doc);
+	} else {
+		answer_booking(c, status, &f->meta, f->doc, 1);
+	}
 	f->doc = NULL;
+}
+
+/* The checks of doc as answer_booking gives them (NULL if they failed). The
+ * checks read nothing of the booking's state or history, so that those of
+ * the fields a write is about to write are the answer's. */
+static json_t *checks_of(struct api_ctx *c, const struct booking_meta *m, json_t *doc, json_t *rec)
+{
+	json_t *checks = NULL;
+	return booking_run_checks(c, m, doc, rec, 0, &checks, NULL) == K_OK ? checks : NULL;
 }
 
 /* The end of a write's reads (the route's SNAPSHOT, routes.c): what the
@@ -239,7 +255,7 @@ static void create_from(struct api_ctx *c, enum booking_kind kind, const struct 
 	if (e != K_OK)
 		api_error(c, e);
 	else
-		answer_fresh(c, 201, &fresh);
+		answer_fresh(c, 201, &fresh, NULL);
 }
 
 void bookings_create(struct api_ctx *c)
@@ -655,7 +671,7 @@ static void remember_choices(struct api_ctx *c, const struct booking_meta *m, js
 void bookings_patch(struct api_ctx *c)
 {
 	struct booking_meta m;
-	json_t *doc = NULL, *before = NULL, *rec = NULL, *fields = NULL, *patch = NULL;
+	json_t *doc = NULL, *before = NULL, *rec = NULL, *fields = NULL, *patch = NULL, *checks = NULL;
 	enum kerr e = load_to_write(c, &m, &doc);	/* another organisation's booking: 404 whatever the body */
 	if (e == K_OK && !domain_states[m.state].editable)
 		e = K_WRONG_STATE;
@@ -677,6 +693,7 @@ void bookings_patch(struct api_ctx *c)
 	booking_patch_apply(doc, patch);
 	rec = declaration_of(c, &m);
 	booking_recompute_declared(doc, rec);
+	checks = checks_of(c, &m, doc, rec);
 	struct booking_fresh fresh = {0};
 	reads_done(c);
 	e = store_booking_save(c->app->store, &m, before, doc, &fresh);
@@ -685,8 +702,10 @@ void bookings_patch(struct api_ctx *c)
 		goto out;
 	}
 	remember_choices(c, &m, patch, doc);
-	answer_fresh(c, 200, &fresh);
+	answer_fresh(c, 200, &fresh, checks);
+	checks = NULL;
 out:
+	json_decref(checks);
 	json_decref(fields);
 	json_decref(rec);
 	json_decref(before);
@@ -808,8 +827,8 @@ static void run_action(struct api_ctx *c, enum booking_action action)
 		;	/* capacity_full with the nearest dates, the date or slot named, or 429 */
 	else if (e != K_OK)
 		api_error(c, e);
-	else
-		answer_fresh(c, 200, &fresh);
+	else	/* a submit's checks were run before it, on the fields it moved */
+		answer_fresh(c, 200, &fresh, action == ACTION_SUBMIT ? json_incref(checks) : NULL);
 out:
 	json_decref(checks);
 	json_decref(errors);
@@ -868,5 +887,5 @@ void api_booking_answer(struct api_ctx *c, int status, int64_t id)
 	if (e != K_OK)
 		api_error(c, e);
 	else
-		answer_fresh(c, status, &f);
+		answer_fresh(c, status, &f, NULL);
 }
