@@ -198,7 +198,7 @@ static void add_rows(struct api_ctx *c, struct booking_meta *m, const struct she
 	if (e == K_OK) {
 		int added = merge_vins(res, json_object_get(doc, "vehicles"), out_refused);
 		struct booking_fresh fresh = {0};
-		e = store_booking_save(c->app->store, m, doc, &fresh);
+		e = store_booking_save(c->app->store, m, NULL, doc, &fresh);	/* its vehicles changed in place */
 		json_decref(doc);
 		doc = fresh.doc;
 		if (e == K_OK)

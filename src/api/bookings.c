@@ -127,11 +127,35 @@ static void answer_booking(struct api_ctx *c, int status, const struct booking_m
 	api_json(c, status, doc);
 }
 
-/* The answer to a write: the booking its transaction read after writing. */
-static void answer_fresh(struct api_ctx *c, int status, struct booking_fresh *f)
+/* The answer to a write: the booking its transaction read after writing,
+ * with its checks: those given (taken over; run before the write on the
+ * fields it wrote, in the request's snapshot), else run now. */
+static void answer_fresh(struct api_ctx *c, int status, struct booking_fresh *f, json_t *checks)
 {
-	answer_booking(c, status, &f->meta, f->doc, 1);
+	if (checks) {
+		json_object_set_new(f->doc, "checks", checks);
+		api_json(c, status, f->doc);
+	} else {
+		answer_booking(c, status, &f->meta, f->doc, 1);
+	}
 	f->doc = NULL;
+}
+
+/* The checks of doc as answer_booking gives them (NULL if they failed). The
+ * checks read nothing of the booking's state or history, so that those of
+ * the fields a write is about to write are the answer's. */
+static json_t *checks_of(struct api_ctx *c, const struct booking_meta *m, json_t *doc, json_t *rec)
+{
+	json_t *checks = NULL;
+	return booking_run_checks(c, m, doc, rec, 0, &checks, NULL) == K_OK ? checks : NULL;
+}
+
+/* The end of a write's reads (the route's SNAPSHOT, routes.c): what the
+ * handler reads after its write (a holder that won a race, the checks of its
+ * answer) is read anew, not from the snapshot taken before it. */
+static void reads_done(struct api_ctx *c)
+{
+	store_release_read(c->app->store);
 }
 
 /* ---- creating ---- */
@@ -224,13 +248,14 @@ static void create_from(struct api_ctx *c, enum booking_kind kind, const struct 
 	}
 	int64_t id = 0;
 	struct booking_fresh fresh = {0};
+	reads_done(c);
 	enum kerr e = store_booking_create(c->app->store, c->who->org.id, c->who->user.id, kind, rec ? dm->id : 0, doc,
 		&id, &fresh);
 	json_decref(doc);
 	if (e != K_OK)
 		api_error(c, e);
 	else
-		answer_fresh(c, 201, &fresh);
+		answer_fresh(c, 201, &fresh, NULL);
 }
 
 void bookings_create(struct api_ctx *c)
@@ -646,7 +671,7 @@ static void remember_choices(struct api_ctx *c, const struct booking_meta *m, js
 void bookings_patch(struct api_ctx *c)
 {
 	struct booking_meta m;
-	json_t *doc = NULL, *rec = NULL, *fields = NULL, *patch = NULL;
+	json_t *doc = NULL, *before = NULL, *rec = NULL, *fields = NULL, *patch = NULL, *checks = NULL;
 	enum kerr e = load_to_write(c, &m, &doc);	/* another organisation's booking: 404 whatever the body */
 	if (e == K_OK && !domain_states[m.state].editable)
 		e = K_WRONG_STATE;
@@ -664,20 +689,26 @@ void bookings_patch(struct api_ctx *c)
 		fields = NULL;
 		goto out;
 	}
+	before = json_copy(doc);	/* shallow: the patch replaces members, never changes them in place */
 	booking_patch_apply(doc, patch);
 	rec = declaration_of(c, &m);
 	booking_recompute_declared(doc, rec);
+	checks = checks_of(c, &m, doc, rec);
 	struct booking_fresh fresh = {0};
-	e = store_booking_save(c->app->store, &m, doc, &fresh);
+	reads_done(c);
+	e = store_booking_save(c->app->store, &m, before, doc, &fresh);
 	if (e != K_OK) {
 		api_error(c, e);
 		goto out;
 	}
 	remember_choices(c, &m, patch, doc);
-	answer_fresh(c, 200, &fresh);
+	answer_fresh(c, 200, &fresh, checks);
+	checks = NULL;
 out:
+	json_decref(checks);
 	json_decref(fields);
 	json_decref(rec);
+	json_decref(before);
 	json_decref(doc);
 	json_decref(patch);
 }
@@ -784,6 +815,7 @@ static void run_action(struct api_ctx *c, enum booking_action action)
 		.reason = reason, .to = action == ACTION_SUBMIT ? approval_submit_target(c, m.kind) : domain_actions[action].to,
 		.fresh = &fresh};
 	int in_flight = 0;
+	reads_done(c);
 	if (e == K_OK && action == ACTION_SUBMIT)
 		e = capacity_submit_enter(c, m.org_id, &in_flight, &t.over_inflight);
 	if (e == K_OK)
@@ -795,8 +827,8 @@ static void run_action(struct api_ctx *c, enum booking_action action)
 		;	/* capacity_full with the nearest dates, the date or slot named, or 429 */
 	else if (e != K_OK)
 		api_error(c, e);
-	else
-		answer_fresh(c, 200, &fresh);
+	else	/* a submit's checks were run before it, on the fields it moved */
+		answer_fresh(c, 200, &fresh, action == ACTION_SUBMIT ? json_incref(checks) : NULL);
 out:
 	json_decref(checks);
 	json_decref(errors);
@@ -855,5 +887,5 @@ void api_booking_answer(struct api_ctx *c, int status, int64_t id)
 	if (e != K_OK)
 		api_error(c, e);
 	else
-		answer_fresh(c, status, &f);
+		answer_fresh(c, status, &f, NULL);
 }

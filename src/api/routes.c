@@ -13,8 +13,9 @@
  * read (api_admit). */
 enum { PUBLIC = 1 << 0, NO_CSRF = 1 << 1, UPLOAD = 1 << 2, SNAPSHOT = 1 << 3 };
 /* SNAPSHOT: the session's check and the handler's reads share one snapshot
- * (store_hold_read): for a GET that only reads, it takes SQLite's read lock
- * once instead of once per statement. */
+ * (store_hold_read): SQLite's read lock is taken once instead of once per
+ * statement. A handler that writes ends the hold (store_release_read) before
+ * its write, so that what it reads after the write is read anew. */
 /* Who reads bookings and declarations (each handler narrows it to what the
  * caller may see). */
 #define ROLE_READERS (ROLE_ENTERPRISE | ROLE_WAREHOUSE | ROLE_BUREAU | ROLE_GATE)
@@ -75,13 +76,13 @@ static const struct route routes[] = {
 	{"GET", "/api/v1/declarations/:id/pdf", declarations_pdf, ROLE_READERS, 0, "declarations_pdf"},
 	{"GET", "/api/v1/declarations/:id/pages/:n", declarations_page, ROLE_READERS, 0, "declarations_page"},
 	{"GET", "/api/v1/bookings", bookings_list, ROLE_READERS, 0, "bookings_list"},
-	{"POST", "/api/v1/bookings", bookings_create, ROLE_ENTERPRISE, 0, "bookings_create"},
+	{"POST", "/api/v1/bookings", bookings_create, ROLE_ENTERPRISE, SNAPSHOT, "bookings_create"},
 	{"GET", "/api/v1/bookings/:id", bookings_get, ROLE_READERS, SNAPSHOT, "bookings_get"},
-	{"PATCH", "/api/v1/bookings/:id", bookings_patch, ROLE_ENTERPRISE, 0, "bookings_patch"},
+	{"PATCH", "/api/v1/bookings/:id", bookings_patch, ROLE_ENTERPRISE, SNAPSHOT, "bookings_patch"},
 	{"POST", "/api/v1/bookings/:id/check", bookings_check, ROLE_ENTERPRISE, 0, "bookings_check"},
-	{"POST", "/api/v1/bookings/:id/submit", bookings_submit, ROLE_ENTERPRISE, 0, "bookings_submit"},
-	{"POST", "/api/v1/bookings/:id/withdraw", bookings_withdraw, ROLE_ENTERPRISE, 0, "bookings_withdraw"},
-	{"POST", "/api/v1/bookings/:id/cancel", bookings_cancel, ROLE_ENTERPRISE | ROLE_BUREAU, 0, "bookings_cancel"},
+	{"POST", "/api/v1/bookings/:id/submit", bookings_submit, ROLE_ENTERPRISE, SNAPSHOT, "bookings_submit"},
+	{"POST", "/api/v1/bookings/:id/withdraw", bookings_withdraw, ROLE_ENTERPRISE, SNAPSHOT, "bookings_withdraw"},
+	{"POST", "/api/v1/bookings/:id/cancel", bookings_cancel, ROLE_ENTERPRISE | ROLE_BUREAU, SNAPSHOT, "bookings_cancel"},
 	{"POST", "/api/v1/bookings/:id/vehicles/import", bookings_import_vehicles, ROLE_ENTERPRISE, UPLOAD, "vehicles_import"},
 	{"POST", "/api/v1/bookings/:id/attachments", attachments_upload, ROLE_ENTERPRISE, UPLOAD, "attachments_upload"},
 	{"GET", "/api/v1/bookings/:id/attachments/:aid", attachments_download, ROLE_READERS, 0, "attachments_get"},

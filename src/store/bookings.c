@@ -88,20 +88,37 @@ static int64_t now_s(void)
 
 /* ---- child rows ---- */
 
-/* A booking's child rows: those it had are replaced (replace 0: a booking
- * inserted by this transaction, which has none, so nothing to delete). */
-static enum kerr write_plates(const struct conn *c, int64_t id, json_t *doc, int replace)
+/* What a save does with a child table: the rows a booking had are replaced,
+ * unless they are known to be the rows it writes (or known to be none). */
+enum child_write { CHILD_INSERT, CHILD_REPLACE, CHILD_KEEP };
+
+/* CHILD_INSERT for a booking whose rows were none, CHILD_KEEP for one whose
+ * rows were these; CHILD_REPLACE when unknown (before NULL). */
+static enum child_write child_write_of(json_t *before, json_t *doc, const char *key)
 {
-	enum kerr e = replace ? store_q_run(c, "DELETE FROM booking_plates WHERE booking_id = ?", NULL, NULL, NULL, NULL,
-		"i", id) : K_OK;
+	if (before == NULL)
+		return CHILD_REPLACE;
+	json_t *was = json_object_get(before, key), *now = json_object_get(doc, key);
+	if (json_array_size(was) == 0 && json_array_size(now) == 0)
+		return CHILD_KEEP;
+	if (json_equal(was, now))
+		return CHILD_KEEP;
+	return json_array_size(was) == 0 ? CHILD_INSERT : CHILD_REPLACE;
+}
+
+static enum kerr write_plates(const struct conn *c, int64_t id, int64_t org_id, json_t *doc, enum child_write how)
+{
+	if (how == CHILD_KEEP)
+		return K_OK;
+	enum kerr e = how == CHILD_REPLACE ? store_q_run(c, "DELETE FROM booking_plates WHERE booking_id = ?", NULL, NULL,
+		NULL, NULL, "i", id) : K_OK;
 	size_t i;
 	json_t *p;
 	json_array_foreach(json_object_get(doc, "plates"), i, p) {
 		if (e != K_OK || !json_is_string(p))
 			continue;
-		e = store_q_run(c, "INSERT INTO booking_plates (booking_id, position, plate, booking_org_id) VALUES (?, ?, ?,"
-			" (SELECT org_id FROM bookings WHERE id = ?))", NULL, NULL, NULL, NULL, "iisi", id, (int64_t)i,
-			json_string_value(p), id);
+		e = store_q_run(c, "INSERT INTO booking_plates (booking_id, position, plate, booking_org_id) VALUES (?, ?, ?, ?)",
+			NULL, NULL, NULL, NULL, "iisi", id, (int64_t)i, json_string_value(p), org_id);
 	}
 	return e;
 }
@@ -112,33 +129,36 @@ static const char *vehicle_text(json_t *v, int k)
 	return t ? t : "";
 }
 
-static enum kerr write_vehicles(const struct conn *c, int64_t id, json_t *doc, int replace)
+static enum kerr write_vehicles(const struct conn *c, int64_t id, int64_t org_id, json_t *doc, enum child_write how)
 {
-	enum kerr e = replace ? store_q_run(c, "DELETE FROM booking_vehicles WHERE booking_id = ?", NULL, NULL, NULL, NULL,
-		"i", id) : K_OK;
+	if (how == CHILD_KEEP)
+		return K_OK;
+	enum kerr e = how == CHILD_REPLACE ? store_q_run(c, "DELETE FROM booking_vehicles WHERE booking_id = ?", NULL, NULL,
+		NULL, NULL, "i", id) : K_OK;
 	size_t i;
 	json_t *v;
 	json_array_foreach(json_object_get(doc, "vehicles"), i, v) {
 		if (e != K_OK)
 			break;
 		e = store_q_run(c, "INSERT INTO booking_vehicles (booking_id, position, vin, plate, brand, colour, displacement,"
-			" power, tonnage, booking_org_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
-			" (SELECT org_id FROM bookings WHERE id = ?))", NULL, NULL, NULL, NULL, "iisssssssi", id, (int64_t)i,
-			vehicle_text(v, 0), vehicle_text(v, 1), vehicle_text(v, 2), vehicle_text(v, 3), vehicle_text(v, 4),
-			vehicle_text(v, 5), vehicle_text(v, 6), id);
+			" power, tonnage, booking_org_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", NULL, NULL, NULL, NULL,
+			"iisssssssi", id, (int64_t)i, vehicle_text(v, 0), vehicle_text(v, 1), vehicle_text(v, 2),
+			vehicle_text(v, 3), vehicle_text(v, 4), vehicle_text(v, 5), vehicle_text(v, 6), org_id);
 	}
 	return e;
 }
 
 /* ---- create and save ---- */
 
-static enum kerr read_fresh(const struct conn *c, int64_t id, struct booking_fresh *f);
+static enum kerr read_fresh(const struct conn *c, int64_t id, int is_new, struct booking_fresh *f);
 
 struct write_job {
 	struct booking_fresh *fresh;	/* may be NULL */
 	int64_t id;		/* the booking (create: filled) */
 	int64_t org_id, user_id, declaration_id, version;
 	enum booking_kind kind;
+	int editable;		/* save: the state at version allows edits */
+	enum child_write plates, vehicles;	/* save: what to do with each child table */
 	json_t *doc;
 	char *fields, *declared, *confidence, *warnings;
 	char digits[DECLNO_DIGITS_MAX];
@@ -193,15 +213,15 @@ static enum kerr insert_tx(const struct conn *c, void *arg)
 	if (e == K_OK && rows == 0)
 		e = K_INTERNAL;
 	if (e == K_OK)
-		e = write_plates(c, j->id, d, 0);
+		e = write_plates(c, j->id, j->org_id, d, CHILD_INSERT);
 	if (e == K_OK)
-		e = write_vehicles(c, j->id, d, 0);
+		e = write_vehicles(c, j->id, j->org_id, d, CHILD_INSERT);
 	if (e == K_OK)
 		e = store_q_run(c, "INSERT INTO booking_history (booking_id, action, from_state, to_state, actor_id, at, reason)"
 			" VALUES (?, 'create', '', ?, ?, ?, '')", NULL, NULL, NULL, NULL, "isii", j->id,
 			domain_states[STATE_DRAFT].code, j->user_id, now);
 	if (e == K_OK)
-		e = read_fresh(c, j->id, j->fresh);
+		e = read_fresh(c, j->id, 1, j->fresh);
 	return e;
 }
 
@@ -245,48 +265,64 @@ static enum kerr state_version_row(const struct conn *c, struct db_stmt *s, void
 	return K_OK;
 }
 
-static enum kerr save_tx(const struct conn *c, void *arg)
+/* Why a save's UPDATE changed no row: K_NOT_FOUND, K_WRONG_STATE, else
+ * K_CONFLICT (written since the version the save started from). */
+static enum kerr save_refused(const struct conn *c, const struct write_job *j)
 {
-	struct write_job *j = arg;
-	json_t *d = j->doc;
 	struct state_version sv = {-1, 0};
 	int rows = 0;
 	enum kerr e = store_q_run(c, "SELECT state, version FROM bookings WHERE id = ?", state_version_row, &sv, NULL, &rows,
 		"i", j->id);
-	if (e == K_OK && rows == 0)
+	if (e != K_OK)
+		return e;
+	if (rows == 0)
 		return K_NOT_FOUND;
-	if (e == K_OK && (sv.state < 0 || !domain_states[sv.state].editable))
+	if (sv.state < 0 || !domain_states[sv.state].editable)
 		return K_WRONG_STATE;
-	if (e == K_OK && sv.version != j->version)
-		return K_CONFLICT;
+	return K_CONFLICT;
+}
+
+/* The row at j->version, rewritten; *changes 0 when it is no longer there
+ * at that version. Every change of state raises the version, so the state
+ * is still the one the save started from. */
+static enum kerr save_row(const struct conn *c, const struct write_job *j, int64_t *changes)
+{
+	json_t *d = j->doc;
+	return store_q_run(c, "UPDATE bookings SET declaration_no = ?, declaration_digits = ?, fields = ?, declared = ?,"
+		" clearance_mode = ?, cargo_type = ?, customs_warehouse = ?, is_transit = ?, contact = ?,"
+		" transshipment_site_id = ?, usage_type = ?, fuel_type = ?, crossing_date = ?, slot = ?, updated_at = ?,"
+		" version = version + 1 WHERE id = ? AND version = ?", NULL, NULL, changes, NULL, "sssssssiszssssiii",
+		declaration_no_or_empty(d), j->digits, j->fields, j->declared, doc_text(d, "clearance_mode"),
+		doc_text(d, "cargo_type"), doc_text(d, "customs_warehouse"),
+		(int64_t)json_is_true(json_object_get(d, "is_transit")), doc_text(d, "contact"),
+		doc_int(d, "transshipment_site_id"), doc_text(d, "usage_type"), doc_text(d, "fuel_type"),
+		doc_text(d, "crossing_date"), doc_text(d, "slot"), now_s(), j->id, j->version);
+}
+
+static enum kerr save_tx(const struct conn *c, void *arg)
+{
+	struct write_job *j = arg;
 	int64_t changes = 0;
-	if (e == K_OK)
-		e = store_q_run(c, "UPDATE bookings SET declaration_no = ?, declaration_digits = ?, fields = ?, declared = ?,"
-			" clearance_mode = ?, cargo_type = ?, customs_warehouse = ?, is_transit = ?, contact = ?,"
-			" transshipment_site_id = ?, usage_type = ?, fuel_type = ?, crossing_date = ?, slot = ?, updated_at = ?,"
-			" version = version + 1 WHERE id = ? AND version = ?", NULL, NULL, &changes, NULL, "sssssssiszssssiii",
-			declaration_no_or_empty(d), j->digits, j->fields, j->declared, doc_text(d, "clearance_mode"),
-			doc_text(d, "cargo_type"), doc_text(d, "customs_warehouse"),
-			(int64_t)json_is_true(json_object_get(d, "is_transit")), doc_text(d, "contact"),
-			doc_int(d, "transshipment_site_id"), doc_text(d, "usage_type"), doc_text(d, "fuel_type"),
-			doc_text(d, "crossing_date"), doc_text(d, "slot"), now_s(), j->id, j->version);
+	enum kerr e = j->editable ? save_row(c, j, &changes) : K_OK;
 	if (e == K_OK && changes == 0)
-		e = K_CONFLICT;
+		return save_refused(c, j);
 	if (e == K_OK)
-		e = write_plates(c, j->id, d, 1);
+		e = write_plates(c, j->id, j->org_id, j->doc, j->plates);
 	if (e == K_OK)
-		e = write_vehicles(c, j->id, d, 1);
+		e = write_vehicles(c, j->id, j->org_id, j->doc, j->vehicles);
 	if (e == K_OK)
-		e = read_fresh(c, j->id, j->fresh);
+		e = read_fresh(c, j->id, 0, j->fresh);
 	return e;
 }
 
-enum kerr store_booking_save(struct store *st, const struct booking_meta *meta, json_t *doc,
+enum kerr store_booking_save(struct store *st, const struct booking_meta *meta, json_t *before, json_t *doc,
 	struct booking_fresh *fresh)
 {
 	if (fresh)
 		fresh->doc = NULL;
-	struct write_job j = {.id = meta->id, .version = meta->version, .doc = doc, .fresh = fresh};
+	struct write_job j = {.id = meta->id, .org_id = meta->org_id, .version = meta->version, .doc = doc,
+		.fresh = fresh, .editable = (unsigned)meta->state < STATE_COUNT && domain_states[meta->state].editable,
+		.plates = child_write_of(before, doc, "plates"), .vehicles = child_write_of(before, doc, "vehicles")};
 	job_texts(&j);
 	enum kerr e = fresh_kept(store_tx(st, save_tx, &j), fresh);
 	job_free(&j);
@@ -406,8 +442,10 @@ static enum kerr history_row(const struct conn *c, struct db_stmt *s, void *arg)
 	return K_OK;
 }
 
-/* The booking's plates and vehicles; with its attachments and history when full. */
-static enum kerr read_children(const struct conn *c, int64_t id, json_t *d, int full)
+/* The booking's plates and vehicles; with its attachments and history when
+ * full, but no attachments when new (inserted by this transaction: no one
+ * else knows its id before the commit). */
+static enum kerr read_children(const struct conn *c, int64_t id, json_t *d, int full, int is_new)
 {
 	json_t *plates = json_array(), *vehicles = json_array(), *att = json_array(), *hist = json_array();
 	json_object_set_new(d, "plates", plates);
@@ -421,7 +459,7 @@ static enum kerr read_children(const struct conn *c, int64_t id, json_t *d, int 
 			" WHERE booking_id = ? ORDER BY position", vehicle_row, vehicles, NULL, NULL, "i", id);
 	if (e != K_OK || !full)
 		return e;
-	if (e == K_OK)
+	if (e == K_OK && !is_new)
 		e = store_q_run(c, "SELECT id, type, filename, content_type, size, created_at FROM attachments"
 			" WHERE booking_id = ? ORDER BY id", attachment_row, att, NULL, NULL, "i", id);
 	if (e == K_OK)
@@ -435,6 +473,7 @@ struct get_job {
 	int64_t id;
 	int want_doc;
 	int full;			/* the doc with attachments and history */
+	int is_new;			/* inserted by the transaction reading it */
 	struct booking_read r;
 };
 
@@ -446,7 +485,7 @@ static enum kerr get_run(const struct conn *c, void *arg)
 	if (e == K_OK && rows == 0)
 		return K_NOT_FOUND;
 	if (e == K_OK && g->want_doc)
-		e = read_children(c, g->id, g->r.doc, g->full);
+		e = read_children(c, g->id, g->r.doc, g->full, g->is_new);
 	return e;
 }
 
@@ -537,11 +576,11 @@ enum kerr store_booking_gate_on(const struct conn *c, int64_t id, struct booking
 /* The whole booking on the writer's connection, before its commit: the
  * pages it reads are the ones the write just touched, warm in that
  * connection's cache. */
-static enum kerr read_fresh(const struct conn *c, int64_t id, struct booking_fresh *f)
+static enum kerr read_fresh(const struct conn *c, int64_t id, int is_new, struct booking_fresh *f)
 {
 	if (f == NULL)
 		return K_OK;
-	struct get_job g = {.id = id, .want_doc = 1, .full = 1};
+	struct get_job g = {.id = id, .want_doc = 1, .full = 1, .is_new = is_new};
 	return get_finish(&g, get_run(c, &g), &f->meta, &f->doc);
 }
 
@@ -1209,7 +1248,7 @@ static enum kerr transition_tx(const struct conn *c, void *arg)
 				transition_steps[i].name, kerr_code(e));
 	}
 	if (e == K_OK)
-		e = read_fresh(c, t->booking_id, t->fresh);
+		e = read_fresh(c, t->booking_id, 0, t->fresh);
 	return e;
 }
 

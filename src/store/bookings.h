@@ -79,9 +79,11 @@ enum kerr store_booking_summaries(struct store *st, const int64_t *ids, size_t n
 
 /* Write the writable keys of doc (and "declared") if the booking is still
  * editable and at meta->version: K_WRONG_STATE when its state no longer
- * allows edits, K_CONFLICT when someone wrote it since. fresh (may be NULL)
- * gets the booking as written. */
-enum kerr store_booking_save(struct store *st, const struct booking_meta *meta, json_t *doc,
+ * allows edits, K_CONFLICT when someone wrote it since. before (may be NULL:
+ * unknown) is the document as read at meta->version, unchanged since: the
+ * plates or vehicles it already holds are not written again. fresh (may be
+ * NULL) gets the booking as written. */
+enum kerr store_booking_save(struct store *st, const struct booking_meta *meta, json_t *before, json_t *doc,
 	struct booking_fresh *fresh) KOUAN_MUST_USE;
 
 struct booking_transition {

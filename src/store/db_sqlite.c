@@ -12,6 +12,7 @@
 #include <sqlite3.h>
 
 #include "core/log.h"
+#include "store/wal_writes.h"
 
 #define SQLITE_BUSY_MS 5000
 #define SQLITE_RETRY_MS 5
@@ -176,7 +177,8 @@ static enum kerr sq_open(const char *path, struct db_conn **out)
 {
 	pthread_once(&sqlite_config_once, sqlite_config);
 	struct db_conn *c = xcalloc(1, sizeof *c);
-	int rc = sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	int rc = sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+		wal_writes_vfs());
 	if (rc != SQLITE_OK) {
 		log_error("msg=\"sqlite open failed\" error=\"%s\"", c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
 		sq_close(c);

@@ -594,9 +594,10 @@ static enum kerr tx_alone(struct store *st, tx_fn fn, void *arg)
 
 /* ---- group commit (SQLite's one writer) ----
  * Transactions that arrive while another runs wait in a queue; the next
- * thread to lead takes up to STORE_GROUP_MAX of them and runs them in one
- * SQLite transaction, each inside a savepoint of its own (an error undoes
- * that one alone), then commits once. A commit writes each page the group
+ * thread to lead takes them and runs them in one SQLite transaction, the
+ * first alone in it, each other inside a savepoint of its own (an error
+ * undoes that one alone); those queued meanwhile join before the commit, up
+ * to STORE_GROUP_MAX in all, and it commits once. A commit writes each page the group
  * changed once (bookings of several enterprises share the tails of the same
  * tables and indexes) and the waiting threads are woken once, where each
  * took the write lock in turn. Nothing is answered before the commit: a
@@ -633,20 +634,61 @@ static void jobs_lost(struct tx_job **jobs, int from, int to, enum kerr e)
 			jobs[i]->result = e;
 }
 
-/* n jobs in as few transactions as they allow: one, unless SQLite rolls a
- * transaction back by itself (a full disk, an I/O error), which loses the
- * jobs before it in the group; the rest go on in the next. */
-static void group_run(const struct conn *c, struct tx_job **jobs, int n)
+/* Up to STORE_GROUP_MAX jobs in jobs[0..n) with those queued off the queue
+ * (group_mu held). */
+static int queue_take(struct store *st, struct tx_job **jobs, int n)
+{
+	while (st->queue && n < STORE_GROUP_MAX) {
+		jobs[n++] = st->queue;
+		st->queue = st->queue->next;
+	}
+	if (st->queue == NULL)
+		st->queue_tail = NULL;
+	return n;
+}
+
+/* The jobs queued while the group's transaction ran join it before its
+ * commit: their pages (the tails of the same tables and indexes) are
+ * written once for all. */
+static int queue_join(struct store *st, struct tx_job **jobs, int n)
+{
+	pthread_mutex_lock(&st->group_mu);
+	n = queue_take(st, jobs, n);
+	pthread_mutex_unlock(&st->group_mu);
+	return n;
+}
+
+/* The first job of a transaction, alone in it: no savepoint, its error
+ * rolls the transaction back. 1 when the transaction goes on. */
+static int first_job(const struct conn *c, struct tx_job *j)
+{
+	j->result = j->fn(c, j->arg);
+	if (j->result == K_OK)
+		return 1;
+	if (c->drv->rollback(c->db) != K_OK)
+		log_warn("msg=\"rollback failed\" driver=%s", c->drv->name);
+	return 0;
+}
+
+/* The jobs taken (and those that join) in as few transactions as they
+ * allow: one, unless a first job fails, or SQLite rolls a transaction back
+ * by itself (a full disk, an I/O error), which loses the jobs before it in
+ * the group; the rest go on in the next. The number of jobs run. */
+static int group_run(struct store *st, const struct conn *c, struct tx_job **jobs, int n)
 {
 	for (int first = 0; first < n;) {
 		enum kerr e = c->drv->begin(c->db);
 		if (e != K_OK) {
 			for (int i = first; i < n; i++)
 				jobs[i]->result = e;
-			return;
+			return n;
 		}
-		int i = first;
-		while (e == K_OK && i < n) {
+		if (!first_job(c, jobs[first])) {
+			first++;
+			continue;
+		}
+		int i = first + 1;
+		while (e == K_OK && (i < n || (n = queue_join(st, jobs, n)) > i)) {
 			jobs[i]->result = job_in_savepoint(c, jobs[i]);
 			i++;
 			if (!c->drv->in_tx(c->db)) {
@@ -661,18 +703,6 @@ static void group_run(const struct conn *c, struct tx_job **jobs, int n)
 		}
 		first = i;
 	}
-}
-
-/* Up to STORE_GROUP_MAX jobs off the queue (group_mu held). */
-static int queue_take(struct store *st, struct tx_job **jobs)
-{
-	int n = 0;
-	while (st->queue && n < STORE_GROUP_MAX) {
-		jobs[n++] = st->queue;
-		st->queue = st->queue->next;
-	}
-	if (st->queue == NULL)
-		st->queue_tail = NULL;
 	return n;
 }
 
@@ -688,16 +718,12 @@ static void lead_group(struct store *st)
 	struct conn c;
 	enum kerr e = writer_get(st, &c);
 	struct tx_job *jobs[STORE_GROUP_MAX];
-	pthread_mutex_lock(&st->group_mu);
-	int n = queue_take(st, jobs);
-	pthread_mutex_unlock(&st->group_mu);
+	int n = queue_join(st, jobs, 0);
 	if (e != K_OK)
 		for (int i = 0; i < n; i++)
 			jobs[i]->result = e;
-	else if (n == 1)
-		jobs[0]->result = tx_on(&c, jobs[0]->fn, jobs[0]->arg);
 	else
-		group_run(&c, jobs, n);
+		n = group_run(st, &c, jobs, n);
 	if (e == K_OK)
 		writer_put(st, &c);
 	pthread_mutex_lock(&st->group_mu);

@@ -95,7 +95,7 @@ void store_write_counts(struct store *st, struct store_writes *out);
  * read lock is then taken once for all of them rather than per statement.
  * Nothing is held (and reads borrow as usual) when it would leave the pool
  * without a connection for a write. Only for requests that read and do not
- * read back what they write. */
+ * read back what they write, or that release the hold before they write. */
 enum kerr store_hold_read(struct store *st) KOUAN_MUST_USE;
 void store_release_read(struct store *st);
 /* "sqlite" or "postgres". */

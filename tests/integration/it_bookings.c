@@ -428,6 +428,11 @@ static void heavy_truck_flow(void **state)
 
 	b = action(&ent1, id, "submit", 200, NULL);
 	assert_string_equal(state_of(b), "submitted");
+	/* the submit answers the checks it passed, those of the booking it moved */
+	asked = call(&ent1, "GET", bpath(id, "?checks=1", p, sizeof p), NULL, 200, NULL);
+	assert_true(json_array_size(json_object_get(b, "checks")) > 0);
+	assert_true(json_equal(json_object_get(asked, "checks"), json_object_get(b, "checks")));
+	json_decref(asked);
 	json_decref(b);
 	json_decref(patch(&ent1, id, "{\"contact\":\"13912345678\"}", 409, "wrong_state"));
 	json_decref(action(&ent1, id, "submit", 409, "wrong_state"));

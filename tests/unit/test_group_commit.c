@@ -1,6 +1,8 @@
 /* store_tx's group commit on SQLite (src/store/store.c): transactions queued
- * while one runs share one commit, each in a savepoint of its own, so that one
- * that fails leaves no write behind and the others of its group are kept. */
+ * while one runs join its transaction and share its commit, each in a
+ * savepoint of its own, so that one that fails leaves no write behind and the
+ * others of its group are kept; a first transaction that fails is rolled back
+ * alone and those queued behind it go on in the next. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -129,18 +131,20 @@ static void let_writer_go(void)
 	pthread_mutex_unlock(&gate.mu);
 }
 
-static void failing_member_leaves_no_write(void **state)
+/* The first transaction (failing when first_fails) holds the writer while
+ * QUEUED more queue behind it, every other one failing; each gets its own
+ * answer and leaves its row only when it succeeded. *writes: the store's
+ * counts before and after. */
+static void run_gated(const char *name, int first_fails, struct store_writes *before, struct store_writes *after)
 {
-	(void)state;
 	char url[PATH_MAX_TEST];
-	snprintf(url, sizeof url, "sqlite:%s/group.db", dir);
+	snprintf(url, sizeof url, "sqlite:%s/%s.db", dir, name);
 	struct store *st = NULL;
 	assert_int_equal(store_open(url, 4, &st), K_OK);
 	assert_int_equal(store_tx(st, make_table, NULL), K_OK);
-	struct store_writes before;
-	store_write_counts(st, &before);
+	store_write_counts(st, before);
 
-	struct job first = {st, 100, 0, K_INTERNAL}, queued[QUEUED];
+	struct job first = {st, 100, first_fails, K_INTERNAL}, queued[QUEUED];
 	pthread_t t_first, t_queued[QUEUED];
 	hold_writer(&first, &t_first);
 	for (int i = 0; i < QUEUED; i++) {
@@ -153,18 +157,14 @@ static void failing_member_leaves_no_write(void **state)
 	for (int i = 0; i < QUEUED; i++)
 		pthread_join(t_queued[i], NULL);
 
-	assert_int_equal(first.got, K_OK);
-	assert_int_equal(rows_with_id(st, first.id), 1);
+	assert_int_equal(first.got, first_fails ? K_CONFLICT : K_OK);
+	assert_int_equal(rows_with_id(st, first.id), first_fails ? 0 : 1);
 	for (int i = 0; i < QUEUED; i++) {
 		assert_int_equal(queued[i].got, queued[i].fails ? K_CONFLICT : K_OK);
 		assert_int_equal(rows_with_id(st, queued[i].id), queued[i].fails ? 0 : 1);
 	}
-	/* the six queued while the first ran went in one group: one commit */
-	struct store_writes after;
-	store_write_counts(st, &after);
-	assert_int_equal(after.grouped - before.grouped, QUEUED);
-	assert_int_equal(after.commits - before.commits, 2);
-	assert_int_equal(after.waiting, 0);
+	store_write_counts(st, after);
+	assert_int_equal(after->waiting, 0);
 	store_close(st);
 }
 
@@ -199,10 +199,33 @@ static void queue_longer_than_a_group(void **state)
 		assert_int_equal(rows_with_id(st, queued[i].id), 1);
 	}
 	store_write_counts(st, &after);
-	assert_int_equal(after.commits - before.commits, 3);	/* the first alone, then 32, then 8 */
-	assert_int_equal(after.grouped - before.grouped, OVER_A_GROUP);
+	assert_int_equal(after.commits - before.commits, 2);	/* the first joined by 31, then the other 9 */
+	assert_int_equal(after.grouped - before.grouped, OVER_A_GROUP + 1);
 	assert_int_equal(after.waiting, 0);
 	store_close(st);
+}
+
+/* A failing member of a group undoes its own savepoint and nothing else. */
+static void failing_member_leaves_no_write(void **state)
+{
+	(void)state;
+	struct store_writes before, after;
+	run_gated("group", 0, &before, &after);
+	/* the six queued while the first ran joined its transaction: one group, one commit */
+	assert_int_equal(after.grouped - before.grouped, QUEUED + 1);
+	assert_int_equal(after.commits - before.commits, 1);
+}
+
+/* The first of a group runs without a savepoint: when it fails its whole
+ * transaction is rolled back, before anything joins it, and the queued ones
+ * go on in the next group. */
+static void failing_first_leaves_the_rest(void **state)
+{
+	(void)state;
+	struct store_writes before, after;
+	run_gated("first", 1, &before, &after);
+	assert_int_equal(after.commits - before.commits, 2);
+	assert_int_equal(after.grouped - before.grouped, QUEUED);
 }
 
 /* A transaction alone keeps the plain path: its failure is rolled back. */
@@ -233,6 +256,7 @@ int main(void)
 		return 1;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(failing_member_leaves_no_write),
+		cmocka_unit_test(failing_first_leaves_the_rest),
 		cmocka_unit_test(alone_failure_rolled_back),
 		cmocka_unit_test(queue_longer_than_a_group),
 	};

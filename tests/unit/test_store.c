@@ -30,6 +30,7 @@
 #include "store/release.h"
 #include "store/sites.h"
 #include "store/store.h"
+#include "store/store_internal.h"
 
 #define URL_MAX 1024
 #define FAKE_HASH "$argon2id$v=19$m=65536,t=2,p=1$c29tZXNhbHQ$not-a-real-hash"
@@ -484,10 +485,104 @@ static void booking_stamps(void **state)
 	assert_int_equal(of.last_attachment_id, again.last_attachment_id);
 	/* a write of its keys: a new version */
 	json_object_set_new(doc, "contact", json_string("13912345678"));
-	assert_int_equal(store_booking_save(st, &m, doc, NULL), K_OK);
+	assert_int_equal(store_booking_save(st, &m, NULL, doc, NULL), K_OK);
 	json_decref(doc);
 	assert_int_equal(store_booking_stamp(st, id, &m, &again), K_OK);
 	assert_int_equal(again.version, at.version + 1);
+}
+
+/* booking_org_id of a child table's rows of a booking, as a witness: the
+ * test marks the rows, a save that rewrites them writes the organisation
+ * again, one that keeps them leaves the mark. */
+#define CHILD_MARK (-7)
+
+static int64_t child_org(struct store *st, const char *sql, int64_t id)
+{
+	int64_t org = 0;
+	assert_int_equal(store_q_one(st, sql, store_q_row_int64, &org, "i", id), K_OK);
+	return org;
+}
+
+static void mark_children(struct store *st, int64_t id)
+{
+	assert_int_equal(store_q_write(st, 1, "UPDATE booking_plates SET booking_org_id = ? WHERE booking_id = ?", "ii",
+		(int64_t)CHILD_MARK, id), K_OK);
+	assert_int_equal(store_q_write(st, 1, "UPDATE booking_vehicles SET booking_org_id = ? WHERE booking_id = ?", "ii",
+		(int64_t)CHILD_MARK, id), K_OK);
+}
+
+#define PLATE_ORG_SQL "SELECT MIN(booking_org_id) FROM booking_plates WHERE booking_id = ?"
+#define VEHICLE_ORG_SQL "SELECT MIN(booking_org_id) FROM booking_vehicles WHERE booking_id = ?"
+
+/* A save given the document as read leaves the plates and vehicles it
+ * already holds as they are (not deleted and written again), and rewrites
+ * those that changed; without it (NULL) it rewrites both. */
+static void booking_save_keeps_children(void **state)
+{
+	struct store *st = ((struct fixture *)*state)->st;
+	int64_t org = 0, user = 0, id = 0;
+	assert_int_equal(store_org_create(st, "子行企业", ORG_ENTERPRISE, &org), K_OK);
+	assert_int_equal(store_user_create(st, "ent_children", "enterprise", org, FAKE_HASH, &user), K_OK);
+	json_t *doc = json_pack("{s:[s],s:[{s:s,s:s,s:s,s:s,s:s,s:s,s:s}]}", "plates", "新F00001", "vehicles", "vin",
+		"LSVAM4187C2184847", "plate", "", "brand", "", "colour", "", "displacement", "", "power", "", "tonnage", "");
+	assert_int_equal(store_booking_create(st, org, user, KIND_HEAVY_TRUCK, 0, doc, &id, NULL), K_OK);
+	json_decref(doc);
+	assert_int_equal(child_org(st, PLATE_ORG_SQL, id), org);
+	struct booking_meta m;
+	json_t *before = NULL;
+
+	/* the same children: kept (the mark stays), the row itself written */
+	assert_int_equal(store_booking_get_lean(st, id, &m, &before), K_OK);
+	mark_children(st, id);
+	doc = json_copy(before);
+	json_object_set_new(doc, "contact", json_string("13912345678"));
+	struct booking_fresh f = {0};
+	assert_int_equal(store_booking_save(st, &m, before, doc, &f), K_OK);
+	assert_int_equal(f.meta.version, m.version + 1);
+	assert_string_equal(json_string_value(json_array_get(json_object_get(f.doc, "plates"), 0)), "新F00001");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(f.doc, "vehicles"), 0),
+		"vin")), "LSVAM4187C2184847");
+	assert_int_equal(child_org(st, PLATE_ORG_SQL, id), CHILD_MARK);
+	assert_int_equal(child_org(st, VEHICLE_ORG_SQL, id), CHILD_MARK);
+	json_decref(f.doc);
+	json_decref(doc);
+	json_decref(before);
+
+	/* other plates, the same vehicles: the plates rewritten, the vehicles kept */
+	assert_int_equal(store_booking_get_lean(st, id, &m, &before), K_OK);
+	doc = json_copy(before);
+	json_object_set_new(doc, "plates", json_pack("[s,s]", "新F00002", "新F00003"));
+	assert_int_equal(store_booking_save(st, &m, before, doc, &f), K_OK);
+	assert_int_equal(json_array_size(json_object_get(f.doc, "plates")), 2);
+	assert_string_equal(json_string_value(json_array_get(json_object_get(f.doc, "plates"), 1)), "新F00003");
+	assert_int_equal(child_org(st, PLATE_ORG_SQL, id), org);
+	assert_int_equal(child_org(st, VEHICLE_ORG_SQL, id), CHILD_MARK);
+	json_decref(f.doc);
+	json_decref(doc);
+	json_decref(before);
+
+	/* unknown before: both rewritten */
+	assert_int_equal(store_booking_get_lean(st, id, &m, &doc), K_OK);
+	assert_int_equal(store_booking_save(st, &m, NULL, doc, NULL), K_OK);
+	assert_int_equal(child_org(st, VEHICLE_ORG_SQL, id), org);
+	json_decref(doc);
+
+	/* a save from a stale version changes nothing and says so */
+	assert_int_equal(store_booking_get_lean(st, id, &m, &before), K_OK);
+	m.version--;
+	assert_int_equal(store_booking_save(st, &m, before, before, NULL), K_CONFLICT);
+	m.id += 1000;
+	m.version++;
+	assert_int_equal(store_booking_save(st, &m, before, before, NULL), K_NOT_FOUND);
+	/* cancelled: no longer editable */
+	struct booking_transition t = {.booking_id = id, .action = ACTION_CANCEL, .to = STATE_CANCELLED, .actor_id = user,
+		.fresh = &f};
+	assert_int_equal(store_booking_transition(st, &t), K_OK);
+	assert_int_equal(store_booking_save(st, &f.meta, before, before, NULL), K_WRONG_STATE);
+	m.id = id;
+	assert_int_equal(store_booking_save(st, &m, before, before, NULL), K_WRONG_STATE);
+	json_decref(f.doc);
+	json_decref(before);
 }
 
 static void options(void **state)
@@ -777,11 +872,11 @@ static void booking_fresh_reads(void **state)
 	json_decref(f.doc);
 
 	json_object_set_new(doc, "contact", json_string("13900000000"));
-	assert_int_equal(store_booking_save(st, &m, doc, &f), K_OK);
+	assert_int_equal(store_booking_save(st, &m, NULL, doc, &f), K_OK);
 	assert_int_equal(f.meta.version, 2);
 	assert_string_equal(json_string_value(json_object_get(f.doc, "contact")), "13900000000");
 	json_decref(f.doc);
-	assert_int_equal(store_booking_save(st, &m, doc, &f), K_CONFLICT);	/* m is at version 1 still */
+	assert_int_equal(store_booking_save(st, &m, NULL, doc, &f), K_CONFLICT);	/* m is at version 1 still */
 	assert_null(f.doc);
 
 	assert_int_equal(store_booking_create(st, org, user, KIND_HEAVY_TRUCK, 0, doc, &other, NULL), K_OK);
@@ -1832,6 +1927,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(site_links, setup, teardown),
 		cmocka_unit_test_setup_teardown(booking_search_plans, setup, teardown),
 		cmocka_unit_test_setup_teardown(booking_fresh_reads, setup, teardown),
+		cmocka_unit_test_setup_teardown(booking_save_keeps_children, setup, teardown),
 		cmocka_unit_test_setup_teardown(history_search_plans, setup, teardown),
 		cmocka_unit_test_setup_teardown(approvals_queue_batched, setup, teardown),
 		cmocka_unit_test_setup_teardown(release_keys, setup, teardown),
