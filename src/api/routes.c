@@ -11,11 +11,15 @@
  * GET or HEAD, which take none; UPLOAD routes also take multipart/form-data
  * bodies up to --max-upload. Anything else is refused before a byte of body is
  * read (api_admit). */
-enum { PUBLIC = 1 << 0, NO_CSRF = 1 << 1, UPLOAD = 1 << 2, SNAPSHOT = 1 << 3 };
+enum { PUBLIC = 1 << 0, NO_CSRF = 1 << 1, UPLOAD = 1 << 2, SNAPSHOT = 1 << 3, WRITERS = 1 << 4 };
 /* SNAPSHOT: the session's check and the handler's reads share one snapshot
  * (store_hold_read): SQLite's read lock is taken once instead of once per
  * statement. A handler that writes ends the hold (store_release_read) before
- * its write, so that what it reads after the write is read anew. */
+ * its write, so that what it reads after the write is read anew.
+ * WRITERS: the whole request (session check, reads, write, answer) runs on a
+ * thread of the writers' queue (api_defer_to_writers), not on the server
+ * thread, which goes on to read the next requests while this one waits for
+ * the writer: the writes that wait together share one commit. */
 /* Who reads bookings and declarations (each handler narrows it to what the
  * caller may see). */
 #define ROLE_READERS (ROLE_ENTERPRISE | ROLE_WAREHOUSE | ROLE_BUREAU | ROLE_GATE)
@@ -76,13 +80,13 @@ static const struct route routes[] = {
 	{"GET", "/api/v1/declarations/:id/pdf", declarations_pdf, ROLE_READERS, 0, "declarations_pdf"},
 	{"GET", "/api/v1/declarations/:id/pages/:n", declarations_page, ROLE_READERS, 0, "declarations_page"},
 	{"GET", "/api/v1/bookings", bookings_list, ROLE_READERS, 0, "bookings_list"},
-	{"POST", "/api/v1/bookings", bookings_create, ROLE_ENTERPRISE, SNAPSHOT, "bookings_create"},
+	{"POST", "/api/v1/bookings", bookings_create, ROLE_ENTERPRISE, SNAPSHOT | WRITERS, "bookings_create"},
 	{"GET", "/api/v1/bookings/:id", bookings_get, ROLE_READERS, SNAPSHOT, "bookings_get"},
-	{"PATCH", "/api/v1/bookings/:id", bookings_patch, ROLE_ENTERPRISE, SNAPSHOT, "bookings_patch"},
+	{"PATCH", "/api/v1/bookings/:id", bookings_patch, ROLE_ENTERPRISE, SNAPSHOT | WRITERS, "bookings_patch"},
 	{"POST", "/api/v1/bookings/:id/check", bookings_check, ROLE_ENTERPRISE, 0, "bookings_check"},
-	{"POST", "/api/v1/bookings/:id/submit", bookings_submit, ROLE_ENTERPRISE, SNAPSHOT, "bookings_submit"},
-	{"POST", "/api/v1/bookings/:id/withdraw", bookings_withdraw, ROLE_ENTERPRISE, SNAPSHOT, "bookings_withdraw"},
-	{"POST", "/api/v1/bookings/:id/cancel", bookings_cancel, ROLE_ENTERPRISE | ROLE_BUREAU, SNAPSHOT, "bookings_cancel"},
+	{"POST", "/api/v1/bookings/:id/submit", bookings_submit, ROLE_ENTERPRISE, SNAPSHOT | WRITERS, "bookings_submit"},
+	{"POST", "/api/v1/bookings/:id/withdraw", bookings_withdraw, ROLE_ENTERPRISE, SNAPSHOT | WRITERS, "bookings_withdraw"},
+	{"POST", "/api/v1/bookings/:id/cancel", bookings_cancel, ROLE_ENTERPRISE | ROLE_BUREAU, SNAPSHOT | WRITERS, "bookings_cancel"},
 	{"POST", "/api/v1/bookings/:id/vehicles/import", bookings_import_vehicles, ROLE_ENTERPRISE, UPLOAD, "vehicles_import"},
 	{"POST", "/api/v1/bookings/:id/attachments", attachments_upload, ROLE_ENTERPRISE, UPLOAD, "attachments_upload"},
 	{"GET", "/api/v1/bookings/:id/attachments/:aid", attachments_download, ROLE_READERS, 0, "attachments_get"},
@@ -301,6 +305,25 @@ static void dispatch(struct api_ctx *c, const struct route *r)
 	r->handler(c);	/* a handler that defers copies the caller (api_defer_to_queue) */
 }
 
+/* The route's handler, its reads on one snapshot when the route says so. */
+static void dispatch_held(struct api_ctx *c, const struct route *r)
+{
+	if (!(r->flags & SNAPSHOT)) {
+		dispatch(c, r);
+		return;
+	}
+	struct store *st = c->app->store;
+	int held = store_hold_read(st) == K_OK;
+	dispatch(c, r);
+	if (held)
+		store_release_read(st);
+}
+
+static void dispatch_on_writer(struct api_ctx *c, void *route)
+{
+	dispatch_held(c, route);
+}
+
 void api_handle(struct http_request *req, void *appv)
 {
 	struct api_ctx c = {.req = req, .app = appv};
@@ -326,13 +349,8 @@ void api_handle(struct http_request *req, void *appv)
 		return;
 	}
 	http_set_route(req, r->name);
-	if (!(r->flags & SNAPSHOT)) {
-		dispatch(&c, r);
-		return;
-	}
-	struct store *st = c.app->store;
-	int held = store_hold_read(st) == K_OK;
-	dispatch(&c, r);
-	if (held)
-		store_release_read(st);
+	if (r->flags & WRITERS)
+		api_defer_to_writers(&c, dispatch_on_writer, (void *)r, NULL);
+	else
+		dispatch_held(&c, r);
 }

@@ -264,17 +264,19 @@ int cli_serve(int argc, char **argv)
 		goto out;
 	}
 	serve_until_stopped(&cfg, &app, &stop);
-	/* Recognitions and writes in flight finish and answer, queued ones get 503
-	 * busy; then the server stops with no request set aside. */
+	/* Recognitions in flight finish and answer, queued ones (long work) get
+	 * 503 busy, and so does any new one. New connections are refused while
+	 * the requests in flight, writes waiting for the writer included, finish
+	 * within --grace; writes still queued after it get 503 busy; then the
+	 * server stops with no request set aside. */
 	workq_stop(app.scans);
-	app.scans = NULL;
+	http_quiesce(srv, (int)cfg.grace_ms);
 	workq_stop(app.writers);
-	app.writers = NULL;
-	http_stop(srv, (int)cfg.grace_ms);
+	http_stop(srv, 0);
 	rc = 0;
 out:
-	workq_stop(app.scans);
-	workq_stop(app.writers);
+	workq_free(app.scans);
+	workq_free(app.writers);
 	session_cache_free(app.sessions);
 	booking_cache_free(app.bookings);
 	metrics_free(app.metrics);

@@ -97,6 +97,7 @@ void workq_stop(struct workq *q)
 	if (q == NULL)
 		return;
 	pthread_mutex_lock(&q->mu);
+	int joined = q->stopping;
 	q->stopping = 1;
 	struct workq_job job;
 	while (take(q, &job)) {
@@ -107,8 +108,17 @@ void workq_stop(struct workq *q)
 	}
 	pthread_cond_broadcast(&q->work);
 	pthread_mutex_unlock(&q->mu);
+	if (joined)
+		return;	/* stopped before: its threads are gone */
 	for (int i = 0; i < q->n_threads; i++)
 		pthread_join(q->threads[i], NULL);
+}
+
+void workq_free(struct workq *q)
+{
+	if (q == NULL)
+		return;
+	workq_stop(q);
 	pthread_cond_destroy(&q->work);
 	pthread_mutex_destroy(&q->mu);
 	free(q);

@@ -27,7 +27,11 @@ struct workq_job {
 struct workq *workq_new(const char *name, int threads, int limit);
 /* K_OK when taken; K_BUSY when full or stopping. */
 enum kerr workq_submit(struct workq *q, const struct workq_job *job) KOUAN_MUST_USE;
-/* Refuse new jobs, cancel the queued ones, wait for the running ones, free. */
+/* Refuse new jobs (K_BUSY from now on), cancel the queued ones, wait for the
+ * running ones. The queue stays valid until workq_free; stopping it again
+ * does nothing. */
 void workq_stop(struct workq *q);
+/* Stop q if it runs, then free it (NULL: nothing). */
+void workq_free(struct workq *q);
 
 #endif

@@ -51,7 +51,11 @@ struct http_config {
 /* Start listening. On success *out is owned by the caller (http_stop). The
  * address actually bound (port 0 picks one) is written to bound. */
 enum kerr http_start(const struct http_config *cfg, struct http_server **out, char *bound, size_t bound_len) KOUAN_MUST_USE;
-/* Stop accepting, let requests in flight finish (up to grace_ms), free. */
+/* Stop accepting (new connections are refused), let requests in flight
+ * finish (up to grace_ms); connections open may still send requests. Once
+ * only: again does nothing. */
+void http_quiesce(struct http_server *srv, int grace_ms);
+/* http_quiesce if not done, then close every connection and free. */
 void http_stop(struct http_server *srv, int grace_ms);
 
 /* Connections now and refused so far (for /metrics). */

@@ -107,6 +107,7 @@ struct http_server {
 	http_observer observer;
 	atomic_int in_flight;
 	atomic_ullong next_id;
+	int quiesced;		/* http_quiesce ran: no acceptor, no listening socket */
 };
 
 int64_t http_now_us(void)
@@ -798,10 +799,11 @@ enum kerr http_start(const struct http_config *cfg, struct http_server **out, ch
 	return K_OK;
 }
 
-void http_stop(struct http_server *srv, int grace_ms)
+void http_quiesce(struct http_server *srv, int grace_ms)
 {
-	if (srv == NULL)
+	if (srv == NULL || srv->quiesced)
 		return;
+	srv->quiesced = 1;
 	/* stop accepting: the acceptor returns and the socket is closed, so new
 	 * connections are refused while those in flight finish */
 	(void)!write(srv->stop_pipe[1], "x", 1);
@@ -812,6 +814,13 @@ void http_stop(struct http_server *srv, int grace_ms)
 	int64_t until = http_now_us() + (int64_t)grace_ms * 1000;
 	while (atomic_load(&srv->in_flight) > 0 && http_now_us() < until)
 		usleep(10000);
+}
+
+void http_stop(struct http_server *srv, int grace_ms)
+{
+	if (srv == NULL)
+		return;
+	http_quiesce(srv, grace_ms);
 	MHD_stop_daemon(srv->daemon);
 	conns_free(srv->conns);
 	free(srv);

@@ -176,6 +176,7 @@ static void restart(int round)
 
 static void kill_server(void)
 {
+	assert_true(srv.pid > 0);	/* kill(0) would signal the whole process group */
 	assert_int_equal(kill(srv.pid, SIGKILL), 0);
 	int status;
 	assert_int_equal(waitpid(srv.pid, &status, 0), srv.pid);

@@ -71,14 +71,14 @@ static void full_queue_is_busy(void **state)
 	assert_int_equal(workq_submit(q, &job), K_OK);	/* one may wait */
 	assert_int_equal(workq_submit(q, &job), K_BUSY);	/* no more */
 	open_gate();
-	workq_stop(q);
+	workq_free(q);
 	assert_int_equal(g.ran + g.cancelled, 3);
 	assert_true(g.ran >= 2);
 }
 
 static void *stop_queue(void *q)
 {
-	workq_stop(q);
+	workq_free(q);
 	return NULL;
 }
 
