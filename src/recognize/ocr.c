@@ -3,8 +3,10 @@
  * rest with Tesseract's chi_sim model and hand back positioned glyphs in
  * points, the same shape the PDF text layer gives the form reader.
  *
- * Re-entrant: every call makes its own Tesseract handle and images (OpenMP
- * runs one thread: ocr_lazy.c sets OMP_THREAD_LIMIT before libgomp loads). */
+ * Re-entrant: every call makes its own images, and uses the Tesseract handles
+ * of the engines it is given (one document's pages, read one after another,
+ * share them; OpenMP runs one thread: ocr_lazy.c sets OMP_THREAD_LIMIT before
+ * libgomp loads). */
 #include <limits.h>
 #include <math.h>
 #include <stdbool.h>
@@ -550,8 +552,15 @@ static enum kerr second_pass(TessBaseAPI *api, ETEXT_DESC *mon, const int64_t *d
 	return err;
 }
 
-static TessBaseAPI *page_api(const char *lang);
-static void page_api_free(TessBaseAPI *api);
+/* Tesseract handles one document's pages share (ocr.h): loading chi_sim
+ * costs about 0.1 s of CPU, eng about 0.05 s, each time. */
+struct rec_ocr_engines {
+	TessBaseAPI *read;	/* chi_sim: orientation and reading */
+	TessBaseAPI *reread;	/* eng: numbers read again (third pass), loaded when first needed */
+	bool read_missing, reread_missing;	/* could not be loaded: not tried again */
+};
+
+static TessBaseAPI *engine(struct rec_ocr_engines *e, bool reread);
 
 /* ---- third pass: numbers read again alone ----
  *
@@ -638,7 +647,8 @@ static enum kerr reread_one(TessBaseAPI *api, ETEXT_DESC *mon, const int64_t *de
 	return K_OK;
 }
 
-static enum kerr third_pass(ETEXT_DESC *mon, const int64_t *deadline_ms, PIX *pix, struct reader *r, int *words)
+static enum kerr third_pass(struct rec_ocr_engines *e, ETEXT_DESC *mon, const int64_t *deadline_ms, PIX *pix,
+	struct reader *r, int *words)
 {
 	TessBaseAPI *api = NULL;
 	*words = 0;
@@ -656,7 +666,7 @@ static enum kerr third_pass(ETEXT_DESC *mon, const int64_t *deadline_ms, PIX *pi
 		old->n = ocr_run_glyphs(out, w + k, m, old->g, OCR_REREAD_MAX_CHARS, &box);
 		bool digits;
 		if (ocr_reread_worthy(old->g, 0, old->n, &digits)) {
-			if (!api && !(api = page_api(OCR_REREAD_LANG)))
+			if (!api && !(api = engine(e, true)))
 				break;	/* no eng: the page as the first two passes read it */
 			TessBaseAPISetPageSegMode(api, PSM_SINGLE_WORD);
 			(*words)++;
@@ -666,7 +676,8 @@ static enum kerr third_pass(ETEXT_DESC *mon, const int64_t *deadline_ms, PIX *pi
 		}
 		k += m;
 	}
-	page_api_free(api);
+	if (api)
+		TessBaseAPIClear(api);
 	if (err == K_OK && n_add && !ocr_settle(out, &r->cap, add, n_add))
 		err = K_INTERNAL;
 	free(add);
@@ -682,9 +693,8 @@ struct ocr_times {
 	int blocks, rereads;
 };
 
-/* A handle for one page (chi_sim: orientation and reading; eng: codes read
- * again), NULL when Tesseract or its data cannot be loaded. */
-static TessBaseAPI *page_api(const char *lang)
+/* A new handle for lang, NULL when Tesseract or its data cannot be loaded. */
+static TessBaseAPI *new_api(const char *lang)
 {
 	TessBaseAPI *api = TessBaseAPICreate();
 	if (!api)
@@ -698,7 +708,7 @@ static TessBaseAPI *page_api(const char *lang)
 	return api;
 }
 
-static void page_api_free(TessBaseAPI *api)
+static void api_free(TessBaseAPI *api)
 {
 	if (api) {
 		TessBaseAPIEnd(api);
@@ -706,7 +716,34 @@ static void page_api_free(TessBaseAPI *api)
 	}
 }
 
-static enum kerr run_tesseract(TessBaseAPI *api, PIX *pix, float dpi, int64_t deadline_ms, float px_to_pt,
+/* The engines' chi_sim handle (reread: eng's), loaded on first use; NULL
+ * when it cannot be loaded (tried once). */
+static TessBaseAPI *engine(struct rec_ocr_engines *e, bool reread)
+{
+	TessBaseAPI **api = reread ? &e->reread : &e->read;
+	bool *missing = reread ? &e->reread_missing : &e->read_missing;
+	if (!*api && !*missing) {
+		*api = new_api(reread ? OCR_REREAD_LANG : OCR_LANG);
+		*missing = !*api;
+	}
+	return *api;
+}
+
+struct rec_ocr_engines *rec_ocr_engines_new(void)
+{
+	return calloc(1, sizeof(struct rec_ocr_engines));
+}
+
+void rec_ocr_engines_free(struct rec_ocr_engines *e)
+{
+	if (!e)
+		return;
+	api_free(e->read);
+	api_free(e->reread);
+	free(e);
+}
+
+static enum kerr run_tesseract(struct rec_ocr_engines *e, TessBaseAPI *api, PIX *pix, float dpi, int64_t deadline_ms, float px_to_pt,
 	struct rec_page *out, int *readable, struct ocr_times *tm)
 {
 	enum kerr err = K_OK;
@@ -739,7 +776,7 @@ static enum kerr run_tesseract(TessBaseAPI *api, PIX *pix, float dpi, int64_t de
 	}
 	if (err == K_OK && r->readable >= OCR_MIN_READABLE) {
 		int64_t t3 = rec_now_ms();
-		err = third_pass(mon, &deadline_ms, pix, r, &tm->rereads);
+		err = third_pass(e, mon, &deadline_ms, pix, r, &tm->rereads);
 		tm->pass3 = rec_now_ms() - t3;
 	}
 	*readable = r->readable;
@@ -804,9 +841,10 @@ static void page_clear(struct rec_page *page)
 	page->n_glyphs = page->n_rules = 0;
 }
 
-enum kerr rec_ocr_page(const struct rec_raster *img, int64_t deadline_ms, struct rec_page *out)
+enum kerr rec_ocr_page_with(struct rec_ocr_engines *engines, const struct rec_raster *img, int64_t deadline_ms,
+	struct rec_page *out)
 {
-	if (!out)
+	if (!out || !engines)
 		return K_INTERNAL;
 	memset(out, 0, sizeof *out);
 	if (!raster_ok(img))
@@ -837,7 +875,7 @@ enum kerr rec_ocr_page(const struct rec_raster *img, int64_t deadline_ms, struct
 	float dpi = img->dpi * scale;
 	float px_to_pt = 72.0f / dpi;
 	t_prev = t, t = rec_now_ms(), tm.image = t - t_prev;
-	api = page_api(OCR_LANG);
+	api = engine(engines, false);
 	if (!api)
 		goto out;
 	t_prev = t, t = rec_now_ms(), tm.init = t - t_prev;
@@ -860,7 +898,7 @@ enum kerr rec_ocr_page(const struct rec_raster *img, int64_t deadline_ms, struct
 		goto out;
 	t_prev = t, t = rec_now_ms(), tm.lines = t - t_prev;
 	int readable = 0;
-	err = run_tesseract(api, clean, dpi, deadline_ms, px_to_pt, out, &readable, &tm);
+	err = run_tesseract(engines, api, clean, dpi, deadline_ms, px_to_pt, out, &readable, &tm);
 	if (err == K_OK && readable >= OCR_MIN_READABLE) {
 		/* the bar codes of the declaration number confirm or correct its printed digits */
 		t = rec_now_ms();
@@ -876,11 +914,25 @@ enum kerr rec_ocr_page(const struct rec_raster *img, int64_t deadline_ms, struct
 	if (err == K_OK && readable < OCR_MIN_READABLE)
 		err = K_NO_TEXT;
 out:
-	page_api_free(api);
+	if (api)
+		TessBaseAPIClear(api);	/* the page's image and results; the model stays for the next page */
 	pixDestroy(&clean);
 	pixDestroy(&level);
 	pixDestroy(&work);
 	if (err != K_OK)
 		page_clear(out);
+	return err;
+}
+
+enum kerr rec_ocr_page(const struct rec_raster *img, int64_t deadline_ms, struct rec_page *out)
+{
+	struct rec_ocr_engines *e = rec_ocr_engines_new();
+	if (!e) {
+		if (out)
+			memset(out, 0, sizeof *out);
+		return K_INTERNAL;
+	}
+	enum kerr err = rec_ocr_page_with(e, img, deadline_ms, out);
+	rec_ocr_engines_free(e);
 	return err;
 }
