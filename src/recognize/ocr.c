@@ -843,8 +843,14 @@ static enum kerr oriented_read(struct page_read *pr, struct rec_page *out)
 		t = rec_now_ms();
 		int quarter = ocr_orient_choose(o, pr->api);
 		pr->tm.orient += rec_now_ms() - t;
-		if (quarter)
+		if (quarter) {
 			err = turn_work(pr, quarter, out) ? first_read(pr, out) : K_INTERNAL;
+		} else {
+			/* the lines read left their cut-outs in the handle: the later
+			 * passes read rectangles of the page */
+			TessBaseAPISetImage2(pr->api, pr->clean);
+			TessBaseAPISetSourceResolution(pr->api, (int)lroundf(pr->dpi));
+		}
 	}
 	ocr_orient_end(o);
 	return err;
