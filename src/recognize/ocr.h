@@ -1,5 +1,6 @@
 /* OCR of a page image with Tesseract (chi_sim), for pages without a text layer.
- * Re-entrant: one Tesseract handle per call (or per thread), nothing global. */
+ * Re-entrant: the Tesseract handles are the call's own (or the document's:
+ * rec_ocr_engines), nothing global. */
 #ifndef KOUAN_RECOGNIZE_OCR_H
 #define KOUAN_RECOGNIZE_OCR_H
 
@@ -38,6 +39,18 @@ struct rec_raster {
  * photo, a blank page), K_RESOURCE_LIMIT for an image over 120 megapixels,
  * K_INTERNAL when Tesseract or its chi_sim data cannot be loaded. */
 enum kerr rec_ocr_page(const struct rec_raster *img, int64_t deadline_ms, struct rec_page *out) KOUAN_MUST_USE;
+
+/* The Tesseract handles (chi_sim, and eng for the third pass) that the pages
+ * of one document share, each loaded when a page first needs it: loading them
+ * costs some 0.15 s of CPU a page otherwise. One thread at a time. NULL when
+ * out of memory. */
+struct rec_ocr_engines;
+struct rec_ocr_engines *rec_ocr_engines_new(void);
+void rec_ocr_engines_free(struct rec_ocr_engines *e);
+
+/* rec_ocr_page with the engines given (rec_ocr_page makes its own). */
+enum kerr rec_ocr_page_with(struct rec_ocr_engines *engines, const struct rec_raster *img, int64_t deadline_ms,
+	struct rec_page *out) KOUAN_MUST_USE;
 
 /* 1 when Tesseract and Leptonica can be loaded (they are, on the first call). */
 int rec_ocr_available(void);

@@ -42,6 +42,7 @@ TessBaseAPI *TessBaseAPICreate(void)
 
 LAZY_VOID(libtess, TessBaseAPIDelete, (TessBaseAPI *h), (h))
 LAZY_VOID(libtess, TessBaseAPIEnd, (TessBaseAPI *h), (h))
+LAZY_VOID(libtess, TessBaseAPIClear, (TessBaseAPI *h), (h))
 LAZY(libtess, int, TessBaseAPIInit3, (TessBaseAPI *h, const char *datapath, const char *language), (h, datapath, language))
 LAZY(libtess, int, TessBaseAPIRecognize, (TessBaseAPI *h, ETEXT_DESC *monitor), (h, monitor))
 LAZY_VOID(libtess, TessBaseAPISetImage2, (TessBaseAPI *h, struct Pix *pix), (h, pix))

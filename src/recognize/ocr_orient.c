@@ -215,30 +215,68 @@ static int choose_turn(TessBaseAPI *api, PIX *small, const struct line_boxes *lb
 	return pick;
 }
 
+/* The page's text lines found (ocr_orient.h): the page reduced, the
+ * longest lines along each axis. */
+struct ocr_orient {
+	PIX *small;
+	float sdpi;
+	struct line_boxes rows, cols;
+};
+
+struct ocr_orient *ocr_orient_begin(PIX *grey, float dpi)
+{
+	struct ocr_orient *o = calloc(1, sizeof *o);
+	if (!o)
+		return NULL;
+	o->small = reduced(grey, dpi, OCR_ORIENT_TRIAL_DPI);
+	o->sdpi = o->small ? dpi * (float)pixGetWidth(o->small) / (float)pixGetWidth(grey) : dpi;
+	PIX *ink = o->small ? rule_free_ink(o->small, o->sdpi) : NULL;
+	if (ink) {
+		text_lines(ink, o->sdpi, 0, &o->rows);
+		text_lines(ink, o->sdpi, 1, &o->cols);
+		log_debug("msg=ocr_orient_axis rows=%.0f cols=%.0f", o->rows.total, o->cols.total);
+	}
+	pixDestroy(&ink);
+	return o;
+}
+
+/* The lines of the page's axis (NULL when too few to tell). */
+static const struct line_boxes *axis_lines(const struct ocr_orient *o)
+{
+	const struct line_boxes *lb = o->cols.total > o->rows.total ? &o->cols : &o->rows;
+	return lb->n >= OCR_ORIENT_MIN_LINES ? lb : NULL;
+}
+
+enum ocr_axis ocr_orient_axis(const struct ocr_orient *o)
+{
+	const struct line_boxes *lb = axis_lines(o);
+	return !lb ? OCR_AXIS_NONE : lb == &o->cols ? OCR_AXIS_COLUMNS : OCR_AXIS_ROWS;
+}
+
+int ocr_orient_choose(struct ocr_orient *o, TessBaseAPI *api)
+{
+	enum ocr_axis axis = ocr_orient_axis(o);
+	if (axis == OCR_AXIS_NONE)
+		return 0;
+	/* rows: upright (0) or upside down (2); columns: turned either way (1, 3) */
+	bool sideways = axis == OCR_AXIS_COLUMNS;
+	return choose_turn(api, o->small, axis_lines(o), sideways ? 1 : 0, sideways ? 3 : 2, o->sdpi);
+}
+
+void ocr_orient_end(struct ocr_orient *o)
+{
+	if (!o)
+		return;
+	line_boxes_free(&o->rows);
+	line_boxes_free(&o->cols);
+	pixDestroy(&o->small);
+	free(o);
+}
+
 int ocr_orient_page(TessBaseAPI *api, PIX *grey, float dpi)
 {
-	PIX *small = reduced(grey, dpi, OCR_ORIENT_TRIAL_DPI);
-	float sdpi = small ? dpi * (float)pixGetWidth(small) / (float)pixGetWidth(grey) : dpi;
-	PIX *ink = small ? rule_free_ink(small, sdpi) : NULL;
-	struct line_boxes rows, cols;
-	memset(&rows, 0, sizeof rows);
-	memset(&cols, 0, sizeof cols);
-	int quarter = 0;
-	if (!ink)
-		goto out;
-	text_lines(ink, sdpi, 0, &rows);
-	text_lines(ink, sdpi, 1, &cols);
-	int sideways = cols.total > rows.total;
-	const struct line_boxes *lb = sideways ? &cols : &rows;
-	log_debug("msg=ocr_orient_axis rows=%.0f cols=%.0f", rows.total, cols.total);
-	if (lb->n < OCR_ORIENT_MIN_LINES)
-		goto out;
-	/* rows: upright (0) or upside down (2); columns: turned either way (1, 3) */
-	quarter = choose_turn(api, small, lb, sideways ? 1 : 0, sideways ? 3 : 2, sdpi);
-out:
-	line_boxes_free(&rows);
-	line_boxes_free(&cols);
-	pixDestroy(&ink);
-	pixDestroy(&small);
+	struct ocr_orient *o = ocr_orient_begin(grey, dpi);
+	int quarter = o ? ocr_orient_choose(o, api) : 0;
+	ocr_orient_end(o);
 	return quarter;
 }

@@ -26,6 +26,8 @@
 #include "recognize/recognize.h"
 #endif
 
+struct rec_ocr_engines;	/* ocr.h: the Tesseract handles a document's scanned pages share */
+
 uint32_t rec_normalise_cp(uint32_t cp)
 {
 	if (cp >= CJK_RADICAL_FIRST && cp <= CJK_RADICAL_LAST) {
@@ -466,7 +468,10 @@ static float scan_dpi(fz_context *ctx, fz_page *page)
 	return dpi;
 }
 
-static enum kerr ocr_page(fz_context *ctx, fz_page *page, fz_matrix to_origin, int64_t deadline_ms, struct rec_page *out)
+/* The page image read by OCR with the document's engines (made on its first
+ * scanned page, kept for the next ones). */
+static enum kerr ocr_page(fz_context *ctx, fz_page *page, fz_matrix to_origin, int64_t deadline_ms,
+	struct rec_ocr_engines **engines, struct rec_page *out)
 {
 	enum kerr err = K_OK;
 	fz_pixmap *pix = NULL;
@@ -475,6 +480,8 @@ static enum kerr ocr_page(fz_context *ctx, fz_page *page, fz_matrix to_origin, i
 	 * its memory and time first (out->width/height are the page's points) */
 	if ((double)out->width * scale * (double)out->height * scale > REC_OCR_MAX_RENDER_PIXELS)
 		return K_RESOURCE_LIMIT;
+	if (!*engines && !(*engines = rec_ocr_engines_new()))
+		return K_INTERNAL;
 	fz_var(pix);
 	fz_try(ctx)
 		pix = fz_new_pixmap_from_page(ctx, page, fz_concat(to_origin, fz_scale(scale, scale)), fz_device_gray(ctx), 0);
@@ -488,7 +495,7 @@ static enum kerr ocr_page(fz_context *ctx, fz_page *page, fz_matrix to_origin, i
 		.scan_dpi = scan_dpi(ctx, page),
 	};
 	struct rec_page got = {0};
-	err = rec_ocr_page(&img, deadline_ms, &got);
+	err = rec_ocr_page_with(*engines, &img, deadline_ms, &got);
 	fz_drop_pixmap(ctx, pix);
 	if (err == K_OK) {
 		/* keep the page's own size and rules; the glyphs are in points (a
@@ -1505,7 +1512,7 @@ static void preload_drop(fz_context *ctx, struct preload *pl)
 
 /* Read one page into out: glyphs, rules and size, in one pass. */
 static void read_page(fz_context *ctx, fz_document *doc, int i, fz_cookie *cookie, struct rec_page *out,
-	int64_t deadline_ms, int *ocr_used, struct fast_fonts *fast)
+	int64_t deadline_ms, int *ocr_used, struct rec_ocr_engines **engines, struct fast_fonts *fast)
 {
 	fz_page *page = NULL;
 	fz_device *tdev = NULL, *rdev = NULL;
@@ -1542,12 +1549,13 @@ static void read_page(fz_context *ctx, fz_document *doc, int i, fz_cookie *cooki
 		 * document with no text at all is refused as no_text) */
 		if (out->n_glyphs == 0 || rec_page_text_illegible(out)) {
 			unstore_fast_fonts(ctx, fast);
-			if (ocr_page(ctx, page, to_origin, deadline_ms, out) == K_OK)
+			if (ocr_page(ctx, page, to_origin, deadline_ms, engines, out) == K_OK)
 				*ocr_used = out->ocr = 1;
 		}
 #else
 		(void)deadline_ms;
 		(void)ocr_used;
+		(void)engines;
 		(void)fast;
 #endif
 	}
@@ -1605,12 +1613,14 @@ enum kerr rec_pdf_load(const unsigned char *data, size_t len, int64_t deadline_m
 
 	enum kerr err = K_OK;
 	int ocr_used = 0;
+	struct rec_ocr_engines *engines = NULL;	/* Tesseract, loaded on the first scanned page */
 	fz_stream *stm = NULL;
 	fz_document *doc = NULL;
 	struct fast_fonts fast_store = {.n = 0}, *fast = &fast_store;
 	fz_var(stm);
 	fz_var(doc);
 	fz_var(err);
+	fz_var(engines);
 	fz_try(ctx) {
 		stm = fz_open_memory(ctx, data, len);
 		doc = &pdf_open_document_with_stream(ctx, stm)->super;
@@ -1634,7 +1644,7 @@ enum kerr rec_pdf_load(const unsigned char *data, size_t len, int64_t deadline_m
 		size_t total = 0;
 		for (int i = 0; i < n; i++) {
 			out->pages[i].number = i + 1;
-			read_page(ctx, doc, i, &cookie, &out->pages[i], deadline_ms, &ocr_used, fast);
+			read_page(ctx, doc, i, &cookie, &out->pages[i], deadline_ms, &ocr_used, &engines, fast);
 			total += out->pages[i].n_glyphs;
 			if (total > REC_MAX_GLYPHS_PER_DOC) {
 				err = K_RESOURCE_LIMIT;
@@ -1646,6 +1656,9 @@ enum kerr rec_pdf_load(const unsigned char *data, size_t len, int64_t deadline_m
 			*repaired = 1;
 	}
 	fz_always(ctx) {
+#ifdef KOUAN_OCR
+		rec_ocr_engines_free(engines);
+#endif
 		fast_fonts_drop(ctx, fast);
 		fz_drop_document(ctx, doc);
 		fz_drop_stream(ctx, stm);
