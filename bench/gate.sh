@@ -33,14 +33,7 @@ for i in $(seq 0 $((nent - 1))); do kouan_login "bench_ent$i" "$pw"; done >"$tmp
 wrk -t"$nent" -c"$nent" -d"$dur" -s bench/proof.lua "$base" -- book "$tmp/enterprises" "$tmp/booked" "$tomorrow" |
 	grep '^book '
 read -r wc wx < <(kouan_login demo_warehouse1 "$whpw")
-cat "$tmp"/booked.[0-9]* | python3 -c '
-import json, sys
-ids = [int(l) for l in sys.stdin if l.strip()]
-for k in range(0, len(ids), 100):
-    print(json.dumps({"action": "approve", "ids": ids[k:k + 100]}))' | while read -r batch; do
-	curl -s -o /dev/null -H "Cookie: kouan_session=$wc" -H "X-CSRF-Token: $wx" -H 'Content-Type: application/json' \
-		-d "$batch" "$base/api/v1/approvals/batch"
-done
+approve_booked "$wc" "$wx" "$tmp"/booked.[0-9]*
 # release: each thread stops when its ids are done; wrk itself is interrupted then
 wrk -t"$nent" -c"$nent" -d600s -s bench/proof.lua "$base" -- release "$tmp/enterprises" "$tmp/booked" "$tomorrow" \
 	>"$tmp/wrk.release" &

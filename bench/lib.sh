@@ -87,3 +87,18 @@ pg_cpu_s() {
 		for p in $(pgrep -P "$1"); do awk '{ print $14 + $15 }' /proc/"$p"/stat 2>/dev/null || true; done
 	} | awk -v tck="$tck" '{ s += $1 } END { print s / tck }'
 }
+
+# Approve every booking id listed in FILES (one a line) as the warehouse whose session is COOKIE CSRF, 100 a
+# request (POST /api/v1/approvals/batch):  approve_booked COOKIE CSRF FILES...
+approve_booked() {
+	local cookie=$1 csrf=$2
+	shift 2
+	cat "$@" | python3 -c '
+import json, sys
+ids = [int(l) for l in sys.stdin if l.strip()]
+for k in range(0, len(ids), 100):
+    print(json.dumps({"action": "approve", "ids": ids[k:k + 100]}))' | while read -r batch; do
+		curl -s -o /dev/null -H "Cookie: kouan_session=$cookie" -H "X-CSRF-Token: $csrf" \
+			-H 'Content-Type: application/json' -d "$batch" "$base/api/v1/approvals/batch"
+	done
+}

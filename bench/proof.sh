@@ -87,14 +87,7 @@ echo "$b" | grep -q 'failed=0 ' || echo "    $b"
 
 # 2. gate scans: approve (warehouse 1, untimed) and fetch each code, then scan each once
 read -r wc wx < <(kouan_login demo_warehouse1 "$whpw")
-cat "$tmp"/booked.[0-9]* | python3 -c '
-import json, sys
-ids = [int(l) for l in sys.stdin if l.strip()]
-for k in range(0, len(ids), 100):
-    print(json.dumps({"action": "approve", "ids": ids[k:k + 100]}))' | while read -r batch; do
-	curl -s -o /dev/null -H "Cookie: kouan_session=$wc" -H "X-CSRF-Token: $wx" -H 'Content-Type: application/json' \
-		-d "$batch" "$base/api/v1/approvals/batch"
-done
+approve_booked "$wc" "$wx" "$tmp"/booked.[0-9]*
 load release 600s "$tmp/enterprises" >/dev/null
 kouan_login bench_gate "$pw" >"$tmp/gate"
 g=$(load scan 600s "$tmp/gate")

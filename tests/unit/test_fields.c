@@ -136,6 +136,22 @@ static void build_inline_form(struct rec_doc *doc)
 	put(p, 200, y, "申报单位：(91350100M000100Y43)某某报关有限公司");
 }
 
+/* The inline form as a scanned page: its glyphs at 0.8 and the n (printed,
+ * read) pairs of table read wrong; free doc after. */
+static json_t *read_ocr_form(struct rec_doc *doc, const char *const (*table)[2], size_t n)
+{
+	misreads = table;
+	n_misreads = n;
+	glyph_conf = 0.8f;
+	build_inline_form(doc);
+	misreads = NULL;
+	n_misreads = 0;
+	glyph_conf = 1.0f;
+	doc->scanned = 1;
+	doc->pages[0].ocr = 1;
+	return read_doc(doc);
+}
+
 /* OCR (issue 13): labels misread by a character or two (one replaced, one
  * added) and a short item label alone in its cell misread (项号 as 项时)
  * are still found by their edit distance. */
@@ -147,17 +163,8 @@ static void ocr_misread_labels(void **state)
 		{"毛重(千克)：42,350.5", "毛重(于上克)：42,350.5"},
 		{"项号", "项时"},
 	};
-	misreads = table;
-	n_misreads = sizeof table / sizeof table[0];
-	glyph_conf = 0.8f;
 	struct rec_doc doc;
-	build_inline_form(&doc);
-	misreads = NULL;
-	n_misreads = 0;
-	glyph_conf = 1.0f;
-	doc.scanned = 1;
-	doc.pages[0].ocr = 1;
-	json_t *o = read_doc(&doc);
+	json_t *o = read_ocr_form(&doc, table, sizeof table / sizeof table[0]);
 	assert_string_equal(json_string_value(json_object_get(json_object_get(o, "domestic_shipper"), "name")),
 		"某某贸易有限公司");
 	assert_true(json_number_value(json_object_get(o, "gross_weight_kg")) == 42350.5);
@@ -179,17 +186,8 @@ static void ocr_item_cells_without_headers(void **state)
 		{"境内货源地", "简Pt尖"},
 		{"单价/总价/币制", "单阶 总"},
 	};
-	misreads = table;
-	n_misreads = sizeof table / sizeof table[0];
-	glyph_conf = 0.8f;
 	struct rec_doc doc;
-	build_inline_form(&doc);
-	misreads = NULL;
-	n_misreads = 0;
-	glyph_conf = 1.0f;
-	doc.scanned = 1;
-	doc.pages[0].ocr = 1;
-	json_t *o = read_doc(&doc);
+	json_t *o = read_ocr_form(&doc, table, sizeof table / sizeof table[0]);
 	json_t *item = json_array_get(json_object_get(o, "items"), 0);
 	json_t *region = json_object_get(item, "origin_region");
 	assert_string_equal(json_string_value(json_object_get(region, "code")), "34442");
@@ -883,17 +881,8 @@ static void ocr_header_labels_by_order(void **state)
 		{"数量及单位", "狐姓叱闻们"},
 		{"原产国(地区)", "限关由(印I)"},
 	};
-	misreads = table;
-	n_misreads = sizeof table / sizeof table[0];
-	glyph_conf = 0.8f;
 	struct rec_doc doc;
-	build_inline_form(&doc);
-	misreads = NULL;
-	n_misreads = 0;
-	glyph_conf = 1.0f;
-	doc.scanned = 1;
-	doc.pages[0].ocr = 1;
-	json_t *o = read_doc(&doc);
+	json_t *o = read_ocr_form(&doc, table, sizeof table / sizeof table[0]);
 	json_t *item = json_array_get(json_object_get(o, "items"), 0);
 	assert_string_equal(json_string_value(json_object_get(item, "hs_code")), "8703234300");
 	assert_true(fabs(json_number_value(json_object_get(item, "qty")) - 2) < 0.001);
