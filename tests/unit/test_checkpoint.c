@@ -18,6 +18,7 @@
 
 #include <sqlite3.h>
 
+#include "test_dir.h"
 #include "core/log.h"
 #include "store/store_internal.h"
 
@@ -188,17 +189,13 @@ static void no_checkpointer_in_memory(void **state)
 int main(void)
 {
 	log_threshold = LOG_ERROR;
-	snprintf(dir, sizeof dir, "%s/kouan-ckpt-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	if (mkdtemp(dir) == NULL)
+	if (test_dir_make(dir, sizeof dir, "ckpt") != 0)
 		return 1;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(checkpoints_beside_writes),
 		cmocka_unit_test(no_checkpointer_in_memory),
 	};
 	int failed = cmocka_run_group_tests(tests, NULL, NULL);
-	char cmd[PATH_MAX_TEST + 16];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		failed++;
+	failed += test_dir_remove(dir);
 	return failed;
 }

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "test_dir.h"
 #include "core/log.h"
 #include "store/store_internal.h"
 
@@ -251,8 +252,7 @@ static void alone_failure_rolled_back(void **state)
 int main(void)
 {
 	log_threshold = LOG_ERROR;
-	snprintf(dir, sizeof dir, "%s/kouan-group-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	if (mkdtemp(dir) == NULL)
+	if (test_dir_make(dir, sizeof dir, "group") != 0)
 		return 1;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(failing_member_leaves_no_write),
@@ -261,9 +261,6 @@ int main(void)
 		cmocka_unit_test(queue_longer_than_a_group),
 	};
 	int failed = cmocka_run_group_tests(tests, NULL, NULL);
-	char cmd[DIR_MAX + 16];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		failed++;
+	failed += test_dir_remove(dir);
 	return failed;
 }

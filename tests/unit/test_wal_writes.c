@@ -17,6 +17,7 @@
 
 #include <sqlite3.h>
 
+#include "test_dir.h"
 #include "store/wal_writes.h"
 
 #define DIR_MAX 256
@@ -126,17 +127,13 @@ static void spilled_transaction_is_whole(void **state)
 
 int main(void)
 {
-	snprintf(dir, sizeof dir, "%s/kouan-wal-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	if (mkdtemp(dir) == NULL)
+	if (test_dir_make(dir, sizeof dir, "wal") != 0)
 		return 1;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(commits_are_in_the_file),
 		cmocka_unit_test(spilled_transaction_is_whole),
 	};
 	int failed = cmocka_run_group_tests(tests, NULL, NULL);
-	char cmd[DIR_MAX + 16];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
-		failed++;
+	failed += test_dir_remove(dir);
 	return failed;
 }
