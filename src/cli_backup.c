@@ -16,8 +16,8 @@
 
 #include "cli.h"
 #include "core/cliopt.h"
+#include "store/store.h"
 
-#define BACKUP_SQLITE_PREFIX "sqlite:"
 #define BACKUP_PARTIAL_SUFFIX ".partial"
 #define BACKUP_PATH_MAX 4096
 #define BACKUP_BUSY_MS 10000	/* wait this long for a lock held by the server */
@@ -157,15 +157,17 @@ int cli_backup(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	if (strncmp(a.db, "postgres://", 11) == 0 || strncmp(a.db, "postgresql://", 13) == 0) {
+	const char *path;
+	enum store_url kind = store_url_kind(a.db, &path);
+	if (kind == STORE_URL_POSTGRES) {
 		fprintf(stderr, "kouan backup: PostgreSQL is backed up with its own tools while the server runs:\n"
 			"  pg_dump -Fc -f FILE 'URL'   and to restore into a new, empty database:\n"
 			"  pg_restore --no-owner -d 'NEW_URL' FILE   (README: Backup and restore)\n");
 		return 1;
 	}
-	if (strncmp(a.db, BACKUP_SQLITE_PREFIX, strlen(BACKUP_SQLITE_PREFIX)) != 0) {
+	if (kind != STORE_URL_SQLITE) {
 		fprintf(stderr, "kouan backup: --db must be sqlite:PATH or a postgres:// URL\n");
 		return 2;
 	}
-	return backup_sqlite(a.db + strlen(BACKUP_SQLITE_PREFIX), a.file);
+	return backup_sqlite(path, a.file);
 }

@@ -25,7 +25,6 @@
 #define PURGE_EVERY_S 60	/* the session purge and the booking expiry run every minute */
 #define STOP_MARGIN_MS 3000	/* beyond --grace, for closing connections and the database */
 #define EXIT_STOP_HUNG 3
-#define SQLITE_DRIVER "sqlite"	/* store_driver_name of SQLite */
 
 struct serve_config {
 	const char *listen, *db, *trusted_proxy, *metrics_from;
@@ -49,10 +48,17 @@ static int check_listen(const char *v, char *why, size_t n)
 
 static int check_db(const char *v, char *why, size_t n)
 {
-	if (strncmp(v, "sqlite:", 7) == 0 && v[7] != '\0')
+	const char *target;
+	switch (store_url_kind(v, &target)) {
+	case STORE_URL_SQLITE:
+		if (*target != '\0')
+			return 0;
+		break;
+	case STORE_URL_POSTGRES:
 		return 0;
-	if (strncmp(v, "postgres://", 11) == 0 || strncmp(v, "postgresql://", 13) == 0)
-		return 0;
+	case STORE_URL_UNKNOWN:
+		break;
+	}
 	snprintf(why, n, "must be sqlite:PATH or postgres://USER@HOST:PORT/DB");
 	return -1;
 }
@@ -115,7 +121,7 @@ static void start_stop_watchdog(const long *grace_ms)
  * the pool, leaving the rest to the server threads' reads. */
 static int writer_threads(const struct store *st, long db_pool)
 {
-	if (strcmp(store_driver_name(st), SQLITE_DRIVER) == 0)
+	if (store_one_writer(st))
 		return API_WRITERS;
 	long half = db_pool / 2;
 	return half < 1 ? 1 : half > API_WRITERS ? API_WRITERS : (int)half;
@@ -138,7 +144,7 @@ static int open_store(const struct serve_config *cfg, struct store **out)
 	enum kerr e = store_open(cfg->db, (int)cfg->db_pool, out);
 	if (e != K_OK) {
 		fprintf(stderr, "kouan: cannot open the database %s: %s\n",
-			strncmp(cfg->db, "sqlite:", 7) == 0 ? cfg->db : "(postgres)", kerr_message(e, LANG_EN));
+			store_url_kind(cfg->db, NULL) == STORE_URL_SQLITE ? cfg->db : "(postgres)", kerr_message(e, LANG_EN));
 		return 1;
 	}
 	if (cfg->demo && (e = store_demo_seed(*out, stderr)) != K_OK) {

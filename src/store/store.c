@@ -116,16 +116,40 @@ static enum kerr make_parent_dirs(const char *path)
 	return K_OK;
 }
 
+#define URL_SQLITE "sqlite:"
+#define URL_POSTGRES "postgres://"
+#define URL_POSTGRESQL "postgresql://"
+
+static bool has_prefix(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+enum store_url store_url_kind(const char *url, const char **target)
+{
+	const char *t = url;
+	enum store_url kind = STORE_URL_UNKNOWN;
+	if (has_prefix(url, URL_SQLITE)) {
+		kind = STORE_URL_SQLITE;
+		t = url + strlen(URL_SQLITE);
+	} else if (has_prefix(url, URL_POSTGRES) || has_prefix(url, URL_POSTGRESQL)) {
+		kind = STORE_URL_POSTGRES;
+	}
+	if (target)
+		*target = t;
+	return kind;
+}
+
 /* The driver for url and the target it opens; NULL for an unknown scheme. */
 static const struct db_driver *pick_driver(const char *url, const char **target)
 {
-	if (strncmp(url, "sqlite:", 7) == 0) {
-		*target = url + 7;
+	switch (store_url_kind(url, target)) {
+	case STORE_URL_SQLITE:
 		return &db_sqlite_driver;
-	}
-	if (strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0) {
-		*target = url;
+	case STORE_URL_POSTGRES:
 		return &db_pg_driver;
+	case STORE_URL_UNKNOWN:
+		break;
 	}
 	return NULL;
 }
@@ -225,6 +249,11 @@ void store_write_counts(struct store *st, struct store_writes *out)
 const char *store_driver_name(const struct store *st)
 {
 	return st->drv->name;
+}
+
+bool store_one_writer(const struct store *st)
+{
+	return st->one_writer != 0;
 }
 
 /* An idle connection of set p, waiting up to STORE_POOL_WAIT_SECONDS. */

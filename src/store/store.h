@@ -15,6 +15,7 @@
 #ifndef KOUAN_STORE_STORE_H
 #define KOUAN_STORE_STORE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -98,8 +99,16 @@ void store_write_counts(struct store *st, struct store_writes *out);
  * read back what they write, or that release the hold before they write. */
 enum kerr store_hold_read(struct store *st) KOUAN_MUST_USE;
 void store_release_read(struct store *st);
+/* What a database URL names: sqlite:PATH, or postgres:// (postgresql://). */
+enum store_url { STORE_URL_UNKNOWN, STORE_URL_SQLITE, STORE_URL_POSTGRES };
+/* The kind of url; *target (when not NULL) is what the driver opens: the
+ * file's path for SQLite, the whole URL for PostgreSQL. */
+enum store_url store_url_kind(const char *url, const char **target);
 /* "sqlite" or "postgres". */
 const char *store_driver_name(const struct store *st);
+/* True when the database takes one write at a time (SQLite): writers queue
+ * for it and share its commits; false when each write has its own connection. */
+bool store_one_writer(const struct store *st);
 /* K_OK when the database answers a trivial query. */
 enum kerr store_ping(struct store *st) KOUAN_MUST_USE;
 /* K_OK when the database takes a write (one row rewritten); K_DB_UNAVAILABLE otherwise. */
