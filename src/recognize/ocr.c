@@ -894,9 +894,14 @@ static uint8_t *turned_raster(const struct rec_raster *img, int quarter, int *w,
 }
 
 /* Read the declaration number's bar codes and let them confirm or correct
- * its printed digits. */
+ * its printed digits (a page without an 18-digit number read has none to
+ * correct: its bar codes are not looked for). */
 static void fix_by_codes(const struct rec_raster *img, int quarter, struct rec_page *out)
 {
+	if (!ocr_has_code_run(out->glyphs, out->n_glyphs)) {
+		log_debug("msg=ocr_codes skipped=no_number");
+		return;
+	}
 	int w, h;
 	uint8_t *turned = turned_raster(img, quarter, &w, &h);
 	const uint8_t *pixels = turned ? turned : img->pixels;

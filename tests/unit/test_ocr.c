@@ -529,6 +529,25 @@ static void test_fix_by_codes(void **state)
 	assert_int_equal(g[17].cp, '1');
 }
 
+/* Bar codes are looked for only on a page holding a run of exactly 18 digits:
+ * longer or shorter runs, or digits split by a space, are none. */
+static void test_has_code_run(void **state)
+{
+	struct rec_glyph g[128];
+	const char *with[] = {"940220260002518831", "No 940220260002518831 pre", "x12 940220260002518831",
+		"940220260002518831x1"};
+	const char *without[] = {"", "No 94022026000251883 pre", "9402202600025188310", "940220260 002518831",
+		"海关编号"};
+	for (size_t k = 0; k < sizeof with / sizeof with[0]; k++) {
+		glyphs_of(g, with[k]);
+		assert_true(ocr_has_code_run(g, strlen(with[k])));
+	}
+	for (size_t k = 0; k < sizeof without / sizeof without[0]; k++) {
+		glyphs_of(g, without[k]);
+		assert_false(ocr_has_code_run(g, strlen(without[k])));
+	}
+}
+
 /* The same strip enlarged to 300 dpi: read at its scan resolution (300) and
  * at the default one (scan_dpi 0: 200 dpi), the number comes back whole and
  * the boxes stay in points of the raster. */
@@ -605,6 +624,7 @@ int main(void)
 		cmocka_unit_test(test_ocr_page),
 		cmocka_unit_test(test_ocr_scan_dpi),
 		cmocka_unit_test(test_fix_by_codes),
+		cmocka_unit_test(test_has_code_run),
 #endif
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
