@@ -116,6 +116,11 @@ static bool bilevel(const struct rec_raster *img)
 	return grey * OCR_BILEVEL_GREY_PER < n;
 }
 
+float rec_ocr_work_dpi(const struct rec_raster *img)
+{
+	return raster_ok(img) ? work_dpi(img, bilevel(img)) : 0.0f;
+}
+
 /* A grey PIX at about work_dpi; *scale is working pixels per input pixel. */
 static PIX *working_image(const struct rec_raster *img, bool bw, float *scale)
 {

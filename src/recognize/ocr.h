@@ -53,6 +53,9 @@ void rec_ocr_engines_free(struct rec_ocr_engines *e);
 enum kerr rec_ocr_page_with(struct rec_ocr_engines *engines, const struct rec_raster *img, int64_t deadline_ms,
 	struct rec_page *out) KOUAN_MUST_USE;
 
+/* The resolution rec_ocr_page reads img at (above), 0 for an image it refuses. */
+float rec_ocr_work_dpi(const struct rec_raster *img);
+
 /* 1 when Tesseract and Leptonica can be loaded (they are, on the first call). */
 int rec_ocr_available(void);
 
