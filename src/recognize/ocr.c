@@ -28,10 +28,11 @@
 #define OCR_LANG "chi_sim"
 #define OCR_WORK_DPI_MIN 200.0f	/* pages are read at their scan resolution, at least this */
 #define OCR_WORK_DPI_MAX 300.0f	/* and at most this (black and white: a 300 dpi scan keeps its fine strokes) */
-#define OCR_WORK_DPI_MAX_GREY 200.0f	/* a grey one at most this: 12 generated 300 dpi grey scans (dev2-scan) read
-					 * 192 -> 193 of 228 core fields at 200 instead of 300, 0 sure values wrong
-					 * either way, with a fifth less CPU (Tesseract's layout analysis and the
-					 * page's preparation work on 2.25 times fewer pixels) */
+#define OCR_WORK_DPI_MAX_GREY 200.0f	/* a grey one at most this: 16 generated 300 dpi grey scans (dev2-scan 12,
+					 * dev-scan 4) read 263 -> 262 of 304 core fields at 200 instead of 300 (all
+					 * fields slightly up, 0 sure values wrong either way; at 250: 259), with a
+					 * fifth less CPU (Tesseract's layout analysis and the page's preparation
+					 * work on 2.25 times fewer pixels) */
 #define OCR_WORK_DPI_LOW_SCAN 300.0f	/* a scan under OCR_WORK_DPI_MIN is read enlarged to this */
 #define OCR_BILEVEL_LOW_DPI 200.0f	/* ... and so is a black-and-white one up to this (issue 13) */
 #define OCR_SMOOTH_HALF_PX 1	/* a low-resolution black-and-white scan is smoothed by a 3x3 mean */
