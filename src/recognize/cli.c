@@ -1,5 +1,6 @@
 /* kouan recognize FILE.pdf: print the recognized declaration as one JSON
  * object, or {"error":{...}} when the file is refused. */
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,21 @@ static void usage(FILE *f)
 		"Reads an export customs declaration and prints its fields as JSON.\n"
 		"--debug logs each stage's time on stderr (a scan's OCR stages).\n"
 		"Exit status: 0 read, 1 refused (the error is printed as JSON), 2 usage or I/O error.\n");
+}
+
+#define CLI_KEEP_MMAP_MAX (32 * 1024 * 1024)	/* glibc's largest mmap threshold: a 300 dpi page image (8.7 MB) is under it */
+#define CLI_KEEP_TRIM_MIN (256 * 1024 * 1024)	/* freed memory kept up to this, over a scan's whole working set */
+
+/* A one-shot process keeps the memory it frees for its next allocation
+ * instead of handing it back to the kernel and faulting it in again: a
+ * scan's page images (several of 4-9 MB a page) are then made in memory
+ * already mapped (a 3-page 150 dpi scan: 74,000 -> 40,000 page faults,
+ * 0.21 -> 0.15 s of system time). The server is not changed: it gives its
+ * memory back between requests. */
+static void keep_freed_memory(void)
+{
+	mallopt(M_MMAP_THRESHOLD, CLI_KEEP_MMAP_MAX);
+	mallopt(M_TRIM_THRESHOLD, CLI_KEEP_TRIM_MIN);
 }
 
 int cli_recognize(int argc, char **argv)
@@ -60,6 +76,7 @@ int cli_recognize(int argc, char **argv)
 		fprintf(stderr, "kouan recognize: --time-limit (KOUAN_RECOGNIZE_TIME_LIMIT) takes whole seconds from 1 to 600\n");
 		return 2;
 	}
+	keep_freed_memory();
 	json_t *result = NULL;
 	enum kerr err = rec_recognize_file_within(path, limit_s * 1000, &result);
 	if (err == K_NOT_FOUND) {

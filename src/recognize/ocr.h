@@ -28,7 +28,8 @@ struct rec_raster {
  * lines run level; out->rules gets the ruling lines found in the image (points,
  * same frame); out->width/height are the raster's size in points. Any dpi
  * from 50 to 1200 is taken. The page is read at its scan resolution kept
- * between 200 and 300 dpi (200 when scan_dpi is 0): the fine strokes of a
+ * between 200 and 300 dpi (200 when scan_dpi is 0; a grey scan at 200 at
+ * most, where it reads as well at less cost): the fine strokes of a
  * 300 dpi black-and-white scan are lost at 200, and chi_sim reads a 200 dpi
  * grey scan worse once enlarged. A scan under 200 dpi is read at 300 (measured
  * on generated 150 dpi scans: better than at 200), smoothed first when it is
@@ -51,6 +52,9 @@ void rec_ocr_engines_free(struct rec_ocr_engines *e);
 /* rec_ocr_page with the engines given (rec_ocr_page makes its own). */
 enum kerr rec_ocr_page_with(struct rec_ocr_engines *engines, const struct rec_raster *img, int64_t deadline_ms,
 	struct rec_page *out) KOUAN_MUST_USE;
+
+/* The resolution rec_ocr_page reads img at (above), 0 for an image it refuses. */
+float rec_ocr_work_dpi(const struct rec_raster *img);
 
 /* 1 when Tesseract and Leptonica can be loaded (they are, on the first call). */
 int rec_ocr_available(void);

@@ -82,6 +82,25 @@ static bool is_digit(uint32_t cp)
 	return cp >= '0' && cp <= '9';
 }
 
+/* The end of the run of digits starting at i (i itself when g[i] is none). */
+static size_t digits_end(const struct rec_glyph *g, size_t n, size_t i)
+{
+	while (i < n && is_digit(g[i].cp))
+		i++;
+	return i;
+}
+
+bool ocr_has_code_run(const struct rec_glyph *g, size_t n)
+{
+	for (size_t i = 0; i < n;) {
+		size_t j = digits_end(g, n, i);
+		if (j - i == OCR_CODE_LEN)
+			return true;
+		i = j > i ? j : i + 1;
+	}
+	return false;
+}
+
 size_t ocr_fix_by_codes(struct rec_glyph *g, size_t n, const char (*codes)[OCR_CODE_LEN + 1], size_t ncodes,
 	float conf)
 {
@@ -91,9 +110,7 @@ size_t ocr_fix_by_codes(struct rec_glyph *g, size_t n, const char (*codes)[OCR_C
 			i++;
 			continue;
 		}
-		size_t j = i;
-		while (j < n && is_digit(g[j].cp))
-			j++;
+		size_t j = digits_end(g, n, i);
 		if (j - i == OCR_CODE_LEN) {
 			int best = -1, best_d = OCR_CODE_MAX_FIX + 1, near = 0;
 			for (size_t c = 0; c < ncodes; c++) {

@@ -529,6 +529,49 @@ static void test_fix_by_codes(void **state)
 	assert_int_equal(g[17].cp, '1');
 }
 
+/* Bar codes are looked for only on a page holding a run of exactly 18 digits:
+ * longer or shorter runs, or digits split by a space, are none. */
+static void test_has_code_run(void **state)
+{
+	struct rec_glyph g[128];
+	const char *with[] = {"940220260002518831", "No 940220260002518831 pre", "x12 940220260002518831",
+		"940220260002518831x1"};
+	const char *without[] = {"", "No 94022026000251883 pre", "9402202600025188310", "940220260 002518831",
+		"海关编号"};
+	for (size_t k = 0; k < sizeof with / sizeof with[0]; k++) {
+		glyphs_of(g, with[k]);
+		assert_true(ocr_has_code_run(g, strlen(with[k])));
+	}
+	for (size_t k = 0; k < sizeof without / sizeof without[0]; k++) {
+		glyphs_of(g, without[k]);
+		assert_false(ocr_has_code_run(g, strlen(without[k])));
+	}
+}
+
+/* The resolution a page is read at: a grey scan between 200 dpi and its scan
+ * resolution, at most 200 (a 300 or 600 dpi grey scan at 200); a
+ * black-and-white one up to 300 (its fine strokes); low scans enlarged to 300
+ * (grey under 200, black and white up to 200); 200 when the scan's is unknown. */
+static void test_work_dpi(void **state)
+{
+	enum { SIDE = 70 };
+	uint8_t grey[SIDE * SIDE], bw[SIDE * SIDE];
+	for (int i = 0; i < SIDE * SIDE; i++) {
+		grey[i] = (uint8_t)(40 + (i * 37) % 180);	/* every shade: a grey scan */
+		bw[i] = (i * 37) % 180 < 20 ? 0 : 255;	/* ink or paper only */
+	}
+	const struct { const uint8_t *px; float dpi, scan_dpi, want; } cases[] = {
+		{grey, 300, 300, 200}, {grey, 300, 600, 200}, {grey, 300, 250, 200}, {grey, 300, 200, 200},
+		{grey, 300, 150, 300}, {grey, 300, 0, 200}, {bw, 300, 300, 300}, {bw, 300, 600, 300},
+		{bw, 300, 250, 250}, {bw, 300, 200, 300}, {bw, 300, 150, 300}, {grey, 10, 300, 0},
+	};
+	for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+		struct rec_raster img = {.pixels = cases[k].px, .width = SIDE, .height = SIDE, .stride = SIDE,
+			.dpi = cases[k].dpi, .scan_dpi = cases[k].scan_dpi};
+		assert_float_equal(rec_ocr_work_dpi(&img), cases[k].want, 0.01);
+	}
+}
+
 /* The same strip enlarged to 300 dpi: read at its scan resolution (300) and
  * at the default one (scan_dpi 0: 200 dpi), the number comes back whole and
  * the boxes stay in points of the raster. */
@@ -603,8 +646,10 @@ int main(void)
 #ifdef KOUAN_OCR
 		cmocka_unit_test(test_ocr_refuses),
 		cmocka_unit_test(test_ocr_page),
+		cmocka_unit_test(test_work_dpi),
 		cmocka_unit_test(test_ocr_scan_dpi),
 		cmocka_unit_test(test_fix_by_codes),
+		cmocka_unit_test(test_has_code_run),
 #endif
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
