@@ -587,7 +587,11 @@ static char *derive_remarks(json_t *out, json_t *conf, const char *remarks, cons
 	if (scanned) {	/* OCR (issue 4): keys, marks and the transport name as printed */
 		char *tidy = ocr_tidy_remarks(rtext);
 		free(rtext);
-		rtext = tidy;
+		/* issue 13: plates put right as they are found (codes joined first) */
+		char *prov = ocr_tidy_plate_provinces(tidy);	/* 珍B5569 持 -> 豫B5569挂 */
+		rtext = ocr_tidy_kz_plates(prov);
+		free(tidy);
+		free(prov);
 		const char *tn = json_string_value(json_object_get(out, "transport_name"));
 		if (tn && *tn) {
 			char *t = ocr_tidy_transport(tn, rtext);
@@ -638,9 +642,11 @@ static char *derive_plates(json_t *out, json_t *conf, json_t *warnings, const ch
 	}
 	char *joined = NULL;
 	if (scanned) {	/* OCR (issue 4): codes joined, plates ended */
-		char *j = ocr_snap_join_codes(remarks);
+		char *p = ocr_tidy_plate_provinces(remarks);	/* issue 13: 珍B2367挂 -> 豫B2367挂 */
+		char *j = ocr_snap_join_codes(p);
 		char *k = ocr_tidy_split_trailers(j);
 		joined = ocr_tidy_kz_plates(k);	/* issue 13: Kazakh plates' look-alikes, runs cut */
+		free(p);
 		free(j);
 		free(k);
 	}
@@ -897,7 +903,8 @@ void fields_derive(json_t *out, json_t *conf, json_t *warnings, const char *rema
 	if (scanned) {	/* OCR (issue 4): the VINs and plates of the remarks as the lists settled them */
 		char *tidy = ocr_tidy_codes(rtext, vins, plates);
 		free(rtext);
-		rtext = tidy;
+		rtext = ocr_tidy_list_separators(tidy, vins, plates);	/* issue 13: "豫B2367挂 .新B98340" */
+		free(tidy);
 		json_object_set_new(out, "remarks", json_string(rtext));
 	}
 	json_t *seals = json_array();

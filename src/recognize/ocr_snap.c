@@ -137,12 +137,21 @@ static int snap_inside(const uint32_t *v, size_t nv, const struct table *t, int 
 	return best;
 }
 
+/* Issue 13: quotes and stops OCR makes of specks inside a value ("哈萨 ”。”
+ * 克斯坦"); no entry of the tables holds one. */
+static bool is_inner_speck(uint32_t cp)
+{
+	return cp == '.' || cp == ',' || cp == '\'' || cp == '"' || cp == ':' || cp == ';' || cp == 0x201C ||
+		cp == 0x201D || cp == 0x2018 || cp == 0x2019 || cp == 0x3002 || cp == 0xFF0C || cp == 0xFF1A ||
+		cp == 0xFF1B || cp == 0x3001;
+}
+
 static int snap(const char *value, const struct table *t, int *edits)
 {
 	uint32_t v[SNAP_MAX_CP], e[SNAP_MAX_CP];
 	size_t nv = utf8_decode(value, v, SNAP_MAX_CP), kept = 0;
 	for (size_t i = 0; i < nv; i++)	/* "包 / 袋", "霍尔果 斯公路 口岸": no entry has a space */
-		if (v[i] != ' ')
+		if (v[i] != ' ' && !is_inner_speck(v[i]))
 			v[kept++] = v[i];
 	nv = kept;
 	while (nv && is_trailing_junk(v[nv - 1]))

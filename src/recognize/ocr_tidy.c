@@ -164,15 +164,26 @@ static size_t leaked_label_end(const struct cps *t)
 	return end;
 }
 
-/* "NM", "NA", "N1M", "N|M", "NAM": the marks N/M with the slash lost or misread. */
+/* What OCR makes of the slash of N/M (and of a border stroke before it). */
+static bool slash_like(uint32_t c)
+{
+	return c == '/' || c == 'A' || c == '1' || c == '|' || c == 'I' || c == 'l' || c == '\\' || c == '!' ||
+		c == 'V' || c == '7';
+}
+
+/* "NM", "NA", "N1M", "N|M", "NAM": the marks N/M with the slash lost or
+ * misread; issue 13: "N7M", "N/VM" (the slash read twice), "1N/M" (a
+ * stroke of the cell's border before it). */
 static bool is_marks_misread(const uint32_t *v, size_t n)
 {
 	if (n == 2)
 		return v[0] == 'N' && (v[1] == 'M' || v[1] == 'A' || v[1] == 'W');
 	if (n == 3)
-		return v[0] == 'N' && (v[2] == 'M' || v[2] == 'W') &&
-			(v[1] == '/' || v[1] == 'A' || v[1] == '1' || v[1] == '|' || v[1] == 'I' || v[1] == 'l' || v[1] == '\\' ||
-				v[1] == '!' || v[1] == 'V');
+		return v[0] == 'N' && (v[2] == 'M' || v[2] == 'W') && slash_like(v[1]);
+	if (n == 4 && v[0] == 'N' && v[3] == 'M')
+		return slash_like(v[1]) && slash_like(v[2]);
+	if (n == 4 && v[1] == 'N' && v[3] == 'M')
+		return (v[0] == '1' || v[0] == '|' || v[0] == 'I' || v[0] == 'l') && v[2] == '/';
 	return false;
 }
 
@@ -345,6 +356,7 @@ static uint32_t as_letter(uint32_t c)
 	case '1': return 'I';
 	case '2': return 'Z';
 	case '5': return 'S';
+	case '6': return 'G';	/* issue 13: "4396LA07" for 439GLA07 */
 	case '8': return 'B';
 	default: return c >= 'A' && c <= 'Z' ? c : 0;
 	}
@@ -428,7 +440,9 @@ static size_t label_tail_end(const struct cps *t, size_t from)
 
 char *ocr_tidy_transport(const char *tname, const char *remarks)
 {
-	struct cps t = decode(tname), r = decode(remarks), out = {0};
+	char *provinces = ocr_tidy_plate_provinces(tname);
+	struct cps t = decode(provinces), r = decode(remarks), out = {0};
+	free(provinces);
 	size_t a = 0, b = t.n;
 	while (a < b && !is_alnum(t.v[a]) && !is_han(t.v[a]) && t.v[a] != '@')
 		a++;
@@ -623,6 +637,133 @@ char *ocr_tidy_codes(const char *text, const json_t *vins, const json_t *plates)
 	return s;
 }
 
+/* ---- the separators of a list of codes ---- */
+
+#define TIDY_SEP_MAX 2		/* characters (spaces aside) of a separator between two codes */
+#define TIDY_SEP_MIN_VOTES 2	/* gaps of a list that must agree on its separator */
+#define TIDY_MAX_SPANS 512	/* codes of the remarks looked at */
+
+struct gap {
+	size_t a, b;		/* the text between two codes */
+	uint32_t key[TIDY_SEP_MAX];	/* its characters, spaces aside */
+	size_t nkey;
+	bool spaced, clean;	/* holds a space; holds only spaces and list punctuation */
+};
+
+static bool is_list_punct(uint32_t c)
+{
+	return c == ',' || c == '.' || c == ';' || c == 0xFF0C || c == 0x3002 || c == 0x3001 || c == 0xFF1B;
+}
+
+/* A separator a list is written with: one comma, 、 or semicolon, or spaces alone. */
+static bool good_separator(const struct gap *g)
+{
+	if (!g->clean)
+		return false;
+	if (g->nkey == 0)
+		return g->spaced;
+	return g->nkey == 1 && g->key[0] != '.' && g->key[0] != 0x3002;
+}
+
+/* The end of the entry of list that stands at t[i] as a whole code, or 0. */
+static size_t entry_at(const struct cps *t, size_t i, const json_t *list)
+{
+	if (i > 0 && is_alnum(t->v[i - 1]))
+		return 0;
+	for (size_t k = 0; k < json_array_size(list); k++) {
+		struct cps e = decode(json_string_value(json_array_get(list, k)));
+		size_t used = e.n ? match_at(t, i, &e) : 0, end = i + used;
+		free(e.v);
+		if (used && (end == t->n || !is_alnum(t->v[end])))
+			return end;
+	}
+	return 0;
+}
+
+static struct gap gap_of(const struct cps *t, size_t a, size_t b)
+{
+	struct gap g = {.a = a, .b = b, .clean = true};
+	for (size_t i = a; i < b; i++) {
+		if (is_space(t->v[i])) {
+			g.spaced = true;
+			continue;
+		}
+		if (!is_list_punct(t->v[i]) || g.nkey == TIDY_SEP_MAX)
+			g.clean = false;
+		else
+			g.key[g.nkey++] = t->v[i];
+	}
+	return g;
+}
+
+/* The gaps between codes of the lists that follow one another in t. */
+static size_t list_gaps(const struct cps *t, const json_t *vins, const json_t *plates, struct gap *gaps, size_t max)
+{
+	size_t n = 0, prev_end = 0;
+	bool have_prev = false;
+	for (size_t i = 0; i < t->n && n < max;) {
+		size_t end = entry_at(t, i, vins);
+		if (!end)
+			end = entry_at(t, i, plates);
+		if (!end) {
+			i++;
+			continue;
+		}
+		if (have_prev)
+			gaps[n++] = gap_of(t, prev_end, i);
+		have_prev = true;
+		prev_end = i = end;
+	}
+	return n;
+}
+
+/* The separator most good gaps hold (index into gaps), or -1 when fewer
+ * than TIDY_SEP_MIN_VOTES agree. */
+static long list_separator(const struct gap *gaps, size_t n)
+{
+	long best = -1;
+	size_t best_votes = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!good_separator(&gaps[i]))
+			continue;
+		size_t votes = 0;
+		for (size_t j = 0; j < n; j++)
+			votes += good_separator(&gaps[j]) && gaps[j].nkey == gaps[i].nkey &&
+				memcmp(gaps[j].key, gaps[i].key, gaps[i].nkey * sizeof gaps[i].key[0]) == 0;
+		if (votes > best_votes) {
+			best_votes = votes;
+			best = (long)i;
+		}
+	}
+	return best_votes >= TIDY_SEP_MIN_VOTES ? best : -1;
+}
+
+char *ocr_tidy_list_separators(const char *text, const json_t *vins, const json_t *plates)
+{
+	struct cps t = decode(text), out = {0};
+	struct gap *gaps = malloc(TIDY_MAX_SPANS * sizeof *gaps);
+	if (!gaps)
+		abort();
+	size_t n = list_gaps(&t, vins, plates, gaps, TIDY_MAX_SPANS), from = 0;
+	long sep = list_separator(gaps, n);
+	for (size_t k = 0; sep >= 0 && k < n; k++) {
+		const struct gap *g = &gaps[k];
+		if (!g->clean || good_separator(g))
+			continue;	/* (words between two codes: not a list) */
+		cps_append(&out, t.v + from, g->a - from);
+		cps_append(&out, gaps[sep].key, gaps[sep].nkey);
+		if (gaps[sep].nkey == 0 || g->spaced)
+			cps_push(&out, ' ');
+		from = g->b;
+	}
+	cps_append(&out, t.v + from, t.n - from);
+	char *s = encode(&out);
+	free(gaps);
+	free(t.v);
+	free(out.v);
+	return s;
+}
+
 char *ocr_tidy_split_trailers(const char *text)
 {
 	struct cps t = decode(text), out = {0};
@@ -634,10 +775,113 @@ char *ocr_tidy_split_trailers(const char *text)
 			cps_push(&out, ' ');
 		else
 			cps_push(&out, t.v[i]);
-		if (t.v[i] == 0x6302 /* 挂 */ && i > 0 && is_alnum(t.v[i - 1]) && i + 1 < t.n && is_han(t.v[i + 1]))
-			cps_push(&out, ' ');
+		if (t.v[i] == 0x6302 /* 挂 */ && i > 0 && is_alnum(t.v[i - 1]) && i + 1 < t.n &&
+		    (is_han(t.v[i + 1]) || is_alnum(t.v[i + 1])))
+			cps_push(&out, ' ');	/* issue 13: "593KWW17挂356VHA17": the next plate */
 		run = is_alnum(t.v[i]) ? run + 1 : 0;
 		letters = !run ? 0 : letters + (t.v[i] > '9');
+	}
+	char *s = encode(&out);
+	free(t.v);
+	free(out.v);
+	return s;
+}
+
+/* ---- a Chinese plate's province misread ---- */
+
+/* Issue 13: what Tesseract (chi_sim, 150-300 dpi) read for the province of a
+ * Chinese plate on the tuning scans (dev-scan, dev2-scan: 豫 read right once
+ * in 26 plates, as 珍 9 times, 像 3, and 吹 除 驳 玲 歼 殉 从 once each; 陕
+ * as 防 and 耻, 新 as 外). Taken only in front of a plate's letters and
+ * digits, where no word of Chinese stands. */
+static const uint32_t province_misreads[][2] = {
+	{0x73CD /* 珍 */, 0x8C6B /* 豫 */}, {0x50CF /* 像 */, 0x8C6B}, {0x5439 /* 吹 */, 0x8C6B},
+	{0x9664 /* 除 */, 0x8C6B}, {0x9A73 /* 驳 */, 0x8C6B}, {0x73B2 /* 玲 */, 0x8C6B},
+	{0x6B7C /* 歼 */, 0x8C6B}, {0x6B89 /* 殉 */, 0x8C6B}, {0x4ECE /* 从 */, 0x8C6B},
+	{0x4E1B /* 丛 */, 0x8C6B}, {0x745A /* 瑚 */, 0x8C6B}, {0x7F1A /* 缚 */, 0x8C6B},
+	{0x7396 /* 玖 */, 0x8C6B},
+	{0x9632 /* 防 */, 0x9655 /* 陕 */}, {0x803B /* 耻 */, 0x9655},
+	{0x5916 /* 外 */, 0x65B0 /* 新 */},
+};
+#define N_PROVINCE_MISREADS (sizeof province_misreads / sizeof province_misreads[0])
+#define TIDY_CN_TAIL_MIN 5	/* a Chinese plate after its province: a letter, four digits (a trailer) ... */
+#define TIDY_CN_TAIL_MAX 7	/* ... up to a letter and six (new energy) */
+#define TIDY_TRAILER_DIGITS 4	/* a trailer's plate: its letter and four digits, then 挂 */
+
+static uint32_t province_read_as(uint32_t cp)
+{
+	for (size_t k = 0; k < N_PROVINCE_MISREADS; k++)
+		if (province_misreads[k][0] == cp)
+			return province_misreads[k][1];
+	return 0;
+}
+
+/* The length of a Chinese plate's letters and digits at t[i] (its letter
+ * may be read 8 for B), or 0. */
+static size_t cn_plate_tail(const struct cps *t, size_t i)
+{
+	if (i >= t->n || !(is_upper(t->v[i]) || t->v[i] == '8'))
+		return 0;
+	size_t e = i + 1;
+	while (e < t->n && is_alnum(t->v[e]))
+		e++;
+	return e - i >= TIDY_CN_TAIL_MIN && e - i <= TIDY_CN_TAIL_MAX ? e - i : 0;
+}
+
+/* After a trailer's tail at t[e], spaces skipped: 持 read for 挂. Returns
+ * where it stands, or 0. */
+static size_t misread_trailer_mark(const struct cps *t, size_t e)
+{
+	while (e < t->n && is_space(t->v[e]))
+		e++;
+	return e < t->n && t->v[e] == 0x6301 /* 持 */ ? e : 0;
+}
+
+/* The province of a plate at t[i]: its own, or the one OCR misread as it; 0
+ * when t[i] is neither or stands after another Chinese character. */
+static uint32_t plate_province(const struct cps *t, size_t i)
+{
+	if (i > 0 && is_han(t->v[i - 1]))
+		return 0;
+	return is_province(t->v[i]) ? t->v[i] : province_read_as(t->v[i]);
+}
+
+/* The plate at t[i] (its province maybe misread) put into out without the
+ * spaces OCR left inside it, its letter B read 8 (or B read twice, "8B")
+ * put right; returns where the text goes on, or i when no plate starts at
+ * t[i]. */
+static size_t repair_plate_at(const struct cps *t, size_t i, struct cps *out)
+{
+	uint32_t prov = plate_province(t, i);
+	size_t j = i + 1;
+	while (j < t->n && is_space(t->v[j]))
+		j++;
+	if (j + 1 < t->n && t->v[j] == '8' && is_upper(t->v[j + 1]))
+		j++;	/* "缚8B97715": the letter read twice */
+	size_t n = cn_plate_tail(t, j);
+	if (!prov || !n)
+		return i;
+	cps_push(out, prov);
+	cps_push(out, t->v[j] == '8' ? 'B' : t->v[j]);
+	cps_append(out, t->v + j + 1, n - 1);
+	size_t mark = n == TIDY_TRAILER_DIGITS + 1 ? misread_trailer_mark(t, j + n) : 0;
+	if (!mark)
+		return j + n;
+	cps_push(out, 0x6302);	/* 挂 */
+	return mark + 1;
+}
+
+char *ocr_tidy_plate_provinces(const char *text)
+{
+	char *joined = ocr_snap_join_codes(text);	/* "瑚8 5569 挂": the plate in one piece first */
+	struct cps t = decode(joined), out = {0};
+	free(joined);
+	for (size_t i = 0; i < t.n;) {
+		size_t next = repair_plate_at(&t, i, &out);
+		if (next == i)
+			cps_push(&out, t.v[i++]);
+		else
+			i = next;
 	}
 	char *s = encode(&out);
 	free(t.v);
