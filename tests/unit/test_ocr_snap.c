@@ -46,6 +46,22 @@ static void test_leaked_codes_and_misreads(void **state)
 	json_decref(conf);
 }
 
+/* Issue 13: quotes and stops OCR made of specks inside a name. */
+static void test_specks_inside(void **state)
+{
+	(void)state;
+	json_t *out = json_pack("{s:s,s:s}", "destination_country", "哈萨 ”。” 克斯坦", "trade_country",
+		"KGz) : 上尔吉斯 “斯坦 .");
+	json_t *conf = json_object();
+	ocr_snap_fields(out, conf);
+	assert_string_equal(str(out, "destination_country"), "哈萨克斯坦");
+	assert_string_equal(str(out, "destination_country_code"), "KAZ");
+	assert_string_equal(str(out, "trade_country"), "吉尔吉斯斯坦");
+	assert_true(json_real_value(json_object_get(conf, "destination_country")) < 0.9);
+	json_decref(out);
+	json_decref(conf);
+}
+
 /* Issue 13: the entry inside a value with junk after it as well as before,
  * the entry with the most characters read right (not the shorter synonym). */
 static void test_entry_inside(void **state)
@@ -243,6 +259,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_leaked_codes_and_misreads),
 		cmocka_unit_test(test_entry_inside),
+		cmocka_unit_test(test_specks_inside),
 		cmocka_unit_test(test_currency),
 		cmocka_unit_test(test_unknown_values_stay),
 		cmocka_unit_test(test_company_names),
