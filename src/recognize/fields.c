@@ -293,6 +293,96 @@ static void infer_grid_labels(struct fpage *p)
 	}
 }
 
+/* OCR (issue 13): a grid label whose front was misread past recognising
+ * while its end, its code and its colon were read, the gap before it closed
+ * up so that it runs on from the cell to its left ("境内发货人(…): 喀什新元
+ * 0 关别(9402): 霍尔果斯海关": 出境关别 half-read, the shipper's cell
+ * running over it). The last HALF_LABEL_TAIL characters of its name, then a
+ * colon (a code in brackets between), stand for it when no other label's
+ * name ends so (the import form's, never guessed, aside: 进境关别) and the
+ * page shows no such label. */
+#define HALF_LABEL_TAIL 2
+#define HALF_LABEL_MAX_CPS 16	/* code points of a label's name looked at */
+
+/* The name of label def d (its text before a bracket): its code points. */
+static size_t label_name(const struct label_def *d, uint32_t *out, size_t max)
+{
+	size_t n = 0;
+	for (const char *t = d->text; *t && n < max;) {
+		uint32_t cp;
+		t += utf8_get(t, &cp);
+		if (cp == '(')
+			break;
+		out[n++] = cp;
+	}
+	return n;
+}
+
+/* The last HALF_LABEL_TAIL characters of def d's name, when they end the
+ * name of no label of another id and the name is longer. */
+static int half_label_tail(size_t d, uint32_t tail[HALF_LABEL_TAIL])
+{
+	uint32_t v[HALF_LABEL_MAX_CPS];
+	size_t n = label_name(&label_defs[d], v, HALF_LABEL_MAX_CPS);
+	if (n <= HALF_LABEL_TAIL)
+		return 0;
+	memcpy(tail, v + n - HALF_LABEL_TAIL, sizeof *tail * HALF_LABEL_TAIL);
+	for (size_t e = 0; e < N_LABEL_DEFS; e++) {
+		size_t m = label_name(&label_defs[e], v, HALF_LABEL_MAX_CPS);
+		if (label_defs[e].id != label_defs[d].id && label_defs[e].ocr != LABEL_OCR_EXACT && m >= HALF_LABEL_TAIL &&
+		    memcmp(v + m - HALF_LABEL_TAIL, tail, sizeof *tail * HALF_LABEL_TAIL) == 0)
+			return 0;
+	}
+	return 1;
+}
+
+/* Glyph k on spells tail, and a colon follows (a code in brackets between). */
+static int half_label_at(const struct fpage *p, const struct fline *L, size_t k, const uint32_t *tail)
+{
+	size_t end = L->g0 + L->n;
+	if (k + HALF_LABEL_TAIL > end)
+		return 0;
+	for (size_t i = 0; i < HALF_LABEL_TAIL; i++)
+		if (p->g[k + i].cp != tail[i])
+			return 0;
+	size_t m = k + HALF_LABEL_TAIL;
+	while (m < end && p->g[m].cp == ' ')
+		m++;
+	if (m < end && p->g[m].cp == '(')
+		while (m < end && p->g[m].cp != ')')
+			m++;
+	if (m < end && p->g[m].cp == ')')
+		m++;
+	while (m < end && p->g[m].cp == ' ')
+		m++;
+	return m < end && p->g[m].cp == ':';
+}
+
+static int inside_label(const struct fpage *p, size_t k)
+{
+	for (size_t i = 0; i < p->nlab; i++)
+		if (k >= p->labels[i].g_start && k < p->labels[i].after)
+			return 1;
+	return 0;
+}
+
+static void infer_half_read_labels(struct fpage *p)
+{
+	for (size_t d = 0; d < N_LABEL_DEFS; d++) {
+		uint32_t tail[HALF_LABEL_TAIL];
+		if (!is_grid(label_defs[d].id) || find_label(p, label_defs[d].id) || !half_label_tail(d, tail))
+			continue;
+		for (size_t li = 0; li < p->nl && !find_label(p, label_defs[d].id); li++) {
+			const struct fline *L = &p->lines[li];
+			for (size_t k = L->g0; k < L->g0 + L->n; k++)
+				if (half_label_at(p, L, k, tail) && !inside_label(p, k)) {
+					form_label_add(p, li, label_defs[d].id, k, HALF_LABEL_TAIL);
+					break;
+				}
+		}
+	}
+}
+
 #define ITEM_ROW_MIN_LABELS 3	/* item labels on one row that make it the table's header */
 #define ITEM_NO_MAX_GLYPHS 3	/* what OCR makes of 项号 (项时, 项 号, 顶号) is this short */
 
@@ -2399,6 +2489,7 @@ enum kerr rec_fields_read(const struct rec_doc *doc, json_t **result)
 		page_init_upright(&r.pages[i], &doc->pages[i], doc->scanned);
 		glyphs += r.pages[i].ng;
 		if (doc->scanned) {
+			infer_half_read_labels(&r.pages[i]);
 			infer_grid_labels(&r.pages[i]);
 			infer_item_no_label(&r.pages[i]);
 			infer_item_header_labels(&r.pages[i]);

@@ -260,8 +260,10 @@ static void fix_horgos(json_t *holder, const char *key, json_t *conf, const char
 /* Where a company's name ends when OCR ran on past it: after its first
  * 公司 when what follows (spaces skipped) is no ideograph - a quote, a
  * bracket, the code and value of the next cell ("有限公司 (9402):霍尔果斯
- * 海关") - while a branch's name ("有限公司霍尔果斯分公司") goes on. n when
- * nothing is cut. */
+ * 海关") - while a branch's name ("有限公司霍尔果斯分公司") goes on;
+ * issue 13: one or two ideographs after it are the next cell's end run on
+ * ("有限责任公司关"), no branch. n when nothing is cut. */
+#define BRANCH_MIN_CPS 3	/* a branch's name after 公司: 分公司 at least */
 static size_t company_end(const uint32_t *v, size_t n, size_t from)
 {
 	for (size_t i = from; i + 1 < n; i++) {
@@ -270,9 +272,16 @@ static size_t company_end(const uint32_t *v, size_t n, size_t from)
 		size_t k = i + 2;
 		while (k < n && v[k] == ' ')
 			k++;
-		return k < n && !is_han(v[k]) ? i + 2 : n;
+		return (k < n && !is_han(v[k])) || n - k < BRANCH_MIN_CPS ? i + 2 : n;
 	}
 	return n;
+}
+
+/* Issue 13: a letter or digit alone between two ideographs of a Chinese
+ * name ("喀什新元0汽车贸易"): a speck OCR read, not part of the name. */
+static bool lone_ascii(const uint32_t *v, size_t n, size_t i)
+{
+	return i > 0 && i + 1 < n && v[i] < 0x80 && v[i] > ' ' && is_han(v[i - 1]) && is_han(v[i + 1]);
 }
 
 /* A company's Chinese name: what OCR left of the label's bracketed code
@@ -349,7 +358,8 @@ static void trim_company(json_t *out, json_t *conf, const char *key)
 		size_t next = i;
 		while (next < n && is_name_speck(v[next]))
 			next++;
-		if (!(is_name_speck(v[i]) && i >= first && k > 0 && is_han(v[k - 1]) && next < n && is_han(v[next])))
+		bool speck = is_name_speck(v[i]) && i >= first && k > 0 && is_han(v[k - 1]) && next < n && is_han(v[next]);
+		if (!speck && !(i >= first && lone_ascii(v, n, i)))
 			v[k++] = v[i];
 	}
 	if (first == 0 && k == whole)

@@ -135,6 +135,21 @@ static void test_company_names(void **state)
 	json_decref(conf);
 }
 
+/* Issue 13: the next cell's last character after 公司, a speck inside the name. */
+static void test_company_run_on_end(void **state)
+{
+	(void)state;
+	json_t *out = json_pack("{s:{s:s},s:{s:s}}", "domestic_shipper", "name", "喀什新元0汽车贸易有限责任公司关",
+		"producer", "name", "伊犁新源贸易有限公司霍尔果斯分公司");
+	json_t *conf = json_object();
+	ocr_snap_fields(out, conf);
+	assert_string_equal(str(json_object_get(out, "domestic_shipper"), "name"), "喀什新元汽车贸易有限责任公司");
+	assert_string_equal(str(json_object_get(out, "producer"), "name"), "伊犁新源贸易有限公司霍尔果斯分公司");
+	assert_true(json_real_value(json_object_get(conf, "domestic_shipper.name")) < 0.9);
+	json_decref(out);
+	json_decref(conf);
+}
+
 static void test_join_codes(void **state)
 {
 	(void)state;
@@ -260,6 +275,7 @@ int main(void)
 		cmocka_unit_test(test_leaked_codes_and_misreads),
 		cmocka_unit_test(test_entry_inside),
 		cmocka_unit_test(test_specks_inside),
+		cmocka_unit_test(test_company_run_on_end),
 		cmocka_unit_test(test_currency),
 		cmocka_unit_test(test_unknown_values_stay),
 		cmocka_unit_test(test_company_names),
