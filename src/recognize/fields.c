@@ -769,10 +769,25 @@ static size_t beside_lines(const struct fpage *p, const struct flabel *lab, stru
 
 /* OCR (issue 4): a label's line box can reach down over the value's (a
  * bracket stands taller), so the value's line starts below the label's
- * centre, not below its box. */
-static float label_split(const struct flabel *lab)
+ * centre, not below its box. Issue 13: OCR gives a line's glyphs the
+ * line's box, and a speck read as a tall mark ("毛重 ( 干克 )" at 150 dpi)
+ * can stretch it over the whole value line: a line piece under the label
+ * whose centre lies below the label's but above that split starts the
+ * value halfway between the two centres. */
+#define OCR_VALUE_BELOW 0.25f	/* its own heights a value line's centre lies below the label's */
+
+static float label_split(const struct fpage *p, const struct flabel *lab)
 {
-	return (lab->y0 + lab->y1) / 2 + OCR_LABEL_SPLIT * (lab->y1 - lab->y0);
+	float yc = (lab->y0 + lab->y1) / 2, split = yc + OCR_LABEL_SPLIT * (lab->y1 - lab->y0);
+	for (size_t li = 0; li < p->nl; li++) {
+		const struct fline *L = &p->lines[li];
+		float lc = (L->y0 + L->y1) / 2;
+		if (li == lab->line || L->x1 < lab->x0 || L->x0 > lab->x1 || lc < yc + OCR_VALUE_BELOW * (L->y1 - L->y0))
+			continue;
+		if (lc < split)
+			split = (yc + lc) / 2;
+	}
+	return split;
 }
 
 /* The lines of a label's value: what follows it on its line, then what lies
@@ -783,7 +798,7 @@ static size_t cell_lines(const struct fpage *p, const struct flabel *lab, struct
 {
 	float x0, x1, y1;
 	cell_box(p, lab, &x0, &x1, &y1);
-	float split = scanned ? label_split(lab) : lab->y_end + 0.01f;
+	float split = scanned ? label_split(p, lab) : lab->y_end + 0.01f;
 	size_t n = region_lines(p, lab->value_x + 0.01f, lab->tail_y0 - 0.01f, x1, split, out, max, conf);
 	if (n > 1) {	/* only the label's own visual line */
 		rlines_free(out + 1, n - 1);
@@ -1294,7 +1309,7 @@ static void read_remarks(struct reader *r)
 				x0 = w;
 			/* OCR: the label's line box can reach down over the first
 			 * line of the remarks, as in cell_lines */
-			float split = r->src->scanned ? label_split(lab) : lab->y1 + 0.01f;
+			float split = r->src->scanned ? label_split(p, lab) : lab->y1 + 0.01f;
 			float below = r->src->scanned ? split : lab->y1 + 0.1f * lab->size;
 			n = region_lines(p, lab->value_x + 0.01f, lab->y0 - 0.01f, x1, split, lines, 1, &r->remarks_conf);
 			n += region_lines(p, x0, below, x1, r->remarks_bottom[pi], lines + n,

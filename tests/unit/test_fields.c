@@ -176,6 +176,59 @@ static void ocr_misread_labels(void **state)
 	rec_doc_free(&doc);
 }
 
+/* OCR (issue 13): a row of labels over a row of values, as a scan reads
+ * it: the label line's box (which OCR gives every glyph of it) stretched by
+ * a tall speck over most of the value line below. The values are still
+ * read under their labels. */
+#define TALL_LABEL_SZ 17.0f	/* the label line's box at 200 dpi on dev2-scan, points */
+#define TALL_LABEL_SIZE 14.5f	/* ... and the size OCR gave its glyphs */
+#define VALUE_SZ 10.8f
+#define VALUE_SIZE 9.2f
+#define VALUE_DROP 8.6f		/* the value line's top below the label line's: its centre just under the old split */
+
+/* Text at (x, y) in a box of height box whose glyphs OCR sized size. */
+static void put_ocr_line(struct rec_page *p, float x, float y, float box, float size, const char *s)
+{
+	size_t from = p->n_glyphs;
+	put_sz(p, x, y, box, s);
+	for (size_t i = from; i < p->n_glyphs; i++)
+		p->glyphs[i].size = size;
+}
+
+static void ocr_tall_label_line(void **state)
+{
+	(void)state;
+	static const char *const rows[][4][2] = {
+		{{"境内发货人", "某某贸易有限公司"}, {"出境关别", "霍尔果斯海关"}, {"出口日期", "20250316"}, {"申报日期", "20250315"}},
+		{{"境外收货人", "TOO STEPPE"}, {"运输方式", "公路运输"}, {"运输工具名称", "新F12345"}, {"提运单号", "CMR1"}},
+		{{"包装种类", "裸装"}, {"件数", "227"}, {"毛重(千克)", "12454"}, {"净重(千克)", "11634"}},
+	};
+	struct rec_doc doc;
+	memset(&doc, 0, sizeof doc);
+	doc.pages = calloc(1, sizeof *doc.pages);
+	doc.n_pages = 1;
+	struct rec_page *p = &doc.pages[0];
+	p->width = 842;
+	p->height = 595;
+	glyph_conf = 0.9f;
+	put(p, 150, 30, "中华人民共和国海关出口货物报关单");
+	for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++)
+		for (size_t c = 0; c < 4; c++) {
+			float x = 30 + 150 * (float)c, y = 60 + 30 * (float)r;
+			put_ocr_line(p, x, y, TALL_LABEL_SZ, TALL_LABEL_SIZE, rows[r][c][0]);
+			put_ocr_line(p, x, y + VALUE_DROP, VALUE_SZ, VALUE_SIZE, rows[r][c][1]);
+		}
+	glyph_conf = 1.0f;
+	doc.scanned = 1;
+	p->ocr = 1;
+	json_t *o = read_doc(&doc);
+	assert_true(json_number_value(json_object_get(o, "gross_weight_kg")) == 12454);
+	assert_true(json_number_value(json_object_get(o, "net_weight_kg")) == 11634);
+	assert_true(json_number_value(json_object_get(json_object_get(o, "confidence"), "gross_weight_kg")) < 0.9);
+	json_decref(o);
+	rec_doc_free(&doc);
+}
+
 /* OCR (issue 13): the 境内货源地 and price headers misread past finding:
  * the region's cell found in the item's band by its bracketed 5-digit code,
  * the currency by its name standing alone there. */
@@ -995,6 +1048,7 @@ int main(void)
 		cmocka_unit_test(refuses_other_documents),
 		cmocka_unit_test(derived_lists),
 		cmocka_unit_test(ocr_misread_labels),
+		cmocka_unit_test(ocr_tall_label_line),
 		cmocka_unit_test(ocr_item_cells_without_headers),
 		cmocka_unit_test(ocr_vin_runs),
 		cmocka_unit_test(price_arithmetic_repairs),
