@@ -404,6 +404,46 @@ static int line_is_label(const struct fpage *p, size_t li)
 
 /* OCR: 项号 misread (项时) while the rest of the item header was read: the
  * short piece left of the header's other labels, on their row, is 项号. */
+static size_t item_no_piece(const struct fpage *p, const struct flabel *left)
+{
+	float yc = (left->y0 + left->y1) / 2, h = left->y1 - left->y0;
+	size_t pick = p->nl;
+	for (size_t li = 0; li < p->nl; li++) {
+		const struct fline *L = &p->lines[li];
+		if (L->n > ITEM_NO_MAX_GLYPHS || L->x1 > left->x0 || fabsf((L->y0 + L->y1) / 2 - yc) > ROW_TOLERANCE * h ||
+		    line_is_label(p, li))
+			continue;
+		if (pick == p->nl || L->x0 > p->lines[pick].x0)
+			pick = li;	/* the nearest to the header's other labels */
+	}
+	return pick;
+}
+
+/* Issue 13: 项号 wrapped in a narrow column, 项 over 号, the two centred on
+ * the header's row (a scan reads each as a piece of its own, too far from
+ * the row for item_no_piece): the 项 piece, *below gets the 号 piece. */
+#define ITEM_NO_WRAP_GAP 1.5f	/* line heights between 项 and 号, at most */
+
+static size_t wrapped_item_no(const struct fpage *p, const struct flabel *left, size_t *below)
+{
+	float yc = (left->y0 + left->y1) / 2, h = left->y1 - left->y0;
+	for (size_t a = 0; a < p->nl; a++) {
+		const struct fline *A = &p->lines[a];
+		if (p->g[A->g0].cp != 0x9879 /* 项 */ || A->n > ITEM_NO_MAX_GLYPHS || A->x1 > left->x0 || line_is_label(p, a))
+			continue;
+		for (size_t b = 0; b < p->nl; b++) {
+			const struct fline *B = &p->lines[b];
+			float mid = (A->y0 + B->y1) / 2;
+			if (p->g[B->g0].cp != 0x53F7 /* 号 */ || B->n > ITEM_NO_MAX_GLYPHS || B->y0 <= A->y0 ||
+			    B->y0 - A->y1 > ITEM_NO_WRAP_GAP * h || fabsf(B->x0 - A->x0) > A->size || fabsf(mid - yc) > ROW_TOLERANCE * h)
+				continue;
+			*below = b;
+			return a;
+		}
+	}
+	return p->nl;
+}
+
 static void infer_item_no_label(struct fpage *p)
 {
 	const struct flabel *left = NULL;
@@ -418,26 +458,19 @@ static void infer_item_no_label(struct fpage *p)
 	}
 	if (!left)
 		return;
-	float yc = (left->y0 + left->y1) / 2, h = left->y1 - left->y0;
-	size_t pick = p->nl;
-	for (size_t li = 0; li < p->nl; li++) {
-		const struct fline *L = &p->lines[li];
-		if (L->n > ITEM_NO_MAX_GLYPHS || L->x1 > left->x0 || fabsf((L->y0 + L->y1) / 2 - yc) > ROW_TOLERANCE * h ||
-		    line_is_label(p, li))
-			continue;
-		if (pick == p->nl || L->x0 > p->lines[pick].x0)
-			pick = li;	/* the nearest to the header's other labels */
-	}
+	size_t pick = item_no_piece(p, left), below = p->nl;
+	if (pick == p->nl)
+		pick = wrapped_item_no(p, left, &below);
 	if (pick == p->nl)
 		return;
-	const struct fline *L = &p->lines[pick];
+	const struct fline *L = &p->lines[pick], *E = below < p->nl ? &p->lines[below] : L;
 	struct flabel *nl = realloc(p->labels, (p->nlab + 1) * sizeof *nl);
 	if (!nl)
 		abort();
 	p->labels = nl;
 	p->labels[p->nlab++] = (struct flabel){.id = L_I_NO, .line = pick, .g_start = L->g0, .g_end = L->g0 + L->n,
 		.after = L->g0 + L->n, .x0 = L->x0, .y0 = L->y0, .x1 = L->x1, .y1 = L->y1, .size = L->size,
-		.tail_y0 = L->y0, .y_end = L->y1, .value_x = L->x1, .live = 1, .weak = 1};
+		.tail_y0 = E->y0, .y_end = E->y1, .value_x = L->x1, .live = 1, .weak = 1};
 }
 
 static float overlap(float a0, float a1, float b0, float b1)

@@ -176,6 +176,41 @@ static void ocr_misread_labels(void **state)
 	rec_doc_free(&doc);
 }
 
+/* OCR (issue 13): 项号 wrapped in its narrow column, 项 above the header's
+ * row and 号 under it, each read as a piece of its own too far from the row
+ * to be taken alone: the pair is the item number's label, the table read. */
+#define WRAP_SHIFT (0.9f * SZ)	/* 项 up and 号 down from the row by this */
+
+static void ocr_item_no_wrapped(void **state)
+{
+	(void)state;
+	struct rec_doc doc;
+	glyph_conf = 0.8f;
+	build_inline_form(&doc);
+	glyph_conf = 1.0f;
+	doc.scanned = 1;
+	doc.pages[0].ocr = 1;
+	struct rec_page *p = &doc.pages[0];
+	size_t xiang = p->n_glyphs;
+	for (size_t i = 0; i + 1 < p->n_glyphs && xiang == p->n_glyphs; i++)
+		if (p->glyphs[i].cp == 0x9879 && p->glyphs[i + 1].cp == 0x53F7)
+			xiang = i;
+	assert_true(xiang < p->n_glyphs);
+	struct rec_glyph *a = &p->glyphs[xiang], *b = &p->glyphs[xiang + 1];
+	a->y0 -= WRAP_SHIFT;
+	a->y1 -= WRAP_SHIFT;
+	b->x0 = a->x0;
+	b->x1 = a->x1;
+	b->y0 += WRAP_SHIFT;
+	b->y1 += WRAP_SHIFT;
+	json_t *o = read_doc(&doc);
+	json_t *item = json_array_get(json_object_get(o, "items"), 0);
+	assert_non_null(item);
+	assert_string_equal(json_string_value(json_object_get(item, "hs_code")), "8703234300");
+	json_decref(o);
+	rec_doc_free(&doc);
+}
+
 /* OCR (issue 13): a row of labels over a row of values, as a scan reads
  * it: the label line's box (which OCR gives every glyph of it) stretched by
  * a tall speck over most of the value line below. The values are still
@@ -1049,6 +1084,7 @@ int main(void)
 		cmocka_unit_test(derived_lists),
 		cmocka_unit_test(ocr_misread_labels),
 		cmocka_unit_test(ocr_tall_label_line),
+		cmocka_unit_test(ocr_item_no_wrapped),
 		cmocka_unit_test(ocr_item_cells_without_headers),
 		cmocka_unit_test(ocr_vin_runs),
 		cmocka_unit_test(price_arithmetic_repairs),
