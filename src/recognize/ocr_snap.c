@@ -257,12 +257,29 @@ static void fix_horgos(json_t *holder, const char *key, json_t *conf, const char
 	free(out);
 }
 
+/* A colon or closing bracket: the end of a label's code, or of a label. */
+static bool is_code_end(uint32_t cp)
+{
+	return cp == ':' || cp == ')' || cp == 0xFF1A || cp == 0xFF09 || cp == 0x3011;
+}
+
+/* What follows 公司 holds a colon or a digit: the next cell's label and
+ * value ("出口日岸:9402; : 霍尔果斯海关"), never a branch's name. */
+static bool holds_cell_mark(const uint32_t *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (is_code_end(v[i]) || (v[i] >= '0' && v[i] <= '9'))
+			return true;
+	return false;
+}
+
 /* Where a company's name ends when OCR ran on past it: after its first
  * 公司 when what follows (spaces skipped) is no ideograph - a quote, a
  * bracket, the code and value of the next cell ("有限公司 (9402):霍尔果斯
  * 海关") - while a branch's name ("有限公司霍尔果斯分公司") goes on;
  * issue 13: one or two ideographs after it are the next cell's end run on
- * ("有限责任公司关"), no branch. n when nothing is cut. */
+ * ("有限责任公司关"), no branch, and so is what holds a colon or a digit.
+ * n when nothing is cut. */
 #define BRANCH_MIN_CPS 3	/* a branch's name after 公司: 分公司 at least */
 static size_t company_end(const uint32_t *v, size_t n, size_t from)
 {
@@ -272,9 +289,42 @@ static size_t company_end(const uint32_t *v, size_t n, size_t from)
 		size_t k = i + 2;
 		while (k < n && v[k] == ' ')
 			k++;
-		return (k < n && !is_han(v[k])) || n - k < BRANCH_MIN_CPS ? i + 2 : n;
+		return (k < n && !is_han(v[k])) || n - k < BRANCH_MIN_CPS || holds_cell_mark(v + k, n - k) ? i + 2 : n;
 	}
 	return n;
+}
+
+/* Issue 13: where a name starts after what OCR left of its label's code in
+ * front ("和 00000432wawPac5关 : 西安华欧…", "人 ! )石家庄…"): after the last
+ * colon or closing bracket among the first NAME_PREFIX_MAX code points
+ * that no 公司 stands before and a name of NAME_MIN_HAN ideographs or more
+ * ending a company (公司) follows; 0 when none. */
+#define NAME_PREFIX_MAX 24
+#define NAME_MIN_HAN 6
+
+static bool company_at(const uint32_t *v, size_t n, size_t i)
+{
+	return i + 1 < n && v[i] == 0x516C && v[i + 1] == 0x53F8;	/* 公司 */
+}
+
+static size_t after_code_leftover(const uint32_t *v, size_t n)
+{
+	size_t start = 0;
+	for (size_t i = 0; i < n && i < NAME_PREFIX_MAX && !company_at(v, n, i); i++) {
+		if (!is_code_end(v[i]))
+			continue;
+		size_t han = 0, k = i + 1;
+		bool company = false;
+		for (size_t j = k; j < n; j++) {
+			han += is_han(v[j]);
+			company |= company_at(v, n, j);
+		}
+		while (k < n && v[k] == ' ')
+			k++;
+		if (han >= NAME_MIN_HAN && company)
+			start = k;
+	}
+	return start;
 }
 
 /* Issue 13: a letter or digit alone between two ideographs of a Chinese
@@ -334,11 +384,12 @@ static void trim_company(json_t *out, json_t *conf, const char *key)
 		}
 	if (first == n || han < 4)
 		return;
+	size_t lead = after_code_leftover(v, n);	/* issue 13 */
 	/* only brackets, quotes, punctuation and spaces; or what is left of the
 	 * bracketed credit code ("9 XICKIX7P)", "1 IN AWTMSL"): a bracket or six
 	 * letters and digits, no ideograph */
 	size_t alnum = 0, bracket = 0, other = 0;
-	for (size_t i = 0; i < first; i++) {
+	for (size_t i = 0; i < first && lead <= first; i++) {
 		if (v[i] < 0x80 && ((v[i] >= '0' && v[i] <= '9') || ((v[i] | 0x20) >= 'a' && (v[i] | 0x20) <= 'z')))
 			alnum++;
 		else if (v[i] == '(' || v[i] == ')' || v[i] == 0xFF08 || v[i] == 0xFF09 || v[i] == 0x300A || v[i] == 0x3010 ||
@@ -347,7 +398,9 @@ static void trim_company(json_t *out, json_t *conf, const char *key)
 		else if (v[i] >= 0x80 && !(v[i] >= 0x2000 && v[i] <= 0x303F) && !(v[i] >= 0xFF00 && v[i] <= 0xFF65))
 			other++;
 	}
-	if (other || (alnum && !bracket && alnum < 6))
+	if (lead > first)
+		first = lead;
+	else if (other || (alnum && !bracket && alnum < 6))
 		first = 0;	/* keep the front */
 	size_t whole = n;
 	n = company_end(v, n, first);

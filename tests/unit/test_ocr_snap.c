@@ -139,12 +139,17 @@ static void test_company_names(void **state)
 static void test_company_run_on_end(void **state)
 {
 	(void)state;
-	json_t *out = json_pack("{s:{s:s},s:{s:s}}", "domestic_shipper", "name", "喀什新元0汽车贸易有限责任公司关",
-		"producer", "name", "伊犁新源贸易有限公司霍尔果斯分公司");
+	json_t *out = json_pack("{s:{s:s},s:{s:s},s:{s:s},s:{s:s}}", "domestic_shipper", "name", "喀什新元0汽车贸易有限责任公司关",
+		"producer", "name", "伊犁新源贸易有限公司霍尔果斯分公司", "declaring_agent", "name",
+		"和 00000432wawPac5关 : 西安华欧汽车贸易股份有限公司出口日岸:9402; : 霍尔果斯海关", "overseas_consignee", "name",
+		"人 ! )石家庄丝路实业有限公司");
 	json_t *conf = json_object();
 	ocr_snap_fields(out, conf);
 	assert_string_equal(str(json_object_get(out, "domestic_shipper"), "name"), "喀什新元汽车贸易有限责任公司");
 	assert_string_equal(str(json_object_get(out, "producer"), "name"), "伊犁新源贸易有限公司霍尔果斯分公司");
+	/* what OCR left of the label's code in front, the next cell's label and value after */
+	assert_string_equal(str(json_object_get(out, "declaring_agent"), "name"), "西安华欧汽车贸易股份有限公司");
+	assert_string_equal(str(json_object_get(out, "overseas_consignee"), "name"), "石家庄丝路实业有限公司");
 	assert_true(json_real_value(json_object_get(conf, "domestic_shipper.name")) < 0.9);
 	json_decref(out);
 	json_decref(conf);
