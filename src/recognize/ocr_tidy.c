@@ -413,6 +413,11 @@ static bool transit_in(const struct cps *text, const uint32_t *digits, size_t n,
 	return best <= TIDY_TRANSIT_EDITS && !tie;
 }
 
+static bool is_colon(uint32_t cp)
+{
+	return cp == ':' || cp == 0xFF1A;
+}
+
 #define TIDY_TAIL_MIN 2	/* characters of a label's wrapped tail taken for one */
 #define TIDY_TAIL_MAX 6
 
@@ -429,8 +434,12 @@ static size_t label_tail_end(const struct cps *t, size_t from)
 	for (; i < t->n && n < TIDY_TAIL_MAX && (is_han(t->v[i]) || is_space(t->v[i])); i++)
 		if (!is_space(t->v[i]))
 			v[n++] = t->v[i];
-	size_t end = from;
-	if (n >= TIDY_TAIL_MIN && i < t->n && (is_alnum(t->v[i]) || t->v[i] == '@'))
+	size_t end = from, j = i;
+	while (j < t->n && (is_space(t->v[j]) || is_colon(t->v[j])))
+		j++;	/* issue 13: "及航次号 : 新B62766" */
+	if (j > i && j < t->n && is_province(t->v[j]))
+		i = j;
+	if (n >= TIDY_TAIL_MIN && i < t->n && (is_alnum(t->v[i]) || t->v[i] == '@' || is_province(t->v[i])))
 		for (size_t m = TIDY_TAIL_MIN; m <= n + 1 && m < label.n && end == from; m++)
 			if ((size_t)distance(v, n, label.v + label.n - m, m) * 2 <= n)
 				end = i;
@@ -438,15 +447,53 @@ static size_t label_tail_end(const struct cps *t, size_t from)
 	return end;
 }
 
+/* Issue 13: the label's end and its colon read into the value, misread past
+ * label_tail_end ("太航次后: 陕E…", "HRG52460603625号: 281BGE07": the bill
+ * number's cell run in too): the text up to the first colon goes when it
+ * ends in an ideograph and holds no plate's province nor '/' (a value's). */
+static size_t after_label_colon(const struct cps *t)
+{
+	size_t c = 0;
+	while (c < t->n && !is_colon(t->v[c]))
+		c++;
+	if (c == t->n)
+		return 0;
+	size_t e = c;
+	while (e > 0 && is_space(t->v[e - 1]))
+		e--;
+	if (e == 0 || !is_han(t->v[e - 1]))
+		return 0;
+	for (size_t i = 0; i < e; i++)
+		if (is_province(t->v[i]) || t->v[i] == '/')
+			return 0;
+	return c + 1;
+}
+
+/* Issue 13: the next cell's label and its colon run on after the value
+ * ("豫B97715/20240512 从运单与 : HRG…"): the value ends before the words in
+ * front of a colon after a. b when there is none. */
+static size_t before_next_label(const struct cps *t, size_t a, size_t b)
+{
+	size_t c = a;
+	while (c < b && !is_colon(t->v[c]))
+		c++;
+	if (c == b)
+		return b;
+	while (c > a && (is_space(t->v[c - 1]) || (is_han(t->v[c - 1]) && !is_province(t->v[c - 1]))))
+		c--;
+	return c;
+}
+
 char *ocr_tidy_transport(const char *tname, const char *remarks)
 {
 	char *provinces = ocr_tidy_plate_provinces(tname);
 	struct cps t = decode(provinces), r = decode(remarks), out = {0};
 	free(provinces);
-	size_t a = 0, b = t.n;
+	size_t a = after_label_colon(&t), b = t.n;
 	while (a < b && !is_alnum(t.v[a]) && !is_han(t.v[a]) && t.v[a] != '@')
 		a++;
 	a = label_tail_end(&t, a);
+	b = before_next_label(&t, a, b);
 	while (b > a && !is_alnum(t.v[b - 1]) && !is_han(t.v[b - 1]))
 		b--;
 	size_t i = a;

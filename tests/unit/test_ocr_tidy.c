@@ -80,6 +80,11 @@ static void test_transport_name(void **state)
 	/* ... but not a plate's province, nor words that are no part of the label */
 	check(ocr_tidy_transport("新D35216/20250407", ""), "新D35216/20250407");
 	check(ocr_tidy_transport("汽车运输 新D35216", ""), "汽车运输 新D35216");
+	/* issue 13: the label's end before a colon, misread or run on from the cell before; the next cell's label after */
+	check(ocr_tidy_transport("及航次号 : 新B62766", ""), "新B62766");
+	check(ocr_tidy_transport("太航次后: 陕E54387/新B4490挂", ""), "陕E54387/新B4490挂");
+	check(ocr_tidy_transport("HRG52460603625号: 281BGE07", ""), "281BGE07");
+	check(ocr_tidy_transport("豫B97715/20240512 从运单与 : HRG48657981424", ""), "豫B97715/20240512");
 }
 
 /* Issue 13: Kazakh plates in the remarks, look-alikes by position, runs cut apart. */
