@@ -425,7 +425,8 @@ static const char *const known_wmis[] = {
 };
 #define N_KNOWN_WMIS (sizeof known_wmis / sizeof known_wmis[0])
 #define WMI_LEN 3
-#define WMI_MIN_LETTERS 2	/* letters a token's part of the VIN holds (no number of digits alone) */
+#define WMI_MIN_LETTERS 3	/* letters the model's part (VDS, year, plant) holds: no other number */
+#define WMI_LETTERS_END 11	/* (a market-purchase list's number SCCG511977762322 has two there; the tuning sets' VINs four or five) */
 #define WMI_REPAIR_CONF 0.7f	/* a maker's code put in by the table: a guess the check digit confirms */
 
 bool ocr_vin_wmi_known(const char *vin)
@@ -449,7 +450,7 @@ static bool wmi_candidate(const struct token *t, const char *wmi, int j, char ou
 	for (int i = j; i < WMI_LEN; i++)
 		if (out[i] != wmi[i])
 			return false;
-	for (int i = j; i < OCR_VIN_LEN; i++)
+	for (int i = WMI_LEN; i < WMI_LETTERS_END; i++)
 		letters += out[i] >= 'A' && out[i] <= 'Z';
 	return letters >= WMI_MIN_LETTERS;
 }

@@ -125,8 +125,10 @@ static void test_vin_maker_code(void **state)
 	assert_string_equal(out, "LJ1W8G366NX566881");
 	assert_true(ocr_vin_wmi_known("LJ1W8G366NX566881"));
 	assert_false(ocr_vin_wmi_known("UL1W8G368NX566879"));
-	/* digits alone (a transit number) and a check digit that fails are no VIN */
-	const char *digits = "1234567890123456", *bad = "U1W8G361NX566875";
+	/* digits alone (a transit number), a number with one letter in the
+	 * model's part, a check digit that fails: no VIN */
+	const char *digits = "1234567890123456", *bad = "U1W8G361NX566875", *list = "SCCG511977762322";
+	assert_int_equal(ocr_fix_vin_wmi(list, strlen(list), NULL, out, &conf), OCR_FIX_FAILED);
 	assert_int_equal(ocr_fix_vin_wmi(digits, strlen(digits), NULL, out, &conf), OCR_FIX_FAILED);
 	assert_int_equal(ocr_fix_vin_wmi(bad, strlen(bad), NULL, out, &conf), OCR_FIX_FAILED);
 	assert_string_equal(out, "");
