@@ -519,6 +519,36 @@ int ocr_snap_unit(const char *read, char *out, size_t cap)
 	return 1;
 }
 
+/* Issue 13: the departure port read past snapping at 150 dpi ("知人洒.果斯公路
+ * 口入", "之尔朵斯公路口内"): this port's table has one road port, so a value
+ * holding 公路口 after a character of 霍尔果斯 (in the PORT_LOOK before it)
+ * is that port. */
+#define PORT_LOOK 4
+#define ROAD_PORT 1	/* ports[ROAD_PORT]: 霍尔果斯公路口岸 */
+
+static void snap_road_port(json_t *out, json_t *conf)
+{
+	static const uint32_t road[] = {0x516C, 0x8DEF, 0x53E3};	/* 公路口 */
+	static const uint32_t horgos[] = {0x970D, 0x5C14, 0x679C, 0x65AF};	/* 霍尔果斯 */
+	const char *value = json_string_value(json_object_get(out, "departure_port"));
+	uint32_t v[SNAP_MAX_CP];
+	size_t n = value ? utf8_decode(value, v, SNAP_MAX_CP) : 0;
+	bool found = false;
+	for (size_t i = 0; i + 3 <= n && !found; i++) {
+		if (memcmp(v + i, road, sizeof road) != 0)
+			continue;
+		for (size_t k = i > PORT_LOOK ? i - PORT_LOOK : 0; k < i && !found; k++)
+			for (size_t h = 0; h < sizeof horgos / sizeof horgos[0]; h++)
+				found |= v[k] == horgos[h];
+	}
+	if (!found)
+		return;
+	json_object_set_new(out, "departure_port", json_string(ports[ROAD_PORT].name));
+	json_object_set_new(out, "departure_port_code", json_string(ports[ROAD_PORT].code));
+	set_conf(conf, "departure_port", SNAP_CONF);
+	set_conf(conf, "departure_port_code", SNAP_CONF);
+}
+
 void ocr_snap_fields(json_t *out, json_t *conf)
 {
 	if (!json_is_object(out) || !json_is_object(conf))
@@ -534,6 +564,7 @@ void ocr_snap_fields(json_t *out, json_t *conf)
 	}
 	for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++)
 		snap_table(out, conf, &tables[i]);
+	snap_road_port(out, conf);
 	snap_currency(out, conf);
 	trim_company(out, conf, "domestic_shipper");
 	trim_company(out, conf, "overseas_consignee");

@@ -46,6 +46,23 @@ static void test_leaked_codes_and_misreads(void **state)
 	json_decref(conf);
 }
 
+/* Issue 13: the road port read past snapping: 公路口 after a character of 霍尔果斯. */
+static void test_road_port(void **state)
+{
+	(void)state;
+	json_t *out = json_pack("{s:s}", "departure_port", "63502055: 密条朵斯公路口内");
+	json_t *conf = json_object();
+	ocr_snap_fields(out, conf);
+	assert_string_equal(str(out, "departure_port"), "霍尔果斯公路口岸");
+	assert_string_equal(str(out, "departure_port_code"), "650201");
+	assert_true(json_real_value(json_object_get(conf, "departure_port")) < 0.9);
+	json_object_set_new(out, "departure_port", json_string("公路口"));	/* nothing of the port's name */
+	ocr_snap_fields(out, conf);
+	assert_string_equal(str(out, "departure_port"), "公路口");
+	json_decref(out);
+	json_decref(conf);
+}
+
 /* Issue 13: quotes and stops OCR made of specks inside a name. */
 static void test_specks_inside(void **state)
 {
@@ -280,6 +297,7 @@ int main(void)
 		cmocka_unit_test(test_leaked_codes_and_misreads),
 		cmocka_unit_test(test_entry_inside),
 		cmocka_unit_test(test_specks_inside),
+		cmocka_unit_test(test_road_port),
 		cmocka_unit_test(test_company_run_on_end),
 		cmocka_unit_test(test_currency),
 		cmocka_unit_test(test_unknown_values_stay),
