@@ -103,7 +103,7 @@ static bool is_separator(uint32_t cp)
 /* Keys of the remarks that a colon follows; longer first where one ends another. */
 static const char *const remark_keys[] = {
 	"集装箱标箱数及号码", "车辆识别代号", "交易清单号", "转关单号", "承运车辆", "运输车辆", "联系电话",
-	"关封号", "铅封号", "车牌号", "组货人", "驾驶员", "车牌", "车号", "司机", "电话",
+	"关封号", "铅封号", "车牌号", "车架号", "组货人", "驾驶员", "车牌", "车号", "司机", "电话",
 };
 #define N_KEYS (sizeof remark_keys / sizeof remark_keys[0])
 
@@ -274,6 +274,33 @@ static void tidy_container_list(const struct cps *t, size_t *i, struct cps *out)
 	*i = b;
 }
 
+/* Issue 13: a key with one character misread ("可机:" for 司机：), taken
+ * only after no other ideograph, right before its colon (or what OCR made
+ * of it), and when no other key reads so: its index, *used its length;
+ * N_KEYS when none. */
+static size_t misread_key_at(const struct cps *t, size_t i, const struct cps *keys, size_t *used)
+{
+	size_t found = N_KEYS;
+	for (size_t k = 0; k < N_KEYS; k++) {
+		const struct cps *key = &keys[k];
+		size_t c = i + key->n;
+		while (c < t->n && is_space(t->v[c]))
+			c++;
+		if (c >= t->n || !is_separator(t->v[c]))
+			continue;
+		size_t miss = 0;
+		for (size_t j = 0; j < key->n; j++)
+			miss += t->v[i + j] != key->v[j] || !is_han(t->v[i + j]);
+		if (miss != 1)
+			continue;
+		if (found != N_KEYS)
+			return N_KEYS;
+		found = k;
+		*used = key->n;
+	}
+	return found;
+}
+
 char *ocr_tidy_remarks(const char *text)
 {
 	struct cps t = decode(text), out = {0};
@@ -296,6 +323,8 @@ char *ocr_tidy_remarks(const char *text)
 		size_t k = 0, used = 0;
 		while (k < N_KEYS && !(used = match_at(&t, i, &keys[k])))
 			k++;
+		if (k == N_KEYS && (i == 0 || !is_han(t.v[i - 1])))
+			k = misread_key_at(&t, i, keys, &used);
 		if (k == N_KEYS) {
 			cps_push(&out, t.v[i++]);
 			continue;
@@ -622,10 +651,26 @@ static bool lookalike(uint32_t a, uint32_t b)
 	return false;
 }
 
+#define TIDY_VIN_MODEL 15	/* a VIN's characters after the first two of its maker's code */
+
+/* Issue 13: tok is vin with its maker's code merged, lost or misread
+ * ("U1W8G360NX566875", "1W8G368NX566879", "HU1W8G…" for LJ1W8G…): its last
+ * TIDY_VIN_MODEL characters are the VIN's. */
+static bool vin_maker_misread(const uint32_t *tok, size_t n, const char *vin)
+{
+	size_t nv = strlen(vin);
+	if (n < TIDY_VIN_MODEL || n > nv || nv < TIDY_VIN_MODEL)
+		return false;
+	for (size_t i = 0; i < TIDY_VIN_MODEL; i++)
+		if (tok[n - 1 - i] != (unsigned char)vin[nv - 1 - i])
+			return false;
+	return true;
+}
+
 /* tok reads as vin: one misread, dropped or extra character, or look-alikes only. */
 static bool vin_reads_as(const uint32_t *tok, size_t n, const char *vin, int d)
 {
-	if (d <= 1)
+	if (d <= 1 || vin_maker_misread(tok, n, vin))
 		return true;
 	if (n != strlen(vin))
 		return false;
@@ -633,6 +678,34 @@ static bool vin_reads_as(const uint32_t *tok, size_t n, const char *vin, int d)
 		if (tok[i] != (unsigned char)vin[i] && !lookalike(tok[i], (unsigned char)vin[i]))
 			return false;
 	return true;
+}
+
+/* The last character put out, when it is one ideograph standing alone
+ * after a separator or space (a key has more), taken back with the space
+ * after it. */
+static void drop_lone_han(struct cps *out)
+{
+	size_t o = out->n;
+	while (o > 0 && is_space(out->v[o - 1]))
+		o--;
+	if (o == 0 || !is_han(out->v[o - 1]))
+		return;
+	if (o >= 2 && !is_space(out->v[o - 2]) && !is_separator(out->v[o - 2]))
+		return;
+	out->n = o - 1;
+}
+
+/* After a trailer's plate put out: its 挂 read 持 at t[e] (spaces before it
+ * skipped) is put out as 挂; returns where the text goes on. */
+static size_t trailer_mark_read(const struct cps *t, size_t e, struct cps *out)
+{
+	size_t j = e;
+	while (j < t->n && is_space(t->v[j]))
+		j++;
+	if (j >= t->n || t->v[j] != 0x6301 /* 持 */)
+		return e;
+	cps_push(out, 0x6302);
+	return j + 1;
 }
 
 char *ocr_tidy_codes(const char *text, const json_t *vins, const json_t *plates)
@@ -654,6 +727,8 @@ char *ocr_tidy_codes(const char *text, const json_t *vins, const json_t *plates)
 		if (n >= 15 && n <= 19 && (k = nearest(t.v + i, n, vins, false, TIDY_VIN_EDITS, &d)) >= 0 && d > 0 &&
 			vin_reads_as(t.v + i, n, json_string_value(json_array_get(vins, (size_t)k)), d)) {
 			struct cps v = decode(json_string_value(json_array_get(vins, (size_t)k)));
+			if (n < v.n)
+				drop_lone_han(&out);	/* "员 1W8G…": the maker's code read as an ideograph */
 			cps_append(&out, v.v, v.n);
 			free(v.v);
 		} else if (n >= 4 && n <= 8 && (k = nearest(t.v + i, n, plates, true, TIDY_PLATE_EDITS, &d)) >= 0) {
@@ -672,6 +747,8 @@ char *ocr_tidy_codes(const char *text, const json_t *vins, const json_t *plates)
 				out.v[o - 1] = p.v[pa - 1];
 			}
 			cps_append(&out, p.v + pa, pb - pa);
+			if (pb < p.n && p.v[pb] == 0x6302)
+				e = trailer_mark_read(&t, e, &out);	/* issue 13: its 挂 read 持 */
 			free(p.v);
 		} else {
 			cps_append(&out, t.v + i, n);

@@ -58,6 +58,10 @@ static void test_marks_misread(void **state)
 	check(ocr_tidy_remarks("N/VM运输车辆"), "N/M运输车辆");
 	check(ocr_tidy_remarks("1N/M运输车辆"), "N/M运输车辆");
 	check(ocr_tidy_remarks("NOTE 运输车辆"), "NOTE 运输车辆");
+	/* a key with one character misread before its colon */
+	check(ocr_tidy_remarks("N/M 承运车辆：281BGE07 可机 : 黄刚"), "N/M 承运车辆：281BGE07 司机：黄刚");
+	check(ocr_tidy_remarks("N/M 有机 肥料"), "N/M 有机 肥料");
+	check(ocr_tidy_remarks("全新车辆 车架号: LFNL6HDH7SM393588"), "全新车辆 车架号：LFNL6HDH7SM393588");
 }
 
 static void test_transport_name(void **state)
@@ -143,6 +147,14 @@ static void test_codes_from_lists(void **state)
 	json_t *plates = json_pack("[s,s]", "豫B47Q08", "豫B8752挂");
 	check(ocr_tidy_codes("运输车辆：驳 8B47Q0 8,豫B 8752挂 LFWNXRVSXTA551632,LGXCH4CDO SF011952", vins, plates),
 		"运输车辆：豫B47Q08,豫B8752挂 LFWNXRV5XTA551632,LGXCH4CD0SF011952");
+	/* issue 13: a VIN whose maker's code OCR merged or read as an ideograph;
+	 * a trailer's 挂 read 持 after its plate */
+	json_t *v2 = json_pack("[s,s]", "LJ1W8G360NX566875", "LJ1W8G368NX566879");
+	json_t *p2 = json_pack("[s,s]", "豫B2367挂", "新B10810");
+	check(ocr_tidy_codes("代号：U1W8G360NX566875, 员 1W8G368NX566879", v2, p2), "代号：LJ1W8G360NX566875, LJ1W8G368NX566879");
+	check(ocr_tidy_codes("车辆：玖62367持新B10810", v2, p2), "车辆：豫B2367挂新B10810");
+	json_decref(v2);
+	json_decref(p2);
 	/* not a look-alike: a different VIN is not made into a listed one */
 	check(ocr_tidy_codes("LGXCH4CD1SF011961", vins, plates), "LGXCH4CD1SF011961");
 	json_decref(vins);
