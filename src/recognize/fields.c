@@ -402,6 +402,53 @@ static int line_is_label(const struct fpage *p, size_t li)
 	return 0;
 }
 
+/* OCR (issue 13): a label cut in two by a rule the scan seemed to show
+ * through it ("毛" | "重 (千克 )": a stroke read as a vertical line), each
+ * piece too short to be recognised: two pieces of one line, close enough
+ * to be one, whose glyphs spell a label of the grid or the item header
+ * (spaces aside) from the first piece's start. */
+#define SPLIT_LABEL_MAX_CPS 16	/* code points of a label compared */
+
+/* Glyphs of piece a then b spell def d from a's start: the glyphs it takes, or 0. */
+static size_t spelled_across(const struct fpage *p, const struct fline *a, const struct fline *b,
+	const struct label_def *d)
+{
+	uint32_t want[SPLIT_LABEL_MAX_CPS];
+	size_t nw = 0, k = 0;
+	for (const char *t = d->text; *t && nw < SPLIT_LABEL_MAX_CPS;)
+		t += utf8_get(t, &want[nw++]);
+	size_t end = b->g0 + b->n, g = a->g0;
+	if (b->g0 < a->g0 + a->n)
+		return 0;
+	for (; g < end && k < nw; g++) {
+		if (g >= a->g0 + a->n && g < b->g0)
+			continue;	/* spaces left between the pieces */
+		if (p->g[g].cp == ' ')
+			continue;
+		if (p->g[g].cp != want[k++])
+			return 0;
+	}
+	return k == nw && g > b->g0 ? g - a->g0 : 0;
+}
+
+static void infer_split_labels(struct fpage *p)
+{
+	for (size_t li = 0; li + 1 < p->nl; li++) {
+		const struct fline *a = &p->lines[li], *b = &p->lines[li + 1];
+		if (line_is_label(p, li) || line_is_label(p, li + 1) || fabsf(a->y0 - b->y0) > 0.5f * a->size ||
+		    b->x0 < a->x1 || b->x0 - a->x1 > FORM_CELL_GAP * a->size)
+			continue;
+		for (size_t d = 0; d < N_LABEL_DEFS; d++) {
+			int id = label_defs[d].id;
+			size_t n = (is_grid(id) || is_item_header(id)) && !find_label(p, id) ? spelled_across(p, a, b, &label_defs[d]) : 0;
+			if (n) {
+				form_label_add(p, li, id, a->g0, n);
+				break;
+			}
+		}
+	}
+}
+
 /* OCR: 项号 misread (项时) while the rest of the item header was read: the
  * short piece left of the header's other labels, on their row, is 项号. */
 static size_t item_no_piece(const struct fpage *p, const struct flabel *left)
@@ -2537,6 +2584,7 @@ enum kerr rec_fields_read(const struct rec_doc *doc, json_t **result)
 		page_init_upright(&r.pages[i], &doc->pages[i], doc->scanned);
 		glyphs += r.pages[i].ng;
 		if (doc->scanned) {
+			infer_split_labels(&r.pages[i]);
 			infer_half_read_labels(&r.pages[i]);
 			infer_grid_labels(&r.pages[i]);
 			infer_item_no_label(&r.pages[i]);

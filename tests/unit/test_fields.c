@@ -176,6 +176,34 @@ static void ocr_misread_labels(void **state)
 	rec_doc_free(&doc);
 }
 
+/* OCR (issue 13): a label cut in two by a rule the scan seemed to show
+ * through it (毛 | 重(千克)): the two pieces still spell the label. */
+#define RULE_HALF_HEIGHT SZ	/* the spurious rule reaches this far above and below the label */
+
+static void ocr_label_split_by_rule(void **state)
+{
+	(void)state;
+	struct rec_doc doc;
+	glyph_conf = 0.8f;
+	build_inline_form(&doc);
+	glyph_conf = 1.0f;
+	doc.scanned = 1;
+	doc.pages[0].ocr = 1;
+	struct rec_page *p = &doc.pages[0];
+	size_t mao = p->n_glyphs;
+	for (size_t i = 0; i + 1 < p->n_glyphs && mao == p->n_glyphs; i++)
+		if (p->glyphs[i].cp == 0x6BDB && p->glyphs[i + 1].cp == 0x91CD)	/* 毛重 */
+			mao = i;
+	assert_true(mao < p->n_glyphs);
+	float x = p->glyphs[mao].x1, y = p->glyphs[mao].y0;
+	p->rules = realloc(p->rules, (p->n_rules + 1) * sizeof *p->rules);
+	p->rules[p->n_rules++] = (struct rec_rule){x - 0.2f, y - RULE_HALF_HEIGHT, x + 0.2f, y + 2 * RULE_HALF_HEIGHT};
+	json_t *o = read_doc(&doc);
+	assert_true(json_number_value(json_object_get(o, "gross_weight_kg")) == 42350.5);
+	json_decref(o);
+	rec_doc_free(&doc);
+}
+
 /* OCR (issue 13): 项号 wrapped in its narrow column, 项 above the header's
  * row and 号 under it, each read as a piece of its own too far from the row
  * to be taken alone: the pair is the item number's label, the table read. */
@@ -1085,6 +1113,7 @@ int main(void)
 		cmocka_unit_test(ocr_misread_labels),
 		cmocka_unit_test(ocr_tall_label_line),
 		cmocka_unit_test(ocr_item_no_wrapped),
+		cmocka_unit_test(ocr_label_split_by_rule),
 		cmocka_unit_test(ocr_item_cells_without_headers),
 		cmocka_unit_test(ocr_vin_runs),
 		cmocka_unit_test(price_arithmetic_repairs),
