@@ -402,6 +402,48 @@ static int line_is_label(const struct fpage *p, size_t li)
 	return 0;
 }
 
+/* OCR (issue 13): a label inside a row of the grid misread past
+ * recognising ("运抵国(地区)(RUS)" read "汪 ob us") while its neighbours on
+ * both sides were read: the one unread piece of text (two letters, digits
+ * or ideographs or more) between them on their row is it. */
+#define GRID_GAP_MIN_GLYPHS 2
+#define GRID_GAP_SAME_LINE 0.25f	/* sizes between the tops of pieces of one OCR line (a scan's line box can
+					 * reach over the value line under it: no centre test) */
+#define IDEOGRAPH_FIRST 0x3400	/* the first ideograph (CJK extension A) */
+#define GRID_ROW_LEN 8	/* grid_rows[]' width */
+
+/* The one unread piece between labels a and b on their row, or p->nl. */
+static size_t grid_gap_piece(const struct fpage *p, const struct flabel *a, const struct flabel *b)
+{
+	size_t pick = p->nl, found = 0;
+	for (size_t li = 0; li < p->nl; li++) {
+		const struct fline *L = &p->lines[li];
+		size_t glyphs = 0;	/* letters, digits and ideographs: no specks nor strokes */
+		for (size_t k = L->g0; k < L->g0 + L->n; k++)
+			glyphs += p->g[k].cp >= IDEOGRAPH_FIRST || isalnum((int)(p->g[k].cp < 0x80 ? p->g[k].cp : 0));
+		if (L->x0 < a->x1 || L->x1 > b->x0 || fabsf(L->y0 - a->y0) > GRID_GAP_SAME_LINE * a->size ||
+		    glyphs < GRID_GAP_MIN_GLYPHS || line_is_label(p, li))
+			continue;
+		pick = li;
+		found++;
+	}
+	return found == 1 ? pick : p->nl;
+}
+
+static void infer_grid_gap_labels(struct fpage *p)
+{
+	for (size_t r = 0; r < N_GRID_ROWS; r++)
+		for (size_t k = 1; k + 1 < GRID_ROW_LEN && grid_rows[r][k + 1]; k++) {
+			const int *row = grid_rows[r];
+			const struct flabel *a = find_label(p, row[k - 1]), *b = find_label(p, row[k + 1]);
+			if (find_label(p, row[k]) || !a || !b || !same_row(a, b) || b->x0 <= a->x1)
+				continue;
+			size_t li = grid_gap_piece(p, a, b);
+			if (li < p->nl)
+				form_label_add(p, li, row[k], p->lines[li].g0, p->lines[li].n);
+		}
+}
+
 /* OCR (issue 13): a label cut in two by a rule the scan seemed to show
  * through it ("毛" | "重 (千克 )": a stroke read as a vertical line), each
  * piece too short to be recognised: two pieces of one line, close enough
@@ -2587,6 +2629,7 @@ enum kerr rec_fields_read(const struct rec_doc *doc, json_t **result)
 			infer_split_labels(&r.pages[i]);
 			infer_half_read_labels(&r.pages[i]);
 			infer_grid_labels(&r.pages[i]);
+			infer_grid_gap_labels(&r.pages[i]);
 			infer_item_no_label(&r.pages[i]);
 			infer_item_header_labels(&r.pages[i]);
 		}
