@@ -936,6 +936,19 @@ void fields_derive_flags(json_t *out, json_t *conf)
 	confset(conf, "is_ecommerce", c);
 }
 
+/* OCR (issue 13): a transport name read past holding a plate that reads as
+ * the remarks' plates (ocr_tidy_transport_by_plates). */
+static void transport_by_plates(json_t *out, const json_t *plates)
+{
+	const char *tn = json_string_value(json_object_get(out, "transport_name"));
+	if (!tn || !*tn)
+		return;
+	char *t = ocr_tidy_transport_by_plates(tn, plates);
+	if (strcmp(t, tn) != 0)
+		json_object_set_new(out, "transport_name", json_string(t));
+	free(t);
+}
+
 void fields_derive(json_t *out, json_t *conf, json_t *warnings, const char *remarks, const char *breaks,
 	float remarks_conf, json_t *items, const char *specs, const char *spec_breaks, float spec_conf, int scanned)
 {
@@ -943,6 +956,8 @@ void fields_derive(json_t *out, json_t *conf, json_t *warnings, const char *rema
 	char *rtext = derive_remarks(out, conf, remarks, breaks, remarks_conf, scanned);
 	json_t *plates;
 	char *joined = derive_plates(out, conf, warnings, remarks, remarks_conf, scanned, &plates);
+	if (scanned)
+		transport_by_plates(out, plates);
 	json_t *vins = derive_vins(out, conf, warnings, joined ? joined : remarks, remarks_conf, specs, spec_conf,
 		scanned);
 	free(joined);

@@ -888,6 +888,75 @@ char *ocr_tidy_list_separators(const char *text, const json_t *vins, const json_
 	return s;
 }
 
+/* ---- the transport name from the remarks' plates ---- */
+
+#define TIDY_TNAME_EDITS 2	/* misreads of a transport name still taken as the remarks' plates */
+
+/* The transport name holds a plate already (a province and a letter, or a
+ * Kazakh plate's form). */
+static bool holds_plate(const struct cps *t)
+{
+	for (size_t i = 0; i < t->n;) {
+		size_t e = i;
+		while (e < t->n && is_alnum(t->v[e]))
+			e++;
+		uint32_t w[TIDY_KZ_PLATE];
+		if (e - i == TIDY_KZ_PLATE) {
+			memcpy(w, t->v + i, sizeof w);
+			if (kz_plate(w, TIDY_KZ_PLATE) && !memcmp(w, t->v + i, sizeof w))
+				return true;
+		}
+		if (i > 0 && is_province(t->v[i - 1]) && e > i)
+			return true;
+		i = e > i ? e : i + 1;
+	}
+	return false;
+}
+
+/* The candidate "a/b" (or "a" alone when b is NULL) as code points. */
+static struct cps plates_joined(const char *a, const char *b)
+{
+	struct cps c = decode(a);
+	if (b) {
+		struct cps d = decode(b);
+		cps_push(&c, '/');
+		cps_append(&c, d.v, d.n);
+		free(d.v);
+	}
+	return c;
+}
+
+char *ocr_tidy_transport_by_plates(const char *tname, const json_t *plates)
+{
+	struct cps t = decode(tname);
+	size_t n = json_array_size(plates);
+	int best = TIDY_TNAME_EDITS + 1;
+	bool tie = false;
+	struct cps pick = {0};
+	bool leave = holds_plate(&t) || strchr(tname, '@');
+	for (size_t i = 0; i < n && !leave; i++)
+		for (size_t j = 0; j <= n; j++) {	/* j == n: the plate alone */
+			if (j == i)
+				continue;
+			const char *b = j < n ? json_string_value(json_array_get(plates, j)) : NULL;
+			struct cps c = plates_joined(json_string_value(json_array_get(plates, i)), b);
+			int d = distance(t.v, t.n, c.v, c.n);
+			if (d < best) {
+				free(pick.v);
+				pick = c;
+				best = d;
+				tie = false;
+				continue;
+			}
+			tie |= d == best;
+			free(c.v);
+		}
+	char *out = best <= TIDY_TNAME_EDITS && !tie ? encode(&pick) : encode(&t);
+	free(pick.v);
+	free(t.v);
+	return out;
+}
+
 char *ocr_tidy_split_trailers(const char *text)
 {
 	struct cps t = decode(text), out = {0};

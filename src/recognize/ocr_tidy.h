@@ -39,6 +39,13 @@ char *ocr_tidy_split_trailers(const char *text);
  * reads as a plate with at most two look-alikes and two real letters. */
 char *ocr_tidy_kz_plates(const char *text);
 
+/* Issue 13: a transport name that holds no plate (nor a transit number)
+ * but reads, with up to two characters misread, dropped or extra, as one
+ * of plates (the remarks' list, a JSON array of strings) or two of them
+ * joined by '/' ("444CCW137949ZYFI17": the slash read 7): those, when
+ * exactly one choice is nearest; else tname as it is. */
+char *ocr_tidy_transport_by_plates(const char *tname, const json_t *plates);
+
 /* Issue 13: a list of VINs or plates in the remarks (entries of vins and
  * plates following one another) written with one separator (a comma, 、, a
  * semicolon or spaces, held by two or more of its gaps): the gaps OCR read

@@ -140,6 +140,19 @@ static void test_list_separators(void **state)
 	json_decref(plates);
 }
 
+/* Issue 13: a transport name that holds no plate, read as the remarks' plates. */
+static void test_transport_by_plates(void **state)
+{
+	(void)state;
+	json_t *plates = json_pack("[s,s,s]", "444CCW13", "949ZYF17", "604GPB10挂");
+	check(ocr_tidy_transport_by_plates("444CCW137949ZYFI17", plates), "444CCW13/949ZYF17");
+	/* a plate already there, a transit number, nothing near: as it is */
+	check(ocr_tidy_transport_by_plates("新F12345/20250316", plates), "新F12345/20250316");
+	check(ocr_tidy_transport_by_plates("@9402202541507970", plates), "@9402202541507970");
+	check(ocr_tidy_transport_by_plates("HRG123", plates), "HRG123");
+	json_decref(plates);
+}
+
 static void test_codes_from_lists(void **state)
 {
 	(void)state;
@@ -195,6 +208,7 @@ int main(void)
 		cmocka_unit_test(test_kz_plates),
 		cmocka_unit_test(test_plate_provinces),
 		cmocka_unit_test(test_list_separators),
+		cmocka_unit_test(test_transport_by_plates),
 		cmocka_unit_test(test_codes_from_lists),
 		cmocka_unit_test(test_trailers_and_regions),
 	};
