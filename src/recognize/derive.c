@@ -107,6 +107,7 @@ static void scan_joined(const char *s, struct tok *t, size_t n, tok_pred pred,
 struct vin_ctx {
 	const char *s;
 	struct tok *t;
+	size_t ntok;
 	json_t *vins, *warnings;
 	double *confs;
 	size_t nconf;
@@ -138,6 +139,7 @@ static size_t run_piece_len(const size_t *starts, size_t n, size_t k, size_t len
 
 #define VIN_HINT_SPAN 8	/* the WMI and VDS: what a shipment's VINs share */
 #define VIN_HINT_MIN 5	/* known characters of them that make a hint worth trusting */
+#define VIN_WMI_LEN 3	/* the maker's code (WMI) the VIN starts with */
 
 /* OCR (issue 13): a VIN repaired out of a run or a token too long stands
  * only where the shipment's consensus vouches for it: it agrees with every
@@ -195,6 +197,41 @@ static void vin_run(struct vin_ctx *c, const char *s, size_t n)
 	}
 }
 
+/* OCR (issue 13): a token whose maker's code OCR lost, merged or misread
+ * (ocr_fix_vin_wmi), kept where the shipment's consensus vouches for it. */
+static int vin_by_maker(struct vin_ctx *c, const char *s, size_t n)
+{
+	char fixed[OCR_VIN_LEN + 1];
+	float fconf;
+	/* the maker's table and the check digit confirm it: with no consensus
+	 * of the shipment (every VIN read so), it stands on them */
+	if (ocr_fix_vin_wmi(s, n, c->hint, fixed, &fconf) == OCR_FIX_FAILED)
+		return 0;
+	struct vin_ctx model = *c;	/* a consensus read with the maker's code misread: its model part only */
+	if (!ocr_vin_wmi_known(c->hint))
+		memset(model.hint, '?', VIN_WMI_LEN);
+	if (!vin_vouched(&model, fixed, OCR_FIX_EXACT))
+		return 0;
+	vin_keep(c, fixed, fconf < c->base_conf ? fconf : c->base_conf);
+	return 1;
+}
+
+/* OCR (issue 13): the same for a VIN broken over two lines (token i ends
+ * one, the next starts the next line). */
+static int vin_by_maker_across_line(struct vin_ctx *c, size_t i)
+{
+	const struct tok *a = &c->t[i], *b = a + 1;
+	if (i + 1 >= c->ntok || !a->ends_line || b->a != a->b + 1)
+		return 0;
+	size_t la = a->b - a->a, lb = b->b - b->a;
+	char buf[VIN_LEN + 1];
+	if (la + lb < VIN_LEN - 2 || la + lb > VIN_LEN)
+		return 0;
+	memcpy(buf, c->s + a->a, la);
+	memcpy(buf + la, c->s + b->a, lb);
+	return vin_by_maker(c, buf, la + lb);
+}
+
 static void vin_take(void *arg, const char *v, size_t len, size_t i)
 {
 	struct vin_ctx *c = arg;
@@ -212,6 +249,12 @@ static void vin_take(void *arg, const char *v, size_t len, size_t i)
 				vin_keep(c, fixed, fconf < c->base_conf ? fconf : c->base_conf);
 			return;
 		}
+		if (c->scanned && n < VIN_LEN && vin_by_maker_across_line(c, i))
+			return;
+		if (c->scanned && n >= VIN_LEN - 2 && n < VIN_LEN) {
+			vin_by_maker(c, s, n);
+			return;
+		}
 		if (n != VIN_LEN) {
 			vin_run(c, s, n);
 			return;
@@ -222,7 +265,10 @@ static void vin_take(void *arg, const char *v, size_t len, size_t i)
 			/* OCR (issue 4): look-alikes chosen by ocr_fix.c */
 			char fixed[OCR_VIN_LEN + 1];
 			float fconf;
-			if (ocr_fix_vin(buf, VIN_LEN, NULL, c->hint, fixed, &fconf) != OCR_FIX_FAILED) {
+			enum ocr_fix how = ocr_fix_vin(buf, VIN_LEN, NULL, c->hint, fixed, &fconf);
+			if ((how == OCR_FIX_FAILED || !ocr_vin_wmi_known(fixed)) && vin_by_maker(c, buf, VIN_LEN))
+				return;	/* issue 13: "HU1W8G…", "UL1W8G…" for LJ1W8G… */
+			if (how != OCR_FIX_FAILED) {
 				memcpy(buf, fixed, sizeof buf);
 				conf = fconf < c->base_conf ? fconf : c->base_conf;
 				goto keep;
@@ -282,7 +328,7 @@ static void find_vins(const char *text, int scanned, double base, json_t *vins, 
 	if (!t)
 		abort();
 	size_t n = tokenize_alnum(text, t, FU_MAX_TOKENS);
-	struct vin_ctx c = {text, t, vins, warnings, confs, *nconf, base, scanned, {0}};
+	struct vin_ctx c = {text, t, n, vins, warnings, confs, *nconf, base, scanned, {0}};
 	if (scanned)
 		vin_hint(text, t, n, c.hint);
 	scan_joined(text, t, n, pred_vin, vin_take, &c);
@@ -587,7 +633,11 @@ static char *derive_remarks(json_t *out, json_t *conf, const char *remarks, cons
 	if (scanned) {	/* OCR (issue 4): keys, marks and the transport name as printed */
 		char *tidy = ocr_tidy_remarks(rtext);
 		free(rtext);
-		rtext = tidy;
+		/* issue 13: plates put right as they are found (codes joined first) */
+		char *prov = ocr_tidy_plate_provinces(tidy);	/* 珍B5569 持 -> 豫B5569挂 */
+		rtext = ocr_tidy_kz_plates(prov);
+		free(tidy);
+		free(prov);
 		const char *tn = json_string_value(json_object_get(out, "transport_name"));
 		if (tn && *tn) {
 			char *t = ocr_tidy_transport(tn, rtext);
@@ -638,9 +688,11 @@ static char *derive_plates(json_t *out, json_t *conf, json_t *warnings, const ch
 	}
 	char *joined = NULL;
 	if (scanned) {	/* OCR (issue 4): codes joined, plates ended */
-		char *j = ocr_snap_join_codes(remarks);
+		char *p = ocr_tidy_plate_provinces(remarks);	/* issue 13: 珍B2367挂 -> 豫B2367挂 */
+		char *j = ocr_snap_join_codes(p);
 		char *k = ocr_tidy_split_trailers(j);
 		joined = ocr_tidy_kz_plates(k);	/* issue 13: Kazakh plates' look-alikes, runs cut */
+		free(p);
 		free(j);
 		free(k);
 	}
@@ -884,6 +936,19 @@ void fields_derive_flags(json_t *out, json_t *conf)
 	confset(conf, "is_ecommerce", c);
 }
 
+/* OCR (issue 13): a transport name read past holding a plate that reads as
+ * the remarks' plates (ocr_tidy_transport_by_plates). */
+static void transport_by_plates(json_t *out, const json_t *plates)
+{
+	const char *tn = json_string_value(json_object_get(out, "transport_name"));
+	if (!tn || !*tn)
+		return;
+	char *t = ocr_tidy_transport_by_plates(tn, plates);
+	if (strcmp(t, tn) != 0)
+		json_object_set_new(out, "transport_name", json_string(t));
+	free(t);
+}
+
 void fields_derive(json_t *out, json_t *conf, json_t *warnings, const char *remarks, const char *breaks,
 	float remarks_conf, json_t *items, const char *specs, const char *spec_breaks, float spec_conf, int scanned)
 {
@@ -891,13 +956,16 @@ void fields_derive(json_t *out, json_t *conf, json_t *warnings, const char *rema
 	char *rtext = derive_remarks(out, conf, remarks, breaks, remarks_conf, scanned);
 	json_t *plates;
 	char *joined = derive_plates(out, conf, warnings, remarks, remarks_conf, scanned, &plates);
+	if (scanned)
+		transport_by_plates(out, plates);
 	json_t *vins = derive_vins(out, conf, warnings, joined ? joined : remarks, remarks_conf, specs, spec_conf,
 		scanned);
 	free(joined);
 	if (scanned) {	/* OCR (issue 4): the VINs and plates of the remarks as the lists settled them */
 		char *tidy = ocr_tidy_codes(rtext, vins, plates);
 		free(rtext);
-		rtext = tidy;
+		rtext = ocr_tidy_list_separators(tidy, vins, plates);	/* issue 13: "豫B2367挂 .新B98340" */
+		free(tidy);
 		json_object_set_new(out, "remarks", json_string(rtext));
 	}
 	json_t *seals = json_array();

@@ -293,6 +293,96 @@ static void infer_grid_labels(struct fpage *p)
 	}
 }
 
+/* OCR (issue 13): a grid label whose front was misread past recognising
+ * while its end, its code and its colon were read, the gap before it closed
+ * up so that it runs on from the cell to its left ("境内发货人(…): 喀什新元
+ * 0 关别(9402): 霍尔果斯海关": 出境关别 half-read, the shipper's cell
+ * running over it). The last HALF_LABEL_TAIL characters of its name, then a
+ * colon (a code in brackets between), stand for it when no other label's
+ * name ends so (the import form's, never guessed, aside: 进境关别) and the
+ * page shows no such label. */
+#define HALF_LABEL_TAIL 2
+#define HALF_LABEL_MAX_CPS 16	/* code points of a label's name looked at */
+
+/* The name of label def d (its text before a bracket): its code points. */
+static size_t label_name(const struct label_def *d, uint32_t *out, size_t max)
+{
+	size_t n = 0;
+	for (const char *t = d->text; *t && n < max;) {
+		uint32_t cp;
+		t += utf8_get(t, &cp);
+		if (cp == '(')
+			break;
+		out[n++] = cp;
+	}
+	return n;
+}
+
+/* The last HALF_LABEL_TAIL characters of def d's name, when they end the
+ * name of no label of another id and the name is longer. */
+static int half_label_tail(size_t d, uint32_t tail[HALF_LABEL_TAIL])
+{
+	uint32_t v[HALF_LABEL_MAX_CPS];
+	size_t n = label_name(&label_defs[d], v, HALF_LABEL_MAX_CPS);
+	if (n <= HALF_LABEL_TAIL)
+		return 0;
+	memcpy(tail, v + n - HALF_LABEL_TAIL, sizeof *tail * HALF_LABEL_TAIL);
+	for (size_t e = 0; e < N_LABEL_DEFS; e++) {
+		size_t m = label_name(&label_defs[e], v, HALF_LABEL_MAX_CPS);
+		if (label_defs[e].id != label_defs[d].id && label_defs[e].ocr != LABEL_OCR_EXACT && m >= HALF_LABEL_TAIL &&
+		    memcmp(v + m - HALF_LABEL_TAIL, tail, sizeof *tail * HALF_LABEL_TAIL) == 0)
+			return 0;
+	}
+	return 1;
+}
+
+/* Glyph k on spells tail, and a colon follows (a code in brackets between). */
+static int half_label_at(const struct fpage *p, const struct fline *L, size_t k, const uint32_t *tail)
+{
+	size_t end = L->g0 + L->n;
+	if (k + HALF_LABEL_TAIL > end)
+		return 0;
+	for (size_t i = 0; i < HALF_LABEL_TAIL; i++)
+		if (p->g[k + i].cp != tail[i])
+			return 0;
+	size_t m = k + HALF_LABEL_TAIL;
+	while (m < end && p->g[m].cp == ' ')
+		m++;
+	if (m < end && p->g[m].cp == '(')
+		while (m < end && p->g[m].cp != ')')
+			m++;
+	if (m < end && p->g[m].cp == ')')
+		m++;
+	while (m < end && p->g[m].cp == ' ')
+		m++;
+	return m < end && p->g[m].cp == ':';
+}
+
+static int inside_label(const struct fpage *p, size_t k)
+{
+	for (size_t i = 0; i < p->nlab; i++)
+		if (k >= p->labels[i].g_start && k < p->labels[i].after)
+			return 1;
+	return 0;
+}
+
+static void infer_half_read_labels(struct fpage *p)
+{
+	for (size_t d = 0; d < N_LABEL_DEFS; d++) {
+		uint32_t tail[HALF_LABEL_TAIL];
+		if (!is_grid(label_defs[d].id) || find_label(p, label_defs[d].id) || !half_label_tail(d, tail))
+			continue;
+		for (size_t li = 0; li < p->nl && !find_label(p, label_defs[d].id); li++) {
+			const struct fline *L = &p->lines[li];
+			for (size_t k = L->g0; k < L->g0 + L->n; k++)
+				if (half_label_at(p, L, k, tail) && !inside_label(p, k)) {
+					form_label_add(p, li, label_defs[d].id, k, HALF_LABEL_TAIL);
+					break;
+				}
+		}
+	}
+}
+
 #define ITEM_ROW_MIN_LABELS 3	/* item labels on one row that make it the table's header */
 #define ITEM_NO_MAX_GLYPHS 3	/* what OCR makes of 项号 (项时, 项 号, 顶号) is this short */
 
@@ -312,8 +402,137 @@ static int line_is_label(const struct fpage *p, size_t li)
 	return 0;
 }
 
+/* OCR (issue 13): a label inside a row of the grid misread past
+ * recognising ("运抵国(地区)(RUS)" read "汪 ob us") while its neighbours on
+ * both sides were read: the one unread piece of text (two letters, digits
+ * or ideographs or more) between them on their row is it. */
+#define GRID_GAP_MIN_GLYPHS 2
+#define GRID_GAP_SAME_LINE 0.25f	/* sizes between the tops of pieces of one OCR line (a scan's line box can
+					 * reach over the value line under it: no centre test) */
+#define IDEOGRAPH_FIRST 0x3400	/* the first ideograph (CJK extension A) */
+#define GRID_ROW_LEN 8	/* grid_rows[]' width */
+
+/* The one unread piece between labels a and b on their row, or p->nl. */
+static size_t grid_gap_piece(const struct fpage *p, const struct flabel *a, const struct flabel *b)
+{
+	size_t pick = p->nl, found = 0;
+	for (size_t li = 0; li < p->nl; li++) {
+		const struct fline *L = &p->lines[li];
+		size_t glyphs = 0;	/* letters, digits and ideographs: no specks nor strokes */
+		for (size_t k = L->g0; k < L->g0 + L->n; k++)
+			glyphs += p->g[k].cp >= IDEOGRAPH_FIRST || isalnum((int)(p->g[k].cp < 0x80 ? p->g[k].cp : 0));
+		if (L->x0 < a->x1 || L->x1 > b->x0 || fabsf(L->y0 - a->y0) > GRID_GAP_SAME_LINE * a->size ||
+		    glyphs < GRID_GAP_MIN_GLYPHS || line_is_label(p, li))
+			continue;
+		pick = li;
+		found++;
+	}
+	return found == 1 ? pick : p->nl;
+}
+
+static void infer_grid_gap_labels(struct fpage *p)
+{
+	for (size_t r = 0; r < N_GRID_ROWS; r++)
+		for (size_t k = 1; k + 1 < GRID_ROW_LEN && grid_rows[r][k + 1]; k++) {
+			const int *row = grid_rows[r];
+			const struct flabel *a = find_label(p, row[k - 1]), *b = find_label(p, row[k + 1]);
+			if (find_label(p, row[k]) || !a || !b || !same_row(a, b) || b->x0 <= a->x1)
+				continue;
+			size_t li = grid_gap_piece(p, a, b);
+			if (li < p->nl)
+				form_label_add(p, li, row[k], p->lines[li].g0, p->lines[li].n);
+		}
+}
+
+/* OCR (issue 13): a label cut in two by a rule the scan seemed to show
+ * through it ("毛" | "重 (千克 )": a stroke read as a vertical line), each
+ * piece too short to be recognised: two pieces of one line, close enough
+ * to be one, whose glyphs spell a label of the grid or the item header
+ * (spaces aside) from the first piece's start. */
+#define SPLIT_LABEL_MAX_CPS 16	/* code points of a label compared */
+
+/* Glyphs of piece a then b spell def d from a's start: the glyphs it takes, or 0. */
+static size_t spelled_across(const struct fpage *p, const struct fline *a, const struct fline *b,
+	const struct label_def *d)
+{
+	uint32_t want[SPLIT_LABEL_MAX_CPS];
+	size_t nw = 0, k = 0;
+	for (const char *t = d->text; *t && nw < SPLIT_LABEL_MAX_CPS;)
+		t += utf8_get(t, &want[nw++]);
+	size_t end = b->g0 + b->n, g = a->g0;
+	if (b->g0 < a->g0 + a->n)
+		return 0;
+	for (; g < end && k < nw; g++) {
+		if (g >= a->g0 + a->n && g < b->g0)
+			continue;	/* spaces left between the pieces */
+		if (p->g[g].cp == ' ')
+			continue;
+		if (p->g[g].cp != want[k++])
+			return 0;
+	}
+	return k == nw && g > b->g0 ? g - a->g0 : 0;
+}
+
+static void infer_split_labels(struct fpage *p)
+{
+	for (size_t li = 0; li + 1 < p->nl; li++) {
+		const struct fline *a = &p->lines[li], *b = &p->lines[li + 1];
+		if (line_is_label(p, li) || line_is_label(p, li + 1) || fabsf(a->y0 - b->y0) > 0.5f * a->size ||
+		    b->x0 < a->x1 || b->x0 - a->x1 > FORM_CELL_GAP * a->size)
+			continue;
+		for (size_t d = 0; d < N_LABEL_DEFS; d++) {
+			int id = label_defs[d].id;
+			size_t n = (is_grid(id) || is_item_header(id)) && !find_label(p, id) ? spelled_across(p, a, b, &label_defs[d]) : 0;
+			if (n) {
+				form_label_add(p, li, id, a->g0, n);
+				break;
+			}
+		}
+	}
+}
+
 /* OCR: 项号 misread (项时) while the rest of the item header was read: the
  * short piece left of the header's other labels, on their row, is 项号. */
+static size_t item_no_piece(const struct fpage *p, const struct flabel *left)
+{
+	float yc = (left->y0 + left->y1) / 2, h = left->y1 - left->y0;
+	size_t pick = p->nl;
+	for (size_t li = 0; li < p->nl; li++) {
+		const struct fline *L = &p->lines[li];
+		if (L->n > ITEM_NO_MAX_GLYPHS || L->x1 > left->x0 || fabsf((L->y0 + L->y1) / 2 - yc) > ROW_TOLERANCE * h ||
+		    line_is_label(p, li))
+			continue;
+		if (pick == p->nl || L->x0 > p->lines[pick].x0)
+			pick = li;	/* the nearest to the header's other labels */
+	}
+	return pick;
+}
+
+/* Issue 13: 项号 wrapped in a narrow column, 项 over 号, the two centred on
+ * the header's row (a scan reads each as a piece of its own, too far from
+ * the row for item_no_piece): the 项 piece, *below gets the 号 piece. */
+#define ITEM_NO_WRAP_GAP 1.5f	/* line heights between 项 and 号, at most */
+
+static size_t wrapped_item_no(const struct fpage *p, const struct flabel *left, size_t *below)
+{
+	float yc = (left->y0 + left->y1) / 2, h = left->y1 - left->y0;
+	for (size_t a = 0; a < p->nl; a++) {
+		const struct fline *A = &p->lines[a];
+		if (p->g[A->g0].cp != 0x9879 /* 项 */ || A->n > ITEM_NO_MAX_GLYPHS || A->x1 > left->x0 || line_is_label(p, a))
+			continue;
+		for (size_t b = 0; b < p->nl; b++) {
+			const struct fline *B = &p->lines[b];
+			float mid = (A->y0 + B->y1) / 2;
+			if (p->g[B->g0].cp != 0x53F7 /* 号 */ || B->n > ITEM_NO_MAX_GLYPHS || B->y0 <= A->y0 ||
+			    B->y0 - A->y1 > ITEM_NO_WRAP_GAP * h || fabsf(B->x0 - A->x0) > A->size || fabsf(mid - yc) > ROW_TOLERANCE * h)
+				continue;
+			*below = b;
+			return a;
+		}
+	}
+	return p->nl;
+}
+
 static void infer_item_no_label(struct fpage *p)
 {
 	const struct flabel *left = NULL;
@@ -328,26 +547,19 @@ static void infer_item_no_label(struct fpage *p)
 	}
 	if (!left)
 		return;
-	float yc = (left->y0 + left->y1) / 2, h = left->y1 - left->y0;
-	size_t pick = p->nl;
-	for (size_t li = 0; li < p->nl; li++) {
-		const struct fline *L = &p->lines[li];
-		if (L->n > ITEM_NO_MAX_GLYPHS || L->x1 > left->x0 || fabsf((L->y0 + L->y1) / 2 - yc) > ROW_TOLERANCE * h ||
-		    line_is_label(p, li))
-			continue;
-		if (pick == p->nl || L->x0 > p->lines[pick].x0)
-			pick = li;	/* the nearest to the header's other labels */
-	}
+	size_t pick = item_no_piece(p, left), below = p->nl;
+	if (pick == p->nl)
+		pick = wrapped_item_no(p, left, &below);
 	if (pick == p->nl)
 		return;
-	const struct fline *L = &p->lines[pick];
+	const struct fline *L = &p->lines[pick], *E = below < p->nl ? &p->lines[below] : L;
 	struct flabel *nl = realloc(p->labels, (p->nlab + 1) * sizeof *nl);
 	if (!nl)
 		abort();
 	p->labels = nl;
 	p->labels[p->nlab++] = (struct flabel){.id = L_I_NO, .line = pick, .g_start = L->g0, .g_end = L->g0 + L->n,
 		.after = L->g0 + L->n, .x0 = L->x0, .y0 = L->y0, .x1 = L->x1, .y1 = L->y1, .size = L->size,
-		.tail_y0 = L->y0, .y_end = L->y1, .value_x = L->x1, .live = 1, .weak = 1};
+		.tail_y0 = E->y0, .y_end = E->y1, .value_x = L->x1, .live = 1, .weak = 1};
 }
 
 static float overlap(float a0, float a1, float b0, float b1)
@@ -679,10 +891,25 @@ static size_t beside_lines(const struct fpage *p, const struct flabel *lab, stru
 
 /* OCR (issue 4): a label's line box can reach down over the value's (a
  * bracket stands taller), so the value's line starts below the label's
- * centre, not below its box. */
-static float label_split(const struct flabel *lab)
+ * centre, not below its box. Issue 13: OCR gives a line's glyphs the
+ * line's box, and a speck read as a tall mark ("毛重 ( 干克 )" at 150 dpi)
+ * can stretch it over the whole value line: a line piece under the label
+ * whose centre lies below the label's but above that split starts the
+ * value halfway between the two centres. */
+#define OCR_VALUE_BELOW 0.25f	/* its own heights a value line's centre lies below the label's */
+
+static float label_split(const struct fpage *p, const struct flabel *lab)
 {
-	return (lab->y0 + lab->y1) / 2 + OCR_LABEL_SPLIT * (lab->y1 - lab->y0);
+	float yc = (lab->y0 + lab->y1) / 2, split = yc + OCR_LABEL_SPLIT * (lab->y1 - lab->y0);
+	for (size_t li = 0; li < p->nl; li++) {
+		const struct fline *L = &p->lines[li];
+		float lc = (L->y0 + L->y1) / 2;
+		if (li == lab->line || L->x1 < lab->x0 || L->x0 > lab->x1 || lc < yc + OCR_VALUE_BELOW * (L->y1 - L->y0))
+			continue;
+		if (lc < split)
+			split = (yc + lc) / 2;
+	}
+	return split;
 }
 
 /* The lines of a label's value: what follows it on its line, then what lies
@@ -693,7 +920,7 @@ static size_t cell_lines(const struct fpage *p, const struct flabel *lab, struct
 {
 	float x0, x1, y1;
 	cell_box(p, lab, &x0, &x1, &y1);
-	float split = scanned ? label_split(lab) : lab->y_end + 0.01f;
+	float split = scanned ? label_split(p, lab) : lab->y_end + 0.01f;
 	size_t n = region_lines(p, lab->value_x + 0.01f, lab->tail_y0 - 0.01f, x1, split, out, max, conf);
 	if (n > 1) {	/* only the label's own visual line */
 		rlines_free(out + 1, n - 1);
@@ -1204,7 +1431,7 @@ static void read_remarks(struct reader *r)
 				x0 = w;
 			/* OCR: the label's line box can reach down over the first
 			 * line of the remarks, as in cell_lines */
-			float split = r->src->scanned ? label_split(lab) : lab->y1 + 0.01f;
+			float split = r->src->scanned ? label_split(p, lab) : lab->y1 + 0.01f;
 			float below = r->src->scanned ? split : lab->y1 + 0.1f * lab->size;
 			n = region_lines(p, lab->value_x + 0.01f, lab->y0 - 0.01f, x1, split, lines, 1, &r->remarks_conf);
 			n += region_lines(p, x0, below, x1, r->remarks_bottom[pi], lines + n,
@@ -2399,7 +2626,10 @@ enum kerr rec_fields_read(const struct rec_doc *doc, json_t **result)
 		page_init_upright(&r.pages[i], &doc->pages[i], doc->scanned);
 		glyphs += r.pages[i].ng;
 		if (doc->scanned) {
+			infer_split_labels(&r.pages[i]);
+			infer_half_read_labels(&r.pages[i]);
 			infer_grid_labels(&r.pages[i]);
+			infer_grid_gap_labels(&r.pages[i]);
 			infer_item_no_label(&r.pages[i]);
 			infer_item_header_labels(&r.pages[i]);
 		}

@@ -93,6 +93,10 @@ void fpage_init(struct fpage *p, const struct rec_page *src);
 void fpage_init_turned(struct fpage *p, const struct rec_page *src, int quarter);
 void fpage_free(struct fpage *p);
 void find_labels(struct fpage *p, const struct label_def *defs, size_t ndefs);
+/* A label of id at glyphs [start, start + n) of line piece li, found after
+ * find_labels (a label OCR half-read), with its code and colon as
+ * find_labels reads them; p->labels grows by one (pointers into it move). */
+const struct flabel *form_label_add(struct fpage *p, size_t li, int id, size_t start, size_t n);
 void glyph_text(const struct fpage *p, size_t g0, size_t n, struct sbuf *out, int spaces);
 float rule_wall(const struct fpage *p, float x, float y, int dir);
 float rule_floor(const struct fpage *p, float x, float y);

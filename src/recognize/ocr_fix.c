@@ -12,6 +12,12 @@
 #define VIN_TIE_MARGIN 0.35f	/* two repairs closer than this cannot be told apart */
 #define VIN_DROP_COST 0.3f	/* dropping an end character that looks like a border */
 #define VIN_INSERT_COST 1.2f	/* dropping a character inside */
+#define VIN_HINT_POSITIONS 11	/* the WMI, VDS, check digit, year and plant: what a shipment's VINs share */
+/* issue 13: a character read against the shipment's consensus costs this,
+ * so that a look-alike repair agreeing with it wins over a reading whose
+ * check digit holds by chance with two misreads ("LFWV1C3G19D231268" for
+ * LFWVLC3G1SD231268 among VINs reading LFWVLC3G?SD) */
+#define VIN_HINT_DISAGREE 0.5f
 #define CLOSEST_MAX 64
 
 /* ---- reading code points as ASCII ---- */
@@ -198,14 +204,15 @@ static void vin_cands(char c, float conf, int i, char hint, struct cands *cs)
 	bool check_pos = i == 8;	/* 0-9 or X */
 	if (vin_char_ok(c)) {
 		bool fits = !(digit_only && !(c >= '0' && c <= '9')) && !(check_pos && !(c >= '0' && c <= '9') && c != 'X');
-		cand_add(cs, c, fits ? 0.0f : 3.0f);
+		bool against_hint = hint && hint != '?' && hint != c && i < VIN_HINT_POSITIONS;
+		cand_add(cs, c, (fits ? 0.0f : 3.0f) + (against_hint ? VIN_HINT_DISAGREE : 0.0f));
 	}
 	char d = digit_lookalike(c);
 	if (!vin_char_ok(c) || ((digit_only || check_pos) && d && d != c))
 		cand_add(cs, d ? d : '1', 0.2f);	/* forced: I O Q | cannot stand, or a letter where digits go */
 	add_group(cs, tier1, sizeof tier1 / sizeof tier1[0], c, (vin_char_ok(c) ? 1.0f : 0.6f) * f);
 	add_group(cs, tier2, sizeof tier2 / sizeof tier2[0], c, 2.0f * f);
-	if (hint && hint != '?' && hint != c && i < 11)
+	if (hint && hint != '?' && hint != c && i < VIN_HINT_POSITIONS)
 		cand_add(cs, hint, 1.5f * f);	/* the shipment's shared WMI, VDS and plant */
 	for (int k = 0; k < cs->n; k++) {
 		char x = cs->c[k].c;
@@ -404,6 +411,87 @@ enum ocr_fix ocr_fix_vin(const char *in, size_t len, const float *conf, const ch
 		c *= 0.7f;	/* another repair was nearly as likely */
 	*conf_out = c;
 	return how;
+}
+
+/* ---- a VIN whose maker's code OCR lost or merged (issue 13) ---- */
+
+/* World manufacturer identifiers (ISO 3780) of Chinese makers of the cars,
+ * buses and trucks exported by road: those of the tuning sets (LVV Chery,
+ * LJ1 JAC, LFN and LFW FAW, L6T Geely, LS5 Changan, LC0 and LGX BYD, LGW
+ * Great Wall, LZG Shaanxi) and other common ones. */
+static const char *const known_wmis[] = {
+	"LVV", "LJ1", "LFN", "LFW", "L6T", "LS5", "LC0", "LGW", "LGX", "LZG", "LFV", "LSV", "LSG", "LGB", "LDC",
+	"LHG", "LBV", "LZW", "LNB", "LVG", "LVH", "LVS", "LZZ", "LGA", "LSJ", "LFP", "LRW", "LBE", "LJD", "LYV",
+};
+#define N_KNOWN_WMIS (sizeof known_wmis / sizeof known_wmis[0])
+#define WMI_LEN 3
+#define WMI_MIN_LETTERS 3	/* letters the model's part (VDS, year, plant) holds: no other number */
+#define WMI_LETTERS_END 11	/* (a market-purchase list's number SCCG511977762322 has two there; the tuning sets' VINs four or five) */
+#define WMI_REPAIR_CONF 0.7f	/* a maker's code put in by the table: a guess the check digit confirms */
+
+bool ocr_vin_wmi_known(const char *vin)
+{
+	for (size_t k = 0; k < N_KNOWN_WMIS; k++)
+		if (memcmp(vin, known_wmis[k], WMI_LEN) == 0)
+			return true;
+	return false;
+}
+
+/* The VIN made of the first j characters of wmi and the last 17 - j of
+ * token t, when t agrees with wmi's other characters and holds letters. */
+static bool wmi_candidate(const struct token *t, const char *wmi, int j, char out[OCR_VIN_LEN + 1])
+{
+	int from = t->n - (OCR_VIN_LEN - j), letters = 0;
+	if (from < 0 || from > j)
+		return false;	/* more glyphs replaced than characters they stand for */
+	memcpy(out, wmi, (size_t)j);
+	memcpy(out + j, t->c + from, (size_t)(OCR_VIN_LEN - j));
+	out[OCR_VIN_LEN] = 0;
+	for (int i = j; i < WMI_LEN; i++)
+		if (out[i] != wmi[i])
+			return false;
+	for (int i = WMI_LEN; i < WMI_LETTERS_END; i++)
+		letters += out[i] >= 'A' && out[i] <= 'Z';
+	return letters >= WMI_MIN_LETTERS;
+}
+
+/* The one VIN a known maker's code gives token t (look-alikes of the rest
+ * chosen by ocr_fix_vin); false when none or several do. */
+static bool wmi_unique(const struct token *t, const char *hint, char out[OCR_VIN_LEN + 1], float *conf)
+{
+	int found = 0;
+	for (size_t k = 0; k < N_KNOWN_WMIS; k++)
+		for (int j = 1; j < WMI_LEN; j++) {
+			char cand[OCR_VIN_LEN + 1], fixed[OCR_VIN_LEN + 1];
+			float c;
+			if (!wmi_candidate(t, known_wmis[k], j, cand) ||
+			    ocr_fix_vin(cand, OCR_VIN_LEN, NULL, hint, fixed, &c) == OCR_FIX_FAILED ||
+			    memcmp(fixed, known_wmis[k], WMI_LEN) != 0 || (found && strcmp(fixed, out) == 0))
+				continue;
+			if (found++)
+				return false;
+			memcpy(out, fixed, OCR_VIN_LEN + 1);
+			*conf = c;
+		}
+	return found == 1;
+}
+
+enum ocr_fix ocr_fix_vin_wmi(const char *in, size_t len, const char *hint, char out[OCR_VIN_LEN + 1],
+	float *conf_out)
+{
+	struct token t;
+	out[0] = 0;
+	*conf_out = 0.0f;
+	tokenize(in, len, NULL, &t);
+	if (t.bad || t.n < OCR_VIN_LEN - 2 || t.n > OCR_VIN_LEN)
+		return OCR_FIX_FAILED;
+	float c;
+	if (!wmi_unique(&t, hint, out, &c)) {
+		out[0] = 0;
+		return OCR_FIX_FAILED;
+	}
+	*conf_out = c * WMI_REPAIR_CONF;
+	return OCR_FIX_REPAIRED;
 }
 
 void ocr_vin_consensus(const char (*vins)[OCR_VIN_LEN + 1], size_t n, char hint[OCR_VIN_LEN + 1])

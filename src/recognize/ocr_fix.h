@@ -45,6 +45,21 @@ bool ocr_is_alnum(char c);
 enum ocr_fix ocr_fix_vin(const char *in, size_t len, const float *conf, const char *hint,
 	char out[OCR_VIN_LEN + 1], float *conf_out);
 
+/* Issue 13: a VIN whose maker's code (WMI, its first three characters) OCR
+ * lost or merged ("U1W8G360NX566875" for LJ1W8G360NX566875: L and J read as
+ * one U; "员 1W8G368NX566879": both read as an ideograph; "HU1W8G…"): a
+ * token of 15 to 17 letters and digits whose end, put after the first one
+ * or two characters of a known maker's code (the rest of the code read as
+ * it is), passes ocr_fix_vin with the code kept. OCR_FIX_REPAIRED when
+ * exactly one VIN comes out (*conf_out: ocr_fix_vin's, lowered), else
+ * OCR_FIX_FAILED and out empty. The part read must hold two letters or more
+ * (a number of digits alone is no VIN). */
+enum ocr_fix ocr_fix_vin_wmi(const char *in, size_t len, const char *hint, char out[OCR_VIN_LEN + 1],
+	float *conf_out);
+
+/* The VIN's first three characters are the code of a maker ocr_fix_vin_wmi knows. */
+bool ocr_vin_wmi_known(const char *vin);
+
 /* The positions that most of n VIN readings (each 17 characters) agree on:
  * hint[i] is the character that more than half of them hold at i, or '?'.
  * hint gets 17 characters and a NUL. */

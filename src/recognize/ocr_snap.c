@@ -137,12 +137,21 @@ static int snap_inside(const uint32_t *v, size_t nv, const struct table *t, int 
 	return best;
 }
 
+/* Issue 13: quotes and stops OCR makes of specks inside a value ("哈萨 ”。”
+ * 克斯坦"); no entry of the tables holds one. */
+static bool is_inner_speck(uint32_t cp)
+{
+	return cp == '.' || cp == ',' || cp == '\'' || cp == '"' || cp == ':' || cp == ';' || cp == 0x201C ||
+		cp == 0x201D || cp == 0x2018 || cp == 0x2019 || cp == 0x3002 || cp == 0xFF0C || cp == 0xFF1A ||
+		cp == 0xFF1B || cp == 0x3001;
+}
+
 static int snap(const char *value, const struct table *t, int *edits)
 {
 	uint32_t v[SNAP_MAX_CP], e[SNAP_MAX_CP];
 	size_t nv = utf8_decode(value, v, SNAP_MAX_CP), kept = 0;
 	for (size_t i = 0; i < nv; i++)	/* "包 / 袋", "霍尔果 斯公路 口岸": no entry has a space */
-		if (v[i] != ' ')
+		if (v[i] != ' ' && !is_inner_speck(v[i]))
 			v[kept++] = v[i];
 	nv = kept;
 	while (nv && is_trailing_junk(v[nv - 1]))
@@ -248,11 +257,30 @@ static void fix_horgos(json_t *holder, const char *key, json_t *conf, const char
 	free(out);
 }
 
+/* A colon or closing bracket: the end of a label's code, or of a label. */
+static bool is_code_end(uint32_t cp)
+{
+	return cp == ':' || cp == ')' || cp == 0xFF1A || cp == 0xFF09 || cp == 0x3011;
+}
+
+/* What follows 公司 holds a colon or a digit: the next cell's label and
+ * value ("出口日岸:9402; : 霍尔果斯海关"), never a branch's name. */
+static bool holds_cell_mark(const uint32_t *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (is_code_end(v[i]) || (v[i] >= '0' && v[i] <= '9'))
+			return true;
+	return false;
+}
+
 /* Where a company's name ends when OCR ran on past it: after its first
  * 公司 when what follows (spaces skipped) is no ideograph - a quote, a
  * bracket, the code and value of the next cell ("有限公司 (9402):霍尔果斯
- * 海关") - while a branch's name ("有限公司霍尔果斯分公司") goes on. n when
- * nothing is cut. */
+ * 海关") - while a branch's name ("有限公司霍尔果斯分公司") goes on;
+ * issue 13: one or two ideographs after it are the next cell's end run on
+ * ("有限责任公司关"), no branch, and so is what holds a colon or a digit.
+ * n when nothing is cut. */
+#define BRANCH_MIN_CPS 3	/* a branch's name after 公司: 分公司 at least */
 static size_t company_end(const uint32_t *v, size_t n, size_t from)
 {
 	for (size_t i = from; i + 1 < n; i++) {
@@ -261,9 +289,49 @@ static size_t company_end(const uint32_t *v, size_t n, size_t from)
 		size_t k = i + 2;
 		while (k < n && v[k] == ' ')
 			k++;
-		return k < n && !is_han(v[k]) ? i + 2 : n;
+		return (k < n && !is_han(v[k])) || n - k < BRANCH_MIN_CPS || holds_cell_mark(v + k, n - k) ? i + 2 : n;
 	}
 	return n;
+}
+
+/* Issue 13: where a name starts after what OCR left of its label's code in
+ * front ("和 00000432wawPac5关 : 西安华欧…", "人 ! )石家庄…"): after the last
+ * colon or closing bracket among the first NAME_PREFIX_MAX code points
+ * that no 公司 stands before and a name of NAME_MIN_HAN ideographs or more
+ * ending a company (公司) follows; 0 when none. */
+#define NAME_PREFIX_MAX 24
+#define NAME_MIN_HAN 6
+
+static bool company_at(const uint32_t *v, size_t n, size_t i)
+{
+	return i + 1 < n && v[i] == 0x516C && v[i + 1] == 0x53F8;	/* 公司 */
+}
+
+static size_t after_code_leftover(const uint32_t *v, size_t n)
+{
+	size_t start = 0;
+	for (size_t i = 0; i < n && i < NAME_PREFIX_MAX && !company_at(v, n, i); i++) {
+		if (!is_code_end(v[i]))
+			continue;
+		size_t han = 0, k = i + 1;
+		bool company = false;
+		for (size_t j = k; j < n; j++) {
+			han += is_han(v[j]);
+			company |= company_at(v, n, j);
+		}
+		while (k < n && v[k] == ' ')
+			k++;
+		if (han >= NAME_MIN_HAN && company)
+			start = k;
+	}
+	return start;
+}
+
+/* Issue 13: a letter or digit alone between two ideographs of a Chinese
+ * name ("喀什新元0汽车贸易"): a speck OCR read, not part of the name. */
+static bool lone_ascii(const uint32_t *v, size_t n, size_t i)
+{
+	return i > 0 && i + 1 < n && v[i] < 0x80 && v[i] > ' ' && is_han(v[i - 1]) && is_han(v[i + 1]);
 }
 
 /* A company's Chinese name: what OCR left of the label's bracketed code
@@ -316,11 +384,12 @@ static void trim_company(json_t *out, json_t *conf, const char *key)
 		}
 	if (first == n || han < 4)
 		return;
+	size_t lead = after_code_leftover(v, n);	/* issue 13 */
 	/* only brackets, quotes, punctuation and spaces; or what is left of the
 	 * bracketed credit code ("9 XICKIX7P)", "1 IN AWTMSL"): a bracket or six
 	 * letters and digits, no ideograph */
 	size_t alnum = 0, bracket = 0, other = 0;
-	for (size_t i = 0; i < first; i++) {
+	for (size_t i = 0; i < first && lead <= first; i++) {
 		if (v[i] < 0x80 && ((v[i] >= '0' && v[i] <= '9') || ((v[i] | 0x20) >= 'a' && (v[i] | 0x20) <= 'z')))
 			alnum++;
 		else if (v[i] == '(' || v[i] == ')' || v[i] == 0xFF08 || v[i] == 0xFF09 || v[i] == 0x300A || v[i] == 0x3010 ||
@@ -329,7 +398,9 @@ static void trim_company(json_t *out, json_t *conf, const char *key)
 		else if (v[i] >= 0x80 && !(v[i] >= 0x2000 && v[i] <= 0x303F) && !(v[i] >= 0xFF00 && v[i] <= 0xFF65))
 			other++;
 	}
-	if (other || (alnum && !bracket && alnum < 6))
+	if (lead > first)
+		first = lead;
+	else if (other || (alnum && !bracket && alnum < 6))
 		first = 0;	/* keep the front */
 	size_t whole = n;
 	n = company_end(v, n, first);
@@ -340,7 +411,8 @@ static void trim_company(json_t *out, json_t *conf, const char *key)
 		size_t next = i;
 		while (next < n && is_name_speck(v[next]))
 			next++;
-		if (!(is_name_speck(v[i]) && i >= first && k > 0 && is_han(v[k - 1]) && next < n && is_han(v[next])))
+		bool speck = is_name_speck(v[i]) && i >= first && k > 0 && is_han(v[k - 1]) && next < n && is_han(v[next]);
+		if (!speck && !(i >= first && lone_ascii(v, n, i)))
 			v[k++] = v[i];
 	}
 	if (first == 0 && k == whole)
@@ -447,6 +519,36 @@ int ocr_snap_unit(const char *read, char *out, size_t cap)
 	return 1;
 }
 
+/* Issue 13: the departure port read past snapping at 150 dpi ("知人洒.果斯公路
+ * 口入", "之尔朵斯公路口内"): this port's table has one road port, so a value
+ * holding 公路口 after a character of 霍尔果斯 (in the PORT_LOOK before it)
+ * is that port. */
+#define PORT_LOOK 4
+#define ROAD_PORT 1	/* ports[ROAD_PORT]: 霍尔果斯公路口岸 */
+
+static void snap_road_port(json_t *out, json_t *conf)
+{
+	static const uint32_t road[] = {0x516C, 0x8DEF, 0x53E3};	/* 公路口 */
+	static const uint32_t horgos[] = {0x970D, 0x5C14, 0x679C, 0x65AF};	/* 霍尔果斯 */
+	const char *value = json_string_value(json_object_get(out, "departure_port"));
+	uint32_t v[SNAP_MAX_CP];
+	size_t n = value ? utf8_decode(value, v, SNAP_MAX_CP) : 0;
+	bool found = false;
+	for (size_t i = 0; i + 3 <= n && !found; i++) {
+		if (memcmp(v + i, road, sizeof road) != 0)
+			continue;
+		for (size_t k = i > PORT_LOOK ? i - PORT_LOOK : 0; k < i && !found; k++)
+			for (size_t h = 0; h < sizeof horgos / sizeof horgos[0]; h++)
+				found |= v[k] == horgos[h];
+	}
+	if (!found)
+		return;
+	json_object_set_new(out, "departure_port", json_string(ports[ROAD_PORT].name));
+	json_object_set_new(out, "departure_port_code", json_string(ports[ROAD_PORT].code));
+	set_conf(conf, "departure_port", SNAP_CONF);
+	set_conf(conf, "departure_port_code", SNAP_CONF);
+}
+
 void ocr_snap_fields(json_t *out, json_t *conf)
 {
 	if (!json_is_object(out) || !json_is_object(conf))
@@ -462,6 +564,7 @@ void ocr_snap_fields(json_t *out, json_t *conf)
 	}
 	for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++)
 		snap_table(out, conf, &tables[i]);
+	snap_road_port(out, conf);
 	snap_currency(out, conf);
 	trim_company(out, conf, "domestic_shipper");
 	trim_company(out, conf, "overseas_consignee");

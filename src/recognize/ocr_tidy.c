@@ -103,7 +103,7 @@ static bool is_separator(uint32_t cp)
 /* Keys of the remarks that a colon follows; longer first where one ends another. */
 static const char *const remark_keys[] = {
 	"集装箱标箱数及号码", "车辆识别代号", "交易清单号", "转关单号", "承运车辆", "运输车辆", "联系电话",
-	"关封号", "铅封号", "车牌号", "组货人", "驾驶员", "车牌", "车号", "司机", "电话",
+	"关封号", "铅封号", "车牌号", "车架号", "组货人", "驾驶员", "车牌", "车号", "司机", "电话",
 };
 #define N_KEYS (sizeof remark_keys / sizeof remark_keys[0])
 
@@ -164,15 +164,26 @@ static size_t leaked_label_end(const struct cps *t)
 	return end;
 }
 
-/* "NM", "NA", "N1M", "N|M", "NAM": the marks N/M with the slash lost or misread. */
+/* What OCR makes of the slash of N/M (and of a border stroke before it). */
+static bool slash_like(uint32_t c)
+{
+	return c == '/' || c == 'A' || c == '1' || c == '|' || c == 'I' || c == 'l' || c == '\\' || c == '!' ||
+		c == 'V' || c == '7';
+}
+
+/* "NM", "NA", "N1M", "N|M", "NAM": the marks N/M with the slash lost or
+ * misread; issue 13: "N7M", "N/VM" (the slash read twice), "1N/M" (a
+ * stroke of the cell's border before it). */
 static bool is_marks_misread(const uint32_t *v, size_t n)
 {
 	if (n == 2)
 		return v[0] == 'N' && (v[1] == 'M' || v[1] == 'A' || v[1] == 'W');
 	if (n == 3)
-		return v[0] == 'N' && (v[2] == 'M' || v[2] == 'W') &&
-			(v[1] == '/' || v[1] == 'A' || v[1] == '1' || v[1] == '|' || v[1] == 'I' || v[1] == 'l' || v[1] == '\\' ||
-				v[1] == '!' || v[1] == 'V');
+		return v[0] == 'N' && (v[2] == 'M' || v[2] == 'W') && slash_like(v[1]);
+	if (n == 4 && v[0] == 'N' && v[3] == 'M')
+		return slash_like(v[1]) && slash_like(v[2]);
+	if (n == 4 && v[1] == 'N' && v[3] == 'M')
+		return (v[0] == '1' || v[0] == '|' || v[0] == 'I' || v[0] == 'l') && v[2] == '/';
 	return false;
 }
 
@@ -263,6 +274,33 @@ static void tidy_container_list(const struct cps *t, size_t *i, struct cps *out)
 	*i = b;
 }
 
+/* Issue 13: a key with one character misread ("可机:" for 司机：), taken
+ * only after no other ideograph, right before its colon (or what OCR made
+ * of it), and when no other key reads so: its index, *used its length;
+ * N_KEYS when none. */
+static size_t misread_key_at(const struct cps *t, size_t i, const struct cps *keys, size_t *used)
+{
+	size_t found = N_KEYS;
+	for (size_t k = 0; k < N_KEYS; k++) {
+		const struct cps *key = &keys[k];
+		size_t c = i + key->n;
+		while (c < t->n && is_space(t->v[c]))
+			c++;
+		if (c >= t->n || !is_separator(t->v[c]))
+			continue;
+		size_t miss = 0;
+		for (size_t j = 0; j < key->n; j++)
+			miss += t->v[i + j] != key->v[j] || !is_han(t->v[i + j]);
+		if (miss != 1)
+			continue;
+		if (found != N_KEYS)
+			return N_KEYS;
+		found = k;
+		*used = key->n;
+	}
+	return found;
+}
+
 char *ocr_tidy_remarks(const char *text)
 {
 	struct cps t = decode(text), out = {0};
@@ -285,6 +323,8 @@ char *ocr_tidy_remarks(const char *text)
 		size_t k = 0, used = 0;
 		while (k < N_KEYS && !(used = match_at(&t, i, &keys[k])))
 			k++;
+		if (k == N_KEYS && (i == 0 || !is_han(t.v[i - 1])))
+			k = misread_key_at(&t, i, keys, &used);
 		if (k == N_KEYS) {
 			cps_push(&out, t.v[i++]);
 			continue;
@@ -345,6 +385,7 @@ static uint32_t as_letter(uint32_t c)
 	case '1': return 'I';
 	case '2': return 'Z';
 	case '5': return 'S';
+	case '6': return 'G';	/* issue 13: "4396LA07" for 439GLA07 */
 	case '8': return 'B';
 	default: return c >= 'A' && c <= 'Z' ? c : 0;
 	}
@@ -401,6 +442,11 @@ static bool transit_in(const struct cps *text, const uint32_t *digits, size_t n,
 	return best <= TIDY_TRANSIT_EDITS && !tie;
 }
 
+static bool is_colon(uint32_t cp)
+{
+	return cp == ':' || cp == 0xFF1A;
+}
+
 #define TIDY_TAIL_MIN 2	/* characters of a label's wrapped tail taken for one */
 #define TIDY_TAIL_MAX 6
 
@@ -417,8 +463,12 @@ static size_t label_tail_end(const struct cps *t, size_t from)
 	for (; i < t->n && n < TIDY_TAIL_MAX && (is_han(t->v[i]) || is_space(t->v[i])); i++)
 		if (!is_space(t->v[i]))
 			v[n++] = t->v[i];
-	size_t end = from;
-	if (n >= TIDY_TAIL_MIN && i < t->n && (is_alnum(t->v[i]) || t->v[i] == '@'))
+	size_t end = from, j = i;
+	while (j < t->n && (is_space(t->v[j]) || is_colon(t->v[j])))
+		j++;	/* issue 13: "及航次号 : 新B62766" */
+	if (j > i && j < t->n && is_province(t->v[j]))
+		i = j;
+	if (n >= TIDY_TAIL_MIN && i < t->n && (is_alnum(t->v[i]) || t->v[i] == '@' || is_province(t->v[i])))
 		for (size_t m = TIDY_TAIL_MIN; m <= n + 1 && m < label.n && end == from; m++)
 			if ((size_t)distance(v, n, label.v + label.n - m, m) * 2 <= n)
 				end = i;
@@ -426,13 +476,53 @@ static size_t label_tail_end(const struct cps *t, size_t from)
 	return end;
 }
 
+/* Issue 13: the label's end and its colon read into the value, misread past
+ * label_tail_end ("太航次后: 陕E…", "HRG52460603625号: 281BGE07": the bill
+ * number's cell run in too): the text up to the first colon goes when it
+ * ends in an ideograph and holds no plate's province nor '/' (a value's). */
+static size_t after_label_colon(const struct cps *t)
+{
+	size_t c = 0;
+	while (c < t->n && !is_colon(t->v[c]))
+		c++;
+	if (c == t->n)
+		return 0;
+	size_t e = c;
+	while (e > 0 && is_space(t->v[e - 1]))
+		e--;
+	if (e == 0 || !is_han(t->v[e - 1]))
+		return 0;
+	for (size_t i = 0; i < e; i++)
+		if (is_province(t->v[i]) || t->v[i] == '/')
+			return 0;
+	return c + 1;
+}
+
+/* Issue 13: the next cell's label and its colon run on after the value
+ * ("豫B97715/20240512 从运单与 : HRG…"): the value ends before the words in
+ * front of a colon after a. b when there is none. */
+static size_t before_next_label(const struct cps *t, size_t a, size_t b)
+{
+	size_t c = a;
+	while (c < b && !is_colon(t->v[c]))
+		c++;
+	if (c == b)
+		return b;
+	while (c > a && (is_space(t->v[c - 1]) || (is_han(t->v[c - 1]) && !is_province(t->v[c - 1]))))
+		c--;
+	return c;
+}
+
 char *ocr_tidy_transport(const char *tname, const char *remarks)
 {
-	struct cps t = decode(tname), r = decode(remarks), out = {0};
-	size_t a = 0, b = t.n;
+	char *provinces = ocr_tidy_plate_provinces(tname);
+	struct cps t = decode(provinces), r = decode(remarks), out = {0};
+	free(provinces);
+	size_t a = after_label_colon(&t), b = t.n;
 	while (a < b && !is_alnum(t.v[a]) && !is_han(t.v[a]) && t.v[a] != '@')
 		a++;
 	a = label_tail_end(&t, a);
+	b = before_next_label(&t, a, b);
 	while (b > a && !is_alnum(t.v[b - 1]) && !is_han(t.v[b - 1]))
 		b--;
 	size_t i = a;
@@ -561,10 +651,26 @@ static bool lookalike(uint32_t a, uint32_t b)
 	return false;
 }
 
+#define TIDY_VIN_MODEL 15	/* a VIN's characters after the first two of its maker's code */
+
+/* Issue 13: tok is vin with its maker's code merged, lost or misread
+ * ("U1W8G360NX566875", "1W8G368NX566879", "HU1W8G…" for LJ1W8G…): its last
+ * TIDY_VIN_MODEL characters are the VIN's. */
+static bool vin_maker_misread(const uint32_t *tok, size_t n, const char *vin)
+{
+	size_t nv = strlen(vin);
+	if (n < TIDY_VIN_MODEL || n > nv || nv < TIDY_VIN_MODEL)
+		return false;
+	for (size_t i = 0; i < TIDY_VIN_MODEL; i++)
+		if (tok[n - 1 - i] != (unsigned char)vin[nv - 1 - i])
+			return false;
+	return true;
+}
+
 /* tok reads as vin: one misread, dropped or extra character, or look-alikes only. */
 static bool vin_reads_as(const uint32_t *tok, size_t n, const char *vin, int d)
 {
-	if (d <= 1)
+	if (d <= 1 || vin_maker_misread(tok, n, vin))
 		return true;
 	if (n != strlen(vin))
 		return false;
@@ -572,6 +678,34 @@ static bool vin_reads_as(const uint32_t *tok, size_t n, const char *vin, int d)
 		if (tok[i] != (unsigned char)vin[i] && !lookalike(tok[i], (unsigned char)vin[i]))
 			return false;
 	return true;
+}
+
+/* The last character put out, when it is one ideograph standing alone
+ * after a separator or space (a key has more), taken back with the space
+ * after it. */
+static void drop_lone_han(struct cps *out)
+{
+	size_t o = out->n;
+	while (o > 0 && is_space(out->v[o - 1]))
+		o--;
+	if (o == 0 || !is_han(out->v[o - 1]))
+		return;
+	if (o >= 2 && !is_space(out->v[o - 2]) && !is_separator(out->v[o - 2]))
+		return;
+	out->n = o - 1;
+}
+
+/* After a trailer's plate put out: its 挂 read 持 at t[e] (spaces before it
+ * skipped) is put out as 挂; returns where the text goes on. */
+static size_t trailer_mark_read(const struct cps *t, size_t e, struct cps *out)
+{
+	size_t j = e;
+	while (j < t->n && is_space(t->v[j]))
+		j++;
+	if (j >= t->n || t->v[j] != 0x6301 /* 持 */)
+		return e;
+	cps_push(out, 0x6302);
+	return j + 1;
 }
 
 char *ocr_tidy_codes(const char *text, const json_t *vins, const json_t *plates)
@@ -593,6 +727,8 @@ char *ocr_tidy_codes(const char *text, const json_t *vins, const json_t *plates)
 		if (n >= 15 && n <= 19 && (k = nearest(t.v + i, n, vins, false, TIDY_VIN_EDITS, &d)) >= 0 && d > 0 &&
 			vin_reads_as(t.v + i, n, json_string_value(json_array_get(vins, (size_t)k)), d)) {
 			struct cps v = decode(json_string_value(json_array_get(vins, (size_t)k)));
+			if (n < v.n)
+				drop_lone_han(&out);	/* "员 1W8G…": the maker's code read as an ideograph */
 			cps_append(&out, v.v, v.n);
 			free(v.v);
 		} else if (n >= 4 && n <= 8 && (k = nearest(t.v + i, n, plates, true, TIDY_PLATE_EDITS, &d)) >= 0) {
@@ -611,6 +747,8 @@ char *ocr_tidy_codes(const char *text, const json_t *vins, const json_t *plates)
 				out.v[o - 1] = p.v[pa - 1];
 			}
 			cps_append(&out, p.v + pa, pb - pa);
+			if (pb < p.n && p.v[pb] == 0x6302)
+				e = trailer_mark_read(&t, e, &out);	/* issue 13: its 挂 read 持 */
 			free(p.v);
 		} else {
 			cps_append(&out, t.v + i, n);
@@ -621,6 +759,202 @@ char *ocr_tidy_codes(const char *text, const json_t *vins, const json_t *plates)
 	free(t.v);
 	free(out.v);
 	return s;
+}
+
+/* ---- the separators of a list of codes ---- */
+
+#define TIDY_SEP_MAX 2		/* characters (spaces aside) of a separator between two codes */
+#define TIDY_SEP_MIN_VOTES 2	/* gaps of a list that must agree on its separator */
+#define TIDY_MAX_SPANS 512	/* codes of the remarks looked at */
+
+struct gap {
+	size_t a, b;		/* the text between two codes */
+	uint32_t key[TIDY_SEP_MAX];	/* its characters, spaces aside */
+	size_t nkey;
+	bool spaced, clean;	/* holds a space; holds only spaces and list punctuation */
+};
+
+static bool is_list_punct(uint32_t c)
+{
+	return c == ',' || c == '.' || c == ';' || c == 0xFF0C || c == 0x3002 || c == 0x3001 || c == 0xFF1B;
+}
+
+/* A separator a list is written with: one comma, 、 or semicolon, or spaces alone. */
+static bool good_separator(const struct gap *g)
+{
+	if (!g->clean)
+		return false;
+	if (g->nkey == 0)
+		return g->spaced;
+	return g->nkey == 1 && g->key[0] != '.' && g->key[0] != 0x3002;
+}
+
+/* The end of the entry of list that stands at t[i] as a whole code, or 0. */
+static size_t entry_at(const struct cps *t, size_t i, const json_t *list)
+{
+	if (i > 0 && is_alnum(t->v[i - 1]))
+		return 0;
+	for (size_t k = 0; k < json_array_size(list); k++) {
+		struct cps e = decode(json_string_value(json_array_get(list, k)));
+		size_t used = e.n ? match_at(t, i, &e) : 0, end = i + used;
+		free(e.v);
+		if (used && (end == t->n || !is_alnum(t->v[end])))
+			return end;
+	}
+	return 0;
+}
+
+static struct gap gap_of(const struct cps *t, size_t a, size_t b)
+{
+	struct gap g = {.a = a, .b = b, .clean = true};
+	for (size_t i = a; i < b; i++) {
+		if (is_space(t->v[i])) {
+			g.spaced = true;
+			continue;
+		}
+		if (!is_list_punct(t->v[i]) || g.nkey == TIDY_SEP_MAX)
+			g.clean = false;
+		else
+			g.key[g.nkey++] = t->v[i];
+	}
+	return g;
+}
+
+/* The gaps between codes of the lists that follow one another in t. */
+static size_t list_gaps(const struct cps *t, const json_t *vins, const json_t *plates, struct gap *gaps, size_t max)
+{
+	size_t n = 0, prev_end = 0;
+	bool have_prev = false;
+	for (size_t i = 0; i < t->n && n < max;) {
+		size_t end = entry_at(t, i, vins);
+		if (!end)
+			end = entry_at(t, i, plates);
+		if (!end) {
+			i++;
+			continue;
+		}
+		if (have_prev)
+			gaps[n++] = gap_of(t, prev_end, i);
+		have_prev = true;
+		prev_end = i = end;
+	}
+	return n;
+}
+
+/* The separator most good gaps hold (index into gaps), or -1 when fewer
+ * than TIDY_SEP_MIN_VOTES agree. */
+static long list_separator(const struct gap *gaps, size_t n)
+{
+	long best = -1;
+	size_t best_votes = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!good_separator(&gaps[i]))
+			continue;
+		size_t votes = 0;
+		for (size_t j = 0; j < n; j++)
+			votes += good_separator(&gaps[j]) && gaps[j].nkey == gaps[i].nkey &&
+				memcmp(gaps[j].key, gaps[i].key, gaps[i].nkey * sizeof gaps[i].key[0]) == 0;
+		if (votes > best_votes) {
+			best_votes = votes;
+			best = (long)i;
+		}
+	}
+	return best_votes >= TIDY_SEP_MIN_VOTES ? best : -1;
+}
+
+char *ocr_tidy_list_separators(const char *text, const json_t *vins, const json_t *plates)
+{
+	struct cps t = decode(text), out = {0};
+	struct gap *gaps = malloc(TIDY_MAX_SPANS * sizeof *gaps);
+	if (!gaps)
+		abort();
+	size_t n = list_gaps(&t, vins, plates, gaps, TIDY_MAX_SPANS), from = 0;
+	long sep = list_separator(gaps, n);
+	for (size_t k = 0; sep >= 0 && k < n; k++) {
+		const struct gap *g = &gaps[k];
+		if (!g->clean || good_separator(g))
+			continue;	/* (words between two codes: not a list) */
+		cps_append(&out, t.v + from, g->a - from);
+		cps_append(&out, gaps[sep].key, gaps[sep].nkey);
+		if (gaps[sep].nkey == 0 || g->spaced)
+			cps_push(&out, ' ');
+		from = g->b;
+	}
+	cps_append(&out, t.v + from, t.n - from);
+	char *s = encode(&out);
+	free(gaps);
+	free(t.v);
+	free(out.v);
+	return s;
+}
+
+/* ---- the transport name from the remarks' plates ---- */
+
+#define TIDY_TNAME_EDITS 2	/* misreads of a transport name still taken as the remarks' plates */
+
+/* The transport name holds a plate already (a province and a letter, or a
+ * Kazakh plate's form). */
+static bool holds_plate(const struct cps *t)
+{
+	for (size_t i = 0; i < t->n;) {
+		size_t e = i;
+		while (e < t->n && is_alnum(t->v[e]))
+			e++;
+		uint32_t w[TIDY_KZ_PLATE];
+		if (e - i == TIDY_KZ_PLATE) {
+			memcpy(w, t->v + i, sizeof w);
+			if (kz_plate(w, TIDY_KZ_PLATE) && !memcmp(w, t->v + i, sizeof w))
+				return true;
+		}
+		if (i > 0 && is_province(t->v[i - 1]) && e > i)
+			return true;
+		i = e > i ? e : i + 1;
+	}
+	return false;
+}
+
+/* The candidate "a/b" (or "a" alone when b is NULL) as code points. */
+static struct cps plates_joined(const char *a, const char *b)
+{
+	struct cps c = decode(a);
+	if (b) {
+		struct cps d = decode(b);
+		cps_push(&c, '/');
+		cps_append(&c, d.v, d.n);
+		free(d.v);
+	}
+	return c;
+}
+
+char *ocr_tidy_transport_by_plates(const char *tname, const json_t *plates)
+{
+	struct cps t = decode(tname);
+	size_t n = json_array_size(plates);
+	int best = TIDY_TNAME_EDITS + 1;
+	bool tie = false;
+	struct cps pick = {0};
+	bool leave = holds_plate(&t) || strchr(tname, '@');
+	for (size_t i = 0; i < n && !leave; i++)
+		for (size_t j = 0; j <= n; j++) {	/* j == n: the plate alone */
+			if (j == i)
+				continue;
+			const char *b = j < n ? json_string_value(json_array_get(plates, j)) : NULL;
+			struct cps c = plates_joined(json_string_value(json_array_get(plates, i)), b);
+			int d = distance(t.v, t.n, c.v, c.n);
+			if (d < best) {
+				free(pick.v);
+				pick = c;
+				best = d;
+				tie = false;
+				continue;
+			}
+			tie |= d == best;
+			free(c.v);
+		}
+	char *out = best <= TIDY_TNAME_EDITS && !tie ? encode(&pick) : encode(&t);
+	free(pick.v);
+	free(t.v);
+	return out;
 }
 
 char *ocr_tidy_split_trailers(const char *text)
@@ -634,10 +968,113 @@ char *ocr_tidy_split_trailers(const char *text)
 			cps_push(&out, ' ');
 		else
 			cps_push(&out, t.v[i]);
-		if (t.v[i] == 0x6302 /* 挂 */ && i > 0 && is_alnum(t.v[i - 1]) && i + 1 < t.n && is_han(t.v[i + 1]))
-			cps_push(&out, ' ');
+		if (t.v[i] == 0x6302 /* 挂 */ && i > 0 && is_alnum(t.v[i - 1]) && i + 1 < t.n &&
+		    (is_han(t.v[i + 1]) || is_alnum(t.v[i + 1])))
+			cps_push(&out, ' ');	/* issue 13: "593KWW17挂356VHA17": the next plate */
 		run = is_alnum(t.v[i]) ? run + 1 : 0;
 		letters = !run ? 0 : letters + (t.v[i] > '9');
+	}
+	char *s = encode(&out);
+	free(t.v);
+	free(out.v);
+	return s;
+}
+
+/* ---- a Chinese plate's province misread ---- */
+
+/* Issue 13: what Tesseract (chi_sim, 150-300 dpi) read for the province of a
+ * Chinese plate on the tuning scans (dev-scan, dev2-scan: 豫 read right once
+ * in 26 plates, as 珍 9 times, 像 3, and 吹 除 驳 玲 歼 殉 从 once each; 陕
+ * as 防 and 耻, 新 as 外). Taken only in front of a plate's letters and
+ * digits, where no word of Chinese stands. */
+static const uint32_t province_misreads[][2] = {
+	{0x73CD /* 珍 */, 0x8C6B /* 豫 */}, {0x50CF /* 像 */, 0x8C6B}, {0x5439 /* 吹 */, 0x8C6B},
+	{0x9664 /* 除 */, 0x8C6B}, {0x9A73 /* 驳 */, 0x8C6B}, {0x73B2 /* 玲 */, 0x8C6B},
+	{0x6B7C /* 歼 */, 0x8C6B}, {0x6B89 /* 殉 */, 0x8C6B}, {0x4ECE /* 从 */, 0x8C6B},
+	{0x4E1B /* 丛 */, 0x8C6B}, {0x745A /* 瑚 */, 0x8C6B}, {0x7F1A /* 缚 */, 0x8C6B},
+	{0x7396 /* 玖 */, 0x8C6B},
+	{0x9632 /* 防 */, 0x9655 /* 陕 */}, {0x803B /* 耻 */, 0x9655},
+	{0x5916 /* 外 */, 0x65B0 /* 新 */},
+};
+#define N_PROVINCE_MISREADS (sizeof province_misreads / sizeof province_misreads[0])
+#define TIDY_CN_TAIL_MIN 5	/* a Chinese plate after its province: a letter, four digits (a trailer) ... */
+#define TIDY_CN_TAIL_MAX 7	/* ... up to a letter and six (new energy) */
+#define TIDY_TRAILER_DIGITS 4	/* a trailer's plate: its letter and four digits, then 挂 */
+
+static uint32_t province_read_as(uint32_t cp)
+{
+	for (size_t k = 0; k < N_PROVINCE_MISREADS; k++)
+		if (province_misreads[k][0] == cp)
+			return province_misreads[k][1];
+	return 0;
+}
+
+/* The length of a Chinese plate's letters and digits at t[i] (its letter
+ * may be read 8 for B), or 0. */
+static size_t cn_plate_tail(const struct cps *t, size_t i)
+{
+	if (i >= t->n || !(is_upper(t->v[i]) || t->v[i] == '8'))
+		return 0;
+	size_t e = i + 1;
+	while (e < t->n && is_alnum(t->v[e]))
+		e++;
+	return e - i >= TIDY_CN_TAIL_MIN && e - i <= TIDY_CN_TAIL_MAX ? e - i : 0;
+}
+
+/* After a trailer's tail at t[e], spaces skipped: 持 read for 挂. Returns
+ * where it stands, or 0. */
+static size_t misread_trailer_mark(const struct cps *t, size_t e)
+{
+	while (e < t->n && is_space(t->v[e]))
+		e++;
+	return e < t->n && t->v[e] == 0x6301 /* 持 */ ? e : 0;
+}
+
+/* The province of a plate at t[i]: its own, or the one OCR misread as it; 0
+ * when t[i] is neither or stands after another Chinese character. */
+static uint32_t plate_province(const struct cps *t, size_t i)
+{
+	if (i > 0 && is_han(t->v[i - 1]))
+		return 0;
+	return is_province(t->v[i]) ? t->v[i] : province_read_as(t->v[i]);
+}
+
+/* The plate at t[i] (its province maybe misread) put into out without the
+ * spaces OCR left inside it, its letter B read 8 (or B read twice, "8B")
+ * put right; returns where the text goes on, or i when no plate starts at
+ * t[i]. */
+static size_t repair_plate_at(const struct cps *t, size_t i, struct cps *out)
+{
+	uint32_t prov = plate_province(t, i);
+	size_t j = i + 1;
+	while (j < t->n && is_space(t->v[j]))
+		j++;
+	if (j + 1 < t->n && t->v[j] == '8' && is_upper(t->v[j + 1]))
+		j++;	/* "缚8B97715": the letter read twice */
+	size_t n = cn_plate_tail(t, j);
+	if (!prov || !n)
+		return i;
+	cps_push(out, prov);
+	cps_push(out, t->v[j] == '8' ? 'B' : t->v[j]);
+	cps_append(out, t->v + j + 1, n - 1);
+	size_t mark = n == TIDY_TRAILER_DIGITS + 1 ? misread_trailer_mark(t, j + n) : 0;
+	if (!mark)
+		return j + n;
+	cps_push(out, 0x6302);	/* 挂 */
+	return mark + 1;
+}
+
+char *ocr_tidy_plate_provinces(const char *text)
+{
+	char *joined = ocr_snap_join_codes(text);	/* "瑚8 5569 挂": the plate in one piece first */
+	struct cps t = decode(joined), out = {0};
+	free(joined);
+	for (size_t i = 0; i < t.n;) {
+		size_t next = repair_plate_at(&t, i, &out);
+		if (next == i)
+			cps_push(&out, t.v[i++]);
+		else
+			i = next;
 	}
 	char *s = encode(&out);
 	free(t.v);

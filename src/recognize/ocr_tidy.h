@@ -39,6 +39,27 @@ char *ocr_tidy_split_trailers(const char *text);
  * reads as a plate with at most two look-alikes and two real letters. */
 char *ocr_tidy_kz_plates(const char *text);
 
+/* Issue 13: a transport name that holds no plate (nor a transit number)
+ * but reads, with up to two characters misread, dropped or extra, as one
+ * of plates (the remarks' list, a JSON array of strings) or two of them
+ * joined by '/' ("444CCW137949ZYFI17": the slash read 7): those, when
+ * exactly one choice is nearest; else tname as it is. */
+char *ocr_tidy_transport_by_plates(const char *tname, const json_t *plates);
+
+/* Issue 13: a list of VINs or plates in the remarks (entries of vins and
+ * plates following one another) written with one separator (a comma, 、, a
+ * semicolon or spaces, held by two or more of its gaps): the gaps OCR read
+ * otherwise (a full stop, a doubled comma, nothing at all) take it. Gaps
+ * holding anything else (words) are left alone. */
+char *ocr_tidy_list_separators(const char *text, const json_t *vins, const json_t *plates);
+
+/* Issue 13: a Chinese plate's province misread (豫B2367挂 read 珍B2367挂,
+ * 像 B5569 持) put right where OCR is known to read that province so (a
+ * table measured on the tuning scans), in front of a plate's letter and
+ * digits and after no other Chinese character; a trailer's 挂 read 持 and a
+ * letter B read 8 after it too. ocr_tidy_transport does it first. */
+char *ocr_tidy_plate_provinces(const char *text);
+
 /* An item's 境内货源地 {code, name}: the name without its code printed again
  * in front ("青岛(37029) 青岛"), a speck before it ("人 金华") or Latin specks
  * after it ("西安We"). */

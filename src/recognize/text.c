@@ -389,17 +389,9 @@ static void label_tail(const struct fpage *p, const struct fline *L, struct flab
 	lab->value_x = k > lab->g_start ? p->g[k - 1].x1 : lab->x1;
 }
 
-static const struct flabel *add_label(struct fpage *p, size_t *cap, const struct fline *L, size_t li, int id,
-	size_t start, size_t n)
+static void label_init(const struct fpage *p, const struct fline *L, size_t li, int id, size_t start, size_t n,
+	struct flabel *lab)
 {
-	if (p->nlab == *cap) {
-		*cap *= 2;
-		struct flabel *nl = realloc(p->labels, *cap * sizeof *nl);
-		if (!nl)
-			abort();
-		p->labels = nl;
-	}
-	struct flabel *lab = &p->labels[p->nlab++];
 	memset(lab, 0, sizeof *lab);
 	lab->id = id;
 	lab->line = li;
@@ -414,7 +406,31 @@ static const struct flabel *add_label(struct fpage *p, size_t *cap, const struct
 	lab->y_end = L->y1;
 	lab->live = 1;
 	label_tail(p, L, lab);
+}
+
+static const struct flabel *add_label(struct fpage *p, size_t *cap, const struct fline *L, size_t li, int id,
+	size_t start, size_t n)
+{
+	if (p->nlab == *cap) {
+		*cap *= 2;
+		struct flabel *nl = realloc(p->labels, *cap * sizeof *nl);
+		if (!nl)
+			abort();
+		p->labels = nl;
+	}
+	struct flabel *lab = &p->labels[p->nlab++];
+	label_init(p, L, li, id, start, n, lab);
 	return lab;
+}
+
+const struct flabel *form_label_add(struct fpage *p, size_t li, int id, size_t start, size_t n)
+{
+	struct flabel *nl = realloc(p->labels, (p->nlab + 1) * sizeof *nl);
+	if (!nl)
+		abort();
+	p->labels = nl;
+	label_init(p, &p->lines[li], li, id, start, n, &p->labels[p->nlab]);
+	return &p->labels[p->nlab++];
 }
 
 /* Does the whole line piece [from, end) spell the start of label text t (at

@@ -176,6 +176,146 @@ static void ocr_misread_labels(void **state)
 	rec_doc_free(&doc);
 }
 
+/* OCR (issue 13): a label cut in two by a rule the scan seemed to show
+ * through it (毛 | 重(千克)): the two pieces still spell the label. */
+#define RULE_HALF_HEIGHT SZ	/* the spurious rule reaches this far above and below the label */
+
+static void ocr_label_split_by_rule(void **state)
+{
+	(void)state;
+	struct rec_doc doc;
+	glyph_conf = 0.8f;
+	build_inline_form(&doc);
+	glyph_conf = 1.0f;
+	doc.scanned = 1;
+	doc.pages[0].ocr = 1;
+	struct rec_page *p = &doc.pages[0];
+	size_t mao = p->n_glyphs;
+	for (size_t i = 0; i + 1 < p->n_glyphs && mao == p->n_glyphs; i++)
+		if (p->glyphs[i].cp == 0x6BDB && p->glyphs[i + 1].cp == 0x91CD)	/* 毛重 */
+			mao = i;
+	assert_true(mao < p->n_glyphs);
+	float x = p->glyphs[mao].x1, y = p->glyphs[mao].y0;
+	p->rules = realloc(p->rules, (p->n_rules + 1) * sizeof *p->rules);
+	p->rules[p->n_rules++] = (struct rec_rule){x - 0.2f, y - RULE_HALF_HEIGHT, x + 0.2f, y + 2 * RULE_HALF_HEIGHT};
+	json_t *o = read_doc(&doc);
+	assert_true(json_number_value(json_object_get(o, "gross_weight_kg")) == 42350.5);
+	json_decref(o);
+	rec_doc_free(&doc);
+}
+
+/* OCR (issue 13): 项号 wrapped in its narrow column, 项 above the header's
+ * row and 号 under it, each read as a piece of its own too far from the row
+ * to be taken alone: the pair is the item number's label, the table read. */
+#define WRAP_SHIFT (0.9f * SZ)	/* 项 up and 号 down from the row by this */
+
+static void ocr_item_no_wrapped(void **state)
+{
+	(void)state;
+	struct rec_doc doc;
+	glyph_conf = 0.8f;
+	build_inline_form(&doc);
+	glyph_conf = 1.0f;
+	doc.scanned = 1;
+	doc.pages[0].ocr = 1;
+	struct rec_page *p = &doc.pages[0];
+	size_t xiang = p->n_glyphs;
+	for (size_t i = 0; i + 1 < p->n_glyphs && xiang == p->n_glyphs; i++)
+		if (p->glyphs[i].cp == 0x9879 && p->glyphs[i + 1].cp == 0x53F7)
+			xiang = i;
+	assert_true(xiang < p->n_glyphs);
+	struct rec_glyph *a = &p->glyphs[xiang], *b = &p->glyphs[xiang + 1];
+	a->y0 -= WRAP_SHIFT;
+	a->y1 -= WRAP_SHIFT;
+	b->x0 = a->x0;
+	b->x1 = a->x1;
+	b->y0 += WRAP_SHIFT;
+	b->y1 += WRAP_SHIFT;
+	json_t *o = read_doc(&doc);
+	json_t *item = json_array_get(json_object_get(o, "items"), 0);
+	assert_non_null(item);
+	assert_string_equal(json_string_value(json_object_get(item, "hs_code")), "8703234300");
+	json_decref(o);
+	rec_doc_free(&doc);
+}
+
+/* OCR (issue 13): a row of labels over a row of values, as a scan reads
+ * it: the label line's box (which OCR gives every glyph of it) stretched by
+ * a tall speck over most of the value line below. The values are still
+ * read under their labels. */
+#define TALL_LABEL_SZ 17.0f	/* the label line's box at 200 dpi on dev2-scan, points */
+#define TALL_LABEL_SIZE 14.5f	/* ... and the size OCR gave its glyphs */
+#define VALUE_SZ 10.8f
+#define VALUE_SIZE 9.2f
+#define VALUE_DROP 8.6f		/* the value line's top below the label line's: its centre just under the old split */
+
+/* Text at (x, y) in a box of height box whose glyphs OCR sized size. */
+static void put_ocr_line(struct rec_page *p, float x, float y, float box, float size, const char *s)
+{
+	size_t from = p->n_glyphs;
+	put_sz(p, x, y, box, s);
+	for (size_t i = from; i < p->n_glyphs; i++)
+		p->glyphs[i].size = size;
+}
+
+/* A form of rows of labels over rows of values, as a scan reads it. */
+static void build_stacked_form(struct rec_doc *doc)
+{
+	static const char *const rows[][4][2] = {
+		{{"境内发货人", "某某贸易有限公司"}, {"出境关别", "霍尔果斯海关"}, {"出口日期", "20250316"}, {"申报日期", "20250315"}},
+		{{"境外收货人", "TOO STEPPE"}, {"运输方式", "公路运输"}, {"运输工具名称", "新F12345"}, {"提运单号", "CMR1"}},
+		{{"包装种类", "裸装"}, {"件数", "227"}, {"毛重(千克)", "12454"}, {"净重(千克)", "11634"}},
+	};
+	memset(doc, 0, sizeof *doc);
+	doc->pages = calloc(1, sizeof *doc->pages);
+	doc->n_pages = 1;
+	struct rec_page *p = &doc->pages[0];
+	p->width = 842;
+	p->height = 595;
+	glyph_conf = 0.9f;
+	put(p, 150, 30, "中华人民共和国海关出口货物报关单");
+	for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++)
+		for (size_t c = 0; c < 4; c++) {
+			float x = 30 + 150 * (float)c, y = 60 + 30 * (float)r;
+			put_ocr_line(p, x, y, TALL_LABEL_SZ, TALL_LABEL_SIZE, rows[r][c][0]);
+			put_ocr_line(p, x, y + VALUE_DROP, VALUE_SZ, VALUE_SIZE, rows[r][c][1]);
+		}
+	glyph_conf = 1.0f;
+	doc->scanned = 1;
+	p->ocr = 1;
+}
+
+static void ocr_tall_label_line(void **state)
+{
+	(void)state;
+	struct rec_doc doc;
+	build_stacked_form(&doc);
+	json_t *o = read_doc(&doc);
+	assert_true(json_number_value(json_object_get(o, "gross_weight_kg")) == 12454);
+	assert_true(json_number_value(json_object_get(o, "net_weight_kg")) == 11634);
+	assert_true(json_number_value(json_object_get(json_object_get(o, "confidence"), "gross_weight_kg")) < 0.9);
+	json_decref(o);
+	rec_doc_free(&doc);
+}
+
+/* OCR (issue 13): a label inside a row misread past recognising (出口日期
+ * as "汪 ob us") between two labels read: the piece between them is it. */
+static void ocr_grid_label_between(void **state)
+{
+	(void)state;
+	static const char *const table[][2] = {{"出口日期", "汪 ob us"}};
+	misreads = table;
+	n_misreads = 1;
+	struct rec_doc doc;
+	build_stacked_form(&doc);
+	misreads = NULL;
+	n_misreads = 0;
+	json_t *o = read_doc(&doc);
+	assert_string_equal(json_string_value(json_object_get(o, "export_date")), "2025-03-16");
+	json_decref(o);
+	rec_doc_free(&doc);
+}
+
 /* OCR (issue 13): the 境内货源地 and price headers misread past finding:
  * the region's cell found in the item's band by its bracketed 5-digit code,
  * the currency by its name standing alone there. */
@@ -995,6 +1135,10 @@ int main(void)
 		cmocka_unit_test(refuses_other_documents),
 		cmocka_unit_test(derived_lists),
 		cmocka_unit_test(ocr_misread_labels),
+		cmocka_unit_test(ocr_tall_label_line),
+		cmocka_unit_test(ocr_grid_label_between),
+		cmocka_unit_test(ocr_item_no_wrapped),
+		cmocka_unit_test(ocr_label_split_by_rule),
 		cmocka_unit_test(ocr_item_cells_without_headers),
 		cmocka_unit_test(ocr_vin_runs),
 		cmocka_unit_test(price_arithmetic_repairs),

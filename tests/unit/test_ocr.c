@@ -94,6 +94,46 @@ static void test_vin_hint(void **state)
 	assert_string_equal(hint, "?????????????????");
 }
 
+/* Issue 13: a reading whose check digit holds with two misreads against the
+ * shipment's consensus loses to the look-alike repair that agrees with it. */
+static void test_vin_against_consensus(void **state)
+{
+	(void)state;
+	char out[OCR_VIN_LEN + 1];
+	float conf;
+	const char *hint = "LFWVLC3G?SD2312??";
+	assert_int_equal(vin("LFWV1C3G19D231268", hint, out, &conf), OCR_FIX_REPAIRED);
+	assert_string_equal(out, "LFWVLC3G1SD231268");
+	assert_true(conf < 0.9f);
+	/* with no consensus, a reading that holds stands */
+	assert_int_equal(vin("LFWV1C3G19D231268", NULL, out, &conf), OCR_FIX_EXACT);
+}
+
+/* Issue 13: the maker's code lost or merged, put back from the table of makers. */
+static void test_vin_maker_code(void **state)
+{
+	(void)state;
+	char out[OCR_VIN_LEN + 1];
+	float conf;
+	const char *u = "U1W8G360NX566875", *lost = "1W8G368NX566879", *hu = "HU1W8G366NX566881";
+	assert_int_equal(ocr_fix_vin_wmi(u, strlen(u), NULL, out, &conf), OCR_FIX_REPAIRED);	/* LJ read as U */
+	assert_string_equal(out, "LJ1W8G360NX566875");
+	assert_true(conf < 0.9f);
+	assert_int_equal(ocr_fix_vin_wmi(lost, strlen(lost), NULL, out, &conf), OCR_FIX_REPAIRED);
+	assert_string_equal(out, "LJ1W8G368NX566879");
+	assert_int_equal(ocr_fix_vin_wmi(hu, strlen(hu), NULL, out, &conf), OCR_FIX_REPAIRED);
+	assert_string_equal(out, "LJ1W8G366NX566881");
+	assert_true(ocr_vin_wmi_known("LJ1W8G366NX566881"));
+	assert_false(ocr_vin_wmi_known("UL1W8G368NX566879"));
+	/* digits alone (a transit number), a number with one letter in the
+	 * model's part, a check digit that fails: no VIN */
+	const char *digits = "1234567890123456", *bad = "U1W8G361NX566875", *list = "SCCG511977762322";
+	assert_int_equal(ocr_fix_vin_wmi(list, strlen(list), NULL, out, &conf), OCR_FIX_FAILED);
+	assert_int_equal(ocr_fix_vin_wmi(digits, strlen(digits), NULL, out, &conf), OCR_FIX_FAILED);
+	assert_int_equal(ocr_fix_vin_wmi(bad, strlen(bad), NULL, out, &conf), OCR_FIX_FAILED);
+	assert_string_equal(out, "");
+}
+
 static void test_vin_unfixable(void **state)
 {
 	char out[OCR_VIN_LEN + 1];
@@ -634,6 +674,8 @@ int main(void)
 		cmocka_unit_test(test_vin_borders),
 		cmocka_unit_test(test_vin_hint),
 		cmocka_unit_test(test_vin_unfixable),
+		cmocka_unit_test(test_vin_against_consensus),
+		cmocka_unit_test(test_vin_maker_code),
 		cmocka_unit_test(test_vin_confidence_follows_glyphs),
 		cmocka_unit_test(test_uscc),
 		cmocka_unit_test(test_declno),

@@ -46,6 +46,39 @@ static void test_leaked_codes_and_misreads(void **state)
 	json_decref(conf);
 }
 
+/* Issue 13: the road port read past snapping: 公路口 after a character of 霍尔果斯. */
+static void test_road_port(void **state)
+{
+	(void)state;
+	json_t *out = json_pack("{s:s}", "departure_port", "63502055: 密条朵斯公路口内");
+	json_t *conf = json_object();
+	ocr_snap_fields(out, conf);
+	assert_string_equal(str(out, "departure_port"), "霍尔果斯公路口岸");
+	assert_string_equal(str(out, "departure_port_code"), "650201");
+	assert_true(json_real_value(json_object_get(conf, "departure_port")) < 0.9);
+	json_object_set_new(out, "departure_port", json_string("公路口"));	/* nothing of the port's name */
+	ocr_snap_fields(out, conf);
+	assert_string_equal(str(out, "departure_port"), "公路口");
+	json_decref(out);
+	json_decref(conf);
+}
+
+/* Issue 13: quotes and stops OCR made of specks inside a name. */
+static void test_specks_inside(void **state)
+{
+	(void)state;
+	json_t *out = json_pack("{s:s,s:s}", "destination_country", "哈萨 ”。” 克斯坦", "trade_country",
+		"KGz) : 上尔吉斯 “斯坦 .");
+	json_t *conf = json_object();
+	ocr_snap_fields(out, conf);
+	assert_string_equal(str(out, "destination_country"), "哈萨克斯坦");
+	assert_string_equal(str(out, "destination_country_code"), "KAZ");
+	assert_string_equal(str(out, "trade_country"), "吉尔吉斯斯坦");
+	assert_true(json_real_value(json_object_get(conf, "destination_country")) < 0.9);
+	json_decref(out);
+	json_decref(conf);
+}
+
 /* Issue 13: the entry inside a value with junk after it as well as before,
  * the entry with the most characters read right (not the shorter synonym). */
 static void test_entry_inside(void **state)
@@ -114,6 +147,26 @@ static void test_company_names(void **state)
 	assert_string_equal(str(json_object_get(out, "domestic_shipper"), "name"), "郑州锦程商贸股份有限公司");
 	assert_string_equal(str(json_object_get(out, "declaring_agent"), "name"), "霍尔果斯锦程国际贸易有限公司");
 	assert_string_equal(str(json_object_get(out, "producer"), "name"), "伊犁新源贸易有限公司霍尔果斯分公司");
+	assert_true(json_real_value(json_object_get(conf, "domestic_shipper.name")) < 0.9);
+	json_decref(out);
+	json_decref(conf);
+}
+
+/* Issue 13: the next cell's last character after 公司, a speck inside the name. */
+static void test_company_run_on_end(void **state)
+{
+	(void)state;
+	json_t *out = json_pack("{s:{s:s},s:{s:s},s:{s:s},s:{s:s}}", "domestic_shipper", "name", "喀什新元0汽车贸易有限责任公司关",
+		"producer", "name", "伊犁新源贸易有限公司霍尔果斯分公司", "declaring_agent", "name",
+		"和 00000432wawPac5关 : 西安华欧汽车贸易股份有限公司出口日岸:9402; : 霍尔果斯海关", "overseas_consignee", "name",
+		"人 ! )石家庄丝路实业有限公司");
+	json_t *conf = json_object();
+	ocr_snap_fields(out, conf);
+	assert_string_equal(str(json_object_get(out, "domestic_shipper"), "name"), "喀什新元汽车贸易有限责任公司");
+	assert_string_equal(str(json_object_get(out, "producer"), "name"), "伊犁新源贸易有限公司霍尔果斯分公司");
+	/* what OCR left of the label's code in front, the next cell's label and value after */
+	assert_string_equal(str(json_object_get(out, "declaring_agent"), "name"), "西安华欧汽车贸易股份有限公司");
+	assert_string_equal(str(json_object_get(out, "overseas_consignee"), "name"), "石家庄丝路实业有限公司");
 	assert_true(json_real_value(json_object_get(conf, "domestic_shipper.name")) < 0.9);
 	json_decref(out);
 	json_decref(conf);
@@ -243,6 +296,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_leaked_codes_and_misreads),
 		cmocka_unit_test(test_entry_inside),
+		cmocka_unit_test(test_specks_inside),
+		cmocka_unit_test(test_road_port),
+		cmocka_unit_test(test_company_run_on_end),
 		cmocka_unit_test(test_currency),
 		cmocka_unit_test(test_unknown_values_stay),
 		cmocka_unit_test(test_company_names),

@@ -50,6 +50,20 @@ static void test_remarks_container_list(void **state)
 	check(ocr_tidy_remarks("集装箱标箱数及号码：于 FZAU747428"), "集装箱标箱数及号码：于 FZAU747428");
 }
 
+/* Issue 13: the marks N/M as OCR read them at the start of the remarks. */
+static void test_marks_misread(void **state)
+{
+	(void)state;
+	check(ocr_tidy_remarks("N7M 运输车辆"), "N/M 运输车辆");
+	check(ocr_tidy_remarks("N/VM运输车辆"), "N/M运输车辆");
+	check(ocr_tidy_remarks("1N/M运输车辆"), "N/M运输车辆");
+	check(ocr_tidy_remarks("NOTE 运输车辆"), "NOTE 运输车辆");
+	/* a key with one character misread before its colon */
+	check(ocr_tidy_remarks("N/M 承运车辆：281BGE07 可机 : 黄刚"), "N/M 承运车辆：281BGE07 司机：黄刚");
+	check(ocr_tidy_remarks("N/M 有机 肥料"), "N/M 有机 肥料");
+	check(ocr_tidy_remarks("全新车辆 车架号: LFNL6HDH7SM393588"), "全新车辆 车架号：LFNL6HDH7SM393588");
+}
+
 static void test_transport_name(void **state)
 {
 	(void)state;
@@ -70,6 +84,11 @@ static void test_transport_name(void **state)
 	/* ... but not a plate's province, nor words that are no part of the label */
 	check(ocr_tidy_transport("新D35216/20250407", ""), "新D35216/20250407");
 	check(ocr_tidy_transport("汽车运输 新D35216", ""), "汽车运输 新D35216");
+	/* issue 13: the label's end before a colon, misread or run on from the cell before; the next cell's label after */
+	check(ocr_tidy_transport("及航次号 : 新B62766", ""), "新B62766");
+	check(ocr_tidy_transport("太航次后: 陕E54387/新B4490挂", ""), "陕E54387/新B4490挂");
+	check(ocr_tidy_transport("HRG52460603625号: 281BGE07", ""), "281BGE07");
+	check(ocr_tidy_transport("豫B97715/20240512 从运单与 : HRG48657981424", ""), "豫B97715/20240512");
 }
 
 /* Issue 13: Kazakh plates in the remarks, look-alikes by position, runs cut apart. */
@@ -78,9 +97,60 @@ static void test_kz_plates(void **state)
 	(void)state;
 	check(ocr_tidy_kz_plates("车牌：680RSV07727UBF17239ZBG17挂 224ZVP03"), "车牌：680RSV07 727UBF17 239ZBG17挂 224ZVP03");
 	check(ocr_tidy_kz_plates("8490HX07挂,361DWX05,772AF517挂"), "849OHX07挂,361DWX05,772AFS17挂");
+	check(ocr_tidy_kz_plates("挂4396LA07706FRP17挂"), "挂439GLA07 706FRP17挂");
 	/* no plate: a date, a seal, a VIN, a container, a run that is not all plates */
 	check(ocr_tidy_kz_plates("20250407 GS04020257 LFNL6HDH7SM393588 KCCU5651292 680RSV07HQFU8326"),
 		"20250407 GS04020257 LFNL6HDH7SM393588 KCCU5651292 680RSV07HQFU8326");
+}
+
+/* Issue 13: a province OCR is known to misread, before a plate's letter and digits. */
+static void test_plate_provinces(void **state)
+{
+	(void)state;
+	check(ocr_tidy_plate_provinces("运输车辆：陕E25871,珍B2367挂,新B10810"), "运输车辆：陕E25871,豫B2367挂,新B10810");
+	/* a space after it, the letter read 8, the trailer's 挂 read 持 */
+	check(ocr_tidy_plate_provinces("车辆：像 B5569 持,瑚8 5569 挂"), "车辆：豫B5569挂,豫B5569挂");
+	check(ocr_tidy_plate_provinces("陕E25871/殉B2367挂"), "陕E25871/豫B2367挂");
+	/* a province read right: its letter read 8, its 挂 read 持, its letter read twice */
+	check(ocr_tidy_plate_provinces("新A1487挂.新898340,豫B2367持新B10810,缚8B97715"),
+		"新A1487挂.新B98340,豫B2367挂新B10810,豫B97715");
+	/* not in front of a plate, or inside a Chinese word: left alone */
+	check(ocr_tidy_plate_provinces("珍珠 像素B12 外贸公司 境外B12345"), "珍珠 像素B12 外贸公司 境外B12345");
+	check(ocr_tidy_plate_provinces("除B1234567890"), "除B1234567890");
+	/* the transport name is repaired the same way */
+	check(ocr_tidy_transport("陕E25871/歼B2367挂", ""), "陕E25871/豫B2367挂");
+}
+
+/* Issue 13: a list's separators that OCR misread take the list's own. */
+static void test_list_separators(void **state)
+{
+	(void)state;
+	json_t *vins = json_pack("[s,s,s,s]", "LFN9MK3E1RM548778", "LFN9MK3EXRM548780", "LFN9MK3E4RM548788",
+		"LFN9MK3E6RM548789");
+	json_t *plates = json_pack("[s,s,s,s,s]", "陕E25871", "豫B2367挂", "新B10810", "新B98340", "新A1487挂");
+	check(ocr_tidy_list_separators("车辆：陕E25871, 豫B2367挂新B10810 .新B98340,新A1487挂 司机", vins, plates),
+		"车辆：陕E25871, 豫B2367挂,新B10810, 新B98340,新A1487挂 司机");
+	check(ocr_tidy_list_separators("VIN:LFN9MK3E1RM548778,,LFN9MK3EXRM548780,LFN9MK3E4RM548788,LFN9MK3E6RM548789",
+		vins, plates), "VIN:LFN9MK3E1RM548778,LFN9MK3EXRM548780,LFN9MK3E4RM548788,LFN9MK3E6RM548789");
+	/* a list written with spaces keeps them; words between codes are no gap of a list */
+	check(ocr_tidy_list_separators("陕E25871 豫B2367挂 新B10810.新B98340", vins, plates), "陕E25871 豫B2367挂 新B10810 新B98340");
+	check(ocr_tidy_list_separators("陕E25871,豫B2367挂 司机 新B10810.新B98340", vins, plates),
+		"陕E25871,豫B2367挂 司机 新B10810.新B98340");
+	json_decref(vins);
+	json_decref(plates);
+}
+
+/* Issue 13: a transport name that holds no plate, read as the remarks' plates. */
+static void test_transport_by_plates(void **state)
+{
+	(void)state;
+	json_t *plates = json_pack("[s,s,s]", "444CCW13", "949ZYF17", "604GPB10挂");
+	check(ocr_tidy_transport_by_plates("444CCW137949ZYFI17", plates), "444CCW13/949ZYF17");
+	/* a plate already there, a transit number, nothing near: as it is */
+	check(ocr_tidy_transport_by_plates("新F12345/20250316", plates), "新F12345/20250316");
+	check(ocr_tidy_transport_by_plates("@9402202541507970", plates), "@9402202541507970");
+	check(ocr_tidy_transport_by_plates("HRG123", plates), "HRG123");
+	json_decref(plates);
 }
 
 static void test_codes_from_lists(void **state)
@@ -90,6 +160,14 @@ static void test_codes_from_lists(void **state)
 	json_t *plates = json_pack("[s,s]", "豫B47Q08", "豫B8752挂");
 	check(ocr_tidy_codes("运输车辆：驳 8B47Q0 8,豫B 8752挂 LFWNXRVSXTA551632,LGXCH4CDO SF011952", vins, plates),
 		"运输车辆：豫B47Q08,豫B8752挂 LFWNXRV5XTA551632,LGXCH4CD0SF011952");
+	/* issue 13: a VIN whose maker's code OCR merged or read as an ideograph;
+	 * a trailer's 挂 read 持 after its plate */
+	json_t *v2 = json_pack("[s,s]", "LJ1W8G360NX566875", "LJ1W8G368NX566879");
+	json_t *p2 = json_pack("[s,s]", "豫B2367挂", "新B10810");
+	check(ocr_tidy_codes("代号：U1W8G360NX566875, 员 1W8G368NX566879", v2, p2), "代号：LJ1W8G360NX566875, LJ1W8G368NX566879");
+	check(ocr_tidy_codes("车辆：玖62367持新B10810", v2, p2), "车辆：豫B2367挂新B10810");
+	json_decref(v2);
+	json_decref(p2);
 	/* not a look-alike: a different VIN is not made into a listed one */
 	check(ocr_tidy_codes("LGXCH4CD1SF011961", vins, plates), "LGXCH4CD1SF011961");
 	json_decref(vins);
@@ -103,6 +181,8 @@ static void test_trailers_and_regions(void **state)
 	check(ocr_tidy_split_trailers("挂车"), "挂车");
 	check(ocr_tidy_split_trailers("980UAX02.333HSS13挂"), "980UAX02 333HSS13挂");
 	check(ocr_tidy_split_trailers("毛重12345.93"), "毛重12345.93");
+	/* issue 13: a trailer's plate run into the next Kazakh plate */
+	check(ocr_tidy_split_trailers("593KWW17挂356VHA17"), "593KWW17挂 356VHA17");
 	json_t *r = json_pack("{s:s,s:s}", "code", "37029", "name", "青岛(37029) 青岛");
 	ocr_tidy_region(r);
 	assert_string_equal(json_string_value(json_object_get(r, "name")), "青岛");
@@ -124,7 +204,11 @@ int main(void)
 		cmocka_unit_test(test_remarks_keys_marks_and_label),
 		cmocka_unit_test(test_remarks_container_list),
 		cmocka_unit_test(test_transport_name),
+		cmocka_unit_test(test_marks_misread),
 		cmocka_unit_test(test_kz_plates),
+		cmocka_unit_test(test_plate_provinces),
+		cmocka_unit_test(test_list_separators),
+		cmocka_unit_test(test_transport_by_plates),
 		cmocka_unit_test(test_codes_from_lists),
 		cmocka_unit_test(test_trailers_and_regions),
 	};
