@@ -21,6 +21,21 @@ static bool all_digits(const char *s, size_t n)
 	return true;
 }
 
+#define CODE_STAR '*'	/* Code 39's start and stop mark, written into a QR code's text too */
+
+bool ocr_code_number(const char *d, size_t len, char out[OCR_CODE_LEN + 1])
+{
+	if (len >= 2 && d[0] == CODE_STAR && d[len - 1] == CODE_STAR) {
+		d++;
+		len -= 2;
+	}
+	if (len != OCR_CODE_LEN || !all_digits(d, len))
+		return false;
+	memcpy(out, d, OCR_CODE_LEN);
+	out[OCR_CODE_LEN] = '\0';
+	return true;
+}
+
 size_t ocr_read_codes(const uint8_t *grey, int width, int height, int stride,
 	char codes[][OCR_CODE_LEN + 1], size_t max)
 {
@@ -56,16 +71,12 @@ size_t ocr_read_codes(const uint8_t *grey, int width, int height, int stride,
 		if (zbar_scan_image(scanner, image) > 0) {
 			for (const zbar_symbol_t *s = zbar_image_first_symbol(image); s && n < max; s = zbar_symbol_next(s)) {
 				const char *d = zbar_symbol_get_data(s);
-				unsigned len = zbar_symbol_get_data_length(s);
-				if (!d || len != OCR_CODE_LEN || !all_digits(d, len))
+				if (!d || !ocr_code_number(d, zbar_symbol_get_data_length(s), codes[n]))
 					continue;
 				bool seen = false;
 				for (size_t i = 0; i < n; i++)
-					seen |= memcmp(codes[i], d, OCR_CODE_LEN) == 0;
-				if (seen)
-					continue;
-				memcpy(codes[n], d, OCR_CODE_LEN);
-				codes[n++][OCR_CODE_LEN] = 0;
+					seen |= memcmp(codes[i], codes[n], OCR_CODE_LEN) == 0;
+				n += !seen;
 			}
 		}
 	}

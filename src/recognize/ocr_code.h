@@ -14,8 +14,14 @@
 #define OCR_CODE_MAX 4		/* distinct codes kept from one page */
 #define OCR_CODE_MAX_FIX 3	/* digits of a printed number a code may correct */
 
+/* The declaration number a bar code's text d (len bytes) holds, into out:
+ * exactly OCR_CODE_LEN digits, or the same between two * (a QR code of the
+ * number holds "*021720261000014887*", the text Code 39 prints under its
+ * bars). Pure. */
+bool ocr_code_number(const char *d, size_t len, char out[OCR_CODE_LEN + 1]);
+
 /* Read the page's bar codes (Code 39, Code 128, QR) and keep the distinct
- * ones that hold exactly OCR_CODE_LEN digits. grey is an 8-bit image, rows
+ * ones that hold a declaration number (ocr_code_number). grey is an 8-bit image, rows
  * top to bottom. Returns how many went to codes; 0 when zbar is not
  * installed, on any error, or when there are none. Re-entrant. */
 size_t ocr_read_codes(const uint8_t *grey, int width, int height, int stride,

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -18,6 +19,7 @@
 #include "recognize/internal.h"
 #include "recognize/ocr.h"
 #include "recognize/ocr_code.h"
+#include "release/release.h"
 #endif
 
 static enum ocr_fix vin(const char *in, const char *hint, char out[OCR_VIN_LEN + 1], float *conf)
@@ -588,6 +590,53 @@ static void test_has_code_run(void **state)
 	}
 }
 
+/* A bar code's text is a declaration number when it is 18 digits, alone or
+ * between two * (a real print's QR code holds "*021720261000014887*"). */
+static void test_code_number(void **state)
+{
+	char out[OCR_CODE_LEN + 1];
+	const char *good[] = {"021720261000014887", "*021720261000014887*"};
+	const char *bad[] = {"", "*", "**", "*021720261000014887", "021720261000014887*", "**021720261000014887**",
+		"02172026100001488", "0217202610000148870", "*02172026100001488X*"};
+	for (size_t k = 0; k < sizeof good / sizeof good[0]; k++) {
+		assert_true(ocr_code_number(good[k], strlen(good[k]), out));
+		assert_string_equal(out, "021720261000014887");
+	}
+	for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++)
+		assert_false(ocr_code_number(bad[k], strlen(bad[k]), out));
+}
+
+/* The QR code of a real print, "*<18 digits>*", read off a page image. */
+static void test_read_starred_qr(void **state)
+{
+	enum { MODULE_PX = 4 };
+	uint8_t *png = NULL;
+	size_t len = 0;
+	assert_int_equal(release_qr_png("*021720261000014887*", MODULE_PX, &png, &len), K_OK);
+	char path[] = "/tmp/kouan-test-qr-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, png, len), (ssize_t)len);
+	close(fd);
+	free(png);
+	PIX *pix = pixRead(path), *grey = pix ? pixConvertTo8(pix, 0) : NULL;
+	unlink(path);
+	assert_non_null(grey);
+	int w = pixGetWidth(grey), h = pixGetHeight(grey), wpl = pixGetWpl(grey);
+	uint8_t *px = malloc((size_t)w * (size_t)h);
+	assert_non_null(px);
+	l_uint32 *data = pixGetData(grey);
+	for (int y = 0; y < h; y++)
+		for (int x = 0; x < w; x++)
+			px[(size_t)y * (size_t)w + (size_t)x] = (uint8_t)GET_DATA_BYTE(data + y * wpl, x);
+	char codes[OCR_CODE_MAX][OCR_CODE_LEN + 1];
+	assert_int_equal(ocr_read_codes(px, w, h, w, codes, OCR_CODE_MAX), 1);
+	assert_string_equal(codes[0], "021720261000014887");
+	free(px);
+	pixDestroy(&grey);
+	pixDestroy(&pix);
+}
+
 /* The resolution a page is read at: a grey scan between 200 dpi and its scan
  * resolution, at most 200 (a 300 or 600 dpi grey scan at 200); a
  * black-and-white one up to 300 (its fine strokes); low scans enlarged to 300
@@ -692,6 +741,8 @@ int main(void)
 		cmocka_unit_test(test_ocr_scan_dpi),
 		cmocka_unit_test(test_fix_by_codes),
 		cmocka_unit_test(test_has_code_run),
+		cmocka_unit_test(test_code_number),
+		cmocka_unit_test(test_read_starred_qr),
 #endif
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
