@@ -418,17 +418,24 @@ char *fu_strip_specks(const char *text)
 {
 	char *s = fu_collapse(text);
 	unsigned char *a = (unsigned char *)s;
-	int specks = 0;
-	for (size_t k; specks < FU_MAX_SPECKS && (k = speck_len(a)) > 0; specks++)
-		a += k;
+	int specks = 0;	/* the spaces between specks are not counted */
+	for (size_t k; specks < FU_MAX_SPECKS && (k = speck_len(a)) > 0; a += k)
+		specks += *a != ' ';
+	while (*a == ' ')
+		a++;
 	unsigned char *e = (unsigned char *)s + strlen(s);
-	for (specks = 0; specks < FU_MAX_SPECKS && e > a; specks++) {
-		if (e[-1] == ' ' || ispunct(e[-1]))
+	for (specks = 0; specks < FU_MAX_SPECKS && e > a; ) {
+		if (e[-1] == ' ') {
+			e--;
+			continue;
+		}
+		if (ispunct(e[-1]))
 			e--;
 		else if (e - a >= 3 && (e[-3] == 0xE2 || e[-3] == 0xE3 || e[-3] == 0xEF))
 			e -= 3;
 		else
 			break;
+		specks++;
 	}
 	while (e > a && e[-1] == ' ')
 		e--;

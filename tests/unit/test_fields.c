@@ -1002,6 +1002,15 @@ static void number_specked(void **state)
 	char *t = fu_strip_specks("“10957条 ,");
 	assert_string_equal(t, "10957条");
 	free(t);
+	t = fu_strip_specks("14389 , ”");	/* two specks: the spaces between them not counted */
+	assert_string_equal(t, "14389");
+	free(t);
+	t = fu_strip_specks("。 , 25 ，  ” ");
+	assert_string_equal(t, "25");
+	free(t);
+	t = fu_strip_specks(", . , 25");	/* three specks: more than a side's */
+	assert_string_equal(t, ", 25");
+	free(t);
 	t = fu_strip_specks(" . ");
 	assert_string_equal(t, "");
 	free(t);
