@@ -2078,6 +2078,7 @@ static void price_lines_tidy(struct rline *L, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		line_strip_specks(&L[i]);
 		if (L[i].text.s) {
+			fu_mend_cents(L[i].text.s);
 			fu_join_digit_groups(L[i].text.s);
 			L[i].text.len = strlen(L[i].text.s);
 		}

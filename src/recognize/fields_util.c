@@ -875,6 +875,30 @@ void fu_join_digit_groups(char *s)
 	*w = '\0';
 }
 
+void fu_mend_cents(char *s)
+{
+	size_t i = 0;
+	while (is_adigit((unsigned char)s[i]))
+		i++;
+	size_t whole = i;
+	if (whole == 0)
+		return;
+	if (s[i] == ' ')
+		i++;
+	if (!s[i] || !strchr(".:;,", s[i]))
+		return;
+	i++;
+	if (s[i] == ' ')
+		i++;
+	size_t cents = i;
+	while (is_adigit((unsigned char)s[i]))
+		i++;
+	if (s[i] || i - cents != FU_CENTS_DIGITS)
+		return;
+	s[whole] = '.';
+	memmove(s + whole + 1, s + cents, FU_CENTS_DIGITS + 1);
+}
+
 #define LOOSE_MAX_JUNK 2	/* characters other than digits and spaces a loose reading allows */
 #define ITEM_NO_MAX_DIGITS 3
 

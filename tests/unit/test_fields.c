@@ -999,6 +999,16 @@ static void number_specked(void **state)
 	snprintf(g, sizeof g, "%s", "1 2 3 4");
 	fu_join_digit_groups(g);
 	assert_string_equal(g, "1 2 3 4");
+	static const struct { const char *in, *out; } cents[] = {
+		{"172668:00", "172668.00"}, {"172668. 00", "172668.00"}, {"172668 ; 00", "172668.00"},
+		{"16,54", "16.54"}, {"1,234", "1,234"},	/* a thousands group stays */
+		{"172668:0", "172668:0"}, {"12:30 辆", "12:30 辆"}, {":00", ":00"}, {"2024-06-08", "2024-06-08"},
+	};
+	for (size_t k = 0; k < sizeof cents / sizeof cents[0]; k++) {
+		snprintf(g, sizeof g, "%s", cents[k].in);
+		fu_mend_cents(g);
+		assert_string_equal(g, cents[k].out);
+	}
 	char *t = fu_strip_specks("“10957条 ,");
 	assert_string_equal(t, "10957条");
 	free(t);
