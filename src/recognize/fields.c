@@ -411,6 +411,7 @@ static int line_is_label(const struct fpage *p, size_t li)
 					 * reach over the value line under it: no centre test) */
 #define IDEOGRAPH_FIRST 0x3400	/* the first ideograph (CJK extension A) */
 #define GRID_ROW_LEN 8	/* grid_rows[]' width */
+#define FULLWIDTH_COLON 0xFF1A
 
 /* The one unread piece between labels a and b on their row, or p->nl. */
 static size_t grid_gap_piece(const struct fpage *p, const struct flabel *a, const struct flabel *b)
@@ -430,6 +431,20 @@ static size_t grid_gap_piece(const struct fpage *p, const struct flabel *a, cons
 	return found == 1 ? pick : p->nl;
 }
 
+/* The glyphs of piece L the label takes: up to its last colon when text
+ * follows it (the value read on the label's line: "下重(千克): 3865"), else
+ * the whole piece. */
+static size_t grid_gap_label_len(const struct fpage *p, const struct fline *L)
+{
+	size_t len = L->n;
+	for (size_t k = 0; k + 1 < L->n; k++) {
+		uint32_t cp = p->g[L->g0 + k].cp;
+		if (cp == ':' || cp == FULLWIDTH_COLON)
+			len = k + 1;
+	}
+	return len;
+}
+
 static void infer_grid_gap_labels(struct fpage *p)
 {
 	for (size_t r = 0; r < N_GRID_ROWS; r++)
@@ -440,7 +455,7 @@ static void infer_grid_gap_labels(struct fpage *p)
 				continue;
 			size_t li = grid_gap_piece(p, a, b);
 			if (li < p->nl)
-				form_label_add(p, li, row[k], p->lines[li].g0, p->lines[li].n);
+				form_label_add(p, li, row[k], p->lines[li].g0, grid_gap_label_len(p, &p->lines[li]));
 		}
 }
 
@@ -2078,6 +2093,7 @@ static void price_lines_tidy(struct rline *L, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		line_strip_specks(&L[i]);
 		if (L[i].text.s) {
+			fu_mend_cents(L[i].text.s);
 			fu_join_digit_groups(L[i].text.s);
 			L[i].text.len = strlen(L[i].text.s);
 		}

@@ -418,17 +418,24 @@ char *fu_strip_specks(const char *text)
 {
 	char *s = fu_collapse(text);
 	unsigned char *a = (unsigned char *)s;
-	int specks = 0;
-	for (size_t k; specks < FU_MAX_SPECKS && (k = speck_len(a)) > 0; specks++)
-		a += k;
+	int specks = 0;	/* the spaces between specks are not counted */
+	for (size_t k; specks < FU_MAX_SPECKS && (k = speck_len(a)) > 0; a += k)
+		specks += *a != ' ';
+	while (*a == ' ')
+		a++;
 	unsigned char *e = (unsigned char *)s + strlen(s);
-	for (specks = 0; specks < FU_MAX_SPECKS && e > a; specks++) {
-		if (e[-1] == ' ' || ispunct(e[-1]))
+	for (specks = 0; specks < FU_MAX_SPECKS && e > a; ) {
+		if (e[-1] == ' ') {
+			e--;
+			continue;
+		}
+		if (ispunct(e[-1]))
 			e--;
 		else if (e - a >= 3 && (e[-3] == 0xE2 || e[-3] == 0xE3 || e[-3] == 0xEF))
 			e -= 3;
 		else
 			break;
+		specks++;
 	}
 	while (e > a && e[-1] == ' ')
 		e--;
@@ -866,6 +873,30 @@ void fu_join_digit_groups(char *s)
 		if (*c != ' ' || !(c > s && is_adigit((unsigned char)c[-1]) && is_adigit((unsigned char)c[1])))
 			*w++ = *c;
 	*w = '\0';
+}
+
+void fu_mend_cents(char *s)
+{
+	size_t i = 0;
+	while (is_adigit((unsigned char)s[i]))
+		i++;
+	size_t whole = i;
+	if (whole == 0)
+		return;
+	if (s[i] == ' ')
+		i++;
+	if (!s[i] || !strchr(".:;,", s[i]))
+		return;
+	i++;
+	if (s[i] == ' ')
+		i++;
+	size_t cents = i;
+	while (is_adigit((unsigned char)s[i]))
+		i++;
+	if (s[i] || i - cents != FU_CENTS_DIGITS)
+		return;
+	s[whole] = '.';
+	memmove(s + whole + 1, s + cents, FU_CENTS_DIGITS + 1);
 }
 
 #define LOOSE_MAX_JUNK 2	/* characters other than digits and spaces a loose reading allows */

@@ -47,6 +47,11 @@ char *fu_strip_specks(const char *text);
  * removed, in place (a line with other characters, or more spaces, stays). */
 #define FU_MAX_DIGIT_SPLITS 2
 void fu_join_digit_groups(char *s);
+/* OCR: an amount whose cents' point was read as a colon, semicolon or
+ * comma, or with a space beside it ("172668:00", "172668. 00"): digits, the
+ * mark and two digits ending the text become one number, in place. */
+#define FU_CENTS_DIGITS 2
+void fu_mend_cents(char *s);
 /* OCR: where the quantities of a quantity cell's line start when OCR ran
  * two lines into one ("13829 千克 19695平方米"): at its first character
  * when a digit, and at each digit after a unit's character (spaces and a

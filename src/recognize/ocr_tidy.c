@@ -365,9 +365,15 @@ static bool is_province(uint32_t cp)
 	return found;
 }
 
+/* A letter read in lower case is its capital: not a misread. */
+static uint32_t upper(uint32_t c)
+{
+	return c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c;
+}
+
 static uint32_t as_digit(uint32_t c)
 {
-	switch (c) {
+	switch (upper(c)) {
 	case 'O': case 'D': case 'Q': return '0';
 	case 'I': case 'L': return '1';
 	case 'Z': return '2';
@@ -387,7 +393,7 @@ static uint32_t as_letter(uint32_t c)
 	case '5': return 'S';
 	case '6': return 'G';	/* issue 13: "4396LA07" for 439GLA07 */
 	case '8': return 'B';
-	default: return c >= 'A' && c <= 'Z' ? c : 0;
+	default: return upper(c) >= 'A' && upper(c) <= 'Z' ? upper(c) : 0;
 	}
 }
 
@@ -405,8 +411,8 @@ static bool kz_plate(uint32_t *v, size_t n)
 		w[i] = letter ? as_letter(v[i]) : as_digit(v[i]);
 		if (!w[i])
 			return false;
-		changes += w[i] != v[i];
-		letters += letter && v[i] >= 'A' && v[i] <= 'Z';
+		changes += w[i] != upper(v[i]);	/* issue 13: "322ovw10" is 322OVW10 */
+		letters += letter && upper(v[i]) >= 'A' && upper(v[i]) <= 'Z';
 	}
 	if (changes > 2 || letters < 2)
 		return false;

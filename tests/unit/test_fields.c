@@ -316,6 +316,26 @@ static void ocr_grid_label_between(void **state)
 	rec_doc_free(&doc);
 }
 
+/* OCR (issue 13): that piece holds the misread label and its value, read
+ * on the label's line ("毛重(千克): 3865" read "E重):3865"): the label ends at
+ * its colon, the value follows. */
+static void ocr_grid_label_with_value(void **state)
+{
+	(void)state;
+	static const char *const table[][2] = {{"毛重(千克)", "E重):3865"}, {"12454", ""}};
+	misreads = table;
+	n_misreads = sizeof table / sizeof table[0];
+	struct rec_doc doc;
+	build_stacked_form(&doc);
+	misreads = NULL;
+	n_misreads = 0;
+	json_t *o = read_doc(&doc);
+	assert_true(json_number_value(json_object_get(o, "gross_weight_kg")) == 3865);
+	assert_true(json_number_value(json_object_get(o, "net_weight_kg")) == 11634);
+	json_decref(o);
+	rec_doc_free(&doc);
+}
+
 /* OCR (issue 13): the 境内货源地 and price headers misread past finding:
  * the region's cell found in the item's band by its bracketed 5-digit code,
  * the currency by its name standing alone there. */
@@ -999,8 +1019,27 @@ static void number_specked(void **state)
 	snprintf(g, sizeof g, "%s", "1 2 3 4");
 	fu_join_digit_groups(g);
 	assert_string_equal(g, "1 2 3 4");
+	static const struct { const char *in, *out; } cents[] = {
+		{"172668:00", "172668.00"}, {"172668. 00", "172668.00"}, {"172668 ; 00", "172668.00"},
+		{"16,54", "16.54"}, {"1,234", "1,234"},	/* a thousands group stays */
+		{"172668:0", "172668:0"}, {"12:30 辆", "12:30 辆"}, {":00", ":00"}, {"2024-06-08", "2024-06-08"},
+	};
+	for (size_t k = 0; k < sizeof cents / sizeof cents[0]; k++) {
+		snprintf(g, sizeof g, "%s", cents[k].in);
+		fu_mend_cents(g);
+		assert_string_equal(g, cents[k].out);
+	}
 	char *t = fu_strip_specks("“10957条 ,");
 	assert_string_equal(t, "10957条");
+	free(t);
+	t = fu_strip_specks("14389 , ”");	/* two specks: the spaces between them not counted */
+	assert_string_equal(t, "14389");
+	free(t);
+	t = fu_strip_specks("。 , 25 ，  ” ");
+	assert_string_equal(t, "25");
+	free(t);
+	t = fu_strip_specks(", . , 25");	/* three specks: more than a side's */
+	assert_string_equal(t, ", 25");
 	free(t);
 	t = fu_strip_specks(" . ");
 	assert_string_equal(t, "");
@@ -1137,6 +1176,7 @@ int main(void)
 		cmocka_unit_test(ocr_misread_labels),
 		cmocka_unit_test(ocr_tall_label_line),
 		cmocka_unit_test(ocr_grid_label_between),
+		cmocka_unit_test(ocr_grid_label_with_value),
 		cmocka_unit_test(ocr_item_no_wrapped),
 		cmocka_unit_test(ocr_label_split_by_rule),
 		cmocka_unit_test(ocr_item_cells_without_headers),

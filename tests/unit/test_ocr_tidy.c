@@ -98,6 +98,9 @@ static void test_kz_plates(void **state)
 	check(ocr_tidy_kz_plates("车牌：680RSV07727UBF17239ZBG17挂 224ZVP03"), "车牌：680RSV07 727UBF17 239ZBG17挂 224ZVP03");
 	check(ocr_tidy_kz_plates("8490HX07挂,361DWX05,772AF517挂"), "849OHX07挂,361DWX05,772AFS17挂");
 	check(ocr_tidy_kz_plates("挂4396LA07706FRP17挂"), "挂439GLA07 706FRP17挂");
+	/* letters read in lower case are the capitals, not misreads */
+	check(ocr_tidy_kz_plates("322ovw10188IWlo3"), "322OVW10 188IWL03");
+	check(ocr_tidy_kz_plates("3a2ovw10 sov 12345"), "3a2ovw10 sov 12345");
 	/* no plate: a date, a seal, a VIN, a container, a run that is not all plates */
 	check(ocr_tidy_kz_plates("20250407 GS04020257 LFNL6HDH7SM393588 KCCU5651292 680RSV07HQFU8326"),
 		"20250407 GS04020257 LFNL6HDH7SM393588 KCCU5651292 680RSV07HQFU8326");
