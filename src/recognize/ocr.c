@@ -48,6 +48,8 @@
 #define OCR_UPRIGHT_MIN_WORDS 20	/* a page read as it lies is upright: so many words at least, */
 #define OCR_UPRIGHT_CONF 0.35f	/* read with this confidence on average (0..1) */
 #define OCR_RULE_MIN_IN 0.30f	/* a ruling line is at least this long (inches) */
+#define OCR_SIDE_MIN_IN 0.12f	/* the side of a cell one line high: at least this long (a 10 pt line is 0.14 in) */
+#define OCR_SIDE_END_IN 0.01f	/* ... its ends this close to horizontal lines */
 #define OCR_INK 150	/* grey level under which a pixel is ink */
 /* A black-and-white scan's one-pixel lines grey to about 170 once smoothed
  * (the 3x3 mean) or rendered enlarged: on such a page vertical lines are
@@ -211,18 +213,58 @@ static PIX *horizontal_lines(PIX *bin, PIX *faint, int hsize)
 	return lines;
 }
 
-/* Long thin runs of ink in one direction: the form's ruling lines. bin is
- * the page's ink; faint also holds the grey a thin line smoothed into (the
- * same image when the page was not smoothed). Vertical lines are looked for
- * in faint: text makes no long vertical runs. */
-static PIX *find_lines(PIX *bin, PIX *faint, int hsize, int vsize, struct rec_page *out, float px_to_pt)
+/* Any ink of a 1-bit mask in the rectangle x0..x1, y0..y1 (clipped). */
+static bool ink_in(PIX *mask, int x0, int y0, int x1, int y1)
 {
+	int w = pixGetWidth(mask), h = pixGetHeight(mask), wpl = pixGetWpl(mask);
+	const l_uint32 *data = pixGetData(mask);
+	for (int y = y0 < 0 ? 0 : y0; y <= y1 && y < h; y++)
+		for (int x = x0 < 0 ? 0 : x0; x <= x1 && x < w; x++)
+			if (GET_DATA_BIT(data + (size_t)y * (size_t)wpl, x))
+				return true;
+	return false;
+}
+
+/* The sides of cells one text line high: vertical runs in faint shorter than
+ * a ruling line (OCR_RULE_MIN_IN) but reaching from a horizontal line (h) at
+ * their top to one at their bottom, as no letter does. Added to v and to
+ * out's rules. */
+static void cell_sides(PIX *faint, PIX *h, PIX *v, float dpi, int vsize, struct rec_page *out, float px_to_pt)
+{
+	int len = (int)lroundf(OCR_SIDE_MIN_IN * dpi), end = (int)lroundf(OCR_SIDE_END_IN * dpi);
+	PIX *runs = pixOpenCompBrick(NULL, faint, 1, len);
+	BOXA *boxes = runs ? pixConnComp(runs, NULL, 8) : NULL;
+	int n = boxes ? boxaGetCount(boxes) : 0;
+	for (int i = 0; i < n; i++) {
+		BOX *b = boxaGetBox(boxes, i, L_CLONE);
+		if (b && b->h < vsize && b->w <= len / 4 &&
+			ink_in(h, b->x, b->y - end, b->x + b->w - 1, b->y + end) &&
+			ink_in(h, b->x, b->y + b->h - 1 - end, b->x + b->w - 1, b->y + b->h - 1 + end)) {
+			pixRasterop(v, b->x, b->y, b->w, b->h, PIX_SRC | PIX_DST, runs, b->x, b->y);
+			add_rule(out, b, px_to_pt);
+		}
+		boxDestroy(&b);
+	}
+	boxaDestroy(&boxes);
+	pixDestroy(&runs);
+}
+
+/* Long thin runs of ink in one direction: the form's ruling lines. bin is
+ * the page's ink; faint also holds the grey a thin line of a black-and-white
+ * scan turns into (the same image on other pages). Vertical lines are looked
+ * for in faint: text makes no long vertical runs; on a black-and-white scan
+ * the short sides of one-line cells too (cell_sides). */
+static PIX *find_lines(PIX *bin, PIX *faint, float dpi, struct rec_page *out, float px_to_pt)
+{
+	int hsize = (int)lroundf(OCR_RULE_MIN_IN * dpi), vsize = hsize;
 	PIX *h = horizontal_lines(bin, faint, hsize);
 	PIX *v = pixOpenCompBrick(NULL, faint, 1, vsize);
 	PIX *mask = NULL;
 	if (!h || !v)
 		goto out;
 	PIX *both[2] = {h, v};
+	if (faint != bin)
+		cell_sides(faint, h, v, dpi, vsize, out, px_to_pt);
 	for (int k = 0; k < 2; k++) {
 		BOXA *boxes = pixConnComp(both[k], NULL, 8);
 		int n = boxes ? boxaGetCount(boxes) : 0;
@@ -259,8 +301,7 @@ static PIX *clean_page(PIX *grey, float dpi, int faint_ink, struct rec_page *out
 	if (!bin)
 		return flat;
 	PIX *faint = faint_ink > OCR_INK ? pixConvertTo1(flat, faint_ink) : NULL;
-	int len = (int)lroundf(OCR_RULE_MIN_IN * dpi);
-	PIX *mask = find_lines(bin, faint ? faint : bin, len, len, out, px_to_pt);
+	PIX *mask = find_lines(bin, faint ? faint : bin, dpi, out, px_to_pt);
 	pixDestroy(&bin);
 	pixDestroy(&faint);
 	if (mask) {

@@ -584,9 +584,11 @@ static void test_ocr_scan_dpi(void **state)
  * lines are one pixel wide (a thin rule scanned at 150 dpi): the lines come
  * back as rules, vertical ones too, and the numbers' serial is still read. */
 #define BW150_W 1100
-#define BW150_H 300
+#define BW150_H 330
 #define BW150_TOP 40	/* the cell's top and bottom rules, pixels */
 #define BW150_BOTTOM 260
+#define BW150_LOW 292	/* the bottom of a cell one line high under it (0.2 in) */
+#define BW150_SIDE_X 300	/* that cell's side */
 #define BW150_RULE_TOL_PT 3.0f
 #define BW150_LINES_X {10, 500, BW150_W - 10}	/* the vertical lines, pixels */
 #define BW150_LINE_GREY 175	/* a thin line rendered at 300 dpi: light grey */
@@ -616,18 +618,23 @@ static uint8_t *bw150_page(void)
 	pixDestroy(&small);
 	const int xs[] = BW150_LINES_X;
 	for (int x = xs[0]; x <= xs[2]; x++)
-		buf[(size_t)BW150_TOP * BW150_W + x] = buf[(size_t)BW150_BOTTOM * BW150_W + x] = 0;
+		for (int t = 0; t < 2; t++)	/* horizontal lines two pixels thick */
+			buf[(size_t)(BW150_TOP + t) * BW150_W + x] = buf[(size_t)(BW150_BOTTOM + t) * BW150_W + x] =
+				buf[(size_t)(BW150_LOW + t) * BW150_W + x] = 0;
 	for (size_t k = 0; k < sizeof xs / sizeof xs[0]; k++)
-		for (int y = BW150_TOP; y <= BW150_BOTTOM; y++)
+		for (int y = BW150_TOP; y <= BW150_LOW; y++)
 			buf[(size_t)y * BW150_W + xs[k]] = 0;
+	for (int y = BW150_BOTTOM; y <= BW150_LOW; y++)
+		buf[(size_t)y * BW150_W + BW150_SIDE_X] = 0;
 	return buf;
 }
 
-static bool has_vertical_rule(const struct rec_page *page, float x_pt)
+static bool has_vertical_rule(const struct rec_page *page, float x_pt, float min_pt)
 {
 	for (size_t i = 0; i < page->n_rules; i++) {
 		const struct rec_rule *r = &page->rules[i];
-		if (r->y1 - r->y0 > 72.0f * 0.5f && fabsf((r->x0 + r->x1) / 2.0f - x_pt) < BW150_RULE_TOL_PT)
+		if (r->y1 - r->y0 > min_pt && r->x1 - r->x0 < BW150_RULE_TOL_PT &&
+			fabsf((r->x0 + r->x1) / 2.0f - x_pt) < BW150_RULE_TOL_PT)
 			return true;
 	}
 	return false;
@@ -667,8 +674,8 @@ static uint8_t *enlarged(const uint8_t *buf, int w, int h)
 }
 
 /* Read as a 150 dpi raster, and rendered at 300 dpi with the scan known to
- * be 1-bit (scan_bilevel): both times the three vertical lines are rules and
- * the number's serial is read. */
+ * be 1-bit (scan_bilevel): both times the three vertical lines are rules, so
+ * is the side of the cell one line high, and the number's serial is read. */
 static void test_ocr_bw150_rules(void **state)
 {
 	uint8_t *buf = bw150_page();
@@ -683,7 +690,9 @@ static void test_ocr_bw150_rules(void **state)
 		assert_int_equal(rec_ocr_page(&imgs[m], now_ms() + 15000, &page), K_OK);
 		const int xs[] = BW150_LINES_X;
 		for (size_t k = 0; k < sizeof xs / sizeof xs[0]; k++)
-			assert_true(has_vertical_rule(&page, (float)xs[k] * 72.0f / 150.0f));
+			assert_true(has_vertical_rule(&page, (float)xs[k] * 72.0f / 150.0f, 72.0f * 0.5f));
+		/* the one-line cell's side, shorter than a ruling line */
+		assert_true(has_vertical_rule(&page, BW150_SIDE_X * 72.0f / 150.0f, 72.0f * 0.15f));
 		char text[1024];
 		size_t n = 0;
 		for (size_t i = 0; i < page.n_glyphs && n + 1 < sizeof text; i++)
