@@ -252,8 +252,8 @@ static void cell_sides(PIX *faint, PIX *h, PIX *v, float dpi, int vsize, struct 
 /* Long thin runs of ink in one direction: the form's ruling lines. bin is
  * the page's ink; faint also holds the grey a thin line of a black-and-white
  * scan turns into (the same image on other pages). Vertical lines are looked
- * for in faint: text makes no long vertical runs; on a black-and-white scan
- * the short sides of one-line cells too (cell_sides). */
+ * for in faint: text makes no long vertical runs; so are the short sides of
+ * one-line cells (cell_sides). */
 static PIX *find_lines(PIX *bin, PIX *faint, float dpi, struct rec_page *out, float px_to_pt)
 {
 	int hsize = (int)lroundf(OCR_RULE_MIN_IN * dpi), vsize = hsize;
@@ -263,8 +263,7 @@ static PIX *find_lines(PIX *bin, PIX *faint, float dpi, struct rec_page *out, fl
 	if (!h || !v)
 		goto out;
 	PIX *both[2] = {h, v};
-	if (faint != bin)
-		cell_sides(faint, h, v, dpi, vsize, out, px_to_pt);
+	cell_sides(faint, h, v, dpi, vsize, out, px_to_pt);
 	for (int k = 0; k < 2; k++) {
 		BOXA *boxes = pixConnComp(both[k], NULL, 8);
 		int n = boxes ? boxaGetCount(boxes) : 0;
