@@ -53,7 +53,16 @@
 #define OCR_UPRIGHT_MIN_WORDS 20	/* a page read as it lies is upright: so many words at least, */
 #define OCR_UPRIGHT_CONF 0.35f	/* read with this confidence on average (0..1) */
 #define OCR_RULE_MIN_IN 0.30f	/* a ruling line is at least this long (inches) */
+#define OCR_SIDE_MIN_IN 0.12f	/* the side of a cell one line high: at least this long (a 10 pt line is 0.14 in) */
+#define OCR_SIDE_END_IN 0.01f	/* ... its ends this close to horizontal lines */
 #define OCR_INK 150	/* grey level under which a pixel is ink */
+/* A black-and-white scan's one-pixel lines grey to about 170 once smoothed
+ * (the 3x3 mean) or rendered enlarged: on such a page vertical lines are
+ * looked for, and horizontal ones followed, in grey under this. Measured on
+ * the 16 150 dpi black-and-white scans of dev-scan and dev2-scan: 190 core
+ * fields at OCR_INK, 197 at 200, 193 at 230; at 250 for horizontal lines
+ * too, the halos joined letters into lines (172). */
+#define OCR_RULE_FAINT_INK 200
 #define OCR_SPECK_PX 3	/* ink components no wider nor taller than this are noise */
 #define OCR_TEXT_MIN_H_IN 0.04f	/* a block of text is at least this tall (inches) */
 #define OCR_PASS2_JOIN_IN 0.06f	/* ink closer than this joins one block */
@@ -94,6 +103,12 @@ static bool low_scan(const struct rec_raster *img, bool bw)
 		(img->scan_dpi < OCR_WORK_DPI_MIN || (bw && img->scan_dpi <= OCR_BILEVEL_LOW_DPI));
 }
 
+/* A low-resolution black-and-white scan, read smoothed (working_image). */
+static bool smoothed(const struct rec_raster *img, bool bw)
+{
+	return bw && low_scan(img, bw);
+}
+
 /* The resolution a page is read at (ocr.h). */
 static float work_dpi(const struct rec_raster *img, bool bw)
 {
@@ -105,7 +120,11 @@ static float work_dpi(const struct rec_raster *img, bool bw)
 }
 
 /* A black-and-white scan: few of the sampled pixels are grey (rendering
- * it enlarged greys 2-3 % at the strokes' edges; a grey scan has 10-40 %). */
+ * it enlarged greys 2-3 % at the strokes' edges; a grey scan has 10-40 %).
+ * The dense first page of a 150 dpi black-and-white scan rendered at 300
+ * often has more than 5 % (7 of 16 in dev-scan and dev2-scan): rendering
+ * smoothed it already, and smoothing it again (taking the scan's bits for
+ * the answer) lost core fields: 187 against 197. */
 static bool bilevel(const struct rec_raster *img)
 {
 	long grey = 0, n = 0;
@@ -139,7 +158,7 @@ static PIX *working_image(const struct rec_raster *img, bool bw, float *scale)
 	pixSetResolution(pix, (l_int32)lroundf(img->dpi), (l_int32)lroundf(img->dpi));
 	float s = work_dpi(img, bw) / img->dpi;
 	*scale = 1.0f;
-	if (bw && low_scan(img, bw)) {
+	if (smoothed(img, bw)) {
 		/* a low-resolution black-and-white scan: its broken, jagged strokes
 		 * smoothed into grey (a 3x3 mean), which chi_sim reads better */
 		PIX *smooth = pixBlockconvGray(pix, NULL, OCR_SMOOTH_HALF_PX, OCR_SMOOTH_HALF_PX);
@@ -187,15 +206,75 @@ static void add_rule(struct rec_page *out, const BOX *b, float px_to_pt)
 	};
 }
 
-/* Long thin runs of ink in one direction: the form's ruling lines. */
-static PIX *find_lines(PIX *bin, int hsize, int vsize, struct rec_page *out, float px_to_pt)
+/* Horizontal ruling lines: long runs of ink in bin, followed on through
+ * faint (a seed fill) where a thin line smoothed into grey goes on; a run of
+ * letters that only their grey halos join is never taken for a line, as it
+ * has no seed. */
+static PIX *horizontal_lines(PIX *bin, PIX *faint, int hsize)
 {
-	PIX *h = pixOpenCompBrick(NULL, bin, hsize, 1);
-	PIX *v = pixOpenCompBrick(NULL, bin, 1, vsize);
+	PIX *seed = pixOpenCompBrick(NULL, bin, hsize, 1);
+	if (!seed || faint == bin)
+		return seed;
+	PIX *reach = pixOpenCompBrick(NULL, faint, hsize, 1);
+	PIX *lines = reach ? pixSeedfillBinary(NULL, seed, reach, 8) : NULL;
+	pixDestroy(&reach);
+	if (!lines)
+		return seed;
+	pixDestroy(&seed);
+	return lines;
+}
+
+/* Any ink of a 1-bit mask in the rectangle x0..x1, y0..y1 (clipped). */
+static bool ink_in(PIX *mask, int x0, int y0, int x1, int y1)
+{
+	int w = pixGetWidth(mask), h = pixGetHeight(mask), wpl = pixGetWpl(mask);
+	const l_uint32 *data = pixGetData(mask);
+	for (int y = y0 < 0 ? 0 : y0; y <= y1 && y < h; y++)
+		for (int x = x0 < 0 ? 0 : x0; x <= x1 && x < w; x++)
+			if (GET_DATA_BIT(data + (size_t)y * (size_t)wpl, x))
+				return true;
+	return false;
+}
+
+/* The sides of cells one text line high: vertical runs in faint shorter than
+ * a ruling line (OCR_RULE_MIN_IN) but reaching from a horizontal line (h) at
+ * their top to one at their bottom, as no letter does. Added to v and to
+ * out's rules. */
+static void cell_sides(PIX *faint, PIX *h, PIX *v, float dpi, int vsize, struct rec_page *out, float px_to_pt)
+{
+	int len = (int)lroundf(OCR_SIDE_MIN_IN * dpi), end = (int)lroundf(OCR_SIDE_END_IN * dpi);
+	PIX *runs = pixOpenCompBrick(NULL, faint, 1, len);
+	BOXA *boxes = runs ? pixConnComp(runs, NULL, 8) : NULL;
+	int n = boxes ? boxaGetCount(boxes) : 0;
+	for (int i = 0; i < n; i++) {
+		BOX *b = boxaGetBox(boxes, i, L_CLONE);
+		if (b && b->h < vsize && b->w <= len / 4 &&
+			ink_in(h, b->x, b->y - end, b->x + b->w - 1, b->y + end) &&
+			ink_in(h, b->x, b->y + b->h - 1 - end, b->x + b->w - 1, b->y + b->h - 1 + end)) {
+			pixRasterop(v, b->x, b->y, b->w, b->h, PIX_SRC | PIX_DST, runs, b->x, b->y);
+			add_rule(out, b, px_to_pt);
+		}
+		boxDestroy(&b);
+	}
+	boxaDestroy(&boxes);
+	pixDestroy(&runs);
+}
+
+/* Long thin runs of ink in one direction: the form's ruling lines. bin is
+ * the page's ink; faint also holds the grey a thin line of a black-and-white
+ * scan turns into (the same image on other pages). Vertical lines are looked
+ * for in faint: text makes no long vertical runs; so are the short sides of
+ * one-line cells (cell_sides). */
+static PIX *find_lines(PIX *bin, PIX *faint, float dpi, struct rec_page *out, float px_to_pt)
+{
+	int hsize = (int)lroundf(OCR_RULE_MIN_IN * dpi), vsize = hsize;
+	PIX *h = horizontal_lines(bin, faint, hsize);
+	PIX *v = pixOpenCompBrick(NULL, faint, 1, vsize);
 	PIX *mask = NULL;
 	if (!h || !v)
 		goto out;
 	PIX *both[2] = {h, v};
+	cell_sides(faint, h, v, dpi, vsize, out, px_to_pt);
 	for (int k = 0; k < 2; k++) {
 		BOXA *boxes = pixConnComp(both[k], NULL, 8);
 		int n = boxes ? boxaGetCount(boxes) : 0;
@@ -220,19 +299,21 @@ out:
 }
 
 /* The image Tesseract reads: the grey page with its ruling lines wiped.
- * (Flattening the background first was tried: chi_sim then loses the grey
- * label codes and a third of the values.) */
-static PIX *clean_page(PIX *grey, float dpi, struct rec_page *out, float px_to_pt)
+ * Grey under faint_ink may belong to a line (OCR_INK, or more on a
+ * black-and-white scan). (Flattening the background first was
+ * tried: chi_sim then loses the grey label codes and a third of the values.) */
+static PIX *clean_page(PIX *grey, float dpi, int faint_ink, struct rec_page *out, float px_to_pt)
 {
 	PIX *flat = pixCopy(NULL, grey);
 	if (!flat)
 		return NULL;
-	PIX *bin = pixConvertTo1(flat, 150);
+	PIX *bin = pixConvertTo1(flat, OCR_INK);
 	if (!bin)
 		return flat;
-	int len = (int)lroundf(OCR_RULE_MIN_IN * dpi);
-	PIX *mask = find_lines(bin, len, len, out, px_to_pt);
+	PIX *faint = faint_ink > OCR_INK ? pixConvertTo1(flat, faint_ink) : NULL;
+	PIX *mask = find_lines(bin, faint ? faint : bin, dpi, out, px_to_pt);
 	pixDestroy(&bin);
+	pixDestroy(&faint);
 	if (mask) {
 		pixSetMasked(flat, mask, 255);
 		pixDestroy(&mask);
@@ -768,6 +849,7 @@ struct page_read {
 	ETEXT_DESC *mon;
 	int64_t deadline_ms;
 	float dpi, px_to_pt, angle;
+	int rule_ink;		/* grey under this may belong to a ruling line (clean_page) */
 	int quarter;		/* quarter turns the working image was turned upright by */
 	PIX *work;		/* the page at the working resolution, turned upright */
 	PIX *clean;		/* deskewed, ruling lines wiped: what Tesseract reads */
@@ -804,7 +886,7 @@ static enum kerr first_read(struct page_read *pr, struct rec_page *out)
 	PIX *level = deskew(pr->work, &pr->angle);
 	int64_t t1 = rec_now_ms();
 	pr->tm.deskew += t1 - t;
-	pr->clean = level ? clean_page(level, pr->dpi, out, pr->px_to_pt) : NULL;
+	pr->clean = level ? clean_page(level, pr->dpi, pr->rule_ink, out, pr->px_to_pt) : NULL;
 	pixDestroy(&level);
 	int64_t t2 = rec_now_ms();
 	pr->tm.lines += t2 - t1;
@@ -984,6 +1066,7 @@ enum kerr rec_ocr_page_with(struct rec_ocr_engines *engines, const struct rec_ra
 	if (!pr->work || !pr->mon)
 		goto out;
 	pr->dpi = img->dpi * scale;
+	pr->rule_ink = img->scan_bilevel || smoothed(img, bw) ? OCR_RULE_FAINT_INK : OCR_INK;
 	pr->px_to_pt = 72.0f / pr->dpi;
 	TessMonitorSetCancelFunc(pr->mon, past_deadline);
 	TessMonitorSetCancelThis(pr->mon, &pr->deadline_ms);

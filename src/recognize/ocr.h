@@ -4,6 +4,8 @@
 #ifndef KOUAN_RECOGNIZE_OCR_H
 #define KOUAN_RECOGNIZE_OCR_H
 
+#include <stdbool.h>
+
 #include "core/error.h"
 #include "recognize/layout.h"
 
@@ -13,6 +15,7 @@ struct rec_raster {
 	int width, height, stride;
 	float dpi;
 	float scan_dpi;	/* the resolution the page was scanned at, when known (else 0) */
+	bool scan_bilevel;	/* the scan is known to be black and white (one bit a pixel) */
 };
 
 /* Deskew and read one page image. On K_OK, out holds glyphs (one per
@@ -33,7 +36,9 @@ struct rec_raster {
  * 300 dpi black-and-white scan are lost at 200, and chi_sim reads a 200 dpi
  * grey scan worse once enlarged. A scan under 200 dpi is read at 300 (measured
  * on generated 150 dpi scans: better than at 200), smoothed first when it is
- * black and white; so is a 200 dpi black-and-white scan (issue 13). Numbers
+ * black and white (hardly any grey pixels); so is a 200 dpi black-and-white
+ * scan (issue 13). On a black-and-white scan (that, or scan_bilevel) the
+ * faint grey of thin ruling lines counts as line. Numbers
  * read doubtfully (junk inside, a character under 0.9) are cut out and read
  * again alone by eng when it is installed (ocr.c's third pass, ocr_reread.c
  * decides); their glyphs then carry at most 0.85. Other errors: K_NO_TEXT when the image holds no readable text (a

@@ -140,6 +140,7 @@ int cli_ocr(int argc, char **argv)
 		fprintf(stderr, "kouan ocr: cannot read image %s\n", path);
 		return 2;
 	}
+	bool bilevel = pixGetDepth(pix) == 1;
 	PIX *grey = pixConvertTo8(pix, 0);
 	pixDestroy(&pix);
 	if (!grey) {
@@ -162,7 +163,7 @@ int cli_ocr(int argc, char **argv)
 	}
 	pixDestroy(&grey);
 	struct rec_raster img = {.pixels = buf, .width = w, .height = h, .stride = w, .dpi = (float)dpi,
-		.scan_dpi = (float)dpi};
+		.scan_dpi = (float)dpi, .scan_bilevel = bilevel};
 	struct rec_page page = {0};
 	enum kerr err = rec_ocr_page(&img, rec_now_ms() + timeout, &page);
 	free(buf);

@@ -419,10 +419,12 @@ static void take_glyphs(fz_context *ctx, fz_stext_page *st, struct rec_page *out
 
 #define REC_OCR_SCAN_MIN_SIDE_PT 144.0f	/* an image smaller than 2 inches is a logo or a stamp, not the scan */
 
-/* The scan's own resolution: that of the largest image the page draws. */
+/* The scan's own resolution, and whether it is black and white (one bit a
+ * pixel): those of the largest image the page draws. */
 struct scan_device {
 	fz_device super;
 	float area, dpi;
+	bool bilevel;
 };
 
 static void scan_image(fz_device *dev, const fz_image *img, fz_matrix ctm)
@@ -433,6 +435,7 @@ static void scan_image(fz_device *dev, const fz_image *img, fz_matrix ctm)
 		return;
 	d->area = w * h;
 	d->dpi = sqrtf((float)img->w * 72.0f / w * ((float)img->h * 72.0f / h));
+	d->bilevel = img->bpc == 1 || img->imagemask;
 }
 
 static void scan_fill_image(fz_context *ctx, fz_device *dev, fz_image *img, fz_matrix ctm, float alpha,
@@ -447,8 +450,10 @@ static void scan_fill_image_mask(fz_context *ctx, fz_device *dev, fz_image *img,
 	scan_image(dev, img, ctm);
 }
 
-/* 0 when the page draws no image big enough (or on error). */
-static float scan_dpi(fz_context *ctx, fz_page *page)
+/* The scan's resolution and bits (struct scan_device) into img's scan_dpi
+ * and scan_bilevel; 0 and false when the page draws no image big enough (or
+ * on error). */
+static void scan_of(fz_context *ctx, fz_page *page, struct rec_raster *img)
 {
 	struct scan_device *d = NULL;
 	fz_var(d);
@@ -461,11 +466,11 @@ static float scan_dpi(fz_context *ctx, fz_page *page)
 	}
 	fz_catch(ctx) {
 		fz_drop_device(ctx, (fz_device *)d);
-		return 0.0f;
+		return;
 	}
-	float dpi = d->dpi;
+	img->scan_dpi = d->dpi;
+	img->scan_bilevel = d->bilevel;
 	fz_drop_device(ctx, &d->super);
-	return dpi;
 }
 
 /* The page image read by OCR with the document's engines (made on its first
@@ -492,8 +497,8 @@ static enum kerr ocr_page(fz_context *ctx, fz_page *page, fz_matrix to_origin, i
 	struct rec_raster img = {
 		.pixels = fz_pixmap_samples(ctx, pix), .width = fz_pixmap_width(ctx, pix),
 		.height = fz_pixmap_height(ctx, pix), .stride = fz_pixmap_stride(ctx, pix), .dpi = REC_OCR_DPI,
-		.scan_dpi = scan_dpi(ctx, page),
 	};
+	scan_of(ctx, page, &img);
 	struct rec_page got = {0};
 	err = rec_ocr_page_with(*engines, &img, deadline_ms, &got);
 	fz_drop_pixmap(ctx, pix);

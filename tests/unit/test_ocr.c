@@ -1,6 +1,8 @@
 /* OCR corrections (ocr_fix.c), and OCR of a generated page image (ocr.c)
  * when the build has Tesseract. */
+#include <math.h>
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -710,6 +712,132 @@ static void test_ocr_scan_dpi(void **state)
 	}
 	free(buf);
 }
+/* The number strip as a 150 dpi black-and-white scan in a ruled cell whose
+ * lines are one pixel wide (a thin rule scanned at 150 dpi): the lines come
+ * back as rules, vertical ones too, and the numbers' serial is still read. */
+#define BW150_W 1100
+#define BW150_H 330
+#define BW150_TOP 40	/* the cell's top and bottom rules, pixels */
+#define BW150_BOTTOM 260
+#define BW150_LOW 292	/* the bottom of a cell one line high under it (0.2 in) */
+#define BW150_SIDE_X 300	/* that cell's side */
+#define BW150_RULE_TOL_PT 3.0f
+#define BW150_LINES_X {10, 500, BW150_W - 10}	/* the vertical lines, pixels */
+#define BW150_LINE_GREY 175	/* a thin line rendered at 300 dpi: light grey */
+#define BW150_INK 180	/* grey under this is ink: the strip's grey digits stay */
+
+static uint8_t *bw150_page(void)
+{
+	const char *src = getenv("KOUAN_SOURCE_DIR");
+	char path[4096];
+	snprintf(path, sizeof path, "%s/tests/fixtures/ocr/number_row.png", src ? src : ".");
+	PIX *pix = pixRead(path);
+	assert_non_null(pix);
+	PIX *grey = pixConvertTo8(pix, 0);
+	PIX *small = pixScaleGrayLI(grey, 0.75f, 0.75f);	/* 200 dpi to 150 */
+	pixDestroy(&pix);
+	pixDestroy(&grey);
+	assert_non_null(small);
+	uint8_t *buf = malloc((size_t)BW150_W * BW150_H);
+	assert_non_null(buf);
+	memset(buf, 255, (size_t)BW150_W * BW150_H);
+	int w = pixGetWidth(small), h = pixGetHeight(small);
+	for (int y = 0; y < h && 80 + y < BW150_H; y++)
+		for (int x = 0; x < w && 20 + x < BW150_W; x++) {
+			int v = (int)GET_DATA_BYTE(pixGetData(small) + (size_t)y * pixGetWpl(small), x);
+			buf[(size_t)(80 + y) * BW150_W + 20 + x] = v < BW150_INK ? 0 : 255;	/* thresholded: 1 bit */
+		}
+	pixDestroy(&small);
+	const int xs[] = BW150_LINES_X;
+	for (int x = xs[0]; x <= xs[2]; x++)
+		for (int t = 0; t < 2; t++)	/* horizontal lines two pixels thick */
+			buf[(size_t)(BW150_TOP + t) * BW150_W + x] = buf[(size_t)(BW150_BOTTOM + t) * BW150_W + x] =
+				buf[(size_t)(BW150_LOW + t) * BW150_W + x] = 0;
+	for (size_t k = 0; k < sizeof xs / sizeof xs[0]; k++)
+		for (int y = BW150_TOP; y <= BW150_LOW; y++)
+			buf[(size_t)y * BW150_W + xs[k]] = 0;
+	for (int y = BW150_BOTTOM; y <= BW150_LOW; y++)
+		buf[(size_t)y * BW150_W + BW150_SIDE_X] = 0;
+	return buf;
+}
+
+static bool has_vertical_rule(const struct rec_page *page, float x_pt, float min_pt)
+{
+	for (size_t i = 0; i < page->n_rules; i++) {
+		const struct rec_rule *r = &page->rules[i];
+		if (r->y1 - r->y0 > min_pt && r->x1 - r->x0 < BW150_RULE_TOL_PT &&
+			fabsf((r->x0 + r->x1) / 2.0f - x_pt) < BW150_RULE_TOL_PT)
+			return true;
+	}
+	return false;
+}
+
+/* The page enlarged 2x and its edges greyed (linear interpolation and a 3x3
+ * mean), as rendering a dense page of a 1-bit scan at 300 dpi does: more
+ * than one pixel in 20 grey, too many to tell it black and white from its
+ * pixels. */
+static uint8_t *enlarged(const uint8_t *buf, int w, int h)
+{
+	PIX *pix = pixCreate(w, h, 8);
+	assert_non_null(pix);
+	for (int y = 0; y < h; y++)
+		for (int x = 0; x < w; x++)
+			SET_DATA_BYTE(pixGetData(pix) + (size_t)y * pixGetWpl(pix), x, buf[(size_t)y * w + x]);
+	PIX *scaled = pixScaleGrayLI(pix, 2.0f, 2.0f);
+	pixDestroy(&pix);
+	assert_non_null(scaled);
+	PIX *big = pixBlockconvGray(scaled, NULL, 1, 1);
+	pixDestroy(&scaled);
+	assert_non_null(big);
+	uint8_t *out = malloc((size_t)w * h * 4);
+	assert_non_null(out);
+	for (int y = 0; y < 2 * h; y++)
+		for (int x = 0; x < 2 * w; x++)
+			out[(size_t)y * 2 * w + x] = (uint8_t)GET_DATA_BYTE(pixGetData(big) + (size_t)y * pixGetWpl(big), x);
+	pixDestroy(&big);
+	/* the vertical lines rendered thin and light, as a one-pixel line of a
+	 * 150 dpi scan comes out */
+	const int xs[] = BW150_LINES_X;
+	for (size_t k = 0; k < sizeof xs / sizeof xs[0]; k++)
+		for (int y = 2 * BW150_TOP; y <= 2 * BW150_BOTTOM; y++)
+			for (int x = 2 * xs[k] - 1; x <= 2 * xs[k] + 1; x++)
+				out[(size_t)y * 2 * w + x] = x == 2 * xs[k] ? BW150_LINE_GREY : 255;
+	return out;
+}
+
+/* Read as a 150 dpi raster, and rendered at 300 dpi with the scan known to
+ * be 1-bit (scan_bilevel): both times the three vertical lines are rules, so
+ * is the side of the cell one line high, and the number's serial is read. */
+static void test_ocr_bw150_rules(void **state)
+{
+	uint8_t *buf = bw150_page();
+	uint8_t *big = enlarged(buf, BW150_W, BW150_H);
+	const struct rec_raster imgs[] = {
+		{.pixels = buf, .width = BW150_W, .height = BW150_H, .stride = BW150_W, .dpi = 150, .scan_dpi = 150},
+		{.pixels = big, .width = 2 * BW150_W, .height = 2 * BW150_H, .stride = 2 * BW150_W, .dpi = 300,
+			.scan_dpi = 150, .scan_bilevel = true},
+	};
+	for (size_t m = 0; m < sizeof imgs / sizeof imgs[0]; m++) {
+		struct rec_page page;
+		assert_int_equal(rec_ocr_page(&imgs[m], now_ms() + 15000, &page), K_OK);
+		const int xs[] = BW150_LINES_X;
+		for (size_t k = 0; k < sizeof xs / sizeof xs[0]; k++)
+			assert_true(has_vertical_rule(&page, (float)xs[k] * 72.0f / 150.0f, 72.0f * 0.5f));
+		/* the one-line cell's side, shorter than a ruling line */
+		assert_true(has_vertical_rule(&page, BW150_SIDE_X * 72.0f / 150.0f, 72.0f * 0.15f));
+		char text[1024];
+		size_t n = 0;
+		for (size_t i = 0; i < page.n_glyphs && n + 1 < sizeof text; i++)
+			if (page.glyphs[i].cp < 128 && page.glyphs[i].cp > ' ')
+				text[n++] = (char)page.glyphs[i].cp;
+		text[n] = 0;
+		assert_non_null(strstr(text, "0002940551"));	/* its serial (in 1 bit at 150 dpi the year's 6 may read 5) */
+		free(page.glyphs);
+		free(page.rules);
+	}
+	free(buf);
+	free(big);
+}
 #endif
 
 int main(void)
@@ -739,6 +867,7 @@ int main(void)
 		cmocka_unit_test(test_ocr_page),
 		cmocka_unit_test(test_work_dpi),
 		cmocka_unit_test(test_ocr_scan_dpi),
+		cmocka_unit_test(test_ocr_bw150_rules),
 		cmocka_unit_test(test_fix_by_codes),
 		cmocka_unit_test(test_has_code_run),
 		cmocka_unit_test(test_code_number),
