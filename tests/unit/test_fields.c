@@ -138,7 +138,7 @@ static void build_inline_form(struct rec_doc *doc)
 
 /* The inline form as a scanned page: its glyphs at 0.8 and the n (printed,
  * read) pairs of table read wrong; free doc after. */
-static json_t *read_ocr_form(struct rec_doc *doc, const char *const (*table)[2], size_t n)
+static void build_ocr_form(struct rec_doc *doc, const char *const (*table)[2], size_t n)
 {
 	misreads = table;
 	n_misreads = n;
@@ -149,7 +149,22 @@ static json_t *read_ocr_form(struct rec_doc *doc, const char *const (*table)[2],
 	glyph_conf = 1.0f;
 	doc->scanned = 1;
 	doc->pages[0].ocr = 1;
+}
+
+/* The same, read. */
+static json_t *read_ocr_form(struct rec_doc *doc, const char *const (*table)[2], size_t n)
+{
+	build_ocr_form(doc, table, n);
 	return read_doc(doc);
+}
+
+/* Where the page's first glyphs a then b stand; n_glyphs when nowhere. */
+static size_t find_pair(const struct rec_page *p, uint32_t a, uint32_t b)
+{
+	for (size_t i = 0; i + 1 < p->n_glyphs; i++)
+		if (p->glyphs[i].cp == a && p->glyphs[i + 1].cp == b)
+			return i;
+	return p->n_glyphs;
 }
 
 /* OCR (issue 13): labels misread by a character or two (one replaced, one
@@ -184,16 +199,9 @@ static void ocr_label_split_by_rule(void **state)
 {
 	(void)state;
 	struct rec_doc doc;
-	glyph_conf = 0.8f;
-	build_inline_form(&doc);
-	glyph_conf = 1.0f;
-	doc.scanned = 1;
-	doc.pages[0].ocr = 1;
+	build_ocr_form(&doc, NULL, 0);
 	struct rec_page *p = &doc.pages[0];
-	size_t mao = p->n_glyphs;
-	for (size_t i = 0; i + 1 < p->n_glyphs && mao == p->n_glyphs; i++)
-		if (p->glyphs[i].cp == 0x6BDB && p->glyphs[i + 1].cp == 0x91CD)	/* 毛重 */
-			mao = i;
+	size_t mao = find_pair(p, 0x6BDB, 0x91CD);	/* 毛重 */
 	assert_true(mao < p->n_glyphs);
 	float x = p->glyphs[mao].x1, y = p->glyphs[mao].y0;
 	p->rules = realloc(p->rules, (p->n_rules + 1) * sizeof *p->rules);
@@ -213,16 +221,9 @@ static void ocr_item_no_wrapped(void **state)
 {
 	(void)state;
 	struct rec_doc doc;
-	glyph_conf = 0.8f;
-	build_inline_form(&doc);
-	glyph_conf = 1.0f;
-	doc.scanned = 1;
-	doc.pages[0].ocr = 1;
+	build_ocr_form(&doc, NULL, 0);
 	struct rec_page *p = &doc.pages[0];
-	size_t xiang = p->n_glyphs;
-	for (size_t i = 0; i + 1 < p->n_glyphs && xiang == p->n_glyphs; i++)
-		if (p->glyphs[i].cp == 0x9879 && p->glyphs[i + 1].cp == 0x53F7)
-			xiang = i;
+	size_t xiang = find_pair(p, 0x9879, 0x53F7);	/* 项号 */
 	assert_true(xiang < p->n_glyphs);
 	struct rec_glyph *a = &p->glyphs[xiang], *b = &p->glyphs[xiang + 1];
 	a->y0 -= WRAP_SHIFT;
@@ -372,17 +373,8 @@ static void ocr_declno_labels_lost(void **state)
 		{"海关编号：940220250000123457", "海天编臣：940220250000123457"},
 	};
 	for (int k = 0; k < 2; k++) {
-		misreads = k == 0 ? table : one;
-		n_misreads = 2;
-		glyph_conf = 0.8f;
 		struct rec_doc doc;
-		build_inline_form(&doc);
-		misreads = NULL;
-		n_misreads = 0;
-		glyph_conf = 1.0f;
-		doc.scanned = 1;
-		doc.pages[0].ocr = 1;
-		json_t *o = read_doc(&doc);
+		json_t *o = read_ocr_form(&doc, k == 0 ? table : one, 2);
 		json_t *no = json_object_get(o, "declaration_no");
 		if (k == 0) {
 			assert_string_equal(json_string_value(no), "940220250000123457");

@@ -491,24 +491,41 @@ static void test_ocr_refuses(void **state)
 	assert_int_equal(rec_ocr_page(&bad, now_ms() + 10000, &page), K_NO_TEXT);
 }
 
+/* The 8-bit image of tests/fixtures/ocr/NAME. */
+static PIX *fixture_grey(const char *name)
+{
+	const char *src = getenv("KOUAN_SOURCE_DIR");
+	char path[4096];
+	snprintf(path, sizeof path, "%s/tests/fixtures/ocr/%s", src ? src : ".", name);
+	PIX *pix = pixRead(path);
+	assert_non_null(pix);
+	PIX *grey = pixConvertTo8(pix, 0);
+	pixDestroy(&pix);
+	assert_non_null(grey);
+	return grey;
+}
+
+/* An 8-bit image's pixels, rows packed (the caller frees); its size in *w, *h. */
+static uint8_t *pix_bytes(PIX *grey, int *w, int *h)
+{
+	*w = pixGetWidth(grey);
+	*h = pixGetHeight(grey);
+	uint8_t *buf = malloc((size_t)*w * (size_t)*h);
+	assert_non_null(buf);
+	for (int y = 0; y < *h; y++)
+		for (int x = 0; x < *w; x++)
+			buf[(size_t)y * (size_t)*w + (size_t)x] = (uint8_t)GET_DATA_BYTE(pixGetData(grey) + (size_t)y * pixGetWpl(grey), x);
+	return buf;
+}
+
 /* A strip of a scanned declaration page (decl_033 at 200 dpi): text comes
  * back in reading order, in points, with confidences; the cell borders
  * become rules, not text. */
 static void test_ocr_page(void **state)
 {
-	const char *src = getenv("KOUAN_SOURCE_DIR");
-	char path[4096];
-	snprintf(path, sizeof path, "%s/tests/fixtures/ocr/number_row.png", src ? src : ".");
-	PIX *pix = pixRead(path);
-	assert_non_null(pix);
-	PIX *grey = pixConvertTo8(pix, 0);
-	pixDestroy(&pix);
-	int w = pixGetWidth(grey), h = pixGetHeight(grey);
-	uint8_t *buf = malloc((size_t)w * h);
-	assert_non_null(buf);
-	for (int y = 0; y < h; y++)
-		for (int x = 0; x < w; x++)
-			buf[(size_t)y * w + x] = (uint8_t)GET_DATA_BYTE(pixGetData(grey) + (size_t)y * pixGetWpl(grey), x);
+	PIX *grey = fixture_grey("number_row.png");
+	int w, h;
+	uint8_t *buf = pix_bytes(grey, &w, &h);
 	pixDestroy(&grey);
 	struct rec_raster img = {.pixels = buf, .width = w, .height = h, .stride = w, .dpi = 200};
 	struct rec_page page;
@@ -624,13 +641,8 @@ static void test_read_starred_qr(void **state)
 	PIX *pix = pixRead(path), *grey = pix ? pixConvertTo8(pix, 0) : NULL;
 	unlink(path);
 	assert_non_null(grey);
-	int w = pixGetWidth(grey), h = pixGetHeight(grey), wpl = pixGetWpl(grey);
-	uint8_t *px = malloc((size_t)w * (size_t)h);
-	assert_non_null(px);
-	l_uint32 *data = pixGetData(grey);
-	for (int y = 0; y < h; y++)
-		for (int x = 0; x < w; x++)
-			px[(size_t)y * (size_t)w + (size_t)x] = (uint8_t)GET_DATA_BYTE(data + y * wpl, x);
+	int w, h;
+	uint8_t *px = pix_bytes(grey, &w, &h);
 	char codes[OCR_CODE_MAX][OCR_CODE_LEN + 1];
 	assert_int_equal(ocr_read_codes(px, w, h, w, codes, OCR_CODE_MAX), 1);
 	assert_string_equal(codes[0], "021720261000014887");
@@ -668,22 +680,12 @@ static void test_work_dpi(void **state)
  * the boxes stay in points of the raster. */
 static void test_ocr_scan_dpi(void **state)
 {
-	const char *src = getenv("KOUAN_SOURCE_DIR");
-	char path[4096];
-	snprintf(path, sizeof path, "%s/tests/fixtures/ocr/number_row.png", src ? src : ".");
-	PIX *pix = pixRead(path);
-	assert_non_null(pix);
-	PIX *grey = pixConvertTo8(pix, 0);
+	PIX *grey = fixture_grey("number_row.png");
 	PIX *big = pixScaleGrayLI(grey, 1.5f, 1.5f);
-	pixDestroy(&pix);
 	pixDestroy(&grey);
 	assert_non_null(big);
-	int w = pixGetWidth(big), h = pixGetHeight(big);
-	uint8_t *buf = malloc((size_t)w * h);
-	assert_non_null(buf);
-	for (int y = 0; y < h; y++)
-		for (int x = 0; x < w; x++)
-			buf[(size_t)y * w + x] = (uint8_t)GET_DATA_BYTE(pixGetData(big) + (size_t)y * pixGetWpl(big), x);
+	int w, h;
+	uint8_t *buf = pix_bytes(big, &w, &h);
 	pixDestroy(&big);
 	const float scan[] = {300.0f, 0.0f};
 	for (size_t k = 0; k < sizeof scan / sizeof scan[0]; k++) {
@@ -728,14 +730,8 @@ static void test_ocr_scan_dpi(void **state)
 
 static uint8_t *bw150_page(void)
 {
-	const char *src = getenv("KOUAN_SOURCE_DIR");
-	char path[4096];
-	snprintf(path, sizeof path, "%s/tests/fixtures/ocr/number_row.png", src ? src : ".");
-	PIX *pix = pixRead(path);
-	assert_non_null(pix);
-	PIX *grey = pixConvertTo8(pix, 0);
+	PIX *grey = fixture_grey("number_row.png");
 	PIX *small = pixScaleGrayLI(grey, 0.75f, 0.75f);	/* 200 dpi to 150 */
-	pixDestroy(&pix);
 	pixDestroy(&grey);
 	assert_non_null(small);
 	uint8_t *buf = malloc((size_t)BW150_W * BW150_H);
@@ -789,11 +785,10 @@ static uint8_t *enlarged(const uint8_t *buf, int w, int h)
 	PIX *big = pixBlockconvGray(scaled, NULL, 1, 1);
 	pixDestroy(&scaled);
 	assert_non_null(big);
-	uint8_t *out = malloc((size_t)w * h * 4);
-	assert_non_null(out);
-	for (int y = 0; y < 2 * h; y++)
-		for (int x = 0; x < 2 * w; x++)
-			out[(size_t)y * 2 * w + x] = (uint8_t)GET_DATA_BYTE(pixGetData(big) + (size_t)y * pixGetWpl(big), x);
+	int bw, bh;
+	uint8_t *out = pix_bytes(big, &bw, &bh);
+	assert_int_equal(bw, 2 * w);
+	assert_int_equal(bh, 2 * h);
 	pixDestroy(&big);
 	/* the vertical lines rendered thin and light, as a one-pixel line of a
 	 * 150 dpi scan comes out */
