@@ -444,6 +444,7 @@ static void run_stream(struct stream *st, int kill_it)
 		pthread_cond_wait(&st->cv, &st->mu);
 	pthread_mutex_unlock(&st->mu);
 	if (kill_it) {
+		assert_true(a.pid > 0);	/* kill(0) would signal the whole process group, ctest included */
 		kill(a.pid, SIGKILL);
 		waitpid(a.pid, NULL, 0);
 		a.pid = 0;
