@@ -25,6 +25,7 @@ struct slot {
 	unsigned char started;	/* libmicrohttpd took it: only then may it be shut down */
 	unsigned char key[CONNS_ADDR_BYTES];
 	_Atomic int64_t deadline_us;	/* 0: none; set without the lock on the request path */
+	atomic_int between;	/* no request under way: before the first head, or after an answer was sent */
 };
 
 struct conns {
@@ -157,6 +158,7 @@ enum conns_verdict conns_add(struct conns *t, int fd, const unsigned char key[CO
 		s->exempt = (unsigned char)(exempt != 0);
 		memcpy(s->key, key, CONNS_ADDR_BYTES);
 		atomic_store(&s->deadline_us, deadline_us);
+		atomic_store(&s->between, 1);
 		a->n++;
 		t->open++;
 		if (fd >= t->high_fd)
@@ -201,6 +203,35 @@ void conns_set_deadline(struct conns *t, int fd, int64_t deadline_us)
 {
 	if (fd >= 0 && fd < t->max_fd)
 		atomic_store_explicit(&t->slots[fd].deadline_us, deadline_us, memory_order_relaxed);
+}
+
+void conns_set_between(struct conns *t, int fd, int between)
+{
+	if (fd >= 0 && fd < t->max_fd)
+		atomic_store(&t->slots[fd].between, between);
+}
+
+/* Nothing of fd's next request arrived yet: none read, none waiting to be. */
+static int nothing_waiting(int fd)
+{
+	int unread = 0;
+	return ioctl(fd, FIONREAD, &unread) == 0 && unread == 0;
+}
+
+size_t conns_close_between(struct conns *t)
+{
+	size_t n = 0;
+	pthread_mutex_lock(&t->lock);
+	for (int fd = 0; fd < t->high_fd; fd++) {
+		struct slot *s = &t->slots[fd];
+		if (!s->used || !s->started || !atomic_load(&s->between) || !nothing_waiting(fd))
+			continue;
+		(void)shutdown(fd, SHUT_RDWR);
+		atomic_store(&s->between, 0);	/* shut down once */
+		n++;
+	}
+	pthread_mutex_unlock(&t->lock);
+	return n;
 }
 
 size_t conns_expire(struct conns *t, int64_t now_us)

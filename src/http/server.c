@@ -60,6 +60,7 @@ int http_library_available(void);	/* mhd_lazy.c */
 #define BODY_FIRST_CAP 4096	/* a body's first buffer; doubled up to its limit */
 #define ACCEPT_BATCH 64		/* connections taken per wake-up before polling again */
 #define ACCEPT_PAUSE_MS 100	/* out of descriptors or memory: wait this long before the next accept */
+#define QUIESCE_POLL_US 10000	/* how often a stopping server looks whether its connections are done */
 
 struct header {
 	char *name, *value;
@@ -107,7 +108,7 @@ struct http_server {
 	http_observer observer;
 	atomic_int in_flight;
 	atomic_ullong next_id;
-	int quiesced;		/* http_quiesce ran: no acceptor, no listening socket */
+	atomic_int quiesced;	/* http_quiesce ran: no acceptor, no listening socket; answers close their connection */
 };
 
 int64_t http_now_us(void)
@@ -253,6 +254,8 @@ static void queue(struct http_request *req, int status, const char *type, const 
 	if (type)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
 	MHD_add_response_header(r, "X-Request-Id", req->request_id);
+	if (atomic_load(&req->srv->quiesced))	/* stopping: no next request on this connection */
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
 	for (int i = 0; i < req->n_headers; i++)
 		MHD_add_response_header(r, req->headers[i].name, req->headers[i].value);
 	req->answered = 1;
@@ -410,6 +413,7 @@ static void head_arrived(struct http_server *srv, struct MHD_Connection *conn, c
 	struct http_request *req = request_new(srv, conn, url, method, version);
 	*con_cls = req;
 	atomic_fetch_add(&srv->in_flight, 1);
+	conns_set_between(srv->conns, req->fd, 0);
 	conns_set_deadline(srv->conns, req->fd, http_now_us() + (int64_t)srv->cfg.limits.body_timeout_s * US_PER_S);
 	if (req->refusal != K_OK)
 		refuse_now(req);
@@ -498,8 +502,10 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	free(req->body);
 	free(req->pending_type);
 	free(req->pending_body);
+	int fd = req->fd;
 	free(req);
 	*con_cls = NULL;
+	conns_set_between(srv->conns, fd, 1);
 	atomic_fetch_sub(&srv->in_flight, 1);
 }
 
@@ -616,6 +622,22 @@ static void take(struct http_server *srv, int fd, const struct sockaddr *peer, s
 	}
 	if (MHD_add_connection(srv->daemon, fd, peer, pl) != MHD_YES)
 		conns_remove(srv->conns, fd);	/* libmicrohttpd has closed it */
+}
+
+/* The connections the kernel completed but nobody accepted yet, taken as
+ * the acceptor would: closing the listening socket with them in its queue
+ * would reset them under the request their client has already sent. */
+static void take_waiting(struct http_server *srv)
+{
+	for (int i = 0; i < LISTEN_BACKLOG; i++) {
+		struct sockaddr_storage peer;
+		socklen_t pl = sizeof peer;
+		int fd = accept4(srv->listen_fd, (struct sockaddr *)&peer, &pl, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd >= 0)
+			take(srv, fd, (const struct sockaddr *)&peer, pl);
+		else if (errno != EINTR && errno != ECONNABORTED && errno != EPROTO)
+			return;	/* EAGAIN: none left */
+	}
 }
 
 /* Waits for connections (or the stop byte) and gives each to the pool;
@@ -808,12 +830,21 @@ void http_quiesce(struct http_server *srv, int grace_ms)
 	 * connections are refused while those in flight finish */
 	(void)!write(srv->stop_pipe[1], "x", 1);
 	pthread_join(srv->acceptor, NULL);
+	take_waiting(srv);
 	close(srv->listen_fd);
 	close(srv->stop_pipe[0]);
 	close(srv->stop_pipe[1]);
+	/* keep-alive connections between requests are closed now, those under
+	 * a request once it is answered (Connection: close): a proxy then sends
+	 * its next request elsewhere rather than into a connection closed under it */
 	int64_t until = http_now_us() + (int64_t)grace_ms * 1000;
-	while (atomic_load(&srv->in_flight) > 0 && http_now_us() < until)
-		usleep(10000);
+	for (;;) {
+		(void)conns_close_between(srv->conns);
+		int idle = atomic_load(&srv->in_flight) == 0 && conns_open(srv->conns) == 0;
+		if (idle || http_now_us() >= until)
+			break;
+		usleep(QUIESCE_POLL_US);
+	}
 }
 
 void http_stop(struct http_server *srv, int grace_ms)
