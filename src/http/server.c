@@ -624,20 +624,32 @@ static void take(struct http_server *srv, int fd, const struct sockaddr *peer, s
 		conns_remove(srv->conns, fd);	/* libmicrohttpd has closed it */
 }
 
+enum accepted { ACCEPT_TOOK, ACCEPT_NONE, ACCEPT_FAILED };
+
+/* One connection off the listening socket, given to the pool: ACCEPT_TOOK
+ * (also for one the client gave up before it was taken: try again),
+ * ACCEPT_NONE when none is waiting, ACCEPT_FAILED (errno) otherwise. */
+static enum accepted accept_one(struct http_server *srv)
+{
+	struct sockaddr_storage peer;
+	socklen_t pl = sizeof peer;
+	int fd = accept4(srv->listen_fd, (struct sockaddr *)&peer, &pl, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	if (fd >= 0) {
+		take(srv, fd, (const struct sockaddr *)&peer, pl);
+		return ACCEPT_TOOK;
+	}
+	if (errno == EINTR || errno == ECONNABORTED || errno == EPROTO)
+		return ACCEPT_TOOK;
+	return errno == EAGAIN || errno == EWOULDBLOCK ? ACCEPT_NONE : ACCEPT_FAILED;
+}
+
 /* The connections the kernel completed but nobody accepted yet, taken as
  * the acceptor would: closing the listening socket with them in its queue
  * would reset them under the request their client has already sent. */
 static void take_waiting(struct http_server *srv)
 {
-	for (int i = 0; i < LISTEN_BACKLOG; i++) {
-		struct sockaddr_storage peer;
-		socklen_t pl = sizeof peer;
-		int fd = accept4(srv->listen_fd, (struct sockaddr *)&peer, &pl, SOCK_NONBLOCK | SOCK_CLOEXEC);
-		if (fd >= 0)
-			take(srv, fd, (const struct sockaddr *)&peer, pl);
-		else if (errno != EINTR && errno != ECONNABORTED && errno != EPROTO)
-			return;	/* EAGAIN: none left */
-	}
+	for (int i = 0; i < LISTEN_BACKLOG && accept_one(srv) == ACCEPT_TOOK; i++)
+		;
 }
 
 /* Waits for connections (or the stop byte) and gives each to the pool;
@@ -661,21 +673,12 @@ static void *accept_loop(void *arg)
 		}
 		if (pf[1].revents)
 			return NULL;
-		for (int i = 0; i < ACCEPT_BATCH && pf[0].revents; i++) {
-			struct sockaddr_storage peer;
-			socklen_t pl = sizeof peer;
-			int fd = accept4(srv->listen_fd, (struct sockaddr *)&peer, &pl, SOCK_NONBLOCK | SOCK_CLOEXEC);
-			if (fd >= 0) {
-				take(srv, fd, (const struct sockaddr *)&peer, pl);
-				continue;
-			}
-			if (errno == EINTR || errno == ECONNABORTED || errno == EPROTO)
-				continue;
-			if (errno != EAGAIN && errno != EWOULDBLOCK) {
-				log_warn("msg=\"accept failed\" errno=%d", errno);
-				(void)poll(&pf[1], 1, ACCEPT_PAUSE_MS);	/* EMFILE and the like: give the pool time */
-			}
-			break;
+		enum accepted got = ACCEPT_TOOK;
+		for (int i = 0; i < ACCEPT_BATCH && pf[0].revents && got == ACCEPT_TOOK; i++)
+			got = accept_one(srv);
+		if (got == ACCEPT_FAILED) {
+			log_warn("msg=\"accept failed\" errno=%d", errno);
+			(void)poll(&pf[1], 1, ACCEPT_PAUSE_MS);	/* EMFILE and the like: give the pool time */
 		}
 	}
 }

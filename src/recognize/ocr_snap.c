@@ -10,6 +10,7 @@
 #include "recognize/ocr_fix.h"
 #include "recognize/ocr_places.h"
 #include "recognize/ocr_snap.h"
+#include "validate/validate.h"
 
 #define SNAP_MAX_CP 128		/* code points of a value looked at */
 #define SNAP_CONF 0.8		/* confidence of a value the table chose */
@@ -574,17 +575,6 @@ void ocr_snap_fields(json_t *out, json_t *conf)
 	repair_company(out, conf, "producer");
 }
 
-static bool is_province(uint32_t cp)
-{
-	static const char provinces[] = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼";
-	uint32_t v[64];
-	size_t n = utf8_decode(provinces, v, 64);
-	for (size_t i = 0; i < n; i++)
-		if (v[i] == cp)
-			return true;
-	return false;
-}
-
 static bool is_ascii_alnum(uint32_t cp)
 {
 	return (cp >= '0' && cp <= '9') || (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z');
@@ -608,7 +598,7 @@ char *ocr_snap_join_codes(const char *text)
 			prev = 0;
 			continue;
 		}
-		if (cp == ' ' && (is_ascii_alnum(prev) || is_province(prev))) {
+		if (cp == ' ' && (is_ascii_alnum(prev) || plate_is_province(prev))) {
 			size_t j = i;
 			while (j < len && u[j] == ' ')
 				j++;

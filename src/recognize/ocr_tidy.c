@@ -9,6 +9,7 @@
 #include "recognize/ocr_fix.h"
 #include "recognize/ocr_snap.h"
 #include "recognize/ocr_tidy.h"
+#include "validate/validate.h"
 
 #define TIDY_MAX_TOKEN 32	/* code points of a token compared by edit distance */
 #define TIDY_LABEL_LOOK 4	/* code points before the leaked label that may be junk */
@@ -354,17 +355,6 @@ char *ocr_tidy_remarks(const char *text)
 
 /* ---- the transport name ---- */
 
-static bool is_province(uint32_t cp)
-{
-	static const char provinces[] = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼";
-	struct cps p = decode(provinces);
-	bool found = false;
-	for (size_t i = 0; i < p.n && !found; i++)
-		found = p.v[i] == cp;
-	free(p.v);
-	return found;
-}
-
 /* A letter read in lower case is its capital: not a misread. */
 static uint32_t upper(uint32_t c)
 {
@@ -472,9 +462,9 @@ static size_t label_tail_end(const struct cps *t, size_t from)
 	size_t end = from, j = i;
 	while (j < t->n && (is_space(t->v[j]) || is_colon(t->v[j])))
 		j++;	/* issue 13: "及航次号 : 新B62766" */
-	if (j > i && j < t->n && is_province(t->v[j]))
+	if (j > i && j < t->n && plate_is_province(t->v[j]))
 		i = j;
-	if (n >= TIDY_TAIL_MIN && i < t->n && (is_alnum(t->v[i]) || t->v[i] == '@' || is_province(t->v[i])))
+	if (n >= TIDY_TAIL_MIN && i < t->n && (is_alnum(t->v[i]) || t->v[i] == '@' || plate_is_province(t->v[i])))
 		for (size_t m = TIDY_TAIL_MIN; m <= n + 1 && m < label.n && end == from; m++)
 			if ((size_t)distance(v, n, label.v + label.n - m, m) * 2 <= n)
 				end = i;
@@ -499,7 +489,7 @@ static size_t after_label_colon(const struct cps *t)
 	if (e == 0 || !is_han(t->v[e - 1]))
 		return 0;
 	for (size_t i = 0; i < e; i++)
-		if (is_province(t->v[i]) || t->v[i] == '/')
+		if (plate_is_province(t->v[i]) || t->v[i] == '/')
 			return 0;
 	return c + 1;
 }
@@ -514,7 +504,7 @@ static size_t before_next_label(const struct cps *t, size_t a, size_t b)
 		c++;
 	if (c == b)
 		return b;
-	while (c > a && (is_space(t->v[c - 1]) || (is_han(t->v[c - 1]) && !is_province(t->v[c - 1]))))
+	while (c > a && (is_space(t->v[c - 1]) || (is_han(t->v[c - 1]) && !plate_is_province(t->v[c - 1]))))
 		c--;
 	return c;
 }
@@ -544,7 +534,7 @@ char *ocr_tidy_transport(const char *tname, const char *remarks)
 		}
 	}
 	while (i < b) {
-		if (!is_alnum(t.v[i]) || (i > a && is_alnum(t.v[i - 1])) || (i > a && is_han(t.v[i - 1]) && !is_province(t.v[i - 1]))) {
+		if (!is_alnum(t.v[i]) || (i > a && is_alnum(t.v[i - 1])) || (i > a && is_han(t.v[i - 1]) && !plate_is_province(t.v[i - 1]))) {
 			cps_push(&out, t.v[i++]);
 			continue;
 		}
@@ -553,7 +543,7 @@ char *ocr_tidy_transport(const char *tname, const char *remarks)
 			e++;
 		if (e == b || !is_han(t.v[e]))
 			kz_plate(t.v + i, e - i);
-		if (i > a && is_province(t.v[i - 1]) && (e - i == 6 || e - i == 7) && as_letter(t.v[i]))
+		if (i > a && plate_is_province(t.v[i - 1]) && (e - i == 6 || e - i == 7) && as_letter(t.v[i]))
 			t.v[i] = as_letter(t.v[i]);	/* a Chinese plate: a letter after the province */
 		cps_append(&out, t.v + i, e - i);
 		i = e;
@@ -912,7 +902,7 @@ static bool holds_plate(const struct cps *t)
 			if (kz_plate(w, TIDY_KZ_PLATE) && !memcmp(w, t->v + i, sizeof w))
 				return true;
 		}
-		if (i > 0 && is_province(t->v[i - 1]) && e > i)
+		if (i > 0 && plate_is_province(t->v[i - 1]) && e > i)
 			return true;
 		i = e > i ? e : i + 1;
 	}
@@ -1042,7 +1032,7 @@ static uint32_t plate_province(const struct cps *t, size_t i)
 {
 	if (i > 0 && is_han(t->v[i - 1]))
 		return 0;
-	return is_province(t->v[i]) ? t->v[i] : province_read_as(t->v[i]);
+	return plate_is_province(t->v[i]) ? t->v[i] : province_read_as(t->v[i]);
 }
 
 /* The plate at t[i] (its province maybe misread) put into out without the
