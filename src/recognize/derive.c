@@ -7,6 +7,7 @@
 
 #include "recognize/fields_util.h"
 #include "recognize/form.h"
+#include "recognize/ocr_agree.h"
 #include "recognize/ocr_fix.h"
 #include "recognize/ocr_snap.h"
 #include "recognize/ocr_places.h"
@@ -674,11 +675,58 @@ static void check_transport_name(const char *tname, json_t *warnings)
 	}
 }
 
+/* OCR (issue 4): the remarks made ready for finding plates: provinces put
+ * right, codes joined, plates ended, Kazakh plates' look-alikes set. */
+static char *remarks_for_plates(const char *remarks)
+{
+	char *p = ocr_tidy_plate_provinces(remarks);	/* issue 13: 珍B2367挂 -> 豫B2367挂 */
+	char *j = ocr_snap_join_codes(p);
+	char *k = ocr_tidy_split_trailers(j);
+	char *joined = ocr_tidy_kz_plates(k);	/* issue 13: Kazakh plates' look-alikes, runs cut */
+	free(p);
+	free(j);
+	free(k);
+	return joined;
+}
+
+#define CONF_AGREE_TAKEN 0.8	/* a transport name the remarks' copy of its plates put right */
+
+static void conf_lower(json_t *conf, const char *key, double c)
+{
+	json_t *was = json_object_get(conf, key);
+	confset(conf, key, json_is_number(was) ? fmin(json_number_value(was), c) : c);
+}
+
+/* OCR (issue 13): the transport name's plates against the remarks' first
+ * plates (ocr_agree_transport): one failing the plate rules put right by the
+ * other, below sure; the two passing and differing, or one failing that the
+ * other cannot settle, not sure. Returns how they compared. */
+static enum ocr_agree agree_transport(json_t *out, json_t *conf, const char *joined)
+{
+	json_t *rplates = json_array();
+	int trucks = 0;
+	plates_from(joined, rplates, &trucks, 1);
+	char *fixed = NULL;
+	enum ocr_agree how = ocr_agree_transport(json_string_value(json_object_get(out, "transport_name")),
+		rplates, &fixed);
+	json_decref(rplates);
+	if (how == OCR_AGREE_TAKEN) {
+		json_object_set_new(out, "transport_name", json_string(fixed));
+		conf_lower(conf, "transport_name", CONF_AGREE_TAKEN);
+	} else if (how == OCR_AGREE_CONFLICT || how == OCR_AGREE_UNRULY) {
+		conf_lower(conf, "transport_name", CONF_UNSURE);
+	}
+	free(fixed);
+	return how;
+}
+
 /* Plates: the transport name's first, then the remarks'. Returns the
  * remarks with codes joined for OCR (to be freed), or NULL. */
 static char *derive_plates(json_t *out, json_t *conf, json_t *warnings, const char *remarks, float remarks_conf,
 	int scanned, json_t **plates_out)
 {
+	char *joined = scanned ? remarks_for_plates(remarks) : NULL;
+	enum ocr_agree agreed = scanned ? agree_transport(out, conf, joined) : OCR_AGREE_NOTHING;
 	const char *tname = json_string_value(json_object_get(out, "transport_name"));
 	json_t *plates = json_array();
 	int trucks = 0;
@@ -686,19 +734,10 @@ static char *derive_plates(json_t *out, json_t *conf, json_t *warnings, const ch
 		plates_from(tname, plates, &trucks, 0);
 		check_transport_name(tname, warnings);
 	}
-	char *joined = NULL;
-	if (scanned) {	/* OCR (issue 4): codes joined, plates ended */
-		char *p = ocr_tidy_plate_provinces(remarks);	/* issue 13: 珍B2367挂 -> 豫B2367挂 */
-		char *j = ocr_snap_join_codes(p);
-		char *k = ocr_tidy_split_trailers(j);
-		joined = ocr_tidy_kz_plates(k);	/* issue 13: Kazakh plates' look-alikes, runs cut */
-		free(p);
-		free(j);
-		free(k);
-	}
 	plates_from(joined ? joined : remarks, plates, &trucks, 1);
 	json_object_set_new(out, "plates", plates);
-	conf_list(conf, "plates", plates, remarks_conf * CONF_SURE, NULL);
+	double pc = remarks_conf * CONF_SURE;
+	conf_list(conf, "plates", plates, agreed == OCR_AGREE_CONFLICT ? fmin(pc, CONF_UNSURE) : pc, NULL);
 	json_object_set_new(out, "truck_count", json_integer(trucks));
 	confset(conf, "truck_count", remarks_conf * CONF_SURE);
 	*plates_out = plates;

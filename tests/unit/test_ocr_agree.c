@@ -1,0 +1,79 @@
+/* ocr_agree.c: values a scanned declaration states twice, made to agree. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "recognize/ocr_agree.h"
+
+/* ocr_agree_transport on tname against plates: the result, and the name
+ * taken (or NULL when none). */
+static void agree(const char *tname, const json_t *plates, enum ocr_agree want, const char *want_name)
+{
+	char *got = NULL;
+	assert_int_equal(ocr_agree_transport(tname, plates, &got), want);
+	if (want_name) {
+		assert_non_null(got);
+		assert_string_equal(got, want_name);
+	} else {
+		assert_null(got);
+	}
+	free(got);
+}
+
+/* A transport name whose plate fails the plate rules takes the remarks'
+ * copy, its voyage date kept: a province misread, a letter or the trailer's
+ * 挂 lost, a slash read 7, a speck before it. */
+static void test_transport_takes_remarks_copy(void **state)
+{
+	(void)state;
+	json_t *one = json_pack("[s,s,s]", "豫B97715", "豫B5569挂", "新D46205");
+	agree("窗B97715/20240512", one, OCR_AGREE_TAKEN, "豫B97715/20240512");
+	json_t *lone = json_pack("[s]", "新B97715");
+	agree("一新B97715", lone, OCR_AGREE_TAKEN, "新B97715");
+	json_decref(lone);
+	json_t *two = json_pack("[s,s,s]", "陕E54387", "新B4490挂", "新B23924");
+	agree("陕E54387/ 新4490挂", two, OCR_AGREE_TAKEN, "陕E54387/新B4490挂");
+	agree("陕E54387/ 新B4490", two, OCR_AGREE_TAKEN, "陕E54387/新B4490挂");
+	agree("陕E543877新B4490挂", two, OCR_AGREE_TAKEN, "陕E54387/新B4490挂");
+	agree("E54387", two, OCR_AGREE_TAKEN, "陕E54387");
+	/* read alike: nothing to do */
+	agree("陕E54387/新B4490挂", two, OCR_AGREE_SAME, NULL);
+	agree("豫B97715/20240512", one, OCR_AGREE_SAME, NULL);
+	json_decref(one);
+	json_decref(two);
+}
+
+/* Two copies that both pass the plate rules and differ are not settled:
+ * the transport name stays, the caller makes neither sure; a name whose
+ * plate fails and that the remarks do not repeat is not sure either. */
+static void test_transport_conflicts(void **state)
+{
+	(void)state;
+	json_t *plates = json_pack("[s,s]", "陕E64888", "豫B7238挂");
+	agree("陕E64883", plates, OCR_AGREE_CONFLICT, NULL);
+	agree("陕E25871/玉62367挂", plates, OCR_AGREE_UNRULY, NULL);
+	/* far from every prefix, plates that pass: another list, nothing said */
+	agree("新F12345", plates, OCR_AGREE_NOTHING, NULL);
+	/* a transit number, no list, no name: nothing to compare */
+	agree("@9402202541507970", plates, OCR_AGREE_NOTHING, NULL);
+	json_t *none = json_array();
+	agree("陕E64883", none, OCR_AGREE_NOTHING, NULL);
+	agree(NULL, plates, OCR_AGREE_NOTHING, NULL);
+	json_decref(none);
+	json_decref(plates);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_transport_takes_remarks_copy),
+		cmocka_unit_test(test_transport_conflicts),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
