@@ -2160,6 +2160,8 @@ static int item_prices(struct item_band *b, json_t *it, double qty, int scanned)
 			sure = 0;
 		if (scanned && fu_total_by_product(qty, price, &total))	/* OCR (issue 13): two misreads */
 			sure = 0;
+		else if (scanned && fu_price_extra_char(qty, &price, &total))	/* issue 13: a speck in the price */
+			sure = 0;
 	} else if (nn == 1 && (from_price == 1 || (scanned && first_of_three == 1)) && !isnan(qty)) {
 		/* OCR lost the total of a unit price column of its own (or, on a
 		 * scan, the total under the price of the combined column): the

@@ -573,6 +573,18 @@ static int text_edits(const char *a, const char *b)
 	return row[nb];
 }
 
+#define TOTAL_SUFFIX_MIN_DIGITS 5	/* digits a total that lost its leading ones still shows */
+
+/* The total's text is the product's with its leading digits lost (the cell
+ * cut at its left): a tail of it holding the point and enough digits. */
+static int lost_leading_digits(const char *want, const char *got)
+{
+	size_t nw = strlen(want), ng = strlen(got), digits = 0;
+	for (const char *c = got; *c; c++)
+		digits += *c >= '0' && *c <= '9';
+	return ng < nw && strchr(got, '.') && digits >= TOTAL_SUFFIX_MIN_DIGITS && strcmp(want + nw - ng, got) == 0;
+}
+
 int fu_total_by_product(double qty, double price, double *total)
 {
 	if (isnan(qty) || isnan(price) || isnan(*total) || qty <= 0 || price <= 0 || arith_holds(qty, price, *total))
@@ -584,10 +596,44 @@ int fu_total_by_product(double qty, double price, double *total)
 	/* the point where it was printed: a total a point away in magnitude is
 	 * the price's point lost, or the total's, which the product cannot tell */
 	size_t int_want = strcspn(want, "."), int_got = strcspn(got, ".");
-	if (strlen(want) < TOTAL_MIN_CHARS || text_edits(want, got) > FU_TOTAL_MAX_EDITS ||
-	    (int_want > int_got ? int_want - int_got : int_got - int_want) > TOTAL_MAX_LENGTH_CHANGE)
+	int near = text_edits(want, got) <= FU_TOTAL_MAX_EDITS &&
+		(int_want > int_got ? int_want - int_got : int_got - int_want) <= TOTAL_MAX_LENGTH_CHANGE;
+	if (strlen(want) < TOTAL_MIN_CHARS || !(near || lost_leading_digits(want, got)))
 		return 0;
 	*total = product;
+	return 1;
+}
+
+#define PRICE_TEXT_DECIMALS 6	/* a unit price's text as read: more decimals than printed show a speck */
+
+/* OCR (issue 13): a unit price read with one character too many (a speck
+ * read as a digit: "50.995" for 50.99, "2.95031" for 2.9503) and a total
+ * that does not add up: the price without one of its characters whose
+ * product the total reads as (fu_total_by_product). Both are replaced when
+ * exactly one such price exists; returns 1 then. */
+int fu_price_extra_char(double qty, double *price, double *total)
+{
+	if (isnan(qty) || isnan(*price) || isnan(*total) || qty <= 0 || *price <= 0 || arith_holds(qty, *price, *total))
+		return 0;
+	char text[ARITH_MAX_CHARS + 8];
+	arith_text(*price, PRICE_TEXT_DECIMALS, text, sizeof text);
+	size_t n = strlen(text);
+	int found = 0;
+	double pick_price = 0, pick_total = 0;
+	for (size_t at = 0; at < n && n <= ARITH_MAX_CHARS; at++) {
+		double p, t = *total;
+		if (!arith_edit(text, at, ARITH_DROP, 0, &p) || p <= 0 || !fu_total_by_product(qty, p, &t))
+			continue;
+		if (found && fabs(p - pick_price) <= ARITH_CENT_HALF / 2)
+			continue;	/* the same price by dropping another of a run of one digit */
+		found++;
+		pick_price = p;
+		pick_total = t;
+	}
+	if (found != 1)
+		return 0;
+	*price = pick_price;
+	*total = pick_total;
 	return 1;
 }
 

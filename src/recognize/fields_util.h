@@ -92,10 +92,16 @@ int fu_item_no_loose(const char *s, long *out);
 size_t fu_merge_row_starts(float *ys, size_t n, float tol);
 /* OCR: a total that does not add up, misread in up to FU_TOTAL_MAX_EDITS
  * characters as printed ("13264850.25" for 3264850.26), while quantity and
- * price agree with it that far: the product replaces it. Returns 1 when it
+ * price agree with it that far, or that lost its leading digits ("2083.33"
+ * for 102083.33): the product replaces it. Returns 1 when it
  * did (use after fu_repair_price found no single edit). */
 #define FU_TOTAL_MAX_EDITS 2
 int fu_total_by_product(double qty, double price, double *total);
+/* OCR (issue 13): a unit price read with one character too many and a total
+ * that does not add up: the price without the one character whose product
+ * the total reads as (fu_total_by_product), when exactly one does; both
+ * replaced, returns 1. */
+int fu_price_extra_char(double qty, double *price, double *total);
 /* 美元 / USD / 502 -> "USD". */
 int fu_currency(const char *text, char *iso, size_t cap);
 /* "502/2900/3", "USD/2900.00/3" -> USD, 2900, "3". */

@@ -1189,6 +1189,57 @@ static void ocr_combined_total_lost(void **state)
 	rec_doc_free(&doc);
 }
 
+/* OCR (issue 13): a total whose leading digits were lost ("2083.33" for
+ * 102083.33) takes the product; a unit price with a speck read as a digit
+ * ("50.995" for 50.99, "2.95031" for 2.9503) beside a total that is
+ * misread too: the one price without a character whose product the total
+ * reads as. None when no such price, or when it adds up already. */
+static void price_with_a_speck(void **state)
+{
+	(void)state;
+	double total = 2083.33;
+	assert_true(fu_total_by_product(34601, 2.9503, &total));
+	assert_true(fabs(total - 102083.33) < 0.001);
+	total = 83.33;	/* too few digits left to tell */
+	assert_false(fu_total_by_product(34601, 2.9503, &total));
+	double price = 50.995;
+	total = 72617.7;
+	assert_true(fu_price_extra_char(11230, &price, &total));
+	assert_true(fabs(price - 50.99) < 1e-9 && fabs(total - 572617.7) < 0.001);
+	price = 2.95031;
+	total = 2083.33;
+	assert_true(fu_price_extra_char(34601, &price, &total));
+	assert_true(fabs(price - 2.9503) < 1e-9 && fabs(total - 102083.33) < 0.001);
+	price = 14389;	/* no price a character shorter fits the total */
+	total = 256800;
+	assert_false(fu_price_extra_char(6, &price, &total));
+	assert_true(price == 14389 && total == 256800);
+	price = 4.214;	/* adds up */
+	total = 117469.46;
+	assert_false(fu_price_extra_char(27876, &price, &total));
+}
+
+/* The same on a scanned item: its total taken from the repaired price, not
+ * sure. */
+static void ocr_price_speck_item(void **state)
+{
+	(void)state;
+	static const char *const items[][9] = {
+		{"1", "5702420090", "地毯", "0|3|化纤", "11230条", "50.995", "72617.70", "11230条", ""},
+	};
+	struct rec_doc doc;
+	build_ruled_scan(&doc, items, 1);
+	json_t *o = read_doc(&doc);
+	json_t *it = json_array_get(json_object_get(o, "items"), 0);
+	assert_true(fabs(json_number_value(json_object_get(it, "unit_price")) - 50.99) < 1e-6);
+	assert_true(fabs(json_number_value(json_object_get(it, "total")) - 572617.70) < 0.005);
+	assert_true(fabs(json_number_value(json_object_get(o, "total_value")) - 572617.70) < 0.005);
+	assert_true(json_number_value(json_object_get(json_object_get(o, "confidence"), "items.0.total")) < 0.9);
+	assert_true(json_number_value(json_object_get(json_object_get(o, "confidence"), "total_value")) < 0.9);
+	json_decref(o);
+	rec_doc_free(&doc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1208,6 +1259,8 @@ int main(void)
 		cmocka_unit_test(ocr_item_cells_without_headers),
 		cmocka_unit_test(ocr_vin_runs),
 		cmocka_unit_test(ocr_transport_agrees_with_remarks),
+		cmocka_unit_test(price_with_a_speck),
+		cmocka_unit_test(ocr_price_speck_item),
 		cmocka_unit_test(price_arithmetic_repairs),
 		cmocka_unit_test(ocr_declno_labels_lost),
 		cmocka_unit_test(hs_code_lead),
