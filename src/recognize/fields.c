@@ -1998,7 +1998,25 @@ static void add_quantity(struct qty_read *got, const char *piece, int scanned)
 		got->vehicles = q;
 }
 
-static double item_quantities(struct item_band *b, json_t *it, int scanned)
+/* OCR (issue 13): the transaction quantity (the cell's last line) states
+ * what the first line does when their units agree; a last line whose unit
+ * is no unit at all ("6训", "23676交": misread, or the second line with the
+ * third lost) beside a first line in a known unit gives way to the first.
+ * Returns 1 when it did (the quantity is then not sure). */
+static int qty_by_first_line(struct qty_read *got)
+{
+	size_t n = json_array_size(got->qs);
+	json_t *first = json_array_get(got->qs, 0);
+	const char *u0 = json_string_value(json_object_get(first, "unit"));
+	double q0 = json_number_value(json_object_get(first, "qty"));
+	if (n < 2 || ocr_snap_unit_known(got->unit) || !ocr_snap_unit_known(u0) || q0 == got->qty)
+		return 0;
+	got->qty = q0;
+	snprintf(got->unit, sizeof got->unit, "%s", u0);
+	return 1;
+}
+
+static double item_quantities(struct item_band *b, json_t *it, int scanned, int *qty_sure)
 {
 	struct rline L[ITEM_MAX_LINES];
 	size_t n = band_col(b, L_I_QTY, L);
@@ -2019,6 +2037,7 @@ static double item_quantities(struct item_band *b, json_t *it, int scanned)
 			add_quantity(&got, cut, scanned);
 		}
 	}
+	*qty_sure = !(scanned && qty_by_first_line(&got));
 	json_object_set_new(it, "qty", isnan(got.qty) ? json_null() : json_real(got.qty));
 	json_object_set_new(it, "unit", jstr_or_null(got.unit));
 	json_object_set_new(it, "quantities", got.qs);
@@ -2349,7 +2368,8 @@ static void item_confidence(struct reader *r, size_t idx, float conf, int ok_no,
 		char path[96];
 		snprintf(path, sizeof path, "items.%zu.%s", idx, keys[k]);
 		double c = conf * CONF_SURE;
-		if (!price_sure && (strcmp(keys[k], "unit_price") == 0 || strcmp(keys[k], "total") == 0))
+		if (!price_sure && (strcmp(keys[k], "unit_price") == 0 || strcmp(keys[k], "total") == 0 ||
+			strcmp(keys[k], "qty") == 0))
 			c = CONF_UNSURE;
 		if (strcmp(keys[k], "no") == 0 && !ok_no)
 			c = CONF_UNSURE;
@@ -2382,10 +2402,11 @@ static void read_item(struct item_ctx *ic, const struct fpage *p, const struct c
 	char *spec_text = fu_collapse(sb_str(&spec));
 	json_object_set_new(it, "name", jstr_or_null(sb_str(&name)));
 	json_object_set_new(it, "spec", jstr_or_null(spec_text));
-	double vehicles = item_quantities(&b, it, ic->r->src->scanned);
+	int qty_sure;
+	double vehicles = item_quantities(&b, it, ic->r->src->scanned, &qty_sure);
 	json_t *jq = json_object_get(it, "qty");
 	int price_sure = item_prices(&b, it, json_is_number(jq) ? json_number_value(jq) : NAN, ic->r->src->scanned) &&
-		json_is_number(jq);
+		json_is_number(jq) && qty_sure;
 	item_currency_in_band(&b, it, ic->r->src->scanned);
 	item_countries(&b, it);
 	item_region(&b, it, ic->r->src->scanned);

@@ -485,6 +485,14 @@ static int unit_distance(const uint32_t *a, size_t na, const char *unit)
 	return d == 0 || (d == 1 && nu >= 2) ? d : -1;
 }
 
+int ocr_snap_unit_known(const char *unit)
+{
+	for (size_t k = 0; unit && k < sizeof units / sizeof units[0]; k++)
+		if (strcmp(unit, units[k]) == 0)
+			return 1;
+	return 0;
+}
+
 int ocr_snap_unit(const char *read, char *out, size_t cap)
 {
 	uint32_t v[SNAP_MAX_CP];

@@ -22,6 +22,8 @@ void ocr_snap_fields(json_t *out, json_t *conf);
  * character before or after it allowed at the cost of two misreads; the
  * unique best. Returns 1 and the unit in out when it differs from read. */
 int ocr_snap_unit(const char *read, char *out, size_t cap);
+/* Issue 13: unit is one of the table's units exactly. */
+int ocr_snap_unit_known(const char *unit);
 /* A currency code with one letter misread ("TSD"): the one code of the
  * table a letter away, when exactly one is; NULL otherwise (also for a code
  * of the table). */

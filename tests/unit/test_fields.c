@@ -1240,6 +1240,31 @@ static void ocr_price_speck_item(void **state)
 	rec_doc_free(&doc);
 }
 
+/* OCR (issue 13): a vehicle item whose last quantity line reads in no unit
+ * ("6训") beside a first line in 辆, its total lost: the quantity is the
+ * first line's, the total quantity x price, neither sure. */
+static void ocr_qty_by_first_line(void **state)
+{
+	(void)state;
+	static const char *const items[][9] = {
+		{"1", "8703239090", "小轿车", "0|3|长安牌|CS55", "12辆", "14389", "", "6训", ""},
+	};
+	ruled_separate = 1;
+	struct rec_doc doc;
+	build_ruled_scan(&doc, items, 1);
+	ruled_separate = 0;
+	json_t *o = read_doc(&doc);
+	json_t *it = json_array_get(json_object_get(o, "items"), 0);
+	json_t *conf = json_object_get(o, "confidence");
+	assert_true(json_number_value(json_object_get(it, "qty")) == 12);
+	assert_string_equal(json_string_value(json_object_get(it, "unit")), "辆");
+	assert_true(fabs(json_number_value(json_object_get(it, "total")) - 172668) < 0.005);
+	assert_true(json_number_value(json_object_get(conf, "items.0.qty")) < 0.9);
+	assert_true(json_number_value(json_object_get(conf, "total_value")) < 0.9);
+	json_decref(o);
+	rec_doc_free(&doc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1261,6 +1286,7 @@ int main(void)
 		cmocka_unit_test(ocr_transport_agrees_with_remarks),
 		cmocka_unit_test(price_with_a_speck),
 		cmocka_unit_test(ocr_price_speck_item),
+		cmocka_unit_test(ocr_qty_by_first_line),
 		cmocka_unit_test(price_arithmetic_repairs),
 		cmocka_unit_test(ocr_declno_labels_lost),
 		cmocka_unit_test(hs_code_lead),

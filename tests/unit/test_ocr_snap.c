@@ -286,6 +286,12 @@ static void test_units(void **state)
 	unit("二区", NULL);
 	unit("件无总特", NULL);
 	unit("", NULL);
+	/* issue 13: a unit of the table exactly, or not */
+	assert_true(ocr_snap_unit_known("辆"));
+	assert_true(ocr_snap_unit_known("平方米"));
+	assert_false(ocr_snap_unit_known("训"));
+	assert_false(ocr_snap_unit_known("千 克"));
+	assert_false(ocr_snap_unit_known(NULL));
 	assert_string_equal(ocr_snap_currency("TSD"), "USD");
 	assert_null(ocr_snap_currency("USD"));
 	assert_null(ocr_snap_currency("KGT"));
