@@ -1328,6 +1328,44 @@ static void put_footer_value(struct reader *r, int label, const char *key)
 	rlines_free(line, n);
 }
 
+#define CONF_PORT_BY_VALUE 0.7	/* a 离境口岸 value found by its text, its label lost */
+
+/* Where the first page's header cells end: the remarks' top, else the item
+ * table's; NAN when neither was found. */
+static float header_bottom(const struct reader *r)
+{
+	float rt = r->remarks_top[0], it = r->items_top[0];
+	return isnan(rt) ? it : isnan(it) ? rt : fminf(rt, it);
+}
+
+/* OCR (issue 13): the 离境口岸 cell whose label OCR misread past finding
+ * ("陷填口岸", "离境 1 内"): the port has one road port, so a line piece of
+ * the first page's header cells that reads as it (ocr_snap_road_port) is
+ * the cell's value, below sure; ocr_snap_fields then gives its name and
+ * code from the table. */
+static void departure_port_by_value(struct reader *r)
+{
+	if (!r->src->scanned || !r->np || json_string_value(json_object_get(r->out, "departure_port")))
+		return;
+	const struct fpage *p = &r->pages[0];
+	float bottom = header_bottom(r);
+	for (size_t li = 0; li < p->nl && !isnan(bottom); li++) {
+		if (p->lines[li].y0 >= bottom)
+			continue;
+		struct sbuf t;
+		sb_init(&t);
+		glyph_text(p, p->lines[li].g0, p->lines[li].n, &t, 0);
+		int port = ocr_snap_road_port(sb_str(&t));
+		if (port) {
+			json_object_set_new(r->out, "departure_port", json_string(sb_str(&t)));
+			set_conf(r, "departure_port", CONF_PORT_BY_VALUE);
+		}
+		sb_free(&t);
+		if (port)
+			return;
+	}
+}
+
 static void read_header(struct reader *r)
 {
 	static const struct strfield strs[] = {
@@ -1373,6 +1411,7 @@ static void read_header(struct reader *r)
 	put_fee(r, L_INSURANCE, "insurance");
 	put_fee(r, L_MISC, "misc_fee");
 	put_attached_docs(r);
+	departure_port_by_value(r);
 	if (!isnan(gross) && (gross <= 0 || gross > FU_MAX_GROSS_KG || (!isnan(net) && net > gross * 1.0001))) {
 		char v[64];
 		snprintf(v, sizeof v, "%.3f", gross);

@@ -529,28 +529,82 @@ int ocr_snap_unit(const char *read, char *out, size_t cap)
 }
 
 /* Issue 13: the departure port read past snapping at 150 dpi ("知人洒.果斯公路
- * 口入", "之尔朵斯公路口内"): this port's table has one road port, so a value
- * holding 公路口 after a character of 霍尔果斯 (in the PORT_LOOK before it)
- * is that port. */
+ * 口入", "害尔昌斯公路上岸"): this port's table has one road port, so a value
+ * holding 公路 and its 口岸 half read (口 after it, or 岸 a character on), after
+ * a character of 霍尔果斯 (in the PORT_LOOK before it), is that port; so is
+ * the name's second line alone ("公路口岸") where the cell wrapped it. */
 #define PORT_LOOK 4
 #define ROAD_PORT 1	/* ports[ROAD_PORT]: 霍尔果斯公路口岸 */
+#define SHORT_PORT 0	/* ports[SHORT_PORT]: 霍尔果斯, the same code */
+#define CP_GONG 0x516C	/* 公 */
+#define CP_LU 0x8DEF	/* 路 */
+#define CP_KOU 0x53E3	/* 口 */
+#define CP_AN 0x5CB8	/* 岸 */
+#define PORT_WORD_AT 2	/* 口 of 口岸 after 公路 */
+
+static bool horgos_before(const uint32_t *v, size_t i)
+{
+	static const uint32_t horgos[] = {0x970D, 0x5C14, 0x679C, 0x65AF};	/* 霍尔果斯 */
+	for (size_t k = i > PORT_LOOK ? i - PORT_LOOK : 0; k < i; k++)
+		for (size_t h = 0; h < sizeof horgos / sizeof horgos[0]; h++)
+			if (v[k] == horgos[h])
+				return true;
+	return false;
+}
+
+static bool reads_road_port(const uint32_t *v, size_t n)
+{
+	for (size_t i = 0; i + PORT_WORD_AT < n; i++) {
+		if (v[i] != CP_GONG || v[i + 1] != CP_LU)
+			continue;
+		bool kou = v[i + PORT_WORD_AT] == CP_KOU, an = i + PORT_WORD_AT + 1 < n && v[i + PORT_WORD_AT + 1] == CP_AN;
+		if ((kou || an) && (horgos_before(v, i) || (i == 0 && kou && an)))
+			return true;
+	}
+	return false;
+}
+
+bool ocr_snap_road_port(const char *text)
+{
+	uint32_t v[SNAP_MAX_CP];
+	size_t n = text ? utf8_decode(text, v, SNAP_MAX_CP) : 0, kept = 0;
+	for (size_t i = 0; i < n; i++)	/* spaces and specks between the characters */
+		if (is_han(v[i]))
+			v[kept++] = v[i];
+	return reads_road_port(v, kept);
+}
+
+/* The port's code read with the value ("650201): 堆尔由斯公路中嵌"): the code
+ * of the one road port, at least half its name's characters read, and the
+ * value nearer that name than the port's short name (the code is both's). */
+static int han_distance(const uint32_t *v, size_t n, const char *name)
+{
+	uint32_t e[SNAP_MAX_CP];
+	size_t ne = utf8_decode(name, e, SNAP_MAX_CP);
+	return ocr_edit_distance(v, n, e, ne, SNAP_MAX_CP);
+}
+
+static bool road_port_by_code(const char *value, const char *code)
+{
+	const struct entry *road = &ports[ROAD_PORT], *short_name = &ports[SHORT_PORT];
+	if (!value || !((code && strcmp(code, road->code) == 0) || strstr(value, road->code)))
+		return false;
+	uint32_t v[SNAP_MAX_CP];
+	size_t n = utf8_decode(value, v, SNAP_MAX_CP), kept = 0;
+	for (size_t i = 0; i < n; i++)
+		if (is_han(v[i]))
+			v[kept++] = v[i];
+	uint32_t e[SNAP_MAX_CP];
+	int half = (int)(utf8_decode(road->name, e, SNAP_MAX_CP) / 2);
+	int d = han_distance(v, kept, road->name);
+	return kept && d <= half && d < han_distance(v, kept, short_name->name);
+}
 
 static void snap_road_port(json_t *out, json_t *conf)
 {
-	static const uint32_t road[] = {0x516C, 0x8DEF, 0x53E3};	/* 公路口 */
-	static const uint32_t horgos[] = {0x970D, 0x5C14, 0x679C, 0x65AF};	/* 霍尔果斯 */
 	const char *value = json_string_value(json_object_get(out, "departure_port"));
-	uint32_t v[SNAP_MAX_CP];
-	size_t n = value ? utf8_decode(value, v, SNAP_MAX_CP) : 0;
-	bool found = false;
-	for (size_t i = 0; i + 3 <= n && !found; i++) {
-		if (memcmp(v + i, road, sizeof road) != 0)
-			continue;
-		for (size_t k = i > PORT_LOOK ? i - PORT_LOOK : 0; k < i && !found; k++)
-			for (size_t h = 0; h < sizeof horgos / sizeof horgos[0]; h++)
-				found |= v[k] == horgos[h];
-	}
-	if (!found)
+	const char *code = json_string_value(json_object_get(out, "departure_port_code"));
+	if (!ocr_snap_road_port(value) && !road_port_by_code(value, code))
 		return;
 	json_object_set_new(out, "departure_port", json_string(ports[ROAD_PORT].name));
 	json_object_set_new(out, "departure_port_code", json_string(ports[ROAD_PORT].code));

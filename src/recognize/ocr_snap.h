@@ -10,6 +10,8 @@
 #ifndef KOUAN_RECOGNIZE_OCR_SNAP_H
 #define KOUAN_RECOGNIZE_OCR_SNAP_H
 
+#include <stdbool.h>
+
 #include <jansson.h>
 
 /* out: the recognition result (fields.c); conf: its confidence object. Values
@@ -22,6 +24,10 @@ void ocr_snap_fields(json_t *out, json_t *conf);
  * character before or after it allowed at the cost of two misreads; the
  * unique best. Returns 1 and the unit in out when it differs from read. */
 int ocr_snap_unit(const char *read, char *out, size_t cap);
+/* Issue 13: text reads as the port's one road port (霍尔果斯公路口岸) as
+ * OCR misreads it: 公路 read, its 口岸 half read, after a character of
+ * 霍尔果斯 or alone as the name's wrapped second line ("公路口岸"). */
+bool ocr_snap_road_port(const char *text);
 /* Issue 13: unit is one of the table's units exactly. */
 int ocr_snap_unit_known(const char *unit);
 /* A currency code with one letter misread ("TSD"): the one code of the
