@@ -690,6 +690,7 @@ static char *remarks_for_plates(const char *remarks)
 }
 
 #define CONF_AGREE_TAKEN 0.8	/* a transport name the remarks' copy of its plates put right */
+#define CONF_AGREE_MENDED 0.7	/* ... that both copies, each misread, agree on within a character */
 
 static void conf_lower(json_t *conf, const char *key, double c)
 {
@@ -697,10 +698,10 @@ static void conf_lower(json_t *conf, const char *key, double c)
 	confset(conf, key, json_is_number(was) ? fmin(json_number_value(was), c) : c);
 }
 
-/* OCR (issue 13): the transport name's plates against the remarks' first
- * plates (ocr_agree_transport): one failing the plate rules put right by the
- * other, below sure; the two passing and differing, or one failing that the
- * other cannot settle, not sure. Returns how they compared. */
+/* OCR (issue 13): the transport name's plates against the remarks' plates
+ * (ocr_agree_transport): a plate failing the plate rules put right by the
+ * other copy, below sure; two passing copies that differ, or a failing one
+ * that the other cannot settle, not sure. Returns how they compared. */
 static enum ocr_agree agree_transport(json_t *out, json_t *conf, const char *joined)
 {
 	json_t *rplates = json_array();
@@ -708,15 +709,17 @@ static enum ocr_agree agree_transport(json_t *out, json_t *conf, const char *joi
 	plates_from(joined, rplates, &trucks, 1);
 	char *fixed = NULL;
 	enum ocr_agree how = ocr_agree_transport(json_string_value(json_object_get(out, "transport_name")),
-		rplates, &fixed);
+		rplates, joined, &fixed);
 	json_decref(rplates);
-	if (how == OCR_AGREE_TAKEN) {
+	if (fixed)
 		json_object_set_new(out, "transport_name", json_string(fixed));
-		conf_lower(conf, "transport_name", CONF_AGREE_TAKEN);
-	} else if (how == OCR_AGREE_CONFLICT || how == OCR_AGREE_UNRULY) {
-		conf_lower(conf, "transport_name", CONF_UNSURE);
-	}
 	free(fixed);
+	if (how == OCR_AGREE_TAKEN)
+		conf_lower(conf, "transport_name", CONF_AGREE_TAKEN);
+	else if (how == OCR_AGREE_MENDED)
+		conf_lower(conf, "transport_name", CONF_AGREE_MENDED);
+	else if (how == OCR_AGREE_CONFLICT || how == OCR_AGREE_UNRULY)
+		conf_lower(conf, "transport_name", CONF_UNSURE);
 	return how;
 }
 
@@ -737,7 +740,9 @@ static char *derive_plates(json_t *out, json_t *conf, json_t *warnings, const ch
 	plates_from(joined ? joined : remarks, plates, &trucks, 1);
 	json_object_set_new(out, "plates", plates);
 	double pc = remarks_conf * CONF_SURE;
-	conf_list(conf, "plates", plates, agreed == OCR_AGREE_CONFLICT ? fmin(pc, CONF_UNSURE) : pc, NULL);
+	if (agreed == OCR_AGREE_CONFLICT || agreed == OCR_AGREE_MENDED)	/* the list holds a plate told apart */
+		pc = fmin(pc, agreed == OCR_AGREE_CONFLICT ? CONF_UNSURE : CONF_AGREE_MENDED);
+	conf_list(conf, "plates", plates, pc, NULL);
 	json_object_set_new(out, "truck_count", json_integer(trucks));
 	confset(conf, "truck_count", remarks_conf * CONF_SURE);
 	*plates_out = plates;

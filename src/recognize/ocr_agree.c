@@ -123,7 +123,7 @@ static size_t nearest_prefix(const struct cpbuf *head, const json_t *plates, int
 		if (!first_plates(plates, m, &c))
 			break;
 		int dm = ocr_edit_distance(head->v, head->n, c.v, c.n, AGREE_TNAME_EDITS);
-		tie |= dm == best;
+		tie |= dm == best && dm <= AGREE_TNAME_EDITS;
 		if (dm < best) {
 			best = dm;
 			pick = m;
@@ -145,26 +145,224 @@ static char *taken(const json_t *plates, size_t m, const struct cpbuf *t, size_t
 	return encode(c.v, c.n);
 }
 
-enum ocr_agree ocr_agree_transport(const char *tname, const json_t *remark_plates, char **out)
+/* ---- plate by plate ---- */
+
+#define AGREE_PART_EDITS 2	/* misreads of one plate still taken as the remarks' copy */
+#define AGREE_MENDED_EDITS 1	/* ... as the plate a misread entry of the remarks gives */
+#define AGREE_TOKEN_MAX_CP 12	/* an entry of the remarks looked at for a plate read with a character too many */
+
+static bool is_plate(const char *s)
+{
+	return plate_form(s, strlen(s), NULL) != PLATE_NONE;
+}
+
+static bool list_has(const json_t *list, const char *s)
+{
+	for (size_t k = 0; k < json_array_size(list); k++)
+		if (strcmp(json_string_value(json_array_get(list, k)), s) == 0)
+			return true;
+	return false;
+}
+
+static int text_distance(const char *a, const char *b, int max)
+{
+	struct cpbuf x, y;
+	if (!decode_packed(a, &x) || !decode_packed(b, &y))
+		return max + 1;
+	return ocr_edit_distance(x.v, x.n, y.v, y.n, max);
+}
+
+/* The entry of list that part reads as within max edits: the unique
+ * nearest, or -1. */
+static int nearest_in(const char *part, const json_t *list, int max)
+{
+	int best = max + 1, who = -1;
+	bool tie = false;
+	for (size_t k = 0; k < json_array_size(list); k++) {
+		int d = text_distance(part, json_string_value(json_array_get(list, k)), max);
+		tie |= d == best && d <= max;
+		if (d < best) {
+			best = d;
+			who = (int)k;
+			tie = false;
+		}
+	}
+	return tie ? -1 : who;
+}
+
+/* The plate at the end of part (after a speck or a label's tail: "一新B64858")
+ * that plates holds, copied; NULL when none. */
+static char *plate_at_end(const char *part, const json_t *plates)
+{
+	for (const char *c = part; *c;) {
+		uint32_t cp;
+		c += utf8_get(c, &cp);
+		if (*c && is_plate(c) && list_has(plates, c)) {
+			char *dup = strdup(c);
+			if (!dup)
+				abort();
+			return dup;
+		}
+	}
+	return NULL;
+}
+
+static char *entry_copy(const json_t *list, int k)
+{
+	char *dup = strdup(json_string_value(json_array_get(list, (size_t)k)));
+	if (!dup)
+		abort();
+	return dup;
+}
+
+/* One '/'-part of the transport name against the remarks' plates and the
+ * plates their misread entries give (variants). */
+static enum ocr_agree agree_part(const char *part, const json_t *plates, const json_t *variants, char **fixed)
+{
+	*fixed = NULL;
+	if (is_plate(part)) {
+		if (list_has(plates, part))
+			return OCR_AGREE_SAME;
+		return nearest_in(part, plates, AGREE_PART_EDITS) >= 0 ? OCR_AGREE_CONFLICT : OCR_AGREE_NOTHING;
+	}
+	if ((*fixed = plate_at_end(part, plates)) != NULL)
+		return OCR_AGREE_TAKEN;
+	int k = nearest_in(part, plates, AGREE_PART_EDITS);
+	if (k >= 0) {
+		*fixed = entry_copy(plates, k);
+		return OCR_AGREE_TAKEN;
+	}
+	k = nearest_in(part, variants, AGREE_MENDED_EDITS);
+	if (k >= 0) {
+		*fixed = entry_copy(variants, k);
+		return OCR_AGREE_MENDED;
+	}
+	return OCR_AGREE_UNRULY;
+}
+
+static bool is_entry_sep(uint32_t cp)
+{
+	static const uint32_t seps[] = {' ', '\n', '\t', ',', ';', ':', '.', '/', 0x3001 /* 、 */, 0x3002 /* 。 */,
+		0xFF0C /* ， */, 0xFF1B /* ； */, 0xFF1A /* ： */};
+	for (size_t i = 0; i < sizeof seps / sizeof seps[0]; i++)
+		if (cp == seps[i])
+			return true;
+	return false;
+}
+
+static bool is_ascii_alnum(uint32_t cp)
+{
+	return (cp >= '0' && cp <= '9') || (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z');
+}
+
+/* The plates an entry gives without one of its letters or digits (a speck
+ * OCR read as one; the province and 挂 are no specks), added to variants. */
+static void entry_variants(const uint32_t *v, size_t n, json_t *variants)
+{
+	for (size_t drop = 0; drop < n; drop++) {
+		if (!is_ascii_alnum(v[drop]))
+			continue;
+		uint32_t w[AGREE_TOKEN_MAX_CP];
+		size_t m = 0;
+		for (size_t i = 0; i < n; i++)
+			if (i != drop)
+				w[m++] = ascii_upper(v[i]);
+		char *s = encode(w, m);
+		if (is_plate(s) && !list_has(variants, s))
+			json_array_append_new(variants, json_string(s));
+		free(s);
+	}
+}
+
+/* The plates the remarks' entries that fail the plate rules give with a
+ * character too many dropped. */
+static json_t *remark_variants(const char *remarks)
+{
+	json_t *variants = json_array();
+	uint32_t v[AGREE_TOKEN_MAX_CP + 1];
+	size_t n = 0;
+	for (const char *c = remarks ? remarks : ""; ; ) {
+		uint32_t cp = 0;
+		if (*c)
+			c += utf8_get(c, &cp);
+		if (cp && !is_entry_sep(cp)) {
+			n += n <= AGREE_TOKEN_MAX_CP;
+			if (n <= AGREE_TOKEN_MAX_CP)
+				v[n - 1] = cp;
+			continue;
+		}
+		if (n > 1 && n <= AGREE_TOKEN_MAX_CP) {
+			char *s = encode(v, n);
+			if (!is_plate(s))
+				entry_variants(v, n, variants);
+			free(s);
+		}
+		n = 0;
+		if (!cp)
+			return variants;
+	}
+}
+
+/* How strong a finding is: the strongest of the parts' is the name's. */
+static int rank(enum ocr_agree a)
+{
+	static const enum ocr_agree order[] = {OCR_AGREE_NOTHING, OCR_AGREE_SAME, OCR_AGREE_TAKEN, OCR_AGREE_MENDED,
+		OCR_AGREE_UNRULY, OCR_AGREE_CONFLICT};
+	for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
+		if (order[i] == a)
+			return (int)i;
+	return 0;
+}
+
+/* The head's parts one by one; *changed tells whether a part was replaced
+ * (the new name, date kept, is then in *out). */
+static enum ocr_agree agree_parts(const struct cpbuf *t, size_t date_at, const json_t *plates, const char *remarks,
+	char **out)
+{
+	json_t *variants = remark_variants(remarks);
+	struct cpbuf name = {.n = 0};
+	enum ocr_agree all = OCR_AGREE_NOTHING;
+	bool changed = false;
+	for (size_t a = 0, i = 0; i <= date_at; i++) {
+		if (i < date_at && t->v[i] != '/')
+			continue;
+		char *part = encode(t->v + a, i - a), *fixed = NULL;
+		enum ocr_agree got = agree_part(part, plates, variants, &fixed);
+		all = rank(got) > rank(all) ? got : all;
+		changed |= fixed != NULL;
+		struct cpbuf piece;
+		decode_packed(fixed ? fixed : part, &piece);	/* no longer than the name */
+		for (size_t k = 0; k < piece.n; k++)
+			cp_push(&name, piece.v[k]);
+		if (i < date_at)
+			cp_push(&name, '/');
+		free(part);
+		free(fixed);
+		a = i + 1;
+	}
+	json_decref(variants);
+	for (size_t i = date_at; i < t->n; i++)
+		cp_push(&name, t->v[i]);
+	*out = changed ? encode(name.v, name.n) : NULL;
+	return all;
+}
+
+enum ocr_agree ocr_agree_transport(const char *tname, const json_t *remark_plates, const char *remarks, char **out)
 {
 	*out = NULL;
 	struct cpbuf t;
 	if (!tname || !json_array_size(remark_plates) || strchr(tname, '@') || !decode_packed(tname, &t))
 		return OCR_AGREE_NOTHING;
 	size_t date_at = date_part_at(&t);
+	if (!date_at)
+		return OCR_AGREE_NOTHING;
 	struct cpbuf head = {.n = date_at};
 	memcpy(head.v, t.v, date_at * sizeof *t.v);
-	if (!head.n)
-		return OCR_AGREE_NOTHING;
-	bool ruly = parts_are_plates(head.v, head.n);
 	int d;
-	size_t m = nearest_prefix(&head, remark_plates, &d);
-	if (!m)
-		return ruly ? OCR_AGREE_NOTHING : OCR_AGREE_UNRULY;
-	if (d == 0)
-		return OCR_AGREE_SAME;
-	if (ruly)
-		return OCR_AGREE_CONFLICT;
-	*out = taken(remark_plates, m, &t, date_at);
-	return OCR_AGREE_TAKEN;
+	size_t m = parts_are_plates(head.v, head.n) ? 0 : nearest_prefix(&head, remark_plates, &d);
+	if (m && d > 0) {
+		*out = taken(remark_plates, m, &t, date_at);
+		return OCR_AGREE_TAKEN;
+	}
+	return agree_parts(&t, date_at, remark_plates, remarks, out);
 }

@@ -13,10 +13,11 @@
 
 /* ocr_agree_transport on tname against plates: the result, and the name
  * taken (or NULL when none). */
-static void agree(const char *tname, const json_t *plates, enum ocr_agree want, const char *want_name)
+static void agree_in(const char *tname, const json_t *plates, const char *remarks, enum ocr_agree want,
+	const char *want_name)
 {
 	char *got = NULL;
-	assert_int_equal(ocr_agree_transport(tname, plates, &got), want);
+	assert_int_equal(ocr_agree_transport(tname, plates, remarks, &got), want);
 	if (want_name) {
 		assert_non_null(got);
 		assert_string_equal(got, want_name);
@@ -24,6 +25,11 @@ static void agree(const char *tname, const json_t *plates, enum ocr_agree want, 
 		assert_null(got);
 	}
 	free(got);
+}
+
+static void agree(const char *tname, const json_t *plates, enum ocr_agree want, const char *want_name)
+{
+	agree_in(tname, plates, "", want, want_name);
 }
 
 /* A transport name whose plate fails the plate rules takes the remarks'
@@ -69,11 +75,38 @@ static void test_transport_conflicts(void **state)
 	json_decref(plates);
 }
 
+/* Plate by plate: each copy put right by the other where it fails ("新FG84124"
+ * by the remarks, the remarks' "路 D8845挂" left to the name), a speck or a
+ * label's tail before the plate dropped when the remarks hold the plate, and
+ * both copies misread (the name's "E64883", the remarks' "陕EB64883"): the one
+ * plate the remarks' entry gives without a character that the name reads as
+ * within one, mended. */
+static void test_transport_plate_by_plate(void **state)
+{
+	(void)state;
+	json_t *plates = json_pack("[s,s,s]", "新F84124", "新F42404", "陕E3751挂");
+	agree("新Fg84124/ 新D8845挂", plates, OCR_AGREE_TAKEN, "新F84124/新D8845挂");
+	json_decref(plates);
+	plates = json_pack("[s]", "新B62766");
+	agree("及航次号,新B62766", plates, OCR_AGREE_TAKEN, "新B62766");
+	json_decref(plates);
+	plates = json_pack("[s,s]", "豫B7238挂", "陕E2662挂");
+	agree_in("E64883", plates, "承运车辆：陕EB64883、豫B7238挂、陕EB64810、陕E2662挂", OCR_AGREE_MENDED, "陕E64883");
+	json_decref(plates);
+	plates = json_pack("[s,s]", "陕E54387", "新B23924");
+	agree_in("陕E54387/ 新B4490", plates, "车牌：陕E54387、 新BE4490挂、新B23924", OCR_AGREE_MENDED,
+		"陕E54387/新B4490挂");
+	/* the remarks' entry gives two plates the part is as near to: none */
+	agree_in("陕E54387/ 新4490", plates, "车牌：陕E54387、 新BE4490、新B23924", OCR_AGREE_UNRULY, NULL);
+	json_decref(plates);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_transport_takes_remarks_copy),
 		cmocka_unit_test(test_transport_conflicts),
+		cmocka_unit_test(test_transport_plate_by_plate),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
