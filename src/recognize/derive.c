@@ -749,6 +749,53 @@ static char *derive_plates(json_t *out, json_t *conf, json_t *warnings, const ch
 	return joined;
 }
 
+#define CONF_VIN_BY_SHIPMENT 0.7	/* a VIN whose maker's code and model the shipment's others gave */
+#define VIN_SHIPMENT_MIN 3	/* VINs it takes to speak of what a shipment's VINs share */
+
+/* The VIN with its first VIN_HINT_SPAN characters set to the hint's where
+ * it is known and differs; 0 when the hint knows too little there, the
+ * VIN's own maker's code is one of a known maker (a shipment of two makes),
+ * or the result fails its check digit. */
+static int vin_as_shipment(const char *vin, const char *hint, char out[OCR_VIN_LEN + 1])
+{
+	int known = 0, changed = 0;
+	memcpy(out, vin, OCR_VIN_LEN + 1);
+	for (int i = 0; i < VIN_HINT_SPAN; i++) {
+		if (hint[i] == '?')
+			continue;
+		known++;
+		changed += out[i] != hint[i];
+		out[i] = hint[i];
+	}
+	return known >= VIN_HINT_MIN && changed && !ocr_vin_wmi_known(vin) && vin_is_valid(out, VIN_LEN);
+}
+
+/* OCR (issue 13): a shipment's VINs share their maker's code and model
+ * (WMI and VDS): a VIN in the list whose check digit holds by chance with
+ * them misread ("UL1W8G368NX566879" among LJ1W8G36...) takes the shipment's
+ * when its check digit holds with them too, below sure. */
+static void vins_by_shipment(json_t *vins, double *vconf, size_t nconf)
+{
+	size_t n = json_array_size(vins);
+	if (n < VIN_SHIPMENT_MIN || strlen(json_string_value(json_array_get(vins, 0))) != OCR_VIN_LEN)
+		return;
+	char (*read)[OCR_VIN_LEN + 1] = calloc(n, sizeof *read), hint[OCR_VIN_LEN + 1];
+	if (!read)
+		abort();
+	for (size_t i = 0; i < n; i++)
+		snprintf(read[i], sizeof read[i], "%s", json_string_value(json_array_get(vins, i)));
+	ocr_vin_consensus((const char (*)[OCR_VIN_LEN + 1])read, n, hint);
+	for (size_t i = 0; i < n; i++) {
+		char fixed[OCR_VIN_LEN + 1];
+		if (strlen(read[i]) != OCR_VIN_LEN || !vin_as_shipment(read[i], hint, fixed) || list_has(vins, fixed))
+			continue;
+		json_array_set_new(vins, i, json_string(fixed));
+		if (i < nconf)
+			vconf[i] = fmin(vconf[i], CONF_VIN_BY_SHIPMENT);
+	}
+	free(read);
+}
+
 /* VINs: the remarks', then the item specs'. */
 static json_t *derive_vins(json_t *out, json_t *conf, json_t *warnings, const char *remarks, float remarks_conf,
 	const char *specs, float spec_conf, int scanned)
@@ -760,6 +807,8 @@ static json_t *derive_vins(json_t *out, json_t *conf, json_t *warnings, const ch
 	size_t nv = 0;
 	find_vins(remarks, scanned, remarks_conf, vins, warnings, vconf, &nv);
 	find_vins(specs, scanned, spec_conf, vins, warnings, vconf, &nv);
+	if (scanned)
+		vins_by_shipment(vins, vconf, nv);
 	json_object_set_new(out, "vins", vins);
 	double vmin = remarks_conf < spec_conf ? remarks_conf : spec_conf;
 	for (size_t i = 0; i < nv; i++)

@@ -819,6 +819,24 @@ static void ocr_transport_agrees_with_remarks(void **state)
 	json_decref(conf);
 }
 
+/* OCR (issue 13): a VIN whose check digit holds by chance with its maker's
+ * code misread ("UL1W8G368NX566879" among LJ1W8G36...) takes the code the
+ * shipment's other VINs share, below sure; a VIN of a known other maker in
+ * the same list stays. */
+static void ocr_vin_by_shipment(void **state)
+{
+	(void)state;
+	json_t *conf, *o = derive_as("VIN:LJ1W8G360NX566875,LJ1W8G362NX566876,UL1W8G368NX566879,LJ1W8G366NX566881,"
+		"LFWVLC3G7SD231243", 5, &conf, 1);
+	json_t *vins = json_object_get(o, "vins");
+	assert_int_equal(json_array_size(vins), 5);
+	assert_string_equal(json_string_value(json_array_get(vins, 2)), "LJ1W8G368NX566879");
+	assert_true(json_number_value(json_object_get(conf, "vins.2")) < 0.9);
+	assert_string_equal(json_string_value(json_array_get(vins, 4)), "LFWVLC3G7SD231243");
+	json_decref(o);
+	json_decref(conf);
+}
+
 static void put_rule(struct rec_page *p, float x0, float y0, float x1, float y1)
 {
 	p->rules = realloc(p->rules, (p->n_rules + 1) * sizeof *p->rules);
@@ -1318,6 +1336,7 @@ int main(void)
 		cmocka_unit_test(ocr_item_cells_without_headers),
 		cmocka_unit_test(ocr_vin_runs),
 		cmocka_unit_test(ocr_transport_agrees_with_remarks),
+		cmocka_unit_test(ocr_vin_by_shipment),
 		cmocka_unit_test(price_with_a_speck),
 		cmocka_unit_test(ocr_price_speck_item),
 		cmocka_unit_test(ocr_qty_by_first_line),
