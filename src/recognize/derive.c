@@ -919,20 +919,100 @@ static void snap_region_name(json_t *region, json_t *conf, size_t i, const char 
 	confset(conf, path, fmin(item_conf(conf, i, "origin_region.name"), CONF_PLACE_SNAPPED));
 }
 
-static void sum_items(json_t *items, json_t *conf, int scanned, struct item_sums *s)
+static const char *region_code(json_t *items, size_t i)
 {
+	return json_string_value(json_object_get(json_object_get(json_array_get(items, i), "origin_region"), "code"));
+}
+
+static int is_region_code(const char *c)
+{
+	return c && strlen(c) == REGION_CODE_LEN && strspn(c, "0123456789") == REGION_CODE_LEN;
+}
+
+static void region_conf(json_t *conf, size_t i, const char *key, double c)
+{
+	char path[64];
+	snprintf(path, sizeof path, "items.%zu.%s", i, key);
+	confset(conf, path, fmin(item_conf(conf, i, key), c));
+}
+
+/* OCR (issue 13): an item's 境内货源地 code read with specks of digits around
+ * it ("1344421"): the five-digit code another item of the declaration reads
+ * that it holds, below sure. */
+static void region_code_by_items(json_t *items, json_t *conf, size_t i)
+{
+	const char *c = region_code(items, i);
+	if (!c || is_region_code(c) || strspn(c, "0123456789") != strlen(c))
+		return;
+	for (size_t k = 0; k < json_array_size(items); k++) {
+		const char *other = region_code(items, k);
+		if (k == i || !is_region_code(other) || !strstr(c, other))
+			continue;
+		json_object_set_new(json_object_get(json_array_get(items, i), "origin_region"), "code", json_string(other));
+		region_conf(conf, i, "origin_region.code", CONF_PLACE_SNAPPED);
+		return;
+	}
+}
+
+/* The one name items of code hold that is a place of its province as
+ * printed; NULL when none or two. */
+static const char *settled_name(json_t *items, const char *code)
+{
+	const char *pick = NULL;
+	for (size_t k = 0; k < json_array_size(items); k++) {
+		const char *c = region_code(items, k);
+		const char *n = json_string_value(json_object_get(json_object_get(json_array_get(items, k), "origin_region"),
+			"name"));
+		if (!c || strcmp(c, code) != 0 || !ocr_place_is(n, code))
+			continue;
+		if (pick && strcmp(pick, n) != 0)
+			return NULL;
+		pick = n;
+	}
+	return pick;
+}
+
+/* OCR (issue 13): one 境内货源地 code names one place: an item whose name is
+ * no place takes the place another item of the same code reads, below sure. */
+static void region_name_by_code(json_t *items, json_t *conf, size_t i)
+{
+	const char *c = region_code(items, i);
+	json_t *region = json_object_get(json_array_get(items, i), "origin_region");
+	const char *n = json_string_value(json_object_get(region, "name"));
+	const char *pick = is_region_code(c) && !ocr_place_is(n, c) ? settled_name(items, c) : NULL;
+	if (!pick)
+		return;
+	json_object_set_new(region, "name", json_string(pick));
+	region_conf(conf, i, "origin_region.name", CONF_PLACE_SNAPPED);
+}
+
+/* OCR: the items' 境内货源地 tidied, made to agree with one another, and
+ * snapped to the places of their province. */
+static void tidy_regions(json_t *items, json_t *conf)
+{
+	size_t n = json_array_size(items);
+	for (size_t i = 0; i < n; i++) {
+		ocr_tidy_region(json_object_get(json_array_get(items, i), "origin_region"));
+		region_code_by_items(items, conf, i);
+	}
+	for (size_t i = 0; i < n; i++)
+		region_name_by_code(items, conf, i);
 	char province[PROVINCE_LEN + 1];
 	items_province(items, province);
+	for (size_t i = 0; i < n; i++)
+		snap_region_name(json_object_get(json_array_get(items, i), "origin_region"), conf, i, province);
+}
+
+static void sum_items(json_t *items, json_t *conf, int scanned, struct item_sums *s)
+{
+	if (scanned)
+		tidy_regions(items, conf);
 	memset(s, 0, sizeof *s);
 	s->totals_ok = s->numbered = 1;
 	s->total_conf = s->currency_conf = CONF_SURE;
 	s->models = json_array();
 	for (size_t i = 0; i < json_array_size(items); i++) {
 		json_t *it = json_array_get(items, i);
-		if (scanned) {
-			ocr_tidy_region(json_object_get(it, "origin_region"));
-			snap_region_name(json_object_get(it, "origin_region"), conf, i, province);
-		}
 		json_t *v = json_object_get(it, "_vehicles");
 		if (json_is_number(v)) {
 			s->vehicles += json_number_value(v);

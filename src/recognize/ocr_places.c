@@ -101,6 +101,29 @@ static bool finer_than_place(const char *name)
 	return false;
 }
 
+static const struct province *province_of(const char *province)
+{
+	for (size_t i = 0; province && strlen(province) >= PROVINCE_DIGITS && i < sizeof provinces / sizeof provinces[0];
+	     i++)
+		if (memcmp(provinces[i].code, province, PROVINCE_DIGITS) == 0)
+			return &provinces[i];
+	return NULL;
+}
+
+bool ocr_place_is(const char *name, const char *province)
+{
+	const struct province *pv = province_of(province);
+	size_t n = name ? strlen(name) : 0;
+	for (const char *p = pv ? pv->places : ""; n && *p;) {
+		const char *e = strchr(p, ' ');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+		if (len == n && memcmp(p, name, n) == 0)
+			return true;
+		p += len + (e ? 1 : 0);
+	}
+	return false;
+}
+
 bool ocr_place_snap(const char *name, const char *province, char out[OCR_PLACE_MAX_BYTES])
 {
 	if (!name || !province || strlen(province) < PROVINCE_DIGITS || finer_than_place(name))

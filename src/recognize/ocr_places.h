@@ -20,6 +20,9 @@
  * is that place, or names more than a place (其他, 市, 县, 区, 旗 in it). */
 bool ocr_place_snap(const char *name, const char *province, char out[OCR_PLACE_MAX_BYTES]);
 
+/* Issue 13: name is one of the places of province (two digits) as printed. */
+bool ocr_place_is(const char *name, const char *province);
+
 /* A company's Chinese name as OCR read it made to read as printed where
  * the parts names are made of settle it: its legal form at the end
  * (有限公司, 有限责任公司, 股份有限公司) one character misread ("服份有限公司"),
