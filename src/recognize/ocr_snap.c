@@ -612,6 +612,87 @@ static void snap_road_port(json_t *out, json_t *conf)
 	set_conf(conf, "departure_port_code", SNAP_CONF);
 }
 
+/* ---- the destination told again (issue 13) ---- */
+
+#define DEST_MIN_VOTES 2	/* copies that must agree on a destination read past snapping */
+#define CONF_DEST_BY_COPIES 0.6	/* a destination the declaration's other copies of it gave */
+#define COUNTRY_CODE_LEN 3
+
+static const struct table country_table = TABLE("destination_country", "destination_country_code", countries, "");
+
+static bool is_capital(char c)
+{
+	return c >= 'A' && c <= 'Z';
+}
+
+/* The country whose code stands in text as a word of three capitals
+ * ("(KAZ)", "KGZ000"); -1 when none. */
+static int country_by_code(const char *text)
+{
+	for (const char *c = text; *c; c++) {
+		if (!is_capital(c[0]) || (c > text && is_capital(c[-1])))
+			continue;
+		size_t n = 0;
+		while (is_capital(c[n]))
+			n++;
+		for (size_t k = 0; n == COUNTRY_CODE_LEN && k < sizeof countries / sizeof countries[0]; k++)
+			if (memcmp(c, countries[k].code, COUNTRY_CODE_LEN) == 0)
+				return (int)k;
+	}
+	return -1;
+}
+
+/* One copy's country: by its code, else by its name (snapped). */
+static int country_vote(const char *code, const char *name)
+{
+	int k = code ? country_by_code(code) : -1, edits;
+	if (k < 0 && name && *name)
+		k = country_by_code(name);
+	if (k < 0 && name && *name)
+		k = snap(name, &country_table, &edits);
+	return k;
+}
+
+/* The country the destination port and the items' final destinations
+ * agree on: at least DEST_MIN_VOTES copies and none against; -1 else. */
+static int destination_by_copies(const json_t *out)
+{
+	int pick = -1, votes = 0;
+	json_t *items = json_object_get(out, "items");
+	for (size_t i = 0; i <= json_array_size(items); i++) {
+		const json_t *o = i ? json_array_get(items, i - 1) : out;
+		int k = i ? country_vote(json_string_value(json_object_get(o, "dest_country_code")),
+				    json_string_value(json_object_get(o, "dest_country")))
+			  : country_vote(json_string_value(json_object_get(o, "destination_port_code")),
+				    json_string_value(json_object_get(o, "destination_port")));
+		if (k < 0)
+			continue;
+		if (pick >= 0 && k != pick)
+			return -1;
+		pick = k;
+		votes++;
+	}
+	return votes >= DEST_MIN_VOTES ? pick : -1;
+}
+
+/* Issue 13: 运抵国 read past snapping (null, "吉尔吉af 成交方式…"): the
+ * declaration states the destination again in the 指运港 cell and in every
+ * item's 最终目的国; the country those copies agree on, not sure. */
+static void destination_by_other_copies(json_t *out, json_t *conf)
+{
+	const char *value = json_string_value(json_object_get(out, "destination_country"));
+	for (size_t k = 0; value && k < sizeof countries / sizeof countries[0]; k++)
+		if (strcmp(value, countries[k].name) == 0)
+			return;
+	int k = destination_by_copies(out);
+	if (k < 0)
+		return;
+	json_object_set_new(out, "destination_country", json_string(countries[k].name));
+	json_object_set_new(out, "destination_country_code", json_string(countries[k].code));
+	set_conf(conf, "destination_country", CONF_DEST_BY_COPIES);
+	set_conf(conf, "destination_country_code", CONF_DEST_BY_COPIES);
+}
+
 void ocr_snap_fields(json_t *out, json_t *conf)
 {
 	if (!json_is_object(out) || !json_is_object(conf))
@@ -628,6 +709,7 @@ void ocr_snap_fields(json_t *out, json_t *conf)
 	for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++)
 		snap_table(out, conf, &tables[i]);
 	snap_road_port(out, conf);
+	destination_by_other_copies(out, conf);
 	snap_currency(out, conf);
 	trim_company(out, conf, "domestic_shipper");
 	trim_company(out, conf, "overseas_consignee");

@@ -310,6 +310,35 @@ static void test_units(void **state)
 	assert_null(ocr_snap_currency("KGT"));
 }
 
+/* Issue 13: 运抵国 read past snapping takes the country the 指运港 cell and
+ * the items' 最终目的国 agree on (two copies at least, none against), not
+ * sure; one copy alone, or copies that differ, leave it. */
+static void test_destination_by_copies(void **state)
+{
+	(void)state;
+	json_t *out = json_pack("{s:s,s:s,s:s,s:[{s:s},{s:s,s:s}]}", "destination_country", "吉尔吉af 成交方式(7)",
+		"destination_port", "吉尔吉斯斯坦", "destination_port_code", "KGZ000",
+		"items", "dest_country", "吉尔吉斯斯坦( KGZ) 。", "dest_country", "吉尔吉斯期坦", "dest_country_code", "");
+	json_t *conf = json_pack("{s:f}", "destination_country", 0.85);
+	ocr_snap_fields(out, conf);
+	assert_string_equal(str(out, "destination_country"), "吉尔吉斯斯坦");
+	assert_string_equal(str(out, "destination_country_code"), "KGZ");
+	assert_true(json_real_value(json_object_get(conf, "destination_country")) < 0.9);
+	json_decref(out);
+	json_decref(conf);
+	out = json_pack("{s:n,s:[{s:s}]}", "destination_country", "items", "dest_country", "哈萨克斯坦(KAZ)");
+	conf = json_object();
+	ocr_snap_fields(out, conf);
+	assert_true(json_is_null(json_object_get(out, "destination_country")));
+	json_decref(out);
+	out = json_pack("{s:n,s:s,s:[{s:s}]}", "destination_country", "destination_port_code", "KGZ000", "items",
+		"dest_country", "哈萨克斯坦(KAZ)");
+	ocr_snap_fields(out, conf);
+	assert_true(json_is_null(json_object_get(out, "destination_country")));
+	json_decref(out);
+	json_decref(conf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -325,6 +354,7 @@ int main(void)
 		cmocka_unit_test(test_region_places),
 		cmocka_unit_test(test_company_repairs),
 		cmocka_unit_test(test_units),
+		cmocka_unit_test(test_destination_by_copies),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
