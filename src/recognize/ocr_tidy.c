@@ -210,6 +210,11 @@ static size_t before_table(const struct cps *t)
 	}
 	while (end > 0 && (is_space(t->v[end - 1]) || is_separator(t->v[end - 1])))
 		end--;
+	/* issue 13: the first column's label 项号 under the remarks, read as far
+	 * as its first character alone at their end */
+	if (end >= 2 && t->v[end - 1] == 0x9879 /* 项 */ && is_space(t->v[end - 2]))
+		for (end -= 2; end > 0 && is_space(t->v[end - 1]);)
+			end--;
 	return end;
 }
 
@@ -768,6 +773,7 @@ struct gap {
 	uint32_t key[TIDY_SEP_MAX];	/* its characters, spaces aside */
 	size_t nkey;
 	bool spaced, clean;	/* holds a space; holds only spaces and list punctuation */
+	bool one_list;		/* between two codes of one list (two VINs, two plates) */
 };
 
 static bool is_list_punct(uint32_t c)
@@ -820,18 +826,22 @@ static struct gap gap_of(const struct cps *t, size_t a, size_t b)
 static size_t list_gaps(const struct cps *t, const json_t *vins, const json_t *plates, struct gap *gaps, size_t max)
 {
 	size_t n = 0, prev_end = 0;
-	bool have_prev = false;
+	bool have_prev = false, prev_vin = false;
 	for (size_t i = 0; i < t->n && n < max;) {
 		size_t end = entry_at(t, i, vins);
+		bool vin = end != 0;
 		if (!end)
 			end = entry_at(t, i, plates);
 		if (!end) {
 			i++;
 			continue;
 		}
-		if (have_prev)
-			gaps[n++] = gap_of(t, prev_end, i);
+		if (have_prev) {
+			gaps[n] = gap_of(t, prev_end, i);
+			gaps[n++].one_list = vin == prev_vin;
+		}
 		have_prev = true;
+		prev_vin = vin;
 		prev_end = i = end;
 	}
 	return n;
@@ -868,7 +878,9 @@ char *ocr_tidy_list_separators(const char *text, const json_t *vins, const json_
 	long sep = list_separator(gaps, n);
 	for (size_t k = 0; sep >= 0 && k < n; k++) {
 		const struct gap *g = &gaps[k];
-		if (!g->clean || good_separator(g))
+		/* issue 13: spaces alone inside a list written with a comma: the comma lost */
+		bool lost = g->nkey == 0 && gaps[sep].nkey > 0 && g->one_list;
+		if (!g->clean || (good_separator(g) && !lost))
 			continue;	/* (words between two codes: not a list) */
 		cps_append(&out, t.v + from, g->a - from);
 		cps_append(&out, gaps[sep].key, gaps[sep].nkey);

@@ -27,6 +27,9 @@ static void test_remarks_keys_marks_and_label(void **state)
 	/* the item table's header run on into the remarks, stray marks before them */
 	check(ocr_tidy_remarks("NVM 车号 : 新A78313 新F8020挂 最终目产国 21, 各天国 各, ,"), "N/M 车号：新A78313 新F8020挂");
 	check(ocr_tidy_remarks("; N/M 车牌 : 680RSV07 商品名称及规格型号"), "N/M 车牌：680RSV07");
+	/* issue 13: 项号 under them read as far as its 项, alone at their end; a word ending in 项 stays */
+	check(ocr_tidy_remarks("N/M 车牌：680RSV07 电话：14310557427 项"), "N/M 车牌：680RSV07 电话：14310557427");
+	check(ocr_tidy_remarks("N/M 新车出口 共3项"), "N/M 新车出口 共3项");
 	check(ocr_tidy_remarks("运输车辆 :,728LUS02 交易清单 号 ;SCCG1"), "运输车辆：728LUS02 交易清单号：SCCG1");
 	/* a key with no separator after it, and a real N/A, stay as read */
 	check(ocr_tidy_remarks("N/A 全新车辆 司机张三"), "N/A 全新车辆 司机张三");
@@ -135,6 +138,10 @@ static void test_list_separators(void **state)
 		"车辆：陕E25871, 豫B2367挂,新B10810, 新B98340,新A1487挂 司机");
 	check(ocr_tidy_list_separators("VIN:LFN9MK3E1RM548778,,LFN9MK3EXRM548780,LFN9MK3E4RM548788,LFN9MK3E6RM548789",
 		vins, plates), "VIN:LFN9MK3E1RM548778,LFN9MK3EXRM548780,LFN9MK3E4RM548788,LFN9MK3E6RM548789");
+	/* issue 13: spaces alone between two plates of a list written with commas: the comma lost;
+	 * not between the plates and the VINs that follow them */
+	check(ocr_tidy_list_separators("车辆：陕E25871,豫B2367挂 新B10810, 新B98340 LFN9MK3E1RM548778,LFN9MK3EXRM548780",
+		vins, plates), "车辆：陕E25871,豫B2367挂, 新B10810, 新B98340 LFN9MK3E1RM548778,LFN9MK3EXRM548780");
 	/* a list written with spaces keeps them; words between codes are no gap of a list */
 	check(ocr_tidy_list_separators("陕E25871 豫B2367挂 新B10810.新B98340", vins, plates), "陕E25871 豫B2367挂 新B10810 新B98340");
 	check(ocr_tidy_list_separators("陕E25871,豫B2367挂 司机 新B10810.新B98340", vins, plates),
