@@ -17,6 +17,7 @@
 #define TIDY_PLATE_EDITS 1
 #define TIDY_TRANSIT_LEN 16	/* digits of a transit (转关) number */
 #define TIDY_TRANSIT_EDITS 2
+#define TIDY_TRAILER_DIGITS 4	/* a trailer's plate: its letter and four digits, then 挂 */
 
 struct cps {
 	uint32_t *v;
@@ -965,6 +966,32 @@ char *ocr_tidy_transport_by_plates(const char *tname, const json_t *plates)
 	return out;
 }
 
+/* How many of v[0, n) from the start are digits. */
+static size_t strspn_digits(const uint32_t *v, size_t n)
+{
+	size_t k = 0;
+	while (k < n && is_digit(v[k]))
+		k++;
+	return k;
+}
+
+#define TIDY_KZ_DIGITS 3	/* a Kazakh plate: three digits, letters, the region's two digits */
+#define TIDY_KZ_REGION 2
+
+/* Issue 13: 持 read for the 挂 that ends a trailer's plate: after a letter and
+ * four digits (a Chinese trailer, its province maybe misread) or after a
+ * whole Kazakh plate (851HCE10持); run is the letters and digits before it. */
+static bool trailer_mark_misread(const struct cps *t, size_t i, size_t run)
+{
+	if (t->v[i] != 0x6301 /* 持 */)
+		return false;
+	const uint32_t *r = t->v + i - run;
+	if (run == TIDY_TRAILER_DIGITS + 1 && is_upper(r[0]))
+		return strspn_digits(r + 1, TIDY_TRAILER_DIGITS) == TIDY_TRAILER_DIGITS;
+	return run == TIDY_KZ_PLATE && strspn_digits(r, TIDY_KZ_DIGITS) == TIDY_KZ_DIGITS &&
+		strspn_digits(r + run - TIDY_KZ_REGION, TIDY_KZ_REGION) == TIDY_KZ_REGION && is_upper(r[TIDY_KZ_DIGITS]);
+}
+
 char *ocr_tidy_split_trailers(const char *text)
 {
 	struct cps t = decode(text), out = {0};
@@ -972,6 +999,8 @@ char *ocr_tidy_split_trailers(const char *text)
 	for (size_t i = 0; i < t.n; i++) {
 		/* "980UAX02.333HSS13挂": a comma read as a full stop after a plate
 		 * (letters in it: no decimal number) */
+		if (trailer_mark_misread(&t, i, run))
+			t.v[i] = 0x6302;	/* 挂 */
 		if (t.v[i] == '.' && run >= 5 && letters > 0 && i + 1 < t.n && is_alnum(t.v[i + 1]))
 			cps_push(&out, ' ');
 		else
@@ -1007,7 +1036,6 @@ static const uint32_t province_misreads[][2] = {
 #define N_PROVINCE_MISREADS (sizeof province_misreads / sizeof province_misreads[0])
 #define TIDY_CN_TAIL_MIN 5	/* a Chinese plate after its province: a letter, four digits (a trailer) ... */
 #define TIDY_CN_TAIL_MAX 7	/* ... up to a letter and six (new energy) */
-#define TIDY_TRAILER_DIGITS 4	/* a trailer's plate: its letter and four digits, then 挂 */
 
 static uint32_t province_read_as(uint32_t cp)
 {

@@ -29,7 +29,9 @@ char *ocr_tidy_codes(const char *text, const json_t *vins, const json_t *plates)
 
 /* Plates cut apart for finding them: a space after 挂 that ends a plate and
  * runs into Chinese ("陕C3394挂转关"), and for a full stop read for the comma
- * after a plate ("980UAX02.333HSS13挂"). */
+ * after a plate ("980UAX02.333HSS13挂"); issue 13: 持 read for the 挂 that
+ * ends a trailer's plate (after a letter and four digits, or a whole Kazakh
+ * plate: "851HCE10持") is 挂. */
 char *ocr_tidy_split_trailers(const char *text);
 
 /* Kazakh plates in the remarks (123ABC02) with their look-alikes set by

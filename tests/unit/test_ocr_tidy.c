@@ -193,6 +193,11 @@ static void test_trailers_and_regions(void **state)
 	check(ocr_tidy_split_trailers("毛重12345.93"), "毛重12345.93");
 	/* issue 13: a trailer's plate run into the next Kazakh plate */
 	check(ocr_tidy_split_trailers("593KWW17挂356VHA17"), "593KWW17挂 356VHA17");
+	/* issue 13: 持 read for a trailer's 挂, after a Kazakh plate or a letter and four digits; 持 elsewhere stays */
+	check(ocr_tidy_split_trailers("636XZE02,851HCE10持集装箱"), "636XZE02,851HCE10挂 集装箱");
+	check(ocr_tidy_split_trailers("打A1487持新B98340"), "打A1487挂 新B98340");
+	check(ocr_tidy_split_trailers("A12345持有"), "A12345持有");
+	check(ocr_tidy_split_trailers("持续"), "持续");
 	json_t *r = json_pack("{s:s,s:s}", "code", "37029", "name", "青岛(37029) 青岛");
 	ocr_tidy_region(r);
 	assert_string_equal(json_string_value(json_object_get(r, "name")), "青岛");
