@@ -2235,6 +2235,8 @@ static int item_prices(struct item_band *b, json_t *it, double qty, int scanned)
 	json_object_set_new(it, "unit_price", isnan(price) ? json_null() : json_real(price));
 	json_object_set_new(it, "total", isnan(total) ? json_null() : json_real(floor(total * 100 + 0.5) / 100));
 	const char *near = scanned ? ocr_snap_currency(cur) : NULL;	/* OCR (issue 13): TSD -> USD */
+	if (scanned && !near && !ocr_snap_currency_known(cur))
+		cur[0] = '\0';	/* issue 13: no currency ("CHN" of the origin's cell): not read */
 	json_object_set_new(it, "currency", jstr_or_null(near ? near : cur));
 	return sure;
 }

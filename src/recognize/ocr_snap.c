@@ -432,6 +432,14 @@ static void trim_company(json_t *out, json_t *conf, const char *key)
 static const char *const currencies[] = {"USD", "CNY", "EUR", "RUB", "KZT", "KGS", "UZS", "TJS", "JPY", "GBP", "HKD"};
 #define CURRENCY_LEN 3
 
+bool ocr_snap_currency_known(const char *code)
+{
+	for (size_t k = 0; code && k < sizeof currencies / sizeof currencies[0]; k++)
+		if (strcmp(code, currencies[k]) == 0)
+			return true;
+	return false;
+}
+
 const char *ocr_snap_currency(const char *value)
 {
 	if (!value || strlen(value) != CURRENCY_LEN)

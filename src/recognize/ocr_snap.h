@@ -34,6 +34,8 @@ int ocr_snap_unit_known(const char *unit);
  * table a letter away, when exactly one is; NULL otherwise (also for a code
  * of the table). */
 const char *ocr_snap_currency(const char *value);
+/* Issue 13: code is a currency of the table ("CHN", a country's, is none). */
+bool ocr_snap_currency_known(const char *code);
 
 /* A copy of OCR text without the spaces OCR puts inside a code: between a
  * letter, digit or plate province and a letter, digit or 挂 ("豫A 48100",

@@ -876,6 +876,7 @@ static void put_rule(struct rec_page *p, float x0, float y0, float x1, float y1)
  * spec, qty (the first two lines), price, total, qty (the last line), a row
  * across the table under the item or ""}. */
 static int ruled_separate;	/* build_ruled_scan: 单价, 总价 and 币制 in columns of their own */
+static const char *ruled_currency = "USD";	/* build_ruled_scan: what the 币制 line reads */
 
 static void build_ruled_scan(struct rec_doc *doc, const char *const items[][9], size_t n_items)
 {
@@ -939,7 +940,7 @@ static void build_ruled_scan(struct rec_doc *doc, const char *const items[][9], 
 		put(p, origin_x, y + 11, "(CHN)");
 		put(p, 772, y + 11, "(1)");
 		put(p, 331, y + 22, it[7]);
-		put(p, ruled_separate ? 509 : 436, ruled_separate ? y : y + 22, "USD");
+		put(p, ruled_separate ? 509 : 436, ruled_separate ? y : y + 22, ruled_currency);
 		if (it[8][0])
 			put(p, 22, y + 30, it[8]);
 	}
@@ -1343,6 +1344,26 @@ static void ocr_departure_port_by_value(void **state)
 	}
 }
 
+/* OCR (issue 13): a 币制 line that holds no currency ("CHN", a country's
+ * code) is no currency read: the item's currency stays empty, not sure. */
+static void ocr_currency_not_a_country(void **state)
+{
+	(void)state;
+	static const char *const items[][9] = {
+		{"1", "6907210000", "瓷砖", "0|3|吸水率", "27876平方米", "4.214", "117469.46", "27876平方米", ""},
+	};
+	ruled_currency = "CHN";
+	struct rec_doc doc;
+	build_ruled_scan(&doc, items, 1);
+	ruled_currency = "USD";
+	json_t *o = read_doc(&doc);
+	assert_true(json_is_null(json_object_get(json_array_get(json_object_get(o, "items"), 0), "currency")));
+	assert_true(json_is_null(json_object_get(o, "currency")));
+	assert_true(json_number_value(json_object_get(json_object_get(o, "confidence"), "currency")) < 0.9);
+	json_decref(o);
+	rec_doc_free(&doc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1368,6 +1389,7 @@ int main(void)
 		cmocka_unit_test(ocr_price_speck_item),
 		cmocka_unit_test(ocr_qty_by_first_line),
 		cmocka_unit_test(ocr_departure_port_by_value),
+		cmocka_unit_test(ocr_currency_not_a_country),
 		cmocka_unit_test(price_arithmetic_repairs),
 		cmocka_unit_test(ocr_declno_labels_lost),
 		cmocka_unit_test(hs_code_lead),

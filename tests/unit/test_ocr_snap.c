@@ -306,6 +306,9 @@ static void test_units(void **state)
 	assert_false(ocr_snap_unit_known("千 克"));
 	assert_false(ocr_snap_unit_known(NULL));
 	assert_string_equal(ocr_snap_currency("TSD"), "USD");
+	assert_true(ocr_snap_currency_known("USD"));
+	assert_false(ocr_snap_currency_known("CHN"));
+	assert_false(ocr_snap_currency_known(NULL));
 	assert_null(ocr_snap_currency("USD"));
 	assert_null(ocr_snap_currency("KGT"));
 }
