@@ -698,11 +698,12 @@ static void conf_lower(json_t *conf, const char *key, double c)
 	confset(conf, key, json_is_number(was) ? fmin(json_number_value(was), c) : c);
 }
 
-/* OCR (issue 13): the transport name's plates against the remarks' plates
- * (ocr_agree_transport): a plate failing the plate rules put right by the
- * other copy, below sure; two passing copies that differ, or a failing one
- * that the other cannot settle, not sure. Returns how they compared. */
-static enum ocr_agree agree_transport(json_t *out, json_t *conf, const char *joined)
+/* Issue 13: the transport name's plates against the remarks' plates
+ * (ocr_agree_transport). OCR: a plate failing the plate rules put right by
+ * the other copy, below sure; a failing one that the other cannot settle,
+ * not sure. Both kinds: two passing copies that differ, not sure. Returns
+ * how they compared. */
+static enum ocr_agree agree_transport(json_t *out, json_t *conf, const char *joined, int scanned)
 {
 	json_t *rplates = json_array();
 	int trucks = 0;
@@ -711,6 +712,11 @@ static enum ocr_agree agree_transport(json_t *out, json_t *conf, const char *joi
 	enum ocr_agree how = ocr_agree_transport(json_string_value(json_object_get(out, "transport_name")),
 		rplates, joined, &fixed);
 	json_decref(rplates);
+	if (!scanned) {	/* a text layer is read as printed: two copies that differ are only not sure */
+		free(fixed);
+		how = how == OCR_AGREE_CONFLICT ? how : OCR_AGREE_NOTHING;
+		fixed = NULL;
+	}
 	if (fixed)
 		json_object_set_new(out, "transport_name", json_string(fixed));
 	free(fixed);
@@ -729,7 +735,7 @@ static char *derive_plates(json_t *out, json_t *conf, json_t *warnings, const ch
 	int scanned, json_t **plates_out)
 {
 	char *joined = scanned ? remarks_for_plates(remarks) : NULL;
-	enum ocr_agree agreed = scanned ? agree_transport(out, conf, joined) : OCR_AGREE_NOTHING;
+	enum ocr_agree agreed = agree_transport(out, conf, joined ? joined : remarks, scanned);
 	const char *tname = json_string_value(json_object_get(out, "transport_name"));
 	json_t *plates = json_array();
 	int trucks = 0;

@@ -817,6 +817,21 @@ static void ocr_transport_agrees_with_remarks(void **state)
 	assert_true(json_number_value(json_object_get(conf, "plates")) < 0.9);
 	json_decref(o);
 	json_decref(conf);
+	/* a text layer: the copies that differ are not sure, nothing is repaired */
+	json_t *out = json_pack("{s:s}", "transport_name", "陕E64883"), *warnings = json_array();
+	conf = json_pack("{s:f}", "transport_name", 0.97);
+	fields_derive(out, conf, warnings, "运输车辆：陕E64888,豫B7238挂", "", 1.0f, json_array(), "", "", 1.0f, 0);
+	assert_true(json_number_value(json_object_get(conf, "transport_name")) < 0.9);
+	assert_true(json_number_value(json_object_get(conf, "plates")) < 0.9);
+	json_decref(out);
+	json_decref(conf);
+	out = json_pack("{s:s}", "transport_name", "窗B97715/20240512");
+	conf = json_pack("{s:f}", "transport_name", 0.97);
+	fields_derive(out, conf, warnings, "运输车辆：豫B97715,豫B5569挂", "", 1.0f, json_array(), "", "", 1.0f, 0);
+	assert_string_equal(json_string_value(json_object_get(out, "transport_name")), "窗B97715/20240512");
+	json_decref(out);
+	json_decref(conf);
+	json_decref(warnings);
 }
 
 /* OCR (issue 13): a VIN whose check digit holds by chance with its maker's
