@@ -1020,7 +1020,10 @@ static void put_string_field(struct reader *r, const struct strfield *f)
 	}
 	char name[512] = "", vcode[64] = "";
 	int label_code = code[0] != '\0';
-	fu_split_code(text, name, sizeof name, vcode, sizeof vcode);
+	if (f->code_key)
+		fu_split_code(text, name, sizeof name, vcode, sizeof vcode);
+	else	/* issue 13: a cell with no code keeps all it holds ("雹 B97715/20240512") */
+		snprintf(name, sizeof name, "%s", text);
 	strip_leading_colon(name);
 	if (!code[0] && vcode[0])
 		memcpy(code, vcode, sizeof code);

@@ -62,6 +62,7 @@ static json_t *read_doc(struct rec_doc *doc)
 }
 
 static const char *inline_port_cell = "离境口岸：霍尔果斯(650201)";	/* build_inline_form's 离境口岸 cell */
+static const char *inline_tname_cell = "运输工具名称及航次号：新F12345/20250316";	/* ... its 运输工具名称 cell */
 
 static void build_inline_form(struct rec_doc *doc)
 {
@@ -80,7 +81,7 @@ static void build_inline_form(struct rec_doc *doc)
 		{"境内发货人：某某贸易有限公司(91350100M000100Y43)", "出境关别：霍尔果斯海关(9402)"},
 		{"出口日期：2025.03.16", "申报日期：2025/03/15"},
 		{"境外收货人：TOO \"STEPPE\"", "运输方式：公路运输(4)"},
-		{"运输工具名称及航次号：新F12345/20250316", "提运单号：CMR123"},
+		{inline_tname_cell, "提运单号：CMR123"},
 		{"生产销售单位：(91350100M000100Y43)某某贸易有限公司", "监管方式：(0110)一般贸易"},
 		{"征免性质：一般征税(101)", "许可证号：25-AB-000001"},
 		{"合同协议号：HT-1", "贸易国(地区)：(KAZ)哈萨克斯坦"},
@@ -1379,6 +1380,25 @@ static void ocr_currency_not_a_country(void **state)
 	rec_doc_free(&doc);
 }
 
+/* OCR (issue 13): a cell with no code keeps all it holds: the transport name
+ * read "雹 F12345/20250316" (the province misread, a space after it) is not
+ * cut into a name and a code, and the remarks' copy of the plate puts its
+ * province right. */
+static void ocr_transport_name_kept_whole(void **state)
+{
+	(void)state;
+	inline_tname_cell = "运输工具名称及航次号：雹 F12345/20250316";
+	struct rec_doc doc;
+	build_inline_form(&doc);
+	inline_tname_cell = "运输工具名称及航次号：新F12345/20250316";
+	doc.scanned = 1;
+	json_t *o = read_doc(&doc);
+	assert_string_equal(json_string_value(json_object_get(o, "transport_name")), "新F12345/20250316");
+	assert_true(json_number_value(json_object_get(json_object_get(o, "confidence"), "transport_name")) < 0.9);
+	json_decref(o);
+	rec_doc_free(&doc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1405,6 +1425,7 @@ int main(void)
 		cmocka_unit_test(ocr_qty_by_first_line),
 		cmocka_unit_test(ocr_departure_port_by_value),
 		cmocka_unit_test(ocr_currency_not_a_country),
+		cmocka_unit_test(ocr_transport_name_kept_whole),
 		cmocka_unit_test(price_arithmetic_repairs),
 		cmocka_unit_test(ocr_declno_labels_lost),
 		cmocka_unit_test(hs_code_lead),
