@@ -29,6 +29,11 @@ static bool cp_push(struct cpbuf *b, uint32_t cp)
 	return true;
 }
 
+static bool is_ascii_alnum(uint32_t cp)
+{
+	return (cp >= '0' && cp <= '9') || (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z');
+}
+
 static uint32_t ascii_upper(uint32_t cp)
 {
 	return cp >= 'a' && cp <= 'z' ? cp - 'a' + 'A' : cp;
@@ -61,6 +66,48 @@ static size_t date_part_at(const struct cpbuf *t)
 			return i;
 	}
 	return t->n;
+}
+
+#define AGREE_DATE_DIGITS 8	/* a voyage date: YYYYMMDD */
+#define AGREE_MONTHS 12
+#define AGREE_DAYS 31
+#define AGREE_CENTURY 20	/* the year's first two digits */
+#define AGREE_MONTH_AT 4	/* YYYY, then MM ... */
+#define AGREE_DAY_AT 6		/* ... then DD */
+
+static int two_digits(const uint32_t *d)
+{
+	return (int)(d[0] - '0') * 10 + (int)(d[1] - '0');
+}
+
+/* d[0, 8) is a date of this century as YYYYMMDD, every character a digit. */
+static bool plausible_date(const uint32_t *d)
+{
+	for (size_t i = 0; i < AGREE_DATE_DIGITS; i++)
+		if (d[i] < '0' || d[i] > '9')
+			return false;
+	int month = two_digits(d + AGREE_MONTH_AT), day = two_digits(d + AGREE_DAY_AT);
+	return two_digits(d) == AGREE_CENTURY && month >= 1 && month <= AGREE_MONTHS && day >= 1 && day <= AGREE_DAYS;
+}
+
+static bool slash_lookalike(uint32_t cp)
+{
+	return cp == '7' || cp == '1' || cp == 'I' || cp == 'L' || cp == '|';
+}
+
+/* OCR: the '/' before a voyage date read as a look-alike ("弧B97715720240512"):
+ * put back when no '/' date is read and the name ends in one character and
+ * eight digits that are a date, after something that is no number. */
+static void mend_date_slash(struct cpbuf *t, size_t date_at)
+{
+	if (date_at != t->n || t->n <= AGREE_DATE_DIGITS + 1)
+		return;
+	size_t at = t->n - AGREE_DATE_DIGITS - 1;
+	bool number = true;
+	for (size_t i = 0; i < at; i++)
+		number &= t->v[i] >= '0' && t->v[i] <= '9';
+	if (!number && slash_lookalike(t->v[at]) && plausible_date(t->v + at + 1))
+		t->v[at] = '/';
 }
 
 static char *encode(const uint32_t *v, size_t n)
@@ -190,13 +237,15 @@ static int nearest_in(const char *part, const json_t *list, int max)
 	return tie ? -1 : who;
 }
 
-/* The plate at the end of part (after a speck or a label's tail: "一新B64858")
- * that plates holds, copied; NULL when none. */
+/* The plate at the end of part (after a speck or a label's tail: "一新B64858",
+ * no letters or digits in front) that plates holds, copied; NULL when none. */
 static char *plate_at_end(const char *part, const json_t *plates)
 {
 	for (const char *c = part; *c;) {
 		uint32_t cp;
 		c += utf8_get(c, &cp);
+		if (is_ascii_alnum(cp))
+			return NULL;
 		if (*c && is_plate(c) && list_has(plates, c)) {
 			char *dup = strdup(c);
 			if (!dup)
@@ -248,11 +297,6 @@ static bool is_entry_sep(uint32_t cp)
 		if (cp == seps[i])
 			return true;
 	return false;
-}
-
-static bool is_ascii_alnum(uint32_t cp)
-{
-	return (cp >= '0' && cp <= '9') || (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z');
 }
 
 /* The plates an entry gives without one of its letters or digits (a speck
@@ -353,6 +397,7 @@ enum ocr_agree ocr_agree_transport(const char *tname, const json_t *remark_plate
 	struct cpbuf t;
 	if (!tname || !json_array_size(remark_plates) || strchr(tname, '@') || !decode_packed(tname, &t))
 		return OCR_AGREE_NOTHING;
+	mend_date_slash(&t, date_part_at(&t));
 	size_t date_at = date_part_at(&t);
 	if (!date_at)
 		return OCR_AGREE_NOTHING;

@@ -90,6 +90,15 @@ static void test_transport_plate_by_plate(void **state)
 	plates = json_pack("[s]", "新B62766");
 	agree("及航次号,新B62766", plates, OCR_AGREE_TAKEN, "新B62766");
 	json_decref(plates);
+	/* a plate in front is no speck: the plate at the end is not taken alone */
+	plates = json_pack("[s,s]", "新B4490挂", "新B23924");
+	agree("陕E543877新B4490挂", plates, OCR_AGREE_UNRULY, NULL);
+	json_decref(plates);
+	/* the '/' before the voyage date read 7, the province misread */
+	plates = json_pack("[s]", "豫B97715");
+	agree("弧 B97715720240512", plates, OCR_AGREE_TAKEN, "豫B97715/20240512");
+	agree("B97715720241399", plates, OCR_AGREE_UNRULY, NULL);	/* no date: month 13 */
+	json_decref(plates);
 	plates = json_pack("[s,s]", "豫B7238挂", "陕E2662挂");
 	agree_in("E64883", plates, "承运车辆：陕EB64883、豫B7238挂、陕EB64810、陕E2662挂", OCR_AGREE_MENDED, "陕E64883");
 	json_decref(plates);
