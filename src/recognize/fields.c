@@ -1004,6 +1004,28 @@ static void strip_leading_colon(char *s)
 		memmove(s, s + k, strlen(s + k) + 1);
 }
 
+#define LEAKED_LABEL_MIN_BYTES 12	/* a header label of four ideographs or more: no word of a value */
+
+/* OCR (issue 13): a value that ran on into the next cell ("281BGE07 征免性质
+ * (101"): cut before the first header label of four or more ideographs it
+ * holds, and the spaces before it. */
+static void cut_leaked_label(char *text)
+{
+	char *cut = NULL;
+	for (size_t d = 0; d < N_LABEL_DEFS; d++) {
+		const char *l = label_defs[d].text;
+		char *at = strlen(l) >= LEAKED_LABEL_MIN_BYTES && !is_item_header(label_defs[d].id) &&
+			!is_footer(label_defs[d].id) ? strstr(text, l) : NULL;
+		if (at && at > text && (!cut || at < cut))
+			cut = at;
+	}
+	if (!cut)
+		return;
+	while (cut > text && cut[-1] == ' ')
+		cut--;
+	*cut = '\0';
+}
+
 static void put_string_field(struct reader *r, const struct strfield *f)
 {
 	struct sbuf v;
@@ -1018,6 +1040,8 @@ static void put_string_field(struct reader *r, const struct strfield *f)
 		free(text);
 		text = joined;
 	}
+	if (r->src->scanned)
+		cut_leaked_label(text);
 	char name[512] = "", vcode[64] = "";
 	int label_code = code[0] != '\0';
 	if (f->code_key)

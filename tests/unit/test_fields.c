@@ -1399,6 +1399,22 @@ static void ocr_transport_name_kept_whole(void **state)
 	rec_doc_free(&doc);
 }
 
+/* OCR (issue 13): a value run on into the next cell's label ("新F12345/20250316
+ * 征免性质(101") ends before it. */
+static void ocr_value_before_leaked_label(void **state)
+{
+	(void)state;
+	inline_tname_cell = "运输工具名称及航次号：新F12345/20250316 征免性质(101";
+	struct rec_doc doc;
+	build_inline_form(&doc);
+	inline_tname_cell = "运输工具名称及航次号：新F12345/20250316";
+	doc.scanned = 1;
+	json_t *o = read_doc(&doc);
+	assert_string_equal(json_string_value(json_object_get(o, "transport_name")), "新F12345/20250316");
+	json_decref(o);
+	rec_doc_free(&doc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1426,6 +1442,7 @@ int main(void)
 		cmocka_unit_test(ocr_departure_port_by_value),
 		cmocka_unit_test(ocr_currency_not_a_country),
 		cmocka_unit_test(ocr_transport_name_kept_whole),
+		cmocka_unit_test(ocr_value_before_leaked_label),
 		cmocka_unit_test(price_arithmetic_repairs),
 		cmocka_unit_test(ocr_declno_labels_lost),
 		cmocka_unit_test(hs_code_lead),
