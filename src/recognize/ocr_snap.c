@@ -194,6 +194,74 @@ static void set_conf(json_t *conf, const char *key, double c)
 		json_object_set_new(conf, key, json_real(c));
 }
 
+static bool is_han(uint32_t cp)
+{
+	return cp >= 0x3400 && cp <= 0x9FFF;
+}
+
+#define PAIR_CODE_MIN 3		/* a code this long or longer, one character misread, still tells its entry ... */
+#define PAIR_CODE_EDITS 1
+#define CONF_PAIR 0.7		/* ... with half its name read: a value the pair chose */
+
+static bool is_code_char(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z');
+}
+
+/* The first run of digits and capitals in s at least PAIR_CODE_MIN long
+ * ("!2710,路境…" -> 2710), or "". */
+static void code_chars(const char *s, char *out, size_t cap)
+{
+	out[0] = '\0';
+	for (const char *c = s ? s : ""; *c; c++) {
+		size_t n = 0;
+		while (is_code_char(c[n]))
+			n++;
+		if (n >= PAIR_CODE_MIN && n < cap) {
+			memcpy(out, c, n);
+			out[n] = '\0';
+			return;
+		}
+		c += n ? n - 1 : 0;
+	}
+}
+
+/* v[0, n) kept to its ideographs; returns how many. */
+static size_t han_only(uint32_t *v, size_t n)
+{
+	size_t kept = 0;
+	for (size_t i = 0; i < n; i++)
+		if (is_han(v[i]))
+			v[kept++] = v[i];
+	return kept;
+}
+
+/* The entry whose code the value's code reads as within PAIR_CODE_EDITS
+ * (the same length) and whose name its ideographs read as within half its
+ * characters: the unique one, or -1. */
+static int snap_by_pair(const char *value, const char *code, const struct table *t)
+{
+	char read[SNAP_MAX_CP];
+	code_chars(code && *code ? code : value, read, sizeof read);
+	uint32_t v[SNAP_MAX_CP], e[SNAP_MAX_CP];
+	size_t kept = han_only(v, utf8_decode(value, v, SNAP_MAX_CP));
+	int pick = -1;
+	for (size_t k = 0; k < t->n && kept; k++) {
+		const char *c = t->e[k].code;
+		size_t len = strlen(c), differ = 0;
+		for (size_t i = 0; i < len && strlen(read) == len; i++)
+			differ += read[i] != c[i];
+		size_t ne = han_only(e, utf8_decode(t->e[k].name, e, SNAP_MAX_CP));
+		if (len < PAIR_CODE_MIN || strlen(read) != len || differ > PAIR_CODE_EDITS ||
+		    ocr_edit_distance(v, kept, e, ne, SNAP_MAX_CP) > (int)(ne / 2))
+			continue;
+		if (pick >= 0)
+			return -1;
+		pick = (int)k;
+	}
+	return pick;
+}
+
 static void snap_table(json_t *out, json_t *conf, const struct table *t)
 {
 	const char *value = json_string_value(json_object_get(out, t->key));
@@ -201,6 +269,13 @@ static void snap_table(json_t *out, json_t *conf, const struct table *t)
 		return;
 	int edits = 0;
 	int k = snap(value, t, &edits);
+	if (k < 0) {	/* issue 13: the code and the name, each half read, agreeing on one entry */
+		k = snap_by_pair(value, json_string_value(json_object_get(out, t->code_key)), t);
+		if (k >= 0) {
+			set_conf(conf, t->key, CONF_PAIR);
+			set_conf(conf, t->code_key, CONF_PAIR);
+		}
+	}
 	if (k < 0)
 		return;
 	char code[64];
@@ -218,11 +293,6 @@ static void snap_table(json_t *out, json_t *conf, const struct table *t)
 		json_object_set_new(out, t->code_key, json_string(code));
 		set_conf(conf, t->code_key, SNAP_CONF);
 	}
-}
-
-static bool is_han(uint32_t cp)
-{
-	return cp >= 0x3400 && cp <= 0x9FFF;
 }
 
 

@@ -342,6 +342,26 @@ static void test_destination_by_copies(void **state)
 	json_decref(conf);
 }
 
+/* Issue 13: a coded value whose name is read too far off to snap, and whose
+ * code is misread by a digit: the entry both agree on, not sure; a code
+ * alone, or a name alone, is not enough. */
+static void test_code_and_name_pair(void **state)
+{
+	(void)state;
+	json_t *out = json_pack("{s:s}", "supervision_mode", "!2710,路境电疗 B2B 疾接出凯");
+	json_t *conf = json_object();
+	ocr_snap_fields(out, conf);
+	assert_string_equal(str(out, "supervision_mode"), "跨境电商B2B直接出口");
+	assert_string_equal(str(out, "supervision_mode_code"), "9710");
+	assert_true(json_real_value(json_object_get(conf, "supervision_mode")) < 0.9);
+	json_object_set_new(out, "supervision_mode", json_string("!2710,路口疗长城水凯"));
+	json_object_del(out, "supervision_mode_code");
+	ocr_snap_fields(out, conf);
+	assert_string_equal(str(out, "supervision_mode"), "!2710,路口疗长城水凯");
+	json_decref(out);
+	json_decref(conf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -358,6 +378,7 @@ int main(void)
 		cmocka_unit_test(test_company_repairs),
 		cmocka_unit_test(test_units),
 		cmocka_unit_test(test_destination_by_copies),
+		cmocka_unit_test(test_code_and_name_pair),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
