@@ -1092,21 +1092,53 @@ static void check_vins_against_items(json_t *conf, json_t *warnings, json_t *vin
 		confset(conf, "vins", CONF_UNSURE);
 }
 
-void fields_derive_flags(json_t *out, json_t *conf)
+#define TRANSIT_DIGITS 16	/* a transit (转关) number */
+#define TRANSIT_MIN_DIGITS 14	/* ... as OCR may read it, a digit or two lost */
+#define CONF_TRANSIT_BY_REMARKS 0.7	/* a transit told by the remarks alone */
+
+/* The transport name holds '@' and the 16-digit transit number. */
+static int transit_in_name(const char *tname)
 {
-	const char *tname = json_string_value(json_object_get(out, "transport_name"));
-	int transit = 0;
-	if (tname) {
-		const char *at = strchr(tname, '@');
-		if (at) {
-			size_t k = 0;
-			while (is_adigit((unsigned char)at[1 + k]))
-				k++;
-			transit = k == 16;
-		}
-	}
+	const char *at = tname ? strchr(tname, '@') : NULL;
+	size_t k = 0;
+	while (at && is_adigit((unsigned char)at[1 + k]))
+		k++;
+	return k == TRANSIT_DIGITS;
+}
+
+/* The remarks give a transit number after 转关单号 (issue 13): the
+ * declaration's second statement that its goods travel in transit. */
+static int transit_in_remarks(const char *remarks)
+{
+	const char *p = remarks ? strstr(remarks, "转关单号") : NULL;
+	if (!p)
+		return 0;
+	p += strlen("转关单号");
+	size_t k = 0;
+	for (; *p && k < TRANSIT_MIN_DIGITS; p++)
+		if (is_adigit((unsigned char)*p))
+			k++;
+		else if (k)
+			break;
+	return k >= TRANSIT_MIN_DIGITS;
+}
+
+/* Transit: by the transport name; where the remarks say so too they agree.
+ * OCR: the remarks alone make it a transit, not sure; a text layer whose two
+ * statements differ keeps the name's, not sure. */
+static void derive_transit(json_t *out, json_t *conf, int scanned)
+{
+	int by_name = transit_in_name(json_string_value(json_object_get(out, "transport_name")));
+	int by_remarks = transit_in_remarks(json_string_value(json_object_get(out, "remarks")));
+	int transit = by_name || (scanned && by_remarks);
 	json_object_set_new(out, "is_transit", json_boolean(transit));
-	confset(conf, "is_transit", CONF_SURE);
+	confset(conf, "is_transit", by_name == by_remarks ? CONF_SURE : scanned && by_remarks ? CONF_TRANSIT_BY_REMARKS :
+		CONF_UNSURE);
+}
+
+void fields_derive_flags(json_t *out, json_t *conf, int scanned)
+{
+	derive_transit(out, conf, scanned);
 	const char *sm = json_string_value(json_object_get(out, "supervision_mode_code"));
 	int ecom = sm && (!strcmp(sm, "9610") || !strcmp(sm, "9710") || !strcmp(sm, "9810") || !strcmp(sm, "1210"));
 	json_object_set_new(out, "is_ecommerce", json_boolean(ecom));
@@ -1155,6 +1187,6 @@ void fields_derive(json_t *out, json_t *conf, json_t *warnings, const char *rema
 	struct item_sums sums;
 	derive_item_totals(out, conf, items, scanned, &sums);
 	check_vins_against_items(conf, warnings, vins, &sums, rtext);
-	fields_derive_flags(out, conf);
+	fields_derive_flags(out, conf, scanned);
 	free(rtext);
 }

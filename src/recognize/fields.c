@@ -2780,7 +2780,7 @@ enum kerr rec_fields_read(const struct rec_doc *doc, json_t **result)
 	src_put_derived(&r.srcmap, r.out);
 	if (doc->scanned) {
 		ocr_snap_fields(r.out, r.conf);	/* OCR (issue 4): coded fields from their tables */
-		fields_derive_flags(r.out, r.conf);	/* the flags from the codes as snapped */
+		fields_derive_flags(r.out, r.conf, 1);	/* the flags from the codes as snapped */
 		ocr_cap_conf(r.conf);
 	}
 	json_object_set_new(r.out, "confidence", r.conf);

@@ -121,8 +121,10 @@ int fu_brand_model(const char *spec, char *brand, size_t bcap, char *model, size
  * vehicle_count, vehicle_models, total_value, currency, origin, items,
  * is_transit, is_ecommerce, kind. Takes over items. */
 /* is_transit and is_ecommerce from the transport name and the supervision
- * mode code (again after OCR snapped the code to its table). */
-void fields_derive_flags(json_t *out, json_t *conf);
+ * mode code (again after OCR snapped the code to its table); issue 13: the
+ * transit also from the remarks' 转关单号 (scanned: alone, not sure; a text
+ * layer: a disagreement is not sure). */
+void fields_derive_flags(json_t *out, json_t *conf, int scanned);
 void fields_derive(json_t *out, json_t *conf, json_t *warnings, const char *remarks, const char *breaks,
 	float remarks_conf, json_t *items, const char *specs, const char *spec_breaks, float spec_conf, int scanned);
 

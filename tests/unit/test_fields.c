@@ -879,6 +879,29 @@ static void ocr_regions_agree(void **state)
 	json_decref(warnings);
 }
 
+/* Issue 13: a transit told twice, by the transport name's @number and by the
+ * remarks' 转关单号: on a scan the remarks alone make it a transit, not sure;
+ * on a text layer the name decides and the disagreement is not sure. */
+static void transit_told_twice(void **state)
+{
+	(void)state;
+	json_t *conf, *o = derive_as("N/M 转关运输, 转关单号 4902202522532995 关封号：GS56", 0, &conf, 1);
+	assert_true(json_is_true(json_object_get(o, "is_transit")));
+	assert_true(json_number_value(json_object_get(conf, "is_transit")) < 0.9);
+	json_decref(o);
+	json_decref(conf);
+	o = derive_as("N/M 转关运输, 转关单号 4902202522532995", 0, &conf, 0);
+	assert_true(json_is_false(json_object_get(o, "is_transit")));
+	assert_true(json_number_value(json_object_get(conf, "is_transit")) < 0.9);
+	json_decref(o);
+	json_decref(conf);
+	o = derive_as("N/M 新车出口", 0, &conf, 0);
+	assert_true(json_is_false(json_object_get(o, "is_transit")));
+	assert_true(json_number_value(json_object_get(conf, "is_transit")) >= 0.9);
+	json_decref(o);
+	json_decref(conf);
+}
+
 static void put_rule(struct rec_page *p, float x0, float y0, float x1, float y1)
 {
 	p->rules = realloc(p->rules, (p->n_rules + 1) * sizeof *p->rules);
@@ -1436,6 +1459,7 @@ int main(void)
 		cmocka_unit_test(ocr_transport_agrees_with_remarks),
 		cmocka_unit_test(ocr_vin_by_shipment),
 		cmocka_unit_test(ocr_regions_agree),
+		cmocka_unit_test(transit_told_twice),
 		cmocka_unit_test(price_with_a_speck),
 		cmocka_unit_test(ocr_price_speck_item),
 		cmocka_unit_test(ocr_qty_by_first_line),
