@@ -393,10 +393,55 @@ static int is_upper_c(int c) { return c >= 'A' && c <= 'Z'; }
 static int is_digit_c(int c) { return c >= '0' && c <= '9'; }
 static int is_gap_c(int c) { return c == ' ' || c == '\n'; }
 
+static int is_speck_c(int c) { return c == ' ' || c == '\n' || c == '.' || c == ','; }
+
+/* OCR (issue 13): a container number whose owner and serial OCR split by a
+ * speck ("LDJU .4192074") or read with one letter too many in the owner
+ * code ("LDJUL4192074"): the one number the check digit accepts. Writes it
+ * to box; returns the length of text it covers, or 0. */
+/* The serial and check digit at s, together or spaced ("4192074",
+ * "419207 4"), into digits; returns the length covered, or 0. */
+static size_t container_digits_at(const char *s, char digits[CONTAINER_SERIAL_LEN + 1])
+{
+	size_t b = run_of(s, is_digit_c), g = b == CONTAINER_SERIAL_LEN ? run_of(s + b, is_gap_c) : 0;
+	size_t c = g ? run_of(s + b + g, is_digit_c) : 0;
+	size_t end = c == 1 ? b + g + c : b;
+	if ((b != CONTAINER_SERIAL_LEN + 1 && c != 1) || is_alnum_ascii((unsigned char)s[end]))
+		return 0;
+	memcpy(digits, s, CONTAINER_SERIAL_LEN);
+	digits[CONTAINER_SERIAL_LEN] = s[end - 1];
+	return end;
+}
+
+static size_t ocr_container_at(const char *s, char box[CONTAINER_LEN])
+{
+	size_t a = run_of(s, is_upper_c), g = run_of(s + a, is_speck_c);
+	char digits[CONTAINER_SERIAL_LEN + 1];
+	size_t b = container_digits_at(s + a + g, digits);
+	if (!b || (a != CONTAINER_OWNER_LEN && a != CONTAINER_OWNER_LEN + 1))
+		return 0;
+	int found = 0;
+	for (size_t drop = 0; drop < a; drop++) {
+		char cand[CONTAINER_LEN];
+		size_t k = 0;
+		for (size_t i = 0; i < a; i++)
+			if (i != drop || a == CONTAINER_OWNER_LEN)
+				cand[k++] = s[i];
+		memcpy(cand + k, digits, sizeof digits);
+		if (container_is_valid(cand, CONTAINER_LEN) && (!found || memcmp(box, cand, CONTAINER_LEN) != 0)) {
+			memcpy(box, cand, CONTAINER_LEN);
+			found++;
+		}
+		if (a == CONTAINER_OWNER_LEN)
+			break;	/* nothing to drop: the number as read */
+	}
+	return found == 1 ? a + g + b : 0;
+}
+
 /* A copy of text with container numbers printed spaced (owner, serial,
  * check digit: "ABCU 123456 7(20GP)") closed up where the whole passes the
  * ISO 6346 check. */
-static char *close_spaced_containers(const char *text)
+static char *close_spaced_containers(const char *text, int scanned)
 {
 	size_t len = strlen(text);
 	char *out = malloc(len + 1), *o = out;
@@ -420,6 +465,13 @@ static char *close_spaced_containers(const char *text)
 				i += a + g1 + b + g2 + c;
 				continue;
 			}
+		}
+		size_t used = word_start && scanned ? ocr_container_at(s, box) : 0;
+		if (used) {
+			memcpy(o, box, CONTAINER_LEN);
+			o += CONTAINER_LEN;
+			i += used;
+			continue;
 		}
 		*o++ = text[i++];
 	}
@@ -826,13 +878,13 @@ static json_t *derive_vins(json_t *out, json_t *conf, json_t *warnings, const ch
 }
 
 static json_t *derive_containers(json_t *out, json_t *conf, json_t *warnings, const char *remarks, const char *rtext,
-	float remarks_conf)
+	float remarks_conf, int scanned)
 {
 	json_t *boxes = json_array();
 	struct tok *t = malloc(FU_MAX_TOKENS * sizeof *t);
 	if (!t)
 		abort();
-	char *closed = close_spaced_containers(remarks);
+	char *closed = close_spaced_containers(remarks, scanned);
 	size_t nt = tokenize_alnum(closed, t, FU_MAX_TOKENS);
 	struct box_ctx bc = {closed, t, boxes, warnings, 0, 0};
 	scan_joined(closed, t, nt, pred_container, box_take, &bc);
@@ -1183,7 +1235,7 @@ void fields_derive(json_t *out, json_t *conf, json_t *warnings, const char *rema
 	seals_from(rtext, seals);
 	json_object_set_new(out, "seals", seals);
 	conf_list(conf, "seals", seals, remarks_conf * CONF_SURE, NULL);
-	derive_containers(out, conf, warnings, remarks, rtext, remarks_conf);
+	derive_containers(out, conf, warnings, remarks, rtext, remarks_conf, scanned);
 	struct item_sums sums;
 	derive_item_totals(out, conf, items, scanned, &sums);
 	check_vins_against_items(conf, warnings, vins, &sums, rtext);

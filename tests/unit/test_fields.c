@@ -902,6 +902,30 @@ static void transit_told_twice(void **state)
 	json_decref(conf);
 }
 
+/* OCR (issue 13): a container number split by a speck ("LDJU .4192074") or
+ * read with a letter too many in its owner code ("LDJUL4192074"): the one
+ * number its check digit accepts; a text layer keeps its stricter rule. */
+static void ocr_container_specks(void **state)
+{
+	(void)state;
+	json_t *conf, *o = derive_as("集装箱号：NBSU4713855(20GP),LDJU .419207 4(40GP)", 0, &conf, 1);
+	json_t *boxes = json_object_get(o, "containers");
+	assert_int_equal(json_array_size(boxes), 2);
+	assert_string_equal(json_string_value(json_array_get(boxes, 1)), "LDJU4192074");
+	json_decref(o);
+	json_decref(conf);
+	o = derive_as("集装箱号：LDJUL4192074(40GP)", 0, &conf, 1);
+	boxes = json_object_get(o, "containers");
+	assert_int_equal(json_array_size(boxes), 1);
+	assert_string_equal(json_string_value(json_array_get(boxes, 0)), "LDJU4192074");
+	json_decref(o);
+	json_decref(conf);
+	o = derive_as("集装箱号：LDJU .4192074(40GP)", 0, &conf, 0);
+	assert_int_equal(json_array_size(json_object_get(o, "containers")), 0);
+	json_decref(o);
+	json_decref(conf);
+}
+
 static void put_rule(struct rec_page *p, float x0, float y0, float x1, float y1)
 {
 	p->rules = realloc(p->rules, (p->n_rules + 1) * sizeof *p->rules);
@@ -1460,6 +1484,7 @@ int main(void)
 		cmocka_unit_test(ocr_vin_by_shipment),
 		cmocka_unit_test(ocr_regions_agree),
 		cmocka_unit_test(transit_told_twice),
+		cmocka_unit_test(ocr_container_specks),
 		cmocka_unit_test(price_with_a_speck),
 		cmocka_unit_test(ocr_price_speck_item),
 		cmocka_unit_test(ocr_qty_by_first_line),
