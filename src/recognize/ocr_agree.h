@@ -1,8 +1,8 @@
-/* Scanned declarations (issue 13): values the declaration states twice,
- * each copy read on its own by OCR, made to agree. Where one copy passes the
- * domain's rules and the other does not, the one that passes is taken (below
- * sure); where both pass and still differ, neither is sure. Pure: no I/O, no
- * global state. */
+/* Values a declaration states twice (issue 13), each copy read on its own,
+ * made to agree. On a scan, where one copy passes the domain's rules and the
+ * other does not, the one that passes is taken (below sure); on any
+ * declaration, where both pass and still differ, neither is sure (derive.c
+ * applies repairs to scans only). Pure: no I/O, no global state. */
 #ifndef KOUAN_RECOGNIZE_OCR_AGREE_H
 #define KOUAN_RECOGNIZE_OCR_AGREE_H
 
