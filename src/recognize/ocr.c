@@ -22,6 +22,7 @@
 #include "recognize/ocr.h"
 #include "recognize/ocr_code.h"
 #include "recognize/ocr_fix.h"
+#include "recognize/ocr_ink.h"
 #include "recognize/ocr_orient.h"
 #include "recognize/ocr_reread.h"
 
@@ -181,7 +182,7 @@ static PIX *working_image(const struct rec_raster *img, bool bw, float *scale)
 static PIX *deskew(PIX *grey, float *angle_deg)
 {
 	*angle_deg = 0.0f;
-	PIX *bin = pixConvertTo1(grey, 160);
+	PIX *bin = ocr_ink(grey, 160);
 	if (!bin)
 		return pixClone(grey);
 	l_float32 angle = 0.0f, conf = 0.0f;
@@ -298,27 +299,26 @@ out:
 	return mask;
 }
 
-/* The image Tesseract reads: the grey page with its ruling lines wiped.
- * Grey under faint_ink may belong to a line (OCR_INK, or more on a
- * black-and-white scan). (Flattening the background first was
- * tried: chi_sim then loses the grey label codes and a third of the values.) */
-static PIX *clean_page(PIX *grey, float dpi, int faint_ink, struct rec_page *out, float px_to_pt)
+/* Wipe the ruling lines off grey (in place), which makes the image
+ * Tesseract reads, and return the ink left on it (what OCR_INK makes of the
+ * wiped page: the second pass looks for unread text in it), NULL when out of
+ * memory. Grey under faint_ink may belong to a line (OCR_INK, or more on a
+ * black-and-white scan). (Flattening the background first was tried:
+ * chi_sim then loses the grey label codes and a third of the values.) */
+static PIX *wipe_lines(PIX *grey, float dpi, int faint_ink, struct rec_page *out, float px_to_pt)
 {
-	PIX *flat = pixCopy(NULL, grey);
-	if (!flat)
-		return NULL;
-	PIX *bin = pixConvertTo1(flat, OCR_INK);
+	PIX *bin = ocr_ink(grey, OCR_INK);
 	if (!bin)
-		return flat;
-	PIX *faint = faint_ink > OCR_INK ? pixConvertTo1(flat, faint_ink) : NULL;
+		return NULL;
+	PIX *faint = faint_ink > OCR_INK ? ocr_ink(grey, faint_ink) : NULL;
 	PIX *mask = find_lines(bin, faint ? faint : bin, dpi, out, px_to_pt);
-	pixDestroy(&bin);
 	pixDestroy(&faint);
 	if (mask) {
-		pixSetMasked(flat, mask, 255);
+		pixSetMasked(grey, mask, 255);
+		pixSubtract(bin, bin, mask);	/* what was whitened is ink no more */
 		pixDestroy(&mask);
 	}
-	return flat;
+	return bin;
 }
 
 /* ---- turning Tesseract's symbols into glyphs ---- */
@@ -584,11 +584,10 @@ static void mark_read(PIX *covered, const struct rec_page *out, size_t from, flo
 	}
 }
 
-/* Blocks of ink not under any glyph read, largest first is not needed: top
+/* Blocks of ink (the cleaned page's, taken) not under any glyph read, top
  * to bottom as found. NULL when there are none. */
-static BOXA *unread_blocks(PIX *clean, const struct rec_page *out, float dpi, float px_to_pt)
+static BOXA *unread_blocks(PIX *ink, const struct rec_page *out, float dpi, float px_to_pt)
 {
-	PIX *ink = pixConvertTo1(clean, OCR_INK);
 	PIX *covered = ink ? pixCreate(pixGetWidth(ink), pixGetHeight(ink), 1) : NULL;
 	BOXA *found = NULL, *kept = NULL;
 	if (!covered)
@@ -621,11 +620,11 @@ out:
 	return kept;
 }
 
-static enum kerr second_pass(TessBaseAPI *api, ETEXT_DESC *mon, const int64_t *deadline_ms, PIX *clean, float dpi,
-	struct reader *r, int *blocks)
+static enum kerr second_pass(TessBaseAPI *api, ETEXT_DESC *mon, const int64_t *deadline_ms, PIX *clean, PIX *ink,
+	float dpi, struct reader *r, int *blocks)
 {
 	*blocks = 0;
-	BOXA *todo = unread_blocks(clean, r->out, dpi, r->px_to_pt);
+	BOXA *todo = unread_blocks(ink, r->out, dpi, r->px_to_pt);
 	int n = todo ? boxaGetCount(todo) : 0;
 	enum kerr err = K_OK;
 	int pad = (int)lroundf(OCR_PASS2_PAD_IN * dpi), w = pixGetWidth(clean), h = pixGetHeight(clean);
@@ -853,6 +852,7 @@ struct page_read {
 	int quarter;		/* quarter turns the working image was turned upright by */
 	PIX *work;		/* the page at the working resolution, turned upright */
 	PIX *clean;		/* deskewed, ruling lines wiped: what Tesseract reads */
+	PIX *ink;		/* clean's ink, 1 bpp, until the second pass takes it */
 	struct reader r;
 	struct ocr_times tm;
 };
@@ -882,15 +882,19 @@ static enum kerr first_read(struct page_read *pr, struct rec_page *out)
 	size_t cap = pr->r.cap;
 	pr->r = (struct reader){.out = out, .cap = cap, .px_to_pt = pr->px_to_pt, .min_conf = OCR_MIN_WORD_CONF};
 	pixDestroy(&pr->clean);
+	pixDestroy(&pr->ink);
 	int64_t t = rec_now_ms();
 	PIX *level = deskew(pr->work, &pr->angle);
+	/* deskew hands back the working image itself when it turned nothing: a
+	 * copy of it is wiped (it is read again if the page turns out turned) */
+	pr->clean = level && pr->angle == 0.0f ? pixCopy(NULL, level) : level ? pixClone(level) : NULL;
+	pixDestroy(&level);
 	int64_t t1 = rec_now_ms();
 	pr->tm.deskew += t1 - t;
-	pr->clean = level ? clean_page(level, pr->dpi, pr->rule_ink, out, pr->px_to_pt) : NULL;
-	pixDestroy(&level);
+	pr->ink = pr->clean ? wipe_lines(pr->clean, pr->dpi, pr->rule_ink, out, pr->px_to_pt) : NULL;
 	int64_t t2 = rec_now_ms();
 	pr->tm.lines += t2 - t1;
-	if (!pr->clean)
+	if (!pr->clean || !pr->ink)
 		return K_INTERNAL;
 	TessBaseAPISetVariable(pr->api, "preserve_interword_spaces", "1");
 	TessBaseAPISetVariable(pr->api, "tessedit_do_invert", "0");	/* forms print dark on light: no second reading of each line inverted (a third faster) */
@@ -953,7 +957,9 @@ static enum kerr oriented_read(struct page_read *pr, struct rec_page *out)
 static enum kerr later_passes(struct page_read *pr)
 {
 	int64_t t = rec_now_ms();
-	enum kerr err = second_pass(pr->api, pr->mon, &pr->deadline_ms, pr->clean, pr->dpi, &pr->r, &pr->tm.blocks);
+	enum kerr err = second_pass(pr->api, pr->mon, &pr->deadline_ms, pr->clean, pr->ink, pr->dpi, &pr->r,
+		&pr->tm.blocks);
+	pr->ink = NULL;	/* taken */
 	int64_t t1 = rec_now_ms();
 	pr->tm.pass2 = t1 - t;
 	if (err == K_OK && pr->r.readable >= OCR_MIN_READABLE)
@@ -1094,6 +1100,7 @@ out:
 	if (pr->mon)
 		TessMonitorDelete(pr->mon);
 	pixDestroy(&pr->clean);
+	pixDestroy(&pr->ink);
 	pixDestroy(&pr->work);
 	free(pr);
 	if (err != K_OK)

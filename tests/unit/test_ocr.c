@@ -21,6 +21,7 @@
 #include "recognize/internal.h"
 #include "recognize/ocr.h"
 #include "recognize/ocr_code.h"
+#include "recognize/ocr_ink.h"
 #include "release/release.h"
 #endif
 
@@ -835,6 +836,35 @@ static void test_ocr_bw150_rules(void **state)
 }
 #endif
 
+#ifdef KOUAN_OCR
+/* ocr_ink makes the same 1-bit image as Leptonica's threshold, on rows that
+ * end inside a word and on every grey level near the thresholds used. */
+static void test_ink_same_as_leptonica(void **state)
+{
+	enum { W = 1001, H = 37 };
+	PIX *grey = pixCreate(W, H, 8);
+	assert_non_null(grey);
+	unsigned seed = 13;
+	for (int y = 0; y < H; y++)
+		for (int x = 0; x < W; x++) {
+			seed = seed * 1103515245u + 12345u;
+			SET_DATA_BYTE(pixGetData(grey) + (size_t)y * pixGetWpl(grey), x, (seed >> 16) & 0xFF);
+		}
+	const int levels[] = {1, 2, 128, 129, 150, 160, 200, 255};
+	for (size_t k = 0; k < sizeof levels / sizeof levels[0]; k++) {
+		PIX *want = pixConvertTo1(grey, levels[k]), *got = ocr_ink(grey, levels[k]);
+		assert_non_null(want);
+		assert_non_null(got);
+		assert_int_equal(pixGetWpl(got), pixGetWpl(want));
+		assert_memory_equal(pixGetData(got), pixGetData(want), (size_t)pixGetWpl(want) * H * sizeof(l_uint32));
+		pixDestroy(&want);
+		pixDestroy(&got);
+	}
+	assert_null(ocr_ink(grey, 0));
+	pixDestroy(&grey);
+}
+#endif
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -858,6 +888,7 @@ int main(void)
 		cmocka_unit_test(test_label_prefix),
 		cmocka_unit_test(test_field_conf),
 #ifdef KOUAN_OCR
+		cmocka_unit_test(test_ink_same_as_leptonica),
 		cmocka_unit_test(test_ocr_refuses),
 		cmocka_unit_test(test_ocr_page),
 		cmocka_unit_test(test_work_dpi),
