@@ -929,15 +929,10 @@ static bool turn_work(struct page_read *pr, int quarter, struct rec_page *out)
 	return true;
 }
 
-/* Deskew the working image, find and wipe its ruling lines, and read it
- * (the first pass: the page's layout as chi_sim finds it). Whatever an
- * earlier reading found is dropped first. */
-static enum kerr first_read(struct page_read *pr, struct rec_page *out)
+/* Deskew the working image and find and wipe its ruling lines (pr->clean,
+ * pr->ink; the rules into out). */
+static enum kerr level_and_wipe(struct page_read *pr, struct rec_page *out)
 {
-	out->n_glyphs = 0;
-	out->n_rules = 0;
-	size_t cap = pr->r.cap;
-	pr->r = (struct reader){.out = out, .cap = cap, .px_to_pt = pr->px_to_pt, .min_conf = OCR_MIN_WORD_CONF};
 	pixDestroy(&pr->clean);
 	pixDestroy(&pr->ink);
 	int64_t t = rec_now_ms();
@@ -949,13 +944,13 @@ static enum kerr first_read(struct page_read *pr, struct rec_page *out)
 	int64_t t1 = rec_now_ms();
 	pr->tm.deskew += t1 - t;
 	pr->ink = pr->clean ? wipe_lines(pr->clean, pr->dpi, pr->rule_ink, out, pr->px_to_pt) : NULL;
-	int64_t t2 = rec_now_ms();
-	pr->tm.lines += t2 - t1;
-	if (!pr->clean || !pr->ink)
-		return K_INTERNAL;
-	TessBaseAPISetVariable(pr->api, "preserve_interword_spaces", "1");
-	TessBaseAPISetVariable(pr->api, "tessedit_do_invert", "0");	/* forms print dark on light: no second reading of each line inverted (a third faster) */
-	TessBaseAPISetPageSegMode(pr->api, PSM_AUTO);
+	pr->tm.lines += rec_now_ms() - t1;
+	return pr->clean && pr->ink ? K_OK : K_INTERNAL;
+}
+
+/* Hand Tesseract the cleaned page, or only its text on a near-empty page. */
+static void set_read_area(struct page_read *pr)
+{
 	TessBaseAPISetImage2(pr->api, pr->clean);
 	TessBaseAPISetSourceResolution(pr->api, (int)lroundf(pr->dpi));
 	int x, y, w, h;
@@ -964,10 +959,29 @@ static enum kerr first_read(struct page_read *pr, struct rec_page *out)
 		TessBaseAPISetRectangle(pr->api, x, y, w, h);
 		pr->tm.read_share = (float)((double)w * h / ((double)pixGetWidth(pr->clean) * pixGetHeight(pr->clean)));
 	}
-	enum kerr err = recognize(pr->api, pr->mon, &pr->deadline_ms);
+}
+
+/* Deskew the working image, find and wipe its ruling lines, and read it
+ * (the first pass: the page's layout as chi_sim finds it). Whatever an
+ * earlier reading found is dropped first. */
+static enum kerr first_read(struct page_read *pr, struct rec_page *out)
+{
+	out->n_glyphs = 0;
+	out->n_rules = 0;
+	size_t cap = pr->r.cap;
+	pr->r = (struct reader){.out = out, .cap = cap, .px_to_pt = pr->px_to_pt, .min_conf = OCR_MIN_WORD_CONF};
+	enum kerr err = level_and_wipe(pr, out);
+	if (err != K_OK)
+		return err;
+	int64_t t = rec_now_ms();
+	TessBaseAPISetVariable(pr->api, "preserve_interword_spaces", "1");
+	TessBaseAPISetVariable(pr->api, "tessedit_do_invert", "0");	/* forms print dark on light: no second reading of each line inverted (a third faster) */
+	TessBaseAPISetPageSegMode(pr->api, PSM_AUTO);
+	set_read_area(pr);
+	err = recognize(pr->api, pr->mon, &pr->deadline_ms);
 	if (err == K_OK)
 		err = read_glyphs(pr->api, &pr->r);
-	pr->tm.read += rec_now_ms() - t2;
+	pr->tm.read += rec_now_ms() - t;
 	return err;
 }
 
