@@ -80,6 +80,7 @@
 					 * lost 21 of 1824 core fields of dev2-scan and dev-scan;
 					 * of the near-empty pages alone, +2 (1509 -> 1511) */
 #define OCR_CODE_CONF 0.95f	/* a printed number the bar code confirms */
+#define OCR_KNOWN_CODES 16	/* bar codes of one document's pages remembered */
 #define OCR_CODE_TOP_SHARE 0.30f	/* the form prints its bar codes in the header: the top of the page is searched */
 #define OCR_MIN_SKEW_DEG 0.05f
 #define OCR_MAX_SKEW_DEG 5.0f
@@ -711,6 +712,9 @@ struct rec_ocr_engines {
 	TessBaseAPI *read;	/* chi_sim: orientation and reading */
 	TessBaseAPI *reread;	/* eng: numbers read again (third pass), loaded when first needed */
 	bool read_missing, reread_missing;	/* could not be loaded: not tried again */
+	char codes[OCR_KNOWN_CODES][OCR_CODE_LEN + 1];	/* declaration numbers the pages' bar codes gave */
+	size_t n_codes;
+	int code_searches;	/* pages searched for bar codes */
 };
 
 static TessBaseAPI *engine(struct rec_ocr_engines *e, bool reread);
@@ -1069,15 +1073,41 @@ static uint8_t *turned_raster(const struct rec_raster *img, int quarter, int *w,
 	return out;
 }
 
-/* Read the declaration number's bar codes and let them confirm or correct
- * its printed digits (a page without an 18-digit number read has none to
- * correct: its bar codes are not looked for). */
-static void fix_by_codes(const struct rec_raster *img, int quarter, struct rec_page *out)
+/* Remember the codes a page's bar codes gave for the document's later pages. */
+static void remember_codes(struct rec_ocr_engines *e, const char (*codes)[OCR_CODE_LEN + 1], size_t nc)
 {
-	if (!ocr_has_code_run(out->glyphs, out->n_glyphs)) {
-		log_debug("msg=ocr_codes skipped=no_number");
-		return;
+	for (size_t i = 0; i < nc && e->n_codes < OCR_KNOWN_CODES; i++) {
+		bool seen = false;
+		for (size_t k = 0; k < e->n_codes && !seen; k++)
+			seen = memcmp(e->codes[k], codes[i], OCR_CODE_LEN + 1) == 0;
+		if (!seen)
+			memcpy(e->codes[e->n_codes++], codes[i], OCR_CODE_LEN + 1);
 	}
+}
+
+/* Whether the page's bar codes are worth looking for (zbar costs 15-55 ms
+ * a page): not without an 18-digit number read (none to correct); not when
+ * all its numbers read as an earlier page's bar codes gave them (nothing to
+ * correct); not on a later page of a document whose first page searched
+ * showed none (a declaration prints them on every page or on none: the
+ * generated scans of dev2-scan and dev-scan have none). */
+static bool codes_wanted(const struct rec_ocr_engines *e, const struct rec_page *out)
+{
+	const char *skipped = !ocr_has_code_run(out->glyphs, out->n_glyphs) ? "no_number"
+		: ocr_code_runs_known(out->glyphs, out->n_glyphs, (const char (*)[OCR_CODE_LEN + 1])e->codes, e->n_codes)
+		? "known_number" : e->code_searches > 0 && e->n_codes == 0 ? "none_in_document" : NULL;
+	if (skipped)
+		log_debug("msg=ocr_codes skipped=%s", skipped);
+	return !skipped;
+}
+
+/* Read the declaration number's bar codes, when worth it, and let them
+ * confirm or correct its printed digits. */
+static void fix_by_codes(struct rec_ocr_engines *e, const struct rec_raster *img, int quarter, struct rec_page *out)
+{
+	if (!codes_wanted(e, out))
+		return;
+	e->code_searches++;
 	int w, h;
 	uint8_t *turned = turned_raster(img, quarter, &w, &h);
 	const uint8_t *pixels = turned ? turned : img->pixels;
@@ -1092,6 +1122,7 @@ static void fix_by_codes(const struct rec_raster *img, int quarter, struct rec_p
 	size_t fixed = nc ? ocr_fix_by_codes(out->glyphs, out->n_glyphs, (const char (*)[OCR_CODE_LEN + 1])codes,
 		nc, OCR_CODE_CONF) : 0;
 	free(turned);
+	remember_codes(e, (const char (*)[OCR_CODE_LEN + 1])codes, nc);
 	log_debug("msg=ocr_codes codes=%zu numbers_fixed=%zu", nc, fixed);
 }
 
@@ -1165,7 +1196,7 @@ enum kerr rec_ocr_page_with(struct rec_ocr_engines *engines, const struct rec_ra
 	if (err == K_OK && pr->r.readable >= OCR_MIN_READABLE) {
 		/* the bar codes of the declaration number confirm or correct its printed digits */
 		t = rec_now_ms();
-		fix_by_codes(img, pr->quarter, out);
+		fix_by_codes(engines, img, pr->quarter, out);
 		pr->tm.codes = rec_now_ms() - t;
 	}
 	log_page(img, pr, out, err);

@@ -48,8 +48,9 @@ enum kerr rec_ocr_page(const struct rec_raster *img, int64_t deadline_ms, struct
 
 /* The Tesseract handles (chi_sim, and eng for the third pass) that the pages
  * of one document share, each loaded when a page first needs it: loading them
- * costs some 0.15 s of CPU a page otherwise. One thread at a time. NULL when
- * out of memory. */
+ * costs some 0.15 s of CPU a page otherwise; and the declaration numbers its
+ * pages' bar codes gave (a later page repeating one is not searched for bar
+ * codes again). One thread at a time. NULL when out of memory. */
 struct rec_ocr_engines;
 struct rec_ocr_engines *rec_ocr_engines_new(void);
 void rec_ocr_engines_free(struct rec_ocr_engines *e);

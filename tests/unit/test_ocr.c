@@ -610,6 +610,26 @@ static void test_has_code_run(void **state)
 	}
 }
 
+/* A page whose 18-digit numbers all read as codes already read needs no
+ * bar code search; one with another number, or none, does. */
+static void test_code_runs_known(void **state)
+{
+	struct rec_glyph g[128];
+	const char codes[2][OCR_CODE_LEN + 1] = {"940220260002518831", "940220260002518832"};
+	const char *known[] = {"No 940220260002518831 pre", "940220260002518832 x 940220260002518831"};
+	const char *unknown[] = {"", "海关编号", "No 940220260002518833", "940220260002518831 940220260002518839",
+		"94022026000251883 1"};
+	for (size_t k = 0; k < sizeof known / sizeof known[0]; k++) {
+		glyphs_of(g, known[k]);
+		assert_true(ocr_code_runs_known(g, strlen(known[k]), codes, 2));
+		assert_false(ocr_code_runs_known(g, strlen(known[k]), codes, 0));
+	}
+	for (size_t k = 0; k < sizeof unknown / sizeof unknown[0]; k++) {
+		glyphs_of(g, unknown[k]);
+		assert_false(ocr_code_runs_known(g, strlen(unknown[k]), codes, 2));
+	}
+}
+
 /* A bar code's text is a declaration number when it is 18 digits, alone or
  * between two * (a real print's QR code holds "*021720261000014887*"). */
 static void test_code_number(void **state)
@@ -896,6 +916,7 @@ int main(void)
 		cmocka_unit_test(test_ocr_bw150_rules),
 		cmocka_unit_test(test_fix_by_codes),
 		cmocka_unit_test(test_has_code_run),
+		cmocka_unit_test(test_code_runs_known),
 		cmocka_unit_test(test_code_number),
 		cmocka_unit_test(test_read_starred_qr),
 #endif
