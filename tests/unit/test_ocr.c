@@ -555,6 +555,41 @@ static void test_ocr_page(void **state)
 	free(page.rules);
 }
 
+/* The same strip on an otherwise white A4 page (a continuation page, the
+ * footer alone): Tesseract reads only the text's part of the page, and the
+ * glyphs still come back where the strip lies on the page. */
+static void test_ocr_near_empty_page(void **state)
+{
+	enum { PAGE_W = 1654, PAGE_H = 2339, AT_X = 300, AT_Y = 900 };	/* A4 at 200 dpi; the strip's place */
+	PIX *strip = fixture_grey("number_row.png");
+	PIX *page = pixCreate(PAGE_W, PAGE_H, 8);
+	assert_non_null(page);
+	memset(pixGetData(page), 0xFF, (size_t)pixGetWpl(page) * PAGE_H * sizeof(l_uint32));
+	pixRasterop(page, AT_X, AT_Y, pixGetWidth(strip), pixGetHeight(strip), PIX_SRC, strip, 0, 0);
+	pixDestroy(&strip);
+	int w, h;
+	uint8_t *buf = pix_bytes(page, &w, &h);
+	pixDestroy(&page);
+	struct rec_raster img = {.pixels = buf, .width = w, .height = h, .stride = w, .dpi = 200};
+	struct rec_page got;
+	assert_int_equal(rec_ocr_page(&img, now_ms() + 15000, &got), K_OK);
+	free(buf);
+	char text[1024];
+	size_t n = 0, first = 0;
+	for (size_t i = 0; i < got.n_glyphs && n + 1 < sizeof text; i++)
+		if (got.glyphs[i].cp < 128 && got.glyphs[i].cp > ' ') {
+			first = n == 0 ? i : first;
+			text[n++] = (char)got.glyphs[i].cp;
+		}
+	text[n] = 0;
+	assert_non_null(strstr(text, "940220260002940551"));
+	const float pt = 72.0f / 200.0f;
+	assert_true(got.glyphs[first].x0 >= AT_X * pt && got.glyphs[first].y0 >= (AT_Y - 20) * pt);
+	assert_true(got.glyphs[first].y1 <= (AT_Y + 200) * pt);
+	free(got.glyphs);
+	free(got.rules);
+}
+
 static void glyphs_of(struct rec_glyph *g, const char *s)
 {
 	for (size_t i = 0; s[i]; i++)
@@ -911,6 +946,7 @@ int main(void)
 		cmocka_unit_test(test_ink_same_as_leptonica),
 		cmocka_unit_test(test_ocr_refuses),
 		cmocka_unit_test(test_ocr_page),
+		cmocka_unit_test(test_ocr_near_empty_page),
 		cmocka_unit_test(test_work_dpi),
 		cmocka_unit_test(test_ocr_scan_dpi),
 		cmocka_unit_test(test_ocr_bw150_rules),
