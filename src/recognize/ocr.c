@@ -22,6 +22,7 @@
 #include "recognize/ocr.h"
 #include "recognize/ocr_code.h"
 #include "recognize/ocr_fix.h"
+#include "recognize/ocr_ink.h"
 #include "recognize/ocr_orient.h"
 #include "recognize/ocr_reread.h"
 
@@ -34,7 +35,11 @@
 					 * fifth less CPU (Tesseract's layout analysis and the page's preparation
 					 * work on 2.25 times fewer pixels) */
 #define OCR_WORK_DPI_LOW_SCAN 300.0f	/* a scan under OCR_WORK_DPI_MIN is read enlarged to this */
-#define OCR_BILEVEL_LOW_DPI 200.0f	/* ... and so is a black-and-white one up to this (issue 13) */
+#define OCR_BILEVEL_LOW_DPI 200.0f	/* ... and so is a black-and-white one up to this (issue 13), */
+#define OCR_WORK_DPI_LOW_BILEVEL 250.0f	/* but to this: the 16 150 dpi and 16 200 dpi black-and-white
+					 * scans of dev2-scan and dev-scan read 427 of 608 core fields
+					 * at 300, 432 at 250 (426 at 225, 418 at 400), with a third
+					 * fewer pixels to prepare and lay out */
 #define OCR_SMOOTH_HALF_PX 1	/* a low-resolution black-and-white scan is smoothed by a 3x3 mean */
 #define OCR_SAMPLE_STEP 7	/* pixels sampled to tell black-and-white from grey: one in 7x7 */
 #define OCR_BLACK_MAX 16
@@ -71,7 +76,15 @@
 #define OCR_PASS2_PAD_IN 0.03f	/* white margin read around a block */
 #define OCR_PASS2_MAX_BLOCKS 60
 #define OCR_PASS2_MIN_CONF 0.35f	/* a word read in the second pass is kept from this confidence */
+#define OCR_EXTENT_REDUCE 4	/* the text's extent is looked for at a quarter of the resolution */
+#define OCR_EXTENT_PAD_IN 0.15f	/* white margin read around the text's extent */
+#define OCR_EXTENT_MAX_SHARE 0.30f	/* a page whose text fills more of it is read whole: reading
+					 * only the text of every page (a third to four fifths of a
+					 * full one) changed what chi_sim read on the full pages and
+					 * lost 21 of 1824 core fields of dev2-scan and dev-scan;
+					 * of the near-empty pages alone, +2 (1509 -> 1511) */
 #define OCR_CODE_CONF 0.95f	/* a printed number the bar code confirms */
+#define OCR_KNOWN_CODES 16	/* bar codes of one document's pages remembered */
 #define OCR_CODE_TOP_SHARE 0.30f	/* the form prints its bar codes in the header: the top of the page is searched */
 #define OCR_MIN_SKEW_DEG 0.05f
 #define OCR_MAX_SKEW_DEG 5.0f
@@ -93,10 +106,11 @@ static bool raster_ok(const struct rec_raster *img)
 	return img->dpi >= OCR_DPI_MIN && img->dpi <= OCR_DPI_MAX;
 }
 
-/* A scan read enlarged to OCR_WORK_DPI_LOW_SCAN: under OCR_WORK_DPI_MIN, or
- * black and white up to OCR_BILEVEL_LOW_DPI (measured on the generated 200 dpi
- * black-and-white scans: 42 % of core fields read at 200, 47 % enlarged and
- * smoothed; grey 200 dpi scans read worse enlarged). */
+/* A scan read enlarged (to OCR_WORK_DPI_LOW_SCAN, a black-and-white one to
+ * OCR_WORK_DPI_LOW_BILEVEL): under OCR_WORK_DPI_MIN, or black and white up to
+ * OCR_BILEVEL_LOW_DPI (measured on the generated 200 dpi black-and-white
+ * scans: 42 % of core fields read at 200, 47 % enlarged and smoothed; grey
+ * 200 dpi scans read worse enlarged). */
 static bool low_scan(const struct rec_raster *img, bool bw)
 {
 	return img->scan_dpi > 0.0f &&
@@ -114,7 +128,7 @@ static float work_dpi(const struct rec_raster *img, bool bw)
 {
 	float d = img->scan_dpi > 0.0f ? img->scan_dpi : OCR_WORK_DPI_MIN;
 	if (low_scan(img, bw))
-		return OCR_WORK_DPI_LOW_SCAN;
+		return bw ? OCR_WORK_DPI_LOW_BILEVEL : OCR_WORK_DPI_LOW_SCAN;
 	float most = bw ? OCR_WORK_DPI_MAX : OCR_WORK_DPI_MAX_GREY;
 	return d < OCR_WORK_DPI_MIN ? OCR_WORK_DPI_MIN : d > most ? most : d;
 }
@@ -181,7 +195,7 @@ static PIX *working_image(const struct rec_raster *img, bool bw, float *scale)
 static PIX *deskew(PIX *grey, float *angle_deg)
 {
 	*angle_deg = 0.0f;
-	PIX *bin = pixConvertTo1(grey, 160);
+	PIX *bin = ocr_ink(grey, 160);
 	if (!bin)
 		return pixClone(grey);
 	l_float32 angle = 0.0f, conf = 0.0f;
@@ -298,27 +312,75 @@ out:
 	return mask;
 }
 
-/* The image Tesseract reads: the grey page with its ruling lines wiped.
- * Grey under faint_ink may belong to a line (OCR_INK, or more on a
- * black-and-white scan). (Flattening the background first was
- * tried: chi_sim then loses the grey label codes and a third of the values.) */
-static PIX *clean_page(PIX *grey, float dpi, int faint_ink, struct rec_page *out, float px_to_pt)
+/* Wipe the ruling lines off grey (in place), which makes the image
+ * Tesseract reads, and return the ink left on it (what OCR_INK makes of the
+ * wiped page: the second pass looks for unread text in it), NULL when out of
+ * memory. Grey under faint_ink may belong to a line (OCR_INK, or more on a
+ * black-and-white scan). (Flattening the background first was tried:
+ * chi_sim then loses the grey label codes and a third of the values.) */
+static PIX *wipe_lines(PIX *grey, float dpi, int faint_ink, struct rec_page *out, float px_to_pt)
 {
-	PIX *flat = pixCopy(NULL, grey);
-	if (!flat)
-		return NULL;
-	PIX *bin = pixConvertTo1(flat, OCR_INK);
+	PIX *bin = ocr_ink(grey, OCR_INK);
 	if (!bin)
-		return flat;
-	PIX *faint = faint_ink > OCR_INK ? pixConvertTo1(flat, faint_ink) : NULL;
+		return NULL;
+	PIX *faint = faint_ink > OCR_INK ? ocr_ink(grey, faint_ink) : NULL;
 	PIX *mask = find_lines(bin, faint ? faint : bin, dpi, out, px_to_pt);
-	pixDestroy(&bin);
 	pixDestroy(&faint);
 	if (mask) {
-		pixSetMasked(flat, mask, 255);
+		pixSetMasked(grey, mask, 255);
+		pixSubtract(bin, bin, mask);	/* what was whitened is ink no more */
 		pixDestroy(&mask);
 	}
-	return flat;
+	return bin;
+}
+
+/* The kept blocks' bounding box, in the reduced image's pixels. */
+static bool blocks_extent(BOXA *blocks, int min_w, int min_h, int *x0, int *y0, int *x1, int *y1)
+{
+	bool any = false;
+	int n = blocks ? boxaGetCount(blocks) : 0;
+	for (int i = 0; i < n; i++) {
+		BOX *b = boxaGetBox(blocks, i, L_CLONE);
+		if (b && b->w >= min_w && b->h >= min_h) {
+			*x0 = any && *x0 < b->x ? *x0 : b->x;
+			*y0 = any && *y0 < b->y ? *y0 : b->y;
+			*x1 = any && *x1 > b->x + b->w ? *x1 : b->x + b->w;
+			*y1 = any && *y1 > b->y + b->h ? *y1 : b->y + b->h;
+			any = true;
+		}
+		boxDestroy(&b);
+	}
+	return any;
+}
+
+/* The part of the cleaned page that holds text, in pixels: the bounding box
+ * of the blocks its ink (ruling lines wiped) joins into, specks too small to
+ * count, with a white margin. False when none is found or it fills more than
+ * OCR_EXTENT_MAX_SHARE of the page: the whole page is read. Tesseract's
+ * thresholding and layout analysis cost follows the area it reads, and a
+ * continuation page or the footer alone fills a tenth to a fifth of the page
+ * (the second pass still looks at the whole page). */
+static bool text_extent(PIX *ink, float dpi, int *x, int *y, int *w, int *h)
+{
+	PIX *small = pixReduceRankBinaryCascade(ink, 1, 1, 0, 0);	/* 4x smaller, a pixel set by any ink under it */
+	float sdpi = dpi / OCR_EXTENT_REDUCE;
+	int join = (int)lroundf(OCR_PASS2_JOIN_IN * sdpi);
+	PIX *joined = small ? pixCloseBrick(NULL, small, join > 1 ? join : 2, 2) : NULL;
+	pixDestroy(&small);
+	BOXA *blocks = joined ? pixConnComp(joined, NULL, 8) : NULL;
+	int x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+	bool any = blocks_extent(blocks, (int)lroundf(OCR_PASS2_MIN_W_IN * sdpi), (int)lroundf(OCR_TEXT_MIN_H_IN * sdpi),
+		&x0, &y0, &x1, &y1);
+	boxaDestroy(&blocks);
+	pixDestroy(&joined);
+	if (!any)
+		return false;
+	int pad = (int)lroundf(OCR_EXTENT_PAD_IN * dpi), W = pixGetWidth(ink), H = pixGetHeight(ink);
+	x0 = x0 * OCR_EXTENT_REDUCE - pad, y0 = y0 * OCR_EXTENT_REDUCE - pad;
+	x1 = x1 * OCR_EXTENT_REDUCE + pad, y1 = y1 * OCR_EXTENT_REDUCE + pad;
+	*x = x0 < 0 ? 0 : x0, *y = y0 < 0 ? 0 : y0;
+	*w = (x1 > W ? W : x1) - *x, *h = (y1 > H ? H : y1) - *y;
+	return *w >= OCR_MIN_SIDE && *h >= OCR_MIN_SIDE && (double)*w * *h <= OCR_EXTENT_MAX_SHARE * (double)W * H;
 }
 
 /* ---- turning Tesseract's symbols into glyphs ---- */
@@ -584,11 +646,10 @@ static void mark_read(PIX *covered, const struct rec_page *out, size_t from, flo
 	}
 }
 
-/* Blocks of ink not under any glyph read, largest first is not needed: top
+/* Blocks of ink (the cleaned page's, taken) not under any glyph read, top
  * to bottom as found. NULL when there are none. */
-static BOXA *unread_blocks(PIX *clean, const struct rec_page *out, float dpi, float px_to_pt)
+static BOXA *unread_blocks(PIX *ink, const struct rec_page *out, float dpi, float px_to_pt)
 {
-	PIX *ink = pixConvertTo1(clean, OCR_INK);
 	PIX *covered = ink ? pixCreate(pixGetWidth(ink), pixGetHeight(ink), 1) : NULL;
 	BOXA *found = NULL, *kept = NULL;
 	if (!covered)
@@ -621,11 +682,11 @@ out:
 	return kept;
 }
 
-static enum kerr second_pass(TessBaseAPI *api, ETEXT_DESC *mon, const int64_t *deadline_ms, PIX *clean, float dpi,
-	struct reader *r, int *blocks)
+static enum kerr second_pass(TessBaseAPI *api, ETEXT_DESC *mon, const int64_t *deadline_ms, PIX *clean, PIX *ink,
+	float dpi, struct reader *r, int *blocks)
 {
 	*blocks = 0;
-	BOXA *todo = unread_blocks(clean, r->out, dpi, r->px_to_pt);
+	BOXA *todo = unread_blocks(ink, r->out, dpi, r->px_to_pt);
 	int n = todo ? boxaGetCount(todo) : 0;
 	enum kerr err = K_OK;
 	int pad = (int)lroundf(OCR_PASS2_PAD_IN * dpi), w = pixGetWidth(clean), h = pixGetHeight(clean);
@@ -656,6 +717,9 @@ struct rec_ocr_engines {
 	TessBaseAPI *read;	/* chi_sim: orientation and reading */
 	TessBaseAPI *reread;	/* eng: numbers read again (third pass), loaded when first needed */
 	bool read_missing, reread_missing;	/* could not be loaded: not tried again */
+	char codes[OCR_KNOWN_CODES][OCR_CODE_LEN + 1];	/* declaration numbers the pages' bar codes gave */
+	size_t n_codes;
+	int code_searches;	/* pages searched for bar codes */
 };
 
 static TessBaseAPI *engine(struct rec_ocr_engines *e, bool reread);
@@ -789,6 +853,7 @@ static enum kerr third_pass(struct rec_ocr_engines *e, ETEXT_DESC *mon, const in
 struct ocr_times {
 	int64_t image, orient, deskew, lines, init, read, pass2, pass3, codes;
 	int blocks, rereads;
+	float read_share;	/* of the page's area, what the first pass read */
 };
 
 /* A new handle for lang, NULL when Tesseract or its data cannot be loaded. */
@@ -853,6 +918,7 @@ struct page_read {
 	int quarter;		/* quarter turns the working image was turned upright by */
 	PIX *work;		/* the page at the working resolution, turned upright */
 	PIX *clean;		/* deskewed, ruling lines wiped: what Tesseract reads */
+	PIX *ink;		/* clean's ink, 1 bpp, until the second pass takes it */
 	struct reader r;
 	struct ocr_times tm;
 };
@@ -872,6 +938,38 @@ static bool turn_work(struct page_read *pr, int quarter, struct rec_page *out)
 	return true;
 }
 
+/* Deskew the working image and find and wipe its ruling lines (pr->clean,
+ * pr->ink; the rules into out). */
+static enum kerr level_and_wipe(struct page_read *pr, struct rec_page *out)
+{
+	pixDestroy(&pr->clean);
+	pixDestroy(&pr->ink);
+	int64_t t = rec_now_ms();
+	PIX *level = deskew(pr->work, &pr->angle);
+	/* deskew hands back the working image itself when it turned nothing: a
+	 * copy of it is wiped (it is read again if the page turns out turned) */
+	pr->clean = level && pr->angle == 0.0f ? pixCopy(NULL, level) : level ? pixClone(level) : NULL;
+	pixDestroy(&level);
+	int64_t t1 = rec_now_ms();
+	pr->tm.deskew += t1 - t;
+	pr->ink = pr->clean ? wipe_lines(pr->clean, pr->dpi, pr->rule_ink, out, pr->px_to_pt) : NULL;
+	pr->tm.lines += rec_now_ms() - t1;
+	return pr->clean && pr->ink ? K_OK : K_INTERNAL;
+}
+
+/* Hand Tesseract the cleaned page, or only its text on a near-empty page. */
+static void set_read_area(struct page_read *pr)
+{
+	TessBaseAPISetImage2(pr->api, pr->clean);
+	TessBaseAPISetSourceResolution(pr->api, (int)lroundf(pr->dpi));
+	int x, y, w, h;
+	pr->tm.read_share = 1.0f;
+	if (text_extent(pr->ink, pr->dpi, &x, &y, &w, &h)) {
+		TessBaseAPISetRectangle(pr->api, x, y, w, h);
+		pr->tm.read_share = (float)((double)w * h / ((double)pixGetWidth(pr->clean) * pixGetHeight(pr->clean)));
+	}
+}
+
 /* Deskew the working image, find and wipe its ruling lines, and read it
  * (the first pass: the page's layout as chi_sim finds it). Whatever an
  * earlier reading found is dropped first. */
@@ -881,26 +979,18 @@ static enum kerr first_read(struct page_read *pr, struct rec_page *out)
 	out->n_rules = 0;
 	size_t cap = pr->r.cap;
 	pr->r = (struct reader){.out = out, .cap = cap, .px_to_pt = pr->px_to_pt, .min_conf = OCR_MIN_WORD_CONF};
-	pixDestroy(&pr->clean);
+	enum kerr err = level_and_wipe(pr, out);
+	if (err != K_OK)
+		return err;
 	int64_t t = rec_now_ms();
-	PIX *level = deskew(pr->work, &pr->angle);
-	int64_t t1 = rec_now_ms();
-	pr->tm.deskew += t1 - t;
-	pr->clean = level ? clean_page(level, pr->dpi, pr->rule_ink, out, pr->px_to_pt) : NULL;
-	pixDestroy(&level);
-	int64_t t2 = rec_now_ms();
-	pr->tm.lines += t2 - t1;
-	if (!pr->clean)
-		return K_INTERNAL;
 	TessBaseAPISetVariable(pr->api, "preserve_interword_spaces", "1");
 	TessBaseAPISetVariable(pr->api, "tessedit_do_invert", "0");	/* forms print dark on light: no second reading of each line inverted (a third faster) */
 	TessBaseAPISetPageSegMode(pr->api, PSM_AUTO);
-	TessBaseAPISetImage2(pr->api, pr->clean);
-	TessBaseAPISetSourceResolution(pr->api, (int)lroundf(pr->dpi));
-	enum kerr err = recognize(pr->api, pr->mon, &pr->deadline_ms);
+	set_read_area(pr);
+	err = recognize(pr->api, pr->mon, &pr->deadline_ms);
 	if (err == K_OK)
 		err = read_glyphs(pr->api, &pr->r);
-	pr->tm.read += rec_now_ms() - t2;
+	pr->tm.read += rec_now_ms() - t;
 	return err;
 }
 
@@ -953,7 +1043,9 @@ static enum kerr oriented_read(struct page_read *pr, struct rec_page *out)
 static enum kerr later_passes(struct page_read *pr)
 {
 	int64_t t = rec_now_ms();
-	enum kerr err = second_pass(pr->api, pr->mon, &pr->deadline_ms, pr->clean, pr->dpi, &pr->r, &pr->tm.blocks);
+	enum kerr err = second_pass(pr->api, pr->mon, &pr->deadline_ms, pr->clean, pr->ink, pr->dpi, &pr->r,
+		&pr->tm.blocks);
+	pr->ink = NULL;	/* taken */
 	int64_t t1 = rec_now_ms();
 	pr->tm.pass2 = t1 - t;
 	if (err == K_OK && pr->r.readable >= OCR_MIN_READABLE)
@@ -986,15 +1078,41 @@ static uint8_t *turned_raster(const struct rec_raster *img, int quarter, int *w,
 	return out;
 }
 
-/* Read the declaration number's bar codes and let them confirm or correct
- * its printed digits (a page without an 18-digit number read has none to
- * correct: its bar codes are not looked for). */
-static void fix_by_codes(const struct rec_raster *img, int quarter, struct rec_page *out)
+/* Remember the codes a page's bar codes gave for the document's later pages. */
+static void remember_codes(struct rec_ocr_engines *e, const char (*codes)[OCR_CODE_LEN + 1], size_t nc)
 {
-	if (!ocr_has_code_run(out->glyphs, out->n_glyphs)) {
-		log_debug("msg=ocr_codes skipped=no_number");
-		return;
+	for (size_t i = 0; i < nc && e->n_codes < OCR_KNOWN_CODES; i++) {
+		bool seen = false;
+		for (size_t k = 0; k < e->n_codes && !seen; k++)
+			seen = memcmp(e->codes[k], codes[i], OCR_CODE_LEN + 1) == 0;
+		if (!seen)
+			memcpy(e->codes[e->n_codes++], codes[i], OCR_CODE_LEN + 1);
 	}
+}
+
+/* Whether the page's bar codes are worth looking for (zbar costs 15-55 ms
+ * a page): not without an 18-digit number read (none to correct); not when
+ * all its numbers read as an earlier page's bar codes gave them (nothing to
+ * correct); not on a later page of a document whose first page searched
+ * showed none (a declaration prints them on every page or on none: the
+ * generated scans of dev2-scan and dev-scan have none). */
+static bool codes_wanted(const struct rec_ocr_engines *e, const struct rec_page *out)
+{
+	const char *skipped = !ocr_has_code_run(out->glyphs, out->n_glyphs) ? "no_number"
+		: ocr_code_runs_known(out->glyphs, out->n_glyphs, (const char (*)[OCR_CODE_LEN + 1])e->codes, e->n_codes)
+		? "known_number" : e->code_searches > 0 && e->n_codes == 0 ? "none_in_document" : NULL;
+	if (skipped)
+		log_debug("msg=ocr_codes skipped=%s", skipped);
+	return !skipped;
+}
+
+/* Read the declaration number's bar codes, when worth it, and let them
+ * confirm or correct its printed digits. */
+static void fix_by_codes(struct rec_ocr_engines *e, const struct rec_raster *img, int quarter, struct rec_page *out)
+{
+	if (!codes_wanted(e, out))
+		return;
+	e->code_searches++;
 	int w, h;
 	uint8_t *turned = turned_raster(img, quarter, &w, &h);
 	const uint8_t *pixels = turned ? turned : img->pixels;
@@ -1009,6 +1127,7 @@ static void fix_by_codes(const struct rec_raster *img, int quarter, struct rec_p
 	size_t fixed = nc ? ocr_fix_by_codes(out->glyphs, out->n_glyphs, (const char (*)[OCR_CODE_LEN + 1])codes,
 		nc, OCR_CODE_CONF) : 0;
 	free(turned);
+	remember_codes(e, (const char (*)[OCR_CODE_LEN + 1])codes, nc);
 	log_debug("msg=ocr_codes codes=%zu numbers_fixed=%zu", nc, fixed);
 }
 
@@ -1027,9 +1146,9 @@ static void log_page(const struct rec_raster *img, const struct page_read *pr, c
 	log_debug("msg=ocr_page width=%d height=%d dpi=%.0f scan_dpi=%.0f work_dpi=%.0f rotation=%d skew_deg=%.2f glyphs=%zu rules=%zu readable=%d words=%d word_conf=%.2f err=%s",
 		img->width, img->height, img->dpi, img->scan_dpi, pr->dpi, out->rotation, pr->angle, out->n_glyphs, out->n_rules,
 		pr->r.readable, pr->r.words, pr->r.words ? pr->r.word_conf_sum / (float)pr->r.words : 0.0f, kerr_code(err));
-	log_debug("msg=ocr_timing image_ms=%lld orient_ms=%lld deskew_ms=%lld lines_ms=%lld init_ms=%lld read_ms=%lld pass2_ms=%lld "
+	log_debug("msg=ocr_timing image_ms=%lld orient_ms=%lld deskew_ms=%lld lines_ms=%lld init_ms=%lld read_ms=%lld read_share=%.2f pass2_ms=%lld "
 		"pass2_blocks=%d pass3_ms=%lld rereads=%d codes_ms=%lld", (long long)tm->image, (long long)tm->orient, (long long)tm->deskew,
-		(long long)tm->lines, (long long)tm->init, (long long)tm->read, (long long)tm->pass2, tm->blocks, (long long)tm->pass3,
+		(long long)tm->lines, (long long)tm->init, (long long)tm->read, tm->read_share, (long long)tm->pass2, tm->blocks, (long long)tm->pass3,
 		tm->rereads, (long long)tm->codes);
 }
 
@@ -1082,7 +1201,7 @@ enum kerr rec_ocr_page_with(struct rec_ocr_engines *engines, const struct rec_ra
 	if (err == K_OK && pr->r.readable >= OCR_MIN_READABLE) {
 		/* the bar codes of the declaration number confirm or correct its printed digits */
 		t = rec_now_ms();
-		fix_by_codes(img, pr->quarter, out);
+		fix_by_codes(engines, img, pr->quarter, out);
 		pr->tm.codes = rec_now_ms() - t;
 	}
 	log_page(img, pr, out, err);
@@ -1094,6 +1213,7 @@ out:
 	if (pr->mon)
 		TessMonitorDelete(pr->mon);
 	pixDestroy(&pr->clean);
+	pixDestroy(&pr->ink);
 	pixDestroy(&pr->work);
 	free(pr);
 	if (err != K_OK)

@@ -35,9 +35,9 @@ struct rec_raster {
  * most, where it reads as well at less cost): the fine strokes of a
  * 300 dpi black-and-white scan are lost at 200, and chi_sim reads a 200 dpi
  * grey scan worse once enlarged. A scan under 200 dpi is read at 300 (measured
- * on generated 150 dpi scans: better than at 200), smoothed first when it is
- * black and white (hardly any grey pixels); so is a 200 dpi black-and-white
- * scan (issue 13). On a black-and-white scan (that, or scan_bilevel) the
+ * on generated 150 dpi scans: better than at 200); a black-and-white one
+ * (hardly any grey pixels) at 250, smoothed first, and so is a 200 dpi
+ * black-and-white scan (issue 13). On a black-and-white scan (that, or scan_bilevel) the
  * faint grey of thin ruling lines counts as line. Numbers
  * read doubtfully (junk inside, a character under 0.9) are cut out and read
  * again alone by eng when it is installed (ocr.c's third pass, ocr_reread.c
@@ -48,8 +48,9 @@ enum kerr rec_ocr_page(const struct rec_raster *img, int64_t deadline_ms, struct
 
 /* The Tesseract handles (chi_sim, and eng for the third pass) that the pages
  * of one document share, each loaded when a page first needs it: loading them
- * costs some 0.15 s of CPU a page otherwise. One thread at a time. NULL when
- * out of memory. */
+ * costs some 0.15 s of CPU a page otherwise; and the declaration numbers its
+ * pages' bar codes gave (a later page repeating one is not searched for bar
+ * codes again). One thread at a time. NULL when out of memory. */
 struct rec_ocr_engines;
 struct rec_ocr_engines *rec_ocr_engines_new(void);
 void rec_ocr_engines_free(struct rec_ocr_engines *e);

@@ -112,6 +112,33 @@ bool ocr_has_code_run(const struct rec_glyph *g, size_t n)
 	return false;
 }
 
+static bool run_is_code(const struct rec_glyph *g, const char *code)
+{
+	for (size_t k = 0; k < OCR_CODE_LEN; k++)
+		if (g[k].cp != (uint32_t)(unsigned char)code[k])
+			return false;
+	return true;
+}
+
+bool ocr_code_runs_known(const struct rec_glyph *g, size_t n, const char (*codes)[OCR_CODE_LEN + 1],
+	size_t ncodes)
+{
+	size_t runs = 0;
+	for (size_t i = 0; i < n;) {
+		size_t j = digits_end(g, n, i);
+		if (j - i == OCR_CODE_LEN) {
+			bool known = false;
+			for (size_t c = 0; c < ncodes && !known; c++)
+				known = run_is_code(g + i, codes[c]);
+			if (!known)
+				return false;
+			runs++;
+		}
+		i = j > i ? j : i + 1;
+	}
+	return runs > 0;
+}
+
 size_t ocr_fix_by_codes(struct rec_glyph *g, size_t n, const char (*codes)[OCR_CODE_LEN + 1], size_t ncodes,
 	float conf)
 {

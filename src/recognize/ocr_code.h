@@ -39,4 +39,12 @@ size_t ocr_fix_by_codes(struct rec_glyph *g, size_t n, const char (*codes)[OCR_C
  * bar codes (zbar costs 15-50 ms a page). Pure. */
 bool ocr_has_code_run(const struct rec_glyph *g, size_t n);
 
+/* Whether every run of exactly OCR_CODE_LEN digit glyphs is one of the
+ * codes, digit for digit (and there is at least one): ocr_fix_by_codes has
+ * nothing to correct on such a page with those codes, so a later page of a
+ * document that repeats a number its bar codes already gave is not searched
+ * again. Pure. */
+bool ocr_code_runs_known(const struct rec_glyph *g, size_t n, const char (*codes)[OCR_CODE_LEN + 1],
+	size_t ncodes);
+
 #endif

@@ -110,8 +110,12 @@ LAZY(liblept, l_int32, pixGetHeight, (const PIX *p), (p))
 LAZY(liblept, l_int32, pixGetXRes, (const PIX *p), (p))
 LAZY(liblept, PIX *, pixRotateOrth, (PIX *p, l_int32 quads), (p, quads))
 LAZY(liblept, PIX *, pixClipRectangle, (PIX *p, BOX *b, BOX **pb), (p, b, pb))
+LAZY(liblept, PIX *, pixReduceRankBinaryCascade, (PIX *p, l_int32 l1, l_int32 l2, l_int32 l3, l_int32 l4),
+	(p, l1, l2, l3, l4))
 LAZY(liblept, PIX *, pixSeedfillBinary, (PIX *d, PIX *s, PIX *m, l_int32 connectivity), (d, s, m, connectivity))
 LAZY(liblept, l_int32, pixGetDepth, (const PIX *p), (p))
+LAZY(liblept, PIXCMAP *, pixGetColormap, (PIX *p), (p))
+LAZY(liblept, l_int32, pixCopyResolution, (PIX *d, const PIX *s), (d, s))
 LAZY(liblept, BOX *, boxCreate, (l_int32 x, l_int32 y, l_int32 w, l_int32 h), (x, y, w, h))
 
 LAZY(libzbar, zbar_image_scanner_t *, zbar_image_scanner_create, (void), ())

@@ -29,6 +29,7 @@
 #include <tesseract/capi.h>
 
 #include "core/log.h"
+#include "recognize/ocr_ink.h"
 #include "recognize/ocr_orient.h"
 
 #define OCR_ORIENT_TRIAL_DPI 150.0f	/* the turns are tried on the page reduced to this */
@@ -125,7 +126,7 @@ static void line_boxes_free(struct line_boxes *lb)
 /* The ink of the page with its ruling lines wiped. */
 static PIX *rule_free_ink(PIX *grey, float dpi)
 {
-	PIX *ink = pixConvertTo1(grey, OCR_ORIENT_INK);
+	PIX *ink = ocr_ink(grey, OCR_ORIENT_INK);
 	if (!ink)
 		return NULL;
 	int len = (int)lroundf(OCR_ORIENT_RULE_IN * dpi);

@@ -21,6 +21,7 @@
 #include "recognize/internal.h"
 #include "recognize/ocr.h"
 #include "recognize/ocr_code.h"
+#include "recognize/ocr_ink.h"
 #include "release/release.h"
 #endif
 
@@ -554,6 +555,41 @@ static void test_ocr_page(void **state)
 	free(page.rules);
 }
 
+/* The same strip on an otherwise white A4 page (a continuation page, the
+ * footer alone): Tesseract reads only the text's part of the page, and the
+ * glyphs still come back where the strip lies on the page. */
+static void test_ocr_near_empty_page(void **state)
+{
+	enum { PAGE_W = 1654, PAGE_H = 2339, AT_X = 300, AT_Y = 900 };	/* A4 at 200 dpi; the strip's place */
+	PIX *strip = fixture_grey("number_row.png");
+	PIX *page = pixCreate(PAGE_W, PAGE_H, 8);
+	assert_non_null(page);
+	memset(pixGetData(page), 0xFF, (size_t)pixGetWpl(page) * PAGE_H * sizeof(l_uint32));
+	pixRasterop(page, AT_X, AT_Y, pixGetWidth(strip), pixGetHeight(strip), PIX_SRC, strip, 0, 0);
+	pixDestroy(&strip);
+	int w, h;
+	uint8_t *buf = pix_bytes(page, &w, &h);
+	pixDestroy(&page);
+	struct rec_raster img = {.pixels = buf, .width = w, .height = h, .stride = w, .dpi = 200};
+	struct rec_page got;
+	assert_int_equal(rec_ocr_page(&img, now_ms() + 15000, &got), K_OK);
+	free(buf);
+	char text[1024];
+	size_t n = 0, first = 0;
+	for (size_t i = 0; i < got.n_glyphs && n + 1 < sizeof text; i++)
+		if (got.glyphs[i].cp < 128 && got.glyphs[i].cp > ' ') {
+			first = n == 0 ? i : first;
+			text[n++] = (char)got.glyphs[i].cp;
+		}
+	text[n] = 0;
+	assert_non_null(strstr(text, "940220260002940551"));
+	const float pt = 72.0f / 200.0f;
+	assert_true(got.glyphs[first].x0 >= AT_X * pt && got.glyphs[first].y0 >= (AT_Y - 20) * pt);
+	assert_true(got.glyphs[first].y1 <= (AT_Y + 200) * pt);
+	free(got.glyphs);
+	free(got.rules);
+}
+
 static void glyphs_of(struct rec_glyph *g, const char *s)
 {
 	for (size_t i = 0; s[i]; i++)
@@ -609,6 +645,26 @@ static void test_has_code_run(void **state)
 	}
 }
 
+/* A page whose 18-digit numbers all read as codes already read needs no
+ * bar code search; one with another number, or none, does. */
+static void test_code_runs_known(void **state)
+{
+	struct rec_glyph g[128];
+	const char codes[2][OCR_CODE_LEN + 1] = {"940220260002518831", "940220260002518832"};
+	const char *known[] = {"No 940220260002518831 pre", "940220260002518832 x 940220260002518831"};
+	const char *unknown[] = {"", "海关编号", "No 940220260002518833", "940220260002518831 940220260002518839",
+		"94022026000251883 1"};
+	for (size_t k = 0; k < sizeof known / sizeof known[0]; k++) {
+		glyphs_of(g, known[k]);
+		assert_true(ocr_code_runs_known(g, strlen(known[k]), codes, 2));
+		assert_false(ocr_code_runs_known(g, strlen(known[k]), codes, 0));
+	}
+	for (size_t k = 0; k < sizeof unknown / sizeof unknown[0]; k++) {
+		glyphs_of(g, unknown[k]);
+		assert_false(ocr_code_runs_known(g, strlen(unknown[k]), codes, 2));
+	}
+}
+
 /* A bar code's text is a declaration number when it is 18 digits, alone or
  * between two * (a real print's QR code holds "*021720261000014887*"). */
 static void test_code_number(void **state)
@@ -653,8 +709,9 @@ static void test_read_starred_qr(void **state)
 
 /* The resolution a page is read at: a grey scan between 200 dpi and its scan
  * resolution, at most 200 (a 300 or 600 dpi grey scan at 200); a
- * black-and-white one up to 300 (its fine strokes); low scans enlarged to 300
- * (grey under 200, black and white up to 200); 200 when the scan's is unknown. */
+ * black-and-white one up to 300 (its fine strokes); low scans enlarged, grey
+ * ones under 200 to 300, black-and-white ones up to 200 to 250; 200 when the
+ * scan's is unknown. */
 static void test_work_dpi(void **state)
 {
 	enum { SIDE = 70 };
@@ -666,7 +723,8 @@ static void test_work_dpi(void **state)
 	const struct { const uint8_t *px; float dpi, scan_dpi, want; } cases[] = {
 		{grey, 300, 300, 200}, {grey, 300, 600, 200}, {grey, 300, 250, 200}, {grey, 300, 200, 200},
 		{grey, 300, 150, 300}, {grey, 300, 0, 200}, {bw, 300, 300, 300}, {bw, 300, 600, 300},
-		{bw, 300, 250, 250}, {bw, 300, 200, 300}, {bw, 300, 150, 300}, {grey, 10, 300, 0},
+		{bw, 300, 250, 250}, {bw, 300, 200, 250}, {bw, 300, 150, 250}, {bw, 150, 150, 250},
+		{bw, 300, 201, 201}, {grey, 10, 300, 0},
 	};
 	for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
 		struct rec_raster img = {.pixels = cases[k].px, .width = SIDE, .height = SIDE, .stride = SIDE,
@@ -835,6 +893,35 @@ static void test_ocr_bw150_rules(void **state)
 }
 #endif
 
+#ifdef KOUAN_OCR
+/* ocr_ink makes the same 1-bit image as Leptonica's threshold, on rows that
+ * end inside a word and on every grey level near the thresholds used. */
+static void test_ink_same_as_leptonica(void **state)
+{
+	enum { W = 1001, H = 37 };
+	PIX *grey = pixCreate(W, H, 8);
+	assert_non_null(grey);
+	unsigned seed = 13;
+	for (int y = 0; y < H; y++)
+		for (int x = 0; x < W; x++) {
+			seed = seed * 1103515245u + 12345u;
+			SET_DATA_BYTE(pixGetData(grey) + (size_t)y * pixGetWpl(grey), x, (seed >> 16) & 0xFF);
+		}
+	const int levels[] = {1, 2, 128, 129, 150, 160, 200, 255};
+	for (size_t k = 0; k < sizeof levels / sizeof levels[0]; k++) {
+		PIX *want = pixConvertTo1(grey, levels[k]), *got = ocr_ink(grey, levels[k]);
+		assert_non_null(want);
+		assert_non_null(got);
+		assert_int_equal(pixGetWpl(got), pixGetWpl(want));
+		assert_memory_equal(pixGetData(got), pixGetData(want), (size_t)pixGetWpl(want) * H * sizeof(l_uint32));
+		pixDestroy(&want);
+		pixDestroy(&got);
+	}
+	assert_null(ocr_ink(grey, 0));
+	pixDestroy(&grey);
+}
+#endif
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -858,13 +945,16 @@ int main(void)
 		cmocka_unit_test(test_label_prefix),
 		cmocka_unit_test(test_field_conf),
 #ifdef KOUAN_OCR
+		cmocka_unit_test(test_ink_same_as_leptonica),
 		cmocka_unit_test(test_ocr_refuses),
 		cmocka_unit_test(test_ocr_page),
+		cmocka_unit_test(test_ocr_near_empty_page),
 		cmocka_unit_test(test_work_dpi),
 		cmocka_unit_test(test_ocr_scan_dpi),
 		cmocka_unit_test(test_ocr_bw150_rules),
 		cmocka_unit_test(test_fix_by_codes),
 		cmocka_unit_test(test_has_code_run),
+		cmocka_unit_test(test_code_runs_known),
 		cmocka_unit_test(test_code_number),
 		cmocka_unit_test(test_read_starred_qr),
 #endif
