@@ -726,7 +726,6 @@ struct rec_ocr_engines {
 	bool read_missing, reread_missing;	/* could not be loaded: not tried again */
 	char codes[OCR_KNOWN_CODES][OCR_CODE_LEN + 1];	/* declaration numbers the pages' bar codes gave */
 	size_t n_codes;
-	int code_searches;	/* pages searched for bar codes */
 };
 
 static TessBaseAPI *engine(struct rec_ocr_engines *e, bool reread);
@@ -1100,14 +1099,13 @@ static void remember_codes(struct rec_ocr_engines *e, const char (*codes)[OCR_CO
 /* Whether the page's bar codes are worth looking for (zbar costs 15-55 ms
  * a page): not without an 18-digit number read (none to correct); not when
  * all its numbers read as an earlier page's bar codes gave them (nothing to
- * correct); not on a later page of a document whose first page searched
- * showed none (a declaration prints them on every page or on none: the
- * generated scans of dev2-scan and dev-scan have none). */
+ * correct). A later page is searched even when the first page showed none:
+ * a smudged bar code there leaves the later page's to correct the number. */
 static bool codes_wanted(const struct rec_ocr_engines *e, const struct rec_page *out)
 {
 	const char *skipped = !ocr_has_code_run(out->glyphs, out->n_glyphs) ? "no_number"
 		: ocr_code_runs_known(out->glyphs, out->n_glyphs, (const char (*)[OCR_CODE_LEN + 1])e->codes, e->n_codes)
-		? "known_number" : e->code_searches > 0 && e->n_codes == 0 ? "none_in_document" : NULL;
+		? "known_number" : NULL;
 	if (skipped)
 		log_debug("msg=ocr_codes skipped=%s", skipped);
 	return !skipped;
@@ -1119,7 +1117,6 @@ static void fix_by_codes(struct rec_ocr_engines *e, const struct rec_raster *img
 {
 	if (!codes_wanted(e, out))
 		return;
-	e->code_searches++;
 	int w, h;
 	uint8_t *turned = turned_raster(img, quarter, &w, &h);
 	const uint8_t *pixels = turned ? turned : img->pixels;
