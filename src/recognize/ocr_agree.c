@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/log.h"
 #include "core/utf8.h"
 #include "recognize/ocr_agree.h"
 #include "recognize/ocr_fix.h"
@@ -112,9 +113,7 @@ static void mend_date_slash(struct cpbuf *t, size_t date_at)
 
 static char *encode(const uint32_t *v, size_t n)
 {
-	char *s = malloc(n * AGREE_UTF8_MAX + 1);
-	if (!s)
-		abort();
+	char *s = xmalloc(n * AGREE_UTF8_MAX + 1);
 	size_t o = 0;
 	for (size_t i = 0; i < n; i++)
 		o += utf8_put(s + o, v[i]);
@@ -247,10 +246,7 @@ static char *plate_at_end(const char *part, const json_t *plates)
 		if (is_ascii_alnum(cp))
 			return NULL;
 		if (*c && is_plate(c) && list_has(plates, c)) {
-			char *dup = strdup(c);
-			if (!dup)
-				abort();
-			return dup;
+			return xstrdup(c);
 		}
 	}
 	return NULL;
@@ -258,10 +254,7 @@ static char *plate_at_end(const char *part, const json_t *plates)
 
 static char *entry_copy(const json_t *list, int k)
 {
-	char *dup = strdup(json_string_value(json_array_get(list, (size_t)k)));
-	if (!dup)
-		abort();
-	return dup;
+	return xstrdup(json_string_value(json_array_get(list, (size_t)k)));
 }
 
 /* One '/'-part of the transport name against the remarks' plates and the

@@ -1427,6 +1427,17 @@ static void ocr_currency_not_a_country(void **state)
 	rec_doc_free(&doc);
 }
 
+/* The inline form as a scan whose 运输工具名称 cell reads tname_cell, read. */
+static json_t *read_inline_scan(struct rec_doc *doc, const char *tname_cell)
+{
+	const char *kept = inline_tname_cell;
+	inline_tname_cell = tname_cell;
+	build_inline_form(doc);
+	inline_tname_cell = kept;
+	doc->scanned = 1;
+	return read_doc(doc);
+}
+
 /* OCR (issue 13): a cell with no code keeps all it holds: the transport name
  * read "雹 F12345/20250316" (the province misread, a space after it) is not
  * cut into a name and a code, and the remarks' copy of the plate puts its
@@ -1434,12 +1445,8 @@ static void ocr_currency_not_a_country(void **state)
 static void ocr_transport_name_kept_whole(void **state)
 {
 	(void)state;
-	inline_tname_cell = "运输工具名称及航次号：雹 F12345/20250316";
 	struct rec_doc doc;
-	build_inline_form(&doc);
-	inline_tname_cell = "运输工具名称及航次号：新F12345/20250316";
-	doc.scanned = 1;
-	json_t *o = read_doc(&doc);
+	json_t *o = read_inline_scan(&doc, "运输工具名称及航次号：雹 F12345/20250316");
 	assert_string_equal(json_string_value(json_object_get(o, "transport_name")), "新F12345/20250316");
 	assert_true(json_number_value(json_object_get(json_object_get(o, "confidence"), "transport_name")) < 0.9);
 	json_decref(o);
@@ -1451,12 +1458,8 @@ static void ocr_transport_name_kept_whole(void **state)
 static void ocr_value_before_leaked_label(void **state)
 {
 	(void)state;
-	inline_tname_cell = "运输工具名称及航次号：新F12345/20250316 征免性质(101";
 	struct rec_doc doc;
-	build_inline_form(&doc);
-	inline_tname_cell = "运输工具名称及航次号：新F12345/20250316";
-	doc.scanned = 1;
-	json_t *o = read_doc(&doc);
+	json_t *o = read_inline_scan(&doc, "运输工具名称及航次号：新F12345/20250316 征免性质(101");
 	assert_string_equal(json_string_value(json_object_get(o, "transport_name")), "新F12345/20250316");
 	json_decref(o);
 	rec_doc_free(&doc);
