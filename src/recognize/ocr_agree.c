@@ -121,12 +121,31 @@ static char *encode(const uint32_t *v, size_t n)
 	return s;
 }
 
-/* Every '/'-part of v[0, n) is a plate by plate_form. */
-static bool parts_are_plates(const uint32_t *v, size_t n)
+#define AGREE_SEP_DEFAULT '/'	/* between a transport name's plates, as Single Window prints them */
+
+/* What a transport name puts between its plates: '/' as Single Window
+ * prints it, a comma or 、 as some brokers' templates do. */
+static bool is_plate_sep(uint32_t cp)
+{
+	return cp == '/' || cp == ',' || cp == 0xFF0C /* ， */ || cp == 0x3001 /* 、 */;
+}
+
+/* The separator the head v[0, n) puts between its plates (the first seen):
+ * what plates taken from the remarks are joined by. */
+static uint32_t plate_sep_of(const uint32_t *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (is_plate_sep(v[i]))
+			return v[i];
+	return AGREE_SEP_DEFAULT;
+}
+
+/* Every part of v[0, n) between two seps is a plate by plate_form. */
+static bool parts_are_plates(const uint32_t *v, size_t n, uint32_t sep)
 {
 	size_t a = 0;
 	for (size_t i = 0; i <= n; i++) {
-		if (i < n && v[i] != '/')
+		if (i < n && v[i] != sep)
 			continue;
 		char *part = encode(v + a, i - a);
 		bool ok = plate_form(part, strlen(part), NULL) != PLATE_NONE;
@@ -138,13 +157,25 @@ static bool parts_are_plates(const uint32_t *v, size_t n)
 	return true;
 }
 
-/* The first m plates of the list joined by '/'. False when too long. */
-static bool first_plates(const json_t *plates, size_t m, struct cpbuf *out)
+/* What the head v[0, n) is cut into parts at: '/', or the comma (or 、)
+ * of a name that parts its plates so, when all its parts are plates; a
+ * comma elsewhere may be a label's colon misread ("及航次号,新B62766"). */
+static uint32_t split_sep_of(const uint32_t *v, size_t n)
+{
+	uint32_t sep = plate_sep_of(v, n);
+	for (size_t i = 0; i < n; i++)
+		if (v[i] == AGREE_SEP_DEFAULT)
+			return AGREE_SEP_DEFAULT;
+	return sep != AGREE_SEP_DEFAULT && parts_are_plates(v, n, sep) ? sep : AGREE_SEP_DEFAULT;
+}
+
+/* The first m plates of the list joined by sep. False when too long. */
+static bool first_plates(const json_t *plates, size_t m, uint32_t sep, struct cpbuf *out)
 {
 	out->n = 0;
 	for (size_t k = 0; k < m; k++) {
 		const char *p = json_string_value(json_array_get(plates, k));
-		if (!p || (k && !cp_push(out, '/')))
+		if (!p || (k && !cp_push(out, sep)))
 			return false;
 		while (*p) {
 			uint32_t cp;
@@ -166,7 +197,7 @@ static size_t nearest_prefix(const struct cpbuf *head, const json_t *plates, int
 	bool tie = false;
 	for (size_t m = 1; m <= AGREE_MAX_PLATES && m <= n; m++) {
 		struct cpbuf c;
-		if (!first_plates(plates, m, &c))
+		if (!first_plates(plates, m, plate_sep_of(head->v, head->n), &c))
 			break;
 		int dm = ocr_edit_distance(head->v, head->n, c.v, c.n, AGREE_TNAME_EDITS);
 		tie |= dm == best && dm <= AGREE_TNAME_EDITS;
@@ -184,7 +215,7 @@ static size_t nearest_prefix(const struct cpbuf *head, const json_t *plates, int
 static char *taken(const json_t *plates, size_t m, const struct cpbuf *t, size_t date_at)
 {
 	struct cpbuf c;
-	first_plates(plates, m, &c);	/* fitted when it was compared */
+	first_plates(plates, m, plate_sep_of(t->v, date_at), &c);	/* fitted when it was compared */
 	for (size_t i = date_at; i < t->n; i++)
 		if (!cp_push(&c, t->v[i]))
 			break;
@@ -257,8 +288,8 @@ static char *entry_copy(const json_t *list, int k)
 	return xstrdup(json_string_value(json_array_get(list, (size_t)k)));
 }
 
-/* One '/'-part of the transport name against the remarks' plates and the
- * plates their misread entries give (variants). */
+/* One part (between plate separators) of the transport name against the
+ * remarks' plates and the plates their misread entries give (variants). */
 static enum ocr_agree agree_part(const char *part, const json_t *plates, const json_t *variants, char **fixed)
 {
 	*fixed = NULL;
@@ -353,15 +384,15 @@ static int rank(enum ocr_agree a)
 
 /* The head's parts one by one; *changed tells whether a part was replaced
  * (the new name, date kept, is then in *out). */
-static enum ocr_agree agree_parts(const struct cpbuf *t, size_t date_at, const json_t *plates, const char *remarks,
-	char **out)
+static enum ocr_agree agree_parts(const struct cpbuf *t, size_t date_at, uint32_t sep, const json_t *plates,
+	const char *remarks, char **out)
 {
 	json_t *variants = remark_variants(remarks);
 	struct cpbuf name = {.n = 0};
 	enum ocr_agree all = OCR_AGREE_NOTHING;
 	bool changed = false;
 	for (size_t a = 0, i = 0; i <= date_at; i++) {
-		if (i < date_at && t->v[i] != '/')
+		if (i < date_at && t->v[i] != sep)
 			continue;
 		char *part = encode(t->v + a, i - a), *fixed = NULL;
 		enum ocr_agree got = agree_part(part, plates, variants, &fixed);
@@ -372,7 +403,7 @@ static enum ocr_agree agree_parts(const struct cpbuf *t, size_t date_at, const j
 		for (size_t k = 0; k < piece.n; k++)
 			cp_push(&name, piece.v[k]);
 		if (i < date_at)
-			cp_push(&name, '/');
+			cp_push(&name, t->v[i]);
 		free(part);
 		free(fixed);
 		a = i + 1;
@@ -397,10 +428,11 @@ enum ocr_agree ocr_agree_transport(const char *tname, const json_t *remark_plate
 	struct cpbuf head = {.n = date_at};
 	memcpy(head.v, t.v, date_at * sizeof *t.v);
 	int d;
-	size_t m = parts_are_plates(head.v, head.n) ? 0 : nearest_prefix(&head, remark_plates, &d);
+	uint32_t sep = split_sep_of(head.v, head.n);
+	size_t m = parts_are_plates(head.v, head.n, sep) ? 0 : nearest_prefix(&head, remark_plates, &d);
 	if (m && d > 0) {
 		*out = taken(remark_plates, m, &t, date_at);
 		return OCR_AGREE_TAKEN;
 	}
-	return agree_parts(&t, date_at, remark_plates, remarks, out);
+	return agree_parts(&t, date_at, sep, remark_plates, remarks, out);
 }

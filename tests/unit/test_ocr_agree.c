@@ -55,6 +55,19 @@ static void test_transport_takes_remarks_copy(void **state)
 	json_decref(two);
 }
 
+/* A template that parts the plates with a comma or 、 keeps its separator:
+ * read alike, nothing changes; a misread plate is put right in place. */
+static void test_transport_comma_separated(void **state)
+{
+	(void)state;
+	json_t *plates = json_pack("[s,s,s]", "豫A48100", "新F16529", "新F6868挂");
+	agree("豫A48100,新F16529", plates, OCR_AGREE_SAME, NULL);
+	agree("豫A48100、新F16529", plates, OCR_AGREE_SAME, NULL);
+	agree("窗A48100,新F16529", plates, OCR_AGREE_TAKEN, "豫A48100,新F16529");
+	agree("豫A48100、新16529", plates, OCR_AGREE_TAKEN, "豫A48100、新F16529");
+	json_decref(plates);
+}
+
 /* Two copies that both pass the plate rules and differ are not settled:
  * the transport name stays, the caller makes neither sure; a name whose
  * plate fails and that the remarks do not repeat is not sure either. */
@@ -114,6 +127,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_transport_takes_remarks_copy),
+		cmocka_unit_test(test_transport_comma_separated),
 		cmocka_unit_test(test_transport_conflicts),
 		cmocka_unit_test(test_transport_plate_by_plate),
 	};
