@@ -2,6 +2,7 @@
 #ifndef KOUAN_CORE_UTF8_H
 #define KOUAN_CORE_UTF8_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -15,5 +16,17 @@ size_t utf8_get(const char *s, uint32_t *cp);
 /* src[0, len) into dst of size bytes (size > 0), NUL-terminated; cut short
  * when it does not fit, never inside a character. Returns the bytes copied. */
 size_t utf8_copy(char *dst, size_t size, const char *src, size_t len);
+
+/* A Han ideograph (CJK Unified Ideographs and Extension A). */
+static inline bool utf8_is_han(uint32_t cp)
+{
+	return cp >= 0x3400 && cp <= 0x9FFF;
+}
+
+/* An ASCII letter or digit. */
+static inline bool utf8_is_ascii_alnum(uint32_t cp)
+{
+	return (cp >= '0' && cp <= '9') || (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z');
+}
 
 #endif

@@ -41,9 +41,9 @@
  * 150/200 dpi black-and-white scans of dev2-scan and dev-scan, 427 of 608 at
  * 300 dpi): read at 250 dpi 432, 240 428, 225 426, 400 418 (250 is no gain
  * for its fifth fewer pixels: all fields of the two sets 5117 -> 5107 and
- * 1844 -> 1838, VIN recall on those scans 88.0 -> 84.7 %), no smoothing 415, a 5x5 mean 402, the 3x3 mean twice
- * 416, strokes thickened (3x3 grey erosion) 413, closed (3x3) 416, closed
- * along rows (5x1) 350, isolated specks (<= 3 px, 4 px from other ink)
+ * 1844 -> 1838, VIN recall on those scans 88.0 -> 84.7 %), no smoothing 415,
+ * a 5x5 mean 402, the 3x3 mean twice 416, strokes thickened (3x3 grey
+ * erosion) 413, closed (3x3) 416, closed along rows (5x1) 350, isolated specks (<= 3 px, 4 px from other ink)
  * removed 417, grey darkened (gamma 2) 428 or lightened (0.5) 416,
  * Tesseract's thresholding_method 1 (Leptonica Otsu) 411 or 2 (Sauvola)
  * 419, textord_heavy_nr 404, the HanS model instead of chi_sim 414. The

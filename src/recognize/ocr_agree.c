@@ -30,11 +30,6 @@ static bool cp_push(struct cpbuf *b, uint32_t cp)
 	return true;
 }
 
-static bool is_ascii_alnum(uint32_t cp)
-{
-	return (cp >= '0' && cp <= '9') || (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z');
-}
-
 static uint32_t ascii_upper(uint32_t cp)
 {
 	return cp >= 'a' && cp <= 'z' ? cp - 'a' + 'A' : cp;
@@ -274,7 +269,7 @@ static char *plate_at_end(const char *part, const json_t *plates)
 	for (const char *c = part; *c;) {
 		uint32_t cp;
 		c += utf8_get(c, &cp);
-		if (is_ascii_alnum(cp))
+		if (utf8_is_ascii_alnum(cp))
 			return NULL;
 		if (*c && is_plate(c) && list_has(plates, c)) {
 			return xstrdup(c);
@@ -328,7 +323,7 @@ static bool is_entry_sep(uint32_t cp)
 static void entry_variants(const uint32_t *v, size_t n, json_t *variants)
 {
 	for (size_t drop = 0; drop < n; drop++) {
-		if (!is_ascii_alnum(v[drop]))
+		if (!utf8_is_ascii_alnum(v[drop]))
 			continue;
 		uint32_t w[AGREE_TOKEN_MAX_CP];
 		size_t m = 0;

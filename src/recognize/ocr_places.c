@@ -52,11 +52,6 @@ static const struct province {
 		"石河子 霍尔果斯 阿拉山口 奎屯 博乐 库尔勒 五家渠 北屯"},
 };
 
-static bool is_han(uint32_t cp)
-{
-	return cp >= 0x3400 && cp <= 0x9FFF;
-}
-
 /* The ideographs of s (at most max). */
 static size_t han_of(const char *s, size_t len, uint32_t *out, size_t max)
 {
@@ -64,7 +59,7 @@ static size_t han_of(const char *s, size_t len, uint32_t *out, size_t max)
 	for (size_t i = 0; i < len && n < max;) {
 		uint32_t cp;
 		i += utf8_get(s + i, &cp);
-		if (is_han(cp))
+		if (utf8_is_han(cp))
 			out[n++] = cp;
 	}
 	return n;
@@ -231,7 +226,7 @@ bool ocr_company_repair(const char *name, char *out, size_t cap)
 	if (!n || n == COMPANY_MAX_CP)
 		return false;
 	for (size_t i = 0; i < n; i++)
-		if (!is_han(v[i]))
+		if (!utf8_is_han(v[i]))
 			return false;	/* a Chinese name, read whole */
 	bool form = repair_form(v, n);
 	bool place = repair_place(v, n);

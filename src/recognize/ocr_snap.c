@@ -194,11 +194,6 @@ static void set_conf(json_t *conf, const char *key, double c)
 		json_object_set_new(conf, key, json_real(c));
 }
 
-static bool is_han(uint32_t cp)
-{
-	return cp >= 0x3400 && cp <= 0x9FFF;
-}
-
 #define PAIR_CODE_MIN 3		/* a code this long or longer, one character misread, still tells its entry ... */
 #define PAIR_CODE_EDITS 1
 #define CONF_PAIR 0.7		/* ... with half its name read: a value the pair chose */
@@ -231,7 +226,7 @@ static size_t han_only(uint32_t *v, size_t n)
 {
 	size_t kept = 0;
 	for (size_t i = 0; i < n; i++)
-		if (is_han(v[i]))
+		if (utf8_is_han(v[i]))
 			v[kept++] = v[i];
 	return kept;
 }
@@ -312,7 +307,7 @@ static void fix_horgos(json_t *holder, const char *key, json_t *conf, const char
 	size_t n = utf8_decode(value, v, len + 1);
 	bool changed = false;
 	for (size_t i = 0; i + 3 < n; i++)
-		if (is_han(v[i]) && v[i] != 0x970D /* 霍 */ && !memcmp(v + i + 1, tail, sizeof tail)) {
+		if (utf8_is_han(v[i]) && v[i] != 0x970D /* 霍 */ && !memcmp(v + i + 1, tail, sizeof tail)) {
 			v[i] = 0x970D;
 			changed = true;
 		}
@@ -360,7 +355,7 @@ static size_t company_end(const uint32_t *v, size_t n, size_t from)
 		size_t k = i + 2;
 		while (k < n && v[k] == ' ')
 			k++;
-		return (k < n && !is_han(v[k])) || n - k < BRANCH_MIN_CPS || holds_cell_mark(v + k, n - k) ? i + 2 : n;
+		return (k < n && !utf8_is_han(v[k])) || n - k < BRANCH_MIN_CPS || holds_cell_mark(v + k, n - k) ? i + 2 : n;
 	}
 	return n;
 }
@@ -387,7 +382,7 @@ static size_t after_code_leftover(const uint32_t *v, size_t n)
 		size_t han = 0, k = i + 1;
 		bool company = false;
 		for (size_t j = k; j < n; j++) {
-			han += is_han(v[j]);
+			han += utf8_is_han(v[j]);
 			company |= company_at(v, n, j);
 		}
 		while (k < n && v[k] == ' ')
@@ -402,7 +397,7 @@ static size_t after_code_leftover(const uint32_t *v, size_t n)
  * name ("喀什新元0汽车贸易"): a speck OCR read, not part of the name. */
 static bool lone_ascii(const uint32_t *v, size_t n, size_t i)
 {
-	return i > 0 && i + 1 < n && v[i] < 0x80 && v[i] > ' ' && is_han(v[i - 1]) && is_han(v[i + 1]);
+	return i > 0 && i + 1 < n && v[i] < 0x80 && v[i] > ' ' && utf8_is_han(v[i - 1]) && utf8_is_han(v[i + 1]);
 }
 
 /* A company's Chinese name: what OCR left of the label's bracketed code
@@ -448,7 +443,7 @@ static void trim_company(json_t *out, json_t *conf, const char *key)
 	if (n == SNAP_MAX_CP)
 		return;	/* too long to be a company's name */
 	for (size_t i = 0; i < n; i++)
-		if (is_han(v[i])) {
+		if (utf8_is_han(v[i])) {
 			han++;
 			if (first == n)
 				first = i;
@@ -482,7 +477,7 @@ static void trim_company(json_t *out, json_t *conf, const char *key)
 		size_t next = i;
 		while (next < n && is_name_speck(v[next]))
 			next++;
-		bool speck = is_name_speck(v[i]) && i >= first && k > 0 && is_han(v[k - 1]) && next < n && is_han(v[next]);
+		bool speck = is_name_speck(v[i]) && i >= first && k > 0 && utf8_is_han(v[k - 1]) && next < n && utf8_is_han(v[next]);
 		if (!speck && !(i >= first && lone_ascii(v, n, i)))
 			v[k++] = v[i];
 	}
@@ -576,7 +571,7 @@ int ocr_snap_unit(const char *read, char *out, size_t cap)
 	uint32_t v[SNAP_MAX_CP];
 	size_t nv = utf8_decode(read ? read : "", v, SNAP_MAX_CP), kept = 0;
 	for (size_t i = 0; i < nv; i++)	/* specks, spaces, a digit of the next column */
-		if (is_han(v[i]))
+		if (utf8_is_han(v[i]))
 			v[kept++] = v[i];
 	if (kept == 0 || kept > UNIT_MAX_CP)
 		return 0;
@@ -647,7 +642,7 @@ bool ocr_snap_road_port(const char *text)
 	uint32_t v[SNAP_MAX_CP];
 	size_t n = text ? utf8_decode(text, v, SNAP_MAX_CP) : 0, kept = 0;
 	for (size_t i = 0; i < n; i++)	/* spaces and specks between the characters */
-		if (is_han(v[i]))
+		if (utf8_is_han(v[i]))
 			v[kept++] = v[i];
 	return reads_road_port(v, kept);
 }
@@ -670,7 +665,7 @@ static bool road_port_by_code(const char *value, const char *code)
 	uint32_t v[SNAP_MAX_CP];
 	size_t n = utf8_decode(value, v, SNAP_MAX_CP), kept = 0;
 	for (size_t i = 0; i < n; i++)
-		if (is_han(v[i]))
+		if (utf8_is_han(v[i]))
 			v[kept++] = v[i];
 	uint32_t e[SNAP_MAX_CP];
 	int half = (int)(utf8_decode(road->name, e, SNAP_MAX_CP) / 2);
@@ -797,11 +792,6 @@ void ocr_snap_fields(json_t *out, json_t *conf)
 	repair_company(out, conf, "producer");
 }
 
-static bool is_ascii_alnum(uint32_t cp)
-{
-	return (cp >= '0' && cp <= '9') || (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z');
-}
-
 
 char *ocr_snap_join_codes(const char *text)
 {
@@ -820,14 +810,14 @@ char *ocr_snap_join_codes(const char *text)
 			prev = 0;
 			continue;
 		}
-		if (cp == ' ' && (is_ascii_alnum(prev) || plate_is_province(prev))) {
+		if (cp == ' ' && (utf8_is_ascii_alnum(prev) || plate_is_province(prev))) {
 			size_t j = i;
 			while (j < len && u[j] == ' ')
 				j++;
 			uint32_t next = 0;
 			if (j < len)
 				utf8_decode((const char *)u + j, &next, 1);
-			if (is_ascii_alnum(next) || next == 0x6302 /* 挂 */) {
+			if (utf8_is_ascii_alnum(next) || next == 0x6302 /* 挂 */) {
 				i = j;
 				continue;
 			}

@@ -75,11 +75,6 @@ static int distance(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
 	return ocr_edit_distance(a, na, b, nb, TIDY_MAX_TOKEN);
 }
 
-static bool is_han(uint32_t cp)
-{
-	return cp >= 0x3400 && cp <= 0x9FFF;
-}
-
 static bool is_alnum(uint32_t cp)
 {
 	return (cp >= '0' && cp <= '9') || (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z');
@@ -297,7 +292,7 @@ static size_t misread_key_at(const struct cps *t, size_t i, const struct cps *ke
 			continue;
 		size_t miss = 0;
 		for (size_t j = 0; j < key->n; j++)
-			miss += t->v[i + j] != key->v[j] || !is_han(t->v[i + j]);
+			miss += t->v[i + j] != key->v[j] || !utf8_is_han(t->v[i + j]);
 		if (miss != 1)
 			continue;
 		if (found != N_KEYS)
@@ -318,7 +313,7 @@ char *ocr_tidy_remarks(const char *text)
 	size_t e = i;
 	while (e < t.n && t.v[e] > ' ' && t.v[e] < 0x80)
 		e++;
-	if (is_marks_misread(t.v + i, e - i) && (e == t.n || is_space(t.v[e]) || is_han(t.v[e]))) {
+	if (is_marks_misread(t.v + i, e - i) && (e == t.n || is_space(t.v[e]) || utf8_is_han(t.v[e]))) {
 		static const uint32_t nm[] = {'N', '/', 'M'};
 		cps_append(&out, nm, 3);
 		i = e;
@@ -330,7 +325,7 @@ char *ocr_tidy_remarks(const char *text)
 		size_t k = 0, used = 0;
 		while (k < N_KEYS && !(used = match_at(&t, i, &keys[k])))
 			k++;
-		if (k == N_KEYS && (i == 0 || !is_han(t.v[i - 1])))
+		if (k == N_KEYS && (i == 0 || !utf8_is_han(t.v[i - 1])))
 			k = misread_key_at(&t, i, keys, &used);
 		if (k == N_KEYS) {
 			cps_push(&out, t.v[i++]);
@@ -462,7 +457,7 @@ static size_t label_tail_end(const struct cps *t, size_t from)
 	struct cps label = decode("运输工具名称及航次号");
 	uint32_t v[TIDY_TAIL_MAX];
 	size_t n = 0, i = from;
-	for (; i < t->n && n < TIDY_TAIL_MAX && (is_han(t->v[i]) || is_space(t->v[i])); i++)
+	for (; i < t->n && n < TIDY_TAIL_MAX && (utf8_is_han(t->v[i]) || is_space(t->v[i])); i++)
 		if (!is_space(t->v[i]))
 			v[n++] = t->v[i];
 	size_t end = from, j = i;
@@ -492,7 +487,7 @@ static size_t after_label_colon(const struct cps *t)
 	size_t e = c;
 	while (e > 0 && is_space(t->v[e - 1]))
 		e--;
-	if (e == 0 || !is_han(t->v[e - 1]))
+	if (e == 0 || !utf8_is_han(t->v[e - 1]))
 		return 0;
 	for (size_t i = 0; i < e; i++)
 		if (plate_is_province(t->v[i]) || t->v[i] == '/')
@@ -510,7 +505,7 @@ static size_t before_next_label(const struct cps *t, size_t a, size_t b)
 		c++;
 	if (c == b)
 		return b;
-	while (c > a && (is_space(t->v[c - 1]) || (is_han(t->v[c - 1]) && !plate_is_province(t->v[c - 1]))))
+	while (c > a && (is_space(t->v[c - 1]) || (utf8_is_han(t->v[c - 1]) && !plate_is_province(t->v[c - 1]))))
 		c--;
 	return c;
 }
@@ -521,11 +516,11 @@ char *ocr_tidy_transport(const char *tname, const char *remarks)
 	struct cps t = decode(provinces), r = decode(remarks), out = {0};
 	free(provinces);
 	size_t a = after_label_colon(&t), b = t.n;
-	while (a < b && !is_alnum(t.v[a]) && !is_han(t.v[a]) && t.v[a] != '@')
+	while (a < b && !is_alnum(t.v[a]) && !utf8_is_han(t.v[a]) && t.v[a] != '@')
 		a++;
 	a = label_tail_end(&t, a);
 	b = before_next_label(&t, a, b);
-	while (b > a && !is_alnum(t.v[b - 1]) && !is_han(t.v[b - 1]))
+	while (b > a && !is_alnum(t.v[b - 1]) && !utf8_is_han(t.v[b - 1]))
 		b--;
 	size_t i = a;
 	if (i < b && t.v[i] == '@') {
@@ -540,14 +535,14 @@ char *ocr_tidy_transport(const char *tname, const char *remarks)
 		}
 	}
 	while (i < b) {
-		if (!is_alnum(t.v[i]) || (i > a && is_alnum(t.v[i - 1])) || (i > a && is_han(t.v[i - 1]) && !plate_is_province(t.v[i - 1]))) {
+		if (!is_alnum(t.v[i]) || (i > a && is_alnum(t.v[i - 1])) || (i > a && utf8_is_han(t.v[i - 1]) && !plate_is_province(t.v[i - 1]))) {
 			cps_push(&out, t.v[i++]);
 			continue;
 		}
 		size_t e = i;
 		while (e < b && is_alnum(t.v[e]))
 			e++;
-		if (e == b || !is_han(t.v[e]))
+		if (e == b || !utf8_is_han(t.v[e]))
 			kz_plate(t.v + i, e - i);
 		if (i > a && plate_is_province(t.v[i - 1]) && (e - i == 6 || e - i == 7) && as_letter(t.v[i]))
 			t.v[i] = as_letter(t.v[i]);	/* a Chinese plate: a letter after the province */
@@ -690,7 +685,7 @@ static void drop_lone_han(struct cps *out)
 	size_t o = out->n;
 	while (o > 0 && is_space(out->v[o - 1]))
 		o--;
-	if (o == 0 || !is_han(out->v[o - 1]))
+	if (o == 0 || !utf8_is_han(out->v[o - 1]))
 		return;
 	if (o >= 2 && !is_space(out->v[o - 2]) && !is_separator(out->v[o - 2]))
 		return;
@@ -744,7 +739,7 @@ char *ocr_tidy_codes(const char *text, const json_t *vins, const json_t *plates)
 			size_t o = out.n;
 			while (o > 0 && is_space(out.v[o - 1]))
 				o--;
-			if (pa > 0 && o > 0 && is_han(out.v[o - 1]) && out.v[o - 1] != p.v[pa - 1] && !ends_a_key(out.v[o - 1])) {
+			if (pa > 0 && o > 0 && utf8_is_han(out.v[o - 1]) && out.v[o - 1] != p.v[pa - 1] && !ends_a_key(out.v[o - 1])) {
 				out.n = o;
 				out.v[o - 1] = p.v[pa - 1];
 			}
@@ -1006,7 +1001,7 @@ char *ocr_tidy_split_trailers(const char *text)
 		else
 			cps_push(&out, t.v[i]);
 		if (t.v[i] == 0x6302 /* 挂 */ && i > 0 && is_alnum(t.v[i - 1]) && i + 1 < t.n &&
-		    (is_han(t.v[i + 1]) || is_alnum(t.v[i + 1])))
+		    (utf8_is_han(t.v[i + 1]) || is_alnum(t.v[i + 1])))
 			cps_push(&out, ' ');	/* issue 13: "593KWW17挂356VHA17": the next plate */
 		run = is_alnum(t.v[i]) ? run + 1 : 0;
 		letters = !run ? 0 : letters + (t.v[i] > '9');
@@ -1070,7 +1065,7 @@ static size_t misread_trailer_mark(const struct cps *t, size_t e)
  * when t[i] is neither or stands after another Chinese character. */
 static uint32_t plate_province(const struct cps *t, size_t i)
 {
-	if (i > 0 && is_han(t->v[i - 1]))
+	if (i > 0 && utf8_is_han(t->v[i - 1]))
 		return 0;
 	return plate_is_province(t->v[i]) ? t->v[i] : province_read_as(t->v[i]);
 }
@@ -1130,7 +1125,7 @@ void ocr_tidy_region(json_t *region)
 		if (t.v[i] == ')' || t.v[i] == 0xFF09) {
 			size_t h = 0;
 			for (size_t k = i + 1; k < t.n; k++)
-				h += is_han(t.v[k]);
+				h += utf8_is_han(t.v[k]);
 			if (h >= 2)
 				a = i + 1;
 		}
@@ -1139,15 +1134,15 @@ void ocr_tidy_region(json_t *region)
 		if (is_space(t.v[i])) {
 			size_t h = 0;
 			for (size_t k = i + 1; k < t.n; k++)
-				h += is_han(t.v[k]);
+				h += utf8_is_han(t.v[k]);
 			if (h >= 2)
 				a = i + 1;
 		}
 	for (size_t i = a; i < b; i++)
-		han += is_han(t.v[i]);
+		han += utf8_is_han(t.v[i]);
 	/* "西安We": Latin specks after a Chinese name */
 	if (han >= 2)
-		while (b > a && !is_han(t.v[b - 1]))
+		while (b > a && !utf8_is_han(t.v[b - 1]))
 			b--;
 	while (a < b && is_space(t.v[a]))
 		a++;
