@@ -78,6 +78,17 @@ struct upload {
 	char filename[FILENAME_MAX_BYTES + 1];
 };
 
+/* The shipper a registered organisation is: the recognition set beside the
+ * name registered for the USCC read (rec_shipper_registered). An organisation
+ * the registry cannot give leaves the recognition as read. */
+static void shipper_from_registry(struct api_ctx *c, json_t *rec)
+{
+	const char *uscc = rec_shipper_uscc(rec);
+	struct org o;
+	if (uscc && store_org_by_uscc(c->app->store, uscc, &o) == K_OK && rec_shipper_registered(rec, o.name))
+		log_info("msg=\"shipper set beside the registry\" req=%s org=%" PRId64, http_request_id(c->req), o.id);
+}
+
 static void recognize_and_store(struct api_ctx *c, void *arg)
 {
 	struct upload *u = arg;
@@ -85,6 +96,8 @@ static void recognize_and_store(struct api_ctx *c, void *arg)
 	log_info("msg=\"recognition started\" req=%s bytes=%zu", http_request_id(c->req), u->len);
 	enum kerr e = rec_recognize_buffer(u->data, u->len, &rec);
 	log_info("msg=\"recognition finished\" req=%s code=%s", http_request_id(c->req), kerr_code(e));
+	if (e == K_OK)
+		shipper_from_registry(c, rec);
 	char *text = e == K_OK ? json_dumps(rec, JSON_COMPACT) : NULL;
 	struct declaration_meta m = {.org_id = c->who->org.id, .uploaded_by = c->who->user.id, .size = (int64_t)u->len};
 	if (e == K_OK)

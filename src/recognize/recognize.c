@@ -4,9 +4,17 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 
+#include <string.h>
+
 #include "recognize/bundle.h"
 #include "recognize/internal.h"
+#include "recognize/ocr_fix.h"
 #include "recognize/recognize.h"
+#include "validate/validate.h"
+
+#define SHIPPER_NAME "domestic_shipper.name"
+#define SHIPPER_SURE 0.9	/* a name read at this confidence or more is as printed */
+#define SHIPPER_MAX_EDITS 6	/* a registered name this many characters off is still the same one (and under half) */
 
 enum kerr rec_recognize_buffer(const unsigned char *data, size_t len, json_t **result)
 {
@@ -71,4 +79,56 @@ enum kerr rec_recognize_file_within(const char *path, long time_limit_ms, json_t
 	enum kerr err = rec_recognize_buffer_within(buf, got, time_limit_ms, result);
 	free(buf);
 	return err;
+}
+
+/* ---- the shipper against the registry ---- */
+
+const char *rec_shipper_uscc(const json_t *rec)
+{
+	const char *uscc = json_string_value(json_object_get(json_object_get(rec, "domestic_shipper"), "uscc"));
+	return uscc && uscc_is_valid(uscc, strlen(uscc)) ? uscc : NULL;
+}
+
+static void shipper_warning(json_t *rec, const char *code, const char *message, const char *key, const char *value)
+{
+	json_t *w = json_pack("{s:s,s:s,s:s}", "code", code, "field", SHIPPER_NAME, "message", message);
+	json_object_set_new(w, key, value ? json_string(value) : json_null());
+	json_array_append_new(json_object_get(rec, "warnings"), w);
+}
+
+/* A name read a few characters off the registered one (ocr_closest's rule:
+ * the misreads never outnumber the characters read right). */
+static int near_name(const char *read, const char *registered)
+{
+	const char *table[] = {registered};
+	return ocr_closest(read, strlen(read), table, 1, SHIPPER_MAX_EDITS, NULL) == 0;
+}
+
+int rec_shipper_registered(json_t *rec, const char *registered_name)
+{
+	json_t *shipper = json_object_get(rec, "domestic_shipper"), *conf = json_object_get(rec, "confidence");
+	if (!json_is_object(shipper) || !json_is_object(conf) || !registered_name || !registered_name[0])
+		return 0;
+	const char *read = json_string_value(json_object_get(shipper, "name"));
+	double sure = json_number_value(json_object_get(conf, SHIPPER_NAME));
+	if (read && strcmp(read, registered_name) == 0) {
+		if (sure >= REC_REGISTRY_CONF)
+			return 0;
+		json_object_set_new(conf, SHIPPER_NAME, json_real(REC_REGISTRY_CONF));
+		return 1;
+	}
+	if (sure >= SHIPPER_SURE || (read && !near_name(read, registered_name))) {
+		shipper_warning(rec, "shipper_name_differs", "the shipper's name differs from the name registered for its USCC",
+			"registered", registered_name);
+		return 1;
+	}
+	if (read)
+		shipper_warning(rec, "shipper_name_registered", "the shipper's name is the one registered for its USCC",
+			"printed", read);
+	else
+		shipper_warning(rec, "shipper_name_filled", "the shipper's name, not found, is the one registered for its USCC",
+			"registered", registered_name);
+	json_object_set_new(shipper, "name", json_string(registered_name));
+	json_object_set_new(conf, SHIPPER_NAME, json_real(REC_REGISTRY_CONF));
+	return 1;
 }

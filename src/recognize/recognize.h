@@ -50,6 +50,22 @@ enum kerr rec_recognize_file_within(const char *path, long time_limit_ms, json_t
 enum kerr rec_render_page_png(const unsigned char *data, size_t len, int page_no, int dpi, int rotation,
 	unsigned char **png, size_t *png_len) KOUAN_MUST_USE;
 
+/* The declaration's 境内发货人 against the platform's registry (issue 13).
+ * rec_shipper_uscc gives the shipper's USCC as recognised when its check
+ * character holds (else NULL): the key to look the organisation up by.
+ * rec_shipper_registered then sets the recognition beside registered_name,
+ * that organisation's name, and returns whether it changed anything:
+ * - the same name read: sure now (REC_REGISTRY_CONF);
+ * - a name the reader was not sure of (OCR, a character its model lacks),
+ *   a few characters off: the registered name, sure, with the warning
+ *   "shipper_name_registered" ("printed": the name as read); not found at
+ *   all: the same, with the warning "shipper_name_filled";
+ * - a name further off, or one read sure (a text layer): kept, with the
+ *   warning "shipper_name_differs" ("registered": the registry's name). */
+#define REC_REGISTRY_CONF 0.95
+const char *rec_shipper_uscc(const json_t *rec);
+int rec_shipper_registered(json_t *rec, const char *registered_name);
+
 /* The number of pages of a PDF (errors as rec_render_page_png). */
 enum kerr rec_page_count(const unsigned char *data, size_t len, int *pages) KOUAN_MUST_USE;
 

@@ -78,6 +78,13 @@ enum kerr store_org_by_name(struct store *st, const char *name, struct org *out)
 	return store_q_one(st, ORG_COLUMNS " WHERE name = ?", org_row, out, "s", name);
 }
 
+enum kerr store_org_by_uscc(struct store *st, const char *uscc, struct org *out)
+{
+	if (!store_text_ok(uscc, STORE_NAME_MAX))
+		return K_NOT_FOUND;
+	return store_q_one(st, ORG_COLUMNS " WHERE uscc = ?", org_row, out, "s", uscc);
+}
+
 enum kerr store_org_set_site(struct store *st, int64_t org_id, int64_t site_id)
 {
 	if (site_id < 0)

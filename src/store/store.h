@@ -122,6 +122,8 @@ int store_schema_newest(void);
 enum kerr store_org_create(struct store *st, const char *name, const char *kind, int64_t *id) KOUAN_MUST_USE;
 enum kerr store_org_get(struct store *st, int64_t id, struct org *out) KOUAN_MUST_USE;
 enum kerr store_org_by_name(struct store *st, const char *name, struct org *out) KOUAN_MUST_USE;
+/* The organisation registered with a USCC (统一社会信用代码; K_NOT_FOUND when none). */
+enum kerr store_org_by_uscc(struct store *st, const char *uscc, struct org *out) KOUAN_MUST_USE;
 /* Link a warehouse organisation to its transshipment site (0 unlinks). */
 enum kerr store_org_set_site(struct store *st, int64_t org_id, int64_t site_id) KOUAN_MUST_USE;
 /* *out is an array of *n orgs, ordered by name; the caller frees it with free(). */

@@ -409,6 +409,45 @@ static void limit_per_address(void **state)
 	apply_ok("10.1.0.7", "另一地址公司", uscc, "onetoomany", token, sizeof token);	/* another address is not held */
 }
 
+/* A declaration whose shipper's USCC is a registered organisation's is read
+ * beside the registry: decl_001 prints 重庆新元进出口有限公司 (its text layer,
+ * sure) for the USCC the organisation registered as 重庆新元进出口贸易有限公司, so
+ * the name is kept and the difference said, in the upload's answer and in the
+ * declaration stored. */
+static void registered_shipper(void **state)
+{
+	(void)state;
+	static const char *const org = "重庆新元进出口贸易有限公司";
+	char token[128], path[256], file[512];
+	int64_t id = apply_ok("10.1.0.8", org, "9150011270Q1GCBL16", "xinyuan", token, sizeof token);
+	snprintf(path, sizeof path, "/api/v1/registrations/%lld/approve", (long long)id);
+	json_decref(call(&bureau, "POST", path, "{}", 200));
+	struct it_client exporter = {0};
+	assert_int_equal(it_login(&srv, &exporter, "xinyuan", PW), 200);
+	snprintf(file, sizeof file, "%s/tests/fixtures/declarations/decl_001.pdf", getenv("KOUAN_SOURCE_DIR"));
+	size_t len = 0;
+	void *pdf = it_read_file(file, &len);
+	assert_non_null(pdf);
+	struct it_resp r;
+	assert_int_equal(it_upload(&srv, &exporter, "/api/v1/declarations", "file", "decl_001.pdf", pdf, len, NULL, &r), 0);
+	free(pdf);
+	assert_int_equal(r.status, 201);
+	snprintf(path, sizeof path, "/api/v1/declarations/%lld", (long long)json_integer_value(json_object_get(r.json, "id")));
+	it_resp_free(&r);
+	json_t *got = call(&exporter, "GET", path, NULL, 200);
+	json_t *decl = json_object_get(got, "declaration");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(decl, "domestic_shipper"), "name")),
+		"重庆新元进出口有限公司");
+	size_t i;
+	json_t *w;
+	int said = 0;
+	json_array_foreach(json_object_get(decl, "warnings"), i, w)
+		said |= strcmp(json_string_value(json_object_get(w, "code")), "shipper_name_differs") == 0 &&
+			strcmp(json_string_value(json_object_get(w, "registered")), org) == 0;
+	assert_true(said);
+	json_decref(got);
+}
+
 static void audit_records(void **state)
 {
 	(void)state;
@@ -462,6 +501,7 @@ int main(void)
 		cmocka_unit_test(taken_then_freed_by_rejection),
 		cmocka_unit_test(one_code_at_once),
 		cmocka_unit_test(limit_per_address),
+		cmocka_unit_test(registered_shipper),
 		cmocka_unit_test(audit_records),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -1,5 +1,7 @@
 /* Bundles (issue 15): what a page's text says it is, and which pages of a
- * broker's PDF are read. */
+ * broker's PDF are read; and a recognition's shipper set beside the name the
+ * platform's registry holds for its USCC (issue 13). */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -102,6 +104,79 @@ static void two_declarations_refused(void **state)
 	assert_null(recognize("two_010_005.pdf", K_MULTIPLE_DECLARATIONS));
 }
 
+/* A recognition with its shipper read as name at confidence sure. */
+static json_t *shipper_read(const char *name, double sure)
+{
+	json_t *rec = json_pack("{s:{s:s?,s:s},s:{s:f},s:[]}", "domestic_shipper", "name", name, "uscc",
+		"12330782XNG545TDHM", "confidence", "domestic_shipper.name", sure, "warnings");
+	assert_non_null(rec);
+	return rec;
+}
+
+static const char *shipper_name(const json_t *rec)
+{
+	return json_string_value(json_object_get(json_object_get(rec, "domestic_shipper"), "name"));
+}
+
+static double shipper_conf(const json_t *rec)
+{
+	return json_number_value(json_object_get(json_object_get(rec, "confidence"), "domestic_shipper.name"));
+}
+
+/* The shipper against the name the registry holds for its USCC: a scan's
+ * name a character off (骋 is not among chi_sim's characters) takes the
+ * registered one, sure, and says what was read; a name not found is filled;
+ * the same name read is made sure; a text layer's name, or one far off, is
+ * kept and the difference said; a USCC whose check character fails is no
+ * key. */
+static void shipper_against_registry(void **state)
+{
+	const char *registered = "霍尔果斯驰骋商贸有限责任公司";
+	json_t *rec = shipper_read("霍尔果斯驰引商贸有限责任公司", 0.6);
+	assert_string_equal(rec_shipper_uscc(rec), "12330782XNG545TDHM");
+	assert_true(rec_shipper_registered(rec, registered));
+	assert_string_equal(shipper_name(rec), registered);
+	assert_true(shipper_conf(rec) >= REC_REGISTRY_CONF);
+	const json_t *w = warning(rec, "shipper_name_registered", NULL);
+	assert_non_null(w);
+	assert_string_equal(json_string_value(json_object_get(w, "printed")), "霍尔果斯驰引商贸有限责任公司");
+	assert_string_equal(json_string_value(json_object_get(w, "field")), "domestic_shipper.name");
+	json_decref(rec);
+
+	rec = shipper_read(NULL, 0.0);
+	assert_true(rec_shipper_registered(rec, registered));
+	assert_string_equal(shipper_name(rec), registered);
+	assert_non_null(warning(rec, "shipper_name_filled", NULL));
+	json_decref(rec);
+
+	rec = shipper_read(registered, 0.85);
+	assert_true(rec_shipper_registered(rec, registered));
+	assert_true(shipper_conf(rec) >= REC_REGISTRY_CONF);
+	assert_int_equal(json_array_size(json_object_get(rec, "warnings")), 0);
+	assert_false(rec_shipper_registered(rec, registered));	/* nothing left to change */
+	json_decref(rec);
+
+	static const struct { const char *name; double sure; } kept[] = {
+		{"霍尔果斯驰引商贸有限责任公司", 0.97},	/* printed so in a text layer */
+		{"喀什新元汽车贸易有限公司", 0.6},	/* another company */
+	};
+	for (size_t i = 0; i < sizeof kept / sizeof kept[0]; i++) {
+		rec = shipper_read(kept[i].name, kept[i].sure);
+		assert_true(rec_shipper_registered(rec, registered));
+		assert_string_equal(shipper_name(rec), kept[i].name);
+		assert_true(fabs(shipper_conf(rec) - kept[i].sure) < 1e-9);
+		w = warning(rec, "shipper_name_differs", NULL);
+		assert_non_null(w);
+		assert_string_equal(json_string_value(json_object_get(w, "registered")), registered);
+		json_decref(rec);
+	}
+
+	rec = shipper_read("霍尔果斯驰引商贸有限责任公司", 0.6);
+	json_object_set_new(json_object_get(rec, "domestic_shipper"), "uscc", json_string("12330782XNG545TDHA"));
+	assert_null(rec_shipper_uscc(rec));
+	json_decref(rec);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -109,6 +184,7 @@ int main(void)
 		cmocka_unit_test(what_papers_seem),
 		cmocka_unit_test(pages_between_papers),
 		cmocka_unit_test(two_declarations_refused),
+		cmocka_unit_test(shipper_against_registry),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
