@@ -1044,8 +1044,16 @@ static void region_name_by_code(json_t *items, json_t *conf, size_t i)
 	region_conf(conf, i, "origin_region.name", CONF_PLACE_SNAPPED);
 }
 
+static void region_names_by_code(json_t *items, json_t *conf)
+{
+	for (size_t i = 0; i < json_array_size(items); i++)
+		region_name_by_code(items, conf, i);
+}
+
 /* OCR: the items' 境内货源地 tidied, made to agree with one another, and
- * snapped to the places of their province. */
+ * snapped to the places of their province; then made to agree once more, as
+ * a name only snapping shows a place ("乌鲁木齐坦", the next cell's 坦 run
+ * into it) settles its code's place for the items read worse. */
 static void tidy_regions(json_t *items, json_t *conf)
 {
 	size_t n = json_array_size(items);
@@ -1053,12 +1061,12 @@ static void tidy_regions(json_t *items, json_t *conf)
 		ocr_tidy_region(json_object_get(json_array_get(items, i), "origin_region"));
 		region_code_by_items(items, conf, i);
 	}
-	for (size_t i = 0; i < n; i++)
-		region_name_by_code(items, conf, i);
+	region_names_by_code(items, conf);
 	char province[PROVINCE_LEN + 1];
 	items_province(items, province);
 	for (size_t i = 0; i < n; i++)
 		snap_region_name(json_object_get(json_array_get(items, i), "origin_region"), conf, i, province);
+	region_names_by_code(items, conf);
 }
 
 static void sum_items(json_t *items, json_t *conf, int scanned, struct item_sums *s)
