@@ -81,12 +81,39 @@ struct upload {
 /* The shipper a registered organisation is: the recognition set beside the
  * name registered for the USCC read (rec_shipper_registered). An organisation
  * the registry cannot give leaves the recognition as read. */
+/* A shipper's USCC read with its check failing: the registered organisation
+ * whose USCC and name both lie near the readings (rec_shipper_match), its
+ * USCC put in place (*o gets it). */
+static bool shipper_near_registered(struct api_ctx *c, json_t *rec, struct org *o)
+{
+	struct org *orgs = NULL;
+	size_t n = 0;
+	if (store_org_registered(c->app->store, &orgs, &n) != K_OK)
+		return false;
+	const char **usccs = xcalloc(n ? n : 1, sizeof *usccs), **names = xcalloc(n ? n : 1, sizeof *names);
+	for (size_t i = 0; i < n; i++) {
+		usccs[i] = orgs[i].uscc;
+		names[i] = orgs[i].name;
+	}
+	int k = rec_shipper_match(rec, usccs, names, n);
+	if (k >= 0) {
+		*o = orgs[k];
+		rec_shipper_uscc_registered(rec, o->uscc);
+	}
+	free(usccs);
+	free(names);
+	free(orgs);
+	return k >= 0;
+}
+
 static void shipper_from_registry(struct api_ctx *c, json_t *rec)
 {
 	const char *uscc = rec_shipper_uscc(rec);
 	struct org o;
-	if (uscc && store_org_by_uscc(c->app->store, uscc, &o) == K_OK && rec_shipper_registered(rec, o.name))
-		log_info("msg=\"shipper set beside the registry\" req=%s org=%" PRId64, http_request_id(c->req), o.id);
+	if (uscc ? store_org_by_uscc(c->app->store, uscc, &o) == K_OK : shipper_near_registered(c, rec, &o)) {
+		if (rec_shipper_registered(rec, o.name))
+			log_info("msg=\"shipper set beside the registry\" req=%s org=%" PRId64, http_request_id(c->req), o.id);
+	}
 }
 
 static void recognize_and_store(struct api_ctx *c, void *arg)

@@ -224,7 +224,12 @@ void fu_split_uscc(const char *text, const char *label_code, char *name, size_t 
 {
 	uscc[0] = '\0';
 	size_t ln = label_code ? strlen(label_code) : 0;
-	if (ln == 18)
+	size_t lalnum = 0;
+	while (lalnum < ln && is_aalnum((unsigned char)label_code[lalnum]))
+		lalnum++;
+	/* the label's brackets hold the code: one read a character short or long
+	 * (OCR) is kept as read, for the check and the registry to judge */
+	if (ln == FU_USCC_LEN || (lalnum == ln && ln + FU_USCC_SLACK >= FU_USCC_LEN && ln <= FU_USCC_LEN + FU_USCC_SLACK))
 		copy_n(uscc, uscc_cap, label_code, ln);
 	/* an 18-character token of the code alphabet inside the text */
 	size_t n = strlen(text);
@@ -236,11 +241,11 @@ void fu_split_uscc(const char *text, const char *label_code, char *name, size_t 
 		size_t j = i;
 		while (j < n && is_aalnum((unsigned char)text[j]))
 			j++;
-		if (j - i == 18) {
+		if (j - i == FU_USCC_LEN) {
 			if (!uscc[0])
-				copy_n(uscc, uscc_cap, text + i, 18);
-			if (strncmp(uscc, text + i, 18) == 0) {
-				cut_out(text, i, 18, name, name_cap);
+				copy_n(uscc, uscc_cap, text + i, FU_USCC_LEN);
+			if (strncmp(uscc, text + i, FU_USCC_LEN) == 0) {
+				cut_out(text, i, FU_USCC_LEN, name, name_cap);
 				return;
 			}
 		}

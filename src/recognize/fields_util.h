@@ -27,7 +27,10 @@ char *fu_squeeze_cjk(const char *text);
 /* "(CODE)name", "name(CODE)", "CODE name", "name CODE" -> name and code. */
 void fu_split_code(const char *text, char *name, size_t name_cap, char *code, size_t code_cap);
 /* A company cell: name and 18-character credit code, the code from the
- * label's brackets (label_code) or anywhere in the text. */
+ * label's brackets (label_code; there one of 17 or 19 letters and digits too)
+ * or anywhere in the text. */
+#define FU_USCC_LEN 18
+#define FU_USCC_SLACK 1
 void fu_split_uscc(const char *text, const char *label_code, char *name, size_t name_cap, char *uscc, size_t uscc_cap);
 /* 境内货源地: "(34442)淮南", "淮南(34442)", "(13019/130130)石家庄其他/..." */
 void fu_split_region(const char *text, char *name, size_t name_cap, char *code, size_t code_cap);

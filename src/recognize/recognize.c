@@ -1,10 +1,10 @@
 /* The recognizer's public entry points: PDF -> positioned text -> fields. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/stat.h>
-
 #include <string.h>
+#include <sys/stat.h>
 
 #include "recognize/bundle.h"
 #include "recognize/internal.h"
@@ -13,6 +13,8 @@
 #include "validate/validate.h"
 
 #define SHIPPER_NAME "domestic_shipper.name"
+#define SHIPPER_USCC "domestic_shipper.uscc"
+#define USCC_READ_MAX 32	/* bytes of a USCC reading compared with the registry's */
 #define SHIPPER_SURE 0.9	/* a name read at this confidence or more is as printed */
 #define SHIPPER_MAX_EDITS 6	/* a registered name this many characters off is still the same one (and under half) */
 
@@ -89,9 +91,10 @@ const char *rec_shipper_uscc(const json_t *rec)
 	return uscc && uscc_is_valid(uscc, strlen(uscc)) ? uscc : NULL;
 }
 
-static void shipper_warning(json_t *rec, const char *code, const char *message, const char *key, const char *value)
+static void shipper_warning(json_t *rec, const char *code, const char *field, const char *message, const char *key,
+	const char *value)
 {
-	json_t *w = json_pack("{s:s,s:s,s:s}", "code", code, "field", SHIPPER_NAME, "message", message);
+	json_t *w = json_pack("{s:s,s:s,s:s}", "code", code, "field", field, "message", message);
 	json_object_set_new(w, key, value ? json_string(value) : json_null());
 	json_array_append_new(json_object_get(rec, "warnings"), w);
 }
@@ -118,17 +121,60 @@ int rec_shipper_registered(json_t *rec, const char *registered_name)
 		return 1;
 	}
 	if (sure >= SHIPPER_SURE || (read && !near_name(read, registered_name))) {
-		shipper_warning(rec, "shipper_name_differs", "the shipper's name differs from the name registered for its USCC",
-			"registered", registered_name);
+		shipper_warning(rec, "shipper_name_differs", SHIPPER_NAME,
+			"the shipper's name differs from the name registered for its USCC", "registered", registered_name);
 		return 1;
 	}
 	if (read)
-		shipper_warning(rec, "shipper_name_registered", "the shipper's name is the one registered for its USCC",
-			"printed", read);
+		shipper_warning(rec, "shipper_name_registered", SHIPPER_NAME,
+			"the shipper's name is the one registered for its USCC", "printed", read);
 	else
-		shipper_warning(rec, "shipper_name_filled", "the shipper's name, not found, is the one registered for its USCC",
-			"registered", registered_name);
+		shipper_warning(rec, "shipper_name_filled", SHIPPER_NAME,
+			"the shipper's name, not found, is the one registered for its USCC", "registered", registered_name);
 	json_object_set_new(shipper, "name", json_string(registered_name));
 	json_object_set_new(conf, SHIPPER_NAME, json_real(REC_REGISTRY_CONF));
 	return 1;
+}
+
+/* Edits between two ASCII readings, or max + 1 once more. */
+static int uscc_edits(const char *a, const char *b, int max)
+{
+	uint32_t x[USCC_READ_MAX], y[USCC_READ_MAX];
+	size_t nx = 0, ny = 0;
+	for (; a[nx] && nx < USCC_READ_MAX; nx++)
+		x[nx] = (unsigned char)a[nx];
+	for (; b[ny] && ny < USCC_READ_MAX; ny++)
+		y[ny] = (unsigned char)b[ny];
+	if (a[nx] || b[ny])
+		return max + 1;
+	return ocr_edit_distance(x, nx, y, ny, max);
+}
+
+int rec_shipper_match(const json_t *rec, const char *const *usccs, const char *const *names, size_t n)
+{
+	const json_t *shipper = json_object_get(rec, "domestic_shipper");
+	const char *read = json_string_value(json_object_get(shipper, "uscc"));
+	const char *name = json_string_value(json_object_get(shipper, "name"));
+	if (!read || !name || rec_shipper_uscc(rec))
+		return -1;
+	int pick = -1;
+	for (size_t i = 0; i < n; i++) {
+		if (!usccs[i] || !names[i] || uscc_edits(read, usccs[i], REC_REGISTRY_USCC_EDITS) > REC_REGISTRY_USCC_EDITS ||
+		    (strcmp(name, names[i]) != 0 && !near_name(name, names[i])))
+			continue;
+		if (pick >= 0)
+			return -1;
+		pick = (int)i;
+	}
+	return pick;
+}
+
+void rec_shipper_uscc_registered(json_t *rec, const char *uscc)
+{
+	json_t *shipper = json_object_get(rec, "domestic_shipper");
+	const char *read = json_string_value(json_object_get(shipper, "uscc"));
+	shipper_warning(rec, "shipper_uscc_registered", SHIPPER_USCC,
+		"the shipper's USCC is the registered one its reading comes near", "printed", read);
+	json_object_set_new(shipper, "uscc", json_string(uscc));
+	json_object_set_new(json_object_get(rec, "confidence"), SHIPPER_USCC, json_real(REC_REGISTRY_CONF));
 }

@@ -66,6 +66,18 @@ enum kerr rec_render_page_png(const unsigned char *data, size_t len, int page_no
 const char *rec_shipper_uscc(const json_t *rec);
 int rec_shipper_registered(json_t *rec, const char *registered_name);
 
+/* A shipper's USCC read with its check character failing (OCR) is looked for
+ * among n registered ones (usccs, with their organisations' names):
+ * rec_shipper_match gives the index of the one USCC at most
+ * REC_REGISTRY_USCC_EDITS characters off the reading whose name is also a
+ * few characters off the name read, or -1 (none, two, no name read).
+ * rec_shipper_uscc_registered puts that USCC in place of the reading, sure,
+ * with the warning "shipper_uscc_registered" ("printed": the reading); then
+ * rec_shipper_registered settles the name. */
+#define REC_REGISTRY_USCC_EDITS 2
+int rec_shipper_match(const json_t *rec, const char *const *usccs, const char *const *names, size_t n);
+void rec_shipper_uscc_registered(json_t *rec, const char *uscc);
+
 /* The number of pages of a PDF (errors as rec_render_page_png). */
 enum kerr rec_page_count(const unsigned char *data, size_t len, int *pages) KOUAN_MUST_USE;
 

@@ -9,7 +9,11 @@
 
 #include "core/log.h"
 
-#define ORG_COLUMNS "SELECT id, name, kind, site_id FROM organisations"
+#define ORG_COLUMNS "SELECT id, name, kind, site_id, uscc FROM organisations"
+/* Registered with a USCC, and approved: an application still pending holds
+ * its organisation and code, but the bureau has not vouched for them yet. */
+#define ORG_REGISTERED " WHERE uscc IS NOT NULL AND NOT EXISTS (SELECT 1 FROM registrations r" \
+	" WHERE r.org_id = organisations.id AND r.state = 'pending')"
 
 int store_org_kind_valid(const char *kind)
 {
@@ -55,6 +59,7 @@ static enum kerr org_row(const struct conn *c, struct db_stmt *s, void *arg)
 	store_q_text(c, s, 1, o->name, sizeof o->name);
 	store_q_text(c, s, 2, o->kind, sizeof o->kind);
 	o->site_id = c->drv->column_int64(s, 3);
+	store_q_text(c, s, 4, o->uscc, sizeof o->uscc);
 	return K_OK;
 }
 
@@ -80,9 +85,18 @@ enum kerr store_org_by_name(struct store *st, const char *name, struct org *out)
 
 enum kerr store_org_by_uscc(struct store *st, const char *uscc, struct org *out)
 {
-	if (!store_text_ok(uscc, STORE_NAME_MAX))
+	if (!store_text_ok(uscc, STORE_USCC_MAX))
 		return K_NOT_FOUND;
-	return store_q_one(st, ORG_COLUMNS " WHERE uscc = ?", org_row, out, "s", uscc);
+	return store_q_one(st, ORG_COLUMNS ORG_REGISTERED " AND uscc = ?", org_row, out, "s", uscc);
+}
+
+enum kerr store_org_registered(struct store *st, struct org **out, size_t *n)
+{
+	void *items = NULL;
+	enum kerr e = store_list_rows(st, ORG_COLUMNS ORG_REGISTERED " ORDER BY id", org_row, sizeof **out, &items, n);
+	if (e == K_OK)
+		*out = items;
+	return e;
 }
 
 enum kerr store_org_set_site(struct store *st, int64_t org_id, int64_t site_id)

@@ -25,6 +25,7 @@
 struct store;
 
 #define STORE_NAME_MAX 128	/* bytes of UTF-8, with the NUL */
+#define STORE_USCC_MAX 24	/* a credit code's 18 characters, with room to spare */
 #define STORE_HASH_MAX 160	/* an argon2id string from crypto_pwhash_str */
 #define STORE_TOKEN_MAX 80	/* hex of a SHA-256 (64) with the NUL, and room */
 
@@ -38,6 +39,7 @@ struct org {
 	char name[STORE_NAME_MAX];
 	char kind[16];		/* enterprise | warehouse | bureau */
 	int64_t site_id;	/* warehouse: its transshipment site, 0 when none */
+	char uscc[STORE_USCC_MAX];	/* its 统一社会信用代码 when registered with one, else "" */
 };
 
 struct user {
@@ -122,8 +124,10 @@ int store_schema_newest(void);
 enum kerr store_org_create(struct store *st, const char *name, const char *kind, int64_t *id) KOUAN_MUST_USE;
 enum kerr store_org_get(struct store *st, int64_t id, struct org *out) KOUAN_MUST_USE;
 enum kerr store_org_by_name(struct store *st, const char *name, struct org *out) KOUAN_MUST_USE;
-/* The organisation registered with a USCC (统一社会信用代码; K_NOT_FOUND when none). */
+/* The organisation registered with a USCC (统一社会信用代码) and approved (K_NOT_FOUND when none). */
 enum kerr store_org_by_uscc(struct store *st, const char *uscc, struct org *out) KOUAN_MUST_USE;
+/* *out is an array of the *n organisations registered with a USCC and approved; free() it. */
+enum kerr store_org_registered(struct store *st, struct org **out, size_t *n) KOUAN_MUST_USE;
 /* Link a warehouse organisation to its transshipment site (0 unlinks). */
 enum kerr store_org_set_site(struct store *st, int64_t org_id, int64_t site_id) KOUAN_MUST_USE;
 /* *out is an array of *n orgs, ordered by name; the caller frees it with free(). */

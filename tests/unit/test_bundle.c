@@ -177,6 +177,37 @@ static void shipper_against_registry(void **state)
 	json_decref(rec);
 }
 
+/* A USCC read a character long (its check failing) finds the registered
+ * organisation whose USCC lies near it and whose name lies near the name
+ * read; a valid reading, a far name, no name, or two such organisations find
+ * none. The USCC found takes the reading's place, sure, and says it. */
+static void shipper_near_registry(void **state)
+{
+	static const char *const usccs[] = {"12330782XNG545TDHM", "9150011270Q1GCBL16", "12330782XNG545TDHA"};
+	static const char *const names[] = {"霍尔果斯驰骋商贸有限责任公司", "重庆新元进出口有限公司", "喀什新元汽车贸易有限公司"};
+	json_t *rec = shipper_read("霍尔果斯驰引商贸有限责任公司", 0.6);
+	assert_int_equal(rec_shipper_match(rec, usccs, names, 3), -1);	/* read valid: looked up as it is */
+	json_object_set_new(json_object_get(rec, "domestic_shipper"), "uscc", json_string("12330782XNG545TDHMN"));
+	assert_null(rec_shipper_uscc(rec));
+	assert_int_equal(rec_shipper_match(rec, usccs, names, 3), 0);
+	assert_int_equal(rec_shipper_match(rec, usccs, names, 1), 0);
+	static const char *const twins[] = {"霍尔果斯驰骋商贸有限责任公司", "重庆新元进出口有限公司", "霍尔果斯驰骋商贸有限公司"};
+	assert_int_equal(rec_shipper_match(rec, usccs, twins, 3), -1);	/* two near (…TDHM, …TDHA): neither */
+	static const char *const far[] = {"喀什新元汽车贸易有限公司"};
+	assert_int_equal(rec_shipper_match(rec, usccs, far, 1), -1);
+	rec_shipper_uscc_registered(rec, usccs[0]);
+	assert_string_equal(rec_shipper_uscc(rec), usccs[0]);
+	const json_t *w = warning(rec, "shipper_uscc_registered", NULL);
+	assert_non_null(w);
+	assert_string_equal(json_string_value(json_object_get(w, "printed")), "12330782XNG545TDHMN");
+	assert_string_equal(json_string_value(json_object_get(w, "field")), "domestic_shipper.uscc");
+	json_decref(rec);
+	rec = shipper_read(NULL, 0.0);
+	json_object_set_new(json_object_get(rec, "domestic_shipper"), "uscc", json_string("12330782XNG545TDH"));
+	assert_int_equal(rec_shipper_match(rec, usccs, names, 3), -1);	/* no name to confirm it */
+	json_decref(rec);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -185,6 +216,7 @@ int main(void)
 		cmocka_unit_test(pages_between_papers),
 		cmocka_unit_test(two_declarations_refused),
 		cmocka_unit_test(shipper_against_registry),
+		cmocka_unit_test(shipper_near_registry),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -27,6 +27,7 @@
 #include "store/bookings.h"
 #include "store/db.h"
 #include "store/overview.h"
+#include "store/registrations.h"
 #include "store/release.h"
 #include "store/sites.h"
 #include "store/store.h"
@@ -191,6 +192,30 @@ static void orgs(void **state)
 	assert_string_equal(list[0].name, "Alpha Trading");	/* by name, byte order */
 	assert_string_equal(list[1].name, "乙公司");
 	assert_string_equal(list[2].name, "口岸管理局");
+	free(list);
+
+	/* the registry by USCC: an application's organisation once approved */
+	struct registration r = {.kind = ORG_ENTERPRISE, .created_at = 1};
+	snprintf(r.organisation, sizeof r.organisation, "丙公司");
+	snprintf(r.uscc, sizeof r.uscc, "9150011270Q1GCBL16");
+	snprintf(r.contact_name, sizeof r.contact_name, "王芳");
+	snprintf(r.contact_phone, sizeof r.contact_phone, "13912345678");
+	snprintf(r.username, sizeof r.username, "bing");
+	snprintf(r.token_hash, sizeof r.token_hash, "t");
+	int taken = 0;
+	assert_int_equal(store_registration_create(st, &r, "h", &taken), K_OK);
+	assert_int_equal(store_org_by_uscc(st, r.uscc, &o), K_NOT_FOUND);	/* pending */
+	assert_int_equal(store_org_registered(st, &list, &n), K_OK);
+	assert_int_equal(n, 0);
+	free(list);
+	assert_int_equal(store_registration_approve(st, r.id, 0), K_OK);
+	assert_int_equal(store_org_by_uscc(st, r.uscc, &o), K_OK);
+	assert_string_equal(o.name, "丙公司");
+	assert_string_equal(o.uscc, "9150011270Q1GCBL16");
+	assert_int_equal(store_org_by_uscc(st, "9150011270Q1GCBL17", &o), K_NOT_FOUND);
+	assert_int_equal(store_org_registered(st, &list, &n), K_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(list[0].uscc, "9150011270Q1GCBL16");
 	free(list);
 }
 
