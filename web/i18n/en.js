@@ -215,6 +215,7 @@ export default {
 	'warning.shipper_name_registered': 'The shipper\'s name is the one registered for its USCC (read on the declaration: {printed})',
 	'warning.shipper_name_differs': 'The shipper\'s name differs from the one registered for its USCC ({registered})',
 	'warning.shipper_name_filled': 'The shipper\'s name was not read: it is the one registered for its USCC',
+	'warning.shipper_uscc_registered': 'The shipper\'s USCC is the registered one (read on the declaration: {printed})',
 	'seem.other': 'another document',
 	'seem.contract': 'a contract',
 	'seem.invoice': 'an invoice',

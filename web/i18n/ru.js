@@ -215,6 +215,7 @@ export default {
 	'warning.shipper_name_registered': 'Имя отправителя взято из реестра по его USCC (в декларации прочитано: {printed})',
 	'warning.shipper_name_differs': 'Имя отправителя отличается от зарегистрированного для его USCC ({registered})',
 	'warning.shipper_name_filled': 'Имя отправителя не прочитано и взято из реестра по его USCC',
+	'warning.shipper_uscc_registered': 'USCC отправителя взят из реестра (в декларации прочитано: {printed})',
 	'seem.other': 'другой документ',
 	'seem.contract': 'контракт',
 	'seem.invoice': 'счёт-фактура',

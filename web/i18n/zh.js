@@ -215,6 +215,7 @@ export default {
 	'warning.shipper_name_registered': '境内发货人名称按其统一社会信用代码登记的名称填写（报关单上读作：{printed}）',
 	'warning.shipper_name_differs': '境内发货人名称与其统一社会信用代码登记的名称（{registered}）不符',
 	'warning.shipper_name_filled': '报关单上未读到境内发货人名称，按其统一社会信用代码登记的名称填写',
+	'warning.shipper_uscc_registered': '境内发货人统一社会信用代码按登记的代码填写（报关单上读作：{printed}）',
 	'seem.other': '其他文件',
 	'seem.contract': '合同',
 	'seem.invoice': '发票',
