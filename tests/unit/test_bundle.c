@@ -118,6 +118,15 @@ static const char *shipper_name(const json_t *rec)
 	return json_string_value(json_object_get(json_object_get(rec, "domestic_shipper"), "name"));
 }
 
+/* rec warns code about field, with key: value among its members. */
+static void assert_warned(const json_t *rec, const char *code, const char *field, const char *key, const char *value)
+{
+	const json_t *w = warning(rec, code, NULL);
+	assert_non_null(w);
+	assert_string_equal(json_string_value(json_object_get(w, "field")), field);
+	assert_string_equal(json_string_value(json_object_get(w, key)), value);
+}
+
 static double shipper_conf(const json_t *rec)
 {
 	return json_number_value(json_object_get(json_object_get(rec, "confidence"), "domestic_shipper.name"));
@@ -137,10 +146,7 @@ static void shipper_against_registry(void **state)
 	assert_true(rec_shipper_registered(rec, registered));
 	assert_string_equal(shipper_name(rec), registered);
 	assert_true(shipper_conf(rec) >= REC_REGISTRY_CONF);
-	const json_t *w = warning(rec, "shipper_name_registered", NULL);
-	assert_non_null(w);
-	assert_string_equal(json_string_value(json_object_get(w, "printed")), "霍尔果斯驰引商贸有限责任公司");
-	assert_string_equal(json_string_value(json_object_get(w, "field")), "domestic_shipper.name");
+	assert_warned(rec, "shipper_name_registered", "domestic_shipper.name", "printed", "霍尔果斯驰引商贸有限责任公司");
 	json_decref(rec);
 
 	rec = shipper_read(NULL, 0.0);
@@ -165,9 +171,7 @@ static void shipper_against_registry(void **state)
 		assert_true(rec_shipper_registered(rec, registered));
 		assert_string_equal(shipper_name(rec), kept[i].name);
 		assert_true(fabs(shipper_conf(rec) - kept[i].sure) < 1e-9);
-		w = warning(rec, "shipper_name_differs", NULL);
-		assert_non_null(w);
-		assert_string_equal(json_string_value(json_object_get(w, "registered")), registered);
+		assert_warned(rec, "shipper_name_differs", "domestic_shipper.name", "registered", registered);
 		json_decref(rec);
 	}
 
@@ -197,10 +201,7 @@ static void shipper_near_registry(void **state)
 	assert_int_equal(rec_shipper_match(rec, usccs, far, 1), -1);
 	rec_shipper_uscc_registered(rec, usccs[0]);
 	assert_string_equal(rec_shipper_uscc(rec), usccs[0]);
-	const json_t *w = warning(rec, "shipper_uscc_registered", NULL);
-	assert_non_null(w);
-	assert_string_equal(json_string_value(json_object_get(w, "printed")), "12330782XNG545TDHMN");
-	assert_string_equal(json_string_value(json_object_get(w, "field")), "domestic_shipper.uscc");
+	assert_warned(rec, "shipper_uscc_registered", "domestic_shipper.uscc", "printed", "12330782XNG545TDHMN");
 	json_decref(rec);
 	rec = shipper_read(NULL, 0.0);
 	json_object_set_new(json_object_get(rec, "domestic_shipper"), "uscc", json_string("12330782XNG545TDH"));
