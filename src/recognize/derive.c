@@ -1,5 +1,6 @@
 /* Declaration-wide fields derived from the remarks, the transport name and
  * the items: plates, VINs, seals, containers, counts, totals, kind. */
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -157,6 +158,41 @@ static int vin_vouched(const struct vin_ctx *c, const char *vin, enum ocr_fix ho
 	return known >= VIN_HINT_MIN ? differ == 0 : how == OCR_FIX_EXACT;
 }
 
+/* OCR (issue 13): a VIN repaired by its check digit alone stands only
+ * where it shares its maker's code and model (the first VIN_HINT_SPAN
+ * characters) with the shipment: the consensus when there is one, else
+ * another VIN-long token of the text or a VIN already kept; a VIN with no
+ * other beside it has nothing to disagree with. tok is the VIN's own token. */
+static int prefix_is(const char *a, const char *vin)
+{
+	for (int k = 0; k < VIN_HINT_SPAN; k++)
+		if (toupper((unsigned char)a[k]) != vin[k])
+			return 0;
+	return 1;
+}
+
+static int vin_shares_prefix(const struct vin_ctx *c, const char *vin, size_t tok)
+{
+	int others = 0;
+	for (int i = 0; i < VIN_HINT_SPAN; i++)
+		others += c->hint[i] && c->hint[i] != '?';
+	if (others >= VIN_HINT_MIN)
+		return vin_vouched(c, vin, OCR_FIX_REPAIRED);
+	others = 0;
+	for (size_t k = 0; k < c->ntok; k++) {
+		size_t len = c->t[k].b - c->t[k].a;
+		if (k == tok || len < VIN_LEN - 1 || len > VIN_LEN + 1)
+			continue;
+		others++;
+		if (prefix_is(c->s + c->t[k].a, vin))
+			return 1;
+	}
+	for (size_t k = 0; k < json_array_size(c->vins); k++, others++)
+		if (prefix_is(json_string_value(json_array_get(c->vins, k)), vin))
+			return 1;
+	return others == 0;
+}
+
 /* OCR (issue 13): a run of VINs cut where the shipment's prefix recurs
  * (ocr_vin_run_starts); each piece repaired on its own with the shipment's
  * hint and kept when its check digit holds. */
@@ -269,7 +305,7 @@ static void vin_take(void *arg, const char *v, size_t len, size_t i)
 			enum ocr_fix how = ocr_fix_vin(buf, VIN_LEN, NULL, c->hint, fixed, &fconf);
 			if ((how == OCR_FIX_FAILED || !ocr_vin_wmi_known(fixed)) && vin_by_maker(c, buf, VIN_LEN))
 				return;	/* issue 13: "HU1W8G…", "UL1W8G…" for LJ1W8G… */
-			if (how != OCR_FIX_FAILED) {
+			if (how == OCR_FIX_EXACT || (how == OCR_FIX_REPAIRED && vin_shares_prefix(c, fixed, i))) {
 				memcpy(buf, fixed, sizeof buf);
 				conf = fconf < c->base_conf ? fconf : c->base_conf;
 				goto keep;
@@ -335,6 +371,107 @@ static void find_vins(const char *text, int scanned, double base, json_t *vins, 
 	scan_joined(text, t, n, pred_vin, vin_take, &c);
 	*nconf = c.nconf;
 	free(t);
+}
+
+/* OCR (issue 13): a VIN list whose VINs a space or a table stroke cut
+ * ("LFWCCAWV XPL147260", "L[FWTPU6W0SH755928", a run ending "…LCOV8PG"
+ * then "G1NX656352"): two or three tokens on one line that together come
+ * nearer to whole VINs than each does alone have the cuts taken out. The
+ * text is read a second time so (find_vins_again): a VIN comes out only
+ * when it passes its check digit and the shipment's prefix. */
+#define VIN_CUT_GAP_MAX 2	/* spaces and strokes between the pieces */
+#define VIN_CUT_PIECES 3	/* pieces of one VIN or run at most */
+
+/* How far len is from whole VINs (a length under half a VIN: len itself). */
+static size_t vin_len_off(size_t len)
+{
+	size_t want = (len + VIN_LEN / 2) / VIN_LEN * VIN_LEN;
+	return len > want ? len - want : want - len;
+}
+
+/* len is whole VINs: k of them, each maybe one character short or long
+ * (at most half of them so). */
+static int vin_whole_len(size_t len)
+{
+	size_t k = (len + VIN_LEN / 2) / VIN_LEN, slack = k / 2 > 1 ? k / 2 : 1;
+	return k > 0 && vin_len_off(len) <= slack;
+}
+
+static int vin_cut_gap(const char *s, size_t a, size_t b)
+{
+	if (b <= a || b - a > VIN_CUT_GAP_MAX)
+		return 0;
+	for (size_t i = a; i < b; i++)
+		if (s[i] != ' ' && !ocr_is_stroke((unsigned char)s[i]))
+			return 0;
+	return 1;
+}
+
+/* Tokens i..j (j > i) are pieces of VINs cut on one line: together whole
+ * VINs, nearer to them than any piece alone. */
+static int vin_cut_pieces(const char *s, const struct tok *t, size_t i, size_t j)
+{
+	size_t sum = 0, off = SIZE_MAX;
+	for (size_t k = i; k <= j; k++) {
+		if (k < j && !vin_cut_gap(s, t[k].b, t[k + 1].a))
+			return 0;
+		size_t len = t[k].b - t[k].a;
+		sum += len;
+		off = vin_len_off(len) < off ? vin_len_off(len) : off;
+	}
+	return vin_whole_len(sum) && vin_len_off(sum) < off;
+}
+
+/* The text with the cuts between VIN pieces taken out (NULL: none). */
+static char *vin_cuts_joined(const char *s)
+{
+	struct tok *t = malloc(FU_MAX_TOKENS * sizeof *t);
+	char *out = malloc(strlen(s) + 1);
+	if (!t || !out)
+		abort();
+	size_t n = tokenize_alnum(s, t, FU_MAX_TOKENS), w = 0, from = 0;
+	int any = 0;
+	for (size_t i = 0; i + 1 < n; i++) {
+		for (size_t j = i + 1; j < n && j < i + VIN_CUT_PIECES; j++) {
+			if (!vin_cut_pieces(s, t, i, j))
+				continue;
+			for (size_t k = i; k <= j; k++) {
+				memcpy(out + w, s + from, t[k].b - from);
+				w += t[k].b - from;
+				from = k < j ? t[k + 1].a : t[k].b;
+			}
+			any = 1;
+			i = j;
+			break;
+		}
+	}
+	strcpy(out + w, s + from);
+	free(t);
+	if (!any) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+/* The VINs of a scan's text read again, below sure: with the cuts taken
+ * out (the join is a guess), or as it is when the first reading was of
+ * another form of it (the remarks with codes joined for plates, which runs
+ * a space-separated list of VINs together). Its warnings are the first
+ * reading's. */
+static void find_vins_again(const char *text, const char *read_before, double base, json_t *vins, double *confs,
+	size_t *nconf)
+{
+	char *again = vin_cuts_joined(text);
+	if (!again && strcmp(text, read_before) == 0)
+		return;
+	json_t *scratch = json_array();
+	size_t had = *nconf;
+	find_vins(again ? again : text, 1, base, vins, scratch, confs, nconf);
+	for (size_t k = had; k < *nconf; k++)
+		confs[k] = fmin(confs[k], CONF_UNSURE_VIN_RUN);
+	json_decref(scratch);
+	free(again);
 }
 
 /* ---- containers ---- */
@@ -854,9 +991,10 @@ static void vins_by_shipment(json_t *vins, double *vconf, size_t nconf)
 	free(read);
 }
 
-/* VINs: the remarks', then the item specs'. */
-static json_t *derive_vins(json_t *out, json_t *conf, json_t *warnings, const char *remarks, float remarks_conf,
-	const char *specs, float spec_conf, int scanned)
+/* VINs: the remarks', then the item specs' (on a scan, each read again:
+ * find_vins_again). */
+static json_t *derive_vins(json_t *out, json_t *conf, json_t *warnings, const char *remarks, const char *raw_remarks,
+	float remarks_conf, const char *specs, float spec_conf, int scanned)
 {
 	json_t *vins = json_array();
 	double *vconf = malloc(MAX_VIN_CONFS * sizeof *vconf);
@@ -865,8 +1003,11 @@ static json_t *derive_vins(json_t *out, json_t *conf, json_t *warnings, const ch
 	size_t nv = 0;
 	find_vins(remarks, scanned, remarks_conf, vins, warnings, vconf, &nv);
 	find_vins(specs, scanned, spec_conf, vins, warnings, vconf, &nv);
-	if (scanned)
+	if (scanned) {
+		find_vins_again(raw_remarks, remarks, remarks_conf, vins, vconf, &nv);
+		find_vins_again(specs, specs, spec_conf, vins, vconf, &nv);
 		vins_by_shipment(vins, vconf, nv);
+	}
 	json_object_set_new(out, "vins", vins);
 	double vmin = remarks_conf < spec_conf ? remarks_conf : spec_conf;
 	for (size_t i = 0; i < nv; i++)
@@ -1221,8 +1362,8 @@ void fields_derive(json_t *out, json_t *conf, json_t *warnings, const char *rema
 	char *joined = derive_plates(out, conf, warnings, remarks, remarks_conf, scanned, &plates);
 	if (scanned)
 		transport_by_plates(out, plates);
-	json_t *vins = derive_vins(out, conf, warnings, joined ? joined : remarks, remarks_conf, specs, spec_conf,
-		scanned);
+	json_t *vins = derive_vins(out, conf, warnings, joined ? joined : remarks, remarks, remarks_conf, specs,
+		spec_conf, scanned);
 	free(joined);
 	if (scanned) {	/* OCR (issue 4): the VINs and plates of the remarks as the lists settled them */
 		char *tidy = ocr_tidy_codes(rtext, vins, plates);

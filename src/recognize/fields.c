@@ -1963,13 +1963,15 @@ static void spec_add_line(struct item_ctx *ic, struct sbuf *spec, const char *li
 }
 
 /* The spec row's text: after its label on the label's line, then the lines
- * under it across the table. */
+ * under it across the table. The label's line is taken whole: a wide gap
+ * in it (OCR, issue 13: "11.5T15   长城牌…|VIN:…") cuts it into pieces that
+ * are one line of the row, not lines of their own. */
 static void spec_row_text(struct item_ctx *ic, struct item_band *b, struct sbuf *spec)
 {
 	const struct flabel *lab = b->spec;
 	struct rline L[ITEM_MAX_LINES];
-	size_t n = region_lines(b->p, lab->value_x + 0.01f, lab->y0 - 0.01f, b->p->w, lab->y_end + 0.01f, L, 1,
-		&b->conf);
+	size_t n = region_lines(b->p, lab->value_x + 0.01f, lab->y0 - 0.01f, b->p->w, lab->y_end + 0.01f, L,
+		ITEM_MAX_LINES, &b->conf);
 	n += region_lines(b->p, lab->x0 - lab->size, lab->y_end + 0.1f * lab->size, b->p->w, b->y1, L + n,
 		ITEM_MAX_LINES - n, &b->conf);
 	for (size_t i = 0; i < n; i++)

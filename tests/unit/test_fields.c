@@ -722,6 +722,14 @@ static json_t *derive_as(const char *remarks, double vehicles, json_t **conf, in
 	return out;
 }
 
+static int list_holds(json_t *list, const char *s)
+{
+	for (size_t i = 0; i < json_array_size(list); i++)
+		if (strcmp(json_string_value(json_array_get(list, i)), s) == 0)
+			return 1;
+	return 0;
+}
+
 static void derived_lists(void **state)
 {
 	(void)state;
@@ -1233,6 +1241,75 @@ static void ocr_spec_row_across(void **state)
 	rec_doc_free(&doc);
 }
 
+/* OCR (issue 13): a spec row whose line OCR cut at a wide gap holds its
+ * VINs after the gap, each cut by a space in its turn ("LFWCCAWV
+ * XPL147260"), one with a look-alike (B for 8): the row is read whole, the
+ * VINs joined and checked against the shipment's prefix, none sure. */
+static void ocr_spec_row_vins_cut(void **state)
+{
+	(void)state;
+	static const char *const items[][9] = {
+		{"1", "8704223000", "载货汽车", "", "3辆", "21000", "63000.00", "3辆",
+			"规格型号(申报要素):1|3|载货|柴油|3.0L"},
+	};
+	struct rec_doc doc;
+	build_ruled_scan(&doc, items, 1);
+	struct rec_page *p = &doc.pages[0];
+	float y = -1;
+	for (size_t i = 0; i < p->n_glyphs; i++)
+		if (p->glyphs[i].cp == 0x89C4)	/* 规 */
+			y = p->glyphs[i].y0;
+	assert_true(y > 0);
+	glyph_conf = 0.8f;
+	put(p, 300, y, "江淮牌|帅铃Q6|新车|车架号:LFWCCAWV XPL147260 LFWCCAWV 9PL147265 LFWCCAWV 4PL14726B");
+	glyph_conf = 1.0f;
+	json_t *o = read_doc(&doc);
+	json_t *it = json_array_get(json_object_get(o, "items"), 0);
+	assert_non_null(strstr(json_string_value(json_object_get(it, "spec")), "江淮牌"));
+	static const char *const want[] = {"LFWCCAWVXPL147260", "LFWCCAWV9PL147265", "LFWCCAWV4PL147268"};
+	json_t *vins = json_object_get(o, "vins"), *conf = json_object_get(o, "confidence");
+	assert_int_equal(json_array_size(vins), 3);
+	for (size_t i = 0; i < 3; i++) {
+		assert_string_equal(json_string_value(json_array_get(vins, i)), want[i]);
+		char key[16];
+		snprintf(key, sizeof key, "vins.%zu", i);
+		assert_true(json_number_value(json_object_get(conf, key)) < 0.9);
+	}
+	assert_int_equal(json_integer_value(json_object_get(o, "vehicle_count")), 3);
+	json_decref(o);
+	rec_doc_free(&doc);
+}
+
+/* OCR (issue 13): VINs cut by a space or a stroke are joined on a scan
+ * only where the pieces make whole VINs that pass their check digit; a
+ * text layer's cut VINs, whole VINs side by side and pieces that make no
+ * VIN stay as they are. */
+static void ocr_vins_cut_joined(void **state)
+{
+	(void)state;
+	json_t *conf, *o = derive_as("车架号:LFW TPU6W5SH755911 L[FWTPU6WXSH755919 LFWTPU6W3SH755924", 3, &conf, 1);
+	json_t *vins = json_object_get(o, "vins");
+	assert_int_equal(json_array_size(vins), 3);
+	assert_true(list_holds(vins, "LFWTPU6W5SH755911") && list_holds(vins, "LFWTPU6WXSH755919"));
+	for (size_t i = 0; i < 3; i++) {
+		char key[16];
+		snprintf(key, sizeof key, "vins.%zu", i);
+		assert_true(json_number_value(json_object_get(conf, key)) < 0.9);
+	}
+	json_decref(o);
+	json_decref(conf);
+	o = derive_as("车架号:LFW TPU6W5SH755911", 1, &conf, 0);	/* a text layer */
+	assert_int_equal(json_array_size(json_object_get(o, "vins")), 0);
+	json_decref(o);
+	json_decref(conf);
+	o = derive_as("车架号:LFW TPU6W5SH755912 LFWTPU6W3SH755924", 2, &conf, 1);	/* fails its check */
+	vins = json_object_get(o, "vins");
+	assert_int_equal(json_array_size(vins), 1);
+	assert_string_equal(json_string_value(json_array_get(vins, 0)), "LFWTPU6W3SH755924");
+	json_decref(o);
+	json_decref(conf);
+}
+
 /* OCR (issue 13): a total two misreads away from quantity × price as
  * printed takes the product; one a point away in magnitude (the price's
  * point lost) or far from it stays. */
@@ -1503,6 +1580,8 @@ int main(void)
 		cmocka_unit_test(number_specked),
 		cmocka_unit_test(ocr_header_labels_by_order),
 		cmocka_unit_test(ocr_spec_row_across),
+		cmocka_unit_test(ocr_spec_row_vins_cut),
+		cmocka_unit_test(ocr_vins_cut_joined),
 		cmocka_unit_test(total_by_product),
 		cmocka_unit_test(ocr_orphan_first_row),
 		cmocka_unit_test(ocr_combined_total_lost),
