@@ -373,14 +373,15 @@ static void find_vins(const char *text, int scanned, double base, json_t *vins, 
 	free(t);
 }
 
-/* OCR (issue 13): a VIN list whose VINs a space or a table stroke cut
- * ("LFWCCAWV XPL147260", "L[FWTPU6W0SH755928", a run ending "…LCOV8PG"
- * then "G1NX656352"): two or three tokens on one line that together come
- * nearer to whole VINs than each does alone have the cuts taken out. The
- * text is read a second time so (find_vins_again): a VIN comes out only
- * when it passes its check digit and the shipment's prefix. */
-#define VIN_CUT_GAP_MAX 2	/* spaces and strokes between the pieces */
-#define VIN_CUT_PIECES 3	/* pieces of one VIN or run at most */
+/* OCR (issue 13): a VIN list whose VINs a space, a table stroke or a line
+ * break cut ("LFWCCAWV XPL147260", "L[FWTPU6W0SH755928", a run ending
+ * "…LCOV8PG" then "G1NX656352", a skewed line broken after "…NX656"):
+ * consecutive tokens that together are nearer to whole VINs than the first
+ * and the last alone have the cuts taken out. The text is read a second
+ * time so (find_vins_again): a VIN comes out only when it passes its check
+ * digit and the shipment's prefix. */
+#define VIN_CUT_GAP_MAX 2	/* spaces, strokes and a line break between the pieces */
+#define VIN_CUT_PIECES 4	/* pieces of one VIN or run at most */
 
 /* How far len is from whole VINs (a length under half a VIN: len itself). */
 static size_t vin_len_off(size_t len)
@@ -402,24 +403,24 @@ static int vin_cut_gap(const char *s, size_t a, size_t b)
 	if (b <= a || b - a > VIN_CUT_GAP_MAX)
 		return 0;
 	for (size_t i = a; i < b; i++)
-		if (s[i] != ' ' && !ocr_is_stroke((unsigned char)s[i]))
+		if (s[i] != ' ' && s[i] != '\n' && !ocr_is_stroke((unsigned char)s[i]))
 			return 0;
 	return 1;
 }
 
-/* Tokens i..j (j > i) are pieces of VINs cut on one line: together whole
- * VINs, nearer to them than any piece alone. */
+/* Tokens i..j (j > i) are pieces of VINs cut: together whole VINs, nearer
+ * to them than the first piece and the last alone (a whole VIN between
+ * them is taken along). */
 static int vin_cut_pieces(const char *s, const struct tok *t, size_t i, size_t j)
 {
-	size_t sum = 0, off = SIZE_MAX;
+	size_t sum = 0;
 	for (size_t k = i; k <= j; k++) {
 		if (k < j && !vin_cut_gap(s, t[k].b, t[k + 1].a))
 			return 0;
-		size_t len = t[k].b - t[k].a;
-		sum += len;
-		off = vin_len_off(len) < off ? vin_len_off(len) : off;
+		sum += t[k].b - t[k].a;
 	}
-	return vin_whole_len(sum) && vin_len_off(sum) < off;
+	size_t off_i = vin_len_off(t[i].b - t[i].a), off_j = vin_len_off(t[j].b - t[j].a);
+	return vin_whole_len(sum) && vin_len_off(sum) < (off_i < off_j ? off_i : off_j);
 }
 
 /* The text with the cuts between VIN pieces taken out (NULL: none). */

@@ -1280,14 +1280,14 @@ static void ocr_spec_row_vins_cut(void **state)
 	rec_doc_free(&doc);
 }
 
-/* OCR (issue 13): VINs cut by a space or a stroke are joined on a scan
+/* OCR (issue 13): VINs cut by a space, a stroke or a line break are joined on a scan
  * only where the pieces make whole VINs that pass their check digit; a
  * text layer's cut VINs, whole VINs side by side and pieces that make no
  * VIN stay as they are. */
 static void ocr_vins_cut_joined(void **state)
 {
 	(void)state;
-	json_t *conf, *o = derive_as("车架号:LFW TPU6W5SH755911 L[FWTPU6WXSH755919 LFWTPU6W3SH755924", 3, &conf, 1);
+	json_t *conf, *o = derive_as("车架号:LFW TPU6W5SH755911 L[FWTPU6WXSH755919 LFWTPU6W3SH755\n924", 3, &conf, 1);
 	json_t *vins = json_object_get(o, "vins");
 	assert_int_equal(json_array_size(vins), 3);
 	assert_true(list_holds(vins, "LFWTPU6W5SH755911") && list_holds(vins, "LFWTPU6WXSH755919"));
