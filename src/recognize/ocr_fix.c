@@ -12,6 +12,7 @@
 #define VIN_TIE_MARGIN 0.35f	/* two repairs closer than this cannot be told apart */
 #define VIN_DROP_COST 0.3f	/* dropping an end character that looks like a border */
 #define VIN_INSERT_COST 1.2f	/* dropping a character inside */
+#define VIN_DOUBLED_COST 0.5f	/* ... one read twice as two look-alikes ("5S", "I1") */
 #define VIN_HINT_POSITIONS 11	/* the WMI, VDS, check digit, year and plant: what a shipment's VINs share */
 /* issue 13: a character read against the shipment's consensus costs this,
  * so that a look-alike repair agreeing with it wins over a reading whose
@@ -351,6 +352,24 @@ static void vin_plain(const struct token *t, int start, char out[OCR_VIN_LEN + 1
 	out[OCR_VIN_LEN] = 0;
 }
 
+/* Issue 13: the character at k and a neighbour are two different close
+ * look-alikes (tier 1: "375S" for 37S, "LJI15" for LJ15), one glyph read
+ * twice. The same character twice is not: VINs often hold it so. */
+static bool lookalike_pair(char a, char b)
+{
+	if (a == b || !a || !b)
+		return false;
+	for (size_t g = 0; g < sizeof tier1 / sizeof tier1[0]; g++)
+		if (strchr(tier1[g], a) && strchr(tier1[g], b))
+			return true;
+	return false;
+}
+
+static bool read_twice(const struct token *t, int k)
+{
+	return lookalike_pair(t->c[k], t->c[k - 1]) || (k + 1 < t->n && lookalike_pair(t->c[k], t->c[k + 1]));
+}
+
 enum ocr_fix ocr_fix_vin(const char *in, size_t len, const float *conf, const char *hint,
 	char out[OCR_VIN_LEN + 1], float *conf_out)
 {
@@ -396,7 +415,7 @@ enum ocr_fix ocr_fix_vin(const char *in, size_t len, const float *conf, const ch
 	/* one character too many inside: a speck or a split glyph read twice */
 	if (extra == 1)
 		for (int skip = 1; skip < t.n - 1; skip++)
-			vin_align(&t, 0, skip, VIN_INSERT_COST, hint, &s);
+			vin_align(&t, 0, skip, read_twice(&t, skip) ? VIN_DOUBLED_COST : VIN_INSERT_COST, hint, &s);
 	float mc = plain_start >= 0 ? min_conf(t.q + plain_start, OCR_VIN_LEN) : min_conf(t.q, t.n);
 	if (s.best_cost > VIN_BUDGET || s.second_cost - s.best_cost < VIN_TIE_MARGIN) {
 		if (plain_start >= 0)

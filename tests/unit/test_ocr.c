@@ -74,6 +74,22 @@ static void test_vin_borders(void **state)
 	assert_string_equal(out, "LFWNXRV55TA551618");
 }
 
+/* Issue 13: one glyph read twice as two different look-alikes ("5S",
+ * "I1") inside a VIN: that character is the one dropped, below sure; a
+ * character doubled as itself earns no such preference. */
+static void test_vin_read_twice(void **state)
+{
+	char out[OCR_VIN_LEN + 1];
+	float conf;
+	assert_int_equal(vin("LZGWDNW375SL390103", NULL, out, &conf), OCR_FIX_REPAIRED);
+	assert_string_equal(out, "LZGWDNW37SL390103");
+	assert_true(conf < 0.9f);
+	assert_int_equal(vin("LJI15PN3H2RL885583", NULL, out, &conf), OCR_FIX_REPAIRED);
+	assert_string_equal(out, "LJ15PN3H2RL885583");
+	assert_true(conf < 0.9f);
+	assert_int_equal(vin("LJ15PN3H2RL8855583", NULL, out, &conf), OCR_FIX_FAILED);
+}
+
 static void test_vin_hint(void **state)
 {
 	char out[OCR_VIN_LEN + 1];
@@ -930,6 +946,7 @@ int main(void)
 		cmocka_unit_test(test_vin_exact),
 		cmocka_unit_test(test_vin_lookalikes),
 		cmocka_unit_test(test_vin_borders),
+		cmocka_unit_test(test_vin_read_twice),
 		cmocka_unit_test(test_vin_hint),
 		cmocka_unit_test(test_vin_unfixable),
 		cmocka_unit_test(test_vin_against_consensus),
