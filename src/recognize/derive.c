@@ -162,7 +162,8 @@ static int vin_vouched(const struct vin_ctx *c, const char *vin, enum ocr_fix ho
  * where it shares its maker's code and model (the first VIN_HINT_SPAN
  * characters) with the shipment: the consensus when there is one, else
  * another VIN-long token of the text or a VIN already kept; a VIN with no
- * other beside it has nothing to disagree with. tok is the VIN's own token. */
+ * other beside it, only with the code of a known maker. tok is the VIN's
+ * own token. */
 static int prefix_is(const char *a, const char *vin)
 {
 	for (int k = 0; k < VIN_HINT_SPAN; k++)
@@ -171,40 +172,69 @@ static int prefix_is(const char *a, const char *vin)
 	return 1;
 }
 
+static int hint_known(const char *hint);
+
 static int vin_shares_prefix(const struct vin_ctx *c, const char *vin, size_t tok)
 {
-	int others = 0;
-	for (int i = 0; i < VIN_HINT_SPAN; i++)
-		others += c->hint[i] && c->hint[i] != '?';
-	if (others >= VIN_HINT_MIN)
+	if (hint_known(c->hint) >= VIN_HINT_MIN)
 		return vin_vouched(c, vin, OCR_FIX_REPAIRED);
-	others = 0;
+	int others = 0;
 	for (size_t k = 0; k < c->ntok; k++) {
 		size_t len = c->t[k].b - c->t[k].a;
 		if (k == tok || len < VIN_LEN - 1 || len > VIN_LEN + 1)
 			continue;
 		others++;
-		if (prefix_is(c->s + c->t[k].a, vin))
+		char read[OCR_VIN_LEN + 1];	/* its best reading (O for 0 in the prefix put right) */
+		float rc;
+		ocr_fix_vin(c->s + c->t[k].a, len, NULL, NULL, read, &rc);
+		if (prefix_is(strlen(read) == OCR_VIN_LEN ? read : c->s + c->t[k].a, vin))
 			return 1;
 	}
 	for (size_t k = 0; k < json_array_size(c->vins); k++, others++)
 		if (prefix_is(json_string_value(json_array_get(c->vins, k)), vin))
 			return 1;
-	return others == 0;
+	return others == 0 && ocr_vin_wmi_known(vin);
 }
 
 /* OCR (issue 13): a run of VINs cut where the shipment's prefix recurs
  * (ocr_vin_run_starts); each piece repaired on its own with the shipment's
  * hint and kept when its check digit holds. */
+static int vin_by_maker(struct vin_ctx *c, const char *s, size_t n);
+
+/* The hint's known characters of the maker's code and model. */
+static int hint_known(const char *hint)
+{
+	int known = 0;
+	for (int i = 0; i < VIN_HINT_SPAN; i++)
+		known += hint[i] && hint[i] != '?';
+	return known;
+}
+
+/* OCR (issue 13): with no consensus of the shipment yet (fewer than three
+ * VINs read), the VIN kept last gives the prefix a run's VINs share. */
+static void hint_from_kept(struct vin_ctx *c)
+{
+	size_t n = json_array_size(c->vins);
+	if (hint_known(c->hint) >= VIN_HINT_MIN || n == 0)
+		return;
+	const char *last = json_string_value(json_array_get(c->vins, n - 1));
+	memset(c->hint, '?', OCR_VIN_LEN);
+	memcpy(c->hint, last, VIN_HINT_SPAN);
+	c->hint[OCR_VIN_LEN] = '\0';
+}
+
 static void vin_run_ocr(struct vin_ctx *c, const char *s, size_t n)
 {
 	size_t starts[VIN_RUN_MAX_OCR];
+	hint_from_kept(c);
 	size_t k = ocr_vin_run_starts(s, n, c->hint, starts, VIN_RUN_MAX_OCR);
 	for (size_t j = 0; j < k; j++) {
 		char fixed[OCR_VIN_LEN + 1];
 		float fconf;
 		size_t len = run_piece_len(starts, k, j, n);
 		enum ocr_fix how = ocr_fix_vin(s + starts[j], len, NULL, c->hint, fixed, &fconf);
+		if (how == OCR_FIX_FAILED && len >= VIN_LEN - 2 && len < VIN_LEN && vin_by_maker(c, s + starts[j], len))
+			continue;	/* issue 13: its maker's code lost at the cut ("]COV8PGG2…" for LC0V8PGG2…) */
 		if (how == OCR_FIX_FAILED || !vin_vouched(c, fixed, how))
 			continue;
 		double conf = fconf < c->base_conf ? fconf : c->base_conf;
@@ -282,7 +312,7 @@ static void vin_take(void *arg, const char *v, size_t len, size_t i)
 			char fixed[OCR_VIN_LEN + 1];
 			float fconf;
 			enum ocr_fix how = ocr_fix_vin(s, n, NULL, c->hint, fixed, &fconf);
-			if (how != OCR_FIX_FAILED && vin_vouched(c, fixed, how))
+			if (how != OCR_FIX_FAILED && vin_shares_prefix(c, fixed, i))
 				vin_keep(c, fixed, fconf < c->base_conf ? fconf : c->base_conf);
 			return;
 		}

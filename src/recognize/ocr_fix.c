@@ -457,7 +457,8 @@ bool ocr_vin_wmi_known(const char *vin)
 }
 
 /* The VIN made of the first j characters of wmi and the last 17 - j of
- * token t, when t agrees with wmi's other characters and holds letters. */
+ * token t, when t agrees with wmi's other characters (a digit of them may
+ * be read as its close look-alike) and holds letters. */
 static bool wmi_candidate(const struct token *t, const char *wmi, int j, char out[OCR_VIN_LEN + 1])
 {
 	int from = t->n - (OCR_VIN_LEN - j), letters = 0;
@@ -466,9 +467,12 @@ static bool wmi_candidate(const struct token *t, const char *wmi, int j, char ou
 	memcpy(out, wmi, (size_t)j);
 	memcpy(out + j, t->c + from, (size_t)(OCR_VIN_LEN - j));
 	out[OCR_VIN_LEN] = 0;
-	for (int i = j; i < WMI_LEN; i++)
+	for (int i = j; i < WMI_LEN; i++) {
+		if (wmi[i] >= '0' && wmi[i] <= '9' && lookalike_pair(out[i], wmi[i]))
+			out[i] = wmi[i];	/* a digit of the code read as a letter: "COV8…" for C0V8… */
 		if (out[i] != wmi[i])
 			return false;
+	}
 	for (int i = WMI_LEN; i < WMI_LETTERS_END; i++)
 		letters += out[i] >= 'A' && out[i] <= 'Z';
 	return letters >= WMI_MIN_LETTERS;

@@ -1310,6 +1310,43 @@ static void ocr_vins_cut_joined(void **state)
 	json_decref(conf);
 }
 
+/* OCR (issue 13): a VIN that fails its check digit is repaired only where
+ * it shares the shipment's maker and model prefix: beside another VIN of
+ * another prefix ("LFW7PU6W…" next to LFWTPU6W…) it is not; alone, only with
+ * a known maker's code (XTA is none of them); a glyph read twice
+ * ("LJI15…") is dropped; a run's piece that lost its maker's code at the
+ * cut ("…LC0V8PGG2NX656344" then "COV8PGG4NX656345") gets it back from
+ * the VIN before. None of the repaired is sure. */
+static void ocr_vin_repair_by_prefix(void **state)
+{
+	(void)state;
+	json_t *conf, *o = derive_as("VIN:LFWTPU6W5SH7559I1", 1, &conf, 1);	/* alone, a known maker */
+	json_t *vins = json_object_get(o, "vins");
+	assert_int_equal(json_array_size(vins), 1);
+	assert_string_equal(json_string_value(json_array_get(vins, 0)), "LFWTPU6W5SH755911");
+	assert_true(json_number_value(json_object_get(conf, "vins.0")) < 0.9);
+	json_decref(o);
+	json_decref(conf);
+	o = derive_as("VIN:XTA21099ZR1234567", 1, &conf, 1);	/* alone, a maker not known */
+	assert_int_equal(json_array_size(json_object_get(o, "vins")), 0);
+	json_decref(o);
+	json_decref(conf);
+	o = derive_as("VIN:LJI15PN3H2RL885583", 1, &conf, 1);	/* one glyph read twice */
+	vins = json_object_get(o, "vins");
+	assert_int_equal(json_array_size(vins), 1);
+	assert_string_equal(json_string_value(json_array_get(vins, 0)), "LJ15PN3H2RL885583");
+	assert_true(json_number_value(json_object_get(conf, "vins.0")) < 0.9);
+	json_decref(o);
+	json_decref(conf);
+	o = derive_as("VIN:LC0V8PGG2NX656344]COV8PGG4NX656345LC0V8PGG6NX656346", 3, &conf, 1);
+	vins = json_object_get(o, "vins");
+	assert_int_equal(json_array_size(vins), 3);
+	assert_string_equal(json_string_value(json_array_get(vins, 1)), "LC0V8PGG4NX656345");
+	assert_true(json_number_value(json_object_get(conf, "vins.1")) < 0.9);
+	json_decref(o);
+	json_decref(conf);
+}
+
 /* OCR (issue 13): a total two misreads away from quantity × price as
  * printed takes the product; one a point away in magnitude (the price's
  * point lost) or far from it stays. */
@@ -1582,6 +1619,7 @@ int main(void)
 		cmocka_unit_test(ocr_spec_row_across),
 		cmocka_unit_test(ocr_spec_row_vins_cut),
 		cmocka_unit_test(ocr_vins_cut_joined),
+		cmocka_unit_test(ocr_vin_repair_by_prefix),
 		cmocka_unit_test(total_by_product),
 		cmocka_unit_test(ocr_orphan_first_row),
 		cmocka_unit_test(ocr_combined_total_lost),
