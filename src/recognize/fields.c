@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/utf8.h"
 #include "recognize/form.h"
 #include "recognize/ocr_fix.h"
 #include "recognize/ocr_snap.h"
@@ -1980,6 +1981,22 @@ static void spec_row_text(struct item_ctx *ic, struct item_band *b, struct sbuf 
 	rlines_free(L, n);
 }
 
+/* OCR (issue 13): a line holding a run of letters and digits as long as a
+ * VIN, or nearly (a spec's "车架号:LFWVG40T7PW617376" on its last line), is
+ * the spec's, never the commodity's name. */
+#define NAME_CODE_RUN_MAX 14	/* letters and digits in a row a name may hold (a model: "CS55PLUS") */
+
+static int holds_code_run(const char *s)
+{
+	size_t run = 0;
+	for (; *s; s++) {
+		run = utf8_is_ascii_alnum((unsigned char)*s) ? run + 1 : 0;
+		if (run > NAME_CODE_RUN_MAX)
+			return 1;
+	}
+	return 0;
+}
+
 /* Name over spec in the name column; the line with '|' is the spec even if
  * it comes first; a 规格型号 column of its own, or a spec row, holds it alone. */
 static void item_name_spec(struct item_ctx *ic, struct item_band *b, struct sbuf *name, struct sbuf *spec)
@@ -1996,7 +2013,8 @@ static void item_name_spec(struct item_ctx *ic, struct item_band *b, struct sbuf
 			first_bar = i;
 	for (size_t i = 0; i < n; i++) {
 		int in_spec = first_bar < n ? i >= first_bar : i > 0;
-		if (first_bar == 0 && i > 0 && !strchr(sb_str(&L[i].text), '|') && name->len == 0 && i == n - 1)
+		if (first_bar == 0 && i > 0 && !strchr(sb_str(&L[i].text), '|') && name->len == 0 && i == n - 1 &&
+		    !holds_code_run(sb_str(&L[i].text)))
 			in_spec = 0;	/* swapped: the name came out after the spec */
 		if (cspec)
 			in_spec = i >= n_name;

@@ -1347,6 +1347,31 @@ static void ocr_vin_repair_by_prefix(void **state)
 	json_decref(conf);
 }
 
+/* OCR (issue 13): the name column's lines read with the commodity's name
+ * lost into the spec's first line: the last line, holding a VIN
+ * ("车架号:LFWVG40T7PW617376"), is the spec's, not the name come out after
+ * it; its VIN is read. */
+static void ocr_spec_vin_line_not_name(void **state)
+{
+	(void)state;
+	static const char *const items[][9] = {
+		{"1", "8703234190", "1|3|载人|汽油|1.5T", "车架号:LFWVG40T7PW617376", "1辆", "23822", "23822.00", "1辆",
+			""},
+	};
+	struct rec_doc doc;
+	build_ruled_scan(&doc, items, 1);
+	json_t *o = read_doc(&doc);
+	json_t *it = json_array_get(json_object_get(o, "items"), 0);
+	assert_non_null(strstr(json_string_value(json_object_get(it, "spec")), "LFWVG40T7PW617376"));
+	const char *name = json_string_value(json_object_get(it, "name"));
+	assert_true(name == NULL || strstr(name, "LFWVG40T7PW617376") == NULL);
+	json_t *vins = json_object_get(o, "vins");
+	assert_int_equal(json_array_size(vins), 1);
+	assert_string_equal(json_string_value(json_array_get(vins, 0)), "LFWVG40T7PW617376");
+	json_decref(o);
+	rec_doc_free(&doc);
+}
+
 /* OCR (issue 13): a total two misreads away from quantity × price as
  * printed takes the product; one a point away in magnitude (the price's
  * point lost) or far from it stays. */
@@ -1620,6 +1645,7 @@ int main(void)
 		cmocka_unit_test(ocr_spec_row_vins_cut),
 		cmocka_unit_test(ocr_vins_cut_joined),
 		cmocka_unit_test(ocr_vin_repair_by_prefix),
+		cmocka_unit_test(ocr_spec_vin_line_not_name),
 		cmocka_unit_test(total_by_product),
 		cmocka_unit_test(ocr_orphan_first_row),
 		cmocka_unit_test(ocr_combined_total_lost),
