@@ -485,24 +485,73 @@ static char *vin_cuts_joined(const char *s)
 	return out;
 }
 
-/* The VINs of a scan's text read again, below sure: with the cuts taken
- * out (the join is a guess), or as it is when the first reading was of
- * another form of it (the remarks with codes joined for plates, which runs
+/* OCR (issue 13): what a scan glues to VINs taken off for the second
+ * reading: a table stroke between two letters or digits ("…924L[FWTPU6W…":
+ * a stroke never separates two VINs), and the label "VIN" run into the
+ * VIN after it ("VINILZGWDNW33SL390096", its colon read as I) where the
+ * rest alone is whole VINs and the token is not. */
+#define VIN_LABEL "VIN"
+#define VIN_LABEL_LEN 3
+
+static size_t alnum_run(const char *s)
+{
+	size_t n = 0;
+	while (is_alnum_ascii((unsigned char)s[n]))
+		n++;
+	return n;
+}
+
+static char *vin_text_unglued(const char *s)
+{
+	size_t len = strlen(s), w = 0;
+	char *nostroke = malloc(len + 1), *out = malloc(2 * len + 1);
+	if (!nostroke || !out)
+		abort();
+	for (size_t i = 0; i < len; i++)
+		if (!((unsigned char)s[i] < 0x80 && ocr_is_stroke((unsigned char)s[i]) && w > 0 && is_alnum_ascii((unsigned char)nostroke[w - 1]) &&
+		      is_alnum_ascii((unsigned char)s[i + 1])))
+			nostroke[w++] = s[i];
+	nostroke[w] = '\0';
+	w = 0;
+	for (size_t i = 0; nostroke[i]; i++) {
+		out[w++] = nostroke[i];
+		if ((i > 0 && is_alnum_ascii((unsigned char)nostroke[i - 1])) ||
+		    strncmp(nostroke + i, VIN_LABEL, VIN_LABEL_LEN) != 0)
+			continue;
+		size_t run = alnum_run(nostroke + i);
+		if (run > VIN_LABEL_LEN && !vin_whole_len(run) && vin_whole_len(run - VIN_LABEL_LEN)) {
+			memcpy(out + w, nostroke + i + 1, VIN_LABEL_LEN - 1);
+			w += VIN_LABEL_LEN - 1;
+			out[w++] = ' ';
+			i += VIN_LABEL_LEN - 1;
+		}
+	}
+	out[w] = '\0';
+	free(nostroke);
+	return out;
+}
+
+/* The VINs of a scan's text read again, below sure, unglued and with the
+ * cuts taken out (a guess), unless that gives the text the first reading
+ * read (the remarks are read first with codes joined for plates, which runs
  * a space-separated list of VINs together). Its warnings are the first
  * reading's. */
 static void find_vins_again(const char *text, const char *read_before, double base, json_t *vins, double *confs,
 	size_t *nconf)
 {
-	char *again = vin_cuts_joined(text);
-	if (!again && strcmp(text, read_before) == 0)
-		return;
-	json_t *scratch = json_array();
-	size_t had = *nconf;
-	find_vins(again ? again : text, 1, base, vins, scratch, confs, nconf);
-	for (size_t k = had; k < *nconf; k++)
-		confs[k] = fmin(confs[k], CONF_UNSURE_VIN_RUN);
-	json_decref(scratch);
-	free(again);
+	char *unglued = vin_text_unglued(text);
+	char *joined = vin_cuts_joined(unglued);
+	const char *again = joined ? joined : unglued;
+	if (strcmp(again, read_before) != 0) {
+		json_t *scratch = json_array();
+		size_t had = *nconf;
+		find_vins(again, 1, base, vins, scratch, confs, nconf);
+		for (size_t k = had; k < *nconf; k++)	/* the join is a guess */
+			confs[k] = fmin(confs[k], CONF_UNSURE_VIN_RUN);
+		json_decref(scratch);
+	}
+	free(joined);
+	free(unglued);
 }
 
 /* ---- containers ---- */

@@ -1310,6 +1310,31 @@ static void ocr_vins_cut_joined(void **state)
 	json_decref(conf);
 }
 
+/* OCR (issue 13): a table stroke inside a run of VINs ("…924L[FWTPU6W…")
+ * and the label run into a VIN ("VINILZG…", its colon read as I) are taken
+ * off for the second reading; the VINs come out below sure. */
+static void ocr_vins_unglued(void **state)
+{
+	(void)state;
+	json_t *conf, *o = derive_as("VINILZGWDNW33SL390096,LZGWDNW37SL390103", 2, &conf, 1);
+	json_t *vins = json_object_get(o, "vins");
+	assert_int_equal(json_array_size(vins), 2);
+	assert_true(list_holds(vins, "LZGWDNW33SL390096") && list_holds(vins, "LZGWDNW37SL390103"));
+	json_decref(o);
+	json_decref(conf);
+	o = derive_as("VIN:LFWTPU6W5SH755911LFWTPU6W3SH755924L[FWTPU6W0SH755928", 3, &conf, 1);
+	vins = json_object_get(o, "vins");
+	assert_int_equal(json_array_size(vins), 3);
+	for (size_t i = 0; i < 3; i++) {
+		char key[16];
+		snprintf(key, sizeof key, "vins.%zu", i);
+		assert_true(json_number_value(json_object_get(conf, key)) < 0.9);
+	}
+	assert_true(list_holds(vins, "LFWTPU6W0SH755928"));
+	json_decref(o);
+	json_decref(conf);
+}
+
 /* OCR (issue 13): a VIN that fails its check digit is repaired only where
  * it shares the shipment's maker and model prefix: beside another VIN of
  * another prefix ("LFW7PU6W…" next to LFWTPU6W…) it is not; alone, only with
@@ -1644,6 +1669,7 @@ int main(void)
 		cmocka_unit_test(ocr_spec_row_across),
 		cmocka_unit_test(ocr_spec_row_vins_cut),
 		cmocka_unit_test(ocr_vins_cut_joined),
+		cmocka_unit_test(ocr_vins_unglued),
 		cmocka_unit_test(ocr_vin_repair_by_prefix),
 		cmocka_unit_test(ocr_spec_vin_line_not_name),
 		cmocka_unit_test(total_by_product),
