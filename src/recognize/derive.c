@@ -1342,6 +1342,58 @@ static void derive_item_totals(json_t *out, json_t *conf, json_t *items, int sca
 	confset(conf, "kind", icf);
 }
 
+/* OCR (issue 13): a scan whose items count no vehicle while VINs were
+ * read. Vehicle items (HS 8701-8705) whose unit OCR misread ("4妈") count
+ * in 辆 when their quantities add up to the VINs; with no table found at
+ * all, the VINs alone tell that vehicles are the goods and how many (a list
+ * read short counts short). Not sure either way. */
+static double misread_vehicle_units(json_t *items)
+{
+	double q = 0;
+	for (size_t i = 0; i < json_array_size(items); i++) {
+		json_t *it = json_array_get(items, i);
+		const char *unit = json_string_value(json_object_get(it, "unit"));
+		if (fu_hs_is_vehicle(json_string_value(json_object_get(it, "hs_code"))) && unit &&
+		    !ocr_snap_unit_known(unit) && json_is_number(json_object_get(it, "qty")))
+			q += json_number_value(json_object_get(it, "qty"));
+	}
+	return q;
+}
+
+static void units_to_vehicles(json_t *items, json_t *conf)
+{
+	for (size_t i = 0; i < json_array_size(items); i++) {
+		json_t *it = json_array_get(items, i);
+		const char *unit = json_string_value(json_object_get(it, "unit"));
+		if (!fu_hs_is_vehicle(json_string_value(json_object_get(it, "hs_code"))) || !unit ||
+		    ocr_snap_unit_known(unit))
+			continue;
+		json_object_set_new(it, "unit", json_string("辆"));
+		char path[64];
+		snprintf(path, sizeof path, "items.%zu.unit", i);
+		confset(conf, path, CONF_UNSURE);
+	}
+}
+
+static void vehicles_by_vins(json_t *out, json_t *conf, json_t *vins, struct item_sums *s, int scanned)
+{
+	size_t nvins = json_array_size(vins);
+	if (!scanned || nvins == 0 || llround(s->vehicles) > 0)
+		return;
+	json_t *items = json_object_get(out, "items");
+	if (json_array_size(items) > 0) {
+		if (llround(misread_vehicle_units(items)) != (long long)nvins)
+			return;
+		units_to_vehicles(items, conf);
+	}
+	s->vehicles = (double)nvins;
+	s->any_vehicle = 1;
+	json_object_set_new(out, "vehicle_count", json_integer((json_int_t)nvins));
+	confset(conf, "vehicle_count", CONF_UNSURE);
+	json_object_set_new(out, "kind", json_string("commodity_vehicle"));
+	confset(conf, "kind", CONF_UNSURE);
+}
+
 /* VINs and vehicles that disagree: a list that is empty where the items
  * count vehicles (unless their list is announced as a separate file), or
  * one of another length, is not sure. */
@@ -1459,6 +1511,7 @@ void fields_derive(json_t *out, json_t *conf, json_t *warnings, const char *rema
 	derive_containers(out, conf, warnings, remarks, rtext, remarks_conf, scanned);
 	struct item_sums sums;
 	derive_item_totals(out, conf, items, scanned, &sums);
+	vehicles_by_vins(out, conf, vins, &sums, scanned);
 	check_vins_against_items(conf, warnings, vins, &sums, rtext);
 	fields_derive_flags(out, conf, scanned);
 	free(rtext);

@@ -2435,10 +2435,7 @@ static void item_region(struct item_band *b, json_t *it, int scanned)
  * counted in 辆 or classified under 8701-8705. */
 static void item_vehicle(json_t *it, const char *hs, const char *spec, double vehicles)
 {
-	static const char *vehicle_hs[] = {"8701", "8702", "8703", "8704", "8705"};
-	int vehicle = !isnan(vehicles);
-	for (size_t i = 0; i < sizeof vehicle_hs / sizeof vehicle_hs[0]; i++)
-		vehicle |= strncmp(hs, vehicle_hs[i], 4) == 0;
+	int vehicle = !isnan(vehicles) || fu_hs_is_vehicle(hs);
 	char brand[128] = "", model[128] = "";
 	if (vehicle)
 		fu_brand_model(spec, brand, sizeof brand, model, sizeof model);

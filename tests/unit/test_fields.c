@@ -1335,6 +1335,48 @@ static void ocr_vins_unglued(void **state)
 	json_decref(conf);
 }
 
+/* OCR (issue 13): a scan whose items count no vehicle while VINs were
+ * read: a car item's misread unit ("4妈") becomes 辆 when its quantity is
+ * the number of VINs (not when it is another); with no item at all, the
+ * VINs tell the count and the kind. Neither is sure. */
+static json_t *derive_items(json_t *items, const char *remarks, json_t **conf)
+{
+	json_t *out = json_pack("{s:s,s:s}", "transport_name", "新F12345", "supervision_mode_code", "0110");
+	*conf = json_pack("{s:f}", "supervision_mode_code", 0.97);
+	json_t *warnings = json_array();
+	fields_derive(out, *conf, warnings, remarks, "", 0.8f, items, "", "", 0.8f, 1);
+	json_decref(warnings);
+	return out;
+}
+
+static void ocr_vehicles_by_vins(void **state)
+{
+	(void)state;
+	static const char *remarks = "VIN:LJ1TW7LS2SW296877,LJ1TW7LS8SW296883,LJ1TW7LSXSW296884";
+	json_t *conf, *o = derive_items(json_pack("[{s:i,s:s,s:f,s:s,s:f,s:s,s:n}]", "no", 1, "hs_code",
+		"8703234190", "qty", 3.0, "unit", "妈", "total", 100.0, "currency", "USD", "_vehicles"), remarks, &conf);
+	assert_int_equal(json_integer_value(json_object_get(o, "vehicle_count")), 3);
+	assert_true(json_number_value(json_object_get(conf, "vehicle_count")) < 0.9);
+	assert_string_equal(json_string_value(json_object_get(o, "kind")), "commodity_vehicle");
+	json_t *it = json_array_get(json_object_get(o, "items"), 0);
+	assert_string_equal(json_string_value(json_object_get(it, "unit")), "辆");
+	assert_true(json_number_value(json_object_get(conf, "items.0.unit")) < 0.9);
+	json_decref(o);
+	json_decref(conf);
+	o = derive_items(json_pack("[{s:i,s:s,s:f,s:s,s:f,s:s,s:n}]", "no", 1, "hs_code", "8703234190", "qty", 4.0,
+		"unit", "妈", "total", 100.0, "currency", "USD", "_vehicles"), remarks, &conf);	/* 4 is not 3 */
+	assert_int_equal(json_integer_value(json_object_get(o, "vehicle_count")), 0);
+	json_decref(o);
+	json_decref(conf);
+	o = derive_items(json_array(), remarks, &conf);	/* the table not found */
+	assert_int_equal(json_integer_value(json_object_get(o, "vehicle_count")), 3);
+	assert_true(json_number_value(json_object_get(conf, "vehicle_count")) < 0.9);
+	assert_string_equal(json_string_value(json_object_get(o, "kind")), "commodity_vehicle");
+	assert_true(json_number_value(json_object_get(conf, "kind")) < 0.9);
+	json_decref(o);
+	json_decref(conf);
+}
+
 /* OCR (issue 13): a VIN that fails its check digit is repaired only where
  * it shares the shipment's maker and model prefix: beside another VIN of
  * another prefix ("LFW7PU6W…" next to LFWTPU6W…) it is not; alone, only with
@@ -1670,6 +1712,7 @@ int main(void)
 		cmocka_unit_test(ocr_spec_row_vins_cut),
 		cmocka_unit_test(ocr_vins_cut_joined),
 		cmocka_unit_test(ocr_vins_unglued),
+		cmocka_unit_test(ocr_vehicles_by_vins),
 		cmocka_unit_test(ocr_vin_repair_by_prefix),
 		cmocka_unit_test(ocr_spec_vin_line_not_name),
 		cmocka_unit_test(total_by_product),
