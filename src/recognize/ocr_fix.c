@@ -553,8 +553,8 @@ static bool prefix_at(const char *run, size_t len, size_t i, const char *prefix,
 	if (i + plen > len)
 		return false;
 	int miss = 0;
-	for (size_t k = 0; k < plen; k++)
-		miss += prefix[k] != '?' && prefix[k] != run[i + k];
+	for (size_t k = 0; k < plen; k++)	/* a close look-alike is no miss (issue 13: "1COV8PGG" for LC0V8PGG) */
+		miss += prefix[k] != '?' && prefix[k] != run[i + k] && !lookalike_pair(prefix[k], run[i + k]);
 	return miss <= VIN_PREFIX_MISS;
 }
 

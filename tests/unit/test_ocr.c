@@ -323,6 +323,11 @@ static void test_vin_run_starts(void **state)
 	n = ocr_vin_run_starts(run, strlen(run), "LFWF19C0?PX6155??", st, 8);
 	assert_int_equal(n, 2);
 	assert_int_equal(st[1], 17);
+	/* issue 13: two close look-alikes where it recurs (1 for L, O for 0) are no misses */
+	run = "COV8PGG2NX6563441COV8PGG4NX656345";
+	n = ocr_vin_run_starts(run, strlen(run), "LC0V8PGG?????????", st, 8);
+	assert_int_equal(n, 2);
+	assert_int_equal(st[1], 16);
 	/* one VIN alone is no run */
 	assert_int_equal(ocr_vin_run_starts("LFWF19C01PX615590", 17, NULL, st, 8), 0);
 }
