@@ -158,6 +158,15 @@ static int vin_vouched(const struct vin_ctx *c, const char *vin, enum ocr_fix ho
 	return known >= VIN_HINT_MIN ? differ == 0 : how == OCR_FIX_EXACT;
 }
 
+/* The hint's known characters of the maker's code and model. */
+static int hint_known(const char *hint)
+{
+	int known = 0;
+	for (int i = 0; i < VIN_HINT_SPAN; i++)
+		known += hint[i] && hint[i] != '?';
+	return known;
+}
+
 /* OCR (issue 13): a VIN repaired by its check digit alone stands only
  * where it shares its maker's code and model (the first VIN_HINT_SPAN
  * characters) with the shipment: the consensus when there is one, else
@@ -171,8 +180,6 @@ static int prefix_is(const char *a, const char *vin)
 			return 0;
 	return 1;
 }
-
-static int hint_known(const char *hint);
 
 static int vin_shares_prefix(const struct vin_ctx *c, const char *vin, size_t tok)
 {
@@ -196,19 +203,7 @@ static int vin_shares_prefix(const struct vin_ctx *c, const char *vin, size_t to
 	return others == 0 && ocr_vin_wmi_known(vin);
 }
 
-/* OCR (issue 13): a run of VINs cut where the shipment's prefix recurs
- * (ocr_vin_run_starts); each piece repaired on its own with the shipment's
- * hint and kept when its check digit holds. */
 static int vin_by_maker(struct vin_ctx *c, const char *s, size_t n);
-
-/* The hint's known characters of the maker's code and model. */
-static int hint_known(const char *hint)
-{
-	int known = 0;
-	for (int i = 0; i < VIN_HINT_SPAN; i++)
-		known += hint[i] && hint[i] != '?';
-	return known;
-}
 
 /* OCR (issue 13): with no consensus of the shipment yet (fewer than three
  * VINs read), the VIN kept last gives the prefix a run's VINs share. */
@@ -223,6 +218,10 @@ static void hint_from_kept(struct vin_ctx *c)
 	c->hint[OCR_VIN_LEN] = '\0';
 }
 
+/* OCR (issue 13): a run of VINs cut where the shipment's prefix recurs
+ * (ocr_vin_run_starts); each piece repaired on its own with the shipment's
+ * hint and kept when its check digit holds; a piece that lost its maker's code
+ * at the cut gets it back (vin_by_maker). */
 static void vin_run_ocr(struct vin_ctx *c, const char *s, size_t n)
 {
 	size_t starts[VIN_RUN_MAX_OCR];
@@ -234,7 +233,7 @@ static void vin_run_ocr(struct vin_ctx *c, const char *s, size_t n)
 		size_t len = run_piece_len(starts, k, j, n);
 		enum ocr_fix how = ocr_fix_vin(s + starts[j], len, NULL, c->hint, fixed, &fconf);
 		if (how == OCR_FIX_FAILED && len >= VIN_LEN - 2 && len < VIN_LEN && vin_by_maker(c, s + starts[j], len))
-			continue;	/* issue 13: its maker's code lost at the cut ("]COV8PGG2…" for LC0V8PGG2…) */
+			continue;	/* issue 13: its maker's code lost at the cut ("]COV8PGG2…") */
 		if (how == OCR_FIX_FAILED || !vin_vouched(c, fixed, how))
 			continue;
 		double conf = fconf < c->base_conf ? fconf : c->base_conf;
@@ -492,6 +491,7 @@ static char *vin_cuts_joined(const char *s)
  * rest alone is whole VINs and the token is not. */
 #define VIN_LABEL "VIN"
 #define VIN_LABEL_LEN 3
+#define ASCII_END 0x80	/* bytes below are ASCII characters; above, parts of UTF-8 sequences */
 
 static size_t alnum_run(const char *s)
 {
@@ -501,30 +501,53 @@ static size_t alnum_run(const char *s)
 	return n;
 }
 
-static char *vin_text_unglued(const char *s)
+/* A table stroke (ASCII) between two letters or digits: at s[i], after the
+ * text kept so far ending in prev. */
+static int stroke_glued(const char *s, size_t i, char prev)
+{
+	unsigned char c = (unsigned char)s[i];
+	return c < ASCII_END && ocr_is_stroke(c) && is_alnum_ascii((unsigned char)prev) &&
+		is_alnum_ascii((unsigned char)s[i + 1]);
+}
+
+static char *strokes_unglued(const char *s)
 {
 	size_t len = strlen(s), w = 0;
-	char *nostroke = malloc(len + 1), *out = malloc(2 * len + 1);
-	if (!nostroke || !out)
+	char *out = malloc(len + 1);
+	if (!out)
 		abort();
 	for (size_t i = 0; i < len; i++)
-		if (!((unsigned char)s[i] < 0x80 && ocr_is_stroke((unsigned char)s[i]) && w > 0 && is_alnum_ascii((unsigned char)nostroke[w - 1]) &&
-		      is_alnum_ascii((unsigned char)s[i + 1])))
-			nostroke[w++] = s[i];
-	nostroke[w] = '\0';
-	w = 0;
+		if (!stroke_glued(s, i, w ? out[w - 1] : '\0'))
+			out[w++] = s[i];
+	out[w] = '\0';
+	return out;
+}
+
+/* A token starting with the label VIN at s whose rest alone is whole VINs
+ * and which is not. */
+static int vin_label_glued(const char *s, size_t i)
+{
+	if ((i > 0 && is_alnum_ascii((unsigned char)s[i - 1])) || strncmp(s + i, VIN_LABEL, VIN_LABEL_LEN) != 0)
+		return 0;
+	size_t run = alnum_run(s + i);
+	return run > VIN_LABEL_LEN && !vin_whole_len(run) && vin_whole_len(run - VIN_LABEL_LEN);
+}
+
+static char *vin_text_unglued(const char *s)
+{
+	char *nostroke = strokes_unglued(s);
+	char *out = malloc(2 * strlen(nostroke) + 1);
+	if (!out)
+		abort();
+	size_t w = 0;
 	for (size_t i = 0; nostroke[i]; i++) {
-		out[w++] = nostroke[i];
-		if ((i > 0 && is_alnum_ascii((unsigned char)nostroke[i - 1])) ||
-		    strncmp(nostroke + i, VIN_LABEL, VIN_LABEL_LEN) != 0)
-			continue;
-		size_t run = alnum_run(nostroke + i);
-		if (run > VIN_LABEL_LEN && !vin_whole_len(run) && vin_whole_len(run - VIN_LABEL_LEN)) {
-			memcpy(out + w, nostroke + i + 1, VIN_LABEL_LEN - 1);
-			w += VIN_LABEL_LEN - 1;
-			out[w++] = ' ';
+		if (vin_label_glued(nostroke, i)) {
+			memcpy(out + w, VIN_LABEL " ", VIN_LABEL_LEN + 1);
+			w += VIN_LABEL_LEN + 1;
 			i += VIN_LABEL_LEN - 1;
+			continue;
 		}
+		out[w++] = nostroke[i];
 	}
 	out[w] = '\0';
 	free(nostroke);
