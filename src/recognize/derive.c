@@ -167,24 +167,28 @@ static int hint_known(const char *hint)
 	return known;
 }
 
-/* OCR (issue 13): a VIN repaired by its check digit alone stands only
- * where it shares its maker's code and model (the first VIN_HINT_SPAN
- * characters) with the shipment: the consensus when there is one, else
- * another VIN-long token of the text or a VIN already kept; a VIN with no
- * other beside it, only with the code of a known maker. tok is the VIN's
- * own token. */
-static int prefix_is(const char *a, const char *vin)
+/* OCR (issue 13): whether a VIN shares its maker's code and model (the
+ * first VIN_HINT_SPAN characters, from position from on) with the rest of
+ * the shipment: the consensus when there is one, else another VIN-long token
+ * of the text (its best reading) or a VIN already kept. 1: it does, 0: it
+ * does not, -1: there is no other VIN to compare with. tok is the VIN's own
+ * token. */
+enum { PREFIX_ALONE = -1, PREFIX_FOREIGN = 0, PREFIX_SHARED = 1 };
+
+static int prefix_is(const char *a, const char *vin, int from)
 {
-	for (int k = 0; k < VIN_HINT_SPAN; k++)
+	for (int k = from; k < VIN_HINT_SPAN; k++)
 		if (toupper((unsigned char)a[k]) != vin[k])
 			return 0;
 	return 1;
 }
 
-static int vin_shares_prefix(const struct vin_ctx *c, const char *vin, size_t tok)
+static int vin_prefix_agreement(const struct vin_ctx *c, const char *vin, size_t tok, int from)
 {
-	if (hint_known(c->hint) >= VIN_HINT_MIN)
-		return vin_vouched(c, vin, OCR_FIX_REPAIRED);
+	struct vin_ctx part = *c;	/* the hint from position from on */
+	memset(part.hint, '?', (size_t)from);
+	if (hint_known(part.hint) >= VIN_HINT_MIN)
+		return vin_vouched(&part, vin, OCR_FIX_REPAIRED) ? PREFIX_SHARED : PREFIX_FOREIGN;
 	int others = 0;
 	for (size_t k = 0; k < c->ntok; k++) {
 		size_t len = c->t[k].b - c->t[k].a;
@@ -194,13 +198,32 @@ static int vin_shares_prefix(const struct vin_ctx *c, const char *vin, size_t to
 		char read[OCR_VIN_LEN + 1];	/* its best reading (O for 0 in the prefix put right) */
 		float rc;
 		ocr_fix_vin(c->s + c->t[k].a, len, NULL, NULL, read, &rc);
-		if (prefix_is(strlen(read) == OCR_VIN_LEN ? read : c->s + c->t[k].a, vin))
-			return 1;
+		if (prefix_is(strlen(read) == OCR_VIN_LEN ? read : c->s + c->t[k].a, vin, from))
+			return PREFIX_SHARED;
 	}
 	for (size_t k = 0; k < json_array_size(c->vins); k++, others++)
-		if (prefix_is(json_string_value(json_array_get(c->vins, k)), vin))
-			return 1;
-	return others == 0 && ocr_vin_wmi_known(vin);
+		if (prefix_is(json_string_value(json_array_get(c->vins, k)), vin, from))
+			return PREFIX_SHARED;
+	return others ? PREFIX_FOREIGN : PREFIX_ALONE;
+}
+
+/* A VIN repaired by its check digit alone stands only where it shares the
+ * shipment's prefix; a VIN with no other beside it, only with the code of a
+ * known maker. */
+static int vin_shares_prefix(const struct vin_ctx *c, const char *vin, size_t tok)
+{
+	int agree = vin_prefix_agreement(c, vin, tok, 0);
+	return agree == PREFIX_SHARED || (agree == PREFIX_ALONE && ocr_vin_wmi_known(vin));
+}
+
+/* A VIN read as printed (its check digit holding) of no known maker whose
+ * model part (after the maker's code, which OCR may have misread: "UL1W8G…"
+ * among LJ1W8G…) the shipment's other VINs do not share: on a scan, other
+ * text that passes the check by chance ("1318CCR02130FNB17", Kazakh plates
+ * run together). */
+static int vin_stray(const struct vin_ctx *c, const char *vin, size_t tok)
+{
+	return !ocr_vin_wmi_known(vin) && vin_prefix_agreement(c, vin, tok, VIN_WMI_LEN) == PREFIX_FOREIGN;
 }
 
 static int vin_by_maker(struct vin_ctx *c, const char *s, size_t n);
@@ -356,6 +379,8 @@ static void vin_take(void *arg, const char *v, size_t len, size_t i)
 		return;
 	memcpy(buf, v, VIN_LEN);
 	buf[VIN_LEN] = '\0';
+	if (c->scanned && vin_stray(c, buf, i))
+		return;
 keep:
 	vin_keep(c, buf, conf);
 }

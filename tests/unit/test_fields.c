@@ -1335,6 +1335,22 @@ static void ocr_vins_unglued(void **state)
 	json_decref(conf);
 }
 
+/* OCR (issue 13): on a scan, text of no known maker that passes the check
+ * digit by chance (Kazakh plates run together) and shares nothing of the
+ * shipment's model part is no VIN; a known maker's code misread ("UL1W8G…"
+ * among LJ1W8G…, ocr_vin_by_shipment) is kept. */
+static void ocr_vin_stray(void **state)
+{
+	(void)state;
+	json_t *conf, *o = derive_as("VIN:LS5X9C883RG639877,LS5X9C887RG639879,LS5X9C889RG639883 "
+		"车牌:1318CCR02130FNB17挂", 3, &conf, 1);
+	json_t *vins = json_object_get(o, "vins");
+	assert_int_equal(json_array_size(vins), 3);
+	assert_false(list_holds(vins, "1318CCR02130FNB17"));
+	json_decref(o);
+	json_decref(conf);
+}
+
 /* OCR (issue 13): a scan whose items count no vehicle while VINs were
  * read: a car item's misread unit ("4妈") becomes 辆 when its quantity is
  * the number of VINs (not when it is another); with no item at all, the
@@ -1713,6 +1729,7 @@ int main(void)
 		cmocka_unit_test(ocr_vins_cut_joined),
 		cmocka_unit_test(ocr_vins_unglued),
 		cmocka_unit_test(ocr_vehicles_by_vins),
+		cmocka_unit_test(ocr_vin_stray),
 		cmocka_unit_test(ocr_vin_repair_by_prefix),
 		cmocka_unit_test(ocr_spec_vin_line_not_name),
 		cmocka_unit_test(total_by_product),
