@@ -1,5 +1,6 @@
 /* Declaration-wide fields derived from the remarks, the transport name and
  * the items: plates, VINs, seals, containers, counts, totals, kind. */
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -157,18 +158,105 @@ static int vin_vouched(const struct vin_ctx *c, const char *vin, enum ocr_fix ho
 	return known >= VIN_HINT_MIN ? differ == 0 : how == OCR_FIX_EXACT;
 }
 
+/* The hint's known characters of the maker's code and model. */
+static int hint_known(const char *hint)
+{
+	int known = 0;
+	for (int i = 0; i < VIN_HINT_SPAN; i++)
+		known += hint[i] && hint[i] != '?';
+	return known;
+}
+
+/* OCR (issue 13): whether a VIN shares its maker's code and model (the
+ * first VIN_HINT_SPAN characters, from position from on) with the rest of
+ * the shipment: the consensus when there is one, else another VIN-long token
+ * of the text (its best reading) or a VIN already kept. 1: it does, 0: it
+ * does not, -1: there is no other VIN to compare with. tok is the VIN's own
+ * token. */
+enum { PREFIX_ALONE = -1, PREFIX_FOREIGN = 0, PREFIX_SHARED = 1 };
+
+static int prefix_is(const char *a, const char *vin, int from)
+{
+	for (int k = from; k < VIN_HINT_SPAN; k++)
+		if (toupper((unsigned char)a[k]) != vin[k])
+			return 0;
+	return 1;
+}
+
+static int vin_prefix_agreement(const struct vin_ctx *c, const char *vin, size_t tok, int from)
+{
+	struct vin_ctx part = *c;	/* the hint from position from on */
+	memset(part.hint, '?', (size_t)from);
+	if (hint_known(part.hint) >= VIN_HINT_MIN)
+		return vin_vouched(&part, vin, OCR_FIX_REPAIRED) ? PREFIX_SHARED : PREFIX_FOREIGN;
+	int others = 0;
+	for (size_t k = 0; k < c->ntok; k++) {
+		size_t len = c->t[k].b - c->t[k].a;
+		if (k == tok || len < VIN_LEN - 1 || len > VIN_LEN + 1)
+			continue;
+		others++;
+		char read[OCR_VIN_LEN + 1];	/* its best reading (O for 0 in the prefix put right) */
+		float rc;
+		ocr_fix_vin(c->s + c->t[k].a, len, NULL, NULL, read, &rc);
+		if (prefix_is(strlen(read) == OCR_VIN_LEN ? read : c->s + c->t[k].a, vin, from))
+			return PREFIX_SHARED;
+	}
+	for (size_t k = 0; k < json_array_size(c->vins); k++, others++)
+		if (prefix_is(json_string_value(json_array_get(c->vins, k)), vin, from))
+			return PREFIX_SHARED;
+	return others ? PREFIX_FOREIGN : PREFIX_ALONE;
+}
+
+/* A VIN repaired by its check digit alone stands only where it shares the
+ * shipment's prefix; a VIN with no other beside it, only with the code of a
+ * known maker. */
+static int vin_shares_prefix(const struct vin_ctx *c, const char *vin, size_t tok)
+{
+	int agree = vin_prefix_agreement(c, vin, tok, 0);
+	return agree == PREFIX_SHARED || (agree == PREFIX_ALONE && ocr_vin_wmi_known(vin));
+}
+
+/* A VIN read as printed (its check digit holding) of no known maker whose
+ * model part (after the maker's code, which OCR may have misread: "UL1W8G…"
+ * among LJ1W8G…) the shipment's other VINs do not share: on a scan, other
+ * text that passes the check by chance ("1318CCR02130FNB17", Kazakh plates
+ * run together). */
+static int vin_stray(const struct vin_ctx *c, const char *vin, size_t tok)
+{
+	return !ocr_vin_wmi_known(vin) && vin_prefix_agreement(c, vin, tok, VIN_WMI_LEN) == PREFIX_FOREIGN;
+}
+
+static int vin_by_maker(struct vin_ctx *c, const char *s, size_t n);
+
+/* OCR (issue 13): with no consensus of the shipment yet (fewer than three
+ * VINs read), the VIN kept last gives the prefix a run's VINs share. */
+static void hint_from_kept(struct vin_ctx *c)
+{
+	size_t n = json_array_size(c->vins);
+	if (hint_known(c->hint) >= VIN_HINT_MIN || n == 0)
+		return;
+	const char *last = json_string_value(json_array_get(c->vins, n - 1));
+	memset(c->hint, '?', OCR_VIN_LEN);
+	memcpy(c->hint, last, VIN_HINT_SPAN);
+	c->hint[OCR_VIN_LEN] = '\0';
+}
+
 /* OCR (issue 13): a run of VINs cut where the shipment's prefix recurs
  * (ocr_vin_run_starts); each piece repaired on its own with the shipment's
- * hint and kept when its check digit holds. */
+ * hint and kept when its check digit holds; a piece that lost its maker's code
+ * at the cut gets it back (vin_by_maker). */
 static void vin_run_ocr(struct vin_ctx *c, const char *s, size_t n)
 {
 	size_t starts[VIN_RUN_MAX_OCR];
+	hint_from_kept(c);
 	size_t k = ocr_vin_run_starts(s, n, c->hint, starts, VIN_RUN_MAX_OCR);
 	for (size_t j = 0; j < k; j++) {
 		char fixed[OCR_VIN_LEN + 1];
 		float fconf;
 		size_t len = run_piece_len(starts, k, j, n);
 		enum ocr_fix how = ocr_fix_vin(s + starts[j], len, NULL, c->hint, fixed, &fconf);
+		if (how == OCR_FIX_FAILED && len >= VIN_LEN - 2 && len < VIN_LEN && vin_by_maker(c, s + starts[j], len))
+			continue;	/* issue 13: its maker's code lost at the cut ("]COV8PGG2…") */
 		if (how == OCR_FIX_FAILED || !vin_vouched(c, fixed, how))
 			continue;
 		double conf = fconf < c->base_conf ? fconf : c->base_conf;
@@ -246,7 +334,7 @@ static void vin_take(void *arg, const char *v, size_t len, size_t i)
 			char fixed[OCR_VIN_LEN + 1];
 			float fconf;
 			enum ocr_fix how = ocr_fix_vin(s, n, NULL, c->hint, fixed, &fconf);
-			if (how != OCR_FIX_FAILED && vin_vouched(c, fixed, how))
+			if (how != OCR_FIX_FAILED && vin_shares_prefix(c, fixed, i))
 				vin_keep(c, fixed, fconf < c->base_conf ? fconf : c->base_conf);
 			return;
 		}
@@ -269,7 +357,7 @@ static void vin_take(void *arg, const char *v, size_t len, size_t i)
 			enum ocr_fix how = ocr_fix_vin(buf, VIN_LEN, NULL, c->hint, fixed, &fconf);
 			if ((how == OCR_FIX_FAILED || !ocr_vin_wmi_known(fixed)) && vin_by_maker(c, buf, VIN_LEN))
 				return;	/* issue 13: "HU1W8G…", "UL1W8G…" for LJ1W8G… */
-			if (how != OCR_FIX_FAILED) {
+			if (how == OCR_FIX_EXACT || (how == OCR_FIX_REPAIRED && vin_shares_prefix(c, fixed, i))) {
 				memcpy(buf, fixed, sizeof buf);
 				conf = fconf < c->base_conf ? fconf : c->base_conf;
 				goto keep;
@@ -291,6 +379,8 @@ static void vin_take(void *arg, const char *v, size_t len, size_t i)
 		return;
 	memcpy(buf, v, VIN_LEN);
 	buf[VIN_LEN] = '\0';
+	if (c->scanned && vin_stray(c, buf, i))
+		return;
 keep:
 	vin_keep(c, buf, conf);
 }
@@ -335,6 +425,181 @@ static void find_vins(const char *text, int scanned, double base, json_t *vins, 
 	scan_joined(text, t, n, pred_vin, vin_take, &c);
 	*nconf = c.nconf;
 	free(t);
+}
+
+/* OCR (issue 13): a VIN list whose VINs a space, a table stroke or a line
+ * break cut ("LFWCCAWV XPL147260", "L[FWTPU6W0SH755928", a run ending
+ * "…LCOV8PG" then "G1NX656352", a skewed line broken after "…NX656"):
+ * consecutive tokens that together are nearer to whole VINs than the first
+ * and the last alone have the cuts taken out. The text is read a second
+ * time so (find_vins_again): a VIN comes out only when it passes its check
+ * digit and the shipment's prefix. */
+#define VIN_CUT_GAP_MAX 2	/* spaces, strokes and a line break between the pieces */
+#define VIN_CUT_PIECES 4	/* pieces of one VIN or run at most */
+
+/* How far len is from whole VINs (a length under half a VIN: len itself). */
+static size_t vin_len_off(size_t len)
+{
+	size_t want = (len + VIN_LEN / 2) / VIN_LEN * VIN_LEN;
+	return len > want ? len - want : want - len;
+}
+
+/* len is whole VINs: k of them, each maybe one character short or long
+ * (at most half of them so). */
+static int vin_whole_len(size_t len)
+{
+	size_t k = (len + VIN_LEN / 2) / VIN_LEN, slack = k / 2 > 1 ? k / 2 : 1;
+	return k > 0 && vin_len_off(len) <= slack;
+}
+
+static int vin_cut_gap(const char *s, size_t a, size_t b)
+{
+	if (b <= a || b - a > VIN_CUT_GAP_MAX)
+		return 0;
+	for (size_t i = a; i < b; i++)
+		if (s[i] != ' ' && s[i] != '\n' && !ocr_is_stroke((unsigned char)s[i]))
+			return 0;
+	return 1;
+}
+
+/* Tokens i..j (j > i) are pieces of VINs cut: together whole VINs, nearer
+ * to them than the first piece and the last alone (a whole VIN between
+ * them is taken along). */
+static int vin_cut_pieces(const char *s, const struct tok *t, size_t i, size_t j)
+{
+	size_t sum = 0;
+	for (size_t k = i; k <= j; k++) {
+		if (k < j && !vin_cut_gap(s, t[k].b, t[k + 1].a))
+			return 0;
+		sum += t[k].b - t[k].a;
+	}
+	size_t off_i = vin_len_off(t[i].b - t[i].a), off_j = vin_len_off(t[j].b - t[j].a);
+	return vin_whole_len(sum) && vin_len_off(sum) < (off_i < off_j ? off_i : off_j);
+}
+
+/* The text with the cuts between VIN pieces taken out (NULL: none). */
+static char *vin_cuts_joined(const char *s)
+{
+	struct tok *t = malloc(FU_MAX_TOKENS * sizeof *t);
+	char *out = malloc(strlen(s) + 1);
+	if (!t || !out)
+		abort();
+	size_t n = tokenize_alnum(s, t, FU_MAX_TOKENS), w = 0, from = 0;
+	int any = 0;
+	for (size_t i = 0; i + 1 < n; i++) {
+		for (size_t j = i + 1; j < n && j < i + VIN_CUT_PIECES; j++) {
+			if (!vin_cut_pieces(s, t, i, j))
+				continue;
+			for (size_t k = i; k <= j; k++) {
+				memcpy(out + w, s + from, t[k].b - from);
+				w += t[k].b - from;
+				from = k < j ? t[k + 1].a : t[k].b;
+			}
+			any = 1;
+			i = j;
+			break;
+		}
+	}
+	strcpy(out + w, s + from);
+	free(t);
+	if (!any) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+/* OCR (issue 13): what a scan glues to VINs taken off for the second
+ * reading: a table stroke between two letters or digits ("…924L[FWTPU6W…":
+ * a stroke never separates two VINs), and the label "VIN" run into the
+ * VIN after it ("VINILZGWDNW33SL390096", its colon read as I) where the
+ * rest alone is whole VINs and the token is not. */
+#define VIN_LABEL "VIN"
+#define VIN_LABEL_LEN 3
+#define ASCII_END 0x80	/* bytes below are ASCII characters; above, parts of UTF-8 sequences */
+
+static size_t alnum_run(const char *s)
+{
+	size_t n = 0;
+	while (is_alnum_ascii((unsigned char)s[n]))
+		n++;
+	return n;
+}
+
+/* A table stroke (ASCII) between two letters or digits: at s[i], after the
+ * text kept so far ending in prev. */
+static int stroke_glued(const char *s, size_t i, char prev)
+{
+	unsigned char c = (unsigned char)s[i];
+	return c < ASCII_END && ocr_is_stroke(c) && is_alnum_ascii((unsigned char)prev) &&
+		is_alnum_ascii((unsigned char)s[i + 1]);
+}
+
+static char *strokes_unglued(const char *s)
+{
+	size_t len = strlen(s), w = 0;
+	char *out = malloc(len + 1);
+	if (!out)
+		abort();
+	for (size_t i = 0; i < len; i++)
+		if (!stroke_glued(s, i, w ? out[w - 1] : '\0'))
+			out[w++] = s[i];
+	out[w] = '\0';
+	return out;
+}
+
+/* A token starting with the label VIN at s whose rest alone is whole VINs
+ * and which is not. */
+static int vin_label_glued(const char *s, size_t i)
+{
+	if ((i > 0 && is_alnum_ascii((unsigned char)s[i - 1])) || strncmp(s + i, VIN_LABEL, VIN_LABEL_LEN) != 0)
+		return 0;
+	size_t run = alnum_run(s + i);
+	return run > VIN_LABEL_LEN && !vin_whole_len(run) && vin_whole_len(run - VIN_LABEL_LEN);
+}
+
+static char *vin_text_unglued(const char *s)
+{
+	char *nostroke = strokes_unglued(s);
+	char *out = malloc(2 * strlen(nostroke) + 1);
+	if (!out)
+		abort();
+	size_t w = 0;
+	for (size_t i = 0; nostroke[i]; i++) {
+		if (vin_label_glued(nostroke, i)) {
+			memcpy(out + w, VIN_LABEL " ", VIN_LABEL_LEN + 1);
+			w += VIN_LABEL_LEN + 1;
+			i += VIN_LABEL_LEN - 1;
+			continue;
+		}
+		out[w++] = nostroke[i];
+	}
+	out[w] = '\0';
+	free(nostroke);
+	return out;
+}
+
+/* The VINs of a scan's text read again, below sure, unglued and with the
+ * cuts taken out (a guess), unless that gives the text the first reading
+ * read (the remarks are read first with codes joined for plates, which runs
+ * a space-separated list of VINs together). Its warnings are the first
+ * reading's. */
+static void find_vins_again(const char *text, const char *read_before, double base, json_t *vins, double *confs,
+	size_t *nconf)
+{
+	char *unglued = vin_text_unglued(text);
+	char *joined = vin_cuts_joined(unglued);
+	const char *again = joined ? joined : unglued;
+	if (strcmp(again, read_before) != 0) {
+		json_t *scratch = json_array();
+		size_t had = *nconf;
+		find_vins(again, 1, base, vins, scratch, confs, nconf);
+		for (size_t k = had; k < *nconf; k++)	/* the join is a guess */
+			confs[k] = fmin(confs[k], CONF_UNSURE_VIN_RUN);
+		json_decref(scratch);
+	}
+	free(joined);
+	free(unglued);
 }
 
 /* ---- containers ---- */
@@ -854,9 +1119,10 @@ static void vins_by_shipment(json_t *vins, double *vconf, size_t nconf)
 	free(read);
 }
 
-/* VINs: the remarks', then the item specs'. */
-static json_t *derive_vins(json_t *out, json_t *conf, json_t *warnings, const char *remarks, float remarks_conf,
-	const char *specs, float spec_conf, int scanned)
+/* VINs: the remarks', then the item specs' (on a scan, each read again:
+ * find_vins_again). */
+static json_t *derive_vins(json_t *out, json_t *conf, json_t *warnings, const char *remarks, const char *raw_remarks,
+	float remarks_conf, const char *specs, float spec_conf, int scanned)
 {
 	json_t *vins = json_array();
 	double *vconf = malloc(MAX_VIN_CONFS * sizeof *vconf);
@@ -865,8 +1131,11 @@ static json_t *derive_vins(json_t *out, json_t *conf, json_t *warnings, const ch
 	size_t nv = 0;
 	find_vins(remarks, scanned, remarks_conf, vins, warnings, vconf, &nv);
 	find_vins(specs, scanned, spec_conf, vins, warnings, vconf, &nv);
-	if (scanned)
+	if (scanned) {
+		find_vins_again(raw_remarks, remarks, remarks_conf, vins, vconf, &nv);
+		find_vins_again(specs, specs, spec_conf, vins, vconf, &nv);
 		vins_by_shipment(vins, vconf, nv);
+	}
 	json_object_set_new(out, "vins", vins);
 	double vmin = remarks_conf < spec_conf ? remarks_conf : spec_conf;
 	for (size_t i = 0; i < nv; i++)
@@ -1129,6 +1398,58 @@ static void derive_item_totals(json_t *out, json_t *conf, json_t *items, int sca
 	confset(conf, "kind", icf);
 }
 
+/* OCR (issue 13): a scan whose items count no vehicle while VINs were
+ * read. Vehicle items (HS 8701-8705) whose unit OCR misread ("4妈") count
+ * in 辆 when their quantities add up to the VINs; with no table found at
+ * all, the VINs alone tell that vehicles are the goods and how many (a list
+ * read short counts short). Not sure either way. */
+static double misread_vehicle_units(json_t *items)
+{
+	double q = 0;
+	for (size_t i = 0; i < json_array_size(items); i++) {
+		json_t *it = json_array_get(items, i);
+		const char *unit = json_string_value(json_object_get(it, "unit"));
+		if (fu_hs_is_vehicle(json_string_value(json_object_get(it, "hs_code"))) && unit &&
+		    !ocr_snap_unit_known(unit) && json_is_number(json_object_get(it, "qty")))
+			q += json_number_value(json_object_get(it, "qty"));
+	}
+	return q;
+}
+
+static void units_to_vehicles(json_t *items, json_t *conf)
+{
+	for (size_t i = 0; i < json_array_size(items); i++) {
+		json_t *it = json_array_get(items, i);
+		const char *unit = json_string_value(json_object_get(it, "unit"));
+		if (!fu_hs_is_vehicle(json_string_value(json_object_get(it, "hs_code"))) || !unit ||
+		    ocr_snap_unit_known(unit))
+			continue;
+		json_object_set_new(it, "unit", json_string("辆"));
+		char path[64];
+		snprintf(path, sizeof path, "items.%zu.unit", i);
+		confset(conf, path, CONF_UNSURE);
+	}
+}
+
+static void vehicles_by_vins(json_t *out, json_t *conf, json_t *vins, struct item_sums *s, int scanned)
+{
+	size_t nvins = json_array_size(vins);
+	if (!scanned || nvins == 0 || llround(s->vehicles) > 0)
+		return;
+	json_t *items = json_object_get(out, "items");
+	if (json_array_size(items) > 0) {
+		if (llround(misread_vehicle_units(items)) != (long long)nvins)
+			return;
+		units_to_vehicles(items, conf);
+	}
+	s->vehicles = (double)nvins;
+	s->any_vehicle = 1;
+	json_object_set_new(out, "vehicle_count", json_integer((json_int_t)nvins));
+	confset(conf, "vehicle_count", CONF_UNSURE);
+	json_object_set_new(out, "kind", json_string("commodity_vehicle"));
+	confset(conf, "kind", CONF_UNSURE);
+}
+
 /* VINs and vehicles that disagree: a list that is empty where the items
  * count vehicles (unless their list is announced as a separate file), or
  * one of another length, is not sure. */
@@ -1229,8 +1550,8 @@ void fields_derive(json_t *out, json_t *conf, json_t *warnings, const char *rema
 	char *joined = derive_plates(out, conf, warnings, remarks, remarks_conf, scanned, &plates);
 	if (scanned)
 		transport_by_plates(out, plates);
-	json_t *vins = derive_vins(out, conf, warnings, joined ? joined : remarks, remarks_conf, specs, spec_conf,
-		scanned);
+	json_t *vins = derive_vins(out, conf, warnings, joined ? joined : remarks, remarks, remarks_conf, specs,
+		spec_conf, scanned);
 	free(joined);
 	if (scanned) {	/* OCR (issue 4): the VINs and plates of the remarks as the lists settled them */
 		char *tidy = ocr_tidy_codes(rtext, vins, plates);
@@ -1246,6 +1567,7 @@ void fields_derive(json_t *out, json_t *conf, json_t *warnings, const char *rema
 	derive_containers(out, conf, warnings, remarks, rtext, remarks_conf, scanned);
 	struct item_sums sums;
 	derive_item_totals(out, conf, items, scanned, &sums);
+	vehicles_by_vins(out, conf, vins, &sums, scanned);
 	check_vins_against_items(conf, warnings, vins, &sums, rtext);
 	fields_derive_flags(out, conf, scanned);
 	free(rtext);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/utf8.h"
 #include "recognize/form.h"
 #include "recognize/ocr_fix.h"
 #include "recognize/ocr_snap.h"
@@ -1963,19 +1964,37 @@ static void spec_add_line(struct item_ctx *ic, struct sbuf *spec, const char *li
 }
 
 /* The spec row's text: after its label on the label's line, then the lines
- * under it across the table. */
+ * under it across the table. The label's line is taken whole: a wide gap
+ * in it (OCR, issue 13: "11.5T15   长城牌…|VIN:…") cuts it into pieces that
+ * are one line of the row, not lines of their own. */
 static void spec_row_text(struct item_ctx *ic, struct item_band *b, struct sbuf *spec)
 {
 	const struct flabel *lab = b->spec;
 	struct rline L[ITEM_MAX_LINES];
-	size_t n = region_lines(b->p, lab->value_x + 0.01f, lab->y0 - 0.01f, b->p->w, lab->y_end + 0.01f, L, 1,
-		&b->conf);
+	size_t n = region_lines(b->p, lab->value_x + 0.01f, lab->y0 - 0.01f, b->p->w, lab->y_end + 0.01f, L,
+		ITEM_MAX_LINES, &b->conf);
 	n += region_lines(b->p, lab->x0 - lab->size, lab->y_end + 0.1f * lab->size, b->p->w, b->y1, L + n,
 		ITEM_MAX_LINES - n, &b->conf);
 	for (size_t i = 0; i < n; i++)
 		if (!fu_is_blank(sb_str(&L[i].text)))
 			spec_add_line(ic, spec, sb_str(&L[i].text));
 	rlines_free(L, n);
+}
+
+/* OCR (issue 13): a line holding a run of letters and digits as long as a
+ * VIN, or nearly (a spec's "车架号:LFWVG40T7PW617376" on its last line), is
+ * the spec's, never the commodity's name. */
+#define NAME_CODE_RUN_MAX 14	/* letters and digits in a row a name may hold (a model: "CS55PLUS") */
+
+static int holds_code_run(const char *s)
+{
+	size_t run = 0;
+	for (; *s; s++) {
+		run = utf8_is_ascii_alnum((unsigned char)*s) ? run + 1 : 0;
+		if (run > NAME_CODE_RUN_MAX)
+			return 1;
+	}
+	return 0;
 }
 
 /* Name over spec in the name column; the line with '|' is the spec even if
@@ -1994,7 +2013,8 @@ static void item_name_spec(struct item_ctx *ic, struct item_band *b, struct sbuf
 			first_bar = i;
 	for (size_t i = 0; i < n; i++) {
 		int in_spec = first_bar < n ? i >= first_bar : i > 0;
-		if (first_bar == 0 && i > 0 && !strchr(sb_str(&L[i].text), '|') && name->len == 0 && i == n - 1)
+		if (first_bar == 0 && i > 0 && !strchr(sb_str(&L[i].text), '|') && name->len == 0 && i == n - 1 &&
+		    !holds_code_run(sb_str(&L[i].text)))
 			in_spec = 0;	/* swapped: the name came out after the spec */
 		if (cspec)
 			in_spec = i >= n_name;
@@ -2415,10 +2435,7 @@ static void item_region(struct item_band *b, json_t *it, int scanned)
  * counted in 辆 or classified under 8701-8705. */
 static void item_vehicle(json_t *it, const char *hs, const char *spec, double vehicles)
 {
-	static const char *vehicle_hs[] = {"8701", "8702", "8703", "8704", "8705"};
-	int vehicle = !isnan(vehicles);
-	for (size_t i = 0; i < sizeof vehicle_hs / sizeof vehicle_hs[0]; i++)
-		vehicle |= strncmp(hs, vehicle_hs[i], 4) == 0;
+	int vehicle = !isnan(vehicles) || fu_hs_is_vehicle(hs);
 	char brand[128] = "", model[128] = "";
 	if (vehicle)
 		fu_brand_model(spec, brand, sizeof brand, model, sizeof model);

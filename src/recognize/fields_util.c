@@ -843,6 +843,15 @@ int fu_brand_model(const char *spec, char *brand, size_t bcap, char *model, size
 
 static int is_cjk_lead(unsigned char c) { return c >= 0xE4 && c <= 0xE9; }	/* U+4000..U+9FFF */
 
+int fu_hs_is_vehicle(const char *hs)
+{
+	static const char *const vehicle_hs[] = {"8701", "8702", "8703", "8704", "8705"};
+	for (size_t i = 0; hs && i < sizeof vehicle_hs / sizeof vehicle_hs[0]; i++)
+		if (strncmp(hs, vehicle_hs[i], strlen(vehicle_hs[i])) == 0)
+			return 1;
+	return 0;
+}
+
 size_t fu_hs_code_lead(const char *s, char *out, size_t cap)
 {
 	const unsigned char *u = (const unsigned char *)s;

@@ -71,6 +71,9 @@ int fu_parse_qty(const char *text, double *qty, char *unit, size_t unit_cap);
  * (FU_ARITH_NONE: they already agree, or no unique repair). */
 enum fu_arith { FU_ARITH_NONE = 0, FU_ARITH_QTY, FU_ARITH_PRICE, FU_ARITH_TOTAL };
 enum fu_arith fu_repair_price(double *qty, double *price, double *total);
+/* The commodity code classifies vehicles (tractors, buses, cars, trucks,
+ * special vehicles: HS 8701-8705). */
+int fu_hs_is_vehicle(const char *hs);
 /* The commodity code that starts a line of the 商品编号 column: eight to ten
  * digits after a speck or two of punctuation, then the end, a space or an
  * ideograph (the name run into the column). OCR's spaces inside the digits

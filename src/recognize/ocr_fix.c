@@ -12,6 +12,7 @@
 #define VIN_TIE_MARGIN 0.35f	/* two repairs closer than this cannot be told apart */
 #define VIN_DROP_COST 0.3f	/* dropping an end character that looks like a border */
 #define VIN_INSERT_COST 1.2f	/* dropping a character inside */
+#define VIN_DOUBLED_COST 0.5f	/* ... one read twice as two look-alikes ("5S", "I1") */
 #define VIN_HINT_POSITIONS 11	/* the WMI, VDS, check digit, year and plant: what a shipment's VINs share */
 /* issue 13: a character read against the shipment's consensus costs this,
  * so that a look-alike repair agreeing with it wins over a reading whose
@@ -351,6 +352,24 @@ static void vin_plain(const struct token *t, int start, char out[OCR_VIN_LEN + 1
 	out[OCR_VIN_LEN] = 0;
 }
 
+/* Issue 13: the character at k and a neighbour are two different close
+ * look-alikes (tier 1: "375S" for 37S, "LJI15" for LJ15), one glyph read
+ * twice. The same character twice is not: VINs often hold it so. */
+static bool lookalike_pair(char a, char b)
+{
+	if (a == b || !a || !b)
+		return false;
+	for (size_t g = 0; g < sizeof tier1 / sizeof tier1[0]; g++)
+		if (strchr(tier1[g], a) && strchr(tier1[g], b))
+			return true;
+	return false;
+}
+
+static bool read_twice(const struct token *t, int k)
+{
+	return lookalike_pair(t->c[k], t->c[k - 1]) || (k + 1 < t->n && lookalike_pair(t->c[k], t->c[k + 1]));
+}
+
 enum ocr_fix ocr_fix_vin(const char *in, size_t len, const float *conf, const char *hint,
 	char out[OCR_VIN_LEN + 1], float *conf_out)
 {
@@ -396,7 +415,7 @@ enum ocr_fix ocr_fix_vin(const char *in, size_t len, const float *conf, const ch
 	/* one character too many inside: a speck or a split glyph read twice */
 	if (extra == 1)
 		for (int skip = 1; skip < t.n - 1; skip++)
-			vin_align(&t, 0, skip, VIN_INSERT_COST, hint, &s);
+			vin_align(&t, 0, skip, read_twice(&t, skip) ? VIN_DOUBLED_COST : VIN_INSERT_COST, hint, &s);
 	float mc = plain_start >= 0 ? min_conf(t.q + plain_start, OCR_VIN_LEN) : min_conf(t.q, t.n);
 	if (s.best_cost > VIN_BUDGET || s.second_cost - s.best_cost < VIN_TIE_MARGIN) {
 		if (plain_start >= 0)
@@ -438,7 +457,8 @@ bool ocr_vin_wmi_known(const char *vin)
 }
 
 /* The VIN made of the first j characters of wmi and the last 17 - j of
- * token t, when t agrees with wmi's other characters and holds letters. */
+ * token t, when t agrees with wmi's other characters (a digit of them may
+ * be read as its close look-alike) and holds letters. */
 static bool wmi_candidate(const struct token *t, const char *wmi, int j, char out[OCR_VIN_LEN + 1])
 {
 	int from = t->n - (OCR_VIN_LEN - j), letters = 0;
@@ -447,9 +467,12 @@ static bool wmi_candidate(const struct token *t, const char *wmi, int j, char ou
 	memcpy(out, wmi, (size_t)j);
 	memcpy(out + j, t->c + from, (size_t)(OCR_VIN_LEN - j));
 	out[OCR_VIN_LEN] = 0;
-	for (int i = j; i < WMI_LEN; i++)
+	for (int i = j; i < WMI_LEN; i++) {
+		if (wmi[i] >= '0' && wmi[i] <= '9' && lookalike_pair(out[i], wmi[i]))
+			out[i] = wmi[i];	/* a digit of the code read as a letter: "COV8…" for C0V8… */
 		if (out[i] != wmi[i])
 			return false;
+	}
 	for (int i = WMI_LEN; i < WMI_LETTERS_END; i++)
 		letters += out[i] >= 'A' && out[i] <= 'Z';
 	return letters >= WMI_MIN_LETTERS;
@@ -530,8 +553,8 @@ static bool prefix_at(const char *run, size_t len, size_t i, const char *prefix,
 	if (i + plen > len)
 		return false;
 	int miss = 0;
-	for (size_t k = 0; k < plen; k++)
-		miss += prefix[k] != '?' && prefix[k] != run[i + k];
+	for (size_t k = 0; k < plen; k++)	/* a close look-alike is no miss (issue 13: "1COV8PGG" for LC0V8PGG) */
+		miss += prefix[k] != '?' && prefix[k] != run[i + k] && !lookalike_pair(prefix[k], run[i + k]);
 	return miss <= VIN_PREFIX_MISS;
 }
 

@@ -722,6 +722,14 @@ static json_t *derive_as(const char *remarks, double vehicles, json_t **conf, in
 	return out;
 }
 
+static int list_holds(json_t *list, const char *s)
+{
+	for (size_t i = 0; i < json_array_size(list); i++)
+		if (strcmp(json_string_value(json_array_get(list, i)), s) == 0)
+			return 1;
+	return 0;
+}
+
 static void derived_lists(void **state)
 {
 	(void)state;
@@ -1259,6 +1267,220 @@ static void ocr_spec_row_across(void **state)
 	rec_doc_free(&doc);
 }
 
+/* OCR (issue 13): a spec row whose line OCR cut at a wide gap holds its
+ * VINs after the gap, each cut by a space in its turn ("LFWCCAWV
+ * XPL147260"), one with a look-alike (B for 8): the row is read whole, the
+ * VINs joined and checked against the shipment's prefix, none sure. */
+static void ocr_spec_row_vins_cut(void **state)
+{
+	(void)state;
+	static const char *const items[][9] = {
+		{"1", "8704223000", "载货汽车", "", "3辆", "21000", "63000.00", "3辆",
+			"规格型号(申报要素):1|3|载货|柴油|3.0L"},
+	};
+	struct rec_doc doc;
+	build_ruled_scan(&doc, items, 1);
+	struct rec_page *p = &doc.pages[0];
+	float y = -1;
+	for (size_t i = 0; i < p->n_glyphs; i++)
+		if (p->glyphs[i].cp == 0x89C4)	/* 规 */
+			y = p->glyphs[i].y0;
+	assert_true(y > 0);
+	glyph_conf = 0.8f;
+	put(p, 300, y, "江淮牌|帅铃Q6|新车|车架号:LFWCCAWV XPL147260 LFWCCAWV 9PL147265 LFWCCAWV 4PL14726B");
+	glyph_conf = 1.0f;
+	json_t *o = read_doc(&doc);
+	json_t *it = json_array_get(json_object_get(o, "items"), 0);
+	assert_non_null(strstr(json_string_value(json_object_get(it, "spec")), "江淮牌"));
+	static const char *const want[] = {"LFWCCAWVXPL147260", "LFWCCAWV9PL147265", "LFWCCAWV4PL147268"};
+	json_t *vins = json_object_get(o, "vins"), *conf = json_object_get(o, "confidence");
+	assert_int_equal(json_array_size(vins), 3);
+	for (size_t i = 0; i < 3; i++) {
+		assert_string_equal(json_string_value(json_array_get(vins, i)), want[i]);
+		char key[16];
+		snprintf(key, sizeof key, "vins.%zu", i);
+		assert_true(json_number_value(json_object_get(conf, key)) < 0.9);
+	}
+	assert_int_equal(json_integer_value(json_object_get(o, "vehicle_count")), 3);
+	json_decref(o);
+	rec_doc_free(&doc);
+}
+
+/* OCR (issue 13): VINs cut by a space, a stroke or a line break are joined on a scan
+ * only where the pieces make whole VINs that pass their check digit; a
+ * text layer's cut VINs, whole VINs side by side and pieces that make no
+ * VIN stay as they are. */
+static void ocr_vins_cut_joined(void **state)
+{
+	(void)state;
+	json_t *conf, *o = derive_as("车架号:LFW TPU6W5SH755911 L[FWTPU6WXSH755919 LFWTPU6W3SH755\n924", 3, &conf, 1);
+	json_t *vins = json_object_get(o, "vins");
+	assert_int_equal(json_array_size(vins), 3);
+	assert_true(list_holds(vins, "LFWTPU6W5SH755911") && list_holds(vins, "LFWTPU6WXSH755919"));
+	for (size_t i = 0; i < 3; i++) {
+		char key[16];
+		snprintf(key, sizeof key, "vins.%zu", i);
+		assert_true(json_number_value(json_object_get(conf, key)) < 0.9);
+	}
+	json_decref(o);
+	json_decref(conf);
+	o = derive_as("车架号:LFW TPU6W5SH755911", 1, &conf, 0);	/* a text layer */
+	assert_int_equal(json_array_size(json_object_get(o, "vins")), 0);
+	json_decref(o);
+	json_decref(conf);
+	o = derive_as("车架号:LFW TPU6W5SH755912 LFWTPU6W3SH755924", 2, &conf, 1);	/* fails its check */
+	vins = json_object_get(o, "vins");
+	assert_int_equal(json_array_size(vins), 1);
+	assert_string_equal(json_string_value(json_array_get(vins, 0)), "LFWTPU6W3SH755924");
+	json_decref(o);
+	json_decref(conf);
+}
+
+/* OCR (issue 13): a table stroke inside a run of VINs ("…924L[FWTPU6W…")
+ * and the label run into a VIN ("VINILZG…", its colon read as I) are taken
+ * off for the second reading; the VINs come out below sure. */
+static void ocr_vins_unglued(void **state)
+{
+	(void)state;
+	json_t *conf, *o = derive_as("VINILZGWDNW33SL390096,LZGWDNW37SL390103", 2, &conf, 1);
+	json_t *vins = json_object_get(o, "vins");
+	assert_int_equal(json_array_size(vins), 2);
+	assert_true(list_holds(vins, "LZGWDNW33SL390096") && list_holds(vins, "LZGWDNW37SL390103"));
+	json_decref(o);
+	json_decref(conf);
+	o = derive_as("VIN:LFWTPU6W5SH755911LFWTPU6W3SH755924L[FWTPU6W0SH755928", 3, &conf, 1);
+	vins = json_object_get(o, "vins");
+	assert_int_equal(json_array_size(vins), 3);
+	for (size_t i = 0; i < 3; i++) {
+		char key[16];
+		snprintf(key, sizeof key, "vins.%zu", i);
+		assert_true(json_number_value(json_object_get(conf, key)) < 0.9);
+	}
+	assert_true(list_holds(vins, "LFWTPU6W0SH755928"));
+	json_decref(o);
+	json_decref(conf);
+}
+
+/* OCR (issue 13): on a scan, text of no known maker that passes the check
+ * digit by chance (Kazakh plates run together) and shares nothing of the
+ * shipment's model part is no VIN; a known maker's code misread ("UL1W8G…"
+ * among LJ1W8G…, ocr_vin_by_shipment) is kept. */
+static void ocr_vin_stray(void **state)
+{
+	(void)state;
+	json_t *conf, *o = derive_as("VIN:LS5X9C883RG639877,LS5X9C887RG639879,LS5X9C889RG639883 "
+		"车牌:1318CCR02130FNB17挂", 3, &conf, 1);
+	json_t *vins = json_object_get(o, "vins");
+	assert_int_equal(json_array_size(vins), 3);
+	assert_false(list_holds(vins, "1318CCR02130FNB17"));
+	json_decref(o);
+	json_decref(conf);
+}
+
+/* OCR (issue 13): a scan whose items count no vehicle while VINs were
+ * read: a car item's misread unit ("4妈") becomes 辆 when its quantity is
+ * the number of VINs (not when it is another); with no item at all, the
+ * VINs tell the count and the kind. Neither is sure. */
+static json_t *derive_items(json_t *items, const char *remarks, json_t **conf)
+{
+	json_t *out = json_pack("{s:s,s:s}", "transport_name", "新F12345", "supervision_mode_code", "0110");
+	*conf = json_pack("{s:f}", "supervision_mode_code", 0.97);
+	json_t *warnings = json_array();
+	fields_derive(out, *conf, warnings, remarks, "", 0.8f, items, "", "", 0.8f, 1);
+	json_decref(warnings);
+	return out;
+}
+
+static void ocr_vehicles_by_vins(void **state)
+{
+	(void)state;
+	static const char *remarks = "VIN:LJ1TW7LS2SW296877,LJ1TW7LS8SW296883,LJ1TW7LSXSW296884";
+	json_t *conf, *o = derive_items(json_pack("[{s:i,s:s,s:f,s:s,s:f,s:s,s:n}]", "no", 1, "hs_code",
+		"8703234190", "qty", 3.0, "unit", "妈", "total", 100.0, "currency", "USD", "_vehicles"), remarks, &conf);
+	assert_int_equal(json_integer_value(json_object_get(o, "vehicle_count")), 3);
+	assert_true(json_number_value(json_object_get(conf, "vehicle_count")) < 0.9);
+	assert_string_equal(json_string_value(json_object_get(o, "kind")), "commodity_vehicle");
+	json_t *it = json_array_get(json_object_get(o, "items"), 0);
+	assert_string_equal(json_string_value(json_object_get(it, "unit")), "辆");
+	assert_true(json_number_value(json_object_get(conf, "items.0.unit")) < 0.9);
+	json_decref(o);
+	json_decref(conf);
+	o = derive_items(json_pack("[{s:i,s:s,s:f,s:s,s:f,s:s,s:n}]", "no", 1, "hs_code", "8703234190", "qty", 4.0,
+		"unit", "妈", "total", 100.0, "currency", "USD", "_vehicles"), remarks, &conf);	/* 4 is not 3 */
+	assert_int_equal(json_integer_value(json_object_get(o, "vehicle_count")), 0);
+	json_decref(o);
+	json_decref(conf);
+	o = derive_items(json_array(), remarks, &conf);	/* the table not found */
+	assert_int_equal(json_integer_value(json_object_get(o, "vehicle_count")), 3);
+	assert_true(json_number_value(json_object_get(conf, "vehicle_count")) < 0.9);
+	assert_string_equal(json_string_value(json_object_get(o, "kind")), "commodity_vehicle");
+	assert_true(json_number_value(json_object_get(conf, "kind")) < 0.9);
+	json_decref(o);
+	json_decref(conf);
+}
+
+/* OCR (issue 13): a VIN that fails its check digit is repaired only where
+ * it shares the shipment's maker and model prefix: beside another VIN of
+ * another prefix ("LFW7PU6W…" next to LFWTPU6W…) it is not; alone, only with
+ * a known maker's code (XTA is none of them); a glyph read twice
+ * ("LJI15…") is dropped; a run's piece that lost its maker's code at the
+ * cut ("…LC0V8PGG2NX656344" then "COV8PGG4NX656345") gets it back from
+ * the VIN before. None of the repaired is sure. */
+static void ocr_vin_repair_by_prefix(void **state)
+{
+	(void)state;
+	json_t *conf, *o = derive_as("VIN:LFWTPU6W5SH7559I1", 1, &conf, 1);	/* alone, a known maker */
+	json_t *vins = json_object_get(o, "vins");
+	assert_int_equal(json_array_size(vins), 1);
+	assert_string_equal(json_string_value(json_array_get(vins, 0)), "LFWTPU6W5SH755911");
+	assert_true(json_number_value(json_object_get(conf, "vins.0")) < 0.9);
+	json_decref(o);
+	json_decref(conf);
+	o = derive_as("VIN:XTA21099ZR1234567", 1, &conf, 1);	/* alone, a maker not known */
+	assert_int_equal(json_array_size(json_object_get(o, "vins")), 0);
+	json_decref(o);
+	json_decref(conf);
+	o = derive_as("VIN:LJI15PN3H2RL885583", 1, &conf, 1);	/* one glyph read twice */
+	vins = json_object_get(o, "vins");
+	assert_int_equal(json_array_size(vins), 1);
+	assert_string_equal(json_string_value(json_array_get(vins, 0)), "LJ15PN3H2RL885583");
+	assert_true(json_number_value(json_object_get(conf, "vins.0")) < 0.9);
+	json_decref(o);
+	json_decref(conf);
+	o = derive_as("VIN:LC0V8PGG2NX656344]COV8PGG4NX656345LC0V8PGG6NX656346", 3, &conf, 1);
+	vins = json_object_get(o, "vins");
+	assert_int_equal(json_array_size(vins), 3);
+	assert_string_equal(json_string_value(json_array_get(vins, 1)), "LC0V8PGG4NX656345");
+	assert_true(json_number_value(json_object_get(conf, "vins.1")) < 0.9);
+	json_decref(o);
+	json_decref(conf);
+}
+
+/* OCR (issue 13): the name column's lines read with the commodity's name
+ * lost into the spec's first line: the last line, holding a VIN
+ * ("车架号:LFWVG40T7PW617376"), is the spec's, not the name come out after
+ * it; its VIN is read. */
+static void ocr_spec_vin_line_not_name(void **state)
+{
+	(void)state;
+	static const char *const items[][9] = {
+		{"1", "8703234190", "1|3|载人|汽油|1.5T", "车架号:LFWVG40T7PW617376", "1辆", "23822", "23822.00", "1辆",
+			""},
+	};
+	struct rec_doc doc;
+	build_ruled_scan(&doc, items, 1);
+	json_t *o = read_doc(&doc);
+	json_t *it = json_array_get(json_object_get(o, "items"), 0);
+	assert_non_null(strstr(json_string_value(json_object_get(it, "spec")), "LFWVG40T7PW617376"));
+	const char *name = json_string_value(json_object_get(it, "name"));
+	assert_true(name == NULL || strstr(name, "LFWVG40T7PW617376") == NULL);
+	json_t *vins = json_object_get(o, "vins");
+	assert_int_equal(json_array_size(vins), 1);
+	assert_string_equal(json_string_value(json_array_get(vins, 0)), "LFWVG40T7PW617376");
+	json_decref(o);
+	rec_doc_free(&doc);
+}
+
 /* OCR (issue 13): a total two misreads away from quantity × price as
  * printed takes the product; one a point away in magnitude (the price's
  * point lost) or far from it stays. */
@@ -1530,6 +1752,13 @@ int main(void)
 		cmocka_unit_test(number_specked),
 		cmocka_unit_test(ocr_header_labels_by_order),
 		cmocka_unit_test(ocr_spec_row_across),
+		cmocka_unit_test(ocr_spec_row_vins_cut),
+		cmocka_unit_test(ocr_vins_cut_joined),
+		cmocka_unit_test(ocr_vins_unglued),
+		cmocka_unit_test(ocr_vehicles_by_vins),
+		cmocka_unit_test(ocr_vin_stray),
+		cmocka_unit_test(ocr_vin_repair_by_prefix),
+		cmocka_unit_test(ocr_spec_vin_line_not_name),
 		cmocka_unit_test(total_by_product),
 		cmocka_unit_test(ocr_orphan_first_row),
 		cmocka_unit_test(ocr_combined_total_lost),

@@ -74,6 +74,22 @@ static void test_vin_borders(void **state)
 	assert_string_equal(out, "LFWNXRV55TA551618");
 }
 
+/* Issue 13: one glyph read twice as two different look-alikes ("5S",
+ * "I1") inside a VIN: that character is the one dropped, below sure; a
+ * character doubled as itself earns no such preference. */
+static void test_vin_read_twice(void **state)
+{
+	char out[OCR_VIN_LEN + 1];
+	float conf;
+	assert_int_equal(vin("LZGWDNW375SL390103", NULL, out, &conf), OCR_FIX_REPAIRED);
+	assert_string_equal(out, "LZGWDNW37SL390103");
+	assert_true(conf < 0.9f);
+	assert_int_equal(vin("LJI15PN3H2RL885583", NULL, out, &conf), OCR_FIX_REPAIRED);
+	assert_string_equal(out, "LJ15PN3H2RL885583");
+	assert_true(conf < 0.9f);
+	assert_int_equal(vin("LJ15PN3H2RL8855583", NULL, out, &conf), OCR_FIX_FAILED);
+}
+
 static void test_vin_hint(void **state)
 {
 	char out[OCR_VIN_LEN + 1];
@@ -307,6 +323,11 @@ static void test_vin_run_starts(void **state)
 	n = ocr_vin_run_starts(run, strlen(run), "LFWF19C0?PX6155??", st, 8);
 	assert_int_equal(n, 2);
 	assert_int_equal(st[1], 17);
+	/* issue 13: two close look-alikes where it recurs (1 for L, O for 0) are no misses */
+	run = "COV8PGG2NX6563441COV8PGG4NX656345";
+	n = ocr_vin_run_starts(run, strlen(run), "LC0V8PGG?????????", st, 8);
+	assert_int_equal(n, 2);
+	assert_int_equal(st[1], 16);
 	/* one VIN alone is no run */
 	assert_int_equal(ocr_vin_run_starts("LFWF19C01PX615590", 17, NULL, st, 8), 0);
 }
@@ -930,6 +951,7 @@ int main(void)
 		cmocka_unit_test(test_vin_exact),
 		cmocka_unit_test(test_vin_lookalikes),
 		cmocka_unit_test(test_vin_borders),
+		cmocka_unit_test(test_vin_read_twice),
 		cmocka_unit_test(test_vin_hint),
 		cmocka_unit_test(test_vin_unfixable),
 		cmocka_unit_test(test_vin_against_consensus),
