@@ -1,10 +1,12 @@
 /* Declaration-wide fields derived from the remarks, the transport name and
  * the items: plates, VINs, seals, containers, counts, totals, kind. */
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/log.h"
 #include "recognize/fields_util.h"
 #include "recognize/form.h"
 #include "recognize/ocr_agree.h"
@@ -484,7 +486,8 @@ static char *close_spaced_containers(const char *text, int scanned)
 static int is_sep_cp(uint32_t cp)
 {
 	return cp == ' ' || cp == '\n' || cp == '/' || cp == ',' || cp == ';' || cp == ':' || cp == 0x3001 ||
-		cp == 0x3002 || cp == '(' || cp == ')' || cp == 0xFF0C || cp == 0xFF1B || cp == 0xFF1A;
+		cp == 0x3002 || cp == '(' || cp == ')' || cp == 0xFF0C || cp == 0xFF1B || cp == 0xFF1A ||
+		cp == '.';	/* issue 13: "新D46205. 陕E7584挂": a comma read as a full stop */
 }
 
 /* The plate inside token s (upper-cased): the whole token, or its tail after
@@ -741,6 +744,64 @@ static char *remarks_for_plates(const char *remarks)
 	return joined;
 }
 
+/* Issue 13: the plates of the transport name and of text (the remarks,
+ * OCR: made ready) in order; OCR: a plate whose province was read as an
+ * ideograph of no province takes the one the list's other plates with its
+ * letter give (ocr_tidy_plate_unknown_provinces). */
+static json_t *plates_of(const char *tname, const char *text, int scanned, int *trucks)
+{
+	json_t *plates = json_array();
+	*trucks = 0;
+	if (tname)
+		plates_from(tname, plates, trucks, 0);
+	plates_from(text, plates, trucks, 1);
+	if (!scanned)
+		return plates;
+	char *more = ocr_tidy_plate_unknown_provinces(text, plates);
+	if (strcmp(more, text) != 0) {
+		json_decref(plates);
+		plates = json_array();
+		*trucks = 0;
+		if (tname)
+			plates_from(tname, plates, trucks, 0);
+		plates_from(more, plates, trucks, 1);
+	}
+	free(more);
+	return plates;
+}
+
+/* A plate as printed in s (spaces aside): OCR read it so, no rule made it. */
+static bool printed_in(const char *s, const char *plate)
+{
+	if (!s)
+		return false;
+	char *flat = fu_collapse(s);
+	size_t o = 0;
+	for (size_t i = 0; flat[i]; i++)
+		if (flat[i] != ' ')
+			flat[o++] = flat[i];
+	flat[o] = '\0';
+	bool in = strstr(flat, plate) != NULL;
+	free(flat);
+	return in;
+}
+
+#define CONF_PLATE_REPAIRED 0.7	/* OCR: a plate a rule put right (read so neither in the remarks nor the name) */
+
+/* Each plate's confidence: pc, or below sure where OCR read it otherwise
+ * than it is kept (a rule put it right). */
+static double *plates_conf(const json_t *plates, double pc, const char *remarks, const char *tname, int scanned)
+{
+	size_t n = json_array_size(plates);
+	double *each = xmalloc((n ? n : 1) * sizeof *each);
+	for (size_t i = 0; i < n; i++) {
+		const char *p = json_string_value(json_array_get(plates, i));
+		bool as_read = !scanned || printed_in(remarks, p) || printed_in(tname, p);
+		each[i] = as_read ? pc : fmin(pc, CONF_PLATE_REPAIRED);
+	}
+	return each;
+}
+
 #define CONF_AGREE_TAKEN 0.8	/* a transport name the remarks' copy of its plates put right */
 #define CONF_AGREE_MENDED 0.7	/* ... that both copies, each misread, agree on within a character */
 
@@ -787,20 +848,25 @@ static char *derive_plates(json_t *out, json_t *conf, json_t *warnings, const ch
 	int scanned, json_t **plates_out)
 {
 	char *joined = scanned ? remarks_for_plates(remarks) : NULL;
-	enum ocr_agree agreed = agree_transport(out, conf, joined ? joined : remarks, scanned);
+	char *apart = scanned ? ocr_tidy_plates_apart(joined) : NULL;	/* issue 13: "豫B54010本批" */
+	const char *ptext = apart ? apart : remarks;
+	const char *tname_read = json_string_value(json_object_get(out, "transport_name"));
+	char *tname_as_read = tname_read ? xstrdup(tname_read) : NULL;
+	enum ocr_agree agreed = agree_transport(out, conf, ptext, scanned);
 	const char *tname = json_string_value(json_object_get(out, "transport_name"));
-	json_t *plates = json_array();
-	int trucks = 0;
-	if (tname) {
-		plates_from(tname, plates, &trucks, 0);
+	if (tname)
 		check_transport_name(tname, warnings);
-	}
-	plates_from(joined ? joined : remarks, plates, &trucks, 1);
+	int trucks = 0;
+	json_t *plates = plates_of(tname, ptext, scanned, &trucks);
 	json_object_set_new(out, "plates", plates);
 	double pc = remarks_conf * CONF_SURE;
 	if (agreed == OCR_AGREE_CONFLICT || agreed == OCR_AGREE_MENDED)	/* the list holds a plate told apart */
 		pc = fmin(pc, agreed == OCR_AGREE_CONFLICT ? CONF_UNSURE : CONF_AGREE_MENDED);
-	conf_list(conf, "plates", plates, pc, NULL);
+	double *each = plates_conf(plates, pc, remarks, tname_as_read, scanned);
+	conf_list(conf, "plates", plates, pc, each);
+	free(each);
+	free(tname_as_read);
+	free(apart);
 	json_object_set_new(out, "truck_count", json_integer(trucks));
 	confset(conf, "truck_count", remarks_conf * CONF_SURE);
 	*plates_out = plates;

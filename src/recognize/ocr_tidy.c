@@ -141,9 +141,11 @@ static size_t leaked_label_end(const struct cps *t)
 	uint32_t v[TIDY_MAX_TOKEN];
 	size_t pos[TIDY_MAX_TOKEN], n = 0;
 	for (size_t i = 0; i < t->n && n < TIDY_MAX_TOKEN; i++)
-		if (!is_space(t->v[i])) {
-			pos[n] = i;
+		if (!is_space(t->v[i]) && !(n && utf8_is_han(t->v[i]) && v[n - 1] == t->v[i])) {
+			pos[n] = i;	/* issue 13: an ideograph OCR read twice ("码码及及") counts once */
 			v[n++] = t->v[i];
+		} else if (n && !is_space(t->v[i])) {
+			pos[n - 1] = i;
 		}
 	size_t end = 0;
 	int best = 4;	/* at most three misreads in seven */
@@ -303,6 +305,85 @@ static size_t misread_key_at(const struct cps *t, size_t i, const struct cps *ke
 	return found;
 }
 
+/* The ideograph nearest before (dir -1) or after (dir +1) t->v[i], spaces
+ * aside, is one. */
+static bool han_beside(const struct cps *t, size_t i, int dir)
+{
+	for (size_t j = i; dir < 0 ? j > 0 : j + 1 < t->n;) {
+		j = dir < 0 ? j - 1 : j + 1;
+		if (!is_space(t->v[j]))
+			return utf8_is_han(t->v[j]);
+	}
+	return false;
+}
+
+/* Issue 13: a full stop between two ideographs ("新车. 未办理"): Chinese
+ * text never holds the ASCII one; OCR reads so the comma of a sentence. */
+static void tidy_han_stops(struct cps *t)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (t->v[i] == '.' && han_beside(t, i, -1) && han_beside(t, i, 1))
+			t->v[i] = 0xFF0C;	/* ， */
+}
+
+static bool is_label_char(uint32_t c)
+{
+	return utf8_is_han(c) || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
+static bool is_colon_mark(uint32_t c)
+{
+	return c == ':' || c == 0xFF1A;
+}
+
+#define TIDY_LABEL_MIN 2	/* characters of a label that OCR read twice over */
+
+/* The label ending in a colon at t->v[i] (letters or ideographs, at least
+ * TIDY_LABEL_MIN, no such character before): its length with the colon, or 0. */
+static size_t label_at(const struct cps *t, size_t i)
+{
+	if (i > 0 && is_label_char(t->v[i - 1]))
+		return 0;
+	size_t e = i;
+	while (e < t->n && is_label_char(t->v[e]))
+		e++;
+	return e - i >= TIDY_LABEL_MIN && e < t->n && is_colon_mark(t->v[e]) ? e + 1 - i : 0;
+}
+
+/* Issue 13: a label and its colon read twice ("VIN:VIN:LFN…"): once. */
+static void drop_doubled_labels(struct cps *t)
+{
+	size_t o = 0;
+	for (size_t i = 0; i < t->n;) {
+		size_t n = label_at(t, i), j = i + n;
+		while (n && j < t->n && is_space(t->v[j]))
+			j++;
+		if (n && j + n <= t->n && label_at(t, j) == n && !memcmp(t->v + i, t->v + j, (n - 1) * sizeof *t->v)) {
+			i = j;	/* the first copy goes */
+			continue;
+		}
+		t->v[o++] = t->v[i++];
+	}
+	t->n = o;
+}
+
+static bool is_stray_mark(uint32_t c)
+{
+	return c == '.' || c == ',' || c == '-' || c == '_' || c == '~' || c == 0x3002 || c == 0xFF0C ||
+		c == 0x3001 || c == '|';
+}
+
+/* Issue 13: marks alone at the end of the remarks, after a space (" . -"):
+ * specks of the cell's border, no text. */
+static void drop_trailing_marks(struct cps *t)
+{
+	size_t e = t->n;
+	while (e > 0 && (is_space(t->v[e - 1]) || is_stray_mark(t->v[e - 1])))
+		e--;
+	if (e < t->n && is_space(t->v[e]))	/* the marks stand apart from the text */
+		t->n = e;
+}
+
 char *ocr_tidy_remarks(const char *text)
 {
 	struct cps t = decode(text), out = {0};
@@ -348,6 +429,9 @@ char *ocr_tidy_remarks(const char *text)
 	}
 	for (size_t k = 0; k < N_KEYS; k++)
 		free(keys[k].v);
+	tidy_han_stops(&out);
+	drop_doubled_labels(&out);
+	drop_trailing_marks(&out);
 	char *s = encode(&out);
 	free(t.v);
 	free(out.v);
@@ -1040,11 +1124,18 @@ static uint32_t province_read_as(uint32_t cp)
 	return 0;
 }
 
+/* The letter after a Chinese plate's province read as a digit (a digit
+ * never stands there): B read 8 or 6; 0 when c is no such misread. */
+static uint32_t plate_letter_misread(uint32_t c)
+{
+	return c == '8' || c == '6' ? 'B' : 0;
+}
+
 /* The length of a Chinese plate's letters and digits at t[i] (its letter
- * may be read 8 for B), or 0. */
+ * may be read 8 or 6 for B), or 0. */
 static size_t cn_plate_tail(const struct cps *t, size_t i)
 {
-	if (i >= t->n || !(is_upper(t->v[i]) || t->v[i] == '8'))
+	if (i >= t->n || !(is_upper(t->v[i]) || plate_letter_misread(t->v[i])))
 		return 0;
 	size_t e = i + 1;
 	while (e < t->n && is_alnum(t->v[e]))
@@ -1071,7 +1162,7 @@ static uint32_t plate_province(const struct cps *t, size_t i)
 }
 
 /* The plate at t[i] (its province maybe misread) put into out without the
- * spaces OCR left inside it, its letter B read 8 (or B read twice, "8B")
+ * spaces OCR left inside it, its letter B read 8 or 6 (or B read twice, "8B")
  * put right; returns where the text goes on, or i when no plate starts at
  * t[i]. */
 static size_t repair_plate_at(const struct cps *t, size_t i, struct cps *out)
@@ -1086,7 +1177,7 @@ static size_t repair_plate_at(const struct cps *t, size_t i, struct cps *out)
 	if (!prov || !n)
 		return i;
 	cps_push(out, prov);
-	cps_push(out, t->v[j] == '8' ? 'B' : t->v[j]);
+	cps_push(out, plate_letter_misread(t->v[j]) ? plate_letter_misread(t->v[j]) : t->v[j]);
 	cps_append(out, t->v + j + 1, n - 1);
 	size_t mark = n == TIDY_TRAILER_DIGITS + 1 ? misread_trailer_mark(t, j + n) : 0;
 	if (!mark)
@@ -1106,6 +1197,97 @@ char *ocr_tidy_plate_provinces(const char *text)
 			cps_push(&out, t.v[i++]);
 		else
 			i = next;
+	}
+	char *s = encode(&out);
+	free(t.v);
+	free(out.v);
+	return s;
+}
+
+/* ---- a Chinese plate's province unread ---- */
+
+#define TIDY_CN_DIGITS 5	/* a Chinese plate's digits after its letter (a lorry) */
+
+/* The province all Chinese plates of the list with this letter after their
+ * province share; 0 when none has it or they differ. */
+static uint32_t province_of_letter(const json_t *plates, uint32_t letter)
+{
+	uint32_t prov = 0;
+	bool differ = false;
+	for (size_t k = 0; k < json_array_size(plates); k++) {
+		struct cps p = decode(json_string_value(json_array_get(plates, k)));
+		if (p.n >= 2 && plate_is_province(p.v[0]) && p.v[1] == letter) {
+			differ = differ || (prov && prov != p.v[0]);
+			prov = p.v[0];
+		}
+		free(p.v);
+	}
+	return differ ? 0 : prov;
+}
+
+/* The length of a Chinese plate's letter and digits at t[i]: a letter,
+ * four digits and 挂 (or 持 read for it; spaces before it), or a letter and
+ * five digits, with no letter or digit after; 0 otherwise. */
+static size_t cn_tail_strict(const struct cps *t, size_t i)
+{
+	if (i >= t->n || !is_upper(t->v[i]))
+		return 0;
+	size_t d = strspn_digits(t->v + i + 1, t->n - i - 1), e = i + 1 + d;
+	size_t m = e;
+	while (m < t->n && is_space(t->v[m]))
+		m++;
+	if (d == TIDY_TRAILER_DIGITS && m < t->n && (t->v[m] == 0x6302 /* 挂 */ || t->v[m] == 0x6301 /* 持 */))
+		return m + 1 - i;
+	return d == TIDY_CN_DIGITS && (e == t->n || !is_alnum(t->v[e])) ? d + 1 : 0;
+}
+
+/* An ideograph standing alone where a plate's province stands: at the
+ * start or after a separator (spaces aside), itself no province, no end of
+ * a key and no trailer's mark. */
+static bool stray_province_at(const struct cps *t, size_t i)
+{
+	uint32_t c = t->v[i];
+	if (!utf8_is_han(c) || plate_is_province(c) || ends_a_key(c) || c == 0x6302 || c == 0x6301)
+		return false;
+	size_t o = i;
+	while (o > 0 && is_space(t->v[o - 1]))
+		o--;
+	return o == 0 || is_separator(t->v[o - 1]);
+}
+
+char *ocr_tidy_plate_unknown_provinces(const char *text, const json_t *plates)
+{
+	struct cps t = decode(text), out = {0};
+	for (size_t i = 0; i < t.n;) {
+		size_t j = i + 1, n = 0;
+		while (j < t.n && is_space(t.v[j]))
+			j++;
+		uint32_t prov = 0;
+		if (stray_province_at(&t, i) && (n = cn_tail_strict(&t, j)) != 0 &&
+		    (prov = province_of_letter(plates, t.v[j])) != 0) {
+			cps_push(&out, prov);
+			for (size_t k = j; k < j + n; k++)
+				if (!is_space(t.v[k]))
+					cps_push(&out, t.v[k]);
+			i = j + n;
+		} else {
+			cps_push(&out, t.v[i++]);
+		}
+	}
+	char *s = encode(&out);
+	free(t.v);
+	free(out.v);
+	return s;
+}
+
+char *ocr_tidy_plates_apart(const char *text)
+{
+	struct cps t = decode(text), out = {0};
+	for (size_t i = 0; i < t.n; i++) {
+		cps_push(&out, t.v[i]);
+		if (is_alnum(t.v[i]) && i + 1 < t.n && utf8_is_han(t.v[i + 1]) && t.v[i + 1] != 0x6302 /* 挂 */ &&
+		    t.v[i + 1] != 0x6301 /* 持 */)
+			cps_push(&out, ' ');
 	}
 	char *s = encode(&out);
 	free(t.v);

@@ -213,6 +213,52 @@ static void test_trailers_and_regions(void **state)
 	json_decref(r);
 }
 
+/* Issue 13: the letter after a province read 6 or 8 (a digit never stands there). */
+static void test_plate_letter_as_digit(void **state)
+{
+	(void)state;
+	check(ocr_tidy_plate_provinces("陕E25871,玖62367持新B10810"), "陕E25871,豫B2367挂新B10810");
+	check(ocr_tidy_plate_provinces("新F42404、 新686812、"), "新F42404、 新B86812、");
+	/* a number after a province's word, or too long for a plate: left alone */
+	check(ocr_tidy_plate_provinces("新车6台 新6123456789"), "新车6台 新6123456789");
+}
+
+/* Issue 13: a province read as an ideograph of no province, given by the
+ * other plates with the same letter when they agree. */
+static void test_plate_unknown_provinces(void **state)
+{
+	(void)state;
+	json_t *plates = json_pack("[s,s,s]", "豫B97715", "新D46205", "豫B54010");
+	check(ocr_tidy_plate_unknown_provinces("豫B97715, 耶 B5569挂 ,新D46205", plates),
+		"豫B97715, 豫B5569挂 ,新D46205");
+	check(ocr_tidy_plate_unknown_provinces("豫B97715. 坎B5569 持 .新D46205", plates), "豫B97715. 豫B5569持 .新D46205");
+	check(ocr_tidy_plate_unknown_provinces("车辆：跌 D41603", plates), "车辆：新D41603");
+	/* no plate with that letter, plates that differ, a word, a key's end, no plate form: left alone */
+	check(ocr_tidy_plate_unknown_provinces("打A1487挂", plates), "打A1487挂");
+	json_t *mixed = json_pack("[s,s]", "豫B97715", "新B10810");
+	check(ocr_tidy_plate_unknown_provinces("队 B2367挂", mixed), "队 B2367挂");
+	json_decref(mixed);
+	check(ocr_tidy_plate_unknown_provinces("本批B12345 车号 B12345 ,队B123456 ,队B1234", plates),
+		"本批B12345 车号 B12345 ,队B123456 ,队B1234");
+	json_decref(plates);
+	check(ocr_tidy_plates_apart("豫B54010本批车辆,新F1234挂,新F1234持"), "豫B54010 本批车辆,新F1234挂,新F1234持");
+}
+
+/* Issue 13: the remarks' punctuation: a full stop between ideographs, a
+ * label read twice, specks after the text. */
+static void test_remarks_punctuation(void **state)
+{
+	(void)state;
+	check(ocr_tidy_remarks("本批车辆均为新车. 未办理注册登记"), "本批车辆均为新车， 未办理注册登记");
+	check(ocr_tidy_remarks("单价12.5 美元 N.M"), "单价12.5 美元 N.M");
+	check(ocr_tidy_remarks("登记 VIN:VIN:LFN9MK3E1RM548778"), "登记 VIN:LFN9MK3E1RM548778");
+	check(ocr_tidy_remarks("司机：王伟 司机：李勇"), "司机：王伟 司机：李勇");
+	check(ocr_tidy_remarks("运输车辆：新B62766、新F4279挂 . -"), "运输车辆：新B62766、新F4279挂");
+	check(ocr_tidy_remarks("运输车辆：新B62766. -"), "运输车辆：新B62766. -");
+	/* the cell's label with ideographs read twice */
+	check(ocr_tidy_remarks("标记叶码码及及 备备注 无运输车辆：新F84124"), "无运输车辆：新F84124");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -226,6 +272,9 @@ int main(void)
 		cmocka_unit_test(test_transport_by_plates),
 		cmocka_unit_test(test_codes_from_lists),
 		cmocka_unit_test(test_trailers_and_regions),
+		cmocka_unit_test(test_plate_letter_as_digit),
+		cmocka_unit_test(test_plate_unknown_provinces),
+		cmocka_unit_test(test_remarks_punctuation),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
