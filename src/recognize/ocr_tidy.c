@@ -789,6 +789,36 @@ static size_t trailer_mark_read(const struct cps *t, size_t e, struct cps *out)
 	return j + 1;
 }
 
+#define TIDY_VIN_LEN 17
+
+/* Issue 13: a run of VINs read without their separators
+ * ("LVVMX3HB9SW222398LVVMX3HB5SW…"), each piece of TIDY_VIN_LEN an entry
+ * of vins or read as one (vin_reads_as): put out as the entries; false, out
+ * untouched, when any piece is none. */
+static bool vin_run(const uint32_t *v, size_t n, const json_t *vins, struct cps *out)
+{
+	if (n < 2 * TIDY_VIN_LEN || n % TIDY_VIN_LEN)
+		return false;
+	size_t pieces = n / TIDY_VIN_LEN;
+	int *who = malloc(pieces * sizeof *who);
+	if (!who)
+		abort();
+	bool all = true;
+	for (size_t p = 0; p < pieces && all; p++) {
+		int d = 0;
+		who[p] = nearest(v + p * TIDY_VIN_LEN, TIDY_VIN_LEN, vins, false, TIDY_VIN_EDITS, &d);
+		all = who[p] >= 0 && vin_reads_as(v + p * TIDY_VIN_LEN, TIDY_VIN_LEN,
+			json_string_value(json_array_get(vins, (size_t)who[p])), d);
+	}
+	for (size_t p = 0; p < pieces && all; p++) {
+		struct cps e = decode(json_string_value(json_array_get(vins, (size_t)who[p])));
+		cps_append(out, e.v, e.n);
+		free(e.v);
+	}
+	free(who);
+	return all;
+}
+
 char *ocr_tidy_codes(const char *text, const json_t *vins, const json_t *plates)
 {
 	char *joined = ocr_snap_join_codes(text);
@@ -805,7 +835,9 @@ char *ocr_tidy_codes(const char *text, const json_t *vins, const json_t *plates)
 			e++;
 		size_t n = e - i;
 		int d = 0, k = -1;
-		if (n >= 15 && n <= 19 && (k = nearest(t.v + i, n, vins, false, TIDY_VIN_EDITS, &d)) >= 0 && d > 0 &&
+		if (vin_run(t.v + i, n, vins, &out)) {
+			/* a run of VINs: put out as the list holds them */
+		} else if (n >= 15 && n <= 19 && (k = nearest(t.v + i, n, vins, false, TIDY_VIN_EDITS, &d)) >= 0 && d > 0 &&
 			vin_reads_as(t.v + i, n, json_string_value(json_array_get(vins, (size_t)k)), d)) {
 			struct cps v = decode(json_string_value(json_array_get(vins, (size_t)k)));
 			if (n < v.n)
@@ -1115,6 +1147,16 @@ static const uint32_t province_misreads[][2] = {
 #define N_PROVINCE_MISREADS (sizeof province_misreads / sizeof province_misreads[0])
 #define TIDY_CN_TAIL_MIN 5	/* a Chinese plate after its province: a letter, four digits (a trailer) ... */
 #define TIDY_CN_TAIL_MAX 7	/* ... up to a letter and six (new energy) */
+#define TIDY_CN_DIGITS 5	/* a Chinese plate's digits after its letter (a lorry) */
+
+/* A Chinese plate's tail of n at v read with a letter too many after its
+ * own ("FK42404", "EB64810": a letter, another that is not the D or F of a
+ * new-energy plate, five digits). */
+static bool extra_letter(const uint32_t *v, size_t n)
+{
+	return n == TIDY_CN_DIGITS + 2 && is_upper(v[0]) && is_upper(v[1]) && v[1] != 'D' && v[1] != 'F' &&
+		strspn_digits(v + 2, TIDY_CN_DIGITS) == TIDY_CN_DIGITS;
+}
 
 static uint32_t province_read_as(uint32_t cp)
 {
@@ -1162,9 +1204,9 @@ static uint32_t plate_province(const struct cps *t, size_t i)
 }
 
 /* The plate at t[i] (its province maybe misread) put into out without the
- * spaces OCR left inside it, its letter B read 8 or 6 (or B read twice, "8B")
- * put right; returns where the text goes on, or i when no plate starts at
- * t[i]. */
+ * spaces OCR left inside it, its letter B read 8 or 6 (or B read twice,
+ * "8B", or a letter too many after it) put right; returns where the text
+ * goes on, or i when no plate starts at t[i]. */
 static size_t repair_plate_at(const struct cps *t, size_t i, struct cps *out)
 {
 	uint32_t prov = plate_province(t, i);
@@ -1178,7 +1220,9 @@ static size_t repair_plate_at(const struct cps *t, size_t i, struct cps *out)
 		return i;
 	cps_push(out, prov);
 	cps_push(out, plate_letter_misread(t->v[j]) ? plate_letter_misread(t->v[j]) : t->v[j]);
-	cps_append(out, t->v + j + 1, n - 1);
+	bool mark_after = j + n < t->n && (t->v[j + n] == 0x6302 /* 挂 */ || t->v[j + n] == 0x6301 /* 持 */);
+	size_t skip = !mark_after && extra_letter(t->v + j, n);	/* issue 13: the second letter goes */
+	cps_append(out, t->v + j + 1 + skip, n - 1 - skip);
 	size_t mark = n == TIDY_TRAILER_DIGITS + 1 ? misread_trailer_mark(t, j + n) : 0;
 	if (!mark)
 		return j + n;
@@ -1205,8 +1249,6 @@ char *ocr_tidy_plate_provinces(const char *text)
 }
 
 /* ---- a Chinese plate's province unread ---- */
-
-#define TIDY_CN_DIGITS 5	/* a Chinese plate's digits after its letter (a lorry) */
 
 /* The province all Chinese plates of the list with this letter after their
  * province share; 0 when none has it or they differ. */

@@ -219,6 +219,9 @@ static void test_plate_letter_as_digit(void **state)
 	(void)state;
 	check(ocr_tidy_plate_provinces("陕E25871,玖62367持新B10810"), "陕E25871,豫B2367挂新B10810");
 	check(ocr_tidy_plate_provinces("新F42404、 新686812、"), "新F42404、 新B86812、");
+	/* a letter too many after the plate's own; a new-energy plate's D or F stays */
+	check(ocr_tidy_plate_provinces("新FK42404、陕EB64810挂"), "新F42404、陕EB64810挂");
+	check(ocr_tidy_plate_provinces("陕EB64810 新AD12345"), "陕E64810 新AD12345");
 	/* a number after a province's word, or too long for a plate: left alone */
 	check(ocr_tidy_plate_provinces("新车6台 新6123456789"), "新车6台 新6123456789");
 }
@@ -246,6 +249,22 @@ static void test_plate_unknown_provinces(void **state)
 
 /* Issue 13: the remarks' punctuation: a full stop between ideographs, a
  * label read twice, specks after the text. */
+/* Issue 13: a run of VINs read without their separators, each piece the
+ * misread of a VIN of the list, is written as the list holds them. */
+static void test_codes_vin_run(void **state)
+{
+	(void)state;
+	json_t *vins = json_pack("[s,s]", "LVVMX3HB9SW222398", "LVVMX3HB5SW222401");
+	json_t *plates = json_array();
+	check(ocr_tidy_codes("车架号：LVVMX3HB9SW222398LVVMX3HB59W222401", vins, plates),
+		"车架号：LVVMX3HB9SW222398LVVMX3HB5SW222401");
+	/* a piece that is no VIN of the list, or a run not made of whole VINs: left as read */
+	check(ocr_tidy_codes("LVVMX3HB9SW222398LGXCH4CD1SF011961", vins, plates), "LVVMX3HB9SW222398LGXCH4CD1SF011961");
+	check(ocr_tidy_codes("LVVMX3HB9SW222398LVVMX3HB59W22240", vins, plates), "LVVMX3HB9SW222398LVVMX3HB59W22240");
+	json_decref(vins);
+	json_decref(plates);
+}
+
 static void test_remarks_punctuation(void **state)
 {
 	(void)state;
@@ -275,6 +294,7 @@ int main(void)
 		cmocka_unit_test(test_plate_letter_as_digit),
 		cmocka_unit_test(test_plate_unknown_provinces),
 		cmocka_unit_test(test_remarks_punctuation),
+		cmocka_unit_test(test_codes_vin_run),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
