@@ -744,29 +744,89 @@ static char *remarks_for_plates(const char *remarks)
 	return joined;
 }
 
-/* Issue 13: the plates of the transport name and of text (the remarks,
- * OCR: made ready) in order; OCR: a plate whose province was read as an
- * ideograph of no province takes the one the list's other plates with its
- * letter give (ocr_tidy_plate_unknown_provinces). */
-static json_t *plates_of(const char *tname, const char *text, int scanned, int *trucks)
+/* Two plates that differ in one letter or digit only. */
+static bool one_apart(const char *a, const char *b)
 {
-	json_t *plates = json_array();
-	*trucks = 0;
-	if (tname)
-		plates_from(tname, plates, trucks, 0);
-	plates_from(text, plates, trucks, 1);
-	if (!scanned)
-		return plates;
-	char *more = ocr_tidy_plate_unknown_provinces(text, plates);
+	size_t n = strlen(a), diff = 0;
+	if (n != strlen(b))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (a[i] != b[i])
+			diff += ((unsigned char)a[i] & 0x80) || ((unsigned char)b[i] & 0x80) ? 2 : 1;
+	return diff == 1;
+}
+
+/* OCR (issue 13): p, a plate of the remarks, is the misread twin of a plate
+ * of the transport name: one letter or digit apart, and neither copy in the
+ * other's list (the name repeats the remarks' first plates). */
+static bool twin_of_name(const json_t *tplates, json_t *rplates, const char *p)
+{
+	for (size_t k = 0; k < json_array_size(tplates); k++) {
+		const char *t = json_string_value(json_array_get(tplates, k));
+		if (one_apart(t, p) && !list_has(rplates, t))
+			return true;
+	}
+	return false;
+}
+
+static int trucks_in(const json_t *plates)
+{
+	int n = 0;
+	for (size_t k = 0; k < json_array_size(plates); k++) {
+		const char *p = json_string_value(json_array_get(plates, k));
+		bool trailer = false;
+		n += plate_form(p, strlen(p), &trailer) != PLATE_NONE && !trailer;
+	}
+	return n;
+}
+
+/* OCR (issue 13): the remarks' plates again where a plate whose province
+ * was read as an ideograph of no province takes the one the declaration's
+ * other plates (known) with its letter give (ocr_tidy_plate_unknown_provinces). */
+static void plates_unknown_provinces(const char *text, const json_t *known, json_t *rplates)
+{
+	char *more = ocr_tidy_plate_unknown_provinces(text, known);
 	if (strcmp(more, text) != 0) {
-		json_decref(plates);
-		plates = json_array();
-		*trucks = 0;
-		if (tname)
-			plates_from(tname, plates, trucks, 0);
-		plates_from(more, plates, trucks, 1);
+		int unused = 0;
+		json_array_clear(rplates);
+		plates_from(more, rplates, &unused, 1);
 	}
 	free(more);
+}
+
+/* Issue 13: the plates of the transport name and of text (the remarks,
+ * OCR: made ready) in order. OCR: unknown provinces given by the other
+ * plates; a remarks' plate that is the misread twin of the name's is left
+ * out (*twins set: the list is not sure). */
+static json_t *plates_of(const char *tname, const char *text, int scanned, int *trucks, bool *twins)
+{
+	json_t *tplates = json_array(), *rplates = json_array(), *plates = json_array();
+	int unused = 0;
+	if (tname)
+		plates_from(tname, tplates, &unused, 0);
+	plates_from(text, rplates, &unused, 1);
+	if (scanned) {
+		json_t *known = json_array();
+		json_array_extend(known, tplates);
+		json_array_extend(known, rplates);
+		plates_unknown_provinces(text, known, rplates);
+		json_decref(known);
+	}
+	json_array_extend(plates, tplates);
+	*twins = false;
+	for (size_t k = 0; k < json_array_size(rplates); k++) {
+		json_t *r = json_array_get(rplates, k);
+		if (list_has(plates, json_string_value(r)))
+			continue;
+		if (scanned && twin_of_name(tplates, rplates, json_string_value(r))) {
+			*twins = true;
+			continue;
+		}
+		json_array_append(plates, r);
+	}
+	*trucks = trucks_in(plates);
+	json_decref(tplates);
+	json_decref(rplates);
 	return plates;
 }
 
@@ -857,11 +917,14 @@ static char *derive_plates(json_t *out, json_t *conf, json_t *warnings, const ch
 	if (tname)
 		check_transport_name(tname, warnings);
 	int trucks = 0;
-	json_t *plates = plates_of(tname, ptext, scanned, &trucks);
+	bool twins = false;
+	json_t *plates = plates_of(tname, ptext, scanned, &trucks, &twins);
 	json_object_set_new(out, "plates", plates);
 	double pc = remarks_conf * CONF_SURE;
 	if (agreed == OCR_AGREE_CONFLICT || agreed == OCR_AGREE_MENDED)	/* the list holds a plate told apart */
 		pc = fmin(pc, agreed == OCR_AGREE_CONFLICT ? CONF_UNSURE : CONF_AGREE_MENDED);
+	if (twins)	/* two copies of a plate that differ: which is right is not known */
+		pc = fmin(pc, CONF_UNSURE);
 	double *each = plates_conf(plates, pc, remarks, tname_as_read, scanned);
 	conf_list(conf, "plates", plates, pc, each);
 	free(each);

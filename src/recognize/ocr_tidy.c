@@ -172,13 +172,13 @@ static bool slash_like(uint32_t c)
 
 /* "NM", "NA", "N1M", "N|M", "NAM": the marks N/M with the slash lost or
  * misread; issue 13: "N7M", "N/VM" (the slash read twice), "1N/M" (a
- * stroke of the cell's border before it). */
+ * stroke of the cell's border before it), "XAM", "IVM" (the N misread too). */
 static bool is_marks_misread(const uint32_t *v, size_t n)
 {
 	if (n == 2)
 		return v[0] == 'N' && (v[1] == 'M' || v[1] == 'A' || v[1] == 'W');
-	if (n == 3)
-		return v[0] == 'N' && (v[2] == 'M' || v[2] == 'W') && slash_like(v[1]);
+	if (n == 3)	/* issue 13: its N read X or I ("XAM", "IVM") */
+		return (v[0] == 'N' || v[0] == 'X' || v[0] == 'I') && (v[2] == 'M' || v[2] == 'W') && slash_like(v[1]);
 	if (n == 4 && v[0] == 'N' && v[3] == 'M')
 		return slash_like(v[1]) && slash_like(v[2]);
 	if (n == 4 && v[1] == 'N' && v[3] == 'M')
@@ -789,6 +789,38 @@ static size_t trailer_mark_read(const struct cps *t, size_t e, struct cps *out)
 	return j + 1;
 }
 
+/* The plate of the list whose letters and digits tok reads as only by
+ * look-alikes (issue 13: "79308Q07" for 793OBQ07), unique; -1 when none. */
+static int plate_by_lookalikes(const uint32_t *tok, size_t n, const json_t *plates)
+{
+	int who = -1;
+	for (size_t k = 0; k < json_array_size(plates); k++) {
+		struct cps e = decode(json_string_value(json_array_get(plates, k)));
+		size_t a = 0, b = e.n;
+		while (a < b && !is_alnum(e.v[a]))
+			a++;
+		while (b > a && !is_alnum(e.v[b - 1]))
+			b--;
+		bool reads = b - a == n;
+		for (size_t i = 0; reads && i < n; i++)
+			reads = tok[i] == e.v[a + i] || lookalike(tok[i], e.v[a + i]);
+		free(e.v);
+		if (reads && who >= 0)
+			return -1;
+		if (reads)
+			who = (int)k;
+	}
+	return who;
+}
+
+/* The plate of the list tok reads as: the unique nearest within
+ * TIDY_PLATE_EDITS, else by look-alikes only; -1 when none. */
+static int plate_read_as(const uint32_t *tok, size_t n, const json_t *plates)
+{
+	int d = 0, k = nearest(tok, n, plates, true, TIDY_PLATE_EDITS, &d);
+	return k >= 0 ? k : plate_by_lookalikes(tok, n, plates);
+}
+
 #define TIDY_VIN_LEN 17
 
 /* Issue 13: a run of VINs read without their separators
@@ -844,7 +876,7 @@ char *ocr_tidy_codes(const char *text, const json_t *vins, const json_t *plates)
 				drop_lone_han(&out);	/* "员 1W8G…": the maker's code read as an ideograph */
 			cps_append(&out, v.v, v.n);
 			free(v.v);
-		} else if (n >= 4 && n <= 8 && (k = nearest(t.v + i, n, plates, true, TIDY_PLATE_EDITS, &d)) >= 0) {
+		} else if (n >= 4 && n <= 8 && (k = plate_read_as(t.v + i, n, plates)) >= 0) {
 			struct cps p = decode(json_string_value(json_array_get(plates, (size_t)k)));
 			size_t pa = 0, pb = p.n;
 			while (pa < pb && !is_alnum(p.v[pa]))
@@ -990,9 +1022,11 @@ char *ocr_tidy_list_separators(const char *text, const json_t *vins, const json_
 	long sep = list_separator(gaps, n);
 	for (size_t k = 0; sep >= 0 && k < n; k++) {
 		const struct gap *g = &gaps[k];
-		/* issue 13: spaces alone inside a list written with a comma: the comma lost */
+		/* issue 13: spaces alone inside a list written with a comma: the comma lost;
+		 * another mark alone in a gap of one list ("782AVZ17;264RUA03,849OHX07挂,…") */
 		bool lost = g->nkey == 0 && gaps[sep].nkey > 0 && g->one_list;
-		if (!g->clean || (good_separator(g) && !lost))
+		bool odd = g->one_list && g->nkey == 1 && gaps[sep].nkey == 1 && g->key[0] != gaps[sep].key[0];
+		if (!g->clean || (good_separator(g) && !lost && !odd))
 			continue;	/* (words between two codes: not a list) */
 		cps_append(&out, t.v + from, g->a - from);
 		cps_append(&out, gaps[sep].key, gaps[sep].nkey);

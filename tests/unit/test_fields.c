@@ -916,6 +916,21 @@ static void plates_repaired_in_scans(void **state)
 	json_decref(o);
 	json_decref(conf);
 
+	/* the remarks' copy of the transport name's plate one digit apart: one plate, not sure */
+	o = derive_as("N/M 车号:新F12340", 0, &conf, 1);
+	assert_int_equal(json_array_size(json_object_get(o, "plates")), 1);
+	assert_string_equal(plate_at(o, 0), "新F12345");
+	assert_int_equal(json_integer_value(json_object_get(o, "truck_count")), 1);
+	assert_true(conf_at(conf, "plates.0") < 0.9);
+	json_decref(o);
+	json_decref(conf);
+	/* both copies in the remarks: two trucks of a fleet, both kept */
+	o = derive_as("N/M 车号:新F12345,新F12340", 0, &conf, 1);
+	assert_int_equal(json_array_size(json_object_get(o, "plates")), 2);
+	assert_int_equal(json_integer_value(json_object_get(o, "truck_count")), 2);
+	json_decref(o);
+	json_decref(conf);
+
 	/* a text layer is read as printed: no plate made of an unknown province */
 	o = derive_as("运输车辆：新F12345, 耶 B5569挂 ,新B10810", 0, &conf, 0);
 	assert_int_equal(json_array_size(json_object_get(o, "plates")), 2);

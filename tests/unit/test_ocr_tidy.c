@@ -58,6 +58,9 @@ static void test_marks_misread(void **state)
 {
 	(void)state;
 	check(ocr_tidy_remarks("N7M 运输车辆"), "N/M 运输车辆");
+	check(ocr_tidy_remarks("XAM 运输车辆：新B62766"), "N/M 运输车辆：新B62766");
+	check(ocr_tidy_remarks("IVM 承运车辆：陕E64883"), "N/M 承运车辆：陕E64883");
+	check(ocr_tidy_remarks("XAB 运输车辆"), "XAB 运输车辆");
 	check(ocr_tidy_remarks("N/VM运输车辆"), "N/M运输车辆");
 	check(ocr_tidy_remarks("1N/M运输车辆"), "N/M运输车辆");
 	check(ocr_tidy_remarks("NOTE 运输车辆"), "NOTE 运输车辆");
@@ -265,6 +268,28 @@ static void test_codes_vin_run(void **state)
 	json_decref(plates);
 }
 
+/* Issue 13: a plate of the remarks read by look-alikes only takes the
+ * list's; a lone other mark between two plates of a list takes the list's. */
+static void test_codes_plate_lookalikes(void **state)
+{
+	(void)state;
+	json_t *vins = json_array();
+	json_t *plates = json_pack("[s,s,s]", "793OBQ07", "119VPQ13挂", "567IDP07");
+	check(ocr_tidy_codes("承运车辆：79308Q07、 119VPQ13挂、567IDP07", vins, plates), "承运车辆：793OBQ07、 119VPQ13挂、567IDP07");
+	/* two plates it could be: left as read */
+	json_t *two = json_pack("[s,s]", "793OBQ07", "793QBO07");
+	check(ocr_tidy_codes("79308Q07", vins, two), "79308Q07");
+	json_decref(two);
+	json_t *kz = json_pack("[s,s,s,s]", "782AVZ17", "264RUA03", "849OHX07挂", "361DWX05");
+	check(ocr_tidy_list_separators("车辆：782AVZ17;264RUA03,849OHX07挂,361DWX05 司机", vins, kz),
+		"车辆：782AVZ17,264RUA03,849OHX07挂,361DWX05 司机");
+	/* no separator the list agrees on: left as read */
+	check(ocr_tidy_list_separators("车辆：782AVZ17;264RUA03,849OHX07挂", vins, kz), "车辆：782AVZ17;264RUA03,849OHX07挂");
+	json_decref(kz);
+	json_decref(vins);
+	json_decref(plates);
+}
+
 static void test_remarks_punctuation(void **state)
 {
 	(void)state;
@@ -295,6 +320,7 @@ int main(void)
 		cmocka_unit_test(test_plate_unknown_provinces),
 		cmocka_unit_test(test_remarks_punctuation),
 		cmocka_unit_test(test_codes_vin_run),
+		cmocka_unit_test(test_codes_plate_lookalikes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
