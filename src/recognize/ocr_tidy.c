@@ -594,6 +594,32 @@ static size_t before_next_label(const struct cps *t, size_t a, size_t b)
 	return c;
 }
 
+/* Issue 13: a stroke of the cell's border read 一 in front of a plate's
+ * province ("一新B64858"): where the value starts after it. */
+static size_t after_stroke(const struct cps *t, size_t a, size_t b)
+{
+	if (a >= b || t->v[a] != 0x4E00 /* 一 */)
+		return a;
+	size_t j = a + 1;
+	while (j < b && is_space(t->v[j]))
+		j++;
+	return j < b && plate_is_province(t->v[j]) ? j : a;
+}
+
+/* Issue 13: words of another cell after the value's last plate, parted by a
+ * mark ("陕E25871/参B2367挂.商务"): where the value ends before them. */
+static size_t before_trailing_words(const struct cps *t, size_t a, size_t b)
+{
+	size_t w = b;
+	while (w > a && (utf8_is_han(t->v[w - 1]) || is_space(t->v[w - 1])) && !plate_is_province(t->v[w - 1]) &&
+	       t->v[w - 1] != 0x6302 /* 挂 */)
+		w--;
+	if (w == b || w < a + 2 || !is_separator(t->v[w - 1]))
+		return b;
+	uint32_t last = t->v[w - 2];
+	return is_digit(last) || last == 0x6302 ? w - 1 : b;
+}
+
 char *ocr_tidy_transport(const char *tname, const char *remarks)
 {
 	char *provinces = ocr_tidy_plate_provinces(tname);
@@ -602,10 +628,11 @@ char *ocr_tidy_transport(const char *tname, const char *remarks)
 	size_t a = after_label_colon(&t), b = t.n;
 	while (a < b && !is_alnum(t.v[a]) && !utf8_is_han(t.v[a]) && t.v[a] != '@')
 		a++;
-	a = label_tail_end(&t, a);
+	a = after_stroke(&t, label_tail_end(&t, a), b);
 	b = before_next_label(&t, a, b);
 	while (b > a && !is_alnum(t.v[b - 1]) && !utf8_is_han(t.v[b - 1]))
 		b--;
+	b = before_trailing_words(&t, a, b);
 	size_t i = a;
 	if (i < b && t.v[i] == '@') {
 		size_t e = i + 1;

@@ -126,6 +126,12 @@ static void test_plate_provinces(void **state)
 	/* not in front of a plate, or inside a Chinese word: left alone */
 	check(ocr_tidy_plate_provinces("珍珠 像素B12 外贸公司 境外B12345"), "珍珠 像素B12 外贸公司 境外B12345");
 	check(ocr_tidy_plate_provinces("除B1234567890"), "除B1234567890");
+	/* issue 13: a border's stroke read 一 before the plate, another cell's words after it */
+	check(ocr_tidy_transport("一新B64858", ""), "新B64858");
+	check(ocr_tidy_transport("陕E25871/豫B2367挂.商务", ""), "陕E25871/豫B2367挂");
+	check(ocr_tidy_transport("及航次和号:陕E25871/参B2367挂.商务”", ""), "陕E25871/参B2367挂");
+	check(ocr_tidy_transport("一二三", ""), "一二三");
+	check(ocr_tidy_transport("新B64858/20250101", ""), "新B64858/20250101");
 	/* the transport name is repaired the same way */
 	check(ocr_tidy_transport("陕E25871/歼B2367挂", ""), "陕E25871/豫B2367挂");
 }
