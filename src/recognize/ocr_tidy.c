@@ -1358,6 +1358,34 @@ static bool stray_province_at(const struct cps *t, size_t i)
 	return o == 0 || is_separator(t->v[o - 1]);
 }
 
+/* The province of the list's Chinese plate whose letters, digits and mark
+ * after it are v[0, n) with spaces aside (the same plate, stated again: the
+ * transport name's copy); 0 when none. */
+static uint32_t province_of_same(const json_t *plates, const uint32_t *v, size_t n)
+{
+	struct cps tail = {0};
+	for (size_t i = 0; i < n; i++)
+		if (!is_space(v[i]))
+			cps_push(&tail, v[i] == 0x6301 /* 持 */ ? 0x6302 : v[i]);
+	uint32_t prov = 0;
+	for (size_t k = 0; k < json_array_size(plates) && !prov; k++) {
+		struct cps p = decode(json_string_value(json_array_get(plates, k)));
+		if (p.n == tail.n + 1 && plate_is_province(p.v[0]) && !memcmp(p.v + 1, tail.v, tail.n * sizeof *tail.v))
+			prov = p.v[0];
+		free(p.v);
+	}
+	free(tail.v);
+	return prov;
+}
+
+/* The province a plate whose own was misread takes: the one of the same
+ * plate stated again, else the one its letter's plates share. */
+static uint32_t province_given(const json_t *plates, const uint32_t *v, size_t n)
+{
+	uint32_t same = province_of_same(plates, v, n);
+	return same ? same : province_of_letter(plates, v[0]);
+}
+
 char *ocr_tidy_plate_unknown_provinces(const char *text, const json_t *plates)
 {
 	struct cps t = decode(text), out = {0};
@@ -1367,7 +1395,7 @@ char *ocr_tidy_plate_unknown_provinces(const char *text, const json_t *plates)
 			j++;
 		uint32_t prov = 0;
 		if (stray_province_at(&t, i) && (n = cn_tail_strict(&t, j)) != 0 &&
-		    (prov = province_of_letter(plates, t.v[j])) != 0) {
+		    (prov = province_given(plates, t.v + j, n)) != 0) {
 			cps_push(&out, prov);
 			for (size_t k = j; k < j + n; k++)
 				if (!is_space(t.v[k]))

@@ -65,8 +65,9 @@ char *ocr_tidy_plate_provinces(const char *text);
 /* Issue 13: a Chinese plate whose province OCR read as another ideograph
  * not known for it ("队 B2367挂", "打A1487持" after a separator): the
  * province is taken from plates (the declaration's other plates, a JSON
- * array of strings) when all of them with the same letter after their
- * province have one province; else the text is left as read. */
+ * array of strings): the one of the same plate stated there (the transport
+ * name's copy), else the one all plates with the same letter after their
+ * province share; else the text is left as read. */
 char *ocr_tidy_plate_unknown_provinces(const char *text, const json_t *plates);
 
 /* Issue 13: the text cut for finding plates where a letter or digit runs

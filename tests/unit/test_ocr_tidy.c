@@ -249,6 +249,10 @@ static void test_plate_unknown_provinces(void **state)
 	check(ocr_tidy_plate_unknown_provinces("打A1487挂", plates), "打A1487挂");
 	json_t *mixed = json_pack("[s,s]", "豫B97715", "新B10810");
 	check(ocr_tidy_plate_unknown_provinces("队 B2367挂", mixed), "队 B2367挂");
+	/* the same plate stated again (the transport name's copy) gives it first */
+	json_t *named = json_pack("[s,s,s]", "陕E25871", "豫B2367挂", "新B10810");
+	check(ocr_tidy_plate_unknown_provinces("陕E25871, 队 B2367持", named), "陕E25871, 豫B2367持");
+	json_decref(named);
 	json_decref(mixed);
 	check(ocr_tidy_plate_unknown_provinces("本批B12345 车号 B12345 ,队B123456 ,队B1234", plates),
 		"本批B12345 车号 B12345 ,队B123456 ,队B1234");
