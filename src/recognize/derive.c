@@ -1364,7 +1364,13 @@ void fields_derive(json_t *out, json_t *conf, json_t *warnings, const char *rema
 	seals_from(rtext, seals);
 	json_object_set_new(out, "seals", seals);
 	conf_list(conf, "seals", seals, remarks_conf * CONF_SURE, NULL);
-	derive_containers(out, conf, warnings, remarks, rtext, remarks_conf, scanned);
+	json_t *boxes = derive_containers(out, conf, warnings, remarks, rtext, remarks_conf, scanned);
+	if (scanned) {	/* issue 13: "LDJU .4192074": the container as the list holds it */
+		char *tidy = ocr_tidy_containers(rtext, boxes);
+		free(rtext);
+		rtext = tidy;
+		json_object_set_new(out, "remarks", json_string(rtext));
+	}
 	struct item_sums sums;
 	derive_item_totals(out, conf, items, scanned, &sums);
 	check_vins_against_items(conf, warnings, vins, &sums, rtext);

@@ -1426,6 +1426,58 @@ char *ocr_tidy_plates_apart(const char *text)
 	return s;
 }
 
+/* ---- container numbers in the remarks ---- */
+
+static bool is_speck(uint32_t c)
+{
+	return c == '.' || c == ',' || c == 0x00B7 /* · */ || c == '\'' || c == '`';
+}
+
+/* The end of box (owner letters, serial and check digit) read at t[i] with
+ * spaces and at least one speck inside ("LDJU .4192074"), or 0. */
+static size_t box_with_specks(const struct cps *t, size_t i, const struct cps *box)
+{
+	if ((i > 0 && is_alnum(t->v[i - 1])) || i + TIDY_BOX_OWNER > t->n ||
+	    memcmp(t->v + i, box->v, TIDY_BOX_OWNER * sizeof *t->v))
+		return 0;
+	size_t j = i + TIDY_BOX_OWNER, k = TIDY_BOX_OWNER;
+	bool speck = false;
+	while (j < t->n && k < box->n) {
+		if (t->v[j] == box->v[k]) {
+			j++;
+			k++;
+		} else if (is_space(t->v[j]) || (k == TIDY_BOX_OWNER && is_speck(t->v[j]))) {
+			speck = speck || !is_space(t->v[j]);
+			j++;
+		} else {
+			return 0;
+		}
+	}
+	return k == box->n && speck && (j == t->n || !is_alnum(t->v[j])) ? j : 0;
+}
+
+char *ocr_tidy_containers(const char *text, const json_t *boxes)
+{
+	struct cps t = decode(text), out = {0};
+	for (size_t i = 0; i < t.n;) {
+		size_t end = 0;
+		for (size_t k = 0; k < json_array_size(boxes) && !end; k++) {
+			struct cps b = decode(json_string_value(json_array_get(boxes, k)));
+			if (b.n == TIDY_BOX_OWNER + TIDY_BOX_SERIAL && (end = box_with_specks(&t, i, &b)) != 0)
+				cps_append(&out, b.v, b.n);
+			free(b.v);
+		}
+		if (end)
+			i = end;
+		else
+			cps_push(&out, t.v[i++]);
+	}
+	char *s = encode(&out);
+	free(t.v);
+	free(out.v);
+	return s;
+}
+
 void ocr_tidy_region(json_t *region)
 {
 	const char *name = json_string_value(json_object_get(region, "name"));

@@ -75,6 +75,12 @@ char *ocr_tidy_plate_unknown_provinces(const char *text, const json_t *plates);
  * except before a trailer's 挂 (or 持 read for it). */
 char *ocr_tidy_plates_apart(const char *text);
 
+/* Issue 13: a container number of boxes (the list as read and checked, a
+ * JSON array of strings) written in the remarks with a speck of OCR between
+ * its owner letters and its digits ("LDJU .4192074(40GP)"): written as the
+ * list holds it. Spaces alone inside it are left as printed. */
+char *ocr_tidy_containers(const char *text, const json_t *boxes);
+
 /* An item's 境内货源地 {code, name}: the name without its code printed again
  * in front ("青岛(37029) 青岛"), a speck before it ("人 金华") or Latin specks
  * after it ("西安We"). */

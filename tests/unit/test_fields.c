@@ -968,6 +968,8 @@ static void ocr_container_specks(void **state)
 	json_t *boxes = json_object_get(o, "containers");
 	assert_int_equal(json_array_size(boxes), 2);
 	assert_string_equal(json_string_value(json_array_get(boxes, 1)), "LDJU4192074");
+	/* issue 13: the remarks carry it as the list holds it */
+	assert_string_equal(json_string_value(json_object_get(o, "remarks")), "集装箱号：NBSU4713855(20GP),LDJU4192074(40GP)");
 	json_decref(o);
 	json_decref(conf);
 	o = derive_as("集装箱号：LDJUL4192074(40GP)", 0, &conf, 1);

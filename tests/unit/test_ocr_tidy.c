@@ -300,6 +300,19 @@ static void test_codes_plate_lookalikes(void **state)
 	json_decref(plates);
 }
 
+/* Issue 13: a container of the list read with a speck inside is written as
+ * the list holds it; spaces alone stay as printed. */
+static void test_containers_written_back(void **state)
+{
+	(void)state;
+	json_t *boxes = json_pack("[s,s]", "NBSU4713855", "LDJU4192074");
+	check(ocr_tidy_containers("集装箱号: NBSU 471385 5(20GP),LDJU .4192074(40GP)", boxes),
+		"集装箱号: NBSU 471385 5(20GP),LDJU4192074(40GP)");
+	/* no container of the list, or other digits: left as read */
+	check(ocr_tidy_containers("ABCU .1234567 LDJU .4192075", boxes), "ABCU .1234567 LDJU .4192075");
+	json_decref(boxes);
+}
+
 static void test_remarks_punctuation(void **state)
 {
 	(void)state;
@@ -331,6 +344,7 @@ int main(void)
 		cmocka_unit_test(test_remarks_punctuation),
 		cmocka_unit_test(test_codes_vin_run),
 		cmocka_unit_test(test_codes_plate_lookalikes),
+		cmocka_unit_test(test_containers_written_back),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
