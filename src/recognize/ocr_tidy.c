@@ -193,27 +193,76 @@ static const char *const table_heads[] = {
 	"最终目", "原产国", "商品编号", "商品名称", "规格型号", "数量及单位", "境内货源", "货源地",
 };
 
-/* The length of the remarks before a table head (t->n when there is none). */
-static size_t before_table(const struct cps *t)
+/* Issue 13: the item table's column labels that OCR misreads by one
+ * character ("六品编号", "景终目的" cut short at the page's end). */
+static const char *const table_heads_misread[] = {
+	"最终目的国", "商品编号", "商品名称", "规格型号", "数量及单位", "境内货源地",
+};
+#define TIDY_HEAD_MIN 4	/* ideographs of a label compared with one misread */
+
+/* head (or its first TIDY_HEAD_MIN characters or more, where the text ends)
+ * at t[i] as a word of its own, with one ideograph misread at most. */
+static bool head_misread_at(const struct cps *t, size_t i, const struct cps *head)
 {
-	size_t end = t->n;
-	for (size_t h = 0; h < sizeof table_heads / sizeof table_heads[0]; h++) {
-		struct cps head = decode(table_heads[h]);
+	size_t m = head->n < t->n - i ? head->n : t->n - i, miss = 0;
+	if (m < TIDY_HEAD_MIN || (m < head->n && i + m != t->n) || (i > 0 && utf8_is_han(t->v[i - 1])) ||
+	    (i + m < t->n && utf8_is_han(t->v[i + m])))
+		return false;	/* a word of its own, not part of a longer one */
+	for (size_t k = 0; k < m && miss <= 1; k++) {
+		if (!utf8_is_han(t->v[i + k]))
+			return false;
+		miss += t->v[i + k] != head->v[k];
+	}
+	return miss <= 1;
+}
+
+/* Where the first of heads (exact, or misread by one) stands before end. */
+static size_t first_head(const struct cps *t, size_t end, const char *const *heads, size_t n, bool misread)
+{
+	for (size_t h = 0; h < n; h++) {
+		struct cps head = decode(heads[h]);
 		for (size_t i = 0; i < end; i++)
-			if (match_at(t, i, &head)) {
+			if (misread ? head_misread_at(t, i, &head) : match_at(t, i, &head) != 0) {
 				end = i;
 				break;
 			}
 		free(head.v);
 	}
+	return end;
+}
+
+/* The first column's label 项号 at the remarks' end (t[0, end)), read as
+ * far as its first character alone or, before a table head that was cut
+ * (at_head), misread by one character ("其号"), after a space: where the
+ * remarks end before it. */
+static size_t before_item_no(const struct cps *t, size_t end, bool at_head)
+{
+	size_t e = end;
+	while (e > 0 && !is_alnum(t->v[e - 1]) && !utf8_is_han(t->v[e - 1]) && !is_space(t->v[e - 1]))
+		e--;	/* marks after it: "其号“|" */
+	size_t len = 0;
+	if (e >= 2 && t->v[e - 1] == 0x9879 /* 项 */ && is_space(t->v[e - 2]))
+		len = 1;
+	else if (at_head && e >= 3 && t->v[e - 1] == 0x53F7 /* 号 */ && utf8_is_han(t->v[e - 2]) && is_space(t->v[e - 3]))
+		len = 2;
+	if (!len)
+		return end;
+	for (end = e - len - 1; end > 0 && is_space(t->v[end - 1]);)
+		end--;
+	return end;
+}
+
+/* The length of the remarks before a table head (t->n when there is none). */
+static size_t before_table(const struct cps *t)
+{
+	size_t end = first_head(t, t->n, table_heads, sizeof table_heads / sizeof table_heads[0], false);
+	/* issue 13: a head misread by one */
+	end = first_head(t, end, table_heads_misread, sizeof table_heads_misread / sizeof table_heads_misread[0], true);
+	bool at_head = end < t->n;
 	while (end > 0 && (is_space(t->v[end - 1]) || is_separator(t->v[end - 1])))
 		end--;
-	/* issue 13: the first column's label 项号 under the remarks, read as far
-	 * as its first character alone at their end */
-	if (end >= 2 && t->v[end - 1] == 0x9879 /* 项 */ && is_space(t->v[end - 2]))
-		for (end -= 2; end > 0 && is_space(t->v[end - 1]);)
-			end--;
-	return end;
+	/* issue 13: the first column's label 项号 under the remarks at their end */
+	return before_item_no(t, end, at_head);
 }
 
 #define TIDY_BOX_OWNER 4	/* a container number: four capitals ... */

@@ -30,6 +30,12 @@ static void test_remarks_keys_marks_and_label(void **state)
 	/* issue 13: 项号 under them read as far as its 项, alone at their end; a word ending in 项 stays */
 	check(ocr_tidy_remarks("N/M 车牌：680RSV07 电话：14310557427 项"), "N/M 车牌：680RSV07 电话：14310557427");
 	check(ocr_tidy_remarks("N/M 新车出口 共3项"), "N/M 新车出口 共3项");
+	/* issue 13: a head misread by one (cut short at the end), 项号 misread before it */
+	check(ocr_tidy_remarks("司机：刘敏 电话：18791385214 其号“|六品编号"), "司机：刘敏 电话：18791385214");
+	check(ocr_tidy_remarks("LJ1W8G365NX566984 景终目的"), "LJ1W8G365NX566984");
+	check(ocr_tidy_remarks("N/M 车号 型号"), "N/M 车号 型号");
+	check(ocr_tidy_remarks("N/M 本批商品编码见附件"), "N/M 本批商品编码见附件");
+	check(ocr_tidy_remarks("N/M 商品编码见附件"), "N/M 商品编码见附件");
 	check(ocr_tidy_remarks("运输车辆 :,728LUS02 交易清单 号 ;SCCG1"), "运输车辆：728LUS02 交易清单号：SCCG1");
 	/* a key with no separator after it, and a real N/A, stay as read */
 	check(ocr_tidy_remarks("N/A 全新车辆 司机张三"), "N/A 全新车辆 司机张三");
