@@ -994,6 +994,7 @@ struct gap {
 	size_t nkey;
 	bool spaced, clean;	/* holds a space; holds only spaces and list punctuation */
 	bool one_list;		/* between two codes of one list (two VINs, two plates) */
+	bool vins;		/* ... of the VINs' list */
 };
 
 static bool is_list_punct(uint32_t c)
@@ -1058,6 +1059,7 @@ static size_t list_gaps(const struct cps *t, const json_t *vins, const json_t *p
 		}
 		if (have_prev) {
 			gaps[n] = gap_of(t, prev_end, i);
+			gaps[n].vins = vin && prev_vin;
 			gaps[n++].one_list = vin == prev_vin;
 		}
 		have_prev = true;
@@ -1067,18 +1069,25 @@ static size_t list_gaps(const struct cps *t, const json_t *vins, const json_t *p
 	return n;
 }
 
-/* The separator most good gaps hold (index into gaps), or -1 when fewer
- * than TIDY_SEP_MIN_VOTES agree. */
-static long list_separator(const struct gap *gaps, size_t n)
+/* A gap counted for a list's separator: of any list (kind < 0), or within
+ * the VINs' (kind 1) or the plates' (kind 0) list. */
+static bool of_kind(const struct gap *g, int kind)
+{
+	return kind < 0 || (g->one_list && g->vins == (kind == 1));
+}
+
+/* The separator most good gaps of kind hold (index into gaps), or -1 when
+ * fewer than TIDY_SEP_MIN_VOTES agree. */
+static long kind_separator(const struct gap *gaps, size_t n, int kind)
 {
 	long best = -1;
 	size_t best_votes = 0;
 	for (size_t i = 0; i < n; i++) {
-		if (!good_separator(&gaps[i]))
+		if (!good_separator(&gaps[i]) || !of_kind(&gaps[i], kind))
 			continue;
 		size_t votes = 0;
 		for (size_t j = 0; j < n; j++)
-			votes += good_separator(&gaps[j]) && gaps[j].nkey == gaps[i].nkey &&
+			votes += good_separator(&gaps[j]) && of_kind(&gaps[j], kind) && gaps[j].nkey == gaps[i].nkey &&
 				memcmp(gaps[j].key, gaps[i].key, gaps[i].nkey * sizeof gaps[i].key[0]) == 0;
 		if (votes > best_votes) {
 			best_votes = votes;
@@ -1086,6 +1095,21 @@ static long list_separator(const struct gap *gaps, size_t n)
 		}
 	}
 	return best_votes >= TIDY_SEP_MIN_VOTES ? best : -1;
+}
+
+static long list_separator(const struct gap *gaps, size_t n)
+{
+	return kind_separator(gaps, n, -1);
+}
+
+/* Issue 13: a gap of one list holding one mark where that list's own gaps
+ * agree on another ("782AVZ17;264RUA03,849OHX07挂,…"). */
+static bool odd_mark(const struct gap *gaps, size_t n, const struct gap *g)
+{
+	if (!g->one_list || g->nkey != 1)
+		return false;
+	long own = kind_separator(gaps, n, g->vins ? 1 : 0);
+	return own >= 0 && gaps[own].nkey == 1 && gaps[own].key[0] != g->key[0];
 }
 
 char *ocr_tidy_list_separators(const char *text, const json_t *vins, const json_t *plates)
@@ -1098,15 +1122,18 @@ char *ocr_tidy_list_separators(const char *text, const json_t *vins, const json_
 	long sep = list_separator(gaps, n);
 	for (size_t k = 0; sep >= 0 && k < n; k++) {
 		const struct gap *g = &gaps[k];
+		/* issue 13: within one list its own separator where its gaps agree on one
+		 * (plates parted by 、, VINs by commas) */
+		long own = g->one_list ? kind_separator(gaps, n, g->vins ? 1 : 0) : -1, use = own >= 0 ? own : sep;
 		/* issue 13: spaces alone inside a list written with a comma: the comma lost;
 		 * another mark alone in a gap of one list ("782AVZ17;264RUA03,849OHX07挂,…") */
-		bool lost = g->nkey == 0 && gaps[sep].nkey > 0 && g->one_list;
-		bool odd = g->one_list && g->nkey == 1 && gaps[sep].nkey == 1 && g->key[0] != gaps[sep].key[0];
+		bool lost = g->nkey == 0 && gaps[use].nkey > 0 && g->one_list;
+		bool odd = odd_mark(gaps, n, g);
 		if (!g->clean || (good_separator(g) && !lost && !odd))
 			continue;	/* (words between two codes: not a list) */
 		cps_append(&out, t.v + from, g->a - from);
-		cps_append(&out, gaps[sep].key, gaps[sep].nkey);
-		if (gaps[sep].nkey == 0 || g->spaced)
+		cps_append(&out, gaps[use].key, gaps[use].nkey);
+		if (gaps[use].nkey == 0 || g->spaced)
 			cps_push(&out, ' ');
 		from = g->b;
 	}

@@ -299,6 +299,14 @@ static void test_codes_plate_lookalikes(void **state)
 	json_t *kz = json_pack("[s,s,s,s]", "782AVZ17", "264RUA03", "849OHX07挂", "361DWX05");
 	check(ocr_tidy_list_separators("车辆：782AVZ17;264RUA03,849OHX07挂,361DWX05 司机", vins, kz),
 		"车辆：782AVZ17,264RUA03,849OHX07挂,361DWX05 司机");
+	/* plates parted by 、 and VINs by commas: each list keeps its own */
+	json_t *v2 = json_pack("[s,s,s]", "LJ1W8G360NX566875", "LJ1W8G362NX566876", "LJ1W8G368NX566879");
+	json_t *p2 = json_pack("[s,s,s,s]", "新F84124", "新D8845挂", "新F42404", "新B86812");
+	check(ocr_tidy_list_separators("新F84124、 新D8845挂.新F42404、新B86812 LJ1W8G360NX566875,LJ1W8G362NX566876,"
+		"LJ1W8G368NX566879", v2, p2),
+		"新F84124、 新D8845挂、新F42404、新B86812 LJ1W8G360NX566875,LJ1W8G362NX566876,LJ1W8G368NX566879");
+	json_decref(v2);
+	json_decref(p2);
 	/* no separator the list agrees on: left as read */
 	check(ocr_tidy_list_separators("车辆：782AVZ17;264RUA03,849OHX07挂", vins, kz), "车辆：782AVZ17;264RUA03,849OHX07挂");
 	json_decref(kz);
