@@ -898,33 +898,61 @@ static int plate_read_as(const uint32_t *tok, size_t n, const json_t *plates)
 }
 
 #define TIDY_VIN_LEN 17
+#define TIDY_RUN_SLACK 1	/* characters a piece of a VIN run may have too many or too few */
+
+/* The piece of a VIN run that reads as an entry of vins, starting at v[0]
+ * (back false) or ending at v[n] (back true): its length (TIDY_VIN_LEN, else
+ * one more or one less), *who the entry; 0 when none does. */
+static size_t vin_piece(const uint32_t *v, size_t n, const json_t *vins, bool back, int *who)
+{
+	static const int tries[] = {0, TIDY_RUN_SLACK, -TIDY_RUN_SLACK};
+	for (size_t k = 0; k < sizeof tries / sizeof tries[0]; k++) {
+		size_t len = (size_t)(TIDY_VIN_LEN + tries[k]);
+		int d = 0;
+		if (len > n)
+			continue;
+		const uint32_t *at = back ? v + n - len : v;
+		*who = nearest(at, len, vins, false, TIDY_VIN_EDITS, &d);
+		if (*who >= 0 && vin_reads_as(at, len, json_string_value(json_array_get(vins, (size_t)*who)), d))
+			return len;
+	}
+	return 0;
+}
+
+static void put_entry(struct cps *out, const json_t *list, int who)
+{
+	struct cps e = decode(json_string_value(json_array_get(list, (size_t)who)));
+	cps_append(out, e.v, e.n);
+	free(e.v);
+}
+
+#define TIDY_RUN_MAX 64	/* VINs of a run taken from its end */
 
 /* Issue 13: a run of VINs read without their separators
- * ("LVVMX3HB9SW222398LVVMX3HB5SW…"), each piece of TIDY_VIN_LEN an entry
- * of vins or read as one (vin_reads_as): put out as the entries; false, out
- * untouched, when any piece is none. */
+ * ("LVVMX3HB9SW222398LVVMX3HB5SW…"), cut from its start and from its end
+ * into pieces that each read as an entry of vins (vin_piece: one glyph read
+ * twice or lost allowed): those pieces put out as the entries, what lies
+ * between them as read; false, out untouched, when no piece reads so. */
 static bool vin_run(const uint32_t *v, size_t n, const json_t *vins, struct cps *out)
 {
-	if (n < 2 * TIDY_VIN_LEN || n % TIDY_VIN_LEN)
+	if (n < 2 * TIDY_VIN_LEN - TIDY_RUN_SLACK)
 		return false;
-	size_t pieces = n / TIDY_VIN_LEN;
-	int *who = malloc(pieces * sizeof *who);
-	if (!who)
-		abort();
-	bool all = true;
-	for (size_t p = 0; p < pieces && all; p++) {
-		int d = 0;
-		who[p] = nearest(v + p * TIDY_VIN_LEN, TIDY_VIN_LEN, vins, false, TIDY_VIN_EDITS, &d);
-		all = who[p] >= 0 && vin_reads_as(v + p * TIDY_VIN_LEN, TIDY_VIN_LEN,
-			json_string_value(json_array_get(vins, (size_t)who[p])), d);
+	struct cps head = {0};
+	size_t p = 0, q = n, pieces = 0, tail = 0;
+	int who = -1, from_end[TIDY_RUN_MAX];
+	for (size_t len; p < n && (len = vin_piece(v + p, n - p, vins, false, &who)) != 0; p += len, pieces++)
+		put_entry(&head, vins, who);
+	for (size_t len; q > p && tail < TIDY_RUN_MAX && (len = vin_piece(v + p, q - p, vins, true, &who)) != 0;
+	     q -= len, pieces++)
+		from_end[tail++] = who;
+	if (pieces) {
+		cps_append(out, head.v, head.n);
+		cps_append(out, v + p, q - p);
+		while (tail > 0)
+			put_entry(out, vins, from_end[--tail]);
 	}
-	for (size_t p = 0; p < pieces && all; p++) {
-		struct cps e = decode(json_string_value(json_array_get(vins, (size_t)who[p])));
-		cps_append(out, e.v, e.n);
-		free(e.v);
-	}
-	free(who);
-	return all;
+	free(head.v);
+	return pieces > 0;
 }
 
 char *ocr_tidy_codes(const char *text, const json_t *vins, const json_t *plates)

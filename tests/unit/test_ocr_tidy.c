@@ -277,9 +277,14 @@ static void test_codes_vin_run(void **state)
 	json_t *plates = json_array();
 	check(ocr_tidy_codes("车架号：LVVMX3HB9SW222398LVVMX3HB59W222401", vins, plates),
 		"车架号：LVVMX3HB9SW222398LVVMX3HB5SW222401");
-	/* a piece that is no VIN of the list, or a run not made of whole VINs: left as read */
-	check(ocr_tidy_codes("LVVMX3HB9SW222398LGXCH4CD1SF011961", vins, plates), "LVVMX3HB9SW222398LGXCH4CD1SF011961");
+	/* a piece with one glyph read twice */
+	check(ocr_tidy_codes("LVVVMX3HB9SW222398LVWMX3HB5SW222401", vins, plates), "LVVMX3HB9SW222398LVVMX3HB5SW222401");
+	/* a piece that is no VIN of the list stays as read between the others */
+	check(ocr_tidy_codes("LVVMX3H89SW222398LGXCH4CD1SF011961LVVMX3HB59W222401", vins, plates),
+		"LVVMX3HB9SW222398LGXCH4CD1SF011961LVVMX3HB5SW222401");
 	check(ocr_tidy_codes("LVVMX3HB9SW222398LVVMX3HB59W22240", vins, plates), "LVVMX3HB9SW222398LVVMX3HB59W22240");
+	/* no piece of the list: left as read */
+	check(ocr_tidy_codes("LGXCH4CD1SF011961LGXCH4CD1SF011962", vins, plates), "LGXCH4CD1SF011961LGXCH4CD1SF011962");
 	json_decref(vins);
 	json_decref(plates);
 }
