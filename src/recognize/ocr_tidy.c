@@ -736,6 +736,42 @@ static bool kz_plates_run(uint32_t *v, size_t n)
 	return true;
 }
 
+static bool lookalike(uint32_t a, uint32_t b);
+
+/* One glyph read twice: a character beside a look-alike of it or its
+ * capital in the other case ("I1", "wW"); two same letters are a plate's own. */
+static bool read_twice(uint32_t a, uint32_t b)
+{
+	return a != b && (upper(a) == upper(b) || lookalike(a, b));
+}
+
+/* Issue 13: a run of Kazakh plates with one glyph read twice
+ * ("528QPW07593KWWI17"): the run without it, when that reads as plates
+ * (kz_plates_run, or one plate) and no other such character gives another
+ * reading; v[0, n - 1) then holds it. */
+static bool kz_run_glyph_twice(uint32_t *v, size_t n)
+{
+	uint32_t w[TIDY_KZ_PLATE * TIDY_KZ_RUN_MAX], got[TIDY_KZ_PLATE * TIDY_KZ_RUN_MAX];
+	bool found = false;
+	if (n % TIDY_KZ_PLATE != 1 || n > TIDY_KZ_PLATE * TIDY_KZ_RUN_MAX)
+		return false;
+	for (size_t j = 0; j < n; j++) {
+		if (!((j > 0 && read_twice(v[j], v[j - 1])) || (j + 1 < n && read_twice(v[j], v[j + 1]))))
+			continue;
+		memcpy(w, v, j * sizeof *w);
+		memcpy(w + j, v + j + 1, (n - j - 1) * sizeof *w);
+		if (!(n - 1 == TIDY_KZ_PLATE ? kz_plate(w, n - 1) : kz_plates_run(w, n - 1)))
+			continue;
+		if (found && memcmp(got, w, (n - 1) * sizeof *w))
+			return false;	/* two readings */
+		memcpy(got, w, (n - 1) * sizeof *w);
+		found = true;
+	}
+	if (found)
+		memcpy(v, got, (n - 1) * sizeof *v);
+	return found;
+}
+
 char *ocr_tidy_kz_plates(const char *text)
 {
 	struct cps t = decode(text), out = {0};
@@ -747,6 +783,9 @@ char *ocr_tidy_kz_plates(const char *text)
 		size_t e = i;
 		while (e < t.n && is_alnum(t.v[e]))
 			e++;
+		size_t next = e;
+		if (kz_run_glyph_twice(t.v + i, e - i))
+			e--;	/* the run is one shorter: the glyph read twice is out */
 		if (kz_plates_run(t.v + i, e - i)) {
 			for (size_t j = i; j < e; j += TIDY_KZ_PLATE) {
 				if (j > i)
@@ -757,7 +796,7 @@ char *ocr_tidy_kz_plates(const char *text)
 			kz_plate(t.v + i, e - i);
 			cps_append(&out, t.v + i, e - i);
 		}
-		i = e;
+		i = next;
 	}
 	char *s = encode(&out);
 	free(t.v);

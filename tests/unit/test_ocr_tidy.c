@@ -113,6 +113,13 @@ static void test_kz_plates(void **state)
 	/* letters read in lower case are the capitals, not misreads */
 	check(ocr_tidy_kz_plates("322ovw10188IWlo3"), "322OVW10 188IWL03");
 	check(ocr_tidy_kz_plates("3a2ovw10 sov 12345"), "3a2ovw10 sov 12345");
+	/* issue 13: one glyph read twice (a look-alike beside it, or its other case) */
+	check(ocr_tidy_kz_plates("528QPW07593KWWI17挂356VHA17"), "528QPW07 593KWW17挂356VHA17");
+	check(ocr_tidy_kz_plates("528QpW07593kWwW17挂"), "528QPW07 593KWW17挂");
+	check(ocr_tidy_kz_plates("593KWWI17"), "593KWW17");
+	/* two same letters are the plate's own; two readings: left as read */
+	check(ocr_tidy_kz_plates("593KWWW17"), "593KWWW17");
+	check(ocr_tidy_kz_plates("5933KW1I7"), "5933KW1I7");
 	/* no plate: a date, a seal, a VIN, a container, a run that is not all plates */
 	check(ocr_tidy_kz_plates("20250407 GS04020257 LFNL6HDH7SM393588 KCCU5651292 680RSV07HQFU8326"),
 		"20250407 GS04020257 LFNL6HDH7SM393588 KCCU5651292 680RSV07HQFU8326");
