@@ -902,16 +902,15 @@ static enum ocr_agree agree_transport(json_t *out, json_t *conf, const char *joi
 	return how;
 }
 
-/* Plates: the transport name's first, then the remarks'. Returns the
- * remarks with codes joined for OCR (to be freed), or NULL. */
+/* Plates: the transport name's first, then the remarks'. tname_read: the
+ * transport name as OCR read it (before any rule). Returns the remarks with
+ * codes joined for OCR (to be freed), or NULL. */
 static char *derive_plates(json_t *out, json_t *conf, json_t *warnings, const char *remarks, float remarks_conf,
-	int scanned, json_t **plates_out)
+	const char *tname_read, int scanned, json_t **plates_out)
 {
 	char *joined = scanned ? remarks_for_plates(remarks) : NULL;
 	char *apart = scanned ? ocr_tidy_plates_apart(joined) : NULL;	/* issue 13: "豫B54010本批" */
 	const char *ptext = apart ? apart : remarks;
-	const char *tname_read = json_string_value(json_object_get(out, "transport_name"));
-	char *tname_as_read = tname_read ? xstrdup(tname_read) : NULL;
 	enum ocr_agree agreed = agree_transport(out, conf, ptext, scanned);
 	const char *tname = json_string_value(json_object_get(out, "transport_name"));
 	if (tname)
@@ -925,10 +924,9 @@ static char *derive_plates(json_t *out, json_t *conf, json_t *warnings, const ch
 		pc = fmin(pc, agreed == OCR_AGREE_CONFLICT ? CONF_UNSURE : CONF_AGREE_MENDED);
 	if (twins)	/* two copies of a plate that differ: which is right is not known */
 		pc = fmin(pc, CONF_UNSURE);
-	double *each = plates_conf(plates, pc, remarks, tname_as_read, scanned);
+	double *each = plates_conf(plates, pc, remarks, tname_read, scanned);
 	conf_list(conf, "plates", plates, pc, each);
 	free(each);
-	free(tname_as_read);
 	free(apart);
 	json_object_set_new(out, "truck_count", json_integer(trucks));
 	confset(conf, "truck_count", remarks_conf * CONF_SURE);
@@ -1345,9 +1343,12 @@ void fields_derive(json_t *out, json_t *conf, json_t *warnings, const char *rema
 	float remarks_conf, json_t *items, const char *specs, const char *spec_breaks, float spec_conf, int scanned)
 {
 	(void)spec_breaks;
+	const char *tn = json_string_value(json_object_get(out, "transport_name"));
+	char *tname_read = tn ? xstrdup(tn) : NULL;
 	char *rtext = derive_remarks(out, conf, remarks, breaks, remarks_conf, scanned);
 	json_t *plates;
-	char *joined = derive_plates(out, conf, warnings, remarks, remarks_conf, scanned, &plates);
+	char *joined = derive_plates(out, conf, warnings, remarks, remarks_conf, tname_read, scanned, &plates);
+	free(tname_read);
 	if (scanned)
 		transport_by_plates(out, plates);
 	json_t *vins = derive_vins(out, conf, warnings, joined ? joined : remarks, remarks_conf, specs, spec_conf,

@@ -243,7 +243,8 @@ static size_t before_item_no(const struct cps *t, size_t end, bool at_head)
 	size_t len = 0;
 	if (e >= 2 && t->v[e - 1] == 0x9879 /* 项 */ && is_space(t->v[e - 2]))
 		len = 1;
-	else if (at_head && e >= 3 && t->v[e - 1] == 0x53F7 /* 号 */ && utf8_is_han(t->v[e - 2]) && is_space(t->v[e - 3]))
+	else if (at_head && e >= 3 && t->v[e - 1] == 0x53F7 /* 号 */ && utf8_is_han(t->v[e - 2]) &&
+		 is_space(t->v[e - 3]))
 		len = 2;
 	if (!len)
 		return end;
@@ -1012,8 +1013,8 @@ char *ocr_tidy_codes(const char *text, const json_t *vins, const json_t *plates)
 		int d = 0, k = -1;
 		if (vin_run(t.v + i, n, vins, &out)) {
 			/* a run of VINs: put out as the list holds them */
-		} else if (n >= 15 && n <= 19 && (k = nearest(t.v + i, n, vins, false, TIDY_VIN_EDITS, &d)) >= 0 && d > 0 &&
-			vin_reads_as(t.v + i, n, json_string_value(json_array_get(vins, (size_t)k)), d)) {
+		} else if (n >= 15 && n <= 19 && (k = nearest(t.v + i, n, vins, false, TIDY_VIN_EDITS, &d)) >= 0 &&
+			   d > 0 && vin_reads_as(t.v + i, n, json_string_value(json_array_get(vins, (size_t)k)), d)) {
 			struct cps v = decode(json_string_value(json_array_get(vins, (size_t)k)));
 			if (n < v.n)
 				drop_lone_han(&out);	/* "员 1W8G…": the maker's code read as an ideograph */
