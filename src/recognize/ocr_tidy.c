@@ -995,6 +995,57 @@ static bool vin_run(const uint32_t *v, size_t n, const json_t *vins, struct cps 
 	return pieces > 0;
 }
 
+#define TIDY_VIN_TOKEN_MIN 15	/* a token read for one VIN: its length, two lost ... */
+#define TIDY_VIN_TOKEN_MAX 19	/* ... to two extra */
+#define TIDY_PLATE_TOKEN_MIN 4	/* a plate's letters and digits */
+#define TIDY_PLATE_TOKEN_MAX 8
+
+/* The VIN of the list that tok (one token) reads as, put out: true; false,
+ * out untouched, when it reads as none or is one as printed. */
+static bool put_vin(const uint32_t *tok, size_t n, const json_t *vins, struct cps *out)
+{
+	int d = 0, k = -1;
+	if (n < TIDY_VIN_TOKEN_MIN || n > TIDY_VIN_TOKEN_MAX ||
+	    (k = nearest(tok, n, vins, false, TIDY_VIN_EDITS, &d)) < 0 || d == 0 ||
+	    !vin_reads_as(tok, n, json_string_value(json_array_get(vins, (size_t)k)), d))
+		return false;
+	struct cps v = decode(json_string_value(json_array_get(vins, (size_t)k)));
+	if (n < v.n)
+		drop_lone_han(out);	/* "员 1W8G…": the maker's code read as an ideograph */
+	cps_append(out, v.v, v.n);
+	free(v.v);
+	return true;
+}
+
+/* The plate of the list that t[i, e) reads as, put out (a misread province
+ * before it, not the end of a key, takes the plate's; its 挂 read 持 is put
+ * right): where the text goes on; 0 when it reads as none. */
+static size_t put_plate(const struct cps *t, size_t i, size_t e, const json_t *plates, struct cps *out)
+{
+	int k = -1;
+	if (e - i < TIDY_PLATE_TOKEN_MIN || e - i > TIDY_PLATE_TOKEN_MAX ||
+	    (k = plate_read_as(t->v + i, e - i, plates)) < 0)
+		return 0;
+	struct cps p = decode(json_string_value(json_array_get(plates, (size_t)k)));
+	size_t pa = 0, pb = p.n;
+	while (pa < pb && !is_alnum(p.v[pa]))
+		pa++;
+	while (pb > pa && !is_alnum(p.v[pb - 1]))
+		pb--;
+	size_t o = out->n;
+	while (o > 0 && is_space(out->v[o - 1]))
+		o--;
+	if (pa > 0 && o > 0 && utf8_is_han(out->v[o - 1]) && out->v[o - 1] != p.v[pa - 1] && !ends_a_key(out->v[o - 1])) {
+		out->n = o;
+		out->v[o - 1] = p.v[pa - 1];
+	}
+	cps_append(out, p.v + pa, pb - pa);
+	if (pb < p.n && p.v[pb] == 0x6302)
+		e = trailer_mark_read(t, e, out);	/* issue 13: its 挂 read 持 */
+	free(p.v);
+	return e;
+}
+
 char *ocr_tidy_codes(const char *text, const json_t *vins, const json_t *plates)
 {
 	char *joined = ocr_snap_join_codes(text);
@@ -1006,42 +1057,13 @@ char *ocr_tidy_codes(const char *text, const json_t *vins, const json_t *plates)
 			cps_push(&out, t.v[i++]);
 			continue;
 		}
-		size_t e = i;
+		size_t e = i, next;
 		while (e < t.n && is_alnum(t.v[e]))
 			e++;
-		size_t n = e - i;
-		int d = 0, k = -1;
-		if (vin_run(t.v + i, n, vins, &out)) {
-			/* a run of VINs: put out as the list holds them */
-		} else if (n >= 15 && n <= 19 && (k = nearest(t.v + i, n, vins, false, TIDY_VIN_EDITS, &d)) >= 0 &&
-			   d > 0 && vin_reads_as(t.v + i, n, json_string_value(json_array_get(vins, (size_t)k)), d)) {
-			struct cps v = decode(json_string_value(json_array_get(vins, (size_t)k)));
-			if (n < v.n)
-				drop_lone_han(&out);	/* "员 1W8G…": the maker's code read as an ideograph */
-			cps_append(&out, v.v, v.n);
-			free(v.v);
-		} else if (n >= 4 && n <= 8 && (k = plate_read_as(t.v + i, n, plates)) >= 0) {
-			struct cps p = decode(json_string_value(json_array_get(plates, (size_t)k)));
-			size_t pa = 0, pb = p.n;
-			while (pa < pb && !is_alnum(p.v[pa]))
-				pa++;
-			while (pb > pa && !is_alnum(p.v[pb - 1]))
-				pb--;
-			/* the province before it: a misread one (not the end of a key) takes the plate's */
-			size_t o = out.n;
-			while (o > 0 && is_space(out.v[o - 1]))
-				o--;
-			if (pa > 0 && o > 0 && utf8_is_han(out.v[o - 1]) && out.v[o - 1] != p.v[pa - 1] && !ends_a_key(out.v[o - 1])) {
-				out.n = o;
-				out.v[o - 1] = p.v[pa - 1];
-			}
-			cps_append(&out, p.v + pa, pb - pa);
-			if (pb < p.n && p.v[pb] == 0x6302)
-				e = trailer_mark_read(&t, e, &out);	/* issue 13: its 挂 read 持 */
-			free(p.v);
-		} else {
-			cps_append(&out, t.v + i, n);
-		}
+		if ((next = put_plate(&t, i, e, plates, &out)) != 0)
+			e = next;
+		else if (!vin_run(t.v + i, e - i, vins, &out) && !put_vin(t.v + i, e - i, vins, &out))
+			cps_append(&out, t.v + i, e - i);
 		i = e;
 	}
 	char *s = encode(&out);
