@@ -1316,18 +1316,32 @@ static size_t strspn_digits(const uint32_t *v, size_t n)
 #define TIDY_KZ_DIGITS 3	/* a Kazakh plate: three digits, letters, the region's two digits */
 #define TIDY_KZ_REGION 2
 
-/* Issue 13: 持 read for the 挂 that ends a trailer's plate: after a letter and
- * four digits (a Chinese trailer, its province maybe misread) or after a
- * whole Kazakh plate (851HCE10持); run is the letters and digits before it. */
-static bool trailer_mark_misread(const struct cps *t, size_t i, size_t run)
+/* Issue 13: the letters and digits r[0, run) before a 持 read for the 挂 that
+ * ends a trailer's plate: a letter and four digits (a Chinese trailer, its
+ * province maybe misread) or a whole Kazakh plate (851HCE10持). */
+static bool trailer_run(const uint32_t *r, size_t run)
 {
-	if (t->v[i] != 0x6301 /* 持 */)
-		return false;
-	const uint32_t *r = t->v + i - run;
 	if (run == TIDY_TRAILER_DIGITS + 1 && is_upper(r[0]))
 		return strspn_digits(r + 1, TIDY_TRAILER_DIGITS) == TIDY_TRAILER_DIGITS;
 	return run == TIDY_KZ_PLATE && strspn_digits(r, TIDY_KZ_DIGITS) == TIDY_KZ_DIGITS &&
 		strspn_digits(r + run - TIDY_KZ_REGION, TIDY_KZ_REGION) == TIDY_KZ_REGION && is_upper(r[TIDY_KZ_DIGITS]);
+}
+
+static bool trailer_mark_misread(const struct cps *t, size_t i, size_t run)
+{
+	return t->v[i] == 0x6301 /* 持 */ && trailer_run(t->v + i - run, run);
+}
+
+/* Issue 13: 持 at t[i] after spaces that follow a trailer's plate ("851HCE10 持"):
+ * how many spaces stand between them, 0 when it is no such mark. */
+static size_t spaced_trailer_mark(const struct cps *t, size_t i)
+{
+	size_t j = i, run = 0;
+	while (j > 0 && is_space(t->v[j - 1]))
+		j--;
+	while (run < j && is_alnum(t->v[j - 1 - run]))
+		run++;
+	return t->v[i] == 0x6301 && j < i && trailer_run(t->v + j - run, run) ? i - j : 0;
 }
 
 char *ocr_tidy_split_trailers(const char *text)
@@ -1337,7 +1351,10 @@ char *ocr_tidy_split_trailers(const char *text)
 	for (size_t i = 0; i < t.n; i++) {
 		/* "980UAX02.333HSS13挂": a comma read as a full stop after a plate
 		 * (letters in it: no decimal number) */
-		if (trailer_mark_misread(&t, i, run))
+		size_t spaces = run ? 0 : spaced_trailer_mark(&t, i);
+		if (spaces)
+			out.n -= spaces;	/* (put out just before) */
+		if (spaces || trailer_mark_misread(&t, i, run))
 			t.v[i] = 0x6302;	/* 挂 */
 		if (t.v[i] == '.' && run >= 5 && letters > 0 && i + 1 < t.n && is_alnum(t.v[i + 1]))
 			cps_push(&out, ' ');
