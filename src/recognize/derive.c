@@ -487,7 +487,7 @@ static int is_sep_cp(uint32_t cp)
 {
 	return cp == ' ' || cp == '\n' || cp == '/' || cp == ',' || cp == ';' || cp == ':' || cp == 0x3001 ||
 		cp == 0x3002 || cp == '(' || cp == ')' || cp == 0xFF0C || cp == 0xFF1B || cp == 0xFF1A ||
-		cp == '.';	/* issue 13: "新D46205. 陕E7584挂": a comma read as a full stop */
+		cp == '.' || cp == 0x2026;	/* issue 13: "新D46205. 陕E7584挂", "新B23924… 新D4160挂" */
 }
 
 /* The plate inside token s (upper-cased): the whole token, or its tail after

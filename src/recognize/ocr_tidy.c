@@ -18,6 +18,7 @@
 #define TIDY_TRANSIT_LEN 16	/* digits of a transit (转关) number */
 #define TIDY_TRANSIT_EDITS 2
 #define TIDY_TRAILER_DIGITS 4	/* a trailer's plate: its letter and four digits, then 挂 */
+#define TIDY_CN_DIGITS 5	/* a Chinese plate's digits after its letter (a lorry) */
 
 struct cps {
 	uint32_t *v;
@@ -670,6 +671,31 @@ static size_t before_trailing_words(const struct cps *t, size_t a, size_t b)
 	return is_digit(last) || last == 0x6302 ? w - 1 : b;
 }
 
+#define TIDY_CN_PLATE 7	/* a Chinese lorry's plate: province, letter, five digits */
+
+static size_t strspn_digits(const uint32_t *v, size_t n);
+
+/* A Chinese lorry's plate ends at v[k] (v[0, k] holds it whole). */
+static bool cn_plate_ends(const uint32_t *v, size_t k)
+{
+	if (k + 1 < TIDY_CN_PLATE)
+		return false;
+	const uint32_t *p = v + k + 1 - TIDY_CN_PLATE;
+	return plate_is_province(p[0]) && is_upper(p[1]) && strspn_digits(p + 2, TIDY_CN_DIGITS) == TIDY_CN_DIGITS &&
+		(k + 1 == TIDY_CN_PLATE || !is_alnum(p[-1]));
+}
+
+/* Issue 13: the '/' between a transport name's plates read as a stroke
+ * ("陕E543877新B4490挂": 7 for the slash) between a whole Chinese plate
+ * and the next plate's province: the slash again. */
+static void tidy_plate_slash(struct cps *t)
+{
+	for (size_t k = 1; k + 1 < t->n; k++)
+		if ((t->v[k] == '7' || t->v[k] == '1' || t->v[k] == 'l' || t->v[k] == '|' || t->v[k] == 'I') &&
+		    plate_is_province(t->v[k + 1]) && cn_plate_ends(t->v, k - 1))
+			t->v[k] = '/';
+}
+
 char *ocr_tidy_transport(const char *tname, const char *remarks)
 {
 	char *provinces = ocr_tidy_plate_provinces(tname);
@@ -710,6 +736,7 @@ char *ocr_tidy_transport(const char *tname, const char *remarks)
 		cps_append(&out, t.v + i, e - i);
 		i = e;
 	}
+	tidy_plate_slash(&out);
 	char *s = encode(&out);
 	free(t.v);
 	free(r.v);
@@ -1391,7 +1418,6 @@ static const uint32_t province_misreads[][2] = {
 #define N_PROVINCE_MISREADS (sizeof province_misreads / sizeof province_misreads[0])
 #define TIDY_CN_TAIL_MIN 5	/* a Chinese plate after its province: a letter, four digits (a trailer) ... */
 #define TIDY_CN_TAIL_MAX 7	/* ... up to a letter and six (new energy) */
-#define TIDY_CN_DIGITS 5	/* a Chinese plate's digits after its letter (a lorry) */
 
 /* A Chinese plate's tail of n at v read with a letter too many after its
  * own ("FK42404", "EB64810": a letter, another that is not the D or F of a

@@ -924,6 +924,12 @@ static void plates_repaired_in_scans(void **state)
 	assert_true(conf_at(conf, "plates.0") < 0.9);
 	json_decref(o);
 	json_decref(conf);
+	/* a plate ended by an ellipsis */
+	o = derive_as("车牌：新F12345、新B23924… 新D4160挂", 0, &conf, 1);
+	assert_int_equal(json_array_size(json_object_get(o, "plates")), 3);
+	assert_string_equal(plate_at(o, 1), "新B23924");
+	json_decref(o);
+	json_decref(conf);
 	/* both copies in the remarks: two trucks of a fleet, both kept */
 	o = derive_as("N/M 车号:新F12345,新F12340", 0, &conf, 1);
 	assert_int_equal(json_array_size(json_object_get(o, "plates")), 2);

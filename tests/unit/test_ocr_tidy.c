@@ -144,6 +144,9 @@ static void test_plate_provinces(void **state)
 	check(ocr_tidy_transport("陕E25871/豫B2367挂.商务", ""), "陕E25871/豫B2367挂");
 	check(ocr_tidy_transport("及航次和号:陕E25871/参B2367挂.商务”", ""), "陕E25871/参B2367挂");
 	check(ocr_tidy_transport("一二三", ""), "一二三");
+	/* issue 13: the slash between two plates read 7 */
+	check(ocr_tidy_transport("陕E543877新B4490挂", ""), "陕E54387/新B4490挂");
+	check(ocr_tidy_transport("陕E5438新B4490挂", ""), "陕E5438新B4490挂");
 	check(ocr_tidy_transport("新B64858/20250101", ""), "新B64858/20250101");
 	/* the transport name is repaired the same way */
 	check(ocr_tidy_transport("陕E25871/歼B2367挂", ""), "陕E25871/豫B2367挂");
