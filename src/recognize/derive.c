@@ -2,10 +2,12 @@
  * the items: plates, VINs, seals, containers, counts, totals, kind. */
 #include <ctype.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/log.h"
 #include "recognize/fields_util.h"
 #include "recognize/form.h"
 #include "recognize/ocr_agree.h"
@@ -749,7 +751,8 @@ static char *close_spaced_containers(const char *text, int scanned)
 static int is_sep_cp(uint32_t cp)
 {
 	return cp == ' ' || cp == '\n' || cp == '/' || cp == ',' || cp == ';' || cp == ':' || cp == 0x3001 ||
-		cp == 0x3002 || cp == '(' || cp == ')' || cp == 0xFF0C || cp == 0xFF1B || cp == 0xFF1A;
+		cp == 0x3002 || cp == '(' || cp == ')' || cp == 0xFF0C || cp == 0xFF1B || cp == 0xFF1A ||
+		cp == '.' || cp == 0x2026;	/* issue 13: "新D46205. 陕E7584挂", "新B23924… 新D4160挂" */
 }
 
 /* The plate inside token s (upper-cased): the whole token, or its tail after
@@ -1006,6 +1009,124 @@ static char *remarks_for_plates(const char *remarks)
 	return joined;
 }
 
+/* Two plates that differ in one letter or digit only. */
+static bool one_apart(const char *a, const char *b)
+{
+	size_t n = strlen(a), diff = 0;
+	if (n != strlen(b))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (a[i] != b[i])
+			diff += ((unsigned char)a[i] & 0x80) || ((unsigned char)b[i] & 0x80) ? 2 : 1;
+	return diff == 1;
+}
+
+/* OCR (issue 13): p, a plate of the remarks, is the misread twin of a plate
+ * of the transport name: one letter or digit apart, and neither copy in the
+ * other's list (the name repeats the remarks' first plates). */
+static bool twin_of_name(const json_t *tplates, json_t *rplates, const char *p)
+{
+	for (size_t k = 0; k < json_array_size(tplates); k++) {
+		const char *t = json_string_value(json_array_get(tplates, k));
+		if (one_apart(t, p) && !list_has(rplates, t))
+			return true;
+	}
+	return false;
+}
+
+static int trucks_in(const json_t *plates)
+{
+	int n = 0;
+	for (size_t k = 0; k < json_array_size(plates); k++) {
+		const char *p = json_string_value(json_array_get(plates, k));
+		bool trailer = false;
+		n += plate_form(p, strlen(p), &trailer) != PLATE_NONE && !trailer;
+	}
+	return n;
+}
+
+/* OCR (issue 13): the remarks' plates again where a plate whose province
+ * was read as an ideograph of no province takes the one the declaration's
+ * other plates (known) with its letter give (ocr_tidy_plate_unknown_provinces). */
+static void plates_unknown_provinces(const char *text, const json_t *known, json_t *rplates)
+{
+	char *more = ocr_tidy_plate_unknown_provinces(text, known);
+	if (strcmp(more, text) != 0) {
+		int unused = 0;
+		json_array_clear(rplates);
+		plates_from(more, rplates, &unused, 1);
+	}
+	free(more);
+}
+
+/* Issue 13: the plates of the transport name and of text (the remarks,
+ * OCR: made ready) in order. OCR: unknown provinces given by the other
+ * plates; a remarks' plate that is the misread twin of the name's is left
+ * out (*twins set: the list is not sure). */
+static json_t *plates_of(const char *tname, const char *text, int scanned, int *trucks, bool *twins)
+{
+	json_t *tplates = json_array(), *rplates = json_array(), *plates = json_array();
+	int unused = 0;
+	if (tname)
+		plates_from(tname, tplates, &unused, 0);
+	plates_from(text, rplates, &unused, 1);
+	if (scanned) {
+		json_t *known = json_array();
+		json_array_extend(known, tplates);
+		json_array_extend(known, rplates);
+		plates_unknown_provinces(text, known, rplates);
+		json_decref(known);
+	}
+	json_array_extend(plates, tplates);
+	*twins = false;
+	for (size_t k = 0; k < json_array_size(rplates); k++) {
+		json_t *r = json_array_get(rplates, k);
+		if (list_has(plates, json_string_value(r)))
+			continue;
+		if (scanned && twin_of_name(tplates, rplates, json_string_value(r))) {
+			*twins = true;
+			continue;
+		}
+		json_array_append(plates, r);
+	}
+	*trucks = trucks_in(plates);
+	json_decref(tplates);
+	json_decref(rplates);
+	return plates;
+}
+
+/* A plate as printed in s (spaces aside): OCR read it so, no rule made it. */
+static bool printed_in(const char *s, const char *plate)
+{
+	if (!s)
+		return false;
+	char *flat = fu_collapse(s);
+	size_t o = 0;
+	for (size_t i = 0; flat[i]; i++)
+		if (flat[i] != ' ')
+			flat[o++] = flat[i];
+	flat[o] = '\0';
+	bool in = strstr(flat, plate) != NULL;
+	free(flat);
+	return in;
+}
+
+#define CONF_PLATE_REPAIRED 0.7	/* OCR: a plate a rule put right (read so neither in the remarks nor the name) */
+
+/* Each plate's confidence: pc, or below sure where OCR read it otherwise
+ * than it is kept (a rule put it right). */
+static double *plates_conf(const json_t *plates, double pc, const char *remarks, const char *tname, int scanned)
+{
+	size_t n = json_array_size(plates);
+	double *each = xmalloc((n ? n : 1) * sizeof *each);
+	for (size_t i = 0; i < n; i++) {
+		const char *p = json_string_value(json_array_get(plates, i));
+		bool as_read = !scanned || printed_in(remarks, p) || printed_in(tname, p);
+		each[i] = as_read ? pc : fmin(pc, CONF_PLATE_REPAIRED);
+	}
+	return each;
+}
+
 #define CONF_AGREE_TAKEN 0.8	/* a transport name the remarks' copy of its plates put right */
 #define CONF_AGREE_MENDED 0.7	/* ... that both copies, each misread, agree on within a character */
 
@@ -1046,26 +1167,32 @@ static enum ocr_agree agree_transport(json_t *out, json_t *conf, const char *joi
 	return how;
 }
 
-/* Plates: the transport name's first, then the remarks'. Returns the
- * remarks with codes joined for OCR (to be freed), or NULL. */
+/* Plates: the transport name's first, then the remarks'. tname_read: the
+ * transport name as OCR read it (before any rule). Returns the remarks with
+ * codes joined for OCR (to be freed), or NULL. */
 static char *derive_plates(json_t *out, json_t *conf, json_t *warnings, const char *remarks, float remarks_conf,
-	int scanned, json_t **plates_out)
+	const char *tname_read, int scanned, json_t **plates_out)
 {
 	char *joined = scanned ? remarks_for_plates(remarks) : NULL;
-	enum ocr_agree agreed = agree_transport(out, conf, joined ? joined : remarks, scanned);
+	char *apart = scanned ? ocr_tidy_plates_apart(joined) : NULL;	/* issue 13: "豫B54010本批" */
+	const char *ptext = apart ? apart : remarks;
+	enum ocr_agree agreed = agree_transport(out, conf, ptext, scanned);
 	const char *tname = json_string_value(json_object_get(out, "transport_name"));
-	json_t *plates = json_array();
-	int trucks = 0;
-	if (tname) {
-		plates_from(tname, plates, &trucks, 0);
+	if (tname)
 		check_transport_name(tname, warnings);
-	}
-	plates_from(joined ? joined : remarks, plates, &trucks, 1);
+	int trucks = 0;
+	bool twins = false;
+	json_t *plates = plates_of(tname, ptext, scanned, &trucks, &twins);
 	json_object_set_new(out, "plates", plates);
 	double pc = remarks_conf * CONF_SURE;
 	if (agreed == OCR_AGREE_CONFLICT || agreed == OCR_AGREE_MENDED)	/* the list holds a plate told apart */
 		pc = fmin(pc, agreed == OCR_AGREE_CONFLICT ? CONF_UNSURE : CONF_AGREE_MENDED);
-	conf_list(conf, "plates", plates, pc, NULL);
+	if (twins)	/* two copies of a plate that differ: which is right is not known */
+		pc = fmin(pc, CONF_UNSURE);
+	double *each = plates_conf(plates, pc, remarks, tname_read, scanned);
+	conf_list(conf, "plates", plates, pc, each);
+	free(each);
+	free(apart);
 	json_object_set_new(out, "truck_count", json_integer(trucks));
 	confset(conf, "truck_count", remarks_conf * CONF_SURE);
 	*plates_out = plates;
@@ -1545,9 +1672,12 @@ void fields_derive(json_t *out, json_t *conf, json_t *warnings, const char *rema
 	float remarks_conf, json_t *items, const char *specs, const char *spec_breaks, float spec_conf, int scanned)
 {
 	(void)spec_breaks;
+	const char *tn = json_string_value(json_object_get(out, "transport_name"));
+	char *tname_read = tn ? xstrdup(tn) : NULL;
 	char *rtext = derive_remarks(out, conf, remarks, breaks, remarks_conf, scanned);
 	json_t *plates;
-	char *joined = derive_plates(out, conf, warnings, remarks, remarks_conf, scanned, &plates);
+	char *joined = derive_plates(out, conf, warnings, remarks, remarks_conf, tname_read, scanned, &plates);
+	free(tname_read);
 	if (scanned)
 		transport_by_plates(out, plates);
 	json_t *vins = derive_vins(out, conf, warnings, joined ? joined : remarks, remarks, remarks_conf, specs,
@@ -1564,7 +1694,13 @@ void fields_derive(json_t *out, json_t *conf, json_t *warnings, const char *rema
 	seals_from(rtext, seals);
 	json_object_set_new(out, "seals", seals);
 	conf_list(conf, "seals", seals, remarks_conf * CONF_SURE, NULL);
-	derive_containers(out, conf, warnings, remarks, rtext, remarks_conf, scanned);
+	json_t *boxes = derive_containers(out, conf, warnings, remarks, rtext, remarks_conf, scanned);
+	if (scanned) {	/* issue 13: "LDJU .4192074": the container as the list holds it */
+		char *tidy = ocr_tidy_containers(rtext, boxes);
+		free(rtext);
+		rtext = tidy;
+		json_object_set_new(out, "remarks", json_string(rtext));
+	}
 	struct item_sums sums;
 	derive_item_totals(out, conf, items, scanned, &sums);
 	vehicles_by_vins(out, conf, vins, &sums, scanned);

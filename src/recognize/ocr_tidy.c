@@ -18,6 +18,7 @@
 #define TIDY_TRANSIT_LEN 16	/* digits of a transit (转关) number */
 #define TIDY_TRANSIT_EDITS 2
 #define TIDY_TRAILER_DIGITS 4	/* a trailer's plate: its letter and four digits, then 挂 */
+#define TIDY_CN_DIGITS 5	/* a Chinese plate's digits after its letter (a lorry) */
 
 struct cps {
 	uint32_t *v;
@@ -141,9 +142,11 @@ static size_t leaked_label_end(const struct cps *t)
 	uint32_t v[TIDY_MAX_TOKEN];
 	size_t pos[TIDY_MAX_TOKEN], n = 0;
 	for (size_t i = 0; i < t->n && n < TIDY_MAX_TOKEN; i++)
-		if (!is_space(t->v[i])) {
-			pos[n] = i;
+		if (!is_space(t->v[i]) && !(n && utf8_is_han(t->v[i]) && v[n - 1] == t->v[i])) {
+			pos[n] = i;	/* issue 13: an ideograph OCR read twice ("码码及及") counts once */
 			v[n++] = t->v[i];
+		} else if (n && !is_space(t->v[i])) {
+			pos[n - 1] = i;
 		}
 	size_t end = 0;
 	int best = 4;	/* at most three misreads in seven */
@@ -170,13 +173,13 @@ static bool slash_like(uint32_t c)
 
 /* "NM", "NA", "N1M", "N|M", "NAM": the marks N/M with the slash lost or
  * misread; issue 13: "N7M", "N/VM" (the slash read twice), "1N/M" (a
- * stroke of the cell's border before it). */
+ * stroke of the cell's border before it), "XAM", "IVM" (the N misread too). */
 static bool is_marks_misread(const uint32_t *v, size_t n)
 {
 	if (n == 2)
 		return v[0] == 'N' && (v[1] == 'M' || v[1] == 'A' || v[1] == 'W');
-	if (n == 3)
-		return v[0] == 'N' && (v[2] == 'M' || v[2] == 'W') && slash_like(v[1]);
+	if (n == 3)	/* issue 13: its N read X or I ("XAM", "IVM") */
+		return (v[0] == 'N' || v[0] == 'X' || v[0] == 'I') && (v[2] == 'M' || v[2] == 'W') && slash_like(v[1]);
 	if (n == 4 && v[0] == 'N' && v[3] == 'M')
 		return slash_like(v[1]) && slash_like(v[2]);
 	if (n == 4 && v[1] == 'N' && v[3] == 'M')
@@ -191,27 +194,77 @@ static const char *const table_heads[] = {
 	"最终目", "原产国", "商品编号", "商品名称", "规格型号", "数量及单位", "境内货源", "货源地",
 };
 
-/* The length of the remarks before a table head (t->n when there is none). */
-static size_t before_table(const struct cps *t)
+/* Issue 13: the item table's column labels that OCR misreads by one
+ * character ("六品编号", "景终目的" cut short at the page's end). */
+static const char *const table_heads_misread[] = {
+	"最终目的国", "商品编号", "商品名称", "规格型号", "数量及单位", "境内货源地",
+};
+#define TIDY_HEAD_MIN 4	/* ideographs of a label compared with one misread */
+
+/* head (or its first TIDY_HEAD_MIN characters or more, where the text ends)
+ * at t[i] as a word of its own, with one ideograph misread at most. */
+static bool head_misread_at(const struct cps *t, size_t i, const struct cps *head)
 {
-	size_t end = t->n;
-	for (size_t h = 0; h < sizeof table_heads / sizeof table_heads[0]; h++) {
-		struct cps head = decode(table_heads[h]);
+	size_t m = head->n < t->n - i ? head->n : t->n - i, miss = 0;
+	if (m < TIDY_HEAD_MIN || (m < head->n && i + m != t->n) || (i > 0 && utf8_is_han(t->v[i - 1])) ||
+	    (i + m < t->n && utf8_is_han(t->v[i + m])))
+		return false;	/* a word of its own, not part of a longer one */
+	for (size_t k = 0; k < m && miss <= 1; k++) {
+		if (!utf8_is_han(t->v[i + k]))
+			return false;
+		miss += t->v[i + k] != head->v[k];
+	}
+	return miss <= 1;
+}
+
+/* Where the first of heads (exact, or misread by one) stands before end. */
+static size_t first_head(const struct cps *t, size_t end, const char *const *heads, size_t n, bool misread)
+{
+	for (size_t h = 0; h < n; h++) {
+		struct cps head = decode(heads[h]);
 		for (size_t i = 0; i < end; i++)
-			if (match_at(t, i, &head)) {
+			if (misread ? head_misread_at(t, i, &head) : match_at(t, i, &head) != 0) {
 				end = i;
 				break;
 			}
 		free(head.v);
 	}
+	return end;
+}
+
+/* The first column's label 项号 at the remarks' end (t[0, end)), read as
+ * far as its first character alone or, before a table head that was cut
+ * (at_head), misread by one character ("其号"), after a space: where the
+ * remarks end before it. */
+static size_t before_item_no(const struct cps *t, size_t end, bool at_head)
+{
+	size_t e = end;
+	while (e > 0 && !is_alnum(t->v[e - 1]) && !utf8_is_han(t->v[e - 1]) && !is_space(t->v[e - 1]))
+		e--;	/* marks after it: "其号“|" */
+	size_t len = 0;
+	if (e >= 2 && t->v[e - 1] == 0x9879 /* 项 */ && is_space(t->v[e - 2]))
+		len = 1;
+	else if (at_head && e >= 3 && t->v[e - 1] == 0x53F7 /* 号 */ && utf8_is_han(t->v[e - 2]) &&
+		 is_space(t->v[e - 3]))
+		len = 2;
+	if (!len)
+		return end;
+	for (end = e - len - 1; end > 0 && is_space(t->v[end - 1]);)
+		end--;
+	return end;
+}
+
+/* The length of the remarks before a table head (t->n when there is none). */
+static size_t before_table(const struct cps *t)
+{
+	size_t end = first_head(t, t->n, table_heads, sizeof table_heads / sizeof table_heads[0], false);
+	/* issue 13: a head misread by one */
+	end = first_head(t, end, table_heads_misread, sizeof table_heads_misread / sizeof table_heads_misread[0], true);
+	bool at_head = end < t->n;
 	while (end > 0 && (is_space(t->v[end - 1]) || is_separator(t->v[end - 1])))
 		end--;
-	/* issue 13: the first column's label 项号 under the remarks, read as far
-	 * as its first character alone at their end */
-	if (end >= 2 && t->v[end - 1] == 0x9879 /* 项 */ && is_space(t->v[end - 2]))
-		for (end -= 2; end > 0 && is_space(t->v[end - 1]);)
-			end--;
-	return end;
+	/* issue 13: the first column's label 项号 under the remarks at their end */
+	return before_item_no(t, end, at_head);
 }
 
 #define TIDY_BOX_OWNER 4	/* a container number: four capitals ... */
@@ -303,6 +356,85 @@ static size_t misread_key_at(const struct cps *t, size_t i, const struct cps *ke
 	return found;
 }
 
+/* The ideograph nearest before (dir -1) or after (dir +1) t->v[i], spaces
+ * aside, is one. */
+static bool han_beside(const struct cps *t, size_t i, int dir)
+{
+	for (size_t j = i; dir < 0 ? j > 0 : j + 1 < t->n;) {
+		j = dir < 0 ? j - 1 : j + 1;
+		if (!is_space(t->v[j]))
+			return utf8_is_han(t->v[j]);
+	}
+	return false;
+}
+
+/* Issue 13: a full stop between two ideographs ("新车. 未办理"): Chinese
+ * text never holds the ASCII one; OCR reads so the comma of a sentence. */
+static void tidy_han_stops(struct cps *t)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (t->v[i] == '.' && han_beside(t, i, -1) && han_beside(t, i, 1))
+			t->v[i] = 0xFF0C;	/* ， */
+}
+
+static bool is_label_char(uint32_t c)
+{
+	return utf8_is_han(c) || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
+static bool is_colon_mark(uint32_t c)
+{
+	return c == ':' || c == 0xFF1A;
+}
+
+#define TIDY_LABEL_MIN 2	/* characters of a label that OCR read twice over */
+
+/* The label ending in a colon at t->v[i] (letters or ideographs, at least
+ * TIDY_LABEL_MIN, no such character before): its length with the colon, or 0. */
+static size_t label_at(const struct cps *t, size_t i)
+{
+	if (i > 0 && is_label_char(t->v[i - 1]))
+		return 0;
+	size_t e = i;
+	while (e < t->n && is_label_char(t->v[e]))
+		e++;
+	return e - i >= TIDY_LABEL_MIN && e < t->n && is_colon_mark(t->v[e]) ? e + 1 - i : 0;
+}
+
+/* Issue 13: a label and its colon read twice ("VIN:VIN:LFN…"): once. */
+static void drop_doubled_labels(struct cps *t)
+{
+	size_t o = 0;
+	for (size_t i = 0; i < t->n;) {
+		size_t n = label_at(t, i), j = i + n;
+		while (n && j < t->n && is_space(t->v[j]))
+			j++;
+		if (n && j + n <= t->n && label_at(t, j) == n && !memcmp(t->v + i, t->v + j, (n - 1) * sizeof *t->v)) {
+			i = j;	/* the first copy goes */
+			continue;
+		}
+		t->v[o++] = t->v[i++];
+	}
+	t->n = o;
+}
+
+static bool is_stray_mark(uint32_t c)
+{
+	return c == '.' || c == ',' || c == '-' || c == '_' || c == '~' || c == 0x3002 || c == 0xFF0C ||
+		c == 0x3001 || c == '|';
+}
+
+/* Issue 13: marks alone at the end of the remarks, after a space (" . -"):
+ * specks of the cell's border, no text. */
+static void drop_trailing_marks(struct cps *t)
+{
+	size_t e = t->n;
+	while (e > 0 && (is_space(t->v[e - 1]) || is_stray_mark(t->v[e - 1])))
+		e--;
+	if (e < t->n && is_space(t->v[e]))	/* the marks stand apart from the text */
+		t->n = e;
+}
+
 char *ocr_tidy_remarks(const char *text)
 {
 	struct cps t = decode(text), out = {0};
@@ -348,6 +480,9 @@ char *ocr_tidy_remarks(const char *text)
 	}
 	for (size_t k = 0; k < N_KEYS; k++)
 		free(keys[k].v);
+	tidy_han_stops(&out);
+	drop_doubled_labels(&out);
+	drop_trailing_marks(&out);
 	char *s = encode(&out);
 	free(t.v);
 	free(out.v);
@@ -510,6 +645,57 @@ static size_t before_next_label(const struct cps *t, size_t a, size_t b)
 	return c;
 }
 
+/* Issue 13: a stroke of the cell's border read 一 in front of a plate's
+ * province ("一新B64858"): where the value starts after it. */
+static size_t after_stroke(const struct cps *t, size_t a, size_t b)
+{
+	if (a >= b || t->v[a] != 0x4E00 /* 一 */)
+		return a;
+	size_t j = a + 1;
+	while (j < b && is_space(t->v[j]))
+		j++;
+	return j < b && plate_is_province(t->v[j]) ? j : a;
+}
+
+/* Issue 13: words of another cell after the value's last plate, parted by a
+ * mark ("陕E25871/参B2367挂.商务"): where the value ends before them. */
+static size_t before_trailing_words(const struct cps *t, size_t a, size_t b)
+{
+	size_t w = b;
+	while (w > a && (utf8_is_han(t->v[w - 1]) || is_space(t->v[w - 1])) && !plate_is_province(t->v[w - 1]) &&
+	       t->v[w - 1] != 0x6302 /* 挂 */)
+		w--;
+	if (w == b || w < a + 2 || !is_separator(t->v[w - 1]))
+		return b;
+	uint32_t last = t->v[w - 2];
+	return is_digit(last) || last == 0x6302 ? w - 1 : b;
+}
+
+#define TIDY_CN_PLATE 7	/* a Chinese lorry's plate: province, letter, five digits */
+
+static size_t strspn_digits(const uint32_t *v, size_t n);
+
+/* A Chinese lorry's plate ends at v[k] (v[0, k] holds it whole). */
+static bool cn_plate_ends(const uint32_t *v, size_t k)
+{
+	if (k + 1 < TIDY_CN_PLATE)
+		return false;
+	const uint32_t *p = v + k + 1 - TIDY_CN_PLATE;
+	return plate_is_province(p[0]) && is_upper(p[1]) && strspn_digits(p + 2, TIDY_CN_DIGITS) == TIDY_CN_DIGITS &&
+		(k + 1 == TIDY_CN_PLATE || !is_alnum(p[-1]));
+}
+
+/* Issue 13: the '/' between a transport name's plates read as a stroke
+ * ("陕E543877新B4490挂": 7 for the slash) between a whole Chinese plate
+ * and the next plate's province: the slash again. */
+static void tidy_plate_slash(struct cps *t)
+{
+	for (size_t k = 1; k + 1 < t->n; k++)
+		if ((t->v[k] == '7' || t->v[k] == '1' || t->v[k] == 'l' || t->v[k] == '|' || t->v[k] == 'I') &&
+		    plate_is_province(t->v[k + 1]) && cn_plate_ends(t->v, k - 1))
+			t->v[k] = '/';
+}
+
 char *ocr_tidy_transport(const char *tname, const char *remarks)
 {
 	char *provinces = ocr_tidy_plate_provinces(tname);
@@ -518,10 +704,11 @@ char *ocr_tidy_transport(const char *tname, const char *remarks)
 	size_t a = after_label_colon(&t), b = t.n;
 	while (a < b && !is_alnum(t.v[a]) && !utf8_is_han(t.v[a]) && t.v[a] != '@')
 		a++;
-	a = label_tail_end(&t, a);
+	a = after_stroke(&t, label_tail_end(&t, a), b);
 	b = before_next_label(&t, a, b);
 	while (b > a && !is_alnum(t.v[b - 1]) && !utf8_is_han(t.v[b - 1]))
 		b--;
+	b = before_trailing_words(&t, a, b);
 	size_t i = a;
 	if (i < b && t.v[i] == '@') {
 		size_t e = i + 1;
@@ -549,6 +736,7 @@ char *ocr_tidy_transport(const char *tname, const char *remarks)
 		cps_append(&out, t.v + i, e - i);
 		i = e;
 	}
+	tidy_plate_slash(&out);
 	char *s = encode(&out);
 	free(t.v);
 	free(r.v);
@@ -576,6 +764,42 @@ static bool kz_plates_run(uint32_t *v, size_t n)
 	return true;
 }
 
+static bool lookalike(uint32_t a, uint32_t b);
+
+/* One glyph read twice: a character beside a look-alike of it or its
+ * capital in the other case ("I1", "wW"); two same letters are a plate's own. */
+static bool read_twice(uint32_t a, uint32_t b)
+{
+	return a != b && (upper(a) == upper(b) || lookalike(a, b));
+}
+
+/* Issue 13: a run of Kazakh plates with one glyph read twice
+ * ("528QPW07593KWWI17"): the run without it, when that reads as plates
+ * (kz_plates_run, or one plate) and no other such character gives another
+ * reading; v[0, n - 1) then holds it. */
+static bool kz_run_glyph_twice(uint32_t *v, size_t n)
+{
+	uint32_t w[TIDY_KZ_PLATE * TIDY_KZ_RUN_MAX], got[TIDY_KZ_PLATE * TIDY_KZ_RUN_MAX];
+	bool found = false;
+	if (n % TIDY_KZ_PLATE != 1 || n > TIDY_KZ_PLATE * TIDY_KZ_RUN_MAX)
+		return false;
+	for (size_t j = 0; j < n; j++) {
+		if (!((j > 0 && read_twice(v[j], v[j - 1])) || (j + 1 < n && read_twice(v[j], v[j + 1]))))
+			continue;
+		memcpy(w, v, j * sizeof *w);
+		memcpy(w + j, v + j + 1, (n - j - 1) * sizeof *w);
+		if (!(n - 1 == TIDY_KZ_PLATE ? kz_plate(w, n - 1) : kz_plates_run(w, n - 1)))
+			continue;
+		if (found && memcmp(got, w, (n - 1) * sizeof *w))
+			return false;	/* two readings */
+		memcpy(got, w, (n - 1) * sizeof *w);
+		found = true;
+	}
+	if (found)
+		memcpy(v, got, (n - 1) * sizeof *v);
+	return found;
+}
+
 char *ocr_tidy_kz_plates(const char *text)
 {
 	struct cps t = decode(text), out = {0};
@@ -587,6 +811,9 @@ char *ocr_tidy_kz_plates(const char *text)
 		size_t e = i;
 		while (e < t.n && is_alnum(t.v[e]))
 			e++;
+		size_t next = e;
+		if (kz_run_glyph_twice(t.v + i, e - i))
+			e--;	/* the run is one shorter: the glyph read twice is out */
 		if (kz_plates_run(t.v + i, e - i)) {
 			for (size_t j = i; j < e; j += TIDY_KZ_PLATE) {
 				if (j > i)
@@ -597,7 +824,7 @@ char *ocr_tidy_kz_plates(const char *text)
 			kz_plate(t.v + i, e - i);
 			cps_append(&out, t.v + i, e - i);
 		}
-		i = e;
+		i = next;
 	}
 	char *s = encode(&out);
 	free(t.v);
@@ -705,6 +932,147 @@ static size_t trailer_mark_read(const struct cps *t, size_t e, struct cps *out)
 	return j + 1;
 }
 
+/* The plate of the list whose letters and digits tok reads as only by
+ * look-alikes (issue 13: "79308Q07" for 793OBQ07), unique; -1 when none. */
+static int plate_by_lookalikes(const uint32_t *tok, size_t n, const json_t *plates)
+{
+	int who = -1;
+	for (size_t k = 0; k < json_array_size(plates); k++) {
+		struct cps e = decode(json_string_value(json_array_get(plates, k)));
+		size_t a = 0, b = e.n;
+		while (a < b && !is_alnum(e.v[a]))
+			a++;
+		while (b > a && !is_alnum(e.v[b - 1]))
+			b--;
+		bool reads = b - a == n;
+		for (size_t i = 0; reads && i < n; i++)
+			reads = tok[i] == e.v[a + i] || lookalike(tok[i], e.v[a + i]);
+		free(e.v);
+		if (reads && who >= 0)
+			return -1;
+		if (reads)
+			who = (int)k;
+	}
+	return who;
+}
+
+/* The plate of the list tok reads as: the unique nearest within
+ * TIDY_PLATE_EDITS, else by look-alikes only; -1 when none. */
+static int plate_read_as(const uint32_t *tok, size_t n, const json_t *plates)
+{
+	int d = 0, k = nearest(tok, n, plates, true, TIDY_PLATE_EDITS, &d);
+	return k >= 0 ? k : plate_by_lookalikes(tok, n, plates);
+}
+
+#define TIDY_VIN_LEN 17
+#define TIDY_RUN_SLACK 1	/* characters a piece of a VIN run may have too many or too few */
+
+/* The piece of a VIN run that reads as an entry of vins, starting at v[0]
+ * (back false) or ending at v[n] (back true): its length (TIDY_VIN_LEN, else
+ * one more or one less), *who the entry; 0 when none does. */
+static size_t vin_piece(const uint32_t *v, size_t n, const json_t *vins, bool back, int *who)
+{
+	static const int tries[] = {0, TIDY_RUN_SLACK, -TIDY_RUN_SLACK};
+	for (size_t k = 0; k < sizeof tries / sizeof tries[0]; k++) {
+		size_t len = (size_t)(TIDY_VIN_LEN + tries[k]);
+		int d = 0;
+		if (len > n)
+			continue;
+		const uint32_t *at = back ? v + n - len : v;
+		*who = nearest(at, len, vins, false, TIDY_VIN_EDITS, &d);
+		if (*who >= 0 && vin_reads_as(at, len, json_string_value(json_array_get(vins, (size_t)*who)), d))
+			return len;
+	}
+	return 0;
+}
+
+static void put_entry(struct cps *out, const json_t *list, int who)
+{
+	struct cps e = decode(json_string_value(json_array_get(list, (size_t)who)));
+	cps_append(out, e.v, e.n);
+	free(e.v);
+}
+
+#define TIDY_RUN_MAX 64	/* VINs of a run taken from its end */
+
+/* Issue 13: a run of VINs read without their separators
+ * ("LVVMX3HB9SW222398LVVMX3HB5SW…"), cut from its start and from its end
+ * into pieces that each read as an entry of vins (vin_piece: one glyph read
+ * twice or lost allowed): those pieces put out as the entries, what lies
+ * between them as read; false, out untouched, when no piece reads so. */
+static bool vin_run(const uint32_t *v, size_t n, const json_t *vins, struct cps *out)
+{
+	if (n < 2 * TIDY_VIN_LEN - TIDY_RUN_SLACK)
+		return false;
+	struct cps head = {0};
+	size_t p = 0, q = n, pieces = 0, tail = 0;
+	int who = -1, from_end[TIDY_RUN_MAX];
+	for (size_t len; p < n && (len = vin_piece(v + p, n - p, vins, false, &who)) != 0; p += len, pieces++)
+		put_entry(&head, vins, who);
+	for (size_t len; q > p && tail < TIDY_RUN_MAX && (len = vin_piece(v + p, q - p, vins, true, &who)) != 0;
+	     q -= len, pieces++)
+		from_end[tail++] = who;
+	if (pieces) {
+		cps_append(out, head.v, head.n);
+		cps_append(out, v + p, q - p);
+		while (tail > 0)
+			put_entry(out, vins, from_end[--tail]);
+	}
+	free(head.v);
+	return pieces > 0;
+}
+
+#define TIDY_VIN_TOKEN_MIN 15	/* a token read for one VIN: its length, two lost ... */
+#define TIDY_VIN_TOKEN_MAX 19	/* ... to two extra */
+#define TIDY_PLATE_TOKEN_MIN 4	/* a plate's letters and digits */
+#define TIDY_PLATE_TOKEN_MAX 8
+
+/* The VIN of the list that tok (one token) reads as, put out: true; false,
+ * out untouched, when it reads as none or is one as printed. */
+static bool put_vin(const uint32_t *tok, size_t n, const json_t *vins, struct cps *out)
+{
+	int d = 0, k = -1;
+	if (n < TIDY_VIN_TOKEN_MIN || n > TIDY_VIN_TOKEN_MAX ||
+	    (k = nearest(tok, n, vins, false, TIDY_VIN_EDITS, &d)) < 0 || d == 0 ||
+	    !vin_reads_as(tok, n, json_string_value(json_array_get(vins, (size_t)k)), d))
+		return false;
+	struct cps v = decode(json_string_value(json_array_get(vins, (size_t)k)));
+	if (n < v.n)
+		drop_lone_han(out);	/* "员 1W8G…": the maker's code read as an ideograph */
+	cps_append(out, v.v, v.n);
+	free(v.v);
+	return true;
+}
+
+/* The plate of the list that t[i, e) reads as, put out (a misread province
+ * before it, not the end of a key, takes the plate's; its 挂 read 持 is put
+ * right): where the text goes on; 0 when it reads as none. */
+static size_t put_plate(const struct cps *t, size_t i, size_t e, const json_t *plates, struct cps *out)
+{
+	int k = -1;
+	if (e - i < TIDY_PLATE_TOKEN_MIN || e - i > TIDY_PLATE_TOKEN_MAX ||
+	    (k = plate_read_as(t->v + i, e - i, plates)) < 0)
+		return 0;
+	struct cps p = decode(json_string_value(json_array_get(plates, (size_t)k)));
+	size_t pa = 0, pb = p.n;
+	while (pa < pb && !is_alnum(p.v[pa]))
+		pa++;
+	while (pb > pa && !is_alnum(p.v[pb - 1]))
+		pb--;
+	size_t o = out->n;
+	while (o > 0 && is_space(out->v[o - 1]))
+		o--;
+	if (pa > 0 && o > 0 && utf8_is_han(out->v[o - 1]) && out->v[o - 1] != p.v[pa - 1] && !ends_a_key(out->v[o - 1])) {
+		out->n = o;
+		out->v[o - 1] = p.v[pa - 1];
+	}
+	cps_append(out, p.v + pa, pb - pa);
+	if (pb < p.n && p.v[pb] == 0x6302)
+		e = trailer_mark_read(t, e, out);	/* issue 13: its 挂 read 持 */
+	free(p.v);
+	return e;
+}
+
 char *ocr_tidy_codes(const char *text, const json_t *vins, const json_t *plates)
 {
 	char *joined = ocr_snap_join_codes(text);
@@ -716,40 +1084,13 @@ char *ocr_tidy_codes(const char *text, const json_t *vins, const json_t *plates)
 			cps_push(&out, t.v[i++]);
 			continue;
 		}
-		size_t e = i;
+		size_t e = i, next;
 		while (e < t.n && is_alnum(t.v[e]))
 			e++;
-		size_t n = e - i;
-		int d = 0, k = -1;
-		if (n >= 15 && n <= 19 && (k = nearest(t.v + i, n, vins, false, TIDY_VIN_EDITS, &d)) >= 0 && d > 0 &&
-			vin_reads_as(t.v + i, n, json_string_value(json_array_get(vins, (size_t)k)), d)) {
-			struct cps v = decode(json_string_value(json_array_get(vins, (size_t)k)));
-			if (n < v.n)
-				drop_lone_han(&out);	/* "员 1W8G…": the maker's code read as an ideograph */
-			cps_append(&out, v.v, v.n);
-			free(v.v);
-		} else if (n >= 4 && n <= 8 && (k = nearest(t.v + i, n, plates, true, TIDY_PLATE_EDITS, &d)) >= 0) {
-			struct cps p = decode(json_string_value(json_array_get(plates, (size_t)k)));
-			size_t pa = 0, pb = p.n;
-			while (pa < pb && !is_alnum(p.v[pa]))
-				pa++;
-			while (pb > pa && !is_alnum(p.v[pb - 1]))
-				pb--;
-			/* the province before it: a misread one (not the end of a key) takes the plate's */
-			size_t o = out.n;
-			while (o > 0 && is_space(out.v[o - 1]))
-				o--;
-			if (pa > 0 && o > 0 && utf8_is_han(out.v[o - 1]) && out.v[o - 1] != p.v[pa - 1] && !ends_a_key(out.v[o - 1])) {
-				out.n = o;
-				out.v[o - 1] = p.v[pa - 1];
-			}
-			cps_append(&out, p.v + pa, pb - pa);
-			if (pb < p.n && p.v[pb] == 0x6302)
-				e = trailer_mark_read(&t, e, &out);	/* issue 13: its 挂 read 持 */
-			free(p.v);
-		} else {
-			cps_append(&out, t.v + i, n);
-		}
+		if ((next = put_plate(&t, i, e, plates, &out)) != 0)
+			e = next;
+		else if (!vin_run(t.v + i, e - i, vins, &out) && !put_vin(t.v + i, e - i, vins, &out))
+			cps_append(&out, t.v + i, e - i);
 		i = e;
 	}
 	char *s = encode(&out);
@@ -770,6 +1111,7 @@ struct gap {
 	size_t nkey;
 	bool spaced, clean;	/* holds a space; holds only spaces and list punctuation */
 	bool one_list;		/* between two codes of one list (two VINs, two plates) */
+	bool vins;		/* ... of the VINs' list */
 };
 
 static bool is_list_punct(uint32_t c)
@@ -834,6 +1176,7 @@ static size_t list_gaps(const struct cps *t, const json_t *vins, const json_t *p
 		}
 		if (have_prev) {
 			gaps[n] = gap_of(t, prev_end, i);
+			gaps[n].vins = vin && prev_vin;
 			gaps[n++].one_list = vin == prev_vin;
 		}
 		have_prev = true;
@@ -843,18 +1186,25 @@ static size_t list_gaps(const struct cps *t, const json_t *vins, const json_t *p
 	return n;
 }
 
-/* The separator most good gaps hold (index into gaps), or -1 when fewer
- * than TIDY_SEP_MIN_VOTES agree. */
-static long list_separator(const struct gap *gaps, size_t n)
+/* A gap counted for a list's separator: of any list (kind < 0), or within
+ * the VINs' (kind 1) or the plates' (kind 0) list. */
+static bool of_kind(const struct gap *g, int kind)
+{
+	return kind < 0 || (g->one_list && g->vins == (kind == 1));
+}
+
+/* The separator most good gaps of kind hold (index into gaps), or -1 when
+ * fewer than TIDY_SEP_MIN_VOTES agree. */
+static long kind_separator(const struct gap *gaps, size_t n, int kind)
 {
 	long best = -1;
 	size_t best_votes = 0;
 	for (size_t i = 0; i < n; i++) {
-		if (!good_separator(&gaps[i]))
+		if (!good_separator(&gaps[i]) || !of_kind(&gaps[i], kind))
 			continue;
 		size_t votes = 0;
 		for (size_t j = 0; j < n; j++)
-			votes += good_separator(&gaps[j]) && gaps[j].nkey == gaps[i].nkey &&
+			votes += good_separator(&gaps[j]) && of_kind(&gaps[j], kind) && gaps[j].nkey == gaps[i].nkey &&
 				memcmp(gaps[j].key, gaps[i].key, gaps[i].nkey * sizeof gaps[i].key[0]) == 0;
 		if (votes > best_votes) {
 			best_votes = votes;
@@ -862,6 +1212,21 @@ static long list_separator(const struct gap *gaps, size_t n)
 		}
 	}
 	return best_votes >= TIDY_SEP_MIN_VOTES ? best : -1;
+}
+
+static long list_separator(const struct gap *gaps, size_t n)
+{
+	return kind_separator(gaps, n, -1);
+}
+
+/* Issue 13: a gap of one list holding one mark where that list's own gaps
+ * agree on another ("782AVZ17;264RUA03,849OHX07挂,…"). */
+static bool odd_mark(const struct gap *gaps, size_t n, const struct gap *g)
+{
+	if (!g->one_list || g->nkey != 1)
+		return false;
+	long own = kind_separator(gaps, n, g->vins ? 1 : 0);
+	return own >= 0 && gaps[own].nkey == 1 && gaps[own].key[0] != g->key[0];
 }
 
 char *ocr_tidy_list_separators(const char *text, const json_t *vins, const json_t *plates)
@@ -874,13 +1239,18 @@ char *ocr_tidy_list_separators(const char *text, const json_t *vins, const json_
 	long sep = list_separator(gaps, n);
 	for (size_t k = 0; sep >= 0 && k < n; k++) {
 		const struct gap *g = &gaps[k];
-		/* issue 13: spaces alone inside a list written with a comma: the comma lost */
-		bool lost = g->nkey == 0 && gaps[sep].nkey > 0 && g->one_list;
-		if (!g->clean || (good_separator(g) && !lost))
+		/* issue 13: within one list its own separator where its gaps agree on one
+		 * (plates parted by 、, VINs by commas) */
+		long own = g->one_list ? kind_separator(gaps, n, g->vins ? 1 : 0) : -1, use = own >= 0 ? own : sep;
+		/* issue 13: spaces alone inside a list written with a comma: the comma lost;
+		 * another mark alone in a gap of one list ("782AVZ17;264RUA03,849OHX07挂,…") */
+		bool lost = g->nkey == 0 && gaps[use].nkey > 0 && g->one_list;
+		bool odd = odd_mark(gaps, n, g);
+		if (!g->clean || (good_separator(g) && !lost && !odd))
 			continue;	/* (words between two codes: not a list) */
 		cps_append(&out, t.v + from, g->a - from);
-		cps_append(&out, gaps[sep].key, gaps[sep].nkey);
-		if (gaps[sep].nkey == 0 || g->spaced)
+		cps_append(&out, gaps[use].key, gaps[use].nkey);
+		if (gaps[use].nkey == 0 || g->spaced)
 			cps_push(&out, ' ');
 		from = g->b;
 	}
@@ -973,18 +1343,32 @@ static size_t strspn_digits(const uint32_t *v, size_t n)
 #define TIDY_KZ_DIGITS 3	/* a Kazakh plate: three digits, letters, the region's two digits */
 #define TIDY_KZ_REGION 2
 
-/* Issue 13: 持 read for the 挂 that ends a trailer's plate: after a letter and
- * four digits (a Chinese trailer, its province maybe misread) or after a
- * whole Kazakh plate (851HCE10持); run is the letters and digits before it. */
-static bool trailer_mark_misread(const struct cps *t, size_t i, size_t run)
+/* Issue 13: the letters and digits r[0, run) before a 持 read for the 挂 that
+ * ends a trailer's plate: a letter and four digits (a Chinese trailer, its
+ * province maybe misread) or a whole Kazakh plate (851HCE10持). */
+static bool trailer_run(const uint32_t *r, size_t run)
 {
-	if (t->v[i] != 0x6301 /* 持 */)
-		return false;
-	const uint32_t *r = t->v + i - run;
 	if (run == TIDY_TRAILER_DIGITS + 1 && is_upper(r[0]))
 		return strspn_digits(r + 1, TIDY_TRAILER_DIGITS) == TIDY_TRAILER_DIGITS;
 	return run == TIDY_KZ_PLATE && strspn_digits(r, TIDY_KZ_DIGITS) == TIDY_KZ_DIGITS &&
 		strspn_digits(r + run - TIDY_KZ_REGION, TIDY_KZ_REGION) == TIDY_KZ_REGION && is_upper(r[TIDY_KZ_DIGITS]);
+}
+
+static bool trailer_mark_misread(const struct cps *t, size_t i, size_t run)
+{
+	return t->v[i] == 0x6301 /* 持 */ && trailer_run(t->v + i - run, run);
+}
+
+/* Issue 13: 持 at t[i] after spaces that follow a trailer's plate ("851HCE10 持"):
+ * how many spaces stand between them, 0 when it is no such mark. */
+static size_t spaced_trailer_mark(const struct cps *t, size_t i)
+{
+	size_t j = i, run = 0;
+	while (j > 0 && is_space(t->v[j - 1]))
+		j--;
+	while (run < j && is_alnum(t->v[j - 1 - run]))
+		run++;
+	return t->v[i] == 0x6301 && j < i && trailer_run(t->v + j - run, run) ? i - j : 0;
 }
 
 char *ocr_tidy_split_trailers(const char *text)
@@ -994,7 +1378,10 @@ char *ocr_tidy_split_trailers(const char *text)
 	for (size_t i = 0; i < t.n; i++) {
 		/* "980UAX02.333HSS13挂": a comma read as a full stop after a plate
 		 * (letters in it: no decimal number) */
-		if (trailer_mark_misread(&t, i, run))
+		size_t spaces = run ? 0 : spaced_trailer_mark(&t, i);
+		if (spaces)
+			out.n -= spaces;	/* (put out just before) */
+		if (spaces || trailer_mark_misread(&t, i, run))
 			t.v[i] = 0x6302;	/* 挂 */
 		if (t.v[i] == '.' && run >= 5 && letters > 0 && i + 1 < t.n && is_alnum(t.v[i + 1]))
 			cps_push(&out, ' ');
@@ -1032,6 +1419,15 @@ static const uint32_t province_misreads[][2] = {
 #define TIDY_CN_TAIL_MIN 5	/* a Chinese plate after its province: a letter, four digits (a trailer) ... */
 #define TIDY_CN_TAIL_MAX 7	/* ... up to a letter and six (new energy) */
 
+/* A Chinese plate's tail of n at v read with a letter too many after its
+ * own ("FK42404", "EB64810": a letter, another that is not the D or F of a
+ * new-energy plate, five digits). */
+static bool extra_letter(const uint32_t *v, size_t n)
+{
+	return n == TIDY_CN_DIGITS + 2 && is_upper(v[0]) && is_upper(v[1]) && v[1] != 'D' && v[1] != 'F' &&
+		strspn_digits(v + 2, TIDY_CN_DIGITS) == TIDY_CN_DIGITS;
+}
+
 static uint32_t province_read_as(uint32_t cp)
 {
 	for (size_t k = 0; k < N_PROVINCE_MISREADS; k++)
@@ -1040,11 +1436,18 @@ static uint32_t province_read_as(uint32_t cp)
 	return 0;
 }
 
+/* The letter after a Chinese plate's province read as a digit (a digit
+ * never stands there): B read 8 or 6; 0 when c is no such misread. */
+static uint32_t plate_letter_misread(uint32_t c)
+{
+	return c == '8' || c == '6' ? 'B' : 0;
+}
+
 /* The length of a Chinese plate's letters and digits at t[i] (its letter
- * may be read 8 for B), or 0. */
+ * may be read 8 or 6 for B), or 0. */
 static size_t cn_plate_tail(const struct cps *t, size_t i)
 {
-	if (i >= t->n || !(is_upper(t->v[i]) || t->v[i] == '8'))
+	if (i >= t->n || !(is_upper(t->v[i]) || plate_letter_misread(t->v[i])))
 		return 0;
 	size_t e = i + 1;
 	while (e < t->n && is_alnum(t->v[e]))
@@ -1071,9 +1474,9 @@ static uint32_t plate_province(const struct cps *t, size_t i)
 }
 
 /* The plate at t[i] (its province maybe misread) put into out without the
- * spaces OCR left inside it, its letter B read 8 (or B read twice, "8B")
- * put right; returns where the text goes on, or i when no plate starts at
- * t[i]. */
+ * spaces OCR left inside it, its letter B read 8 or 6 (or B read twice,
+ * "8B", or a letter too many after it) put right; returns where the text
+ * goes on, or i when no plate starts at t[i]. */
 static size_t repair_plate_at(const struct cps *t, size_t i, struct cps *out)
 {
 	uint32_t prov = plate_province(t, i);
@@ -1086,8 +1489,10 @@ static size_t repair_plate_at(const struct cps *t, size_t i, struct cps *out)
 	if (!prov || !n)
 		return i;
 	cps_push(out, prov);
-	cps_push(out, t->v[j] == '8' ? 'B' : t->v[j]);
-	cps_append(out, t->v + j + 1, n - 1);
+	cps_push(out, plate_letter_misread(t->v[j]) ? plate_letter_misread(t->v[j]) : t->v[j]);
+	bool mark_after = j + n < t->n && (t->v[j + n] == 0x6302 /* 挂 */ || t->v[j + n] == 0x6301 /* 持 */);
+	size_t skip = !mark_after && extra_letter(t->v + j, n);	/* issue 13: the second letter goes */
+	cps_append(out, t->v + j + 1 + skip, n - 1 - skip);
 	size_t mark = n == TIDY_TRAILER_DIGITS + 1 ? misread_trailer_mark(t, j + n) : 0;
 	if (!mark)
 		return j + n;
@@ -1106,6 +1511,175 @@ char *ocr_tidy_plate_provinces(const char *text)
 			cps_push(&out, t.v[i++]);
 		else
 			i = next;
+	}
+	char *s = encode(&out);
+	free(t.v);
+	free(out.v);
+	return s;
+}
+
+/* ---- a Chinese plate's province unread ---- */
+
+/* The province all Chinese plates of the list with this letter after their
+ * province share; 0 when none has it or they differ. */
+static uint32_t province_of_letter(const json_t *plates, uint32_t letter)
+{
+	uint32_t prov = 0;
+	bool differ = false;
+	for (size_t k = 0; k < json_array_size(plates); k++) {
+		struct cps p = decode(json_string_value(json_array_get(plates, k)));
+		if (p.n >= 2 && plate_is_province(p.v[0]) && p.v[1] == letter) {
+			differ = differ || (prov && prov != p.v[0]);
+			prov = p.v[0];
+		}
+		free(p.v);
+	}
+	return differ ? 0 : prov;
+}
+
+/* The length of a Chinese plate's letter and digits at t[i]: a letter,
+ * four digits and 挂 (or 持 read for it; spaces before it), or a letter and
+ * five digits, with no letter or digit after; 0 otherwise. */
+static size_t cn_tail_strict(const struct cps *t, size_t i)
+{
+	if (i >= t->n || !is_upper(t->v[i]))
+		return 0;
+	size_t d = strspn_digits(t->v + i + 1, t->n - i - 1), e = i + 1 + d;
+	size_t m = e;
+	while (m < t->n && is_space(t->v[m]))
+		m++;
+	if (d == TIDY_TRAILER_DIGITS && m < t->n && (t->v[m] == 0x6302 /* 挂 */ || t->v[m] == 0x6301 /* 持 */))
+		return m + 1 - i;
+	return d == TIDY_CN_DIGITS && (e == t->n || !is_alnum(t->v[e])) ? d + 1 : 0;
+}
+
+/* An ideograph standing alone where a plate's province stands: at the
+ * start or after a separator (spaces aside), itself no province, no end of
+ * a key and no trailer's mark. */
+static bool stray_province_at(const struct cps *t, size_t i)
+{
+	uint32_t c = t->v[i];
+	if (!utf8_is_han(c) || plate_is_province(c) || ends_a_key(c) || c == 0x6302 || c == 0x6301)
+		return false;
+	size_t o = i;
+	while (o > 0 && is_space(t->v[o - 1]))
+		o--;
+	return o == 0 || is_separator(t->v[o - 1]);
+}
+
+/* The province of the list's Chinese plate whose letters, digits and mark
+ * after it are v[0, n) with spaces aside (the same plate, stated again: the
+ * transport name's copy); 0 when none. */
+static uint32_t province_of_same(const json_t *plates, const uint32_t *v, size_t n)
+{
+	struct cps tail = {0};
+	for (size_t i = 0; i < n; i++)
+		if (!is_space(v[i]))
+			cps_push(&tail, v[i] == 0x6301 /* 持 */ ? 0x6302 : v[i]);
+	uint32_t prov = 0;
+	for (size_t k = 0; k < json_array_size(plates) && !prov; k++) {
+		struct cps p = decode(json_string_value(json_array_get(plates, k)));
+		if (p.n == tail.n + 1 && plate_is_province(p.v[0]) && !memcmp(p.v + 1, tail.v, tail.n * sizeof *tail.v))
+			prov = p.v[0];
+		free(p.v);
+	}
+	free(tail.v);
+	return prov;
+}
+
+/* The province a plate whose own was misread takes: the one of the same
+ * plate stated again, else the one its letter's plates share. */
+static uint32_t province_given(const json_t *plates, const uint32_t *v, size_t n)
+{
+	uint32_t same = province_of_same(plates, v, n);
+	return same ? same : province_of_letter(plates, v[0]);
+}
+
+char *ocr_tidy_plate_unknown_provinces(const char *text, const json_t *plates)
+{
+	struct cps t = decode(text), out = {0};
+	for (size_t i = 0; i < t.n;) {
+		size_t j = i + 1, n = 0;
+		while (j < t.n && is_space(t.v[j]))
+			j++;
+		uint32_t prov = 0;
+		if (stray_province_at(&t, i) && (n = cn_tail_strict(&t, j)) != 0 &&
+		    (prov = province_given(plates, t.v + j, n)) != 0) {
+			cps_push(&out, prov);
+			for (size_t k = j; k < j + n; k++)
+				if (!is_space(t.v[k]))
+					cps_push(&out, t.v[k]);
+			i = j + n;
+		} else {
+			cps_push(&out, t.v[i++]);
+		}
+	}
+	char *s = encode(&out);
+	free(t.v);
+	free(out.v);
+	return s;
+}
+
+char *ocr_tidy_plates_apart(const char *text)
+{
+	struct cps t = decode(text), out = {0};
+	for (size_t i = 0; i < t.n; i++) {
+		cps_push(&out, t.v[i]);
+		if (is_alnum(t.v[i]) && i + 1 < t.n && utf8_is_han(t.v[i + 1]) && t.v[i + 1] != 0x6302 /* 挂 */ &&
+		    t.v[i + 1] != 0x6301 /* 持 */)
+			cps_push(&out, ' ');
+	}
+	char *s = encode(&out);
+	free(t.v);
+	free(out.v);
+	return s;
+}
+
+/* ---- container numbers in the remarks ---- */
+
+static bool is_speck(uint32_t c)
+{
+	return c == '.' || c == ',' || c == 0x00B7 /* · */ || c == '\'' || c == '`';
+}
+
+/* The end of box (owner letters, serial and check digit) read at t[i] with
+ * spaces and at least one speck inside ("LDJU .4192074"), or 0. */
+static size_t box_with_specks(const struct cps *t, size_t i, const struct cps *box)
+{
+	if ((i > 0 && is_alnum(t->v[i - 1])) || i + TIDY_BOX_OWNER > t->n ||
+	    memcmp(t->v + i, box->v, TIDY_BOX_OWNER * sizeof *t->v))
+		return 0;
+	size_t j = i + TIDY_BOX_OWNER, k = TIDY_BOX_OWNER;
+	bool speck = false;
+	while (j < t->n && k < box->n) {
+		if (t->v[j] == box->v[k]) {
+			j++;
+			k++;
+		} else if (is_space(t->v[j]) || (k == TIDY_BOX_OWNER && is_speck(t->v[j]))) {
+			speck = speck || !is_space(t->v[j]);
+			j++;
+		} else {
+			return 0;
+		}
+	}
+	return k == box->n && speck && (j == t->n || !is_alnum(t->v[j])) ? j : 0;
+}
+
+char *ocr_tidy_containers(const char *text, const json_t *boxes)
+{
+	struct cps t = decode(text), out = {0};
+	for (size_t i = 0; i < t.n;) {
+		size_t end = 0;
+		for (size_t k = 0; k < json_array_size(boxes) && !end; k++) {
+			struct cps b = decode(json_string_value(json_array_get(boxes, k)));
+			if (b.n == TIDY_BOX_OWNER + TIDY_BOX_SERIAL && (end = box_with_specks(&t, i, &b)) != 0)
+				cps_append(&out, b.v, b.n);
+			free(b.v);
+		}
+		if (end)
+			i = end;
+		else
+			cps_push(&out, t.v[i++]);
 	}
 	char *s = encode(&out);
 	free(t.v);

@@ -62,6 +62,25 @@ char *ocr_tidy_list_separators(const char *text, const json_t *vins, const json_
  * letter B read 8 after it too. ocr_tidy_transport does it first. */
 char *ocr_tidy_plate_provinces(const char *text);
 
+/* Issue 13: a Chinese plate whose province OCR read as another ideograph
+ * not known for it ("队 B2367挂", "打A1487持" after a separator): the
+ * province is taken from plates (the declaration's other plates, a JSON
+ * array of strings): the one of the same plate stated there (the transport
+ * name's copy), else the one all plates with the same letter after their
+ * province share; else the text is left as read. */
+char *ocr_tidy_plate_unknown_provinces(const char *text, const json_t *plates);
+
+/* Issue 13: the text cut for finding plates where a letter or digit runs
+ * straight into Chinese ("豫B54010本批车辆"): a space put between them,
+ * except before a trailer's 挂 (or 持 read for it). */
+char *ocr_tidy_plates_apart(const char *text);
+
+/* Issue 13: a container number of boxes (the list as read and checked, a
+ * JSON array of strings) written in the remarks with a speck of OCR between
+ * its owner letters and its digits ("LDJU .4192074(40GP)"): written as the
+ * list holds it. Spaces alone inside it are left as printed. */
+char *ocr_tidy_containers(const char *text, const json_t *boxes);
+
 /* An item's 境内货源地 {code, name}: the name without its code printed again
  * in front ("青岛(37029) 青岛"), a speck before it ("人 金华") or Latin specks
  * after it ("西安We"). */

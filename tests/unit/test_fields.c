@@ -916,6 +916,68 @@ static void ocr_regions_agree_after_snap(void **state)
 /* Issue 13: a transit told twice, by the transport name's @number and by the
  * remarks' 转关单号: on a scan the remarks alone make it a transit, not sure;
  * on a text layer the name decides and the disagreement is not sure. */
+static const char *plate_at(const json_t *o, size_t i)
+{
+	return json_string_value(json_array_get(json_object_get(o, "plates"), i));
+}
+
+static double conf_at(const json_t *conf, const char *key)
+{
+	return json_number_value(json_object_get(conf, key));
+}
+
+/* OCR (issue 13): plates a rule put right are kept below sure, and the
+ * remarks carry them as the list holds them; plates read as printed keep
+ * the remarks' confidence. */
+static void plates_repaired_in_scans(void **state)
+{
+	(void)state;
+	json_t *conf, *o = derive_as("N/M 运输车辆：新F12345,玖62367持新B10810, 耶 D5569挂 ,新D46205."
+		" 新B54010本批车辆均为新车. 未办理注册登记", 0, &conf, 1);
+	assert_int_equal(json_array_size(json_object_get(o, "plates")), 6);
+	assert_string_equal(plate_at(o, 1), "豫B2367挂");	/* province known misread, B read 6, 挂 read 持 */
+	assert_string_equal(plate_at(o, 2), "新B10810");	/* glued to the trailer before it */
+	assert_string_equal(plate_at(o, 3), "新D5569挂");	/* province from the other D plate */
+	assert_string_equal(plate_at(o, 4), "新D46205");	/* a full stop after it */
+	assert_string_equal(plate_at(o, 5), "新B54010");	/* run into the next words */
+	assert_true(conf_at(conf, "plates.0") >= 0.9);
+	assert_true(conf_at(conf, "plates.1") < 0.9);
+	assert_true(conf_at(conf, "plates.2") >= 0.9);
+	assert_true(conf_at(conf, "plates.3") < 0.9);
+	assert_true(conf_at(conf, "plates.4") >= 0.9);
+	assert_string_equal(json_string_value(json_object_get(o, "remarks")),
+		"N/M 运输车辆：新F12345,豫B2367挂,新B10810, 新D5569挂 ,新D46205, 新B54010本批车辆均为新车， 未办理注册登记");
+	json_decref(o);
+	json_decref(conf);
+
+	/* the remarks' copy of the transport name's plate one digit apart: one plate, not sure */
+	o = derive_as("N/M 车号:新F12340", 0, &conf, 1);
+	assert_int_equal(json_array_size(json_object_get(o, "plates")), 1);
+	assert_string_equal(plate_at(o, 0), "新F12345");
+	assert_int_equal(json_integer_value(json_object_get(o, "truck_count")), 1);
+	assert_true(conf_at(conf, "plates.0") < 0.9);
+	json_decref(o);
+	json_decref(conf);
+	/* a plate ended by an ellipsis */
+	o = derive_as("车牌：新F12345、新B23924… 新D4160挂", 0, &conf, 1);
+	assert_int_equal(json_array_size(json_object_get(o, "plates")), 3);
+	assert_string_equal(plate_at(o, 1), "新B23924");
+	json_decref(o);
+	json_decref(conf);
+	/* both copies in the remarks: two trucks of a fleet, both kept */
+	o = derive_as("N/M 车号:新F12345,新F12340", 0, &conf, 1);
+	assert_int_equal(json_array_size(json_object_get(o, "plates")), 2);
+	assert_int_equal(json_integer_value(json_object_get(o, "truck_count")), 2);
+	json_decref(o);
+	json_decref(conf);
+
+	/* a text layer is read as printed: no plate made of an unknown province */
+	o = derive_as("运输车辆：新F12345, 耶 B5569挂 ,新B10810", 0, &conf, 0);
+	assert_int_equal(json_array_size(json_object_get(o, "plates")), 2);
+	json_decref(o);
+	json_decref(conf);
+}
+
 static void transit_told_twice(void **state)
 {
 	(void)state;
@@ -946,6 +1008,8 @@ static void ocr_container_specks(void **state)
 	json_t *boxes = json_object_get(o, "containers");
 	assert_int_equal(json_array_size(boxes), 2);
 	assert_string_equal(json_string_value(json_array_get(boxes, 1)), "LDJU4192074");
+	/* issue 13: the remarks carry it as the list holds it */
+	assert_string_equal(json_string_value(json_object_get(o, "remarks")), "集装箱号：NBSU4713855(20GP),LDJU4192074(40GP)");
 	json_decref(o);
 	json_decref(conf);
 	o = derive_as("集装箱号：LDJUL4192074(40GP)", 0, &conf, 1);
@@ -1736,6 +1800,7 @@ int main(void)
 		cmocka_unit_test(ocr_regions_agree),
 		cmocka_unit_test(ocr_regions_agree_after_snap),
 		cmocka_unit_test(transit_told_twice),
+		cmocka_unit_test(plates_repaired_in_scans),
 		cmocka_unit_test(ocr_container_specks),
 		cmocka_unit_test(price_with_a_speck),
 		cmocka_unit_test(ocr_price_speck_item),

@@ -30,6 +30,12 @@ static void test_remarks_keys_marks_and_label(void **state)
 	/* issue 13: 项号 under them read as far as its 项, alone at their end; a word ending in 项 stays */
 	check(ocr_tidy_remarks("N/M 车牌：680RSV07 电话：14310557427 项"), "N/M 车牌：680RSV07 电话：14310557427");
 	check(ocr_tidy_remarks("N/M 新车出口 共3项"), "N/M 新车出口 共3项");
+	/* issue 13: a head misread by one (cut short at the end), 项号 misread before it */
+	check(ocr_tidy_remarks("司机：刘敏 电话：18791385214 其号“|六品编号"), "司机：刘敏 电话：18791385214");
+	check(ocr_tidy_remarks("LJ1W8G365NX566984 景终目的"), "LJ1W8G365NX566984");
+	check(ocr_tidy_remarks("N/M 车号 型号"), "N/M 车号 型号");
+	check(ocr_tidy_remarks("N/M 本批商品编码见附件"), "N/M 本批商品编码见附件");
+	check(ocr_tidy_remarks("N/M 商品编码见附件"), "N/M 商品编码见附件");
 	check(ocr_tidy_remarks("运输车辆 :,728LUS02 交易清单 号 ;SCCG1"), "运输车辆：728LUS02 交易清单号：SCCG1");
 	/* a key with no separator after it, and a real N/A, stay as read */
 	check(ocr_tidy_remarks("N/A 全新车辆 司机张三"), "N/A 全新车辆 司机张三");
@@ -58,6 +64,9 @@ static void test_marks_misread(void **state)
 {
 	(void)state;
 	check(ocr_tidy_remarks("N7M 运输车辆"), "N/M 运输车辆");
+	check(ocr_tidy_remarks("XAM 运输车辆：新B62766"), "N/M 运输车辆：新B62766");
+	check(ocr_tidy_remarks("IVM 承运车辆：陕E64883"), "N/M 承运车辆：陕E64883");
+	check(ocr_tidy_remarks("XAB 运输车辆"), "XAB 运输车辆");
 	check(ocr_tidy_remarks("N/VM运输车辆"), "N/M运输车辆");
 	check(ocr_tidy_remarks("1N/M运输车辆"), "N/M运输车辆");
 	check(ocr_tidy_remarks("NOTE 运输车辆"), "NOTE 运输车辆");
@@ -104,6 +113,13 @@ static void test_kz_plates(void **state)
 	/* letters read in lower case are the capitals, not misreads */
 	check(ocr_tidy_kz_plates("322ovw10188IWlo3"), "322OVW10 188IWL03");
 	check(ocr_tidy_kz_plates("3a2ovw10 sov 12345"), "3a2ovw10 sov 12345");
+	/* issue 13: one glyph read twice (a look-alike beside it, or its other case) */
+	check(ocr_tidy_kz_plates("528QPW07593KWWI17挂356VHA17"), "528QPW07 593KWW17挂356VHA17");
+	check(ocr_tidy_kz_plates("528QpW07593kWwW17挂"), "528QPW07 593KWW17挂");
+	check(ocr_tidy_kz_plates("593KWWI17"), "593KWW17");
+	/* two same letters are the plate's own; two readings: left as read */
+	check(ocr_tidy_kz_plates("593KWWW17"), "593KWWW17");
+	check(ocr_tidy_kz_plates("5933KW1I7"), "5933KW1I7");
 	/* no plate: a date, a seal, a VIN, a container, a run that is not all plates */
 	check(ocr_tidy_kz_plates("20250407 GS04020257 LFNL6HDH7SM393588 KCCU5651292 680RSV07HQFU8326"),
 		"20250407 GS04020257 LFNL6HDH7SM393588 KCCU5651292 680RSV07HQFU8326");
@@ -123,6 +139,15 @@ static void test_plate_provinces(void **state)
 	/* not in front of a plate, or inside a Chinese word: left alone */
 	check(ocr_tidy_plate_provinces("珍珠 像素B12 外贸公司 境外B12345"), "珍珠 像素B12 外贸公司 境外B12345");
 	check(ocr_tidy_plate_provinces("除B1234567890"), "除B1234567890");
+	/* issue 13: a border's stroke read 一 before the plate, another cell's words after it */
+	check(ocr_tidy_transport("一新B64858", ""), "新B64858");
+	check(ocr_tidy_transport("陕E25871/豫B2367挂.商务", ""), "陕E25871/豫B2367挂");
+	check(ocr_tidy_transport("及航次和号:陕E25871/参B2367挂.商务”", ""), "陕E25871/参B2367挂");
+	check(ocr_tidy_transport("一二三", ""), "一二三");
+	/* issue 13: the slash between two plates read 7 */
+	check(ocr_tidy_transport("陕E543877新B4490挂", ""), "陕E54387/新B4490挂");
+	check(ocr_tidy_transport("陕E5438新B4490挂", ""), "陕E5438新B4490挂");
+	check(ocr_tidy_transport("新B64858/20250101", ""), "新B64858/20250101");
 	/* the transport name is repaired the same way */
 	check(ocr_tidy_transport("陕E25871/歼B2367挂", ""), "陕E25871/豫B2367挂");
 }
@@ -197,6 +222,9 @@ static void test_trailers_and_regions(void **state)
 	check(ocr_tidy_split_trailers("636XZE02,851HCE10持集装箱"), "636XZE02,851HCE10挂 集装箱");
 	check(ocr_tidy_split_trailers("打A1487持新B98340"), "打A1487挂 新B98340");
 	check(ocr_tidy_split_trailers("A12345持有"), "A12345持有");
+	/* spaces before it */
+	check(ocr_tidy_split_trailers("636XZE02,851HCE10 持,陂 E7584  持 ."), "636XZE02,851HCE10挂,陂 E7584挂 .");
+	check(ocr_tidy_split_trailers("共5 持有 A12345 持"), "共5 持有 A12345 持");
 	check(ocr_tidy_split_trailers("持续"), "持续");
 	json_t *r = json_pack("{s:s,s:s}", "code", "37029", "name", "青岛(37029) 青岛");
 	ocr_tidy_region(r);
@@ -213,6 +241,123 @@ static void test_trailers_and_regions(void **state)
 	json_decref(r);
 }
 
+/* Issue 13: the letter after a province read 6 or 8 (a digit never stands there). */
+static void test_plate_letter_as_digit(void **state)
+{
+	(void)state;
+	check(ocr_tidy_plate_provinces("陕E25871,玖62367持新B10810"), "陕E25871,豫B2367挂新B10810");
+	check(ocr_tidy_plate_provinces("新F42404、 新686812、"), "新F42404、 新B86812、");
+	/* a letter too many after the plate's own; a new-energy plate's D or F stays */
+	check(ocr_tidy_plate_provinces("新FK42404、陕EB64810挂"), "新F42404、陕EB64810挂");
+	check(ocr_tidy_plate_provinces("陕EB64810 新AD12345"), "陕E64810 新AD12345");
+	/* a number after a province's word, or too long for a plate: left alone */
+	check(ocr_tidy_plate_provinces("新车6台 新6123456789"), "新车6台 新6123456789");
+}
+
+/* Issue 13: a province read as an ideograph of no province, given by the
+ * other plates with the same letter when they agree. */
+static void test_plate_unknown_provinces(void **state)
+{
+	(void)state;
+	json_t *plates = json_pack("[s,s,s]", "豫B97715", "新D46205", "豫B54010");
+	check(ocr_tidy_plate_unknown_provinces("豫B97715, 耶 B5569挂 ,新D46205", plates),
+		"豫B97715, 豫B5569挂 ,新D46205");
+	check(ocr_tidy_plate_unknown_provinces("豫B97715. 坎B5569 持 .新D46205", plates), "豫B97715. 豫B5569持 .新D46205");
+	check(ocr_tidy_plate_unknown_provinces("车辆：跌 D41603", plates), "车辆：新D41603");
+	/* no plate with that letter, plates that differ, a word, a key's end, no plate form: left alone */
+	check(ocr_tidy_plate_unknown_provinces("打A1487挂", plates), "打A1487挂");
+	json_t *mixed = json_pack("[s,s]", "豫B97715", "新B10810");
+	check(ocr_tidy_plate_unknown_provinces("队 B2367挂", mixed), "队 B2367挂");
+	/* the same plate stated again (the transport name's copy) gives it first */
+	json_t *named = json_pack("[s,s,s]", "陕E25871", "豫B2367挂", "新B10810");
+	check(ocr_tidy_plate_unknown_provinces("陕E25871, 队 B2367持", named), "陕E25871, 豫B2367持");
+	json_decref(named);
+	json_decref(mixed);
+	check(ocr_tidy_plate_unknown_provinces("本批B12345 车号 B12345 ,队B123456 ,队B1234", plates),
+		"本批B12345 车号 B12345 ,队B123456 ,队B1234");
+	json_decref(plates);
+	check(ocr_tidy_plates_apart("豫B54010本批车辆,新F1234挂,新F1234持"), "豫B54010 本批车辆,新F1234挂,新F1234持");
+}
+
+/* Issue 13: the remarks' punctuation: a full stop between ideographs, a
+ * label read twice, specks after the text. */
+/* Issue 13: a run of VINs read without their separators, each piece the
+ * misread of a VIN of the list, is written as the list holds them. */
+static void test_codes_vin_run(void **state)
+{
+	(void)state;
+	json_t *vins = json_pack("[s,s]", "LVVMX3HB9SW222398", "LVVMX3HB5SW222401");
+	json_t *plates = json_array();
+	check(ocr_tidy_codes("车架号：LVVMX3HB9SW222398LVVMX3HB59W222401", vins, plates),
+		"车架号：LVVMX3HB9SW222398LVVMX3HB5SW222401");
+	/* a piece with one glyph read twice */
+	check(ocr_tidy_codes("LVVVMX3HB9SW222398LVWMX3HB5SW222401", vins, plates), "LVVMX3HB9SW222398LVVMX3HB5SW222401");
+	/* a piece that is no VIN of the list stays as read between the others */
+	check(ocr_tidy_codes("LVVMX3H89SW222398LGXCH4CD1SF011961LVVMX3HB59W222401", vins, plates),
+		"LVVMX3HB9SW222398LGXCH4CD1SF011961LVVMX3HB5SW222401");
+	check(ocr_tidy_codes("LVVMX3HB9SW222398LVVMX3HB59W22240", vins, plates), "LVVMX3HB9SW222398LVVMX3HB59W22240");
+	/* no piece of the list: left as read */
+	check(ocr_tidy_codes("LGXCH4CD1SF011961LGXCH4CD1SF011962", vins, plates), "LGXCH4CD1SF011961LGXCH4CD1SF011962");
+	json_decref(vins);
+	json_decref(plates);
+}
+
+/* Issue 13: a plate of the remarks read by look-alikes only takes the
+ * list's; a lone other mark between two plates of a list takes the list's. */
+static void test_codes_plate_lookalikes(void **state)
+{
+	(void)state;
+	json_t *vins = json_array();
+	json_t *plates = json_pack("[s,s,s]", "793OBQ07", "119VPQ13挂", "567IDP07");
+	check(ocr_tidy_codes("承运车辆：79308Q07、 119VPQ13挂、567IDP07", vins, plates), "承运车辆：793OBQ07、 119VPQ13挂、567IDP07");
+	/* two plates it could be: left as read */
+	json_t *two = json_pack("[s,s]", "793OBQ07", "793QBO07");
+	check(ocr_tidy_codes("79308Q07", vins, two), "79308Q07");
+	json_decref(two);
+	json_t *kz = json_pack("[s,s,s,s]", "782AVZ17", "264RUA03", "849OHX07挂", "361DWX05");
+	check(ocr_tidy_list_separators("车辆：782AVZ17;264RUA03,849OHX07挂,361DWX05 司机", vins, kz),
+		"车辆：782AVZ17,264RUA03,849OHX07挂,361DWX05 司机");
+	/* plates parted by 、 and VINs by commas: each list keeps its own */
+	json_t *v2 = json_pack("[s,s,s]", "LJ1W8G360NX566875", "LJ1W8G362NX566876", "LJ1W8G368NX566879");
+	json_t *p2 = json_pack("[s,s,s,s]", "新F84124", "新D8845挂", "新F42404", "新B86812");
+	check(ocr_tidy_list_separators("新F84124、 新D8845挂.新F42404、新B86812 LJ1W8G360NX566875,LJ1W8G362NX566876,"
+		"LJ1W8G368NX566879", v2, p2),
+		"新F84124、 新D8845挂、新F42404、新B86812 LJ1W8G360NX566875,LJ1W8G362NX566876,LJ1W8G368NX566879");
+	json_decref(v2);
+	json_decref(p2);
+	/* no separator the list agrees on: left as read */
+	check(ocr_tidy_list_separators("车辆：782AVZ17;264RUA03,849OHX07挂", vins, kz), "车辆：782AVZ17;264RUA03,849OHX07挂");
+	json_decref(kz);
+	json_decref(vins);
+	json_decref(plates);
+}
+
+/* Issue 13: a container of the list read with a speck inside is written as
+ * the list holds it; spaces alone stay as printed. */
+static void test_containers_written_back(void **state)
+{
+	(void)state;
+	json_t *boxes = json_pack("[s,s]", "NBSU4713855", "LDJU4192074");
+	check(ocr_tidy_containers("集装箱号: NBSU 471385 5(20GP),LDJU .4192074(40GP)", boxes),
+		"集装箱号: NBSU 471385 5(20GP),LDJU4192074(40GP)");
+	/* no container of the list, or other digits: left as read */
+	check(ocr_tidy_containers("ABCU .1234567 LDJU .4192075", boxes), "ABCU .1234567 LDJU .4192075");
+	json_decref(boxes);
+}
+
+static void test_remarks_punctuation(void **state)
+{
+	(void)state;
+	check(ocr_tidy_remarks("本批车辆均为新车. 未办理注册登记"), "本批车辆均为新车， 未办理注册登记");
+	check(ocr_tidy_remarks("单价12.5 美元 N.M"), "单价12.5 美元 N.M");
+	check(ocr_tidy_remarks("登记 VIN:VIN:LFN9MK3E1RM548778"), "登记 VIN:LFN9MK3E1RM548778");
+	check(ocr_tidy_remarks("司机：王伟 司机：李勇"), "司机：王伟 司机：李勇");
+	check(ocr_tidy_remarks("运输车辆：新B62766、新F4279挂 . -"), "运输车辆：新B62766、新F4279挂");
+	check(ocr_tidy_remarks("运输车辆：新B62766. -"), "运输车辆：新B62766. -");
+	/* the cell's label with ideographs read twice */
+	check(ocr_tidy_remarks("标记叶码码及及 备备注 无运输车辆：新F84124"), "无运输车辆：新F84124");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -226,6 +371,12 @@ int main(void)
 		cmocka_unit_test(test_transport_by_plates),
 		cmocka_unit_test(test_codes_from_lists),
 		cmocka_unit_test(test_trailers_and_regions),
+		cmocka_unit_test(test_plate_letter_as_digit),
+		cmocka_unit_test(test_plate_unknown_provinces),
+		cmocka_unit_test(test_remarks_punctuation),
+		cmocka_unit_test(test_codes_vin_run),
+		cmocka_unit_test(test_codes_plate_lookalikes),
+		cmocka_unit_test(test_containers_written_back),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
