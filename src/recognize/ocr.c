@@ -36,7 +36,7 @@
 					 * work on 2.25 times fewer pixels) */
 #define OCR_WORK_DPI_LOW_SCAN 300.0f	/* a scan under OCR_WORK_DPI_MIN is read enlarged to this */
 #define OCR_BILEVEL_LOW_DPI 200.0f	/* ... and so is a black-and-white one up to this (issue 13) */
-#define OCR_SMOOTH_HALF_PX 1	/* a low-resolution black-and-white scan is smoothed by a 3x3 mean */
+/* A low-resolution black-and-white scan is smoothed by a 3x3 mean (ocr_mean3). */
 /* Other preparations of those scans tried (issue 13; core fields of the 32
  * 150/200 dpi black-and-white scans of dev2-scan and dev-scan, 427 of 608 at
  * 300 dpi): read at 250 dpi 432, 240 428, 225 426, 400 418 (250 is no gain
@@ -162,9 +162,13 @@ float rec_ocr_work_dpi(const struct rec_raster *img)
 	return raster_ok(img) ? work_dpi(img, bilevel(img)) : 0.0f;
 }
 
-/* A grey PIX at about work_dpi; *scale is working pixels per input pixel. */
-static PIX *working_image(const struct rec_raster *img, bool bw, float *scale)
+/* The raster as an 8 bpp PIX; a low-resolution black-and-white scan's
+ * broken, jagged strokes smoothed into grey (a 3x3 mean), which chi_sim
+ * reads better. */
+static PIX *grey_image(const struct rec_raster *img, bool smooth)
 {
+	if (smooth)
+		return ocr_mean3(img->pixels, img->width, img->height, img->stride);
 	PIX *pix = pixCreate(img->width, img->height, 8);
 	if (!pix)
 		return NULL;
@@ -176,18 +180,18 @@ static PIX *working_image(const struct rec_raster *img, bool bw, float *scale)
 		for (int x = 0; x < img->width; x++)
 			SET_DATA_BYTE(line, x, src[x]);
 	}
+	return pix;
+}
+
+/* A grey PIX at about work_dpi; *scale is working pixels per input pixel. */
+static PIX *working_image(const struct rec_raster *img, bool bw, float *scale)
+{
+	PIX *pix = grey_image(img, smoothed(img, bw));
+	if (!pix)
+		return NULL;
 	pixSetResolution(pix, (l_int32)lroundf(img->dpi), (l_int32)lroundf(img->dpi));
 	float s = work_dpi(img, bw) / img->dpi;
 	*scale = 1.0f;
-	if (smoothed(img, bw)) {
-		/* a low-resolution black-and-white scan: its broken, jagged strokes
-		 * smoothed into grey (a 3x3 mean), which chi_sim reads better */
-		PIX *smooth = pixBlockconvGray(pix, NULL, OCR_SMOOTH_HALF_PX, OCR_SMOOTH_HALF_PX);
-		if (smooth) {
-			pixDestroy(&pix);
-			pix = smooth;
-		}
-	}
 	if (s > 0.85f && s < 1.25f)
 		return pix;
 	/* pixScaleAreaMap does factors from 0.7 on by linear interpolation, with a warning on stderr */

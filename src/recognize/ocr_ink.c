@@ -2,8 +2,16 @@
  * 8 bpp image in 32-bit words, the leftmost pixel in a word's highest byte,
  * and a row of a 1 bpp image leftmost pixel first in the highest bit: one
  * word of ink is made from 32 pixels at a time (SSE2 compares 16 bytes at
- * once where the compiler has it), the row's last pixels one by one. */
+ * once where the compiler has it), the row's last pixels one by one.
+ *
+ * The 3x3 mean (ocr_mean3) follows Leptonica's block convolution: a pixel's
+ * sum over its window, clipped at the border, as Leptonica's accumulator
+ * differences clip it (the window of the first row or column leaves out that
+ * row or column itself), scaled by a ninth and rounded, then the pixels of
+ * the border scaled up for their smaller windows. */
+#include <stdbool.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -73,4 +81,114 @@ PIX *ocr_ink(PIX *grey, int below)
 	for (int y = 0; y < h; y++)
 		ink_row(src + (size_t)y * (size_t)swpl, dst + (size_t)y * (size_t)dwpl, w, below);
 	return ink;
+}
+
+#define MEAN3_SIDE 3	/* the window's side */
+#define MEAN3_MAX_SUM (MEAN3_SIDE * MEAN3_SIDE * 255)
+
+/* The window's first and last row (or column) of pixel i of n, as
+ * Leptonica's accumulator clips them. */
+static void mean3_span(int i, int n, int *first, int *last)
+{
+	int below = i - 2 < 0 ? 0 : i - 2;
+	*first = below + 1;
+	*last = i + 1 > n - 1 ? n - 1 : i + 1;
+}
+
+/* The window's sum of pixel x of a row of n, from the sums of its columns. */
+static unsigned mean3_sum(const uint16_t *col, int x, int n)
+{
+	int first, last;
+	mean3_span(x, n, &first, &last);
+	unsigned sum = 0;
+	for (int k = first; k <= last; k++)
+		sum += col[k];
+	return sum;
+}
+
+/* One row of the mean: from the sums of the window's rows, column by column
+ * (col), summed along the row, through the rounding table. */
+static void mean3_row(const uint16_t *col, int w, const uint8_t *round9, uint32_t *out)
+{
+	SET_DATA_BYTE(out, 0, round9[mean3_sum(col, 0, w)]);
+	SET_DATA_BYTE(out, 1, round9[mean3_sum(col, 1, w)]);
+	for (int x = 2; x < w - 1; x++)
+		SET_DATA_BYTE(out, x, round9[col[x - 1] + col[x] + col[x + 1]]);
+	SET_DATA_BYTE(out, w - 1, round9[mean3_sum(col, w - 1, w)]);
+}
+
+/* The sums of the window's rows of row y, column by column, into col. */
+static void mean3_columns(const uint8_t *pixels, int w, int h, int stride, int y, uint16_t *col)
+{
+	int first, last;
+	mean3_span(y, h, &first, &last);
+	const uint8_t *a = pixels + (size_t)first * (size_t)stride;
+	if (last - first == 2) {
+		const uint8_t *b = a + stride, *c = b + stride;
+		for (int x = 0; x < w; x++)
+			col[x] = (uint16_t)(a[x] + b[x] + c[x]);
+		return;
+	}
+	for (int x = 0; x < w; x++)
+		col[x] = a[x];
+	for (int k = first + 1; k <= last; k++) {
+		const uint8_t *r = pixels + (size_t)k * (size_t)stride;
+		for (int x = 0; x < w; x++)
+			col[x] = (uint16_t)(col[x] + r[x]);
+	}
+}
+
+/* Leptonica's second normalisation of the border pixels: scaled up by the
+ * window's full side over the part of it the first stage summed. */
+static float mean3_border_norm(int i, int n)
+{
+	int part = i <= 1 ? (1 + i > 1 ? 1 + i : 1) : i >= n - 1 ? 1 + n - i : MEAN3_SIDE;
+	return (float)MEAN3_SIDE / (float)part;
+}
+
+static void mean3_fix_border(PIX *pix)
+{
+	int w = pixGetWidth(pix), h = pixGetHeight(pix), wpl = pixGetWpl(pix);
+	uint32_t *data = pixGetData(pix);
+	for (int y = 0; y < h; y++) {
+		uint32_t *line = data + (size_t)y * (size_t)wpl;
+		bool edge_row = y <= 1 || y >= h - 1;
+		float nh = mean3_border_norm(y, h);
+		for (int x = 0; x < w; x++) {
+			bool edge_col = x <= 1 || x >= w - 1;
+			if (!edge_row && !edge_col) {
+				x = w - 2;	/* the row's inside keeps its value */
+				continue;
+			}
+			uint32_t v = GET_DATA_BYTE(line, x);
+			float f = edge_row && edge_col ? v * nh * mean3_border_norm(x, w) : edge_row ? v * nh : v * mean3_border_norm(x, w);
+			SET_DATA_BYTE(line, x, (uint8_t)(f < 255 ? f : 255));
+		}
+	}
+}
+
+PIX *ocr_mean3(const uint8_t *pixels, int w, int h, int stride)
+{
+	if (!pixels || w < MEAN3_SIDE || h < MEAN3_SIDE || stride < w)
+		return NULL;
+	PIX *out = pixCreate(w, h, 8);
+	uint16_t *col = malloc((size_t)w * sizeof *col);
+	if (!out || !col) {
+		pixDestroy(&out);
+		free(col);
+		return NULL;
+	}
+	uint8_t round9[MEAN3_MAX_SUM + 1];
+	float ninth = (float)(1.0 / ((float)MEAN3_SIDE * MEAN3_SIDE));
+	for (int s = 0; s <= MEAN3_MAX_SUM; s++)
+		round9[s] = (uint8_t)(ninth * (float)s + 0.5);
+	uint32_t *data = pixGetData(out);
+	int wpl = pixGetWpl(out);
+	for (int y = 0; y < h; y++) {
+		mean3_columns(pixels, w, h, stride, y, col);
+		mean3_row(col, w, round9, data + (size_t)y * (size_t)wpl);
+	}
+	mean3_fix_border(out);
+	free(col);
+	return out;
 }

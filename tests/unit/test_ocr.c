@@ -919,6 +919,57 @@ static void test_ink_same_as_leptonica(void **state)
 	assert_null(ocr_ink(grey, 0));
 	pixDestroy(&grey);
 }
+
+/* ocr_mean3 of a raster against Leptonica's 3x3 block mean of its copy. */
+static void mean3_check(const uint8_t *px, int w, int h, int stride)
+{
+	PIX *copy = pixCreate(w, h, 8);
+	assert_non_null(copy);
+	for (int y = 0; y < h; y++)
+		for (int x = 0; x < w; x++)
+			SET_DATA_BYTE(pixGetData(copy) + (size_t)y * pixGetWpl(copy), x, px[(size_t)y * stride + x]);
+	PIX *want = pixBlockconvGray(copy, NULL, 1, 1), *got = ocr_mean3(px, w, h, stride);
+	assert_non_null(want);
+	assert_non_null(got);
+	for (int y = 0; y < h; y++)
+		for (int x = 0; x < w; x++) {
+			uint32_t a = GET_DATA_BYTE(pixGetData(want) + (size_t)y * pixGetWpl(want), x);
+			uint32_t b = GET_DATA_BYTE(pixGetData(got) + (size_t)y * pixGetWpl(got), x);
+			assert_int_equal(b, a);
+		}
+	pixDestroy(&want);
+	pixDestroy(&got);
+	pixDestroy(&copy);
+}
+
+static void test_mean3_same_as_leptonica(void **state)
+{
+	enum { W = 1001, H = 37, STRIDE = 1010 };
+	uint8_t *px = malloc((size_t)STRIDE * H);
+	assert_non_null(px);
+	unsigned seed = 7;
+	for (size_t i = 0; i < (size_t)STRIDE * H; i++) {
+		seed = seed * 1103515245u + 12345u;
+		px[i] = (uint8_t)((seed >> 16) & 0xFF);
+	}
+	const int sizes[][2] = {{W, H}, {3, 3}, {4, 3}, {3, 5}, {33, 7}, {64, H - 1}};
+	for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++)
+		mean3_check(px, sizes[k][0], sizes[k][1], STRIDE);
+	/* all white and all black: the border's second scaling must not overflow */
+	for (int v = 0; v <= 255; v += 255) {
+		memset(px, v, (size_t)STRIDE * H);
+		mean3_check(px, W, H, STRIDE);
+	}
+	/* black and white, as the low-resolution scans it smooths */
+	for (size_t i = 0; i < (size_t)STRIDE * H; i++) {
+		seed = seed * 1103515245u + 12345u;
+		px[i] = (seed >> 20) & 1 ? 255 : 0;
+	}
+	mean3_check(px, W, H, STRIDE);
+	assert_null(ocr_mean3(px, 2, H, STRIDE));
+	assert_null(ocr_mean3(px, W, H, W - 1));
+	free(px);
+}
 #endif
 
 int main(void)
@@ -945,6 +996,7 @@ int main(void)
 		cmocka_unit_test(test_field_conf),
 #ifdef KOUAN_OCR
 		cmocka_unit_test(test_ink_same_as_leptonica),
+		cmocka_unit_test(test_mean3_same_as_leptonica),
 		cmocka_unit_test(test_ocr_refuses),
 		cmocka_unit_test(test_ocr_page),
 		cmocka_unit_test(test_ocr_near_empty_page),
