@@ -169,18 +169,7 @@ static PIX *grey_image(const struct rec_raster *img, bool smooth)
 {
 	if (smooth)
 		return ocr_mean3(img->pixels, img->width, img->height, img->stride);
-	PIX *pix = pixCreate(img->width, img->height, 8);
-	if (!pix)
-		return NULL;
-	l_uint32 *data = pixGetData(pix);
-	int wpl = pixGetWpl(pix);
-	for (int y = 0; y < img->height; y++) {
-		const uint8_t *src = img->pixels + (size_t)y * (size_t)img->stride;
-		l_uint32 *line = data + (size_t)y * (size_t)wpl;
-		for (int x = 0; x < img->width; x++)
-			SET_DATA_BYTE(line, x, src[x]);
-	}
-	return pix;
+	return ocr_grey(img->pixels, img->width, img->height, img->stride);
 }
 
 /* A grey PIX at about work_dpi; *scale is working pixels per input pixel. */
@@ -202,7 +191,13 @@ static PIX *working_image(const struct rec_raster *img, bool bw, float *scale)
 	return scaled;
 }
 
-/* Rotate the page so text lines run level; *angle_deg gets the correction. */
+/* Rotate the page so text lines run level; *angle_deg gets the correction.
+ * The rotation is 3-4 % of a scan's CPU (about 45 ms a 300 dpi page). Tried
+ * and left (issue 13, the 24 150/200 dpi black-and-white scans of
+ * dev2-scan, 350 of 456 core fields): a rotation by shears, about 30 ms a
+ * page less, read 326; the same area-map rotation rewritten with each row's source
+ * positions worked out at once (the same pixels) was no faster: the four
+ * pixels gathered for each one cost the time, not the positions. */
 static PIX *deskew(PIX *grey, float *angle_deg)
 {
 	*angle_deg = 0.0f;
@@ -995,6 +990,14 @@ static enum kerr first_read(struct page_read *pr, struct rec_page *out)
 	int64_t t = rec_now_ms();
 	TessBaseAPISetVariable(pr->api, "preserve_interword_spaces", "1");
 	TessBaseAPISetVariable(pr->api, "tessedit_do_invert", "0");	/* forms print dark on light: no second reading of each line inverted (a third faster) */
+	/* No vertical text looked for in the layout: a page whose text runs in
+	 * columns is turned upright by ocr_orient.c before it is read. (Tried as
+	 * well, issue 13: textord_disable_pitch_test=1, another 3 % of a scan's
+	 * CPU, lost a row of the header on one of the 72 scans of dev2-scan:
+	 * trade country, destination and departure port; and
+	 * textord_tabfind_find_tables=0 lost 4 of 456 core fields on the 24
+	 * 150/200 dpi black-and-white ones.) */
+	TessBaseAPISetVariable(pr->api, "textord_tabfind_vertical_text", "0");
 	TessBaseAPISetPageSegMode(pr->api, PSM_AUTO);
 	set_read_area(pr);
 	err = recognize(pr->api, pr->mon, &pr->deadline_ms);

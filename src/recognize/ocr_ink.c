@@ -83,6 +83,28 @@ PIX *ocr_ink(PIX *grey, int below)
 	return ink;
 }
 
+#define GREY_WORD_PX 4	/* pixels of one word of an 8 bpp image */
+
+PIX *ocr_grey(const uint8_t *pixels, int w, int h, int stride)
+{
+	if (!pixels || w < 1 || h < 1 || stride < w)
+		return NULL;
+	PIX *pix = pixCreate(w, h, 8);
+	if (!pix)
+		return NULL;
+	uint32_t *data = pixGetData(pix);
+	int wpl = pixGetWpl(pix), words = w / GREY_WORD_PX;
+	for (int y = 0; y < h; y++) {
+		const uint8_t *src = pixels + (size_t)y * (size_t)stride;
+		uint32_t *line = data + (size_t)y * (size_t)wpl;
+		for (int k = 0; k < words; k++, src += GREY_WORD_PX)
+			line[k] = (uint32_t)src[0] << 24 | (uint32_t)src[1] << 16 | (uint32_t)src[2] << 8 | src[3];
+		for (int x = words * GREY_WORD_PX; x < w; x++, src++)
+			SET_DATA_BYTE(line, x, *src);
+	}
+	return pix;
+}
+
 #define MEAN3_SIDE 3	/* the window's side */
 #define MEAN3_MAX_SUM (MEAN3_SIDE * MEAN3_SIDE * 255)
 

@@ -12,6 +12,10 @@
  * is converted three times). NULL on bad input or out of memory. */
 PIX *ocr_ink(PIX *grey, int below);
 
+/* An 8 bpp image of a grey raster (w x h bytes, rows stride bytes apart),
+ * four pixels a word at a time. NULL on bad input or out of memory. */
+PIX *ocr_grey(const uint8_t *pixels, int w, int h, int stride);
+
 /* An 8 bpp image of a grey raster (w x h bytes, rows stride bytes apart)
  * smoothed by a 3x3 mean: the same image as Leptonica's
  * pixBlockconvGray(pix, NULL, 1, 1) of the raster's copy (its quirks at the

@@ -920,6 +920,30 @@ static void test_ink_same_as_leptonica(void **state)
 	pixDestroy(&grey);
 }
 
+/* ocr_grey: the raster's bytes, pixel by pixel, in Leptonica's word order. */
+static void test_grey_from_raster(void **state)
+{
+	enum { STRIDE = 1010, H = 9 };
+	uint8_t *px = malloc((size_t)STRIDE * H);
+	assert_non_null(px);
+	unsigned seed = 5;
+	for (size_t i = 0; i < (size_t)STRIDE * H; i++) {
+		seed = seed * 1103515245u + 12345u;
+		px[i] = (uint8_t)((seed >> 16) & 0xFF);
+	}
+	const int widths[] = {1, 3, 4, 7, 1001, STRIDE};
+	for (size_t k = 0; k < sizeof widths / sizeof widths[0]; k++) {
+		PIX *got = ocr_grey(px, widths[k], H, STRIDE);
+		assert_non_null(got);
+		for (int y = 0; y < H; y++)
+			for (int x = 0; x < widths[k]; x++)
+				assert_int_equal(GET_DATA_BYTE(pixGetData(got) + (size_t)y * pixGetWpl(got), x), px[(size_t)y * STRIDE + x]);
+		pixDestroy(&got);
+	}
+	assert_null(ocr_grey(px, STRIDE + 1, H, STRIDE));
+	free(px);
+}
+
 /* ocr_mean3 of a raster against Leptonica's 3x3 block mean of its copy. */
 static void mean3_check(const uint8_t *px, int w, int h, int stride)
 {
@@ -996,6 +1020,7 @@ int main(void)
 		cmocka_unit_test(test_field_conf),
 #ifdef KOUAN_OCR
 		cmocka_unit_test(test_ink_same_as_leptonica),
+		cmocka_unit_test(test_grey_from_raster),
 		cmocka_unit_test(test_mean3_same_as_leptonica),
 		cmocka_unit_test(test_ocr_refuses),
 		cmocka_unit_test(test_ocr_page),
