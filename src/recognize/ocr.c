@@ -48,7 +48,15 @@
  * Tesseract's thresholding_method 1 (Leptonica Otsu) 411 or 2 (Sauvola)
  * 419, textord_heavy_nr 404, the HanS model instead of chi_sim 414. The
  * serif (Song) prints lose their thin horizontal strokes in one bit at
- * 150 dpi: no preparation brings them back. */
+ * 150 dpi: no preparation brings them back.
+ * The enlargement is what makes these scans slower than the tesseract
+ * command on their 200 dpi grey images (1.1-1.2x, against 0.9-1.0x for
+ * grey scans): Tesseract's own layout work follows the pixels (the command
+ * itself on the dense first page of a 150 dpi black-and-white scan: 1.78 s
+ * of CPU at 200 dpi, 2.15 s at 300), and so do the deskew rotation (about
+ * 50 ms a 300 dpi page), the ruling lines (35-45 ms) and MuPDF's enlarging
+ * render (about 65 ms from 150 dpi; issue 13, measured with --debug and
+ * perf). */
 #define OCR_SAMPLE_STEP 7	/* pixels sampled to tell black-and-white from grey: one in 7x7 */
 #define OCR_BLACK_MAX 16
 #define OCR_WHITE_MIN 240
