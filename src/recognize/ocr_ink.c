@@ -164,7 +164,7 @@ static void mean3_columns(const uint8_t *pixels, int w, int h, int stride, int y
  * window's full side over the part of it the first stage summed. */
 static float mean3_border_norm(int i, int n)
 {
-	int part = i <= 1 ? (1 + i > 1 ? 1 + i : 1) : i >= n - 1 ? 1 + n - i : MEAN3_SIDE;
+	int part = i <= 1 ? 1 + i : i >= n - 1 ? 1 + n - i : MEAN3_SIDE;	/* rows (or columns) the first stage summed */
 	return (float)MEAN3_SIDE / (float)part;
 }
 
