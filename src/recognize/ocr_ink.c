@@ -11,6 +11,7 @@
  * the border scaled up for their smaller windows. */
 #include <stdbool.h>
 #include <stdint.h>
+#include <math.h>
 #include <stdlib.h>
 
 #ifdef __SSE2__
@@ -212,5 +213,126 @@ PIX *ocr_mean3(const uint8_t *pixels, int w, int h, int stride)
 	}
 	mean3_fix_border(out);
 	free(col);
+	return out;
+}
+
+#define ROTATE_MIN_RAD 0.001f	/* Leptonica's MinAngleToRotate: smaller turns leave the image as it is */
+#define ROTATE_MAX_RAD 0.7854f	/* 45 degrees: source positions then grow along a row */
+#define ROTATE_SUB 16	/* a pixel's side in sixteenths: the area map's grid */
+#define ROTATE_SUB_SHIFT 4
+#define ROTATE_WHITE 255
+
+/* The source of one row of the rotated image: positions in sixteenths from
+ * the centre, worked out as Leptonica does (the same float products and
+ * sums), and the image with its not-white pixels (a 1 bpp mask). */
+struct rotate_src {
+	const uint32_t *data, *mask;
+	int wpl, mwpl, w, h, xcen, ycen;
+	const int *xpm, *ypm;
+};
+
+/* One pixel of the rotated image from the four source pixels about the
+ * source position (xpm, ypm). */
+static uint8_t rotate_pixel(const struct rotate_src *s, int xpm, int ypm)
+{
+	int xp = s->xcen + (xpm >> ROTATE_SUB_SHIFT), yp = s->ycen + (ypm >> ROTATE_SUB_SHIFT);
+	int xf = xpm & (ROTATE_SUB - 1), yf = ypm & (ROTATE_SUB - 1);
+	if (xp < 0 || yp < 0 || xp > s->w - 2 || yp > s->h - 2)
+		return ROTATE_WHITE;
+	const uint32_t *line = s->data + (size_t)yp * (size_t)s->wpl, *next = line + s->wpl;
+	int v00 = (ROTATE_SUB - xf) * (ROTATE_SUB - yf) * (int)GET_DATA_BYTE(line, xp);
+	int v10 = xf * (ROTATE_SUB - yf) * (int)GET_DATA_BYTE(line, xp + 1);
+	int v01 = (ROTATE_SUB - xf) * yf * (int)GET_DATA_BYTE(next, xp);
+	int v11 = xf * yf * (int)GET_DATA_BYTE(next, xp + 1);
+	return (uint8_t)((v00 + v01 + v10 + v11 + 128) / 256);
+}
+
+/* Any not-white pixel in the mask row's columns x0..x1 (clipped). */
+static bool rotate_ink_in(const uint32_t *row, int w, int x0, int x1)
+{
+	x0 = x0 < 0 ? 0 : x0;
+	x1 = x1 > w - 1 ? w - 1 : x1;
+	for (int k = x0 / INK_WORD_PX; x0 <= x1 && k <= x1 / INK_WORD_PX; k++) {
+		int a = k == x0 / INK_WORD_PX ? x0 % INK_WORD_PX : 0;
+		int b = k == x1 / INK_WORD_PX ? x1 % INK_WORD_PX : INK_WORD_PX - 1;
+		uint32_t bits = (0xFFFFFFFFu >> a) & (0xFFFFFFFFu << (INK_WORD_PX - 1 - b));	/* leftmost pixel highest */
+		if (row[k] & bits)
+			return true;
+	}
+	return false;
+}
+
+/* Whether the source pixels of a stretch all lie on one row pair yp, yp + 1
+ * and are white there, or outside the image (white brought in). */
+static bool rotate_white(const struct rotate_src *s, int yp, int x0, int x1)
+{
+	if (yp < 0 || yp > s->h - 2)
+		return true;
+	const uint32_t *row = s->mask + (size_t)yp * (size_t)s->mwpl;
+	return !rotate_ink_in(row, s->w, x0, x1 + 1) && !rotate_ink_in(row + s->mwpl, s->w, x0, x1 + 1);
+}
+
+/* One row of the rotated image, in stretches of one source row each. */
+static void rotate_row(const struct rotate_src *s, uint32_t *out)
+{
+	for (int j = 0; j < s->w;) {
+		int yq = s->ypm[j] >> ROTATE_SUB_SHIFT, k = j;
+		while (k + 1 < s->w && s->ypm[k + 1] >> ROTATE_SUB_SHIFT == yq)
+			k++;
+		int x0 = s->xcen + (s->xpm[j] >> ROTATE_SUB_SHIFT), x1 = s->xcen + (s->xpm[k] >> ROTATE_SUB_SHIFT);
+		bool white = rotate_white(s, s->ycen + yq, x0, x1);
+		for (int x = j; x <= k; x++)
+			SET_DATA_BYTE(out, x, white ? ROTATE_WHITE : rotate_pixel(s, s->xpm[x], s->ypm[x]));
+		j = k + 1;
+	}
+}
+
+static void rotate_positions(int w, int ycen, int i, float sina, float cosa, const float *across_x,
+	const float *across_y, int *xpm, int *ypm)
+{
+	int ydif = ycen - i;
+	float down_x = (float)ydif * sina, down_y = (float)(-ydif) * cosa;
+	for (int j = 0; j < w; j++) {
+		xpm[j] = (int)(across_x[j] - down_x);
+		ypm[j] = (int)(down_y + across_y[j]);
+	}
+}
+
+PIX *ocr_rotate(PIX *grey, float angle)
+{
+	if (!grey || pixGetDepth(grey) != 8 || pixGetColormap(grey) || fabsf(angle) > ROTATE_MAX_RAD)
+		return NULL;
+	if (fabsf(angle) < ROTATE_MIN_RAD)
+		return pixClone(grey);
+	int w = pixGetWidth(grey), h = pixGetHeight(grey);
+	PIX *out = pixCreate(w, h, 8), *mask = ocr_ink(grey, ROTATE_WHITE);
+	float *across_x = malloc((size_t)w * sizeof *across_x), *across_y = malloc((size_t)w * sizeof *across_y);
+	int *xpm = malloc((size_t)w * sizeof *xpm), *ypm = malloc((size_t)w * sizeof *ypm);
+	if (!out || !mask || !across_x || !across_y || !xpm || !ypm) {
+		pixDestroy(&out);
+		goto out;
+	}
+	pixCopyResolution(out, grey);
+	struct rotate_src s = {
+		.data = pixGetData(grey), .mask = pixGetData(mask), .wpl = pixGetWpl(grey), .mwpl = pixGetWpl(mask),
+		.w = w, .h = h, .xcen = w / 2, .ycen = h / 2, .xpm = xpm, .ypm = ypm,
+	};
+	float sina = (float)(16. * sin(angle)), cosa = (float)(16. * cos(angle));
+	for (int j = 0; j < w; j++) {
+		int xdif = s.xcen - j;
+		across_x[j] = (float)(-xdif) * cosa;
+		across_y[j] = (float)xdif * sina;
+	}
+	int wout = pixGetWpl(out);
+	for (int i = 0; i < h; i++) {
+		rotate_positions(w, s.ycen, i, sina, cosa, across_x, across_y, xpm, ypm);
+		rotate_row(&s, pixGetData(out) + (size_t)i * (size_t)wout);
+	}
+out:
+	pixDestroy(&mask);
+	free(across_x);
+	free(across_y);
+	free(xpm);
+	free(ypm);
 	return out;
 }

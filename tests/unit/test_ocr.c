@@ -994,6 +994,48 @@ static void test_mean3_same_as_leptonica(void **state)
 	assert_null(ocr_mean3(px, W, H, W - 1));
 	free(px);
 }
+
+/* ocr_rotate against Leptonica's area-map rotation: on noise, and on a page
+ * of white paper with dark blocks (its white stretches written at once). */
+static void rotate_check(PIX *grey)
+{
+	const float degrees[] = {0.03f, 0.06f, 0.1f, -0.1f, 0.37f, -1.12f, 2.0f, -4.9f, 5.0f, 30.0f, -44.0f};
+	for (size_t k = 0; k < sizeof degrees / sizeof degrees[0]; k++) {
+		float a = (float)(M_PI / 180.0) * degrees[k];
+		PIX *want = pixRotate(grey, a, L_ROTATE_AREA_MAP, L_BRING_IN_WHITE, 0, 0), *got = ocr_rotate(grey, a);
+		assert_non_null(want);
+		assert_non_null(got);
+		assert_int_equal(pixGetWpl(got), pixGetWpl(want));
+		assert_int_equal(pixGetHeight(got), pixGetHeight(want));
+		assert_memory_equal(pixGetData(got), pixGetData(want), (size_t)pixGetWpl(want) * pixGetHeight(want) * sizeof(l_uint32));
+		pixDestroy(&want);
+		pixDestroy(&got);
+	}
+}
+
+static void test_rotate_same_as_leptonica(void **state)
+{
+	enum { W = 803, H = 611 };
+	PIX *grey = pixCreate(W, H, 8);
+	assert_non_null(grey);
+	unsigned seed = 11;
+	for (int y = 0; y < H; y++)
+		for (int x = 0; x < W; x++) {
+			seed = seed * 1103515245u + 12345u;
+			SET_DATA_BYTE(pixGetData(grey) + (size_t)y * pixGetWpl(grey), x, (seed >> 16) & 0xFF);
+		}
+	rotate_check(grey);
+	for (int y = 0; y < H; y++)
+		for (int x = 0; x < W; x++) {
+			bool ink = (x / 7 + y / 5) % 9 == 0 || x == 0 || y == H - 1 || (x > 500 && y > 300 && (x + y) % 3 == 0);
+			SET_DATA_BYTE(pixGetData(grey) + (size_t)y * pixGetWpl(grey), x, ink ? (x * 7 + y) % 255 : 255);
+		}
+	rotate_check(grey);
+	PIX *ink = pixCreate(W, H, 1);
+	assert_null(ocr_rotate(ink, 0.1f));
+	pixDestroy(&ink);
+	pixDestroy(&grey);
+}
 #endif
 
 int main(void)
@@ -1022,6 +1064,7 @@ int main(void)
 		cmocka_unit_test(test_ink_same_as_leptonica),
 		cmocka_unit_test(test_grey_from_raster),
 		cmocka_unit_test(test_mean3_same_as_leptonica),
+		cmocka_unit_test(test_rotate_same_as_leptonica),
 		cmocka_unit_test(test_ocr_refuses),
 		cmocka_unit_test(test_ocr_page),
 		cmocka_unit_test(test_ocr_near_empty_page),
