@@ -36,7 +36,7 @@
 					 * work on 2.25 times fewer pixels) */
 #define OCR_WORK_DPI_LOW_SCAN 300.0f	/* a scan under OCR_WORK_DPI_MIN is read enlarged to this */
 #define OCR_BILEVEL_LOW_DPI 200.0f	/* ... and so is a black-and-white one up to this (issue 13) */
-#define OCR_SMOOTH_HALF_PX 1	/* a low-resolution black-and-white scan is smoothed by a 3x3 mean */
+/* A low-resolution black-and-white scan is smoothed by a 3x3 mean (ocr_mean3). */
 /* Other preparations of those scans tried (issue 13; core fields of the 32
  * 150/200 dpi black-and-white scans of dev2-scan and dev-scan, 427 of 608 at
  * 300 dpi): read at 250 dpi 432, 240 428, 225 426, 400 418 (250 is no gain
@@ -48,7 +48,15 @@
  * Tesseract's thresholding_method 1 (Leptonica Otsu) 411 or 2 (Sauvola)
  * 419, textord_heavy_nr 404, the HanS model instead of chi_sim 414. The
  * serif (Song) prints lose their thin horizontal strokes in one bit at
- * 150 dpi: no preparation brings them back. */
+ * 150 dpi: no preparation brings them back.
+ * The enlargement is what makes these scans slower than the tesseract
+ * command on their 200 dpi grey images (1.1-1.2x, against 0.9-1.0x for
+ * grey scans): Tesseract's own layout work follows the pixels (the command
+ * itself on the dense first page of a 150 dpi black-and-white scan: 1.78 s
+ * of CPU at 200 dpi, 2.15 s at 300), and so do the deskew rotation (about
+ * 50 ms a 300 dpi page), the ruling lines (35-45 ms) and MuPDF's enlarging
+ * render (about 65 ms from 150 dpi; issue 13, measured with --debug and
+ * perf). */
 #define OCR_SAMPLE_STEP 7	/* pixels sampled to tell black-and-white from grey: one in 7x7 */
 #define OCR_BLACK_MAX 16
 #define OCR_WHITE_MIN 240
@@ -162,32 +170,25 @@ float rec_ocr_work_dpi(const struct rec_raster *img)
 	return raster_ok(img) ? work_dpi(img, bilevel(img)) : 0.0f;
 }
 
+/* The raster as an 8 bpp PIX; a low-resolution black-and-white scan's
+ * broken, jagged strokes smoothed into grey (a 3x3 mean), which chi_sim
+ * reads better. */
+static PIX *grey_image(const struct rec_raster *img, bool smooth)
+{
+	if (smooth)
+		return ocr_mean3(img->pixels, img->width, img->height, img->stride);
+	return ocr_grey(img->pixels, img->width, img->height, img->stride);
+}
+
 /* A grey PIX at about work_dpi; *scale is working pixels per input pixel. */
 static PIX *working_image(const struct rec_raster *img, bool bw, float *scale)
 {
-	PIX *pix = pixCreate(img->width, img->height, 8);
+	PIX *pix = grey_image(img, smoothed(img, bw));
 	if (!pix)
 		return NULL;
-	l_uint32 *data = pixGetData(pix);
-	int wpl = pixGetWpl(pix);
-	for (int y = 0; y < img->height; y++) {
-		const uint8_t *src = img->pixels + (size_t)y * (size_t)img->stride;
-		l_uint32 *line = data + (size_t)y * (size_t)wpl;
-		for (int x = 0; x < img->width; x++)
-			SET_DATA_BYTE(line, x, src[x]);
-	}
 	pixSetResolution(pix, (l_int32)lroundf(img->dpi), (l_int32)lroundf(img->dpi));
 	float s = work_dpi(img, bw) / img->dpi;
 	*scale = 1.0f;
-	if (smoothed(img, bw)) {
-		/* a low-resolution black-and-white scan: its broken, jagged strokes
-		 * smoothed into grey (a 3x3 mean), which chi_sim reads better */
-		PIX *smooth = pixBlockconvGray(pix, NULL, OCR_SMOOTH_HALF_PX, OCR_SMOOTH_HALF_PX);
-		if (smooth) {
-			pixDestroy(&pix);
-			pix = smooth;
-		}
-	}
 	if (s > 0.85f && s < 1.25f)
 		return pix;
 	/* pixScaleAreaMap does factors from 0.7 on by linear interpolation, with a warning on stderr */
@@ -198,8 +199,16 @@ static PIX *working_image(const struct rec_raster *img, bool bw, float *scale)
 	return scaled;
 }
 
-/* Rotate the page so text lines run level; *angle_deg gets the correction. */
-static PIX *deskew(PIX *grey, float *angle_deg)
+/* Rotate the page so text lines run level; *angle_deg gets the correction.
+ * The rotation is 3-4 % of a scan's CPU (about 45 ms a 300 dpi page). Tried
+ * and left (issue 13, the 24 150/200 dpi black-and-white scans of
+ * dev2-scan, 350 of 456 core fields): a rotation by shears, about 30 ms a
+ * page less, read 326. The same area-map rotation rewritten with each
+ * row's source positions worked out at once (the same pixels) was no faster
+ * by itself: the four pixels gathered for each one cost the time; writing
+ * the stretches of white paper at once (ocr_rotate) halves it on
+ * black-and-white scans. */
+static PIX *deskew(PIX *grey, bool white_paper, float *angle_deg)
 {
 	*angle_deg = 0.0f;
 	PIX *bin = ocr_ink(grey, 160);
@@ -210,7 +219,11 @@ static PIX *deskew(PIX *grey, float *angle_deg)
 	pixDestroy(&bin);
 	if (bad || conf < 2.5f || fabsf(angle) < OCR_MIN_SKEW_DEG || fabsf(angle) > OCR_MAX_SKEW_DEG)
 		return pixClone(grey);
-	PIX *rot = pixRotate(grey, (float)(M_PI / 180.0) * angle, L_ROTATE_AREA_MAP, L_BRING_IN_WHITE, 0, 0);
+	/* ocr_rotate writes white stretches at once: on a black-and-white
+	 * scan's page (white paper is 255) half the time of Leptonica's
+	 * rotation, the same pixels; on a grey scan's a little slower */
+	float rad = (float)(M_PI / 180.0) * angle;
+	PIX *rot = white_paper ? ocr_rotate(grey, rad) : pixRotate(grey, rad, L_ROTATE_AREA_MAP, L_BRING_IN_WHITE, 0, 0);
 	if (!rot)
 		return pixClone(grey);
 	*angle_deg = angle;
@@ -921,6 +934,7 @@ struct page_read {
 	int64_t deadline_ms;
 	float dpi, px_to_pt, angle;
 	int rule_ink;		/* grey under this may belong to a ruling line (clean_page) */
+	bool bilevel;		/* a black-and-white scan: its paper is white (255) */
 	int quarter;		/* quarter turns the working image was turned upright by */
 	PIX *work;		/* the page at the working resolution, turned upright */
 	PIX *clean;		/* deskewed, ruling lines wiped: what Tesseract reads */
@@ -951,7 +965,7 @@ static enum kerr level_and_wipe(struct page_read *pr, struct rec_page *out)
 	pixDestroy(&pr->clean);
 	pixDestroy(&pr->ink);
 	int64_t t = rec_now_ms();
-	PIX *level = deskew(pr->work, &pr->angle);
+	PIX *level = deskew(pr->work, pr->bilevel, &pr->angle);
 	/* deskew hands back the working image itself when it turned nothing: a
 	 * copy of it is wiped (it is read again if the page turns out turned) */
 	pr->clean = level && pr->angle == 0.0f ? pixCopy(NULL, level) : level ? pixClone(level) : NULL;
@@ -991,6 +1005,14 @@ static enum kerr first_read(struct page_read *pr, struct rec_page *out)
 	int64_t t = rec_now_ms();
 	TessBaseAPISetVariable(pr->api, "preserve_interword_spaces", "1");
 	TessBaseAPISetVariable(pr->api, "tessedit_do_invert", "0");	/* forms print dark on light: no second reading of each line inverted (a third faster) */
+	/* No vertical text looked for in the layout: a page whose text runs in
+	 * columns is turned upright by ocr_orient.c before it is read. (Tried as
+	 * well, issue 13: textord_disable_pitch_test=1, another 3 % of a scan's
+	 * CPU, lost a row of the header on one of the 72 scans of dev2-scan:
+	 * trade country, destination and departure port; and
+	 * textord_tabfind_find_tables=0 lost 4 of 456 core fields on the 24
+	 * 150/200 dpi black-and-white ones.) */
+	TessBaseAPISetVariable(pr->api, "textord_tabfind_vertical_text", "0");
 	TessBaseAPISetPageSegMode(pr->api, PSM_AUTO);
 	set_read_area(pr);
 	err = recognize(pr->api, pr->mon, &pr->deadline_ms);
@@ -1190,6 +1212,7 @@ enum kerr rec_ocr_page_with(struct rec_ocr_engines *engines, const struct rec_ra
 		goto out;
 	pr->dpi = img->dpi * scale;
 	pr->rule_ink = img->scan_bilevel || smoothed(img, bw) ? OCR_RULE_FAINT_INK : OCR_INK;
+	pr->bilevel = img->scan_bilevel || bw;
 	pr->px_to_pt = 72.0f / pr->dpi;
 	TessMonitorSetCancelFunc(pr->mon, past_deadline);
 	TessMonitorSetCancelThis(pr->mon, &pr->deadline_ms);

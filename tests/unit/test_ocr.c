@@ -940,6 +940,123 @@ static void test_ink_same_as_leptonica(void **state)
 	assert_null(ocr_ink(grey, 0));
 	pixDestroy(&grey);
 }
+
+/* ocr_grey: the raster's bytes, pixel by pixel, in Leptonica's word order. */
+static void test_grey_from_raster(void **state)
+{
+	enum { STRIDE = 1010, H = 9 };
+	uint8_t *px = malloc((size_t)STRIDE * H);
+	assert_non_null(px);
+	unsigned seed = 5;
+	for (size_t i = 0; i < (size_t)STRIDE * H; i++) {
+		seed = seed * 1103515245u + 12345u;
+		px[i] = (uint8_t)((seed >> 16) & 0xFF);
+	}
+	const int widths[] = {1, 3, 4, 7, 1001, STRIDE};
+	for (size_t k = 0; k < sizeof widths / sizeof widths[0]; k++) {
+		PIX *got = ocr_grey(px, widths[k], H, STRIDE);
+		assert_non_null(got);
+		for (int y = 0; y < H; y++)
+			for (int x = 0; x < widths[k]; x++)
+				assert_int_equal(GET_DATA_BYTE(pixGetData(got) + (size_t)y * pixGetWpl(got), x), px[(size_t)y * STRIDE + x]);
+		pixDestroy(&got);
+	}
+	assert_null(ocr_grey(px, STRIDE + 1, H, STRIDE));
+	free(px);
+}
+
+/* ocr_mean3 of a raster against Leptonica's 3x3 block mean of its copy. */
+static void mean3_check(const uint8_t *px, int w, int h, int stride)
+{
+	PIX *copy = pixCreate(w, h, 8);
+	assert_non_null(copy);
+	for (int y = 0; y < h; y++)
+		for (int x = 0; x < w; x++)
+			SET_DATA_BYTE(pixGetData(copy) + (size_t)y * pixGetWpl(copy), x, px[(size_t)y * stride + x]);
+	PIX *want = pixBlockconvGray(copy, NULL, 1, 1), *got = ocr_mean3(px, w, h, stride);
+	assert_non_null(want);
+	assert_non_null(got);
+	for (int y = 0; y < h; y++)
+		for (int x = 0; x < w; x++) {
+			uint32_t a = GET_DATA_BYTE(pixGetData(want) + (size_t)y * pixGetWpl(want), x);
+			uint32_t b = GET_DATA_BYTE(pixGetData(got) + (size_t)y * pixGetWpl(got), x);
+			assert_int_equal(b, a);
+		}
+	pixDestroy(&want);
+	pixDestroy(&got);
+	pixDestroy(&copy);
+}
+
+static void test_mean3_same_as_leptonica(void **state)
+{
+	enum { W = 1001, H = 37, STRIDE = 1010 };
+	uint8_t *px = malloc((size_t)STRIDE * H);
+	assert_non_null(px);
+	unsigned seed = 7;
+	for (size_t i = 0; i < (size_t)STRIDE * H; i++) {
+		seed = seed * 1103515245u + 12345u;
+		px[i] = (uint8_t)((seed >> 16) & 0xFF);
+	}
+	const int sizes[][2] = {{W, H}, {3, 3}, {4, 3}, {3, 5}, {33, 7}, {64, H - 1}};
+	for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++)
+		mean3_check(px, sizes[k][0], sizes[k][1], STRIDE);
+	/* all white and all black: the border's second scaling must not overflow */
+	for (int v = 0; v <= 255; v += 255) {
+		memset(px, v, (size_t)STRIDE * H);
+		mean3_check(px, W, H, STRIDE);
+	}
+	/* black and white, as the low-resolution scans it smooths */
+	for (size_t i = 0; i < (size_t)STRIDE * H; i++) {
+		seed = seed * 1103515245u + 12345u;
+		px[i] = (seed >> 20) & 1 ? 255 : 0;
+	}
+	mean3_check(px, W, H, STRIDE);
+	assert_null(ocr_mean3(px, 2, H, STRIDE));
+	assert_null(ocr_mean3(px, W, H, W - 1));
+	free(px);
+}
+
+/* ocr_rotate against Leptonica's area-map rotation: on noise, and on a page
+ * of white paper with dark blocks (its white stretches written at once). */
+static void rotate_check(PIX *grey)
+{
+	const float degrees[] = {0.03f, 0.06f, 0.1f, -0.1f, 0.37f, -1.12f, 2.0f, -4.9f, 5.0f, 30.0f, -44.0f};
+	for (size_t k = 0; k < sizeof degrees / sizeof degrees[0]; k++) {
+		float a = (float)(M_PI / 180.0) * degrees[k];
+		PIX *want = pixRotate(grey, a, L_ROTATE_AREA_MAP, L_BRING_IN_WHITE, 0, 0), *got = ocr_rotate(grey, a);
+		assert_non_null(want);
+		assert_non_null(got);
+		assert_int_equal(pixGetWpl(got), pixGetWpl(want));
+		assert_int_equal(pixGetHeight(got), pixGetHeight(want));
+		assert_memory_equal(pixGetData(got), pixGetData(want), (size_t)pixGetWpl(want) * pixGetHeight(want) * sizeof(l_uint32));
+		pixDestroy(&want);
+		pixDestroy(&got);
+	}
+}
+
+static void test_rotate_same_as_leptonica(void **state)
+{
+	enum { W = 803, H = 611 };
+	PIX *grey = pixCreate(W, H, 8);
+	assert_non_null(grey);
+	unsigned seed = 11;
+	for (int y = 0; y < H; y++)
+		for (int x = 0; x < W; x++) {
+			seed = seed * 1103515245u + 12345u;
+			SET_DATA_BYTE(pixGetData(grey) + (size_t)y * pixGetWpl(grey), x, (seed >> 16) & 0xFF);
+		}
+	rotate_check(grey);
+	for (int y = 0; y < H; y++)
+		for (int x = 0; x < W; x++) {
+			bool ink = (x / 7 + y / 5) % 9 == 0 || x == 0 || y == H - 1 || (x > 500 && y > 300 && (x + y) % 3 == 0);
+			SET_DATA_BYTE(pixGetData(grey) + (size_t)y * pixGetWpl(grey), x, ink ? (x * 7 + y) % 255 : 255);
+		}
+	rotate_check(grey);
+	PIX *ink = pixCreate(W, H, 1);
+	assert_null(ocr_rotate(ink, 0.1f));
+	pixDestroy(&ink);
+	pixDestroy(&grey);
+}
 #endif
 
 int main(void)
@@ -967,6 +1084,9 @@ int main(void)
 		cmocka_unit_test(test_field_conf),
 #ifdef KOUAN_OCR
 		cmocka_unit_test(test_ink_same_as_leptonica),
+		cmocka_unit_test(test_grey_from_raster),
+		cmocka_unit_test(test_mean3_same_as_leptonica),
+		cmocka_unit_test(test_rotate_same_as_leptonica),
 		cmocka_unit_test(test_ocr_refuses),
 		cmocka_unit_test(test_ocr_page),
 		cmocka_unit_test(test_ocr_near_empty_page),
