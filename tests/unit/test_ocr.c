@@ -914,19 +914,30 @@ static void test_ocr_bw150_rules(void **state)
 #endif
 
 #ifdef KOUAN_OCR
+/* A pseudo-random grey byte (a linear congruential step of *seed). */
+static uint8_t noise_byte(unsigned *seed)
+{
+	*seed = *seed * 1103515245u + 12345u;
+	return (uint8_t)((*seed >> 16) & 0xFF);
+}
+
+/* A w x h grey page of noise. */
+static PIX *noise_pix(int w, int h, unsigned seed)
+{
+	PIX *grey = pixCreate(w, h, 8);
+	assert_non_null(grey);
+	for (int y = 0; y < h; y++)
+		for (int x = 0; x < w; x++)
+			SET_DATA_BYTE(pixGetData(grey) + (size_t)y * pixGetWpl(grey), x, noise_byte(&seed));
+	return grey;
+}
+
 /* ocr_ink makes the same 1-bit image as Leptonica's threshold, on rows that
  * end inside a word and on every grey level near the thresholds used. */
 static void test_ink_same_as_leptonica(void **state)
 {
 	enum { W = 1001, H = 37 };
-	PIX *grey = pixCreate(W, H, 8);
-	assert_non_null(grey);
-	unsigned seed = 13;
-	for (int y = 0; y < H; y++)
-		for (int x = 0; x < W; x++) {
-			seed = seed * 1103515245u + 12345u;
-			SET_DATA_BYTE(pixGetData(grey) + (size_t)y * pixGetWpl(grey), x, (seed >> 16) & 0xFF);
-		}
+	PIX *grey = noise_pix(W, H, 13);
 	const int levels[] = {1, 2, 128, 129, 150, 160, 200, 255};
 	for (size_t k = 0; k < sizeof levels / sizeof levels[0]; k++) {
 		PIX *want = pixConvertTo1(grey, levels[k]), *got = ocr_ink(grey, levels[k]);
@@ -948,10 +959,8 @@ static void test_grey_from_raster(void **state)
 	uint8_t *px = malloc((size_t)STRIDE * H);
 	assert_non_null(px);
 	unsigned seed = 5;
-	for (size_t i = 0; i < (size_t)STRIDE * H; i++) {
-		seed = seed * 1103515245u + 12345u;
-		px[i] = (uint8_t)((seed >> 16) & 0xFF);
-	}
+	for (size_t i = 0; i < (size_t)STRIDE * H; i++)
+		px[i] = noise_byte(&seed);
 	const int widths[] = {1, 3, 4, 7, 1001, STRIDE};
 	for (size_t k = 0; k < sizeof widths / sizeof widths[0]; k++) {
 		PIX *got = ocr_grey(px, widths[k], H, STRIDE);
@@ -993,10 +1002,8 @@ static void test_mean3_same_as_leptonica(void **state)
 	uint8_t *px = malloc((size_t)STRIDE * H);
 	assert_non_null(px);
 	unsigned seed = 7;
-	for (size_t i = 0; i < (size_t)STRIDE * H; i++) {
-		seed = seed * 1103515245u + 12345u;
-		px[i] = (uint8_t)((seed >> 16) & 0xFF);
-	}
+	for (size_t i = 0; i < (size_t)STRIDE * H; i++)
+		px[i] = noise_byte(&seed);
 	const int sizes[][2] = {{W, H}, {3, 3}, {4, 3}, {3, 5}, {33, 7}, {64, H - 1}};
 	for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++)
 		mean3_check(px, sizes[k][0], sizes[k][1], STRIDE);
@@ -1037,14 +1044,7 @@ static void rotate_check(PIX *grey)
 static void test_rotate_same_as_leptonica(void **state)
 {
 	enum { W = 803, H = 611 };
-	PIX *grey = pixCreate(W, H, 8);
-	assert_non_null(grey);
-	unsigned seed = 11;
-	for (int y = 0; y < H; y++)
-		for (int x = 0; x < W; x++) {
-			seed = seed * 1103515245u + 12345u;
-			SET_DATA_BYTE(pixGetData(grey) + (size_t)y * pixGetWpl(grey), x, (seed >> 16) & 0xFF);
-		}
+	PIX *grey = noise_pix(W, H, 11);
 	rotate_check(grey);
 	for (int y = 0; y < H; y++)
 		for (int x = 0; x < W; x++) {
