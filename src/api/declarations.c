@@ -112,7 +112,8 @@ static void shipper_from_registry(struct api_ctx *c, json_t *rec)
 	struct org o;
 	if (uscc ? store_org_by_uscc(c->app->store, uscc, &o) == K_OK : shipper_near_registered(c, rec, &o)) {
 		if (rec_shipper_registered(rec, o.name))
-			log_info("msg=\"shipper set beside the registry\" req=%s org=%" PRId64, http_request_id(c->req), o.id);
+			log_info("msg=\"shipper set beside the registry\" req=%s org=%" PRId64, http_request_id(c->req),
+				o.id);
 	}
 }
 

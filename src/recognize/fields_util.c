@@ -229,7 +229,8 @@ void fu_split_uscc(const char *text, const char *label_code, char *name, size_t 
 		lalnum++;
 	/* the label's brackets hold the code: one read a character short or long
 	 * (OCR) is kept as read, for the check and the registry to judge */
-	if (ln == FU_USCC_LEN || (lalnum == ln && ln + FU_USCC_SLACK >= FU_USCC_LEN && ln <= FU_USCC_LEN + FU_USCC_SLACK))
+	int near_len = lalnum == ln && ln + FU_USCC_SLACK >= FU_USCC_LEN && ln <= FU_USCC_LEN + FU_USCC_SLACK;
+	if (ln == FU_USCC_LEN || near_len)
 		copy_n(uscc, uscc_cap, label_code, ln);
 	/* an 18-character token of the code alphabet inside the text */
 	size_t n = strlen(text);

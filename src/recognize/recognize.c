@@ -122,7 +122,8 @@ int rec_shipper_registered(json_t *rec, const char *registered_name)
 	}
 	if (sure >= SHIPPER_SURE || (read && !near_name(read, registered_name))) {
 		shipper_warning(rec, "shipper_name_differs", SHIPPER_NAME,
-			"the shipper's name differs from the name registered for its USCC", "registered", registered_name);
+			"the shipper's name differs from the name registered for its USCC", "registered",
+			registered_name);
 		return 1;
 	}
 	if (read)
@@ -130,7 +131,8 @@ int rec_shipper_registered(json_t *rec, const char *registered_name)
 			"the shipper's name is the one registered for its USCC", "printed", read);
 	else
 		shipper_warning(rec, "shipper_name_filled", SHIPPER_NAME,
-			"the shipper's name, not found, is the one registered for its USCC", "registered", registered_name);
+			"the shipper's name, not found, is the one registered for its USCC", "registered",
+			registered_name);
 	json_object_set_new(shipper, "name", json_string(registered_name));
 	json_object_set_new(conf, SHIPPER_NAME, json_real(REC_REGISTRY_CONF));
 	return 1;
@@ -159,8 +161,9 @@ int rec_shipper_match(const json_t *rec, const char *const *usccs, const char *c
 		return -1;
 	int pick = -1;
 	for (size_t i = 0; i < n; i++) {
-		if (!usccs[i] || !names[i] || uscc_edits(read, usccs[i], REC_REGISTRY_USCC_EDITS) > REC_REGISTRY_USCC_EDITS ||
-		    (strcmp(name, names[i]) != 0 && !near_name(name, names[i])))
+		int uscc_near = usccs[i] && uscc_edits(read, usccs[i], REC_REGISTRY_USCC_EDITS) <=
+			REC_REGISTRY_USCC_EDITS;
+		if (!uscc_near || !names[i] || (strcmp(name, names[i]) != 0 && !near_name(name, names[i])))
 			continue;
 		if (pick >= 0)
 			return -1;
