@@ -189,7 +189,9 @@ static const struct flabel *find_label(const struct fpage *p, int id)
 static int same_row(const struct flabel *a, const struct flabel *b)
 {
 	float ca = (a->y0 + a->y1) / 2, cb = (b->y0 + b->y1) / 2;
-	float h = a->y1 - a->y0;
+	float h = a->y1 - a->y0, hb = b->y1 - b->y0;
+	if (hb > h)	/* OCR (issue 13): the other label's line holds a header wrapped over two */
+		h = hb;
 	float tol = ROW_TOLERANCE * (h > 1 ? h : a->size);
 	if (fabsf(ca - cb) < tol)
 		return 1;

@@ -1037,6 +1037,21 @@ static void put_rule(struct rec_page *p, float x0, float y0, float x1, float y1)
  * spec, qty (the first two lines), price, total, qty (the last line), a row
  * across the table under the item or ""}. */
 static int ruled_separate;	/* build_ruled_scan: 单价, 总价 and 币制 in columns of their own */
+static int ruled_tall_header;	/* ... and its header labels in one tall OCR line, 项号 alone lower */
+
+#define TALL_HEADER_BOX 19.8f	/* a header of labels wrapped over two lines read as one line (dev3-scan, 200 dpi) */
+#define TALL_HEADER_RISE 14.4f	/* its top above 项号's */
+#define ITEM_NO_BOX 8.3f	/* 项号 read as a line of its own */
+
+/* Text at (x, y) whose glyphs are sz wide but whose line box OCR made box high. */
+static void put_boxed(struct rec_page *p, float x, float y, float sz, float box, const char *s)
+{
+	size_t from = p->n_glyphs;
+	put_sz(p, x, y, sz, s);
+	for (size_t i = from; i < p->n_glyphs; i++)
+		p->glyphs[i].y1 = y + box;
+}
+
 static const char *ruled_currency = "USD";	/* build_ruled_scan: what the 币制 line reads */
 
 static void build_ruled_scan(struct rec_doc *doc, const char *const items[][9], size_t n_items)
@@ -1079,8 +1094,16 @@ static void build_ruled_scan(struct rec_doc *doc, const char *const items[][9], 
 		{785, "征免"},
 	};
 	size_t nh = ruled_separate ? sizeof heads_sep / sizeof *heads_sep : sizeof heads / sizeof *heads;
-	for (size_t i = 0; i < nh; i++)
-		put(p, (ruled_separate ? heads_sep : heads)[i].x, y, (ruled_separate ? heads_sep : heads)[i].t);
+	for (size_t i = 0; i < nh; i++) {
+		float hx = (ruled_separate ? heads_sep : heads)[i].x;
+		const char *ht = (ruled_separate ? heads_sep : heads)[i].t;
+		if (!ruled_tall_header)
+			put(p, hx, y, ht);
+		else if (i == 0)
+			put_boxed(p, hx, y, SZ, ITEM_NO_BOX, ht);
+		else
+			put_boxed(p, hx, y - TALL_HEADER_RISE, SZ, TALL_HEADER_BOX, ht);
+	}
 	float origin_x = ruled_separate ? 542 : 527;
 	for (size_t i = 0; i < n_items; i++) {
 		y += i == 0 ? 16 : 36;
@@ -1591,6 +1614,27 @@ static void ocr_orphan_first_row(void **state)
 	rec_doc_free(&doc);
 }
 
+/* OCR (issue 13): a header whose labels, wrapped over two lines, OCR read as
+ * one tall line, with 项号 a short line of its own lower down: still one row
+ * (the tolerance from the taller of two labels), so the table is found. */
+static void ocr_tall_item_header(void **state)
+{
+	(void)state;
+	static const char *const items[][9] = {
+		{"1", "8703234190", "小轿车", "1|3|载人|汽油|1.5T", "3辆", "15986", "47958.00", "3辆", ""},
+	};
+	ruled_tall_header = 1;
+	struct rec_doc doc;
+	build_ruled_scan(&doc, items, 1);
+	ruled_tall_header = 0;
+	json_t *o = read_doc(&doc);
+	json_t *its = json_object_get(o, "items");
+	assert_int_equal(json_array_size(its), 1);
+	assert_true(fabs(json_number_value(json_object_get(json_array_get(its, 0), "total")) - 47958.0) < 0.005);
+	json_decref(o);
+	rec_doc_free(&doc);
+}
+
 /* OCR (issue 13): in the combined 单价/总价/币制 column the total misread
  * past reading under a price read: the price is the first of the three
  * lines, the total quantity x price, not sure. */
@@ -1827,6 +1871,7 @@ int main(void)
 		cmocka_unit_test(total_by_product),
 		cmocka_unit_test(ocr_orphan_first_row),
 		cmocka_unit_test(ocr_combined_total_lost),
+		cmocka_unit_test(ocr_tall_item_header),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
