@@ -171,8 +171,8 @@ static int hint_known(const char *hint)
 
 /* OCR (issue 13): whether a VIN shares its maker's code and model (the
  * first VIN_HINT_SPAN characters, from position from on) with the rest of
- * the shipment: the consensus when there is one, else another VIN-long token
- * of the text (its best reading) or a VIN already kept. 1: it does, 0: it
+ * the shipment: the consensus, or another VIN-long token of the text (its
+ * best reading) or a VIN already kept (a second maker's). 1: it does, 0: it
  * does not, -1: there is no other VIN to compare with. tok is the VIN's own
  * token. */
 enum { PREFIX_ALONE = -1, PREFIX_FOREIGN = 0, PREFIX_SHARED = 1 };
@@ -189,8 +189,10 @@ static int vin_prefix_agreement(const struct vin_ctx *c, const char *vin, size_t
 {
 	struct vin_ctx part = *c;	/* the hint from position from on */
 	memset(part.hint, '?', (size_t)from);
-	if (hint_known(part.hint) >= VIN_HINT_MIN)
-		return vin_vouched(&part, vin, OCR_FIX_REPAIRED) ? PREFIX_SHARED : PREFIX_FOREIGN;
+	if (hint_known(part.hint) >= VIN_HINT_MIN && vin_vouched(&part, vin, OCR_FIX_REPAIRED))
+		return PREFIX_SHARED;
+	/* not the consensus' maker and model: a second maker's, when another
+	 * VIN of the text shares them (a shipment of two makers, decl_035) */
 	int others = 0;
 	for (size_t k = 0; k < c->ntok; k++) {
 		size_t len = c->t[k].b - c->t[k].a;

@@ -1541,6 +1541,16 @@ static void ocr_vin_repair_by_prefix(void **state)
 	assert_true(json_number_value(json_object_get(conf, "vins.1")) < 0.9);
 	json_decref(o);
 	json_decref(conf);
+	/* two makers in one shipment (the shared scan decl_035): the second's
+	 * VIN repaired (O for 0) shares the prefix of the second's others */
+	o = derive_as("VIN:LC0C76C47SG842568,LC0C76C49SG842569,LC0C76C47SG842571,LC0C76C49SG842572,"
+		"LGXCH4CDOSF011952,LGXCH4CD1SF011961,LGXCH4CD9SF011979", 7, &conf, 1);
+	vins = json_object_get(o, "vins");
+	assert_int_equal(json_array_size(vins), 7);
+	assert_string_equal(json_string_value(json_array_get(vins, 4)), "LGXCH4CD0SF011952");
+	assert_true(json_number_value(json_object_get(conf, "vins.4")) < 0.9);
+	json_decref(o);
+	json_decref(conf);
 }
 
 /* OCR (issue 13): the name column's lines read with the commodity's name
