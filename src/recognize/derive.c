@@ -504,7 +504,7 @@ static char *vin_cuts_joined(const char *s)
 			break;
 		}
 	}
-	strcpy(out + w, s + from);
+	memcpy(out + w, s + from, strlen(s + from) + 1);	/* the rest, with its NUL */
 	free(t);
 	if (!any) {
 		free(out);
