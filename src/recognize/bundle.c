@@ -8,6 +8,7 @@
 
 #include "recognize/bundle.h"
 #include "recognize/internal.h"
+#include "validate/validate.h"
 
 #define BUNDLE_GRID_KINDS 8	/* a declaration's first page shows this many of the grid's labels */
 #define BUNDLE_TOP_BAND_KINDS 3	/* a page with the top band and this many kinds of label is one of its pages */
@@ -138,8 +139,7 @@ static int same_number(const char *a, const char *b, int scanned)
 	return off <= (scanned ? BUNDLE_OCR_DIGITS_OFF : 0);
 }
 
-/* Two declarations: two first pages (the grid, or 第1页), or two numbers. */
-static int several_declarations(const struct page_profile *prof, const unsigned char *keep, size_t n, int scanned)
+int rec_several_declarations(const struct page_profile *prof, const unsigned char *keep, size_t n, int scanned)
 {
 	size_t firsts = 0;
 	const char *number = NULL;
@@ -147,8 +147,8 @@ static int several_declarations(const struct page_profile *prof, const unsigned 
 		if (!keep[i])
 			continue;
 		firsts += prof[i].grid_kinds >= BUNDLE_GRID_KINDS || prof[i].page_no == 1;
-		if (!prof[i].declno[0])
-			continue;
+		if (!prof[i].declno[0] || (scanned && !declno_is_valid(prof[i].declno, PROFILE_DECLNO_LEN)))
+			continue;	/* OCR's misreading of the number (a year 0235) is no second declaration */
 		if (number && !same_number(number, prof[i].declno, scanned))
 			return 1;
 		number = prof[i].declno;
@@ -229,7 +229,7 @@ enum kerr rec_bundle_read(const struct rec_doc *doc, json_t **out)
 	if (kept == 0)	/* nothing like a declaration: the reader says what it is */
 		memset(keep, 1, n);
 	enum kerr err = K_MULTIPLE_DECLARATIONS;
-	if (several_declarations(prof, keep, n, doc->scanned))
+	if (rec_several_declarations(prof, keep, n, doc->scanned))
 		goto out;
 	for (size_t i = 0; i < n; i++)
 		if (keep[i]) {

@@ -32,6 +32,13 @@ void rec_page_profile(const struct rec_page *page, int scanned, struct page_prof
  * joined top to bottom without spaces. */
 void profile_from_text(const char *text, struct page_profile *out);
 
+/* Whether the kept pages (keep[i] nonzero) of n profiles hold two or more
+ * declarations: two first pages (the header grid, or 第1页), or two
+ * different numbers. On a scan a number may be misread by a few digits, and
+ * one without the number's form (validate.h: a year 2000-2099, 0 or 1 after
+ * it) is OCR's misreading, not a number. */
+int rec_several_declarations(const struct page_profile *prof, const unsigned char *keep, size_t n, int scanned);
+
 /* Read the declaration among the pages of doc: profile them, keep the
  * declaration's, read those (rec_fields_read), and warn about the pages
  * left ("pages_skipped") and the pages turned to be read ("page_rotated").

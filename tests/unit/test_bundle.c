@@ -104,6 +104,25 @@ static void two_declarations_refused(void **state)
 	assert_null(recognize("two_010_005.pdf", K_MULTIPLE_DECLARATIONS));
 }
 
+/* Three scanned pages of one declaration, the number on the last misread
+ * beyond the digits OCR may miss (94 read as 1, the 2025 as 0235): no
+ * second declaration; a number of the right form that far off is one, and so
+ * is the misread number on a text page. */
+static void misread_number_is_no_second_declaration(void **state)
+{
+	struct page_profile prof[3] = {
+		profile("中华人民共和国海关出口货物报关单\n海关编号:940220250837014517\n第1页/共3页\n"),
+		profile("海关编号:940220250837014517\n第2页/共3页\n"),
+		profile("海关编号:102202350837011517\n"),
+	};
+	const unsigned char keep[3] = {1, 1, 1};
+	assert_string_equal(prof[2].declno, "102202350837011517");
+	assert_false(rec_several_declarations(prof, keep, 3, 1));
+	assert_true(rec_several_declarations(prof, keep, 3, 0));
+	prof[2] = profile("海关编号:940220240837011512\n");
+	assert_true(rec_several_declarations(prof, keep, 3, 1));
+}
+
 /* A recognition with its shipper read as name at confidence sure. */
 static json_t *shipper_read(const char *name, double sure)
 {
@@ -216,6 +235,7 @@ int main(void)
 		cmocka_unit_test(what_papers_seem),
 		cmocka_unit_test(pages_between_papers),
 		cmocka_unit_test(two_declarations_refused),
+		cmocka_unit_test(misread_number_is_no_second_declaration),
 		cmocka_unit_test(shipper_against_registry),
 		cmocka_unit_test(shipper_near_registry),
 	};
