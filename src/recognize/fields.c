@@ -416,17 +416,23 @@ static int line_is_label(const struct fpage *p, size_t li)
 #define GRID_ROW_LEN 8	/* grid_rows[]' width */
 #define FULLWIDTH_COLON 0xFF1A
 
+/* The letters, digits and ideographs of piece L: no specks nor strokes. */
+static size_t word_glyphs(const struct fpage *p, const struct fline *L)
+{
+	size_t n = 0;
+	for (size_t k = L->g0; k < L->g0 + L->n; k++)
+		n += p->g[k].cp >= IDEOGRAPH_FIRST || isalnum((int)(p->g[k].cp < 0x80 ? p->g[k].cp : 0));
+	return n;
+}
+
 /* The one unread piece between labels a and b on their row, or p->nl. */
 static size_t grid_gap_piece(const struct fpage *p, const struct flabel *a, const struct flabel *b)
 {
 	size_t pick = p->nl, found = 0;
 	for (size_t li = 0; li < p->nl; li++) {
 		const struct fline *L = &p->lines[li];
-		size_t glyphs = 0;	/* letters, digits and ideographs: no specks nor strokes */
-		for (size_t k = L->g0; k < L->g0 + L->n; k++)
-			glyphs += p->g[k].cp >= IDEOGRAPH_FIRST || isalnum((int)(p->g[k].cp < 0x80 ? p->g[k].cp : 0));
 		if (L->x0 < a->x1 || L->x1 > b->x0 || fabsf(L->y0 - a->y0) > GRID_GAP_SAME_LINE * a->size ||
-		    glyphs < GRID_GAP_MIN_GLYPHS || line_is_label(p, li))
+		    word_glyphs(p, L) < GRID_GAP_MIN_GLYPHS || line_is_label(p, li))
 			continue;
 		pick = li;
 		found++;
@@ -510,7 +516,9 @@ static void infer_split_labels(struct fpage *p)
 }
 
 /* OCR: 项号 misread (项时) while the rest of the item header was read: the
- * short piece left of the header's other labels, on their row, is 项号. */
+ * short piece left of the header's other labels, on their row, is 项号;
+ * the leftmost, as 项号 is the table's first column (a label between, such
+ * as 商品编号, may be misread into a short piece too). */
 static size_t item_no_piece(const struct fpage *p, const struct flabel *left)
 {
 	float yc = (left->y0 + left->y1) / 2, h = left->y1 - left->y0;
@@ -518,10 +526,10 @@ static size_t item_no_piece(const struct fpage *p, const struct flabel *left)
 	for (size_t li = 0; li < p->nl; li++) {
 		const struct fline *L = &p->lines[li];
 		if (L->n > ITEM_NO_MAX_GLYPHS || L->x1 > left->x0 || fabsf((L->y0 + L->y1) / 2 - yc) > ROW_TOLERANCE * h ||
-		    line_is_label(p, li))
+		    line_is_label(p, li) || word_glyphs(p, L) == 0)
 			continue;
-		if (pick == p->nl || L->x0 > p->lines[pick].x0)
-			pick = li;	/* the nearest to the header's other labels */
+		if (pick == p->nl || L->x0 < p->lines[pick].x0)
+			pick = li;
 	}
 	return pick;
 }
@@ -2575,6 +2583,26 @@ static size_t orphan_row_start(const struct fpage *p, const struct column *cols,
 	return 1;
 }
 
+/* OCR (issue 13): a 项号 read only loosely ("1 ，") is a row's when the
+ * row's 商品编号 or 商品名称 column holds text level with it: a speck read
+ * "和7" under a wrapped item header, in the 项号 column, stands beside
+ * nothing and made an empty item. */
+static bool goods_level_with(const struct fpage *p, const struct column *cols, size_t nc, const int *colof,
+	const struct rline *no)
+{
+	static const int goods[] = {L_I_HS, L_I_NAME};
+	struct rline *L = calloc(ITEM_MAX_LINES, sizeof *L);
+	if (!L)
+		abort();
+	size_t n = 0;
+	for (size_t k = 0; k < sizeof goods / sizeof goods[0] && n == 0; k++) {
+		n = col_lines(p, cols, col_of(cols, nc, goods[k]), colof, no->y0, no->y1, L, ITEM_MAX_LINES, NULL);
+		rlines_free(L, n);
+	}
+	free(L);
+	return n > 0;
+}
+
 /* The first lines of a page's item rows: where the 项号 column holds a
  * number. OCR (issues 4, 13): a 项号 misread ("1 ，", a "2" gone into the
  * next column) or a 商品编号 read with spaces inside: the lines of the
@@ -2592,7 +2620,8 @@ static size_t item_starts(const struct reader *r, const struct fpage *p, const s
 	for (size_t i = 0; i < n && ns < MAX_ITEMS; i++) {
 		long v;
 		if ((fu_parse_int(sb_str(&L[i].text), &v) && v > 0) ||
-		    (r->src->scanned && fu_item_no_loose(sb_str(&L[i].text), &v)))
+		    (r->src->scanned && fu_item_no_loose(sb_str(&L[i].text), &v) &&
+		     goods_level_with(p, cols, nc, colof, &L[i])))
 			starts[ns++] = L[i].y0;
 	}
 	rlines_free(L, n);

@@ -243,6 +243,49 @@ static void ocr_item_no_wrapped(void **state)
 	rec_doc_free(&doc);
 }
 
+/* OCR (issue 13): 项号 misread past recognising (下1) and 商品编号 read as
+ * one stray character (和): 项号 is the table's first column, so the
+ * leftmost short piece of the header's row stands for it (the nearest to
+ * the other labels, the stray character, made the table's columns wrong and
+ * its one item was lost). */
+static void ocr_item_no_leftmost(void **state)
+{
+	(void)state;
+	static const char *const table[][2] = {{"项号", "下1"}, {"商品编号", "和"}};
+	struct rec_doc doc;
+	json_t *o = read_ocr_form(&doc, table, sizeof table / sizeof table[0]);
+	json_t *item = json_array_get(json_object_get(o, "items"), 0);
+	assert_non_null(item);
+	assert_int_equal(json_integer_value(json_object_get(item, "no")), 1);
+	assert_true(json_number_value(json_object_get(item, "qty")) == 2);
+	json_decref(o);
+	rec_doc_free(&doc);
+}
+
+/* OCR (issue 13): a speck read "和7" in the 项号 column just under the item
+ * header (a wrapped header's stroke) looks like a loosely read item number
+ * but stands beside nothing: it starts no row, and the one item stays one. */
+#define SPECK_DROP (0.55f * SZ)	/* the speck's top under the header's */
+
+static void ocr_loose_item_no_alone(void **state)
+{
+	(void)state;
+	struct rec_doc doc;
+	build_ocr_form(&doc, NULL, 0);
+	struct rec_page *p = &doc.pages[0];
+	size_t xiang = find_pair(p, 0x9879, 0x53F7);	/* 项号 */
+	assert_true(xiang < p->n_glyphs);
+	glyph_conf = 0.8f;
+	put(p, p->glyphs[xiang].x0, p->glyphs[xiang].y0 + SPECK_DROP, "和7");
+	glyph_conf = 1.0f;
+	json_t *o = read_doc(&doc);
+	json_t *items = json_object_get(o, "items");
+	assert_int_equal(json_array_size(items), 1);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(items, 0), "hs_code")), "8703234300");
+	json_decref(o);
+	rec_doc_free(&doc);
+}
+
 /* OCR (issue 13): a row of labels over a row of values, as a scan reads
  * it: the label line's box (which OCR gives every glyph of it) stretched by
  * a tall speck over most of the value line below. The values are still
@@ -1846,6 +1889,8 @@ int main(void)
 		cmocka_unit_test(ocr_grid_label_between),
 		cmocka_unit_test(ocr_grid_label_with_value),
 		cmocka_unit_test(ocr_item_no_wrapped),
+		cmocka_unit_test(ocr_item_no_leftmost),
+		cmocka_unit_test(ocr_loose_item_no_alone),
 		cmocka_unit_test(ocr_label_split_by_rule),
 		cmocka_unit_test(ocr_item_cells_without_headers),
 		cmocka_unit_test(ocr_vin_runs),
