@@ -28,12 +28,14 @@
 
 #define OCR_LANG "chi_sim"
 #define OCR_WORK_DPI_MIN 200.0f	/* pages are read at their scan resolution, at least this */
-#define OCR_WORK_DPI_MAX 300.0f	/* and at most this (black and white: a 300 dpi scan keeps its fine strokes) */
-#define OCR_WORK_DPI_MAX_GREY 200.0f	/* a grey one at most this: 16 generated 300 dpi grey scans (dev2-scan 12,
-					 * dev-scan 4) read 263 -> 262 of 304 core fields at 200 instead of 300 (all
-					 * fields slightly up, 0 sure values wrong either way; at 250: 259), with a
-					 * fifth less CPU (Tesseract's layout analysis and the page's preparation
-					 * work on 2.25 times fewer pixels) */
+#define OCR_WORK_DPI_MAX 200.0f	/* and at most this. Grey: 16 generated 300 dpi grey scans (dev2-scan 12,
+				 * dev-scan 4) read 263 -> 262 of 304 core fields at 200 instead of 300 (all
+				 * fields slightly up, 0 sure values wrong either way; at 250: 259), with a
+				 * fifth less CPU (Tesseract's layout analysis and the page's preparation
+				 * work on 2.25 times fewer pixels). Black and white: 28 generated 300 dpi
+				 * black-and-white scans (dev6-scan 12, dev7 16; issue 13) read 435 -> 469 of
+				 * 532 core fields at 200 instead of 300 (at 250: 201 of 228 on dev6-scan's,
+				 * 203 at 200), and a seventh less CPU */
 #define OCR_WORK_DPI_LOW_SCAN 300.0f	/* a scan under OCR_WORK_DPI_MIN is read enlarged to this */
 #define OCR_BILEVEL_LOW_DPI 200.0f	/* ... and so is a black-and-white one up to this (issue 13) */
 /* A low-resolution black-and-white scan is smoothed by a 3x3 mean (ocr_mean3). */
@@ -144,8 +146,7 @@ static float work_dpi(const struct rec_raster *img, bool bw)
 	float d = img->scan_dpi > 0.0f ? img->scan_dpi : OCR_WORK_DPI_MIN;
 	if (low_scan(img, bw))
 		return OCR_WORK_DPI_LOW_SCAN;
-	float most = bw ? OCR_WORK_DPI_MAX : OCR_WORK_DPI_MAX_GREY;
-	return d < OCR_WORK_DPI_MIN ? OCR_WORK_DPI_MIN : d > most ? most : d;
+	return d < OCR_WORK_DPI_MIN ? OCR_WORK_DPI_MIN : d > OCR_WORK_DPI_MAX ? OCR_WORK_DPI_MAX : d;
 }
 
 /* A black-and-white scan: few of the sampled pixels are grey (rendering
