@@ -545,6 +545,26 @@ static int glued_digit(const struct fpage *p, const struct fline *L, size_t k)
 	return p->g[k].x0 - p->g[k - 1].x1 < FORM_WORD_GAP * L->size;
 }
 
+/* OCR (issue 13): the label's text followed by a number and a colon, a
+ * space or two between ("随附单证1 :"): a numbered entry of a value, not the
+ * label (a scan's gaps tell nothing, so glued_digit cannot). */
+#define NUMBERED_ENTRY_LOOK 4	/* glyphs after the label looked at: spaces, the number, the colon */
+
+static int numbered_entry(const struct fpage *p, const struct fline *L, size_t k)
+{
+	size_t end = L->g0 + L->n, digits = 0;
+	for (size_t i = k; i < end && i < k + NUMBERED_ENTRY_LOOK; i++) {
+		uint32_t cp = p->g[i].cp;
+		if (cp >= '0' && cp <= '9')
+			digits++;
+		else if (cp == ':' || cp == 0xFF1A)
+			return digits > 0;
+		else if (cp != ' ')
+			return 0;
+	}
+	return 0;
+}
+
 /* Glyph k of line piece L follows a word space (a space glyph or a gap). */
 static int after_gap(const struct fpage *p, const struct fline *L, size_t k)
 {
@@ -620,7 +640,7 @@ void find_labels(struct fpage *p, const struct label_def *defs, size_t ndefs)
 			if (!best_n && s > L->g0 && s < end && (best_n = closest_label(p, s, end, defs, ndefs, &best)))
 				start = s;
 		}
-		if (best_n && !ocr && glued_digit(p, L, start + best_n))
+		if (best_n && (ocr ? numbered_entry(p, L, start + best_n) : glued_digit(p, L, start + best_n)))
 			best_n = 0;	/* "随附单证1:…" is a value, not the label 随附单证 */
 		size_t k = L->g0 + 1;
 		if (!ocr && wrapped_label(p, &cap, li, defs, ndefs, best_n))
@@ -646,8 +666,8 @@ void find_labels(struct fpage *p, const struct label_def *defs, size_t ndefs)
 						b = d;
 					}
 				}
-			if (!n) {
-				k++;
+			if (!n || (ocr && numbered_entry(p, L, k + n))) {
+				k += n ? n : 1;
 				continue;
 			}
 			const struct flabel *lab = add_label(p, &cap, L, li, defs[b].id, k, n);

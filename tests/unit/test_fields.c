@@ -194,6 +194,27 @@ static void ocr_misread_labels(void **state)
 	rec_doc_free(&doc);
 }
 
+/* OCR (issue 13): the attached documents' cell as a scan reads it, its
+ * label's colon read as a semicolon and a space before each entry's colon:
+ * "随附单证1 :" is an entry of the value, not the label again. */
+static void ocr_numbered_docs(void **state)
+{
+	(void)state;
+	static const char *const table[][2] = {
+		{"随附单证及编号：随附单证1:出口许可证 25-AB-000001 随附单证2:发票;装箱单",
+		 "随附单证; 随附单证1 :出口许可证 25-AB-000001 随附单证2 :发票;装箱单"},
+	};
+	struct rec_doc doc;
+	json_t *o = read_ocr_form(&doc, table, sizeof table / sizeof table[0]);
+	json_t *docs = json_object_get(o, "attached_docs");
+	assert_int_equal(json_array_size(docs), 3);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(docs, 0), "type")), "出口许可证");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(docs, 0), "number")), "25-AB-000001");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(docs, 2), "type")), "装箱单");
+	json_decref(o);
+	rec_doc_free(&doc);
+}
+
 /* OCR (issue 13): a label cut in two by a rule the scan seemed to show
  * through it (毛 | 重(千克)): the two pieces still spell the label. */
 #define RULE_HALF_HEIGHT SZ	/* the spurious rule reaches this far above and below the label */
@@ -1885,6 +1906,7 @@ int main(void)
 		cmocka_unit_test(refuses_other_documents),
 		cmocka_unit_test(derived_lists),
 		cmocka_unit_test(ocr_misread_labels),
+		cmocka_unit_test(ocr_numbered_docs),
 		cmocka_unit_test(ocr_tall_label_line),
 		cmocka_unit_test(ocr_grid_label_between),
 		cmocka_unit_test(ocr_grid_label_with_value),
