@@ -766,6 +766,104 @@ static void destination_by_other_copies(json_t *out, json_t *conf)
 	set_conf(conf, "destination_country_code", CONF_DEST_BY_COPIES);
 }
 
+/* Issue 13: the attached documents' types (随附单证) declarations print
+ * most, those of the shared fixtures; the electronic agency agreement first,
+ * which nearly every declaration a broker files carries. On a scan OCR puts
+ * spaces inside a type ("代理报关委托 协议"), so its rest is taken for the
+ * entry's number, and misreads a character or two of it. */
+static const char *const attached_types[] = {
+	"代理报关委托协议（电子）", "出口许可证", "企业提供的其他", "装箱单", "合同", "发票", "原产地证书", "核放清单",
+};
+#define ATTACHED_MAX_CPS 96	/* code points of one entry compared */
+#define ATTACHED_EDIT_SHARE 3	/* a type read with one misread in this many code points at most */
+#define CONF_ATTACHED 0.7	/* an entry snapped to its type */
+
+/* Full-width brackets as OCR reads them: ASCII ones. */
+static uint32_t plain_bracket(uint32_t cp)
+{
+	return cp == 0xFF08 ? '(' : cp == 0xFF09 ? ')' : cp;
+}
+
+static bool is_word_cp(uint32_t cp)
+{
+	return cp >= 0x3400 || utf8_is_ascii_alnum(cp);
+}
+
+/* s's code points without spaces (brackets plain) appended to cps[*n, max);
+ * leading marks (a colon, a speck) skipped while *n is 0. */
+static void append_cps(const char *s, uint32_t *cps, size_t *n, size_t max)
+{
+	while (s && *s && *n < max) {
+		uint32_t cp;
+		s += utf8_get(s, &cp);
+		if (cp != ' ' && (*n > 0 || is_word_cp(cp)))
+			cps[(*n)++] = plain_bracket(cp);
+	}
+}
+
+/* The type of the table an entry's text starts with, the unique closest;
+ * *used gets the code points it takes. -1 when none. */
+static int attached_type_at(const uint32_t *text, size_t nt, size_t *used)
+{
+	int pick = -1, best = ATTACHED_MAX_CPS;
+	bool tie = false;
+	for (size_t k = 0; k < sizeof attached_types / sizeof attached_types[0]; k++) {
+		uint32_t label[ATTACHED_MAX_CPS];
+		size_t nl = 0, u = 0;
+		append_cps(attached_types[k], label, &nl, ATTACHED_MAX_CPS);
+		int budget = (int)(nl / ATTACHED_EDIT_SHARE);
+		int d = ocr_label_prefix(text, nt, label, nl, budget, &u);
+		if (d > budget || u == 0)
+			continue;
+		tie = d == best;
+		if (d < best) {
+			best = d;
+			pick = (int)k;
+			*used = u;
+		}
+	}
+	return tie ? -1 : pick;
+}
+
+/* The rest of an entry after its type: its number (a licence's, a
+ * certificate's: letters and digits), from its first letter or digit; null
+ * when it holds none. A misread last character of the type may be left
+ * before it ("出口许可让" matches 出口许可 as closely as the whole). */
+static json_t *attached_number(const uint32_t *rest, size_t n)
+{
+	size_t from = 0;
+	while (from < n && !utf8_is_ascii_alnum(rest[from]))
+		from++;
+	char buf[ATTACHED_MAX_CPS * 4 + 1];
+	size_t o = 0;
+	for (size_t i = from; i < n; i++)
+		o += utf8_put(buf + o, rest[i]);
+	buf[o] = '\0';
+	return from < n ? json_string(buf) : json_null();
+}
+
+static void snap_attached_docs(json_t *out, json_t *conf)
+{
+	json_t *docs = json_object_get(out, "attached_docs"), *e;
+	size_t i;
+	json_array_foreach(docs, i, e) {
+		const char *type = json_string_value(json_object_get(e, "type"));
+		uint32_t text[ATTACHED_MAX_CPS];
+		size_t nt = 0, used = 0;
+		append_cps(type, text, &nt, ATTACHED_MAX_CPS);
+		append_cps(json_string_value(json_object_get(e, "number")), text, &nt, ATTACHED_MAX_CPS);
+		int k = attached_type_at(text, nt, &used);
+		if (k < 0 || (type && strcmp(type, attached_types[k]) == 0))
+			continue;
+		json_object_set_new(e, "type", json_string(attached_types[k]));
+		json_object_set_new(e, "number", attached_number(text + used, nt - used));
+		char path[64];
+		snprintf(path, sizeof path, "attached_docs.%zu", i);
+		set_conf(conf, path, CONF_ATTACHED);
+		set_conf(conf, "attached_docs", CONF_ATTACHED);
+	}
+}
+
 void ocr_snap_fields(json_t *out, json_t *conf)
 {
 	if (!json_is_object(out) || !json_is_object(conf))
@@ -790,6 +888,7 @@ void ocr_snap_fields(json_t *out, json_t *conf)
 	trim_company(out, conf, "declaring_agent");
 	repair_company(out, conf, "domestic_shipper");
 	repair_company(out, conf, "producer");
+	snap_attached_docs(out, conf);
 }
 
 

@@ -46,6 +46,34 @@ static void test_leaked_codes_and_misreads(void **state)
 	json_decref(conf);
 }
 
+/* Issue 13: attached documents as a scan reads them: the type cut by a
+ * space OCR put inside it (the rest taken for a number), a word read twice,
+ * a character misread; the type snapped, its number kept; a type of the
+ * table read right, and text like no type, left alone. */
+static void test_attached_docs(void **state)
+{
+	(void)state;
+	json_t *out = json_pack("{s:[{s:s,s:s},{s:s,s:s},{s:s,s:n},{s:s,s:s}]}", "attached_docs",
+		"type", ":", "number", "代理报关委托 协议协议 (电子 )",
+		"type", "出口许可让", "number", "25-AB- 000001",
+		"type", "发票", "number",
+		"type", "QT", "number", "二 pl+ as :T");
+	json_t *conf = json_object();
+	ocr_snap_fields(out, conf);
+	json_t *docs = json_object_get(out, "attached_docs");
+	assert_string_equal(str(json_array_get(docs, 0), "type"), "代理报关委托协议（电子）");
+	assert_true(json_is_null(json_object_get(json_array_get(docs, 0), "number")));
+	assert_string_equal(str(json_array_get(docs, 1), "type"), "出口许可证");
+	assert_string_equal(str(json_array_get(docs, 1), "number"), "25-AB-000001");
+	assert_string_equal(str(json_array_get(docs, 2), "type"), "发票");
+	assert_string_equal(str(json_array_get(docs, 3), "type"), "QT");
+	assert_true(json_real_value(json_object_get(conf, "attached_docs.0")) < 0.9);
+	assert_true(json_real_value(json_object_get(conf, "attached_docs.1")) < 0.9);
+	assert_null(json_object_get(conf, "attached_docs.2"));
+	json_decref(out);
+	json_decref(conf);
+}
+
 /* Issue 13: the road port read past snapping: 公路口 after a character of 霍尔果斯. */
 static void test_road_port(void **state)
 {
@@ -379,6 +407,7 @@ int main(void)
 		cmocka_unit_test(test_units),
 		cmocka_unit_test(test_destination_by_copies),
 		cmocka_unit_test(test_code_and_name_pair),
+		cmocka_unit_test(test_attached_docs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
