@@ -101,7 +101,7 @@ static bool is_separator(uint32_t cp)
 /* Keys of the remarks that a colon follows; longer first where one ends another. */
 static const char *const remark_keys[] = {
 	"集装箱标箱数及号码", "车辆识别代号", "交易清单号", "转关单号", "承运车辆", "运输车辆", "联系电话",
-	"关封号", "铅封号", "车牌号", "车架号", "组货人", "驾驶员", "车牌", "车号", "司机", "电话",
+	"关封号", "关锁号", "铅封号", "车牌号", "车架号", "组货人", "驾驶员", "车牌", "车号", "司机", "电话",
 };
 #define N_KEYS (sizeof remark_keys / sizeof remark_keys[0])
 
@@ -173,11 +173,14 @@ static bool slash_like(uint32_t c)
 
 /* "NM", "NA", "N1M", "N|M", "NAM": the marks N/M with the slash lost or
  * misread; issue 13: "N7M", "N/VM" (the slash read twice), "1N/M" (a
- * stroke of the cell's border before it), "XAM", "IVM" (the N misread too). */
+ * stroke of the cell's border before it), "XAM", "IVM" (the N misread too),
+ * "NMM", "NWM" (the slash run into the M). */
 static bool is_marks_misread(const uint32_t *v, size_t n)
 {
 	if (n == 2)
 		return v[0] == 'N' && (v[1] == 'M' || v[1] == 'A' || v[1] == 'W');
+	if (n == 3 && v[0] == 'N' && v[2] == 'M' && (v[1] == 'M' || v[1] == 'W'))
+		return true;
 	if (n == 3)	/* issue 13: its N read X or I ("XAM", "IVM") */
 		return (v[0] == 'N' || v[0] == 'X' || v[0] == 'I') && (v[2] == 'M' || v[2] == 'W') && slash_like(v[1]);
 	if (n == 4 && v[0] == 'N' && v[3] == 'M')

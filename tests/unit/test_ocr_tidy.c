@@ -69,11 +69,15 @@ static void test_marks_misread(void **state)
 	check(ocr_tidy_remarks("XAB 运输车辆"), "XAB 运输车辆");
 	check(ocr_tidy_remarks("N/VM运输车辆"), "N/M运输车辆");
 	check(ocr_tidy_remarks("1N/M运输车辆"), "N/M运输车辆");
+	check(ocr_tidy_remarks("NMM 车号：新D76142"), "N/M 车号：新D76142");
+	check(ocr_tidy_remarks("NWM 车号：新D76142"), "N/M 车号：新D76142");
 	check(ocr_tidy_remarks("NOTE 运输车辆"), "NOTE 运输车辆");
 	/* a key with one character misread before its colon */
 	check(ocr_tidy_remarks("N/M 承运车辆：281BGE07 可机 : 黄刚"), "N/M 承运车辆：281BGE07 司机：黄刚");
 	check(ocr_tidy_remarks("N/M 有机 肥料"), "N/M 有机 肥料");
 	check(ocr_tidy_remarks("全新车辆 车架号: LFNL6HDH7SM393588"), "全新车辆 车架号：LFNL6HDH7SM393588");
+	/* 关锁号 is a key of its own, not 关封号 misread */
+	check(ocr_tidy_remarks("转关单号：9402202641158099 关锁号：GS91475527"), "转关单号：9402202641158099 关锁号：GS91475527");
 }
 
 static void test_transport_name(void **state)
