@@ -10,6 +10,7 @@
 #include "recognize/ocr_fix.h"
 #include "recognize/ocr_places.h"
 #include "recognize/ocr_snap.h"
+#include "recognize/ocr_trim.h"
 #include "validate/validate.h"
 
 #define SNAP_MAX_CP 128		/* code points of a value looked at */
@@ -864,6 +865,27 @@ static void snap_attached_docs(json_t *out, json_t *conf)
 	}
 }
 
+/* Issue 13: free-text values with OCR's specks at their ends (ocr_trim.h). */
+#define CONF_TRIMMED 0.8	/* a value trimmed */
+#define CONF_NOTHING 0.3	/* a code that held no letter or digit: nothing read */
+
+static void trim_free_text(json_t *out, json_t *conf)
+{
+	static const struct { const char *key; enum ocr_trim_kind kind; } fields[] = {
+		{"contract_no", OCR_TRIM_CODE}, {"license_no", OCR_TRIM_CODE}, {"bill_no", OCR_TRIM_CODE},
+		{"record_no", OCR_TRIM_CODE}, {"declarant_person", OCR_TRIM_PERSON},
+		{"overseas_consignee", OCR_TRIM_FIRM},
+	};
+	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+		char *v = ocr_trim_value(json_string_value(json_object_get(out, fields[i].key)), fields[i].kind);
+		if (!v)
+			continue;
+		json_object_set_new(out, fields[i].key, v[0] ? json_string(v) : json_null());
+		set_conf(conf, fields[i].key, v[0] ? CONF_TRIMMED : CONF_NOTHING);
+		free(v);
+	}
+}
+
 void ocr_snap_fields(json_t *out, json_t *conf)
 {
 	if (!json_is_object(out) || !json_is_object(conf))
@@ -889,6 +911,7 @@ void ocr_snap_fields(json_t *out, json_t *conf)
 	repair_company(out, conf, "domestic_shipper");
 	repair_company(out, conf, "producer");
 	snap_attached_docs(out, conf);
+	trim_free_text(out, conf);
 }
 
 

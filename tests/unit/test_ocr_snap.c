@@ -12,6 +12,7 @@
 
 #include "recognize/ocr_places.h"
 #include "recognize/ocr_snap.h"
+#include "recognize/ocr_trim.h"
 
 static const char *str(json_t *o, const char *k)
 {
@@ -70,6 +71,51 @@ static void test_attached_docs(void **state)
 	assert_true(json_real_value(json_object_get(conf, "attached_docs.0")) < 0.9);
 	assert_true(json_real_value(json_object_get(conf, "attached_docs.1")) < 0.9);
 	assert_null(json_object_get(conf, "attached_docs.2"));
+	json_decref(out);
+	json_decref(conf);
+}
+
+/* ocr_trim_value's answer for value, "(unchanged)" for NULL. */
+static void trims_to(const char *value, enum ocr_trim_kind kind, const char *want)
+{
+	char *got = ocr_trim_value(value, kind);
+	assert_string_equal(got ? got : "(unchanged)", want);
+	free(got);
+}
+
+/* Issue 13: OCR's specks at the ends of free-text values (ocr_trim.h):
+ * taken off codes, names of people and foreign firms, what is read right
+ * left alone; then through ocr_snap_fields, below sure. */
+static void test_trim_ends(void **state)
+{
+	(void)state;
+	trims_to("。HRGS20250315-138", OCR_TRIM_CODE, "HRGS20250315-138");
+	trims_to("HRGS20260821-029 “。 “", OCR_TRIM_CODE, "HRGS20260821-029");
+	trims_to("身 : HRGS20260207-096", OCR_TRIM_CODE, "HRGS20260207-096");
+	trims_to("26-AB-649820。", OCR_TRIM_CODE, "26-AB-649820");
+	trims_to("HT-2024(1)", OCR_TRIM_CODE, "(unchanged)");
+	trims_to("合同HT1", OCR_TRIM_CODE, "(unchanged)");	/* no space between: part of it */
+	trims_to("。", OCR_TRIM_CODE, "");
+	trims_to(",杨刚", OCR_TRIM_PERSON, "杨刚");
+	trims_to("陈平刚”报关英证号:23670019。", OCR_TRIM_PERSON, "陈平刚");
+	trims_to("张 伟。", OCR_TRIM_PERSON, "张伟");
+	trims_to("赵强霞", OCR_TRIM_PERSON, "(unchanged)");
+	trims_to("Li Wei", OCR_TRIM_PERSON, "(unchanged)");
+	trims_to("SILK ROAD LOGISTICS LLC 1", OCR_TRIM_FIRM, "SILK ROAD LOGISTICS LLC");
+	trims_to("SILK ROAD LOGISTICS LLC ” .", OCR_TRIM_FIRM, "SILK ROAD LOGISTICS LLC");
+	trims_to("0 SILK ROAD LOGISTICS LLC", OCR_TRIM_FIRM, "SILK ROAD LOGISTICS LLC");
+	trims_to(", TOO\"KARAGANDA MOTORS\"", OCR_TRIM_FIRM, "TOO \"KARAGANDA MOTORS\"");
+	trims_to("ТОО \"АЛМАТЫ СНАБ\"", OCR_TRIM_FIRM, "(unchanged)");
+	trims_to("ALTYN CO.", OCR_TRIM_FIRM, "(unchanged)");
+	json_t *out = json_pack("{s:s,s:s,s:s}", "contract_no", ";: HRGS20240228-525", "declarant_person", "张伟。",
+		"record_no", "“");
+	json_t *conf = json_pack("{s:f}", "contract_no", 0.85);
+	ocr_snap_fields(out, conf);
+	assert_string_equal(str(out, "contract_no"), "HRGS20240228-525");
+	assert_string_equal(str(out, "declarant_person"), "张伟");
+	assert_true(json_is_null(json_object_get(out, "record_no")));
+	assert_true(json_real_value(json_object_get(conf, "contract_no")) < 0.9);
+	assert_true(json_real_value(json_object_get(conf, "record_no")) < 0.5);
 	json_decref(out);
 	json_decref(conf);
 }
@@ -408,6 +454,7 @@ int main(void)
 		cmocka_unit_test(test_destination_by_copies),
 		cmocka_unit_test(test_code_and_name_pair),
 		cmocka_unit_test(test_attached_docs),
+		cmocka_unit_test(test_trim_ends),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,203 @@
+/* The ends of a scan's free-text values (ocr_trim.h). */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/utf8.h"
+#include "recognize/ocr_trim.h"
+
+#define TRIM_MAX_CP 256		/* code points of a value looked at; a longer one is left alone */
+#define PERSON_MIN_HAN 2	/* a Chinese name has two to six characters */
+#define PERSON_MAX_HAN 6
+#define FIRM_MAX_HAN 1		/* a name with more ideographs is a Chinese company's (ocr_snap.c trims it) */
+#define FORM_MIN_LETTERS 2	/* TOO, LLP, ОсОО: a legal form glued to the name's opening quote */
+#define FORM_MAX_LETTERS 4
+#define MIDDLE_DOT 0xB7		/* in a minority's name: 买买提·艾力 */
+
+struct cps {
+	uint32_t v[TRIM_MAX_CP];
+	size_t n;
+};
+
+static bool decode(const char *s, struct cps *t)
+{
+	t->n = 0;
+	while (*s) {
+		if (t->n == TRIM_MAX_CP)
+			return false;
+		s += utf8_get(s, &t->v[t->n++]);
+	}
+	return true;
+}
+
+static char *encode(const uint32_t *v, size_t n)
+{
+	char *out = malloc(n * 4 + 1);
+	if (!out)
+		abort();
+	size_t o = 0;
+	for (size_t i = 0; i < n; i++)
+		o += utf8_put(out + o, v[i]);
+	out[o] = '\0';
+	return out;
+}
+
+static bool is_letter(uint32_t cp)
+{
+	return (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z') || (cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 &&
+		cp != 0xF7) || (cp >= 0x400 && cp <= 0x4FF);
+}
+
+static bool is_upper(uint32_t cp)
+{
+	return (cp >= 'A' && cp <= 'Z') || (cp >= 0x400 && cp <= 0x42F) || cp == 0x441 /* с of ОсОО */;
+}
+
+static bool is_digit(uint32_t cp)
+{
+	return cp >= '0' && cp <= '9';
+}
+
+static bool is_space(uint32_t cp)
+{
+	return cp == ' ' || cp == 0x3000;
+}
+
+static bool opens_quote(uint32_t cp)
+{
+	return cp == '"' || cp == 0x201C || cp == 0x201E || cp == 0xAB;
+}
+
+static bool closes_quote(uint32_t cp)
+{
+	return cp == '"' || cp == 0x201D || cp == 0xBB;
+}
+
+/* A code: from its first letter or digit to its last (a closing bracket
+ * kept when it has its opening one). Ideographs before it go only when a
+ * space or a colon parts them from it (a label's remnant, "身 : HRGS…"). */
+static char *trim_code(const struct cps *t)
+{
+	size_t a = 0, b = t->n;
+	while (a < t->n && !utf8_is_ascii_alnum(t->v[a]))
+		a++;
+	if (a == t->n)
+		return t->n ? encode(t->v, 0) : NULL;
+	while (b > a && !utf8_is_ascii_alnum(t->v[b - 1]))
+		b--;
+	bool han = false, parted = false;
+	for (size_t i = 0; i < a; i++) {
+		if (utf8_is_han(t->v[i]))
+			han = true, parted = false;
+		else if (is_space(t->v[i]) || t->v[i] == ':' || t->v[i] == 0xFF1A)
+			parted = true;
+	}
+	if (han && !parted)
+		return NULL;
+	bool opened = false;
+	for (size_t i = a; i < b; i++)
+		opened |= t->v[i] == '(' || t->v[i] == 0xFF08;
+	if (opened && b < t->n && (t->v[b] == ')' || t->v[b] == 0xFF09))
+		b++;
+	return a == 0 && b == t->n ? NULL : encode(t->v + a, b - a);
+}
+
+/* A Chinese name: its first run of ideographs (spaces OCR put inside
+ * dropped), when nothing but marks stands before it. */
+static char *trim_person(const struct cps *t)
+{
+	size_t a = 0;
+	while (a < t->n && !utf8_is_han(t->v[a])) {
+		if (is_letter(t->v[a]))
+			return NULL;
+		a++;
+	}
+	uint32_t run[TRIM_MAX_CP];
+	size_t n = 0, han = 0;
+	for (size_t i = a; i < t->n; i++) {
+		uint32_t cp = t->v[i];
+		if (utf8_is_han(cp) || (cp == MIDDLE_DOT && n > 0)) {
+			run[n++] = cp;
+			han += cp != MIDDLE_DOT;
+		} else if (!(is_space(cp) && i + 1 < t->n && utf8_is_han(t->v[i + 1]) && n > 0)) {
+			break;
+		}
+	}
+	if (han < PERSON_MIN_HAN || han > PERSON_MAX_HAN || (n == t->n && a == 0))
+		return NULL;
+	return encode(run, n);
+}
+
+/* What may end a firm's name: a letter, a digit, a quote or a bracket that
+ * closes, a full stop after a letter ("Co."). */
+static bool firm_end(const struct cps *t, size_t i)
+{
+	uint32_t cp = t->v[i];
+	return is_letter(cp) || is_digit(cp) || closes_quote(cp) || cp == ')' ||
+		(cp == '.' && i > 0 && is_letter(t->v[i - 1]));
+}
+
+/* A lone character standing apart at [i] (a speck read as "1", "-", "0"):
+ * not a letter, spaces on its inner side. */
+static bool lone_speck(const struct cps *t, size_t i, size_t a, size_t b, int dir)
+{
+	if (is_letter(t->v[i]))
+		return false;
+	size_t j = dir > 0 ? i + 1 : i - 1;
+	return (dir > 0 ? j < b : j + 1 > a) && is_space(t->v[j]);
+}
+
+/* A foreign firm's name: marks and lone specks off both ends; a legal form
+ * glued to the name's opening quote (TOO"KARAGANDA) given its space back. */
+static char *trim_firm(const struct cps *t)
+{
+	size_t han = 0;
+	for (size_t i = 0; i < t->n; i++)
+		han += utf8_is_han(t->v[i]);
+	if (han > FIRM_MAX_HAN)
+		return NULL;
+	size_t a = 0, b = t->n;
+	while (a < b && !is_letter(t->v[a]) && !is_digit(t->v[a]) && !opens_quote(t->v[a]))
+		a++;
+	if (a < b && lone_speck(t, a, a, b, 1))
+		for (a++; a < b && is_space(t->v[a]); a++)
+			;
+	while (b > a && !firm_end(t, b - 1))
+		b--;
+	if (b > a && lone_speck(t, b - 1, a, b, -1))
+		for (b--; b > a && (is_space(t->v[b - 1]) || !firm_end(t, b - 1)); b--)
+			;
+	if (b == a)
+		return NULL;
+	size_t form = 0;
+	while (a + form < b && is_upper(t->v[a + form]))
+		form++;
+	bool glued = form >= FORM_MIN_LETTERS && form <= FORM_MAX_LETTERS && a + form < b && opens_quote(t->v[a + form]);
+	if (a == 0 && b == t->n && !glued)
+		return NULL;
+	uint32_t v[TRIM_MAX_CP + 1];
+	size_t n = 0;
+	for (size_t i = a; i < b; i++) {
+		if (glued && i == a + form)
+			v[n++] = ' ';
+		v[n++] = t->v[i];
+	}
+	return encode(v, n);
+}
+
+char *ocr_trim_value(const char *value, enum ocr_trim_kind kind)
+{
+	struct cps t;
+	if (!value || !decode(value, &t))
+		return NULL;
+	switch (kind) {
+	case OCR_TRIM_CODE:
+		return trim_code(&t);
+	case OCR_TRIM_PERSON:
+		return trim_person(&t);
+	case OCR_TRIM_FIRM:
+		return trim_firm(&t);
+	}
+	return NULL;
+}
