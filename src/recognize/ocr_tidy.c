@@ -699,6 +699,22 @@ static void tidy_plate_slash(struct cps *t)
 			t->v[k] = '/';
 }
 
+/* Issue 13: a transit's transport name, '@' and the 16-digit number, its
+ * '@' misread ("99402202693554583", "069402…", "人@9402…"): the value is
+ * one run of digits with at most TIDY_TRANSIT_LEAD other characters before
+ * it, and the run reads as the remarks' 转关单号 (transit_in). */
+#define TIDY_TRANSIT_LEAD 2
+
+static bool transit_misread(const struct cps *t, const struct cps *remarks, size_t a, size_t b,
+	uint32_t out[TIDY_TRANSIT_LEN])
+{
+	size_t d = b;
+	while (d > a && is_digit(t->v[d - 1]))
+		d--;
+	return d - a <= TIDY_TRANSIT_LEAD && b - d + TIDY_TRANSIT_EDITS >= TIDY_TRANSIT_LEN &&
+		transit_in(remarks, t->v + d, b - d, out);
+}
+
 char *ocr_tidy_transport(const char *tname, const char *remarks)
 {
 	char *provinces = ocr_tidy_plate_provinces(tname);
@@ -713,11 +729,16 @@ char *ocr_tidy_transport(const char *tname, const char *remarks)
 		b--;
 	b = before_trailing_words(&t, a, b);
 	size_t i = a;
+	uint32_t tr[TIDY_TRANSIT_LEN];
+	if (i < b && t.v[i] != '@' && transit_misread(&t, &r, a, b, tr)) {
+		cps_push(&out, '@');
+		cps_append(&out, tr, TIDY_TRANSIT_LEN);
+		i = b;
+	}
 	if (i < b && t.v[i] == '@') {
 		size_t e = i + 1;
 		while (e < b && is_digit(t.v[e]))
 			e++;
-		uint32_t tr[TIDY_TRANSIT_LEN];
 		if (e - i - 1 != TIDY_TRANSIT_LEN && transit_in(&r, t.v + i + 1, e - i - 1, tr)) {
 			cps_push(&out, '@');
 			cps_append(&out, tr, TIDY_TRANSIT_LEN);

@@ -87,6 +87,12 @@ static void test_transport_name(void **state)
 	check(ocr_tidy_transport("@99402202579074269", "转关单号：9402202579074269"), "@9402202579074269");
 	/* sixteen digits already: two readings, no majority, kept */
 	check(ocr_tidy_transport("@9402202579074268", "转关单号：9402202579074269"), "@9402202579074268");
+	/* issue 13: the '@' itself misread; the remarks' number taken */
+	check(ocr_tidy_transport("99402202693554583", "转关单号：9402202693554583"), "@9402202693554583");
+	check(ocr_tidy_transport("069402202693554583", "转关单号：9402202693554583"), "@9402202693554583");
+	check(ocr_tidy_transport("人@9402202641158099", "转关单号：9402202641158099"), "@9402202641158099");
+	check(ocr_tidy_transport("99402202693554583", "司机：陈平涛"), "99402202693554583");	/* no number to agree with */
+	check(ocr_tidy_transport("新F29275/1402202693554583", "转关单号：9402202693554583"), "新F29275/1402202693554583");
 	/* a Kazakh plate: digits, letters, region digits by position */
 	check(ocr_tidy_transport("?728LUSO2", ""), "728LUS02");
 	/* a Chinese plate: a letter after the province */
