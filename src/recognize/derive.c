@@ -1320,6 +1320,7 @@ struct item_sums {
 	double vehicles, total;
 	int any_vehicle, totals_ok, numbered;	/* numbered: 项号 run 1, 2, 3 ... */
 	double total_conf, currency_conf;
+	int vehicles_guessed;	/* OCR: an item counted in 辆 by its commodity code (unit_by_items) */
 	const char *cur;
 	json_t *models;
 };
@@ -1467,11 +1468,95 @@ static void tidy_regions(json_t *items, json_t *conf)
 	region_names_by_code(items, conf);
 }
 
+#define CONF_CURRENCY_BY_ITEMS 0.7	/* an item's currency the declaration's other items gave */
+
+/* OCR (issue 13): an item whose 币制 was not read takes the one currency the
+ * other items read, when they all read the same one, below sure. */
+static void currency_by_items(json_t *items, json_t *conf)
+{
+	const char *one = NULL;
+	for (size_t i = 0; i < json_array_size(items); i++) {
+		const char *c = json_string_value(json_object_get(json_array_get(items, i), "currency"));
+		if (c && one && strcmp(c, one) != 0)
+			return;
+		one = c ? c : one;
+	}
+	if (!one)
+		return;
+	json_t *cur = json_string(one);
+	for (size_t i = 0; i < json_array_size(items); i++) {
+		json_t *it = json_array_get(items, i);
+		if (json_string_value(json_object_get(it, "currency")))
+			continue;
+		json_object_set(it, "currency", cur);
+		char path[64];
+		snprintf(path, sizeof path, "items.%zu.currency", i);
+		json_object_set_new(conf, path, json_real(CONF_CURRENCY_BY_ITEMS));
+	}
+	json_decref(cur);
+}
+
+#define CONF_UNIT_BY_ITEMS 0.7	/* an item's unit another item of its commodity code gave */
+
+/* The one unit of the table that the items with commodity code hs other
+ * than item skip read; NULL when none or two. */
+static const char *unit_of_code(json_t *items, size_t skip, const char *hs)
+{
+	const char *one = NULL;
+	for (size_t j = 0; j < json_array_size(items); j++) {
+		json_t *it = json_array_get(items, j);
+		const char *u = json_string_value(json_object_get(it, "unit"));
+		const char *h = json_string_value(json_object_get(it, "hs_code"));
+		if (j == skip || !u || !h || strcmp(h, hs) != 0 || !ocr_snap_unit_known(u))
+			continue;
+		if (one && strcmp(one, u) != 0)
+			return NULL;
+		one = u;
+	}
+	return one;
+}
+
+/* OCR (issue 13): an item's unit read past the unit table ("纺", "师")
+ * takes the unit the declaration's other items of its commodity code read;
+ * failing that, a motor vehicle's (HS 8702-8705) is 辆. Below sure. Returns
+ * whether an item so came to be counted in vehicles. */
+static int unit_by_items(json_t *items, json_t *conf)
+{
+	int vehicles = 0;
+	static const char *const counted_in_vehicles[] = {"8702", "8703", "8704", "8705"};
+	for (size_t i = 0; i < json_array_size(items); i++) {
+		json_t *it = json_array_get(items, i);
+		const char *u = json_string_value(json_object_get(it, "unit"));
+		const char *hs = json_string_value(json_object_get(it, "hs_code"));
+		if (!u || !hs || ocr_snap_unit_known(u))
+			continue;
+		const char *take = unit_of_code(items, i, hs);
+		for (size_t k = 0; !take && k < sizeof counted_in_vehicles / sizeof counted_in_vehicles[0]; k++)
+			if (strncmp(hs, counted_in_vehicles[k], strlen(counted_in_vehicles[k])) == 0)
+				take = "辆";
+		if (!take)
+			continue;
+		json_object_set_new(it, "unit", json_string(take));
+		json_t *qty = json_object_get(it, "qty");
+		if (strcmp(take, "辆") == 0 && json_is_number(qty) && !json_is_number(json_object_get(it, "_vehicles"))) {
+			json_object_set_new(it, "_vehicles", json_real(json_number_value(qty)));	/* counted in vehicles */
+			vehicles = 1;
+		}
+		char path[64];
+		snprintf(path, sizeof path, "items.%zu.unit", i);
+		json_object_set_new(conf, path, json_real(CONF_UNIT_BY_ITEMS));
+	}
+	return vehicles;
+}
+
 static void sum_items(json_t *items, json_t *conf, int scanned, struct item_sums *s)
 {
-	if (scanned)
-		tidy_regions(items, conf);
 	memset(s, 0, sizeof *s);
+	if (scanned) {
+		tidy_regions(items, conf);
+		currency_by_items(items, conf);
+		s->vehicles_guessed = unit_by_items(items, conf);
+	}
 	s->totals_ok = s->numbered = 1;
 	s->total_conf = s->currency_conf = CONF_SURE;
 	s->models = json_array();
@@ -1510,7 +1595,7 @@ static void derive_item_totals(json_t *out, json_t *conf, json_t *items, int sca
 	size_t nitems = json_array_size(items);
 	double icf = !nitems ? CONF_ABSENT : s->numbered ? CONF_SURE : CONF_UNSURE;
 	json_object_set_new(out, "vehicle_count", json_integer((json_int_t)llround(s->vehicles)));
-	confset(conf, "vehicle_count", icf);
+	confset(conf, "vehicle_count", s->vehicles_guessed ? fmin(icf, CONF_UNSURE) : icf);
 	json_object_set_new(out, "vehicle_models", s->models);
 	conf_list(conf, "vehicle_models", s->models, icf, NULL);
 	json_object_set_new(out, "total_value", nitems ? json_real(floor(s->total * 100 + 0.5) / 100) : json_null());
@@ -1524,7 +1609,7 @@ static void derive_item_totals(json_t *out, json_t *conf, json_t *items, int sca
 	json_object_set_new(out, "items", items);
 	confset(conf, "items", icf);
 	json_object_set_new(out, "kind", json_string(s->any_vehicle ? "commodity_vehicle" : "heavy_truck"));
-	confset(conf, "kind", icf);
+	confset(conf, "kind", s->vehicles_guessed ? fmin(icf, CONF_UNSURE) : icf);
 }
 
 /* OCR (issue 13): a scan whose items count no vehicle while VINs were

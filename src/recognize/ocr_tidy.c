@@ -613,12 +613,13 @@ static size_t label_tail_end(const struct cps *t, size_t from)
 
 /* Issue 13: the label's end and its colon read into the value, misread past
  * label_tail_end ("太航次后: 陕E…", "HRG52460603625号: 281BGE07": the bill
- * number's cell run in too): the text up to the first colon goes when it
- * ends in an ideograph and holds no plate's province nor '/' (a value's). */
+ * number's cell run in too; "及 。航次号 ; 陕E67463", the colon read as a
+ * semicolon): the text up to the first colon goes when it ends in an
+ * ideograph and holds no plate's province nor '/' (a value's). */
 static size_t after_label_colon(const struct cps *t)
 {
 	size_t c = 0;
-	while (c < t->n && !is_colon(t->v[c]))
+	while (c < t->n && !is_colon(t->v[c]) && t->v[c] != ';' && t->v[c] != 0xFF1B)
 		c++;
 	if (c == t->n)
 		return 0;

@@ -872,6 +872,46 @@ static json_t *derive_transport(const char *tname, const char *remarks, json_t *
 	return out;
 }
 
+/* OCR (issue 13): items read with their 币制 or unit lost or misread take
+ * what the declaration's other items say, below sure: the one currency the
+ * others read; the unit of another item of the same commodity code, else a
+ * motor vehicle's 辆 (then counted as vehicles); two currencies leave it. */
+static void ocr_items_agree(void **state)
+{
+	(void)state;
+	json_t *out = json_pack("{s:s}", "transport_name", "新F12345");
+	json_t *conf = json_object();
+	json_t *items = json_pack("[{s:i,s:s,s:f,s:s,s:s},{s:i,s:s,s:f,s:n,s:s},{s:i,s:s,s:f,s:s,s:s},"
+		"{s:i,s:s,s:f,s:s,s:s}]",
+		"no", 1, "hs_code", "2002901100", "qty", 3058.0, "unit", "千克", "currency", "USD",
+		"no", 2, "hs_code", "2002901100", "qty", 18976.0, "currency", "unit", "于到",
+		"no", 3, "hs_code", "8703234190", "qty", 5.0, "unit", "纺", "currency", "USD",
+		"no", 4, "hs_code", "8418102000", "qty", 6146.0, "unit", "今", "currency", "USD");
+	json_t *warnings = json_array();
+	fields_derive(out, conf, warnings, "", "", 1.0f, items, "", "", 1.0f, 1);
+	json_t *it = json_object_get(out, "items");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(it, 1), "currency")), "USD");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(it, 1), "unit")), "千克");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(it, 2), "unit")), "辆");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(it, 3), "unit")), "今");	/* nothing to go by */
+	assert_int_equal(json_integer_value(json_object_get(out, "vehicle_count")), 5);
+	assert_true(json_number_value(json_object_get(conf, "items.1.currency")) < 0.9);
+	assert_true(json_number_value(json_object_get(conf, "items.2.unit")) < 0.9);
+	json_decref(out);
+	json_decref(warnings);
+	json_decref(conf);
+	out = json_pack("{s:s}", "transport_name", "新F12345");
+	conf = json_object();
+	warnings = json_array();
+	items = json_pack("[{s:i,s:s},{s:i,s:s},{s:i,s:n}]", "no", 1, "currency", "USD", "no", 2, "currency", "CNY",
+		"no", 3, "currency");
+	fields_derive(out, conf, warnings, "", "", 1.0f, items, "", "", 1.0f, 1);
+	assert_true(json_is_null(json_object_get(json_array_get(json_object_get(out, "items"), 2), "currency")));
+	json_decref(out);
+	json_decref(warnings);
+	json_decref(conf);
+}
+
 static void ocr_transport_agrees_with_remarks(void **state)
 {
 	(void)state;
@@ -1558,7 +1598,9 @@ static void ocr_vehicles_by_vins(void **state)
 	json_decref(conf);
 	o = derive_items(json_pack("[{s:i,s:s,s:f,s:s,s:f,s:s,s:n}]", "no", 1, "hs_code", "8703234190", "qty", 4.0,
 		"unit", "妈", "total", 100.0, "currency", "USD", "_vehicles"), remarks, &conf);	/* 4 is not 3 */
-	assert_int_equal(json_integer_value(json_object_get(o, "vehicle_count")), 0);
+	/* the motor vehicle's own quantity counts (unit_by_items), not the VINs, and not sure */
+	assert_int_equal(json_integer_value(json_object_get(o, "vehicle_count")), 4);
+	assert_true(json_number_value(json_object_get(conf, "vehicle_count")) < 0.9);
 	json_decref(o);
 	json_decref(conf);
 	o = derive_items(json_array(), remarks, &conf);	/* the table not found */
@@ -1905,6 +1947,7 @@ int main(void)
 		cmocka_unit_test(separate_price_columns),
 		cmocka_unit_test(refuses_other_documents),
 		cmocka_unit_test(derived_lists),
+		cmocka_unit_test(ocr_items_agree),
 		cmocka_unit_test(ocr_misread_labels),
 		cmocka_unit_test(ocr_numbered_docs),
 		cmocka_unit_test(ocr_tall_label_line),
