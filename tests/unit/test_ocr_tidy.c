@@ -89,6 +89,8 @@ static void test_transport_name(void **state)
 	check(ocr_tidy_transport("@9402202579074268", "转关单号：9402202579074269"), "@9402202579074268");
 	/* issue 13: the '@' itself misread; the remarks' number taken */
 	check(ocr_tidy_transport("99402202693554583", "转关单号：9402202693554583"), "@9402202693554583");
+	check(ocr_tidy_transport("及 。航次号 ; 陕E67463", ""), "陕E67463");	/* the label's colon read ; */
+	check(ocr_tidy_transport("670YDS13;245JLB03", ""), "670YDS13;245JLB03");
 	check(ocr_tidy_transport("069402202693554583", "转关单号：9402202693554583"), "@9402202693554583");
 	check(ocr_tidy_transport("人@9402202641158099", "转关单号：9402202641158099"), "@9402202641158099");
 	check(ocr_tidy_transport("99402202693554583", "司机：陈平涛"), "99402202693554583");	/* no number to agree with */
