@@ -867,14 +867,14 @@ static void snap_attached_docs(json_t *out, json_t *conf)
 
 /* Issue 13: free-text values with OCR's specks at their ends (ocr_trim.h). */
 #define CONF_TRIMMED 0.8	/* a value trimmed */
-#define CONF_NOTHING 0.3	/* a code that held no letter or digit: nothing read */
+#define CONF_NOTHING 0.3	/* a code that held no letter or digit, a yes-or-no neither: nothing read */
 
 static void trim_free_text(json_t *out, json_t *conf)
 {
 	static const struct { const char *key; enum ocr_trim_kind kind; } fields[] = {
 		{"contract_no", OCR_TRIM_CODE}, {"license_no", OCR_TRIM_CODE}, {"bill_no", OCR_TRIM_CODE},
 		{"record_no", OCR_TRIM_CODE}, {"declarant_person", OCR_TRIM_PERSON},
-		{"overseas_consignee", OCR_TRIM_FIRM},
+		{"overseas_consignee", OCR_TRIM_FIRM}, {"self_assessment", OCR_TRIM_YES_NO},
 	};
 	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
 		char *v = ocr_trim_value(json_string_value(json_object_get(out, fields[i].key)), fields[i].kind);

@@ -186,6 +186,21 @@ static char *trim_firm(const struct cps *t)
 	return encode(v, n);
 }
 
+/* 是 or 否 with specks around it (";是", "是."): the one of them it holds. */
+static char *trim_yes_no(const struct cps *t)
+{
+	static const uint32_t yes = 0x662F /* 是 */, no = 0x5426 /* 否 */;
+	size_t n_yes = 0, n_no = 0;
+	for (size_t i = 0; i < t->n; i++) {
+		n_yes += t->v[i] == yes;
+		n_no += t->v[i] == no;
+	}
+	uint32_t one = n_yes && !n_no ? yes : n_no && !n_yes ? no : 0;
+	if (t->n == 1 && one)
+		return NULL;
+	return one ? encode(&one, 1) : encode(t->v, 0);
+}
+
 char *ocr_trim_value(const char *value, enum ocr_trim_kind kind)
 {
 	struct cps t;
@@ -198,6 +213,8 @@ char *ocr_trim_value(const char *value, enum ocr_trim_kind kind)
 		return trim_person(&t);
 	case OCR_TRIM_FIRM:
 		return trim_firm(&t);
+	case OCR_TRIM_YES_NO:
+		return trim_yes_no(&t);
 	}
 	return NULL;
 }

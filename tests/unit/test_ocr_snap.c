@@ -107,6 +107,10 @@ static void test_trim_ends(void **state)
 	trims_to(", TOO\"KARAGANDA MOTORS\"", OCR_TRIM_FIRM, "TOO \"KARAGANDA MOTORS\"");
 	trims_to("ТОО \"АЛМАТЫ СНАБ\"", OCR_TRIM_FIRM, "(unchanged)");
 	trims_to("ALTYN CO.", OCR_TRIM_FIRM, "(unchanged)");
+	trims_to("; :是", OCR_TRIM_YES_NO, "是");
+	trims_to("否.", OCR_TRIM_YES_NO, "否");
+	trims_to("否", OCR_TRIM_YES_NO, "(unchanged)");
+	trims_to("黎尔果斯海关)", OCR_TRIM_YES_NO, "");
 	json_t *out = json_pack("{s:s,s:s,s:s}", "contract_no", ";: HRGS20240228-525", "declarant_person", "张伟。",
 		"record_no", "“");
 	json_t *conf = json_pack("{s:f}", "contract_no", 0.85);
