@@ -104,6 +104,8 @@ static const char *const remark_keys[] = {
 	"关封号", "关锁号", "铅封号", "车牌号", "车架号", "组货人", "驾驶员", "车牌", "车号", "司机", "电话",
 };
 #define N_KEYS (sizeof remark_keys / sizeof remark_keys[0])
+#define KEY_SEAL_LOCK 8	/* remark_keys[8], 关锁号: read exactly only; a seal key misread ("关钱号") is 关封号, one
+			 * character from both, and a seal's all the same */
 
 /* The length of key at t[i], spaces inside allowed ("交易清单 号"); 0: not there. */
 static size_t match_at(const struct cps *t, size_t i, const struct cps *key)
@@ -341,6 +343,8 @@ static size_t misread_key_at(const struct cps *t, size_t i, const struct cps *ke
 	size_t found = N_KEYS;
 	for (size_t k = 0; k < N_KEYS; k++) {
 		const struct cps *key = &keys[k];
+		if (k == KEY_SEAL_LOCK)
+			continue;
 		size_t c = i + key->n;
 		while (c < t->n && is_space(t->v[c]))
 			c++;

@@ -78,6 +78,7 @@ static void test_marks_misread(void **state)
 	check(ocr_tidy_remarks("全新车辆 车架号: LFNL6HDH7SM393588"), "全新车辆 车架号：LFNL6HDH7SM393588");
 	/* 关锁号 is a key of its own, not 关封号 misread */
 	check(ocr_tidy_remarks("转关单号：9402202641158099 关锁号：GS91475527"), "转关单号：9402202641158099 关锁号：GS91475527");
+	check(ocr_tidy_remarks("关钱号 : GS63169143"), "关封号：GS63169143");	/* a seal key misread: still one */
 }
 
 static void test_transport_name(void **state)
