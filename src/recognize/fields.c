@@ -515,23 +515,71 @@ static void infer_split_labels(struct fpage *p)
 	}
 }
 
-/* OCR: 项号 misread (项时) while the rest of the item header was read: the
- * short piece left of the header's other labels, on their row, is 项号;
+/* A piece of strokes alone (a table's border read as "|"). */
+static int only_strokes(const struct fpage *p, const struct fline *L)
+{
+	for (size_t k = L->g0; k < L->g0 + L->n; k++)
+		if (p->g[k].cp != ' ' && !ocr_is_stroke(p->g[k].cp))
+			return 0;
+	return 1;
+}
+
+/* OCR: 项号 misread (项时, "+") while the rest of the item header was read:
+ * the short piece left of the header's other labels, on their row, is 项号:
  * the leftmost, as 项号 is the table's first column (a label between, such
- * as 商品编号, may be misread into a short piece too). */
+ * as 商品编号, may be misread into a short piece too); a piece of strokes
+ * alone (a border's, or 项号's own) only when there is no other, the
+ * nearest. */
+static float overlap(float a0, float a1, float b0, float b1);
+
+static int item_no_candidate(const struct fpage *p, size_t li, const struct flabel *left)
+{
+	const struct fline *L = &p->lines[li];
+	float yc = (left->y0 + left->y1) / 2, h = left->y1 - left->y0;
+	return L->n <= ITEM_NO_MAX_GLYPHS && L->x1 <= left->x0 && fabsf((L->y0 + L->y1) / 2 - yc) <= ROW_TOLERANCE * h &&
+		!line_is_label(p, li);
+}
+
+/* A piece holding 号, the end of 项号. */
+static int holds_hao(const struct fpage *p, const struct fline *L)
+{
+	for (size_t k = L->g0; k < L->g0 + L->n; k++)
+		if (p->g[k].cp == 0x53F7 /* 号 */)
+			return 1;
+	return 0;
+}
+
+/* The leftmost candidate's column: of its candidates (项 and 号 read apart,
+ * one above the other), the one holding 号 (as a lone 号 piece has always
+ * stood for the label), else the one whose centre is nearest the row's. */
 static size_t item_no_piece(const struct fpage *p, const struct flabel *left)
 {
-	float yc = (left->y0 + left->y1) / 2, h = left->y1 - left->y0;
-	size_t pick = p->nl;
+	size_t pick = p->nl, stroke = p->nl;
 	for (size_t li = 0; li < p->nl; li++) {
 		const struct fline *L = &p->lines[li];
-		if (L->n > ITEM_NO_MAX_GLYPHS || L->x1 > left->x0 || fabsf((L->y0 + L->y1) / 2 - yc) > ROW_TOLERANCE * h ||
-		    line_is_label(p, li) || word_glyphs(p, L) == 0)
+		if (!item_no_candidate(p, li, left))
 			continue;
-		if (pick == p->nl || L->x0 < p->lines[pick].x0)
+		if (only_strokes(p, L)) {
+			if (stroke == p->nl || L->x0 > p->lines[stroke].x0)
+				stroke = li;
+		} else if (pick == p->nl || L->x0 < p->lines[pick].x0) {
 			pick = li;
+		}
 	}
-	return pick;
+	if (pick == p->nl)
+		return stroke;
+	float yc = (left->y0 + left->y1) / 2;
+	const struct fline *P = &p->lines[pick];
+	size_t best = pick;
+	for (size_t li = 0; li < p->nl; li++) {
+		const struct fline *L = &p->lines[li], *B = &p->lines[best];
+		if (!item_no_candidate(p, li, left) || only_strokes(p, L) || overlap(L->x0, L->x1, P->x0, P->x1) <= 0 ||
+		    (holds_hao(p, B) && !holds_hao(p, L)))
+			continue;
+		if ((holds_hao(p, L) && !holds_hao(p, B)) || fabsf((L->y0 + L->y1) / 2 - yc) < fabsf((B->y0 + B->y1) / 2 - yc))
+			best = li;
+	}
+	return best;
 }
 
 /* Issue 13: 项号 wrapped in a narrow column, 项 over 号, the two centred on

@@ -281,6 +281,15 @@ static void ocr_item_no_leftmost(void **state)
 	assert_true(json_number_value(json_object_get(item, "qty")) == 2);
 	json_decref(o);
 	rec_doc_free(&doc);
+	/* 项号 read as a mark alone ("+", "|"): still the column's label */
+	static const char *const marks[][2] = {{"项号", "+"}, {"项号", "|"}};
+	for (size_t k = 0; k < sizeof marks / sizeof marks[0]; k++) {
+		o = read_ocr_form(&doc, &marks[k], 1);
+		assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(o, "items"), 0),
+			"hs_code")), "8703234300");
+		json_decref(o);
+		rec_doc_free(&doc);
+	}
 }
 
 /* OCR (issue 13): a speck read "和7" in the 项号 column just under the item
