@@ -524,14 +524,9 @@ static int only_strokes(const struct fpage *p, const struct fline *L)
 	return 1;
 }
 
-/* OCR: 项号 misread (项时, "+") while the rest of the item header was read:
- * the short piece left of the header's other labels, on their row, is 项号:
- * the leftmost, as 项号 is the table's first column (a label between, such
- * as 商品编号, may be misread into a short piece too); a piece of strokes
- * alone (a border's, or 项号's own) only when there is no other, the
- * nearest. */
 static float overlap(float a0, float a1, float b0, float b1);
 
+/* Piece li is short, left of the header's leftmost label and on its row. */
 static int item_no_candidate(const struct fpage *p, size_t li, const struct flabel *left)
 {
 	const struct fline *L = &p->lines[li];
@@ -549,9 +544,14 @@ static int holds_hao(const struct fpage *p, const struct fline *L)
 	return 0;
 }
 
-/* The leftmost candidate's column: of its candidates (项 and 号 read apart,
- * one above the other), the one holding 号 (as a lone 号 piece has always
- * stood for the label), else the one whose centre is nearest the row's. */
+/* OCR: 项号 misread (项时, "+") while the rest of the item header was read:
+ * a short piece left of the header's other labels, on their row, is 项号.
+ * The leftmost, as 项号 is the table's first column (a label between, such
+ * as 商品编号, may be misread into a short piece too); of the pieces in its
+ * column (项 and 号 read apart, one above the other), the one holding 号 (a
+ * lone 号 piece has always stood for the label), else the one whose centre
+ * is nearest the row's. A piece of strokes alone (a border's, or 项号's
+ * own) only when there is no other: the nearest. */
 static size_t item_no_piece(const struct fpage *p, const struct flabel *left)
 {
 	size_t pick = p->nl, stroke = p->nl;
