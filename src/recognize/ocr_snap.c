@@ -787,7 +787,7 @@ static uint32_t plain_bracket(uint32_t cp)
 
 static bool is_word_cp(uint32_t cp)
 {
-	return cp >= 0x3400 || utf8_is_ascii_alnum(cp);
+	return utf8_is_han(cp) || utf8_is_ascii_alnum(cp);
 }
 
 /* s's code points without spaces (brackets plain) appended to cps[*n, max);
@@ -816,11 +816,13 @@ static int attached_type_at(const uint32_t *text, size_t nt, size_t *used)
 		int d = ocr_label_prefix(text, nt, label, nl, budget, &u);
 		if (d > budget || u == 0)
 			continue;
-		tie = d == best;
 		if (d < best) {
 			best = d;
 			pick = (int)k;
 			*used = u;
+			tie = false;
+		} else if (d == best) {
+			tie = true;
 		}
 	}
 	return tie ? -1 : pick;
