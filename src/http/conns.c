@@ -20,12 +20,15 @@ struct addr_count {
 	struct addr_count *next;
 };
 
+#define CONN_FRESH 2	/* slot.between of a connection that has not begun its first request */
+
 struct slot {
 	unsigned char used, exempt;
 	unsigned char started;	/* libmicrohttpd took it: only then may it be shut down */
 	unsigned char key[CONNS_ADDR_BYTES];
 	_Atomic int64_t deadline_us;	/* 0: none; set without the lock on the request path */
-	atomic_int between;	/* no request under way: before the first head, or after an answer was sent */
+	atomic_int between;	/* 1: an answer sent, no next request under way; 0: a request under way;
+				 * CONN_FRESH: before the first head */
 };
 
 struct conns {
@@ -158,7 +161,7 @@ enum conns_verdict conns_add(struct conns *t, int fd, const unsigned char key[CO
 		s->exempt = (unsigned char)(exempt != 0);
 		memcpy(s->key, key, CONNS_ADDR_BYTES);
 		atomic_store(&s->deadline_us, deadline_us);
-		atomic_store(&s->between, 1);
+		atomic_store(&s->between, CONN_FRESH);
 		a->n++;
 		t->open++;
 		if (fd >= t->high_fd)
@@ -224,7 +227,7 @@ size_t conns_close_between(struct conns *t)
 	pthread_mutex_lock(&t->lock);
 	for (int fd = 0; fd < t->high_fd; fd++) {
 		struct slot *s = &t->slots[fd];
-		if (!s->used || !s->started || !atomic_load(&s->between) || !nothing_waiting(fd))
+		if (!s->used || !s->started || atomic_load(&s->between) != 1 || !nothing_waiting(fd))
 			continue;
 		(void)shutdown(fd, SHUT_RDWR);
 		atomic_store(&s->between, 0);	/* shut down once */

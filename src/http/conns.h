@@ -44,12 +44,16 @@ void conns_started(struct conns *t, int fd);
 void conns_remove(struct conns *t, int fd);
 /* A new deadline for fd; 0 means none. */
 void conns_set_deadline(struct conns *t, int fd, int64_t deadline_us);
-/* Whether fd is between requests (its answer sent, no next head yet); a new
- * connection is. Lock-free, as conns_set_deadline. */
+/* Whether fd is between requests (its answer sent, no next head yet).
+ * Lock-free, as conns_set_deadline. A new connection is neither: it is
+ * fresh until its first head arrives. */
 void conns_set_between(struct conns *t, int fd, int between);
 /* Shut down every connection between requests with nothing of a next one
  * received (a server stopping: a keep-alive connection left open would be
- * closed later under a request its client has just sent); returns how many. */
+ * closed later under a request its client has just sent); returns how many.
+ * A fresh connection is left to bring its first request (a proxy opens one
+ * to send a request at once: shut down as the request is under way, a POST
+ * would end as 502), or to miss its head's deadline (conns_expire). */
 size_t conns_close_between(struct conns *t);
 /* Shut down every connection whose deadline is before now; returns how many. */
 size_t conns_expire(struct conns *t, int64_t now_us);

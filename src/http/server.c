@@ -839,10 +839,13 @@ void http_quiesce(struct http_server *srv, int grace_ms)
 	close(srv->stop_pipe[1]);
 	/* keep-alive connections between requests are closed now, those under
 	 * a request once it is answered (Connection: close): a proxy then sends
-	 * its next request elsewhere rather than into a connection closed under it */
+	 * its next request elsewhere rather than into a connection closed under it.
+	 * A connection taken but still without its first head is answered too
+	 * (the proxy opened it to send one), or closed at the head's deadline. */
 	int64_t until = http_now_us() + (int64_t)grace_ms * 1000;
 	for (;;) {
 		(void)conns_close_between(srv->conns);
+		(void)conns_expire(srv->conns, http_now_us());	/* the acceptor kept the deadlines; it has returned */
 		int idle = atomic_load(&srv->in_flight) == 0 && conns_open(srv->conns) == 0;
 		if (idle || http_now_us() >= until)
 			break;
