@@ -1523,7 +1523,6 @@ static const char *unit_of_code(json_t *items, size_t skip, const char *hs)
 static int unit_by_items(json_t *items, json_t *conf)
 {
 	int vehicles = 0;
-	static const char *const counted_in_vehicles[] = {"8702", "8703", "8704", "8705"};
 	for (size_t i = 0; i < json_array_size(items); i++) {
 		json_t *it = json_array_get(items, i);
 		const char *u = json_string_value(json_object_get(it, "unit"));
@@ -1531,9 +1530,8 @@ static int unit_by_items(json_t *items, json_t *conf)
 		if (!u || !hs || ocr_snap_unit_known(u))
 			continue;
 		const char *take = unit_of_code(items, i, hs);
-		for (size_t k = 0; !take && k < sizeof counted_in_vehicles / sizeof counted_in_vehicles[0]; k++)
-			if (strncmp(hs, counted_in_vehicles[k], strlen(counted_in_vehicles[k])) == 0)
-				take = "辆";
+		if (!take && fu_hs_counted_in_vehicles(hs))
+			take = "辆";
 		if (!take)
 			continue;
 		json_object_set_new(it, "unit", json_string(take));

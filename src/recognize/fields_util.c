@@ -844,13 +844,29 @@ int fu_brand_model(const char *spec, char *brand, size_t bcap, char *model, size
 
 static int is_cjk_lead(unsigned char c) { return c >= 0xE4 && c <= 0xE9; }	/* U+4000..U+9FFF */
 
+/* Chapter 87's motor vehicles by heading, and whether they are counted in
+ * 辆 (tractors, 8701, are counted in 台). */
+static const struct { const char *heading; int in_vehicles; } vehicle_headings[] = {
+	{"8701", 0}, {"8702", 1}, {"8703", 1}, {"8704", 1}, {"8705", 1},
+};
+
+static int vehicle_heading(const char *hs)
+{
+	for (size_t i = 0; hs && i < sizeof vehicle_headings / sizeof vehicle_headings[0]; i++)
+		if (strncmp(hs, vehicle_headings[i].heading, strlen(vehicle_headings[i].heading)) == 0)
+			return (int)i;
+	return -1;
+}
+
 int fu_hs_is_vehicle(const char *hs)
 {
-	static const char *const vehicle_hs[] = {"8701", "8702", "8703", "8704", "8705"};
-	for (size_t i = 0; hs && i < sizeof vehicle_hs / sizeof vehicle_hs[0]; i++)
-		if (strncmp(hs, vehicle_hs[i], strlen(vehicle_hs[i])) == 0)
-			return 1;
-	return 0;
+	return vehicle_heading(hs) >= 0;
+}
+
+int fu_hs_counted_in_vehicles(const char *hs)
+{
+	int k = vehicle_heading(hs);
+	return k >= 0 && vehicle_headings[k].in_vehicles;
 }
 
 size_t fu_hs_code_lead(const char *s, char *out, size_t cap)

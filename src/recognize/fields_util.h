@@ -74,6 +74,8 @@ enum fu_arith fu_repair_price(double *qty, double *price, double *total);
 /* The commodity code classifies vehicles (tractors, buses, cars, trucks,
  * special vehicles: HS 8701-8705). */
 int fu_hs_is_vehicle(const char *hs);
+/* ... and one counted in 辆 (HS 8702-8705; tractors are counted in 台). */
+int fu_hs_counted_in_vehicles(const char *hs);
 /* The commodity code that starts a line of the 商品编号 column: eight to ten
  * digits after a speck or two of punctuation, then the end, a space or an
  * ideograph (the name run into the column). OCR's spaces inside the digits
