@@ -1333,15 +1333,62 @@ static double item_conf(json_t *conf, size_t i, const char *key)
 	return json_is_number(c) ? json_number_value(c) : CONF_ABSENT;
 }
 
+#define MODEL_COUNT "_n"	/* items of each brand and model, while they are summed */
+
 static void add_model(json_t *models, const char *b, const char *m)
 {
 	for (size_t k = 0; k < json_array_size(models); k++) {
 		json_t *o = json_array_get(models, k);
 		const char *om = json_string_value(json_object_get(o, "model"));
-		if (strcmp(json_string_value(json_object_get(o, "brand")), b) == 0 && strcmp(om ? om : "", m ? m : "") == 0)
+		if (strcmp(json_string_value(json_object_get(o, "brand")), b) == 0 && strcmp(om ? om : "", m ? m : "") == 0) {
+			json_object_set_new(o, MODEL_COUNT, json_integer(json_integer_value(json_object_get(o, MODEL_COUNT)) + 1));
 			return;
+		}
 	}
-	json_array_append_new(models, json_pack("{s:s,s:o}", "brand", b, "model", m ? json_string(m) : json_null()));
+	json_array_append_new(models, json_pack("{s:s,s:o,s:i}", "brand", b, "model", m ? json_string(m) : json_null(),
+		MODEL_COUNT, 1));
+}
+
+/* Which of models i and j (one brand) is the other misread: the one of more
+ * items, else fu_models_one's choice; -1: two models. */
+static int misread_model(json_t *models, size_t i, size_t j)
+{
+	json_t *a = json_array_get(models, i), *b = json_array_get(models, j);
+	const char *ma = json_string_value(json_object_get(a, "model"));
+	const char *mb = json_string_value(json_object_get(b, "model"));
+	if (!ma || !mb || strcmp(json_string_value(json_object_get(a, "brand")),
+		json_string_value(json_object_get(b, "brand"))) != 0)
+		return -1;
+	int keep = fu_models_one(ma, mb);
+	if (!keep)
+		return -1;
+	json_int_t na = json_integer_value(json_object_get(a, MODEL_COUNT));
+	json_int_t nb = json_integer_value(json_object_get(b, MODEL_COUNT));
+	return na != nb ? (na > nb ? (int)j : (int)i) : keep == 1 ? (int)j : (int)i;
+}
+
+/* OCR (issue 13): one model read two ways by items of a scan ("CS55PLUS",
+ * "KCS55PLUS") is listed once. The counts are taken off. */
+static void models_settle(json_t *models, int scanned)
+{
+	for (size_t i = 0; scanned && i < json_array_size(models); i++)
+		for (size_t j = i + 1; j < json_array_size(models); j++) {
+			int lose = misread_model(models, i, j);
+			if (lose < 0)
+				continue;
+			/* the first's place keeps the reading kept */
+			json_t *first = json_array_get(models, i), *other = json_array_get(models, j);
+			json_int_t n = json_integer_value(json_object_get(first, MODEL_COUNT)) +
+				json_integer_value(json_object_get(other, MODEL_COUNT));
+			if (lose == (int)i)
+				json_object_set(first, "model", json_object_get(other, "model"));
+			json_object_set_new(first, MODEL_COUNT, json_integer(n));
+			json_array_remove(models, j);
+			i = (size_t)-1;	/* start again: the survivor may meet another reading */
+			break;
+		}
+	for (size_t k = 0; k < json_array_size(models); k++)
+		json_object_del(json_array_get(models, k), MODEL_COUNT);
 }
 
 #define REGION_CODE_LEN 5
@@ -1594,6 +1641,7 @@ static void derive_item_totals(json_t *out, json_t *conf, json_t *items, int sca
 	double icf = !nitems ? CONF_ABSENT : s->numbered ? CONF_SURE : CONF_UNSURE;
 	json_object_set_new(out, "vehicle_count", json_integer((json_int_t)llround(s->vehicles)));
 	confset(conf, "vehicle_count", s->vehicles_guessed ? fmin(icf, CONF_UNSURE) : icf);
+	models_settle(s->models, scanned);
 	json_object_set_new(out, "vehicle_models", s->models);
 	conf_list(conf, "vehicle_models", s->models, icf, NULL);
 	json_object_set_new(out, "total_value", nitems ? json_real(floor(s->total * 100 + 0.5) / 100) : json_null());

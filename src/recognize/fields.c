@@ -2490,16 +2490,27 @@ static void item_region(struct item_band *b, json_t *it, int scanned)
 }
 
 /* Brand and model of vehicle items ("长安牌|CS55PLUS" in the spec): items
- * counted in 辆 or classified under 8701-8705. */
-static void item_vehicle(json_t *it, const char *hs, const char *spec, double vehicles)
+ * counted in 辆 or classified under 8701-8705. On a scan they are read
+ * without trusting the spec's | (OCR loses them); read so where the two
+ * differ, they are unsure: returns 1. */
+static int item_vehicle(json_t *it, const char *hs, const char *spec, double vehicles, int scanned)
 {
 	int vehicle = !isnan(vehicles) || fu_hs_is_vehicle(hs);
 	char brand[128] = "", model[128] = "";
-	if (vehicle)
+	int loose = 0;
+	if (vehicle && spec)
 		fu_brand_model(spec, brand, sizeof brand, model, sizeof model);
+	char sb[sizeof brand], sm[sizeof model];
+	if (vehicle && spec && scanned && fu_brand_model_scanned(spec, sb, sizeof sb, sm, sizeof sm) &&
+		(strcmp(sb, brand) != 0 || strcmp(sm, model) != 0)) {
+		memcpy(brand, sb, sizeof brand);
+		memcpy(model, sm, sizeof model);
+		loose = 1;
+	}
 	json_object_set_new(it, "brand", vehicle ? jstr_or_null(brand) : json_null());
 	json_object_set_new(it, "model", vehicle ? jstr_or_null(model) : json_null());
 	json_object_set_new(it, "_vehicles", isnan(vehicles) ? json_null() : json_real(vehicles));
+	return loose;
 }
 
 static void item_confidence(struct reader *r, size_t idx, float conf, int ok_no, int hs_sure, int price_sure)
@@ -2519,6 +2530,16 @@ static void item_confidence(struct reader *r, size_t idx, float conf, int ok_no,
 		if (strcmp(keys[k], "hs_code") == 0 && !hs_sure)
 			c = CONF_UNSURE;
 		set_conf(r, path, c);
+	}
+}
+
+static void item_vehicle_unsure(struct reader *r, size_t idx)
+{
+	static const char *const keys[] = {"brand", "model"};
+	for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+		char path[96];
+		snprintf(path, sizeof path, "items.%zu.%s", idx, keys[k]);
+		set_conf(r, path, CONF_UNSURE);
 	}
 }
 
@@ -2553,11 +2574,13 @@ static void read_item(struct item_ctx *ic, const struct fpage *p, const struct c
 	item_currency_in_band(&b, it, ic->r->src->scanned);
 	item_countries(&b, it);
 	item_region(&b, it, ic->r->src->scanned);
-	item_vehicle(it, hs, spec_text, vehicles);
+	int vehicle_loose = item_vehicle(it, hs, spec_text, vehicles, ic->r->src->scanned);
 	ic->spec_conf = b.conf < ic->spec_conf ? b.conf : ic->spec_conf;
 	size_t hs_len = strlen(hs);
 	hs_sure &= hs_len == FU_HS_DIGITS || hs_len == FU_HS_DIGITS_OLD;
 	item_confidence(ic->r, idx, b.conf, ok_no, hs_sure, price_sure);
+	if (vehicle_loose)
+		item_vehicle_unsure(ic->r, idx);
 	json_array_append_new(ic->items, it);
 	free(spec_text);
 	sb_free(&name);

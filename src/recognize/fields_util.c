@@ -6,8 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/utf8.h"
 #include "recognize/fields_util.h"
 #include "recognize/form.h"
+#include "recognize/ocr_fix.h"
 
 static int is_space(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 static int is_adigit(unsigned char c) { return c >= '0' && c <= '9'; }
@@ -838,6 +840,169 @@ int fu_brand_model(const char *spec, char *brand, size_t bcap, char *model, size
 		p = e ? e + 1 : p + strlen(p);
 	}
 	return 0;
+}
+
+/* OCR (issue 13): a scanned spec whose | were lost or read as something
+ * else ("5 座吉利牌帝豪新车车架号:…", "2.8L福田牌奥铃。CTX|新车"). */
+#define BRAND_MAX_HAN 6	/* ideographs looked at before 牌 */
+#define BRAND_BARE_MIN 2	/* a brand on no list: 2 to 4 ideographs */
+#define BRAND_BARE_MAX 4
+#define MODEL_MAX_BYTES 48
+#define HAN_UTF8_LEN 3	/* U+3400..U+9FFF */
+
+/* Makers whose brands vehicle specs carry most (the longest match is taken:
+ * 一汽解放 before 解放). */
+static const char *const vehicle_brands[] = {
+	"比亚迪", "长城", "哈弗", "吉利", "奇瑞", "长安", "江淮", "一汽", "一汽解放", "解放", "东风", "福田", "陕汽",
+	"中国重汽", "重汽", "豪沃", "上汽", "上汽大通", "大通", "五菱", "宝骏", "北汽", "江铃", "红旗", "宇通", "金龙",
+	"领克", "坦克", "传祺", "广汽", "零跑", "理想", "蔚来", "小鹏", "极氪", "海马", "众泰", "大运", "欧曼", "乘龙",
+	"柳汽", "东风柳汽", "庆铃", "华菱", "徐工", "三一", "红岩", "依维柯", "凯马", "时代", "奔腾", "启辰", "捷途",
+	"星途", "岚图", "深蓝", "欧尚", "凯翼", "江淮瑞风", "海狮", "金杯", "开瑞", "东南", "长安凯程",
+};
+
+/* Ideographs that end the element before a brand whose | was lost: 5座,
+ * 汽油, 载人, 新车, 家用, 纯电动 (and 品 of 无品牌, which is no brand). */
+static int ends_element(const char *han)
+{
+	static const char *const ends[] = {"座", "油", "人", "车", "用", "动", "品", "货"};
+	for (size_t i = 0; i < sizeof ends / sizeof ends[0]; i++)
+		if (memcmp(han, ends[i], HAN_UTF8_LEN) == 0)
+			return 1;
+	return 0;
+}
+
+static int is_han_at(const char *s)
+{
+	uint32_t cp;
+	return utf8_get(s, &cp) == HAN_UTF8_LEN && utf8_is_han(cp);
+}
+
+/* The brand whose 牌 starts at pai: the ideographs right before it, back to
+ * the element before; the longest known brand they end with, else all of
+ * them if 2 to 4. */
+static int brand_before(const char *spec, const char *pai, char *brand, size_t bcap)
+{
+	const char *s = pai;
+	size_t n = 0;
+	while (n < BRAND_MAX_HAN && s - spec >= HAN_UTF8_LEN && is_han_at(s - HAN_UTF8_LEN) &&
+		!ends_element(s - HAN_UTF8_LEN)) {
+		s -= HAN_UTF8_LEN;
+		n++;
+	}
+	size_t best = 0;
+	for (size_t i = 0; i < sizeof vehicle_brands / sizeof vehicle_brands[0]; i++) {
+		size_t len = strlen(vehicle_brands[i]);
+		if (len <= (size_t)(pai - s) && len > best && memcmp(pai - len, vehicle_brands[i], len) == 0)
+			best = len;
+	}
+	if (!best && (n < BRAND_BARE_MIN || n > BRAND_BARE_MAX))
+		return 0;
+	copy_n(brand, bcap, best ? pai - best : s, best ? best : (size_t)(pai - s));
+	return 1;
+}
+
+/* What ends a model read loosely: the vehicle's state, its VIN's label. */
+static int ends_model(const char *p)
+{
+	static const char *const ends[] = {"新车", "二手", "车架", "VIN", "底盘", "：", ":"};
+	for (size_t i = 0; i < sizeof ends / sizeof ends[0]; i++)
+		if (strncmp(p, ends[i], strlen(ends[i])) == 0)
+			return 1;
+	return 0;
+}
+
+/* Marks OCR puts inside a model ("奥铃。CTX", "元P LUS"): dropped. A '.'
+ * between digits stays. */
+static size_t model_speck(const char *p, const char *start)
+{
+	static const char *const specks[] = {"。", "、", "，", ",", " "};
+	for (size_t i = 0; i < sizeof specks / sizeof specks[0]; i++)
+		if (strncmp(p, specks[i], strlen(specks[i])) == 0)
+			return strlen(specks[i]);
+	if (*p == '.' && !(p > start && is_adigit((unsigned char)p[-1]) && is_adigit((unsigned char)p[1])))
+		return 1;
+	return 0;
+}
+
+/* The model after 牌 (at m): past spaces and one |, up to the next | or
+ * ends_model, specks dropped. */
+static void model_after(const char *m, char *model, size_t mcap)
+{
+	while (*m == ' ')
+		m++;
+	if (*m == '|')
+		m++;
+	const char *start = m;
+	size_t k = 0;
+	while (*m && *m != '|' && !ends_model(m)) {
+		size_t skip = model_speck(m, start);
+		if (skip) {
+			m += skip;
+			continue;
+		}
+		uint32_t cp;
+		size_t len = utf8_get(m, &cp);
+		if (k + len >= mcap || k + len > MODEL_MAX_BYTES)
+			break;
+		memcpy(model + k, m, len);
+		k += len, m += len;
+	}
+	model[k] = '\0';
+}
+
+int fu_brand_model_scanned(const char *spec, char *brand, size_t bcap, char *model, size_t mcap)
+{
+	static const char pai[] = "牌";
+	brand[0] = model[0] = '\0';
+	for (const char *p = strstr(spec, pai); p; p = strstr(p + strlen(pai), pai))
+		if (brand_before(spec, p, brand, bcap)) {
+			model_after(p + strlen(pai), model, mcap);
+			return 1;
+		}
+	return 0;
+}
+
+/* OCR (issue 13): two models of one brand that are one model misread. */
+#define MODEL_MAX_CPS 64
+
+static size_t model_folded(const char *s, uint32_t *cp, size_t max, int *upper)
+{
+	size_t n = 0;
+	*upper = 0;
+	while (*s && n < max) {
+		s += utf8_get(s, &cp[n]);
+		*upper += cp[n] >= 'A' && cp[n] <= 'Z';
+		if (cp[n] >= 'A' && cp[n] <= 'Z')
+			cp[n] += 'a' - 'A';
+		n++;
+	}
+	return n;
+}
+
+/* Strokes a table's border or a speck reads as, after a model's end. */
+static int stroke_like(uint32_t cp)
+{
+	return cp == '1' || cp == 'l' || cp == 'i' || cp == 'j' || cp == '|' || cp == '!' || cp == ']' || cp == ')';
+}
+
+int fu_models_one(const char *a, const char *b)
+{
+	uint32_t ca[MODEL_MAX_CPS], cb[MODEL_MAX_CPS];
+	int ua, ub;
+	size_t na = model_folded(a, ca, MODEL_MAX_CPS, &ua), nb = model_folded(b, cb, MODEL_MAX_CPS, &ub);
+	if (na == nb && memcmp(ca, cb, na * sizeof ca[0]) == 0)
+		return strcmp(a, b) == 0 ? 0 : ua >= ub ? 1 : 2;
+	if (na + 1 != nb && nb + 1 != na)
+		return 0;
+	if (ocr_edit_distance(ca, na, cb, nb, 1) != 1)
+		return 0;
+	const uint32_t *lng = na > nb ? ca : cb;
+	size_t ns = na > nb ? nb : na, i = 0;
+	while (i < ns && ca[i] == cb[i])
+		i++;
+	if (i == ns && !stroke_like(lng[ns]))
+		return 0;	/* a letter more at the end: another model (H6, H6S) */
+	return na < nb ? 1 : 2;
 }
 
 #define HS_LEAD_MARKS 3	/* specks of punctuation OCR puts before a code */

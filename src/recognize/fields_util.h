@@ -122,6 +122,17 @@ void fu_digits_only(const char *text, char *out, size_t cap);
 void fu_first_word(const char *text, char *out, size_t cap);
 /* "…|长安牌|CS55PLUS|…" -> 长安, CS55PLUS. */
 int fu_brand_model(const char *spec, char *brand, size_t bcap, char *model, size_t mcap);
+/* OCR (issue 13): the same from a scanned spec whose | were lost or misread:
+ * "5 座吉利牌帝豪新车…" -> 吉利, 帝豪; the brand snapped to the longest known
+ * maker its ideographs end with ("雁长安牌" -> 长安), the model's specks
+ * dropped ("奥铃。C TX" -> 奥铃CTX). */
+int fu_brand_model_scanned(const char *spec, char *brand, size_t bcap, char *model, size_t mcap);
+/* OCR (issue 13): whether two models of one brand read off a scan are one
+ * model, the other misread: 1 keeps a, 2 keeps b, 0 they are two. One if
+ * they differ only in case (the one with more capitals kept), or by a
+ * character read in more (the shorter kept): not a letter more at the end,
+ * which may be another model (H6, H6S), but a stroke (H61). */
+int fu_models_one(const char *a, const char *b);
 
 /* Declaration-wide fields, into out/conf/warnings: remarks (text with '\n'
  * between lines; breaks holds 'w' or 't' for each '\n': wrapped or typed),

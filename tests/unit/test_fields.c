@@ -1742,6 +1742,54 @@ static void ocr_orphan_first_row(void **state)
 /* OCR (issue 13): a header whose labels, wrapped over two lines, OCR read as
  * one tall line, with 项号 a short line of its own lower down: still one row
  * (the tolerance from the taller of two labels), so the table is found. */
+/* OCR (issue 13): brand and model from scanned specs whose | were lost or
+ * misread (the spec texts of generated scans). */
+static void ocr_brand_model_scanned(void **state)
+{
+	(void)state;
+	static const struct { const char *spec, *brand, *model; } cases[] = {
+		{"13 民人人汽油| 1.5U5 座吉利牌帝豪新车车架号:LFWXS6V12NP12098", "吉利", "帝豪"},
+		{"3| 裁货 柴柴油| 2.8L| 福田牌奥铃C TX| 新车 车车架号 :LJIT7ZNPXPD264389", "福田", "奥铃CTX"},
+		{"1|3| 载货柴柴油 |3.0L| 江淮牌帅铃。Q6| 新车", "江淮", "帅铃Q6"},
+		{"1|13| 载人汽油 11.5T|5 座 长安牌 |CS55PLUS| 新车车架号 :LFWC6TT6XNN583317", "长安", "CS55PLUS"},
+		{"1l3| 载人纯电动 |5 座比亚迪牌 元P LUS| 新车", "比亚迪", "元PLUS"},
+		{"113| 载人 汽油 11.5T15 雁长安牌 |CS5SPLUS 新车", "长安", "CS5SPLUS"},
+		{"113| 载人汽油 11.5T15座 长城牌哈弗 H6| 新车", "长城", "哈弗H6"},
+		{"1|3|家用|双门|容积258L|海润牌|BCD-258", "海润", "BCD-258"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char brand[64], model[64];
+		assert_int_equal(fu_brand_model_scanned(cases[i].spec, brand, sizeof brand, model, sizeof model), 1);
+		assert_string_equal(brand, cases[i].brand);
+		assert_string_equal(model, cases[i].model);
+	}
+	char brand[64], model[8];
+	/* no brand: 无品牌; a run too long for a brand on no list */
+	assert_int_equal(fu_brand_model_scanned("0|3|塑料制|家用|无品牌|PP", brand, sizeof brand, model, sizeof model), 0);
+	assert_int_equal(fu_brand_model_scanned("0|3|塑料制家庭日常清洁牌", brand, sizeof brand, model, sizeof model), 0);
+	/* a model cut to its room, never inside a character */
+	assert_int_equal(fu_brand_model_scanned("长安牌|奥铃奥铃|新车", brand, sizeof brand, model, sizeof model), 1);
+	assert_string_equal(model, "奥铃");
+}
+
+/* OCR (issue 13): one model read two ways by a scan's items is one model;
+ * two models that differ as real ones do stay two. */
+static void ocr_models_one(void **state)
+{
+	(void)state;
+	assert_int_equal(fu_models_one("CS55PLUS", "cs55PLUS"), 1);
+	assert_int_equal(fu_models_one("cS55PLUS", "CS55PLUS"), 2);
+	assert_int_equal(fu_models_one("CS55PLUS", "KCS55PLUS"), 1);
+	assert_int_equal(fu_models_one("CcS55PLUS", "CS55PLUS"), 2);
+	assert_int_equal(fu_models_one("哈弗H61", "哈弗H6"), 2);
+	assert_int_equal(fu_models_one("哈弗H6", "哈弗HB6"), 1);
+	assert_int_equal(fu_models_one("哈弗H6", "哈弗H6S"), 0);	/* another model */
+	assert_int_equal(fu_models_one("哈弗H6", "哈弗H9"), 0);
+	assert_int_equal(fu_models_one("CS55PLUS", "CS75PLUS"), 0);
+	assert_int_equal(fu_models_one("CS55PLUS", "CS55PLUS"), 0);
+	assert_int_equal(fu_models_one("帝豪", "帝豪GS"), 0);
+}
+
 static void ocr_tall_item_header(void **state)
 {
 	(void)state;
@@ -2001,6 +2049,8 @@ int main(void)
 		cmocka_unit_test(ocr_orphan_first_row),
 		cmocka_unit_test(ocr_combined_total_lost),
 		cmocka_unit_test(ocr_tall_item_header),
+		cmocka_unit_test(ocr_brand_model_scanned),
+		cmocka_unit_test(ocr_models_one),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
