@@ -148,8 +148,92 @@ static bool lone_speck(const struct cps *t, size_t i, size_t a, size_t b, int di
 	return (dir > 0 ? j < b : j + 1 > a) && is_space(t->v[j]);
 }
 
+/* Legal forms foreign firms' names carry, in Latin letters. */
+static const char *const legal_forms[] = {"TOO", "LLP", "LLC", "JSC", "OOO", "LTD"};
+#define N_LEGAL_FORMS (sizeof legal_forms / sizeof legal_forms[0])
+#define FORM_LEN 3	/* each of them has three letters */
+
+/* Levenshtein distance of v[0, n) (0 read for O) and form, capped at 2. */
+static int form_distance(const uint32_t *v, size_t n, const char *form)
+{
+	size_t m = strlen(form);
+	int d[FORM_MAX_LETTERS + 2][FORM_LEN + 1];
+	if (n > FORM_MAX_LETTERS + 1 || m != FORM_LEN)
+		return 2;
+	for (size_t i = 0; i <= n; i++)
+		for (size_t j = 0; j <= m; j++) {
+			if (!i || !j) {
+				d[i][j] = (int)(i + j);
+				continue;
+			}
+			uint32_t c = v[i - 1] == '0' ? 'O' : v[i - 1];
+			int sub = d[i - 1][j - 1] + (c != (uint32_t)(unsigned char)form[j - 1]);
+			int del = d[i - 1][j] + 1, ins = d[i][j - 1] + 1;
+			d[i][j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+		}
+	return d[n][m] > 2 ? 2 : d[n][m];
+}
+
+/* OCR's tell in a legal form: a digit or a small letter among capitals. */
+static bool misread_tell(const uint32_t *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (is_digit(v[i]) || (v[i] >= 'a' && v[i] <= 'z'))
+			return true;
+	return false;
+}
+
+/* The legal form the name's first word [0, n) misreads (TO0, TOD before a
+ * quote, 1LP), or NULL: one edit away from one of legal_forms, and before
+ * the name's opening quote or with a tell of misreading. */
+static const char *misread_form(const uint32_t *v, size_t n, bool quote_next)
+{
+	if (n < FORM_MIN_LETTERS || (!quote_next && !misread_tell(v, n)))
+		return NULL;
+	for (size_t k = 0; k < N_LEGAL_FORMS; k++)
+		if (form_distance(v, n, legal_forms[k]) == 0)
+			return misread_tell(v, n) ? legal_forms[k] : NULL;	/* TO0; TOO is right as read */
+	for (size_t k = 0; k < N_LEGAL_FORMS; k++)
+		if (form_distance(v, n, legal_forms[k]) == 1)
+			return legal_forms[k];
+	return NULL;
+}
+
+/* Legal forms that end a name (SILK ROAD LOGISTICS LLC). */
+static const char *const trailing_forms[] = {"LLC", "LLP", "LTD"};
+#define WORD_BEFORE_FORM_MIN 4	/* letters of a word a trailing form is parted from */
+
+/* A trailing form read glued to the word before (LOGISTICSLLC) given its
+ * space back, in v[0, n) (room for one more); returns the new length. */
+static size_t part_trailing_form(uint32_t *v, size_t n)
+{
+	size_t end = n && v[n - 1] == '.' ? n - 1 : n, start = end;
+	while (start > 0 && v[start - 1] >= 'A' && v[start - 1] <= 'Z')
+		start--;
+	if (end - start < FORM_LEN + WORD_BEFORE_FORM_MIN)
+		return n;
+	for (size_t k = 0; k < sizeof trailing_forms / sizeof trailing_forms[0]; k++) {
+		size_t at = end - FORM_LEN, j = 0;
+		while (j < FORM_LEN && v[at + j] == (uint32_t)(unsigned char)trailing_forms[k][j])
+			j++;
+		if (j == FORM_LEN) {
+			memmove(v + at + 1, v + at, (n - at) * sizeof v[0]);
+			v[at] = ' ';
+			return n + 1;
+		}
+	}
+	return n;
+}
+
+/* Typographic double quotes, which chi_sim reads for the straight ones. */
+static uint32_t straight_quote(uint32_t cp)
+{
+	return cp == 0x201C || cp == 0x201D || cp == 0x201E || cp == 0x201F || cp == 0x2033 ? '"' : cp;
+}
+
 /* A foreign firm's name: marks and lone specks off both ends; a legal form
- * glued to the name's opening quote (TOO"KARAGANDA) given its space back. */
+ * glued to the name's opening quote (TOO"KARAGANDA) given its space back, a
+ * misread one put right (TO0 "…"), and the quotes made straight. */
 static char *trim_firm(const struct cps *t)
 {
 	size_t han = 0;
@@ -171,18 +255,32 @@ static char *trim_firm(const struct cps *t)
 	if (b == a)
 		return NULL;
 	size_t form = 0;
-	while (a + form < b && is_upper(t->v[a + form]))
+	while (a + form < b && (is_upper(t->v[a + form]) || is_digit(t->v[a + form]) ||
+		(t->v[a + form] >= 'a' && t->v[a + form] <= 'z')))
 		form++;
-	bool glued = form >= FORM_MIN_LETTERS && form <= FORM_MAX_LETTERS && a + form < b && opens_quote(t->v[a + form]);
-	if (a == 0 && b == t->n && !glued)
-		return NULL;
-	uint32_t v[TRIM_MAX_CP + 1];
-	size_t n = 0;
-	for (size_t i = a; i < b; i++) {
+	bool glued = form >= FORM_MIN_LETTERS && form <= FORM_MAX_LETTERS + 1 && a + form < b &&
+		opens_quote(t->v[a + form]);
+	size_t after = a + form;
+	while (after < b && is_space(t->v[after]))
+		after++;
+	const char *fixed = after > a + form || glued ? misread_form(t->v + a, form, after < b && opens_quote(t->v[after]))
+						       : NULL;
+	glued &= form <= FORM_MAX_LETTERS || fixed;
+	uint32_t v[TRIM_MAX_CP + FORM_LEN + 2];	/* a form's letters, a space after it and one before a trailing one */
+	size_t n = 0, i = a;
+	if (fixed) {
+		for (const char *f = fixed; *f; f++)
+			v[n++] = (uint32_t)(unsigned char)*f;
+		i = a + form;
+	}
+	for (; i < b; i++) {
 		if (glued && i == a + form)
 			v[n++] = ' ';
-		v[n++] = t->v[i];
+		v[n++] = straight_quote(t->v[i]);
 	}
+	n = part_trailing_form(v, n);
+	if (n == t->n && memcmp(v, t->v, n * sizeof v[0]) == 0)
+		return NULL;
 	return encode(v, n);
 }
 

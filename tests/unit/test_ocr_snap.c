@@ -107,6 +107,16 @@ static void test_trim_ends(void **state)
 	trims_to(", TOO\"KARAGANDA MOTORS\"", OCR_TRIM_FIRM, "TOO \"KARAGANDA MOTORS\"");
 	trims_to("ТОО \"АЛМАТЫ СНАБ\"", OCR_TRIM_FIRM, "(unchanged)");
 	trims_to("ALTYN CO.", OCR_TRIM_FIRM, "(unchanged)");
+	trims_to("TOO \"KARAGANDA MOTORS”", OCR_TRIM_FIRM, "TOO \"KARAGANDA MOTORS\"");
+	trims_to("TO0O\"KARAGANDA MOTORS\"", OCR_TRIM_FIRM, "TOO \"KARAGANDA MOTORS\"");
+	trims_to("TOD \"KARAGANDA MOTORS\"", OCR_TRIM_FIRM, "TOO \"KARAGANDA MOTORS\"");
+	trims_to("TO0 “ORDA TECHNICS”", OCR_TRIM_FIRM, "TOO \"ORDA TECHNICS\"");
+	trims_to("1LP ASLA TRADE CROI", OCR_TRIM_FIRM, "LLP ASLA TRADE CROI");
+	trims_to("TOP TRADE LLC", OCR_TRIM_FIRM, "(unchanged)");	/* a name's word: no quote, no tell */
+	trims_to("TRP \"TRADE\" LLC", OCR_TRIM_FIRM, "(unchanged)");	/* two letters off any form */
+	trims_to("OOO \"VOSTOK\"", OCR_TRIM_FIRM, "(unchanged)");
+	trims_to("SILK ROAD LOGISTICSLLC", OCR_TRIM_FIRM, "SILK ROAD LOGISTICS LLC");
+	trims_to("ASIA LTD.", OCR_TRIM_FIRM, "(unchanged)");
 	trims_to("; :是", OCR_TRIM_YES_NO, "是");
 	trims_to("否.", OCR_TRIM_YES_NO, "否");
 	trims_to("否", OCR_TRIM_YES_NO, "(unchanged)");
