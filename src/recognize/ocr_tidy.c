@@ -1433,16 +1433,17 @@ char *ocr_tidy_split_trailers(const char *text)
 /* Issue 13: what Tesseract (chi_sim, 150-300 dpi) read for the province of a
  * Chinese plate on the tuning scans (dev-scan, dev2-scan: 豫 read right once
  * in 26 plates, as 珍 9 times, 像 3, and 吹 除 驳 玲 歼 殉 从 once each; 陕
- * as 防 and 耻, 新 as 外). Taken only in front of a plate's letters and
- * digits, where no word of Chinese stands. */
+ * as 防 and 耻, 新 as 外; on dev6-scan, dev7 and dev8-scan, 豫 as 耶 4 times
+ * and 阶 once, 新 as 攻 twice and 亲 once). Taken only in front of a plate's
+ * letters and digits, where no word of Chinese stands. */
 static const uint32_t province_misreads[][2] = {
 	{0x73CD /* 珍 */, 0x8C6B /* 豫 */}, {0x50CF /* 像 */, 0x8C6B}, {0x5439 /* 吹 */, 0x8C6B},
 	{0x9664 /* 除 */, 0x8C6B}, {0x9A73 /* 驳 */, 0x8C6B}, {0x73B2 /* 玲 */, 0x8C6B},
 	{0x6B7C /* 歼 */, 0x8C6B}, {0x6B89 /* 殉 */, 0x8C6B}, {0x4ECE /* 从 */, 0x8C6B},
 	{0x4E1B /* 丛 */, 0x8C6B}, {0x745A /* 瑚 */, 0x8C6B}, {0x7F1A /* 缚 */, 0x8C6B},
-	{0x7396 /* 玖 */, 0x8C6B},
+	{0x7396 /* 玖 */, 0x8C6B}, {0x8036 /* 耶 */, 0x8C6B}, {0x9636 /* 阶 */, 0x8C6B},
 	{0x9632 /* 防 */, 0x9655 /* 陕 */}, {0x803B /* 耻 */, 0x9655},
-	{0x5916 /* 外 */, 0x65B0 /* 新 */},
+	{0x5916 /* 外 */, 0x65B0 /* 新 */}, {0x653B /* 攻 */, 0x65B0}, {0x4EB2 /* 亲 */, 0x65B0},
 };
 #define N_PROVINCE_MISREADS (sizeof province_misreads / sizeof province_misreads[0])
 #define TIDY_CN_TAIL_MIN 5	/* a Chinese plate after its province: a letter, four digits (a trailer) ... */

@@ -146,6 +146,7 @@ static void test_plate_provinces(void **state)
 	/* a space after it, the letter read 8, the trailer's 挂 read 持 */
 	check(ocr_tidy_plate_provinces("车辆：像 B5569 持,瑚8 5569 挂"), "车辆：豫B5569挂,豫B5569挂");
 	check(ocr_tidy_plate_provinces("陕E25871/殉B2367挂"), "陕E25871/豫B2367挂");
+	check(ocr_tidy_plate_provinces("承运车辆:  新 A25474、耶 B47257、攻B 8626 挂"), "承运车辆:  新A25474、豫B47257、新B8626挂");
 	/* a province read right: its letter read 8, its 挂 read 持, its letter read twice */
 	check(ocr_tidy_plate_provinces("新A1487挂.新898340,豫B2367持新B10810,缚8B97715"),
 		"新A1487挂.新B98340,豫B2367挂新B10810,豫B97715");
@@ -273,7 +274,7 @@ static void test_plate_unknown_provinces(void **state)
 {
 	(void)state;
 	json_t *plates = json_pack("[s,s,s]", "豫B97715", "新D46205", "豫B54010");
-	check(ocr_tidy_plate_unknown_provinces("豫B97715, 耶 B5569挂 ,新D46205", plates),
+	check(ocr_tidy_plate_unknown_provinces("豫B97715, 聊 B5569挂 ,新D46205", plates),
 		"豫B97715, 豫B5569挂 ,新D46205");
 	check(ocr_tidy_plate_unknown_provinces("豫B97715. 坎B5569 持 .新D46205", plates), "豫B97715. 豫B5569持 .新D46205");
 	check(ocr_tidy_plate_unknown_provinces("车辆：跌 D41603", plates), "车辆：新D41603");
