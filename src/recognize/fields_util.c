@@ -593,6 +593,19 @@ static int lost_leading_digits(const char *want, const char *got)
 	return ng < nw && strchr(got, '.') && digits >= TOTAL_SUFFIX_MIN_DIGITS && strcmp(want + nw - ng, got) == 0;
 }
 
+/* The total read whole where the product has cents: its point lost, the
+ * digits all there ("819074880" for 8190748.80, or .8). */
+static int total_point_lost(double product, double total)
+{
+	static const double shifts[] = {10.0, 100.0};
+	if (total != floor(total) || product == floor(product))
+		return 0;
+	for (size_t i = 0; i < sizeof shifts / sizeof shifts[0]; i++)
+		if (fabs(product * shifts[i] - total) < ARITH_CENT_HALF * shifts[i])
+			return 1;
+	return 0;
+}
+
 int fu_total_by_product(double qty, double price, double *total)
 {
 	if (isnan(qty) || isnan(price) || isnan(*total) || qty <= 0 || price <= 0 || arith_holds(qty, price, *total))
@@ -606,7 +619,7 @@ int fu_total_by_product(double qty, double price, double *total)
 	size_t int_want = strcspn(want, "."), int_got = strcspn(got, ".");
 	int near = text_edits(want, got) <= FU_TOTAL_MAX_EDITS &&
 		(int_want > int_got ? int_want - int_got : int_got - int_want) <= TOTAL_MAX_LENGTH_CHANGE;
-	if (strlen(want) < TOTAL_MIN_CHARS || !(near || lost_leading_digits(want, got)))
+	if (strlen(want) < TOTAL_MIN_CHARS || !(near || lost_leading_digits(want, got) || total_point_lost(product, *total)))
 		return 0;
 	*total = product;
 	return 1;

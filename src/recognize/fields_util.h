@@ -100,8 +100,9 @@ int fu_item_no_loose(const char *s, long *out);
 size_t fu_merge_row_starts(float *ys, size_t n, float tol);
 /* OCR: a total that does not add up, misread in up to FU_TOTAL_MAX_EDITS
  * characters as printed ("13264850.25" for 3264850.26), while quantity and
- * price agree with it that far, or that lost its leading digits ("2083.33"
- * for 102083.33): the product replaces it. Returns 1 when it
+ * price agree with it that far, that lost its leading digits ("2083.33"
+ * for 102083.33), or its point with the cents' digits read (819074880 for
+ * 8190748.80): the product replaces it. Returns 1 when it
  * did (use after fu_repair_price found no single edit). */
 #define FU_TOTAL_MAX_EDITS 2
 int fu_total_by_product(double qty, double price, double *total);

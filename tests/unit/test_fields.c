@@ -1045,7 +1045,7 @@ static double conf_at(const json_t *conf, const char *key)
 static void plates_repaired_in_scans(void **state)
 {
 	(void)state;
-	json_t *conf, *o = derive_as("N/M 运输车辆：新F12345,玖62367持新B10810, 耶 D5569挂 ,新D46205."
+	json_t *conf, *o = derive_as("N/M 运输车辆：新F12345,玖62367持新B10810, 聊 D5569挂 ,新D46205."
 		" 新B54010本批车辆均为新车. 未办理注册登记", 0, &conf, 1);
 	assert_int_equal(json_array_size(json_object_get(o, "plates")), 6);
 	assert_string_equal(plate_at(o, 1), "豫B2367挂");	/* province known misread, B read 6, 挂 read 持 */
@@ -1085,7 +1085,7 @@ static void plates_repaired_in_scans(void **state)
 	json_decref(conf);
 
 	/* a text layer is read as printed: no plate made of an unknown province */
-	o = derive_as("运输车辆：新F12345, 耶 B5569挂 ,新B10810", 0, &conf, 0);
+	o = derive_as("运输车辆：新F12345, 聊 B5569挂 ,新B10810", 0, &conf, 0);
 	assert_int_equal(json_array_size(json_object_get(o, "plates")), 2);
 	json_decref(o);
 	json_decref(conf);
@@ -1702,6 +1702,11 @@ static void total_by_product(void **state)
 	double total = 13264850.25;
 	assert_true(fu_total_by_product(19726, 165.51, &total));
 	assert_true(fabs(total - 3264850.26) < 0.001);
+	total = 819074880;	/* the total's point lost */
+	assert_true(fu_total_by_product(31440, 260.52, &total));
+	assert_true(fabs(total - 8190748.8) < 0.001);
+	total = 81907488;	/* printed with one decimal */
+	assert_true(fu_total_by_product(31440, 260.52, &total));
 	total = 1641469.41;	/* price 125.37 read as 12537 */
 	assert_false(fu_total_by_product(13093, 12537, &total));
 	total = 4827501.00;	/* adds up already */
