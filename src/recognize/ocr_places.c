@@ -169,27 +169,42 @@ static size_t decode_all(const char *s, uint32_t *out, size_t max)
 	return n;
 }
 
-/* The legal form at the end of v[0, n) with one misread put right. */
-static bool repair_form(uint32_t *v, size_t n)
+/* The legal form at the end of v[0, *n) with one misread put right: a
+ * character misread, read twice ("股份有有限公司") or lost ("有限责任公").
+ * The longer forms are tried first: "股份有有限公司" ends in 有限公司. */
+static bool repair_form(uint32_t *v, size_t *n)
 {
+	static const int lengths[] = {0, 1, -1};	/* the tail compared: the form's length, one more, one less */
 	for (size_t f = 0; f < sizeof legal_forms / sizeof legal_forms[0]; f++) {
 		uint32_t form[PLACE_MAX_CP];
 		size_t nf = decode_all(legal_forms[f], form, PLACE_MAX_CP);
-		if (nf >= n)
-			continue;
-		int d = ocr_edit_distance(v + n - nf, nf, form, nf, 1);
-		if (d == 0)
-			return false;
-		if (d == 1) {
-			memcpy(v + n - nf, form, nf * sizeof *form);
+		if (nf < *n && ocr_edit_distance(v + *n - nf, nf, form, nf, 0) == 0)
+			return false;	/* as printed */
+		for (size_t k = 0; k < sizeof lengths / sizeof lengths[0]; k++) {
+			size_t tail = (size_t)((int)nf + lengths[k]);
+			if (tail >= *n || ocr_edit_distance(v + *n - tail, tail, form, nf, 1) != 1)
+				continue;
+			memcpy(v + *n - tail, form, nf * sizeof form[0]);
+			*n = *n - tail + nf;
 			return true;
 		}
 	}
 	return false;
 }
 
-/* The place at the start of v[0, n) with its misreads put right. */
-static bool repair_place(uint32_t *v, size_t n)
+/* The place's last character, v[np - 1], read twice ("霍尔果斯斯丝路"):
+ * once. Returns whether it was. */
+static bool undouble(uint32_t *v, size_t *n, size_t np)
+{
+	if (np >= *n || v[np] != v[np - 1])
+		return false;
+	memmove(v + np, v + np + 1, (*n - np - 1) * sizeof *v);
+	(*n)--;
+	return true;
+}
+
+/* The place at the start of v[0, *n) with its misreads put right. */
+static bool repair_place(uint32_t *v, size_t *n)
 {
 	int best = PLACE_MAX_CP, count = 0;
 	uint32_t pick[PLACE_MAX_CP];
@@ -201,11 +216,11 @@ static bool repair_place(uint32_t *v, size_t n)
 			uint32_t pc[PLACE_MAX_CP];
 			size_t np = han_of(p, len, pc, PLACE_MAX_CP);
 			p += len + (e ? 1 : 0);
-			if (np < PLACE_PREFIX_MIN || np + 1 >= n)
+			if (np < PLACE_PREFIX_MIN || np + 1 >= *n)
 				continue;
 			int d = ocr_edit_distance(v, np, pc, np, 2);
 			if (d == 0)
-				return false;	/* the place as printed */
+				return undouble(v, n, np);	/* the place as printed */
 			if (d > (np >= PLACE_PREFIX_LONG ? 2 : 1) || d > best)
 				continue;
 			count = d < best ? 1 : count + 1;
@@ -216,6 +231,7 @@ static bool repair_place(uint32_t *v, size_t n)
 	if (count != 1)
 		return false;
 	memcpy(v, pick, np_pick * sizeof *pick);
+	undouble(v, n, np_pick);
 	return true;
 }
 
@@ -228,8 +244,8 @@ bool ocr_company_repair(const char *name, char *out, size_t cap)
 	for (size_t i = 0; i < n; i++)
 		if (!utf8_is_han(v[i]))
 			return false;	/* a Chinese name, read whole */
-	bool form = repair_form(v, n);
-	bool place = repair_place(v, n);
+	bool form = repair_form(v, &n);
+	bool place = repair_place(v, &n);
 	if (!form && !place)
 		return false;
 	size_t len = 0;

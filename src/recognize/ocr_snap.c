@@ -912,6 +912,7 @@ void ocr_snap_fields(json_t *out, json_t *conf)
 	trim_company(out, conf, "declaring_agent");
 	repair_company(out, conf, "domestic_shipper");
 	repair_company(out, conf, "producer");
+	repair_company(out, conf, "declaring_agent");
 	snap_attached_docs(out, conf);
 	trim_free_text(out, conf);
 }

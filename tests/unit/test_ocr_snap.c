@@ -323,6 +323,11 @@ static void test_company_repairs(void **state)
 	company("乌唱本齐金桥商贸股份有限公司", "乌鲁木齐金桥商贸股份有限公司");
 	company("石家注凯程国际贸易有限公司", "石家庄凯程国际贸易有限公司");
 	company("伊犁新元边境贸易有限责任公司", NULL);	/* as printed */
+	company("重庆天山国际贸易股份有有限公司", "重庆天山国际贸易股份有限公司");	/* a character read twice */
+	company("喀什鸿运进出口有限责任公", "喀什鸿运进出口有限责任公司");	/* one lost */
+	company("霍尔果斯斯丝路国际贸易有限公司", "霍尔果斯丝路国际贸易有限公司");	/* the place's last twice */
+	company("西安国际贸易有限公司", NULL);
+	company("乌鲁木齐驰骋国际贸易有限责任公司", NULL);
 	company("鹤泉束斯天山实业有限公司", NULL);	/* three misreads in four: not guessed */
 	company("金桥汽车贸易有限公司", NULL);	/* no place at its start */
 	company("LLP ASIA TRADE GROUP", NULL);
