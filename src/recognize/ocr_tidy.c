@@ -1028,7 +1028,10 @@ static void put_entry(struct cps *out, const json_t *list, int who)
  * ("LVVMX3HB9SW222398LVVMX3HB5SW…"), cut from its start and from its end
  * into pieces that each read as an entry of vins (vin_piece: one glyph read
  * twice or lost allowed): those pieces put out as the entries, what lies
- * between them as read; false, out untouched, when no piece reads so. */
+ * between them as read, a space between each two (the separators OCR lost,
+ * or the spaces ocr_snap_join_codes took out; ocr_tidy_list_separators puts
+ * the list's own where it has one); false, out untouched, when no piece
+ * reads so. */
 static bool vin_run(const uint32_t *v, size_t n, const json_t *vins, struct cps *out)
 {
 	if (n < 2 * TIDY_VIN_LEN - TIDY_RUN_SLACK)
@@ -1036,16 +1039,29 @@ static bool vin_run(const uint32_t *v, size_t n, const json_t *vins, struct cps 
 	struct cps head = {0};
 	size_t p = 0, q = n, pieces = 0, tail = 0;
 	int who = -1, from_end[TIDY_RUN_MAX];
-	for (size_t len; p < n && (len = vin_piece(v + p, n - p, vins, false, &who)) != 0; p += len, pieces++)
+	for (size_t len; p < n && (len = vin_piece(v + p, n - p, vins, false, &who)) != 0; p += len, pieces++) {
+		if (head.n)
+			cps_push(&head, ' ');
 		put_entry(&head, vins, who);
+	}
 	for (size_t len; q > p && tail < TIDY_RUN_MAX && (len = vin_piece(v + p, q - p, vins, true, &who)) != 0;
 	     q -= len, pieces++)
 		from_end[tail++] = who;
 	if (pieces) {
+		bool any = head.n > 0;	/* something of the run put out: a space before the next piece */
 		cps_append(out, head.v, head.n);
-		cps_append(out, v + p, q - p);
-		while (tail > 0)
+		if (q > p) {
+			if (any)
+				cps_push(out, ' ');
+			cps_append(out, v + p, q - p);
+			any = true;
+		}
+		while (tail > 0) {
+			if (any)
+				cps_push(out, ' ');
 			put_entry(out, vins, from_end[--tail]);
+			any = true;
+		}
 	}
 	free(head.v);
 	return pieces > 0;

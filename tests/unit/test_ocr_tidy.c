@@ -302,14 +302,22 @@ static void test_codes_vin_run(void **state)
 	(void)state;
 	json_t *vins = json_pack("[s,s]", "LVVMX3HB9SW222398", "LVVMX3HB5SW222401");
 	json_t *plates = json_array();
+	/* the VINs parted by a space (the separators OCR lost) */
 	check(ocr_tidy_codes("车架号：LVVMX3HB9SW222398LVVMX3HB59W222401", vins, plates),
-		"车架号：LVVMX3HB9SW222398LVVMX3HB5SW222401");
+		"车架号：LVVMX3HB9SW222398 LVVMX3HB5SW222401");
 	/* a piece with one glyph read twice */
-	check(ocr_tidy_codes("LVVVMX3HB9SW222398LVWMX3HB5SW222401", vins, plates), "LVVMX3HB9SW222398LVVMX3HB5SW222401");
+	check(ocr_tidy_codes("LVVVMX3HB9SW222398LVWMX3HB5SW222401", vins, plates), "LVVMX3HB9SW222398 LVVMX3HB5SW222401");
 	/* a piece that is no VIN of the list stays as read between the others */
 	check(ocr_tidy_codes("LVVMX3H89SW222398LGXCH4CD1SF011961LVVMX3HB59W222401", vins, plates),
-		"LVVMX3HB9SW222398LGXCH4CD1SF011961LVVMX3HB5SW222401");
-	check(ocr_tidy_codes("LVVMX3HB9SW222398LVVMX3HB59W22240", vins, plates), "LVVMX3HB9SW222398LVVMX3HB59W22240");
+		"LVVMX3HB9SW222398 LGXCH4CD1SF011961 LVVMX3HB5SW222401");
+	check(ocr_tidy_codes("LVVMX3HB9SW222398LVVMX3HB59W22240", vins, plates), "LVVMX3HB9SW222398 LVVMX3HB59W22240");
+	/* a list read with spaces (joined for plates first): its spaces kept, a
+	 * full stop read for one of them the list's separator */
+	char *codes = ocr_tidy_codes("代号：LVVMX3HB9SW222398 LVVMX3HB5SW222401.LVVMX3HB9SW222398 LVVMX3HB5SW222401",
+		vins, plates);
+	check(ocr_tidy_list_separators(codes, vins, plates),
+		"代号：LVVMX3HB9SW222398 LVVMX3HB5SW222401 LVVMX3HB9SW222398 LVVMX3HB5SW222401");
+	free(codes);
 	/* no piece of the list: left as read */
 	check(ocr_tidy_codes("LGXCH4CD1SF011961LGXCH4CD1SF011962", vins, plates), "LGXCH4CD1SF011961LGXCH4CD1SF011962");
 	json_decref(vins);
