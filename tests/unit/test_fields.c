@@ -1795,6 +1795,41 @@ static void ocr_models_one(void **state)
 	assert_int_equal(fu_models_one("帝豪", "帝豪GS"), 0);
 }
 
+/* The vehicle models of a scan's items: one model read two ways listed
+ * once (as the most items read it), two models kept two; a text layer's
+ * as printed. */
+static json_t *models_of(int scanned)
+{
+	json_t *out = json_pack("{s:s}", "transport_name", "新F12345");
+	json_t *conf = json_object();
+	json_t *warnings = json_array();
+	json_t *items = json_pack("[{s:i,s:s,s:s},{s:i,s:s,s:s},{s:i,s:s,s:s},{s:i,s:s,s:s},{s:i,s:s,s:s}]",
+		"no", 1, "brand", "长安", "model", "KCS55PLUS", "no", 2, "brand", "长安", "model", "CS55PLUS",
+		"no", 3, "brand", "长安", "model", "CS55PLUS", "no", 4, "brand", "长城", "model", "哈弗H6",
+		"no", 5, "brand", "长城", "model", "哈弗H6S");
+	fields_derive(out, conf, warnings, "", "", 1.0f, items, "", "", 1.0f, scanned);
+	json_t *models = json_incref(json_object_get(out, "vehicle_models"));
+	json_decref(out);
+	json_decref(warnings);
+	json_decref(conf);
+	return models;
+}
+
+static void ocr_models_settled(void **state)
+{
+	(void)state;
+	json_t *m = models_of(1);
+	assert_int_equal(json_array_size(m), 3);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(m, 0), "model")), "CS55PLUS");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(m, 1), "model")), "哈弗H6");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(m, 2), "model")), "哈弗H6S");
+	assert_null(json_object_get(json_array_get(m, 0), "_n"));
+	json_decref(m);
+	m = models_of(0);
+	assert_int_equal(json_array_size(m), 4);
+	json_decref(m);
+}
+
 static void ocr_tall_item_header(void **state)
 {
 	(void)state;
@@ -2056,6 +2091,7 @@ int main(void)
 		cmocka_unit_test(ocr_tall_item_header),
 		cmocka_unit_test(ocr_brand_model_scanned),
 		cmocka_unit_test(ocr_models_one),
+		cmocka_unit_test(ocr_models_settled),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
