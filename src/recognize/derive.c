@@ -325,6 +325,74 @@ static int vin_by_maker_across_line(struct vin_ctx *c, size_t i)
 	return vin_by_maker(c, buf, la + lb);
 }
 
+#define VIN_EXTRA_MAX 2	/* characters too many a token read for one VIN may hold */
+#define VIN_EXTRA_PICKS 2	/* distinct VINs looked for: a second means the drop is a guess */
+
+/* The VIN agrees with every position the shipment's VINs agree on (the
+ * year and plant, the serial's first digits too, not only the prefix). */
+static int hint_holds(const char *hint, const char *vin)
+{
+	for (int i = 0; i < VIN_LEN; i++)
+		if (hint[i] && hint[i] != '?' && hint[i] != vin[i])
+			return 0;
+	return 1;
+}
+
+/* The VIN tok[0, n) reads as with the characters at drop[0, nd) left out,
+ * repaired with the shipment's hint and agreeing with all of it; counted into
+ * picks (pick: the first) when new. */
+static void vin_without(struct vin_ctx *c, const char *tok, size_t n, const size_t *drop, size_t nd,
+	char pick[OCR_VIN_LEN + 1], int *picks, float *pconf)
+{
+	char buf[VIN_LEN + VIN_EXTRA_MAX + 1], fixed[OCR_VIN_LEN + 1];
+	size_t m = 0;
+	for (size_t k = 0; k < n; k++) {
+		int dropped = 0;
+		for (size_t d = 0; d < nd; d++)
+			dropped |= drop[d] == k;
+		if (!dropped)
+			buf[m++] = tok[k];
+	}
+	float fconf;
+	enum ocr_fix how = ocr_fix_vin(buf, m, NULL, c->hint, fixed, &fconf);
+	if (how == OCR_FIX_FAILED || !vin_vouched(c, fixed, how) || !hint_holds(c->hint, fixed) ||
+		(*picks && strcmp(pick, fixed) == 0))
+		return;
+	if (!(*picks)++) {
+		memcpy(pick, fixed, sizeof fixed);
+		*pconf = fconf;
+	}
+}
+
+/* OCR (issue 13): a token read for one VIN with one or two characters too
+ * many inside ("LGXD3LX97PD4943541", "LCO5UNLM8TW36451j8": a speck, a glyph
+ * read twice or as two): the one VIN of the shipment's hint that leaving
+ * one (or two) of them out gives, below sure; none when two do. */
+static int vin_extra_chars(struct vin_ctx *c, const char *s, size_t n)
+{
+	if (n <= VIN_LEN || n > VIN_LEN + VIN_EXTRA_MAX || hint_known(c->hint) < VIN_HINT_MIN)
+		return 0;
+	char pick[OCR_VIN_LEN + 1] = "";
+	int picks = 0;
+	float pconf = 0.0f;
+	size_t extra = n - VIN_LEN;
+	for (size_t a = 0; a < n && picks < VIN_EXTRA_PICKS; a++) {
+		if (extra == 1) {
+			vin_without(c, s, n, &a, 1, pick, &picks, &pconf);
+			continue;
+		}
+		for (size_t b = a + 1; b < n && picks < VIN_EXTRA_PICKS; b++) {
+			size_t drop[VIN_EXTRA_MAX] = {a, b};
+			vin_without(c, s, n, drop, VIN_EXTRA_MAX, pick, &picks, &pconf);
+		}
+	}
+	if (picks != 1)
+		return 0;
+	double conf = pconf < c->base_conf ? pconf : c->base_conf;
+	vin_keep(c, pick, conf * CONF_UNSURE_VIN_RUN);
+	return 1;
+}
+
 static void vin_take(void *arg, const char *v, size_t len, size_t i)
 {
 	struct vin_ctx *c = arg;
@@ -340,8 +408,12 @@ static void vin_take(void *arg, const char *v, size_t len, size_t i)
 			enum ocr_fix how = ocr_fix_vin(s, n, NULL, c->hint, fixed, &fconf);
 			if (how != OCR_FIX_FAILED && vin_shares_prefix(c, fixed, i))
 				vin_keep(c, fixed, fconf < c->base_conf ? fconf : c->base_conf);
+			else
+				vin_extra_chars(c, s, n);
 			return;
 		}
+		if (c->scanned && n == VIN_LEN + VIN_EXTRA_MAX && vin_extra_chars(c, s, n))
+			return;
 		if (c->scanned && n < VIN_LEN && vin_by_maker_across_line(c, i))
 			return;
 		if (c->scanned && n >= VIN_LEN - 2 && n < VIN_LEN) {

@@ -1668,6 +1668,28 @@ static void ocr_vin_repair_by_prefix(void **state)
 	json_decref(conf);
 }
 
+/* OCR (issue 13): a VIN read with one or two characters too many inside
+ * (a digit read twice, a speck read j) is the one VIN of the shipment's
+ * prefix that leaving them out gives, below sure. */
+static void ocr_vin_extra_chars(void **state)
+{
+	(void)state;
+	json_t *conf, *o = derive_as("车辆识别代号:LGXD3LX97PD494524 LGXD3LX90PD494526 LGXD3LX94PD494531 "
+		"LGXD3LX97PD4943541 LGXD3LX91PD494535 LGXD3LX90PD49j4543", 6, &conf, 1);
+	json_t *vins = json_object_get(o, "vins");
+	assert_int_equal(json_array_size(vins), 6);
+	assert_true(list_holds(vins, "LGXD3LX90PD494543"));
+	for (size_t i = 0; i < json_array_size(vins); i++)
+		if (strcmp(json_string_value(json_array_get(vins, i)), "LGXD3LX97PD494541") == 0) {
+			char key[32];
+			snprintf(key, sizeof key, "vins.%zu", i);
+			assert_true(json_number_value(json_object_get(conf, key)) < 0.9);
+		}
+	assert_true(list_holds(vins, "LGXD3LX97PD494541"));
+	json_decref(o);
+	json_decref(conf);
+}
+
 /* OCR (issue 13): the name column's lines read with the commodity's name
  * lost into the spec's first line: the last line, holding a VIN
  * ("车架号:LFWVG40T7PW617376"), is the spec's, not the name come out after
@@ -2092,6 +2114,7 @@ int main(void)
 		cmocka_unit_test(ocr_brand_model_scanned),
 		cmocka_unit_test(ocr_models_one),
 		cmocka_unit_test(ocr_models_settled),
+		cmocka_unit_test(ocr_vin_extra_chars),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
