@@ -225,6 +225,52 @@ static size_t part_trailing_form(uint32_t *v, size_t n)
 	return n;
 }
 
+/* A trailing form read with one letter misread, lost or read in more
+ * ("… LOGISTICS ELC", "… LELC"), put right in v[0, n) (its length kept or
+ * cut by one: the caller's n is trusted only up to the form). */
+static void trailing_form_misread(uint32_t *v, size_t n)
+{
+	size_t start = n;
+	while (start > 0 && v[start - 1] >= 'A' && v[start - 1] <= 'Z')
+		start--;
+	size_t len = n - start;
+	if (start == 0 || v[start - 1] != ' ' || len != FORM_LEN)
+		return;
+	static const char *const other_forms[] = {"PLC", "INC", "JSC"};	/* one letter from those, and real */
+	for (size_t k = 0; k < sizeof other_forms / sizeof other_forms[0]; k++)
+		if (form_distance(v + start, len, other_forms[k]) == 0)
+			return;
+	for (size_t k = 0; k < sizeof trailing_forms / sizeof trailing_forms[0]; k++)
+		if (form_distance(v + start, len, trailing_forms[k]) == 0)
+			return;	/* as printed */
+	for (size_t k = 0; k < sizeof trailing_forms / sizeof trailing_forms[0]; k++)
+		if (form_distance(v + start, len, trailing_forms[k]) == 1) {
+			for (size_t j = 0; j < FORM_LEN; j++)
+				v[start + j] = (uint32_t)(unsigned char)trailing_forms[k][j];
+			return;
+		}
+}
+
+/* A name's quotes left unpaired by OCR: a closing one read twice
+ * (MOTORS"") once; a closing one lost after the name's last letter
+ * (TOO "KARAGANDA MOTORS) given back (v has room for one more). Returns
+ * the new length. */
+static size_t close_quote(uint32_t *v, size_t n)
+{
+	size_t quotes = 0;
+	for (size_t i = 0; i < n; i++)
+		quotes += v[i] == '"';
+	if (quotes % 2 == 0)
+		return n;
+	if (n >= 2 && v[n - 1] == '"' && v[n - 2] == '"')
+		return n - 1;
+	if (quotes == 1 && n > 0 && v[n - 1] != '"' && is_letter(v[n - 1])) {
+		v[n] = '"';
+		return n + 1;
+	}
+	return n;
+}
+
 /* Typographic double quotes, which chi_sim reads for the straight ones. */
 static uint32_t straight_quote(uint32_t cp)
 {
@@ -266,7 +312,8 @@ static char *trim_firm(const struct cps *t)
 	const char *fixed = after > a + form || glued ? misread_form(t->v + a, form, after < b && opens_quote(t->v[after]))
 						       : NULL;
 	glued &= form <= FORM_MAX_LETTERS || fixed;
-	uint32_t v[TRIM_MAX_CP + FORM_LEN + 2];	/* a form's letters, a space after it and one before a trailing one */
+	uint32_t v[TRIM_MAX_CP + FORM_LEN + 3];	/* a form's letters, a space after it, one before a trailing one
+						 * and a closing quote */
 	size_t n = 0, i = a;
 	if (fixed) {
 		for (const char *f = fixed; *f; f++)
@@ -279,6 +326,8 @@ static char *trim_firm(const struct cps *t)
 		v[n++] = straight_quote(t->v[i]);
 	}
 	n = part_trailing_form(v, n);
+	trailing_form_misread(v, n);
+	n = close_quote(v, n);
 	if (n == t->n && memcmp(v, t->v, n * sizeof v[0]) == 0)
 		return NULL;
 	return encode(v, n);

@@ -117,6 +117,13 @@ static void test_trim_ends(void **state)
 	trims_to("OOO \"VOSTOK\"", OCR_TRIM_FIRM, "(unchanged)");
 	trims_to("SILK ROAD LOGISTICSLLC", OCR_TRIM_FIRM, "SILK ROAD LOGISTICS LLC");
 	trims_to("ASIA LTD.", OCR_TRIM_FIRM, "(unchanged)");
+	trims_to("SILK ROAD LOGISTICS ELC", OCR_TRIM_FIRM, "SILK ROAD LOGISTICS LLC");
+	trims_to("KAZ AUTO IMPORT DLP", OCR_TRIM_FIRM, "KAZ AUTO IMPORT LLP");
+	trims_to("TOO \"KARAGANDA MOTORS", OCR_TRIM_FIRM, "TOO \"KARAGANDA MOTORS\"");
+	trims_to("TOO \"KARAGANDA MOTORS\"\"", OCR_TRIM_FIRM, "TOO \"KARAGANDA MOTORS\"");
+	trims_to("ASIA TRADE GROUP", OCR_TRIM_FIRM, "(unchanged)");
+	trims_to("ORDA TECH CO", OCR_TRIM_FIRM, "(unchanged)");
+	trims_to("ORDA TECH PLC", OCR_TRIM_FIRM, "(unchanged)");
 	trims_to("; :是", OCR_TRIM_YES_NO, "是");
 	trims_to("否.", OCR_TRIM_YES_NO, "否");
 	trims_to("否", OCR_TRIM_YES_NO, "(unchanged)");
