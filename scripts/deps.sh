@@ -13,7 +13,7 @@ RUN="build-essential cmake pkg-config ca-certificates
  libmicrohttpd-dev libjansson-dev libsqlite3-dev libpq-dev libsodium-dev libcurl4-openssl-dev
  libmupdf-dev libmujs-dev libgumbo-dev libopenjp2-7-dev libjbig2dec0-dev libharfbuzz-dev
  libfreetype-dev libjpeg-dev zlib1g-dev libbrotli-dev
- libtesseract-dev libleptonica-dev tesseract-ocr-chi-sim tesseract-ocr-eng
+ libtesseract-dev libleptonica-dev tesseract-ocr-chi-sim tesseract-ocr-eng tesseract-ocr-rus
  libqrencode-dev libpng-dev libzbar-dev liboath-dev
  libxlsxwriter-dev libzip-dev libexpat1-dev libfreexl-dev libutf8proc-dev
  postgresql"

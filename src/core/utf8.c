@@ -68,3 +68,31 @@ size_t utf8_copy(char *dst, size_t size, const char *src, size_t len)
 	dst[len] = '\0';
 	return len;
 }
+
+/* Latin letters and the Cyrillic ones printed the same. */
+static const struct {
+	char latin;
+	uint32_t cyrillic;
+} twins[] = {
+	{'A', 0x410}, {'B', 0x412}, {'C', 0x421}, {'E', 0x415}, {'H', 0x41D}, {'K', 0x41A}, {'M', 0x41C},
+	{'O', 0x41E}, {'P', 0x420}, {'T', 0x422}, {'X', 0x425}, {'Y', 0x423}, {'a', 0x430}, {'c', 0x441},
+	{'e', 0x435}, {'o', 0x43E}, {'p', 0x440}, {'x', 0x445}, {'y', 0x443},
+};
+
+uint32_t utf8_cyrillic_twin(uint32_t latin)
+{
+	for (size_t i = 0; i < sizeof twins / sizeof twins[0]; i++)
+		if ((uint32_t)(unsigned char)twins[i].latin == latin)
+			return twins[i].cyrillic;
+	return 0;
+}
+
+bool utf8_cyrillic_only(uint32_t cp)
+{
+	if (!utf8_is_cyrillic(cp))
+		return false;
+	for (size_t i = 0; i < sizeof twins / sizeof twins[0]; i++)
+		if (twins[i].cyrillic == cp)
+			return false;
+	return true;
+}

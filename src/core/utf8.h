@@ -29,4 +29,15 @@ static inline bool utf8_is_ascii_alnum(uint32_t cp)
 	return (cp >= '0' && cp <= '9') || (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z');
 }
 
+/* A Cyrillic letter (U+0400..U+04FF). */
+static inline bool utf8_is_cyrillic(uint32_t cp)
+{
+	return cp >= 0x400 && cp <= 0x4FF;
+}
+
+/* The Cyrillic letter a Latin one looks like (A -> А, c -> с, ...), or 0. */
+uint32_t utf8_cyrillic_twin(uint32_t latin);
+/* A Cyrillic letter no Latin letter looks like (Б Д И Л Ы ...). */
+bool utf8_cyrillic_only(uint32_t cp);
+
 #endif

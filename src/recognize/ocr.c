@@ -25,8 +25,8 @@
 #include "recognize/ocr_ink.h"
 #include "recognize/ocr_orient.h"
 #include "recognize/ocr_reread.h"
+#include "core/utf8.h"
 
-#define OCR_LANG "chi_sim"
 #define OCR_WORK_DPI_MIN 200.0f	/* pages are read at their scan resolution, at least this */
 #define OCR_WORK_DPI_MAX 200.0f	/* and at most this. Grey: 16 generated 300 dpi grey scans (dev2-scan 12,
 				 * dev-scan 4) read 263 -> 262 of 304 core fields at 200 instead of 300 (all
@@ -734,15 +734,23 @@ static enum kerr second_pass(TessBaseAPI *api, ETEXT_DESC *mon, const int64_t *d
 
 /* Tesseract handles one document's pages share (ocr.h): loading chi_sim
  * costs about 0.1 s of CPU, eng about 0.05 s, each time. */
+enum engine_kind {
+	ENGINE_READ,	/* chi_sim: orientation and reading */
+	ENGINE_NUMBERS,	/* eng: numbers read again (third pass), loaded when first needed */
+	ENGINE_NAMES,	/* rus+eng: foreign firms' names read again (third pass), loaded when first needed */
+	ENGINE_KINDS
+};
+
+static const char *const engine_langs[ENGINE_KINDS] = {"chi_sim", "eng", "rus+eng"};
+
 struct rec_ocr_engines {
-	TessBaseAPI *read;	/* chi_sim: orientation and reading */
-	TessBaseAPI *reread;	/* eng: numbers read again (third pass), loaded when first needed */
-	bool read_missing, reread_missing;	/* could not be loaded: not tried again */
+	TessBaseAPI *api[ENGINE_KINDS];
+	bool missing[ENGINE_KINDS];	/* could not be loaded: not tried again */
 	char codes[OCR_KNOWN_CODES][OCR_CODE_LEN + 1];	/* declaration numbers the pages' bar codes gave */
 	size_t n_codes;
 };
 
-static TessBaseAPI *engine(struct rec_ocr_engines *e, bool reread);
+static TessBaseAPI *engine(struct rec_ocr_engines *e, enum engine_kind kind);
 
 /* ---- third pass: numbers read again alone ----
  *
@@ -757,13 +765,14 @@ static TessBaseAPI *engine(struct rec_ocr_engines *e, bool reread);
  * the number (check digits, the bar code, arithmetic) have the last word.
  * Pages are read without this pass when eng is not installed. */
 
-#define OCR_REREAD_LANG "eng"	/* read alone, a code's Latin letters and digits read best with eng */
 #define OCR_REREAD_MAX_WORDS 48	/* words read again on one page, at most */
 #define OCR_REREAD_PAD_H 0.35f	/* white margin read around a word, in line heights: sideways */
 #define OCR_REREAD_PAD_V 0.15f	/* and above and below */
+#define OCR_NAME_PAD_H 0.8f	/* sideways around a name: the first pass's boxes may miss its first letter */
 #define OCR_REREAD_NUMBER_CHARS "0123456789.,-/:"	/* what a number read again may hold */
 #define OCR_REREAD_MAX_RUNS 8192	/* words of one page looked at */
 #define OCR_REREAD_CONF_CAP 0.85f	/* a character read again is at most this sure */
+#define OCR_REREAD_MIN_ADVANCE 0.1f	/* points between glyphs read again whose boxes overlap */
 
 /* The replacement glyphs' boxes: the new reading's left and right, the old
  * word's line; each ends where the next starts, as order_word keeps them. */
@@ -771,13 +780,18 @@ static void reread_boxes(struct ocr_reread *got, const struct rec_glyph *w)
 {
 	for (size_t i = 0; i < got->n; i++) {
 		got->g[i].y0 = w->y0, got->g[i].y1 = w->y1, got->g[i].size = w->size;
+		if (i > 0 && got->g[i].x0 <= got->g[i - 1].x0)	/* boxes overlapping: the reading's order kept */
+			got->g[i].x0 = got->g[i - 1].x0 + OCR_REREAD_MIN_ADVANCE;
+		if (got->g[i].x1 <= got->g[i].x0)
+			got->g[i].x1 = got->g[i].x0 + OCR_REREAD_MIN_ADVANCE;
 		if (i + 1 < got->n && got->g[i].x1 > got->g[i + 1].x0)
-			got->g[i].x1 = got->g[i + 1].x0 > got->g[i].x0 ? got->g[i + 1].x0 : got->g[i].x0 + 0.1f;
+			got->g[i].x1 = got->g[i + 1].x0 > got->g[i].x0 ? got->g[i + 1].x0 : got->g[i].x0 + OCR_REREAD_MIN_ADVANCE;
 	}
 }
 
-/* The symbols of the last reading (of a word cut out at x0 pixels) into got. */
-static void reread_symbols(TessBaseAPI *api, int x0, float px_to_pt, struct ocr_reread *got)
+/* The symbols of the last reading (of a word cut out at x0 pixels) into
+ * got; with spaces, a space before each word but the first. */
+static void reread_symbols(TessBaseAPI *api, int x0, float px_to_pt, bool spaces, struct ocr_reread *got)
 {
 	TessResultIterator *it = TessBaseAPIGetIterator(api);
 	if (!it)
@@ -786,12 +800,21 @@ static void reread_symbols(TessBaseAPI *api, int x0, float px_to_pt, struct ocr_
 	do {
 		char *text = TessResultIteratorGetUTF8Text(it, RIL_SYMBOL);
 		int l, t, rt, b;
-		if (text && text[0] && !text[1] && text[0] > ' ' && got->n < OCR_REREAD_MAX_CHARS &&
-			TessPageIteratorBoundingBox(pit, RIL_SYMBOL, &l, &t, &rt, &b))
+		uint32_t cp = 0;
+		int used = text ? utf8_next((const unsigned char *)text, &cp) : 0;
+		if (used > 0 && !text[used] && cp > ' ' && got->n + 1 < OCR_REREAD_MAX_CHARS &&
+			TessPageIteratorBoundingBox(pit, RIL_SYMBOL, &l, &t, &rt, &b)) {
+			float conf = fminf(OCR_REREAD_CONF_CAP, TessResultIteratorConfidence(it, RIL_SYMBOL) / 100.0f);
+			if (spaces && got->n && TessPageIteratorIsAtBeginningOf(pit, RIL_WORD)) {
+				float prev_x1 = got->g[got->n - 1].x1;
+				got->g[got->n++] = (struct rec_glyph){
+					.cp = ' ', .x0 = prev_x1, .x1 = (l + x0) * px_to_pt, .conf = conf,
+				};
+			}
 			got->g[got->n++] = (struct rec_glyph){
-				.cp = (uint32_t)(unsigned char)text[0], .x0 = (l + x0) * px_to_pt, .x1 = (rt + x0) * px_to_pt,
-				.conf = fminf(OCR_REREAD_CONF_CAP, TessResultIteratorConfidence(it, RIL_SYMBOL) / 100.0f),
+				.cp = cp, .x0 = (l + x0) * px_to_pt, .x1 = (rt + x0) * px_to_pt, .conf = conf,
 			};
+		}
 		if (text)
 			TessDeleteText(text);
 	} while (TessResultIteratorNext(it, RIL_SYMBOL));
@@ -799,19 +822,21 @@ static void reread_symbols(TessBaseAPI *api, int x0, float px_to_pt, struct ocr_
 }
 
 static enum kerr reread_one(TessBaseAPI *api, ETEXT_DESC *mon, const int64_t *deadline_ms, PIX *pix,
-	const struct ocr_word_run *box, const struct rec_glyph *w, float px_to_pt, struct ocr_reread *got)
+	const struct ocr_word_run *box, const struct rec_glyph *w, float px_to_pt, bool name, struct ocr_reread *got)
 {
 	got->n = 0;
 	float lh = (box->y1 - box->y0) / px_to_pt;
 	int W = pixGetWidth(pix), H = pixGetHeight(pix);
-	int x0 = (int)floorf(box->x0 / px_to_pt - OCR_REREAD_PAD_H * lh);
-	int x1 = (int)ceilf(box->x1 / px_to_pt + OCR_REREAD_PAD_H * lh);
+	float pad = name ? OCR_NAME_PAD_H : OCR_REREAD_PAD_H;
+	int x0 = (int)floorf(box->x0 / px_to_pt - pad * lh);
+	int x1 = (int)ceilf(box->x1 / px_to_pt + pad * lh);
 	int y0 = (int)floorf(box->y0 / px_to_pt - OCR_REREAD_PAD_V * lh);
 	int y1 = (int)ceilf(box->y1 / px_to_pt + OCR_REREAD_PAD_V * lh);
 	x0 = x0 < 0 ? 0 : x0, y0 = y0 < 0 ? 0 : y0, x1 = x1 > W ? W : x1, y1 = y1 > H ? H : y1;
 	if (x1 - x0 < OCR_MIN_SIDE / 4 || y1 - y0 < OCR_MIN_SIDE / 4)
 		return K_OK;
-	TessBaseAPISetVariable(api, "tessedit_char_whitelist", OCR_REREAD_NUMBER_CHARS);
+	if (!name)
+		TessBaseAPISetVariable(api, "tessedit_char_whitelist", OCR_REREAD_NUMBER_CHARS);
 	/* the word cut out: Tesseract then finds its threshold in the word alone */
 	BOX *clip = boxCreate(x0, y0, x1 - x0, y1 - y0);
 	PIX *word = clip ? pixClipRectangle(pix, clip, NULL) : NULL;
@@ -824,7 +849,7 @@ static enum kerr reread_one(TessBaseAPI *api, ETEXT_DESC *mon, const int64_t *de
 	pixDestroy(&word);
 	if (err != K_OK)
 		return err == K_RESOURCE_LIMIT ? err : K_OK;
-	reread_symbols(api, x0, px_to_pt, got);
+	reread_symbols(api, x0, px_to_pt, name, got);
 	reread_boxes(got, w);
 	return K_OK;
 }
@@ -848,12 +873,63 @@ static enum kerr third_pass(struct rec_ocr_engines *e, ETEXT_DESC *mon, const in
 		old->n = ocr_run_glyphs(out, w + k, m, old->g, OCR_REREAD_MAX_CHARS, &box);
 		bool digits;
 		if (ocr_reread_worthy(old->g, 0, old->n, &digits)) {
-			if (!api && !(api = engine(e, true)))
+			if (!api && !(api = engine(e, ENGINE_NUMBERS)))
 				break;	/* no eng: the page as the first two passes read it */
 			TessBaseAPISetPageSegMode(api, PSM_SINGLE_WORD);
 			(*words)++;
-			err = reread_one(api, mon, deadline_ms, pix, &box, old->g, r->px_to_pt, got);
+			err = reread_one(api, mon, deadline_ms, pix, &box, old->g, r->px_to_pt, false, got);
 			if (err == K_OK && ocr_reread_better(old->g, old->n, got) && !ocr_swap_in(out, w + k, m, got, &add, &n_add, &cap_add))
+				err = K_INTERNAL;
+		}
+		k += m;
+	}
+	if (api)
+		TessBaseAPIClear(api);
+	if (err == K_OK && n_add && !ocr_settle(out, &r->cap, add, n_add))
+		err = K_INTERNAL;
+	free(add);
+	free(w);
+	free(old);
+	free(got);
+	return err;
+}
+
+/* ---- third pass, names: a foreign firm's name in Cyrillic letters ----
+ * (ocr_reread.h): a run of words holding a quote and mostly Latin letters is
+ * read again alone, as one line, by rus+eng; the reading replaces it when it
+ * holds letters only Cyrillic has. Pages are read without it when rus is
+ * not installed. */
+
+#define OCR_NAMES_MAX 4	/* runs read again as names on one page, at most */
+
+static enum kerr names_pass(struct rec_ocr_engines *e, ETEXT_DESC *mon, const int64_t *deadline_ms, PIX *pix,
+	struct reader *r, int *names)
+{
+	TessBaseAPI *api = NULL;
+	*names = 0;
+	struct rec_page *out = r->out;
+	struct ocr_reread *got = malloc(sizeof *got);
+	struct ocr_reread *old = malloc(sizeof *old);
+	struct ocr_word_run *w = malloc(OCR_REREAD_MAX_RUNS * sizeof *w);
+	struct rec_glyph *add = NULL;
+	size_t n_add = 0, cap_add = 0;
+	enum kerr err = !got || !old || !w ? K_INTERNAL : K_OK;
+	size_t n = err == K_OK ? ocr_words(out, w, OCR_REREAD_MAX_RUNS) : 0;
+	for (size_t k = 0; k < n && err == K_OK && *names < OCR_NAMES_MAX;) {
+		size_t m = ocr_name_run(out, w, n, k);
+		if (!m) {
+			k++;
+			continue;
+		}
+		struct ocr_word_run box;
+		old->n = ocr_run_glyphs(out, w + k, m, old->g, OCR_REREAD_MAX_CHARS, &box);
+		if (ocr_name_worthy(old->g, old->n)) {
+			if (!api && !(api = engine(e, ENGINE_NAMES)))
+				break;	/* no rus: the page as the other passes read it */
+			TessBaseAPISetPageSegMode(api, PSM_SINGLE_LINE);
+			(*names)++;
+			err = reread_one(api, mon, deadline_ms, pix, &box, old->g, r->px_to_pt, true, got);
+			if (err == K_OK && ocr_name_cyrillic(got) && !ocr_swap_in(out, w + k, m, got, &add, &n_add, &cap_add))
 				err = K_INTERNAL;
 		}
 		k += m;
@@ -872,7 +948,7 @@ static enum kerr third_pass(struct rec_ocr_engines *e, ETEXT_DESC *mon, const in
 /* Milliseconds spent in each stage of one page (logged at level debug). */
 struct ocr_times {
 	int64_t image, orient, deskew, lines, init, read, pass2, pass3, codes;
-	int blocks, rereads;
+	int blocks, rereads, names;
 	float read_share;	/* of the page's area, what the first pass read */
 };
 
@@ -899,17 +975,15 @@ static void api_free(TessBaseAPI *api)
 	}
 }
 
-/* The engines' chi_sim handle (reread: eng's), loaded on first use; NULL
- * when it cannot be loaded (tried once). */
-static TessBaseAPI *engine(struct rec_ocr_engines *e, bool reread)
+/* The engines' handle of that kind, loaded on first use; NULL when it
+ * cannot be loaded (tried once). */
+static TessBaseAPI *engine(struct rec_ocr_engines *e, enum engine_kind kind)
 {
-	TessBaseAPI **api = reread ? &e->reread : &e->read;
-	bool *missing = reread ? &e->reread_missing : &e->read_missing;
-	if (!*api && !*missing) {
-		*api = new_api(reread ? OCR_REREAD_LANG : OCR_LANG);
-		*missing = !*api;
+	if (!e->api[kind] && !e->missing[kind]) {
+		e->api[kind] = new_api(engine_langs[kind]);
+		e->missing[kind] = !e->api[kind];
 	}
-	return *api;
+	return e->api[kind];
 }
 
 struct rec_ocr_engines *rec_ocr_engines_new(void)
@@ -921,8 +995,8 @@ void rec_ocr_engines_free(struct rec_ocr_engines *e)
 {
 	if (!e)
 		return;
-	api_free(e->read);
-	api_free(e->reread);
+	for (int k = 0; k < ENGINE_KINDS; k++)
+		api_free(e->api[k]);
 	free(e);
 }
 
@@ -1079,6 +1153,8 @@ static enum kerr later_passes(struct page_read *pr)
 	pr->tm.pass2 = t1 - t;
 	if (err == K_OK && pr->r.readable >= OCR_MIN_READABLE)
 		err = third_pass(pr->engines, pr->mon, &pr->deadline_ms, pr->clean, &pr->r, &pr->tm.rereads);
+	if (err == K_OK && pr->r.readable >= OCR_MIN_READABLE)
+		err = names_pass(pr->engines, pr->mon, &pr->deadline_ms, pr->clean, &pr->r, &pr->tm.names);
 	pr->tm.pass3 = rec_now_ms() - t1;
 	return err;
 }
@@ -1174,9 +1250,9 @@ static void log_page(const struct rec_raster *img, const struct page_read *pr, c
 		img->width, img->height, img->dpi, img->scan_dpi, pr->dpi, out->rotation, pr->angle, out->n_glyphs, out->n_rules,
 		pr->r.readable, pr->r.words, pr->r.words ? pr->r.word_conf_sum / (float)pr->r.words : 0.0f, kerr_code(err));
 	log_debug("msg=ocr_timing image_ms=%lld orient_ms=%lld deskew_ms=%lld lines_ms=%lld init_ms=%lld read_ms=%lld read_share=%.2f pass2_ms=%lld "
-		"pass2_blocks=%d pass3_ms=%lld rereads=%d codes_ms=%lld", (long long)tm->image, (long long)tm->orient, (long long)tm->deskew,
-		(long long)tm->lines, (long long)tm->init, (long long)tm->read, tm->read_share, (long long)tm->pass2, tm->blocks, (long long)tm->pass3,
-		tm->rereads, (long long)tm->codes);
+		"pass2_blocks=%d pass3_ms=%lld rereads=%d names=%d codes_ms=%lld", (long long)tm->image, (long long)tm->orient,
+		(long long)tm->deskew, (long long)tm->lines, (long long)tm->init, (long long)tm->read, tm->read_share,
+		(long long)tm->pass2, tm->blocks, (long long)tm->pass3, tm->rereads, tm->names, (long long)tm->codes);
 }
 
 enum kerr rec_ocr_page_with(struct rec_ocr_engines *engines, const struct rec_raster *img, int64_t deadline_ms,
@@ -1219,7 +1295,7 @@ enum kerr rec_ocr_page_with(struct rec_ocr_engines *engines, const struct rec_ra
 	TessMonitorSetCancelThis(pr->mon, &pr->deadline_ms);
 	pr->tm.image = rec_now_ms() - t;
 	t = rec_now_ms();
-	pr->api = engine(engines, false);
+	pr->api = engine(engines, ENGINE_READ);
 	pr->tm.init = rec_now_ms() - t;
 	if (!pr->api)
 		goto out;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/utf8.h"
 #include "recognize/ocr_fix.h"
 #include "recognize/ocr_reread.h"
 
@@ -111,8 +112,8 @@ static int by_line_then_x(const void *pa, const void *pb)
 	return a->x0 < b->x0 ? -1 : a->x0 > b->x0;
 }
 
-/* The page's words of ASCII only, in reading order. */
-size_t ocr_ascii_words(const struct rec_page *out, struct ocr_word_run *w, size_t max)
+/* The page's words (of ASCII only when ascii), in reading order. */
+static size_t page_words(const struct rec_page *out, struct ocr_word_run *w, size_t max, bool ascii_only)
 {
 	size_t n = 0, i = 0;
 	const struct rec_glyph *g = out->glyphs;
@@ -123,7 +124,7 @@ size_t ocr_ascii_words(const struct rec_page *out, struct ocr_word_run *w, size_
 		 * glyph starts left of it (a word of another pass) */
 		for (; e < out->n_glyphs && g[e].cp != ' ' && g[e].y0 == g[i].y0 && (e == i || g[e].x0 >= g[e - 1].x0); e++)
 			ascii = ascii && g[e].cp < 0x80;
-		if (e > i && ascii)
+		if (e > i && (ascii || !ascii_only))
 			w[n++] = (struct ocr_word_run){i, e, g[i].x0, g[e - 1].x1, g[i].y0, g[i].y1};
 		i = e > i ? e : i + 1;
 	}
@@ -131,18 +132,110 @@ size_t ocr_ascii_words(const struct rec_page *out, struct ocr_word_run *w, size_
 	return n;
 }
 
-/* The words from w[k] on that run together (a number cut in two by junk,
- * read in two pieces): how many. */
-size_t ocr_run_length(const struct ocr_word_run *w, size_t n, size_t k)
+size_t ocr_ascii_words(const struct rec_page *out, struct ocr_word_run *w, size_t max)
+{
+	return page_words(out, w, max, true);
+}
+
+size_t ocr_words(const struct rec_page *out, struct ocr_word_run *w, size_t max)
+{
+	return page_words(out, w, max, false);
+}
+
+/* The words from w[k] on one line with gaps under join line heights. */
+static size_t run_length(const struct ocr_word_run *w, size_t n, size_t k, float join)
 {
 	size_t e = k + 1;
 	float h = w[k].y1 - w[k].y0, x1 = w[k].x1;
 	while (e < n && by_line_then_x(&w[e - 1], &w[e]) < 0 && fabsf((w[e].y0 + w[e].y1) / 2 - (w[k].y0 + w[k].y1) / 2) <
-		OCR_REREAD_SAME_LINE * h && w[e].x0 - x1 < OCR_REREAD_JOIN * h) {
+		OCR_REREAD_SAME_LINE * h && w[e].x0 - x1 < join * h) {
 		x1 = fmaxf(x1, w[e].x1);
 		e++;
 	}
 	return e - k;
+}
+
+size_t ocr_run_length(const struct ocr_word_run *w, size_t n, size_t k)
+{
+	return run_length(w, n, k, OCR_REREAD_JOIN);
+}
+
+/* A word that may be part of a foreign firm's name: a Latin letter or a
+ * quote in it and at most one ideograph (junk: "6WU山"), or, inside a name,
+ * one ideograph alone (junk: 山). */
+static bool name_word(const struct rec_page *out, const struct ocr_word_run *w, bool inside)
+{
+	size_t han = 0, latin = 0;
+	for (size_t i = w->a; i < w->b; i++) {
+		uint32_t cp = out->glyphs[i].cp;
+		han += cp >= 0x3400 && cp <= 0x9FFF;
+		latin += (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z') || cp == '"' || cp == 0x201C || cp == 0x201D;
+	}
+	return han <= 1 && (latin > 0 || (inside && w->b - w->a == 1));
+}
+
+size_t ocr_name_run(const struct rec_page *out, const struct ocr_word_run *w, size_t n, size_t k)
+{
+	if (!name_word(out, &w[k], false))
+		return 0;
+	size_t e = k + 1;
+	float h = w[k].y1 - w[k].y0, x1 = w[k].x1;
+	while (e < n && name_word(out, &w[e], true) && fabsf((w[e].y0 + w[e].y1) / 2 - (w[k].y0 + w[k].y1) / 2) <
+		OCR_NAME_SAME_LINE * h && w[e].x0 >= w[e - 1].x0 && w[e].x0 - x1 < OCR_NAME_JOIN * h) {
+		x1 = fmaxf(x1, w[e].x1);
+		e++;
+	}
+	return e - k;
+}
+
+/* ---- a foreign firm's name in Cyrillic letters ---- */
+
+static bool is_quote(uint32_t cp)
+{
+	return cp == '"' || cp == 0x201C || cp == 0x201D || cp == 0x201E || cp == 0xAB || cp == 0xBB;
+}
+
+static bool is_ascii_letter(uint32_t cp)
+{
+	return (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z');
+}
+
+bool ocr_name_worthy(const struct rec_glyph *g, size_t n)
+{
+	size_t letters = 0, han = 0, quotes = 0, marks = 0;
+	for (size_t i = 0; i < n; i++) {
+		uint32_t cp = g[i].cp;
+		if (cp == ' ')
+			continue;
+		letters += is_ascii_letter(cp);
+		quotes += is_quote(cp);
+		han += cp >= 0x3400 && cp <= 0x9FFF;
+		marks += !is_ascii_letter(cp) && !is_quote(cp);
+	}
+	return quotes > 0 && letters >= OCR_NAME_MIN_LETTERS && han <= OCR_NAME_MAX_HAN &&
+		marks * OCR_NAME_LETTER_SHARE <= letters;
+}
+
+bool ocr_name_cyrillic(const struct ocr_reread *got)
+{
+	size_t letters = 0, only = 0, other = 0;
+	float sum = 0.0f;
+	for (size_t i = 0; i < got->n; i++) {
+		uint32_t cp = got->g[i].cp;
+		/* Latin look-alikes count as the Cyrillic letters they will be
+		 * taken for (the English model read "OcOO"); marks are not counted */
+		bool letter = utf8_is_cyrillic(cp) || utf8_cyrillic_twin(cp);
+		bool junk = !letter && ((cp >= '0' && cp <= '9') || is_ascii_letter(cp) || cp >= 0x3400);
+		if (!letter && !junk)
+			continue;
+		sum += got->g[i].conf;
+		letters += letter;
+		only += utf8_cyrillic_only(cp);
+		other += junk;
+	}
+	size_t n = letters + other;
+	return n && only >= OCR_NAME_MIN_CYRILLIC_ONLY && only * OCR_NAME_CYRILLIC_SHARE >= letters &&
+		other * OCR_NAME_LETTER_SHARE <= letters && sum / (float)n >= OCR_NAME_MIN_CONF;
 }
 
 /* The glyphs of words w[0..m) in reading order into buf (at most cap); the box in *box. */

@@ -50,6 +50,39 @@ size_t ocr_ascii_words(const struct rec_page *out, struct ocr_word_run *w, size_
  * fifth of its height between them (a number read in two pieces). */
 size_t ocr_run_length(const struct ocr_word_run *w, size_t n, size_t k);
 
+/* ---- a foreign firm's name in Cyrillic letters, read again with rus ----
+ * chi_sim reads ОсОО "БИШКЕК ТРЕЙД" as Latin look-alikes and junk
+ * ("OcOO"6WU山 KEK TPEJA""). A run of words holding a quote and mostly Latin
+ * letters is read again by Tesseract's Russian model; the reading replaces
+ * it when it holds letters only Cyrillic has. */
+#define OCR_NAME_JOIN 1.2f	/* words of one name: less than this many line heights apart */
+#define OCR_NAME_SAME_LINE 0.5f	/* ... their middles less than this many line heights apart */
+#define OCR_NAME_MIN_LETTERS 6	/* Latin letters the first reading holds at least */
+#define OCR_NAME_MAX_HAN 2	/* ideographs it may hold (junk: 山) */
+#define OCR_NAME_LETTER_SHARE 3	/* other characters than letters and quotes: at most a third as many */
+#define OCR_NAME_MIN_CYRILLIC_ONLY 2	/* letters of the second reading no Latin letter looks like */
+#define OCR_NAME_CYRILLIC_SHARE 8	/* ... at least an eighth of its Cyrillic letters and look-alikes */
+#define OCR_NAME_MIN_CONF 0.6f	/* its mean confidence */
+
+/* The page's words of any script, in reading order. */
+size_t ocr_words(const struct rec_page *out, struct ocr_word_run *w, size_t max);
+
+/* How many words of out from w[k] on are one name: each holding a Latin
+ * letter or a quote and at most one ideograph, on one line, less than
+ * OCR_NAME_JOIN line heights apart; 0 when w[k] is no such word. */
+size_t ocr_name_run(const struct rec_page *out, const struct ocr_word_run *w, size_t n, size_t k);
+
+/* The first reading of a run, g[0, n), is worth reading again as a name: a
+ * quote, OCR_NAME_MIN_LETTERS Latin letters or more, few ideographs and
+ * marks. */
+bool ocr_name_worthy(const struct rec_glyph *g, size_t n);
+
+/* The second reading is a name in Cyrillic letters: letters only Cyrillic
+ * has (two or more, an eighth of its Cyrillic letters and Latin look-alikes),
+ * few digits, other Latin letters or ideographs, read with
+ * OCR_NAME_MIN_CONF on average. */
+bool ocr_name_cyrillic(const struct ocr_reread *got);
+
 /* The glyphs of words w[0, m) in reading order into buf (at most cap); their
  * joint box into *box. Returns how many. */
 size_t ocr_run_glyphs(const struct rec_page *out, const struct ocr_word_run *w, size_t m, struct rec_glyph *buf,

@@ -190,6 +190,8 @@ static const char *misread_form(const uint32_t *v, size_t n, bool quote_next)
 {
 	if (n < FORM_MIN_LETTERS || (!quote_next && !misread_tell(v, n)))
 		return NULL;
+	if (n == FORM_LEN + 1 && v[1] == 'c')
+		return NULL;	/* Kyrgyz ОсОО read in Latin look-alikes: no OOO */
 	for (size_t k = 0; k < N_LEGAL_FORMS; k++)
 		if (form_distance(v, n, legal_forms[k]) == 0)
 			return misread_tell(v, n) ? legal_forms[k] : NULL;	/* TO0; TOO is right as read */
@@ -271,6 +273,29 @@ static size_t close_quote(uint32_t *v, size_t n)
 	return n;
 }
 
+#define CYRILLIC_NAME_MIN_ONLY 2	/* letters only Cyrillic has that make a name Cyrillic */
+
+/* A name in Cyrillic letters (two or more that no Latin letter looks
+ * like) with Latin look-alikes in it (the Russian model read "OOO" in
+ * ОсОО "БИШКЕК…" with the English one): those made Cyrillic. */
+static void cyrillic_twins(uint32_t *v, size_t n)
+{
+	size_t only = 0;
+	for (size_t i = 0; i < n; i++)
+		only += utf8_cyrillic_only(v[i]);
+	if (only < CYRILLIC_NAME_MIN_ONLY)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		uint32_t twin = utf8_cyrillic_twin(v[i]);
+		if (twin)
+			v[i] = twin;
+	}
+	/* Kazakh ТОО with its Т read Г (a form no firm has) */
+	static const uint32_t read_as[] = {0x413, 0x41E, 0x41E}, form[] = {0x422, 0x41E, 0x41E};
+	if (n > FORM_LEN && memcmp(v, read_as, sizeof read_as) == 0 && (is_space(v[FORM_LEN]) || opens_quote(v[FORM_LEN])))
+		memcpy(v, form, sizeof form);
+}
+
 /* Typographic double quotes, which chi_sim reads for the straight ones. */
 static uint32_t straight_quote(uint32_t cp)
 {
@@ -280,8 +305,13 @@ static uint32_t straight_quote(uint32_t cp)
 /* A foreign firm's name: marks and lone specks off both ends; a legal form
  * glued to the name's opening quote (TOO"KARAGANDA) given its space back, a
  * misread one put right (TO0 "…"), and the quotes made straight. */
-static char *trim_firm(const struct cps *t)
+static char *trim_firm(const struct cps *read)
 {
+	struct cps clean, *t = &clean;	/* without specks read as a grave or acute accent */
+	clean.n = 0;
+	for (size_t i = 0; i < read->n; i++)
+		if (read->v[i] != '`' && read->v[i] != 0xB4)
+			clean.v[clean.n++] = read->v[i];
 	size_t han = 0;
 	for (size_t i = 0; i < t->n; i++)
 		han += utf8_is_han(t->v[i]);
@@ -328,7 +358,8 @@ static char *trim_firm(const struct cps *t)
 	n = part_trailing_form(v, n);
 	trailing_form_misread(v, n);
 	n = close_quote(v, n);
-	if (n == t->n && memcmp(v, t->v, n * sizeof v[0]) == 0)
+	cyrillic_twins(v, n);
+	if (n == read->n && memcmp(v, read->v, n * sizeof v[0]) == 0)
 		return NULL;
 	return encode(v, n);
 }

@@ -13,6 +13,8 @@
 
 #include <cmocka.h>
 
+#include "core/utf8.h"
+
 #include "recognize/ocr_fix.h"
 #include "recognize/ocr_reread.h"
 #ifdef KOUAN_OCR
@@ -486,6 +488,56 @@ static void test_reread_runs_and_swap(void **state)
 	free(p.glyphs);
 }
 
+/* A reading of UTF-8 text, spaces as glyphs. */
+static void reading_utf8(struct ocr_reread *r, const char *text, float conf)
+{
+	r->n = 0;
+	for (const char *c = text; *c && r->n < OCR_REREAD_MAX_CHARS; r->n++) {
+		uint32_t cp;
+		c += utf8_get(c, &cp);
+		r->g[r->n] = (struct rec_glyph){.cp = cp, .x0 = 5.0f * (float)r->n, .x1 = 5.0f * (float)r->n + 5, .conf = conf};
+	}
+}
+
+/* A foreign firm's name read as Latin look-alikes is read again (a quote,
+ * Latin letters, words a space apart are one name); a reading with letters
+ * only Cyrillic has replaces it, one of look-alikes only or unsure does not. */
+static void test_name_reread(void **state)
+{
+	(void)state;
+	struct rec_page p = {0};
+	p.glyphs = calloc(64, sizeof *p.glyphs);
+	assert_non_null(p.glyphs);
+	line_of(&p, "OcOO \"6WUKEK TPEJA\"", 20, 100, 3, 0.5f);
+	line_of(&p, "12345 67890", 20, 200, 3, 0.9f);
+	struct ocr_word_run w[16];
+	size_t n = ocr_words(&p, w, 16);
+	assert_int_equal(n, 5);
+	assert_int_equal(ocr_name_run(&p, w, n, 0), 3);
+	struct rec_glyph buf[64];
+	struct ocr_word_run box;
+	size_t ng = ocr_run_glyphs(&p, w, 3, buf, 64, &box);
+	assert_true(ocr_name_worthy(buf, ng));
+	assert_int_equal(ocr_name_run(&p, w, n, 3), 0);	/* no letter, no quote */
+	ng = ocr_run_glyphs(&p, w + 3, 2, buf, 64, &box);
+	assert_false(ocr_name_worthy(buf, ng));
+	struct ocr_reread *got = malloc(sizeof *got);
+	assert_non_null(got);
+	reading_utf8(got, "ОсОО \"БИШКЕК ТРЕЙД\"", 0.8f);
+	assert_true(ocr_name_cyrillic(got));
+	reading_utf8(got, "ТОО \"АЛМАТЫ СНАБ\"", 0.8f);
+	assert_true(ocr_name_cyrillic(got));
+	reading_utf8(got, ": OcOO \"БИШКЕК ТРЕЙД\"", 0.8f);	/* its form read by the English model */
+	assert_true(ocr_name_cyrillic(got));
+	reading_utf8(got, "ТОО \"КАРАСАНОА МОТОРС\"", 0.8f);	/* a Latin name: look-alikes only */
+	assert_false(ocr_name_cyrillic(got));
+	reading_utf8(got, "ОсОО \"БИШКЕК ТРЕЙД\"", 0.3f);
+	assert_false(ocr_name_cyrillic(got));
+	reading_utf8(got, "ОсОО \"Б1Ш2Е3 456\"", 0.8f);	/* more digits than letters allow */
+	assert_false(ocr_name_cyrillic(got));
+	free(got);
+	free(p.glyphs);
+}
 
 #ifdef KOUAN_OCR
 /* Deadlines are on the recognizer's clock, the thread's CPU time. */
@@ -1064,6 +1116,7 @@ int main(void)
 		cmocka_unit_test(test_reread_worthy),
 		cmocka_unit_test(test_reread_better),
 		cmocka_unit_test(test_reread_runs_and_swap),
+		cmocka_unit_test(test_name_reread),
 		cmocka_unit_test(test_vin_exact),
 		cmocka_unit_test(test_vin_lookalikes),
 		cmocka_unit_test(test_vin_borders),

@@ -106,6 +106,7 @@ static void test_trim_ends(void **state)
 	trims_to("0 SILK ROAD LOGISTICS LLC", OCR_TRIM_FIRM, "SILK ROAD LOGISTICS LLC");
 	trims_to(", TOO\"KARAGANDA MOTORS\"", OCR_TRIM_FIRM, "TOO \"KARAGANDA MOTORS\"");
 	trims_to("ТОО \"АЛМАТЫ СНАБ\"", OCR_TRIM_FIRM, "(unchanged)");
+	trims_to("ОсОО`\"БИШКЕК ТРЕЙД\"", OCR_TRIM_FIRM, "ОсОО \"БИШКЕК ТРЕЙД\"");
 	trims_to("ALTYN CO.", OCR_TRIM_FIRM, "(unchanged)");
 	trims_to("TOO \"KARAGANDA MOTORS”", OCR_TRIM_FIRM, "TOO \"KARAGANDA MOTORS\"");
 	trims_to("TO0O\"KARAGANDA MOTORS\"", OCR_TRIM_FIRM, "TOO \"KARAGANDA MOTORS\"");
@@ -115,6 +116,9 @@ static void test_trim_ends(void **state)
 	trims_to("TOP TRADE LLC", OCR_TRIM_FIRM, "(unchanged)");	/* a name's word: no quote, no tell */
 	trims_to("TRP \"TRADE\" LLC", OCR_TRIM_FIRM, "(unchanged)");	/* two letters off any form */
 	trims_to("OOO \"VOSTOK\"", OCR_TRIM_FIRM, "(unchanged)");
+	trims_to("OcOO \"6WUKEK\"", OCR_TRIM_FIRM, "(unchanged)");
+	trims_to("TOO \"АЛМАТЫ CHAБ\"", OCR_TRIM_FIRM, "ТОО \"АЛМАТЫ СНАБ\"");	/* Latin look-alikes made Cyrillic */
+	trims_to("ГОО \"АЛМАТЫ СНАБ\"", OCR_TRIM_FIRM, "ТОО \"АЛМАТЫ СНАБ\"");
 	trims_to("SILK ROAD LOGISTICSLLC", OCR_TRIM_FIRM, "SILK ROAD LOGISTICS LLC");
 	trims_to("ASIA LTD.", OCR_TRIM_FIRM, "(unchanged)");
 	trims_to("SILK ROAD LOGISTICS ELC", OCR_TRIM_FIRM, "SILK ROAD LOGISTICS LLC");
