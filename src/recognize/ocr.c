@@ -854,45 +854,41 @@ static enum kerr reread_one(TessBaseAPI *api, ETEXT_DESC *mon, const int64_t *de
 	return K_OK;
 }
 
-static enum kerr third_pass(struct rec_ocr_engines *e, ETEXT_DESC *mon, const int64_t *deadline_ms, PIX *pix,
-	struct reader *r, int *words)
+/* What one kind of reading again looks for and keeps (ocr_reread.h). */
+struct reread_kind {
+	enum engine_kind engine;
+	TessPageSegMode psm;
+	bool name;	/* a name: read as a line, with its spaces, no whitelist */
+	int max;	/* runs read again on one page, at most */
+	size_t (*words)(const struct rec_page *out, struct ocr_word_run *w, size_t max);
+	/* the run of words from w[k] on: how many (0: w[k] starts none) */
+	size_t (*run)(const struct rec_page *out, const struct ocr_word_run *w, size_t n, size_t k);
+	bool (*worthy)(const struct rec_glyph *g, size_t n);
+	bool (*better)(const struct rec_glyph *old, size_t n_old, struct ocr_reread *got);
+};
+
+static size_t number_run(const struct rec_page *out, const struct ocr_word_run *w, size_t n, size_t k)
 {
-	TessBaseAPI *api = NULL;
-	*words = 0;
-	struct rec_page *out = r->out;
-	struct ocr_reread *got = malloc(sizeof *got);
-	struct ocr_reread *old = malloc(sizeof *old);
-	struct ocr_word_run *w = malloc(OCR_REREAD_MAX_RUNS * sizeof *w);
-	struct rec_glyph *add = NULL;
-	size_t n_add = 0, cap_add = 0;
-	enum kerr err = !got || !old || !w ? K_INTERNAL : K_OK;
-	size_t n = err == K_OK ? ocr_ascii_words(out, w, OCR_REREAD_MAX_RUNS) : 0;
-	for (size_t k = 0; k < n && err == K_OK && *words < OCR_REREAD_MAX_WORDS;) {
-		size_t m = ocr_run_length(w, n, k);
-		struct ocr_word_run box;
-		old->n = ocr_run_glyphs(out, w + k, m, old->g, OCR_REREAD_MAX_CHARS, &box);
-		bool digits;
-		if (ocr_reread_worthy(old->g, 0, old->n, &digits)) {
-			if (!api && !(api = engine(e, ENGINE_NUMBERS)))
-				break;	/* no eng: the page as the first two passes read it */
-			TessBaseAPISetPageSegMode(api, PSM_SINGLE_WORD);
-			(*words)++;
-			err = reread_one(api, mon, deadline_ms, pix, &box, old->g, r->px_to_pt, false, got);
-			if (err == K_OK && ocr_reread_better(old->g, old->n, got) && !ocr_swap_in(out, w + k, m, got, &add, &n_add, &cap_add))
-				err = K_INTERNAL;
-		}
-		k += m;
-	}
-	if (api)
-		TessBaseAPIClear(api);
-	if (err == K_OK && n_add && !ocr_settle(out, &r->cap, add, n_add))
-		err = K_INTERNAL;
-	free(add);
-	free(w);
-	free(old);
-	free(got);
-	return err;
+	(void)out;
+	return ocr_run_length(w, n, k);
 }
+
+static bool number_worthy(const struct rec_glyph *g, size_t n)
+{
+	bool digits;
+	return ocr_reread_worthy(g, 0, n, &digits);
+}
+
+static bool name_better(const struct rec_glyph *old, size_t n_old, struct ocr_reread *got)
+{
+	(void)old, (void)n_old;
+	return ocr_name_cyrillic(got);
+}
+
+static const struct reread_kind numbers_again = {
+	ENGINE_NUMBERS, PSM_SINGLE_WORD, false, OCR_REREAD_MAX_WORDS, ocr_ascii_words, number_run, number_worthy,
+	ocr_reread_better,
+};
 
 /* ---- third pass, names: a foreign firm's name in Cyrillic letters ----
  * (ocr_reread.h): a run of words holding a quote and mostly Latin letters is
@@ -902,11 +898,18 @@ static enum kerr third_pass(struct rec_ocr_engines *e, ETEXT_DESC *mon, const in
 
 #define OCR_NAMES_MAX 4	/* runs read again as names on one page, at most */
 
-static enum kerr names_pass(struct rec_ocr_engines *e, ETEXT_DESC *mon, const int64_t *deadline_ms, PIX *pix,
-	struct reader *r, int *names)
+static const struct reread_kind names_again = {
+	ENGINE_NAMES, PSM_SINGLE_LINE, true, OCR_NAMES_MAX, ocr_words, ocr_name_run, ocr_name_worthy, name_better,
+};
+
+/* The page's runs of that kind read again alone, the better readings put
+ * in place of the first; *count gets how many were read. Without the
+ * kind's engine the page stays as the earlier passes read it. */
+static enum kerr read_again(struct rec_ocr_engines *e, const struct reread_kind *kind, ETEXT_DESC *mon,
+	const int64_t *deadline_ms, PIX *pix, struct reader *r, int *count)
 {
 	TessBaseAPI *api = NULL;
-	*names = 0;
+	*count = 0;
 	struct rec_page *out = r->out;
 	struct ocr_reread *got = malloc(sizeof *got);
 	struct ocr_reread *old = malloc(sizeof *old);
@@ -914,22 +917,23 @@ static enum kerr names_pass(struct rec_ocr_engines *e, ETEXT_DESC *mon, const in
 	struct rec_glyph *add = NULL;
 	size_t n_add = 0, cap_add = 0;
 	enum kerr err = !got || !old || !w ? K_INTERNAL : K_OK;
-	size_t n = err == K_OK ? ocr_words(out, w, OCR_REREAD_MAX_RUNS) : 0;
-	for (size_t k = 0; k < n && err == K_OK && *names < OCR_NAMES_MAX;) {
-		size_t m = ocr_name_run(out, w, n, k);
+	size_t n = err == K_OK ? kind->words(out, w, OCR_REREAD_MAX_RUNS) : 0;
+	for (size_t k = 0; k < n && err == K_OK && *count < kind->max;) {
+		size_t m = kind->run(out, w, n, k);
 		if (!m) {
 			k++;
 			continue;
 		}
 		struct ocr_word_run box;
 		old->n = ocr_run_glyphs(out, w + k, m, old->g, OCR_REREAD_MAX_CHARS, &box);
-		if (ocr_name_worthy(old->g, old->n)) {
-			if (!api && !(api = engine(e, ENGINE_NAMES)))
-				break;	/* no rus: the page as the other passes read it */
-			TessBaseAPISetPageSegMode(api, PSM_SINGLE_LINE);
-			(*names)++;
-			err = reread_one(api, mon, deadline_ms, pix, &box, old->g, r->px_to_pt, true, got);
-			if (err == K_OK && ocr_name_cyrillic(got) && !ocr_swap_in(out, w + k, m, got, &add, &n_add, &cap_add))
+		if (kind->worthy(old->g, old->n)) {
+			if (!api && !(api = engine(e, kind->engine)))
+				break;
+			TessBaseAPISetPageSegMode(api, kind->psm);
+			(*count)++;
+			err = reread_one(api, mon, deadline_ms, pix, &box, old->g, r->px_to_pt, kind->name, got);
+			if (err == K_OK && kind->better(old->g, old->n, got) && !ocr_swap_in(out, w + k, m, got, &add, &n_add,
+				&cap_add))
 				err = K_INTERNAL;
 		}
 		k += m;
@@ -1152,9 +1156,9 @@ static enum kerr later_passes(struct page_read *pr)
 	int64_t t1 = rec_now_ms();
 	pr->tm.pass2 = t1 - t;
 	if (err == K_OK && pr->r.readable >= OCR_MIN_READABLE)
-		err = third_pass(pr->engines, pr->mon, &pr->deadline_ms, pr->clean, &pr->r, &pr->tm.rereads);
+		err = read_again(pr->engines, &numbers_again, pr->mon, &pr->deadline_ms, pr->clean, &pr->r, &pr->tm.rereads);
 	if (err == K_OK && pr->r.readable >= OCR_MIN_READABLE)
-		err = names_pass(pr->engines, pr->mon, &pr->deadline_ms, pr->clean, &pr->r, &pr->tm.names);
+		err = read_again(pr->engines, &names_again, pr->mon, &pr->deadline_ms, pr->clean, &pr->r, &pr->tm.names);
 	pr->tm.pass3 = rec_now_ms() - t1;
 	return err;
 }
