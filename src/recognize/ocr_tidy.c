@@ -442,6 +442,35 @@ static void drop_trailing_marks(struct cps *t)
 		t->n = e;
 }
 
+/* Issue 13: a speck read as one ideograph before the marks ("和 N/M"):
+ * where the marks start after it, else i. */
+static size_t past_speck_before_marks(const struct cps *t, size_t i)
+{
+	size_t m = i + 1;
+	while (m < t->n && is_space(t->v[m]))
+		m++;
+	size_t e = m;
+	while (e < t->n && t->v[e] > ' ' && t->v[e] < 0x80)
+		e++;
+	return i < t->n && utf8_is_han(t->v[i]) && m > i + 1 && is_marks_misread(t->v + m, e - m) ? m : i;
+}
+
+/* Issue 13: specks at the start of a key's value, after its colon: the
+ * key's last character read again ("司机：机 杨伟娜"), or one ideograph that
+ * is no province before a plate ("车号：了豫B54109"). Where the value starts. */
+static size_t past_value_speck(const struct cps *t, size_t i, const struct cps *key)
+{
+	if (i + 1 < t->n && key->n && t->v[i] == key->v[key->n - 1] && is_space(t->v[i + 1])) {
+		for (i++; i < t->n && is_space(t->v[i]); i++)
+			;
+		return i;
+	}
+	if (i + 2 < t->n && utf8_is_han(t->v[i]) && !plate_is_province(t->v[i]) && plate_is_province(t->v[i + 1]) &&
+		is_upper(t->v[i + 2]))
+		return i + 1;
+	return i;
+}
+
 char *ocr_tidy_remarks(const char *text)
 {
 	struct cps t = decode(text), out = {0};
@@ -449,6 +478,7 @@ char *ocr_tidy_remarks(const char *text)
 	size_t i = leaked_label_end(&t);
 	while (i < t.n && (is_space(t.v[i]) || is_separator(t.v[i])))
 		i++;
+	i = past_speck_before_marks(&t, i);
 	size_t e = i;
 	while (e < t.n && t.v[e] > ' ' && t.v[e] < 0x80)
 		e++;
@@ -480,7 +510,7 @@ char *ocr_tidy_remarks(const char *text)
 		}
 		if (sep && j < t.n) {
 			cps_push(&out, 0xFF1A);	/* ： */
-			i = j;
+			i = past_value_speck(&t, j, &keys[k]);
 		}
 		if (k == TIDY_CONTAINER_KEY && out.n && out.v[out.n - 1] == 0xFF1A)
 			tidy_container_list(&t, &i, &out);
@@ -1265,13 +1295,14 @@ static long list_separator(const struct gap *gaps, size_t n)
 }
 
 /* Issue 13: a gap of one list holding one mark where that list's own gaps
- * agree on another ("782AVZ17;264RUA03,849OHX07挂,…"). */
+ * agree on another ("782AVZ17;264RUA03,849OHX07挂,…") or on spaces. */
 static bool odd_mark(const struct gap *gaps, size_t n, const struct gap *g)
 {
 	if (!g->one_list || g->nkey != 1)
 		return false;
 	long own = kind_separator(gaps, n, g->vins ? 1 : 0);
-	return own >= 0 && gaps[own].nkey == 1 && gaps[own].key[0] != g->key[0];
+	/* another mark, or one mark in a list parted by spaces alone ("…535409,LVVGH7PD7…") */
+	return own >= 0 && (gaps[own].nkey == 1 ? gaps[own].key[0] != g->key[0] : gaps[own].spaced);
 }
 
 char *ocr_tidy_list_separators(const char *text, const json_t *vins, const json_t *plates)

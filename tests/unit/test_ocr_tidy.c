@@ -27,6 +27,10 @@ static void test_remarks_keys_marks_and_label(void **state)
 	/* the item table's header run on into the remarks, stray marks before them */
 	check(ocr_tidy_remarks("NVM 车号 : 新A78313 新F8020挂 最终目产国 21, 各天国 各, ,"), "N/M 车号：新A78313 新F8020挂");
 	check(ocr_tidy_remarks("; N/M 车牌 : 680RSV07 商品名称及规格型号"), "N/M 车牌：680RSV07");
+	/* issue 13: specks read as ideographs before the marks and at a value's start */
+	check(ocr_tidy_remarks("和 N/M 承运车辆：157CFE13 司机：胡敏芳"), "N/M 承运车辆：157CFE13 司机：胡敏芳");
+	check(ocr_tidy_remarks("N/M 车号：了豫B54109 新A7223挂 司机：机 杨伟娜"), "N/M 车号：豫B54109 新A7223挂 司机：杨伟娜");
+	check(ocr_tidy_remarks("N/M 司机：张伟 电话：13812345678"), "N/M 司机：张伟 电话：13812345678");
 	/* issue 13: 项号 under them read as far as its 项, alone at their end; a word ending in 项 stays */
 	check(ocr_tidy_remarks("N/M 车牌：680RSV07 电话：14310557427 项"), "N/M 车牌：680RSV07 电话：14310557427");
 	check(ocr_tidy_remarks("N/M 新车出口 共3项"), "N/M 新车出口 共3项");
@@ -313,10 +317,10 @@ static void test_codes_vin_run(void **state)
 	check(ocr_tidy_codes("LVVMX3HB9SW222398LVVMX3HB59W22240", vins, plates), "LVVMX3HB9SW222398 LVVMX3HB59W22240");
 	/* a list read with spaces (joined for plates first): its spaces kept, a
 	 * full stop read for one of them the list's separator */
-	char *codes = ocr_tidy_codes("代号：LVVMX3HB9SW222398 LVVMX3HB5SW222401.LVVMX3HB9SW222398 LVVMX3HB5SW222401",
-		vins, plates);
-	check(ocr_tidy_list_separators(codes, vins, plates),
-		"代号：LVVMX3HB9SW222398 LVVMX3HB5SW222401 LVVMX3HB9SW222398 LVVMX3HB5SW222401");
+	char *codes = ocr_tidy_codes("代号：LVVMX3HB9SW222398 LVVMX3HB5SW222401.LVVMX3HB9SW222398 LVVMX3HB5SW222401,"
+		"LVVMX3HB9SW222398 LVVMX3HB5SW222401", vins, plates);
+	check(ocr_tidy_list_separators(codes, vins, plates), "代号：LVVMX3HB9SW222398 LVVMX3HB5SW222401 LVVMX3HB9SW222398 "
+		"LVVMX3HB5SW222401 LVVMX3HB9SW222398 LVVMX3HB5SW222401");
 	free(codes);
 	/* no piece of the list: left as read */
 	check(ocr_tidy_codes("LGXCH4CD1SF011961LGXCH4CD1SF011962", vins, plates), "LGXCH4CD1SF011961LGXCH4CD1SF011962");
