@@ -1635,8 +1635,32 @@ static const char *unit_of_code(json_t *items, size_t skip, const char *hs)
 	return one;
 }
 
+#define QTY_BY_PRICES_CENT 0.005	/* quantity times price is the total to the cent */
+#define QTY_BY_PRICES_MAX 1e7	/* a quantity so found is at most this */
+
+/* OCR (issue 13): an item whose quantity was lost while its unit price and
+ * total were read: the whole number of units they give (225170 / 22517 =
+ * 10), below sure. */
+static void qty_by_prices(json_t *items, json_t *conf)
+{
+	for (size_t i = 0; i < json_array_size(items); i++) {
+		json_t *it = json_array_get(items, i);
+		json_t *p = json_object_get(it, "unit_price"), *t = json_object_get(it, "total");
+		if (json_is_number(json_object_get(it, "qty")) || !json_is_number(p) || !json_is_number(t) ||
+			json_number_value(p) <= 0)
+			continue;
+		double q = floor(json_number_value(t) / json_number_value(p) + 0.5);
+		if (q < 1 || q > QTY_BY_PRICES_MAX || fabs(q * json_number_value(p) - json_number_value(t)) > QTY_BY_PRICES_CENT)
+			continue;
+		json_object_set_new(it, "qty", json_real(q));
+		char path[64];
+		snprintf(path, sizeof path, "items.%zu.qty", i);
+		json_object_set_new(conf, path, json_real(CONF_UNSURE));
+	}
+}
+
 /* OCR (issue 13): an item's unit read past the unit table ("纺", "师")
- * takes the unit the declaration's other items of its commodity code read;
+ * or lost takes the unit the declaration's other items of its commodity code read;
  * failing that, a motor vehicle's (HS 8702-8705) is 辆. Below sure. Returns
  * whether an item so came to be counted in vehicles. */
 static int unit_by_items(json_t *items, json_t *conf)
@@ -1646,8 +1670,8 @@ static int unit_by_items(json_t *items, json_t *conf)
 		json_t *it = json_array_get(items, i);
 		const char *u = json_string_value(json_object_get(it, "unit"));
 		const char *hs = json_string_value(json_object_get(it, "hs_code"));
-		if (!u || !hs || ocr_snap_unit_known(u))
-			continue;
+		if (!hs || (u && ocr_snap_unit_known(u)))
+			continue;	/* a unit read, or lost (null): taken as below */
 		const char *take = unit_of_code(items, i, hs);
 		if (!take && fu_hs_counted_in_vehicles(hs))
 			take = "辆";
@@ -1672,6 +1696,7 @@ static void sum_items(json_t *items, json_t *conf, int scanned, struct item_sums
 	if (scanned) {
 		tidy_regions(items, conf);
 		currency_by_items(items, conf);
+		qty_by_prices(items, conf);
 		s->vehicles_guessed = unit_by_items(items, conf);
 	}
 	s->totals_ok = s->numbered = 1;

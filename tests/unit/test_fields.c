@@ -1817,6 +1817,39 @@ static void ocr_models_one(void **state)
 	assert_int_equal(fu_models_one("帝豪", "帝豪GS"), 0);
 }
 
+/* OCR (issue 13): an item whose quantity and unit were lost, its price and
+ * total read: the whole number of units they give, a motor vehicle's unit
+ * 辆, the vehicles counted, all below sure; a text layer's left as read. */
+static json_t *lost_qty(int scanned, json_t **conf)
+{
+	json_t *out = json_pack("{s:s}", "transport_name", "新F12345");
+	*conf = json_object();
+	json_t *warnings = json_array();
+	json_t *items = json_pack("[{s:i,s:s,s:n,s:n,s:f,s:f,s:s}]", "no", 1, "hs_code", "8704210000", "qty", "unit",
+		"unit_price", 22517.0, "total", 225170.0, "currency", "USD");
+	fields_derive(out, *conf, warnings, "", "", 1.0f, items, "", "", 1.0f, scanned);
+	json_decref(warnings);
+	return out;
+}
+
+static void ocr_qty_by_prices(void **state)
+{
+	(void)state;
+	json_t *conf, *out = lost_qty(1, &conf);
+	json_t *it = json_array_get(json_object_get(out, "items"), 0);
+	assert_true(json_number_value(json_object_get(it, "qty")) == 10);
+	assert_string_equal(json_string_value(json_object_get(it, "unit")), "辆");
+	assert_int_equal(json_integer_value(json_object_get(out, "vehicle_count")), 10);
+	assert_true(json_number_value(json_object_get(conf, "items.0.qty")) < 0.9);
+	assert_true(json_number_value(json_object_get(conf, "vehicle_count")) < 0.9);
+	json_decref(out);
+	json_decref(conf);
+	out = lost_qty(0, &conf);
+	assert_true(json_is_null(json_object_get(json_array_get(json_object_get(out, "items"), 0), "qty")));
+	json_decref(out);
+	json_decref(conf);
+}
+
 /* The vehicle models of a scan's items: one model read two ways listed
  * once (as the most items read it), two models kept two; a text layer's
  * as printed. */
@@ -2115,6 +2148,7 @@ int main(void)
 		cmocka_unit_test(ocr_models_one),
 		cmocka_unit_test(ocr_models_settled),
 		cmocka_unit_test(ocr_vin_extra_chars),
+		cmocka_unit_test(ocr_qty_by_prices),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
