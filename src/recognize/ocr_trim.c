@@ -227,9 +227,9 @@ static size_t part_trailing_form(uint32_t *v, size_t n)
 	return n;
 }
 
-/* A trailing form read with one letter misread, lost or read in more
- * ("… LOGISTICS ELC", "… LELC"), put right in v[0, n) (its length kept or
- * cut by one: the caller's n is trusted only up to the form). */
+/* A trailing form read with one letter misread ("… LOGISTICS ELC", "… KAZ
+ * AUTO IMPORT DLP") put right in v[0, n); real forms one letter from those
+ * (PLC, INC, JSC) are left alone. */
 static void trailing_form_misread(uint32_t *v, size_t n)
 {
 	size_t start = n;
