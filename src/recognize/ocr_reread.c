@@ -168,7 +168,7 @@ static bool name_word(const struct rec_page *out, const struct ocr_word_run *w, 
 	size_t han = 0, latin = 0;
 	for (size_t i = w->a; i < w->b; i++) {
 		uint32_t cp = out->glyphs[i].cp;
-		han += cp >= 0x3400 && cp <= 0x9FFF;
+		han += utf8_is_han(cp);
 		latin += (cp >= 'A' && cp <= 'Z') || (cp >= 'a' && cp <= 'z') || cp == '"' || cp == 0x201C || cp == 0x201D;
 	}
 	return han <= 1 && (latin > 0 || (inside && w->b - w->a == 1));
@@ -209,7 +209,7 @@ bool ocr_name_worthy(const struct rec_glyph *g, size_t n)
 			continue;
 		letters += is_ascii_letter(cp);
 		quotes += is_quote(cp);
-		han += cp >= 0x3400 && cp <= 0x9FFF;
+		han += utf8_is_han(cp);
 		marks += !is_ascii_letter(cp) && !is_quote(cp);
 	}
 	return quotes > 0 && letters >= OCR_NAME_MIN_LETTERS && han <= OCR_NAME_MAX_HAN &&

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/utf8.h"
+#include "recognize/ocr_fix.h"
 #include "recognize/ocr_trim.h"
 
 #define TRIM_MAX_CP 256		/* code points of a value looked at; a longer one is left alone */
@@ -156,22 +157,14 @@ static const char *const legal_forms[] = {"TOO", "LLP", "LLC", "JSC", "OOO", "LT
 /* Levenshtein distance of v[0, n) (0 read for O) and form, capped at 2. */
 static int form_distance(const uint32_t *v, size_t n, const char *form)
 {
-	size_t m = strlen(form);
-	int d[FORM_MAX_LETTERS + 2][FORM_LEN + 1];
-	if (n > FORM_MAX_LETTERS + 1 || m != FORM_LEN)
+	uint32_t read[FORM_MAX_LETTERS + 1], want[FORM_LEN];
+	if (n > FORM_MAX_LETTERS + 1 || strlen(form) != FORM_LEN)
 		return 2;
-	for (size_t i = 0; i <= n; i++)
-		for (size_t j = 0; j <= m; j++) {
-			if (!i || !j) {
-				d[i][j] = (int)(i + j);
-				continue;
-			}
-			uint32_t c = v[i - 1] == '0' ? 'O' : v[i - 1];
-			int sub = d[i - 1][j - 1] + (c != (uint32_t)(unsigned char)form[j - 1]);
-			int del = d[i - 1][j] + 1, ins = d[i][j - 1] + 1;
-			d[i][j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
-		}
-	return d[n][m] > 2 ? 2 : d[n][m];
+	for (size_t i = 0; i < n; i++)
+		read[i] = v[i] == '0' ? 'O' : v[i];
+	for (size_t j = 0; j < FORM_LEN; j++)
+		want[j] = (uint32_t)(unsigned char)form[j];
+	return ocr_edit_distance(read, n, want, FORM_LEN, 1);
 }
 
 /* OCR's tell in a legal form: a digit or a small letter among capitals. */
