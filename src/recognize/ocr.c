@@ -23,6 +23,7 @@
 #include "recognize/ocr_code.h"
 #include "recognize/ocr_fix.h"
 #include "recognize/ocr_ink.h"
+#include "recognize/ocr_neck.h"
 #include "recognize/ocr_orient.h"
 #include "recognize/ocr_reread.h"
 #include "core/utf8.h"
@@ -951,8 +952,8 @@ static enum kerr read_again(struct rec_ocr_engines *e, const struct reread_kind 
 
 /* Milliseconds spent in each stage of one page (logged at level debug). */
 struct ocr_times {
-	int64_t image, orient, deskew, lines, init, read, pass2, pass3, codes;
-	int blocks, rereads, names;
+	int64_t image, orient, deskew, lines, init, read, necks, pass2, pass3, codes;
+	int blocks, rereads, names, cut;	/* cut: lines printed touching parted */
 	float read_share;	/* of the page's area, what the first pass read */
 };
 
@@ -1037,6 +1038,58 @@ static bool turn_work(struct page_read *pr, int quarter, struct rec_page *out)
 	return true;
 }
 
+/* ---- lines printed touching (ocr_neck.h) ---- */
+
+/* The ink that parts lines is looked for as Tesseract will see it: its
+ * threshold on a page of light paper falls near this grey, where a scan's
+ * thin strokes and their halos join two lines printed without leading that
+ * OCR_INK leaves a row apart (issue 13: dev6-scan's and dev10-scan's tight
+ * grids). */
+#define OCR_NECK_INK 200
+#define OCR_NECK_MAX 1024	/* necks parted on a page */
+
+/* Neck n's cut reaches across its cell: from the vertical rule at or left
+ * of its start to the one at or right of its end (pixels; rules in points). */
+static void widen_to_cell(const struct rec_page *out, float px_to_pt, struct ocr_neck *n)
+{
+	float y = (float)n->cut0 * px_to_pt, x0 = (float)n->x0 * px_to_pt, x1 = (float)n->x1 * px_to_pt;
+	float left = x0, right = x1, reach = (x1 - x0) / 2;
+	bool have_left = false, have_right = false;
+	for (size_t i = 0; i < out->n_rules; i++) {
+		const struct rec_rule *r = &out->rules[i];
+		float x = (r->x0 + r->x1) / 2;
+		if (r->y1 - r->y0 <= r->x1 - r->x0 || y < r->y0 || y > r->y1)
+			continue;	/* horizontal, or not beside the cut */
+		if (x <= x0 + reach && (!have_left || x > left)) {
+			left = x;
+			have_left = true;
+		}
+		if (x >= x1 - reach && (!have_right || x < right)) {
+			right = x;
+			have_right = true;
+		}
+	}
+	n->x0 = (int)(left / px_to_pt);
+	n->x1 = (int)(right / px_to_pt);
+}
+
+/* Lines printed touching, which chi_sim reads as garbage (with confidence,
+ * as often as not), parted across their cells in the cleaned page and its
+ * ink before it is read. */
+static void part_touching_lines(struct page_read *pr, const struct rec_page *out)
+{
+	PIX *faint = ocr_ink(pr->clean, OCR_NECK_INK);
+	struct ocr_neck *necks = faint ? malloc(OCR_NECK_MAX * sizeof *necks) : NULL;
+	size_t n = necks ? ocr_necks_find(faint, pr->dpi, necks, OCR_NECK_MAX) : 0;
+	for (size_t i = 0; i < n; i++) {
+		widen_to_cell(out, pr->px_to_pt, &necks[i]);
+		ocr_neck_cut(pr->clean, pr->ink, &necks[i]);
+	}
+	pr->tm.cut = (int)n;
+	free(necks);
+	pixDestroy(&faint);
+}
+
 /* Deskew the working image and find and wipe its ruling lines (pr->clean,
  * pr->ink; the rules into out). */
 static enum kerr level_and_wipe(struct page_read *pr, struct rec_page *out)
@@ -1053,6 +1106,10 @@ static enum kerr level_and_wipe(struct page_read *pr, struct rec_page *out)
 	pr->tm.deskew += t1 - t;
 	pr->ink = pr->clean ? wipe_lines(pr->clean, pr->dpi, pr->rule_ink, out, pr->px_to_pt) : NULL;
 	pr->tm.lines += rec_now_ms() - t1;
+	t = rec_now_ms();
+	if (pr->ink)
+		part_touching_lines(pr, out);
+	pr->tm.necks += rec_now_ms() - t;
 	return pr->clean && pr->ink ? K_OK : K_INTERNAL;
 }
 
@@ -1253,10 +1310,10 @@ static void log_page(const struct rec_raster *img, const struct page_read *pr, c
 	log_debug("msg=ocr_page width=%d height=%d dpi=%.0f scan_dpi=%.0f work_dpi=%.0f rotation=%d skew_deg=%.2f glyphs=%zu rules=%zu readable=%d words=%d word_conf=%.2f err=%s",
 		img->width, img->height, img->dpi, img->scan_dpi, pr->dpi, out->rotation, pr->angle, out->n_glyphs, out->n_rules,
 		pr->r.readable, pr->r.words, pr->r.words ? pr->r.word_conf_sum / (float)pr->r.words : 0.0f, kerr_code(err));
-	log_debug("msg=ocr_timing image_ms=%lld orient_ms=%lld deskew_ms=%lld lines_ms=%lld init_ms=%lld read_ms=%lld read_share=%.2f pass2_ms=%lld "
+	log_debug("msg=ocr_timing image_ms=%lld orient_ms=%lld deskew_ms=%lld lines_ms=%lld init_ms=%lld read_ms=%lld read_share=%.2f necks_ms=%lld necks_cut=%d pass2_ms=%lld "
 		"pass2_blocks=%d pass3_ms=%lld rereads=%d names=%d codes_ms=%lld", (long long)tm->image, (long long)tm->orient,
 		(long long)tm->deskew, (long long)tm->lines, (long long)tm->init, (long long)tm->read, tm->read_share,
-		(long long)tm->pass2, tm->blocks, (long long)tm->pass3, tm->rereads, tm->names, (long long)tm->codes);
+		(long long)tm->necks, tm->cut, (long long)tm->pass2, tm->blocks, (long long)tm->pass3, tm->rereads, tm->names, (long long)tm->codes);
 }
 
 enum kerr rec_ocr_page_with(struct rec_ocr_engines *engines, const struct rec_raster *img, int64_t deadline_ms,

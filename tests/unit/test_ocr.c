@@ -24,6 +24,7 @@
 #include "recognize/ocr.h"
 #include "recognize/ocr_code.h"
 #include "recognize/ocr_ink.h"
+#include "recognize/ocr_neck.h"
 #include "release/release.h"
 #endif
 
@@ -983,6 +984,57 @@ static PIX *noise_pix(int w, int h, unsigned seed)
 	return grey;
 }
 
+/* A line of made-up glyphs on a 1 bpp image: vertical strokes from row y0
+ * to y1 (exclusive) and bars along its top and foot, and a bar through its
+ * middle when bar_mid (a title's strokes cross it). */
+static void draw_line(PIX *ink, int x0, int x1, int y0, int y1, bool bar_mid)
+{
+	for (int x = x0; x < x1; x += 5)
+		pixRasterop(ink, x, y0, 2, y1 - y0, PIX_SET, NULL, 0, 0);
+	pixRasterop(ink, x0, y0 + 2, x1 - x0, 1, PIX_SET, NULL, 0, 0);
+	pixRasterop(ink, x0, y1 - 3, x1 - x0, 1, PIX_SET, NULL, 0, 0);
+	if (bar_mid)
+		pixRasterop(ink, x0, (y0 + y1) / 2, x1 - x0, 2, PIX_SET, NULL, 0, 0);
+}
+
+/* Lines printed touching (ocr_neck.h): on a page of 17-pixel lines, a label
+ * and a value that meet through a few pixels are parted where they meet; a
+ * title twice as tall, its strokes crossing its middle, is left whole; the
+ * cut whitens the grey page and clears the ink there. */
+static void test_necks(void **state)
+{
+	enum { W = 1280, H = 900, LINE = 17, TOUCH = 600, TITLE = 700, PAIR_X0 = 128, PAIR_X1 = 640 };
+	PIX *ink = pixCreate(W, H, 1);
+	assert_non_null(ink);
+	for (int y = 40; y + LINE < 560; y += 2 * LINE)
+		draw_line(ink, 64, W - 64, y, y + LINE, false);
+	draw_line(ink, PAIR_X0, PAIR_X1, TOUCH, TOUCH + LINE - 1, false);	/* the label */
+	draw_line(ink, PAIR_X0, PAIR_X1, TOUCH + LINE + 1, TOUCH + 2 * LINE, false);	/* the value */
+	for (int x = PAIR_X0; x < PAIR_X1; x += 16)	/* where the two meet */
+		pixRasterop(ink, x, TOUCH + LINE - 1, 1, 2, PIX_SET, NULL, 0, 0);
+	draw_line(ink, PAIR_X0, PAIR_X1, TITLE, TITLE + 2 * LINE, true);
+	struct ocr_neck necks[8];
+	size_t n = ocr_necks_find(ink, 200.0f, necks, 8);
+	assert_int_equal(n, 1);
+	assert_int_equal(necks[0].y0, TOUCH);
+	assert_int_equal(necks[0].y1, TOUCH + 2 * LINE);
+	assert_in_range(necks[0].cut0, TOUCH + LINE - 1, TOUCH + LINE);
+	assert_true(necks[0].cut1 > necks[0].cut0);
+	assert_true(necks[0].x0 <= PAIR_X0 && necks[0].x1 >= PAIR_X1);
+
+	PIX *grey = pixCreate(W, H, 8);
+	assert_non_null(grey);
+	pixRasterop(grey, 0, 0, W, H, PIX_CLR, NULL, 0, 0);	/* black */
+	ocr_neck_cut(grey, ink, &necks[0]);
+	const l_uint32 *row = pixGetData(grey) + (size_t)necks[0].cut0 * pixGetWpl(grey);
+	assert_int_equal(GET_DATA_BYTE(row, PAIR_X0 + 1), 255);
+	assert_int_equal(GET_DATA_BYTE(row - pixGetWpl(grey), PAIR_X0 + 1), 0);
+	assert_int_equal(ocr_necks_find(ink, 200.0f, necks, 8), 0);	/* parted */
+	pixDestroy(&grey);
+	pixDestroy(&ink);
+	assert_int_equal(ocr_necks_find(NULL, 200.0f, necks, 8), 0);
+}
+
 /* ocr_ink makes the same 1-bit image as Leptonica's threshold, on rows that
  * end inside a word and on every grey level near the thresholds used. */
 static void test_ink_same_as_leptonica(void **state)
@@ -1136,6 +1188,7 @@ int main(void)
 		cmocka_unit_test(test_field_conf),
 #ifdef KOUAN_OCR
 		cmocka_unit_test(test_ink_same_as_leptonica),
+		cmocka_unit_test(test_necks),
 		cmocka_unit_test(test_grey_from_raster),
 		cmocka_unit_test(test_mean3_same_as_leptonica),
 		cmocka_unit_test(test_rotate_same_as_leptonica),
