@@ -416,10 +416,12 @@ enum ocr_agree ocr_agree_transport(const char *tname, const json_t *remark_plate
 	struct cpbuf t;
 	if (!tname || !json_array_size(remark_plates) || strchr(tname, '@') || !decode_packed(tname, &t))
 		return OCR_AGREE_NOTHING;
-	mend_date_slash(&t, date_part_at(&t));
+	size_t read_date_at = date_part_at(&t);
+	mend_date_slash(&t, read_date_at);
 	size_t date_at = date_part_at(&t);
 	if (!date_at)
 		return OCR_AGREE_NOTHING;
+	bool slash_mended = date_at != read_date_at;
 	struct cpbuf head = {.n = date_at};
 	memcpy(head.v, t.v, date_at * sizeof *t.v);
 	int d;
@@ -429,5 +431,10 @@ enum ocr_agree ocr_agree_transport(const char *tname, const json_t *remark_plate
 		*out = taken(remark_plates, m, &t, date_at);
 		return OCR_AGREE_TAKEN;
 	}
-	return agree_parts(&t, date_at, sep, remark_plates, remarks, out);
+	enum ocr_agree how = agree_parts(&t, date_at, sep, remark_plates, remarks, out);
+	if (slash_mended && !*out) {	/* the plates agree: the name as mended */
+		*out = encode(t.v, t.n);
+		how = rank(how) < rank(OCR_AGREE_MENDED) ? OCR_AGREE_MENDED : how;
+	}
+	return how;
 }

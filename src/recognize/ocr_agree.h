@@ -31,6 +31,8 @@ enum ocr_agree {
  *   the part reads as within one (OCR_AGREE_MENDED); a part that passes and
  *   is not the remarks' plate within two edits of it is OCR_AGREE_CONFLICT;
  *   a part that fails and none of these settles is OCR_AGREE_UNRULY.
+ * The '/' before a voyage date read as a look-alike ("295WDY02720260725")
+ * is put back first; when nothing else changes, that makes it MENDED.
  * The strongest finding is returned (CONFLICT, UNRULY, MENDED, TAKEN, SAME);
  * on TAKEN or MENDED *out gets the name with its date kept (the caller
  * frees it), else NULL. A transit number (@...) is left to

@@ -51,6 +51,8 @@ static void test_transport_takes_remarks_copy(void **state)
 	/* read alike: nothing to do */
 	agree("陕E54387/新B4490挂", two, OCR_AGREE_SAME, NULL);
 	agree("豫B97715/20240512", one, OCR_AGREE_SAME, NULL);
+	/* the plates agree, the date's slash read 7: put back */
+	agree("豫B97715720240512", one, OCR_AGREE_MENDED, "豫B97715/20240512");
 	json_decref(one);
 	json_decref(two);
 }
