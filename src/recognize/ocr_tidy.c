@@ -619,22 +619,36 @@ static bool is_colon(uint32_t cp)
 #define TIDY_TAIL_MIN 2	/* characters of a label's wrapped tail taken for one */
 #define TIDY_TAIL_MAX 6
 
+/* A speck OCR reads inside a wrapped label or after it: a full stop, a quote. */
+static bool is_tail_speck(uint32_t cp)
+{
+	return cp == 0x3002 || cp == '.' || cp == '"' || cp == 0x201C || cp == 0x201D;
+}
+
+/* A plate's province starts at t->v[i]: a letter follows it. */
+static bool plate_starts(const struct cps *t, size_t i)
+{
+	return plate_is_province(t->v[i]) && i + 1 < t->n && is_upper(t->v[i + 1]);
+}
+
 /* Where the wrapped end of the cell's label, read into the value ("及航次号"
- * under "运输工具名称", misread: "航及 次号", "及航次姑"), ends: a run of
- * ideographs at from, right before the value's letters, digits or '@', that
- * reads as the label's last characters with at most half of them misread
- * (a plate's province is one ideograph: never taken). from when there is none. */
+ * under "运输工具名称", misread: "航及 次号", "及航次姑", specks inside:
+ * "及航。次号"), ends: a run of ideographs at from, right before the value's
+ * letters, digits or '@', that reads as the label's last characters with at
+ * most half of them misread (a plate's province is one ideograph: never
+ * taken). from when there is none. */
 static size_t label_tail_end(const struct cps *t, size_t from)
 {
 	struct cps label = decode("运输工具名称及航次号");
 	uint32_t v[TIDY_TAIL_MAX];
 	size_t n = 0, i = from;
-	for (; i < t->n && n < TIDY_TAIL_MAX && (utf8_is_han(t->v[i]) || is_space(t->v[i])); i++)
-		if (!is_space(t->v[i]))
+	for (; i < t->n && n < TIDY_TAIL_MAX && !plate_starts(t, i) &&
+	       (utf8_is_han(t->v[i]) || is_space(t->v[i]) || is_tail_speck(t->v[i])); i++)
+		if (utf8_is_han(t->v[i]))
 			v[n++] = t->v[i];
 	size_t end = from, j = i;
-	while (j < t->n && (is_space(t->v[j]) || is_colon(t->v[j])))
-		j++;	/* issue 13: "及航次号 : 新B62766" */
+	while (j < t->n && (is_space(t->v[j]) || is_colon(t->v[j]) || is_tail_speck(t->v[j])))
+		j++;	/* issue 13: "及航次号 : 新B62766", "及航次号 “新D76142" */
 	if (j > i && j < t->n && plate_is_province(t->v[j]))
 		i = j;
 	if (n >= TIDY_TAIL_MIN && i < t->n && (is_alnum(t->v[i]) || t->v[i] == '@' || plate_is_province(t->v[i])))

@@ -108,6 +108,8 @@ static void test_transport_name(void **state)
 	check(ocr_tidy_transport("新F16529/20240808", ""), "新F16529/20240808");
 	/* issue 13: the label's wrapped end (及航次号) read into the value, misread or not */
 	check(ocr_tidy_transport("及航次号793OBQ07/119VPQ13挂", ""), "793OBQ07/119VPQ13挂");
+	check(ocr_tidy_transport("及航次号 “新D76142", ""), "新D76142");	/* a quote after it */
+	check(ocr_tidy_transport("及航。次号二D54431/20250424", ""), "D54431/20250424");	/* a speck inside */
 	check(ocr_tidy_transport("航及 次号701SUZ02/992DFQ02挂", ""), "701SUZ02/992DFQ02挂");
 	check(ocr_tidy_transport("及航次姑330MFB17", ""), "330MFB17");
 	/* ... but not a plate's province, nor words that are no part of the label */
