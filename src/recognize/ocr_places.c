@@ -12,6 +12,7 @@
 #define COMPANY_MAX_CP 64	/* a company's name: at most this many code points looked at */
 #define PLACE_PREFIX_MIN 3	/* places this long at least are matched at a name's start */
 #define PLACE_PREFIX_LONG 4	/* and this long or longer with two misreads */
+#define PLACE_PREFIX_EXACT 2	/* places this long at least found at a name's start as printed */
 
 /* GB/T 2260 provinces and their prefecture-level places (with the
  * county-level cities this port's trade names often: 义乌, 霍尔果斯, ...). */
@@ -203,12 +204,13 @@ static bool undouble(uint32_t *v, size_t *n, size_t np)
 	return true;
 }
 
-/* The place at the start of v[0, *n) with its misreads put right. */
-static bool repair_place(uint32_t *v, size_t *n)
+/* The place v[0, *n) starts with, into pick (*np its length): as printed
+ * (exact_min characters or more), or misread by one character (by two when
+ * PLACE_PREFIX_LONG long), PLACE_PREFIX_MIN characters or more, the one
+ * place that close. The misreads counted; -1 when none or a tie. */
+static int place_at_start(const uint32_t *v, size_t n, size_t exact_min, uint32_t *pick, size_t *np_pick)
 {
 	int best = PLACE_MAX_CP, count = 0;
-	uint32_t pick[PLACE_MAX_CP];
-	size_t np_pick = 0;
 	for (size_t i = 0; i < sizeof provinces / sizeof provinces[0]; i++)
 		for (const char *p = provinces[i].places; *p;) {
 			const char *e = strchr(p, ' ');
@@ -216,23 +218,38 @@ static bool repair_place(uint32_t *v, size_t *n)
 			uint32_t pc[PLACE_MAX_CP];
 			size_t np = han_of(p, len, pc, PLACE_MAX_CP);
 			p += len + (e ? 1 : 0);
-			if (np < PLACE_PREFIX_MIN || np + 1 >= *n)
+			if (np < exact_min || np + 1 >= n)
 				continue;
 			int d = ocr_edit_distance(v, np, pc, np, 2);
-			if (d == 0)
-				return undouble(v, n, np);	/* the place as printed */
-			if (d > (np >= PLACE_PREFIX_LONG ? 2 : 1) || d > best)
+			if (d > 0 && (np < PLACE_PREFIX_MIN || d > (np >= PLACE_PREFIX_LONG ? 2 : 1)))
 				continue;
-			count = d < best ? 1 : count + 1;
+			if (d > best || (d == best && d == 0 && np <= *np_pick))
+				continue;	/* as printed: the longest place */
+			count = d < best || d == 0 ? 1 : count + 1;
 			best = d;
 			memcpy(pick, pc, np * sizeof *pc);
-			np_pick = np;
+			*np_pick = np;
 		}
-	if (count != 1)
+	return count == 1 ? best : -1;
+}
+
+/* The place at the start of v[0, *n) with its misreads put right. */
+static bool repair_place(uint32_t *v, size_t *n)
+{
+	uint32_t pick[PLACE_MAX_CP];
+	size_t np = 0;
+	int d = place_at_start(v, *n, PLACE_PREFIX_MIN, pick, &np);
+	if (d < 0)
 		return false;
-	memcpy(v, pick, np_pick * sizeof *pick);
-	undouble(v, n, np_pick);
-	return true;
+	memcpy(v, pick, np * sizeof *pick);
+	return undouble(v, n, np) || d > 0;
+}
+
+size_t ocr_place_at_start(const uint32_t *v, size_t n)
+{
+	uint32_t pick[PLACE_MAX_CP];
+	size_t np = 0;
+	return place_at_start(v, n, PLACE_PREFIX_EXACT, pick, &np) >= 0 ? np : 0;
 }
 
 bool ocr_company_repair(const char *name, char *out, size_t cap)

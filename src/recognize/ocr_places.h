@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define OCR_PLACE_MAX_BYTES 64	/* a place's name, UTF-8, with its NUL */
 
@@ -31,5 +32,10 @@ bool ocr_place_is(const char *name, const char *province);
  * ("乌唱本齐金桥商贸股份有限公司" -> 乌鲁木齐...), the one place that close.
  * true and out (cap bytes) set when something was changed. */
 bool ocr_company_repair(const char *name, char *out, size_t cap);
+
+/* Issue 13: the length of the place v[0, n) starts with (code points): one
+ * of the places above as printed, two characters or more, or misread as
+ * ocr_company_repair puts it right; 0 when none. */
+size_t ocr_place_at_start(const uint32_t *v, size_t n);
 
 #endif

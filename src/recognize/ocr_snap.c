@@ -366,7 +366,7 @@ static size_t company_end(const uint32_t *v, size_t n, size_t from)
  * colon or closing bracket among the first NAME_PREFIX_MAX code points
  * that no 公司 stands before and a name of NAME_MIN_HAN ideographs or more
  * ending a company (公司) follows; 0 when none. */
-#define NAME_PREFIX_MAX 24
+#define NAME_PREFIX_MAX 32
 #define NAME_MIN_HAN 6
 
 static bool company_at(const uint32_t *v, size_t n, size_t i)
@@ -433,6 +433,74 @@ static bool is_name_speck(uint32_t cp)
 		cp == 0x201D;
 }
 
+/* Issue 13: what OCR read in front of a name that starts with a place
+ * ("3乌章木齐汇通…", "2-重庆丝路…", "和乌踢木齐…", "全50994TYEYKQRL霍尔
+ * 果斯…": a speck, the label's code, a stroke of the border read as an
+ * ideograph): where the name starts after it, when the name from start
+ * starts with no place and, at most FRONT_MAX code points on, one follows a
+ * front of at most one ideograph. A front of Latin letters (and digits)
+ * alone may be the name's own ("1A合肥…", "TCL…"): kept. start when there
+ * is none. */
+#define FRONT_MAX 16
+#define FRONT_MAX_HAN 1
+
+static size_t after_front_before_place(const uint32_t *v, size_t n, size_t start)
+{
+	if (ocr_place_at_start(v + start, n - start))
+		return start;
+	size_t han = 0;
+	bool latin = false;
+	for (size_t k = start; k < n && k <= start + FRONT_MAX && !company_at(v, n, k); k++) {
+		if (utf8_is_han(v[k]) && ocr_place_at_start(v + k, n - k))
+			return latin && !han ? start : k;
+		han += utf8_is_han(v[k]);
+		latin |= v[k] < 0x80 && ((v[k] | 0x20) >= 'a' && (v[k] | 0x20) <= 'z');
+		if (han > FRONT_MAX_HAN)
+			break;
+	}
+	return start;
+}
+
+/* Where a company's name read by OCR starts: after what is left of the
+ * label's code, or of specks, in front of it; 0 to keep its front. first is
+ * its first ideograph. */
+static size_t name_start(const uint32_t *v, size_t n, size_t first)
+{
+	size_t lead = after_code_leftover(v, n);	/* issue 13 */
+	/* only brackets, quotes, punctuation and spaces; or what is left of the
+	 * bracketed credit code ("9 XICKIX7P)", "1 IN AWTMSL"): a bracket or six
+	 * letters and digits, no ideograph */
+	size_t alnum = 0, bracket = 0, other = 0;
+	for (size_t i = 0; i < first && lead <= first; i++) {
+		if (v[i] < 0x80 && ((v[i] >= '0' && v[i] <= '9') || ((v[i] | 0x20) >= 'a' && (v[i] | 0x20) <= 'z')))
+			alnum++;
+		else if (v[i] == '(' || v[i] == ')' || v[i] == 0xFF08 || v[i] == 0xFF09 || v[i] == 0x300A || v[i] == 0x3010 ||
+			v[i] == ':' || v[i] == 0xFF1A)
+			bracket++;	/* (a colon ends the label's code as a bracket does) */
+		else if (v[i] >= 0x80 && !(v[i] >= 0x2000 && v[i] <= 0x303F) && !(v[i] >= 0xFF00 && v[i] <= 0xFF65))
+			other++;
+	}
+	size_t start = lead > first ? lead : other || (alnum && !bracket && alnum < 6) ? 0 : first;
+	return after_front_before_place(v, n, start);
+}
+
+/* No spaces, nor specks of punctuation ("有。”限公司"), nor a lone letter
+ * or digit, between two ideographs from from on: a Chinese name has none.
+ * The new length. */
+static size_t squeeze_specks(uint32_t *v, size_t n, size_t from)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		size_t next = i;
+		while (next < n && is_name_speck(v[next]))
+			next++;
+		bool speck = is_name_speck(v[i]) && i >= from && k > 0 && utf8_is_han(v[k - 1]) && next < n && utf8_is_han(v[next]);
+		if (!speck && !(i >= from && lone_ascii(v, n, i)))
+			v[k++] = v[i];
+	}
+	return k;
+}
+
 static void trim_company(json_t *out, json_t *conf, const char *key)
 {
 	json_t *o = json_object_get(out, key);
@@ -451,43 +519,14 @@ static void trim_company(json_t *out, json_t *conf, const char *key)
 		}
 	if (first == n || han < 4)
 		return;
-	size_t lead = after_code_leftover(v, n);	/* issue 13 */
-	/* only brackets, quotes, punctuation and spaces; or what is left of the
-	 * bracketed credit code ("9 XICKIX7P)", "1 IN AWTMSL"): a bracket or six
-	 * letters and digits, no ideograph */
-	size_t alnum = 0, bracket = 0, other = 0;
-	for (size_t i = 0; i < first && lead <= first; i++) {
-		if (v[i] < 0x80 && ((v[i] >= '0' && v[i] <= '9') || ((v[i] | 0x20) >= 'a' && (v[i] | 0x20) <= 'z')))
-			alnum++;
-		else if (v[i] == '(' || v[i] == ')' || v[i] == 0xFF08 || v[i] == 0xFF09 || v[i] == 0x300A || v[i] == 0x3010 ||
-			v[i] == ':' || v[i] == 0xFF1A)
-			bracket++;	/* (a colon ends the label's code as a bracket does) */
-		else if (v[i] >= 0x80 && !(v[i] >= 0x2000 && v[i] <= 0x303F) && !(v[i] >= 0xFF00 && v[i] <= 0xFF65))
-			other++;
-	}
-	if (lead > first)
-		first = lead;
-	else if (other || (alnum && !bracket && alnum < 6))
-		first = 0;	/* keep the front */
-	size_t whole = n;
-	n = company_end(v, n, first);
-	/* and no spaces, nor specks of punctuation ("有。”限公司"), between two
-	 * ideographs: a Chinese name has none */
-	size_t k = 0;
-	for (size_t i = 0; i < n; i++) {
-		size_t next = i;
-		while (next < n && is_name_speck(v[next]))
-			next++;
-		bool speck = is_name_speck(v[i]) && i >= first && k > 0 && utf8_is_han(v[k - 1]) && next < n && utf8_is_han(v[next]);
-		if (!speck && !(i >= first && lone_ascii(v, n, i)))
-			v[k++] = v[i];
-	}
-	if (first == 0 && k == whole)
+	size_t start = name_start(v, n, first), whole = n;
+	/* the specks first: a 公司 read with one between ("公”司-") is found */
+	n = company_end(v, squeeze_specks(v, n, start), start);
+	if (start == 0 && n == whole)
 		return;
-	n = k;
 	char text[SNAP_MAX_CP * 4 + 1];
 	size_t len = 0;
-	for (size_t i = first; i < n; i++)
+	for (size_t i = start; i < n; i++)
 		len += utf8_put(text + len, v[i]);
 	text[len] = '\0';
 	json_object_set_new(o, "name", json_string(text));

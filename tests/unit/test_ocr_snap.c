@@ -264,6 +264,36 @@ static void test_company_names(void **state)
 	json_decref(conf);
 }
 
+/* Issue 13: OCR's leftovers in front of a name that starts with a place go
+ * (digits and marks, what is left of the label's code, one ideograph: the
+ * place misread or not); a front of letters may be the name's own, and a
+ * place inside a name that starts otherwise is no start. A 公司 read with a
+ * speck inside still ends the name. */
+static void test_company_front_before_place(void **state)
+{
+	(void)state;
+	static const char *const cases[][2] = {
+		{"3乌章木齐汇通实业有限责任公司", "乌鲁木齐汇通实业有限责任公司"},
+		{"和乌踢木齐汇通实业有限责任公司", "乌鲁木齐汇通实业有限责任公司"},
+		{"2-重庆丝路商贸股份有限公司", "重庆丝路商贸股份有限公司"},
+		{"全50994TYEYKQRL霍尔果斯华欧国际贸易股份有限公司", "霍尔果斯华欧国际贸易股份有限公司"},
+		{"人 3ECK5EQCY):淮南凯程边境贸易有限公", "淮南凯程边境贸易有限公司"},
+		{"位〈(923【2330782P77POHRMRd)石家庄金桥国际贸易有限责任公司", "石家庄金桥国际贸易有限责任公司"},
+		{"乌鲁木齐新元国际贸易有限责任公”司-", "乌鲁木齐新元国际贸易有限责任公司"},
+		{"TCL合肥家电有限公司", "TCL合肥家电有限公司"},
+		{"中铁十一局集团乌鲁木齐有限公司", "中铁十一局集团乌鲁木齐有限公司"},
+		{"新疆广汇实业有限公司", "新疆广汇实业有限公司"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		json_t *out = json_pack("{s:{s:s,s:n}}", "producer", "name", cases[i][0], "uscc");
+		json_t *conf = json_object();
+		ocr_snap_fields(out, conf);
+		assert_string_equal(str(json_object_get(out, "producer"), "name"), cases[i][1]);
+		json_decref(out);
+		json_decref(conf);
+	}
+}
+
 /* Issue 13: the next cell's last character after 公司, a speck inside the name. */
 static void test_company_run_on_end(void **state)
 {
@@ -474,6 +504,7 @@ int main(void)
 		cmocka_unit_test(test_specks_inside),
 		cmocka_unit_test(test_road_port),
 		cmocka_unit_test(test_company_run_on_end),
+		cmocka_unit_test(test_company_front_before_place),
 		cmocka_unit_test(test_currency),
 		cmocka_unit_test(test_unknown_values_stay),
 		cmocka_unit_test(test_company_names),
