@@ -173,18 +173,31 @@ static bool slash_like(uint32_t c)
 		c == 'V' || c == '7';
 }
 
+/* What OCR makes of the N of N/M (issue 13: "XAM", "IVM", "YA", "MM"). */
+static bool n_like(uint32_t c)
+{
+	return c == 'N' || c == 'X' || c == 'I' || c == 'Y' || c == 'M';
+}
+
+/* ... and of its M ("XAI", "NAL": the M's right half lost). */
+static bool m_like(uint32_t c)
+{
+	return c == 'M' || c == 'W' || c == 'I' || c == 'L';
+}
+
 /* "NM", "NA", "N1M", "N|M", "NAM": the marks N/M with the slash lost or
  * misread; issue 13: "N7M", "N/VM" (the slash read twice), "1N/M" (a
- * stroke of the cell's border before it), "XAM", "IVM" (the N misread too),
- * "NMM", "NWM" (the slash run into the M). */
+ * stroke of the cell's border before it), "XAM", "IVM", "XA", "MM" (the N
+ * misread too), "NMM", "NWM", "MMM" (the slash run into the M), "XAI",
+ * "NAL" (the M half read). */
 static bool is_marks_misread(const uint32_t *v, size_t n)
 {
 	if (n == 2)
-		return v[0] == 'N' && (v[1] == 'M' || v[1] == 'A' || v[1] == 'W');
-	if (n == 3 && v[0] == 'N' && v[2] == 'M' && (v[1] == 'M' || v[1] == 'W'))
+		return n_like(v[0]) && v[0] != 'I' && (v[1] == 'M' || v[1] == 'A' || v[1] == 'W');
+	if (n == 3 && n_like(v[0]) && v[2] == 'M' && (v[1] == 'M' || v[1] == 'W'))
 		return true;
-	if (n == 3)	/* issue 13: its N read X or I ("XAM", "IVM") */
-		return (v[0] == 'N' || v[0] == 'X' || v[0] == 'I') && (v[2] == 'M' || v[2] == 'W') && slash_like(v[1]);
+	if (n == 3)
+		return n_like(v[0]) && m_like(v[2]) && slash_like(v[1]);
 	if (n == 4 && v[0] == 'N' && v[3] == 'M')
 		return slash_like(v[1]) && slash_like(v[2]);
 	if (n == 4 && v[1] == 'N' && v[3] == 'M')

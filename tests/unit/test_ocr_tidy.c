@@ -76,6 +76,12 @@ static void test_marks_misread(void **state)
 	check(ocr_tidy_remarks("NMM 车号：新D76142"), "N/M 车号：新D76142");
 	check(ocr_tidy_remarks("NWM 车号：新D76142"), "N/M 车号：新D76142");
 	check(ocr_tidy_remarks("NOTE 运输车辆"), "NOTE 运输车辆");
+	check(ocr_tidy_remarks("XA 承运车辆"), "N/M 承运车辆");
+	check(ocr_tidy_remarks("MMM 承运车辆"), "N/M 承运车辆");
+	check(ocr_tidy_remarks("XAI 承运车辆"), "N/M 承运车辆");
+	check(ocr_tidy_remarks("NAL 车牌：新A81156"), "N/M 车牌：新A81156");
+	check(ocr_tidy_remarks("IA 承运车辆"), "IA 承运车辆");
+	check(ocr_tidy_remarks("MAX 承运车辆"), "MAX 承运车辆");
 	/* a key with one character misread before its colon */
 	check(ocr_tidy_remarks("N/M 承运车辆：281BGE07 可机 : 黄刚"), "N/M 承运车辆：281BGE07 司机：黄刚");
 	check(ocr_tidy_remarks("N/M 有机 肥料"), "N/M 有机 肥料");
