@@ -512,6 +512,7 @@ static void find_vins(const char *text, int scanned, double base, json_t *vins, 
  * digit and the shipment's prefix. */
 #define VIN_CUT_GAP_MAX 2	/* spaces, strokes and a line break between the pieces */
 #define VIN_CUT_PIECES 4	/* pieces of one VIN or run at most */
+#define VIN_CUT_EXACT_PIECES 8	/* ... when together they are whole VINs to the character */
 
 /* How far len is from whole VINs (a length under half a VIN: len itself). */
 static size_t vin_len_off(size_t len)
@@ -538,10 +539,10 @@ static int vin_cut_gap(const char *s, size_t a, size_t b)
 	return 1;
 }
 
-/* Tokens i..j (j > i) are pieces of VINs cut: together whole VINs, nearer
- * to them than the first piece and the last alone (a whole VIN between
- * them is taken along). */
-static int vin_cut_pieces(const char *s, const struct tok *t, size_t i, size_t j)
+/* Tokens i..j (j > i) are pieces of VINs cut: together whole VINs (to the
+ * character when exact), nearer to them than the first piece and the last
+ * alone (a whole VIN between them is taken along). */
+static int vin_cut_pieces(const char *s, const struct tok *t, size_t i, size_t j, int exact)
 {
 	size_t sum = 0;
 	for (size_t k = i; k <= j; k++) {
@@ -550,7 +551,24 @@ static int vin_cut_pieces(const char *s, const struct tok *t, size_t i, size_t j
 		sum += t[k].b - t[k].a;
 	}
 	size_t off_i = vin_len_off(t[i].b - t[i].a), off_j = vin_len_off(t[j].b - t[j].a);
-	return vin_whole_len(sum) && vin_len_off(sum) < (off_i < off_j ? off_i : off_j);
+	return vin_whole_len(sum) && vin_len_off(sum) < (off_i < off_j ? off_i : off_j) &&
+		(!exact || vin_len_off(sum) == 0);
+}
+
+/* The last token of the pieces of VINs that start at token i: the first run
+ * of up to VIN_CUT_EXACT_PIECES that is whole VINs to the character (a list
+ * whose VINs the spaces of a wide font cut, its lines glued: "…40RP 36 299
+ * 6LZGX…"), else the first of up to VIN_CUT_PIECES near whole VINs; i when
+ * none. */
+static size_t vin_cut_end(const char *s, const struct tok *t, size_t n, size_t i)
+{
+	for (size_t j = i + 1; j < n && j < i + VIN_CUT_EXACT_PIECES; j++)
+		if (vin_cut_pieces(s, t, i, j, 1))
+			return j;
+	for (size_t j = i + 1; j < n && j < i + VIN_CUT_PIECES; j++)
+		if (vin_cut_pieces(s, t, i, j, 0))
+			return j;
+	return i;
 }
 
 /* The text with the cuts between VIN pieces taken out (NULL: none). */
@@ -563,18 +581,16 @@ static char *vin_cuts_joined(const char *s)
 	size_t n = tokenize_alnum(s, t, FU_MAX_TOKENS), w = 0, from = 0;
 	int any = 0;
 	for (size_t i = 0; i + 1 < n; i++) {
-		for (size_t j = i + 1; j < n && j < i + VIN_CUT_PIECES; j++) {
-			if (!vin_cut_pieces(s, t, i, j))
-				continue;
-			for (size_t k = i; k <= j; k++) {
-				memcpy(out + w, s + from, t[k].b - from);
-				w += t[k].b - from;
-				from = k < j ? t[k + 1].a : t[k].b;
-			}
-			any = 1;
-			i = j;
-			break;
+		size_t j = vin_cut_end(s, t, n, i);
+		if (j == i)
+			continue;
+		for (size_t k = i; k <= j; k++) {
+			memcpy(out + w, s + from, t[k].b - from);
+			w += t[k].b - from;
+			from = k < j ? t[k + 1].a : t[k].b;
 		}
+		any = 1;
+		i = j;
 	}
 	memcpy(out + w, s + from, strlen(s + from) + 1);	/* the rest, with its NUL */
 	free(t);

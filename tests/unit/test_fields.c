@@ -1690,6 +1690,33 @@ static void ocr_vin_extra_chars(void **state)
 	json_decref(conf);
 }
 
+/* OCR (issue 13): a VIN list of a wide font, its VINs cut by spaces and
+ * its lines glued ("…40RP 36 299 6LZGX…"): pieces that together are whole
+ * VINs to the character are read as one run, below sure. */
+static void ocr_vin_pieces_exact(void **state)
+{
+	(void)state;
+	json_t *out = json_pack("{s:s,s:s}", "transport_name", "新F12345", "supervision_mode_code", "0110");
+	json_t *conf = json_pack("{s:f}", "supervision_mode_code", 0.97);
+	json_t *items = json_pack("[{s:i,s:f,s:s,s:f}]", "no", 1, "total", 100.0, "currency", "USD", "_vehicles", 4.0);
+	json_t *warnings = json_array();
+	fields_derive(out, conf, warnings, "N/M", "", 0.85f, items,
+		"车 |VIN:LZGXSMP4XRP3 62990LZGXSMP41RP362991LZGXSMP40RP 36 299 6LZGXSMP46RP36 299 9", "", 0.85f, 1);
+	json_t *vins = json_object_get(out, "vins");
+	assert_int_equal(json_array_size(vins), 4);
+	assert_true(list_holds(vins, "LZGXSMP40RP362996"));
+	assert_true(list_holds(vins, "LZGXSMP46RP362999"));
+	for (size_t i = 0; i < json_array_size(vins); i++)
+		if (strcmp(json_string_value(json_array_get(vins, i)), "LZGXSMP46RP362999") == 0) {
+			char key[32];
+			snprintf(key, sizeof key, "vins.%zu", i);
+			assert_true(json_number_value(json_object_get(conf, key)) < 0.9);
+		}
+	json_decref(warnings);
+	json_decref(out);
+	json_decref(conf);
+}
+
 /* OCR (issue 13): the name column's lines read with the commodity's name
  * lost into the spec's first line: the last line, holding a VIN
  * ("车架号:LFWVG40T7PW617376"), is the spec's, not the name come out after
@@ -2148,6 +2175,7 @@ int main(void)
 		cmocka_unit_test(ocr_models_one),
 		cmocka_unit_test(ocr_models_settled),
 		cmocka_unit_test(ocr_vin_extra_chars),
+		cmocka_unit_test(ocr_vin_pieces_exact),
 		cmocka_unit_test(ocr_qty_by_prices),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
