@@ -777,6 +777,25 @@ static bool transit_misread(const struct cps *t, const struct cps *remarks, size
 		transit_in(remarks, t->v + d, b - d, out);
 }
 
+static size_t trailer_mark_read(const struct cps *t, size_t e, struct cps *out);
+
+/* The plate t[i, e) (the province before it, when one is there, taken
+ * along) is a trailer's with 挂 after it. */
+static bool trailer_plate_at(const struct cps *t, size_t a, size_t i, size_t e)
+{
+	struct cps p = {0};
+	if (i > a && plate_is_province(t->v[i - 1]))
+		cps_push(&p, t->v[i - 1]);
+	cps_append(&p, t->v + i, e - i);
+	cps_push(&p, 0x6302);	/* 挂 */
+	char *s = encode(&p);
+	bool trailer = false;
+	bool ok = plate_form(s, strlen(s), &trailer) != PLATE_NONE && trailer;
+	free(s);
+	free(p.v);
+	return ok;
+}
+
 char *ocr_tidy_transport(const char *tname, const char *remarks)
 {
 	char *provinces = ocr_tidy_plate_provinces(tname);
@@ -820,7 +839,8 @@ char *ocr_tidy_transport(const char *tname, const char *remarks)
 		if (i > a && plate_is_province(t.v[i - 1]) && (e - i == 6 || e - i == 7) && as_letter(t.v[i]))
 			t.v[i] = as_letter(t.v[i]);	/* a Chinese plate: a letter after the province */
 		cps_append(&out, t.v + i, e - i);
-		i = e;
+		/* issue 13: a trailer's 挂 read 持 ("245JLB03 持") */
+		i = trailer_plate_at(&t, a, i, e) ? trailer_mark_read(&t, e, &out) : e;
 	}
 	tidy_plate_slash(&out);
 	char *s = encode(&out);
