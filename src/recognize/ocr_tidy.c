@@ -91,6 +91,13 @@ static bool is_space(uint32_t cp)
 	return cp == ' ' || cp == '\n' || cp == '\t' || cp == 0x3000;
 }
 
+/* What OCR reads a trailer's 挂 as: another character of the hand radical
+ * (持, 插, 扩; issue 13). */
+static bool is_gua_misread(uint32_t cp)
+{
+	return cp == 0x6301 /* 持 */ || cp == 0x63D2 /* 插 */ || cp == 0x6269 /* 扩 */;
+}
+
 /* What OCR reads a colon after a key as. */
 static bool is_separator(uint32_t cp)
 {
@@ -1032,7 +1039,7 @@ static size_t trailer_mark_read(const struct cps *t, size_t e, struct cps *out)
 	size_t j = e;
 	while (j < t->n && is_space(t->v[j]))
 		j++;
-	if (j >= t->n || t->v[j] != 0x6301 /* 持 */)
+	if (j >= t->n || !is_gua_misread(t->v[j]))
 		return e;
 	cps_push(out, 0x6302);
 	return j + 1;
@@ -1479,7 +1486,7 @@ static bool trailer_run(const uint32_t *r, size_t run)
 
 static bool trailer_mark_misread(const struct cps *t, size_t i, size_t run)
 {
-	return t->v[i] == 0x6301 /* 持 */ && trailer_run(t->v + i - run, run);
+	return is_gua_misread(t->v[i]) && trailer_run(t->v + i - run, run);
 }
 
 /* Issue 13: 持 at t[i] after spaces that follow a trailer's plate ("851HCE10 持"):
@@ -1491,7 +1498,7 @@ static size_t spaced_trailer_mark(const struct cps *t, size_t i)
 		j--;
 	while (run < j && is_alnum(t->v[j - 1 - run]))
 		run++;
-	return t->v[i] == 0x6301 && j < i && trailer_run(t->v + j - run, run) ? i - j : 0;
+	return is_gua_misread(t->v[i]) && j < i && trailer_run(t->v + j - run, run) ? i - j : 0;
 }
 
 char *ocr_tidy_split_trailers(const char *text)
@@ -1585,7 +1592,7 @@ static size_t misread_trailer_mark(const struct cps *t, size_t e)
 {
 	while (e < t->n && is_space(t->v[e]))
 		e++;
-	return e < t->n && t->v[e] == 0x6301 /* 持 */ ? e : 0;
+	return e < t->n && is_gua_misread(t->v[e]) ? e : 0;
 }
 
 /* The province of a plate at t[i]: its own, or the one OCR misread as it; 0
@@ -1614,7 +1621,7 @@ static size_t repair_plate_at(const struct cps *t, size_t i, struct cps *out)
 		return i;
 	cps_push(out, prov);
 	cps_push(out, plate_letter_misread(t->v[j]) ? plate_letter_misread(t->v[j]) : t->v[j]);
-	bool mark_after = j + n < t->n && (t->v[j + n] == 0x6302 /* 挂 */ || t->v[j + n] == 0x6301 /* 持 */);
+	bool mark_after = j + n < t->n && (t->v[j + n] == 0x6302 /* 挂 */ || is_gua_misread(t->v[j + n]));
 	size_t skip = !mark_after && extra_letter(t->v + j, n);	/* issue 13: the second letter goes */
 	cps_append(out, t->v + j + 1 + skip, n - 1 - skip);
 	size_t mark = n == TIDY_TRAILER_DIGITS + 1 ? misread_trailer_mark(t, j + n) : 0;
@@ -1672,7 +1679,7 @@ static size_t cn_tail_strict(const struct cps *t, size_t i)
 	size_t m = e;
 	while (m < t->n && is_space(t->v[m]))
 		m++;
-	if (d == TIDY_TRAILER_DIGITS && m < t->n && (t->v[m] == 0x6302 /* 挂 */ || t->v[m] == 0x6301 /* 持 */))
+	if (d == TIDY_TRAILER_DIGITS && m < t->n && (t->v[m] == 0x6302 /* 挂 */ || is_gua_misread(t->v[m])))
 		return m + 1 - i;
 	return d == TIDY_CN_DIGITS && (e == t->n || !is_alnum(t->v[e])) ? d + 1 : 0;
 }
@@ -1683,7 +1690,7 @@ static size_t cn_tail_strict(const struct cps *t, size_t i)
 static bool stray_province_at(const struct cps *t, size_t i)
 {
 	uint32_t c = t->v[i];
-	if (!utf8_is_han(c) || plate_is_province(c) || ends_a_key(c) || c == 0x6302 || c == 0x6301)
+	if (!utf8_is_han(c) || plate_is_province(c) || ends_a_key(c) || c == 0x6302 || is_gua_misread(c))
 		return false;
 	size_t o = i;
 	while (o > 0 && is_space(t->v[o - 1]))
@@ -1699,7 +1706,7 @@ static uint32_t province_of_same(const json_t *plates, const uint32_t *v, size_t
 	struct cps tail = {0};
 	for (size_t i = 0; i < n; i++)
 		if (!is_space(v[i]))
-			cps_push(&tail, v[i] == 0x6301 /* 持 */ ? 0x6302 : v[i]);
+			cps_push(&tail, is_gua_misread(v[i]) ? 0x6302 : v[i]);
 	uint32_t prov = 0;
 	for (size_t k = 0; k < json_array_size(plates) && !prov; k++) {
 		struct cps p = decode(json_string_value(json_array_get(plates, k)));
@@ -1750,7 +1757,7 @@ char *ocr_tidy_plates_apart(const char *text)
 	for (size_t i = 0; i < t.n; i++) {
 		cps_push(&out, t.v[i]);
 		if (is_alnum(t.v[i]) && i + 1 < t.n && utf8_is_han(t.v[i + 1]) && t.v[i + 1] != 0x6302 /* 挂 */ &&
-		    t.v[i + 1] != 0x6301 /* 持 */)
+		    !is_gua_misread(t.v[i + 1]))
 			cps_push(&out, ' ');
 	}
 	char *s = encode(&out);

@@ -255,6 +255,10 @@ static void test_trailers_and_regions(void **state)
 	check(ocr_tidy_split_trailers("636XZE02,851HCE10 持,陂 E7584  持 ."), "636XZE02,851HCE10挂,陂 E7584挂 .");
 	check(ocr_tidy_split_trailers("共5 持有 A12345 持"), "共5 持有 A12345 持");
 	check(ocr_tidy_split_trailers("持续"), "持续");
+	/* 插 and 扩 read for it too (the hand radical kept) */
+	check(ocr_tidy_split_trailers("636XZE02,851HCE10插集装箱"), "636XZE02,851HCE10挂 集装箱");
+	check(ocr_tidy_split_trailers("打A1487 扩,新B98340"), "打A1487挂,新B98340");
+	check(ocr_tidy_split_trailers("扩大 A12345 插"), "扩大 A12345 插");
 	json_t *r = json_pack("{s:s,s:s}", "code", "37029", "name", "青岛(37029) 青岛");
 	ocr_tidy_region(r);
 	assert_string_equal(json_string_value(json_object_get(r, "name")), "青岛");
