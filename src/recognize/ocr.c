@@ -1047,6 +1047,13 @@ static bool turn_work(struct page_read *pr, int quarter, struct rec_page *out)
  * grids). */
 #define OCR_NECK_INK 200
 #define OCR_NECK_MAX 1024	/* necks parted on a page */
+#define OCR_NECK_MIN_PAGE 3	/* ... and fewer are none: a template printed without leading parts a
+				 * row of cells at a time (9-15 necks on the pages of dev6-scan 001 and
+				 * dev10-scan 005); one or two alone are a blot or one cell's two lines
+				 * (项 over 号), whose cut changes what chi_sim makes of the page's layout
+				 * by chance (6 such pages of dev8/9/10-scan: 19 fields won, 17 of them on
+				 * one page, 6 lost; the shared scan decl_034 lost its remarks to a blot
+				 * cut in two) */
 
 /* Neck n's cut reaches across its cell: from the vertical rule at or left
  * of its start to the one at or right of its end (pixels; rules in points). */
@@ -1081,6 +1088,7 @@ static void part_touching_lines(struct page_read *pr, const struct rec_page *out
 	PIX *faint = ocr_ink(pr->clean, OCR_NECK_INK);
 	struct ocr_neck *necks = faint ? malloc(OCR_NECK_MAX * sizeof *necks) : NULL;
 	size_t n = necks ? ocr_necks_find(faint, pr->dpi, necks, OCR_NECK_MAX) : 0;
+	n = n >= OCR_NECK_MIN_PAGE ? n : 0;
 	for (size_t i = 0; i < n; i++) {
 		widen_to_cell(out, pr->px_to_pt, &necks[i]);
 		ocr_neck_cut(pr->clean, pr->ink, &necks[i]);
