@@ -210,7 +210,11 @@ static int choose_turn(TessBaseAPI *api, PIX *small, const struct line_boxes *lb
 		}
 		lead = leader(&t);
 	}
-	int pick = lead ? (lead > 0 ? a : b) : (t.sum_b > t.sum_a ? b : a);
+	/* neither leads: the page stays as it lies (a = 0) when its lines run
+	 * across, most scans being upright (issue 13: a 200 dpi black-and-white
+	 * scan read 86 against 90 over 8 lines each way, both garbage, and was
+	 * turned over); turned sideways, the better reading */
+	int pick = lead ? (lead > 0 ? a : b) : (a != 0 && t.sum_b > t.sum_a ? b : a);
 	log_debug("msg=ocr_orient lines=%d/%d conf_%d=%d conf_%d=%d settled=%d", t.na, t.nb, a * 90, t.sum_a, b * 90,
 		t.sum_b, lead != 0);
 	return pick;
