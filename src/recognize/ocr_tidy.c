@@ -1473,15 +1473,30 @@ static size_t strspn_digits(const uint32_t *v, size_t n)
 #define TIDY_KZ_DIGITS 3	/* a Kazakh plate: three digits, letters, the region's two digits */
 #define TIDY_KZ_REGION 2
 
+/* r[0, TIDY_KZ_PLATE) has a Kazakh plate's digits where they go, and its
+ * first letter (a tractor's run into the trailer's: the letter maybe a
+ * look-alike digit, "3550DJ05", set right later by ocr_tidy_kz_plates). */
+static bool kz_plate_shape(const uint32_t *r, bool lookalike)
+{
+	return strspn_digits(r, TIDY_KZ_DIGITS) == TIDY_KZ_DIGITS &&
+		strspn_digits(r + TIDY_KZ_PLATE - TIDY_KZ_REGION, TIDY_KZ_REGION) == TIDY_KZ_REGION &&
+		(is_upper(r[TIDY_KZ_DIGITS]) || (lookalike && as_letter(r[TIDY_KZ_DIGITS])));
+}
+
 /* Issue 13: the letters and digits r[0, run) before a 持 read for the 挂 that
  * ends a trailer's plate: a letter and four digits (a Chinese trailer, its
- * province maybe misread) or a whole Kazakh plate (851HCE10持). */
+ * province maybe misread) or whole Kazakh plates (851HCE10持; the tractor's
+ * run into it, its space lost: 355ODJ05854WIZ05 插). */
 static bool trailer_run(const uint32_t *r, size_t run)
 {
 	if (run == TIDY_TRAILER_DIGITS + 1 && is_upper(r[0]))
 		return strspn_digits(r + 1, TIDY_TRAILER_DIGITS) == TIDY_TRAILER_DIGITS;
-	return run == TIDY_KZ_PLATE && strspn_digits(r, TIDY_KZ_DIGITS) == TIDY_KZ_DIGITS &&
-		strspn_digits(r + run - TIDY_KZ_REGION, TIDY_KZ_REGION) == TIDY_KZ_REGION && is_upper(r[TIDY_KZ_DIGITS]);
+	if (run == 0 || run % TIDY_KZ_PLATE)
+		return false;
+	for (size_t k = 0; k < run; k += TIDY_KZ_PLATE)
+		if (!kz_plate_shape(r + k, k + TIDY_KZ_PLATE < run))
+			return false;
+	return true;
 }
 
 static bool trailer_mark_misread(const struct cps *t, size_t i, size_t run)
@@ -1517,7 +1532,7 @@ char *ocr_tidy_split_trailers(const char *text)
 			cps_push(&out, ' ');
 		else
 			cps_push(&out, t.v[i]);
-		if (t.v[i] == 0x6302 /* 挂 */ && i > 0 && is_alnum(t.v[i - 1]) && i + 1 < t.n &&
+		if (t.v[i] == 0x6302 /* 挂 */ && out.n >= 2 && is_alnum(out.v[out.n - 2]) && i + 1 < t.n &&
 		    (utf8_is_han(t.v[i + 1]) || is_alnum(t.v[i + 1])))
 			cps_push(&out, ' ');	/* issue 13: "593KWW17挂356VHA17": the next plate */
 		run = is_alnum(t.v[i]) ? run + 1 : 0;

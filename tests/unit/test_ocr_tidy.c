@@ -259,6 +259,10 @@ static void test_trailers_and_regions(void **state)
 	check(ocr_tidy_split_trailers("636XZE02,851HCE10插集装箱"), "636XZE02,851HCE10挂 集装箱");
 	check(ocr_tidy_split_trailers("打A1487 扩,新B98340"), "打A1487挂,新B98340");
 	check(ocr_tidy_split_trailers("扩大 A12345 插"), "扩大 A12345 插");
+	/* after a tractor's Kazakh plate run into the trailer's */
+	check(ocr_tidy_split_trailers("355ODJ05854WIZ05 插005GDT02"), "355ODJ05854WIZ05挂 005GDT02");
+	check(ocr_tidy_split_trailers("3550DJ05854WIZ05 插"), "3550DJ05854WIZ05挂");
+	check(ocr_tidy_split_trailers("355ODJ0585 插"), "355ODJ0585 插");
 	json_t *r = json_pack("{s:s,s:s}", "code", "37029", "name", "青岛(37029) 青岛");
 	ocr_tidy_region(r);
 	assert_string_equal(json_string_value(json_object_get(r, "name")), "青岛");
