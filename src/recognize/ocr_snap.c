@@ -573,6 +573,37 @@ static void snap_currency(json_t *out, json_t *conf)
 	set_conf(conf, "currency", SNAP_CONF);
 }
 
+/* Issue 13: an 18-digit declaration number's first two digits, its customs
+ * district's (94 for Xinjiang's), read one of them wrong ("040220…",
+ * "840220…", "910220…" for 940220…): the district of the exit customs, or
+ * where its code was not read, of the declaration's other number (预录入编号
+ * and 海关编号 are numbered by one customs), when the two differ in one
+ * digit; below sure. A number declared in another district differs from
+ * the exit customs' in both as a rule (22 Shanghai, 94). */
+#define DECLNO_DIGITS 18
+#define DISTRICT_DIGITS 2
+
+static bool all_digits(const char *s, size_t len)
+{
+	return s && strlen(s) == len && strspn(s, "0123456789") == len;
+}
+
+static void snap_declno_district(json_t *out, json_t *conf, const char *key, const char *other)
+{
+	const char *no = json_string_value(json_object_get(out, key));
+	const char *ref = json_string_value(json_object_get(out, "exit_customs_code"));
+	if (!ref || strlen(ref) < DISTRICT_DIGITS || strspn(ref, "0123456789") < DISTRICT_DIGITS)
+		ref = json_string_value(json_object_get(out, other));
+	if (!all_digits(no, DECLNO_DIGITS) || !ref || strlen(ref) < DISTRICT_DIGITS ||
+	    strspn(ref, "0123456789") < DISTRICT_DIGITS || (no[0] != ref[0]) + (no[1] != ref[1]) != 1)
+		return;
+	char fixed[DECLNO_DIGITS + 1];
+	memcpy(fixed, no, sizeof fixed);
+	memcpy(fixed, ref, DISTRICT_DIGITS);
+	json_object_set_new(out, key, json_string(fixed));
+	set_conf(conf, key, SNAP_CONF);
+}
+
 /* 计量单位 an item's quantity is printed in (the names of the customs unit
  * table that road exports use) */
 static const char *const units[] = {
@@ -945,6 +976,8 @@ void ocr_snap_fields(json_t *out, json_t *conf)
 	snap_road_port(out, conf);
 	destination_by_other_copies(out, conf);
 	snap_currency(out, conf);
+	snap_declno_district(out, conf, "declaration_no", "pre_entry_no");
+	snap_declno_district(out, conf, "pre_entry_no", "declaration_no");
 	trim_company(out, conf, "domestic_shipper");
 	trim_company(out, conf, "overseas_consignee");
 	trim_company(out, conf, "producer");

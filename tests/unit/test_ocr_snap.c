@@ -264,6 +264,30 @@ static void test_company_names(void **state)
 	json_decref(conf);
 }
 
+/* Issue 13: a declaration number's customs district read with one digit
+ * wrong takes the exit customs' district, or the other number's; a number of
+ * another district (both digits other) stays. */
+static void test_declno_district(void **state)
+{
+	(void)state;
+	json_t *out = json_pack("{s:s,s:s,s:s}", "declaration_no", "840220260396777178", "pre_entry_no",
+		"220120260396777178", "exit_customs_code", "9402");
+	json_t *conf = json_pack("{s:f,s:f}", "declaration_no", 0.85, "pre_entry_no", 0.85);
+	ocr_snap_fields(out, conf);
+	assert_string_equal(str(out, "declaration_no"), "940220260396777178");
+	assert_true(json_real_value(json_object_get(conf, "declaration_no")) < 0.9);
+	assert_string_equal(str(out, "pre_entry_no"), "220120260396777178");
+	json_decref(out);
+	json_decref(conf);
+	out = json_pack("{s:s,s:s}", "declaration_no", "040220240757743682", "pre_entry_no", "940220240612547982");
+	conf = json_object();
+	ocr_snap_fields(out, conf);
+	assert_string_equal(str(out, "declaration_no"), "940220240757743682");
+	assert_string_equal(str(out, "pre_entry_no"), "940220240612547982");
+	json_decref(out);
+	json_decref(conf);
+}
+
 /* Issue 13: OCR's leftovers in front of a name that starts with a place go
  * (digits and marks, what is left of the label's code, one ideograph: the
  * place misread or not); a front of letters may be the name's own, and a
@@ -505,6 +529,7 @@ int main(void)
 		cmocka_unit_test(test_road_port),
 		cmocka_unit_test(test_company_run_on_end),
 		cmocka_unit_test(test_company_front_before_place),
+		cmocka_unit_test(test_declno_district),
 		cmocka_unit_test(test_currency),
 		cmocka_unit_test(test_unknown_values_stay),
 		cmocka_unit_test(test_company_names),
