@@ -845,6 +845,8 @@ char *ocr_tidy_transport(const char *tname, const char *remarks)
 			kz_plate(t.v + i, e - i);
 		if (i > a && plate_is_province(t.v[i - 1]) && (e - i == 6 || e - i == 7) && as_letter(t.v[i]))
 			t.v[i] = as_letter(t.v[i]);	/* a Chinese plate: a letter after the province */
+		for (size_t k = i; k < e; k++)
+			t.v[k] = upper(t.v[k]);	/* issue 13: plates print capitals ("008Xoj10") */
 		cps_append(&out, t.v + i, e - i);
 		/* issue 13: a trailer's 挂 read 持 ("245JLB03 持") */
 		i = trailer_plate_at(&t, a, i, e) ? trailer_mark_read(&t, e, &out) : e;

@@ -118,6 +118,7 @@ static void test_transport_name(void **state)
 	check(ocr_tidy_transport("670YPS13/245JLB03 持", ""), "670YPS13/245JLB03挂");	/* a trailer's 挂 read 持 */
 	check(ocr_tidy_transport("新D68275/新B1722 持", ""), "新D68275/新B1722挂");
 	check(ocr_tidy_transport("新D68275 持", ""), "新D68275 持");	/* no trailer's plate */
+	check(ocr_tidy_transport("421PBU02/008Xoj10挂", ""), "421PBU02/008XOJ10挂");	/* small letters read */
 	check(ocr_tidy_transport("及航。次号二D54431/20250424", ""), "D54431/20250424");	/* a speck inside */
 	check(ocr_tidy_transport("航及 次号701SUZ02/992DFQ02挂", ""), "701SUZ02/992DFQ02挂");
 	check(ocr_tidy_transport("及航次姑330MFB17", ""), "330MFB17");
