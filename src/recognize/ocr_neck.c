@@ -82,23 +82,25 @@ static size_t strip_runs(const uint16_t *counts, int strips, int h, int min_px, 
 /* The most common run height (the page's line height), 0 when too few runs agree. */
 static int line_height(const struct run *runs, size_t n, int max_px)
 {
-	int *hist = calloc((size_t)max_px + 1, sizeof *hist);
-	if (!hist)
+	/* below[k]: runs shorter than k pixels, so a window's count is one difference */
+	int *below = calloc((size_t)max_px + 2, sizeof *below);
+	if (!below)
 		return 0;
 	for (size_t i = 0; i < n; i++)
 		if (runs[i].y1 - runs[i].y0 <= max_px)
-			hist[runs[i].y1 - runs[i].y0]++;
+			below[runs[i].y1 - runs[i].y0 + 1]++;
+	for (int k = 1; k <= max_px + 1; k++)
+		below[k] += below[k - 1];
 	int best = 0, best_count = 0;
 	for (int h = 1; h <= max_px; h++) {
-		int reach = (int)(NECK_LINE_WINDOW * (float)h), count = 0;
-		for (int k = h - reach; k <= h + reach && k <= max_px; k++)
-			count += hist[k];
+		int reach = (int)(NECK_LINE_WINDOW * (float)h), top = h + reach < max_px ? h + reach : max_px;
+		int count = below[top + 1] - below[h - reach];
 		if (count > best_count) {
 			best_count = count;
 			best = h;
 		}
 	}
-	free(hist);
+	free(below);
 	return best_count >= NECK_MIN_LINE_RUNS ? best : 0;
 }
 

@@ -581,24 +581,18 @@ static void snap_currency(json_t *out, json_t *conf)
  * one digit; below sure. One of them alone is no witness: the exit customs'
  * code read 1402 would have put 14 in front of two numbers read right
  * (eval6-scan 007, 200 dpi black and white). */
-#define DECLNO_DIGITS 18
 #define DISTRICT_DIGITS 2
-
-static bool all_digits(const char *s, size_t len)
-{
-	return s && strlen(s) == len && strspn(s, "0123456789") == len;
-}
 
 static void snap_declno_district(json_t *out, json_t *conf, const char *key, const char *other_key)
 {
 	const char *no = json_string_value(json_object_get(out, key));
 	const char *exit_code = json_string_value(json_object_get(out, "exit_customs_code"));
 	const char *other = json_string_value(json_object_get(out, other_key));
-	if (!all_digits(no, DECLNO_DIGITS) || !all_digits(other, DECLNO_DIGITS) || !exit_code ||
+	if (!no || !declno_is_valid(no, strlen(no)) || !other || !declno_is_valid(other, strlen(other)) || !exit_code ||
 	    strspn(exit_code, "0123456789") < DISTRICT_DIGITS || memcmp(exit_code, other, DISTRICT_DIGITS) != 0 ||
 	    (no[0] != exit_code[0]) + (no[1] != exit_code[1]) != 1)
 		return;
-	char fixed[DECLNO_DIGITS + 1];
+	char fixed[DECLNO_LEN + 1];
 	memcpy(fixed, no, sizeof fixed);
 	memcpy(fixed, exit_code, DISTRICT_DIGITS);
 	json_object_set_new(out, key, json_string(fixed));
