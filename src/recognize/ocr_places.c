@@ -245,6 +245,36 @@ static bool repair_place(uint32_t *v, size_t *n)
 	return undouble(v, n, np) || d > 0;
 }
 
+/* Words of company names with a character chi_sim cannot read: its
+ * unicharset lacks it (骋: of the 3,755 characters of GB 2312's first level,
+ * 330 are not in it), so OCR reads another in its place. The character
+ * after the word's first is taken for the lost one, unless it is one the
+ * first also goes with, or the first ends another word ("奔驰"). */
+static const struct unreadable_word {
+	uint32_t first, lost;	/* the word: first, then the character chi_sim lacks */
+	uint32_t other_before;	/* the first character ending another word after this one */
+	uint32_t other_after;	/* ... or beginning another word before this one */
+} unreadable_words[] = {
+	{0x9A70 /* 驰 */, 0x9A8B /* 骋 */, 0x5954 /* 奔: 奔驰 */, 0x540D /* 名: 驰名 */},
+};
+
+/* The lost characters of v[0, n) put back; returns whether one was. */
+static bool repair_unreadable(uint32_t *v, size_t n)
+{
+	bool changed = false;
+	for (size_t w = 0; w < sizeof unreadable_words / sizeof unreadable_words[0]; w++) {
+		const struct unreadable_word *u = &unreadable_words[w];
+		for (size_t i = 0; i + 1 < n; i++) {
+			if (v[i] != u->first || (i > 0 && v[i - 1] == u->other_before) || v[i + 1] == u->lost ||
+				v[i + 1] == u->other_after)
+				continue;
+			v[i + 1] = u->lost;
+			changed = true;
+		}
+	}
+	return changed;
+}
+
 size_t ocr_place_at_start(const uint32_t *v, size_t n)
 {
 	uint32_t pick[PLACE_MAX_CP];
@@ -263,7 +293,8 @@ bool ocr_company_repair(const char *name, char *out, size_t cap)
 			return false;	/* a Chinese name, read whole */
 	bool form = repair_form(v, &n);
 	bool place = repair_place(v, &n);
-	if (!form && !place)
+	bool lost = repair_unreadable(v, n);
+	if (!form && !place && !lost)
 		return false;
 	size_t len = 0;
 	for (size_t i = 0; i < n; i++) {

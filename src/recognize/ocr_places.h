@@ -29,8 +29,10 @@ bool ocr_place_is(const char *name, const char *province);
  * (有限公司, 有限责任公司, 股份有限公司) one character misread ("服份有限公司"),
  * and a place of three or more characters at its start (the places above,
  * any province) misread by one character, or by two of four or more
- * ("乌唱本齐金桥商贸股份有限公司" -> 乌鲁木齐...), the one place that close.
- * true and out (cap bytes) set when something was changed. */
+ * ("乌唱本齐金桥商贸股份有限公司" -> 乌鲁木齐...), the one place that close,
+ * and a character chi_sim cannot read put back where the word it belongs to
+ * stands ("驰聘" -> 驰骋). true and out (cap bytes) set when something was
+ * changed. */
 bool ocr_company_repair(const char *name, char *out, size_t cap);
 
 /* Issue 13: the length of the place v[0, n) starts with (code points): one
