@@ -733,16 +733,22 @@ static enum kerr second_pass(TessBaseAPI *api, ETEXT_DESC *mon, const int64_t *d
 	return err;
 }
 
-/* Tesseract handles one document's pages share (ocr.h): loading chi_sim
- * costs about 0.1 s of CPU, eng about 0.05 s, each time. */
+/* Tesseract handles one document's pages share (ocr.h). Loading one costs
+ * CPU each time (measured: chi_sim 70-80 ms, eng 50-57, rus 15, rus+eng
+ * 57-74): most of it goes into Tesseract's table of ambiguities every
+ * language gets, which are nearly all between Latin letters, so a model
+ * with few of those loads fast. */
 enum engine_kind {
 	ENGINE_READ,	/* chi_sim: orientation and reading */
-	ENGINE_NUMBERS,	/* eng: numbers read again (third pass), loaded when first needed */
+	ENGINE_NUMBERS,	/* rus (eng without it): numbers read again (third pass), loaded when first needed */
 	ENGINE_NAMES,	/* rus+eng: foreign firms' names read again (third pass), loaded when first needed */
 	ENGINE_KINDS
 };
 
-static const char *const engine_langs[ENGINE_KINDS] = {"chi_sim", "eng", "rus+eng"};
+#define ENGINE_CHOICES 2	/* languages tried for one kind, in turn */
+static const char *const engine_langs[ENGINE_KINDS][ENGINE_CHOICES] = {
+	{"chi_sim", NULL}, {"rus", "eng"}, {"rus+eng", NULL},
+};
 
 struct rec_ocr_engines {
 	TessBaseAPI *api[ENGINE_KINDS];
@@ -757,14 +763,17 @@ static TessBaseAPI *engine(struct rec_ocr_engines *e, enum engine_kind kind);
  *
  * Read among the words and strokes of a whole form, a number often comes out
  * with junk inside ("940220260)!5990535.30") or a digit doubled; the same
- * number cut out and read alone as one word by eng with only the characters
- * a number holds reads right far more often (the 18-digit numbers of a 300
- * dpi black-and-white scan: wrong in context, right alone; chi_sim alone
- * still doubled a digit). Doubtful numbers are read again (ocr_reread.c
+ * number cut out and read alone as one word by a Latin or Cyrillic model
+ * with only the characters a number holds reads right far more often (the
+ * 18-digit numbers of a 300 dpi black-and-white scan: wrong in context,
+ * right alone; chi_sim alone still doubled a digit). The Russian model reads
+ * them as well as the English one (the four tuning sets, 264 scans, issue
+ * 13: 6 fields won, 3 lost, every other the same) and loads in a third of
+ * its time. Doubtful numbers are read again (ocr_reread.c
  * chooses which, and whether the second reading is kept); a second reading
  * is never sure on its own (OCR_REREAD_CONF_CAP): the validators that use
  * the number (check digits, the bar code, arithmetic) have the last word.
- * Pages are read without this pass when eng is not installed. */
+ * Pages are read without this pass when neither is installed. */
 
 #define OCR_REREAD_MAX_WORDS 48	/* words read again on one page, at most */
 #define OCR_REREAD_PAD_H 0.35f	/* white margin read around a word, in line heights: sideways */
@@ -985,7 +994,8 @@ static void api_free(TessBaseAPI *api)
 static TessBaseAPI *engine(struct rec_ocr_engines *e, enum engine_kind kind)
 {
 	if (!e->api[kind] && !e->missing[kind]) {
-		e->api[kind] = new_api(engine_langs[kind]);
+		for (int c = 0; c < ENGINE_CHOICES && engine_langs[kind][c] && !e->api[kind]; c++)
+			e->api[kind] = new_api(engine_langs[kind][c]);
 		e->missing[kind] = !e->api[kind];
 	}
 	return e->api[kind];
