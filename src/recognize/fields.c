@@ -1637,6 +1637,32 @@ static int is_ascii_word(uint32_t c) { return c < 0x80 && c != ' '; }
 static void item_columns_ruled_or_gutters(const struct fpage *p, float top, float bottom, struct column *cols,
 	size_t nc, float size, int *colof, int ruled, int scanned);
 
+/* OCR (issue 13): a column whose header OCR lost ("单价 人 币制", 总价 read
+ * as 人) leaves a ruled cell between the walls of its neighbours' columns,
+ * unread. It is the item header printed between theirs (L_I_* are in the
+ * form's order) when exactly one is missing there; its text is then read as
+ * that column's. */
+#define LOST_COLUMN_MIN_SIZES 2.0f	/* the cell: at least this many header sizes wide */
+#define LOST_COLUMN_WALL_SLACK 0.5f	/* points between its walls and the neighbours' */
+
+static size_t columns_header_lost(const struct fpage *p, struct column *cols, size_t nc, size_t max, float yc,
+	float size)
+{
+	for (size_t i = 0; i + 1 < nc && nc < max; i++) {
+		float x0 = cols[i].x1, x1 = cols[i + 1].x0, mid = (x0 + x1) / 2;
+		int id = cols[i].id + 1;
+		if (cols[i + 1].id != id + 1 || x1 - x0 < LOST_COLUMN_MIN_SIZES * size ||
+			!(fabsf(rule_wall(p, mid, yc, -1) - x0) < LOST_COLUMN_WALL_SLACK) ||
+			!(fabsf(rule_wall(p, mid, yc, +1) - x1) < LOST_COLUMN_WALL_SLACK))
+			continue;	/* no lost header between, or not one cell */
+		memmove(cols + i + 2, cols + i + 1, (nc - i - 1) * sizeof *cols);
+		cols[i + 1] = (struct column){id, x0, x1, x0, x1, 0};
+		nc++;
+		i++;
+	}
+	return nc;
+}
+
 static size_t item_columns(const struct fpage *p, const struct flabel *ih, float top, float bottom,
 	struct column *cols, size_t max, int *colof, int scanned)
 {
@@ -1672,6 +1698,8 @@ static size_t item_columns(const struct fpage *p, const struct flabel *ih, float
 			cols[i].x1 = rr;
 		}
 	}
+	if (ruled && scanned)
+		nc = columns_header_lost(p, cols, nc, max, yc, ih->size > 1 ? ih->size : 8);
 	item_columns_ruled_or_gutters(p, top, bottom, cols, nc, ih->size > 1 ? ih->size : 8, colof, ruled, scanned);
 	return nc;
 }

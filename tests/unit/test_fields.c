@@ -1163,6 +1163,7 @@ static void put_rule(struct rec_page *p, float x0, float y0, float x1, float y1)
  * spec, qty (the first two lines), price, total, qty (the last line), a row
  * across the table under the item or ""}. */
 static int ruled_separate;	/* build_ruled_scan: 单价, 总价 and 币制 in columns of their own */
+static const char *ruled_total_header = "总价";	/* ... and what OCR read of the 总价 header */
 static int ruled_tall_header;	/* ... and its header labels in one tall OCR line, 项号 alone lower */
 
 #define TALL_HEADER_BOX 19.8f	/* a header of labels wrapped over two lines read as one line (dev3-scan, 200 dpi) */
@@ -1216,13 +1217,14 @@ static void build_ruled_scan(struct rec_doc *doc, const char *const items[][9], 
 		{535, "原产国(地区)"}, {605, "最终目的国(地区)"}, {700, "境内货源地"}, {785, "征免"},
 	}, heads_sep[] = {
 		{28, "项号"}, {50, "商品编号"}, {178, "商品名称、规格型号"}, {358, "数量及单位"}, {436, "单价"},
-		{470, "总价"}, {510, "币制"}, {545, "原产国(地区)"}, {605, "最终目的国(地区)"}, {700, "境内货源地"},
+		{470, NULL}, {510, "币制"}, {545, "原产国(地区)"}, {605, "最终目的国(地区)"}, {700, "境内货源地"},
 		{785, "征免"},
 	};
 	size_t nh = ruled_separate ? sizeof heads_sep / sizeof *heads_sep : sizeof heads / sizeof *heads;
 	for (size_t i = 0; i < nh; i++) {
 		float hx = (ruled_separate ? heads_sep : heads)[i].x;
 		const char *ht = (ruled_separate ? heads_sep : heads)[i].t;
+		ht = ht ? ht : ruled_total_header;
 		if (!ruled_tall_header)
 			put(p, hx, y, ht);
 		else if (i == 0)
@@ -1796,6 +1798,36 @@ static void ocr_orphan_first_row(void **state)
 	rec_doc_free(&doc);
 }
 
+/* OCR (issue 13): the 总价 header lost in the scan ("人"): the ruled cell
+ * between the 单价 and 币制 columns is its column, so the totals are read
+ * (before, the unit prices were taken for them). */
+static void ocr_total_header_lost(void **state)
+{
+	(void)state;
+	static const char *const items[][9] = {
+		{"1", "8703234190", "乘用车", "0|3|长安牌|CS55", "5辆", "26597", "132985.00", "5辆", ""},
+		{"2", "8703234190", "乘用车", "0|3|长安牌|CS75", "3辆", "14981", "44943.00", "3辆", ""},
+	};
+	ruled_separate = 1;
+	ruled_total_header = "人";
+	struct rec_doc doc;
+	build_ruled_scan(&doc, items, 2);
+	ruled_separate = 0;
+	ruled_total_header = "总价";
+	json_t *o = read_doc(&doc);
+	json_t *its = json_object_get(o, "items");
+	assert_int_equal(json_array_size(its), 2);
+	static const double price[] = {26597, 14981}, total[] = {132985, 44943};
+	for (size_t i = 0; i < 2; i++) {
+		json_t *it = json_array_get(its, i);
+		assert_true(fabs(json_number_value(json_object_get(it, "unit_price")) - price[i]) < 0.005);
+		assert_true(fabs(json_number_value(json_object_get(it, "total")) - total[i]) < 0.005);
+	}
+	assert_true(fabs(json_number_value(json_object_get(o, "total_value")) - 177928) < 0.005);
+	json_decref(o);
+	rec_doc_free(&doc);
+}
+
 /* OCR (issue 13): a header whose labels, wrapped over two lines, OCR read as
  * one tall line, with 项号 a short line of its own lower down: still one row
  * (the tolerance from the taller of two labels), so the table is found. */
@@ -2160,6 +2192,7 @@ int main(void)
 		cmocka_unit_test(hs_code_lead),
 		cmocka_unit_test(merge_row_starts),
 		cmocka_unit_test(ocr_ruled_item_rows),
+		cmocka_unit_test(ocr_total_header_lost),
 		cmocka_unit_test(number_specked),
 		cmocka_unit_test(ocr_header_labels_by_order),
 		cmocka_unit_test(ocr_spec_row_across),
