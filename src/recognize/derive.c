@@ -303,6 +303,9 @@ static int vin_by_maker(struct vin_ctx *c, const char *s, size_t n)
 	struct vin_ctx model = *c;	/* a consensus read with the maker's code misread: its model part only */
 	if (!ocr_vin_wmi_known(c->hint))
 		memset(model.hint, '?', VIN_WMI_LEN);
+	for (int i = VIN_WMI_LEN; i < VIN_HINT_SPAN; i++)
+		if (ocr_vin_lookalike(model.hint[i], fixed[i]))
+			model.hint[i] = '?';	/* the consensus of VINs read with the same look-alike ("U1256…" for LJ1Z56…) */
 	if (!vin_vouched(&model, fixed, OCR_FIX_EXACT))
 		return 0;
 	vin_keep(c, fixed, fconf < c->base_conf ? fconf : c->base_conf);
@@ -1336,6 +1339,105 @@ static void vins_by_shipment(json_t *vins, double *vconf, size_t nconf)
 	free(read);
 }
 
+/* OCR (issue 13): a list whose VINs OCR read with their maker's code and
+ * model mangled the same way by the font ("U1256394PJ109597", "UJ12Z5639…"
+ * for LJ1Z56394PJ109597: LJ read as U, Z as 2), so that only one or two of
+ * them came out. Their last nine characters (check digit, year, plant and
+ * serial) read right. What the VINs kept share (a known maker's code, the
+ * model, the year and the plant) put around a token's check digit and serial
+ * makes one of the shipment's VINs when its check digit then holds, what the
+ * token reads before them ends as that model does but for look-alikes, its
+ * year and plant are the shipment's but for look-alikes, and VIN_SHIPMENT_MIN
+ * tokens or more do so; below sure. */
+#define VIN_TAIL_LEN (OCR_VIN_LEN - VIN_HINT_SPAN)	/* check digit, year, plant, serial */
+#define VIN_TAIL_HEAD_MIN 5	/* characters read before the tail, at least ... */
+#define VIN_TAIL_HEAD_MAX (VIN_HINT_SPAN + 2)	/* ... and at most */
+#define VIN_TAIL_HEAD_CMP 5	/* the head's last characters compared with the model's */
+#define VIN_TAIL_HEAD_MISS 1	/* ... of which this many may differ otherwise than as look-alikes */
+#define VIN_SHARED_LEN 11	/* what a shipment's VINs share: WMI, VDS, (check digit,) year and plant */
+#define VIN_CHECK_POS 8
+
+/* What the kept VINs share, into shared (the check digit's place aside):
+ * what most of them agree on (all of them when they are fewer than
+ * VIN_SHIPMENT_MIN), a known maker's code first. */
+static bool shipment_shared(const json_t *vins, char shared[VIN_SHARED_LEN])
+{
+	size_t n = json_array_size(vins);
+	if (n == 0)
+		return false;
+	char (*read)[OCR_VIN_LEN + 1] = calloc(n, sizeof *read), hint[OCR_VIN_LEN + 1];
+	if (!read)
+		abort();
+	for (size_t i = 0; i < n; i++)
+		snprintf(read[i], sizeof read[i], "%s", json_string_value(json_array_get(vins, i)));
+	if (n >= VIN_SHIPMENT_MIN)
+		ocr_vin_consensus((const char (*)[OCR_VIN_LEN + 1])read, n, hint);
+	else
+		for (int k = 0; k < VIN_SHARED_LEN; k++) {
+			hint[k] = read[0][k];
+			for (size_t i = 1; i < n; i++)
+				hint[k] = read[i][k] == read[0][k] ? hint[k] : '?';
+		}
+	free(read);
+	memcpy(shared, hint, VIN_SHARED_LEN);
+	for (int k = 0; k < VIN_SHARED_LEN; k++)
+		if (k != VIN_CHECK_POS && shared[k] == '?')
+			return false;
+	return ocr_vin_wmi_known(shared);
+}
+
+/* The VIN token s[0, n) stands for with the shipment's shared characters
+ * around its own check digit and serial, into out; false when it is none. */
+static bool vin_of_tail(const char *s, size_t n, const char shared[VIN_SHARED_LEN], char out[OCR_VIN_LEN + 1])
+{
+	if (n < VIN_TAIL_LEN + VIN_TAIL_HEAD_MIN || n > VIN_TAIL_LEN + VIN_TAIL_HEAD_MAX)
+		return false;
+	size_t head = n - VIN_TAIL_LEN, miss = 0;
+	for (size_t k = 1; k <= VIN_TAIL_HEAD_CMP; k++) {
+		char r = (char)toupper((unsigned char)s[head - k]), p = shared[VIN_HINT_SPAN - k];
+		miss += r != p && !ocr_vin_lookalike(r, p);
+	}
+	if (miss > VIN_TAIL_HEAD_MISS)
+		return false;
+	memcpy(out, shared, VIN_HINT_SPAN);
+	for (size_t k = 0; k < VIN_TAIL_LEN; k++) {
+		size_t at = VIN_HINT_SPAN + k;
+		char r = (char)toupper((unsigned char)s[head + k]);
+		if (at > VIN_CHECK_POS && at < VIN_SHARED_LEN && r != shared[at]) {
+			if (!ocr_vin_lookalike(r, shared[at]))
+				return false;
+			r = shared[at];	/* the plant's J read as 1 */
+		}
+		out[at] = r;
+	}
+	out[OCR_VIN_LEN] = '\0';
+	return vin_is_valid(out, OCR_VIN_LEN);
+}
+
+static void vins_by_tails(const char *text, json_t *vins, double *vconf, size_t *nconf)
+{
+	char shared[VIN_SHARED_LEN];
+	if (!text || !shipment_shared(vins, shared))
+		return;
+	struct tok *t = malloc(FU_MAX_TOKENS * sizeof *t);
+	char (*got)[OCR_VIN_LEN + 1] = malloc(FU_MAX_TOKENS * sizeof *got);
+	if (!t || !got)
+		abort();
+	size_t n = tokenize_alnum(text, t, FU_MAX_TOKENS), found = 0;
+	for (size_t i = 0; i < n; i++)
+		if (vin_of_tail(text + t[i].a, t[i].b - t[i].a, shared, got[found]))
+			found++;
+	for (size_t i = 0; found >= VIN_SHIPMENT_MIN && i < found; i++) {
+		if (list_has(vins, got[i]))
+			continue;
+		json_array_append_new(vins, json_string(got[i]));
+		if (*nconf < MAX_VIN_CONFS)
+			vconf[(*nconf)++] = CONF_VIN_BY_SHIPMENT;
+	}
+	free(got);
+	free(t);
+}
+
 /* VINs: the remarks', then the item specs' (on a scan, each read again:
  * find_vins_again). */
 static json_t *derive_vins(json_t *out, json_t *conf, json_t *warnings, const char *remarks, const char *raw_remarks,
@@ -1352,6 +1454,8 @@ static json_t *derive_vins(json_t *out, json_t *conf, json_t *warnings, const ch
 		find_vins_again(raw_remarks, remarks, remarks_conf, vins, vconf, &nv);
 		find_vins_again(specs, specs, spec_conf, vins, vconf, &nv);
 		vins_by_shipment(vins, vconf, nv);
+		vins_by_tails(raw_remarks, vins, vconf, &nv);
+		vins_by_tails(specs, vins, vconf, &nv);
 	}
 	json_object_set_new(out, "vins", vins);
 	double vmin = remarks_conf < spec_conf ? remarks_conf : spec_conf;

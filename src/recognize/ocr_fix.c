@@ -365,6 +365,11 @@ static bool lookalike_pair(char a, char b)
 	return false;
 }
 
+bool ocr_vin_lookalike(char a, char b)
+{
+	return lookalike_pair(a, b);
+}
+
 static bool read_twice(const struct token *t, int k)
 {
 	return lookalike_pair(t->c[k], t->c[k - 1]) || (k + 1 < t->n && lookalike_pair(t->c[k], t->c[k + 1]));
@@ -444,8 +449,8 @@ static const char *const known_wmis[] = {
 };
 #define N_KNOWN_WMIS (sizeof known_wmis / sizeof known_wmis[0])
 #define WMI_LEN 3
-#define WMI_MIN_LETTERS 3	/* letters the model's part (VDS, year, plant) holds: no other number */
-#define WMI_LETTERS_END 11	/* (a market-purchase list's number SCCG511977762322 has two there; the tuning sets' VINs four or five) */
+#define WMI_MIN_LETTERS 3	/* letters the model's part (VDS, year, plant) holds */
+#define WMI_LETTERS_END 11
 #define WMI_REPAIR_CONF 0.7f	/* a maker's code put in by the table: a guess the check digit confirms */
 
 bool ocr_vin_wmi_known(const char *vin)
@@ -456,12 +461,26 @@ bool ocr_vin_wmi_known(const char *vin)
 	return false;
 }
 
+/* The model's part (VDS, year, plant) holds letters: it is no other number
+ * (a market-purchase list's SCCG511977762322 holds two there, the tuning
+ * sets' VINs four or five). A letter counts as read, or as repaired where
+ * the shipment's other VINs have it (hint: "U1256393PJ…" is LJ1Z56393PJ…
+ * among VINs reading LJ1Z5639). */
+static bool model_has_letters(const char *read, const char *fixed, const char *hint)
+{
+	int letters = 0;
+	for (int i = WMI_LEN; i < WMI_LETTERS_END; i++)
+		letters += (read[i] >= 'A' && read[i] <= 'Z') ||
+			(hint && hint[i] == fixed[i] && fixed[i] >= 'A' && fixed[i] <= 'Z');
+	return letters >= WMI_MIN_LETTERS;
+}
+
 /* The VIN made of the first j characters of wmi and the last 17 - j of
  * token t, when t agrees with wmi's other characters (a digit of them may
- * be read as its close look-alike) and holds letters. */
+ * be read as its close look-alike). */
 static bool wmi_candidate(const struct token *t, const char *wmi, int j, char out[OCR_VIN_LEN + 1])
 {
-	int from = t->n - (OCR_VIN_LEN - j), letters = 0;
+	int from = t->n - (OCR_VIN_LEN - j);
 	if (from < 0 || from > j)
 		return false;	/* more glyphs replaced than characters they stand for */
 	memcpy(out, wmi, (size_t)j);
@@ -473,9 +492,7 @@ static bool wmi_candidate(const struct token *t, const char *wmi, int j, char ou
 		if (out[i] != wmi[i])
 			return false;
 	}
-	for (int i = WMI_LEN; i < WMI_LETTERS_END; i++)
-		letters += out[i] >= 'A' && out[i] <= 'Z';
-	return letters >= WMI_MIN_LETTERS;
+	return true;
 }
 
 /* The one VIN a known maker's code gives token t (look-alikes of the rest
@@ -489,7 +506,8 @@ static bool wmi_unique(const struct token *t, const char *hint, char out[OCR_VIN
 			float c;
 			if (!wmi_candidate(t, known_wmis[k], j, cand) ||
 			    ocr_fix_vin(cand, OCR_VIN_LEN, NULL, hint, fixed, &c) == OCR_FIX_FAILED ||
-			    memcmp(fixed, known_wmis[k], WMI_LEN) != 0 || (found && strcmp(fixed, out) == 0))
+			    memcmp(fixed, known_wmis[k], WMI_LEN) != 0 || !model_has_letters(cand, fixed, hint) ||
+			    (found && strcmp(fixed, out) == 0))
 				continue;
 			if (found++)
 				return false;

@@ -57,6 +57,10 @@ enum ocr_fix ocr_fix_vin(const char *in, size_t len, const float *conf, const ch
 enum ocr_fix ocr_fix_vin_wmi(const char *in, size_t len, const char *hint, char out[OCR_VIN_LEN + 1],
 	float *conf_out);
 
+/* a and b are two different characters OCR reads one for the other in most
+ * faces (0 D O Q, 1 I L, 2 Z, 5 S, 8 B ...). */
+bool ocr_vin_lookalike(char a, char b);
+
 /* The VIN's first three characters are the code of a maker ocr_fix_vin_wmi knows. */
 bool ocr_vin_wmi_known(const char *vin);
 

@@ -149,10 +149,20 @@ static void test_vin_maker_code(void **state)
 	assert_string_equal(out, "LJ1W8G366NX566881");
 	assert_true(ocr_vin_wmi_known("LJ1W8G366NX566881"));
 	assert_false(ocr_vin_wmi_known("UL1W8G368NX566879"));
+	/* LJ read as U and the model's Z as 2 ("256393PJ": two letters as
+	 * read): its letters are counted once repaired, the shipment's other
+	 * VINs telling the Z */
+	const char *u2 = "U1256393PJ109624";
+	assert_int_equal(ocr_fix_vin_wmi(u2, strlen(u2), "LJ1Z5639?PJ109???", out, &conf), OCR_FIX_REPAIRED);
+	assert_string_equal(out, "LJ1Z56393PJ109624");
+	assert_true(ocr_vin_lookalike('2', 'Z'));
+	assert_false(ocr_vin_lookalike('Z', 'Z'));
 	/* digits alone (a transit number), a number with one letter in the
 	 * model's part, a check digit that fails: no VIN */
 	const char *digits = "1234567890123456", *bad = "U1W8G361NX566875", *list = "SCCG511977762322";
 	assert_int_equal(ocr_fix_vin_wmi(list, strlen(list), NULL, out, &conf), OCR_FIX_FAILED);
+	const char *list2 = "SCCG704901036774";	/* LD + "CCG704901036774", its 0 as D, would hold */
+	assert_int_equal(ocr_fix_vin_wmi(list2, strlen(list2), NULL, out, &conf), OCR_FIX_FAILED);
 	assert_int_equal(ocr_fix_vin_wmi(digits, strlen(digits), NULL, out, &conf), OCR_FIX_FAILED);
 	assert_int_equal(ocr_fix_vin_wmi(bad, strlen(bad), NULL, out, &conf), OCR_FIX_FAILED);
 	assert_string_equal(out, "");
