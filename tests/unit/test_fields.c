@@ -1722,6 +1722,38 @@ static void ocr_vin_pieces_exact(void **state)
 	json_decref(conf);
 }
 
+/* OCR (issue 13): items naming the same place carry its one 境内货源地 code:
+ * item 1's code lost, cut short or a digit off takes the one the others
+ * naming its place agree on, not sure; a code of five digits stands against
+ * one other item, and so does a code no other item of its place confirms. */
+static void ocr_region_code_by_place(void **state)
+{
+	(void)state;
+	static const struct { const char *first, *second, *third, *want; } cases[] = {
+		{NULL, "13019", "13019", "13019"},
+		{"3019", "13019", "13019", "13019"},
+		{"13010", "13019", "13019", "13019"},
+		{"13010", "13019", NULL, "13010"},	/* one against one: kept */
+		{"13011", "13019", "13018", "13011"},	/* the others disagree */
+	};
+	for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+		json_t *out = json_object(), *conf = json_object(), *warnings = json_array();
+		json_t *items = json_array();
+		const char *codes[] = {cases[k].first, cases[k].second, cases[k].third};
+		for (size_t i = 0; i < 3; i++)
+			json_array_append_new(items, json_pack("{s:i,s:f,s:s,s:{s:s?,s:s}}", "no", (int)i + 1, "total", 10.0,
+				"currency", "USD", "origin_region", "code", codes[i], "name", i == 2 && !codes[i] ? "郑州" : "石家庄"));
+		fields_derive(out, conf, warnings, "N/M", "", 0.85f, items, "", "", 0.85f, 1);
+		json_t *origin = json_object_get(out, "origin");
+		assert_string_equal(json_string_value(json_object_get(origin, "code")), cases[k].want);
+		if (!cases[k].first || strcmp(cases[k].first, cases[k].want) != 0)
+			assert_true(json_number_value(json_object_get(conf, "origin.code")) < 0.9);
+		json_decref(warnings);
+		json_decref(out);
+		json_decref(conf);
+	}
+}
+
 /* OCR (issue 13): a list whose VINs the font made OCR read alike wrong ("LJ"
  * as U, the model's Z as 2, J as j): one comes out by the maker's code; the
  * others' check digits and serials read right, and with the maker's code,
@@ -2244,6 +2276,7 @@ int main(void)
 		cmocka_unit_test(ocr_vin_extra_chars),
 		cmocka_unit_test(ocr_vin_pieces_exact),
 		cmocka_unit_test(ocr_vins_by_tails),
+		cmocka_unit_test(ocr_region_code_by_place),
 		cmocka_unit_test(ocr_qty_by_prices),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
