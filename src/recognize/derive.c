@@ -1688,10 +1688,60 @@ static void region_names_by_code(json_t *items, json_t *conf)
 		region_name_by_code(items, conf, i);
 }
 
+/* OCR (issue 13): a place has one 境内货源地 code, too: an item whose code
+ * OCR lost, cut short or read a digit off ("3019", "431019", "13010") takes
+ * the code the other items naming its place agree on (one is enough against
+ * no code of five digits, two against one), below sure. */
+#define REGION_OVERRULE_MIN 2	/* items agreeing that overrule a code of five digits */
+
+static const char *region_name(json_t *items, size_t i)
+{
+	return json_string_value(json_object_get(json_object_get(json_array_get(items, i), "origin_region"), "name"));
+}
+
+static bool one_digit_off(const char *a, const char *b)
+{
+	size_t diff = 0;
+	for (size_t k = 0; k < REGION_CODE_LEN; k++)
+		diff += a[k] != b[k];
+	return diff == 1;
+}
+
+/* The code the items other than i naming place agree on (NULL when they
+ * disagree or none does); *count gets how many. */
+static const char *code_of_place(json_t *items, size_t i, const char *place, size_t *count)
+{
+	const char *code = NULL;
+	*count = 0;
+	for (size_t k = 0; k < json_array_size(items); k++) {
+		const char *c = region_code(items, k), *n = region_name(items, k);
+		if (k == i || !n || strcmp(n, place) != 0 || !is_region_code(c))
+			continue;
+		if (code && strcmp(code, c) != 0)
+			return NULL;
+		code = c;
+		(*count)++;
+	}
+	return code;
+}
+
+static void region_code_by_place(json_t *items, json_t *conf, size_t i)
+{
+	const char *place = region_name(items, i), *own = region_code(items, i);
+	size_t count;
+	const char *code = place ? code_of_place(items, i, place, &count) : NULL;
+	if (!code || (own && strcmp(own, code) == 0) ||
+		(is_region_code(own) && (count < REGION_OVERRULE_MIN || !one_digit_off(own, code))))
+		return;
+	json_object_set_new(json_object_get(json_array_get(items, i), "origin_region"), "code", json_string(code));
+	region_conf(conf, i, "origin_region.code", CONF_UNSURE);
+}
+
 /* OCR: the items' 境内货源地 tidied, made to agree with one another, and
  * snapped to the places of their province; then made to agree once more, as
  * a name only snapping shows a place ("乌鲁木齐坦", the next cell's 坦 run
- * into it) settles its code's place for the items read worse. */
+ * into it) settles its code's place for the items read worse, and a place
+ * settled so settles its code. */
 static void tidy_regions(json_t *items, json_t *conf)
 {
 	size_t n = json_array_size(items);
@@ -1705,6 +1755,8 @@ static void tidy_regions(json_t *items, json_t *conf)
 	for (size_t i = 0; i < n; i++)
 		snap_region_name(json_object_get(json_array_get(items, i), "origin_region"), conf, i, province);
 	region_names_by_code(items, conf);
+	for (size_t i = 0; i < n; i++)
+		region_code_by_place(items, conf, i);
 }
 
 #define CONF_CURRENCY_BY_ITEMS 0.7	/* an item's currency the declaration's other items gave */
@@ -1849,74 +1901,11 @@ static void sum_items(json_t *items, json_t *conf, int scanned, struct item_sums
 	}
 }
 
-/* OCR (issue 13): a place has one 境内货源地 code, so the items of one
- * declaration that name the same place carry the same code. An item whose
- * code OCR lost or misread ("3019", "431019", "13010") takes the code the
- * other items naming its place agree on (one is enough where its own is no
- * code of five digits; two where it is one, a digit off), below sure. */
-#define REGION_CODE_LEN 5
-#define REGION_OVERRULE_MIN 2	/* items agreeing that overrule a code of five digits */
-
-static const char *region_of(json_t *items, size_t i, const char *key)
-{
-	return json_string_value(json_object_get(json_object_get(json_array_get(items, i), "origin_region"), key));
-}
-
-static bool region_code_ok(const char *code)
-{
-	return code && strlen(code) == REGION_CODE_LEN && strspn(code, "0123456789") == REGION_CODE_LEN;
-}
-
-static bool one_digit_off(const char *a, const char *b)
-{
-	size_t diff = 0;
-	for (size_t k = 0; k < REGION_CODE_LEN; k++)
-		diff += a[k] != b[k];
-	return diff == 1;
-}
-
-/* The code the items other than i naming place agree on (NULL when they
- * disagree or none does); *count gets how many. */
-static const char *region_code_of_place(json_t *items, size_t i, const char *place, size_t *count)
-{
-	const char *code = NULL;
-	*count = 0;
-	for (size_t k = 0; k < json_array_size(items); k++) {
-		const char *c = region_of(items, k, "code"), *n = region_of(items, k, "name");
-		if (k == i || !n || strcmp(n, place) != 0 || !region_code_ok(c))
-			continue;
-		if (code && strcmp(code, c) != 0)
-			return NULL;
-		code = c;
-		(*count)++;
-	}
-	return code;
-}
-
-static void regions_by_place(json_t *items, json_t *conf)
-{
-	for (size_t i = 0; i < json_array_size(items); i++) {
-		const char *place = region_of(items, i, "name"), *own = region_of(items, i, "code");
-		size_t count;
-		const char *code = place ? region_code_of_place(items, i, place, &count) : NULL;
-		if (!code || (own && strcmp(own, code) == 0))
-			continue;
-		if (region_code_ok(own) && (count < REGION_OVERRULE_MIN || !one_digit_off(own, code)))
-			continue;
-		json_object_set_new(json_object_get(json_array_get(items, i), "origin_region"), "code", json_string(code));
-		char path[96];
-		snprintf(path, sizeof path, "items.%zu.origin_region.code", i);
-		confset(conf, path, fmin(item_conf(conf, i, "origin_region.code"), CONF_UNSURE));
-	}
-}
-
 /* Counts and totals over the items. A table that was not found, or whose
  * items are not numbered 1, 2, 3 ... (one lost or split), gives no sure value. */
 static void derive_item_totals(json_t *out, json_t *conf, json_t *items, int scanned, struct item_sums *s)
 {
 	sum_items(items, conf, scanned, s);
-	if (scanned)
-		regions_by_place(items, conf);
 	size_t nitems = json_array_size(items);
 	double icf = !nitems ? CONF_ABSENT : s->numbered ? CONF_SURE : CONF_UNSURE;
 	json_object_set_new(out, "vehicle_count", json_integer((json_int_t)llround(s->vehicles)));
