@@ -26,12 +26,17 @@ static bool is_lower(uint32_t cp)
 	return cp >= 'a' && cp <= 'z';
 }
 
+#define OCR_CODE_PREFIX_LETTERS 2	/* capitals a word's letters and digits start with: a code's */
+
 /* The word [a, b) of out's glyphs (no spaces, one line) worth reading again:
- * ASCII only, enough letters and digits, and junk or a doubtful character.
- * *digits gets whether it is mostly digits. */
+ * ASCII only, enough letters and digits, and junk or a doubtful character;
+ * not a code whose letters and digits start with two capitals (a seal's
+ * GS15365311, a container's owner: the digits' whitelist would read its
+ * letters as digits, "'GS15365311" as 6515365311). *digits gets whether it
+ * is mostly digits. */
 bool ocr_reread_worthy(const struct rec_glyph *g, size_t a, size_t b, bool *digits)
 {
-	size_t alnum = 0, nd = 0;
+	size_t alnum = 0, nd = 0, lead_caps = 0;
 	bool doubt = false;
 	for (size_t i = a; i < b; i++) {
 		uint32_t cp = g[i].cp;
@@ -42,12 +47,13 @@ bool ocr_reread_worthy(const struct rec_glyph *g, size_t a, size_t b, bool *digi
 			(is_lower(cp) && i + 1 < b && is_lower(g[i + 1].cp)))
 			return false;
 		bool an = ocr_is_alnum((char)cp);
+		lead_caps += an && alnum == lead_caps && cp >= 'A' && cp <= 'Z';
 		alnum += an;
 		nd += cp >= '0' && cp <= '9';
 		doubt = doubt || g[i].conf < OCR_REREAD_DOUBT || (!an && !code_punct(cp));
 	}
 	*digits = alnum > 0 && (float)nd >= OCR_REREAD_DIGIT_SHARE * (float)alnum;
-	return doubt && *digits && alnum >= OCR_REREAD_MIN_ALNUM;
+	return doubt && *digits && alnum >= OCR_REREAD_MIN_ALNUM && lead_caps < OCR_CODE_PREFIX_LETTERS;
 }
 
 /* The glyphs' ASCII text (spaces left out) into buf of cap bytes. */

@@ -424,6 +424,10 @@ static void test_reread_worthy(void **state)
 	assert_false(ocr_reread_worthy(g, 0, 9, &digits));
 	chars_of(g, "HRGSABC1");	/* mostly letters: a code, not a number */
 	assert_false(ocr_reread_worthy(g, 0, 8, &digits));
+	chars_of(g, "'GS15365311");	/* a seal's number: its letters are no digits */
+	assert_false(ocr_reread_worthy(g, 0, 11, &digits));
+	chars_of(g, "'G515365311");	/* one letter may be a digit misread */
+	assert_true(ocr_reread_worthy(g, 0, 11, &digits));
 	chars_of(g, "123");	/* too short */
 	assert_false(ocr_reread_worthy(g, 0, 3, &digits));
 	chars_of(g, "67628.00");
