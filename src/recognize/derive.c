@@ -1317,17 +1317,42 @@ static int vin_as_shipment(const char *vin, const char *hint, char out[OCR_VIN_L
  * (WMI and VDS): a VIN in the list whose check digit holds by chance with
  * them misread ("UL1W8G368NX566879" among LJ1W8G36...) takes the shipment's
  * when its check digit holds with them too, below sure. */
+typedef char vin_text[OCR_VIN_LEN + 1];
+
+/* The kept VINs' texts (the caller frees them), and into hint what most of
+ * them share (what all share when they are fewer than VIN_SHIPMENT_MIN);
+ * NULL when none is kept. */
+static vin_text *kept_vins(const json_t *vins, char hint[OCR_VIN_LEN + 1])
+{
+	size_t n = json_array_size(vins);
+	vin_text *read = n ? calloc(n, sizeof *read) : NULL;
+	if (!n)
+		return NULL;
+	if (!read)
+		abort();
+	for (size_t i = 0; i < n; i++)
+		snprintf(read[i], sizeof read[i], "%s", json_string_value(json_array_get(vins, i)));
+	if (n >= VIN_SHIPMENT_MIN) {
+		ocr_vin_consensus((const vin_text *)read, n, hint);
+		return read;
+	}
+	for (int k = 0; k < OCR_VIN_LEN; k++) {
+		hint[k] = read[0][k];
+		for (size_t i = 1; i < n; i++)
+			if (read[i][k] != read[0][k])
+				hint[k] = '?';
+	}
+	hint[OCR_VIN_LEN] = '\0';
+	return read;
+}
+
 static void vins_by_shipment(json_t *vins, double *vconf, size_t nconf)
 {
 	size_t n = json_array_size(vins);
 	if (n < VIN_SHIPMENT_MIN || strlen(json_string_value(json_array_get(vins, 0))) != OCR_VIN_LEN)
 		return;
-	char (*read)[OCR_VIN_LEN + 1] = calloc(n, sizeof *read), hint[OCR_VIN_LEN + 1];
-	if (!read)
-		abort();
-	for (size_t i = 0; i < n; i++)
-		snprintf(read[i], sizeof read[i], "%s", json_string_value(json_array_get(vins, i)));
-	ocr_vin_consensus((const char (*)[OCR_VIN_LEN + 1])read, n, hint);
+	char hint[OCR_VIN_LEN + 1];
+	vin_text *read = kept_vins(vins, hint);
 	for (size_t i = 0; i < n; i++) {
 		char fixed[OCR_VIN_LEN + 1];
 		if (strlen(read[i]) != OCR_VIN_LEN || !vin_as_shipment(read[i], hint, fixed) || list_has(vins, fixed))
@@ -1362,22 +1387,10 @@ static void vins_by_shipment(json_t *vins, double *vconf, size_t nconf)
  * VIN_SHIPMENT_MIN), a known maker's code first. */
 static bool shipment_shared(const json_t *vins, char shared[VIN_SHARED_LEN])
 {
-	size_t n = json_array_size(vins);
-	if (n == 0)
-		return false;
-	char (*read)[OCR_VIN_LEN + 1] = calloc(n, sizeof *read), hint[OCR_VIN_LEN + 1];
+	char hint[OCR_VIN_LEN + 1];
+	vin_text *read = kept_vins(vins, hint);
 	if (!read)
-		abort();
-	for (size_t i = 0; i < n; i++)
-		snprintf(read[i], sizeof read[i], "%s", json_string_value(json_array_get(vins, i)));
-	if (n >= VIN_SHIPMENT_MIN)
-		ocr_vin_consensus((const char (*)[OCR_VIN_LEN + 1])read, n, hint);
-	else
-		for (int k = 0; k < VIN_SHARED_LEN; k++) {
-			hint[k] = read[0][k];
-			for (size_t i = 1; i < n; i++)
-				hint[k] = read[i][k] == read[0][k] ? hint[k] : '?';
-		}
+		return false;
 	free(read);
 	memcpy(shared, hint, VIN_SHARED_LEN);
 	for (int k = 0; k < VIN_SHARED_LEN; k++)
