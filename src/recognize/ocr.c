@@ -767,9 +767,9 @@ static TessBaseAPI *engine(struct rec_ocr_engines *e, enum engine_kind kind);
  * with only the characters a number holds reads right far more often (the
  * 18-digit numbers of a 300 dpi black-and-white scan: wrong in context,
  * right alone; chi_sim alone still doubled a digit). The Russian model reads
- * them as well as the English one (the four tuning sets, 264 scans, issue
- * 13: 6 fields won, 3 lost, every other the same) and loads in a third of
- * its time. Doubtful numbers are read again (ocr_reread.c
+ * them about as well as the English one (issue 13: 10 number fields won and
+ * 3 lost on the 240 scans of the four tuning sets, every other the same)
+ * and loads in a third of its time. Doubtful numbers are read again (ocr_reread.c
  * chooses which, and whether the second reading is kept); a second reading
  * is never sure on its own (OCR_REREAD_CONF_CAP): the validators that use
  * the number (check digits, the bar code, arithmetic) have the last word.

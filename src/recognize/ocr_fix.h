@@ -52,8 +52,10 @@ enum ocr_fix ocr_fix_vin(const char *in, size_t len, const float *conf, const ch
  * or two characters of a known maker's code (the rest of the code read as
  * it is), passes ocr_fix_vin with the code kept. OCR_FIX_REPAIRED when
  * exactly one VIN comes out (*conf_out: ocr_fix_vin's, lowered), else
- * OCR_FIX_FAILED and out empty. The part read must hold two letters or more
- * (a number of digits alone is no VIN). */
+ * OCR_FIX_FAILED and out empty. Its model's part (characters 4-11) must
+ * hold three letters, as read or as repaired where hint (the shipment's
+ * other VINs) has them: a number of digits alone, or a market-purchase
+ * list's SCCG…, is no VIN. */
 enum ocr_fix ocr_fix_vin_wmi(const char *in, size_t len, const char *hint, char out[OCR_VIN_LEN + 1],
 	float *conf_out);
 
