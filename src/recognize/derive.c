@@ -1379,29 +1379,27 @@ static void vins_by_shipment(json_t *vins, double *vconf, size_t nconf)
 #define VIN_TAIL_HEAD_MAX (VIN_HINT_SPAN + 2)	/* ... and at most */
 #define VIN_TAIL_HEAD_CMP 5	/* the head's last characters compared with the model's */
 #define VIN_TAIL_HEAD_MISS 1	/* ... of which this many may differ otherwise than as look-alikes */
-#define VIN_SHARED_LEN 11	/* what a shipment's VINs share: WMI, VDS, (check digit,) year and plant */
-#define VIN_CHECK_POS 8
 
 /* What the kept VINs share, into shared (the check digit's place aside):
  * what most of them agree on (all of them when they are fewer than
  * VIN_SHIPMENT_MIN), a known maker's code first. */
-static bool shipment_shared(const json_t *vins, char shared[VIN_SHARED_LEN])
+static bool shipment_shared(const json_t *vins, char shared[OCR_VIN_SHARED])
 {
 	char hint[OCR_VIN_LEN + 1];
 	vin_text *read = kept_vins(vins, hint);
 	if (!read)
 		return false;
 	free(read);
-	memcpy(shared, hint, VIN_SHARED_LEN);
-	for (int k = 0; k < VIN_SHARED_LEN; k++)
-		if (k != VIN_CHECK_POS && shared[k] == '?')
+	memcpy(shared, hint, OCR_VIN_SHARED);
+	for (int k = 0; k < OCR_VIN_SHARED; k++)
+		if (k != OCR_VIN_CHECK_POS && shared[k] == '?')
 			return false;
 	return ocr_vin_wmi_known(shared);
 }
 
 /* The VIN token s[0, n) stands for with the shipment's shared characters
  * around its own check digit and serial, into out; false when it is none. */
-static bool vin_of_tail(const char *s, size_t n, const char shared[VIN_SHARED_LEN], char out[OCR_VIN_LEN + 1])
+static bool vin_of_tail(const char *s, size_t n, const char shared[OCR_VIN_SHARED], char out[OCR_VIN_LEN + 1])
 {
 	if (n < VIN_TAIL_LEN + VIN_TAIL_HEAD_MIN || n > VIN_TAIL_LEN + VIN_TAIL_HEAD_MAX)
 		return false;
@@ -1416,7 +1414,7 @@ static bool vin_of_tail(const char *s, size_t n, const char shared[VIN_SHARED_LE
 	for (size_t k = 0; k < VIN_TAIL_LEN; k++) {
 		size_t at = VIN_HINT_SPAN + k;
 		char r = (char)toupper((unsigned char)s[head + k]);
-		if (at > VIN_CHECK_POS && at < VIN_SHARED_LEN && r != shared[at]) {
+		if (at > OCR_VIN_CHECK_POS && at < OCR_VIN_SHARED && r != shared[at]) {
 			if (!ocr_vin_lookalike(r, shared[at]))
 				return false;
 			r = shared[at];	/* the plant's J read as 1 */
@@ -1429,7 +1427,7 @@ static bool vin_of_tail(const char *s, size_t n, const char shared[VIN_SHARED_LE
 
 static void vins_by_tails(const char *text, json_t *vins, double *vconf, size_t *nconf)
 {
-	char shared[VIN_SHARED_LEN];
+	char shared[OCR_VIN_SHARED];
 	if (!text || !shipment_shared(vins, shared))
 		return;
 	struct tok *t = malloc(FU_MAX_TOKENS * sizeof *t);

@@ -13,7 +13,6 @@
 #define VIN_DROP_COST 0.3f	/* dropping an end character that looks like a border */
 #define VIN_INSERT_COST 1.2f	/* dropping a character inside */
 #define VIN_DOUBLED_COST 0.5f	/* ... one read twice as two look-alikes ("5S", "I1") */
-#define VIN_HINT_POSITIONS 11	/* the WMI, VDS, check digit, year and plant: what a shipment's VINs share */
 /* issue 13: a character read against the shipment's consensus costs this,
  * so that a look-alike repair agreeing with it wins over a reading whose
  * check digit holds by chance with two misreads ("LFWV1C3G19D231268" for
@@ -154,7 +153,7 @@ static bool vin_valid(const char *v)
 		sum += x * weight[i];
 	}
 	int r = sum % 11;
-	return v[8] == (r == 10 ? 'X' : '0' + r);
+	return v[OCR_VIN_CHECK_POS] == (r == 10 ? 'X' : '0' + r);
 }
 
 /* Pairs of characters that OCR confuses: tier 1 look alike in most faces,
@@ -202,10 +201,10 @@ static void vin_cands(char c, float conf, int i, char hint, struct cands *cs)
 	float f = 0.5f + conf;
 	cs->n = 0;
 	bool digit_only = i >= 13;	/* GB 16735 / ISO 3779: the last four are digits */
-	bool check_pos = i == 8;	/* 0-9 or X */
+	bool check_pos = i == OCR_VIN_CHECK_POS;	/* 0-9 or X */
 	if (vin_char_ok(c)) {
 		bool fits = !(digit_only && !(c >= '0' && c <= '9')) && !(check_pos && !(c >= '0' && c <= '9') && c != 'X');
-		bool against_hint = hint && hint != '?' && hint != c && i < VIN_HINT_POSITIONS;
+		bool against_hint = hint && hint != '?' && hint != c && i < OCR_VIN_SHARED;
 		cand_add(cs, c, (fits ? 0.0f : 3.0f) + (against_hint ? VIN_HINT_DISAGREE : 0.0f));
 	}
 	char d = digit_lookalike(c);
@@ -213,7 +212,7 @@ static void vin_cands(char c, float conf, int i, char hint, struct cands *cs)
 		cand_add(cs, d ? d : '1', 0.2f);	/* forced: I O Q | cannot stand, or a letter where digits go */
 	add_group(cs, tier1, sizeof tier1 / sizeof tier1[0], c, (vin_char_ok(c) ? 1.0f : 0.6f) * f);
 	add_group(cs, tier2, sizeof tier2 / sizeof tier2[0], c, 2.0f * f);
-	if (hint && hint != '?' && hint != c && i < VIN_HINT_POSITIONS)
+	if (hint && hint != '?' && hint != c && i < OCR_VIN_SHARED)
 		cand_add(cs, hint, 1.5f * f);	/* the shipment's shared WMI, VDS and plant */
 	for (int k = 0; k < cs->n; k++) {
 		char x = cs->c[k].c;

@@ -17,6 +17,8 @@
 #include <stdint.h>
 
 #define OCR_VIN_LEN 17
+#define OCR_VIN_CHECK_POS 8	/* the check digit's place (0-based) */
+#define OCR_VIN_SHARED 11	/* the WMI, VDS, check digit, year and plant: a shipment's VINs share all but the check digit */
 #define OCR_DIGITS_MAX 64
 #define OCR_DATE_LEN 10	/* YYYY-MM-DD */
 

@@ -98,6 +98,12 @@ static bool is_gua_misread(uint32_t cp)
 	return cp == 0x6301 /* 持 */ || cp == 0x63D2 /* 插 */ || cp == 0x6269 /* 扩 */;
 }
 
+/* A trailer's 挂, as printed or as OCR misreads it. */
+static bool reads_as_gua(uint32_t cp)
+{
+	return cp == 0x6302 /* 挂 */ || is_gua_misread(cp);
+}
+
 /* What OCR reads a colon after a key as. */
 static bool is_separator(uint32_t cp)
 {
@@ -1638,7 +1644,7 @@ static size_t repair_plate_at(const struct cps *t, size_t i, struct cps *out)
 		return i;
 	cps_push(out, prov);
 	cps_push(out, plate_letter_misread(t->v[j]) ? plate_letter_misread(t->v[j]) : t->v[j]);
-	bool mark_after = j + n < t->n && (t->v[j + n] == 0x6302 /* 挂 */ || is_gua_misread(t->v[j + n]));
+	bool mark_after = j + n < t->n && reads_as_gua(t->v[j + n]);
 	size_t skip = !mark_after && extra_letter(t->v + j, n);	/* issue 13: the second letter goes */
 	cps_append(out, t->v + j + 1 + skip, n - 1 - skip);
 	size_t mark = n == TIDY_TRAILER_DIGITS + 1 ? misread_trailer_mark(t, j + n) : 0;
@@ -1696,7 +1702,7 @@ static size_t cn_tail_strict(const struct cps *t, size_t i)
 	size_t m = e;
 	while (m < t->n && is_space(t->v[m]))
 		m++;
-	if (d == TIDY_TRAILER_DIGITS && m < t->n && (t->v[m] == 0x6302 /* 挂 */ || is_gua_misread(t->v[m])))
+	if (d == TIDY_TRAILER_DIGITS && m < t->n && reads_as_gua(t->v[m]))
 		return m + 1 - i;
 	return d == TIDY_CN_DIGITS && (e == t->n || !is_alnum(t->v[e])) ? d + 1 : 0;
 }
@@ -1707,7 +1713,7 @@ static size_t cn_tail_strict(const struct cps *t, size_t i)
 static bool stray_province_at(const struct cps *t, size_t i)
 {
 	uint32_t c = t->v[i];
-	if (!utf8_is_han(c) || plate_is_province(c) || ends_a_key(c) || c == 0x6302 || is_gua_misread(c))
+	if (!utf8_is_han(c) || plate_is_province(c) || ends_a_key(c) || reads_as_gua(c))
 		return false;
 	size_t o = i;
 	while (o > 0 && is_space(t->v[o - 1]))
