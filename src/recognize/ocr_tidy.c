@@ -1164,14 +1164,48 @@ static bool vin_run(const uint32_t *v, size_t n, const json_t *vins, struct cps 
 #define TIDY_PLATE_TOKEN_MIN 4	/* a plate's letters and digits */
 #define TIDY_PLATE_TOKEN_MAX 8
 
+#define TIDY_VIN_SERIAL 6	/* a VIN's last characters: its serial, which a shipment's VINs do not share */
+#define TIDY_VIN_SERIAL_EDITS 5	/* a token ending in a VIN's serial is at most this far from it */
+
+/* Issue 13: the VIN of the list whose serial tok ends in, the only one, with
+ * tok at most TIDY_VIN_SERIAL_EDITS from it: a shipment whose maker's code
+ * and model the font misread alike ("U1256394Pj109597" for
+ * LJ1Z56394PJ109597; derive.c's vins_by_tails put the list right). -1 when
+ * none. */
+static int vin_by_serial(const uint32_t *tok, size_t n, const json_t *vins)
+{
+	int who = -1;
+	for (size_t k = 0; k < json_array_size(vins) && n >= TIDY_VIN_SERIAL; k++) {
+		const char *vin = json_string_value(json_array_get(vins, k));
+		size_t nv = vin ? strlen(vin) : 0;
+		bool same = nv >= TIDY_VIN_SERIAL;
+		for (size_t i = 1; i <= TIDY_VIN_SERIAL && same; i++)
+			same = tok[n - i] == (unsigned char)vin[nv - i];
+		if (same && who >= 0)
+			return -1;
+		if (same)
+			who = (int)k;
+	}
+	if (who < 0)
+		return -1;
+	struct cps v = decode(json_string_value(json_array_get(vins, (size_t)who)));
+	int d = distance(tok, n, v.v, v.n);
+	free(v.v);
+	return d > 0 && d <= TIDY_VIN_SERIAL_EDITS ? who : -1;
+}
+
 /* The VIN of the list that tok (one token) reads as, put out: true; false,
  * out untouched, when it reads as none or is one as printed. */
 static bool put_vin(const uint32_t *tok, size_t n, const json_t *vins, struct cps *out)
 {
 	int d = 0, k = -1;
-	if (n < TIDY_VIN_TOKEN_MIN || n > TIDY_VIN_TOKEN_MAX ||
-	    (k = nearest(tok, n, vins, false, TIDY_VIN_EDITS, &d)) < 0 || d == 0 ||
-	    !vin_reads_as(tok, n, json_string_value(json_array_get(vins, (size_t)k)), d))
+	if (n < TIDY_VIN_TOKEN_MIN || n > TIDY_VIN_TOKEN_MAX)
+		return false;
+	k = nearest(tok, n, vins, false, TIDY_VIN_EDITS, &d);
+	if (d == 0)
+		return false;
+	if ((k < 0 || !vin_reads_as(tok, n, json_string_value(json_array_get(vins, (size_t)k)), d)) &&
+	    (k = vin_by_serial(tok, n, vins)) < 0)
 		return false;
 	struct cps v = decode(json_string_value(json_array_get(vins, (size_t)k)));
 	if (n < v.n)

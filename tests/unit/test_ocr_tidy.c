@@ -232,6 +232,16 @@ static void test_codes_from_lists(void **state)
 	check(ocr_tidy_codes("代号：U1W8G360NX566875, 员 1W8G368NX566879", v2, p2), "代号：LJ1W8G360NX566875, LJ1W8G368NX566879");
 	check(ocr_tidy_codes("车辆：玖62367持新B10810", v2, p2), "车辆：豫B2367挂新B10810");
 	json_decref(v2);
+	/* a list whose maker's code and model the font misread alike: a token
+	 * ending in one VIN's serial, near it, is that VIN; not a serial two
+	 * VINs share, nor a number far from it (a transit number) */
+	json_t *v3 = json_pack("[s,s,s]", "LJ1Z56394PJ109597", "LJ1Z56396PJ109598", "LJ1Z56393PJ109607");
+	check(ocr_tidy_codes("代号：U1256394Pj109597,Uj12Z56396pj109598", v3, p2),
+		"代号：LJ1Z56394PJ109597,LJ1Z56396PJ109598");
+	check(ocr_tidy_codes("转关单号：9402202699109597", v3, p2), "转关单号：9402202699109597");
+	json_array_append_new(v3, json_string("LJ1Z56390PK109597"));
+	check(ocr_tidy_codes("U1256394Pj109597", v3, p2), "U1256394Pj109597");
+	json_decref(v3);
 	json_decref(p2);
 	/* not a look-alike: a different VIN is not made into a listed one */
 	check(ocr_tidy_codes("LGXCH4CD1SF011961", vins, plates), "LGXCH4CD1SF011961");
