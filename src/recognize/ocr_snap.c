@@ -691,26 +691,38 @@ static bool horgos_before(const uint32_t *v, size_t i)
 	return false;
 }
 
-static bool reads_road_port(const uint32_t *v, size_t n)
+/* in_cell: text is the 离境口岸 cell's own value, where 公路 after a
+ * character of 霍尔果斯 ("科东米斯公路呆央"), or after characters where the
+ * name stands and before its 口岸 half ("替朱末期公路口胡"), is enough;
+ * elsewhere in the header both must be read. */
+static bool reads_road_port(const uint32_t *v, size_t n, bool in_cell)
 {
 	for (size_t i = 0; i + PORT_WORD_AT < n; i++) {
 		if (v[i] != CP_GONG || v[i + 1] != CP_LU)
 			continue;
 		bool kou = v[i + PORT_WORD_AT] == CP_KOU, an = i + PORT_WORD_AT + 1 < n && v[i + PORT_WORD_AT + 1] == CP_AN;
-		if ((kou || an) && (horgos_before(v, i) || (i == 0 && kou && an)))
+		bool before = horgos_before(v, i);
+		if ((kou || an) && (before || (i == 0 && kou && an)))
+			return true;
+		if (in_cell && (before || (i > 0 && (kou || an))))
 			return true;
 	}
 	return false;
 }
 
-bool ocr_snap_road_port(const char *text)
+static bool reads_as_road_port(const char *text, bool in_cell)
 {
 	uint32_t v[SNAP_MAX_CP];
 	size_t n = text ? utf8_decode(text, v, SNAP_MAX_CP) : 0, kept = 0;
 	for (size_t i = 0; i < n; i++)	/* spaces and specks between the characters */
 		if (utf8_is_han(v[i]))
 			v[kept++] = v[i];
-	return reads_road_port(v, kept);
+	return reads_road_port(v, kept, in_cell);
+}
+
+bool ocr_snap_road_port(const char *text)
+{
+	return reads_as_road_port(text, false);
 }
 
 /* The port's code read with the value ("650201): 堆尔由斯公路中嵌"): the code
@@ -743,7 +755,7 @@ static void snap_road_port(json_t *out, json_t *conf)
 {
 	const char *value = json_string_value(json_object_get(out, "departure_port"));
 	const char *code = json_string_value(json_object_get(out, "departure_port_code"));
-	if (!ocr_snap_road_port(value) && !road_port_by_code(value, code))
+	if (!reads_as_road_port(value, true) && !road_port_by_code(value, code))
 		return;
 	json_object_set_new(out, "departure_port", json_string(ports[ROAD_PORT].name));
 	json_object_set_new(out, "departure_port_code", json_string(ports[ROAD_PORT].code));

@@ -26,7 +26,8 @@ void ocr_snap_fields(json_t *out, json_t *conf);
 int ocr_snap_unit(const char *read, char *out, size_t cap);
 /* Issue 13: text reads as the port's one road port (霍尔果斯公路口岸) as
  * OCR misreads it: 公路 read, its 口岸 half read, after a character of
- * 霍尔果斯 or alone as the name's wrapped second line ("公路口岸"). */
+ * 霍尔果斯 or alone as the name's wrapped second line ("公路口岸"). (The
+ * 离境口岸 cell's own value needs less: ocr_snap_fields.) */
 bool ocr_snap_road_port(const char *text);
 /* Issue 13: unit is one of the table's units exactly. */
 int ocr_snap_unit_known(const char *unit);

@@ -155,8 +155,11 @@ static void test_road_port(void **state)
 	assert_string_equal(str(out, "departure_port"), "霍尔果斯公路口岸");
 	assert_string_equal(str(out, "departure_port_code"), "650201");
 	assert_true(json_real_value(json_object_get(conf, "departure_port")) < 0.9);
-	/* its 口岸 half read; the code read with a name half read */
-	static const char *const read_as_port[] = {"害尔昌斯公路上岸", "650201): 堆尔由斯公路中嵌", "公路口岸"};
+	/* its 口岸 half read; the code read with a name half read; in the
+	 * cell, 公路 after a character of the name, or between the name's
+	 * place and 口 */
+	static const char *const read_as_port[] = {"害尔昌斯公路上岸", "650201): 堆尔由斯公路中嵌", "公路口岸",
+		"科东米斯公路呆央", "替朱末期公 路口胡"};
 	for (size_t i = 0; i < sizeof read_as_port / sizeof read_as_port[0]; i++) {
 		json_object_set_new(out, "departure_port", json_string(read_as_port[i]));
 		json_object_del(out, "departure_port_code");
@@ -166,7 +169,8 @@ static void test_road_port(void **state)
 	}
 	assert_true(ocr_snap_road_port("尔朵斯公路口片"));
 	assert_false(ocr_snap_road_port("公路运输"));
-	assert_false(ocr_snap_road_port("定泉末斯公路于"));
+	assert_false(ocr_snap_road_port("定泉末斯公路于"));	/* elsewhere in the header: not so */
+	assert_false(ocr_snap_road_port("替朱末期公路口胡"));
 	assert_false(ocr_snap_road_port(NULL));
 	json_object_set_new(out, "departure_port", json_string("公路口"));	/* nothing of the port's name */
 	ocr_snap_fields(out, conf);
