@@ -809,6 +809,56 @@ static bool trailer_plate_at(const struct cps *t, size_t a, size_t i, size_t e)
 	return ok;
 }
 
+/* Issue 13: a transit's transport name read past transit_misread, letters
+ * among its digits or its '@' read as several ("OZAOAET158099",
+ * "NT)102202693551583"): the value holds no province (no plate), is not
+ * much longer than the number, and shares a run of TIDY_TRANSIT_SHARED
+ * characters or more with the remarks' one 16-digit number (a plate has
+ * five digits at most): that number. */
+#define TIDY_TRANSIT_SHARED 6
+#define TIDY_TRANSIT_SLACK 4	/* characters the value may hold besides the number's */
+
+static bool remarks_transit(const struct cps *r, uint32_t out[TIDY_TRANSIT_LEN])
+{
+	size_t found = 0;
+	for (size_t i = 0; i < r->n;) {
+		size_t e = i;
+		while (e < r->n && is_digit(r->v[e]))
+			e++;
+		if (e - i == TIDY_TRANSIT_LEN && (found == 0 || memcmp(out, r->v + i, sizeof(uint32_t) * TIDY_TRANSIT_LEN))) {
+			memcpy(out, r->v + i, sizeof(uint32_t) * TIDY_TRANSIT_LEN);
+			found++;
+		}
+		i = e > i ? e : i + 1;
+	}
+	return found == 1;
+}
+
+static size_t longest_shared_run(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
+{
+	size_t best = 0;
+	for (size_t i = 0; i < na; i++)
+		for (size_t j = 0; j < nb; j++) {
+			size_t k = 0;
+			while (i + k < na && j + k < nb && a[i + k] == b[j + k])
+				k++;
+			best = k > best ? k : best;
+		}
+	return best;
+}
+
+static bool transit_shares_run(const struct cps *t, const struct cps *remarks, size_t a, size_t b,
+	uint32_t out[TIDY_TRANSIT_LEN])
+{
+	if (b - a > TIDY_TRANSIT_LEN + TIDY_TRANSIT_SLACK)
+		return false;
+	for (size_t i = a; i < b; i++)
+		if (plate_is_province(t->v[i]))
+			return false;
+	return remarks_transit(remarks, out) &&
+		longest_shared_run(t->v + a, b - a, out, TIDY_TRANSIT_LEN) >= TIDY_TRANSIT_SHARED;
+}
+
 char *ocr_tidy_transport(const char *tname, const char *remarks)
 {
 	char *provinces = ocr_tidy_plate_provinces(tname);
@@ -824,7 +874,7 @@ char *ocr_tidy_transport(const char *tname, const char *remarks)
 	b = before_trailing_words(&t, a, b);
 	size_t i = a;
 	uint32_t tr[TIDY_TRANSIT_LEN];
-	if (i < b && t.v[i] != '@' && transit_misread(&t, &r, a, b, tr)) {
+	if (i < b && t.v[i] != '@' && (transit_misread(&t, &r, a, b, tr) || transit_shares_run(&t, &r, a, b, tr))) {
 		cps_push(&out, '@');
 		cps_append(&out, tr, TIDY_TRANSIT_LEN);
 		i = b;

@@ -105,6 +105,12 @@ static void test_transport_name(void **state)
 	check(ocr_tidy_transport("069402202693554583", "转关单号：9402202693554583"), "@9402202693554583");
 	check(ocr_tidy_transport("人@9402202641158099", "转关单号：9402202641158099"), "@9402202641158099");
 	check(ocr_tidy_transport("99402202693554583", "司机：陈平涛"), "99402202693554583");	/* no number to agree with */
+	/* letters among the digits, the '@' read as three: six characters in a
+	 * row shared with the remarks' one number; not a plate's five */
+	check(ocr_tidy_transport("OZAOAET158099", "转关单号：9402202641158099"), "@9402202641158099");
+	check(ocr_tidy_transport("NT)102202693551583", "转关单号：9402202693554583"), "@9402202693554583");
+	check(ocr_tidy_transport("AB35583", "转关单号：9402202693554583"), "AB35583");
+	check(ocr_tidy_transport("OZAOAET158099", "转关单号：9402202641158099 9402202641158098"), "OZAOAET158099");
 	check(ocr_tidy_transport("新F29275/1402202693554583", "转关单号：9402202693554583"), "新F29275/1402202693554583");
 	/* a Kazakh plate: digits, letters, region digits by position */
 	check(ocr_tidy_transport("?728LUSO2", ""), "728LUS02");
