@@ -1359,6 +1359,132 @@ static void put_number18(struct reader *r, int label, const char *key, const cha
 	sb_free(&v);
 }
 
+/* ---- the two numbers as every page prints them (OCR, issue 13) ----
+ * Every page of a declaration prints both 18-digit numbers in its header.
+ * Where the first page's reading is lost or disagrees, the other pages'
+ * readings and the other number settle it, below sure:
+ * - a number lost on the first page: the valid reading its pages agree on;
+ * - two valid readings: the one whose customs district, year and direction
+ *   (the first nine digits, which one customs numbers both by) are the
+ *   other number's, when only one is;
+ * - a number read past validity on every page (a digit read twice, a speck
+ *   read as a digit) within one digit of the other number: that number
+ *   (预录入编号 and 海关编号 are often one number; two different ones
+ *   are not a digit apart). */
+#define NUMBER18_READS 8	/* readings of one number looked at (one a page) */
+#define NUMBER18_PREFIX 9	/* customs district, year and direction */
+#define NUMBER18_RAW_MAX 24	/* digits of a reading past validity kept */
+#define NUMBER18_ROUNDS 2
+
+struct number18_reads {
+	char valid[NUMBER18_READS][DECLNO_LEN + 1];
+	char raw[NUMBER18_READS][NUMBER18_RAW_MAX + 1];
+	size_t n_valid, n_raw;
+};
+
+static void number18_reads(struct reader *r, int label, struct number18_reads *out)
+{
+	out->n_valid = out->n_raw = 0;
+	for (size_t pi = 0; pi < r->np && out->n_raw < NUMBER18_READS; pi++) {
+		const struct flabel *lab = find_label(&r->pages[pi], label);
+		if (!lab)
+			continue;
+		struct rline lines[16];
+		float conf = 1;
+		size_t n = cell_lines(&r->pages[pi], lab, lines, 16, &conf, r->src->scanned);
+		struct sbuf t;
+		sb_init(&t);
+		for (size_t i = 0; i < n; i++)
+			sb_adds(&t, sb_str(&lines[i].text));
+		rlines_free(lines, n);
+		char d[DECLNO_LEN + 1];
+		if (fu_find_digits(sb_str(&t), DECLNO_LEN, d) && declno_is_valid(d, DECLNO_LEN))
+			memcpy(out->valid[out->n_valid++], d, sizeof d);
+		fu_digits_only(sb_str(&t), out->raw[out->n_raw++], NUMBER18_RAW_MAX + 1);
+		sb_free(&t);
+	}
+}
+
+/* The one valid reading all of them agree on. */
+static const char *number18_agreed(const struct number18_reads *n)
+{
+	for (size_t i = 1; i < n->n_valid; i++)
+		if (strcmp(n->valid[i], n->valid[0]) != 0)
+			return NULL;
+	return n->n_valid ? n->valid[0] : NULL;
+}
+
+/* The only valid reading sharing the first nine digits with other. */
+static const char *number18_by_prefix(const struct number18_reads *n, const char *other)
+{
+	const char *pick = NULL;
+	for (size_t i = 0; i < n->n_valid; i++) {
+		if (strncmp(n->valid[i], other, NUMBER18_PREFIX) != 0)
+			continue;
+		if (pick && strcmp(pick, n->valid[i]) != 0)
+			return NULL;
+		pick = n->valid[i];
+	}
+	return pick;
+}
+
+/* a and b differ by one digit changed, dropped or added, at most. */
+static bool within_one_digit(const char *a, const char *b)
+{
+	size_t na = strlen(a), nb = strlen(b);
+	if (na < nb)
+		return within_one_digit(b, a);
+	if (na - nb > 1)
+		return false;
+	size_t i = 0;
+	while (i < nb && a[i] == b[i])
+		i++;
+	return na == nb ? strcmp(a + i + (i < na), b + i + (i < nb)) == 0 : strcmp(a + i + 1, b + i) == 0;
+}
+
+static bool number18_near(const struct number18_reads *n, const char *other)
+{
+	for (size_t i = 0; i < n->n_raw; i++)
+		if (within_one_digit(n->raw[i], other))
+			return true;
+	return false;
+}
+
+static void settle_number18(struct reader *r, const char *key, const struct number18_reads *own,
+	const struct number18_reads *other_reads, const char *other)
+{
+	const char *now = json_string_value(json_object_get(r->out, key)), *pick = NULL;
+	if (!now)
+		pick = number18_agreed(own);
+	else if (own->n_valid > 1 && other && !number18_agreed(own))
+		pick = number18_by_prefix(own, other);
+	if (!now && !pick && other && !own->n_valid && number18_agreed(other_reads) && number18_near(own, other))
+		pick = other;
+	if (!pick || (now && strcmp(now, pick) == 0))
+		return;
+	json_object_set_new(r->out, key, json_string(pick));
+	set_conf(r, key, CONF_UNSURE);
+}
+
+static void numbers18_by_pages(struct reader *r)
+{
+	if (!r->src->scanned)
+		return;
+	struct number18_reads decl, pre;
+	number18_reads(r, L_DECL_NO, &decl);
+	number18_reads(r, L_PRE_ENTRY, &pre);
+	/* twice: a number the other's pages gave may settle the first */
+	for (int round = 0; round < NUMBER18_ROUNDS; round++) {
+		settle_number18(r, "declaration_no", &decl, &pre,
+			json_string_value(json_object_get(r->out, "pre_entry_no")));
+		char d[DECLNO_LEN + 1] = "";	/* a copy: settling pre_entry_no may replace the value it was read from */
+		const char *dn = json_string_value(json_object_get(r->out, "declaration_no"));
+		if (dn)
+			snprintf(d, sizeof d, "%s", dn);
+		settle_number18(r, "pre_entry_no", &pre, &decl, d[0] ? d : NULL);
+	}
+}
+
 /* The human-readable text of the number's bar code: *18 digits* anywhere. */
 static void find_barcode_text(struct reader *r, char out[DECLNO_LEN + 1])
 {
@@ -1476,6 +1602,7 @@ static void read_header(struct reader *r)
 	find_barcode_text(r, barcode);
 	put_number18(r, L_DECL_NO, "declaration_no", barcode);
 	put_number18(r, L_PRE_ENTRY, "pre_entry_no", NULL);
+	numbers18_by_pages(r);
 	for (size_t i = 0; i < 1; i++)
 		put_string_field(r, &strs[i]);
 	put_date(r, L_EXPORT_DATE, "export_date");

@@ -463,6 +463,64 @@ static void ocr_declno_labels_lost(void **state)
 	}
 }
 
+/* OCR (issue 13): the two numbers as every page prints them. The 海关编号
+ * read past validity on page 1 is page 2's; read valid but wrong
+ * ("040220…"), the page whose first nine digits are the 预录入编号's; one
+ * number printed twice, read past validity on both pages, is the other's
+ * when a digit apart. All below sure. */
+static json_t *read_two_pages(struct rec_doc *doc, const char *const (*table)[2], const char *pre2, const char *decl2)
+{
+	build_ocr_form(doc, table, 1);
+	doc->pages = realloc(doc->pages, 2 * sizeof *doc->pages);
+	doc->n_pages = 2;
+	struct rec_page *p = &doc->pages[1];
+	memset(p, 0, sizeof *p);
+	p->width = 842;
+	p->height = 595;
+	p->ocr = 1;
+	put(p, 150, 30, "中华人民共和国海关出口货物报关单");
+	put(p, 30, 50, pre2);
+	put(p, 300, 50, decl2);
+	put(p, 700, 50, "页码/页数:2/2");
+	put(p, 30, 80, "特殊关系确认：否");
+	return read_doc(doc);
+}
+
+static void ocr_numbers_by_pages(void **state)
+{
+	(void)state;
+	static const char *const cases[][5] = {
+		/* page 1's reading, page 2's 预录入编号 and 海关编号, the number read */
+		{"海关编号：9402202500001234557", "预录入编号：940220250000123456", "海关编号：940220250000123457",
+			"940220250000123457", "940220250000123456"},
+		{"海关编号：040220250000123457", "预录入编号：940220250000123456", "海关编号：940220250000123457",
+			"940220250000123457", "940220250000123456"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		const char *const table[][2] = {{"海关编号：940220250000123457", cases[i][0]}};
+		struct rec_doc doc;
+		json_t *o = read_two_pages(&doc, table, cases[i][1], cases[i][2]);
+		assert_string_equal(json_string_value(json_object_get(o, "declaration_no")), cases[i][3]);
+		assert_string_equal(json_string_value(json_object_get(o, "pre_entry_no")), cases[i][4]);
+		assert_true(json_number_value(json_object_get(json_object_get(o, "confidence"), "declaration_no")) < 0.9);
+		json_decref(o);
+		rec_doc_free(&doc);
+	}
+	/* one number printed twice: its 海关编号 a digit off on both pages */
+	const char *const same[][2] = {{"海关编号：940220250000123457", "海关编号：9402202500001234566"}};
+	struct rec_doc doc;
+	json_t *o = read_two_pages(&doc, same, "预录入编号：940220250000123456", "海关编号：94022025000O123456");
+	assert_string_equal(json_string_value(json_object_get(o, "declaration_no")), "940220250000123456");
+	json_decref(o);
+	rec_doc_free(&doc);
+	/* readings more than a digit from the other number: none guessed */
+	const char *const far[][2] = {{"海关编号：940220250000123457", "海关编号：94022025000012345667"}};
+	o = read_two_pages(&doc, far, "预录入编号：940220250000123456", "海关编号：94022025000O12345");
+	assert_true(json_is_null(json_object_get(o, "declaration_no")));
+	json_decref(o);
+	rec_doc_free(&doc);
+}
+
 /* Quantity × unit price = total to the cent: one misread character of one
  * of them repaired when exactly one single edit makes it hold (issue 13). */
 static void price_arithmetic_repairs(void **state)
@@ -2256,6 +2314,7 @@ int main(void)
 		cmocka_unit_test(merge_row_starts),
 		cmocka_unit_test(ocr_ruled_item_rows),
 		cmocka_unit_test(ocr_total_header_lost),
+		cmocka_unit_test(ocr_numbers_by_pages),
 		cmocka_unit_test(number_specked),
 		cmocka_unit_test(ocr_header_labels_by_order),
 		cmocka_unit_test(ocr_spec_row_across),
