@@ -457,6 +457,11 @@ static bool is_stray_mark(uint32_t c)
 		c == 0x3001 || c == '|';
 }
 
+static bool is_open_quote(uint32_t c)
+{
+	return c == '"' || c == '\'' || c == 0x201C || c == 0x2018;
+}
+
 /* Issue 13: marks alone at the end of the remarks, after a space (" . -"):
  * specks of the cell's border, no text. */
 static void drop_trailing_marks(struct cps *t)
@@ -502,7 +507,8 @@ char *ocr_tidy_remarks(const char *text)
 	struct cps t = decode(text), out = {0};
 	t.n = before_table(&t);
 	size_t i = leaked_label_end(&t);
-	while (i < t.n && (is_space(t.v[i]) || is_separator(t.v[i])))
+	/* issue 13: and specks before the marks ("-无", "“无") */
+	while (i < t.n && (is_space(t.v[i]) || is_separator(t.v[i]) || is_stray_mark(t.v[i]) || is_open_quote(t.v[i])))
 		i++;
 	i = past_speck_before_marks(&t, i);
 	size_t e = i;
@@ -1642,8 +1648,9 @@ char *ocr_tidy_split_trailers(const char *text)
  * Chinese plate on the tuning scans (dev-scan, dev2-scan: 豫 read right once
  * in 26 plates, as 珍 9 times, 像 3, and 吹 除 驳 玲 歼 殉 从 once each; 陕
  * as 防 and 耻, 新 as 外; on dev6-scan, dev7 and dev8-scan, 豫 as 耶 4 times
- * and 阶 once, 新 as 攻 twice and 亲 once). Taken only in front of a plate's
- * letters and digits, where no word of Chinese stands. */
+ * and 阶 once, 新 as 攻 twice and 亲 once; on dev8-scan to dev10-scan, 豫
+ * as 移, 驶, 陶 and 称). Taken only in front of a plate's letters and
+ * digits, where no word of Chinese stands. */
 static const uint32_t province_misreads[][2] = {
 	{0x73CD /* 珍 */, 0x8C6B /* 豫 */}, {0x50CF /* 像 */, 0x8C6B}, {0x5439 /* 吹 */, 0x8C6B},
 	{0x9664 /* 除 */, 0x8C6B}, {0x9A73 /* 驳 */, 0x8C6B}, {0x73B2 /* 玲 */, 0x8C6B},
@@ -1651,6 +1658,7 @@ static const uint32_t province_misreads[][2] = {
 	{0x4E1B /* 丛 */, 0x8C6B}, {0x745A /* 瑚 */, 0x8C6B}, {0x7F1A /* 缚 */, 0x8C6B},
 	{0x7396 /* 玖 */, 0x8C6B}, {0x8036 /* 耶 */, 0x8C6B}, {0x9636 /* 阶 */, 0x8C6B},
 	{0x9632 /* 防 */, 0x9655 /* 陕 */}, {0x803B /* 耻 */, 0x9655},
+	{0x79FB /* 移 */, 0x8C6B}, {0x9A76 /* 驶 */, 0x8C6B}, {0x9676 /* 陶 */, 0x8C6B}, {0x79F0 /* 称 */, 0x8C6B},
 	{0x5916 /* 外 */, 0x65B0 /* 新 */}, {0x653B /* 攻 */, 0x65B0}, {0x4EB2 /* 亲 */, 0x65B0},
 };
 #define N_PROVINCE_MISREADS (sizeof province_misreads / sizeof province_misreads[0])
@@ -1738,11 +1746,28 @@ static size_t repair_plate_at(const struct cps *t, size_t i, struct cps *out)
 	return mark + 1;
 }
 
+static bool stray_province_at(const struct cps *t, size_t i);
+
+/* Issue 13: an ideograph standing alone where a plate's province stands
+ * (stray_province_at), before a province and its plate ("车号：了豫B54109",
+ * "、了豫B7310挂"): a speck OCR read, no part of the text. */
+static bool speck_before_plate(const struct cps *t, size_t i)
+{
+	if (i + 1 >= t->n || !stray_province_at(t, i))
+		return false;
+	uint32_t p = t->v[i + 1];
+	return (plate_is_province(p) || province_read_as(p)) && cn_plate_tail(t, i + 2);
+}
+
 char *ocr_tidy_plate_provinces(const char *text)
 {
 	char *joined = ocr_snap_join_codes(text);	/* "瑚8 5569 挂": the plate in one piece first */
-	struct cps t = decode(joined), out = {0};
+	struct cps read = decode(joined), t = {0}, out = {0};
 	free(joined);
+	for (size_t i = 0; i < read.n; i++)
+		if (!speck_before_plate(&read, i))
+			cps_push(&t, read.v[i]);
+	free(read.v);
 	for (size_t i = 0; i < t.n;) {
 		size_t next = repair_plate_at(&t, i, &out);
 		if (next == i)

@@ -23,6 +23,8 @@ static void test_remarks_keys_marks_and_label(void **state)
 	(void)state;
 	check(ocr_tidy_remarks("NM 承运车辆,豫A48100,司机,张三"), "N/M 承运车辆：豫A48100,司机：张三");
 	check(ocr_tidy_remarks("NA 车牌, 886PVG03 新车出口"), "N/M 车牌：886PVG03 新车出口");
+	check(ocr_tidy_remarks("-无 车牌：陕E67463"), "无 车牌：陕E67463");	/* specks before the marks */
+	check(ocr_tidy_remarks("“无 车牌：陕E67463"), "无 车牌：陕E67463");
 	check(ocr_tidy_remarks("司 记喷码及备注、 N1M 车牌号 ;新F30267"), "N/M 车牌号：新F30267");
 	/* the item table's header run on into the remarks, stray marks before them */
 	check(ocr_tidy_remarks("NVM 车号 : 新A78313 新F8020挂 最终目产国 21, 各天国 各, ,"), "N/M 车号：新A78313 新F8020挂");
@@ -175,6 +177,10 @@ static void test_plate_provinces(void **state)
 	/* not in front of a plate, or inside a Chinese word: left alone */
 	check(ocr_tidy_plate_provinces("珍珠 像素B12 外贸公司 境外B12345"), "珍珠 像素B12 外贸公司 境外B12345");
 	check(ocr_tidy_plate_provinces("除B1234567890"), "除B1234567890");
+	/* a speck read as an ideograph after a key's colon or a separator, before a plate */
+	check(ocr_tidy_plate_provinces("车号：了豫B54109 新A7223挂"), "车号：豫B54109 新A7223挂");
+	check(ocr_tidy_plate_provinces("新D76142、了移B7310挂"), "新D76142、豫B7310挂");
+	check(ocr_tidy_plate_provinces("司机：了豫B 电话"), "司机：了豫B 电话");	/* no plate after it */
 	/* issue 13: a border's stroke read 一 before the plate, another cell's words after it */
 	check(ocr_tidy_transport("一新B64858", ""), "新B64858");
 	check(ocr_tidy_transport("陕E25871/豫B2367挂.商务", ""), "陕E25871/豫B2367挂");
