@@ -1368,13 +1368,13 @@ static void put_number18(struct reader *r, int label, const char *key, const cha
  *   (the first nine digits, which one customs numbers both by) are the
  *   other number's, when only one is;
  * - a number read past validity on every page (a digit read twice, a speck
- *   read as a digit) within one digit of the other number: that number
- *   (预录入编号 and 海关编号 are often one number; two different ones
- *   are not a digit apart). */
+ *   read as a digit) within one digit of the other number, read alike on
+ *   its pages: that number (预录入编号 and 海关编号 are often one number;
+ *   two different ones are seldom a digit apart). */
 #define NUMBER18_READS 8	/* readings of one number looked at (one a page) */
 #define NUMBER18_PREFIX 9	/* customs district, year and direction */
 #define NUMBER18_RAW_MAX 24	/* digits of a reading past validity kept */
-#define NUMBER18_ROUNDS 2
+#define NUMBER18_ROUNDS 2	/* settled twice: a number the other's pages gave may settle the first */
 
 struct number18_reads {
 	char valid[NUMBER18_READS][DECLNO_LEN + 1];
@@ -1473,7 +1473,6 @@ static void numbers18_by_pages(struct reader *r)
 	struct number18_reads decl, pre;
 	number18_reads(r, L_DECL_NO, &decl);
 	number18_reads(r, L_PRE_ENTRY, &pre);
-	/* twice: a number the other's pages gave may settle the first */
 	for (int round = 0; round < NUMBER18_ROUNDS; round++) {
 		settle_number18(r, "declaration_no", &decl, &pre,
 			json_string_value(json_object_get(r->out, "pre_entry_no")));
