@@ -51,7 +51,11 @@
  * Tesseract's thresholding_method 1 (Leptonica Otsu) 411 or 2 (Sauvola)
  * 419, textord_heavy_nr 404, the HanS model instead of chi_sim 414. The
  * serif (Song) prints lose their thin horizontal strokes in one bit at
- * 150 dpi: no preparation brings them back.
+ * 150 dpi: no preparation brings them back. On the 40 300 dpi
+ * black-and-white scans of dev6/8/9/10-scan (655 of 760 core fields read at
+ * 200, the AR PL Ming and Kai prints 77-81 %, the sans ones 92-99 %; issue
+ * 13, stop 29): read at 300 632, strokes thickened (3x3 minimum) before
+ * the reduction 574 or after it 493, the 3x3 mean before it 654.
  * The enlargement is what makes these scans slower than the tesseract
  * command on their 200 dpi grey images (1.1-1.2x, against 0.9-1.0x for
  * grey scans): Tesseract's own layout work follows the pixels (the command

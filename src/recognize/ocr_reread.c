@@ -27,6 +27,12 @@ static bool is_lower(uint32_t cp)
 }
 
 #define OCR_CODE_PREFIX_LETTERS 2	/* capitals a word's letters and digits start with: a code's */
+/* Tried and not taken (issue 13, stop 29): words as long as a declaration
+ * number with as many letters as digits ("onanG2R03S4NT77174", a 150 dpi
+ * black-and-white serif scan), and the ASCII pieces of words OCR joined to
+ * their label, read again and kept only as a valid declaration number: one
+ * field won and one lost on the 80 150/200 dpi black-and-white tuning
+ * scans. Those digits are broken past reading at that resolution. */
 
 /* The word [a, b) of out's glyphs (no spaces, one line) worth reading again:
  * ASCII only, enough letters and digits, and junk or a doubtful character;
