@@ -826,9 +826,78 @@ static int destination_by_copies(const json_t *out)
 	return votes >= DEST_MIN_VOTES ? pick : -1;
 }
 
+/* Issue 13: every copy of the destination read past snapping ("啥昔克斯坦",
+ * as near 塔吉克斯坦 as 哈萨克斯坦; "哈茹克斯地{KA7X)"): the country the
+ * copies together read most like. A copy reads like a name by the share of
+ * the name's characters it holds in the name's order (junk of other cells
+ * around them or between them costs nothing). The country with the most
+ * wins when DEST_LIKE_COPIES copies or more hold DEST_LIKE_SHARE of it and
+ * the next country has DEST_LIKE_MARGIN less. */
+#define DEST_LIKE_COPIES 2
+#define DEST_LIKE_SHARE 0.6	/* of a name's characters a copy holds, to count as reading it */
+#define DEST_LIKE_MARGIN 0.3	/* names' worth of characters the winner holds more than the next */
+#define DEST_MAX_COPIES 64	/* copies looked at: the cell, the 指运港 and the items' */
+
+/* The longest run of e[0, ne) that v[0, n) holds in order, gaps allowed. */
+static int common_in_order(const uint32_t *v, size_t n, const uint32_t *e, size_t ne)
+{
+	int row[SNAP_MAX_CP + 1] = {0};
+	for (size_t j = 1; j <= ne; j++) {
+		int diag = 0;
+		for (size_t i = 1; i <= n; i++) {
+			int up = row[i];
+			row[i] = v[i - 1] == e[j - 1] ? diag + 1 : up > row[i - 1] ? up : row[i - 1];
+			diag = up;
+		}
+	}
+	return row[n];
+}
+
+static size_t han_of_value(const char *value, uint32_t *v)
+{
+	size_t n = value ? utf8_decode(value, v, SNAP_MAX_CP) : 0, kept = 0;
+	for (size_t i = 0; i < n; i++)
+		if (utf8_is_han(v[i]))
+			v[kept++] = v[i];
+	return kept;
+}
+
+static int destination_by_likeness(const json_t *out)
+{
+	enum { N_COUNTRIES = sizeof countries / sizeof countries[0] };
+	double sum[N_COUNTRIES] = {0};
+	int near[N_COUNTRIES] = {0};
+	const json_t *items = json_object_get(out, "items");
+	size_t copies = json_array_size(items) + 2;
+	for (size_t c = 0; c < copies && c < DEST_MAX_COPIES; c++) {
+		const char *value = c == 0 ? json_string_value(json_object_get(out, "destination_country"))
+			: c == 1 ? json_string_value(json_object_get(out, "destination_port"))
+			: json_string_value(json_object_get(json_array_get(items, c - 2), "dest_country"));
+		uint32_t v[SNAP_MAX_CP], e[SNAP_MAX_CP];
+		size_t n = han_of_value(value, v);
+		for (size_t k = 0; n && k < N_COUNTRIES; k++) {
+			size_t ne = utf8_decode(countries[k].name, e, SNAP_MAX_CP);
+			double share = (double)common_in_order(v, n, e, ne) / (double)ne;
+			sum[k] += share;
+			near[k] += share >= DEST_LIKE_SHARE;
+		}
+	}
+	int best = 0, second = -1;
+	for (int k = 1; k < N_COUNTRIES; k++) {
+		if (sum[k] > sum[best]) {
+			second = best;
+			best = k;
+		} else if (second < 0 || sum[k] > sum[second]) {
+			second = k;
+		}
+	}
+	return near[best] >= DEST_LIKE_COPIES && sum[best] - sum[second] >= DEST_LIKE_MARGIN ? best : -1;
+}
+
 /* Issue 13: 运抵国 read past snapping (null, "吉尔吉af 成交方式…"): the
  * declaration states the destination again in the 指运港 cell and in every
- * item's 最终目的国; the country those copies agree on, not sure. */
+ * item's 最终目的国; the country those copies agree on, else the one they
+ * read most like (destination_by_likeness), not sure. */
 static void destination_by_other_copies(json_t *out, json_t *conf)
 {
 	const char *value = json_string_value(json_object_get(out, "destination_country"));
@@ -836,6 +905,8 @@ static void destination_by_other_copies(json_t *out, json_t *conf)
 		if (strcmp(value, countries[k].name) == 0)
 			return;
 	int k = destination_by_copies(out);
+	if (k < 0)
+		k = destination_by_likeness(out);
 	if (k < 0)
 		return;
 	json_object_set_new(out, "destination_country", json_string(countries[k].name));

@@ -421,8 +421,12 @@ static void test_region_places(void **state)
 	place("五家庄", "13", "石家庄");
 	/* left alone: right already, unknown province, too far, ambiguous, finer than a place */
 	place("乌鲁木齐", "65", NULL);
-	place("木齐", "99", NULL);
+	place("木齐", "99", NULL);	/* no province known: two ideographs are too few */
 	place("木齐", NULL, NULL);
+	place("乌鲁木齐全", NULL, "乌鲁木齐");	/* ... three, holding one place of any province or part of it */
+	place("乌鲁木", "", "乌鲁木齐");
+	place("石家注", NULL, NULL);	/* no edits then */
+	place("阿克苏州", NULL, "阿克苏");
 	place("弓人组木齐", "65", NULL);
 	place("阳", "21", NULL);	/* 沈阳, 辽阳, 朝阳 */
 	place("石家庄其他", "13", NULL);
@@ -511,6 +515,35 @@ static void test_destination_by_copies(void **state)
 	json_decref(conf);
 }
 
+/* Issue 13: every copy of the destination read past snapping: the country
+ * they together read most like, not sure ("啥昔克斯坦" is as near 塔吉克斯坦
+ * as 哈萨克斯坦; the items' copies hold 哈); copies that hold too little of
+ * any name, or as much of two, leave it. */
+static void test_destination_by_likeness(void **state)
+{
+	(void)state;
+	json_t *out = json_pack("{s:s,s:s,s:[{s:s},{s:s}]}", "destination_country", "( 地区) NM啥昔克斯坦",
+		"destination_port", "下吟萨庆记地 ,", "items", "dest_country", "哈节克斯地 ”", "dest_country",
+		"哈茹克斯地{KA7X)");
+	json_t *conf = json_pack("{s:f}", "destination_country", 0.85);
+	ocr_snap_fields(out, conf);
+	assert_string_equal(str(out, "destination_country"), "哈萨克斯坦");
+	assert_string_equal(str(out, "destination_country_code"), "KAZ");
+	assert_true(json_real_value(json_object_get(conf, "destination_country")) < 0.9);
+	json_decref(out);
+	static const char *const left[][2] = {
+		{"人 和 别史所所", "别 克鞭且"},	/* too little of 乌兹别克斯坦 */
+		{"啥昔克斯坦", "增专克斯坦"},	/* as much of 哈萨克斯坦 as of 塔吉克斯坦 */
+	};
+	for (size_t i = 0; i < sizeof left / sizeof left[0]; i++) {
+		out = json_pack("{s:s,s:s}", "destination_country", left[i][0], "destination_port", left[i][1]);
+		ocr_snap_fields(out, conf);
+		assert_string_equal(str(out, "destination_country"), left[i][0]);
+		json_decref(out);
+	}
+	json_decref(conf);
+}
+
 /* Issue 13: a coded value whose name is read too far off to snap, and whose
  * code is misread by a digit: the entry both agree on, not sure; a code
  * alone, or a name alone, is not enough. */
@@ -549,6 +582,7 @@ int main(void)
 		cmocka_unit_test(test_company_repairs),
 		cmocka_unit_test(test_units),
 		cmocka_unit_test(test_destination_by_copies),
+		cmocka_unit_test(test_destination_by_likeness),
 		cmocka_unit_test(test_code_and_name_pair),
 		cmocka_unit_test(test_attached_docs),
 		cmocka_unit_test(test_trim_ends),
