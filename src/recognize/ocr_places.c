@@ -120,39 +120,63 @@ bool ocr_place_is(const char *name, const char *province)
 	return false;
 }
 
-bool ocr_place_snap(const char *name, const char *province, char out[OCR_PLACE_MAX_BYTES])
+/* The best reading among the places of pv (of every province when NULL)
+ * whose names have min_cp ideographs or more, read no worse than max_how
+ * (reads_as): the one place that reads so, into *pick and *pick_len. */
+struct place_pick {
+	const char *pick;
+	size_t pick_len;
+	int best, count;
+};
+
+static void pick_in(const uint32_t *rd, size_t nr, const char *places, int max_how, size_t min_cp, struct place_pick *pp)
 {
-	if (!name || !province || strlen(province) < PROVINCE_DIGITS || finer_than_place(name))
-		return false;
-	const struct province *pv = NULL;
-	for (size_t i = 0; i < sizeof provinces / sizeof provinces[0] && !pv; i++)
-		if (memcmp(provinces[i].code, province, PROVINCE_DIGITS) == 0)
-			pv = &provinces[i];
-	uint32_t rd[PLACE_MAX_CP];
-	size_t nr = han_of(name, strlen(name), rd, PLACE_MAX_CP);
-	if (!pv || !nr)
-		return false;
-	int best = -1, count = 0;
-	const char *pick = NULL;
-	size_t pick_len = 0;
-	for (const char *p = pv->places; *p;) {
+	for (const char *p = places; *p;) {
 		const char *e = strchr(p, ' ');
 		size_t len = e ? (size_t)(e - p) : strlen(p);
 		uint32_t pc[PLACE_MAX_CP];
 		size_t np = han_of(p, len, pc, PLACE_MAX_CP);
-		int how = reads_as(rd, nr, pc, np);
-		if (how >= 0 && (best < 0 || how < best)) {
-			best = how, count = 1, pick = p, pick_len = len;
-		} else if (how >= 0 && how == best) {
-			count++;
+		int how = np >= min_cp ? reads_as(rd, nr, pc, np) : -1;
+		if (how >= 0 && how <= max_how && (pp->best < 0 || how < pp->best)) {
+			pp->best = how, pp->count = 1, pp->pick = p, pp->pick_len = len;
+		} else if (how >= 0 && how == pp->best) {
+			pp->count++;
 		}
 		p += len + (e ? 1 : 0);
 	}
-	if (count != 1 || pick_len >= OCR_PLACE_MAX_BYTES || (strlen(name) == pick_len && memcmp(name, pick, pick_len) == 0))
+}
+
+static bool snap_to(const char *name, const struct province *pv, int max_how, size_t min_cp,
+	char out[OCR_PLACE_MAX_BYTES])
+{
+	uint32_t rd[PLACE_MAX_CP];
+	size_t nr = han_of(name, strlen(name), rd, PLACE_MAX_CP);
+	if (nr < min_cp)
 		return false;
-	memcpy(out, pick, pick_len);
-	out[pick_len] = '\0';
+	struct place_pick pp = {NULL, 0, -1, 0};
+	for (size_t i = 0; i < sizeof provinces / sizeof provinces[0]; i++)
+		if (!pv || pv == &provinces[i])
+			pick_in(rd, nr, provinces[i].places, max_how, min_cp, &pp);
+	if (pp.count != 1 || pp.pick_len >= OCR_PLACE_MAX_BYTES ||
+	    (strlen(name) == pp.pick_len && memcmp(name, pp.pick, pp.pick_len) == 0))
+		return false;
+	memcpy(out, pp.pick, pp.pick_len);
+	out[pp.pick_len] = '\0';
 	return true;
+}
+
+#define PLACE_HOW_ANY 2	/* reads_as: any reading */
+#define PLACE_HOW_HOLDS 1	/* ... holding the place or held by it, no edits */
+#define PLACE_ANYWHERE_MIN 3	/* ideographs of a place and of its reading snapped with no province known */
+
+bool ocr_place_snap(const char *name, const char *province, char out[OCR_PLACE_MAX_BYTES])
+{
+	if (!name || finer_than_place(name))
+		return false;
+	const struct province *pv = province_of(province);
+	if (pv)
+		return snap_to(name, pv, PLACE_HOW_ANY, 1, out);
+	return snap_to(name, NULL, PLACE_HOW_HOLDS, PLACE_ANYWHERE_MIN, out);
 }
 
 /* ---- companies ---- */

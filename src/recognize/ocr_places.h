@@ -16,9 +16,11 @@
  * cells dropped) are the place's, or hold the place's in order with at most
  * three others between ("伊斯坦犁" -> 伊犁), or are part of it in order
  * ("木齐" -> 乌鲁木齐), or are at most half its length of edits away; the
- * one place of the province that does so. false (out untouched) when none
- * or several do, when the province is not known, when the name already
- * is that place, or names more than a place (其他, 市, 县, 区, 旗 in it). */
+ * one place of the province that does so. With no province known (no code
+ * read), the one place of any province, of three ideographs or more, that
+ * name holds or is part of, read with three or more ("乌鲁木齐全", "乌鲁木").
+ * false (out untouched) when none or several do, when the name already is
+ * that place, or names more than a place (其他, 市, 县, 区, 旗 in it). */
 bool ocr_place_snap(const char *name, const char *province, char out[OCR_PLACE_MAX_BYTES]);
 
 /* Issue 13: name is one of the places of province (two digits) as printed. */
