@@ -486,6 +486,16 @@ static void test_units(void **state)
 	assert_null(ocr_snap_currency("KGT"));
 }
 
+/* out snapped: its destination the country name (code), not sure; out freed. */
+static void snapped_destination(json_t *out, json_t *conf, const char *name, const char *code)
+{
+	ocr_snap_fields(out, conf);
+	assert_string_equal(str(out, "destination_country"), name);
+	assert_string_equal(str(out, "destination_country_code"), code);
+	assert_true(json_real_value(json_object_get(conf, "destination_country")) < 0.9);
+	json_decref(out);
+}
+
 /* Issue 13: 运抵国 read past snapping takes the country the 指运港 cell and
  * the items' 最终目的国 agree on (two copies at least, none against), not
  * sure; one copy alone, or copies that differ, leave it. */
@@ -496,11 +506,7 @@ static void test_destination_by_copies(void **state)
 		"destination_port", "吉尔吉斯斯坦", "destination_port_code", "KGZ000",
 		"items", "dest_country", "吉尔吉斯斯坦( KGZ) 。", "dest_country", "吉尔吉斯期坦", "dest_country_code", "");
 	json_t *conf = json_pack("{s:f}", "destination_country", 0.85);
-	ocr_snap_fields(out, conf);
-	assert_string_equal(str(out, "destination_country"), "吉尔吉斯斯坦");
-	assert_string_equal(str(out, "destination_country_code"), "KGZ");
-	assert_true(json_real_value(json_object_get(conf, "destination_country")) < 0.9);
-	json_decref(out);
+	snapped_destination(out, conf, "吉尔吉斯斯坦", "KGZ");
 	json_decref(conf);
 	out = json_pack("{s:n,s:[{s:s}]}", "destination_country", "items", "dest_country", "哈萨克斯坦(KAZ)");
 	conf = json_object();
@@ -526,11 +532,7 @@ static void test_destination_by_likeness(void **state)
 		"destination_port", "下吟萨庆记地 ,", "items", "dest_country", "哈节克斯地 ”", "dest_country",
 		"哈茹克斯地{KA7X)");
 	json_t *conf = json_pack("{s:f}", "destination_country", 0.85);
-	ocr_snap_fields(out, conf);
-	assert_string_equal(str(out, "destination_country"), "哈萨克斯坦");
-	assert_string_equal(str(out, "destination_country_code"), "KAZ");
-	assert_true(json_real_value(json_object_get(conf, "destination_country")) < 0.9);
-	json_decref(out);
+	snapped_destination(out, conf, "哈萨克斯坦", "KAZ");
 	static const char *const left[][2] = {
 		{"人 和 别史所所", "别 克鞭且"},	/* too little of 乌兹别克斯坦 */
 		{"啥昔克斯坦", "增专克斯坦"},	/* as much of 哈萨克斯坦 as of 塔吉克斯坦 */
