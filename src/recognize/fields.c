@@ -1373,7 +1373,8 @@ static void put_number18(struct reader *r, int label, const char *key, const cha
  *   two different ones are seldom a digit apart). */
 #define NUMBER18_READS 8	/* readings of one number looked at (one a page) */
 #define NUMBER18_PREFIX 9	/* customs district, year and direction */
-#define NUMBER18_RAW_MAX 24	/* digits of a reading past validity kept */
+#define NUMBER18_RAW_MAX 24	/* digits of a reading past validity kept (fu_text_edits compares 24) */
+#define NUMBER18_NEAR_EDITS 1	/* a digit changed, dropped or added */
 #define NUMBER18_ROUNDS 2	/* settled twice: a number the other's pages gave may settle the first */
 
 struct number18_reads {
@@ -1428,24 +1429,10 @@ static const char *number18_by_prefix(const struct number18_reads *n, const char
 	return pick;
 }
 
-/* a and b differ by one digit changed, dropped or added, at most. */
-static bool within_one_digit(const char *a, const char *b)
-{
-	size_t na = strlen(a), nb = strlen(b);
-	if (na < nb)
-		return within_one_digit(b, a);
-	if (na - nb > 1)
-		return false;
-	size_t i = 0;
-	while (i < nb && a[i] == b[i])
-		i++;
-	return na == nb ? strcmp(a + i + (i < na), b + i + (i < nb)) == 0 : strcmp(a + i + 1, b + i) == 0;
-}
-
 static bool number18_near(const struct number18_reads *n, const char *other)
 {
 	for (size_t i = 0; i < n->n_raw; i++)
-		if (within_one_digit(n->raw[i], other))
+		if (fu_text_edits(n->raw[i], other) <= NUMBER18_NEAR_EDITS)
 			return true;
 	return false;
 }

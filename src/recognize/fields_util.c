@@ -558,8 +558,7 @@ enum fu_arith fu_repair_price(double *qty, double *price, double *total)
 #define TOTAL_MIN_CHARS 4	/* a product shorter than this as text is too short to compare */
 #define TOTAL_MAX_LENGTH_CHANGE 1	/* digits before the point that a misread adds or drops */
 
-/* Edits (replace, drop, insert) between two short ASCII strings. */
-static int text_edits(const char *a, const char *b)
+int fu_text_edits(const char *a, const char *b)
 {
 	size_t na = strlen(a), nb = strlen(b);
 	int row[ARITH_MAX_CHARS + 1];
@@ -617,7 +616,7 @@ int fu_total_by_product(double qty, double price, double *total)
 	/* the point where it was printed: a total a point away in magnitude is
 	 * the price's point lost, or the total's, which the product cannot tell */
 	size_t int_want = strcspn(want, "."), int_got = strcspn(got, ".");
-	int near = text_edits(want, got) <= FU_TOTAL_MAX_EDITS &&
+	int near = fu_text_edits(want, got) <= FU_TOTAL_MAX_EDITS &&
 		(int_want > int_got ? int_want - int_got : int_got - int_want) <= TOTAL_MAX_LENGTH_CHANGE;
 	if (strlen(want) < TOTAL_MIN_CHARS || !(near || lost_leading_digits(want, got) || total_point_lost(product, *total)))
 		return 0;

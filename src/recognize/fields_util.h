@@ -106,6 +106,9 @@ size_t fu_merge_row_starts(float *ys, size_t n, float tol);
  * did (use after fu_repair_price found no single edit). */
 #define FU_TOTAL_MAX_EDITS 2
 int fu_total_by_product(double qty, double price, double *total);
+/* Edits (replace, drop, insert) between two ASCII strings of up to 24
+ * bytes; 24 when either is longer. */
+int fu_text_edits(const char *a, const char *b);
 /* OCR (issue 13): a unit price read with one character too many and a total
  * that does not add up: the price without the one character whose product
  * the total reads as (fu_total_by_product), when exactly one does; both

@@ -232,6 +232,13 @@ static size_t han_only(uint32_t *v, size_t n)
 	return kept;
 }
 
+/* The ideographs of value (NULL: none) into v (SNAP_MAX_CP); returns how
+ * many: spaces, specks, brackets, codes and digits of the next cell dropped. */
+static size_t han_of_value(const char *value, uint32_t *v)
+{
+	return han_only(v, value ? utf8_decode(value, v, SNAP_MAX_CP) : 0);
+}
+
 /* The entry whose code the value's code reads as within PAIR_CODE_EDITS
  * (the same length) and whose name its ideographs read as within half its
  * characters: the unique one, or -1. */
@@ -240,7 +247,7 @@ static int snap_by_pair(const char *value, const char *code, const struct table 
 	char read[SNAP_MAX_CP];
 	code_chars(code && *code ? code : value, read, sizeof read);
 	uint32_t v[SNAP_MAX_CP], e[SNAP_MAX_CP];
-	size_t kept = han_only(v, utf8_decode(value, v, SNAP_MAX_CP));
+	size_t kept = han_of_value(value, v);
 	int pick = -1;
 	for (size_t k = 0; k < t->n && kept; k++) {
 		const char *c = t->e[k].code;
@@ -635,10 +642,7 @@ int ocr_snap_unit_known(const char *unit)
 int ocr_snap_unit(const char *read, char *out, size_t cap)
 {
 	uint32_t v[SNAP_MAX_CP];
-	size_t nv = utf8_decode(read ? read : "", v, SNAP_MAX_CP), kept = 0;
-	for (size_t i = 0; i < nv; i++)	/* specks, spaces, a digit of the next column */
-		if (utf8_is_han(v[i]))
-			v[kept++] = v[i];
+	size_t kept = han_of_value(read, v);	/* specks, spaces, a digit of the next column */
 	if (kept == 0 || kept > UNIT_MAX_CP)
 		return 0;
 	int best = -1, best_cost = 1 << 20;
@@ -713,10 +717,7 @@ static bool reads_road_port(const uint32_t *v, size_t n, bool in_cell)
 static bool reads_as_road_port(const char *text, bool in_cell)
 {
 	uint32_t v[SNAP_MAX_CP];
-	size_t n = text ? utf8_decode(text, v, SNAP_MAX_CP) : 0, kept = 0;
-	for (size_t i = 0; i < n; i++)	/* spaces and specks between the characters */
-		if (utf8_is_han(v[i]))
-			v[kept++] = v[i];
+	size_t kept = han_of_value(text, v);	/* spaces and specks between the characters */
 	return reads_road_port(v, kept, in_cell);
 }
 
@@ -741,10 +742,7 @@ static bool road_port_by_code(const char *value, const char *code)
 	if (!value || !((code && strcmp(code, road->code) == 0) || strstr(value, road->code)))
 		return false;
 	uint32_t v[SNAP_MAX_CP];
-	size_t n = utf8_decode(value, v, SNAP_MAX_CP), kept = 0;
-	for (size_t i = 0; i < n; i++)
-		if (utf8_is_han(v[i]))
-			v[kept++] = v[i];
+	size_t kept = han_of_value(value, v);
 	uint32_t e[SNAP_MAX_CP];
 	int half = (int)(utf8_decode(road->name, e, SNAP_MAX_CP) / 2);
 	int d = han_distance(v, kept, road->name);
@@ -851,15 +849,6 @@ static int common_in_order(const uint32_t *v, size_t n, const uint32_t *e, size_
 		}
 	}
 	return row[n];
-}
-
-static size_t han_of_value(const char *value, uint32_t *v)
-{
-	size_t n = value ? utf8_decode(value, v, SNAP_MAX_CP) : 0, kept = 0;
-	for (size_t i = 0; i < n; i++)
-		if (utf8_is_han(v[i]))
-			v[kept++] = v[i];
-	return kept;
 }
 
 static int destination_by_likeness(const json_t *out)

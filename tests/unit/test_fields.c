@@ -1319,6 +1319,15 @@ static void build_ruled_scan(struct rec_doc *doc, const char *const items[][9], 
 	glyph_conf = 1.0f;
 }
 
+/* build_ruled_scan with 单价, 总价 and 币制 in columns of their own, read. */
+static json_t *read_ruled_separate(struct rec_doc *doc, const char *const items[][9], size_t n_items)
+{
+	ruled_separate = 1;
+	build_ruled_scan(doc, items, n_items);
+	ruled_separate = 0;
+	return read_doc(doc);
+}
+
 /* OCR (issue 13): the item rows of a ruled scan found by their 项号 and by
  * their commodity codes (a lost 项号, a code read with a space), the columns
  * from the ruling lines although the 项号 header reaches over one, the
@@ -1903,11 +1912,8 @@ static void ocr_orphan_first_row(void **state)
 		{"|", "seorzaooo", "瓷砖", "0|3|吸水率", "17016平方米", "4.8933", "83264.39", "17016平方米", ""},
 		{"2", "0808100000", "鲜苹果", "0|3|鲜红富士", "14220千克", "0.8422", "11976.08", "14220千克", ""},
 	};
-	ruled_separate = 1;
 	struct rec_doc doc;
-	build_ruled_scan(&doc, items, 2);
-	ruled_separate = 0;
-	json_t *o = read_doc(&doc);
+	json_t *o = read_ruled_separate(&doc, items, 2);
 	json_t *its = json_object_get(o, "items");
 	assert_int_equal(json_array_size(its), 2);
 	json_t *it0 = json_array_get(its, 0);
@@ -1929,13 +1935,10 @@ static void ocr_total_header_lost(void **state)
 		{"1", "8703234190", "乘用车", "0|3|长安牌|CS55", "5辆", "26597", "132985.00", "5辆", ""},
 		{"2", "8703234190", "乘用车", "0|3|长安牌|CS75", "3辆", "14981", "44943.00", "3辆", ""},
 	};
-	ruled_separate = 1;
 	ruled_total_header = "人";
 	struct rec_doc doc;
-	build_ruled_scan(&doc, items, 2);
-	ruled_separate = 0;
+	json_t *o = read_ruled_separate(&doc, items, 2);
 	ruled_total_header = "总价";
-	json_t *o = read_doc(&doc);
 	json_t *its = json_object_get(o, "items");
 	assert_int_equal(json_array_size(its), 2);
 	static const double price[] = {26597, 14981}, total[] = {132985, 44943};
@@ -2166,11 +2169,8 @@ static void ocr_qty_by_first_line(void **state)
 	static const char *const items[][9] = {
 		{"1", "8703239090", "小轿车", "0|3|长安牌|CS55", "12辆", "14389", "", "6训", ""},
 	};
-	ruled_separate = 1;
 	struct rec_doc doc;
-	build_ruled_scan(&doc, items, 1);
-	ruled_separate = 0;
-	json_t *o = read_doc(&doc);
+	json_t *o = read_ruled_separate(&doc, items, 1);
 	json_t *it = json_array_get(json_object_get(o, "items"), 0);
 	json_t *conf = json_object_get(o, "confidence");
 	assert_true(json_number_value(json_object_get(it, "qty")) == 12);
