@@ -1689,6 +1689,14 @@ static uint32_t plate_letter_misread(uint32_t c)
 	return c == '8' || c == '6' ? 'B' : 0;
 }
 
+/* A character of a Chinese plate after its letter: O and I are read for 0
+ * and 1 there ("豫B541O9"), as a plate never holds those two letters (GA 36:
+ * they are left out for their likeness to the digits). */
+static uint32_t plate_serial_char(uint32_t c)
+{
+	return c == 'O' || c == 'o' ? '0' : c == 'I' ? '1' : c;
+}
+
 /* The length of a Chinese plate's letters and digits at t[i] (its letter
  * may be read 8 or 6 for B), or 0. */
 static size_t cn_plate_tail(const struct cps *t, size_t i)
@@ -1738,7 +1746,8 @@ static size_t repair_plate_at(const struct cps *t, size_t i, struct cps *out)
 	cps_push(out, plate_letter_misread(t->v[j]) ? plate_letter_misread(t->v[j]) : t->v[j]);
 	bool mark_after = j + n < t->n && reads_as_gua(t->v[j + n]);
 	size_t skip = !mark_after && extra_letter(t->v + j, n);	/* issue 13: the second letter goes */
-	cps_append(out, t->v + j + 1 + skip, n - 1 - skip);
+	for (size_t k = j + 1 + skip; k < j + n; k++)
+		cps_push(out, plate_serial_char(t->v[k]));
 	size_t mark = n == TIDY_TRAILER_DIGITS + 1 ? misread_trailer_mark(t, j + n) : 0;
 	if (!mark)
 		return j + n;

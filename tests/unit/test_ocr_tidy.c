@@ -103,6 +103,9 @@ static void test_transport_name(void **state)
 	/* issue 13: the '@' itself misread; the remarks' number taken */
 	check(ocr_tidy_transport("99402202693554583", "转关单号：9402202693554583"), "@9402202693554583");
 	check(ocr_tidy_transport("及 。航次号 ; 陕E67463", ""), "陕E67463");	/* the label's colon read ; */
+	/* a Chinese plate holds no O nor I (GA 36): 0 and 1 read as them */
+	check(ocr_tidy_transport("豫B541O9", ""), "豫B54109");
+	check(ocr_tidy_transport("新AI2345/豫B5O1O挂", ""), "新A12345/豫B5010挂");
 	check(ocr_tidy_transport("670YDS13;245JLB03", ""), "670YDS13;245JLB03");
 	check(ocr_tidy_transport("069402202693554583", "转关单号：9402202693554583"), "@9402202693554583");
 	check(ocr_tidy_transport("人@9402202641158099", "转关单号：9402202641158099"), "@9402202641158099");
