@@ -200,7 +200,9 @@ static int same_row(const struct flabel *a, const struct flabel *b)
 }
 
 /* OCR (issue 4): the grid's rows of labels, left to right (0 ends a row). */
-static const int grid_rows[][8] = {
+#define GRID_ROW_LEN 8	/* grid_rows[]' width */
+
+static const int grid_rows[][GRID_ROW_LEN] = {
 	{L_SHIPPER, L_EXIT_CUSTOMS, L_EXPORT_DATE, L_DECLARE_DATE, L_RECORD},
 	{L_CONSIGNEE, L_TRANSPORT_MODE, L_TRANSPORT_NAME, L_BILL},
 	{L_PRODUCER, L_SUPERVISION, L_EXEMPTION_NATURE, L_LICENSE},
@@ -217,17 +219,116 @@ static struct flabel *find_label_mut(struct fpage *p, int id)
 	return NULL;
 }
 
+#define FULLWIDTH_COLON 0xFF1A
+#define FULLWIDTH_LEFT_BRACKET 0xFF08
+#define GRID_COLUMN_SIZES 3.0f	/* a row's first label starts within this many label heights of the others' column */
+
+static int line_taken(const struct fpage *p, size_t li)
+{
+	for (size_t i = 0; i < p->nlab; i++)
+		if (p->labels[i].line == li)
+			return 1;
+	return 0;
+}
+
+/* The unlabelled line at the left of the row of label right, in the
+ * column col_x of the rows' first labels; p->nl when none. */
+static size_t row_start_line(const struct fpage *p, const struct flabel *right, float col_x)
+{
+	float rc = (right->y0 + right->y1) / 2, h = right->y1 - right->y0;
+	for (size_t li = 0; li < p->nl; li++) {
+		const struct fline *L = &p->lines[li];
+		if (fabsf((L->y0 + L->y1) / 2 - rc) > ROW_TOLERANCE * h || L->x1 > right->x0 ||
+		    fabsf(L->x0 - col_x) > GRID_COLUMN_SIZES * right->size)
+			continue;
+		if (!line_taken(p, li))
+			return li;
+	}
+	return p->nl;
+}
+
+/* The glyphs of line L before a value written on it ("外和间位(9365…):石家
+ * 庄…": up to the bracket of the label's code; "…: 石家庄…": up to the
+ * colon); L->n when there is none. */
+static size_t inline_label_len(const struct fpage *p, const struct fline *L)
+{
+	for (size_t k = 0; k + 1 < L->n; k++) {
+		uint32_t c = p->g[L->g0 + k].cp;
+		if (c == '(' || c == FULLWIDTH_LEFT_BRACKET)
+			return k;
+		if (c == ':' || c == FULLWIDTH_COLON)
+			return k + 1;
+	}
+	return L->n;
+}
+
+/* The leftmost label read of grid row r after its first; NULL when none
+ * (issue 13: 出境关别 half-read, 出口日期 stands for it). */
+static const struct flabel *row_second_label(const struct fpage *p, size_t r)
+{
+	for (size_t k = 1; k < GRID_ROW_LEN && grid_rows[r][k]; k++) {
+		const struct flabel *f = find_label(p, grid_rows[r][k]);
+		if (f)
+			return f;
+	}
+	return NULL;
+}
+
+/* The first label of grid row r (id), put on line li: the text before a
+ * value written on it (inline_label_len) read as a label is (its code and
+ * colon after it), else the whole line, its value beside or below it; with
+ * no line, in its place in the row: the column col_x, level with place. */
+static void add_row_label(struct fpage *p, int id, size_t li, float col_x, const struct flabel *place)
+{
+	if (li < p->nl) {
+		size_t n = inline_label_len(p, &p->lines[li]);
+		if (n > 0 && n < p->lines[li].n) {
+			form_label_add(p, li, id, p->lines[li].g0, n);
+			return;
+		}
+	}
+	struct flabel *nl = realloc(p->labels, (p->nlab + 1) * sizeof *nl);
+	if (!nl)
+		abort();
+	p->labels = nl;
+	struct flabel *lab = &p->labels[p->nlab++];
+	memset(lab, 0, sizeof *lab);
+	lab->id = id;
+	lab->live = 1;
+	lab->line = li;
+	if (li < p->nl) {
+		const struct fline *L = &p->lines[li];
+		lab->g_start = L->g0;
+		lab->g_end = lab->after = L->g0 + L->n;
+		lab->x0 = L->x0;
+		lab->x1 = lab->value_x = L->x1;
+		lab->y0 = L->y0;
+		lab->y1 = L->y1;
+		lab->size = L->size;
+	} else {	/* the label left no text at all: its place in the row */
+		lab->x0 = col_x;
+		lab->x1 = lab->value_x = col_x + place->size;
+		lab->y0 = place->y0;
+		lab->y1 = place->y1;
+		lab->size = place->size;
+	}
+	lab->tail_y0 = lab->y0;
+	lab->y_end = lab->y1;
+}
+
 /* OCR (issue 4): labels misread past recognising, put back from the grid's
  * layout. A label read as its right-hand neighbour's twin ("净重" as
  * "毛重") takes the neighbour's id when that one is missing from the row; a
  * missing first label of a row (境内发货人 read as "蔬肉发俩人") is the
  * piece of text at the row's left that lines up with the first labels of
- * the other rows. */
+ * the other rows, level with the row's next label read (issue 13: its
+ * neighbour 出境关别 half-read too, 出口日期); a value written on that
+ * piece after a bracket or colon is the cell's (add_row_label). */
 static void infer_grid_labels(struct fpage *p)
 {
 	for (size_t r = 0; r < N_GRID_ROWS; r++) {
 		const int *row = grid_rows[r];
-		for (size_t k = 0; k + 1 < 8 && row[k + 1]; k++) {
+		for (size_t k = 0; k + 1 < GRID_ROW_LEN && row[k + 1]; k++) {
 			if (find_label_mut(p, row[k + 1]))
 				continue;
 			struct flabel *a = find_label_mut(p, row[k]);
@@ -249,50 +350,11 @@ static void infer_grid_labels(struct fpage *p)
 	if (isnan(col_x))
 		return;
 	for (size_t r = 0; r < N_GRID_ROWS; r++) {
-		const struct flabel *right = find_label_mut(p, grid_rows[r][1]);
+		const struct flabel *right = row_second_label(p, r);
 		if (find_label_mut(p, grid_rows[r][0]) || !right)
 			continue;
-		float rc = (right->y0 + right->y1) / 2, h = right->y1 - right->y0;
-		size_t pick = p->nl;
-		for (size_t li = 0; li < p->nl && pick == p->nl; li++) {
-			const struct fline *L = &p->lines[li];
-			if (fabsf((L->y0 + L->y1) / 2 - rc) > 0.6f * h || L->x1 > right->x0 ||
-			    fabsf(L->x0 - col_x) > 3.0f * right->size)
-				continue;
-			int taken = 0;
-			for (size_t i = 0; i < p->nlab && !taken; i++)
-				taken = p->labels[i].line == li;
-			if (!taken)
-				pick = li;
-		}
-		const struct flabel place = *right;	/* (realloc moves the labels) */
-		struct flabel *nl = realloc(p->labels, (p->nlab + 1) * sizeof *nl);
-		if (!nl)
-			abort();
-		p->labels = nl;
-		struct flabel *lab = &p->labels[p->nlab++];
-		memset(lab, 0, sizeof *lab);
-		lab->id = grid_rows[r][0];
-		lab->live = 1;
-		lab->line = pick;
-		if (pick < p->nl) {
-			const struct fline *L = &p->lines[pick];
-			lab->g_start = L->g0;
-			lab->g_end = lab->after = L->g0 + L->n;
-			lab->x0 = L->x0;
-			lab->x1 = lab->value_x = L->x1;
-			lab->y0 = L->y0;
-			lab->y1 = L->y1;
-			lab->size = L->size;
-		} else {	/* the label left no text at all: its place in the row */
-			lab->x0 = col_x;
-			lab->x1 = lab->value_x = col_x + place.size;
-			lab->y0 = place.y0;
-			lab->y1 = place.y1;
-			lab->size = place.size;
-		}
-		lab->tail_y0 = lab->y0;
-		lab->y_end = lab->y1;
+		const struct flabel place = *right;	/* (add_row_label moves the labels) */
+		add_row_label(p, grid_rows[r][0], row_start_line(p, &place, col_x), col_x, &place);
 	}
 }
 
@@ -413,8 +475,6 @@ static int line_is_label(const struct fpage *p, size_t li)
 #define GRID_GAP_SAME_LINE 0.25f	/* sizes between the tops of pieces of one OCR line (a scan's line box can
 					 * reach over the value line under it: no centre test) */
 #define IDEOGRAPH_FIRST 0x3400	/* the first ideograph (CJK extension A) */
-#define GRID_ROW_LEN 8	/* grid_rows[]' width */
-#define FULLWIDTH_COLON 0xFF1A
 
 /* The letters, digits and ideographs of piece L: no specks nor strokes. */
 static size_t word_glyphs(const struct fpage *p, const struct fline *L)

@@ -393,6 +393,28 @@ static void ocr_grid_label_between(void **state)
 	rec_doc_free(&doc);
 }
 
+/* OCR (issue 13): a row's first two labels misread past recognising
+ * (境内发货人 as "外和间位", 出境关别 as "轴 ob"): the row's next label read
+ * (出口日期) places the first, and the piece between is the second
+ * (infer_grid_gap_labels); the value below the first is the shipper's. */
+static void ocr_grid_first_labels_lost(void **state)
+{
+	(void)state;
+	static const char *const table[][2] = {{"境内发货人", "外和间位"}, {"出境关别", "轴 ob"}};
+	misreads = table;
+	n_misreads = sizeof table / sizeof table[0];
+	struct rec_doc doc;
+	build_stacked_form(&doc);
+	misreads = NULL;
+	n_misreads = 0;
+	json_t *o = read_doc(&doc);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(o, "domestic_shipper"), "name")),
+		"某某贸易有限公司");
+	assert_string_equal(json_string_value(json_object_get(o, "export_date")), "2025-03-16");
+	json_decref(o);
+	rec_doc_free(&doc);
+}
+
 /* OCR (issue 13): that piece holds the misread label and its value, read
  * on the label's line ("毛重(千克): 3865" read "E重):3865"): the label ends at
  * its colon, the value follows. */
@@ -2288,6 +2310,7 @@ int main(void)
 		cmocka_unit_test(ocr_tall_label_line),
 		cmocka_unit_test(ocr_grid_label_between),
 		cmocka_unit_test(ocr_grid_label_with_value),
+		cmocka_unit_test(ocr_grid_first_labels_lost),
 		cmocka_unit_test(ocr_item_no_wrapped),
 		cmocka_unit_test(ocr_item_no_leftmost),
 		cmocka_unit_test(ocr_loose_item_no_alone),
