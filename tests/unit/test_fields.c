@@ -375,22 +375,42 @@ static void ocr_tall_label_line(void **state)
 	rec_doc_free(&doc);
 }
 
+/* build_stacked_form as OCR reads it with table's misreads, read. */
+static json_t *read_stacked_misread(const char *const (*table)[2], size_t n)
+{
+	misreads = table;
+	n_misreads = n;
+	struct rec_doc doc;
+	build_stacked_form(&doc);
+	misreads = NULL;
+	n_misreads = 0;
+	json_t *o = read_doc(&doc);
+	rec_doc_free(&doc);
+	return o;
+}
+
 /* OCR (issue 13): a label inside a row misread past recognising (出口日期
  * as "汪 ob us") between two labels read: the piece between them is it. */
 static void ocr_grid_label_between(void **state)
 {
 	(void)state;
 	static const char *const table[][2] = {{"出口日期", "汪 ob us"}};
-	misreads = table;
-	n_misreads = 1;
-	struct rec_doc doc;
-	build_stacked_form(&doc);
-	misreads = NULL;
-	n_misreads = 0;
-	json_t *o = read_doc(&doc);
+	json_t *o = read_stacked_misread(table, sizeof table / sizeof table[0]);
 	assert_string_equal(json_string_value(json_object_get(o, "export_date")), "2025-03-16");
 	json_decref(o);
-	rec_doc_free(&doc);
+}
+
+/* OCR (issue 13): that piece holds the misread label and its value, read
+ * on the label's line ("毛重(千克): 3865" read "E重):3865"): the label ends at
+ * its colon, the value follows. */
+static void ocr_grid_label_with_value(void **state)
+{
+	(void)state;
+	static const char *const table[][2] = {{"毛重(千克)", "E重):3865"}, {"12454", ""}};
+	json_t *o = read_stacked_misread(table, sizeof table / sizeof table[0]);
+	assert_true(json_number_value(json_object_get(o, "gross_weight_kg")) == 3865);
+	assert_true(json_number_value(json_object_get(o, "net_weight_kg")) == 11634);
+	json_decref(o);
 }
 
 /* OCR (issue 13): a row's first two labels misread past recognising
@@ -401,38 +421,11 @@ static void ocr_grid_first_labels_lost(void **state)
 {
 	(void)state;
 	static const char *const table[][2] = {{"境内发货人", "外和间位"}, {"出境关别", "轴 ob"}};
-	misreads = table;
-	n_misreads = sizeof table / sizeof table[0];
-	struct rec_doc doc;
-	build_stacked_form(&doc);
-	misreads = NULL;
-	n_misreads = 0;
-	json_t *o = read_doc(&doc);
+	json_t *o = read_stacked_misread(table, sizeof table / sizeof table[0]);
 	assert_string_equal(json_string_value(json_object_get(json_object_get(o, "domestic_shipper"), "name")),
 		"某某贸易有限公司");
 	assert_string_equal(json_string_value(json_object_get(o, "export_date")), "2025-03-16");
 	json_decref(o);
-	rec_doc_free(&doc);
-}
-
-/* OCR (issue 13): that piece holds the misread label and its value, read
- * on the label's line ("毛重(千克): 3865" read "E重):3865"): the label ends at
- * its colon, the value follows. */
-static void ocr_grid_label_with_value(void **state)
-{
-	(void)state;
-	static const char *const table[][2] = {{"毛重(千克)", "E重):3865"}, {"12454", ""}};
-	misreads = table;
-	n_misreads = sizeof table / sizeof table[0];
-	struct rec_doc doc;
-	build_stacked_form(&doc);
-	misreads = NULL;
-	n_misreads = 0;
-	json_t *o = read_doc(&doc);
-	assert_true(json_number_value(json_object_get(o, "gross_weight_kg")) == 3865);
-	assert_true(json_number_value(json_object_get(o, "net_weight_kg")) == 11634);
-	json_decref(o);
-	rec_doc_free(&doc);
 }
 
 /* OCR (issue 13): the 境内货源地 and price headers misread past finding:
