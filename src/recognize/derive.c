@@ -750,14 +750,16 @@ static size_t run_of(const char *s, int (*is)(int))
 }
 
 static int is_upper_c(int c) { return c >= 'A' && c <= 'Z'; }
+static int is_letter_c(int c) { return is_upper_c(c) || (c >= 'a' && c <= 'z'); }
 static int is_digit_c(int c) { return c >= '0' && c <= '9'; }
 static int is_gap_c(int c) { return c == ' ' || c == '\n'; }
 
 static int is_speck_c(int c) { return c == ' ' || c == '\n' || c == '.' || c == ','; }
 
 /* OCR (issue 13): a container number whose owner and serial OCR split by a
- * speck ("LDJU .4192074") or read with one letter too many in the owner
- * code ("LDJUL4192074"): the one number the check digit accepts. Writes it
+ * speck ("LDJU .4192074"), read with one letter too many in the owner
+ * code ("LDJUL4192074") or with one in lower case ("KMjU1857315"): the one
+ * number the check digit accepts, in capitals. Writes it
  * to box; returns the length of text it covers, or 0. */
 /* The serial and check digit at s, together or spaced ("4192074",
  * "419207 4"), into digits; returns the length covered, or 0. */
@@ -775,7 +777,7 @@ static size_t container_digits_at(const char *s, char digits[CONTAINER_SERIAL_LE
 
 static size_t ocr_container_at(const char *s, char box[CONTAINER_LEN])
 {
-	size_t a = run_of(s, is_upper_c), g = run_of(s + a, is_speck_c);
+	size_t a = run_of(s, is_letter_c), g = run_of(s + a, is_speck_c);
 	char digits[CONTAINER_SERIAL_LEN + 1];
 	size_t b = container_digits_at(s + a + g, digits);
 	if (!b || (a != CONTAINER_OWNER_LEN && a != CONTAINER_OWNER_LEN + 1))
@@ -786,7 +788,7 @@ static size_t ocr_container_at(const char *s, char box[CONTAINER_LEN])
 		size_t k = 0;
 		for (size_t i = 0; i < a; i++)
 			if (i != drop || a == CONTAINER_OWNER_LEN)
-				cand[k++] = s[i];
+				cand[k++] = (char)toupper((unsigned char)s[i]);
 		memcpy(cand + k, digits, sizeof digits);
 		if (container_is_valid(cand, CONTAINER_LEN) && (!found || memcmp(box, cand, CONTAINER_LEN) != 0)) {
 			memcpy(box, cand, CONTAINER_LEN);

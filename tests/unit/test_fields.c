@@ -1197,9 +1197,10 @@ static void transit_told_twice(void **state)
 	json_decref(conf);
 }
 
-/* OCR (issue 13): a container number split by a speck ("LDJU .4192074") or
- * read with a letter too many in its owner code ("LDJUL4192074"): the one
- * number its check digit accepts; a text layer keeps its stricter rule. */
+/* OCR (issue 13): a container number split by a speck ("LDJU .4192074"),
+ * read with a letter too many in its owner code ("LDJUL4192074") or with
+ * one in lower case ("KMjU1857315"): the one number its check digit
+ * accepts; a text layer keeps its stricter rule. */
 static void ocr_container_specks(void **state)
 {
 	(void)state;
@@ -1215,6 +1216,12 @@ static void ocr_container_specks(void **state)
 	boxes = json_object_get(o, "containers");
 	assert_int_equal(json_array_size(boxes), 1);
 	assert_string_equal(json_string_value(json_array_get(boxes, 0)), "LDJU4192074");
+	json_decref(o);
+	json_decref(conf);
+	o = derive_as("集装箱号：4;KMjU1857315;XMAU0630828;", 0, &conf, 1);	/* a letter read in lower case */
+	boxes = json_object_get(o, "containers");
+	assert_int_equal(json_array_size(boxes), 2);
+	assert_true(list_holds(boxes, "KMJU1857315"));
 	json_decref(o);
 	json_decref(conf);
 	o = derive_as("集装箱号：LDJU .4192074(40GP)", 0, &conf, 0);
