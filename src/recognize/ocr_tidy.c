@@ -360,16 +360,19 @@ static void tidy_container_list(const struct cps *t, size_t *i, struct cps *out)
 	*i = b;
 }
 
-/* Issue 13: a key with one character misread ("可机:" for 司机：), taken
- * only after no other ideograph, right before its colon (or what OCR made
- * of it), and when no other key reads so: its index, *used its length;
- * N_KEYS when none. */
-static size_t misread_key_at(const struct cps *t, size_t i, const struct cps *keys, size_t *used)
+/* Issue 13: a key of min_len characters or more with one character
+ * misread ("可机:" for 司机：), taken right before its colon (or what OCR
+ * made of it), and when no other key reads so: its index, *used its
+ * length; N_KEYS when none. The caller asks for any key after no other
+ * ideograph, for a long one after one (a sentence runs on into the key:
+ * "…登记车绸识别代号："). */
+#define TIDY_KEY_AFTER_HAN 4
+static size_t misread_key_at(const struct cps *t, size_t i, const struct cps *keys, size_t min_len, size_t *used)
 {
 	size_t found = N_KEYS;
 	for (size_t k = 0; k < N_KEYS; k++) {
 		const struct cps *key = &keys[k];
-		if (k == KEY_SEAL_LOCK)
+		if (k == KEY_SEAL_LOCK || key->n < min_len)
 			continue;
 		size_t c = i + key->n;
 		while (c < t->n && is_space(t->v[c]))
@@ -526,8 +529,8 @@ char *ocr_tidy_remarks(const char *text)
 		size_t k = 0, used = 0;
 		while (k < N_KEYS && !(used = match_at(&t, i, &keys[k])))
 			k++;
-		if (k == N_KEYS && (i == 0 || !utf8_is_han(t.v[i - 1])))
-			k = misread_key_at(&t, i, keys, &used);
+		if (k == N_KEYS)	/* issue 13: after an ideograph, a long key only ("登记车绸识别代号：") */
+			k = misread_key_at(&t, i, keys, i == 0 || !utf8_is_han(t.v[i - 1]) ? 0 : TIDY_KEY_AFTER_HAN, &used);
 		if (k == N_KEYS) {
 			cps_push(&out, t.v[i++]);
 			continue;

@@ -87,6 +87,9 @@ static void test_marks_misread(void **state)
 	/* a key with one character misread before its colon */
 	check(ocr_tidy_remarks("N/M 承运车辆：281BGE07 可机 : 黄刚"), "N/M 承运车辆：281BGE07 司机：黄刚");
 	check(ocr_tidy_remarks("N/M 有机 肥料"), "N/M 有机 肥料");
+	/* after an ideograph, a long key misread by one is still one; a short one is not */
+	check(ocr_tidy_remarks("未办理注册登记车绸识别代号:L6TU64B4XSG677964"), "未办理注册登记车辆识别代号：L6TU64B4XSG677964");
+	check(ocr_tidy_remarks("新车可机:X"), "新车可机:X");
 	check(ocr_tidy_remarks("全新车辆 车架号: LFNL6HDH7SM393588"), "全新车辆 车架号：LFNL6HDH7SM393588");
 	/* 关锁号 is a key of its own, not 关封号 misread */
 	check(ocr_tidy_remarks("转关单号：9402202641158099 关锁号：GS91475527"), "转关单号：9402202641158099 关锁号：GS91475527");
