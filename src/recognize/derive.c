@@ -1992,31 +1992,6 @@ static void vehicles_by_vins(json_t *out, json_t *conf, json_t *vins, struct ite
 	confset(conf, "kind", CONF_UNSURE);
 }
 
-static int vins_all_valid(json_t *vins)
-{
-	for (size_t i = 0; i < json_array_size(vins); i++) {
-		const char *v = json_string_value(json_array_get(vins, i));
-		if (!v || !vin_is_valid(v, strlen(v)))
-			return 0;
-	}
-	return 1;
-}
-
-/* OCR (issue 13): more VINs listed than the items' quantities in 辆 add up
- * to ("11" read for 19), every one holding its check digit: each is a
- * vehicle of the shipment, so there are at least as many; their number,
- * below sure (check_vins_against_items has warned of the difference). */
-static void vehicles_at_least_vins(json_t *out, json_t *conf, json_t *vins, struct item_sums *s, int scanned)
-{
-	size_t nvins = json_array_size(vins);
-	long long vehicles = llround(s->vehicles);
-	if (!scanned || vehicles <= 0 || nvins <= (size_t)vehicles || !vins_all_valid(vins))
-		return;
-	s->vehicles = (double)nvins;
-	json_object_set_new(out, "vehicle_count", json_integer((json_int_t)nvins));
-	confset(conf, "vehicle_count", CONF_UNSURE);
-}
-
 /* VINs and vehicles that disagree: a list that is empty where the items
  * count vehicles (unless their list is announced as a separate file), or
  * one of another length, is not sure. */
@@ -2145,7 +2120,6 @@ void fields_derive(json_t *out, json_t *conf, json_t *warnings, const char *rema
 	derive_item_totals(out, conf, items, scanned, &sums);
 	vehicles_by_vins(out, conf, vins, &sums, scanned);
 	check_vins_against_items(conf, warnings, vins, &sums, rtext);
-	vehicles_at_least_vins(out, conf, vins, &sums, scanned);
 	fields_derive_flags(out, conf, scanned);
 	free(rtext);
 }
