@@ -1652,8 +1652,9 @@ char *ocr_tidy_split_trailers(const char *text)
  * in 26 plates, as 珍 9 times, 像 3, and 吹 除 驳 玲 歼 殉 从 once each; 陕
  * as 防 and 耻, 新 as 外; on dev6-scan, dev7 and dev8-scan, 豫 as 耶 4 times
  * and 阶 once, 新 as 攻 twice and 亲 once; on dev8-scan to dev10-scan, 豫
- * as 移, 驶, 陶 and 称). Taken only in front of a plate's letters and
- * digits, where no word of Chinese stands. */
+ * as 移, 驶, 陶 and 称, and as 蚤 and 瑰 with its letter B read 8 or 6).
+ * Taken only in front of a plate's letters and digits, where no word of
+ * Chinese stands. */
 static const uint32_t province_misreads[][2] = {
 	{0x73CD /* 珍 */, 0x8C6B /* 豫 */}, {0x50CF /* 像 */, 0x8C6B}, {0x5439 /* 吹 */, 0x8C6B},
 	{0x9664 /* 除 */, 0x8C6B}, {0x9A73 /* 驳 */, 0x8C6B}, {0x73B2 /* 玲 */, 0x8C6B},
@@ -1662,6 +1663,7 @@ static const uint32_t province_misreads[][2] = {
 	{0x7396 /* 玖 */, 0x8C6B}, {0x8036 /* 耶 */, 0x8C6B}, {0x9636 /* 阶 */, 0x8C6B},
 	{0x9632 /* 防 */, 0x9655 /* 陕 */}, {0x803B /* 耻 */, 0x9655},
 	{0x79FB /* 移 */, 0x8C6B}, {0x9A76 /* 驶 */, 0x8C6B}, {0x9676 /* 陶 */, 0x8C6B}, {0x79F0 /* 称 */, 0x8C6B},
+	{0x86A4 /* 蚤 */, 0x8C6B}, {0x7470 /* 瑰 */, 0x8C6B},
 	{0x5916 /* 外 */, 0x65B0 /* 新 */}, {0x653B /* 攻 */, 0x65B0}, {0x4EB2 /* 亲 */, 0x65B0},
 };
 #define N_PROVINCE_MISREADS (sizeof province_misreads / sizeof province_misreads[0])

@@ -185,6 +185,8 @@ static void test_plate_provinces(void **state)
 	check(ocr_tidy_plate_provinces("除B1234567890"), "除B1234567890");
 	/* a speck read as an ideograph after a key's colon or a separator, before a plate */
 	check(ocr_tidy_plate_provinces("车号：了豫B54109 新A7223挂"), "车号：豫B54109 新A7223挂");
+	check(ocr_tidy_plate_provinces("车号：了蚤8 B54109 新A7223挂"), "车号：豫B54109 新A7223挂");	/* B read 8 too */
+	check(ocr_tidy_plate_provinces("车号：了瑰676886,陕E9404挂"), "车号：豫B76886,陕E9404挂");
 	check(ocr_tidy_plate_provinces("新D76142、了移B7310挂"), "新D76142、豫B7310挂");
 	check(ocr_tidy_plate_provinces("司机：了豫B 电话"), "司机：了豫B 电话");	/* no plate after it */
 	/* issue 13: a border's stroke read 一 before the plate, another cell's words after it */
