@@ -366,7 +366,7 @@ static void tidy_container_list(const struct cps *t, size_t *i, struct cps *out)
  * length; N_KEYS when none. The caller asks for any key after no other
  * ideograph, for a long one after one (a sentence runs on into the key:
  * "…登记车绸识别代号："). */
-#define TIDY_KEY_AFTER_HAN 4
+#define TIDY_KEY_AFTER_HAN 4	/* characters of a key taken misread after an ideograph, at least */
 static size_t misread_key_at(const struct cps *t, size_t i, const struct cps *keys, size_t min_len, size_t *used)
 {
 	size_t found = N_KEYS;
