@@ -223,7 +223,8 @@ static struct flabel *find_label_mut(struct fpage *p, int id)
 #define FULLWIDTH_LEFT_BRACKET 0xFF08
 #define GRID_COLUMN_SIZES 3.0f	/* a row's first label starts within this many label heights of the others' column */
 
-static int line_taken(const struct fpage *p, size_t li)
+/* Line li carries a label. */
+static int line_is_label(const struct fpage *p, size_t li)
 {
 	for (size_t i = 0; i < p->nlab; i++)
 		if (p->labels[i].line == li)
@@ -241,7 +242,7 @@ static size_t row_start_line(const struct fpage *p, const struct flabel *right, 
 		if (fabsf((L->y0 + L->y1) / 2 - rc) > ROW_TOLERANCE * h || L->x1 > right->x0 ||
 		    fabsf(L->x0 - col_x) > GRID_COLUMN_SIZES * right->size)
 			continue;
-		if (!line_taken(p, li))
+		if (!line_is_label(p, li))
 			return li;
 	}
 	return p->nl;
@@ -457,14 +458,6 @@ static size_t item_row_labels(const struct fpage *p, const struct flabel *a)
 	for (size_t j = 0; j < p->nlab; j++)
 		n += p->labels[j].live && is_item_header(p->labels[j].id) && same_row(a, &p->labels[j]);
 	return n;
-}
-
-static int line_is_label(const struct fpage *p, size_t li)
-{
-	for (size_t i = 0; i < p->nlab; i++)
-		if (p->labels[i].line == li)
-			return 1;
-	return 0;
 }
 
 /* OCR (issue 13): a label inside a row of the grid misread past
