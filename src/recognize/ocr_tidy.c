@@ -505,6 +505,19 @@ static size_t past_value_speck(const struct cps *t, size_t i, const struct cps *
 	return i;
 }
 
+/* Issue 13: OCR loses a key's colon ("司机陈杰强"): the one key read
+ * without it (nbare keys were; at: where in out it ends) gets it back where
+ * every other key, TIDY_COLON_KEYS at least, has one. */
+#define TIDY_COLON_KEYS 2
+static void put_lost_colon(struct cps *out, size_t at, size_t nbare, size_t with_colon)
+{
+	if (nbare != 1 || with_colon < TIDY_COLON_KEYS)
+		return;
+	cps_push(out, 0);
+	memmove(out->v + at + 1, out->v + at, (out->n - 1 - at) * sizeof *out->v);
+	out->v[at] = 0xFF1A;	/* ： */
+}
+
 char *ocr_tidy_remarks(const char *text)
 {
 	struct cps t = decode(text), out = {0};
@@ -525,6 +538,7 @@ char *ocr_tidy_remarks(const char *text)
 	struct cps keys[N_KEYS];
 	for (size_t k = 0; k < N_KEYS; k++)
 		keys[k] = decode(remark_keys[k]);
+	size_t bare = 0, nbare = 0, with_colon = 0;
 	while (i < t.n) {
 		size_t k = 0, used = 0;
 		while (k < N_KEYS && !(used = match_at(&t, i, &keys[k])))
@@ -546,12 +560,17 @@ char *ocr_tidy_remarks(const char *text)
 		if (sep && j < t.n) {
 			cps_push(&out, 0xFF1A);	/* ： */
 			i = past_value_speck(&t, j, &keys[k]);
+			with_colon++;
+		} else if (j < t.n) {
+			bare = out.n;
+			nbare++;
 		}
 		if (k == TIDY_CONTAINER_KEY && out.n && out.v[out.n - 1] == 0xFF1A)
 			tidy_container_list(&t, &i, &out);
 	}
 	for (size_t k = 0; k < N_KEYS; k++)
 		free(keys[k].v);
+	put_lost_colon(&out, bare, nbare, with_colon);
 	tidy_han_stops(&out);
 	drop_doubled_labels(&out);
 	drop_trailing_marks(&out);
@@ -1342,7 +1361,14 @@ struct gap {
 	bool spaced, clean;	/* holds a space; holds only spaces and list punctuation */
 	bool one_list;		/* between two codes of one list (two VINs, two plates) */
 	bool vins;		/* ... of the VINs' list */
+	bool speck;		/* holds one stroke read as a character ("新D87711, 1,新B6656挂") */
 };
+
+/* What a table stroke or a speck between two entries of a list reads as. */
+static bool is_list_speck(uint32_t c)
+{
+	return c == '1' || c == 'I' || c == 'l' || c == '|';
+}
 
 static bool is_list_punct(uint32_t c)
 {
@@ -1352,7 +1378,7 @@ static bool is_list_punct(uint32_t c)
 /* A separator a list is written with: one comma, 、 or semicolon, or spaces alone. */
 static bool good_separator(const struct gap *g)
 {
-	if (!g->clean)
+	if (!g->clean || g->speck)
 		return false;
 	if (g->nkey == 0)
 		return g->spaced;
@@ -1382,10 +1408,12 @@ static struct gap gap_of(const struct cps *t, size_t a, size_t b)
 			g.spaced = true;
 			continue;
 		}
-		if (!is_list_punct(t->v[i]) || g.nkey == TIDY_SEP_MAX)
-			g.clean = false;
-		else
+		if (is_list_punct(t->v[i]) && g.nkey < TIDY_SEP_MAX)
 			g.key[g.nkey++] = t->v[i];
+		else if (is_list_speck(t->v[i]) && !g.speck)
+			g.speck = true;
+		else
+			g.clean = false;
 	}
 	return g;
 }
@@ -1460,6 +1488,13 @@ static bool odd_mark(const struct gap *gaps, size_t n, const struct gap *g)
 	return own >= 0 && (gaps[own].nkey == 1 ? gaps[own].key[0] != g->key[0] : gaps[own].spaced);
 }
 
+/* Issue 13: a gap of one list holding its mark (once or twice alike) and
+ * one speck: the mark alone. */
+static bool speck_gap(const struct gap *g)
+{
+	return g->clean && g->speck && g->one_list && g->nkey >= 1 && g->key[g->nkey - 1] == g->key[0];
+}
+
 char *ocr_tidy_list_separators(const char *text, const json_t *vins, const json_t *plates)
 {
 	struct cps t = decode(text), out = {0};
@@ -1468,8 +1503,16 @@ char *ocr_tidy_list_separators(const char *text, const json_t *vins, const json_
 		abort();
 	size_t n = list_gaps(&t, vins, plates, gaps, TIDY_MAX_SPANS), from = 0;
 	long sep = list_separator(gaps, n);
-	for (size_t k = 0; sep >= 0 && k < n; k++) {
+	for (size_t k = 0; k < n; k++) {
 		const struct gap *g = &gaps[k];
+		if (speck_gap(g)) {
+			cps_append(&out, t.v + from, g->a - from);
+			cps_push(&out, g->key[0]);
+			from = g->b;
+			continue;
+		}
+		if (sep < 0)
+			break;
 		/* issue 13: within one list its own separator where its gaps agree on one
 		 * (plates parted by 、, VINs by commas) */
 		long own = g->one_list ? kind_separator(gaps, n, g->vins ? 1 : 0) : -1, use = own >= 0 ? own : sep;

@@ -45,6 +45,12 @@ static void test_remarks_keys_marks_and_label(void **state)
 	check(ocr_tidy_remarks("运输车辆 :,728LUS02 交易清单 号 ;SCCG1"), "运输车辆：728LUS02 交易清单号：SCCG1");
 	/* a key with no separator after it, and a real N/A, stay as read */
 	check(ocr_tidy_remarks("N/A 全新车辆 司机张三"), "N/A 全新车辆 司机张三");
+	/* issue 13: one key's colon lost where every other key (two at least) has one */
+	check(ocr_tidy_remarks("无 车牌：233AUO13 转关单号：9402202641158099 司机陈杰强 电话：12812329590"),
+		"无 车牌：233AUO13 转关单号：9402202641158099 司机：陈杰强 电话：12812329590");
+	check(ocr_tidy_remarks("无 车牌：233AUO13 司机陈杰强"), "无 车牌：233AUO13 司机陈杰强");
+	check(ocr_tidy_remarks("无 车牌：233AUO13 转关单号：9402202641158099 司机陈杰强 电话12812329590"),
+		"无 车牌：233AUO13 转关单号：9402202641158099 司机陈杰强 电话12812329590");
 	/* the text path's own words are left alone */
 	check(ocr_tidy_remarks("无"), "无");
 	check(ocr_tidy_remarks(""), "");
@@ -221,6 +227,10 @@ static void test_list_separators(void **state)
 	check(ocr_tidy_list_separators("陕E25871 豫B2367挂 新B10810.新B98340", vins, plates), "陕E25871 豫B2367挂 新B10810 新B98340");
 	check(ocr_tidy_list_separators("陕E25871,豫B2367挂 司机 新B10810.新B98340", vins, plates),
 		"陕E25871,豫B2367挂 司机 新B10810.新B98340");
+	/* issue 13: a stroke read as 1 in a gap of one list, whatever its separators agree on */
+	check(ocr_tidy_list_separators("车牌：陕E25871, 1,豫B2367挂", vins, plates), "车牌：陕E25871,豫B2367挂");
+	check(ocr_tidy_list_separators("车牌：陕E25871,I 豫B2367挂", vins, plates), "车牌：陕E25871,豫B2367挂");
+	check(ocr_tidy_list_separators("车牌：陕E25871,11,豫B2367挂", vins, plates), "车牌：陕E25871,11,豫B2367挂");
 	json_decref(vins);
 	json_decref(plates);
 }
