@@ -660,6 +660,37 @@ static size_t wrapped_item_no(const struct fpage *p, const struct flabel *left, 
 	return p->nl;
 }
 
+/* A character of 项号. */
+static int is_xiang_or_hao(uint32_t c)
+{
+	return c == 0x9879 /* 项 */ || c == 0x53F7 /* 号 */;
+}
+
+/* Issue 13: 项号 half-read and joined to the piece of the label right of
+ * it ("号商品编号", read as that label with a glyph too many): the 项 and 号
+ * glyphs that start the piece, no more than ITEM_NO_MAX_GLYPHS, are 项号, and
+ * the label starts after them. */
+static void item_no_before_label(struct fpage *p, size_t label)
+{
+	struct flabel *left = &p->labels[label];
+	const struct fline *L = &p->lines[left->line];
+	size_t k = L->g0, ink = 0;
+	while (k < left->g_end && (k < left->g_start || p->g[k].cp == ' ' || is_xiang_or_hao(p->g[k].cp))) {
+		ink += p->g[k].cp != ' ';
+		k++;
+	}
+	if (ink == 0 || ink > ITEM_NO_MAX_GLYPHS || k >= left->g_end)
+		return;
+	for (size_t j = L->g0; j < k; j++)
+		if (p->g[j].cp != ' ' && !is_xiang_or_hao(p->g[j].cp))
+			return;
+	if (k > left->g_start) {
+		left->g_start = k;
+		left->x0 = p->g[k].x0;
+	}
+	form_label_add(p, left->line, L_I_NO, L->g0, k - L->g0);
+}
+
 static void infer_item_no_label(struct fpage *p)
 {
 	const struct flabel *left = NULL;
@@ -677,8 +708,10 @@ static void infer_item_no_label(struct fpage *p)
 	size_t pick = item_no_piece(p, left), below = p->nl;
 	if (pick == p->nl)
 		pick = wrapped_item_no(p, left, &below);
-	if (pick == p->nl)
+	if (pick == p->nl) {
+		item_no_before_label(p, (size_t)(left - p->labels));
 		return;
+	}
 	const struct fline *L = &p->lines[pick], *E = below < p->nl ? &p->lines[below] : L;
 	struct flabel *nl = realloc(p->labels, (p->nlab + 1) * sizeof *nl);
 	if (!nl)

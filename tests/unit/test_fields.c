@@ -428,6 +428,23 @@ static void ocr_grid_first_labels_lost(void **state)
 	json_decref(o);
 }
 
+/* OCR (issue 13): 项号 half-read as 号 and joined to the next label's
+ * piece ("号商品编号", found as 商品编号 with a glyph too many): the 号 is
+ * 项号, the header and its items are found. */
+static void ocr_item_no_joined_to_next_label(void **state)
+{
+	(void)state;
+	static const char *const table[][2] = {{"项号", ""}, {"商品编号", "号商品编号"}};
+	struct rec_doc doc;
+	json_t *o = read_ocr_form(&doc, table, sizeof table / sizeof table[0]);
+	json_t *item = json_array_get(json_object_get(o, "items"), 0);
+	assert_non_null(item);
+	assert_string_equal(json_string_value(json_object_get(item, "hs_code")), "8703234300");
+	assert_string_equal(json_string_value(json_object_get(item, "currency")), "USD");
+	json_decref(o);
+	rec_doc_free(&doc);
+}
+
 /* OCR (issue 13): the 境内货源地 and price headers misread past finding:
  * the region's cell found in the item's band by its bracketed 5-digit code,
  * the currency by its name standing alone there. */
@@ -2311,6 +2328,7 @@ int main(void)
 		cmocka_unit_test(ocr_grid_label_between),
 		cmocka_unit_test(ocr_grid_label_with_value),
 		cmocka_unit_test(ocr_grid_first_labels_lost),
+		cmocka_unit_test(ocr_item_no_joined_to_next_label),
 		cmocka_unit_test(ocr_item_no_wrapped),
 		cmocka_unit_test(ocr_item_no_leftmost),
 		cmocka_unit_test(ocr_loose_item_no_alone),
