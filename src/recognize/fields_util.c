@@ -453,6 +453,7 @@ char *fu_strip_specks(const char *text)
 }
 
 #define ARITH_CENT_HALF 0.0051	/* a total is the product rounded to the cent */
+#define ARITH_SUBCENT 0.01	/* of a cent: a total's text holds no third decimal (a tenth of a cent shows one; floating error stays far under) */
 #define ARITH_MAX_CHARS 24	/* a number's text tried edit by edit */
 #define ARITH_QTY_DECIMALS 3
 #define ARITH_PRICE_DECIMALS 4
@@ -607,16 +608,28 @@ static int total_point_lost(double product, double total)
 
 int fu_total_by_product(double qty, double price, double *total)
 {
-	if (isnan(qty) || isnan(price) || isnan(*total) || qty <= 0 || price <= 0 || arith_holds(qty, price, *total))
+	if (isnan(qty) || isnan(price) || isnan(*total) || qty <= 0 || price <= 0)
 		return 0;
 	double product = floor(qty * price * 100 + 0.5) / 100;
+	if (arith_holds(qty, price, *total)) {
+		/* a total is printed to the cent: a third decimal is a speck ("28770.005") */
+		if (fabs(*total * 100 - floor(*total * 100 + 0.5)) < ARITH_SUBCENT)
+			return 0;
+		*total = product;
+		return 1;
+	}
 	char want[64], got[64];
 	arith_text(product, ARITH_TOTAL_DECIMALS, want, sizeof want);
 	arith_text(*total, ARITH_TOTAL_DECIMALS, got, sizeof got);
 	/* the point where it was printed: a total a point away in magnitude is
 	 * the price's point lost, or the total's, which the product cannot tell */
 	size_t int_want = strcspn(want, "."), int_got = strcspn(got, ".");
-	int near = fu_text_edits(want, got) <= FU_TOTAL_MAX_EDITS &&
+	/* edits counted on the totals as printed, both with their cents: "28770.01"
+	 * is one from 28770.00, not three from 28770 (issue 13) */
+	char want_cents[64], got_cents[64];
+	snprintf(want_cents, sizeof want_cents, "%.*f", ARITH_TOTAL_DECIMALS, product);
+	snprintf(got_cents, sizeof got_cents, "%.*f", ARITH_TOTAL_DECIMALS, *total);
+	int near = fu_text_edits(want_cents, got_cents) <= FU_TOTAL_MAX_EDITS &&
 		(int_want > int_got ? int_want - int_got : int_got - int_want) <= TOTAL_MAX_LENGTH_CHANGE;
 	if (strlen(want) < TOTAL_MIN_CHARS || !(near || lost_leading_digits(want, got) || total_point_lost(product, *total)))
 		return 0;

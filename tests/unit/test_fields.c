@@ -1939,6 +1939,11 @@ static void total_by_product(void **state)
 	assert_true(fabs(total - 159424.98) < 0.001);
 	total = 12.5;	/* too short to compare */
 	assert_false(fu_total_by_product(1, 12.0, &total));
+	total = 28770.005;	/* within half a cent, but a total has no third decimal: a speck */
+	assert_true(fu_total_by_product(1, 28770, &total));
+	assert_true(fabs(total - 28770.0) < 0.0001);
+	total = 9587117.66;	/* adds up to the cent, however large */
+	assert_false(fu_total_by_product(2, 4793558.83, &total));
 }
 
 /* OCR (issue 13): the first item's 项号 and 商品编号 both lost ("|",
