@@ -508,6 +508,16 @@ static size_t squeeze_specks(uint32_t *v, size_t n, size_t from)
 	return k;
 }
 
+/* Issue 13: marks OCR read after a name ("…有限责任公轴 :,": the cell's
+ * border, a speck): no name ends with one. The new length. */
+static size_t drop_trailing_marks(const uint32_t *v, size_t n, size_t from)
+{
+	while (n > from && (v[n - 1] == ' ' || v[n - 1] == ':' || v[n - 1] == ',' || v[n - 1] == '.' || v[n - 1] == ';' ||
+		v[n - 1] == 0xFF1A || v[n - 1] == 0xFF0C || v[n - 1] == 0x3002 || v[n - 1] == 0xFF1B || v[n - 1] == 0x3001))
+		n--;
+	return n;
+}
+
 static void trim_company(json_t *out, json_t *conf, const char *key)
 {
 	json_t *o = json_object_get(out, key);
@@ -528,7 +538,7 @@ static void trim_company(json_t *out, json_t *conf, const char *key)
 		return;
 	size_t start = name_start(v, n, first), whole = n;
 	/* the specks first: a 公司 read with one between ("公”司-") is found */
-	n = company_end(v, squeeze_specks(v, n, start), start);
+	n = drop_trailing_marks(v, company_end(v, squeeze_specks(v, n, start), start), start);
 	if (start == 0 && n == whole)
 		return;
 	char text[SNAP_MAX_CP * 4 + 1];
