@@ -104,6 +104,24 @@ static bool reads_as_gua(uint32_t cp)
 	return cp == 0x6302 /* 挂 */ || is_gua_misread(cp);
 }
 
+/* Issue 13: 挂 read as 桂 after a plate ("983CFO07桂,"): 桂 starts a
+ * Guangxi plate, a letter after it; right after a plate's last digit, with
+ * no letter to follow, it is the trailer's mark. */
+static void gui_as_gua(uint32_t *v, size_t n)
+{
+	for (size_t i = 1; i < n; i++) {
+		if (v[i] != 0x6842 /* 桂 */)
+			continue;
+		size_t a = i, b = i + 1;
+		while (a > 0 && is_space(v[a - 1]))
+			a--;
+		while (b < n && is_space(v[b]))
+			b++;
+		if (a > 0 && is_digit(v[a - 1]) && !(b < n && v[b] >= 'A' && v[b] <= 'Z'))
+			v[i] = 0x6302;	/* 挂 */
+	}
+}
+
 /* What OCR reads a colon after a key as. */
 static bool is_separator(uint32_t cp)
 {
@@ -522,6 +540,7 @@ char *ocr_tidy_remarks(const char *text)
 {
 	struct cps t = decode(text), out = {0};
 	t.n = before_table(&t);
+	gui_as_gua(t.v, t.n);
 	size_t i = leaked_label_end(&t);
 	/* issue 13: and specks before the marks ("-无", "“无") */
 	while (i < t.n && (is_space(t.v[i]) || is_separator(t.v[i]) || is_stray_mark(t.v[i]) || is_open_quote(t.v[i])))
@@ -1821,6 +1840,7 @@ char *ocr_tidy_plate_provinces(const char *text)
 	char *joined = ocr_snap_join_codes(text);	/* "瑚8 5569 挂": the plate in one piece first */
 	struct cps read = decode(joined), t = {0}, out = {0};
 	free(joined);
+	gui_as_gua(read.v, read.n);
 	for (size_t i = 0; i < read.n; i++)
 		if (!speck_before_plate(&read, i))
 			cps_push(&t, read.v[i]);

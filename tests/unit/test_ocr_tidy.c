@@ -45,6 +45,10 @@ static void test_remarks_keys_marks_and_label(void **state)
 	check(ocr_tidy_remarks("运输车辆 :,728LUS02 交易清单 号 ;SCCG1"), "运输车辆：728LUS02 交易清单号：SCCG1");
 	/* a key with no separator after it, and a real N/A, stay as read */
 	check(ocr_tidy_remarks("N/A 全新车辆 司机张三"), "N/A 全新车辆 司机张三");
+	/* issue 13: 挂 read as 桂 after a plate's digits; a Guangxi plate keeps its 桂 */
+	check(ocr_tidy_remarks("车牌：205ADJ10,983CFO07桂,853ULK03 司机：张三"), "车牌：205ADJ10,983CFO07挂,853ULK03 司机：张三");
+	check(ocr_tidy_remarks("车牌：新B12345 桂A12345"), "车牌：新B12345 桂A12345");
+	check(ocr_tidy_remarks("车牌：新B12345,桂A12345"), "车牌：新B12345,桂A12345");
 	/* issue 13: one key's colon lost where every other key (two at least) has one */
 	check(ocr_tidy_remarks("无 车牌：233AUO13 转关单号：9402202641158099 司机陈杰强 电话：12812329590"),
 		"无 车牌：233AUO13 转关单号：9402202641158099 司机：陈杰强 电话：12812329590");
@@ -182,6 +186,7 @@ static void test_plate_provinces(void **state)
 	/* a space after it, the letter read 8, the trailer's 挂 read 持 */
 	check(ocr_tidy_plate_provinces("车辆：像 B5569 持,瑚8 5569 挂"), "车辆：豫B5569挂,豫B5569挂");
 	check(ocr_tidy_plate_provinces("陕E25871/殉B2367挂"), "陕E25871/豫B2367挂");
+	check(ocr_tidy_plate_provinces("车牌：205ADJ10,983CFO07桂,853ULK03"), "车牌：205ADJ10,983CFO07挂,853ULK03");
 	check(ocr_tidy_plate_provinces("承运车辆:  新 A25474、耶 B47257、攻B 8626 挂"), "承运车辆:  新A25474、豫B47257、新B8626挂");
 	/* a province read right: its letter read 8, its 挂 read 持, its letter read twice */
 	check(ocr_tidy_plate_provinces("新A1487挂.新898340,豫B2367持新B10810,缚8B97715"),
