@@ -1750,6 +1750,46 @@ static void region_code_by_place(json_t *items, json_t *conf, size_t i)
 	region_conf(conf, i, "origin_region.code", CONF_UNSURE);
 }
 
+/* The place (code and name) that the items other than i whose name is a
+ * place of their code's province agree on; NULL when none or they differ. */
+static json_t *place_of_others(json_t *items, size_t i)
+{
+	json_t *pick = NULL;
+	for (size_t k = 0; k < json_array_size(items); k++) {
+		const char *c = region_code(items, k), *n = region_name(items, k);
+		if (k == i || !is_region_code(c) || !ocr_place_is(n, c))
+			continue;
+		json_t *r = json_object_get(json_array_get(items, k), "origin_region");
+		if (pick && !json_equal(pick, r))
+			return NULL;
+		pick = r;
+	}
+	return pick;
+}
+
+/* OCR (issue 13): a declaration's goods mostly come from one 境内货源地: an
+ * item whose name OCR read as no place takes the place the other items
+ * agree on, unsure; with a code of five digits of its own, only a place of
+ * that code's province, its code kept. */
+static void region_by_others(json_t *items, json_t *conf, size_t i)
+{
+	const char *c = region_code(items, i), *n = region_name(items, i);
+	if (is_region_code(c) && ocr_place_is(n, c))
+		return;
+	json_t *place = place_of_others(items, i);
+	const char *pc = place ? json_string_value(json_object_get(place, "code")) : NULL;
+	bool own_code = is_region_code(c);
+	if (!place || (own_code && strncmp(c, pc, PROVINCE_LEN) != 0))
+		return;
+	json_t *region = json_object_get(json_array_get(items, i), "origin_region");
+	json_object_set_new(region, "name", json_string(json_string_value(json_object_get(place, "name"))));
+	region_conf(conf, i, "origin_region.name", CONF_UNSURE);
+	if (own_code)
+		return;
+	json_object_set_new(region, "code", json_string(pc));
+	region_conf(conf, i, "origin_region.code", CONF_UNSURE);
+}
+
 /* OCR: the items' 境内货源地 tidied, made to agree with one another, and
  * snapped to the places of their province; then made to agree once more, as
  * a name only snapping shows a place ("乌鲁木齐坦", the next cell's 坦 run
@@ -1770,6 +1810,8 @@ static void tidy_regions(json_t *items, json_t *conf)
 	region_names_by_code(items, conf);
 	for (size_t i = 0; i < n; i++)
 		region_code_by_place(items, conf, i);
+	for (size_t i = 0; i < n; i++)
+		region_by_others(items, conf, i);
 }
 
 #define CONF_CURRENCY_BY_ITEMS 0.7	/* an item's currency the declaration's other items gave */
