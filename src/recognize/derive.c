@@ -1936,7 +1936,10 @@ static void sum_items(json_t *items, json_t *conf, int scanned, struct item_sums
 			s->vehicles += json_number_value(v);
 			s->any_vehicle = 1;
 		}
+		if (json_is_true(json_object_get(it, "_vehicles_unsure")))
+			s->vehicles_guessed = 1;	/* fields.c: a misread first quantity put right by the prices */
 		json_object_del(it, "_vehicles");
+		json_object_del(it, "_vehicles_unsure");
 		json_t *tot = json_object_get(it, "total");
 		if (json_is_number(tot))
 			s->total += json_number_value(tot);

@@ -2740,6 +2740,23 @@ static int item_vehicle(json_t *it, const char *hs, const char *spec, double veh
 	return loose;
 }
 
+/* OCR (issue 13): the vehicles an item counts (its first quantity in 辆)
+ * misread ("384辆" over "3辆"): the transaction quantity, in 辆 too, where
+ * it, the price and the total add up as read and the first does not.
+ * Returns 1 when it took the transaction quantity. */
+static int vehicles_by_price(const json_t *it, double *vehicles)
+{
+	json_t *q = json_object_get(it, "qty"), *p = json_object_get(it, "unit_price"), *t = json_object_get(it, "total");
+	const char *u = json_string_value(json_object_get(it, "unit"));
+	if (isnan(*vehicles) || !u || strcmp(u, "辆") != 0 || !json_is_number(q) || !json_is_number(p) || !json_is_number(t))
+		return 0;
+	double qty = json_number_value(q), price = json_number_value(p), total = json_number_value(t);
+	if (qty == *vehicles || !prices_add_up(qty, price, total) || prices_add_up(*vehicles, price, total))
+		return 0;
+	*vehicles = qty;
+	return 1;
+}
+
 static void item_confidence(struct reader *r, size_t idx, float conf, int ok_no, int hs_sure, int price_sure)
 {
 	static const char *keys[] = {"no", "hs_code", "name", "spec", "qty", "unit", "quantities", "unit_price",
@@ -2796,8 +2813,10 @@ static void read_item(struct item_ctx *ic, const struct fpage *p, const struct c
 	int qty_sure;
 	double vehicles = item_quantities(&b, it, ic->r->src->scanned, &qty_sure);
 	json_t *jq = json_object_get(it, "qty");
-	int price_sure = item_prices(&b, it, json_is_number(jq) ? json_number_value(jq) : NAN, ic->r->src->scanned) &&
-		json_is_number(jq) && qty_sure;
+	int prices_hold = item_prices(&b, it, json_is_number(jq) ? json_number_value(jq) : NAN, ic->r->src->scanned);
+	int price_sure = prices_hold && json_is_number(jq) && qty_sure;
+	if (ic->r->src->scanned && prices_hold && vehicles_by_price(it, &vehicles))
+		json_object_set_new(it, "_vehicles_unsure", json_true());	/* derive.c: the count is not sure */
 	item_currency_in_band(&b, it, ic->r->src->scanned);
 	item_countries(&b, it);
 	item_region(&b, it, ic->r->src->scanned);
