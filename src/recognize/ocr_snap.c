@@ -512,8 +512,8 @@ static size_t squeeze_specks(uint32_t *v, size_t n, size_t from)
  * border, a speck): no name ends with one. The new length. */
 static size_t drop_trailing_marks(const uint32_t *v, size_t n, size_t from)
 {
-	while (n > from && (v[n - 1] == ' ' || v[n - 1] == ':' || v[n - 1] == ',' || v[n - 1] == '.' || v[n - 1] == ';' ||
-		v[n - 1] == 0xFF1A || v[n - 1] == 0xFF0C || v[n - 1] == 0x3002 || v[n - 1] == 0xFF1B || v[n - 1] == 0x3001))
+	while (n > from && (is_name_speck(v[n - 1]) || v[n - 1] == ':' || v[n - 1] == ';' || v[n - 1] == 0xFF1A ||
+		v[n - 1] == 0xFF1B))
 		n--;
 	return n;
 }
