@@ -33,16 +33,18 @@ static size_t utf8_next(const char *s, uint32_t *cp)
 static const char *const (*misreads)[2];
 static size_t n_misreads;
 static float glyph_conf = 1.0f;
-static unsigned misreads_done;	/* with misreads_once: the misreads already put, one bit each */
-static int misreads_once;	/* each misread only where its string is put first */
+#define MISREADS_ONCE_MAX 32	/* misreads misreads_once keeps track of: one bit each */
+static unsigned misreads_done;	/* with misreads_once: the misreads already put */
+static int misreads_once;	/* each of the first MISREADS_ONCE_MAX misreads only where its string is put first */
 
 /* Write text at (x, y) (top of the line) with spaces as glyphs. */
 static float put_sz(struct rec_page *p, float x, float y, float sz, const char *s)
 {
 	for (size_t i = 0; i < n_misreads; i++)
-		if (strcmp(s, misreads[i][0]) == 0 && !(misreads_once && (misreads_done >> i & 1u))) {
+		if (strcmp(s, misreads[i][0]) == 0 && !(misreads_once && i < MISREADS_ONCE_MAX && (misreads_done >> i & 1u))) {
 			s = misreads[i][1];
-			misreads_done |= 1u << i;
+			if (i < MISREADS_ONCE_MAX)
+				misreads_done |= 1u << i;
 			break;
 		}
 	while (*s) {
