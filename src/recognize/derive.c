@@ -1774,11 +1774,11 @@ static json_t *place_of_others(json_t *items, size_t i)
 static void region_by_others(json_t *items, json_t *conf, size_t i)
 {
 	const char *c = region_code(items, i), *n = region_name(items, i);
-	if (is_region_code(c) && ocr_place_is(n, c))
+	bool own_code = is_region_code(c);
+	if (own_code && ocr_place_is(n, c))
 		return;
 	json_t *place = place_of_others(items, i);
 	const char *pc = place ? json_string_value(json_object_get(place, "code")) : NULL;
-	bool own_code = is_region_code(c);
 	if (!place || (own_code && strncmp(c, pc, PROVINCE_LEN) != 0))
 		return;
 	json_t *region = json_object_get(json_array_get(items, i), "origin_region");

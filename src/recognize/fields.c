@@ -675,15 +675,12 @@ static void item_no_before_label(struct fpage *p, size_t label)
 	struct flabel *left = &p->labels[label];
 	const struct fline *L = &p->lines[left->line];
 	size_t k = L->g0, ink = 0;
-	while (k < left->g_end && (k < left->g_start || p->g[k].cp == ' ' || is_xiang_or_hao(p->g[k].cp))) {
+	while (k < left->g_end && (p->g[k].cp == ' ' || is_xiang_or_hao(p->g[k].cp))) {
 		ink += p->g[k].cp != ' ';
 		k++;
 	}
-	if (ink == 0 || ink > ITEM_NO_MAX_GLYPHS || k >= left->g_end)
-		return;
-	for (size_t j = L->g0; j < k; j++)
-		if (p->g[j].cp != ' ' && !is_xiang_or_hao(p->g[j].cp))
-			return;
+	if (k < left->g_start || ink == 0 || ink > ITEM_NO_MAX_GLYPHS || k >= left->g_end)
+		return;	/* (something else before the label) */
 	if (k > left->g_start) {
 		left->g_start = k;
 		left->x0 = p->g[k].x0;

@@ -104,24 +104,6 @@ static bool reads_as_gua(uint32_t cp)
 	return cp == 0x6302 /* 挂 */ || is_gua_misread(cp);
 }
 
-/* Issue 13: 挂 read as 桂 after a plate ("983CFO07桂,"): 桂 starts a
- * Guangxi plate, a letter after it; right after a plate's last digit, with
- * no letter to follow, it is the trailer's mark. */
-static void gui_as_gua(uint32_t *v, size_t n)
-{
-	for (size_t i = 1; i < n; i++) {
-		if (v[i] != 0x6842 /* 桂 */)
-			continue;
-		size_t a = i, b = i + 1;
-		while (a > 0 && is_space(v[a - 1]))
-			a--;
-		while (b < n && is_space(v[b]))
-			b++;
-		if (a > 0 && is_digit(v[a - 1]) && !(b < n && v[b] >= 'A' && v[b] <= 'Z'))
-			v[i] = 0x6302;	/* 挂 */
-	}
-}
-
 /* What OCR reads a colon after a key as. */
 static bool is_separator(uint32_t cp)
 {
@@ -324,6 +306,24 @@ static size_t before_table(const struct cps *t)
 static bool is_upper(uint32_t cp)
 {
 	return cp >= 'A' && cp <= 'Z';
+}
+
+/* Issue 13: 挂 read as 桂 after a plate ("983CFO07桂,"): 桂 starts a
+ * Guangxi plate, a letter after it; right after a plate's last digit, with
+ * no letter to follow, it is the trailer's mark. */
+static void gui_as_gua(uint32_t *v, size_t n)
+{
+	for (size_t i = 1; i < n; i++) {
+		if (v[i] != 0x6842 /* 桂 */)
+			continue;
+		size_t a = i, b = i + 1;
+		while (a > 0 && is_space(v[a - 1]))
+			a--;
+		while (b < n && is_space(v[b]))
+			b++;
+		if (a > 0 && is_digit(v[a - 1]) && !(b < n && is_upper(v[b])))
+			v[i] = 0x6302;	/* 挂 */
+	}
 }
 
 /* A container number written whole at t[i] ("MRKU6630335"), not part of a
