@@ -133,6 +133,60 @@ static int rule_between(const struct vrules *v, const struct rec_glyph *a, const
 	return 0;
 }
 
+static int page_is_ocr(const struct fpage *p)
+{
+	for (size_t i = 0; i < p->ng; i++)
+		if (p->g[i].conf < 1.0f)
+			return 1;
+	return 0;
+}
+
+/* OCR (issue 13): two rows printed touching (a label over its value with no
+ * leading) can have line boxes whose centres come within half a glyph's
+ * height of each other. Their glyphs then interleave along x; one row's
+ * never overlap. Glyphs [i, j), sorted by x, hold two rows where at least
+ * FORM_ROWS_OVERLAPS pairs of neighbours at different heights overlap by
+ * more than FORM_ROWS_OVERLAP of the narrower one's width. */
+#define FORM_ROWS_OVERLAPS 2
+#define FORM_ROWS_OVERLAP 0.5f
+#define FORM_ROWS_APART 0.15f	/* neighbours at different heights: centres this many glyph heights apart */
+static int rows_interleaved(const struct rec_glyph *g, size_t n)
+{
+	int overlaps = 0;
+	const struct rec_glyph *a = NULL;
+	for (size_t k = 0; k < n; k++) {
+		const struct rec_glyph *b = &g[k];
+		if (b->cp == ' ')
+			continue;
+		if (a) {
+			float wa = a->x1 - a->x0, wb = b->x1 - b->x0;
+			float over = (a->x1 < b->x1 ? a->x1 : b->x1) - b->x0;
+			float ha = glyph_h(a), hb = glyph_h(b);
+			float apart = fabsf((a->y0 + a->y1) / 2 - (b->y0 + b->y1) / 2);
+			if (over > FORM_ROWS_OVERLAP * (wa < wb ? wa : wb) && apart > FORM_ROWS_APART * (ha < hb ? ha : hb))
+				overlaps++;
+		}
+		a = b;
+	}
+	return overlaps >= FORM_ROWS_OVERLAPS;
+}
+
+/* Glyphs [i, j), sorted by vertical centre: where the widest step between
+ * centres is, so that [i, that) is the upper row. */
+static size_t rows_split(const struct rec_glyph *g, size_t i, size_t j)
+{
+	size_t at = i + 1;
+	float widest = -1;
+	for (size_t k = i + 1; k < j; k++) {
+		float step = (g[k].y0 + g[k].y1) / 2 - (g[k - 1].y0 + g[k - 1].y1) / 2;
+		if (step > widest) {
+			widest = step;
+			at = k;
+		}
+	}
+	return at;
+}
+
 /* Group glyphs (sorted by vertical centre) into lines: a glyph joins the
  * open line whose centre it shares within half a glyph height. A line is
  * then cut where the horizontal gap is so wide that it must be two cells,
@@ -141,6 +195,7 @@ static void build_lines(struct fpage *p)
 {
 	struct vrules vr;
 	vrules_init(&vr, p);
+	int ocr = page_is_ocr(p);
 	qsort(p->g, p->ng, sizeof *p->g, cmp_yc);
 	size_t cap = 64;
 	p->lines = malloc(cap * sizeof *p->lines);
@@ -159,6 +214,11 @@ static void build_lines(struct fpage *p)
 			j++;
 		}
 		qsort(p->g + i, j - i, sizeof *p->g, cmp_x);
+		if (ocr && j - i > 1 && rows_interleaved(p->g + i, j - i)) {
+			qsort(p->g + i, j - i, sizeof *p->g, cmp_yc);
+			j = rows_split(p->g, i, j);
+			qsort(p->g + i, j - i, sizeof *p->g, cmp_x);
+		}
 		/* split at wide gaps and at overlaps going back (two columns' lines) */
 		size_t k = i;
 		while (k < j) {
@@ -338,14 +398,6 @@ static int is_stray_mark(uint32_t cp)
 		return 0;
 	return cp < 0x80 || (cp >= 0x2000 && cp <= 0x303F) || (cp >= 0xFF00 && cp <= 0xFF0F) ||
 		(cp >= 0xFF1A && cp <= 0xFF20);
-}
-
-static int page_is_ocr(const struct fpage *p)
-{
-	for (size_t i = 0; i < p->ng; i++)
-		if (p->g[i].conf < 1.0f)
-			return 1;
-	return 0;
 }
 
 

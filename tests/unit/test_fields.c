@@ -244,6 +244,40 @@ static void ocr_label_split_by_rule(void **state)
 	rec_doc_free(&doc);
 }
 
+/* Glyphs of the page whose box starts at the first glyph of text's y0 (one
+ * line as put), moved by dy and, where tall > 0, made to start that much
+ * higher (an OCR line box reaching above its text). */
+static void move_line(struct rec_page *p, uint32_t first, uint32_t second, float dy, float tall)
+{
+	size_t at = find_pair(p, first, second);
+	assert_true(at < p->n_glyphs);
+	float y0 = p->glyphs[at].y0;
+	for (size_t i = 0; i < p->n_glyphs; i++)
+		if (p->glyphs[i].y0 == y0) {
+			p->glyphs[i].y0 += dy - tall;
+			p->glyphs[i].y1 += dy;
+		}
+}
+
+/* OCR (issue 13): a label printed over its value with no leading, the two
+ * line boxes' centres under a third of a glyph apart: the rows' glyphs, which
+ * interleave along x, are still two lines (标记唛码及备注 over the remarks). */
+#define TOUCHING_SHIFT (12.0f - 0.3f * SZ)	/* the remarks' first line moved up this far */
+
+static void ocr_touching_rows_apart(void **state)
+{
+	(void)state;
+	struct rec_doc doc;
+	build_ocr_form(&doc, NULL, 0);
+	move_line(&doc.pages[0], 0x8F66, 0x53F7, -TOUCHING_SHIFT, 0);	/* 车号 */
+	json_t *o = read_doc(&doc);
+	json_t *plates = json_object_get(o, "plates");
+	assert_int_equal(json_array_size(plates), 2);
+	assert_string_equal(json_string_value(json_array_get(plates, 0)), "新F12345");
+	json_decref(o);
+	rec_doc_free(&doc);
+}
+
 /* OCR (issue 13): 项号 wrapped in its narrow column, 项 above the header's
  * row and 号 under it, each read as a piece of its own too far from the row
  * to be taken alone: the pair is the item number's label, the table read. */
@@ -2395,6 +2429,7 @@ int main(void)
 		cmocka_unit_test(ocr_grid_label_with_value),
 		cmocka_unit_test(ocr_grid_first_labels_lost),
 		cmocka_unit_test(ocr_item_no_joined_to_next_label),
+		cmocka_unit_test(ocr_touching_rows_apart),
 		cmocka_unit_test(ocr_item_no_wrapped),
 		cmocka_unit_test(ocr_item_no_leftmost),
 		cmocka_unit_test(ocr_loose_item_no_alone),
