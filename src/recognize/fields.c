@@ -883,6 +883,19 @@ static float footer_top(const struct fpage *p, const struct flabel *ih, const st
 	return footer;
 }
 
+/* Where the remarks end above the item header IH (whose labels start at
+ * IH_TOP): at that top, or on a scan at the ruling line over 项号 where
+ * the header's OCR line reaches above it (a tall line of 项 over 号 took in
+ * the remarks' last line, its centre under the header's top). */
+static float remarks_floor(const struct reader *r, const struct fpage *p, const struct flabel *ih, float ih_top,
+	const struct flabel *rl)
+{
+	if (!r->src->scanned)
+		return ih_top;
+	float rule = rule_ceiling(p, (ih->x0 + ih->x1) / 2, (ih->y0 + ih->y1) / 2);
+	return !isnan(rule) && rule > ih_top && rule > rl->y1 ? rule : ih_top;
+}
+
 /* Find the item header, the footer and the remarks block of a page, and
  * retire "labels" that are really words inside the remarks or the items. */
 static void page_zones(struct reader *r, size_t pi)
@@ -920,7 +933,7 @@ static void page_zones(struct reader *r, size_t pi)
 	if (rl) {
 		r->remarks_label[pi] = (int)(rl - p->labels);
 		r->remarks_top[pi] = rl->y0;
-		r->remarks_bottom[pi] = ih ? ih_top : footer;
+		r->remarks_bottom[pi] = ih ? remarks_floor(r, p, ih, ih_top, rl) : footer;
 	}
 	/* OCR (issue 4): a remarks label misread past recognising: the cell
 	 * under the attached documents' cell, down to the item header */

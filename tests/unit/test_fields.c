@@ -278,6 +278,32 @@ static void ocr_touching_rows_apart(void **state)
 	rec_doc_free(&doc);
 }
 
+/* OCR (issue 13): the item header's line box reaching above the ruling
+ * line that closes the remarks, past the centre of the remarks' last line:
+ * the remarks end at the rule, their last line kept (its VIN whole). */
+#define HEADER_TALL (1.9f * SZ)	/* the header's boxes start this much above its text */
+#define RULE_ABOVE_HEADER (0.7f * SZ)	/* the rule over the header, under the remarks' last line */
+
+static void ocr_remarks_end_at_rule(void **state)
+{
+	(void)state;
+	struct rec_doc doc;
+	build_ocr_form(&doc, NULL, 0);
+	struct rec_page *p = &doc.pages[0];
+	size_t head = find_pair(p, 0x9879, 0x53F7);	/* 项号 */
+	assert_true(head < p->n_glyphs);
+	float rule_y = p->glyphs[head].y0 - RULE_ABOVE_HEADER;
+	p->rules = realloc(p->rules, (p->n_rules + 1) * sizeof *p->rules);
+	p->rules[p->n_rules++] = (struct rec_rule){10, rule_y - 0.2f, p->width - 10, rule_y + 0.2f};
+	move_line(p, 0x9879, 0x53F7, 0, HEADER_TALL);
+	json_t *o = read_doc(&doc);
+	json_t *vins = json_object_get(o, "vins");
+	assert_int_equal(json_array_size(vins), 2);
+	assert_string_equal(json_string_value(json_array_get(vins, 1)), "LGWFF6A93PR477995");
+	json_decref(o);
+	rec_doc_free(&doc);
+}
+
 /* OCR (issue 13): 项号 wrapped in its narrow column, 项 above the header's
  * row and 号 under it, each read as a piece of its own too far from the row
  * to be taken alone: the pair is the item number's label, the table read. */
@@ -2430,6 +2456,7 @@ int main(void)
 		cmocka_unit_test(ocr_grid_first_labels_lost),
 		cmocka_unit_test(ocr_item_no_joined_to_next_label),
 		cmocka_unit_test(ocr_touching_rows_apart),
+		cmocka_unit_test(ocr_remarks_end_at_rule),
 		cmocka_unit_test(ocr_item_no_wrapped),
 		cmocka_unit_test(ocr_item_no_leftmost),
 		cmocka_unit_test(ocr_loose_item_no_alone),
