@@ -1514,6 +1514,13 @@ static bool speck_gap(const struct gap *g)
 	return g->clean && g->speck && g->one_list && g->nkey >= 1 && g->key[g->nkey - 1] == g->key[0];
 }
 
+/* Issue 13: a gap of one list holding one point alone ("009PHL05.334WHW10挂"):
+ * a point never parts a list; a comma is what reads as one. */
+static bool point_gap(const struct gap *g)
+{
+	return g->clean && !g->speck && g->one_list && g->nkey == 1 && (g->key[0] == '.' || g->key[0] == 0x3002);
+}
+
 char *ocr_tidy_list_separators(const char *text, const json_t *vins, const json_t *plates)
 {
 	struct cps t = decode(text), out = {0};
@@ -1530,8 +1537,16 @@ char *ocr_tidy_list_separators(const char *text, const json_t *vins, const json_
 			from = g->b;
 			continue;
 		}
+		if (sep < 0 && point_gap(g)) {
+			cps_append(&out, t.v + from, g->a - from);
+			cps_push(&out, ',');
+			if (g->spaced)
+				cps_push(&out, ' ');
+			from = g->b;
+			continue;
+		}
 		if (sep < 0)
-			break;
+			continue;
 		/* issue 13: within one list its own separator where its gaps agree on one
 		 * (plates parted by 、, VINs by commas) */
 		long own = g->one_list ? kind_separator(gaps, n, g->vins ? 1 : 0) : -1, use = own >= 0 ? own : sep;

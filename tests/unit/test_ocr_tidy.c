@@ -230,8 +230,13 @@ static void test_list_separators(void **state)
 		vins, plates), "车辆：陕E25871,豫B2367挂, 新B10810, 新B98340 LFN9MK3E1RM548778,LFN9MK3EXRM548780");
 	/* a list written with spaces keeps them; words between codes are no gap of a list */
 	check(ocr_tidy_list_separators("陕E25871 豫B2367挂 新B10810.新B98340", vins, plates), "陕E25871 豫B2367挂 新B10810 新B98340");
+	check(ocr_tidy_list_separators("陕E25871,豫B2367挂 司机 新B10810 新B98340", vins, plates),
+		"陕E25871,豫B2367挂 司机 新B10810 新B98340");
+	/* issue 13: a point alone between two plates where no other gap tells the
+	 * list's separator: a comma misread */
+	check(ocr_tidy_list_separators("运输车辆：陕E25871.豫B2367挂 司机", vins, plates), "运输车辆：陕E25871,豫B2367挂 司机");
 	check(ocr_tidy_list_separators("陕E25871,豫B2367挂 司机 新B10810.新B98340", vins, plates),
-		"陕E25871,豫B2367挂 司机 新B10810.新B98340");
+		"陕E25871,豫B2367挂 司机 新B10810,新B98340");
 	/* issue 13: a stroke read as 1 in a gap of one list, whatever its separators agree on */
 	check(ocr_tidy_list_separators("车牌：陕E25871, 1,豫B2367挂", vins, plates), "车牌：陕E25871,豫B2367挂");
 	check(ocr_tidy_list_separators("车牌：陕E25871,I 豫B2367挂", vins, plates), "车牌：陕E25871,豫B2367挂");
