@@ -217,6 +217,52 @@ static bool repair_form(uint32_t *v, size_t *n)
 	return false;
 }
 
+/* The lines of business a company's name puts before its legal form, of
+ * three characters or more (实业 or 商贸 are too close to a name's own
+ * words to be told from them by all but one character). */
+static const char *const trades[] = {"国际贸易", "边境贸易", "汽车贸易", "进出口", "供应链", "国际物流", "电子商务"};
+
+/* The length of the legal form v[0, n) ends with, as printed; 0 when none. */
+static size_t form_at_end(const uint32_t *v, size_t n)
+{
+	for (size_t f = 0; f < sizeof legal_forms / sizeof legal_forms[0]; f++) {
+		uint32_t form[PLACE_MAX_CP];
+		size_t nf = decode_all(legal_forms[f], form, PLACE_MAX_CP);
+		if (nf < n && ocr_edit_distance(v + n - nf, nf, form, nf, 0) == 0)
+			return nf;
+	}
+	return 0;
+}
+
+/* Issue 13: the line of business right before the legal form misread by one
+ * character ("国味贸易", "进出吕"): the one word of trades that close.
+ * Returns whether it was put right. */
+static bool repair_trade(uint32_t *v, size_t n)
+{
+	size_t nf = form_at_end(v, n);
+	uint32_t pick[PLACE_MAX_CP];
+	size_t np = 0;
+	int found = 0;
+	for (size_t t = 0; nf && t < sizeof trades / sizeof trades[0]; t++) {
+		uint32_t w[PLACE_MAX_CP];
+		size_t nw = decode_all(trades[t], w, PLACE_MAX_CP);
+		if (nw + nf >= n)
+			continue;	/* a name before it too */
+		int d = ocr_edit_distance(v + n - nf - nw, nw, w, nw, 1);
+		if (d == 0)
+			return false;	/* as printed */
+		if (d == 1) {
+			found++;
+			memcpy(pick, w, nw * sizeof *w);
+			np = nw;
+		}
+	}
+	if (found != 1)
+		return false;
+	memcpy(v + n - nf - np, pick, np * sizeof *pick);
+	return true;
+}
+
 /* The place's last character, v[np - 1], read twice ("霍尔果斯斯丝路"):
  * once. Returns whether it was. */
 static bool undouble(uint32_t *v, size_t *n, size_t np)
@@ -318,7 +364,8 @@ bool ocr_company_repair(const char *name, char *out, size_t cap)
 	bool form = repair_form(v, &n);
 	bool place = repair_place(v, &n);
 	bool lost = repair_unreadable(v, n);
-	if (!form && !place && !lost)
+	bool trade = repair_trade(v, n);
+	if (!form && !place && !lost && !trade)
 		return false;
 	size_t len = 0;
 	for (size_t i = 0; i < n; i++) {

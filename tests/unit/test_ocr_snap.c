@@ -408,6 +408,13 @@ static void test_company_repairs(void **state)
 	company("鹤泉束斯天山实业有限公司", NULL);	/* three misreads in four: not guessed */
 	company("金桥汽车贸易有限公司", NULL);	/* no place at its start */
 	company("LLP ASIA TRADE GROUP", NULL);
+	/* the line of business before the legal form misread by one character */
+	company("义乌新元进出吕股份有限公司", "义乌新元进出口股份有限公司");
+	company("郑州新元国味贸易股份有限公司", "郑州新元国际贸易股份有限公司");
+	company("金桥央际贸易有限公司", "金桥国际贸易有限公司");
+	company("重庆天山同际针易有限公司", NULL);	/* two: not guessed */
+	company("乌鲁木齐汇通实来有限责任公司", NULL);	/* 实业: two characters are too few */
+	company("国味贸易有限公司", NULL);	/* no name before it */
 	company(NULL, NULL);
 }
 
