@@ -1815,10 +1815,27 @@ static void tidy_regions(json_t *items, json_t *conf)
 }
 
 #define CONF_CURRENCY_BY_ITEMS 0.7	/* an item's currency the declaration's other items gave */
+#define CONF_CURRENCY_BY_FEES CONF_UNSURE	/* ... the fees gave, no item's read */
+
+/* The one currency the declaration's fees (运费, 保费, 杂费) are stated in;
+ * NULL when none is, or two are. */
+static const char *fees_currency(json_t *out)
+{
+	static const char *const fees[] = {"freight", "insurance", "misc_fee"};
+	const char *one = NULL;
+	for (size_t k = 0; k < sizeof fees / sizeof fees[0]; k++) {
+		const char *c = json_string_value(json_object_get(json_object_get(out, fees[k]), "currency"));
+		if (c && one && strcmp(c, one) != 0)
+			return NULL;
+		one = c ? c : one;
+	}
+	return one;
+}
 
 /* OCR (issue 13): an item whose 币制 was not read takes the one currency the
- * other items read, when they all read the same one, below sure. */
-static void currency_by_items(json_t *items, json_t *conf)
+ * other items read, when they all read the same one, below sure; where no
+ * item's was read, the one the fees are stated in, unsure. */
+static void currency_by_items(json_t *items, json_t *conf, const char *by_fees)
 {
 	const char *one = NULL;
 	for (size_t i = 0; i < json_array_size(items); i++) {
@@ -1827,6 +1844,8 @@ static void currency_by_items(json_t *items, json_t *conf)
 			return;
 		one = c ? c : one;
 	}
+	double how = one ? CONF_CURRENCY_BY_ITEMS : CONF_CURRENCY_BY_FEES;
+	one = one ? one : by_fees;
 	if (!one)
 		return;
 	json_t *cur = json_string(one);
@@ -1837,7 +1856,7 @@ static void currency_by_items(json_t *items, json_t *conf)
 		json_object_set(it, "currency", cur);
 		char path[64];
 		snprintf(path, sizeof path, "items.%zu.currency", i);
-		json_object_set_new(conf, path, json_real(CONF_CURRENCY_BY_ITEMS));
+		json_object_set_new(conf, path, json_real(how));
 	}
 	json_decref(cur);
 }
@@ -1917,12 +1936,12 @@ static int unit_by_items(json_t *items, json_t *conf)
 	return vehicles;
 }
 
-static void sum_items(json_t *items, json_t *conf, int scanned, struct item_sums *s)
+static void sum_items(json_t *out, json_t *items, json_t *conf, int scanned, struct item_sums *s)
 {
 	memset(s, 0, sizeof *s);
 	if (scanned) {
 		tidy_regions(items, conf);
-		currency_by_items(items, conf);
+		currency_by_items(items, conf, fees_currency(out));
 		qty_by_prices(items, conf);
 		s->vehicles_guessed = unit_by_items(items, conf);
 	}
@@ -1963,7 +1982,7 @@ static void sum_items(json_t *items, json_t *conf, int scanned, struct item_sums
  * items are not numbered 1, 2, 3 ... (one lost or split), gives no sure value. */
 static void derive_item_totals(json_t *out, json_t *conf, json_t *items, int scanned, struct item_sums *s)
 {
-	sum_items(items, conf, scanned, s);
+	sum_items(out, items, conf, scanned, s);
 	size_t nitems = json_array_size(items);
 	double icf = !nitems ? CONF_ABSENT : s->numbered ? CONF_SURE : CONF_UNSURE;
 	json_object_set_new(out, "vehicle_count", json_integer((json_int_t)llround(s->vehicles)));

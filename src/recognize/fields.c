@@ -14,6 +14,7 @@
 #include "recognize/form.h"
 #include "recognize/ocr_fix.h"
 #include "recognize/ocr_snap.h"
+#include "recognize/ocr_trim.h"
 #include "recognize/fields_util.h"
 #include "recognize/bundle.h"
 #include "recognize/sources.h"
@@ -1347,6 +1348,12 @@ static void put_fee(struct reader *r, int label, const char *key)
 	float conf = 1;
 	int found = cell_text(r, label, &v, &conf, NULL, 0, NULL);
 	char *text = fu_join_lines(sb_str(&v), "");
+	/* OCR (issue 13): specks at the ends ("502/758/3 。", ";502/805/3") */
+	char *trimmed = r->src->scanned ? ocr_trim_value(text, OCR_TRIM_CODE) : NULL;
+	if (trimmed) {
+		free(text);
+		text = trimmed;
+	}
 	char cur[16], mark[16];
 	double amount;
 	char path[64];

@@ -304,6 +304,25 @@ static void ocr_remarks_end_at_rule(void **state)
 	rec_doc_free(&doc);
 }
 
+/* OCR (issue 13): a fee's cell fringed with specks ("USD/2,900.00/3 。") is
+ * still read; the items' currency read as no currency is the one the fees
+ * are stated in, unsure. */
+static void ocr_currency_by_fees(void **state)
+{
+	(void)state;
+	static const char *const table[][2] = {
+		{"运费：USD/2,900.00/3", "运费：USD/2,900.00/3 。"},
+		{"美元", "芙"},
+	};
+	struct rec_doc doc;
+	json_t *o = read_ocr_form(&doc, table, sizeof table / sizeof table[0]);
+	assert_true(json_number_value(json_object_get(json_object_get(o, "freight"), "amount")) == 2900.0);
+	assert_string_equal(json_string_value(json_object_get(o, "currency")), "USD");
+	assert_true(json_number_value(json_object_get(json_object_get(o, "confidence"), "currency")) <= CONF_UNSURE_MAX);
+	json_decref(o);
+	rec_doc_free(&doc);
+}
+
 /* OCR (issue 13): 项号 wrapped in its narrow column, 项 above the header's
  * row and 号 under it, each read as a piece of its own too far from the row
  * to be taken alone: the pair is the item number's label, the table read. */
@@ -2456,6 +2475,7 @@ int main(void)
 		cmocka_unit_test(ocr_grid_first_labels_lost),
 		cmocka_unit_test(ocr_item_no_joined_to_next_label),
 		cmocka_unit_test(ocr_touching_rows_apart),
+		cmocka_unit_test(ocr_currency_by_fees),
 		cmocka_unit_test(ocr_remarks_end_at_rule),
 		cmocka_unit_test(ocr_item_no_wrapped),
 		cmocka_unit_test(ocr_item_no_leftmost),
