@@ -653,14 +653,31 @@ static int vin_label_glued(const char *s, size_t i)
 	return run > VIN_LABEL_LEN && !vin_whole_len(run) && vin_whole_len(run - VIN_LABEL_LEN);
 }
 
+/* An H whose bar the scan lost, read as two I ("LGWDWIILKX SII104938"): at
+ * s[i], in a run of letters and digits starting at run that holds more than
+ * the two (a VIN never holds an I; this text is read for VINs alone). */
+#define H_SPLIT_LEN 2
+
+static int h_split(const char *s, size_t i, size_t run)
+{
+	return s[i] == 'I' && s[i + 1] == 'I' && alnum_run(s + run) > H_SPLIT_LEN;
+}
+
 static char *vin_text_unglued(const char *s)
 {
 	char *nostroke = strokes_unglued(s);
 	char *out = malloc(2 * strlen(nostroke) + 1);
 	if (!out)
 		abort();
-	size_t w = 0;
+	size_t w = 0, run = 0;
 	for (size_t i = 0; nostroke[i]; i++) {
+		if (i == 0 || !is_alnum_ascii((unsigned char)nostroke[i - 1]))
+			run = i;
+		if (h_split(nostroke, i, run)) {
+			out[w++] = 'H';
+			i++;
+			continue;
+		}
 		if (vin_label_glued(nostroke, i)) {
 			memcpy(out + w, VIN_LABEL " ", VIN_LABEL_LEN + 1);
 			w += VIN_LABEL_LEN + 1;

@@ -1164,6 +1164,29 @@ static void ocr_vin_by_shipment(void **state)
 	json_decref(conf);
 }
 
+/* OCR (issue 13): an H whose bar the scan lost read as two I, inside a VIN
+ * cut by a space ("LGWDWIILKX SII104938"): read again as H, the VIN whole,
+ * below sure. */
+static void ocr_vin_h_read_as_ii(void **state)
+{
+	(void)state;
+	json_t *conf, *o = derive_as("VIN: LGWDWHLK8SH104937 LGWDWIILKX SII104938 LGWDWHLK7SH104945 LGWDWHLK0SH104947",
+		4, &conf, 1);
+	json_t *vins = json_object_get(o, "vins");
+	assert_int_equal(json_array_size(vins), 4);
+	int found = 0;
+	for (size_t i = 0; i < json_array_size(vins); i++)
+		if (strcmp(json_string_value(json_array_get(vins, i)), "LGWDWHLKXSH104938") == 0) {
+			found = 1;
+			char path[32];
+			snprintf(path, sizeof path, "vins.%zu", i);
+			assert_true(json_number_value(json_object_get(conf, path)) < 0.9);
+		}
+	assert_true(found);
+	json_decref(o);
+	json_decref(conf);
+}
+
 /* OCR (issue 13): one 境内货源地 code names one place: item 1's code read
  * with specks of digits around it takes the code item 2 reads, and its
  * name, no place, the place item 2 reads for that code; the origin follows,
@@ -2485,6 +2508,7 @@ int main(void)
 		cmocka_unit_test(ocr_vin_runs),
 		cmocka_unit_test(ocr_transport_agrees_with_remarks),
 		cmocka_unit_test(ocr_vin_by_shipment),
+		cmocka_unit_test(ocr_vin_h_read_as_ii),
 		cmocka_unit_test(ocr_regions_agree),
 		cmocka_unit_test(ocr_regions_agree_after_snap),
 		cmocka_unit_test(transit_told_twice),
