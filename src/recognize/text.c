@@ -318,6 +318,28 @@ void glyph_text(const struct fpage *p, size_t g0, size_t n, struct sbuf *out, in
 static int is_open(uint32_t c) { return c == '(' || c == '[' || c == 0x3010; }
 static int is_close(uint32_t c) { return c == ')' || c == ']' || c == 0x3011; }
 
+/* OCR (issue 13): the angle and corner brackets OCR reads a label's round
+ * ones as ("申报单位〈签章)", "《签章》"). */
+static int opens_like(uint32_t c)
+{
+	return c == 0x3008 || c == 0x300A || c == 0x300C || c == 0x3014 || c == 0xFF08;
+}
+
+static int closes_like(uint32_t c)
+{
+	return c == 0x3009 || c == 0x300B || c == 0x300D || c == 0x3015 || c == 0xFF09;
+}
+
+/* Glyph g is the label's character want: itself, or read by OCR as a
+ * look-alike bracket. */
+static int label_char(const struct rec_glyph *g, uint32_t want)
+{
+	if (g->cp == want)
+		return 1;
+	bool ocr = g->conf < 1.0f;
+	return ocr && ((want == '(' && opens_like(g->cp)) || (want == ')' && closes_like(g->cp)));
+}
+
 /* Does the line start (from glyph `from`) with label text t (UTF-8, no spaces)?
  * Returns the number of glyphs it takes, or 0. */
 static size_t match_at(const struct fpage *p, size_t from, size_t end, const char *t)
@@ -328,7 +350,7 @@ static size_t match_at(const struct fpage *p, size_t from, size_t end, const cha
 		t += utf8_get(t, &cp);
 		while (k < end && p->g[k].cp == ' ')
 			k++;
-		if (k >= end || p->g[k].cp != cp)
+		if (k >= end || !label_char(&p->g[k], cp))
 			return 0;
 		k++;
 	}

@@ -259,6 +259,29 @@ static void move_line(struct rec_page *p, uint32_t first, uint32_t second, float
 		}
 }
 
+/* OCR (issue 13): the signature box's label 申报单位（签章） read with an
+ * angle bracket, beside the declaring agent's own cell: the box's label, not
+ * a second 申报单位 whose value would be "(签章)". */
+#define SEAL_BOX_X 500	/* where the signature box's label stands on the agent's line */
+
+static void ocr_agent_seal_label(void **state)
+{
+	(void)state;
+	struct rec_doc doc;
+	build_ocr_form(&doc, NULL, 0);
+	struct rec_page *p = &doc.pages[0];
+	size_t agent = find_pair(p, 0x7533, 0x62A5);	/* 申报 */
+	assert_true(agent < p->n_glyphs);
+	glyph_conf = 0.8f;
+	put(p, SEAL_BOX_X, p->glyphs[agent].y0, "申报单位〈签章)");
+	glyph_conf = 1.0f;
+	json_t *o = read_doc(&doc);
+	json_t *agent_o = json_object_get(o, "declaring_agent");
+	assert_string_equal(json_string_value(json_object_get(agent_o, "name")), "某某报关有限公司");
+	json_decref(o);
+	rec_doc_free(&doc);
+}
+
 /* OCR (issue 13): a label printed over its value with no leading, the two
  * line boxes' centres under a third of a glyph apart: the rows' glyphs, which
  * interleave along x, are still two lines (标记唛码及备注 over the remarks). */
@@ -2498,6 +2521,7 @@ int main(void)
 		cmocka_unit_test(ocr_grid_first_labels_lost),
 		cmocka_unit_test(ocr_item_no_joined_to_next_label),
 		cmocka_unit_test(ocr_touching_rows_apart),
+		cmocka_unit_test(ocr_agent_seal_label),
 		cmocka_unit_test(ocr_currency_by_fees),
 		cmocka_unit_test(ocr_remarks_end_at_rule),
 		cmocka_unit_test(ocr_item_no_wrapped),
