@@ -410,6 +410,30 @@ static size_t misread_key_at(const struct cps *t, size_t i, const struct cps *ke
 	return found;
 }
 
+/* Issue 13: the set phrases of the remarks (a shipment of new vehicles
+ * unregistered, market procurement), six characters or more: long enough
+ * that one ideograph misread in them ("末办理注册登记", "本批车辆灼为新车")
+ * still tells them. */
+static const char *const remark_phrases[] = {"本批车辆均为新车", "未办理注册登记", "市场采购贸易"};
+#define N_PHRASES (sizeof remark_phrases / sizeof remark_phrases[0])
+
+/* The phrase t->v[i] starts with, as printed or one ideograph misread:
+ * its index, N_PHRASES when none. */
+static size_t phrase_at(const struct cps *t, size_t i, const struct cps *phrases)
+{
+	for (size_t k = 0; k < N_PHRASES; k++) {
+		const struct cps *ph = &phrases[k];
+		if (i + ph->n > t->n)
+			continue;
+		size_t miss = 0;
+		for (size_t j = 0; j < ph->n && miss <= 1; j++)
+			miss += t->v[i + j] != ph->v[j] ? (utf8_is_han(t->v[i + j]) ? 1 : 2) : 0;
+		if (miss <= 1)
+			return k;
+	}
+	return N_PHRASES;
+}
+
 /* The ideograph nearest before (dir -1) or after (dir +1) t->v[i], spaces
  * aside, is one. */
 static bool han_beside(const struct cps *t, size_t i, int dir)
@@ -554,11 +578,19 @@ char *ocr_tidy_remarks(const char *text)
 		cps_append(&out, nm, 3);
 		i = e;
 	}
-	struct cps keys[N_KEYS];
+	struct cps keys[N_KEYS], phrases[N_PHRASES];
 	for (size_t k = 0; k < N_KEYS; k++)
 		keys[k] = decode(remark_keys[k]);
+	for (size_t k = 0; k < N_PHRASES; k++)
+		phrases[k] = decode(remark_phrases[k]);
 	size_t bare = 0, nbare = 0, with_colon = 0;
 	while (i < t.n) {
+		size_t ph = phrase_at(&t, i, phrases);
+		if (ph < N_PHRASES) {
+			cps_append(&out, phrases[ph].v, phrases[ph].n);
+			i += phrases[ph].n;
+			continue;
+		}
 		size_t k = 0, used = 0;
 		while (k < N_KEYS && !(used = match_at(&t, i, &keys[k])))
 			k++;
@@ -589,6 +621,8 @@ char *ocr_tidy_remarks(const char *text)
 	}
 	for (size_t k = 0; k < N_KEYS; k++)
 		free(keys[k].v);
+	for (size_t k = 0; k < N_PHRASES; k++)
+		free(phrases[k].v);
 	put_lost_colon(&out, bare, nbare, with_colon);
 	tidy_han_stops(&out);
 	drop_doubled_labels(&out);
@@ -812,13 +846,23 @@ static bool cn_plate_ends(const uint32_t *v, size_t k)
 
 /* Issue 13: the '/' between a transport name's plates read as a stroke
  * ("陕E543877新B4490挂": 7 for the slash) between a whole Chinese plate
- * and the next plate's province: the slash again. */
+ * and the next plate's province, spaces OCR put after it aside
+ * ("新D967477 陕E2458挂"): the slash again, the spaces taken out. */
 static void tidy_plate_slash(struct cps *t)
 {
-	for (size_t k = 1; k + 1 < t->n; k++)
-		if ((t->v[k] == '7' || t->v[k] == '1' || t->v[k] == 'l' || t->v[k] == '|' || t->v[k] == 'I') &&
-		    plate_is_province(t->v[k + 1]) && cn_plate_ends(t->v, k - 1))
-			t->v[k] = '/';
+	for (size_t k = 1; k + 1 < t->n; k++) {
+		if ((t->v[k] != '7' && t->v[k] != '1' && t->v[k] != 'l' && t->v[k] != '|' && t->v[k] != 'I') ||
+		    !cn_plate_ends(t->v, k - 1))
+			continue;
+		size_t m = k + 1;
+		while (m < t->n && is_space(t->v[m]))
+			m++;
+		if (m == t->n || !plate_is_province(t->v[m]))
+			continue;
+		t->v[k] = '/';
+		memmove(t->v + k + 1, t->v + m, (t->n - m) * sizeof *t->v);
+		t->n -= m - k - 1;
+	}
 }
 
 /* Issue 13: a transit's transport name, '@' and the 16-digit number, its

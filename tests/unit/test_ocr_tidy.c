@@ -24,6 +24,10 @@ static void test_remarks_keys_marks_and_label(void **state)
 	check(ocr_tidy_remarks("NM 承运车辆,豫A48100,司机,张三"), "N/M 承运车辆：豫A48100,司机：张三");
 	check(ocr_tidy_remarks("NA 车牌, 886PVG03 新车出口"), "N/M 车牌：886PVG03 新车出口");
 	check(ocr_tidy_remarks("-无 车牌：陕E67463"), "无 车牌：陕E67463");	/* specks before the marks */
+	/* issue 13: a set phrase with one ideograph misread; not two, nor a mark */
+	check(ocr_tidy_remarks("N/M 本批车辆灼为新车,末办理注册登记 全新车辆"), "N/M 本批车辆均为新车,未办理注册登记 全新车辆");
+	check(ocr_tidy_remarks("N/M 本批车辆灼为新午"), "N/M 本批车辆灼为新午");
+	check(ocr_tidy_remarks("N/M 市场采购,贸易"), "N/M 市场采购,贸易");
 	check(ocr_tidy_remarks("“无 车牌：陕E67463"), "无 车牌：陕E67463");
 	check(ocr_tidy_remarks("司 记喷码及备注、 N1M 车牌号 ;新F30267"), "N/M 车牌号：新F30267");
 	/* the item table's header run on into the remarks, stray marks before them */
@@ -207,6 +211,7 @@ static void test_plate_provinces(void **state)
 	check(ocr_tidy_transport("一二三", ""), "一二三");
 	/* issue 13: the slash between two plates read 7 */
 	check(ocr_tidy_transport("陕E543877新B4490挂", ""), "陕E54387/新B4490挂");
+	check(ocr_tidy_transport("新D967477 陕E2458挂", ""), "新D96747/陕E2458挂");	/* a space after it */
 	check(ocr_tidy_transport("陕E5438新B4490挂", ""), "陕E5438新B4490挂");
 	check(ocr_tidy_transport("新B64858/20250101", ""), "新B64858/20250101");
 	/* the transport name is repaired the same way */
