@@ -265,6 +265,45 @@ static int snap_by_pair(const char *value, const char *code, const struct table 
 	return pick;
 }
 
+/* Issue 13: a long name (SNAP_LONG_MIN code points or more: 跨境电商B2B直接
+ * 出口) read with up to half its characters wrong and no code to pair it
+ * with ("淮培电击B28直按出口"): the entry of which some stretch of the value
+ * reads the most characters right, within that many edits, every other
+ * entry SNAP_LONG_MARGIN characters fewer right. Spaces and specks are
+ * dropped first, as snap does. */
+#define SNAP_LONG_MIN 8
+#define SNAP_LONG_MARGIN 3
+#define CONF_LONG 0.6	/* a value so chosen: unsure */
+
+static int snap_long(const char *value, const struct table *t)
+{
+	uint32_t v[SNAP_MAX_CP], e[SNAP_MAX_CP];
+	size_t nv = utf8_decode(value, v, SNAP_MAX_CP), kept = 0;
+	for (size_t i = 0; i < nv; i++)
+		if (v[i] != ' ' && !is_inner_speck(v[i]))
+			v[kept++] = v[i];
+	nv = kept;
+	int best = -1, best_right = 0, second = 0;
+	for (size_t k = 0; k < t->n; k++) {
+		size_t ne = utf8_decode(t->e[k].name, e, SNAP_MAX_CP);
+		int d = (int)ne;
+		for (size_t len = ne ? ne - 1 : 0; len <= ne + 1 && len <= nv; len++)
+			for (size_t at = 0; len && at + len <= nv; at++) {
+				int dd = ocr_edit_distance(v + at, len, e, ne, SNAP_MAX_CP);
+				d = dd < d ? dd : d;
+			}
+		int right = (int)ne - d;
+		if (right > best_right) {
+			second = best_right;
+			best_right = right;
+			best = ne >= SNAP_LONG_MIN && d <= (int)(ne / 2) ? (int)k : -1;
+		} else if (right > second) {
+			second = right;
+		}
+	}
+	return best >= 0 && best_right - second >= SNAP_LONG_MARGIN ? best : -1;
+}
+
 static void snap_table(json_t *out, json_t *conf, const struct table *t)
 {
 	const char *value = json_string_value(json_object_get(out, t->key));
@@ -278,6 +317,10 @@ static void snap_table(json_t *out, json_t *conf, const struct table *t)
 			set_conf(conf, t->key, CONF_PAIR);
 			set_conf(conf, t->code_key, CONF_PAIR);
 		}
+	}
+	if (k < 0 && (k = snap_long(value, t)) >= 0) {
+		set_conf(conf, t->key, CONF_LONG);
+		set_conf(conf, t->code_key, CONF_LONG);
 	}
 	if (k < 0)
 		return;
@@ -992,16 +1035,59 @@ static json_t *attached_number(const uint32_t *rest, size_t n)
 	return from < n ? json_string(buf) : json_null();
 }
 
+/* Issue 13: an entry's own number key misread ("随只单认1 :", "戎附单证1:"):
+ * where the entry's text starts with what reads as 随附单证 (ATTACHED_KEY_EDITS
+ * misreads at most), a number and a colon, the code points they take; 0
+ * when it does not. */
+#define ATTACHED_KEY "随附单证"
+#define ATTACHED_KEY_EDITS 2
+
+static size_t entry_key_len(const uint32_t *text, size_t nt)
+{
+	uint32_t key[ATTACHED_MAX_CPS];
+	size_t nk = 0, at = 0;
+	append_cps(ATTACHED_KEY, key, &nk, ATTACHED_MAX_CPS);
+	while (at < nt && at <= nk && !(text[at] >= '0' && text[at] <= '9'))
+		at++;
+	size_t colon = at;
+	while (colon < nt && text[colon] >= '0' && text[colon] <= '9')
+		colon++;
+	if (at == colon || colon == nt || (text[colon] != ':' && text[colon] != 0xFF1A))
+		return 0;
+	return ocr_edit_distance(text, at, key, nk, ATTACHED_KEY_EDITS) <= ATTACHED_KEY_EDITS ? colon + 1 : 0;
+}
+
+/* Issue 13: an entry that is a speck or the tail of the cell's label
+ * (及编号) with no number: none. */
+static bool junk_entry(json_t *e)
+{
+	const char *type = json_string_value(json_object_get(e, "type"));
+	if (!json_is_null(json_object_get(e, "number")) || !type)
+		return false;
+	uint32_t text[ATTACHED_MAX_CPS];
+	size_t nt = 0;
+	append_cps(type, text, &nt, ATTACHED_MAX_CPS);
+	return nt == 0 || strstr("及编号", type) != NULL;
+}
+
 static void snap_attached_docs(json_t *out, json_t *conf)
 {
 	json_t *docs = json_object_get(out, "attached_docs"), *e;
+	for (size_t i = json_array_size(docs); i-- > 0;)
+		if (junk_entry(json_array_get(docs, i))) {
+			json_array_remove(docs, i);
+			set_conf(conf, "attached_docs", CONF_ATTACHED);
+		}
 	size_t i;
 	json_array_foreach(docs, i, e) {
 		const char *type = json_string_value(json_object_get(e, "type"));
-		uint32_t text[ATTACHED_MAX_CPS];
-		size_t nt = 0, used = 0;
-		append_cps(type, text, &nt, ATTACHED_MAX_CPS);
-		append_cps(json_string_value(json_object_get(e, "number")), text, &nt, ATTACHED_MAX_CPS);
+		uint32_t whole[ATTACHED_MAX_CPS];
+		size_t nw = 0, used = 0;
+		append_cps(type, whole, &nw, ATTACHED_MAX_CPS);
+		append_cps(json_string_value(json_object_get(e, "number")), whole, &nw, ATTACHED_MAX_CPS);
+		size_t skip = entry_key_len(whole, nw);
+		const uint32_t *text = whole + skip;
+		size_t nt = nw - skip;
 		int k = attached_type_at(text, nt, &used);
 		if (k < 0 || (type && strcmp(type, attached_types[k]) == 0))
 			continue;

@@ -176,13 +176,31 @@ static bool misread_tell(const uint32_t *v, size_t n)
 	return false;
 }
 
+/* Issue 13: the Kyrgyz form ОсОО with its first О read as a digit or a Q
+ * ("0cOO", "QсОО"; the rest in Cyrillic or its Latin look-alikes). */
+#define KG_FORM "ОсОО"
+#define KG_FORM_LEN 4
+
+static bool round_o(uint32_t cp)
+{
+	return cp == 'O' || cp == 0x41E;
+}
+
+static bool kg_form_misread(const uint32_t *v, size_t n)
+{
+	return n == KG_FORM_LEN && (v[0] == '0' || v[0] == 'Q') && (v[1] == 'c' || v[1] == 0x441) && round_o(v[2]) &&
+		round_o(v[3]);
+}
+
 /* The legal form the name's first word [0, n) misreads (TO0, TOD before a
- * quote, 1LP), or NULL: one edit away from one of legal_forms, and before
- * the name's opening quote or with a tell of misreading. */
+ * quote, 1LP, 0сОО), or NULL: one edit away from one of legal_forms, and
+ * before the name's opening quote or with a tell of misreading. UTF-8. */
 static const char *misread_form(const uint32_t *v, size_t n, bool quote_next)
 {
 	if (n < FORM_MIN_LETTERS || (!quote_next && !misread_tell(v, n)))
 		return NULL;
+	if (kg_form_misread(v, n))
+		return KG_FORM;
 	if (n == FORM_LEN + 1 && v[1] == 'c')
 		return NULL;	/* Kyrgyz ОсОО read in Latin look-alikes: no OOO */
 	for (size_t k = 0; k < N_LEGAL_FORMS; k++)
@@ -339,8 +357,11 @@ static char *trim_firm(const struct cps *read)
 						 * and a closing quote */
 	size_t n = 0, i = a;
 	if (fixed) {
-		for (const char *f = fixed; *f; f++)
-			v[n++] = (uint32_t)(unsigned char)*f;
+		for (const char *f = fixed; *f;) {
+			uint32_t cp;
+			f += utf8_get(f, &cp);
+			v[n++] = cp;
+		}
 		i = a + form;
 	}
 	for (; i < b; i++) {

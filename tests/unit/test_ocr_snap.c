@@ -75,6 +75,27 @@ static void test_attached_docs(void **state)
 	json_decref(conf);
 }
 
+/* Issue 13: an entry whose own key 随附单证1 was misread ("随只单认1",
+ * the type then taken for its number) snapped past the key; entries that
+ * are a speck or the label's tail (及编) dropped. */
+static void test_attached_entry_key(void **state)
+{
+	(void)state;
+	json_t *out = json_pack("{s:[{s:s,s:n},{s:s,s:s},{s:s,s:n}]}", "attached_docs",
+		"type", "及编", "number",
+		"type", "随只单认1", "number", ": 代理报关委托协议 (电子)",
+		"type", ",", "number");
+	json_t *conf = json_object();
+	ocr_snap_fields(out, conf);
+	json_t *docs = json_object_get(out, "attached_docs");
+	assert_int_equal(json_array_size(docs), 1);
+	assert_string_equal(str(json_array_get(docs, 0), "type"), "代理报关委托协议（电子）");
+	assert_true(json_is_null(json_object_get(json_array_get(docs, 0), "number")));
+	assert_true(json_real_value(json_object_get(conf, "attached_docs")) < 0.9);
+	json_decref(out);
+	json_decref(conf);
+}
+
 /* ocr_trim_value's answer for value, "(unchanged)" for NULL. */
 static void trims_to(const char *value, enum ocr_trim_kind kind, const char *want)
 {
@@ -119,6 +140,9 @@ static void test_trim_ends(void **state)
 	trims_to("OcOO \"6WUKEK\"", OCR_TRIM_FIRM, "(unchanged)");
 	trims_to("TOO \"АЛМАТЫ CHAБ\"", OCR_TRIM_FIRM, "ТОО \"АЛМАТЫ СНАБ\"");	/* Latin look-alikes made Cyrillic */
 	trims_to("ГОО \"АЛМАТЫ СНАБ\"", OCR_TRIM_FIRM, "ТОО \"АЛМАТЫ СНАБ\"");
+	trims_to("0сОО \"БИШКЕК ТРЕЙД\"", OCR_TRIM_FIRM, "ОсОО \"БИШКЕК ТРЕЙД\"");	/* its first О a digit */
+	trims_to("QсОО \"БИШКЕК ТРЕЙД\"", OCR_TRIM_FIRM, "ОсОО \"БИШКЕК ТРЕЙД\"");
+	trims_to("0cOO \"БИШКЕК ТРЕЙД\"", OCR_TRIM_FIRM, "ОсОО \"БИШКЕК ТРЕЙД\"");	/* Latin look-alikes */
 	trims_to("SILK ROAD LOGISTICSLLC", OCR_TRIM_FIRM, "SILK ROAD LOGISTICS LLC");
 	trims_to("ASIA LTD.", OCR_TRIM_FIRM, "(unchanged)");
 	trims_to("SILK ROAD LOGISTICS ELC", OCR_TRIM_FIRM, "SILK ROAD LOGISTICS LLC");
@@ -574,6 +598,32 @@ static void test_code_and_name_pair(void **state)
 	json_decref(conf);
 }
 
+/* Issue 13: a long name read with up to half its characters wrong and no
+ * code beside it: the entry it reads the most of, far ahead of any other,
+ * unsure; not past half, nor a short name. */
+static void test_long_name_alone(void **state)
+{
+	(void)state;
+	static const char *const read[][2] = {
+		{"淮培电击B28直按出口", "跨境电商B2B直接出口"},
+		{",… : , :准垃电 河出口海外他", "跨境电商出口海外仓"},
+		{"和沙嘴电 去出口沦外爷", NULL},	/* five of nine wrong */
+		{"一殷贷物", NULL},	/* 一般贸易: too short to take so far off */
+	};
+	for (size_t i = 0; i < sizeof read / sizeof read[0]; i++) {
+		json_t *out = json_pack("{s:s}", "supervision_mode", read[i][0]);
+		json_t *conf = json_object();
+		ocr_snap_fields(out, conf);
+		assert_string_equal(str(out, "supervision_mode"), read[i][1] ? read[i][1] : read[i][0]);
+		if (read[i][1])
+			assert_true(json_real_value(json_object_get(conf, "supervision_mode_code")) < 0.9);
+		else
+			assert_null(json_object_get(out, "supervision_mode_code"));
+		json_decref(out);
+		json_decref(conf);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -594,7 +644,9 @@ int main(void)
 		cmocka_unit_test(test_destination_by_copies),
 		cmocka_unit_test(test_destination_by_likeness),
 		cmocka_unit_test(test_code_and_name_pair),
+		cmocka_unit_test(test_long_name_alone),
 		cmocka_unit_test(test_attached_docs),
+		cmocka_unit_test(test_attached_entry_key),
 		cmocka_unit_test(test_trim_ends),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
