@@ -106,6 +106,19 @@ static bool is_trailing_junk(uint32_t cp)
 		cp == 0x3001 || cp == 0x3002 || cp == 0xFF0C || cp == 0x2014;
 }
 
+/* The fewest edits that turn some stretch of v[0, nv), of e's length give or
+ * take one, into e[0, ne); ne when there is none. */
+static int window_distance(const uint32_t *v, size_t nv, const uint32_t *e, size_t ne)
+{
+	int d = (int)ne;
+	for (size_t len = ne ? ne - 1 : 0; len <= ne + 1 && len <= nv; len++)
+		for (size_t at = 0; len && at + len <= nv; at++) {
+			int dd = ocr_edit_distance(v + at, len, e, ne, SNAP_MAX_CP);
+			d = dd < d ? dd : d;
+		}
+	return d;
+}
+
 /* The table entry the end of value reads as: the unique closest one within
  * a misread in four code points (none for names of one or two). */
 /* Issue 13: the entry inside the value, a code or specks read before or
@@ -118,12 +131,7 @@ static int snap_inside(const uint32_t *v, size_t nv, const struct table *t, int 
 	int best = -1, best_right = 0;
 	for (size_t k = 0; k < t->n; k++) {
 		size_t ne = utf8_decode(t->e[k].name, e, SNAP_MAX_CP);
-		int allow = ne >= 3 ? (ne / 4 > 1 ? (int)(ne / 4) : 1) : 0, d = 1 << 20;
-		for (size_t len = ne ? ne - 1 : 0; len <= ne + 1 && len <= nv; len++)
-			for (size_t at = 0; len && at + len <= nv; at++) {
-				int dd = ocr_edit_distance(v + at, len, e, ne, SNAP_MAX_CP);
-				d = dd < d ? dd : d;
-			}
+		int allow = ne >= 3 ? (ne / 4 > 1 ? (int)(ne / 4) : 1) : 0, d = window_distance(v, nv, e, ne);
 		if (d > allow)
 			continue;
 		int right = (int)ne - d;
@@ -148,14 +156,21 @@ static bool is_inner_speck(uint32_t cp)
 		cp == 0xFF1B || cp == 0x3001;
 }
 
+/* value's code points into v (SNAP_MAX_CP) without spaces and specks ("包 /
+ * 袋", "霍尔果 斯公路 口岸": no entry has a space); returns how many. */
+static size_t value_cps(const char *value, uint32_t *v)
+{
+	size_t nv = utf8_decode(value, v, SNAP_MAX_CP), kept = 0;
+	for (size_t i = 0; i < nv; i++)
+		if (v[i] != ' ' && !is_inner_speck(v[i]))
+			v[kept++] = v[i];
+	return kept;
+}
+
 static int snap(const char *value, const struct table *t, int *edits)
 {
 	uint32_t v[SNAP_MAX_CP], e[SNAP_MAX_CP];
-	size_t nv = utf8_decode(value, v, SNAP_MAX_CP), kept = 0;
-	for (size_t i = 0; i < nv; i++)	/* "包 / 袋", "霍尔果 斯公路 口岸": no entry has a space */
-		if (v[i] != ' ' && !is_inner_speck(v[i]))
-			v[kept++] = v[i];
-	nv = kept;
+	size_t nv = value_cps(value, v);
 	while (nv && is_trailing_junk(v[nv - 1]))
 		nv--;
 	int best = -1, best_d = 1 << 20;
@@ -270,7 +285,7 @@ static int snap_by_pair(const char *value, const char *code, const struct table 
  * with ("淮培电击B28直按出口"): the entry of which some stretch of the value
  * reads the most characters right, within that many edits, every other
  * entry SNAP_LONG_MARGIN characters fewer right. Spaces and specks are
- * dropped first, as snap does. */
+ * dropped first (value_cps). */
 #define SNAP_LONG_MIN 8
 #define SNAP_LONG_MARGIN 3
 #define CONF_LONG 0.6	/* a value so chosen: unsure */
@@ -278,20 +293,11 @@ static int snap_by_pair(const char *value, const char *code, const struct table 
 static int snap_long(const char *value, const struct table *t)
 {
 	uint32_t v[SNAP_MAX_CP], e[SNAP_MAX_CP];
-	size_t nv = utf8_decode(value, v, SNAP_MAX_CP), kept = 0;
-	for (size_t i = 0; i < nv; i++)
-		if (v[i] != ' ' && !is_inner_speck(v[i]))
-			v[kept++] = v[i];
-	nv = kept;
+	size_t nv = value_cps(value, v);
 	int best = -1, best_right = 0, second = 0;
 	for (size_t k = 0; k < t->n; k++) {
 		size_t ne = utf8_decode(t->e[k].name, e, SNAP_MAX_CP);
-		int d = (int)ne;
-		for (size_t len = ne ? ne - 1 : 0; len <= ne + 1 && len <= nv; len++)
-			for (size_t at = 0; len && at + len <= nv; at++) {
-				int dd = ocr_edit_distance(v + at, len, e, ne, SNAP_MAX_CP);
-				d = dd < d ? dd : d;
-			}
+		int d = window_distance(v, nv, e, ne);
 		int right = (int)ne - d;
 		if (right > best_right) {
 			second = best_right;

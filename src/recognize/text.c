@@ -144,12 +144,13 @@ static int page_is_ocr(const struct fpage *p)
 /* OCR (issue 13): two rows printed touching (a label over its value with no
  * leading) can have line boxes whose centres come within half a glyph's
  * height of each other. Their glyphs then interleave along x; one row's
- * never overlap. Glyphs [i, j), sorted by x, hold two rows where at least
+ * never overlap. The n glyphs g, sorted by x, hold two rows where at least
  * FORM_ROWS_OVERLAPS pairs of neighbours at different heights overlap by
  * more than FORM_ROWS_OVERLAP of the narrower one's width. */
 #define FORM_ROWS_OVERLAPS 2
 #define FORM_ROWS_OVERLAP 0.5f
 #define FORM_ROWS_APART 0.15f	/* neighbours at different heights: centres this many glyph heights apart */
+
 static int rows_interleaved(const struct rec_glyph *g, size_t n)
 {
 	int overlaps = 0;
