@@ -1834,18 +1834,25 @@ static void tidy_regions(json_t *items, json_t *conf)
 #define CONF_CURRENCY_BY_ITEMS 0.7	/* an item's currency the declaration's other items gave */
 #define CONF_CURRENCY_BY_FEES CONF_UNSURE	/* ... the fees gave, no item's read */
 
+/* One more value c (NULL: none read) of values that must agree: *one the
+ * value so far (NULL before any); false when c differs from it. */
+static bool agrees(const char *c, const char **one)
+{
+	if (c && *one && strcmp(c, *one) != 0)
+		return false;
+	*one = c ? c : *one;
+	return true;
+}
+
 /* The one currency the declaration's fees (运费, 保费, 杂费) are stated in;
  * NULL when none is, or two are. */
 static const char *fees_currency(json_t *out)
 {
 	static const char *const fees[] = {"freight", "insurance", "misc_fee"};
 	const char *one = NULL;
-	for (size_t k = 0; k < sizeof fees / sizeof fees[0]; k++) {
-		const char *c = json_string_value(json_object_get(json_object_get(out, fees[k]), "currency"));
-		if (c && one && strcmp(c, one) != 0)
+	for (size_t k = 0; k < sizeof fees / sizeof fees[0]; k++)
+		if (!agrees(json_string_value(json_object_get(json_object_get(out, fees[k]), "currency")), &one))
 			return NULL;
-		one = c ? c : one;
-	}
 	return one;
 }
 
@@ -1855,12 +1862,9 @@ static const char *fees_currency(json_t *out)
 static void currency_by_items(json_t *items, json_t *conf, const char *by_fees)
 {
 	const char *one = NULL;
-	for (size_t i = 0; i < json_array_size(items); i++) {
-		const char *c = json_string_value(json_object_get(json_array_get(items, i), "currency"));
-		if (c && one && strcmp(c, one) != 0)
+	for (size_t i = 0; i < json_array_size(items); i++)
+		if (!agrees(json_string_value(json_object_get(json_array_get(items, i), "currency")), &one))
 			return;
-		one = c ? c : one;
-	}
 	double how = one ? CONF_CURRENCY_BY_ITEMS : CONF_CURRENCY_BY_FEES;
 	one = one ? one : by_fees;
 	if (!one)

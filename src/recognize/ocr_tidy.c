@@ -844,6 +844,12 @@ static bool cn_plate_ends(const uint32_t *v, size_t k)
 		(k + 1 == TIDY_CN_PLATE || !is_alnum(p[-1]));
 }
 
+/* What a table stroke or a speck between two entries of a list reads as. */
+static bool is_list_speck(uint32_t c)
+{
+	return c == '1' || c == 'I' || c == 'l' || c == '|';
+}
+
 /* Issue 13: the '/' between a transport name's plates read as a stroke
  * ("陕E543877新B4490挂": 7 for the slash) between a whole Chinese plate
  * and the next plate's province, spaces OCR put after it aside
@@ -851,8 +857,7 @@ static bool cn_plate_ends(const uint32_t *v, size_t k)
 static void tidy_plate_slash(struct cps *t)
 {
 	for (size_t k = 1; k + 1 < t->n; k++) {
-		if ((t->v[k] != '7' && t->v[k] != '1' && t->v[k] != 'l' && t->v[k] != '|' && t->v[k] != 'I') ||
-		    !cn_plate_ends(t->v, k - 1))
+		if ((t->v[k] != '7' && !is_list_speck(t->v[k])) || !cn_plate_ends(t->v, k - 1))
 			continue;
 		size_t m = k + 1;
 		while (m < t->n && is_space(t->v[m]))
@@ -1427,12 +1432,6 @@ struct gap {
 	bool speck;		/* holds one stroke read as a character ("新D87711, 1,新B6656挂") */
 };
 
-/* What a table stroke or a speck between two entries of a list reads as. */
-static bool is_list_speck(uint32_t c)
-{
-	return c == '1' || c == 'I' || c == 'l' || c == '|';
-}
-
 static bool is_list_punct(uint32_t c)
 {
 	return c == ',' || c == '.' || c == ';' || c == 0xFF0C || c == 0x3002 || c == 0x3001 || c == 0xFF1B;
@@ -1565,6 +1564,35 @@ static bool point_gap(const struct gap *g)
 	return g->clean && !g->speck && g->one_list && g->nkey == 1 && (g->key[0] == '.' || g->key[0] == 0x3002);
 }
 
+/* What gap g of a list (of gaps[0, n), the separator most of them agree on
+ * at sep, -1 for none) is written with instead of what OCR read: key[0,
+ * *nkey) and, with *space, a space after it; false when it stays as read. */
+static bool gap_mend(const struct gap *gaps, size_t n, long sep, const struct gap *g, const uint32_t **key,
+	size_t *nkey, bool *space)
+{
+	static const uint32_t comma = ',';
+	if (speck_gap(g)) {
+		*key = g->key, *nkey = 1, *space = false;
+		return true;
+	}
+	if (sep < 0 && point_gap(g)) {
+		*key = &comma, *nkey = 1, *space = g->spaced;
+		return true;
+	}
+	if (sep < 0)
+		return false;
+	/* issue 13: within one list its own separator where its gaps agree on one
+	 * (plates parted by 、, VINs by commas) */
+	long own = g->one_list ? kind_separator(gaps, n, g->vins ? 1 : 0) : -1, use = own >= 0 ? own : sep;
+	/* issue 13: spaces alone inside a list written with a comma: the comma lost;
+	 * another mark alone in a gap of one list ("782AVZ17;264RUA03,849OHX07挂,…") */
+	bool lost = g->nkey == 0 && gaps[use].nkey > 0 && g->one_list;
+	if (!g->clean || (good_separator(g) && !lost && !odd_mark(gaps, n, g)))
+		return false;	/* (words between two codes: not a list) */
+	*key = gaps[use].key, *nkey = gaps[use].nkey, *space = gaps[use].nkey == 0 || g->spaced;
+	return true;
+}
+
 char *ocr_tidy_list_separators(const char *text, const json_t *vins, const json_t *plates)
 {
 	struct cps t = decode(text), out = {0};
@@ -1574,37 +1602,16 @@ char *ocr_tidy_list_separators(const char *text, const json_t *vins, const json_
 	size_t n = list_gaps(&t, vins, plates, gaps, TIDY_MAX_SPANS), from = 0;
 	long sep = list_separator(gaps, n);
 	for (size_t k = 0; k < n; k++) {
-		const struct gap *g = &gaps[k];
-		if (speck_gap(g)) {
-			cps_append(&out, t.v + from, g->a - from);
-			cps_push(&out, g->key[0]);
-			from = g->b;
+		const uint32_t *key;
+		size_t nkey;
+		bool space;
+		if (!gap_mend(gaps, n, sep, &gaps[k], &key, &nkey, &space))
 			continue;
-		}
-		if (sep < 0 && point_gap(g)) {
-			cps_append(&out, t.v + from, g->a - from);
-			cps_push(&out, ',');
-			if (g->spaced)
-				cps_push(&out, ' ');
-			from = g->b;
-			continue;
-		}
-		if (sep < 0)
-			continue;
-		/* issue 13: within one list its own separator where its gaps agree on one
-		 * (plates parted by 、, VINs by commas) */
-		long own = g->one_list ? kind_separator(gaps, n, g->vins ? 1 : 0) : -1, use = own >= 0 ? own : sep;
-		/* issue 13: spaces alone inside a list written with a comma: the comma lost;
-		 * another mark alone in a gap of one list ("782AVZ17;264RUA03,849OHX07挂,…") */
-		bool lost = g->nkey == 0 && gaps[use].nkey > 0 && g->one_list;
-		bool odd = odd_mark(gaps, n, g);
-		if (!g->clean || (good_separator(g) && !lost && !odd))
-			continue;	/* (words between two codes: not a list) */
-		cps_append(&out, t.v + from, g->a - from);
-		cps_append(&out, gaps[use].key, gaps[use].nkey);
-		if (gaps[use].nkey == 0 || g->spaced)
+		cps_append(&out, t.v + from, gaps[k].a - from);
+		cps_append(&out, key, nkey);
+		if (space)
 			cps_push(&out, ' ');
-		from = g->b;
+		from = gaps[k].b;
 	}
 	cps_append(&out, t.v + from, t.n - from);
 	char *s = encode(&out);
