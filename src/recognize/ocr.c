@@ -162,6 +162,8 @@ static float work_dpi(const struct rec_raster *img, bool bw)
  * the answer) lost core fields: 187 against 197. */
 static bool bilevel(const struct rec_raster *img)
 {
+	if (img->scan_grey)
+		return false;	/* a page of a grey scan with little ink has few grey pixels */
 	long grey = 0, n = 0;
 	for (int y = 0; y < img->height; y += OCR_SAMPLE_STEP)
 		for (int x = 0; x < img->width; x += OCR_SAMPLE_STEP, n++) {

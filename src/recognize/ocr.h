@@ -16,6 +16,7 @@ struct rec_raster {
 	float dpi;
 	float scan_dpi;	/* the resolution the page was scanned at, when known (else 0) */
 	bool scan_bilevel;	/* the scan is known to be black and white (one bit a pixel) */
+	bool scan_grey;	/* ... or known to be grey (more bits a pixel) */
 };
 
 /* Deskew and read one page image. On K_OK, out holds glyphs (one per

@@ -470,6 +470,7 @@ static void scan_of(fz_context *ctx, fz_page *page, struct rec_raster *img)
 	}
 	img->scan_dpi = d->dpi;
 	img->scan_bilevel = d->bilevel;
+	img->scan_grey = d->dpi > 0.0f && !d->bilevel;
 	fz_drop_device(ctx, &d->super);
 }
 

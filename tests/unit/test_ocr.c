@@ -806,15 +806,18 @@ static void test_work_dpi(void **state)
 		grey[i] = (uint8_t)(40 + (i * 37) % 180);	/* every shade: a grey scan */
 		bw[i] = (i * 37) % 180 < 20 ? 0 : 255;	/* ink or paper only */
 	}
-	const struct { const uint8_t *px; float dpi, scan_dpi, want; } cases[] = {
-		{grey, 300, 300, 200}, {grey, 300, 600, 200}, {grey, 300, 250, 200}, {grey, 300, 200, 200},
-		{grey, 300, 150, 300}, {grey, 300, 0, 200}, {bw, 300, 300, 200}, {bw, 300, 600, 200},
-		{bw, 300, 250, 200}, {bw, 300, 200, 300}, {bw, 300, 150, 300}, {bw, 150, 150, 300},
-		{bw, 300, 201, 200}, {grey, 10, 300, 0},
+	const struct { const uint8_t *px; float dpi, scan_dpi; bool one_bit, grey; float want; } cases[] = {
+		{grey, 300, 300, false, false, 200}, {grey, 300, 600, false, false, 200}, {grey, 300, 250, false, false, 200},
+		{grey, 300, 200, false, false, 200}, {grey, 300, 150, false, false, 300}, {grey, 300, 0, false, false, 200},
+		{bw, 300, 300, true, false, 200}, {bw, 300, 600, true, false, 200}, {bw, 300, 250, true, false, 200},
+		{bw, 300, 200, true, false, 300}, {bw, 300, 150, true, false, 300}, {bw, 150, 150, true, false, 300},
+		{bw, 300, 201, true, false, 200}, {bw, 300, 0, false, false, 200}, {bw, 300, 200, false, true, 200},
+		{bw, 300, 200, false, false, 300}, {grey, 10, 300, false, false, 0},
 	};
 	for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
 		struct rec_raster img = {.pixels = cases[k].px, .width = SIDE, .height = SIDE, .stride = SIDE,
-			.dpi = cases[k].dpi, .scan_dpi = cases[k].scan_dpi};
+			.dpi = cases[k].dpi, .scan_dpi = cases[k].scan_dpi, .scan_bilevel = cases[k].one_bit,
+			.scan_grey = cases[k].grey};
 		assert_float_equal(rec_ocr_work_dpi(&img), cases[k].want, 0.01);
 	}
 }
