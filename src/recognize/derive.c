@@ -464,6 +464,29 @@ keep:
 	vin_keep(c, buf, conf);
 }
 
+/* OCR (issue 13): with no consensus of VIN-long tokens, or one of no known
+ * maker from fewer tokens (every VIN of the shipment read with its maker's
+ * code merged or lost, "U1256394Pj109597" for LJ1Z56394PJ109597, a few of
+ * them "Uj1256393Pj109607"), the one the tokens a known maker's code makes
+ * VINs of agree on (ocr_vin_wmi_guess). read_before: how many tokens gave
+ * the hint as it is. */
+static void vin_hint_by_makers(const char *text, const struct tok *t, size_t n, char (*read)[OCR_VIN_LEN + 1],
+	size_t max, size_t read_before, char hint[OCR_VIN_LEN + 1])
+{
+	if (hint_known(hint) >= VIN_HINT_MIN && ocr_vin_wmi_known(hint))
+		return;
+	size_t m = 0;
+	for (size_t i = 0; i < n && m < max; i++) {
+		size_t len = t[i].b - t[i].a;
+		if (len >= VIN_LEN - 2 && len <= VIN_LEN && ocr_vin_wmi_guess(text + t[i].a, len, read[m]))
+			m++;
+	}
+	char by_makers[OCR_VIN_LEN + 1];
+	ocr_vin_consensus(read, m, by_makers);
+	if (hint_known(by_makers) >= VIN_HINT_MIN && (hint_known(hint) < VIN_HINT_MIN || m > read_before))
+		memcpy(hint, by_makers, sizeof by_makers);
+}
+
 /* OCR (issue 4): the characters most 17-character tokens agree on, read
  * without a hint first (ocr_vin_consensus). */
 static void vin_hint(const char *text, const struct tok *t, size_t n, char hint[OCR_VIN_LEN + 1])
@@ -488,6 +511,7 @@ static void vin_hint(const char *text, const struct tok *t, size_t n, char hint[
 		}
 	}
 	ocr_vin_consensus(read, m, hint);
+	vin_hint_by_makers(text, t, n, read, MAX_READ, m, hint);
 	free(read);
 }
 

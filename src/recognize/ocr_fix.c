@@ -18,6 +18,13 @@
  * check digit holds by chance with two misreads ("LFWV1C3G19D231268" for
  * LFWVLC3G1SD231268 among VINs reading LFWVLC3G?SD) */
 #define VIN_HINT_DISAGREE 0.5f
+/* issue 13: in a guess for the shipment's consensus (ocr_vin_wmi_guess), a
+ * letter put in for a digit read in the serial number (after the plant code;
+ * its last four are digits anyway) costs this more, so that a repair of the
+ * model's part wins the tie the check digit leaves ("LJ1256394PJ109597" holds
+ * with its 2 as Z or its serial's 0 as D; a shipment's VINs, misread alike,
+ * all tie alike). A VIN kept on its own still fails on such a tie. */
+#define VIN_SERIAL_LETTER 0.5f
 #define CLOSEST_MAX 64
 
 /* ---- reading code points as ASCII ---- */
@@ -196,7 +203,7 @@ static void add_group(struct cands *cs, const char *const *groups, size_t ng, ch
 }
 
 /* The readings of position i (0-based) for the character read as c. */
-static void vin_cands(char c, float conf, int i, char hint, struct cands *cs)
+static void vin_cands(char c, float conf, int i, char hint, bool serial_digits, struct cands *cs)
 {
 	float f = 0.5f + conf;
 	cs->n = 0;
@@ -218,6 +225,8 @@ static void vin_cands(char c, float conf, int i, char hint, struct cands *cs)
 		char x = cs->c[k].c;
 		if ((digit_only && !(x >= '0' && x <= '9')) || (check_pos && !(x >= '0' && x <= '9') && x != 'X'))
 			cs->c[k].cost += 3.0f;
+		if (serial_digits && i >= OCR_VIN_SHARED && x != c && !(x >= '0' && x <= '9') && c >= '0' && c <= '9')
+			cs->c[k].cost += VIN_SERIAL_LETTER;
 		if (hint && hint != '?' && x == hint && x != c)
 			cs->c[k].cost *= 0.1f;
 	}
@@ -229,6 +238,7 @@ struct vin_search {
 	char best[OCR_VIN_LEN + 1], second[OCR_VIN_LEN + 1];
 	float best_cost, second_cost;
 	int best_changes;
+	bool serial_digits;	/* VIN_SERIAL_LETTER */
 };
 
 static void vin_offer(struct vin_search *s, float cost, int changes)
@@ -330,7 +340,7 @@ static void vin_align(const struct token *t, int start, int skip, float base, co
 	for (int i = 0, k = start; i < OCR_VIN_LEN; i++, k++) {
 		if (k == skip)
 			k++;
-		vin_cands(t->c[k], t->q[k], i, hint ? hint[i] : 0, &s->pos[i]);
+		vin_cands(t->c[k], t->q[k], i, hint ? hint[i] : 0, s->serial_digits, &s->pos[i]);
 	}
 	s->cur[OCR_VIN_LEN] = 0;
 	vin_dfs(s, 0, base, 0);
@@ -341,7 +351,7 @@ static void vin_plain(const struct token *t, int start, char out[OCR_VIN_LEN + 1
 {
 	for (int i = 0; i < OCR_VIN_LEN; i++) {
 		struct cands cs;
-		vin_cands(t->c[start + i], t->q[start + i], i, 0, &cs);
+		vin_cands(t->c[start + i], t->q[start + i], i, 0, false, &cs);
 		int best = 0;
 		for (int k = 1; k < cs.n; k++)
 			if (cs.c[k].cost < cs.c[best].cost)
@@ -374,7 +384,7 @@ static bool read_twice(const struct token *t, int k)
 	return lookalike_pair(t->c[k], t->c[k - 1]) || (k + 1 < t->n && lookalike_pair(t->c[k], t->c[k + 1]));
 }
 
-enum ocr_fix ocr_fix_vin(const char *in, size_t len, const float *conf, const char *hint,
+static enum ocr_fix fix_vin(const char *in, size_t len, const float *conf, const char *hint, bool serial_digits,
 	char out[OCR_VIN_LEN + 1], float *conf_out)
 {
 	struct token t;
@@ -402,6 +412,7 @@ enum ocr_fix ocr_fix_vin(const char *in, size_t len, const float *conf, const ch
 	}
 	memset(&s, 0, sizeof s);
 	s.best_cost = s.second_cost = VIN_BUDGET + 1.0f;
+	s.serial_digits = serial_digits;
 	int extra = t.n - OCR_VIN_LEN, plain_start = -1;
 	for (int start = 0; start <= extra; start++) {
 		int dropped_tail = extra - start;
@@ -436,6 +447,12 @@ enum ocr_fix ocr_fix_vin(const char *in, size_t len, const float *conf, const ch
 	return how;
 }
 
+enum ocr_fix ocr_fix_vin(const char *in, size_t len, const float *conf, const char *hint,
+	char out[OCR_VIN_LEN + 1], float *conf_out)
+{
+	return fix_vin(in, len, conf, hint, false, out, conf_out);
+}
+
 /* ---- a VIN whose maker's code OCR lost or merged (issue 13) ---- */
 
 /* World manufacturer identifiers (ISO 3780) of Chinese makers of the cars,
@@ -465,12 +482,12 @@ bool ocr_vin_wmi_known(const char *vin)
  * sets' VINs four or five). A letter counts as read, or as repaired where
  * the shipment's other VINs have it (hint: "U1256393PJ…" is LJ1Z56393PJ…
  * among VINs reading LJ1Z5639). */
-static bool model_has_letters(const char *read, const char *fixed, const char *hint)
+static bool model_has_letters(const char *read, const char *fixed, const char *hint, bool as_fixed)
 {
 	int letters = 0;
 	for (int i = WMI_LEN; i < WMI_LETTERS_END; i++)
 		letters += (read[i] >= 'A' && read[i] <= 'Z') ||
-			(hint && hint[i] == fixed[i] && fixed[i] >= 'A' && fixed[i] <= 'Z');
+			((as_fixed || (hint && hint[i] == fixed[i])) && fixed[i] >= 'A' && fixed[i] <= 'Z');
 	return letters >= WMI_MIN_LETTERS;
 }
 
@@ -495,8 +512,10 @@ static bool wmi_candidate(const struct token *t, const char *wmi, int j, char ou
 }
 
 /* The one VIN a known maker's code gives token t (look-alikes of the rest
- * chosen by ocr_fix_vin); false when none or several do. */
-static bool wmi_unique(const struct token *t, const char *hint, char out[OCR_VIN_LEN + 1], float *conf)
+ * chosen by ocr_fix_vin); false when none or several do. as_fixed: the
+ * model's letters counted as repaired (ocr_vin_wmi_guess). */
+static bool wmi_unique(const struct token *t, const char *hint, bool as_fixed, char out[OCR_VIN_LEN + 1],
+	float *conf)
 {
 	int found = 0;
 	for (size_t k = 0; k < N_KNOWN_WMIS; k++)
@@ -504,8 +523,8 @@ static bool wmi_unique(const struct token *t, const char *hint, char out[OCR_VIN
 			char cand[OCR_VIN_LEN + 1], fixed[OCR_VIN_LEN + 1];
 			float c;
 			if (!wmi_candidate(t, known_wmis[k], j, cand) ||
-			    ocr_fix_vin(cand, OCR_VIN_LEN, NULL, hint, fixed, &c) == OCR_FIX_FAILED ||
-			    memcmp(fixed, known_wmis[k], WMI_LEN) != 0 || !model_has_letters(cand, fixed, hint) ||
+			    fix_vin(cand, OCR_VIN_LEN, NULL, hint, as_fixed, fixed, &c) == OCR_FIX_FAILED ||
+			    memcmp(fixed, known_wmis[k], WMI_LEN) != 0 || !model_has_letters(cand, fixed, hint, as_fixed) ||
 			    (found && strcmp(fixed, out) == 0))
 				continue;
 			if (found++)
@@ -516,8 +535,8 @@ static bool wmi_unique(const struct token *t, const char *hint, char out[OCR_VIN
 	return found == 1;
 }
 
-enum ocr_fix ocr_fix_vin_wmi(const char *in, size_t len, const char *hint, char out[OCR_VIN_LEN + 1],
-	float *conf_out)
+static enum ocr_fix fix_vin_wmi(const char *in, size_t len, const char *hint, bool as_fixed,
+	char out[OCR_VIN_LEN + 1], float *conf_out)
 {
 	struct token t;
 	out[0] = 0;
@@ -526,12 +545,24 @@ enum ocr_fix ocr_fix_vin_wmi(const char *in, size_t len, const char *hint, char 
 	if (t.bad || t.n < OCR_VIN_LEN - 2 || t.n > OCR_VIN_LEN)
 		return OCR_FIX_FAILED;
 	float c;
-	if (!wmi_unique(&t, hint, out, &c)) {
+	if (!wmi_unique(&t, hint, as_fixed, out, &c)) {
 		out[0] = 0;
 		return OCR_FIX_FAILED;
 	}
 	*conf_out = c * WMI_REPAIR_CONF;
 	return OCR_FIX_REPAIRED;
+}
+
+enum ocr_fix ocr_fix_vin_wmi(const char *in, size_t len, const char *hint, char out[OCR_VIN_LEN + 1],
+	float *conf_out)
+{
+	return fix_vin_wmi(in, len, hint, false, out, conf_out);
+}
+
+bool ocr_vin_wmi_guess(const char *in, size_t len, char out[OCR_VIN_LEN + 1])
+{
+	float conf;
+	return fix_vin_wmi(in, len, NULL, true, out, &conf) != OCR_FIX_FAILED;
 }
 
 void ocr_vin_consensus(const char (*vins)[OCR_VIN_LEN + 1], size_t n, char hint[OCR_VIN_LEN + 1])

@@ -61,6 +61,12 @@ enum ocr_fix ocr_fix_vin(const char *in, size_t len, const float *conf, const ch
 enum ocr_fix ocr_fix_vin_wmi(const char *in, size_t len, const char *hint, char out[OCR_VIN_LEN + 1],
 	float *conf_out);
 
+/* Issue 13: ocr_fix_vin_wmi with the model's letters counted as repaired
+ * ("U1256393PJ…" for LJ1Z56393PJ…, its Z read as 2): a guess that only the
+ * agreement of several such tokens (ocr_vin_consensus) may turn into a
+ * shipment's hint, never a VIN by itself. */
+bool ocr_vin_wmi_guess(const char *in, size_t len, char out[OCR_VIN_LEN + 1]);
+
 /* a and b are two different characters OCR reads one for the other in most
  * faces (0 D O Q, 1 I L, 2 Z, 5 S, 8 B ...). */
 bool ocr_vin_lookalike(char a, char b);

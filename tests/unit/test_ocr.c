@@ -155,6 +155,15 @@ static void test_vin_maker_code(void **state)
 	const char *u2 = "U1256393PJ109624";
 	assert_int_equal(ocr_fix_vin_wmi(u2, strlen(u2), "LJ1Z5639?PJ109???", out, &conf), OCR_FIX_REPAIRED);
 	assert_string_equal(out, "LJ1Z56393PJ109624");
+	/* with no other VIN read right: a guess only, for the shipment's
+	 * consensus; the tie its check digit leaves (2 as Z, or the serial's 0
+	 * as D) goes to the model's part */
+	assert_int_equal(ocr_fix_vin_wmi(u2, strlen(u2), NULL, out, &conf), OCR_FIX_FAILED);
+	assert_true(ocr_vin_wmi_guess(u2, strlen(u2), out));
+	assert_string_equal(out, "LJ1Z56393PJ109624");
+	assert_false(ocr_vin_wmi_guess("1234567890123456", 16, out));
+	const char *merged = "LJ1256394PJ109597";	/* kept on its own: the tie stands */
+	assert_int_equal(ocr_fix_vin(merged, strlen(merged), NULL, NULL, out, &conf), OCR_FIX_FAILED);
 	assert_true(ocr_vin_lookalike('2', 'Z'));
 	assert_false(ocr_vin_lookalike('Z', 'Z'));
 	/* digits alone (a transit number), a number with one letter in the
@@ -797,7 +806,9 @@ static void test_read_starred_qr(void **state)
 
 /* The resolution a page is read at: 200 dpi (a 300 or 600 dpi scan, grey
  * or black-and-white, at 200); low scans enlarged to 300 (grey under 200,
- * black and white up to 200); 200 when the scan's is unknown. */
+ * black and white up to 200); 200 when the scan's is unknown. A page of a
+ * grey scan that is nearly all white paper (hardly a grey pixel) is no
+ * black-and-white scan: at 200 still. */
 static void test_work_dpi(void **state)
 {
 	enum { SIDE = 70 };
