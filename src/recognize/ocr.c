@@ -39,12 +39,17 @@
 				 * 203 at 200), and a seventh less CPU */
 #define OCR_WORK_DPI_LOW_SCAN 300.0f	/* a scan under OCR_WORK_DPI_MIN is read enlarged to this */
 #define OCR_BILEVEL_LOW_DPI 200.0f	/* ... and so is a black-and-white one up to this (issue 13) */
+#define OCR_WORK_DPI_LOW_BILEVEL 250.0f	/* ... but one under OCR_WORK_DPI_MIN to this (issue 13, stop 33:
+					 * the 40 150 dpi black-and-white scans of dev6/8/9/10-scan read
+					 * 488 core fields at 250 against 485 at 300, all fields 108 won and
+					 * 80 lost, Tesseract's read on 0.69 times the pixels; the 200 dpi
+					 * ones 573 against 595, the 150 dpi grey ones 707 against 719) */
 /* A low-resolution black-and-white scan is smoothed by a 3x3 mean (ocr_mean3). */
 /* Other preparations of those scans tried (issue 13; core fields of the 32
  * 150/200 dpi black-and-white scans of dev2-scan and dev-scan, 427 of 608 at
- * 300 dpi): read at 250 dpi 432, 240 428, 225 426, 400 418 (250 is no gain
- * for its fifth fewer pixels: all fields of the two sets 5117 -> 5107 and
- * 1844 -> 1838, VIN recall on those scans 88.0 -> 84.7 %), no smoothing 415,
+ * 300 dpi): read at 250 dpi 432, 240 428, 225 426, 400 418 (250 then no
+ * gain: all fields of the two sets 5117 -> 5107 and 1844 -> 1838, VIN recall
+ * on those scans 88.0 -> 84.7 %; see OCR_WORK_DPI_LOW_BILEVEL), no smoothing 415,
  * a 5x5 mean 402, the 3x3 mean twice 416, strokes thickened (3x3 grey
  * erosion) 413, closed (3x3) 416, closed along rows (5x1) 350, isolated specks (<= 3 px, 4 px from other ink)
  * removed 417, grey darkened (gamma 2) 428 or lightened (0.5) 416,
@@ -150,7 +155,7 @@ static float work_dpi(const struct rec_raster *img, bool bw)
 {
 	float d = img->scan_dpi > 0.0f ? img->scan_dpi : OCR_WORK_DPI_MIN;
 	if (low_scan(img, bw))
-		return OCR_WORK_DPI_LOW_SCAN;
+		return bw && img->scan_dpi < OCR_WORK_DPI_MIN ? OCR_WORK_DPI_LOW_BILEVEL : OCR_WORK_DPI_LOW_SCAN;
 	return d < OCR_WORK_DPI_MIN ? OCR_WORK_DPI_MIN : d > OCR_WORK_DPI_MAX ? OCR_WORK_DPI_MAX : d;
 }
 

@@ -35,10 +35,12 @@ struct rec_raster {
  * between 200 and 300 dpi (200 when scan_dpi is 0; a grey scan at 200 at
  * most, where it reads as well at less cost): the fine strokes of a
  * 300 dpi black-and-white scan are lost at 200, and chi_sim reads a 200 dpi
- * grey scan worse once enlarged. A scan under 200 dpi is read at 300 (measured
- * on generated 150 dpi scans: better than at 200), smoothed first when it is
- * black and white (hardly any grey pixels); so is a 200 dpi black-and-white
- * scan (issue 13). On a black-and-white scan (that, or scan_bilevel) the
+ * grey scan worse once enlarged. A grey scan under 200 dpi is read at 300
+ * (measured on generated 150 dpi scans: better than at 200 or 250), a
+ * black-and-white one smoothed first and read at 250, and a 200 dpi
+ * black-and-white scan smoothed and read at 300 (issue 13). A scan is black
+ * and white when its PDF image is one bit a pixel, or, its bits unknown,
+ * when hardly any pixel is grey. On a black-and-white scan (that, or scan_bilevel) the
  * faint grey of thin ruling lines counts as line. Numbers
  * read doubtfully (junk inside, a character under 0.9) are cut out and read
  * again alone by eng when it is installed (ocr.c's third pass, ocr_reread.c
