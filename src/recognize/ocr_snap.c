@@ -639,15 +639,24 @@ static void snap_currency(json_t *out, json_t *conf)
 	set_conf(conf, "currency", SNAP_CONF);
 }
 
-/* Issue 13: an 18-digit declaration number's first two digits, its customs
- * district's (94 for Xinjiang's), read one of them wrong ("040220…",
- * "840220…", "910220…" for 940220…): the district that the exit customs'
- * code and the declaration's other number (预录入编号 and 海关编号 are
- * numbered by one customs) both read, when it differs from the number's in
- * one digit; below sure. One of them alone is no witness: the exit customs'
+/* Issue 13: an 18-digit declaration number's first four digits, its
+ * customs' code (9402 Horgos), read one of them wrong ("040220…", "840220…",
+ * "910220…", "946220…" for 940220…): the code that the exit customs' code
+ * and the declaration's other number (预录入编号 and 海关编号 are numbered
+ * by one customs) both read, when it differs from the number's in one
+ * digit; below sure. One of them alone is no witness: the exit customs'
  * code read 1402 would have put 14 in front of two numbers read right
  * (eval6-scan 007, 200 dpi black and white). */
-#define DISTRICT_DIGITS 2
+#define DISTRICT_DIGITS 4
+
+/* Digits of a and b's first n that differ. */
+static int digits_differ(const char *a, const char *b, size_t n)
+{
+	int d = 0;
+	for (size_t i = 0; i < n; i++)
+		d += a[i] != b[i];
+	return d;
+}
 
 static void snap_declno_district(json_t *out, json_t *conf, const char *key, const char *other_key)
 {
@@ -656,7 +665,7 @@ static void snap_declno_district(json_t *out, json_t *conf, const char *key, con
 	const char *other = json_string_value(json_object_get(out, other_key));
 	if (!no || !declno_is_valid(no, strlen(no)) || !other || !declno_is_valid(other, strlen(other)) || !exit_code ||
 	    strspn(exit_code, "0123456789") < DISTRICT_DIGITS || memcmp(exit_code, other, DISTRICT_DIGITS) != 0 ||
-	    (no[0] != exit_code[0]) + (no[1] != exit_code[1]) != 1)
+	    digits_differ(no, exit_code, DISTRICT_DIGITS) != 1)
 		return;
 	char fixed[DECLNO_LEN + 1];
 	memcpy(fixed, no, sizeof fixed);

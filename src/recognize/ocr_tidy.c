@@ -975,6 +975,8 @@ char *ocr_tidy_transport(const char *tname, const char *remarks)
 		cps_append(&out, tr, TIDY_TRANSIT_LEN);
 		i = b;
 	}
+	while (i + 1 < b && t.v[i] == '@' && t.v[i + 1] == '@')
+		i++;	/* issue 13: a transit number's @ read twice */
 	if (i < b && t.v[i] == '@') {
 		size_t e = i + 1;
 		while (e < b && is_digit(t.v[e]))
@@ -1870,8 +1872,8 @@ static size_t repair_plate_at(const struct cps *t, size_t i, struct cps *out)
 	size_t j = i + 1;
 	while (j < t->n && is_space(t->v[j]))
 		j++;
-	if (j + 1 < t->n && t->v[j] == '8' && is_upper(t->v[j + 1]))
-		j++;	/* "缚8B97715": the letter read twice */
+	if (j + 1 < t->n && (t->v[j] == '8' || t->v[j] == 'I') && is_upper(t->v[j + 1]))
+		j++;	/* "缚8B97715": the letter read twice; "新IF73825": a stroke, as no plate holds an I (GA 36) */
 	size_t n = cn_plate_tail(t, j);
 	if (!prov || !n)
 		return i;

@@ -292,9 +292,9 @@ static void test_company_names(void **state)
 	json_decref(conf);
 }
 
-/* Issue 13: a declaration number's customs district read with one digit
- * wrong takes the district the exit customs' code and the other number
- * agree on; one witness alone (the exit customs' code misread 1402, or no
+/* Issue 13: a declaration number's customs code read with one digit wrong
+ * takes the code the exit customs' code and the other number agree on (two
+ * digits wrong: no); one witness alone (the exit customs' code misread 1402, or no
  * other number) changes nothing, nor does a number of another district. */
 static void test_declno_district(void **state)
 {
@@ -304,6 +304,8 @@ static void test_declno_district(void **state)
 		{"940220260601698595", "940220260435614255", "1402", "940220260601698595"},
 		{"040220240757743682", "940220240612547982", NULL, "040220240757743682"},
 		{"220120260396777178", "940220260596777178", "9402", "220120260396777178"},
+		{"946220250064742767", "940220250848645951", "9402", "940220250064742767"},	/* its third digit */
+		{"948620250064742767", "940220250848645951", "9402", "948620250064742767"},	/* two of four */
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		json_t *out = json_pack("{s:s,s:s}", "declaration_no", cases[i][0], "pre_entry_no", cases[i][1]);

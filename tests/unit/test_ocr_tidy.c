@@ -117,6 +117,7 @@ static void test_transport_name(void **state)
 	check(ocr_tidy_transport("@99402202579074269", "转关单号：9402202579074269"), "@9402202579074269");
 	/* sixteen digits already: two readings, no majority, kept */
 	check(ocr_tidy_transport("@9402202579074268", "转关单号：9402202579074269"), "@9402202579074268");
+	check(ocr_tidy_transport("@@9402202699384300", ""), "@9402202699384300");	/* its @ read twice */
 	/* issue 13: the '@' itself misread; the remarks' number taken */
 	check(ocr_tidy_transport("99402202693554583", "转关单号：9402202693554583"), "@9402202693554583");
 	check(ocr_tidy_transport("及 。航次号 ; 陕E67463", ""), "陕E67463");	/* the label's colon read ; */
@@ -190,6 +191,7 @@ static void test_plate_provinces(void **state)
 	/* a space after it, the letter read 8, the trailer's 挂 read 持 */
 	check(ocr_tidy_plate_provinces("车辆：像 B5569 持,瑚8 5569 挂"), "车辆：豫B5569挂,豫B5569挂");
 	check(ocr_tidy_plate_provinces("陕E25871/殉B2367挂"), "陕E25871/豫B2367挂");
+	check(ocr_tidy_plate_provinces("运输车辆：新IF73825"), "运输车辆：新F73825");	/* a stroke read I */
 	check(ocr_tidy_plate_provinces("车牌：205ADJ10,983CFO07桂,853ULK03"), "车牌：205ADJ10,983CFO07挂,853ULK03");
 	check(ocr_tidy_plate_provinces("承运车辆:  新 A25474、耶 B47257、攻B 8626 挂"), "承运车辆:  新A25474、豫B47257、新B8626挂");
 	/* a province read right: its letter read 8, its 挂 read 持, its letter read twice */
