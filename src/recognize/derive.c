@@ -799,8 +799,9 @@ static int is_speck_c(int c) { return c == ' ' || c == '\n' || c == '.' || c == 
 
 /* OCR (issue 13): a container number whose owner and serial OCR split by a
  * speck ("LDJU .4192074"), read with one letter too many in the owner
- * code ("LDJUL4192074") or with one in lower case ("KMjU1857315"): the one
- * number the check digit accepts, in capitals. Writes it
+ * code ("LDJUL4192074"), with one in lower case ("KMjU1857315") or its
+ * category letter misread ("QZSL5943322"): the one number the check digit
+ * accepts, in capitals. Writes it
  * to box; returns the length of text it covers, or 0. */
 /* The serial and check digit at s, together or spaced ("4192074",
  * "419207 4"), into digits; returns the length covered, or 0. */
@@ -814,6 +815,31 @@ static size_t container_digits_at(const char *s, char digits[CONTAINER_SERIAL_LE
 	memcpy(digits, s, CONTAINER_SERIAL_LEN);
 	digits[CONTAINER_SERIAL_LEN] = s[end - 1];
 	return end;
+}
+
+/* The category letter (ISO 6346: U, J or Z) a misread fourth letter of a
+ * container number stands for: U read L or V (its right stroke lost, its
+ * foot pointed), J read I; 0 for none. */
+static char container_category_misread(char c)
+{
+	switch (c) {
+	case 'L': case 'V': return 'U';
+	case 'I': return 'J';
+	default: return 0;
+	}
+}
+
+/* cand, or cand with its category letter misread put right, passes its
+ * check digit. */
+static int container_valid_as_read(char cand[CONTAINER_LEN])
+{
+	if (container_is_valid(cand, CONTAINER_LEN))
+		return 1;
+	char cat = container_category_misread(cand[CONTAINER_OWNER_LEN - 1]);
+	if (!cat)
+		return 0;
+	cand[CONTAINER_OWNER_LEN - 1] = cat;
+	return container_is_valid(cand, CONTAINER_LEN);
 }
 
 static size_t ocr_container_at(const char *s, char box[CONTAINER_LEN])
@@ -831,7 +857,7 @@ static size_t ocr_container_at(const char *s, char box[CONTAINER_LEN])
 			if (i != drop || a == CONTAINER_OWNER_LEN)
 				cand[k++] = (char)toupper((unsigned char)s[i]);
 		memcpy(cand + k, digits, sizeof digits);
-		if (container_is_valid(cand, CONTAINER_LEN) && (!found || memcmp(box, cand, CONTAINER_LEN) != 0)) {
+		if (container_valid_as_read(cand) && (!found || memcmp(box, cand, CONTAINER_LEN) != 0)) {
 			memcpy(box, cand, CONTAINER_LEN);
 			found++;
 		}

@@ -1374,9 +1374,9 @@ static void transit_told_twice(void **state)
 }
 
 /* OCR (issue 13): a container number split by a speck ("LDJU .4192074"),
- * read with a letter too many in its owner code ("LDJUL4192074") or with
- * one in lower case ("KMjU1857315"): the one number its check digit
- * accepts; a text layer keeps its stricter rule. */
+ * read with a letter too many in its owner code ("LDJUL4192074"), with
+ * one in lower case ("KMjU1857315") or its category letter U read L: the one
+ * number its check digit accepts; a text layer keeps its stricter rule. */
 static void ocr_container_specks(void **state)
 {
 	(void)state;
@@ -1398,6 +1398,17 @@ static void ocr_container_specks(void **state)
 	boxes = json_object_get(o, "containers");
 	assert_int_equal(json_array_size(boxes), 2);
 	assert_true(list_holds(boxes, "KMJU1857315"));
+	json_decref(o);
+	json_decref(conf);
+	o = derive_as("集装箱号：4;QKOUL7557555;QZSL5943322;", 0, &conf, 1);	/* U read L: its category letter */
+	boxes = json_object_get(o, "containers");
+	assert_int_equal(json_array_size(boxes), 2);
+	assert_true(list_holds(boxes, "QKOU7557555"));
+	assert_true(list_holds(boxes, "QZSU5943322"));
+	json_decref(o);
+	json_decref(conf);
+	o = derive_as("集装箱号：QZSL5943321;", 0, &conf, 1);	/* nor with U does the check digit hold */
+	assert_int_equal(json_array_size(json_object_get(o, "containers")), 0);
 	json_decref(o);
 	json_decref(conf);
 	o = derive_as("集装箱号：LDJU .4192074(40GP)", 0, &conf, 0);
