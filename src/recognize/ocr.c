@@ -42,8 +42,11 @@
 #define OCR_WORK_DPI_LOW_BILEVEL 250.0f	/* ... but one under OCR_WORK_DPI_MIN to this (issue 13, stop 33:
 					 * the 40 150 dpi black-and-white scans of dev6/8/9/10-scan read
 					 * 488 core fields at 250 against 485 at 300, all fields 108 won and
-					 * 80 lost, Tesseract's read on 0.69 times the pixels; the 200 dpi
-					 * ones 573 against 595, the 150 dpi grey ones 707 against 719) */
+					 * 80 lost; the 200 dpi ones 573 against 595, the 150 dpi grey ones
+					 * 707 against 719). Hardly faster: on 0.69 times the pixels,
+					 * Tesseract's read of three such scans took 3 % less CPU (its
+					 * recognizer scales each line to its own height: the characters,
+					 * not the pixels, set the cost) and the enlarging about 60 ms more */
 /* A low-resolution black-and-white scan is smoothed by a 3x3 mean (ocr_mean3). */
 /* Other preparations of those scans tried (issue 13; core fields of the 32
  * 150/200 dpi black-and-white scans of dev2-scan and dev-scan, 427 of 608 at
