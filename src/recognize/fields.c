@@ -703,9 +703,11 @@ static void infer_item_no_label(struct fpage *p)
 	}
 	if (!left)
 		return;
-	size_t pick = item_no_piece(p, left), below = p->nl;
+	/* 项 over 号 first: 号 alone also passes for a misread 项号 beside the
+	 * row, and as the label would put the row's middle in its lower half */
+	size_t below = p->nl, pick = wrapped_item_no(p, left, &below);
 	if (pick == p->nl)
-		pick = wrapped_item_no(p, left, &below);
+		pick = item_no_piece(p, left);
 	if (pick == p->nl) {
 		item_no_before_label(p, (size_t)(left - p->labels));
 		return;

@@ -374,6 +374,66 @@ static void ocr_item_no_wrapped(void **state)
 	rec_doc_free(&doc);
 }
 
+/* A page as OCR gave it to the reader, kept in tests/fixtures/ocr/NAME:
+ * {"width", "height", "glyphs": [[cp, x0, y0, x1, y1, size, conf]...],
+ * "rules": [[x0, y0, x1, y1]...]}. */
+static void load_ocr_page(const char *name, struct rec_page *p)
+{
+	const char *src = getenv("KOUAN_SOURCE_DIR");
+	char path[4096];
+	snprintf(path, sizeof path, "%s/tests/fixtures/ocr/%s", src ? src : ".", name);
+	json_error_t e;
+	json_t *root = json_load_file(path, 0, &e);
+	assert_non_null(root);
+	json_t *glyphs = json_object_get(root, "glyphs"), *rules = json_object_get(root, "rules");
+	*p = (struct rec_page){.width = (float)json_number_value(json_object_get(root, "width")),
+		.height = (float)json_number_value(json_object_get(root, "height")), .ocr = 1};
+	p->glyphs = calloc(json_array_size(glyphs) + 1, sizeof *p->glyphs);
+	p->rules = calloc(json_array_size(rules) + 1, sizeof *p->rules);
+	assert_true(p->glyphs && p->rules);
+	for (size_t i = 0; i < json_array_size(glyphs); i++) {
+		json_t *g = json_array_get(glyphs, i);
+#define AT(k) ((float)json_number_value(json_array_get(g, k)))
+		p->glyphs[p->n_glyphs++] = (struct rec_glyph){.cp = (uint32_t)json_integer_value(json_array_get(g, 0)),
+			.x0 = AT(1), .y0 = AT(2), .x1 = AT(3), .y1 = AT(4), .size = AT(5), .conf = AT(6)};
+#undef AT
+	}
+	for (size_t i = 0; i < json_array_size(rules); i++) {
+		json_t *r = json_array_get(rules, i);
+		p->rules[p->n_rules++] = (struct rec_rule){(float)json_number_value(json_array_get(r, 0)),
+			(float)json_number_value(json_array_get(r, 1)), (float)json_number_value(json_array_get(r, 2)),
+			(float)json_number_value(json_array_get(r, 3))};
+	}
+	json_decref(root);
+}
+
+/* OCR (issue 13): a 300 dpi grey scan's second page whose item header was
+ * read cell by cell (ocr_rows.h): 项 over 号, each a piece of its own, the
+ * one-line labels (商品编号 … 总价) on a line as tall as the row, 币制 and
+ * the wrapped labels (原产国（地 / 区）) on lines in its upper half. 号 alone
+ * also passes for the short piece beside the row that a misread 项号 leaves;
+ * taken for the label, it put the row's middle in its lower half, 币制 and
+ * the country labels fell off the row, and the columns came from gaps in
+ * the text that cut "112.26" into a unit price of 1 and a total of 12.26.
+ * 项 over 号 is the label. (dev8-scan g2_0081_006_s300g, both pages as read.) */
+static void ocr_item_no_wrapped_pieces(void **state)
+{
+	(void)state;
+	struct rec_doc doc = {calloc(2, sizeof(struct rec_page)), 2, 1};
+	assert_non_null(doc.pages);
+	load_ocr_page("read_0081_006_s300g_p1.json", &doc.pages[0]);
+	load_ocr_page("read_0081_006_s300g_p2.json", &doc.pages[1]);
+	json_t *o = read_doc(&doc);
+	json_t *items = json_object_get(o, "items");
+	assert_int_equal(json_array_size(items), 5);
+	static const double totals[] = {3888237.36, 15193.55, 83661.26};	/* items 3-5, the second page's */
+	for (size_t i = 0; i < 3; i++)
+		assert_true(fabs(json_number_value(json_object_get(json_array_get(items, i + 2), "total")) - totals[i]) < 0.005);
+	assert_true(fabs(json_number_value(json_object_get(o, "total_value")) - 9587117.66) < 0.005);
+	json_decref(o);
+	rec_doc_free(&doc);
+}
+
 /* OCR (issue 13): 项号 misread past recognising (下1) and 商品编号 read as
  * one stray character (和): 项号 is the table's first column, so the
  * leftmost short piece of the header's row stands for it (the nearest to
@@ -2562,6 +2622,7 @@ int main(void)
 		cmocka_unit_test(ocr_currency_by_fees),
 		cmocka_unit_test(ocr_remarks_end_at_rule),
 		cmocka_unit_test(ocr_item_no_wrapped),
+		cmocka_unit_test(ocr_item_no_wrapped_pieces),
 		cmocka_unit_test(ocr_item_no_leftmost),
 		cmocka_unit_test(ocr_loose_item_no_alone),
 		cmocka_unit_test(ocr_label_split_by_rule),
