@@ -26,6 +26,7 @@
 #include "recognize/ocr_neck.h"
 #include "recognize/ocr_orient.h"
 #include "recognize/ocr_reread.h"
+#include "recognize/ocr_rows.h"
 #include "core/utf8.h"
 
 #define OCR_WORK_DPI_MIN 200.0f	/* pages are read at their scan resolution, at least this */
@@ -747,6 +748,144 @@ static enum kerr second_pass(TessBaseAPI *api, ETEXT_DESC *mon, const int64_t *d
 	return err;
 }
 
+/* ---- tall lines: a row of cells read as one line (ocr_rows.h) ----
+ * Each doubtful cell of a line much taller than the page's lines is read
+ * again on its own, as a block (its one or two lines); the new reading
+ * replaces what the cell held when it is better (ocr_cell_better). */
+
+/* Cell c of line t (its box in pixels) read again into r, what is in the
+ * cell of that reading kept when it is better than the glyphs there not
+ * dropped yet (drop covers every glyph read before): those are then marked
+ * in drop, otherwise the new reading is taken off again. *better tells
+ * which. */
+static enum kerr read_cell(TessBaseAPI *api, ETEXT_DESC *mon, const int64_t *deadline_ms, const struct ocr_tall_line *t,
+	int c, const int box[4], struct reader *r, bool *drop, bool *better)
+{
+	struct rec_page *out = r->out;
+	size_t from = out->n_glyphs, old_n;
+	float old_conf = ocr_cell_conf(t, c, out->glyphs, 0, from, drop, &old_n);
+	*better = false;
+	if (!ocr_cell_doubtful(old_conf, old_n))
+		return K_OK;
+	TessBaseAPISetRectangle(api, box[0], box[1], box[2] - box[0], box[3] - box[1]);
+	enum kerr err = recognize(api, mon, deadline_ms);
+	if (err != K_OK)
+		return err == K_RESOURCE_LIMIT ? err : K_OK;
+	err = read_glyphs(api, r);
+	size_t kept = from;
+	for (size_t i = from; i < out->n_glyphs; i++)
+		if (ocr_cell_owns(t, c, &out->glyphs[i])) {
+			out->glyphs[kept] = out->glyphs[i];
+			out->glyphs[kept++].size = t->size;
+		}
+	out->n_glyphs = kept;
+	*better = err == K_OK && ocr_cell_better(t, c, old_conf, old_n, out->glyphs, from, kept);
+	for (size_t i = 0; *better && i < from; i++)
+		drop[i] = drop[i] || ocr_cell_owns(t, c, &out->glyphs[i]);
+	if (!*better)
+		out->n_glyphs = from;
+	return err;
+}
+
+/* *drop grown to cover n glyphs (*cap so far), the new ones kept; false
+ * when out of memory. */
+static bool drop_cover(bool **drop, size_t *cap, size_t n)
+{
+	if (n <= *cap)
+		return true;
+	bool *grown = realloc(*drop, n * sizeof *grown);
+	if (!grown)
+		return false;
+	memset(grown + *cap, 0, (n - *cap) * sizeof *grown);
+	*drop = grown;
+	*cap = n;
+	return true;
+}
+
+/* Line t's doubtful cells read again (read_cell); *better counts those
+ * whose new reading was kept. *drop grows with the glyphs read (*cap). */
+static enum kerr read_cells(TessBaseAPI *api, ETEXT_DESC *mon, const int64_t *deadline_ms, PIX *clean,
+	const struct ocr_tall_line *t, struct reader *r, bool **drop, size_t *cap, int *better)
+{
+	int W = pixGetWidth(clean), H = pixGetHeight(clean);
+	float pad = OCR_TALL_PAD * (t->y1 - t->y0);
+	int y0 = (int)floorf((t->y0 - pad) / r->px_to_pt), y1 = (int)ceilf((t->y1 + pad) / r->px_to_pt);
+	y0 = y0 < 0 ? 0 : y0, y1 = y1 > H ? H : y1;
+	enum kerr err = K_OK;
+	for (int c = 0; c < t->n_cells && err == K_OK; c++) {
+		int x0 = (int)floorf(t->edges[c] / r->px_to_pt), x1 = (int)ceilf(t->edges[c + 1] / r->px_to_pt);
+		x0 = x0 < 0 ? 0 : x0, x1 = x1 > W ? W : x1;
+		bool kept = false;
+		if (!drop_cover(drop, cap, r->out->n_glyphs))
+			return K_INTERNAL;
+		if (x1 - x0 >= OCR_MIN_SIDE / 4 && y1 - y0 >= OCR_MIN_SIDE / 4)
+			err = read_cell(api, mon, deadline_ms, t, c, (const int[4]){x0, y0, x1, y1}, r, *drop, &kept);
+		*better += kept;
+	}
+	return err;
+}
+
+/* Part the touching lines among lines[0, n) where they meet, in the page
+ * read (clean) and its ink; one that shows no valley there (a title in
+ * large type) is left as read (no cell). Tesseract is given the page again
+ * when any was parted. */
+static void part_read_lines(TessBaseAPI *api, PIX *clean, PIX *ink, float dpi, struct ocr_tall_line *lines, size_t n)
+{
+	bool parted = false;
+	float px_to_pt = 72.0f / dpi;
+	for (size_t i = 0; i < n; i++) {
+		struct ocr_tall_line *t = &lines[i];
+		struct ocr_neck neck;
+		if (!t->touching)
+			continue;
+		if (ocr_neck_in_box(ink, (int)floorf(t->edges[0] / px_to_pt), (int)floorf(t->y0 / px_to_pt),
+				(int)ceilf(t->edges[1] / px_to_pt), (int)ceilf(t->y1 / px_to_pt), &neck)) {
+			ocr_neck_cut(clean, ink, &neck);
+			parted = true;
+		} else {
+			t->n_cells = 0;
+		}
+	}
+	if (parted) {
+		TessBaseAPISetImage2(api, clean);
+		TessBaseAPISetSourceResolution(api, (int)lroundf(dpi));
+	}
+}
+
+/* The page's tall lines crossing ruling lines read again cell by cell, and
+ * those of two lines touching parted and read again; *count gets how many
+ * cells' readings replaced the first. */
+static enum kerr tall_lines(TessBaseAPI *api, ETEXT_DESC *mon, const int64_t *deadline_ms, PIX *clean, PIX *ink,
+	float dpi, struct reader *r, int *count)
+{
+	*count = 0;
+	struct rec_page *out = r->out;
+	struct ocr_tall_line *lines = malloc(OCR_TALL_MAX_LINES * sizeof *lines);
+	size_t n = lines ? ocr_tall_lines(out, lines, OCR_TALL_MAX_LINES) : 0, cap = 0;
+	bool *drop = NULL;	/* glyphs read again better: dropped at the end */
+	enum kerr err = lines ? K_OK : K_INTERNAL;
+	part_read_lines(api, clean, ink, dpi, lines, n);
+	TessBaseAPISetPageSegMode(api, PSM_SINGLE_BLOCK);
+	r->min_conf = OCR_MIN_WORD_CONF;
+	for (size_t i = 0; i < n && err == K_OK; i++) {
+		int better = 0;
+		err = read_cells(api, mon, deadline_ms, clean, &lines[i], r, &drop, &cap, &better);
+		log_debug("msg=ocr_tall_line y0=%.1f y1=%.1f x0=%.1f x1=%.1f cells=%d touching=%d kept=%d", lines[i].y0,
+			lines[i].y1, lines[i].edges[0], lines[i].edges[lines[i].n_cells], lines[i].n_cells, lines[i].touching,
+			better);
+		*count += better;
+	}
+	if (err == K_OK && *count) {
+		if (drop_cover(&drop, &cap, out->n_glyphs))
+			ocr_glyphs_drop(out, drop);
+		else
+			err = K_INTERNAL;
+	}
+	free(drop);
+	free(lines);
+	return err;
+}
+
 /* Tesseract handles one document's pages share (ocr.h). Loading one costs
  * CPU each time (measured: chi_sim 70-80 ms, eng 50-57, rus 15, rus+eng
  * 57-74): most of it goes into Tesseract's table of ambiguities every
@@ -976,7 +1115,9 @@ static enum kerr read_again(struct rec_ocr_engines *e, const struct reread_kind 
 /* Milliseconds spent in each stage of one page (logged at level debug). */
 struct ocr_times {
 	int64_t image, orient, deskew, lines, init, read, necks, pass2, pass3, codes;
+	int64_t tall_ms;
 	int blocks, rereads, names, cut;	/* cut: lines printed touching parted */
+	int tall;	/* cells of tall lines whose new reading was kept */
 	float read_share;	/* of the page's area, what the first pass read */
 };
 
@@ -1239,9 +1380,15 @@ static enum kerr oriented_read(struct page_read *pr, struct rec_page *out)
 static enum kerr later_passes(struct page_read *pr)
 {
 	int64_t t = rec_now_ms();
-	enum kerr err = second_pass(pr->api, pr->mon, &pr->deadline_ms, pr->clean, pr->ink, pr->dpi, &pr->r,
-		&pr->tm.blocks);
-	pr->ink = NULL;	/* taken */
+	enum kerr err = tall_lines(pr->api, pr->mon, &pr->deadline_ms, pr->clean, pr->ink, pr->dpi, &pr->r, &pr->tm.tall);
+	int64_t t0 = rec_now_ms();
+	pr->tm.tall_ms = t0 - t;
+	t = t0;
+	if (err == K_OK) {
+		err = second_pass(pr->api, pr->mon, &pr->deadline_ms, pr->clean, pr->ink, pr->dpi, &pr->r,
+			&pr->tm.blocks);
+		pr->ink = NULL;	/* taken */
+	}
 	int64_t t1 = rec_now_ms();
 	pr->tm.pass2 = t1 - t;
 	if (err == K_OK && pr->r.readable >= OCR_MIN_READABLE)
@@ -1342,10 +1489,10 @@ static void log_page(const struct rec_raster *img, const struct page_read *pr, c
 	log_debug("msg=ocr_page width=%d height=%d dpi=%.0f scan_dpi=%.0f work_dpi=%.0f rotation=%d skew_deg=%.2f glyphs=%zu rules=%zu readable=%d words=%d word_conf=%.2f err=%s",
 		img->width, img->height, img->dpi, img->scan_dpi, pr->dpi, out->rotation, pr->angle, out->n_glyphs, out->n_rules,
 		pr->r.readable, pr->r.words, pr->r.words ? pr->r.word_conf_sum / (float)pr->r.words : 0.0f, kerr_code(err));
-	log_debug("msg=ocr_timing image_ms=%lld orient_ms=%lld deskew_ms=%lld lines_ms=%lld init_ms=%lld read_ms=%lld read_share=%.2f necks_ms=%lld necks_cut=%d pass2_ms=%lld "
-		"pass2_blocks=%d pass3_ms=%lld rereads=%d names=%d codes_ms=%lld", (long long)tm->image, (long long)tm->orient,
+	log_debug("msg=ocr_timing image_ms=%lld orient_ms=%lld deskew_ms=%lld lines_ms=%lld init_ms=%lld read_ms=%lld read_share=%.2f necks_ms=%lld necks_cut=%d tall_ms=%lld tall=%d "
+		"pass2_ms=%lld pass2_blocks=%d pass3_ms=%lld rereads=%d names=%d codes_ms=%lld", (long long)tm->image, (long long)tm->orient,
 		(long long)tm->deskew, (long long)tm->lines, (long long)tm->init, (long long)tm->read, tm->read_share,
-		(long long)tm->necks, tm->cut, (long long)tm->pass2, tm->blocks, (long long)tm->pass3, tm->rereads, tm->names, (long long)tm->codes);
+		(long long)tm->necks, tm->cut, (long long)tm->tall_ms, tm->tall, (long long)tm->pass2, tm->blocks, (long long)tm->pass3, tm->rereads, tm->names, (long long)tm->codes);
 }
 
 enum kerr rec_ocr_page_with(struct rec_ocr_engines *engines, const struct rec_raster *img, int64_t deadline_ms,

@@ -32,6 +32,8 @@
 #define NECK_VALLEY 0.85f	/* and their ink there is under this share of the run's median row (a title's is more) */
 #define NECK_CUT_PER_LINE 12	/* rows whitened: one for so many pixels of line height, one at least */
 #define NECK_MAX_RUNS 20000	/* runs of a page looked at */
+#define NECK_BOX_THIRDS 3	/* two lines read as one meet in the middle third of their box */
+#define NECK_BOX_LINE_SHARE 0.3f	/* ... each holding this share of its ink at least */
 
 struct run {
 	int strip, y0, y1;
@@ -200,6 +202,42 @@ size_t ocr_necks_find(PIX *ink, float dpi, struct ocr_neck *out, size_t max)
 	free(runs);
 	free(counts);
 	return n;
+}
+
+bool ocr_neck_in_box(PIX *ink, int x0, int y0, int x1, int y1, struct ocr_neck *n)
+{
+	int w = ink ? pixGetWidth(ink) : 0, h = ink ? pixGetHeight(ink) : 0;
+	x0 = x0 < 0 ? 0 : x0, y0 = y0 < 0 ? 0 : y0, x1 = x1 > w ? w : x1, y1 = y1 > h ? h : y1;
+	if (!ink || pixGetDepth(ink) != 1 || x1 <= x0 || y1 - y0 < NECK_BOX_THIRDS)
+		return false;
+	int rows = y1 - y0, wpl = pixGetWpl(ink);
+	const l_uint32 *data = pixGetData(ink);
+	uint32_t *sum = calloc((size_t)rows, sizeof *sum), *sorted = calloc((size_t)rows, sizeof *sorted);
+	bool found = false;
+	if (sum && sorted) {
+		for (int y = y0; y < y1; y++)
+			for (int x = x0; x < x1; x++)
+				sum[y - y0] += GET_DATA_BIT(data + (size_t)y * (size_t)wpl, x);
+		int from = y0 + rows / NECK_BOX_THIRDS, to = y1 - rows / NECK_BOX_THIRDS, best = from;
+		for (int y = from; y < to; y++)
+			best = sum[y - y0] < sum[best - y0] ? y : best;
+		memcpy(sorted, sum, (size_t)rows * sizeof *sum);
+		qsort(sorted, (size_t)rows, sizeof *sorted, by_count);
+		uint32_t above = 0, all = 0;
+		for (int y = y0; y < y1; y++) {
+			all += sum[y - y0];
+			above += y < best ? sum[y - y0] : 0;
+		}
+		/* two lines: a valley with ink on either side, not one line and a speck */
+		found = (float)sum[best - y0] < NECK_VALLEY * (float)sorted[rows / 2] &&
+			(float)above >= NECK_BOX_LINE_SHARE * (float)all && (float)(all - above) >= NECK_BOX_LINE_SHARE * (float)all;
+		int line_px = rows / 2, cut = line_px / NECK_CUT_PER_LINE > 1 ? line_px / NECK_CUT_PER_LINE : 1;
+		*n = (struct ocr_neck){.x0 = x0, .x1 = x1, .y0 = y0, .y1 = y1, .cut0 = best - (cut - 1) / 2};
+		n->cut1 = n->cut0 + cut;
+	}
+	free(sum);
+	free(sorted);
+	return found;
 }
 
 void ocr_neck_cut(PIX *grey, PIX *ink, const struct ocr_neck *n)

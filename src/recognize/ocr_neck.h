@@ -12,6 +12,7 @@
 #ifndef KOUAN_RECOGNIZE_OCR_NECK_H
 #define KOUAN_RECOGNIZE_OCR_NECK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <leptonica/allheaders.h>
@@ -26,6 +27,12 @@ struct ocr_neck {
 /* The necks of ink (1 bpp, dpi pixels an inch): at most max into out, in
  * the order of their first strip, left to right. */
 size_t ocr_necks_find(PIX *ink, float dpi, struct ocr_neck *out, size_t max);
+
+/* Where two lines Tesseract read as one meet, in the box [x0, x1) x
+ * [y0, y1) of ink (1 bpp) that the line covers: its thinnest row of ink
+ * between a third and two thirds of the box's height, into n (the box its
+ * columns); false when that row is no valley (one line of large type). */
+bool ocr_neck_in_box(PIX *ink, int x0, int y0, int x1, int y1, struct ocr_neck *n);
 
 /* Part the lines at neck n: its rows whitened in grey (8 bpp) and cleared
  * in ink (1 bpp, may be NULL). */

@@ -17,6 +17,7 @@
 
 #include "recognize/ocr_fix.h"
 #include "recognize/ocr_reread.h"
+#include "recognize/ocr_rows.h"
 #ifdef KOUAN_OCR
 #include <leptonica/allheaders.h>
 
@@ -509,6 +510,98 @@ static void test_reread_runs_and_swap(void **state)
 	assert_int_equal(p.glyphs[5].cp, '9');
 	free(add);
 	free(got);
+	free(p.glyphs);
+}
+
+/* A line read 1.6 times the page's line height across two ruling lines (a
+ * header row of one-line and two-line cells read as one) is found, cut into
+ * its three cells; a line twice as tall that no rule crosses is two lines
+ * touching, one cell. A line 1.4 times as tall that no rule crosses (a
+ * title), a line of the usual height the rules cross, and a tall one of too
+ * few glyphs are not found. What is the line's is what lies in its box; its
+ * confidence is that of its glyphs not dropped; dropped glyphs go, the
+ * others are kept in order. */
+static void test_tall_lines(void **state)
+{
+	(void)state;
+	struct rec_page p = {0};
+	p.glyphs = calloc(128, sizeof *p.glyphs);
+	assert_non_null(p.glyphs);
+	for (int i = 0; i < 4; i++)
+		line_of(&p, "12345678", 20, 100 + 20 * (float)i, 1, 0.9f);	/* usual lines, 10 high */
+	size_t tall_a = p.n_glyphs;
+	line_of(&p, "ABCDEFGHIJKL", 100, 200, 1, 0.8f);	/* x 100..160 */
+	size_t tall_b = p.n_glyphs;
+	line_of(&p, "TITLEXYZ", 300, 300, 1, 0.9f);	/* no rule across */
+	size_t title_b = p.n_glyphs;
+	line_of(&p, "AB", 100, 400, 1, 0.9f);	/* too few glyphs */
+	size_t few_b = p.n_glyphs;
+	line_of(&p, "MNOPQRST", 100, 500, 1, 0.9f);	/* crossed by the rules, usual height */
+	size_t touch_a = p.n_glyphs;
+	line_of(&p, "UVWXYZUV", 300, 600, 1, 0.9f);	/* two lines touching */
+	for (size_t i = tall_a; i < few_b; i++)
+		p.glyphs[i].y1 = p.glyphs[i].y0 + (i >= tall_b && i < title_b ? 14 : 16);
+	for (size_t i = touch_a; i < p.n_glyphs; i++)
+		p.glyphs[i].y1 = p.glyphs[i].y0 + 20;
+	struct rec_rule rules[] = {
+		{120, 150, 121, 550}, {140, 150, 141, 550},	/* vertical, across rows 200 and 500 */
+		{100, 199, 160, 200},	/* horizontal */
+		{141, 195, 142, 220},	/* a doubled rule, too close to its neighbour to make a cell */
+	};
+	p.rules = rules;
+	p.n_rules = sizeof rules / sizeof *rules;
+	struct ocr_tall_line t[4];
+	assert_int_equal(ocr_tall_lines(&p, t, 4), 2);
+	assert_int_equal(t[0].a, tall_a);
+	assert_int_equal(t[0].b, tall_b);
+	assert_false(t[0].touching);
+	assert_int_equal(t[0].n_cells, 3);
+	assert_float_equal(t[0].edges[1], 120.5f, 0.01f);
+	assert_float_equal(t[0].edges[2], 140.5f, 0.01f);
+	assert_true(t[0].edges[0] < 100.0f && t[0].edges[3] > 160.0f);
+	assert_float_equal(t[0].y0, 200.0f, 0.01f);
+	assert_float_equal(t[0].y1, 216.0f, 0.01f);
+	assert_true(t[1].touching);
+	assert_int_equal(t[1].a, touch_a);
+	assert_int_equal(t[1].n_cells, 1);
+	assert_true(t[1].edges[0] < 300.0f && t[1].edges[1] > 340.0f);
+
+	struct rec_glyph above = {.cp = 'x', .x0 = 110, .x1 = 115, .y0 = 190, .y1 = 203};	/* middle above the box */
+	assert_true(ocr_cell_owns(&t[0], 0, &p.glyphs[tall_a]));	/* A, x 100..105 */
+	assert_false(ocr_cell_owns(&t[0], 1, &p.glyphs[tall_a]));
+	assert_true(ocr_cell_owns(&t[0], 1, &p.glyphs[tall_a + 4]));	/* E, x 120..125 */
+	assert_false(ocr_cell_owns(&t[0], 0, &above));
+	assert_false(ocr_cell_owns(&t[0], 0, &p.glyphs[few_b]));	/* the usual line at 500 */
+	size_t n;
+	assert_float_equal(ocr_cell_conf(&t[0], 0, p.glyphs, 0, p.n_glyphs, NULL, &n), 0.8f, 0.001f);
+	assert_int_equal(n, 4);
+	bool *drop = calloc(p.n_glyphs, sizeof *drop);
+	assert_non_null(drop);
+	drop[tall_a] = true;
+	p.glyphs[tall_a].conf = 0.0f;	/* dropped: not counted */
+	assert_float_equal(ocr_cell_conf(&t[0], 0, p.glyphs, 0, p.n_glyphs, drop, &n), 0.8f, 0.001f);
+	assert_int_equal(n, 3);
+	/* a doubtful cell is read again; a surer reading replaces it unless it lost glyphs */
+	assert_true(ocr_cell_doubtful(0.8f, 4));
+	assert_false(ocr_cell_doubtful(0.95f, 4));
+	assert_false(ocr_cell_doubtful(0.0f, 0));
+	struct rec_glyph got[4];
+	for (int i = 0; i < 4; i++)
+		got[i] = (struct rec_glyph){.cp = 'a', .x0 = 100 + 4 * (float)i, .x1 = 103 + 4 * (float)i, .y0 = 202, .y1 = 211,
+			.conf = 0.9f};
+	assert_true(ocr_cell_better(&t[0], 0, 0.8f, 4, got, 0, 3));
+	assert_false(ocr_cell_better(&t[0], 0, 0.8f, 4, got, 0, 2));	/* 鲜苹果 read 人 */
+	assert_false(ocr_cell_better(&t[0], 0, 0.95f, 4, got, 0, 4));
+	assert_false(ocr_cell_better(&t[0], 1, 0.8f, 4, got, 0, 4));	/* not in that cell */
+	got[1].y1 = 215;	/* a line as tall as the first reading's: joined again */
+	assert_false(ocr_cell_better(&t[0], 0, 0.8f, 4, got, 0, 4));
+	size_t before = p.n_glyphs;
+	for (size_t i = tall_a; i < tall_b; i++)
+		drop[i] = true;
+	ocr_glyphs_drop(&p, drop);
+	assert_int_equal(p.n_glyphs, before - (tall_b - tall_a));
+	assert_int_equal(p.glyphs[tall_a].cp, 'T');
+	free(drop);
 	free(p.glyphs);
 }
 
@@ -1050,6 +1143,12 @@ static void test_necks(void **state)
 	assert_in_range(necks[0].cut0, TOUCH + LINE - 1, TOUCH + LINE);
 	assert_true(necks[0].cut1 > necks[0].cut0);
 	assert_true(necks[0].x0 <= PAIR_X0 && necks[0].x1 >= PAIR_X1);
+	/* the same two lines as the box of one line read: parted where they meet; the title is one line */
+	struct ocr_neck in_box;
+	assert_true(ocr_neck_in_box(ink, PAIR_X0 - 8, TOUCH - 4, PAIR_X1 + 8, TOUCH + 2 * LINE + 4, &in_box));
+	assert_in_range(in_box.cut0, TOUCH + LINE - 1, TOUCH + LINE);
+	assert_true(in_box.cut1 > in_box.cut0 && in_box.x0 == PAIR_X0 - 8 && in_box.x1 == PAIR_X1 + 8);
+	assert_false(ocr_neck_in_box(ink, PAIR_X0 - 8, TITLE - 4, PAIR_X1 + 8, TITLE + 2 * LINE + 4, &in_box));
 
 	PIX *grey = pixCreate(W, H, 8);
 	assert_non_null(grey);
@@ -1197,6 +1296,7 @@ int main(void)
 		cmocka_unit_test(test_reread_worthy),
 		cmocka_unit_test(test_reread_better),
 		cmocka_unit_test(test_reread_runs_and_swap),
+		cmocka_unit_test(test_tall_lines),
 		cmocka_unit_test(test_name_reread),
 		cmocka_unit_test(test_vin_exact),
 		cmocka_unit_test(test_vin_lookalikes),
