@@ -12,7 +12,7 @@ static int by_value(const void *pa, const void *pb)
 	return a < b ? -1 : a > b;
 }
 
-/* The median of what of its glyphs (but spaces) get says, over the page (0 when none). */
+/* The median of get(glyph) over the page's glyphs, spaces aside (0 when none). */
 static float page_median(const struct rec_page *page, float (*get)(const struct rec_glyph *g))
 {
 	float *v = malloc((page->n_glyphs ? page->n_glyphs : 1) * sizeof *v);

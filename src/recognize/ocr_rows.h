@@ -5,7 +5,9 @@
  * chi_sim reads it as garbage with confidence ("六估/作全放和全(二生生…",
  * 0.7-0.9 a character), so the table's price and country columns lose their
  * labels. Read cell by cell between the ruling lines that cross it, each
- * cell as a block of its own, the same row reads right.
+ * cell as a block of its own, the same row reads right. Only doubtful cells
+ * are read again, and a new reading replaces a cell's only when it is surer,
+ * lost no glyphs to speak of and joined no lines again.
  *
  * A line about twice as tall that no ruling line crosses is two lines
  * printed touching that ocr_neck.h did not part (a cell's label over its
@@ -23,8 +25,8 @@
 #include "recognize/layout.h"
 
 #define OCR_TALL_LINE 1.3f	/* a line this many times the page's usual line height is tall */
-#define OCR_TOUCHING_LINES 1.6f	/* one this tall that no ruling line crosses: two lines touching (ocr_neck.h) */
 #define OCR_TALL_MIN_GLYPHS 6	/* ... and holds this many glyphs at least (no speck, no stamp) */
+#define OCR_TOUCHING_LINES 1.6f	/* one this tall that no ruling line crosses: two lines touching (ocr_neck.h) */
 #define OCR_TALL_MAX_CELLS 24	/* cells of one line read again, at most */
 #define OCR_TALL_MAX_LINES 16	/* tall lines of one page read again, at most */
 #define OCR_TALL_PAD 0.15f	/* margin read around a cell: line heights above and below */
@@ -33,9 +35,10 @@
 #define OCR_TALL_MIN_CELL 0.5f	/* a cell narrower than this many line heights is no cell (a rule doubled) */
 
 /* A tall line of the first reading: its glyphs [a, b) of the page, its box
- * (points; read again with OCR_TALL_PAD above and below), and the cells it is cut into, edges[0..n_cells]
- * left to right; or, touching, two lines that no ruling line crosses, as
- * one cell, parted where they meet before they are read again. */
+ * (points; read again with OCR_TALL_PAD above and below), and the cells it
+ * is cut into, edges[0..n_cells] left to right; or, touching, two lines
+ * that no ruling line crosses, as one cell, parted where they meet before
+ * they are read again. */
 struct ocr_tall_line {
 	size_t a, b;
 	float y0, y1;
