@@ -40,8 +40,8 @@ struct rec_raster {
  * black-and-white one smoothed first and read at 250, and a 200 dpi
  * black-and-white scan smoothed and read at 300 (issue 13). A scan is black
  * and white when its PDF image is one bit a pixel, or, its bits unknown,
- * when hardly any pixel is grey. On a black-and-white scan (that, or scan_bilevel) the
- * faint grey of thin ruling lines counts as line. Numbers
+ * when hardly any pixel is grey. On a black-and-white scan (that, or
+ * scan_bilevel) the faint grey of thin ruling lines counts as line. Numbers
  * read doubtfully (junk inside, a character under 0.9) are cut out and read
  * again alone by eng when it is installed (ocr.c's third pass, ocr_reread.c
  * decides); their glyphs then carry at most 0.85. Other errors: K_NO_TEXT when the image holds no readable text (a

@@ -132,31 +132,48 @@ static int by_count(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* The thinnest row of sum (rows [y0, y0 + rows) of ink) in [from, to)
+ * into *best; whether it is a valley: under NECK_VALLEY of the median row. */
+static bool valley_row(const uint32_t *sum, int y0, int rows, int from, int to, int *best)
+{
+	*best = from;
+	uint32_t *sorted = malloc((size_t)rows * sizeof *sorted);
+	if (!sorted)
+		return false;
+	for (int y = from; y < to; y++)
+		*best = sum[y - y0] < sum[*best - y0] ? y : *best;
+	memcpy(sorted, sum, (size_t)rows * sizeof *sum);
+	qsort(sorted, (size_t)rows, sizeof *sorted, by_count);
+	bool valley = (float)sum[*best - y0] < NECK_VALLEY * (float)sorted[rows / 2];
+	free(sorted);
+	return valley;
+}
+
+/* n's rows to whiten about row best, for lines line_px tall. */
+static void cut_at(struct ocr_neck *n, int best, int line_px)
+{
+	int cut = line_px / NECK_CUT_PER_LINE > 1 ? line_px / NECK_CUT_PER_LINE : 1;
+	n->cut0 = best - (cut - 1) / 2;
+	n->cut1 = n->cut0 + cut;
+}
+
 /* Where the two lines of strips [s0, s1], rows [n->y0, n->y1), meet: the
  * thinnest row of the strips' ink summed, a line height or so from either
  * end, into n's cut; false when that row is no valley (a line of large type). */
 static bool band_neck(const uint16_t *counts, int strips, int s0, int s1, int line_px, struct ocr_neck *n)
 {
 	int rows = n->y1 - n->y0, from = n->y0 + (int)(NECK_LINE_SHARE * (float)line_px);
-	int to = n->y1 - (int)(NECK_LINE_SHARE * (float)line_px);
-	uint32_t *sum = calloc((size_t)rows, sizeof *sum), *sorted = calloc((size_t)rows, sizeof *sorted);
+	int to = n->y1 - (int)(NECK_LINE_SHARE * (float)line_px), best;
+	uint32_t *sum = calloc((size_t)rows, sizeof *sum);
 	bool found = false;
-	if (sum && sorted && from < to) {
+	if (sum && from < to) {
 		for (int y = n->y0; y < n->y1; y++)
 			for (int s = s0; s <= s1; s++)
 				sum[y - n->y0] += counts[(size_t)y * (size_t)strips + (size_t)s];
-		int best = from;
-		for (int y = from; y < to; y++)
-			best = sum[y - n->y0] < sum[best - n->y0] ? y : best;
-		memcpy(sorted, sum, (size_t)rows * sizeof *sum);
-		qsort(sorted, (size_t)rows, sizeof *sorted, by_count);
-		found = (float)sum[best - n->y0] < NECK_VALLEY * (float)sorted[rows / 2];
-		int cut = line_px / NECK_CUT_PER_LINE > 1 ? line_px / NECK_CUT_PER_LINE : 1;
-		n->cut0 = best - (cut - 1) / 2;
-		n->cut1 = n->cut0 + cut;
+		found = valley_row(sum, n->y0, rows, from, to, &best);
+		cut_at(n, best, line_px);
 	}
 	free(sum);
-	free(sorted);
 	return found;
 }
 
@@ -210,33 +227,27 @@ bool ocr_neck_in_box(PIX *ink, int x0, int y0, int x1, int y1, struct ocr_neck *
 	x0 = x0 < 0 ? 0 : x0, y0 = y0 < 0 ? 0 : y0, x1 = x1 > w ? w : x1, y1 = y1 > h ? h : y1;
 	if (!ink || pixGetDepth(ink) != 1 || x1 <= x0 || y1 - y0 < NECK_BOX_THIRDS)
 		return false;
-	int rows = y1 - y0, wpl = pixGetWpl(ink);
+	int rows = y1 - y0, wpl = pixGetWpl(ink), best;
 	const l_uint32 *data = pixGetData(ink);
-	uint32_t *sum = calloc((size_t)rows, sizeof *sum), *sorted = calloc((size_t)rows, sizeof *sorted);
+	uint32_t *sum = calloc((size_t)rows, sizeof *sum);
 	bool found = false;
-	if (sum && sorted) {
+	if (sum) {
+		uint32_t above = 0, all = 0;
 		for (int y = y0; y < y1; y++)
 			for (int x = x0; x < x1; x++)
 				sum[y - y0] += GET_DATA_BIT(data + (size_t)y * (size_t)wpl, x);
-		int from = y0 + rows / NECK_BOX_THIRDS, to = y1 - rows / NECK_BOX_THIRDS, best = from;
-		for (int y = from; y < to; y++)
-			best = sum[y - y0] < sum[best - y0] ? y : best;
-		memcpy(sorted, sum, (size_t)rows * sizeof *sum);
-		qsort(sorted, (size_t)rows, sizeof *sorted, by_count);
-		uint32_t above = 0, all = 0;
+		bool valley = valley_row(sum, y0, rows, y0 + rows / NECK_BOX_THIRDS, y1 - rows / NECK_BOX_THIRDS, &best);
 		for (int y = y0; y < y1; y++) {
 			all += sum[y - y0];
 			above += y < best ? sum[y - y0] : 0;
 		}
 		/* two lines: a valley with ink on either side, not one line and a speck */
-		found = (float)sum[best - y0] < NECK_VALLEY * (float)sorted[rows / 2] &&
-			(float)above >= NECK_BOX_LINE_SHARE * (float)all && (float)(all - above) >= NECK_BOX_LINE_SHARE * (float)all;
-		int line_px = rows / 2, cut = line_px / NECK_CUT_PER_LINE > 1 ? line_px / NECK_CUT_PER_LINE : 1;
-		*n = (struct ocr_neck){.x0 = x0, .x1 = x1, .y0 = y0, .y1 = y1, .cut0 = best - (cut - 1) / 2};
-		n->cut1 = n->cut0 + cut;
+		found = valley && (float)above >= NECK_BOX_LINE_SHARE * (float)all &&
+			(float)(all - above) >= NECK_BOX_LINE_SHARE * (float)all;
+		*n = (struct ocr_neck){.x0 = x0, .x1 = x1, .y0 = y0, .y1 = y1};
+		cut_at(n, best, rows / 2);
 	}
 	free(sum);
-	free(sorted);
 	return found;
 }
 
