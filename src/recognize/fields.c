@@ -2127,7 +2127,13 @@ struct item_ctx {
 #define PRICE_TOLERANCE_SHARE 0.01	/* quantity × unit price within this share of the total ... */
 #define PRICE_TOLERANCE_ABS 0.05	/* ... plus this much (rounding of the printed price) */
 #define ROW_START_MERGE 0.8f	/* font sizes between two starts of one row */
-#define SPEC_ROW_GAP 0.3f	/* font sizes above a spec row's label where the item's columns end */
+/* Font sizes above a spec row's label where the item's columns end. On a
+ * scan the label's top is its ink's (an OCR line box), and a line of the
+ * columns whose middle is above it is theirs: OCR's box of the spec row's
+ * line may be two or three lines tall, and a gap of its size cut off the
+ * columns' last line (dev6-scan g2_0061_001 at 300 dpi grey: 24628 件 and
+ * the currency, 美元, under the price). */
+#define SPEC_ROW_GAP 0.3f
 
 /* One item's band on a page: its columns' rows [y0, y_cols), and a spec row
  * under them [spec_y0, y1) when the producer prints one across the table. */
@@ -2519,6 +2525,36 @@ static int topmost_line(const struct rline *L, size_t n, size_t i)
 	return 1;
 }
 
+/* OCR (issue 13): a unit price and the total under it read as one line
+ * ("2.31857697.34": the two lines' boxes overlap): parted where the product
+ * of quantity and price comes closest to the total, and only when they add
+ * up. Returns 1 with *price and *total. */
+static int prices_joined(const char *text, double qty, double *price, double *total)
+{
+	const char *p1 = strchr(text, '.'), *p2 = p1 ? strchr(p1 + 1, '.') : NULL;
+	if (!p2 || strchr(p2 + 1, '.') || isnan(qty))
+		return 0;
+	double best = INFINITY;
+	for (const char *cut = p1 + 2; cut < p2; cut++) {
+		char head[64];
+		size_t n = (size_t)(cut - text);
+		double a, b;
+		if (n >= sizeof head || *cut == '0')
+			continue;
+		memcpy(head, text, n);
+		head[n] = '\0';
+		if (!fu_parse_number(head, &a) || !fu_parse_number(cut, &b) || !prices_add_up(qty, a, b))
+			continue;
+		double miss = fabs(qty * a - b);
+		if (miss < best) {
+			best = miss;
+			*price = a;
+			*total = b;
+		}
+	}
+	return !isinf(best);
+}
+
 /* Unit price, total and currency (one combined column or three): told apart
  * by form and arithmetic. Returns 0 when they do not add up. */
 static int item_prices(struct item_band *b, json_t *it, double qty, int scanned)
@@ -2545,6 +2581,9 @@ static int item_prices(struct item_band *b, json_t *it, double qty, int scanned)
 					nums[nn++] = x;
 				from_price += separate && price_cols[pc] == L_I_PRICE;
 				first_of_three += !separate && n >= COMBINED_PRICE_LINES && topmost_line(L, n, i);
+			} else if (scanned && nn + 2 <= ITEM_MAX_NUMBERS &&
+				   prices_joined(sb_str(&L[i].text), qty, &nums[nn], &nums[nn + 1])) {
+				nn += 2;
 			} else if (!cur[0]) {
 				fu_currency(sb_str(&L[i].text), cur, sizeof cur);
 			}
@@ -2814,7 +2853,7 @@ static void read_item(struct item_ctx *ic, const struct fpage *p, const struct c
 	if (!b.spec && ic->r->src->scanned && row_across(&b, &across))
 		b.spec = &across;
 	if (b.spec)
-		b.y_cols = b.spec->y0 - SPEC_ROW_GAP * b.spec->size;
+		b.y_cols = b.spec->y0 - (ic->r->src->scanned ? 0.0f : SPEC_ROW_GAP * b.spec->size);
 	size_t idx = json_array_size(ic->items);
 	json_t *it = json_object();
 	int ok_no;

@@ -434,6 +434,57 @@ static void ocr_item_no_wrapped_pieces(void **state)
 	rec_doc_free(&doc);
 }
 
+/* OCR (issue 13): OCR's box of the spec row's line is three lines tall
+ * (17 points against the page's 5.5), so a gap of its size above it cut off
+ * the item's last line of columns, 24628 件 and the currency 美元 under the
+ * price: the item lost its first quantity and currency. On a scan a line
+ * whose middle is above the spec row's top is the columns'. (dev6-scan
+ * g2_0061_001 at 300 dpi grey, page 1 as read.) */
+static void ocr_spec_row_tall_box(void **state)
+{
+	(void)state;
+	struct rec_doc doc = {calloc(1, sizeof(struct rec_page)), 1, 1};
+	assert_non_null(doc.pages);
+	load_ocr_page("read_0061_001_s300g_p1.json", &doc.pages[0]);
+	json_t *o = read_doc(&doc);
+	json_t *item = json_array_get(json_object_get(o, "items"), 0);
+	assert_non_null(item);
+	const char *currency = json_string_value(json_object_get(item, "currency"));
+	assert_non_null(currency);
+	assert_string_equal(currency, "USD");
+	json_t *q = json_object_get(item, "quantities");
+	int pieces = 0;
+	for (size_t i = 0; i < json_array_size(q); i++) {
+		const char *unit = json_string_value(json_object_get(json_array_get(q, i), "unit"));
+		pieces = pieces || (json_number_value(json_object_get(json_array_get(q, i), "qty")) == 24628 && unit &&
+			strcmp(unit, "件") == 0);
+	}
+	assert_true(pieces);
+	json_decref(o);
+	rec_doc_free(&doc);
+}
+
+/* OCR (issue 13): an item's unit price and its total under it read as one
+ * line, "2.31857697.34" (OCR's boxes of the two lines overlap): parted where
+ * quantity times price makes the total, 24891 × 2.318 = 57697.34, so the
+ * item keeps its total and the declaration's total value is whole.
+ * (dev10-scan g2_0101_008 at 300 dpi grey, page 1 as read.) */
+static void ocr_price_total_joined(void **state)
+{
+	(void)state;
+	struct rec_doc doc = {calloc(1, sizeof(struct rec_page)), 1, 1};
+	assert_non_null(doc.pages);
+	load_ocr_page("read_0101_008_s300g_p1.json", &doc.pages[0]);
+	json_t *o = read_doc(&doc);
+	json_t *item = json_array_get(json_object_get(o, "items"), 1);
+	assert_non_null(item);
+	assert_true(fabs(json_number_value(json_object_get(item, "unit_price")) - 2.318) < 1e-9);
+	assert_true(fabs(json_number_value(json_object_get(item, "total")) - 57697.34) < 0.005);
+	assert_true(fabs(json_number_value(json_object_get(o, "total_value")) - 328381.62) < 0.005);
+	json_decref(o);
+	rec_doc_free(&doc);
+}
+
 /* OCR (issue 13): 项号 misread past recognising (下1) and 商品编号 read as
  * one stray character (和): 项号 is the table's first column, so the
  * leftmost short piece of the header's row stands for it (the nearest to
@@ -2623,6 +2674,8 @@ int main(void)
 		cmocka_unit_test(ocr_remarks_end_at_rule),
 		cmocka_unit_test(ocr_item_no_wrapped),
 		cmocka_unit_test(ocr_item_no_wrapped_pieces),
+		cmocka_unit_test(ocr_spec_row_tall_box),
+		cmocka_unit_test(ocr_price_total_joined),
 		cmocka_unit_test(ocr_item_no_leftmost),
 		cmocka_unit_test(ocr_loose_item_no_alone),
 		cmocka_unit_test(ocr_label_split_by_rule),
