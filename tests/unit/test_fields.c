@@ -407,6 +407,16 @@ static void load_ocr_page(const char *name, struct rec_page *p)
 	json_decref(root);
 }
 
+/* A scan's pages as OCR read them (load_ocr_page), read as one declaration. */
+static json_t *read_ocr_pages(struct rec_doc *doc, const char *const *names, size_t n)
+{
+	*doc = (struct rec_doc){calloc(n, sizeof(struct rec_page)), n, 1};
+	assert_non_null(doc->pages);
+	for (size_t i = 0; i < n; i++)
+		load_ocr_page(names[i], &doc->pages[i]);
+	return read_doc(doc);
+}
+
 /* OCR (issue 13): a 300 dpi grey scan's second page whose item header was
  * read cell by cell (ocr_rows.h): 项 over 号, each a piece of its own, the
  * one-line labels (商品编号 … 总价) on a line as tall as the row, 币制 and
@@ -419,11 +429,9 @@ static void load_ocr_page(const char *name, struct rec_page *p)
 static void ocr_item_no_wrapped_pieces(void **state)
 {
 	(void)state;
-	struct rec_doc doc = {calloc(2, sizeof(struct rec_page)), 2, 1};
-	assert_non_null(doc.pages);
-	load_ocr_page("read_0081_006_s300g_p1.json", &doc.pages[0]);
-	load_ocr_page("read_0081_006_s300g_p2.json", &doc.pages[1]);
-	json_t *o = read_doc(&doc);
+	static const char *const pages[] = {"read_0081_006_s300g_p1.json", "read_0081_006_s300g_p2.json"};
+	struct rec_doc doc;
+	json_t *o = read_ocr_pages(&doc, pages, 2);
 	json_t *items = json_object_get(o, "items");
 	assert_int_equal(json_array_size(items), 5);
 	static const double totals[] = {3888237.36, 15193.55, 83661.26};	/* items 3-5, the second page's */
@@ -443,10 +451,9 @@ static void ocr_item_no_wrapped_pieces(void **state)
 static void ocr_spec_row_tall_box(void **state)
 {
 	(void)state;
-	struct rec_doc doc = {calloc(1, sizeof(struct rec_page)), 1, 1};
-	assert_non_null(doc.pages);
-	load_ocr_page("read_0061_001_s300g_p1.json", &doc.pages[0]);
-	json_t *o = read_doc(&doc);
+	static const char *const page[] = {"read_0061_001_s300g_p1.json"};
+	struct rec_doc doc;
+	json_t *o = read_ocr_pages(&doc, page, 1);
 	json_t *item = json_array_get(json_object_get(o, "items"), 0);
 	assert_non_null(item);
 	const char *currency = json_string_value(json_object_get(item, "currency"));
@@ -472,10 +479,9 @@ static void ocr_spec_row_tall_box(void **state)
 static void ocr_price_total_joined(void **state)
 {
 	(void)state;
-	struct rec_doc doc = {calloc(1, sizeof(struct rec_page)), 1, 1};
-	assert_non_null(doc.pages);
-	load_ocr_page("read_0101_008_s300g_p1.json", &doc.pages[0]);
-	json_t *o = read_doc(&doc);
+	static const char *const page[] = {"read_0101_008_s300g_p1.json"};
+	struct rec_doc doc;
+	json_t *o = read_ocr_pages(&doc, page, 1);
 	json_t *item = json_array_get(json_object_get(o, "items"), 1);
 	assert_non_null(item);
 	assert_true(fabs(json_number_value(json_object_get(item, "unit_price")) - 2.318) < 1e-9);
