@@ -1448,6 +1448,7 @@ static void vins_by_shipment(json_t *vins, double *vconf, size_t nconf)
 #define VIN_TAIL_HEAD_MAX (VIN_HINT_SPAN + 2)	/* ... and at most */
 #define VIN_TAIL_HEAD_CMP 5	/* the head's last characters compared with the model's */
 #define VIN_TAIL_HEAD_MISS 1	/* ... of which this many may differ otherwise than as look-alikes */
+#define VIN_PAIR_GAP 8	/* bytes between two pieces of one VIN, at most (a space, a speck's UTF-8) */
 
 /* What the kept VINs share, into shared (the check digit's place aside):
  * what most of them agree on (all of them when they are fewer than
@@ -1466,18 +1467,36 @@ static bool shipment_shared(const json_t *vins, char shared[OCR_VIN_SHARED])
 	return ocr_vin_wmi_known(shared);
 }
 
+/* The last VIN_TAIL_HEAD_CMP characters of a token's head s[0, head) read
+ * as the shipment's model (look-alikes the same), but for
+ * VIN_TAIL_HEAD_MISS; or so once one character read too many among them is
+ * left out ("LFWXS6VIT" for LFWXS6V1: 1 read IT). */
+static bool vin_head_matches(const char *s, size_t head, const char shared[OCR_VIN_SHARED])
+{
+	for (size_t extra = 0; extra <= VIN_TAIL_HEAD_CMP + 1; extra++) {
+		if (extra && head < VIN_TAIL_HEAD_CMP + 1)
+			break;
+		size_t miss = 0, at = head;
+		for (size_t k = 1; k <= VIN_TAIL_HEAD_CMP; k++) {
+			if (extra && at == head + 1 - extra)
+				at--;	/* the character read too many */
+			char r = (char)toupper((unsigned char)s[--at]), p = shared[VIN_HINT_SPAN - k];
+			miss += r != p && !ocr_vin_lookalike(r, p);
+		}
+		if (miss <= (extra ? 0 : VIN_TAIL_HEAD_MISS))
+			return true;
+	}
+	return false;
+}
+
 /* The VIN token s[0, n) stands for with the shipment's shared characters
  * around its own check digit and serial, into out; false when it is none. */
 static bool vin_of_tail(const char *s, size_t n, const char shared[OCR_VIN_SHARED], char out[OCR_VIN_LEN + 1])
 {
 	if (n < VIN_TAIL_LEN + VIN_TAIL_HEAD_MIN || n > VIN_TAIL_LEN + VIN_TAIL_HEAD_MAX)
 		return false;
-	size_t head = n - VIN_TAIL_LEN, miss = 0;
-	for (size_t k = 1; k <= VIN_TAIL_HEAD_CMP; k++) {
-		char r = (char)toupper((unsigned char)s[head - k]), p = shared[VIN_HINT_SPAN - k];
-		miss += r != p && !ocr_vin_lookalike(r, p);
-	}
-	if (miss > VIN_TAIL_HEAD_MISS)
+	size_t head = n - VIN_TAIL_LEN;
+	if (!vin_head_matches(s, head, shared))
 		return false;
 	memcpy(out, shared, VIN_HINT_SPAN);
 	for (size_t k = 0; k < VIN_TAIL_LEN; k++) {
@@ -1494,6 +1513,20 @@ static bool vin_of_tail(const char *s, size_t n, const char shared[OCR_VIN_SHARE
 	return vin_is_valid(out, OCR_VIN_LEN);
 }
 
+/* Tokens t[0] and t[1] of text as one, into buf: a VIN OCR broke with a
+ * space or a speck ("ssjuY1 E8PU468222", "LFWXS6VIT7N .”P120989"). False
+ * when more than VIN_PAIR_GAP bytes part them or they would not fit. */
+static bool vin_pair(const char *text, const struct tok *t, char *buf, size_t cap)
+{
+	size_t a = t[0].b - t[0].a, b = t[1].b - t[1].a;
+	if (t[1].a - t[0].b > VIN_PAIR_GAP || a + b >= cap)
+		return false;
+	memcpy(buf, text + t[0].a, a);
+	memcpy(buf + a, text + t[1].a, b);
+	buf[a + b] = '\0';
+	return true;
+}
+
 static void vins_by_tails(const char *text, json_t *vins, double *vconf, size_t *nconf)
 {
 	char shared[OCR_VIN_SHARED];
@@ -1504,9 +1537,14 @@ static void vins_by_tails(const char *text, json_t *vins, double *vconf, size_t 
 	if (!t || !got)
 		abort();
 	size_t n = tokenize_alnum(text, t, FU_MAX_TOKENS), found = 0;
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
+		char pair[2 * (OCR_VIN_LEN + VIN_TAIL_HEAD_MAX)];
 		if (vin_of_tail(text + t[i].a, t[i].b - t[i].a, shared, got[found]))
 			found++;
+		else if (i + 1 < n && vin_pair(text, &t[i], pair, sizeof pair) &&
+			 vin_of_tail(pair, strlen(pair), shared, got[found]))
+			found++;
+	}
 	for (size_t i = 0; found >= VIN_SHIPMENT_MIN && i < found; i++) {
 		if (list_has(vins, got[i]))
 			continue;
