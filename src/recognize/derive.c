@@ -1718,21 +1718,6 @@ static void items_province(json_t *items, char province[PROVINCE_LEN + 1])
 	}
 }
 
-/* OCR (issue 13): an item's 境内货源地 name snapped to a place of its code's
- * province (of the document's, when its own code was not read), below sure. */
-static void snap_region_name(json_t *region, json_t *conf, size_t i, const char *doc_province)
-{
-	const char *code = json_string_value(json_object_get(region, "code"));
-	const char *province = code && strlen(code) == REGION_CODE_LEN ? code : doc_province;
-	char place[OCR_PLACE_MAX_BYTES];
-	if (!ocr_place_snap(json_string_value(json_object_get(region, "name")), province, place))
-		return;
-	json_object_set_new(region, "name", json_string(place));
-	char path[64];
-	snprintf(path, sizeof path, "items.%zu.origin_region.name", i);
-	confset(conf, path, fmin(item_conf(conf, i, "origin_region.name"), CONF_PLACE_SNAPPED));
-}
-
 static const char *region_code(json_t *items, size_t i)
 {
 	return json_string_value(json_object_get(json_object_get(json_array_get(items, i), "origin_region"), "code"));
@@ -1748,6 +1733,57 @@ static void region_conf(json_t *conf, size_t i, const char *key, double c)
 	char path[64];
 	snprintf(path, sizeof path, "items.%zu.%s", i, key);
 	confset(conf, path, fmin(item_conf(conf, i, key), c));
+}
+
+/* OCR (issue 13): a 境内货源地 name that is no place of its code's province
+ * nor snaps to one, while it snaps to a place of the one province whose code
+ * differs from the code's in one of its two digits ("郑杖" under 11019: 郑州,
+ * 41, its 4 read 1): that province, into alt (PROVINCE_LEN + 1), and the
+ * place. */
+static bool province_one_digit_off(const char *name, const char *code, char alt[PROVINCE_LEN + 1],
+	char place[OCR_PLACE_MAX_BYTES])
+{
+	if (!name || ocr_place_is(name, code))
+		return false;
+	int found = 0;
+	for (int pos = 0; pos < PROVINCE_LEN; pos++)
+		for (char d = '0'; d <= '9'; d++) {
+			char p[PROVINCE_LEN + 1] = {code[0], code[1], '\0'}, got[OCR_PLACE_MAX_BYTES];
+			if (d == code[pos])
+				continue;
+			p[pos] = d;
+			if (ocr_place_is(name, p) || ocr_place_snap(name, p, got)) {
+				if (found++)
+					return false;
+				memcpy(alt, p, sizeof p);
+				snprintf(place, OCR_PLACE_MAX_BYTES, "%s", ocr_place_is(name, p) ? name : got);
+			}
+		}
+	return found == 1;
+}
+
+/* OCR (issue 13): an item's 境内货源地 name snapped to a place of its code's
+ * province (of the document's, when its own code was not read), below sure;
+ * a name that fits no place of its code's province but one of a province a
+ * digit off takes that place and that province in its code, both unsure. */
+static void snap_region_name(json_t *region, json_t *conf, size_t i, const char *doc_province)
+{
+	const char *code = json_string_value(json_object_get(region, "code"));
+	const char *name = json_string_value(json_object_get(region, "name"));
+	bool own = code && strlen(code) == REGION_CODE_LEN;
+	const char *province = own ? code : doc_province;
+	char place[OCR_PLACE_MAX_BYTES], alt[PROVINCE_LEN + 1];
+	if (ocr_place_snap(name, province, place)) {
+		json_object_set_new(region, "name", json_string(place));
+		region_conf(conf, i, "origin_region.name", CONF_PLACE_SNAPPED);
+	} else if (own && is_region_code(code) && province_one_digit_off(name, code, alt, place)) {
+		char fixed[REGION_CODE_LEN + 1];
+		snprintf(fixed, sizeof fixed, "%s%s", alt, code + PROVINCE_LEN);
+		json_object_set_new(region, "code", json_string(fixed));
+		json_object_set_new(region, "name", json_string(place));
+		region_conf(conf, i, "origin_region.code", CONF_UNSURE);
+		region_conf(conf, i, "origin_region.name", CONF_UNSURE);
+	}
 }
 
 /* OCR (issue 13): an item's 境内货源地 code read with specks of digits around

@@ -2147,6 +2147,38 @@ static void ocr_region_code_by_place(void **state)
 	}
 }
 
+/* OCR (issue 13): a 境内货源地 whose code's province digit and name were
+ * both misread ("11019" 郑杖 for 41019 郑州): the name fits no place of 11
+ * but one of 41, a digit off: both put right, unsure. A name that fits the
+ * places of several such provinces ("产州": 郑州 of 41, 沧州 of 13 ...) or of
+ * its own is left. (dev10-scan g2_0101_009 at 300 dpi black and white.) */
+static void ocr_region_province_digit_off(void **state)
+{
+	(void)state;
+	static const struct { const char *code, *name, *want_code, *want_name; } cases[] = {
+		{"11019", "郑杖", "41019", "郑州"},
+		{"11019", "产州", "11019", "产州"},
+		{"41019", "郑州", "41019", "郑州"},
+	};
+	for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+		json_t *out = json_object(), *conf = json_object(), *warnings = json_array();
+		json_t *items = json_array();
+		json_array_append_new(items, json_pack("{s:i,s:f,s:s,s:{s:s,s:s}}", "no", 1, "total", 10.0, "currency", "USD",
+			"origin_region", "code", cases[k].code, "name", cases[k].name));
+		fields_derive(out, conf, warnings, "N/M", "", 0.85f, items, "", "", 0.85f, 1);
+		json_t *origin = json_object_get(out, "origin");
+		assert_string_equal(json_string_value(json_object_get(origin, "code")), cases[k].want_code);
+		assert_string_equal(json_string_value(json_object_get(origin, "name")), cases[k].want_name);
+		if (strcmp(cases[k].code, cases[k].want_code) != 0) {
+			assert_true(json_number_value(json_object_get(conf, "origin.code")) < 0.9);
+			assert_true(json_number_value(json_object_get(conf, "origin.name")) < 0.9);
+		}
+		json_decref(warnings);
+		json_decref(out);
+		json_decref(conf);
+	}
+}
+
 /* OCR (issue 13): the first quantity in 辆 misread ("284辆" over the
  * transaction quantity's "2辆") while the quantity, price and total add up:
  * the vehicles are the transaction quantity's, not sure. */
@@ -2759,6 +2791,7 @@ int main(void)
 		cmocka_unit_test(ocr_vins_by_tails),
 		cmocka_unit_test(ocr_vins_by_tails_pieces),
 		cmocka_unit_test(ocr_region_code_by_place),
+		cmocka_unit_test(ocr_region_province_digit_off),
 		cmocka_unit_test(ocr_region_by_others),
 		cmocka_unit_test(ocr_vehicles_by_price),
 		cmocka_unit_test(ocr_qty_by_prices),
