@@ -318,6 +318,26 @@ static void add_row_label(struct fpage *p, int id, size_t li, float col_x, const
 	lab->y_end = lab->y1;
 }
 
+/* OCR (issue 13): a line piece read equally close to two grid labels
+ * (label_tie: "天重(千克)" one misread from 毛重(千克) and 净重(千克)) is the
+ * one of the two its row does not show already: the other found on the
+ * row settles it. */
+static void infer_tied_labels(struct fpage *p)
+{
+	for (size_t t = 0; t < p->nties; t++) {
+		const struct label_tie *tie = &p->ties[t];
+		if (!is_grid(tie->id[0]) || !is_grid(tie->id[1]))
+			continue;
+		const struct fline *L = &p->lines[tie->line];
+		struct flabel piece = {.y0 = L->y0, .y1 = L->y1, .y_end = L->y1, .size = L->size};
+		const struct flabel *a = find_label(p, tie->id[0]), *b = find_label(p, tie->id[1]);
+		if (a && !b && same_row(a, &piece))
+			form_label_add(p, tie->line, tie->id[1], tie->start, tie->n);
+		else if (b && !a && same_row(b, &piece))
+			form_label_add(p, tie->line, tie->id[0], tie->start, tie->n);
+	}
+}
+
 /* OCR (issue 4): labels misread past recognising, put back from the grid's
  * layout. A label read as its right-hand neighbour's twin ("净重" as
  * "毛重") takes the neighbour's id when that one is missing from the row; a
@@ -3156,6 +3176,7 @@ enum kerr rec_fields_read(const struct rec_doc *doc, json_t **result)
 		page_init_upright(&r.pages[i], &doc->pages[i], doc->scanned);
 		glyphs += r.pages[i].ng;
 		if (doc->scanned) {
+			infer_tied_labels(&r.pages[i]);
 			infer_split_labels(&r.pages[i]);
 			infer_half_read_labels(&r.pages[i]);
 			infer_grid_labels(&r.pages[i]);

@@ -66,6 +66,14 @@ struct flabel {
 				 * the page's orientation */
 };
 
+/* OCR (issue 13): a line piece read as two labels equally closely (天重(千克)
+ * one misread from both 毛重(千克) and 净重(千克)): no label, but the
+ * grid's rows may tell which it is (infer_tied_labels). */
+struct label_tie {
+	size_t line, start, n;	/* the piece's glyphs [start, start + n) on line piece `line` */
+	int id[2];
+};
+
 struct fpage {
 	float w, h;
 	struct rec_glyph *g;
@@ -79,6 +87,8 @@ struct fpage {
 	struct rec_rule *own_rules;	/* the rules turned with the page, or NULL */
 	int quarter;		/* quarter turns clockwise applied to the source page */
 	int has_spaces;		/* the producer writes its word spaces as glyphs */
+	struct label_tie *ties;	/* OCR: pieces two labels match equally (find_labels) */
+	size_t nties;
 };
 
 /* A line of a region's text. */

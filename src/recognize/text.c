@@ -651,11 +651,13 @@ static int after_gap(const struct fpage *p, const struct fline *L, size_t k)
 
 /* The label OCR text at glyph `from` reads as with the fewest misreads (of
  * equal ones, the longest label); two different labels equally close are
- * neither. Returns the glyphs it takes (0: none) and its index in *best. */
+ * neither. Returns the glyphs it takes (0: none) and its index in *best;
+ * with exactly two labels equally close, *tie holds them (tie->n the glyphs;
+ * 0 otherwise). */
 static size_t closest_label(const struct fpage *p, size_t from, size_t end, const struct label_def *defs,
-	size_t ndefs, size_t *best)
+	size_t ndefs, size_t *best, struct label_tie *tie)
 {
-	int best_miss = 1 << 20, tie = 0;
+	int best_miss = 1 << 20, ids = 0;	/* ids: how many labels read as closely as the best */
 	size_t best_n = 0, best_len = 0;
 	for (size_t d = 0; d < ndefs; d++) {
 		int miss;
@@ -664,16 +666,38 @@ static size_t closest_label(const struct fpage *p, size_t from, size_t end, cons
 		if (!n || miss > best_miss || (miss == best_miss && len < best_len))
 			continue;
 		if (miss == best_miss && len == best_len) {
-			tie |= defs[d].id != defs[*best].id;
+			if (defs[d].id == defs[*best].id || (ids == 2 && defs[d].id == tie->id[1]))
+				continue;
+			if (ids == 1)
+				tie->id[1] = defs[d].id;
+			ids++;
 			continue;
 		}
-		tie = 0;
+		ids = 1;
 		best_n = n;
 		*best = d;
 		best_miss = miss;
 		best_len = len;
 	}
-	return tie ? 0 : best_n;
+	if (ids <= 1)
+		return best_n;
+	tie->n = ids == 2 ? best_n : 0;	/* three labels or more: no guess */
+	tie->id[0] = defs[*best].id;
+	tie->start = from;
+	return 0;
+}
+
+/* A tie closest_label found (tie->n set) kept for the grid's rows to settle. */
+static void keep_tie(struct fpage *p, size_t li, const struct label_tie *tie)
+{
+	if (!tie->n)
+		return;
+	struct label_tie *nt = realloc(p->ties, (p->nties + 1) * sizeof *nt);
+	if (!nt)
+		abort();
+	p->ties = nt;
+	p->ties[p->nties] = *tie;
+	p->ties[p->nties++].line = li;
 }
 
 void find_labels(struct fpage *p, const struct label_def *defs, size_t ndefs)
@@ -696,8 +720,9 @@ void find_labels(struct fpage *p, const struct label_def *defs, size_t ndefs)
 				best = d;
 			}
 		}
+		struct label_tie tie = {0};
 		if (!best_n && ocr)
-			best_n = closest_label(p, L->g0, end, defs, ndefs, &best);
+			best_n = closest_label(p, L->g0, end, defs, ndefs, &best, &tie);
 		/* OCR (issue 4): a stray mark before the label (“单价, 《包装) */
 		size_t start = L->g0;
 		if (!best_n && ocr) {
@@ -712,9 +737,16 @@ void find_labels(struct fpage *p, const struct label_def *defs, size_t ndefs)
 					start = s;
 				}
 			}
-			if (!best_n && s > L->g0 && s < end && (best_n = closest_label(p, s, end, defs, ndefs, &best)))
-				start = s;
+			struct label_tie after_marks = {0};
+			if (!best_n && s > L->g0 && s < end) {
+				if ((best_n = closest_label(p, s, end, defs, ndefs, &best, &after_marks)))
+					start = s;
+				else if (after_marks.n)
+					tie = after_marks;
+			}
 		}
+		if (!best_n)
+			keep_tie(p, li, &tie);
 		if (best_n && (ocr ? numbered_entry(p, L, start + best_n) : glued_digit(p, L, start + best_n)))
 			best_n = 0;	/* "随附单证1:…" is a value, not the label 随附单证 */
 		size_t k = L->g0 + 1;
@@ -827,6 +859,7 @@ void fpage_free(struct fpage *p)
 	free(p->g);
 	free(p->lines);
 	free(p->labels);
+	free(p->ties);
 	free(p->own_rules);
 	memset(p, 0, sizeof *p);
 }

@@ -202,6 +202,24 @@ static void ocr_misread_labels(void **state)
 	rec_doc_free(&doc);
 }
 
+/* OCR (issue 13): a label read one misread from two of its row's labels
+ * ("申口日期": 出口日期 and 申报日期; on dev8-scan g2_0081_005 at 200 dpi
+ * grey, 天重(千克) for 毛重(千克) beside 净重(千克)) is neither by itself,
+ * but the row shows 申报日期 already: the piece is 出口日期. */
+static void ocr_tied_label_by_row(void **state)
+{
+	(void)state;
+	static const char *const table[][2] = {{"出口日期：2025.03.16", "申口日期：2025.03.16"}};
+	struct rec_doc doc;
+	json_t *o = read_ocr_form(&doc, table, sizeof table / sizeof table[0]);
+	const char *exported = json_string_value(json_object_get(o, "export_date"));
+	assert_non_null(exported);
+	assert_string_equal(exported, "2025-03-16");
+	assert_string_equal(json_string_value(json_object_get(o, "declare_date")), "2025-03-15");
+	json_decref(o);
+	rec_doc_free(&doc);
+}
+
 /* OCR (issue 13): the attached documents' cell as a scan reads it, its
  * label's colon read as a semicolon and a space before each entry's colon:
  * "随附单证1 :" is an entry of the value, not the label again. */
@@ -2727,6 +2745,7 @@ int main(void)
 		cmocka_unit_test(derived_lists),
 		cmocka_unit_test(ocr_items_agree),
 		cmocka_unit_test(ocr_misread_labels),
+		cmocka_unit_test(ocr_tied_label_by_row),
 		cmocka_unit_test(ocr_numbered_docs),
 		cmocka_unit_test(ocr_tall_label_line),
 		cmocka_unit_test(ocr_grid_label_between),
