@@ -832,6 +832,7 @@ static void snap_road_port(json_t *out, json_t *conf)
 /* ---- the destination told again (issue 13) ---- */
 
 #define DEST_MIN_VOTES 2	/* copies that must agree on a destination read past snapping */
+#define DEST_WHOLE_COPY_VOTES 2	/* ... one read whole (its name and code both the country's) counts for two */
 #define CONF_DEST_BY_COPIES 0.6	/* a destination the declaration's other copies of it gave */
 #define COUNTRY_CODE_LEN 3
 
@@ -859,10 +860,13 @@ static int country_by_code(const char *text)
 	return -1;
 }
 
-/* One copy's country: by its code, else by its name (snapped). */
-static int country_vote(const char *code, const char *name)
+/* One copy's country: by its code, else by its name (snapped); *weight
+ * gets DEST_WHOLE_COPY_VOTES when its code and its name, read exactly, both
+ * name it (a copy read whole), 1 otherwise. */
+static int country_vote(const char *code, const char *name, int *weight)
 {
 	int k = code ? country_by_code(code) : -1, edits;
+	*weight = k >= 0 && name && strcmp(name, countries[k].name) == 0 ? DEST_WHOLE_COPY_VOTES : 1;
 	if (k < 0 && name && *name)
 		k = country_by_code(name);
 	if (k < 0 && name && *name)
@@ -878,16 +882,17 @@ static int destination_by_copies(const json_t *out)
 	json_t *items = json_object_get(out, "items");
 	for (size_t i = 0; i <= json_array_size(items); i++) {
 		const json_t *o = i ? json_array_get(items, i - 1) : out;
+		int weight;
 		int k = i ? country_vote(json_string_value(json_object_get(o, "dest_country_code")),
-				    json_string_value(json_object_get(o, "dest_country")))
+				    json_string_value(json_object_get(o, "dest_country")), &weight)
 			  : country_vote(json_string_value(json_object_get(o, "destination_port_code")),
-				    json_string_value(json_object_get(o, "destination_port")));
+				    json_string_value(json_object_get(o, "destination_port")), &weight);
 		if (k < 0)
 			continue;
 		if (pick >= 0 && k != pick)
 			return -1;
 		pick = k;
-		votes++;
+		votes += weight;
 	}
 	return votes >= DEST_MIN_VOTES ? pick : -1;
 }
