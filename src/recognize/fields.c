@@ -2604,8 +2604,8 @@ static int item_prices(struct item_band *b, json_t *it, double qty, int scanned)
 			} else if (scanned && nn + 2 <= ITEM_MAX_NUMBERS &&
 				   prices_joined(sb_str(&L[i].text), qty, &nums[nn], &nums[nn + 1])) {
 				nn += 2;
-			} else if (!cur[0]) {
-				fu_currency(sb_str(&L[i].text), cur, sizeof cur);
+			} else if (!cur[0] && !fu_currency(sb_str(&L[i].text), cur, sizeof cur) && scanned) {
+				fu_currency_misread(sb_str(&L[i].text), cur, sizeof cur);
 			}
 		}
 		rlines_free(L, n);

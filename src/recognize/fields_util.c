@@ -697,18 +697,20 @@ int fu_parse_qty(const char *text, double *qty, char *unit, size_t unit_cap)
 	return ok;
 }
 
+static const struct { const char *in, *iso; } currency_names[] = {
+	{"美元", "USD"}, {"502", "USD"}, {"人民币", "CNY"}, {"142", "CNY"}, {"欧元", "EUR"}, {"300", "EUR"},
+	{"日元", "JPY"}, {"116", "JPY"}, {"港币", "HKD"}, {"110", "HKD"}, {"英镑", "GBP"}, {"303", "GBP"},
+	{"卢布", "RUB"}, {"坚戈", "KZT"},
+};
+#define CURRENCY_NAME_MAX_CPS 8	/* code points of a currency's name looked at */
+
 int fu_currency(const char *text, char *iso, size_t cap)
 {
-	static const struct { const char *in, *iso; } map[] = {
-		{"美元", "USD"}, {"502", "USD"}, {"人民币", "CNY"}, {"142", "CNY"}, {"欧元", "EUR"}, {"300", "EUR"},
-		{"日元", "JPY"}, {"116", "JPY"}, {"港币", "HKD"}, {"110", "HKD"}, {"英镑", "GBP"}, {"303", "GBP"},
-		{"卢布", "RUB"}, {"坚戈", "KZT"},
-	};
 	char *s = fu_collapse(text);
 	int ok = 0;
-	for (size_t i = 0; i < sizeof map / sizeof map[0] && !ok; i++)
-		if (strcmp(s, map[i].in) == 0) {
-			copy_n(iso, cap, map[i].iso, 3);
+	for (size_t i = 0; i < sizeof currency_names / sizeof currency_names[0] && !ok; i++)
+		if (strcmp(s, currency_names[i].in) == 0) {
+			copy_n(iso, cap, currency_names[i].iso, 3);
 			ok = 1;
 		}
 	if (!ok && strlen(s) == 3 && is_aupper((unsigned char)s[0]) && is_aupper((unsigned char)s[1]) &&
@@ -718,6 +720,45 @@ int fu_currency(const char *text, char *iso, size_t cap)
 	}
 	free(s);
 	return ok;
+}
+
+/* The ideographs of s (spaces left out) into v; 0 when s holds anything
+ * else or more than max. */
+static size_t han_only(const char *s, uint32_t *v, size_t max)
+{
+	size_t n = 0;
+	while (*s) {
+		uint32_t cp;
+		s += utf8_get(s, &cp);
+		if (cp == ' ')
+			continue;
+		if (!utf8_is_han(cp) || n == max)
+			return 0;
+		v[n++] = cp;
+	}
+	return n;
+}
+
+int fu_currency_misread(const char *text, char *iso, size_t cap)
+{
+	uint32_t v[CURRENCY_NAME_MAX_CPS], e[CURRENCY_NAME_MAX_CPS];
+	size_t n = han_only(text, v, CURRENCY_NAME_MAX_CPS);
+	const char *pick = NULL;
+	for (size_t i = 0; n && i < sizeof currency_names / sizeof currency_names[0]; i++) {
+		size_t ne = han_only(currency_names[i].in, e, CURRENCY_NAME_MAX_CPS), differ = 0;
+		if (ne != n)
+			continue;
+		for (size_t k = 0; k < n; k++)
+			differ += v[k] != e[k];
+		if (differ != 1)
+			continue;
+		if (pick && strcmp(pick, currency_names[i].iso) != 0)
+			return 0;
+		pick = currency_names[i].iso;
+	}
+	if (pick)
+		copy_n(iso, cap, pick, 3);
+	return pick != NULL;
 }
 
 int fu_parse_fee(const char *text, char *cur, size_t cur_cap, double *amount, char *mark, size_t mark_cap)

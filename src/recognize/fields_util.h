@@ -116,6 +116,11 @@ int fu_text_edits(const char *a, const char *b);
 int fu_price_extra_char(double qty, double *price, double *total);
 /* 美元 / USD / 502 -> "USD". */
 int fu_currency(const char *text, char *iso, size_t cap);
+/* OCR (issue 13): a currency's Chinese name read with one of its characters
+ * wrong ("美沁", "美拒" for 美元): the code of the one name of as many
+ * characters it differs from in one (not "X元": 美元, 欧元 and 日元 all
+ * do). */
+int fu_currency_misread(const char *text, char *iso, size_t cap);
 /* "502/2900/3", "USD/2900.00/3" -> USD, 2900, "3". */
 int fu_parse_fee(const char *text, char *cur, size_t cur_cap, double *amount, char *mark, size_t mark_cap);
 /* 随附单证1:出口许可证 24-AA-1 随附单证2:A;B -> [{type, number}...]; new reference. */

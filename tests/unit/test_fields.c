@@ -2570,6 +2570,26 @@ static void ocr_combined_total_lost(void **state)
 	rec_doc_free(&doc);
 }
 
+/* OCR (issue 13): a currency's name read with one character wrong ("美沁",
+ * "美拒" under an item's price: dev8-scan g2_0081_003 at 200 dpi black and
+ * white) is the one name of its length it differs from in one character;
+ * "X元" (美元, 欧元, 日元) and two characters wrong are none. */
+static void currency_name_misread(void **state)
+{
+	(void)state;
+	static const struct { const char *text, *iso; } cases[] = {
+		{"美沁", "USD"}, {"美 拒", "USD"}, {"人民市", "CNY"}, {"卢市", "RUB"},
+		{"沁元", NULL}, {"关拒", NULL}, {"美元", NULL}, {"USO", NULL}, {"美元元", NULL},
+	};
+	for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+		char iso[8] = "";
+		int ok = fu_currency_misread(cases[k].text, iso, sizeof iso);
+		assert_int_equal(ok, cases[k].iso != NULL);
+		if (cases[k].iso)
+			assert_string_equal(iso, cases[k].iso);
+	}
+}
+
 /* OCR (issue 13): a total whose leading digits were lost ("2083.33" for
  * 102083.33) takes the product; a unit price with a speck read as a digit
  * ("50.995" for 50.99, "2.95031" for 2.9503) beside a total that is
@@ -2775,6 +2795,7 @@ int main(void)
 		cmocka_unit_test(plates_repaired_in_scans),
 		cmocka_unit_test(ocr_container_specks),
 		cmocka_unit_test(price_with_a_speck),
+		cmocka_unit_test(currency_name_misread),
 		cmocka_unit_test(ocr_price_speck_item),
 		cmocka_unit_test(ocr_qty_by_first_line),
 		cmocka_unit_test(ocr_departure_port_by_value),
