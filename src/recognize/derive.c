@@ -1468,9 +1468,9 @@ static bool shipment_shared(const json_t *vins, char shared[OCR_VIN_SHARED])
 }
 
 /* The last VIN_TAIL_HEAD_CMP characters of a token's head s[0, head) read
- * as the shipment's model (look-alikes the same), but for
- * VIN_TAIL_HEAD_MISS; or so once one character read too many among them is
- * left out ("LFWXS6VIT" for LFWXS6V1: 1 read IT). */
+ * as the shipment's model (look-alikes the same) but for VIN_TAIL_HEAD_MISS;
+ * or all of them do once one character read too many among them is left
+ * out ("LFWXS6VIT" for LFWXS6V1: 1 read IT). */
 static bool vin_head_matches(const char *s, size_t head, const char shared[OCR_VIN_SHARED])
 {
 	for (size_t extra = 0; extra <= VIN_TAIL_HEAD_CMP + 1; extra++) {

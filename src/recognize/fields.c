@@ -2549,14 +2549,16 @@ static int topmost_line(const struct rline *L, size_t n, size_t i)
  * ("2.31857697.34": the two lines' boxes overlap): parted where the product
  * of quantity and price comes closest to the total, and only when they add
  * up. Returns 1 with *price and *total. */
+#define PRICE_TEXT_MAX 64	/* bytes of a unit price read joined to its total, at most */
+
 static int prices_joined(const char *text, double qty, double *price, double *total)
 {
 	const char *p1 = strchr(text, '.'), *p2 = p1 ? strchr(p1 + 1, '.') : NULL;
 	if (!p2 || strchr(p2 + 1, '.') || isnan(qty))
 		return 0;
 	double best = INFINITY;
-	for (const char *cut = p1 + 2; cut < p2; cut++) {
-		char head[64];
+	for (const char *cut = p1 + 2; cut < p2; cut++) {	/* the price keeps a decimal at least */
+		char head[PRICE_TEXT_MAX];
 		size_t n = (size_t)(cut - text);
 		double a, b;
 		if (n >= sizeof head || *cut == '0')
