@@ -217,10 +217,17 @@ static bool repair_form(uint32_t *v, size_t *n)
 	return false;
 }
 
-/* The lines of business a company's name puts before its legal form, of
- * three characters or more (实业 or 商贸 are too close to a name's own
- * words to be told from them by all but one character). */
-static const char *const trades[] = {"国际贸易", "边境贸易", "汽车贸易", "进出口", "供应链", "国际物流", "电子商务"};
+/* The lines of business a company's name puts before its legal form. Only
+ * those of three characters or more are put right when misread (实业 or 商贸
+ * are too close to a name's own words to be told from them by all but one
+ * character). */
+static const struct trade {
+	const char *word;
+	bool misread_ok;	/* found when misread by one character (repair_trade) */
+} trades[] = {
+	{"国际贸易", true}, {"边境贸易", true}, {"汽车贸易", true}, {"进出口", true}, {"供应链", true},
+	{"国际物流", true}, {"电子商务", true}, {"实业", false}, {"商贸", false},
+};
 
 /* The length of the legal form v[0, n) ends with, as printed; 0 when none. */
 static size_t form_at_end(const uint32_t *v, size_t n)
@@ -245,8 +252,8 @@ static bool repair_trade(uint32_t *v, size_t n)
 	int found = 0;
 	for (size_t t = 0; nf && t < sizeof trades / sizeof trades[0]; t++) {
 		uint32_t w[PLACE_MAX_CP];
-		size_t nw = decode_all(trades[t], w, PLACE_MAX_CP);
-		if (nw + nf >= n)
+		size_t nw = decode_all(trades[t].word, w, PLACE_MAX_CP);
+		if (!trades[t].misread_ok || nw + nf >= n)
 			continue;	/* a name before it too */
 		int d = ocr_edit_distance(v + n - nf - nw, nw, w, nw, 1);
 		if (d == 0)
@@ -328,16 +335,38 @@ static const struct unreadable_word {
 	{0x9A70 /* 驰 */, 0x9A8B /* 骋 */, 0x5954 /* 奔: 奔驰 */, 0x540D /* 名: 驰名 */},
 };
 
-/* The lost characters of v[0, n) put back; returns whether one was. */
-static bool repair_unreadable(uint32_t *v, size_t n)
+/* v[from, n) is a line of business, as printed, then the legal form. */
+static bool trade_then_form(const uint32_t *v, size_t from, size_t n)
+{
+	size_t nf = form_at_end(v, n);
+	for (size_t t = 0; nf && t < sizeof trades / sizeof trades[0]; t++) {
+		uint32_t w[PLACE_MAX_CP];
+		size_t nw = decode_all(trades[t].word, w, PLACE_MAX_CP);
+		if (from + nw + nf == n && memcmp(v + from, w, nw * sizeof *w) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* The lost characters of v[0, *n) (cap code points) put back: read as
+ * another ("驰聘") or, where the line of business and the legal form follow
+ * the word's first at once ("驰实业有限公司"), dropped. Returns whether one
+ * was. */
+static bool repair_unreadable(uint32_t *v, size_t *n, size_t cap)
 {
 	bool changed = false;
 	for (size_t w = 0; w < sizeof unreadable_words / sizeof unreadable_words[0]; w++) {
 		const struct unreadable_word *u = &unreadable_words[w];
-		for (size_t i = 0; i + 1 < n; i++) {
+		for (size_t i = 0; i + 1 < *n; i++) {
 			if (v[i] != u->first || (i > 0 && v[i - 1] == u->other_before) || v[i + 1] == u->lost ||
 				v[i + 1] == u->other_after)
 				continue;
+			if (trade_then_form(v, i + 1, *n)) {
+				if (*n == cap)
+					continue;
+				memmove(v + i + 2, v + i + 1, (*n - i - 1) * sizeof *v);
+				(*n)++;
+			}
 			v[i + 1] = u->lost;
 			changed = true;
 		}
@@ -363,7 +392,7 @@ bool ocr_company_repair(const char *name, char *out, size_t cap)
 			return false;	/* a Chinese name, read whole */
 	bool form = repair_form(v, &n);
 	bool place = repair_place(v, &n);
-	bool lost = repair_unreadable(v, n);
+	bool lost = repair_unreadable(v, &n, COMPANY_MAX_CP);
 	bool trade = repair_trade(v, n);
 	if (!form && !place && !lost && !trade)
 		return false;

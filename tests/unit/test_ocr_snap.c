@@ -429,6 +429,8 @@ static void test_company_repairs(void **state)
 	company("乌鲁木齐驰骋国际贸易有限责任公司", NULL);
 	company("伊犁驰聘商贸有限责任公司", "伊犁驰骋商贸有限责任公司");	/* chi_sim has no 骋 */
 	company("西安驰验国际贸易股份有限公司", "西安驰骋国际贸易股份有限公司");
+	company("乌鲁木齐驰国际贸易有限责任公司", "乌鲁木齐驰骋国际贸易有限责任公司");	/* 骋 dropped */
+	company("霍尔果斯驰实业有限公司", "霍尔果斯驰骋实业有限公司");
 	company("上海奔驰汽车销售有限公司", NULL);	/* 奔驰: another word */
 	company("伊犁驰名商贸有限公司", NULL);	/* 驰名 */
 	company("鹤泉束斯天山实业有限公司", NULL);	/* three misreads in four: not guessed */
