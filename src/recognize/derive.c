@@ -1513,18 +1513,19 @@ static bool vin_of_tail(const char *s, size_t n, const char shared[OCR_VIN_SHARE
 	return vin_is_valid(out, OCR_VIN_LEN);
 }
 
-/* Tokens t[0] and t[1] of text as one, into buf: a VIN OCR broke with a
- * space or a speck ("ssjuY1 E8PU468222", "LFWXS6VIT7N .”P120989"). False
- * when more than VIN_PAIR_GAP bytes part them or they would not fit. */
-static bool vin_pair(const char *text, const struct tok *t, char *buf, size_t cap)
+/* Tokens t[0] and t[1] of text as one, into buf; returns its length: a VIN
+ * OCR broke with a space or a speck ("ssjuY1 E8PU468222", "LFWXS6VIT7N
+ * .”P120989"). 0 when more than VIN_PAIR_GAP bytes part them or they would
+ * not fit. */
+static size_t vin_pair(const char *text, const struct tok *t, char *buf, size_t cap)
 {
 	size_t a = t[0].b - t[0].a, b = t[1].b - t[1].a;
 	if (t[1].a - t[0].b > VIN_PAIR_GAP || a + b >= cap)
-		return false;
+		return 0;
 	memcpy(buf, text + t[0].a, a);
 	memcpy(buf + a, text + t[1].a, b);
 	buf[a + b] = '\0';
-	return true;
+	return a + b;
 }
 
 static void vins_by_tails(const char *text, json_t *vins, double *vconf, size_t *nconf)
@@ -1539,10 +1540,11 @@ static void vins_by_tails(const char *text, json_t *vins, double *vconf, size_t 
 	size_t n = tokenize_alnum(text, t, FU_MAX_TOKENS), found = 0;
 	for (size_t i = 0; i < n; i++) {
 		char pair[2 * (OCR_VIN_LEN + VIN_TAIL_HEAD_MAX)];
+		size_t np = 0;
 		if (vin_of_tail(text + t[i].a, t[i].b - t[i].a, shared, got[found]))
 			found++;
-		else if (i + 1 < n && vin_pair(text, &t[i], pair, sizeof pair) &&
-			 vin_of_tail(pair, strlen(pair), shared, got[found]))
+		else if (i + 1 < n && (np = vin_pair(text, &t[i], pair, sizeof pair)) &&
+			 vin_of_tail(pair, np, shared, got[found]))
 			found++;
 	}
 	for (size_t i = 0; found >= VIN_SHIPMENT_MIN && i < found; i++) {
@@ -1752,12 +1754,13 @@ static bool province_one_digit_off(const char *name, const char *code, char alt[
 			if (d == code[pos])
 				continue;
 			p[pos] = d;
-			if (ocr_place_is(name, p) || ocr_place_snap(name, p, got)) {
-				if (found++)
-					return false;
-				memcpy(alt, p, sizeof p);
-				snprintf(place, OCR_PLACE_MAX_BYTES, "%s", ocr_place_is(name, p) ? name : got);
-			}
+			bool is = ocr_place_is(name, p);
+			if (!is && !ocr_place_snap(name, p, got))
+				continue;
+			if (found++)
+				return false;
+			memcpy(alt, p, sizeof p);
+			snprintf(place, OCR_PLACE_MAX_BYTES, "%s", is ? name : got);
 		}
 	return found == 1;
 }
